@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Deps } from './deps.js';
+import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
+import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
+import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
+import { installErrorHandling } from './platform/http/errors.js';
+import { installLanguage } from './platform/http/language.js';
+import { installMetrics } from './platform/http/metrics.js';
+import { registerPlatformRoutes } from './platform/http/platform-routes.js';
+import { installRoutePolicies } from './platform/http/policies.js';
+import { installSecurity } from './platform/http/security.js';
+import { createServices, type Services } from './services.js';
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  services: Services;
+}
+
+/** Seconds to wait, from @fastify/rate-limit's createRateLimit answer; undefined when the request may go on. */
+function limiter(app: FastifyInstance, options: { max: number; timeWindow: number; keyGenerator: (r: FastifyRequest) => string }) {
+  const check = app.createRateLimit(options);
+  return async (request: FastifyRequest): Promise<number | undefined> => {
+    const result = await check(request);
+    return !result.isAllowed && result.isExceeded ? Math.max(1, result.ttlInSeconds) : undefined;
+  };
+}
+
+/** Builds the web application from the deps. Nothing here reads the environment or opens connections. */
+export async function buildApp(deps: Deps, services: Services = createServices(deps)): Promise<BuiltApp> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log,
+    genReqId: () => randomUUID(),
+    bodyLimit: 256 * 1024,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  await installSecurity(app, { cookieSecret: config.cookieSecret, globalRateLimitPerMinute: config.globalRateLimitPerMinute });
+  installLanguage(app, deps.i18n, { secure: true });
+  installErrorHandling(app);
+  const metrics = installMetrics(app);
+
+  const limitApiClient = limiter(app, { max: config.api.rateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `client:${r.apiClient?.id ?? r.ip}` });
+  const limitLookup = limiter(app, { max: config.lookupRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `lookup:${r.ip}` });
+
+  installRoutePolicies(app, {
+    csrf: app.csrfProtection,
+    guards: {
+      'api-client': apiClientGuard({ apiClients: services.apiClients, limit: limitApiClient }),
+      'dev-only': async (request, reply) => {
+        if (!config.devOutbox) return reply.callNotFound();
+      },
+    },
+  });
+
+  registerPlatformRoutes(app, { database: deps.database, metrics });
+  registerCasesPublicRoutes(app, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
+  registerCaseStatusApiRoutes(app, { caseStatus: services.caseStatus });
+  registerOAuthRoutes(app, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
+  registerSmsHookRoutes(app, {
+    notifications: services.notifications,
+    authToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
+    publicUrl: config.publicUrl,
+  });
+  registerOutboxRoutes(app, { db: deps.database.db });
+
+  await app.ready();
+  return { app, services };
+}

@@ -1,0 +1,56 @@
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { openDatabase, type Database } from './platform/db/database.js';
+import { createI18n, type I18n } from './platform/i18n/index.js';
+import { JobQueue, type JobQueueOptions } from './platform/jobs/index.js';
+import { createLogger, type Logger } from './platform/logging.js';
+import { cryptoRandom, type Random } from './platform/random.js';
+import { OutboxMailer, OutboxSmsProvider, SmtpMailer, TwilioSmsProvider, type Mailer, type SmsProvider } from './modules/notifications/index.js';
+
+/**
+ * Every side effect the application has comes in through this one object, built in one place (here).
+ * Tests build it with fakes: a fake clock, a cloned embedded database, a local SMTP server.
+ */
+export interface Deps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  random: Random;
+  log: Logger;
+  i18n: I18n;
+  jobs: JobQueue;
+  mailer: Mailer;
+  sms: SmsProvider;
+}
+
+export function createMailer(config: Config): Mailer {
+  return config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl) : new OutboxMailer();
+}
+
+export function createSmsProvider(config: Config): SmsProvider {
+  const sms = config.sms;
+  if (sms.provider === 'twilio') {
+    return new TwilioSmsProvider({ ...sms, statusCallbackUrl: `${config.publicUrl.replace(/\/$/, '')}/hooks/sms/twilio/status` });
+  }
+  return new OutboxSmsProvider();
+}
+
+export interface DepsOverrides extends Partial<Omit<Deps, 'config'>> {
+  jobOptions?: JobQueueOptions;
+}
+
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const database = overrides.database ?? (await openDatabase(config.database));
+  return {
+    config,
+    database,
+    log,
+    clock: overrides.clock ?? systemClock,
+    random: overrides.random ?? cryptoRandom,
+    i18n: overrides.i18n ?? createI18n(),
+    jobs: overrides.jobs ?? new JobQueue(database.pool, log, overrides.jobOptions),
+    mailer: overrides.mailer ?? createMailer(config),
+    sms: overrides.sms ?? createSmsProvider(config),
+  };
+}

@@ -1,0 +1,241 @@
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { Migrator } from 'kysely';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDeps, type Deps } from './deps.js';
+import { bulkLoadDemoCases, countCases, sampleReceiptNumbers, seedDemoData, SANDBOX_RECEIPTS } from './modules/cases/index.js';
+import { DataDirLockedError } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrator.js';
+import { createServices } from './services.js';
+
+/** The `casedesk` command: serve, worker, migrate, seed, api-client, notify. */
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+function date(value: string): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('must be a date such as 2026-11-23');
+  return d;
+}
+
+function today(): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+async function withDeps<T>(work: (deps: Deps, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const deps = await createDeps(config);
+  try {
+    return await work(deps, config);
+  } finally {
+    await deps.jobs.stop().catch(() => undefined);
+    deps.mailer.close?.();
+    await deps.database.close();
+  }
+}
+
+/** Migrations and pg-boss's schema and queues. */
+async function migrateAll(deps: Deps): Promise<string[]> {
+  const applied = await migrateToLatest(deps.database.db);
+  createServices(deps); // registers every job type
+  await deps.jobs.start();
+  return applied;
+}
+
+async function pendingMigrations(deps: Deps): Promise<string[]> {
+  const { MIGRATIONS_DIR } = await import('./platform/db/migrator.js');
+  const { readdir } = await import('node:fs/promises');
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
+  const migrator = new Migrator({ db: deps.database.db, provider: { getMigrations: async () => ({}) } });
+  const done = new Set((await migrator.getMigrations().catch(() => [])).filter((m) => m.executedAt).map((m) => m.name));
+  return files.filter((f) => !done.has(f));
+}
+
+function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    let last = 0;
+    return {
+      update: (done, total) => {
+        if (done - last >= 100_000 || done === total) {
+          last = done;
+          process.stderr.write(`${label}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}\n`);
+        }
+      },
+      stop: () => undefined,
+    };
+  }
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} cases, ETA {eta_formatted}`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+async function serve(options: { seed: boolean }): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const deps = await createDeps(config);
+  const log = deps.log;
+  try {
+    if (config.database.kind === 'pglite') {
+      // Embedded mode is for one machine: migrate, and seed demo data on the first start.
+      await migrateToLatest(deps.database.db);
+      if (options.seed && (await countCases(deps.database.db)) === 0) {
+        log.info({ cases: config.seed.cases }, 'first start: seeding demo data');
+        await seedDemoData(deps.database.db, { seed: config.seed.seed, count: config.seed.cases, asOf: today() });
+        const samples = await sampleReceiptNumbers(deps.database.db, 9);
+        process.stdout.write(
+          `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n\n`,
+        );
+      }
+    } else {
+      const pending = await pendingMigrations(deps);
+      if (pending.length > 0) throw new Error(`The database is not migrated (${pending.join(', ')} pending). Run \`casedesk migrate\` first.`);
+    }
+    const { app } = await buildApp(deps);
+    await deps.jobs.start();
+    if (config.runWorkersInProcess) await deps.jobs.work();
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      log.info({ signal }, 'shutting down');
+      await app.close();
+      await deps.jobs.stop();
+      deps.mailer.close?.();
+      await deps.database.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    const address = await app.listen({ port: config.port, host: config.host });
+    log.info({ address, database: config.database.kind, workers: config.runWorkersInProcess, startupMs: Math.round(performance.now() - startedAt) }, 'Casedesk is listening');
+    process.stdout.write(`Casedesk is running at ${address.replace('127.0.0.1', 'localhost')} (${config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})\n`);
+  } catch (error) {
+    await deps.jobs.stop().catch(() => undefined);
+    await deps.database.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function worker(): Promise<void> {
+  const config = loadConfig();
+  if (config.database.kind === 'pglite') {
+    throw new Error('With the embedded database, `casedesk serve` runs the workers itself. Separate workers need PostgreSQL (DATABASE_URL).');
+  }
+  const deps = await createDeps(config);
+  createServices(deps);
+  await deps.jobs.work();
+  deps.log.info('worker started');
+  const stop = async () => {
+    await deps.jobs.stop();
+    deps.mailer.close?.();
+    await deps.database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+export function buildCli(): Command {
+  const program = new Command('casedesk')
+    .description('Casedesk: online accounts, Case Status Online, the case status API and the Contact Center.')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('Run the web service (embedded database by default: migrates, seeds demo data on first start, runs workers in-process)')
+    .option('--no-seed', 'do not seed demo data on the first start')
+    .action(async (opts: { seed: boolean }) => serve(opts));
+
+  program.command('worker').description('Run background job workers (PostgreSQL only)').action(worker);
+
+  program
+    .command('migrate')
+    .description('Apply database migrations and set up the job queues')
+    .action(() =>
+      withDeps(async (deps) => {
+        const applied = await migrateAll(deps);
+        process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n');
+      }),
+    );
+
+  program
+    .command('seed')
+    .description('Create demo cases, deterministic from a seed number (the agency sandbox receipt numbers included)')
+    .option('--count <n>', 'number of generated cases', integer, 3000)
+    .option('--seed <n>', 'seed number', integer, 20261123)
+    .option('--as-of <date>', 'histories end on this date', date)
+    .option('--bulk', 'fast bulk load for millions of cases (COPY on PostgreSQL)')
+    .action((opts: { count: number; seed: number; asOf?: Date; bulk?: boolean }) =>
+      withDeps(async (deps) => {
+        await migrateAll(deps);
+        const bar = progressBar(opts.bulk ? 'Bulk loading' : 'Seeding');
+        const started = performance.now();
+        const options = { seed: opts.seed, count: opts.count, asOf: opts.asOf ?? today() };
+        const result = opts.bulk
+          ? await bulkLoadDemoCases(deps.database, { ...options, withoutSandbox: false }, bar.update)
+          : await seedDemoData(deps.database.db, options, bar.update);
+        bar.stop();
+        const seconds = (performance.now() - started) / 1000;
+        process.stdout.write(`Inserted ${result.inserted.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${result.total.toLocaleString('en-US')} in all.\n`);
+      }),
+    );
+
+  const apiClient = program.command('api-client').description('Manage clients of the case status API');
+  apiClient
+    .command('create <name>')
+    .description('Create a client; prints one line of JSON with client_id and client_secret (the secret is shown only this once)')
+    .action((name: string) =>
+      withDeps(async (deps) => {
+        const { apiClients } = createServices(deps);
+        const created = await apiClients.create(name);
+        process.stdout.write(`${JSON.stringify({ client_id: created.clientId, client_secret: created.clientSecret })}\n`);
+      }),
+    );
+
+  const notify = program.command('notify').description('Send test messages to check email and text delivery');
+  for (const channel of ['email', 'sms'] as const) {
+    notify
+      .command(`test-${channel} <to>`)
+      .description(`Queue a test ${channel === 'email' ? 'email' : 'text message'} (delivered by the workers)`)
+      .option('--lang <lang>', 'en or es', 'en')
+      .action((to: string, opts: { lang: string }) =>
+        withDeps(async (deps) => {
+          const { notifications } = createServices(deps);
+          await deps.jobs.start();
+          const language = opts.lang === 'es' ? 'es' : 'en';
+          const request = { to, template: 'test_message' as const, language, params: {} } as const;
+          const id = channel === 'email' ? await notifications.queueEmail(deps.database.db, request) : await notifications.queueSms(deps.database.db, request);
+          process.stdout.write(`Queued message ${id}\n`);
+        }),
+      );
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`casedesk: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,11 @@
+/** Cases: receipt numbers, forms, offices, the status catalog, Case Status Online and the case status API. */
+export { parseReceiptNumber, normalizeReceiptNumber, receiptProblemMessage, RECEIPT_PREFIXES, type ReceiptNumberProblem } from './receipt-number.js';
+export { FORMS, findForm, formLongName } from './forms.js';
+export { OFFICES, findOffice, officeName } from './offices.js';
+export { allStatuses, findStatus, fillTemplate, statusKey, type CaseStatus } from './statuses.js';
+export { CaseStatusService, CaseStatusNotFound, InvalidReceiptNumber, describeCase, type CaseStatusView } from './service.js';
+export { generateDemoCases, SANDBOX_RECEIPTS, unknownDemoStatusKeys } from './demo-data.js';
+export { countCases, insertCases, sampleReceiptNumbers, resetCaseSequences, type NewCaseWithHistory } from './repository.js';
+export { registerCasesPublicRoutes } from './routes.public.js';
+export { registerCaseStatusApiRoutes, agencyCaseStatusBody, AGENCY_CASE_MESSAGES } from './routes.api.js';
+export { seedDemoData, bulkLoadDemoCases } from './seed.js';

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+import type { CaseRow } from '../../platform/db/tables.js';
+
+/** All SQL of the cases module. */
+
+export interface HistoryEntry {
+  statusKey: string;
+  occurredAt: Date;
+}
+
+export interface CaseWithHistory extends CaseRow {
+  /** Every dated status of the case, newest first (the current status included). */
+  history: HistoryEntry[];
+}
+
+/** One round trip: the case and its history aggregated as JSON (this is the hottest query of the public API). */
+export async function findWithHistoryByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<CaseWithHistory | undefined> {
+  const row = await db
+    .selectFrom('cases as c')
+    .selectAll('c')
+    .select(
+      sql<{ s: string; t: string }[] | null>`(
+        SELECT json_agg(json_build_object('s', h.status_key, 't', h.occurred_at) ORDER BY h.occurred_at DESC, h.id DESC)
+        FROM case_status_history h WHERE h.case_id = c.id)`.as('history_json'),
+    )
+    .where('c.receipt_number', '=', receiptNumber)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { history_json, ...rest } = row;
+  return { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
+}
+
+export interface NewCaseWithHistory {
+  receiptNumber: string;
+  formCode: string;
+  officeCode: string;
+  receivedAt: Date;
+  statusParams: Record<string, string>;
+  /** Oldest first; the last one is the current status. */
+  history: HistoryEntry[];
+}
+
+/** Inserts cases with their histories in a few statements (a batch of hundreds at a time). */
+export async function insertCases(db: DbHandle, cases: NewCaseWithHistory[]): Promise<void> {
+  if (cases.length === 0) return;
+  const inserted = await db
+    .insertInto('cases')
+    .values(
+      cases.map((c) => {
+        const current = c.history[c.history.length - 1]!;
+        return {
+          receipt_number: c.receiptNumber,
+          form_code: c.formCode,
+          office_code: c.officeCode,
+          received_at: c.receivedAt,
+          status_key: current.statusKey,
+          status_at: current.occurredAt,
+          status_params: JSON.stringify(c.statusParams),
+        };
+      }),
+    )
+    .onConflict((oc) => oc.column('receipt_number').doNothing())
+    .returning(['id', 'receipt_number'])
+    .execute();
+  const ids = new Map(inserted.map((r) => [r.receipt_number, r.id]));
+  const history = cases.flatMap((c) => {
+    const id = ids.get(c.receiptNumber);
+    return id === undefined ? [] : c.history.map((h) => ({ case_id: id, status_key: h.statusKey, occurred_at: h.occurredAt }));
+  });
+  for (let i = 0; i < history.length; i += 5000) {
+    await db.insertInto('case_status_history').values(history.slice(i, i + 5000)).execute();
+  }
+}
+
+export async function countCases(db: DbHandle): Promise<number> {
+  const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function maxCaseId(db: DbHandle): Promise<number> {
+  const row = await db.selectFrom('cases').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  return Number(row?.max ?? 0);
+}
+
+/** After a bulk COPY with explicit ids, move the identity sequences past them. */
+export async function resetCaseSequences(db: DbHandle): Promise<void> {
+  await sql`SELECT setval(pg_get_serial_sequence('cases', 'id'), COALESCE((SELECT max(id) FROM cases), 0) + 1, false)`.execute(db);
+  await sql`SELECT setval(pg_get_serial_sequence('case_status_history', 'id'), COALESCE((SELECT max(id) FROM case_status_history), 0) + 1, false)`.execute(db);
+}
+
+/** A random sample of existing receipt numbers (for benchmarks and the demo). */
+export async function sampleReceiptNumbers(db: DbHandle, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('cases').select('receipt_number').orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.receipt_number);
+}

@@ -1,0 +1,75 @@
+import type { DbHandle } from '../../platform/db/database.js';
+import type { DeliveryStatus, NotificationMessage, NotificationMessagesTable } from '../../platform/db/tables.js';
+import type { Insertable } from 'kysely';
+
+/** All SQL of the notifications module. */
+
+export async function insertMessage(db: DbHandle, message: Insertable<NotificationMessagesTable>): Promise<void> {
+  await db.insertInto('notification_messages').values(message).execute();
+  await db
+    .insertInto('notification_status_events')
+    .values({ message_id: message.id, status: message.status, reason: null, occurred_at: message.created_at })
+    .execute();
+}
+
+export async function findMessage(db: DbHandle, id: string): Promise<NotificationMessage | undefined> {
+  return db.selectFrom('notification_messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findByProviderId(db: DbHandle, transport: string, providerMessageId: string): Promise<NotificationMessage | undefined> {
+  return db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('transport', '=', transport)
+    .where('provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+}
+
+export interface StatusChange {
+  status: DeliveryStatus;
+  reason?: string | null;
+  at: Date;
+  attempts?: number;
+  transport?: string;
+  providerMessageId?: string;
+}
+
+/**
+ * Moves a message to a new status. `from` guards the move (compare-and-set), so two workers or a late webhook
+ * cannot move a message backwards; answers whether the row changed.
+ */
+export async function changeStatus(db: DbHandle, id: string, from: DeliveryStatus[], change: StatusChange): Promise<boolean> {
+  const result = await db
+    .updateTable('notification_messages')
+    .set({
+      status: change.status,
+      status_reason: change.reason ?? null,
+      updated_at: change.at,
+      ...(change.attempts !== undefined ? { attempts: change.attempts } : {}),
+      ...(change.transport ? { transport: change.transport } : {}),
+      ...(change.providerMessageId ? { provider_message_id: change.providerMessageId } : {}),
+      ...(change.status === 'sent' ? { sent_at: change.at } : {}),
+      ...(change.status === 'delivered' ? { delivered_at: change.at } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  const changed = Number(result.numUpdatedRows) > 0;
+  if (changed) {
+    await db
+      .insertInto('notification_status_events')
+      .values({ message_id: id, status: change.status, reason: change.reason ?? null, occurred_at: change.at })
+      .execute();
+  }
+  return changed;
+}
+
+export async function listRecent(db: DbHandle, options: { transport?: string; limit: number }): Promise<NotificationMessage[]> {
+  let query = db.selectFrom('notification_messages').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(options.limit);
+  if (options.transport) query = query.where('transport', '=', options.transport);
+  return query.execute();
+}
+
+export async function listStatusEvents(db: DbHandle, messageId: string) {
+  return db.selectFrom('notification_status_events').selectAll().where('message_id', '=', messageId).orderBy('id').execute();
+}

@@ -1,0 +1,145 @@
+import type { Clock } from '../../platform/clock.js';
+import type { DbHandle } from '../../platform/db/database.js';
+import type { Language } from '../../platform/i18n/index.js';
+import type { I18n } from '../../platform/i18n/index.js';
+import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
+import type { Logger } from '../../platform/logging.js';
+import type { Random } from '../../platform/random.js';
+import { deliverMessageJob } from './jobs.js';
+import { changeStatus, findByProviderId, findMessage, insertMessage } from './repository.js';
+import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
+
+/** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
+export const TEMPLATES = ['test_message', 'case_status_changed'] as const;
+export type TemplateName = (typeof TEMPLATES)[number];
+
+export interface EmailRequest {
+  to: string;
+  template: TemplateName;
+  language: Language;
+  params: Record<string, string>;
+}
+
+export type SmsRequest = EmailRequest;
+
+export interface NotificationDeps {
+  db: DbHandle;
+  clock: Clock;
+  random: Random;
+  i18n: I18n;
+  jobs: JobQueue;
+  mailer: Mailer;
+  sms: SmsProvider;
+  mailFrom: string;
+  log: Logger;
+}
+
+/** Maps a provider's delivery report to our status. */
+export const PROVIDER_STATUSES: Record<string, 'sending' | 'sent' | 'delivered' | 'failed'> = {
+  accepted: 'sending', queued: 'sending', sending: 'sending', sent: 'sent', delivered: 'delivered', undelivered: 'failed', failed: 'failed',
+};
+
+/**
+ * Email and text messages, each stored with its delivery status and delivered by a durable job. A message is
+ * queued in the same transaction as the change that causes it, rendered then (what is sent is what was stored),
+ * and delivered at least once; a message already sent is never sent again.
+ */
+export class NotificationService {
+  constructor(private readonly deps: NotificationDeps) {}
+
+  async queueEmail(db: DbHandle, request: EmailRequest): Promise<string> {
+    const t = this.deps.i18n.t(request.language);
+    return this.#queue(db, {
+      channel: 'email',
+      to: request.to,
+      template: request.template,
+      language: request.language,
+      subject: t(`notifications:templates.${request.template}.subject`, request.params),
+      body: t(`notifications:templates.${request.template}.body`, request.params),
+    });
+  }
+
+  async queueSms(db: DbHandle, request: SmsRequest): Promise<string> {
+    const t = this.deps.i18n.t(request.language);
+    return this.#queue(db, {
+      channel: 'sms',
+      to: request.to,
+      template: request.template,
+      language: request.language,
+      subject: null,
+      body: t(`notifications:templates.${request.template}.sms`, request.params),
+    });
+  }
+
+  async #queue(
+    db: DbHandle,
+    m: { channel: 'email' | 'sms'; to: string; template: string; language: Language; subject: string | null; body: string },
+  ): Promise<string> {
+    const id = this.deps.random.uuid();
+    const now = this.deps.clock.now();
+    await insertMessage(db, {
+      id,
+      channel: m.channel,
+      recipient: m.to,
+      template: m.template,
+      language: m.language,
+      subject: m.subject,
+      body: m.body,
+      status: 'queued',
+      created_at: now,
+      updated_at: now,
+    });
+    await this.deps.jobs.send(db, deliverMessageJob, { messageId: id });
+    return id;
+  }
+
+  /** The job handler. Throws on a temporary failure so the queue retries with backoff. */
+  async deliver(messageId: string, ctx: JobContext): Promise<void> {
+    const { db, clock } = this.deps;
+    const message = await findMessage(db, messageId);
+    if (!message || message.status === 'sent' || message.status === 'delivered' || message.status === 'failed') return;
+    const attempts = message.attempts + 1;
+    // 'sending' is also accepted as a start state: a worker that died mid-send left it there.
+    if (!(await changeStatus(db, messageId, ['queued', 'sending'], { status: 'sending', at: clock.now(), attempts }))) return;
+    const transport = message.channel === 'email' ? this.deps.mailer : this.deps.sms;
+    try {
+      const result =
+        message.channel === 'email'
+          ? await this.deps.mailer.send({ id: message.id, to: message.recipient, from: this.deps.mailFrom, subject: message.subject ?? '', text: message.body })
+          : await this.deps.sms.send({ id: message.id, to: message.recipient, body: message.body });
+      await changeStatus(db, messageId, ['sending'], {
+        status: 'sent',
+        at: clock.now(),
+        transport: transport.transport,
+        providerMessageId: result.providerMessageId,
+      });
+    } catch (error) {
+      const reason = (error as Error).message.slice(0, 500);
+      const lastTry = ctx.retryCount >= deliverMessageJob.retryLimit;
+      if (error instanceof PermanentDeliveryError || lastTry) {
+        await changeStatus(db, messageId, ['sending'], { status: 'failed', reason, at: clock.now(), transport: transport.transport });
+        this.deps.log.warn({ messageId, reason }, 'message failed');
+        return;
+      }
+      await changeStatus(db, messageId, ['sending'], { status: 'queued', reason: `retrying: ${reason}`, at: clock.now() });
+      throw error;
+    }
+  }
+
+  /** A provider's delivery report (webhook). Unknown messages and backwards moves are ignored. */
+  async recordProviderStatus(transport: string, providerMessageId: string, providerStatus: string, errorCode?: string): Promise<'updated' | 'ignored' | 'unknown'> {
+    const status = PROVIDER_STATUSES[providerStatus];
+    if (!status) return 'ignored';
+    const message = await findByProviderId(this.deps.db, transport, providerMessageId);
+    if (!message) return 'unknown';
+    const from: ('queued' | 'sending' | 'sent' | 'delivered' | 'failed')[] =
+      status === 'delivered' ? ['sending', 'sent', 'failed'] : status === 'failed' ? ['sending', 'sent'] : status === 'sent' ? ['sending'] : [];
+    if (from.length === 0) return 'ignored';
+    const changed = await changeStatus(this.deps.db, message.id, from, {
+      status,
+      reason: status === 'failed' ? `provider reported ${providerStatus}${errorCode ? ` (error ${errorCode})` : ''}` : null,
+      at: this.deps.clock.now(),
+    });
+    return changed ? 'updated' : 'ignored';
+  }
+}

@@ -1,0 +1,97 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** The database as Kysely sees it. One interface per table, named after it; migrations in db/migrations. */
+type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>, string | Record<string, unknown>>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  occurred_at: ColumnType<Date, Date, never>;
+  actor_type: 'system' | 'public' | 'api_client' | 'account' | 'staff' | 'operator';
+  actor_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  reason: string | null;
+  details: Json;
+  request_id: string | null;
+  ip: string | null;
+}
+
+export interface CasesTable {
+  id: Generated<number>;
+  receipt_number: string;
+  form_code: string;
+  office_code: string;
+  received_at: Date;
+  status_key: string;
+  status_at: Date;
+  status_params: Json;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CaseStatusHistoryTable {
+  id: Generated<number>;
+  case_id: number;
+  status_key: string;
+  occurred_at: Date;
+}
+
+export interface ApiClientsTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  created_at: Date;
+  disabled_at: Date | null;
+}
+
+export interface ApiAccessTokensTable {
+  token_hash: string;
+  client_id: string;
+  issued_at: Date;
+  expires_at: Date;
+}
+
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
+
+export interface NotificationMessagesTable {
+  id: string;
+  channel: 'email' | 'sms';
+  recipient: string;
+  template: string;
+  language: 'en' | 'es';
+  subject: string | null;
+  body: string;
+  status: DeliveryStatus;
+  status_reason: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  transport: string | null;
+  provider_message_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+}
+
+export interface NotificationStatusEventsTable {
+  id: Generated<number>;
+  message_id: string;
+  status: DeliveryStatus;
+  reason: string | null;
+  occurred_at: Date;
+}
+
+export interface Tables {
+  audit_log: AuditLogTable;
+  cases: CasesTable;
+  case_status_history: CaseStatusHistoryTable;
+  api_clients: ApiClientsTable;
+  api_access_tokens: ApiAccessTokensTable;
+  notification_messages: NotificationMessagesTable;
+  notification_status_events: NotificationStatusEventsTable;
+}
+
+export type CaseRow = Selectable<CasesTable>;
+export type NewCase = Insertable<CasesTable>;
+export type NotificationMessage = Selectable<NotificationMessagesTable>;

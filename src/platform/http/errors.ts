@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, HTTP_STATUS, translateDatabaseError } from '../errors.js';
+import { errorPage } from '../views/error-page.js';
+
+/**
+ * One place maps errors to HTTP: named domain errors by their code, framework errors (body too large, wrong
+ * content type, bad JSON) by their 4xx status, database outages to 503, everything else to 500.
+ * Users never see a stack trace; 5xx errors are logged with the request id.
+ */
+
+/** The agency API's error messages (agency-compatible case status API and OAuth). */
+export const AGENCY_MESSAGES: Record<number, string> = {
+  400: 'The request was not formatted correctly. Please check the request and try again.',
+  401: 'Invalid Access Token',
+  403: 'Access to this resource is not allowed.',
+  404: 'The requested resource was not found.',
+  405: 'Method Not Allowed',
+  413: 'The request body is too large.',
+  415: 'Unsupported Media Type',
+  422: 'The request could not be processed.',
+  429: 'Spike Arrest Violation. Too many requests: retry after the number of seconds in the Retry-After header.',
+  500: 'An unexpected error occurred. Please try again later.',
+  503: 'The Case Status API is unavailable at this time. Please retry your API request later.',
+};
+
+export function sendAgencyError(reply: FastifyReply, status: number, message?: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ code: status, message: message ?? AGENCY_MESSAGES[status] ?? AGENCY_MESSAGES[500] }, null, 2));
+}
+
+function wantsAgencyJson(request: FastifyRequest): boolean {
+  if (request.routeOptions.config?.api === 'agency') return true;
+  const path = request.url.split('?')[0] ?? '';
+  return path.startsWith('/oauth/') || path.startsWith('/api/') || path.startsWith('/hooks/') || (path.startsWith('/case-status/') && Boolean(request.headers.authorization));
+}
+
+export function statusOf(error: unknown): number {
+  const domain = translateDatabaseError(error);
+  if (domain) return HTTP_STATUS[domain.code];
+  const e = error as FastifyError;
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return e.statusCode;
+  return 500;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const status = statusOf(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: (error as FastifyError).code ?? (error as DomainError).code, status }, 'request refused');
+    if (status === 429) {
+      const retry = reply.getHeader('retry-after');
+      if (!retry) reply.header('retry-after', '60');
+    }
+    if (status === 503) reply.header('retry-after', '30');
+    if (wantsAgencyJson(request)) return sendAgencyError(reply, status);
+    return reply.html(errorPage(request.page(), status, request.id), status);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsAgencyJson(request)) return sendAgencyError(reply, 404);
+    return reply.html(errorPage(request.page(), 404), 404);
+  });
+}

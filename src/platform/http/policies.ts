@@ -1,0 +1,73 @@
+import type { FastifyInstance, preHandlerHookHandler, RouteOptions } from 'fastify';
+
+/**
+ * Every route declares who may use it (`config: { policy }`). A route without a policy is refused at run time
+ * and reported by the route-policy test (test/route-policy.test.ts), so it cannot slip through.
+ *
+ * - public:     anyone (pages of the public surface, the OAuth token endpoint)
+ * - platform:   health, readiness, metrics and static assets
+ * - api-client: a bearer token issued to an API client (client credentials)
+ * - webhook:    a provider callback; the handler checks the provider's signature
+ * - dev-only:   development tools such as the outbox; 404 unless the dev outbox is on
+ * Later surfaces add account, representative and staff roles here.
+ */
+export const POLICIES = ['public', 'platform', 'api-client', 'webhook', 'dev-only'] as const;
+export type RoutePolicy = (typeof POLICIES)[number];
+
+/** Policies whose non-GET routes are forms and therefore need a CSRF token. */
+const CSRF_EXEMPT: ReadonlySet<RoutePolicy> = new Set(['api-client', 'webhook', 'platform']);
+
+export interface RouteRecord {
+  method: string;
+  url: string;
+  policy: RoutePolicy | undefined;
+  csrf: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    policy?: RoutePolicy;
+    /** Answers errors in the agency API's JSON format instead of pages. */
+    api?: 'agency';
+    /** Set for public POST routes that must not check CSRF (e.g. the OAuth token endpoint, which takes no cookies). */
+    csrfExempt?: boolean;
+  }
+  interface FastifyInstance {
+    routeRecords: RouteRecord[];
+  }
+}
+
+export interface PolicyOptions {
+  guards: Partial<Record<RoutePolicy, preHandlerHookHandler>>;
+  csrf: preHandlerHookHandler;
+}
+
+const denyUndeclared: preHandlerHookHandler = async (_request, reply) => {
+  reply.code(403).type('text/plain; charset=utf-8').send('This route has no access policy.');
+};
+
+function append(route: RouteOptions, handler: preHandlerHookHandler, first = false): void {
+  const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
+  route.preHandler = first ? [handler, ...existing] : [...existing, handler];
+}
+
+/** Registers the onRoute hook. Call before any route is added (on the root instance). */
+export function installRoutePolicies(app: FastifyInstance, options: PolicyOptions): void {
+  app.decorate('routeRecords', [] as RouteRecord[]);
+  app.addHook('onRoute', (route) => {
+    const policy = route.config?.policy;
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
+    if (methods.every((m) => m === 'HEAD')) return; // Fastify's automatic HEAD twin of a GET route
+    const changes = methods.some((m) => !['GET', 'HEAD', 'OPTIONS'].includes(m));
+    const csrf = Boolean(policy && changes && !CSRF_EXEMPT.has(policy) && !route.config?.csrfExempt);
+    app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf });
+    if (!policy || !(POLICIES as readonly string[]).includes(policy)) {
+      append(route, denyUndeclared, true);
+      return;
+    }
+    // Order: the policy's guard first (who), then CSRF (forms), then the route's own handlers.
+    if (csrf) append(route, options.csrf, true);
+    const guard = options.guards[policy];
+    if (guard) append(route, guard, true);
+  });
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: true };
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * The security baseline every surface gets: strict CSP without 'unsafe-inline', signed cookies that are
+ * Secure/HttpOnly/SameSite, CSRF tokens for forms (checked in preHandler, once the body is parsed), a global
+ * per-IP rate limit, and form parsing with a small body limit (set on the Fastify instance).
+ */
+export async function installSecurity(app: FastifyInstance, options: { cookieSecret: string; globalRateLimitPerMinute: number }): Promise<void> {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie, { secret: options.cookieSecret, parseOptions: COOKIE_DEFAULTS });
+  await app.register(fastifyCsrf, {
+    cookieKey: '_csrf',
+    cookieOpts: { ...COOKIE_DEFAULTS, signed: true },
+    sessionPlugin: '@fastify/cookie',
+    getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
+  });
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: options.globalRateLimitPerMinute,
+    timeWindow: 60_000,
+    // Health checks and assets are not counted.
+    allowList: (request) => request.url.startsWith('/assets/') || request.url === '/healthz' || request.url === '/readyz',
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(ROOT, 'node_modules/@uswds/uswds/dist'),
+    prefix: '/assets/uswds/',
+    decorateReply: false,
+    maxAge: '7d',
+    schemaHide: true,
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(ROOT, 'public'),
+    prefix: '/assets/',
+    decorateReply: false,
+    maxAge: '1h',
+    schemaHide: true,
+  });
+}

@@ -1,0 +1,129 @@
+import { CompiledQuery } from 'kysely';
+import PgBoss from 'pg-boss';
+import type pg from 'pg';
+import type { z } from 'zod';
+import type { DbHandle } from '../db/database.js';
+import type { Logger } from '../logging.js';
+
+/**
+ * Durable background jobs: pg-boss 10 over the application's own pool (ADR 0003).
+ * A job is enqueued with the transaction handle of the change that causes it, so both commit or neither does.
+ * Handlers must be safe to run twice (a process can die after the work and before the acknowledgement).
+ */
+export interface JobType<P> {
+  name: string;
+  payload: z.ZodType<P>;
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryBackoff: boolean;
+  expireInSeconds: number;
+}
+
+export function defineJob<P>(def: Omit<JobType<P>, 'retryLimit' | 'retryDelaySeconds' | 'retryBackoff' | 'expireInSeconds'> & Partial<JobType<P>>): JobType<P> {
+  return { retryLimit: 10, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 15 * 60, ...def };
+}
+
+export interface JobContext {
+  jobId: string;
+  /** 0 on the first try, then 1, 2 ... */
+  retryCount: number;
+}
+
+type Handler<P> = (payload: P, ctx: JobContext) => Promise<void>;
+
+export interface JobQueueOptions {
+  pollingIntervalSeconds?: number;
+  /** Overrides every job type's retry delay (tests use 1 second). */
+  retryDelaySeconds?: number;
+}
+
+export class JobQueue {
+  readonly #boss: PgBoss;
+  readonly #types = new Map<string, { type: JobType<unknown>; handler?: Handler<unknown> }>();
+  #started = false;
+
+  constructor(
+    pool: pg.Pool,
+    private readonly log: Logger,
+    private readonly options: JobQueueOptions = {},
+  ) {
+    this.#boss = new PgBoss({
+      db: { executeSql: (text, values) => pool.query(text, values) },
+      schema: 'pgboss',
+      supervise: false,
+      schedule: false,
+    });
+    this.#boss.on('error', (error) => this.log.error({ err: error }, 'job queue error'));
+  }
+
+  /** Declares a job type; its handler runs in the workers. */
+  register<P>(type: JobType<P>, handler?: Handler<P>): void {
+    this.#types.set(type.name, { type: type as JobType<unknown>, handler: handler as Handler<unknown> | undefined });
+  }
+
+  /** Creates pg-boss's schema and one queue per registered job type (idempotent). */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    await this.#boss.start();
+    for (const { type } of this.#types.values()) {
+      const queue = {
+        name: type.name,
+        retryLimit: type.retryLimit,
+        retryDelay: this.options.retryDelaySeconds ?? type.retryDelaySeconds,
+        retryBackoff: type.retryBackoff,
+        expireInSeconds: type.expireInSeconds,
+      };
+      if (await this.#boss.getQueue(type.name)) await this.#boss.updateQueue(type.name, queue);
+      else await this.#boss.createQueue(type.name, queue);
+    }
+    this.#started = true;
+  }
+
+  /** Starts polling every registered queue that has a handler. */
+  async work(): Promise<void> {
+    await this.start();
+    for (const { type, handler } of this.#types.values()) {
+      if (!handler) continue;
+      await this.#boss.work(
+        type.name,
+        { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2, batchSize: 1 },
+        async (jobs) => {
+          for (const job of jobs) {
+            const payload = type.payload.parse(job.data);
+            await handler(payload, { jobId: job.id, retryCount: (job as unknown as { retryCount?: number }).retryCount ?? 0 });
+          }
+        },
+      );
+    }
+  }
+
+  /** Enqueues a job inside the given transaction (or on its own when given the database). */
+  async send<P>(db: DbHandle, type: JobType<P>, payload: P, options: { startAfter?: Date; singletonKey?: string } = {}): Promise<string | null> {
+    if (!this.#types.has(type.name)) throw new Error(`Job type ${type.name} is not registered`);
+    const data = type.payload.parse(payload);
+    return this.#boss.send(type.name, data as object, {
+      ...options,
+      db: {
+        executeSql: async (text, values) => {
+          const result = await db.executeQuery(CompiledQuery.raw(text, values));
+          return { rows: result.rows as unknown[] };
+        },
+      },
+    });
+  }
+
+  /** Jobs of a type in each state (for tests, metrics and operators). */
+  async countByState(name: string): Promise<Record<string, number>> {
+    const result = await this.#boss.getDb().executeSql(
+      `SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state`,
+      [name],
+    );
+    return Object.fromEntries(result.rows.map((r: { state: string; n: number }) => [r.state, r.n]));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    await this.#boss.stop({ graceful: true, close: false, wait: true, timeout: 10_000 });
+  }
+}

@@ -1,0 +1,137 @@
+import { classes, html, type HtmlValue, type SafeHtml } from './html.js';
+
+/** Typed components that emit U.S. Web Design System 3 markup. */
+
+export interface FieldError {
+  /** The id of the input the error belongs to (the error summary links to it). */
+  field: string;
+  message: string;
+}
+
+export interface TextInputProps {
+  name: string;
+  id?: string;
+  label: string;
+  hint?: string;
+  value?: string;
+  error?: string;
+  type?: 'text' | 'email' | 'tel' | 'password' | 'number' | 'search';
+  autocomplete?: string;
+  inputmode?: 'text' | 'numeric' | 'tel' | 'email';
+  spellcheck?: boolean;
+  required?: boolean;
+  maxlength?: number;
+  /** USWDS input widths: 2xs, xs, sm, md, lg, xl, 2xl. */
+  width?: '2xs' | 'xs' | 'sm' | 'md' | 'lg' | 'xl' | '2xl';
+  autocapitalize?: 'none' | 'characters' | 'words' | 'sentences';
+}
+
+export function textInput(p: TextInputProps): SafeHtml {
+  const id = p.id ?? p.name;
+  const hintId = p.hint ? `${id}-hint` : undefined;
+  const errorId = p.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
+  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${id}">${p.label}</label>
+  ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
+  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  <input class="${classes('usa-input', p.error && 'usa-input--error', p.width && `usa-input--${p.width}`)}" id="${id}" name="${p.name}" type="${p.type ?? 'text'}"${attr('value', p.value)}${attr('autocomplete', p.autocomplete)}${attr('inputmode', p.inputmode)}${attr('aria-describedby', describedBy)}${attr('maxlength', p.maxlength)}${attr('autocapitalize', p.autocapitalize)}${p.spellcheck === false ? html` spellcheck="false"` : ''}${p.required ? html` required aria-required="true"` : ''}${p.error ? html` aria-invalid="true"` : ''}>
+</div>`;
+}
+
+function attr(name: string, value: string | number | undefined): SafeHtml | string {
+  return value === undefined || value === '' ? '' : html` ${name}="${value}"`;
+}
+
+/** The error summary at the top of a form; each message links to its field (GOV.UK / One Login pattern). */
+export function errorSummary(heading: string, errors: FieldError[]): SafeHtml | string {
+  if (errors.length === 0) return '';
+  return html`<div class="usa-alert usa-alert--error" id="error-summary" tabindex="-1" aria-labelledby="error-summary-heading">
+  <div class="usa-alert__body">
+    <h2 class="usa-alert__heading" id="error-summary-heading">${heading}</h2>
+    <ul class="usa-list usa-list--unstyled">
+      ${errors.map((e) => html`<li><a class="usa-link" href="#${e.field}">${e.message}</a></li>`)}
+    </ul>
+  </div>
+</div>`;
+}
+
+export interface AlertProps {
+  type: 'info' | 'warning' | 'error' | 'success' | 'emergency';
+  heading?: string;
+  body: HtmlValue;
+  slim?: boolean;
+  /** role="alert" for messages that appear in response to an action; omitted for static notices. */
+  live?: boolean;
+  headingLevel?: 2 | 3;
+}
+
+export function alert(p: AlertProps): SafeHtml {
+  const heading = p.heading
+    ? p.headingLevel === 3
+      ? html`<h3 class="usa-alert__heading">${p.heading}</h3>`
+      : html`<h2 class="usa-alert__heading">${p.heading}</h2>`
+    : '';
+  return html`<div class="${classes('usa-alert', `usa-alert--${p.type}`, p.slim && 'usa-alert--slim')}"${p.live ? html` role="alert"` : ''}>
+  <div class="usa-alert__body">${heading}<div class="usa-alert__text">${p.body}</div></div>
+</div>`;
+}
+
+export interface TableProps {
+  caption: string;
+  headers: string[];
+  rows: HtmlValue[][];
+  /** Stacked on narrow screens (most of our users are on a phone). */
+  stacked?: boolean;
+  borderless?: boolean;
+}
+
+export function table(p: TableProps): SafeHtml {
+  return html`<table class="${classes('usa-table', p.stacked && 'usa-table--stacked', p.borderless && 'usa-table--borderless')}">
+  <caption>${p.caption}</caption>
+  <thead><tr>${p.headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+  <tbody>
+    ${p.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row" data-label="${p.headers[i]}">${cell}</th>` : html`<td data-label="${p.headers[i]}">${cell}</td>`))}</tr>`)}
+  </tbody>
+</table>`;
+}
+
+export interface StepIndicatorProps {
+  steps: string[];
+  /** Index of the current step, 0-based. */
+  current: number;
+  /** Screen-reader words: "Step", "of", "completed", "not completed". */
+  words: { step: string; of: string; completed: string; notCompleted: string };
+}
+
+export function stepIndicator(p: StepIndicatorProps): SafeHtml {
+  const current = p.steps[p.current] ?? '';
+  return html`<div class="usa-step-indicator usa-step-indicator--counters-sm" aria-label="${p.words.step}">
+  <ol class="usa-step-indicator__segments">
+    ${p.steps.map((s, i) =>
+      i < p.current
+        ? html`<li class="usa-step-indicator__segment usa-step-indicator__segment--complete"><span class="usa-step-indicator__segment-label">${s} <span class="usa-sr-only">${p.words.completed}</span></span></li>`
+        : i === p.current
+          ? html`<li class="usa-step-indicator__segment usa-step-indicator__segment--current" aria-current="true"><span class="usa-step-indicator__segment-label">${s}</span></li>`
+          : html`<li class="usa-step-indicator__segment"><span class="usa-step-indicator__segment-label">${s} <span class="usa-sr-only">${p.words.notCompleted}</span></span></li>`,
+    )}
+  </ol>
+  <div class="usa-step-indicator__header">
+    <h2 class="usa-step-indicator__heading">
+      <span class="usa-step-indicator__heading-counter"><span class="usa-sr-only">${p.words.step}</span>
+        <span class="usa-step-indicator__current-step">${p.current + 1}</span>
+        <span class="usa-step-indicator__total-steps">${p.words.of} ${p.steps.length}</span></span>
+      <span class="usa-step-indicator__heading-text">${current}</span>
+    </h2>
+  </div>
+</div>`;
+}
+
+export function button(label: string, opts: { type?: 'submit' | 'button'; secondary?: boolean; name?: string; value?: string } = {}): SafeHtml {
+  return html`<button class="${classes('usa-button', opts.secondary && 'usa-button--outline')}" type="${opts.type ?? 'submit'}"${opts.name ? html` name="${opts.name}"` : ''}${opts.value ? html` value="${opts.value}"` : ''}>${label}</button>`;
+}
+
+/** Hidden CSRF field for every form that changes something. */
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${token}">`;
+}

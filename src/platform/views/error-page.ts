@@ -1,0 +1,21 @@
+import { html, type SafeHtml } from './html.js';
+import { layout, type PageContext } from './layout.js';
+
+/** 404, 429, 500 and 503 pages, in the visitor's language, without technical detail. */
+export function errorPage(ctx: PageContext, status: number, requestId?: string): SafeHtml {
+  const { t } = ctx;
+  const kind = status === 404 ? 'not_found' : status === 429 ? 'too_many' : status === 503 ? 'unavailable' : status === 413 || status === 415 || status === 400 ? 'bad_request' : 'server';
+  return layout(ctx, {
+    title: t(`common:error_pages.${kind}.title`),
+    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8">
+  <h1>${t(`common:error_pages.${kind}.title`)}</h1>
+  <p class="usa-intro">${t(`common:error_pages.${kind}.body`)}</p>
+  <ul class="usa-list">
+    <li><a class="usa-link" href="/">${t('common:error_pages.home')}</a></li>
+    <li><a class="usa-link" href="/case-status">${t('common:error_pages.case_status')}</a></li>
+  </ul>
+  <p>${t('common:error_pages.contact')}</p>
+  ${requestId && status >= 500 ? html`<p class="text-base font-body-3xs">${t('common:error_pages.reference', { id: requestId })}</p>` : ''}
+</div></div>`,
+  });
+}

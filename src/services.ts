@@ -1,0 +1,33 @@
+import type { Deps } from './deps.js';
+import { ApiClientService } from './modules/api-clients/index.js';
+import { CaseStatusService } from './modules/cases/index.js';
+import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
+
+/** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
+export interface Services {
+  caseStatus: CaseStatusService;
+  apiClients: ApiClientService;
+  notifications: NotificationService;
+}
+
+export function createServices(deps: Deps): Services {
+  const db = deps.database.db;
+  const services: Services = {
+    caseStatus: new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone }),
+    apiClients: new ApiClientService({ db, clock: deps.clock, random: deps.random, tokenTtlSeconds: deps.config.api.tokenTtlSeconds }),
+    notifications: new NotificationService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      i18n: deps.i18n,
+      jobs: deps.jobs,
+      mailer: deps.mailer,
+      sms: deps.sms,
+      mailFrom: deps.config.mail.from,
+      log: deps.log,
+    }),
+  };
+  // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
+  deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));
+  return services;
+}
