@@ -125,7 +125,7 @@ export function* generateDemoCases(options: DemoDataOptions): Generator<NewCaseW
     const path = pick(PATHS[FORM_PATHS[formCode] ?? 'simple']!);
     const steps = 1 + Math.floor(rand() * path.length);
     const ageDays = 5 + Math.floor(rand() * 900);
-    const receivedAt = new Date(options.asOf.getTime() - ageDays * DAY + Math.floor(rand() * 9 * 3600_000) + 13 * 3600_000);
+    const receivedAt = new Date(Math.floor((options.asOf.getTime() - ageDays * DAY + rand() * 9 * 3600_000) / 1000) * 1000);
     const prefix = onlineForms.has(formCode) && rand() < 0.7 ? 'IOE' : pick(PAPER_PREFIXES);
     const officeCode =
       (formCode === 'N-400' || formCode === 'I-485') && rand() < 0.6 ? pick(FIELD_OFFICES) : prefix === 'IOE' ? pick(IOE_CENTERS) : officeForPrefix(prefix).code;
@@ -137,15 +137,16 @@ export function* generateDemoCases(options: DemoDataOptions): Generator<NewCaseW
       receiptNumber = `${prefix}${pad(year, 2)}${pad(dayOfYear, 3)}${pad(Math.floor(rand() * 100_000), 5)}`;
     } while (seen.has(receiptNumber));
     seen.add(receiptNumber);
-    // Steps spread over the case's age, in order, each at a plausible time of day.
-    const history: HistoryEntry[] = [];
+    // Steps spread over part of the case's age, in order: random gaps scaled to end on or before the as-of date.
+    const span = options.asOf.getTime() - receivedAt.getTime();
+    const gaps = Array.from({ length: steps - 1 }, () => 0.2 + rand());
+    const scale = gaps.length ? (span * (0.5 + 0.5 * rand())) / gaps.reduce((a, b) => a + b, 0) : 0;
+    const history: HistoryEntry[] = [{ statusKey: path[0]!, occurredAt: receivedAt }];
     let t = receivedAt.getTime();
-    const span = options.asOf.getTime() - t;
-    for (let s = 0; s < steps; s++) {
-      if (s > 0) t += Math.max(DAY, Math.floor((span / steps) * (0.5 + rand())));
-      if (t > options.asOf.getTime()) t = options.asOf.getTime() - Math.floor(rand() * DAY);
-      history.push({ statusKey: path[s]!, occurredAt: new Date(t) });
-    }
+    gaps.forEach((gap, i) => {
+      t += Math.floor(gap * scale);
+      history.push({ statusKey: path[i + 1]!, occurredAt: new Date(t) });
+    });
     const current = history[history.length - 1]!.statusKey;
     const statusParams: Record<string, string> = {};
     if (CARD_TRACKING_STATUSES.has(current)) statusParams.tracking_number = `EJ${pad(Math.floor(rand() * 1e9), 9)}US`;

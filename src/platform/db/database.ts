@@ -20,6 +20,8 @@ export interface Database {
   db: Db;
   /** The one pool every query goes through (Kysely and pg-boss alike). */
   pool: pg.Pool;
+  /** The embedded engine itself (embedded mode only): tests snapshot it with `dumpDataDir()`. */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -34,13 +36,14 @@ export class DataDirLockedError extends Error {
   }
 }
 
-function wrap(kind: Database['kind'], pool: pg.Pool, onClose: () => Promise<void>): Database {
+function wrap(kind: Database['kind'], pool: pg.Pool, onClose: () => Promise<void>, pglite?: PGlite): Database {
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     kind,
     db,
     pool,
+    pglite,
     async close() {
       if (closed) return;
       closed = true;
@@ -90,7 +93,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
   return wrap('pglite', pool, async () => {
     await pglite.close();
     await release?.();
-  });
+  }, pglite);
 }
 
 export async function openDatabase(config: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string }): Promise<Database> {

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { createDeps, type Deps, type DepsOverrides } from '../src/deps.js';
+import { FakeClock } from '../src/platform/clock.js';
+import { openPglite, openPostgres, type Database } from '../src/platform/db/database.js';
+import { createLogger } from '../src/platform/logging.js';
+import type { Services } from '../src/services.js';
+
+/**
+ * Test harness: every test file gets its own copy of a migrated, seeded database (a PGlite snapshot, or a
+ * PostgreSQL database created from a template when DATABASE_URL is set), a fake clock and a silent logger.
+ */
+
+let templateBlob: Blob | undefined;
+
+export async function openTestDatabase(): Promise<Database> {
+  const template = inject('dbTemplate');
+  if (template.kind === 'pglite') {
+    templateBlob ??= new Blob([readFileSync(template.file)]);
+    return openPglite({ loadDataDir: templateBlob });
+  }
+  const name = `casedesk_t_${template.runId}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: template.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.templateName}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(template.adminUrl);
+  url.pathname = `/${name}`;
+  const database = openPostgres(url.toString(), { max: 5 });
+  const close = database.close.bind(database);
+  database.close = async () => {
+    await close();
+    const a = new pg.Client({ connectionString: template.adminUrl });
+    await a.connect();
+    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => a.end());
+  };
+  return database;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  services: Services;
+  clock: FakeClock;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions extends DepsOverrides {
+  env?: Record<string, string>;
+  clock?: FakeClock;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CASEDESK_AGENCY_TIME_ZONE: 'America/New_York', ...env });
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { env, clock: givenClock, ...overrides } = options;
+  const config = testConfig(env);
+  const clock = givenClock ?? new FakeClock('2026-11-23T15:00:00Z');
+  const database = overrides.database ?? (await openTestDatabase());
+  const deps = await createDeps(config, { log: createLogger('silent'), ...overrides, database, clock });
+  const { app, services } = await buildApp(deps);
+  return {
+    app,
+    deps,
+    services,
+    clock,
+    config,
+    async close() {
+      await app.close();
+      await deps.jobs.stop();
+      deps.mailer.close?.();
+      await database.close();
+    },
+  };
+}
+
+/** An API client and a fresh token, for API tests. */
+export async function apiToken(t: TestApp): Promise<{ clientId: string; clientSecret: string; token: string }> {
+  const { clientId, clientSecret } = await t.services.apiClients.create('Test client');
+  const issued = await t.services.apiClients.issueToken(clientId, clientSecret);
+  return { clientId, clientSecret, token: issued.accessToken };
+}
