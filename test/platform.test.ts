@@ -1,0 +1,144 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { recordAudit } from '../src/platform/audit.js';
+import { DataDirLockedError, openPglite } from '../src/platform/db/database.js';
+import { flattenKeys, loadCatalogs } from '../src/platform/i18n/index.js';
+import { createLogger } from '../src/platform/logging.js';
+import { createTestApp, type TestApp } from './harness.js';
+
+describe('configuration', () => {
+  it('has working defaults for a developer machine', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: './data' });
+    expect(config.devOutbox).toBe(true);
+    expect(config.runWorkersInProcess).toBe(true);
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set, with workers in their own processes', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/casedesk', PORT: '8080', HOST: '0.0.0.0' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/casedesk' });
+    expect(config.runWorkersInProcess).toBe(false);
+    expect(config.port).toBe(8080);
+  });
+
+  it('refuses to start in production without its secrets, naming each one', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      for (const key of ['CASEDESK_COOKIE_SECRET', 'DATABASE_URL', 'CASEDESK_PUBLIC_URL', 'SMTP_URL', 'TWILIO_AUTH_TOKEN']) expect(message).toContain(key);
+    }
+  });
+
+  it('starts in production when everything is there, with the dev outbox off', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production', CASEDESK_COOKIE_SECRET: 's'.repeat(40), DATABASE_URL: 'postgres://db/casedesk', CASEDESK_PUBLIC_URL: 'https://casedesk.example.gov',
+      SMTP_URL: 'smtp://mail:25', SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: '+15550100',
+    });
+    expect(config.devOutbox).toBe(false);
+    expect(config.production).toBe(true);
+  });
+
+  it('explains a bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ NODE_ENV: 'production', CASEDESK_DEV_OUTBOX: 'true' })).toThrow(/CASEDESK_DEV_OUTBOX must not be on in production/);
+  });
+});
+
+describe('catalogs', () => {
+  it('English and Spanish have the same keys in every catalog, and no empty text', () => {
+    const catalogs = loadCatalogs();
+    expect(Object.keys(catalogs.es).sort()).toEqual(Object.keys(catalogs.en).sort());
+    for (const ns of Object.keys(catalogs.en)) {
+      const normalize = (keys: string[]) => keys.map((k) => k.replace(/_(one|other|many)$/, '')).sort();
+      expect(normalize(flattenKeys(catalogs.es[ns])), ns).toEqual(normalize(flattenKeys(catalogs.en[ns])));
+      const values = JSON.stringify(catalogs.es[ns]);
+      expect(values).not.toMatch(/:""/);
+    }
+  });
+});
+
+describe('logs', () => {
+  it('redact names, dates of birth, A-Numbers, emails, phone numbers and credentials', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) as never);
+    log.info({ email: 'ana@example.com', person: { firstName: 'Ana', lastName: 'López', dateOfBirth: '1990-01-02', aNumber: 'A123456789', phone: '+15555550100' }, req: { headers: { authorization: 'Bearer abc', cookie: 'sid=1' } } }, 'hello');
+    const text = lines.join('');
+    for (const secret of ['ana@example.com', 'Ana', 'López', '1990-01-02', 'A123456789', '+15555550100', 'Bearer abc', 'sid=1']) expect(text).not.toContain(secret);
+    expect(JSON.parse(text).name).toBe('casedesk');
+  });
+});
+
+describe('embedded database', () => {
+  it('refuses a second process on the same data directory with a clear message', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'casedesk-lock-'));
+    const first = await openPglite({ dataDir: dir });
+    try {
+      await expect(openPglite({ dataDir: dir })).rejects.toBeInstanceOf(DataDirLockedError);
+      await expect(openPglite({ dataDir: dir })).rejects.toThrow(/already open in another Casedesk process/);
+    } finally {
+      await first.close();
+    }
+    const again = await openPglite({ dataDir: dir });
+    await again.close();
+  });
+});
+
+describe('audit log', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('records entries and refuses to change or delete them', async () => {
+    const db = t.deps.database.db;
+    await recordAudit(db, t.clock, { actorType: 'operator', action: 'test.done', subjectType: 'case', subjectId: 'EAC9999103403', reason: 'test', details: { x: 1 } });
+    const row = await db.selectFrom('audit_log').selectAll().where('action', '=', 'test.done').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ actor_type: 'operator', subject_id: 'EAC9999103403', details: { x: 1 } });
+    expect(row.occurred_at.toISOString()).toBe('2026-11-23T15:00:00.000Z');
+    await expect(db.updateTable('audit_log').set({ action: 'changed' }).where('id', '=', row.id).execute()).rejects.toThrow(/append-only/);
+    await expect(db.deleteFrom('audit_log').where('id', '=', row.id).execute()).rejects.toThrow(/append-only/);
+  });
+
+  it('creating an API client is audited, and only the hash of its secret is stored', async () => {
+    const { clientId, clientSecret } = await t.services.apiClients.create('Audited client');
+    const entry = await t.deps.database.db.selectFrom('audit_log').selectAll().where('subject_id', '=', clientId).executeTakeFirstOrThrow();
+    expect(entry.action).toBe('api_client.created');
+    const stored = await t.deps.database.db.selectFrom('api_clients').selectAll().where('id', '=', clientId).executeTakeFirstOrThrow();
+    expect(stored.secret_hash).not.toContain(clientSecret);
+    expect(JSON.stringify(entry)).not.toContain(clientSecret);
+  });
+});
+
+describe('health, readiness, metrics and API docs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('answers /healthz, /readyz and /metrics', async () => {
+    expect((await t.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject('/readyz')).json()).toEqual({ status: 'ready', database: 'ok' });
+    await t.app.inject('/case-status');
+    const metrics = await t.app.inject('/metrics');
+    expect(metrics.body).toContain('casedesk_http_request_duration_seconds_bucket');
+    expect(metrics.body).toContain('route="/case-status"');
+  });
+
+  it('serves the OpenAPI description of the API it implements', async () => {
+    const spec = (await t.app.inject('/api/openapi.json')).json();
+    expect(Object.keys(spec.paths)).toEqual(['/oauth/accesstoken', '/case-status/{receiptNumber}']);
+    const file = JSON.parse(readFileSync(new URL('../openapi/casedesk.openapi.json', import.meta.url), 'utf8'));
+    expect(spec).toEqual(file);
+    expect((await t.app.inject('/api/docs')).statusCode).toBe(200);
+  });
+});

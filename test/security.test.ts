@@ -1,0 +1,85 @@
+import * as cheerio from 'cheerio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { html } from '../src/platform/views/html.js';
+import { csrfField } from '../src/platform/views/components.js';
+import { layout } from '../src/platform/views/layout.js';
+import { createTestApp, type TestApp } from './harness.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+describe('security headers', () => {
+  it('sends a CSP without unsafe-inline and the usual hardening headers on pages', async () => {
+    const res = await t.app.inject('/case-status');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
+  });
+
+  it('has no inline script or style in its pages', async () => {
+    for (const url of ['/', '/case-status', '/case-status?receipt_number=EAC9999103403', '/case-status?receipt_number=x', '/nope', '/api/docs', '/dev/outbox']) {
+      const $ = cheerio.load((await t.app.inject(url)).body);
+      $('script').each((_, el) => expect($(el).attr('src'), `${url} inline script`).toBeTruthy());
+      expect($('style').length, `${url} <style>`).toBe(0);
+      expect($('[style]').length, `${url} style attribute`).toBe(0);
+      expect($('[onclick],[onload],[onerror]').length).toBe(0);
+    }
+  });
+
+  it('serves USWDS assets and our stylesheet', async () => {
+    expect((await t.app.inject('/assets/uswds/css/uswds.min.css')).statusCode).toBe(200);
+    expect((await t.app.inject('/assets/uswds/js/uswds.min.js')).statusCode).toBe(200);
+    expect((await t.app.inject('/assets/casedesk.css')).statusCode).toBe(200);
+  });
+});
+
+describe('CSRF on forms', () => {
+  it('refuses a form post without a valid token and accepts one with it; cookies are Secure, HttpOnly, SameSite', async () => {
+    // A form route declared like any page form (policy public, POST) on the platform's security plugins.
+    const { default: Fastify } = await import('fastify');
+    const { installSecurity } = await import('../src/platform/http/security.js');
+    const { installRoutePolicies } = await import('../src/platform/http/policies.js');
+    const f = Fastify();
+    await installSecurity(f, { cookieSecret: 'x'.repeat(40), globalRateLimitPerMinute: 1000 });
+    installRoutePolicies(f, { guards: {}, csrf: f.csrfProtection });
+    f.get('/form', { config: { policy: 'public' } }, async (_req, reply) =>
+      reply.type('text/html').send(layoutless(csrfField(reply.generateCsrf())).value),
+    );
+    f.post('/form', { config: { policy: 'public' } }, async () => 'saved');
+    await f.ready();
+    const form = await f.inject('/form');
+    const cookie = form.cookies.find((c) => c.name === '_csrf')!;
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
+    const tokenValue = cheerio.load(form.body)('input[name=_csrf]').val() as string;
+    const without = await f.inject({ method: 'POST', url: '/form', payload: { a: '1' } });
+    expect(without.statusCode).toBe(403);
+    const wrong = await f.inject({ method: 'POST', url: '/form', cookies: { _csrf: cookie.value }, payload: { _csrf: 'forged', a: '1' } });
+    expect(wrong.statusCode).toBe(403);
+    const ok = await f.inject({ method: 'POST', url: '/form', cookies: { _csrf: cookie.value }, payload: { _csrf: tokenValue, a: '1' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toBe('saved');
+    await f.close();
+  });
+});
+
+function layoutless(content: ReturnType<typeof html>) {
+  return html`<form method="post" action="/form">${content}</form>`;
+}
+
+describe('escaping', () => {
+  it('escapes every value placed in a page', () => {
+    const page = layout({ lang: 'en', t: ((k: string) => k) as never, url: '/x?a="><script>' }, { title: '<img src=x onerror=alert(1)>', main: html`<p>${'<b>bold</b>'}</p>` });
+    expect(page.value).not.toContain('<img src=x');
+    expect(page.value).not.toContain('"><script>');
+    expect(page.value).toContain('&lt;b&gt;bold&lt;/b&gt;');
+  });
+});
