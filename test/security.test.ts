@@ -83,3 +83,20 @@ describe('escaping', () => {
     expect(page.value).toContain('&lt;b&gt;bold&lt;/b&gt;');
   });
 });
+
+describe('unexpected failures', () => {
+  it('answer 500 with a page in the visitor language and no technical detail', async () => {
+    const broken = await createTestApp();
+    try {
+      await broken.deps.database.db.schema.alterTable('case_status_history').renameTo('history_gone').execute();
+      const res = await broken.app.inject('/case-status?receipt_number=EAC9999103403&lang=es');
+      expect(res.statusCode).toBe(500);
+      const $ = cheerio.load(res.body);
+      expect($('h1').text()).toBe('Algo salió mal');
+      expect(res.body).not.toMatch(/history_gone|case_status_history|at .*\.ts|stack/i);
+      expect($('main').text()).toContain('Referencia:');
+    } finally {
+      await broken.close();
+    }
+  });
+});

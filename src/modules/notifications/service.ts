@@ -115,7 +115,7 @@ export class NotificationService {
       });
     } catch (error) {
       const reason = (error as Error).message.slice(0, 500);
-      const lastTry = ctx.retryCount >= deliverMessageJob.retryLimit;
+      const lastTry = ctx.retryCount >= ctx.retryLimit;
       if (error instanceof PermanentDeliveryError || lastTry) {
         await changeStatus(db, messageId, ['sending'], { status: 'failed', reason, at: clock.now(), transport: transport.transport });
         this.deps.log.warn({ messageId, reason }, 'message failed');

@@ -148,8 +148,6 @@ describe('a message survives an SMTP outage and a process restart (issue require
 
     const sent = await waitFor('the message to be sent after the restart', async () => {
       const m = await readMessage(second!, id);
-      const j = await sql`SELECT state, retry_count, start_after, now() as now, output FROM pgboss.job WHERE name = ${deliverMessageJob.name}`.execute(database.db);
-      console.log(m.status, m.attempts, m.status_reason, JSON.stringify(j.rows));
       return m.status === 'sent' && m;
     });
     await waitFor('the job to complete', async () => {

@@ -27,6 +27,8 @@ export interface JobContext {
   jobId: string;
   /** 0 on the first try, then 1, 2 ... */
   retryCount: number;
+  /** Retries this job gets: the try with `retryCount === retryLimit` is the last one. */
+  retryLimit: number;
 }
 
 type Handler<P> = (payload: P, ctx: JobContext) => Promise<void>;
@@ -35,6 +37,11 @@ export interface JobQueueOptions {
   pollingIntervalSeconds?: number;
   /** Overrides every job type's retry delay (tests use 1 second). */
   retryDelaySeconds?: number;
+  /**
+   * How often pg-boss's maintenance runs (default 120 s): it fails jobs left active past their expiry by a process
+   * that died, so they are retried, and archives finished jobs.
+   */
+  maintenanceIntervalSeconds?: number;
 }
 
 export class JobQueue {
@@ -50,7 +57,9 @@ export class JobQueue {
     this.#boss = new PgBoss({
       db: { executeSql: (text, values) => pool.query(text, values) },
       schema: 'pgboss',
-      supervise: false,
+      // Maintenance is what retries a job whose worker died mid-job: without it such a job stays active forever.
+      supervise: true,
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 120,
       schedule: false,
     });
     this.#boss.on('error', (error) => this.log.error({ err: error }, 'job queue error'));
@@ -66,13 +75,7 @@ export class JobQueue {
     if (this.#started) return;
     await this.#boss.start();
     for (const { type } of this.#types.values()) {
-      const queue = {
-        name: type.name,
-        retryLimit: type.retryLimit,
-        retryDelay: this.options.retryDelaySeconds ?? type.retryDelaySeconds,
-        retryBackoff: type.retryBackoff,
-        expireInSeconds: type.expireInSeconds,
-      };
+      const queue = { name: type.name, ...this.#retryPolicy(type) };
       if (await this.#boss.getQueue(type.name)) await this.#boss.updateQueue(type.name, queue);
       else await this.#boss.createQueue(type.name, queue);
     }
@@ -86,11 +89,12 @@ export class JobQueue {
       if (!handler) continue;
       await this.#boss.work(
         type.name,
-        { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2, batchSize: 1 },
+        // includeMetadata: without it pg-boss hands over no retryCount, and a handler could never tell its last try.
+        { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true },
         async (jobs) => {
           for (const job of jobs) {
             const payload = type.payload.parse(job.data);
-            await handler(payload, { jobId: job.id, retryCount: (job as unknown as { retryCount?: number }).retryCount ?? 0 });
+            await handler(payload, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
           }
         },
       );
@@ -101,7 +105,10 @@ export class JobQueue {
   async send<P>(db: DbHandle, type: JobType<P>, payload: P, options: { startAfter?: Date; singletonKey?: string } = {}): Promise<string | null> {
     if (!this.#types.has(type.name)) throw new Error(`Job type ${type.name} is not registered`);
     const data = type.payload.parse(payload);
-    return this.#boss.send(type.name, data as object, {
+    const id = await this.#boss.send(type.name, data as object, {
+      // Each job carries its type's retry policy, so it holds even when the queue row was made with older settings
+      // (or before this process called start()).
+      ...this.#retryPolicy(type),
       ...options,
       db: {
         executeSql: async (text, values) => {
@@ -110,6 +117,20 @@ export class JobQueue {
         },
       },
     });
+    // pg-boss answers null, and stores nothing, when the queue does not exist; only a singleton may be skipped.
+    if (id === null && !options.singletonKey) {
+      throw new Error(`Job ${type.name} was not stored: its queue does not exist (run \`casedesk migrate\`)`);
+    }
+    return id;
+  }
+
+  #retryPolicy(type: JobType<unknown>) {
+    return {
+      retryLimit: type.retryLimit,
+      retryDelay: this.options.retryDelaySeconds ?? type.retryDelaySeconds,
+      retryBackoff: type.retryBackoff,
+      expireInSeconds: type.expireInSeconds,
+    };
   }
 
   /** Jobs of a type in each state (for tests, metrics and operators). */

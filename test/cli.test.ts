@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { openPglite } from '../src/platform/db/database.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/casedesk.js');
+
+/** The casedesk command, on its own embedded data directory (never the suite's PostgreSQL). */
+async function casedesk(dataDir: string, ...args: string[]) {
+  const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
+  delete env.DATABASE_URL;
+  return run(process.execPath, [BIN, ...args], { env, timeout: 120_000 });
+}
+
+describe('the casedesk command', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'casedesk-cli-'));
+
+  it('prints its commands', async () => {
+    const { stdout } = await casedesk(dataDir, '--help');
+    for (const command of ['serve', 'worker', 'migrate', 'seed', 'api-client']) expect(stdout).toContain(command);
+  });
+
+  it('migrates, seeds deterministically, and creates an API client printing one line of JSON', async () => {
+    await casedesk(dataDir, 'migrate');
+    const seeded = await casedesk(dataDir, 'seed', '--count', '20', '--seed', '5', '--as-of', '2026-11-01');
+    expect(seeded.stdout).toContain('Inserted 26 cases');
+    const again = await casedesk(dataDir, 'seed', '--count', '20', '--seed', '5', '--as-of', '2026-11-01');
+    expect(again.stdout).toContain('Inserted 0 cases');
+    const { stdout } = await casedesk(dataDir, 'api-client', 'create', 'Partner system');
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const created = JSON.parse(lines[0]!);
+    expect(Object.keys(created)).toEqual(['client_id', 'client_secret']);
+    expect(created.client_secret.length).toBeGreaterThanOrEqual(40);
+    const db = await openPglite({ dataDir });
+    try {
+      const row = await db.db.selectFrom('api_clients').selectAll().where('id', '=', created.client_id).executeTakeFirstOrThrow();
+      expect(row.name).toBe('Partner system');
+      expect(row.secret_hash).not.toBe(created.client_secret);
+    } finally {
+      await db.close();
+    }
+  }, 180_000);
+
+  it('explains why a separate worker needs PostgreSQL, and rejects bad options', async () => {
+    await expect(casedesk(dataDir, 'worker')).rejects.toMatchObject({ stderr: expect.stringContaining('Separate workers need PostgreSQL') });
+    await expect(casedesk(dataDir, 'seed', '--count', 'many')).rejects.toMatchObject({ stderr: expect.stringContaining('must be a whole number') });
+  });
+
+  it('stops at start in production without secrets, naming them', async () => {
+    const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' };
+    delete env.DATABASE_URL;
+    delete env.CASEDESK_COOKIE_SECRET;
+    await expect(run(process.execPath, [BIN, 'serve'], { env, timeout: 60_000 })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('CASEDESK_COOKIE_SECRET is required in production'),
+    });
+  });
+});
