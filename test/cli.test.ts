@@ -11,7 +11,7 @@ const BIN = path.resolve('bin/casedesk.js');
 
 /** The casedesk command, on its own embedded data directory (never the suite's PostgreSQL). */
 async function casedesk(dataDir: string, ...args: string[]) {
-  const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CASEDESK_DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
   delete env.DATABASE_URL;
   return run(process.execPath, [BIN, ...args], { env, timeout: 120_000 });
 }
@@ -52,7 +52,7 @@ describe('the casedesk command', () => {
   });
 
   it('stops at start in production without secrets, naming them', async () => {
-    const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' };
     delete env.DATABASE_URL;
     delete env.CASEDESK_COOKIE_SECRET;
     await expect(run(process.execPath, [BIN, 'serve'], { env, timeout: 60_000 })).rejects.toMatchObject({
