@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Deps } from './deps.js';
+import { accountGuards, registerAccountRoutes } from './modules/accounts/index.js';
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
@@ -44,12 +45,14 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   const metrics = installMetrics(app);
 
   const limitApiClient = limiter(app, { max: config.api.rateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `client:${r.apiClient?.id ?? r.ip}` });
+  const limitAccountForms = limiter(app, { max: 20, timeWindow: 60_000, keyGenerator: (r) => `account-form:${r.ip}` });
   const limitLookup = limiter(app, { max: config.lookupRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `lookup:${r.ip}` });
 
   installRoutePolicies(app, {
     csrf: app.csrfProtection,
     guards: {
       'api-client': apiClientGuard({ apiClients: services.apiClients, limit: limitApiClient }),
+      ...accountGuards(services.sessions),
       'dev-only': async (request, reply) => {
         if (!config.devOutbox) return reply.callNotFound();
       },
@@ -66,6 +69,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     publicUrl: config.publicUrl,
   });
   registerOutboxRoutes(app, { db: deps.database.db });
+  registerAccountRoutes(app, { accounts: services.accounts, sessions: services.sessions, timeZone: config.agencyTimeZone, limit: limitAccountForms });
 
   await app.ready();
   return { app, services };

@@ -52,7 +52,7 @@ async function pendingMigrations(deps: Deps): Promise<string[]> {
   const { MIGRATIONS_DIR } = await import('./platform/db/migrator.js');
   const { readdir } = await import('node:fs/promises');
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
-  const migrator = new Migrator({ db: deps.database.db, provider: { getMigrations: async () => ({}) } });
+  const migrator = new Migrator({ db: deps.database.db, provider: { getMigrations: async () => Object.fromEntries(files.map((f) => [f, { up: async () => undefined }])) } });
   const done = new Set((await migrator.getMigrations().catch(() => [])).filter((m) => m.executedAt).map((m) => m.name));
   return files.filter((f) => !done.has(f));
 }

@@ -64,6 +64,28 @@ export async function changeStatus(db: DbHandle, id: string, from: DeliveryStatu
   return changed;
 }
 
+/**
+ * Claims a message for one delivery attempt: moves it to 'sending' when it is queued, or when it has been
+ * 'sending' since before `staleBefore` (its worker died). A message another worker is sending right now is not
+ * claimed, so two workers never send it both. Answers whether this caller got the message.
+ */
+export async function claimForSending(db: DbHandle, id: string, claim: { attempts: number; at: Date; staleBefore: Date }): Promise<boolean> {
+  const result = await db
+    .updateTable('notification_messages')
+    .set({ status: 'sending', status_reason: null, attempts: claim.attempts, updated_at: claim.at })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', claim.staleBefore)])]))
+    .executeTakeFirst();
+  const claimed = Number(result.numUpdatedRows) > 0;
+  if (claimed) {
+    await db
+      .insertInto('notification_status_events')
+      .values({ message_id: id, status: 'sending', reason: null, occurred_at: claim.at })
+      .execute();
+  }
+  return claimed;
+}
+
 export async function listRecent(db: DbHandle, options: { transport?: string; limit: number }): Promise<NotificationMessage[]> {
   let query = db.selectFrom('notification_messages').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(options.limit);
   if (options.transport) query = query.where('transport', '=', options.transport);

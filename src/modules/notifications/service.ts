@@ -6,11 +6,11 @@ import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
 import { deliverMessageJob } from './jobs.js';
-import { changeStatus, findByProviderId, findMessage, insertMessage } from './repository.js';
+import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage } from './repository.js';
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
-export const TEMPLATES = ['test_message', 'case_status_changed'] as const;
+export const TEMPLATES = ['test_message', 'case_status_changed', 'verify_email', 'account_exists', 'backup_code_used'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export interface EmailRequest {
@@ -78,6 +78,8 @@ export class NotificationService {
     const id = this.deps.random.uuid();
     const now = this.deps.clock.now();
     await insertMessage(db, {
+      // The transport it is meant for (set again when it is sent): /dev/outbox lists outbox messages still queued.
+      transport: (m.channel === 'email' ? this.deps.mailer : this.deps.sms).transport,
       id,
       channel: m.channel,
       recipient: m.to,
@@ -99,8 +101,15 @@ export class NotificationService {
     const message = await findMessage(db, messageId);
     if (!message || message.status === 'sent' || message.status === 'delivered' || message.status === 'failed') return;
     const attempts = message.attempts + 1;
-    // 'sending' is also accepted as a start state: a worker that died mid-send left it there.
-    if (!(await changeStatus(db, messageId, ['queued', 'sending'], { status: 'sending', at: clock.now(), attempts }))) return;
+    // A message left in 'sending' for longer than a job may run was left there by a worker that died: take it
+    // over. One in 'sending' for less is another worker's right now: try again later, unless it is done by then.
+    const now = clock.now();
+    const staleBefore = new Date(now.getTime() - deliverMessageJob.expireInSeconds * 1000);
+    if (!(await claimForSending(db, messageId, { attempts, at: now, staleBefore }))) {
+      const current = await findMessage(db, messageId);
+      if (!current || current.status !== 'sending') return;
+      throw new Error('message is being sent by another worker');
+    }
     const transport = message.channel === 'email' ? this.deps.mailer : this.deps.sms;
     try {
       const result =

@@ -170,3 +170,47 @@ describe('a message survives an SMTP outage and a process restart (issue require
     expect(await second.deps.jobs.countByState(deliverMessageJob.name)).toEqual({ completed: 1 });
   });
 });
+
+describe('a message whose process died in the middle of sending it', () => {
+  let database: Database;
+  let first: TestApp | undefined;
+  let second: TestApp | undefined;
+  let smtp: LocalSmtp | undefined;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    if (first) await stopAppKeepDatabase(first);
+    if (second) await stopAppKeepDatabase(second);
+    await smtp?.close();
+    await database?.close();
+  });
+
+  it('is taken over after the restart, once its job has expired, and sent exactly once', async () => {
+    smtp = await startSmtpServer();
+    const env = { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` };
+    first = await createTestApp({ database, env, jobOptions: FAST_JOBS });
+    const id = await first.services.notifications.queueEmail(database.db, { to: 'orphan@example.com', template: 'test_message', language: 'en', params: {} });
+    // Process 1 took the job and claimed the message, then died before it could send or acknowledge anything:
+    // the job is still active and the message still 'sending', both since well before the job's expiry.
+    const longAgo = new Date(first.clock.now().getTime() - 3_600_000);
+    await sql`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 hour' WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(database.db);
+    await sql`UPDATE notification_messages SET status = 'sending', attempts = 1, updated_at = ${longAgo} WHERE id = ${id}`.execute(database.db);
+    await stopAppKeepDatabase(first);
+    first = undefined;
+
+    // Process 2: pg-boss's maintenance expires the orphaned job, the retry takes the message over and sends it.
+    second = await createTestApp({ database, env, jobOptions: { ...FAST_JOBS, maintenanceIntervalSeconds: 1 } });
+    await second.deps.jobs.work();
+    const sent = await waitFor('the orphaned message to be sent', async () => {
+      const m = await readMessage(second!, id);
+      return m.status === 'sent' && m;
+    });
+    await waitFor('the job to complete', async () => (await jobsOf(second!, id))[0]?.state === 'completed');
+    expect(sent.attempts).toBe(2);
+    expect(await jobsOf(second, id)).toEqual([{ state: 'completed', retry_count: 1 }]);
+    expect(smtp.received.filter((m) => m.headers['message-id'] === messageIdHeader(id))).toHaveLength(1);
+    expect(smtp.received).toHaveLength(1);
+  });
+});

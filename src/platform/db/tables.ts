@@ -82,7 +82,69 @@ export interface NotificationStatusEventsTable {
   occurred_at: Date;
 }
 
+export interface AccountsTable {
+  id: string;
+  kind: 'applicant' | 'representative';
+  email: string;
+  email_verified_at: Date | null;
+  password_hash: string | null;
+  online_account_number: string;
+  language: 'en' | 'es';
+  created_at: Date;
+  activated_at: Date | null;
+}
+
+export interface AccountTokensTable {
+  token_hash: string;
+  account_id: string;
+  purpose: 'verify_email' | 'reset_password';
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface AccountTotpTable {
+  account_id: string;
+  secret: string;
+  confirmed_at: Date | null;
+  last_step: number | null;
+}
+
+export interface AccountBackupCodesTable {
+  account_id: string;
+  code_hash: string;
+  used_at: Date | null;
+}
+
+export type SessionStage = 'setup' | 'password' | 'full';
+
+export interface AccountSessionsTable {
+  id_hash: string;
+  account_id: string;
+  stage: SessionStage;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface AccountSecurityEventsTable {
+  id: Generated<number>;
+  account_id: string;
+  kind: string;
+  occurred_at: Date;
+  ip: string | null;
+  details: Json;
+}
+
 export interface Tables {
+  accounts: AccountsTable;
+  account_tokens: AccountTokensTable;
+  account_totp: AccountTotpTable;
+  account_backup_codes: AccountBackupCodesTable;
+  account_sessions: AccountSessionsTable;
+  account_security_events: AccountSecurityEventsTable;
   audit_log: AuditLogTable;
   cases: CasesTable;
   case_status_history: CaseStatusHistoryTable;
@@ -95,3 +157,5 @@ export interface Tables {
 export type CaseRow = Selectable<CasesTable>;
 export type NewCase = Insertable<CasesTable>;
 export type NotificationMessage = Selectable<NotificationMessagesTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type SessionRow = Selectable<AccountSessionsTable>;

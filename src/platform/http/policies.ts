@@ -9,9 +9,12 @@ import type { FastifyInstance, preHandlerHookHandler, RouteOptions } from 'fasti
  * - api-client: a bearer token issued to an API client (client credentials)
  * - webhook:    a provider callback; the handler checks the provider's signature
  * - dev-only:   development tools such as the outbox; 404 unless the dev outbox is on
- * Later surfaces add account, representative and staff roles here.
+ * - account-setup:   a person in the middle of signing up (email verified, account not finished)
+ * - account-pending: a person who gave the right password and still owes the second factor
+ * - account:    a signed-in account holder (both factors)
+ * Later surfaces add representative and staff roles here.
  */
-export const POLICIES = ['public', 'platform', 'api-client', 'webhook', 'dev-only'] as const;
+export const POLICIES = ['public', 'platform', 'api-client', 'webhook', 'dev-only', 'account-setup', 'account-pending', 'account'] as const;
 export type RoutePolicy = (typeof POLICIES)[number];
 
 /** Policies whose non-GET routes are forms and therefore need a CSRF token. */

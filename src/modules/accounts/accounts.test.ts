@@ -1,0 +1,281 @@
+import { authenticator } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestAgent } from '../../../test/agent.js';
+import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { OTP_LOCKOUT_MS, SESSION_COOKIE, SESSION_IDLE_MS } from './index.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+const PASSWORD = 'correct horse battery staple 42';
+
+/** The latest message of a template sent to an address. */
+async function lastMessage(to: string, template: string) {
+  return t.deps.database.db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('recipient', '=', to)
+    .where('template', '=', template)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
+
+function totpNow(secret: string): string {
+  return authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret);
+}
+
+interface Person {
+  agent: TestAgent;
+  email: string;
+  secret: string;
+  backupCodes: string[];
+}
+
+/** Walks the whole sign-up as a person would, checking each step. */
+async function signUp(email: string, ip: string, lang: 'en' | 'es' = 'en'): Promise<Person> {
+  const agent = new TestAgent(t.app, ip);
+  await agent.get(`/account/sign-up?lang=${lang}`);
+  let res = await agent.post('/account/sign-up', { email, kind: 'applicant' });
+  expect(res.statusCode).toBe(303);
+  const message = await lastMessage(email.toLowerCase(), 'verify_email');
+  expect(message?.language).toBe(lang);
+  const link = /https?:\/\/\S+\/account\/sign-up\/confirm\?token=\S+/.exec(message!.body)![0];
+  const path = link.replace(/^https?:\/\/[^/]+/, '');
+  res = await agent.get(path);
+  expect(res.statusCode).toBe(200);
+  res = await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
+  expect(res.statusCode).toBe(303);
+  expect(res.headers.location).toBe('/account/sign-up/password');
+  await agent.get('/account/sign-up/password');
+  res = await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: PASSWORD });
+  expect(res.statusCode).toBe(303);
+  res = await agent.get('/account/sign-up/authenticator');
+  expect(res.statusCode).toBe(200);
+  const secret = (agent.$('.casedesk-secret').text() as string).replace(/\s/g, '');
+  expect(agent.$('img.casedesk-qr').attr('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+  res = await agent.post('/account/sign-up/authenticator', { code: totpNow(secret) });
+  expect(res.statusCode).toBe(200);
+  const backupCodes = agent.$('.casedesk-codes code').map((_, c) => agent.$(c).text()).get();
+  expect(backupCodes).toHaveLength(10);
+  res = await agent.post('/account/sign-up/backup-codes', {});
+  expect(res.headers.location).toBe('/account');
+  return { agent, email: email.toLowerCase(), secret, backupCodes };
+}
+
+async function signIn(agent: TestAgent, email: string, password = PASSWORD) {
+  await agent.get('/account/sign-in');
+  return agent.post('/account/sign-in', { email, password });
+}
+
+describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
+  it('creates an account with a verified email, a password, an authenticator app and backup codes', async () => {
+    const { agent } = await signUp('Ana.Lopez@Example.com', '10.0.0.1');
+    const home = await agent.get('/account');
+    expect(home.statusCode).toBe(200);
+    expect(agent.$('h1').text()).toBe('My account');
+    const oan = agent.$('.casedesk-receipt').text().replace(/\s/g, '');
+    expect(oan).toMatch(/^[1-9]\d{11}$/);
+    const row = await t.deps.database.db.selectFrom('accounts').selectAll().where('email', '=', 'ana.lopez@example.com').executeTakeFirstOrThrow();
+    expect(row.online_account_number).toBe(oan);
+    expect(row.password_hash).not.toContain(PASSWORD);
+    expect(row.activated_at).not.toBeNull();
+  });
+
+  it('works in Spanish and sends the verification email in Spanish', async () => {
+    const { agent } = await signUp('maria@example.com', '10.0.0.2', 'es');
+    await agent.get('/account');
+    expect(agent.$('html').attr('lang')).toBe('es');
+    expect(agent.$('h1').text()).toBe('Mi cuenta');
+  });
+
+  it('answers the same for an email that already has an account, and tells its owner by email', async () => {
+    await signUp('taken@example.com', '10.0.0.3');
+    const agent = new TestAgent(t.app, '10.0.0.4');
+    await agent.get('/account/sign-up');
+    const res = await agent.post('/account/sign-up', { email: 'taken@example.com', kind: 'applicant' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/account/sign-up/check-email?email=taken%40example.com');
+    expect(await lastMessage('taken@example.com', 'account_exists')).toBeDefined();
+  });
+
+  it('explains bad input with an error summary and changes nothing', async () => {
+    const agent = new TestAgent(t.app, '10.0.0.5');
+    await agent.get('/account/sign-up');
+    const res = await agent.post('/account/sign-up', { email: 'not-an-email', kind: 'wizard' });
+    expect(res.statusCode).toBe(400);
+    expect(agent.errorSummary()).toEqual(['Enter an email address in the right format, like name@example.com.', 'Choose the kind of account you need.']);
+    expect(agent.$('#email').val()).toBe('not-an-email');
+    expect(await t.deps.database.db.selectFrom('accounts').select('id').where('email', '=', 'not-an-email').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('refuses weak, common and mismatched passwords with precise messages', async () => {
+    const agent = new TestAgent(t.app, '10.0.0.6');
+    await agent.get('/account/sign-up');
+    await agent.post('/account/sign-up', { email: 'weak@example.com', kind: 'applicant' });
+    const link = /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage('weak@example.com', 'verify_email'))!.body)![0];
+    await agent.get(link);
+    await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
+    await agent.get('/account/sign-up/password');
+    let res = await agent.post('/account/sign-up/password', { password: 'short', password_confirmation: 'short' });
+    expect(res.statusCode).toBe(400);
+    expect(agent.errorSummary()).toEqual(['Your password must have at least 12 characters.']);
+    res = await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: `${PASSWORD}!` });
+    expect(agent.errorSummary()).toEqual(['The two passwords are not the same.']);
+    res = await agent.post('/account/sign-up/password', { password: 'weak@example.com!!', password_confirmation: 'weak@example.com!!' });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('uses a verification link once, and never after 24 hours', async () => {
+    const agent = new TestAgent(t.app, '10.0.0.7');
+    await agent.get('/account/sign-up');
+    await agent.post('/account/sign-up', { email: 'once@example.com', kind: 'representative' });
+    const link = /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage('once@example.com', 'verify_email'))!.body)![0];
+    const token = decodeURIComponent(link.split('token=')[1]!);
+    await agent.get(link);
+    expect((await agent.post('/account/sign-up/confirm', { token })).statusCode).toBe(303);
+    const again = new TestAgent(t.app, '10.0.0.8');
+    expect((await again.get(link)).statusCode).toBe(410);
+    await again.get('/account/sign-up');
+    expect((await again.post('/account/sign-up/confirm', { token })).statusCode).toBe(410);
+
+    await agent.get('/account/sign-up');
+    await agent.post('/account/sign-up', { email: 'late@example.com', kind: 'applicant' });
+    const late = /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage('late@example.com', 'verify_email'))!.body)![0];
+    t.clock.advance(24 * 3600_000 + 1000);
+    expect((await agent.get(late)).statusCode).toBe(410);
+    t.clock.set('2026-11-23T15:00:00Z');
+  });
+});
+
+describe('sign-in with two steps', () => {
+  let person: Person;
+  beforeAll(async () => {
+    person = await signUp('signin@example.com', '10.1.0.1');
+  });
+
+  it('needs the password and then a code from the app; the session id changes at each step', async () => {
+    const agent = new TestAgent(t.app, '10.1.0.2');
+    let res = await signIn(agent, person.email);
+    expect(res.headers.location).toBe('/account/sign-in/code');
+    const partial = agent.cookies.get(SESSION_COOKIE);
+    expect((await agent.get('/account')).statusCode).toBe(303);
+    await agent.get('/account/sign-in/code');
+    t.clock.advanceSeconds(30);
+    res = await agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    expect(res.headers.location).toBe('/account');
+    expect(agent.cookies.get(SESSION_COOKIE)).not.toBe(partial);
+    expect((await agent.get('/account')).statusCode).toBe(200);
+    // The partial session's id is worthless now (no session fixation).
+    const stale = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `${SESSION_COOKIE}=${partial}` } });
+    expect(stale.statusCode).toBe(303);
+  });
+
+  it('gives the same answer for an unknown email and a wrong password', async () => {
+    const agent = new TestAgent(t.app, '10.1.0.3');
+    const wrong = await signIn(agent, person.email, 'not the right password at all');
+    const wrongText = agent.errorSummary();
+    const unknown = await signIn(agent, 'nobody@example.com', 'not the right password at all');
+    expect(wrong.statusCode).toBe(400);
+    expect(unknown.statusCode).toBe(400);
+    expect(agent.errorSummary()).toEqual(wrongText);
+  });
+
+  it('refuses a code used twice', async () => {
+    t.clock.advanceSeconds(60);
+    const code = totpNow(person.secret);
+    const first = new TestAgent(t.app, '10.1.0.4');
+    await signIn(first, person.email);
+    await first.get('/account/sign-in/code');
+    expect((await first.post('/account/sign-in/code', { code })).headers.location).toBe('/account');
+    const second = new TestAgent(t.app, '10.1.0.5');
+    await signIn(second, person.email);
+    await second.get('/account/sign-in/code');
+    expect((await second.post('/account/sign-in/code', { code })).statusCode).toBe(400);
+  });
+
+  it('accepts each backup code once instead of a code, and emails an alert', async () => {
+    const agent = new TestAgent(t.app, '10.1.0.6');
+    await signIn(agent, person.email);
+    await agent.get('/account/sign-in/code');
+    const res = await agent.post('/account/sign-in/code', { code: person.backupCodes[0]!.toLowerCase() });
+    expect(res.headers.location).toBe('/account?backup_codes_left=9');
+    await agent.get(res.headers.location as string);
+    expect(agent.$('.usa-alert--warning').text()).toContain('9 codes remain');
+    expect(await lastMessage(person.email, 'backup_code_used')).toBeDefined();
+    const again = new TestAgent(t.app, '10.1.0.7');
+    await signIn(again, person.email);
+    await again.get('/account/sign-in/code');
+    expect((await again.post('/account/sign-in/code', { code: person.backupCodes[0]! })).statusCode).toBe(400);
+  });
+
+  it('locks two-step verification for 10 minutes after 10 wrong codes', async () => {
+    const victim = await signUp('otp-lock@example.com', '10.1.0.8');
+    const attacker = new TestAgent(t.app, '10.1.0.9');
+    await signIn(attacker, victim.email);
+    await attacker.get('/account/sign-in/code');
+    let res;
+    for (let i = 0; i < 10; i++) res = await attacker.post('/account/sign-in/code', { code: String(100000 + i) });
+    expect(res!.statusCode).toBe(429);
+    expect(attacker.errorSummary()[0]).toContain('locked until');
+    t.clock.advanceSeconds(30);
+    res = await attacker.post('/account/sign-in/code', { code: totpNow(victim.secret) });
+    expect(res.statusCode).toBe(429);
+    t.clock.advance(OTP_LOCKOUT_MS);
+    const owner = new TestAgent(t.app, '10.1.0.10');
+    await signIn(owner, victim.email);
+    await owner.get('/account/sign-in/code');
+    expect((await owner.post('/account/sign-in/code', { code: totpNow(victim.secret) })).headers.location).toBe('/account');
+  });
+
+  it('slows password guessing on one account, with a wait that ends', async () => {
+    const victim = await signUp('guess@example.com', '10.1.0.11');
+    let res;
+    for (let i = 0; i < 6; i++) res = await signIn(new TestAgent(t.app, `10.2.0.${i}`), victim.email, `wrong password number ${i}`);
+    expect(res!.statusCode).toBe(429);
+    // Even the right password waits until the throttle ends.
+    expect((await signIn(new TestAgent(t.app, '10.2.1.1'), victim.email)).statusCode).toBe(429);
+    t.clock.advance(5 * 60_000);
+    expect((await signIn(new TestAgent(t.app, '10.2.1.2'), victim.email)).headers.location).toBe('/account/sign-in/code');
+  });
+
+  it('ends a session after 15 idle minutes, and at sign-out', async () => {
+    const agent = new TestAgent(t.app, '10.1.0.12');
+    await signIn(agent, person.email);
+    await agent.get('/account/sign-in/code');
+    t.clock.advanceSeconds(90);
+    await agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    expect((await agent.get('/account')).statusCode).toBe(200);
+    t.clock.advance(SESSION_IDLE_MS + 1000);
+    expect((await agent.get('/account')).headers.location).toBe('/account/sign-in');
+
+    await signIn(agent, person.email);
+    await agent.get('/account/sign-in/code');
+    t.clock.advanceSeconds(30);
+    await agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    await agent.get('/account');
+    const res = await agent.post('/account/sign-out', {});
+    expect(res.headers.location).toBe('/account/sign-in?signed_out=1');
+    expect((await agent.get('/account')).statusCode).toBe(303);
+  });
+});
+
+describe('account pages are protected', () => {
+  it('refuses every account form without a CSRF token', async () => {
+    const agent = new TestAgent(t.app, '10.3.0.1');
+    await agent.get('/account/sign-in');
+    expect((await agent.post('/account/sign-in', { email: 'x@example.com', password: 'y', _csrf: null })).statusCode).toBe(403);
+    expect((await agent.post('/account/sign-up', { email: 'x@example.com', kind: 'applicant', _csrf: 'forged' })).statusCode).toBe(403);
+  });
+
+  it('sends people without a session to sign in, and refuses posts', async () => {
+    const agent = new TestAgent(t.app, '10.3.0.2');
+    expect((await agent.get('/account')).headers.location).toBe('/account/sign-in');
+    expect((await agent.get('/account/sign-up/password')).headers.location).toBe('/account/sign-up');
+    expect((await agent.get('/account/sign-in/code')).headers.location).toBe('/account/sign-in');
+    await agent.get('/account/sign-in');
+    expect((await agent.post('/account/sign-out', {})).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,147 @@
+import type { Insertable } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+import type { AccountRow, AccountsTable, AccountTokensTable, SessionRow, SessionStage } from '../../platform/db/tables.js';
+
+/** All SQL of the accounts module. */
+
+export async function findAccountByEmail(db: DbHandle, email: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function findAccountById(db: DbHandle, id: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function onlineAccountNumberTaken(db: DbHandle, number: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('accounts').select('id').where('online_account_number', '=', number).executeTakeFirst());
+}
+
+export async function insertAccount(db: DbHandle, account: Insertable<AccountsTable>): Promise<void> {
+  await db.insertInto('accounts').values(account).execute();
+}
+
+export async function updateAccount(db: DbHandle, id: string, changes: Partial<Omit<AccountRow, 'id'>>): Promise<void> {
+  await db.updateTable('accounts').set(changes).where('id', '=', id).execute();
+}
+
+export async function insertToken(db: DbHandle, token: Insertable<AccountTokensTable>): Promise<void> {
+  await db.insertInto('account_tokens').values(token).execute();
+}
+
+/** Marks an unused, unexpired token used and answers its account; a second use finds nothing. */
+export async function consumeToken(db: DbHandle, tokenHash: string, purpose: AccountTokensTable['purpose'], now: Date): Promise<string | undefined> {
+  const row = await db
+    .updateTable('account_tokens')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('account_id')
+    .executeTakeFirst();
+  return row?.account_id;
+}
+
+export async function findUsableToken(db: DbHandle, tokenHash: string, purpose: AccountTokensTable['purpose'], now: Date) {
+  return db
+    .selectFrom('account_tokens')
+    .select(['account_id', 'expires_at'])
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function upsertTotp(db: DbHandle, accountId: string, secret: string): Promise<void> {
+  await db
+    .insertInto('account_totp')
+    .values({ account_id: accountId, secret, confirmed_at: null, last_step: null })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet({ secret, confirmed_at: null, last_step: null }))
+    .execute();
+}
+
+export async function findTotp(db: DbHandle, accountId: string) {
+  return db.selectFrom('account_totp').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+}
+
+/** Records the time step of an accepted code; refuses (false) a step already used or older. */
+export async function useTotpStep(db: DbHandle, accountId: string, step: number, confirm: Date | null): Promise<boolean> {
+  const result = await db
+    .updateTable('account_totp')
+    .set({ last_step: step, ...(confirm ? { confirmed_at: confirm } : {}) })
+    .where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function replaceBackupCodes(db: DbHandle, accountId: string, hashes: string[]): Promise<void> {
+  await db.deleteFrom('account_backup_codes').where('account_id', '=', accountId).execute();
+  await db.insertInto('account_backup_codes').values(hashes.map((code_hash) => ({ account_id: accountId, code_hash, used_at: null }))).execute();
+}
+
+export async function useBackupCode(db: DbHandle, accountId: string, hash: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('account_backup_codes')
+    .set({ used_at: now })
+    .where('account_id', '=', accountId)
+    .where('code_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function countUnusedBackupCodes(db: DbHandle, accountId: string): Promise<number> {
+  const row = await db
+    .selectFrom('account_backup_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertSession(db: DbHandle, session: SessionRow): Promise<void> {
+  await db.insertInto('account_sessions').values(session).execute();
+}
+
+export async function findSession(db: DbHandle, idHash: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('account_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+}
+
+export async function touchSession(db: DbHandle, idHash: string, at: Date): Promise<void> {
+  await db.updateTable('account_sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteSession(db: DbHandle, idHash: string): Promise<void> {
+  await db.deleteFrom('account_sessions').where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteSessionsOf(db: DbHandle, accountId: string, exceptIdHash?: string): Promise<void> {
+  let query = db.deleteFrom('account_sessions').where('account_id', '=', accountId);
+  if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
+  await query.execute();
+}
+
+export async function setSessionStage(db: DbHandle, idHash: string, stage: SessionStage): Promise<void> {
+  await db.updateTable('account_sessions').set({ stage }).where('id_hash', '=', idHash).execute();
+}
+
+export async function recordSecurityEvent(db: DbHandle, event: { accountId: string; kind: string; at: Date; ip?: string; details?: Record<string, unknown> }): Promise<void> {
+  await db
+    .insertInto('account_security_events')
+    .values({ account_id: event.accountId, kind: event.kind, occurred_at: event.at, ip: event.ip ?? null, details: JSON.stringify(event.details ?? {}) })
+    .execute();
+}
+
+export async function countSecurityEventsSince(db: DbHandle, accountId: string, kind: string, since: Date): Promise<{ count: number; last?: Date }> {
+  const row = await db
+    .selectFrom('account_security_events')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('occurred_at').as('last')])
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .where('occurred_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
+}

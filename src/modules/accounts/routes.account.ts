@@ -1,0 +1,188 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import QRCode from 'qrcode';
+import type { SessionStage } from '../../platform/db/tables.js';
+import type { FieldError } from '../../platform/views/components.js';
+import { emailSchema, type AccountService } from './service.js';
+import type { SessionStore } from './sessions.js';
+import {
+  accountHomePage, authenticatorPage, backupCodesPage, checkEmailPage, confirmEmailPage, linkInvalidPage, passwordPage, secondFactorPage,
+  signInPage, signUpPage,
+} from './views/pages.js';
+
+export interface AccountRoutesDeps {
+  accounts: AccountService;
+  sessions: SessionStore;
+  timeZone: string;
+  /** Per-address limiter for sign-in and sign-up posts: seconds to wait when over the limit. */
+  limit(request: FastifyRequest): Promise<number | undefined>;
+}
+
+type Form = Record<string, unknown>;
+const str = (body: unknown, name: string): string => {
+  const value = (body as Form | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+/** Guards for the three account policies: each needs a live session at its stage. */
+export function accountGuards(sessions: SessionStore): Record<'account' | 'account-setup' | 'account-pending', preHandlerHookHandler> {
+  const guard = (stage: SessionStage): preHandlerHookHandler => async (request, reply) => {
+    const session = await sessions.load(request);
+    if (!session || session.stage !== stage) {
+      if (request.method === 'GET') return reply.redirect(stage === 'setup' ? '/account/sign-up' : '/account/sign-in', 303);
+      return reply.code(401).html(signInPage(request.page(), { csrf: reply.generateCsrf() }), 401);
+    }
+  };
+  return { account: guard('full'), 'account-setup': guard('setup'), 'account-pending': guard('password') };
+}
+
+function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
+  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
+}
+
+/** Sign-up (email, password, authenticator app, backup codes), sign-in with two steps, sign-out, account home. */
+export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): void {
+  const { accounts, sessions } = deps;
+  const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+    const wait = await deps.limit(request);
+    if (wait === undefined) return false;
+    reply.header('retry-after', String(wait));
+    const err = Object.assign(new Error('rate limited'), { statusCode: 429 });
+    throw err;
+  };
+
+  app.get('/account/sign-up', { config: { policy: 'public' } }, async (request, reply) =>
+    reply.html(signUpPage(request.page(), { csrf: reply.generateCsrf() })),
+  );
+
+  app.post('/account/sign-up', { config: { policy: 'public' } }, async (request, reply) => {
+    await tooMany(request, reply);
+    const rawEmail = str(request.body, 'email').slice(0, 300);
+    const kind = str(request.body, 'kind');
+    const email = emailSchema.safeParse(rawEmail);
+    const errors: FieldError[] = [];
+    if (!email.success) errors.push({ field: 'email', message: request.t(rawEmail.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required') });
+    if (kind !== 'applicant' && kind !== 'representative') errors.push({ field: 'kind', message: request.t('accounts:sign_up.errors.kind_required') });
+    if (errors.length || !email.success) return reply.html(signUpPage(request.page(), { csrf: reply.generateCsrf(), email: rawEmail, kind, errors }), 400);
+    await accounts.startSignUp({ email: email.data, kind: kind as 'applicant' | 'representative', language: request.lang, ip: request.ip });
+    return reply.redirect(`/account/sign-up/check-email?email=${encodeURIComponent(email.data)}`, 303);
+  });
+
+  app.get('/account/sign-up/check-email', { config: { policy: 'public' } }, async (request, reply) => {
+    const email = emailSchema.safeParse((request.query as Form).email);
+    return reply.html(checkEmailPage(request.page(), email.success ? email.data : ''));
+  });
+
+  // The link in the email shows a button: mail scanners that open links must not use the single-use token.
+  app.get('/account/sign-up/confirm', { config: { policy: 'public' } }, async (request, reply) => {
+    const token = str(request.query, 'token').slice(0, 200);
+    if (!token || !(await accounts.verificationLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
+    reply.header('referrer-policy', 'no-referrer');
+    return reply.html(confirmEmailPage(request.page(), { csrf: reply.generateCsrf(), token }));
+  });
+
+  app.post('/account/sign-up/confirm', { config: { policy: 'public' } }, async (request, reply) => {
+    const account = await accounts.confirmEmail(str(request.body, 'token').slice(0, 200));
+    if (!account) return reply.html(linkInvalidPage(request.page()), 410);
+    await sessions.start(request, reply, account.id, 'setup');
+    return reply.redirect('/account/sign-up/password', 303);
+  });
+
+  app.get('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) =>
+    reply.html(passwordPage(request.page(), { csrf: reply.generateCsrf() })),
+  );
+
+  app.post('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) => {
+    const password = str(request.body, 'password');
+    const confirmation = str(request.body, 'password_confirmation');
+    const errors: FieldError[] = [];
+    if (!password) errors.push({ field: 'password', message: request.t('accounts:password.errors.required') });
+    else if (password !== confirmation) errors.push({ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') });
+    else {
+      const result = await accounts.setPassword(request.session!.account_id, password);
+      if (!result.ok) errors.push({ field: 'password', message: request.t(`accounts:password.errors.${result.problem}`) });
+    }
+    if (errors.length) return reply.html(passwordPage(request.page(), { csrf: reply.generateCsrf(), errors }), 400);
+    return reply.redirect('/account/sign-up/authenticator', 303);
+  });
+
+  const authenticator = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = []) => {
+    const { secret, otpauthUrl } = await accounts.beginAuthenticator(request.session!.account_id);
+    const qrSvg = await QRCode.toString(otpauthUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    return reply.html(authenticatorPage(request.page(), { csrf: reply.generateCsrf(), secret, qrSvg, errors }), errors.length ? 400 : 200);
+  };
+
+  app.get('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) => {
+    const account = await accounts.findAccount(request.session!.account_id);
+    if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
+    return authenticator(request, reply);
+  });
+
+  app.post('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) => {
+    const result = await accounts.confirmAuthenticator(request.session!.account_id, str(request.body, 'code').slice(0, 20));
+    if (!result.ok) return authenticator(request, reply, [{ field: 'code', message: request.t('accounts:authenticator.errors.invalid') }]);
+    // The codes are shown once, now, and never stored in clear.
+    return reply.html(backupCodesPage(request.page(), { csrf: reply.generateCsrf(), codes: result.backupCodes }));
+  });
+
+  app.post('/account/sign-up/backup-codes', { config: { policy: 'account-setup' } }, async (request, reply) => {
+    const accountId = request.session!.account_id;
+    const account = await accounts.findAccount(accountId);
+    if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
+    await accounts.activate(accountId);
+    await sessions.start(request, reply, accountId, 'full');
+    return reply.redirect('/account', 303);
+  });
+
+  app.get('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
+    const signedOut = (request.query as Form).signed_out === '1';
+    return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice: signedOut ? request.t('accounts:sign_in.signed_out') : undefined }));
+  });
+
+  app.post('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
+    await tooMany(request, reply);
+    const email = str(request.body, 'email').slice(0, 300);
+    const result = await accounts.signIn(email, str(request.body, 'password').slice(0, 1000), request.ip);
+    if (!result.ok) {
+      const message = result.reason === 'throttled'
+        ? request.t('accounts:sign_in.throttled', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
+        : request.t('accounts:sign_in.invalid');
+      return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), email, errors: [{ field: 'email', message }] }), result.reason === 'throttled' ? 429 : 400);
+    }
+    await sessions.start(request, reply, result.account.id, 'password');
+    return reply.redirect('/account/sign-in/code', 303);
+  });
+
+  app.get('/account/sign-in/code', { config: { policy: 'account-pending' } }, async (request, reply) =>
+    reply.html(secondFactorPage(request.page(), { csrf: reply.generateCsrf() })),
+  );
+
+  app.post('/account/sign-in/code', { config: { policy: 'account-pending' } }, async (request, reply) => {
+    const accountId = request.session!.account_id;
+    const result = await accounts.verifySecondFactor(accountId, str(request.body, 'code').slice(0, 40), request.ip);
+    if (!result.ok) {
+      const message = result.reason === 'locked'
+        ? request.t('accounts:sign_in.code_locked', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
+        : request.t('accounts:sign_in.code_invalid');
+      return reply.html(secondFactorPage(request.page(), { csrf: reply.generateCsrf(), errors: [{ field: 'code', message }] }), result.reason === 'locked' ? 429 : 400);
+    }
+    await sessions.start(request, reply, accountId, 'full');
+    return reply.redirect(result.method === 'backup_code' ? `/account?backup_codes_left=${result.remainingBackupCodes}` : '/account', 303);
+  });
+
+  app.get('/account', { config: { policy: 'account' } }, async (request, reply) => {
+    const account = await accounts.findAccount(request.session!.account_id);
+    if (!account) return reply.redirect('/account/sign-in', 303);
+    const left = Number((request.query as Form).backup_codes_left);
+    return reply.html(accountHomePage(request.page(), {
+      csrf: reply.generateCsrf(),
+      email: account.email,
+      onlineAccountNumber: account.online_account_number,
+      backupCodesRemaining: Number.isInteger(left) && left >= 0 && left <= 10 ? left : undefined,
+    }));
+  });
+
+  app.post('/account/sign-out', { config: { policy: 'account' } }, async (request, reply) => {
+    await sessions.end(request, reply);
+    return reply.redirect('/account/sign-in?signed_out=1', 303);
+  });
+}

@@ -1,0 +1,253 @@
+import { createHash, randomInt } from 'node:crypto';
+import { authenticator } from 'otplib';
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { AccountRow } from '../../platform/db/tables.js';
+import type { Language } from '../../platform/i18n/index.js';
+import type { Random } from '../../platform/random.js';
+import type { NotificationService } from '../notifications/index.js';
+import { checkPassword, dummyVerify, hashPassword, verifyPassword } from './passwords.js';
+import {
+  consumeToken, countSecurityEventsSince, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
+  insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
+  useBackupCode, useTotpStep,
+} from './repository.js';
+
+/**
+ * Accounts (ACC-1..ACC-4): sign-up with a verified email, a password, two-step verification with an
+ * authenticator app and backup codes, and sign-in with its throttles. No HTTP here; routes call these.
+ */
+
+export const EMAIL_LINK_TTL_MS = 24 * 3600_000;
+/** Login.gov's floor: 10 wrong one-time codes lock two-step verification for 10 minutes. */
+export const OTP_MAX_FAILURES = 10;
+export const OTP_LOCKOUT_MS = 10 * 60_000;
+/** Sign-in: 5 free failures in 15 minutes, then a wait that doubles with each failure (at most an hour). */
+export const SIGN_IN_FREE_FAILURES = 5;
+export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+export const BACKUP_CODE_COUNT = 10;
+
+const TOTP_STEP_SECONDS = 30;
+const BACKUP_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
+
+export const emailSchema = z.string().trim().toLowerCase().max(254).email();
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+export function normalizeBackupCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+export interface AccountDeps {
+  db: DbHandle;
+  clock: Clock;
+  random: Random;
+  notifications: NotificationService;
+  publicUrl: string;
+  issuer: string;
+}
+
+export type SignInResult =
+  | { ok: true; account: AccountRow }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'throttled'; retryAt: Date };
+
+export type SecondFactorResult =
+  | { ok: true; method: 'totp' | 'backup_code'; remainingBackupCodes?: number }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; retryAt: Date };
+
+export class AccountService {
+  constructor(private readonly deps: AccountDeps) {}
+
+  /**
+   * Step 1 of sign-up. The answer is the same whether or not the email has an account (no enumeration): a new
+   * or unfinished account gets a verification link; an existing one gets a notice instead.
+   */
+  async startSignUp(input: { email: string; kind: 'applicant' | 'representative'; language: Language; ip?: string }): Promise<void> {
+    const { db, clock, random, notifications } = this.deps;
+    const now = clock.now();
+    await inTransaction(db, async (trx) => {
+      let account = await findAccountByEmail(trx, input.email);
+      if (account?.activated_at) {
+        await notifications.queueEmail(trx, { to: input.email, template: 'account_exists', language: input.language, params: { link: `${this.deps.publicUrl}/account/sign-in` } });
+        return;
+      }
+      if (!account) {
+        account = {
+          id: random.uuid(),
+          kind: input.kind,
+          email: input.email,
+          email_verified_at: null,
+          password_hash: null,
+          online_account_number: await this.#newOnlineAccountNumber(trx),
+          language: input.language,
+          created_at: now,
+          activated_at: null,
+        };
+        await insertAccount(trx, account);
+      }
+      const token = random.token(32);
+      await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: 'verify_email', created_at: now, expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS), used_at: null });
+      await notifications.queueEmail(trx, {
+        to: input.email,
+        template: 'verify_email',
+        language: input.language,
+        params: { link: `${this.deps.publicUrl}/account/sign-up/confirm?token=${encodeURIComponent(token)}` },
+      });
+    });
+  }
+
+  async #newOnlineAccountNumber(db: DbHandle): Promise<string> {
+    for (;;) {
+      const number = `${randomInt(1, 10)}${String(randomInt(0, 100_000)).padStart(5, '0')}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+      if (!(await onlineAccountNumberTaken(db, number))) return number;
+    }
+  }
+
+  /** Whether a verification link is still usable (shown before the person confirms with a button). */
+  async verificationLinkUsable(token: string): Promise<boolean> {
+    return Boolean(await findUsableToken(this.deps.db, sha256(token), 'verify_email', this.deps.clock.now()));
+  }
+
+  /** Uses the link's token (once) and marks the email verified. */
+  async confirmEmail(token: string): Promise<AccountRow | undefined> {
+    const now = this.deps.clock.now();
+    return inTransaction(this.deps.db, async (trx) => {
+      const accountId = await consumeToken(trx, sha256(token), 'verify_email', now);
+      if (!accountId) return undefined;
+      const account = await findAccountById(trx, accountId);
+      if (!account || account.activated_at) return undefined;
+      await updateAccount(trx, accountId, { email_verified_at: now });
+      await recordSecurityEvent(trx, { accountId, kind: 'email_verified', at: now });
+      return { ...account, email_verified_at: now };
+    });
+  }
+
+  async setPassword(accountId: string, password: string) {
+    const account = await findAccountById(this.deps.db, accountId);
+    if (!account) throw new Error('account not found');
+    const check = checkPassword(password, { email: account.email });
+    if (!check.ok) return check;
+    await updateAccount(this.deps.db, accountId, { password_hash: await hashPassword(password) });
+    await recordSecurityEvent(this.deps.db, { accountId, kind: 'password_set', at: this.deps.clock.now() });
+    return check;
+  }
+
+  #totp(): typeof authenticator {
+    return authenticator.clone({ epoch: this.deps.clock.now().getTime(), step: TOTP_STEP_SECONDS, window: 1 });
+  }
+
+  /** A new authenticator secret (unconfirmed until a code from it is entered). */
+  async beginAuthenticator(accountId: string): Promise<{ secret: string; otpauthUrl: string }> {
+    const account = await findAccountById(this.deps.db, accountId);
+    if (!account) throw new Error('account not found');
+    const existing = await findTotp(this.deps.db, accountId);
+    const secret = existing && !existing.confirmed_at ? existing.secret : authenticator.generateSecret(20);
+    if (!existing || existing.confirmed_at) await upsertTotp(this.deps.db, accountId, secret);
+    return { secret, otpauthUrl: authenticator.keyuri(account.email, this.deps.issuer, secret) };
+  }
+
+  /** Checks a code against the secret; answers the time step it matched, or undefined. */
+  #matchStep(secret: string, code: string): number | undefined {
+    const clean = code.replace(/\s/g, '');
+    if (!/^\d{6}$/.test(clean)) return undefined;
+    const delta = this.#totp().checkDelta(clean, secret);
+    if (delta === null) return undefined;
+    return Math.floor(this.deps.clock.now().getTime() / 1000 / TOTP_STEP_SECONDS) + delta;
+  }
+
+  /** Confirms the authenticator with a first code and issues the backup codes (shown once). */
+  async confirmAuthenticator(accountId: string, code: string): Promise<{ ok: true; backupCodes: string[] } | { ok: false }> {
+    const totp = await findTotp(this.deps.db, accountId);
+    const step = totp ? this.#matchStep(totp.secret, code) : undefined;
+    if (!totp || step === undefined) return { ok: false };
+    const now = this.deps.clock.now();
+    return inTransaction(this.deps.db, async (trx) => {
+      if (!(await useTotpStep(trx, accountId, step, now))) return { ok: false } as const;
+      const backupCodes = await this.#replaceBackupCodes(trx, accountId);
+      await recordSecurityEvent(trx, { accountId, kind: 'authenticator_added', at: now });
+      return { ok: true, backupCodes } as const;
+    });
+  }
+
+  async #replaceBackupCodes(db: DbHandle, accountId: string): Promise<string[]> {
+    const codes = Array.from({ length: BACKUP_CODE_COUNT }, () => {
+      const chars = Array.from({ length: 12 }, () => BACKUP_ALPHABET[randomInt(0, BACKUP_ALPHABET.length)]).join('');
+      return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`;
+    });
+    await replaceBackupCodes(db, accountId, codes.map((c) => sha256(normalizeBackupCode(c))));
+    return codes;
+  }
+
+  /** Sign-up is complete: the account may sign in from now on. */
+  async activate(accountId: string): Promise<void> {
+    await updateAccount(this.deps.db, accountId, { activated_at: this.deps.clock.now() });
+    await recordSecurityEvent(this.deps.db, { accountId, kind: 'account_activated', at: this.deps.clock.now() });
+  }
+
+  /** First factor. Unknown emails cost the same password-hash time and give the same answer. */
+  async signIn(emailInput: string, password: string, ip?: string): Promise<SignInResult> {
+    const { db, clock } = this.deps;
+    const email = emailSchema.safeParse(emailInput);
+    const account = email.success ? await findAccountByEmail(db, email.data) : undefined;
+    if (!account || !account.activated_at || !account.password_hash) {
+      await dummyVerify(password);
+      return { ok: false, reason: 'invalid' };
+    }
+    const now = clock.now();
+    const failures = await countSecurityEventsSince(db, account.id, 'sign_in_failed', new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+    if (failures.count >= SIGN_IN_FREE_FAILURES && failures.last) {
+      const waitMs = Math.min(3600_000, 60_000 * 2 ** (failures.count - SIGN_IN_FREE_FAILURES));
+      const retryAt = new Date(failures.last.getTime() + waitMs);
+      if (retryAt > now) return { ok: false, reason: 'throttled', retryAt };
+    }
+    if (!(await verifyPassword(account.password_hash, password))) {
+      await recordSecurityEvent(db, { accountId: account.id, kind: 'sign_in_failed', at: now, ip });
+      return { ok: false, reason: 'invalid' };
+    }
+    await recordSecurityEvent(db, { accountId: account.id, kind: 'password_verified', at: now, ip });
+    return { ok: true, account };
+  }
+
+  /** The second factor: a code from the authenticator app, or a backup code (ACC-4). */
+  async verifySecondFactor(accountId: string, code: string, ip?: string): Promise<SecondFactorResult> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const failures = await countSecurityEventsSince(db, accountId, 'otp_failed', new Date(now.getTime() - OTP_LOCKOUT_MS));
+    if (failures.count >= OTP_MAX_FAILURES && failures.last) {
+      return { ok: false, reason: 'locked', retryAt: new Date(failures.last.getTime() + OTP_LOCKOUT_MS) };
+    }
+    const totp = await findTotp(db, accountId);
+    const step = totp?.confirmed_at ? this.#matchStep(totp.secret, code) : undefined;
+    if (step !== undefined && (await useTotpStep(db, accountId, step, null))) {
+      await recordSecurityEvent(db, { accountId, kind: 'signed_in', at: now, ip, details: { method: 'totp' } });
+      return { ok: true, method: 'totp' };
+    }
+    const backup = normalizeBackupCode(code);
+    if (backup.length === 12 && (await useBackupCode(db, accountId, sha256(backup), now))) {
+      const remaining = await countUnusedBackupCodes(db, accountId);
+      const account = await findAccountById(db, accountId);
+      await recordSecurityEvent(db, { accountId, kind: 'signed_in', at: now, ip, details: { method: 'backup_code' } });
+      if (account) {
+        await this.deps.notifications.queueEmail(db, {
+          to: account.email,
+          template: 'backup_code_used',
+          language: account.language,
+          params: { remaining: String(remaining), link: `${this.deps.publicUrl}/account` },
+        });
+      }
+      return { ok: true, method: 'backup_code', remainingBackupCodes: remaining };
+    }
+    await recordSecurityEvent(db, { accountId, kind: 'otp_failed', at: now, ip });
+    if (failures.count + 1 >= OTP_MAX_FAILURES) return { ok: false, reason: 'locked', retryAt: new Date(now.getTime() + OTP_LOCKOUT_MS) };
+    return { ok: false, reason: 'invalid' };
+  }
+
+  async findAccount(accountId: string): Promise<AccountRow | undefined> {
+    return findAccountById(this.deps.db, accountId);
+  }
+}

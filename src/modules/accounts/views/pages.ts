@@ -1,0 +1,169 @@
+import { alert, button, csrfField, errorSummary, radioGroup, stepIndicator, textInput, type FieldError } from '../../../platform/views/components.js';
+import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
+import { layout, type PageContext } from '../../../platform/views/layout.js';
+
+/** The account pages: sign-up steps, sign-in with its second step, and the account home. */
+
+function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml {
+  const { t } = ctx;
+  return layout(ctx, {
+    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
+    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
+${errorSummary(t('common:errors.summary_heading'), errors)}
+${body}
+</div></div>`,
+  });
+}
+
+function signUpSteps(ctx: PageContext, current: number): SafeHtml {
+  const { t } = ctx;
+  return stepIndicator({
+    steps: [t('accounts:sign_up.steps.email'), t('accounts:sign_up.steps.password'), t('accounts:sign_up.steps.authenticator'), t('accounts:sign_up.steps.backup')],
+    current,
+    words: { step: t('common:components.step'), of: t('common:components.of'), completed: t('common:components.completed'), notCompleted: t('common:components.not_completed') },
+  });
+}
+
+const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
+
+export function signUpPage(ctx: PageContext, p: { csrf: string; email?: string; kind?: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('accounts:sign_up.title'), html`${signUpSteps(ctx, 0)}
+<h1>${t('accounts:sign_up.title')}</h1>
+<p>${t('accounts:sign_up.intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/sign-up" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'email', label: t('accounts:sign_up.email_label'), hint: t('accounts:sign_up.email_hint'), type: 'email', autocomplete: 'email', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
+  ${radioGroup({
+    name: 'kind',
+    legend: t('accounts:sign_up.kind_legend'),
+    value: p.kind ?? 'applicant',
+    error: errorFor(errors, 'kind'),
+    options: [
+      { value: 'applicant', label: t('accounts:sign_up.kind_applicant'), hint: t('accounts:sign_up.kind_applicant_hint') },
+      { value: 'representative', label: t('accounts:sign_up.kind_representative'), hint: t('accounts:sign_up.kind_representative_hint') },
+    ],
+  })}
+  ${button(t('accounts:sign_up.submit'))}
+</form>
+<p>${t('accounts:sign_up.have_account')} <a class="usa-link" href="/account/sign-in">${t('accounts:nav.sign_in')}</a></p>`, errors);
+}
+
+export function checkEmailPage(ctx: PageContext, email: string): SafeHtml {
+  const { t } = ctx;
+  return page(ctx, t('accounts:sign_up.check_email_title'), html`${signUpSteps(ctx, 0)}
+<h1>${t('accounts:sign_up.check_email_title')}</h1>
+<p class="usa-intro">${t('accounts:sign_up.check_email_body', { email })}</p>
+<p>${t('accounts:sign_up.check_email_spam')} <a class="usa-link" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`);
+}
+
+export function confirmEmailPage(ctx: PageContext, p: { csrf: string; token: string }): SafeHtml {
+  const { t } = ctx;
+  return page(ctx, t('accounts:sign_up.confirm_title'), html`${signUpSteps(ctx, 0)}
+<h1>${t('accounts:sign_up.confirm_title')}</h1>
+<p>${t('accounts:sign_up.confirm_body')}</p>
+<form method="post" action="/account/sign-up/confirm">
+  ${csrfField(p.csrf)}
+  <input type="hidden" name="token" value="${p.token}">
+  ${button(t('accounts:sign_up.confirm_submit'))}
+</form>`);
+}
+
+export function linkInvalidPage(ctx: PageContext): SafeHtml {
+  const { t } = ctx;
+  return page(ctx, t('accounts:sign_up.link_invalid_title'), html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
+<p>${t('accounts:sign_up.link_invalid_body')}</p>
+<p><a class="usa-button" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`);
+}
+
+export function passwordPage(ctx: PageContext, p: { csrf: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('accounts:password.title'), html`${signUpSteps(ctx, 1)}
+<h1>${t('accounts:password.title')}</h1>
+<form class="usa-form usa-form--large" method="post" action="/account/sign-up/password" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
+  ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
+  ${button(t('accounts:password.submit'))}
+</form>`, errors);
+}
+
+export function authenticatorPage(ctx: PageContext, p: { csrf: string; secret: string; qrSvg: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  const grouped = p.secret.replace(/(.{4})/g, '$1 ').trim();
+  return page(ctx, t('accounts:authenticator.title'), html`${signUpSteps(ctx, 2)}
+<h1>${t('accounts:authenticator.title')}</h1>
+<p>${t('accounts:authenticator.intro')}</p>
+<ol class="usa-process-list">
+  <li class="usa-process-list__item"><p>${t('accounts:authenticator.step1')}</p></li>
+  <li class="usa-process-list__item"><p>${t('accounts:authenticator.step2')}</p>
+    <img class="casedesk-qr" src="data:image/svg+xml;base64,${Buffer.from(p.qrSvg).toString('base64')}" alt="${t('accounts:authenticator.qr_alt')}" width="200" height="200">
+    <p>${t('accounts:authenticator.key_label')}: <code class="casedesk-secret">${grouped}</code></p>
+  </li>
+</ol>
+<form class="usa-form" method="post" action="/account/sign-up/authenticator" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'code', label: t('accounts:authenticator.code_label'), hint: t('accounts:authenticator.code_hint'), inputmode: 'numeric', autocomplete: 'one-time-code', width: 'sm', maxlength: 10, error: errorFor(errors, 'code') })}
+  ${button(t('accounts:authenticator.submit'))}
+</form>`, errors);
+}
+
+export function backupCodesPage(ctx: PageContext, p: { csrf: string; codes: string[] }): SafeHtml {
+  const { t } = ctx;
+  return page(ctx, t('accounts:backup.title'), html`${signUpSteps(ctx, 3)}
+<h1>${t('accounts:backup.title')}</h1>
+${alert({ type: 'warning', body: t('accounts:backup.intro'), slim: true })}
+<h2>${t('accounts:backup.caption')}</h2>
+<ul class="casedesk-codes">${p.codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+<p class="usa-hint">${t('accounts:backup.print_hint')}</p>
+<form method="post" action="/account/sign-up/backup-codes">
+  ${csrfField(p.csrf)}
+  ${button(t('accounts:backup.saved'))}
+</form>`);
+}
+
+export function signInPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[]; notice?: string }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('accounts:sign_in.title'), html`<h1>${t('accounts:sign_in.title')}</h1>
+${p.notice ? alert({ type: 'info', body: p.notice, slim: true }) : ''}
+<form class="usa-form usa-form--large" method="post" action="/account/sign-in" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'email', label: t('accounts:sign_in.email_label'), type: 'email', autocomplete: 'username', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
+  ${textInput({ name: 'password', label: t('accounts:sign_in.password_label'), type: 'password', autocomplete: 'current-password', error: errorFor(errors, 'password'), maxlength: 200 })}
+  ${button(t('accounts:sign_in.submit'))}
+</form>
+<p>${t('accounts:sign_in.no_account')} <a class="usa-link" href="/account/sign-up">${t('accounts:nav.sign_up')}</a></p>`, errors);
+}
+
+export function secondFactorPage(ctx: PageContext, p: { csrf: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('accounts:sign_in.code_title'), html`<h1>${t('accounts:sign_in.code_title')}</h1>
+<p>${t('accounts:sign_in.code_intro')}</p>
+<form class="usa-form" method="post" action="/account/sign-in/code" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'code', label: t('accounts:sign_in.code_label'), hint: t('accounts:sign_in.code_hint'), autocomplete: 'one-time-code', width: 'md', maxlength: 20, spellcheck: false, error: errorFor(errors, 'code') })}
+  ${button(t('accounts:sign_in.code_submit'))}
+</form>`, errors);
+}
+
+export function accountHomePage(ctx: PageContext, p: { csrf: string; email: string; onlineAccountNumber: string; backupCodesRemaining?: number }): SafeHtml {
+  const { t } = ctx;
+  const oan = p.onlineAccountNumber.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
+  return page(ctx, t('accounts:home.title'), html`<h1>${t('accounts:home.title')}</h1>
+${p.backupCodesRemaining !== undefined ? alert({ type: 'warning', body: t('accounts:home.backup_used', { remaining: p.backupCodesRemaining }), live: true }) : ''}
+<p class="usa-intro">${t('accounts:home.welcome')}, ${p.email}</p>
+<h2>${t('accounts:home.online_account_number')}</h2>
+<p class="font-mono-lg casedesk-receipt">${oan}</p>
+<p class="usa-hint">${t('accounts:home.online_account_number_hint')}</p>
+<p>${t('accounts:home.cases_soon')}</p>
+<form method="post" action="/account/sign-out">
+  ${csrfField(p.csrf)}
+  ${button(t('accounts:home.sign_out'), { secondary: true })}
+</form>`);
+}
+

@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { defineJob, type JobContext } from './index.js';
+
+/** The job queue over pg-boss: transactional send, retry metadata for handlers, and jobs orphaned by a dead process. */
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function jobRows(t: TestApp, name: string) {
+  const result = await sql<{ state: string; retry_count: number; retry_limit: number; retry_delay: number }>`
+    SELECT state, retry_count, retry_limit, retry_delay FROM pgboss.job WHERE name = ${name} ORDER BY created_on`.execute(t.deps.database.db);
+  return result.rows;
+}
+
+describe('JobQueue', () => {
+  let t: TestApp;
+  const flaky = defineJob({ name: 'test.flaky', payload: z.object({ n: z.number() }), retryLimit: 2, retryBackoff: false, retryDelaySeconds: 30 });
+  const flakyCalls: JobContext[] = [];
+  const orphan = defineJob({ name: 'test.orphan', payload: z.object({ n: z.number() }), retryLimit: 3, retryBackoff: false, expireInSeconds: 60 });
+  const orphanCalls: JobContext[] = [];
+  const unstarted = defineJob({ name: 'test.never_started', payload: z.object({}) });
+
+  beforeAll(async () => {
+    t = await createTestApp({ jobOptions: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 } });
+    t.deps.jobs.register(flaky, async (_payload, ctx) => {
+      flakyCalls.push(ctx);
+      throw new Error(`try ${ctx.retryCount} failed`);
+    });
+    t.deps.jobs.register(orphan, async (_payload, ctx) => {
+      orphanCalls.push(ctx);
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses a job type that was never registered', async () => {
+    const other = defineJob({ name: 'test.unregistered', payload: z.object({}) });
+    await expect(t.deps.jobs.send(t.deps.database.db, other, {})).rejects.toThrow('not registered');
+  });
+
+  it('refuses to silently drop a job whose queue does not exist yet', async () => {
+    t.deps.jobs.register(unstarted);
+    // start() has not run since the type was registered: its queue does not exist in the database.
+    await expect(t.deps.jobs.send(t.deps.database.db, unstarted, {})).rejects.toThrow('queue does not exist');
+  });
+
+  it('validates the payload before storing it', async () => {
+    await t.deps.jobs.start();
+    await expect(t.deps.jobs.send(t.deps.database.db, flaky, { n: 'one' } as unknown as { n: number })).rejects.toThrow();
+    expect(await jobRows(t, flaky.name)).toEqual([]);
+  });
+
+  it('stores a job only when its transaction commits', async () => {
+    const db = t.deps.database.db;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await t.deps.jobs.send(trx, unstarted, {});
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await t.deps.jobs.countByState(unstarted.name)).toEqual({});
+    await db.transaction().execute((trx) => t.deps.jobs.send(trx, unstarted, {}));
+    expect(await t.deps.jobs.countByState(unstarted.name)).toEqual({ created: 1 });
+  });
+
+  it("gives every try its retry count and limit, and the job keeps its type's retry policy", async () => {
+    const id = await t.deps.jobs.send(t.deps.database.db, flaky, { n: 1 });
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    // The test override (1 s) wins over the type's 30 s; the limit is the type's.
+    expect(await jobRows(t, flaky.name)).toEqual([{ state: 'created', retry_count: 0, retry_limit: 2, retry_delay: 1 }]);
+    await t.deps.jobs.work();
+    await waitFor('the job to fail for good', async () => (await jobRows(t, flaky.name))[0]?.state === 'failed');
+    expect(flakyCalls.map((c) => [c.retryCount, c.retryLimit])).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(flakyCalls.every((c) => c.jobId === id)).toBe(true);
+  });
+
+  it('retries a job that a dead process left active, once it has expired', async () => {
+    // What a process that died in the middle of a job leaves behind: the job active, started long ago.
+    // (Sent for later, so that the running workers cannot take it before it is made to look like that.)
+    await t.deps.jobs.send(t.deps.database.db, orphan, { n: 7 }, { startAfter: new Date(Date.now() + 3_600_000) });
+    await sql`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 hour' WHERE name = ${orphan.name}`.execute(t.deps.database.db);
+    expect(orphanCalls).toEqual([]);
+    await waitFor('the orphaned job to run again', async () => orphanCalls.length > 0 && (await jobRows(t, orphan.name))[0]?.state === 'completed');
+    expect(orphanCalls.map((c) => c.retryCount)).toEqual([1]);
+  });
+});
