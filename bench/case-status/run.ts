@@ -43,7 +43,8 @@ const S = {
   warmup: intEnv('BENCH_WARMUP', 3, 0, 60),
   sample: intEnv('BENCH_SAMPLE', 20_000, 10, 200_000),
   restarts: intEnv('BENCH_RESTARTS', 3, 1, 10),
-  rounds: intEnv('BENCH_ROUNDS', 2, 1, 10),
+  rounds: intEnv('BENCH_ROUNDS', 3, 1, 10),
+  quietWait: intEnv('BENCH_QUIET_WAIT', 120, 0, 1800),
   embedded: process.env.BENCH_SKIP_EMBEDDED !== '1',
   write: process.env.BENCH_NO_WRITE !== '1',
   appPort: intEnv('BENCH_APP_PORT', 3200, 1024, 65535),
@@ -189,25 +190,35 @@ function cpuSeconds(pid: number): number {
 }
 
 /** The machine's CPU counters: busy and total jiffies over all cores. */
-function machineCpu(): { busy: number; total: number } {
+function machineCpu(): { busy: number; total: number; irq: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  return { busy: total - idle, total };
+  // irq + softirq: mostly the kernel moving loopback TCP traffic, charged to no process.
+  return { busy: total - idle, total, irq: (v[5] ?? 0) + (v[6] ?? 0) };
 }
 
-/** CPU seconds used so far by every PostgreSQL server process on this machine (the postmaster and its backends). */
-function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU seconds used so far by each PostgreSQL backend serving the bench database (its process title names the database). */
+function postgresBackends(): Map<number, number> {
+  const found = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry)) || 0;
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (title.includes(` ${S.database} `)) found.set(Number(entry), cpuSeconds(Number(entry)) || 0);
     } catch {
       // gone
     }
   }
+  return found;
+}
+
+/** CPU seconds the bench database's backends used between two snapshots (backends that appeared count from zero). */
+function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -308,7 +319,9 @@ interface LoadResult {
   loaderCpuCores: number;
   /** Busy fraction of all cores of the machine. */
   machineCpuBusy: number;
-  /** Cores used by everything else: machine busy minus server, PostgreSQL and the load generator. */
+  /** Cores spent in interrupts and softirqs (mostly loopback TCP), charged to no process. */
+  irqCpuCores: number;
+  /** Cores used by everything else (other processes on the machine): machine busy minus all of the above. */
   otherCpuCores: number;
 }
 
@@ -321,7 +334,7 @@ function rotation(receipts: string[]): () => string {
   };
 }
 
-async function cannon(port: number, duration: number, pathFor: (receipt: string) => string, receipts: string[], headers: Record<string, string>): Promise<autocannon.Result> {
+async function cannon(port: number, duration: number, pathFor: (receipt: string) => string, receipts: string[], headers: Record<string, string>, overallRate?: number): Promise<autocannon.Result> {
   const next = rotation(receipts);
   currentLoad = autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -329,6 +342,7 @@ async function cannon(port: number, duration: number, pathFor: (receipt: string)
     duration,
     timeout: 10,
     headers,
+    ...(overallRate ? { overallRate } : {}),
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathFor(next()) }) }],
   });
   try {
@@ -338,22 +352,24 @@ async function cannon(port: number, duration: number, pathFor: (receipt: string)
   }
 }
 
-async function load(scenario: string, port: number, serverPid: number, pathFor: (receipt: string) => string, receipts: string[], headers: Record<string, string> = {}): Promise<LoadResult> {
-  if (S.warmup > 0) await cannon(port, S.warmup, pathFor, receipts, headers);
+async function load(scenario: string, port: number, serverPid: number, pathFor: (receipt: string) => string, receipts: string[], headers: Record<string, string> = {}, overallRate?: number): Promise<LoadResult> {
+  if (S.warmup > 0) await cannon(port, S.warmup, pathFor, receipts, headers, overallRate);
   const cpu0 = cpuSeconds(serverPid);
-  const pg0 = postgresCpuSeconds();
+  const pg0 = postgresBackends();
   const m0 = machineCpu();
   const l0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await cannon(port, S.duration, pathFor, receipts, headers);
+  const r = await cannon(port, S.duration, pathFor, receipts, headers, overallRate);
   const wall = (performance.now() - t0) / 1000;
   const l1 = process.cpuUsage(l0);
   const m1 = machineCpu();
-  const pg1 = postgresCpuSeconds();
+  const pg1 = postgresBackends();
+  const postgresCpu = postgresCpuBetween(pg0, pg1);
   const cpu1 = cpuSeconds(serverPid);
   const cores = os.availableParallelism();
   const serverCpu = cpu1 - cpu0;
   const machineBusy = (m1.busy - m0.busy) / (m1.total - m0.total);
+  const kernelNet = (m1.irq - m0.irq) / (m1.total - m0.total);
   const loaderCpu = (l1.user + l1.system) / 1e6;
   const result: LoadResult = {
     scenario,
@@ -370,14 +386,15 @@ async function load(scenario: string, port: number, serverPid: number, pathFor: 
     durationS: round(r.duration, 2),
     serverCpuCores: round(serverCpu / wall, 2),
     serverCpuMsPerRequest: round((serverCpu * 1000) / Math.max(1, r.requests.total), 3),
-    postgresCpuCores: round((pg1 - pg0) / wall, 2),
+    postgresCpuCores: round(postgresCpu / wall, 2),
     loaderCpuCores: round(loaderCpu / wall, 2),
     machineCpuBusy: round(machineBusy, 2),
-    otherCpuCores: round(Math.max(0, machineBusy * cores - (serverCpu + (pg1 - pg0) + loaderCpu) / wall), 2),
+    irqCpuCores: round(kernelNet * cores, 2),
+    otherCpuCores: round(Math.max(0, (machineBusy - kernelNet) * cores - (serverCpu + postgresCpu + loaderCpu) / wall), 2),
   };
   log(
     `${scenario}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}; ` +
-      `CPU cores: server ${result.serverCpuCores} (${result.serverCpuMsPerRequest} ms/request), PostgreSQL ${result.postgresCpuCores}, load generator ${result.loaderCpuCores}, other ${result.otherCpuCores}`,
+      `CPU cores: server ${result.serverCpuCores} (${result.serverCpuMsPerRequest} ms/request), PostgreSQL ${result.postgresCpuCores}, load generator ${result.loaderCpuCores}, kernel irq ${result.irqCpuCores}, other ${result.otherCpuCores}`,
   );
   return result;
 }
@@ -591,9 +608,16 @@ async function main(): Promise<void> {
   const date = started.toISOString().slice(0, 10);
   const info = machine();
   log(`${info.cores} cores, node ${info.node}; ${S.connections} connections, ${S.warmup} s warm-up + ${S.duration} s per run, ${S.rounds} rounds`);
-  const background = await backgroundLoad(3000);
+  // Other work on the machine makes every figure noisy: wait a bounded time for a quiet moment, and record it.
+  let background = await backgroundLoad(3000);
+  const waitUntilMs = performance.now() + S.quietWait * 1000;
+  while (background.busy > 0.2 && performance.now() < waitUntilMs) {
+    log(`machine ${Math.round(background.busy * 100)}% busy before the bench started anything; waiting up to ${S.quietWait} s for it to calm down`);
+    await sleep(5000);
+    background = await backgroundLoad(3000);
+  }
   log(`before starting anything: machine ${Math.round(background.busy * 100)}% busy, load average ${background.loadavg.join(' ')}`);
-  if (background.busy > 0.2) log('WARNING: the machine is busy with other work; figures will be noisy');
+  if (background.busy > 0.2) log('WARNING: the machine is busy with other work; figures will be noisy (see the "other CPU" column)');
 
   // ---- PostgreSQL
   const dataset = await preparePostgres();
@@ -631,6 +655,11 @@ async function main(): Promise<void> {
     apiRuns.push(await load(`API, PostgreSQL, round ${k}`, S.appPort, app.pid, apiPath, receipts, auth));
     htmlRuns.push(await load(`HTML page, PostgreSQL, round ${k}`, S.appPort, app.pid, htmlPath, receipts));
   }
+  // Latency below saturation (figures only): the same 50 connections, but a fixed offered rate of half what the
+  // baseline sustained, so latency shows service time rather than the queue of a saturated closed loop.
+  const fixedRate = Math.max(S.connections, Math.round((baseRuns.reduce((a, r) => a + r.rps, 0) / baseRuns.length) * 0.5));
+  const baseFixed = await load(`baseline at ${fixedRate} req/s`, S.baselinePort, baseline.pid, apiPath, receipts, {}, fixedRate);
+  const apiFixed = await load(`API, PostgreSQL, at ${fixedRate} req/s`, S.appPort, app.pid, apiPath, receipts, auth, fixedRate);
   const memory: { server: string; peakMiB: number | undefined }[] = [
     { server: 'baseline (node:http + pg)', peakMiB: peakRssMiB(baseline.pid) },
     { server: 'Casedesk, PostgreSQL (API + HTML load)', peakMiB: peakRssMiB(app.pid) },
@@ -714,6 +743,10 @@ async function main(): Promise<void> {
   lines.push(`- Peak memory: ${memory.map((m) => `${m.server} ${m.peakMiB === undefined ? 'n/a' : `${m.peakMiB} MiB`}`).join('; ')}`);
   const floorRps = S.connections / (TARGETS.apiP99Ms / 1000);
   lines.push('', `Closed-loop arithmetic: with ${S.connections} connections each waiting for its answer, mean latency = ${S.connections} / throughput, so a p99 of ${TARGETS.apiP99Ms} ms needs more than ${n(floorRps)} req/s even if every request took exactly as long. The baseline reached ${n(base.rps)} req/s (p99 ${base.p99} ms) on this machine.`, '');
+  lines.push(`Below saturation (figures only, no target): the same ${S.connections} connections at a fixed offered rate of ${n(fixedRate)} req/s (half the baseline's throughput; latencies corrected for coordinated omission):`, '');
+  lines.push('| Scenario | req/s | p50 ms | p90 ms | p99 ms | server CPU ms/request |', '|---|---:|---:|---:|---:|---:|');
+  for (const r of [baseFixed, apiFixed]) lines.push(`| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.serverCpuMsPerRequest} |`);
+  lines.push('');
 
   lines.push('## Setup', '');
   lines.push(`- Date: ${started.toISOString()}; commit ${gitCommit()} (working tree as it was at the run)`);
@@ -726,12 +759,12 @@ async function main(): Promise<void> {
   lines.push('', '```', `$ nproc\n${info.cores}\n$ free -h\n${info.memory}`, '```', '');
 
   lines.push('## Every run', '');
-  lines.push('CPU columns are cores used over the measured window (from /proc): the server process, all PostgreSQL processes, the load generator, and everything else on the machine.', '');
-  lines.push('| Run | req/s | p50 | p90 | p99 | max ms | server CPU | server CPU ms/request | PostgreSQL CPU | load gen. CPU | other CPU | machine busy | non-2xx + errors |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const all = [...baseRuns, ...apiRuns, ...htmlRuns, ...(embedded ? [...embedded.api.runs, ...embedded.html.runs] : [])];
+  lines.push('CPU columns are cores used over the measured window (from /proc): the server process, the PostgreSQL backends of the bench database, the load generator, the kernel\'s interrupt and softirq work (mostly loopback TCP, charged to no process), and everything else on the machine (other processes).', '');
+  lines.push('| Run | req/s | p50 | p90 | p99 | max ms | server CPU | server CPU ms/request | PostgreSQL CPU | load gen. CPU | kernel irq CPU | other CPU | machine busy | non-2xx + errors |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const all = [...baseRuns, ...apiRuns, ...htmlRuns, baseFixed, apiFixed, ...(embedded ? [...embedded.api.runs, ...embedded.html.runs] : [])];
   for (const r of all) {
-    lines.push(`| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.serverCpuCores} | ${r.serverCpuMsPerRequest} | ${r.postgresCpuCores} | ${r.loaderCpuCores} | ${r.otherCpuCores} | ${Math.round(r.machineCpuBusy * 100)}% | ${r.non2xx + r.errors} |`);
+    lines.push(`| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.serverCpuCores} | ${r.serverCpuMsPerRequest} | ${r.postgresCpuCores} | ${r.loaderCpuCores} | ${r.irqCpuCores} | ${r.otherCpuCores} | ${Math.round(r.machineCpuBusy * 100)}% | ${r.non2xx + r.errors} |`);
   }
   lines.push('', "Latencies are autocannon's, in ms (1 ms resolution).", '');
 
@@ -755,7 +788,7 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `case-status-${date}.md`);
     writeFileSync(file, markdown);
-    const raw = { date: started.toISOString(), settings: S, machine: info, background, commit: gitCommit(), dataset, checks, pgReadyMs: round(pgReadyMs), summary: { base, api, html }, embedded, memory, targets: TARGETS, met: { api: apiOk, html: htmlOk, startup: startOk } };
+    const raw = { date: started.toISOString(), settings: S, machine: info, background, commit: gitCommit(), dataset, checks, pgReadyMs: round(pgReadyMs), summary: { base, api, html }, fixedRate: { rate: fixedRate, baseline: baseFixed, api: apiFixed }, embedded, memory, targets: TARGETS, met: { api: apiOk, html: htmlOk, startup: startOk } };
     writeFileSync(file.replace(/\.md$/, '.json'), `${JSON.stringify(raw, null, 2)}\n`);
     log(`wrote ${path.relative(ROOT, file)} (and .json)`);
   }

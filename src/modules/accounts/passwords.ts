@@ -54,15 +54,16 @@ export const PASSWORD_MIN_SCORE = 3;
 /** Email local parts and names shorter than this are not searched for inside the password. */
 export const PERSONAL_TERM_MIN = 4;
 /**
- * zxcvbn looks at the first this-many code points only. It runs on the event loop and its matching grows steeply
- * with length and with l33t-like characters: with the library defaults, adversarial 128-character repeats such as
- * "Ab1$Ab1$..." took 2-10 s. By zxcvbn's measure a password is at least about as strong as its prefix, so truncating
- * makes the check stricter, not weaker: a password whose first 48 characters are guessable is refused.
- * With ZXCVBN_L33T_MAX_SUBSTITUTIONS this keeps the worst inputs we found near 50-60 ms of CPU on the 2-core
- * reference machine (bench/sign-in/hash-rate.ts measures it again); ordinary passwords take 5-30 ms.
+ * zxcvbn looks at the first this-many UTF-16 code units only (a surrogate pair is never split, so an emoji counts
+ * as 2). It runs on the event loop and its matching grows steeply with length and with l33t-like characters: with
+ * the library defaults, adversarial 128-character repeats such as "Ab1$Ab1$..." took 2-10 s. By zxcvbn's measure
+ * a password is at least about as strong as its prefix, so truncating makes the check stricter, not weaker: a
+ * password whose first 48 characters are guessable is refused. With ZXCVBN_L33T_MAX_SUBSTITUTIONS this keeps the
+ * worst inputs we found near 50-60 ms of CPU on the 2-core reference machine (bench/sign-in/hash-rate.ts measures
+ * it again); ordinary passwords take 5-40 ms.
  */
-export const STRENGTH_MAX_CODE_POINTS = 48;
-/** How many characters zxcvbn's l33t matcher may substitute (library default 100; see STRENGTH_MAX_CODE_POINTS). */
+export const STRENGTH_PREFIX_UNITS = 48;
+/** How many characters zxcvbn's l33t matcher may substitute (library default 100; see STRENGTH_PREFIX_UNITS). */
 export const ZXCVBN_L33T_MAX_SUBSTITUTIONS = 4;
 
 export const ZXCVBN_WARNING_KEYS = [
@@ -137,8 +138,8 @@ function zxcvbn(): ZxcvbnFactory {
     graphs: adjacencyGraphs,
     // No `translations`: zxcvbn then reports its feedback as keys, which we turn into PasswordSuggestion codes.
     l33tMaxSubstitutions: ZXCVBN_L33T_MAX_SUBSTITUTIONS,
-    // We truncate by code points ourselves (STRENGTH_MAX_CODE_POINTS); this is only a backstop in UTF-16 units.
-    maxLength: STRENGTH_MAX_CODE_POINTS * 2,
+    // strengthPrefix() truncates first (without splitting a surrogate pair); this is only a backstop.
+    maxLength: STRENGTH_PREFIX_UNITS,
   });
   return estimator;
 }
@@ -216,6 +217,12 @@ function personalTerms(context: PasswordContext): PersonalTerms {
   return { blocked: [...blocked], userInputs: [...userInputs] };
 }
 
+function strengthPrefix(s: string): string {
+  if (s.length <= STRENGTH_PREFIX_UNITS) return s;
+  const last = s.charCodeAt(STRENGTH_PREFIX_UNITS - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? STRENGTH_PREFIX_UNITS - 1 : STRENGTH_PREFIX_UNITS);
+}
+
 function feedbackCodes(feedback: FeedbackType): PasswordSuggestion[] {
   const codes: PasswordSuggestion[] = [];
   const warning = feedback.warning;
@@ -230,7 +237,7 @@ function feedbackCodes(feedback: FeedbackType): PasswordSuggestion[] {
 /**
  * Checks a password someone wants to set (sign-up, change, reset). Pure and synchronous (reads the list file and
  * builds the dictionaries once, on first use: see preparePasswordChecks), never throws, and costs at most a few
- * tens of milliseconds of CPU (see STRENGTH_MAX_CODE_POINTS).
+ * tens of milliseconds of CPU (see STRENGTH_PREFIX_UNITS).
  * Do not call it at sign-in: existing passwords are only verified.
  */
 export function checkPassword(password: string, context: PasswordContext = {}): PasswordCheck {
@@ -249,8 +256,7 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
     return { ok: false, problem: 'contains_personal', suggestions: ['avoid_personal'] };
   }
 
-  const prefix = length > STRENGTH_MAX_CODE_POINTS ? Array.from(normalized).slice(0, STRENGTH_MAX_CODE_POINTS).join('') : normalized;
-  const result = zxcvbn().check(prefix, personal.userInputs);
+  const result = zxcvbn().check(strengthPrefix(normalized), personal.userInputs);
   if (result.score < PASSWORD_MIN_SCORE) {
     return { ok: false, problem: 'weak', score: result.score, suggestions: feedbackCodes(result.feedback) };
   }
@@ -271,10 +277,13 @@ export interface Argon2Params {
 
 /**
  * argon2id parameters, chosen with bench/sign-in/hash-rate.ts on the 2-core reference machine (results in
- * bench/results/sign-in-hash-rate-2026-11-23.md): the strongest point of the grid whose measured CPU time per
- * verification stays well under the 250 ms sign-in budget. 64 MiB and 3 passes is RFC 9106's second recommended
- * setting except for p=1 (p=4 would only spread the same CPU over more threads of a 2-core box), and is well above
- * the OWASP floor (19 MiB, t=2, p=1). Changing these re-hashes each account at its next successful sign-in
+ * bench/results/sign-in-hash-rate-2026-11-23.md): the strongest point of the grid (m 19-64 MiB x t 1-3) whose CPU
+ * time per verification stays under 70% of the 250 ms sign-in budget. Measured: ~95 ms of CPU per verification
+ * (~10 verifications/s one at a time, ~18/s on both cores); on the same machine under heavy load from other
+ * processes it rose to ~150 ms, still inside the budget. m=64 MiB, t=3 is RFC 9106's second recommended setting
+ * with p=1 instead of 4 (more lanes only spread the same CPU over more threads of a 2-core box), and is well above
+ * the OWASP floor (19 MiB, t=2, p=1). Not more memory: every verification in flight holds m, up to
+ * UV_THREADPOOL_SIZE (default 4) at once. Changing these re-hashes each account at its next successful sign-in
  * (`needsRehash`).
  */
 export const ARGON2_PARAMS: Readonly<Argon2Params> = Object.freeze({ memoryCost: 64 * 1024, timeCost: 3, parallelism: 1 });

@@ -46,7 +46,8 @@ export class SmtpMailer implements Mailer {
   readonly transport = 'smtp';
   readonly #transporter: nodemailer.Transporter;
   constructor(url: string) {
-    this.#transporter = nodemailer.createTransport(url, {});
+    // Timeouts well under the delivery job's 120 s limit: a hung SMTP server fails the attempt instead of racing a takeover.
+    this.#transporter = nodemailer.createTransport(url, { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 });
   }
   async send(message: OutgoingEmail): Promise<SendResult> {
     try {
