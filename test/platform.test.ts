@@ -88,7 +88,7 @@ describe('embedded database', () => {
     }
     const again = await openPglite({ dataDir: dir });
     await again.close();
-  });
+  }, 120_000);
 });
 
 describe('audit log', () => {
