@@ -30,7 +30,8 @@ export class DataDirLockedError extends Error {
     super(
       `The embedded database in ${dataDir} is already open in another Casedesk process.\n` +
         'Only one process may use an embedded data directory (it would silently lose writes otherwise).\n' +
-        'Stop the other process, point CASEDESK_DATA_DIR to another directory, or use PostgreSQL (DATABASE_URL) to run several processes.',
+        'Stop the other process, point CASEDESK_DATA_DIR to another directory, or use PostgreSQL (DATABASE_URL) to run several processes.\n' +
+        'If no other process is running (one stopped abruptly), the lock is released by itself within a minute.',
     );
     this.name = 'DataDirLockedError';
   }
@@ -74,7 +75,15 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
     const dir = path.resolve(options.dataDir);
     mkdirSync(dir, { recursive: true });
     try {
-      release = await lockfile.lock(dir, { stale: 15_000, update: 5_000, retries: 0, realpath: false });
+      // Creating a database blocks the event loop for several seconds, so the lock's refresh can be late: a
+      // generous stale time, and a late refresh is logged rather than crashing the process.
+      release = await lockfile.lock(dir, {
+        stale: 60_000,
+        update: 10_000,
+        retries: 0,
+        realpath: false,
+        onCompromised: (error) => process.emitWarning(`Lock on the embedded data directory could not be refreshed: ${error.message}`),
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(options.dataDir);
       throw error;
