@@ -30,7 +30,7 @@ describe('Case Status Online page (CASE-8)', () => {
     const { res, $ } = await page('/case-status?receipt_number=eac-999-910-3403');
     expect(res.statusCode).toBe(200);
     expect($('h1').text()).toBe('Case Was Approved');
-    const description = $('.usa-intro').text();
+    const description = $('.casedesk-status-description').text();
     expect(description).toContain('Form I-130, Petition for Alien Relative');
     expect(description).toContain('Receipt Number EAC9999103403');
     expect(description).toMatch(/^On [A-Z][a-z]+ \d{1,2}, 2026, we approved/);
@@ -47,7 +47,7 @@ describe('Case Status Online page (CASE-8)', () => {
     const { res, $ } = await page('/case-status?receipt_number=EAC9999103403&lang=es');
     expect($('html').attr('lang')).toBe('es');
     expect($('h1').text()).toBe('Se aprobó el caso');
-    expect($('.usa-intro').text()).toContain('Formulario I-130, Petición de Familiar Extranjero');
+    expect($('.casedesk-status-description').text()).toContain('Formulario I-130, Petición de Familiar Extranjero');
     const cookie = res.cookies.find((c) => c.name === 'lang')!;
     expect(cookie).toMatchObject({ value: 'es', httpOnly: true, secure: true, sameSite: 'Lax' });
     const switchLink = $('a[hreflang=en]');

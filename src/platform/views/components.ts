@@ -46,7 +46,7 @@ function attr(name: string, value: string | number | undefined): SafeHtml | stri
 /** The error summary at the top of a form; each message links to its field (GOV.UK / One Login pattern). */
 export function errorSummary(heading: string, errors: FieldError[]): SafeHtml | string {
   if (errors.length === 0) return '';
-  return html`<div class="usa-alert usa-alert--error" id="error-summary" tabindex="-1" aria-labelledby="error-summary-heading">
+  return html`<div class="usa-alert usa-alert--error margin-top-4 casedesk-error-summary" id="error-summary" tabindex="-1" aria-labelledby="error-summary-heading">
   <div class="usa-alert__body">
     <h2 class="usa-alert__heading" id="error-summary-heading">${heading}</h2>
     <ul class="usa-list usa-list--unstyled">

@@ -7,6 +7,7 @@ import { layout, type PageContext } from '../../../platform/views/layout.js';
 function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml {
   const { t } = ctx;
   return layout(ctx, {
+    nav: 'account',
     title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
     main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
 ${errorSummary(t('common:errors.summary_heading'), errors)}

@@ -49,7 +49,7 @@ function resultSection(ctx: PageContext, r: CaseStatusView, timeZone: string): S
   return html`<section aria-labelledby="status-title">
   <p class="margin-bottom-05 text-base-dark">${t('cases:status.result_label', { receipt: r.receiptNumber })}</p>
   <h1 id="status-title" class="casedesk-status-title">${r.current.title[lang]}</h1>
-  <p class="usa-intro">${r.current.description[lang]}</p>
+  <p class="casedesk-status-description font-sans-md line-height-sans-5 measure-5">${r.current.description[lang]}</p>
   ${table({
     caption: t('cases:status.details_caption'),
     headers: [t('cases:status.receipt_number'), t('cases:status.form'), t('cases:status.submitted'), t('cases:status.last_updated')],
