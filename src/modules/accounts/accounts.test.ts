@@ -279,3 +279,58 @@ describe('account pages are protected', () => {
     expect((await agent.post('/account/sign-out', {})).statusCode).toBe(401);
   });
 });
+
+describe('forgot password (ACC-5)', () => {
+  it('emails a single-use link that sets a new password, signs out every device and tells the owner', async () => {
+    const person = await signUp('reset@example.com', '10.4.0.1');
+    const device = new TestAgent(t.app, '10.4.0.2');
+    await signIn(device, person.email);
+    await device.get('/account/sign-in/code');
+    t.clock.advanceSeconds(30);
+    await device.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    expect((await device.get('/account')).statusCode).toBe(200);
+
+    const agent = new TestAgent(t.app, '10.4.0.3');
+    await agent.get('/account/sign-in');
+    expect(agent.$('a[href="/account/forgot-password"]').length).toBe(1);
+    await agent.get('/account/forgot-password');
+    let res = await agent.post('/account/forgot-password', { email: 'RESET@example.com' });
+    expect(res.headers.location).toBe('/account/forgot-password/sent?email=reset%40example.com');
+    const link = /\/account\/reset-password\?token=\S+/.exec((await lastMessage(person.email, 'reset_password'))!.body)![0];
+    expect((await agent.get(link)).statusCode).toBe(200);
+    const token = agent.$('input[name=token]').val() as string;
+    res = await agent.post('/account/reset-password', { token, password: 'password1234', password_confirmation: 'password1234' });
+    expect(res.statusCode).toBe(400);
+    const NEW = 'a brand new long passphrase 77';
+    res = await agent.post('/account/reset-password', { token, password: NEW, password_confirmation: NEW });
+    expect(res.headers.location).toBe('/account/sign-in?reset=1');
+    expect(await lastMessage(person.email, 'password_changed')).toBeDefined();
+    // Every device is signed out, the link is spent, and only the new password works.
+    expect((await device.get('/account')).statusCode).toBe(303);
+    expect((await agent.get(link)).statusCode).toBe(410);
+    expect((await signIn(new TestAgent(t.app, '10.4.0.4'), person.email)).statusCode).toBe(400);
+    expect((await signIn(new TestAgent(t.app, '10.4.0.5'), person.email, NEW)).headers.location).toBe('/account/sign-in/code');
+  });
+
+  it('answers the same for unknown emails, sends at most 3 links an hour, and links expire after an hour', async () => {
+    const person = await signUp('reset-limit@example.com', '10.4.1.1');
+    const count = async (to: string) =>
+      Number((await t.deps.database.db.selectFrom('notification_messages').select((eb) => eb.fn.countAll().as('n')).where('recipient', '=', to).where('template', '=', 'reset_password').executeTakeFirstOrThrow()).n);
+    const agent = new TestAgent(t.app, '10.4.1.2');
+    await agent.get('/account/forgot-password');
+    const unknown = await agent.post('/account/forgot-password', { email: 'ghost@example.com' });
+    expect(unknown.headers.location).toBe('/account/forgot-password/sent?email=ghost%40example.com');
+    expect(await count('ghost@example.com')).toBe(0);
+    for (let i = 0; i < 5; i++) {
+      await agent.get('/account/forgot-password');
+      await agent.post('/account/forgot-password', { email: person.email });
+    }
+    expect(await count(person.email)).toBe(3);
+    const link = /\/account\/reset-password\?token=\S+/.exec((await lastMessage(person.email, 'reset_password'))!.body)![0];
+    t.clock.advance(3600_000 + 1000);
+    expect((await agent.get(link)).statusCode).toBe(410);
+    await agent.get('/account/forgot-password');
+    await agent.post('/account/forgot-password', { email: person.email });
+    expect(await count(person.email)).toBe(4);
+  });
+});

@@ -5,8 +5,8 @@ import type { FieldError } from '../../platform/views/components.js';
 import { emailSchema, type AccountService } from './service.js';
 import type { SessionStore } from './sessions.js';
 import {
-  accountHomePage, authenticatorPage, backupCodesPage, checkEmailPage, confirmEmailPage, linkInvalidPage, passwordPage, secondFactorPage,
-  signInPage, signUpPage,
+  accountHomePage, authenticatorPage, backupCodesPage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
+  passwordPage, resetSentPage, secondFactorPage, signInPage, signUpPage,
 } from './views/pages.js';
 
 export interface AccountRoutesDeps {
@@ -134,8 +134,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
   });
 
   app.get('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
-    const signedOut = (request.query as Form).signed_out === '1';
-    return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice: signedOut ? request.t('accounts:sign_in.signed_out') : undefined }));
+    const query = request.query as Form;
+    const notice = query.signed_out === '1' ? request.t('accounts:sign_in.signed_out') : query.reset === '1' ? request.t('accounts:reset.done') : undefined;
+    return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice }));
   });
 
   app.post('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
@@ -167,6 +168,48 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     }
     await sessions.start(request, reply, accountId, 'full');
     return reply.redirect(result.method === 'backup_code' ? `/account?backup_codes_left=${result.remainingBackupCodes}` : '/account', 303);
+  });
+
+  app.get('/account/forgot-password', { config: { policy: 'public' } }, async (request, reply) =>
+    reply.html(forgotPasswordPage(request.page(), { csrf: reply.generateCsrf() })),
+  );
+
+  app.post('/account/forgot-password', { config: { policy: 'public' } }, async (request, reply) => {
+    await tooMany(request, reply);
+    const raw = str(request.body, 'email').slice(0, 300);
+    const email = emailSchema.safeParse(raw);
+    if (!email.success) {
+      const message = request.t(raw.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required');
+      return reply.html(forgotPasswordPage(request.page(), { csrf: reply.generateCsrf(), email: raw, errors: [{ field: 'email', message }] }), 400);
+    }
+    await accounts.requestPasswordReset(email.data, request.ip);
+    return reply.redirect(`/account/forgot-password/sent?email=${encodeURIComponent(email.data)}`, 303);
+  });
+
+  app.get('/account/forgot-password/sent', { config: { policy: 'public' } }, async (request, reply) => {
+    const email = emailSchema.safeParse((request.query as Form).email);
+    return reply.html(resetSentPage(request.page(), email.success ? email.data : ''));
+  });
+
+  app.get('/account/reset-password', { config: { policy: 'public' } }, async (request, reply) => {
+    const token = str(request.query, 'token').slice(0, 200);
+    if (!token || !(await accounts.resetLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
+    reply.header('referrer-policy', 'no-referrer');
+    return reply.html(newPasswordPage(request.page(), { csrf: reply.generateCsrf(), token }));
+  });
+
+  app.post('/account/reset-password', { config: { policy: 'public' } }, async (request, reply) => {
+    await tooMany(request, reply);
+    const token = str(request.body, 'token').slice(0, 200);
+    const password = str(request.body, 'password');
+    const again = (errors: FieldError[]) => reply.html(newPasswordPage(request.page(), { csrf: reply.generateCsrf(), token, errors }), 400);
+    if (!password) return again([{ field: 'password', message: request.t('accounts:password.errors.required') }]);
+    if (password !== str(request.body, 'password_confirmation')) return again([{ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') }]);
+    const result = await accounts.resetPassword(token, password, request.ip);
+    if (!result) return reply.html(linkInvalidPage(request.page()), 410);
+    if (!result.ok) return again([{ field: 'password', message: request.t(`accounts:password.errors.${result.problem}`) }]);
+    await sessions.end(request, reply);
+    return reply.redirect('/account/sign-in?reset=1', 303);
   });
 
   app.get('/account', { config: { policy: 'account' } }, async (request, reply) => {

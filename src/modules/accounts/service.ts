@@ -9,7 +9,7 @@ import type { Random } from '../../platform/random.js';
 import type { NotificationService } from '../notifications/index.js';
 import { checkPassword, dummyVerify, hashPassword, verifyPassword } from './passwords.js';
 import {
-  consumeToken, countSecurityEventsSince, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
+  consumeToken, countSecurityEventsSince, deleteSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
   insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
   useBackupCode, useTotpStep,
 } from './repository.js';
@@ -27,6 +27,9 @@ export const OTP_LOCKOUT_MS = 10 * 60_000;
 export const SIGN_IN_FREE_FAILURES = 5;
 export const SIGN_IN_WINDOW_MS = 15 * 60_000;
 export const BACKUP_CODE_COUNT = 10;
+/** ACC-5: reset links live one hour; at most 3 are sent per account per hour. */
+export const RESET_LINK_TTL_MS = 3600_000;
+export const RESET_LINKS_PER_HOUR = 3;
 
 const TOTP_STEP_SECONDS = 30;
 const BACKUP_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
@@ -245,6 +248,60 @@ export class AccountService {
     await recordSecurityEvent(db, { accountId, kind: 'otp_failed', at: now, ip });
     if (failures.count + 1 >= OTP_MAX_FAILURES) return { ok: false, reason: 'locked', retryAt: new Date(now.getTime() + OTP_LOCKOUT_MS) };
     return { ok: false, reason: 'invalid' };
+  }
+
+  /**
+   * Forgot password (ACC-5). Same answer whatever the email: a reset link goes to an activated account's email,
+   * at most 3 an hour. (Recovery emails arrive with profile settings.)
+   */
+  async requestPasswordReset(emailInput: string, ip?: string): Promise<void> {
+    const { db, clock, random, notifications } = this.deps;
+    const email = emailSchema.safeParse(emailInput);
+    if (!email.success) return;
+    const now = clock.now();
+    await inTransaction(db, async (trx) => {
+      const account = await findAccountByEmail(trx, email.data);
+      if (!account?.activated_at) return;
+      const recent = await countSecurityEventsSince(trx, account.id, 'reset_requested', new Date(now.getTime() - 3600_000));
+      if (recent.count >= RESET_LINKS_PER_HOUR) return;
+      const token = random.token(32);
+      await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: 'reset_password', created_at: now, expires_at: new Date(now.getTime() + RESET_LINK_TTL_MS), used_at: null });
+      await recordSecurityEvent(trx, { accountId: account.id, kind: 'reset_requested', at: now, ip });
+      await notifications.queueEmail(trx, {
+        to: account.email,
+        template: 'reset_password',
+        language: account.language,
+        params: { link: `${this.deps.publicUrl}/account/reset-password?token=${encodeURIComponent(token)}` },
+      });
+    });
+  }
+
+  async resetLinkUsable(token: string): Promise<boolean> {
+    return Boolean(await findUsableToken(this.deps.db, sha256(token), 'reset_password', this.deps.clock.now()));
+  }
+
+  /**
+   * Sets a new password with a reset link's token (used once, only if the password is acceptable), signs out
+   * every session and tells the person by email. Answers undefined when the link is not usable.
+   */
+  async resetPassword(token: string, password: string, ip?: string) {
+    const { db, clock, notifications } = this.deps;
+    const now = clock.now();
+    const usable = await findUsableToken(db, sha256(token), 'reset_password', now);
+    if (!usable) return undefined;
+    const account = await findAccountById(db, usable.account_id);
+    if (!account) return undefined;
+    const check = checkPassword(password, { email: account.email });
+    if (!check.ok) return check;
+    const hash = await hashPassword(password);
+    return inTransaction(db, async (trx) => {
+      if (!(await consumeToken(trx, sha256(token), 'reset_password', now))) return undefined;
+      await updateAccount(trx, account.id, { password_hash: hash });
+      await deleteSessionsOf(trx, account.id);
+      await recordSecurityEvent(trx, { accountId: account.id, kind: 'password_reset', at: now, ip });
+      await notifications.queueEmail(trx, { to: account.email, template: 'password_changed', language: account.language, params: {} });
+      return check;
+    });
   }
 
   async findAccount(accountId: string): Promise<AccountRow | undefined> {

@@ -137,7 +137,41 @@ ${p.notice ? alert({ type: 'info', body: p.notice, slim: true }) : ''}
   ${textInput({ name: 'password', label: t('accounts:sign_in.password_label'), type: 'password', autocomplete: 'current-password', error: errorFor(errors, 'password'), maxlength: 200 })}
   ${button(t('accounts:sign_in.submit'))}
 </form>
+<p><a class="usa-link" href="/account/forgot-password">${t('accounts:sign_in.forgot')}</a></p>
 <p>${t('accounts:sign_in.no_account')} <a class="usa-link" href="/account/sign-up">${t('accounts:nav.sign_up')}</a></p>`, errors);
+}
+
+export function forgotPasswordPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('accounts:reset.title'), html`<h1>${t('accounts:reset.title')}</h1>
+<p>${t('accounts:reset.intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/forgot-password" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'email', label: t('accounts:reset.email_label'), type: 'email', autocomplete: 'email', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
+  ${button(t('accounts:reset.submit'))}
+</form>`, errors);
+}
+
+export function resetSentPage(ctx: PageContext, email: string): SafeHtml {
+  const { t } = ctx;
+  return page(ctx, t('accounts:reset.sent_title'), html`<h1>${t('accounts:reset.sent_title')}</h1>
+<p class="usa-intro">${t('accounts:reset.sent_body', { email })}</p>
+<p>${t('accounts:reset.sent_limit')}</p>`);
+}
+
+export function newPasswordPage(ctx: PageContext, p: { csrf: string; token: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('accounts:reset.new_title'), html`<h1>${t('accounts:reset.new_title')}</h1>
+<p>${t('accounts:reset.new_intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/reset-password" novalidate>
+  ${csrfField(p.csrf)}
+  <input type="hidden" name="token" value="${p.token}">
+  ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
+  ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
+  ${button(t('accounts:reset.new_submit'))}
+</form>`, errors);
 }
 
 export function secondFactorPage(ctx: PageContext, p: { csrf: string; errors?: FieldError[] }): SafeHtml {
