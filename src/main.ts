@@ -8,6 +8,7 @@ import { bulkLoadDemoCases, countCases, sampleReceiptNumbers, seedDemoData, SAND
 import { DataDirLockedError } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { createServices } from './services.js';
+import { preparePasswordChecks } from './modules/accounts/index.js';
 
 /** The `casedesk` command: serve, worker, migrate, seed, api-client, notify. */
 
@@ -122,6 +123,8 @@ async function serve(options: { seed: boolean }): Promise<void> {
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     const address = await app.listen({ port: config.port, host: config.host });
+    // Build the password-strength dictionaries now rather than during the first sign-up.
+    setImmediate(() => preparePasswordChecks());
     log.info({ address, database: config.database.kind, workers: config.runWorkersInProcess, startupMs: Math.round(performance.now() - startedAt) }, 'Casedesk is listening');
     process.stdout.write(`Casedesk is running at ${address.replace('127.0.0.1', 'localhost')} (${config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})\n`);
   } catch (error) {

@@ -2,3 +2,4 @@
 export { AccountService, emailSchema, OTP_MAX_FAILURES, OTP_LOCKOUT_MS, SIGN_IN_FREE_FAILURES } from './service.js';
 export { SessionStore, SESSION_COOKIE, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions.js';
 export { registerAccountRoutes, accountGuards } from './routes.account.js';
+export { preparePasswordChecks, checkPassword, PASSWORD_MIN, PASSWORD_MAX, ARGON2_PARAMS } from './passwords.js';

@@ -7,7 +7,7 @@ import type { AccountRow } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import type { NotificationService } from '../notifications/index.js';
-import { checkPassword, dummyVerify, hashPassword, verifyPassword } from './passwords.js';
+import { checkPassword, dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import {
   consumeToken, countSecurityEventsSince, deleteSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
   insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
@@ -213,6 +213,8 @@ export class AccountService {
       return { ok: false, reason: 'invalid' };
     }
     await recordSecurityEvent(db, { accountId: account.id, kind: 'password_verified', at: now, ip });
+    // Stored with older argon2 parameters: upgrade the hash now that we have the password.
+    if (needsRehash(account.password_hash)) await updateAccount(db, account.id, { password_hash: await hashPassword(password) });
     return { ok: true, account };
   }
 
