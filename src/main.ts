@@ -1,12 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { Migrator } from 'kysely';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { bulkLoadDemoCases, countCases, sampleReceiptNumbers, seedDemoData, SANDBOX_RECEIPTS } from './modules/cases/index.js';
 import { DataDirLockedError } from './platform/db/database.js';
-import { migrateToLatest } from './platform/db/migrator.js';
+import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
 import { createServices } from './services.js';
 import { preparePasswordChecks } from './modules/accounts/index.js';
 
@@ -47,15 +46,6 @@ async function migrateAll(deps: Deps): Promise<string[]> {
   createServices(deps); // registers every job type
   await deps.jobs.start();
   return applied;
-}
-
-async function pendingMigrations(deps: Deps): Promise<string[]> {
-  const { MIGRATIONS_DIR } = await import('./platform/db/migrator.js');
-  const { readdir } = await import('node:fs/promises');
-  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
-  const migrator = new Migrator({ db: deps.database.db, provider: { getMigrations: async () => Object.fromEntries(files.map((f) => [f, { up: async () => undefined }])) } });
-  const done = new Set((await migrator.getMigrations().catch(() => [])).filter((m) => m.executedAt).map((m) => m.name));
-  return files.filter((f) => !done.has(f));
 }
 
 function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } {
@@ -103,7 +93,7 @@ async function serve(options: { seed: boolean }): Promise<void> {
         );
       }
     } else {
-      const pending = await pendingMigrations(deps);
+      const pending = await pendingMigrations(deps.database.db);
       if (pending.length > 0) throw new Error(`The database is not migrated (${pending.join(', ')} pending). Run \`casedesk migrate\` first.`);
     }
     const { app } = await buildApp(deps);
@@ -123,8 +113,9 @@ async function serve(options: { seed: boolean }): Promise<void> {
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     const address = await app.listen({ port: config.port, host: config.host });
-    // Build the password-strength dictionaries now rather than during the first sign-up.
-    setImmediate(() => preparePasswordChecks());
+    // Build the password-strength dictionaries (about a second of CPU) soon after start rather than during the
+    // first sign-up, but not while the first requests arrive.
+    setTimeout(() => preparePasswordChecks(), 5_000).unref();
     log.info({ address, database: config.database.kind, workers: config.runWorkersInProcess, startupMs: Math.round(performance.now() - startedAt) }, 'Casedesk is listening');
     process.stdout.write(`Casedesk is running at ${address.replace('127.0.0.1', 'localhost')} (${config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})\n`);
   } catch (error) {

@@ -40,9 +40,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hash, parseOptions, verify, type Algorithm, type Version } from '@node-rs/argon2';
 import { ZxcvbnFactory, type FeedbackType } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as enDictionary } from '@zxcvbn-ts/language-en';
-import { dictionary as esDictionary } from '@zxcvbn-ts/language-es-es';
+import { createRequire } from 'node:module';
+import { fromRoot } from '../../platform/paths.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Policy
@@ -111,12 +110,12 @@ export type PasswordCheck =
  * src/modules/accounts/data/build-common-passwords.ts. It ships with the app (no network lookup) and nothing in it
  * comes from our users. Read once, on first use, into a Set.
  */
-const COMMON_PASSWORDS_URL = new URL('./data/common-passwords.txt', import.meta.url);
+const COMMON_PASSWORDS_FILE = fromRoot('src/modules/accounts/data/common-passwords.txt');
 let commonPasswordSet: Set<string> | undefined;
 
 export function commonPasswords(): ReadonlySet<string> {
   if (!commonPasswordSet) {
-    const lines = readFileSync(COMMON_PASSWORDS_URL, 'utf8').split('\n');
+    const lines = readFileSync(COMMON_PASSWORDS_FILE, 'utf8').split('\n');
     commonPasswordSet = new Set(lines.filter((line) => line !== ''));
   }
   return commonPasswordSet;
@@ -133,9 +132,15 @@ export function isCommonPassword(password: string): boolean {
 let estimator: ZxcvbnFactory | undefined;
 
 function zxcvbn(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({
-    dictionary: { ...commonDictionary, ...enDictionary, ...esDictionary },
-    graphs: adjacencyGraphs,
+  if (estimator) return estimator;
+  // The dictionaries are loaded on first use, not at start-up (they take a few hundred milliseconds to load).
+  const require = createRequire(import.meta.url);
+  const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const en = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  const es = require('@zxcvbn-ts/language-es-es') as typeof import('@zxcvbn-ts/language-es-es');
+  estimator = new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary, ...es.dictionary },
+    graphs: common.adjacencyGraphs,
     // No `translations`: zxcvbn then reports its feedback as keys, which we turn into PasswordSuggestion codes.
     l33tMaxSubstitutions: ZXCVBN_L33T_MAX_SUBSTITUTIONS,
     // strengthPrefix() truncates first (without splitting a surrogate pair); this is only a backstop.

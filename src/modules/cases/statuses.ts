@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fromRoot } from '../../platform/paths.js';
 
 /**
  * The official case status catalog: 111 titles with description templates in English (published by the agency,
@@ -25,7 +26,7 @@ export function statusKey(title: string): string {
 }
 
 function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(new URL(`./data/${file}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(fromRoot('src/modules/cases/data', file), 'utf8')) as T;
 }
 
 function buildCatalog(): Map<string, CaseStatus> {

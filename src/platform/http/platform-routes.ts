@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
+import { fromRoot } from '../paths.js';
 import { html } from '../views/html.js';
 import { layout } from '../views/layout.js';
 
-const OPENAPI_PATH = new URL('../../../openapi/casedesk.openapi.json', import.meta.url);
+const OPENAPI_PATH = fromRoot('openapi/casedesk.openapi.json');
 
 /** Liveness, readiness, metrics and the API description. */
 export function registerPlatformRoutes(app: FastifyInstance, deps: { database: Database; metrics: Registry }): void {

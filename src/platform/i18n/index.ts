@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../paths.js';
 import i18next, { type TFunction } from 'i18next';
 
 /** English and Spanish: the agency's two service languages (ACC-10). */
 export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const LOCALES_DIR = fileURLToPath(new URL('../../../locales/', import.meta.url));
+export const LOCALES_DIR = fromRoot('locales');
 
 export function isLanguage(value: unknown): value is Language {
   return value === 'en' || value === 'es';
@@ -45,7 +45,23 @@ export function createI18n(): I18n {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  const fixed = new Map(LANGUAGES.map((lang) => [lang, instance.getFixedT(lang)]));
+  // Texts without interpolation are looked up once per language: a page asks for dozens of them.
+  const fixed = new Map(
+    LANGUAGES.map((lang) => {
+      const t = instance.getFixedT(lang);
+      const cache = new Map<string, string>();
+      const memo = (key: string | string[], options?: unknown): string => {
+        if (options !== undefined || typeof key !== 'string') return (t as (k: unknown, o?: unknown) => string)(key, options);
+        let text = cache.get(key);
+        if (text === undefined) {
+          text = t(key);
+          cache.set(key, text);
+        }
+        return text;
+      };
+      return [lang, memo as unknown as Translate];
+    }),
+  );
   return { t: (lang) => fixed.get(lang)! };
 }
 
