@@ -42,12 +42,12 @@ function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
 /** Sign-up (email, password, authenticator app, backup codes), sign-in with two steps, sign-out, account home. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): void {
   const { accounts, sessions } = deps;
-  const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+  /** Over the per-address limit: answers 429 (through the one error handler) with Retry-After. */
+  const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const wait = await deps.limit(request);
-    if (wait === undefined) return false;
+    if (wait === undefined) return;
     reply.header('retry-after', String(wait));
-    const err = Object.assign(new Error('rate limited'), { statusCode: 429 });
-    throw err;
+    throw Object.assign(new Error('Too many requests from this address'), { statusCode: 429 });
   };
 
   app.get('/account/sign-up', { config: { policy: 'public' } }, async (request, reply) =>
