@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../harness.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from './support.js';
 
 /**
  * Case Status Online in a real browser (Debian's Chromium, never a downloaded one): the lookup journey in English
@@ -11,14 +8,9 @@ import { createTestApp, type TestApp } from '../harness.js';
  * and the same lookup with JavaScript disabled.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const RECEIPT = 'eac-999-910-3403';
 const UNKNOWN_RECEIPT = 'EAC0000000001';
 
-const hasChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
 
 interface Language {
   code: 'en' | 'es';
@@ -57,96 +49,7 @@ const SPANISH: Language = {
   screenshot: { result: '/tmp/case-status-es.png' },
 };
 
-if (!hasChromium && inCi) {
-  describe('Case Status Online in a browser', () => {
-    it('needs Chromium', () => {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (CI=true, so the browser tests may not be skipped)`);
-    });
-  });
-} else if (!hasChromium) {
-  console.warn(`[browser tests] skipped: Chromium is missing at ${CHROMIUM} (install it with "apt-get install -y chromium")`);
-  describe.skip('Case Status Online in a browser', () => {
-    it('needs Chromium', () => {});
-  });
-} else {
-  describe('Case Status Online in a browser', () => {
-    let t: TestApp;
-    let browser: Browser;
-    let origin: string;
-
-    beforeAll(async () => {
-      t = await createTestApp();
-      await t.app.listen({ host: '127.0.0.1', port: 0 });
-      const address = t.app.server.address() as AddressInfo;
-      origin = `http://127.0.0.1:${address.port}`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await t?.close();
-    });
-
-    /** A fresh context whose pages record every console error, uncaught exception and failed request. */
-    async function openPage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-      const context = await browser.newContext({
-        baseURL: origin,
-        viewport: { width: 1280, height: 900 },
-        locale: 'en-US',
-        javaScriptEnabled: options.javaScriptEnabled ?? true,
-      });
-      const page = await context.newPage();
-      const problems: string[] = [];
-      // Pages we expect to answer with an error status (400 for the form with errors, 404 for an unknown receipt):
-      // Chromium logs "Failed to load resource" for those documents; anything else is a problem.
-      const expectedErrorDocuments = new Set<string>();
-      page.on('response', (response) => {
-        if (response.request().isNavigationRequest() && [400, 404].includes(response.status())) expectedErrorDocuments.add(response.url());
-      });
-      page.on('console', (message) => {
-        if (message.type() !== 'error') return;
-        const where = message.location().url;
-        if (/^Failed to load resource: the server responded with a status of 40[04]/.test(message.text()) && expectedErrorDocuments.has(where)) return;
-        problems.push(`console error: ${message.text()}${where ? ` (${where})` : ''}`);
-      });
-      page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
-      page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
-      page.on('response', (response) => {
-        if (!response.request().isNavigationRequest() && response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
-      });
-      return { context, page, problems };
-    }
-
-    async function expectNoAxeViolations(page: Page, step: string): Promise<void> {
-      const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-      const found = results.violations.map(
-        (v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`,
-      );
-      expect(found, `axe violations on ${step} (${page.url()})`).toEqual([]);
-    }
-
-    /** WCAG 1.4.10 (reflow): at 320 CSS pixels wide nothing may need scrolling sideways. */
-    async function expectReflowAt320(page: Page, step: string): Promise<void> {
-      const viewport = page.viewportSize();
-      await page.setViewportSize({ width: 320, height: 800 });
-      try {
-        const { scroll, culprits } = await page.evaluate(() => {
-          const root = document.documentElement;
-          const scroll = root.scrollWidth - root.clientWidth;
-          // For the message only: boxes that stick out on the right, or text (a long word, say) that sticks out of its box.
-          const culprits = scroll <= 0 ? [] : [...document.querySelectorAll('body *')]
-            .filter((el) => el.getClientRects().length > 0 && !el.closest('.usa-sr-only'))
-            .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1 || (/^(P|LI|H[1-6]|TD|TH|A|LABEL|SPAN|TIME)$/.test(el.tagName) && el.scrollWidth > el.clientWidth + 1))
-            .map((el) => `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}">${(el.textContent ?? '').trim().slice(0, 60)}`)
-            .slice(0, 5);
-          return { scroll, culprits };
-        });
-        expect(scroll, `${scroll}px of sideways scrolling at 320px on ${step}: ${culprits.join(' | ')}`).toBeLessThanOrEqual(0);
-      } finally {
-        if (viewport) await page.setViewportSize(viewport);
-      }
-    }
-
+browserSuite('Case Status Online in a browser', (rig) => {
     /** Types a receipt number and presses the button; returns once the answer page has loaded. */
     async function submit(page: Page, receipt: string): Promise<void> {
       const form = page.locator('form[action="/case-status"]');
@@ -157,7 +60,7 @@ if (!hasChromium && inCi) {
 
     for (const lang of [ENGLISH, SPANISH]) {
       it(`looks up a case in ${lang.code === 'en' ? 'English' : 'Spanish'}`, async () => {
-        const { context, page, problems } = await openPage();
+        const { context, page, problems } = await openPage(rig());
         try {
           // Start in the other language and switch with the header link, as a visitor would.
           await page.goto(`/case-status?lang=${lang.code === 'en' ? 'es' : 'en'}`);
@@ -210,7 +113,7 @@ if (!hasChromium && inCi) {
     }
 
     it('looks up a case with JavaScript disabled', async () => {
-      const { context, page, problems } = await openPage({ javaScriptEnabled: false });
+      const { context, page, problems } = await openPage(rig(), { javaScriptEnabled: false });
       try {
         await page.goto('/case-status');
         await expect(page.locator('h1').textContent()).resolves.toBe(ENGLISH.formTitle);
@@ -230,5 +133,4 @@ if (!hasChromium && inCi) {
         await context.close();
       }
     });
-  });
-}
+});

@@ -1,0 +1,105 @@
+import { authenticator } from 'otplib';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type BrowserRig } from './support.js';
+
+/**
+ * Creating an account and signing in, in a real browser, in English and in Spanish: sign-up with an
+ * authenticator app (the test computes the codes from the key on the page, at the app's fake time), backup codes,
+ * sign-out, sign-in with a backup code. axe at every step; no console errors.
+ */
+
+const PASSWORD = 'seven unrelated words make passphrases 2026';
+
+const TEXT = {
+  en: { signUp: 'Create an account', checkEmail: 'Check your email', confirm: 'Confirm and continue', password: 'Create a password', mismatch: 'The two passwords are not the same.', authenticator: 'Set up two-step verification', backup: 'Save your backup codes', saved: 'I saved my backup codes', home: 'My account', signOut: 'Sign out', signIn: 'Sign in', code: 'Enter your verification code', verify: 'Verify', cont: 'Continue' },
+  es: { signUp: 'Crear una cuenta', checkEmail: 'Revise su correo electrónico', confirm: 'Confirmar y continuar', password: 'Cree una contraseña', mismatch: 'Las dos contraseñas no son iguales.', authenticator: 'Configure la verificación en dos pasos', backup: 'Guarde sus códigos de respaldo', saved: 'Ya guardé mis códigos de respaldo', home: 'Mi cuenta', signOut: 'Cerrar sesión', signIn: 'Iniciar sesión', code: 'Escriba su código de verificación', verify: 'Verificar', cont: 'Continuar' },
+} as const;
+
+async function h1(page: Page): Promise<string> {
+  return (await page.locator('h1').textContent())?.trim() ?? '';
+}
+
+async function click(page: Page, name: string): Promise<void> {
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name, exact: true }).click()]);
+  await page.waitForLoadState('load');
+}
+
+async function verificationPath(rig: BrowserRig, email: string): Promise<string> {
+  const message = await rig.t.deps.database.db
+    .selectFrom('notification_messages')
+    .select('body')
+    .where('recipient', '=', email)
+    .where('template', '=', 'verify_email')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow();
+  return /\/account\/sign-up\/confirm\?token=\S+/.exec(message.body)![0];
+}
+
+browserSuite('Accounts in a browser', (rig) => {
+  for (const lang of ['en', 'es'] as const) {
+    it(`creates an account and signs in with a backup code, in ${lang === 'en' ? 'English' : 'Spanish'}`, async () => {
+      const text = TEXT[lang];
+      const email = `journey-${lang}@example.com`;
+      const { context, page, problems } = await openPage(rig());
+      try {
+        await page.goto(`/account/sign-up?lang=${lang}`);
+        expect(await h1(page)).toBe(text.signUp);
+        await expectNoAxeViolations(page, 'sign-up');
+        await page.getByLabel(lang === 'en' ? 'Email address' : 'Correo electrónico').fill(email);
+        await click(page, text.cont);
+        expect(await h1(page)).toBe(text.checkEmail);
+        await expectNoAxeViolations(page, 'check your email');
+
+        await page.goto(await verificationPath(rig(), email));
+        await click(page, text.confirm);
+        expect(await h1(page)).toBe(text.password);
+        await expectNoAxeViolations(page, 'password');
+        await page.locator('#password').fill(PASSWORD);
+        await page.locator('#password_confirmation').fill(`${PASSWORD}!`);
+        await click(page, text.cont);
+        await expect(page.locator('#error-summary a').textContent()).resolves.toBe(text.mismatch);
+        await expectNoAxeViolations(page, 'password with an error');
+        await page.locator('#password').fill(PASSWORD);
+        await page.locator('#password_confirmation').fill(PASSWORD);
+        await click(page, text.cont);
+
+        expect(await h1(page)).toBe(text.authenticator);
+        await expectNoAxeViolations(page, 'authenticator');
+        await expectReflowAt320(page, 'authenticator');
+        const secret = ((await page.locator('.casedesk-secret').textContent()) ?? '').replace(/\s/g, '');
+        const code = authenticator.clone({ epoch: rig().t.clock.now().getTime() }).generate(secret);
+        await page.locator('#code').fill(code);
+        await click(page, text.cont);
+
+        expect(await h1(page)).toBe(text.backup);
+        await expectNoAxeViolations(page, 'backup codes');
+        const backupCodes = await page.locator('.casedesk-codes code').allTextContents();
+        expect(backupCodes).toHaveLength(10);
+        if (lang === 'es') await page.screenshot({ path: '/tmp/accounts-backup-es.png', fullPage: true });
+        await click(page, text.saved);
+
+        expect(await h1(page)).toBe(text.home);
+        await expectNoAxeViolations(page, 'account home');
+        await click(page, text.signOut);
+        expect(await h1(page)).toBe(text.signIn);
+        await expectNoAxeViolations(page, 'sign-in');
+
+        await page.locator('#email').fill(email);
+        await page.locator('#password').fill(PASSWORD);
+        await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
+        await page.waitForURL('**/account/sign-in/code');
+        expect(await h1(page)).toBe(text.code);
+        await expectNoAxeViolations(page, 'verification code');
+        await page.locator('#code').fill(backupCodes[0]!);
+        await click(page, text.verify);
+        expect(await h1(page)).toBe(text.home);
+        await expect(page.locator('.usa-alert--warning').count()).resolves.toBe(1);
+        await expectNoAxeViolations(page, 'account home after a backup code');
+        expect(problems, 'console errors, CSP violations or failed requests').toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
