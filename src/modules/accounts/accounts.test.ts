@@ -334,3 +334,49 @@ describe('forgot password (ACC-5)', () => {
     expect(await count(person.email)).toBe(4);
   });
 });
+
+describe('devices and sessions (ACC sessions)', () => {
+  const countNewDevice = async (to: string) =>
+    Number((await t.deps.database.db.selectFrom('notification_messages').select((eb) => eb.fn.countAll().as('n')).where('recipient', '=', to).where('template', '=', 'new_device').executeTakeFirstOrThrow()).n);
+
+  async function fullSignIn(agent: TestAgent, person: Person) {
+    await signIn(agent, person.email);
+    await agent.get('/account/sign-in/code');
+    t.clock.advanceSeconds(30);
+    return agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
+  }
+
+  it('emails the owner at the first sign-in from a new device, once', async () => {
+    const person = await signUp('devices@example.com', '10.5.0.1');
+    expect(await countNewDevice(person.email)).toBe(0);
+    const laptop = new TestAgent(t.app, '10.5.0.2');
+    expect((await fullSignIn(laptop, person)).headers.location).toBe('/account');
+    expect(await countNewDevice(person.email)).toBe(1);
+    await laptop.post('/account/sign-out', {});
+    await fullSignIn(laptop, person);
+    expect(await countNewDevice(person.email)).toBe(1);
+  });
+
+  it('lists the signed-in devices and signs out all the others', async () => {
+    const person = await signUp('sessions@example.com', '10.5.1.1');
+    const phone = new TestAgent(t.app, '10.5.1.2');
+    await fullSignIn(phone, person);
+    const tablet = new TestAgent(t.app, '10.5.1.3');
+    await fullSignIn(tablet, person);
+    await person.agent.get('/account/sessions');
+    expect(person.agent.$('h1').text()).toBe('Where you are signed in');
+    expect(person.agent.$('tbody tr')).toHaveLength(3);
+    expect(person.agent.$('tbody .usa-tag').text()).toBe('This device');
+    const res = await person.agent.post('/account/sessions/sign-out-others', {});
+    expect(res.headers.location).toBe('/account/sessions?done=1');
+    await person.agent.get('/account/sessions?done=1');
+    expect(person.agent.$('tbody tr')).toHaveLength(1);
+    expect(person.agent.$('.usa-alert--success').text()).toContain('All other devices were signed out.');
+    expect((await phone.get('/account')).statusCode).toBe(303);
+    expect((await tablet.get('/account')).statusCode).toBe(303);
+    // Another person's sessions are not listed, and cannot be ended from here.
+    const other = await signUp('sessions-other@example.com', '10.5.1.4');
+    await other.agent.get('/account/sessions');
+    expect(other.agent.$('tbody tr')).toHaveLength(1);
+  });
+});

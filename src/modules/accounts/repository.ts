@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { AccountRow, AccountsTable, AccountTokensTable, SessionRow, SessionStage } from '../../platform/db/tables.js';
@@ -144,4 +145,27 @@ export async function countSecurityEventsSince(db: DbHandle, accountId: string, 
     .where('occurred_at', '>', since)
     .executeTakeFirstOrThrow();
   return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
+}
+
+export async function listSessionsOf(db: DbHandle, accountId: string, now: Date): Promise<SessionRow[]> {
+  return db
+    .selectFrom('account_sessions')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('stage', '=', 'full')
+    .where('expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+}
+
+/** Whether the account has signed in from this device (a hash of the device cookie) before. */
+export async function deviceSeenBefore(db: DbHandle, accountId: string, deviceHash: string): Promise<{ seen: boolean; anyDevice: boolean }> {
+  const rows = await db
+    .selectFrom('account_security_events')
+    .select(sql<boolean>`bool_or(details->>'device' = ${deviceHash})`.as('seen'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('kind', '=', 'device_seen')
+    .executeTakeFirstOrThrow();
+  return { seen: Boolean(rows.seen), anyDevice: Number(rows.n) > 0 };
 }

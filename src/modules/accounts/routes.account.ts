@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import QRCode from 'qrcode';
 import type { SessionStage } from '../../platform/db/tables.js';
 import type { FieldError } from '../../platform/views/components.js';
-import { emailSchema, type AccountService } from './service.js';
+import { describeUserAgent, emailSchema, type AccountService } from './service.js';
 import type { SessionStore } from './sessions.js';
 import {
   accountHomePage, authenticatorPage, backupCodesPage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
-  passwordPage, resetSentPage, secondFactorPage, signInPage, signUpPage,
+  passwordPage, resetSentPage, secondFactorPage, sessionsPage, signInPage, signUpPage,
 } from './views/pages.js';
 
 export interface AccountRoutesDeps {
@@ -18,6 +19,9 @@ export interface AccountRoutesDeps {
 }
 
 type Form = Record<string, unknown>;
+
+/** A long-lived random id for the browser, so a sign-in from a new device can be noticed (and emailed). */
+export const DEVICE_COOKIE = 'casedesk_device';
 const str = (body: unknown, name: string): string => {
   const value = (body as Form | undefined)?.[name];
   return typeof value === 'string' ? value : '';
@@ -42,6 +46,17 @@ function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
 /** Sign-up (email, password, authenticator app, backup codes), sign-in with two steps, sign-out, account home. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): void {
   const { accounts, sessions } = deps;
+  /** A full sign-in: a new session, and the device noted (a new one gets the account holder an email). */
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply, accountId: string): Promise<void> => {
+    await sessions.start(request, reply, accountId, 'full');
+    let device = request.cookies[DEVICE_COOKIE];
+    if (!device || device.length > 100) {
+      device = randomBytes(16).toString('base64url');
+      reply.setCookie(DEVICE_COOKIE, device, { path: '/', httpOnly: true, secure: true, sameSite: 'lax', maxAge: 2 * 365 * 86_400 });
+    }
+    await accounts.recordDevice(accountId, device, request.headers['user-agent'], request.ip);
+  };
+
   /** Over the per-address limit: answers 429 (through the one error handler) with Retry-After. */
   const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const wait = await deps.limit(request);
@@ -129,7 +144,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const account = await accounts.findAccount(accountId);
     if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
     await accounts.activate(accountId);
-    await sessions.start(request, reply, accountId, 'full');
+    await signedIn(request, reply, accountId);
     return reply.redirect('/account', 303);
   });
 
@@ -166,7 +181,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
         : request.t('accounts:sign_in.code_invalid');
       return reply.html(secondFactorPage(request.page(), { csrf: reply.generateCsrf(), errors: [{ field: 'code', message }] }), result.reason === 'locked' ? 429 : 400);
     }
-    await sessions.start(request, reply, accountId, 'full');
+    await signedIn(request, reply, accountId);
     return reply.redirect(result.method === 'backup_code' ? `/account?backup_codes_left=${result.remainingBackupCodes}` : '/account', 303);
   });
 
@@ -222,6 +237,23 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
       onlineAccountNumber: account.online_account_number,
       backupCodesRemaining: Number.isInteger(left) && left >= 0 && left <= 10 ? left : undefined,
     }));
+  });
+
+  app.get('/account/sessions', { config: { policy: 'account' } }, async (request, reply) => {
+    const current = request.session!;
+    const when = (d: Date) => new Intl.DateTimeFormat(request.lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.timeZone }).format(d);
+    const list = (await accounts.activeSessions(current.account_id)).map((s) => ({
+      current: s.id_hash === current.id_hash,
+      device: describeUserAgent(s.user_agent ?? undefined),
+      signedIn: when(s.created_at),
+      lastActive: when(s.last_seen_at),
+    }));
+    return reply.html(sessionsPage(request.page(), { csrf: reply.generateCsrf(), sessions: list, done: (request.query as Form).done === '1' }));
+  });
+
+  app.post('/account/sessions/sign-out-others', { config: { policy: 'account' } }, async (request, reply) => {
+    await accounts.signOutOtherSessions(request.session!.account_id, request.session!.id_hash, request.ip);
+    return reply.redirect('/account/sessions?done=1', 303);
   });
 
   app.post('/account/sign-out', { config: { policy: 'account' } }, async (request, reply) => {

@@ -9,7 +9,7 @@ import type { Random } from '../../platform/random.js';
 import type { NotificationService } from '../notifications/index.js';
 import { checkPassword, dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import {
-  consumeToken, countSecurityEventsSince, deleteSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
+  consumeToken, countSecurityEventsSince, deleteSessionsOf, deviceSeenBefore, listSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
   insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
   useBackupCode, useTotpStep,
 } from './repository.js';
@@ -42,6 +42,14 @@ export function sha256(value: string): string {
 
 export function normalizeBackupCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+/** "Firefox · Windows" (the same in both languages): enough for a person to recognize a device, no fingerprint. */
+export function describeUserAgent(ua: string | undefined): string {
+  if (!ua) return '?';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /(Chrome|Chromium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Web';
+  const os = /iPhone|iPad/.test(ua) ? 'iOS' : /Android/.test(ua) ? 'Android' : /Windows/.test(ua) ? 'Windows' : /Mac OS X|Macintosh/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '?';
+  return `${browser} · ${os}`;
 }
 
 export interface AccountDeps {
@@ -304,6 +312,42 @@ export class AccountService {
       await notifications.queueEmail(trx, { to: account.email, template: 'password_changed', language: account.language, params: {} });
       return check;
     });
+  }
+
+  /**
+   * A full sign-in from a device (identified by a long-lived random cookie): the first time a device is seen for
+   * an account that already has one, the account holder gets an email.
+   */
+  async recordDevice(accountId: string, deviceId: string, userAgent: string | undefined, ip?: string): Promise<'known' | 'new'> {
+    const { db, clock, notifications } = this.deps;
+    const device = sha256(deviceId);
+    const now = clock.now();
+    return inTransaction(db, async (trx) => {
+      const { seen, anyDevice } = await deviceSeenBefore(trx, accountId, device);
+      if (seen) return 'known';
+      const description = describeUserAgent(userAgent);
+      await recordSecurityEvent(trx, { accountId, kind: 'device_seen', at: now, ip, details: { device, description } });
+      const account = await findAccountById(trx, accountId);
+      if (anyDevice && account) {
+        await notifications.queueEmail(trx, {
+          to: account.email,
+          template: 'new_device',
+          language: account.language,
+          params: { device: description, link: `${this.deps.publicUrl}/account/sessions` },
+        });
+      }
+      return 'new';
+    });
+  }
+
+  async activeSessions(accountId: string) {
+    return listSessionsOf(this.deps.db, accountId, this.deps.clock.now());
+  }
+
+  /** "Sign out other devices": ends every session of the account but the one given. */
+  async signOutOtherSessions(accountId: string, keepIdHash: string, ip?: string): Promise<void> {
+    await deleteSessionsOf(this.deps.db, accountId, keepIdHash);
+    await recordSecurityEvent(this.deps.db, { accountId, kind: 'signed_out_other_devices', at: this.deps.clock.now(), ip });
   }
 
   async findAccount(accountId: string): Promise<AccountRow | undefined> {

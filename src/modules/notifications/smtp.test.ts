@@ -126,9 +126,12 @@ describe('a message survives an SMTP outage and a process restart (issue require
       params: {},
     });
     await first.deps.jobs.work();
+    // A failed attempt is over when the message is back in the queue and the job queue has recorded the failure
+    // (stopping between the two would leave the job active until it expires: the takeover test covers that).
     const retrying = await waitFor('a failed attempt', async () => {
       const m = await readMessage(first!, id);
-      return m.status === 'queued' && m.attempts >= 1 && m;
+      const job = await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(database.db);
+      return m.status === 'queued' && m.attempts >= 1 && job.rows[0]?.state === 'retry' && m;
     });
     expect(retrying.status_reason).toMatch(/^retrying: .*ECONNREFUSED/);
     expect(retrying.sent_at).toBeNull();

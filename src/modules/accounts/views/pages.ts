@@ -1,4 +1,4 @@
-import { alert, button, csrfField, errorSummary, radioGroup, stepIndicator, textInput, type FieldError } from '../../../platform/views/components.js';
+import { alert, button, csrfField, errorSummary, radioGroup, stepIndicator, table, textInput, type FieldError } from '../../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import { layout, type PageContext } from '../../../platform/views/layout.js';
 
@@ -196,9 +196,35 @@ ${p.backupCodesRemaining !== undefined ? alert({ type: 'warning', body: t('accou
 <p class="font-mono-lg casedesk-receipt">${oan}</p>
 <p class="usa-hint">${t('accounts:home.online_account_number_hint')}</p>
 <p>${t('accounts:home.cases_soon')}</p>
+<p><a class="usa-link" href="/account/sessions">${t('accounts:sessions.link')}</a></p>
 <form method="post" action="/account/sign-out">
   ${csrfField(p.csrf)}
   ${button(t('accounts:home.sign_out'), { secondary: true })}
 </form>`);
 }
 
+
+export interface SessionLine {
+  current: boolean;
+  device: string;
+  signedIn: string;
+  lastActive: string;
+}
+
+export function sessionsPage(ctx: PageContext, p: { csrf: string; sessions: SessionLine[]; done?: boolean }): SafeHtml {
+  const { t } = ctx;
+  const others = p.sessions.filter((s) => !s.current).length;
+  return page(ctx, t('accounts:sessions.title'), html`<h1>${t('accounts:sessions.title')}</h1>
+${p.done ? alert({ type: 'success', body: t('accounts:sessions.signed_out_others'), slim: true, live: true }) : ''}
+<p>${t('accounts:sessions.intro')}</p>
+${table({
+  caption: t('accounts:sessions.caption'),
+  headers: [t('accounts:sessions.device'), t('accounts:sessions.signed_in'), t('accounts:sessions.last_active')],
+  rows: p.sessions.map((s) => [html`${s.device}${s.current ? html` <span class="usa-tag">${t('accounts:sessions.this_device')}</span>` : ''}`, s.signedIn, s.lastActive]),
+  stacked: true,
+})}
+${others > 0
+  ? html`<form method="post" action="/account/sessions/sign-out-others">${csrfField(p.csrf)}${button(t('accounts:sessions.sign_out_others'))}</form>`
+  : html`<p>${t('accounts:sessions.none_other')}</p>`}
+<p><a class="usa-link" href="/account">${t('accounts:home.title')}</a></p>`);
+}
