@@ -5,6 +5,7 @@ import { accountGuards, registerAccountRoutes } from './modules/accounts/index.j
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
+import { registerSurveyRoutes } from './modules/surveys/index.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installLanguage } from './platform/http/language.js';
 import { installMetrics } from './platform/http/metrics.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     publicUrl: config.publicUrl,
   });
   registerOutboxRoutes(app, { db: deps.database.db });
+  registerSurveyRoutes(app, { surveys: services.surveys });
   registerAccountRoutes(app, { accounts: services.accounts, sessions: services.sessions, timeZone: config.agencyTimeZone, limit: limitAccountForms });
 
   await app.ready();

@@ -3,6 +3,7 @@ import { AccountService, SessionStore } from './modules/accounts/index.js';
 import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
+import { SurveyService } from './modules/surveys/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -11,6 +12,7 @@ export interface Services {
   notifications: NotificationService;
   accounts: AccountService;
   sessions: SessionStore;
+  surveys: SurveyService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -32,6 +34,7 @@ export function createServices(deps: Deps): Services {
     notifications,
     accounts: new AccountService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, issuer: 'Casedesk' }),
     sessions: new SessionStore({ db, clock: deps.clock, random: deps.random }),
+    surveys: new SurveyService({ db, clock: deps.clock }),
   };
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
   deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));

@@ -12,8 +12,8 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type 
 const PASSWORD = 'seven unrelated words make passphrases 2026';
 
 const TEXT = {
-  en: { signUp: 'Create an account', checkEmail: 'Check your email', confirm: 'Confirm and continue', password: 'Create a password', mismatch: 'The two passwords are not the same.', authenticator: 'Set up two-step verification', backup: 'Save your backup codes', saved: 'I saved my backup codes', home: 'My account', signOut: 'Sign out', signIn: 'Sign in', code: 'Enter your verification code', verify: 'Verify', cont: 'Continue' },
-  es: { signUp: 'Crear una cuenta', checkEmail: 'Revise su correo electrónico', confirm: 'Confirmar y continuar', password: 'Cree una contraseña', mismatch: 'Las dos contraseñas no son iguales.', authenticator: 'Configure la verificación en dos pasos', backup: 'Guarde sus códigos de respaldo', saved: 'Ya guardé mis códigos de respaldo', home: 'Mi cuenta', signOut: 'Cerrar sesión', signIn: 'Iniciar sesión', code: 'Escriba su código de verificación', verify: 'Verificar', cont: 'Continuar' },
+  en: { signUp: 'Create an account', checkEmail: 'Check your email', confirm: 'Confirm and continue', password: 'Create a password', mismatch: 'The two passwords are not the same.', authenticator: 'Set up two-step verification', backup: 'Save your backup codes', saved: 'I saved my backup codes', home: 'My account', signOut: 'Sign out', signedOut: 'You are signed out', skipSurvey: 'No thanks, go to the sign-in page', signIn: 'Sign in', code: 'Enter your verification code', verify: 'Verify', cont: 'Continue' },
+  es: { signUp: 'Crear una cuenta', checkEmail: 'Revise su correo electrónico', confirm: 'Confirmar y continuar', password: 'Cree una contraseña', mismatch: 'Las dos contraseñas no son iguales.', authenticator: 'Configure la verificación en dos pasos', backup: 'Guarde sus códigos de respaldo', saved: 'Ya guardé mis códigos de respaldo', home: 'Mi cuenta', signOut: 'Cerrar sesión', signedOut: 'Cerró su sesión', skipSurvey: 'No, gracias, ir a la página de inicio de sesión', signIn: 'Iniciar sesión', code: 'Escriba su código de verificación', verify: 'Verificar', cont: 'Continuar' },
 } as const;
 
 async function h1(page: Page): Promise<string> {
@@ -80,8 +80,14 @@ browserSuite('Accounts in a browser', (rig) => {
         await click(page, text.saved);
 
         expect(await h1(page)).toBe(text.home);
-        await expectNoAxeViolations(page, 'account home');
+        // The in-session survey after account creation is offered on the first visit.
+        await expect(page.locator('#survey-heading').count()).resolves.toBe(1);
+        await expectNoAxeViolations(page, 'account home with the welcome survey');
         await click(page, text.signOut);
+        expect(await h1(page)).toBe(text.signedOut);
+        await expectNoAxeViolations(page, 'exit survey');
+        await page.getByRole('link', { name: text.skipSurvey }).click();
+        await page.waitForURL('**/account/sign-in');
         expect(await h1(page)).toBe(text.signIn);
         await expectNoAxeViolations(page, 'sign-in');
 

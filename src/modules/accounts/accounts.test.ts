@@ -61,7 +61,7 @@ async function signUp(email: string, ip: string, lang: 'en' | 'es' = 'en'): Prom
   const backupCodes = agent.$('.casedesk-codes code').map((_, c) => agent.$(c).text()).get();
   expect(backupCodes).toHaveLength(10);
   res = await agent.post('/account/sign-up/backup-codes', {});
-  expect(res.headers.location).toBe('/account');
+  expect(res.headers.location).toBe('/account?welcome=1');
   return { agent, email: email.toLowerCase(), secret, backupCodes };
 }
 
@@ -257,7 +257,7 @@ describe('sign-in with two steps', () => {
     await agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
     await agent.get('/account');
     const res = await agent.post('/account/sign-out', {});
-    expect(res.headers.location).toBe('/account/sign-in?signed_out=1');
+    expect(res.headers.location).toBe('/survey/exit');
     expect((await agent.get('/account')).statusCode).toBe(303);
   });
 });
@@ -378,5 +378,52 @@ describe('devices and sessions (ACC sessions)', () => {
     const other = await signUp('sessions-other@example.com', '10.5.1.4');
     await other.agent.get('/account/sessions');
     expect(other.agent.$('tbody tr')).toHaveLength(1);
+  });
+});
+
+describe('surveys (ACC-9)', () => {
+  const responses = () => t.deps.database.db.selectFrom('survey_responses').selectAll().orderBy('id').execute();
+
+  it('offers the exit survey at sign-out and stores an anonymous answer with the form and page it is about', async () => {
+    const person = await signUp('survey@example.com', '10.6.0.1');
+    await person.agent.get('/account');
+    let res = await person.agent.post('/account/sign-out', {});
+    expect(res.headers.location).toBe('/survey/exit');
+    await person.agent.get('/survey/exit');
+    expect(person.agent.$('h1').text()).toBe('You are signed out');
+    const before = (await responses()).length;
+    res = await person.agent.post('/survey/exit', { rating: '', comment: '' });
+    expect(res.statusCode).toBe(400);
+    expect(person.agent.errorSummary()).toEqual(['Choose how satisfied you are, or write a comment.']);
+    expect((await responses()).length).toBe(before);
+    res = await person.agent.post('/survey/exit', { rating: '4', about_form: 'I-765', about_page: 'Part 2', comment: '  The upload step was slow.  ' });
+    expect(res.headers.location).toBe('/survey/thanks');
+    const saved = (await responses()).at(-1)!;
+    expect(saved).toMatchObject({ survey: 'exit', rating: 4, about_form: 'I-765', about_page: 'Part 2', comment: 'The upload step was slow.', language: 'en' });
+    expect(JSON.stringify(saved)).not.toContain('survey@example.com');
+  });
+
+  it('offers the in-session survey after account creation, only to the signed-in person', async () => {
+    const person = await signUp('welcome-survey@example.com', '10.6.0.2', 'es');
+    await person.agent.get('/account?welcome=1');
+    expect(person.agent.$('#survey-heading').text()).toBe('¿Cómo fue crear su cuenta?');
+    const res = await person.agent.post('/survey/account-created', { rating: '5' });
+    expect(res.headers.location).toBe('/survey/thanks');
+    expect((await responses()).at(-1)).toMatchObject({ survey: 'account_created', rating: 5, language: 'es' });
+    const stranger = new TestAgent(t.app, '10.6.0.3');
+    await stranger.get('/survey/exit');
+    expect((await stranger.post('/survey/account-created', { rating: '1' })).statusCode).toBe(401);
+  });
+
+  it('refuses too long a comment and ignores an unknown form, writing nothing for bad input', async () => {
+    const agent = new TestAgent(t.app, '10.6.0.4');
+    await agent.get('/survey/exit');
+    const before = (await responses()).length;
+    const res = await agent.post('/survey/exit', { rating: '9', comment: 'x'.repeat(2001) });
+    expect(res.statusCode).toBe(400);
+    expect(agent.errorSummary()).toEqual(['Your comment must have at most 2,000 characters.']);
+    expect((await responses()).length).toBe(before);
+    await agent.post('/survey/exit', { rating: '2', about_form: 'Z-999' });
+    expect((await responses()).at(-1)).toMatchObject({ rating: 2, about_form: null });
   });
 });

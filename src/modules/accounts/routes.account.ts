@@ -145,12 +145,12 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
     await accounts.activate(accountId);
     await signedIn(request, reply, accountId);
-    return reply.redirect('/account', 303);
+    return reply.redirect('/account?welcome=1', 303);
   });
 
   app.get('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
     const query = request.query as Form;
-    const notice = query.signed_out === '1' ? request.t('accounts:sign_in.signed_out') : query.reset === '1' ? request.t('accounts:reset.done') : undefined;
+    const notice = query.reset === '1' ? request.t('accounts:reset.done') : undefined;
     return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice }));
   });
 
@@ -236,6 +236,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
       email: account.email,
       onlineAccountNumber: account.online_account_number,
       backupCodesRemaining: Number.isInteger(left) && left >= 0 && left <= 10 ? left : undefined,
+      welcomeSurvey: (request.query as Form).welcome === '1',
     }));
   });
 
@@ -258,6 +259,6 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
 
   app.post('/account/sign-out', { config: { policy: 'account' } }, async (request, reply) => {
     await sessions.end(request, reply);
-    return reply.redirect('/account/sign-in?signed_out=1', 303);
+    return reply.redirect('/survey/exit', 303);
   });
 }

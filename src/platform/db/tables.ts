@@ -138,7 +138,19 @@ export interface AccountSecurityEventsTable {
   details: Json;
 }
 
+export interface SurveyResponsesTable {
+  id: Generated<number>;
+  survey: 'exit' | 'account_created';
+  rating: number | null;
+  comment: string | null;
+  about_form: string | null;
+  about_page: string | null;
+  language: 'en' | 'es';
+  created_at: Date;
+}
+
 export interface Tables {
+  survey_responses: SurveyResponsesTable;
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   account_totp: AccountTotpTable;

@@ -159,3 +159,28 @@ export function radioGroup(p: { name: string; legend: string; options: RadioOpti
 </fieldset>
 </div>`;
 }
+
+/** A USWDS textarea with label, hint and error. */
+export function textArea(p: { name: string; label: string; hint?: string; value?: string; error?: string; maxlength?: number }): SafeHtml {
+  const hintId = p.hint ? `${p.name}-hint` : undefined;
+  const errorId = p.error ? `${p.name}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
+  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
+  ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
+  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  <textarea class="${classes('usa-textarea', p.error && 'usa-input--error')}" id="${p.name}" name="${p.name}"${attr('maxlength', p.maxlength)}${attr('aria-describedby', describedBy)}${p.error ? html` aria-invalid="true"` : ''}>${p.value ?? ''}</textarea>
+</div>`;
+}
+
+/** A USWDS select; `options` are [value, label] pairs, the first one usually an empty "- Select -". */
+export function select(p: { name: string; label: string; hint?: string; value?: string; options: [string, string][] }): SafeHtml {
+  const hintId = p.hint ? `${p.name}-hint` : undefined;
+  return html`<div class="usa-form-group">
+  <label class="usa-label" for="${p.name}">${p.label}</label>
+  ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
+  <select class="usa-select" id="${p.name}" name="${p.name}"${attr('aria-describedby', hintId)}>
+    ${p.options.map(([value, label]) => html`<option value="${value}"${p.value === value ? html` selected` : ''}>${label}</option>`)}
+  </select>
+</div>`;
+}

@@ -1,6 +1,7 @@
 import { alert, button, csrfField, errorSummary, radioGroup, stepIndicator, table, textInput, type FieldError } from '../../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import { layout, type PageContext } from '../../../platform/views/layout.js';
+import { surveyFields } from '../../surveys/index.js';
 
 /** The account pages: sign-up steps, sign-in with its second step, and the account home. */
 
@@ -186,7 +187,7 @@ export function secondFactorPage(ctx: PageContext, p: { csrf: string; errors?: F
 </form>`, errors);
 }
 
-export function accountHomePage(ctx: PageContext, p: { csrf: string; email: string; onlineAccountNumber: string; backupCodesRemaining?: number }): SafeHtml {
+export function accountHomePage(ctx: PageContext, p: { csrf: string; email: string; onlineAccountNumber: string; backupCodesRemaining?: number; welcomeSurvey?: boolean }): SafeHtml {
   const { t } = ctx;
   const oan = p.onlineAccountNumber.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
   return page(ctx, t('accounts:home.title'), html`<h1>${t('accounts:home.title')}</h1>
@@ -197,6 +198,13 @@ ${p.backupCodesRemaining !== undefined ? alert({ type: 'warning', body: t('accou
 <p class="usa-hint">${t('accounts:home.online_account_number_hint')}</p>
 <p>${t('accounts:home.cases_soon')}</p>
 <p><a class="usa-link" href="/account/sessions">${t('accounts:sessions.link')}</a></p>
+${p.welcomeSurvey
+  ? html`<section class="usa-summary-box margin-y-4" aria-labelledby="survey-heading"><div class="usa-summary-box__body">
+  <h2 class="usa-summary-box__heading" id="survey-heading">${t('surveys:account_created.heading')}</h2>
+  <p>${t('surveys:account_created.intro')}</p>
+  <form class="usa-form" method="post" action="/survey/account-created">${csrfField(p.csrf)}${surveyFields(ctx, { withAbout: false })}</form>
+</div></section>`
+  : ''}
 <form method="post" action="/account/sign-out">
   ${csrfField(p.csrf)}
   ${button(t('accounts:home.sign_out'), { secondary: true })}
