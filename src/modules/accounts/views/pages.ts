@@ -199,8 +199,8 @@ ${p.backupCodesRemaining !== undefined ? alert({ type: 'warning', body: t('accou
 <p>${t('accounts:home.cases_soon')}</p>
 <p><a class="usa-link" href="/account/sessions">${t('accounts:sessions.link')}</a></p>
 ${p.welcomeSurvey
-  ? html`<section class="usa-summary-box margin-y-4" aria-labelledby="survey-heading"><div class="usa-summary-box__body">
-  <h2 class="usa-summary-box__heading" id="survey-heading">${t('surveys:account_created.heading')}</h2>
+  ? html`<section class="margin-y-4 padding-3 border-1px border-base-lighter radius-md" aria-labelledby="survey-heading"><div>
+  <h2 class="margin-top-0" id="survey-heading">${t('surveys:account_created.heading')}</h2>
   <p>${t('surveys:account_created.intro')}</p>
   <form class="usa-form" method="post" action="/survey/account-created">${csrfField(p.csrf)}${surveyFields(ctx, { withAbout: false })}</form>
 </div></section>`
