@@ -102,6 +102,18 @@ browserSuite('Accounts in a browser', (rig) => {
         expect(await h1(page)).toBe(text.home);
         await expect(page.locator('.usa-alert--warning').count()).resolves.toBe(1);
         await expectNoAxeViolations(page, 'account home after a backup code');
+
+        // Idle for 13 minutes: the warning dialog opens two minutes before the end; "stay signed in" keeps the session.
+        await page.clock.install();
+        await page.reload();
+        await expect(page.locator('#session-timeout').isVisible()).resolves.toBe(false);
+        await page.clock.fastForward('13:01');
+        await expect.poll(() => page.locator('#session-timeout').isVisible()).toBe(true);
+        await expectNoAxeViolations(page, 'idle warning');
+        const extended = page.waitForResponse('**/account/session/extend');
+        await page.locator('#session-timeout-stay').click();
+        expect((await extended).status()).toBe(204);
+        await expect.poll(() => page.locator('#session-timeout').isVisible()).toBe(false);
         expect(problems, 'console errors, CSP violations or failed requests').toEqual([]);
       } finally {
         await context.close();

@@ -427,3 +427,29 @@ describe('surveys (ACC-9)', () => {
     expect((await responses()).at(-1)).toMatchObject({ rating: 2, about_form: null });
   });
 });
+
+describe('idle timeout (ACC sessions)', () => {
+  it('puts the warning dialog and its no-JavaScript fallback on signed-in pages, and extends the session on request', async () => {
+    const person = await signUp('idle@example.com', '10.7.0.1');
+    await person.agent.get('/account');
+    const $ = person.agent.$;
+    expect($('dialog#session-timeout').attr('data-idle-seconds')).toBe('900');
+    expect($('noscript').html()).toContain('content="900;url=/account/sign-in?timeout=1"');
+    expect($('script[src="/assets/session-timeout.js"]').length).toBe(1);
+    const token = $('dialog#session-timeout').attr('data-csrf')!;
+    const extend = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: '/account/session/extend', headers: { cookie: person.agent.cookieHeader, ...headers }, remoteAddress: '10.7.0.1' });
+    expect((await extend({})).statusCode).toBe(403);
+    t.clock.advance(14 * 60_000);
+    expect((await extend({ 'x-csrf-token': token })).statusCode).toBe(204);
+    // The extension counts as activity: 14 more minutes later the session is still alive.
+    t.clock.advance(14 * 60_000);
+    expect((await person.agent.get('/account')).statusCode).toBe(200);
+    t.clock.advance(16 * 60_000);
+    expect((await person.agent.get('/account')).headers.location).toBe('/account/sign-in');
+    await person.agent.get('/account/sign-in?timeout=1');
+    expect(person.agent.$('.usa-alert--info').text()).toContain('15 minutes without activity');
+    const anonymous = await t.app.inject({ method: 'POST', url: '/account/session/extend', headers: { 'x-csrf-token': token }, remoteAddress: '10.7.0.2' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});

@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import type { SessionStage } from '../../platform/db/tables.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { describeUserAgent, emailSchema, type AccountService } from './service.js';
-import type { SessionStore } from './sessions.js';
+import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import {
   accountHomePage, authenticatorPage, backupCodesPage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
   passwordPage, resetSentPage, secondFactorPage, sessionsPage, signInPage, signUpPage,
@@ -150,7 +150,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
 
   app.get('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
     const query = request.query as Form;
-    const notice = query.reset === '1' ? request.t('accounts:reset.done') : undefined;
+    const notice = query.reset === '1' ? request.t('accounts:reset.done') : query.timeout === '1' ? request.t('accounts:timeout.timed_out') : undefined;
     return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice }));
   });
 
@@ -233,6 +233,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const left = Number((request.query as Form).backup_codes_left);
     return reply.html(accountHomePage(request.page(), {
       csrf: reply.generateCsrf(),
+      idleSeconds: SESSION_IDLE_MS / 1000,
       email: account.email,
       onlineAccountNumber: account.online_account_number,
       backupCodesRemaining: Number.isInteger(left) && left >= 0 && left <= 10 ? left : undefined,
@@ -249,8 +250,11 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
       signedIn: when(s.created_at),
       lastActive: when(s.last_seen_at),
     }));
-    return reply.html(sessionsPage(request.page(), { csrf: reply.generateCsrf(), sessions: list, done: (request.query as Form).done === '1' }));
+    return reply.html(sessionsPage(request.page(), { csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000, sessions: list, done: (request.query as Form).done === '1' }));
   });
+
+  // "Stay signed in" in the idle warning: loading the session (the guard did) already counts as activity.
+  app.post('/account/session/extend', { config: { policy: 'account' } }, async (_request, reply) => reply.code(204).send());
 
   app.post('/account/sessions/sign-out-others', { config: { policy: 'account' } }, async (request, reply) => {
     await accounts.signOutOtherSessions(request.session!.account_id, request.session!.id_hash, request.ip);

@@ -21,6 +21,9 @@ export interface LayoutProps {
   main: HtmlValue;
   /** Which item of the header navigation is current. */
   nav?: 'case-status' | 'account';
+  /** Markup placed at the end of <head> (e.g. a <noscript> fallback) and before the scripts at the end of <body>. */
+  head?: HtmlValue;
+  endOfBody?: HtmlValue;
 }
 
 export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
@@ -36,6 +39,7 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
   <link rel="stylesheet" href="/assets/casedesk.css">
   <link rel="icon" href="/assets/uswds/img/favicons/favicon.ico">
   <script src="/assets/uswds/js/uswds-init.min.js"></script>
+  ${p.head ?? ''}
 </head>
 <body>
   <a class="usa-skipnav" href="#main-content">${t('common:layout.skip')}</a>
@@ -105,6 +109,7 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
       </div>
     </div>
   </footer>
+  ${p.endOfBody ?? ''}
   <script src="/assets/uswds/js/uswds.min.js"></script>
 </body>
 </html>`;

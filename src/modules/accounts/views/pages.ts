@@ -5,9 +5,32 @@ import { surveyFields } from '../../surveys/index.js';
 
 /** The account pages: sign-up steps, sign-in with its second step, and the account home. */
 
-function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml {
+/** On pages of a signed-in person: the idle-timeout warning (JavaScript) and its no-JavaScript fallback. */
+export interface SignedIn {
+  csrf: string;
+  idleSeconds: number;
+}
+
+function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml; endOfBody: SafeHtml } {
+  const { t } = ctx;
+  return {
+    head: html`<noscript><meta http-equiv="refresh" content="${s.idleSeconds};url=/account/sign-in?timeout=1"></noscript>`,
+    endOfBody: html`<dialog class="casedesk-dialog" id="session-timeout" aria-labelledby="session-timeout-heading" aria-describedby="session-timeout-body" data-idle-seconds="${s.idleSeconds}" data-warning-seconds="120" data-csrf="${s.csrf}">
+    <h2 id="session-timeout-heading" class="margin-top-0">${t('accounts:timeout.title')}</h2>
+    <p id="session-timeout-body">${t('accounts:timeout.body')}</p>
+    <ul class="usa-button-group">
+      <li class="usa-button-group__item"><button type="button" class="usa-button" id="session-timeout-stay">${t('accounts:timeout.stay')}</button></li>
+      <li class="usa-button-group__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-105">${t('accounts:timeout.sign_out')}</button></form></li>
+    </ul>
+  </dialog>
+  <script src="/assets/session-timeout.js"></script>`,
+  };
+}
+
+function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], signedIn?: SignedIn): SafeHtml {
   const { t } = ctx;
   return layout(ctx, {
+    ...(signedIn ? sessionTimeout(ctx, signedIn) : {}),
     nav: 'account',
     title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
     main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
@@ -187,7 +210,7 @@ export function secondFactorPage(ctx: PageContext, p: { csrf: string; errors?: F
 </form>`, errors);
 }
 
-export function accountHomePage(ctx: PageContext, p: { csrf: string; email: string; onlineAccountNumber: string; backupCodesRemaining?: number; welcomeSurvey?: boolean }): SafeHtml {
+export function accountHomePage(ctx: PageContext, p: { csrf: string; idleSeconds: number; email: string; onlineAccountNumber: string; backupCodesRemaining?: number; welcomeSurvey?: boolean }): SafeHtml {
   const { t } = ctx;
   const oan = p.onlineAccountNumber.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
   return page(ctx, t('accounts:home.title'), html`<h1>${t('accounts:home.title')}</h1>
@@ -208,7 +231,7 @@ ${p.welcomeSurvey
 <form method="post" action="/account/sign-out">
   ${csrfField(p.csrf)}
   ${button(t('accounts:home.sign_out'), { secondary: true })}
-</form>`);
+</form>`, [], p);
 }
 
 
@@ -219,7 +242,7 @@ export interface SessionLine {
   lastActive: string;
 }
 
-export function sessionsPage(ctx: PageContext, p: { csrf: string; sessions: SessionLine[]; done?: boolean }): SafeHtml {
+export function sessionsPage(ctx: PageContext, p: { csrf: string; idleSeconds: number; sessions: SessionLine[]; done?: boolean }): SafeHtml {
   const { t } = ctx;
   const others = p.sessions.filter((s) => !s.current).length;
   return page(ctx, t('accounts:sessions.title'), html`<h1>${t('accounts:sessions.title')}</h1>
@@ -234,5 +257,5 @@ ${table({
 ${others > 0
   ? html`<form method="post" action="/account/sessions/sign-out-others">${csrfField(p.csrf)}${button(t('accounts:sessions.sign_out_others'))}</form>`
   : html`<p>${t('accounts:sessions.none_other')}</p>`}
-<p><a class="usa-link" href="/account">${t('accounts:home.title')}</a></p>`);
+<p><a class="usa-link" href="/account">${t('accounts:home.title')}</a></p>`, [], p);
 }
