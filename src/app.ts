@@ -46,7 +46,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   const metrics = installMetrics(app);
 
   const limitApiClient = limiter(app, { max: config.api.rateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `client:${r.apiClient?.id ?? r.ip}` });
-  const limitAccountForms = limiter(app, { max: 20, timeWindow: 60_000, keyGenerator: (r) => `account-form:${r.ip}` });
+  const limitAccountForms = limiter(app, { max: config.accountFormRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `account-form:${r.ip}` });
   const limitLookup = limiter(app, { max: config.lookupRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `lookup:${r.ip}` });
 
   installRoutePolicies(app, {

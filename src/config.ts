@@ -26,6 +26,7 @@ const schema = z
     CASEDESK_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     CASEDESK_RUN_WORKERS: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SMTP_URL: z.string().url().optional(),
@@ -73,6 +74,7 @@ export interface Config {
   api: { tokenTtlSeconds: number; rateLimitPerMinute: number };
   lookupRateLimitPerMinute: number;
   globalRateLimitPerMinute: number;
+  accountFormRateLimitPerMinute: number;
   logLevel: Env['LOG_LEVEL'];
   mail: { smtpUrl?: string; from: string };
   sms:
@@ -118,6 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     api: { tokenTtlSeconds: env.CASEDESK_API_TOKEN_TTL_SECONDS, rateLimitPerMinute: env.CASEDESK_API_RATE_LIMIT_PER_MINUTE },
     lookupRateLimitPerMinute: env.CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE,
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
+    accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     sms:
