@@ -25,15 +25,16 @@ async function click(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('load');
 }
 
-async function verificationPath(rig: BrowserRig, email: string): Promise<string> {
+/** The path of the link in the latest email of a template (the developer outbox keeps them). */
+async function linkIn(rig: BrowserRig, email: string, template: 'verify_email' | 'reset_password'): Promise<string> {
   const message = await rig.t.deps.database.db
     .selectFrom('notification_messages')
     .select('body')
     .where('recipient', '=', email)
-    .where('template', '=', 'verify_email')
+    .where('template', '=', template)
     .orderBy('created_at', 'desc')
     .executeTakeFirstOrThrow();
-  return /\/account\/sign-up\/confirm\?token=\S+/.exec(message.body)![0];
+  return /\/account\/[a-z/-]+\?token=\S+/.exec(message.body)![0];
 }
 
 browserSuite('Accounts in a browser', (rig) => {
@@ -51,7 +52,7 @@ browserSuite('Accounts in a browser', (rig) => {
         expect(await h1(page)).toBe(text.checkEmail);
         await expectNoAxeViolations(page, 'check your email');
 
-        await page.goto(await verificationPath(rig(), email));
+        await page.goto(await linkIn(rig(), email, 'verify_email'));
         await click(page, text.confirm);
         expect(await h1(page)).toBe(text.password);
         await expectNoAxeViolations(page, 'password');
@@ -120,4 +121,35 @@ browserSuite('Accounts in a browser', (rig) => {
       }
     });
   }
+
+  it('resets a forgotten password in Spanish and signs in with the new one', async () => {
+    const email = 'journey-es@example.com'; // created by the Spanish journey above
+    const NEW_PASSWORD = 'una frase nueva y larga para entrar 2026';
+    const { context, page, problems } = await openPage(rig());
+    try {
+      await page.goto('/account/sign-in?lang=es');
+      await page.getByRole('link', { name: '¿Olvidó su contraseña?' }).click();
+      expect(await h1(page)).toBe('Restablezca su contraseña');
+      await expectNoAxeViolations(page, 'forgot password');
+      await page.locator('#email').fill(email);
+      await click(page, 'Enviar el enlace');
+      expect(await h1(page)).toBe('Revise su correo electrónico');
+      await page.goto(await linkIn(rig(), email, 'reset_password'));
+      expect(await h1(page)).toBe('Elija una contraseña nueva');
+      await expectNoAxeViolations(page, 'new password');
+      await page.locator('#password').fill(NEW_PASSWORD);
+      await page.locator('#password_confirmation').fill(NEW_PASSWORD);
+      await click(page, 'Cambiar la contraseña');
+      expect(await h1(page)).toBe('Iniciar sesión');
+      await expect(page.locator('.usa-alert--info').textContent()).resolves.toContain('Se cambió su contraseña');
+      await expectNoAxeViolations(page, 'sign-in after a reset');
+      await page.locator('#email').fill(email);
+      await page.locator('#password').fill(NEW_PASSWORD);
+      await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
+      await page.waitForURL('**/account/sign-in/code');
+      expect(problems, 'console errors, CSP violations or failed requests').toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
