@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import QRCode from 'qrcode';
 import type { SessionStage } from '../../platform/db/tables.js';
 import type { FieldError } from '../../platform/views/components.js';
+import type { SafeHtml } from '../../platform/views/html.js';
 import { describeUserAgent, emailSchema, type AccountService } from './service.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import {
@@ -87,13 +88,20 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     return reply.html(checkEmailPage(request.page(), email.success ? email.data : ''));
   });
 
-  // The link in the email shows a button: mail scanners that open links must not use the single-use token.
-  app.get('/account/sign-up/confirm', { config: { policy: 'public' } }, async (request, reply) => {
-    const token = str(request.query, 'token').slice(0, 200);
-    if (!token || !(await accounts.verificationLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
-    reply.header('referrer-policy', 'no-referrer');
-    return reply.html(confirmEmailPage(request.page(), { csrf: reply.generateCsrf(), token }));
-  });
+  /**
+   * The page a link from an email opens: a form that carries the single-use token, or 410 when the link is spent
+   * or expired. Only the form's POST uses the token, so mail scanners that open links cannot spend it.
+   */
+  const linkLanding =
+    (usable: (token: string) => Promise<boolean>, render: (ctx: ReturnType<FastifyRequest['page']>, p: { csrf: string; token: string }) => SafeHtml) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const token = str(request.query, 'token').slice(0, 200);
+      if (!token || !(await usable(token))) return reply.html(linkInvalidPage(request.page()), 410);
+      reply.header('referrer-policy', 'no-referrer');
+      return reply.html(render(request.page(), { csrf: reply.generateCsrf(), token }));
+    };
+
+  app.get('/account/sign-up/confirm', { config: { policy: 'public' } }, linkLanding((token) => accounts.verificationLinkUsable(token), confirmEmailPage));
 
   app.post('/account/sign-up/confirm', { config: { policy: 'public' } }, async (request, reply) => {
     const account = await accounts.confirmEmail(str(request.body, 'token').slice(0, 200));
@@ -206,12 +214,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     return reply.html(resetSentPage(request.page(), email.success ? email.data : ''));
   });
 
-  app.get('/account/reset-password', { config: { policy: 'public' } }, async (request, reply) => {
-    const token = str(request.query, 'token').slice(0, 200);
-    if (!token || !(await accounts.resetLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
-    reply.header('referrer-policy', 'no-referrer');
-    return reply.html(newPasswordPage(request.page(), { csrf: reply.generateCsrf(), token }));
-  });
+  app.get('/account/reset-password', { config: { policy: 'public' } }, linkLanding((token) => accounts.resetLinkUsable(token), (ctx, p) => newPasswordPage(ctx, p)));
 
   app.post('/account/reset-password', { config: { policy: 'public' } }, async (request, reply) => {
     await tooMany(request, reply);
