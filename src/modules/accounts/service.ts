@@ -94,10 +94,11 @@ export class AccountService {
           email: input.email,
           email_verified_at: null,
           password_hash: null,
-          online_account_number: await this.#newOnlineAccountNumber(trx),
+          online_account_number: await this.newOnlineAccountNumber(trx),
           language: input.language,
           created_at: now,
           activated_at: null,
+          disabled_at: null,
         };
         await insertAccount(trx, account);
       }
@@ -112,7 +113,8 @@ export class AccountService {
     });
   }
 
-  async #newOnlineAccountNumber(db: DbHandle): Promise<string> {
+  /** A unique 12-digit Online Account Number (REP-3) for a new account of any kind. */
+  async newOnlineAccountNumber(db: DbHandle): Promise<string> {
     for (;;) {
       const number = `${randomInt(1, 10)}${String(randomInt(0, 100_000)).padStart(5, '0')}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
       if (!(await onlineAccountNumberTaken(db, number))) return number;
