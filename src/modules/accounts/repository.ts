@@ -115,6 +115,10 @@ export async function touchSession(db: DbHandle, idHash: string, at: Date): Prom
   await db.updateTable('account_sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
 }
 
+export async function setSessionAuthenticatedAt(db: DbHandle, idHash: string, at: Date): Promise<void> {
+  await db.updateTable('account_sessions').set({ authenticated_at: at }).where('id_hash', '=', idHash).execute();
+}
+
 export async function deleteSession(db: DbHandle, idHash: string): Promise<void> {
   await db.deleteFrom('account_sessions').where('id_hash', '=', idHash).execute();
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { SessionRow, SessionStage } from '../../platform/db/tables.js';
 import type { Random } from '../../platform/random.js';
-import { deleteSession, deleteSessionsOf, findSession, insertSession, touchSession } from './repository.js';
+import { deleteSession, deleteSessionsOf, findSession, insertSession, setSessionAuthenticatedAt, touchSession } from './repository.js';
 import { sha256 } from './service.js';
 
 /**
@@ -40,6 +40,8 @@ export class SessionStore {
       expires_at: new Date(now.getTime() + (stage === 'full' ? SESSION_MAX_MS : PARTIAL_SESSION_MAX_MS)),
       user_agent: (request.headers['user-agent'] ?? '').slice(0, 300) || null,
       ip: request.ip,
+      // Reaching the full stage is a full authentication (re-authentication moves this forward: markAuthenticated).
+      authenticated_at: stage === 'full' ? now : null,
     };
     await insertSession(this.deps.db, session);
     reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
@@ -62,6 +64,15 @@ export class SessionStore {
     if (now.getTime() - session.last_seen_at.getTime() > 30_000) await touchSession(this.deps.db, session.id_hash, now);
     request.session = { ...session, last_seen_at: now };
     return request.session;
+  }
+
+  /** Re-authentication (password and second factor again) done now: sensitive changes are open for a while. */
+  async markAuthenticated(request: FastifyRequest): Promise<void> {
+    const session = request.session;
+    if (!session) return;
+    const now = this.deps.clock.now();
+    await setSessionAuthenticatedAt(this.deps.db, session.id_hash, now);
+    request.session = { ...session, authenticated_at: now };
   }
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -127,6 +127,8 @@ export interface AccountSessionsTable {
   expires_at: Date;
   user_agent: string | null;
   ip: string | null;
+  /** Last full authentication (sign-in or re-authentication); null for partial sessions. */
+  authenticated_at: Date | null;
 }
 
 export interface AccountSecurityEventsTable {
@@ -136,6 +138,53 @@ export interface AccountSecurityEventsTable {
   occurred_at: Date;
   ip: string | null;
   details: Json;
+}
+
+/** A phone number (E.164). Verified numbers receive text-message codes and may get text notifications. */
+export interface AccountPhonesTable {
+  id: string;
+  account_id: string;
+  e164: string;
+  label: string | null;
+  verified_at: Date | null;
+  created_at: Date;
+}
+
+export interface AccountEmailOtpTable {
+  account_id: string;
+  enabled_at: Date;
+}
+
+export interface AccountOneTimeCodesTable {
+  account_id: string;
+  purpose: 'authenticate' | 'verify_phone' | 'verify_email';
+  channel: 'sms' | 'email';
+  phone_id: string | null;
+  code_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface AccountPasskeysTable {
+  id: string;
+  account_id: string;
+  /** base64url */
+  credential_id: string;
+  /** base64url of the COSE public key */
+  public_key: string;
+  counter: number;
+  transports: string[];
+  name: string;
+  created_at: Date;
+  last_used_at: Date | null;
+}
+
+export interface AccountWebauthnChallengesTable {
+  session_id_hash: string;
+  ceremony: 'register' | 'authenticate';
+  challenge: string;
+  expires_at: Date;
 }
 
 export interface SurveyResponsesTable {
@@ -157,6 +206,11 @@ export interface Tables {
   account_backup_codes: AccountBackupCodesTable;
   account_sessions: AccountSessionsTable;
   account_security_events: AccountSecurityEventsTable;
+  account_phones: AccountPhonesTable;
+  account_email_otp: AccountEmailOtpTable;
+  account_one_time_codes: AccountOneTimeCodesTable;
+  account_passkeys: AccountPasskeysTable;
+  account_webauthn_challenges: AccountWebauthnChallengesTable;
   audit_log: AuditLogTable;
   cases: CasesTable;
   case_status_history: CaseStatusHistoryTable;
@@ -171,3 +225,5 @@ export type NewCase = Insertable<CasesTable>;
 export type NotificationMessage = Selectable<NotificationMessagesTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type SessionRow = Selectable<AccountSessionsTable>;
+export type AccountPhoneRow = Selectable<AccountPhonesTable>;
+export type AccountPasskeyRow = Selectable<AccountPasskeysTable>;
