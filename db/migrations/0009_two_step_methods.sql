@@ -4,6 +4,8 @@
 -- The time of the session's last full authentication (password and second factor): set at sign-in and at
 -- re-authentication; changes to email, phone, password or verification methods need it within 15 minutes.
 ALTER TABLE account_sessions ADD COLUMN authenticated_at timestamptz;
+-- Re-authentication is two steps: when the password was given again (the second factor must follow soon).
+ALTER TABLE account_sessions ADD COLUMN reauth_password_at timestamptz;
 
 -- Phone numbers in E.164 form. A verified number (verified_at set) receives text-message codes, and may be used
 -- for text notifications (profile and settings read this table).

@@ -115,8 +115,9 @@ export async function touchSession(db: DbHandle, idHash: string, at: Date): Prom
   await db.updateTable('account_sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
 }
 
-export async function setSessionAuthenticatedAt(db: DbHandle, idHash: string, at: Date): Promise<void> {
-  await db.updateTable('account_sessions').set({ authenticated_at: at }).where('id_hash', '=', idHash).execute();
+/** Re-authentication times of a session: the last full authentication, and a password given again just now. */
+export async function setSessionAuthTimes(db: DbHandle, idHash: string, times: Partial<Pick<SessionRow, 'authenticated_at' | 'reauth_password_at'>>): Promise<void> {
+  await db.updateTable('account_sessions').set(times).where('id_hash', '=', idHash).execute();
 }
 
 export async function deleteSession(db: DbHandle, idHash: string): Promise<void> {

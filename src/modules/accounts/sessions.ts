@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { SessionRow, SessionStage } from '../../platform/db/tables.js';
 import type { Random } from '../../platform/random.js';
-import { deleteSession, deleteSessionsOf, findSession, insertSession, setSessionAuthenticatedAt, touchSession } from './repository.js';
+import { deleteSession, deleteSessionsOf, findSession, insertSession, setSessionAuthTimes, touchSession } from './repository.js';
 import { sha256 } from './service.js';
 
 /**
@@ -42,6 +42,7 @@ export class SessionStore {
       ip: request.ip,
       // Reaching the full stage is a full authentication (re-authentication moves this forward: markAuthenticated).
       authenticated_at: stage === 'full' ? now : null,
+      reauth_password_at: null,
     };
     await insertSession(this.deps.db, session);
     reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
@@ -66,13 +67,21 @@ export class SessionStore {
     return request.session;
   }
 
+  /** Re-authentication, first step: the password was given again now (the second factor must follow). */
+  async markPasswordReverified(request: FastifyRequest): Promise<void> {
+    await this.#setAuthTimes(request, { reauth_password_at: this.deps.clock.now() });
+  }
+
   /** Re-authentication (password and second factor again) done now: sensitive changes are open for a while. */
   async markAuthenticated(request: FastifyRequest): Promise<void> {
+    await this.#setAuthTimes(request, { authenticated_at: this.deps.clock.now(), reauth_password_at: null });
+  }
+
+  async #setAuthTimes(request: FastifyRequest, times: Pick<SessionRow, 'reauth_password_at'> | Pick<SessionRow, 'authenticated_at' | 'reauth_password_at'>): Promise<void> {
     const session = request.session;
     if (!session) return;
-    const now = this.deps.clock.now();
-    await setSessionAuthenticatedAt(this.deps.db, session.id_hash, now);
-    request.session = { ...session, authenticated_at: now };
+    await setSessionAuthTimes(this.deps.db, session.id_hash, times);
+    request.session = { ...session, ...times };
   }
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -129,6 +129,8 @@ export interface AccountSessionsTable {
   ip: string | null;
   /** Last full authentication (sign-in or re-authentication); null for partial sessions. */
   authenticated_at: Date | null;
+  /** Re-authentication in progress: the password was given again at this time (the second factor follows). */
+  reauth_password_at: Date | null;
 }
 
 export interface AccountSecurityEventsTable {
