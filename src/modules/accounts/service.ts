@@ -82,14 +82,16 @@ export class AccountService {
     const { db, clock, random, notifications } = this.deps;
     const now = clock.now();
     await inTransaction(db, async (trx) => {
-      let account = await findAccountByEmail(trx, input.email);
-      if (account?.activated_at) {
+      const existing = await findAccountByEmail(trx, input.email);
+      if (existing?.activated_at) {
         await notifications.queueEmail(trx, { to: input.email, template: 'account_exists', language: input.language, params: { link: `${this.deps.publicUrl}/account/sign-in` } });
         return;
       }
-      if (!account) {
-        account = {
-          id: random.uuid(),
+      let accountId = existing?.id;
+      if (!accountId) {
+        accountId = random.uuid();
+        await insertAccount(trx, {
+          id: accountId,
           kind: input.kind,
           email: input.email,
           email_verified_at: null,
@@ -99,11 +101,10 @@ export class AccountService {
           created_at: now,
           activated_at: null,
           disabled_at: null,
-        };
-        await insertAccount(trx, account);
+        });
       }
       const token = random.token(32);
-      await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: 'verify_email', created_at: now, expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS), used_at: null });
+      await insertToken(trx, { token_hash: sha256(token), account_id: accountId, purpose: 'verify_email', created_at: now, expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS), used_at: null });
       await notifications.queueEmail(trx, {
         to: input.email,
         template: 'verify_email',

@@ -92,15 +92,46 @@ export interface AccountsTable {
   language: 'en' | 'es';
   created_at: Date;
   activated_at: Date | null;
+  /** Legal name and settings (db/migrations/0010_profile_settings.sql); all optional on insert. */
+  given_name: ColumnType<string | null, string | null | undefined, string | null>;
+  middle_name: ColumnType<string | null, string | null | undefined, string | null>;
+  family_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A verified second address that also receives password reset links (ACC-5); set with its verification time. */
+  recovery_email: ColumnType<string | null, string | null | undefined, string | null>;
+  recovery_email_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  notify_by_email: ColumnType<boolean, boolean | undefined, boolean>;
+  notify_by_text: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface AccountTokensTable {
   token_hash: string;
   account_id: string;
-  purpose: 'verify_email' | 'reset_password';
+  purpose: 'verify_email' | 'reset_password' | 'change_email' | 'add_recovery_email';
   created_at: Date;
   expires_at: Date;
   used_at: Date | null;
+  /** change_email and add_recovery_email: the address the link went to, which it sets when used. */
+  address: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A representative's profile (issue 3 item 1, REP-3); db/migrations/0010_profile_settings.sql. */
+export interface RepresentativeProfilesTable {
+  account_id: string;
+  role: 'attorney' | 'accredited_representative';
+  bar_state: string | null;
+  bar_number: string | null;
+  recognized_organization: string | null;
+  /** 'YYYY-MM-DD' (DATE columns stay strings). */
+  accreditation_expires_on: string | null;
+  firm_name: string;
+  street1: string;
+  street2: string | null;
+  city: string;
+  state: string;
+  zip: string;
+  phone_e164: string;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface AccountTotpTable {
@@ -208,6 +239,7 @@ export interface Tables {
   account_backup_codes: AccountBackupCodesTable;
   account_sessions: AccountSessionsTable;
   account_security_events: AccountSecurityEventsTable;
+  representative_profiles: RepresentativeProfilesTable;
   account_phones: AccountPhonesTable;
   account_email_otp: AccountEmailOtpTable;
   account_one_time_codes: AccountOneTimeCodesTable;
@@ -227,5 +259,6 @@ export type NewCase = Insertable<CasesTable>;
 export type NotificationMessage = Selectable<NotificationMessagesTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type SessionRow = Selectable<AccountSessionsTable>;
+export type RepresentativeProfileRow = Selectable<RepresentativeProfilesTable>;
 export type AccountPhoneRow = Selectable<AccountPhonesTable>;
 export type AccountPasskeyRow = Selectable<AccountPasskeysTable>;
