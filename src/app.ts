@@ -5,6 +5,7 @@ import { accountGuards, registerAccountRoutes } from './modules/accounts/index.j
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
+import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
 import { registerSurveyRoutes } from './modules/surveys/index.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installLanguage } from './platform/http/language.js';
@@ -54,6 +55,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     guards: {
       'api-client': apiClientGuard({ apiClients: services.apiClients, limit: limitApiClient }),
       ...accountGuards(services.sessions),
+      staff: staffGuard(services.sessions, deps.database.db),
       'dev-only': async (request, reply) => {
         if (!config.devOutbox) return reply.callNotFound();
       },
@@ -72,6 +74,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerOutboxRoutes(app, { db: deps.database.db });
   registerSurveyRoutes(app, { surveys: services.surveys });
   registerAccountRoutes(app, { accounts: services.accounts, sessions: services.sessions, timeZone: config.agencyTimeZone, limit: limitAccountForms });
+  registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
 
   await app.ready();
   return { app, services };

@@ -9,7 +9,7 @@ import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
 import { createServices } from './services.js';
 import { preparePasswordChecks } from './modules/accounts/index.js';
 
-/** The `casedesk` command: serve, worker, migrate, seed, api-client, notify. */
+/** The `casedesk` command: serve, worker, migrate, seed, api-client, staff, notify. */
 
 function integer(value: string): number {
   const n = Number(value);
@@ -198,6 +198,22 @@ export function buildCli(): Command {
         const { apiClients } = createServices(deps);
         const created = await apiClients.create(name);
         process.stdout.write(`${JSON.stringify({ client_id: created.clientId, client_secret: created.clientSecret })}\n`);
+      }),
+    );
+
+  const staff = program.command('staff').description('Manage staff accounts');
+  staff
+    .command('create-admin <email>')
+    .description('Invite the first administrator; prints one line of JSON with the invitation link (valid 72 hours, also emailed)')
+    .requiredOption('--name <name>', 'full name of the administrator')
+    .action((email: string, opts: { name: string }) =>
+      withDeps(async (deps) => {
+        await migrateAll(deps);
+        const services = createServices(deps);
+        await deps.jobs.start();
+        const result = await services.staff.invite(null, { email, displayName: opts.name, roles: ['administrator'] });
+        if (!result.ok) throw new Error(`cannot invite ${email}: ${result.problems.map((p) => p.code).join(', ')}`);
+        process.stdout.write(`${JSON.stringify({ email: email.trim().toLowerCase(), invitation_url: result.link })}\n`);
       }),
     );
 

@@ -31,10 +31,14 @@ export class TestAgent {
   }
 
   /** Posts a form; adds the CSRF token from the last page unless `_csrf` is given (use null to leave it out). */
-  async post(url: string, fields: Record<string, string | null>): Promise<LightMyRequestResponse> {
+  async post(url: string, fields: Record<string, string | string[] | null>): Promise<LightMyRequestResponse> {
     const token = fields._csrf === undefined ? (this.$('input[name=_csrf]').first().val() as string | undefined) : fields._csrf;
     const form = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...fields, _csrf: token ?? null })) if (v !== null && v !== undefined) form.set(k, v);
+    for (const [k, v] of Object.entries({ ...fields, _csrf: token ?? null })) {
+      // A list repeats the field, as checked checkboxes do.
+      if (Array.isArray(v)) for (const item of v) form.append(k, item);
+      else if (v !== null && v !== undefined) form.set(k, v);
+    }
     return this.#remember(
       await this.app.inject({
         method: 'POST',

@@ -233,6 +233,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
   app.get('/account', { config: { policy: 'account' } }, async (request, reply) => {
     const account = await accounts.findAccount(request.session!.account_id);
     if (!account) return reply.redirect('/account/sign-in', 303);
+    // Staff accounts have no public account home: their home is the staff workspace.
+    if (account.kind === 'staff') return reply.redirect('/staff', 303);
     const left = Number((request.query as Form).backup_codes_left);
     return reply.html(accountHomePage(request.page(), {
       csrf: reply.generateCsrf(),

@@ -84,7 +84,7 @@ export interface NotificationStatusEventsTable {
 
 export interface AccountsTable {
   id: string;
-  kind: 'applicant' | 'representative';
+  kind: 'applicant' | 'representative' | 'staff';
   email: string;
   email_verified_at: Date | null;
   password_hash: string | null;
@@ -92,6 +92,8 @@ export interface AccountsTable {
   language: 'en' | 'es';
   created_at: Date;
   activated_at: Date | null;
+  /** Staff whose access was withdrawn (db/migrations/0007_staff.sql); optional on insert. */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Legal name and settings (db/migrations/0010_profile_settings.sql); all optional on insert. */
   given_name: ColumnType<string | null, string | null | undefined, string | null>;
   middle_name: ColumnType<string | null, string | null | undefined, string | null>;
@@ -220,6 +222,32 @@ export interface AccountWebauthnChallengesTable {
   expires_at: Date;
 }
 
+export type StaffRole = 'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'officer' | 'quality_assurance' | 'administrator';
+
+export interface StaffRolesTable {
+  account_id: string;
+  role: StaffRole;
+  granted_at: Date;
+  granted_by: string | null;
+}
+
+export interface StaffInvitationsTable {
+  token_hash: string;
+  email: string;
+  display_name: string;
+  roles: StaffRole[];
+  invited_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface StaffMembersTable {
+  account_id: string;
+  display_name: string;
+}
+
 export interface SurveyResponsesTable {
   id: Generated<number>;
   survey: 'exit' | 'account_created';
@@ -233,6 +261,9 @@ export interface SurveyResponsesTable {
 
 export interface Tables {
   survey_responses: SurveyResponsesTable;
+  staff_roles: StaffRolesTable;
+  staff_invitations: StaffInvitationsTable;
+  staff_members: StaffMembersTable;
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   account_totp: AccountTotpTable;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, preHandlerHookHandler, RouteOptions } from 'fastify';
+import type { StaffRole } from '../db/tables.js';
 
 /**
  * Every route declares who may use it (`config: { policy }`). A route without a policy is refused at run time
@@ -12,9 +13,10 @@ import type { FastifyInstance, preHandlerHookHandler, RouteOptions } from 'fasti
  * - account-setup:   a person in the middle of signing up (email verified, account not finished)
  * - account-pending: a person who gave the right password and still owes the second factor
  * - account:    a signed-in account holder (both factors)
- * Later surfaces add representative and staff roles here.
+ * - staff:      a signed-in staff member whose access is active and who holds one of the route's `roles`
+ *               (every staff role when the route names none)
  */
-export const POLICIES = ['public', 'platform', 'api-client', 'webhook', 'dev-only', 'account-setup', 'account-pending', 'account'] as const;
+export const POLICIES = ['public', 'platform', 'api-client', 'webhook', 'dev-only', 'account-setup', 'account-pending', 'account', 'staff'] as const;
 export type RoutePolicy = (typeof POLICIES)[number];
 
 /** Policies whose non-GET routes are forms and therefore need a CSRF token. */
@@ -25,6 +27,7 @@ export interface RouteRecord {
   url: string;
   policy: RoutePolicy | undefined;
   csrf: boolean;
+  roles?: readonly StaffRole[];
 }
 
 declare module 'fastify' {
@@ -34,6 +37,8 @@ declare module 'fastify' {
     api?: 'agency';
     /** Set for public POST routes that must not check CSRF (e.g. the OAuth token endpoint, which takes no cookies). */
     csrfExempt?: boolean;
+    /** For policy 'staff': the roles allowed (any one suffices). */
+    roles?: readonly StaffRole[];
   }
   interface FastifyInstance {
     routeRecords: RouteRecord[];
@@ -63,7 +68,7 @@ export function installRoutePolicies(app: FastifyInstance, options: PolicyOption
     if (methods.every((m) => m === 'HEAD')) return; // Fastify's automatic HEAD twin of a GET route
     const changes = methods.some((m) => !['GET', 'HEAD', 'OPTIONS'].includes(m));
     const csrf = Boolean(policy && changes && !CSRF_EXEMPT.has(policy) && !route.config?.csrfExempt);
-    app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf });
+    app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
     if (!policy || !(POLICIES as readonly string[]).includes(policy)) {
       append(route, denyUndeclared, true);
       return;

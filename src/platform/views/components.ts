@@ -184,3 +184,24 @@ export function select(p: { name: string; label: string; hint?: string; value?: 
   </select>
 </div>`;
 }
+
+/** A fieldset of USWDS checkboxes; the first option carries the id the error summary links to. */
+export function checkboxGroup(p: { name: string; legend: string; options: RadioOption[]; values?: readonly string[]; error?: string; hint?: string }): SafeHtml {
+  const errorId = p.error ? `${p.name}-error` : undefined;
+  const hintId = p.hint ? `${p.name}-hint` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
+<fieldset class="usa-fieldset"${attr('aria-describedby', describedBy)}>
+  <legend class="usa-legend">${p.legend}</legend>
+  ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
+  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  ${p.options.map((o, i) => {
+    const id = i === 0 ? p.name : `${p.name}-${o.value}`;
+    return html`<div class="usa-checkbox">
+    <input class="usa-checkbox__input" id="${id}" type="checkbox" name="${p.name}" value="${o.value}"${p.values?.includes(o.value) ? html` checked` : ''}>
+    <label class="usa-checkbox__label" for="${id}">${o.label}${o.hint ? html`<span class="usa-checkbox__label-description">${o.hint}</span>` : ''}</label>
+  </div>`;
+  })}
+</fieldset>
+</div>`;
+}

@@ -20,7 +20,7 @@ export interface LayoutProps {
   title: string;
   main: HtmlValue;
   /** Which item of the header navigation is current. */
-  nav?: 'case-status' | 'account';
+  nav?: 'case-status' | 'account' | 'staff';
   /** Markup placed at the end of <head> (e.g. a <noscript> fallback) and before the scripts at the end of <body>. */
   head?: HtmlValue;
   endOfBody?: HtmlValue;
@@ -82,7 +82,9 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
         <button type="button" class="usa-nav__close"><img src="/assets/uswds/img/usa-icons/close.svg" role="img" alt="${t('common:layout.close')}"></button>
         <ul class="usa-nav__primary usa-accordion">
           <li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'case-status' ? ' usa-current' : ''}" href="/case-status"${p.nav === 'case-status' ? html` aria-current="page"` : ''}><span>${t('common:nav.case_status')}</span></a></li>
-          <li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'account' ? ' usa-current' : ''}" href="/account"${p.nav === 'account' ? html` aria-current="page"` : ''}><span>${t('common:nav.account')}</span></a></li>
+          ${p.nav === 'staff'
+            ? html`<li class="usa-nav__primary-item"><a class="usa-nav-link usa-current" href="/staff" aria-current="page"><span>${t('common:nav.staff')}</span></a></li>`
+            : html`<li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'account' ? ' usa-current' : ''}" href="/account"${p.nav === 'account' ? html` aria-current="page"` : ''}><span>${t('common:nav.account')}</span></a></li>`}
           <li class="usa-nav__primary-item"><a class="usa-nav-link" href="${languageSwitchHref(ctx.url, other)}" lang="${other}" hreflang="${other}"><span>${t(`common:layout.switch_to_${other}`)}</span></a></li>
         </ul>
       </nav>

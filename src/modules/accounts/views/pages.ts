@@ -11,7 +11,7 @@ export interface SignedIn {
   idleSeconds: number;
 }
 
-function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml; endOfBody: SafeHtml } {
+export function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml; endOfBody: SafeHtml } {
   const { t } = ctx;
   return {
     head: html`<noscript><meta http-equiv="refresh" content="${s.idleSeconds};url=/account/sign-in?timeout=1"></noscript>`,

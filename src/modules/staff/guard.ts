@@ -1,0 +1,33 @@
+import type { preHandlerHookHandler } from 'fastify';
+import type { DbHandle } from '../../platform/db/database.js';
+import type { SessionStore } from '../accounts/index.js';
+import { activeRolesOf } from './repository.js';
+import type { StaffRole } from './roles.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the staff guard: the signed-in staff member and their roles. */
+    staff?: { accountId: string; roles: StaffRole[] };
+  }
+}
+
+/**
+ * The guard of policy 'staff': a full (two-step) session of a staff account whose access is active, holding one of
+ * the route's roles. No session: to the sign-in page (GET) or 401. Signed in without the role: 403 (the one error
+ * handler renders the page), so a Tier 1 agent never sees a Tier 3 or administrator page.
+ */
+export function staffGuard(sessions: SessionStore, db: DbHandle): preHandlerHookHandler {
+  return async (request, reply) => {
+    const session = await sessions.load(request);
+    if (!session || session.stage !== 'full') {
+      if (request.method === 'GET') return reply.redirect('/account/sign-in', 303);
+      throw Object.assign(new Error('Sign in first'), { statusCode: 401 });
+    }
+    const roles = await activeRolesOf(db, session.account_id);
+    const allowed = request.routeOptions.config.roles;
+    if (!roles || roles.length === 0 || (allowed && !allowed.some((r) => roles.includes(r)))) {
+      throw Object.assign(new Error('This page is not part of your role'), { statusCode: 403 });
+    }
+    request.staff = { accountId: session.account_id, roles };
+  };
+}

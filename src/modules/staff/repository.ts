@@ -1,0 +1,139 @@
+import { sql } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+import type { StaffInvitationsTable, StaffRole } from '../../platform/db/tables.js';
+
+/** All SQL of the staff module. */
+
+export interface StaffMember {
+  accountId: string;
+  email: string;
+  displayName: string;
+  roles: StaffRole[];
+  activatedAt: Date | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+const memberColumns = (db: DbHandle) =>
+  db
+    .selectFrom('accounts as a')
+    .innerJoin('staff_members as m', 'm.account_id', 'a.id')
+    .select(['a.id', 'a.email', 'm.display_name', 'a.activated_at', 'a.disabled_at', 'a.created_at'])
+    .select(sql<StaffRole[]>`coalesce((select array_agg(r.role order by r.role) from staff_roles r where r.account_id = a.id), '{}')`.as('roles'))
+    .where('a.kind', '=', 'staff');
+
+type MemberRow = { id: string; email: string; display_name: string; activated_at: Date | null; disabled_at: Date | null; created_at: Date; roles: StaffRole[] | string };
+
+function toMember(row: MemberRow): StaffMember {
+  return {
+    accountId: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roles: parseRoles(row.roles),
+    activatedAt: row.activated_at,
+    disabledAt: row.disabled_at,
+    createdAt: row.created_at,
+  };
+}
+
+/** text[] arrives as an array from pg and PGlite alike; older drivers give '{a,b}'. */
+function parseRoles(value: StaffRole[] | string): StaffRole[] {
+  if (Array.isArray(value)) return value;
+  return value.replace(/^\{|\}$/g, '').split(',').filter(Boolean) as StaffRole[];
+}
+
+export async function listStaff(db: DbHandle): Promise<StaffMember[]> {
+  return (await memberColumns(db).orderBy('m.display_name').execute()).map(toMember);
+}
+
+export async function findStaff(db: DbHandle, accountId: string): Promise<StaffMember | undefined> {
+  const row = await memberColumns(db).where('a.id', '=', accountId).executeTakeFirst();
+  return row ? toMember(row) : undefined;
+}
+
+export async function insertStaffMember(db: DbHandle, accountId: string, displayName: string): Promise<void> {
+  await db.insertInto('staff_members').values({ account_id: accountId, display_name: displayName }).execute();
+}
+
+export async function replaceRoles(db: DbHandle, accountId: string, roles: StaffRole[], grantedBy: string | null, at: Date): Promise<void> {
+  await db.deleteFrom('staff_roles').where('account_id', '=', accountId).execute();
+  if (roles.length) {
+    await db.insertInto('staff_roles').values(roles.map((role) => ({ account_id: accountId, role, granted_at: at, granted_by: grantedBy }))).execute();
+  }
+}
+
+/** Active administrators (activated, not disabled), to keep at least one. */
+export async function countActiveAdministrators(db: DbHandle): Promise<number> {
+  const row = await db
+    .selectFrom('staff_roles as r')
+    .innerJoin('accounts as a', 'a.id', 'r.account_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('r.role', '=', 'administrator')
+    .where('a.activated_at', 'is not', null)
+    .where('a.disabled_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertInvitation(db: DbHandle, invitation: StaffInvitationsTable): Promise<void> {
+  await db.insertInto('staff_invitations').values({ ...invitation, roles: sql`${`{${invitation.roles.join(',')}}`}::text[]` as unknown as StaffRole[] }).execute();
+}
+
+export async function findUsableInvitation(db: DbHandle, tokenHash: string, now: Date) {
+  const row = await db
+    .selectFrom('staff_invitations')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row ? { ...row, roles: parseRoles(row.roles as StaffRole[] | string) } : undefined;
+}
+
+/** Marks the invitation accepted; a second acceptance (a replayed link, a double click) finds nothing. */
+export async function acceptInvitation(db: DbHandle, tokenHash: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('staff_invitations')
+    .set({ accepted_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Pending invitations (not accepted, not revoked, not expired), newest first. */
+export async function listPendingInvitations(db: DbHandle, now: Date) {
+  const rows = await db
+    .selectFrom('staff_invitations')
+    .select(['token_hash', 'email', 'display_name', 'roles', 'created_at', 'expires_at'])
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...r, roles: parseRoles(r.roles as StaffRole[] | string) }));
+}
+
+/** Revokes the pending invitations of an address (a new invitation replaces them). */
+export async function revokeInvitationsFor(db: DbHandle, email: string, now: Date): Promise<void> {
+  await db.updateTable('staff_invitations').set({ revoked_at: now }).where('email', '=', email).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute();
+}
+
+export async function setDisabled(db: DbHandle, accountId: string, at: Date | null): Promise<void> {
+  await db.updateTable('accounts').set({ disabled_at: at }).where('id', '=', accountId).where('kind', '=', 'staff').execute();
+}
+
+/** The roles of a signed-in staff account (none for a disabled or non-staff account). */
+export async function activeRolesOf(db: DbHandle, accountId: string): Promise<StaffRole[] | undefined> {
+  const rows = await db
+    .selectFrom('accounts as a')
+    .leftJoin('staff_roles as r', 'r.account_id', 'a.id')
+    .select(['a.kind', 'a.disabled_at', 'r.role'])
+    .where('a.id', '=', accountId)
+    .execute();
+  if (!rows.length || rows[0]!.kind !== 'staff' || rows[0]!.disabled_at) return undefined;
+  return rows.map((r) => r.role).filter((r): r is StaffRole => r !== null);
+}

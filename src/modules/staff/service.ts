@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { Language } from '../../platform/i18n/index.js';
+import type { Random } from '../../platform/random.js';
+import { emailSchema, sha256, type AccountService } from '../accounts/index.js';
+import { deleteSessionsOf, findAccountByEmail, insertAccount, recordSecurityEvent } from '../accounts/repository.js';
+import type { NotificationService } from '../notifications/index.js';
+import { auditStaffAction, type StaffActor } from './audit.js';
+import {
+  acceptInvitation, countActiveAdministrators, findStaff, findUsableInvitation, insertInvitation, insertStaffMember, listPendingInvitations, listStaff,
+  replaceRoles, revokeInvitationsFor, setDisabled, type StaffMember,
+} from './repository.js';
+import { isStaffRole, type StaffRole } from './roles.js';
+
+/**
+ * Staff accounts (issue 3 item 9): administrators invite staff by email with their roles; the invited person
+ * accepts by link, then chooses a password and sets up two-step verification through the same steps as everyone
+ * (an authenticator app or a passkey: staff may not use text or email codes). Every action is audited.
+ */
+
+export const INVITATION_TTL_MS = 72 * 3600_000;
+
+export const invitationSchema = z.object({
+  email: emailSchema,
+  displayName: z.string().trim().min(1, 'name_required').max(100, 'name_too_long'),
+  roles: z.array(z.string()).min(1, 'roles_required').refine((roles) => roles.every(isStaffRole), 'roles_required'),
+});
+
+export type InviteResult =
+  | { ok: true; link: string }
+  | { ok: false; problems: { field: 'email' | 'displayName' | 'roles'; code: string }[] };
+
+export type StaffChangeResult = { ok: true } | { ok: false; problem: 'not_found' | 'last_administrator' | 'self' | 'roles_required' };
+
+export interface StaffDeps {
+  db: DbHandle;
+  clock: Clock;
+  random: Random;
+  accounts: AccountService;
+  notifications: NotificationService;
+  publicUrl: string;
+  /** Role names for the invitation email, in the invited person's language. */
+  roleLabel(role: StaffRole, lang: Language): string;
+}
+
+export class StaffService {
+  constructor(private readonly deps: StaffDeps) {}
+
+  /**
+   * Invites a person (a new invitation replaces the address's pending ones). `actor` is null for the CLI's first
+   * administrator. Answers the link too, which only the CLI prints (the web page never shows it).
+   */
+  async invite(actor: StaffActor | null, input: { email: string; displayName: string; roles: string[]; language?: Language }): Promise<InviteResult> {
+    const parsed = invitationSchema.safeParse(input);
+    if (!parsed.success) {
+      return { ok: false, problems: parsed.error.issues.map((i) => ({ field: (i.path[0] === 'email' ? 'email' : i.path[0] === 'roles' ? 'roles' : 'displayName') as 'email' | 'displayName' | 'roles', code: i.path[0] === 'email' ? 'email_invalid' : i.message })) };
+    }
+    const { email, displayName } = parsed.data;
+    const roles = [...new Set(parsed.data.roles)] as StaffRole[];
+    const { db, clock, random, notifications } = this.deps;
+    const now = clock.now();
+    const language = input.language ?? 'en';
+    return inTransaction(db, async (trx) => {
+      const existing = await findAccountByEmail(trx, email);
+      // Staff accounts are separate from any public account of the same person (use the agency address).
+      if (existing) return { ok: false, problems: [{ field: 'email', code: existing.kind === 'staff' ? 'already_staff' : 'email_in_use' }] } as const;
+      await revokeInvitationsFor(trx, email, now);
+      const token = random.token(32);
+      await insertInvitation(trx, {
+        token_hash: sha256(token), email, display_name: displayName, roles, invited_by: actor?.accountId ?? null,
+        created_at: now, expires_at: new Date(now.getTime() + INVITATION_TTL_MS), accepted_at: null, revoked_at: null,
+      });
+      const link = `${this.deps.publicUrl}/staff/invitation?token=${encodeURIComponent(token)}`;
+      const inviter = actor ? (await findStaff(trx, actor.accountId))?.displayName ?? '' : this.deps.roleLabel('administrator', language);
+      await notifications.queueEmail(trx, {
+        to: email,
+        template: 'staff_invitation',
+        language,
+        params: { link, inviter, roles: roles.map((r) => this.deps.roleLabel(r, language)).join(', ') },
+      });
+      await auditStaffAction(trx, clock, actor, 'staff.invited', { type: 'staff_invitation', id: email }, { roles, displayName });
+      return { ok: true, link } as const;
+    });
+  }
+
+  async invitationUsable(token: string): Promise<boolean> {
+    return Boolean(await findUsableInvitation(this.deps.db, sha256(token), this.deps.clock.now()));
+  }
+
+  /**
+   * Accepts an invitation (once): creates the staff account with a verified email and its roles, not yet
+   * activated. The caller then starts a sign-up session (password, two-step verification, backup codes).
+   */
+  async acceptInvitation(token: string, ip?: string): Promise<string | undefined> {
+    const { db, clock, random } = this.deps;
+    const now = clock.now();
+    const hash = sha256(token);
+    return inTransaction(db, async (trx) => {
+      const invitation = await findUsableInvitation(trx, hash, now);
+      if (!invitation || !(await acceptInvitation(trx, hash, now))) return undefined;
+      if (await findAccountByEmail(trx, invitation.email)) return undefined;
+      const accountId = random.uuid();
+      await insertAccount(trx, {
+        id: accountId, kind: 'staff', email: invitation.email, email_verified_at: now, password_hash: null,
+        online_account_number: await this.deps.accounts.newOnlineAccountNumber(trx), language: 'en', created_at: now, activated_at: null,
+      });
+      await insertStaffMember(trx, accountId, invitation.display_name);
+      await replaceRoles(trx, accountId, invitation.roles, invitation.invited_by, now);
+      await recordSecurityEvent(trx, { accountId, kind: 'staff_invitation_accepted', at: now, ip });
+      await auditStaffAction(trx, clock, null, 'staff.invitation_accepted', { type: 'account', id: accountId }, { roles: invitation.roles });
+      return accountId;
+    });
+  }
+
+  async list(): Promise<StaffMember[]> {
+    return listStaff(this.deps.db);
+  }
+
+  async find(accountId: string): Promise<StaffMember | undefined> {
+    return findStaff(this.deps.db, accountId);
+  }
+
+  async pendingInvitations() {
+    return listPendingInvitations(this.deps.db, this.deps.clock.now());
+  }
+
+  /** Changes a staff member's roles. There is always at least one active administrator. */
+  async setRoles(actor: StaffActor, accountId: string, rolesInput: string[]): Promise<StaffChangeResult> {
+    const roles = [...new Set(rolesInput)].filter(isStaffRole);
+    if (roles.length === 0 || roles.length !== new Set(rolesInput).size) return { ok: false, problem: 'roles_required' };
+    const { db, clock } = this.deps;
+    return inTransaction(db, async (trx) => {
+      const member = await findStaff(trx, accountId);
+      if (!member) return { ok: false, problem: 'not_found' } as const;
+      const losesAdmin = member.roles.includes('administrator') && !roles.includes('administrator');
+      if (losesAdmin && member.activatedAt && !member.disabledAt && (await countActiveAdministrators(trx)) <= 1) return { ok: false, problem: 'last_administrator' } as const;
+      await replaceRoles(trx, accountId, roles, actor.accountId, clock.now());
+      await recordSecurityEvent(trx, { accountId, kind: 'staff_roles_changed', at: clock.now(), details: { from: member.roles, to: roles } });
+      await auditStaffAction(trx, clock, actor, 'staff.roles_changed', { type: 'account', id: accountId }, { from: member.roles, to: roles });
+      return { ok: true } as const;
+    });
+  }
+
+  /** Withdraws (or restores) a staff member's access. Withdrawing ends their sessions at once. */
+  async setAccess(actor: StaffActor, accountId: string, enabled: boolean, reason: string): Promise<StaffChangeResult> {
+    if (accountId === actor.accountId) return { ok: false, problem: 'self' };
+    const { db, clock } = this.deps;
+    return inTransaction(db, async (trx) => {
+      const member = await findStaff(trx, accountId);
+      if (!member) return { ok: false, problem: 'not_found' } as const;
+      if (!enabled && member.roles.includes('administrator') && member.activatedAt && !member.disabledAt && (await countActiveAdministrators(trx)) <= 1) {
+        return { ok: false, problem: 'last_administrator' } as const;
+      }
+      await setDisabled(trx, accountId, enabled ? null : clock.now());
+      if (!enabled) await deleteSessionsOf(trx, accountId);
+      await recordSecurityEvent(trx, { accountId, kind: enabled ? 'staff_access_restored' : 'staff_access_withdrawn', at: clock.now() });
+      await auditStaffAction(trx, clock, actor, enabled ? 'staff.access_restored' : 'staff.access_withdrawn', { type: 'account', id: accountId }, undefined, reason || undefined);
+      return { ok: true } as const;
+    });
+  }
+}
