@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Deps } from './deps.js';
-import { accountGuards, registerAccountRoutes } from './modules/accounts/index.js';
+import { accountGuards, registerAccountRoutes, registerExternalSignInRoutes } from './modules/accounts/index.js';
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
@@ -73,7 +73,14 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   });
   registerOutboxRoutes(app, { db: deps.database.db });
   registerSurveyRoutes(app, { surveys: services.surveys });
-  registerAccountRoutes(app, { accounts: services.accounts, sessions: services.sessions, timeZone: config.agencyTimeZone, limit: limitAccountForms });
+  registerAccountRoutes(app, {
+    accounts: services.accounts,
+    sessions: services.sessions,
+    timeZone: config.agencyTimeZone,
+    limit: limitAccountForms,
+    externalSignIn: services.externalSignIn && { name: services.externalSignIn.name },
+  });
+  registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
   registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
 
   await app.ready();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -36,8 +37,24 @@ const schema = z
     TWILIO_AUTH_TOKEN: z.string().optional(),
     TWILIO_FROM: z.string().optional(),
     TWILIO_BASE_URL: z.string().url().default('https://api.twilio.com'),
+    // Sign-in through an OpenID Connect provider configured like Login.gov (docs/adr/0008-external-sign-in.md).
+    CASEDESK_OIDC_ISSUER: z.string().url().optional(),
+    CASEDESK_OIDC_CLIENT_ID: z.string().min(1).max(300).optional(),
+    /** The client's private key for private_key_jwt: a JSON private JWK, or the path of a file holding one. */
+    CASEDESK_OIDC_PRIVATE_KEY_JWK: z.string().min(1).optional(),
+    CASEDESK_OIDC_ACR_VALUES: z.string().trim().min(1).default('urn:acr.login.gov:auth-only'),
+    CASEDESK_OIDC_NAME: z.string().trim().min(1).max(60).default('Login.gov'),
   })
   .superRefine((env, ctx) => {
+    if (env.CASEDESK_OIDC_ISSUER) {
+      // Without a client id and its key nothing can be exchanged with the provider, in any environment.
+      for (const key of ['CASEDESK_OIDC_CLIENT_ID', 'CASEDESK_OIDC_PRIVATE_KEY_JWK'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when CASEDESK_OIDC_ISSUER is set (private_key_jwt client authentication)' });
+      }
+      if (env.NODE_ENV === 'production' && !env.CASEDESK_OIDC_ISSUER.startsWith('https://')) {
+        ctx.addIssue({ code: 'custom', path: ['CASEDESK_OIDC_ISSUER'], message: 'must be an https:// address in production' });
+      }
+    }
     if (env.NODE_ENV !== 'production') return;
     const missing = (key: string, why: string) =>
       ctx.addIssue({ code: 'custom', path: [key], message: `is required in production (${why})` });
@@ -76,10 +93,45 @@ export interface Config {
   globalRateLimitPerMinute: number;
   accountFormRateLimitPerMinute: number;
   logLevel: Env['LOG_LEVEL'];
+  /** External OpenID Connect sign-in; absent when CASEDESK_OIDC_ISSUER is not set (the feature is off). */
+  oidc?: OidcConfig;
   mail: { smtpUrl?: string; from: string };
   sms:
     | { provider: 'outbox' }
     | { provider: 'twilio'; accountSid: string; authToken: string; from: string; baseUrl: string };
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Private JWK (RSA or EC P-256) that signs the client assertion at the token endpoint. */
+  privateKeyJwk: JsonWebKey & { kid?: string; alg?: string };
+  /** Requested in this order as acr_values; the ID token's acr must be one of them. */
+  acrValues: string[];
+  /** The provider's name on the sign-in button ("Sign in with Login.gov"). */
+  name: string;
+}
+
+/** Reads the client's private JWK from the variable itself (JSON) or from the file it names. */
+function readPrivateJwk(value: string): { jwk?: OidcConfig['privateKeyJwk']; problem?: string } {
+  let text = value.trim();
+  if (!text.startsWith('{')) {
+    try {
+      text = readFileSync(text, 'utf8');
+    } catch {
+      return { problem: 'is neither a JSON private JWK nor the path of a readable file' };
+    }
+  }
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(text);
+  } catch {
+    return { problem: 'is not valid JSON' };
+  }
+  const k = jwk as Record<string, unknown>;
+  if (!k || typeof k !== 'object' || typeof k.d !== 'string') return { problem: 'must be a private JWK (with "d")' };
+  if (k.kty !== 'RSA' && !(k.kty === 'EC' && k.crv === 'P-256')) return { problem: 'must be an RSA or EC P-256 key' };
+  return { jwk: k as OidcConfig['privateKeyJwk'] };
 }
 
 export class ConfigError extends Error {
@@ -104,6 +156,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
     : ({ kind: 'pglite', dataDir: env.CASEDESK_DATA_DIR } as const);
   const smsProvider = env.SMS_PROVIDER ?? 'outbox';
+  let oidc: OidcConfig | undefined;
+  if (env.CASEDESK_OIDC_ISSUER && env.CASEDESK_OIDC_CLIENT_ID && env.CASEDESK_OIDC_PRIVATE_KEY_JWK) {
+    const key = readPrivateJwk(env.CASEDESK_OIDC_PRIVATE_KEY_JWK);
+    if (!key.jwk) throw new ConfigError([`CASEDESK_OIDC_PRIVATE_KEY_JWK ${key.problem}`]);
+    oidc = {
+      issuer: env.CASEDESK_OIDC_ISSUER,
+      clientId: env.CASEDESK_OIDC_CLIENT_ID,
+      privateKeyJwk: key.jwk,
+      acrValues: env.CASEDESK_OIDC_ACR_VALUES.split(/\s+/),
+      name: env.CASEDESK_OIDC_NAME,
+    };
+  }
   return {
     env: env.NODE_ENV,
     production,
@@ -122,6 +186,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
+    oidc,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     sms:
       smsProvider === 'twilio'

@@ -1,5 +1,5 @@
 import type { Deps } from './deps.js';
-import { AccountService, SessionStore } from './modules/accounts/index.js';
+import { AccountService, ExternalSignInService, SessionStore } from './modules/accounts/index.js';
 import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
@@ -13,6 +13,8 @@ export interface Services {
   notifications: NotificationService;
   accounts: AccountService;
   sessions: SessionStore;
+  /** Sign-in through an external OpenID Connect provider (ADR 8); absent when none is configured. */
+  externalSignIn?: ExternalSignInService;
   surveys: SurveyService;
   staff: StaffService;
 }
@@ -48,6 +50,19 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
   };
+  if (deps.config.oidc) {
+    services.externalSignIn = new ExternalSignInService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      log: deps.log,
+      accounts: services.accounts,
+      config: deps.config.oidc,
+      publicUrl: deps.config.publicUrl,
+      // Plain http only to a local provider in development and tests (config.ts refuses it in production).
+      allowInsecureRequests: !deps.config.production && deps.config.oidc.issuer.startsWith('http:'),
+    });
+  }
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
   deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));
   return services;

@@ -17,6 +17,8 @@ export interface AccountRoutesDeps {
   timeZone: string;
   /** Per-address limiter for sign-in and sign-up posts: seconds to wait when over the limit. */
   limit(request: FastifyRequest): Promise<number | undefined>;
+  /** External sign-in's provider (a "Sign in with Login.gov" button on the sign-in page); absent when not configured. */
+  externalSignIn?: { name: string };
 }
 
 type Form = Record<string, unknown>;
@@ -40,6 +42,20 @@ export function accountGuards(sessions: SessionStore): Record<'account' | 'accou
   return { account: guard('full'), 'account-setup': guard('setup'), 'account-pending': guard('password') };
 }
 
+/**
+ * A full sign-in, the one way every sign-in ends (password and second factor, sign-up finished, external provider):
+ * a new session at the full stage, and the device noted (a new one gets the account holder an email).
+ */
+export async function startFullSignIn(deps: { accounts: AccountService; sessions: SessionStore }, request: FastifyRequest, reply: FastifyReply, accountId: string): Promise<void> {
+  await deps.sessions.start(request, reply, accountId, 'full');
+  let device = request.cookies[DEVICE_COOKIE];
+  if (!device || device.length > 100) {
+    device = randomBytes(16).toString('base64url');
+    reply.setCookie(DEVICE_COOKIE, device, { path: '/', httpOnly: true, secure: true, sameSite: 'lax', maxAge: 2 * 365 * 86_400 });
+  }
+  await deps.accounts.recordDevice(accountId, device, request.headers['user-agent'], request.ip);
+}
+
 function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
   return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
 }
@@ -47,16 +63,7 @@ function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
 /** Sign-up (email, password, authenticator app, backup codes), sign-in with two steps, sign-out, account home. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): void {
   const { accounts, sessions } = deps;
-  /** A full sign-in: a new session, and the device noted (a new one gets the account holder an email). */
-  const signedIn = async (request: FastifyRequest, reply: FastifyReply, accountId: string): Promise<void> => {
-    await sessions.start(request, reply, accountId, 'full');
-    let device = request.cookies[DEVICE_COOKIE];
-    if (!device || device.length > 100) {
-      device = randomBytes(16).toString('base64url');
-      reply.setCookie(DEVICE_COOKIE, device, { path: '/', httpOnly: true, secure: true, sameSite: 'lax', maxAge: 2 * 365 * 86_400 });
-    }
-    await accounts.recordDevice(accountId, device, request.headers['user-agent'], request.ip);
-  };
+  const signedIn = (request: FastifyRequest, reply: FastifyReply, accountId: string) => startFullSignIn(deps, request, reply, accountId);
 
   /** Over the per-address limit: answers 429 (through the one error handler) with Retry-After. */
   const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -159,7 +166,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
   app.get('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
     const query = request.query as Form;
     const notice = query.reset === '1' ? request.t('accounts:reset.done') : query.timeout === '1' ? request.t('accounts:timeout.timed_out') : undefined;
-    return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice }));
+    return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice, external: deps.externalSignIn }));
   });
 
   app.post('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
@@ -170,7 +177,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
       const message = result.reason === 'throttled'
         ? request.t('accounts:sign_in.throttled', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
         : request.t('accounts:sign_in.invalid');
-      return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), email, errors: [{ field: 'email', message }] }), result.reason === 'throttled' ? 429 : 400);
+      return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), email, errors: [{ field: 'email', message }], external: deps.externalSignIn }), result.reason === 'throttled' ? 429 : 400);
     }
     await sessions.start(request, reply, result.account.id, 'password');
     return reply.redirect('/account/sign-in/code', 303);

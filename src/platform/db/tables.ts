@@ -248,6 +248,30 @@ export interface StaffMembersTable {
   display_name: string;
 }
 
+/** A provider account (issuer + subject) linked to a Casedesk account (db/migrations/0008_external_identities.sql). */
+export interface AccountExternalIdentitiesTable {
+  issuer: string;
+  subject: string;
+  account_id: string;
+  created_at: Date;
+  last_used_at: Date;
+}
+
+/** An external sign-in on its way to the provider: state, nonce and PKCE verifier of one request, single use. */
+export interface ExternalSignInRequestsTable {
+  id_hash: string;
+  issuer: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  acr_values: string;
+  language: 'en' | 'es';
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  account_id: string | null;
+}
+
 export interface SurveyResponsesTable {
   id: Generated<number>;
   survey: 'exit' | 'account_created';
@@ -270,6 +294,8 @@ export interface Tables {
   account_backup_codes: AccountBackupCodesTable;
   account_sessions: AccountSessionsTable;
   account_security_events: AccountSecurityEventsTable;
+  account_external_identities: AccountExternalIdentitiesTable;
+  external_sign_in_requests: ExternalSignInRequestsTable;
   representative_profiles: RepresentativeProfilesTable;
   account_phones: AccountPhonesTable;
   account_email_otp: AccountEmailOtpTable;

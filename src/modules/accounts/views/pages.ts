@@ -2,6 +2,7 @@ import { alert, button, csrfField, errorSummary, radioGroup, stepIndicator, tabl
 import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import { layout, type PageContext } from '../../../platform/views/layout.js';
 import { surveyFields } from '../../surveys/index.js';
+import type { ExternalRefusal } from '../external-sign-in.js';
 
 /** The account pages: sign-up steps, sign-in with its second step, and the account home. */
 
@@ -150,7 +151,7 @@ ${alert({ type: 'warning', body: t('accounts:backup.intro'), slim: true })}
 </form>`);
 }
 
-export function signInPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[]; notice?: string }): SafeHtml {
+export function signInPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[]; notice?: string; external?: { name: string } }): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   return page(ctx, t('accounts:sign_in.title'), html`<h1>${t('accounts:sign_in.title')}</h1>
@@ -162,7 +163,8 @@ ${p.notice ? alert({ type: 'info', body: p.notice, slim: true }) : ''}
   ${button(t('accounts:sign_in.submit'))}
 </form>
 <p><a class="usa-link" href="/account/forgot-password">${t('accounts:sign_in.forgot')}</a></p>
-<p>${t('accounts:sign_in.no_account')} <a class="usa-link" href="/account/sign-up">${t('accounts:nav.sign_up')}</a></p>`, errors);
+<p>${t('accounts:sign_in.no_account')} <a class="usa-link" href="/account/sign-up">${t('accounts:nav.sign_up')}</a></p>
+${p.external ? externalSignInButton(ctx, p.external.name) : ''}`, errors);
 }
 
 export function forgotPasswordPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[] }): SafeHtml {
@@ -258,4 +260,29 @@ ${others > 0
   ? html`<form method="post" action="/account/sessions/sign-out-others">${csrfField(p.csrf)}${button(t('accounts:sessions.sign_out_others'))}</form>`
   : html`<p>${t('accounts:sessions.none_other')}</p>`}
 <p><a class="usa-link" href="/account">${t('accounts:home.title')}</a></p>`, [], p);
+}
+
+/** External sign-in (ADR 8): the way to the provider, offered on the sign-in page when one is configured. */
+function externalSignInButton(ctx: PageContext, name: string): SafeHtml {
+  const { t } = ctx;
+  return html`<section class="margin-top-4 padding-top-3 border-top-1px border-base-lighter" aria-labelledby="external-sign-in-heading">
+  <h2 class="font-heading-md margin-top-0" id="external-sign-in-heading">${t('external:heading', { name })}</h2>
+  <p class="usa-hint" id="external-sign-in-hint">${t('external:hint', { name })}</p>
+  <a class="usa-button usa-button--outline" id="external-sign-in" href="/account/sign-in/external" aria-describedby="external-sign-in-hint">${t('external:button', { name })}</a>
+</section>`;
+}
+
+/** Why signing in with the provider did not work, and what to do instead (never a dead end: password sign-in). */
+export function externalProblemPage(ctx: PageContext, p: { reason: ExternalRefusal; name: string }): SafeHtml {
+  const { t } = ctx;
+  const name = p.name;
+  const title = t(`external:problem.${p.reason}.title`, { name });
+  const retry = p.reason !== 'account_unavailable';
+  return page(ctx, title, html`<h1>${title}</h1>
+<p class="usa-intro">${t(`external:problem.${p.reason}.body`, { name })}</p>
+<ul class="usa-button-group">
+  ${retry ? html`<li class="usa-button-group__item"><a class="usa-button" href="/account/sign-in/external">${t('external:try_again', { name })}</a></li>` : ''}
+  <li class="usa-button-group__item"><a class="${retry ? 'usa-button usa-button--outline' : 'usa-button'}" href="/account/sign-in">${t('external:use_password')}</a></li>
+</ul>
+<p>${t('common:error_pages.contact')}</p>`);
 }
