@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Deps } from './deps.js';
-import { accountGuards, registerAccountRoutes, registerExternalSignInRoutes } from './modules/accounts/index.js';
+import { accountGuards, registerAccountRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
@@ -79,6 +79,15 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,
     externalSignIn: services.externalSignIn && { name: services.externalSignIn.name },
+  });
+  registerTwoStepRoutes(app, {
+    accounts: services.accounts,
+    sessions: services.sessions,
+    twoStep: services.twoStep,
+    passkeys: services.passkeys,
+    clock: deps.clock,
+    timeZone: config.agencyTimeZone,
+    limit: limitAccountForms,
   });
   registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
   registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });

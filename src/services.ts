@@ -1,5 +1,5 @@
 import type { Deps } from './deps.js';
-import { AccountService, ExternalSignInService, SessionStore } from './modules/accounts/index.js';
+import { AccountService, ExternalSignInService, PasskeyService, SessionStore, TwoStepService } from './modules/accounts/index.js';
 import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
@@ -17,6 +17,9 @@ export interface Services {
   externalSignIn?: ExternalSignInService;
   surveys: SurveyService;
   staff: StaffService;
+  /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
+  twoStep: TwoStepService;
+  passkeys: PasskeyService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -33,7 +36,10 @@ export function createServices(deps: Deps): Services {
     log: deps.log,
   });
   const accounts = new AccountService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, issuer: 'Casedesk' });
+  const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
   const services: Services = {
+    twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
+    passkeys,
     caseStatus: new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone }),
     apiClients: new ApiClientService({ db, clock: deps.clock, random: deps.random, tokenTtlSeconds: deps.config.api.tokenTtlSeconds }),
     notifications,

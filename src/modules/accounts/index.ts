@@ -4,4 +4,8 @@ export { SessionStore, SESSION_COOKIE, SESSION_IDLE_MS, SESSION_MAX_MS } from '.
 export { registerAccountRoutes, accountGuards } from './routes.account.js';
 export { preparePasswordChecks, checkPassword, PASSWORD_MIN, PASSWORD_MAX, ARGON2_PARAMS } from './passwords.js';
 export { ExternalSignInService } from './external-sign-in.js';
+export { TwoStepService } from './two-step.js';
+export { PasskeyService } from './passkeys.js';
+export { registerTwoStepRoutes } from './routes.two-step.js';
+export { recentAuthRequired, REAUTH_MAX_AGE_MS } from './reauth.js';
 export { registerExternalSignInRoutes } from './routes.external.js';

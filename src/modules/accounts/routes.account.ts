@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import QRCode from 'qrcode';
 import type { SessionStage } from '../../platform/db/tables.js';
 import type { FieldError } from '../../platform/views/components.js';
 import type { SafeHtml } from '../../platform/views/html.js';
 import { describeUserAgent, emailSchema, type AccountService } from './service.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import {
-  accountHomePage, authenticatorPage, backupCodesPage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
-  passwordPage, resetSentPage, secondFactorPage, sessionsPage, signInPage, signUpPage,
+  accountHomePage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
+  passwordPage, resetSentPage, sessionsPage, signInPage, signUpPage,
 } from './views/pages.js';
 
 export interface AccountRoutesDeps {
@@ -56,14 +55,13 @@ export async function startFullSignIn(deps: { accounts: AccountService; sessions
   await deps.accounts.recordDevice(accountId, device, request.headers['user-agent'], request.ip);
 }
 
-function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
+export function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
   return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
 }
 
 /** Sign-up (email, password, authenticator app, backup codes), sign-in with two steps, sign-out, account home. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): void {
   const { accounts, sessions } = deps;
-  const signedIn = (request: FastifyRequest, reply: FastifyReply, accountId: string) => startFullSignIn(deps, request, reply, accountId);
 
   /** Over the per-address limit: answers 429 (through the one error handler) with Retry-After. */
   const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -135,33 +133,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     return reply.redirect('/account/sign-up/authenticator', 303);
   });
 
-  const authenticator = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = []) => {
-    const { secret, otpauthUrl } = await accounts.beginAuthenticator(request.session!.account_id);
-    const qrSvg = await QRCode.toString(otpauthUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-    return reply.html(authenticatorPage(request.page(), { csrf: reply.generateCsrf(), secret, qrSvg, errors }), errors.length ? 400 : 200);
-  };
-
-  app.get('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) => {
-    const account = await accounts.findAccount(request.session!.account_id);
-    if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
-    return authenticator(request, reply);
-  });
-
-  app.post('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) => {
-    const result = await accounts.confirmAuthenticator(request.session!.account_id, str(request.body, 'code').slice(0, 20));
-    if (!result.ok) return authenticator(request, reply, [{ field: 'code', message: request.t('accounts:authenticator.errors.invalid') }]);
-    // The codes are shown once, now, and never stored in clear.
-    return reply.html(backupCodesPage(request.page(), { csrf: reply.generateCsrf(), codes: result.backupCodes }));
-  });
-
-  app.post('/account/sign-up/backup-codes', { config: { policy: 'account-setup' } }, async (request, reply) => {
-    const accountId = request.session!.account_id;
-    const account = await accounts.findAccount(accountId);
-    if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
-    await accounts.activate(accountId);
-    await signedIn(request, reply, accountId);
-    return reply.redirect('/account?welcome=1', 303);
-  });
+  // Choosing and setting up two-step verification, the backup codes, and the second step of sign-in: routes.two-step.ts.
 
   app.get('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
     const query = request.query as Form;
@@ -181,23 +153,6 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     }
     await sessions.start(request, reply, result.account.id, 'password');
     return reply.redirect('/account/sign-in/code', 303);
-  });
-
-  app.get('/account/sign-in/code', { config: { policy: 'account-pending' } }, async (request, reply) =>
-    reply.html(secondFactorPage(request.page(), { csrf: reply.generateCsrf() })),
-  );
-
-  app.post('/account/sign-in/code', { config: { policy: 'account-pending' } }, async (request, reply) => {
-    const accountId = request.session!.account_id;
-    const result = await accounts.verifySecondFactor(accountId, str(request.body, 'code').slice(0, 40), request.ip);
-    if (!result.ok) {
-      const message = result.reason === 'locked'
-        ? request.t('accounts:sign_in.code_locked', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
-        : request.t('accounts:sign_in.code_invalid');
-      return reply.html(secondFactorPage(request.page(), { csrf: reply.generateCsrf(), errors: [{ field: 'code', message }] }), result.reason === 'locked' ? 429 : 400);
-    }
-    await signedIn(request, reply, accountId);
-    return reply.redirect(result.method === 'backup_code' ? `/account?backup_codes_left=${result.remainingBackupCodes}` : '/account', 303);
   });
 
   app.get('/account/forgot-password', { config: { policy: 'public' } }, async (request, reply) =>

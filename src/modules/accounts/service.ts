@@ -13,6 +13,8 @@ import {
   insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
   useBackupCode, useTotpStep,
 } from './repository.js';
+import { hashOneTimeCode } from './one-time-codes.js';
+import { useOneTimeCode } from './two-step-repository.js';
 
 /**
  * Accounts (ACC-1..ACC-4): sign-up with a verified email, a password, two-step verification with an
@@ -35,6 +37,22 @@ const TOTP_STEP_SECONDS = 30;
 const BACKUP_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
 
 export const emailSchema = z.string().trim().toLowerCase().max(254).email();
+
+/**
+ * The lockout every two-step method shares (Login.gov's floor): after OTP_MAX_FAILURES wrong codes (or failed
+ * passkey checks) within OTP_LOCKOUT_MS, no method is accepted until OTP_LOCKOUT_MS after the last one.
+ */
+export async function otpLockedUntil(db: DbHandle, accountId: string, now: Date): Promise<Date | undefined> {
+  const failures = await countSecurityEventsSince(db, accountId, 'otp_failed', new Date(now.getTime() - OTP_LOCKOUT_MS));
+  return failures.count >= OTP_MAX_FAILURES && failures.last ? new Date(failures.last.getTime() + OTP_LOCKOUT_MS) : undefined;
+}
+
+/** Records a wrong code (event `otp_failed`) and answers whether it locked two-step verification. */
+export async function recordOtpFailure(db: DbHandle, accountId: string, now: Date, ip?: string, details?: Record<string, unknown>): Promise<{ ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAt: Date }> {
+  await recordSecurityEvent(db, { accountId, kind: 'otp_failed', at: now, ip, details });
+  const lockedUntil = await otpLockedUntil(db, accountId, now);
+  return lockedUntil ? { ok: false, reason: 'locked', retryAt: lockedUntil } : { ok: false, reason: 'invalid' };
+}
 
 export function sha256(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
@@ -67,7 +85,7 @@ export type SignInResult =
   | { ok: false; reason: 'throttled'; retryAt: Date };
 
 export type SecondFactorResult =
-  | { ok: true; method: 'totp' | 'backup_code'; remainingBackupCodes?: number }
+  | { ok: true; method: 'totp' | 'sms' | 'email' | 'backup_code'; remainingBackupCodes?: number }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; retryAt: Date };
 
@@ -175,17 +193,23 @@ export class AccountService {
   }
 
   /** Confirms the authenticator with a first code and issues the backup codes (shown once). */
-  async confirmAuthenticator(accountId: string, code: string): Promise<{ ok: true; backupCodes: string[] } | { ok: false }> {
+  async confirmAuthenticator(accountId: string, code: string, options: { issueBackupCodes?: boolean } = {}): Promise<{ ok: true; backupCodes: string[] } | { ok: false }> {
     const totp = await findTotp(this.deps.db, accountId);
     const step = totp ? this.#matchStep(totp.secret, code) : undefined;
     if (!totp || step === undefined) return { ok: false };
     const now = this.deps.clock.now();
     return inTransaction(this.deps.db, async (trx) => {
       if (!(await useTotpStep(trx, accountId, step, now))) return { ok: false } as const;
-      const backupCodes = await this.#replaceBackupCodes(trx, accountId);
+      // At sign-up the first method comes with the backup codes; adding an app later keeps the existing set.
+      const backupCodes = options.issueBackupCodes === false ? [] : await this.#replaceBackupCodes(trx, accountId);
       await recordSecurityEvent(trx, { accountId, kind: 'authenticator_added', at: now });
       return { ok: true, backupCodes } as const;
     });
+  }
+
+  /** A new set of backup codes replacing the old one (ACC-4); the clear codes are answered once, to be shown. */
+  async issueBackupCodes(accountId: string, db: DbHandle = this.deps.db): Promise<string[]> {
+    return this.#replaceBackupCodes(db, accountId);
   }
 
   async #replaceBackupCodes(db: DbHandle, accountId: string): Promise<string[]> {
@@ -213,12 +237,8 @@ export class AccountService {
       return { ok: false, reason: 'invalid' };
     }
     const now = clock.now();
-    const failures = await countSecurityEventsSince(db, account.id, 'sign_in_failed', new Date(now.getTime() - SIGN_IN_WINDOW_MS));
-    if (failures.count >= SIGN_IN_FREE_FAILURES && failures.last) {
-      const waitMs = Math.min(3600_000, 60_000 * 2 ** (failures.count - SIGN_IN_FREE_FAILURES));
-      const retryAt = new Date(failures.last.getTime() + waitMs);
-      if (retryAt > now) return { ok: false, reason: 'throttled', retryAt };
-    }
+    const retryAt = await this.#passwordThrottle(account.id, now);
+    if (retryAt) return { ok: false, reason: 'throttled', retryAt };
     if (!(await verifyPassword(account.password_hash, password))) {
       await recordSecurityEvent(db, { accountId: account.id, kind: 'sign_in_failed', at: now, ip });
       return { ok: false, reason: 'invalid' };
@@ -229,19 +249,59 @@ export class AccountService {
     return { ok: true, account };
   }
 
-  /** The second factor: a code from the authenticator app, or a backup code (ACC-4). */
-  async verifySecondFactor(accountId: string, code: string, ip?: string): Promise<SecondFactorResult> {
+  /** The account's lockouts now, for the Technical Help Desk: the password wait and the two-step lock, if any. */
+  async lockState(accountId: string): Promise<{ passwordUntil?: Date; codesUntil?: Date }> {
+    const now = this.deps.clock.now();
+    return { passwordUntil: await this.#passwordThrottle(accountId, now), codesUntil: await otpLockedUntil(this.deps.db, accountId, now) };
+  }
+
+  /** When the wait after too many wrong passwords ends (undefined: no wait). Sign-in and re-authentication share it. */
+  async #passwordThrottle(accountId: string, now: Date): Promise<Date | undefined> {
+    const failures = await countSecurityEventsSince(this.deps.db, accountId, 'sign_in_failed', new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+    if (failures.count >= SIGN_IN_FREE_FAILURES && failures.last) {
+      const waitMs = Math.min(3600_000, 60_000 * 2 ** (failures.count - SIGN_IN_FREE_FAILURES));
+      const retryAt = new Date(failures.last.getTime() + waitMs);
+      if (retryAt > now) return retryAt;
+    }
+    return undefined;
+  }
+
+  /** Re-authentication, first step: the signed-in person's password again, with the sign-in throttle. */
+  async reverifyPassword(accountId: string, password: string, ip?: string): Promise<SignInResult> {
+    const { db, clock } = this.deps;
+    const account = await findAccountById(db, accountId);
+    if (!account?.password_hash) return { ok: false, reason: 'invalid' };
+    const now = clock.now();
+    const retryAt = await this.#passwordThrottle(accountId, now);
+    if (retryAt) return { ok: false, reason: 'throttled', retryAt };
+    if (!(await verifyPassword(account.password_hash, password))) {
+      await recordSecurityEvent(db, { accountId, kind: 'sign_in_failed', at: now, ip, details: { reauthentication: true } });
+      return { ok: false, reason: 'invalid' };
+    }
+    await recordSecurityEvent(db, { accountId, kind: 'password_verified', at: now, ip, details: { reauthentication: true } });
+    return { ok: true, account };
+  }
+
+  /**
+   * The second factor: a code from the authenticator app (method 'totp'), or the text-message or email code
+   * just sent ('sms', 'email'), or a backup code (ACC-4) whatever the method ('backup': only a backup code). Every wrong code counts toward the
+   * one lockout of all two-step methods (otpLockedUntil).
+   */
+  async verifySecondFactor(accountId: string, code: string, ip?: string, method: 'totp' | 'sms' | 'email' | 'backup' = 'totp'): Promise<SecondFactorResult> {
     const { db, clock } = this.deps;
     const now = clock.now();
-    const failures = await countSecurityEventsSince(db, accountId, 'otp_failed', new Date(now.getTime() - OTP_LOCKOUT_MS));
-    if (failures.count >= OTP_MAX_FAILURES && failures.last) {
-      return { ok: false, reason: 'locked', retryAt: new Date(failures.last.getTime() + OTP_LOCKOUT_MS) };
-    }
-    const totp = await findTotp(db, accountId);
-    const step = totp?.confirmed_at ? this.#matchStep(totp.secret, code) : undefined;
-    if (step !== undefined && (await useTotpStep(db, accountId, step, null))) {
-      await recordSecurityEvent(db, { accountId, kind: 'signed_in', at: now, ip, details: { method: 'totp' } });
-      return { ok: true, method: 'totp' };
+    const lockedUntil = await otpLockedUntil(db, accountId, now);
+    if (lockedUntil) return { ok: false, reason: 'locked', retryAt: lockedUntil };
+    if (method === 'totp') {
+      const totp = await findTotp(db, accountId);
+      const step = totp?.confirmed_at ? this.#matchStep(totp.secret, code) : undefined;
+      if (step !== undefined && (await useTotpStep(db, accountId, step, null))) {
+        await recordSecurityEvent(db, { accountId, kind: 'signed_in', at: now, ip, details: { method: 'totp' } });
+        return { ok: true, method: 'totp' };
+      }
+    } else if (method !== 'backup' && (await useOneTimeCode(db, accountId, { purpose: 'authenticate', channel: method, codeHash: hashOneTimeCode(accountId, code) }, now))) {
+      await recordSecurityEvent(db, { accountId, kind: 'signed_in', at: now, ip, details: { method } });
+      return { ok: true, method };
     }
     const backup = normalizeBackupCode(code);
     if (backup.length === 12 && (await useBackupCode(db, accountId, sha256(backup), now))) {
@@ -258,14 +318,12 @@ export class AccountService {
       }
       return { ok: true, method: 'backup_code', remainingBackupCodes: remaining };
     }
-    await recordSecurityEvent(db, { accountId, kind: 'otp_failed', at: now, ip });
-    if (failures.count + 1 >= OTP_MAX_FAILURES) return { ok: false, reason: 'locked', retryAt: new Date(now.getTime() + OTP_LOCKOUT_MS) };
-    return { ok: false, reason: 'invalid' };
+    return recordOtpFailure(db, accountId, now, ip, { method });
   }
 
   /**
-   * Forgot password (ACC-5). Same answer whatever the email: a reset link goes to an activated account's email,
-   * at most 3 an hour. (Recovery emails arrive with profile settings.)
+   * Forgot password (ACC-5). Same answer whatever the email: a reset link goes to an activated account's email
+   * and to its recovery email once verified (one link, usable once, in both messages), at most 3 an hour.
    */
   async requestPasswordReset(emailInput: string, ip?: string): Promise<void> {
     const { db, clock, random, notifications } = this.deps;
@@ -280,12 +338,15 @@ export class AccountService {
       const token = random.token(32);
       await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: 'reset_password', created_at: now, expires_at: new Date(now.getTime() + RESET_LINK_TTL_MS), used_at: null });
       await recordSecurityEvent(trx, { accountId: account.id, kind: 'reset_requested', at: now, ip });
-      await notifications.queueEmail(trx, {
-        to: account.email,
-        template: 'reset_password',
-        language: account.language,
-        params: { link: `${this.deps.publicUrl}/account/reset-password?token=${encodeURIComponent(token)}` },
-      });
+      const to = account.recovery_email && account.recovery_email_verified_at ? [account.email, account.recovery_email] : [account.email];
+      for (const address of to) {
+        await notifications.queueEmail(trx, {
+          to: address,
+          template: 'reset_password',
+          language: account.language,
+          params: { link: `${this.deps.publicUrl}/account/reset-password?token=${encodeURIComponent(token)}` },
+        });
+      }
     });
   }
 

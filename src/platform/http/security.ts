@@ -61,6 +61,16 @@ export async function installSecurity(app: FastifyInstance, options: { cookieSec
     maxAge: '7d',
     schemaHide: true,
   });
+  // The SimpleWebAuthn browser bundle, for passkeys (public/passkeys.js uses it): served, not copied, so it
+  // always matches the installed @simplewebauthn/server.
+  await app.register(fastifyStatic, {
+    root: path.join(ROOT, 'node_modules/@simplewebauthn/browser/dist/bundle'),
+    prefix: '/assets/webauthn/',
+    decorateReply: false,
+    maxAge: '7d',
+    schemaHide: true,
+    allowedPath: (pathName) => pathName === '/index.umd.min.js',
+  });
   await app.register(fastifyStatic, {
     root: path.join(ROOT, 'public'),
     prefix: '/assets/',

@@ -28,7 +28,7 @@ export function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml;
   };
 }
 
-function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], signedIn?: SignedIn): SafeHtml {
+export function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], signedIn?: SignedIn): SafeHtml {
   const { t } = ctx;
   return layout(ctx, {
     ...(signedIn ? sessionTimeout(ctx, signedIn) : {}),
@@ -41,7 +41,7 @@ ${body}
   });
 }
 
-function signUpSteps(ctx: PageContext, current: number): SafeHtml {
+export function signUpSteps(ctx: PageContext, current: number): SafeHtml {
   const { t } = ctx;
   return stepIndicator({
     steps: [t('accounts:sign_up.steps.email'), t('accounts:sign_up.steps.password'), t('accounts:sign_up.steps.authenticator'), t('accounts:sign_up.steps.backup')],
@@ -116,27 +116,6 @@ export function passwordPage(ctx: PageContext, p: { csrf: string; errors?: Field
 </form>`, errors);
 }
 
-export function authenticatorPage(ctx: PageContext, p: { csrf: string; secret: string; qrSvg: string; errors?: FieldError[] }): SafeHtml {
-  const { t } = ctx;
-  const errors = p.errors ?? [];
-  const grouped = p.secret.replace(/(.{4})/g, '$1 ').trim();
-  return page(ctx, t('accounts:authenticator.title'), html`${signUpSteps(ctx, 2)}
-<h1>${t('accounts:authenticator.title')}</h1>
-<p>${t('accounts:authenticator.intro')}</p>
-<ol class="usa-process-list">
-  <li class="usa-process-list__item"><p>${t('accounts:authenticator.step1')}</p></li>
-  <li class="usa-process-list__item"><p>${t('accounts:authenticator.step2')}</p>
-    <img class="casedesk-qr" src="data:image/svg+xml;base64,${Buffer.from(p.qrSvg).toString('base64')}" alt="${t('accounts:authenticator.qr_alt')}" width="200" height="200">
-    <p>${t('accounts:authenticator.key_label')}: <code class="casedesk-secret">${grouped}</code></p>
-  </li>
-</ol>
-<form class="usa-form" method="post" action="/account/sign-up/authenticator" novalidate>
-  ${csrfField(p.csrf)}
-  ${textInput({ name: 'code', label: t('accounts:authenticator.code_label'), hint: t('accounts:authenticator.code_hint'), inputmode: 'numeric', autocomplete: 'one-time-code', width: 'sm', maxlength: 10, error: errorFor(errors, 'code') })}
-  ${button(t('accounts:authenticator.submit'))}
-</form>`, errors);
-}
-
 export function backupCodesPage(ctx: PageContext, p: { csrf: string; codes: string[] }): SafeHtml {
   const { t } = ctx;
   return page(ctx, t('accounts:backup.title'), html`${signUpSteps(ctx, 3)}
@@ -197,18 +176,6 @@ export function newPasswordPage(ctx: PageContext, p: { csrf: string; token: stri
   ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
   ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
   ${button(t('accounts:reset.new_submit'))}
-</form>`, errors);
-}
-
-export function secondFactorPage(ctx: PageContext, p: { csrf: string; errors?: FieldError[] }): SafeHtml {
-  const { t } = ctx;
-  const errors = p.errors ?? [];
-  return page(ctx, t('accounts:sign_in.code_title'), html`<h1>${t('accounts:sign_in.code_title')}</h1>
-<p>${t('accounts:sign_in.code_intro')}</p>
-<form class="usa-form" method="post" action="/account/sign-in/code" novalidate>
-  ${csrfField(p.csrf)}
-  ${textInput({ name: 'code', label: t('accounts:sign_in.code_label'), hint: t('accounts:sign_in.code_hint'), autocomplete: 'one-time-code', width: 'md', maxlength: 20, spellcheck: false, error: errorFor(errors, 'code') })}
-  ${button(t('accounts:sign_in.code_submit'))}
 </form>`, errors);
 }
 
