@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Deps } from './deps.js';
-import { accountGuards, registerAccountRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
+import { accountGuards, ProfileService, registerAccountRoutes, registerProfileRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
@@ -73,7 +73,12 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   });
   registerOutboxRoutes(app, { db: deps.database.db });
   registerSurveyRoutes(app, { surveys: services.surveys });
+  // Profile and settings (ACC-8), built from the deps like the services of src/services.ts.
+  const profiles = new ProfileService({
+    db: deps.database.db, clock: deps.clock, random: deps.random, notifications: services.notifications, publicUrl: config.publicUrl, timeZone: config.agencyTimeZone,
+  });
   registerAccountRoutes(app, {
+    representativeStatus: (accountId) => profiles.representativeStatus(accountId),
     accounts: services.accounts,
     sessions: services.sessions,
     timeZone: config.agencyTimeZone,
@@ -91,6 +96,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   });
   registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
   registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
+  registerProfileRoutes(app, { profiles, sessions: services.sessions, clock: deps.clock });
 
   await app.ready();
   return { app, services };

@@ -3,6 +3,8 @@ export { AccountService, emailSchema, sha256, OTP_MAX_FAILURES, OTP_LOCKOUT_MS, 
 export { SessionStore, SESSION_COOKIE, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions.js';
 export { registerAccountRoutes, accountGuards } from './routes.account.js';
 export { preparePasswordChecks, checkPassword, PASSWORD_MIN, PASSWORD_MAX, ARGON2_PARAMS } from './passwords.js';
+export { ProfileService, type RepresentativeStatus } from './profile.js';
+export { registerProfileRoutes } from './routes.profile.js';
 export { ExternalSignInService } from './external-sign-in.js';
 export { TwoStepService } from './two-step.js';
 export { PasskeyService } from './passkeys.js';

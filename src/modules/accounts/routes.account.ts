@@ -4,6 +4,7 @@ import type { SessionStage } from '../../platform/db/tables.js';
 import type { FieldError } from '../../platform/views/components.js';
 import type { SafeHtml } from '../../platform/views/html.js';
 import { describeUserAgent, emailSchema, type AccountService } from './service.js';
+import type { RepresentativeStatus } from './profile.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import {
   accountHomePage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
@@ -16,6 +17,8 @@ export interface AccountRoutesDeps {
   timeZone: string;
   /** Per-address limiter for sign-in and sign-up posts: seconds to wait when over the limit. */
   limit(request: FastifyRequest): Promise<number | undefined>;
+  /** Whether a representative account must first complete its profile (ProfileService, routes.profile.ts). */
+  representativeStatus(accountId: string): Promise<RepresentativeStatus>;
   /** External sign-in's provider (a "Sign in with Login.gov" button on the sign-in page); absent when not configured. */
   externalSignIn?: { name: string };
 }
@@ -28,6 +31,24 @@ const str = (body: unknown, name: string): string => {
   const value = (body as Form | undefined)?.[name];
   return typeof value === 'string' ? value : '';
 };
+
+/**
+ * The page a link from an email opens: a form that carries the single-use token, or 410 when the link is spent
+ * or expired (`invalid` says what to do then). Only the form's POST uses the token, so mail scanners that open
+ * links cannot spend it. Used by sign-up, password reset and the settings' address changes (routes.profile.ts).
+ */
+export const linkLanding =
+  (
+    usable: (token: string) => Promise<boolean>,
+    render: (ctx: ReturnType<FastifyRequest['page']>, p: { csrf: string; token: string }) => SafeHtml,
+    invalid: (ctx: ReturnType<FastifyRequest['page']>) => SafeHtml = linkInvalidPage,
+  ) =>
+  async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = str(request.query, 'token').slice(0, 200);
+    if (!token || !(await usable(token))) return reply.html(invalid(request.page()), 410);
+    reply.header('referrer-policy', 'no-referrer');
+    return reply.html(render(request.page(), { csrf: reply.generateCsrf(), token }));
+  };
 
 /** Guards for the three account policies: each needs a live session at its stage. */
 export function accountGuards(sessions: SessionStore): Record<'account' | 'account-setup' | 'account-pending', preHandlerHookHandler> {
@@ -92,19 +113,6 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const email = emailSchema.safeParse((request.query as Form).email);
     return reply.html(checkEmailPage(request.page(), email.success ? email.data : ''));
   });
-
-  /**
-   * The page a link from an email opens: a form that carries the single-use token, or 410 when the link is spent
-   * or expired. Only the form's POST uses the token, so mail scanners that open links cannot spend it.
-   */
-  const linkLanding =
-    (usable: (token: string) => Promise<boolean>, render: (ctx: ReturnType<FastifyRequest['page']>, p: { csrf: string; token: string }) => SafeHtml) =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const token = str(request.query, 'token').slice(0, 200);
-      if (!token || !(await usable(token))) return reply.html(linkInvalidPage(request.page()), 410);
-      reply.header('referrer-policy', 'no-referrer');
-      return reply.html(render(request.page(), { csrf: reply.generateCsrf(), token }));
-    };
 
   app.get('/account/sign-up/confirm', { config: { policy: 'public' } }, linkLanding((token) => accounts.verificationLinkUsable(token), confirmEmailPage));
 
@@ -195,6 +203,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
   app.get('/account', { config: { policy: 'account' } }, async (request, reply) => {
     const account = await accounts.findAccount(request.session!.account_id);
     if (!account) return reply.redirect('/account/sign-in', 303);
+    // A representative completes its profile first (issue 3 item 1; REP-3 matches paper G-28s against it).
+    const representative = await deps.representativeStatus(account.id);
+    if (representative === 'missing' || representative === 'expired') return reply.redirect(`/account/profile/representative?required=${representative}`, 303);
     // Staff accounts have no public account home: their home is the staff workspace.
     if (account.kind === 'staff') return reply.redirect('/staff', 303);
     const left = Number((request.query as Form).backup_codes_left);

@@ -10,7 +10,7 @@ import { changeStatus, claimForSending, findByProviderId, findMessage, insertMes
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
-export const TEMPLATES = ['test_message', 'case_status_changed', 'verify_email', 'account_exists', 'backup_code_used', 'reset_password', 'password_changed', 'new_device', 'staff_invitation', 'one_time_code', 'two_step_changed'] as const;
+export const TEMPLATES = ['test_message', 'case_status_changed', 'verify_email', 'account_exists', 'backup_code_used', 'reset_password', 'password_changed', 'new_device', 'confirm_new_email', 'email_in_use', 'email_changed', 'confirm_recovery_email', 'recovery_email_added', 'recovery_email_removed', 'staff_invitation', 'one_time_code', 'two_step_changed'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export interface EmailRequest {

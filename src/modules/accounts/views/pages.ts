@@ -28,15 +28,49 @@ export function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml;
   };
 }
 
+/**
+ * The account's resources menu (ACC-8), on every signed-in page: Home, Profile, Settings, then the account
+ * actions. The current page's link has aria-current="page" (a page below it, such as a settings form, marks its
+ * section with aria-current="true"). Inbox and the case actions of ACC-8 arrive with later issues and are not
+ * shown until they work.
+ */
+function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
+  const { t } = ctx;
+  const path = new URL(ctx.url, 'http://casedesk.invalid').pathname.replace(/\/+$/, '');
+  const link = (href: string, label: string) => {
+    const current = path === href ? 'page' : href !== '/account' && path.startsWith(`${href}/`) ? 'true' : undefined;
+    return html`<li class="usa-sidenav__item"><a href="${href}"${current ? html` class="usa-current" aria-current="${current}"` : ''}>${label}</a></li>`;
+  };
+  return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
+  <ul class="usa-sidenav">
+    ${link('/account', t('profile:menu.home'))}
+    ${link('/account/profile', t('profile:menu.profile'))}
+    ${link('/account/settings', t('profile:menu.settings'))}
+  </ul>
+  <p class="text-bold margin-top-3 margin-bottom-1" id="account-actions-heading">${t('profile:menu.actions')}</p>
+  <ul class="usa-sidenav" aria-labelledby="account-actions-heading">
+    ${link('/account/sessions', t('profile:menu.sessions'))}
+    ${link('/account/two-step', t('profile:menu.two_step'))}
+    <li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>
+  </ul>
+</nav>`;
+}
+
+/** A page of the account surface; with `signedIn`, the idle-timeout warning and the account menu. */
 export function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], signedIn?: SignedIn): SafeHtml {
   const { t } = ctx;
+  const content = html`${errorSummary(t('common:errors.summary_heading'), errors)}
+${body}`;
   return layout(ctx, {
     ...(signedIn ? sessionTimeout(ctx, signedIn) : {}),
     nav: 'account',
     title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
-    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
+    main: signedIn
+      ? html`<div class="grid-row grid-gap-lg"><div class="grid-col-12 tablet:grid-col-4 desktop:grid-col-3 padding-top-4">${accountMenu(ctx, signedIn)}</div><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
+${content}
+</div></div>`
+      : html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
+${content}
 </div></div>`,
   });
 }
@@ -189,18 +223,14 @@ ${p.backupCodesRemaining !== undefined ? alert({ type: 'warning', body: t('accou
 <p class="font-mono-lg casedesk-receipt">${oan}</p>
 <p class="usa-hint">${t('accounts:home.online_account_number_hint')}</p>
 <p>${t('accounts:home.cases_soon')}</p>
-<p><a class="usa-link" href="/account/sessions">${t('accounts:sessions.link')}</a></p>
+<p><a class="usa-link" href="/account/profile">${t('profile:home_link')}</a></p>
 ${p.welcomeSurvey
   ? html`<section class="margin-y-4 padding-3 border-1px border-base-lighter radius-md" aria-labelledby="survey-heading"><div>
   <h2 class="margin-top-0" id="survey-heading">${t('surveys:account_created.heading')}</h2>
   <p>${t('surveys:account_created.intro')}</p>
   <form class="usa-form" method="post" action="/survey/account-created">${csrfField(p.csrf)}${surveyFields(ctx, { withAbout: false })}</form>
 </div></section>`
-  : ''}
-<form method="post" action="/account/sign-out">
-  ${csrfField(p.csrf)}
-  ${button(t('accounts:home.sign_out'), { secondary: true })}
-</form>`, [], p);
+  : ''}`, [], p);
 }
 
 
