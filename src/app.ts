@@ -6,7 +6,7 @@ import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
 import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
-import { registerSurveyRoutes } from './modules/surveys/index.js';
+import { registerSurveyRoutes, registerSurveyStaffRoutes } from './modules/surveys/index.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installLanguage } from './platform/http/language.js';
 import { installMetrics } from './platform/http/metrics.js';
@@ -73,6 +73,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   });
   registerOutboxRoutes(app, { db: deps.database.db });
   registerSurveyRoutes(app, { surveys: services.surveys });
+  registerSurveyStaffRoutes(app, { surveys: services.surveys, timeZone: config.agencyTimeZone });
   // Profile and settings (ACC-8), built from the deps like the services of src/services.ts.
   const profiles = new ProfileService({
     db: deps.database.db, clock: deps.clock, random: deps.random, notifications: services.notifications, publicUrl: config.publicUrl, timeZone: config.agencyTimeZone,
