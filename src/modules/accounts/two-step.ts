@@ -237,6 +237,9 @@ export class TwoStepService {
       // Lock the account row so two removals at once cannot both pass the "not the last" check.
       await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
       const o = await this.#overviewIn(trx, accountId);
+      const exists =
+        method === 'passkey' ? o.passkeys.some((p) => p.id === id) : method === 'sms' ? o.phones.some((p) => p.id === id) : method === 'totp' ? Boolean(o.totp) : Boolean(o.email);
+      if (!exists) return { ok: false, reason: 'unknown' } as const;
       if (o.count <= 1) return { ok: false, reason: 'last' } as const;
       let removed = false;
       let notice: { key: string; params?: Record<string, string> } = { key: `removed_${method}` };
@@ -260,7 +263,14 @@ export class TwoStepService {
     const [passkeys, totp, phones, emailOtp] = await Promise.all([listPasskeys(db, accountId), findTotp(db, accountId), listPhones(db, accountId), findEmailOtp(db, accountId)]);
     const verified = phones.filter((p) => p.verified_at);
     const count = passkeys.length + (totp?.confirmed_at ? 1 : 0) + verified.length + (emailOtp ? 1 : 0);
-    return { passkeys, totp: totp?.confirmed_at ? { confirmedAt: totp.confirmed_at } : undefined, phones: verified, backupCodesLeft: 0, count };
+    return {
+      passkeys,
+      totp: totp?.confirmed_at ? { confirmedAt: totp.confirmed_at } : undefined,
+      phones: verified,
+      email: emailOtp ? { address: '', enabledAt: emailOtp.enabled_at } : undefined,
+      backupCodesLeft: 0,
+      count,
+    };
   }
 
   async renamePasskey(accountId: string, passkeyId: string, rawName: string, ip?: string): Promise<{ ok: true } | { ok: false; problem: 'required' | 'too_long' | 'unknown' }> {
