@@ -180,13 +180,13 @@ ${p.required ? alert({ type: 'info', heading: t(`profile:representative.required
       { value: 'accredited_representative', label: t('profile:representative.roles.accredited_representative'), hint: t('profile:representative.roles.accredited_representative_hint') },
     ],
   })}
-  <fieldset class="usa-fieldset">
+  <fieldset class="usa-fieldset margin-top-5">
     <legend class="usa-legend usa-legend--large">${t('profile:representative.attorney_legend')}</legend>
     <p class="usa-hint">${t('profile:representative.attorney_hint')}</p>
     ${selectField({ name: 'bar_state', label: t('profile:representative.bar_state'), value: v.bar_state, options: states, error: errorFor(errors, 'bar_state') })}
     ${textInput({ name: 'bar_number', label: t('profile:representative.bar_number'), value: v.bar_number, maxlength: 30, width: 'md', spellcheck: false, autocapitalize: 'characters', error: errorFor(errors, 'bar_number') })}
   </fieldset>
-  <fieldset class="usa-fieldset">
+  <fieldset class="usa-fieldset margin-top-5">
     <legend class="usa-legend usa-legend--large">${t('profile:representative.accredited_legend')}</legend>
     <p class="usa-hint">${t('profile:representative.accredited_hint')}</p>
     ${textInput({ name: 'recognized_organization', label: t('profile:representative.recognized_organization'), value: v.recognized_organization, maxlength: 200, autocomplete: 'organization', error: errorFor(errors, 'recognized_organization') })}
@@ -200,7 +200,7 @@ ${p.required ? alert({ type: 'info', heading: t(`profile:representative.required
       error: errorFor(errors, 'accreditation_expires_month'),
     })}
   </fieldset>
-  <fieldset class="usa-fieldset">
+  <fieldset class="usa-fieldset margin-top-5">
     <legend class="usa-legend usa-legend--large">${t('profile:representative.business_legend')}</legend>
     ${textInput({ name: 'firm_name', label: t('profile:representative.firm_name'), hint: t('profile:representative.firm_name_hint'), value: v.firm_name, maxlength: 200, autocomplete: 'organization', error: errorFor(errors, 'firm_name') })}
     ${textInput({ name: 'street1', label: t('profile:representative.street1'), value: v.street1, maxlength: 200, autocomplete: 'address-line1', error: errorFor(errors, 'street1') })}
