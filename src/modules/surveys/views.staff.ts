@@ -82,6 +82,7 @@ ${table({
     }),
     [t('surveys:staff.unrated'), count.format(s.total - s.rated), '–'],
   ],
+  stacked: true,
 })}`;
 }
 
@@ -99,6 +100,7 @@ ${table({
     count.format(p.responses),
     p.average === null ? t('surveys:staff.no_rating_value') : html`${oneDecimal.format(p.average)}${bar(p.average, 0, 5)}`,
   ]),
+  stacked: true,
 })}`;
 }
 
@@ -189,7 +191,7 @@ export function surveysStaffPage(ctx: StaffPageContext, p: SurveysStaffView): Sa
 <p class="usa-intro">${t('surveys:staff.intro')}</p>
 ${filterForm(ctx, p.values, errors, p.timeZone)}
 ${p.report
-  ? html`<p class="margin-top-4"><a class="usa-button usa-button--outline" href="/staff/surveys.csv${filterQuery(p.values)}" download>${t('surveys:staff.download')}</a></p>
+  ? html`<p class="margin-top-4"><a class="usa-link" href="/staff/surveys.csv${filterQuery(p.values)}" download>${t('surveys:staff.download')}</a></p>
 <p class="usa-hint">${t('surveys:staff.download_hint')}</p>
 ${summarySection(ctx, p.report)}
 ${overTimeSection(ctx, p.report)}
