@@ -3,6 +3,8 @@ import { AccountService, ExternalSignInService, PasskeyService, SessionStore, Tw
 import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
+import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
+import { ServiceItemService } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 
@@ -17,6 +19,8 @@ export interface Services {
   externalSignIn?: ExternalSignInService;
   surveys: SurveyService;
   staff: StaffService;
+  serviceItems: ServiceItemService;
+  helpDesk: HelpDeskService;
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
@@ -37,6 +41,7 @@ export function createServices(deps: Deps): Services {
   });
   const accounts = new AccountService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, issuer: 'Casedesk' });
   const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
+  const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random });
   const services: Services = {
     twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
     passkeys,
@@ -55,6 +60,18 @@ export function createServices(deps: Deps): Services {
       publicUrl: deps.config.publicUrl,
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
+    serviceItems,
+    helpDesk: new HelpDeskService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      jobs: deps.jobs,
+      accounts,
+      notifications,
+      items: serviceItems,
+      publicUrl: deps.config.publicUrl,
+      topicLabel: (topic, lang) => deps.i18n.t(lang)(`help_desk:topics.${topic}`),
+    }),
   };
   if (deps.config.oidc) {
     services.externalSignIn = new ExternalSignInService({
@@ -71,5 +88,8 @@ export function createServices(deps: Deps): Services {
   }
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
   deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));
+  deps.jobs.register(recoveryReadyJob, async (payload) => {
+    await services.helpDesk.sendRecoveryLink(payload.recoveryId);
+  });
   return services;
 }

@@ -1,9 +1,10 @@
-import { authenticator } from 'otplib';
 import { expect } from 'vitest';
 import type { StaffRole } from '../src/modules/staff/index.js';
+import { finishSetup, lastMessage, linkIn, signIn } from './accounts-support.js';
 import { TestAgent } from './agent.js';
 import type { TestApp } from './harness.js';
 
+export { linkIn, totpAt } from './accounts-support.js';
 export const STAFF_PASSWORD = 'staff password for the tests 7';
 
 export interface StaffPerson {
@@ -11,17 +12,6 @@ export interface StaffPerson {
   email: string;
   accountId: string;
   secret: string;
-}
-
-export function totpAt(t: TestApp, secret: string): string {
-  return authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret);
-}
-
-/** The path of the first link to this site in a message body. */
-export function linkIn(body: string, path: string): string {
-  const match = new RegExp(`https?://[^/\\s]+(${path.replace(/[?]/g, '\\?')}[^\\s]*)`).exec(body);
-  if (!match) throw new Error(`no ${path} link in: ${body}`);
-  return match[1]!;
 }
 
 /**
@@ -34,8 +24,7 @@ export async function createStaffMember(t: TestApp, p: { email: string; name: st
     await p.inviter.get('/staff/admin/staff');
     const res = await p.inviter.post('/staff/admin/staff/invite', { display_name: p.name, email: p.email, roles: p.roles });
     expect(res.statusCode).toBe(303);
-    const message = await t.deps.database.db.selectFrom('notification_messages').select('body').where('recipient', '=', p.email).where('template', '=', 'staff_invitation').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
-    path = linkIn(message.body, '/staff/invitation?token=');
+    path = linkIn((await lastMessage(t, p.email, 'staff_invitation'))!.body, '/staff/invitation?token=');
   } else {
     const result = await t.services.staff.invite(null, { email: p.email, displayName: p.name, roles: p.roles });
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
@@ -43,30 +32,17 @@ export async function createStaffMember(t: TestApp, p: { email: string; name: st
   }
   const agent = new TestAgent(t.app, p.ip ?? '10.9.0.1');
   expect((await agent.get(path)).statusCode).toBe(200);
-  let res = await agent.post('/staff/invitation', { token: agent.$('input[name=token]').val() as string });
+  const res = await agent.post('/staff/invitation', { token: agent.$('input[name=token]').val() as string });
   expect(res.headers.location).toBe('/account/sign-up/password');
-  await agent.get('/account/sign-up/password');
-  res = await agent.post('/account/sign-up/password', { password: STAFF_PASSWORD, password_confirmation: STAFF_PASSWORD });
-  expect(res.statusCode).toBe(303);
-  await agent.get('/account/sign-up/authenticator');
-  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  res = await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
-  expect(res.statusCode).toBe(200);
-  res = await agent.post('/account/sign-up/backup-codes', {});
-  expect(res.statusCode).toBe(303);
+  const { secret } = await finishSetup(t, agent, STAFF_PASSWORD);
   const account = await t.deps.database.db.selectFrom('accounts').select('id').where('email', '=', p.email).executeTakeFirstOrThrow();
   return { agent, email: p.email, accountId: account.id, secret };
 }
 
-/** Signs a staff member in again (password, then a fresh authenticator code 30 s later). */
+/** Signs a staff member in again (password, then a fresh authenticator code). */
 export async function signInStaff(t: TestApp, person: StaffPerson, ip = '10.9.0.2'): Promise<TestAgent> {
   const agent = new TestAgent(t.app, ip);
-  await agent.get('/account/sign-in');
-  let res = await agent.post('/account/sign-in', { email: person.email, password: STAFF_PASSWORD });
-  expect(res.headers.location).toBe('/account/sign-in/code');
-  t.clock.advance(31_000);
-  await agent.get('/account/sign-in/code');
-  res = await agent.post('/account/sign-in/code', { code: totpAt(t, person.secret) });
+  const res = await signIn(t, agent, person.email, person.secret, STAFF_PASSWORD);
   expect(res.statusCode).toBe(303);
   return agent;
 }

@@ -141,6 +141,13 @@ export async function recordSecurityEvent(db: DbHandle, event: { accountId: stri
     .execute();
 }
 
+/** Security events that lockouts and limits count; a Technical Help Desk unlock starts them from zero (ACC-6). */
+export const UNLOCKED_EVENT = 'help_desk_unlocked';
+
+/**
+ * How many events of a kind since a time (and the last one's time). For the counters behind lockouts and limits:
+ * events before the account's last help-desk unlock do not count.
+ */
 export async function countSecurityEventsSince(db: DbHandle, accountId: string, kind: string, since: Date): Promise<{ count: number; last?: Date }> {
   const row = await db
     .selectFrom('account_security_events')
@@ -148,6 +155,17 @@ export async function countSecurityEventsSince(db: DbHandle, accountId: string, 
     .where('account_id', '=', accountId)
     .where('kind', '=', kind)
     .where('occurred_at', '>', since)
+    .where(({ eb, selectFrom }) =>
+      eb.not(
+        eb.exists(
+          selectFrom('account_security_events as u')
+            .select('u.id')
+            .where('u.account_id', '=', accountId)
+            .where('u.kind', '=', UNLOCKED_EVENT)
+            .whereRef('u.id', '>', 'account_security_events.id'), // recorded after it (ids follow insertion)
+        ),
+      ),
+    )
     .executeTakeFirstOrThrow();
   return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
 }

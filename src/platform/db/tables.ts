@@ -175,6 +175,32 @@ export interface AccountSecurityEventsTable {
   details: Json;
 }
 
+export type StaffRole = 'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'officer' | 'quality_assurance' | 'administrator';
+
+export interface StaffRolesTable {
+  account_id: string;
+  role: StaffRole;
+  granted_at: Date;
+  granted_by: string | null;
+}
+
+export interface StaffInvitationsTable {
+  token_hash: string;
+  email: string;
+  display_name: string;
+  roles: StaffRole[];
+  invited_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface StaffMembersTable {
+  account_id: string;
+  display_name: string;
+}
+
 /** A phone number (E.164). Verified numbers receive text-message codes and may get text notifications. */
 export interface AccountPhonesTable {
   id: string;
@@ -222,32 +248,6 @@ export interface AccountWebauthnChallengesTable {
   expires_at: Date;
 }
 
-export type StaffRole = 'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'officer' | 'quality_assurance' | 'administrator';
-
-export interface StaffRolesTable {
-  account_id: string;
-  role: StaffRole;
-  granted_at: Date;
-  granted_by: string | null;
-}
-
-export interface StaffInvitationsTable {
-  token_hash: string;
-  email: string;
-  display_name: string;
-  roles: StaffRole[];
-  invited_by: string | null;
-  created_at: Date;
-  expires_at: Date;
-  accepted_at: Date | null;
-  revoked_at: Date | null;
-}
-
-export interface StaffMembersTable {
-  account_id: string;
-  display_name: string;
-}
-
 /** A provider account (issuer + subject) linked to a Casedesk account (db/migrations/0008_external_identities.sql). */
 export interface AccountExternalIdentitiesTable {
   issuer: string;
@@ -288,6 +288,9 @@ export interface Tables {
   staff_roles: StaffRolesTable;
   staff_invitations: StaffInvitationsTable;
   staff_members: StaffMembersTable;
+  service_items: ServiceItemsTable;
+  service_item_events: ServiceItemEventsTable;
+  account_recoveries: AccountRecoveriesTable;
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   account_totp: AccountTotpTable;
@@ -319,3 +322,58 @@ export type SessionRow = Selectable<AccountSessionsTable>;
 export type RepresentativeProfileRow = Selectable<RepresentativeProfilesTable>;
 export type AccountPhoneRow = Selectable<AccountPhonesTable>;
 export type AccountPasskeyRow = Selectable<AccountPasskeysTable>;
+
+// Service items (db/migrations/0011_service_items_help_desk.sql)
+export type ServiceItemChannel = 'technical_help_form' | 'phone' | 'chat' | 'e_request' | 'secure_message' | 'appointment_request' | 'voice_assistant';
+export type ServiceItemStatus = 'open' | 'in_progress' | 'waiting_on_customer' | 'escalated' | 'resolved' | 'closed';
+
+export interface ServiceItemsTable {
+  id: string;
+  number: Generated<string>;
+  channel: ServiceItemChannel;
+  type: string;
+  queue: string;
+  status: ServiceItemStatus;
+  account_id: string | null;
+  contact_name: string;
+  contact_email: string;
+  contact_phone: string | null;
+  language: 'en' | 'es';
+  urgent: Generated<boolean>;
+  subject: string;
+  description: string;
+  owner_id: string | null;
+  created_at: Date;
+  due_at: Date;
+  resolved_at: Date | null;
+  resolution: string | null;
+}
+
+export interface ServiceItemEventsTable {
+  id: Generated<number>;
+  item_id: string;
+  kind: string;
+  actor_id: string | null;
+  occurred_at: Date;
+  body: string | null;
+  customer_visible: Generated<boolean>;
+  details: Json;
+}
+
+export interface AccountRecoveriesTable {
+  id: string;
+  account_id: string;
+  started_by: string;
+  identity_checks: string;
+  deliver_to: string;
+  service_item_id: string | null;
+  created_at: Date;
+  ready_at: Date;
+  cancel_token_hash: string;
+  cancelled_at: Date | null;
+  cancelled_by: string | null;
+  link_token_hash: string | null;
+  link_sent_at: Date | null;
+  link_expires_at: Date | null;
+  completed_at: Date | null;
+}

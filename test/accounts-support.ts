@@ -1,0 +1,81 @@
+import { authenticator } from 'otplib';
+import { expect } from 'vitest';
+import { TestAgent } from './agent.js';
+import type { TestApp } from './harness.js';
+
+/** Journeys through the account pages shared by the route tests of several modules. */
+
+export const PASSWORD = 'correct horse battery staple 42';
+
+export function totpAt(t: TestApp, secret: string): string {
+  return authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret);
+}
+
+/** The path (and query) of the first link to `path` in a message body. */
+export function linkIn(body: string, path: string): string {
+  const match = new RegExp(`https?://[^/\\s]+(${path.replace(/[?]/g, '\\?')}[^\\s]*)`).exec(body);
+  if (!match) throw new Error(`no ${path} link in: ${body}`);
+  return match[1]!;
+}
+
+/** The newest message of a template sent to an address. */
+export async function lastMessage(t: TestApp, to: string, template: string) {
+  return t.deps.database.db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('recipient', '=', to)
+    .where('template', '=', template)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+/**
+ * From a sign-up session (stage 'setup'): password, authenticator app, backup codes, as a person does it.
+ * Answers the authenticator secret and the backup codes.
+ */
+export async function finishSetup(t: TestApp, agent: TestAgent, password = PASSWORD): Promise<{ secret: string; backupCodes: string[] }> {
+  await agent.get('/account/sign-up/password');
+  let res = await agent.post('/account/sign-up/password', { password, password_confirmation: password });
+  expect(res.statusCode).toBe(303);
+  await agent.get('/account/sign-up/authenticator');
+  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+  res = await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
+  expect(res.statusCode).toBe(200);
+  const backupCodes = agent.$('.casedesk-codes code').map((_, c) => agent.$(c).text()).get();
+  res = await agent.post('/account/sign-up/backup-codes', {});
+  expect(res.statusCode).toBe(303);
+  return { secret, backupCodes };
+}
+
+export interface Applicant {
+  agent: TestAgent;
+  email: string;
+  accountId: string;
+  secret: string;
+  backupCodes: string[];
+}
+
+/** A whole applicant sign-up through the pages (email link, then finishSetup). */
+export async function signUpApplicant(t: TestApp, email: string, ip: string, lang: 'en' | 'es' = 'en'): Promise<Applicant> {
+  const agent = new TestAgent(t.app, ip);
+  await agent.get(`/account/sign-up?lang=${lang}`);
+  expect((await agent.post('/account/sign-up', { email, kind: 'applicant' })).statusCode).toBe(303);
+  const message = await lastMessage(t, email, 'verify_email');
+  await agent.get(linkIn(message!.body, '/account/sign-up/confirm?token='));
+  expect((await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string })).statusCode).toBe(303);
+  const { secret, backupCodes } = await finishSetup(t, agent);
+  const account = await t.deps.database.db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  return { agent, email, accountId: account.id, secret, backupCodes };
+}
+
+/** Password then authenticator code (30 s later, so the code is new); answers the final response. */
+export async function signIn(t: TestApp, agent: TestAgent, email: string, secret: string, password = PASSWORD) {
+  await agent.get('/account/sign-in');
+  const res = await agent.post('/account/sign-in', { email, password });
+  if (res.headers.location !== '/account/sign-in/code') return res;
+  t.clock.advance(31_000);
+  await agent.get('/account/sign-in/code');
+  return agent.post('/account/sign-in/code', { code: totpAt(t, secret) });
+}
