@@ -76,6 +76,23 @@ describe('logs', () => {
   });
 });
 
+describe('request logs', () => {
+  it('never carry query strings (single-use tokens of email links, searched emails)', async () => {
+    const lines: string[] = [];
+    const t = await createTestApp({ log: createLogger('info', new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) as never) });
+    try {
+      await t.app.inject('/account/reset-password?token=SECRETTOKEN123&lang=es');
+      await t.app.inject('/staff/help-desk?q=person%40example.com');
+    } finally {
+      await t.close();
+    }
+    const text = lines.join('');
+    expect(text).toContain('"url":"/account/reset-password?token=…&lang=…"');
+    expect(text).not.toContain('SECRETTOKEN123');
+    expect(text).not.toContain('person');
+  });
+});
+
 describe('embedded database', () => {
   it('refuses a second process on the same data directory with a clear message', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'casedesk-lock-'));

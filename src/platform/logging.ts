@@ -24,11 +24,33 @@ export const REDACT_PATHS = [
   ...PERSONAL_FIELDS.flatMap((f) => (f === 'name' ? [`*.${f}`, `*.*.${f}`] : [f, `*.${f}`, `*.*.${f}`])),
 ];
 
+/**
+ * Request URLs are logged without their query string: links from emails carry single-use tokens there
+ * (verification, reset, recovery, invitations), and searches carry emails. The parameter names stay, as a hint.
+ */
+export function urlForLogs(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const names = new URLSearchParams(url.slice(q + 1));
+  return `${url.slice(0, q)}?${[...new Set(names.keys())].map((k) => `${k.slice(0, 30)}=…`).join('&')}`;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  ip?: string;
+  id?: string;
+  routeOptions?: { url?: string };
+}
+
 export function loggerOptions(level: string): pino.LoggerOptions {
   return {
     name: 'casedesk',
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: LoggedRequest) => ({ method: req.method, url: urlForLogs(req.url ?? ''), route: req.routeOptions?.url, remoteAddress: req.ip }),
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
 }
