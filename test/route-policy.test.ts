@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { installRoutePolicies, POLICIES } from '../src/platform/http/policies.js';
+import { signUpApplicant } from './accounts-support.js';
+import { TestAgent } from './agent.js';
 import { createTestApp, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -33,4 +35,23 @@ describe('route policies', () => {
     expect((await app.inject('/declared')).body).toBe('hello');
     await app.close();
   });
+
+  it('no staff route answers an applicant (403) or a visitor (sign-in), whatever the method', async () => {
+    const staffRoutes = t.app.routeRecords.filter((r) => r.policy === 'staff');
+    expect(staffRoutes.length).toBeGreaterThan(10);
+    const person = await signUpApplicant(t, 'not.staff@example.com', '10.77.0.1');
+    const visitor = new TestAgent(t.app, '10.77.0.2');
+    for (const route of staffRoutes) {
+      const url = route.url.replace(':id', '00000000-0000-4000-8000-000000000000').replace(':number', '30000001');
+      if (route.method === 'GET') {
+        expect((await person.agent.get(url)).statusCode, url).toBe(403);
+        expect((await visitor.get(url)).headers.location, url).toBe('/account/sign-in');
+      } else {
+        await person.agent.get('/account');
+        expect((await person.agent.post(url, { roles: 'administrator', reason: 'x' })).statusCode, url).toBe(403);
+        expect((await visitor.post(url, { _csrf: null })).statusCode, url).toBeGreaterThanOrEqual(401);
+      }
+    }
+  });
 });
+

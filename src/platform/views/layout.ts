@@ -16,6 +16,11 @@ export function languageSwitchHref(url: string, lang: Language): string {
   return `${u.pathname}?${u.searchParams.toString()}`;
 }
 
+/** aria-current of a header link: "page" on the page itself, "true" on the pages below it (their menus mark the page). */
+function sectionCurrent(url: string, href: string): 'page' | 'true' {
+  return url.split('?')[0] === href ? 'page' : 'true';
+}
+
 export interface LayoutProps {
   title: string;
   main: HtmlValue;
@@ -81,10 +86,10 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
       <nav aria-label="${t('common:layout.primary_nav')}" class="usa-nav">
         <button type="button" class="usa-nav__close"><img src="/assets/uswds/img/usa-icons/close.svg" role="img" alt="${t('common:layout.close')}"></button>
         <ul class="usa-nav__primary usa-accordion">
-          <li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'case-status' ? ' usa-current' : ''}" href="/case-status"${p.nav === 'case-status' ? html` aria-current="page"` : ''}><span>${t('common:nav.case_status')}</span></a></li>
+          <li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'case-status' ? ' usa-current' : ''}" href="/case-status"${p.nav === 'case-status' ? html` aria-current="${sectionCurrent(ctx.url, '/case-status')}"` : ''}><span>${t('common:nav.case_status')}</span></a></li>
           ${p.nav === 'staff'
-            ? html`<li class="usa-nav__primary-item"><a class="usa-nav-link usa-current" href="/staff" aria-current="page"><span>${t('common:nav.staff')}</span></a></li>`
-            : html`<li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'account' ? ' usa-current' : ''}" href="/account"${p.nav === 'account' ? html` aria-current="page"` : ''}><span>${t('common:nav.account')}</span></a></li>`}
+            ? html`<li class="usa-nav__primary-item"><a class="usa-nav-link usa-current" href="/staff" aria-current="${sectionCurrent(ctx.url, '/staff')}"><span>${t('common:nav.staff')}</span></a></li>`
+            : html`<li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'account' ? ' usa-current' : ''}" href="/account"${p.nav === 'account' ? html` aria-current="${sectionCurrent(ctx.url, '/account')}"` : ''}><span>${t('common:nav.account')}</span></a></li>`}
           <li class="usa-nav__primary-item"><a class="usa-nav-link" href="${languageSwitchHref(ctx.url, other)}" lang="${other}" hreflang="${other}"><span>${t(`common:layout.switch_to_${other}`)}</span></a></li>
         </ul>
       </nav>
@@ -105,6 +110,7 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
             <address class="usa-footer__address">
               <div class="usa-footer__contact-info"><a href="tel:1-800-375-5283">800-375-5283</a></div>
               <div class="usa-footer__contact-info">${t('common:footer.tty')} <a href="tel:1-800-767-1833">800-767-1833</a></div>
+              <div class="usa-footer__contact-info"><a href="/help/technical">${t('common:footer.technical_help')}</a></div>
             </address>
           </div>
         </div>
