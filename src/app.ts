@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Deps } from './deps.js';
-import { accountGuards, ProfileService, registerAccountRoutes, registerProfileRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
+import { accountGuards, registerAccountRoutes, registerProfileRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
@@ -75,12 +75,8 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerOutboxRoutes(app, { db: deps.database.db });
   registerSurveyRoutes(app, { surveys: services.surveys });
   registerSurveyStaffRoutes(app, { surveys: services.surveys, timeZone: config.agencyTimeZone });
-  // Profile and settings (ACC-8), built from the deps like the services of src/services.ts.
-  const profiles = new ProfileService({
-    db: deps.database.db, clock: deps.clock, random: deps.random, notifications: services.notifications, publicUrl: config.publicUrl, timeZone: config.agencyTimeZone,
-  });
   registerAccountRoutes(app, {
-    representativeStatus: (accountId) => profiles.representativeStatus(accountId),
+    representativeStatus: (accountId) => services.profiles.representativeStatus(accountId),
     accounts: services.accounts,
     sessions: services.sessions,
     timeZone: config.agencyTimeZone,
@@ -99,7 +95,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
   registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerProfileRoutes(app, { profiles, sessions: services.sessions, clock: deps.clock });
+  registerProfileRoutes(app, { profiles: services.profiles, sessions: services.sessions, clock: deps.clock });
 
   await app.ready();
   return { app, services };

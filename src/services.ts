@@ -1,5 +1,5 @@
 import type { Deps } from './deps.js';
-import { AccountService, ExternalSignInService, PasskeyService, SessionStore, TwoStepService } from './modules/accounts/index.js';
+import { AccountService, ExternalSignInService, PasskeyService, ProfileService, SessionStore, TwoStepService } from './modules/accounts/index.js';
 import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
@@ -24,6 +24,8 @@ export interface Services {
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
+  /** Profile, representative profile and settings (ACC-8). */
+  profiles: ProfileService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -45,6 +47,7 @@ export function createServices(deps: Deps): Services {
   const services: Services = {
     twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
     passkeys,
+    profiles: new ProfileService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, timeZone: deps.config.agencyTimeZone }),
     caseStatus: new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone }),
     apiClients: new ApiClientService({ db, clock: deps.clock, random: deps.random, tokenTtlSeconds: deps.config.api.tokenTtlSeconds }),
     notifications,

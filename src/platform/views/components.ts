@@ -173,15 +173,39 @@ export function textArea(p: { name: string; label: string; hint?: string; value?
 </div>`;
 }
 
-/** A USWDS select; `options` are [value, label] pairs, the first one usually an empty "- Select -". */
-export function select(p: { name: string; label: string; hint?: string; value?: string; options: [string, string][] }): SafeHtml {
+/** A USWDS select with label, hint and error; `options` are [value, label] pairs, the first one usually "- Select -". */
+export function select(p: { name: string; label: string; hint?: string; value?: string; error?: string; autocomplete?: string; options: readonly (readonly [string, string])[] }): SafeHtml {
   const hintId = p.hint ? `${p.name}-hint` : undefined;
-  return html`<div class="usa-form-group">
-  <label class="usa-label" for="${p.name}">${p.label}</label>
+  const errorId = p.error ? `${p.name}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
+  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
   ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
-  <select class="usa-select" id="${p.name}" name="${p.name}"${attr('aria-describedby', hintId)}>
+  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  <select class="${classes('usa-select', p.error && 'usa-input--error')}" id="${p.name}" name="${p.name}"${attr('aria-describedby', describedBy)}${attr('autocomplete', p.autocomplete)}${p.error ? html` aria-invalid="true"` : ''}>
     ${p.options.map(([value, label]) => html`<option value="${value}"${p.value === value ? html` selected` : ''}>${label}</option>`)}
   </select>
+</div>`;
+}
+
+/** USWDS memorable date: month, day and year boxes in a fieldset; the month box carries the id errors link to. */
+export function memorableDate(p: { name: string; legend: string; hint: string; labels: { month: string; day: string; year: string }; month?: string; day?: string; year?: string; error?: string }): SafeHtml {
+  const errorId = p.error ? `${p.name}-error` : undefined;
+  const box = (part: 'month' | 'day' | 'year', value: string | undefined, maxlength: number) => html`<div class="${classes('usa-form-group', `usa-form-group--${part}`)}">
+      <label class="usa-label" for="${p.name}_${part}">${p.labels[part]}</label>
+      <input class="${classes('usa-input', p.error && 'usa-input--error')}" id="${p.name}_${part}" name="${p.name}_${part}" type="text" inputmode="numeric" maxlength="${maxlength}" value="${value ?? ''}"${p.error ? html` aria-invalid="true"` : ''}>
+    </div>`;
+  return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
+<fieldset class="usa-fieldset" aria-describedby="${p.name}-hint${errorId ? ` ${errorId}` : ''}">
+  <legend class="usa-legend">${p.legend}</legend>
+  <span class="usa-hint" id="${p.name}-hint">${p.hint}</span>
+  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  <div class="usa-memorable-date">
+    ${box('month', p.month, 2)}
+    ${box('day', p.day, 2)}
+    ${box('year', p.year, 4)}
+  </div>
+</fieldset>
 </div>`;
 }
 

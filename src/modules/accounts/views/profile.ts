@@ -1,4 +1,4 @@
-import { alert, button, csrfField, radioGroup, textInput, type FieldError } from '../../../platform/views/components.js';
+import { alert, button, csrfField, memorableDate, radioGroup, select, textInput, type FieldError } from '../../../platform/views/components.js';
 import { classes, html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import type { PageContext } from '../../../platform/views/layout.js';
 import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../../../platform/db/tables.js';
@@ -11,46 +11,6 @@ import { page, type SignedIn } from './pages.js';
  */
 
 const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
-
-/**
- * A USWDS select with label, hint and error. (The shared `select` component has no error state yet; this one
- * has, for the required state choices of the representative profile.)
- */
-function selectField(p: { name: string; label: string; hint?: string; value?: string; error?: string; autocomplete?: string; options: readonly (readonly [string, string])[] }): SafeHtml {
-  const hintId = p.hint ? `${p.name}-hint` : undefined;
-  const errorId = p.error ? `${p.name}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ');
-  return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
-  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
-  ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
-  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
-  <select class="${classes('usa-select', p.error && 'usa-input--error')}" id="${p.name}" name="${p.name}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}${p.autocomplete ? html` autocomplete="${p.autocomplete}"` : ''}${p.error ? html` aria-invalid="true"` : ''}>
-    ${p.options.map(([value, label]) => html`<option value="${value}"${p.value === value ? html` selected` : ''}>${label}</option>`)}
-  </select>
-</div>`;
-}
-
-/** USWDS memorable date: month, day and year boxes in a fieldset; the month box carries the id errors link to. */
-function memorableDate(ctx: PageContext, p: { name: string; legend: string; hint: string; month?: string; day?: string; year?: string; error?: string }): SafeHtml {
-  const { t } = ctx;
-  const errorId = p.error ? `${p.name}-error` : undefined;
-  const box = (part: 'month' | 'day' | 'year', value: string | undefined, maxlength: number) => html`<div class="${classes('usa-form-group', `usa-form-group--${part}`)}">
-      <label class="usa-label" for="${p.name}_${part}">${t(`profile:date.${part}`)}</label>
-      <input class="${classes('usa-input', p.error && 'usa-input--error')}" id="${p.name}_${part}" name="${p.name}_${part}" type="text" inputmode="numeric" maxlength="${maxlength}" value="${value ?? ''}"${p.error ? html` aria-invalid="true"` : ''}>
-    </div>`;
-  return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
-<fieldset class="usa-fieldset" aria-describedby="${p.name}-hint${errorId ? ` ${errorId}` : ''}">
-  <legend class="usa-legend">${p.legend}</legend>
-  <span class="usa-hint" id="${p.name}-hint">${p.hint}</span>
-  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
-  <div class="usa-memorable-date">
-    ${box('month', p.month, 2)}
-    ${box('day', p.day, 2)}
-    ${box('year', p.year, 4)}
-  </div>
-</fieldset>
-</div>`;
-}
 
 /** Label/value rows (with an optional action link) as a description list. */
 function summaryList(rows: [label: string, value: HtmlValue, action?: HtmlValue][]): SafeHtml {
@@ -183,14 +143,14 @@ ${p.required ? alert({ type: 'info', heading: t(`profile:representative.required
   <fieldset class="usa-fieldset margin-top-5">
     <legend class="usa-legend usa-legend--large">${t('profile:representative.attorney_legend')}</legend>
     <p class="usa-hint">${t('profile:representative.attorney_hint')}</p>
-    ${selectField({ name: 'bar_state', label: t('profile:representative.bar_state'), value: v.bar_state, options: states, error: errorFor(errors, 'bar_state') })}
+    ${select({ name: 'bar_state', label: t('profile:representative.bar_state'), value: v.bar_state, options: states, error: errorFor(errors, 'bar_state') })}
     ${textInput({ name: 'bar_number', label: t('profile:representative.bar_number'), value: v.bar_number, maxlength: 30, width: 'md', spellcheck: false, autocapitalize: 'characters', error: errorFor(errors, 'bar_number') })}
   </fieldset>
   <fieldset class="usa-fieldset margin-top-5">
     <legend class="usa-legend usa-legend--large">${t('profile:representative.accredited_legend')}</legend>
     <p class="usa-hint">${t('profile:representative.accredited_hint')}</p>
     ${textInput({ name: 'recognized_organization', label: t('profile:representative.recognized_organization'), value: v.recognized_organization, maxlength: 200, autocomplete: 'organization', error: errorFor(errors, 'recognized_organization') })}
-    ${memorableDate(ctx, {
+    ${memorableDate({ labels: { month: t('profile:date.month'), day: t('profile:date.day'), year: t('profile:date.year') },
       name: 'accreditation_expires',
       legend: t('profile:representative.accreditation_expires'),
       hint: t('profile:representative.accreditation_expires_hint'),
@@ -206,7 +166,7 @@ ${p.required ? alert({ type: 'info', heading: t(`profile:representative.required
     ${textInput({ name: 'street1', label: t('profile:representative.street1'), value: v.street1, maxlength: 200, autocomplete: 'address-line1', error: errorFor(errors, 'street1') })}
     ${textInput({ name: 'street2', label: t('profile:representative.street2'), value: v.street2, maxlength: 200, autocomplete: 'address-line2', error: errorFor(errors, 'street2') })}
     ${textInput({ name: 'city', label: t('profile:representative.city'), value: v.city, maxlength: 100, autocomplete: 'address-level2', error: errorFor(errors, 'city') })}
-    ${selectField({ name: 'state', label: t('profile:representative.state'), value: v.state, options: states, autocomplete: 'address-level1', error: errorFor(errors, 'state') })}
+    ${select({ name: 'state', label: t('profile:representative.state'), value: v.state, options: states, autocomplete: 'address-level1', error: errorFor(errors, 'state') })}
     ${textInput({ name: 'zip', label: t('profile:representative.zip'), hint: t('profile:representative.zip_hint'), value: v.zip, maxlength: 10, width: 'md', inputmode: 'numeric', autocomplete: 'postal-code', error: errorFor(errors, 'zip') })}
     ${textInput({ name: 'phone', label: t('profile:representative.phone'), hint: t('profile:representative.phone_hint'), value: v.phone, type: 'tel', maxlength: 40, width: 'lg', autocomplete: 'tel', error: errorFor(errors, 'phone') })}
   </fieldset>
