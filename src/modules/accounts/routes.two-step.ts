@@ -236,7 +236,13 @@ export function registerTwoStepRoutes(app: FastifyInstance, deps: TwoStepRoutesD
   };
 
   function registerMethodSetup(flow: SetupFlow): void {
-    const opts = { config: { policy: flow.policy }, ...(flow.preHandler ? { preHandler: flow.preHandler } : {}) };
+    // Staff use only an authenticator app or a passkey (issue 3 item 9): text and email codes are refused to them.
+    const notStaff: preHandlerHookHandler = async (request) => {
+      if ((await accounts.findAccount(request.session!.account_id))?.kind === 'staff') {
+        throw Object.assign(new Error('Staff use an authenticator app or a passkey'), { statusCode: 403 });
+      }
+    };
+    const opts = { config: { policy: flow.policy }, preHandler: [...(flow.preHandler ? [flow.preHandler] : []), notStaff] };
     const frame = (request: FastifyRequest, reply: FastifyReply) => {
       const csrf = reply.generateCsrf();
       return { csrf, f: flow.frame(request, csrf) };
@@ -346,7 +352,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, deps: TwoStepRoutesD
     const account = await accounts.findAccount(request.session!.account_id);
     if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
     const csrf = reply.generateCsrf();
-    return reply.html(chooseMethodPage(request.page(), { csrf, steps: signUpSteps(request.page(), 2), authenticator: await authenticatorSetup(account.id), errors }), status);
+    return reply.html(chooseMethodPage(request.page(), { csrf, steps: signUpSteps(request.page(), 2), authenticator: await authenticatorSetup(account.id), errors, strongOnly: account.kind === 'staff' }), status);
   };
 
   app.get('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) => signUpMethodsPage(request, reply));
@@ -397,6 +403,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, deps: TwoStepRoutesD
   const managePage = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = [], status = 200) => {
     const accountId = request.session!.account_id;
     const o = await twoStep.overview(accountId);
+    const staff = (await accounts.findAccount(accountId))?.kind === 'staff';
     const t = request.t;
     const lines: MethodLine[] = [
       ...o.passkeys.map((p): MethodLine => ({ method: 'passkey', id: p.id, name: p.name, details: t('two_step:methods.passkey'), added: day(request, p.created_at), lastUsed: p.last_used_at ? day(request, p.last_used_at) : undefined })),
@@ -410,7 +417,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, deps: TwoStepRoutesD
       csrf,
       signedIn: signedInView(csrf),
       lines,
-      canAdd: { totp: !o.totp, email: !o.email },
+      canAdd: { totp: !o.totp, email: !o.email && !staff, phone: !staff },
       backupCodesLeft: o.backupCodesLeft,
       done: done === 'added' || done === 'removed' || done === 'renamed' ? done : undefined,
       errors,

@@ -139,6 +139,25 @@ describe('staff accounts (issue 3 item 9)', () => {
     expect(res.statusCode).toBe(400);
   });
 
+  it('staff set up and keep only an authenticator app or a passkey: no text or email codes', async () => {
+    const invited = await t.services.staff.invite(null, { email: 'strong.sue@agency.example', displayName: 'Sue Strong', roles: ['tier2'] });
+    if (!invited.ok) throw new Error('invite');
+    const agent = new TestAgent(t.app, '10.9.6.1');
+    await agent.get(invited.link.replace(/^https?:\/\/[^/]+/, ''));
+    await agent.post('/staff/invitation', { token: agent.$('input[name=token]').val() as string });
+    await agent.get('/account/sign-up/password');
+    await agent.post('/account/sign-up/password', { password: 'staff password for the tests 7', password_confirmation: 'staff password for the tests 7' });
+    await agent.get('/account/sign-up/authenticator');
+    expect(agent.$('a[href="/account/sign-up/phone"], a[href="/account/sign-up/email"]')).toHaveLength(0);
+    expect(agent.$('main').text()).toContain('Staff accounts use an authenticator app or a passkey');
+    expect((await agent.get('/account/sign-up/phone')).statusCode).toBe(403);
+    expect((await agent.get('/account/sign-up/email')).statusCode).toBe(403);
+    // Signed in, the same holds on the two-step page.
+    await admin.agent.get('/account/two-step');
+    expect(admin.agent.$('a[href="/account/two-step/phone"], a[href="/account/two-step/email"]')).toHaveLength(0);
+    expect((await admin.agent.get('/account/two-step/phone')).statusCode).toBe(403);
+  });
+
   it('the staff pages exist in Spanish', async () => {
     await admin.agent.get('/staff/admin/staff?lang=es');
     expect(admin.agent.$('h1').text()).toBe('Personal');

@@ -69,7 +69,7 @@ function authenticatorForm(ctx: PageContext, p: { csrf: string; action: string; 
  * authenticator app set up right here (the most common choice, without another click), then text message and
  * email codes on their own pages.
  */
-export function chooseMethodPage(ctx: PageContext, p: { csrf: string; steps: SafeHtml; authenticator: AuthenticatorSetup; errors?: FieldError[] }): SafeHtml {
+export function chooseMethodPage(ctx: PageContext, p: { csrf: string; steps: SafeHtml; authenticator: AuthenticatorSetup; errors?: FieldError[]; strongOnly?: boolean }): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   return page(ctx, t('accounts:authenticator.title'), html`${p.steps}
@@ -85,13 +85,15 @@ export function chooseMethodPage(ctx: PageContext, p: { csrf: string; steps: Saf
   ${authenticatorSteps(ctx, p.authenticator)}
   ${authenticatorForm(ctx, { csrf: p.csrf, action: '/account/sign-up/authenticator', errors })}
 </section>
-<section aria-labelledby="other-heading">
+${p.strongOnly
+  ? html`<p class="usa-hint">${t('two_step:setup.staff_strong_only')}</p>`
+  : html`<section aria-labelledby="other-heading">
   <h2 id="other-heading">${t('two_step:setup.other_heading')}</h2>
   <ul class="usa-list">
     <li><a class="usa-link" href="/account/sign-up/phone">${t('two_step:setup.use_sms')}</a></li>
     <li><a class="usa-link" href="/account/sign-up/email">${t('two_step:setup.use_email')}</a> <span class="usa-hint">${t('two_step:setup.email_weakest')}</span></li>
   </ul>
-</section>
+</section>`}
 ${passkeyScripts}`, errors);
 }
 
@@ -291,7 +293,8 @@ export function manageTwoStepPage(ctx: PageContext, p: {
   csrf: string;
   signedIn: SignedIn;
   lines: MethodLine[];
-  canAdd: { totp: boolean; email: boolean };
+  /** `phone` is false for staff, who use only an authenticator app or a passkey. */
+  canAdd: { totp: boolean; email: boolean; phone: boolean };
   backupCodesLeft: number;
   done?: 'added' | 'removed' | 'renamed';
   errors?: FieldError[];
@@ -321,7 +324,7 @@ ${passkeyForm(ctx, { csrf: p.csrf, ceremony: 'register', action: '/account/two-s
 </div>
 <ul class="usa-list">
   ${p.canAdd.totp ? html`<li><a class="usa-link" href="/account/two-step/authenticator">${t('two_step:manage.add_totp')}</a></li>` : ''}
-  <li><a class="usa-link" href="/account/two-step/phone">${t('two_step:manage.add_phone')}</a></li>
+  ${p.canAdd.phone ? html`<li><a class="usa-link" href="/account/two-step/phone">${t('two_step:manage.add_phone')}</a></li>` : ''}
   ${p.canAdd.email ? html`<li><a class="usa-link" href="/account/two-step/email">${t('two_step:manage.add_email')}</a></li>` : ''}
 </ul>
 <h2>${t('two_step:manage.backup_heading')}</h2>
