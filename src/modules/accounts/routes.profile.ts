@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Clock } from '../../platform/clock.js';
 import { isLanguage } from '../../platform/i18n/index.js';
 import type { FieldError } from '../../platform/views/components.js';
@@ -45,8 +45,14 @@ const pick = <T extends string>(allowed: readonly T[], value: unknown): T | unde
 export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRoutesDeps): void {
   const { profiles } = deps;
   const recentAuth = recentAuthRequired(deps.sessions, deps.clock);
-  const account = { config: { policy: 'account' as const } };
-  const sensitive = { config: { policy: 'account' as const }, preHandler: recentAuth };
+  // Staff profiles (name, agency email) are kept by administrators: these pages are for applicants and representatives.
+  const notStaff: preHandlerHookHandler = async (request, reply) => {
+    if ((await profiles.overview(request.session!.account_id))?.account.kind !== 'staff') return;
+    if (request.method === 'GET') return reply.redirect('/staff', 303);
+    throw Object.assign(new Error('Staff profiles are kept by administrators'), { statusCode: 403 });
+  };
+  const account = { config: { policy: 'account' as const }, preHandler: notStaff };
+  const sensitive = { config: { policy: 'account' as const }, preHandler: [notStaff, recentAuth] };
   const signedIn = (reply: FastifyReply) => ({ csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 });
   const me = (request: FastifyRequest) => request.session!.account_id;
   const translate = (request: FastifyRequest, problems: Problem[]): FieldError[] =>

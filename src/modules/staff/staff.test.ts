@@ -156,6 +156,9 @@ describe('staff accounts (issue 3 item 9)', () => {
     await admin.agent.get('/account/two-step');
     expect(admin.agent.$('a[href="/account/two-step/phone"], a[href="/account/two-step/email"]')).toHaveLength(0);
     expect((await admin.agent.get('/account/two-step/phone')).statusCode).toBe(403);
+    // Their name and agency email are kept by administrators, not on the public profile pages.
+    expect((await admin.agent.get('/account/settings')).headers.location).toBe('/staff');
+    expect((await admin.agent.get('/account/profile')).headers.location).toBe('/staff');
   });
 
   it('the staff pages exist in Spanish', async () => {
