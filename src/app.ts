@@ -82,6 +82,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,
     externalSignIn: services.externalSignIn && { name: services.externalSignIn.name },
+    minimumMs: config.accountFormMinMs,
   });
   registerTwoStepRoutes(app, {
     accounts: services.accounts,

@@ -28,6 +28,7 @@ const schema = z
     CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    CASEDESK_ACCOUNT_FORM_MIN_MS: z.coerce.number().int().min(0).max(5000).default(250),
     CASEDESK_RUN_WORKERS: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SMTP_URL: z.string().url().optional(),
@@ -92,6 +93,8 @@ export interface Config {
   lookupRateLimitPerMinute: number;
   globalRateLimitPerMinute: number;
   accountFormRateLimitPerMinute: number;
+  /** Sign-in, sign-up and forgot-password answer no sooner than this (no timing difference between known and unknown emails). */
+  accountFormMinMs: number;
   logLevel: Env['LOG_LEVEL'];
   /** External OpenID Connect sign-in; absent when CASEDESK_OIDC_ISSUER is not set (the feature is off). */
   oidc?: OidcConfig;
@@ -185,6 +188,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     lookupRateLimitPerMinute: env.CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE,
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
+    accountFormMinMs: env.CASEDESK_ACCOUNT_FORM_MIN_MS,
     logLevel: env.LOG_LEVEL,
     oidc,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { SessionStage } from '../../platform/db/tables.js';
+import { withMinimumDuration } from '../../platform/http/timing.js';
 import type { FieldError } from '../../platform/views/components.js';
 import type { SafeHtml } from '../../platform/views/html.js';
 import { describeUserAgent, emailSchema, type AccountService } from './service.js';
@@ -21,6 +22,8 @@ export interface AccountRoutesDeps {
   representativeStatus(accountId: string): Promise<RepresentativeStatus>;
   /** External sign-in's provider (a "Sign in with Login.gov" button on the sign-in page); absent when not configured. */
   externalSignIn?: { name: string };
+  /** Sign-in, sign-up and forgot-password take at least this long, account or not (timing.ts). */
+  minimumMs: number;
 }
 
 type Form = Record<string, unknown>;
@@ -105,7 +108,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     if (!email.success) errors.push({ field: 'email', message: request.t(rawEmail.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required') });
     if (kind !== 'applicant' && kind !== 'representative') errors.push({ field: 'kind', message: request.t('accounts:sign_up.errors.kind_required') });
     if (errors.length || !email.success) return reply.html(signUpPage(request.page(), { csrf: reply.generateCsrf(), email: rawEmail, kind, errors }), 400);
-    await accounts.startSignUp({ email: email.data, kind: kind as 'applicant' | 'representative', language: request.lang, ip: request.ip });
+    await withMinimumDuration(deps.minimumMs, () => accounts.startSignUp({ email: email.data, kind: kind as 'applicant' | 'representative', language: request.lang, ip: request.ip }));
     return reply.redirect(`/account/sign-up/check-email?email=${encodeURIComponent(email.data)}`, 303);
   });
 
@@ -152,7 +155,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
   app.post('/account/sign-in', { config: { policy: 'public' } }, async (request, reply) => {
     await tooMany(request, reply);
     const email = str(request.body, 'email').slice(0, 300);
-    const result = await accounts.signIn(email, str(request.body, 'password').slice(0, 1000), request.ip);
+    const result = await withMinimumDuration(deps.minimumMs, () => accounts.signIn(email, str(request.body, 'password').slice(0, 1000), request.ip));
     if (!result.ok) {
       const message = result.reason === 'throttled'
         ? request.t('accounts:sign_in.throttled', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
@@ -175,7 +178,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
       const message = request.t(raw.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required');
       return reply.html(forgotPasswordPage(request.page(), { csrf: reply.generateCsrf(), email: raw, errors: [{ field: 'email', message }] }), 400);
     }
-    await accounts.requestPasswordReset(email.data, request.ip);
+    await withMinimumDuration(deps.minimumMs, () => accounts.requestPasswordReset(email.data, request.ip));
     return reply.redirect(`/account/forgot-password/sent?email=${encodeURIComponent(email.data)}`, 303);
   });
 
