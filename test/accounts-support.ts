@@ -44,6 +44,9 @@ export async function finishSetup(t: TestApp, agent: TestAgent, password = PASSW
   res = await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
   expect(res.statusCode).toBe(200);
   const backupCodes = agent.$('.casedesk-codes code').map((_, c) => agent.$(c).text()).get();
+  // The download (a text file, without JavaScript) holds the same codes.
+  const download = decodeURIComponent((agent.$('a[download="backup-codes.txt"]').attr('href') ?? '').replace(/^data:text\/plain;charset=utf-8,/, ''));
+  for (const code of backupCodes) expect(download).toContain(code);
   res = await agent.post('/account/sign-up/backup-codes', {});
   expect(res.statusCode).toBe(303);
   return { secret, backupCodes };

@@ -150,14 +150,29 @@ export function passwordPage(ctx: PageContext, p: { csrf: string; errors?: Field
 </form>`, errors);
 }
 
+/**
+ * Backup codes shown once (ACC-4), with a download as a text file (works without JavaScript) and a print button
+ * (with JavaScript; the browser's print command otherwise).
+ */
+export function backupCodesList(ctx: PageContext, codes: string[]): SafeHtml {
+  const { t } = ctx;
+  const file = [t('accounts:backup.file_heading'), '', ...codes, ''].join('\n');
+  return html`<h2>${t('accounts:backup.caption')}</h2>
+<ul class="casedesk-codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+<ul class="usa-button-group">
+  <li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="data:text/plain;charset=utf-8,${encodeURIComponent(file)}" download="backup-codes.txt">${t('accounts:backup.download')}</a></li>
+  <li class="usa-button-group__item" data-print-item hidden><button type="button" class="usa-button usa-button--outline" data-print>${t('accounts:backup.print')}</button></li>
+</ul>
+<p class="usa-hint">${t('accounts:backup.print_hint')}</p>
+<script src="/assets/print.js"></script>`;
+}
+
 export function backupCodesPage(ctx: PageContext, p: { csrf: string; codes: string[] }): SafeHtml {
   const { t } = ctx;
   return page(ctx, t('accounts:backup.title'), html`${signUpSteps(ctx, 3)}
 <h1>${t('accounts:backup.title')}</h1>
 ${alert({ type: 'warning', body: t('accounts:backup.intro'), slim: true })}
-<h2>${t('accounts:backup.caption')}</h2>
-<ul class="casedesk-codes">${p.codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
-<p class="usa-hint">${t('accounts:backup.print_hint')}</p>
+${backupCodesList(ctx, p.codes)}
 <form method="post" action="/account/sign-up/backup-codes">
   ${csrfField(p.csrf)}
   ${button(t('accounts:backup.saved'))}

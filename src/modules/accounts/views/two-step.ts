@@ -1,7 +1,7 @@
 import { alert, button, csrfField, table, textInput, type FieldError } from '../../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import type { PageContext } from '../../../platform/views/layout.js';
-import { page, type SignedIn } from './pages.js';
+import { backupCodesList, page, type SignedIn } from './pages.js';
 
 /**
  * Pages of the two-step verification methods: the method choice at sign-up, adding a phone or email codes, the
@@ -363,8 +363,6 @@ export function newBackupCodesPage(ctx: PageContext, p: { signedIn: SignedIn; co
   const { t } = ctx;
   return page(ctx, t('two_step:manage.backup_title'), html`<h1>${t('two_step:manage.backup_title')}</h1>
 ${alert({ type: 'warning', body: t('accounts:backup.intro'), slim: true })}
-<h2>${t('accounts:backup.caption')}</h2>
-<ul class="casedesk-codes">${p.codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
-<p class="usa-hint">${t('accounts:backup.print_hint')}</p>
+${backupCodesList(ctx, p.codes)}
 <p><a class="usa-button" href="/account/two-step">${t('two_step:manage.backup_saved')}</a></p>`, [], p.signedIn);
 }
