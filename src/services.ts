@@ -79,6 +79,7 @@ export function createServices(deps: Deps): Services {
   if (deps.config.oidc) {
     services.externalSignIn = new ExternalSignInService({
       db,
+      notifications,
       clock: deps.clock,
       random: deps.random,
       log: deps.log,

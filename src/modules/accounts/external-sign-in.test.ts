@@ -315,6 +315,9 @@ describe('external sign-in: linking and creating accounts', () => {
     expect(await linksOf(accountId)).toMatchObject([{ subject: 'existing-1' }]);
     expect((await eventsOf(accountId, 'external_identity_linked'))[0]!.details).toMatchObject({ via: 'verified_email' });
     expect((await b.agent.get('/account')).statusCode).toBe(200);
+    // The account holder is told that the provider now opens the account.
+    const notice = await t.deps.database.db.selectFrom('notification_messages').select(['subject', 'body']).where('recipient', '=', 'ana.existing@example.com').where('template', '=', 'external_identity_linked').executeTakeFirstOrThrow();
+    expect(notice.subject).toBe('Login.gov can now be used to sign in to your account');
   });
 
   it('signs in through the link the next time, even after the email changed at the provider', async () => {

@@ -10,6 +10,7 @@ import {
   consumeExternalRequest, deleteExternalRequestsExpiredBefore, findExternalRequest, findLinkedAccountId, insertExternalIdentity, insertExternalRequest,
   setExternalRequestAccount, touchExternalIdentity, type ExternalSignInRequestRow,
 } from './external-repository.js';
+import type { NotificationService } from '../notifications/index.js';
 import { deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, updateAccount } from './repository.js';
 import { emailSchema, sha256, type AccountService } from './service.js';
 
@@ -65,6 +66,7 @@ export interface ExternalSignInDeps {
   random: Random;
   log: Logger;
   accounts: AccountService;
+  notifications: NotificationService;
   config: OidcConfig;
   publicUrl: string;
   /**
@@ -322,6 +324,13 @@ export class ExternalSignInService {
           }
           await insertExternalIdentity(trx, { issuer, subject, accountId, at: now });
           await event(trx, accountId, 'external_identity_linked', { via: 'verified_email' });
+          // The account holder learns that another way in now exists (and whom to call if it was not them).
+          await this.deps.notifications.queueEmail(trx, {
+            to: existing.email,
+            template: 'external_identity_linked',
+            language: existing.language,
+            params: { provider: this.deps.config.name, link: `${this.deps.publicUrl}/account/sessions` },
+          });
         } else {
           accountId = this.deps.random.uuid();
           await insertAccount(trx, {
