@@ -36,6 +36,8 @@ export function registerSurveyStaffRoutes(app: FastifyInstance, deps: { surveys:
   app.get('/staff/surveys.csv', { config }, async (request, reply) => {
     const read = surveys.readStaffFilters(request.query, timeZone);
     if (!read.ok) return refused(request, reply, read.values, read.problems);
+    // A HEAD request (Fastify answers it with this handler) exports nothing, so it is not audited as an export.
+    if (request.method === 'HEAD') return reply.header('content-type', 'text/csv; charset=utf-8').send('');
     const batches = await surveys.exportResponses(actorOf(request), read.filters);
     const filename = `survey-responses-${surveys.todayIn(timeZone)}.csv`;
     return reply

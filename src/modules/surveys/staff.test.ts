@@ -218,6 +218,13 @@ describe('survey responses for staff (ACC-9)', () => {
     expect(res.body.endsWith('\r\n')).toBe(true);
   });
 
+  it('does not record a HEAD request as an export', async () => {
+    const before = (await audits('surveys.exported')).length;
+    const head = await t.app.inject({ method: 'HEAD', url: '/staff/surveys.csv', headers: { cookie: qa.agent.cookieHeader } });
+    expect(head.statusCode).toBe(200);
+    expect((await audits('surveys.exported')).length).toBe(before);
+  });
+
   it('writes every view and every export to the audit log with its filters', async () => {
     const viewed = await audits('surveys.viewed');
     expect(viewed.length).toBeGreaterThanOrEqual(8);
@@ -261,6 +268,10 @@ describe('survey responses for staff (ACC-9)', () => {
     expect(qa.agent.$('#from').attr('aria-invalid')).toBe('true');
     expect(qa.agent.$('#from').val()).toBe('2026-02-30');
     expect(qa.agent.$('#from-error').text()).toBe('Enter a real date, for example 2026-11-23.');
+    // A list chosen out of bounds is marked on the field too.
+    await qa.agent.get('/staff/surveys?language=fr');
+    expect(qa.agent.$('#language').attr('aria-invalid')).toBe('true');
+    expect(qa.agent.$('#language-error').text()).toBe('Choose a language from the list.');
     const csv = await qa.agent.get('/staff/surveys.csv?to=2026-02-30');
     expect(csv.statusCode).toBe(400);
     expect(csv.headers['content-type']).toMatch(/^text\/html/);

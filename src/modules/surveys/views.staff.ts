@@ -28,6 +28,7 @@ function filterForm(ctx: StaffPageContext, values: SurveyFilterValues, errors: F
   <h2 id="filters-heading">${t('surveys:staff.filters_heading')}</h2>
   ${select({
     name: 'survey',
+    error: error('survey'),
     label: t('surveys:staff.survey_label'),
     value: values.survey === 'all' ? '' : values.survey,
     options: [['', t('surveys:staff.survey_all')], ['exit', t('surveys:staff.surveys.exit')], ['account_created', t('surveys:staff.surveys.account_created')]],
@@ -40,12 +41,14 @@ function filterForm(ctx: StaffPageContext, values: SurveyFilterValues, errors: F
   </fieldset>
   ${select({
     name: 'about_form',
+    error: error('about_form'),
     label: t('surveys:staff.form_label'),
     value: values.about_form,
     options: [['', t('surveys:staff.form_all')], ['account', t('surveys:staff.about_account')], ...FORMS.map((f): [string, string] => [f.code, `${f.code}, ${lang === 'es' ? f.nameEs : f.nameEn}`])],
   })}
   ${select({
     name: 'language',
+    error: error('language'),
     label: t('surveys:staff.language_label'),
     value: values.language,
     options: [['', t('surveys:staff.language_all')], ['en', t('surveys:staff.languages.en')], ['es', t('surveys:staff.languages.es')]],
