@@ -21,7 +21,7 @@ describe('the casedesk command', () => {
 
   it('prints its commands', async () => {
     const { stdout } = await casedesk(dataDir, '--help');
-    for (const command of ['serve', 'worker', 'migrate', 'seed', 'api-client']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'worker', 'migrate', 'seed', 'api-client', 'staff']) expect(stdout).toContain(command);
   });
 
   it('migrates, seeds deterministically, and creates an API client printing one line of JSON', async () => {
@@ -44,6 +44,27 @@ describe('the casedesk command', () => {
     } finally {
       await db.close();
     }
+  }, 180_000);
+
+  it('invites the first administrator, printing one line of JSON with the link, and refuses a bad address', async () => {
+    const { stdout } = await casedesk(dataDir, 'staff', 'create-admin', 'First.Admin@Agency.example', '--name', 'First Admin');
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const printed = JSON.parse(lines[0]!);
+    expect(printed.email).toBe('first.admin@agency.example');
+    expect(printed.invitation_url).toMatch(/^http:\/\/localhost:3000\/staff\/invitation\?token=[\w-]{30,}$/);
+    const db = await openPglite({ dataDir });
+    try {
+      const invitation = await db.db.selectFrom('staff_invitations').selectAll().where('email', '=', 'first.admin@agency.example').executeTakeFirstOrThrow();
+      expect(invitation.roles).toEqual(['administrator']);
+      expect(invitation.token_hash).not.toContain(printed.invitation_url.split('token=')[1]);
+      const email = await db.db.selectFrom('notification_messages').select('template').where('recipient', '=', 'first.admin@agency.example').executeTakeFirstOrThrow();
+      expect(email.template).toBe('staff_invitation');
+    } finally {
+      await db.close();
+    }
+    await expect(casedesk(dataDir, 'staff', 'create-admin', 'not-an-email', '--name', 'X')).rejects.toMatchObject({ stderr: expect.stringContaining('email_invalid') });
+    await expect(casedesk(dataDir, 'staff', 'create-admin', 'x@agency.example')).rejects.toMatchObject({ stderr: expect.stringContaining('--name') });
   }, 180_000);
 
   it('explains why a separate worker needs PostgreSQL, and rejects bad options', async () => {
