@@ -1,5 +1,6 @@
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { calendarDay, parseRepresentativeProfile, type RepresentativeForm } from './representatives.js';
@@ -403,6 +404,35 @@ describe('email change (verification of the new address)', () => {
     expect(res.headers.location).toContain('/account/reauthenticate?');
     expect(await messages('sneaky@example.com', 'confirm_new_email')).toHaveLength(0);
     expect(await messages('sneaky@example.com', 'confirm_recovery_email')).toHaveLength(0);
+    t.clock.set(START);
+  });
+
+  it('changes the password after re-authentication: other devices signed out, the person emailed', async () => {
+    const person = await signUp('new-password@example.com');
+    const laptop = new TestAgent(t.app, '10.9.250.1');
+    expect((await signIn(t, laptop, person.email, person.secret, PASSWORD)).headers.location).toBe('/account');
+    await person.agent.get('/account/settings');
+    expect(person.agent.$('a[href="/account/settings/password"]')).toHaveLength(1);
+    await person.agent.get('/account/settings/password');
+    let res = await person.agent.post('/account/settings/password', { password: 'a new long passphrase 77', password_confirmation: 'a new long passphrase 78' });
+    expect(res.statusCode).toBe(400);
+    expect(person.agent.errorSummary()).toEqual(['The two passwords are not the same.']);
+    res = await person.agent.post('/account/settings/password', { password: 'short', password_confirmation: 'short' });
+    expect(res.statusCode).toBe(400);
+    res = await person.agent.post('/account/settings/password', { password: 'a new long passphrase 77', password_confirmation: 'a new long passphrase 77' });
+    expect(res.headers.location).toBe('/account/settings?saved=password');
+    expect((await person.agent.get('/account/settings')).statusCode).toBe(200);
+    expect((await laptop.get('/account')).headers.location).toBe('/account/sign-in');
+    expect(await messages(person.email, 'password_changed')).toHaveLength(1);
+    expect(await events(person.id, 'password_changed')).toHaveLength(1);
+    expect((await signIn(t, new TestAgent(t.app, '10.9.250.2'), person.email, person.secret, PASSWORD)).statusCode).toBe(400);
+    expect((await signIn(t, new TestAgent(t.app, '10.9.250.3'), person.email, person.secret, 'a new long passphrase 77')).headers.location).toBe('/account');
+    // Later than 15 minutes after the last sign-in, the password is asked again first.
+    for (let i = 0; i < 4; i++) {
+      t.clock.advance(4 * 60_000);
+      await person.agent.get('/account/settings');
+    }
+    expect((await person.agent.get('/account/settings/password')).headers.location).toBe('/account/reauthenticate?next=%2Faccount%2Fsettings%2Fpassword');
     t.clock.set(START);
   });
 

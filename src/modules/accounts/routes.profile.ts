@@ -6,15 +6,16 @@ import type { ProfileService } from './profile.js';
 import { recentAuthRequired } from './reauth.js';
 import { REPRESENTATIVE_FIELDS, type Problem, type RepresentativeForm } from './representatives.js';
 import { linkLanding } from './routes.account.js';
-import { emailSchema } from './service.js';
+import { emailSchema, type AccountService } from './service.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import {
-  addressConfirmedPage, addressConfirmPage, addressRequestPage, addressSentPage, emailTakenPage, namePage, profilePage, representativePage,
+  addressConfirmedPage, changePasswordPage, addressConfirmPage, addressRequestPage, addressSentPage, emailTakenPage, namePage, profilePage, representativePage,
   representativeValues, settingsLinkInvalidPage, settingsPage, type ProfileNotice, type SettingsNotice,
 } from './views/profile.js';
 
 export interface ProfileRoutesDeps {
   profiles: ProfileService;
+  accounts: AccountService;
   sessions: SessionStore;
   clock: Clock;
 }
@@ -28,7 +29,7 @@ const str = (body: unknown, name: string, max = 500): string => {
 };
 
 const PROFILE_NOTICES: readonly ProfileNotice[] = ['name', 'representative'];
-const SETTINGS_NOTICES: readonly SettingsNotice[] = ['recovery_removed', 'language', 'notifications'];
+const SETTINGS_NOTICES: readonly SettingsNotice[] = ['recovery_removed', 'language', 'notifications', 'password'];
 /** The address a "check your email" page names (from its query, as the sign-up's page does); '' if not an email. */
 const sentTo = (request: FastifyRequest): string => {
   const email = emailSchema.safeParse(str(request.query, 'email', 300));
@@ -115,6 +116,19 @@ export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRoutesD
   };
 
   app.get('/account/settings', account, (request, reply) => settings(request, reply));
+
+  // Password change while signed in: re-authentication first (reauth.ts), then the new password twice.
+  app.get('/account/settings/password', sensitive, async (request, reply) => reply.html(changePasswordPage(request.page(), signedIn(reply))));
+
+  app.post('/account/settings/password', sensitive, async (request, reply) => {
+    const password = str(request.body, 'password', 1000);
+    const again = (errors: FieldError[]) => reply.html(changePasswordPage(request.page(), { ...signedIn(reply), errors }), 400);
+    if (!password) return again([{ field: 'password', message: request.t('accounts:password.errors.required') }]);
+    if (password !== str(request.body, 'password_confirmation', 1000)) return again([{ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') }]);
+    const result = await deps.accounts.changePassword(me(request), password, request.session!.id_hash, request.ip);
+    if (!result.ok) return again([{ field: 'password', message: request.t(`accounts:password.errors.${result.problem}`) }]);
+    return reply.redirect('/account/settings?saved=password', 303);
+  });
 
   app.post('/account/settings/language', account, async (request, reply) => {
     const language = str(request.body, 'language');

@@ -350,6 +350,27 @@ export class AccountService {
     });
   }
 
+  /**
+   * A signed-in person changes their password (after re-authenticating): every other session ends, and the
+   * account's email is told.
+   */
+  async changePassword(accountId: string, password: string, keepSessionIdHash: string, ip?: string) {
+    const { db, clock, notifications } = this.deps;
+    const account = await findAccountById(db, accountId);
+    if (!account) throw new Error('account not found');
+    const check = checkPassword(password, { email: account.email });
+    if (!check.ok) return check;
+    const hash = await hashPassword(password);
+    const now = clock.now();
+    await inTransaction(db, async (trx) => {
+      await updateAccount(trx, accountId, { password_hash: hash });
+      await deleteSessionsOf(trx, accountId, keepSessionIdHash);
+      await recordSecurityEvent(trx, { accountId, kind: 'password_changed', at: now, ip });
+      await notifications.queueEmail(trx, { to: account.email, template: 'password_changed', language: account.language, params: {} });
+    });
+    return check;
+  }
+
   async resetLinkUsable(token: string): Promise<boolean> {
     return Boolean(await findUsableToken(this.deps.db, sha256(token), 'reset_password', this.deps.clock.now()));
   }

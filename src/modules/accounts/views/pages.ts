@@ -232,7 +232,14 @@ export function accountHomePage(ctx: PageContext, p: { csrf: string; idleSeconds
   const { t } = ctx;
   const oan = p.onlineAccountNumber.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
   return page(ctx, t('accounts:home.title'), html`<h1>${t('accounts:home.title')}</h1>
-${p.backupCodesRemaining !== undefined ? alert({ type: 'warning', body: t('accounts:home.backup_used', { remaining: p.backupCodesRemaining }), live: true }) : ''}
+${p.backupCodesRemaining !== undefined
+  ? alert({
+      type: 'warning',
+      live: true,
+      body: html`<p class="margin-0">${t('accounts:home.backup_used', { remaining: p.backupCodesRemaining })}</p>
+<ul class="usa-list"><li><a class="usa-link" href="/account/two-step">${t('accounts:home.backup_update_methods')}</a></li><li><a class="usa-link" href="/account/settings/email">${t('accounts:home.backup_update_email')}</a></li></ul>`,
+    })
+  : ''}
 <p class="usa-intro">${t('accounts:home.welcome')}, ${p.email}</p>
 <h2>${t('accounts:home.online_account_number')}</h2>
 <p class="font-mono-lg casedesk-receipt">${oan}</p>

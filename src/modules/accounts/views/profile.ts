@@ -174,7 +174,7 @@ ${p.required ? alert({ type: 'info', heading: t(`profile:representative.required
 </form>`, errors, p);
 }
 
-export type SettingsNotice = 'recovery_removed' | 'language' | 'notifications';
+export type SettingsNotice = 'recovery_removed' | 'language' | 'notifications' | 'password';
 
 export function settingsPage(
   ctx: PageContext,
@@ -202,6 +202,8 @@ ${summaryList([
   ],
 ])}
 <p class="usa-hint">${t('profile:settings.recovery_hint')}</p>
+<h2>${t('profile:settings.password_heading')}</h2>
+<p><a class="usa-link" href="/account/settings/password">${t('profile:settings.password_change')}</a></p>
 ${a.recovery_email
   ? html`<form method="post" action="/account/settings/recovery-email/remove">${csrfField(p.csrf)}<button type="submit" class="usa-button usa-button--unstyled">${t('profile:settings.recovery_remove')}</button></form>`
   : ''}
@@ -304,4 +306,19 @@ export function settingsLinkInvalidPage(ctx: PageContext): SafeHtml {
   return page(ctx, t('profile:link_invalid.title'), html`<h1>${t('profile:link_invalid.title')}</h1>
 <p>${t('profile:link_invalid.body')}</p>
 <p><a class="usa-button" href="/account/settings">${t('profile:go_to_settings')}</a></p>`);
+}
+
+/** Changing the password while signed in (after re-authentication); other devices are signed out. */
+export function changePasswordPage(ctx: PageContext, p: SignedIn & { errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('profile:password.title'), html`<h1>${t('profile:password.title')}</h1>
+<p>${t('profile:password.intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/settings/password" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
+  ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
+  ${button(t('profile:password.submit'))}
+</form>
+<p><a class="usa-link" href="/account/settings">${t('profile:password.cancel')}</a></p>`, errors, p);
 }
