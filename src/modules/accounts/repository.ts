@@ -192,3 +192,19 @@ export async function deviceSeenBefore(db: DbHandle, accountId: string, deviceHa
     .executeTakeFirstOrThrow();
   return { seen: Boolean(rows.seen), anyDevice: Number(rows.n) > 0 };
 }
+
+/** A failed sign-in from a network address (any email); now and then, rows older than a day are removed. */
+export async function recordAddressFailure(db: DbHandle, ip: string, at: Date): Promise<void> {
+  await db.insertInto('sign_in_address_failures').values({ ip, occurred_at: at }).execute();
+  if (Math.random() < 0.01) await db.deleteFrom('sign_in_address_failures').where('occurred_at', '<', new Date(at.getTime() - 86_400_000)).execute();
+}
+
+export async function countAddressFailuresSince(db: DbHandle, ip: string, since: Date): Promise<{ count: number; last?: Date }> {
+  const row = await db
+    .selectFrom('sign_in_address_failures')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('occurred_at').as('last')])
+    .where('ip', '=', ip)
+    .where('occurred_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
+}

@@ -9,7 +9,7 @@ import type { Random } from '../../platform/random.js';
 import type { NotificationService } from '../notifications/index.js';
 import { checkPassword, dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import {
-  consumeToken, countSecurityEventsSince, deleteSessionsOf, deviceSeenBefore, listSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
+  consumeToken, countAddressFailuresSince, countSecurityEventsSince, recordAddressFailure, deleteSessionsOf, deviceSeenBefore, listSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
   insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
   useBackupCode, useTotpStep,
 } from './repository.js';
@@ -28,6 +28,8 @@ export const OTP_LOCKOUT_MS = 10 * 60_000;
 /** Sign-in: 5 free failures in 15 minutes, then a wait that doubles with each failure (at most an hour). */
 export const SIGN_IN_FREE_FAILURES = 5;
 export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+/** Per network address (any email, known or not): 20 free failures in 15 minutes, then the same doubling waits. */
+export const ADDRESS_FREE_FAILURES = 20;
 export const BACKUP_CODE_COUNT = 10;
 /** ACC-5: reset links live one hour; at most 3 are sent per account per hour. */
 export const RESET_LINK_TTL_MS = 3600_000;
@@ -230,17 +232,22 @@ export class AccountService {
   /** First factor. Unknown emails cost the same password-hash time and give the same answer. */
   async signIn(emailInput: string, password: string, ip?: string): Promise<SignInResult> {
     const { db, clock } = this.deps;
+    const now = clock.now();
+    // Per address first: an address that failed too often waits, whichever email it tries next.
+    const addressRetryAt = ip ? await this.#addressThrottle(ip, now) : undefined;
+    if (addressRetryAt) return { ok: false, reason: 'throttled', retryAt: addressRetryAt };
     const email = emailSchema.safeParse(emailInput);
     const account = email.success ? await findAccountByEmail(db, email.data) : undefined;
     if (!account || !account.activated_at || !account.password_hash) {
       await dummyVerify(password);
+      if (ip) await recordAddressFailure(db, ip, now);
       return { ok: false, reason: 'invalid' };
     }
-    const now = clock.now();
     const retryAt = await this.#passwordThrottle(account.id, now);
     if (retryAt) return { ok: false, reason: 'throttled', retryAt };
     if (!(await verifyPassword(account.password_hash, password))) {
       await recordSecurityEvent(db, { accountId: account.id, kind: 'sign_in_failed', at: now, ip });
+      if (ip) await recordAddressFailure(db, ip, now);
       return { ok: false, reason: 'invalid' };
     }
     await recordSecurityEvent(db, { accountId: account.id, kind: 'password_verified', at: now, ip });
@@ -253,6 +260,16 @@ export class AccountService {
   async lockState(accountId: string): Promise<{ passwordUntil?: Date; codesUntil?: Date }> {
     const now = this.deps.clock.now();
     return { passwordUntil: await this.#passwordThrottle(accountId, now), codesUntil: await otpLockedUntil(this.deps.db, accountId, now) };
+  }
+
+  /** The same rule per network address, over every email it tried (ADDRESS_FREE_FAILURES free, then doubling waits). */
+  async #addressThrottle(ip: string, now: Date): Promise<Date | undefined> {
+    const failures = await countAddressFailuresSince(this.deps.db, ip, new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+    if (failures.count >= ADDRESS_FREE_FAILURES && failures.last) {
+      const retryAt = new Date(failures.last.getTime() + Math.min(3600_000, 60_000 * 2 ** (failures.count - ADDRESS_FREE_FAILURES)));
+      if (retryAt > now) return retryAt;
+    }
+    return undefined;
   }
 
   /** When the wait after too many wrong passwords ends (undefined: no wait). Sign-in and re-authentication share it. */

@@ -291,6 +291,7 @@ export interface Tables {
   service_items: ServiceItemsTable;
   service_item_events: ServiceItemEventsTable;
   account_recoveries: AccountRecoveriesTable;
+  sign_in_address_failures: SignInAddressFailuresTable;
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   account_totp: AccountTotpTable;
@@ -358,6 +359,12 @@ export interface ServiceItemEventsTable {
   body: string | null;
   customer_visible: Generated<boolean>;
   details: Json;
+}
+
+export interface SignInAddressFailuresTable {
+  id: Generated<number>;
+  ip: string;
+  occurred_at: Date;
 }
 
 export interface AccountRecoveriesTable {
