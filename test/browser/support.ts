@@ -90,6 +90,8 @@ export async function expectNoAxeViolations(page: Page, step: string): Promise<v
     (v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`,
   );
   expect(found, `axe violations on ${step} (${page.url()})`).toEqual([]);
+  // One main heading per page, for screen-reader users who jump to it (axe counts this as best practice only).
+  expect(await page.locator('h1').count(), `h1 headings on ${step} (${page.url()})`).toBe(1);
 }
 
 /** WCAG 1.4.10 (reflow): at 320 CSS pixels wide nothing may need scrolling sideways. */

@@ -52,7 +52,8 @@ ${alert({ type: 'info', slim: true, body: html`${t('help_desk:form.self_service'
 
 export function helpSentPage(ctx: PageContext, p: { number: string; topic: HelpTopic }): SafeHtml {
   const { t } = ctx;
-  return publicPage(ctx, t('help_desk:sent.title'), html`${alert({ type: 'success', heading: t('help_desk:sent.title'), body: html`<p>${t('help_desk:sent.number')} <strong class="casedesk-receipt">${p.number}</strong></p>` })}
+  return publicPage(ctx, t('help_desk:sent.title'), html`<h1>${t('help_desk:sent.title')}</h1>
+${alert({ type: 'success', body: html`<p class="margin-0">${t('help_desk:sent.number')} <strong class="casedesk-receipt">${p.number}</strong></p>` })}
 <p>${t('help_desk:sent.next', { target: targetText(ctx, p.topic) })}</p>
 <p>${t('help_desk:sent.keep')}</p>`);
 }
@@ -288,6 +289,7 @@ export function recoveryLinkPage(ctx: PageContext, p: { csrf: string; token: str
 
 export function recoveryCancelledPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
-  return publicPage(ctx, t('help_desk:recovery.cancelled_title'), html`${alert({ type: 'success', heading: t('help_desk:recovery.cancelled_title'), body: t('help_desk:recovery.cancelled_body') })}
+  return publicPage(ctx, t('help_desk:recovery.cancelled_title'), html`<h1>${t('help_desk:recovery.cancelled_title')}</h1>
+${alert({ type: 'success', body: t('help_desk:recovery.cancelled_body') })}
 <p><a class="usa-link" href="/account/sign-in">${t('help_desk:recovery.sign_in')}</a></p>`);
 }

@@ -51,7 +51,8 @@ export function thanksPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
   return layout(ctx, {
     title: t('surveys:thanks_title'),
-    main: html`${alert({ type: 'success', heading: t('surveys:thanks_title'), body: t('surveys:thanks_body'), live: true })}
+    main: html`<h1>${t('surveys:thanks_title')}</h1>
+${alert({ type: 'success', body: t('surveys:thanks_body'), live: true })}
 <p><a class="usa-link" href="/">${t('common:error_pages.home')}</a></p>`,
   });
 }

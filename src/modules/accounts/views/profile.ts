@@ -288,7 +288,8 @@ export function addressConfirmPage(ctx: PageContext, p: { kind: 'email' | 'recov
 export function addressConfirmedPage(ctx: PageContext, kind: 'email' | 'recovery'): SafeHtml {
   const { t } = ctx;
   const key = kind === 'email' ? 'profile:change_email' : 'profile:recovery';
-  return page(ctx, t(`${key}.done_title`), html`${alert({ type: 'success', heading: t(`${key}.done_title`), body: t(`${key}.done_body`), live: true })}
+  return page(ctx, t(`${key}.done_title`), html`<h1>${t(`${key}.done_title`)}</h1>
+${alert({ type: 'success', body: t(`${key}.done_body`), live: true })}
 <p><a class="usa-link" href="/account/settings">${t('profile:go_to_settings')}</a></p>`);
 }
 
