@@ -122,34 +122,40 @@ browserSuite('Accounts in a browser', (rig) => {
     });
   }
 
-  it('resets a forgotten password in Spanish and signs in with the new one', async () => {
-    const email = 'journey-es@example.com'; // created by the Spanish journey above
-    const NEW_PASSWORD = 'una frase nueva y larga para entrar 2026';
-    const { context, page, problems } = await openPage(rig());
-    try {
-      await page.goto('/account/sign-in?lang=es');
-      await page.getByRole('link', { name: '¿Olvidó su contraseña?' }).click();
-      expect(await h1(page)).toBe('Restablezca su contraseña');
-      await expectNoAxeViolations(page, 'forgot password');
-      await page.locator('#email').fill(email);
-      await click(page, 'Enviar el enlace');
-      expect(await h1(page)).toBe('Revise su correo electrónico');
-      await page.goto(await linkIn(rig(), email, 'reset_password'));
-      expect(await h1(page)).toBe('Elija una contraseña nueva');
-      await expectNoAxeViolations(page, 'new password');
-      await page.locator('#password').fill(NEW_PASSWORD);
-      await page.locator('#password_confirmation').fill(NEW_PASSWORD);
-      await click(page, 'Cambiar la contraseña');
-      expect(await h1(page)).toBe('Iniciar sesión');
-      await expect(page.locator('.usa-alert--info').textContent()).resolves.toContain('Se cambió su contraseña');
-      await expectNoAxeViolations(page, 'sign-in after a reset');
-      await page.locator('#email').fill(email);
-      await page.locator('#password').fill(NEW_PASSWORD);
-      await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-      await page.waitForURL('**/account/sign-in/code');
-      expect(problems, 'console errors, CSP violations or failed requests').toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+  const RESET = {
+    en: { forgot: 'Forgot your password?', title: 'Reset your password', send: 'Send the reset link', check: 'Check your email', newTitle: 'Choose a new password', change: 'Change password', signIn: 'Sign in', done: 'Your password was changed', password: 'a new and long phrase to get in 2026' },
+    es: { forgot: '¿Olvidó su contraseña?', title: 'Restablezca su contraseña', send: 'Enviar el enlace', check: 'Revise su correo electrónico', newTitle: 'Elija una contraseña nueva', change: 'Cambiar la contraseña', signIn: 'Iniciar sesión', done: 'Se cambió su contraseña', password: 'una frase nueva y larga para entrar 2026' },
+  } as const;
+  for (const lang of ['en', 'es'] as const) {
+    it(`resets a forgotten password in ${lang === 'en' ? 'English' : 'Spanish'} and signs in with the new one`, async () => {
+      const text = RESET[lang];
+      const email = `journey-${lang}@example.com`; // created by the journey above
+      const { context, page, problems } = await openPage(rig());
+      try {
+        await page.goto(`/account/sign-in?lang=${lang}`);
+        await page.getByRole('link', { name: text.forgot }).click();
+        expect(await h1(page)).toBe(text.title);
+        await expectNoAxeViolations(page, 'forgot password');
+        await page.locator('#email').fill(email);
+        await click(page, text.send);
+        expect(await h1(page)).toBe(text.check);
+        await page.goto(await linkIn(rig(), email, 'reset_password'));
+        expect(await h1(page)).toBe(text.newTitle);
+        await expectNoAxeViolations(page, 'new password');
+        await page.locator('#password').fill(text.password);
+        await page.locator('#password_confirmation').fill(text.password);
+        await click(page, text.change);
+        expect(await h1(page)).toBe(text.signIn);
+        await expect(page.locator('.usa-alert--info').textContent()).resolves.toContain(text.done);
+        await expectNoAxeViolations(page, 'sign-in after a reset');
+        await page.locator('#email').fill(email);
+        await page.locator('#password').fill(text.password);
+        await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
+        await page.waitForURL('**/account/sign-in/code');
+        expect(problems, 'console errors, CSP violations or failed requests').toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
