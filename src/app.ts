@@ -5,6 +5,7 @@ import { accountGuards, registerAccountRoutes, registerProfileRoutes, registerEx
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
+import { registerCaseEventRoutes } from './modules/case-events/index.js';
 import { registerHelpDeskRoutes } from './modules/help-desk/index.js';
 import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
 import { registerSurveyRoutes, registerSurveyStaffRoutes } from './modules/surveys/index.js';
@@ -66,6 +67,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerPlatformRoutes(app, { database: deps.database, metrics });
   registerCasesPublicRoutes(app, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
   registerCaseStatusApiRoutes(app, { caseStatus: services.caseStatus });
+  registerCaseEventRoutes(app, { caseEvents: services.caseEvents });
   registerOAuthRoutes(app, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
   registerSmsHookRoutes(app, {
     notifications: services.notifications,

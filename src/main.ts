@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
+import { API_SCOPES } from './modules/api-clients/index.js';
 import { bulkLoadDemoCases, countCases, sampleReceiptNumbers, seedDemoData, SANDBOX_RECEIPTS } from './modules/cases/index.js';
 import { DataDirLockedError } from './platform/db/database.js';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
@@ -193,10 +194,11 @@ export function buildCli(): Command {
   apiClient
     .command('create <name>')
     .description('Create a client; prints one line of JSON with client_id and client_secret (the secret is shown only this once)')
-    .action((name: string) =>
+    .option('--scope <scope...>', `what the client may do: ${API_SCOPES.join(', ')}`, ['case_status:read'])
+    .action((name: string, opts: { scope: string[] }) =>
       withDeps(async (deps) => {
         const { apiClients } = createServices(deps);
-        const created = await apiClients.create(name);
+        const created = await apiClients.create(name, opts.scope);
         process.stdout.write(`${JSON.stringify({ client_id: created.clientId, client_secret: created.clientSecret })}\n`);
       }),
     );

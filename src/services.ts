@@ -4,6 +4,7 @@ import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
+import { CaseEventService } from './modules/case-events/index.js';
 import { ServiceItemService } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
@@ -21,6 +22,8 @@ export interface Services {
   staff: StaffService;
   serviceItems: ServiceItemService;
   helpDesk: HelpDeskService;
+  /** Case events from the agency's case management systems (issue 4). */
+  caseEvents: CaseEventService;
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
@@ -64,6 +67,7 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
+    caseEvents: new CaseEventService({ db, clock: deps.clock }),
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,

@@ -87,8 +87,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 }
 
 /** An API client and a fresh token, for API tests. */
-export async function apiToken(t: TestApp): Promise<{ clientId: string; clientSecret: string; token: string }> {
-  const { clientId, clientSecret } = await t.services.apiClients.create('Test client');
+export async function apiToken(t: TestApp, scopes: string[] = ['case_status:read']): Promise<{ clientId: string; clientSecret: string; token: string }> {
+  const { clientId, clientSecret } = await t.services.apiClients.create('Test client', scopes);
   const issued = await t.services.apiClients.issueToken(clientId, clientSecret);
   return { clientId, clientSecret, token: issued.accessToken };
 }

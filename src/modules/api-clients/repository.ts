@@ -1,11 +1,13 @@
+import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { ApiClientsTable } from '../../platform/db/tables.js';
 import type { Insertable, Selectable } from 'kysely';
 
 /** All SQL of the api-clients module. */
 
-export async function insertClient(db: DbHandle, client: Insertable<ApiClientsTable>): Promise<void> {
-  await db.insertInto('api_clients').values(client).execute();
+export async function insertClient(db: DbHandle, client: Insertable<ApiClientsTable> & { scopes: string[] }): Promise<void> {
+  // text[] as a literal cast in SQL: the same on pg and PGlite.
+  await db.insertInto('api_clients').values({ ...client, scopes: sql`${`{${client.scopes.join(',')}}`}::text[]` as unknown as string[] }).execute();
 }
 
 export async function findClient(db: DbHandle, id: string): Promise<Selectable<ApiClientsTable> | undefined> {
@@ -17,11 +19,11 @@ export async function insertToken(db: DbHandle, token: { token_hash: string; cli
 }
 
 /** The client behind an unexpired token of an enabled client. */
-export async function findClientByTokenHash(db: DbHandle, tokenHash: string, now: Date): Promise<{ id: string; name: string; expiresAt: Date } | undefined> {
+export async function findClientByTokenHash(db: DbHandle, tokenHash: string, now: Date): Promise<{ id: string; name: string; scopes: string[]; expiresAt: Date } | undefined> {
   return db
     .selectFrom('api_access_tokens as t')
     .innerJoin('api_clients as c', 'c.id', 't.client_id')
-    .select(['c.id', 'c.name', 't.expires_at as expiresAt'])
+    .select(['c.id', 'c.name', 'c.scopes', 't.expires_at as expiresAt'])
     .where('t.token_hash', '=', tokenHash)
     .where('t.expires_at', '>', now)
     .where('c.disabled_at', 'is', null)

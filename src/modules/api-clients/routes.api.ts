@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { sendAgencyError } from '../../platform/http/errors.js';
-import { InvalidClient, type ApiClientService } from './service.js';
+import { InvalidClient, type ApiClientService, type AuthenticatedClient } from './service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    apiClient?: { id: string; name: string };
+    apiClient?: AuthenticatedClient;
   }
 }
 
@@ -92,6 +92,9 @@ export function apiClientGuard(deps: ApiClientGuardDeps): preHandlerHookHandler 
       return sendAgencyError(reply, 401);
     }
     request.apiClient = client;
+    // A route may need a scope the client was not given (a status reader cannot send case events).
+    const scope = request.routeOptions.config.scope;
+    if (scope && !client.scopes.includes(scope)) return sendAgencyError(reply, 403);
     const wait = await deps.limit(request);
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));

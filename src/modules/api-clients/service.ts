@@ -46,7 +46,17 @@ function sameHash(a: string, b: string): boolean {
 /** A stand-in hash compared against when the client id is unknown, so both paths do the same work. */
 const UNKNOWN_CLIENT_HASH = sha256('casedesk-unknown-client');
 
-type CachedClient = { id: string; name: string; expiresAt: number };
+/** What a client may do: read case status (the agency-compatible API), send case events (agency systems). */
+export const API_SCOPES = ['case_status:read', 'case_events:write'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export interface AuthenticatedClient {
+  id: string;
+  name: string;
+  scopes: readonly string[];
+}
+
+type CachedClient = AuthenticatedClient & { expiresAt: number };
 
 export class ApiClientService {
   /**
@@ -57,14 +67,16 @@ export class ApiClientService {
 
   constructor(private readonly deps: ApiClientDeps) {}
 
-  async create(name: string): Promise<{ clientId: string; clientSecret: string }> {
+  async create(name: string, scopes: readonly string[] = ['case_status:read']): Promise<{ clientId: string; clientSecret: string }> {
     const trimmed = name.trim();
     if (trimmed.length < 1 || trimmed.length > 200) throw new DomainError('invalid_input', 'A client name has 1 to 200 characters.');
+    const unknown = scopes.filter((scope) => !(API_SCOPES as readonly string[]).includes(scope));
+    if (scopes.length === 0 || unknown.length) throw new DomainError('invalid_input', `Scopes are ${API_SCOPES.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}.`);
     const clientId = this.deps.random.token(18);
     const clientSecret = this.deps.random.token(32);
     await inTransaction(this.deps.db, async (trx) => {
-      await insertClient(trx, { id: clientId, name: trimmed, secret_hash: sha256(clientSecret), created_at: this.deps.clock.now(), disabled_at: null });
-      await recordAudit(trx, this.deps.clock, { actorType: 'operator', action: 'api_client.created', subjectType: 'api_client', subjectId: clientId, details: { name: trimmed } });
+      await insertClient(trx, { id: clientId, name: trimmed, secret_hash: sha256(clientSecret), created_at: this.deps.clock.now(), disabled_at: null, scopes: [...new Set(scopes)] });
+      await recordAudit(trx, this.deps.clock, { actorType: 'operator', action: 'api_client.created', subjectType: 'api_client', subjectId: clientId, details: { name: trimmed, scopes } });
     });
     return { clientId, clientSecret };
   }
@@ -86,14 +98,14 @@ export class ApiClientService {
   }
 
   /** The client a bearer token belongs to, or undefined for a missing, unknown or expired token. */
-  async authenticate(accessToken: string | undefined): Promise<{ id: string; name: string } | undefined> {
+  async authenticate(accessToken: string | undefined): Promise<AuthenticatedClient | undefined> {
     if (!accessToken || accessToken.length > 200) return undefined;
     const hash = sha256(accessToken);
     const now = this.deps.clock.now().getTime();
     const cached = this.#tokenCache.get(hash);
-    if (cached && cached.expiresAt > now) return { id: cached.id, name: cached.name };
+    if (cached && cached.expiresAt > now) return { id: cached.id, name: cached.name, scopes: cached.scopes };
     const client = await findClientByTokenHash(this.deps.db, hash, new Date(now));
     if (client) this.#tokenCache.set(hash, { ...client, expiresAt: Math.min(now + 60_000, client.expiresAt.getTime()) });
-    return client ? { id: client.id, name: client.name } : undefined;
+    return client ? { id: client.id, name: client.name, scopes: client.scopes } : undefined;
   }
 }

@@ -1,7 +1,7 @@
 /** Cases: receipt numbers, forms, offices, the status catalog, Case Status Online and the case status API. */
 export { parseReceiptNumber, normalizeReceiptNumber, receiptProblemMessage, RECEIPT_PREFIXES, type ReceiptNumberProblem } from './receipt-number.js';
 export { FORMS, findForm, formLongName } from './forms.js';
-export { OFFICES, findOffice, officeName } from './offices.js';
+export { OFFICES, findOffice, officeName, officeForPrefix } from './offices.js';
 export { allStatuses, findStatus, fillTemplate, statusKey, type CaseStatus } from './statuses.js';
 export { CaseStatusService, CaseStatusNotFound, InvalidReceiptNumber, describeCase, type CaseStatusView } from './service.js';
 export { generateDemoCases, SANDBOX_RECEIPTS, unknownDemoStatusKeys } from './demo-data.js';

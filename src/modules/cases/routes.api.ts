@@ -40,7 +40,7 @@ export function agencyCaseStatusBody(view: CaseStatusView): string {
 export function registerCaseStatusApiRoutes(app: FastifyInstance, deps: { caseStatus: CaseStatusService }): void {
   app.get<{ Params: { receiptNumber: string } }>(
     '/case-status/:receiptNumber',
-    { config: { policy: 'api-client', api: 'agency', rateLimit: false } },
+    { config: { policy: 'api-client', scope: 'case_status:read', api: 'agency', rateLimit: false } },
     async (request, reply) => {
       try {
         const view = await deps.caseStatus.lookup(request.params.receiptNumber);

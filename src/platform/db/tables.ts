@@ -27,6 +27,8 @@ export interface CasesTable {
   status_key: string;
   status_at: Date;
   status_params: Json;
+  /** Created by case events (db/migrations/0014_case_events.sql): form, office and received date follow them. */
+  from_events: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -36,6 +38,19 @@ export interface CaseStatusHistoryTable {
   case_id: number;
   status_key: string;
   occurred_at: Date;
+  /** The case event that produced the row (db/migrations/0014_case_events.sql); none for demo or migrated data. */
+  event_id: ColumnType<string | null, string | null | undefined, string | null>;
+  params: ColumnType<Json, string | undefined, string>;
+}
+
+export interface CaseEventsTable {
+  event_id: string;
+  receipt_number: string;
+  type: string;
+  occurred_at: Date;
+  payload: Json;
+  client_id: string | null;
+  received_at: Date;
 }
 
 export interface ApiClientsTable {
@@ -44,6 +59,8 @@ export interface ApiClientsTable {
   secret_hash: string;
   created_at: Date;
   disabled_at: Date | null;
+  /** What the client may do (db/migrations/0014_case_events.sql): 'case_status:read', 'case_events:write'. */
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ApiAccessTokensTable {
@@ -309,6 +326,7 @@ export interface Tables {
   audit_log: AuditLogTable;
   cases: CasesTable;
   case_status_history: CaseStatusHistoryTable;
+  case_events: CaseEventsTable;
   api_clients: ApiClientsTable;
   api_access_tokens: ApiAccessTokensTable;
   notification_messages: NotificationMessagesTable;

@@ -51,7 +51,8 @@ export function installErrorHandling(app: FastifyInstance): void {
       if (!retry) reply.header('retry-after', '60');
     }
     if (status === 503) reply.header('retry-after', '30');
-    if (wantsAgencyJson(request)) return sendAgencyError(reply, status);
+    // An error may carry a message meant for API clients (e.g. which line of a batch is not JSON).
+    if (wantsAgencyJson(request)) return sendAgencyError(reply, status, status < 500 ? (error as { publicMessage?: string }).publicMessage : undefined);
     return reply.html(errorPage(request.page(), status, request.id), status);
   });
 

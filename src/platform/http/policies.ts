@@ -37,6 +37,8 @@ declare module 'fastify' {
     api?: 'agency';
     /** Set for public POST routes that must not check CSRF (e.g. the OAuth token endpoint, which takes no cookies). */
     csrfExempt?: boolean;
+    /** For policy 'api-client': the scope the client needs ('case_status:read', 'case_events:write'). */
+    scope?: string;
     /** For policy 'staff': the roles allowed (any one suffices). */
     roles?: readonly StaffRole[];
   }

@@ -1,0 +1,194 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { factsFromEvents, unknownStatusTitles } from './index.js';
+
+let t: TestApp;
+let writer: string;
+let reader: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  writer = (await apiToken(t, ['case_events:write'])).token;
+  reader = (await apiToken(t, ['case_status:read'])).token;
+});
+afterAll(async () => t?.close());
+
+const post = (events: unknown, token = writer, contentType = 'application/json') =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    payload: typeof events === 'string' ? events : JSON.stringify(events),
+  });
+
+let serial = 0;
+/** A receipt number nobody used yet (IOE: electronic cases). */
+const freshReceipt = () => `IOE${String(8_100_000_000 + serial++).padStart(10, '0')}`;
+
+/** A case's whole visible state: what the API and the account show. */
+async function stateOf(receipt: string) {
+  const db = t.deps.database.db;
+  const c = await db.selectFrom('cases').selectAll().where('receipt_number', '=', receipt).executeTakeFirst();
+  if (!c) return undefined;
+  const history = await db.selectFrom('case_status_history').select(['status_key', 'occurred_at', 'params']).where('case_id', '=', c.id).orderBy('occurred_at').orderBy('event_id').execute();
+  return {
+    form: c.form_code, office: c.office_code, received: c.received_at.toISOString(), status: c.status_key, statusAt: c.status_at.toISOString(), params: c.status_params,
+    history: history.map((h) => `${h.occurred_at.toISOString()} ${h.status_key} ${JSON.stringify(h.params)}`),
+  };
+}
+
+/** The lifecycle of an I-485, one event per step, one day apart. */
+function lifecycle(receipt: string, tag: string) {
+  const day = (n: number) => new Date(Date.UTC(2026, 0, 5 + n, 14)).toISOString();
+  return [
+    { id: `${tag}-1`, receiptNumber: receipt, type: 'case_received', occurredAt: day(0), payload: { formCode: 'I-485' } },
+    { id: `${tag}-2`, receiptNumber: receipt, type: 'biometrics_scheduled', occurredAt: day(10), payload: { appointmentAt: '2026-02-01T09:00:00-05:00', locationName: 'Boston ASC' } },
+    { id: `${tag}-3`, receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: day(27), payload: {} },
+    { id: `${tag}-4`, receiptNumber: receipt, type: 'rfe_sent', occurredAt: day(60), payload: { responseDue: '2026-05-10' } },
+    { id: `${tag}-5`, receiptNumber: receipt, type: 'rfe_response_received', occurredAt: day(90), payload: {} },
+    { id: `${tag}-6`, receiptNumber: receipt, type: 'transferred', occurredAt: day(100), payload: { officeCode: 'NBC' } },
+    { id: `${tag}-7`, receiptNumber: receipt, type: 'notice_issued', occurredAt: day(100), payload: { noticeType: 'transfer' } },
+    { id: `${tag}-8`, receiptNumber: receipt, type: 'approved', occurredAt: day(150), payload: {} },
+    { id: `${tag}-9`, receiptNumber: receipt, type: 'card_mailed', occurredAt: day(160), payload: { trackingNumber: 'EJ123456789US' } },
+  ];
+}
+
+describe('case events API (issue 4 item 1)', () => {
+  it('maps every type to a status of the official catalog', () => {
+    expect(unknownStatusTitles()).toEqual([]);
+  });
+
+  it('needs a client with the case_events:write scope', async () => {
+    const events = lifecycle(freshReceipt(), 'scope');
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/case-events', payload: events })).statusCode).toBe(401);
+    const res = await post(events, reader);
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({ code: 403, message: 'Access to this resource is not allowed.' });
+    // And the other way round: an events client cannot read case status.
+    expect((await t.app.inject({ method: 'GET', url: '/case-status/EAC9999103403', headers: { authorization: `Bearer ${writer}` } })).statusCode).toBe(403);
+  });
+
+  it('creates an unknown case from its events, with its history, status and facts, and the status API shows it', async () => {
+    const receipt = freshReceipt();
+    const res = await post(lifecycle(receipt, 'a'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ received: 9, accepted: 9, duplicates: 0, casesCreated: 1, statusChanged: 1 });
+    const state = await stateOf(receipt);
+    expect(state).toMatchObject({ form: 'I-485', office: 'NBC', received: '2026-01-05T14:00:00.000Z', status: 'card-was-mailed-to-me', params: { tracking_number: 'EJ123456789US' } });
+    expect(state!.history).toHaveLength(8); // notice_issued records no status
+    const api = await t.app.inject({ method: 'GET', url: `/case-status/${receipt}`, headers: { authorization: `Bearer ${reader}` } });
+    expect(api.statusCode).toBe(200);
+    expect(api.json().case_status.current_case_status_text_en).toBe('Card Was Mailed To Me');
+    expect(api.json().case_status.current_case_status_desc_en).toContain('June 14, 2026');
+  });
+
+  it('changes nothing for repeated ids, in another batch or the same one', async () => {
+    const receipt = freshReceipt();
+    const events = lifecycle(receipt, 'rep');
+    await post(events);
+    const before = await stateOf(receipt);
+    const again = await post([...events, events[0]]);
+    expect(again.json()).toEqual({ received: 10, accepted: 0, duplicates: 10, casesCreated: 0, statusChanged: 0 });
+    // Even with other content under the same id: the first version stays.
+    const altered = await post([{ ...events[7], type: 'denied' }]);
+    expect(altered.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await stateOf(receipt)).toEqual(before);
+  });
+
+  it('gives the same case whatever the order and batching of its events (fast-check)', async () => {
+    const reference = freshReceipt();
+    await post(lifecycle(reference, 'ref'));
+    const expected = await stateOf(reference);
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray(lifecycle('X', 'x'), { minLength: 9, maxLength: 9 }), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 9, maxLength: 9 }), async (shuffled, sizes) => {
+        const receipt = freshReceipt();
+        const run = serial;
+        const events = shuffled.map((e) => ({ ...e, id: `${e.id}-${run}`, receiptNumber: receipt }));
+        // The form is known from the first batch on: it names the form in every event (a new case needs it).
+        const withForm = events.map((e) => ({ ...e, payload: { ...e.payload, formCode: 'I-485' } }));
+        let i = 0;
+        for (const size of sizes) {
+          if (i >= withForm.length) break;
+          const res = await post(withForm.slice(i, i + size));
+          expect(res.statusCode).toBe(200);
+          i += size;
+        }
+        if (i < withForm.length) await post(withForm.slice(i));
+        expect(await stateOf(receipt)).toEqual({ ...expected, history: expected!.history });
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('applies a batch all or nothing, saying what is wrong with each event', async () => {
+    const count = async () => Number((await t.deps.database.db.selectFrom('case_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const receipt = freshReceipt();
+    const good = lifecycle(receipt, 'bad')[0];
+    const res = await post([
+      good,
+      { id: 'bad 2', receiptNumber: 'ABC12', type: 'teleported', occurredAt: 'yesterday' },
+      { id: 'bad-3', receiptNumber: receipt, type: 'rfe_sent', occurredAt: '2026-03-01T00:00:00Z', payload: { responseDue: '2026-02-30' } },
+      { id: 'bad-4', receiptNumber: receipt, type: 'transferred', occurredAt: '2026-03-01T00:00:00Z', payload: { officeCode: 'MARS' } },
+    ]);
+    expect(res.statusCode).toBe(422);
+    const body = res.json();
+    expect(body.message).toMatch(/^Nothing was applied/);
+    expect(body.errors.map((e: { index: number; field: string }) => `${e.index}:${e.field}`)).toEqual(['1:id', '1:type', '1:occurredAt', '2:payload.responseDue', '3:payload.officeCode']);
+    expect(await count()).toBe(before);
+    expect(await stateOf(receipt)).toBeUndefined();
+  });
+
+  it('refuses events of an unknown receipt number when none names the form', async () => {
+    const receipt = freshReceipt();
+    const res = await post([{ id: 'noform-1', receiptNumber: receipt, type: 'approved', occurredAt: '2026-03-01T00:00:00Z' }]);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0]).toMatchObject({ index: 0, field: 'payload.formCode' });
+    expect(await stateOf(receipt)).toBeUndefined();
+  });
+
+  it('takes NDJSON, and says which line is not JSON', async () => {
+    const receipt = freshReceipt();
+    const ndjson = lifecycle(receipt, 'nd').map((e) => JSON.stringify(e)).join('\n');
+    const res = await post(`${ndjson}\n`, writer, 'application/x-ndjson');
+    expect(res.json()).toMatchObject({ accepted: 9, casesCreated: 1 });
+    const broken = await post('{"id":"x"}\n{not json}\n', writer, 'application/x-ndjson');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().message).toContain('Line 2');
+  });
+
+  it('updates a case that came from other data: a newer event sets its status, an older one only adds history', async () => {
+    const receipt = 'EAC9999103403'; // a sandbox case of the demo data
+    const before = await stateOf(receipt);
+    const older = await post([{ id: 'sandbox-old', receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: '2020-01-01T00:00:00Z' }]);
+    expect(older.json()).toMatchObject({ accepted: 1, statusChanged: 0 });
+    expect((await stateOf(receipt))!.status).toBe(before!.status);
+    expect((await stateOf(receipt))!.received).toBe(before!.received);
+    const newer = await post([{ id: 'sandbox-new', receiptNumber: receipt, type: 'transferred', occurredAt: '2026-11-20T00:00:00Z', payload: { officeCode: 'NBC' } }]);
+    expect(newer.json()).toMatchObject({ accepted: 1, statusChanged: 1 });
+    expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-transferred-and-a-new-office-has-jurisdiction', office: 'NBC', form: before!.form });
+  });
+
+  it('refuses empty and oversized batches', async () => {
+    expect((await post([])).statusCode).toBe(400);
+    expect((await post({ nope: true })).statusCode).toBe(400);
+    const many = Array.from({ length: 10_001 }, (_, i) => ({ id: `big-${i}`, receiptNumber: 'EAC9999103403', type: 'approved', occurredAt: '2026-01-01T00:00:00Z' }));
+    expect((await post(many)).statusCode).toBe(413);
+  });
+});
+
+describe('facts from events', () => {
+  it('takes the form from the first event naming it, the office from the last transfer, the received date from the received event', () => {
+    const at = (d: string) => new Date(`${d}T00:00:00Z`);
+    const facts = factsFromEvents(
+      [
+        { id: 'b', type: 'transferred', occurredAt: at('2026-03-01'), payload: { officeCode: 'NBC' } },
+        { id: 'a', type: 'approved', occurredAt: at('2026-01-01'), payload: { formCode: 'I-765' } },
+        { id: 'c', type: 'case_received', occurredAt: at('2026-01-15'), payload: { formCode: 'I-485' } },
+      ],
+      'IOE',
+    );
+    expect(facts).toEqual({ formCode: 'I-765', officeCode: 'NBC', receivedAt: at('2026-01-15') });
+    expect(factsFromEvents([{ id: 'x', type: 'approved', occurredAt: at('2026-01-01'), payload: {} }], 'LIN').officeCode).toBe('NSC');
+  });
+});

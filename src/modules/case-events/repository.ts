@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+import type { CaseEvent } from './types.js';
+
+/** All SQL of case events. Batch statements: a batch of events costs a handful of round trips, not one per event. */
+
+/** Stores the events not seen before (by id) and answers their ids; a repeated id is left as it was. */
+export async function insertNewEvents(db: DbHandle, events: CaseEvent[], clientId: string | null, now: Date): Promise<Set<string>> {
+  if (!events.length) return new Set();
+  const rows = await db
+    .insertInto('case_events')
+    .values(events.map((e) => ({ event_id: e.id, receipt_number: e.receiptNumber, type: e.type, occurred_at: e.occurredAt, payload: JSON.stringify(e.payload), client_id: clientId, received_at: now })))
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .returning('event_id')
+    .execute();
+  return new Set(rows.map((r) => r.event_id));
+}
+
+export interface StoredCase {
+  id: number;
+  receipt_number: string;
+  from_events: boolean;
+  form_code: string;
+  office_code: string;
+  received_at: Date;
+}
+
+export async function findCases(db: DbHandle, receipts: string[]): Promise<StoredCase[]> {
+  if (!receipts.length) return [];
+  return db.selectFrom('cases').select(['id', 'receipt_number', 'from_events', 'form_code', 'office_code', 'received_at']).where('receipt_number', 'in', receipts).execute();
+}
+
+export interface NewEventCase {
+  receiptNumber: string;
+  formCode: string;
+  officeCode: string;
+  receivedAt: Date;
+  statusKey: string;
+  statusAt: Date;
+}
+
+export async function insertEventCases(db: DbHandle, cases: NewEventCase[], now: Date): Promise<{ id: number; receipt_number: string }[]> {
+  if (!cases.length) return [];
+  return db
+    .insertInto('cases')
+    .values(cases.map((c) => ({
+      receipt_number: c.receiptNumber, form_code: c.formCode, office_code: c.officeCode, received_at: c.receivedAt,
+      status_key: c.statusKey, status_at: c.statusAt, status_params: JSON.stringify({}), from_events: true, created_at: now, updated_at: now,
+    })))
+    .returning(['id', 'receipt_number'])
+    .execute();
+}
+
+export async function insertHistory(db: DbHandle, rows: { caseId: number; statusKey: string; occurredAt: Date; eventId: string; params: Record<string, string> }[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('case_status_history')
+    .values(rows.map((r) => ({ case_id: r.caseId, status_key: r.statusKey, occurred_at: r.occurredAt, event_id: r.eventId, params: JSON.stringify(r.params) })))
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .execute();
+}
+
+/** Every stored event of these receipt numbers (cases have few; this is what makes arrival order irrelevant). */
+export async function eventsOf(db: DbHandle, receipts: string[]): Promise<{ event_id: string; receipt_number: string; type: string; occurred_at: Date; payload: Record<string, unknown> }[]> {
+  if (!receipts.length) return [];
+  const rows = await db
+    .selectFrom('case_events')
+    .select(['event_id', 'receipt_number', 'type', 'occurred_at', 'payload'])
+    .where('receipt_number', 'in', receipts)
+    .execute();
+  return rows.map((r) => ({ ...r, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> }));
+}
+
+/**
+ * Sets each case's current status to its latest history row (by occurrence time, then event id), when that row
+ * came from an event; answers the cases whose status changed.
+ */
+export async function recomputeStatus(db: DbHandle, caseIds: number[], now: Date): Promise<number[]> {
+  if (!caseIds.length) return [];
+  const result = await sql<{ id: number }>`
+    UPDATE cases c SET status_key = h.status_key, status_at = h.occurred_at, status_params = h.params, updated_at = ${now}
+    FROM (
+      SELECT DISTINCT ON (case_id) case_id, status_key, occurred_at, params, event_id
+      FROM case_status_history
+      WHERE case_id IN (${sql.join(caseIds)})
+      ORDER BY case_id, occurred_at DESC, event_id DESC NULLS LAST, id DESC
+    ) h
+    WHERE c.id = h.case_id AND h.event_id IS NOT NULL
+      AND (c.status_key, c.status_at, c.status_params) IS DISTINCT FROM (h.status_key, h.occurred_at, h.params)
+    RETURNING c.id`.execute(db);
+  return result.rows.map((r) => r.id);
+}
+
+/** Sets the form, office and received date of cases whose events changed them (callers pass only changes). */
+export async function updateFacts(db: DbHandle, rows: { id: number; formCode: string; officeCode: string; receivedAt: Date }[], now: Date): Promise<void> {
+  for (const r of rows) {
+    await db.updateTable('cases').set({ form_code: r.formCode, office_code: r.officeCode, received_at: r.receivedAt, updated_at: now }).where('id', '=', r.id).execute();
+  }
+}

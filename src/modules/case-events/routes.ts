@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { MAX_BATCH, type CaseEventService } from './service.js';
+
+/** Up to 10,000 events of at most 10,000 characters of payload each, plus their envelopes. */
+const BODY_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * `POST /api/v1/case-events` for the agency's case management systems (API clients with scope
+ * `case_events:write`): a JSON array of events (or `{"events": [...]}`), or NDJSON (one event per line).
+ */
+export function registerCaseEventRoutes(app: FastifyInstance, deps: { caseEvents: CaseEventService }): void {
+  void app.register(async (scope) => {
+    // NDJSON: one JSON value per line; a line that is not JSON is answered with its line number.
+    scope.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
+      const events: unknown[] = [];
+      const lines = String(body).split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!.trim();
+        if (!line) continue;
+        try {
+          events.push(JSON.parse(line));
+        } catch {
+          done(Object.assign(new Error(`Line ${i + 1} is not JSON.`), { statusCode: 400, publicMessage: `Line ${i + 1} is not JSON.` }), undefined);
+          return;
+        }
+      }
+      done(null, events);
+    });
+
+    scope.post(
+      '/api/v1/case-events',
+      { bodyLimit: BODY_LIMIT, config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', rateLimit: false } },
+      async (request, reply) => {
+        const body = request.body as unknown;
+        const events = Array.isArray(body) ? body : Array.isArray((body as { events?: unknown })?.events) ? (body as { events: unknown[] }).events : undefined;
+        if (!events) {
+          return reply.code(400).send({ code: 400, message: 'Send a JSON array of events, {"events": [...]}, or NDJSON (application/x-ndjson).' });
+        }
+        if (events.length === 0) return reply.code(400).send({ code: 400, message: 'The batch is empty.' });
+        if (events.length > MAX_BATCH) return reply.code(413).send({ code: 413, message: `At most ${MAX_BATCH} events per batch.` });
+        const result = await deps.caseEvents.ingest(events, request.apiClient!.id);
+        if (!result.ok) {
+          return reply.code(422).send({ code: 422, message: 'Nothing was applied: correct these events and send the batch again.', errors: result.problems.slice(0, 1000) });
+        }
+        const { ok: _ok, ...summary } = result;
+        return reply.send(summary);
+      },
+    );
+  });
+}

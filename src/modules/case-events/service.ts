@@ -1,0 +1,121 @@
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import { officeForPrefix } from '../cases/index.js';
+import * as repo from './repository.js';
+import { parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
+
+/**
+ * Ingests batches of case events (issue 4 item 1). A batch is all or nothing: every event is checked first, and
+ * a batch with any problem changes nothing and says what is wrong with each event. Then, in one transaction:
+ * the events not seen before are stored (a repeated id changes nothing), cases unknown so far are created from
+ * their events, each status-bearing event adds its dated history row, and every touched case's current status,
+ * form, office and received date are recomputed from its events: the result does not depend on arrival order.
+ */
+
+export const MAX_BATCH = 10_000;
+
+export type IngestResult =
+  | { ok: true; received: number; accepted: number; duplicates: number; casesCreated: number; statusChanged: number }
+  | { ok: false; problems: EventProblem[] };
+
+/** What a case's events say about it, in order of occurrence (then id): form, office, received date. */
+export function factsFromEvents(
+  events: { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[],
+  receiptPrefix: string,
+): { formCode?: string; officeCode: string; receivedAt: Date } {
+  const ordered = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const formCode = ordered.map((e) => str(e.payload.formCode)).find(Boolean);
+  const transfers = ordered.filter((e) => e.type === 'transferred');
+  const officeCode = str(transfers.at(-1)?.payload.officeCode) ?? ordered.map((e) => str(e.payload.officeCode)).find(Boolean) ?? officeForPrefix(receiptPrefix).code;
+  const received = ordered.find((e) => e.type === 'case_received') ?? ordered[0]!;
+  return { formCode, officeCode, receivedAt: received.occurredAt };
+}
+
+export class CaseEventService {
+  constructor(private readonly deps: { db: DbHandle; clock: Clock }) {}
+
+  async ingest(rawEvents: unknown[], clientId: string | null): Promise<IngestResult> {
+    if (rawEvents.length > MAX_BATCH) return { ok: false, problems: [{ index: MAX_BATCH, field: '(batch)', message: `at most ${MAX_BATCH} events per batch` }] };
+    const problems: EventProblem[] = [];
+    const events: CaseEvent[] = [];
+    const seen = new Set<string>();
+    let repeatedInBatch = 0;
+    rawEvents.forEach((raw, index) => {
+      const parsed = parseEvent(raw, index);
+      if (!parsed.ok) problems.push(...parsed.problems);
+      else if (seen.has(parsed.event.id)) repeatedInBatch++; // the same id twice: the first one counts
+      else {
+        seen.add(parsed.event.id);
+        events.push(parsed.event);
+      }
+    });
+    if (problems.length) return { ok: false, problems };
+    const now = this.deps.clock.now();
+
+    return inTransaction(this.deps.db, async (trx) => {
+      const receipts = [...new Set(events.map((e) => e.receiptNumber))];
+      const known = new Map((await repo.findCases(trx, receipts)).map((c) => [c.receipt_number, c]));
+      // A case unknown so far is created from its events; one of them must name the form.
+      const unknownWithoutForm = receipts.filter((r) => !known.has(r) && !events.some((e) => e.receiptNumber === r && typeof e.payload.formCode === 'string'));
+      if (unknownWithoutForm.length) {
+        return {
+          ok: false,
+          problems: events
+            .map((e, i) => ({ e, i }))
+            .filter(({ e }) => unknownWithoutForm.includes(e.receiptNumber))
+            .map(({ e, i }) => ({ index: i, id: e.id, field: 'payload.formCode', message: 'the receipt number is new: one of its events must give the form (payload.formCode)' })),
+        } as const;
+      }
+
+      const fresh = await repo.insertNewEvents(trx, events, clientId, now);
+      const accepted = events.filter((e) => fresh.has(e.id));
+      const touched = [...new Set(accepted.map((e) => e.receiptNumber))];
+      const stored = touched.length ? await repo.eventsOf(trx, touched) : [];
+      const byReceipt = new Map<string, { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]>();
+      for (const e of stored) {
+        const list = byReceipt.get(e.receipt_number) ?? [];
+        list.push({ id: e.event_id, type: e.type, occurredAt: e.occurred_at, payload: e.payload });
+        byReceipt.set(e.receipt_number, list);
+      }
+
+      // New cases: their facts come from their events; their status is set right after from the history.
+      const toCreate = touched.filter((r) => !known.has(r)).map((receiptNumber) => {
+        const facts = factsFromEvents(byReceipt.get(receiptNumber)!, receiptNumber.slice(0, 3));
+        return { receiptNumber, formCode: facts.formCode!, officeCode: facts.officeCode, receivedAt: facts.receivedAt, statusKey: 'case-was-received', statusAt: facts.receivedAt };
+      });
+      const created = await repo.insertEventCases(trx, toCreate, now);
+      const caseId = new Map<string, number>([...[...known.values()].map((c) => [c.receipt_number, c.id] as [string, number]), ...created.map((c) => [c.receipt_number, c.id] as [string, number])]);
+
+      // Known cases: cases from events follow all their events; demo or migrated cases only a transfer or a received event.
+      const factChanges: { id: number; formCode: string; officeCode: string; receivedAt: Date }[] = [];
+      for (const receipt of touched) {
+        const current = known.get(receipt);
+        if (!current) continue;
+        const list = byReceipt.get(receipt)!;
+        const facts = factsFromEvents(list, receipt.slice(0, 3));
+        const next = current.from_events
+          ? { formCode: facts.formCode ?? current.form_code, officeCode: facts.officeCode, receivedAt: facts.receivedAt }
+          : {
+              formCode: current.form_code,
+              officeCode: list.some((e) => e.type === 'transferred') ? facts.officeCode : current.office_code,
+              receivedAt: list.some((e) => e.type === 'case_received') ? facts.receivedAt : current.received_at,
+            };
+        if (next.formCode !== current.form_code || next.officeCode !== current.office_code || next.receivedAt.getTime() !== current.received_at.getTime()) {
+          factChanges.push({ id: current.id, ...next });
+        }
+      }
+      await repo.updateFacts(trx, factChanges, now);
+
+      await repo.insertHistory(
+        trx,
+        accepted.flatMap((e) => {
+          const status = statusOfEvent(e);
+          return status ? [{ caseId: caseId.get(e.receiptNumber)!, statusKey: status, occurredAt: e.occurredAt, eventId: e.id, params: statusParamsOfEvent(e) }] : [];
+        }),
+      );
+      const changed = await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now);
+      return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length } as const;
+    });
+  }
+}
