@@ -5,6 +5,7 @@ import { accountGuards, registerAccountRoutes, registerProfileRoutes, registerEx
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
+import { registerAccountCaseRoutes } from './modules/account-cases/index.js';
 import { registerCaseEventRoutes } from './modules/case-events/index.js';
 import { registerHelpDeskRoutes } from './modules/help-desk/index.js';
 import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
@@ -98,6 +99,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
   registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
+  registerAccountCaseRoutes(app, { cases: services.accountCases, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerProfileRoutes(app, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
 
   await app.ready();

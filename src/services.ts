@@ -4,6 +4,7 @@ import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
+import { AccountCaseService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
 import { ServiceItemService } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
@@ -24,6 +25,8 @@ export interface Services {
   helpDesk: HelpDeskService;
   /** Case events from the agency's case management systems (issue 4). */
   caseEvents: CaseEventService;
+  /** The cases of online accounts: list, case card, adding paper cases (issue 4). */
+  accountCases: AccountCaseService;
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
@@ -68,6 +71,7 @@ export function createServices(deps: Deps): Services {
     }),
     serviceItems,
     caseEvents: new CaseEventService({ db, clock: deps.clock }),
+    accountCases: new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone }),
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,

@@ -85,15 +85,16 @@ const REPRESENTATIVE: RepresentativeForm = {
 };
 
 describe('account menu (ACC-8)', () => {
-  it('shows Home, Profile, Settings and the account actions on every signed-in page, with the current one marked', async () => {
+  it('shows Home, My cases, Profile, Settings and the account actions on every signed-in page, with the current one marked', async () => {
     const person = await signUp('menu@example.com');
-    for (const [path, current] of [['/account', 'Home'], ['/account/profile', 'Profile'], ['/account/settings', 'Settings'], ['/account/sessions', 'Sessions and devices']] as const) {
+    for (const [path, current] of [['/account', 'Home'], ['/account/cases', 'My cases'], ['/account/profile', 'Profile'], ['/account/settings', 'Settings'], ['/account/cases/add', 'Add a case'], ['/account/sessions', 'Sessions and devices']] as const) {
       await person.agent.get(path);
       const $ = person.agent.$;
       const nav = $('nav[aria-label="Account menu"]');
       expect(nav.length, path).toBe(1);
-      expect(nav.find('a').map((_, a) => $(a).text()).get()).toEqual(['Home', 'Profile', 'Settings', 'Sessions and devices', 'Two-step verification']);
+      expect(nav.find('a').map((_, a) => $(a).text()).get()).toEqual(['Home', 'My cases', 'Profile', 'Settings', 'Add a case', 'Sessions and devices', 'Two-step verification']);
       expect(nav.find('a[aria-current="page"]').text()).toBe(current);
+      expect(nav.find('a[aria-current]').length, path).toBe(1);
       expect(nav.find('a[href="/account/two-step"]').length).toBe(1);
       expect(nav.find('form[action="/account/sign-out"] button').text()).toBe('Sign out');
       // Inbox arrives with a later issue: not shown until it works.

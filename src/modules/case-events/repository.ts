@@ -97,3 +97,37 @@ export async function updateFacts(db: DbHandle, rows: { id: number; formCode: st
     await db.updateTable('cases').set({ form_code: r.formCode, office_code: r.officeCode, received_at: r.receivedAt, updated_at: now }).where('id', '=', r.id).execute();
   }
 }
+
+/** Online Access Codes from account acceptance notices: the hash only, valid 90 days from the notice (CASE-5). */
+export async function insertAccessCodes(db: DbHandle, rows: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date; eventId: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('online_access_codes')
+    .values(rows.map((r) => ({ code_hash: r.codeHash, case_id: r.caseId, issued_at: r.issuedAt, expires_at: r.expiresAt, used_at: null, used_by: null, event_id: r.eventId })))
+    .onConflict((oc) => oc.column('code_hash').doNothing())
+    .execute();
+}
+
+export async function setSection1367(db: DbHandle, caseId: number, value: boolean, now: Date): Promise<void> {
+  await db.updateTable('cases').set({ section_1367: value, updated_at: now }).where('id', '=', caseId).where('section_1367', '!=', value).execute();
+}
+
+export async function setFilingChannel(db: DbHandle, caseId: number, channel: 'online' | 'paper', now: Date): Promise<void> {
+  await db.updateTable('cases').set({ filing_channel: channel, updated_at: now }).where('id', '=', caseId).where('filing_channel', '!=', channel).execute();
+}
+
+export async function upsertApplicant(db: DbHandle, caseId: number, a: { dateOfBirth?: string; familyName?: string; aNumber?: string; zip?: string }): Promise<void> {
+  const row = { date_of_birth: a.dateOfBirth ?? null, family_name: a.familyName ?? null, a_number: a.aNumber ?? null, zip: a.zip ?? null };
+  await db.insertInto('case_applicants').values({ case_id: caseId, ...row }).onConflict((oc) => oc.column('case_id').doUpdateSet(row)).execute();
+}
+
+/** An online filing lands in the account that filed it (by its Online Account Number; applicants only). */
+export async function linkOnlineFiling(db: DbHandle, caseId: number, onlineAccountNumber: string, at: Date): Promise<void> {
+  const account = await db.selectFrom('accounts').select('id').where('online_account_number', '=', onlineAccountNumber).where('kind', '=', 'applicant').executeTakeFirst();
+  if (!account) return;
+  await db
+    .insertInto('account_cases')
+    .values({ account_id: account.id, case_id: caseId, relationship: 'applicant', added_via: 'online_filing', added_at: at })
+    .onConflict((oc) => oc.columns(['account_id', 'case_id']).doNothing())
+    .execute();
+}

@@ -2,7 +2,15 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { officeForPrefix } from '../cases/index.js';
 import * as repo from './repository.js';
-import { parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
+import { createHash } from 'node:crypto';
+import { normalizeOnlineAccessCode, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
+
+/** CASE-5: an Online Access Code is valid for 90 days from its notice. */
+export const ACCESS_CODE_TTL_MS = 90 * 86_400_000;
+
+export function accessCodeHash(normalized: string): string {
+  return createHash('sha256').update(`oac:${normalized}`, 'utf8').digest('hex');
+}
 
 /**
  * Ingests batches of case events (issue 4 item 1). A batch is all or nothing: every event is checked first, and
@@ -34,6 +42,53 @@ export function factsFromEvents(
 
 export class CaseEventService {
   constructor(private readonly deps: { db: DbHandle; clock: Clock }) {}
+
+  /**
+   * What events record beyond the status: Online Access Codes, the Section 1367 protection, the applicant's
+   * identity details, how the case was filed, and the account an online filing belongs to. Each comes from the
+   * latest event (by occurrence) that says it, so arrival order does not matter.
+   */
+  async #applyRecords(
+    trx: DbHandle,
+    byReceipt: Map<string, { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]>,
+    accepted: CaseEvent[],
+    caseId: Map<string, number>,
+    known: Map<string, { from_events: boolean }>,
+    now: Date,
+  ): Promise<void> {
+    await repo.insertAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
+      codeHash: accessCodeHash(normalizeOnlineAccessCode(e.payload.onlineAccessCode as string)!),
+      caseId: caseId.get(e.receiptNumber)!,
+      issuedAt: e.occurredAt,
+      expiresAt: new Date(e.occurredAt.getTime() + ACCESS_CODE_TTL_MS),
+      eventId: e.id,
+    })));
+    const latest = (list: { id: string; occurredAt: Date; payload: Record<string, unknown> }[], has: (p: Record<string, unknown>) => boolean) =>
+      list.filter((e) => has(e.payload)).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
+    const touchedByNew = new Set(accepted.map((e) => e.receiptNumber));
+    for (const receipt of touchedByNew) {
+      const list = byReceipt.get(receipt)!;
+      const id = caseId.get(receipt)!;
+      const newHere = accepted.filter((e) => e.receiptNumber === receipt);
+      if (newHere.some((e) => e.type === 'protection_updated')) {
+        const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
+        await repo.setSection1367(trx, id, p!.payload.section1367 === true, now);
+      }
+      if (newHere.some((e) => e.payload.applicant)) {
+        const a = latest(list, (p) => typeof p.applicant === 'object' && p.applicant !== null);
+        await repo.upsertApplicant(trx, id, a!.payload.applicant as Record<string, string>);
+      }
+      const received = newHere.filter((e) => e.type === 'case_received');
+      if (received.length) {
+        const r = latest(list.filter((e) => e.type === 'case_received'), () => true)!;
+        if (r.payload.channel === 'online' || r.payload.channel === 'paper') await repo.setFilingChannel(trx, id, r.payload.channel, now);
+        else if (!known.has(receipt)) await repo.setFilingChannel(trx, id, 'paper', now);
+        for (const e of received) {
+          if (e.payload.channel === 'online' && typeof e.payload.onlineAccountNumber === 'string') await repo.linkOnlineFiling(trx, id, e.payload.onlineAccountNumber, e.occurredAt);
+        }
+      }
+    }
+  }
 
   async ingest(rawEvents: unknown[], clientId: string | null): Promise<IngestResult> {
     if (rawEvents.length > MAX_BATCH) return { ok: false, problems: [{ index: MAX_BATCH, field: '(batch)', message: `at most ${MAX_BATCH} events per batch` }] };
@@ -114,6 +169,7 @@ export class CaseEventService {
           return status ? [{ caseId: caseId.get(e.receiptNumber)!, statusKey: status, occurredAt: e.occurredAt, eventId: e.id, params: statusParamsOfEvent(e) }] : [];
         }),
       );
+      await this.#applyRecords(trx, byReceipt, accepted, caseId, known, now);
       const changed = await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now);
       return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length } as const;
     });

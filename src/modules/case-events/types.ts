@@ -9,7 +9,7 @@ import { findForm, findOffice, findStatus, parseReceiptNumber, statusKey } from 
 export const CASE_EVENT_TYPES = [
   'case_received', 'biometrics_scheduled', 'fingerprints_taken', 'rfe_sent', 'rfe_response_received', 'interview_scheduled',
   'interview_completed', 'approved', 'denied', 'card_being_produced', 'card_mailed', 'card_delivered', 'transferred',
-  'notice_issued', 'case_closed', 'status_updated',
+  'notice_issued', 'case_closed', 'status_updated', 'account_acceptance_notice', 'protection_updated',
 ] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 
@@ -31,6 +31,8 @@ const STATUS_TITLE: Record<CaseEventType, string | null> = {
   notice_issued: null,
   case_closed: 'Case Closed Benefit Received By Other Means',
   status_updated: null, // the payload names the status
+  account_acceptance_notice: null,
+  protection_updated: null,
 };
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real date');
@@ -38,11 +40,25 @@ const instant = z.string().datetime({ offset: true, message: 'a date and time wi
 const formCode = z.string().refine((c) => Boolean(findForm(c)), 'a form of the forms catalog, e.g. I-485');
 const officeCode = z.string().refine((c) => Boolean(findOffice(c)), 'an office of the offices catalog');
 const catalogStatus = z.string().refine((k) => Boolean(findStatus(k)), 'a status key of the official catalog');
+/** The applicant as the agency's records know them (what a person must match to add the case, CASE-4 and CASE-6). */
+const applicant = z.object({
+  dateOfBirth: isoDate.optional(),
+  familyName: z.string().trim().min(1).max(100).optional(),
+  aNumber: z.string().regex(/^A[0-9]{8,9}$/, 'an A-Number such as A012345678').optional(),
+  zip: z.string().regex(/^[0-9]{5}$/, 'a 5-digit ZIP code').optional(),
+});
+/** CASE-5: 5-4-5 letters and digits; dashes, spaces and case do not matter. */
+export function normalizeOnlineAccessCode(input: string): string | undefined {
+  const clean = input.toUpperCase().replace(/[\s-]/g, '');
+  return /^[A-Z0-9]{14}$/.test(clean) ? clean : undefined;
+}
+const onlineAccessCode = z.string().refine((c) => Boolean(normalizeOnlineAccessCode(c)), 'an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12');
 
 /** Payload fields each type accepts (others are kept as sent, unread). */
-const common = { formCode: formCode.optional(), officeCode: officeCode.optional() };
+const common = { formCode: formCode.optional(), officeCode: officeCode.optional(), applicant: applicant.optional() };
 const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
-  case_received: z.looseObject({ ...common }),
+  // channel: how it was filed (online cases have every feature, CASE-3); onlineAccountNumber: the account that filed it online.
+  case_received: z.looseObject({ ...common, channel: z.enum(['online', 'paper']).optional(), onlineAccountNumber: z.string().regex(/^[0-9]{12}$/, 'a 12-digit Online Account Number').optional() }),
   biometrics_scheduled: z.looseObject({ ...common, appointmentAt: instant.optional(), locationName: z.string().max(200).optional() }),
   fingerprints_taken: z.looseObject({ ...common }),
   rfe_sent: z.looseObject({ ...common, responseDue: isoDate }),
@@ -58,6 +74,8 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
   notice_issued: z.looseObject({ ...common, noticeType: z.string().min(1).max(100) }),
   case_closed: z.looseObject({ ...common, statusKey: catalogStatus.optional() }),
   status_updated: z.looseObject({ ...common, statusKey: catalogStatus }),
+  account_acceptance_notice: z.looseObject({ ...common, onlineAccessCode }),
+  protection_updated: z.looseObject({ ...common, section1367: z.boolean() }),
 };
 
 export const eventEnvelope = z.object({

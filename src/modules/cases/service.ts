@@ -1,3 +1,4 @@
+import { maySeeCase } from './capabilities.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
 import { addDays, agencyDate, agencyDateTime, longCalendarDate, longDate } from './dates.js';
@@ -100,7 +101,8 @@ export class CaseStatusService {
     const parsed = parseReceiptNumber(input);
     if (!parsed.ok) throw new InvalidReceiptNumber(parsed);
     const found = await findWithHistoryByReceiptNumber(this.db, parsed.value);
-    if (!found) throw new CaseStatusNotFound(parsed.value);
+    // Section 1367 (VAWA, T, U) cases are not shown by receipt number to the public: answered as unknown (CC-6).
+    if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'public' })) throw new CaseStatusNotFound(parsed.value);
     return describeCase(found, this.options.timeZone);
   }
 }

@@ -29,6 +29,9 @@ export interface CasesTable {
   status_params: Json;
   /** Created by case events (db/migrations/0014_case_events.sql): form, office and received date follow them. */
   from_events: Generated<boolean>;
+  /** db/migrations/0015_account_cases.sql */
+  filing_channel: Generated<'online' | 'paper'>;
+  section_1367: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -327,6 +330,9 @@ export interface Tables {
   cases: CasesTable;
   case_status_history: CaseStatusHistoryTable;
   case_events: CaseEventsTable;
+  case_applicants: CaseApplicantsTable;
+  online_access_codes: OnlineAccessCodesTable;
+  account_cases: AccountCasesTable;
   api_clients: ApiClientsTable;
   api_access_tokens: ApiAccessTokensTable;
   notification_messages: NotificationMessagesTable;
@@ -401,4 +407,33 @@ export interface AccountRecoveriesTable {
   link_sent_at: Date | null;
   link_expires_at: Date | null;
   completed_at: Date | null;
+}
+
+// Cases in the online account (db/migrations/0015_account_cases.sql)
+export interface CaseApplicantsTable {
+  case_id: number;
+  date_of_birth: string | null;
+  family_name: string | null;
+  a_number: string | null;
+  zip: string | null;
+}
+
+export interface OnlineAccessCodesTable {
+  code_hash: string;
+  case_id: number;
+  issued_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  used_by: string | null;
+  event_id: string | null;
+}
+
+export type CaseLinkVia = 'online_filing' | 'online_access_code' | 'receipt_number';
+
+export interface AccountCasesTable {
+  account_id: string;
+  case_id: number;
+  relationship: 'applicant' | 'representative';
+  added_via: CaseLinkVia;
+  added_at: Date;
 }

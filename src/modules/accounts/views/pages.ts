@@ -31,24 +31,30 @@ export function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml;
 /**
  * The account's resources menu (ACC-8), on every signed-in page: Home, Profile, Settings, then the account
  * actions. The current page's link has aria-current="page" (a page below it, such as a settings form, marks its
- * section with aria-current="true"). Inbox and the case actions of ACC-8 arrive with later issues and are not
- * shown until they work.
+ * section with aria-current="true"). My cases and "Add a case" (ACC-8, issue 4) lead to the account's cases.
+ * Inbox and the other actions of ACC-8 arrive with later issues and are not shown until they work.
  */
 function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
   const { t } = ctx;
   const path = new URL(ctx.url, 'http://casedesk.invalid').pathname.replace(/\/+$/, '');
+  // The menu link that best matches the page is current: "page" when it is the page, "true" for a page below it
+  // (unless a more specific link of the menu matches).
+  const hrefs = ['/account', '/account/cases', '/account/profile', '/account/settings', '/account/cases/add', '/account/sessions', '/account/two-step'];
+  const best = hrefs.filter((h) => path === h || (h !== '/account' && path.startsWith(`${h}/`))).sort((a, b) => b.length - a.length)[0];
   const link = (href: string, label: string) => {
-    const current = path === href ? 'page' : href !== '/account' && path.startsWith(`${href}/`) ? 'true' : undefined;
+    const current = href !== best ? undefined : path === href ? 'page' : 'true';
     return html`<li class="usa-sidenav__item"><a href="${href}"${current ? html` class="usa-current" aria-current="${current}"` : ''}>${label}</a></li>`;
   };
   return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
   <ul class="usa-sidenav">
     ${link('/account', t('profile:menu.home'))}
+    ${link('/account/cases', t('cases_account:menu.cases'))}
     ${link('/account/profile', t('profile:menu.profile'))}
     ${link('/account/settings', t('profile:menu.settings'))}
   </ul>
   <p class="text-bold margin-top-3 margin-bottom-1" id="account-actions-heading">${t('profile:menu.actions')}</p>
   <ul class="usa-sidenav" aria-labelledby="account-actions-heading">
+    ${link('/account/cases/add', t('cases_account:menu.add'))}
     ${link('/account/sessions', t('profile:menu.sessions'))}
     ${link('/account/two-step', t('profile:menu.two_step'))}
     <li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>
@@ -244,7 +250,7 @@ ${p.backupCodesRemaining !== undefined
 <h2>${t('accounts:home.online_account_number')}</h2>
 <p class="font-mono-lg casedesk-receipt">${oan}</p>
 <p class="usa-hint">${t('accounts:home.online_account_number_hint')}</p>
-<p>${t('accounts:home.cases_soon')}</p>
+<p><a class="usa-link" href="/account/cases">${t('cases_account:home_link')}</a></p>
 <p><a class="usa-link" href="/account/profile">${t('profile:home_link')}</a></p>
 ${p.welcomeSurvey
   ? html`<section class="margin-y-4 padding-3 border-1px border-base-lighter radius-md" aria-labelledby="survey-heading"><div>

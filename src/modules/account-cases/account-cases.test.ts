@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { TestAgent } from '../../../test/agent.js';
+import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { OAC_LOCK_MS, OAC_MAX_FAILURES } from './index.js';
+
+let t: TestApp;
+let token: string;
+let ana: Applicant;
+let ben: Applicant;
+beforeAll(async () => {
+  t = await createTestApp();
+  token = (await apiToken(t, ['case_events:write', 'case_status:read'])).token;
+  ana = await signUpApplicant(t, 'ana.cases@example.com', '10.33.0.1');
+  ben = await signUpApplicant(t, 'ben.cases@example.com', '10.33.0.2');
+});
+afterAll(async () => t?.close());
+
+const oanOf = async (accountId: string) => (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', accountId).executeTakeFirstOrThrow()).online_account_number;
+
+async function send(events: unknown[]) {
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: events });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+const at = (d: string) => `${d}T15:00:00Z`;
+
+/** Submits the add-by-code form as a person would. */
+async function addWithCode(agent: TestAgent, code: string, dob: [string, string, string]) {
+  await agent.get('/account/cases/add');
+  return agent.post('/account/cases/add/access-code', { code, dob_month: dob[0], dob_day: dob[1], dob_year: dob[2] });
+}
+
+describe("the account's cases (issue 4 items 3-5)", () => {
+  it('an online filing appears by itself, with its card: status and history tabs', async () => {
+    await send([
+      { id: 'online-1', receiptNumber: 'IOE0911111111', type: 'case_received', occurredAt: at('2026-09-01'), payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: await oanOf(ana.accountId) } },
+      { id: 'online-2', receiptNumber: 'IOE0911111111', type: 'biometrics_scheduled', occurredAt: at('2026-09-20'), payload: {} },
+    ]);
+    await ana.agent.get('/account/cases');
+    expect(ana.agent.$('a[href="/account/cases/IOE0911111111"]')).toHaveLength(1);
+    await ana.agent.get('/account/cases/IOE0911111111');
+    expect(ana.agent.$('h2').first().text()).toBe('Fingerprint and Biometrics Appointment Was Scheduled');
+    expect(ana.agent.$('main').text()).toContain('Online');
+    expect(ana.agent.$('nav a[aria-current="page"]').filter((_, a) => ana.agent.$(a).text() === 'Case status')).toHaveLength(1);
+    await ana.agent.get('/account/cases/IOE0911111111/history');
+    expect(ana.agent.$('.casedesk-history li')).toHaveLength(2);
+    // Ben does not see Ana's case, under any address of it.
+    expect((await ben.agent.get('/account/cases/IOE0911111111')).statusCode).toBe(404);
+    expect((await ben.agent.get('/account/cases/ioe-0911111111/history')).statusCode).toBe(404);
+  });
+
+  it('adds an IOE paper case with its Online Access Code and date of birth, once (CASE-4, CASE-5)', async () => {
+    await send([
+      { id: 'oac-1', receiptNumber: 'IOE0922222222', type: 'case_received', occurredAt: at('2026-10-01'), payload: { formCode: 'I-131', channel: 'paper', applicant: { dateOfBirth: '1986-04-28', familyName: 'López' } } },
+      { id: 'oac-2', receiptNumber: 'IOE0922222222', type: 'account_acceptance_notice', occurredAt: at('2026-10-02'), payload: { onlineAccessCode: 'ABCDE-1234-ABC12' } },
+    ]);
+    let res = await addWithCode(ana.agent, 'ABCDE-1234-ABC12', ['4', '29', '1986']);
+    expect(res.statusCode).toBe(400);
+    expect(ana.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
+    res = await addWithCode(ana.agent, 'abcde 1234 abc12', ['4', '28', '1986']);
+    expect(res.headers.location).toBe('/account/cases?added=IOE0922222222');
+    await ana.agent.get('/account/cases/IOE0922222222');
+    expect(ana.agent.$('main').text()).toContain('On paper');
+    // Single use: Ben, with the same code and date, is told it was used; Ana is told it is hers already.
+    res = await addWithCode(ben.agent, 'ABCDE1234ABC12', ['04', '28', '1986']);
+    expect(ben.agent.errorSummary()).toEqual(['This Online Access Code was already used. Each code works once.']);
+    expect((await ben.agent.get('/account/cases/IOE0922222222')).statusCode).toBe(404);
+    await addWithCode(ana.agent, 'ABCDE1234ABC12', ['4', '28', '1986']);
+    expect(ana.agent.errorSummary()).toEqual(['This case is already in your account.']);
+    // Bad formats are answered without counting as attempts.
+    await addWithCode(ana.agent, 'ABC', ['13', '40', '1986']);
+    expect(ana.agent.errorSummary()[0]).toContain('14 letters and numbers');
+  });
+
+  it('an Online Access Code expires after 90 days, with the agency message and what to do', async () => {
+    await send([
+      { id: 'old-1', receiptNumber: 'IOE0933333333', type: 'case_received', occurredAt: at('2026-05-01'), payload: { formCode: 'I-821', applicant: { dateOfBirth: '1990-01-15' } } },
+      { id: 'old-2', receiptNumber: 'IOE0933333333', type: 'account_acceptance_notice', occurredAt: at('2026-08-01'), payload: { onlineAccessCode: 'OLDCD-0000-XYZ99' } },
+    ]);
+    // Issued 2026-08-01; the fake clock is 2026-11-23: 114 days later.
+    const res = await addWithCode(ben.agent, 'OLDCD-0000-XYZ99', ['1', '15', '1990']);
+    expect(res.statusCode).toBe(400);
+    expect(ben.agent.$('.usa-alert--warning .usa-alert__heading').text()).toBe('Your Online Access Code has expired');
+    expect(ben.agent.$('.usa-alert--warning').text()).toContain('within 30 days');
+  });
+
+  it('adds a legacy paper case by receipt number when date of birth and family name match (CASE-6)', async () => {
+    await send([{ id: 'lin-1', receiptNumber: 'LIN0955555555', type: 'case_received', occurredAt: at('2026-06-01'), payload: { formCode: 'I-130', applicant: { dateOfBirth: '1975-12-02', familyName: 'Núñez García' } } }]);
+    await ben.agent.get('/account/cases/add');
+    let res = await ben.agent.post('/account/cases/add/receipt-number', { receipt_number: 'LIN-095-555-5555', family_name: 'Nunez', rdob_month: '12', rdob_day: '2', rdob_year: '1975' });
+    expect(ben.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
+    res = await ben.agent.post('/account/cases/add/receipt-number', { receipt_number: 'lin0955555555', family_name: ' núñez garcía ', rdob_month: '12', rdob_day: '2', rdob_year: '1975' });
+    expect(res.headers.location).toBe('/account/cases?added=LIN0955555555');
+    await ben.agent.get('/account/cases/LIN0955555555');
+    expect(ben.agent.$('main').text()).toContain('Case Was Received');
+    // An IOE receipt number goes the Online Access Code way.
+    await ben.agent.get('/account/cases/add');
+    await ben.agent.post('/account/cases/add/receipt-number', { receipt_number: 'IOE0922222222', family_name: 'López', rdob_month: '4', rdob_day: '28', rdob_year: '1986' });
+    expect(ben.agent.errorSummary()[0]).toContain('Online Access Code');
+  });
+
+  it('representative accounts cannot add legacy paper cases (CASE-7)', async () => {
+    const result = await t.services.accountCases.addByReceiptNumber({ id: ana.accountId, kind: 'representative' }, { receiptNumber: 'LIN0955555555', familyName: 'Núñez García', dateOfBirth: '1975-12-02' });
+    expect(result).toEqual({ ok: false, problem: 'representative_not_allowed' });
+  });
+
+  it('Section 1367 cases: the owner sees them; Case Status Online and its API answer as for an unknown case', async () => {
+    await send([
+      { id: 'vawa-1', receiptNumber: 'IOE0966666666', type: 'case_received', occurredAt: at('2026-07-01'), payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: await oanOf(ben.accountId) } },
+      { id: 'vawa-2', receiptNumber: 'IOE0966666666', type: 'protection_updated', occurredAt: at('2026-07-02'), payload: { section1367: true } },
+    ]);
+    expect((await ben.agent.get('/account/cases/IOE0966666666')).statusCode).toBe(200);
+    expect((await ana.agent.get('/account/cases/IOE0966666666')).statusCode).toBe(404);
+    const api = await t.app.inject({ method: 'GET', url: '/case-status/IOE0966666666', headers: { authorization: `Bearer ${token}` } });
+    expect(api.statusCode).toBe(404);
+    const page = await t.app.inject({ method: 'GET', url: '/case-status?receipt_number=IOE0966666666' });
+    expect(page.statusCode).toBe(404);
+    // An older event cannot lift the protection; a newer one can.
+    await send([{ id: 'vawa-0', receiptNumber: 'IOE0966666666', type: 'protection_updated', occurredAt: at('2026-07-01'), payload: { section1367: false } }]);
+    expect((await t.app.inject({ method: 'GET', url: '/case-status/IOE0966666666', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(404);
+  });
+
+  it('the pages exist in Spanish', async () => {
+    await ana.agent.get('/account/cases?lang=es');
+    expect(ana.agent.$('h1').text()).toBe('Mis casos');
+    await ana.agent.get('/account/cases/add');
+    expect(ana.agent.$('h1').text()).toBe('Agregar un caso');
+    await ana.agent.get('/account/cases/IOE0911111111?lang=en');
+  });
+  it(`locks adding cases for an hour after ${OAC_MAX_FAILURES} attempts that do not match (guessing codes is an attack)`, async () => {
+    const eve = await signUpApplicant(t, 'eve.guesser@example.com', '10.33.0.9');
+    for (let i = 0; i < OAC_MAX_FAILURES - 1; i++) {
+      await addWithCode(eve.agent, `GUESS-${String(1000 + i)}-AAAAA`, ['1', '1', '1980']);
+      expect(eve.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
+    }
+    await addWithCode(eve.agent, 'GUESS-9999-AAAAA', ['1', '1', '1980']);
+    expect(eve.agent.$('.usa-alert--error .usa-alert__heading').text()).toBe('Adding cases is paused');
+    // Even the right code and date wait now.
+    await send([
+      { id: 'eve-1', receiptNumber: 'IOE0944444444', type: 'case_received', occurredAt: at('2026-11-01'), payload: { formCode: 'I-765', applicant: { dateOfBirth: '1980-01-01' } } },
+      { id: 'eve-2', receiptNumber: 'IOE0944444444', type: 'account_acceptance_notice', occurredAt: at('2026-11-02'), payload: { onlineAccessCode: 'EVEEE-1111-RIGHT' } },
+    ]);
+    await addWithCode(eve.agent, 'EVEEE-1111-RIGHT', ['1', '1', '1980']);
+    expect(eve.agent.$('.usa-alert--error .usa-alert__heading').text()).toBe('Adding cases is paused');
+    t.clock.advance(OAC_LOCK_MS + 1000);
+    // An hour later (a new sign-in: the session idled out meanwhile), the right code and date work.
+    const again = new TestAgent(t.app, '10.33.0.10');
+    expect((await signIn(t, again, eve.email, eve.secret)).headers.location).toBe('/account');
+    const res = await addWithCode(again, 'EVEEE-1111-RIGHT', ['1', '1', '1980']);
+    expect(res.headers.location).toBe('/account/cases?added=IOE0944444444');
+  });
+
+});

@@ -1,0 +1,2 @@
+export { AccountCaseService, OAC_MAX_FAILURES, OAC_LOCK_MS, type AddResult } from './service.js';
+export { registerAccountCaseRoutes } from './routes.js';

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldError } from '../../platform/views/components.js';
+import { html } from '../../platform/views/html.js';
+import { alert } from '../../platform/views/components.js';
+import { SESSION_IDLE_MS, type AccountService } from '../accounts/index.js';
+import { findStatus } from '../cases/index.js';
+import type { AccountCaseService, AddResult } from './service.js';
+import { addCasePage, caseCardPage, casesListPage, type AddValues } from './views.js';
+
+type Form = Record<string, unknown>;
+const str = (body: unknown, name: string, max = 200): string => {
+  const value = (body as Form | undefined)?.[name];
+  return typeof value === 'string' ? value.slice(0, max) : '';
+};
+
+/** Month, day and year boxes as YYYY-MM-DD (empty when a box is not a number; the service checks the date). */
+function dateFrom(body: unknown, prefix: string): string {
+  const [m, d, y] = ['month', 'day', 'year'].map((part) => str(body, `${prefix}_${part}`, 10).trim());
+  if (!/^\d{1,2}$/.test(m!) || !/^\d{1,2}$/.test(d!) || !/^\d{4}$/.test(y!)) return '';
+  return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+}
+
+function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
+  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
+}
+
+export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: AccountCaseService; accounts: AccountService; timeZone: string; limit(request: FastifyRequest): Promise<number | undefined> }): void {
+  const account = { config: { policy: 'account' as const } };
+  const signedIn = (reply: FastifyReply) => ({ csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 });
+  const ctx = (request: FastifyRequest) => ({ ...request.page(), timeZone: deps.timeZone });
+  const me = async (request: FastifyRequest) => (await deps.accounts.findAccount(request.session!.account_id))!;
+
+  app.get('/account/cases', account, async (request, reply) => {
+    const cases = (await deps.cases.list(request.session!.account_id)).map((c) => ({ ...c, title: (request.lang === 'es' ? findStatus(c.status_key)?.titleEs : findStatus(c.status_key)?.titleEn) ?? c.status_key }));
+    const added = str(request.query, 'added', 20);
+    return reply.html(casesListPage(ctx(request), { ...signedIn(reply), cases, added: /^[A-Z]{3}\d{10}$/.test(added) ? added : undefined }));
+  });
+
+  const card = (tab: 'status' | 'history') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const found = await deps.cases.card(request.session!.account_id, (request.params as { receipt: string }).receipt);
+    // Someone else's case, a Section 1367 case of another person, or no case at all: the same "not found".
+    if (!found) return reply.callNotFound();
+    return reply.html(caseCardPage(ctx(request), { ...signedIn(reply), view: found.view, tab, filingChannel: found.filingChannel }));
+  };
+  app.get('/account/cases/:receipt', account, card('status'));
+  app.get('/account/cases/:receipt/history', account, card('history'));
+
+  const addPage = async (request: FastifyRequest, reply: FastifyReply, values: AddValues = {}, errors: FieldError[] = [], notice?: ReturnType<typeof alert>) =>
+    reply.html(addCasePage(request.page(), { ...signedIn(reply), representative: (await me(request)).kind === 'representative', values, errors, notice }), errors.length || notice ? 400 : 200);
+
+  app.get('/account/cases/add', account, async (request, reply) => addPage(request, reply));
+
+  const tooMany = async (request: FastifyRequest, reply: FastifyReply) => {
+    const wait = await deps.limit(request);
+    if (wait === undefined) return;
+    reply.header('retry-after', String(wait));
+    throw Object.assign(new Error('Too many requests from this address'), { statusCode: 429 });
+  };
+
+  /** The answer to an attempt: to the list with a notice, or the form again with what to do. */
+  const answer = async (request: FastifyRequest, reply: FastifyReply, result: AddResult, values: AddValues, fields: { code: string; dob: string }) => {
+    if (result.ok) return reply.redirect(`/account/cases?added=${result.receiptNumber}`, 303);
+    const t = request.t;
+    if (result.problem === 'locked') {
+      return addPage(request, reply, values, [], alert({ type: 'error', live: true, heading: t('cases_account:add.locked_title'), body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }) }));
+    }
+    if (result.problem === 'expired') {
+      // CASE-5: the agency's message, and what to do next.
+      return addPage(request, reply, values, [], alert({ type: 'warning', live: true, heading: t('cases_account:add.expired_title'), body: html`<p>${t('cases_account:add.expired')}</p>` }));
+    }
+    const field = { code_format: fields.code, dob_format: fields.dob, receipt_format: 'receipt_number', family_name_required: 'family_name', no_match: fields.code, used: fields.code, already_added: fields.code, use_access_code: 'receipt_number', representative_not_allowed: 'receipt_number' }[result.problem];
+    return addPage(request, reply, values, [{ field, message: t(`cases_account:add.errors.${result.problem}`) }]);
+  };
+
+  app.post('/account/cases/add/access-code', account, async (request, reply) => {
+    await tooMany(request, reply);
+    const values: AddValues = { code: str(request.body, 'code', 40), dob_month: str(request.body, 'dob_month', 4), dob_day: str(request.body, 'dob_day', 4), dob_year: str(request.body, 'dob_year', 6) };
+    const result = await deps.cases.addWithAccessCode(await me(request), { code: values.code!, dateOfBirth: dateFrom(request.body, 'dob') }, request.ip);
+    return answer(request, reply, result, values, { code: 'code', dob: 'dob_month' });
+  });
+
+  app.post('/account/cases/add/receipt-number', account, async (request, reply) => {
+    await tooMany(request, reply);
+    const values: AddValues = { receipt_number: str(request.body, 'receipt_number', 40), family_name: str(request.body, 'family_name', 100), rdob_month: str(request.body, 'rdob_month', 4), rdob_day: str(request.body, 'rdob_day', 4), rdob_year: str(request.body, 'rdob_year', 6) };
+    const result = await deps.cases.addByReceiptNumber(await me(request), { receiptNumber: values.receipt_number!, familyName: values.family_name!, dateOfBirth: dateFrom(request.body, 'rdob') }, request.ip);
+    return answer(request, reply, result, values, { code: 'receipt_number', dob: 'rdob_month' });
+  });
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { AccountRow } from '../../platform/db/tables.js';
+import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/repository.js';
+import { accessCodeHash, normalizeOnlineAccessCode } from '../case-events/index.js';
+import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
+import * as repo from './repository.js';
+
+/**
+ * The cases of an online account (issue 4 items 3 and 5; CASE-3 to CASE-7): the list, the case card, and adding a
+ * paper case: an IOE case with its Online Access Code and the applicant's date of birth, a legacy paper case with
+ * its receipt number and identity details that must match the agency's records. Guessing codes is an attack:
+ * wrong attempts are counted per account and lock adding cases for an hour after OAC_MAX_FAILURES.
+ */
+
+export const OAC_MAX_FAILURES = 5;
+export const OAC_LOCK_MS = 3600_000;
+const FAILED = 'case_add_failed';
+
+const dateOfBirth = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d));
+
+export type AddProblem =
+  | 'code_format' | 'dob_format' | 'receipt_format' | 'family_name_required'
+  | 'no_match' | 'expired' | 'used' | 'already_added' | 'use_access_code' | 'representative_not_allowed';
+
+export type AddResult =
+  | { ok: true; receiptNumber: string }
+  | { ok: false; problem: AddProblem }
+  | { ok: false; problem: 'locked'; until: Date };
+
+export interface CaseCard {
+  view: CaseStatusView;
+  features: ReadonlySet<CaseFeature>;
+  filingChannel: 'online' | 'paper';
+}
+
+export class AccountCaseService {
+  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string }) {}
+
+  async list(accountId: string) {
+    return repo.casesOfAccount(this.deps.db, accountId);
+  }
+
+  /** The case card, only for an account the case is linked to (anyone else: undefined, answered as not found). */
+  async card(accountId: string, receiptInput: string): Promise<CaseCard | undefined> {
+    const parsed = parseReceiptNumber(receiptInput);
+    if (!parsed.ok) return undefined;
+    const found = await findWithHistoryByReceiptNumber(this.deps.db, parsed.value);
+    if (!found) return undefined;
+    const linked = await repo.isLinked(this.deps.db, accountId, found.id);
+    if (!maySeeCase({ section1367: found.section_1367 }, { kind: 'account', linked })) return undefined;
+    return {
+      view: describeCase(found, this.deps.timeZone),
+      features: caseFeatures({ receiptNumber: found.receipt_number, formCode: found.form_code, filingChannel: found.filing_channel }),
+      filingChannel: found.filing_channel,
+    };
+  }
+
+  async #lockedUntil(accountId: string, now: Date): Promise<Date | undefined> {
+    const failures = await countSecurityEventsSince(this.deps.db, accountId, FAILED, new Date(now.getTime() - OAC_LOCK_MS));
+    return failures.count >= OAC_MAX_FAILURES && failures.last ? new Date(failures.last.getTime() + OAC_LOCK_MS) : undefined;
+  }
+
+  async #fail(accountId: string, now: Date, ip: string | undefined, details: Record<string, unknown>): Promise<AddResult> {
+    await recordSecurityEvent(this.deps.db, { accountId, kind: FAILED, at: now, ip, details });
+    const until = await this.#lockedUntil(accountId, now);
+    return until ? { ok: false, problem: 'locked', until } : { ok: false, problem: 'no_match' };
+  }
+
+  /**
+   * CASE-4, CASE-5: an IOE paper case with the Online Access Code of its account acceptance notice and the
+   * applicant's date of birth. Code and date must both match before anything is said about the code (expired,
+   * already used), so the answers are no oracle for guessing.
+   */
+  async addWithAccessCode(account: Pick<AccountRow, 'id' | 'kind'>, input: { code: string; dateOfBirth: string }, ip?: string): Promise<AddResult> {
+    const now = this.deps.clock.now();
+    const until = await this.#lockedUntil(account.id, now);
+    if (until) return { ok: false, problem: 'locked', until };
+    const code = normalizeOnlineAccessCode(input.code);
+    if (!code) return { ok: false, problem: 'code_format' };
+    if (!dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'dob_format' };
+    const hash = accessCodeHash(code);
+    const found = await repo.findAccessCode(this.deps.db, hash);
+    if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth) return this.#fail(account.id, now, ip, { via: 'online_access_code' });
+    if (await repo.isLinked(this.deps.db, account.id, found.case_id)) return { ok: false, problem: 'already_added' };
+    if (found.used_at) return { ok: false, problem: 'used' };
+    if (found.expires_at <= now) return { ok: false, problem: 'expired' };
+    return inTransaction(this.deps.db, async (trx) => {
+      if (!(await repo.useAccessCode(trx, hash, account.id, now))) return { ok: false, problem: 'used' } as const;
+      await repo.link(trx, { account_id: account.id, case_id: found.case_id, relationship: account.kind === 'representative' ? 'representative' : 'applicant', added_via: 'online_access_code', added_at: now });
+      await recordSecurityEvent(trx, { accountId: account.id, kind: 'case_added', at: now, ip, details: { receiptNumber: found.receipt_number, via: 'online_access_code' } });
+      return { ok: true, receiptNumber: found.receipt_number } as const;
+    });
+  }
+
+  /**
+   * CASE-6, CASE-7: a legacy paper case (LIN, EAC, MSC, SRC, WAC, YSC ...) by receipt number, with the applicant's
+   * date of birth and family name as the agency's records have them. Representatives cannot add these.
+   */
+  async addByReceiptNumber(account: Pick<AccountRow, 'id' | 'kind'>, input: { receiptNumber: string; dateOfBirth: string; familyName: string }, ip?: string): Promise<AddResult> {
+    const now = this.deps.clock.now();
+    const until = await this.#lockedUntil(account.id, now);
+    if (until) return { ok: false, problem: 'locked', until };
+    const receipt = parseReceiptNumber(input.receiptNumber);
+    if (!receipt.ok) return { ok: false, problem: 'receipt_format' };
+    const how = howToAdd(receipt.value, account.kind === 'representative' ? 'representative' : 'applicant');
+    if (how === 'online_access_code') return { ok: false, problem: 'use_access_code' };
+    if (how === 'not_allowed') return { ok: false, problem: 'representative_not_allowed' };
+    if (!dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'dob_format' };
+    const familyName = input.familyName.trim().toLocaleLowerCase('en-US');
+    if (!familyName) return { ok: false, problem: 'family_name_required' };
+    const found = await repo.findCaseForAdding(this.deps.db, receipt.value);
+    const matches = found && found.date_of_birth === input.dateOfBirth && (found.family_name ?? '').trim().toLocaleLowerCase('en-US') === familyName;
+    if (!found || !matches) return this.#fail(account.id, now, ip, { via: 'receipt_number' });
+    const added = await repo.link(this.deps.db, { account_id: account.id, case_id: found.id, relationship: 'applicant', added_via: 'receipt_number', added_at: now });
+    if (!added) return { ok: false, problem: 'already_added' };
+    await recordSecurityEvent(this.deps.db, { accountId: account.id, kind: 'case_added', at: now, ip, details: { receiptNumber: receipt.value, via: 'receipt_number' } });
+    return { ok: true, receiptNumber: receipt.value };
+  }
+}

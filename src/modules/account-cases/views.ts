@@ -1,0 +1,100 @@
+import { alert, button, csrfField, memorableDate, table, textInput, type FieldError } from '../../platform/views/components.js';
+import { html, type SafeHtml } from '../../platform/views/html.js';
+import type { PageContext } from '../../platform/views/layout.js';
+import { page, type SignedIn } from '../accounts/views/pages.js';
+import { formLongName, longDate, type CaseStatusView } from '../cases/index.js';
+import type { LinkedCaseRow } from './repository.js';
+
+/** The account's cases: the list, the case card with its tabs (CASE-9), and adding a paper case (CASE-4, CASE-6). */
+
+const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
+
+export function casesListPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { cases: (LinkedCaseRow & { title: string })[]; added?: string }): SafeHtml {
+  const { t, lang } = ctx;
+  return page(ctx, t('cases_account:list.title'), html`<h1>${t('cases_account:list.title')}</h1>
+${p.added ? alert({ type: 'success', slim: true, live: true, body: t('cases_account:list.added', { receipt: p.added }) }) : ''}
+${p.cases.length
+  ? table({
+      caption: t('cases_account:list.caption'),
+      headers: [t('cases_account:list.receipt'), t('cases_account:list.form'), t('cases_account:list.status'), t('cases_account:list.updated')],
+      rows: p.cases.map((c) => [
+        html`<a class="usa-link casedesk-receipt" href="/account/cases/${c.receipt_number}">${c.receipt_number}</a>`,
+        html`${c.form_code}<br><span class="text-base">${formLongName(c.form_code, lang)}</span>`,
+        c.title,
+        longDate(c.status_at, lang, ctx.timeZone),
+      ]),
+      stacked: true,
+    })
+  : html`<p>${t('cases_account:list.none')}</p>`}
+<p><a class="usa-button" href="/account/cases/add">${t('cases_account:menu.add')}</a></p>`, [], p);
+}
+
+export type CardTab = 'status' | 'history';
+
+export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { view: CaseStatusView; tab: CardTab; filingChannel: 'online' | 'paper' }): SafeHtml {
+  const { t, lang } = ctx;
+  const v = p.view;
+  const base = `/account/cases/${v.receiptNumber}`;
+  const tab = (key: CardTab, href: string) =>
+    html`<li class="usa-button-group__item"><a class="usa-button${p.tab === key ? '' : ' usa-button--outline'}" href="${href}"${p.tab === key ? html` aria-current="page"` : ''}>${t(`cases_account:card.tabs.${key}`)}</a></li>`;
+  return page(ctx, `${v.receiptNumber}: ${t(`cases_account:card.tabs.${p.tab}`)}`, html`<p class="margin-bottom-0"><a class="usa-link" href="/account/cases">${t('cases_account:card.back')}</a></p>
+<h1 class="margin-bottom-1"><span class="usa-sr-only">${t('cases_account:card.receipt')} </span><span class="casedesk-receipt">${v.receiptNumber}</span></h1>
+<dl class="margin-top-0">
+  <div><dt class="display-inline text-bold">${t('cases_account:card.form')}:</dt> <dd class="display-inline margin-left-0">${v.formCode}, ${formLongName(v.formCode, lang)}</dd></div>
+  <div><dt class="display-inline text-bold">${t('cases_account:card.submitted')}:</dt> <dd class="display-inline margin-left-0">${longDate(v.submittedAt, lang, ctx.timeZone)}</dd></div>
+  <div><dt class="display-inline text-bold">${t('cases_account:card.filed')}:</dt> <dd class="display-inline margin-left-0">${t(`cases_account:card.channel.${p.filingChannel}`)}</dd></div>
+</dl>
+<nav aria-label="${t('cases_account:card.tabs_label')}"><ul class="usa-button-group">${tab('status', base)}${tab('history', `${base}/history`)}</ul></nav>
+${p.tab === 'status'
+  ? html`<h2>${v.current.title[lang]}</h2>
+<p>${v.current.description[lang]}</p>`
+  : html`<h2>${t('cases_account:card.tabs.history')}</h2>
+<ol class="casedesk-history" reversed>
+  ${v.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${longDate(h.at, lang, ctx.timeZone)}</time>${h.title[lang]}</li>`)}
+</ol>`}`, [], p);
+}
+
+export interface AddValues {
+  code?: string;
+  receipt_number?: string;
+  family_name?: string;
+  dob_month?: string;
+  dob_day?: string;
+  dob_year?: string;
+  rdob_month?: string;
+  rdob_day?: string;
+  rdob_year?: string;
+}
+
+export function addCasePage(ctx: PageContext, p: SignedIn & { representative: boolean; values?: AddValues; errors?: FieldError[]; notice?: SafeHtml }): SafeHtml {
+  const { t } = ctx;
+  const v = p.values ?? {};
+  const errors = p.errors ?? [];
+  const labels = { month: t('profile:date.month'), day: t('profile:date.day'), year: t('profile:date.year') };
+  return page(ctx, t('cases_account:add.title'), html`<h1>${t('cases_account:add.title')}</h1>
+<p>${t('cases_account:add.intro')}</p>
+${p.notice ?? ''}
+<section aria-labelledby="oac-heading">
+<h2 id="oac-heading">${t('cases_account:add.oac_heading')}</h2>
+<p>${t('cases_account:add.oac_intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/cases/add/access-code" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'code', label: t('cases_account:add.code'), hint: t('cases_account:add.code_hint'), value: v.code, error: errorFor(errors, 'code'), autocomplete: 'off', spellcheck: false, autocapitalize: 'characters', maxlength: 20, width: 'md' })}
+  ${memorableDate({ name: 'dob', legend: t('cases_account:add.dob'), hint: t('cases_account:add.dob_hint'), labels, month: v.dob_month, day: v.dob_day, year: v.dob_year, error: errorFor(errors, 'dob_month') })}
+  ${button(t('cases_account:add.submit'))}
+</form>
+</section>
+<section aria-labelledby="receipt-heading">
+<h2 id="receipt-heading">${t('cases_account:add.receipt_heading')}</h2>
+${p.representative
+  ? html`<p>${t('cases_account:add.representative_note')} <a class="usa-link" href="/case-status">${t('cases_account:add.case_status_link')}</a></p>`
+  : html`<p>${t('cases_account:add.receipt_intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/cases/add/receipt-number" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'receipt_number', label: t('cases_account:add.receipt'), hint: t('cases_account:add.receipt_hint'), value: v.receipt_number, error: errorFor(errors, 'receipt_number'), autocomplete: 'off', spellcheck: false, autocapitalize: 'characters', maxlength: 40, width: 'md' })}
+  ${textInput({ name: 'family_name', label: t('cases_account:add.family_name'), hint: t('cases_account:add.family_name_hint'), value: v.family_name, error: errorFor(errors, 'family_name'), autocomplete: 'family-name', maxlength: 100 })}
+  ${memorableDate({ name: 'rdob', legend: t('cases_account:add.dob'), hint: t('cases_account:add.dob_hint'), labels, month: v.rdob_month, day: v.rdob_day, year: v.rdob_year, error: errorFor(errors, 'rdob_month') })}
+  ${button(t('cases_account:add.submit'))}
+</form>`}
+</section>`, errors, p);
+}
