@@ -70,7 +70,7 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
-    caseEvents: new CaseEventService({ db, clock: deps.clock }),
+    caseEvents: new CaseEventService({ db, clock: deps.clock, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl }),
     accountCases: new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone }),
     helpDesk: new HelpDeskService({
       db,

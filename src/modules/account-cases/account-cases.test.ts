@@ -50,6 +50,33 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     expect((await ben.agent.get('/account/cases/ioe-0911111111/history')).statusCode).toBe(404);
   });
 
+  it('tells account holders about a status change, by email and text as they chose, in their language, once (CASE-8)', async () => {
+    const db = t.deps.database.db;
+    // Messages since the start of this test (the online filing itself was told when it arrived).
+    const earlier = new Set((await db.selectFrom('notification_messages').select('id').execute()).map((m) => m.id));
+    const messages = async (to: string) =>
+      (await db.selectFrom('notification_messages').select(['id', 'channel', 'subject', 'body', 'language']).where('recipient', '=', to).where('template', '=', 'case_status_changed').execute()).filter((m) => !earlier.has(m.id));
+    await send([{ id: 'notify-1', receiptNumber: 'IOE0911111111', type: 'approved', occurredAt: at('2026-11-10'), payload: {} }]);
+    const mail = await messages(ana.email);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]).toMatchObject({ channel: 'email', subject: 'Case IOE0911111111: Case Was Approved', language: 'en' });
+    expect(mail[0]!.body).toContain('/account/cases/IOE0911111111');
+    // The same event again, or an older one: no status change, no message.
+    await send([{ id: 'notify-1', receiptNumber: 'IOE0911111111', type: 'approved', occurredAt: at('2026-11-10'), payload: {} }]);
+    await send([{ id: 'notify-0', receiptNumber: 'IOE0911111111', type: 'fingerprints_taken', occurredAt: at('2026-09-25'), payload: {} }]);
+    expect(await messages(ana.email)).toHaveLength(1);
+    // Spanish, by text to a verified phone only.
+    await db.updateTable('accounts').set({ language: 'es', notify_by_email: false, notify_by_text: true }).where('id', '=', ana.accountId).execute();
+    await db.insertInto('account_phones').values({ id: '00000000-0000-4000-8000-00000000aaaa', account_id: ana.accountId, e164: '+12025550111', label: null, verified_at: new Date(), created_at: new Date() }).execute();
+    await send([{ id: 'notify-2', receiptNumber: 'IOE0911111111', type: 'card_mailed', occurredAt: at('2026-11-15'), payload: {} }]);
+    expect(await messages(ana.email)).toHaveLength(1);
+    const texts = await messages('+12025550111');
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatchObject({ channel: 'sms', language: 'es' });
+    expect(texts[0]!.body).toContain('Caso IOE0911111111');
+    await db.updateTable('accounts').set({ language: 'en', notify_by_email: true, notify_by_text: false }).where('id', '=', ana.accountId).execute();
+  });
+
   it('adds an IOE paper case with its Online Access Code and date of birth, once (CASE-4, CASE-5)', async () => {
     await send([
       { id: 'oac-1', receiptNumber: 'IOE0922222222', type: 'case_received', occurredAt: at('2026-10-01'), payload: { formCode: 'I-131', channel: 'paper', applicant: { dateOfBirth: '1986-04-28', familyName: 'López' } } },

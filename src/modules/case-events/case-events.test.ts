@@ -72,7 +72,7 @@ describe('case events API (issue 4 item 1)', () => {
     const receipt = freshReceipt();
     const res = await post(lifecycle(receipt, 'a'));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ received: 9, accepted: 9, duplicates: 0, casesCreated: 1, statusChanged: 1 });
+    expect(res.json()).toEqual({ received: 9, accepted: 9, duplicates: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
     const state = await stateOf(receipt);
     expect(state).toMatchObject({ form: 'I-485', office: 'NBC', received: '2026-01-05T14:00:00.000Z', status: 'card-was-mailed-to-me', params: { tracking_number: 'EJ123456789US' } });
     expect(state!.history).toHaveLength(8); // notice_issued records no status
@@ -88,7 +88,7 @@ describe('case events API (issue 4 item 1)', () => {
     await post(events);
     const before = await stateOf(receipt);
     const again = await post([...events, events[0]]);
-    expect(again.json()).toEqual({ received: 10, accepted: 0, duplicates: 10, casesCreated: 0, statusChanged: 0 });
+    expect(again.json()).toEqual({ received: 10, accepted: 0, duplicates: 10, casesCreated: 0, statusChanged: 0, notifications: 0 });
     // Even with other content under the same id: the first version stays.
     const altered = await post([{ ...events[7], type: 'denied' }]);
     expect(altered.json()).toMatchObject({ accepted: 0, duplicates: 1 });

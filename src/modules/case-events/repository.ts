@@ -131,3 +131,24 @@ export async function linkOnlineFiling(db: DbHandle, caseId: number, onlineAccou
     .onConflict((oc) => oc.columns(['account_id', 'case_id']).doNothing())
     .execute();
 }
+
+/** The account holders of cases, with how they want to hear about them (email, text to verified phones). */
+export async function holdersOf(db: DbHandle, caseIds: number[]) {
+  if (!caseIds.length) return [];
+  return db
+    .selectFrom('account_cases as l')
+    .innerJoin('accounts as a', 'a.id', 'l.account_id')
+    .innerJoin('cases as c', 'c.id', 'l.case_id')
+    .select(['l.case_id', 'c.receipt_number', 'a.id as account_id', 'a.email', 'a.language', 'a.notify_by_email', 'a.notify_by_text'])
+    .select((eb) =>
+      eb
+        .selectFrom('account_phones as p')
+        .select(sql<string[]>`coalesce(array_agg(p.e164 ORDER BY p.created_at), '{}')`.as('phones'))
+        .whereRef('p.account_id', '=', 'a.id')
+        .where('p.verified_at', 'is not', null)
+        .as('phones'),
+    )
+    .where('l.case_id', 'in', caseIds)
+    .where('a.activated_at', 'is not', null)
+    .execute();
+}

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import { officeForPrefix } from '../cases/index.js';
+import { describeCase, findWithHistoryByReceiptNumber, officeForPrefix, type CaseStatusView } from '../cases/index.js';
+import type { NotificationService } from '../notifications/index.js';
 import * as repo from './repository.js';
 import { createHash } from 'node:crypto';
 import { normalizeOnlineAccessCode, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
@@ -23,7 +24,7 @@ export function accessCodeHash(normalized: string): string {
 export const MAX_BATCH = 10_000;
 
 export type IngestResult =
-  | { ok: true; received: number; accepted: number; duplicates: number; casesCreated: number; statusChanged: number }
+  | { ok: true; received: number; accepted: number; duplicates: number; casesCreated: number; statusChanged: number; notifications: number }
   | { ok: false; problems: EventProblem[] };
 
 /** What a case's events say about it, in order of occurrence (then id): form, office, received date. */
@@ -40,8 +41,50 @@ export function factsFromEvents(
   return { formCode, officeCode, receivedAt: received.occurredAt };
 }
 
+export interface CaseEventDeps {
+  db: DbHandle;
+  clock: Clock;
+  notifications: NotificationService;
+  timeZone: string;
+  publicUrl: string;
+}
+
 export class CaseEventService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock }) {}
+  constructor(private readonly deps: CaseEventDeps) {}
+
+  /**
+   * CASE-8: a change of a case's current status is told to its account holders, by email and/or text as each
+   * chose, in their language, in the same transaction as the change (so nothing is lost or sent twice). An event
+   * that only adds older history changes no status and sends nothing.
+   */
+  async #notifyStatusChanges(trx: DbHandle, caseIds: number[]): Promise<number> {
+    const holders = await repo.holdersOf(trx, caseIds);
+    const views = new Map<number, CaseStatusView>();
+    let queued = 0;
+    for (const h of holders) {
+      let view = views.get(h.case_id);
+      if (!view) {
+        const found = await findWithHistoryByReceiptNumber(trx, h.receipt_number);
+        if (!found) continue;
+        view = describeCase(found, this.deps.timeZone);
+        views.set(h.case_id, view);
+      }
+      const lang = h.language;
+      const params = { receipt: h.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${h.receipt_number}` };
+      if (h.notify_by_email) {
+        await this.deps.notifications.queueEmail(trx, { to: h.email, template: 'case_status_changed', language: lang, params });
+        queued++;
+      }
+      const phones = Array.isArray(h.phones) ? h.phones : String(h.phones ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+      if (h.notify_by_text) {
+        for (const phone of phones) {
+          await this.deps.notifications.queueSms(trx, { to: phone, template: 'case_status_changed', language: lang, params });
+          queued++;
+        }
+      }
+    }
+    return queued;
+  }
 
   /**
    * What events record beyond the status: Online Access Codes, the Section 1367 protection, the applicant's
@@ -171,7 +214,8 @@ export class CaseEventService {
       );
       await this.#applyRecords(trx, byReceipt, accepted, caseId, known, now);
       const changed = await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now);
-      return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length } as const;
+      const notifications = await this.#notifyStatusChanges(trx, changed);
+      return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;
     });
   }
 }
