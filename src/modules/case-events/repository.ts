@@ -112,13 +112,21 @@ export async function setSection1367(db: DbHandle, caseId: number, value: boolea
   await db.updateTable('cases').set({ section_1367: value, updated_at: now }).where('id', '=', caseId).where('section_1367', '!=', value).execute();
 }
 
-export async function setFilingChannel(db: DbHandle, caseId: number, channel: 'online' | 'paper', now: Date): Promise<void> {
-  await db.updateTable('cases').set({ filing_channel: channel, updated_at: now }).where('id', '=', caseId).where('filing_channel', '!=', channel).execute();
+export async function setFilingChannel(db: DbHandle, caseIds: number[], channel: 'online' | 'paper', now: Date): Promise<void> {
+  if (!caseIds.length) return;
+  await db.updateTable('cases').set({ filing_channel: channel, updated_at: now }).where('id', 'in', caseIds).where('filing_channel', '!=', channel).execute();
 }
 
-export async function upsertApplicant(db: DbHandle, caseId: number, a: { dateOfBirth?: string; familyName?: string; aNumber?: string; zip?: string }): Promise<void> {
-  const row = { date_of_birth: a.dateOfBirth ?? null, family_name: a.familyName ?? null, a_number: a.aNumber ?? null, zip: a.zip ?? null };
-  await db.insertInto('case_applicants').values({ case_id: caseId, ...row }).onConflict((oc) => oc.column('case_id').doUpdateSet(row)).execute();
+/** The applicants' identity details, one row per case (the latest event that gave them wins; the caller picks it). */
+export async function upsertApplicants(db: DbHandle, rows: { caseId: number; dateOfBirth?: string; familyName?: string; aNumber?: string; zip?: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('case_applicants')
+    .values(rows.map((a) => ({ case_id: a.caseId, date_of_birth: a.dateOfBirth ?? null, family_name: a.familyName ?? null, a_number: a.aNumber ?? null, zip: a.zip ?? null })))
+    .onConflict((oc) => oc.column('case_id').doUpdateSet((eb) => ({
+      date_of_birth: eb.ref('excluded.date_of_birth'), family_name: eb.ref('excluded.family_name'), a_number: eb.ref('excluded.a_number'), zip: eb.ref('excluded.zip'),
+    })))
+    .execute();
 }
 
 /** An online filing lands in the account that filed it (by its Online Account Number; applicants only). */

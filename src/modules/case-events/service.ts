@@ -96,7 +96,6 @@ export class CaseEventService {
     byReceipt: Map<string, { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]>,
     accepted: CaseEvent[],
     caseId: Map<string, number>,
-    known: Map<string, { from_events: boolean }>,
     now: Date,
   ): Promise<void> {
     await repo.insertAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
@@ -109,6 +108,8 @@ export class CaseEventService {
     const latest = (list: { id: string; occurredAt: Date; payload: Record<string, unknown> }[], has: (p: Record<string, unknown>) => boolean) =>
       list.filter((e) => has(e.payload)).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
     const touchedByNew = new Set(accepted.map((e) => e.receiptNumber));
+    const applicants: Parameters<typeof repo.upsertApplicants>[1] = [];
+    const channels = { online: [] as number[], paper: [] as number[] };
     for (const receipt of touchedByNew) {
       const list = byReceipt.get(receipt)!;
       const id = caseId.get(receipt)!;
@@ -119,18 +120,21 @@ export class CaseEventService {
       }
       if (newHere.some((e) => e.payload.applicant)) {
         const a = latest(list, (p) => typeof p.applicant === 'object' && p.applicant !== null);
-        await repo.upsertApplicant(trx, id, a!.payload.applicant as Record<string, string>);
+        applicants.push({ caseId: id, ...(a!.payload.applicant as Record<string, string>) });
       }
       const received = newHere.filter((e) => e.type === 'case_received');
       if (received.length) {
         const r = latest(list.filter((e) => e.type === 'case_received'), () => true)!;
-        if (r.payload.channel === 'online' || r.payload.channel === 'paper') await repo.setFilingChannel(trx, id, r.payload.channel, now);
-        else if (!known.has(receipt)) await repo.setFilingChannel(trx, id, 'paper', now);
+        // Without a channel the case stays as it is (new cases start as paper: the column's default).
+        if (r.payload.channel === 'online' || r.payload.channel === 'paper') channels[r.payload.channel].push(id);
         for (const e of received) {
           if (e.payload.channel === 'online' && typeof e.payload.onlineAccountNumber === 'string') await repo.linkOnlineFiling(trx, id, e.payload.onlineAccountNumber, e.occurredAt);
         }
       }
     }
+    await repo.upsertApplicants(trx, applicants);
+    await repo.setFilingChannel(trx, channels.online, 'online', now);
+    await repo.setFilingChannel(trx, channels.paper, 'paper', now);
   }
 
   async ingest(rawEvents: unknown[], clientId: string | null): Promise<IngestResult> {
@@ -212,7 +216,7 @@ export class CaseEventService {
           return status ? [{ caseId: caseId.get(e.receiptNumber)!, statusKey: status, occurredAt: e.occurredAt, eventId: e.id, params: statusParamsOfEvent(e) }] : [];
         }),
       );
-      await this.#applyRecords(trx, byReceipt, accepted, caseId, known, now);
+      await this.#applyRecords(trx, byReceipt, accepted, caseId, now);
       const changed = await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now);
       const notifications = await this.#notifyStatusChanges(trx, changed);
       return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;

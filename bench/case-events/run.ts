@@ -1,0 +1,190 @@
+/**
+ * Case events benchmark (issue 4): sustained ingestion into PostgreSQL through `POST /api/v1/case-events` from one
+ * client, with status notifications queued for the account holders of linked cases, next to a raw COPY of the
+ * same rows into a bare table in the same run (the baseline). Target: >= 20,000 events per second.
+ *
+ *   npm run bench:case-events      (= node --import tsx bench/case-events/run.ts)
+ *
+ * Settings: BENCH_EVENTS (default 200,000), BENCH_BATCH (1,000 events per request), BENCH_CONCURRENCY (4 requests
+ * in flight from the one client), BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres). It creates
+ * the database casedesk_bench_events afresh each run and drops it at the end. Only talks to 127.0.0.1.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = 'casedesk_bench_events';
+const PORT = 3400 + Math.floor(Math.random() * 500);
+const ACCOUNTS = 2000;
+
+const dbUrl = (() => {
+  const u = new URL(ADMIN_URL);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(u.hostname)) throw new Error('BENCH_PG_ADMIN_URL must point at this machine');
+  u.pathname = `/${DB_NAME}`;
+  return u.toString();
+})();
+
+/** The lifecycle steps each generated case goes through (one event each), as a case management system reports them. */
+const STEPS = ['case_received', 'biometrics_scheduled', 'fingerprints_taken', 'rfe_sent', 'rfe_response_received', 'interview_scheduled', 'interview_completed', 'approved', 'card_being_produced', 'card_mailed'] as const;
+
+interface BenchEvent { id: string; receiptNumber: string; type: string; occurredAt: string; payload: Record<string, unknown> }
+
+/**
+ * EVENTS events over EVENTS / 10 cases, interleaved as a system sends them (every case advances a step, then the
+ * next step), 10% of the cases filed online by one of the bench accounts (so their status changes are notified).
+ */
+function generate(oans: string[]): BenchEvent[] {
+  const cases = Math.ceil(EVENTS / STEPS.length);
+  const events: BenchEvent[] = [];
+  const base = Date.UTC(2026, 0, 1);
+  for (let step = 0; step < STEPS.length && events.length < EVENTS; step++) {
+    for (let c = 0; c < cases && events.length < EVENTS; c++) {
+      const receiptNumber = `IOE${String(7_000_000_000 + c).padStart(10, '0')}`;
+      const type = STEPS[step]!;
+      const payload: Record<string, unknown> = {};
+      if (type === 'case_received') {
+        payload.formCode = 'I-485';
+        payload.applicant = { dateOfBirth: '1980-01-01', familyName: 'Bench' };
+        if (c % 10 === 0) Object.assign(payload, { channel: 'online', onlineAccountNumber: oans[c % oans.length] });
+      }
+      if (type === 'rfe_sent') payload.responseDue = '2026-06-30';
+      events.push({ id: `bench-${c}-${step}`, receiptNumber, type, occurredAt: new Date(base + step * 86_400_000 + c * 1000).toISOString(), payload });
+    }
+  }
+  return events;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function casedesk(args: string[], env: NodeJS.ProcessEnv): string {
+  return execFileSync(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function waitForServer(origin: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${origin}/readyz`)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the server did not start');
+}
+
+async function main(): Promise<void> {
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${DB_NAME}`);
+  });
+  const env = {
+    ...process.env, DATABASE_URL: dbUrl, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development',
+    CASEDESK_RUN_WORKERS: 'false', CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: '100000000', CASEDESK_API_RATE_LIMIT_PER_MINUTE: '100000000',
+  };
+  casedesk(['migrate'], env);
+  // Accounts whose online filings get notified.
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+  const oans = Array.from({ length: ACCOUNTS }, (_, i) => String(800000000000 + i));
+  await pool.query(
+    `INSERT INTO accounts (id, kind, email, email_verified_at, password_hash, online_account_number, language, created_at, activated_at)
+     SELECT gen_random_uuid(), 'applicant', 'bench-' || i || '@example.com', now(), NULL, (800000000000 + i)::text, CASE WHEN i % 3 = 0 THEN 'es' ELSE 'en' END, now(), now()
+     FROM generate_series(0, ${ACCOUNTS - 1}) AS i`,
+  );
+  const client = JSON.parse(casedesk(['api-client', 'create', 'Bench system', '--scope', 'case_events:write'], env).trim()) as { client_id: string; client_secret: string };
+  const events = generate(oans);
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += BATCH) bodies.push(events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'));
+
+  const server = spawn(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const stop = () => { try { process.kill(-server.pid!, 'SIGTERM'); } catch { /* gone */ } };
+  process.once('SIGINT', () => { stop(); process.exit(130); });
+  try {
+    const origin = `http://127.0.0.1:${PORT}`;
+    await waitForServer(origin);
+    const tokenRes = await fetch(`${origin}/oauth/accesstoken`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }) });
+    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+
+    console.log(`[bench] ingesting ${events.length.toLocaleString('en-US')} events in ${bodies.length} batches of ${BATCH}, ${CONCURRENCY} in flight`);
+    let next = 0;
+    let notifications = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const res = await fetch(`${origin}/api/v1/case-events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
+        if (!res.ok) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
+        notifications += ((await res.json()) as { notifications: number }).notifications;
+      }
+    }));
+    const ingestSeconds = (performance.now() - started) / 1000;
+    const ingestRate = events.length / ingestSeconds;
+    console.log(`[bench] API: ${ingestRate.toFixed(0)} events/s (${ingestSeconds.toFixed(1)} s), ${notifications.toLocaleString('en-US')} notifications queued`);
+
+    // Baseline: the same rows COPYed into a bare table of the same shape, no rules applied.
+    await pool.query('CREATE TABLE bench_copy (event_id text PRIMARY KEY, receipt_number text NOT NULL, type text NOT NULL, occurred_at timestamptz NOT NULL, payload jsonb NOT NULL, received_at timestamptz NOT NULL)');
+    const lines = events.map((e) => `${[e.id, e.receiptNumber, e.type, e.occurredAt, JSON.stringify(e.payload).replace(/\\/g, '\\\\'), new Date().toISOString()].join('\t')}\n`);
+    const copyClient = await pool.connect();
+    const copyStarted = performance.now();
+    try {
+      await pipeline(Readable.from(lines), copyClient.query(copyFrom('COPY bench_copy FROM STDIN')));
+    } finally {
+      copyClient.release();
+    }
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+    const copyRate = events.length / copySeconds;
+    console.log(`[bench] raw COPY: ${copyRate.toFixed(0)} rows/s (${copySeconds.toFixed(1)} s)`);
+
+    const counts = (await pool.query(`SELECT (SELECT count(*) FROM case_events)::int AS events, (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM case_status_history)::int AS history, (SELECT count(*) FROM notification_messages)::int AS messages`)).rows[0] as Record<string, number>;
+    console.log(`[bench] stored: ${JSON.stringify(counts)}`);
+    const met = ingestRate >= 20_000;
+    const date = new Date().toISOString().slice(0, 10);
+    const lines2 = [
+      `# Case events ingestion, ${date}`,
+      '',
+      'Produced by `npm run bench:case-events` (bench/case-events/run.ts).',
+      '',
+      `| Measure | Rate | Time | vs COPY | Target | Met |`,
+      `|---|---:|---:|---:|---|---|`,
+      `| API \`POST /api/v1/case-events\`, NDJSON batches of ${BATCH}, ${CONCURRENCY} in flight, one client | ${ingestRate.toFixed(0)} events/s | ${ingestSeconds.toFixed(1)} s | ${(ingestRate / copyRate).toFixed(2)}x | >= 20,000 events/s | ${met ? 'yes' : '**no**'} |`,
+      `| Raw COPY of the same rows into a bare table (baseline) | ${copyRate.toFixed(0)} rows/s | ${copySeconds.toFixed(1)} s | 1.00x | reference | — |`,
+      '',
+      `- Events: ${events.length.toLocaleString('en-US')} over ${Math.ceil(EVENTS / STEPS.length).toLocaleString('en-US')} new cases (${STEPS.length} lifecycle steps each, sent step by step across cases), 10% filed online by one of ${ACCOUNTS} accounts: ${notifications.toLocaleString('en-US')} notifications queued (emails and texts, delivered later by workers, which did not run here).`,
+      `- Stored after the run: ${counts.events} events, ${counts.cases} cases, ${counts.history} history rows, ${counts.messages} messages.`,
+      `- Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, PostgreSQL on 127.0.0.1; the server, PostgreSQL and the client share the machine.`,
+      `- Commit: ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()}.`,
+      '',
+    ];
+    writeFileSync(path.join(ROOT, 'bench/results', `case-events-${date}.md`), lines2.join('\n'));
+    console.log(`[bench] target >= 20,000 events/s: ${met ? 'met' : 'NOT met'}; written to bench/results/case-events-${date}.md`);
+  } finally {
+    stop();
+    await pool.end();
+    await new Promise((r) => setTimeout(r, 1000));
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+
