@@ -15,11 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { admin, casedesk, generate, localDbUrl, ROOT, STEPS, waitForServer } from './common.js';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -28,71 +26,10 @@ const DB_NAME = 'casedesk_bench_events';
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const ACCOUNTS = 2000;
 
-const dbUrl = (() => {
-  const u = new URL(ADMIN_URL);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(u.hostname)) throw new Error('BENCH_PG_ADMIN_URL must point at this machine');
-  u.pathname = `/${DB_NAME}`;
-  return u.toString();
-})();
-
-/** The lifecycle steps each generated case goes through (one event each), as a case management system reports them. */
-const STEPS = ['case_received', 'biometrics_scheduled', 'fingerprints_taken', 'rfe_sent', 'rfe_response_received', 'interview_scheduled', 'interview_completed', 'approved', 'card_being_produced', 'card_mailed'] as const;
-
-interface BenchEvent { id: string; receiptNumber: string; type: string; occurredAt: string; payload: Record<string, unknown> }
-
-/**
- * EVENTS events over EVENTS / 10 cases, interleaved as a system sends them (every case advances a step, then the
- * next step), 10% of the cases filed online by one of the bench accounts (so their status changes are notified).
- */
-function generate(oans: string[]): BenchEvent[] {
-  const cases = Math.ceil(EVENTS / STEPS.length);
-  const events: BenchEvent[] = [];
-  const base = Date.UTC(2026, 0, 1);
-  for (let step = 0; step < STEPS.length && events.length < EVENTS; step++) {
-    for (let c = 0; c < cases && events.length < EVENTS; c++) {
-      const receiptNumber = `IOE${String(7_000_000_000 + c).padStart(10, '0')}`;
-      const type = STEPS[step]!;
-      const payload: Record<string, unknown> = {};
-      if (type === 'case_received') {
-        payload.formCode = 'I-485';
-        payload.applicant = { dateOfBirth: '1980-01-01', familyName: 'Bench' };
-        if (c % 10 === 0) Object.assign(payload, { channel: 'online', onlineAccountNumber: oans[c % oans.length] });
-      }
-      if (type === 'rfe_sent') payload.responseDue = '2026-06-30';
-      events.push({ id: `bench-${c}-${step}`, receiptNumber, type, occurredAt: new Date(base + step * 86_400_000 + c * 1000).toISOString(), payload });
-    }
-  }
-  return events;
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function casedesk(args: string[], env: NodeJS.ProcessEnv): string {
-  return execFileSync(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-async function waitForServer(origin: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${origin}/readyz`)).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('the server did not start');
-}
+const dbUrl = localDbUrl(ADMIN_URL, DB_NAME);
 
 async function main(): Promise<void> {
-  await admin(async (c) => {
+  await admin(ADMIN_URL, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${DB_NAME}`);
   });
@@ -110,7 +47,7 @@ async function main(): Promise<void> {
      FROM generate_series(0, ${ACCOUNTS - 1}) AS i`,
   );
   const client = JSON.parse(casedesk(['api-client', 'create', 'Bench system', '--scope', 'case_events:write'], env).trim()) as { client_id: string; client_secret: string };
-  const events = generate(oans);
+  const events = generate(oans, EVENTS);
   const bodies: string[] = [];
   for (let i = 0; i < events.length; i += BATCH) bodies.push(events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'));
 
@@ -179,7 +116,7 @@ async function main(): Promise<void> {
     stop();
     await pool.end();
     await new Promise((r) => setTimeout(r, 1000));
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
+    await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
   }
 }
 
