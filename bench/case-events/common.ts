@@ -22,7 +22,7 @@ export interface BenchEvent { id: string; receiptNumber: string; type: string; o
  * `count` events over count / 10 cases, interleaved as a system sends them (every case advances a step, then the
  * next step), 10% of the cases filed online by one of the bench accounts (so their status changes are notified).
  */
-export function generate(oans: string[], count: number): BenchEvent[] {
+export function generate(oans: string[], count: number, onlineEvery = 10): BenchEvent[] {
   const cases = Math.ceil(count / STEPS.length);
   const events: BenchEvent[] = [];
   const base = Date.UTC(2026, 0, 1);
@@ -34,7 +34,7 @@ export function generate(oans: string[], count: number): BenchEvent[] {
       if (type === 'case_received') {
         payload.formCode = 'I-485';
         payload.applicant = { dateOfBirth: '1980-01-01', familyName: 'Bench' };
-        if (c % 10 === 0) Object.assign(payload, { channel: 'online', onlineAccountNumber: oans[c % oans.length] });
+        if (onlineEvery > 0 && c % onlineEvery === 0) Object.assign(payload, { channel: 'online', onlineAccountNumber: oans[c % oans.length] });
       }
       if (type === 'rfe_sent') payload.responseDue = '2026-06-30';
       events.push({ id: `bench-${c}-${step}`, receiptNumber, type, occurredAt: new Date(base + step * 86_400_000 + c * 1000).toISOString(), payload });

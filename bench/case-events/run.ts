@@ -47,7 +47,7 @@ async function main(): Promise<void> {
      FROM generate_series(0, ${ACCOUNTS - 1}) AS i`,
   );
   const client = JSON.parse(casedesk(['api-client', 'create', 'Bench system', '--scope', 'case_events:write'], env).trim()) as { client_id: string; client_secret: string };
-  const events = generate(oans, EVENTS);
+  const events = generate(oans, EVENTS, Number(process.env.BENCH_ONLINE_EVERY ?? 10));
   const bodies: string[] = [];
   for (let i = 0; i < events.length; i += BATCH) bodies.push(events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'));
 

@@ -160,3 +160,8 @@ export async function holdersOf(db: DbHandle, caseIds: number[]) {
     .where('a.activated_at', 'is not', null)
     .execute();
 }
+
+export async function casesByIds(db: DbHandle, ids: number[]) {
+  if (!ids.length) return [];
+  return db.selectFrom('cases').selectAll().where('id', 'in', ids).execute();
+}

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import { describeCase, findWithHistoryByReceiptNumber, officeForPrefix, type CaseStatusView } from '../cases/index.js';
+import { describeCase, officeForPrefix, type CaseStatusView } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import * as repo from './repository.js';
 import { createHash } from 'node:crypto';
@@ -59,31 +59,23 @@ export class CaseEventService {
    */
   async #notifyStatusChanges(trx: DbHandle, caseIds: number[]): Promise<number> {
     const holders = await repo.holdersOf(trx, caseIds);
+    if (!holders.length) return 0;
     const views = new Map<number, CaseStatusView>();
-    let queued = 0;
+    for (const c of await repo.casesByIds(trx, [...new Set(holders.map((h) => h.case_id))])) {
+      // The current status's title and text (the history is not part of the message).
+      views.set(c.id, describeCase({ ...c, history: [] }, this.deps.timeZone));
+    }
+    const requests: Parameters<NotificationService['queueMany']>[1] = [];
     for (const h of holders) {
-      let view = views.get(h.case_id);
-      if (!view) {
-        const found = await findWithHistoryByReceiptNumber(trx, h.receipt_number);
-        if (!found) continue;
-        view = describeCase(found, this.deps.timeZone);
-        views.set(h.case_id, view);
-      }
+      const view = views.get(h.case_id);
+      if (!view) continue;
       const lang = h.language;
       const params = { receipt: h.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${h.receipt_number}` };
-      if (h.notify_by_email) {
-        await this.deps.notifications.queueEmail(trx, { to: h.email, template: 'case_status_changed', language: lang, params });
-        queued++;
-      }
+      if (h.notify_by_email) requests.push({ channel: 'email', to: h.email, template: 'case_status_changed', language: lang, params });
       const phones = Array.isArray(h.phones) ? h.phones : String(h.phones ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
-      if (h.notify_by_text) {
-        for (const phone of phones) {
-          await this.deps.notifications.queueSms(trx, { to: phone, template: 'case_status_changed', language: lang, params });
-          queued++;
-        }
-      }
+      if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template: 'case_status_changed', language: lang, params });
     }
-    return queued;
+    return this.deps.notifications.queueMany(trx, requests);
   }
 
   /**
@@ -111,7 +103,7 @@ export class CaseEventService {
     const applicants: Parameters<typeof repo.upsertApplicants>[1] = [];
     const channels = { online: [] as number[], paper: [] as number[] };
     for (const receipt of touchedByNew) {
-      const list = byReceipt.get(receipt)!;
+      const list = byReceipt.get(receipt) ?? []; // read for every receipt whose new events say more than a status
       const id = caseId.get(receipt)!;
       const newHere = accepted.filter((e) => e.receiptNumber === receipt);
       if (newHere.some((e) => e.type === 'protection_updated')) {
@@ -173,7 +165,18 @@ export class CaseEventService {
       const fresh = await repo.insertNewEvents(trx, events, clientId, now);
       const accepted = events.filter((e) => fresh.has(e.id));
       const touched = [...new Set(accepted.map((e) => e.receiptNumber))];
-      const stored = touched.length ? await repo.eventsOf(trx, touched) : [];
+      // The whole event list of a case is read only when a new event can change more than its status: a new case,
+      // an event naming the form, office or applicant, a received, transfer or protection event, or (for a case
+      // made by events) one older than its received date. A plain status event needs only the history (below).
+      const needsEvents = (receipt: string) => {
+        const current = known.get(receipt);
+        return !current || accepted.some((e) => e.receiptNumber === receipt && (
+          ['case_received', 'transferred', 'protection_updated'].includes(e.type) ||
+          'formCode' in e.payload || 'officeCode' in e.payload || 'applicant' in e.payload ||
+          (current.from_events && e.occurredAt < current.received_at)));
+      };
+      const full = touched.filter(needsEvents);
+      const stored = full.length ? await repo.eventsOf(trx, full) : [];
       const byReceipt = new Map<string, { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]>();
       for (const e of stored) {
         const list = byReceipt.get(e.receipt_number) ?? [];
@@ -191,7 +194,7 @@ export class CaseEventService {
 
       // Known cases: cases from events follow all their events; demo or migrated cases only a transfer or a received event.
       const factChanges: { id: number; formCode: string; officeCode: string; receivedAt: Date }[] = [];
-      for (const receipt of touched) {
+      for (const receipt of full) {
         const current = known.get(receipt);
         if (!current) continue;
         const list = byReceipt.get(receipt)!;
@@ -217,7 +220,8 @@ export class CaseEventService {
         }),
       );
       await this.#applyRecords(trx, byReceipt, accepted, caseId, now);
-      const changed = await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now);
+      // A new case counts as a change of status (from none): its holder hears that it was received.
+      const changed = [...new Set([...(await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now)), ...created.map((c) => c.id)])];
       const notifications = await this.#notifyStatusChanges(trx, changed);
       return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;
     });

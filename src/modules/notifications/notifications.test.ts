@@ -164,6 +164,32 @@ describe('transactional enqueue', () => {
   });
 });
 
+describe('many messages at once (bulk work such as a batch of case events)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('stores every message with its job, with the same retry policy, in the caller transaction, and they deliver', async () => {
+    const ids = await t.deps.database.db.transaction().execute(async (trx) => {
+      const n = await t.services.notifications.queueMany(trx, [
+        { channel: 'email', to: 'bulk-1@example.com', template: 'test_message', language: 'en', params: {} },
+        { channel: 'sms', to: '+12025550123', template: 'test_message', language: 'es', params: {} },
+      ]);
+      expect(n).toBe(2);
+      return (await trx.selectFrom('notification_messages').select('id').where('recipient', 'in', ['bulk-1@example.com', '+12025550123']).execute()).map((m) => m.id);
+    });
+    expect(ids).toHaveLength(2);
+    const jobs = await sql<{ state: string; retry_limit: number; message_id: string }>`
+      SELECT state, retry_limit, data->>'messageId' AS message_id FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(t.deps.database.db);
+    expect(jobs.rows.map((j) => j.message_id).sort()).toEqual([...ids].sort());
+    expect(jobs.rows.every((j) => j.state === 'created' && j.retry_limit === deliverMessageJob.retryLimit)).toBe(true);
+    for (const id of ids) await t.services.notifications.deliver(id, { jobId: 'test', retryCount: 0, retryLimit: 3 });
+    for (const id of ids) expect((await readMessage(t, id)).status).toBe('sent');
+  });
+});
+
 describe('/dev/outbox', () => {
   let t: TestApp;
   beforeAll(async () => {

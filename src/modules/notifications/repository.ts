@@ -12,6 +12,16 @@ export async function insertMessage(db: DbHandle, message: Insertable<Notificati
     .execute();
 }
 
+/** Many messages (and their first status) in two statements. */
+export async function insertMessages(db: DbHandle, messages: Insertable<NotificationMessagesTable>[]): Promise<void> {
+  if (!messages.length) return;
+  await db.insertInto('notification_messages').values(messages).execute();
+  await db
+    .insertInto('notification_status_events')
+    .values(messages.map((m) => ({ message_id: m.id, status: m.status, reason: null, occurred_at: m.created_at })))
+    .execute();
+}
+
 export async function findMessage(db: DbHandle, id: string): Promise<NotificationMessage | undefined> {
   return db.selectFrom('notification_messages').selectAll().where('id', '=', id).executeTakeFirst();
 }

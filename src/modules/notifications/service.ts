@@ -6,7 +6,7 @@ import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
 import { deliverMessageJob } from './jobs.js';
-import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage } from './repository.js';
+import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage, insertMessages } from './repository.js';
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
@@ -69,6 +69,34 @@ export class NotificationService {
       subject: null,
       body: t(`notifications:templates.${request.template}.sms`, request.params),
     });
+  }
+
+  /**
+   * Many messages at once, each as queueEmail or queueSms would store it, in two inserts and one job insert:
+   * for bulk work such as the notifications of a batch of case events.
+   */
+  async queueMany(db: DbHandle, requests: (EmailRequest & { channel: 'email' | 'sms' })[]): Promise<number> {
+    if (!requests.length) return 0;
+    const now = this.deps.clock.now();
+    const messages = requests.map((r) => {
+      const t = this.deps.i18n.t(r.language);
+      return {
+        transport: (r.channel === 'email' ? this.deps.mailer : this.deps.sms).transport,
+        id: this.deps.random.uuid(),
+        channel: r.channel,
+        recipient: r.to,
+        template: r.template,
+        language: r.language,
+        subject: r.channel === 'email' ? t(`notifications:templates.${r.template}.subject`, r.params) : null,
+        body: t(`notifications:templates.${r.template}.${r.channel === 'email' ? 'body' : 'sms'}`, r.params),
+        status: 'queued' as const,
+        created_at: now,
+        updated_at: now,
+      };
+    });
+    await insertMessages(db, messages);
+    await this.deps.jobs.sendMany(db, deliverMessageJob, messages.map((m) => ({ messageId: m.id })));
+    return messages.length;
   }
 
   async #queue(

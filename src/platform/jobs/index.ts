@@ -124,6 +124,26 @@ export class JobQueue {
     return id;
   }
 
+  /**
+   * Enqueues many jobs of a type in one statement, inside the given transaction (for effects of bulk work, such as
+   * the notifications of a batch of case events).
+   */
+  async sendMany<P>(db: DbHandle, type: JobType<P>, payloads: P[]): Promise<void> {
+    if (!payloads.length) return;
+    if (!this.#types.has(type.name)) throw new Error(`Job type ${type.name} is not registered`);
+    const executeSql = async (text: string, values: unknown[]) => {
+      const result = await db.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: result.rows as unknown[] };
+    };
+    // pg-boss's bulk insert says nothing back and skips jobs of a queue that does not exist: check it first.
+    if (!(await executeSql('SELECT 1 FROM pgboss.queue WHERE name = $1', [type.name])).rows.length) {
+      throw new Error(`Jobs ${type.name} were not stored: their queue does not exist (run \`casedesk migrate\`)`);
+    }
+    const policy = this.#retryPolicy(type);
+    const jobs = payloads.map((p) => ({ name: type.name, data: type.payload.parse(p) as object, ...policy }));
+    await this.#boss.insert(jobs, { db: { executeSql } } as never);
+  }
+
   #retryPolicy(type: JobType<unknown>) {
     return {
       retryLimit: type.retryLimit,
