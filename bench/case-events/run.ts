@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   const bodies: string[] = [];
   for (let i = 0; i < events.length; i += BATCH) bodies.push(events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'));
 
-  const server = spawn(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  // BENCH_SERVER_NODE_ARGS: extra Node options for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/casedesk.js'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   const stop = () => { try { process.kill(-server.pid!, 'SIGTERM'); } catch { /* gone */ } };
   process.once('SIGINT', () => { stop(); process.exit(130); });
   try {

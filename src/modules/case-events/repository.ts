@@ -4,16 +4,21 @@ import type { CaseEvent } from './types.js';
 
 /** All SQL of case events. Batch statements: a batch of events costs a handful of round trips, not one per event. */
 
-/** Stores the events not seen before (by id) and answers their ids; a repeated id is left as it was. */
+/**
+ * Stores the events not seen before (by id) and answers their ids; a repeated id is left as it was. One array per
+ * column (unnest): a batch of thousands of rows is a handful of parameters, not tens of thousands.
+ */
 export async function insertNewEvents(db: DbHandle, events: CaseEvent[], clientId: string | null, now: Date): Promise<Set<string>> {
   if (!events.length) return new Set();
-  const rows = await db
-    .insertInto('case_events')
-    .values(events.map((e) => ({ event_id: e.id, receipt_number: e.receiptNumber, type: e.type, occurred_at: e.occurredAt, payload: JSON.stringify(e.payload), client_id: clientId, received_at: now })))
-    .onConflict((oc) => oc.column('event_id').doNothing())
-    .returning('event_id')
-    .execute();
-  return new Set(rows.map((r) => r.event_id));
+  const result = await sql<{ event_id: string }>`
+    INSERT INTO case_events (event_id, receipt_number, type, occurred_at, payload, client_id, received_at)
+    SELECT e.event_id, e.receipt_number, e.type, e.occurred_at, e.payload, ${clientId}, ${now}
+    FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.receiptNumber)}::text[], ${events.map((e) => e.type)}::text[],
+                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[])
+      AS e (event_id, receipt_number, type, occurred_at, payload)
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id`.execute(db);
+  return new Set(result.rows.map((r) => r.event_id));
 }
 
 export interface StoredCase {
@@ -53,11 +58,11 @@ export async function insertEventCases(db: DbHandle, cases: NewEventCase[], now:
 
 export async function insertHistory(db: DbHandle, rows: { caseId: number; statusKey: string; occurredAt: Date; eventId: string; params: Record<string, string> }[]): Promise<void> {
   if (!rows.length) return;
-  await db
-    .insertInto('case_status_history')
-    .values(rows.map((r) => ({ case_id: r.caseId, status_key: r.statusKey, occurred_at: r.occurredAt, event_id: r.eventId, params: JSON.stringify(r.params) })))
-    .onConflict((oc) => oc.column('event_id').doNothing())
-    .execute();
+  await sql`
+    INSERT INTO case_status_history (case_id, status_key, occurred_at, event_id, params)
+    SELECT * FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.statusKey)}::text[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[],
+                         ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => JSON.stringify(r.params))}::jsonb[])
+    ON CONFLICT (event_id) DO NOTHING`.execute(db);
 }
 
 /** Every stored event of these receipt numbers (cases have few; this is what makes arrival order irrelevant). */
