@@ -49,6 +49,7 @@ export function createServices(deps: Deps): Services {
   });
   const accounts = new AccountService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, issuer: 'Casedesk' });
   const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
+  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random });
   const services: Services = {
     twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
@@ -70,8 +71,8 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
-    caseEvents: new CaseEventService({ db, clock: deps.clock, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl }),
-    accountCases: new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone }),
+    caseEvents,
+    accountCases: new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents }),
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,

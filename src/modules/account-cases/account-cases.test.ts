@@ -77,6 +77,26 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     await db.updateTable('accounts').set({ language: 'en', notify_by_email: true, notify_by_text: false }).where('id', '=', ana.accountId).execute();
   });
 
+  it('shows an open Request for Evidence with its deadline on the card, until the response is received (CASE-10)', async () => {
+    const oan = await oanOf(ben.accountId);
+    await send([
+      { id: 'rfe-a1', receiptNumber: 'IOE0988888881', type: 'case_received', occurredAt: at('2026-08-01'), payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan } },
+      { id: 'rfe-a2', receiptNumber: 'IOE0988888881', type: 'rfe_sent', occurredAt: at('2026-11-02'), payload: { responseDue: '2027-01-30' } },
+      { id: 'rfe-b1', receiptNumber: 'IOE0988888882', type: 'case_received', occurredAt: at('2026-05-01'), payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan } },
+      { id: 'rfe-b2', receiptNumber: 'IOE0988888882', type: 'rfe_sent', occurredAt: at('2026-08-01'), payload: { responseDue: '2026-10-30' } },
+    ]);
+    await ben.agent.get('/account/cases/IOE0988888881');
+    expect(ben.agent.$('.usa-alert--warning').text()).toContain('Send your response by January 30, 2027');
+    await ben.agent.get('/account/cases/IOE0988888882');
+    expect(ben.agent.$('.usa-alert--error').text()).toContain('The deadline to respond to our Request for Evidence was October 30, 2026');
+    await send([{ id: 'rfe-a3', receiptNumber: 'IOE0988888881', type: 'rfe_response_received', occurredAt: at('2026-11-20'), payload: {} }]);
+    await ben.agent.get('/account/cases/IOE0988888881');
+    expect(ben.agent.$('.usa-alert--warning, .usa-alert--error')).toHaveLength(0);
+    await ben.agent.get('/account/cases/IOE0988888881?lang=es');
+    expect(ben.agent.$('main h2').first().text()).toBe('Se recibió la respuesta a la Solicitud de Evidencia de USCIS');
+    await ben.agent.get('/account/cases?lang=en');
+  });
+
   it('adds an IOE paper case with its Online Access Code and date of birth, once (CASE-4, CASE-5)', async () => {
     await send([
       { id: 'oac-1', receiptNumber: 'IOE0922222222', type: 'case_received', occurredAt: at('2026-10-01'), payload: { formCode: 'I-131', channel: 'paper', applicant: { dateOfBirth: '1986-04-28', familyName: 'López' } } },

@@ -40,7 +40,7 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
     const found = await deps.cases.card(request.session!.account_id, (request.params as { receipt: string }).receipt);
     // Someone else's case, a Section 1367 case of another person, or no case at all: the same "not found".
     if (!found) return reply.callNotFound();
-    return reply.html(caseCardPage(ctx(request), { ...signedIn(reply), view: found.view, tab, filingChannel: found.filingChannel }));
+    return reply.html(caseCardPage(ctx(request), { ...signedIn(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe }));
   };
   app.get('/account/cases/:receipt', account, card('status'));
   app.get('/account/cases/:receipt/history', account, card('history'));

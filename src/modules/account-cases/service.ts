@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { AccountRow } from '../../platform/db/tables.js';
 import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/repository.js';
-import { accessCodeHash, normalizeOnlineAccessCode } from '../case-events/index.js';
+import { accessCodeHash, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
 import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
 import * as repo from './repository.js';
 
@@ -31,12 +31,14 @@ export type AddResult =
 
 export interface CaseCard {
   view: CaseStatusView;
+  /** A Request for Evidence waiting for an answer, and its deadline ('YYYY-MM-DD'). */
+  openRfe?: { sentAt: Date; responseDue: string; overdue: boolean };
   features: ReadonlySet<CaseFeature>;
   filingChannel: 'online' | 'paper';
 }
 
 export class AccountCaseService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string }) {}
+  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string; caseEvents: CaseEventService }) {}
 
   async list(accountId: string) {
     return repo.casesOfAccount(this.deps.db, accountId);
@@ -52,9 +54,17 @@ export class AccountCaseService {
     if (!maySeeCase({ section1367: found.section_1367 }, { kind: 'account', linked })) return undefined;
     return {
       view: describeCase(found, this.deps.timeZone),
+      openRfe: await this.#openRfe(found.receipt_number),
       features: caseFeatures({ receiptNumber: found.receipt_number, formCode: found.form_code, filingChannel: found.filing_channel }),
       filingChannel: found.filing_channel,
     };
+  }
+
+  async #openRfe(receiptNumber: string): Promise<CaseCard['openRfe']> {
+    const open = await this.deps.caseEvents.openRfe(receiptNumber);
+    if (!open) return undefined;
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: this.deps.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.deps.clock.now());
+    return { ...open, overdue: open.responseDue < today };
   }
 
   async #lockedUntil(accountId: string, now: Date): Promise<Date | undefined> {

@@ -2,7 +2,7 @@ import { alert, button, csrfField, memorableDate, table, textInput, type FieldEr
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../accounts/views/pages.js';
-import { formLongName, longDate, type CaseStatusView } from '../cases/index.js';
+import { formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
 import type { LinkedCaseRow } from './repository.js';
 
 /** The account's cases: the list, the case card with its tabs (CASE-9), and adding a paper case (CASE-4, CASE-6). */
@@ -31,7 +31,7 @@ ${p.cases.length
 
 export type CardTab = 'status' | 'history';
 
-export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { view: CaseStatusView; tab: CardTab; filingChannel: 'online' | 'paper' }): SafeHtml {
+export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { view: CaseStatusView; tab: CardTab; filingChannel: 'online' | 'paper'; openRfe?: { sentAt: Date; responseDue: string; overdue: boolean } }): SafeHtml {
   const { t, lang } = ctx;
   const v = p.view;
   const base = `/account/cases/${v.receiptNumber}`;
@@ -46,7 +46,16 @@ export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedI
 </dl>
 <nav aria-label="${t('cases_account:card.tabs_label')}"><ul class="usa-button-group">${tab('status', base)}${tab('history', `${base}/history`)}</ul></nav>
 ${p.tab === 'status'
-  ? html`<h2>${v.current.title[lang]}</h2>
+  ? html`${p.openRfe
+      ? alert({
+          type: p.openRfe.overdue ? 'error' : 'warning',
+          heading: t('cases_account:card.rfe_heading'),
+          body: p.openRfe.overdue
+            ? t('cases_account:card.rfe_overdue', { due: longCalendarDate(p.openRfe.responseDue, lang) })
+            : t('cases_account:card.rfe_open', { sent: longDate(p.openRfe.sentAt, lang, ctx.timeZone), due: longCalendarDate(p.openRfe.responseDue, lang) }),
+        })
+      : ''}
+<h2>${v.current.title[lang]}</h2>
 <p>${v.current.description[lang]}</p>`
   : html`<h2>${t('cases_account:card.tabs.history')}</h2>
 <ol class="casedesk-history" reversed>

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
-import { factsFromEvents, unknownStatusTitles } from './index.js';
+import { factsFromEvents, openRequestForEvidence, unknownStatusTitles } from './index.js';
 
 let t: TestApp;
 let writer: string;
@@ -190,5 +190,20 @@ describe('facts from events', () => {
     );
     expect(facts).toEqual({ formCode: 'I-765', officeCode: 'NBC', receivedAt: at('2026-01-15') });
     expect(factsFromEvents([{ id: 'x', type: 'approved', occurredAt: at('2026-01-01'), payload: {} }], 'LIN').officeCode).toBe('NSC');
+  });
+});
+
+describe('the open Request for Evidence', () => {
+  const at = (d: string) => new Date(`${d}T00:00:00Z`);
+  const sent = (id: string, d: string, due: string) => ({ id, type: 'rfe_sent', occurredAt: at(d), payload: { responseDue: due } });
+  const answered = (id: string, d: string) => ({ id, type: 'rfe_response_received', occurredAt: at(d), payload: {} });
+
+  it('is the latest one without a response after it, whatever the order of the events', () => {
+    const events = [sent('a', '2026-01-01', '2026-03-01'), answered('b', '2026-02-01'), sent('c', '2026-05-01', '2026-07-01')];
+    for (const order of [events, [...events].reverse(), [events[1]!, events[2]!, events[0]!]]) {
+      expect(openRequestForEvidence(order)).toEqual({ sentAt: at('2026-05-01'), responseDue: '2026-07-01' });
+    }
+    expect(openRequestForEvidence([...events, answered('d', '2026-06-01')])).toBeUndefined();
+    expect(openRequestForEvidence([])).toBeUndefined();
   });
 });

@@ -170,3 +170,14 @@ export async function casesByIds(db: DbHandle, ids: number[]) {
   if (!ids.length) return [];
   return db.selectFrom('cases').selectAll().where('id', 'in', ids).execute();
 }
+
+/** The Request for Evidence events of a case (for its open RFE and deadline). */
+export async function rfeEventsOf(db: DbHandle, receiptNumber: string) {
+  const rows = await db
+    .selectFrom('case_events')
+    .select(['event_id', 'type', 'occurred_at', 'payload'])
+    .where('receipt_number', '=', receiptNumber)
+    .where('type', 'in', ['rfe_sent', 'rfe_response_received'])
+    .execute();
+  return rows.map((r) => ({ id: r.event_id, type: r.type, occurredAt: r.occurred_at, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> }));
+}

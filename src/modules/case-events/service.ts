@@ -4,7 +4,7 @@ import { describeCase, officeForPrefix, type CaseStatusView } from '../cases/ind
 import type { NotificationService } from '../notifications/index.js';
 import * as repo from './repository.js';
 import { createHash } from 'node:crypto';
-import { normalizeOnlineAccessCode, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
+import { normalizeOnlineAccessCode, openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
 
 /** CASE-5: an Online Access Code is valid for 90 days from its notice. */
 export const ACCESS_CODE_TTL_MS = 90 * 86_400_000;
@@ -127,6 +127,11 @@ export class CaseEventService {
     await repo.upsertApplicants(trx, applicants);
     await repo.setFilingChannel(trx, channels.online, 'online', now);
     await repo.setFilingChannel(trx, channels.paper, 'paper', now);
+  }
+
+  /** The case's Request for Evidence still waiting for an answer, with its deadline (CASE-10). */
+  async openRfe(receiptNumber: string) {
+    return openRequestForEvidence(await repo.rfeEventsOf(this.deps.db, receiptNumber));
   }
 
   async ingest(rawEvents: unknown[], clientId: string | null): Promise<IngestResult> {

@@ -139,3 +139,17 @@ export function statusParamsOfEvent(event: Pick<CaseEvent, 'payload'>): Record<s
 export function unknownStatusTitles(): string[] {
   return Object.values(STATUS_TITLE).filter((t): t is string => t !== null && !findStatus(statusKey(t)));
 }
+
+/**
+ * The Request for Evidence still waiting for an answer, if any: the latest `rfe_sent` (by occurrence) with no
+ * `rfe_response_received` after it. Its response deadline is the payload's `responseDue`.
+ */
+export function openRequestForEvidence(events: { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]): { sentAt: Date; responseDue: string } | undefined {
+  const ordered = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : 1));
+  let open: { sentAt: Date; responseDue: string } | undefined;
+  for (const e of ordered) {
+    if (e.type === 'rfe_sent' && typeof e.payload.responseDue === 'string') open = { sentAt: e.occurredAt, responseDue: e.payload.responseDue };
+    if (e.type === 'rfe_response_received') open = undefined;
+  }
+  return open;
+}

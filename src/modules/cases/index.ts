@@ -10,4 +10,4 @@ export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes, agencyCaseStatusBody, AGENCY_CASE_MESSAGES } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';
 export { caseFeatures, howToAdd, isIoe, maySeeCase, CASE_FEATURES, SECTION_1367_ROLES, type CaseFeature, type CaseViewer } from './capabilities.js';
-export { longDate } from './dates.js';
+export { longCalendarDate, longDate } from './dates.js';
