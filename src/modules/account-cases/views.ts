@@ -19,7 +19,7 @@ ${p.cases.length
       headers: [t('cases_account:list.receipt'), t('cases_account:list.form'), t('cases_account:list.status'), t('cases_account:list.updated')],
       rows: p.cases.map((c) => [
         html`<a class="usa-link casedesk-receipt" href="/account/cases/${c.receipt_number}">${c.receipt_number}</a>`,
-        html`${c.form_code}<br><span class="text-base">${formLongName(c.form_code, lang)}</span>`,
+        formLongName(c.form_code, lang),
         c.title,
         longDate(c.status_at, lang, ctx.timeZone),
       ]),
@@ -40,7 +40,7 @@ export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedI
   return page(ctx, `${v.receiptNumber}: ${t(`cases_account:card.tabs.${p.tab}`)}`, html`<p class="margin-bottom-0"><a class="usa-link" href="/account/cases">${t('cases_account:card.back')}</a></p>
 <h1 class="margin-bottom-1"><span class="usa-sr-only">${t('cases_account:card.receipt')} </span><span class="casedesk-receipt">${v.receiptNumber}</span></h1>
 <dl class="margin-top-0">
-  <div><dt class="display-inline text-bold">${t('cases_account:card.form')}:</dt> <dd class="display-inline margin-left-0">${v.formCode}, ${formLongName(v.formCode, lang)}</dd></div>
+  <div><dt class="display-inline text-bold">${t('cases_account:card.form')}:</dt> <dd class="display-inline margin-left-0">${formLongName(v.formCode, lang)}</dd></div>
   <div><dt class="display-inline text-bold">${t('cases_account:card.submitted')}:</dt> <dd class="display-inline margin-left-0">${longDate(v.submittedAt, lang, ctx.timeZone)}</dd></div>
   <div><dt class="display-inline text-bold">${t('cases_account:card.filed')}:</dt> <dd class="display-inline margin-left-0">${t(`cases_account:card.channel.${p.filingChannel}`)}</dd></div>
 </dl>
