@@ -7,6 +7,7 @@ import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './module
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
 import { registerAccountCaseRoutes } from './modules/account-cases/index.js';
 import { registerCaseEventRoutes } from './modules/case-events/index.js';
+import { registerCaseSubscriptionRoutes } from './modules/case-subscriptions/index.js';
 import { registerHelpDeskRoutes } from './modules/help-desk/index.js';
 import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
 import { registerSurveyRoutes, registerSurveyStaffRoutes } from './modules/surveys/index.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerCasesPublicRoutes(app, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
   registerCaseStatusApiRoutes(app, { caseStatus: services.caseStatus });
   registerCaseEventRoutes(app, { caseEvents: services.caseEvents });
+  registerCaseSubscriptionRoutes(app, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
   registerOAuthRoutes(app, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
   registerSmsHookRoutes(app, {
     notifications: services.notifications,

@@ -6,6 +6,7 @@ import { deliverMessageJob, NotificationService } from './modules/notifications/
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
 import { AccountCaseService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
+import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
 import { ServiceItemService } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
@@ -27,6 +28,8 @@ export interface Services {
   caseEvents: CaseEventService;
   /** The cases of online accounts: list, case card, adding paper cases (issue 4). */
   accountCases: AccountCaseService;
+  /** Case status notifications without an account (CASE-8). */
+  caseSubscriptions: CaseSubscriptionService;
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
@@ -49,13 +52,16 @@ export function createServices(deps: Deps): Services {
   });
   const accounts = new AccountService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, issuer: 'Casedesk' });
   const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
-  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl });
+  const caseStatus = new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone });
+  const caseSubscriptions = new CaseSubscriptionService({ db, clock: deps.clock, random: deps.random, caseStatus, notifications, publicUrl: deps.config.publicUrl });
+  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, followers: caseSubscriptions });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random });
   const services: Services = {
     twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
     passkeys,
     profiles: new ProfileService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, timeZone: deps.config.agencyTimeZone }),
-    caseStatus: new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone }),
+    caseStatus,
+    caseSubscriptions,
     apiClients: new ApiClientService({ db, clock: deps.clock, random: deps.random, tokenTtlSeconds: deps.config.api.tokenTtlSeconds }),
     notifications,
     accounts,

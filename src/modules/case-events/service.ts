@@ -47,6 +47,8 @@ export interface CaseEventDeps {
   notifications: NotificationService;
   timeZone: string;
   publicUrl: string;
+  /** The followers of a case without an account (case-subscriptions): their messages for changed cases. */
+  followers?: { requestsFor(db: DbHandle, changed: { receiptNumber: string; view: CaseStatusView }[]): Promise<Parameters<NotificationService['queueMany']>[1]> };
 }
 
 export class CaseEventService {
@@ -58,16 +60,15 @@ export class CaseEventService {
    * that only adds older history changes no status and sends nothing.
    */
   async #notifyStatusChanges(trx: DbHandle, caseIds: number[]): Promise<number> {
+    if (!caseIds.length) return 0;
     const holders = await repo.holdersOf(trx, caseIds);
-    if (!holders.length) return 0;
-    const views = new Map<number, CaseStatusView>();
-    for (const c of await repo.casesByIds(trx, [...new Set(holders.map((h) => h.case_id))])) {
-      // The current status's title and text (the history is not part of the message).
-      views.set(c.id, describeCase({ ...c, history: [] }, this.deps.timeZone));
-    }
+    if (!holders.length && !this.deps.followers) return 0;
+    // The current status's title and text of every changed case (the history is not part of the message).
+    const views = new Map<number, { receiptNumber: string; view: CaseStatusView; section1367: boolean }>();
+    for (const c of await repo.casesByIds(trx, caseIds)) views.set(c.id, { receiptNumber: c.receipt_number, view: describeCase({ ...c, history: [] }, this.deps.timeZone), section1367: c.section_1367 });
     const requests: Parameters<NotificationService['queueMany']>[1] = [];
     for (const h of holders) {
-      const view = views.get(h.case_id);
+      const view = views.get(h.case_id)?.view;
       if (!view) continue;
       const lang = h.language;
       const params = { receipt: h.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${h.receipt_number}` };
@@ -75,6 +76,8 @@ export class CaseEventService {
       const phones = Array.isArray(h.phones) ? h.phones : String(h.phones ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
       if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template: 'case_status_changed', language: lang, params });
     }
+    // Section 1367 cases are unknown to Case Status Online: their followers (from before the protection) hear nothing.
+    if (this.deps.followers) requests.push(...(await this.deps.followers.requestsFor(trx, [...views.values()].filter((v) => !v.section1367))));
     return this.deps.notifications.queueMany(trx, requests);
   }
 

@@ -6,11 +6,11 @@ import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
 import { deliverMessageJob } from './jobs.js';
-import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage, insertMessages } from './repository.js';
+import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage, insertMessages, isOptedOut } from './repository.js';
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
-export const TEMPLATES = ['test_message', 'case_status_changed', 'verify_email', 'account_exists', 'backup_code_used', 'reset_password', 'password_changed', 'new_device', 'confirm_new_email', 'email_in_use', 'email_changed', 'confirm_recovery_email', 'recovery_email_added', 'recovery_email_removed', 'one_time_code', 'two_step_changed', 'staff_invitation', 'help_request_received', 'help_request_reply', 'help_request_escalated', 'help_request_no_answer', 'account_unlocked', 'recovery_started', 'recovery_cancelled', 'recovery_ready', 'recovery_completed', 'external_identity_linked'] as const;
+export const TEMPLATES = ['test_message', 'case_status_changed', 'verify_email', 'account_exists', 'backup_code_used', 'reset_password', 'password_changed', 'new_device', 'confirm_new_email', 'email_in_use', 'email_changed', 'confirm_recovery_email', 'recovery_email_added', 'recovery_email_removed', 'one_time_code', 'two_step_changed', 'staff_invitation', 'help_request_received', 'help_request_reply', 'help_request_escalated', 'help_request_no_answer', 'account_unlocked', 'recovery_started', 'recovery_cancelled', 'recovery_ready', 'recovery_completed', 'external_identity_linked', 'subscription_confirm', 'case_status_public'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export interface EmailRequest {
@@ -139,6 +139,11 @@ export class NotificationService {
       throw new Error('message is being sent by another worker');
     }
     const transport = message.channel === 'email' ? this.deps.mailer : this.deps.sms;
+    // A number that replied STOP gets no text until it replies START (carrier rules; case-subscriptions module).
+    if (message.channel === 'sms' && (await isOptedOut(db, message.recipient))) {
+      await changeStatus(db, messageId, ['sending'], { status: 'failed', reason: 'the number replied STOP', at: clock.now(), transport: transport.transport });
+      return;
+    }
     try {
       const result =
         message.channel === 'email'

@@ -333,6 +333,8 @@ export interface Tables {
   case_applicants: CaseApplicantsTable;
   online_access_codes: OnlineAccessCodesTable;
   account_cases: AccountCasesTable;
+  case_subscriptions: CaseSubscriptionsTable;
+  sms_opt_outs: SmsOptOutsTable;
   api_clients: ApiClientsTable;
   api_access_tokens: ApiAccessTokensTable;
   notification_messages: NotificationMessagesTable;
@@ -436,4 +438,24 @@ export interface AccountCasesTable {
   relationship: 'applicant' | 'representative';
   added_via: CaseLinkVia;
   added_at: Date;
+}
+
+// Case status notifications without an account (db/migrations/0016_case_subscriptions.sql)
+export interface CaseSubscriptionsTable {
+  id: string;
+  receipt_number: string;
+  channel: 'email' | 'sms';
+  address: string;
+  language: 'en' | 'es';
+  created_at: Date;
+  confirm_token_hash: string | null;
+  confirm_expires_at: Date | null;
+  confirmed_at: Date | null;
+  unsubscribe_token: string;
+  cancelled_at: Date | null;
+}
+
+export interface SmsOptOutsTable {
+  phone: string;
+  opted_out_at: Date;
 }

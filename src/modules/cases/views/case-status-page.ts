@@ -57,6 +57,7 @@ function resultSection(ctx: PageContext, r: CaseStatusView, timeZone: string): S
     stacked: true,
     borderless: true,
   })}
+  <p><a class="usa-link" href="/case-status/subscribe?receipt_number=${r.receiptNumber}">${t('cases:status.subscribe_link')}</a></p>
   <h2>${t('cases:status.history_heading')}</h2>
   <p>${t('cases:status.history_intro')}</p>
   <ol class="casedesk-history" reversed>

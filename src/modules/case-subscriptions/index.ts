@@ -1,0 +1,2 @@
+export { CaseSubscriptionService, CONFIRM_TTL_MS, type SubscribeResult } from './service.js';
+export { registerCaseSubscriptionRoutes } from './routes.js';
