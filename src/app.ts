@@ -101,7 +101,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
   registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerAccountCaseRoutes(app, { cases: services.accountCases, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
+  registerAccountCaseRoutes(app, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerProfileRoutes(app, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
 
   await app.ready();

@@ -4,7 +4,7 @@ import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
-import { AccountCaseService } from './modules/account-cases/index.js';
+import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
 import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
 import { ServiceItemService } from './modules/service-items/index.js';
@@ -30,6 +30,8 @@ export interface Services {
   accountCases: AccountCaseService;
   /** Case status notifications without an account (CASE-8). */
   caseSubscriptions: CaseSubscriptionService;
+  /** Verify your identity (ACC-8). */
+  identity: IdentityVerificationService;
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
@@ -62,6 +64,7 @@ export function createServices(deps: Deps): Services {
     profiles: new ProfileService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, timeZone: deps.config.agencyTimeZone }),
     caseStatus,
     caseSubscriptions,
+    identity: new IdentityVerificationService({ db, clock: deps.clock }),
     apiClients: new ApiClientService({ db, clock: deps.clock, random: deps.random, tokenTtlSeconds: deps.config.api.tokenTtlSeconds }),
     notifications,
     accounts,

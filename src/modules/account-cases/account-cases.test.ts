@@ -97,6 +97,36 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     await ben.agent.get('/account/cases?lang=en');
   });
 
+  it('verifies identity with questions from the records of the account\'s cases, 3 wrong sets stop it for a day (ACC-8)', async () => {
+    const vera = await signUpApplicant(t, 'vera.identity@example.com', '10.33.0.20');
+    await vera.agent.get('/account/verify-identity');
+    expect(vera.agent.$('.usa-alert--info').text()).toContain('cannot ask you questions online yet');
+    await send([{ id: 'idv-1', receiptNumber: 'IOE0999900001', type: 'case_received', occurredAt: at('2026-03-10'), payload: { formCode: 'I-131', channel: 'online', onlineAccountNumber: await oanOf(vera.accountId), applicant: { aNumber: 'A012345678', zip: '33101' } } }]);
+    await vera.agent.get('/account/verify-identity');
+    expect(vera.agent.$('legend').text()).toBe('Which form did you file in March 2026?');
+    const options = vera.agent.$('input[name=form]').map((_, i) => vera.agent.$(i).val()).get();
+    expect(options).toHaveLength(4);
+    expect(options).toContain('I-131');
+    let res = await vera.agent.post('/account/verify-identity', { form: 'I-131', a_number: '5678', zip: '33102' });
+    expect(res.statusCode).toBe(400);
+    expect(vera.agent.errorSummary()).toEqual(['The answers do not match our records. Check them and try again.']);
+    res = await vera.agent.post('/account/verify-identity', { form: 'I-131', a_number: '5678', zip: '33101' });
+    expect(res.statusCode).toBe(200);
+    expect(vera.agent.$('.usa-alert--success .usa-alert__heading').text()).toBe('Your identity is verified');
+    const row = await t.deps.database.db.selectFrom('accounts').select('identity_verified_at').where('id', '=', vera.accountId).executeTakeFirstOrThrow();
+    expect(row.identity_verified_at).not.toBeNull();
+    // Another person, three wrong sets: locked for a day.
+    const wes = await signUpApplicant(t, 'wes.identity@example.com', '10.33.0.21');
+    await send([{ id: 'idv-2', receiptNumber: 'IOE0999900002', type: 'case_received', occurredAt: at('2026-04-10'), payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: await oanOf(wes.accountId), applicant: { aNumber: 'A987654321', zip: '10001' } } }]);
+    for (let i = 0; i < 3; i++) {
+      await wes.agent.get('/account/verify-identity');
+      await wes.agent.post('/account/verify-identity', { form: 'I-90', a_number: '0000', zip: '99999' });
+    }
+    expect(wes.agent.$('.usa-alert--error .usa-alert__heading').text()).toBe('Try again later');
+    await wes.agent.get('/account/verify-identity');
+    expect(wes.agent.$('form[action="/account/verify-identity"]')).toHaveLength(0);
+  });
+
   it('adds an IOE paper case with its Online Access Code and date of birth, once (CASE-4, CASE-5)', async () => {
     await send([
       { id: 'oac-1', receiptNumber: 'IOE0922222222', type: 'case_received', occurredAt: at('2026-10-01'), payload: { formCode: 'I-131', channel: 'paper', applicant: { dateOfBirth: '1986-04-28', familyName: 'López' } } },

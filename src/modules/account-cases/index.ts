@@ -1,2 +1,3 @@
 export { AccountCaseService, OAC_MAX_FAILURES, OAC_LOCK_MS, type AddResult } from './service.js';
 export { registerAccountCaseRoutes } from './routes.js';
+export { IdentityVerificationService, questionsFor, IDENTITY_MAX_FAILURES, IDENTITY_WINDOW_MS } from './identity.js';

@@ -4,8 +4,9 @@ import { html } from '../../platform/views/html.js';
 import { alert } from '../../platform/views/components.js';
 import { SESSION_IDLE_MS, type AccountService } from '../accounts/index.js';
 import { findStatus } from '../cases/index.js';
+import type { IdentityVerificationService } from './identity.js';
 import type { AccountCaseService, AddResult } from './service.js';
-import { addCasePage, caseCardPage, casesListPage, type AddValues } from './views.js';
+import { addCasePage, caseCardPage, casesListPage, verifyIdentityPage, type AddValues } from './views.js';
 
 type Form = Record<string, unknown>;
 const str = (body: unknown, name: string, max = 200): string => {
@@ -24,7 +25,7 @@ function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
   return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
 }
 
-export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: AccountCaseService; accounts: AccountService; timeZone: string; limit(request: FastifyRequest): Promise<number | undefined> }): void {
+export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: AccountCaseService; identity: IdentityVerificationService; accounts: AccountService; timeZone: string; limit(request: FastifyRequest): Promise<number | undefined> }): void {
   const account = { config: { policy: 'account' as const } };
   const signedIn = (reply: FastifyReply) => ({ csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 });
   const ctx = (request: FastifyRequest) => ({ ...request.page(), timeZone: deps.timeZone });
@@ -84,5 +85,25 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
     const values: AddValues = { receipt_number: str(request.body, 'receipt_number', 40), family_name: str(request.body, 'family_name', 100), rdob_month: str(request.body, 'rdob_month', 4), rdob_day: str(request.body, 'rdob_day', 4), rdob_year: str(request.body, 'rdob_year', 6) };
     const result = await deps.cases.addByReceiptNumber(await me(request), { receiptNumber: values.receipt_number!, familyName: values.family_name!, dateOfBirth: dateFrom(request.body, 'rdob') }, request.ip);
     return answer(request, reply, result, values, { code: 'receipt_number', dob: 'rdob_month' });
+  });
+
+  // Verify your identity (ACC-8): questions from the records of the account's cases.
+  const identityPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {}) => {
+    const state = await deps.identity.state(request.session!.account_id);
+    return reply.html(
+      verifyIdentityPage(ctx(request), { ...signedIn(reply), ...state, lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined, ...extra }),
+      extra.errors?.length || state.lockedUntil ? 400 : 200,
+    );
+  };
+
+  app.get('/account/verify-identity', account, async (request, reply) => identityPage(request, reply));
+
+  app.post('/account/verify-identity', account, async (request, reply) => {
+    await tooMany(request, reply);
+    const values = { form: str(request.body, 'form', 20), a_number: str(request.body, 'a_number', 10), zip: str(request.body, 'zip', 10) };
+    const result = await deps.identity.verify(request.session!.account_id, values, request.ip);
+    if (result.ok) return identityPage(request, reply, { justVerified: true });
+    if (result.problem === 'locked' || result.problem === 'no_records') return identityPage(request, reply);
+    return identityPage(request, reply, { values, errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }] });
   });
 }

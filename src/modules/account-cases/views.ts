@@ -1,8 +1,9 @@
-import { alert, button, csrfField, memorableDate, table, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, memorableDate, radioGroup, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../accounts/views/pages.js';
 import { formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
+import type { IdentityQuestion } from './identity.js';
 import type { LinkedCaseRow } from './repository.js';
 
 /** The account's cases: the list, the case card with its tabs (CASE-9), and adding a paper case (CASE-4, CASE-6). */
@@ -106,4 +107,37 @@ ${p.representative
   ${button(t('cases_account:add.submit'))}
 </form>`}
 </section>`, errors, p);
+}
+
+export function verifyIdentityPage(
+  ctx: PageContext & { timeZone: string },
+  p: SignedIn & { verifiedAt: Date | null; questions: IdentityQuestion[]; lockedUntil?: string; values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean },
+): SafeHtml {
+  const { t, lang } = ctx;
+  const errors = p.errors ?? [];
+  const v = p.values ?? {};
+  const monthYear = (d: Date) => new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { month: 'long', year: 'numeric', timeZone: ctx.timeZone }).format(d);
+  let body: SafeHtml;
+  if (p.verifiedAt) {
+    body = alert({ type: 'success', live: p.justVerified, heading: t('cases_account:identity.verified_title'), body: t('cases_account:identity.verified', { date: longDate(p.verifiedAt, lang, ctx.timeZone) }) });
+  } else if (p.lockedUntil) {
+    body = alert({ type: 'error', heading: t('cases_account:identity.locked_title'), body: t('cases_account:identity.locked', { time: p.lockedUntil }) });
+  } else if (!p.questions.length) {
+    body = alert({ type: 'info', body: html`${t('cases_account:identity.no_records')} <a class="usa-link" href="/account/cases/add">${t('cases_account:menu.add')}</a>` });
+  } else {
+    body = html`<p>${t('cases_account:identity.intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/verify-identity" novalidate>
+  ${csrfField(p.csrf)}
+  ${p.questions.map((q) =>
+    q.id === 'form'
+      ? radioGroup({ name: 'form', legend: t('cases_account:identity.q_form', { month: monthYear(q.month) }), value: v.form, error: errorFor(errors, 'form'), options: q.options.map((code) => ({ value: code, label: formLongName(code, lang) })) })
+      : q.id === 'a_number'
+        ? textInput({ name: 'a_number', label: t('cases_account:identity.q_a_number'), hint: t('cases_account:identity.q_a_number_hint'), value: v.a_number, error: errorFor(errors, 'a_number'), inputmode: 'numeric', width: 'sm', maxlength: 4, autocomplete: 'off' })
+        : textInput({ name: 'zip', label: t('cases_account:identity.q_zip'), hint: t('cases_account:identity.q_zip_hint'), value: v.zip, error: errorFor(errors, 'zip'), inputmode: 'numeric', width: 'sm', maxlength: 5, autocomplete: 'postal-code' }),
+  )}
+  ${button(t('cases_account:identity.submit'))}
+</form>`;
+  }
+  return page(ctx, t('cases_account:identity.title'), html`<h1>${t('cases_account:identity.title')}</h1>
+${body}`, errors, p);
 }

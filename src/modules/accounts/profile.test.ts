@@ -92,7 +92,7 @@ describe('account menu (ACC-8)', () => {
       const $ = person.agent.$;
       const nav = $('nav[aria-label="Account menu"]');
       expect(nav.length, path).toBe(1);
-      expect(nav.find('a').map((_, a) => $(a).text()).get()).toEqual(['Home', 'My cases', 'Profile', 'Settings', 'Add a case', 'Sessions and devices', 'Two-step verification']);
+      expect(nav.find('a').map((_, a) => $(a).text()).get()).toEqual(['Home', 'My cases', 'Profile', 'Settings', 'Add a case', 'Verify your identity', 'Sessions and devices', 'Two-step verification']);
       expect(nav.find('a[aria-current="page"]').text()).toBe(current);
       expect(nav.find('a[aria-current]').length, path).toBe(1);
       expect(nav.find('a[href="/account/two-step"]').length).toBe(1);

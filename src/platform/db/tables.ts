@@ -112,6 +112,8 @@ export interface AccountsTable {
   language: 'en' | 'es';
   created_at: Date;
   activated_at: Date | null;
+  /** When the person answered the identity questions (db/migrations/0017_identity_verification.sql). */
+  identity_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Staff whose access was withdrawn (db/migrations/0007_staff.sql); optional on insert. */
   disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Legal name and settings (db/migrations/0010_profile_settings.sql); all optional on insert. */

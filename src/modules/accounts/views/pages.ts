@@ -39,7 +39,7 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
   const path = new URL(ctx.url, 'http://casedesk.invalid').pathname.replace(/\/+$/, '');
   // The menu link that best matches the page is current: "page" when it is the page, "true" for a page below it
   // (unless a more specific link of the menu matches).
-  const hrefs = ['/account', '/account/cases', '/account/profile', '/account/settings', '/account/cases/add', '/account/sessions', '/account/two-step'];
+  const hrefs = ['/account', '/account/cases', '/account/profile', '/account/settings', '/account/cases/add', '/account/verify-identity', '/account/sessions', '/account/two-step'];
   const best = hrefs.filter((h) => path === h || (h !== '/account' && path.startsWith(`${h}/`))).sort((a, b) => b.length - a.length)[0];
   const link = (href: string, label: string) => {
     const current = href !== best ? undefined : path === href ? 'page' : 'true';
@@ -55,6 +55,7 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
   <p class="text-bold margin-top-3 margin-bottom-1" id="account-actions-heading">${t('profile:menu.actions')}</p>
   <ul class="usa-sidenav" aria-labelledby="account-actions-heading">
     ${link('/account/cases/add', t('cases_account:menu.add'))}
+    ${link('/account/verify-identity', t('cases_account:menu.verify'))}
     ${link('/account/sessions', t('profile:menu.sessions'))}
     ${link('/account/two-step', t('profile:menu.two_step'))}
     <li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>
