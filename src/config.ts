@@ -16,6 +16,8 @@ const schema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.string().url().optional(),
     CASEDESK_DATA_DIR: z.string().min(1).default('./data'),
+    /** Files (notices as PDF): a directory on local disk. Default: `files` inside the embedded data directory. */
+    CASEDESK_FILES_DIR: z.string().min(1).optional(),
     CASEDESK_PUBLIC_URL: z.string().url().optional(),
     CASEDESK_COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CASEDESK_AGENCY_TIME_ZONE: z.string().default('America/New_York'),
@@ -95,6 +97,8 @@ export interface Config {
   accountFormRateLimitPerMinute: number;
   /** Sign-in, sign-up and forgot-password answer no sooner than this (no timing difference between known and unknown emails). */
   accountFormMinMs: number;
+  /** Where files (notices as PDF) are kept on local disk. */
+  filesDir: string;
   logLevel: Env['LOG_LEVEL'];
   /** External OpenID Connect sign-in; absent when CASEDESK_OIDC_ISSUER is not set (the feature is off). */
   oidc?: OidcConfig;
@@ -189,6 +193,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
     accountFormMinMs: env.CASEDESK_ACCOUNT_FORM_MIN_MS,
+    filesDir: env.CASEDESK_FILES_DIR ?? `${env.CASEDESK_DATA_DIR.replace(/\/+$/, '')}/files`,
     logLevel: env.LOG_LEVEL,
     oidc,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },

@@ -1,3 +1,4 @@
+import { LocalDiskStorage, type FileStorage } from './platform/storage.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { openDatabase, type Database } from './platform/db/database.js';
@@ -21,6 +22,7 @@ export interface Deps {
   jobs: JobQueue;
   mailer: Mailer;
   sms: SmsProvider;
+  storage: FileStorage;
 }
 
 export function createMailer(config: Config): Mailer {
@@ -52,5 +54,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     jobs: overrides.jobs ?? new JobQueue(database.pool, log, overrides.jobOptions),
     mailer: overrides.mailer ?? createMailer(config),
     sms: overrides.sms ?? createSmsProvider(config),
+    storage: overrides.storage ?? new LocalDiskStorage(config.filesDir),
   };
 }

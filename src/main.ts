@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { buildApp } from './app.js';
@@ -216,6 +218,31 @@ export function buildCli(): Command {
         const result = await services.staff.invite(null, { email, displayName: opts.name, roles: ['administrator'] });
         if (!result.ok) throw new Error(`cannot invite ${email}: ${result.problems.map((p) => p.code).join(', ')}`);
         process.stdout.write(`${JSON.stringify({ email: email.trim().toLowerCase(), invitation_url: result.link })}\n`);
+      }),
+    );
+
+  const mail = program.command('mail-batch').description('Letters waiting to be printed and mailed (new account acceptance notices)');
+  mail
+    .command('close')
+    .description('Close the open batch and write its letters (PDF) into a directory for the print shop; prints one line of JSON')
+    .requiredOption('--out <dir>', 'directory to write the letters into (created if missing)')
+    .action((opts: { out: string }) =>
+      withDeps(async (deps) => {
+        const { notices } = createServices(deps);
+        const batch = await notices.closeBatch();
+        if (!batch) {
+          process.stdout.write(`${JSON.stringify({ batch: null, letters: 0 })}\n`);
+          return;
+        }
+        const dir = path.resolve(opts.out, `batch-${batch.batchId}`);
+        mkdirSync(dir, { recursive: true });
+        let n = 0;
+        for (const letter of batch.letters) {
+          const pdf = await notices.read(letter.storageKey);
+          if (!pdf) throw new Error(`letter file missing: ${letter.storageKey}`);
+          writeFileSync(path.join(dir, `${String(++n).padStart(5, '0')}-${letter.receiptNumber}.pdf`), pdf);
+        }
+        process.stdout.write(`${JSON.stringify({ batch: batch.batchId, letters: n, directory: dir })}\n`);
       }),
     );
 

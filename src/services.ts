@@ -6,6 +6,7 @@ import { deliverMessageJob, NotificationService } from './modules/notifications/
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
+import { NoticeService } from './modules/notices/index.js';
 import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
 import { ServiceItemService } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
@@ -32,6 +33,8 @@ export interface Services {
   caseSubscriptions: CaseSubscriptionService;
   /** Verify your identity (ACC-8). */
   identity: IdentityVerificationService;
+  /** Notices as PDF documents and the print-and-mail batches. */
+  notices: NoticeService;
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
@@ -57,6 +60,7 @@ export function createServices(deps: Deps): Services {
   const caseStatus = new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone });
   const caseSubscriptions = new CaseSubscriptionService({ db, clock: deps.clock, random: deps.random, caseStatus, notifications, publicUrl: deps.config.publicUrl });
   const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, followers: caseSubscriptions });
+  const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random });
   const services: Services = {
     twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
@@ -81,7 +85,8 @@ export function createServices(deps: Deps): Services {
     }),
     serviceItems,
     caseEvents,
-    accountCases: new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents }),
+    accountCases: new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random }),
+    notices,
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,

@@ -67,6 +67,13 @@ describe('the casedesk command', () => {
     await expect(casedesk(dataDir, 'staff', 'create-admin', 'x@agency.example')).rejects.toMatchObject({ stderr: expect.stringContaining('--name') });
   }, 180_000);
 
+  it('closes an empty print-and-mail batch with one line of JSON, and needs --out', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'casedesk-mail-'));
+    const { stdout } = await casedesk(dataDir, 'mail-batch', 'close', '--out', out);
+    expect(JSON.parse(stdout.trim())).toEqual({ batch: null, letters: 0 });
+    await expect(casedesk(dataDir, 'mail-batch', 'close')).rejects.toMatchObject({ stderr: expect.stringContaining('--out') });
+  }, 120_000);
+
   it('explains why a separate worker needs PostgreSQL, and rejects bad options', async () => {
     await expect(casedesk(dataDir, 'worker')).rejects.toMatchObject({ stderr: expect.stringContaining('Separate workers need PostgreSQL') });
     await expect(casedesk(dataDir, 'seed', '--count', 'many')).rejects.toMatchObject({ stderr: expect.stringContaining('must be a whole number') });

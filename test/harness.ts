@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -17,6 +19,7 @@ import type { Services } from '../src/services.js';
  */
 
 let templateBlob: Blob | undefined;
+const TEST_FILES_DIR = path.join(tmpdir(), `casedesk-test-files-${process.pid}`);
 
 export async function openTestDatabase(): Promise<Database> {
   const template = inject('dbTemplate');
@@ -61,7 +64,8 @@ export interface TestAppOptions extends DepsOverrides {
 
 export function testConfig(env: Record<string, string> = {}): Config {
   // The account forms' minimum answer time (a timing defence, src/platform/http/timing.ts) would only slow the tests.
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CASEDESK_AGENCY_TIME_ZONE: 'America/New_York', CASEDESK_ACCOUNT_FORM_MIN_MS: '0', ...env });
+  // Files go to a temporary directory of the test run, never to the repository's ./data.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CASEDESK_AGENCY_TIME_ZONE: 'America/New_York', CASEDESK_ACCOUNT_FORM_MIN_MS: '0', CASEDESK_FILES_DIR: TEST_FILES_DIR, ...env });
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {

@@ -16,6 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+const lastMessageTo = async (to: string, template: string) => t.deps.database.db.selectFrom('notification_messages').select('body').where('recipient', '=', to).where('template', '=', template).orderBy('created_at', 'desc').executeTakeFirst();
 const oanOf = async (accountId: string) => (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', accountId).executeTakeFirstOrThrow()).online_account_number;
 
 async function send(events: unknown[]) {
@@ -127,6 +128,68 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     expect(wes.agent.$('form[action="/account/verify-identity"]')).toHaveLength(0);
   });
 
+  it('requests a new Online Access Code for an expired one: a notice in the mail batch, or an email for I-134A (CASE-5)', async () => {
+    const db = t.deps.database.db;
+    await send([
+      { id: 'renew-1', receiptNumber: 'IOE0977700001', type: 'case_received', occurredAt: at('2026-01-05'), payload: { formCode: 'I-765', applicant: { dateOfBirth: '1985-07-04' } } },
+      { id: 'renew-2', receiptNumber: 'IOE0977700001', type: 'account_acceptance_notice', occurredAt: at('2026-02-01'), payload: { onlineAccessCode: 'RENEW-0001-AAAAA' } },
+      { id: 'renew-3', receiptNumber: 'IOE0977700002', type: 'case_received', occurredAt: at('2026-01-05'), payload: { formCode: 'I-134A', applicant: { dateOfBirth: '2001-02-03', email: 'Beneficiary@Example.com' } } },
+      { id: 'renew-4', receiptNumber: 'IOE0977700002', type: 'account_acceptance_notice', occurredAt: at('2026-02-01'), payload: { onlineAccessCode: 'RENEW-0002-BBBBB' } },
+    ]);
+    const caseId = (await db.selectFrom('cases').select('id').where('receipt_number', '=', 'IOE0977700001').executeTakeFirstOrThrow()).id;
+    await addWithCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
+    expect(ben.agent.$('form[action="/account/cases/add/new-code"] button').text()).toBe('Request a new Online Access Code');
+    let res = await ben.agent.post('/account/cases/add/new-code', { code: 'RENEW-0001-AAAAA', dob_month: '7', dob_day: '4', dob_year: '1985' });
+    expect(res.statusCode).toBe(200);
+    expect(ben.agent.$('.usa-alert--success').text()).toContain('Expect it by December 23, 2026');
+    const docs = await db.selectFrom('case_documents').selectAll().where('case_id', '=', caseId).execute();
+    expect(docs).toHaveLength(1);
+    const pdf = await t.deps.storage.get(docs[0]!.storage_key);
+    expect(pdf!.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await db.selectFrom('mail_items').select('id').where('case_id', '=', caseId).where('batch_id', 'is', null).execute()).toHaveLength(1);
+    // Asking again within 30 days: the same expectation, no second letter; a wrong date of birth gets nothing.
+    await addWithCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
+    await ben.agent.post('/account/cases/add/new-code', { code: 'RENEW-0001-AAAAA', dob_month: '7', dob_day: '4', dob_year: '1985' });
+    expect(ben.agent.$('.usa-alert--success').text()).toContain('December 23, 2026');
+    expect(await db.selectFrom('case_documents').select('id').where('case_id', '=', caseId).execute()).toHaveLength(1);
+    await ben.agent.get('/account/cases/add');
+    await ben.agent.post('/account/cases/add/new-code', { code: 'RENEW-0001-AAAAA', dob_month: '7', dob_day: '5', dob_year: '1985' });
+    expect(ben.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
+    // The print shop's batch takes the letter once.
+    const batch = await t.services.notices.closeBatch();
+    expect(batch!.letters.map((l) => l.receiptNumber)).toContain('IOE0977700001');
+    expect(await t.services.notices.closeBatch()).toBeUndefined();
+
+    // I-134A: the new code goes by email to the address on record, and it adds the case.
+    await addWithCode(ana.agent, 'RENEW-0002-BBBBB', ['2', '3', '2001']);
+    await ana.agent.post('/account/cases/add/new-code', { code: 'RENEW-0002-BBBBB', dob_month: '2', dob_day: '3', dob_year: '2001' });
+    expect(ana.agent.$('.usa-alert--success').text()).toContain('We emailed a new code');
+    const email = await lastMessageTo('beneficiary@example.com', 'online_access_code');
+    const newCode = /[A-Z0-9]{5}-[A-Z0-9]{4}-[A-Z0-9]{5}/.exec(email!.body)![0];
+    res = await addWithCode(ana.agent, newCode, ['2', '3', '2001']);
+    expect(res.headers.location).toBe('/account/cases?added=IOE0977700002');
+  });
+
+  it('shows the notices of a case in its Documents tab, as PDF, to its holder only', async () => {
+    await send([
+      { id: 'docs-1', receiptNumber: 'IOE0977700003', type: 'case_received', occurredAt: at('2026-10-05'), payload: { formCode: 'I-765', applicant: { dateOfBirth: '1970-01-01' } } },
+      { id: 'docs-2', receiptNumber: 'IOE0977700003', type: 'account_acceptance_notice', occurredAt: at('2026-10-06'), payload: { onlineAccessCode: 'DOCSS-0003-CCCCC' } },
+    ]);
+    const caseId = (await t.deps.database.db.selectFrom('cases').select('id').where('receipt_number', '=', 'IOE0977700003').executeTakeFirstOrThrow()).id;
+    const documentId = await t.deps.database.db.transaction().execute((trx) => t.services.notices.issueAccountAcceptance(trx, { caseId, receiptNumber: 'IOE0977700003', formCode: 'I-765', language: 'es', code: 'ABCDE2345FGHJK', expiresAt: new Date('2027-02-21T00:00:00Z') }));
+    expect((await ana.agent.get('/account/cases/IOE0977700003/documents')).statusCode).toBe(404); // not Ana's case
+    await addWithCode(ana.agent, 'DOCSS-0003-CCCCC', ['1', '1', '1970']);
+    await ana.agent.get('/account/cases/IOE0977700003');
+    expect(ana.agent.$('a[href="/account/cases/IOE0977700003/documents"]').text()).toBe('Documents');
+    await ana.agent.get('/account/cases/IOE0977700003/documents');
+    const link = ana.agent.$('main ul.usa-list a').attr('href');
+    expect(link).toBe(`/account/cases/IOE0977700003/documents/${documentId}`);
+    const pdf = await ana.agent.get(link!);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await ben.agent.get(link!)).statusCode).toBe(404);
+  });
+
   it('adds an IOE paper case with its Online Access Code and date of birth, once (CASE-4, CASE-5)', async () => {
     await send([
       { id: 'oac-1', receiptNumber: 'IOE0922222222', type: 'case_received', occurredAt: at('2026-10-01'), payload: { formCode: 'I-131', channel: 'paper', applicant: { dateOfBirth: '1986-04-28', familyName: 'López' } } },
@@ -171,6 +234,12 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     expect(res.headers.location).toBe('/account/cases?added=LIN0955555555');
     await ben.agent.get('/account/cases/LIN0955555555');
     expect(ben.agent.$('main').text()).toContain('Case Was Received');
+    // Its notices stay on paper (CASE-6): no Documents tab, even if the agency issued one.
+    const linId = (await t.deps.database.db.selectFrom('cases').select('id').where('receipt_number', '=', 'LIN0955555555').executeTakeFirstOrThrow()).id;
+    await t.deps.database.db.transaction().execute((trx) => t.services.notices.issueAccountAcceptance(trx, { caseId: linId, receiptNumber: 'LIN0955555555', formCode: 'I-130', language: 'en', code: 'LEGAC2345FGHJK', expiresAt: new Date('2027-02-21T00:00:00Z') }));
+    await ben.agent.get('/account/cases/LIN0955555555');
+    expect(ben.agent.$('a[href="/account/cases/LIN0955555555/documents"]')).toHaveLength(0);
+    expect((await ben.agent.get('/account/cases/LIN0955555555/documents')).statusCode).toBe(404);
     // An IOE receipt number goes the Online Access Code way.
     await ben.agent.get('/account/cases/add');
     await ben.agent.post('/account/cases/add/receipt-number', { receipt_number: 'IOE0922222222', family_name: 'López', rdob_month: '4', rdob_day: '28', rdob_year: '1986' });

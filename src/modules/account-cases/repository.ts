@@ -63,3 +63,28 @@ export async function link(db: DbHandle, row: AccountCasesTable): Promise<boolea
   const r = await db.insertInto('account_cases').values(row).onConflict((oc) => oc.columns(['account_id', 'case_id']).doNothing()).returning('case_id').executeTakeFirst();
   return Boolean(r);
 }
+
+export async function caseForNewCode(db: DbHandle, caseId: number) {
+  return db
+    .selectFrom('cases as c')
+    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
+    .select(['c.form_code', 'a.email'])
+    .where('c.id', '=', caseId)
+    .executeTakeFirstOrThrow();
+}
+
+/** A code issued for the case since the given time and not used yet (a request already answered). */
+export async function recentAccessCode(db: DbHandle, caseId: number, since: Date) {
+  return db
+    .selectFrom('online_access_codes')
+    .select('issued_at')
+    .where('case_id', '=', caseId)
+    .where('issued_at', '>', since)
+    .where('used_at', 'is', null)
+    .orderBy('issued_at', 'desc')
+    .executeTakeFirst();
+}
+
+export async function insertAccessCode(db: DbHandle, c: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date }): Promise<void> {
+  await db.insertInto('online_access_codes').values({ code_hash: c.codeHash, case_id: c.caseId, issued_at: c.issuedAt, expires_at: c.expiresAt, used_at: null, used_by: null, event_id: null }).execute();
+}

@@ -37,17 +37,19 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
     return reply.html(casesListPage(ctx(request), { ...signedIn(reply), cases, added: /^[A-Z]{3}\d{10}$/.test(added) ? added : undefined }));
   });
 
-  const card = (tab: 'status' | 'history') => async (request: FastifyRequest, reply: FastifyReply) => {
+  const card = (tab: 'status' | 'history' | 'documents') => async (request: FastifyRequest, reply: FastifyReply) => {
     const found = await deps.cases.card(request.session!.account_id, (request.params as { receipt: string }).receipt);
     // Someone else's case, a Section 1367 case of another person, or no case at all: the same "not found".
     if (!found) return reply.callNotFound();
-    return reply.html(caseCardPage(ctx(request), { ...signedIn(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe }));
+    // The Documents tab exists for cases whose notices are online (CASE-3, CASE-4) once there is a document.
+    if (tab === 'documents' && !found.documents.length) return reply.callNotFound();
+    return reply.html(caseCardPage(ctx(request), { ...signedIn(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe, documents: found.documents }));
   };
   app.get('/account/cases/:receipt', account, card('status'));
   app.get('/account/cases/:receipt/history', account, card('history'));
 
-  const addPage = async (request: FastifyRequest, reply: FastifyReply, values: AddValues = {}, errors: FieldError[] = [], notice?: ReturnType<typeof alert>) =>
-    reply.html(addCasePage(request.page(), { ...signedIn(reply), representative: (await me(request)).kind === 'representative', values, errors, notice }), errors.length || notice ? 400 : 200);
+  const addPage = async (request: FastifyRequest, reply: FastifyReply, values: AddValues = {}, errors: FieldError[] = [], notice?: ReturnType<typeof alert>, status?: number) =>
+    reply.html(addCasePage(request.page(), { ...signedIn(reply), representative: (await me(request)).kind === 'representative', values, errors, notice }), status ?? (errors.length || notice ? 400 : 200));
 
   app.get('/account/cases/add', account, async (request, reply) => addPage(request, reply));
 
@@ -66,8 +68,19 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
       return addPage(request, reply, values, [], alert({ type: 'error', live: true, heading: t('cases_account:add.locked_title'), body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }) }));
     }
     if (result.problem === 'expired') {
-      // CASE-5: the agency's message, and what to do next.
-      return addPage(request, reply, values, [], alert({ type: 'warning', live: true, heading: t('cases_account:add.expired_title'), body: html`<p>${t('cases_account:add.expired')}</p>` }));
+      // CASE-5: the agency's message, and the way to a new code (the same code and date of birth ask for it).
+      return addPage(request, reply, values, [], alert({
+        type: 'warning',
+        live: true,
+        heading: t('cases_account:add.expired_title'),
+        body: html`<p>${t('cases_account:add.expired')}</p>
+<form method="post" action="/account/cases/add/new-code">
+  <input type="hidden" name="_csrf" value="${reply.generateCsrf()}">
+  <input type="hidden" name="code" value="${values.code ?? ''}">
+  <input type="hidden" name="dob_month" value="${values.dob_month ?? ''}"><input type="hidden" name="dob_day" value="${values.dob_day ?? ''}"><input type="hidden" name="dob_year" value="${values.dob_year ?? ''}">
+  <button type="submit" class="usa-button">${t('cases_account:add.request_new')}</button>
+</form>`,
+      }));
     }
     const field = { code_format: fields.code, dob_format: fields.dob, receipt_format: 'receipt_number', family_name_required: 'family_name', no_match: fields.code, used: fields.code, already_added: fields.code, use_access_code: 'receipt_number', representative_not_allowed: 'receipt_number' }[result.problem];
     return addPage(request, reply, values, [{ field, message: t(`cases_account:add.errors.${result.problem}`) }]);
@@ -105,5 +118,32 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
     if (result.ok) return identityPage(request, reply, { justVerified: true });
     if (result.problem === 'locked' || result.problem === 'no_records') return identityPage(request, reply);
     return identityPage(request, reply, { values, errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }] });
+  });
+
+  // CASE-5: a new Online Access Code for an expired one (by mail within 30 days, or by email for I-134A beneficiaries).
+  app.post('/account/cases/add/new-code', account, async (request, reply) => {
+    await tooMany(request, reply);
+    const values: AddValues = { code: str(request.body, 'code', 40), dob_month: str(request.body, 'dob_month', 4), dob_day: str(request.body, 'dob_day', 4), dob_year: str(request.body, 'dob_year', 6) };
+    const result = await deps.cases.requestNewAccessCode(await me(request), { code: values.code!, dateOfBirth: dateFrom(request.body, 'dob') }, request.ip);
+    const t = request.t;
+    if (!result.ok) {
+      if (result.problem === 'locked') return addPage(request, reply, values, [], alert({ type: 'error', live: true, heading: t('cases_account:add.locked_title'), body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }) }));
+      return addPage(request, reply, values, [{ field: 'code', message: t(`cases_account:add.errors.${result.problem === 'not_expired' ? 'not_expired' : 'no_match'}`) }]);
+    }
+    const date = new Intl.DateTimeFormat(request.lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: deps.timeZone }).format(result.expectedBy);
+    return addPage(request, reply, {}, [], alert({ type: 'success', live: true, heading: t('cases_account:add.new_code_title'), body: t(`cases_account:add.new_code_${result.channel}`, { date }) }), 200);
+  });
+
+  app.get('/account/cases/:receipt/documents', account, card('documents'));
+
+  app.get('/account/cases/:receipt/documents/:id', account, async (request, reply) => {
+    const { receipt, id } = request.params as { receipt: string; id: string };
+    const pdf = /^[0-9a-f-]{36}$/.test(id) ? await deps.cases.documentFile(request.session!.account_id, receipt, id) : undefined;
+    if (!pdf) return reply.callNotFound();
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="${receipt.toUpperCase().replace(/[^A-Z0-9]/g, '')}-notice.pdf"`)
+      .header('cache-control', 'private, no-store')
+      .send(pdf);
   });
 }

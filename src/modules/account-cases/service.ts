@@ -3,7 +3,11 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { AccountRow } from '../../platform/db/tables.js';
 import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/repository.js';
-import { accessCodeHash, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
+import { randomInt } from 'node:crypto';
+import type { Random } from '../../platform/random.js';
+import { ACCESS_CODE_TTL_MS, accessCodeHash, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
+import { MAIL_WITHIN_MS, type NoticeService } from '../notices/index.js';
+import type { NotificationService } from '../notifications/index.js';
 import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
 import * as repo from './repository.js';
 
@@ -29,16 +33,69 @@ export type AddResult =
   | { ok: false; problem: AddProblem }
   | { ok: false; problem: 'locked'; until: Date };
 
+export type NewCodeResult =
+  | { ok: true; channel: 'mail' | 'email'; expectedBy: Date }
+  | { ok: false; problem: 'no_match' | 'not_expired' }
+  | { ok: false; problem: 'locked'; until: Date };
+
+/** A new Online Access Code: 14 characters without the look-alikes 0, O, 1 and I (CASE-5). */
+function newAccessCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return Array.from({ length: 14 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
+}
+
 export interface CaseCard {
   view: CaseStatusView;
   /** A Request for Evidence waiting for an answer, and its deadline ('YYYY-MM-DD'). */
   openRfe?: { sentAt: Date; responseDue: string; overdue: boolean };
+  /** The notices of the case as documents (only when its notices are online: CASE-3, CASE-4). */
+  documents: { id: string; kind: string; language: string; created_at: Date }[];
   features: ReadonlySet<CaseFeature>;
   filingChannel: 'online' | 'paper';
 }
 
 export class AccountCaseService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string; caseEvents: CaseEventService }) {}
+  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string; caseEvents: CaseEventService; notices: NoticeService; notifications: NotificationService; random: Random }) {}
+
+  /**
+   * CASE-5: "request a new Online Access Code" for an expired one. The expired code and the date of birth must
+   * still match (so nobody can have letters sent about other people's cases). A new code valid 90 days is issued:
+   * I-134 / I-134A beneficiaries get it by email at the address on record; everyone else gets a new account
+   * acceptance notice (PDF) in the next print-and-mail batch, expected within 30 days. One new code per case per
+   * 30 days: asking again answers the same expectation.
+   */
+  async requestNewAccessCode(account: Pick<AccountRow, 'id' | 'language'>, input: { code: string; dateOfBirth: string }, ip?: string): Promise<NewCodeResult> {
+    const now = this.deps.clock.now();
+    const until = await this.#lockedUntil(account.id, now);
+    if (until) return { ok: false, problem: 'locked', until };
+    const code = normalizeOnlineAccessCode(input.code);
+    if (!code || !dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'no_match' };
+    const found = await repo.findAccessCode(this.deps.db, accessCodeHash(code));
+    if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth) return this.#fail(account.id, now, ip, { via: 'new_access_code' }) as Promise<NewCodeResult>;
+    if (found.used_at || found.expires_at > now) return { ok: false, problem: 'not_expired' };
+    const details = await repo.caseForNewCode(this.deps.db, found.case_id);
+    const byEmail = (details.form_code === 'I-134' || details.form_code === 'I-134A') && Boolean(details.email);
+    const recent = await repo.recentAccessCode(this.deps.db, found.case_id, new Date(now.getTime() - MAIL_WITHIN_MS));
+    if (recent) return { ok: true, channel: byEmail ? 'email' : 'mail', expectedBy: new Date(recent.issued_at.getTime() + (byEmail ? 0 : MAIL_WITHIN_MS)) };
+    const fresh = newAccessCode();
+    const expiresAt = new Date(now.getTime() + ACCESS_CODE_TTL_MS);
+    return inTransaction(this.deps.db, async (trx) => {
+      await repo.insertAccessCode(trx, { codeHash: accessCodeHash(fresh), caseId: found.case_id, issuedAt: now, expiresAt });
+      await recordSecurityEvent(trx, { accountId: account.id, kind: 'access_code_requested', at: now, ip, details: { receiptNumber: found.receipt_number, channel: byEmail ? 'email' : 'mail' } });
+      if (byEmail) {
+        await this.deps.notifications.queueEmail(trx, {
+          to: details.email!,
+          template: 'online_access_code',
+          language: account.language,
+          params: { receipt: found.receipt_number, code: `${fresh.slice(0, 5)}-${fresh.slice(5, 9)}-${fresh.slice(9)}`, days: '90' },
+        });
+        return { ok: true, channel: 'email', expectedBy: now } as const;
+      }
+      const documentId = await this.deps.notices.issueAccountAcceptance(trx, { caseId: found.case_id, receiptNumber: found.receipt_number, formCode: details.form_code, language: account.language, code: fresh, expiresAt });
+      const expectedBy = await this.deps.notices.queueForMail(trx, { documentId, caseId: found.case_id });
+      return { ok: true, channel: 'mail', expectedBy } as const;
+    });
+  }
 
   async list(accountId: string) {
     return repo.casesOfAccount(this.deps.db, accountId);
@@ -52,12 +109,24 @@ export class AccountCaseService {
     if (!found) return undefined;
     const linked = await repo.isLinked(this.deps.db, accountId, found.id);
     if (!maySeeCase({ section1367: found.section_1367 }, { kind: 'account', linked })) return undefined;
+    const features = caseFeatures({ receiptNumber: found.receipt_number, formCode: found.form_code, filingChannel: found.filing_channel });
     return {
       view: describeCase(found, this.deps.timeZone),
       openRfe: await this.#openRfe(found.receipt_number),
+      documents: features.has('notices') ? await this.deps.notices.documentsOf(found.id) : [],
       features: caseFeatures({ receiptNumber: found.receipt_number, formCode: found.form_code, filingChannel: found.filing_channel }),
       filingChannel: found.filing_channel,
     };
+  }
+
+  /** A document's PDF for the account the case is linked to (anyone else: undefined). */
+  async documentFile(accountId: string, receiptInput: string, documentId: string): Promise<Buffer | undefined> {
+    const parsed = parseReceiptNumber(receiptInput);
+    if (!parsed.ok) return undefined;
+    const card = await this.card(accountId, parsed.value);
+    if (!card?.documents.some((d) => d.id === documentId)) return undefined;
+    const found = await findWithHistoryByReceiptNumber(this.deps.db, parsed.value);
+    return found ? this.deps.notices.file(found.id, documentId) : undefined;
   }
 
   async #openRfe(receiptNumber: string): Promise<CaseCard['openRfe']> {

@@ -30,9 +30,9 @@ ${p.cases.length
 <p><a class="usa-button" href="/account/cases/add">${t('cases_account:menu.add')}</a></p>`, [], p);
 }
 
-export type CardTab = 'status' | 'history';
+export type CardTab = 'status' | 'history' | 'documents';
 
-export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { view: CaseStatusView; tab: CardTab; filingChannel: 'online' | 'paper'; openRfe?: { sentAt: Date; responseDue: string; overdue: boolean } }): SafeHtml {
+export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { view: CaseStatusView; tab: CardTab; filingChannel: 'online' | 'paper'; openRfe?: { sentAt: Date; responseDue: string; overdue: boolean }; documents: { id: string; kind: string; language: string; created_at: Date }[] }): SafeHtml {
   const { t, lang } = ctx;
   const v = p.view;
   const base = `/account/cases/${v.receiptNumber}`;
@@ -45,7 +45,7 @@ export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedI
   <div><dt class="display-inline text-bold">${t('cases_account:card.submitted')}:</dt> <dd class="display-inline margin-left-0">${longDate(v.submittedAt, lang, ctx.timeZone)}</dd></div>
   <div><dt class="display-inline text-bold">${t('cases_account:card.filed')}:</dt> <dd class="display-inline margin-left-0">${t(`cases_account:card.channel.${p.filingChannel}`)}</dd></div>
 </dl>
-<nav aria-label="${t('cases_account:card.tabs_label')}"><ul class="usa-button-group">${tab('status', base)}${tab('history', `${base}/history`)}</ul></nav>
+<nav aria-label="${t('cases_account:card.tabs_label')}"><ul class="usa-button-group">${tab('status', base)}${tab('history', `${base}/history`)}${p.documents.length ? tab('documents', `${base}/documents`) : ''}</ul></nav>
 ${p.tab === 'status'
   ? html`${p.openRfe
       ? alert({
@@ -58,7 +58,12 @@ ${p.tab === 'status'
       : ''}
 <h2>${v.current.title[lang]}</h2>
 <p>${v.current.description[lang]}</p>`
-  : html`<h2>${t('cases_account:card.tabs.history')}</h2>
+  : p.tab === 'documents'
+    ? html`<h2>${t('cases_account:card.tabs.documents')}</h2>
+<ul class="usa-list">
+  ${p.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${t(`cases_account:card.documents.${d.kind}`)}</a> (PDF, ${longDate(d.created_at, lang, ctx.timeZone)})</li>`)}
+</ul>`
+    : html`<h2>${t('cases_account:card.tabs.history')}</h2>
 <ol class="casedesk-history" reversed>
   ${v.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${longDate(h.at, lang, ctx.timeZone)}</time>${h.title[lang]}</li>`)}
 </ol>`}`, [], p);

@@ -123,13 +123,13 @@ export async function setFilingChannel(db: DbHandle, caseIds: number[], channel:
 }
 
 /** The applicants' identity details, one row per case (the latest event that gave them wins; the caller picks it). */
-export async function upsertApplicants(db: DbHandle, rows: { caseId: number; dateOfBirth?: string; familyName?: string; aNumber?: string; zip?: string }[]): Promise<void> {
+export async function upsertApplicants(db: DbHandle, rows: { caseId: number; dateOfBirth?: string; familyName?: string; aNumber?: string; zip?: string; email?: string }[]): Promise<void> {
   if (!rows.length) return;
   await db
     .insertInto('case_applicants')
-    .values(rows.map((a) => ({ case_id: a.caseId, date_of_birth: a.dateOfBirth ?? null, family_name: a.familyName ?? null, a_number: a.aNumber ?? null, zip: a.zip ?? null })))
+    .values(rows.map((a) => ({ case_id: a.caseId, date_of_birth: a.dateOfBirth ?? null, family_name: a.familyName ?? null, a_number: a.aNumber ?? null, zip: a.zip ?? null, email: a.email ?? null })))
     .onConflict((oc) => oc.column('case_id').doUpdateSet((eb) => ({
-      date_of_birth: eb.ref('excluded.date_of_birth'), family_name: eb.ref('excluded.family_name'), a_number: eb.ref('excluded.a_number'), zip: eb.ref('excluded.zip'),
+      date_of_birth: eb.ref('excluded.date_of_birth'), family_name: eb.ref('excluded.family_name'), a_number: eb.ref('excluded.a_number'), zip: eb.ref('excluded.zip'), email: eb.ref('excluded.email'),
     })))
     .execute();
 }

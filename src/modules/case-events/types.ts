@@ -46,6 +46,8 @@ const applicant = z.object({
   familyName: z.string().trim().min(1).max(100).optional(),
   aNumber: z.string().regex(/^A[0-9]{8,9}$/, 'an A-Number such as A012345678').optional(),
   zip: z.string().regex(/^[0-9]{5}$/, 'a 5-digit ZIP code').optional(),
+  /** I-134 / I-134A beneficiaries: the address the supporter gave, where their Online Access Code is emailed. */
+  email: z.string().trim().toLowerCase().max(254).email().optional(),
 });
 /** CASE-5: 5-4-5 letters and digits; dashes, spaces and case do not matter. */
 export function normalizeOnlineAccessCode(input: string): string | undefined {

@@ -10,7 +10,7 @@ import { changeStatus, claimForSending, findByProviderId, findMessage, insertMes
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
-export const TEMPLATES = ['test_message', 'case_status_changed', 'verify_email', 'account_exists', 'backup_code_used', 'reset_password', 'password_changed', 'new_device', 'confirm_new_email', 'email_in_use', 'email_changed', 'confirm_recovery_email', 'recovery_email_added', 'recovery_email_removed', 'one_time_code', 'two_step_changed', 'staff_invitation', 'help_request_received', 'help_request_reply', 'help_request_escalated', 'help_request_no_answer', 'account_unlocked', 'recovery_started', 'recovery_cancelled', 'recovery_ready', 'recovery_completed', 'external_identity_linked', 'subscription_confirm', 'case_status_public'] as const;
+export const TEMPLATES = ['test_message', 'case_status_changed', 'verify_email', 'account_exists', 'backup_code_used', 'reset_password', 'password_changed', 'new_device', 'confirm_new_email', 'email_in_use', 'email_changed', 'confirm_recovery_email', 'recovery_email_added', 'recovery_email_removed', 'one_time_code', 'two_step_changed', 'staff_invitation', 'help_request_received', 'help_request_reply', 'help_request_escalated', 'help_request_no_answer', 'account_unlocked', 'recovery_started', 'recovery_cancelled', 'recovery_ready', 'recovery_completed', 'external_identity_linked', 'subscription_confirm', 'case_status_public', 'online_access_code'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export interface EmailRequest {

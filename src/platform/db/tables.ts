@@ -337,6 +337,9 @@ export interface Tables {
   account_cases: AccountCasesTable;
   case_subscriptions: CaseSubscriptionsTable;
   sms_opt_outs: SmsOptOutsTable;
+  case_documents: CaseDocumentsTable;
+  mail_batches: MailBatchesTable;
+  mail_items: MailItemsTable;
   api_clients: ApiClientsTable;
   api_access_tokens: ApiAccessTokensTable;
   notification_messages: NotificationMessagesTable;
@@ -416,6 +419,8 @@ export interface AccountRecoveriesTable {
 // Cases in the online account (db/migrations/0015_account_cases.sql)
 export interface CaseApplicantsTable {
   case_id: number;
+  /** I-134 / I-134A beneficiaries: where their Online Access Code is emailed (0018). */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
   date_of_birth: string | null;
   family_name: string | null;
   a_number: string | null;
@@ -460,4 +465,30 @@ export interface CaseSubscriptionsTable {
 export interface SmsOptOutsTable {
   phone: string;
   opted_out_at: Date;
+}
+
+// Notices and print-and-mail (db/migrations/0018_notices_and_mail.sql)
+export interface CaseDocumentsTable {
+  id: string;
+  case_id: number;
+  kind: 'account_acceptance_notice';
+  language: 'en' | 'es';
+  storage_key: string;
+  byte_size: number;
+  created_at: Date;
+}
+
+export interface MailBatchesTable {
+  id: string;
+  closed_at: Date;
+  item_count: number;
+}
+
+export interface MailItemsTable {
+  id: string;
+  document_id: string;
+  case_id: number;
+  created_at: Date;
+  expected_by: Date;
+  batch_id: string | null;
 }

@@ -1,0 +1,2 @@
+export { NoticeService, MAIL_WITHIN_MS } from './service.js';
+export { renderAccountAcceptanceNotice } from './pdf.js';

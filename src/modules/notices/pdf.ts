@@ -1,0 +1,50 @@
+import PDFDocument from 'pdfkit';
+
+/**
+ * Notices as PDF (CASE-9), drawn with pdfkit's standard fonts (their encoding covers Spanish). One function per
+ * notice; the texts come translated from the caller.
+ */
+
+export interface AccountAcceptanceNotice {
+  agency: string;
+  title: string;
+  issuedOn: string;
+  receiptLabel: string;
+  receiptNumber: string;
+  formLabel: string;
+  formName: string;
+  codeLabel: string;
+  code: string;
+  validUntil: string;
+  paragraphs: string[];
+  /** The document's creation date (the clock's, so tests are repeatable). */
+  createdAt: Date;
+}
+
+export function renderAccountAcceptanceNotice(n: AccountAcceptanceNotice): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'LETTER', margin: 72, info: { Title: n.title, Author: n.agency, CreationDate: n.createdAt } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.font('Helvetica-Bold').fontSize(11).text(n.agency);
+    doc.moveDown(2);
+    doc.font('Helvetica-Bold').fontSize(18).text(n.title);
+    doc.moveDown(0.5);
+    doc.font('Helvetica').fontSize(11).text(n.issuedOn);
+    doc.moveDown();
+    doc.font('Helvetica-Bold').text(`${n.receiptLabel}: `, { continued: true }).font('Helvetica').text(n.receiptNumber);
+    doc.font('Helvetica-Bold').text(`${n.formLabel}: `, { continued: true }).font('Helvetica').text(n.formName);
+    doc.moveDown();
+    doc.font('Helvetica-Bold').fontSize(12).text(n.codeLabel);
+    doc.font('Courier-Bold').fontSize(22).text(n.code);
+    doc.font('Helvetica').fontSize(11).text(n.validUntil);
+    doc.moveDown();
+    for (const p of n.paragraphs) {
+      doc.text(p);
+      doc.moveDown(0.6);
+    }
+    doc.end();
+  });
+}
