@@ -6,13 +6,14 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from
 
 /**
  * Adding a paper case with its Online Access Code, in a real browser, in English and in Spanish (issue 4): sign in,
- * My cases (empty), Add a case, a wrong date of birth first, then the right one, the case card and its history.
+ * My cases (empty), Add a case, a wrong date of birth first, then the right one, the case card and its history,
+ * then reading a notice from the Documents tab (PDF).
  * axe at every step; no console errors.
  */
 
 const TEXT = {
-  en: { verify: 'Verify', myCases: 'My cases', add: 'Add a case', submit: 'Add case', noMatch: 'The details do not match our records. Check them and try again.', added: 'was added to your account', history: 'Case history' },
-  es: { verify: 'Verificar', myCases: 'Mis casos', add: 'Agregar un caso', submit: 'Agregar el caso', noMatch: 'Los datos no coinciden con nuestros registros. Revíselos e inténtelo de nuevo.', added: 'se agregó a su cuenta', history: 'Historial del caso' },
+  en: { verify: 'Verify', myCases: 'My cases', add: 'Add a case', submit: 'Add case', noMatch: 'The details do not match our records. Check them and try again.', added: 'was added to your account', history: 'Case history', documents: 'Documents', notice: 'Account acceptance notice' },
+  es: { verify: 'Verificar', myCases: 'Mis casos', add: 'Agregar un caso', submit: 'Agregar el caso', noMatch: 'Los datos no coinciden con nuestros registros. Revíselos e inténtelo de nuevo.', added: 'se agregó a su cuenta', history: 'Historial del caso', documents: 'Documentos', notice: 'Aviso de aceptación de cuenta' },
 } as const;
 
 async function h1(page: Page): Promise<string> {
@@ -83,6 +84,18 @@ browserSuite('Adding a case in a browser', (rig) => {
         await page.waitForURL(`**/account/cases/${receipt}/history`);
         await expect(page.locator('.casedesk-history li').count()).resolves.toBe(1);
         await expectNoAxeViolations(page, 'case history');
+
+        // Reading a notice: the agency issues one; the Documents tab lists it and opens the PDF.
+        const caseId = (await t.deps.database.db.selectFrom('cases').select('id').where('receipt_number', '=', receipt).executeTakeFirstOrThrow()).id;
+        await t.deps.database.db.transaction().execute((trx) => t.services.notices.issueAccountAcceptance(trx, { caseId, receiptNumber: receipt, formCode: 'I-765', language: lang, code: 'NOTIC2345ABCDE', expiresAt: new Date('2027-02-01T00:00:00Z') }));
+        await page.reload();
+        await page.getByRole('link', { name: text.documents }).click();
+        await page.waitForURL(`**/account/cases/${receipt}/documents`);
+        await expectNoAxeViolations(page, 'documents');
+        const href = await page.getByRole('link', { name: text.notice }).getAttribute('href');
+        const pdf = await page.request.get(href!);
+        expect(pdf.headers()['content-type']).toBe('application/pdf');
+        expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
         expect(problems, 'console errors, CSP violations or failed requests').toEqual([]);
       } finally {
         await context.close();
