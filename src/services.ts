@@ -7,6 +7,7 @@ import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js'
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
 import { NoticeService } from './modules/notices/index.js';
+import { OfficerService } from './modules/officer/index.js';
 import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
 import { ServiceItemService } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
@@ -35,6 +36,8 @@ export interface Services {
   identity: IdentityVerificationService;
   /** Notices as PDF documents and the print-and-mail batches. */
   notices: NoticeService;
+  /** The officer workspace (issue 4 item 2). */
+  officer: OfficerService;
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
@@ -87,6 +90,7 @@ export function createServices(deps: Deps): Services {
     caseEvents,
     accountCases: new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random }),
     notices,
+    officer: new OfficerService({ db, clock: deps.clock, random: deps.random, caseEvents, notices, timeZone: deps.config.agencyTimeZone }),
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,

@@ -1,0 +1,2 @@
+export { OfficerService, type OfficerCase } from './service.js';
+export { registerOfficerRoutes } from './routes.js';

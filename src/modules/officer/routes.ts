@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldError } from '../../platform/views/components.js';
+import { actorOf, signedInOf, staffContext } from '../staff/index.js';
+import type { OfficerService } from './service.js';
+import { OFFICER_ACTIONS, officerCasePage, officerHomePage } from './views.js';
+
+type Form = Record<string, unknown>;
+const str = (body: unknown, name: string, max = 200): string => {
+  const value = (body as Form | undefined)?.[name];
+  return typeof value === 'string' ? value.slice(0, max).trim() : '';
+};
+
+/** Which form field a problem of the event's payload belongs to. */
+const FIELD: Record<string, string> = { 'payload.responseDue': 'response_due', 'payload.officeCode': 'office_code', 'payload.trackingNumber': 'tracking_number', 'payload.noticeType': 'notice_type' };
+
+export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: OfficerService; timeZone: string }): void {
+  const config = { policy: 'staff', roles: ['officer'] } as const;
+  const ctx = (request: FastifyRequest) => ({ ...staffContext(request), timeZone: deps.timeZone });
+  const actor = (request: FastifyRequest) => ({ ...actorOf(request), roles: request.staff!.roles });
+  const receiptOf = (request: FastifyRequest) => (request.params as { receipt: string }).receipt;
+
+  app.get('/officer', { config }, async (request, reply) => reply.html(officerHomePage(ctx(request), { signedIn: signedInOf(reply) })));
+
+  app.get('/officer/find', { config }, async (request, reply) => {
+    const value = str(request.query, 'receipt_number', 40);
+    const found = value ? await deps.officer.find(actor(request), value) : undefined;
+    if (found) return reply.redirect(`/officer/cases/${found.view.receiptNumber}`, 303);
+    return reply.html(officerHomePage(ctx(request), { signedIn: signedInOf(reply), value, errors: [{ field: 'receipt_number', message: request.t('officer:home.not_found') }] }), 404);
+  });
+
+  const show = async (request: FastifyRequest, reply: FastifyReply, extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {}) => {
+    const c = await deps.officer.find(actor(request), receiptOf(request));
+    if (!c) return reply.callNotFound();
+    return reply.html(officerCasePage(ctx(request), { signedIn: signedInOf(reply), c, ...extra }), extra.errors?.length ? 400 : 200);
+  };
+
+  app.get('/officer/cases/:receipt', { config }, async (request, reply) => {
+    const done = str(request.query, 'done', 40);
+    return show(request, reply, { notice: done ? request.t(`officer:done.${done === 'acceptance' || done === 'protection' ? done : 'event'}`) : undefined });
+  });
+
+  app.post('/officer/cases/:receipt/events', { config }, async (request, reply) => {
+    const c = await deps.officer.find(actor(request), receiptOf(request));
+    if (!c) return reply.callNotFound();
+    const values = { type: str(request.body, 'type', 40), response_due: str(request.body, 'response_due', 10), office_code: str(request.body, 'office_code', 10), tracking_number: str(request.body, 'tracking_number', 40), notice_type: str(request.body, 'notice_type', 100) };
+    if (!(OFFICER_ACTIONS as readonly string[]).includes(values.type)) return show(request, reply, { values, errors: [{ field: 'type', message: request.t('officer:errors.type') }] });
+    const payload: Record<string, unknown> = {};
+    if (values.response_due) payload.responseDue = values.response_due;
+    if (values.office_code) payload.officeCode = values.office_code;
+    if (values.tracking_number) payload.trackingNumber = values.tracking_number.toUpperCase();
+    if (values.notice_type) payload.noticeType = values.notice_type;
+    const result = await deps.officer.act(actor(request), c.view.receiptNumber, values.type, payload);
+    if (!result.ok) {
+      const errors = result.problems.map((p) => ({ field: FIELD[p.field] ?? 'type', message: request.t('officer:errors.field', { field: p.field, problem: p.message }) }));
+      return show(request, reply, { values, errors });
+    }
+    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=event`, 303);
+  });
+
+  app.post('/officer/cases/:receipt/acceptance-notice', { config }, async (request, reply) => {
+    const c = await deps.officer.find(actor(request), receiptOf(request));
+    if (!c) return reply.callNotFound();
+    const result = await deps.officer.issueAcceptanceNotice(actor(request), c, str(request.body, 'language', 2) === 'es' ? 'es' : 'en');
+    if (!result.ok) return show(request, reply, { errors: [{ field: 'type', message: request.t('officer:errors.acceptance') }] });
+    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=acceptance`, 303);
+  });
+
+  app.post('/officer/cases/:receipt/protection', { config }, async (request, reply) => {
+    const c = await deps.officer.find(actor(request), receiptOf(request));
+    if (!c) return reply.callNotFound();
+    const reason = str(request.body, 'reason', 500);
+    if (!reason) return show(request, reply, { errors: [{ field: 'reason', message: request.t('officer:errors.reason') }] });
+    await deps.officer.act(actor(request), c.view.receiptNumber, 'protection_updated', { section1367: str(request.body, 'section1367', 3) === 'yes' }, reason);
+    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=protection`, 303);
+  });
+
+  app.get('/officer/cases/:receipt/documents/:id', { config }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const pdf = /^[0-9a-f-]{36}$/.test(id) ? await deps.officer.documentFile(actor(request), receiptOf(request), id) : undefined;
+    if (!pdf) return reply.callNotFound();
+    return reply.type('application/pdf').header('content-disposition', 'inline; filename="notice.pdf"').header('cache-control', 'private, no-store').send(pdf);
+  });
+}

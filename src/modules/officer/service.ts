@@ -1,0 +1,79 @@
+import { randomInt } from 'node:crypto';
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { Language } from '../../platform/i18n/index.js';
+import type { Random } from '../../platform/random.js';
+import { ACCESS_CODE_TTL_MS, type CaseEventService, type IngestResult } from '../case-events/index.js';
+import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
+import type { NoticeService } from '../notices/index.js';
+import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
+
+/**
+ * The officer workspace (issue 4 item 2): find a case, see it, and take lifecycle actions. Every action is a case
+ * event, the same as the case management systems send (`CaseEventService.ingest`), so the API and the workspace
+ * cannot disagree. Every view and action is audited; Section 1367 cases follow the capability policy.
+ */
+
+export interface OfficerCase {
+  view: CaseStatusView;
+  caseId: number;
+  officeCode: string;
+  filingChannel: 'online' | 'paper';
+  section1367: boolean;
+  documents: { id: string; kind: string; language: string; created_at: Date }[];
+}
+
+function newAccessCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return Array.from({ length: 14 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
+}
+
+export class OfficerService {
+  constructor(private readonly deps: { db: DbHandle; clock: Clock; random: Random; caseEvents: CaseEventService; notices: NoticeService; timeZone: string }) {}
+
+  /** The case as an officer sees it (undefined: unknown, or a Section 1367 case the roles may not see). */
+  async find(actor: StaffActor & { roles: readonly StaffRole[] }, receiptInput: string): Promise<OfficerCase | undefined> {
+    const parsed = parseReceiptNumber(receiptInput);
+    if (!parsed.ok) return undefined;
+    const found = await findWithHistoryByReceiptNumber(this.deps.db, parsed.value);
+    if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'staff', roles: actor.roles })) return undefined;
+    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'officer.case_viewed', { type: 'case', id: found.receipt_number });
+    return {
+      view: describeCase(found, this.deps.timeZone),
+      caseId: found.id,
+      officeCode: found.office_code,
+      filingChannel: found.filing_channel,
+      section1367: found.section_1367,
+      documents: await this.deps.notices.documentsOf(found.id),
+    };
+  }
+
+  /** A lifecycle action: one event, now, under a new id; answers the ingestion result (problems are the officer's to fix). */
+  async act(actor: StaffActor, receiptNumber: string, type: string, payload: Record<string, unknown>, reason?: string): Promise<IngestResult> {
+    const event = { id: `officer-${this.deps.random.uuid()}`, receiptNumber, type, occurredAt: this.deps.clock.now().toISOString(), payload };
+    const result = await this.deps.caseEvents.ingest([event], null);
+    if (result.ok) await auditStaffAction(this.deps.db, this.deps.clock, actor, `officer.${type}`, { type: 'case', id: receiptNumber }, { eventId: event.id, payload }, reason);
+    return result;
+  }
+
+  /**
+   * An account acceptance notice with a new Online Access Code (CASE-4): the code as an event (so it works for
+   * adding the case), the notice as a PDF document of the case, and the letter in the print-and-mail batch.
+   */
+  async issueAcceptanceNotice(actor: StaffActor, c: OfficerCase, language: Language): Promise<{ ok: true; expectedBy: Date } | { ok: false }> {
+    const code = newAccessCode();
+    const result = await this.act(actor, c.view.receiptNumber, 'account_acceptance_notice', { onlineAccessCode: code });
+    if (!result.ok) return { ok: false };
+    const now = this.deps.clock.now();
+    return inTransaction(this.deps.db, async (trx) => {
+      const documentId = await this.deps.notices.issueAccountAcceptance(trx, { caseId: c.caseId, receiptNumber: c.view.receiptNumber, formCode: c.view.formCode, language, code, expiresAt: new Date(now.getTime() + ACCESS_CODE_TTL_MS) });
+      return { ok: true, expectedBy: await this.deps.notices.queueForMail(trx, { documentId, caseId: c.caseId }) } as const;
+    });
+  }
+
+  async documentFile(actor: StaffActor & { roles: readonly StaffRole[] }, receipt: string, documentId: string): Promise<Buffer | undefined> {
+    const c = await this.find(actor, receipt);
+    if (!c || !c.documents.some((d) => d.id === documentId)) return undefined;
+    return this.deps.notices.file(c.caseId, documentId);
+  }
+}

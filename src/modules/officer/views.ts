@@ -1,0 +1,88 @@
+import { alert, button, csrfField, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
+import { html, type SafeHtml } from '../../platform/views/html.js';
+import type { SignedIn } from '../accounts/views/pages.js';
+import { formLongName, longDate, OFFICES, officeName } from '../cases/index.js';
+import { staffPage, type StaffPageContext } from '../staff/index.js';
+import type { OfficerCase } from './service.js';
+
+/** The officer workspace pages: find a case; the case with its history, documents and lifecycle actions. */
+
+export const OFFICER_ACTIONS = [
+  'case_received', 'biometrics_scheduled', 'fingerprints_taken', 'rfe_sent', 'rfe_response_received', 'interview_scheduled',
+  'interview_completed', 'approved', 'denied', 'card_being_produced', 'card_mailed', 'card_delivered', 'transferred', 'notice_issued', 'case_closed',
+] as const;
+
+const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
+
+export function officerHomePage(ctx: StaffPageContext & { timeZone: string }, p: { signedIn: SignedIn; value?: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  return staffPage(ctx, {
+    title: t('officer:home.title'),
+    current: '/officer',
+    signedIn: p.signedIn,
+    errors: p.errors,
+    body: html`<h1>${t('officer:home.title')}</h1>
+<form class="usa-form" method="get" action="/officer/find" role="search">
+  ${textInput({ name: 'receipt_number', label: t('officer:home.receipt'), value: p.value, error: errorFor(p.errors ?? [], 'receipt_number'), autocomplete: 'off', spellcheck: false, maxlength: 40, width: 'md' })}
+  ${button(t('officer:home.find'))}
+</form>`,
+  });
+}
+
+export function officerCasePage(ctx: StaffPageContext & { timeZone: string }, p: { signedIn: SignedIn; c: OfficerCase; notice?: string; errors?: FieldError[]; values?: Record<string, string> }): SafeHtml {
+  const { t, lang } = ctx;
+  const v = p.c.view;
+  const errors = p.errors ?? [];
+  const base = `/officer/cases/${v.receiptNumber}`;
+  return staffPage(ctx, {
+    title: v.receiptNumber,
+    current: '/officer',
+    signedIn: p.signedIn,
+    errors,
+    body: html`<p><a class="usa-link" href="/officer">${t('officer:case.back')}</a></p>
+<h1 class="casedesk-receipt">${v.receiptNumber}</h1>
+${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
+${p.c.section1367 ? alert({ type: 'warning', slim: true, body: t('officer:case.protected') }) : ''}
+${table({
+  caption: t('officer:case.summary'),
+  headers: [t('officer:case.field'), t('officer:case.value')],
+  rows: [
+    [t('officer:case.form'), formLongName(v.formCode, lang)],
+    [t('officer:case.office'), officeName(p.c.officeCode, lang)],
+    [t('officer:case.received'), longDate(v.submittedAt, lang, ctx.timeZone)],
+    [t('officer:case.channel'), t(`officer:case.channels.${p.c.filingChannel}`)],
+    [t('officer:case.status'), html`${v.current.title[lang]}<br><span class="text-base">${longDate(v.current.at, lang, ctx.timeZone)}</span>`],
+  ],
+})}
+<h2>${t('officer:case.history')}</h2>
+<ol class="casedesk-history" reversed>${v.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${longDate(h.at, lang, ctx.timeZone)}</time>${h.title[lang]}</li>`)}</ol>
+<h2>${t('officer:case.documents')}</h2>
+${p.c.documents.length
+  ? html`<ul class="usa-list">${p.c.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${t(`cases_account:card.documents.${d.kind}`)}</a> (${d.language.toUpperCase()}, ${longDate(d.created_at, lang, ctx.timeZone)})</li>`)}</ul>`
+  : html`<p>${t('officer:case.no_documents')}</p>`}
+<h2 id="action-heading">${t('officer:action.heading')}</h2>
+<form class="usa-form usa-form--large" method="post" action="${base}/events" aria-labelledby="action-heading" novalidate>
+  ${csrfField(p.signedIn.csrf)}
+  ${select({ name: 'type', label: t('officer:action.type'), value: p.values?.type, error: errorFor(errors, 'type'), options: [['', t('officer:action.choose')], ...OFFICER_ACTIONS.map((a): [string, string] => [a, t(`officer:types.${a}`)])] })}
+  ${textInput({ name: 'response_due', label: t('officer:action.response_due'), hint: t('officer:action.response_due_hint'), value: p.values?.response_due, error: errorFor(errors, 'response_due'), width: 'md', maxlength: 10 })}
+  ${select({ name: 'office_code', label: t('officer:action.office'), hint: t('officer:action.office_hint'), value: p.values?.office_code, error: errorFor(errors, 'office_code'), options: [['', t('officer:action.choose')], ...OFFICES.map((o): [string, string] => [o.code, officeName(o.code, lang)])] })}
+  ${textInput({ name: 'tracking_number', label: t('officer:action.tracking'), hint: t('officer:action.tracking_hint'), value: p.values?.tracking_number, error: errorFor(errors, 'tracking_number'), width: 'lg', maxlength: 40 })}
+  ${textInput({ name: 'notice_type', label: t('officer:action.notice_type'), hint: t('officer:action.notice_type_hint'), value: p.values?.notice_type, error: errorFor(errors, 'notice_type'), maxlength: 100 })}
+  ${button(t('officer:action.submit'))}
+</form>
+<h2 id="oac-heading">${t('officer:acceptance.heading')}</h2>
+<p>${t('officer:acceptance.intro')}</p>
+<form class="usa-form" method="post" action="${base}/acceptance-notice" aria-labelledby="oac-heading">
+  ${csrfField(p.signedIn.csrf)}
+  ${radioGroup({ name: 'language', legend: t('officer:acceptance.language'), value: 'en', options: [{ value: 'en', label: 'English' }, { value: 'es', label: 'Español' }] })}
+  ${button(t('officer:acceptance.submit'), { secondary: true })}
+</form>
+<h2 id="protection-heading">${t('officer:protection.heading')}</h2>
+<form class="usa-form usa-form--large" method="post" action="${base}/protection" aria-labelledby="protection-heading" novalidate>
+  ${csrfField(p.signedIn.csrf)}
+  ${radioGroup({ name: 'section1367', legend: t('officer:protection.legend'), value: p.c.section1367 ? 'yes' : 'no', options: [{ value: 'yes', label: t('officer:protection.yes') }, { value: 'no', label: t('officer:protection.no') }] })}
+  ${textInput({ name: 'reason', label: t('officer:protection.reason'), hint: t('officer:protection.reason_hint'), value: p.values?.reason, error: errorFor(errors, 'reason'), maxlength: 500 })}
+  ${button(t('officer:protection.submit'), { secondary: true })}
+</form>`,
+  });
+}
