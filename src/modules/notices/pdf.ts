@@ -48,3 +48,36 @@ export function renderAccountAcceptanceNotice(n: AccountAcceptanceNotice): Promi
     doc.end();
   });
 }
+
+export interface CaseNotice {
+  agency: string;
+  title: string;
+  issuedOn: string;
+  facts: [label: string, value: string][];
+  paragraphs: string[];
+  createdAt: Date;
+}
+
+/** A notice about a case: the agency, the title, the date, the case's facts, then the text. */
+export function renderCaseNotice(n: CaseNotice): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'LETTER', margin: 72, info: { Title: n.title, Author: n.agency, CreationDate: n.createdAt } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.font('Helvetica-Bold').fontSize(11).text(n.agency);
+    doc.moveDown(2);
+    doc.font('Helvetica-Bold').fontSize(18).text(n.title);
+    doc.moveDown(0.5);
+    doc.font('Helvetica').fontSize(11).text(n.issuedOn);
+    doc.moveDown();
+    for (const [label, value] of n.facts) doc.font('Helvetica-Bold').text(`${label}: `, { continued: true }).font('Helvetica').text(value);
+    doc.moveDown();
+    for (const p of n.paragraphs) {
+      doc.text(p);
+      doc.moveDown(0.6);
+    }
+    doc.end();
+  });
+}

@@ -3,8 +3,9 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { I18n, Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import type { FileStorage } from '../../platform/storage.js';
-import { formLongName, longCalendarDate, longDate } from '../cases/index.js';
-import { renderAccountAcceptanceNotice } from './pdf.js';
+import type { NoticeKind } from '../../platform/db/tables.js';
+import { formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
+import { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';
 
 /**
  * Notices of a case as documents (PDF in the file storage, a row in case_documents) and the print-and-mail batches
@@ -52,6 +53,33 @@ export class NoticeService {
     // The file first: a row never points at a missing file (a file without a row is only unused space).
     await storage.put(key, pdf);
     await db.insertInto('case_documents').values({ id, case_id: p.caseId, kind: 'account_acceptance_notice', language: p.language, storage_key: key, byte_size: pdf.length, created_at: now }).execute();
+    return id;
+  }
+
+  /**
+   * A notice about the case's current situation (receipt, biometrics, RFE with its deadline, interview, approval,
+   * denial), its text the official status description filled in for the case, in English or Spanish.
+   */
+  async issueCaseNotice(db: DbHandle, p: { caseId: number; kind: Exclude<NoticeKind, 'account_acceptance_notice'>; view: CaseStatusView; language: Language }): Promise<string> {
+    const { clock, random, storage, i18n, timeZone } = this.deps;
+    const t = i18n.t(p.language);
+    const now = clock.now();
+    const pdf = await renderCaseNotice({
+      agency: t('common:site.agency'),
+      title: t(`notices:kinds.${p.kind}`),
+      issuedOn: t('notices:acceptance.issued', { date: longDate(now, p.language, timeZone) }),
+      facts: [
+        [t('notices:acceptance.receipt'), p.view.receiptNumber],
+        [t('notices:acceptance.form'), formLongName(p.view.formCode, p.language)],
+        [t('notices:status'), p.view.current.title[p.language]],
+      ],
+      paragraphs: [p.view.current.description[p.language], t('notices:acceptance.help')],
+      createdAt: now,
+    });
+    const id = random.uuid();
+    const key = `notices/${now.toISOString().slice(0, 10)}/${id}.pdf`;
+    await storage.put(key, pdf);
+    await db.insertInto('case_documents').values({ id, case_id: p.caseId, kind: p.kind, language: p.language, storage_key: key, byte_size: pdf.length, created_at: now }).execute();
     return id;
   }
 

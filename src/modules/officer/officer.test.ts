@@ -62,6 +62,17 @@ describe('the officer workspace (issue 4 item 2)', () => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
   });
 
+  it('issues a notice as a PDF from the official status text; the holder of an online case sees it in Documents', async () => {
+    await officer.agent.get('/officer/cases/EAC9999103403');
+    expect((await officer.agent.post('/officer/cases/EAC9999103403/notices', { kind: 'nonsense' })).statusCode).toBe(400);
+    const res = await officer.agent.post('/officer/cases/EAC9999103403/notices', { kind: 'rfe_notice', notice_language: 'es' });
+    expect(res.headers.location).toBe('/officer/cases/EAC9999103403?done=notice');
+    const c = await caseRow('EAC9999103403');
+    const docs = await t.deps.database.db.selectFrom('case_documents').select(['kind', 'language']).where('case_id', '=', c.id).execute();
+    expect(docs).toEqual([{ kind: 'rfe_notice', language: 'es' }]);
+    expect((await audit('officer.notice_issued'))[0]).toMatchObject({ actor_id: officer.accountId, subject_id: 'EAC9999103403' });
+  });
+
   it('sets the Section 1367 protection with a reason: the case disappears for other roles and for Case Status Online', async () => {
     await officer.agent.get('/officer/cases/SRC9999102777');
     let res = await officer.agent.post('/officer/cases/SRC9999102777/protection', { section1367: 'yes', reason: '' });

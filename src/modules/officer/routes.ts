@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
 import { actorOf, signedInOf, staffContext } from '../staff/index.js';
 import type { OfficerService } from './service.js';
-import { OFFICER_ACTIONS, officerCasePage, officerHomePage } from './views.js';
+import { NOTICE_KINDS, OFFICER_ACTIONS, officerCasePage, officerHomePage } from './views.js';
 
 type Form = Record<string, unknown>;
 const str = (body: unknown, name: string, max = 200): string => {
@@ -36,7 +36,7 @@ export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: Off
 
   app.get('/officer/cases/:receipt', { config }, async (request, reply) => {
     const done = str(request.query, 'done', 40);
-    return show(request, reply, { notice: done ? request.t(`officer:done.${done === 'acceptance' || done === 'protection' ? done : 'event'}`) : undefined });
+    return show(request, reply, { notice: done ? request.t(`officer:done.${['acceptance', 'protection', 'notice'].includes(done) ? done : 'event'}`) : undefined });
   });
 
   app.post('/officer/cases/:receipt/events', { config }, async (request, reply) => {
@@ -55,6 +55,15 @@ export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: Off
       return show(request, reply, { values, errors });
     }
     return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=event`, 303);
+  });
+
+  app.post('/officer/cases/:receipt/notices', { config }, async (request, reply) => {
+    const c = await deps.officer.find(actor(request), receiptOf(request));
+    if (!c) return reply.callNotFound();
+    const kind = str(request.body, 'kind', 40);
+    if (!(NOTICE_KINDS as readonly string[]).includes(kind)) return show(request, reply, { errors: [{ field: 'kind', message: request.t('officer:errors.kind') }] });
+    await deps.officer.issueNotice(actor(request), c, kind as (typeof NOTICE_KINDS)[number], str(request.body, 'notice_language', 2) === 'es' ? 'es' : 'en');
+    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=notice`, 303);
   });
 
   app.post('/officer/cases/:receipt/acceptance-notice', { config }, async (request, reply) => {

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { NoticeKind } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { ACCESS_CODE_TTL_MS, type CaseEventService, type IngestResult } from '../case-events/index.js';
@@ -68,6 +69,15 @@ export class OfficerService {
     return inTransaction(this.deps.db, async (trx) => {
       const documentId = await this.deps.notices.issueAccountAcceptance(trx, { caseId: c.caseId, receiptNumber: c.view.receiptNumber, formCode: c.view.formCode, language, code, expiresAt: new Date(now.getTime() + ACCESS_CODE_TTL_MS) });
       return { ok: true, expectedBy: await this.deps.notices.queueForMail(trx, { documentId, caseId: c.caseId }) } as const;
+    });
+  }
+
+  /** A notice of the case as it stands, as a PDF document of the case (the holder sees it when notices are online). */
+  async issueNotice(actor: StaffActor, c: OfficerCase, kind: Exclude<NoticeKind, 'account_acceptance_notice'>, language: Language): Promise<string> {
+    return inTransaction(this.deps.db, async (trx) => {
+      const id = await this.deps.notices.issueCaseNotice(trx, { caseId: c.caseId, kind, view: c.view, language });
+      await auditStaffAction(trx, this.deps.clock, actor, 'officer.notice_issued', { type: 'case', id: c.view.receiptNumber }, { kind, language, documentId: id });
+      return id;
     });
   }
 

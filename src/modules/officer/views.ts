@@ -12,6 +12,8 @@ export const OFFICER_ACTIONS = [
   'interview_completed', 'approved', 'denied', 'card_being_produced', 'card_mailed', 'card_delivered', 'transferred', 'notice_issued', 'case_closed',
 ] as const;
 
+export const NOTICE_KINDS = ['receipt_notice', 'biometrics_notice', 'rfe_notice', 'interview_notice', 'approval_notice', 'denial_notice'] as const;
+
 const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function officerHomePage(ctx: StaffPageContext & { timeZone: string }, p: { signedIn: SignedIn; value?: string; errors?: FieldError[] }): SafeHtml {
@@ -69,6 +71,13 @@ ${p.c.documents.length
   ${textInput({ name: 'tracking_number', label: t('officer:action.tracking'), hint: t('officer:action.tracking_hint'), value: p.values?.tracking_number, error: errorFor(errors, 'tracking_number'), width: 'lg', maxlength: 40 })}
   ${textInput({ name: 'notice_type', label: t('officer:action.notice_type'), hint: t('officer:action.notice_type_hint'), value: p.values?.notice_type, error: errorFor(errors, 'notice_type'), maxlength: 100 })}
   ${button(t('officer:action.submit'))}
+</form>
+<h2 id="notice-heading">${t('officer:notice.heading')}</h2>
+<form class="usa-form usa-form--large" method="post" action="${base}/notices" aria-labelledby="notice-heading" novalidate>
+  ${csrfField(p.signedIn.csrf)}
+  ${select({ name: 'kind', label: t('officer:notice.kind'), hint: t('officer:notice.hint'), error: errorFor(errors, 'kind'), options: [['', t('officer:action.choose')], ...NOTICE_KINDS.map((k): [string, string] => [k, t(`notices:kinds.${k}`)])] })}
+  ${select({ name: 'notice_language', label: t('officer:acceptance.language'), value: 'en', options: [['en', 'English'], ['es', 'Español']] })}
+  ${button(t('officer:notice.submit'), { secondary: true })}
 </form>
 <h2 id="oac-heading">${t('officer:acceptance.heading')}</h2>
 <p>${t('officer:acceptance.intro')}</p>

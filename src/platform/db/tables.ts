@@ -467,11 +467,12 @@ export interface SmsOptOutsTable {
   opted_out_at: Date;
 }
 
-// Notices and print-and-mail (db/migrations/0018_notices_and_mail.sql)
+// Notices and print-and-mail (db/migrations/0018_notices_and_mail.sql, 0019_notice_kinds.sql)
+export type NoticeKind = 'account_acceptance_notice' | 'receipt_notice' | 'biometrics_notice' | 'rfe_notice' | 'interview_notice' | 'approval_notice' | 'denial_notice';
 export interface CaseDocumentsTable {
   id: string;
   case_id: number;
-  kind: 'account_acceptance_notice';
+  kind: NoticeKind;
   language: 'en' | 'es';
   storage_key: string;
   byte_size: number;
