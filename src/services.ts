@@ -8,6 +8,7 @@ import { AccountCaseService, IdentityVerificationService } from './modules/accou
 import { CaseEventService } from './modules/case-events/index.js';
 import { NoticeService } from './modules/notices/index.js';
 import { OfficerService } from './modules/officer/index.js';
+import { checkFileJob, EvidenceService } from './modules/evidence/index.js';
 import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
 import { ServiceItemService } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
@@ -38,6 +39,8 @@ export interface Services {
   notices: NoticeService;
   /** The officer workspace (issue 4 item 2). */
   officer: OfficerService;
+  /** Evidence and Request for Evidence responses (issue 4 item 6). */
+  evidence: EvidenceService;
   /** Two-step verification methods beyond the authenticator app, and passkeys (ADR 9). */
   twoStep: TwoStepService;
   passkeys: PasskeyService;
@@ -65,6 +68,7 @@ export function createServices(deps: Deps): Services {
   const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, followers: caseSubscriptions });
   const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random });
+  const accountCases = new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random });
   const services: Services = {
     twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
     passkeys,
@@ -88,9 +92,10 @@ export function createServices(deps: Deps): Services {
     }),
     serviceItems,
     caseEvents,
-    accountCases: new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random }),
+    accountCases,
     notices,
     officer: new OfficerService({ db, clock: deps.clock, random: deps.random, caseEvents, notices, timeZone: deps.config.agencyTimeZone }),
+    evidence: new EvidenceService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, jobs: deps.jobs, cases: accountCases }),
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,
@@ -119,6 +124,7 @@ export function createServices(deps: Deps): Services {
   }
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
   deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));
+  deps.jobs.register(checkFileJob, (payload) => services.evidence.checkFile(payload.fileId));
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);
   });

@@ -1,2 +1,2 @@
 export { NoticeService, MAIL_WITHIN_MS } from './service.js';
-export { renderAccountAcceptanceNotice } from './pdf.js';
+export { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';

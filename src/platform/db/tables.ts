@@ -340,6 +340,8 @@ export interface Tables {
   case_documents: CaseDocumentsTable;
   mail_batches: MailBatchesTable;
   mail_items: MailItemsTable;
+  case_submissions: CaseSubmissionsTable;
+  case_files: CaseFilesTable;
   api_clients: ApiClientsTable;
   api_access_tokens: ApiAccessTokensTable;
   notification_messages: NotificationMessagesTable;
@@ -492,4 +494,29 @@ export interface MailItemsTable {
   created_at: Date;
   expected_by: Date;
   batch_id: string | null;
+}
+
+// Evidence and RFE responses (db/migrations/0020_evidence.sql)
+export interface CaseSubmissionsTable {
+  id: string;
+  case_id: number;
+  account_id: string;
+  kind: 'evidence' | 'rfe_response';
+  rfe_sent_at: Date | null;
+  created_at: Date;
+}
+
+export type FileState = 'uploaded' | 'checking' | 'accepted' | 'rejected';
+
+export interface CaseFilesTable {
+  id: string;
+  submission_id: string;
+  file_name: string;
+  content_type: string | null;
+  byte_size: number;
+  storage_key: string | null;
+  state: FileState;
+  reason: string | null;
+  created_at: Date;
+  checked_at: Date | null;
 }

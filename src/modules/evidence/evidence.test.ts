@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { renderCaseNotice } from '../notices/index.js';
+import { cleanFileName, MAX_FILE_BYTES } from './index.js';
+
+let t: TestApp;
+let token: string;
+let person: Applicant;
+let validPdf: Buffer;
+/** A 1x1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+/** A Windows program, named as a PDF. */
+const DISGUISED = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  token = (await apiToken(t, ['case_events:write'])).token;
+  person = await signUpApplicant(t, 'evi.dence@example.com', '10.44.9.1');
+  validPdf = await renderCaseNotice({ agency: 'Agency', title: 'Letter', issuedOn: 'today', facts: [], paragraphs: ['My new address.'], createdAt: new Date('2026-11-01T00:00:00Z') });
+  const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', person.accountId).executeTakeFirstOrThrow()).online_account_number;
+  const res = await t.app.inject({
+    method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
+    payload: [
+      { id: 'ev-1', receiptNumber: 'IOE0966600001', type: 'case_received', occurredAt: '2026-09-01T15:00:00Z', payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan } },
+      { id: 'ev-2', receiptNumber: 'IOE0966600001', type: 'rfe_sent', occurredAt: '2026-11-10T15:00:00Z', payload: { responseDue: '2027-01-31' } },
+    ],
+  });
+  expect(res.statusCode).toBe(200);
+});
+afterAll(async () => t?.close());
+
+/** A multipart/form-data body as a browser sends it. */
+function multipart(fields: Record<string, string>, files: { name: string; data: Buffer; type?: string }[]) {
+  const boundary = '----casedesk-test-boundary';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/pdf'}\r\n\r\n`), f.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function upload(kind: 'evidence' | 'rfe_response', files: { name: string; data: Buffer; type?: string }[], csrf?: string | null) {
+  await person.agent.get('/account/cases/IOE0966600001/evidence');
+  const token = csrf === undefined ? (person.agent.$('input[name=_csrf]').first().val() as string) : csrf;
+  const { body, contentType } = multipart(token === null ? { kind } : { _csrf: token, kind }, files);
+  return t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': contentType }, payload: body, remoteAddress: '10.44.9.1' });
+}
+
+const filesOf = async () => t.deps.database.db.selectFrom('case_files').selectAll().orderBy('created_at').orderBy('file_name').execute();
+
+describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
+  it('checks each file from its content: real PDF and PNG accepted, a disguised program, a cut PDF and a locked PDF rejected with the reason', async () => {
+    const truncated = validPdf.subarray(0, Math.floor(validPdf.length / 2));
+    const locked = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj << /Encrypt 2 0 R >> endobj\n'), Buffer.alloc(100, 0x20), Buffer.from('\n%%EOF\n')]);
+    const res = await upload('evidence', [
+      { name: 'letter.pdf', data: validPdf },
+      { name: 'photo of ID.png', data: PNG, type: 'image/png' },
+      { name: 'invoice.pdf', data: DISGUISED },
+      { name: 'half.pdf', data: truncated },
+      { name: '../../etc/pass wd?.pdf', data: locked },
+    ]);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/account/cases/IOE0966600001/evidence?done=evidence');
+    let files = await filesOf();
+    expect(files.map((f) => [f.file_name, f.state])).toEqual(expect.arrayContaining([['invoice.bin', 'rejected'], ['letter.pdf', 'checking'], ['photo of ID.png', 'checking']]));
+    expect(files.every((f) => !f.file_name.includes('/'))).toBe(true);
+    for (const f of files) await t.services.evidence.checkFile(f.id);
+    files = await filesOf();
+    const state = Object.fromEntries(files.map((f) => [f.file_name, `${f.state}${f.reason ? `:${f.reason}` : ''}`]));
+    expect(state).toMatchObject({ 'letter.pdf': 'accepted', 'photo of ID.png': 'accepted', 'invoice.bin': 'rejected:type', 'half.pdf': 'rejected:pdf_incomplete', 'pass wd_.pdf': 'rejected:pdf_encrypted' });
+    // The person sees each file's state, and why.
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const text = person.agent.$('main').text();
+    expect(text).toContain('The PDF is password-protected');
+    expect(text).toContain('It is not a PDF, JPEG, PNG or TIFF file.');
+    expect(person.agent.$('.usa-tag.bg-green')).toHaveLength(2);
+  });
+
+  it('refuses too many files, too large a file, no file, and a form without its CSRF token, storing nothing', async () => {
+    const before = (await filesOf()).length;
+    expect((await upload('evidence', Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.png`, data: PNG, type: 'image/png' })))).statusCode).toBe(400);
+    const big = await upload('evidence', [{ name: 'big.pdf', data: Buffer.concat([validPdf, Buffer.alloc(MAX_FILE_BYTES, 0x20)]) }]);
+    expect(big.statusCode).toBe(400);
+    expect(big.body).toContain('at most 10 MB');
+    expect((await upload('evidence', [])).statusCode).toBe(400);
+    expect((await upload('evidence', [{ name: 'a.png', data: PNG }], null)).statusCode).toBe(403);
+    expect((await filesOf()).length).toBe(before);
+  });
+
+  it('takes one response to an open Request for Evidence, then closes the form', async () => {
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    expect(person.agent.$('#rfe-heading').text()).toBe('Respond to the Request for Evidence');
+    expect(person.agent.$('main').text()).toContain('January 31, 2027');
+    expect((await upload('rfe_response', [{ name: 'response.pdf', data: validPdf }])).statusCode).toBe(303);
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    expect(person.agent.$('#rfe-heading')).toHaveLength(0);
+    const again = await upload('rfe_response', [{ name: 'again.pdf', data: validPdf }]);
+    expect(again.statusCode).toBe(400);
+    expect(again.body).toContain('The response form is closed');
+  });
+
+  it('cleans file names', () => {
+    expect(cleanFileName('C:\\Users\\ana\\Mi carta (final).PDF', 'pdf')).toBe('Mi carta_final_.pdf');
+    expect(cleanFileName('...secret.png', 'png')).toBe('secret.png');
+    expect(cleanFileName('', 'tif')).toBe('document.tif');
+  });
+});
