@@ -3,9 +3,8 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { AccountRow } from '../../platform/db/tables.js';
 import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/repository.js';
-import { randomInt } from 'node:crypto';
 import type { Random } from '../../platform/random.js';
-import { ACCESS_CODE_TTL_MS, accessCodeHash, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
+import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
 import { MAIL_WITHIN_MS, type NoticeService } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
@@ -38,11 +37,6 @@ export type NewCodeResult =
   | { ok: false; problem: 'no_match' | 'not_expired' }
   | { ok: false; problem: 'locked'; until: Date };
 
-/** A new Online Access Code: 14 characters without the look-alikes 0, O, 1 and I (CASE-5). */
-function newAccessCode(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  return Array.from({ length: 14 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
-}
 
 export interface CaseCard {
   view: CaseStatusView;
@@ -77,7 +71,7 @@ export class AccountCaseService {
     const byEmail = (details.form_code === 'I-134' || details.form_code === 'I-134A') && Boolean(details.email);
     const recent = await repo.recentAccessCode(this.deps.db, found.case_id, new Date(now.getTime() - MAIL_WITHIN_MS));
     if (recent) return { ok: true, channel: byEmail ? 'email' : 'mail', expectedBy: new Date(recent.issued_at.getTime() + (byEmail ? 0 : MAIL_WITHIN_MS)) };
-    const fresh = newAccessCode();
+    const fresh = generateOnlineAccessCode();
     const expiresAt = new Date(now.getTime() + ACCESS_CODE_TTL_MS);
     return inTransaction(this.deps.db, async (trx) => {
       await repo.insertAccessCode(trx, { codeHash: accessCodeHash(fresh), caseId: found.case_id, issuedAt: now, expiresAt });

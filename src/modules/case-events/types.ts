@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { findForm, findOffice, findStatus, parseReceiptNumber, statusKey } from '../cases/index.js';
 
@@ -53,6 +54,11 @@ const applicant = z.object({
 export function normalizeOnlineAccessCode(input: string): string | undefined {
   const clean = input.toUpperCase().replace(/[\s-]/g, '');
   return /^[A-Z0-9]{14}$/.test(clean) ? clean : undefined;
+}
+/** A new Online Access Code: 14 characters without the look-alikes 0, O, 1 and I (CASE-5), as normalized. */
+export function generateOnlineAccessCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return Array.from({ length: 14 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
 }
 const onlineAccessCode = z.string().refine((c) => Boolean(normalizeOnlineAccessCode(c)), 'an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12');
 

@@ -1,10 +1,9 @@
-import { randomInt } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { NoticeKind } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
-import { ACCESS_CODE_TTL_MS, type CaseEventService, type IngestResult } from '../case-events/index.js';
+import { ACCESS_CODE_TTL_MS, generateOnlineAccessCode, type CaseEventService, type IngestResult } from '../case-events/index.js';
 import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
 import type { NoticeService } from '../notices/index.js';
 import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
@@ -24,10 +23,6 @@ export interface OfficerCase {
   documents: { id: string; kind: string; language: string; created_at: Date }[];
 }
 
-function newAccessCode(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  return Array.from({ length: 14 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
-}
 
 export class OfficerService {
   constructor(private readonly deps: { db: DbHandle; clock: Clock; random: Random; caseEvents: CaseEventService; notices: NoticeService; timeZone: string }) {}
@@ -62,7 +57,7 @@ export class OfficerService {
    * adding the case), the notice as a PDF document of the case, and the letter in the print-and-mail batch.
    */
   async issueAcceptanceNotice(actor: StaffActor, c: OfficerCase, language: Language): Promise<{ ok: true; expectedBy: Date } | { ok: false }> {
-    const code = newAccessCode();
+    const code = generateOnlineAccessCode();
     const result = await this.act(actor, c.view.receiptNumber, 'account_acceptance_notice', { onlineAccessCode: code });
     if (!result.ok) return { ok: false };
     const now = this.deps.clock.now();
