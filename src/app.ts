@@ -60,7 +60,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     csrf: app.csrfProtection,
     guards: {
       'api-client': apiClientGuard({ apiClients: services.apiClients, limit: limitApiClient }),
-      ...accountGuards(services.sessions),
+      ...accountGuards(services.sessions, async (id) => (await services.accounts.findAccount(id))?.kind),
       staff: staffGuard(services.sessions, deps.database.db),
       'dev-only': async (request, reply) => {
         if (!config.devOutbox) return reply.callNotFound();

@@ -54,13 +54,15 @@ export const linkLanding =
   };
 
 /** Guards for the three account policies: each needs a live session at its stage. */
-export function accountGuards(sessions: SessionStore): Record<'account' | 'account-setup' | 'account-pending', preHandlerHookHandler> {
+export function accountGuards(sessions: SessionStore, kindOf?: (accountId: string) => Promise<string | undefined>): Record<'account' | 'account-setup' | 'account-pending', preHandlerHookHandler> {
   const guard = (stage: SessionStage): preHandlerHookHandler => async (request, reply) => {
     const session = await sessions.load(request);
     if (!session || session.stage !== stage) {
       if (request.method === 'GET') return reply.redirect(stage === 'setup' ? '/account/sign-up' : '/account/sign-in', 303);
       return reply.code(401).html(signInPage(request.page(), { csrf: reply.generateCsrf() }), 401);
     }
+    // Staff on the account pages they share with everyone (devices, two-step verification) get their own menu.
+    if (stage === 'full' && kindOf && request.method === 'GET') request.staffViewer = (await kindOf(session.account_id)) === 'staff';
   };
   return { account: guard('full'), 'account-setup': guard('setup'), 'account-pending': guard('password') };
 }

@@ -156,6 +156,10 @@ describe('staff accounts (issue 3 item 9)', () => {
     await admin.agent.get('/account/two-step');
     expect(admin.agent.$('a[href="/account/two-step/phone"], a[href="/account/two-step/email"]')).toHaveLength(0);
     expect((await admin.agent.get('/account/two-step/phone')).statusCode).toBe(403);
+    // On the account pages they share, their menu leads to their workspace, not to an applicant's pages.
+    await admin.agent.get('/account/sessions');
+    const menu = admin.agent.$('nav[aria-label="Account menu"] a').map((_, a) => admin.agent.$(a).attr('href')).get();
+    expect(menu).toEqual(['/staff', '/account/sessions', '/account/two-step']);
     // Their name and agency email are kept by administrators, not on the public profile pages.
     expect((await admin.agent.get('/account/settings')).headers.location).toBe('/staff');
     expect((await admin.agent.get('/account/profile')).headers.location).toBe('/staff');

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     lang: Language;
     t: Translate;
+    /** Set by the account guard for a staff member on account pages (their menu differs). */
+    staffViewer?: boolean;
     page(): PageContext;
   }
   interface FastifyReply {
@@ -37,8 +39,9 @@ function fromAcceptLanguage(header: string | undefined): Language | undefined {
 export function installLanguage(app: FastifyInstance, i18n: I18n, cookie: { secure: boolean }): void {
   app.decorateRequest('lang', 'en');
   app.decorateRequest('t', null as unknown as Translate);
-  app.decorateRequest('page', function (this: { lang: Language; t: Translate; url: string }): PageContext {
-    return { lang: this.lang, t: this.t, url: this.url };
+  app.decorateRequest('staffViewer', false);
+  app.decorateRequest('page', function (this: { lang: Language; t: Translate; url: string; staffViewer?: boolean }): PageContext {
+    return { lang: this.lang, t: this.t, url: this.url, ...(this.staffViewer ? { staffViewer: true } : {}) };
   });
   app.decorateReply('html', function (this: FastifyReply, page: SafeHtml, status = 200) {
     return this.code(status).type('text/html; charset=utf-8').send(page.value);

@@ -7,6 +7,8 @@ export interface PageContext {
   t: Translate;
   /** Path and query of the current request, for the language switch. */
   url: string;
+  /** A staff member on account pages (sessions, two-step verification): their account menu differs. */
+  staffViewer?: boolean;
 }
 
 /** The same page in the other language: the current URL with `lang` set (other query parameters kept). */

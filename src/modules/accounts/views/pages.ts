@@ -45,6 +45,17 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
     const current = href !== best ? undefined : path === href ? 'page' : 'true';
     return html`<li class="usa-sidenav__item"><a href="${href}"${current ? html` class="usa-current" aria-current="${current}"` : ''}>${label}</a></li>`;
   };
+  if (ctx.staffViewer) {
+    // Staff keep their profile with their administrators: only their workspace and their own security here.
+    return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
+  <ul class="usa-sidenav">
+    <li class="usa-sidenav__item"><a href="/staff">${t('staff:tools.home')}</a></li>
+    ${link('/account/sessions', t('profile:menu.sessions'))}
+    ${link('/account/two-step', t('profile:menu.two_step'))}
+    <li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>
+  </ul>
+</nav>`;
+  }
   return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
   <ul class="usa-sidenav">
     ${link('/account', t('profile:menu.home'))}
