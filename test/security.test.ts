@@ -99,4 +99,33 @@ describe('unexpected failures', () => {
       await broken.close();
     }
   });
+
+});
+
+describe('NUL characters', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(async () => app?.close());
+
+  it('removes NUL characters from what requests bring (PostgreSQL refuses them), in forms and JSON alike', async () => {
+    const { withoutNul } = await import('../src/platform/http/security.js');
+    expect(withoutNul({ a: 'x\u0000y', list: ['\u0000z'], nested: { 'k\u0000': 1 } })).toEqual({ a: 'xy', list: ['z'], nested: { k: 1 } });
+    const polluted = withoutNul(JSON.parse('{"__proto__": {"admin": true}}') as Record<string, unknown>);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect(Object.getPrototypeOf(polluted)).toBe(Object.prototype);
+    const buffer = Buffer.from([0, 1, 2]);
+    expect(withoutNul({ data: buffer }).data).toBe(buffer);
+    const res = await app.app.inject({ method: 'GET', url: '/survey/exit' });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)![1]!;
+    const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const post = await app.app.inject({
+      method: 'POST', url: '/survey/exit', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, rating: '4', comment: 'good\u0000 service' }).toString(),
+    });
+    expect(post.statusCode).toBe(303);
+    const row = await app.deps.database.db.selectFrom('survey_responses').select('comment').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(row.comment).toBe('good service');
+  });
 });

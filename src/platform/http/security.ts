@@ -17,7 +17,32 @@ const ROOT = PROJECT_ROOT;
  * Secure/HttpOnly/SameSite, CSRF tokens for forms (checked in preHandler, once the body is parsed), a global
  * per-IP rate limit, and form parsing with a small body limit (set on the Fastify instance).
  */
+/**
+ * NUL characters are removed from every string a request brings (form fields, JSON, query): they mean nothing in
+ * the texts people type, and PostgreSQL refuses them in text and jsonb (which would answer 500).
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    // Plain data only (parsed query strings have no prototype or constructor); class instances are left alone.
+    const ctor = (value as { constructor?: unknown }).constructor;
+    if (ctor !== undefined && ctor !== Object) return value;
+    // Same kind of object as given (parsed forms have no prototype); keys set as data, so "__proto__" stays a key.
+    const out: Record<string, unknown> = ctor === undefined ? Object.create(null) : {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      Object.defineProperty(out, withoutNul(k), { value: withoutNul(v), enumerable: true, writable: true, configurable: true });
+    }
+    return out as T;
+  }
+  return value;
+}
+
 export async function installSecurity(app: FastifyInstance, options: { cookieSecret: string; globalRateLimitPerMinute: number }): Promise<void> {
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined) request.body = withoutNul(request.body);
+    if (request.query && typeof request.query === 'object') request.query = withoutNul(request.query);
+  });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
