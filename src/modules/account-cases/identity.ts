@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
-import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/repository.js';
+import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/index.js';
 import { FORMS } from '../cases/index.js';
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { AccountRow } from '../../platform/db/tables.js';
-import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/repository.js';
+import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/index.js';
 import type { Random } from '../../platform/random.js';
 import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
 import { MAIL_WITHIN_MS, type NoticeService } from '../notices/index.js';

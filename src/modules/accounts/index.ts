@@ -11,3 +11,8 @@ export { PasskeyService } from './passkeys.js';
 export { registerTwoStepRoutes } from './routes.two-step.js';
 export { recentAuthRequired, REAUTH_MAX_AGE_MS } from './reauth.js';
 export { registerExternalSignInRoutes } from './routes.external.js';
+// For the modules that act on accounts (staff, help desk, cases of an account) and the pages built on the account layout.
+export {
+  countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, UNLOCKED_EVENT,
+} from './repository.js';
+export { linkInvalidPage, page, sessionTimeout, type SignedIn } from './views/pages.js';

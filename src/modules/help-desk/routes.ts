@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
-import type { SessionStore } from '../accounts/index.js';
-import { findAccountById } from '../accounts/repository.js';
-import { linkInvalidPage } from '../accounts/views/pages.js';
+import { type SessionStore, findAccountById, linkInvalidPage } from '../accounts/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import { actorOf, dateTimeFormatter, signedInOf, staffContext, type StaffRole } from '../staff/index.js';

@@ -1,7 +1,7 @@
 import { alert, button, csrfField, errorSummary, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
-import type { SignedIn } from '../accounts/views/pages.js';
+import type { SignedIn } from '../accounts/index.js';
 import type { ServiceItemEventRow, ServiceItemRow } from '../service-items/index.js';
 import { staffPage, type StaffPageContext } from '../staff/index.js';
 import { CALLBACK_NUMBER, HELP_TOPICS, TARGET_DAYS, type HelpTopic } from './service.js';

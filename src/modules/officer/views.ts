@@ -1,6 +1,6 @@
 import { alert, button, csrfField, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import type { SignedIn } from '../accounts/views/pages.js';
+import type { SignedIn } from '../accounts/index.js';
 import { formLongName, longDate, OFFICES, officeName } from '../cases/index.js';
 import { staffPage, type StaffPageContext } from '../staff/index.js';
 import type { OfficerCase } from './service.js';

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
-import { SESSION_IDLE_MS, type SessionStore } from '../accounts/index.js';
-import { linkInvalidPage } from '../accounts/views/pages.js';
+import { SESSION_IDLE_MS, type SessionStore, linkInvalidPage } from '../accounts/index.js';
 import { actorOf } from './audit.js';
 import type { StaffService } from './service.js';
 import { invitationPage, staffAdminPage, staffHomePage, staffMemberPage, type StaffPageContext } from './views.js';

@@ -3,8 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
-import { emailSchema, sha256, type AccountService } from '../accounts/index.js';
-import { deleteSessionsOf, findAccountByEmail, insertAccount, recordSecurityEvent } from '../accounts/repository.js';
+import { emailSchema, sha256, type AccountService, deleteSessionsOf, findAccountByEmail, insertAccount, recordSecurityEvent } from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { auditStaffAction, type StaffActor } from './audit.js';
 import {

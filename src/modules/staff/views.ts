@@ -1,7 +1,7 @@
 import { alert, button, checkboxGroup, csrfField, errorSummary, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
-import { sessionTimeout, type SignedIn } from '../accounts/views/pages.js';
+import { sessionTimeout, type SignedIn } from '../accounts/index.js';
 import type { StaffMember } from './repository.js';
 import { STAFF_ROLES, type StaffRole } from './roles.js';
 
