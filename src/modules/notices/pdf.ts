@@ -5,6 +5,32 @@ import PDFDocument from 'pdfkit';
  * notice; the texts come translated from the caller.
  */
 
+/** A letter-size PDF drawn by `draw`, as bytes: agency and title in its information, the header on the page. */
+function letter(n: { agency: string; title: string; issuedOn: string; createdAt: Date }, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'LETTER', margin: 72, info: { Title: n.title, Author: n.agency, CreationDate: n.createdAt } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.font('Helvetica-Bold').fontSize(11).text(n.agency);
+    doc.moveDown(2);
+    doc.font('Helvetica-Bold').fontSize(18).text(n.title);
+    doc.moveDown(0.5);
+    doc.font('Helvetica').fontSize(11).text(n.issuedOn);
+    doc.moveDown();
+    draw(doc);
+    doc.end();
+  });
+}
+
+function paragraphs(doc: PDFKit.PDFDocument, texts: string[]): void {
+  for (const p of texts) {
+    doc.text(p);
+    doc.moveDown(0.6);
+  }
+}
+
 export interface AccountAcceptanceNotice {
   agency: string;
   title: string;
@@ -22,18 +48,7 @@ export interface AccountAcceptanceNotice {
 }
 
 export function renderAccountAcceptanceNotice(n: AccountAcceptanceNotice): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'LETTER', margin: 72, info: { Title: n.title, Author: n.agency, CreationDate: n.createdAt } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.font('Helvetica-Bold').fontSize(11).text(n.agency);
-    doc.moveDown(2);
-    doc.font('Helvetica-Bold').fontSize(18).text(n.title);
-    doc.moveDown(0.5);
-    doc.font('Helvetica').fontSize(11).text(n.issuedOn);
-    doc.moveDown();
+  return letter(n, (doc) => {
     doc.font('Helvetica-Bold').text(`${n.receiptLabel}: `, { continued: true }).font('Helvetica').text(n.receiptNumber);
     doc.font('Helvetica-Bold').text(`${n.formLabel}: `, { continued: true }).font('Helvetica').text(n.formName);
     doc.moveDown();
@@ -41,11 +56,7 @@ export function renderAccountAcceptanceNotice(n: AccountAcceptanceNotice): Promi
     doc.font('Courier-Bold').fontSize(22).text(n.code);
     doc.font('Helvetica').fontSize(11).text(n.validUntil);
     doc.moveDown();
-    for (const p of n.paragraphs) {
-      doc.text(p);
-      doc.moveDown(0.6);
-    }
-    doc.end();
+    paragraphs(doc, n.paragraphs);
   });
 }
 
@@ -60,24 +71,9 @@ export interface CaseNotice {
 
 /** A notice about a case: the agency, the title, the date, the case's facts, then the text. */
 export function renderCaseNotice(n: CaseNotice): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'LETTER', margin: 72, info: { Title: n.title, Author: n.agency, CreationDate: n.createdAt } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.font('Helvetica-Bold').fontSize(11).text(n.agency);
-    doc.moveDown(2);
-    doc.font('Helvetica-Bold').fontSize(18).text(n.title);
-    doc.moveDown(0.5);
-    doc.font('Helvetica').fontSize(11).text(n.issuedOn);
-    doc.moveDown();
+  return letter(n, (doc) => {
     for (const [label, value] of n.facts) doc.font('Helvetica-Bold').text(`${label}: `, { continued: true }).font('Helvetica').text(value);
     doc.moveDown();
-    for (const p of n.paragraphs) {
-      doc.text(p);
-      doc.moveDown(0.6);
-    }
-    doc.end();
+    paragraphs(doc, n.paragraphs);
   });
 }

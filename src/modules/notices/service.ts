@@ -29,7 +29,7 @@ export class NoticeService {
 
   /** An account acceptance notice with an Online Access Code, stored as a document of the case. */
   async issueAccountAcceptance(db: DbHandle, p: { caseId: number; receiptNumber: string; formCode: string; language: Language; code: string; expiresAt: Date }): Promise<string> {
-    const { clock, random, storage, i18n, timeZone } = this.deps;
+    const { clock, i18n, timeZone } = this.deps;
     const t = i18n.t(p.language);
     const now = clock.now();
     const formatted = `${p.code.slice(0, 5)}-${p.code.slice(5, 9)}-${p.code.slice(9)}`;
@@ -48,12 +48,7 @@ export class NoticeService {
       paragraphs: [t('notices:acceptance.how'), t('notices:acceptance.once'), t('notices:acceptance.help')],
       createdAt: now,
     });
-    const id = random.uuid();
-    const key = `notices/${now.toISOString().slice(0, 10)}/${id}.pdf`;
-    // The file first: a row never points at a missing file (a file without a row is only unused space).
-    await storage.put(key, pdf);
-    await db.insertInto('case_documents').values({ id, case_id: p.caseId, kind: 'account_acceptance_notice', language: p.language, storage_key: key, byte_size: pdf.length, created_at: now }).execute();
-    return id;
+    return this.#store(db, { caseId: p.caseId, kind: 'account_acceptance_notice', language: p.language }, pdf);
   }
 
   /**
@@ -61,7 +56,7 @@ export class NoticeService {
    * denial), its text the official status description filled in for the case, in English or Spanish.
    */
   async issueCaseNotice(db: DbHandle, p: { caseId: number; kind: Exclude<NoticeKind, 'account_acceptance_notice'>; view: CaseStatusView; language: Language }): Promise<string> {
-    const { clock, random, storage, i18n, timeZone } = this.deps;
+    const { clock, i18n, timeZone } = this.deps;
     const t = i18n.t(p.language);
     const now = clock.now();
     const pdf = await renderCaseNotice({
@@ -76,9 +71,15 @@ export class NoticeService {
       paragraphs: [p.view.current.description[p.language], t('notices:acceptance.help')],
       createdAt: now,
     });
-    const id = random.uuid();
+    return this.#store(db, p, pdf);
+  }
+
+  /** Keeps a notice as a document of the case. The file first: a row never points at a missing file. */
+  async #store(db: DbHandle, p: { caseId: number; kind: NoticeKind; language: Language }, pdf: Buffer): Promise<string> {
+    const now = this.deps.clock.now();
+    const id = this.deps.random.uuid();
     const key = `notices/${now.toISOString().slice(0, 10)}/${id}.pdf`;
-    await storage.put(key, pdf);
+    await this.deps.storage.put(key, pdf);
     await db.insertInto('case_documents').values({ id, case_id: p.caseId, kind: p.kind, language: p.language, storage_key: key, byte_size: pdf.length, created_at: now }).execute();
     return id;
   }
