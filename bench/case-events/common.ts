@@ -69,3 +69,31 @@ export async function waitForServer(origin: string): Promise<void> {
   throw new Error('the server did not start');
 }
 
+
+/**
+ * A fresh database `name` on the local PostgreSQL, migrated, and the environment of a Casedesk server on `port`
+ * that uses it (no workers in the process, rate limits out of the way).
+ */
+export async function freshDatabase(adminUrl: string, name: string, port: number): Promise<{ dbUrl: string; env: NodeJS.ProcessEnv }> {
+  const dbUrl = localDbUrl(adminUrl, name);
+  await admin(adminUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  });
+  const env = {
+    ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development',
+    CASEDESK_RUN_WORKERS: 'false', CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: '100000000', CASEDESK_API_RATE_LIMIT_PER_MINUTE: '100000000',
+  };
+  casedesk(['migrate'], env);
+  return { dbUrl, env };
+}
+
+/** An access token for an API client (OAuth client credentials). */
+export async function accessToken(origin: string, client: { client_id: string; client_secret: string }): Promise<string> {
+  const res = await fetch(`${origin}/oauth/accesstoken`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}

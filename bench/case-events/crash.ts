@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { admin, casedesk, generate, localDbUrl, ROOT, STEPS, waitForServer } from './common.js';
+import { accessToken, admin, casedesk, freshDatabase, generate, ROOT, STEPS, waitForServer } from './common.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const BATCH = 1000;
@@ -23,16 +23,7 @@ const PORT = 3900 + Math.floor(Math.random() * 90);
 const ACCOUNTS = 500;
 
 async function main(): Promise<void> {
-  const dbUrl = localDbUrl(ADMIN_URL, DB_NAME);
-  await admin(ADMIN_URL, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${DB_NAME}`);
-  });
-  const env = {
-    ...process.env, DATABASE_URL: dbUrl, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development',
-    CASEDESK_RUN_WORKERS: 'false', CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: '100000000', CASEDESK_API_RATE_LIMIT_PER_MINUTE: '100000000',
-  };
-  casedesk(['migrate'], env);
+  const { dbUrl, env } = await freshDatabase(ADMIN_URL, DB_NAME, PORT);
   const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
   const oans = Array.from({ length: ACCOUNTS }, (_, i) => String(810000000000 + i));
   await pool.query(
@@ -49,8 +40,7 @@ async function main(): Promise<void> {
   const start = async (): Promise<{ server: ChildProcess; token: string }> => {
     const server = spawn(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
     await waitForServer(origin);
-    const res = await fetch(`${origin}/oauth/accesstoken`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }) });
-    return { server, token: ((await res.json()) as { access_token: string }).access_token };
+    return { server, token: await accessToken(origin, client) };
   };
   const send = async (token: string, i: number): Promise<boolean> => {
     try {

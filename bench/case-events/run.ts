@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { admin, casedesk, generate, localDbUrl, ROOT, STEPS, waitForServer } from './common.js';
+import { accessToken, admin, casedesk, freshDatabase, generate, ROOT, STEPS, waitForServer } from './common.js';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -26,18 +26,9 @@ const DB_NAME = 'casedesk_bench_events';
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const ACCOUNTS = 2000;
 
-const dbUrl = localDbUrl(ADMIN_URL, DB_NAME);
 
 async function main(): Promise<void> {
-  await admin(ADMIN_URL, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${DB_NAME}`);
-  });
-  const env = {
-    ...process.env, DATABASE_URL: dbUrl, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development',
-    CASEDESK_RUN_WORKERS: 'false', CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: '100000000', CASEDESK_API_RATE_LIMIT_PER_MINUTE: '100000000',
-  };
-  casedesk(['migrate'], env);
+  const { dbUrl, env } = await freshDatabase(ADMIN_URL, DB_NAME, PORT);
   // Accounts whose online filings get notified.
   const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
   const oans = Array.from({ length: ACCOUNTS }, (_, i) => String(800000000000 + i));
@@ -59,8 +50,7 @@ async function main(): Promise<void> {
   try {
     const origin = `http://127.0.0.1:${PORT}`;
     await waitForServer(origin);
-    const tokenRes = await fetch(`${origin}/oauth/accesstoken`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }) });
-    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+    const token = await accessToken(origin, client);
 
     console.log(`[bench] ingesting ${events.length.toLocaleString('en-US')} events in ${bodies.length} batches of ${BATCH}, ${CONCURRENCY} in flight`);
     let next = 0;
