@@ -16,8 +16,24 @@ const schema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.string().url().optional(),
     CASEDESK_DATA_DIR: z.string().min(1).default('./data'),
-    /** Files (notices as PDF): a directory on local disk. Default: `files` inside the embedded data directory. */
+    /** Where files (notices as PDF, evidence uploads) are kept: on local disk, or in an S3-compatible bucket. */
+    CASEDESK_FILES_STORE: z.enum(['disk', 's3']).default('disk'),
+    /** Files on disk: a directory. Default: `files` inside the embedded data directory. */
     CASEDESK_FILES_DIR: z.string().min(1).optional(),
+    // Files in S3 (AWS S3, MinIO, Ceph...). Credentials come from the AWS SDK's own chain (AWS_ACCESS_KEY_ID, roles).
+    CASEDESK_S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name (3 to 63 lower-case letters, digits, dots and hyphens)')
+      .optional(),
+    CASEDESK_S3_REGION: z.string().min(1).default('us-east-1'),
+    /** Another S3-compatible service, e.g. `http://minio.internal:9000`; AWS S3 when absent. */
+    CASEDESK_S3_ENDPOINT: z.string().url().regex(/^https?:\/\//, 'must be an http:// or https:// address').optional(),
+    CASEDESK_S3_FORCE_PATH_STYLE: bool.default(false),
+    CASEDESK_S3_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/, 'must be a key prefix such as "casedesk" or "casedesk/files/"')
+      .optional(),
+    CASEDESK_S3_SSE: z.enum(['AES256', 'aws:kms']).optional(),
     CASEDESK_PUBLIC_URL: z.string().url().optional(),
     CASEDESK_COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CASEDESK_AGENCY_TIME_ZONE: z.string().default('America/New_York'),
@@ -49,6 +65,13 @@ const schema = z
     CASEDESK_OIDC_NAME: z.string().trim().min(1).max(60).default('Login.gov'),
   })
   .superRefine((env, ctx) => {
+    if (env.CASEDESK_FILES_STORE === 's3' && !env.CASEDESK_S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['CASEDESK_S3_BUCKET'], message: 'is required when CASEDESK_FILES_STORE is s3' });
+    }
+    if (env.CASEDESK_FILES_STORE !== 's3' && env.CASEDESK_S3_BUCKET) {
+      // Files would silently go to the local disk (of a container, perhaps) instead of the bucket.
+      ctx.addIssue({ code: 'custom', path: ['CASEDESK_FILES_STORE'], message: 'must be s3 when CASEDESK_S3_BUCKET is set' });
+    }
     if (env.CASEDESK_OIDC_ISSUER) {
       // Without a client id and its key nothing can be exchanged with the provider, in any environment.
       for (const key of ['CASEDESK_OIDC_CLIENT_ID', 'CASEDESK_OIDC_PRIVATE_KEY_JWK'] as const) {
@@ -97,8 +120,8 @@ export interface Config {
   accountFormRateLimitPerMinute: number;
   /** Sign-in, sign-up and forgot-password answer no sooner than this (no timing difference between known and unknown emails). */
   accountFormMinMs: number;
-  /** Where files (notices as PDF) are kept on local disk. */
-  filesDir: string;
+  /** Where files (notices as PDF, evidence uploads) are kept. */
+  files: { kind: 'disk'; dir: string } | ({ kind: 's3' } & S3FilesConfig);
   logLevel: Env['LOG_LEVEL'];
   /** External OpenID Connect sign-in; absent when CASEDESK_OIDC_ISSUER is not set (the feature is off). */
   oidc?: OidcConfig;
@@ -106,6 +129,17 @@ export interface Config {
   sms:
     | { provider: 'outbox' }
     | { provider: 'twilio'; accountSid: string; authToken: string; from: string; baseUrl: string };
+}
+
+export interface S3FilesConfig {
+  bucket: string;
+  region: string;
+  /** Another S3-compatible service (MinIO, Ceph...); AWS S3 when absent. */
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Objects are kept under `<prefix>/<key>`. */
+  prefix?: string;
+  serverSideEncryption?: 'AES256' | 'aws:kms';
 }
 
 export interface OidcConfig {
@@ -193,7 +227,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
     accountFormMinMs: env.CASEDESK_ACCOUNT_FORM_MIN_MS,
-    filesDir: env.CASEDESK_FILES_DIR ?? `${env.CASEDESK_DATA_DIR.replace(/\/+$/, '')}/files`,
+    files:
+      env.CASEDESK_FILES_STORE === 's3'
+        ? {
+            kind: 's3',
+            bucket: env.CASEDESK_S3_BUCKET ?? '',
+            region: env.CASEDESK_S3_REGION,
+            endpoint: env.CASEDESK_S3_ENDPOINT,
+            forcePathStyle: env.CASEDESK_S3_FORCE_PATH_STYLE,
+            prefix: env.CASEDESK_S3_PREFIX,
+            serverSideEncryption: env.CASEDESK_S3_SSE,
+          }
+        : { kind: 'disk', dir: env.CASEDESK_FILES_DIR ?? `${env.CASEDESK_DATA_DIR.replace(/\/+$/, '')}/files` },
     logLevel: env.LOG_LEVEL,
     oidc,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },

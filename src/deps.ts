@@ -1,4 +1,5 @@
 import { LocalDiskStorage, type FileStorage } from './platform/storage.js';
+import { S3Storage } from './platform/storage-s3.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { openDatabase, type Database } from './platform/db/database.js';
@@ -37,6 +38,12 @@ export function createSmsProvider(config: Config): SmsProvider {
   return new OutboxSmsProvider();
 }
 
+/** Local disk by default; an S3-compatible bucket with CASEDESK_FILES_STORE=s3 (the SDK loads on first use). */
+export function createFileStorage(config: Config): FileStorage {
+  const files = config.files;
+  return files.kind === 's3' ? new S3Storage(files) : new LocalDiskStorage(files.dir);
+}
+
 export interface DepsOverrides extends Partial<Omit<Deps, 'config'>> {
   jobOptions?: JobQueueOptions;
 }
@@ -54,6 +61,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     jobs: overrides.jobs ?? new JobQueue(database.pool, log, overrides.jobOptions),
     mailer: overrides.mailer ?? createMailer(config),
     sms: overrides.sms ?? createSmsProvider(config),
-    storage: overrides.storage ?? new LocalDiskStorage(config.filesDir),
+    storage: overrides.storage ?? createFileStorage(config),
   };
 }

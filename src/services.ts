@@ -6,7 +6,7 @@ import { deliverMessageJob, NotificationService } from './modules/notifications/
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
-import { NoticeService } from './modules/notices/index.js';
+import { NoticeService, renderNoticeJob } from './modules/notices/index.js';
 import { OfficerService } from './modules/officer/index.js';
 import { checkFileJob, EvidenceService } from './modules/evidence/index.js';
 import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
@@ -65,7 +65,7 @@ export function createServices(deps: Deps): Services {
   const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
   const caseStatus = new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone });
   const caseSubscriptions = new CaseSubscriptionService({ db, clock: deps.clock, random: deps.random, caseStatus, notifications, publicUrl: deps.config.publicUrl });
-  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, followers: caseSubscriptions });
+  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, followers: caseSubscriptions });
   const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random });
   const accountCases = new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random });
@@ -125,6 +125,9 @@ export function createServices(deps: Deps): Services {
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
   deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));
   deps.jobs.register(checkFileJob, (payload) => services.evidence.checkFile(payload.fileId));
+  deps.jobs.register(renderNoticeJob, async (payload) => {
+    await services.notices.issueFromEvent(payload.eventId);
+  });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);
   });

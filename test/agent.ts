@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { multipart } from './multipart.js';
 
 /**
  * A tiny browser for route tests: keeps cookies between requests, reads the CSRF token of the last page, and
@@ -28,6 +29,13 @@ export class TestAgent {
 
   async get(url: string): Promise<LightMyRequestResponse> {
     return this.#remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader }, remoteAddress: this.ip }));
+  }
+
+  /** Posts a multipart form (file uploads) with the CSRF token of the last page, like `post`. */
+  async postFiles(url: string, fields: Record<string, string>, files: { name: string; data: Buffer; type?: string }[], fileField: string): Promise<LightMyRequestResponse> {
+    const token = this.$('input[name=_csrf]').first().val() as string | undefined;
+    const { body, contentType } = multipart({ ...(token ? { _csrf: token } : {}), ...fields }, files, fileField);
+    return this.#remember(await this.app.inject({ method: 'POST', url, headers: { cookie: this.cookieHeader, 'content-type': contentType }, payload: body, remoteAddress: this.ip }));
   }
 
   /** Posts a form; adds the CSRF token from the last page unless `_csrf` is given (use null to leave it out). */

@@ -50,6 +50,28 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ NODE_ENV: 'production', CASEDESK_DEV_OUTBOX: 'true' })).toThrow(/CASEDESK_DEV_OUTBOX must not be on in production/);
   });
+
+  it('keeps files on local disk by default, or in an S3-compatible bucket', () => {
+    expect(loadConfig({ CASEDESK_DATA_DIR: '/var/lib/casedesk/' }).files).toEqual({ kind: 'disk', dir: '/var/lib/casedesk/files' });
+    const config = loadConfig({
+      CASEDESK_FILES_STORE: 's3', CASEDESK_S3_BUCKET: 'casedesk-files', CASEDESK_S3_ENDPOINT: 'http://minio:9000',
+      CASEDESK_S3_FORCE_PATH_STYLE: 'true', CASEDESK_S3_PREFIX: 'prod/', CASEDESK_S3_SSE: 'aws:kms',
+    });
+    expect(config.files).toEqual({
+      kind: 's3', bucket: 'casedesk-files', region: 'us-east-1', endpoint: 'http://minio:9000', forcePathStyle: true, prefix: 'prod/', serverSideEncryption: 'aws:kms',
+    });
+  });
+
+  it('refuses the S3 store without a bucket, and bad S3 values', () => {
+    expect(() => loadConfig({ CASEDESK_FILES_STORE: 's3' })).toThrow(/CASEDESK_S3_BUCKET is required when CASEDESK_FILES_STORE is s3/);
+    expect(() => loadConfig({ CASEDESK_S3_BUCKET: 'casedesk-files' })).toThrow(/CASEDESK_FILES_STORE must be s3/);
+    expect(() => loadConfig({ CASEDESK_FILES_STORE: 'nfs' })).toThrow(/CASEDESK_FILES_STORE/);
+    const s3 = { CASEDESK_FILES_STORE: 's3', CASEDESK_S3_BUCKET: 'casedesk-files' };
+    expect(() => loadConfig({ ...s3, CASEDESK_S3_BUCKET: 'Bad_Bucket' })).toThrow(/CASEDESK_S3_BUCKET must be a bucket name/);
+    expect(() => loadConfig({ ...s3, CASEDESK_S3_SSE: 'aws:kms:dsse' })).toThrow(/CASEDESK_S3_SSE/);
+    expect(() => loadConfig({ ...s3, CASEDESK_S3_PREFIX: 'a//b' })).toThrow(/CASEDESK_S3_PREFIX/);
+    expect(() => loadConfig({ ...s3, CASEDESK_S3_ENDPOINT: 'minio:9000' })).toThrow(/CASEDESK_S3_ENDPOINT/);
+  });
 });
 
 describe('catalogs', () => {

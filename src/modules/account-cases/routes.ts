@@ -4,6 +4,7 @@ import { html } from '../../platform/views/html.js';
 import { alert } from '../../platform/views/components.js';
 import { SESSION_IDLE_MS, type AccountService } from '../accounts/index.js';
 import { findStatus } from '../cases/index.js';
+import { sendDocument } from '../notices/index.js';
 import type { IdentityVerificationService } from './identity.js';
 import type { AccountCaseService, AddResult } from './service.js';
 import { addCasePage, caseCardPage, casesListPage, verifyIdentityPage, type AddValues } from './views.js';
@@ -138,12 +139,8 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
 
   app.get('/account/cases/:receipt/documents/:id', account, async (request, reply) => {
     const { receipt, id } = request.params as { receipt: string; id: string };
-    const pdf = /^[0-9a-f-]{36}$/.test(id) ? await deps.cases.documentFile(request.session!.account_id, receipt, id) : undefined;
-    if (!pdf) return reply.callNotFound();
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `inline; filename="${receipt.toUpperCase().replace(/[^A-Z0-9]/g, '')}-notice.pdf"`)
-      .header('cache-control', 'private, no-store')
-      .send(pdf);
+    const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.cases.documentFile(request.session!.account_id, receipt, id) : undefined;
+    if (!file) return reply.callNotFound();
+    return sendDocument(reply, file);
   });
 }

@@ -5,7 +5,7 @@ import type { AccountRow } from '../../platform/db/tables.js';
 import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/index.js';
 import type { Random } from '../../platform/random.js';
 import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
-import { MAIL_WITHIN_MS, type NoticeService } from '../notices/index.js';
+import { MAIL_WITHIN_MS, type CaseDocument, type DocumentFile, type NoticeService } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
 import * as repo from './repository.js';
@@ -43,7 +43,7 @@ export interface CaseCard {
   /** A Request for Evidence waiting for an answer, and its deadline ('YYYY-MM-DD'). */
   openRfe?: { sentAt: Date; responseDue: string; overdue: boolean };
   /** The notices of the case as documents (only when its notices are online: CASE-3, CASE-4). */
-  documents: { id: string; kind: string; language: string; created_at: Date }[];
+  documents: CaseDocument[];
   features: ReadonlySet<CaseFeature>;
   filingChannel: 'online' | 'paper';
 }
@@ -107,14 +107,14 @@ export class AccountCaseService {
     return {
       view: describeCase(found, this.deps.timeZone),
       openRfe: await this.#openRfe(found.receipt_number),
-      documents: features.has('notices') ? await this.deps.notices.documentsOf(found.id) : [],
+      documents: features.has('notices') ? await this.deps.notices.documentsOf(found.id, 'holder') : [],
       features: caseFeatures({ receiptNumber: found.receipt_number, formCode: found.form_code, filingChannel: found.filing_channel }),
       filingChannel: found.filing_channel,
     };
   }
 
   /** A document's PDF for the account the case is linked to (anyone else: undefined). */
-  async documentFile(accountId: string, receiptInput: string, documentId: string): Promise<Buffer | undefined> {
+  async documentFile(accountId: string, receiptInput: string, documentId: string): Promise<DocumentFile | undefined> {
     const parsed = parseReceiptNumber(receiptInput);
     if (!parsed.ok) return undefined;
     const card = await this.card(accountId, parsed.value);

@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../accounts/index.js';
 import { formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
+import { documentLabel, type CaseDocument } from '../notices/index.js';
 import type { IdentityQuestion } from './identity.js';
 import type { LinkedCaseRow } from './repository.js';
 
@@ -32,7 +33,7 @@ ${p.cases.length
 
 export type CardTab = 'status' | 'history' | 'documents';
 
-export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { view: CaseStatusView; tab: CardTab; filingChannel: 'online' | 'paper'; openRfe?: { sentAt: Date; responseDue: string; overdue: boolean }; documents: { id: string; kind: string; language: string; created_at: Date }[]; evidence: boolean }): SafeHtml {
+export function caseCardPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { view: CaseStatusView; tab: CardTab; filingChannel: 'online' | 'paper'; openRfe?: { sentAt: Date; responseDue: string; overdue: boolean }; documents: CaseDocument[]; evidence: boolean }): SafeHtml {
   const { t, lang } = ctx;
   const v = p.view;
   const base = `/account/cases/${v.receiptNumber}`;
@@ -61,7 +62,7 @@ ${p.tab === 'status'
   : p.tab === 'documents'
     ? html`<h2>${t('cases_account:card.tabs.documents')}</h2>
 <ul class="usa-list">
-  ${p.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${t(`cases_account:card.documents.${d.kind}`)}</a> (PDF, ${longDate(d.created_at, lang, ctx.timeZone)})</li>`)}
+  ${p.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${documentLabel(t, d)}</a>, ${longDate(d.created_at, lang, ctx.timeZone)}</li>`)}
 </ul>`
     : html`<h2>${t('cases_account:card.tabs.history')}</h2>
 <ol class="casedesk-history" reversed>

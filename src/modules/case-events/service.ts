@@ -1,7 +1,9 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { describeCase, officeForPrefix, type CaseStatusView } from '../cases/index.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
 import type { NotificationService } from '../notifications/index.js';
+import { isCaseNoticeKind, renderNoticeJob } from '../notices/index.js';
 import * as repo from './repository.js';
 import { createHash } from 'node:crypto';
 import { normalizeOnlineAccessCode, openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
@@ -45,6 +47,8 @@ export interface CaseEventDeps {
   db: DbHandle;
   clock: Clock;
   notifications: NotificationService;
+  /** Notices named by `notice_issued` events are rendered by a job enqueued in the event's transaction. */
+  jobs: JobQueue;
   timeZone: string;
   publicUrl: string;
   /** The followers of a case without an account (case-subscriptions): their messages for changed cases. */
@@ -228,6 +232,7 @@ export class CaseEventService {
         }),
       );
       await this.#applyRecords(trx, byReceipt, accepted, caseId, now);
+      await this.deps.jobs.sendMany(trx, renderNoticeJob, accepted.filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType)).map((e) => ({ eventId: e.id })));
       // A new case counts as a change of status (from none): its holder hears that it was received.
       const changed = [...new Set([...(await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now)), ...created.map((c) => c.id)])];
       const notifications = await this.#notifyStatusChanges(trx, changed);

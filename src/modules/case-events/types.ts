@@ -79,7 +79,9 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
   card_mailed: z.looseObject({ ...common, trackingNumber: z.string().regex(/^[A-Z0-9]{8,40}$/, 'a tracking number').optional() }),
   card_delivered: z.looseObject({ ...common }),
   transferred: z.looseObject({ ...common, officeCode }),
-  notice_issued: z.looseObject({ ...common, noticeType: z.string().min(1).max(100) }),
+  // A noticeType among the case notice kinds (receipt_notice, biometrics_notice, rfe_notice, interview_notice,
+  // approval_notice, denial_notice) is also rendered to PDF as a document of the case, in `language` (default en).
+  notice_issued: z.looseObject({ ...common, noticeType: z.string().min(1).max(100), language: z.enum(['en', 'es']).optional() }),
   case_closed: z.looseObject({ ...common, statusKey: catalogStatus.optional() }),
   status_updated: z.looseObject({ ...common, statusKey: catalogStatus }),
   account_acceptance_notice: z.looseObject({ ...common, onlineAccessCode }),

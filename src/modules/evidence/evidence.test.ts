@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { renderCaseNotice } from '../notices/index.js';
 import { cleanFileName, MAX_FILE_BYTES } from './index.js';
 
@@ -8,10 +9,9 @@ let t: TestApp;
 let token: string;
 let person: Applicant;
 let validPdf: Buffer;
-/** A 1x1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = PNG_1PX;
 /** A Windows program, named as a PDF. */
-const DISGUISED = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
+const DISGUISED = PROGRAM;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -29,18 +29,6 @@ beforeAll(async () => {
   expect(res.statusCode).toBe(200);
 });
 afterAll(async () => t?.close());
-
-/** A multipart/form-data body as a browser sends it. */
-function multipart(fields: Record<string, string>, files: { name: string; data: Buffer; type?: string }[]) {
-  const boundary = '----casedesk-test-boundary';
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  for (const f of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/pdf'}\r\n\r\n`), f.data, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 async function upload(kind: 'evidence' | 'rfe_response', files: { name: string; data: Buffer; type?: string }[], csrf?: string | null) {
   await person.agent.get('/account/cases/IOE0966600001/evidence');

@@ -1,25 +1,15 @@
-import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { acceptUploads, uploadedParts } from '../../platform/http/uploads.js';
 import { SESSION_IDLE_MS } from '../accounts/index.js';
 import { MAX_FILE_BYTES, MAX_FILES, MAX_SUBMISSION_BYTES } from './files.js';
 import type { EvidenceService, UploadedFile } from './service.js';
 import { evidencePage } from './views.js';
 
-interface FilePart { filename: string; data: Buffer; truncated: boolean }
-
 /** Evidence and RFE responses: `/account/cases/:receipt/evidence` (the page, and the two upload forms). */
 export function registerEvidenceRoutes(app: FastifyInstance, deps: { evidence: EvidenceService; timeZone: string }): void {
   void app.register(async (scope) => {
     // Multipart only here. Files arrive in memory within the limits; a file over the limit is cut and refused.
-    await scope.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES + 1, fields: 5, parts: MAX_FILES + 6 },
-      onFile: async (part) => {
-        const data = await part.toBuffer();
-        (part as unknown as { value: FilePart }).value = { filename: part.filename ?? '', data, truncated: part.file.truncated };
-      },
-    });
+    await acceptUploads(scope, { maxFileBytes: MAX_FILE_BYTES, maxFiles: MAX_FILES, maxFields: 5 });
 
     const account = { config: { policy: 'account' as const }, bodyLimit: MAX_SUBMISSION_BYTES + 1024 * 1024 };
     const signedIn = (reply: FastifyReply) => ({ csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 });
@@ -40,8 +30,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: { evidence: E
       if (!request.isMultipart()) return show(request, reply, { error: { field: 'files', message: request.t('evidence:errors.no_files') } });
       const body = (request.body ?? {}) as Record<string, unknown>;
       const kind = body.kind === 'rfe_response' ? 'rfe_response' : 'evidence';
-      const raw = body.files === undefined ? [] : Array.isArray(body.files) ? body.files : [body.files];
-      const parts = raw.filter((p): p is FilePart => typeof p === 'object' && p !== null && 'data' in p);
+      const parts = uploadedParts(body, 'files');
       if (parts.some((p) => p.truncated)) return show(request, reply, { error: { field: `files-${kind}`, message: request.t('evidence:errors.too_large') } });
       const uploads: UploadedFile[] = parts.map((p) => ({ filename: p.filename, data: p.data }));
       const result = await deps.evidence.submit(request.session!.account_id, receiptOf(request), kind, uploads);

@@ -1,4 +1,4 @@
-import { alert, button, table, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, fileInput, table, type FieldError } from '../../platform/views/components.js';
 import { classes, html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../accounts/index.js';
@@ -11,16 +11,10 @@ const TAG: Record<string, string> = { uploaded: '', checking: 'bg-accent-warm-da
 
 function uploadForm(ctx: PageContext, p: { csrf: string; receipt: string; kind: 'evidence' | 'rfe_response'; error?: string }): SafeHtml {
   const { t } = ctx;
-  const id = `files-${p.kind}`;
   return html`<form class="usa-form usa-form--large" method="post" action="/account/cases/${p.receipt}/evidence" enctype="multipart/form-data">
-  <input type="hidden" name="_csrf" value="${p.csrf}">
+  ${csrfField(p.csrf)}
   <input type="hidden" name="kind" value="${p.kind}">
-  <div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
-    <label class="usa-label" for="${id}">${t(`evidence:${p.kind}.label`)}</label>
-    <span class="usa-hint" id="${id}-hint">${t('evidence:hint')}</span>
-    ${p.error ? html`<span class="usa-error-message" id="${id}-error" role="alert">${p.error}</span>` : ''}
-    <input class="usa-file-input" id="${id}" name="files" type="file" multiple accept=".pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/jpeg,image/png,image/tiff" aria-describedby="${id}-hint${p.error ? ` ${id}-error` : ''}">
-  </div>
+  ${fileInput({ name: 'files', id: `files-${p.kind}`, label: t(`evidence:${p.kind}.label`), hint: t('evidence:hint'), error: p.error, multiple: true })}
   ${button(t(`evidence:${p.kind}.submit`))}
 </form>`;
 }

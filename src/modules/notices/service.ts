@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { DocumentContentType, DocumentKind, NoticeKind } from '../../platform/db/tables.js';
 import type { I18n, Language } from '../../platform/i18n/index.js';
+import { defineJob } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
 import type { FileStorage } from '../../platform/storage.js';
-import type { NoticeKind } from '../../platform/db/tables.js';
-import { formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
+import { describeCase, findWithHistoryByReceiptNumber, formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
 import { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';
 
 /**
@@ -14,6 +17,40 @@ import { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';
 
 /** CASE-5: a mailed notice arrives within 30 days. */
 export const MAIL_WITHIN_MS = 30 * 86_400_000;
+
+/** The notices of a case's situation that are rendered from templates (the account acceptance notice has its own). */
+export const CASE_NOTICE_KINDS = ['receipt_notice', 'biometrics_notice', 'rfe_notice', 'interview_notice', 'approval_notice', 'denial_notice'] as const;
+export type CaseNoticeKind = (typeof CASE_NOTICE_KINDS)[number];
+export const isCaseNoticeKind = (value: unknown): value is CaseNoticeKind => (CASE_NOTICE_KINDS as readonly unknown[]).includes(value);
+
+/**
+ * Renders the notice a `notice_issued` event names (agency systems and the officer workspace alike), enqueued in the
+ * event's transaction. Safe to run twice: the document is tied to its event.
+ */
+export const renderNoticeJob = defineJob({ name: 'notices-render-event', payload: z.object({ eventId: z.string().min(1).max(100) }) });
+
+/** A document as listed on the case card and in the officer workspace. */
+export interface CaseDocument {
+  id: string;
+  kind: DocumentKind;
+  language: Language;
+  created_at: Date;
+  byte_size: number;
+  content_type: DocumentContentType;
+  title: string | null;
+  file_name: string | null;
+  shared_with_holder: boolean;
+}
+
+/** A document's content with what a download needs. */
+export interface DocumentFile {
+  data: Buffer;
+  contentType: DocumentContentType;
+  /** The name to offer (agency documents keep their cleaned name; notices are named after their kind). */
+  fileName: string;
+}
+
+const EXTENSION: Record<DocumentContentType, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif' };
 
 export interface NoticeDeps {
   db: DbHandle;
@@ -55,14 +92,14 @@ export class NoticeService {
    * A notice about the case's current situation (receipt, biometrics, RFE with its deadline, interview, approval,
    * denial), its text the official status description filled in for the case, in English or Spanish.
    */
-  async issueCaseNotice(db: DbHandle, p: { caseId: number; kind: Exclude<NoticeKind, 'account_acceptance_notice'>; view: CaseStatusView; language: Language }): Promise<string> {
+  async #renderCaseNotice(p: { kind: CaseNoticeKind; view: CaseStatusView; language: Language; issuedAt: Date }): Promise<Buffer> {
     const { clock, i18n, timeZone } = this.deps;
     const t = i18n.t(p.language);
     const now = clock.now();
-    const pdf = await renderCaseNotice({
+    return renderCaseNotice({
       agency: t('common:site.agency'),
       title: t(`notices:kinds.${p.kind}`),
-      issuedOn: t('notices:acceptance.issued', { date: longDate(now, p.language, timeZone) }),
+      issuedOn: t('notices:acceptance.issued', { date: longDate(p.issuedAt, p.language, timeZone) }),
       facts: [
         [t('notices:acceptance.receipt'), p.view.receiptNumber],
         [t('notices:acceptance.form'), formLongName(p.view.formCode, p.language)],
@@ -71,7 +108,51 @@ export class NoticeService {
       paragraphs: [p.view.current.description[p.language], t('notices:acceptance.help')],
       createdAt: now,
     });
-    return this.#store(db, p, pdf);
+  }
+
+  /**
+   * The job of a `notice_issued` event: the notice it names, rendered in its language (English unless it says
+   * Spanish) and dated by the event, as a document of the case. Answers the document's id; undefined when the event
+   * names no notice kind we render (it stays in the history only) or is unknown. Running it again answers the same
+   * document: the file goes under a key made from the event id, and the row is tied to the event.
+   */
+  async issueFromEvent(eventId: string, db: DbHandle = this.deps.db): Promise<string | undefined> {
+    const existing = await db.selectFrom('case_documents').select('id').where('event_id', '=', eventId).executeTakeFirst();
+    if (existing) return existing.id;
+    const event = await db.selectFrom('case_events').select(['receipt_number', 'type', 'occurred_at', 'payload']).where('event_id', '=', eventId).executeTakeFirst();
+    if (!event || event.type !== 'notice_issued') return undefined;
+    const payload = (typeof event.payload === 'string' ? JSON.parse(event.payload) : event.payload) as Record<string, unknown>;
+    if (!isCaseNoticeKind(payload.noticeType)) return undefined;
+    const found = await findWithHistoryByReceiptNumber(db, event.receipt_number);
+    if (!found) return undefined;
+    const language: Language = payload.language === 'es' ? 'es' : 'en';
+    const pdf = await this.#renderCaseNotice({ kind: payload.noticeType, view: describeCase(found, this.deps.timeZone), language, issuedAt: event.occurred_at });
+    const key = `notices/events/${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}.pdf`;
+    await this.deps.storage.put(key, pdf);
+    const id = this.deps.random.uuid();
+    const inserted = await db
+      .insertInto('case_documents')
+      .values({ id, case_id: found.id, kind: payload.noticeType, language, storage_key: key, byte_size: pdf.length, created_at: this.deps.clock.now(), event_id: eventId })
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted?.id ?? (await db.selectFrom('case_documents').select('id').where('event_id', '=', eventId).executeTakeFirstOrThrow()).id;
+  }
+
+  /**
+   * An agency document an officer attaches (already checked: an allowed type recognized from its content), shown to
+   * the case's account holder or kept internal.
+   */
+  async attachAgencyDocument(db: DbHandle, p: { caseId: number; title: string; language: Language; fileName: string; data: Buffer; contentType: DocumentContentType; shared: boolean; createdBy: string }): Promise<string> {
+    const now = this.deps.clock.now();
+    const id = this.deps.random.uuid();
+    const key = `documents/${now.toISOString().slice(0, 10)}/${id}.${EXTENSION[p.contentType]}`;
+    await this.deps.storage.put(key, p.data);
+    await db.insertInto('case_documents').values({
+      id, case_id: p.caseId, kind: 'agency_document', language: p.language, storage_key: key, byte_size: p.data.length, created_at: now,
+      content_type: p.contentType, title: p.title, file_name: p.fileName, shared_with_holder: p.shared, created_by: p.createdBy,
+    }).execute();
+    return id;
   }
 
   /** Keeps a notice as a document of the case. The file first: a row never points at a missing file. */
@@ -92,14 +173,27 @@ export class NoticeService {
     return expectedBy;
   }
 
-  async documentsOf(caseId: number) {
-    return this.deps.db.selectFrom('case_documents').select(['id', 'kind', 'language', 'created_at', 'byte_size']).where('case_id', '=', caseId).orderBy('created_at', 'desc').execute();
+  /** The documents of a case, newest first; `holder`: only those shown to its account holder. */
+  async documentsOf(caseId: number, which: 'all' | 'holder' = 'all'): Promise<CaseDocument[]> {
+    let query = this.deps.db
+      .selectFrom('case_documents')
+      .select(['id', 'kind', 'language', 'created_at', 'byte_size', 'content_type', 'title', 'file_name', 'shared_with_holder'])
+      .where('case_id', '=', caseId);
+    if (which === 'holder') query = query.where('shared_with_holder', '=', true);
+    return query.orderBy('created_at', 'desc').orderBy('id').execute();
   }
 
-  /** A document's PDF, only as a document of the given case. */
-  async file(caseId: number, documentId: string): Promise<Buffer | undefined> {
-    const row = await this.deps.db.selectFrom('case_documents').select('storage_key').where('id', '=', documentId).where('case_id', '=', caseId).executeTakeFirst();
-    return row ? this.deps.storage.get(row.storage_key) : undefined;
+  /** A document's content, only as a document of the given case (the caller has checked who may see which). */
+  async file(caseId: number, documentId: string): Promise<DocumentFile | undefined> {
+    const row = await this.deps.db
+      .selectFrom('case_documents')
+      .select(['storage_key', 'content_type', 'kind', 'file_name'])
+      .where('id', '=', documentId)
+      .where('case_id', '=', caseId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const data = await this.deps.storage.get(row.storage_key);
+    return data && { data, contentType: row.content_type, fileName: row.file_name ?? `${row.kind.replace(/_/g, '-')}.pdf` };
   }
 
   /** Closes the open batch: every waiting letter goes into it; answers them for the print shop (oldest first). */

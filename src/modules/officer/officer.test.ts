@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
+import { renderCaseNotice } from '../notices/index.js';
 
 let t: TestApp;
 let officer: StaffPerson;
@@ -92,5 +95,109 @@ describe('the officer workspace (issue 4 item 2)', () => {
     await officer.agent.get('/officer?lang=es');
     expect(officer.agent.$('h1').text()).toBe('Espacio del oficial');
     await officer.agent.get('/officer?lang=en');
+  });
+});
+
+describe('documents of a case: notices from agency systems and agency documents (issue 4 item 2)', () => {
+  const RECEIPT = 'IOE0988800001';
+  let holder: Applicant;
+  let token: string;
+  const events = (payload: unknown) => t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: payload as object });
+  const documents = async () => {
+    const c = await caseRow(RECEIPT);
+    return t.deps.database.db.selectFrom('case_documents').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute();
+  };
+
+  beforeAll(async () => {
+    token = (await apiToken(t, ['case_events:write'])).token;
+    holder = await signUpApplicant(t, 'dora.docs@example.com', '10.11.0.9');
+    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', holder.accountId).executeTakeFirstOrThrow()).online_account_number;
+    const res = await events([{ id: 'docs-1', receiptNumber: RECEIPT, type: 'case_received', occurredAt: '2026-10-01T15:00:00Z', payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan } }]);
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('renders a notice named by a notice_issued event as a PDF of the case, by a job, exactly once', async () => {
+    const jobs = async () => Object.values(await t.deps.jobs.countByState('notices-render-event')).reduce((a, b) => a + b, 0);
+    const before = await jobs();
+    let res = await events([
+      { id: 'docs-notice-1', receiptNumber: RECEIPT, type: 'notice_issued', occurredAt: '2026-11-02T15:00:00Z', payload: { noticeType: 'approval_notice', language: 'es' } },
+      { id: 'docs-notice-2', receiptNumber: RECEIPT, type: 'notice_issued', occurredAt: '2026-11-02T16:00:00Z', payload: { noticeType: 'I-797C printed locally' } },
+    ]);
+    expect(res.statusCode).toBe(200);
+    expect(await jobs()).toBe(before + 1); // only the notice kind we render
+    // The job (run here by hand, twice, as a retry would) stores one document tied to its event.
+    const first = await t.services.notices.issueFromEvent('docs-notice-1');
+    expect(await t.services.notices.issueFromEvent('docs-notice-1')).toBe(first);
+    expect(await t.services.notices.issueFromEvent('docs-notice-2')).toBeUndefined();
+    expect(await t.services.notices.issueFromEvent('no-such-event')).toBeUndefined();
+    const docs = await documents();
+    expect(docs.map((d) => [d.kind, d.language, d.event_id])).toEqual([['approval_notice', 'es', 'docs-notice-1']]);
+    // The same event again changes nothing and enqueues nothing.
+    res = await events([{ id: 'docs-notice-1', receiptNumber: RECEIPT, type: 'notice_issued', occurredAt: '2026-11-02T15:00:00Z', payload: { noticeType: 'approval_notice', language: 'es' } }]);
+    expect(res.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await jobs()).toBe(before + 1);
+    // The holder reads it in the Documents tab.
+    await holder.agent.get(`/account/cases/${RECEIPT}/documents`);
+    const link = holder.agent.$(`a[href="/account/cases/${RECEIPT}/documents/${first}"]`);
+    expect(link.text()).toBe('Approval Notice (PDF)');
+    const pdf = await holder.agent.get(`/account/cases/${RECEIPT}/documents/${first}`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('attaches agency documents checked from their content; shared ones reach the holder, internal ones never do', async () => {
+    const pdf = await renderCaseNotice({ agency: 'Agency', title: 'Interview record', issuedOn: 'today', facts: [], paragraphs: ['Notes.'], createdAt: new Date('2026-11-01T00:00:00Z') });
+    const base = `/officer/cases/${RECEIPT}`;
+    const attach = async (fields: Record<string, string>, file?: { name: string; data: Buffer; type?: string }) => {
+      await officer.agent.get(base);
+      return officer.agent.postFiles(`${base}/documents`, fields, file ? [file] : [], 'document_file');
+    };
+    let res = await attach({ document_title: '', shared: 'yes' }, { name: 'record.pdf', data: pdf });
+    expect(res.statusCode).toBe(400);
+    expect(officer.agent.$('#document_title').attr('aria-invalid')).toBe('true');
+    res = await attach({ document_title: 'Scan' }, { name: 'scan.pdf', data: PROGRAM });
+    expect(res.statusCode).toBe(400);
+    expect(officer.agent.errorSummary()[0]).toContain('PDF, JPEG, PNG or TIFF');
+    res = await attach({ document_title: 'Scan' });
+    expect(res.statusCode).toBe(400);
+    expect(officer.agent.errorSummary()[0]).toContain('Choose a file');
+    res = await attach({ document_title: 'Scan' }, { name: 'cut.pdf', data: pdf.subarray(0, pdf.length >> 1) });
+    expect(officer.agent.errorSummary()[0]).toContain('incomplete');
+    // Without the CSRF token: refused.
+    const noToken = await t.app.inject({ method: 'POST', url: `${base}/documents`, headers: { cookie: officer.agent.cookieHeader, 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x--\r\n', remoteAddress: '10.11.0.1' });
+    expect(noToken.statusCode).toBe(403);
+    const countBefore = (await documents()).length;
+    expect(countBefore).toBe(1);
+
+    res = await attach({ document_title: 'Interview record', document_language: 'en', shared: 'yes' }, { name: '../../etc/interview   scan.png', data: PNG_1PX, type: 'image/png' });
+    expect(res.headers.location).toBe(`${base}?done=document`);
+    res = await attach({ document_title: 'Officer notes', document_language: 'es', shared: 'no' }, { name: 'notes.pdf', data: pdf });
+    expect(res.statusCode).toBe(303);
+    const docs = (await documents()).filter((d) => d.kind === 'agency_document').sort((a, b) => a.title!.localeCompare(b.title!));
+    expect(docs.map((d) => [d.title, d.file_name, d.content_type, d.shared_with_holder, d.created_by])).toEqual([
+      ['Interview record', 'interview_scan.png', 'image/png', true, officer.accountId],
+      ['Officer notes', 'notes.pdf', 'application/pdf', false, officer.accountId],
+    ]);
+    expect((await audit('officer.document_attached')).map((a) => a.subject_id)).toEqual([RECEIPT, RECEIPT]);
+
+    await officer.agent.get(base);
+    expect(officer.agent.$('.usa-list li').text()).toContain('Officer notes (PDF)');
+    expect(officer.agent.$('.usa-tag').text()).toContain('Internal');
+    const image = await officer.agent.get(`${base}/documents/${docs[0]!.id}`);
+    expect(image.headers['content-type']).toBe('image/png');
+    expect(image.headers['x-content-type-options']).toBe('nosniff');
+
+    await holder.agent.get(`/account/cases/${RECEIPT}/documents`);
+    const listed = holder.agent.$('main .usa-list li').text();
+    expect(listed).toContain('Interview record (PNG)');
+    expect(listed).not.toContain('Officer notes');
+    expect((await holder.agent.get(`/account/cases/${RECEIPT}/documents/${docs[1]!.id}`)).statusCode).toBe(404);
+    expect((await holder.agent.get(`/account/cases/${RECEIPT}/documents/${docs[0]!.id}`)).headers['content-type']).toBe('image/png');
+  });
+
+  it('lets only officers attach documents', async () => {
+    await tier1.agent.get('/staff');
+    const res = await tier1.agent.postFiles(`/officer/cases/${RECEIPT}/documents`, { document_title: 'x' }, [{ name: 'a.png', data: PNG_1PX, type: 'image/png' }], 'document_file');
+    expect(res.statusCode).toBe(403);
   });
 });

@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
+import { acceptUploads, uploadedParts } from '../../platform/http/uploads.js';
+import { MAX_FILE_BYTES } from '../evidence/index.js';
+import { isCaseNoticeKind, sendDocument } from '../notices/index.js';
 import { actorOf, signedInOf, staffContext } from '../staff/index.js';
 import type { OfficerService } from './service.js';
-import { NOTICE_KINDS, OFFICER_ACTIONS, officerCasePage, officerHomePage } from './views.js';
+import { OFFICER_ACTIONS, officerCasePage, officerHomePage } from './views.js';
 
 type Form = Record<string, unknown>;
 const str = (body: unknown, name: string, max = 200): string => {
@@ -36,7 +39,7 @@ export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: Off
 
   app.get('/officer/cases/:receipt', { config }, async (request, reply) => {
     const done = str(request.query, 'done', 40);
-    return show(request, reply, { notice: done ? request.t(`officer:done.${['acceptance', 'protection', 'notice'].includes(done) ? done : 'event'}`) : undefined });
+    return show(request, reply, { notice: done ? request.t(`officer:done.${['acceptance', 'protection', 'notice', 'document'].includes(done) ? done : 'event'}`) : undefined });
   });
 
   app.post('/officer/cases/:receipt/events', { config }, async (request, reply) => {
@@ -61,8 +64,9 @@ export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: Off
     const c = await deps.officer.find(actor(request), receiptOf(request));
     if (!c) return reply.callNotFound();
     const kind = str(request.body, 'kind', 40);
-    if (!(NOTICE_KINDS as readonly string[]).includes(kind)) return show(request, reply, { errors: [{ field: 'kind', message: request.t('officer:errors.kind') }] });
-    await deps.officer.issueNotice(actor(request), c, kind as (typeof NOTICE_KINDS)[number], str(request.body, 'notice_language', 2) === 'es' ? 'es' : 'en');
+    if (!isCaseNoticeKind(kind)) return show(request, reply, { errors: [{ field: 'kind', message: request.t('officer:errors.kind') }] });
+    const issued = await deps.officer.issueNotice(actor(request), c, kind, str(request.body, 'notice_language', 2) === 'es' ? 'es' : 'en');
+    if (!issued) return show(request, reply, { errors: [{ field: 'kind', message: request.t('officer:errors.notice') }] });
     return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=notice`, 303);
   });
 
@@ -85,8 +89,25 @@ export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: Off
 
   app.get('/officer/cases/:receipt/documents/:id', { config }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const pdf = /^[0-9a-f-]{36}$/.test(id) ? await deps.officer.documentFile(actor(request), receiptOf(request), id) : undefined;
-    if (!pdf) return reply.callNotFound();
-    return reply.type('application/pdf').header('content-disposition', 'inline; filename="notice.pdf"').header('cache-control', 'private, no-store').send(pdf);
+    const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.officer.documentFile(actor(request), receiptOf(request), id) : undefined;
+    if (!file) return reply.callNotFound();
+    return sendDocument(reply, file);
+  });
+
+  // Agency documents: a multipart form, so in a scope of its own (the other forms stay URL-encoded).
+  void app.register(async (scope) => {
+    await acceptUploads(scope, { maxFileBytes: MAX_FILE_BYTES, maxFiles: 1, maxFields: 5 });
+    scope.post('/officer/cases/:receipt/documents', { config, bodyLimit: MAX_FILE_BYTES + 1024 * 1024 }, async (request, reply) => {
+      const c = await deps.officer.find(actor(request), receiptOf(request));
+      if (!c) return reply.callNotFound();
+      const body = request.isMultipart() ? request.body : undefined;
+      const values = { document_title: str(body, 'document_title', 300), document_language: str(body, 'document_language', 2) === 'es' ? 'es' : 'en', shared: str(body, 'shared', 3) === 'no' ? 'no' : 'yes' } as const;
+      const result = await deps.officer.attachDocument(actor(request), c, { title: values.document_title, language: values.document_language, shared: values.shared === 'yes', file: uploadedParts(body, 'document_file')[0] });
+      if (!result.ok) {
+        const field = result.problem === 'title' ? 'document_title' : 'document_file';
+        return show(request, reply, { values, errors: [{ field, message: request.t(`officer:document.errors.${result.problem}`) }] });
+      }
+      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=document`, 303);
+    });
   });
 }

@@ -1,11 +1,11 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { NoticeKind } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { ACCESS_CODE_TTL_MS, generateOnlineAccessCode, type CaseEventService, type IngestResult } from '../case-events/index.js';
 import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
-import type { NoticeService } from '../notices/index.js';
+import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES } from '../evidence/index.js';
+import type { CaseDocument, CaseNoticeKind, DocumentFile, NoticeService } from '../notices/index.js';
 import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
 
 /**
@@ -20,8 +20,11 @@ export interface OfficerCase {
   officeCode: string;
   filingChannel: 'online' | 'paper';
   section1367: boolean;
-  documents: { id: string; kind: string; language: string; created_at: Date }[];
+  documents: CaseDocument[];
 }
+
+/** Why an attached document was refused (each has a message on the page). */
+export type AttachProblem = 'title' | 'no_file' | 'too_large' | 'type' | 'pdf_incomplete' | 'pdf_encrypted';
 
 
 export class OfficerService {
@@ -45,11 +48,11 @@ export class OfficerService {
   }
 
   /** A lifecycle action: one event, now, under a new id; answers the ingestion result (problems are the officer's to fix). */
-  async act(actor: StaffActor, receiptNumber: string, type: string, payload: Record<string, unknown>, reason?: string): Promise<IngestResult> {
+  async act(actor: StaffActor, receiptNumber: string, type: string, payload: Record<string, unknown>, reason?: string): Promise<IngestResult & { eventId: string }> {
     const event = { id: `officer-${this.deps.random.uuid()}`, receiptNumber, type, occurredAt: this.deps.clock.now().toISOString(), payload };
     const result = await this.deps.caseEvents.ingest([event], null);
     if (result.ok) await auditStaffAction(this.deps.db, this.deps.clock, actor, `officer.${type}`, { type: 'case', id: receiptNumber }, { eventId: event.id, payload }, reason);
-    return result;
+    return { ...result, eventId: event.id };
   }
 
   /**
@@ -67,16 +70,44 @@ export class OfficerService {
     });
   }
 
-  /** A notice of the case as it stands, as a PDF document of the case (the holder sees it when notices are online). */
-  async issueNotice(actor: StaffActor, c: OfficerCase, kind: Exclude<NoticeKind, 'account_acceptance_notice'>, language: Language): Promise<string> {
+  /**
+   * A notice of the case as it stands, as a PDF document of the case (the holder sees it when notices are online):
+   * a `notice_issued` event like the agency systems send, whose notice is rendered here at once rather than by the
+   * job the event also enqueued (that job then finds it done).
+   */
+  async issueNotice(actor: StaffActor, c: OfficerCase, kind: CaseNoticeKind, language: Language): Promise<string | undefined> {
+    const result = await this.act(actor, c.view.receiptNumber, 'notice_issued', { noticeType: kind, language });
+    return result.ok ? this.deps.notices.issueFromEvent(result.eventId) : undefined;
+  }
+
+  /**
+   * An agency document attached to the case (PDF, JPEG, PNG or TIFF recognized from its content, at most 10 MB, a
+   * complete PDF without a password), shown to the account holder or kept internal. Audited.
+   */
+  async attachDocument(
+    actor: StaffActor,
+    c: OfficerCase,
+    input: { title: string; language: Language; shared: boolean; file?: { filename: string; data: Buffer; truncated: boolean } },
+  ): Promise<{ ok: true; documentId: string } | { ok: false; problem: AttachProblem }> {
+    const title = input.title.trim();
+    if (!title || title.length > 200) return { ok: false, problem: 'title' };
+    if (!input.file || !input.file.data.length) return { ok: false, problem: 'no_file' };
+    if (input.file.truncated || input.file.data.length > MAX_FILE_BYTES) return { ok: false, problem: 'too_large' };
+    const type = await detectType(input.file.data);
+    if (!type) return { ok: false, problem: 'type' };
+    const content = checkContent(input.file.data, type.mime);
+    if (!content.ok) return { ok: false, problem: content.reason };
+    const fileName = cleanFileName(input.file.filename, type.ext);
     return inTransaction(this.deps.db, async (trx) => {
-      const id = await this.deps.notices.issueCaseNotice(trx, { caseId: c.caseId, kind, view: c.view, language });
-      await auditStaffAction(trx, this.deps.clock, actor, 'officer.notice_issued', { type: 'case', id: c.view.receiptNumber }, { kind, language, documentId: id });
-      return id;
+      const documentId = await this.deps.notices.attachAgencyDocument(trx, {
+        caseId: c.caseId, title, language: input.language, fileName, data: input.file!.data, contentType: type.mime as DocumentFile['contentType'], shared: input.shared, createdBy: actor.accountId,
+      });
+      await auditStaffAction(trx, this.deps.clock, actor, 'officer.document_attached', { type: 'case', id: c.view.receiptNumber }, { documentId, title, fileName, shared: input.shared });
+      return { ok: true, documentId } as const;
     });
   }
 
-  async documentFile(actor: StaffActor & { roles: readonly StaffRole[] }, receipt: string, documentId: string): Promise<Buffer | undefined> {
+  async documentFile(actor: StaffActor & { roles: readonly StaffRole[] }, receipt: string, documentId: string): Promise<DocumentFile | undefined> {
     const c = await this.find(actor, receipt);
     if (!c || !c.documents.some((d) => d.id === documentId)) return undefined;
     return this.deps.notices.file(c.caseId, documentId);

@@ -1,7 +1,8 @@
-import { alert, button, csrfField, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, fileInput, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { SignedIn } from '../accounts/index.js';
 import { formLongName, longDate, OFFICES, officeName } from '../cases/index.js';
+import { CASE_NOTICE_KINDS, documentLabel } from '../notices/index.js';
 import { staffPage, type StaffPageContext } from '../staff/index.js';
 import type { OfficerCase } from './service.js';
 
@@ -11,8 +12,6 @@ export const OFFICER_ACTIONS = [
   'case_received', 'biometrics_scheduled', 'fingerprints_taken', 'rfe_sent', 'rfe_response_received', 'interview_scheduled',
   'interview_completed', 'approved', 'denied', 'card_being_produced', 'card_mailed', 'card_delivered', 'transferred', 'notice_issued', 'case_closed',
 ] as const;
-
-export const NOTICE_KINDS = ['receipt_notice', 'biometrics_notice', 'rfe_notice', 'interview_notice', 'approval_notice', 'denial_notice'] as const;
 
 const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
@@ -60,8 +59,17 @@ ${table({
 <ol class="casedesk-history" reversed>${v.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${longDate(h.at, lang, ctx.timeZone)}</time>${h.title[lang]}</li>`)}</ol>
 <h2>${t('officer:case.documents')}</h2>
 ${p.c.documents.length
-  ? html`<ul class="usa-list">${p.c.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${t(`cases_account:card.documents.${d.kind}`)}</a> (${d.language.toUpperCase()}, ${longDate(d.created_at, lang, ctx.timeZone)})</li>`)}</ul>`
+  ? html`<ul class="usa-list">${p.c.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${documentLabel(t, d)}</a> (${d.language.toUpperCase()}, ${longDate(d.created_at, lang, ctx.timeZone)})${d.shared_with_holder ? '' : html` <span class="usa-tag">${t('officer:document.internal')}</span>`}</li>`)}</ul>`
   : html`<p>${t('officer:case.no_documents')}</p>`}
+<h2 id="document-heading">${t('officer:document.heading')}</h2>
+<form class="usa-form usa-form--large" method="post" action="${base}/documents" enctype="multipart/form-data" aria-labelledby="document-heading" novalidate>
+  ${csrfField(p.signedIn.csrf)}
+  ${textInput({ name: 'document_title', label: t('officer:document.title'), hint: t('officer:document.title_hint'), value: p.values?.document_title, error: errorFor(errors, 'document_title'), maxlength: 200 })}
+  ${fileInput({ name: 'document_file', label: t('officer:document.file'), hint: t('officer:document.file_hint'), error: errorFor(errors, 'document_file') })}
+  ${select({ name: 'document_language', label: t('officer:document.language'), value: p.values?.document_language ?? 'en', options: [['en', 'English'], ['es', 'Español']] })}
+  ${radioGroup({ name: 'shared', legend: t('officer:document.shared'), value: p.values?.shared ?? 'yes', options: [{ value: 'yes', label: t('officer:document.shared_yes') }, { value: 'no', label: t('officer:document.shared_no') }] })}
+  ${button(t('officer:document.submit'), { secondary: true })}
+</form>
 <h2 id="action-heading">${t('officer:action.heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="${base}/events" aria-labelledby="action-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
@@ -75,7 +83,7 @@ ${p.c.documents.length
 <h2 id="notice-heading">${t('officer:notice.heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="${base}/notices" aria-labelledby="notice-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
-  ${select({ name: 'kind', label: t('officer:notice.kind'), hint: t('officer:notice.hint'), error: errorFor(errors, 'kind'), options: [['', t('officer:action.choose')], ...NOTICE_KINDS.map((k): [string, string] => [k, t(`notices:kinds.${k}`)])] })}
+  ${select({ name: 'kind', label: t('officer:notice.kind'), hint: t('officer:notice.hint'), error: errorFor(errors, 'kind'), options: [['', t('officer:action.choose')], ...CASE_NOTICE_KINDS.map((k): [string, string] => [k, t(`notices:kinds.${k}`)])] })}
   ${select({ name: 'notice_language', label: t('officer:acceptance.language'), value: 'en', options: [['en', 'English'], ['es', 'Español']] })}
   ${button(t('officer:notice.submit'), { secondary: true })}
 </form>

@@ -346,6 +346,8 @@ export interface Tables {
   api_access_tokens: ApiAccessTokensTable;
   notification_messages: NotificationMessagesTable;
   notification_status_events: NotificationStatusEventsTable;
+  knowledge_articles: KnowledgeArticlesTable;
+  knowledge_article_versions: KnowledgeArticleVersionsTable;
 }
 
 export type CaseRow = Selectable<CasesTable>;
@@ -469,16 +471,26 @@ export interface SmsOptOutsTable {
   opted_out_at: Date;
 }
 
-// Notices and print-and-mail (db/migrations/0018_notices_and_mail.sql, 0019_notice_kinds.sql)
+// Notices and print-and-mail (db/migrations/0018_notices_and_mail.sql, 0019_notice_kinds.sql, 0021_agency_documents.sql)
 export type NoticeKind = 'account_acceptance_notice' | 'receipt_notice' | 'biometrics_notice' | 'rfe_notice' | 'interview_notice' | 'approval_notice' | 'denial_notice';
+export type DocumentKind = NoticeKind | 'agency_document';
+export type DocumentContentType = 'application/pdf' | 'image/jpeg' | 'image/png' | 'image/tiff';
 export interface CaseDocumentsTable {
   id: string;
   case_id: number;
-  kind: NoticeKind;
+  kind: DocumentKind;
   language: 'en' | 'es';
   storage_key: string;
   byte_size: number;
   created_at: Date;
+  content_type: Generated<DocumentContentType>;
+  /** Agency documents: the officer's title and the cleaned file name. */
+  title: string | null;
+  file_name: string | null;
+  shared_with_holder: Generated<boolean>;
+  created_by: string | null;
+  /** The `notice_issued` event a notice was rendered for. */
+  event_id: string | null;
 }
 
 export interface MailBatchesTable {
@@ -519,4 +531,35 @@ export interface CaseFilesTable {
   reason: string | null;
   created_at: Date;
   checked_at: Date | null;
+}
+
+// Knowledge articles (db/migrations/0022_knowledge_articles.sql)
+export type KnowledgeAudience = 'public' | 'agents';
+
+export interface KnowledgeArticlesTable {
+  id: string;
+  slug: string;
+  audience: KnowledgeAudience;
+  current_version: number;
+  created_at: Date;
+  updated_at: Date;
+  archived_at: Date | null;
+}
+
+export interface KnowledgeArticleVersionsTable {
+  id: string;
+  article_id: string;
+  version: number;
+  audience: KnowledgeAudience;
+  title_en: string;
+  body_en: string;
+  title_es: string;
+  body_es: string;
+  tags: ColumnType<string[], string[] | undefined, never>;
+  author_id: string | null;
+  change_note: string;
+  created_at: Date;
+  /** Generated full-text vectors (english and spanish configurations over accent-folded text); read only. */
+  search_en: ColumnType<string, never, never>;
+  search_es: ColumnType<string, never, never>;
 }

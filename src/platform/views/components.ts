@@ -173,6 +173,23 @@ export function textArea(p: { name: string; label: string; hint?: string; value?
 </div>`;
 }
 
+/** The file types uploads take (PDF, JPEG, PNG, TIFF), for the browser's file picker; the server checks the content. */
+export const UPLOAD_ACCEPT = '.pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/jpeg,image/png,image/tiff';
+
+/** A USWDS file input with label, hint and error; `id` (default: the name) is what the error summary links to. */
+export function fileInput(p: { name: string; id?: string; label: string; hint?: string; error?: string; multiple?: boolean; accept?: string }): SafeHtml {
+  const id = p.id ?? p.name;
+  const hintId = p.hint ? `${id}-hint` : undefined;
+  const errorId = p.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
+  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${id}">${p.label}</label>
+  ${p.hint ? html`<span class="usa-hint" id="${hintId}">${p.hint}</span>` : ''}
+  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  <input class="usa-file-input" id="${id}" name="${p.name}" type="file"${p.multiple ? html` multiple` : ''} accept="${p.accept ?? UPLOAD_ACCEPT}"${attr('aria-describedby', describedBy)}${p.error ? html` aria-invalid="true"` : ''}>
+</div>`;
+}
+
 /** A USWDS select with label, hint and error; `options` are [value, label] pairs, the first one usually "- Select -". */
 export function select(p: { name: string; label: string; hint?: string; value?: string; error?: string; autocomplete?: string; options: readonly (readonly [string, string])[] }): SafeHtml {
   const hintId = p.hint ? `${p.name}-hint` : undefined;
