@@ -52,7 +52,18 @@ export interface CaseEventDeps {
   timeZone: string;
   publicUrl: string;
   /** The followers of a case without an account (case-subscriptions): their messages for changed cases. */
-  followers?: { requestsFor(db: DbHandle, changed: { receiptNumber: string; view: CaseStatusView }[]): Promise<Parameters<NotificationService['queueMany']>[1]> };
+  followers?: { requestsFor(db: DbHandle, changed: { receiptNumber: string; view: () => CaseStatusView }[]): Promise<Parameters<NotificationService['queueMany']>[1]> };
+}
+
+/** Events grouped by receipt number, in their order (one pass: batches hold thousands of events). */
+function byReceiptNumber<E extends { receiptNumber: string }>(events: E[]): Map<string, E[]> {
+  const groups = new Map<string, E[]>();
+  for (const e of events) {
+    const list = groups.get(e.receiptNumber);
+    if (list) list.push(e);
+    else groups.set(e.receiptNumber, [e]);
+  }
+  return groups;
 }
 
 export class CaseEventService {
@@ -67,13 +78,19 @@ export class CaseEventService {
     if (!caseIds.length) return 0;
     const holders = await repo.holdersOf(trx, caseIds);
     if (!holders.length && !this.deps.followers) return 0;
-    // The current status's title and text of every changed case (the history is not part of the message).
-    const views = new Map<number, { receiptNumber: string; view: CaseStatusView; section1367: boolean }>();
-    for (const c of await repo.casesByIds(trx, caseIds)) views.set(c.id, { receiptNumber: c.receipt_number, view: describeCase({ ...c, history: [] }, this.deps.timeZone), section1367: c.section_1367 });
+    // The current status's title and text of a changed case, worked out only for cases someone hears about (most
+    // changed cases have no holder and no follower, and describing a case is the costly part of this step).
+    const rows = new Map((await repo.casesByIds(trx, caseIds)).map((c) => [c.id, c]));
+    const described = new Map<number, CaseStatusView>();
+    const viewOf = (id: number): CaseStatusView => {
+      let view = described.get(id);
+      if (!view) described.set(id, (view = describeCase({ ...rows.get(id)!, history: [] }, this.deps.timeZone)));
+      return view;
+    };
     const requests: Parameters<NotificationService['queueMany']>[1] = [];
     for (const h of holders) {
-      const view = views.get(h.case_id)?.view;
-      if (!view) continue;
+      if (!rows.has(h.case_id)) continue;
+      const view = viewOf(h.case_id);
       const lang = h.language;
       const params = { receipt: h.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${h.receipt_number}` };
       if (h.notify_by_email) requests.push({ channel: 'email', to: h.email, template: 'case_status_changed', language: lang, params });
@@ -81,7 +98,10 @@ export class CaseEventService {
       if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template: 'case_status_changed', language: lang, params });
     }
     // Section 1367 cases are unknown to Case Status Online: their followers (from before the protection) hear nothing.
-    if (this.deps.followers) requests.push(...(await this.deps.followers.requestsFor(trx, [...views.values()].filter((v) => !v.section1367))));
+    if (this.deps.followers) {
+      const followed = [...rows.values()].filter((c) => !c.section_1367).map((c) => ({ receiptNumber: c.receipt_number, view: () => viewOf(c.id) }));
+      requests.push(...(await this.deps.followers.requestsFor(trx, followed)));
+    }
     return this.deps.notifications.queueMany(trx, requests);
   }
 
@@ -94,6 +114,7 @@ export class CaseEventService {
     trx: DbHandle,
     byReceipt: Map<string, { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]>,
     accepted: CaseEvent[],
+    acceptedByReceipt: Map<string, CaseEvent[]>,
     caseId: Map<string, number>,
     now: Date,
   ): Promise<void> {
@@ -106,13 +127,11 @@ export class CaseEventService {
     })));
     const latest = (list: { id: string; occurredAt: Date; payload: Record<string, unknown> }[], has: (p: Record<string, unknown>) => boolean) =>
       list.filter((e) => has(e.payload)).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
-    const touchedByNew = new Set(accepted.map((e) => e.receiptNumber));
     const applicants: Parameters<typeof repo.upsertApplicants>[1] = [];
     const channels = { online: [] as number[], paper: [] as number[] };
-    for (const receipt of touchedByNew) {
+    for (const [receipt, newHere] of acceptedByReceipt) {
       const list = byReceipt.get(receipt) ?? []; // read for every receipt whose new events say more than a status
       const id = caseId.get(receipt)!;
-      const newHere = accepted.filter((e) => e.receiptNumber === receipt);
       if (newHere.some((e) => e.type === 'protection_updated')) {
         const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
         await repo.setSection1367(trx, id, p!.payload.section1367 === true, now);
@@ -160,10 +179,11 @@ export class CaseEventService {
     const now = this.deps.clock.now();
 
     return inTransaction(this.deps.db, async (trx) => {
-      const receipts = [...new Set(events.map((e) => e.receiptNumber))];
+      const eventsByReceipt = byReceiptNumber(events);
+      const receipts = [...eventsByReceipt.keys()];
       const known = new Map((await repo.findCases(trx, receipts)).map((c) => [c.receipt_number, c]));
       // A case unknown so far is created from its events; one of them must name the form.
-      const unknownWithoutForm = receipts.filter((r) => !known.has(r) && !events.some((e) => e.receiptNumber === r && typeof e.payload.formCode === 'string'));
+      const unknownWithoutForm = receipts.filter((r) => !known.has(r) && !eventsByReceipt.get(r)!.some((e) => typeof e.payload.formCode === 'string'));
       if (unknownWithoutForm.length) {
         return {
           ok: false,
@@ -176,13 +196,14 @@ export class CaseEventService {
 
       const fresh = await repo.insertNewEvents(trx, events, clientId, now);
       const accepted = events.filter((e) => fresh.has(e.id));
-      const touched = [...new Set(accepted.map((e) => e.receiptNumber))];
+      const acceptedByReceipt = byReceiptNumber(accepted);
+      const touched = [...acceptedByReceipt.keys()];
       // The whole event list of a case is read only when a new event can change more than its status: a new case,
       // an event naming the form, office or applicant, a received, transfer or protection event, or (for a case
       // made by events) one older than its received date. A plain status event needs only the history (below).
       const needsEvents = (receipt: string) => {
         const current = known.get(receipt);
-        return !current || accepted.some((e) => e.receiptNumber === receipt && (
+        return !current || acceptedByReceipt.get(receipt)!.some((e) => (
           ['case_received', 'transferred', 'protection_updated'].includes(e.type) ||
           'formCode' in e.payload || 'officeCode' in e.payload || 'applicant' in e.payload ||
           (current.from_events && e.occurredAt < current.received_at)));
@@ -231,7 +252,7 @@ export class CaseEventService {
           return status ? [{ caseId: caseId.get(e.receiptNumber)!, statusKey: status, occurredAt: e.occurredAt, eventId: e.id, params: statusParamsOfEvent(e) }] : [];
         }),
       );
-      await this.#applyRecords(trx, byReceipt, accepted, caseId, now);
+      await this.#applyRecords(trx, byReceipt, accepted, acceptedByReceipt, caseId, now);
       await this.deps.jobs.sendMany(trx, renderNoticeJob, accepted.filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType)).map((e) => ({ eventId: e.id })));
       // A new case counts as a change of status (from none): its holder hears that it was received.
       const changed = [...new Set([...(await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now)), ...created.map((c) => c.id)])];

@@ -135,7 +135,7 @@ export class CaseSubscriptionService {
   }
 
   /** The messages for the followers of cases whose status changed (called in the events' transaction). */
-  async requestsFor(db: DbHandle, changed: { receiptNumber: string; view: CaseStatusView }[]): Promise<(EmailRequest & { channel: 'email' | 'sms' })[]> {
+  async requestsFor(db: DbHandle, changed: { receiptNumber: string; view: () => CaseStatusView }[]): Promise<(EmailRequest & { channel: 'email' | 'sms' })[]> {
     if (!changed.length) return [];
     const byReceipt = new Map(changed.map((c) => [c.receiptNumber, c.view]));
     const subs = await db
@@ -148,7 +148,7 @@ export class CaseSubscriptionService {
       .where('o.phone', 'is', null)
       .execute();
     return subs.map((s) => {
-      const view = byReceipt.get(s.receipt_number)!;
+      const view = byReceipt.get(s.receipt_number)!();
       return {
         channel: s.channel,
         to: s.address,
