@@ -4,13 +4,14 @@ import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
+import { KnowledgeService } from './modules/knowledge/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
 import { NoticeService, renderNoticeJob } from './modules/notices/index.js';
 import { OfficerService } from './modules/officer/index.js';
 import { checkFileJob, EvidenceService } from './modules/evidence/index.js';
 import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
-import { ServiceItemService } from './modules/service-items/index.js';
+import { ServiceItemService, slaCheckJob } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 
@@ -27,6 +28,8 @@ export interface Services {
   staff: StaffService;
   serviceItems: ServiceItemService;
   helpDesk: HelpDeskService;
+  /** Knowledge articles: bilingual, versioned, public or agent-only, full-text search (issue 5 item 7). */
+  knowledge: KnowledgeService;
   /** Case events from the agency's case management systems (issue 4). */
   caseEvents: CaseEventService;
   /** The cases of online accounts: list, case card, adding paper cases (issue 4). */
@@ -67,7 +70,7 @@ export function createServices(deps: Deps): Services {
   const caseSubscriptions = new CaseSubscriptionService({ db, clock: deps.clock, random: deps.random, caseStatus, notifications, publicUrl: deps.config.publicUrl });
   const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, followers: caseSubscriptions });
   const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone });
-  const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random });
+  const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random, jobs: deps.jobs, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl });
   const accountCases = new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random });
   const services: Services = {
     twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
@@ -91,6 +94,7 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
+    knowledge: new KnowledgeService({ db, clock: deps.clock, random: deps.random }),
     caseEvents,
     accountCases,
     notices,
@@ -125,6 +129,9 @@ export function createServices(deps: Deps): Services {
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
   deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));
   deps.jobs.register(checkFileJob, (payload) => services.evidence.checkFile(payload.fileId));
+  deps.jobs.register(slaCheckJob, async (payload) => {
+    await services.serviceItems.checkSla(payload.itemId);
+  });
   deps.jobs.register(renderNoticeJob, async (payload) => {
     await services.notices.issueFromEvent(payload.eventId);
   });

@@ -4,6 +4,7 @@ import { describeCase, officeForPrefix, type CaseStatusView } from '../cases/ind
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { isCaseNoticeKind, renderNoticeJob } from '../notices/index.js';
+import { protectItemsOfCase } from '../service-items/index.js';
 import * as repo from './repository.js';
 import { createHash } from 'node:crypto';
 import { normalizeOnlineAccessCode, openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
@@ -135,6 +136,7 @@ export class CaseEventService {
       if (newHere.some((e) => e.type === 'protection_updated')) {
         const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
         await repo.setSection1367(trx, id, p!.payload.section1367 === true, now);
+        if (p!.payload.section1367 === true) await protectItemsOfCase(trx, id);
       }
       if (newHere.some((e) => e.payload.applicant)) {
         const a = latest(list, (p) => typeof p.applicant === 'object' && p.applicant !== null);

@@ -1,2 +1,5 @@
-export { ServiceItemService, type NewServiceItem, type TimelineEntry } from './service.js';
+export { ServiceItemService, ServiceItemActionError, slaCheckJob, RESOLUTION_CODES, type NewServiceItem, type TimelineEntry, type RoutedItemInput, type StaffWorker, type ResolutionCode } from './service.js';
 export type { ServiceItemRow, ServiceItemEventRow } from './repository.js';
+export { routeItem, queueKindsOf, type RoutingRule, type RoutingInput, type Route } from './routing.js';
+export { BusinessCalendar, SLA_POLICIES, expectation, type SlaExpectation } from './sla.js';
+export { protectItemsOfCase } from './repository.js';

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { ServiceItemEventsTable, ServiceItemsTable } from '../../platform/db/tables.js';
 
@@ -56,4 +57,55 @@ export async function listEvents(db: DbHandle, itemId: string): Promise<(Service
 
 export async function itemsOfAccount(db: DbHandle, accountId: string): Promise<ServiceItemRow[]> {
   return db.selectFrom('service_items').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(50).execute();
+}
+
+// ---- Contact Center: routing rules, queues, claims, SLA pauses (migration 0023) ----------------------------------
+
+export async function routingRules(db: DbHandle) {
+  return db.selectFrom('routing_rules').selectAll().orderBy('position').execute();
+}
+
+export async function queues(db: DbHandle) {
+  return db.selectFrom('service_queues').selectAll().orderBy('kind').orderBy('code').execute();
+}
+
+/**
+ * Claims the next open item nobody owns in these queues: urgent first, then the oldest. `FOR UPDATE SKIP LOCKED`
+ * makes concurrent claims take different items (a row being claimed is skipped, not waited for), and the update
+ * checks again that the item is still unclaimed, so two agents never get the same item.
+ */
+export async function claimNext(db: DbHandle, p: { queues: string[]; agentId: string; now: Date; include1367: boolean }): Promise<ServiceItemRow | undefined> {
+  if (!p.queues.length) return undefined;
+  const result = await sql<ServiceItemRow>`
+    UPDATE service_items SET owner_id = ${p.agentId}, status = 'in_progress', claimed_at = ${p.now}
+    WHERE id = (
+      SELECT id FROM service_items
+      WHERE queue IN (${sql.join(p.queues)}) AND status IN ('open', 'escalated') AND owner_id IS NULL ${p.include1367 ? sql`` : sql`AND section_1367 = false`}
+      ORDER BY priority, created_at
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    ) AND status IN ('open', 'escalated') AND owner_id IS NULL
+    RETURNING *`.execute(db);
+  return result.rows[0];
+}
+
+export async function openPause(db: DbHandle, itemId: string) {
+  return db.selectFrom('service_item_sla_pauses').selectAll().where('item_id', '=', itemId).where('resumed_at', 'is', null).executeTakeFirst();
+}
+
+export async function pausesOf(db: DbHandle, itemId: string) {
+  return db.selectFrom('service_item_sla_pauses').selectAll().where('item_id', '=', itemId).orderBy('paused_at').execute();
+}
+
+/**
+ * A case became Section 1367 protected (CC-6): its open items become protected too, and those in Tier 1 or Tier 2
+ * move to Tier 3, unowned, so nobody there sees them again. (Items of a case whose protection ends stay protected.)
+ */
+export async function protectItemsOfCase(db: DbHandle, caseId: number): Promise<void> {
+  await sql`
+    UPDATE service_items
+    SET section_1367 = true,
+        owner_id = CASE WHEN queue IN ('tier1', 'tier2') THEN NULL ELSE owner_id END,
+        queue = CASE WHEN queue IN ('tier1', 'tier2') THEN 'tier3' ELSE queue END
+    WHERE case_id = ${caseId} AND status NOT IN ('resolved', 'closed') AND section_1367 = false`.execute(db);
 }

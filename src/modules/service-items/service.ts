@@ -1,8 +1,54 @@
+import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { ServiceItemChannel, ServiceItemStatus } from '../../platform/db/tables.js';
+import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
+import type { Language } from '../../platform/i18n/index.js';
+import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
-import { findItemById, findItemByNumber, insertEvent, insertItem, itemsOfAccount, listEvents, listOpenItems, updateItem, type ServiceItemRow } from './repository.js';
+import { maySeeCase } from '../cases/index.js';
+import type { NotificationService } from '../notifications/index.js';
+import {
+  claimNext, findItemById, findItemByNumber, insertEvent, insertItem, itemsOfAccount, listEvents, listOpenItems, openPause, pausesOf, queues as listQueues, routingRules, updateItem, type ServiceItemRow,
+} from './repository.js';
+import { queueKindsOf, routeItem, type Route } from './routing.js';
+import { dueAt as slaDueAt, expectation as slaExpectation, nextFollowUp, type FollowUpLevel, type SlaExpectation } from './sla.js';
+
+/** Watches an item's SLA clock: runs at the due moment (again if a pause moved it), and escalates on a breach. */
+export const slaCheckJob = defineJob({ name: 'service-item-sla-check', payload: z.object({ itemId: z.string().uuid() }) });
+
+/** How an item is closed (the agent picks one; dashboards count them). */
+export const RESOLUTION_CODES = ['answered', 'case_status_given', 'sent_to_office', 'appointment_made', 'no_action_needed', 'duplicate', 'no_response'] as const;
+export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
+
+/** An inquiry to route by the rules (Contact Center channels). */
+export interface RoutedItemInput {
+  channel: ServiceItemChannel;
+  type: string;
+  urgent?: boolean;
+  accountId?: string | null;
+  contact: { name: string; email: string; phone?: string | null };
+  language: Language;
+  subject: string;
+  description: string;
+  /** The case it is about (its office routes service requests; its Section 1367 flag isolates the item). */
+  caseId?: number | null;
+  receiptNumber?: string | null;
+  /** The person says it is a VAWA, T or U matter (CC-6), whatever the case says. */
+  section1367?: boolean;
+  details?: Record<string, unknown>;
+}
+
+export interface StaffWorker {
+  accountId: string;
+  roles: readonly string[];
+}
+
+/** Refusals of item actions, each with a message on the agent's page. */
+export class ServiceItemActionError extends Error {
+  constructor(readonly code: 'not_found' | 'closed' | 'already_paused' | 'not_paused' | 'no_office' | 'not_owner') {
+    super(code);
+  }
+}
 
 /**
  * Service items (CC-3): a numbered inquiry with a queue, a status, a due date and a timeline of every action.
@@ -33,8 +79,19 @@ export interface TimelineEntry {
   details?: Record<string, unknown>;
 }
 
+export interface ServiceItemDeps {
+  db: DbHandle;
+  clock: Clock;
+  random: Random;
+  jobs: JobQueue;
+  notifications: NotificationService;
+  /** The agency's time zone: business days and holidays are counted there. */
+  timeZone: string;
+  publicUrl: string;
+}
+
 export class ServiceItemService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; random: Random }) {}
+  constructor(private readonly deps: ServiceItemDeps) {}
 
   /** Creates the item and its first timeline entry, in the caller's transaction when given one. */
   async create(input: NewServiceItem, db: DbHandle = this.deps.db): Promise<ServiceItemRow> {
@@ -109,5 +166,252 @@ export class ServiceItemService {
     };
     if (db === this.deps.db) await inTransaction(db, work);
     else await work(db);
+  }
+
+  // ---- Contact Center: routing, SLA clocks, claims and the agent's actions (issue 5) ----------------------------
+
+  /**
+   * Creates an item where the routing rules send it (Section 1367 to Tier 3 only, technical problems to the help
+   * desk, expedite and interview/oath reschedule requests to the owning office, urgent appointment needs to Tier 2,
+   * the rest to Tier 1), with its SLA clock started and watched. Answers the item, the route and what the customer
+   * is told to expect.
+   */
+  async createRouted(input: RoutedItemInput, db: DbHandle = this.deps.db): Promise<{ item: ServiceItemRow; route: Route; expectation: SlaExpectation }> {
+    const work = async (trx: DbHandle) => {
+      const c = input.caseId
+        ? await trx.selectFrom('cases').select(['id', 'office_code', 'section_1367', 'receipt_number']).where('id', '=', input.caseId).executeTakeFirst()
+        : undefined;
+      const section1367 = Boolean(input.section1367) || Boolean(c?.section_1367);
+      const urgent = Boolean(input.urgent);
+      const route = routeItem(await routingRules(trx), { channel: input.channel, type: input.type, urgent, section1367, officeCode: c?.office_code });
+      // A rule without a policy keeps the urgency's (CC-5).
+      const policy: SlaPolicyName = route.slaPolicy ?? (urgent ? 'urgent' : 'non_urgent');
+      const now = this.deps.clock.now();
+      const expected = slaExpectation(policy, now, this.deps.timeZone);
+      const item = await insertItem(trx, {
+        id: this.deps.random.uuid(),
+        channel: input.channel,
+        type: input.type,
+        queue: route.queue,
+        status: 'open',
+        account_id: input.accountId ?? null,
+        contact_name: input.contact.name,
+        contact_email: input.contact.email,
+        contact_phone: input.contact.phone ?? null,
+        language: input.language,
+        urgent,
+        priority: urgent ? 1 : 2,
+        subject: input.subject,
+        description: input.description,
+        owner_id: null,
+        created_at: now,
+        due_at: expected.dueAt,
+        resolved_at: null,
+        resolution: null,
+        case_id: c?.id ?? null,
+        receipt_number: c?.receipt_number ?? input.receiptNumber ?? null,
+        section_1367: section1367,
+        office_code: c?.office_code ?? null,
+        sla_policy: policy,
+        sla_started_at: now,
+        details: JSON.stringify(input.details ?? {}),
+      });
+      await insertEvent(trx, {
+        item_id: item.id, kind: 'created', actor_id: null, occurred_at: now, body: null, customer_visible: true,
+        details: JSON.stringify({ channel: input.channel, queue: route.queue, rule: route.rule, why: route.note, sla: policy, dueAt: expected.dueAt.toISOString() }),
+      });
+      await this.deps.jobs.send(trx, slaCheckJob, { itemId: item.id }, { startAfter: expected.dueAt });
+      return { item, route, expectation: expected };
+    };
+    return db === this.deps.db ? inTransaction(db, work) : work(db);
+  }
+
+  /** The queue codes a staff member works (office queues: every office's, for officers). */
+  async queuesOf(worker: StaffWorker): Promise<string[]> {
+    const kinds = queueKindsOf(worker.roles);
+    return (await listQueues(this.deps.db)).filter((q) => (kinds as string[]).includes(q.kind)).map((q) => q.code);
+  }
+
+  async allQueues() {
+    return listQueues(this.deps.db);
+  }
+
+  /** Whether a staff member may see an item: its queue is theirs or they own it, and Section 1367 items only per the case policy (CC-6). */
+  async maySee(worker: StaffWorker, item: Pick<ServiceItemRow, 'queue' | 'owner_id' | 'section_1367'>): Promise<boolean> {
+    if (item.section_1367 && !maySeeCase({ section1367: true }, { kind: 'staff', roles: worker.roles as never })) return false;
+    if (item.owner_id === worker.accountId) return true;
+    return (await this.queuesOf(worker)).includes(item.queue);
+  }
+
+  /** The next item for this agent (urgent first, then the oldest), now theirs; two agents never get the same one. */
+  async claimNext(worker: StaffWorker): Promise<ServiceItemRow | undefined> {
+    const queueCodes = await this.queuesOf(worker);
+    const include1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: worker.roles as never });
+    return inTransaction(this.deps.db, async (trx) => {
+      const now = this.deps.clock.now();
+      const item = await claimNext(trx, { queues: queueCodes, agentId: worker.accountId, now, include1367 });
+      if (item) await insertEvent(trx, { item_id: item.id, kind: 'claimed', actor_id: worker.accountId, occurred_at: now, body: null, customer_visible: false, details: '{}' });
+      return item;
+    });
+  }
+
+  /** Loads an item for an action, locked, refusing closed ones. */
+  async #forAction(trx: DbHandle, itemId: string): Promise<ServiceItemRow> {
+    const item = await trx.selectFrom('service_items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
+    if (!item) throw new ServiceItemActionError('not_found');
+    if (item.status === 'resolved' || item.status === 'closed') throw new ServiceItemActionError('closed');
+    return item;
+  }
+
+  /** The SLA clock stops while the agency waits on the customer (CC-5); each pause is kept with its reason. */
+  async pauseClock(itemId: string, worker: StaffWorker, reason: string): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const item = await this.#forAction(trx, itemId);
+      if (await openPause(trx, itemId)) throw new ServiceItemActionError('already_paused');
+      const now = this.deps.clock.now();
+      await trx.insertInto('service_item_sla_pauses').values({ item_id: itemId, paused_at: now, paused_by: worker.accountId, reason, resumed_at: null, resumed_by: null }).execute();
+      await updateItem(trx, itemId, { sla_paused_at: now, status: 'waiting_on_customer', owner_id: item.owner_id ?? worker.accountId });
+      await insertEvent(trx, { item_id: itemId, kind: 'sla_paused', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: false, details: '{}' });
+    });
+  }
+
+  /** Restarts the clock: the due moment moves by the paused time (sla.ts), and the watch job follows it. */
+  async resumeClock(itemId: string, worker: StaffWorker | null, db: DbHandle = this.deps.db): Promise<Date> {
+    const work = async (trx: DbHandle) => {
+      const item = await this.#forAction(trx, itemId);
+      const pause = await openPause(trx, itemId);
+      if (!pause) throw new ServiceItemActionError('not_paused');
+      const now = this.deps.clock.now();
+      await trx.updateTable('service_item_sla_pauses').set({ resumed_at: now, resumed_by: worker?.accountId ?? null }).where('id', '=', pause.id).execute();
+      const due = this.#dueOf(item, await pausesOf(trx, itemId));
+      await updateItem(trx, itemId, { sla_paused_at: null, due_at: due, status: item.owner_id ? 'in_progress' : 'open' });
+      await insertEvent(trx, { item_id: itemId, kind: 'sla_resumed', actor_id: worker?.accountId ?? null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ dueAt: due.toISOString() }) });
+      await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: due });
+      return due;
+    };
+    return db === this.deps.db ? inTransaction(db, work) : work(db);
+  }
+
+  #dueOf(item: ServiceItemRow, pauses: { paused_at: Date; resumed_at: Date | null }[]): Date {
+    if (!item.sla_policy) return item.due_at;
+    const startedAt = item.sla_started_at ?? item.created_at;
+    // Pauses from before the clock (re)started (e.g. before the item went to an office) do not move it.
+    const state = { startedAt, policy: item.sla_policy, pauses: pauses.filter((p) => p.paused_at >= startedAt).map((p) => ({ from: p.paused_at, to: p.resumed_at })) };
+    return slaDueAt(state, this.deps.timeZone) ?? item.due_at;
+  }
+
+  /**
+   * The watch job: at the due moment an item still unanswered is breached. A service request to an office gets its
+   * secondary, then its tertiary request (CC-7); any other item is escalated: urgent, to the next tier, and the
+   * customer is told by email (CC-4). A paused or moved clock is watched again later; answered items are left alone.
+   */
+  async checkSla(itemId: string): Promise<'not_due' | 'breached' | 'follow_up' | 'ignored'> {
+    return inTransaction(this.deps.db, async (trx) => {
+      const item = await trx.selectFrom('service_items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
+      if (!item || item.status === 'resolved' || item.status === 'closed' || item.breached_at || item.sla_paused_at) return 'ignored';
+      const now = this.deps.clock.now();
+      if (now < item.due_at) {
+        await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: item.due_at });
+        return 'not_due';
+      }
+      if (item.sla_policy === 'office_service_request') {
+        await updateItem(trx, itemId, { breached_at: now });
+        const next = nextFollowUp(item.created_at, item.follow_up_level as FollowUpLevel, this.deps.timeZone);
+        if (next) {
+          const followUp = await this.#createFollowUp(trx, item, next.level, now);
+          await insertEvent(trx, { item_id: itemId, kind: 'follow_up_created', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ level: next.level, number: String(followUp.number) }) });
+          return 'follow_up';
+        }
+        await updateItem(trx, itemId, { escalated_at: now, priority: 1 });
+        await insertEvent(trx, { item_id: itemId, kind: 'sla_breached', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ level: item.follow_up_level }) });
+        return 'breached';
+      }
+      const to = item.queue === 'tier1' ? 'tier2' : item.queue;
+      await updateItem(trx, itemId, { breached_at: now, escalated_at: now, priority: 1, queue: to, status: 'escalated', owner_id: to === item.queue ? item.owner_id : null });
+      await insertEvent(trx, { item_id: itemId, kind: 'sla_breached', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ from: item.queue, to }) });
+      await this.#tellEscalated(trx, item);
+      return 'breached';
+    });
+  }
+
+  async #createFollowUp(trx: DbHandle, parent: ServiceItemRow, level: FollowUpLevel, now: Date): Promise<ServiceItemRow> {
+    const expected = slaExpectation('office_service_request', now, this.deps.timeZone);
+    const item = await insertItem(trx, {
+      id: this.deps.random.uuid(), channel: parent.channel, type: parent.type, queue: parent.queue, status: 'open', account_id: parent.account_id,
+      contact_name: parent.contact_name, contact_email: parent.contact_email, contact_phone: parent.contact_phone, language: parent.language,
+      urgent: parent.urgent, priority: 1, subject: parent.subject, description: parent.description, owner_id: null, created_at: now, due_at: expected.dueAt,
+      resolved_at: null, resolution: null, case_id: parent.case_id, receipt_number: parent.receipt_number, section_1367: parent.section_1367,
+      office_code: parent.office_code, sla_policy: 'office_service_request', sla_started_at: now, follow_up_level: level, parent_item_id: parent.id, details: JSON.stringify(parent.details ?? {}),
+    });
+    await insertEvent(trx, { item_id: item.id, kind: 'created', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ followUpOf: String(parent.number), level }) });
+    await this.deps.jobs.send(trx, slaCheckJob, { itemId: item.id }, { startAfter: expected.dueAt });
+    return item;
+  }
+
+  async #tellEscalated(trx: DbHandle, item: ServiceItemRow): Promise<void> {
+    const expected = slaExpectation('urgent', this.deps.clock.now(), this.deps.timeZone);
+    const hours = `${Math.round((expected.respondFrom!.getTime() - this.deps.clock.now().getTime()) / 3_600_000)}-${Math.round((expected.dueAt.getTime() - this.deps.clock.now().getTime()) / 3_600_000)}`;
+    await this.deps.notifications.queueEmail(trx, {
+      to: item.contact_email, template: 'service_item_escalated', language: item.language,
+      params: { number: String(item.number), hours, link: `${this.deps.publicUrl}/e-request/status` },
+    });
+  }
+
+  /** An agent sends the item up a tier (Tier 1 to Tier 2 by default) with a reason; the customer is told by email (CC-4). */
+  async escalate(itemId: string, worker: StaffWorker, reason: string, to: 'tier2' | 'tier3' = 'tier2'): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const item = await this.#forAction(trx, itemId);
+      const now = this.deps.clock.now();
+      await updateItem(trx, itemId, { queue: to, status: 'escalated', owner_id: null, escalated_at: now, priority: 1 });
+      await insertEvent(trx, { item_id: itemId, kind: 'escalated', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: false, details: JSON.stringify({ from: item.queue, to }) });
+      await this.#tellEscalated(trx, item);
+    });
+  }
+
+  /** What the Contact Center cannot resolve goes to the owning office as a service request, 30 calendar days (CC-7). */
+  async routeToOffice(itemId: string, worker: StaffWorker, officeCode: string, reason: string): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      await this.#forAction(trx, itemId);
+      const queue = await trx.selectFrom('service_queues').select('code').where('kind', '=', 'office').where('office_code', '=', officeCode).executeTakeFirst();
+      if (!queue) throw new ServiceItemActionError('no_office');
+      const now = this.deps.clock.now();
+      const expected = slaExpectation('office_service_request', now, this.deps.timeZone);
+      await updateItem(trx, itemId, { queue: queue.code, office_code: officeCode, status: 'open', owner_id: null, sla_policy: 'office_service_request', sla_started_at: now, due_at: expected.dueAt, breached_at: null });
+      await insertEvent(trx, { item_id: itemId, kind: 'routed_to_office', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: true, details: JSON.stringify({ office: officeCode, dueAt: expected.dueAt.toISOString() }) });
+      await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: expected.dueAt });
+    });
+  }
+
+  /** An answer to the customer, by email (and in the account's messages when the item came from there). */
+  async reply(itemId: string, worker: StaffWorker, message: string): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const item = await this.#forAction(trx, itemId);
+      const now = this.deps.clock.now();
+      await updateItem(trx, itemId, { first_response_at: item.first_response_at ?? now, owner_id: item.owner_id ?? worker.accountId, status: item.status === 'open' || item.status === 'escalated' ? 'in_progress' : item.status });
+      await insertEvent(trx, { item_id: itemId, kind: 'reply', actor_id: worker.accountId, occurred_at: now, body: message, customer_visible: true, details: '{}' });
+      await this.deps.notifications.queueEmail(trx, {
+        to: item.contact_email, template: 'service_item_reply', language: item.language,
+        params: { number: String(item.number), message, link: item.channel === 'secure_message' ? `${this.deps.publicUrl}/account/messages` : `${this.deps.publicUrl}/e-request/status` },
+      });
+    });
+  }
+
+  async note(itemId: string, worker: StaffWorker, text: string): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const item = await this.#forAction(trx, itemId);
+      await insertEvent(trx, { item_id: itemId, kind: 'note', actor_id: worker.accountId, occurred_at: this.deps.clock.now(), body: text, customer_visible: false, details: '{}' });
+      if (!item.owner_id) await updateItem(trx, itemId, { owner_id: worker.accountId, status: 'in_progress' });
+    });
+  }
+
+  async resolve(itemId: string, worker: StaffWorker, code: ResolutionCode, note: string): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const item = await this.#forAction(trx, itemId);
+      const now = this.deps.clock.now();
+      const pause = await openPause(trx, itemId);
+      if (pause) await trx.updateTable('service_item_sla_pauses').set({ resumed_at: now, resumed_by: worker.accountId }).where('id', '=', pause.id).execute();
+      await updateItem(trx, itemId, { status: 'resolved', resolution: code, resolved_at: now, sla_paused_at: null, owner_id: item.owner_id ?? worker.accountId, first_response_at: item.first_response_at ?? now });
+      await insertEvent(trx, { item_id: itemId, kind: 'resolved', actor_id: worker.accountId, occurred_at: now, body: note || null, customer_visible: true, details: JSON.stringify({ code }) });
+    });
   }
 }

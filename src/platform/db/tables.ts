@@ -312,6 +312,11 @@ export interface Tables {
   staff_members: StaffMembersTable;
   service_items: ServiceItemsTable;
   service_item_events: ServiceItemEventsTable;
+  service_queues: ServiceQueuesTable;
+  routing_rules: RoutingRulesTable;
+  service_item_sla_pauses: ServiceItemSlaPausesTable;
+  inquiry_dates: InquiryDatesTable;
+  caller_verifications: CallerVerificationsTable;
   account_recoveries: AccountRecoveriesTable;
   sign_in_address_failures: SignInAddressFailuresTable;
   accounts: AccountsTable;
@@ -383,6 +388,74 @@ export interface ServiceItemsTable {
   due_at: Date;
   resolved_at: Date | null;
   resolution: string | null;
+  // Contact Center (db/migrations/0023_contact_center.sql)
+  case_id: number | null;
+  receipt_number: string | null;
+  section_1367: Generated<boolean>;
+  priority: Generated<1 | 2>;
+  office_code: string | null;
+  sla_policy: SlaPolicyName | null;
+  sla_started_at: Date | null;
+  sla_paused_at: Date | null;
+  breached_at: Date | null;
+  escalated_at: Date | null;
+  first_response_at: Date | null;
+  claimed_at: Date | null;
+  follow_up_level: Generated<'primary' | 'secondary' | 'tertiary'>;
+  parent_item_id: string | null;
+  details: Generated<unknown>;
+}
+
+export type SlaPolicyName = 'urgent' | 'non_urgent' | 'office_service_request';
+export type QueueKind = 'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'office';
+
+export interface ServiceQueuesTable {
+  code: string;
+  kind: QueueKind;
+  office_code: string | null;
+  name_en: string;
+  name_es: string;
+  holds_1367: boolean;
+}
+
+export interface RoutingRulesTable {
+  position: number;
+  section_1367: boolean | null;
+  channel: string | null;
+  type: string | null;
+  urgent: boolean | null;
+  target: QueueKind;
+  sla_policy: SlaPolicyName | null;
+  note: string;
+}
+
+export interface ServiceItemSlaPausesTable {
+  id: Generated<number>;
+  item_id: string;
+  paused_at: Date;
+  paused_by: string | null;
+  reason: string;
+  resumed_at: Date | null;
+  resumed_by: string | null;
+}
+
+export interface InquiryDatesTable {
+  form_code: string;
+  office_code: string;
+  inquiry_date: string;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+export interface CallerVerificationsTable {
+  id: string;
+  item_id: string;
+  agent_id: string;
+  case_id: number | null;
+  caller_role: 'applicant' | 'representative' | 'interpreter_with_applicant';
+  questions: unknown;
+  outcome: 'verified' | 'failed';
+  created_at: Date;
 }
 
 export interface ServiceItemEventsTable {
