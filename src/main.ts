@@ -11,6 +11,7 @@ import { DataDirLockedError } from './platform/db/database.js';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
 import { createServices } from './services.js';
 import { preparePasswordChecks } from './modules/accounts/index.js';
+import { seedKnowledgeArticles } from './modules/knowledge/index.js';
 
 /** The `casedesk` command: serve, worker, migrate, seed, api-client, staff, notify. */
 
@@ -95,6 +96,8 @@ async function serve(options: { seed: boolean }): Promise<void> {
           `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n\n`,
         );
       }
+      // Demo knowledge articles: added when missing (also to a database seeded before they existed).
+      if (options.seed) await seedKnowledgeArticles(deps.database.db, deps);
     } else {
       const pending = await pendingMigrations(deps.database.db);
       if (pending.length > 0) throw new Error(`The database is not migrated (${pending.join(', ')} pending). Run \`casedesk migrate\` first.`);
@@ -189,6 +192,8 @@ export function buildCli(): Command {
         bar.stop();
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(`Inserted ${result.inserted.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${result.total.toLocaleString('en-US')} in all.\n`);
+        const articles = await seedKnowledgeArticles(deps.database.db, deps);
+        if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
       }),
     );
 

@@ -4,6 +4,7 @@ import { signUpApplicant } from './accounts-support.js';
 import { TestAgent } from './agent.js';
 import { createTestApp, type TestApp } from './harness.js';
 import { createStaffMember } from './staff-support.js';
+import { seedKnowledgeArticles } from '../src/modules/knowledge/index.js';
 
 /**
  * Every form of the service, posted with arbitrary fields by a visitor, an applicant and staff of every role:
@@ -13,6 +14,8 @@ import { createStaffMember } from './staff-support.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
+  // Knowledge articles to edit, archive and restore (their forms take a slug).
+  await seedKnowledgeArticles(t.deps.database.db, t.deps);
 });
 afterAll(async () => t?.close());
 
@@ -21,6 +24,7 @@ const FIELDS = [
   'description', 'message', 'note', 'resolution', 'answered', 'identity_checks', 'deliver_to', 'item', 'enabled', 'resolve', 'method', 'id',
   'given_name', 'middle_name', 'family_name', 'language', 'notify_email', 'notify_text', 'rating', 'comment', 'about_form', 'about_page',
   'response', 'label', 'next', 'receipt_number', 'representative_type', 'bar_state', 'bar_number', 'organization', 'street', 'city', 'state', 'zip',
+  'slug', 'audience', 'title_en', 'body_en', 'title_es', 'body_es', 'tags', 'change_note', 'base_version',
 ];
 const value = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -46,12 +50,12 @@ describe('every form, arbitrary input', () => {
     ];
     const routes = t.app.routeRecords.filter((r) => r.method === 'POST' && !['api-client', 'webhook', 'platform'].includes(r.policy ?? '') && !SKIP.has(r.url));
     expect(routes.length).toBeGreaterThan(40);
-    const ids = { id: [person.accountId, admin.accountId, '00000000-0000-4000-8000-000000000000', 'not-a-uuid'], number: ['30000001', '1', 'abc'] };
+    const ids = { id: [person.accountId, admin.accountId, '00000000-0000-4000-8000-000000000000', 'not-a-uuid'], number: ['30000001', '1', 'abc'], slug: ['check-your-case-status', 'caller-verification', 'no-such-article', 'NEW'] };
     let requests = 0;
     for (const route of routes) {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...posters), fc.constantFrom(...ids.id), fc.constantFrom(...ids.number), form, async (poster, id, number, fields) => {
-          const url = route.url.replace(':id', id).replace(':number', number);
+        fc.asyncProperty(fc.constantFrom(...posters), fc.constantFrom(...ids.id), fc.constantFrom(...ids.number), fc.constantFrom(...ids.slug), form, async (poster, id, number, slug, fields) => {
+          const url = route.url.replace(':id', id).replace(':number', number).replace(':slug', slug);
           // A fresh page first, as a browser has one: its CSRF token goes with the post.
           await poster.agent.get(poster.home);
           const res = await poster.agent.post(url, fields as Record<string, string | string[]>);

@@ -32,6 +32,7 @@ export function helpFormPage(ctx: PageContext, p: { csrf: string; values?: Recor
   const errors = p.errors ?? [];
   return publicPage(ctx, t('help_desk:form.title'), html`<h1>${t('help_desk:form.title')}</h1>
 <p class="usa-intro">${t('help_desk:form.intro')}</p>
+<p>${t('knowledge:public.from_help_form')} <a class="usa-link" href="/help/articles">${t('knowledge:public.from_help_form_link')}</a>.</p>
 ${alert({ type: 'info', slim: true, body: html`${t('help_desk:form.self_service')} <a class="usa-link" href="/account/forgot-password">${t('help_desk:form.forgot_link')}</a>` })}
 <form class="usa-form usa-form--large" method="post" action="/help/technical" novalidate>
   ${csrfField(p.csrf)}
