@@ -5,6 +5,7 @@ import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
 import { KnowledgeService } from './modules/knowledge/index.js';
+import { AgentConsoleService } from './modules/agent-console/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
 import { NoticeService, renderNoticeJob } from './modules/notices/index.js';
@@ -30,6 +31,8 @@ export interface Services {
   helpDesk: HelpDeskService;
   /** Knowledge articles: bilingual, versioned, public or agent-only, full-text search (issue 5 item 7). */
   knowledge: KnowledgeService;
+  /** The Contact Center agent console (issue 5 item 6). */
+  agentConsole: AgentConsoleService;
   /** Case events from the agency's case management systems (issue 4). */
   caseEvents: CaseEventService;
   /** The cases of online accounts: list, case card, adding paper cases (issue 4). */
@@ -71,6 +74,7 @@ export function createServices(deps: Deps): Services {
   const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, followers: caseSubscriptions });
   const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random, jobs: deps.jobs, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl });
+  const knowledge = new KnowledgeService({ db, clock: deps.clock, random: deps.random });
   const accountCases = new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random });
   const services: Services = {
     twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
@@ -94,7 +98,8 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
-    knowledge: new KnowledgeService({ db, clock: deps.clock, random: deps.random }),
+    knowledge,
+    agentConsole: new AgentConsoleService({ db, clock: deps.clock, random: deps.random, items: serviceItems, knowledge, timeZone: deps.config.agencyTimeZone }),
     caseEvents,
     accountCases,
     notices,

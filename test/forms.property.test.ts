@@ -25,6 +25,9 @@ const FIELDS = [
   'given_name', 'middle_name', 'family_name', 'language', 'notify_email', 'notify_text', 'rating', 'comment', 'about_form', 'about_page',
   'response', 'label', 'next', 'receipt_number', 'representative_type', 'bar_state', 'bar_number', 'organization', 'street', 'city', 'state', 'zip',
   'slug', 'audience', 'title_en', 'body_en', 'title_es', 'body_es', 'tags', 'change_note', 'base_version',
+  // the agent console
+  'channel', 'type', 'flags', 'subject', 'caller_role', 'answer_date_of_birth', 'answer_family_name', 'answer_zip', 'answer_a_number', 'to',
+  'escalate_reason', 'office', 'route_reason', 'code', 'resolution_note',
 ];
 const value = fc.oneof(
   fc.string({ maxLength: 40 }),

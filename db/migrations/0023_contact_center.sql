@@ -111,6 +111,7 @@ CREATE TABLE inquiry_dates (
 -- is kept with the questions asked, which were answered correctly, and the outcome.
 CREATE TABLE caller_verifications (
   id           uuid PRIMARY KEY,
+  seq          bigint GENERATED ALWAYS AS IDENTITY,
   item_id      uuid NOT NULL REFERENCES service_items (id) ON DELETE CASCADE,
   agent_id     uuid NOT NULL REFERENCES accounts (id),
   case_id      integer REFERENCES cases (id),
@@ -119,4 +120,4 @@ CREATE TABLE caller_verifications (
   outcome      text NOT NULL CHECK (outcome IN ('verified', 'failed')),
   created_at   timestamptz NOT NULL
 );
-CREATE INDEX caller_verifications_item_idx ON caller_verifications (item_id, created_at DESC);
+CREATE INDEX caller_verifications_item_idx ON caller_verifications (item_id, seq DESC);

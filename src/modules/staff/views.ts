@@ -21,6 +21,7 @@ export interface StaffTool {
 
 /** The tools that exist today. A module adds its entry here when its pages work (no dead links). */
 export const STAFF_TOOLS: StaffTool[] = [
+  { href: '/agent', labelKey: 'staff:tools.agent', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'officer'] },
   { href: '/officer', labelKey: 'staff:tools.officer', roles: ['officer'] },
   { href: '/staff/help-desk', labelKey: 'staff:tools.help_desk', roles: ['help_desk', 'tier2'] },
   { href: '/staff/surveys', labelKey: 'staff:tools.surveys', roles: ['quality_assurance', 'administrator'] },

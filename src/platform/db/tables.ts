@@ -449,6 +449,7 @@ export interface InquiryDatesTable {
 
 export interface CallerVerificationsTable {
   id: string;
+  seq: Generated<number>;
   item_id: string;
   agent_id: string;
   case_id: number | null;

@@ -1,0 +1,234 @@
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { ServiceItemChannel } from '../../platform/db/tables.js';
+import type { Language } from '../../platform/i18n/index.js';
+import type { Random } from '../../platform/random.js';
+import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
+import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
+import type { ServiceItemEventRow, ServiceItemRow, ServiceItemService, StaffWorker } from '../service-items/index.js';
+import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
+
+/**
+ * The agent console (issue 5 item 6): an agent's items and queues, claiming the next item, logging a call or chat,
+ * working an item, searching people and cases. Case details reach an agent only through the one case-visibility
+ * policy (Section 1367, CC-6), and on phone and chat only after the caller is verified (CC-2); a representative
+ * gets them only with a G-28 on the case (REP-1). Every view of a person's case data is audited.
+ */
+
+/** Channels where the person is on the line and must be verified before case details are shared (CC-2). */
+export const LIVE_CHANNELS: readonly ServiceItemChannel[] = ['phone', 'chat', 'voice_assistant'];
+
+/** What an agent may log as an inbound contact. */
+export const CONTACT_CHANNELS = ['phone', 'chat', 'voice_assistant'] as const;
+export const CONTACT_TYPES = ['case_inquiry', 'case_status', 'address_change', 'biometrics_reschedule', 'appointment_request', 'emergency', 'expedite_request', 'interview_reschedule', 'oath_reschedule', 'technical_problem', 'general_question'] as const;
+export type ContactType = (typeof CONTACT_TYPES)[number];
+
+/** The verification questions an agent may ask (CC-2), from the agency's records of the case. */
+export const VERIFICATION_QUESTIONS = ['date_of_birth', 'family_name', 'zip', 'a_number'] as const;
+export type VerificationQuestion = (typeof VERIFICATION_QUESTIONS)[number];
+export type CallerRole = 'applicant' | 'representative' | 'interpreter_with_applicant';
+
+export type Agent = StaffActor & { roles: readonly StaffRole[] };
+
+export interface ItemView {
+  item: ServiceItemRow;
+  timeline: (ServiceItemEventRow & { actor_name: string | null })[];
+  /** The linked case's details: only once they may be shared (verified caller, or a written channel). */
+  caseView?: CaseStatusView;
+  /** Why the case's details are not shown. */
+  caseHidden?: 'verify_first' | 'representative_without_g28';
+  /** The questions the records allow, for the verification form. */
+  questions: VerificationQuestion[];
+  verification?: { outcome: 'verified' | 'failed'; callerRole: CallerRole; at: Date };
+  /** Knowledge articles for the item (shown to Tier 1 beside the item, CC-4). */
+  suggestions: ArticleSummary[];
+  mayWork: boolean;
+}
+
+export interface AgentDeps {
+  db: DbHandle;
+  clock: Clock;
+  random: Random;
+  items: ServiceItemService;
+  knowledge: Pick<KnowledgeService, 'suggestFor'>;
+  timeZone: string;
+  /**
+   * REP-1: whether a representative has an active G-28 on the case. Representation (G-28) arrives with a later
+   * issue; until then the check exists and answers no, so representatives get no case details.
+   */
+  hasActiveG28?: (caseId: number) => Promise<boolean>;
+}
+
+const normalize = {
+  date_of_birth: (v: string) => v.trim(),
+  family_name: (v: string) => v.normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}]/gu, '').toLowerCase(),
+  zip: (v: string) => v.replace(/\D/g, '').slice(0, 5),
+  a_number: (v: string) => v.toUpperCase().replace(/[^0-9]/g, '').replace(/^0+/, ''),
+} satisfies Record<VerificationQuestion, (v: string) => string>;
+
+export class AgentConsoleService {
+  constructor(private readonly deps: AgentDeps) {}
+
+  #worker(agent: Agent): StaffWorker {
+    return { accountId: agent.accountId, roles: agent.roles };
+  }
+
+  /** The agent's own open items, and how many wait in each of their queues (Section 1367 ones only for those who may see them). */
+  async home(agent: Agent) {
+    const { db } = this.deps;
+    const queues = await this.deps.items.queuesOf(this.#worker(agent));
+    const may1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles });
+    let mine = db.selectFrom('service_items').selectAll().where('owner_id', '=', agent.accountId).where('status', 'not in', ['resolved', 'closed']);
+    if (!may1367) mine = mine.where('section_1367', '=', false);
+    const waiting = queues.length
+      ? await db
+          .selectFrom('service_items')
+          .select(['queue', (eb) => eb.fn.countAll<number>().as('count')])
+          .where('queue', 'in', queues)
+          .where('status', 'in', ['open', 'escalated'])
+          .where('owner_id', 'is', null)
+          .$if(!may1367, (q) => q.where('section_1367', '=', false))
+          .groupBy('queue')
+          .execute()
+      : [];
+    const all = await this.deps.items.allQueues();
+    return {
+      mine: await mine.orderBy('priority').orderBy('due_at').limit(100).execute(),
+      queues: queues.map((code) => ({ code, queue: all.find((q) => q.code === code)!, waiting: Number(waiting.find((w) => w.queue === code)?.count ?? 0) })),
+    };
+  }
+
+  async claimNext(agent: Agent): Promise<ServiceItemRow | undefined> {
+    return this.deps.items.claimNext(this.#worker(agent));
+  }
+
+  /** Logs an inbound call or chat as a service item, routed by the rules; the agent keeps it when it lands in their queues. */
+  async logContact(
+    agent: Agent,
+    input: { channel: (typeof CONTACT_CHANNELS)[number]; type: ContactType; urgent: boolean; name: string; email: string; phone: string; language: Language; receiptNumber: string; section1367: boolean; subject: string; description: string },
+  ): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; field: string; problem: string }> {
+    let caseId: number | null = null;
+    if (input.receiptNumber) {
+      const parsed = parseReceiptNumber(input.receiptNumber);
+      if (!parsed.ok) return { ok: false, field: 'receipt_number', problem: 'receipt' };
+      const found = await findWithHistoryByReceiptNumber(this.deps.db, parsed.value);
+      // A case the agent may not see is linked all the same (the item goes to Tier 3), but nothing about it is shown.
+      caseId = found?.id ?? null;
+      if (!found) return { ok: false, field: 'receipt_number', problem: 'unknown_case' };
+    }
+    // Read before the transaction: the embedded database has one connection, which the transaction holds.
+    const myQueues = await this.deps.items.queuesOf(this.#worker(agent));
+    const may1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles });
+    return inTransaction(this.deps.db, async (trx) => {
+      const { item } = await this.deps.items.createRouted(
+        { channel: input.channel, type: input.type, urgent: input.urgent, contact: { name: input.name, email: input.email, phone: input.phone || null }, language: input.language, subject: input.subject, description: input.description, caseId, receiptNumber: input.receiptNumber || null, section1367: input.section1367, details: { loggedBy: agent.accountId } },
+        trx,
+      );
+      const mine = myQueues.includes(item.queue) && (!item.section_1367 || may1367);
+      if (mine) {
+        const now = this.deps.clock.now();
+        await trx.updateTable('service_items').set({ owner_id: agent.accountId, status: 'in_progress', claimed_at: now }).where('id', '=', item.id).execute();
+        await this.deps.items.record(item.id, { kind: 'claimed', actorId: agent.accountId }, {}, trx);
+      }
+      await auditStaffAction(trx, this.deps.clock, agent, 'agent.contact_logged', { type: 'service_item', id: String(item.number) }, { channel: input.channel, type: input.type, queue: item.queue });
+      return { ok: true, item: { ...item, owner_id: mine ? agent.accountId : null } } as const;
+    });
+  }
+
+  /**
+   * An item as the agent sees it: any item but Section 1367 ones for those who may not see them (CC-6), which are
+   * unknown to them. Working it (`mayWork`) needs it to be in one of their queues or theirs.
+   */
+  async item(agent: Agent, number: string): Promise<ItemView | undefined> {
+    const item = await this.deps.items.byNumber(number);
+    if (!item || (item.section_1367 && !maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles }))) return undefined;
+    const view: ItemView = {
+      item,
+      timeline: await this.deps.items.timeline(item.id),
+      questions: [],
+      suggestions: agent.roles.includes('tier1') ? await this.deps.knowledge.suggestFor(`${item.subject} ${item.description}`, item.language, 3) : [],
+      mayWork: item.status !== 'resolved' && item.status !== 'closed' && (await this.deps.items.maySee(this.#worker(agent), item)),
+    };
+    if (!item.case_id) return view;
+    const c = await this.deps.db.selectFrom('cases').select(['receipt_number', 'section_1367']).where('id', '=', item.case_id).executeTakeFirst();
+    if (!c || !maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) return view;
+    view.questions = await this.#questionsFor(item.case_id);
+    const last = await this.deps.db.selectFrom('caller_verifications').select(['outcome', 'caller_role', 'created_at']).where('item_id', '=', item.id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (last) view.verification = { outcome: last.outcome, callerRole: last.caller_role, at: last.created_at };
+    if (LIVE_CHANNELS.includes(item.channel)) {
+      if (last?.outcome !== 'verified') {
+        view.caseHidden = last?.caller_role === 'representative' ? 'representative_without_g28' : 'verify_first';
+        return view;
+      }
+    }
+    const found = await findWithHistoryByReceiptNumber(this.deps.db, c.receipt_number);
+    if (!found) return view;
+    view.caseView = describeCase(found, this.deps.timeZone);
+    await auditStaffAction(this.deps.db, this.deps.clock, agent, 'agent.case_viewed', { type: 'case', id: c.receipt_number }, { item: String(item.number) });
+    return view;
+  }
+
+  async #questionsFor(caseId: number): Promise<VerificationQuestion[]> {
+    const a = await this.deps.db.selectFrom('case_applicants').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+    if (!a) return [];
+    return VERIFICATION_QUESTIONS.filter((q) => Boolean(a[q]));
+  }
+
+  /**
+   * CC-2: the agent asks the questions the records allow and types what the caller says; the caller is verified
+   * when at least two were asked and every one matched. A representative also needs a G-28 on the case (REP-1).
+   * Which questions were asked and whether each matched is kept; the answers themselves are not.
+   */
+  async verifyCaller(agent: Agent, number: string, input: { callerRole: CallerRole; answers: Partial<Record<VerificationQuestion, string>> }): Promise<{ ok: true; outcome: 'verified' | 'failed'; reason?: 'too_few' | 'mismatch' | 'no_g28' } | { ok: false }> {
+    const item = await this.deps.items.byNumber(number);
+    if (!item?.case_id || item.status === 'resolved' || item.status === 'closed' || !(await this.deps.items.maySee(this.#worker(agent), item))) return { ok: false };
+    const c = await this.deps.db.selectFrom('cases').select('section_1367').where('id', '=', item.case_id).executeTakeFirst();
+    if (!c || !maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) return { ok: false };
+    const records = await this.deps.db.selectFrom('case_applicants').selectAll().where('case_id', '=', item.case_id).executeTakeFirst();
+    const asked = VERIFICATION_QUESTIONS.filter((q) => (input.answers[q] ?? '').trim() !== '' && records?.[q]);
+    const results = asked.map((q) => ({ question: q, correct: normalize[q](input.answers[q]!) === normalize[q](String(records![q])) && normalize[q](input.answers[q]!) !== '' }));
+    let reason: 'too_few' | 'mismatch' | 'no_g28' | undefined;
+    if (results.length < 2) reason = 'too_few';
+    else if (results.some((r) => !r.correct)) reason = 'mismatch';
+    else if (input.callerRole === 'representative' && !(await (this.deps.hasActiveG28 ?? (async () => false))(item.case_id))) reason = 'no_g28';
+    const outcome = reason ? 'failed' : 'verified';
+    await inTransaction(this.deps.db, async (trx) => {
+      await trx.insertInto('caller_verifications').values({ id: this.deps.random.uuid(), item_id: item.id, agent_id: agent.accountId, case_id: item.case_id, caller_role: input.callerRole, questions: JSON.stringify(results), outcome, created_at: this.deps.clock.now() }).execute();
+      await this.deps.items.record(item.id, { kind: 'caller_verification', actorId: agent.accountId, details: { outcome, reason, callerRole: input.callerRole, asked: results.map((r) => r.question) } }, {}, trx);
+      await auditStaffAction(trx, this.deps.clock, agent, 'agent.caller_verification', { type: 'service_item', id: String(item.number) }, { outcome, reason, callerRole: input.callerRole, questions: results });
+    });
+    return { ok: true, outcome, reason };
+  }
+
+  /**
+   * Search by receipt number, email, Online Account Number or service item number: the cases (receipt number,
+   * form and office only: status and history come through an item, after verification) and service items the
+   * agent may see. Section 1367 cases and items are simply not found by those who may not see them.
+   */
+  async search(agent: Agent, query: string) {
+    const { db } = this.deps;
+    const q = query.trim();
+    const may1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles });
+    const result: { cases: { receiptNumber: string; formCode: string; officeCode: string }[]; items: ServiceItemRow[] } = { cases: [], items: [] };
+    if (!q) return result;
+    const receipt = parseReceiptNumber(q);
+    let items = db.selectFrom('service_items').selectAll();
+    if (receipt.ok) {
+      const c = await db.selectFrom('cases').select(['id', 'receipt_number', 'form_code', 'office_code', 'section_1367']).where('receipt_number', '=', receipt.value).executeTakeFirst();
+      if (c && maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) result.cases.push({ receiptNumber: c.receipt_number, formCode: c.form_code, officeCode: c.office_code });
+      items = items.where('receipt_number', '=', receipt.value);
+    } else if (/^\d{12}$/.test(q)) {
+      items = items.where('account_id', 'in', db.selectFrom('accounts').select('id').where('online_account_number', '=', q));
+    } else if (/^\d{1,11}$/.test(q)) {
+      items = items.where('number', '=', q);
+    } else if (q.includes('@')) {
+      items = items.where(({ fn, eb }) => eb(fn('lower', ['contact_email']), '=', q.toLowerCase()));
+    } else {
+      return result;
+    }
+    if (!may1367) items = items.where('section_1367', '=', false);
+    result.items = await items.orderBy('created_at', 'desc').limit(50).execute();
+    await auditStaffAction(db, this.deps.clock, agent, 'agent.search', undefined, { kind: receipt.ok ? 'receipt_number' : q.includes('@') ? 'email' : 'number', cases: result.cases.length, items: result.items.length });
+    return result;
+  }
+}
