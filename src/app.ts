@@ -11,6 +11,7 @@ import { registerCaseSubscriptionRoutes } from './modules/case-subscriptions/ind
 import { registerHelpDeskRoutes } from './modules/help-desk/index.js';
 import { registerKnowledgeRoutes } from './modules/knowledge/index.js';
 import { registerAgentConsoleRoutes } from './modules/agent-console/index.js';
+import { registerSecureMessageRoutes } from './modules/secure-messages/index.js';
 import { registerOfficerRoutes } from './modules/officer/index.js';
 import { registerEvidenceRoutes } from './modules/evidence/index.js';
 import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
@@ -107,6 +108,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerEvidenceRoutes(app, { evidence: services.evidence, timeZone: config.agencyTimeZone });
   registerKnowledgeRoutes(app, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
   registerAgentConsoleRoutes(app, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
+  registerSecureMessageRoutes(app, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
   registerOfficerRoutes(app, { officer: services.officer, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAccountCaseRoutes(app, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });

@@ -6,6 +6,7 @@ import { deliverMessageJob, NotificationService } from './modules/notifications/
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
 import { KnowledgeService } from './modules/knowledge/index.js';
 import { AgentConsoleService } from './modules/agent-console/index.js';
+import { SecureMessageService } from './modules/secure-messages/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
 import { CaseEventService } from './modules/case-events/index.js';
 import { NoticeService, renderNoticeJob } from './modules/notices/index.js';
@@ -33,6 +34,8 @@ export interface Services {
   knowledge: KnowledgeService;
   /** The Contact Center agent console (issue 5 item 6). */
   agentConsole: AgentConsoleService;
+  /** Secure messages about a case (issue 5 item 5; CASE-3). */
+  secureMessages: SecureMessageService;
   /** Case events from the agency's case management systems (issue 4). */
   caseEvents: CaseEventService;
   /** The cases of online accounts: list, case card, adding paper cases (issue 4). */
@@ -99,6 +102,7 @@ export function createServices(deps: Deps): Services {
     }),
     serviceItems,
     knowledge,
+    secureMessages: new SecureMessageService({ db, clock: deps.clock, items: serviceItems, cases: accountCases, accounts }),
     agentConsole: new AgentConsoleService({ db, clock: deps.clock, random: deps.random, items: serviceItems, knowledge, timeZone: deps.config.agencyTimeZone }),
     caseEvents,
     accountCases,

@@ -44,7 +44,7 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
     if (!found) return reply.callNotFound();
     // The Documents tab exists for cases whose notices are online (CASE-3, CASE-4) once there is a document.
     if (tab === 'documents' && !found.documents.length) return reply.callNotFound();
-    return reply.html(caseCardPage(ctx(request), { ...signedIn(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe, documents: found.documents, evidence: found.features.has('evidence_upload') || found.features.has('rfe_response') }));
+    return reply.html(caseCardPage(ctx(request), { ...signedIn(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe, documents: found.documents, evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'), messages: found.features.has('secure_messages') }));
   };
   app.get('/account/cases/:receipt', account, card('status'));
   app.get('/account/cases/:receipt/history', account, card('history'));

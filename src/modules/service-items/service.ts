@@ -391,7 +391,7 @@ export class ServiceItemService {
       await insertEvent(trx, { item_id: itemId, kind: 'reply', actor_id: worker.accountId, occurred_at: now, body: message, customer_visible: true, details: '{}' });
       await this.deps.notifications.queueEmail(trx, {
         to: item.contact_email, template: 'service_item_reply', language: item.language,
-        params: { number: String(item.number), message, link: item.channel === 'secure_message' ? `${this.deps.publicUrl}/account/messages` : `${this.deps.publicUrl}/e-request/status` },
+        params: { number: String(item.number), message, link: item.channel === 'secure_message' ? `${this.deps.publicUrl}/account/messages/${String(item.number)}` : `${this.deps.publicUrl}/e-request/status` },
       });
     });
   }

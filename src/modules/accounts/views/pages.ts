@@ -32,14 +32,15 @@ export function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml;
  * The account's resources menu (ACC-8), on every signed-in page: Home, Profile, Settings, then the account
  * actions. The current page's link has aria-current="page" (a page below it, such as a settings form, marks its
  * section with aria-current="true"). My cases and "Add a case" (ACC-8, issue 4) lead to the account's cases.
- * Inbox and the other actions of ACC-8 arrive with later issues and are not shown until they work.
+ * Messages is the Inbox of ACC-8 (secure messages); the other actions of ACC-8 arrive with later issues and are not
+ * shown until they work.
  */
 function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
   const { t } = ctx;
   const path = new URL(ctx.url, 'http://casedesk.invalid').pathname.replace(/\/+$/, '');
   // The menu link that best matches the page is current: "page" when it is the page, "true" for a page below it
   // (unless a more specific link of the menu matches).
-  const hrefs = ['/account', '/account/cases', '/account/profile', '/account/settings', '/account/cases/add', '/account/verify-identity', '/account/sessions', '/account/two-step'];
+  const hrefs = ['/account', '/account/cases', '/account/messages', '/account/profile', '/account/settings', '/account/cases/add', '/account/verify-identity', '/account/sessions', '/account/two-step'];
   const best = hrefs.filter((h) => path === h || (h !== '/account' && path.startsWith(`${h}/`))).sort((a, b) => b.length - a.length)[0];
   const link = (href: string, label: string) => {
     const current = href !== best ? undefined : path === href ? 'page' : 'true';
@@ -60,6 +61,7 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
   <ul class="usa-sidenav">
     ${link('/account', t('profile:menu.home'))}
     ${link('/account/cases', t('cases_account:menu.cases'))}
+    ${link('/account/messages', t('cases_account:menu.messages'))}
     ${link('/account/profile', t('profile:menu.profile'))}
     ${link('/account/settings', t('profile:menu.settings'))}
   </ul>

@@ -1,0 +1,109 @@
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { AccountService } from '../accounts/index.js';
+import type { AccountCaseService } from '../account-cases/index.js';
+import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
+
+/**
+ * Secure messages (issue 5 item 5; CASE-3): a person writes to the agency about a case whose capability allows it
+ * (online-filed cases and IOE paper cases linked with an Online Access Code; never legacy paper cases, CASE-6).
+ * Each new thread is a service item of the channel `secure_message`, routed by the rules (a Section 1367 case's
+ * thread goes to Tier 3). The person sees the thread's customer-visible entries: their messages and the agency's
+ * answers (internal notes never). Answering a thread that waits on them restarts its clock.
+ */
+
+export const MAX_MESSAGE = 5000;
+export const MAX_SUBJECT = 150;
+
+export interface ThreadSummary {
+  number: string;
+  subject: string;
+  receiptNumber: string | null;
+  status: ServiceItemRow['status'];
+  createdAt: Date;
+  lastAt: Date;
+  /** The last visible entry is an answer from the agency. */
+  answered: boolean;
+}
+
+export interface ThreadMessage {
+  from: 'customer' | 'agency';
+  at: Date;
+  body: string;
+}
+
+export type MessageProblem = 'subject' | 'message' | 'closed';
+
+export class SecureMessageService {
+  constructor(private readonly deps: { db: DbHandle; clock: Clock; items: ServiceItemService; cases: AccountCaseService; accounts: AccountService }) {}
+
+  /** The case, when this account may write about it (linked, visible, and the capability allows messages). */
+  async #writableCase(accountId: string, receipt: string): Promise<{ id: number; receiptNumber: string } | undefined> {
+    const card = await this.deps.cases.card(accountId, receipt);
+    if (!card?.features.has('secure_messages')) return undefined;
+    const c = await this.deps.db.selectFrom('cases').select('id').where('receipt_number', '=', card.view.receiptNumber).executeTakeFirst();
+    return c && { id: c.id, receiptNumber: card.view.receiptNumber };
+  }
+
+  async mayWrite(accountId: string, receipt: string): Promise<boolean> {
+    return Boolean(await this.#writableCase(accountId, receipt));
+  }
+
+  /** The account's threads, newest activity first; for one case when a receipt number is given. */
+  async threads(accountId: string, receipt?: string): Promise<ThreadSummary[]> {
+    let query = this.deps.db
+      .selectFrom('service_items as i')
+      .select(['i.number', 'i.subject', 'i.receipt_number', 'i.status', 'i.created_at'])
+      .select((eb) => [
+        eb.selectFrom('service_item_events as e').select((e) => e.fn.max('e.occurred_at').as('m')).whereRef('e.item_id', '=', 'i.id').where('e.customer_visible', '=', true).as('last_at'),
+        eb.selectFrom('service_item_events as e').select('e.kind').whereRef('e.item_id', '=', 'i.id').where('e.customer_visible', '=', true).where('e.kind', 'in', ['created', 'reply', 'customer_message']).orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(1).as('last_kind'),
+      ])
+      .where('i.account_id', '=', accountId)
+      .where('i.channel', '=', 'secure_message');
+    if (receipt) query = query.where('i.receipt_number', '=', receipt);
+    const rows = await query.orderBy('i.created_at', 'desc').limit(200).execute();
+    return rows
+      .map((r) => ({ number: String(r.number), subject: r.subject, receiptNumber: r.receipt_number, status: r.status, createdAt: r.created_at, lastAt: (r.last_at as Date | null) ?? r.created_at, answered: r.last_kind === 'reply' }))
+      .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime());
+  }
+
+  /** A new thread about a case: a routed service item whose description is the first message. */
+  async start(accountId: string, receipt: string, input: { subject: string; message: string }): Promise<{ ok: true; number: string } | { ok: false; problem: MessageProblem | 'not_found' }> {
+    const c = await this.#writableCase(accountId, receipt);
+    if (!c) return { ok: false, problem: 'not_found' };
+    const subject = input.subject.trim();
+    const message = input.message.trim();
+    if (!subject || subject.length > MAX_SUBJECT) return { ok: false, problem: 'subject' };
+    if (!message || message.length > MAX_MESSAGE) return { ok: false, problem: 'message' };
+    const account = (await this.deps.accounts.findAccount(accountId))!;
+    const name = [account.given_name, account.family_name].filter(Boolean).join(' ') || account.email;
+    const { item } = await this.deps.items.createRouted({
+      channel: 'secure_message', type: 'secure_message', accountId, contact: { name, email: account.email }, language: account.language,
+      subject, description: message, caseId: c.id, receiptNumber: c.receiptNumber,
+    });
+    return { ok: true, number: String(item.number) };
+  }
+
+  /** A thread of this account: its subject, case and the visible messages, oldest first. */
+  async thread(accountId: string, number: string): Promise<{ item: ServiceItemRow; messages: ThreadMessage[]; open: boolean } | undefined> {
+    const item = await this.deps.items.byNumber(number);
+    if (!item || item.account_id !== accountId || item.channel !== 'secure_message') return undefined;
+    const events = (await this.deps.items.timeline(item.id)).filter((e) => e.customer_visible && ['created', 'reply', 'customer_message'].includes(e.kind));
+    const messages: ThreadMessage[] = events.map((e) => ({ from: e.kind === 'reply' ? 'agency' : 'customer', at: e.occurred_at, body: e.kind === 'created' ? item.description : (e.body ?? '') }));
+    return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed' };
+  }
+
+  /** The person answers in a thread; a clock paused while waiting on them starts again. */
+  async reply(accountId: string, number: string, message: string): Promise<{ ok: true } | { ok: false; problem: MessageProblem | 'not_found' }> {
+    const found = await this.thread(accountId, number);
+    if (!found) return { ok: false, problem: 'not_found' };
+    if (!found.open) return { ok: false, problem: 'closed' };
+    const text = message.trim();
+    if (!text || text.length > MAX_MESSAGE) return { ok: false, problem: 'message' };
+    await inTransaction(this.deps.db, async (trx) => {
+      if (found.item.sla_paused_at) await this.deps.items.resumeClock(found.item.id, null, trx);
+      await this.deps.items.record(found.item.id, { kind: 'customer_message', actorId: accountId, body: text, customerVisible: true }, found.item.status === 'waiting_on_customer' && !found.item.sla_paused_at ? { status: found.item.owner_id ? 'in_progress' : 'open' } : {}, trx);
+    });
+    return { ok: true };
+  }
+}
