@@ -5,6 +5,9 @@ import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
 import { KnowledgeService } from './modules/knowledge/index.js';
+import { QualityService } from './modules/quality/index.js';
+import { DashboardService } from './modules/dashboards/index.js';
+import { ERequestService } from './modules/e-request/index.js';
 import { AgentConsoleService } from './modules/agent-console/index.js';
 import { SecureMessageService } from './modules/secure-messages/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
@@ -32,6 +35,12 @@ export interface Services {
   helpDesk: HelpDeskService;
   /** Knowledge articles: bilingual, versioned, public or agent-only, full-text search (issue 5 item 7). */
   knowledge: KnowledgeService;
+  /** Quality review of interactions: sample, rubric, wrong answers, article fix tasks, scores (CC-14). */
+  quality: QualityService;
+  /** Contact Center dashboards: volume, backlog, SLA, first response, quality (issue 5 item 8). */
+  dashboards: DashboardService;
+  /** e-Request: public requests as routed service items, their status page, inquiry dates (issue 5 item 4). */
+  eRequest: ERequestService;
   /** The Contact Center agent console (issue 5 item 6). */
   agentConsole: AgentConsoleService;
   /** Secure messages about a case (issue 5 item 5; CASE-3). */
@@ -101,7 +110,10 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
+    dashboards: new DashboardService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone }),
     knowledge,
+    quality: new QualityService({ db, clock: deps.clock, random: deps.random, knowledge, serviceItems, timeZone: deps.config.agencyTimeZone }),
+    eRequest: new ERequestService({ db, clock: deps.clock, items: serviceItems, notifications, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl }),
     secureMessages: new SecureMessageService({ db, clock: deps.clock, items: serviceItems, cases: accountCases, accounts }),
     agentConsole: new AgentConsoleService({ db, clock: deps.clock, random: deps.random, items: serviceItems, knowledge, timeZone: deps.config.agencyTimeZone }),
     caseEvents,

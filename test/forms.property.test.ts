@@ -25,6 +25,12 @@ const FIELDS = [
   'given_name', 'middle_name', 'family_name', 'language', 'notify_email', 'notify_text', 'rating', 'comment', 'about_form', 'about_page',
   'response', 'label', 'next', 'receipt_number', 'representative_type', 'bar_state', 'bar_number', 'organization', 'street', 'city', 'state', 'zip',
   'slug', 'audience', 'title_en', 'body_en', 'title_es', 'body_es', 'tags', 'change_note', 'base_version',
+  // Quality review (src/modules/quality): the rubric, the wrong answer and its article, the sample, a dismissal's note.
+  'greeting', 'verification', 'accuracy', 'courtesy', 'wrong_answer', 'article', 'article_version', 'sample',
+  // e-Request forms, their status page and the inquiry dates
+  'number', 'dob_month', 'dob_day', 'dob_year', 'requester_role', 'section_1367', 'form_number', 'form_sub_type', 'filed_month', 'filed_day', 'filed_year',
+  'a_number', 'error_item', 'correct_value', 'mail_kind', 'missing_item', 'street2', 'accommodation', 'appointment_kind', 'appointment_month',
+  'appointment_day', 'appointment_year', 'criterion', 'reschedule_kind', 'form_code', 'office_code', 'inquiry_month', 'inquiry_day', 'inquiry_year',
   // the agent console
   'channel', 'type', 'flags', 'subject', 'caller_role', 'answer_date_of_birth', 'answer_family_name', 'answer_zip', 'answer_a_number', 'to',
   'escalate_reason', 'office', 'route_reason', 'code', 'resolution_note',

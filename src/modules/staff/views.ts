@@ -26,6 +26,9 @@ export const STAFF_TOOLS: StaffTool[] = [
   { href: '/staff/help-desk', labelKey: 'staff:tools.help_desk', roles: ['help_desk', 'tier2'] },
   { href: '/staff/surveys', labelKey: 'staff:tools.surveys', roles: ['quality_assurance', 'administrator'] },
   { href: '/staff/knowledge', labelKey: 'staff:tools.knowledge', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'quality_assurance', 'administrator'] },
+  { href: '/staff/quality', labelKey: 'staff:tools.quality', roles: ['quality_assurance', 'administrator'] },
+  { href: '/staff/inquiry-dates', labelKey: 'e_request:staff.tool', roles: ['administrator'] },
+  { href: '/staff/dashboards', labelKey: 'dashboards:tool', roles: ['tier2', 'tier3', 'quality_assurance', 'administrator'] },
   { href: '/staff/admin/staff', labelKey: 'staff:tools.staff_admin', roles: ['administrator'] },
 ];
 

@@ -5,7 +5,8 @@ import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, totpAt, type StaffPerson } from '../../../test/staff-support.js';
 import { parseCalendarDate, readSurveyFilters, type SurveyKind } from './service.js';
-import { CSV_BOM, csvField, csvRecord, pageWindow } from './views.staff.js';
+import { CSV_BOM, csvField, csvRecord } from '../../platform/csv.js';
+import { pageWindow } from './views.staff.js';
 
 /**
  * The staff side of surveys (ACC-9): summary, averages over time, comments, CSV export, who may see them, audit.

@@ -1,3 +1,4 @@
+import { CSV_BOM, csvRecord } from '../../platform/csv.js';
 import { FORMS } from '../cases/index.js';
 import { staffPage, type signedInOf, type StaffPageContext } from '../staff/index.js';
 import { button, select, table, textInput, type FieldError } from '../../platform/views/components.js';
@@ -206,27 +207,6 @@ ${commentsSection(ctx, p.report, p.values, p.when)}`
 // --- CSV export ------------------------------------------------------------------------------------------------
 
 export const CSV_HEADER = ['created_at', 'survey', 'rating', 'about_form', 'about_page', 'language', 'comment'] as const;
-/** A byte order mark first, so that Excel reads the file as UTF-8 (Spanish accents, ñ). */
-export const CSV_BOM = '\uFEFF';
-
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, a double quote, a CR or an LF, with quotes doubled.
- * Protection against formula injection (OWASP "CSV Injection"): text that begins with =, +, -, @, a tab or a CR
- * would be run as a formula by a spreadsheet, so it gets a leading apostrophe, which spreadsheets show as text.
- * The apostrophe is part of the exported value: whoever processes the file with a program should strip it.
- */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** One CSV record with its CRLF line end (RFC 4180). */
-export function csvRecord(fields: readonly (string | number | null)[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
-}
-
 /** A response as a CSV record; created_at is ISO 8601 in UTC. */
 export function csvResponse(row: ExportRow): string {
   return csvRecord([row.created_at.toISOString(), row.survey, row.rating, row.about_form, row.about_page, row.language, row.comment]);

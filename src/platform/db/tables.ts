@@ -353,6 +353,8 @@ export interface Tables {
   notification_status_events: NotificationStatusEventsTable;
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_article_versions: KnowledgeArticleVersionsTable;
+  quality_reviews: QualityReviewsTable;
+  article_fix_tasks: ArticleFixTasksTable;
 }
 
 export type CaseRow = Selectable<CasesTable>;
@@ -636,4 +638,35 @@ export interface KnowledgeArticleVersionsTable {
   /** Generated full-text vectors (english and spanish configurations over accent-folded text); read only. */
   search_en: ColumnType<string, never, never>;
   search_es: ColumnType<string, never, never>;
+}
+
+// Quality review (db/migrations/0024_quality_reviews.sql)
+export interface QualityReviewsTable {
+  id: string;
+  item_id: string;
+  reviewer_id: string;
+  agent_id: string | null;
+  created_at: Date;
+  scores: Json;
+  /** numeric(5,2): arrives as a string. */
+  total: ColumnType<string, number | string, number | string>;
+  wrong_answer: Generated<boolean>;
+  article_version_id: string | null;
+  comment: Generated<string>;
+}
+
+export type ArticleFixTaskStatus = 'open' | 'done' | 'dismissed';
+
+export interface ArticleFixTasksTable {
+  id: string;
+  review_id: string;
+  article_id: string;
+  flagged_version_id: string;
+  created_at: Date;
+  status: ArticleFixTaskStatus;
+  closed_at: Date | null;
+  closed_by: string | null;
+  fixed_version_id: string | null;
+  note: string | null;
+  opened_at_version: number;
 }

@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { COOKIE_DEFAULTS } from '../../platform/http/security.js';
+import type { FieldError } from '../../platform/views/components.js';
+import { emailSchema } from '../accounts/index.js';
+import { actorOf, dateTimeFormatter, signedInOf, staffContext } from '../staff/index.js';
+import { isRequestForm, LIMITS, LIST_FIELDS, REQUEST_FORMS, TEXT_FIELDS, type FieldProblem, type RawForm, type RequestForm } from './schema.js';
+import type { ERequestService } from './service.js';
+import { inquiryDatesPage, refusalPage, requestFormPage, sentPage, startPage, statusPage, type Values } from './views.js';
+
+type Form = Record<string, unknown>;
+const str = (source: unknown, name: string, max: number): string => {
+  const value = (source as Form | undefined)?.[name];
+  return typeof value === 'string' ? value.slice(0, max) : '';
+};
+
+/** The confirmation page's item: its number, in a signed cookie of the browser that sent it, for an hour. */
+const SENT_COOKIE = 'e_request_sent';
+
+export interface ERequestRoutesDeps {
+  eRequest: ERequestService;
+  timeZone: string;
+  /** Per-address limiter for the public forms: seconds to wait when over the limit. */
+  limit(request: FastifyRequest): Promise<number | undefined>;
+}
+
+/** Reads only the fields the forms have, each a little longer than it may be (so "too long" is told, not cut). */
+function rawForm(body: unknown): RawForm {
+  const raw: RawForm = {};
+  for (const name of TEXT_FIELDS) {
+    const max = (LIMITS as Record<string, number>)[name] ?? 10;
+    const value = str(body, name, max + 100);
+    if (value) raw[name] = value;
+  }
+  for (const name of LIST_FIELDS) {
+    const value = (body as Form | undefined)?.[name];
+    const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    raw[name] = list.filter((x): x is string => typeof x === 'string').slice(0, 10).map((x) => x.slice(0, 40));
+  }
+  return raw;
+}
+
+export function registerERequestRoutes(app: FastifyInstance, deps: ERequestRoutesDeps): void {
+  const { eRequest } = deps;
+  const admin = { policy: 'staff', roles: ['administrator'] } as const;
+  const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] => problems.map((p) => ({ field: p.field, message: request.t(p.key, p.values) }));
+  const pageWithZone = (request: FastifyRequest) => ({ ...request.page(), timeZone: deps.timeZone });
+
+  const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const wait = await deps.limit(request);
+    if (wait === undefined) return;
+    reply.header('retry-after', String(wait));
+    throw Object.assign(new Error('Too many requests from this address'), { statusCode: 429 });
+  };
+
+  // ---- Start: choose a request (a GET form: works without JavaScript, nothing to protect) ------------------------------
+  app.get('/e-request', { config: { policy: 'public' } }, async (request, reply) => {
+    const chosen = str(request.query, 'chosen', 2) === '1';
+    const type = str(request.query, 'type', 60);
+    if (isRequestForm(type)) return reply.redirect(`/e-request/${type}`, 303);
+    if (chosen) return reply.html(startPage(request.page(), { errors: [{ field: 'type', message: request.t('e_request:start.choose') }] }), 400);
+    return reply.html(startPage(request.page()));
+  });
+
+  // ---- One form per request ------------------------------------------------------------------------------------------
+  for (const form of REQUEST_FORMS) {
+    app.get(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf() })));
+
+    app.post(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => {
+      await tooMany(request, reply);
+      const raw = rawForm(request.body);
+      const result = await eRequest.submit(form as RequestForm, raw, { language: request.lang });
+      if (!result.ok) {
+        if ('refusal' in result) return reply.html(refusalPage(request.page(), result.refusal));
+        return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), values: raw as Values, errors: messages(request, result.problems) }), 400);
+      }
+      reply.setCookie(SENT_COOKIE, String(result.item.number), { ...COOKIE_DEFAULTS, path: '/e-request', signed: true, maxAge: 3600 });
+      return reply.redirect('/e-request/sent', 303);
+    });
+  }
+
+  app.get('/e-request/sent', { config: { policy: 'public' } }, async (request, reply) => {
+    const cookie = request.cookies[SENT_COOKIE];
+    const number = cookie ? request.unsignCookie(cookie) : undefined;
+    const item = number?.valid && number.value ? await eRequest.confirmation(number.value) : undefined;
+    if (!item) return reply.redirect('/e-request/status', 303);
+    return reply.html(sentPage(pageWithZone(request), { item }));
+  });
+
+  // ---- Status by service item number plus email ----------------------------------------------------------------------
+  app.get('/e-request/status', { config: { policy: 'public' } }, async (request, reply) => reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf() })));
+
+  app.post('/e-request/status', { config: { policy: 'public' } }, async (request, reply) => {
+    await tooMany(request, reply);
+    const values = { number: str(request.body, 'number', 40), email: str(request.body, 'email', LIMITS.email + 100) };
+    const number = values.number.replace(/[\s#]/g, '');
+    const errors: FieldError[] = [];
+    if (!number) errors.push({ field: 'number', message: request.t('e_request:status.errors.number_required') });
+    else if (!/^\d{1,12}$/.test(number)) errors.push({ field: 'number', message: request.t('e_request:status.errors.number_invalid') });
+    if (!values.email.trim()) errors.push({ field: 'email', message: request.t('e_request:status.errors.email_required') });
+    else if (!emailSchema.safeParse(values.email).success) errors.push({ field: 'email', message: request.t('e_request:status.errors.email_invalid') });
+    if (errors.length) return reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf(), values, errors }), 400);
+    const result = await eRequest.status(number, values.email);
+    // The same answer for a wrong number and a wrong email: nothing tells which one was wrong.
+    if (!result) return reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf(), values, errors: [{ field: 'number', message: request.t('e_request:status.errors.not_found') }] }), 404);
+    return reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf(), values, result }));
+  });
+
+  // ---- Staff: receipt dates for a case inquiry (CC-10, PT-2), administrators -------------------------------------------
+  const showDates = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Values; errors?: FieldError[]; notice?: string } = {}) =>
+    reply.html(
+      inquiryDatesPage(staffContext(request), { signedIn: signedInOf(reply), rows: await eRequest.inquiryDates(), when: dateTimeFormatter(request.lang, deps.timeZone), ...extra }),
+      extra.errors?.length ? 400 : 200,
+    );
+
+  app.get('/staff/inquiry-dates', { config: admin }, async (request, reply) => {
+    const done = str(request.query, 'done', 20);
+    const notice = done === 'saved' || done === 'removed' ? request.t(`e_request:staff.done.${done}`) : undefined;
+    // "Change" links fill the form with the row's form, office and date.
+    const existing = await eRequest.inquiryDate(str(request.query, 'form', 20), str(request.query, 'office', 20));
+    const values: Values | undefined = existing
+      ? { form_code: existing.form_code, office_code: existing.office_code, inquiry_year: existing.inquiry_date.slice(0, 4), inquiry_month: existing.inquiry_date.slice(5, 7), inquiry_day: existing.inquiry_date.slice(8, 10) }
+      : undefined;
+    return showDates(request, reply, { notice, values });
+  });
+
+  app.post('/staff/inquiry-dates', { config: admin }, async (request, reply) => {
+    const values = {
+      form_code: str(request.body, 'form_code', 20),
+      office_code: str(request.body, 'office_code', 20),
+      inquiry_month: str(request.body, 'inquiry_month', 4),
+      inquiry_day: str(request.body, 'inquiry_day', 4),
+      inquiry_year: str(request.body, 'inquiry_year', 6),
+    };
+    const result = await eRequest.saveInquiryDate(actorOf(request), { formCode: values.form_code, officeCode: values.office_code, month: values.inquiry_month, day: values.inquiry_day, year: values.inquiry_year });
+    if (!result.ok) return showDates(request, reply, { values, errors: messages(request, result.problems) });
+    return reply.redirect('/staff/inquiry-dates?done=saved', 303);
+  });
+
+  app.post('/staff/inquiry-dates/remove', { config: admin }, async (request, reply) => {
+    const removed = await eRequest.removeInquiryDate(actorOf(request), str(request.body, 'form_code', 20), str(request.body, 'office_code', 20));
+    if (!removed) return reply.callNotFound();
+    return reply.redirect('/staff/inquiry-dates?done=removed', 303);
+  });
+}

@@ -1,0 +1,247 @@
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
+import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
+import { findForm, findOffice, longDate } from '../cases/index.js';
+import type { NotificationService } from '../notifications/index.js';
+import type { ServiceItemRow, ServiceItemService, SlaExpectation } from '../service-items/index.js';
+import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import * as repo from './repository.js';
+import { parseDateParts, parseRequest, type FieldProblem, type ParsedRequest, type RawForm, type RequestForm, type RequestType } from './schema.js';
+
+/**
+ * e-Request (issue 5 item 4): public requests about a case or for a service, each filed as a routed service item
+ * (CC-3) with its SLA clock and a confirmation email, and the status page by service item number plus email.
+ * CC-10: a case inquiry is taken only for a case received before its form and office's receipt date for a case
+ * inquiry (PT-2), kept in `inquiry_dates` until processing times exist; administrators edit it here (audited).
+ */
+
+export interface ERequestDeps {
+  db: DbHandle;
+  clock: Clock;
+  items: ServiceItemService;
+  notifications: NotificationService;
+  i18n: I18n;
+  /** The agency's time zone: dates of receipt, birth and answers are its calendar dates. */
+  timeZone: string;
+  publicUrl: string;
+}
+
+/** CC-10: why a case inquiry is not taken (no item is created). */
+export interface InquiryRefusal {
+  reason: 'not_open' | 'within_normal';
+  receiptNumber: string;
+  formCode: string;
+  officeCode: string;
+  /** The case's received date, 'YYYY-MM-DD' in the agency's time zone. */
+  receivedDate: string;
+  /** Cases received before this date may be inquired about; null when none is set for the form and office. */
+  inquiryDate: string | null;
+}
+
+export type SubmitResult =
+  | { ok: true; item: ServiceItemRow; expectation: SlaExpectation }
+  | { ok: false; problems: FieldProblem[] }
+  | { ok: false; refusal: InquiryRefusal };
+
+/** What the customer sees of an item's status (internal statuses and queues are never shown). */
+export type CustomerStatus = 'working' | 'need_information' | 'closed';
+
+export function customerStatus(status: ServiceItemStatus): CustomerStatus {
+  if (status === 'waiting_on_customer') return 'need_information';
+  if (status === 'resolved' || status === 'closed') return 'closed';
+  return 'working';
+}
+
+export interface StatusView {
+  number: string;
+  type: string;
+  subject: string;
+  status: CustomerStatus;
+  sentAt: Date;
+  dueAt: Date;
+  slaPolicy: SlaPolicyName | null;
+  urgent: boolean;
+  /** Customer-visible entries only (never internal notes); replies and closing notes with their text. */
+  timeline: { kind: string; at: Date; body: string | null }[];
+}
+
+/** Entries whose text the customer reads (an agent's reply, the closing note); others show their kind only. */
+const TEXT_KINDS = new Set(['reply', 'resolved']);
+
+/** A calendar date 'YYYY-MM-DD' of a moment in a time zone. */
+export function localDate(moment: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
+}
+
+/** "Your request is urgent." / "Your request is not urgent." (CC-4: the customer is told which). */
+export function urgencyText(t: Translate, urgent: boolean): string {
+  return t(urgent ? 'e_request:expectation.is_urgent' : 'e_request:expectation.is_not_urgent');
+}
+
+/** What the customer is told to expect (CC-5, CC-7): urgent 24-72 hours; non-urgent by a date; office requests 30 days. */
+export function expectationText(t: Translate, lang: Language, p: { kind: SlaPolicyName | null; dueAt: Date }, timeZone: string): string {
+  const date = longDate(p.dueAt, lang, timeZone);
+  if (p.kind === 'urgent') return t('e_request:expectation.urgent');
+  if (p.kind === 'office_service_request') return t('e_request:expectation.office', { date });
+  return t('e_request:expectation.non_urgent', { date });
+}
+
+export class ERequestService {
+  constructor(private readonly deps: ERequestDeps) {}
+
+  today(): string {
+    return localDate(this.deps.clock.now(), this.deps.timeZone);
+  }
+
+  /**
+   * Validates a form, matches the case (receipt number plus date of birth when the agency has one: a mismatch
+   * answers exactly like an unknown case), applies CC-10 to case inquiries, then files the item where the routing
+   * rules send it and queues the confirmation email, in one transaction.
+   */
+  async submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null }): Promise<SubmitResult> {
+    const parsed = parseRequest(form, raw, this.today());
+    if (!parsed.ok) return parsed;
+    const v = parsed.value;
+    let found: repo.RequestCase | undefined;
+    if (v.receiptNumber) {
+      found = await repo.findCaseForRequest(this.deps.db, v.receiptNumber);
+      // A Section 1367 case is unknown to the public (maySeeCase) unless the person matches the date of birth on file.
+      const matches = found && (found.date_of_birth ? found.date_of_birth === v.dateOfBirth : !found.section_1367);
+      if (!found || !matches) return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_not_found' }] };
+    }
+    if (v.type === 'outside_processing_time' && found) {
+      const receivedDate = localDate(found.received_at, this.deps.timeZone);
+      const row = await repo.findInquiryDate(this.deps.db, found.form_code, found.office_code);
+      const base = { receiptNumber: found.receipt_number, formCode: found.form_code, officeCode: found.office_code, receivedDate };
+      if (!row) return { ok: false, refusal: { ...base, reason: 'not_open', inquiryDate: null } };
+      if (!(receivedDate < row.inquiry_date)) return { ok: false, refusal: { ...base, reason: 'within_normal', inquiryDate: row.inquiry_date } };
+    }
+    const t = this.deps.i18n.t(ctx.language);
+    const topic = t(`e_request:types.${v.type}`);
+    return inTransaction(this.deps.db, async (trx) => {
+      const { item, expectation } = await this.deps.items.createRouted(
+        {
+          channel: 'e_request',
+          type: v.type,
+          // CC-4/CC-5: none of these is urgent by itself (an expedite is decided by the owning office, CC-8).
+          urgent: false,
+          accountId: ctx.accountId ?? null,
+          contact: { name: `${v.givenName} ${v.familyName}`, email: v.email, phone: v.phone },
+          language: ctx.language,
+          subject: v.receiptNumber ? `${topic} (${v.receiptNumber})` : topic,
+          description: this.#describe(t, v),
+          caseId: found?.id ?? null,
+          receiptNumber: v.receiptNumber,
+          section1367: v.section1367,
+          details: {
+            form: v.form,
+            given_name: v.givenName,
+            family_name: v.familyName,
+            requester_role: v.role,
+            ...(v.dateOfBirth ? { date_of_birth: v.dateOfBirth } : {}),
+            ...(v.receiptNumber ? { receipt_number: v.receiptNumber } : {}),
+            section_1367: v.section1367,
+            ...v.details,
+          },
+        },
+        trx,
+      );
+      await this.deps.notifications.queueEmail(trx, {
+        to: item.contact_email,
+        template: 'service_item_received',
+        language: ctx.language,
+        params: {
+          number: String(item.number),
+          topic,
+          link: `${this.deps.publicUrl}/e-request/status`,
+          expectation: `${urgencyText(t, item.urgent)} ${expectationText(t, ctx.language, { kind: expectation.kind, dueAt: expectation.dueAt }, this.deps.timeZone)}`,
+        },
+      });
+      return { ok: true, item, expectation } as const;
+    });
+  }
+
+  /** The item's description for agents: every answer with its label, in the person's language. */
+  #describe(t: Translate, v: ParsedRequest): string {
+    const show = (key: string, value: string | string[]): string => {
+      const one = (x: string) => {
+        if (key === 'accommodation') return t(`e_request:accommodation_kinds.${x}`);
+        if (['criterion', 'mail_kind', 'appointment_kind', 'reschedule_kind'].includes(key)) return t(`e_request:choices.${key}.${x}`);
+        return x;
+      };
+      return Array.isArray(value) ? value.map(one).join(', ') : one(value);
+    };
+    const lines = [`${t('e_request:summary.requester_role')}: ${t(`e_request:roles.${v.role}`)}`];
+    for (const [key, value] of Object.entries(v.details)) {
+      if (key === 'description') continue;
+      lines.push(`${t(`e_request:summary.${key}`)}: ${show(key, value)}`);
+    }
+    if (v.text) lines.push('', v.text);
+    return lines.join('\n');
+  }
+
+  /** The item a service item number plus its email address name, as the customer sees it; undefined for any mismatch. */
+  async status(number: string, email: string): Promise<StatusView | undefined> {
+    const item = await this.deps.items.byNumber(number);
+    if (!item || item.contact_email.toLowerCase() !== email.trim().toLowerCase()) return undefined;
+    const events = await this.deps.items.timeline(item.id);
+    return {
+      number: String(item.number),
+      type: item.type,
+      subject: item.subject,
+      status: customerStatus(item.status),
+      sentAt: item.created_at,
+      dueAt: item.due_at,
+      slaPolicy: item.sla_policy,
+      urgent: item.urgent,
+      timeline: events.filter((e) => e.customer_visible).map((e) => ({ kind: e.kind, at: e.occurred_at, body: TEXT_KINDS.has(e.kind) ? e.body : null })),
+    };
+  }
+
+  /** The item behind a confirmation page (the browser that filed it carries its number in a signed cookie). */
+  async confirmation(number: string): Promise<ServiceItemRow | undefined> {
+    const item = await this.deps.items.byNumber(number);
+    return item?.channel === 'e_request' ? item : undefined;
+  }
+
+  // ---- Receipt dates for a case inquiry (administrators) -----------------------------------------------------------
+
+  async inquiryDates(): Promise<repo.InquiryDateRow[]> {
+    return repo.listInquiryDates(this.deps.db);
+  }
+
+  async inquiryDate(formCode: string, officeCode: string): Promise<repo.InquiryDateRow | undefined> {
+    if (!findForm(formCode) || !findOffice(officeCode)) return undefined;
+    return repo.findInquiryDate(this.deps.db, formCode, officeCode);
+  }
+
+  /** Adds or changes the date of a form and office; audited with the date before. */
+  async saveInquiryDate(actor: StaffActor, input: { formCode: string; officeCode: string; month: string; day: string; year: string }): Promise<{ ok: true } | { ok: false; problems: FieldProblem[] }> {
+    const problems: FieldProblem[] = [];
+    if (!findForm(input.formCode)) problems.push({ field: 'form_code', key: 'e_request:staff.errors.form_required' });
+    if (!findOffice(input.officeCode)) problems.push({ field: 'office_code', key: 'e_request:staff.errors.office_required' });
+    const date = parseDateParts(input.month, input.day, input.year);
+    if (date.kind === 'empty') problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_required' });
+    else if (date.kind === 'invalid') problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_invalid' });
+    else if (date.iso > this.today()) problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_future' });
+    if (problems.length || date.kind !== 'ok') return { ok: false, problems };
+    await inTransaction(this.deps.db, async (trx) => {
+      const previous = await repo.saveInquiryDate(trx, { formCode: input.formCode, officeCode: input.officeCode, date: date.iso, at: this.deps.clock.now(), by: actor.accountId });
+      await auditStaffAction(trx, this.deps.clock, actor, 'e_request.inquiry_date_saved', { type: 'inquiry_date', id: `${input.formCode}/${input.officeCode}` }, { form: input.formCode, office: input.officeCode, date: date.iso, previous: previous ?? null });
+    });
+    return { ok: true };
+  }
+
+  async removeInquiryDate(actor: StaffActor, formCode: string, officeCode: string): Promise<boolean> {
+    if (!findForm(formCode) || !findOffice(officeCode)) return false;
+    return inTransaction(this.deps.db, async (trx) => {
+      const previous = await repo.deleteInquiryDate(trx, formCode, officeCode);
+      if (previous === undefined) return false;
+      await auditStaffAction(trx, this.deps.clock, actor, 'e_request.inquiry_date_removed', { type: 'inquiry_date', id: `${formCode}/${officeCode}` }, { form: formCode, office: officeCode, previous });
+      return true;
+    });
+  }
+}
+
+export type { RequestType };
