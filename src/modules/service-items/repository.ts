@@ -70,22 +70,29 @@ export async function queues(db: DbHandle) {
 }
 
 /**
- * Claims the next open item nobody owns in these queues: urgent first, then the oldest. `FOR UPDATE SKIP LOCKED`
+ * Claims the next open item nobody owns in these queues: urgent first, then the oldest, and records the claim in its
+ * timeline, in one statement (one round trip, atomic without an explicit transaction). `FOR UPDATE SKIP LOCKED`
  * makes concurrent claims take different items (a row being claimed is skipped, not waited for), and the update
  * checks again that the item is still unclaimed, so two agents never get the same item.
  */
 export async function claimNext(db: DbHandle, p: { queues: string[]; agentId: string; now: Date; include1367: boolean }): Promise<ServiceItemRow | undefined> {
   if (!p.queues.length) return undefined;
   const result = await sql<ServiceItemRow>`
-    UPDATE service_items SET owner_id = ${p.agentId}, status = 'in_progress', claimed_at = ${p.now}
-    WHERE id = (
-      SELECT id FROM service_items
-      WHERE queue IN (${sql.join(p.queues)}) AND status IN ('open', 'escalated') AND owner_id IS NULL ${p.include1367 ? sql`` : sql`AND section_1367 = false`}
-      ORDER BY priority, created_at
-      LIMIT 1
-      FOR UPDATE SKIP LOCKED
-    ) AND status IN ('open', 'escalated') AND owner_id IS NULL
-    RETURNING *`.execute(db);
+    WITH claimed AS (
+      UPDATE service_items SET owner_id = ${p.agentId}, status = 'in_progress', claimed_at = ${p.now}
+      WHERE id = (
+        SELECT id FROM service_items
+        WHERE queue IN (${sql.join(p.queues)}) AND status IN ('open', 'escalated') AND owner_id IS NULL ${p.include1367 ? sql`` : sql`AND section_1367 = false`}
+        ORDER BY priority, created_at
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+      ) AND status IN ('open', 'escalated') AND owner_id IS NULL
+      RETURNING *
+    ), timeline AS (
+      INSERT INTO service_item_events (item_id, kind, actor_id, occurred_at, body, customer_visible, details)
+      SELECT id, 'claimed', ${p.agentId}, ${p.now}, NULL, false, '{}'::jsonb FROM claimed
+    )
+    SELECT * FROM claimed`.execute(db);
   return result.rows[0];
 }
 

@@ -229,11 +229,20 @@ export class ServiceItemService {
   /** The queue codes a staff member works (office queues: every office's, for officers). */
   async queuesOf(worker: StaffWorker): Promise<string[]> {
     const kinds = queueKindsOf(worker.roles);
-    return (await listQueues(this.deps.db)).filter((q) => (kinds as string[]).includes(q.kind)).map((q) => q.code);
+    return (await this.allQueues()).filter((q) => (kinds as string[]).includes(q.kind)).map((q) => q.code);
   }
 
+  #queues: { at: number; rows: Promise<Awaited<ReturnType<typeof listQueues>>> } | undefined;
+
+  /** The queues (rows of `service_queues`), read again at most once a minute: every claim needs them. */
   async allQueues() {
-    return listQueues(this.deps.db);
+    const now = Date.now();
+    if (!this.#queues || now - this.#queues.at > 60_000) {
+      const rows = listQueues(this.deps.db);
+      this.#queues = { at: now, rows };
+      rows.catch(() => (this.#queues = undefined));
+    }
+    return this.#queues.rows;
   }
 
   /** Whether a staff member may see an item: its queue is theirs or they own it, and Section 1367 items only per the case policy (CC-6). */
@@ -245,14 +254,8 @@ export class ServiceItemService {
 
   /** The next item for this agent (urgent first, then the oldest), now theirs; two agents never get the same one. */
   async claimNext(worker: StaffWorker): Promise<ServiceItemRow | undefined> {
-    const queueCodes = await this.queuesOf(worker);
     const include1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: worker.roles as never });
-    return inTransaction(this.deps.db, async (trx) => {
-      const now = this.deps.clock.now();
-      const item = await claimNext(trx, { queues: queueCodes, agentId: worker.accountId, now, include1367 });
-      if (item) await insertEvent(trx, { item_id: item.id, kind: 'claimed', actor_id: worker.accountId, occurred_at: now, body: null, customer_visible: false, details: '{}' });
-      return item;
-    });
+    return claimNext(this.deps.db, { queues: await this.queuesOf(worker), agentId: worker.accountId, now: this.deps.clock.now(), include1367 });
   }
 
   /** Loads an item for an action, locked, refusing closed ones. */
