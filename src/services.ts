@@ -115,7 +115,7 @@ export function createServices(deps: Deps): Services {
     quality: new QualityService({ db, clock: deps.clock, random: deps.random, knowledge, serviceItems, timeZone: deps.config.agencyTimeZone }),
     eRequest: new ERequestService({ db, clock: deps.clock, items: serviceItems, notifications, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl }),
     secureMessages: new SecureMessageService({ db, clock: deps.clock, items: serviceItems, cases: accountCases, accounts }),
-    agentConsole: new AgentConsoleService({ db, clock: deps.clock, random: deps.random, items: serviceItems, knowledge, timeZone: deps.config.agencyTimeZone }),
+    agentConsole: new AgentConsoleService({ db, clock: deps.clock, random: deps.random, items: serviceItems, knowledge, notifications, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl }),
     caseEvents,
     accountCases,
     notices,

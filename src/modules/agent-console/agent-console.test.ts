@@ -55,7 +55,13 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(res.statusCode).toBe(303);
     const path = res.headers.location as string;
     expect(path).toMatch(/^\/agent\/items\/\d+$/);
+    // The caller is told the number, that it is not urgent and by when to expect an answer (CC-3, CC-4), in Spanish.
+    const confirmation = await t.deps.database.db.selectFrom('notification_messages').select(['language', 'subject', 'body']).where('recipient', '=', 'pablo@example.com').where('template', '=', 'service_item_received').executeTakeFirstOrThrow();
+    expect(confirmation.language).toBe('es');
+    expect(confirmation.subject).toContain(path.split('/').at(-1)!);
+    expect(confirmation.body).toContain('no es urgente');
     await tier1.agent.get(path);
+    expect(tier1.agent.$('.usa-intro').text()).toContain('Tell the caller');
     const page = () => tier1.agent.$('main').text();
     expect(page()).toContain('Verify the caller before sharing anything');
     expect(page()).not.toContain('Fingerprint'); // the biometrics status text stays hidden
@@ -106,7 +112,7 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(tier1.agent.$('main').text()).toContain('you can read it but not act on it');
     expect((await tier1.agent.post(`${path}/note`, { note: 'sneaky' })).statusCode).toBe(403);
     const mail = await t.deps.database.db.selectFrom('notification_messages').select('template').where('recipient', '=', 'walter@example.com').execute();
-    expect(mail.map((m) => m.template).sort()).toEqual(['service_item_escalated', 'service_item_reply']);
+    expect(mail.map((m) => m.template).sort()).toEqual(['service_item_escalated', 'service_item_received', 'service_item_reply']);
   });
 
   it('keeps Section 1367 cases and items away from Tier 1 on every page and search; Tier 3 works them', async () => {

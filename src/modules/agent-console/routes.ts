@@ -21,7 +21,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function registerAgentConsoleRoutes(app: FastifyInstance, deps: { agent: AgentConsoleService; items: ServiceItemService; timeZone: string }): void {
   const config = { policy: 'staff', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'officer'] } as const;
   const agentOf = (request: FastifyRequest) => ({ ...actorOf(request), roles: request.staff!.roles });
-  const ctx = (request: FastifyRequest) => ({ ...staffContext(request), when: dateTimeFormatter(request.lang, deps.timeZone), now: new Date() });
+  const ctx = (request: FastifyRequest) => ({ ...staffContext(request), when: dateTimeFormatter(request.lang, deps.timeZone), now: new Date(), timeZone: deps.timeZone });
   const numberOf = (request: FastifyRequest) => (request.params as { number: string }).number;
 
   app.get('/agent', { config }, async (request, reply) => {

@@ -1,11 +1,12 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { ServiceItemChannel } from '../../platform/db/tables.js';
-import type { Language } from '../../platform/i18n/index.js';
+import type { I18n, Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
-import type { ServiceItemEventRow, ServiceItemRow, ServiceItemService, StaffWorker } from '../service-items/index.js';
+import type { NotificationService } from '../notifications/index.js';
+import { expectationText, urgencyText, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
 
 /**
@@ -51,7 +52,10 @@ export interface AgentDeps {
   random: Random;
   items: ServiceItemService;
   knowledge: Pick<KnowledgeService, 'suggestFor'>;
+  notifications: NotificationService;
+  i18n: I18n;
   timeZone: string;
+  publicUrl: string;
   /**
    * REP-1: whether a representative has an active G-28 on the case. Representation (G-28) arrives with a later
    * issue; until then the check exists and answers no, so representatives get no case details.
@@ -120,7 +124,7 @@ export class AgentConsoleService {
     const myQueues = await this.deps.items.queuesOf(this.#worker(agent));
     const may1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles });
     return inTransaction(this.deps.db, async (trx) => {
-      const { item } = await this.deps.items.createRouted(
+      const { item, expectation } = await this.deps.items.createRouted(
         { channel: input.channel, type: input.type, urgent: input.urgent, contact: { name: input.name, email: input.email, phone: input.phone || null }, language: input.language, subject: input.subject, description: input.description, caseId, receiptNumber: input.receiptNumber || null, section1367: input.section1367, details: { loggedBy: agent.accountId } },
         trx,
       );
@@ -130,6 +134,12 @@ export class AgentConsoleService {
         await trx.updateTable('service_items').set({ owner_id: agent.accountId, status: 'in_progress', claimed_at: now }).where('id', '=', item.id).execute();
         await this.deps.items.record(item.id, { kind: 'claimed', actorId: agent.accountId }, {}, trx);
       }
+      // CC-3, CC-4: the caller gets the service item number, whether it is urgent and when to expect an answer.
+      const t = this.deps.i18n.t(input.language);
+      await this.deps.notifications.queueEmail(trx, {
+        to: input.email, template: 'service_item_received', language: input.language,
+        params: { number: String(item.number), topic: t(`agent:types.${input.type}`), link: `${this.deps.publicUrl}/e-request/status`, expectation: `${urgencyText(t, item.urgent)} ${expectationText(t, input.language, expectation, this.deps.timeZone)}` },
+      });
       await auditStaffAction(trx, this.deps.clock, agent, 'agent.contact_logged', { type: 'service_item', id: String(item.number) }, { channel: input.channel, type: input.type, queue: item.queue });
       return { ok: true, item: { ...item, owner_id: mine ? agent.accountId : null } } as const;
     });

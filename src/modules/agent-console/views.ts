@@ -2,13 +2,13 @@ import { alert, button, checkboxGroup, csrfField, radioGroup, select, table, tex
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { SignedIn } from '../accounts/index.js';
 import { formLongName, officeName, OFFICES } from '../cases/index.js';
-import { RESOLUTION_CODES, type ServiceItemRow } from '../service-items/index.js';
+import { expectationText, RESOLUTION_CODES, urgencyText, type ServiceItemRow } from '../service-items/index.js';
 import { staffPage, type StaffPageContext } from '../staff/index.js';
 import { CONTACT_CHANNELS, CONTACT_TYPES, type ItemView, type VerificationQuestion } from './service.js';
 
 /** The agent console pages (/agent): home with queues and claim, log a contact, search, and the item. */
 
-type Ctx = StaffPageContext & { when(d: Date): string; now: Date };
+type Ctx = StaffPageContext & { when(d: Date): string; now: Date; timeZone: string };
 const errorFor = (errors: FieldError[] | undefined, field: string) => errors?.find((e) => e.field === field)?.message;
 
 function itemRows(ctx: Ctx, items: ServiceItemRow[], caption: string): SafeHtml {
@@ -129,6 +129,7 @@ export function agentItemPage(ctx: Ctx, p: { signedIn: SignedIn; view: ItemView;
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${i.section_1367 ? alert({ type: 'warning', slim: true, body: t('agent:item.protected') }) : ''}
 ${!p.view.mayWork && i.status !== 'resolved' && i.status !== 'closed' ? alert({ type: 'info', slim: true, body: t('agent:item.read_only') }) : ''}
+${p.view.mayWork ? html`<p class="usa-intro font-sans-md">${t('agent:item.tell_caller', { number: String(i.number) })} ${urgencyText(t, i.urgent)} ${expectationText(t, lang, { kind: i.sla_policy, dueAt: i.due_at }, ctx.timeZone)}</p>` : ''}
 <div class="grid-row grid-gap">
 <div class="${p.view.suggestions.length ? 'tablet:grid-col-8' : 'grid-col-12'}">
 ${table({

@@ -4,7 +4,7 @@ import type { ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.
 import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
 import { findForm, findOffice, longDate } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
-import type { ServiceItemRow, ServiceItemService, SlaExpectation } from '../service-items/index.js';
+import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor } from '../staff/index.js';
 import * as repo from './repository.js';
 import { parseDateParts, parseRequest, type FieldProblem, type ParsedRequest, type RawForm, type RequestForm, type RequestType } from './schema.js';
@@ -72,19 +72,6 @@ const TEXT_KINDS = new Set(['reply', 'resolved']);
 /** A calendar date 'YYYY-MM-DD' of a moment in a time zone. */
 export function localDate(moment: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
-}
-
-/** "Your request is urgent." / "Your request is not urgent." (CC-4: the customer is told which). */
-export function urgencyText(t: Translate, urgent: boolean): string {
-  return t(urgent ? 'e_request:expectation.is_urgent' : 'e_request:expectation.is_not_urgent');
-}
-
-/** What the customer is told to expect (CC-5, CC-7): urgent 24-72 hours; non-urgent by a date; office requests 30 days. */
-export function expectationText(t: Translate, lang: Language, p: { kind: SlaPolicyName | null; dueAt: Date }, timeZone: string): string {
-  const date = longDate(p.dueAt, lang, timeZone);
-  if (p.kind === 'urgent') return t('e_request:expectation.urgent');
-  if (p.kind === 'office_service_request') return t('e_request:expectation.office', { date });
-  return t('e_request:expectation.non_urgent', { date });
 }
 
 export class ERequestService {

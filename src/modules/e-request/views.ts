@@ -9,7 +9,8 @@ import type { InquiryDateRow } from './repository.js';
 import {
   ACCOMMODATION_KINDS, APPOINTMENT_KINDS, EXPEDITE_CRITERIA, hasFilingFields, LIMITS, MAIL_KINDS, receiptRequired, REQUEST_FORMS, REQUESTER_ROLES, RESCHEDULE_KINDS, type RequestForm,
 } from './schema.js';
-import { expectationText, urgencyText, type InquiryRefusal, type StatusView } from './service.js';
+import { expectationText, urgencyText } from '../service-items/index.js';
+import type { InquiryRefusal, StatusView } from './service.js';
 
 /** Pages of e-Request: the start page, one form per request, the answers, the status page, and the staff page of inquiry dates. */
 

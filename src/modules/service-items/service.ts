@@ -2,16 +2,29 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
-import type { Language } from '../../platform/i18n/index.js';
+import type { Language, Translate } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
-import { maySeeCase } from '../cases/index.js';
+import { longDate, maySeeCase } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
   claimNext, findItemById, findItemByNumber, insertEvent, insertItem, itemsOfAccount, listEvents, listOpenItems, openPause, pausesOf, queues as listQueues, routingRules, updateItem, type ServiceItemRow,
 } from './repository.js';
 import { queueKindsOf, routeItem, type Route } from './routing.js';
 import { dueAt as slaDueAt, expectation as slaExpectation, nextFollowUp, type FollowUpLevel, type SlaExpectation } from './sla.js';
+
+/** "Your request is urgent." / "Your request is not urgent." (CC-4: the customer is told which). */
+export function urgencyText(t: Translate, urgent: boolean): string {
+  return t(urgent ? 'service_items:expectation.is_urgent' : 'service_items:expectation.is_not_urgent');
+}
+
+/** What the customer is told to expect (CC-5, CC-7): urgent 24-72 hours; non-urgent by a date; office requests 30 days. */
+export function expectationText(t: Translate, lang: Language, p: { kind: SlaPolicyName | null; dueAt: Date }, timeZone: string): string {
+  const date = longDate(p.dueAt, lang, timeZone);
+  if (p.kind === 'urgent') return t('service_items:expectation.urgent');
+  if (p.kind === 'office_service_request') return t('service_items:expectation.office', { date });
+  return t('service_items:expectation.non_urgent', { date });
+}
 
 /** Watches an item's SLA clock: runs at the due moment (again if a pause moved it), and escalates on a breach. */
 export const slaCheckJob = defineJob({ name: 'service-item-sla-check', payload: z.object({ itemId: z.string().uuid() }) });
