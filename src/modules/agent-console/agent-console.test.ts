@@ -141,6 +141,19 @@ describe('the agent console (issue 5 item 6)', () => {
     expect((await tier3.agent.post('/agent/claim', {})).headers.location).toBe('/agent?empty=1');
   });
 
+  it('finds people by email or Online Account Number, with their items', async () => {
+    const person = await signUpApplicant(t, 'pablo@example.com', '10.12.0.8');
+    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', person.accountId).executeTakeFirstOrThrow()).online_account_number;
+    for (const q of ['Pablo@Example.com', oan]) {
+      await tier1.agent.get(`/agent/search?q=${encodeURIComponent(q)}`);
+      expect(tier1.agent.$('main table').first().text()).toContain('pablo@example.com');
+    }
+    await tier1.agent.get('/agent/search?q=pablo@example.com');
+    expect(tier1.agent.$('a[href^="/agent/items/"]').length).toBeGreaterThan(0); // the call logged for this email
+    const audit = await t.deps.database.db.selectFrom('audit_log').select('details').where('action', '=', 'agent.search').where('actor_id', '=', tier1.accountId).execute();
+    expect(audit.length).toBeGreaterThan(0);
+  });
+
   it('resolves with a resolution code and speaks Spanish', async () => {
     const res = await logCall(tier1, { receipt_number: '', type: 'general_question' });
     const path = res.headers.location as string;

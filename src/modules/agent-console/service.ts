@@ -210,6 +210,19 @@ export class AgentConsoleService {
     return { ok: true, outcome, reason };
   }
 
+  /** Applicants and representatives (never staff) matching a search, for the agent's list of people. */
+  async #people(by: { email: string } | { onlineAccountNumber: string }) {
+    const rows = await this.deps.db
+      .selectFrom('accounts')
+      .select(['given_name', 'family_name', 'email', 'online_account_number', 'kind'])
+      .where('kind', 'in', ['applicant', 'representative'])
+      .$if('email' in by, (q) => q.where('email', '=', (by as { email: string }).email))
+      .$if('onlineAccountNumber' in by, (q) => q.where('online_account_number', '=', (by as { onlineAccountNumber: string }).onlineAccountNumber))
+      .limit(10)
+      .execute();
+    return rows.map((r) => ({ name: [r.given_name, r.family_name].filter(Boolean).join(' '), email: r.email, onlineAccountNumber: r.online_account_number, kind: r.kind }));
+  }
+
   /**
    * Search by receipt number, email, Online Account Number or service item number: the cases (receipt number,
    * form and office only: status and history come through an item, after verification) and service items the
@@ -219,7 +232,7 @@ export class AgentConsoleService {
     const { db } = this.deps;
     const q = query.trim();
     const may1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles });
-    const result: { cases: { receiptNumber: string; formCode: string; officeCode: string }[]; items: ServiceItemRow[] } = { cases: [], items: [] };
+    const result: { cases: { receiptNumber: string; formCode: string; officeCode: string }[]; people: { name: string; email: string; onlineAccountNumber: string; kind: string }[]; items: ServiceItemRow[] } = { cases: [], people: [], items: [] };
     if (!q) return result;
     const receipt = parseReceiptNumber(q);
     let items = db.selectFrom('service_items').selectAll();
@@ -228,17 +241,19 @@ export class AgentConsoleService {
       if (c && maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) result.cases.push({ receiptNumber: c.receipt_number, formCode: c.form_code, officeCode: c.office_code });
       items = items.where('receipt_number', '=', receipt.value);
     } else if (/^\d{12}$/.test(q)) {
+      result.people = await this.#people({ onlineAccountNumber: q });
       items = items.where('account_id', 'in', db.selectFrom('accounts').select('id').where('online_account_number', '=', q));
     } else if (/^\d{1,11}$/.test(q)) {
       items = items.where('number', '=', q);
     } else if (q.includes('@')) {
-      items = items.where(({ fn, eb }) => eb(fn('lower', ['contact_email']), '=', q.toLowerCase()));
+      result.people = await this.#people({ email: q.toLowerCase() });
+      items = items.where(({ fn, eb, or }) => or([eb(fn('lower', ['contact_email']), '=', q.toLowerCase()), eb('account_id', 'in', db.selectFrom('accounts').select('id').where('email', '=', q.toLowerCase()))]));
     } else {
       return result;
     }
     if (!may1367) items = items.where('section_1367', '=', false);
     result.items = await items.orderBy('created_at', 'desc').limit(50).execute();
-    await auditStaffAction(db, this.deps.clock, agent, 'agent.search', undefined, { kind: receipt.ok ? 'receipt_number' : q.includes('@') ? 'email' : 'number', cases: result.cases.length, items: result.items.length });
+    await auditStaffAction(db, this.deps.clock, agent, 'agent.search', undefined, { kind: receipt.ok ? 'receipt_number' : q.includes('@') ? 'email' : 'number', cases: result.cases.length, people: result.people.length, items: result.items.length });
     return result;
   }
 }

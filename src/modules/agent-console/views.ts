@@ -80,7 +80,7 @@ export function logContactPage(ctx: Ctx, p: { signedIn: SignedIn; values?: Recor
   });
 }
 
-export function searchPage(ctx: Ctx, p: { signedIn: SignedIn; query: string; cases: { receiptNumber: string; formCode: string; officeCode: string }[]; items: ServiceItemRow[] }): SafeHtml {
+export function searchPage(ctx: Ctx, p: { signedIn: SignedIn; query: string; cases: { receiptNumber: string; formCode: string; officeCode: string }[]; people: { name: string; email: string; onlineAccountNumber: string; kind: string }[]; items: ServiceItemRow[] }): SafeHtml {
   const { t, lang } = ctx;
   return staffPage(ctx, {
     title: t('agent:search.title'),
@@ -95,6 +95,8 @@ ${p.query
   ? html`<h2>${t('agent:search.cases')}</h2>
 ${p.cases.length ? table({ caption: t('agent:search.cases'), headers: [t('agent:search.receipt'), t('agent:search.form'), t('agent:search.office')], rows: p.cases.map((c) => [c.receiptNumber, formLongName(c.formCode, lang), officeName(c.officeCode, lang)]) }) : html`<p>${t('agent:search.no_cases')}</p>`}
 <p>${t('agent:search.case_details_note')}</p>
+<h2>${t('agent:search.people')}</h2>
+${p.people.length ? table({ caption: t('agent:search.people'), headers: [t('agent:search.name'), t('agent:search.email'), t('agent:search.account_number'), t('agent:search.kind')], rows: p.people.map((x) => [x.name || '—', x.email, x.onlineAccountNumber, t(`agent:search.kinds.${x.kind}`)]) }) : html`<p>${t('agent:search.no_people')}</p>`}
 <h2>${t('agent:search.items')}</h2>
 ${itemRows(ctx, p.items, t('agent:search.items'))}`
   : ''}`,
