@@ -145,6 +145,9 @@ export function registerAgentConsoleRoutes(app: FastifyInstance, deps: { agent: 
     const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [q, str(request.body, `answer_${q}`, 100)]));
     const result = await deps.agent.verifyCaller(agentOf(request), numberOf(request), { callerRole, answers });
     if (!result.ok) return { field: 'caller_role', message: request.t('agent:errors.not_found') };
-    if (result.outcome === 'failed') return { field: `answer_${VERIFICATION_QUESTIONS.find((q) => answers[q]) ?? 'date_of_birth'}`, message: request.t(`agent:verify.failed.${result.reason}`) };
+    if (result.outcome === 'failed') {
+      const asked = VERIFICATION_QUESTIONS.find((q) => answers[q]) ?? result.questions[0];
+      return { field: asked ? `answer_${asked}` : 'caller_role', message: request.t(`agent:verify.failed.${result.reason}`) };
+    }
   });
 }

@@ -165,7 +165,10 @@ export class AgentConsoleService {
     view.questions = await this.#questionsFor(item.case_id);
     const last = await this.deps.db.selectFrom('caller_verifications').select(['outcome', 'caller_role', 'created_at']).where('item_id', '=', item.id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (last) view.verification = { outcome: last.outcome, callerRole: last.caller_role, at: last.created_at };
-    if (LIVE_CHANNELS.includes(item.channel)) {
+    // A written e-Request counts as verified only when the applicant gave the date of birth on the agency's records.
+    const details = (typeof item.details === 'string' ? JSON.parse(item.details) : item.details ?? {}) as Record<string, unknown>;
+    const verifiedRequest = item.channel === 'e_request' && details.requester_role === 'applicant' && details.dob_matched === true;
+    if (LIVE_CHANNELS.includes(item.channel) || (item.channel === 'e_request' && !verifiedRequest)) {
       if (last?.outcome !== 'verified') {
         view.caseHidden = last?.caller_role === 'representative' ? 'representative_without_g28' : 'verify_first';
         return view;
@@ -189,9 +192,10 @@ export class AgentConsoleService {
    * when at least two were asked and every one matched. A representative also needs a G-28 on the case (REP-1).
    * Which questions were asked and whether each matched is kept; the answers themselves are not.
    */
-  async verifyCaller(agent: Agent, number: string, input: { callerRole: CallerRole; answers: Partial<Record<VerificationQuestion, string>> }): Promise<{ ok: true; outcome: 'verified' | 'failed'; reason?: 'too_few' | 'mismatch' | 'no_g28' } | { ok: false }> {
+  async verifyCaller(agent: Agent, number: string, input: { callerRole: CallerRole; answers: Partial<Record<VerificationQuestion, string>> }): Promise<{ ok: true; outcome: 'verified' | 'failed'; reason?: 'too_few' | 'mismatch' | 'no_g28'; questions: VerificationQuestion[] } | { ok: false }> {
     const item = await this.deps.items.byNumber(number);
     if (!item?.case_id || item.status === 'resolved' || item.status === 'closed' || !(await this.deps.items.maySee(this.#worker(agent), item))) return { ok: false };
+    if (item.section_1367 && !maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles })) return { ok: false };
     const c = await this.deps.db.selectFrom('cases').select('section_1367').where('id', '=', item.case_id).executeTakeFirst();
     if (!c || !maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) return { ok: false };
     const records = await this.deps.db.selectFrom('case_applicants').selectAll().where('case_id', '=', item.case_id).executeTakeFirst();
@@ -207,7 +211,7 @@ export class AgentConsoleService {
       await this.deps.items.record(item.id, { kind: 'caller_verification', actorId: agent.accountId, details: { outcome, reason, callerRole: input.callerRole, asked: results.map((r) => r.question) } }, {}, trx);
       await auditStaffAction(trx, this.deps.clock, agent, 'agent.caller_verification', { type: 'service_item', id: String(item.number) }, { outcome, reason, callerRole: input.callerRole, questions: results });
     });
-    return { ok: true, outcome, reason };
+    return { ok: true, outcome, reason, questions: VERIFICATION_QUESTIONS.filter((q) => Boolean(records?.[q])) };
   }
 
   /** Applicants and representatives (never staff) matching a search, for the agent's list of people. */

@@ -116,7 +116,9 @@ export function agentItemPage(ctx: Ctx, p: { signedIn: SignedIn; view: ItemView;
   ${fields}
   ${button(submit, { secondary })}
 </form>`;
-  const verifyForm = p.view.mayWork && p.view.questions.length && p.view.caseHidden
+  const verifyForm = p.view.mayWork && p.view.caseHidden && p.view.questions.length < 2
+    ? alert({ type: 'info', slim: true, body: t('agent:verify.not_enough') })
+    : p.view.mayWork && p.view.caseHidden
     ? form('verify', t('agent:verify.heading'), html`<p>${t('agent:verify.intro')}</p>
   ${radioGroup({ name: 'caller_role', legend: t('agent:verify.role'), value: 'applicant', options: [{ value: 'applicant', label: t('agent:verify.roles.applicant') }, { value: 'interpreter_with_applicant', label: t('agent:verify.roles.interpreter_with_applicant') }, { value: 'representative', label: t('agent:verify.roles.representative') }] })}
   ${p.view.questions.map((q) => textInput({ name: `answer_${q}`, label: t(`agent:verify.questions.${q}`), hint: q === 'date_of_birth' ? t('agent:verify.dob_hint') : undefined, error: errorFor(e, `answer_${q}`), maxlength: QUESTION_INPUT[q].max, width: QUESTION_INPUT[q].width, autocomplete: 'off', spellcheck: false }))}`, t('agent:verify.submit'), false)

@@ -86,13 +86,14 @@ export async function backlogByQueue(db: DbHandle, q: Pick<DashboardQuery, 'chan
 
 /**
  * Per week of the due moment: items due in the period whose due moment has passed, and how many of them were
- * resolved by it (resolved_at <= due_at).
+ * resolved by it (resolved_at <= due_at) and never breached (an escalation after a breach gives the item a new, later
+ * due moment: it stays a miss).
  */
 export async function slaDueByWeek(db: DbHandle, q: DashboardQuery): Promise<{ week: string; due: number; met: number }[]> {
   const result = await sql<{ week: string; due: number; met: number }>`
     select ${weekOf(sql.ref('due_at'), q)} as week,
            count(*)::int as due,
-           (count(*) filter (where resolved_at is not null and resolved_at <= due_at))::int as met
+           (count(*) filter (where resolved_at is not null and resolved_at <= due_at and breached_at is null))::int as met
     from service_items
     where ${inPeriod(sql.ref('due_at'), q)} and due_at < ${q.now}${ofChannel(q)}
     group by 1`.execute(db);

@@ -126,6 +126,8 @@ export class ERequestService {
             given_name: v.givenName,
             family_name: v.familyName,
             requester_role: v.role,
+            // Whether the date of birth matched the agency's records (not just accepted for a case without one).
+            dob_matched: Boolean(found?.date_of_birth && found.date_of_birth === v.dateOfBirth),
             ...(v.dateOfBirth ? { date_of_birth: v.dateOfBirth } : {}),
             ...(v.receiptNumber ? { receipt_number: v.receiptNumber } : {}),
             section_1367: v.section1367,
@@ -172,6 +174,8 @@ export class ERequestService {
   async status(number: string, email: string): Promise<StatusView | undefined> {
     const item = await this.deps.items.byNumber(number);
     if (!item || item.contact_email.toLowerCase() !== email.trim().toLowerCase()) return undefined;
+    // Threads of an online account are read there, behind sign-in and two-step verification: not by number and email.
+    if (item.channel === 'secure_message' || item.account_id) return undefined;
     const events = await this.deps.items.timeline(item.id);
     return {
       number: String(item.number),

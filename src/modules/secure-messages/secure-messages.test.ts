@@ -58,8 +58,13 @@ describe('secure messages (issue 5 item 5, CASE-3)', () => {
     await t.services.serviceItems.note(item.id, worker, 'INTERNAL: check the address history');
     await t.services.serviceItems.reply(item.id, worker, 'Please confirm your apartment number.');
     await t.services.serviceItems.pauseClock(item.id, worker, 'Waiting for the apartment number');
-    const mail = await t.deps.database.db.selectFrom('notification_messages').select(['template', 'body']).where('recipient', '=', 'ana.messages@example.com').where('template', '=', 'service_item_reply').executeTakeFirstOrThrow();
+    // The email says there is an answer and links the thread; the answer itself stays behind sign-in.
+    const mail = await t.deps.database.db.selectFrom('notification_messages').select(['template', 'body']).where('recipient', '=', 'ana.messages@example.com').where('template', 'like', 'service_item_reply%').executeTakeFirstOrThrow();
+    expect(mail.template).toBe('service_item_reply_notice');
     expect(mail.body).toContain(`/account/messages/${number}`);
+    expect(mail.body).not.toContain('apartment number');
+    // Nor can the thread be read on the public e-Request status page with the number and the email.
+    expect(await t.services.eRequest.status(number, 'ana.messages@example.com')).toBeUndefined();
     await ana.agent.get(`/account/messages/${number}`);
     const text = ana.agent.$('main').text();
     expect(text).toContain('Please confirm your apartment number.');

@@ -97,13 +97,15 @@ export class SecureMessageService {
   async reply(accountId: string, number: string, message: string): Promise<{ ok: true } | { ok: false; problem: MessageProblem | 'not_found' }> {
     const found = await this.thread(accountId, number);
     if (!found) return { ok: false, problem: 'not_found' };
-    if (!found.open) return { ok: false, problem: 'closed' };
     const text = message.trim();
     if (!text || text.length > MAX_MESSAGE) return { ok: false, problem: 'message' };
-    await inTransaction(this.deps.db, async (trx) => {
-      if (found.item.sla_paused_at) await this.deps.items.resumeClock(found.item.id, null, trx);
-      await this.deps.items.record(found.item.id, { kind: 'customer_message', actorId: accountId, body: text, customerVisible: true }, found.item.status === 'waiting_on_customer' && !found.item.sla_paused_at ? { status: found.item.owner_id ? 'in_progress' : 'open' } : {}, trx);
+    // Read again, locked, inside the transaction: an agent may have resolved the thread or restarted its clock since.
+    return inTransaction(this.deps.db, async (trx) => {
+      const item = await trx.selectFrom('service_items').selectAll().where('id', '=', found.item.id).forUpdate().executeTakeFirstOrThrow();
+      if (item.status === 'resolved' || item.status === 'closed') return { ok: false, problem: 'closed' } as const;
+      if (item.sla_paused_at) await this.deps.items.resumeClock(item.id, null, trx);
+      await this.deps.items.record(item.id, { kind: 'customer_message', actorId: accountId, body: text, customerVisible: true }, item.status === 'waiting_on_customer' && !item.sla_paused_at ? { status: item.owner_id ? 'in_progress' : 'open' } : {}, trx);
+      return { ok: true } as const;
     });
-    return { ok: true };
   }
 }

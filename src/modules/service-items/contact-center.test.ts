@@ -157,10 +157,16 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('not_due');
     t.clock.set('2026-12-07T21:00:01Z');
     expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('breached');
-    expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('ignored'); // once
     const after = await t.services.serviceItems.byId(urgent.id);
-    expect(after).toMatchObject({ queue: 'tier2', status: 'escalated', priority: 1, owner_id: null });
+    expect(after).toMatchObject({ queue: 'tier2', status: 'escalated', priority: 1, owner_id: null, sla_policy: 'urgent' });
     expect(after!.breached_at).not.toBeNull();
+    // Escalated, it is answered within 24-72 hours as the customer is told: a new urgent clock, watched again.
+    expect(after!.due_at.toISOString()).toBe('2026-12-10T21:00:01.000Z');
+    expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('not_due');
+    t.clock.set('2026-12-10T21:00:02Z');
+    expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('breached');
+    expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('ignored'); // once per clock
+    expect((await t.services.serviceItems.byId(urgent.id))!.queue).toBe('tier2');
     const mail = await t.deps.database.db.selectFrom('notification_messages').select(['template', 'body']).where('recipient', '=', 'uma.urgent@example.com').execute();
     expect(mail.map((m) => m.template)).toEqual(['service_item_escalated']);
     expect(mail[0]!.body).toContain(String(urgent.number));
@@ -184,6 +190,47 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     t.clock.set('2027-03-05T06:00:00Z');
     expect(await t.services.serviceItems.checkSla(tertiary.id)).toBe('breached');
     expect(await db.selectFrom('service_items').select('id').where('parent_item_id', '=', tertiary.id).execute()).toHaveLength(0);
+
+    // An office that answers the primary answers its follow-ups: none of them goes on (CC-7).
+    t.clock.set('2027-04-01T15:00:00Z');
+    const { item: again } = await t.services.serviceItems.createRouted(item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }));
+    t.clock.set('2027-05-02T15:00:00Z');
+    expect(await t.services.serviceItems.checkSla(again.id)).toBe('follow_up');
+    const followUp = await db.selectFrom('service_items').selectAll().where('parent_item_id', '=', again.id).executeTakeFirstOrThrow();
+    await t.services.serviceItems.resolve(again.id, officer, 'sent_to_office', 'Decided');
+    expect((await t.services.serviceItems.byId(followUp.id))!.status).toBe('resolved');
+    t.clock.set('2027-06-05T15:00:00Z');
+    expect(await t.services.serviceItems.checkSla(followUp.id)).toBe('ignored');
+  });
+
+  it('ends a pause when the item goes to an office, and keeps a protected item in Tier 3 when an agent escalates it', async () => {
+    t.clock.set('2027-01-04T15:00:00Z');
+    const { item: paused } = await t.services.serviceItems.createRouted(item({ caseId: await caseId('IOE0911100002') }));
+    await t.services.serviceItems.pauseClock(paused.id, tier1, 'Asked for a document');
+    await t.services.serviceItems.routeToOffice(paused.id, tier1, 'FO-MIA', 'Office decides');
+    const routed = await t.services.serviceItems.byId(paused.id);
+    expect(routed!.sla_paused_at).toBeNull();
+    expect(await t.deps.database.db.selectFrom('service_item_sla_pauses').select('resumed_at').where('item_id', '=', paused.id).executeTakeFirstOrThrow()).toMatchObject({ resumed_at: expect.any(Date) });
+    t.clock.set('2027-02-10T15:00:00Z');
+    expect(await t.services.serviceItems.checkSla(paused.id)).toBe('follow_up'); // watched again
+
+    const { item: protectedItem } = await t.services.serviceItems.createRouted(item({ section1367: true }));
+    await t.services.serviceItems.escalate(protectedItem.id, tier3, 'Needs a supervisor', 'tier2');
+    expect((await t.services.serviceItems.byId(protectedItem.id))!.queue).toBe('tier3');
+  });
+
+  it('protects the answered items of a case that becomes protected, and moves its open help desk items to Tier 3', async () => {
+    const db = t.deps.database.db;
+    const { token } = await apiToken(t, ['case_events:write']);
+    await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: [{ id: 'cc-late-1', receiptNumber: 'IOE0911100009', type: 'case_received', occurredAt: '2026-02-05T15:00:00Z', payload: { formCode: 'I-485' } }] });
+    const id = await caseId('IOE0911100009');
+    const { item: answered } = await t.services.serviceItems.createRouted(item({ caseId: id, subject: 'answered long ago' }));
+    await t.services.serviceItems.resolve(answered.id, tier1, 'answered', '');
+    const { item: technical } = await t.services.serviceItems.createRouted(item({ caseId: id, type: 'technical_problem' }));
+    expect(technical.queue).toBe('help_desk');
+    await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: [{ id: 'cc-late-2', receiptNumber: 'IOE0911100009', type: 'protection_updated', occurredAt: '2026-03-01T15:00:00Z', payload: { section1367: true } }] });
+    expect(await db.selectFrom('service_items').select(['status', 'section_1367']).where('id', '=', answered.id).executeTakeFirst()).toEqual({ status: 'resolved', section_1367: true });
+    expect(await db.selectFrom('service_items').select(['queue', 'section_1367']).where('id', '=', technical.id).executeTakeFirst()).toEqual({ queue: 'tier3', section_1367: true });
   });
 
   it('lets an agent answer, note, escalate with a reason, send to an office and resolve with a code', async () => {
@@ -192,6 +239,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     await t.services.serviceItems.note(it1.id, tier1, 'Caller verified');
     await t.services.serviceItems.reply(it1.id, tier1, 'Your case is being processed.');
     await t.services.serviceItems.escalate(it1.id, tier1, 'Needs a Tier 2 specialist');
+    expect(await t.services.serviceItems.byId(it1.id)).toMatchObject({ queue: 'tier2', sla_policy: 'urgent', priority: 1 });
     await t.services.serviceItems.routeToOffice(it1.id, tier2, 'FO-MIA', 'Interview reschedule');
     await expect(t.services.serviceItems.routeToOffice(it1.id, tier2, 'NOWHERE', 'x')).rejects.toThrow('no_office');
     await t.services.serviceItems.resolve(it1.id, officer, 'sent_to_office', 'Office will answer');

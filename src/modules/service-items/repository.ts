@@ -105,14 +105,15 @@ export async function pausesOf(db: DbHandle, itemId: string) {
 }
 
 /**
- * A case became Section 1367 protected (CC-6): its open items become protected too, and those in Tier 1 or Tier 2
- * move to Tier 3, unowned, so nobody there sees them again. (Items of a case whose protection ends stay protected.)
+ * A case became Section 1367 protected (CC-6): every item about it becomes protected, answered ones too (their
+ * timelines hold the case's story), and the open ones outside Tier 3 and the owning office's queue move to Tier 3,
+ * unowned, so nobody who may not see them keeps them. (Items of a case whose protection ends stay protected.)
  */
 export async function protectItemsOfCase(db: DbHandle, caseId: number): Promise<void> {
   await sql`
     UPDATE service_items
     SET section_1367 = true,
-        owner_id = CASE WHEN queue IN ('tier1', 'tier2') THEN NULL ELSE owner_id END,
-        queue = CASE WHEN queue IN ('tier1', 'tier2') THEN 'tier3' ELSE queue END
-    WHERE case_id = ${caseId} AND status NOT IN ('resolved', 'closed') AND section_1367 = false`.execute(db);
+        owner_id = CASE WHEN status NOT IN ('resolved', 'closed') AND queue <> 'tier3' AND queue NOT LIKE 'office:%' THEN NULL ELSE owner_id END,
+        queue = CASE WHEN status NOT IN ('resolved', 'closed') AND queue <> 'tier3' AND queue NOT LIKE 'office:%' THEN 'tier3' ELSE queue END
+    WHERE case_id = ${caseId} AND section_1367 = false`.execute(db);
 }

@@ -192,7 +192,7 @@ export class ServiceItemService {
   async createRouted(input: RoutedItemInput, db: DbHandle = this.deps.db): Promise<{ item: ServiceItemRow; route: Route; expectation: SlaExpectation }> {
     const work = async (trx: DbHandle) => {
       const c = input.caseId
-        ? await trx.selectFrom('cases').select(['id', 'office_code', 'section_1367', 'receipt_number']).where('id', '=', input.caseId).executeTakeFirst()
+        ? await trx.selectFrom('cases').select(['id', 'office_code', 'section_1367', 'receipt_number']).where('id', '=', input.caseId).forShare().executeTakeFirst()
         : undefined;
       const section1367 = Boolean(input.section1367) || Boolean(c?.section_1367);
       const urgent = Boolean(input.urgent);
@@ -324,7 +324,13 @@ export class ServiceItemService {
   async checkSla(itemId: string): Promise<'not_due' | 'breached' | 'follow_up' | 'ignored'> {
     return inTransaction(this.deps.db, async (trx) => {
       const item = await trx.selectFrom('service_items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
-      if (!item || item.status === 'resolved' || item.status === 'closed' || item.breached_at || item.sla_paused_at) return 'ignored';
+      // A breach is recorded once per clock: an escalation restarts the clock after it (a due moment after the breach).
+      if (!item || item.status === 'resolved' || item.status === 'closed' || item.sla_paused_at || (item.breached_at && item.breached_at >= item.due_at)) return 'ignored';
+      // A follow-up request whose primary was answered has nothing left to follow (CC-7).
+      if (item.parent_item_id) {
+        const parent = await trx.selectFrom('service_items').select('status').where('id', '=', item.parent_item_id).executeTakeFirst();
+        if (parent && (parent.status === 'resolved' || parent.status === 'closed')) return 'ignored';
+      }
       const now = this.deps.clock.now();
       if (now < item.due_at) {
         await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: item.due_at });
@@ -342,8 +348,15 @@ export class ServiceItemService {
         await insertEvent(trx, { item_id: itemId, kind: 'sla_breached', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ level: item.follow_up_level }) });
         return 'breached';
       }
-      const to = item.queue === 'tier1' ? 'tier2' : item.queue;
-      await updateItem(trx, itemId, { breached_at: now, escalated_at: now, priority: 1, queue: to, status: 'escalated', owner_id: to === item.queue ? item.owner_id : null });
+      const to = item.queue === 'tier1' && !item.section_1367 ? 'tier2' : item.queue;
+      // A breach of the urgent clock an escalation started is recorded once; the item stays escalated where it is.
+      if (item.escalated_at && item.sla_policy === 'urgent') {
+        await updateItem(trx, itemId, { breached_at: now });
+        await insertEvent(trx, { item_id: itemId, kind: 'sla_breached', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ from: item.queue, to: item.queue }) });
+        return 'breached';
+      }
+      await updateItem(trx, itemId, { breached_at: now, escalated_at: now, queue: to, status: 'escalated', owner_id: to === item.queue ? item.owner_id : null });
+      await this.#urgentClock(trx, itemId, now);
       await insertEvent(trx, { item_id: itemId, kind: 'sla_breached', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ from: item.queue, to }) });
       await this.#tellEscalated(trx, item);
       return 'breached';
@@ -373,12 +386,35 @@ export class ServiceItemService {
     });
   }
 
-  /** An agent sends the item up a tier (Tier 1 to Tier 2 by default) with a reason; the customer is told by email (CC-4). */
-  async escalate(itemId: string, worker: StaffWorker, reason: string, to: 'tier2' | 'tier3' = 'tier2'): Promise<void> {
+  /** Ends a pause the item is in (an action that hands it on, or closes it, ends the wait on the customer). */
+  async #endPause(trx: DbHandle, itemId: string, now: Date, by: string | null): Promise<void> {
+    const pause = await openPause(trx, itemId);
+    if (pause) await trx.updateTable('service_item_sla_pauses').set({ resumed_at: now, resumed_by: by }).where('id', '=', pause.id).execute();
+  }
+
+  /**
+   * An escalated item is answered as an urgent one (CC-4, CC-5: 24-72 hours, as the customer is told): its clock
+   * restarts under the urgent policy and is watched again.
+   */
+  async #urgentClock(trx: DbHandle, itemId: string, now: Date): Promise<Date> {
+    const expected = slaExpectation('urgent', now, this.deps.timeZone);
+    await updateItem(trx, itemId, { sla_policy: 'urgent', sla_started_at: now, due_at: expected.dueAt, sla_paused_at: null, urgent: true, priority: 1 });
+    await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: expected.dueAt });
+    return expected.dueAt;
+  }
+
+  /**
+   * An agent sends the item up a tier (Tier 1 to Tier 2 by default) with a reason; the customer is told by email (CC-4).
+   * A Section 1367 item stays with Tier 3, the only tier that may see it (CC-6).
+   */
+  async escalate(itemId: string, worker: StaffWorker, reason: string, asked: 'tier2' | 'tier3' = 'tier2'): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
+      const to = item.section_1367 ? 'tier3' : asked;
       const now = this.deps.clock.now();
-      await updateItem(trx, itemId, { queue: to, status: 'escalated', owner_id: null, escalated_at: now, priority: 1 });
+      await this.#endPause(trx, itemId, now, worker.accountId);
+      await updateItem(trx, itemId, { queue: to, status: 'escalated', owner_id: null, escalated_at: now });
+      await this.#urgentClock(trx, itemId, now);
       await insertEvent(trx, { item_id: itemId, kind: 'escalated', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: false, details: JSON.stringify({ from: item.queue, to }) });
       await this.#tellEscalated(trx, item);
     });
@@ -392,7 +428,8 @@ export class ServiceItemService {
       if (!queue) throw new ServiceItemActionError('no_office');
       const now = this.deps.clock.now();
       const expected = slaExpectation('office_service_request', now, this.deps.timeZone);
-      await updateItem(trx, itemId, { queue: queue.code, office_code: officeCode, status: 'open', owner_id: null, sla_policy: 'office_service_request', sla_started_at: now, due_at: expected.dueAt, breached_at: null });
+      await this.#endPause(trx, itemId, now, worker.accountId);
+      await updateItem(trx, itemId, { queue: queue.code, office_code: officeCode, status: 'open', owner_id: null, sla_policy: 'office_service_request', sla_started_at: now, sla_paused_at: null, due_at: expected.dueAt });
       await insertEvent(trx, { item_id: itemId, kind: 'routed_to_office', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: true, details: JSON.stringify({ office: officeCode, dueAt: expected.dueAt.toISOString() }) });
       await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: expected.dueAt });
     });
@@ -405,8 +442,11 @@ export class ServiceItemService {
       const now = this.deps.clock.now();
       await updateItem(trx, itemId, { first_response_at: item.first_response_at ?? now, owner_id: item.owner_id ?? worker.accountId, status: item.status === 'open' || item.status === 'escalated' ? 'in_progress' : item.status });
       await insertEvent(trx, { item_id: itemId, kind: 'reply', actor_id: worker.accountId, occurred_at: now, body: message, customer_visible: true, details: '{}' });
+      // Answers in the account, and any answer about a Section 1367 matter, stay behind sign-in or the status page: the
+      // email only says there is one (a mailbox may be read by someone the person must be protected from).
+      const privateAnswer = item.channel === 'secure_message' || item.section_1367;
       await this.deps.notifications.queueEmail(trx, {
-        to: item.contact_email, template: 'service_item_reply', language: item.language,
+        to: item.contact_email, template: privateAnswer ? 'service_item_reply_notice' : 'service_item_reply', language: item.language,
         params: { number: String(item.number), message, link: item.channel === 'secure_message' ? `${this.deps.publicUrl}/account/messages/${String(item.number)}` : `${this.deps.publicUrl}/e-request/status` },
       });
     });
@@ -424,10 +464,15 @@ export class ServiceItemService {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
       const now = this.deps.clock.now();
-      const pause = await openPause(trx, itemId);
-      if (pause) await trx.updateTable('service_item_sla_pauses').set({ resumed_at: now, resumed_by: worker.accountId }).where('id', '=', pause.id).execute();
+      await this.#endPause(trx, itemId, now, worker.accountId);
       await updateItem(trx, itemId, { status: 'resolved', resolution: code, resolved_at: now, sla_paused_at: null, owner_id: item.owner_id ?? worker.accountId, first_response_at: item.first_response_at ?? now });
       await insertEvent(trx, { item_id: itemId, kind: 'resolved', actor_id: worker.accountId, occurred_at: now, body: note || null, customer_visible: true, details: JSON.stringify({ code }) });
+      // The follow-up requests of an answered office request are answered with it (CC-7).
+      const followUps = await trx.selectFrom('service_items').select('id').where('parent_item_id', '=', itemId).where('status', 'not in', ['resolved', 'closed']).execute();
+      for (const f of followUps) {
+        await updateItem(trx, f.id, { status: 'resolved', resolution: code, resolved_at: now, sla_paused_at: null });
+        await insertEvent(trx, { item_id: f.id, kind: 'resolved', actor_id: worker.accountId, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ code, with: String(item.number) }) });
+      }
     });
   }
 }
