@@ -495,3 +495,24 @@ describe('parsing (pure)', () => {
     );
   });
 });
+
+describe('guessing dates of birth', () => {
+  it('refuses a receipt number for a day after 5 failed matches, with the same answer whether the case exists or not', async () => {
+    const fields = (receipt: string, birth: string) => ({ receipt_number: receipt, ...dob(birth), criterion: 'urgent_humanitarian', description: 'Please.', ...person('guesser@example.com') });
+    for (const receipt of [PROTECTED_DOB_CASE, 'IOE2399999999']) {
+      for (let i = 0; i < 5; i++) {
+        const agent = visitor();
+        await send(agent, 'expedite-request', fields(receipt, `1979-03-${String(10 + i)}`));
+        expect(agent.errorSummary()[0]).toContain('We could not find a case');
+      }
+      const agent = visitor();
+      await send(agent, 'expedite-request', fields(receipt, '1979-03-09')); // the right date, too late
+      expect(agent.errorSummary()[0]).toContain('Try again tomorrow');
+    }
+    const before = await countItems();
+    t.clock.advance(86_400_000 + 1000);
+    const agent = visitor();
+    await send(agent, 'expedite-request', fields(PROTECTED_DOB_CASE, '1979-03-09'));
+    expect(await countItems()).toBe(before + 1);
+  });
+});

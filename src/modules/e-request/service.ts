@@ -74,6 +74,9 @@ export function localDate(moment: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
 }
 
+/** Failed case matches a receipt number may have in 24 hours before it is refused for the day. */
+export const MAX_CASE_FAILURES = 5;
+
 export class ERequestService {
   constructor(private readonly deps: ERequestDeps) {}
 
@@ -92,10 +95,19 @@ export class ERequestService {
     const v = parsed.value;
     let found: repo.RequestCase | undefined;
     if (v.receiptNumber) {
+      // Guessing dates of birth is an attack: after MAX_CASE_FAILURES failed matches in a day, the receipt number is
+      // refused for the day, whether the case exists or not (the same answer either way).
+      const now = this.deps.clock.now();
+      const since = new Date(now.getTime() - 86_400_000);
+      const failures = await this.deps.db.selectFrom('e_request_case_failures').select((eb) => eb.fn.countAll<number>().as('n')).where('receipt_number', '=', v.receiptNumber).where('failed_at', '>', since).executeTakeFirstOrThrow();
+      if (Number(failures.n) >= MAX_CASE_FAILURES) return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_locked' }] };
       found = await repo.findCaseForRequest(this.deps.db, v.receiptNumber);
       // A Section 1367 case is unknown to the public (maySeeCase) unless the person matches the date of birth on file.
       const matches = found && (found.date_of_birth ? found.date_of_birth === v.dateOfBirth : !found.section_1367);
-      if (!found || !matches) return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_not_found' }] };
+      if (!found || !matches) {
+        await this.deps.db.insertInto('e_request_case_failures').values({ receipt_number: v.receiptNumber, failed_at: now }).execute();
+        return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_not_found' }] };
+      }
     }
     if (v.type === 'outside_processing_time' && found) {
       const receivedDate = localDate(found.received_at, this.deps.timeZone);

@@ -317,6 +317,7 @@ export interface Tables {
   service_item_sla_pauses: ServiceItemSlaPausesTable;
   inquiry_dates: InquiryDatesTable;
   caller_verifications: CallerVerificationsTable;
+  e_request_case_failures: ERequestCaseFailuresTable;
   account_recoveries: AccountRecoveriesTable;
   sign_in_address_failures: SignInAddressFailuresTable;
   accounts: AccountsTable;
@@ -447,6 +448,12 @@ export interface InquiryDatesTable {
   inquiry_date: string;
   updated_at: Date;
   updated_by: string | null;
+}
+
+export interface ERequestCaseFailuresTable {
+  id: Generated<number>;
+  receipt_number: string;
+  failed_at: Date;
 }
 
 export interface CallerVerificationsTable {
