@@ -1,9 +1,8 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { totpAt } from '../accounts-support.js';
 import { apiToken } from '../harness.js';
-import { createStaffMember, STAFF_PASSWORD } from '../staff-support.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from './support.js';
+import { createStaffMember } from '../staff-support.js';
+import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, signInStaffInBrowser } from './support.js';
 
 /**
  * A Tier 1 agent takes a phone call in a real browser, in English and in Spanish (CC-2, CC-3): log the call about a
@@ -12,8 +11,8 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from
  */
 
 const TEXT = {
-  en: { verify: 'Verify', console: 'Agent console', log: 'Log a call or chat', logSubmit: 'Log the contact', held: 'Verify the caller before sharing anything', check: 'Check the answers', verified: 'The caller is verified', answer: 'Send the answer', resolve: 'Resolve the item', resolved: 'Item resolved.', status: 'Resolved' },
-  es: { verify: 'Verificar', console: 'Consola del agente', log: 'Registrar una llamada o chat', logSubmit: 'Registrar el contacto', held: 'Verifique a quien llama antes de compartir', check: 'Comprobar las respuestas', verified: 'Quien llama está verificado', answer: 'Enviar la respuesta', resolve: 'Resolver el artículo', resolved: 'Artículo resuelto.', status: 'Resuelto' },
+  en: { console: 'Agent console', log: 'Log a call or chat', logSubmit: 'Log the contact', held: 'Verify the caller before sharing anything', check: 'Check the answers', verified: 'The caller is verified', answer: 'Send the answer', resolve: 'Resolve the item', resolved: 'Item resolved.', status: 'Resolved' },
+  es: { console: 'Consola del agente', log: 'Registrar una llamada o chat', logSubmit: 'Registrar el contacto', held: 'Verifique a quien llama antes de compartir', check: 'Comprobar las respuestas', verified: 'Quien llama está verificado', answer: 'Enviar la respuesta', resolve: 'Resolver el artículo', resolved: 'Artículo resuelto.', status: 'Resuelto' },
 } as const;
 
 async function submit(page: Page, name: string): Promise<void> {
@@ -37,15 +36,7 @@ browserSuite('Agent console in a browser', (rig) => {
 
       const { context, page, problems } = await openPage(rig());
       try {
-        await page.goto(`/account/sign-in?lang=${lang}`);
-        await page.locator('#email').fill(agent.email);
-        await page.locator('#password').fill(STAFF_PASSWORD);
-        await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-        await page.waitForURL('**/account/sign-in/code**');
-        t.clock.advance(31_000);
-        await page.locator('#code').fill(totpAt(t, agent.secret));
-        await submit(page, text.verify);
-        await page.waitForURL('**/staff');
+        await signInStaffInBrowser(page, t, agent, lang);
         await page.getByRole('link', { name: text.console, exact: true }).first().click();
         await page.waitForURL('**/agent');
         await expectNoAxeViolations(page, 'agent console');

@@ -1,9 +1,7 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { totpAt } from '../accounts-support.js';
-import { createStaffMember, STAFF_PASSWORD } from '../staff-support.js';
+import { createStaffMember } from '../staff-support.js';
 import type { TestApp } from '../harness.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from './support.js';
+import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, signInStaffInBrowser } from './support.js';
 
 /**
  * Contact Center dashboards in a real browser (issue 5 item 8): a Tier 2 supervisor opens the dashboards from the
@@ -22,17 +20,6 @@ async function someItems(t: TestApp): Promise<void> {
   t.clock.set('2026-11-23T15:00:00Z');
 }
 
-async function signIn(page: Page, t: TestApp, person: { email: string; secret: string }): Promise<void> {
-  await page.goto('/account/sign-in?lang=en');
-  await page.locator('#email').fill(person.email);
-  await page.locator('#password').fill(STAFF_PASSWORD);
-  await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-  await page.waitForURL('**/account/sign-in/code**');
-  t.clock.advance(31_000);
-  await page.locator('#code').fill(totpAt(t, person.secret));
-  await Promise.all([page.waitForURL('**/staff'), page.getByRole('button', { name: 'Verify', exact: true }).click()]);
-}
-
 browserSuite('Contact Center dashboards in a browser', (rig) => {
   it('a Tier 2 supervisor reads the dashboards, filters them, in English and Spanish', async () => {
     const { t } = rig();
@@ -40,7 +27,7 @@ browserSuite('Contact Center dashboards in a browser', (rig) => {
     const lead = await createStaffMember(t, { email: 'lena.lead@agency.example', name: 'Lena Lead', roles: ['tier2'], ip: '10.68.0.1' });
     const { context, page, problems } = await openPage(rig());
     try {
-      await signIn(page, t, lead);
+      await signInStaffInBrowser(page, t, lead);
       await page.getByRole('navigation', { name: 'Staff workspace' }).getByRole('link', { name: 'Contact Center dashboards' }).click();
       await page.waitForURL('**/staff/dashboards');
       expect(await page.locator('h1').textContent()).toBe('Contact Center dashboards');
@@ -71,7 +58,7 @@ browserSuite('Contact Center dashboards in a browser', (rig) => {
     const lead = await createStaffMember(t, { email: 'otto.lead@agency.example', name: 'Otto Lead', roles: ['tier3'], ip: '10.68.0.2' });
     const { context, page, problems } = await openPage(rig(), { javaScriptEnabled: false });
     try {
-      await signIn(page, t, lead);
+      await signInStaffInBrowser(page, t, lead);
       await page.goto('/staff/dashboards?lang=en');
       await page.locator('#days').selectOption('90');
       await Promise.all([page.waitForURL('**/staff/dashboards?days=90&channel='), page.getByRole('button', { name: 'Show', exact: true }).click()]);

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { signIn, signUpApplicant, totpAt } from '../accounts-support.js';
+import { signIn, signUpApplicant } from '../accounts-support.js';
 import { TestAgent } from '../agent.js';
-import { createStaffMember, STAFF_PASSWORD } from '../staff-support.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from './support.js';
+import { createStaffMember } from '../staff-support.js';
+import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, signInStaffInBrowser } from './support.js';
 
 /**
  * A Technical Help Desk agent unlocks a locked-out applicant, in a real browser, in English and in Spanish (ACC-6):
@@ -12,8 +12,8 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from
  */
 
 const TEXT = {
-  en: { workspace: 'Staff workspace', helpDesk: 'Technical Help Desk', find: 'Find', locked: 'This account is locked', unlock: 'Unlock and email the person', unlocked: 'The account is unlocked and the person was emailed.', notLocked: 'This account is not locked.', reason: 'Caller verified by phone; locked after typos', verify: 'Verify' },
-  es: { workspace: 'Espacio de trabajo del personal', helpDesk: 'Mesa de Ayuda Técnica', find: 'Buscar', locked: 'Esta cuenta está bloqueada', unlock: 'Desbloquear y avisar por correo', unlocked: 'La cuenta está desbloqueada y se avisó a la persona por correo.', notLocked: 'Esta cuenta no está bloqueada.', reason: 'Persona verificada por teléfono; bloqueada por errores', verify: 'Verificar' },
+  en: { workspace: 'Staff workspace', helpDesk: 'Technical Help Desk', find: 'Find', locked: 'This account is locked', unlock: 'Unlock and email the person', unlocked: 'The account is unlocked and the person was emailed.', notLocked: 'This account is not locked.', reason: 'Caller verified by phone; locked after typos', },
+  es: { workspace: 'Espacio de trabajo del personal', helpDesk: 'Mesa de Ayuda Técnica', find: 'Buscar', locked: 'Esta cuenta está bloqueada', unlock: 'Desbloquear y avisar por correo', unlocked: 'La cuenta está desbloqueada y se avisó a la persona por correo.', notLocked: 'Esta cuenta no está bloqueada.', reason: 'Persona verificada por teléfono; bloqueada por errores', },
 } as const;
 
 async function h1(page: Page): Promise<string> {
@@ -41,15 +41,7 @@ browserSuite('Technical Help Desk in a browser', (rig) => {
 
       const { context, page, problems } = await openPage(rig());
       try {
-        await page.goto(`/account/sign-in?lang=${lang}`);
-        await page.locator('#email').fill(agent.email);
-        await page.locator('#password').fill(STAFF_PASSWORD);
-        await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-        await page.waitForURL('**/account/sign-in/code**');
-        t.clock.advance(31_000); // a new authenticator time step (codes are single use)
-        await page.locator('#code').fill(totpAt(t, agent.secret));
-        await submit(page, text.verify);
-        await page.waitForURL('**/staff');
+        await signInStaffInBrowser(page, t, agent, lang);
         expect(await h1(page)).toBe(text.workspace);
         await expectNoAxeViolations(page, 'staff workspace');
 

@@ -1,9 +1,8 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { totpAt } from '../accounts-support.js';
-import { createStaffMember, STAFF_PASSWORD } from '../staff-support.js';
+import { createStaffMember } from '../staff-support.js';
 import { seedKnowledgeArticles } from '../../src/modules/knowledge/index.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from './support.js';
+import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, signInStaffInBrowser } from './support.js';
 
 /**
  * Knowledge articles in a real browser, axe at every step: a visitor searches the help articles and reads one, in
@@ -71,15 +70,7 @@ browserSuite('Knowledge articles in a browser', (rig) => {
     const qa = await createStaffMember(t, { email: 'kate.qa@agency.example', name: 'Kate Review', roles: ['quality_assurance'], ip: '10.67.0.1' });
     const { context, page, problems } = await openPage(rig());
     try {
-      await page.goto('/account/sign-in?lang=en');
-      await page.locator('#email').fill(qa.email);
-      await page.locator('#password').fill(STAFF_PASSWORD);
-      await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-      await page.waitForURL('**/account/sign-in/code**');
-      t.clock.advance(31_000);
-      await page.locator('#code').fill(totpAt(t, qa.secret));
-      await submit(page, 'Verify');
-      await page.waitForURL('**/staff');
+      await signInStaffInBrowser(page, t, qa);
 
       await page.getByRole('navigation', { name: 'Staff workspace' }).getByRole('link', { name: 'Knowledge articles' }).click();
       await page.waitForURL('**/staff/knowledge');

@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { totpAt } from '../accounts-support.js';
-import { createStaffMember, STAFF_PASSWORD } from '../staff-support.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from './support.js';
+import { createStaffMember } from '../staff-support.js';
+import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, signInStaffInBrowser } from './support.js';
 
 /**
  * Quality review in a real browser, axe at every step: quality assurance draws a sample, reviews an interaction
@@ -28,15 +27,7 @@ browserSuite('Quality review in a browser', (rig) => {
 
     const { context, page, problems } = await openPage(rig());
     try {
-      await page.goto('/account/sign-in?lang=en');
-      await page.locator('#email').fill(qa.email);
-      await page.locator('#password').fill(STAFF_PASSWORD);
-      await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-      await page.waitForURL('**/account/sign-in/code**');
-      t.clock.advance(31_000);
-      await page.locator('#code').fill(totpAt(t, qa.secret));
-      await submit(page, 'Verify');
-      await page.waitForURL('**/staff');
+      await signInStaffInBrowser(page, t, qa);
 
       await page.getByRole('navigation', { name: 'Staff workspace' }).getByRole('link', { name: 'Quality review' }).click();
       await page.waitForURL((u) => u.pathname === '/staff/quality' && u.searchParams.has('seed'));

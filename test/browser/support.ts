@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpAt } from '../accounts-support.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../harness.js';
+import { STAFF_PASSWORD } from '../staff-support.js';
 
 /**
  * Browser journeys run in Debian's Chromium (never a downloaded browser), headless, against the app listening on
@@ -114,4 +116,19 @@ export async function expectReflowAt320(page: Page, step: string): Promise<void>
   } finally {
     if (viewport) await page.setViewportSize(viewport);
   }
+}
+
+/**
+ * Signs a staff member in through the pages (email and password, then a fresh authenticator code) and waits for
+ * the staff workspace. The fake clock moves to a new time step first: authenticator codes are single use.
+ */
+export async function signInStaffInBrowser(page: Page, t: TestApp, person: { email: string; secret: string }, lang: 'en' | 'es' = 'en'): Promise<void> {
+  await page.goto(`/account/sign-in?lang=${lang}`);
+  await page.locator('#email').fill(person.email);
+  await page.locator('#password').fill(STAFF_PASSWORD);
+  await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
+  await page.waitForURL('**/account/sign-in/code**');
+  t.clock.advance(31_000);
+  await page.locator('#code').fill(totpAt(t, person.secret));
+  await Promise.all([page.waitForURL('**/staff'), page.getByRole('button', { name: lang === 'es' ? 'Verificar' : 'Verify', exact: true }).click()]);
 }
