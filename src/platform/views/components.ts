@@ -26,11 +26,16 @@ export interface TextInputProps {
   autocapitalize?: 'none' | 'characters' | 'words' | 'sentences';
 }
 
-export function textInput(p: TextInputProps): SafeHtml {
-  const id = p.id ?? p.name;
+/** The ids a field's hint and error get, and the aria-describedby that names them (undefined when neither is shown). */
+function fieldIds(id: string, p: { hint?: string; error?: string }): { hintId?: string; errorId?: string; describedBy?: string } {
   const hintId = p.hint ? `${id}-hint` : undefined;
   const errorId = p.error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return { hintId, errorId, describedBy: [hintId, errorId].filter(Boolean).join(' ') || undefined };
+}
+
+export function textInput(p: TextInputProps): SafeHtml {
+  const id = p.id ?? p.name;
+  const { hintId, errorId, describedBy } = fieldIds(id, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
   <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${id}">${p.label}</label>
   ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
@@ -162,9 +167,7 @@ export function radioGroup(p: { name: string; legend: string; options: RadioOpti
 
 /** A USWDS textarea with label, hint and error. */
 export function textArea(p: { name: string; label: string; hint?: string; value?: string; error?: string; maxlength?: number }): SafeHtml {
-  const hintId = p.hint ? `${p.name}-hint` : undefined;
-  const errorId = p.error ? `${p.name}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const { hintId, errorId, describedBy } = fieldIds(p.name, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
   <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
   ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
@@ -179,9 +182,7 @@ export const UPLOAD_ACCEPT = '.pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,im
 /** A USWDS file input with label, hint and error; `id` (default: the name) is what the error summary links to. */
 export function fileInput(p: { name: string; id?: string; label: string; hint?: string; error?: string; multiple?: boolean; accept?: string }): SafeHtml {
   const id = p.id ?? p.name;
-  const hintId = p.hint ? `${id}-hint` : undefined;
-  const errorId = p.error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const { hintId, errorId, describedBy } = fieldIds(id, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
   <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${id}">${p.label}</label>
   ${p.hint ? html`<span class="usa-hint" id="${hintId}">${p.hint}</span>` : ''}
@@ -192,9 +193,7 @@ export function fileInput(p: { name: string; id?: string; label: string; hint?: 
 
 /** A USWDS select with label, hint and error; `options` are [value, label] pairs, the first one usually "- Select -". */
 export function select(p: { name: string; label: string; hint?: string; value?: string; error?: string; autocomplete?: string; options: readonly (readonly [string, string])[] }): SafeHtml {
-  const hintId = p.hint ? `${p.name}-hint` : undefined;
-  const errorId = p.error ? `${p.name}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const { hintId, errorId, describedBy } = fieldIds(p.name, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
   <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
   ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
@@ -228,9 +227,7 @@ export function memorableDate(p: { name: string; legend: string; hint: string; l
 
 /** A fieldset of USWDS checkboxes; the first option carries the id the error summary links to. */
 export function checkboxGroup(p: { name: string; legend: string; options: RadioOption[]; values?: readonly string[]; error?: string; hint?: string }): SafeHtml {
-  const errorId = p.error ? `${p.name}-error` : undefined;
-  const hintId = p.hint ? `${p.name}-hint` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const { hintId, errorId, describedBy } = fieldIds(p.name, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
 <fieldset class="usa-fieldset"${attr('aria-describedby', describedBy)}>
   <legend class="usa-legend">${p.legend}</legend>
