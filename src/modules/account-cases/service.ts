@@ -39,6 +39,7 @@ export type NewCodeResult =
 
 
 export interface CaseCard {
+  caseId: number;
   view: CaseStatusView;
   /** A Request for Evidence waiting for an answer, and its deadline ('YYYY-MM-DD'). */
   openRfe?: { sentAt: Date; responseDue: string; overdue: boolean };
@@ -105,10 +106,11 @@ export class AccountCaseService {
     if (!maySeeCase({ section1367: found.section_1367 }, { kind: 'account', linked })) return undefined;
     const features = caseFeatures({ receiptNumber: found.receipt_number, formCode: found.form_code, filingChannel: found.filing_channel });
     return {
+      caseId: found.id,
       view: describeCase(found, this.deps.timeZone),
       openRfe: await this.#openRfe(found.receipt_number),
       documents: features.has('notices') ? await this.deps.notices.documentsOf(found.id, 'holder') : [],
-      features: caseFeatures({ receiptNumber: found.receipt_number, formCode: found.form_code, filingChannel: found.filing_channel }),
+      features,
       filingChannel: found.filing_channel,
     };
   }
@@ -119,8 +121,7 @@ export class AccountCaseService {
     if (!parsed.ok) return undefined;
     const card = await this.card(accountId, parsed.value);
     if (!card?.documents.some((d) => d.id === documentId)) return undefined;
-    const found = await findWithHistoryByReceiptNumber(this.deps.db, parsed.value);
-    return found ? this.deps.notices.file(found.id, documentId) : undefined;
+    return this.deps.notices.file(card.caseId, documentId);
   }
 
   async #openRfe(receiptNumber: string): Promise<CaseCard['openRfe']> {

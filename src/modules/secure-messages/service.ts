@@ -41,8 +41,7 @@ export class SecureMessageService {
   async #writableCase(accountId: string, receipt: string): Promise<{ id: number; receiptNumber: string } | undefined> {
     const card = await this.deps.cases.card(accountId, receipt);
     if (!card?.features.has('secure_messages')) return undefined;
-    const c = await this.deps.db.selectFrom('cases').select('id').where('receipt_number', '=', card.view.receiptNumber).executeTakeFirst();
-    return c && { id: c.id, receiptNumber: card.view.receiptNumber };
+    return { id: card.caseId, receiptNumber: card.view.receiptNumber };
   }
 
   async mayWrite(accountId: string, receipt: string): Promise<boolean> {
