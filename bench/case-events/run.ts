@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { cpuSeconds, machineCpu, postgresBackends, postgresCpuBetween } from '../proc.js';
 import { accessToken, admin, casedesk, freshDatabase, generate, ROOT, STEPS, waitForServer } from './common.js';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     console.log(`[bench] ingesting ${events.length.toLocaleString('en-US')} events in ${bodies.length} batches of ${BATCH}, ${CONCURRENCY} in flight`);
     let next = 0;
     let notifications = 0;
+    const cpu0 = { server: cpuSeconds(server.pid!), client: cpuSeconds(process.pid), postgres: postgresBackends(DB_NAME), machine: machineCpu() };
     const started = performance.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
@@ -65,6 +67,16 @@ async function main(): Promise<void> {
       }
     }));
     const ingestSeconds = (performance.now() - started) / 1000;
+    // Where the machine went during the ingestion, in cores (CPU seconds per second of the run).
+    const m1 = machineCpu();
+    const cores = {
+      server: (cpuSeconds(server.pid!) - cpu0.server) / ingestSeconds,
+      postgres: postgresCpuBetween(cpu0.postgres, postgresBackends(DB_NAME)) / ingestSeconds,
+      client: (cpuSeconds(process.pid) - cpu0.client) / ingestSeconds,
+      machine: (m1.busy - cpu0.machine.busy) / (m1.total - cpu0.machine.total) * os.cpus().length,
+    };
+    const coreText = `server ${cores.server.toFixed(2)}, PostgreSQL backends ${cores.postgres.toFixed(2)}, client ${cores.client.toFixed(2)}, whole machine ${cores.machine.toFixed(2)} of ${os.cpus().length}`;
+    console.log(`[bench] cores used during ingestion: ${coreText}`);
     const ingestRate = events.length / ingestSeconds;
     console.log(`[bench] API: ${ingestRate.toFixed(0)} events/s (${ingestSeconds.toFixed(1)} s), ${notifications.toLocaleString('en-US')} notifications queued`);
 
@@ -97,6 +109,7 @@ async function main(): Promise<void> {
       `| Raw COPY of the same rows into a bare table (baseline) | ${copyRate.toFixed(0)} rows/s | ${copySeconds.toFixed(1)} s | 1.00x | reference | — |`,
       '',
       `- Events: ${events.length.toLocaleString('en-US')} over ${Math.ceil(EVENTS / STEPS.length).toLocaleString('en-US')} new cases (${STEPS.length} lifecycle steps each, sent step by step across cases), 10% filed online by one of ${ACCOUNTS} accounts: ${notifications.toLocaleString('en-US')} notifications queued (emails and texts, delivered later by workers, which did not run here).`,
+      `- Cores used during the ingestion (CPU seconds per second, from /proc): ${coreText}. The rest of the machine's busy time is PostgreSQL's own background processes (WAL writer, checkpointer) and the kernel.`,
       `- Stored after the run: ${counts.events} events, ${counts.cases} cases, ${counts.history} history rows, ${counts.messages} messages.`,
       `- Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, PostgreSQL on 127.0.0.1; the server, PostgreSQL and the client share the machine.`,
       `- Commit: ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()}.`,

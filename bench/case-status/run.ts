@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { backgroundLoad, cpuSeconds, findDescendant, machineCpu, peakRssMiB, postgresBackends, postgresCpuBetween, treeCpuSeconds } from '../proc.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = path.join(ROOT, 'bin/casedesk.js');
@@ -160,106 +161,6 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv, time
   }
   if (code !== 0) throw new Error(`${child.name} failed (exit ${code}):\n${child.output.join('\n')}`);
   return stdout;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// /proc: peak memory and CPU time of a process, CPU time of the machine
-
-function procStatus(pid: number): Record<string, string> {
-  try {
-    return Object.fromEntries(readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').map((l) => l.split(/:\s+/, 2) as [string, string]));
-  } catch {
-    return {};
-  }
-}
-
-/** Peak resident set size (VmHWM) in MiB; undefined if the process is gone. */
-function peakRssMiB(pid: number): number | undefined {
-  const hwm = procStatus(pid).VmHWM;
-  return hwm ? round(Number.parseInt(hwm, 10) / 1024, 1) : undefined;
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** The machine's CPU counters: busy and total jiffies over all cores. */
-function machineCpu(): { busy: number; total: number; irq: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  // irq + softirq: mostly the kernel moving loopback TCP traffic, charged to no process.
-  return { busy: total - idle, total, irq: (v[5] ?? 0) + (v[6] ?? 0) };
-}
-
-/** CPU seconds used so far by each PostgreSQL backend serving the bench database (its process title names the database). */
-function postgresBackends(): Map<number, number> {
-  const found = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (title.includes(` ${S.database} `)) found.set(Number(entry), cpuSeconds(Number(entry)) || 0);
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
-
-/** CPU seconds the bench database's backends used between two snapshots (backends that appeared count from zero). */
-function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
-  return total;
-}
-
-/** How busy the machine is before the benchmark starts anything (other tenants, builds, tests). */
-async function backgroundLoad(ms: number): Promise<{ busy: number; loadavg: number[] }> {
-  const m0 = machineCpu();
-  await sleep(ms);
-  const m1 = machineCpu();
-  return { busy: round((m1.busy - m0.busy) / (m1.total - m0.total), 2), loadavg: os.loadavg().map((l) => round(l, 2)) };
-}
-
-/** A process and its descendants. */
-function processTree(rootPid: number): number[] {
-  const queue = [rootPid];
-  for (let i = 0; i < queue.length && i < 100; i++) {
-    try {
-      for (const tid of readdirSync(`/proc/${queue[i]}/task`)) {
-        const kids = readFileSync(`/proc/${queue[i]}/task/${tid}/children`, 'utf8').trim();
-        if (kids) queue.push(...kids.split(/\s+/).map(Number));
-      }
-    } catch {
-      // gone
-    }
-  }
-  return queue;
-}
-
-function treeCpuSeconds(rootPid: number): number {
-  return processTree(rootPid).reduce((sum, pid) => sum + (cpuSeconds(pid) || 0), 0);
-}
-
-/** The Casedesk node process under `npm start` (npm -> sh -> node). */
-function findDescendant(rootPid: number, match: (argv: string[]) => boolean): number | undefined {
-  return processTree(rootPid).find((pid) => {
-    try {
-      return match(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean));
-    } catch {
-      return false;
-    }
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -437,7 +338,7 @@ async function cannon(port: number, duration: number, pathFor: (receipt: string)
 async function load(scenario: string, port: number, serverPid: number, pathFor: (receipt: string) => string, receipts: string[], headers: Record<string, string> = {}, overallRate?: number): Promise<LoadResult> {
   if (S.warmup > 0) await cannon(port, S.warmup, pathFor, receipts, headers, overallRate);
   const cpu0 = cpuSeconds(serverPid);
-  const pg0 = postgresBackends();
+  const pg0 = postgresBackends(S.database);
   const m0 = machineCpu();
   const l0 = process.cpuUsage();
   const t0 = performance.now();
@@ -445,7 +346,7 @@ async function load(scenario: string, port: number, serverPid: number, pathFor: 
   const wall = (performance.now() - t0) / 1000;
   const l1 = process.cpuUsage(l0);
   const m1 = machineCpu();
-  const pg1 = postgresBackends();
+  const pg1 = postgresBackends(S.database);
   const postgresCpu = postgresCpuBetween(pg0, pg1);
   const cpu1 = cpuSeconds(serverPid);
   const cores = os.availableParallelism();

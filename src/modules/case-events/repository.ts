@@ -28,11 +28,13 @@ export interface StoredCase {
   form_code: string;
   office_code: string;
   received_at: Date;
+  /** When the current status happened: no history row of the case is later (every writer keeps it so). */
+  status_at: Date;
 }
 
 export async function findCases(db: DbHandle, receipts: string[]): Promise<StoredCase[]> {
   if (!receipts.length) return [];
-  return db.selectFrom('cases').select(['id', 'receipt_number', 'from_events', 'form_code', 'office_code', 'received_at']).where('receipt_number', 'in', receipts).execute();
+  return db.selectFrom('cases').select(['id', 'receipt_number', 'from_events', 'form_code', 'office_code', 'received_at', 'status_at']).where('receipt_number', 'in', receipts).execute();
 }
 
 export interface NewEventCase {
@@ -56,13 +58,16 @@ export async function insertEventCases(db: DbHandle, cases: NewEventCase[], now:
     .execute();
 }
 
+/**
+ * The history rows of events stored in the same transaction (insertNewEvents answered their ids), so none can exist
+ * yet: no ON CONFLICT (the unique index on event_id still guards it).
+ */
 export async function insertHistory(db: DbHandle, rows: { caseId: number; statusKey: string; occurredAt: Date; eventId: string; params: Record<string, string> }[]): Promise<void> {
   if (!rows.length) return;
   await sql`
     INSERT INTO case_status_history (case_id, status_key, occurred_at, event_id, params)
     SELECT * FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.statusKey)}::text[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[],
-                         ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => JSON.stringify(r.params))}::jsonb[])
-    ON CONFLICT (event_id) DO NOTHING`.execute(db);
+                         ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => JSON.stringify(r.params))}::jsonb[])`.execute(db);
 }
 
 /** Every stored event of these receipt numbers (cases have few; this is what makes arrival order irrelevant). */
@@ -96,11 +101,29 @@ export async function recomputeStatus(db: DbHandle, caseIds: number[], now: Date
   return result.rows.map((r) => r.id);
 }
 
+/**
+ * Sets cases' current status from the given history rows (each newer than everything the case had), and answers the
+ * cases whose status changed.
+ */
+export async function setStatuses(db: DbHandle, rows: { caseId: number; statusKey: string; occurredAt: Date; params: Record<string, string> }[], now: Date): Promise<number[]> {
+  if (!rows.length) return [];
+  const result = await sql<{ id: number }>`
+    UPDATE cases c SET status_key = s.status_key, status_at = s.occurred_at, status_params = s.params, updated_at = ${now}
+    FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.statusKey)}::text[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[],
+                ${rows.map((r) => JSON.stringify(r.params))}::jsonb[]) AS s (case_id, status_key, occurred_at, params)
+    WHERE c.id = s.case_id AND (c.status_key, c.status_at, c.status_params) IS DISTINCT FROM (s.status_key, s.occurred_at, s.params)
+    RETURNING c.id`.execute(db);
+  return result.rows.map((r) => r.id);
+}
+
 /** Sets the form, office and received date of cases whose events changed them (callers pass only changes). */
 export async function updateFacts(db: DbHandle, rows: { id: number; formCode: string; officeCode: string; receivedAt: Date }[], now: Date): Promise<void> {
-  for (const r of rows) {
-    await db.updateTable('cases').set({ form_code: r.formCode, office_code: r.officeCode, received_at: r.receivedAt, updated_at: now }).where('id', '=', r.id).execute();
-  }
+  if (!rows.length) return;
+  await sql`
+    UPDATE cases c SET form_code = f.form_code, office_code = f.office_code, received_at = f.received_at, updated_at = ${now}
+    FROM unnest(${rows.map((r) => r.id)}::int[], ${rows.map((r) => r.formCode)}::text[], ${rows.map((r) => r.officeCode)}::text[],
+                ${rows.map((r) => r.receivedAt.toISOString())}::timestamptz[]) AS f (id, form_code, office_code, received_at)
+    WHERE c.id = f.id`.execute(db);
 }
 
 /** Online Access Codes from account acceptance notices: the hash only, valid 90 days from the notice (CASE-5). */
@@ -134,15 +157,16 @@ export async function upsertApplicants(db: DbHandle, rows: { caseId: number; dat
     .execute();
 }
 
-/** An online filing lands in the account that filed it (by its Online Account Number; applicants only). */
-export async function linkOnlineFiling(db: DbHandle, caseId: number, onlineAccountNumber: string, at: Date): Promise<void> {
-  const account = await db.selectFrom('accounts').select('id').where('online_account_number', '=', onlineAccountNumber).where('kind', '=', 'applicant').executeTakeFirst();
-  if (!account) return;
-  await db
-    .insertInto('account_cases')
-    .values({ account_id: account.id, case_id: caseId, relationship: 'applicant', added_via: 'online_filing', added_at: at })
-    .onConflict((oc) => oc.columns(['account_id', 'case_id']).doNothing())
-    .execute();
+/** Online filings land in the accounts that filed them (by Online Account Number; applicants only; unknown numbers are skipped). */
+export async function linkOnlineFilings(db: DbHandle, rows: { caseId: number; onlineAccountNumber: string; at: Date }[]): Promise<void> {
+  if (!rows.length) return;
+  await sql`
+    INSERT INTO account_cases (account_id, case_id, relationship, added_via, added_at)
+    SELECT a.id, f.case_id, 'applicant', 'online_filing', f.added_at
+    FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.onlineAccountNumber)}::text[], ${rows.map((r) => r.at.toISOString())}::timestamptz[])
+      AS f (case_id, online_account_number, added_at)
+    JOIN accounts a ON a.online_account_number = f.online_account_number AND a.kind = 'applicant'
+    ON CONFLICT (account_id, case_id) DO NOTHING`.execute(db);
 }
 
 /** The account holders of cases, with how they want to hear about them (email, text to verified phones). */

@@ -130,6 +130,7 @@ export class CaseEventService {
       list.filter((e) => has(e.payload)).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
     const applicants: Parameters<typeof repo.upsertApplicants>[1] = [];
     const channels = { online: [] as number[], paper: [] as number[] };
+    const filings: Parameters<typeof repo.linkOnlineFilings>[1] = [];
     for (const [receipt, newHere] of acceptedByReceipt) {
       const list = byReceipt.get(receipt) ?? []; // read for every receipt whose new events say more than a status
       const id = caseId.get(receipt)!;
@@ -148,13 +149,42 @@ export class CaseEventService {
         // Without a channel the case stays as it is (new cases start as paper: the column's default).
         if (r.payload.channel === 'online' || r.payload.channel === 'paper') channels[r.payload.channel].push(id);
         for (const e of received) {
-          if (e.payload.channel === 'online' && typeof e.payload.onlineAccountNumber === 'string') await repo.linkOnlineFiling(trx, id, e.payload.onlineAccountNumber, e.occurredAt);
+          if (e.payload.channel === 'online' && typeof e.payload.onlineAccountNumber === 'string') filings.push({ caseId: id, onlineAccountNumber: e.payload.onlineAccountNumber, at: e.occurredAt });
         }
       }
     }
+    await repo.linkOnlineFilings(trx, filings);
     await repo.upsertApplicants(trx, applicants);
     await repo.setFilingChannel(trx, channels.online, 'online', now);
     await repo.setFilingChannel(trx, channels.paper, 'paper', now);
+  }
+
+  /**
+   * Sets each case's current status to its latest history row (by occurrence, then event id) when new history rows
+   * came in, and answers the cases whose status changed. The usual case, a new event later than everything the case
+   * had, is decided here from the batch alone (a case's status_at is never earlier than any of its history rows);
+   * an event older than the current status, or two new ones at the same moment, have the database compare the whole
+   * history (ties are broken by event id in the database's collation, which JavaScript does not share).
+   */
+  async #updateStatuses(trx: DbHandle, history: { caseId: number; statusKey: string; occurredAt: Date; eventId: string; params: Record<string, string> }[], known: Map<string, repo.StoredCase>, created: { id: number }[], now: Date): Promise<number[]> {
+    const latest = new Map<number, (typeof history)[number]>();
+    const tied = new Set<number>();
+    for (const row of history) {
+      const best = latest.get(row.caseId);
+      if (!best || row.occurredAt > best.occurredAt) {
+        latest.set(row.caseId, row);
+        tied.delete(row.caseId);
+      } else if (row.occurredAt.getTime() === best.occurredAt.getTime()) tied.add(row.caseId);
+    }
+    const statusAt = new Map<number, Date>([...known.values()].map((c) => [c.id, c.status_at]));
+    const isNew = new Set(created.map((c) => c.id));
+    const direct: (typeof history)[number][] = [];
+    const compared: number[] = [];
+    for (const [id, row] of latest) {
+      if (tied.has(id) || (!isNew.has(id) && row.occurredAt <= statusAt.get(id)!)) compared.push(id);
+      else direct.push(row);
+    }
+    return [...(await repo.setStatuses(trx, direct, now)), ...(await repo.recomputeStatus(trx, compared, now))];
   }
 
   /** The case's Request for Evidence still waiting for an answer, with its deadline (CASE-10). */
@@ -247,17 +277,15 @@ export class CaseEventService {
       }
       await repo.updateFacts(trx, factChanges, now);
 
-      await repo.insertHistory(
-        trx,
-        accepted.flatMap((e) => {
-          const status = statusOfEvent(e);
-          return status ? [{ caseId: caseId.get(e.receiptNumber)!, statusKey: status, occurredAt: e.occurredAt, eventId: e.id, params: statusParamsOfEvent(e) }] : [];
-        }),
-      );
+      const history = accepted.flatMap((e) => {
+        const status = statusOfEvent(e);
+        return status ? [{ caseId: caseId.get(e.receiptNumber)!, statusKey: status, occurredAt: e.occurredAt, eventId: e.id, params: statusParamsOfEvent(e) }] : [];
+      });
+      await repo.insertHistory(trx, history);
       await this.#applyRecords(trx, byReceipt, accepted, acceptedByReceipt, caseId, now);
       await this.deps.jobs.sendMany(trx, renderNoticeJob, accepted.filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType)).map((e) => ({ eventId: e.id })));
       // A new case counts as a change of status (from none): its holder hears that it was received.
-      const changed = [...new Set([...(await repo.recomputeStatus(trx, touched.map((r) => caseId.get(r)!), now)), ...created.map((c) => c.id)])];
+      const changed = [...new Set([...(await this.#updateStatuses(trx, history, known, created, now)), ...created.map((c) => c.id)])];
       const notifications = await this.#notifyStatusChanges(trx, changed);
       return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;
     });

@@ -22,8 +22,26 @@ const ROOT = PROJECT_ROOT;
  * the texts people type, and PostgreSQL refuses them in text and jsonb (which would answer 500).
  */
 export function withoutNul<T>(value: T): T {
+  return hasNul(value) ? stripNul(value) : value; // most requests have none: nothing is copied
+}
+
+/** Whether a string of the value (a key, an element, a nested value) holds a NUL; reads only what stripNul would copy. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    const ctor = (value as { constructor?: unknown }).constructor;
+    if (ctor !== undefined && ctor !== Object) return false;
+    for (const k in value as Record<string, unknown>) {
+      if (Object.prototype.hasOwnProperty.call(value, k) && (k.includes('\u0000') || hasNul((value as Record<string, unknown>)[k]))) return true;
+    }
+  }
+  return false;
+}
+
+function stripNul<T>(value: T): T {
   if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
-  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (Array.isArray(value)) return value.map(stripNul) as T;
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     // Plain data only (parsed query strings have no prototype or constructor); class instances are left alone.
     const ctor = (value as { constructor?: unknown }).constructor;
@@ -31,7 +49,7 @@ export function withoutNul<T>(value: T): T {
     // Same kind of object as given (parsed forms have no prototype); keys set as data, so "__proto__" stays a key.
     const out: Record<string, unknown> = ctor === undefined ? Object.create(null) : {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      Object.defineProperty(out, withoutNul(k), { value: withoutNul(v), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, stripNul(k), { value: stripNul(v), enumerable: true, writable: true, configurable: true });
     }
     return out as T;
   }
