@@ -53,7 +53,9 @@ export interface CaseEventDeps {
   timeZone: string;
   publicUrl: string;
   /** The followers of a case without an account (case-subscriptions): their messages for changed cases. */
-  followers?: { requestsFor(db: DbHandle, changed: { receiptNumber: string; view: () => CaseStatusView }[]): Promise<Parameters<NotificationService['queueMany']>[1]> };
+  followers?: {
+    requestsFor(db: DbHandle, receipts: string[], describe: (followed: string[]) => Promise<Map<string, CaseStatusView | null>>): Promise<Parameters<NotificationService['queueMany']>[1]>;
+  };
 }
 
 /** Events grouped by receipt number, in their order (one pass: batches hold thousands of events). */
@@ -75,19 +77,22 @@ export class CaseEventService {
    * chose, in their language, in the same transaction as the change (so nothing is lost or sent twice). An event
    * that only adds older history changes no status and sends nothing.
    */
-  async #notifyStatusChanges(trx: DbHandle, caseIds: number[]): Promise<number> {
+  async #notifyStatusChanges(trx: DbHandle, caseIds: number[], receiptOf: Map<number, string>): Promise<number> {
     if (!caseIds.length) return 0;
     const holders = await repo.holdersOf(trx, caseIds);
-    if (!holders.length && !this.deps.followers) return 0;
-    // The current status's title and text of a changed case, worked out only for cases someone hears about (most
-    // changed cases have no holder and no follower, and describing a case is the costly part of this step).
-    const rows = new Map((await repo.casesByIds(trx, caseIds)).map((c) => [c.id, c]));
+    // The current status's title and text of a changed case, read and worked out only for cases someone hears about
+    // (most changed cases have no holder and no follower, and describing a case is the costly part of this step).
+    const rows = new Map<number, Awaited<ReturnType<typeof repo.casesByIds>>[number]>();
+    const load = async (ids: number[]) => {
+      for (const c of await repo.casesByIds(trx, [...new Set(ids)].filter((id) => !rows.has(id)))) rows.set(c.id, c);
+    };
     const described = new Map<number, CaseStatusView>();
     const viewOf = (id: number): CaseStatusView => {
       let view = described.get(id);
       if (!view) described.set(id, (view = describeCase({ ...rows.get(id)!, history: [] }, this.deps.timeZone)));
       return view;
     };
+    await load(holders.map((h) => h.case_id));
     const requests: Parameters<NotificationService['queueMany']>[1] = [];
     for (const h of holders) {
       if (!rows.has(h.case_id)) continue;
@@ -98,10 +103,16 @@ export class CaseEventService {
       const phones = Array.isArray(h.phones) ? h.phones : String(h.phones ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
       if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template: 'case_status_changed', language: lang, params });
     }
-    // Section 1367 cases are unknown to Case Status Online: their followers (from before the protection) hear nothing.
     if (this.deps.followers) {
-      const followed = [...rows.values()].filter((c) => !c.section_1367).map((c) => ({ receiptNumber: c.receipt_number, view: () => viewOf(c.id) }));
-      requests.push(...(await this.deps.followers.requestsFor(trx, followed)));
+      const idOf = new Map(caseIds.map((id) => [receiptOf.get(id)!, id]));
+      requests.push(...(await this.deps.followers.requestsFor(trx, [...idOf.keys()], async (followed) => {
+        await load(followed.map((r) => idOf.get(r)!));
+        // Section 1367 cases are unknown to Case Status Online: their followers (from before the protection) hear nothing.
+        return new Map(followed.map((r) => {
+          const id = idOf.get(r)!;
+          return [r, rows.get(id)?.section_1367 === false ? viewOf(id) : null];
+        }));
+      })));
     }
     return this.deps.notifications.queueMany(trx, requests);
   }
@@ -286,7 +297,7 @@ export class CaseEventService {
       await this.deps.jobs.sendMany(trx, renderNoticeJob, accepted.filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType)).map((e) => ({ eventId: e.id })));
       // A new case counts as a change of status (from none): its holder hears that it was received.
       const changed = [...new Set([...(await this.#updateStatuses(trx, history, known, created, now)), ...created.map((c) => c.id)])];
-      const notifications = await this.#notifyStatusChanges(trx, changed);
+      const notifications = await this.#notifyStatusChanges(trx, changed, new Map([...caseId].map(([receipt, id]) => [id, receipt])));
       return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;
     });
   }

@@ -134,22 +134,32 @@ export class CaseSubscriptionService {
     return undefined;
   }
 
-  /** The messages for the followers of cases whose status changed (called in the events' transaction). */
-  async requestsFor(db: DbHandle, changed: { receiptNumber: string; view: () => CaseStatusView }[]): Promise<(EmailRequest & { channel: 'email' | 'sms' })[]> {
-    if (!changed.length) return [];
-    const byReceipt = new Map(changed.map((c) => [c.receiptNumber, c.view]));
+  /**
+   * The messages for the followers of cases whose status changed (called in the events' transaction). `describe`
+   * is asked only for the followed receipt numbers (usually few of the changed ones): their current status, or null
+   * for a case nobody may hear about.
+   */
+  async requestsFor(
+    db: DbHandle,
+    receipts: string[],
+    describe: (followed: string[]) => Promise<Map<string, CaseStatusView | null>>,
+  ): Promise<(EmailRequest & { channel: 'email' | 'sms' })[]> {
+    if (!receipts.length) return [];
     const subs = await db
       .selectFrom('case_subscriptions as s')
       .leftJoin('sms_opt_outs as o', (join) => join.onRef('o.phone', '=', 's.address').on('s.channel', '=', 'sms'))
       .select(['s.receipt_number', 's.channel', 's.address', 's.language', 's.unsubscribe_token'])
-      .where('s.receipt_number', 'in', [...byReceipt.keys()])
+      .where('s.receipt_number', 'in', receipts)
       .where('s.confirmed_at', 'is not', null)
       .where('s.cancelled_at', 'is', null)
       .where('o.phone', 'is', null)
       .execute();
-    return subs.map((s) => {
-      const view = byReceipt.get(s.receipt_number)!();
-      return {
+    if (!subs.length) return [];
+    const views = await describe([...new Set(subs.map((s) => s.receipt_number))]);
+    return subs.flatMap((s) => {
+      const view = views.get(s.receipt_number);
+      if (!view) return [];
+      return [{
         channel: s.channel,
         to: s.address,
         template: 'case_status_public' as const,
@@ -161,7 +171,7 @@ export class CaseSubscriptionService {
           link: `${this.deps.publicUrl}/case-status?receipt_number=${s.receipt_number}`,
           unsubscribe: `${this.deps.publicUrl}/case-status/subscriptions/unsubscribe?token=${encodeURIComponent(s.unsubscribe_token)}`,
         },
-      };
+      }];
     });
   }
 }
