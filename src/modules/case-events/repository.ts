@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbHandle } from '../../platform/db/database.js';
+import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import type { CaseEvent } from './types.js';
 
 /** All SQL of case events. Batch statements: a batch of events costs a handful of round trips, not one per event. */
@@ -34,7 +34,7 @@ export interface StoredCase {
 
 export async function findCases(db: DbHandle, receipts: string[]): Promise<StoredCase[]> {
   if (!receipts.length) return [];
-  return db.selectFrom('cases').select(['id', 'receipt_number', 'from_events', 'form_code', 'office_code', 'received_at', 'status_at']).where('receipt_number', 'in', receipts).execute();
+  return db.selectFrom('cases').select(['id', 'receipt_number', 'from_events', 'form_code', 'office_code', 'received_at', 'status_at']).where(isAnyOf('receipt_number', receipts, 'text')).execute();
 }
 
 export interface NewEventCase {
@@ -76,7 +76,7 @@ export async function eventsOf(db: DbHandle, receipts: string[]): Promise<{ even
   const rows = await db
     .selectFrom('case_events')
     .select(['event_id', 'receipt_number', 'type', 'occurred_at', 'payload'])
-    .where('receipt_number', 'in', receipts)
+    .where(isAnyOf('receipt_number', receipts, 'text'))
     .execute();
   return rows.map((r) => ({ ...r, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> }));
 }
@@ -142,7 +142,7 @@ export async function setSection1367(db: DbHandle, caseId: number, value: boolea
 
 export async function setFilingChannel(db: DbHandle, caseIds: number[], channel: 'online' | 'paper', now: Date): Promise<void> {
   if (!caseIds.length) return;
-  await db.updateTable('cases').set({ filing_channel: channel, updated_at: now }).where('id', 'in', caseIds).where('filing_channel', '!=', channel).execute();
+  await db.updateTable('cases').set({ filing_channel: channel, updated_at: now }).where(isAnyOf('id', caseIds, 'int')).where('filing_channel', '!=', channel).execute();
 }
 
 /** The applicants' identity details, one row per case (the latest event that gave them wins; the caller picks it). */
@@ -185,14 +185,14 @@ export async function holdersOf(db: DbHandle, caseIds: number[]) {
         .where('p.verified_at', 'is not', null)
         .as('phones'),
     )
-    .where('l.case_id', 'in', caseIds)
+    .where(isAnyOf('l.case_id', caseIds, 'int'))
     .where('a.activated_at', 'is not', null)
     .execute();
 }
 
 export async function casesByIds(db: DbHandle, ids: number[]) {
   if (!ids.length) return [];
-  return db.selectFrom('cases').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('cases').selectAll().where(isAnyOf('id', ids, 'int')).execute();
 }
 
 /** The Request for Evidence events of a case (for its open RFE and deadline). */

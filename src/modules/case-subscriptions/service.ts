@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Clock } from '../../platform/clock.js';
-import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import { inTransaction, isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { emailSchema, sha256 } from '../accounts/index.js';
@@ -149,7 +149,7 @@ export class CaseSubscriptionService {
       .selectFrom('case_subscriptions as s')
       .leftJoin('sms_opt_outs as o', (join) => join.onRef('o.phone', '=', 's.address').on('s.channel', '=', 'sms'))
       .select(['s.receipt_number', 's.channel', 's.address', 's.language', 's.unsubscribe_token'])
-      .where('s.receipt_number', 'in', receipts)
+      .where(isAnyOf('s.receipt_number', receipts, 'text'))
       .where('s.confirmed_at', 'is not', null)
       .where('s.cancelled_at', 'is', null)
       .where('o.phone', 'is', null)

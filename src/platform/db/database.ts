@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import type { Tables } from './tables.js';
@@ -113,4 +113,12 @@ export async function openDatabase(config: { kind: 'postgres'; url: string } | {
 export function inTransaction<T>(db: DbHandle, work: (trx: Transaction<Tables>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db as Transaction<Tables>);
   return db.transaction().execute(work);
+}
+
+/**
+ * `column = ANY($1::type[])`: a list of any length as one parameter. For batch work: Kysely's `in` sends one
+ * parameter per value, and a list of thousands is thousands of parameters for PostgreSQL to parse and plan.
+ */
+export function isAnyOf(column: string, values: readonly (string | number)[], type: 'int' | 'text'): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`;
 }
