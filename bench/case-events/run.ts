@@ -41,7 +41,17 @@ async function main(): Promise<void> {
   const client = JSON.parse(casedesk(['api-client', 'create', 'Bench system', '--scope', 'case_events:write'], env).trim()) as { client_id: string; client_secret: string };
   const events = generate(oans, EVENTS, Number(process.env.BENCH_ONLINE_EVERY ?? 10));
   const bodies: string[] = [];
-  for (let i = 0; i < events.length; i += BATCH) bodies.push(events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'));
+  // As a case management system sends them: a batch goes out only once every earlier batch with events of the same
+  // cases has been answered (a case's later step never overtakes its earlier one); other batches overlap freely.
+  const after: number[][] = [];
+  const lastBatchOf = new Map<string, number>();
+  for (let i = 0; i < events.length; i += BATCH) {
+    const batch = events.slice(i, i + BATCH);
+    const index = bodies.length;
+    bodies.push(batch.map((e) => JSON.stringify(e)).join('\n'));
+    after.push([...new Set(batch.flatMap((e) => (lastBatchOf.has(e.receiptNumber) ? [lastBatchOf.get(e.receiptNumber)!] : [])))]);
+    for (const e of batch) lastBatchOf.set(e.receiptNumber, index);
+  }
 
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -58,12 +68,18 @@ async function main(): Promise<void> {
     let notifications = 0;
     const cpu0 = { server: cpuSeconds(server.pid!), client: cpuSeconds(process.pid), postgres: postgresBackends(DB_NAME), machine: machineCpu() };
     const started = performance.now();
+    const answered: Promise<void>[] = [];
+    const settle: (() => void)[] = [];
+    for (let i = 0; i < bodies.length; i++) answered.push(new Promise<void>((resolve) => settle.push(resolve)));
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
-        const body = bodies[next++]!;
+        const index = next++;
+        const body = bodies[index]!;
+        await Promise.all(after[index]!.map((i) => answered[i]));
         const res = await fetch(`${origin}/api/v1/case-events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
         if (!res.ok) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
         notifications += ((await res.json()) as { notifications: number }).notifications;
+        settle[index]!();
       }
     }));
     const ingestSeconds = (performance.now() - started) / 1000;
