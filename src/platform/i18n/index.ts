@@ -45,12 +45,21 @@ export function createI18n(): I18n {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  // Texts without interpolation are looked up once per language: a page asks for dozens of them.
+  // Texts without interpolation are looked up once per language: a page asks for dozens of them. Texts whose only
+  // feature is {{name}} placeholders are split once and filled in directly (i18next's own interpolation is the
+  // costly part of rendering thousands of messages); anything else goes to i18next.
   const fixed = new Map(
     LANGUAGES.map((lang) => {
       const t = instance.getFixedT(lang);
       const cache = new Map<string, string>();
+      const templates = new Map<string, Template | null>();
       const memo = (key: string | string[], options?: unknown): string => {
+        if (typeof key === 'string' && isPlainValues(options)) {
+          let template = templates.get(key);
+          if (template === undefined) templates.set(key, (template = compileTemplate(rawText(instance, lang, key))));
+          const text = template && fill(template, options);
+          if (text !== undefined && text !== null) return text;
+        }
         if (options !== undefined || typeof key !== 'string') return (t as (k: unknown, o?: unknown) => string)(key, options);
         let text = cache.get(key);
         if (text === undefined) {
@@ -63,6 +72,47 @@ export function createI18n(): I18n {
     }),
   );
   return { t: (lang) => fixed.get(lang)! };
+}
+
+/** A text split at its {{name}} placeholders: literal, name, literal, name, ..., literal. */
+type Template = string[];
+
+/** The catalog's own text for a key ("namespace:path.to.key", or a key of the common namespace), if it is a string. */
+function rawText(instance: ReturnType<typeof i18next.createInstance>, lang: Language, key: string): string | undefined {
+  const colon = key.indexOf(':');
+  const value: unknown = colon < 0 ? instance.getResource(lang, 'common', key) : instance.getResource(lang, key.slice(0, colon), key.slice(colon + 1));
+  return typeof value === 'string' ? value : undefined;
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Null when the text uses more of i18next than plain placeholders (nesting, formats, unescaped values, plurals). */
+export function compileTemplate(text: string | undefined): Template | null {
+  if (text === undefined || text.includes('$t(')) return null;
+  const parts = text.split(PLACEHOLDER);
+  // Every "{{" must have been a plain placeholder: the literals keep none.
+  for (let i = 0; i < parts.length; i += 2) if (parts[i]!.includes('{{') || parts[i]!.includes('}}')) return null;
+  return parts;
+}
+
+/** Options that change what i18next looks up or how: with any of them, i18next does the work. */
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'lng', 'lngs', 'ns', 'defaultValue', 'returnObjects', 'returnDetails', 'joinArrays', 'postProcess', 'interpolation', 'keyPrefix', 'ordinal', 'replace', 'skipInterpolation', 'fallbackLng', 'nsSeparator', 'keySeparator']);
+
+function isPlainValues(options: unknown): options is Record<string, unknown> {
+  if (options === null || typeof options !== 'object' || Object.getPrototypeOf(options) !== Object.prototype) return false;
+  for (const name of Object.keys(options)) if (I18NEXT_OPTIONS.has(name) || name.startsWith('defaultValue')) return false;
+  return true;
+}
+
+/** The text with its placeholders filled in, or undefined when a value is missing or not a string (i18next decides then). */
+export function fill(template: Template, values: Record<string, unknown>): string | undefined {
+  let out = template[0]!;
+  for (let i = 1; i < template.length; i += 2) {
+    const value = values[template[i]!];
+    if (typeof value !== 'string') return undefined;
+    out += value + template[i + 1]!;
+  }
+  return out;
 }
 
 /** Flattens a catalog into dotted keys, for the test that English and Spanish have the same keys. */
