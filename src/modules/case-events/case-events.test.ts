@@ -169,6 +169,33 @@ describe('case events API (issue 4 item 1)', () => {
     expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-transferred-and-a-new-office-has-jurisdiction', office: 'NBC', form: before!.form });
   });
 
+  it('breaks a tie of two events at the same moment by event id, for a new case and a known one, in any arrival', async () => {
+    const at = '2026-03-01T12:00:00.000Z';
+    const events = (receipt: string, tag: string) => ({
+      received: { id: `${tag}-0`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-01-05T12:00:00Z', payload: { formCode: 'I-485' } },
+      approved: { id: `${tag}-tie-b`, receiptNumber: receipt, type: 'approved', occurredAt: at, payload: {} },
+      denied: { id: `${tag}-tie-a`, receiptNumber: receipt, type: 'denied', occurredAt: at, payload: {} },
+    });
+    // A new case whose first batch holds the tie.
+    const fresh = freshReceipt();
+    const a = events(fresh, `tie1-${serial}`);
+    expect((await post([a.denied, a.approved, a.received])).statusCode).toBe(200);
+    // A known case: the tie arrives later, in the other order.
+    const known = freshReceipt();
+    const b = events(known, `tie2-${serial}`);
+    expect((await post([b.received])).statusCode).toBe(200);
+    expect((await post([b.approved, b.denied])).json()).toMatchObject({ accepted: 2, statusChanged: 1 });
+    // One at a time: the second of the tie changes the status only if its id is the greater one.
+    const single = freshReceipt();
+    const c = events(single, `tie3-${serial}`);
+    await post([c.received]);
+    await post([c.approved]);
+    expect((await post([c.denied])).json()).toMatchObject({ accepted: 1, statusChanged: 0 });
+    for (const receipt of [fresh, known, single]) {
+      expect((await stateOf(receipt))!).toMatchObject({ status: 'case-was-approved', statusAt: at });
+    }
+  });
+
   it('refuses empty and oversized batches', async () => {
     expect((await post([])).statusCode).toBe(400);
     expect((await post({ nope: true })).statusCode).toBe(400);

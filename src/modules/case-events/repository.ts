@@ -44,6 +44,7 @@ export interface NewEventCase {
   receivedAt: Date;
   statusKey: string;
   statusAt: Date;
+  statusParams: Record<string, string>;
 }
 
 export async function insertEventCases(db: DbHandle, cases: NewEventCase[], now: Date): Promise<{ id: number; receipt_number: string }[]> {
@@ -52,7 +53,7 @@ export async function insertEventCases(db: DbHandle, cases: NewEventCase[], now:
     .insertInto('cases')
     .values(cases.map((c) => ({
       receipt_number: c.receiptNumber, form_code: c.formCode, office_code: c.officeCode, received_at: c.receivedAt,
-      status_key: c.statusKey, status_at: c.statusAt, status_params: JSON.stringify({}), from_events: true, created_at: now, updated_at: now,
+      status_key: c.statusKey, status_at: c.statusAt, status_params: JSON.stringify(c.statusParams), from_events: true, created_at: now, updated_at: now,
     })))
     .returning(['id', 'receipt_number'])
     .execute();

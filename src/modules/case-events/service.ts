@@ -58,6 +58,26 @@ export interface CaseEventDeps {
   };
 }
 
+/** The latest status-bearing event of a case in a batch; `tied` when another one has the same occurrence time. */
+interface LatestStatus {
+  statusKey: string;
+  occurredAt: Date;
+  params: Record<string, string>;
+  tied: boolean;
+}
+
+function latestStatuses(events: CaseEvent[]): Map<string, LatestStatus> {
+  const latest = new Map<string, LatestStatus>();
+  for (const e of events) {
+    const statusKey = statusOfEvent(e);
+    if (!statusKey) continue;
+    const best = latest.get(e.receiptNumber);
+    if (!best || e.occurredAt > best.occurredAt) latest.set(e.receiptNumber, { statusKey, occurredAt: e.occurredAt, params: statusParamsOfEvent(e), tied: false });
+    else if (e.occurredAt.getTime() === best.occurredAt.getTime()) best.tied = true;
+  }
+  return latest;
+}
+
 /** Events grouped by receipt number, in their order (one pass: batches hold thousands of events). */
 function byReceiptNumber<E extends { receiptNumber: string }>(events: E[]): Map<string, E[]> {
   const groups = new Map<string, E[]>();
@@ -171,29 +191,21 @@ export class CaseEventService {
   }
 
   /**
-   * Sets each case's current status to its latest history row (by occurrence, then event id) when new history rows
-   * came in, and answers the cases whose status changed. The usual case, a new event later than everything the case
-   * had, is decided here from the batch alone (a case's status_at is never earlier than any of its history rows);
-   * an event older than the current status, or two new ones at the same moment, have the database compare the whole
-   * history (ties are broken by event id in the database's collation, which JavaScript does not share).
+   * Sets each known case's current status to its latest history row (by occurrence, then event id) when new history
+   * rows came in, and answers the cases whose status changed. The usual case, a new event later than everything the
+   * case had, is decided from the batch alone (a case's status_at is never earlier than any of its history rows); an
+   * event older than the current status, or two new ones at the same moment, have the database compare the whole
+   * history (ties are broken by event id in the database's collation, which JavaScript does not share). New cases
+   * were created with their latest status, except when two of their events tie.
    */
-  async #updateStatuses(trx: DbHandle, history: { caseId: number; statusKey: string; occurredAt: Date; eventId: string; params: Record<string, string> }[], known: Map<string, repo.StoredCase>, created: { id: number }[], now: Date): Promise<number[]> {
-    const latest = new Map<number, (typeof history)[number]>();
-    const tied = new Set<number>();
-    for (const row of history) {
-      const best = latest.get(row.caseId);
-      if (!best || row.occurredAt > best.occurredAt) {
-        latest.set(row.caseId, row);
-        tied.delete(row.caseId);
-      } else if (row.occurredAt.getTime() === best.occurredAt.getTime()) tied.add(row.caseId);
-    }
-    const statusAt = new Map<number, Date>([...known.values()].map((c) => [c.id, c.status_at]));
-    const isNew = new Set(created.map((c) => c.id));
-    const direct: (typeof history)[number][] = [];
+  async #updateStatuses(trx: DbHandle, latest: Map<string, LatestStatus>, caseId: Map<string, number>, known: Map<string, repo.StoredCase>, now: Date): Promise<number[]> {
+    const direct: Parameters<typeof repo.setStatuses>[1] = [];
     const compared: number[] = [];
-    for (const [id, row] of latest) {
-      if (tied.has(id) || (!isNew.has(id) && row.occurredAt <= statusAt.get(id)!)) compared.push(id);
-      else direct.push(row);
+    for (const [receipt, row] of latest) {
+      const id = caseId.get(receipt)!;
+      const current = known.get(receipt);
+      if (row.tied || (current && row.occurredAt <= current.status_at)) compared.push(id);
+      else if (current) direct.push({ caseId: id, statusKey: row.statusKey, occurredAt: row.occurredAt, params: row.params });
     }
     return [...(await repo.setStatuses(trx, direct, now)), ...(await repo.recomputeStatus(trx, compared, now))];
   }
@@ -260,10 +272,16 @@ export class CaseEventService {
         byReceipt.set(e.receipt_number, list);
       }
 
-      // New cases: their facts come from their events; their status is set right after from the history.
+      // New cases: their facts come from their events, their status from the latest of them (or, when two tie, from
+      // the database right after: see #updateStatuses).
+      const latest = latestStatuses(accepted);
       const toCreate = touched.filter((r) => !known.has(r)).map((receiptNumber) => {
         const facts = factsFromEvents(byReceipt.get(receiptNumber)!, receiptNumber.slice(0, 3));
-        return { receiptNumber, formCode: facts.formCode!, officeCode: facts.officeCode, receivedAt: facts.receivedAt, statusKey: 'case-was-received', statusAt: facts.receivedAt };
+        const status = latest.get(receiptNumber);
+        return {
+          receiptNumber, formCode: facts.formCode!, officeCode: facts.officeCode, receivedAt: facts.receivedAt,
+          ...(status && !status.tied ? { statusKey: status.statusKey, statusAt: status.occurredAt, statusParams: status.params } : { statusKey: 'case-was-received', statusAt: facts.receivedAt, statusParams: {} }),
+        };
       });
       const created = await repo.insertEventCases(trx, toCreate, now);
       const caseId = new Map<string, number>([...[...known.values()].map((c) => [c.receipt_number, c.id] as [string, number]), ...created.map((c) => [c.receipt_number, c.id] as [string, number])]);
@@ -296,7 +314,7 @@ export class CaseEventService {
       await this.#applyRecords(trx, byReceipt, accepted, acceptedByReceipt, caseId, now);
       await this.deps.jobs.sendMany(trx, renderNoticeJob, accepted.filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType)).map((e) => ({ eventId: e.id })));
       // A new case counts as a change of status (from none): its holder hears that it was received.
-      const changed = [...new Set([...(await this.#updateStatuses(trx, history, known, created, now)), ...created.map((c) => c.id)])];
+      const changed = [...new Set([...(await this.#updateStatuses(trx, latest, caseId, known, now)), ...created.map((c) => c.id)])];
       const notifications = await this.#notifyStatusChanges(trx, changed, new Map([...caseId].map(([receipt, id]) => [id, receipt])));
       return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;
     });
