@@ -176,8 +176,7 @@ export async function holdersOf(db: DbHandle, caseIds: number[]) {
   return db
     .selectFrom('account_cases as l')
     .innerJoin('accounts as a', 'a.id', 'l.account_id')
-    .innerJoin('cases as c', 'c.id', 'l.case_id')
-    .select(['l.case_id', 'c.receipt_number', 'a.id as account_id', 'a.email', 'a.language', 'a.notify_by_email', 'a.notify_by_text'])
+    .select(['l.case_id', 'a.id as account_id', 'a.email', 'a.language', 'a.notify_by_email', 'a.notify_by_text'])
     .select((eb) =>
       eb
         .selectFrom('account_phones as p')

@@ -115,10 +115,11 @@ export class CaseEventService {
     await load(holders.map((h) => h.case_id));
     const requests: Parameters<NotificationService['queueMany']>[1] = [];
     for (const h of holders) {
-      if (!rows.has(h.case_id)) continue;
+      const row = rows.get(h.case_id);
+      if (!row) continue;
       const view = viewOf(h.case_id);
       const lang = h.language;
-      const params = { receipt: h.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${h.receipt_number}` };
+      const params = { receipt: row.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${row.receipt_number}` };
       if (h.notify_by_email) requests.push({ channel: 'email', to: h.email, template: 'case_status_changed', language: lang, params });
       const phones = Array.isArray(h.phones) ? h.phones : String(h.phones ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
       if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template: 'case_status_changed', language: lang, params });
