@@ -131,9 +131,11 @@ export function parseEvent(raw: unknown, index: number): { ok: true; event: Case
 /** The status an event gives its case (a catalog key), or undefined when it gives none. */
 export function statusOfEvent(event: Pick<CaseEvent, 'type' | 'payload'>): string | undefined {
   if (event.type === 'status_updated' || (event.type === 'case_closed' && typeof event.payload.statusKey === 'string')) return event.payload.statusKey as string;
-  const title = STATUS_TITLE[event.type];
-  return title ? statusKey(title) : undefined;
+  return STATUS_KEY.get(event.type as CaseEventType);
 }
+
+/** The status key of each type's title, worked out once (every event of a batch asks). */
+const STATUS_KEY = new Map(Object.entries(STATUS_TITLE).flatMap(([type, title]) => (title ? [[type as CaseEventType, statusKey(title)] as const] : [])));
 
 /** Values for the status text's placeholders that the event carries (notice deadline, tracking number, place). */
 export function statusParamsOfEvent(event: Pick<CaseEvent, 'payload'>): Record<string, string> {
