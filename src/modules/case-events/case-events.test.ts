@@ -196,6 +196,25 @@ describe('case events API (issue 4 item 1)', () => {
     }
   });
 
+  it('applies batches in flight together about the same cases as if one came after the other (PostgreSQL runs them at once)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const receipts = Array.from({ length: 25 }, () => freshReceipt());
+      const tag = `together-${serial}`;
+      const batch = (n: number, type: string, day: number) =>
+        receipts.map((receiptNumber, i) => ({ id: `${tag}-${n}-${i}`, receiptNumber, type, occurredAt: new Date(Date.UTC(2026, 0, day, 12)).toISOString(), payload: { formCode: 'I-485' } }));
+      // Both find the receipt numbers unknown and create their cases: the one committing second is applied again.
+      const created = await Promise.all([post(batch(1, 'case_received', 5)), post(batch(2, 'fingerprints_taken', 20))]);
+      expect(created.map((r) => r.statusCode)).toEqual([200, 200]);
+      // A later and an earlier status at once: the later one stands, whichever commits last.
+      const updated = await Promise.all([post(batch(3, 'approved', 40)), post(batch(4, 'interview_completed', 30))]);
+      expect(updated.map((r) => r.statusCode)).toEqual([200, 200]);
+      for (const receipt of receipts) {
+        expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-approved', statusAt: '2026-02-09T12:00:00.000Z' });
+        expect((await stateOf(receipt))!.history).toHaveLength(4);
+      }
+    }
+  });
+
   it('refuses empty and oversized batches', async () => {
     expect((await post([])).statusCode).toBe(400);
     expect((await post({ nope: true })).statusCode).toBe(400);

@@ -103,8 +103,10 @@ export async function recomputeStatus(db: DbHandle, caseIds: number[], now: Date
 }
 
 /**
- * Sets cases' current status from the given history rows (each newer than everything the case had), and answers the
- * cases whose status changed.
+ * Sets cases' current status from the given history rows (each newer than everything the case had when the batch
+ * began), and answers the cases whose status changed. A case whose status became as late or later meanwhile (a
+ * concurrent batch committed first: PostgreSQL re-checks the condition on the row it waited for) is left alone
+ * and not answered; the caller has the database compare its whole history.
  */
 export async function setStatuses(db: DbHandle, rows: { caseId: number; statusKey: string; occurredAt: Date; params: Record<string, string> }[], now: Date): Promise<number[]> {
   if (!rows.length) return [];
@@ -112,7 +114,7 @@ export async function setStatuses(db: DbHandle, rows: { caseId: number; statusKe
     UPDATE cases c SET status_key = s.status_key, status_at = s.occurred_at, status_params = s.params, updated_at = ${now}
     FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.statusKey)}::text[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[],
                 ${rows.map((r) => JSON.stringify(r.params))}::jsonb[]) AS s (case_id, status_key, occurred_at, params)
-    WHERE c.id = s.case_id AND (c.status_key, c.status_at, c.status_params) IS DISTINCT FROM (s.status_key, s.occurred_at, s.params)
+    WHERE c.id = s.case_id AND c.status_at < s.occurred_at
     RETURNING c.id`.execute(db);
   return result.rows.map((r) => r.id);
 }

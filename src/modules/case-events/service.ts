@@ -58,6 +58,12 @@ export interface CaseEventDeps {
   };
 }
 
+/** A unique violation on cases' receipt numbers: a concurrent batch created the same case first. */
+function isNewCaseRace(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown };
+  return e?.code === '23505' && e.constraint === 'cases_receipt_number_key';
+}
+
 /** The latest status-bearing event of a case in a batch; `tied` when another one has the same occurrence time. */
 interface LatestStatus {
   statusKey: string;
@@ -208,7 +214,11 @@ export class CaseEventService {
       if (row.tied || (current && row.occurredAt <= current.status_at)) compared.push(id);
       else if (current) direct.push({ caseId: id, statusKey: row.statusKey, occurredAt: row.occurredAt, params: row.params });
     }
-    return [...(await repo.setStatuses(trx, direct, now)), ...(await repo.recomputeStatus(trx, compared, now))];
+    const updated = await repo.setStatuses(trx, direct, now);
+    // Cases a concurrent batch moved on in the meantime are compared in full too.
+    const done = new Set(updated);
+    compared.push(...direct.filter((d) => !done.has(d.caseId)).map((d) => d.caseId));
+    return [...updated, ...(await repo.recomputeStatus(trx, compared, now))];
   }
 
   /** The case's Request for Evidence still waiting for an answer, with its deadline (CASE-10). */
@@ -234,6 +244,18 @@ export class CaseEventService {
     if (problems.length) return { ok: false, problems };
     const now = this.deps.clock.now();
 
+    // Two batches in flight may both find a receipt number unknown and both create its case: the one that commits
+    // second fails on the unique receipt number, and is applied again from the start (the case is known by then).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#apply(events, rawEvents.length, repeatedInBatch, clientId, now);
+      } catch (error) {
+        if (attempt >= 3 || this.deps.db.isTransaction || !isNewCaseRace(error)) throw error;
+      }
+    }
+  }
+
+  async #apply(events: CaseEvent[], received: number, repeatedInBatch: number, clientId: string | null, now: Date): Promise<IngestResult> {
     return inTransaction(this.deps.db, async (trx) => {
       const eventsByReceipt = byReceiptNumber(events);
       const receipts = [...eventsByReceipt.keys()];
@@ -317,7 +339,7 @@ export class CaseEventService {
       // A new case counts as a change of status (from none): its holder hears that it was received.
       const changed = [...new Set([...(await this.#updateStatuses(trx, latest, caseId, known, now)), ...created.map((c) => c.id)])];
       const notifications = await this.#notifyStatusChanges(trx, changed, new Map([...caseId].map(([receipt, id]) => [id, receipt])));
-      return { ok: true, received: rawEvents.length, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;
+      return { ok: true, received, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;
     });
   }
 }
