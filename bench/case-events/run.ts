@@ -123,7 +123,7 @@ async function round(n: number, BATCH: number): Promise<Round> {
     const copySeconds = (performance.now() - copyStarted) / 1000;
     const copyRate = events.length / copySeconds;
     console.log(`[bench] batches of ${BATCH}, round ${n}: raw COPY ${copyRate.toFixed(0)} rows/s (${copySeconds.toFixed(1)} s)`);
-    const counts = (await pool.query(`SELECT (SELECT count(*) FROM case_events)::int AS events, (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM case_status_history)::int AS history, (SELECT count(*) FROM notification_messages)::int AS messages`)).rows[0] as Record<string, number>;
+    const counts = (await pool.query(`SELECT (SELECT count(*) FROM case_events)::int AS events, (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM case_events WHERE status_key IS NOT NULL)::int AS history, (SELECT count(*) FROM notification_messages)::int AS messages`)).rows[0] as Record<string, number>;
     return { rate, seconds, copyRate, copySeconds, notifications, cores, counts };
   } finally {
     process.off('SIGINT', onInterrupt);

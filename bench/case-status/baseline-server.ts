@@ -25,8 +25,10 @@ pool.on('error', () => undefined);
 
 const QUERY = `SELECT c.id, c.receipt_number, c.form_code, c.office_code, c.received_at, c.status_key, c.status_at,
   c.status_params, c.created_at, c.updated_at,
-  (SELECT json_agg(json_build_object('s', h.status_key, 't', h.occurred_at) ORDER BY h.occurred_at DESC, h.id DESC)
-     FROM case_status_history h WHERE h.case_id = c.id) AS history_json
+  (SELECT json_agg(json_build_object('s', x.status_key, 't', x.occurred_at) ORDER BY x.occurred_at DESC, x.event_id DESC NULLS LAST, x.id DESC)
+     FROM (SELECT h.status_key, h.occurred_at, NULL::text AS event_id, h.id FROM case_status_history h WHERE h.case_id = c.id
+           UNION ALL
+           SELECT e.status_key, e.occurred_at, e.event_id, NULL::int FROM case_events e WHERE e.receipt_number = c.receipt_number AND e.status_key IS NOT NULL) x) AS history_json
 FROM cases c WHERE c.receipt_number = $1`;
 
 type Row = Omit<CaseWithHistory, 'history'> & { history_json: { s: string; t: string }[] | null };

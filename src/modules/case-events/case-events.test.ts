@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { findWithHistoryByReceiptNumber } from '../cases/index.js';
 import { factsFromEvents, openRequestForEvidence, unknownStatusTitles } from './index.js';
 
 let t: TestApp;
@@ -30,10 +31,13 @@ async function stateOf(receipt: string) {
   const db = t.deps.database.db;
   const c = await db.selectFrom('cases').selectAll().where('receipt_number', '=', receipt).executeTakeFirst();
   if (!c) return undefined;
-  const history = await db.selectFrom('case_status_history').select(['status_key', 'occurred_at', 'params']).where('case_id', '=', c.id).orderBy('occurred_at').orderBy('event_id').execute();
+  const history = await db.selectFrom('case_events').select(['status_key', 'occurred_at', 'status_params']).where('receipt_number', '=', receipt).where('status_key', 'is not', null).orderBy('occurred_at').orderBy('event_id').execute();
+  const { history: shown } = (await findWithHistoryByReceiptNumber(db, receipt))!;
   return {
     form: c.form_code, office: c.office_code, received: c.received_at.toISOString(), status: c.status_key, statusAt: c.status_at.toISOString(), params: c.status_params,
-    history: history.map((h) => `${h.occurred_at.toISOString()} ${h.status_key} ${JSON.stringify(h.params)}`),
+    history: history.map((h) => `${h.occurred_at.toISOString()} ${h.status_key} ${JSON.stringify(h.status_params)}`),
+    // What the status API and the case card show: newest first, the current status first.
+    shown: shown.map((h) => `${h.occurredAt.toISOString()} ${h.statusKey}`),
   };
 }
 
@@ -192,7 +196,9 @@ describe('case events API (issue 4 item 1)', () => {
     await post([c.approved]);
     expect((await post([c.denied])).json()).toMatchObject({ accepted: 1, statusChanged: 0 });
     for (const receipt of [fresh, known, single]) {
-      expect((await stateOf(receipt))!).toMatchObject({ status: 'case-was-approved', statusAt: at });
+      const state = (await stateOf(receipt))!;
+      expect(state).toMatchObject({ status: 'case-was-approved', statusAt: at });
+      expect(state.shown.slice(0, 2)).toEqual([`${at} case-was-approved`, `${at} case-was-denied`]); // the current status first
     }
   });
 

@@ -1,21 +1,24 @@
 import { sql } from 'kysely';
 import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
+import { historyOf, HISTORY_ORDER } from '../cases/index.js';
 import type { CaseEvent } from './types.js';
 
 /** All SQL of case events. Batch statements: a batch of events costs a handful of round trips, not one per event. */
 
 /**
- * Stores the events not seen before (by id) and answers their ids; a repeated id is left as it was. One array per
- * column (unnest): a batch of thousands of rows is a handful of parameters, not tens of thousands.
+ * Stores the events not seen before (by id), each with the status it gives its case, and answers their ids; a
+ * repeated id is left as it was. One array per column (unnest): a batch of thousands of rows is a handful of
+ * parameters, not tens of thousands. A status-bearing event is a row of its case's history (see historyOf).
  */
-export async function insertNewEvents(db: DbHandle, events: CaseEvent[], clientId: string | null, now: Date): Promise<Set<string>> {
+export async function insertNewEvents(db: DbHandle, events: (CaseEvent & { statusKey: string | null; statusParams: Record<string, string> })[], clientId: string | null, now: Date): Promise<Set<string>> {
   if (!events.length) return new Set();
   const result = await sql<{ event_id: string }>`
-    INSERT INTO case_events (event_id, receipt_number, type, occurred_at, payload, client_id, received_at)
-    SELECT e.event_id, e.receipt_number, e.type, e.occurred_at, e.payload, ${clientId}, ${now}
+    INSERT INTO case_events (event_id, receipt_number, type, occurred_at, payload, status_key, status_params, client_id, received_at)
+    SELECT e.event_id, e.receipt_number, e.type, e.occurred_at, e.payload, e.status_key, e.status_params, ${clientId}, ${now}
     FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.receiptNumber)}::text[], ${events.map((e) => e.type)}::text[],
-                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[])
-      AS e (event_id, receipt_number, type, occurred_at, payload)
+                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[],
+                ${events.map((e) => e.statusKey)}::text[], ${events.map((e) => JSON.stringify(e.statusParams))}::jsonb[])
+      AS e (event_id, receipt_number, type, occurred_at, payload, status_key, status_params)
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id`.execute(db);
   return new Set(result.rows.map((r) => r.event_id));
@@ -59,18 +62,6 @@ export async function insertEventCases(db: DbHandle, cases: NewEventCase[], now:
     .execute();
 }
 
-/**
- * The history rows of events stored in the same transaction (insertNewEvents answered their ids), so none can exist
- * yet: no ON CONFLICT (the unique index on event_id still guards it).
- */
-export async function insertHistory(db: DbHandle, rows: { caseId: number; statusKey: string; occurredAt: Date; eventId: string; params: Record<string, string> }[]): Promise<void> {
-  if (!rows.length) return;
-  await sql`
-    INSERT INTO case_status_history (case_id, status_key, occurred_at, event_id, params)
-    SELECT * FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.statusKey)}::text[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[],
-                         ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => JSON.stringify(r.params))}::jsonb[])`.execute(db);
-}
-
 /** Every stored event of these receipt numbers (cases have few; this is what makes arrival order irrelevant). */
 export async function eventsOf(db: DbHandle, receipts: string[]): Promise<{ event_id: string; receipt_number: string; type: string; occurred_at: Date; payload: Record<string, unknown> }[]> {
   if (!receipts.length) return [];
@@ -91,10 +82,11 @@ export async function recomputeStatus(db: DbHandle, caseIds: number[], now: Date
   const result = await sql<{ id: number }>`
     UPDATE cases c SET status_key = h.status_key, status_at = h.occurred_at, status_params = h.params, updated_at = ${now}
     FROM (
-      SELECT DISTINCT ON (case_id) case_id, status_key, occurred_at, params, event_id
-      FROM case_status_history
-      WHERE case_id IN (${sql.join(caseIds)})
-      ORDER BY case_id, occurred_at DESC, event_id DESC NULLS LAST, id DESC
+      SELECT DISTINCT ON (k.id) k.id AS case_id, x.status_key, x.occurred_at, x.params, x.event_id
+      FROM cases k
+      CROSS JOIN LATERAL (${historyOf('k')}) x
+      WHERE k.id = any(${caseIds}::int[])
+      ORDER BY k.id, ${HISTORY_ORDER}
     ) h
     WHERE c.id = h.case_id AND h.event_id IS NOT NULL
       AND (c.status_key, c.status_at, c.status_params) IS DISTINCT FROM (h.status_key, h.occurred_at, h.params)

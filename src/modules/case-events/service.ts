@@ -272,7 +272,10 @@ export class CaseEventService {
         } as const;
       }
 
-      const fresh = await repo.insertNewEvents(trx, events, clientId, now);
+      const fresh = await repo.insertNewEvents(trx, events.map((e) => {
+        const statusKey = statusOfEvent(e) ?? null;
+        return { ...e, statusKey, statusParams: statusKey ? statusParamsOfEvent(e) : {} };
+      }), clientId, now);
       const accepted = events.filter((e) => fresh.has(e.id));
       const acceptedByReceipt = byReceiptNumber(accepted);
       const touched = [...acceptedByReceipt.keys()];
@@ -329,11 +332,6 @@ export class CaseEventService {
       }
       await repo.updateFacts(trx, factChanges, now);
 
-      const history = accepted.flatMap((e) => {
-        const status = statusOfEvent(e);
-        return status ? [{ caseId: caseId.get(e.receiptNumber)!, statusKey: status, occurredAt: e.occurredAt, eventId: e.id, params: statusParamsOfEvent(e) }] : [];
-      });
-      await repo.insertHistory(trx, history);
       await this.#applyRecords(trx, byReceipt, accepted, acceptedByReceipt, caseId, now);
       await this.deps.jobs.sendMany(trx, renderNoticeJob, accepted.filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType)).map((e) => ({ eventId: e.id })));
       // A new case counts as a change of status (from none): its holder hears that it was received.

@@ -5,7 +5,7 @@ export { OFFICES, findOffice, officeName, officeForPrefix } from './offices.js';
 export { allStatuses, findStatus, fillTemplate, statusKey, type CaseStatus } from './statuses.js';
 export { CaseStatusService, CaseStatusNotFound, InvalidReceiptNumber, describeCase, type CaseStatusView } from './service.js';
 export { generateDemoCases, SANDBOX_RECEIPTS, unknownDemoStatusKeys } from './demo-data.js';
-export { countCases, findWithHistoryByReceiptNumber, insertCases, sampleReceiptNumbers, resetCaseSequences, type NewCaseWithHistory } from './repository.js';
+export { countCases, findWithHistoryByReceiptNumber, historyOf, HISTORY_ORDER, insertCases, sampleReceiptNumbers, resetCaseSequences, type NewCaseWithHistory } from './repository.js';
 export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes, agencyCaseStatusBody, AGENCY_CASE_MESSAGES } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { CaseRow } from '../../platform/db/tables.js';
 
@@ -14,6 +14,22 @@ export interface CaseWithHistory extends CaseRow {
   history: HistoryEntry[];
 }
 
+/**
+ * The dated history of the case whose row is `alias` (ADR 13): the rows of demo or migrated data, and the case's
+ * status-bearing events. Columns: status_key, occurred_at, params, event_id (null for data rows), id (null for
+ * events). Order it with HISTORY_ORDER.
+ */
+export function historyOf(alias: string): RawBuilder<unknown> {
+  return sql`
+    SELECT h.status_key, h.occurred_at, '{}'::jsonb AS params, NULL::text AS event_id, h.id FROM case_status_history h WHERE h.case_id = ${sql.ref(`${alias}.id`)}
+    UNION ALL
+    SELECT e.status_key, e.occurred_at, e.status_params, e.event_id, NULL::int FROM case_events e
+    WHERE e.receipt_number = ${sql.ref(`${alias}.receipt_number`)} AND e.status_key IS NOT NULL`;
+}
+
+/** Newest first; at the same moment an event before a data row, a greater event id first (the current status is first). */
+export const HISTORY_ORDER = sql`x.occurred_at DESC, x.event_id DESC NULLS LAST, x.id DESC`;
+
 /** One round trip: the case and its history aggregated as JSON (this is the hottest query of the public API). */
 export async function findWithHistoryByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<CaseWithHistory | undefined> {
   const row = await db
@@ -21,8 +37,8 @@ export async function findWithHistoryByReceiptNumber(db: DbHandle, receiptNumber
     .selectAll('c')
     .select(
       sql<{ s: string; t: string }[] | null>`(
-        SELECT json_agg(json_build_object('s', h.status_key, 't', h.occurred_at) ORDER BY h.occurred_at DESC, h.id DESC)
-        FROM case_status_history h WHERE h.case_id = c.id)`.as('history_json'),
+        SELECT json_agg(json_build_object('s', x.status_key, 't', x.occurred_at) ORDER BY ${HISTORY_ORDER})
+        FROM (${historyOf('c')}) x)`.as('history_json'),
     )
     .where('c.receipt_number', '=', receiptNumber)
     .executeTakeFirst();

@@ -36,14 +36,12 @@ export interface CasesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** The history rows of demo or migrated data; events carry their own (db/migrations/0028_history_from_the_event_log.sql). */
 export interface CaseStatusHistoryTable {
   id: Generated<number>;
   case_id: number;
   status_key: string;
   occurred_at: Date;
-  /** The case event that produced the row (db/migrations/0014_case_events.sql); none for demo or migrated data. */
-  event_id: ColumnType<string | null, string | null | undefined, string | null>;
-  params: ColumnType<Json, string | undefined, string>;
 }
 
 export interface CaseEventsTable {
@@ -54,6 +52,9 @@ export interface CaseEventsTable {
   payload: Json;
   client_id: string | null;
   received_at: Date;
+  /** The status the event gives its case, and the values of its text's placeholders (none for other events). */
+  status_key: string | null;
+  status_params: ColumnType<Json, string | undefined, string>;
 }
 
 export interface ApiClientsTable {
