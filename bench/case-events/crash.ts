@@ -9,7 +9,7 @@
  * Settings: BENCH_EVENTS (default 100,000), BENCH_KILL_AFTER (batches answered before the kill, default 40%),
  * BENCH_PG_ADMIN_URL. Uses the database casedesk_crash_events, created afresh and dropped at the end.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -118,6 +118,8 @@ async function main(): Promise<void> {
       `| status notifications queued / distinct | ${checks.notifications.n} / ${checks.notifications.distinct_messages} | ${expected.notifications} |`,
       '',
       `Result: ${ok ? '**nothing lost, nothing applied twice**' : '**mismatch**'}.`,
+      '',
+      `Commit: ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()}. History rows are the status-bearing events since ADR 13.`,
       '',
     ].join('\n'));
     if (!ok) process.exitCode = 1;
