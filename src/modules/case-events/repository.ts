@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import { historyOf, HISTORY_ORDER } from '../cases/index.js';
-import type { CaseEvent } from './types.js';
+import { statusOfEvent, statusParamsOfEvent, type CaseEvent } from './types.js';
 
 /** All SQL of case events. Batch statements: a batch of events costs a handful of round trips, not one per event. */
 
@@ -10,17 +10,10 @@ import type { CaseEvent } from './types.js';
  * repeated id is left as it was. One array per column (unnest): a batch of thousands of rows is a handful of
  * parameters, not tens of thousands. A status-bearing event is a row of its case's history (see historyOf).
  */
-export async function insertNewEvents(
-  db: DbHandle,
-  events: CaseEvent[],
-  statusOf: (e: CaseEvent) => string | undefined,
-  paramsOf: (e: CaseEvent) => Record<string, string>,
-  clientId: string | null,
-  now: Date,
-): Promise<Set<string>> {
+export async function insertNewEvents(db: DbHandle, events: CaseEvent[], clientId: string | null, now: Date): Promise<Set<string>> {
   if (!events.length) return new Set();
-  const statusKeys = events.map((e) => statusOf(e) ?? null);
-  const statusParams = events.map((e, i) => (statusKeys[i] ? JSON.stringify(paramsOf(e)) : '{}'));
+  const statusKeys = events.map((e) => statusOfEvent(e) ?? null);
+  const statusParams = events.map((e, i) => (statusKeys[i] ? JSON.stringify(statusParamsOfEvent(e)) : '{}'));
   const result = await sql<{ event_id: string }>`
     INSERT INTO case_events (event_id, receipt_number, type, occurred_at, payload, status_key, status_params, client_id, received_at)
     SELECT e.event_id, e.receipt_number, e.type, e.occurred_at, e.payload, e.status_key, e.status_params, ${clientId}, ${now}

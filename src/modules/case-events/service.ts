@@ -272,7 +272,7 @@ export class CaseEventService {
         } as const;
       }
 
-      const fresh = await repo.insertNewEvents(trx, events, (e) => statusOfEvent(e), (e) => statusParamsOfEvent(e), clientId, now);
+      const fresh = await repo.insertNewEvents(trx, events, clientId, now);
       const accepted = events.filter((e) => fresh.has(e.id));
       const acceptedByReceipt = byReceiptNumber(accepted);
       const touched = [...acceptedByReceipt.keys()];

@@ -17,7 +17,7 @@ export interface CaseWithHistory extends CaseRow {
 /**
  * The dated history of the case whose row is `alias` (ADR 13): the rows of demo or migrated data, and the case's
  * status-bearing events. Columns: status_key, occurred_at, params, event_id (null for data rows), id (null for
- * events). Order it with HISTORY_ORDER.
+ * events). Name it `x` and order it with HISTORY_ORDER.
  */
 export function historyOf(alias: string): RawBuilder<unknown> {
   return sql`

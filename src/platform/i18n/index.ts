@@ -57,8 +57,8 @@ export function createI18n(): I18n {
         if (typeof key === 'string' && isPlainValues(options)) {
           let template = templates.get(key);
           if (template === undefined) templates.set(key, (template = compileTemplate(rawText(instance, lang, key))));
-          const text = template && fill(template, options);
-          if (text !== undefined && text !== null) return text;
+          const text = template ? fill(template, options) : undefined;
+          if (text !== undefined) return text;
         }
         if (options !== undefined || typeof key !== 'string') return (t as (k: unknown, o?: unknown) => string)(key, options);
         let text = cache.get(key);
@@ -105,7 +105,7 @@ function isPlainValues(options: unknown): options is Record<string, unknown> {
 }
 
 /** The text with its placeholders filled in, or undefined when a value is missing or not a string (i18next decides then). */
-export function fill(template: Template, values: Record<string, unknown>): string | undefined {
+function fill(template: Template, values: Record<string, unknown>): string | undefined {
   let out = template[0]!;
   for (let i = 1; i < template.length; i += 2) {
     const value = values[template[i]!];
