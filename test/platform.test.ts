@@ -5,12 +5,13 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { recordAudit } from '../src/platform/audit.js';
-import { DataDirLockedError, openPglite } from '../src/platform/db/database.js';
+import { sql } from 'kysely';
+import { DataDirLockedError, inTransaction, openPglite, preparedQuery, type Database, type DbHandle } from '../src/platform/db/database.js';
 import fc from 'fast-check';
 import i18next from 'i18next';
 import { compileTemplate, createI18n, flattenKeys, LANGUAGES, loadCatalogs } from '../src/platform/i18n/index.js';
 import { createLogger } from '../src/platform/logging.js';
-import { createTestApp, type TestApp } from './harness.js';
+import { createTestApp, openTestDatabase, type TestApp } from './harness.js';
 
 describe('configuration', () => {
   it('has working defaults for a developer machine', () => {
@@ -158,6 +159,54 @@ describe('embedded database', () => {
     const again = await openPglite({ dataDir: dir });
     await again.close();
   }, 120_000);
+});
+
+describe('prepared queries', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    await sql`CREATE TABLE prepared_probe (id int PRIMARY KEY, name text NOT NULL, tag text NOT NULL)`.execute(database.db);
+    await sql`INSERT INTO prepared_probe SELECT i, 'name ' || i, CASE WHEN i % 2 = 0 THEN 'even' ELSE 'odd' END FROM generate_series(1, 20) i`.execute(database.db);
+  });
+  afterAll(async () => database?.close());
+
+  // A table of this test only, added to the schema's types.
+  const byTagAfter = preparedQuery((db: DbHandle, tag: string, after: number) =>
+    db
+      .withTables<{ prepared_probe: { id: number; name: string; tag: string } }>()
+      .selectFrom('prepared_probe')
+      .select(['name', 'id'])
+      .where('tag', '=', tag)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(3),
+  );
+
+  it('answers as the same query built every time would, for any values, with its constant parameters kept', async () => {
+    for (const [tag, after] of [['even', 0], ['odd', 10], ['even', 18], ['none', 0]] as const) {
+      const direct = await sql<{ name: string; id: number }>`SELECT name, id FROM prepared_probe WHERE tag = ${tag} AND id > ${after} ORDER BY id LIMIT 3`.execute(database.db);
+      expect(await byTagAfter(database.db, tag, after)).toEqual(direct.rows);
+    }
+    expect((await byTagAfter(database.db, 'odd', 10)).map((r) => r.id)).toEqual([11, 13, 15]);
+  });
+
+  it('runs as a named statement that the connection prepared once, and works inside a transaction', async () => {
+    await inTransaction(database.db, async (trx) => {
+      expect(await byTagAfter(trx, 'even', 4)).toEqual([{ name: 'name 6', id: 6 }, { name: 'name 8', id: 8 }, { name: 'name 10', id: 10 }]);
+      await byTagAfter(trx, 'odd', 4);
+      const statements = await sql<{ name: string; statement: string }>`SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE '%prepared_probe%'`.execute(trx);
+      expect(statements.rows).toHaveLength(1);
+      expect(statements.rows[0]!.name).toMatch(/^casedesk_\d+$/);
+    });
+  });
+
+  it('runs many at once on the pool without mixing answers', async () => {
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => byTagAfter(database.db, i % 2 ? 'odd' : 'even', i % 15)));
+    answers.forEach((rows, i) => {
+      expect(rows.every((r) => r.id > i % 15 && r.id % 2 === (i % 2 ? 1 : 0))).toBe(true);
+      expect(rows).toHaveLength(3);
+    });
+  });
 });
 
 describe('audit log', () => {

@@ -2,7 +2,8 @@
  * The baseline of the case status benchmark: the least a server can do to answer GET /case-status/{receipt}.
  *
  * node:http + a pg Pool (the same size as the app's, 20) and one parameterized query by the unique receipt number,
- * with the history aggregated in the same statement (the app's query, without Kysely). The answer is built with
+ * with the history aggregated in the same statement (the app's query, without Kysely), prepared on each
+ * connection as the app's is (a named statement: PostgreSQL parses and plans it once per connection). The answer is built with
  * the app's own pure functions (describeCase + agencyCaseStatusBody), so the JSON bytes are exactly the app's:
  * the baseline pays for the same SQL, the same row decoding, the same date formatting and JSON.stringify, and
  * nothing else (no framework, no auth, no rate limit, no security headers, no metrics, no logging).
@@ -45,7 +46,7 @@ const server = http.createServer((req, res) => {
   if (path === '/healthz') return send(res, 200, '{"status":"ok"}');
   if (!path.startsWith('/case-status/')) return send(res, 404, NOT_FOUND);
   const receipt = decodeURIComponent(path.slice('/case-status/'.length)).toUpperCase();
-  pool.query<Row>(QUERY, [receipt]).then(
+  pool.query<Row>({ name: 'case_status', text: QUERY, values: [receipt] }).then(
     ({ rows }) => {
       const row = rows[0];
       if (!row) return send(res, 404, NOT_FOUND);

@@ -1,14 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { agencyDate, agencyDateTime } from './dates.js';
+import { agencyDate, agencyDateTime, longDate } from './dates.js';
 
 /** What Intl says, asked every time (the slow way the cached offsets must agree with). */
+const referenceFormats = new Map<string, Intl.DateTimeFormat>();
 function reference(date: Date, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(date)
-      .map((x) => [x.type, x.value]),
-  );
+  let format = referenceFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    referenceFormats.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(date).map((x) => [x.type, x.value]));
   return `${p.month}-${p.day}-${p.year} ${p.hour}:${p.minute}:${p.second}`;
 }
 
@@ -33,5 +35,41 @@ describe('agency dates in a time zone', () => {
     }
     expect(agencyDateTime(new Date('2026-11-01T05:30:00Z'), 'America/New_York')).toBe('11-01-2026 01:30:00');
     expect(agencyDateTime(new Date('2026-11-01T06:30:00Z'), 'America/New_York')).toBe('11-01-2026 01:30:00');
+  });
+
+  it('agree with Intl at every quarter hour (and a second either side) of every day the offset changes, 2024 to 2027', () => {
+    const DAY = 86_400_000;
+    const offsetOf = (ms: number, zone: string) => {
+      const r = reference(new Date(ms), zone);
+      return Date.UTC(Number(r.slice(6, 10)), Number(r.slice(0, 2)) - 1, Number(r.slice(3, 5)), Number(r.slice(11, 13)), Number(r.slice(14, 16)), Number(r.slice(17, 19))) - ms;
+    };
+    let changes = 0;
+    for (const zone of ZONES) {
+      for (let day = Date.UTC(2024, 0, 1); day < Date.UTC(2028, 0, 1); day += DAY) {
+        // A moment late in the day first, so the day's cached offset is the one the rest of the day is checked against.
+        for (const ms of [day + DAY - 1000, day, day + DAY / 2]) expect(agencyDateTime(new Date(ms), zone)).toBe(reference(new Date(ms), zone));
+        if (offsetOf(day, zone) === offsetOf(day + DAY - 1000, zone)) continue;
+        changes++;
+        for (let q = day; q < day + DAY; q += 15 * 60_000) {
+          for (const ms of [q - 1000, q, q + 1000]) expect(agencyDateTime(new Date(ms), zone)).toBe(reference(new Date(ms), zone));
+        }
+      }
+    }
+    expect(changes).toBeGreaterThanOrEqual(40); // New York, Los Angeles, Chicago, St. John's and Lord Howe change twice a year
+  });
+
+  it('give the long date Intl gives, in English and Spanish, for any moment and zone', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }), fc.constantFrom(...ZONES), fc.constantFrom('en' as const, 'es' as const), (ms, zone, lang) => {
+        const date = new Date(ms);
+        const intl = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: zone });
+        expect(longDate(date, lang, zone)).toBe(intl.format(date));
+        // Twice: the second answer comes from the cache of that local day.
+        expect(longDate(date, lang, zone)).toBe(intl.format(date));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(longDate(new Date('2026-11-01T03:59:59Z'), 'en', 'America/New_York')).toBe('October 31, 2026');
+    expect(longDate(new Date('2026-11-01T04:00:00Z'), 'es', 'America/New_York')).toBe('1 de noviembre de 2026');
   });
 });

@@ -1,55 +1,94 @@
 /** Dates as people and the agency's systems read them, in the agency's time zone. Pure functions. */
 
+const DAY = 86_400_000;
+const QUARTER_HOUR = 15 * 60_000;
+/** Cached answers per time zone, cleared when one grows past this (a year of days is 366). */
+const CACHE_LIMIT = 100_000;
+
+interface Zone {
+  /** Asks Intl for the local time at a moment (slow: formatToParts). */
+  parts: Intl.DateTimeFormat;
+  /** UTC day → the offset that holds all day, or NaN on a day the offset changes. */
+  days: Map<number, number>;
+  /** Quarter hour → offset, on the days the offset changes. */
+  quarters: Map<number, number>;
+  /** Language → local day → long date. */
+  longDates: Map<string, Map<number, string>>;
+}
+
+const zones = new Map<string, Zone>();
+
+function zone(timeZone: string): Zone {
+  let z = zones.get(timeZone);
+  if (!z) {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', era: 'short',
+    });
+    z = { parts, days: new Map(), quarters: new Map(), longDates: new Map() };
+    zones.set(timeZone, z);
+  }
+  return z;
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
+  if (map.size >= CACHE_LIMIT) map.clear();
+  map.set(key, value);
+  return value;
+}
+
+/** The offset Intl gives at a moment, in ms. */
+function intlOffset(z: Zone, ms: number): number {
+  const p = Object.fromEntries(z.parts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const year = p.era === 'BC' || p.era === 'B' ? 1 - Number(p.year) : Number(p.year);
+  const local = new Date(0);
+  local.setUTCFullYear(year, Number(p.month) - 1, Number(p.day));
+  local.setUTCHours(Number(p.hour), Number(p.minute), Number(p.second), 0);
+  return local.getTime() - ms;
+}
+
+/**
+ * The time zone's offset from UTC at a moment, in ms. Asking Intl is slow, and the status API and case events
+ * format thousands of dates a second over years of history, so the answer is kept per time zone and UTC day: every
+ * offset in use and every change of offset falls on a quarter hour, and no zone changes its offset and back within
+ * one day, so a day whose first and last quarter hours have the same offset has it throughout. On the few days the
+ * offset changes, it is kept per quarter hour.
+ */
+function offsetAt(date: Date, timeZone: string): number {
+  const ms = date.getTime();
+  const z = zone(timeZone);
+  const day = Math.floor(ms / DAY);
+  let offset = z.days.get(day);
+  if (offset === undefined) {
+    const first = intlOffset(z, day * DAY);
+    offset = remember(z.days, day, first === intlOffset(z, (day + 1) * DAY - QUARTER_HOUR) ? first : Number.NaN);
+  }
+  if (!Number.isNaN(offset)) return offset;
+  const quarter = Math.floor(ms / QUARTER_HOUR);
+  return z.quarters.get(quarter) ?? remember(z.quarters, quarter, intlOffset(z, quarter * QUARTER_HOUR));
+}
+
 const longFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** "November 3, 2026" / "3 de noviembre de 2026". */
+/** "November 3, 2026" / "3 de noviembre de 2026": Intl's words, asked once per local day. */
 export function longDate(date: Date, lang: 'en' | 'es', timeZone: string): string {
+  const z = zone(timeZone);
+  let byDay = z.longDates.get(lang);
+  if (!byDay) z.longDates.set(lang, (byDay = new Map()));
+  const localDay = Math.floor((date.getTime() + offsetAt(date, timeZone)) / DAY);
+  const known = byDay.get(localDay);
+  if (known !== undefined) return known;
   const key = `${lang}|${timeZone}`;
   let format = longFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone });
     longFormats.set(key, format);
   }
-  return format.format(date);
+  return remember(byDay, localDay, format.format(date));
 }
 
 /** A calendar date 'YYYY-MM-DD' (no time zone) in long form. */
 export function longCalendarDate(isoDate: string, lang: 'en' | 'es'): string {
   return longDate(new Date(`${isoDate}T12:00:00Z`), lang, 'UTC');
-}
-
-const partsFormats = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
-const QUARTER_HOUR = 15 * 60_000;
-
-/**
- * The time zone's offset from UTC at a moment, in ms. Asking Intl is slow (formatToParts), and case events format
- * thousands of dates a second, so the answer is kept per time zone and quarter hour: every offset in use and every
- * change of offset falls on a quarter hour, so the offset is the same throughout one.
- */
-function offsetAt(date: Date, timeZone: string): number {
-  const quarter = Math.floor(date.getTime() / QUARTER_HOUR);
-  const key = `${timeZone}|${quarter}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    let format = partsFormats.get(timeZone);
-    if (!format) {
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', era: 'short',
-      });
-      partsFormats.set(timeZone, format);
-    }
-    const start = quarter * QUARTER_HOUR;
-    const p = Object.fromEntries(format.formatToParts(new Date(start)).map((x) => [x.type, x.value]));
-    const year = p.era === 'BC' || p.era === 'B' ? 1 - Number(p.year) : Number(p.year);
-    const local = new Date(0);
-    local.setUTCFullYear(year, Number(p.month) - 1, Number(p.day));
-    local.setUTCHours(Number(p.hour), Number(p.minute), Number(p.second), 0);
-    offset = local.getTime() - start;
-    if (offsets.size > 100_000) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return offset;
 }
 
 const two = (n: number) => String(n).padStart(2, '0');

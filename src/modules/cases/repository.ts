@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { DbHandle } from '../../platform/db/database.js';
+import { preparedQuery, type DbHandle } from '../../platform/db/database.js';
 import type { CaseRow } from '../../platform/db/tables.js';
 
 /** All SQL of the cases module. */
@@ -30,18 +30,30 @@ export function historyOf(alias: string): RawBuilder<unknown> {
 /** Newest first; at the same moment an event before a data row, a greater event id first (the current status is first). */
 export const HISTORY_ORDER = sql`x.occurred_at DESC, x.event_id DESC NULLS LAST, x.id DESC`;
 
-/** One round trip: the case and its history aggregated as JSON (this is the hottest query of the public API). */
-export async function findWithHistoryByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<CaseWithHistory | undefined> {
-  const row = await db
+/** Every column of a case, named (a prepared statement must not select `*`). */
+const CASE_COLUMNS = [
+  'c.id', 'c.receipt_number', 'c.form_code', 'c.office_code', 'c.received_at', 'c.status_key', 'c.status_at', 'c.status_params',
+  'c.from_events', 'c.filing_channel', 'c.section_1367', 'c.created_at', 'c.updated_at',
+] as const satisfies readonly `c.${keyof CaseRow}`[];
+
+/**
+ * One round trip: the case and its history aggregated as JSON. This is the hottest query of the public API, so it
+ * is a prepared query (a lookup by the unique receipt number has one plan whatever the value).
+ */
+const findWithHistory = preparedQuery((db: DbHandle, receiptNumber: string) =>
+  db
     .selectFrom('cases as c')
-    .selectAll('c')
+    .select(CASE_COLUMNS)
     .select(
       sql<{ s: string; t: string }[] | null>`(
         SELECT json_agg(json_build_object('s', x.status_key, 't', x.occurred_at) ORDER BY ${HISTORY_ORDER})
         FROM (${historyOf('c')}) x)`.as('history_json'),
     )
-    .where('c.receipt_number', '=', receiptNumber)
-    .executeTakeFirst();
+    .where('c.receipt_number', '=', receiptNumber),
+);
+
+export async function findWithHistoryByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<CaseWithHistory | undefined> {
+  const [row] = await findWithHistory(db, receiptNumber);
   if (!row) return undefined;
   const { history_json, ...rest } = row;
   return { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
