@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Deps } from './deps.js';
 import { accountGuards, registerAccountRoutes, registerProfileRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
@@ -41,6 +41,10 @@ function limiter(app: FastifyInstance, options: { max: number; timeWindow: numbe
   };
 }
 
+function refuseJsonSchema(route: { method?: string; url?: string; httpPart?: string }): never {
+  throw new Error(`${route.method ?? ''} ${route.url ?? ''} has a JSON schema (${route.httpPart ?? 'response'}): Casedesk routes validate with Zod`);
+}
+
 /** Builds the web application from the deps. Nothing here reads the environment or opens connections. */
 export async function buildApp(deps: Deps, services: Services = createServices(deps)): Promise<BuiltApp> {
   const { config } = deps;
@@ -51,6 +55,9 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Routes validate their input with Zod and send strings: no JSON schemas, so Fastify's ajv-based compilers
+    // are never loaded (a tenth of an embedded start). A route or plugin that brings a schema fails at start.
+    schemaController: { compilersFactory: { buildValidator: () => refuseJsonSchema, buildSerializer: () => refuseJsonSchema } } as FastifyServerOptions['schemaController'],
   });
 
   await installSecurity(app, { cookieSecret: config.cookieSecret, globalRateLimitPerMinute: config.globalRateLimitPerMinute });

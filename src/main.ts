@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import cliProgress from 'cli-progress';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
@@ -52,7 +51,8 @@ async function migrateAll(deps: Deps): Promise<string[]> {
   return applied;
 }
 
-function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } {
+/** A progress bar on a terminal (cli-progress, loaded only then), a line every 100,000 cases otherwise. */
+async function progressBar(label: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
   if (!process.stderr.isTTY) {
     let last = 0;
     return {
@@ -65,6 +65,7 @@ function progressBar(label: string): { update: (done: number, total: number) => 
       stop: () => undefined,
     };
   }
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} cases, ETA {eta_formatted}`, stream: process.stderr }, cliProgress.Presets.shades_classic);
   let started = false;
   return {
@@ -183,7 +184,7 @@ export function buildCli(): Command {
     .action((opts: { count: number; seed: number; asOf?: Date; bulk?: boolean }) =>
       withDeps(async (deps) => {
         await migrateAll(deps);
-        const bar = progressBar(opts.bulk ? 'Bulk loading' : 'Seeding');
+        const bar = await progressBar(opts.bulk ? 'Bulk loading' : 'Seeding');
         const started = performance.now();
         const options = { seed: opts.seed, count: opts.count, asOf: opts.asOf ?? today() };
         const result = opts.bulk

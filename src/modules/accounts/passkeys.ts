@@ -1,8 +1,6 @@
-import {
-  generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
-  type AuthenticationResponseJSON, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON, type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { AccountPasskeyRow, AccountRow } from '../../platform/db/tables.js';
@@ -34,6 +32,12 @@ export type PasskeyCheck =
   | { ok: false; reason: 'locked'; retryAt: Date };
 
 /** The JSON a browser posts back, parsed without trusting it (the library checks the rest). */
+/** @simplewebauthn/server, loaded on first use: it takes almost half a second to load, a third of a start. */
+async function webauthn() {
+  const [server, { isoBase64URL }] = await Promise.all([import('@simplewebauthn/server'), import('@simplewebauthn/server/helpers')]);
+  return { ...server, isoBase64URL };
+}
+
 function parseCredential<T extends RegistrationResponseJSON | AuthenticationResponseJSON>(json: string): T | undefined {
   if (!json || json.length > 20_000) return undefined;
   try {
@@ -68,6 +72,7 @@ export class PasskeyService {
   /** Options for navigator.credentials.create(); the challenge is kept for this session. */
   async registrationOptions(sessionIdHash: string, account: AccountRow): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const existing = await listPasskeys(this.deps.db, account.id);
+    const { generateRegistrationOptions } = await webauthn();
     const options = await generateRegistrationOptions({
       rpName: this.deps.rpName,
       rpID: this.rpID,
@@ -91,6 +96,7 @@ export class PasskeyService {
     const challenge = await takeChallenge(db, sessionIdHash, 'register', now);
     if (!challenge) return { ok: false, reason: 'expired' };
     if (!response) return { ok: false, reason: 'invalid' };
+    const { verifyRegistrationResponse, isoBase64URL } = await webauthn();
     let verification;
     try {
       verification = await verifyRegistrationResponse({
@@ -125,6 +131,7 @@ export class PasskeyService {
   /** Options for navigator.credentials.get(), listing the account's passkeys; the challenge is kept for this session. */
   async authenticationOptions(sessionIdHash: string, accountId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const passkeys = await listPasskeys(this.deps.db, accountId);
+    const { generateAuthenticationOptions } = await webauthn();
     const options = await generateAuthenticationOptions({
       rpID: this.rpID,
       allowCredentials: passkeys.map((p) => ({ id: p.credential_id, transports: p.transports })),
@@ -150,6 +157,7 @@ export class PasskeyService {
     const response = parseCredential<AuthenticationResponseJSON>(responseJson);
     const passkey = response ? await findPasskeyByCredentialId(db, response.id) : undefined;
     if (!response || !passkey || passkey.account_id !== accountId) return recordOtpFailure(db, accountId, now, ip, { method: 'passkey' });
+    const { verifyAuthenticationResponse, isoBase64URL } = await webauthn();
     let verified = false;
     let newCounter = passkey.counter;
     try {

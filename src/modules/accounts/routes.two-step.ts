@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import QRCode from 'qrcode';
 import type { Clock } from '../../platform/clock.js';
 import type { RoutePolicy } from '../../platform/http/policies.js';
 import type { FieldError } from '../../platform/views/components.js';
@@ -232,7 +231,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, deps: TwoStepRoutesD
 
   const authenticatorSetup = async (accountId: string) => {
     const { secret, otpauthUrl } = await accounts.beginAuthenticator(accountId);
-    return { secret, qrSvg: await QRCode.toString(otpauthUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
+    return { secret, qrSvg: await (await import('qrcode')).default.toString(otpauthUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
   };
 
   function registerMethodSetup(flow: SetupFlow): void {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
 
 /**
  * What may be uploaded (CASE-10): PDF, JPEG, PNG or TIFF, recognized from the content (never from the name or the
@@ -13,6 +12,7 @@ export const MAX_SUBMISSION_BYTES = 25 * 1024 * 1024;
 
 /** The type the content is, if it is one we take. */
 export async function detectType(data: Buffer): Promise<{ mime: string; ext: string } | undefined> {
+  const { fileTypeFromBuffer } = await import('file-type'); // loaded on first upload, not at start
   const found = await fileTypeFromBuffer(data);
   if (!found || !ALLOWED_TYPES[found.mime]) return undefined;
   return { mime: found.mime, ext: ALLOWED_TYPES[found.mime]! };

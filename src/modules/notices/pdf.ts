@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 
 /**
  * Notices as PDF (CASE-9), drawn with pdfkit's standard fonts (their encoding covers Spanish). One function per
@@ -6,7 +6,9 @@ import PDFDocument from 'pdfkit';
  */
 
 /** A letter-size PDF drawn by `draw`, as bytes: agency and title in its information, the header on the page. */
-function letter(n: { agency: string; title: string; issuedOn: string; createdAt: Date }, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+async function letter(n: { agency: string; title: string; issuedOn: string; createdAt: Date }, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+  // Loaded on first use: pdfkit takes a tenth of a second to load, and most processes never draw a notice.
+  const { default: PDFDocument }: { default: typeof PDFKitDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size: 'LETTER', margin: 72, info: { Title: n.title, Author: n.agency, CreationDate: n.createdAt } });
     const chunks: Buffer[] = [];

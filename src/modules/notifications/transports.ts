@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
 
 /**
  * How messages leave the machine. Email goes over SMTP; texts go through an SMS provider (Twilio-compatible
@@ -44,14 +44,20 @@ export interface SmsProvider {
 
 export class SmtpMailer implements Mailer {
   readonly transport = 'smtp';
-  readonly #transporter: nodemailer.Transporter;
-  constructor(url: string) {
+  #transporter?: Promise<nodemailer.Transporter>;
+  constructor(private readonly url: string) {}
+  /** Made on the first message: nodemailer is loaded then, not at start. */
+  #transport(): Promise<nodemailer.Transporter> {
     // Timeouts well under the delivery job's 120 s limit: a hung SMTP server fails the attempt instead of racing a takeover.
-    this.#transporter = nodemailer.createTransport(url, { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 });
+    this.#transporter ??= import('nodemailer').then(({ default: mailer }) =>
+      mailer.createTransport(this.url, { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 }),
+    );
+    return this.#transporter;
   }
   async send(message: OutgoingEmail): Promise<SendResult> {
     try {
-      const info = await this.#transporter.sendMail({
+      const transporter = await this.#transport();
+      const info = await transporter.sendMail({
         from: message.from,
         to: message.to,
         subject: message.subject,
@@ -70,7 +76,7 @@ export class SmtpMailer implements Mailer {
     }
   }
   close(): void {
-    this.#transporter.close();
+    void this.#transporter?.then((t) => t.close(), () => undefined);
   }
 }
 

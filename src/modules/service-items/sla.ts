@@ -1,4 +1,5 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 
 /**
  * SLA clock arithmetic for Contact Center service items (CC-4, CC-5, CC-7). Pure: no database, no I/O, no real
@@ -178,7 +179,8 @@ const holidayCache = new Map<number, { list: readonly FederalHoliday[]; days: Re
 function holidaysOfYear(year: number): { list: readonly FederalHoliday[]; days: ReadonlySet<DayNumber> } {
   const cached = holidayCache.get(year);
   if (cached) return cached;
-  holidaySource ??= new Holidays('US');
+  // Loaded on first use (a quarter of a second at start otherwise), synchronously: these functions are pure.
+  holidaySource ??= new (createRequire(import.meta.url)('date-holidays') as typeof Holidays)('US');
   const seen = new Set<string>();
   const list: FederalHoliday[] = [];
   for (const y of [year - 1, year, year + 1]) {
