@@ -43,7 +43,7 @@ async function bundle() {
 let main;
 try {
   if (!upToDate()) await bundle();
-  if (!process.env.NOSM) process.setSourceMapsEnabled(true);
+  process.setSourceMapsEnabled(true);
   ({ main } = await import(pathToFileURL(outFile).href));
 } catch (error) {
   // No bundler here (or it failed): run the sources through tsx instead.

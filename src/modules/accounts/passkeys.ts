@@ -31,13 +31,13 @@ export type PasskeyCheck =
   | { ok: false; reason: 'invalid' | 'expired' }
   | { ok: false; reason: 'locked'; retryAt: Date };
 
-/** The JSON a browser posts back, parsed without trusting it (the library checks the rest). */
 /** @simplewebauthn/server, loaded on first use: it takes almost half a second to load, a third of a start. */
 async function webauthn() {
   const [server, { isoBase64URL }] = await Promise.all([import('@simplewebauthn/server'), import('@simplewebauthn/server/helpers')]);
   return { ...server, isoBase64URL };
 }
 
+/** The JSON a browser posts back, parsed without trusting it (the library checks the rest). */
 function parseCredential<T extends RegistrationResponseJSON | AuthenticationResponseJSON>(json: string): T | undefined {
   if (!json || json.length > 20_000) return undefined;
   try {

@@ -12,8 +12,8 @@ interface Zone {
   days: Map<number, number>;
   /** Quarter hour → offset, on the days the offset changes. */
   quarters: Map<number, number>;
-  /** Language → local day → long date. */
-  longDates: Map<string, Map<number, string>>;
+  /** Per language: Intl's long format, and the long date of each local day asked so far. */
+  longDates: Map<'en' | 'es', { format: Intl.DateTimeFormat; byDay: Map<number, string> }>;
 }
 
 const zones = new Map<string, Zone>();
@@ -67,23 +67,16 @@ function offsetAt(date: Date, timeZone: string): number {
   return z.quarters.get(quarter) ?? remember(z.quarters, quarter, intlOffset(z, quarter * QUARTER_HOUR));
 }
 
-const longFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** "November 3, 2026" / "3 de noviembre de 2026": Intl's words, asked once per local day. */
 export function longDate(date: Date, lang: 'en' | 'es', timeZone: string): string {
   const z = zone(timeZone);
-  let byDay = z.longDates.get(lang);
-  if (!byDay) z.longDates.set(lang, (byDay = new Map()));
-  const localDay = Math.floor((date.getTime() + offsetAt(date, timeZone)) / DAY);
-  const known = byDay.get(localDay);
-  if (known !== undefined) return known;
-  const key = `${lang}|${timeZone}`;
-  let format = longFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone });
-    longFormats.set(key, format);
+  let long = z.longDates.get(lang);
+  if (!long) {
+    long = { format: new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone }), byDay: new Map() };
+    z.longDates.set(lang, long);
   }
-  return remember(byDay, localDay, format.format(date));
+  const localDay = Math.floor((date.getTime() + offsetAt(date, timeZone)) / DAY);
+  return long.byDay.get(localDay) ?? remember(long.byDay, localDay, long.format.format(date));
 }
 
 /** A calendar date 'YYYY-MM-DD' (no time zone) in long form. */
