@@ -25,6 +25,7 @@ import { installMetrics } from './platform/http/metrics.js';
 import { registerPlatformRoutes } from './platform/http/platform-routes.js';
 import { installRoutePolicies } from './platform/http/policies.js';
 import { installSecurity } from './platform/http/security.js';
+import { requestLogger } from './platform/logging.js';
 import { createServices, type Services } from './services.js';
 
 export interface BuiltApp {
@@ -50,6 +51,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.log,
+    childLoggerFactory: requestLogger,
     genReqId: () => randomUUID(),
     bodyLimit: 256 * 1024,
     trustProxy: config.trustProxy,

@@ -10,7 +10,7 @@ import { DataDirLockedError, inTransaction, openPglite, preparedQuery, type Data
 import fc from 'fast-check';
 import i18next from 'i18next';
 import { compileTemplate, createI18n, flattenKeys, LANGUAGES, loadCatalogs } from '../src/platform/i18n/index.js';
-import { createLogger } from '../src/platform/logging.js';
+import { createLogger, requestLogger } from '../src/platform/logging.js';
 import { createTestApp, openTestDatabase, type TestApp } from './harness.js';
 
 describe('configuration', () => {
@@ -129,6 +129,54 @@ describe('logs', () => {
   });
 });
 
+describe('request loggers', () => {
+  const capture = (level: string) => {
+    const lines: string[] = [];
+    const log = createLogger(level, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) as never);
+    let children = 0;
+    const child = log.child; // pino's own (children of the child inherit this counting one)
+    log.child = function (this: typeof log, ...args: Parameters<typeof child>) {
+      children++;
+      return child.apply(this, args);
+    } as typeof log.child;
+    return { log, lines, children: () => children };
+  };
+
+  it('are made only when a line is written, with the request id and the same redaction', () => {
+    const { log, lines, children } = capture('warn');
+    const request = requestLogger(log, { reqId: 'req-1' }, {});
+    request.info({ email: 'ana@example.com' }, 'not at this level');
+    request.debug('nor this');
+    expect(children()).toBe(0);
+    expect(request.level).toBe('warn');
+    request.warn({ email: 'ana@example.com', person: { dateOfBirth: '1990-01-02' } }, 'careful');
+    request.error('and again');
+    expect(children()).toBe(1);
+    const written = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(written.map((l) => [l.reqId, l.msg])).toEqual([['req-1', 'careful'], ['req-1', 'and again']]);
+    expect(lines.join('')).not.toContain('ana@example.com');
+    expect(lines.join('')).not.toContain('1990-01-02');
+  });
+
+  it('keep their own level, bindings and children', () => {
+    const { log, lines } = capture('warn');
+    const request = requestLogger(log, { reqId: 'req-2' }, {});
+    request.level = 'info';
+    request.info('now written');
+    expect(log.level).toBe('warn');
+    request.child({ step: 'inner' }).info('inner line');
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((l) => [l.reqId, l.step, l.msg])).toEqual([['req-2', undefined, 'now written'], ['req-2', 'inner', 'inner line']]);
+  });
+
+  it('follow a route that sets its own level', () => {
+    const { log, lines, children } = capture('info');
+    const request = requestLogger(log, { reqId: 'req-3' }, { level: 'warn' });
+    expect(children()).toBe(1);
+    request.info('quiet route');
+    expect(lines).toEqual([]);
+  });
+});
+
 describe('request logs', () => {
   it('never carry query strings (single-use tokens of email links, searched emails)', async () => {
     const lines: string[] = [];
@@ -141,6 +189,7 @@ describe('request logs', () => {
     }
     const text = lines.join('');
     expect(text).toContain('"url":"/account/reset-password?token=…&lang=…"');
+    expect(lines.every((l) => typeof (JSON.parse(l) as { reqId?: unknown }).reqId === 'string')).toBe(true);
     expect(text).not.toContain('SECRETTOKEN123');
     expect(text).not.toContain('person');
   });

@@ -1,9 +1,12 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html } from '../src/platform/views/html.js';
 import { csrfField } from '../src/platform/views/components.js';
 import { layout } from '../src/platform/views/layout.js';
-import { createTestApp, type TestApp } from './harness.js';
+import { helmetMiddleware, securityHeaders } from '../src/platform/http/security.js';
+import { apiToken, createTestApp, type TestApp } from './harness.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,6 +15,33 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('security headers', () => {
+  it('are the ones helmet sets on a real Node response', () => {
+    const response = new ServerResponse(new IncomingMessage(new Socket()));
+    let error: unknown = 'not called';
+    helmetMiddleware()(response.req, response, (e?: unknown) => (error = e));
+    expect(error).toBeUndefined();
+    const fromHelmet = Object.fromEntries(Object.entries(response.getHeaders()).map(([k, v]) => [k, String(v)]));
+    expect(securityHeaders()).toEqual(fromHelmet);
+    expect(Object.keys(fromHelmet).length).toBeGreaterThan(8);
+  });
+
+  it('go with every kind of answer: page, API answer, API error, 404 page, asset, form refusal', async () => {
+    const { token } = await apiToken(t);
+    const expected = securityHeaders();
+    const answers = [
+      await t.app.inject('/case-status?lang=es'),
+      await t.app.inject({ url: '/case-status/EAC9999103403', headers: { authorization: `Bearer ${token}` } }),
+      await t.app.inject({ url: '/case-status/EAC9999103403', headers: { authorization: 'Bearer wrong' } }),
+      await t.app.inject('/no-such-page'),
+      await t.app.inject('/assets/uswds/css/uswds.min.css'),
+      await t.app.inject({ method: 'POST', url: '/case-status', payload: 'receipt_number=EAC9999103403', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    ];
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 401, 404, 200, expect.any(Number)]);
+    for (const answer of answers) {
+      for (const [name, value] of Object.entries(expected)) expect(answer.headers[name], `${answer.statusCode} ${name}`).toBe(value);
+    }
+  });
+
   it('sends a CSP without unsafe-inline and the usual hardening headers on pages', async () => {
     const res = await t.app.inject('/case-status');
     const csp = String(res.headers['content-security-policy']);

@@ -58,3 +58,71 @@ export function loggerOptions(level: string): pino.LoggerOptions {
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(loggerOptions(level), destination) as unknown as Logger;
 }
+
+type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type Bindings = Record<string, unknown>;
+type LevelAware = Logger & { isLevelEnabled?: (level: string) => boolean; bindings?: () => Bindings };
+
+/**
+ * A request's logger, made on first use. Fastify gives every request a child logger bound to its request id, and
+ * pino runs the bindings of each child through redaction: a few percent of a case status lookup. Most requests
+ * log nothing at the level production runs at, so the child is made only when a line is actually written (or
+ * when asked for its level, bindings or a child of its own), with the same bindings and redaction.
+ */
+class RequestLogger {
+  readonly #parent: LevelAware;
+  readonly #bindings: Bindings;
+  #child: LevelAware | undefined;
+
+  constructor(parent: LevelAware, bindings: Bindings) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
+
+  #logger(): LevelAware {
+    return (this.#child ??= this.#parent.child(this.#bindings) as LevelAware);
+  }
+
+  #write(level: LevelName, args: unknown[]): void {
+    if (!this.isLevelEnabled(level)) return;
+    (this.#logger()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return (this.#child ?? this.#parent).isLevelEnabled!(level);
+  }
+
+  get level(): string {
+    return (this.#child ?? this.#parent).level;
+  }
+
+  set level(level: string) {
+    this.#logger().level = level;
+  }
+
+  bindings(): Bindings {
+    return this.#logger().bindings?.() ?? {};
+  }
+
+  child(bindings: Bindings, options?: pino.ChildLoggerOptions): Logger {
+    return this.#logger().child(bindings, options);
+  }
+
+  fatal(...args: unknown[]): void { this.#write('fatal', args); }
+  error(...args: unknown[]): void { this.#write('error', args); }
+  warn(...args: unknown[]): void { this.#write('warn', args); }
+  info(...args: unknown[]): void { this.#write('info', args); }
+  debug(...args: unknown[]): void { this.#write('debug', args); }
+  trace(...args: unknown[]): void { this.#write('trace', args); }
+  silent(): void {}
+}
+
+/**
+ * Fastify's `childLoggerFactory`: a {@link RequestLogger} when the parent can tell which levels are on (pino can);
+ * an ordinary child otherwise, or when the route sets options of its own (a route's `logLevel`).
+ */
+export function requestLogger(parent: Logger, bindings: Bindings, options: pino.ChildLoggerOptions): Logger {
+  const aware = parent as LevelAware;
+  if (typeof aware.isLevelEnabled !== 'function' || Object.keys(options).length > 0) return parent.child(bindings, options);
+  return new RequestLogger(aware, bindings) as unknown as Logger;
+}
