@@ -2,7 +2,7 @@
  * The baseline of the case status benchmark: the least a server can do to answer GET /case-status/{receipt}.
  *
  * node:http + a pg Pool (the same size as the app's, 20) and one parameterized query by the unique receipt number,
- * with the history aggregated in the same statement (the app's query, without Kysely), prepared on each
+ * with the history aggregated in the same statement (the app's query, same columns, without Kysely), prepared on each
  * connection as the app's is (a named statement: PostgreSQL parses and plans it once per connection). The answer is built with
  * the app's own pure functions (describeCase + agencyCaseStatusBody), so the JSON bytes are exactly the app's:
  * the baseline pays for the same SQL, the same row decoding, the same date formatting and JSON.stringify, and
@@ -14,7 +14,7 @@ import http from 'node:http';
 import pg from 'pg';
 import { agencyCaseStatusBody } from '../../src/modules/cases/routes.api.js';
 import { describeCase } from '../../src/modules/cases/service.js';
-import type { CaseWithHistory } from '../../src/modules/cases/repository.js';
+import type { CaseStatusRow } from '../../src/modules/cases/repository.js';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
@@ -24,15 +24,15 @@ const timeZone = process.env.CASEDESK_AGENCY_TIME_ZONE ?? 'America/New_York';
 const pool = new pg.Pool({ connectionString: url, max: 20 });
 pool.on('error', () => undefined);
 
-const QUERY = `SELECT c.id, c.receipt_number, c.form_code, c.office_code, c.received_at, c.status_key, c.status_at,
-  c.status_params, c.created_at, c.updated_at,
+const QUERY = `SELECT c.receipt_number, c.form_code, c.office_code, c.received_at, c.status_key, c.status_at,
+  c.status_params, c.section_1367,
   (SELECT json_agg(json_build_object('s', x.status_key, 't', x.occurred_at) ORDER BY x.occurred_at DESC, x.event_id DESC NULLS LAST, x.id DESC)
      FROM (SELECT h.status_key, h.occurred_at, NULL::text AS event_id, h.id FROM case_status_history h WHERE h.case_id = c.id
            UNION ALL
            SELECT e.status_key, e.occurred_at, e.event_id, NULL::int FROM case_events e WHERE e.receipt_number = c.receipt_number AND e.status_key IS NOT NULL) x) AS history_json
 FROM cases c WHERE c.receipt_number = $1`;
 
-type Row = Omit<CaseWithHistory, 'history'> & { history_json: { s: string; t: string }[] | null };
+type Row = Omit<CaseStatusRow, 'history'> & { history_json: { s: string; t: string }[] | null };
 
 const NOT_FOUND = JSON.stringify({ code: 404, message: 'The requested resource was not found.' }, null, 2);
 
@@ -49,9 +49,9 @@ const server = http.createServer((req, res) => {
   pool.query<Row>({ name: 'case_status', text: QUERY, values: [receipt] }).then(
     ({ rows }) => {
       const row = rows[0];
-      if (!row) return send(res, 404, NOT_FOUND);
+      if (!row || row.section_1367) return send(res, 404, NOT_FOUND);
       const { history_json, ...rest } = row;
-      const found: CaseWithHistory = { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
+      const found: CaseStatusRow = { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
       send(res, 200, agencyCaseStatusBody(describeCase(found, timeZone)));
     },
     () => send(res, 503, '{"code":503}'),

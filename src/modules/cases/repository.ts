@@ -36,27 +36,50 @@ const CASE_COLUMNS = [
   'c.from_events', 'c.filing_channel', 'c.section_1367', 'c.created_at', 'c.updated_at',
 ] as const satisfies readonly `c.${keyof CaseRow}`[];
 
-/**
- * One round trip: the case and its history aggregated as JSON. This is the hottest query of the public API, so it
- * is a prepared query (a lookup by the unique receipt number has one plan whatever the value).
- */
+/** The columns a case's status is described from (describeCase), and whether the public may see it (Section 1367). */
+const STATUS_COLUMNS = [
+  'c.receipt_number', 'c.form_code', 'c.office_code', 'c.received_at', 'c.status_key', 'c.status_at', 'c.status_params', 'c.section_1367',
+] as const satisfies readonly `c.${keyof CaseRow}`[];
+
+type StatusColumn = (typeof STATUS_COLUMNS)[number] extends `c.${infer K}` ? K : never;
+
+/** What Case Status Online needs of a case: its status columns and its dated history. */
+export interface CaseStatusRow extends Pick<CaseRow, StatusColumn> {
+  /** Every dated status of the case, newest first (the current status included). */
+  history: HistoryEntry[];
+}
+
+/** The case's history aggregated as JSON in the same statement (one round trip), newest first. */
+const HISTORY_JSON = sql<{ s: string; t: string }[] | null>`(
+  SELECT json_agg(json_build_object('s', x.status_key, 't', x.occurred_at) ORDER BY ${HISTORY_ORDER})
+  FROM (${historyOf('c')}) x)`.as('history_json');
+
+function withHistory<R extends { history_json: { s: string; t: string }[] | null }>(row: R): Omit<R, 'history_json'> & { history: HistoryEntry[] } {
+  const { history_json, ...rest } = row;
+  return { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
+}
+
+/** A whole case and its history, for the account pages (which need its id and flags). A prepared query. */
 const findWithHistory = preparedQuery((db: DbHandle, receiptNumber: string) =>
-  db
-    .selectFrom('cases as c')
-    .select(CASE_COLUMNS)
-    .select(
-      sql<{ s: string; t: string }[] | null>`(
-        SELECT json_agg(json_build_object('s', x.status_key, 't', x.occurred_at) ORDER BY ${HISTORY_ORDER})
-        FROM (${historyOf('c')}) x)`.as('history_json'),
-    )
-    .where('c.receipt_number', '=', receiptNumber),
+  db.selectFrom('cases as c').select(CASE_COLUMNS).select(HISTORY_JSON).where('c.receipt_number', '=', receiptNumber),
 );
 
 export async function findWithHistoryByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<CaseWithHistory | undefined> {
   const [row] = await findWithHistory(db, receiptNumber);
-  if (!row) return undefined;
-  const { history_json, ...rest } = row;
-  return { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
+  return row && withHistory(row);
+}
+
+/**
+ * The hottest query of the public API (Case Status Online): only the columns it needs, each of which pg decodes on
+ * every call, and a prepared query (a lookup by the unique receipt number has one plan whatever the value).
+ */
+const findStatus = preparedQuery((db: DbHandle, receiptNumber: string) =>
+  db.selectFrom('cases as c').select(STATUS_COLUMNS).select(HISTORY_JSON).where('c.receipt_number', '=', receiptNumber),
+);
+
+export async function findStatusByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<CaseStatusRow | undefined> {
+  const [row] = await findStatus(db, receiptNumber);
+  return row && withHistory(row);
 }
 
 export interface NewCaseWithHistory {

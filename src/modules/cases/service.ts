@@ -5,7 +5,7 @@ import { addDays, agencyDate, agencyDateTime, longCalendarDate, longDate } from 
 import { formLongName } from './forms.js';
 import { officeName } from './offices.js';
 import { parseReceiptNumber } from './receipt-number.js';
-import { findWithHistoryByReceiptNumber, type CaseWithHistory } from './repository.js';
+import { findStatusByReceiptNumber, type CaseStatusRow } from './repository.js';
 import { fillTemplate, findStatus, type CaseStatus, type Placeholder } from './statuses.js';
 
 type Bilingual = { en: string; es: string };
@@ -48,7 +48,7 @@ function statusOrUnknown(key: string): CaseStatus {
   );
 }
 
-export function describeCase(c: CaseWithHistory, timeZone: string): CaseStatusView {
+export function describeCase(c: CaseStatusRow, timeZone: string): CaseStatusView {
   const status = statusOrUnknown(c.status_key);
   const params = c.status_params as Partial<Record<Placeholder, string>>;
   const deadline = params.notice_deadline ?? addDays(agencyDate(c.status_at, timeZone), 30);
@@ -100,7 +100,7 @@ export class CaseStatusService {
   async lookup(input: string): Promise<CaseStatusView> {
     const parsed = parseReceiptNumber(input);
     if (!parsed.ok) throw new InvalidReceiptNumber(parsed);
-    const found = await findWithHistoryByReceiptNumber(this.db, parsed.value);
+    const found = await findStatusByReceiptNumber(this.db, parsed.value);
     // Section 1367 (VAWA, T, U) cases are not shown by receipt number to the public: answered as unknown (CC-6).
     if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'public' })) throw new CaseStatusNotFound(parsed.value);
     return describeCase(found, this.options.timeZone);
