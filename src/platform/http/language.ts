@@ -46,7 +46,7 @@ export function installLanguage(app: FastifyInstance, i18n: I18n, cookie: { secu
   app.decorateReply('html', function (this: FastifyReply, page: SafeHtml, status = 200) {
     return this.code(status).type('text/html; charset=utf-8').send(page.value);
   });
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
     const asked = query?.lang;
     let lang: Language | undefined;
@@ -60,5 +60,6 @@ export function installLanguage(app: FastifyInstance, i18n: I18n, cookie: { secu
     lang ??= fromAcceptLanguage(request.headers['accept-language']);
     request.lang = lang ?? 'en';
     request.t = i18n.t(request.lang);
+    done();
   });
 }

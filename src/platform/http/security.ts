@@ -108,9 +108,10 @@ export function securityHeaders(): Record<string, string> {
 }
 
 export async function installSecurity(app: FastifyInstance, options: { cookieSecret: string; globalRateLimitPerMinute: number }): Promise<void> {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body !== undefined) request.body = withoutNul(request.body);
     if (request.query && typeof request.query === 'object') request.query = withoutNul(request.query);
+    done();
   });
   // Helmet's headers are worked out once (they are the same for every response) and given to each reply with
   // Fastify's own headers, which Node writes in one go (see securityHeaders).
