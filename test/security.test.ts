@@ -2,7 +2,8 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { html } from '../src/platform/views/html.js';
+import fc from 'fast-check';
+import { escapeHtml, html } from '../src/platform/views/html.js';
 import { csrfField } from '../src/platform/views/components.js';
 import { layout } from '../src/platform/views/layout.js';
 import { helmetMiddleware, securityHeaders } from '../src/platform/http/security.js';
@@ -106,6 +107,12 @@ function layoutless(content: ReturnType<typeof html>) {
 }
 
 describe('escaping', () => {
+  it('escapes the five HTML specials of any text and leaves the rest as it is', () => {
+    const reference = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    const texts = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'ñ', ' ', '&', '<', '>', '"', "'", ';', '#') }), fc.string({ unit: 'grapheme' }), fc.string());
+    fc.assert(fc.property(texts, (text) => escapeHtml(text) === reference(text)), { numRuns: 2000 });
+  });
+
   it('escapes every value placed in a page', () => {
     const page = layout({ lang: 'en', t: ((k: string) => k) as never, url: '/x?a="><script>' }, { title: '<img src=x onerror=alert(1)>', main: html`<p>${'<b>bold</b>'}</p>` });
     expect(page.value).not.toContain('<img src=x');
