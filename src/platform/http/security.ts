@@ -84,9 +84,9 @@ export function helmetMiddleware() {
 
 /**
  * The headers helmet sets, by running its middleware once on a stand-in response. Set on Node's response for every
- * request (as helmet does), they cost a tenth of a case status lookup: each one is checked on its own, and Node
- * then merges Fastify's headers into them one by one instead of writing them in one go. The stand-in also proves
- * nothing depends on the request: helmet must answer at once, without an error, having set only headers.
+ * request (as helmet does), they cost a few percent of a case status lookup: each one is checked on its own, and
+ * Node then merges Fastify's headers into them one by one instead of writing them in one go. The stand-in also
+ * proves nothing depends on the request: helmet must answer at once, without an error, having set only headers.
  */
 export function securityHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};
