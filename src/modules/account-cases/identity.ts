@@ -56,6 +56,7 @@ export class IdentityVerificationService {
       .innerJoin('case_applicants as a', 'a.case_id', 'c.id')
       .select(['c.form_code', 'c.received_at', 'a.a_number', 'a.zip'])
       .where('l.account_id', '=', accountId)
+      .where('l.suspended_at', 'is', null)
       .where('l.relationship', '=', 'applicant')
       .where((eb) => eb.or([eb('a.a_number', 'is not', null), eb('a.zip', 'is not', null)]))
       .orderBy('c.received_at', 'desc')

@@ -1,7 +1,11 @@
 import type { DbHandle } from '../../platform/db/database.js';
+import { sql, type Insertable } from 'kysely';
 import type { AccountCasesTable } from '../../platform/db/tables.js';
 
-/** All SQL of the cases in accounts. */
+/**
+ * All SQL of the cases in accounts. A link suspended for a Section 1367 review (migration 0029) counts as no link
+ * anywhere: every read of an account's cases goes through ACTIVE, so the list, the card and everything behind it agree.
+ */
 
 export interface LinkedCaseRow {
   id: number;
@@ -20,19 +24,20 @@ export async function casesOfAccount(db: DbHandle, accountId: string): Promise<L
     .innerJoin('cases as c', 'c.id', 'l.case_id')
     .select(['c.id', 'c.receipt_number', 'c.form_code', 'c.status_key', 'c.status_at', 'c.received_at', 'c.filing_channel', 'l.added_via'])
     .where('l.account_id', '=', accountId)
+    .where('l.suspended_at', 'is', null)
     .orderBy('c.status_at', 'desc')
     .execute();
 }
 
 export async function isLinked(db: DbHandle, accountId: string, caseId: number): Promise<boolean> {
-  return Boolean(await db.selectFrom('account_cases').select('case_id').where('account_id', '=', accountId).where('case_id', '=', caseId).executeTakeFirst());
+  return Boolean(await db.selectFrom('account_cases').select('case_id').where('account_id', '=', accountId).where('case_id', '=', caseId).where('suspended_at', 'is', null).executeTakeFirst());
 }
 
 export async function findCaseForAdding(db: DbHandle, receiptNumber: string) {
   return db
     .selectFrom('cases as c')
     .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
-    .select(['c.id', 'c.receipt_number', 'a.date_of_birth', 'a.family_name'])
+    .select(['c.id', 'c.receipt_number', 'c.section_1367', 'a.date_of_birth', 'a.family_name'])
     .where('c.receipt_number', '=', receiptNumber)
     .executeTakeFirst();
 }
@@ -59,7 +64,7 @@ export async function useAccessCode(db: DbHandle, codeHash: string, accountId: s
   return Number(r.numUpdatedRows) > 0;
 }
 
-export async function link(db: DbHandle, row: AccountCasesTable): Promise<boolean> {
+export async function link(db: DbHandle, row: Insertable<AccountCasesTable>): Promise<boolean> {
   const r = await db.insertInto('account_cases').values(row).onConflict((oc) => oc.columns(['account_id', 'case_id']).doNothing()).returning('case_id').executeTakeFirst();
   return Boolean(r);
 }
@@ -87,4 +92,38 @@ export async function recentAccessCode(db: DbHandle, caseId: number, since: Date
 
 export async function insertAccessCode(db: DbHandle, c: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date }): Promise<void> {
   await db.insertInto('online_access_codes').values({ code_hash: c.codeHash, case_id: c.caseId, issued_at: c.issuedAt, expires_at: c.expiresAt, used_at: null, used_by: null, event_id: null }).execute();
+}
+
+// ---- Section 1367 reviews of receipt-number links (issue 13 item 1) ------------------------------------------------
+
+export interface SuspendedLinkRow {
+  account_id: string;
+  email: string;
+  online_account_number: string;
+  added_at: Date;
+  suspended_at: Date;
+}
+
+export async function suspendedLinksOf(db: DbHandle, caseId: number): Promise<SuspendedLinkRow[]> {
+  return db
+    .selectFrom('account_cases as l')
+    .innerJoin('accounts as a', 'a.id', 'l.account_id')
+    .select(['l.account_id', 'a.email', 'a.online_account_number', 'l.added_at', sql<Date>`l.suspended_at`.as('suspended_at')])
+    .where('l.case_id', '=', caseId)
+    .where('l.suspended_at', 'is not', null)
+    .orderBy('l.added_at')
+    .execute();
+}
+
+/** The agency confirmed the holder: the link works again and is not suspended by a later protection. */
+export async function confirmLink(db: DbHandle, caseId: number, accountId: string, by: string, now: Date): Promise<boolean> {
+  const r = await db.updateTable('account_cases').set({ suspended_at: null, confirmed_at: now, confirmed_by: by })
+    .where('case_id', '=', caseId).where('account_id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** The agency found the link was not the holder's: it is removed. */
+export async function removeSuspendedLink(db: DbHandle, caseId: number, accountId: string): Promise<boolean> {
+  const r = await db.deleteFrom('account_cases').where('case_id', '=', caseId).where('account_id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }

@@ -7,7 +7,7 @@ import type { Random } from '../../platform/random.js';
 import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
 import { MAIL_WITHIN_MS, type CaseDocument, type DocumentFile, type NoticeService } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
-import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
+import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, mayLinkByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
 import * as repo from './repository.js';
 
 /**
@@ -186,7 +186,9 @@ export class AccountCaseService {
     if (!familyName) return { ok: false, problem: 'family_name_required' };
     const found = await repo.findCaseForAdding(this.deps.db, receipt.value);
     const matches = found && found.date_of_birth === input.dateOfBirth && (found.family_name ?? '').trim().toLocaleLowerCase('en-US') === familyName;
-    if (!found || !matches) return this.#fail(account.id, now, ip, { via: 'receipt_number' });
+    // A Section 1367 case is never added by details others may know: the same answer as no match, counted the same
+    // way (its holder adds it with an Online Access Code, or through Tier 3).
+    if (!found || !matches || !mayLinkByReceiptNumber({ section1367: found.section_1367 })) return this.#fail(account.id, now, ip, { via: 'receipt_number' });
     const added = await repo.link(this.deps.db, { account_id: account.id, case_id: found.id, relationship: 'applicant', added_via: 'receipt_number', added_at: now });
     if (!added) return { ok: false, problem: 'already_added' };
     await recordSecurityEvent(this.deps.db, { accountId: account.id, kind: 'case_added', at: now, ip, details: { receiptNumber: receipt.value, via: 'receipt_number' } });

@@ -6,7 +6,7 @@ import type { Random } from '../../platform/random.js';
 import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { NotificationService } from '../notifications/index.js';
-import { expectationText, urgencyText, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker } from '../service-items/index.js';
+import { expectationText, mayWorkProtected, urgencyText, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
 
 /**
@@ -81,7 +81,7 @@ export class AgentConsoleService {
   async home(agent: Agent) {
     const { db } = this.deps;
     const queues = await this.deps.items.queuesOf(this.#worker(agent));
-    const may1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles });
+    const may1367 = mayWorkProtected(agent);
     let mine = db.selectFrom('service_items').selectAll().where('owner_id', '=', agent.accountId).where('status', 'not in', ['resolved', 'closed']);
     if (!may1367) mine = mine.where('section_1367', '=', false);
     const waiting = queues.length
@@ -112,23 +112,24 @@ export class AgentConsoleService {
     input: { channel: (typeof CONTACT_CHANNELS)[number]; type: ContactType; urgent: boolean; name: string; email: string; phone: string; language: Language; receiptNumber: string; section1367: boolean; subject: string; description: string },
   ): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; field: string; problem: string }> {
     let caseId: number | null = null;
+    const may1367 = mayWorkProtected(agent);
     if (input.receiptNumber) {
       const parsed = parseReceiptNumber(input.receiptNumber);
       if (!parsed.ok) return { ok: false, field: 'receipt_number', problem: 'receipt' };
-      const found = await findWithHistoryByReceiptNumber(this.deps.db, parsed.value);
-      // A case the agent may not see is linked all the same (the item goes to Tier 3), but nothing about it is shown.
-      caseId = found?.id ?? null;
-      if (!found) return { ok: false, field: 'receipt_number', problem: 'unknown_case' };
+      // CC-6: a receipt number ends the same way for those who may not see Section 1367 cases, whether the case is
+      // unknown, protected or ordinary: the item is logged with the number as given (linked to the case when there is
+      // one, so a protected one still goes to Tier 3) and left in its queue, and the agent is told its number.
+      caseId = (await this.deps.db.selectFrom('cases').select('id').where('receipt_number', '=', parsed.value).executeTakeFirst())?.id ?? null;
     }
     // Read before the transaction: the embedded database has one connection, which the transaction holds.
     const myQueues = await this.deps.items.queuesOf(this.#worker(agent));
-    const may1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles });
+    const mayKeep = may1367 || !input.receiptNumber;
     return inTransaction(this.deps.db, async (trx) => {
       const { item, expectation } = await this.deps.items.createRouted(
         { channel: input.channel, type: input.type, urgent: input.urgent, contact: { name: input.name, email: input.email, phone: input.phone || null }, language: input.language, subject: input.subject, description: input.description, caseId, receiptNumber: input.receiptNumber || null, section1367: input.section1367, details: { loggedBy: agent.accountId } },
         trx,
       );
-      const mine = myQueues.includes(item.queue) && (!item.section_1367 || may1367);
+      const mine = mayKeep && myQueues.includes(item.queue) && (!item.section_1367 || may1367);
       if (mine) {
         const now = this.deps.clock.now();
         await trx.updateTable('service_items').set({ owner_id: agent.accountId, status: 'in_progress', claimed_at: now }).where('id', '=', item.id).execute();
@@ -150,8 +151,8 @@ export class AgentConsoleService {
    * unknown to them. Working it (`mayWork`) needs it to be in one of their queues or theirs.
    */
   async item(agent: Agent, number: string): Promise<ItemView | undefined> {
-    const item = await this.deps.items.byNumber(number);
-    if (!item || (item.section_1367 && !maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles }))) return undefined;
+    const item = await this.deps.items.forStaff(agent, number);
+    if (!item) return undefined;
     const view: ItemView = {
       item,
       timeline: await this.deps.items.timeline(item.id),
@@ -193,9 +194,8 @@ export class AgentConsoleService {
    * Which questions were asked and whether each matched is kept; the answers themselves are not.
    */
   async verifyCaller(agent: Agent, number: string, input: { callerRole: CallerRole; answers: Partial<Record<VerificationQuestion, string>> }): Promise<{ ok: true; outcome: 'verified' | 'failed'; reason?: 'too_few' | 'mismatch' | 'no_g28'; questions: VerificationQuestion[] } | { ok: false }> {
-    const item = await this.deps.items.byNumber(number);
+    const item = await this.deps.items.forStaff(agent, number);
     if (!item?.case_id || item.status === 'resolved' || item.status === 'closed' || !(await this.deps.items.maySee(this.#worker(agent), item))) return { ok: false };
-    if (item.section_1367 && !maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles })) return { ok: false };
     const c = await this.deps.db.selectFrom('cases').select('section_1367').where('id', '=', item.case_id).executeTakeFirst();
     if (!c || !maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) return { ok: false };
     const records = await this.deps.db.selectFrom('case_applicants').selectAll().where('case_id', '=', item.case_id).executeTakeFirst();
@@ -235,7 +235,7 @@ export class AgentConsoleService {
   async search(agent: Agent, query: string) {
     const { db } = this.deps;
     const q = query.trim();
-    const may1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: agent.roles });
+    const may1367 = mayWorkProtected(agent);
     const result: { cases: { receiptNumber: string; formCode: string; officeCode: string }[]; people: { name: string; email: string; onlineAccountNumber: string; kind: string }[]; items: ServiceItemRow[] } = { cases: [], people: [], items: [] };
     if (!q) return result;
     const receipt = parseReceiptNumber(q);

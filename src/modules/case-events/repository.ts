@@ -173,6 +173,19 @@ export async function linkOnlineFilings(db: DbHandle, rows: { caseId: number; on
     ON CONFLICT (account_id, case_id) DO NOTHING`.execute(db);
 }
 
+/**
+ * A case became protected: its links made by receipt number (CASE-6: details others may know) are suspended until
+ * the agency confirms the holder; links confirmed before stay. Protection lifted: the suspended links come back.
+ */
+export async function reviewReceiptNumberLinks(db: DbHandle, caseId: number, protectedNow: boolean, now: Date): Promise<void> {
+  if (protectedNow) {
+    await db.updateTable('account_cases').set({ suspended_at: now })
+      .where('case_id', '=', caseId).where('added_via', '=', 'receipt_number').where('confirmed_at', 'is', null).where('suspended_at', 'is', null).execute();
+  } else {
+    await db.updateTable('account_cases').set({ suspended_at: null }).where('case_id', '=', caseId).where('suspended_at', 'is not', null).execute();
+  }
+}
+
 /** The account holders of cases, with how they want to hear about them (email, text to verified phones). */
 export async function holdersOf(db: DbHandle, caseIds: number[]) {
   if (!caseIds.length) return [];
@@ -189,6 +202,7 @@ export async function holdersOf(db: DbHandle, caseIds: number[]) {
         .as('phones'),
     )
     .where(isAnyOf('l.case_id', caseIds, 'int'))
+    .where('l.suspended_at', 'is', null)
     .where('a.activated_at', 'is not', null)
     .execute();
 }

@@ -123,12 +123,19 @@ export class CaseEventService {
     for (const h of holders) {
       const row = rows.get(h.case_id);
       if (!row) continue;
-      const view = viewOf(h.case_id);
       const lang = h.language;
-      const params = { receipt: row.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${row.receipt_number}` };
-      if (h.notify_by_email) requests.push({ channel: 'email', to: h.email, template: 'case_status_changed', language: lang, params });
+      // A Section 1367 case's message says only that there is an update (CC-6): no receipt number, form or status,
+      // since someone the person must be protected from may read the mailbox or the phone.
+      const template = row.section_1367 ? 'case_update_available' : 'case_status_changed';
+      const params = row.section_1367
+        ? { link: `${this.deps.publicUrl}/account` }
+        : (() => {
+          const view = viewOf(h.case_id);
+          return { receipt: row.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${row.receipt_number}` };
+        })();
+      if (h.notify_by_email) requests.push({ channel: 'email', to: h.email, template, language: lang, params });
       const phones = Array.isArray(h.phones) ? h.phones : String(h.phones ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
-      if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template: 'case_status_changed', language: lang, params });
+      if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template, language: lang, params });
     }
     if (this.deps.followers) {
       const idOf = new Map(caseIds.map((id) => [receiptOf.get(id)!, id]));
@@ -176,6 +183,7 @@ export class CaseEventService {
         const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
         await repo.setSection1367(trx, id, p!.payload.section1367 === true, now);
         if (p!.payload.section1367 === true) await protectItemsOfCase(trx, id);
+        await repo.reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
       }
       if (newHere.some((e) => e.payload.applicant)) {
         const a = latest(list, (p) => typeof p.applicant === 'object' && p.applicant !== null);

@@ -38,8 +38,23 @@ export function howToAdd(receiptNumber: string, accountKind: 'applicant' | 'repr
   return accountKind === 'representative' ? 'not_allowed' : 'receipt_number';
 }
 
-/** Staff roles that may see Section 1367 (VAWA, T, U) cases (CC-6): Tier 3 and officers; never Tier 1 or 2. */
-export const SECTION_1367_ROLES: readonly StaffRole[] = ['tier3', 'officer'];
+/**
+ * Whether a case may be linked to an account from details other people may know (receipt number, family name, date
+ * of birth: CASE-6): never a Section 1367 case (CC-6), whose holder links it with an Online Access Code or through
+ * Tier 3. Links made that way before the protection are suspended for review (case-events, migration 0029).
+ */
+export function mayLinkByReceiptNumber(c: { section1367: boolean }): boolean {
+  return !c.section1367;
+}
+
+/**
+ * Who among staff may see Section 1367 (VAWA, T, U) cases and their service items (CC-6): Tier 3, and officers who
+ * hold the `protected_cases` designation (the unit that adjudicates VAWA, T and U cases, granted by administrators).
+ * Never Tier 1 or 2, other officers, the help desk, quality assurance or administrators as such.
+ */
+export function maySeeProtectedCases(roles: readonly StaffRole[]): boolean {
+  return roles.includes('tier3') || (roles.includes('officer') && roles.includes('protected_cases'));
+}
 
 export type CaseViewer =
   | { kind: 'account'; linked: boolean }
@@ -48,7 +63,7 @@ export type CaseViewer =
 
 /**
  * Whether a viewer may see a case's data. An account sees only the cases linked to it. Staff see cases, except
- * Section 1367 ones, which only the roles of SECTION_1367_ROLES see. Case Status Online (public) shows a status
+ * Section 1367 ones, which only those maySeeProtectedCases allows see. Case Status Online (public) shows a status
  * by receipt number, except for Section 1367 cases, which it treats as unknown.
  */
 export function maySeeCase(c: { section1367: boolean }, viewer: CaseViewer): boolean {
@@ -56,7 +71,7 @@ export function maySeeCase(c: { section1367: boolean }, viewer: CaseViewer): boo
     case 'account':
       return viewer.linked;
     case 'staff':
-      return !c.section1367 || viewer.roles.some((r) => SECTION_1367_ROLES.includes(r));
+      return !c.section1367 || maySeeProtectedCases(viewer.roles);
     case 'public':
       return !c.section1367;
   }

@@ -9,5 +9,5 @@ export { countCases, findWithHistoryByReceiptNumber, historyOf, HISTORY_ORDER, i
 export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes, agencyCaseStatusBody, AGENCY_CASE_MESSAGES } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';
-export { caseFeatures, howToAdd, isIoe, maySeeCase, CASE_FEATURES, SECTION_1367_ROLES, type CaseFeature, type CaseViewer } from './capabilities.js';
+export { caseFeatures, howToAdd, isIoe, mayLinkByReceiptNumber, maySeeCase, CASE_FEATURES, maySeeProtectedCases, type CaseFeature, type CaseViewer } from './capabilities.js';
 export { longCalendarDate, longDate } from './dates.js';

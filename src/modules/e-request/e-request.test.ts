@@ -213,8 +213,8 @@ describe('CC-10: case inquiries only outside normal processing time', () => {
   });
 
   it('refuses a case within normal processing time, saying from which receipt date people may ask; accepts an older case', async () => {
-    await t.services.eRequest.saveInquiryDate({ accountId: admin.accountId }, { formCode: 'I-765', officeCode: 'ELIS', month: '6', day: '1', year: '2025' });
-    await t.services.eRequest.saveInquiryDate({ accountId: admin.accountId }, { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '11', year: '2025' });
+    await t.services.eRequest.saveInquiryDate({ accountId: admin.accountId, roles: ['administrator'] }, { formCode: 'I-765', officeCode: 'ELIS', month: '6', day: '1', year: '2025' });
+    await t.services.eRequest.saveInquiryDate({ accountId: admin.accountId, roles: ['administrator'] }, { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '11', year: '2025' });
     const before = await countItems();
     const agent = visitor();
     await send(agent, 'outside-processing-time', { receipt_number: NEW_CASE, ...dob('1970-01-01'), ...person('ana.inquiry@example.com') });
@@ -228,11 +228,11 @@ describe('CC-10: case inquiries only outside normal processing time', () => {
     const { item } = await sendOk('outside-processing-time', { receipt_number: VSC_CASE, ...dob('1986-04-28'), description: 'No news for almost two years.', ...person('ana.inquiry@example.com') });
     expect(item).toMatchObject({ type: 'outside_processing_time', queue: 'tier1', receipt_number: VSC_CASE });
     // On the inquiry date itself: not before it, so within normal processing time.
-    await t.services.eRequest.saveInquiryDate({ accountId: admin.accountId }, { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '10', year: '2025' });
+    await t.services.eRequest.saveInquiryDate({ accountId: admin.accountId, roles: ['administrator'] }, { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '10', year: '2025' });
     const again = visitor();
     await send(again, 'outside-processing-time', { receipt_number: VSC_CASE, ...dob('1986-04-28'), ...person('ana.inquiry@example.com') });
     expect(again.$('h1').text()).toBe('Your case is within normal processing time');
-    await t.services.eRequest.saveInquiryDate({ accountId: admin.accountId }, { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '11', year: '2025' });
+    await t.services.eRequest.saveInquiryDate({ accountId: admin.accountId, roles: ['administrator'] }, { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '11', year: '2025' });
   });
 
   it('is in Spanish too', async () => {

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
 import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
-import { findForm, findOffice, longDate } from '../cases/index.js';
+import { findForm, findOffice, longDate, maySeeCase } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor } from '../staff/index.js';
@@ -94,7 +94,13 @@ export class ERequestService {
     if (!parsed.ok) return parsed;
     const v = parsed.value;
     let found: repo.RequestCase | undefined;
-    if (v.receiptNumber) {
+    let caseId: number | null = null;
+    if (v.receiptNumber && v.section1367) {
+      // The sender marked it a Section 1367 matter: nothing about any case is checked or shown (not even whether one
+      // exists, CC-6). The request goes to Tier 3 as written, linked to the case when there is one; Tier 3 verifies
+      // the person before saying anything about a case.
+      caseId = (await repo.findCaseForRequest(this.deps.db, v.receiptNumber))?.id ?? null;
+    } else if (v.receiptNumber) {
       // Guessing dates of birth is an attack: after MAX_CASE_FAILURES failed matches in a day, the receipt number is
       // refused for the day, whether the case exists or not (the same answer either way).
       const now = this.deps.clock.now();
@@ -102,12 +108,14 @@ export class ERequestService {
       const failures = await this.deps.db.selectFrom('e_request_case_failures').select((eb) => eb.fn.countAll<number>().as('n')).where('receipt_number', '=', v.receiptNumber).where('failed_at', '>', since).executeTakeFirstOrThrow();
       if (Number(failures.n) >= MAX_CASE_FAILURES) return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_locked' }] };
       found = await repo.findCaseForRequest(this.deps.db, v.receiptNumber);
-      // A Section 1367 case is unknown to the public (maySeeCase) unless the person matches the date of birth on file.
-      const matches = found && (found.date_of_birth ? found.date_of_birth === v.dateOfBirth : !found.section_1367);
+      // A Section 1367 case is unknown to the public e-Request (maySeeCase: CC-6), date of birth or not: the same
+      // answer as an unknown receipt number, after the same query and the same failure count.
+      const matches = found && maySeeCase({ section1367: found.section_1367 }, { kind: 'public' }) && (found.date_of_birth ? found.date_of_birth === v.dateOfBirth : true);
       if (!found || !matches) {
         await this.deps.db.insertInto('e_request_case_failures').values({ receipt_number: v.receiptNumber, failed_at: now }).execute();
         return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_not_found' }] };
       }
+      caseId = found.id;
     }
     if (v.type === 'outside_processing_time' && found) {
       const receivedDate = localDate(found.received_at, this.deps.timeZone);
@@ -130,7 +138,7 @@ export class ERequestService {
           language: ctx.language,
           subject: v.receiptNumber ? `${topic} (${v.receiptNumber})` : topic,
           description: this.#describe(t, v),
-          caseId: found?.id ?? null,
+          caseId,
           receiptNumber: v.receiptNumber,
           section1367: v.section1367,
           details: {
@@ -188,6 +196,9 @@ export class ERequestService {
     if (!item || item.contact_email.toLowerCase() !== email.trim().toLowerCase()) return undefined;
     // Threads of an online account are read there, behind sign-in and two-step verification: not by number and email.
     if (item.channel === 'secure_message' || item.account_id) return undefined;
+    // An item that became Section 1367 protected through its case (not one its sender marked so) is unknown here: the
+    // sender may be anyone who knew the receipt number and date of birth (CC-6).
+    if (item.section_1367 && !senderMarked1367(item)) return undefined;
     const events = await this.deps.items.timeline(item.id);
     return {
       number: String(item.number),
@@ -248,3 +259,9 @@ export class ERequestService {
 }
 
 export type { RequestType };
+
+/** Whether the person who sent the request said it was about a Section 1367 matter (the form's box). */
+function senderMarked1367(item: Pick<ServiceItemRow, 'details'>): boolean {
+  const details = (typeof item.details === 'string' ? JSON.parse(item.details) : item.details ?? {}) as Record<string, unknown>;
+  return details.section_1367 === true;
+}

@@ -77,7 +77,7 @@ export function registerHelpDeskRoutes(app: FastifyInstance, deps: HelpDeskRoute
   // ---- Staff: queues and account search --------------------------------------------------------------------------
   app.get('/staff/help-desk', { config: items }, async (request, reply) => {
     const roles = request.staff!.roles;
-    const queues = await Promise.all(queuesOf(roles).map(async (queue) => ({ queue, items: await helpDesk.openItems([queue]) })));
+    const queues = await Promise.all(queuesOf(roles).map(async (queue) => ({ queue, items: await helpDesk.openItems(actorOf(request), [queue]) })));
     const query = str(request.query, 'q', 300);
     let results;
     let errors: FieldError[] = [];

@@ -112,12 +112,13 @@ export class HelpDeskService {
     });
   }
 
-  async openItems(queues: string[]) {
-    return this.deps.items.openItems(queues);
+  async openItems(actor: StaffActor, queues: string[]) {
+    return this.deps.items.openItems(queues, actor);
   }
 
+  /** An item by number, if this person may see it at all (CC-6); the routes then check it is in their queues. */
   async item(actor: StaffActor, number: string) {
-    const item = await this.deps.items.byNumber(number);
+    const item = await this.deps.items.forStaff(actor, number);
     if (!item) return undefined;
     await auditStaffAction(this.deps.db, this.deps.clock, actor, 'help_desk.item_viewed', { type: 'service_item', id: item.id });
     return { item, timeline: await this.deps.items.timeline(item.id) };
@@ -213,7 +214,7 @@ export class HelpDeskService {
       repo.recentSecurityEvents(db, accountId, 50),
       this.deps.accounts.lockState(accountId),
       repo.openRecovery(db, accountId),
-      this.deps.items.ofAccount(accountId),
+      this.deps.items.ofAccount(accountId, actor),
       this.deps.accounts.activeSessions(accountId),
     ]);
     await auditStaffAction(db, clock, actor, 'help_desk.account_viewed', { type: 'account', id: accountId });
@@ -274,7 +275,7 @@ export class HelpDeskService {
       const owner = await findAccountByEmail(trx, deliverTo.data);
       if (owner && owner.id !== accountId) return { ok: false, problem: 'email_in_use' } as const;
       if (await repo.openRecovery(trx, accountId)) return { ok: false, problem: 'recovery_open' } as const;
-      const item = input.itemNumber ? await this.deps.items.byNumber(input.itemNumber, trx) : undefined;
+      const item = input.itemNumber ? await this.deps.items.forStaff(actor, input.itemNumber, trx) : undefined;
       const cancelToken = random.token(32);
       const id = random.uuid();
       const readyAt = new Date(now.getTime() + RECOVERY_WAIT_MS);

@@ -39,7 +39,7 @@ export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: Off
 
   app.get('/officer/cases/:receipt', { config }, async (request, reply) => {
     const done = str(request.query, 'done', 40);
-    return show(request, reply, { notice: done ? request.t(`officer:done.${['acceptance', 'protection', 'notice', 'document'].includes(done) ? done : 'event'}`) : undefined });
+    return show(request, reply, { notice: done ? request.t(`officer:done.${['acceptance', 'protection', 'notice', 'document', 'link'].includes(done) ? done : 'event'}`) : undefined });
   });
 
   app.post('/officer/cases/:receipt/events', { config }, async (request, reply) => {
@@ -85,6 +85,18 @@ export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: Off
     if (!reason) return show(request, reply, { errors: [{ field: 'reason', message: request.t('officer:errors.reason') }] });
     await deps.officer.act(actor(request), c.view.receiptNumber, 'protection_updated', { section1367: str(request.body, 'section1367', 3) === 'yes' }, reason);
     return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=protection`, 303);
+  });
+
+  app.post('/officer/cases/:receipt/links/:account', { config }, async (request, reply) => {
+    const c = await deps.officer.find(actor(request), receiptOf(request));
+    if (!c) return reply.callNotFound();
+    const { account } = request.params as { account: string };
+    const decision = str(request.body, 'decision', 10);
+    const reason = str(request.body, 'reason', 500);
+    if (decision !== 'confirm' && decision !== 'remove') return show(request, reply, { errors: [{ field: `decision-${account}`, message: request.t('officer:errors.link_decision') }] });
+    if (!reason) return show(request, reply, { errors: [{ field: `link-reason-${account}`, message: request.t('officer:errors.reason') }] });
+    if (!(await deps.officer.reviewLink(actor(request), c, account, decision, reason))) return reply.callNotFound();
+    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=link`, 303);
   });
 
   app.get('/officer/cases/:receipt/documents/:id', { config }, async (request, reply) => {

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
+import { confirmLink, removeSuspendedLink, suspendedLinksOf, type SuspendedLinkRow } from '../account-cases/index.js';
 import { ACCESS_CODE_TTL_MS, generateOnlineAccessCode, type CaseEventService, type IngestResult } from '../case-events/index.js';
 import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
 import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES } from '../evidence/index.js';
@@ -21,6 +22,8 @@ export interface OfficerCase {
   filingChannel: 'online' | 'paper';
   section1367: boolean;
   documents: CaseDocument[];
+  /** Accounts that added the case by receipt number before it was protected, waiting for the agency's review. */
+  suspendedLinks: SuspendedLinkRow[];
 }
 
 /** Why an attached document was refused (each has a message on the page). */
@@ -44,7 +47,21 @@ export class OfficerService {
       filingChannel: found.filing_channel,
       section1367: found.section_1367,
       documents: await this.deps.notices.documentsOf(found.id),
+      suspendedLinks: found.section_1367 ? await suspendedLinksOf(this.deps.db, found.id) : [],
     };
+  }
+
+  /**
+   * The review of a link suspended when the case became protected (CC-6, issue 13 item 1): the officer confirms the
+   * account is the holder's (the case comes back to it) or removes the link. Audited with the reason.
+   */
+  async reviewLink(actor: StaffActor, c: OfficerCase, accountId: string, decision: 'confirm' | 'remove', reason: string): Promise<boolean> {
+    if (!c.suspendedLinks.some((l) => l.account_id === accountId)) return false;
+    return inTransaction(this.deps.db, async (trx) => {
+      const done = decision === 'confirm' ? await confirmLink(trx, c.caseId, accountId, actor.accountId, this.deps.clock.now()) : await removeSuspendedLink(trx, c.caseId, accountId);
+      if (done) await auditStaffAction(trx, this.deps.clock, actor, `officer.link_${decision === 'confirm' ? 'confirmed' : 'removed'}`, { type: 'case', id: c.view.receiptNumber }, { accountId }, reason);
+      return done;
+    });
   }
 
   /** A lifecycle action: one event, now, under a new id; answers the ingestion result (problems are the officer's to fix). */

@@ -1,4 +1,4 @@
-export { ServiceItemService, ServiceItemActionError, slaCheckJob, RESOLUTION_CODES, expectationText, urgencyText, type NewServiceItem, type TimelineEntry, type RoutedItemInput, type StaffWorker, type ResolutionCode } from './service.js';
+export { ServiceItemService, ServiceItemActionError, maySeeItem, mayWorkProtected, slaCheckJob, RESOLUTION_CODES, expectationText, urgencyText, type NewServiceItem, type TimelineEntry, type RoutedItemInput, type StaffWorker, type ResolutionCode } from './service.js';
 export type { ServiceItemRow, ServiceItemEventRow } from './repository.js';
 export { routeItem, queueKindsOf, type RoutingRule, type RoutingInput, type Route } from './routing.js';
 export { BusinessCalendar, SLA_POLICIES, expectation, type SlaExpectation } from './sla.js';

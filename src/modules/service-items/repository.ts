@@ -29,13 +29,14 @@ export async function updateItem(db: DbHandle, id: string, changes: Partial<Omit
 }
 
 /** Open items of the queues, the most urgent and oldest first (the order agents work them). */
-export async function listOpenItems(db: DbHandle, queues: string[], limit = 200): Promise<ServiceItemRow[]> {
+export async function listOpenItems(db: DbHandle, queues: string[], include1367: boolean, limit = 200): Promise<ServiceItemRow[]> {
   if (!queues.length) return [];
   return db
     .selectFrom('service_items')
     .selectAll()
     .where('queue', 'in', queues)
     .where('status', 'not in', ['resolved', 'closed'])
+    .$if(!include1367, (q) => q.where('section_1367', '=', false))
     .orderBy('urgent', 'desc')
     .orderBy('due_at')
     .orderBy('created_at')
@@ -55,8 +56,10 @@ export async function listEvents(db: DbHandle, itemId: string): Promise<(Service
     .execute();
 }
 
-export async function itemsOfAccount(db: DbHandle, accountId: string): Promise<ServiceItemRow[]> {
-  return db.selectFrom('service_items').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(50).execute();
+export async function itemsOfAccount(db: DbHandle, accountId: string, include1367: boolean): Promise<ServiceItemRow[]> {
+  return db.selectFrom('service_items').selectAll().where('account_id', '=', accountId)
+    .$if(!include1367, (q) => q.where('section_1367', '=', false))
+    .orderBy('created_at', 'desc').limit(50).execute();
 }
 
 // ---- Contact Center: routing rules, queues, claims, SLA pauses (migration 0023) ----------------------------------

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
+import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName, StaffRole } from '../../platform/db/tables.js';
 import type { Language, Translate } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
@@ -54,6 +54,16 @@ export interface RoutedItemInput {
 export interface StaffWorker {
   accountId: string;
   roles: readonly string[];
+}
+
+/** Whether this staff member may see Section 1367 items at all: the case policy decides (CC-6, maySeeCase). */
+export function mayWorkProtected(viewer: Pick<StaffWorker, 'roles'>): boolean {
+  return maySeeCase({ section1367: true }, { kind: 'staff', roles: viewer.roles as readonly StaffRole[] });
+}
+
+/** The one visibility rule of items for staff: every staff page that lists or opens items asks it (CC-6). */
+export function maySeeItem(viewer: Pick<StaffWorker, 'roles'>, item: Pick<ServiceItemRow, 'section_1367'>): boolean {
+  return !item.section_1367 || mayWorkProtected(viewer);
 }
 
 /** Refusals of item actions, each with a message on the agent's page. */
@@ -142,16 +152,26 @@ export class ServiceItemService {
     return findItemById(db, id);
   }
 
-  async openItems(queues: string[]): Promise<ServiceItemRow[]> {
-    return listOpenItems(this.deps.db, queues);
+  /**
+   * Staff reads of items go through the one visibility rule (CC-6): Section 1367 items exist only for those the case
+   * policy allows (maySeeItem). Lists leave them out in SQL; a single item is undefined, answered as not found.
+   */
+  async openItems(queues: string[], viewer: Pick<StaffWorker, 'roles'>): Promise<ServiceItemRow[]> {
+    return listOpenItems(this.deps.db, queues, mayWorkProtected(viewer));
+  }
+
+  /** An item by number for a staff member: undefined when it does not exist or they may not see it (CC-6). */
+  async forStaff(viewer: Pick<StaffWorker, 'roles'>, number: string, db: DbHandle = this.deps.db): Promise<ServiceItemRow | undefined> {
+    const item = await this.byNumber(number, db);
+    return item && maySeeItem(viewer, item) ? item : undefined;
   }
 
   async timeline(itemId: string, db: DbHandle = this.deps.db) {
     return listEvents(db, itemId);
   }
 
-  async ofAccount(accountId: string): Promise<ServiceItemRow[]> {
-    return itemsOfAccount(this.deps.db, accountId);
+  async ofAccount(accountId: string, viewer: Pick<StaffWorker, 'roles'>): Promise<ServiceItemRow[]> {
+    return itemsOfAccount(this.deps.db, accountId, mayWorkProtected(viewer));
   }
 
   /** Adds a timeline entry and applies the changes that go with it (status, queue, owner, resolution). */
@@ -260,14 +280,14 @@ export class ServiceItemService {
 
   /** Whether a staff member may see an item: its queue is theirs or they own it, and Section 1367 items only per the case policy (CC-6). */
   async maySee(worker: StaffWorker, item: Pick<ServiceItemRow, 'queue' | 'owner_id' | 'section_1367'>): Promise<boolean> {
-    if (item.section_1367 && !maySeeCase({ section1367: true }, { kind: 'staff', roles: worker.roles as never })) return false;
+    if (!maySeeItem(worker, item)) return false;
     if (item.owner_id === worker.accountId) return true;
     return (await this.queuesOf(worker)).includes(item.queue);
   }
 
   /** The next item for this agent (urgent first, then the oldest), now theirs; two agents never get the same one. */
   async claimNext(worker: StaffWorker): Promise<ServiceItemRow | undefined> {
-    const include1367 = maySeeCase({ section1367: true }, { kind: 'staff', roles: worker.roles as never });
+    const include1367 = mayWorkProtected(worker);
     return claimNext(this.deps.db, { queues: await this.queuesOf(worker), agentId: worker.accountId, now: this.deps.clock.now(), include1367 });
   }
 

@@ -10,7 +10,7 @@ import {
   acceptInvitation, countActiveAdministrators, findStaff, findUsableInvitation, insertInvitation, insertStaffMember, listPendingInvitations, listStaff,
   replaceRoles, revokeInvitationsFor, setDisabled, type StaffMember,
 } from './repository.js';
-import { isStaffRole, type StaffRole } from './roles.js';
+import { isStaffRole, rolesProblem, type StaffRole } from './roles.js';
 
 /**
  * Staff accounts (issue 3 item 9): administrators invite staff by email with their roles; the invited person
@@ -23,14 +23,17 @@ export const INVITATION_TTL_MS = 72 * 3600_000;
 export const invitationSchema = z.object({
   email: emailSchema,
   displayName: z.string().trim().min(1, 'name_required').max(100, 'name_too_long'),
-  roles: z.array(z.string()).min(1, 'roles_required').refine((roles) => roles.every(isStaffRole), 'roles_required'),
+  roles: z.array(z.string()).superRefine((roles, ctx) => {
+    const problem = rolesProblem(roles);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
 export type InviteResult =
   | { ok: true; link: string }
   | { ok: false; problems: { field: 'email' | 'displayName' | 'roles'; code: string }[] };
 
-export type StaffChangeResult = { ok: true } | { ok: false; problem: 'not_found' | 'last_administrator' | 'self' | 'roles_required' };
+export type StaffChangeResult = { ok: true } | { ok: false; problem: 'not_found' | 'last_administrator' | 'self' | 'roles_required' | 'designation_needs_officer' };
 
 export interface StaffDeps {
   db: DbHandle;
@@ -127,7 +130,9 @@ export class StaffService {
   /** Changes a staff member's roles. There is always at least one active administrator. */
   async setRoles(actor: StaffActor, accountId: string, rolesInput: string[]): Promise<StaffChangeResult> {
     const roles = [...new Set(rolesInput)].filter(isStaffRole);
-    if (roles.length === 0 || roles.length !== new Set(rolesInput).size) return { ok: false, problem: 'roles_required' };
+    if (roles.length !== new Set(rolesInput).size) return { ok: false, problem: 'roles_required' };
+    const problem = rolesProblem(roles);
+    if (problem) return { ok: false, problem };
     const { db, clock } = this.deps;
     return inTransaction(db, async (trx) => {
       const member = await findStaff(trx, accountId);

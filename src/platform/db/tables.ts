@@ -198,7 +198,8 @@ export interface AccountSecurityEventsTable {
   details: Json;
 }
 
-export type StaffRole = 'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'officer' | 'quality_assurance' | 'administrator';
+/** `protected_cases` is a designation rather than a job: officers who hold it see Section 1367 cases (0029). */
+export type StaffRole = 'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'officer' | 'quality_assurance' | 'administrator' | 'protected_cases';
 
 export interface StaffRolesTable {
   account_id: string;
@@ -533,6 +534,10 @@ export interface AccountCasesTable {
   relationship: 'applicant' | 'representative';
   added_via: CaseLinkVia;
   added_at: Date;
+  /** A receipt-number link of a case that became Section 1367 protected, until the agency confirms the holder (0029). */
+  suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  confirmed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 // Case status notifications without an account (db/migrations/0016_case_subscriptions.sql)

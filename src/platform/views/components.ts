@@ -148,14 +148,15 @@ export interface RadioOption {
 }
 
 /** A fieldset of USWDS tile radio buttons; the first option carries the id the error summary links to. */
-export function radioGroup(p: { name: string; legend: string; options: RadioOption[]; value?: string; error?: string }): SafeHtml {
-  const errorId = p.error ? `${p.name}-error` : undefined;
+export function radioGroup(p: { name: string; legend: string; options: RadioOption[]; value?: string; error?: string; /** Base of the ids when one page has several groups of the same name. */ id?: string }): SafeHtml {
+  const base = p.id ?? p.name;
+  const errorId = p.error ? `${base}-error` : undefined;
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
 <fieldset class="usa-fieldset"${errorId ? html` aria-describedby="${errorId}"` : ''}>
   <legend class="usa-legend">${p.legend}</legend>
   ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
   ${p.options.map((o, i) => {
-    const id = i === 0 ? p.name : `${p.name}-${o.value}`;
+    const id = i === 0 ? base : `${base}-${o.value}`;
     return html`<div class="usa-radio">
     <input class="usa-radio__input usa-radio__input--tile" id="${id}" type="radio" name="${p.name}" value="${o.value}"${p.value === o.value ? html` checked` : ''}>
     <label class="usa-radio__label" for="${id}">${o.label}${o.hint ? html`<span class="usa-checkbox__label-description">${o.hint}</span>` : ''}</label>
