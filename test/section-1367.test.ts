@@ -18,7 +18,7 @@ let number = '';
 
 beforeAll(async () => {
   t = await createTestApp();
-  low = await createStaffMember(t, { email: 'low.tiers@agency.example', name: 'Lou Low', roles: ['tier1', 'tier2', 'quality_assurance'], ip: '10.14.0.1' });
+  low = await createStaffMember(t, { email: 'low.tiers@agency.example', name: 'Lou Low', roles: ['tier1', 'tier2', 'quality_assurance', 'help_desk', 'officer'], ip: '10.14.0.1' });
   tier3 = await createStaffMember(t, { email: 'three@agency.example', name: 'Thea Three', roles: ['tier3'], ip: '10.14.0.2' });
   const { token } = await apiToken(t, ['case_events:write']);
   const res = await t.app.inject({

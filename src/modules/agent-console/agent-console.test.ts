@@ -53,8 +53,12 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(tier1.agent.$('#email').attr('aria-invalid')).toBe('true');
     res = await logCall(tier1, {});
     expect(res.statusCode).toBe(303);
-    const path = res.headers.location as string;
-    expect(path).toMatch(/^\/agent\/items\/\d+$/);
+    // With a receipt number, Tier 1 is told the number and finds the item under their open items (CC-6: the same
+    // outcome whatever the case is; see the Section 1367 tests).
+    expect(res.headers.location).toMatch(/^\/agent\?logged=\d+$/);
+    const path = `/agent/items/${(res.headers.location as string).split('=')[1]!}`;
+    await tier1.agent.get(res.headers.location as string);
+    expect(tier1.agent.$(`main a[href="${path}"]`).length).toBe(1);
     // The caller is told the number, that it is not urgent and by when to expect an answer (CC-3, CC-4), in Spanish.
     const confirmation = await t.deps.database.db.selectFrom('notification_messages').select(['language', 'subject', 'body']).where('recipient', '=', 'pablo@example.com').where('template', '=', 'service_item_received').executeTakeFirstOrThrow();
     expect(confirmation.language).toBe('es');

@@ -67,7 +67,7 @@ export function registerAgentConsoleRoutes(app: FastifyInstance, deps: { agent: 
       language: values.language, receiptNumber: values.receipt_number ? (parseReceiptNumber(values.receipt_number) as { value: string }).value : '', section1367: flags.includes('section1367'), subject: values.subject, description: values.description,
     });
     if (!result.ok) return reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), values, errors: [{ field: result.field, message: request.t(`agent:errors.${result.problem}`) }] }), 400);
-    return reply.redirect(result.item.owner_id ? `/agent/items/${String(result.item.number)}` : `/agent?logged=${String(result.item.number)}`, 303);
+    return reply.redirect(result.open ? `/agent/items/${String(result.item.number)}` : `/agent?logged=${String(result.item.number)}`, 303);
   });
 
   app.get('/agent/search', { config }, async (request, reply) => {

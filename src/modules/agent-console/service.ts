@@ -110,7 +110,7 @@ export class AgentConsoleService {
   async logContact(
     agent: Agent,
     input: { channel: (typeof CONTACT_CHANNELS)[number]; type: ContactType; urgent: boolean; name: string; email: string; phone: string; language: Language; receiptNumber: string; section1367: boolean; subject: string; description: string },
-  ): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; field: string; problem: string }> {
+  ): Promise<{ ok: true; item: ServiceItemRow; /** Whether to open the item now, or only say its number. */ open: boolean } | { ok: false; field: string; problem: string }> {
     let caseId: number | null = null;
     const may1367 = mayWorkProtected(agent);
     if (input.receiptNumber) {
@@ -118,18 +118,18 @@ export class AgentConsoleService {
       if (!parsed.ok) return { ok: false, field: 'receipt_number', problem: 'receipt' };
       // CC-6: a receipt number ends the same way for those who may not see Section 1367 cases, whether the case is
       // unknown, protected or ordinary: the item is logged with the number as given (linked to the case when there is
-      // one, so a protected one still goes to Tier 3) and left in its queue, and the agent is told its number.
+      // one, so a protected one still goes to Tier 3) and the agent is told its number (`open` below).
       caseId = (await this.deps.db.selectFrom('cases').select('id').where('receipt_number', '=', parsed.value).executeTakeFirst())?.id ?? null;
     }
     // Read before the transaction: the embedded database has one connection, which the transaction holds.
     const myQueues = await this.deps.items.queuesOf(this.#worker(agent));
-    const mayKeep = may1367 || !input.receiptNumber;
+    const mayOpen = may1367 || !input.receiptNumber;
     return inTransaction(this.deps.db, async (trx) => {
       const { item, expectation } = await this.deps.items.createRouted(
         { channel: input.channel, type: input.type, urgent: input.urgent, contact: { name: input.name, email: input.email, phone: input.phone || null }, language: input.language, subject: input.subject, description: input.description, caseId, receiptNumber: input.receiptNumber || null, section1367: input.section1367, details: { loggedBy: agent.accountId } },
         trx,
       );
-      const mine = mayKeep && myQueues.includes(item.queue) && (!item.section_1367 || may1367);
+      const mine = myQueues.includes(item.queue) && (!item.section_1367 || may1367);
       if (mine) {
         const now = this.deps.clock.now();
         await trx.updateTable('service_items').set({ owner_id: agent.accountId, status: 'in_progress', claimed_at: now }).where('id', '=', item.id).execute();
@@ -142,7 +142,7 @@ export class AgentConsoleService {
         params: { number: String(item.number), topic: t(`agent:types.${input.type}`), link: `${this.deps.publicUrl}/e-request/status`, expectation: `${urgencyText(t, item.urgent)} ${expectationText(t, input.language, expectation, this.deps.timeZone)}` },
       });
       await auditStaffAction(trx, this.deps.clock, agent, 'agent.contact_logged', { type: 'service_item', id: String(item.number) }, { channel: input.channel, type: input.type, queue: item.queue });
-      return { ok: true, item: { ...item, owner_id: mine ? agent.accountId : null } } as const;
+      return { ok: true, item: { ...item, owner_id: mine ? agent.accountId : null }, open: mine && mayOpen } as const;
     });
   }
 

@@ -165,13 +165,33 @@ describe('each request, end to end', () => {
     expect(expedite.main).not.toMatch(/Tier|1367 queue/);
   });
 
-  it('a protected case is unknown without the date of birth on file; with it, the request goes to Tier 3', async () => {
+  it('a protected case is unknown to the public e-Request, with the right date of birth too (CC-6, issue 13 item 2)', async () => {
+    const answers: string[][] = [];
+    for (const [receipt, birth] of [[PROTECTED_CASE, '1980-01-01'], [PROTECTED_DOB_CASE, '1979-03-09'], ['IOE2399999998', '1979-03-09']] as const) {
+      const agent = visitor();
+      const before = await countItems();
+      const res = await send(agent, 'expedite-request', { receipt_number: receipt, ...dob(birth), criterion: 'agency_error', description: 'You lost my file twice.', ...person('ana.protected@example.com') });
+      expect(res.statusCode).toBe(400);
+      expect(await countItems()).toBe(before);
+      expect(agent.$('main').text()).not.toMatch(/I-765|March 1, 2025/);
+      answers.push(agent.errorSummary());
+    }
+    expect(answers[0]).toEqual(['We could not find a case with this receipt number and date of birth. Check both and try again, or call the Contact Center.']);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    // Outside normal processing time: the refusal that names the form and the received date never shows for it either.
     const agent = visitor();
-    const res = await send(agent, 'expedite-request', { receipt_number: PROTECTED_CASE, ...dob('1980-01-01'), criterion: 'agency_error', description: 'You lost my file twice.', ...person('ana.protected@example.com') });
-    expect(res.statusCode).toBe(400);
-    expect(agent.errorSummary()).toEqual(['We could not find a case with this receipt number and date of birth. Check both and try again, or call the Contact Center.']);
-    const { item } = await sendOk('expedite-request', { receipt_number: PROTECTED_DOB_CASE, ...dob('1979-03-09'), criterion: 'agency_error', description: 'You lost my file twice.', ...person('ana.protected@example.com') });
-    expect(item).toMatchObject({ queue: 'tier3', section_1367: true });
+    await send(agent, 'outside-processing-time', { receipt_number: PROTECTED_DOB_CASE, ...dob('1979-03-09'), ...person('ana.protected@example.com') });
+    expect(agent.errorSummary()).toEqual(answers[0]);
+  });
+
+  it('with the Section 1367 box, any receipt number is taken for Tier 3 and nothing about a case is shown', async () => {
+    const known = await sendOk('expedite-request', { receipt_number: PROTECTED_DOB_CASE, ...dob('1979-03-09'), criterion: 'agency_error', description: 'You lost my file twice.', ...person('ana.protected@example.com'), section_1367: '1' });
+    const unknown = await sendOk('expedite-request', { receipt_number: 'IOE2399999997', ...dob('1979-03-09'), criterion: 'agency_error', description: 'You lost my file twice.', ...person('ana.protected@example.com'), section_1367: '1' });
+    const caseId = (await db().selectFrom('cases').select('id').where('receipt_number', '=', PROTECTED_DOB_CASE).executeTakeFirstOrThrow()).id;
+    expect(known.item).toMatchObject({ queue: 'tier3', section_1367: true, case_id: caseId });
+    expect(unknown.item).toMatchObject({ queue: 'tier3', section_1367: true, case_id: null });
+    for (const main of [known.main, unknown.main]) expect(main).not.toMatch(/I-765|March 1, 2025|Tier/);
   });
 
   it('in Spanish: the pages, the confirmation and the email', async () => {
@@ -499,20 +519,20 @@ describe('parsing (pure)', () => {
 describe('guessing dates of birth', () => {
   it('refuses a receipt number for a day after 5 failed matches, with the same answer whether the case exists or not', async () => {
     const fields = (receipt: string, birth: string) => ({ receipt_number: receipt, ...dob(birth), criterion: 'urgent_humanitarian', description: 'Please.', ...person('guesser@example.com') });
-    for (const receipt of [PROTECTED_DOB_CASE, 'IOE2399999999']) {
+    for (const receipt of [MIA_CASE, 'IOE2399999999']) {
       for (let i = 0; i < 5; i++) {
         const agent = visitor();
         await send(agent, 'expedite-request', fields(receipt, `1979-03-${String(10 + i)}`));
         expect(agent.errorSummary()[0]).toContain('We could not find a case');
       }
       const agent = visitor();
-      await send(agent, 'expedite-request', fields(receipt, '1979-03-09')); // the right date, too late
+      await send(agent, 'expedite-request', fields(receipt, '1990-07-14')); // the right date, too late
       expect(agent.errorSummary()[0]).toContain('Try again tomorrow');
     }
     const before = await countItems();
     t.clock.advance(86_400_000 + 1000);
     const agent = visitor();
-    await send(agent, 'expedite-request', fields(PROTECTED_DOB_CASE, '1979-03-09'));
+    await send(agent, 'expedite-request', fields(MIA_CASE, '1990-07-14'));
     expect(await countItems()).toBe(before + 1);
   });
 });
