@@ -153,6 +153,43 @@ describe('the rate-limit store', () => {
       await new Promise((resolve) => relay.close(resolve));
     }
   }, 30_000);
+  it('lets requests through uncounted while Redis hangs (each command gives up), logged once', async (ctx) => {
+    ctx.skip(redisMissing !== undefined, redisMissing);
+    // A relay to the real Redis that can hold Redis's answers back, as a hung Redis (or network) would.
+    const target = new URL(REDIS_URL!);
+    const upstreams = new Set<net.Socket>();
+    const sockets = new Set<net.Socket>();
+    const relay = net.createServer((socket) => {
+      const upstream = net.connect(Number(target.port || 6379), target.hostname);
+      sockets.add(socket);
+      upstreams.add(upstream);
+      socket.on('data', (d) => upstream.write(d));
+      upstream.on('data', (d) => socket.write(d));
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const { port } = relay.address() as net.AddressInfo;
+    const { log, lines } = capturedLog();
+    const t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, CASEDESK_REDIS_PREFIX: PREFIX, CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: '2' }, log });
+    try {
+      const lookup = () => t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.4' });
+      expect((await lookup()).statusCode).toBe(200);
+      for (const upstream of upstreams) upstream.pause();
+      for (let i = 0; i < 3; i++) expect((await lookup()).statusCode).toBe(200);
+      const warnings = lines.filter((l) => l.level === 40 && l.msg.includes('Redis for rate limits does not answer'));
+      expect(warnings).toHaveLength(1);
+      expect(JSON.stringify(warnings[0])).toContain('Command timed out');
+      // Redis answers again: the held-back counts had reached it, so the address is over its limit of two.
+      for (const upstream of upstreams) upstream.resume();
+      expect((await lookup()).statusCode).toBe(429);
+      expect(lines.some((l) => l.level === 30 && l.msg.includes('Redis for rate limits answers again'))).toBe(true);
+    } finally {
+      await t.close();
+      for (const socket of [...sockets, ...upstreams]) socket.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+    }
+  }, 30_000);
 });
 
 interface Server {

@@ -52,17 +52,30 @@ export async function openRateLimitStore(config: RateLimitStoreConfig, log: Logg
   });
   // The address only: REDIS_URL may hold a password.
   const where = `${client.options.host ?? '?'}:${client.options.port ?? '?'}`;
+  // An outage is logged when it starts and when it ends, not for every request it lets through.
   let down = false;
-  client.on('error', (error: NodeJS.ErrnoException) => {
+  const failed = (error: NodeJS.ErrnoException) => {
     if (down) return;
     down = true;
     log.warn({ redis: where, error: error.code ?? error.message }, 'Redis for rate limits does not answer: requests are let through uncounted until it does');
-  });
-  client.on('ready', () => {
+  };
+  const answered = () => {
     if (!down) return;
     down = false;
     log.info({ redis: where }, 'Redis for rate limits answers again: requests are counted');
-  });
+  };
+  // Connection failures are events; a Redis that stops answering (or answers with an error) shows only in the
+  // counting commands, whose errors the plugin's skipOnError swallows: their outcomes are watched too (the
+  // plugin's Lua script, run with EVALSHA; not ioredis's own commands, such as CLIENT SETINFO that Redis before
+  // 7.2 refuses and ioredis ignores).
+  client.on('error', failed);
+  client.on('ready', answered);
+  const sendCommand = client.sendCommand.bind(client);
+  client.sendCommand = (command, stream) => {
+    const sent = sendCommand(command, stream);
+    if (command.name === 'evalsha' || command.name === 'eval') command.promise.then(answered, failed);
+    return sent;
+  };
   let closed = false;
   return {
     kind: 'redis',
