@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -97,6 +99,27 @@ describe('the rate-limit store', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('does not load ioredis unless Redis is configured (the embedded start stays as it was)', async () => {
+    // In a process of its own (this file loads ioredis): the whole command, then each kind of store.
+    const src = (file: string) => pathToFileURL(path.resolve('src', file)).href;
+    const probe = `
+      import { createRequire } from 'node:module';
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/ioredis/'));
+      await import(${JSON.stringify(src('main.ts'))});
+      const { openRateLimitStore } = await import(${JSON.stringify(src('platform/http/rate-limit-store.ts'))});
+      const { createLogger } = await import(${JSON.stringify(src('platform/logging.ts'))});
+      const log = createLogger('silent');
+      const seen = [loaded()];
+      await openRateLimitStore({ kind: 'memory' }, log);
+      seen.push(loaded());
+      await openRateLimitStore({ kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: 'x:' }, log);
+      seen.push(loaded());
+      console.log(JSON.stringify(seen));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { timeout: 60_000 });
+    // Not by the app's modules, not for the memory store; loaded for Redis (so the check can see it).
+    expect(JSON.parse(stdout.trim())).toEqual([false, false, true]);
   });
 
   it('is Redis with REDIS_URL, under the key prefix; other addresses are refused with the variable named', () => {

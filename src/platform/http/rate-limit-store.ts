@@ -1,4 +1,4 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RateLimitStoreConfig } from '../../config.js';
 import type { Logger } from '../logging.js';
 
@@ -39,7 +39,7 @@ export const memoryRateLimitStore: RateLimitStore = {
 };
 
 /** The configured store; for Redis a client that connects when the app starts (createDeps opens nothing). */
-export async function openRateLimitStore(config: RateLimitStoreConfig, log: Logger, options: RedisOptions = {}): Promise<RateLimitStore> {
+export async function openRateLimitStore(config: RateLimitStoreConfig, log: Logger): Promise<RateLimitStore> {
   if (config.kind === 'memory') return memoryRateLimitStore;
   const { Redis } = await import('ioredis');
   const client = new Redis(config.url, {
@@ -48,7 +48,6 @@ export async function openRateLimitStore(config: RateLimitStoreConfig, log: Logg
     maxRetriesPerRequest: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,
-    ...options,
   });
   // The address only: REDIS_URL may hold a password.
   const where = `${client.options.host ?? '?'}:${client.options.port ?? '?'}`;
