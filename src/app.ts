@@ -62,7 +62,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     schemaController: { compilersFactory: { buildValidator: () => refuseJsonSchema, buildSerializer: () => refuseJsonSchema } } as FastifyServerOptions['schemaController'],
   });
 
-  await installSecurity(app, { cookieSecret: config.cookieSecret, globalRateLimitPerMinute: config.globalRateLimitPerMinute });
+  await installSecurity(app, { cookieSecret: config.cookieSecret, globalRateLimitPerMinute: config.globalRateLimitPerMinute, rateLimits: deps.rateLimits });
   installLanguage(app, deps.i18n, { secure: true });
   installErrorHandling(app);
   const metrics = installMetrics(app);

@@ -15,6 +15,13 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.string().url().optional(),
+    /** Rate-limit counts shared by every web process (several processes); in each process's memory when absent. */
+    REDIS_URL: z.string().url().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// address').optional(),
+    /** Put before every key Casedesk writes to Redis, so installations can share one Redis. */
+    CASEDESK_REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:._-]{1,60}$/, 'must be 1 to 60 letters, digits, colons, dots, underscores or hyphens')
+      .default('casedesk:'),
     CASEDESK_DATA_DIR: z.string().min(1).default('./data'),
     /** Where files (notices as PDF, evidence uploads) are kept: on local disk, or in an S3-compatible bucket. */
     CASEDESK_FILES_STORE: z.enum(['disk', 's3']).default('disk'),
@@ -118,6 +125,8 @@ export interface Config {
   lookupRateLimitPerMinute: number;
   globalRateLimitPerMinute: number;
   accountFormRateLimitPerMinute: number;
+  /** Where every rate limiter counts: this process's memory, or one Redis for all web processes. */
+  rateLimitStore: RateLimitStoreConfig;
   /** Sign-in, sign-up and forgot-password answer no sooner than this (no timing difference between known and unknown emails). */
   accountFormMinMs: number;
   /** Where files (notices as PDF, evidence uploads) are kept. */
@@ -130,6 +139,8 @@ export interface Config {
     | { provider: 'outbox' }
     | { provider: 'twilio'; accountSid: string; authToken: string; from: string; baseUrl: string };
 }
+
+export type RateLimitStoreConfig = { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
 
 export interface S3FilesConfig {
   bucket: string;
@@ -226,6 +237,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     lookupRateLimitPerMinute: env.CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE,
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
+    rateLimitStore: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.CASEDESK_REDIS_PREFIX } : { kind: 'memory' },
     accountFormMinMs: env.CASEDESK_ACCOUNT_FORM_MIN_MS,
     files:
       env.CASEDESK_FILES_STORE === 's3'

@@ -3,6 +3,7 @@ import { S3Storage } from './platform/storage-s3.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { openDatabase, type Database } from './platform/db/database.js';
+import { openRateLimitStore, type RateLimitStore } from './platform/http/rate-limit-store.js';
 import { createI18n, type I18n } from './platform/i18n/index.js';
 import { JobQueue, type JobQueueOptions } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/logging.js';
@@ -24,6 +25,8 @@ export interface Deps {
   mailer: Mailer;
   sms: SmsProvider;
   storage: FileStorage;
+  /** Where the request rate limits count: memory (embedded), or Redis shared by every web process. */
+  rateLimits: RateLimitStore;
 }
 
 export function createMailer(config: Config): Mailer {
@@ -62,5 +65,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     mailer: overrides.mailer ?? createMailer(config),
     sms: overrides.sms ?? createSmsProvider(config),
     storage: overrides.storage ?? createFileStorage(config),
+    rateLimits: overrides.rateLimits ?? (await openRateLimitStore(config.rateLimitStore, log)),
   };
 }

@@ -79,8 +79,9 @@ describe('CSRF on forms', () => {
     const { default: Fastify } = await import('fastify');
     const { installSecurity } = await import('../src/platform/http/security.js');
     const { installRoutePolicies } = await import('../src/platform/http/policies.js');
+    const { memoryRateLimitStore } = await import('../src/platform/http/rate-limit-store.js');
     const f = Fastify();
-    await installSecurity(f, { cookieSecret: 'x'.repeat(40), globalRateLimitPerMinute: 1000 });
+    await installSecurity(f, { cookieSecret: 'x'.repeat(40), globalRateLimitPerMinute: 1000, rateLimits: memoryRateLimitStore });
     installRoutePolicies(f, { guards: {}, csrf: f.csrfProtection });
     f.get('/form', { config: { policy: 'public' } }, async (_req, reply) =>
       reply.type('text/html').send(layoutless(csrfField(reply.generateCsrf())).value),

@@ -8,6 +8,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
+import type { RateLimitStore } from './rate-limit-store.js';
 
 export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: true };
 
@@ -107,7 +108,7 @@ export function securityHeaders(): Record<string, string> {
   return headers;
 }
 
-export async function installSecurity(app: FastifyInstance, options: { cookieSecret: string; globalRateLimitPerMinute: number }): Promise<void> {
+export async function installSecurity(app: FastifyInstance, options: { cookieSecret: string; globalRateLimitPerMinute: number; rateLimits: RateLimitStore }): Promise<void> {
   app.addHook('preValidation', (request, _reply, done) => {
     if (request.body !== undefined) request.body = withoutNul(request.body);
     if (request.query && typeof request.query === 'object') request.query = withoutNul(request.query);
@@ -128,7 +129,12 @@ export async function installSecurity(app: FastifyInstance, options: { cookieSec
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
   });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  // One store for every limiter (this global one, per-route `config.rateLimit`, `app.createRateLimit`): they all
+  // count in it, in Redis when several web processes share the limits (rate-limit-store.ts).
+  app.addHook('onReady', () => options.rateLimits.connect());
+  app.addHook('onClose', () => options.rateLimits.close());
   await app.register(fastifyRateLimit, {
+    ...options.rateLimits.pluginOptions,
     global: true,
     max: options.globalRateLimitPerMinute,
     timeWindow: 60_000,
