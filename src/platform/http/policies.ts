@@ -67,10 +67,11 @@ export function installRoutePolicies(app: FastifyInstance, options: PolicyOption
   app.addHook('onRoute', (route) => {
     const policy = route.config?.policy;
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
-    if (methods.every((m) => m === 'HEAD')) return; // Fastify's automatic HEAD twin of a GET route
     const changes = methods.some((m) => !['GET', 'HEAD', 'OPTIONS'].includes(m));
     const csrf = Boolean(policy && changes && !CSRF_EXEMPT.has(policy) && !route.config?.csrfExempt);
-    app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
+    // Fastify's automatic HEAD twin of a GET route (made from the GET route's options as given, before this hook
+    // added anything) is not listed, but gets the same guard: HEAD answers exactly as GET, without the body.
+    if (!methods.every((m) => m === 'HEAD')) app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
     if (!policy || !(POLICIES as readonly string[]).includes(policy)) {
       append(route, denyUndeclared, true);
       return;
