@@ -1,4 +1,4 @@
-import type { FastifyInstance, preHandlerHookHandler, RouteOptions } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify';
 import type { StaffRole } from '../db/tables.js';
 
 /**
@@ -50,11 +50,29 @@ declare module 'fastify' {
 export interface PolicyOptions {
   guards: Partial<Record<RoutePolicy, preHandlerHookHandler>>;
   csrf: preHandlerHookHandler;
+  /** The session cookie's name: any answer to a request that carries it is `Cache-Control: no-store`. */
+  sessionCookie?: string;
 }
+
+/** Policies whose pages are someone's own (account, staff, agent, officer): never kept by a browser or a cache. */
+const PRIVATE: ReadonlySet<RoutePolicy> = new Set(['account-setup', 'account-pending', 'account', 'staff']);
 
 const denyUndeclared: preHandlerHookHandler = async (_request, reply) => {
   reply.code(403).type('text/plain; charset=utf-8').send('This route has no access policy.');
 };
+
+/**
+ * `Cache-Control: no-store` on every answer of a private route and on every answer to a signed-in session (a
+ * public page shows the account menu too): after signing out, the back button cannot show them again. Set at
+ * onRequest, so redirects, refusals and error pages carry it; a route may set a stricter value of its own.
+ */
+function noStore(always: boolean, sessionCookie: string | undefined): onRequestHookHandler {
+  const marker = sessionCookie ? `${sessionCookie}=` : undefined;
+  return (request, reply, done) => {
+    if (always || (marker && request.headers.cookie?.includes(marker))) reply.header('cache-control', 'no-store');
+    done();
+  };
+}
 
 function append(route: RouteOptions, handler: preHandlerHookHandler, first = false): void {
   const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
@@ -72,6 +90,8 @@ export function installRoutePolicies(app: FastifyInstance, options: PolicyOption
     // Fastify's automatic HEAD twin of a GET route (made from the GET route's options as given, before this hook
     // added anything) is not listed, but gets the same guard: HEAD answers exactly as GET, without the body.
     if (!methods.every((m) => m === 'HEAD')) app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
+    const onRequest = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
+    route.onRequest = [noStore(Boolean(policy && PRIVATE.has(policy)), options.sessionCookie), ...onRequest];
     if (!policy || !(POLICIES as readonly string[]).includes(policy)) {
       append(route, denyUndeclared, true);
       return;

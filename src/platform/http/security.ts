@@ -11,6 +11,17 @@ import helmet from 'helmet';
 
 export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: true };
 
+/**
+ * The CSRF cookie's name. A Secure cookie gets the `__Host-` prefix: browsers then keep it only if it is Secure, has
+ * Path=/ and no Domain, so no sibling host or plain-http page can set or overwrite it. Casedesk's cookies are always
+ * Secure (browsers keep Secure cookies from http://localhost too, which is how the embedded default is used); a
+ * cookie served without Secure could not carry the prefix (browsers refuse it), hence the condition.
+ */
+export function csrfCookieName(secure: boolean): string {
+  return secure ? '__Host-casedesk_csrf' : 'casedesk_csrf';
+}
+export const CSRF_COOKIE = csrfCookieName(COOKIE_DEFAULTS.secure);
+
 const ROOT = PROJECT_ROOT;
 
 /**
@@ -218,7 +229,7 @@ export async function installSecurity(app: FastifyInstance, options: { cookieSec
   });
   await app.register(fastifyCookie, { secret: options.cookieSecret, parseOptions: COOKIE_DEFAULTS });
   await app.register(fastifyCsrf, {
-    cookieKey: '_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { ...COOKIE_DEFAULTS, signed: true },
     sessionPlugin: '@fastify/cookie',
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
