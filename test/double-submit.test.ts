@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireSubmissions, SUBMISSION_KEEP_MS } from '../src/platform/submissions.js';
+import { signUpApplicant, type Applicant } from './accounts-support.js';
 import { TestAgent } from './agent.js';
 import { apiToken, createTestApp, type TestApp } from './harness.js';
+import { createStaffMember, type StaffPerson } from './staff-support.js';
 
 /**
  * Issue 13 point 13: a form that creates something carries a one-time token; posting it twice (a double click, the
@@ -9,13 +11,22 @@ import { apiToken, createTestApp, type TestApp } from './harness.js';
  */
 
 let t: TestApp;
+let applicant: Applicant;
+let agentPerson: StaffPerson;
 const RECEIPT = 'EAC2390077001';
+const ONLINE = 'IOE0977700101';
 beforeAll(async () => {
   t = await createTestApp();
+  applicant = await signUpApplicant(t, 'double.messages@example.com', '10.55.1.1');
+  agentPerson = await createStaffMember(t, { email: 'tess.tier@agency.example', name: 'Tess Tier', roles: ['tier1'], ip: '10.55.1.2' });
+  const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', applicant.accountId).executeTakeFirstOrThrow()).online_account_number;
   const { token } = await apiToken(t, ['case_events:write']);
   const res = await t.app.inject({
     method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
-    payload: [{ id: 'dbl-1', receiptNumber: RECEIPT, type: 'case_received', occurredAt: '2025-01-10T15:00:00Z', payload: { formCode: 'I-130', applicant: { dateOfBirth: '1986-04-28' } } }],
+    payload: [
+      { id: 'dbl-1', receiptNumber: RECEIPT, type: 'case_received', occurredAt: '2025-01-10T15:00:00Z', payload: { formCode: 'I-130', applicant: { dateOfBirth: '1986-04-28' } } },
+      { id: 'dbl-2', receiptNumber: ONLINE, type: 'case_received', occurredAt: '2026-09-01T15:00:00Z', payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan } },
+    ],
   });
   expect(res.statusCode).toBe(200);
 });
@@ -120,6 +131,37 @@ describe('technical help', () => {
     expect(answers.map((a) => a.statusCode)).toEqual([303, 303, 303]);
     expect(new Set(answers.map((a) => a.headers.location)).size).toBe(1);
     expect(await itemsFor(email)).toHaveLength(1);
+  });
+});
+
+describe('a new secure message thread', () => {
+  it('two posts of the same form start one thread; the second lands on it', async () => {
+    const agent = applicant.agent;
+    const hidden = await openForm(agent, `/account/cases/${ONLINE}/messages`);
+    const fields = { subject: 'My new address', message: 'I moved to 1 Main St.', ...hidden };
+    const first = await agent.post(`/account/cases/${ONLINE}/messages`, fields);
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toMatch(/^\/account\/messages\/\d+\?sent=1$/);
+    const second = await agent.post(`/account/cases/${ONLINE}/messages`, fields);
+    expect(second.headers.location).toBe(first.headers.location);
+    const threads = await db().selectFrom('service_items').select('number').where('account_id', '=', applicant.accountId).where('channel', '=', 'secure_message').execute();
+    expect(threads).toHaveLength(1);
+  });
+});
+
+describe('an agent logging a call', () => {
+  it('two posts of the same form log one item; the second answers with it', async () => {
+    const agent = agentPerson.agent;
+    const hidden = await openForm(agent, '/agent/new');
+    const email = 'caller.once@example.com';
+    const fields = { channel: 'phone', type: 'case_status', name: 'Pablo Peña', email, phone: '', language: 'es', receipt_number: '', subject: 'Status of my case', description: 'Wants to know about biometrics.', ...hidden };
+    const first = await agent.post('/agent/new', fields);
+    expect(first.statusCode).toBe(303);
+    const second = await agent.post('/agent/new', fields);
+    expect(second.statusCode).toBe(303);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(await itemsFor(email)).toHaveLength(1);
+    expect(await messagesTo(email)).toHaveLength(1);
   });
 });
 
