@@ -165,6 +165,19 @@ describe('an agent logging a call', () => {
   });
 });
 
+describe('a token used with another form', () => {
+  it('is no token there: the post is taken as it is (never a 5xx, never another form\'s result)', async () => {
+    const agent = visitor();
+    const hidden = await openForm(agent, '/e-request/typo-correction');
+    const email = 'token.elsewhere@example.com';
+    expect((await agent.post('/e-request/typo-correction', { ...typoFields(email), ...hidden })).statusCode).toBe(303);
+    const help = await openForm(agent, '/help/technical');
+    const res = await agent.post('/help/technical', { topic: 'two_step', description: 'Lost phone.', name: 'Luis Pérez', email, _csrf: help._csrf, _submission: hidden._submission });
+    expect(res.statusCode).toBe(303);
+    expect((await itemsFor(email)).map((i) => i.channel).sort()).toEqual(['e_request', 'technical_help_form']);
+  });
+});
+
 describe('used tokens', () => {
   it('are kept a week, then deleted', async () => {
     const count = async () => Number((await db().selectFrom('form_submissions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

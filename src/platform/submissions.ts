@@ -41,10 +41,9 @@ export interface SubmissionKey {
 /** Records, inside the transaction that creates the result, that the token made it. */
 export type RecordSubmission = (trx: DbHandle, result: string) => Promise<void>;
 
-async function firstResult(db: DbHandle, key: SubmissionKey): Promise<string | undefined> {
-  if (!key.token) return undefined;
-  const row = await db.selectFrom('form_submissions').select(['form', 'result']).where('token', '=', key.token).executeTakeFirst();
-  return row && row.form === key.form ? row.result : undefined;
+async function used(db: DbHandle, token: string | undefined): Promise<{ form: string; result: string } | undefined> {
+  if (!token) return undefined;
+  return db.selectFrom('form_submissions').select(['form', 'result']).where('token', '=', token).executeTakeFirst();
 }
 
 function isTokenConflict(error: unknown): boolean {
@@ -58,21 +57,25 @@ function isTokenConflict(error: unknown): boolean {
  * transaction that makes the result (or not at all, when it makes nothing: the token stays usable, e.g. after errors).
  */
 export async function submitOnce<T>(db: DbHandle, key: SubmissionKey, create: (record: RecordSubmission) => Promise<T>): Promise<T | { repeated: string }> {
-  const before = await firstResult(db, key);
-  if (before !== undefined) return { repeated: before };
+  const before = await used(db, key.token);
+  if (before?.form === key.form) return { repeated: before.result };
+  // A token used with another form (copied from another page or person) is no token: the post is taken as it is.
+  const token = before ? undefined : key.token;
   const record: RecordSubmission = async (trx, result) => {
-    if (!key.token) return;
-    await trx.insertInto('form_submissions').values({ token: key.token, form: key.form, result, created_at: key.now }).execute();
+    if (!token) return;
+    await trx.insertInto('form_submissions').values({ token, form: key.form, result, created_at: key.now }).execute();
   };
   try {
     const made = await create(record);
-    if (key.token) await expireSubmissions(db, key.now);
+    if (token) await expireSubmissions(db, key.now);
     return made;
   } catch (error) {
     // Another post of the same token committed first: this one's transaction was rolled back; show the first result.
     if (isTokenConflict(error)) {
-      const first = await firstResult(db, key);
-      if (first !== undefined) return { repeated: first };
+      const first = await used(db, key.token);
+      if (first?.form === key.form) return { repeated: first.result };
+      // Used at the same moment with another form: take this post without the token.
+      if (first) return create(async () => {});
     }
     throw error;
   }
