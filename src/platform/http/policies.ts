@@ -63,13 +63,14 @@ const denyUndeclared: preHandlerHookHandler = async (_request, reply) => {
 
 /**
  * `Cache-Control: no-store` on every answer of a private route and on every answer to a signed-in session (a
- * public page shows the account menu too): after signing out, the back button cannot show them again. Set at
- * onRequest, so redirects, refusals and error pages carry it; a route may set a stricter value of its own.
+ * public page shows the account menu too, and so may a 404 page): after signing out, the back button cannot show
+ * them again. Set at onRequest, so redirects, refusals and error pages carry it; a route may set a stricter value.
  */
-function noStore(always: boolean, sessionCookie: string | undefined): onRequestHookHandler {
+function noStore(sessionCookie: string | undefined): onRequestHookHandler {
   const marker = sessionCookie ? `${sessionCookie}=` : undefined;
   return (request, reply, done) => {
-    if (always || (marker && request.headers.cookie?.includes(marker))) reply.header('cache-control', 'no-store');
+    const policy = request.routeOptions.config?.policy;
+    if ((policy && PRIVATE.has(policy)) || (marker && request.headers.cookie?.includes(marker))) reply.header('cache-control', 'no-store');
     done();
   };
 }
@@ -82,6 +83,7 @@ function append(route: RouteOptions, handler: preHandlerHookHandler, first = fal
 /** Registers the onRoute hook. Call before any route is added (on the root instance). */
 export function installRoutePolicies(app: FastifyInstance, options: PolicyOptions): void {
   app.decorate('routeRecords', [] as RouteRecord[]);
+  app.addHook('onRequest', noStore(options.sessionCookie));
   app.addHook('onRoute', (route) => {
     const policy = route.config?.policy;
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
@@ -90,8 +92,6 @@ export function installRoutePolicies(app: FastifyInstance, options: PolicyOption
     // Fastify's automatic HEAD twin of a GET route (made from the GET route's options as given, before this hook
     // added anything) is not listed, but gets the same guard: HEAD answers exactly as GET, without the body.
     if (!methods.every((m) => m === 'HEAD')) app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
-    const onRequest = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
-    route.onRequest = [noStore(Boolean(policy && PRIVATE.has(policy)), options.sessionCookie), ...onRequest];
     if (!policy || !(POLICIES as readonly string[]).includes(policy)) {
       append(route, denyUndeclared, true);
       return;
