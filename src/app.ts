@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Deps } from './deps.js';
-import { accountGuards, registerAccountRoutes, registerProfileRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
+import { accountGuards, SESSION_COOKIE, registerAccountRoutes, registerProfileRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
@@ -73,6 +73,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
 
   installRoutePolicies(app, {
     csrf: app.csrfProtection,
+    sessionCookie: SESSION_COOKIE,
     guards: {
       'api-client': apiClientGuard({ apiClients: services.apiClients, limit: limitApiClient }),
       ...accountGuards(services.sessions, async (id) => (await services.accounts.findAccount(id))?.kind),
@@ -83,7 +84,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     },
   });
 
-  registerPlatformRoutes(app, { database: deps.database, metrics });
+  registerPlatformRoutes(app, { database: deps.database, metrics, metricsToken: config.metricsToken, production: config.production });
   registerCasesPublicRoutes(app, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
   registerCaseStatusApiRoutes(app, { caseStatus: services.caseStatus });
   registerCaseEventRoutes(app, { caseEvents: services.caseEvents });

@@ -55,6 +55,8 @@ const schema = z
     CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     CASEDESK_ACCOUNT_FORM_MIN_MS: z.coerce.number().int().min(0).max(5000).default(250),
     CASEDESK_RUN_WORKERS: bool.optional(),
+    /** `GET /metrics` answers only with `Authorization: Bearer <this>`; without it, open outside production, refused in production. */
+    CASEDESK_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().min(3).default('Casedesk <no-reply@casedesk.localhost>'),
@@ -121,6 +123,8 @@ export interface Config {
   devOutbox: boolean;
   trustProxy: boolean;
   runWorkersInProcess: boolean;
+  /** The bearer token `GET /metrics` asks for; absent: open outside production, refused (403) in production. */
+  metricsToken?: string;
   api: { tokenTtlSeconds: number; rateLimitPerMinute: number };
   lookupRateLimitPerMinute: number;
   globalRateLimitPerMinute: number;
@@ -233,6 +237,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     devOutbox: env.CASEDESK_DEV_OUTBOX ?? !production,
     trustProxy: env.CASEDESK_TRUST_PROXY,
     runWorkersInProcess: env.CASEDESK_RUN_WORKERS ?? database.kind === 'pglite',
+    metricsToken: env.CASEDESK_METRICS_TOKEN,
     api: { tokenTtlSeconds: env.CASEDESK_API_TOKEN_TTL_SECONDS, rateLimitPerMinute: env.CASEDESK_API_RATE_LIMIT_PER_MINUTE },
     lookupRateLimitPerMinute: env.CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE,
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,

@@ -89,14 +89,17 @@ describe('CSRF on forms', () => {
     f.post('/form', { config: { policy: 'public' } }, async () => 'saved');
     await f.ready();
     const form = await f.inject('/form');
-    const cookie = form.cookies.find((c) => c.name === '_csrf')!;
-    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
+    const cookie = form.cookies.find((c) => c.name === '__Host-casedesk_csrf')!;
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
+    expect(cookie.domain).toBeUndefined();
     const tokenValue = cheerio.load(form.body)('input[name=_csrf]').val() as string;
-    const without = await f.inject({ method: 'POST', url: '/form', payload: { a: '1' } });
+    // Posted as a browser posts a form (routes that take forms refuse JSON with 415).
+    const asForm = (fields: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+    const without = await f.inject({ method: 'POST', url: '/form', ...asForm({ a: '1' }) });
     expect(without.statusCode).toBe(403);
-    const wrong = await f.inject({ method: 'POST', url: '/form', cookies: { _csrf: cookie.value }, payload: { _csrf: 'forged', a: '1' } });
+    const wrong = await f.inject({ method: 'POST', url: '/form', cookies: { [cookie.name]: cookie.value }, ...asForm({ _csrf: 'forged', a: '1' }) });
     expect(wrong.statusCode).toBe(403);
-    const ok = await f.inject({ method: 'POST', url: '/form', cookies: { _csrf: cookie.value }, payload: { _csrf: tokenValue, a: '1' } });
+    const ok = await f.inject({ method: 'POST', url: '/form', cookies: { [cookie.name]: cookie.value }, ...asForm({ _csrf: tokenValue, a: '1' }) });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toBe('saved');
     await f.close();

@@ -13,8 +13,20 @@ const PERSONAL_FIELDS = [
   'aNumber', 'a_number', 'alienNumber',
   'email', 'recoveryEmail', 'recovery_email', 'to', 'recipient',
   'phone', 'phoneNumber', 'phone_number', 'mobile',
-  'password', 'secret', 'client_secret', 'token', 'access_token', 'code',
+  'password', 'secret', 'client_secret', 'token', 'access_token',
+  // Secret codes under names of their own. A field named `code` is usually an error's (database, framework) and is
+  // kept: secret ones are redacted by their exact paths below.
+  'oneTimeCode', 'backupCode', 'onlineAccessCode', 'accessCode', 'code_verifier', 'codeVerifier',
 ];
+
+/** Where a `code` is a secret: a message's template parameters (one-time codes) and a form's or payload's fields. */
+const SECRET_CODE_PATHS = ['params.code', 'body.code', 'payload.code', 'data.code'].flatMap((p) => [p, `*.${p}`, `*.*.${p}`]);
+
+/**
+ * A database error's `detail` and `where` quote the values it refused (part of a payload, an email address); its
+ * `code` (SQLSTATE) is kept.
+ */
+const ERROR_TEXT_PATHS = ['detail', 'where', 'internalQuery'].flatMap((f) => [`err.${f}`, `*.err.${f}`, `err.cause.${f}`, `error.${f}`, `*.error.${f}`]);
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -22,6 +34,8 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   // Top level too, except `name`, which is the logger's own name.
   ...PERSONAL_FIELDS.flatMap((f) => (f === 'name' ? [`*.${f}`, `*.*.${f}`] : [f, `*.${f}`, `*.*.${f}`])),
+  ...SECRET_CODE_PATHS,
+  ...ERROR_TEXT_PATHS,
 ];
 
 /**

@@ -41,10 +41,11 @@ export function reauthUrl(request: FastifyRequest): string {
   // GET: the page itself (with its query) so the person comes back to it. Other methods: the path only; the
   // form's data is not kept (it may hold a password), the re-authentication page says to make the change again.
   const [path] = request.url.split('?');
-  const target = request.method === 'GET' ? request.url : path!;
+  const reading = request.method === 'GET' || request.method === 'HEAD';
+  const target = reading ? request.url : path!;
   const next = safeAccountNext(target) ?? '/account';
   const params = new URLSearchParams({ next });
-  if (request.method !== 'GET') params.set('again', '1');
+  if (!reading) params.set('again', '1');
   return `${REAUTH_PATH}?${params.toString()}`;
 }
 

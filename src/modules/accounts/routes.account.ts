@@ -58,11 +58,11 @@ export function accountGuards(sessions: SessionStore, kindOf?: (accountId: strin
   const guard = (stage: SessionStage): preHandlerHookHandler => async (request, reply) => {
     const session = await sessions.load(request);
     if (!session || session.stage !== stage) {
-      if (request.method === 'GET') return reply.redirect(stage === 'setup' ? '/account/sign-up' : '/account/sign-in', 303);
+      if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(stage === 'setup' ? '/account/sign-up' : '/account/sign-in', 303);
       return reply.code(401).html(signInPage(request.page(), { csrf: reply.generateCsrf() }), 401);
     }
     // Staff on the account pages they share with everyone (devices, two-step verification) get their own menu.
-    if (stage === 'full' && kindOf && request.method === 'GET') request.staffViewer = (await kindOf(session.account_id)) === 'staff';
+    if (stage === 'full' && kindOf && (request.method === 'GET' || request.method === 'HEAD')) request.staffViewer = (await kindOf(session.account_id)) === 'staff';
   };
   return { account: guard('full'), 'account-setup': guard('setup'), 'account-pending': guard('password') };
 }

@@ -49,7 +49,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRoutesD
   // Staff profiles (name, agency email) are kept by administrators: these pages are for applicants and representatives.
   const notStaff: preHandlerHookHandler = async (request, reply) => {
     if ((await profiles.overview(request.session!.account_id))?.account.kind !== 'staff') return;
-    if (request.method === 'GET') return reply.redirect('/staff', 303);
+    if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect('/staff', 303);
     throw Object.assign(new Error('Staff profiles are kept by administrators'), { statusCode: 403 });
   };
   const account = { config: { policy: 'account' as const }, preHandler: notStaff };

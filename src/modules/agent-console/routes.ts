@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { findOffice, receiptProblemMessage, parseReceiptNumber } from '../cases/index.js';
 import { RESOLUTION_CODES, ServiceItemActionError, type ResolutionCode, type ServiceItemService } from '../service-items/index.js';
@@ -37,7 +38,7 @@ export function registerAgentConsoleRoutes(app: FastifyInstance, deps: { agent: 
     return reply.redirect(item ? `/agent/items/${String(item.number)}` : '/agent?empty=1', 303);
   });
 
-  app.get('/agent/new', { config }, async (request, reply) => reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply) })));
+  app.get('/agent/new', { config }, async (request, reply) => reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: newSubmissionToken() })));
 
   app.post('/agent/new', { config }, async (request, reply) => {
     const b = request.body;
@@ -60,13 +61,14 @@ export function registerAgentConsoleRoutes(app: FastifyInstance, deps: { agent: 
     }
     if (!values.subject) errors.push({ field: 'subject', message: request.t('agent:errors.subject') });
     if (!values.description) errors.push({ field: 'description', message: request.t('agent:errors.description') });
-    if (errors.length) return reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), values, errors }), 400);
+    if (errors.length) return reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: submissionTokenFor(b), values, errors }), 400);
     const flags = values.flags.split(',');
     const result = await deps.agent.logContact(agentOf(request), {
       channel: values.channel as (typeof CONTACT_CHANNELS)[number], type: values.type as ContactType, urgent: flags.includes('urgent'), name: values.name, email: values.email, phone: values.phone,
       language: values.language, receiptNumber: values.receipt_number ? (parseReceiptNumber(values.receipt_number) as { value: string }).value : '', section1367: flags.includes('section1367'), subject: values.subject, description: values.description,
-    });
-    if (!result.ok) return reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), values, errors: [{ field: result.field, message: request.t(`agent:errors.${result.problem}`) }] }), 400);
+    }, submissionTokenOf(b));
+    if (!result.ok) return reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: submissionTokenFor(b), values, errors: [{ field: result.field, message: request.t(`agent:errors.${result.problem}`) }] }), 400);
+    // A second post of the same form (same one-time token) answers with the item the first one logged.
     return reply.redirect(result.open ? `/agent/items/${String(result.item.number)}` : `/agent?logged=${String(result.item.number)}`, 303);
   });
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { ServiceItemChannel } from '../../platform/db/tables.js';
 import type { I18n, Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
@@ -30,6 +31,11 @@ export type VerificationQuestion = (typeof VERIFICATION_QUESTIONS)[number];
 export type CallerRole = 'applicant' | 'representative' | 'interpreter_with_applicant';
 
 export type Agent = StaffActor & { roles: readonly StaffRole[] };
+
+/** A call or chat an agent logs (`/agent/new`). */
+export interface ContactInput { channel: (typeof CONTACT_CHANNELS)[number]; type: ContactType; urgent: boolean; name: string; email: string; phone: string; language: Language; receiptNumber: string; section1367: boolean; subject: string; description: string }
+/** A logged contact, and whether to open its page now or only say its number (CC-6: see logContact). */
+export type LogResult = { ok: true; item: ServiceItemRow; open: boolean } | { ok: false; field: string; problem: string };
 
 export interface ItemView {
   item: ServiceItemRow;
@@ -107,10 +113,16 @@ export class AgentConsoleService {
   }
 
   /** Logs an inbound call or chat as a service item, routed by the rules; the agent keeps it when it lands in their queues. */
-  async logContact(
-    agent: Agent,
-    input: { channel: (typeof CONTACT_CHANNELS)[number]; type: ContactType; urgent: boolean; name: string; email: string; phone: string; language: Language; receiptNumber: string; section1367: boolean; subject: string; description: string },
-  ): Promise<{ ok: true; item: ServiceItemRow; /** Whether to open the item now, or only say its number. */ open: boolean } | { ok: false; field: string; problem: string }> {
+  /** `submission`: the form's one-time token; a second post of it answers the item the first one logged (platform/submissions.ts). */
+  async logContact(agent: Agent, input: ContactInput, submission?: string): Promise<LogResult> {
+    const once = await submitOnce(this.deps.db, { token: submission, form: `agent/new/${agent.accountId}`, now: this.deps.clock.now() }, (record) => this.#logContact(agent, input, record));
+    if (!('repeated' in once)) return once;
+    const item = await this.deps.items.byNumber(once.repeated);
+    if (!item) throw new Error(`form_submissions names item ${once.repeated}, which does not exist`);
+    return { ok: true, item, open: item.owner_id === agent.accountId && (mayWorkProtected(agent) || !input.receiptNumber) };
+  }
+
+  async #logContact(agent: Agent, input: ContactInput, record: RecordSubmission): Promise<LogResult> {
     let caseId: number | null = null;
     const may1367 = mayWorkProtected(agent);
     if (input.receiptNumber) {
@@ -142,6 +154,7 @@ export class AgentConsoleService {
         params: { number: String(item.number), topic: t(`agent:types.${input.type}`), link: `${this.deps.publicUrl}/e-request/status`, expectation: `${urgencyText(t, item.urgent)} ${expectationText(t, input.language, expectation, this.deps.timeZone)}` },
       });
       await auditStaffAction(trx, this.deps.clock, agent, 'agent.contact_logged', { type: 'service_item', id: String(item.number) }, { channel: input.channel, type: input.type, queue: item.queue });
+      await record(trx, String(item.number));
       return { ok: true, item: { ...item, owner_id: mine ? agent.accountId : null }, open: mine && mayOpen } as const;
     });
   }

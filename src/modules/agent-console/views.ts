@@ -1,4 +1,4 @@
-import { alert, button, checkboxGroup, csrfField, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, checkboxGroup, csrfField, submissionField, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { SignedIn } from '../accounts/index.js';
 import { formLongName, officeName, OFFICES } from '../cases/index.js';
@@ -52,7 +52,7 @@ ${p.queues.length
   });
 }
 
-export function logContactPage(ctx: Ctx, p: { signedIn: SignedIn; values?: Record<string, string>; errors?: FieldError[] }): SafeHtml {
+export function logContactPage(ctx: Ctx, p: { signedIn: SignedIn; submission?: string; values?: Record<string, string>; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;
   const v = p.values ?? {};
   const e = p.errors;
@@ -64,7 +64,7 @@ export function logContactPage(ctx: Ctx, p: { signedIn: SignedIn; values?: Recor
     body: html`<h1>${t('agent:new.title')}</h1>
 <p>${t('agent:new.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/agent/new" novalidate>
-  ${csrfField(p.signedIn.csrf)}
+  ${csrfField(p.signedIn.csrf)}${submissionField(p.submission)}
   ${select({ name: 'channel', label: t('agent:item.channel'), value: v.channel, error: errorFor(e, 'channel'), options: CONTACT_CHANNELS.map((c): [string, string] => [c, t(`agent:channels.${c}`)]) })}
   ${select({ name: 'type', label: t('agent:item.type'), value: v.type, error: errorFor(e, 'type'), options: [['', t('agent:choose')], ...CONTACT_TYPES.map((c): [string, string] => [c, t(`agent:types.${c}`)])] })}
   ${textInput({ name: 'name', label: t('agent:new.name'), value: v.name, error: errorFor(e, 'name'), maxlength: 200, autocomplete: 'off' })}

@@ -29,7 +29,7 @@ export function registerCaseEventRoutes(app: FastifyInstance, deps: { caseEvents
 
     scope.post(
       '/api/v1/case-events',
-      { bodyLimit: BODY_LIMIT, config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', rateLimit: false } },
+      { bodyLimit: BODY_LIMIT, config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', json: true, rateLimit: false } },
       async (request, reply) => {
         const body = request.body as unknown;
         const events = Array.isArray(body) ? body : Array.isArray((body as { events?: unknown })?.events) ? (body as { events: unknown[] }).events : undefined;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { COOKIE_DEFAULTS } from '../../platform/http/security.js';
+import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { emailSchema } from '../accounts/index.js';
 import { actorOf, dateTimeFormatter, signedInOf, staffContext } from '../staff/index.js';
@@ -63,17 +64,18 @@ export function registerERequestRoutes(app: FastifyInstance, deps: ERequestRoute
 
   // ---- One form per request ------------------------------------------------------------------------------------------
   for (const form of REQUEST_FORMS) {
-    app.get(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf() })));
+    app.get(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: newSubmissionToken() })));
 
     app.post(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => {
       await tooMany(request, reply);
       const raw = rawForm(request.body);
-      const result = await eRequest.submit(form as RequestForm, raw, { language: request.lang });
+      const result = await eRequest.submit(form as RequestForm, raw, { language: request.lang, submission: submissionTokenOf(request.body) });
       if (!result.ok) {
         if ('refusal' in result) return reply.html(refusalPage(request.page(), result.refusal));
-        return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), values: raw as Values, errors: messages(request, result.problems) }), 400);
+        return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw as Values, errors: messages(request, result.problems) }), 400);
       }
-      reply.setCookie(SENT_COOKIE, String(result.item.number), { ...COOKIE_DEFAULTS, path: '/e-request', signed: true, maxAge: 3600 });
+      // A second post of the same form (same one-time token) lands on the first one's confirmation.
+      reply.setCookie(SENT_COOKIE, 'repeated' in result ? result.repeated : String(result.item.number), { ...COOKIE_DEFAULTS, path: '/e-request', signed: true, maxAge: 3600 });
       return reply.redirect('/e-request/sent', 303);
     });
   }

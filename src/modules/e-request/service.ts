@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
 import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
 import { findForm, findOffice, longDate, maySeeCase } from '../cases/index.js';
@@ -41,6 +42,8 @@ export interface InquiryRefusal {
 
 export type SubmitResult =
   | { ok: true; item: ServiceItemRow; expectation: SlaExpectation }
+  /** The form's one-time token already made an item (a double submit): its number, nothing new was made. */
+  | { ok: true; repeated: string }
   | { ok: false; problems: FieldProblem[] }
   | { ok: false; refusal: InquiryRefusal };
 
@@ -89,7 +92,13 @@ export class ERequestService {
    * answers exactly like an unknown case), applies CC-10 to case inquiries, then files the item where the routing
    * rules send it and queues the confirmation email, in one transaction.
    */
-  async submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null }): Promise<SubmitResult> {
+  /** `submission`: the form's one-time token; a second post of it answers the first item (platform/submissions.ts). */
+  async submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null; submission?: string }): Promise<SubmitResult> {
+    const once = await submitOnce(this.deps.db, { token: ctx.submission, form: `e-request/${form}`, now: this.deps.clock.now() }, (record) => this.#submit(form, raw, ctx, record));
+    return 'repeated' in once ? { ok: true, repeated: once.repeated } : once;
+  }
+
+  async #submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null }, record: RecordSubmission): Promise<SubmitResult> {
     const parsed = parseRequest(form, raw, this.today());
     if (!parsed.ok) return parsed;
     const v = parsed.value;
@@ -167,6 +176,7 @@ export class ERequestService {
           expectation: `${urgencyText(t, item.urgent)} ${expectationText(t, ctx.language, { kind: expectation.kind, dueAt: expectation.dueAt }, this.deps.timeZone)}`,
         },
       });
+      await record(trx, String(item.number));
       return { ok: true, item, expectation } as const;
     });
   }

@@ -1,4 +1,4 @@
-import { alert, button, checkboxGroup, csrfField, errorSummary, memorableDate, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, checkboxGroup, csrfField, errorSummary, submissionField, memorableDate, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
 import type { SignedIn } from '../accounts/index.js';
@@ -60,7 +60,7 @@ ${alert({ type: 'info', heading: t('e_request:section_1367.heading'), headingLev
 
 // ---- One form per request --------------------------------------------------------------------------------------------
 
-export function requestFormPage(ctx: PageContext, p: { form: RequestForm; csrf: string; values?: Values; errors?: FieldError[] }): SafeHtml {
+export function requestFormPage(ctx: PageContext, p: { form: RequestForm; csrf: string; submission?: string; values?: Values; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;
   const v = p.values ?? {};
   const errors = p.errors ?? [];
@@ -146,7 +146,7 @@ ${f === 'expedite-request' ? alert({ type: 'info', slim: true, body: t('e_reques
 ${f === 'outside-processing-time' ? alert({ type: 'info', slim: true, body: html`${t('e_request:forms.outside-processing-time.rule')} <a class="usa-link" href="/case-status">${t('e_request:start.status_link')}</a>.` }) : ''}
 <p>${t('e_request:form.required_note')}</p>
 <form class="usa-form usa-form--large" method="post" action="/e-request/${f}" novalidate>
-  ${csrfField(p.csrf)}
+  ${csrfField(p.csrf)}${submissionField(p.submission)}
   <h2>${t('e_request:form.case_heading')}</h2>
   ${optionalCase ? html`<p>${t('e_request:form.case_optional')}</p>` : ''}
   ${textInput({ name: 'receipt_number', label: optionalCase ? t('e_request:fields.receipt_optional') : t('cases:receipt.label'), hint: t('cases:receipt.hint'), value: one(v, 'receipt_number'), error: e('receipt_number'), maxlength: LIMITS.receipt_number, spellcheck: false, autocapitalize: 'characters', autocomplete: 'off' })}

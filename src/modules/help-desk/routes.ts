@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
+import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
 import { type SessionStore, findAccountById, linkInvalidPage } from '../accounts/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
@@ -52,18 +53,19 @@ export function registerHelpDeskRoutes(app: FastifyInstance, deps: HelpDeskRoute
 
   app.get('/help/technical', { config: { policy: 'public' } }, async (request, reply) => {
     const account = await signedInAccount(request);
-    return reply.html(helpFormPage(request.page(), { csrf: reply.generateCsrf(), signedIn: Boolean(account), values: { email: account?.email } }));
+    return reply.html(helpFormPage(request.page(), { csrf: reply.generateCsrf(), submission: newSubmissionToken(), signedIn: Boolean(account), values: { email: account?.email } }));
   });
 
   app.post('/help/technical', { config: { policy: 'public' } }, async (request, reply) => {
     await tooMany(request, reply);
     const account = await signedInAccount(request);
     const values = { name: str(request.body, 'name', 300), email: str(request.body, 'email', 300), phone: str(request.body, 'phone', 60), topic: str(request.body, 'topic', 40), description: str(request.body, 'description', 5000) };
-    const result = await helpDesk.submitRequest(values, { language: request.lang, accountId: account?.id });
+    const result = await helpDesk.submitRequest(values, { language: request.lang, accountId: account?.id, submission: submissionTokenOf(request.body) });
     if (!result.ok) {
       const errors: FieldError[] = result.problems.map((p) => ({ field: p.field, message: request.t(`help_desk:form.errors.${p.code}`) }));
-      return reply.html(helpFormPage(request.page(), { csrf: reply.generateCsrf(), signedIn: Boolean(account), values, errors }), 400);
+      return reply.html(helpFormPage(request.page(), { csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), signedIn: Boolean(account), values, errors }), 400);
     }
+    // A second post of the same form (same one-time token) lands on the first one's confirmation.
     return reply.redirect(`/help/technical/sent?number=${String(result.item.number)}&topic=${result.item.type}`, 303);
   });
 

@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { AccountRow } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
@@ -75,7 +76,19 @@ export class HelpDeskService {
   // ---- The technical-help form (public and in the account) -------------------------------------------------------
 
   /** Validates and files a technical-help request as a service item in the help desk queue; emails its number. */
-  async submitRequest(input: HelpRequestInput, ctx: { language: Language; accountId?: string }): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; problems: FieldProblem[] }> {
+  /**
+   * `submission`: the form's one-time token; a second post of it answers the item the first one made, unchanged
+   * (platform/submissions.ts).
+   */
+  async submitRequest(input: HelpRequestInput, ctx: { language: Language; accountId?: string; submission?: string }): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; problems: FieldProblem[] }> {
+    const once = await submitOnce(this.deps.db, { token: ctx.submission, form: 'help/technical', now: this.deps.clock.now() }, (record) => this.#submitRequest(input, ctx, record));
+    if (!('repeated' in once)) return once;
+    const item = await this.deps.items.byNumber(once.repeated);
+    if (!item) throw new Error(`form_submissions names item ${once.repeated}, which does not exist`);
+    return { ok: true, item };
+  }
+
+  async #submitRequest(input: HelpRequestInput, ctx: { language: Language; accountId?: string }, record: RecordSubmission): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; problems: FieldProblem[] }> {
     const parsed = helpRequestSchema.safeParse({ ...input, phone: input.phone || undefined });
     const problems: FieldProblem[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0]), code: i.path[0] === 'email' ? (input.email?.trim() ? 'email_invalid' : 'email_required') : i.message }));
     let phone: string | undefined;
@@ -108,6 +121,7 @@ export class HelpDeskService {
         language: ctx.language,
         params: { number: String(item.number), topic: item.subject, days: days.min === days.max ? String(days.max) : `${days.min}-${days.max}` },
       });
+      await record(trx, String(item.number));
       return { ok: true, item } as const;
     });
   }

@@ -1,4 +1,4 @@
-import { alert, button, csrfField, errorSummary, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorSummary, submissionField, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
 import type { SignedIn } from '../accounts/index.js';
@@ -26,7 +26,7 @@ export function targetText(ctx: PageContext, topic: HelpTopic): string {
   return d.min === d.max ? ctx.t('help_desk:target_day', { count: d.max }) : ctx.t('help_desk:target_range', { min: d.min, max: d.max });
 }
 
-export function helpFormPage(ctx: PageContext, p: { csrf: string; values?: Record<string, string | undefined>; errors?: FieldError[]; signedIn: boolean }): SafeHtml {
+export function helpFormPage(ctx: PageContext, p: { csrf: string; submission?: string; values?: Record<string, string | undefined>; errors?: FieldError[]; signedIn: boolean }): SafeHtml {
   const { t } = ctx;
   const v = p.values ?? {};
   const errors = p.errors ?? [];
@@ -35,7 +35,7 @@ export function helpFormPage(ctx: PageContext, p: { csrf: string; values?: Recor
 <p>${t('knowledge:public.from_help_form')} <a class="usa-link" href="/help/articles">${t('knowledge:public.from_help_form_link')}</a>.</p>
 ${alert({ type: 'info', slim: true, body: html`${t('help_desk:form.self_service')} <a class="usa-link" href="/account/forgot-password">${t('help_desk:form.forgot_link')}</a>` })}
 <form class="usa-form usa-form--large" method="post" action="/help/technical" novalidate>
-  ${csrfField(p.csrf)}
+  ${csrfField(p.csrf)}${submissionField(p.submission)}
   ${radioGroup({
     name: 'topic',
     legend: t('help_desk:form.topic'),

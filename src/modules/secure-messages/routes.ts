@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_IDLE_MS } from '../accounts/index.js';
 import { parseReceiptNumber } from '../cases/index.js';
+import { submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
 import { dateTimeFormatter } from '../staff/index.js';
 import type { SecureMessageService } from './service.js';
 import { caseMessagesPage, inboxPage, threadPage } from './views.js';
@@ -27,7 +28,7 @@ export function registerSecureMessageRoutes(app: FastifyInstance, deps: { messag
   const casePage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: { field: string; message: string }[] } = {}) => {
     const receipt = receiptOf(request);
     if (!receipt || !(await deps.messages.mayWrite(me(request), receipt))) return reply.callNotFound();
-    return reply.html(caseMessagesPage(ctx(request), { ...signedIn(reply), receipt, threads: await deps.messages.threads(me(request), receipt), ...extra }), extra.errors?.length ? 400 : 200);
+    return reply.html(caseMessagesPage(ctx(request), { ...signedIn(reply), receipt, threads: await deps.messages.threads(me(request), receipt), submission: submissionTokenFor(request.body), ...extra }), extra.errors?.length ? 400 : 200);
   };
 
   app.get('/account/cases/:receipt/messages', account, async (request, reply) => casePage(request, reply));
@@ -36,7 +37,8 @@ export function registerSecureMessageRoutes(app: FastifyInstance, deps: { messag
     const receipt = receiptOf(request);
     const values = { subject: str(request.body, 'subject', 500), message: str(request.body, 'message', 20_000) };
     if (!receipt) return reply.callNotFound();
-    const result = await deps.messages.start(me(request), receipt, values);
+    // A second post of the same form (same one-time token) lands on the thread the first one started.
+    const result = await deps.messages.start(me(request), receipt, values, submissionTokenOf(request.body));
     if (!result.ok) {
       if (result.problem === 'not_found') return reply.callNotFound();
       return casePage(request, reply, { values, errors: [{ field: result.problem, message: request.t(`messages:errors.${result.problem}`) }] });

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { AccountService } from '../accounts/index.js';
 import type { AccountCaseService } from '../account-cases/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
@@ -67,7 +68,13 @@ export class SecureMessageService {
   }
 
   /** A new thread about a case: a routed service item whose description is the first message. */
-  async start(accountId: string, receipt: string, input: { subject: string; message: string }): Promise<{ ok: true; number: string } | { ok: false; problem: MessageProblem | 'not_found' }> {
+  async start(accountId: string, receipt: string, input: { subject: string; message: string }, submission?: string): Promise<{ ok: true; number: string } | { ok: false; problem: MessageProblem | 'not_found' }> {
+    // A second post of the form's one-time token answers the thread the first one started (platform/submissions.ts).
+    const once = await submitOnce(this.deps.db, { token: submission, form: `account/messages/${accountId}`, now: this.deps.clock.now() }, (record) => this.#start(accountId, receipt, input, record));
+    return 'repeated' in once ? { ok: true, number: once.repeated } : once;
+  }
+
+  async #start(accountId: string, receipt: string, input: { subject: string; message: string }, record: RecordSubmission): Promise<{ ok: true; number: string } | { ok: false; problem: MessageProblem | 'not_found' }> {
     const c = await this.#writableCase(accountId, receipt);
     if (!c) return { ok: false, problem: 'not_found' };
     const subject = input.subject.trim();
@@ -76,9 +83,13 @@ export class SecureMessageService {
     if (!message || message.length > MAX_MESSAGE) return { ok: false, problem: 'message' };
     const account = (await this.deps.accounts.findAccount(accountId))!;
     const name = [account.given_name, account.family_name].filter(Boolean).join(' ') || account.email;
-    const { item } = await this.deps.items.createRouted({
-      channel: 'secure_message', type: 'secure_message', accountId, contact: { name, email: account.email }, language: account.language,
-      subject, description: message, caseId: c.id, receiptNumber: c.receiptNumber,
+    const item = await inTransaction(this.deps.db, async (trx) => {
+      const { item: made } = await this.deps.items.createRouted({
+        channel: 'secure_message', type: 'secure_message', accountId, contact: { name, email: account.email }, language: account.language,
+        subject, description: message, caseId: c.id, receiptNumber: c.receiptNumber,
+      }, trx);
+      await record(trx, String(made.number));
+      return made;
     });
     return { ok: true, number: String(item.number) };
   }

@@ -1,4 +1,4 @@
-import { alert, button, csrfField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../accounts/index.js';
@@ -31,7 +31,7 @@ export function inboxPage(ctx: Ctx, p: SignedIn & { threads: ThreadSummary[] }):
 ${threadTable(ctx, p.threads, t('messages:inbox.title'))}`, [], p);
 }
 
-export function caseMessagesPage(ctx: Ctx, p: SignedIn & { receipt: string; threads: ThreadSummary[]; values?: Record<string, string>; errors?: FieldError[] }): SafeHtml {
+export function caseMessagesPage(ctx: Ctx, p: SignedIn & { receipt: string; threads: ThreadSummary[]; submission?: string; values?: Record<string, string>; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;
   return page(ctx, `${p.receipt}: ${t('messages:case_page.title')}`, html`<p><a class="usa-link" href="/account/cases/${p.receipt}">${t('messages:case_page.back')}</a></p>
 <h1>${t('messages:case_page.title')} <span class="casedesk-receipt">${p.receipt}</span></h1>
@@ -39,7 +39,7 @@ ${threadTable(ctx, p.threads, t('messages:case_page.threads'))}
 <h2 id="new-heading">${t('messages:new.heading')}</h2>
 <p>${t('messages:new.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/cases/${p.receipt}/messages" aria-labelledby="new-heading" novalidate>
-  ${csrfField(p.csrf)}
+  ${csrfField(p.csrf)}${submissionField(p.submission)}
   ${textInput({ name: 'subject', label: t('messages:new.subject'), value: p.values?.subject, error: errorFor(p.errors, 'subject'), maxlength: MAX_SUBJECT })}
   ${textArea({ name: 'message', label: t('messages:new.message'), hint: t('messages:new.message_hint', { max: MAX_MESSAGE }), value: p.values?.message, error: errorFor(p.errors, 'message'), maxlength: MAX_MESSAGE })}
   ${button(t('messages:new.submit'))}

@@ -20,7 +20,7 @@ export function staffGuard(sessions: SessionStore, db: DbHandle): preHandlerHook
   return async (request, reply) => {
     const session = await sessions.load(request);
     if (!session || session.stage !== 'full') {
-      if (request.method === 'GET') return reply.redirect('/account/sign-in', 303);
+      if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect('/account/sign-in', 303);
       throw Object.assign(new Error('Sign in first'), { statusCode: 401 });
     }
     const roles = await activeRolesOf(db, session.account_id);

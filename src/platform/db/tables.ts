@@ -320,6 +320,7 @@ export interface Tables {
   inquiry_dates: InquiryDatesTable;
   caller_verifications: CallerVerificationsTable;
   e_request_case_failures: ERequestCaseFailuresTable;
+  form_submissions: FormSubmissionsTable;
   account_recoveries: AccountRecoveriesTable;
   sign_in_address_failures: SignInAddressFailuresTable;
   accounts: AccountsTable;
@@ -450,6 +451,14 @@ export interface InquiryDatesTable {
   inquiry_date: string;
   updated_at: Date;
   updated_by: string | null;
+}
+
+/** One-time form tokens already used, with what their post created (migration 0034, platform/submissions.ts). */
+export interface FormSubmissionsTable {
+  token: string;
+  form: string;
+  result: string;
+  created_at: Date;
 }
 
 export interface ERequestCaseFailuresTable {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, preHandlerHookHandler, RouteOptions } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify';
 import type { StaffRole } from '../db/tables.js';
 
 /**
@@ -50,11 +50,30 @@ declare module 'fastify' {
 export interface PolicyOptions {
   guards: Partial<Record<RoutePolicy, preHandlerHookHandler>>;
   csrf: preHandlerHookHandler;
+  /** The session cookie's name: any answer to a request that carries it is `Cache-Control: no-store`. */
+  sessionCookie?: string;
 }
+
+/** Policies whose pages are someone's own (account, staff, agent, officer): never kept by a browser or a cache. */
+const PRIVATE: ReadonlySet<RoutePolicy> = new Set(['account-setup', 'account-pending', 'account', 'staff']);
 
 const denyUndeclared: preHandlerHookHandler = async (_request, reply) => {
   reply.code(403).type('text/plain; charset=utf-8').send('This route has no access policy.');
 };
+
+/**
+ * `Cache-Control: no-store` on every answer of a private route and on every answer to a signed-in session (a
+ * public page shows the account menu too, and so may a 404 page): after signing out, the back button cannot show
+ * them again. Set at onRequest, so redirects, refusals and error pages carry it; a route may set a stricter value.
+ */
+function noStore(sessionCookie: string | undefined): onRequestHookHandler {
+  const marker = sessionCookie ? `${sessionCookie}=` : undefined;
+  return (request, reply, done) => {
+    const policy = request.routeOptions.config?.policy;
+    if ((policy && PRIVATE.has(policy)) || (marker && request.headers.cookie?.includes(marker))) reply.header('cache-control', 'no-store');
+    done();
+  };
+}
 
 function append(route: RouteOptions, handler: preHandlerHookHandler, first = false): void {
   const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
@@ -64,13 +83,15 @@ function append(route: RouteOptions, handler: preHandlerHookHandler, first = fal
 /** Registers the onRoute hook. Call before any route is added (on the root instance). */
 export function installRoutePolicies(app: FastifyInstance, options: PolicyOptions): void {
   app.decorate('routeRecords', [] as RouteRecord[]);
+  app.addHook('onRequest', noStore(options.sessionCookie));
   app.addHook('onRoute', (route) => {
     const policy = route.config?.policy;
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
-    if (methods.every((m) => m === 'HEAD')) return; // Fastify's automatic HEAD twin of a GET route
     const changes = methods.some((m) => !['GET', 'HEAD', 'OPTIONS'].includes(m));
     const csrf = Boolean(policy && changes && !CSRF_EXEMPT.has(policy) && !route.config?.csrfExempt);
-    app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
+    // Fastify's automatic HEAD twin of a GET route (made from the GET route's options as given, before this hook
+    // added anything) is not listed, but gets the same guard: HEAD answers exactly as GET, without the body.
+    if (!methods.every((m) => m === 'HEAD')) app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
     if (!policy || !(POLICIES as readonly string[]).includes(policy)) {
       append(route, denyUndeclared, true);
       return;

@@ -6,11 +6,22 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { RateLimitStore } from './rate-limit-store.js';
 
 export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: true };
+
+/**
+ * The CSRF cookie's name. A Secure cookie gets the `__Host-` prefix: browsers then keep it only if it is Secure, has
+ * Path=/ and no Domain, so no sibling host or plain-http page can set or overwrite it. Casedesk's cookies are always
+ * Secure (browsers keep Secure cookies from http://localhost too, which is how the embedded default is used); a
+ * cookie served without Secure could not carry the prefix (browsers refuse it), hence the condition.
+ */
+export function csrfCookieName(secure: boolean): string {
+  return secure ? '__Host-casedesk_csrf' : 'casedesk_csrf';
+}
+export const CSRF_COOKIE = csrfCookieName(COOKIE_DEFAULTS.secure);
 
 const ROOT = PROJECT_ROOT;
 
@@ -21,41 +32,132 @@ const ROOT = PROJECT_ROOT;
  */
 /**
  * NUL characters are removed from every string a request brings (form fields, JSON, query): they mean nothing in
- * the texts people type, and PostgreSQL refuses them in text and jsonb (which would answer 500).
+ * the texts people type, and PostgreSQL refuses them in text and jsonb (which would answer 500). Plain data only
+ * (arrays, plain objects, objects without a prototype); walked with an explicit stack, never by recursion, so no
+ * depth of nesting can overflow the call stack.
  */
 export function withoutNul<T>(value: T): T {
-  return hasNul(value) ? stripNul(value) : value; // most requests have none: nothing is copied
+  return inspect(value, Infinity).nul ? stripNul(value) : value; // most requests have none: nothing is copied
 }
 
-/** Whether a string of the value (a key, an element, a nested value) holds a NUL; reads only what stripNul would copy. */
-function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    const ctor = (value as { constructor?: unknown }).constructor;
-    if (ctor !== undefined && ctor !== Object) return false;
-    for (const k in value as Record<string, unknown>) {
-      if (Object.prototype.hasOwnProperty.call(value, k) && (k.includes('\u0000') || hasNul((value as Record<string, unknown>)[k]))) return true;
+/** JSON bodies nest at most this deep (an event batch needs 5); deeper ones are refused with 400. */
+export const MAX_BODY_DEPTH = 64;
+
+/** Arrays and plain objects: what parsed forms, JSON and query strings are made of; class instances are left alone. */
+function isPlain(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (Array.isArray(value)) return true;
+  if (!value || typeof value !== 'object' || Buffer.isBuffer(value)) return false;
+  const ctor = (value as { constructor?: unknown }).constructor;
+  return ctor === undefined || ctor === Object;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !LONE_SURROGATE.test(text);
+
+interface Inspection {
+  nul: boolean;
+  /** A string (or key) holds a lone UTF-16 surrogate: not text, and PostgreSQL refuses it in jsonb. */
+  loneSurrogate: boolean;
+  /** Nested deeper than the limit given (the walk stops there). */
+  tooDeep: boolean;
+}
+
+/** One walk over the value's strings and keys, with an explicit stack (no recursion). */
+function inspect(value: unknown, maxDepth: number): Inspection {
+  const found: Inspection = { nul: false, loneSurrogate: false, tooDeep: false };
+  const text = (s: string) => {
+    if (!found.nul && s.includes('\u0000')) found.nul = true;
+    if (!found.loneSurrogate && !wellFormed(s)) found.loneSurrogate = true;
+  };
+  if (typeof value === 'string') text(value);
+  if (!isPlain(value)) return found;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (depth > maxDepth) {
+      found.tooDeep = true;
+      return found;
+    }
+    const children = Array.isArray(item) ? item : Object.values(item as Record<string, unknown>);
+    if (!Array.isArray(item)) for (const k of Object.keys(item as Record<string, unknown>)) text(k);
+    for (const child of children) {
+      if (typeof child === 'string') text(child);
+      else if (isPlain(child)) stack.push([child, depth + 1]);
     }
   }
-  return false;
+  return found;
 }
 
+/** A copy without NULs: same shapes (parsed forms have no prototype), keys set as data so "__proto__" stays a key. */
 function stripNul<T>(value: T): T {
-  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
-  if (Array.isArray(value)) return value.map(stripNul) as T;
-  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    // Plain data only (parsed query strings have no prototype or constructor); class instances are left alone.
-    const ctor = (value as { constructor?: unknown }).constructor;
-    if (ctor !== undefined && ctor !== Object) return value;
-    // Same kind of object as given (parsed forms have no prototype); keys set as data, so "__proto__" stays a key.
-    const out: Record<string, unknown> = ctor === undefined ? Object.create(null) : {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      Object.defineProperty(out, stripNul(k), { value: stripNul(v), enumerable: true, writable: true, configurable: true });
+  const strip = (s: string) => (s.includes('\u0000') ? s.replace(/\u0000/g, '') : s);
+  const pending: (Record<string, unknown> | unknown[])[] = [];
+  const shallow = (v: unknown): unknown => {
+    if (typeof v === 'string') return strip(v);
+    if (!isPlain(v)) return v;
+    let copy: Record<string, unknown> | unknown[];
+    if (Array.isArray(v)) copy = v.slice();
+    else {
+      const ctor = (v as { constructor?: unknown }).constructor;
+      copy = ctor === undefined ? (Object.create(null) as Record<string, unknown>) : {};
+      for (const [k, child] of Object.entries(v)) Object.defineProperty(copy, strip(k), { value: child, enumerable: true, writable: true, configurable: true });
     }
-    return out as T;
+    pending.push(copy);
+    return copy;
+  };
+  const root = shallow(value);
+  while (pending.length > 0) {
+    const copy = pending.pop()!;
+    if (Array.isArray(copy)) for (let i = 0; i < copy.length; i++) copy[i] = shallow(copy[i]);
+    else for (const [k, child] of Object.entries(copy)) Object.defineProperty(copy, k, { value: shallow(child), enumerable: true, writable: true, configurable: true });
   }
-  return value;
+  return root as T;
+}
+
+/**
+ * What the body and query of a request bring, checked before any guard or handler (preValidation): too deep (400),
+ * text that is not Unicode (a lone UTF-16 surrogate, 422: PostgreSQL would refuse it and its error quotes the
+ * payload), NULs removed.
+ */
+function cleanInput(request: FastifyRequest): void {
+  for (const part of ['body', 'query'] as const) {
+    const value = request[part];
+    if (value === undefined || value === null) continue;
+    const found = inspect(value, MAX_BODY_DEPTH);
+    if (found.tooDeep) throw inputError(400, `The body is nested too deeply (at most ${MAX_BODY_DEPTH} levels of arrays and objects).`);
+    if (found.loneSurrogate) throw inputError(422, 'A text value is not valid Unicode: it holds a lone UTF-16 surrogate (\\ud800-\\udfff without its pair).');
+    if (found.nul) request[part] = stripNul(value);
+  }
+}
+
+function inputError(statusCode: number, publicMessage: string): Error {
+  return Object.assign(new Error(publicMessage), { statusCode, publicMessage, code: statusCode === 400 ? 'CASEDESK_BODY_TOO_DEEP' : 'CASEDESK_NOT_UNICODE' });
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes JSON bodies (application/json); every other route answers 415 to them, before reading them. */
+    json?: boolean;
+  }
+}
+
+/**
+ * JSON only where a route takes it (`config: { json: true }`): Fastify's own parser (prototype poisoning refused)
+ * there, 415 everywhere else (forms, the OAuth token endpoint and the provider hooks take forms).
+ */
+function acceptJsonOnlyWhereTaken(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (request.routeOptions.config?.json !== true) {
+      done(Object.assign(new Error('This address does not take JSON.'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
 }
 
 /** Helmet's configuration: a strict CSP without 'unsafe-inline' (nothing in it varies per request, e.g. no nonce). */
@@ -109,9 +211,14 @@ export function securityHeaders(): Record<string, string> {
 }
 
 export async function installSecurity(app: FastifyInstance, options: { cookieSecret: string; globalRateLimitPerMinute: number; rateLimits: RateLimitStore }): Promise<void> {
+  acceptJsonOnlyWhereTaken(app);
   app.addHook('preValidation', (request, _reply, done) => {
-    if (request.body !== undefined) request.body = withoutNul(request.body);
-    if (request.query && typeof request.query === 'object') request.query = withoutNul(request.query);
+    try {
+      cleanInput(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
     done();
   });
   // Helmet's headers are worked out once (they are the same for every response) and given to each reply with
@@ -123,7 +230,7 @@ export async function installSecurity(app: FastifyInstance, options: { cookieSec
   });
   await app.register(fastifyCookie, { secret: options.cookieSecret, parseOptions: COOKIE_DEFAULTS });
   await app.register(fastifyCsrf, {
-    cookieKey: '_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { ...COOKIE_DEFAULTS, signed: true },
     sessionPlugin: '@fastify/cookie',
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),

@@ -141,6 +141,11 @@ export function csrfField(token: string): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${token}">`;
 }
 
+/** Hidden one-time token of a form that creates something: its second post shows the first result (platform/submissions.ts). */
+export function submissionField(token: string | undefined): SafeHtml {
+  return token ? html`<input type="hidden" name="_submission" value="${token}">` : html``;
+}
+
 export interface RadioOption {
   value: string;
   label: string;

@@ -1,10 +1,10 @@
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
 
-/** 401, 403, 404, 429, 500 and 503 pages, in the visitor's language, without technical detail. */
+/** 401, 403, 404, 429, other 4xx (bad request), 500 and 503 pages, in the visitor's language, without technical detail. */
 export function errorPage(ctx: PageContext, status: number, requestId?: string): SafeHtml {
   const { t } = ctx;
-  const kind = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 401 ? 'unauthorized' : status === 429 ? 'too_many' : status === 503 ? 'unavailable' : status === 413 || status === 415 || status === 400 ? 'bad_request' : 'server';
+  const kind = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 401 ? 'unauthorized' : status === 429 ? 'too_many' : status === 503 ? 'unavailable' : status >= 400 && status < 500 ? 'bad_request' : 'server';
   return layout(ctx, {
     title: t(`common:error_pages.${kind}.title`),
     main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8">
