@@ -38,7 +38,9 @@ describe('the capability policy, as a table (CASE-3, CASE-4, CASE-6, CASE-7, CC-
     ['Technical Help Desk, Section 1367 case', true, { kind: 'staff', roles: ['help_desk'] }, false],
     ['administrator, Section 1367 case', true, { kind: 'staff', roles: ['administrator'] }, false],
     ['Tier 3, Section 1367 case', true, { kind: 'staff', roles: ['tier3'] }, true],
-    ['officer, Section 1367 case', true, { kind: 'staff', roles: ['officer'] }, true],
+    ['officer, Section 1367 case', true, { kind: 'staff', roles: ['officer'] }, false],
+    ['officer with the protected cases designation, Section 1367 case', true, { kind: 'staff', roles: ['officer', 'protected_cases'] }, true],
+    ['officer, ordinary case', false, { kind: 'staff', roles: ['officer'] }, true],
     ['Case Status Online, ordinary case', false, { kind: 'public' }, true],
     ['Case Status Online, Section 1367 case', true, { kind: 'public' }, false],
   ];

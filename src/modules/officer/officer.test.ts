@@ -84,10 +84,12 @@ describe('the officer workspace (issue 4 item 2)', () => {
     expect(res.statusCode).toBe(303);
     expect((await caseRow('SRC9999102777')).section_1367).toBe(true);
     expect((await audit('officer.protection_updated'))[0]).toMatchObject({ reason: 'VAWA self-petition' });
-    await officer.agent.get('/officer/cases/SRC9999102777');
-    expect(officer.agent.$('.usa-alert--warning').text()).toContain('Section 1367');
+    // Only officers with the protected cases designation (and Tier 3) see it now: this officer has none (CC-6).
+    expect((await officer.agent.get('/officer/cases/SRC9999102777')).statusCode).toBe(404);
     expect(await t.services.officer.find({ accountId: tier1.accountId, roles: ['tier1', 'tier2', 'help_desk'] }, 'SRC9999102777')).toBeUndefined();
+    expect(await t.services.officer.find({ accountId: officer.accountId, roles: ['officer'] }, 'SRC9999102777')).toBeUndefined();
     expect(await t.services.officer.find({ accountId: tier1.accountId, roles: ['tier3'] }, 'SRC9999102777')).toBeDefined();
+    expect((await t.services.officer.find({ accountId: officer.accountId, roles: ['officer', 'protected_cases'] }, 'SRC9999102777'))?.section1367).toBe(true);
     expect((await t.app.inject('/case-status?receipt_number=SRC9999102777')).statusCode).toBe(404);
   });
 
