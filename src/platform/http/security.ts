@@ -8,6 +8,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
+import { csrfToken } from './uploads.js';
 
 export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: true };
 
@@ -125,7 +126,8 @@ export async function installSecurity(app: FastifyInstance, options: { cookieSec
     cookieKey: '_csrf',
     cookieOpts: { ...COOKIE_DEFAULTS, signed: true },
     sessionPlugin: '@fastify/cookie',
-    getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
+    // A multipart form's token is its leading `_csrf` field, read before any file (uploads.ts).
+    getToken: (request) => csrfToken(request),
   });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   await app.register(fastifyRateLimit, {
