@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
@@ -88,6 +89,95 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     const again = await upload('rfe_response', [{ name: 'again.pdf', data: validPdf }]);
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('The response form is closed');
+  });
+
+  /**
+   * A multipart body given to the server as a stream that counts what was pulled from it: `lead` is sent first (the
+   * form's fields and a file's header), then `fileBytes` bytes of file content, then the closing boundary.
+   */
+  function countedBody(fields: Record<string, string>, fileBytes: number, fileName = 'big.pdf') {
+    const { body: lead, contentType } = multipart(fields, []);
+    const head = lead.subarray(0, lead.length - Buffer.from('------casedesk-test-boundary--\r\n').length);
+    const fileHead = Buffer.from(`------casedesk-test-boundary\r\nContent-Disposition: form-data; name="files"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n`);
+    const tail = Buffer.from('\r\n------casedesk-test-boundary--\r\n');
+    const chunk = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64 * 1024 - 9, 0x20)]);
+    const pulled = { bytes: 0 };
+    let sent = 0;
+    const stream = new Readable({
+      read() {
+        if (sent === 0) {
+          sent = -1;
+          pulled.bytes += head.length + fileHead.length;
+          this.push(Buffer.concat([head, fileHead]));
+          return;
+        }
+        const done = Math.max(0, sent === -1 ? 0 : sent);
+        if (done >= fileBytes) {
+          this.push(tail);
+          this.push(null);
+          return;
+        }
+        const piece = chunk.subarray(0, Math.min(chunk.length, fileBytes - done));
+        sent = done + piece.length;
+        pulled.bytes += piece.length;
+        this.push(piece);
+      },
+    });
+    return { stream, contentType, pulled };
+  }
+
+  const storedEvidence = async () => {
+    const keys: string[] = [];
+    for await (const f of t.deps.storage.list('evidence/')) keys.push(f.key);
+    return keys.sort();
+  };
+
+  it('refuses an anonymous multipart post and one with a wrong CSRF token before reading the files (issue 13 point 8)', async () => {
+    const size = 40 * 1024 * 1024; // over every limit: a refusal for size would answer 400
+    const keysBefore = await storedEvidence();
+    const anonymous = countedBody({ _csrf: 'anything', kind: 'evidence' }, size);
+    const refused = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { 'content-type': anonymous.contentType }, payload: anonymous.stream, remoteAddress: '10.44.9.2' });
+    expect(refused.statusCode).toBe(401); // the account policy's answer: the sign-in page
+    expect(anonymous.pulled.bytes).toBeLessThan(2 * 1024 * 1024);
+    expect(refused.headers.connection).toBe('close');
+
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const forged = countedBody({ _csrf: 'not-the-token', kind: 'evidence' }, size);
+    const wrong = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': forged.contentType }, payload: forged.stream, remoteAddress: '10.44.9.1' });
+    expect(wrong.statusCode).toBe(403);
+    expect(forged.pulled.bytes).toBeLessThan(2 * 1024 * 1024);
+
+    // The token must come before the files: a form whose token follows its file is refused the same way.
+    const late = Buffer.concat([
+      multipart({}, [{ name: 'a.png', data: PNG, type: 'image/png' }]).body.subarray(0, -'------casedesk-test-boundary--\r\n'.length),
+      multipart({ _csrf: person.agent.$('input[name=_csrf]').first().val() as string, kind: 'evidence' }, []).body,
+    ]);
+    const lateToken = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': multipart({}, []).contentType }, payload: late, remoteAddress: '10.44.9.1' });
+    expect(lateToken.statusCode).toBe(403);
+    expect(await storedEvidence()).toEqual(keysBefore);
+  });
+
+  it('stops reading a file at its limit, refuses it with the reason, and keeps nothing of the submission (issue 13 point 8)', async () => {
+    const keysBefore = await storedEvidence();
+    const rowsBefore = (await filesOf()).length;
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const csrf = person.agent.$('input[name=_csrf]').first().val() as string;
+    const big = countedBody({ _csrf: csrf, kind: 'evidence' }, 40 * 1024 * 1024);
+    const res = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': big.contentType }, payload: big.stream, remoteAddress: '10.44.9.1' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('at most 10 MB');
+    expect(big.pulled.bytes).toBeLessThan(16 * 1024 * 1024); // read up to the limit, not the 40 MB sent
+    expect(res.headers.connection).toBe('close');
+    expect(await storedEvidence()).toEqual(keysBefore);
+
+    // Files within their own limit but over the submission's: the ones already stored are deleted.
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const nine = Buffer.concat([validPdf, Buffer.alloc(9 * 1024 * 1024, 0x20)]);
+    const over = await upload('evidence', [{ name: 'one.pdf', data: nine }, { name: 'two.pdf', data: nine }, { name: 'three.pdf', data: nine }]);
+    expect(over.statusCode).toBe(400);
+    expect(over.body).toContain('25 MB in all');
+    expect(await storedEvidence()).toEqual(keysBefore);
+    expect((await filesOf()).length).toBe(rowsBefore);
   });
 
   it('cleans file names', () => {

@@ -41,7 +41,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: { evidence: E
         result = await deps.evidence.submit(request.session!.account_id, receiptOf(request), kind, filesOf(form.files()));
       } catch (error) {
         if (!(error instanceof UploadError)) throw error;
-        return show(request, reply, { error: { field: `files-${kind}`, message: request.t(`evidence:errors.${error.problem === 'too_many' ? 'too_many' : 'unreadable'}`) } });
+        return show(request, reply, { error: { field: `files-${kind}`, message: request.t(`evidence:errors.${error.problem === 'malformed' ? 'unreadable' : error.problem}`) } });
       }
       if (!result.ok) {
         if (result.problem === 'not_found') return reply.callNotFound();

@@ -16,7 +16,10 @@ export interface UploadedFileStream {
   fieldname: string;
   /** The name the browser gave (untrusted). */
   filename: string;
-  /** The bytes; cut at the scope's `maxFileBytes`, with `truncated` set, when the file was longer. */
+  /**
+   * The bytes. A file longer than the scope's `maxFileBytes` fails with UploadError('too_large') when it reaches the
+   * limit, and the rest of the body is not read.
+   */
   stream: Readable & { truncated?: boolean };
 }
 
@@ -51,7 +54,10 @@ export async function readWholeForm(request: FastifyRequest): Promise<{ fields: 
     try {
       for await (const chunk of f.stream) chunks.push(chunk as Buffer);
     } catch (error) {
-      throw refusal(error);
+      const refused = refusal(error);
+      if (refused.problem !== 'too_large') throw refused;
+      files.push({ fieldname: f.fieldname, filename: f.filename, data: Buffer.alloc(0), truncated: true });
+      return { fields: form.fields, files }; // the rest of the body is not read
     }
     files.push({ fieldname: f.fieldname, filename: f.filename, data: Buffer.concat(chunks), truncated: Boolean(f.stream.truncated) });
   }
@@ -62,7 +68,7 @@ export async function readWholeForm(request: FastifyRequest): Promise<{ fields: 
 export class UploadError extends Error {
   readonly statusCode = 400;
   constructor(
-    readonly problem: 'too_many' | 'malformed',
+    readonly problem: 'too_many' | 'too_large' | 'malformed',
     options?: { cause?: unknown },
   ) {
     super(`upload refused: ${problem}`, options);
@@ -161,7 +167,14 @@ async function readLeadingFields(request: FastifyRequest, state: FormState): Pro
       pending = undefined;
       while (part) {
         if (part.type === 'file') {
-          yield { fieldname: part.fieldname, filename: part.filename ?? '', stream: part.file };
+          const file = part.file;
+          // At the limit: stop reading the body (nothing more of it is read, the connection closes after the
+          // answer), and fail the file's stream so its reader stops too.
+          file.once('limit', () => {
+            request.raw.unpipe();
+            file.destroy(new UploadError('too_large'));
+          });
+          yield { fieldname: part.fieldname, filename: part.filename ?? '', stream: file };
           if (!part.file.readableEnded) {
             part.file.resume(); // the caller gave it up: let the parser go on to the next part
             await finished(part.file).catch(() => undefined);
