@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
-import { multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
+import { JPEG_SMALL, multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { renderCaseNotice } from '../notices/index.js';
 import { cleanFileName, MAX_FILE_BYTES } from './index.js';
 
@@ -43,7 +43,18 @@ const filesOf = async () => t.deps.database.db.selectFrom('case_files').selectAl
 describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
   it('checks each file from its content: real PDF and PNG accepted, a disguised program, a cut PDF and a locked PDF rejected with the reason', async () => {
     const truncated = validPdf.subarray(0, Math.floor(validPdf.length / 2));
-    const locked = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj << /Encrypt 2 0 R >> endobj\n'), Buffer.alloc(100, 0x20), Buffer.from('\n%%EOF\n')]);
+    // Password-protected: the trailer names an encryption dictionary (issue 13 point 12: not the text anywhere).
+    const locked = await renderCaseNotice({ agency: 'Agency', title: 'Letter', issuedOn: 'today', facts: [], paragraphs: ['Locked.'], createdAt: new Date('2026-11-01T00:00:00Z') }).then(async () => {
+      const PDFKit = (await import('pdfkit')).default;
+      return new Promise<Buffer>((resolve) => {
+        const doc = new PDFKit({ userPassword: 'secret', ownerPassword: 'owner' });
+        const chunks: Buffer[] = [];
+        doc.on('data', (c: Buffer) => chunks.push(c));
+        doc.on('end', () => resolve(Buffer.concat(chunks)));
+        doc.text('Locked.');
+        doc.end();
+      });
+    });
     const res = await upload('evidence', [
       { name: 'letter.pdf', data: validPdf },
       { name: 'photo of ID.png', data: PNG, type: 'image/png' },
@@ -66,6 +77,35 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     expect(text).toContain('The PDF is password-protected');
     expect(text).toContain('It is not a PDF, JPEG, PNG or TIFF file.');
     expect(person.agent.$('.usa-tag.bg-green')).toHaveLength(2);
+  });
+
+  it('refuses a PDF that runs JavaScript and a JPEG with a web page appended, accepts a PDF that merely mentions /Encrypt, and shows why (issue 13 point 12)', async () => {
+    const { PDFDocument, PDFName, PDFString } = await import('pdf-lib');
+    const withJs = await PDFDocument.load(validPdf);
+    withJs.catalog.set(PDFName.of('OpenAction'), withJs.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert(1)') }));
+    const mentions = await PDFDocument.load(validPdf);
+    mentions.catalog.set(PDFName.of('Note'), PDFString.of('About /Encrypt'));
+    const mentionsBytes = Buffer.from(await mentions.save({ useObjectStreams: false }));
+    expect(mentionsBytes.includes('/Encrypt')).toBe(true);
+    const before = new Set((await filesOf()).map((f) => f.id));
+    const res = await upload('evidence', [
+      { name: 'script.pdf', data: Buffer.from(await withJs.save()) },
+      { name: 'photo.jpg', data: Buffer.concat([JPEG_SMALL, Buffer.from('<html><script>alert(1)</script></html>')]), type: 'image/jpeg' },
+      { name: 'mentions.pdf', data: mentionsBytes },
+      { name: 'clean.jpg', data: JPEG_SMALL, type: 'image/jpeg' },
+    ]);
+    expect(res.statusCode).toBe(303);
+    const added = (await filesOf()).filter((f) => !before.has(f.id));
+    for (const f of added) await t.services.evidence.checkFile(f.id);
+    const state = Object.fromEntries((await filesOf()).filter((f) => !before.has(f.id)).map((f) => [f.file_name, `${f.state}${f.reason ? `:${f.reason}` : ''}`]));
+    expect(state).toEqual({ 'script.pdf': 'rejected:pdf_active', 'photo.jpg': 'rejected:image_trailer', 'mentions.pdf': 'accepted', 'clean.jpg': 'accepted' });
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const text = person.agent.$('main').text();
+    expect(text).toContain('The PDF holds active content');
+    expect(text).toContain('hidden after the picture');
+    await person.agent.get('/account/cases/IOE0966600001/evidence?lang=es');
+    expect(person.agent.$('main').text()).toContain('El PDF contiene contenido activo');
+    await person.agent.get('/account/cases/IOE0966600001/evidence?lang=en');
   });
 
   it('refuses too many files, too large a file, no file, and a form without its CSRF token, storing nothing', async () => {
