@@ -58,8 +58,12 @@ export class LocalDiskStorage implements FileStorage {
     return path.join(this.root, checkStorageKey(key));
   }
 
+  /**
+   * A temporary file beside the key's (two writers of one key never share it). Its name is itself a key under the
+   * same folder, so one left by a crash is listed like any file that no record points at (the evidence sweep).
+   */
   #temporary(file: string): string {
-    return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`; // two writers of one key never share it
+    return path.join(path.dirname(file), `tmp-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   }
 
   /** Written to a temporary name, then renamed: a reader never sees half a file. */

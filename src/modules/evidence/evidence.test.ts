@@ -1,10 +1,12 @@
+import { utimes } from 'node:fs/promises';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
 import { JPEG_SMALL, multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { renderCaseNotice } from '../notices/index.js';
-import { cleanFileName, MAX_FILE_BYTES } from './index.js';
+import { cleanFileName, MAX_FILE_BYTES, ORPHAN_GRACE_MS } from './index.js';
 
 let t: TestApp;
 let token: string;
@@ -218,6 +220,36 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     expect(over.body).toContain('25 MB in all');
     expect(await storedEvidence()).toEqual(keysBefore);
     expect((await filesOf()).length).toBe(rowsBefore);
+  });
+
+  it('sweeps files no record points at once past the grace period, keeping referenced files and young ones (issue 13 point 12)', async () => {
+    const config = t.deps.config.files;
+    if (config.kind !== 'disk') throw new Error('the test app keeps files on disk');
+    const now = t.clock.now().getTime();
+    /** Sets a stored file's time, as if written that long before the (fake) clock's now. */
+    const writtenAgo = (key: string, ms: number) => utimes(path.join(config.dir, key), new Date(now - ms), new Date(now - ms));
+    const known = new Set((await filesOf()).map((f) => f.id));
+    expect((await upload('evidence', [{ name: 'kept.png', data: PNG, type: 'image/png' }])).statusCode).toBe(303);
+    const referenced = (await filesOf()).find((f) => !known.has(f.id))!.storage_key!;
+    const orphan = 'evidence/2026-11-20/0b7a3c8e-orphan.pdf';
+    const leftTemporary = 'evidence/2026-11-20/tmp-4242-0123456789ab.tmp';
+    const young = 'evidence/2026-11-23/0b7a3c8e-young.png';
+    for (const key of [orphan, leftTemporary, young]) await t.deps.storage.put(key, Buffer.from('left by a crash'));
+    await writtenAgo(referenced, 3 * ORPHAN_GRACE_MS);
+    await writtenAgo(orphan, ORPHAN_GRACE_MS + 60_000);
+    await writtenAgo(leftTemporary, 2 * ORPHAN_GRACE_MS);
+    await writtenAgo(young, ORPHAN_GRACE_MS - 60_000);
+
+    const { deleted } = await t.services.evidence.sweepOrphans();
+    expect(deleted.sort()).toEqual([orphan, leftTemporary].sort());
+    expect(await t.deps.storage.get(orphan)).toBeUndefined();
+    expect(await t.deps.storage.get(referenced)).toBeDefined();
+    expect(await t.deps.storage.get(young)).toBeDefined();
+    // Once the young one is past the grace period too (the clock moves on), it goes; running again deletes nothing more.
+    t.clock.advance(2 * 60_000);
+    expect((await t.services.evidence.sweepOrphans()).deleted).toEqual([young]);
+    expect((await t.services.evidence.sweepOrphans()).deleted).toEqual([]);
+    expect(await t.deps.storage.get(referenced)).toBeDefined();
   });
 
   it('cleans file names', () => {

@@ -15,6 +15,15 @@ import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES, MAX_FILES, MAX
 
 export const checkFileJob = defineJob({ name: 'evidence-check-file', payload: z.object({ fileId: z.string().uuid() }) });
 
+/**
+ * Files under `evidence/` that no row points at (a process that died between storing a file and committing its row,
+ * or a temporary file of a write cut short) are deleted by this job once older than ORPHAN_GRACE_MS.
+ */
+export const sweepOrphansJob = defineJob({ name: 'evidence-sweep-orphans', payload: z.object({}), repeatEverySeconds: 6 * 3600, retryLimit: 3 });
+
+/** How old a file without a row must be before the sweep deletes it: an upload in progress is never that old. */
+export const ORPHAN_GRACE_MS = 24 * 3600 * 1000;
+
 export type SubmitProblem = 'not_found' | 'not_allowed' | 'no_files' | 'too_many' | 'too_large' | 'rfe_closed';
 
 /** A file as it arrives: its bytes as a stream (`truncated` set by the parser when it cut the file at its limit). */
@@ -153,6 +162,34 @@ export class EvidenceService {
     const key = `evidence/${now.toISOString().slice(0, 10)}/${id}.${type.ext}`;
     const written = await this.deps.storage.putStream(key, all());
     return { id, name: cleanFileName(file.filename, type.ext), type, size: written, key };
+  }
+
+  /**
+   * The sweep (safe to run twice, or in two processes at once): lists the files under `evidence/` last written
+   * before now minus ORPHAN_GRACE_MS and deletes those no `case_files` row points at, 500 at a time.
+   */
+  async sweepOrphans(): Promise<{ deleted: string[] }> {
+    const { db, clock, storage } = this.deps;
+    const before = clock.now().getTime() - ORPHAN_GRACE_MS;
+    const deleted: string[] = [];
+    let batch: string[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const referenced = new Set((await db.selectFrom('case_files').select('storage_key').where('storage_key', 'in', batch).execute()).map((r) => r.storage_key));
+      for (const key of batch) {
+        if (referenced.has(key)) continue;
+        await storage.delete(key);
+        deleted.push(key);
+      }
+      batch = [];
+    };
+    for await (const file of storage.list('evidence/')) {
+      if (file.modifiedAt.getTime() >= before) continue;
+      batch.push(file.key);
+      if (batch.length >= 500) await flush();
+    }
+    await flush();
+    return { deleted };
   }
 
   /** The job: the deeper check of one file (safe to run twice: a checked file is left as it is). */
