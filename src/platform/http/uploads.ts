@@ -120,6 +120,12 @@ export function uploadForm(request: FastifyRequest): Promise<UploadForm> {
   return state.form;
 }
 
+/** The first value of each name, without NUL characters (as every other form's fields: security.ts withoutNul). */
+function addField(fields: Record<string, string>, name: string, value: unknown): void {
+  const key = name.replace(/\u0000/g, '');
+  if (!(key in fields)) fields[key] = (typeof value === 'string' ? value : String(value)).replace(/\u0000/g, '');
+}
+
 function refusal(error: unknown): UploadError {
   if (error instanceof UploadError) return error;
   const code = (error as { code?: string } | undefined)?.code;
@@ -154,7 +160,7 @@ async function readLeadingFields(request: FastifyRequest, state: FormState): Pro
       pending = part;
       break;
     }
-    if (!(part.fieldname in fields)) fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
+    addField(fields, part.fieldname, part.value);
   }
   state.fields = fields;
   let started = false;
@@ -182,7 +188,7 @@ async function readLeadingFields(request: FastifyRequest, state: FormState): Pro
         }
         part = await next();
         while (part && part.type !== 'file') {
-          if (!(part.fieldname in fields)) fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
+          addField(fields, part.fieldname, part.value);
           part = await next();
         }
       }
