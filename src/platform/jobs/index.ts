@@ -100,7 +100,13 @@ export class JobQueue {
         async (jobs) => {
           for (const job of jobs) {
             const payload = type.payload.parse(job.data);
-            await handler(payload, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
+            try {
+              await handler(payload, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
+            } catch (error) {
+              // A repeating job's last try failed: its next run is still queued (retries come before).
+              if (type.repeatEverySeconds && job.retryCount >= job.retryLimit) await this.#repeat(type, job.data, type.repeatEverySeconds);
+              throw error;
+            }
             if (type.repeatEverySeconds) await this.#repeat(type, job.data, type.repeatEverySeconds);
           }
         },
