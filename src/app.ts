@@ -25,6 +25,7 @@ import { installMetrics } from './platform/http/metrics.js';
 import { registerPlatformRoutes } from './platform/http/platform-routes.js';
 import { installRoutePolicies } from './platform/http/policies.js';
 import { installSecurity } from './platform/http/security.js';
+import { csrfForUploads } from './platform/http/uploads.js';
 import { requestLogger } from './platform/logging.js';
 import { createServices, type Services } from './services.js';
 
@@ -72,7 +73,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   const limitLookup = limiter(app, { max: config.lookupRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `lookup:${r.ip}` });
 
   installRoutePolicies(app, {
-    csrf: app.csrfProtection,
+    csrf: csrfForUploads(app.csrfProtection),
     sessionCookie: SESSION_COOKIE,
     guards: {
       'api-client': apiClientGuard({ apiClients: services.apiClients, limit: limitApiClient }),

@@ -14,7 +14,7 @@ import { AccountCaseService, IdentityVerificationService } from './modules/accou
 import { CaseEventService } from './modules/case-events/index.js';
 import { NoticeService, renderNoticeJob } from './modules/notices/index.js';
 import { OfficerService } from './modules/officer/index.js';
-import { checkFileJob, EvidenceService } from './modules/evidence/index.js';
+import { checkFileJob, EvidenceService, sweepOrphansJob } from './modules/evidence/index.js';
 import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
 import { ServiceItemService, slaCheckJob } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
@@ -150,6 +150,10 @@ export function createServices(deps: Deps): Services {
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
   deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));
   deps.jobs.register(checkFileJob, (payload) => services.evidence.checkFile(payload.fileId));
+  deps.jobs.register(sweepOrphansJob, async () => {
+    const { deleted } = await services.evidence.sweepOrphans();
+    if (deleted.length) deps.log.info({ deleted: deleted.length }, 'evidence files without a record deleted');
+  });
   deps.jobs.register(slaCheckJob, async (payload) => {
     await services.serviceItems.checkSla(payload.itemId);
   });

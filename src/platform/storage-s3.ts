@@ -1,5 +1,5 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { checkStorageKey, type FileStorage } from './storage.js';
+import { checkStorageKey, checkStoragePrefix, isStorageKey, type FileStorage, type StoredFile } from './storage.js';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -20,7 +20,20 @@ export interface S3StorageOptions {
   client?: S3ClientConfig;
 }
 
-type Sdk = Pick<typeof import('@aws-sdk/client-s3'), 'GetObjectCommand' | 'PutObjectCommand'> & { client: S3Client };
+type Sdk = Pick<
+  typeof import('@aws-sdk/client-s3'),
+  | 'GetObjectCommand'
+  | 'PutObjectCommand'
+  | 'DeleteObjectCommand'
+  | 'ListObjectsV2Command'
+  | 'CreateMultipartUploadCommand'
+  | 'UploadPartCommand'
+  | 'CompleteMultipartUploadCommand'
+  | 'AbortMultipartUploadCommand'
+> & { client: S3Client };
+
+/** A streamed upload is sent in parts of this size (S3's smallest part): at most one part is held in memory. */
+export const S3_PART_BYTES = 5 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   pdf: 'application/pdf',
@@ -68,6 +81,75 @@ export class S3Storage implements FileStorage {
     );
   }
 
+  /**
+   * Streamed in parts of S3_PART_BYTES: a source that ends within the first part is one PutObject; a longer one is
+   * a multipart upload, aborted (its parts discarded by the store) when the source fails.
+   */
+  async putStream(key: string, source: AsyncIterable<Uint8Array>): Promise<number> {
+    const objectKey = this.objectKey(key);
+    const sdk = await this.#load();
+    const { Bucket, ContentType, ServerSideEncryption } = { Bucket: this.options.bucket, ContentType: contentTypeOf(key), ServerSideEncryption: this.options.serverSideEncryption };
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let written = 0;
+    let uploadId: string | undefined;
+    const parts: { ETag: string | undefined; PartNumber: number }[] = [];
+    const sendPart = async (body: Buffer) => {
+      if (!uploadId) {
+        uploadId = (await sdk.client.send(new sdk.CreateMultipartUploadCommand({ Bucket, Key: objectKey, ContentType, ServerSideEncryption }))).UploadId;
+        if (!uploadId) throw new Error('the store gave no upload id');
+      }
+      const PartNumber = parts.length + 1;
+      const { ETag } = await sdk.client.send(new sdk.UploadPartCommand({ Bucket, Key: objectKey, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.length }));
+      parts.push({ ETag, PartNumber });
+    };
+    try {
+      for await (const chunk of source) {
+        pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        pendingBytes += chunk.byteLength;
+        written += chunk.byteLength;
+        while (pendingBytes >= S3_PART_BYTES) {
+          const all = Buffer.concat(pending);
+          await sendPart(all.subarray(0, S3_PART_BYTES));
+          const rest = all.subarray(S3_PART_BYTES);
+          pending = rest.length ? [rest] : [];
+          pendingBytes = rest.length;
+        }
+      }
+      if (!uploadId) {
+        const body = Buffer.concat(pending);
+        await sdk.client.send(new sdk.PutObjectCommand({ Bucket, Key: objectKey, Body: body, ContentLength: body.length, ContentType, ServerSideEncryption }));
+        return written;
+      }
+      if (pendingBytes) await sendPart(Buffer.concat(pending));
+      await sdk.client.send(new sdk.CompleteMultipartUploadCommand({ Bucket, Key: objectKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+      return written;
+    } catch (error) {
+      if (uploadId) await sdk.client.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key: objectKey, UploadId: uploadId })).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const objectKey = this.objectKey(key);
+    const { client, DeleteObjectCommand } = await this.#load();
+    await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: objectKey }));
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredFile> {
+    const from = this.#prefix + checkStoragePrefix(prefix);
+    const { client, ListObjectsV2Command } = await this.#load();
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: from, ContinuationToken }));
+      for (const object of page.Contents ?? []) {
+        const key = object.Key?.slice(this.#prefix.length);
+        if (key && isStorageKey(key)) yield { key, modifiedAt: object.LastModified ?? new Date(0) };
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
   async get(key: string): Promise<Buffer | undefined> {
     const objectKey = this.objectKey(key);
     const { client, GetObjectCommand } = await this.#load();
@@ -91,7 +173,7 @@ export class S3Storage implements FileStorage {
 
   #load(): Promise<Sdk> {
     this.#sdk ??= import('@aws-sdk/client-s3').then(
-      ({ S3Client, GetObjectCommand, PutObjectCommand }) => {
+      ({ S3Client, GetObjectCommand, PutObjectCommand, DeleteObjectCommand, ListObjectsV2Command, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand }) => {
         const { region, endpoint, forcePathStyle = false } = this.options;
         const client = new S3Client({
           region,
@@ -104,7 +186,7 @@ export class S3Storage implements FileStorage {
           ...(endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
           ...this.options.client,
         });
-        return { client, GetObjectCommand, PutObjectCommand };
+        return { client, GetObjectCommand, PutObjectCommand, DeleteObjectCommand, ListObjectsV2Command, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand };
       },
       (error: unknown) => {
         this.#sdk = undefined;

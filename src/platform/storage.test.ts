@@ -94,6 +94,51 @@ describe.each(stores)('$name', ({ make }) => {
     expect((await storage.get('notices/empty.pdf'))?.length).toBe(0);
   });
 
+  it('streams a file in chunks (more than one S3 part), and leaves nothing when the source fails midway (issue 13 point 8)', async () => {
+    const storage = make();
+    const chunk = (i: number) => Buffer.alloc(1024 * 1024, i % 251);
+    async function* source(chunks: number, failAt?: number) {
+      for (let i = 0; i < chunks; i++) {
+        if (i === failAt) throw new Error('the client went away');
+        yield chunk(i);
+      }
+    }
+    expect(await storage.putStream('evidence/streamed.pdf', source(11))).toBe(11 * 1024 * 1024);
+    expect((await storage.get('evidence/streamed.pdf'))?.equals(Buffer.concat(Array.from({ length: 11 }, (_, i) => chunk(i))))).toBe(true);
+    expect(await storage.putStream('evidence/small.pdf', source(1))).toBe(1024 * 1024);
+    await expect(storage.putStream('evidence/cut-short.pdf', source(11, 7))).rejects.toThrow('the client went away');
+    await expect(storage.putStream('evidence/cut-early.pdf', source(3, 1))).rejects.toThrow('the client went away');
+    expect(await storage.get('evidence/cut-short.pdf')).toBeUndefined();
+    expect(await storage.get('evidence/cut-early.pdf')).toBeUndefined();
+    const keys: string[] = [];
+    for await (const f of storage.list('evidence/')) keys.push(f.key);
+    expect(keys.sort()).toEqual(['evidence/small.pdf', 'evidence/streamed.pdf']);
+  });
+
+  it('lists the files under a prefix with their time, and deletes (twice is fine)', async () => {
+    const storage = make();
+    const before = Date.now() - 60_000;
+    await storage.put('evidence/2026-11-23/a.pdf', Buffer.from('a'));
+    await storage.put('evidence/2026-11-24/b.png', Buffer.from('b'));
+    await storage.put('notices/c.pdf', Buffer.from('c'));
+    const listed: { key: string; modifiedAt: Date }[] = [];
+    for await (const f of storage.list('evidence/')) listed.push(f);
+    expect(listed.map((f) => f.key).sort()).toEqual(['evidence/2026-11-23/a.pdf', 'evidence/2026-11-24/b.png']);
+    expect(listed.every((f) => f.modifiedAt.getTime() >= before && f.modifiedAt.getTime() <= Date.now() + 60_000)).toBe(true);
+    await storage.delete('evidence/2026-11-23/a.pdf');
+    await storage.delete('evidence/2026-11-23/a.pdf');
+    expect(await storage.get('evidence/2026-11-23/a.pdf')).toBeUndefined();
+    expect((await storage.get('notices/c.pdf'))?.toString()).toBe('c');
+    const after: string[] = [];
+    for await (const f of storage.list('evidence/')) after.push(f.key);
+    expect(after).toEqual(['evidence/2026-11-24/b.png']);
+    const none: string[] = [];
+    for await (const f of storage.list('nothing-here/')) none.push(f.key);
+    expect(none).toEqual([]);
+    await expect(storage.delete('../x.pdf')).rejects.toThrow(/not a storage key/);
+    await expect((async () => { for await (const _ of storage.list('../')) void _; })()).rejects.toThrow(/not a storage prefix/);
+  });
+
   it.each(['../x.pdf', 'a//b.pdf', 'UPPER.pdf', 'no-extension', '/absolute.pdf', 'a/../b.pdf', ''])('refuses the key %j', async (key) => {
     const storage = make();
     await expect(storage.put(key, Buffer.from('x'))).rejects.toThrow(/not a storage key/);

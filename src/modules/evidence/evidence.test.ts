@@ -1,9 +1,12 @@
+import { utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
-import { multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
+import { JPEG_SMALL, multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { renderCaseNotice } from '../notices/index.js';
-import { cleanFileName, MAX_FILE_BYTES } from './index.js';
+import { cleanFileName, MAX_FILE_BYTES, ORPHAN_GRACE_MS } from './index.js';
 
 let t: TestApp;
 let token: string;
@@ -42,7 +45,18 @@ const filesOf = async () => t.deps.database.db.selectFrom('case_files').selectAl
 describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
   it('checks each file from its content: real PDF and PNG accepted, a disguised program, a cut PDF and a locked PDF rejected with the reason', async () => {
     const truncated = validPdf.subarray(0, Math.floor(validPdf.length / 2));
-    const locked = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj << /Encrypt 2 0 R >> endobj\n'), Buffer.alloc(100, 0x20), Buffer.from('\n%%EOF\n')]);
+    // Password-protected: the trailer names an encryption dictionary (issue 13 point 12: not the text anywhere).
+    const locked = await renderCaseNotice({ agency: 'Agency', title: 'Letter', issuedOn: 'today', facts: [], paragraphs: ['Locked.'], createdAt: new Date('2026-11-01T00:00:00Z') }).then(async () => {
+      const PDFKit = (await import('pdfkit')).default;
+      return new Promise<Buffer>((resolve) => {
+        const doc = new PDFKit({ userPassword: 'secret', ownerPassword: 'owner' });
+        const chunks: Buffer[] = [];
+        doc.on('data', (c: Buffer) => chunks.push(c));
+        doc.on('end', () => resolve(Buffer.concat(chunks)));
+        doc.text('Locked.');
+        doc.end();
+      });
+    });
     const res = await upload('evidence', [
       { name: 'letter.pdf', data: validPdf },
       { name: 'photo of ID.png', data: PNG, type: 'image/png' },
@@ -67,6 +81,35 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     expect(person.agent.$('.usa-tag.bg-green')).toHaveLength(2);
   });
 
+  it('refuses a PDF that runs JavaScript and a JPEG with a web page appended, accepts a PDF that merely mentions /Encrypt, and shows why (issue 13 point 12)', async () => {
+    const { PDFDocument, PDFName, PDFString } = await import('pdf-lib');
+    const withJs = await PDFDocument.load(validPdf);
+    withJs.catalog.set(PDFName.of('OpenAction'), withJs.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert(1)') }));
+    const mentions = await PDFDocument.load(validPdf);
+    mentions.catalog.set(PDFName.of('Note'), PDFString.of('About /Encrypt'));
+    const mentionsBytes = Buffer.from(await mentions.save({ useObjectStreams: false }));
+    expect(mentionsBytes.includes('/Encrypt')).toBe(true);
+    const before = new Set((await filesOf()).map((f) => f.id));
+    const res = await upload('evidence', [
+      { name: 'script.pdf', data: Buffer.from(await withJs.save()) },
+      { name: 'photo.jpg', data: Buffer.concat([JPEG_SMALL, Buffer.from('<html><script>alert(1)</script></html>')]), type: 'image/jpeg' },
+      { name: 'mentions.pdf', data: mentionsBytes },
+      { name: 'clean.jpg', data: JPEG_SMALL, type: 'image/jpeg' },
+    ]);
+    expect(res.statusCode).toBe(303);
+    const added = (await filesOf()).filter((f) => !before.has(f.id));
+    for (const f of added) await t.services.evidence.checkFile(f.id);
+    const state = Object.fromEntries((await filesOf()).filter((f) => !before.has(f.id)).map((f) => [f.file_name, `${f.state}${f.reason ? `:${f.reason}` : ''}`]));
+    expect(state).toEqual({ 'script.pdf': 'rejected:pdf_active', 'photo.jpg': 'rejected:image_trailer', 'mentions.pdf': 'accepted', 'clean.jpg': 'accepted' });
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const text = person.agent.$('main').text();
+    expect(text).toContain('The PDF holds active content');
+    expect(text).toContain('hidden after the picture');
+    await person.agent.get('/account/cases/IOE0966600001/evidence?lang=es');
+    expect(person.agent.$('main').text()).toContain('El PDF contiene contenido activo');
+    await person.agent.get('/account/cases/IOE0966600001/evidence?lang=en');
+  });
+
   it('refuses too many files, too large a file, no file, and a form without its CSRF token, storing nothing', async () => {
     const before = (await filesOf()).length;
     expect((await upload('evidence', Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.png`, data: PNG, type: 'image/png' })))).statusCode).toBe(400);
@@ -88,6 +131,125 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     const again = await upload('rfe_response', [{ name: 'again.pdf', data: validPdf }]);
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('The response form is closed');
+  });
+
+  /**
+   * A multipart body given to the server as a stream that counts what was pulled from it: `lead` is sent first (the
+   * form's fields and a file's header), then `fileBytes` bytes of file content, then the closing boundary.
+   */
+  function countedBody(fields: Record<string, string>, fileBytes: number, fileName = 'big.pdf') {
+    const { body: lead, contentType } = multipart(fields, []);
+    const head = lead.subarray(0, lead.length - Buffer.from('------casedesk-test-boundary--\r\n').length);
+    const fileHead = Buffer.from(`------casedesk-test-boundary\r\nContent-Disposition: form-data; name="files"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n`);
+    const tail = Buffer.from('\r\n------casedesk-test-boundary--\r\n');
+    const chunk = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64 * 1024 - 9, 0x20)]);
+    const pulled = { bytes: 0 };
+    let sent = 0;
+    const stream = new Readable({
+      read() {
+        if (sent === 0) {
+          sent = -1;
+          pulled.bytes += head.length + fileHead.length;
+          this.push(Buffer.concat([head, fileHead]));
+          return;
+        }
+        const done = Math.max(0, sent === -1 ? 0 : sent);
+        if (done >= fileBytes) {
+          this.push(tail);
+          this.push(null);
+          return;
+        }
+        const piece = chunk.subarray(0, Math.min(chunk.length, fileBytes - done));
+        sent = done + piece.length;
+        pulled.bytes += piece.length;
+        this.push(piece);
+      },
+    });
+    return { stream, contentType, pulled };
+  }
+
+  const storedEvidence = async () => {
+    const keys: string[] = [];
+    for await (const f of t.deps.storage.list('evidence/')) keys.push(f.key);
+    return keys.sort();
+  };
+
+  it('refuses an anonymous multipart post and one with a wrong CSRF token before reading the files (issue 13 point 8)', async () => {
+    const size = 40 * 1024 * 1024; // over every limit: a refusal for size would answer 400
+    const keysBefore = await storedEvidence();
+    const anonymous = countedBody({ _csrf: 'anything', kind: 'evidence' }, size);
+    const refused = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { 'content-type': anonymous.contentType }, payload: anonymous.stream, remoteAddress: '10.44.9.2' });
+    expect(refused.statusCode).toBe(401); // the account policy's answer: the sign-in page
+    expect(anonymous.pulled.bytes).toBeLessThan(2 * 1024 * 1024);
+    expect(refused.headers.connection).toBe('close');
+
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const forged = countedBody({ _csrf: 'not-the-token', kind: 'evidence' }, size);
+    const wrong = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': forged.contentType }, payload: forged.stream, remoteAddress: '10.44.9.1' });
+    expect(wrong.statusCode).toBe(403);
+    expect(forged.pulled.bytes).toBeLessThan(2 * 1024 * 1024);
+
+    // The token must come before the files: a form whose token follows its file is refused the same way.
+    const late = Buffer.concat([
+      multipart({}, [{ name: 'a.png', data: PNG, type: 'image/png' }]).body.subarray(0, -'------casedesk-test-boundary--\r\n'.length),
+      multipart({ _csrf: person.agent.$('input[name=_csrf]').first().val() as string, kind: 'evidence' }, []).body,
+    ]);
+    const lateToken = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': multipart({}, []).contentType }, payload: late, remoteAddress: '10.44.9.1' });
+    expect(lateToken.statusCode).toBe(403);
+    expect(await storedEvidence()).toEqual(keysBefore);
+  });
+
+  it('stops reading a file at its limit, refuses it with the reason, and keeps nothing of the submission (issue 13 point 8)', async () => {
+    const keysBefore = await storedEvidence();
+    const rowsBefore = (await filesOf()).length;
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const csrf = person.agent.$('input[name=_csrf]').first().val() as string;
+    const big = countedBody({ _csrf: csrf, kind: 'evidence' }, 40 * 1024 * 1024);
+    const res = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': big.contentType }, payload: big.stream, remoteAddress: '10.44.9.1' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('at most 10 MB');
+    expect(big.pulled.bytes).toBeLessThan(16 * 1024 * 1024); // read up to the limit, not the 40 MB sent
+    expect(res.headers.connection).toBe('close');
+    expect(await storedEvidence()).toEqual(keysBefore);
+
+    // Files within their own limit but over the submission's: the ones already stored are deleted.
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    const nine = Buffer.concat([validPdf, Buffer.alloc(9 * 1024 * 1024, 0x20)]);
+    const over = await upload('evidence', [{ name: 'one.pdf', data: nine }, { name: 'two.pdf', data: nine }, { name: 'three.pdf', data: nine }]);
+    expect(over.statusCode).toBe(400);
+    expect(over.body).toContain('25 MB in all');
+    expect(await storedEvidence()).toEqual(keysBefore);
+    expect((await filesOf()).length).toBe(rowsBefore);
+  });
+
+  it('sweeps files no record points at once past the grace period, keeping referenced files and young ones (issue 13 point 12)', async () => {
+    const config = t.deps.config.files;
+    if (config.kind !== 'disk') throw new Error('the test app keeps files on disk');
+    const now = t.clock.now().getTime();
+    /** Sets a stored file's time, as if written that long before the (fake) clock's now. */
+    const writtenAgo = (key: string, ms: number) => utimes(path.join(config.dir, key), new Date(now - ms), new Date(now - ms));
+    const known = new Set((await filesOf()).map((f) => f.id));
+    expect((await upload('evidence', [{ name: 'kept.png', data: PNG, type: 'image/png' }])).statusCode).toBe(303);
+    const referenced = (await filesOf()).find((f) => !known.has(f.id))!.storage_key!;
+    const orphan = 'evidence/2026-11-20/0b7a3c8e-orphan.pdf';
+    const leftTemporary = 'evidence/2026-11-20/tmp-4242-0123456789ab.tmp';
+    const young = 'evidence/2026-11-23/0b7a3c8e-young.png';
+    for (const key of [orphan, leftTemporary, young]) await t.deps.storage.put(key, Buffer.from('left by a crash'));
+    await writtenAgo(referenced, 3 * ORPHAN_GRACE_MS);
+    await writtenAgo(orphan, ORPHAN_GRACE_MS + 60_000);
+    await writtenAgo(leftTemporary, 2 * ORPHAN_GRACE_MS);
+    await writtenAgo(young, ORPHAN_GRACE_MS - 60_000);
+
+    const { deleted } = await t.services.evidence.sweepOrphans();
+    expect(deleted.sort()).toEqual([orphan, leftTemporary].sort());
+    expect(await t.deps.storage.get(orphan)).toBeUndefined();
+    expect(await t.deps.storage.get(referenced)).toBeDefined();
+    expect(await t.deps.storage.get(young)).toBeDefined();
+    // Once the young one is past the grace period too (the clock moves on), it goes; running again deletes nothing more.
+    t.clock.advance(2 * 60_000);
+    expect((await t.services.evidence.sweepOrphans()).deleted).toEqual([young]);
+    expect((await t.services.evidence.sweepOrphans()).deleted).toEqual([]);
+    expect(await t.deps.storage.get(referenced)).toBeDefined();
   });
 
   it('cleans file names', () => {

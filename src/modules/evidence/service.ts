@@ -15,11 +15,34 @@ import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES, MAX_FILES, MAX
 
 export const checkFileJob = defineJob({ name: 'evidence-check-file', payload: z.object({ fileId: z.string().uuid() }) });
 
+/**
+ * Files under `evidence/` that no row points at (a process that died between storing a file and committing its row,
+ * or a temporary file of a write cut short) are deleted by this job once older than ORPHAN_GRACE_MS.
+ */
+export const sweepOrphansJob = defineJob({ name: 'evidence-sweep-orphans', payload: z.object({}), repeatEverySeconds: 6 * 3600, retryLimit: 3 });
+
+/** How old a file without a row must be before the sweep deletes it: an upload in progress is never that old. */
+export const ORPHAN_GRACE_MS = 24 * 3600 * 1000;
+
 export type SubmitProblem = 'not_found' | 'not_allowed' | 'no_files' | 'too_many' | 'too_large' | 'rfe_closed';
 
-export interface UploadedFile {
+/** A file as it arrives: its bytes as a stream (`truncated` set by the parser when it cut the file at its limit). */
+export interface IncomingFile {
   filename: string;
-  data: Buffer;
+  stream: AsyncIterable<Uint8Array> & { truncated?: boolean };
+}
+
+/** How much of a file is read before its type is decided from its content (file-type needs at most 4,100 bytes). */
+const HEAD_BYTES = 4100;
+
+class TooLarge extends Error {}
+
+interface Prepared {
+  id: string;
+  name: string;
+  type: { mime: string; ext: string } | undefined;
+  size: number;
+  key: string | null;
 }
 
 export class EvidenceService {
@@ -43,37 +66,130 @@ export class EvidenceService {
     };
   }
 
-  async submit(accountId: string, receipt: string, kind: 'evidence' | 'rfe_response', uploads: UploadedFile[]): Promise<{ ok: true; submissionId: string } | { ok: false; problem: SubmitProblem }> {
+  /**
+   * Takes the files of a submission as they arrive (issue 13 point 8): who may send what is decided before the first
+   * byte of a file is read; each file's type is decided from its first bytes, then the file is streamed to the file
+   * storage with its size, and the submission's, counted on the way. A file over a limit stops the reading: the
+   * submission is refused and every file stored for it is deleted (a file cut at its limit is never kept).
+   */
+  async submit(accountId: string, receipt: string, kind: 'evidence' | 'rfe_response', incoming: AsyncIterable<IncomingFile>): Promise<{ ok: true; submissionId: string } | { ok: false; problem: SubmitProblem }> {
     const o = await this.overview(accountId, receipt);
     if (!o) return { ok: false, problem: 'not_found' };
     if (kind === 'evidence' && !o.canUploadEvidence) return { ok: false, problem: 'not_allowed' };
     if (kind === 'rfe_response' && !o.rfeOpen) return { ok: false, problem: 'rfe_closed' };
-    const files = uploads.filter((u) => u.data.length > 0);
-    if (!files.length) return { ok: false, problem: 'no_files' };
-    if (files.length > MAX_FILES) return { ok: false, problem: 'too_many' };
-    if (files.some((f) => f.data.length > MAX_FILE_BYTES) || files.reduce((n, f) => n + f.data.length, 0) > MAX_SUBMISSION_BYTES) return { ok: false, problem: 'too_large' };
     const { db, clock, random, storage, jobs } = this.deps;
     const now = clock.now();
-    // Files are stored before the transaction (a stored file without a row is only unused space).
-    const prepared = await Promise.all(files.map(async (f) => {
-      const type = await detectType(f.data);
-      const id = random.uuid();
-      if (!type) return { id, name: cleanFileName(f.filename, 'bin'), type: undefined, size: f.data.length, key: null };
-      const key = `evidence/${now.toISOString().slice(0, 10)}/${id}.${type.ext}`;
-      await storage.put(key, f.data);
-      return { id, name: cleanFileName(f.filename, type.ext), type, size: f.data.length, key };
-    }));
+    const prepared: Prepared[] = [];
+    let total = 0;
+    const stored = () => prepared.flatMap((p) => (p.key ? [p.key] : []));
+    const refuse = async (problem: SubmitProblem) => {
+      await Promise.all(stored().map((key) => storage.delete(key)));
+      return { ok: false as const, problem };
+    };
+    try {
+      for await (const file of incoming) {
+        const p = await this.#receive(file, now, (n) => {
+          total += n;
+          if (total > MAX_SUBMISSION_BYTES) throw new TooLarge();
+        }, () => prepared.length >= MAX_FILES);
+        if (p === 'too_many') return await refuse('too_many');
+        if (p) prepared.push(p);
+      }
+    } catch (error) {
+      if (error instanceof TooLarge) return await refuse('too_large');
+      await Promise.all(stored().map((key) => storage.delete(key).catch(() => undefined)));
+      throw error;
+    }
+    if (!prepared.length) return { ok: false, problem: 'no_files' };
     const submissionId = random.uuid();
-    await inTransaction(db, async (trx) => {
-      await trx.insertInto('case_submissions').values({ id: submissionId, case_id: o.caseId, account_id: accountId, kind, rfe_sent_at: kind === 'rfe_response' ? o.card.openRfe!.sentAt : null, created_at: now }).execute();
-      await trx.insertInto('case_files').values(prepared.map((p) => ({
-        id: p.id, submission_id: submissionId, file_name: p.name, content_type: p.type?.mime ?? null, byte_size: p.size, storage_key: p.key,
-        state: p.type ? ('checking' as const) : ('rejected' as const), reason: p.type ? null : 'type', created_at: now, checked_at: p.type ? null : now,
-      }))).execute();
-      const toCheck = prepared.filter((p) => p.type).map((p) => ({ fileId: p.id }));
-      await jobs.sendMany(trx, checkFileJob, toCheck);
-    });
+    try {
+      await inTransaction(db, async (trx) => {
+        await trx.insertInto('case_submissions').values({ id: submissionId, case_id: o.caseId, account_id: accountId, kind, rfe_sent_at: kind === 'rfe_response' ? o.card.openRfe!.sentAt : null, created_at: now }).execute();
+        await trx.insertInto('case_files').values(prepared.map((p) => ({
+          id: p.id, submission_id: submissionId, file_name: p.name, content_type: p.type?.mime ?? null, byte_size: p.size, storage_key: p.key,
+          state: p.type ? ('checking' as const) : ('rejected' as const), reason: p.type ? null : 'type', created_at: now, checked_at: p.type ? null : now,
+        }))).execute();
+        const toCheck = prepared.filter((p) => p.type).map((p) => ({ fileId: p.id }));
+        await jobs.sendMany(trx, checkFileJob, toCheck);
+      });
+    } catch (error) {
+      // No row points at them: delete now (a crash here leaves them to the orphan sweep).
+      await Promise.all(stored().map((key) => storage.delete(key).catch(() => undefined)));
+      throw error;
+    }
     return { ok: true, submissionId };
+  }
+
+  /**
+   * One file: its first bytes decide its type; an allowed one is streamed to storage, another is read to its end
+   * (counted, not kept). Undefined for an empty file part (a form sent without choosing a file).
+   */
+  async #receive(file: IncomingFile, now: Date, count: (bytes: number) => void, full: () => boolean): Promise<Prepared | 'too_many' | undefined> {
+    const iterator = file.stream[Symbol.asyncIterator]();
+    let size = 0;
+    const take = (chunk: Uint8Array) => {
+      size += chunk.length;
+      if (size > MAX_FILE_BYTES || file.stream.truncated) throw new TooLarge();
+      count(chunk.length);
+      return chunk;
+    };
+    const head: Uint8Array[] = [];
+    let ended = false;
+    while (size < HEAD_BYTES) {
+      const step = await iterator.next();
+      if (step.done) {
+        ended = true;
+        break;
+      }
+      head.push(take(step.value));
+    }
+    if (ended && size === 0) return undefined;
+    if (full()) return 'too_many';
+    const first = Buffer.concat(head);
+    async function* all() {
+      yield first;
+      if (!ended) {
+        for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield take(step.value);
+      }
+      if (file.stream.truncated) throw new TooLarge();
+    }
+    const id = this.deps.random.uuid();
+    const type = await detectType(first);
+    if (!type) {
+      for await (const chunk of all()) void chunk;
+      return { id, name: cleanFileName(file.filename, 'bin'), type: undefined, size, key: null };
+    }
+    const key = `evidence/${now.toISOString().slice(0, 10)}/${id}.${type.ext}`;
+    const written = await this.deps.storage.putStream(key, all());
+    return { id, name: cleanFileName(file.filename, type.ext), type, size: written, key };
+  }
+
+  /**
+   * The sweep (safe to run twice, or in two processes at once): lists the files under `evidence/` last written
+   * before now minus ORPHAN_GRACE_MS and deletes those no `case_files` row points at, 500 at a time.
+   */
+  async sweepOrphans(): Promise<{ deleted: string[] }> {
+    const { db, clock, storage } = this.deps;
+    const before = clock.now().getTime() - ORPHAN_GRACE_MS;
+    const deleted: string[] = [];
+    let batch: string[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const referenced = new Set((await db.selectFrom('case_files').select('storage_key').where('storage_key', 'in', batch).execute()).map((r) => r.storage_key));
+      for (const key of batch) {
+        if (referenced.has(key)) continue;
+        await storage.delete(key);
+        deleted.push(key);
+      }
+      batch = [];
+    };
+    for await (const file of storage.list('evidence/')) {
+      if (file.modifiedAt.getTime() >= before) continue;
+      batch.push(file.key);
+      if (batch.length >= 500) await flush();
+    }
+    await flush();
+    return { deleted };
   }
 
   /** The job: the deeper check of one file (safe to run twice: a checked file is left as it is). */
@@ -82,7 +198,7 @@ export class EvidenceService {
     const file = await db.selectFrom('case_files').selectAll().where('id', '=', fileId).executeTakeFirst();
     if (!file || file.state !== 'checking' || !file.storage_key || !file.content_type) return;
     const data = await storage.get(file.storage_key);
-    const result = data ? checkContent(data, file.content_type) : ({ ok: false, reason: 'missing' } as const);
+    const result = data ? await checkContent(data, file.content_type) : ({ ok: false, reason: 'missing' } as const);
     await db
       .updateTable('case_files')
       .set(result.ok ? { state: 'accepted', checked_at: clock.now() } : { state: 'rejected', reason: result.reason, checked_at: clock.now() })

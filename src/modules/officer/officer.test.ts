@@ -165,13 +165,21 @@ describe('documents of a case: notices from agency systems and agency documents 
     expect(officer.agent.errorSummary()[0]).toContain('Choose a file');
     res = await attach({ document_title: 'Scan' }, { name: 'cut.pdf', data: pdf.subarray(0, pdf.length >> 1) });
     expect(officer.agent.errorSummary()[0]).toContain('incomplete');
+    // Active content (issue 13 point 12): a PDF that runs JavaScript when opened.
+    const { PDFDocument, PDFName, PDFString } = await import('pdf-lib');
+    const scripted = await PDFDocument.load(pdf);
+    scripted.catalog.set(PDFName.of('OpenAction'), scripted.context.obj({ S: 'JavaScript', JS: PDFString.of('app.alert(1)') }));
+    res = await attach({ document_title: 'Scan' }, { name: 'scripted.pdf', data: Buffer.from(await scripted.save()) });
+    expect(res.statusCode).toBe(400);
+    expect(officer.agent.errorSummary()[0]).toContain('active content');
     // Without the CSRF token: refused.
     const noToken = await t.app.inject({ method: 'POST', url: `${base}/documents`, headers: { cookie: officer.agent.cookieHeader, 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x--\r\n', remoteAddress: '10.11.0.1' });
     expect(noToken.statusCode).toBe(403);
     const countBefore = (await documents()).length;
     expect(countBefore).toBe(1);
 
-    res = await attach({ document_title: 'Interview record', document_language: 'en', shared: 'yes' }, { name: '../../etc/interview   scan.png', data: PNG_1PX, type: 'image/png' });
+    // A NUL in a multipart field is dropped, as in every other form (PostgreSQL refuses it in text).
+    res = await attach({ document_title: 'Interview\u0000 record', document_language: 'en', shared: 'yes' }, { name: '../../etc/interview   scan.png', data: PNG_1PX, type: 'image/png' });
     expect(res.headers.location).toBe(`${base}?done=document`);
     res = await attach({ document_title: 'Officer notes', document_language: 'es', shared: 'no' }, { name: 'notes.pdf', data: pdf });
     expect(res.statusCode).toBe(303);

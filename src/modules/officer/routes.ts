@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
-import { acceptUploads, uploadedParts } from '../../platform/http/uploads.js';
+import { acceptUploads, isUpload, readWholeForm } from '../../platform/http/uploads.js';
 import { MAX_FILE_BYTES } from '../evidence/index.js';
 import { isCaseNoticeKind, sendDocument } from '../notices/index.js';
 import { actorOf, signedInOf, staffContext } from '../staff/index.js';
@@ -109,12 +109,14 @@ export function registerOfficerRoutes(app: FastifyInstance, deps: { officer: Off
   // Agency documents: a multipart form, so in a scope of its own (the other forms stay URL-encoded).
   void app.register(async (scope) => {
     await acceptUploads(scope, { maxFileBytes: MAX_FILE_BYTES, maxFiles: 1, maxFields: 5 });
-    scope.post('/officer/cases/:receipt/documents', { config, bodyLimit: MAX_FILE_BYTES + 1024 * 1024 }, async (request, reply) => {
+    // The guard and the CSRF token (the form's first field) are checked before the file is read (uploads.ts).
+    scope.post('/officer/cases/:receipt/documents', { config }, async (request, reply) => {
       const c = await deps.officer.find(actor(request), receiptOf(request));
       if (!c) return reply.callNotFound();
-      const body = request.isMultipart() ? request.body : undefined;
+      const form = isUpload(request) ? await readWholeForm(request) : undefined;
+      const body = form?.fields;
       const values = { document_title: str(body, 'document_title', 300), document_language: str(body, 'document_language', 2) === 'es' ? 'es' : 'en', shared: str(body, 'shared', 3) === 'no' ? 'no' : 'yes' } as const;
-      const result = await deps.officer.attachDocument(actor(request), c, { title: values.document_title, language: values.document_language, shared: values.shared === 'yes', file: uploadedParts(body, 'document_file')[0] });
+      const result = await deps.officer.attachDocument(actor(request), c, { title: values.document_title, language: values.document_language, shared: values.shared === 'yes', file: form?.files.find((f) => f.fieldname === 'document_file') });
       if (!result.ok) {
         const field = result.problem === 'title' ? 'document_title' : 'document_file';
         return show(request, reply, { values, errors: [{ field, message: request.t(`officer:document.errors.${result.problem}`) }] });

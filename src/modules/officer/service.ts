@@ -5,7 +5,7 @@ import type { Random } from '../../platform/random.js';
 import { confirmLink, removeSuspendedLink, suspendedLinksOf, type SuspendedLinkRow } from '../account-cases/index.js';
 import { ACCESS_CODE_TTL_MS, generateOnlineAccessCode, type CaseEventService, type IngestResult } from '../case-events/index.js';
 import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
-import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES } from '../evidence/index.js';
+import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES, type ContentProblem } from '../evidence/index.js';
 import type { CaseDocument, CaseNoticeKind, DocumentFile, NoticeService } from '../notices/index.js';
 import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
 
@@ -27,7 +27,7 @@ export interface OfficerCase {
 }
 
 /** Why an attached document was refused (each has a message on the page). */
-export type AttachProblem = 'title' | 'no_file' | 'too_large' | 'type' | 'pdf_incomplete' | 'pdf_encrypted';
+export type AttachProblem = 'title' | 'no_file' | 'too_large' | 'type' | ContentProblem;
 
 
 export class OfficerService {
@@ -112,7 +112,7 @@ export class OfficerService {
     if (input.file.truncated || input.file.data.length > MAX_FILE_BYTES) return { ok: false, problem: 'too_large' };
     const type = await detectType(input.file.data);
     if (!type) return { ok: false, problem: 'type' };
-    const content = checkContent(input.file.data, type.mime);
+    const content = await checkContent(input.file.data, type.mime);
     if (!content.ok) return { ok: false, problem: content.reason };
     const fileName = cleanFileName(input.file.filename, type.ext);
     return inTransaction(this.deps.db, async (trx) => {

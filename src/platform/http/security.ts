@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { RateLimitStore } from './rate-limit-store.js';
+import { csrfToken } from './uploads.js';
 
 export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: true };
 
@@ -27,7 +28,8 @@ const ROOT = PROJECT_ROOT;
 
 /**
  * The security baseline every surface gets: strict CSP without 'unsafe-inline', signed cookies that are
- * Secure/HttpOnly/SameSite, CSRF tokens for forms (checked in preHandler, once the body is parsed), a global
+ * Secure/HttpOnly/SameSite, CSRF tokens for forms (checked in preHandler, once the body is parsed; a multipart
+ * form's token is its leading field, read before any file: uploads.ts), a global
  * per-IP rate limit, and form parsing with a small body limit (set on the Fastify instance).
  */
 /**
@@ -233,7 +235,8 @@ export async function installSecurity(app: FastifyInstance, options: { cookieSec
     cookieKey: CSRF_COOKIE,
     cookieOpts: { ...COOKIE_DEFAULTS, signed: true },
     sessionPlugin: '@fastify/cookie',
-    getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
+    // A multipart form's token is its leading `_csrf` field, read before any file (uploads.ts).
+    getToken: (request) => csrfToken(request),
   });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   // One store for every limiter (this global one, per-route `config.rateLimit`, `app.createRateLimit`): they all

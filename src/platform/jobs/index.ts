@@ -17,6 +17,12 @@ export interface JobType<P> {
   retryDelaySeconds: number;
   retryBackoff: boolean;
   expireInSeconds: number;
+  /**
+   * A job that runs again and again: every process running workers queues one at start, and each run queues the
+   * next this many seconds later. Its queue is `stately` (at most one waiting), so several processes never pile
+   * up runs.
+   */
+  repeatEverySeconds?: number;
 }
 
 export function defineJob<P>(def: Omit<JobType<P>, 'retryLimit' | 'retryDelaySeconds' | 'retryBackoff' | 'expireInSeconds'> & Partial<JobType<P>>): JobType<P> {
@@ -75,7 +81,7 @@ export class JobQueue {
     if (this.#started) return;
     await this.#boss.start();
     for (const { type } of this.#types.values()) {
-      const queue = { name: type.name, ...this.#retryPolicy(type) };
+      const queue = { name: type.name, ...(type.repeatEverySeconds ? { policy: 'stately' as const } : {}), ...this.#retryPolicy(type) };
       if (await this.#boss.getQueue(type.name)) await this.#boss.updateQueue(type.name, queue);
       else await this.#boss.createQueue(type.name, queue);
     }
@@ -94,10 +100,18 @@ export class JobQueue {
         async (jobs) => {
           for (const job of jobs) {
             const payload = type.payload.parse(job.data);
-            await handler(payload, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
+            try {
+              await handler(payload, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
+            } catch (error) {
+              // A repeating job's last try failed: its next run is still queued (retries come before).
+              if (type.repeatEverySeconds && job.retryCount >= job.retryLimit) await this.#repeat(type, job.data, type.repeatEverySeconds);
+              throw error;
+            }
+            if (type.repeatEverySeconds) await this.#repeat(type, job.data, type.repeatEverySeconds);
           }
         },
       );
+      if (type.repeatEverySeconds) await this.#repeat(type, type.payload.parse({}), 0);
     }
   }
 
@@ -142,6 +156,11 @@ export class JobQueue {
     const policy = this.#retryPolicy(type);
     const jobs = payloads.map((p) => ({ name: type.name, data: type.payload.parse(p) as object, ...policy }));
     await this.#boss.insert(jobs, { db: { executeSql } } as never);
+  }
+
+  /** Queues the next run of a repeating job (skipped by its stately queue when one is already waiting). */
+  async #repeat(type: JobType<unknown>, data: unknown, afterSeconds: number): Promise<void> {
+    await this.#boss.send(type.name, data as object, { ...this.#retryPolicy(type), singletonKey: type.name, ...(afterSeconds ? { startAfter: afterSeconds } : {}) });
   }
 
   #retryPolicy(type: JobType<unknown>) {

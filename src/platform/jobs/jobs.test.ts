@@ -97,3 +97,29 @@ describe('JobQueue', () => {
     expect(orphanCalls.map((c) => c.retryCount)).toEqual([1]);
   });
 });
+
+describe('a repeating job (issue 13 point 12: the evidence sweep)', () => {
+  let t: TestApp;
+  const calls: number[] = [];
+  const repeating = defineJob({ name: 'test.repeating', payload: z.object({}), repeatEverySeconds: 3600 });
+
+  beforeAll(async () => {
+    t = await createTestApp({ jobOptions: { pollingIntervalSeconds: 0.5 } });
+    t.deps.jobs.register(repeating, async () => {
+      calls.push(calls.length + 1);
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it('runs when the workers start, then queues its next run an interval later; never more than one waits', async () => {
+    await t.deps.jobs.work();
+    await waitFor('the first run and the next one queued', async () => calls.length === 1 && (await t.deps.jobs.countByState(repeating.name)).created === 1);
+    const waiting = await sql<{ later: boolean }>`
+      SELECT start_after > now() + interval '50 minutes' AS later FROM pgboss.job WHERE name = ${repeating.name} AND state = 'created'`.execute(t.deps.database.db);
+    expect(waiting.rows).toEqual([{ later: true }]);
+    // Another process starting queues its first run the same way: skipped, one run is already waiting.
+    expect(await t.deps.jobs.send(t.deps.database.db, repeating, {}, { singletonKey: repeating.name })).toBeNull();
+    expect(await t.deps.jobs.countByState(repeating.name)).toMatchObject({ created: 1, completed: 1 });
+    expect(calls).toEqual([1]);
+  });
+});
