@@ -385,7 +385,7 @@ export class AccountService {
   }
 
   /** An unlock link that can still be used: unused, unexpired, and fewer than UNLOCK_LINK_PASSWORD_TRIES wrong passwords since it was sent. */
-  async #usableUnlockLink(token: string, now: Date): Promise<{ account: AccountRow & { password_hash: string }; createdAt: Date } | undefined> {
+  async #usableUnlockLink(token: string, now: Date): Promise<{ account: AccountRow & { password_hash: string } } | undefined> {
     const { db } = this.deps;
     const link = await findUsableToken(db, sha256(token), 'unlock_sign_in', now);
     if (!link) return undefined;
@@ -394,7 +394,7 @@ export class AccountService {
     // Counted from just before the link was made (a clock may give the failure the link's own millisecond).
     const failures = await countSecurityEventsSince(db, account.id, 'unlock_link_failed', new Date(link.created_at.getTime() - 1));
     if (failures.count >= UNLOCK_LINK_PASSWORD_TRIES) return undefined;
-    return { account: { ...account, password_hash: account.password_hash }, createdAt: link.created_at };
+    return { account: { ...account, password_hash: account.password_hash } };
   }
 
   /**

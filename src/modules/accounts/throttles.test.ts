@@ -163,6 +163,20 @@ describe('sign-in throttling per email, whether or not it has an account (issue 
     t.clock.advance(2 * 3600_000);
   });
 
+  it('starts the count again after a password reset by email', async () => {
+    const holder = await signUpApplicant(t, 'reset.throttle@example.com', '10.44.7.1');
+    for (let i = 0; i <= SIGN_IN_FREE_FAILURES; i++) await attempt(holder.email, `guessing the password ${i}`);
+    expect((await attempt(holder.email, PASSWORD)).status).toBe(429);
+    const browser = fresh();
+    await browser.get('/account/forgot-password');
+    await browser.post('/account/forgot-password', { email: holder.email });
+    await browser.get(linkIn((await lastMessage(t, holder.email, 'reset_password'))!.body, '/account/reset-password?token='));
+    const fresher = 'a brand new passphrase for 2027';
+    expect((await browser.post('/account/reset-password', { token: browser.$('input[name=token]').val() as string, password: fresher, password_confirmation: fresher })).statusCode).toBe(303);
+    expect((await signIn(t, fresh(), holder.email, holder.secret, fresher)).headers.location).toBe('/account');
+    t.clock.advance(2 * 3600_000);
+  });
+
   it('makes the link single-use, short-lived, and good for three passwords at most', async () => {
     const holder = await signUpApplicant(t, 'link.rules@example.com', '10.44.6.1');
     const newLink = async () => {
