@@ -21,6 +21,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { hashPassword } from '../../src/modules/accounts/passwords.js';
+import { signInEmailKey } from '../../src/modules/accounts/service.js';
 import { openPglite } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrator.js';
 import { createLogger } from '../../src/platform/logging.js';
@@ -104,11 +105,14 @@ async function main(): Promise<void> {
       const browser = new Browser(app);
       const known = (i: number) => `known-${(i + 1000 + minimumMs) % KNOWN}@example.com`;
       const unknown = (i: number, what: string) => `nobody-${what}-${minimumMs}-${i}@example.com`;
-      // Two emails throttled beforehand, one with an account and one without: 10 wrong passwords each (a 32-minute wait).
+      // Two emails throttled beforehand, one with an account and one without: 12 wrong passwords each, stored as the
+      // service stores them (a throttled attempt is not counted, so posting them would stop at 5 and a 1-minute wait;
+      // 12 make the longest wait, an hour, longer than the run).
       const throttled = { known: `known-${KNOWN - 1 - (minimumMs ? 1 : 0)}@example.com`, unknown: unknown(0, 'throttled') };
-      for (const email of [throttled.known, throttled.unknown]) {
-        for (let i = 0; i < 10; i++) await browser.post('/account/sign-in', { email, password: 'not the password at all 1' });
-      }
+      const failedAt = new Date();
+      await database.db.insertInto('sign_in_email_failures')
+        .values([throttled.known, throttled.unknown].flatMap((email) => Array.from({ length: 12 }, () => ({ email_hash: signInEmailKey(email), occurred_at: failedAt }))))
+        .execute();
       const results = [
         await compare('sign-in (wrong password vs no account)', ROUNDS,
           (i) => browser.post('/account/sign-in', { email: known(i * 7), password: 'not the password at all 1' }),
@@ -140,8 +144,8 @@ async function main(): Promise<void> {
       'time does not tell them apart. First with no minimum answer time (what the work alone reveals), then with the',
       `minimum answer time the service uses (CASEDESK_ACCOUNT_FORM_MIN_MS = ${floor} ms), in the same run. Every post`,
       'from a network address of its own (the per-address throttle never answers); the status codes of the answers',
-      'must be the same with and without an account. "Email throttled": two emails given 10 wrong passwords first, one',
-      'with an account (then posted with its right password) and one without.',
+      'must be the same with and without an account. "Email throttled": two emails with 12 wrong passwords stored first',
+      '(an hour\'s wait), one with an account (then posted with its right password) and one without.',
       '',
       '## Machine',
       '',
