@@ -7,6 +7,10 @@
  * In one process, on a temporary embedded database, with the production argon2id parameters, each form is posted
  * alternately for an address with an account and one without, and the median and 90th percentile of each are
  * printed with their ratio (known / unknown). A ratio near 1.00 means the form's time does not tell them apart.
+ * Every post comes from a network address of its own, so the per-address throttle (20 failures in 15 minutes) never
+ * answers in place of the form; the answers' status codes are printed too, and must be the same for both (issue 13
+ * item 14: a throttled email answers 429 whether or not it has an account, so "sign-in, email throttled" compares
+ * two throttled emails, one with an account and one without).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +21,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { hashPassword } from '../../src/modules/accounts/passwords.js';
+import { signInEmailKey } from '../../src/modules/accounts/service.js';
 import { openPglite } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrator.js';
 import { createLogger } from '../../src/platform/logging.js';
@@ -25,6 +30,10 @@ import { machineInfo } from './hash-rate.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
 const PASSWORD = 'bench: seven unrelated words 2026 sign in';
+
+let addressCounter = 0;
+/** A new network address for each post (10.x.y.z), so the per-address throttle stays out of the measurement. */
+const nextAddress = () => { const n = addressCounter++; return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`; };
 
 class Browser {
   cookie = '';
@@ -39,7 +48,7 @@ class Browser {
     const _csrf = await this.token(url);
     const started = process.hrtime.bigint();
     const res = await this.app.inject({
-      method: 'POST', url, remoteAddress: '127.0.0.9',
+      method: 'POST', url, remoteAddress: nextAddress(),
       headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ ...fields, _csrf }).toString(),
     });
@@ -49,17 +58,23 @@ class Browser {
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
-async function compare(name: string, rounds: number, known: (i: number) => Promise<{ ms: number }>, unknown: (i: number) => Promise<{ ms: number }>) {
+type Post = { ms: number; status: number };
+
+async function compare(name: string, rounds: number, known: (i: number) => Promise<Post>, unknown: (i: number) => Promise<Post>) {
   for (let i = 0; i < 5; i++) { await known(-1 - i); await unknown(-1 - i); } // warm-up
   const a: number[] = [];
   const b: number[] = [];
+  const statuses = { known: new Set<number>(), unknown: new Set<number>() };
+  const take = (into: number[], seen: Set<number>) => (p: Post) => { into.push(p.ms); seen.add(p.status); };
   for (let i = 0; i < rounds; i++) {
     // Alternate which goes first, so drift in the machine's speed falls on both.
-    if (i % 2) { a.push((await known(i)).ms); b.push((await unknown(i)).ms); } else { b.push((await unknown(i)).ms); a.push((await known(i)).ms); }
+    if (i % 2) { take(a, statuses.known)(await known(i)); take(b, statuses.unknown)(await unknown(i)); } else { take(b, statuses.unknown)(await unknown(i)); take(a, statuses.known)(await known(i)); }
   }
-  const row = { name, rounds, knownMedianMs: quantile(a, 0.5), unknownMedianMs: quantile(b, 0.5), knownP90Ms: quantile(a, 0.9), unknownP90Ms: quantile(b, 0.9) };
+  const list = (set: Set<number>) => [...set].sort().join(', ');
+  const row = { name, rounds, knownMedianMs: quantile(a, 0.5), unknownMedianMs: quantile(b, 0.5), knownP90Ms: quantile(a, 0.9), unknownP90Ms: quantile(b, 0.9), knownStatuses: list(statuses.known), unknownStatuses: list(statuses.unknown) };
   const ratio = row.knownMedianMs / row.unknownMedianMs;
-  console.log(`[bench] ${name}: median ${row.knownMedianMs.toFixed(1)} ms with an account vs ${row.unknownMedianMs.toFixed(1)} ms without (ratio ${ratio.toFixed(2)}); p90 ${row.knownP90Ms.toFixed(1)} vs ${row.unknownP90Ms.toFixed(1)} ms`);
+  const same = row.knownStatuses === row.unknownStatuses ? 'same answers' : 'DIFFERENT ANSWERS';
+  console.log(`[bench] ${name}: median ${row.knownMedianMs.toFixed(1)} ms with an account vs ${row.unknownMedianMs.toFixed(1)} ms without (ratio ${ratio.toFixed(2)}); p90 ${row.knownP90Ms.toFixed(1)} vs ${row.unknownP90Ms.toFixed(1)} ms; status ${row.knownStatuses} vs ${row.unknownStatuses} (${same})`);
   return { ...row, ratio };
 }
 
@@ -90,10 +105,24 @@ async function main(): Promise<void> {
       const browser = new Browser(app);
       const known = (i: number) => `known-${(i + 1000 + minimumMs) % KNOWN}@example.com`;
       const unknown = (i: number, what: string) => `nobody-${what}-${minimumMs}-${i}@example.com`;
+      // Two emails throttled beforehand, one with an account and one without: 12 wrong passwords each, stored as the
+      // service stores them (a throttled attempt is not counted, so posting them would stop at 5 and a 1-minute wait;
+      // 12 make the longest wait, an hour, longer than the run).
+      const throttled = { known: `known-${KNOWN - 1 - (minimumMs ? 1 : 0)}@example.com`, unknown: unknown(0, 'throttled') };
+      const failedAt = new Date();
+      await database.db.insertInto('sign_in_email_failures')
+        .values([throttled.known, throttled.unknown].flatMap((email) => Array.from({ length: 12 }, () => ({ email_hash: signInEmailKey(email), occurred_at: failedAt }))))
+        .execute();
       const results = [
         await compare('sign-in (wrong password vs no account)', ROUNDS,
           (i) => browser.post('/account/sign-in', { email: known(i * 7), password: 'not the password at all 1' }),
           (i) => browser.post('/account/sign-in', { email: unknown(i, 'signin'), password: 'not the password at all 1' })),
+        await compare('sign-in, email throttled (right password vs no account)', ROUNDS,
+          () => browser.post('/account/sign-in', { email: throttled.known, password: PASSWORD }),
+          () => browser.post('/account/sign-in', { email: throttled.unknown, password: PASSWORD })),
+        await compare('email me a link to sign in', ROUNDS * 2,
+          (i) => browser.post('/account/sign-in/unlock', { email: known(i * 3 + 1500) }),
+          (i) => browser.post('/account/sign-in/unlock', { email: unknown(i, 'unlock') })),
         await compare('forgot password', ROUNDS * 2,
           (i) => browser.post('/account/forgot-password', { email: known(i * 3 + 1) }),
           (i) => browser.post('/account/forgot-password', { email: unknown(i, 'reset') })),
@@ -113,7 +142,10 @@ async function main(): Promise<void> {
       'In-process requests (no network), embedded database, production argon2id parameters. Each form posted',
       'alternately for an address with an account and one without; times of the POST alone. A ratio near 1.00: the',
       'time does not tell them apart. First with no minimum answer time (what the work alone reveals), then with the',
-      `minimum answer time the service uses (CASEDESK_ACCOUNT_FORM_MIN_MS = ${floor} ms), in the same run.`,
+      `minimum answer time the service uses (CASEDESK_ACCOUNT_FORM_MIN_MS = ${floor} ms), in the same run. Every post`,
+      'from a network address of its own (the per-address throttle never answers); the status codes of the answers',
+      'must be the same with and without an account. "Email throttled": two emails with 12 wrong passwords stored first',
+      '(an hour\'s wait), one with an account (then posted with its right password) and one without.',
       '',
       '## Machine',
       '',
@@ -121,9 +153,9 @@ async function main(): Promise<void> {
       '',
       '## Results',
       '',
-      '| Minimum answer time | Form | Rounds | Median with account (ms) | Median without (ms) | Ratio | p90 with (ms) | p90 without (ms) |',
-      '|---:|---|---:|---:|---:|---:|---:|---:|',
-      ...runs.flatMap(({ minimumMs, results }) => results.map((r) => `| ${minimumMs} ms | ${r.name} | ${r.rounds} | ${r.knownMedianMs.toFixed(1)} | ${r.unknownMedianMs.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.knownP90Ms.toFixed(1)} | ${r.unknownP90Ms.toFixed(1)} |`)),
+      '| Minimum answer time | Form | Rounds | Median with account (ms) | Median without (ms) | Ratio | p90 with (ms) | p90 without (ms) | Status with | Status without |',
+      '|---:|---|---:|---:|---:|---:|---:|---:|---|---|',
+      ...runs.flatMap(({ minimumMs, results }) => results.map((r) => `| ${minimumMs} ms | ${r.name} | ${r.rounds} | ${r.knownMedianMs.toFixed(1)} | ${r.unknownMedianMs.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.knownP90Ms.toFixed(1)} | ${r.unknownP90Ms.toFixed(1)} | ${r.knownStatuses} | ${r.unknownStatuses} |`)),
       '',
     ];
     const file = path.join(ROOT, 'bench/results', `sign-in-enumeration-${date}.md`);

@@ -32,6 +32,13 @@ describe('account forms with random input', () => {
         expect(reset.statusCode).toBeLessThan(500);
         const confirm = await agent.post('/account/sign-up/confirm', { token: c });
         expect(confirm.statusCode).toBeLessThan(500);
+        await agent.get('/account/sign-in/unlock');
+        const unlock = await agent.post('/account/sign-in/unlock', { email: a });
+        expect(unlock.statusCode).toBeLessThan(500);
+        await agent.get('/account/sign-in/unlock');
+        const link = await agent.post('/account/sign-in/unlock/link', { token: b, password: c });
+        expect(link.statusCode).toBeLessThan(500);
+        expect((await agent.get(`/account/sign-in/unlock/link?token=${encodeURIComponent(a)}`)).statusCode).toBeLessThan(500);
       }),
       { numRuns: 40 },
     );

@@ -118,7 +118,21 @@ describe('re-authentication', () => {
     }
   });
 
-  it('shares the sign-in throttles: wrong passwords slow down, wrong codes lock', async () => {
+  it("is not slowed down by strangers' wrong passwords at the sign-in form (its own failures count)", async () => {
+    const p = await person('reauth.victim@example.com');
+    await stayActive(p.agent, 16 * 60_000);
+    for (let i = 0; i < 8; i++) {
+      const stranger = new TestAgent(t.app, `10.89.0.${i}`);
+      await stranger.get('/account/sign-in');
+      await stranger.post('/account/sign-in', { email: 'reauth.victim@example.com', password: `a stranger guessing ${i}` });
+    }
+    expect((await new TestAgent(t.app, '10.89.1.1').submit('/account/sign-in', { email: 'reauth.victim@example.com', password: PASSWORD })).statusCode).toBe(429);
+    await p.agent.get('/account/reauthenticate');
+    const res = await p.agent.post('/account/reauthenticate', { password: PASSWORD, next: '/account/two-step' });
+    expect(res.statusCode).toBe(303);
+  });
+
+  it('has the sign-in throttles: wrong passwords slow down, wrong codes lock', async () => {
     const p = await person('throttle@example.com');
     await stayActive(p.agent, 16 * 60_000);
     await p.agent.get('/account/reauthenticate');

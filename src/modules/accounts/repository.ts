@@ -46,7 +46,7 @@ export async function consumeToken(db: DbHandle, tokenHash: string, purpose: Acc
 export async function findUsableToken(db: DbHandle, tokenHash: string, purpose: AccountTokensTable['purpose'], now: Date) {
   return db
     .selectFrom('account_tokens')
-    .select(['account_id', 'expires_at'])
+    .select(['account_id', 'created_at', 'expires_at'])
     .where('token_hash', '=', tokenHash)
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
@@ -205,6 +205,40 @@ export async function countAddressFailuresSince(db: DbHandle, ip: string, since:
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('occurred_at').as('last')])
     .where('ip', '=', ip)
     .where('occurred_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
+}
+
+/** A failed sign-in for a normalised email (a hash of it), with or without an account; now and then, rows older than a day are removed. */
+export async function recordEmailFailure(db: DbHandle, emailHash: string, at: Date): Promise<void> {
+  await db.insertInto('sign_in_email_failures').values({ email_hash: emailHash, occurred_at: at }).execute();
+  if (Math.random() < 0.01) await db.deleteFrom('sign_in_email_failures').where('occurred_at', '<', new Date(at.getTime() - 86_400_000)).execute();
+}
+
+/**
+ * Failed sign-ins for an email since a time (and the last one's time). With the account that uses the email, failures
+ * up to its last help-desk unlock or password reset do not count (both start the count again, as for the other
+ * lockouts); an email without an account has neither, so the same query answers for every email.
+ */
+export async function countEmailFailuresSince(db: DbHandle, emailHash: string, since: Date, accountId: string | undefined): Promise<{ count: number; last?: Date }> {
+  const row = await db
+    .selectFrom('sign_in_email_failures')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('occurred_at').as('last')])
+    .where('email_hash', '=', emailHash)
+    .where('occurred_at', '>', since)
+    .where(({ eb, selectFrom, fn }) =>
+      eb(
+        'occurred_at',
+        '>',
+        fn.coalesce(
+          selectFrom('account_security_events')
+            .select((s) => s.fn.max('occurred_at').as('at'))
+            .where('account_id', '=', accountId ?? '00000000-0000-0000-0000-000000000000')
+            .where('kind', 'in', [UNLOCKED_EVENT, 'password_reset']),
+          sql<Date>`'-infinity'::timestamptz`,
+        ),
+      ),
+    )
     .executeTakeFirstOrThrow();
   return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
 }

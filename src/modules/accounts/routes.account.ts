@@ -9,7 +9,7 @@ import type { RepresentativeStatus } from './profile.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import {
   accountHomePage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
-  passwordPage, resetSentPage, sessionsPage, signInPage, signUpPage,
+  passwordPage, resetSentPage, sessionsPage, signInPage, signUpPage, unlockLinkInvalidPage, unlockLinkPage, unlockRequestPage, unlockSentPage,
 } from './views/pages.js';
 
 export interface AccountRoutesDeps {
@@ -159,10 +159,59 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const email = str(request.body, 'email').slice(0, 300);
     const result = await withMinimumDuration(deps.minimumMs, () => accounts.signIn(email, str(request.body, 'password').slice(0, 1000), request.ip));
     if (!result.ok) {
-      const message = result.reason === 'throttled'
-        ? request.t('accounts:sign_in.throttled', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
+      // The same page for every email once throttled, with an account or not: the wait, and the offer of a link.
+      const throttled = result.reason === 'throttled';
+      const message = throttled
+        ? request.t('accounts:sign_in.throttled_unlock', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
         : request.t('accounts:sign_in.invalid');
-      return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), email, errors: [{ field: 'email', message }], external: deps.externalSignIn }), result.reason === 'throttled' ? 429 : 400);
+      return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), email, errors: [{ field: 'email', message }], external: deps.externalSignIn, unlockOffer: throttled }), throttled ? 429 : 400);
+    }
+    await sessions.start(request, reply, result.account.id, 'password');
+    return reply.redirect('/account/sign-in/code', 303);
+  });
+
+  // ---- Signing in while the email is throttled: a link by email, then the password and the second step -------------
+  app.get('/account/sign-in/unlock', { config: { policy: 'public' } }, async (request, reply) =>
+    reply.html(unlockRequestPage(request.page(), { csrf: reply.generateCsrf() })),
+  );
+
+  app.post('/account/sign-in/unlock', { config: { policy: 'public' } }, async (request, reply) => {
+    await tooMany(request, reply);
+    const raw = str(request.body, 'email').slice(0, 300);
+    const email = emailSchema.safeParse(raw);
+    if (!email.success) {
+      const message = request.t(raw.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required');
+      return reply.html(unlockRequestPage(request.page(), { csrf: reply.generateCsrf(), email: raw, errors: [{ field: 'email', message }] }), 400);
+    }
+    await withMinimumDuration(deps.minimumMs, () => accounts.requestSignInUnlock(email.data, request.ip));
+    return reply.redirect(`/account/sign-in/unlock/sent?email=${encodeURIComponent(email.data)}`, 303);
+  });
+
+  app.get('/account/sign-in/unlock/sent', { config: { policy: 'public' } }, async (request, reply) => {
+    const email = emailSchema.safeParse((request.query as Form).email);
+    return reply.html(unlockSentPage(request.page(), email.success ? email.data : ''));
+  });
+
+  // Opening the link shows the form (mail scanners that open links spend nothing); only its POST uses the link.
+  app.get('/account/sign-in/unlock/link', { config: { policy: 'public' } }, async (request, reply) => {
+    const token = str(request.query, 'token').slice(0, 200);
+    const email = token ? await accounts.unlockLinkEmail(token) : undefined;
+    if (!email) return reply.html(unlockLinkInvalidPage(request.page()), 410);
+    reply.header('referrer-policy', 'no-referrer');
+    return reply.html(unlockLinkPage(request.page(), { csrf: reply.generateCsrf(), token, email }));
+  });
+
+  app.post('/account/sign-in/unlock/link', { config: { policy: 'public' } }, async (request, reply) => {
+    await tooMany(request, reply);
+    const token = str(request.body, 'token').slice(0, 200);
+    const password = str(request.body, 'password').slice(0, 1000);
+    const result = token ? await accounts.signInWithUnlockLink(token, password, request.ip) : ({ ok: false, reason: 'link_invalid' } as const);
+    if (!result.ok && result.reason === 'link_invalid') return reply.html(unlockLinkInvalidPage(request.page()), 410);
+    if (!result.ok) {
+      const email = (await accounts.unlockLinkEmail(token)) ?? '';
+      if (!email) return reply.html(unlockLinkInvalidPage(request.page()), 410);
+      const errors = [{ field: 'password', message: request.t('accounts:unlock.password_invalid') }];
+      return reply.html(unlockLinkPage(request.page(), { csrf: reply.generateCsrf(), token, email, errors }), 400);
     }
     await sessions.start(request, reply, result.account.id, 'password');
     return reply.redirect('/account/sign-in/code', 303);

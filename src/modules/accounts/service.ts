@@ -9,7 +9,7 @@ import type { Random } from '../../platform/random.js';
 import type { NotificationService } from '../notifications/index.js';
 import { checkPassword, dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import {
-  consumeToken, countAddressFailuresSince, countSecurityEventsSince, recordAddressFailure, deleteSessionsOf, deviceSeenBefore, listSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
+  consumeToken, countAddressFailuresSince, countEmailFailuresSince, countSecurityEventsSince, recordAddressFailure, recordEmailFailure, deleteSessionsOf, deviceSeenBefore, listSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
   insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
   useBackupCode, useTotpStep,
 } from './repository.js';
@@ -25,9 +25,21 @@ export const EMAIL_LINK_TTL_MS = 24 * 3600_000;
 /** Login.gov's floor: 10 wrong one-time codes lock two-step verification for 10 minutes. */
 export const OTP_MAX_FAILURES = 10;
 export const OTP_LOCKOUT_MS = 10 * 60_000;
-/** Sign-in: 5 free failures in 15 minutes, then a wait that doubles with each failure (at most an hour). */
+/**
+ * Sign-in, per normalised email whether or not an account uses it (issue 13 item 14): 5 free failures in 15 minutes,
+ * then a wait that doubles with each failure (at most an hour). Re-authentication has the same rule over the
+ * account's own re-authentication failures.
+ */
 export const SIGN_IN_FREE_FAILURES = 5;
 export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+/**
+ * While an email is throttled, its holder can ask for a link by email (sent only to an account's email; the page
+ * answers the same either way): single-use, 30 minutes, at most 3 an hour per account, and at most 3 wrong passwords
+ * through it. The link takes the password; the second step follows as at every sign-in.
+ */
+export const UNLOCK_LINK_TTL_MS = 30 * 60_000;
+export const UNLOCK_LINKS_PER_HOUR = 3;
+export const UNLOCK_LINK_PASSWORD_TRIES = 3;
 /** Per network address (any email, known or not): 20 free failures in 15 minutes, then the same doubling waits. */
 export const ADDRESS_FREE_FAILURES = 20;
 export const BACKUP_CODE_COUNT = 10;
@@ -60,8 +72,23 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
+/**
+ * The key sign-in failures are counted under: a hash of the email as typed, trimmed and in lower case (what
+ * emailSchema makes of it), whether or not it is a valid address and whether or not an account uses it.
+ */
+export function signInEmailKey(emailInput: string): string {
+  return sha256(`sign-in:${emailInput.trim().toLowerCase()}`);
+}
+
 export function normalizeBackupCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+/** After `free` failures, each further one makes the next attempt wait twice as long from the last (1 minute, at most an hour). */
+function waitAfter(failures: { count: number; last?: Date }, free: number, now: Date): Date | undefined {
+  if (failures.count < free || !failures.last) return undefined;
+  const retryAt = new Date(failures.last.getTime() + Math.min(3600_000, 60_000 * 2 ** (failures.count - free)));
+  return retryAt > now ? retryAt : undefined;
 }
 
 /** "Firefox · Windows" (the same in both languages): enough for a person to recognize a device, no fingerprint. */
@@ -85,6 +112,9 @@ export type SignInResult =
   | { ok: true; account: AccountRow }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAt: Date };
+
+/** Signing in through an unlock link: `link_invalid` when it is spent, expired or unknown. */
+export type UnlockSignInResult = { ok: true; account: AccountRow } | { ok: false; reason: 'invalid' | 'link_invalid' };
 
 export type SecondFactorResult =
   | { ok: true; method: 'totp' | 'sms' | 'email' | 'backup_code'; remainingBackupCodes?: number }
@@ -229,7 +259,10 @@ export class AccountService {
     await recordSecurityEvent(this.deps.db, { accountId, kind: 'account_activated', at: this.deps.clock.now() });
   }
 
-  /** First factor. Unknown emails cost the same password-hash time and give the same answer. */
+  /**
+   * First factor. Unknown emails cost the same password-hash time and give the same answer, and their failures are
+   * counted like a known email's: once throttled, every email gets the same answer (issue 13 item 14).
+   */
   async signIn(emailInput: string, password: string, ip?: string): Promise<SignInResult> {
     const { db, clock } = this.deps;
     const now = clock.now();
@@ -237,17 +270,18 @@ export class AccountService {
     const addressRetryAt = ip ? await this.#addressThrottle(ip, now) : undefined;
     if (addressRetryAt) return { ok: false, reason: 'throttled', retryAt: addressRetryAt };
     const email = emailSchema.safeParse(emailInput);
+    const key = signInEmailKey(emailInput);
     const account = email.success ? await findAccountByEmail(db, email.data) : undefined;
+    // Then per email, known or not (the same queries either way); the right password waits like a wrong one.
+    const retryAt = await this.#emailThrottle(key, account?.id, now);
+    if (retryAt) return { ok: false, reason: 'throttled', retryAt };
     if (!account || !account.activated_at || !account.password_hash) {
       await dummyVerify(password);
-      if (ip) await recordAddressFailure(db, ip, now);
+      await this.#recordPasswordFailure(key, undefined, now, ip);
       return { ok: false, reason: 'invalid' };
     }
-    const retryAt = await this.#passwordThrottle(account.id, now);
-    if (retryAt) return { ok: false, reason: 'throttled', retryAt };
     if (!(await verifyPassword(account.password_hash, password))) {
-      await recordSecurityEvent(db, { accountId: account.id, kind: 'sign_in_failed', at: now, ip });
-      if (ip) await recordAddressFailure(db, ip, now);
+      await this.#recordPasswordFailure(key, account.id, now, ip);
       return { ok: false, reason: 'invalid' };
     }
     await recordSecurityEvent(db, { accountId: account.id, kind: 'password_verified', at: now, ip });
@@ -256,46 +290,132 @@ export class AccountService {
     return { ok: true, account };
   }
 
+  /** A wrong password (or none to check): counted for the email, the address, and the account's security events. */
+  async #recordPasswordFailure(emailKey: string, accountId: string | undefined, now: Date, ip: string | undefined, kind = 'sign_in_failed'): Promise<void> {
+    const { db } = this.deps;
+    await recordEmailFailure(db, emailKey, now);
+    if (accountId) await recordSecurityEvent(db, { accountId, kind, at: now, ip });
+    if (ip) await recordAddressFailure(db, ip, now);
+  }
+
   /** The account's lockouts now, for the Technical Help Desk: the password wait and the two-step lock, if any. */
   async lockState(accountId: string): Promise<{ passwordUntil?: Date; codesUntil?: Date }> {
     const now = this.deps.clock.now();
-    return { passwordUntil: await this.#passwordThrottle(accountId, now), codesUntil: await otpLockedUntil(this.deps.db, accountId, now) };
+    const account = await findAccountById(this.deps.db, accountId);
+    return {
+      passwordUntil: account ? await this.#emailThrottle(signInEmailKey(account.email), accountId, now) : undefined,
+      codesUntil: await otpLockedUntil(this.deps.db, accountId, now),
+    };
   }
 
   /** The same rule per network address, over every email it tried (ADDRESS_FREE_FAILURES free, then doubling waits). */
   async #addressThrottle(ip: string, now: Date): Promise<Date | undefined> {
     const failures = await countAddressFailuresSince(this.deps.db, ip, new Date(now.getTime() - SIGN_IN_WINDOW_MS));
-    if (failures.count >= ADDRESS_FREE_FAILURES && failures.last) {
-      const retryAt = new Date(failures.last.getTime() + Math.min(3600_000, 60_000 * 2 ** (failures.count - ADDRESS_FREE_FAILURES)));
-      if (retryAt > now) return retryAt;
-    }
-    return undefined;
+    return waitAfter(failures, ADDRESS_FREE_FAILURES, now);
   }
 
-  /** When the wait after too many wrong passwords ends (undefined: no wait). Sign-in and re-authentication share it. */
-  async #passwordThrottle(accountId: string, now: Date): Promise<Date | undefined> {
-    const failures = await countSecurityEventsSince(this.deps.db, accountId, 'sign_in_failed', new Date(now.getTime() - SIGN_IN_WINDOW_MS));
-    if (failures.count >= SIGN_IN_FREE_FAILURES && failures.last) {
-      const waitMs = Math.min(3600_000, 60_000 * 2 ** (failures.count - SIGN_IN_FREE_FAILURES));
-      const retryAt = new Date(failures.last.getTime() + waitMs);
-      if (retryAt > now) return retryAt;
-    }
-    return undefined;
+  /**
+   * When the wait after too many wrong passwords for an email ends (undefined: no wait), whether or not an account
+   * uses it. The account's last help-desk unlock or password reset starts the count again.
+   */
+  async #emailThrottle(emailKey: string, accountId: string | undefined, now: Date): Promise<Date | undefined> {
+    const failures = await countEmailFailuresSince(this.deps.db, emailKey, new Date(now.getTime() - SIGN_IN_WINDOW_MS), accountId);
+    return waitAfter(failures, SIGN_IN_FREE_FAILURES, now);
   }
 
-  /** Re-authentication, first step: the signed-in person's password again, with the sign-in throttle. */
+  /**
+   * Re-authentication's wait: the same rule over the account's own re-authentication failures only, so that
+   * strangers' wrong passwords at the sign-in form do not stop the signed-in holder from confirming it is them.
+   */
+  async #reauthThrottle(accountId: string, now: Date): Promise<Date | undefined> {
+    const failures = await countSecurityEventsSince(this.deps.db, accountId, 'reauth_failed', new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+    return waitAfter(failures, SIGN_IN_FREE_FAILURES, now);
+  }
+
+  /** Re-authentication, first step: the signed-in person's password again, with its own throttle. */
   async reverifyPassword(accountId: string, password: string, ip?: string): Promise<SignInResult> {
     const { db, clock } = this.deps;
     const account = await findAccountById(db, accountId);
     if (!account?.password_hash) return { ok: false, reason: 'invalid' };
     const now = clock.now();
-    const retryAt = await this.#passwordThrottle(accountId, now);
+    const retryAt = await this.#reauthThrottle(accountId, now);
     if (retryAt) return { ok: false, reason: 'throttled', retryAt };
     if (!(await verifyPassword(account.password_hash, password))) {
-      await recordSecurityEvent(db, { accountId, kind: 'sign_in_failed', at: now, ip, details: { reauthentication: true } });
+      await recordSecurityEvent(db, { accountId, kind: 'reauth_failed', at: now, ip, details: { reauthentication: true } });
       return { ok: false, reason: 'invalid' };
     }
     await recordSecurityEvent(db, { accountId, kind: 'password_verified', at: now, ip, details: { reauthentication: true } });
+    return { ok: true, account };
+  }
+
+  /**
+   * "Email me a link to sign in" (issue 13 item 14), offered while sign-in is throttled. The same answer whatever
+   * the email: an activated account's email gets a single-use link (UNLOCK_LINK_TTL_MS, at most UNLOCK_LINKS_PER_HOUR
+   * an hour); nothing is sent otherwise.
+   */
+  async requestSignInUnlock(emailInput: string, ip?: string): Promise<void> {
+    const { db, clock, random, notifications } = this.deps;
+    const email = emailSchema.safeParse(emailInput);
+    if (!email.success) return;
+    const now = clock.now();
+    await inTransaction(db, async (trx) => {
+      const account = await findAccountByEmail(trx, email.data);
+      if (!account?.activated_at || !account.password_hash) return;
+      const recent = await countSecurityEventsSince(trx, account.id, 'unlock_link_sent', new Date(now.getTime() - 3600_000));
+      if (recent.count >= UNLOCK_LINKS_PER_HOUR) return;
+      const token = random.token(32);
+      await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: 'unlock_sign_in', created_at: now, expires_at: new Date(now.getTime() + UNLOCK_LINK_TTL_MS), used_at: null });
+      await recordSecurityEvent(trx, { accountId: account.id, kind: 'unlock_link_sent', at: now, ip });
+      await notifications.queueEmail(trx, {
+        to: account.email,
+        template: 'sign_in_unlock',
+        language: account.language,
+        params: {
+          link: `${this.deps.publicUrl}/account/sign-in/unlock/link?token=${encodeURIComponent(token)}`,
+          reset: `${this.deps.publicUrl}/account/forgot-password`,
+        },
+      });
+    });
+  }
+
+  /** The email an unlock link signs in to, while the link is usable (shown on the page it opens). */
+  async unlockLinkEmail(token: string): Promise<string | undefined> {
+    const link = await this.#usableUnlockLink(token, this.deps.clock.now());
+    return link?.account.email;
+  }
+
+  /** An unlock link that can still be used: unused, unexpired, and fewer than UNLOCK_LINK_PASSWORD_TRIES wrong passwords since it was sent. */
+  async #usableUnlockLink(token: string, now: Date): Promise<{ account: AccountRow & { password_hash: string } } | undefined> {
+    const { db } = this.deps;
+    const link = await findUsableToken(db, sha256(token), 'unlock_sign_in', now);
+    if (!link) return undefined;
+    const account = await findAccountById(db, link.account_id);
+    if (!account?.activated_at || !account.password_hash) return undefined;
+    // Counted from just before the link was made (a clock may give the failure the link's own millisecond).
+    const failures = await countSecurityEventsSince(db, account.id, 'unlock_link_failed', new Date(link.created_at.getTime() - 1));
+    if (failures.count >= UNLOCK_LINK_PASSWORD_TRIES) return undefined;
+    return { account: { ...account, password_hash: account.password_hash } };
+  }
+
+  /**
+   * The first factor through an unlock link, whatever the throttles of the email and the address: the right password
+   * spends the link and leads to the second step as at every sign-in; a wrong one counts like any other (and
+   * UNLOCK_LINK_PASSWORD_TRIES of them spend the link).
+   */
+  async signInWithUnlockLink(token: string, password: string, ip?: string): Promise<UnlockSignInResult> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const link = await this.#usableUnlockLink(token, now);
+    if (!link) return { ok: false, reason: 'link_invalid' };
+    const { account } = link;
+    if (!(await verifyPassword(account.password_hash, password))) {
+      await this.#recordPasswordFailure(signInEmailKey(account.email), account.id, now, ip, 'unlock_link_failed');
+      if (!(await this.#usableUnlockLink(token, now))) await consumeToken(db, sha256(token), 'unlock_sign_in', now);
+      return { ok: false, reason: 'invalid' };
+    }
+    if (!(await consumeToken(db, sha256(token), 'unlock_sign_in', now))) return { ok: false, reason: 'link_invalid' };
+    await recordSecurityEvent(db, { accountId: account.id, kind: 'password_verified', at: now, ip, details: { unlock_link: true } });
+    if (needsRehash(account.password_hash)) await updateAccount(db, account.id, { password_hash: await hashPassword(password) });
     return { ok: true, account };
   }
 

@@ -516,23 +516,63 @@ describe('parsing (pure)', () => {
   });
 });
 
-describe('guessing dates of birth', () => {
-  it('refuses a receipt number for a day after 5 failed matches, with the same answer whether the case exists or not', async () => {
-    const fields = (receipt: string, birth: string) => ({ receipt_number: receipt, ...dob(birth), criterion: 'urgent_humanitarian', description: 'Please.', ...person('guesser@example.com') });
-    for (const receipt of [MIA_CASE, 'IOE2399999999']) {
-      for (let i = 0; i < 5; i++) {
-        const agent = visitor();
-        await send(agent, 'expedite-request', fields(receipt, `1979-03-${String(10 + i)}`));
-        expect(agent.errorSummary()[0]).toContain('We could not find a case');
-      }
-      const agent = visitor();
-      await send(agent, 'expedite-request', fields(receipt, '1990-07-14')); // the right date, too late
-      expect(agent.errorSummary()[0]).toContain('Try again tomorrow');
+describe('guessing dates of birth (issue 13 item 15)', () => {
+  const fields = (receipt: string, birth: string, email: string) => ({ receipt_number: receipt, ...dob(birth), criterion: 'urgent_humanitarian', description: 'Please.', ...person(email) });
+  const NOT_FOUND = 'We could not find a case with this receipt number and date of birth. Check both and try again, or call the Contact Center.';
+  /** The page's main text with what differs between two receipt numbers and dates taken out. */
+  const mainOf = (agent: TestAgent, receipt: string) => agent.$('main').text().replaceAll(receipt, 'RECEIPT').replace(/\s+/g, ' ');
+
+  it("lets the real applicant, from another address and email, through at once after someone else's five wrong tries", async () => {
+    const guesser = visitor();
+    for (let i = 0; i < 5; i++) {
+      expect((await send(guesser, 'expedite-request', fields(MIA_CASE, `1979-03-${String(10 + i)}`, 'guesser.one@example.com'))).statusCode).toBe(400);
+      expect(guesser.errorSummary()).toEqual([NOT_FOUND]);
     }
     const before = await countItems();
-    t.clock.advance(86_400_000 + 1000);
-    const agent = visitor();
-    await send(agent, 'expedite-request', fields(MIA_CASE, '1990-07-14'));
+    const applicant = visitor();
+    const res = await send(applicant, 'expedite-request', fields(MIA_CASE, '1990-07-14', 'ana.real@example.com'));
+    expect(res.statusCode, applicant.errorSummary().join(' | ')).toBe(303);
     expect(await countItems()).toBe(before + 1);
+  });
+
+  it('slows the same requester down (by address or by email) with a wait it is told, then lets it try again', async () => {
+    const ip = '10.34.0.1';
+    const requester = new TestAgent(t.app, ip);
+    for (let i = 0; i < 5; i++) expect((await send(requester, 'expedite-request', fields(VSC_CASE, `1986-05-${String(10 + i)}`, 'slow.one@example.com'))).statusCode).toBe(400);
+    // The sixth try waits, even with the right date of birth: the answer says until when.
+    let res = await send(requester, 'expedite-request', fields(VSC_CASE, '1986-04-28', 'slow.one@example.com'));
+    expect(res.statusCode).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(requester.errorSummary()[0]).toMatch(/^You tried this receipt number several times with details that did not match\. For your security, wait until .*\d{1,2}:\d{2}.* and try again/);
+    // The same requester is the same address with another email, or the same email from another address.
+    expect((await send(new TestAgent(t.app, ip), 'expedite-request', fields(VSC_CASE, '1986-04-28', 'slow.two@example.com'))).statusCode).toBe(429);
+    const elsewhere = visitor();
+    expect((await send(elsewhere, 'expedite-request', fields(VSC_CASE, '1986-04-28', 'slow.one@example.com'), 'es')).statusCode).toBe(429);
+    expect(elsewhere.errorSummary()[0]).toMatch(/^Intentó varias veces con este número de recibo y datos que no coinciden\. Por su seguridad, espere hasta/);
+    // After the wait, one more try; another failure makes the next wait twice as long.
+    t.clock.advance(61_000);
+    expect((await send(requester, 'expedite-request', fields(VSC_CASE, '1986-05-20', 'slow.one@example.com'))).statusCode).toBe(400);
+    t.clock.advance(61_000);
+    expect((await send(requester, 'expedite-request', fields(VSC_CASE, '1986-04-28', 'slow.one@example.com'))).statusCode).toBe(429);
+    t.clock.advance(60_000);
+    const before = await countItems();
+    res = await send(requester, 'expedite-request', fields(VSC_CASE, '1986-04-28', 'slow.one@example.com'));
+    expect(res.statusCode, requester.errorSummary().join(' | ')).toBe(303);
+    expect(await countItems()).toBe(before + 1);
+  });
+
+  it('answers the same for a case that exists and an unknown receipt number, before and during the wait', async () => {
+    const unknownReceipt = 'IOE2399999998';
+    const known = new TestAgent(t.app, '10.34.1.1');
+    const unknown = new TestAgent(t.app, '10.34.1.2');
+    for (let i = 0; i <= 5; i++) {
+      const a = await send(known, 'expedite-request', fields(MIA_CASE, `1990-08-${String(10 + i)}`, 'same.known@example.com'));
+      const b = await send(unknown, 'expedite-request', fields(unknownReceipt, `1990-08-${String(10 + i)}`, 'same.unknown@example.com'));
+      expect(a.statusCode, `try ${i + 1}`).toBe(i < 5 ? 400 : 429);
+      expect(b.statusCode, `try ${i + 1}`).toBe(a.statusCode);
+      expect(b.headers['retry-after']).toBe(a.headers['retry-after']);
+      expect(unknown.errorSummary()).toEqual(known.errorSummary());
+      expect(mainOf(unknown, unknownReceipt)).toBe(mainOf(known, MIA_CASE));
+    }
   });
 });

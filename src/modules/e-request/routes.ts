@@ -69,9 +69,17 @@ export function registerERequestRoutes(app: FastifyInstance, deps: ERequestRoute
     app.post(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => {
       await tooMany(request, reply);
       const raw = rawForm(request.body);
-      const result = await eRequest.submit(form as RequestForm, raw, { language: request.lang, submission: submissionTokenOf(request.body) });
+      const result = await eRequest.submit(form as RequestForm, raw, { language: request.lang, ip: request.ip, submission: submissionTokenOf(request.body) });
       if (!result.ok) {
         if ('refusal' in result) return reply.html(refusalPage(request.page(), result.refusal));
+        if ('wait' in result) {
+          // This requester tried this receipt number too often with details that did not match: it waits (the same
+          // answer whether the case exists or not); the form keeps its answers for the next try.
+          const time = dateTimeFormatter(request.lang, deps.timeZone)(result.wait.retryAt);
+          reply.header('retry-after', String(Math.max(1, Math.ceil((result.wait.retryAt.getTime() - eRequest.now().getTime()) / 1000))));
+          const errors = [{ field: 'receipt_number', message: request.t('e_request:errors.case_wait', { time }) }];
+          return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw as Values, errors }), 429);
+        }
         return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw as Values, errors: messages(request, result.problems) }), 400);
       }
       // A second post of the same form (same one-time token) lands on the first one's confirmation.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
@@ -45,7 +46,9 @@ export type SubmitResult =
   /** The form's one-time token already made an item (a double submit): its number, nothing new was made. */
   | { ok: true; repeated: string }
   | { ok: false; problems: FieldProblem[] }
-  | { ok: false; refusal: InquiryRefusal };
+  | { ok: false; refusal: InquiryRefusal }
+  /** Too many failed matches for this receipt number by this requester: it may try again at `retryAt`. */
+  | { ok: false; wait: { retryAt: Date } };
 
 /** What the customer sees of an item's status (internal statuses and queues are never shown). */
 export type CustomerStatus = 'working' | 'need_information' | 'closed';
@@ -77,8 +80,24 @@ export function localDate(moment: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
 }
 
-/** Failed case matches a receipt number may have in 24 hours before it is refused for the day. */
+/**
+ * Guessing a date of birth (issue 13 item 15): failed case matches are counted per receipt number and requester
+ * (its network address, and its email, each on its own), over 24 hours. After MAX_CASE_FAILURES the requester waits
+ * before its next try, 1 minute and then twice as long after each further failure (at most CASE_WAIT_MAX_MS). Nobody
+ * else waits: the real applicant, from another address with another email, is answered at once.
+ */
 export const MAX_CASE_FAILURES = 5;
+export const CASE_FAILURE_WINDOW_MS = 86_400_000;
+export const CASE_WAIT_MAX_MS = 3600_000;
+
+/** When a requester with these failures may try again (undefined: now). */
+export function caseRetryAt(failures: { count: number; last?: Date }, now: Date): Date | undefined {
+  if (failures.count < MAX_CASE_FAILURES || !failures.last) return undefined;
+  const retryAt = new Date(failures.last.getTime() + Math.min(CASE_WAIT_MAX_MS, 60_000 * 2 ** (failures.count - MAX_CASE_FAILURES)));
+  return retryAt > now ? retryAt : undefined;
+}
+
+const emailHash = (email: string) => createHash('sha256').update(`e-request:${email.trim().toLowerCase()}`, 'utf8').digest('hex');
 
 export class ERequestService {
   constructor(private readonly deps: ERequestDeps) {}
@@ -87,18 +106,22 @@ export class ERequestService {
     return localDate(this.deps.clock.now(), this.deps.timeZone);
   }
 
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
   /**
    * Validates a form, matches the case (receipt number plus date of birth when the agency has one: a mismatch
    * answers exactly like an unknown case), applies CC-10 to case inquiries, then files the item where the routing
    * rules send it and queues the confirmation email, in one transaction.
    */
   /** `submission`: the form's one-time token; a second post of it answers the first item (platform/submissions.ts). */
-  async submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null; submission?: string }): Promise<SubmitResult> {
+  async submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null; ip: string; submission?: string }): Promise<SubmitResult> {
     const once = await submitOnce(this.deps.db, { token: ctx.submission, form: `e-request/${form}`, now: this.deps.clock.now() }, (record) => this.#submit(form, raw, ctx, record));
     return 'repeated' in once ? { ok: true, repeated: once.repeated } : once;
   }
 
-  async #submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null }, record: RecordSubmission): Promise<SubmitResult> {
+  async #submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null; ip: string }, record: RecordSubmission): Promise<SubmitResult> {
     const parsed = parseRequest(form, raw, this.today());
     if (!parsed.ok) return parsed;
     const v = parsed.value;
@@ -110,18 +133,20 @@ export class ERequestService {
       // the person before saying anything about a case.
       caseId = (await repo.findCaseForRequest(this.deps.db, v.receiptNumber))?.id ?? null;
     } else if (v.receiptNumber) {
-      // Guessing dates of birth is an attack: after MAX_CASE_FAILURES failed matches in a day, the receipt number is
-      // refused for the day, whether the case exists or not (the same answer either way).
+      // Guessing dates of birth is an attack: after MAX_CASE_FAILURES failed matches for this receipt number, this
+      // requester (by address or by email) waits before each next try, whether the case exists or not (the same
+      // answer either way); other requesters do not.
       const now = this.deps.clock.now();
-      const since = new Date(now.getTime() - 86_400_000);
-      const failures = await this.deps.db.selectFrom('e_request_case_failures').select((eb) => eb.fn.countAll<number>().as('n')).where('receipt_number', '=', v.receiptNumber).where('failed_at', '>', since).executeTakeFirstOrThrow();
-      if (Number(failures.n) >= MAX_CASE_FAILURES) return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_locked' }] };
+      const requester = { receiptNumber: v.receiptNumber, ip: ctx.ip, emailHash: emailHash(v.email) };
+      const failures = await repo.countCaseFailuresSince(this.deps.db, { ...requester, since: new Date(now.getTime() - CASE_FAILURE_WINDOW_MS) });
+      const waits = [caseRetryAt(failures.byAddress, now), caseRetryAt(failures.byEmail, now)].filter((d): d is Date => Boolean(d));
+      if (waits.length) return { ok: false, wait: { retryAt: new Date(Math.max(...waits.map((d) => d.getTime()))) } };
       found = await repo.findCaseForRequest(this.deps.db, v.receiptNumber);
       // A Section 1367 case is unknown to the public e-Request (maySeeCase: CC-6), date of birth or not: the same
       // answer as an unknown receipt number, after the same query and the same failure count.
       const matches = found && maySeeCase({ section1367: found.section_1367 }, { kind: 'public' }) && (found.date_of_birth ? found.date_of_birth === v.dateOfBirth : true);
       if (!found || !matches) {
-        await this.deps.db.insertInto('e_request_case_failures').values({ receipt_number: v.receiptNumber, failed_at: now }).execute();
+        await repo.recordCaseFailure(this.deps.db, { ...requester, at: now });
         return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_not_found' }] };
       }
       caseId = found.id;

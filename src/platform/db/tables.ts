@@ -131,7 +131,7 @@ export interface AccountsTable {
 export interface AccountTokensTable {
   token_hash: string;
   account_id: string;
-  purpose: 'verify_email' | 'reset_password' | 'change_email' | 'add_recovery_email';
+  purpose: 'verify_email' | 'reset_password' | 'change_email' | 'add_recovery_email' | 'unlock_sign_in';
   created_at: Date;
   expires_at: Date;
   used_at: Date | null;
@@ -323,6 +323,7 @@ export interface Tables {
   form_submissions: FormSubmissionsTable;
   account_recoveries: AccountRecoveriesTable;
   sign_in_address_failures: SignInAddressFailuresTable;
+  sign_in_email_failures: SignInEmailFailuresTable;
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   account_totp: AccountTotpTable;
@@ -465,6 +466,9 @@ export interface ERequestCaseFailuresTable {
   id: Generated<number>;
   receipt_number: string;
   failed_at: Date;
+  /** The requester: the client's network address and a hash of the email given (migration 0032). */
+  requester_ip: string;
+  requester_email_hash: string;
 }
 
 export interface CallerVerificationsTable {
@@ -493,6 +497,13 @@ export interface ServiceItemEventsTable {
 export interface SignInAddressFailuresTable {
   id: Generated<number>;
   ip: string;
+  occurred_at: Date;
+}
+
+/** A failed sign-in for a normalised email, known or not (migration 0032): a hash, not a reference to accounts. */
+export interface SignInEmailFailuresTable {
+  id: Generated<number>;
+  email_hash: string;
   occurred_at: Date;
 }
 

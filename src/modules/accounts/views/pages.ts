@@ -199,11 +199,12 @@ ${backupCodesList(ctx, p.codes)}
 </form>`);
 }
 
-export function signInPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[]; notice?: string; external?: { name: string } }): SafeHtml {
+export function signInPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[]; notice?: string; external?: { name: string }; unlockOffer?: boolean }): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   return page(ctx, t('accounts:sign_in.title'), html`<h1>${t('accounts:sign_in.title')}</h1>
 ${p.notice ? alert({ type: 'info', body: p.notice, slim: true }) : ''}
+${p.unlockOffer ? unlockOffer(ctx, p.csrf, p.email ?? '') : ''}
 <form class="usa-form usa-form--large" method="post" action="/account/sign-in" novalidate>
   ${csrfField(p.csrf)}
   ${textInput({ name: 'email', label: t('accounts:sign_in.email_label'), type: 'email', autocomplete: 'username', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
@@ -213,6 +214,72 @@ ${p.notice ? alert({ type: 'info', body: p.notice, slim: true }) : ''}
 <p><a class="usa-link" href="/account/forgot-password">${t('accounts:sign_in.forgot')}</a></p>
 <p>${t('accounts:sign_in.no_account')} <a class="usa-link" href="/account/sign-up">${t('accounts:nav.sign_up')}</a></p>
 ${p.external ? externalSignInButton(ctx, p.external.name) : ''}`, errors);
+}
+
+/**
+ * On a throttled sign-in page (the same for every email, with an account or not): the holder can have a link
+ * emailed to sign in now with the password and the second step (issue 13 item 14).
+ */
+function unlockOffer(ctx: PageContext, csrf: string, email: string): SafeHtml {
+  const { t } = ctx;
+  return html`<div class="usa-summary-box margin-bottom-3" role="region" aria-labelledby="unlock-heading">
+  <div class="usa-summary-box__body">
+    <h2 class="usa-summary-box__heading" id="unlock-heading">${t('accounts:unlock.offer_heading')}</h2>
+    <div class="usa-summary-box__text">
+      <p>${t('accounts:unlock.offer_body')}</p>
+      <form method="post" action="/account/sign-in/unlock">
+        ${csrfField(csrf)}
+        <input type="hidden" name="email" value="${email}">
+        ${button(t('accounts:unlock.offer_submit'), { secondary: true })}
+      </form>
+    </div>
+  </div>
+</div>`;
+}
+
+/** "Email me a link to sign in", asked for directly (the throttled sign-in page posts here too). */
+export function unlockRequestPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('accounts:unlock.title'), html`<h1>${t('accounts:unlock.title')}</h1>
+<p>${t('accounts:unlock.intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/sign-in/unlock" novalidate>
+  ${csrfField(p.csrf)}
+  ${textInput({ name: 'email', label: t('accounts:sign_in.email_label'), type: 'email', autocomplete: 'email', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
+  ${button(t('accounts:unlock.offer_submit'))}
+</form>`, errors);
+}
+
+export function unlockSentPage(ctx: PageContext, email: string): SafeHtml {
+  const { t } = ctx;
+  return page(ctx, t('accounts:unlock.sent_title'), html`<h1>${t('accounts:unlock.sent_title')}</h1>
+<p class="usa-intro">${t('accounts:unlock.sent_body', { email })}</p>
+<p>${t('accounts:unlock.sent_limit')}</p>
+<p><a class="usa-link" href="/account/sign-in">${t('accounts:unlock.back_to_sign_in')}</a></p>`);
+}
+
+/** The page the emailed link opens: the password for the email it names (the second step follows). */
+export function unlockLinkPage(ctx: PageContext, p: { csrf: string; token: string; email: string; errors?: FieldError[] }): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  return page(ctx, t('accounts:unlock.link_title'), html`<h1>${t('accounts:unlock.link_title')}</h1>
+<p>${t('accounts:unlock.link_intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/account/sign-in/unlock/link" novalidate>
+  ${csrfField(p.csrf)}
+  <input type="hidden" name="token" value="${p.token}">
+  <input type="hidden" name="username" value="${p.email}" autocomplete="username">
+  <p><strong>${t('accounts:sign_in.email_label')}:</strong> ${p.email}</p>
+  ${textInput({ name: 'password', label: t('accounts:sign_in.password_label'), type: 'password', autocomplete: 'current-password', error: errorFor(errors, 'password'), maxlength: 200 })}
+  ${button(t('accounts:sign_in.submit'))}
+</form>`, errors);
+}
+
+/** An unlock link that is spent, expired, or took too many wrong passwords. */
+export function unlockLinkInvalidPage(ctx: PageContext): SafeHtml {
+  const { t } = ctx;
+  return page(ctx, t('accounts:sign_up.link_invalid_title'), html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
+<p>${t('accounts:unlock.link_invalid_body')}</p>
+<p><a class="usa-button" href="/account/sign-in/unlock">${t('accounts:unlock.ask_again')}</a></p>`);
 }
 
 export function forgotPasswordPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[] }): SafeHtml {
