@@ -47,6 +47,8 @@ const schema = z
     CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     CASEDESK_ACCOUNT_FORM_MIN_MS: z.coerce.number().int().min(0).max(5000).default(250),
+    // How long a case event of a receipt number not known yet waits for an event giving the form (ADR 13).
+    CASEDESK_CASE_EVENTS_PENDING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     CASEDESK_RUN_WORKERS: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SMTP_URL: z.string().url().optional(),
@@ -116,6 +118,8 @@ export interface Config {
   runWorkersInProcess: boolean;
   api: { tokenTtlSeconds: number; rateLimitPerMinute: number };
   lookupRateLimitPerMinute: number;
+  /** Case events of a receipt number not known yet wait this many days for an event giving the form, then are dropped. */
+  caseEvents: { pendingDays: number };
   globalRateLimitPerMinute: number;
   accountFormRateLimitPerMinute: number;
   /** Sign-in, sign-up and forgot-password answer no sooner than this (no timing difference between known and unknown emails). */
@@ -224,6 +228,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     runWorkersInProcess: env.CASEDESK_RUN_WORKERS ?? database.kind === 'pglite',
     api: { tokenTtlSeconds: env.CASEDESK_API_TOKEN_TTL_SECONDS, rateLimitPerMinute: env.CASEDESK_API_RATE_LIMIT_PER_MINUTE },
     lookupRateLimitPerMinute: env.CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE,
+    caseEvents: { pendingDays: env.CASEDESK_CASE_EVENTS_PENDING_DAYS },
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
     accountFormMinMs: env.CASEDESK_ACCOUNT_FORM_MIN_MS,

@@ -7,11 +7,22 @@ import { factsFromEvents, openRequestForEvidence, unknownStatusTitles } from './
 let t: TestApp;
 let writer: string;
 let reader: string;
+let clients: { writer: { clientId: string; clientSecret: string }; reader: { clientId: string; clientSecret: string } };
 beforeAll(async () => {
   t = await createTestApp();
-  writer = (await apiToken(t, ['case_events:write'])).token;
-  reader = (await apiToken(t, ['case_status:read'])).token;
+  const w = await apiToken(t, ['case_events:write']);
+  const r = await apiToken(t, ['case_status:read']);
+  clients = { writer: w, reader: r };
+  writer = w.token;
+  reader = r.token;
 });
+
+/** Moves the clock on, with new access tokens for the same clients (tokens last 30 minutes). */
+async function advance(ms: number) {
+  t.clock.advance(ms);
+  writer = (await t.services.apiClients.issueToken(clients.writer.clientId, clients.writer.clientSecret)).accessToken;
+  reader = (await t.services.apiClients.issueToken(clients.reader.clientId, clients.reader.clientSecret)).accessToken;
+}
 afterAll(async () => t?.close());
 
 const post = (events: unknown, token = writer, contentType = 'application/json') =>
@@ -25,6 +36,13 @@ const post = (events: unknown, token = writer, contentType = 'application/json')
 let serial = 0;
 /** A receipt number nobody used yet (IOE: electronic cases). */
 const freshReceipt = () => `IOE${String(8_100_000_000 + serial++).padStart(10, '0')}`;
+
+/** The pending report of an API client. */
+async function pendingOf(token: string, query = '') {
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/case-events/pending${query}`, headers: { authorization: `Bearer ${token}` } });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
 
 /** A case's whole visible state: what the API and the account show. */
 async function stateOf(receipt: string) {
@@ -76,7 +94,7 @@ describe('case events API (issue 4 item 1)', () => {
     const receipt = freshReceipt();
     const res = await post(lifecycle(receipt, 'a'));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ received: 9, accepted: 9, duplicates: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
+    expect(res.json()).toEqual({ received: 9, accepted: 9, duplicates: 0, pending: 0, pendingApplied: 0, pendingDropped: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
     const state = await stateOf(receipt);
     expect(state).toMatchObject({ form: 'I-485', office: 'NBC', received: '2026-01-05T14:00:00.000Z', status: 'card-was-mailed-to-me', params: { tracking_number: 'EJ123456789US' } });
     expect(state!.history).toHaveLength(8); // notice_issued records no status
@@ -92,7 +110,7 @@ describe('case events API (issue 4 item 1)', () => {
     await post(events);
     const before = await stateOf(receipt);
     const again = await post([...events, events[0]]);
-    expect(again.json()).toEqual({ received: 10, accepted: 0, duplicates: 10, casesCreated: 0, statusChanged: 0, notifications: 0 });
+    expect(again.json()).toEqual({ received: 10, accepted: 0, duplicates: 10, pending: 0, pendingApplied: 0, pendingDropped: 0, casesCreated: 0, statusChanged: 0, notifications: 0 });
     // Even with other content under the same id: the first version stays.
     const altered = await post([{ ...events[7], type: 'denied' }]);
     expect(altered.json()).toMatchObject({ accepted: 0, duplicates: 1 });
@@ -143,12 +161,92 @@ describe('case events API (issue 4 item 1)', () => {
     expect(await stateOf(receipt)).toBeUndefined();
   });
 
-  it('refuses events of an unknown receipt number when none names the form', async () => {
+  it('keeps the events of an unknown receipt number waiting until an event gives the form, then applies them once', async () => {
     const receipt = freshReceipt();
-    const res = await post([{ id: 'noform-1', receiptNumber: receipt, type: 'approved', occurredAt: '2026-03-01T00:00:00Z' }]);
-    expect(res.statusCode).toBe(422);
-    expect(res.json().errors[0]).toMatchObject({ index: 0, field: 'payload.formCode' });
+    const tag = `wait-${serial}`;
+    const delivered = { id: `${tag}-1`, receiptNumber: receipt, type: 'card_delivered', occurredAt: '2026-03-01T00:00:00Z' };
+    const protectedLater = { id: `${tag}-2`, receiptNumber: receipt, type: 'protection_updated', occurredAt: '2026-02-01T00:00:00Z', payload: { section1367: false } };
+    const first = await post([delivered, protectedLater]);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ received: 2, accepted: 0, duplicates: 0, pending: 2, pendingApplied: 0, pendingDropped: 0, casesCreated: 0, statusChanged: 0, notifications: 0 });
     expect(await stateOf(receipt)).toBeUndefined();
+    // The report names them, as waiting until the limit (30 days by default).
+    const report = await pendingOf(writer);
+    expect(report.waitDays).toBe(30);
+    expect(report.events.filter((e: { receiptNumber: string }) => e.receiptNumber === receipt)).toEqual([
+      { id: `${tag}-1`, receiptNumber: receipt, type: 'card_delivered', occurredAt: '2026-03-01T00:00:00.000Z', receivedAt: t.clock.now().toISOString(), state: 'waiting', until: new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString() },
+      expect.objectContaining({ id: `${tag}-2`, state: 'waiting' }),
+    ]);
+    // Sent again while waiting: nothing new.
+    expect((await post([delivered])).json()).toMatchObject({ accepted: 0, duplicates: 1, pending: 0 });
+    // The event giving the form arrives (with the waiting one sent again): the case follows all of them, each applied once.
+    const received = { id: `${tag}-0`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-01-05T00:00:00Z', payload: { formCode: 'I-765' } };
+    const created = await post([received, delivered]);
+    expect(created.json()).toEqual({ received: 2, accepted: 1, duplicates: 1, pending: 0, pendingApplied: 2, pendingDropped: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
+    const state = (await stateOf(receipt))!;
+    expect(state).toMatchObject({ form: 'I-765', status: 'card-was-delivered-to-me-by-the-post-office', received: '2026-01-05T00:00:00.000Z' });
+    expect(state.history).toHaveLength(2);
+    const events = await t.deps.database.db.selectFrom('case_events').select('event_id').where('receipt_number', '=', receipt).orderBy('event_id').execute();
+    expect(events.map((e) => e.event_id)).toEqual([`${tag}-0`, `${tag}-1`, `${tag}-2`]);
+    expect((await pendingOf(writer)).events.filter((e: { receiptNumber: string }) => e.receiptNumber === receipt)).toEqual([]);
+    // A waiting event that was applied answers like any applied one when sent again.
+    expect((await post([delivered, protectedLater])).json()).toMatchObject({ accepted: 0, duplicates: 2, pending: 0, pendingApplied: 0, statusChanged: 0 });
+    expect(await stateOf(receipt)).toEqual(state);
+  });
+
+  it('drops events that waited longer than the limit, reports them, and takes them again when sent again', async () => {
+    const receipt = freshReceipt();
+    const tag = `late-${serial}`;
+    const approved = { id: `${tag}-1`, receiptNumber: receipt, type: 'approved', occurredAt: '2026-03-01T00:00:00Z' };
+    expect((await post([approved])).json()).toMatchObject({ pending: 1 });
+    await advance(30 * 86_400_000 + 1000);
+    const report = await pendingOf(writer);
+    expect(report.events.find((e: { id: string }) => e.id === approved.id)).toMatchObject({ state: 'dropped' });
+    expect(report.dropped).toBeGreaterThanOrEqual(1);
+    // The case comes too late for it: created without it, and the answer says one waiting event was dropped.
+    const received = { id: `${tag}-0`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-01-05T00:00:00Z', payload: { formCode: 'I-765' } };
+    expect((await post([received])).json()).toMatchObject({ accepted: 1, pendingApplied: 0, pendingDropped: 1, casesCreated: 1 });
+    expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-received', history: [expect.stringContaining('case-was-received')] });
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === approved.id)).toBeUndefined();
+    // Sent again now that the case exists, it is applied.
+    expect((await post([approved])).json()).toMatchObject({ accepted: 1, statusChanged: 1 });
+    expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-approved' });
+
+    // A dropped event of a receipt number still unknown waits again when sent again.
+    const other = freshReceipt();
+    const lonely = { id: `${tag}-lonely`, receiptNumber: other, type: 'denied', occurredAt: '2026-03-01T00:00:00Z' };
+    expect((await post([lonely])).json()).toMatchObject({ pending: 1 });
+    await advance(31 * 86_400_000);
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toMatchObject({ state: 'dropped' });
+    expect((await post([lonely])).json()).toMatchObject({ pending: 1, duplicates: 0 });
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toMatchObject({ state: 'waiting', receivedAt: t.clock.now().toISOString() });
+    // Listed as dropped for as long again as it waited, then forgotten (when events are next stored to wait).
+    await advance(61 * 86_400_000);
+    await post([{ id: `${tag}-later`, receiptNumber: freshReceipt(), type: 'denied', occurredAt: '2026-03-01T00:00:00Z' }]);
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toBeUndefined();
+  });
+
+  it('reports only the calling client\'s waiting events, a page at a time, to clients with the case_events:write scope', async () => {
+    const other = (await apiToken(t, ['case_events:write'])).token;
+    const receipt = freshReceipt();
+    const tag = `page-${serial}`;
+    const mine = [1, 2, 3].map((n) => ({ id: `${tag}-${n}`, receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: `2026-03-0${n}T00:00:00Z` }));
+    expect((await post(mine, other)).json()).toMatchObject({ pending: 3 });
+    const first = await pendingOf(other, '?limit=2');
+    expect(first).toMatchObject({ waiting: 3, dropped: 0, next: `${tag}-2` });
+    expect(first.events.map((e: { id: string }) => e.id)).toEqual([`${tag}-1`, `${tag}-2`]);
+    const second = await pendingOf(other, `?limit=2&after=${tag}-2`);
+    expect(second.events.map((e: { id: string }) => e.id)).toEqual([`${tag}-3`]);
+    expect(second.next).toBeUndefined();
+    expect((await pendingOf(writer)).events.some((e: { id: string }) => e.id.startsWith(tag))).toBe(false);
+    // The operator's report (npx casedesk case-events pending) lists every client's, with the client.
+    const all = await t.services.caseEvents.pendingReport();
+    expect(all.events.filter((e) => e.id.startsWith(tag))).toHaveLength(3);
+    expect(all.events.find((e) => e.id === `${tag}-1`)!.clientId).toEqual(expect.any(String));
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/case-events/pending', headers: { authorization: `Bearer ${reader}` } })).statusCode).toBe(403);
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/case-events/pending?limit=0', headers: { authorization: `Bearer ${writer}` } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain('limit');
   });
 
   it('takes NDJSON, and says which line is not JSON', async () => {
