@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { signUpApplicant } from '../../../test/accounts-support.js';
 import { findWithHistoryByReceiptNumber } from '../cases/index.js';
 import { factsFromEvents, openRequestForEvidence, unknownStatusTitles } from './index.js';
 
@@ -139,6 +140,70 @@ describe('case events API (issue 4 item 1)', () => {
         expect(await stateOf(receipt)).toEqual({ ...expected, history: expected!.history });
       }),
       { numRuns: 15 },
+    );
+  });
+
+  it('gives the same new case whatever the order and batching of its events, when only one gives the form (fast-check)', async () => {
+    // An account the cases are filed online from, so every status change is also a notification to check.
+    const holder = await signUpApplicant(t, `pending-holder-${serial}@example.com`, '203.0.113.77');
+    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', holder.accountId).executeTakeFirstOrThrow()).online_account_number!;
+    // Only case_received gives the form (and files the case online); an applicant detail and the protection come later.
+    const events = (receipt: string, tag: string) => {
+      const list: { id: string; receiptNumber: string; type: string; occurredAt: string; payload: Record<string, unknown> }[] = lifecycle(receipt, tag);
+      list[0] = { ...list[0]!, payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan } };
+      list[2] = { ...list[2]!, payload: { applicant: { dateOfBirth: '1990-04-01', familyName: 'Ordonez' } } };
+      list.push({ id: `${tag}-10`, receiptNumber: receipt, type: 'protection_updated', occurredAt: list[3]!.occurredAt, payload: { section1367: false } });
+      return list;
+    };
+    const messagesOf = async (receipt: string) =>
+      (await t.deps.database.db.selectFrom('notification_messages').select(['channel', 'body']).where('recipient', '=', holder.email).where('template', '=', 'case_status_changed').orderBy('created_at').orderBy('id').execute())
+        .filter((m) => m.body.includes(receipt));
+    const outcome = async (receipt: string) => {
+      const db = t.deps.database.db;
+      const c = await db.selectFrom('cases').select(['id', 'filing_channel', 'section_1367']).where('receipt_number', '=', receipt).executeTakeFirstOrThrow();
+      const applicant = await db.selectFrom('case_applicants').select(['date_of_birth', 'family_name']).where('case_id', '=', c.id).executeTakeFirst();
+      const links = await db.selectFrom('account_cases').select(['account_id', 'added_via']).where('case_id', '=', c.id).execute();
+      const waiting = await db.selectFrom('case_events_pending').select('event_id').where('receipt_number', '=', receipt).execute();
+      return { state: await stateOf(receipt), channel: c.filing_channel, section1367: c.section_1367, applicant: applicant && { ...applicant, date_of_birth: String(applicant.date_of_birth) }, links, waiting };
+    };
+    const reference = freshReceipt();
+    expect((await post(events(reference, `nref-${serial}`))).statusCode).toBe(200);
+    const expected = await outcome(reference);
+    expect(expected).toMatchObject({ channel: 'online', links: [{ account_id: holder.accountId, added_via: 'online_filing' }], waiting: [] });
+    const finalTitle = 'Card Was Mailed To Me';
+    expect((await messagesOf(reference)).at(-1)!.body).toContain(finalTitle);
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(events('X', 'x'), { minLength: 10, maxLength: 10 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 10, maxLength: 10 }),
+        fc.option(fc.nat({ max: 9 }), { nil: undefined }),
+        async (shuffled, sizes, replay) => {
+          const receipt = freshReceipt();
+          const run = serial;
+          const sent = shuffled.map((e) => ({ ...e, id: `${e.id}-n${run}`, receiptNumber: receipt }));
+          const batches: (typeof sent)[] = [];
+          let i = 0;
+          for (const size of sizes) {
+            if (i >= sent.length) break;
+            batches.push(sent.slice(i, i + size));
+            i += size;
+          }
+          if (i < sent.length) batches.push(sent.slice(i));
+          // Optionally one batch is sent twice in a row (a retry after a lost answer): nothing may apply twice.
+          if (replay !== undefined && replay < batches.length) batches.splice(replay + 1, 0, batches[replay]!);
+          for (const batch of batches) {
+            t.clock.advance(1000); // messages of later batches are created later
+            expect((await post(batch)).statusCode).toBe(200);
+          }
+          expect(await outcome(receipt)).toEqual(expected);
+          // Notifications: never the same message twice, and the last one tells the final status.
+          const messages = await messagesOf(receipt);
+          expect(new Set(messages.map((m) => `${m.channel} ${m.body}`)).size).toBe(messages.length);
+          expect(messages.at(-1)!.body).toContain(finalTitle);
+        },
+      ),
+      { numRuns: 20 },
     );
   });
 
@@ -316,6 +381,24 @@ describe('case events API (issue 4 item 1)', () => {
         expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-approved', statusAt: '2026-02-09T12:00:00.000Z' });
         expect((await stateOf(receipt))!.history).toHaveLength(4);
       }
+    }
+  });
+
+  it('applies events of a new case whether they come in flight together with the event giving the form or not (PostgreSQL runs them at once)', async () => {
+    for (let round = 0; round < 4; round++) {
+      const receipts = Array.from({ length: 25 }, () => freshReceipt());
+      const tag = `race-${serial}`;
+      const waiting = receipts.map((receiptNumber, i) => ({ id: `${tag}-w-${i}`, receiptNumber, type: 'card_delivered', occurredAt: '2026-03-01T12:00:00Z' }));
+      const giving = receipts.map((receiptNumber, i) => ({ id: `${tag}-g-${i}`, receiptNumber, type: 'case_received', occurredAt: '2026-01-05T12:00:00Z', payload: { formCode: 'I-485' } }));
+      // Whichever commits first, the events without the form are applied, never left waiting for a case that exists.
+      const answers = await Promise.all(round % 2 ? [post(waiting), post(giving)] : [post(giving), post(waiting)]);
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200]);
+      const applied = answers.reduce((n, r) => n + r.json().accepted + r.json().pendingApplied, 0);
+      expect(applied).toBe(50);
+      for (const receipt of receipts) {
+        expect(await stateOf(receipt)).toMatchObject({ status: 'card-was-delivered-to-me-by-the-post-office', history: [expect.any(String), expect.any(String)] });
+      }
+      expect(await t.deps.database.db.selectFrom('case_events_pending').select('event_id').where('receipt_number', 'in', receipts).execute()).toEqual([]);
     }
   });
 
