@@ -226,6 +226,58 @@ describe('case events API (issue 4 item 1)', () => {
     expect(await stateOf(receipt)).toBeUndefined();
   });
 
+  it('names the field and says in words what is wrong in every problem, for bad values of every field', async () => {
+    const receipt = freshReceipt();
+    const at = '2026-03-01T00:00:00Z';
+    const ev = (type: string, payload: unknown, extra: Record<string, unknown> = {}) => ({ id: `words-${type}`, receiptNumber: receipt, type, occurredAt: at, payload, ...extra });
+    const cases: [unknown, string[]][] = [
+      ['not an event', ['(event)']],
+      [null, ['(event)']],
+      [[1, 2], ['(event)']],
+      [{}, ['id', 'receiptNumber', 'type', 'occurredAt']],
+      [{ id: 5, receiptNumber: {}, type: 7, occurredAt: { at }, payload: 'text' }, ['id', 'receiptNumber', 'type', 'occurredAt', 'payload']],
+      [{ id: 'bad id', receiptNumber: 'x'.repeat(41), type: 'teleported', occurredAt: 'yesterday', payload: [1] }, ['id', 'receiptNumber', 'type', 'occurredAt', 'payload']],
+      [ev('approved', {}, { receiptNumber: 'EAC12' }), ['receiptNumber']],
+      [ev('approved', {}, { receiptNumber: 'ABC1234567890' }), ['receiptNumber']],
+      [ev('approved', {}, { receiptNumber: 'EAC#123456789' }), ['receiptNumber']],
+      [ev('approved', {}, { receiptNumber: '1234567890123' }), ['receiptNumber']],
+      [ev('approved', {}, { receiptNumber: ' - ' }), ['receiptNumber']],
+      [ev('approved', { formCode: 'X-1', officeCode: 5, applicant: 'Ana' }), ['payload.formCode', 'payload.officeCode', 'payload.applicant']],
+      [ev('approved', { applicant: { dateOfBirth: '1990-02-30', familyName: ' ', aNumber: '12', zip: 1234, email: 'nope' } }), ['payload.applicant.dateOfBirth', 'payload.applicant.familyName', 'payload.applicant.aNumber', 'payload.applicant.zip', 'payload.applicant.email']],
+      [ev('case_received', { channel: 'fax', onlineAccountNumber: '12' }), ['payload.channel', 'payload.onlineAccountNumber']],
+      [ev('biometrics_scheduled', { appointmentAt: 'soon', locationName: 'x'.repeat(201) }), ['payload.appointmentAt', 'payload.locationName']],
+      [ev('rfe_sent', {}), ['payload.responseDue']],
+      [ev('rfe_sent', { responseDue: '2026-13-01' }), ['payload.responseDue']],
+      [ev('interview_scheduled', { interviewAt: { at }, locationName: 5 }), ['payload.interviewAt', 'payload.locationName']],
+      [ev('card_mailed', { trackingNumber: 'lower-case!' }), ['payload.trackingNumber']],
+      [ev('transferred', {}), ['payload.officeCode']],
+      [ev('notice_issued', { noticeType: '', language: 'fr' }), ['payload.noticeType', 'payload.language']],
+      [ev('case_closed', { statusKey: 'nope' }), ['payload.statusKey']],
+      [ev('status_updated', { statusKey: ['case-was-approved'] }), ['payload.statusKey']],
+      [ev('account_acceptance_notice', { onlineAccessCode: 'short' }), ['payload.onlineAccessCode']],
+      [ev('protection_updated', { section1367: 'yes' }), ['payload.section1367']],
+      [ev('approved', { note: 'x'.repeat(10_001) }), ['payload']],
+    ];
+    const res = await post(cases.map(([event]) => event));
+    expect(res.statusCode).toBe(422);
+    const problems: { index: number; field: string; message: string }[] = res.json().errors;
+    cases.forEach(([, fields], index) => {
+      expect(problems.filter((p) => p.index === index).map((p) => p.field), `event ${index}`).toEqual(fields);
+    });
+    for (const p of problems) {
+      expect(p.message).not.toMatch(/\[object |undefined|Invalid input|\bvalid$/);
+      expect(p.message.startsWith(p.field), p.message).toBe(true);
+    }
+    const receiptProblem = (i: number) => problems.find((p) => p.index === i)!.message;
+    expect(receiptProblem(6)).toBe('receiptNumber: "EAC12" is not a receipt number: three letters and ten digits, e.g. EAC9999103403 (it has 5 characters, not 13)');
+    expect(receiptProblem(7)).toContain('no receipt number starts with ABC');
+    expect(receiptProblem(8)).toContain('not: #');
+    expect(problems.find((p) => p.index === 4 && p.field === 'receiptNumber')!.message).toBe('receiptNumber: an object is not a receipt number: three letters and ten digits, e.g. EAC9999103403');
+    expect(problems.find((p) => p.index === 3 && p.field === 'occurredAt')!.message).toBe('occurredAt is missing: a date and time with its offset, e.g. 2026-11-23T15:04:05Z');
+    expect(problems.find((p) => p.index === 15)!.message).toBe('payload.responseDue is missing: a date as YYYY-MM-DD');
+    expect(problems.find((p) => p.index === 13 && p.field === 'payload.channel')!.message).toBe('payload.channel: "fax" is not one of online, paper');
+  });
+
   it('keeps the events of an unknown receipt number waiting until an event gives the form, then applies them once', async () => {
     const receipt = freshReceipt();
     const tag = `wait-${serial}`;
