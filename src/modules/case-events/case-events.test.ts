@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
 import { signUpApplicant } from '../../../test/accounts-support.js';
 import { findWithHistoryByReceiptNumber } from '../cases/index.js';
@@ -451,6 +452,37 @@ describe('case events API (issue 4 item 1)', () => {
         expect(await stateOf(receipt)).toMatchObject({ status: 'card-was-delivered-to-me-by-the-post-office', history: [expect.any(String), expect.any(String)] });
       }
       expect(await t.deps.database.db.selectFrom('case_events_pending').select('event_id').where('receipt_number', 'in', receipts).execute()).toEqual([]);
+    }
+  });
+
+  it('costs batches about known cases nothing more, and batches creating cases one look for waiting events (not one per event)', async () => {
+    // Every statement the batches send (pg's client serves both databases: PGlite through its node-postgres adapter).
+    const texts: string[] = [];
+    const realQuery = pg.Client.prototype.query;
+    const recording = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+      if (text) texts.push(text);
+      return (realQuery as (...a: unknown[]) => unknown).apply(this, args) as never;
+    } as never);
+    try {
+      const receipts = [freshReceipt(), freshReceipt(), freshReceipt()];
+      const tag = `cost-${serial}`;
+      const pendingQueries = () => texts.filter((q) => q.includes('case_events_pending') || q.includes('pg_advisory'));
+      // New cases, each with several events: one lock and one look for waiting events, for the whole batch.
+      texts.length = 0;
+      const created = await post(receipts.flatMap((r, i) => lifecycle(r, `${tag}-${i}`)));
+      expect(created.json()).toMatchObject({ accepted: 27, casesCreated: 3 });
+      expect(texts.length).toBeGreaterThan(5); // the recording sees the batch's statements
+      expect(pendingQueries().map((q) => (q.includes('pg_advisory') ? 'lock' : 'take'))).toEqual(['lock', 'take']);
+      // The same cases again, known now: not a single statement more than before waiting events existed.
+      texts.length = 0;
+      const day = new Date(Date.UTC(2026, 7, 1)).toISOString();
+      const known = await post(receipts.map((r, i) => ({ id: `${tag}-later-${i}`, receiptNumber: r, type: 'card_delivered', occurredAt: day })));
+      expect(known.json()).toMatchObject({ accepted: 3, statusChanged: 3 });
+      expect(texts.length).toBeGreaterThan(3);
+      expect(pendingQueries()).toEqual([]);
+    } finally {
+      recording.mockRestore();
     }
   });
 
