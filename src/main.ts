@@ -217,7 +217,11 @@ export function buildCli(): Command {
     .description('Events of receipt numbers not known yet: those waiting for an event giving the form, and those dropped after waiting too long (every client); prints one line of JSON')
     .option('--client <id>', 'only the events of this API client')
     .option('--after <eventId>', 'the page after this event id (the "next" of the previous page)')
-    .option('--limit <n>', 'events per page, 1 to 1000', integer, 1000)
+    .option('--limit <n>', 'events per page, 1 to 1000', (v: string) => {
+      const n = integer(v);
+      if (n < 1 || n > 1000) throw new InvalidArgumentError('must be from 1 to 1000');
+      return n;
+    }, 1000)
     .action((opts: { client?: string; after?: string; limit: number }) =>
       withDeps(async (deps) => {
         const { caseEvents: service } = createServices(deps);
