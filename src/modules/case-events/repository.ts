@@ -216,14 +216,13 @@ export async function rfeEventsOf(db: DbHandle, receiptNumber: string) {
  * Two batches in flight, one storing events of R to wait and one creating the case R, must not miss each other
  * (the first would store its events after the second looked for them). Both take one advisory lock, for the rest of
  * their transaction, before they look: a batch creating cases in shared mode (such batches do not wait for each
- * other), a batch storing waiting events in exclusive mode, and it reads again which of its receipt numbers are
- * cases now. Batches about known cases only take no lock.
+ * other; takePending takes it), a batch storing waiting events in exclusive mode, and it reads again which of its
+ * receipt numbers are cases now. Batches about known cases only take no lock.
  */
 
-/** Takes the lock of new receipt numbers for the rest of the transaction (see above). */
-export async function lockNewReceipts(db: DbHandle, mode: 'create' | 'wait'): Promise<void> {
-  if (mode === 'wait') await sql`SELECT pg_advisory_xact_lock(hashtextextended('casedesk.case_events.new_receipts', 0))`.execute(db);
-  else await sql`SELECT pg_advisory_xact_lock_shared(hashtextextended('casedesk.case_events.new_receipts', 0))`.execute(db);
+/** Takes the lock of new receipt numbers in exclusive mode, for the rest of the transaction (see above). */
+export async function lockNewReceiptsToWait(db: DbHandle): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended('casedesk.case_events.new_receipts', 0))`.execute(db);
 }
 
 export interface TakenPendingEvent {
@@ -237,25 +236,13 @@ export interface TakenPendingEvent {
 }
 
 /**
- * One statement for the receipt numbers a batch makes into cases: their waiting events (received after `since`) move
- * into the event log, and every pending row of theirs is deleted (those that waited too long are dropped for good).
- * Answers each row, and whether it went into the log.
+ * For the receipt numbers a batch makes into cases, one round trip (the function of migration 0033): the lock of
+ * new receipt numbers in shared mode, then their waiting events (received after `since`) move into the event log,
+ * and every pending row of theirs is deleted (those that waited too long are dropped for good). Answers each row,
+ * and whether it went into the log.
  */
 export async function takePending(db: DbHandle, receipts: string[], since: Date): Promise<TakenPendingEvent[]> {
-  if (!receipts.length) return [];
-  const result = await sql<TakenPendingEvent>`
-    WITH moved AS (
-      DELETE FROM case_events_pending WHERE receipt_number = any(${receipts}::text[])
-      RETURNING event_id, receipt_number, type, occurred_at, payload, status_key, status_params, client_id, received_at
-    ), logged AS (
-      INSERT INTO case_events (event_id, receipt_number, type, occurred_at, payload, status_key, status_params, client_id, received_at)
-      SELECT event_id, receipt_number, type, occurred_at, payload, status_key, status_params, client_id, received_at
-      FROM moved WHERE received_at > ${since}
-      ON CONFLICT (event_id) DO NOTHING
-      RETURNING event_id
-    )
-    SELECT m.event_id, m.receipt_number, m.type, m.occurred_at, m.payload, (l.event_id IS NOT NULL) AS applied
-    FROM moved m LEFT JOIN logged l ON l.event_id = m.event_id`.execute(db);
+  const result = await sql<TakenPendingEvent>`SELECT * FROM case_events_take_pending(${receipts}::text[], ${since}::timestamptz)`.execute(db);
   return result.rows.map((r) => ({
     ...r,
     occurred_at: new Date(r.occurred_at),

@@ -359,11 +359,14 @@ export class CaseEventService {
       const unknown = receipts.filter((r) => !known.has(r));
       if (unknown.length) {
         const withoutForm = unknown.filter((r) => !batchByReceipt.get(r)!.some(givesForm));
-        await repo.lockNewReceipts(trx, withoutForm.length ? 'wait' : 'create');
-        if (withoutForm.length) for (const c of await repo.findCases(trx, withoutForm)) known.set(c.receipt_number, c);
+        if (withoutForm.length) {
+          await repo.lockNewReceiptsToWait(trx);
+          for (const c of await repo.findCases(trx, withoutForm)) known.set(c.receipt_number, c);
+        }
         waitingReceipts = new Set(withoutForm.filter((r) => !known.has(r)));
         const expired = this.#expiredAt(now);
-        taken = await repo.takePending(trx, unknown.filter((r) => !known.has(r) && !waitingReceipts.has(r)), expired);
+        const creating = unknown.filter((r) => !known.has(r) && !waitingReceipts.has(r));
+        if (creating.length) taken = await repo.takePending(trx, creating, expired); // takes the lock in shared mode first
         if (waitingReceipts.size) {
           storedToWait = await repo.storePending(trx, batch.filter((e) => waitingReceipts.has(e.receiptNumber)), clientId, now, expired);
           // Dropped events stay listed for as long again as they waited, then go.
