@@ -128,7 +128,7 @@ describe('case events API (issue 4 item 1)', () => {
         const receipt = freshReceipt();
         const run = serial;
         const events = shuffled.map((e) => ({ ...e, id: `${e.id}-${run}`, receiptNumber: receipt }));
-        // The form is known from the first batch on: it names the form in every event (a new case needs it).
+        // Here every event names the form, so the case exists from the first batch on (the next test sends it in one event only).
         const withForm = events.map((e) => ({ ...e, payload: { ...e.payload, formCode: 'I-485' } }));
         let i = 0;
         for (const size of sizes) {
