@@ -54,6 +54,8 @@ const schema = z
     CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     CASEDESK_ACCOUNT_FORM_MIN_MS: z.coerce.number().int().min(0).max(5000).default(250),
+    // How long a case event of a receipt number not known yet waits for an event giving the form (ADR 13).
+    CASEDESK_CASE_EVENTS_PENDING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     CASEDESK_RUN_WORKERS: bool.optional(),
     /** `GET /metrics` answers only with `Authorization: Bearer <this>`; without it, open outside production, refused in production. */
     CASEDESK_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -127,6 +129,8 @@ export interface Config {
   metricsToken?: string;
   api: { tokenTtlSeconds: number; rateLimitPerMinute: number };
   lookupRateLimitPerMinute: number;
+  /** Case events of a receipt number not known yet wait this many days for an event giving the form, then are dropped. */
+  caseEvents: { pendingDays: number };
   globalRateLimitPerMinute: number;
   accountFormRateLimitPerMinute: number;
   /** Where every rate limiter counts: this process's memory, or one Redis for all web processes. */
@@ -240,6 +244,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsToken: env.CASEDESK_METRICS_TOKEN,
     api: { tokenTtlSeconds: env.CASEDESK_API_TOKEN_TTL_SECONDS, rateLimitPerMinute: env.CASEDESK_API_RATE_LIMIT_PER_MINUTE },
     lookupRateLimitPerMinute: env.CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE,
+    caseEvents: { pendingDays: env.CASEDESK_CASE_EVENTS_PENDING_DAYS },
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
     rateLimitStore: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.CASEDESK_REDIS_PREFIX } : { kind: 'memory' },

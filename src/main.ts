@@ -12,7 +12,7 @@ import { createServices } from './services.js';
 import { preparePasswordChecks } from './modules/accounts/index.js';
 import { seedKnowledgeArticles } from './modules/knowledge/index.js';
 
-/** The `casedesk` command: serve, worker, migrate, seed, api-client, staff, notify. */
+/** The `casedesk` command: serve, worker, migrate, seed, api-client, case-events, staff, mail-batch, notify. */
 
 function integer(value: string): number {
   const n = Number(value);
@@ -208,6 +208,25 @@ export function buildCli(): Command {
         const { apiClients } = createServices(deps);
         const created = await apiClients.create(name, opts.scope);
         process.stdout.write(`${JSON.stringify({ client_id: created.clientId, client_secret: created.clientSecret })}\n`);
+      }),
+    );
+
+  const caseEvents = program.command('case-events').description('Case events from the agency systems');
+  caseEvents
+    .command('pending')
+    .description('Events of receipt numbers not known yet: those waiting for an event giving the form, and those dropped after waiting too long (every client); prints one line of JSON')
+    .option('--client <id>', 'only the events of this API client')
+    .option('--after <eventId>', 'the page after this event id (the "next" of the previous page)')
+    .option('--limit <n>', 'events per page, 1 to 1000', (v: string) => {
+      const n = integer(v);
+      if (n < 1 || n > 1000) throw new InvalidArgumentError('must be from 1 to 1000');
+      return n;
+    }, 1000)
+    .action((opts: { client?: string; after?: string; limit: number }) =>
+      withDeps(async (deps) => {
+        const { caseEvents: service } = createServices(deps);
+        const report = await service.pendingReport({ limit: opts.limit, ...(opts.client ? { clientId: opts.client } : {}), ...(opts.after ? { after: opts.after } : {}) });
+        process.stdout.write(`${JSON.stringify(report)}\n`);
       }),
     );
 

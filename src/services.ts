@@ -83,7 +83,7 @@ export function createServices(deps: Deps): Services {
   const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
   const caseStatus = new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone });
   const caseSubscriptions = new CaseSubscriptionService({ db, clock: deps.clock, random: deps.random, caseStatus, notifications, publicUrl: deps.config.publicUrl });
-  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, followers: caseSubscriptions });
+  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, pendingDays: deps.config.caseEvents.pendingDays, followers: caseSubscriptions });
   const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random, jobs: deps.jobs, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl });
   const knowledge = new KnowledgeService({ db, clock: deps.clock, random: deps.random });

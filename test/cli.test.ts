@@ -74,6 +74,23 @@ describe('the casedesk command', () => {
     await expect(casedesk(dataDir, 'mail-batch', 'close')).rejects.toMatchObject({ stderr: expect.stringContaining('--out') });
   }, 120_000);
 
+  it('reports the case events waiting for their case, of every client, with one line of JSON', async () => {
+    const db = await openPglite({ dataDir });
+    try {
+      await db.db.insertInto('case_events_pending').values({
+        event_id: 'cli-wait-1', receipt_number: 'IOE8100009999', type: 'card_delivered', occurred_at: new Date('2026-03-01T00:00:00Z'),
+        payload: JSON.stringify({}), status_key: 'card-was-delivered-to-me-by-the-post-office', status_params: '{}', client_id: 'some-client', received_at: new Date(),
+      }).execute();
+    } finally {
+      await db.close();
+    }
+    const { stdout } = await casedesk(dataDir, 'case-events', 'pending');
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ waitDays: 30, waiting: 1, dropped: 0, events: [{ id: 'cli-wait-1', receiptNumber: 'IOE8100009999', state: 'waiting', clientId: 'some-client' }] });
+    await expect(casedesk(dataDir, 'case-events', 'pending', '--limit', '5000')).rejects.toMatchObject({ stderr: expect.stringContaining('from 1 to 1000') });
+  }, 120_000);
+
   it('explains why a separate worker needs PostgreSQL, and rejects bad options', async () => {
     await expect(casedesk(dataDir, 'worker')).rejects.toMatchObject({ stderr: expect.stringContaining('Separate workers need PostgreSQL') });
     await expect(casedesk(dataDir, 'seed', '--count', 'many')).rejects.toMatchObject({ stderr: expect.stringContaining('must be a whole number') });

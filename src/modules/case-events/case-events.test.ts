@@ -1,17 +1,30 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { signUpApplicant } from '../../../test/accounts-support.js';
 import { findWithHistoryByReceiptNumber } from '../cases/index.js';
 import { factsFromEvents, openRequestForEvidence, unknownStatusTitles } from './index.js';
 
 let t: TestApp;
 let writer: string;
 let reader: string;
+let clients: { writer: { clientId: string; clientSecret: string }; reader: { clientId: string; clientSecret: string } };
 beforeAll(async () => {
   t = await createTestApp();
-  writer = (await apiToken(t, ['case_events:write'])).token;
-  reader = (await apiToken(t, ['case_status:read'])).token;
+  const w = await apiToken(t, ['case_events:write']);
+  const r = await apiToken(t, ['case_status:read']);
+  clients = { writer: w, reader: r };
+  writer = w.token;
+  reader = r.token;
 });
+
+/** Moves the clock on, with new access tokens for the same clients (tokens last 30 minutes). */
+async function advance(ms: number) {
+  t.clock.advance(ms);
+  writer = (await t.services.apiClients.issueToken(clients.writer.clientId, clients.writer.clientSecret)).accessToken;
+  reader = (await t.services.apiClients.issueToken(clients.reader.clientId, clients.reader.clientSecret)).accessToken;
+}
 afterAll(async () => t?.close());
 
 const post = (events: unknown, token = writer, contentType = 'application/json') =>
@@ -25,6 +38,13 @@ const post = (events: unknown, token = writer, contentType = 'application/json')
 let serial = 0;
 /** A receipt number nobody used yet (IOE: electronic cases). */
 const freshReceipt = () => `IOE${String(8_100_000_000 + serial++).padStart(10, '0')}`;
+
+/** The pending report of an API client. */
+async function pendingOf(token: string, query = '') {
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/case-events/pending${query}`, headers: { authorization: `Bearer ${token}` } });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
 
 /** A case's whole visible state: what the API and the account show. */
 async function stateOf(receipt: string) {
@@ -76,7 +96,7 @@ describe('case events API (issue 4 item 1)', () => {
     const receipt = freshReceipt();
     const res = await post(lifecycle(receipt, 'a'));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ received: 9, accepted: 9, duplicates: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
+    expect(res.json()).toEqual({ received: 9, accepted: 9, duplicates: 0, pending: 0, pendingApplied: 0, pendingDropped: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
     const state = await stateOf(receipt);
     expect(state).toMatchObject({ form: 'I-485', office: 'NBC', received: '2026-01-05T14:00:00.000Z', status: 'card-was-mailed-to-me', params: { tracking_number: 'EJ123456789US' } });
     expect(state!.history).toHaveLength(8); // notice_issued records no status
@@ -92,7 +112,7 @@ describe('case events API (issue 4 item 1)', () => {
     await post(events);
     const before = await stateOf(receipt);
     const again = await post([...events, events[0]]);
-    expect(again.json()).toEqual({ received: 10, accepted: 0, duplicates: 10, casesCreated: 0, statusChanged: 0, notifications: 0 });
+    expect(again.json()).toEqual({ received: 10, accepted: 0, duplicates: 10, pending: 0, pendingApplied: 0, pendingDropped: 0, casesCreated: 0, statusChanged: 0, notifications: 0 });
     // Even with other content under the same id: the first version stays.
     const altered = await post([{ ...events[7], type: 'denied' }]);
     expect(altered.json()).toMatchObject({ accepted: 0, duplicates: 1 });
@@ -108,7 +128,7 @@ describe('case events API (issue 4 item 1)', () => {
         const receipt = freshReceipt();
         const run = serial;
         const events = shuffled.map((e) => ({ ...e, id: `${e.id}-${run}`, receiptNumber: receipt }));
-        // The form is known from the first batch on: it names the form in every event (a new case needs it).
+        // Here every event names the form, so the case exists from the first batch on (the next test sends it in one event only).
         const withForm = events.map((e) => ({ ...e, payload: { ...e.payload, formCode: 'I-485' } }));
         let i = 0;
         for (const size of sizes) {
@@ -121,6 +141,70 @@ describe('case events API (issue 4 item 1)', () => {
         expect(await stateOf(receipt)).toEqual({ ...expected, history: expected!.history });
       }),
       { numRuns: 15 },
+    );
+  });
+
+  it('gives the same new case whatever the order and batching of its events, when only one gives the form (fast-check)', async () => {
+    // An account the cases are filed online from, so every status change is also a notification to check.
+    const holder = await signUpApplicant(t, `pending-holder-${serial}@example.com`, '203.0.113.77');
+    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', holder.accountId).executeTakeFirstOrThrow()).online_account_number!;
+    // Only case_received gives the form (and files the case online); an applicant detail and the protection come later.
+    const events = (receipt: string, tag: string) => {
+      const list: { id: string; receiptNumber: string; type: string; occurredAt: string; payload: Record<string, unknown> }[] = lifecycle(receipt, tag);
+      list[0] = { ...list[0]!, payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan } };
+      list[2] = { ...list[2]!, payload: { applicant: { dateOfBirth: '1990-04-01', familyName: 'Ordonez' } } };
+      list.push({ id: `${tag}-10`, receiptNumber: receipt, type: 'protection_updated', occurredAt: list[3]!.occurredAt, payload: { section1367: false } });
+      return list;
+    };
+    const messagesOf = async (receipt: string) =>
+      (await t.deps.database.db.selectFrom('notification_messages').select(['channel', 'body']).where('recipient', '=', holder.email).where('template', '=', 'case_status_changed').orderBy('created_at').orderBy('id').execute())
+        .filter((m) => m.body.includes(receipt));
+    const outcome = async (receipt: string) => {
+      const db = t.deps.database.db;
+      const c = await db.selectFrom('cases').select(['id', 'filing_channel', 'section_1367']).where('receipt_number', '=', receipt).executeTakeFirstOrThrow();
+      const applicant = await db.selectFrom('case_applicants').select(['date_of_birth', 'family_name']).where('case_id', '=', c.id).executeTakeFirst();
+      const links = await db.selectFrom('account_cases').select(['account_id', 'added_via']).where('case_id', '=', c.id).execute();
+      const waiting = await db.selectFrom('case_events_pending').select('event_id').where('receipt_number', '=', receipt).execute();
+      return { state: await stateOf(receipt), channel: c.filing_channel, section1367: c.section_1367, applicant: applicant && { ...applicant, date_of_birth: String(applicant.date_of_birth) }, links, waiting };
+    };
+    const reference = freshReceipt();
+    expect((await post(events(reference, `nref-${serial}`))).statusCode).toBe(200);
+    const expected = await outcome(reference);
+    expect(expected).toMatchObject({ channel: 'online', links: [{ account_id: holder.accountId, added_via: 'online_filing' }], waiting: [] });
+    const finalTitle = 'Card Was Mailed To Me';
+    expect((await messagesOf(reference)).at(-1)!.body).toContain(finalTitle);
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(events('X', 'x'), { minLength: 10, maxLength: 10 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 10, maxLength: 10 }),
+        fc.option(fc.nat({ max: 9 }), { nil: undefined }),
+        async (shuffled, sizes, replay) => {
+          const receipt = freshReceipt();
+          const run = serial;
+          const sent = shuffled.map((e) => ({ ...e, id: `${e.id}-n${run}`, receiptNumber: receipt }));
+          const batches: (typeof sent)[] = [];
+          let i = 0;
+          for (const size of sizes) {
+            if (i >= sent.length) break;
+            batches.push(sent.slice(i, i + size));
+            i += size;
+          }
+          if (i < sent.length) batches.push(sent.slice(i));
+          // Optionally one batch is sent twice in a row (a retry after a lost answer): nothing may apply twice.
+          if (replay !== undefined && replay < batches.length) batches.splice(replay + 1, 0, batches[replay]!);
+          for (const batch of batches) {
+            t.clock.advance(1000); // messages of later batches are created later
+            expect((await post(batch)).statusCode).toBe(200);
+          }
+          expect(await outcome(receipt)).toEqual(expected);
+          // Notifications: never the same message twice, and the last one tells the final status.
+          const messages = await messagesOf(receipt);
+          expect(new Set(messages.map((m) => `${m.channel} ${m.body}`)).size).toBe(messages.length);
+          expect(messages.at(-1)!.body).toContain(finalTitle);
+        },
+      ),
+      { numRuns: 20 },
     );
   });
 
@@ -143,12 +227,144 @@ describe('case events API (issue 4 item 1)', () => {
     expect(await stateOf(receipt)).toBeUndefined();
   });
 
-  it('refuses events of an unknown receipt number when none names the form', async () => {
+  it('names the field and says in words what is wrong in every problem, for bad values of every field', async () => {
     const receipt = freshReceipt();
-    const res = await post([{ id: 'noform-1', receiptNumber: receipt, type: 'approved', occurredAt: '2026-03-01T00:00:00Z' }]);
+    const at = '2026-03-01T00:00:00Z';
+    const ev = (type: string, payload: unknown, extra: Record<string, unknown> = {}) => ({ id: `words-${type}`, receiptNumber: receipt, type, occurredAt: at, payload, ...extra });
+    const cases: [unknown, string[]][] = [
+      ['not an event', ['(event)']],
+      [null, ['(event)']],
+      [[1, 2], ['(event)']],
+      [{}, ['id', 'receiptNumber', 'type', 'occurredAt']],
+      [{ id: 5, receiptNumber: {}, type: 7, occurredAt: { at }, payload: 'text' }, ['id', 'receiptNumber', 'type', 'occurredAt', 'payload']],
+      [{ id: 'bad id', receiptNumber: 'x'.repeat(41), type: 'teleported', occurredAt: 'yesterday', payload: [1] }, ['id', 'receiptNumber', 'type', 'occurredAt', 'payload']],
+      [ev('approved', {}, { receiptNumber: 'EAC12' }), ['receiptNumber']],
+      [ev('approved', {}, { receiptNumber: 'ABC1234567890' }), ['receiptNumber']],
+      [ev('approved', {}, { receiptNumber: 'EAC#123456789' }), ['receiptNumber']],
+      [ev('approved', {}, { receiptNumber: '1234567890123' }), ['receiptNumber']],
+      [ev('approved', {}, { receiptNumber: ' - ' }), ['receiptNumber']],
+      [ev('approved', { formCode: 'X-1', officeCode: 5, applicant: 'Ana' }), ['payload.formCode', 'payload.officeCode', 'payload.applicant']],
+      [ev('approved', { applicant: { dateOfBirth: '1990-02-30', familyName: ' ', aNumber: '12', zip: 1234, email: 'nope' } }), ['payload.applicant.dateOfBirth', 'payload.applicant.familyName', 'payload.applicant.aNumber', 'payload.applicant.zip', 'payload.applicant.email']],
+      [ev('case_received', { channel: 'fax', onlineAccountNumber: '12' }), ['payload.channel', 'payload.onlineAccountNumber']],
+      [ev('biometrics_scheduled', { appointmentAt: 'soon', locationName: 'x'.repeat(201) }), ['payload.appointmentAt', 'payload.locationName']],
+      [ev('rfe_sent', {}), ['payload.responseDue']],
+      [ev('rfe_sent', { responseDue: '2026-13-01' }), ['payload.responseDue']],
+      [ev('interview_scheduled', { interviewAt: { at }, locationName: 5 }), ['payload.interviewAt', 'payload.locationName']],
+      [ev('card_mailed', { trackingNumber: 'lower-case!' }), ['payload.trackingNumber']],
+      [ev('transferred', {}), ['payload.officeCode']],
+      [ev('notice_issued', { noticeType: '', language: 'fr' }), ['payload.noticeType', 'payload.language']],
+      [ev('case_closed', { statusKey: 'nope' }), ['payload.statusKey']],
+      [ev('status_updated', { statusKey: ['case-was-approved'] }), ['payload.statusKey']],
+      [ev('account_acceptance_notice', { onlineAccessCode: 'short' }), ['payload.onlineAccessCode']],
+      [ev('protection_updated', { section1367: 'yes' }), ['payload.section1367']],
+      [ev('approved', { note: 'x'.repeat(10_001) }), ['payload']],
+    ];
+    const res = await post(cases.map(([event]) => event));
     expect(res.statusCode).toBe(422);
-    expect(res.json().errors[0]).toMatchObject({ index: 0, field: 'payload.formCode' });
+    const problems: { index: number; field: string; message: string }[] = res.json().errors;
+    cases.forEach(([, fields], index) => {
+      expect(problems.filter((p) => p.index === index).map((p) => p.field), `event ${index}`).toEqual(fields);
+    });
+    for (const p of problems) {
+      expect(p.message).not.toMatch(/\[object |undefined|Invalid input|\bvalid$/);
+      expect(p.message.startsWith(p.field), p.message).toBe(true);
+    }
+    const receiptProblem = (i: number) => problems.find((p) => p.index === i)!.message;
+    expect(receiptProblem(6)).toBe('receiptNumber: "EAC12" is not a receipt number: three letters and ten digits, e.g. EAC9999103403 (it has 5 characters, not 13)');
+    expect(receiptProblem(7)).toContain('no receipt number starts with ABC');
+    expect(receiptProblem(8)).toContain('not: #');
+    expect(problems.find((p) => p.index === 4 && p.field === 'receiptNumber')!.message).toBe('receiptNumber: an object is not a receipt number: three letters and ten digits, e.g. EAC9999103403');
+    expect(problems.find((p) => p.index === 3 && p.field === 'occurredAt')!.message).toBe('occurredAt is missing: a date and time with its offset, e.g. 2026-11-23T15:04:05Z');
+    expect(problems.find((p) => p.index === 15)!.message).toBe('payload.responseDue is missing: a date as YYYY-MM-DD');
+    expect(problems.find((p) => p.index === 13 && p.field === 'payload.channel')!.message).toBe('payload.channel: "fax" is not one of online, paper');
+  });
+
+  it('keeps the events of an unknown receipt number waiting until an event gives the form, then applies them once', async () => {
+    const receipt = freshReceipt();
+    const tag = `wait-${serial}`;
+    const delivered = { id: `${tag}-1`, receiptNumber: receipt, type: 'card_delivered', occurredAt: '2026-03-01T00:00:00Z' };
+    const protectedLater = { id: `${tag}-2`, receiptNumber: receipt, type: 'protection_updated', occurredAt: '2026-02-01T00:00:00Z', payload: { section1367: false } };
+    const first = await post([delivered, protectedLater]);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ received: 2, accepted: 0, duplicates: 0, pending: 2, pendingApplied: 0, pendingDropped: 0, casesCreated: 0, statusChanged: 0, notifications: 0 });
     expect(await stateOf(receipt)).toBeUndefined();
+    // The report names them, as waiting until the limit (30 days by default).
+    const report = await pendingOf(writer);
+    expect(report.waitDays).toBe(30);
+    expect(report.events.filter((e: { receiptNumber: string }) => e.receiptNumber === receipt)).toEqual([
+      { id: `${tag}-1`, receiptNumber: receipt, type: 'card_delivered', occurredAt: '2026-03-01T00:00:00.000Z', receivedAt: t.clock.now().toISOString(), state: 'waiting', until: new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString() },
+      expect.objectContaining({ id: `${tag}-2`, state: 'waiting' }),
+    ]);
+    // Sent again while waiting: nothing new.
+    expect((await post([delivered])).json()).toMatchObject({ accepted: 0, duplicates: 1, pending: 0 });
+    // The event giving the form arrives (with the waiting one sent again): the case follows all of them, each applied once.
+    const received = { id: `${tag}-0`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-01-05T00:00:00Z', payload: { formCode: 'I-765' } };
+    const created = await post([received, delivered]);
+    expect(created.json()).toEqual({ received: 2, accepted: 1, duplicates: 1, pending: 0, pendingApplied: 2, pendingDropped: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
+    const state = (await stateOf(receipt))!;
+    expect(state).toMatchObject({ form: 'I-765', status: 'card-was-delivered-to-me-by-the-post-office', received: '2026-01-05T00:00:00.000Z' });
+    expect(state.history).toHaveLength(2);
+    const events = await t.deps.database.db.selectFrom('case_events').select('event_id').where('receipt_number', '=', receipt).orderBy('event_id').execute();
+    expect(events.map((e) => e.event_id)).toEqual([`${tag}-0`, `${tag}-1`, `${tag}-2`]);
+    expect((await pendingOf(writer)).events.filter((e: { receiptNumber: string }) => e.receiptNumber === receipt)).toEqual([]);
+    // A waiting event that was applied answers like any applied one when sent again.
+    expect((await post([delivered, protectedLater])).json()).toMatchObject({ accepted: 0, duplicates: 2, pending: 0, pendingApplied: 0, statusChanged: 0 });
+    expect(await stateOf(receipt)).toEqual(state);
+  });
+
+  it('drops events that waited longer than the limit, reports them, and takes them again when sent again', async () => {
+    const receipt = freshReceipt();
+    const tag = `late-${serial}`;
+    const approved = { id: `${tag}-1`, receiptNumber: receipt, type: 'approved', occurredAt: '2026-03-01T00:00:00Z' };
+    expect((await post([approved])).json()).toMatchObject({ pending: 1 });
+    await advance(30 * 86_400_000 + 1000);
+    const report = await pendingOf(writer);
+    expect(report.events.find((e: { id: string }) => e.id === approved.id)).toMatchObject({ state: 'dropped' });
+    expect(report.dropped).toBeGreaterThanOrEqual(1);
+    // The case comes too late for it: created without it, and the answer says one waiting event was dropped.
+    const received = { id: `${tag}-0`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-01-05T00:00:00Z', payload: { formCode: 'I-765' } };
+    expect((await post([received])).json()).toMatchObject({ accepted: 1, pendingApplied: 0, pendingDropped: 1, casesCreated: 1 });
+    expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-received', history: [expect.stringContaining('case-was-received')] });
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === approved.id)).toBeUndefined();
+    // Sent again now that the case exists, it is applied.
+    expect((await post([approved])).json()).toMatchObject({ accepted: 1, statusChanged: 1 });
+    expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-approved' });
+
+    // A dropped event of a receipt number still unknown waits again when sent again.
+    const other = freshReceipt();
+    const lonely = { id: `${tag}-lonely`, receiptNumber: other, type: 'denied', occurredAt: '2026-03-01T00:00:00Z' };
+    expect((await post([lonely])).json()).toMatchObject({ pending: 1 });
+    await advance(31 * 86_400_000);
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toMatchObject({ state: 'dropped' });
+    expect((await post([lonely])).json()).toMatchObject({ pending: 1, duplicates: 0 });
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toMatchObject({ state: 'waiting', receivedAt: t.clock.now().toISOString() });
+    // Listed as dropped for as long again as it waited, then forgotten (when events are next stored to wait).
+    await advance(61 * 86_400_000);
+    await post([{ id: `${tag}-later`, receiptNumber: freshReceipt(), type: 'denied', occurredAt: '2026-03-01T00:00:00Z' }]);
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toBeUndefined();
+  });
+
+  it('reports only the calling client\'s waiting events, a page at a time, to clients with the case_events:write scope', async () => {
+    const other = (await apiToken(t, ['case_events:write'])).token;
+    const receipt = freshReceipt();
+    const tag = `page-${serial}`;
+    const mine = [1, 2, 3].map((n) => ({ id: `${tag}-${n}`, receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: `2026-03-0${n}T00:00:00Z` }));
+    expect((await post(mine, other)).json()).toMatchObject({ pending: 3 });
+    const first = await pendingOf(other, '?limit=2');
+    expect(first).toMatchObject({ waiting: 3, dropped: 0, next: `${tag}-2` });
+    expect(first.events.map((e: { id: string }) => e.id)).toEqual([`${tag}-1`, `${tag}-2`]);
+    const second = await pendingOf(other, `?limit=2&after=${tag}-2`);
+    expect(second.events.map((e: { id: string }) => e.id)).toEqual([`${tag}-3`]);
+    expect(second.next).toBeUndefined();
+    expect((await pendingOf(writer)).events.some((e: { id: string }) => e.id.startsWith(tag))).toBe(false);
+    // The operator's report (npx casedesk case-events pending) lists every client's, with the client.
+    const all = await t.services.caseEvents.pendingReport();
+    expect(all.events.filter((e) => e.id.startsWith(tag))).toHaveLength(3);
+    expect(all.events.find((e) => e.id === `${tag}-1`)!.clientId).toEqual(expect.any(String));
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/case-events/pending', headers: { authorization: `Bearer ${reader}` } })).statusCode).toBe(403);
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/case-events/pending?limit=0', headers: { authorization: `Bearer ${writer}` } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain('limit');
   });
 
   it('takes NDJSON, and says which line is not JSON', async () => {
@@ -218,6 +434,55 @@ describe('case events API (issue 4 item 1)', () => {
         expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-approved', statusAt: '2026-02-09T12:00:00.000Z' });
         expect((await stateOf(receipt))!.history).toHaveLength(4);
       }
+    }
+  });
+
+  it('applies events of a new case whether they come in flight together with the event giving the form or not (PostgreSQL runs them at once)', async () => {
+    for (let round = 0; round < 4; round++) {
+      const receipts = Array.from({ length: 25 }, () => freshReceipt());
+      const tag = `race-${serial}`;
+      const waiting = receipts.map((receiptNumber, i) => ({ id: `${tag}-w-${i}`, receiptNumber, type: 'card_delivered', occurredAt: '2026-03-01T12:00:00Z' }));
+      const giving = receipts.map((receiptNumber, i) => ({ id: `${tag}-g-${i}`, receiptNumber, type: 'case_received', occurredAt: '2026-01-05T12:00:00Z', payload: { formCode: 'I-485' } }));
+      // Whichever commits first, the events without the form are applied, never left waiting for a case that exists.
+      const answers = await Promise.all(round % 2 ? [post(waiting), post(giving)] : [post(giving), post(waiting)]);
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200]);
+      const applied = answers.reduce((n, r) => n + r.json().accepted + r.json().pendingApplied, 0);
+      expect(applied).toBe(50);
+      for (const receipt of receipts) {
+        expect(await stateOf(receipt)).toMatchObject({ status: 'card-was-delivered-to-me-by-the-post-office', history: [expect.any(String), expect.any(String)] });
+      }
+      expect(await t.deps.database.db.selectFrom('case_events_pending').select('event_id').where('receipt_number', 'in', receipts).execute()).toEqual([]);
+    }
+  });
+
+  it('costs batches about known cases nothing more, and batches creating cases one statement for waiting events (not one per event)', async () => {
+    // Every statement the batches send (pg's client serves both databases: PGlite through its node-postgres adapter).
+    const texts: string[] = [];
+    const realQuery = pg.Client.prototype.query;
+    const recording = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+      if (text) texts.push(text);
+      return (realQuery as (...a: unknown[]) => unknown).apply(this, args) as never;
+    } as never);
+    try {
+      const receipts = [freshReceipt(), freshReceipt(), freshReceipt()];
+      const tag = `cost-${serial}`;
+      const pendingQueries = () => texts.filter((q) => /case_events_pending|case_events_take_pending|pg_advisory/.test(q));
+      // New cases, each with several events: one statement (the lock, then the look for waiting events) for the whole batch.
+      texts.length = 0;
+      const created = await post(receipts.flatMap((r, i) => lifecycle(r, `${tag}-${i}`)));
+      expect(created.json()).toMatchObject({ accepted: 27, casesCreated: 3 });
+      expect(texts.length).toBeGreaterThan(5); // the recording sees the batch's statements
+      expect(pendingQueries()).toEqual([expect.stringContaining('case_events_take_pending(')]);
+      // The same cases again, known now: not a single statement more than before waiting events existed.
+      texts.length = 0;
+      const day = new Date(Date.UTC(2026, 7, 1)).toISOString();
+      const known = await post(receipts.map((r, i) => ({ id: `${tag}-later-${i}`, receiptNumber: r, type: 'card_delivered', occurredAt: day })));
+      expect(known.json()).toMatchObject({ accepted: 3, statusChanged: 3 });
+      expect(texts.length).toBeGreaterThan(3);
+      expect(pendingQueries()).toEqual([]);
+    } finally {
+      recording.mockRestore();
     }
   });
 

@@ -222,3 +222,104 @@ export async function rfeEventsOf(db: DbHandle, receiptNumber: string) {
     .execute();
   return rows.map((r) => ({ id: r.event_id, type: r.type, occurredAt: r.occurred_at, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> }));
 }
+
+/*
+ * Events of receipt numbers that are not cases yet (ADR 13, "Events of a case not known yet"). They wait in
+ * case_events_pending until a batch gives the form of their receipt number, which moves them into the log.
+ *
+ * Two batches in flight, one storing events of R to wait and one creating the case R, must not miss each other
+ * (the first would store its events after the second looked for them). Both take one advisory lock, for the rest of
+ * their transaction, before they look: a batch creating cases in shared mode (such batches do not wait for each
+ * other; takePending takes it), a batch storing waiting events in exclusive mode, and it reads again which of its
+ * receipt numbers are cases now. Batches about known cases only take no lock.
+ */
+
+/** Takes the lock of new receipt numbers in exclusive mode, for the rest of the transaction (see above). */
+export async function lockNewReceiptsToWait(db: DbHandle): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended('casedesk.case_events.new_receipts', 0))`.execute(db);
+}
+
+export interface TakenPendingEvent {
+  event_id: string;
+  receipt_number: string;
+  type: string;
+  occurred_at: Date;
+  payload: Record<string, unknown>;
+  /** Moved into the log now (false: it had waited too long, or its id was in the log already): not applied. */
+  applied: boolean;
+}
+
+/**
+ * For the receipt numbers a batch makes into cases, one round trip (the function of migration 0033): the lock of
+ * new receipt numbers in shared mode, then their waiting events (received after `since`) move into the event log,
+ * and every pending row of theirs is deleted (those that waited too long are dropped for good). Answers each row,
+ * and whether it went into the log.
+ */
+export async function takePending(db: DbHandle, receipts: string[], since: Date): Promise<TakenPendingEvent[]> {
+  const result = await sql<TakenPendingEvent>`SELECT * FROM case_events_take_pending(${receipts}::text[], ${since}::timestamptz)`.execute(db);
+  return result.rows.map((r) => ({
+    ...r,
+    occurred_at: new Date(r.occurred_at),
+    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+  }));
+}
+
+/**
+ * Stores events to wait for their case and answers the ids stored now. An id already waiting is left as it was
+ * (the first version stays), unless it waited too long (received at or before `expired`): sent again, it waits
+ * again, as sent now. An id already in the event log is not stored (it was applied).
+ */
+export async function storePending(db: DbHandle, events: CaseEvent[], clientId: string | null, now: Date, expired: Date): Promise<Set<string>> {
+  if (!events.length) return new Set();
+  const statusKeys = events.map((e) => statusOfEvent(e) ?? null);
+  const statusParams = events.map((e, i) => (statusKeys[i] ? JSON.stringify(statusParamsOfEvent(e)) : '{}'));
+  const result = await sql<{ event_id: string }>`
+    INSERT INTO case_events_pending AS p (event_id, receipt_number, type, occurred_at, payload, status_key, status_params, client_id, received_at)
+    SELECT e.event_id, e.receipt_number, e.type, e.occurred_at, e.payload, e.status_key, e.status_params, ${clientId}, ${now}
+    FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.receiptNumber)}::text[], ${events.map((e) => e.type)}::text[],
+                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[],
+                ${statusKeys}::text[], ${statusParams}::jsonb[])
+      AS e (event_id, receipt_number, type, occurred_at, payload, status_key, status_params)
+    WHERE NOT EXISTS (SELECT 1 FROM case_events c WHERE c.event_id = e.event_id)
+    ON CONFLICT (event_id) DO UPDATE SET
+      receipt_number = excluded.receipt_number, type = excluded.type, occurred_at = excluded.occurred_at, payload = excluded.payload,
+      status_key = excluded.status_key, status_params = excluded.status_params, client_id = excluded.client_id, received_at = excluded.received_at
+      WHERE p.received_at <= ${expired}
+    RETURNING event_id`.execute(db);
+  return new Set(result.rows.map((r) => r.event_id));
+}
+
+/** Deletes the pending rows received before `before` (dropped events, once listed long enough). */
+export async function purgePending(db: DbHandle, before: Date): Promise<void> {
+  await db.deleteFrom('case_events_pending').where('received_at', '<', before).execute();
+}
+
+export interface PendingRow {
+  event_id: string;
+  receipt_number: string;
+  type: string;
+  occurred_at: Date;
+  received_at: Date;
+  client_id: string | null;
+}
+
+/**
+ * Pending events by event id after `after` (of one client, or of all), at most `limit`, and how many of them (of
+ * that client, or all) wait and how many were dropped (received at or before `expired`).
+ */
+export async function pendingEvents(db: DbHandle, options: { clientId?: string; after?: string; limit: number; expired: Date }): Promise<{ rows: PendingRow[]; waiting: number; dropped: number }> {
+  let list = db.selectFrom('case_events_pending').select(['event_id', 'receipt_number', 'type', 'occurred_at', 'received_at', 'client_id']);
+  let counts = db
+    .selectFrom('case_events_pending')
+    .select([
+      sql<number>`count(*) FILTER (WHERE received_at > ${options.expired})::int`.as('waiting'),
+      sql<number>`count(*) FILTER (WHERE received_at <= ${options.expired})::int`.as('dropped'),
+    ]);
+  if (options.clientId !== undefined) {
+    list = list.where('client_id', '=', options.clientId);
+    counts = counts.where('client_id', '=', options.clientId);
+  }
+  if (options.after !== undefined) list = list.where('event_id', '>', options.after);
+  const [rows, total] = await Promise.all([list.orderBy('event_id').limit(options.limit).execute(), counts.executeTakeFirstOrThrow()]);
+  return { rows, waiting: Number(total.waiting), dropped: Number(total.dropped) };
+}

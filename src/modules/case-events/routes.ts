@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { MAX_BATCH, type CaseEventService } from './service.js';
+
+/** The pending report's query: a page of at most 1,000 events by id, after the last id of the previous page. */
+const pendingQuery = z.object({
+  after: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+});
 
 /** Up to 10,000 events of at most 10,000 characters of payload each, plus their envelopes. */
 const BODY_LIMIT = 32 * 1024 * 1024;
@@ -44,6 +51,21 @@ export function registerCaseEventRoutes(app: FastifyInstance, deps: { caseEvents
         }
         const { ok: _ok, ...summary } = result;
         return reply.send(summary);
+      },
+    );
+
+    // What still waits for a receipt number's form, and what waited too long (ADR 13): the calling client's events.
+    scope.get(
+      '/api/v1/case-events/pending',
+      { config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', rateLimit: false } },
+      async (request, reply) => {
+        const query = pendingQuery.safeParse(request.query);
+        if (!query.success) {
+          const problems = query.error.issues.map((i) => `${i.path.join('.')}: ${i.path[0] === 'limit' ? 'a whole number from 1 to 1000' : '1 to 100 characters (the next of the previous page)'}`);
+          return reply.code(400).send({ code: 400, message: `Not a valid query: ${problems.join('; ')}.` });
+        }
+        const report = await deps.caseEvents.pendingReport({ clientId: request.apiClient!.id, limit: query.data.limit, ...(query.data.after ? { after: query.data.after } : {}) });
+        return reply.header('cache-control', 'no-store').send(report);
       },
     );
   });

@@ -22,13 +22,54 @@ export function accessCodeHash(normalized: string): string {
  * the events not seen before are stored (a repeated id changes nothing), cases unknown so far are created from
  * their events, each status-bearing event adds its dated history row, and every touched case's current status,
  * form, office and received date are recomputed from its events: the result does not depend on arrival order.
+ * Events of a receipt number not known yet, none of which gives the form, wait (case_events_pending) until a batch
+ * gives it, and are then applied with that batch, for at most `pendingDays` (ADR 13).
  */
 
 export const MAX_BATCH = 10_000;
 
 export type IngestResult =
-  | { ok: true; received: number; accepted: number; duplicates: number; casesCreated: number; statusChanged: number; notifications: number }
+  | {
+      ok: true;
+      received: number;
+      /** Events of the batch stored now and applied. */
+      accepted: number;
+      /** Events whose id was stored already (applied or waiting) or repeated in the batch. */
+      duplicates: number;
+      /** Events of the batch stored now to wait for an event giving their receipt number's form (ADR 13). */
+      pending: number;
+      /** Events that waited for a receipt number this batch made a case, applied now. */
+      pendingApplied: number;
+      /** Events that waited for such a receipt number longer than the limit (or under an id applied since): not applied. */
+      pendingDropped: number;
+      casesCreated: number;
+      statusChanged: number;
+      notifications: number;
+    }
   | { ok: false; problems: EventProblem[] };
+
+/** How long events of a receipt number not known yet wait for an event giving its form, by default (ADR 13). */
+export const DEFAULT_PENDING_DAYS = 30;
+
+/** The pending report: events of receipt numbers not known yet, waiting or dropped (GET /api/v1/case-events/pending). */
+export interface PendingReport {
+  waitDays: number;
+  waiting: number;
+  dropped: number;
+  events: {
+    id: string;
+    receiptNumber: string;
+    type: string;
+    occurredAt: string;
+    receivedAt: string;
+    /** waiting: applied when an event gives the form before `until`; dropped: it waited until `until`, in vain. */
+    state: 'waiting' | 'dropped';
+    until: string;
+    clientId?: string | null;
+  }[];
+  /** The `after` of the next page, when there is one. */
+  next?: string;
+}
 
 /** What a case's events say about it, in order of occurrence (then id): form, office, received date. */
 export function factsFromEvents(
@@ -52,6 +93,8 @@ export interface CaseEventDeps {
   jobs: JobQueue;
   timeZone: string;
   publicUrl: string;
+  /** Days an event of a receipt number not known yet waits for an event giving the form (default 30). */
+  pendingDays?: number;
   /** The followers of a case without an account (case-subscriptions): their messages for changed cases. */
   followers?: {
     requestsFor(db: DbHandle, receipts: string[], describe: (followed: string[]) => Promise<Map<string, CaseStatusView | null>>): Promise<Parameters<NotificationService['queueMany']>[1]>;
@@ -95,8 +138,54 @@ function byReceiptNumber<E extends { receiptNumber: string }>(events: E[]): Map<
   return groups;
 }
 
+const DAY_MS = 86_400_000;
+
+/** A case has a form: an event of a receipt number not known yet can create it only if one of its batch gives it. */
+const givesForm = (e: CaseEvent) => typeof e.payload.formCode === 'string';
+
 export class CaseEventService {
   constructor(private readonly deps: CaseEventDeps) {}
+
+  get pendingDays(): number {
+    return this.deps.pendingDays ?? DEFAULT_PENDING_DAYS;
+  }
+
+  /** Events received at or before this moment waited too long: they are dropped, never applied. */
+  #expiredAt(now: Date): Date {
+    return new Date(now.getTime() - this.pendingDays * DAY_MS);
+  }
+
+  /**
+   * What waits for a receipt number's form, and what waited too long (of one API client, or of all when
+   * `clientId` is undefined), by event id, `limit` at a time after `after`.
+   */
+  async pendingReport(options: { clientId?: string; after?: string; limit?: number } = {}): Promise<PendingReport> {
+    const now = this.deps.clock.now();
+    const limit = Math.min(Math.max(options.limit ?? 1000, 1), 1000);
+    const expired = this.#expiredAt(now);
+    const { rows, waiting, dropped } = await repo.pendingEvents(this.deps.db, {
+      ...(options.clientId !== undefined ? { clientId: options.clientId } : {}),
+      ...(options.after !== undefined ? { after: options.after } : {}),
+      limit,
+      expired,
+    });
+    return {
+      waitDays: this.pendingDays,
+      waiting,
+      dropped,
+      events: rows.map((r) => ({
+        id: r.event_id,
+        receiptNumber: r.receipt_number,
+        type: r.type,
+        occurredAt: r.occurred_at.toISOString(),
+        receivedAt: r.received_at.toISOString(),
+        state: r.received_at > expired ? 'waiting' : 'dropped',
+        until: new Date(r.received_at.getTime() + this.pendingDays * DAY_MS).toISOString(),
+        ...(options.clientId === undefined ? { clientId: r.client_id } : {}),
+      })),
+      ...(rows.length === limit ? { next: rows.at(-1)!.event_id } : {}),
+    };
+  }
 
   /**
    * CASE-8: a change of a case's current status is told to its account holders, by email and/or text as each
@@ -263,25 +352,42 @@ export class CaseEventService {
     }
   }
 
-  async #apply(events: CaseEvent[], received: number, repeatedInBatch: number, clientId: string | null, now: Date): Promise<IngestResult> {
+  async #apply(batch: CaseEvent[], received: number, repeatedInBatch: number, clientId: string | null, now: Date): Promise<IngestResult> {
     return inTransaction(this.deps.db, async (trx) => {
-      const eventsByReceipt = byReceiptNumber(events);
-      const receipts = [...eventsByReceipt.keys()];
+      const batchByReceipt = byReceiptNumber(batch);
+      const receipts = [...batchByReceipt.keys()];
       const known = new Map((await repo.findCases(trx, receipts)).map((c) => [c.receipt_number, c]));
-      // A case unknown so far is created from its events; one of them must name the form.
-      const unknownWithoutForm = receipts.filter((r) => !known.has(r) && !eventsByReceipt.get(r)!.some((e) => typeof e.payload.formCode === 'string'));
-      if (unknownWithoutForm.length) {
-        return {
-          ok: false,
-          problems: events
-            .map((e, i) => ({ e, i }))
-            .filter(({ e }) => unknownWithoutForm.includes(e.receiptNumber))
-            .map(({ e, i }) => ({ index: i, id: e.id, field: 'payload.formCode', message: 'the receipt number is new: one of its events must give the form (payload.formCode)' })),
-        } as const;
+
+      // Receipt numbers not known yet (ADR 13, "Events of a case not known yet"): a batch giving the form creates the
+      // case with every event that waited for it; the events of the others wait. Under the lock of new receipt numbers,
+      // so that a batch in flight creating the same case cannot miss them (see repository.ts).
+      let waitingReceipts = new Set<string>();
+      let taken: repo.TakenPendingEvent[] = [];
+      let storedToWait = new Set<string>();
+      const unknown = receipts.filter((r) => !known.has(r));
+      if (unknown.length) {
+        const withoutForm = unknown.filter((r) => !batchByReceipt.get(r)!.some(givesForm));
+        if (withoutForm.length) {
+          await repo.lockNewReceiptsToWait(trx);
+          for (const c of await repo.findCases(trx, withoutForm)) known.set(c.receipt_number, c);
+        }
+        waitingReceipts = new Set(withoutForm.filter((r) => !known.has(r)));
+        const expired = this.#expiredAt(now);
+        const creating = unknown.filter((r) => !known.has(r) && !waitingReceipts.has(r));
+        if (creating.length) taken = await repo.takePending(trx, creating, expired); // takes the lock in shared mode first
+        if (waitingReceipts.size) {
+          storedToWait = await repo.storePending(trx, batch.filter((e) => waitingReceipts.has(e.receiptNumber)), clientId, now, expired);
+          // Dropped events stay listed for as long again as they waited, then go.
+          await repo.purgePending(trx, new Date(expired.getTime() - this.pendingDays * DAY_MS));
+        }
       }
+      const events = waitingReceipts.size ? batch.filter((e) => !waitingReceipts.has(e.receiptNumber)) : batch;
+      const pendingApplied: CaseEvent[] = taken.filter((p) => p.applied).map((p) => ({ id: p.event_id, receiptNumber: p.receipt_number, type: p.type as CaseEvent['type'], occurredAt: p.occurred_at, payload: p.payload }));
 
       const fresh = await repo.insertNewEvents(trx, events, clientId, now);
-      const accepted = events.filter((e) => fresh.has(e.id));
+      const acceptedHere = events.filter((e) => fresh.has(e.id));
+      // Events that waited for their case are applied with the batch's own, as if they had come in it.
+      const accepted = pendingApplied.length ? [...acceptedHere, ...pendingApplied] : acceptedHere;
       const acceptedByReceipt = byReceiptNumber(accepted);
       const touched = [...acceptedByReceipt.keys()];
       // The whole event list of a case is read only when a new event can change more than its status: a new case,
@@ -342,7 +448,11 @@ export class CaseEventService {
       // A new case counts as a change of status (from none): its holder hears that it was received.
       const changed = [...new Set([...(await this.#updateStatuses(trx, latest, caseId, known, now)), ...created.map((c) => c.id)])];
       const notifications = await this.#notifyStatusChanges(trx, changed, new Map([...caseId].map(([receipt, id]) => [id, receipt])));
-      return { ok: true, received, accepted: accepted.length, duplicates: events.length - accepted.length + repeatedInBatch, casesCreated: created.length, statusChanged: changed.length, notifications } as const;
+      return {
+        ok: true, received, accepted: acceptedHere.length, duplicates: batch.length - acceptedHere.length - storedToWait.size + repeatedInBatch,
+        pending: storedToWait.size, pendingApplied: pendingApplied.length, pendingDropped: taken.length - pendingApplied.length,
+        casesCreated: created.length, statusChanged: changed.length, notifications,
+      } as const;
     });
   }
 }

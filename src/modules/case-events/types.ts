@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { findForm, findOffice, findStatus, parseReceiptNumber, statusKey } from '../cases/index.js';
+import { findForm, findOffice, findStatus, parseReceiptNumber, RECEIPT_PREFIXES, statusKey, type ReceiptNumberProblem } from '../cases/index.js';
 
 /**
  * Case events (issue 4 item 1): what the agency's case management systems report, and what each does to a case.
@@ -36,20 +36,22 @@ const STATUS_TITLE: Record<CaseEventType, string | null> = {
   protection_updated: null,
 };
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real date');
-const instant = z.string().datetime({ offset: true, message: 'a date and time with its offset, e.g. 2026-11-23T15:04:05Z' });
-const formCode = z.string().refine((c) => Boolean(findForm(c)), 'a form of the forms catalog, e.g. I-485');
-const officeCode = z.string().refine((c) => Boolean(findOffice(c)), 'an office of the offices catalog');
-const catalogStatus = z.string().refine((k) => Boolean(findStatus(k)), 'a status key of the official catalog');
+const isoDate = z.string({ message: 'a date as YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real date');
+const instant = z.string({ message: 'a date and time with its offset, e.g. 2026-11-23T15:04:05Z' }).datetime({ offset: true, message: 'a date and time with its offset, e.g. 2026-11-23T15:04:05Z' });
+/** Text whose every problem (not text, or not right) says what it must be. */
+const text = (expected: string) => z.string({ message: expected });
+const formCode = text('a form of the forms catalog, e.g. I-485').refine((c) => Boolean(findForm(c)), 'a form of the forms catalog, e.g. I-485');
+const officeCode = text('an office of the offices catalog, e.g. NBC').refine((c) => Boolean(findOffice(c)), 'an office of the offices catalog, e.g. NBC');
+const catalogStatus = text('a status key of the official catalog, e.g. case-was-approved').refine((k) => Boolean(findStatus(k)), 'a status key of the official catalog, e.g. case-was-approved');
 /** The applicant as the agency's records know them (what a person must match to add the case, CASE-4 and CASE-6). */
 const applicant = z.object({
   dateOfBirth: isoDate.optional(),
-  familyName: z.string().trim().min(1).max(100).optional(),
-  aNumber: z.string().regex(/^A[0-9]{8,9}$/, 'an A-Number such as A012345678').optional(),
-  zip: z.string().regex(/^[0-9]{5}$/, 'a 5-digit ZIP code').optional(),
+  familyName: text('a family name').trim().min(1, 'a family name (not empty)').max(100).optional(),
+  aNumber: text('an A-Number such as A012345678').regex(/^A[0-9]{8,9}$/, 'an A-Number such as A012345678').optional(),
+  zip: text('a 5-digit ZIP code').regex(/^[0-9]{5}$/, 'a 5-digit ZIP code').optional(),
   /** I-134 / I-134A beneficiaries: the address the supporter gave, where their Online Access Code is emailed. */
-  email: z.string().trim().toLowerCase().max(254).email().optional(),
-});
+  email: text('an email address').trim().toLowerCase().max(254).email().optional(),
+}, { message: 'an object of the applicant\'s details (dateOfBirth, familyName, aNumber, zip, email)' });
 /** CASE-5: 5-4-5 letters and digits; dashes, spaces and case do not matter. */
 export function normalizeOnlineAccessCode(input: string): string | undefined {
   const clean = input.toUpperCase().replace(/[\s-]/g, '');
@@ -60,40 +62,43 @@ export function generateOnlineAccessCode(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   return Array.from({ length: 14 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
 }
-const onlineAccessCode = z.string().refine((c) => Boolean(normalizeOnlineAccessCode(c)), 'an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12');
+const onlineAccessCode = text('an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12').refine((c) => Boolean(normalizeOnlineAccessCode(c)), 'an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12');
 
 /** Payload fields each type accepts (others are kept as sent, unread). */
 const common = { formCode: formCode.optional(), officeCode: officeCode.optional(), applicant: applicant.optional() };
 const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
   // channel: how it was filed (online cases have every feature, CASE-3); onlineAccountNumber: the account that filed it online.
-  case_received: z.looseObject({ ...common, channel: z.enum(['online', 'paper']).optional(), onlineAccountNumber: z.string().regex(/^[0-9]{12}$/, 'a 12-digit Online Account Number').optional() }),
-  biometrics_scheduled: z.looseObject({ ...common, appointmentAt: instant.optional(), locationName: z.string().max(200).optional() }),
+  case_received: z.looseObject({ ...common, channel: z.enum(['online', 'paper']).optional(), onlineAccountNumber: text('a 12-digit Online Account Number').regex(/^[0-9]{12}$/, 'a 12-digit Online Account Number').optional() }),
+  biometrics_scheduled: z.looseObject({ ...common, appointmentAt: instant.optional(), locationName: text('a place name').max(200).optional() }),
   fingerprints_taken: z.looseObject({ ...common }),
   rfe_sent: z.looseObject({ ...common, responseDue: isoDate }),
   rfe_response_received: z.looseObject({ ...common }),
-  interview_scheduled: z.looseObject({ ...common, interviewAt: instant.optional(), locationName: z.string().max(200).optional() }),
+  interview_scheduled: z.looseObject({ ...common, interviewAt: instant.optional(), locationName: text('a place name').max(200).optional() }),
   interview_completed: z.looseObject({ ...common }),
   approved: z.looseObject({ ...common }),
   denied: z.looseObject({ ...common }),
   card_being_produced: z.looseObject({ ...common }),
-  card_mailed: z.looseObject({ ...common, trackingNumber: z.string().regex(/^[A-Z0-9]{8,40}$/, 'a tracking number').optional() }),
+  card_mailed: z.looseObject({ ...common, trackingNumber: text('a tracking number: 8 to 40 capital letters and digits').regex(/^[A-Z0-9]{8,40}$/, 'a tracking number: 8 to 40 capital letters and digits').optional() }),
   card_delivered: z.looseObject({ ...common }),
   transferred: z.looseObject({ ...common, officeCode }),
   // A noticeType among the case notice kinds (receipt_notice, biometrics_notice, rfe_notice, interview_notice,
   // approval_notice, denial_notice) is also rendered to PDF as a document of the case, in `language` (default en).
-  notice_issued: z.looseObject({ ...common, noticeType: z.string().min(1).max(100), language: z.enum(['en', 'es']).optional() }),
+  notice_issued: z.looseObject({ ...common, noticeType: text('a notice type, e.g. receipt_notice').min(1, 'a notice type, e.g. receipt_notice').max(100), language: z.enum(['en', 'es']).optional() }),
   case_closed: z.looseObject({ ...common, statusKey: catalogStatus.optional() }),
   status_updated: z.looseObject({ ...common, statusKey: catalogStatus }),
   account_acceptance_notice: z.looseObject({ ...common, onlineAccessCode }),
-  protection_updated: z.looseObject({ ...common, section1367: z.boolean() }),
+  protection_updated: z.looseObject({ ...common, section1367: z.boolean({ message: 'true or false' }) }),
 };
 
+const EVENT_ID = 'an event id: 1 to 100 letters, digits and . _ : -';
+const RECEIPT_SHAPE = 'a receipt number: three letters and ten digits, e.g. EAC9999103403';
+
 export const eventEnvelope = z.object({
-  id: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, '1 to 100 letters, digits and . _ : -'),
-  receiptNumber: z.string().max(40),
+  id: z.string({ message: EVENT_ID }).regex(/^[A-Za-z0-9._:-]{1,100}$/, EVENT_ID),
+  receiptNumber: z.string({ message: RECEIPT_SHAPE }).max(40, RECEIPT_SHAPE),
   type: z.enum(CASE_EVENT_TYPES, { message: `one of ${CASE_EVENT_TYPES.join(', ')}` }),
   occurredAt: instant,
-  payload: z.record(z.string(), z.unknown()).default({}),
+  payload: z.record(z.string(), z.unknown(), { message: 'an object of the fields of its type' }).default({}),
 });
 
 export interface CaseEvent {
@@ -111,20 +116,112 @@ export interface EventProblem {
   message: string;
 }
 
+/*
+ * Problems in words (issue 13 point 18). Every problem names its field and says what is wrong:
+ * `receiptNumber: "EAC12" is not a receipt number: three letters and ten digits, e.g. EAC9999103403 (it has 5 characters)`.
+ * The schemas above state what a field must be (a date as YYYY-MM-DD, ...); `expectation` says it for the checks
+ * that carry no text of their own (types, lengths, choices, email addresses).
+ */
+type ZodIssueLike = { code: string; expected?: unknown; origin?: unknown; maximum?: unknown; minimum?: unknown; values?: unknown; format?: unknown };
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', object: 'an object', record: 'an object', array: 'a list',
+};
+
+function expectation(issue: ZodIssueLike): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return TYPE_WORDS[String(issue.expected)] ?? String(issue.expected);
+    case 'too_big':
+      return issue.origin === 'string' ? `text of at most ${Number(issue.maximum).toLocaleString('en-US')} characters` : `at most ${String(issue.maximum)}`;
+    case 'too_small':
+      return issue.origin === 'string' ? (Number(issue.minimum) === 1 ? 'non-empty text' : `text of at least ${String(issue.minimum)} characters`) : `at least ${String(issue.minimum)}`;
+    case 'invalid_value':
+      return Array.isArray(issue.values) ? `one of ${issue.values.map(String).join(', ')}` : undefined;
+    case 'invalid_format':
+      return issue.format === 'email' ? 'an email address' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The per-parse error map: only issues without a text of their own from the schema come here. */
+const inWords = { error: (issue: ZodIssueLike) => expectation(issue) ?? 'valid' };
+
+/** A value as the problem shows it: JSON, shortened; objects and lists by what they are (never `[object Object]`). */
+export function shownValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') {
+    const text = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    return value.length > 40 ? `${text} (${value.length.toLocaleString('en-US')} characters)` : text;
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** `field: value is not what it must be`, or `field is missing: what it must be`. */
+function problemText(field: string, value: unknown, expected: string): string {
+  return value === undefined ? `${field} is missing: ${expected}` : `${field}: ${shownValue(value)} is not ${expected}`;
+}
+
+/** What is wrong with a receipt number, in words (the problems of cases/receipt-number.ts). */
+export function receiptProblemText(input: unknown, problem: ReceiptNumberProblem): string {
+  const field = 'receiptNumber';
+  switch (problem.code) {
+    case 'empty':
+      return typeof input === 'string' ? `${field}: ${shownValue(input)} is empty: ${RECEIPT_SHAPE}` : problemText(field, input, RECEIPT_SHAPE);
+    case 'invalid_characters':
+      return `${field}: ${shownValue(input)} is not ${RECEIPT_SHAPE} (only letters and digits; dashes and spaces are ignored; not: ${problem.characters})`;
+    case 'wrong_length':
+      return `${field}: ${shownValue(input)} is not ${RECEIPT_SHAPE} (it has ${problem.length} characters, not 13)`;
+    case 'wrong_shape':
+      return `${field}: ${shownValue(input)} is not ${RECEIPT_SHAPE}`;
+    case 'unknown_prefix':
+      return `${field}: ${shownValue(input)} is not ${RECEIPT_SHAPE} (no receipt number starts with ${problem.prefix}; they start with ${RECEIPT_PREFIXES.join(', ')})`;
+  }
+}
+
 /** Checks one event (envelope, receipt number per CASE-1, payload of its type); answers it normalized or its problems. */
 export function parseEvent(raw: unknown, index: number): { ok: true; event: CaseEvent } | { ok: false; problems: EventProblem[] } {
   const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : undefined;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ index, id, field: '(event)', message: `(event): ${shownValue(raw)} is not an event: an object with id, receiptNumber, type, occurredAt and payload` }] };
+  }
+  // Parsed without the error map first: with one, Zod leaves its fast path (about 2.5 µs more per event, measured).
   const envelope = eventEnvelope.safeParse(raw);
   if (!envelope.success) {
-    return { ok: false, problems: envelope.error.issues.map((i) => ({ index, id, field: i.path.join('.') || '(event)', message: i.message })) };
+    return {
+      ok: false,
+      problems: eventEnvelope.safeParse(raw, inWords).error!.issues.map((i) => {
+        const field = i.path.join('.') || '(event)';
+        return { index, id, field, message: problemText(field, valueAt(raw, i.path), i.message) };
+      }),
+    };
   }
   const receipt = parseReceiptNumber(envelope.data.receiptNumber);
-  if (!receipt.ok) return { ok: false, problems: [{ index, id, field: 'receiptNumber', message: `not a receipt number (${receipt.problem})` }] };
+  if (!receipt.ok) return { ok: false, problems: [{ index, id, field: 'receiptNumber', message: receiptProblemText(envelope.data.receiptNumber, receipt.problem) }] };
   const payload = PAYLOADS[envelope.data.type].safeParse(envelope.data.payload);
   if (!payload.success) {
-    return { ok: false, problems: payload.error.issues.map((i) => ({ index, id, field: ['payload', ...i.path].join('.'), message: i.message })) };
+    return {
+      ok: false,
+      problems: PAYLOADS[envelope.data.type].safeParse(envelope.data.payload, inWords).error!.issues.map((i) => {
+        const field = ['payload', ...i.path].join('.');
+        return { index, id, field, message: problemText(field, valueAt(envelope.data.payload, i.path), i.message) };
+      }),
+    };
   }
-  if (JSON.stringify(payload.data).length > 10_000) return { ok: false, problems: [{ index, id, field: 'payload', message: 'at most 10,000 characters of JSON' }] };
+  const size = JSON.stringify(payload.data).length;
+  if (size > 10_000) return { ok: false, problems: [{ index, id, field: 'payload', message: `payload: ${size.toLocaleString('en-US')} characters of JSON is more than the 10,000 allowed` }] };
   return { ok: true, event: { id: envelope.data.id, receiptNumber: receipt.value, type: envelope.data.type, occurredAt: new Date(envelope.data.occurredAt), payload: payload.data } };
 }
 

@@ -57,6 +57,12 @@ export interface CaseEventsTable {
   status_params: ColumnType<Json, string | undefined, string>;
 }
 
+/**
+ * Events of receipt numbers that are not cases yet, waiting for an event that gives the form
+ * (db/migrations/0033_case_events_pending.sql; ADR 13). Same columns as case_events.
+ */
+export type CaseEventsPendingTable = CaseEventsTable;
+
 export interface ApiClientsTable {
   id: string;
   name: string;
@@ -342,6 +348,7 @@ export interface Tables {
   cases: CasesTable;
   case_status_history: CaseStatusHistoryTable;
   case_events: CaseEventsTable;
+  case_events_pending: CaseEventsPendingTable;
   case_applicants: CaseApplicantsTable;
   online_access_codes: OnlineAccessCodesTable;
   account_cases: AccountCasesTable;
