@@ -45,13 +45,16 @@ export interface SmsProvider {
 export class SmtpMailer implements Mailer {
   readonly transport = 'smtp';
   #transporter?: Promise<nodemailer.Transporter>;
-  constructor(private readonly url: string) {}
-  /** Made on the first message: nodemailer is loaded then, not at start. */
+  constructor(
+    private readonly url: string,
+    private readonly options: { maxConnections?: number } = {},
+  ) {}
+  /**
+   * Made on the first message: nodemailer is loaded then, not at start. A pool of connections (ADR 5): each
+   * message goes out on an open connection, up to `maxConnections` at once, instead of a connection per message.
+   */
   #transport(): Promise<nodemailer.Transporter> {
-    // Timeouts well under the delivery job's 120 s limit: a hung SMTP server fails the attempt instead of racing a takeover.
-    this.#transporter ??= import('nodemailer').then(({ default: mailer }) =>
-      mailer.createTransport(this.url, { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 }),
-    );
+    this.#transporter ??= import('nodemailer').then(({ default: mailer }) => mailer.createTransport(smtpPoolUrl(this.url, this.options.maxConnections ?? 5)));
     return this.#transporter;
   }
   async send(message: OutgoingEmail): Promise<SendResult> {
@@ -78,6 +81,26 @@ export class SmtpMailer implements Mailer {
   close(): void {
     void this.#transporter?.then((t) => t.close(), () => undefined);
   }
+}
+
+/**
+ * The SMTP URL with the pool's settings as query parameters: nodemailer reads a URL's parameters as transport
+ * options and ignores options passed beside a URL. Timeouts stay well under the delivery job's 120 s limit, so a
+ * hung SMTP server fails the attempt instead of racing a takeover; a message whose connection closes under it is
+ * tried on another connection twice at most. Parameters already in the URL win.
+ */
+export function smtpPoolUrl(url: string, maxConnections: number): string {
+  const u = new URL(url);
+  const set = (key: string, value: string) => {
+    if (!u.searchParams.has(key)) u.searchParams.set(key, value);
+  };
+  set('pool', 'true');
+  set('maxConnections', String(maxConnections));
+  set('maxRequeues', '2');
+  set('connectionTimeout', '15000');
+  set('greetingTimeout', '15000');
+  set('socketTimeout', '60000');
+  return u.toString();
 }
 
 /** Keeps email on this machine: the message itself (already stored) is what /dev/outbox shows. */

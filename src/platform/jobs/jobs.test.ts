@@ -97,3 +97,53 @@ describe('JobQueue', () => {
     expect(orphanCalls.map((c) => c.retryCount)).toEqual([1]);
   });
 });
+
+describe('JobQueue batches (WorkOptions)', () => {
+  let t: TestApp;
+  const batchy = defineJob({ name: 'test.batchy', payload: z.object({ n: z.number() }), retryLimit: 2, retryBackoff: false });
+  const batchyCalls: { n: number; retryCount: number }[] = [];
+  const slow = defineJob({ name: 'test.slow', payload: z.object({ n: z.number() }), retryLimit: 2, retryBackoff: false, expireInSeconds: 4 });
+  const slowCalls: { n: number; retryCount: number }[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ jobOptions: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 } });
+    t.deps.jobs.register(
+      batchy,
+      async ({ n }, ctx) => {
+        batchyCalls.push({ n, retryCount: ctx.retryCount });
+        if (n === 3 && ctx.retryCount === 0) throw new Error('job 3 fails on its first try');
+      },
+      { batchSize: 5, concurrency: 5 },
+    );
+    t.deps.jobs.register(
+      slow,
+      async ({ n }, ctx) => {
+        slowCalls.push({ n, retryCount: ctx.retryCount });
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      },
+      { batchSize: 6, concurrency: 2 },
+    );
+    await t.deps.jobs.start();
+  });
+  afterAll(async () => t?.close());
+
+  it('fails only the job of a batch that threw; the others complete', async () => {
+    for (let n = 1; n <= 5; n++) await t.deps.jobs.send(t.deps.database.db, batchy, { n });
+    await t.deps.jobs.work();
+    await waitFor('all five jobs completed', async () => (await t.deps.jobs.countByState(batchy.name)).completed === 5);
+    // One fetch took all five; job 3 alone was tried again (pg-boss would fail the whole batch for one error).
+    expect(batchyCalls.filter((c) => c.retryCount === 0).map((c) => c.n).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(batchyCalls.filter((c) => c.retryCount > 0)).toEqual([{ n: 3, retryCount: 1 }]);
+    expect((await jobRows(t, batchy.name)).map((r) => r.retry_count).sort()).toEqual([0, 0, 0, 0, 1]);
+  });
+
+  it('hands back, untouched, the jobs of a slow batch not started by a quarter of their time limit', async () => {
+    // Six jobs of 1.5 s, two at a time: 4.5 s as one batch, past the 4 s limit after which pg-boss fails the whole
+    // batch. Handed back after 1 s instead, each job runs once, on its first try, in a later batch.
+    for (let n = 1; n <= 6; n++) await t.deps.jobs.send(t.deps.database.db, slow, { n });
+    await waitFor('all six jobs completed', async () => (await t.deps.jobs.countByState(slow.name)).completed === 6, 30_000);
+    expect(slowCalls.map((c) => c.n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(slowCalls.every((c) => c.retryCount === 0)).toBe(true);
+    expect((await jobRows(t, slow.name)).every((r) => r.retry_count === 0)).toBe(true);
+  });
+});
