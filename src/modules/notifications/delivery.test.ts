@@ -130,6 +130,7 @@ describe('a reset email queued after many bulk messages, nothing held', () => {
     expect(before).toBeGreaterThanOrEqual(0);
     // In one queue it would come after all 500.
     expect(before).toBeLessThanOrEqual(10);
+    await waitFor('every bulk message to be sent', async () => (await sentCount(t, 'bulk-')) === 500, { timeoutMs: 60_000 });
   });
 });
 

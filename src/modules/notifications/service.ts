@@ -183,17 +183,19 @@ export class NotificationService {
     return id;
   }
 
-  /** The job handler. Throws on a temporary failure so the queue retries with backoff. */
+  /**
+   * The job handler. Throws on a temporary failure so the queue retries with backoff. Two statements when all goes
+   * well: the claim (returning the message) and the move to `sent`.
+   */
   async deliver(messageId: string, ctx: JobContext): Promise<void> {
     const { db, clock } = this.deps;
-    const message = await findMessage(db, messageId);
-    if (!message || message.status === 'sent' || message.status === 'delivered' || message.status === 'failed') return;
-    const attempts = message.attempts + 1;
     // A message left in 'sending' for longer than a job may run was left there by a worker that died: take it
     // over. One in 'sending' for less is another worker's right now: try again later, unless it is done by then.
     const now = clock.now();
     const staleBefore = new Date(now.getTime() - deliverMessageJob.expireInSeconds * 1000);
-    if (!(await claimForSending(db, messageId, { attempts, at: now, staleBefore }))) {
+    const message = await claimForSending(db, messageId, { at: now, staleBefore });
+    if (!message) {
+      // Sent, delivered or failed already (never sent again), gone, or another worker's.
       const current = await findMessage(db, messageId);
       if (!current || current.status !== 'sending') return;
       throw new Error('message is being sent by another worker');
