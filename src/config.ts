@@ -54,8 +54,8 @@ const schema = z
     /** SMTP connections kept open per process (nodemailer's pool) and shared by every message it sends. */
     CASEDESK_SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
     // Message delivery (ADR 5, "Priority and throughput"): per worker process and per queue (urgent and bulk).
-    CASEDESK_DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
-    CASEDESK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    CASEDESK_DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    CASEDESK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
     CASEDESK_DELIVERY_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
     CASEDESK_DELIVERY_URGENT_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
     SMS_PROVIDER: z.enum(['outbox', 'twilio']).optional(),

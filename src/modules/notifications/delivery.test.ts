@@ -150,7 +150,7 @@ describe('throughput settings', () => {
 
   it('are read from the environment and validated', () => {
     expect(t.config.delivery).toEqual({ batchSize: 7, concurrency: 3, pollingIntervalSeconds: 0.5, urgentPollingIntervalSeconds: 0.5 });
-    expect(testConfig().delivery).toEqual({ batchSize: 50, concurrency: 10, pollingIntervalSeconds: 1, urgentPollingIntervalSeconds: 0.5 });
+    expect(testConfig().delivery).toEqual({ batchSize: 100, concurrency: 20, pollingIntervalSeconds: 1, urgentPollingIntervalSeconds: 0.5 });
     expect(testConfig().mail.maxConnections).toBe(5);
     expect(testConfig({ CASEDESK_DELIVERY_BATCH_SIZE: '5', CASEDESK_DELIVERY_CONCURRENCY: '20' }).delivery.concurrency).toBe(5);
     expect(() => testConfig({ CASEDESK_DELIVERY_BATCH_SIZE: '0' })).toThrow(ConfigError);
