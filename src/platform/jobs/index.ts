@@ -89,12 +89,28 @@ export class JobQueue {
   async start(): Promise<void> {
     if (this.#started) return;
     await this.#boss.start();
+    await this.#createFetchIndex();
     for (const { type } of this.#types.values()) {
       const queue = { name: type.name, ...this.#retryPolicy(type) };
       if (await this.#boss.getQueue(type.name)) await this.#boss.updateQueue(type.name, queue);
       else await this.#boss.createQueue(type.name, queue);
     }
     this.#started = true;
+  }
+
+  /**
+   * pg-boss fetches a queue's next jobs `ORDER BY priority DESC, created_on, id`, which none of its own indexes hold:
+   * with 100,000 jobs waiting, every fetch read and sorted all of them (about 200 ms; bench/delivery). With this
+   * index (on every queue's partition, present and future) a fetch reads only the jobs it takes. Made once, here,
+   * where pg-boss's schema is made; two processes starting at once may race to make it, and the loser carries on.
+   */
+  async #createFetchIndex(): Promise<void> {
+    try {
+      await this.#boss.getDb().executeSql(`CREATE INDEX IF NOT EXISTS job_fetch_order ON pgboss.job (name, priority DESC, created_on, id) WHERE state < 'active'`, []);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== '42P07' && code !== '23505') throw error;
+    }
   }
 
   /** Starts polling every registered queue that has a handler. */

@@ -127,6 +127,22 @@ describe('JobQueue batches (WorkOptions)', () => {
   });
   afterAll(async () => t?.close());
 
+  it("fetches a batch in the queue's order from an index, without reading and sorting every waiting job", async () => {
+    const waiting = defineJob({ name: 'test.waiting', payload: z.object({ n: z.number() }) });
+    t.deps.jobs.register(waiting);
+    await t.deps.jobs.stop();
+    await t.deps.jobs.start();
+    await t.deps.jobs.sendMany(t.deps.database.db, waiting, Array.from({ length: 5000 }, (_, n) => ({ n })));
+    await sql`ANALYZE pgboss.job`.execute(t.deps.database.db); // and its partitions, as autovacuum would soon
+    // pg-boss 10's fetch (plans.js fetchNextJob), for a batch of 100.
+    const plan = await sql<{ 'QUERY PLAN': string }>`
+      EXPLAIN SELECT id FROM pgboss.job WHERE name = ${waiting.name} AND state < 'active' AND start_after < now()
+      ORDER BY priority desc, created_on, id LIMIT 100 FOR UPDATE SKIP LOCKED`.execute(t.deps.database.db);
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index Scan using \S*priority_created_on_id/);
+    expect(text).not.toMatch(/Sort/);
+  });
+
   it('fails only the job of a batch that threw; the others complete', async () => {
     for (let n = 1; n <= 5; n++) await t.deps.jobs.send(t.deps.database.db, batchy, { n });
     await t.deps.jobs.work();
