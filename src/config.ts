@@ -62,6 +62,13 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().min(3).default('Casedesk <no-reply@casedesk.localhost>'),
+    /** SMTP connections kept open per process (nodemailer's pool) and shared by every message it sends. */
+    CASEDESK_SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+    // Message delivery (ADR 5, "Priority and throughput"): per worker process and per queue (urgent and bulk).
+    CASEDESK_DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    CASEDESK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+    CASEDESK_DELIVERY_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
+    CASEDESK_DELIVERY_URGENT_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
     SMS_PROVIDER: z.enum(['outbox', 'twilio']).optional(),
     TWILIO_ACCOUNT_SID: z.string().optional(),
     TWILIO_AUTH_TOKEN: z.string().optional(),
@@ -142,7 +149,13 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** External OpenID Connect sign-in; absent when CASEDESK_OIDC_ISSUER is not set (the feature is off). */
   oidc?: OidcConfig;
-  mail: { smtpUrl?: string; from: string };
+  /** `maxConnections`: SMTP connections each process keeps open (a pool shared by all its messages). */
+  mail: { smtpUrl?: string; from: string; maxConnections: number };
+  /**
+   * How each worker process delivers messages, for each of the two queues (urgent and bulk): jobs fetched per poll,
+   * messages sent at once, and how often an empty queue is polled (a full batch is followed by the next at once).
+   */
+  delivery: { batchSize: number; concurrency: number; pollingIntervalSeconds: number; urgentPollingIntervalSeconds: number };
   sms:
     | { provider: 'outbox' }
     | { provider: 'twilio'; accountSid: string; authToken: string; from: string; baseUrl: string };
@@ -263,7 +276,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : { kind: 'disk', dir: env.CASEDESK_FILES_DIR ?? `${env.CASEDESK_DATA_DIR.replace(/\/+$/, '')}/files` },
     logLevel: env.LOG_LEVEL,
     oidc,
-    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, maxConnections: env.CASEDESK_SMTP_MAX_CONNECTIONS },
+    delivery: {
+      batchSize: env.CASEDESK_DELIVERY_BATCH_SIZE,
+      concurrency: Math.min(env.CASEDESK_DELIVERY_CONCURRENCY, env.CASEDESK_DELIVERY_BATCH_SIZE),
+      pollingIntervalSeconds: env.CASEDESK_DELIVERY_POLL_SECONDS,
+      urgentPollingIntervalSeconds: env.CASEDESK_DELIVERY_URGENT_POLL_SECONDS,
+    },
     sms:
       smsProvider === 'twilio'
         ? {

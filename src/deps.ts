@@ -30,7 +30,7 @@ export interface Deps {
 }
 
 export function createMailer(config: Config): Mailer {
-  return config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl) : new OutboxMailer();
+  return config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, { maxConnections: config.mail.maxConnections }) : new OutboxMailer();
 }
 
 export function createSmsProvider(config: Config): SmsProvider {

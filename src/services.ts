@@ -1,8 +1,9 @@
 import type { Deps } from './deps.js';
+import type { JobContext } from './platform/jobs/index.js';
 import { AccountService, ExternalSignInService, PasskeyService, ProfileService, SessionStore, TwoStepService } from './modules/accounts/index.js';
 import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
-import { deliverMessageJob, NotificationService } from './modules/notifications/index.js';
+import { deliverMessageJob, deliverUrgentMessageJob, NotificationService } from './modules/notifications/index.js';
 import { HelpDeskService, recoveryReadyJob } from './modules/help-desk/index.js';
 import { KnowledgeService } from './modules/knowledge/index.js';
 import { QualityService } from './modules/quality/index.js';
@@ -148,7 +149,11 @@ export function createServices(deps: Deps): Services {
     });
   }
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
-  deps.jobs.register(deliverMessageJob, (payload, ctx) => services.notifications.deliver(payload.messageId, ctx));
+  // Messages: two queues, one handler; batches sent concurrently, as configured (ADR 5, "Priority and throughput").
+  const delivery = deps.config.delivery;
+  const deliver = (payload: { messageId: string }, ctx: JobContext) => services.notifications.deliver(payload.messageId, ctx);
+  deps.jobs.register(deliverUrgentMessageJob, deliver, { batchSize: delivery.batchSize, concurrency: delivery.concurrency, pollingIntervalSeconds: delivery.urgentPollingIntervalSeconds });
+  deps.jobs.register(deliverMessageJob, deliver, { batchSize: delivery.batchSize, concurrency: delivery.concurrency, pollingIntervalSeconds: delivery.pollingIntervalSeconds });
   deps.jobs.register(checkFileJob, (payload) => services.evidence.checkFile(payload.fileId));
   deps.jobs.register(sweepOrphansJob, async () => {
     const { deleted } = await services.evidence.sweepOrphans();

@@ -51,6 +51,12 @@ browserSuite('Agent console in a browser', (rig) => {
         await page.locator('#subject').fill('Case status');
         await page.locator('#description').fill('Asks what happens next.');
         await submit(page, text.logSubmit);
+        // With a receipt number the agent is told the item's number (the same outcome whatever the case, CC-6) and
+        // finds it among their open items.
+        await page.waitForURL('**/agent?logged=*');
+        const number = new URL(page.url()).searchParams.get('logged')!;
+        await expectNoAxeViolations(page, 'contact logged');
+        await page.locator(`main a[href="/agent/items/${number}"]`).first().click();
         await page.waitForURL('**/agent/items/**');
         await expect(page.locator('main').textContent()).resolves.toContain(text.held);
         await expectNoAxeViolations(page, 'item before verification');

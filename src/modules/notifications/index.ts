@@ -1,6 +1,6 @@
 /** Notifications: email and text messages with delivery status, sent by durable jobs. */
-export { NotificationService, TEMPLATES, type TemplateName, type EmailRequest, type SmsRequest } from './service.js';
-export { deliverMessageJob } from './jobs.js';
+export { NotificationService, TEMPLATES, DELIVERY_CLASS, deliveryJobFor, type DeliveryClass, type TemplateName, type EmailRequest, type SmsRequest } from './service.js';
+export { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
 export { OutboxMailer, OutboxSmsProvider, SmtpMailer, TwilioSmsProvider, PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 export { twilioSignature, isValidTwilioSignature } from './signature.js';
 export { registerSmsHookRoutes } from './routes.hooks.js';

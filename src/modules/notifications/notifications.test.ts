@@ -2,7 +2,8 @@ import * as cheerio from 'cheerio';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { deliverMessageJob } from './jobs.js';
+import { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
+import { deliveryJobFor } from './service.js';
 import { twilioSignature } from './signature.js';
 import { readMessage, statusHistory } from './test-support.js';
 import type { Mailer, OutgoingEmail, SendResult } from './transports.js';
@@ -26,9 +27,13 @@ class RecordingMailer implements Mailer {
 const FIRST_TRY = { jobId: 'test', retryCount: 0, retryLimit: deliverMessageJob.retryLimit };
 
 async function deliverJobCount(t: TestApp): Promise<number> {
-  const counts = await t.deps.jobs.countByState(deliverMessageJob.name);
-  return Object.values(counts).reduce((a, b) => a + b, 0);
+  let n = 0;
+  for (const job of [deliverMessageJob, deliverUrgentMessageJob]) n += Object.values(await t.deps.jobs.countByState(job.name)).reduce((a, b) => a + b, 0);
+  return n;
 }
+
+/** The queue test_message goes through (urgent: see DELIVERY_CLASS). */
+const testMessageJob = deliveryJobFor('test_message');
 
 describe('delivery by the job handler', () => {
   let t: TestApp;
@@ -148,18 +153,18 @@ describe('transactional enqueue', () => {
     expect(await db.selectFrom('notification_status_events').select('id').where('message_id', 'in', ids).execute()).toEqual([]);
     expect(await deliverJobCount(t)).toBe(jobsBefore);
     const jobs = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(db);
+      SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(db);
     expect(jobs.rows[0]!.n).toBe(0);
   });
 
   it('stores the message and its job together when the transaction commits', async () => {
-    const before = await t.deps.jobs.countByState(deliverMessageJob.name);
+    const before = await t.deps.jobs.countByState(testMessageJob.name);
     const id = await t.deps.database.db.transaction().execute((trx) => t.services.notifications.queueEmail(trx, request('commit@example.com')));
     expect((await readMessage(t, id)).status).toBe('queued');
-    const after = await t.deps.jobs.countByState(deliverMessageJob.name);
+    const after = await t.deps.jobs.countByState(testMessageJob.name);
     expect(after.created ?? 0).toBe((before.created ?? 0) + 1);
     const job = await sql<{ state: string; retry_limit: number }>`
-      SELECT state, retry_limit FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(t.deps.database.db);
+      SELECT state, retry_limit FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' = ${id}`.execute(t.deps.database.db);
     expect(job.rows).toEqual([{ state: 'created', retry_limit: deliverMessageJob.retryLimit }]);
   });
 });
@@ -182,7 +187,7 @@ describe('many messages at once (bulk work such as a batch of case events)', () 
     });
     expect(ids).toHaveLength(2);
     const jobs = await sql<{ state: string; retry_limit: number; message_id: string }>`
-      SELECT state, retry_limit, data->>'messageId' AS message_id FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(t.deps.database.db);
+      SELECT state, retry_limit, data->>'messageId' AS message_id FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(t.deps.database.db);
     expect(jobs.rows.map((j) => j.message_id).sort()).toEqual([...ids].sort());
     expect(jobs.rows.every((j) => j.state === 'created' && j.retry_limit === deliverMessageJob.retryLimit)).toBe(true);
     for (const id of ids) await t.services.notifications.deliver(id, { jobId: 'test', retryCount: 0, retryLimit: 3 });

@@ -5,13 +5,72 @@ import type { I18n } from '../../platform/i18n/index.js';
 import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
-import { deliverMessageJob } from './jobs.js';
+import { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
 import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage, insertMessages, isOptedOut } from './repository.js';
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
 export const TEMPLATES = ['test_message', 'case_status_changed', 'case_update_available', 'verify_email', 'account_exists', 'backup_code_used', 'reset_password', 'sign_in_unlock', 'password_changed', 'new_device', 'confirm_new_email', 'email_in_use', 'email_changed', 'confirm_recovery_email', 'recovery_email_added', 'recovery_email_removed', 'one_time_code', 'two_step_changed', 'staff_invitation', 'help_request_received', 'help_request_reply', 'help_request_escalated', 'help_request_no_answer', 'account_unlocked', 'recovery_started', 'recovery_cancelled', 'recovery_ready', 'recovery_completed', 'external_identity_linked', 'subscription_confirm', 'case_status_public', 'online_access_code', 'service_item_received', 'service_item_escalated', 'service_item_reply', 'service_item_reply_notice'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
+
+/** Which queue a message is delivered through (ADR 5, "Priority and throughput"). */
+export type DeliveryClass = 'urgent' | 'bulk';
+
+/**
+ * The delivery class of every template, in this one place (a new template does not compile until it is classed).
+ * - urgent: someone is waiting for it (a code, a link that expires, an invitation, a confirmation they asked for),
+ *   or it tells a holder that their account's security changed, which is only useful at once. Each is caused by
+ *   one person's action (rate-limited with it), so this queue stays short whatever else is queued.
+ * - bulk: messages fanned out from agency work (case status changes for holders and followers, service item and
+ *   help request mail), which a batch of case events can queue by the hundred thousand.
+ * Templates sent in place of one another (verify_email / account_exists, confirm_new_email / email_in_use) are in
+ * the same class, so how soon a message arrives says nothing about whether an account exists.
+ */
+export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
+  test_message: 'urgent', // `casedesk notify`: an operator checking that delivery works
+  one_time_code: 'urgent',
+  verify_email: 'urgent',
+  account_exists: 'urgent',
+  reset_password: 'urgent',
+  sign_in_unlock: 'urgent', // the emailed link past a throttled sign-in: it lasts 30 minutes
+  confirm_new_email: 'urgent',
+  email_in_use: 'urgent',
+  confirm_recovery_email: 'urgent',
+  staff_invitation: 'urgent',
+  subscription_confirm: 'urgent',
+  online_access_code: 'urgent',
+  account_unlocked: 'urgent',
+  recovery_ready: 'urgent',
+  // Security notices to the holder.
+  backup_code_used: 'urgent',
+  password_changed: 'urgent',
+  new_device: 'urgent',
+  email_changed: 'urgent',
+  recovery_email_added: 'urgent',
+  recovery_email_removed: 'urgent',
+  two_step_changed: 'urgent',
+  recovery_started: 'urgent',
+  recovery_cancelled: 'urgent',
+  recovery_completed: 'urgent',
+  external_identity_linked: 'urgent',
+  // Agency work, fanned out.
+  case_status_changed: 'bulk',
+  case_update_available: 'bulk', // a Section 1367 case's content-free status message, in place of case_status_changed
+  case_status_public: 'bulk',
+  help_request_received: 'bulk',
+  help_request_reply: 'bulk',
+  help_request_escalated: 'bulk',
+  help_request_no_answer: 'bulk',
+  service_item_received: 'bulk',
+  service_item_escalated: 'bulk',
+  service_item_reply: 'bulk',
+  service_item_reply_notice: 'bulk',
+};
+
+/** The delivery job (queue) of a template's messages. */
+export function deliveryJobFor(template: TemplateName) {
+  return DELIVERY_CLASS[template] === 'urgent' ? deliverUrgentMessageJob : deliverMessageJob;
+}
 
 export interface EmailRequest {
   to: string;
@@ -95,13 +154,16 @@ export class NotificationService {
       };
     });
     await insertMessages(db, messages);
-    await this.deps.jobs.sendMany(db, deliverMessageJob, messages.map((m) => ({ messageId: m.id })));
+    for (const job of [deliverUrgentMessageJob, deliverMessageJob]) {
+      const ids = messages.filter((m) => deliveryJobFor(m.template) === job).map((m) => ({ messageId: m.id }));
+      if (ids.length) await this.deps.jobs.sendMany(db, job, ids);
+    }
     return messages.length;
   }
 
   async #queue(
     db: DbHandle,
-    m: { channel: 'email' | 'sms'; to: string; template: string; language: Language; subject: string | null; body: string },
+    m: { channel: 'email' | 'sms'; to: string; template: TemplateName; language: Language; subject: string | null; body: string },
   ): Promise<string> {
     const id = this.deps.random.uuid();
     const now = this.deps.clock.now();
@@ -119,21 +181,23 @@ export class NotificationService {
       created_at: now,
       updated_at: now,
     });
-    await this.deps.jobs.send(db, deliverMessageJob, { messageId: id });
+    await this.deps.jobs.send(db, deliveryJobFor(m.template), { messageId: id });
     return id;
   }
 
-  /** The job handler. Throws on a temporary failure so the queue retries with backoff. */
+  /**
+   * The job handler. Throws on a temporary failure so the queue retries with backoff. Two statements when all goes
+   * well: the claim (returning the message) and the move to `sent`.
+   */
   async deliver(messageId: string, ctx: JobContext): Promise<void> {
     const { db, clock } = this.deps;
-    const message = await findMessage(db, messageId);
-    if (!message || message.status === 'sent' || message.status === 'delivered' || message.status === 'failed') return;
-    const attempts = message.attempts + 1;
     // A message left in 'sending' for longer than a job may run was left there by a worker that died: take it
     // over. One in 'sending' for less is another worker's right now: try again later, unless it is done by then.
     const now = clock.now();
     const staleBefore = new Date(now.getTime() - deliverMessageJob.expireInSeconds * 1000);
-    if (!(await claimForSending(db, messageId, { attempts, at: now, staleBefore }))) {
+    const message = await claimForSending(db, messageId, { at: now, staleBefore });
+    if (!message) {
+      // Sent, delivered or failed already (never sent again), gone, or another worker's.
       const current = await findMessage(db, messageId);
       if (!current || current.status !== 'sending') return;
       throw new Error('message is being sent by another worker');

@@ -3,7 +3,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, openTestDatabase, type TestApp } from '../../../test/harness.js';
 import type { Database } from '../../platform/db/database.js';
-import { deliverMessageJob } from './jobs.js';
+import { deliveryJobFor } from './service.js';
+
+/** The queue of these tests' messages (test_message: urgent, see DELIVERY_CLASS). */
+const deliverMessageJob = deliveryJobFor('test_message');
 import { freePort, readMessage, startSmtpServer, statusHistory, stopAppKeepDatabase, waitFor, type LocalSmtp } from './test-support.js';
 
 /**

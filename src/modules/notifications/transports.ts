@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type nodemailer from 'nodemailer';
 
 /**
@@ -45,12 +46,17 @@ export interface SmsProvider {
 export class SmtpMailer implements Mailer {
   readonly transport = 'smtp';
   #transporter?: Promise<nodemailer.Transporter>;
-  constructor(private readonly url: string) {}
-  /** Made on the first message: nodemailer is loaded then, not at start. */
+  constructor(
+    private readonly url: string,
+    private readonly options: { maxConnections?: number } = {},
+  ) {}
+  /**
+   * Made on the first message: nodemailer is loaded then, not at start. A pool of connections (ADR 5): each
+   * message goes out on an open connection, up to `maxConnections` at once, instead of a connection per message.
+   */
   #transport(): Promise<nodemailer.Transporter> {
-    // Timeouts well under the delivery job's 120 s limit: a hung SMTP server fails the attempt instead of racing a takeover.
-    this.#transporter ??= import('nodemailer').then(({ default: mailer }) =>
-      mailer.createTransport(this.url, { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 }),
+    this.#transporter ??= Promise.all([import('nodemailer'), import('nodemailer/lib/shared/index.js')]).then(([{ default: mailer }, shared]) =>
+      mailer.createTransport({ ...shared.parseConnectionUrl(smtpPoolUrl(this.url, this.options.maxConnections ?? 5)), getSocket: noDelaySocket } as nodemailer.TransportOptions),
     );
     return this.#transporter;
   }
@@ -78,6 +84,57 @@ export class SmtpMailer implements Mailer {
   close(): void {
     void this.#transporter?.then((t) => t.close(), () => undefined);
   }
+}
+
+/**
+ * The SMTP URL with the pool's settings as query parameters: nodemailer reads a URL's parameters as transport
+ * options and ignores options passed beside a URL. Timeouts stay well under the delivery job's 120 s limit, so a
+ * hung SMTP server fails the attempt instead of racing a takeover; a message whose connection closes under it is
+ * tried on another connection twice at most. Parameters already in the URL win.
+ */
+export function smtpPoolUrl(url: string, maxConnections: number): string {
+  const u = new URL(url);
+  const set = (key: string, value: string) => {
+    if (!u.searchParams.has(key)) u.searchParams.set(key, value);
+  };
+  set('pool', 'true');
+  set('maxConnections', String(maxConnections));
+  set('maxRequeues', '2');
+  set('connectionTimeout', '15000');
+  set('greetingTimeout', '15000');
+  set('socketTimeout', '60000');
+  return u.toString();
+}
+
+/**
+ * nodemailer's `getSocket` for the pool: a connected TCP socket with Nagle's algorithm off. nodemailer writes a
+ * message and its final "." separately; with Nagle's algorithm the "." waits for the server to acknowledge the
+ * message, which a server delays by up to 40 ms: that capped each connection at about 20 messages a second.
+ * nodemailer does TLS over this socket as over its own: at once for smtps, after STARTTLS otherwise (with the URL's
+ * `tls.*` options and the host name for SNI).
+ */
+export function noDelaySocket(
+  options: { host?: string; port?: number; secure?: boolean; connectionTimeout?: number },
+  callback: (error: Error | null, socketOptions: { connection: net.Socket } | false) => void,
+): void {
+  let done = false;
+  const finish = (error: Error | null, socket?: net.Socket) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    if (error) return callback(error, false);
+    callback(null, { connection: socket! });
+  };
+  const socket = net.connect({ host: options.host ?? 'localhost', port: Number(options.port) || (options.secure ? 465 : 587), noDelay: true });
+  const timer = setTimeout(() => {
+    socket.destroy();
+    finish(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' }));
+  }, options.connectionTimeout ?? 15_000);
+  socket.on('error', (error) => finish(error)); // kept: nodemailer adds its own once it has the socket
+  socket.once('connect', () => {
+    socket.setKeepAlive(true);
+    finish(null, socket);
+  });
 }
 
 /** Keeps email on this machine: the message itself (already stored) is what /dev/outbox shows. */

@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { deliverMessageJob } from './jobs.js';
+import { deliveryJobFor } from './service.js';
+
+/** The queue of these tests' messages (test_message: urgent, see DELIVERY_CLASS). */
+const deliverMessageJob = deliveryJobFor('test_message');
 import { twilioSignature } from './signature.js';
 import { readMessage, startFakeTwilio, statusHistory, waitFor, type FakeTwilio } from './test-support.js';
 

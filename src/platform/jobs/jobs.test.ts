@@ -123,3 +123,69 @@ describe('a repeating job (issue 13 point 12: the evidence sweep)', () => {
     expect(calls).toEqual([1]);
   });
 });
+
+describe('JobQueue batches (WorkOptions)', () => {
+  let t: TestApp;
+  const batchy = defineJob({ name: 'test.batchy', payload: z.object({ n: z.number() }), retryLimit: 2, retryBackoff: false });
+  const batchyCalls: { n: number; retryCount: number }[] = [];
+  const slow = defineJob({ name: 'test.slow', payload: z.object({ n: z.number() }), retryLimit: 2, retryBackoff: false, expireInSeconds: 4 });
+  const slowCalls: { n: number; retryCount: number }[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ jobOptions: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 } });
+    t.deps.jobs.register(
+      batchy,
+      async ({ n }, ctx) => {
+        batchyCalls.push({ n, retryCount: ctx.retryCount });
+        if (n === 3 && ctx.retryCount === 0) throw new Error('job 3 fails on its first try');
+      },
+      { batchSize: 5, concurrency: 5 },
+    );
+    t.deps.jobs.register(
+      slow,
+      async ({ n }, ctx) => {
+        slowCalls.push({ n, retryCount: ctx.retryCount });
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      },
+      { batchSize: 6, concurrency: 2 },
+    );
+    await t.deps.jobs.start();
+  });
+  afterAll(async () => t?.close());
+
+  it("fetches a batch in the queue's order from an index, without reading and sorting every waiting job", async () => {
+    const waiting = defineJob({ name: 'test.waiting', payload: z.object({ n: z.number() }) });
+    t.deps.jobs.register(waiting);
+    await t.deps.jobs.stop();
+    await t.deps.jobs.start();
+    await t.deps.jobs.sendMany(t.deps.database.db, waiting, Array.from({ length: 5000 }, (_, n) => ({ n })));
+    await sql`ANALYZE pgboss.job`.execute(t.deps.database.db); // and its partitions, as autovacuum would soon
+    // pg-boss 10's fetch (plans.js fetchNextJob), for a batch of 100.
+    const plan = await sql<{ 'QUERY PLAN': string }>`
+      EXPLAIN SELECT id FROM pgboss.job WHERE name = ${waiting.name} AND state < 'active' AND start_after < now()
+      ORDER BY priority desc, created_on, id LIMIT 100 FOR UPDATE SKIP LOCKED`.execute(t.deps.database.db);
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index Scan using \S*priority_created_on_id/);
+    expect(text).not.toMatch(/Sort/);
+  });
+
+  it('fails only the job of a batch that threw; the others complete', async () => {
+    for (let n = 1; n <= 5; n++) await t.deps.jobs.send(t.deps.database.db, batchy, { n });
+    await t.deps.jobs.work();
+    await waitFor('all five jobs completed', async () => (await t.deps.jobs.countByState(batchy.name)).completed === 5);
+    // One fetch took all five; job 3 alone was tried again (pg-boss would fail the whole batch for one error).
+    expect(batchyCalls.filter((c) => c.retryCount === 0).map((c) => c.n).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(batchyCalls.filter((c) => c.retryCount > 0)).toEqual([{ n: 3, retryCount: 1 }]);
+    expect((await jobRows(t, batchy.name)).map((r) => r.retry_count).sort()).toEqual([0, 0, 0, 0, 1]);
+  });
+
+  it('hands back, untouched, the jobs of a slow batch not started by a quarter of their time limit', async () => {
+    // Six jobs of 1.5 s, two at a time: 4.5 s as one batch, past the 4 s limit after which pg-boss fails the whole
+    // batch. Handed back after 1 s instead, each job runs once, on its first try, in a later batch.
+    for (let n = 1; n <= 6; n++) await t.deps.jobs.send(t.deps.database.db, slow, { n });
+    await waitFor('all six jobs completed', async () => (await t.deps.jobs.countByState(slow.name)).completed === 6, 30_000);
+    expect(slowCalls.map((c) => c.n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(slowCalls.every((c) => c.retryCount === 0)).toBe(true);
+    expect((await jobRows(t, slow.name)).every((r) => r.retry_count === 0)).toBe(true);
+  });
+});
