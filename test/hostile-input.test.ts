@@ -55,8 +55,12 @@ describe('deeply nested JSON', () => {
   it('refuses JSON with 415 on routes that take forms, and too-deep JSON with 400 where JSON is taken', async () => {
     const form = await t.app.inject({ method: 'POST', url: '/case-status', headers: { 'content-type': 'application/json' }, payload: '{"receipt_number":"EAC9999103403"}' });
     expect(form.statusCode).toBe(415);
+    // The OAuth token endpoint takes the same fields as JSON (existing clients), and refuses too-deep JSON with 400.
     const token = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/json' }, payload: '{"grant_type":"client_credentials"}' });
-    expect(token.statusCode).toBe(415);
+    expect(token.statusCode).toBe(401);
+    expect(JSON.parse(token.body)).toMatchObject({ error: 'invalid_client' });
+    const deepToken = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/json' }, payload: deepBalanced });
+    expect(deepToken.statusCode).toBe(400);
     const deep = await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' }, payload: deepBalanced });
     expect(deep.statusCode).toBe(400);
     expect(JSON.parse(deep.body).message).toMatch(/nested/);

@@ -32,7 +32,9 @@ const field = (body: Record<string, unknown>, name: string): string | undefined 
 export function registerOAuthRoutes(app: FastifyInstance, deps: { apiClients: ApiClientService; productName: string; tokenRateLimitPerMinute: number }): void {
   app.post(
     '/oauth/accesstoken',
-    { config: { policy: 'public', csrfExempt: true, api: 'agency', rateLimit: { max: deps.tokenRateLimitPerMinute, timeWindow: 60_000 } } },
+    // JSON is taken too (json: true): the gateway's clients send a form, but some send the same fields as JSON, and
+    // they must keep working unchanged; too-deep JSON is refused with 400 before this handler (security.ts).
+    { config: { policy: 'public', csrfExempt: true, api: 'agency', json: true, rateLimit: { max: deps.tokenRateLimitPerMinute, timeWindow: 60_000 } } },
     async (request, reply) => {
       const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
       const query = request.query as Record<string, unknown>;
