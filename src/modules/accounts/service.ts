@@ -354,19 +354,10 @@ export class AccountService {
    * an hour); nothing is sent otherwise.
    */
   async requestSignInUnlock(emailInput: string, ip?: string): Promise<void> {
-    const { db, clock, random, notifications } = this.deps;
-    const email = emailSchema.safeParse(emailInput);
-    if (!email.success) return;
-    const now = clock.now();
-    await inTransaction(db, async (trx) => {
-      const account = await findAccountByEmail(trx, email.data);
-      if (!account?.activated_at || !account.password_hash) return;
-      const recent = await countSecurityEventsSince(trx, account.id, 'unlock_link_sent', new Date(now.getTime() - 3600_000));
-      if (recent.count >= UNLOCK_LINKS_PER_HOUR) return;
-      const token = random.token(32);
-      await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: 'unlock_sign_in', created_at: now, expires_at: new Date(now.getTime() + UNLOCK_LINK_TTL_MS), used_at: null });
-      await recordSecurityEvent(trx, { accountId: account.id, kind: 'unlock_link_sent', at: now, ip });
-      await notifications.queueEmail(trx, {
+    await this.#emailSingleUseLink(emailInput, ip, {
+      purpose: 'unlock_sign_in', event: 'unlock_link_sent', perHour: UNLOCK_LINKS_PER_HOUR, ttlMs: UNLOCK_LINK_TTL_MS,
+      eligible: (account) => Boolean(account.password_hash),
+      send: (trx, account, token) => this.deps.notifications.queueEmail(trx, {
         to: account.email,
         template: 'sign_in_unlock',
         language: account.language,
@@ -374,7 +365,32 @@ export class AccountService {
           link: `${this.deps.publicUrl}/account/sign-in/unlock/link?token=${encodeURIComponent(token)}`,
           reset: `${this.deps.publicUrl}/account/forgot-password`,
         },
-      });
+      }),
+    });
+  }
+
+  /**
+   * A single-use link by email, the same answer whatever the address (nothing says whether an account exists): only
+   * an activated account the spec finds eligible gets one, at most `perHour` an hour, each recorded as `event`.
+   */
+  async #emailSingleUseLink(
+    emailInput: string,
+    ip: string | undefined,
+    spec: { purpose: 'unlock_sign_in' | 'reset_password'; event: string; perHour: number; ttlMs: number; eligible?: (account: AccountRow) => boolean; send: (trx: DbHandle, account: AccountRow, token: string) => Promise<unknown> },
+  ): Promise<void> {
+    const { db, clock, random } = this.deps;
+    const email = emailSchema.safeParse(emailInput);
+    if (!email.success) return;
+    const now = clock.now();
+    await inTransaction(db, async (trx) => {
+      const account = await findAccountByEmail(trx, email.data);
+      if (!account?.activated_at || (spec.eligible && !spec.eligible(account))) return;
+      const recent = await countSecurityEventsSince(trx, account.id, spec.event, new Date(now.getTime() - 3600_000));
+      if (recent.count >= spec.perHour) return;
+      const token = random.token(32);
+      await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: spec.purpose, created_at: now, expires_at: new Date(now.getTime() + spec.ttlMs), used_at: null });
+      await recordSecurityEvent(trx, { accountId: account.id, kind: spec.event, at: now, ip });
+      await spec.send(trx, account, token);
     });
   }
 
@@ -463,27 +479,19 @@ export class AccountService {
    * and to its recovery email once verified (one link, usable once, in both messages), at most 3 an hour.
    */
   async requestPasswordReset(emailInput: string, ip?: string): Promise<void> {
-    const { db, clock, random, notifications } = this.deps;
-    const email = emailSchema.safeParse(emailInput);
-    if (!email.success) return;
-    const now = clock.now();
-    await inTransaction(db, async (trx) => {
-      const account = await findAccountByEmail(trx, email.data);
-      if (!account?.activated_at) return;
-      const recent = await countSecurityEventsSince(trx, account.id, 'reset_requested', new Date(now.getTime() - 3600_000));
-      if (recent.count >= RESET_LINKS_PER_HOUR) return;
-      const token = random.token(32);
-      await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: 'reset_password', created_at: now, expires_at: new Date(now.getTime() + RESET_LINK_TTL_MS), used_at: null });
-      await recordSecurityEvent(trx, { accountId: account.id, kind: 'reset_requested', at: now, ip });
-      const to = account.recovery_email && account.recovery_email_verified_at ? [account.email, account.recovery_email] : [account.email];
-      for (const address of to) {
-        await notifications.queueEmail(trx, {
-          to: address,
-          template: 'reset_password',
-          language: account.language,
-          params: { link: `${this.deps.publicUrl}/account/reset-password?token=${encodeURIComponent(token)}` },
-        });
-      }
+    await this.#emailSingleUseLink(emailInput, ip, {
+      purpose: 'reset_password', event: 'reset_requested', perHour: RESET_LINKS_PER_HOUR, ttlMs: RESET_LINK_TTL_MS,
+      send: async (trx, account, token) => {
+        const to = account.recovery_email && account.recovery_email_verified_at ? [account.email, account.recovery_email] : [account.email];
+        for (const address of to) {
+          await this.deps.notifications.queueEmail(trx, {
+            to: address,
+            template: 'reset_password',
+            language: account.language,
+            params: { link: `${this.deps.publicUrl}/account/reset-password?token=${encodeURIComponent(token)}` },
+          });
+        }
+      },
     });
   }
 
