@@ -44,6 +44,15 @@ export function officerCasePage(ctx: StaffPageContext & { timeZone: string }, p:
 <h1 class="casedesk-receipt">${v.receiptNumber}</h1>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${p.c.section1367 ? alert({ type: 'warning', slim: true, body: t('officer:case.protected') }) : ''}
+${p.c.suspendedLinks.length ? html`<h2 id="links-heading">${t('officer:links.heading')}</h2>
+<p>${t('officer:links.intro')}</p>
+${p.c.suspendedLinks.map((l) => html`<form class="usa-form usa-form--large" method="post" action="${base}/links/${l.account_id}" aria-label="${t('officer:links.form_label', { email: l.email })}" novalidate>
+  ${csrfField(p.signedIn.csrf)}
+  <p><strong>${l.email}</strong><br>${t('officer:links.account_number', { number: l.online_account_number })}, ${t('officer:links.added', { date: longDate(l.added_at, lang, ctx.timeZone) })}</p>
+  ${radioGroup({ name: 'decision', id: `decision-${l.account_id}`, legend: t('officer:links.legend'), error: errorFor(errors, `decision-${l.account_id}`), options: [{ value: 'confirm', label: t('officer:links.confirm') }, { value: 'remove', label: t('officer:links.remove') }] })}
+  ${textInput({ name: 'reason', id: `link-reason-${l.account_id}`, label: t('officer:protection.reason'), hint: t('officer:protection.reason_hint'), error: errorFor(errors, `link-reason-${l.account_id}`), maxlength: 500 })}
+  ${button(t('officer:links.submit'), { secondary: true })}
+</form>`)}` : ''}
 ${table({
   caption: t('officer:case.summary'),
   headers: [t('officer:case.field'), t('officer:case.value')],
@@ -94,15 +103,6 @@ ${p.c.documents.length
   ${radioGroup({ name: 'language', legend: t('officer:acceptance.language'), value: 'en', options: [{ value: 'en', label: 'English' }, { value: 'es', label: 'Español' }] })}
   ${button(t('officer:acceptance.submit'), { secondary: true })}
 </form>
-${p.c.suspendedLinks.length ? html`<h2 id="links-heading">${t('officer:links.heading')}</h2>
-<p>${t('officer:links.intro')}</p>
-${p.c.suspendedLinks.map((l) => html`<form class="usa-form usa-form--large" method="post" action="${base}/links/${l.account_id}" aria-label="${t('officer:links.form_label', { email: l.email })}" novalidate>
-  ${csrfField(p.signedIn.csrf)}
-  <p><strong>${l.email}</strong> · ${t('officer:links.account_number', { number: l.online_account_number })} · ${t('officer:links.added', { date: longDate(l.added_at, lang, ctx.timeZone) })}</p>
-  ${radioGroup({ name: 'decision', id: `decision-${l.account_id}`, legend: t('officer:links.legend'), error: errorFor(errors, `decision-${l.account_id}`), options: [{ value: 'confirm', label: t('officer:links.confirm') }, { value: 'remove', label: t('officer:links.remove') }] })}
-  ${textInput({ name: 'reason', id: `link-reason-${l.account_id}`, label: t('officer:protection.reason'), hint: t('officer:protection.reason_hint'), error: errorFor(errors, `link-reason-${l.account_id}`), maxlength: 500 })}
-  ${button(t('officer:links.submit'), { secondary: true })}
-</form>`)}` : ''}
 <h2 id="protection-heading">${t('officer:protection.heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="${base}/protection" aria-labelledby="protection-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
