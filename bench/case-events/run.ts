@@ -91,7 +91,7 @@ async function round(n: number, BATCH: number): Promise<Round> {
       while (next < bodies.length) {
         const index = next++;
         const body = bodies[index]!;
-        await Promise.all(after[index]!.map((i) => answered[i]));
+        await Promise.all(after[index]!.map((i) => answered[i]!));
         const res = await fetch(`${origin}/api/v1/case-events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
         if (!res.ok) throw new Error(`batch refused: ${res.status} ${(await res.text()).slice(0, 500)}`);
         notifications += ((await res.json()) as { notifications: number }).notifications;

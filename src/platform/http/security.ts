@@ -158,7 +158,8 @@ function acceptJsonOnlyWhereTaken(app: FastifyInstance): void {
       done(Object.assign(new Error('This address does not take JSON.'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined);
       return;
     }
-    parseJson(request, body as string, done);
+    // Fastify's default parser answers through `done`; its type also admits a promise-returning parser, hence `void`.
+    void parseJson(request, body as string, done);
   });
 }
 

@@ -128,6 +128,7 @@ export class JobQueue {
       const batchSize = Math.max(1, work.batchSize ?? 1);
       const concurrency = Math.max(1, Math.min(work.concurrency ?? 1, batchSize));
       let workerId: string | undefined;
+      // eslint-disable-next-line prefer-const -- the handler may run before work() resolves (a const: dead zone)
       workerId = await this.#boss.work(
         type.name,
         // includeMetadata: without it pg-boss hands over no retryCount, and a handler could never tell its last try.
