@@ -261,7 +261,7 @@ export class AgentConsoleService {
       result.people = await this.#people({ onlineAccountNumber: q });
       items = items.where('account_id', 'in', db.selectFrom('accounts').select('id').where('online_account_number', '=', q));
     } else if (/^\d{1,11}$/.test(q)) {
-      items = items.where('number', '=', q);
+      items = items.where('number', '=', Number(q));
     } else if (q.includes('@')) {
       result.people = await this.#people({ email: q.toLowerCase() });
       items = items.where(({ fn, eb, or }) => or([eb(fn('lower', ['contact_email']), '=', q.toLowerCase()), eb('account_id', 'in', db.selectFrom('accounts').select('id').where('email', '=', q.toLowerCase()))]));

@@ -42,7 +42,7 @@ afterAll(async () => t?.close());
 
 const db = () => t.deps.database.db;
 const countItems = async () => Number((await db().selectFrom('service_items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-const itemByNumber = (number: string) => db().selectFrom('service_items').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+const itemByNumber = (number: string) => db().selectFrom('service_items').selectAll().where('number', '=', Number(number)).executeTakeFirstOrThrow();
 const audit = (action: string) => db().selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').execute();
 
 let ipCounter = 0;

@@ -42,7 +42,7 @@ describe('the technical-help form (ACC-7)', () => {
     const number = visitor.$('.casedesk-receipt').text();
     expect(number).toMatch(/^\d{8}$/);
     expect(visitor.$('main').text()).toContain('We usually answer within 1 day.');
-    const item = await t.deps.database.db.selectFrom('service_items').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+    const item = await t.deps.database.db.selectFrom('service_items').selectAll().where('number', '=', Number(number)).executeTakeFirstOrThrow();
     expect(item).toMatchObject({ queue: 'help_desk', channel: 'technical_help_form', type: 'locked_out', contact_email: 'rosa@example.com', contact_phone: '+12025550147', status: 'open' });
     expect(item.due_at.getTime() - item.created_at.getTime()).toBe(86_400_000);
     const email = await lastMessage(t, 'rosa@example.com', 'help_request_received');
@@ -99,7 +99,7 @@ describe('the technical-help form (ACC-7)', () => {
     expect(person.agent.$('#email').val()).toBe('linked.person@example.com');
     const res = await person.agent.post('/help/technical', { topic: 'other', description: 'The page froze after uploading.', name: 'Linked Person', email: 'linked.person@example.com' });
     await person.agent.get(res.headers.location as string);
-    const item = await t.deps.database.db.selectFrom('service_items').select('account_id').where('number', '=', person.agent.$('.casedesk-receipt').text()).executeTakeFirstOrThrow();
+    const item = await t.deps.database.db.selectFrom('service_items').select('account_id').where('number', '=', Number(person.agent.$('.casedesk-receipt').text())).executeTakeFirstOrThrow();
     expect(item.account_id).toBe(person.accountId);
   });
 });
@@ -219,7 +219,7 @@ describe('help-desk items: answer, escalate to Tier 2 for a callback (ACC-7)', (
     await tier2.agent.get(`/staff/help-desk/items/${number}`);
     res = await tier2.agent.post(`/staff/help-desk/items/${number}/call`, { answered: 'no', note: '' });
     expect(res.headers.location).toContain('done=closed');
-    const item = await t.deps.database.db.selectFrom('service_items').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+    const item = await t.deps.database.db.selectFrom('service_items').selectAll().where('number', '=', Number(number)).executeTakeFirstOrThrow();
     expect(item).toMatchObject({ status: 'closed', resolution: 'no_answer', queue: 'tier2' });
     expect(await lastMessage(t, 'omar@example.com', 'help_request_no_answer')).toBeDefined();
     // The help desk only calls through Tier 2: its agents cannot record calls.

@@ -17,7 +17,7 @@ export async function insertEvent(db: DbHandle, event: Insertable<ServiceItemEve
 }
 
 export async function findItemByNumber(db: DbHandle, number: string): Promise<ServiceItemRow | undefined> {
-  return db.selectFrom('service_items').selectAll().where('number', '=', number).executeTakeFirst();
+  return db.selectFrom('service_items').selectAll().where('number', '=', Number(number)).executeTakeFirst();
 }
 
 export async function findItemById(db: DbHandle, id: string): Promise<ServiceItemRow | undefined> {

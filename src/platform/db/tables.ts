@@ -384,7 +384,7 @@ export type ServiceItemStatus = 'open' | 'in_progress' | 'waiting_on_customer' |
 
 export interface ServiceItemsTable {
   id: string;
-  number: Generated<string>;
+  number: Generated<number>;
   channel: ServiceItemChannel;
   type: string;
   queue: string;
@@ -675,9 +675,12 @@ export interface KnowledgeArticleVersionsTable {
   author_id: string | null;
   change_note: string;
   created_at: Date;
-  /** Generated full-text vectors (english and spanish configurations over accent-folded text); read only. */
-  search_en: ColumnType<string, never, never>;
-  search_es: ColumnType<string, never, never>;
+  /**
+   * Generated full-text vectors (english and spanish configurations over accent-folded text); read only. A generated
+   * column has no NOT NULL, so the database calls them nullable.
+   */
+  search_en: ColumnType<string | null, never, never>;
+  search_es: ColumnType<string | null, never, never>;
 }
 
 // Quality review (db/migrations/0024_quality_reviews.sql)
