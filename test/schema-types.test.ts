@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/platform/db/database.js';
 import { openTestDatabase } from './harness.js';
-import { compareSchemas, databaseSchema, declaredSchema, type SchemaShape } from './schema-types.js';
+import { compareSchemas, databaseSchema, databaseTables, declaredSchema, type SchemaShape } from './schema-types.js';
 
 // The declared Kysely types of every table (src/platform/db/tables.ts) against the migrated test database:
 // PGlite by default, PostgreSQL with DATABASE_URL (.ci/run runs both).
@@ -34,6 +34,11 @@ describe('declared table types', () => {
 
   it('match the columns of the database: names, nullability and kind of value', () => {
     expect(compareSchemas(declared, actual)).toEqual([]);
+  });
+
+  it("declare every table of the database but the migrator's", async () => {
+    const tables = await databaseTables(database.db);
+    expect(tables.filter((t) => !(t in declared))).toEqual(['kysely_migration', 'kysely_migration_lock']);
   });
 });
 

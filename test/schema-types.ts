@@ -155,6 +155,15 @@ export async function databaseSchema(db: DbHandle, tables: readonly string[]): P
   return shape;
 }
 
+/** The base tables of the database's current schema, by name. */
+export async function databaseTables(db: DbHandle): Promise<string[]> {
+  const { rows } = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = current_schema() and table_type = 'BASE TABLE'
+    order by table_name`.execute(db);
+  return rows.map((r) => r.table_name);
+}
+
 /** Every difference between the declared tables and the database, one sentence each (empty when they agree). */
 export function compareSchemas(declared: SchemaShape, actual: SchemaShape): string[] {
   const problems: string[] = [];
