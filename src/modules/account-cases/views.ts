@@ -1,7 +1,7 @@
 import { alert, button, csrfField, memorableDate, radioGroup, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { page, type SignedIn } from '../accounts/index.js';
+import { page, type SignedIn } from '../../platform/views/frame.js';
 import { formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
 import { documentLabel, type CaseDocument } from '../notices/index.js';
 import type { IdentityQuestion } from './identity.js';

@@ -15,4 +15,3 @@ export { registerExternalSignInRoutes } from './routes.external.js';
 export {
   countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, UNLOCKED_EVENT,
 } from './repository.js';
-export { linkInvalidPage, page, sessionTimeout, type SignedIn } from './views/pages.js';

@@ -3,12 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { SessionStage } from '../../platform/db/tables.js';
 import { withMinimumDuration } from '../../platform/http/timing.js';
 import type { FieldError } from '../../platform/views/components.js';
+import { linkInvalidPage } from '../../platform/views/frame.js';
 import type { SafeHtml } from '../../platform/views/html.js';
 import { describeUserAgent, emailSchema, type AccountService } from './service.js';
 import type { RepresentativeStatus } from './profile.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import {
-  accountHomePage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
+  accountHomePage, checkEmailPage, confirmEmailPage, forgotPasswordPage, newPasswordPage,
   passwordPage, resetSentPage, sessionsPage, signInPage, signUpPage, unlockLinkInvalidPage, unlockLinkPage, unlockRequestPage, unlockSentPage,
 } from './views/pages.js';
 

@@ -9,7 +9,8 @@ import { startFullSignIn, timeOf } from './routes.account.js';
 import { describeUserAgent, type AccountService, type SecondFactorResult } from './service.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import type { SecondStepOption, TwoStepService } from './two-step.js';
-import { backupCodesPage, signUpSteps, type SignedIn } from './views/pages.js';
+import type { SignedIn } from '../../platform/views/frame.js';
+import { backupCodesPage, signUpSteps } from './views/pages.js';
 import {
   chooseMethodPage, emailMethodPage, manageAuthenticatorPage, manageTwoStepPage, newBackupCodesPage, phoneFormPage, reauthPasswordPage, renamePasskeyPage,
   secondStepPage, setupCodePage, type MethodLine, type SetupFrame, type StepLink, type StepMethod,

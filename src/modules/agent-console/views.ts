@@ -1,9 +1,8 @@
 import { alert, button, checkboxGroup, csrfField, submissionField, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import type { SignedIn } from '../accounts/index.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formLongName, officeName, OFFICES } from '../cases/index.js';
 import { expectationText, RESOLUTION_CODES, urgencyText, type ServiceItemRow } from '../service-items/index.js';
-import { staffPage, type StaffPageContext } from '../staff/index.js';
 import { CONTACT_CHANNELS, CONTACT_TYPES, type ItemView, type VerificationQuestion } from './service.js';
 
 /** The agent console pages (/agent): home with queues and claim, log a contact, search, and the item. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { QueueKind, ServiceItemChannel } from '../../platform/db/tables.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import {
   backlogByQueue,
   breachesByWeek,

@@ -1,7 +1,8 @@
 import { button, select, table, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import type { ServiceItemChannel } from '../../platform/db/tables.js';
-import { staffPage, type signedInOf, type StaffPageContext } from '../staff/index.js';
+import { staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import type { signedInOf } from '../../platform/http/page-context.js';
 import { barChart, columnChart, lineChart } from './charts.js';
 import { CHANNELS, PERIOD_CHOICES, type DashboardFilterValues, type DashboardPeriod, type DashboardReport, type Dataset, type Week } from './service.js';
 

@@ -7,7 +7,7 @@ import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
 import { findForm, findOffice, longDate, maySeeCase } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation } from '../service-items/index.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import * as repo from './repository.js';
 import { parseDateParts, parseRequest, type FieldProblem, type ParsedRequest, type RawForm, type RequestForm, type RequestType } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { alert, button, csrfField, fileInput, table, type FieldError } from '../../platform/views/components.js';
 import { classes, html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { page, type SignedIn } from '../accounts/index.js';
+import { page, type SignedIn } from '../../platform/views/frame.js';
 import { longCalendarDate, longDate } from '../cases/index.js';
 import type { EvidenceService } from './service.js';
 

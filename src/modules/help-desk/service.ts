@@ -10,7 +10,7 @@ import type { Random } from '../../platform/random.js';
 import { emailSchema, sha256, type AccountService, countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, recordSecurityEvent, UNLOCKED_EVENT } from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import * as repo from './repository.js';
 
 /**

@@ -1,25 +1,14 @@
-import { alert, button, csrfField, errorSummary, submissionField, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, submissionField, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import { layout, type PageContext } from '../../platform/views/layout.js';
-import type { SignedIn } from '../accounts/index.js';
+import { publicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import type { PageContext } from '../../platform/views/layout.js';
 import type { ServiceItemEventRow, ServiceItemRow } from '../service-items/index.js';
-import { staffPage, type StaffPageContext } from '../staff/index.js';
 import { CALLBACK_NUMBER, HELP_TOPICS, TARGET_DAYS, type HelpTopic } from './service.js';
 
 /** Pages of the Technical Help Desk: the public technical-help form, the staff workspace pages, recovery links. */
 
 const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
-function publicPage(ctx: PageContext, title: string, body: SafeHtml, errors: FieldError[] = []): SafeHtml {
-  const { t } = ctx;
-  return layout(ctx, {
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
-    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
-</div></div>`,
-  });
-}
 
 export function targetText(ctx: PageContext, topic: HelpTopic): string {
   const d = TARGET_DAYS[topic];

@@ -1,9 +1,9 @@
-import { alert, button, csrfField, errorSummary, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import { layout, type PageContext } from '../../platform/views/layout.js';
+import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import type { PageContext } from '../../platform/views/layout.js';
 import type { KnowledgeAudience } from '../../platform/db/tables.js';
-import type { SignedIn } from '../accounts/index.js';
-import { staffPage, type StaffPageContext, type StaffRole } from '../staff/index.js';
+import type { StaffRole } from '../staff/index.js';
 import type { ArticleWithVersion, VersionSummary } from './repository.js';
 import type { ArticleInLanguage, ArticleSummary } from './service.js';
 import { BODY_MAX, CHANGE_NOTE_MAX, paragraphs, QUERY_MAX, SLUG_MAX, TITLE_MAX, type ArticleFormValues } from './text.js';
@@ -30,16 +30,8 @@ const dateOnly = (lang: 'en' | 'es', timeZone: string) => {
 
 // ---- Public -----------------------------------------------------------------------------------------------------
 
-function publicPage(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml {
-  const { t } = ctx;
-  return layout(ctx, {
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
-    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-10 desktop:grid-col-8">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
-</div></div>`,
-  });
-}
+/** A public page of knowledge: the wide column. */
+const publicPage = (ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml => framePublicPage(ctx, title, body, errors, 'wide');
 
 function searchForm(ctx: PageContext, p: { action: string; query?: string; error?: string; label: string; hint?: string }): SafeHtml {
   const { t } = ctx;

@@ -1,9 +1,8 @@
 import { alert, button, csrfField, fileInput, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import type { SignedIn } from '../accounts/index.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formLongName, longDate, OFFICES, officeName } from '../cases/index.js';
 import { CASE_NOTICE_KINDS, documentLabel } from '../notices/index.js';
-import { staffPage, type StaffPageContext } from '../staff/index.js';
 import type { OfficerCase } from './service.js';
 
 /** The officer workspace pages: find a case; the case with its history, documents and lifecycle actions. */

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../platform/audit.js';
+import { recordAudit, auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
@@ -6,7 +6,7 @@ import type { Random } from '../../platform/random.js';
 import { maySeeCase } from '../cases/index.js';
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
-import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
+import type { StaffRole } from '../staff/index.js';
 import * as repo from './repository.js';
 import { NOTE_MAX, readReview, readSampleFilters, totalOf, type ReviewFormValues, type ReviewProblem, type SampleFilters } from './rubric.js';
 

@@ -1,8 +1,8 @@
 import { alert, button, csrfField, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import type { SignedIn } from '../accounts/index.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import type { ArticleSummary } from '../knowledge/index.js';
-import { staffPage, type StaffPageContext, type StaffRole } from '../staff/index.js';
+import type { StaffRole } from '../staff/index.js';
 import type { ScoreSummaryRow, SampledItem, TaskRow } from './repository.js';
 import { CHANNELS, COMMENT_MAX, CRITERIA, LEVELS, NOTE_MAX, PERIOD_MAX_DAYS, SAMPLE_MAX, type ReviewFormValues, type SampleFilters, type SampleFilterValues } from './rubric.js';
 import type { ReviewPageData } from './service.js';

@@ -1,7 +1,7 @@
 import { alert, button, csrfField, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { page, type SignedIn } from '../accounts/index.js';
+import { page, type SignedIn } from '../../platform/views/frame.js';
 import { MAX_MESSAGE, MAX_SUBJECT, type ThreadMessage, type ThreadSummary } from './service.js';
 
 type Ctx = PageContext & { when(d: Date): string };

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
-import { SESSION_IDLE_MS, type SessionStore, linkInvalidPage } from '../accounts/index.js';
-import { actorOf } from './audit.js';
+import type { SessionStore } from '../accounts/index.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
+import { linkInvalidPage } from '../../platform/views/frame.js';
+import { actorOf } from '../../platform/audit.js';
 import type { StaffService } from './service.js';
-import { invitationPage, staffAdminPage, staffHomePage, staffMemberPage, type StaffPageContext } from './views.js';
+import { invitationPage, staffAdminPage, staffHomePage, staffMemberPage } from './views.js';
 
 type Form = Record<string, unknown>;
 const str = (body: unknown, name: string): string => {
@@ -24,14 +26,6 @@ export interface StaffRoutesDeps {
 }
 
 /** The page context of a staff page (the guard has set request.staff). */
-export function staffContext(request: FastifyRequest): StaffPageContext {
-  return { ...request.page(), roles: request.staff?.roles ?? [] };
-}
-
-export function signedInOf(reply: FastifyReply) {
-  return { csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 };
-}
-
 export function dateTimeFormatter(lang: 'en' | 'es', timeZone: string): (d: Date) => string {
   const f = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone });
   return (d) => f.format(d);

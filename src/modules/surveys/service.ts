@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { FORMS } from '../cases/index.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import {
   countComments,
   insertResponse,

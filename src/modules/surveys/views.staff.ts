@@ -1,6 +1,7 @@
 import { CSV_BOM, csvRecord } from '../../platform/csv.js';
 import { FORMS } from '../cases/index.js';
-import { staffPage, type signedInOf, type StaffPageContext } from '../staff/index.js';
+import { staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import type { signedInOf } from '../../platform/http/page-context.js';
 import { button, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import type { CommentRow, ExportRow, SurveyFilterValues, SurveyReport } from './service.js';

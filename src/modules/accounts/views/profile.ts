@@ -3,7 +3,7 @@ import { classes, html, type HtmlValue, type SafeHtml } from '../../../platform/
 import type { PageContext } from '../../../platform/views/layout.js';
 import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../../../platform/db/tables.js';
 import { formatPhone, stateName, US_STATES, type RepresentativeForm } from '../representatives.js';
-import { page, type SignedIn } from './pages.js';
+import { page, type SignedIn } from '../../../platform/views/frame.js';
 
 /**
  * Profile and settings pages (ACC-8): the profile with the legal name and the representative details, the

@@ -1,7 +1,8 @@
 import { alert, button, csrfField, table, textInput, type FieldError } from '../../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import type { PageContext } from '../../../platform/views/layout.js';
-import { backupCodesList, page, type SignedIn } from './pages.js';
+import { page, type SignedIn } from '../../../platform/views/frame.js';
+import { backupCodesList } from './pages.js';
 
 /**
  * Pages of the two-step verification methods: the method choice at sign-up, adding a phone or email codes, the
