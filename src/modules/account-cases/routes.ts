@@ -3,6 +3,8 @@ import { type FieldError, alert } from '../../platform/views/components.js';
 import { html } from '../../platform/views/html.js';
 import type { AccountService } from '../accounts/index.js';
 import { signedInOf } from '../../platform/http/page-context.js';
+import { formatDate } from '../../platform/format.js';
+import type { Language } from '../../platform/i18n/index.js';
 import { findStatus } from '../cases/index.js';
 import { sendDocument } from '../notices/index.js';
 import type { IdentityVerificationService } from './identity.js';
@@ -22,9 +24,7 @@ function dateFrom(body: unknown, prefix: string): string {
   return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
 }
 
-function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
-}
+const timeOf = (date: Date, lang: Language, timeZone: string): string => formatDate(date, lang, timeZone, 'time');
 
 export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: AccountCaseService; identity: IdentityVerificationService; accounts: AccountService; timeZone: string; limit(request: FastifyRequest): Promise<number | undefined> }): void {
   const account = { config: { policy: 'account' as const } };
@@ -130,7 +130,7 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
       if (result.problem === 'locked') return addPage(request, reply, values, [], alert({ type: 'error', live: true, heading: t('cases_account:add.locked_title'), body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }) }));
       return addPage(request, reply, values, [{ field: 'code', message: t(`cases_account:add.errors.${result.problem === 'not_expired' ? 'not_expired' : 'no_match'}`) }]);
     }
-    const date = new Intl.DateTimeFormat(request.lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: deps.timeZone }).format(result.expectedBy);
+    const date = formatDate(result.expectedBy, request.lang, deps.timeZone, 'longDate');
     return addPage(request, reply, {}, [], alert({ type: 'success', live: true, heading: t('cases_account:add.new_code_title'), body: t(`cases_account:add.new_code_${result.channel}`, { date }) }), 200);
   });
 

@@ -3,7 +3,7 @@ import { COOKIE_DEFAULTS } from '../../platform/http/security.js';
 import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { emailSchema } from '../accounts/index.js';
-import { dateTimeFormatter } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { isRequestForm, LIMITS, LIST_FIELDS, REQUEST_FORMS, TEXT_FIELDS, type FieldProblem, type RawForm, type RequestForm } from './schema.js';

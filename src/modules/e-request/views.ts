@@ -2,7 +2,8 @@ import { alert, button, checkboxGroup, csrfField, submissionField, memorableDate
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { FORMS, formLongName, longCalendarDate, longDate, OFFICES, officeName } from '../cases/index.js';
+import { FORMS, formLongName, OFFICES, officeName } from '../cases/index.js';
+import { longCalendarDate, longDate } from '../../platform/format.js';
 import { type ServiceItemRow, expectationText, urgencyText } from '../service-items/index.js';
 import type { InquiryDateRow } from './repository.js';
 import {

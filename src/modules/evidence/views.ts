@@ -2,7 +2,7 @@ import { alert, button, csrfField, fileInput, table, type FieldError } from '../
 import { classes, html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../../platform/views/frame.js';
-import { longCalendarDate, longDate } from '../cases/index.js';
+import { longCalendarDate, longDate } from '../../platform/format.js';
 import type { EvidenceService } from './service.js';
 
 type Overview = NonNullable<Awaited<ReturnType<EvidenceService['overview']>>>;

@@ -3,6 +3,8 @@ import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.j
 import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { KnowledgeAudience } from '../../platform/db/tables.js';
+import { formatterOf } from '../../platform/format.js';
+import type { Language } from '../../platform/i18n/index.js';
 import type { StaffRole } from '../staff/index.js';
 import type { ArticleWithVersion, VersionSummary } from './repository.js';
 import type { ArticleInLanguage, ArticleSummary } from './service.js';
@@ -23,10 +25,7 @@ export function articleBody(body: string): SafeHtml {
   return html`${paragraphs(body).map((lines) => html`<p>${lines.map((l, i) => (i ? html`<br>${l}` : l))}</p>`)}`;
 }
 
-const dateOnly = (lang: 'en' | 'es', timeZone: string) => {
-  const f = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone });
-  return (d: Date) => f.format(d);
-};
+const dateOnly = (lang: Language, timeZone: string) => formatterOf(lang, timeZone, 'longDate');
 
 // ---- Public -----------------------------------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ import type { I18n, Language } from '../../platform/i18n/index.js';
 import { defineJob } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
 import type { FileStorage } from '../../platform/storage.js';
-import { describeCase, findWithHistoryByReceiptNumber, formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
+import { describeCase, findWithHistoryByReceiptNumber, formLongName, type CaseStatusView } from '../cases/index.js';
+import { localDate, longCalendarDate, longDate } from '../../platform/format.js';
 import { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';
 
 /**
@@ -70,7 +71,7 @@ export class NoticeService {
     const t = i18n.t(p.language);
     const now = clock.now();
     const formatted = `${p.code.slice(0, 5)}-${p.code.slice(5, 9)}-${p.code.slice(9)}`;
-    const expires = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(p.expiresAt);
+    const expires = localDate(p.expiresAt, timeZone);
     const pdf = await renderAccountAcceptanceNotice({
       agency: t('common:site.agency'),
       title: t('notices:acceptance.title'),

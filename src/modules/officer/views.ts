@@ -1,7 +1,8 @@
 import { alert, button, csrfField, fileInput, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
-import { formLongName, longDate, OFFICES, officeName } from '../cases/index.js';
+import { formLongName, OFFICES, officeName } from '../cases/index.js';
+import { longDate } from '../../platform/format.js';
 import { CASE_NOTICE_KINDS, documentLabel } from '../notices/index.js';
 import type { OfficerCase } from './service.js';
 

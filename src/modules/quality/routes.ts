@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
-import { dateTimeFormatter } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { scoresCsv } from './csv.js';

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
+import { localDate as calendarDateIn } from '../../platform/format.js';
 import { maySeeCase } from '../cases/index.js';
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
@@ -56,14 +57,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const SCORE_WEEKS = 12;
 const TASKS_LIMIT = 200;
 const CLOSED_TASKS_LIMIT = 50;
-
-/** 'YYYY-MM-DD' of an instant by the clock of a time zone. */
-function calendarDateIn(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at).map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
 
 /** Section 1367 items only for the roles the case policy lets see them (CC-6): quality assurance alone may not. */
 const maySee1367 = (roles: readonly StaffRole[]): boolean => maySeeCase({ section1367: true }, { kind: 'staff', roles });

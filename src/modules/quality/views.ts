@@ -1,6 +1,8 @@
 import { alert, button, csrfField, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { formatCalendarDate, LOCALES } from '../../platform/format.js';
+import type { Language } from '../../platform/i18n/index.js';
 import type { ArticleSummary } from '../knowledge/index.js';
 import type { StaffRole } from '../staff/index.js';
 import type { ScoreSummaryRow, SampledItem, TaskRow } from './repository.js';
@@ -12,14 +14,12 @@ import type { ReviewPageData } from './service.js';
 export const QUALITY_ROLES: readonly StaffRole[] = ['quality_assurance', 'administrator'];
 
 const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
-const locale = (lang: 'en' | 'es') => (lang === 'es' ? 'es-US' : 'en-US');
+const locale = (lang: Language): string => LOCALES[lang];
 /** A label from the catalog, or the stored code itself for a value the catalog does not know yet. */
 const label = (ctx: StaffPageContext, group: string, code: string | null | undefined): string => (code ? ctx.t(`quality:${group}.${code}`, { defaultValue: code.replace(/_/g, ' ') }) : '—');
 
 /** A calendar day 'YYYY-MM-DD' as people read it. */
-function calendarDay(iso: string, lang: 'en' | 'es'): string {
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T12:00:00Z`));
-}
+const calendarDay = (iso: string, lang: Language): string => formatCalendarDate(iso, lang);
 
 /** Plain text with its line breaks kept (escaped: no HTML from staff or customers). */
 const lines = (text: string): SafeHtml => html`${text.split(/\r\n|\r|\n/).map((line, i) => (i ? html`<br>${line}` : line))}`;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signedInOf } from '../../platform/http/page-context.js';
 import { parseReceiptNumber } from '../cases/index.js';
 import { submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
-import { dateTimeFormatter } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
 import type { SecureMessageService } from './service.js';
 import { caseMessagesPage, inboxPage, threadPage } from './views.js';
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { dateTimeFormatter } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import type { SurveyFilterProblem, SurveyFilterValues, SurveyService } from './service.js';

@@ -4,6 +4,7 @@ import type { PageContext } from '../../../platform/views/layout.js';
 import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../../../platform/db/tables.js';
 import { formatPhone, stateName, US_STATES, type RepresentativeForm } from '../representatives.js';
 import { page, type SignedIn } from '../../../platform/views/frame.js';
+import { formatCalendarDate } from '../../../platform/format.js';
 
 /**
  * Profile and settings pages (ACC-8): the profile with the legal name and the representative details, the
@@ -36,7 +37,7 @@ function fullName(a: Pick<AccountRow, 'given_name' | 'middle_name' | 'family_nam
 }
 
 function formatDate(ctx: PageContext, isoDate: string): string {
-  return new Intl.DateTimeFormat(ctx.lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+  return formatCalendarDate(isoDate, ctx.lang, 'longDate');
 }
 
 export type ProfileNotice = 'name' | 'representative';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { agencyDate, agencyDateTime, longDate } from './dates.js';
+import { agencyDate, agencyDateTime, longDate } from './format.js';
 
 /** What Intl says, asked every time (the slow way the cached offsets must agree with). */
 const referenceFormats = new Map<string, Intl.DateTimeFormat>();
