@@ -1,4 +1,4 @@
-import { alert, button, csrfField, memorableDate, radioGroup, table, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, memorableDate, radioGroup, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../../platform/views/frame.js';
@@ -10,7 +10,6 @@ import type { LinkedCaseRow } from './repository.js';
 
 /** The account's cases: the list, the case card with its tabs (CASE-9), and adding a paper case (CASE-4, CASE-6). */
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function casesListPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { cases: (LinkedCaseRow & { title: string })[]; added?: string }): SafeHtml {
   const { t, lang } = ctx;

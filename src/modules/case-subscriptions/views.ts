@@ -1,4 +1,4 @@
-import { alert, button, csrfField, errorSummary, radioGroup, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, errorSummary, radioGroup, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
 
@@ -16,7 +16,6 @@ ${body}
   });
 }
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function subscribePage(ctx: PageContext, p: { csrf: string; values: { receipt_number?: string; channel?: string; email?: string; phone?: string }; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;

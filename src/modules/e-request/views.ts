@@ -1,4 +1,4 @@
-import { alert, button, checkboxGroup, csrfField, submissionField, memorableDate, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, checkboxGroup, csrfField, errorFor, memorableDate, radioGroup, select, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
@@ -13,7 +13,6 @@ import type { InquiryRefusal, StatusView } from './service.js';
 
 /** Pages of e-Request: the start page, one form per request, the answers, the status page, and the staff page of inquiry dates. */
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 export type Values = Record<string, string | string[] | undefined>;
 const one = (v: Values, name: string): string | undefined => {
   const value = v[name];

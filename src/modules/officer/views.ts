@@ -1,4 +1,4 @@
-import { alert, button, csrfField, fileInput, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, fileInput, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formLongName, OFFICES, officeName } from '../cases/index.js';
@@ -13,7 +13,6 @@ export const OFFICER_ACTIONS = [
   'interview_completed', 'approved', 'denied', 'card_being_produced', 'card_mailed', 'card_delivered', 'transferred', 'notice_issued', 'case_closed',
 ] as const;
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function officerHomePage(ctx: StaffPageContext & { timeZone: string }, p: { signedIn: SignedIn; value?: string; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;

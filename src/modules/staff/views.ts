@@ -1,4 +1,4 @@
-import { alert, button, checkboxGroup, csrfField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, breadcrumb, button, checkboxGroup, csrfField, errorFor, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
 import { staffPage, toolsFor, type SignedIn, type StaffPageContext } from '../../platform/views/frame.js';
@@ -9,7 +9,6 @@ import { STAFF_ROLES, type StaffRole } from './roles.js';
 
 const roleOptions = (ctx: PageContext) => STAFF_ROLES.map((r) => ({ value: r, label: ctx.t(`staff:roles.${r}`), hint: ctx.t(`staff:role_hints.${r}`) }));
 const roleList = (ctx: PageContext, roles: readonly StaffRole[]) => roles.map((r) => ctx.t(`staff:roles.${r}`)).join(', ');
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function staffHomePage(ctx: StaffPageContext, p: { signedIn: SignedIn; name: string }): SafeHtml {
   const { t } = ctx;
@@ -83,7 +82,7 @@ export function staffMemberPage(ctx: StaffPageContext, p: { signedIn: SignedIn; 
     current: '/staff/admin/staff',
     signedIn: p.signedIn,
     errors,
-    body: html`<nav class="usa-breadcrumb" aria-label="${t('staff:breadcrumb')}"><ol class="usa-breadcrumb__list"><li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="/staff/admin/staff"><span>${t('staff:admin.title')}</span></a></li><li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>${m.displayName}</span></li></ol></nav>
+    body: html`${breadcrumb(t('staff:breadcrumb'), [{ href: '/staff/admin/staff', label: t('staff:admin.title') }, { label: m.displayName }])}
 <h1>${m.displayName}</h1>
 ${p.notice ? alert({ type: 'success', body: p.notice, slim: true, live: true }) : ''}
 <dl>

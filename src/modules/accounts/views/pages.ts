@@ -1,4 +1,4 @@
-import { alert, button, csrfField, radioGroup, stepIndicator, table, textInput, type FieldError } from '../../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, radioGroup, stepIndicator, table, textInput, type FieldError } from '../../../platform/views/components.js';
 import { html, type SafeHtml } from '../../../platform/views/html.js';
 import { page } from '../../../platform/views/frame.js';
 import type { PageContext } from '../../../platform/views/layout.js';
@@ -16,7 +16,6 @@ export function signUpSteps(ctx: PageContext, current: number): SafeHtml {
   });
 }
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function signUpPage(ctx: PageContext, p: { csrf: string; email?: string; kind?: string; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;

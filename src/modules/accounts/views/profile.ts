@@ -1,4 +1,4 @@
-import { alert, button, csrfField, memorableDate, radioGroup, select, textInput, type FieldError } from '../../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, memorableDate, radioGroup, select, textInput, type FieldError } from '../../../platform/views/components.js';
 import { classes, html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import type { PageContext } from '../../../platform/views/layout.js';
 import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../../../platform/db/tables.js';
@@ -11,7 +11,6 @@ import { formatCalendarDate } from '../../../platform/format.js';
  * settings (email, recovery email, phones, language, notifications), and the pages the verification links open.
  */
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 /** Label/value rows (with an optional action link) as a description list. */
 function summaryList(rows: [label: string, value: HtmlValue, action?: HtmlValue][]): SafeHtml {
