@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
@@ -9,6 +8,7 @@ import { localDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
 import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { sha256 } from '../../platform/hashing.js';
 import * as repo from './repository.js';
 import { parseDateParts, parseRequest, type FieldProblem, type ParsedRequest, type RawForm, type RequestForm, type RequestType } from './schema.js';
 
@@ -94,7 +94,7 @@ export function caseRetryAt(failures: { count: number; last?: Date }, now: Date)
   return retryAt > now ? retryAt : undefined;
 }
 
-const emailHash = (email: string) => createHash('sha256').update(`e-request:${email.trim().toLowerCase()}`, 'utf8').digest('hex');
+const emailHash = (email: string) => sha256(`e-request:${email.trim().toLowerCase()}`);
 
 export class ERequestService {
   constructor(private readonly deps: ERequestDeps) {}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
@@ -9,6 +8,7 @@ import type { Random } from '../../platform/random.js';
 import type { FileStorage } from '../../platform/storage.js';
 import { describeCase, findWithHistoryByReceiptNumber, formLongName, type CaseStatusView } from '../cases/index.js';
 import { localDate, longCalendarDate, longDate } from '../../platform/format.js';
+import { sha256 } from '../../platform/hashing.js';
 import { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';
 
 /**
@@ -128,7 +128,7 @@ export class NoticeService {
     if (!found) return undefined;
     const language: Language = payload.language === 'es' ? 'es' : 'en';
     const pdf = await this.#renderCaseNotice({ kind: payload.noticeType, view: describeCase(found, this.deps.timeZone), language, issuedAt: event.occurred_at });
-    const key = `notices/events/${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}.pdf`;
+    const key = `notices/events/${sha256(eventId).slice(0, 40)}.pdf`;
     await this.deps.storage.put(key, pdf);
     const id = this.deps.random.uuid();
     const inserted = await db
