@@ -2,10 +2,9 @@ import { alert, breadcrumb, button, csrfField, errorFor, radioGroup, table, text
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import type { KnowledgeAudience } from '../../platform/db/tables.js';
+import type { KnowledgeAudience, StaffRole } from '../../platform/db/tables.js';
 import { formatterOf } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
-import type { StaffRole } from '../staff/index.js';
 import type { ArticleWithVersion, VersionSummary } from './repository.js';
 import type { ArticleInLanguage, ArticleSummary } from './service.js';
 import { BODY_MAX, CHANGE_NOTE_MAX, paragraphs, QUERY_MAX, SLUG_MAX, TITLE_MAX, type ArticleFormValues } from './text.js';

@@ -3,8 +3,8 @@ import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.j
 import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formatCalendarDate, LOCALES } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
+import type { StaffRole } from '../../platform/db/tables.js';
 import type { ArticleSummary } from '../knowledge/index.js';
-import type { StaffRole } from '../staff/index.js';
 import type { ScoreSummaryRow, SampledItem, TaskRow } from './repository.js';
 import { CHANNELS, COMMENT_MAX, CRITERIA, LEVELS, NOTE_MAX, PERIOD_MAX_DAYS, SAMPLE_MAX, type ReviewFormValues, type SampleFilters, type SampleFilterValues } from './rubric.js';
 import type { ReviewPageData } from './service.js';
