@@ -1,7 +1,7 @@
 import type { StaffRole } from '../db/tables.js';
 import { csrfField, errorSummary, type FieldError } from './components.js';
 import { html, type HtmlValue, type SafeHtml } from './html.js';
-import { layout, type PageContext } from './layout.js';
+import { layout, type LayoutProps, type PageContext } from './layout.js';
 
 /**
  * The page frame every module draws its pages in: a public page, a page of a signed-in person (with the account
@@ -48,7 +48,7 @@ const COLUMN: Record<PageWidth, string> = {
 };
 
 /** A page of anyone (no menu): the error summary on top of the body; `nav` marks a header section as current. */
-export function publicPage(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], width: PageWidth = 'narrow', nav?: 'account'): SafeHtml {
+export function publicPage(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], width: PageWidth = 'narrow', nav?: LayoutProps['nav']): SafeHtml {
   const { t } = ctx;
   return layout(ctx, {
     ...(nav ? { nav } : {}),
@@ -67,7 +67,7 @@ ${body}
  * Messages is the Inbox of ACC-8 (secure messages); the other actions of ACC-8 arrive with later issues and are not
  * shown until they work.
  */
-const ACCOUNT_MENU = {
+const ACCOUNT_MENU: Record<'resources' | 'actions', readonly { href: string; labelKey: string }[]> = {
   resources: [
     { href: '/account', labelKey: 'profile:menu.home' },
     { href: '/account/cases', labelKey: 'cases_account:menu.cases' },
@@ -81,19 +81,16 @@ const ACCOUNT_MENU = {
     { href: '/account/sessions', labelKey: 'profile:menu.sessions' },
     { href: '/account/two-step', labelKey: 'profile:menu.two_step' },
   ],
-  /** Staff keep their profile with their administrators: only their workspace and their own security here. */
-  staff: [
-    { href: '/account/sessions', labelKey: 'profile:menu.sessions' },
-    { href: '/account/two-step', labelKey: 'profile:menu.two_step' },
-  ],
-} as const;
+};
+/** Staff keep their profile with their administrators: only their workspace and their own security here. */
+const STAFF_ACCOUNT_MENU = ACCOUNT_MENU.actions.filter((l) => l.href === '/account/sessions' || l.href === '/account/two-step');
 
 function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
   const { t } = ctx;
   const path = new URL(ctx.url, 'http://casedesk.invalid').pathname.replace(/\/+$/, '');
   // The menu link that best matches the page is current: "page" when it is the page, "true" for a page below it
   // (unless a more specific link of the menu matches).
-  const hrefs = [...ACCOUNT_MENU.resources, ...ACCOUNT_MENU.actions].map((l) => l.href as string);
+  const hrefs = [...ACCOUNT_MENU.resources, ...ACCOUNT_MENU.actions].map((l) => l.href);
   const best = hrefs.filter((h) => path === h || (h !== '/account' && path.startsWith(`${h}/`))).sort((a, b) => b.length - a.length)[0];
   const link = (l: { href: string; labelKey: string }) => {
     const current = l.href !== best ? undefined : path === l.href ? 'page' : 'true';
@@ -106,7 +103,7 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
     return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
   <ul class="usa-sidenav">
     <li class="usa-sidenav__item"><a href="/staff">${t('staff:tools.home')}</a></li>
-    ${links(ACCOUNT_MENU.staff)}
+    ${links(STAFF_ACCOUNT_MENU)}
     ${signOut}
   </ul>
 </nav>`;
