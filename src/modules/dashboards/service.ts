@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { QueueKind, ServiceItemChannel } from '../../platform/db/tables.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
-import { localDate as calendarDateIn } from '../../platform/format.js';
+import { localDate } from '../../platform/format.js';
 import {
   backlogByQueue,
   breachesByWeek,
@@ -186,7 +186,7 @@ export class DashboardService {
   /** The period by the agency's clock: the last `days` days, today included. */
   period(filters: DashboardFilters): DashboardPeriod {
     const asOf = this.deps.clock.now();
-    const to = calendarDateIn(asOf, this.deps.timeZone);
+    const to = localDate(asOf, this.deps.timeZone);
     return { days: filters.days, from: isoOf(dayNumber(to) - (filters.days - 1)), to, timeZone: this.deps.timeZone, channel: filters.channel, asOf };
   }
 

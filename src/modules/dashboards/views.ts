@@ -1,8 +1,7 @@
 import { button, select, table, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import type { ServiceItemChannel } from '../../platform/db/tables.js';
-import { staffPage, type StaffPageContext } from '../../platform/views/frame.js';
-import type { signedInOf } from '../../platform/http/page-context.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { dateTimeFormatter, formatCalendarDate, LOCALES } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { barChart, columnChart, lineChart } from './charts.js';
@@ -277,7 +276,7 @@ ${table({
 }
 
 export interface DashboardsView {
-  signedIn: ReturnType<typeof signedInOf>;
+  signedIn: SignedIn;
   values: DashboardFilterValues;
   timeZone: string;
   /** Absent when the filters have problems (then `errors` say which). */

@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
-import { localDate as calendarDateIn } from '../../platform/format.js';
+import { localDate } from '../../platform/format.js';
 import { maySeeCase } from '../cases/index.js';
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
@@ -81,7 +81,7 @@ export class QualityService {
 
   async readSampleFilters(query: unknown) {
     const agents = await this.agents();
-    return { agents, read: readSampleFilters(query, calendarDateIn(this.deps.clock.now(), this.deps.timeZone), agents.map((a) => a.account_id)) };
+    return { agents, read: readSampleFilters(query, localDate(this.deps.clock.now(), this.deps.timeZone), agents.map((a) => a.account_id)) };
   }
 
   /** A new seed for a draw: 8 URL-safe characters. */
@@ -249,7 +249,7 @@ export class QualityService {
     await auditStaffAction(db, clock, actor, 'quality.scores_viewed', undefined, { since: since.toISOString() });
     const byAgent = await repo.scoresByAgent(db, since);
     const byWeek = await repo.scoresByWeek(db, since, SCORE_WEEKS, timeZone);
-    return { since, sinceDay: calendarDateIn(since, timeZone), byAgent, byWeek };
+    return { since, sinceDay: localDate(since, timeZone), byAgent, byWeek };
   }
 
   /** The rows of the CSV export (per week and agent); the export is audited. */
@@ -261,6 +261,6 @@ export class QualityService {
   }
 
   todayIn(): string {
-    return calendarDateIn(this.deps.clock.now(), this.deps.timeZone);
+    return localDate(this.deps.clock.now(), this.deps.timeZone);
   }
 }

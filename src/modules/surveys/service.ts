@@ -3,7 +3,7 @@ import type { DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { FORMS } from '../cases/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
-import { localDate as calendarDateIn } from '../../platform/format.js';
+import { localDate } from '../../platform/format.js';
 import {
   countComments,
   insertResponse,
@@ -56,7 +56,7 @@ export class SurveyService {
 
   /** Today ('YYYY-MM-DD') by the clock of `timeZone` (the agency's). */
   todayIn(timeZone: string): string {
-    return calendarDateIn(this.deps.clock.now(), timeZone);
+    return localDate(this.deps.clock.now(), timeZone);
   }
 
   /** Reads the staff filters; dates default to the last 90 days, today included. */

@@ -1,7 +1,6 @@
 import { CSV_BOM, csvRecord } from '../../platform/csv.js';
 import { FORMS } from '../cases/index.js';
-import { staffPage, type StaffPageContext } from '../../platform/views/frame.js';
-import type { signedInOf } from '../../platform/http/page-context.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { button, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { formatCalendarDate, LOCALES } from '../../platform/format.js';
@@ -175,7 +174,7 @@ ${pagination(ctx, values, c.page, c.pages)}`;
 }
 
 export interface SurveysStaffView {
-  signedIn: ReturnType<typeof signedInOf>;
+  signedIn: SignedIn;
   values: SurveyFilterValues;
   timeZone: string;
   /** Absent when the filters have problems (then `errors` say which). */
