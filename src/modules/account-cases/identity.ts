@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
+import { sha256 } from '../../platform/hashing.js';
 import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/index.js';
 import { FORMS } from '../cases/index.js';
 
@@ -29,7 +29,7 @@ export interface RecordFacts {
 
 /** Three other forms and the right one, in an order that depends on the account (stable between page and answer). */
 function formOptions(correct: string, seed: string): string[] {
-  const rank = (code: string) => createHash('sha256').update(`${seed}:${code}`).digest('hex');
+  const rank = (code: string) => sha256(`${seed}:${code}`);
   const others = FORMS.map((f) => f.code).filter((c) => c !== correct).sort((a, b) => rank(a).localeCompare(rank(b))).slice(0, 3);
   return [correct, ...others].sort((a, b) => rank(a).localeCompare(rank(b)));
 }

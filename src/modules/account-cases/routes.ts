@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FieldError } from '../../platform/views/components.js';
+import { type FieldError, alert } from '../../platform/views/components.js';
 import { html } from '../../platform/views/html.js';
-import { alert } from '../../platform/views/components.js';
-import { SESSION_IDLE_MS, type AccountService } from '../accounts/index.js';
+import type { AccountService } from '../accounts/index.js';
+import { signedInOf } from '../../platform/http/page-context.js';
+import { formatDate } from '../../platform/format.js';
+import type { Language } from '../../platform/i18n/index.js';
 import { findStatus } from '../cases/index.js';
 import { sendDocument } from '../notices/index.js';
 import type { IdentityVerificationService } from './identity.js';
@@ -22,20 +24,17 @@ function dateFrom(body: unknown, prefix: string): string {
   return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
 }
 
-function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
-}
+const timeOf = (date: Date, lang: Language, timeZone: string): string => formatDate(date, lang, timeZone, 'time');
 
 export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: AccountCaseService; identity: IdentityVerificationService; accounts: AccountService; timeZone: string; limit(request: FastifyRequest): Promise<number | undefined> }): void {
   const account = { config: { policy: 'account' as const } };
-  const signedIn = (reply: FastifyReply) => ({ csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 });
   const ctx = (request: FastifyRequest) => ({ ...request.page(), timeZone: deps.timeZone });
   const me = async (request: FastifyRequest) => (await deps.accounts.findAccount(request.session!.account_id))!;
 
   app.get('/account/cases', account, async (request, reply) => {
     const cases = (await deps.cases.list(request.session!.account_id)).map((c) => ({ ...c, title: (request.lang === 'es' ? findStatus(c.status_key)?.titleEs : findStatus(c.status_key)?.titleEn) ?? c.status_key }));
     const added = str(request.query, 'added', 20);
-    return reply.html(casesListPage(ctx(request), { ...signedIn(reply), cases, added: /^[A-Z]{3}\d{10}$/.test(added) ? added : undefined }));
+    return reply.html(casesListPage(ctx(request), { ...signedInOf(reply), cases, added: /^[A-Z]{3}\d{10}$/.test(added) ? added : undefined }));
   });
 
   const card = (tab: 'status' | 'history' | 'documents') => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -44,13 +43,13 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
     if (!found) return reply.callNotFound();
     // The Documents tab exists for cases whose notices are online (CASE-3, CASE-4) once there is a document.
     if (tab === 'documents' && !found.documents.length) return reply.callNotFound();
-    return reply.html(caseCardPage(ctx(request), { ...signedIn(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe, documents: found.documents, evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'), messages: found.features.has('secure_messages') }));
+    return reply.html(caseCardPage(ctx(request), { ...signedInOf(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe, documents: found.documents, evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'), messages: found.features.has('secure_messages') }));
   };
   app.get('/account/cases/:receipt', account, card('status'));
   app.get('/account/cases/:receipt/history', account, card('history'));
 
   const addPage = async (request: FastifyRequest, reply: FastifyReply, values: AddValues = {}, errors: FieldError[] = [], notice?: ReturnType<typeof alert>, status?: number) =>
-    reply.html(addCasePage(request.page(), { ...signedIn(reply), representative: (await me(request)).kind === 'representative', values, errors, notice }), status ?? (errors.length || notice ? 400 : 200));
+    reply.html(addCasePage(request.page(), { ...signedInOf(reply), representative: (await me(request)).kind === 'representative', values, errors, notice }), status ?? (errors.length || notice ? 400 : 200));
 
   app.get('/account/cases/add', account, async (request, reply) => addPage(request, reply));
 
@@ -105,7 +104,7 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
   const identityPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {}) => {
     const state = await deps.identity.state(request.session!.account_id);
     return reply.html(
-      verifyIdentityPage(ctx(request), { ...signedIn(reply), ...state, lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined, ...extra }),
+      verifyIdentityPage(ctx(request), { ...signedInOf(reply), ...state, lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined, ...extra }),
       extra.errors?.length || state.lockedUntil ? 400 : 200,
     );
   };
@@ -131,7 +130,7 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
       if (result.problem === 'locked') return addPage(request, reply, values, [], alert({ type: 'error', live: true, heading: t('cases_account:add.locked_title'), body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }) }));
       return addPage(request, reply, values, [{ field: 'code', message: t(`cases_account:add.errors.${result.problem === 'not_expired' ? 'not_expired' : 'no_match'}`) }]);
     }
-    const date = new Intl.DateTimeFormat(request.lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: deps.timeZone }).format(result.expectedBy);
+    const date = formatDate(result.expectedBy, request.lang, deps.timeZone, 'longDate');
     return addPage(request, reply, {}, [], alert({ type: 'success', live: true, heading: t('cases_account:add.new_code_title'), body: t(`cases_account:add.new_code_${result.channel}`, { date }) }), 200);
   });
 

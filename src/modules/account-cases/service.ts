@@ -4,6 +4,7 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { AccountRow } from '../../platform/db/tables.js';
 import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/index.js';
 import type { Random } from '../../platform/random.js';
+import { localDate } from '../../platform/format.js';
 import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
 import { MAIL_WITHIN_MS, type CaseDocument, type DocumentFile, type NoticeService } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
@@ -127,7 +128,7 @@ export class AccountCaseService {
   async #openRfe(receiptNumber: string): Promise<CaseCard['openRfe']> {
     const open = await this.deps.caseEvents.openRfe(receiptNumber);
     if (!open) return undefined;
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: this.deps.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.deps.clock.now());
+    const today = localDate(this.deps.clock.now(), this.deps.timeZone);
     return { ...open, overdue: open.responseDue < today };
   }
 

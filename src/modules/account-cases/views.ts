@@ -1,15 +1,15 @@
-import { alert, button, csrfField, memorableDate, radioGroup, table, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, memorableDate, radioGroup, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { page, type SignedIn } from '../accounts/index.js';
-import { formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
+import { page, type SignedIn } from '../../platform/views/frame.js';
+import { formLongName, type CaseStatusView } from '../cases/index.js';
+import { formatterOf, longCalendarDate, longDate } from '../../platform/format.js';
 import { documentLabel, type CaseDocument } from '../notices/index.js';
 import type { IdentityQuestion } from './identity.js';
 import type { LinkedCaseRow } from './repository.js';
 
 /** The account's cases: the list, the case card with its tabs (CASE-9), and adding a paper case (CASE-4, CASE-6). */
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function casesListPage(ctx: PageContext & { timeZone: string }, p: SignedIn & { cases: (LinkedCaseRow & { title: string })[]; added?: string }): SafeHtml {
   const { t, lang } = ctx;
@@ -122,7 +122,7 @@ export function verifyIdentityPage(
   const { t, lang } = ctx;
   const errors = p.errors ?? [];
   const v = p.values ?? {};
-  const monthYear = (d: Date) => new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { month: 'long', year: 'numeric', timeZone: ctx.timeZone }).format(d);
+  const monthYear = formatterOf(lang, ctx.timeZone, 'monthYear');
   let body: SafeHtml;
   if (p.verifiedAt) {
     body = alert({ type: 'success', live: p.justVerified, heading: t('cases_account:identity.verified_title'), body: t('cases_account:identity.verified', { date: longDate(p.verifiedAt, lang, ctx.timeZone) }) });

@@ -2,7 +2,8 @@ import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { OTP_LOCKOUT_MS, SESSION_COOKIE, SESSION_IDLE_MS } from './index.js';
+import { OTP_LOCKOUT_MS, SESSION_COOKIE } from './index.js';
+import { SESSION_IDLE_MS } from './sessions.js';
 
 let t: TestApp;
 beforeAll(async () => {

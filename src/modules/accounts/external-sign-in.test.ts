@@ -15,7 +15,7 @@ import { ConfigError, loadConfig } from '../../config.js';
 import { FakeClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logging.js';
 import { SESSION_COOKIE } from './index.js';
-import { sha256 } from './service.js';
+import { sha256 } from '../../platform/hashing.js';
 import { EXTERNAL_CALLBACK_PATH } from './external-sign-in.js';
 import { EXTERNAL_REQUEST_COOKIE } from './routes.external.js';
 

@@ -1,6 +1,6 @@
 /** Accounts: applicant and representative sign-up, passwords, two-step verification, sessions. */
-export { AccountService, emailSchema, sha256, OTP_MAX_FAILURES, OTP_LOCKOUT_MS, SIGN_IN_FREE_FAILURES } from './service.js';
-export { SessionStore, SESSION_COOKIE, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions.js';
+export { AccountService, emailSchema, OTP_MAX_FAILURES, OTP_LOCKOUT_MS, SIGN_IN_FREE_FAILURES } from './service.js';
+export { SessionStore, SESSION_COOKIE, SESSION_MAX_MS } from './sessions.js';
 export { registerAccountRoutes, accountGuards } from './routes.account.js';
 export { preparePasswordChecks, checkPassword, PASSWORD_MIN, PASSWORD_MAX, ARGON2_PARAMS } from './passwords.js';
 export { ProfileService, type RepresentativeStatus } from './profile.js';
@@ -15,4 +15,3 @@ export { registerExternalSignInRoutes } from './routes.external.js';
 export {
   countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, UNLOCKED_EVENT,
 } from './repository.js';
-export { linkInvalidPage, page, sessionTimeout, type SignedIn } from './views/pages.js';

@@ -1,5 +1,6 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { AccountOneTimeCodesTable } from '../../platform/db/tables.js';
+import { sha256 } from '../../platform/hashing.js';
 
 /**
  * One-time codes sent by text message or email (ACC-3): 6 random digits, stored hashed, live 10 minutes, used
@@ -29,7 +30,7 @@ export function cleanOneTimeCode(code: string): string {
  * offline search of its hash; its 10-minute life and single use are what protect it.)
  */
 export function hashOneTimeCode(accountId: string, code: string): string {
-  return createHash('sha256').update(`${accountId}:${cleanOneTimeCode(code)}`, 'utf8').digest('hex');
+  return sha256(`${accountId}:${cleanOneTimeCode(code)}`);
 }
 
 /**

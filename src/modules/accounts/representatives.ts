@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { localDate } from '../../platform/format.js';
 import { z } from 'zod';
 
 /**
@@ -86,9 +87,7 @@ export function formatPhone(e164: string): string {
 }
 
 /** 'YYYY-MM-DD' of the calendar day `at` falls on in a time zone. */
-export function calendarDay(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
+export const calendarDay = localDate;
 
 /** A date typed as month, day and year (USWDS memorable date) as 'YYYY-MM-DD', or the problem with it. */
 export function parseMemorableDate(month: string, day: string, year: string): { ok: true; date: string } | { ok: false; code: 'required' | 'invalid' } {

@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { SessionStage } from '../../platform/db/tables.js';
 import { withMinimumDuration } from '../../platform/http/timing.js';
 import type { FieldError } from '../../platform/views/components.js';
+import { linkInvalidPage } from '../../platform/views/frame.js';
 import type { SafeHtml } from '../../platform/views/html.js';
+import { dateTimeFormatter, formatDate } from '../../platform/format.js';
 import { describeUserAgent, emailSchema, type AccountService } from './service.js';
 import type { RepresentativeStatus } from './profile.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import {
-  accountHomePage, checkEmailPage, confirmEmailPage, forgotPasswordPage, linkInvalidPage, newPasswordPage,
+  accountHomePage, checkEmailPage, confirmEmailPage, forgotPasswordPage, newPasswordPage,
   passwordPage, resetSentPage, sessionsPage, signInPage, signUpPage, unlockLinkInvalidPage, unlockLinkPage, unlockRequestPage, unlockSentPage,
 } from './views/pages.js';
 
@@ -82,7 +84,7 @@ export async function startFullSignIn(deps: { accounts: AccountService; sessions
 }
 
 export function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
+  return formatDate(date, lang, timeZone, 'time');
 }
 
 /** Sign-up (email, password, authenticator app, backup codes), sign-in with two steps, sign-out, account home. */
@@ -275,7 +277,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
 
   app.get('/account/sessions', { config: { policy: 'account' } }, async (request, reply) => {
     const current = request.session!;
-    const when = (d: Date) => new Intl.DateTimeFormat(request.lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.timeZone }).format(d);
+    const when = dateTimeFormatter(request.lang, deps.timeZone);
     const list = (await accounts.activeSessions(current.account_id)).map((s) => ({
       current: s.id_hash === current.id_hash,
       device: describeUserAgent(s.user_agent ?? undefined),

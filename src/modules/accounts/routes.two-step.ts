@@ -9,7 +9,9 @@ import { startFullSignIn, timeOf } from './routes.account.js';
 import { describeUserAgent, type AccountService, type SecondFactorResult } from './service.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 import type { SecondStepOption, TwoStepService } from './two-step.js';
-import { backupCodesPage, signUpSteps, type SignedIn } from './views/pages.js';
+import type { SignedIn } from '../../platform/views/frame.js';
+import { formatDate } from '../../platform/format.js';
+import { backupCodesPage, signUpSteps } from './views/pages.js';
 import {
   chooseMethodPage, emailMethodPage, manageAuthenticatorPage, manageTwoStepPage, newBackupCodesPage, phoneFormPage, reauthPasswordPage, renamePasskeyPage,
   secondStepPage, setupCodePage, type MethodLine, type SetupFrame, type StepLink, type StepMethod,
@@ -48,8 +50,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, deps: TwoStepRoutesD
   const { accounts, sessions, twoStep, passkeys } = deps;
   const recentAuth = recentAuthRequired(sessions, deps.clock);
   const when = (request: FastifyRequest, date: Date) => timeOf(date, request.lang, deps.timeZone);
-  const day = (request: FastifyRequest, date: Date) =>
-    new Intl.DateTimeFormat(request.lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'medium', timeZone: deps.timeZone }).format(date);
+  const day = (request: FastifyRequest, date: Date) => formatDate(date, request.lang, deps.timeZone);
 
   const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const wait = await deps.limit(request);

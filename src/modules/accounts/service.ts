@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { authenticator } from 'otplib';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
@@ -6,6 +6,7 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { AccountRow } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
+import { sha256 } from '../../platform/hashing.js';
 import type { NotificationService } from '../notifications/index.js';
 import { checkPassword, dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import {
@@ -66,10 +67,6 @@ export async function recordOtpFailure(db: DbHandle, accountId: string, now: Dat
   await recordSecurityEvent(db, { accountId, kind: 'otp_failed', at: now, ip, details });
   const lockedUntil = await otpLockedUntil(db, accountId, now);
   return lockedUntil ? { ok: false, reason: 'locked', retryAt: lockedUntil } : { ok: false, reason: 'invalid' };
-}
-
-export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
 /**

@@ -2,9 +2,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { SessionRow, SessionStage } from '../../platform/db/tables.js';
+import { SESSION_IDLE_MS } from '../../platform/http/page-context.js';
 import type { Random } from '../../platform/random.js';
+import { sha256 } from '../../platform/hashing.js';
 import { deleteSession, deleteSessionsOf, findSession, insertSession, setSessionAuthTimes, touchSession } from './repository.js';
-import { sha256 } from './service.js';
 
 /**
  * Server-side sessions (shared by every web process through the database). The cookie holds a random id; the
@@ -13,7 +14,7 @@ import { sha256 } from './service.js';
 export const SESSION_COOKIE = '__Host-casedesk_session';
 /** A signed-in session lasts at most 12 hours, and ends after 15 minutes without activity. */
 export const SESSION_MAX_MS = 12 * 3600_000;
-export const SESSION_IDLE_MS = 15 * 60_000;
+export { SESSION_IDLE_MS };
 /** Sign-up and the step between password and code get an hour at most. */
 export const PARTIAL_SESSION_MAX_MS = 3600_000;
 

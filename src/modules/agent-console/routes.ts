@@ -3,7 +3,9 @@ import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../..
 import type { FieldError } from '../../platform/views/components.js';
 import { findOffice, receiptProblemMessage, parseReceiptNumber } from '../cases/index.js';
 import { RESOLUTION_CODES, ServiceItemActionError, type ResolutionCode, type ServiceItemService } from '../service-items/index.js';
-import { actorOf, dateTimeFormatter, signedInOf, staffContext } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
+import { actorOf } from '../../platform/audit.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { CONTACT_CHANNELS, CONTACT_TYPES, VERIFICATION_QUESTIONS, type AgentConsoleService, type CallerRole, type ContactType } from './service.js';
 import { agentHomePage, agentItemPage, logContactPage, searchPage } from './views.js';
 

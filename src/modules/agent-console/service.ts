@@ -8,7 +8,8 @@ import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptN
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { expectationText, mayWorkProtected, urgencyText, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker } from '../service-items/index.js';
-import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
+import type { StaffRole } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 
 /**
  * The agent console (issue 5 item 6): an agent's items and queues, claiming the next item, logging a call or chat,

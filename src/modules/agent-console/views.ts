@@ -1,15 +1,13 @@
-import { alert, button, checkboxGroup, csrfField, submissionField, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, breadcrumb, button, checkboxGroup, csrfField, errorFor, radioGroup, select, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import type { SignedIn } from '../accounts/index.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formLongName, officeName, OFFICES } from '../cases/index.js';
 import { expectationText, RESOLUTION_CODES, urgencyText, type ServiceItemRow } from '../service-items/index.js';
-import { staffPage, type StaffPageContext } from '../staff/index.js';
 import { CONTACT_CHANNELS, CONTACT_TYPES, type ItemView, type VerificationQuestion } from './service.js';
 
 /** The agent console pages (/agent): home with queues and claim, log a contact, search, and the item. */
 
 type Ctx = StaffPageContext & { when(d: Date): string; now: Date; timeZone: string };
-const errorFor = (errors: FieldError[] | undefined, field: string) => errors?.find((e) => e.field === field)?.message;
 
 function itemRows(ctx: Ctx, items: ServiceItemRow[], caption: string): SafeHtml {
   const { t } = ctx;
@@ -128,7 +126,7 @@ export function agentItemPage(ctx: Ctx, p: { signedIn: SignedIn; view: ItemView;
     current: '/agent',
     signedIn: p.signedIn,
     errors: e,
-    body: html`<nav class="usa-breadcrumb" aria-label="${t('staff:breadcrumb')}"><ol class="usa-breadcrumb__list"><li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="/agent"><span>${t('agent:home.title')}</span></a></li><li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>#${String(i.number)}</span></li></ol></nav>
+    body: html`${breadcrumb(t('staff:breadcrumb'), [{ href: '/agent', label: t('agent:home.title') }, { label: `#${String(i.number)}` }])}
 <h1>${t('agent:item.title', { number: String(i.number) })}</h1>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${i.section_1367 ? alert({ type: 'warning', slim: true, body: t('agent:item.protected') }) : ''}

@@ -1,10 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { recordAudit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
 import type { Random } from '../../platform/random.js';
+import { sha256 } from '../../platform/hashing.js';
 import { findClient, findClientByTokenHash, insertClient, insertToken } from './repository.js';
 
 /**
@@ -33,9 +34,6 @@ export class InvalidClient extends DomainError {
   }
 }
 
-function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
-}
 
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');

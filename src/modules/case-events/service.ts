@@ -2,18 +2,18 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { describeCase, officeForPrefix, type CaseStatusView } from '../cases/index.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
+import { sha256 } from '../../platform/hashing.js';
 import type { NotificationService } from '../notifications/index.js';
 import { isCaseNoticeKind, renderNoticeJob } from '../notices/index.js';
 import { protectItemsOfCase } from '../service-items/index.js';
 import * as repo from './repository.js';
-import { createHash } from 'node:crypto';
 import { normalizeOnlineAccessCode, openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
 
 /** CASE-5: an Online Access Code is valid for 90 days from its notice. */
 export const ACCESS_CODE_TTL_MS = 90 * 86_400_000;
 
 export function accessCodeHash(normalized: string): string {
-  return createHash('sha256').update(`oac:${normalized}`, 'utf8').digest('hex');
+  return sha256(`oac:${normalized}`);
 }
 
 /**

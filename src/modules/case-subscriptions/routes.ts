@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { I18n } from '../../platform/i18n/index.js';
-import { linkInvalidPage } from '../accounts/index.js';
+import { linkInvalidPage } from '../../platform/views/frame.js';
 import { isValidTwilioSignature } from '../notifications/index.js';
 import type { CaseSubscriptionService } from './service.js';
 import { donePage, linkPage, sentPage, subscribePage } from './views.js';

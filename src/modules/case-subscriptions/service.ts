@@ -3,7 +3,8 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
-import { emailSchema, sha256 } from '../accounts/index.js';
+import { sha256 } from '../../platform/hashing.js';
+import { emailSchema } from '../accounts/index.js';
 import { CaseStatusNotFound, InvalidReceiptNumber, type CaseStatusService, type CaseStatusView } from '../cases/index.js';
 import type { EmailRequest, NotificationService } from '../notifications/index.js';
 

@@ -1,22 +1,13 @@
-import { alert, button, csrfField, errorSummary, radioGroup, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, radioGroup, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import { layout, type PageContext } from '../../platform/views/layout.js';
+import { publicPage } from '../../platform/views/frame.js';
+import type { PageContext } from '../../platform/views/layout.js';
 
 /** Pages of case status notifications without an account (CASE-8). */
 
-function page(ctx: PageContext, title: string, body: SafeHtml, errors: FieldError[] = []): SafeHtml {
-  const { t } = ctx;
-  return layout(ctx, {
-    nav: 'case-status',
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
-    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
-</div></div>`,
-  });
-}
+/** A page of the Case Status Online section. */
+const page = (ctx: PageContext, title: string, body: SafeHtml, errors: FieldError[] = []): SafeHtml => publicPage(ctx, title, body, errors, 'narrow', 'case-status');
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function subscribePage(ctx: PageContext, p: { csrf: string; values: { receipt_number?: string; channel?: string; email?: string; phone?: string }; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;

@@ -10,4 +10,3 @@ export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes, agencyCaseStatusBody, AGENCY_CASE_MESSAGES } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';
 export { caseFeatures, howToAdd, isIoe, mayLinkByReceiptNumber, maySeeCase, CASE_FEATURES, maySeeProtectedCases, type CaseFeature, type CaseViewer } from './capabilities.js';
-export { longCalendarDate, longDate } from './dates.js';

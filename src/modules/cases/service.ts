@@ -1,7 +1,7 @@
 import { maySeeCase } from './capabilities.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
-import { addDays, agencyDate, agencyDateTime, longCalendarDate, longDate } from './dates.js';
+import { addDays, agencyDate, agencyDateTime, longCalendarDate, longDate } from '../../platform/format.js';
 import { formLongName } from './forms.js';
 import { officeName } from './offices.js';
 import { parseReceiptNumber } from './receipt-number.js';

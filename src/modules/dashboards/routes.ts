@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, signedInOf, staffContext } from '../staff/index.js';
+import { actorOf } from '../../platform/audit.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { csvFilename, dashboardCsv } from './csv.js';
 import { DATASETS, readDashboardFilters, type DashboardFilterProblem, type DashboardFilterValues, type DashboardService } from './service.js';
 import { dashboardsPage } from './views.js';

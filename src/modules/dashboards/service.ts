@@ -1,7 +1,8 @@
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { QueueKind, ServiceItemChannel } from '../../platform/db/tables.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { localDate } from '../../platform/format.js';
 import {
   backlogByQueue,
   breachesByWeek,
@@ -71,14 +72,6 @@ const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Num
 const isoOf = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
 /** 1 Monday … 7 Sunday (day 0, 1970-01-01, was a Thursday). */
 const isoWeekday = (n: number): number => ((((n + 3) % 7) + 7) % 7) + 1;
-
-/** 'YYYY-MM-DD' of an instant by the clock of a time zone. */
-export function calendarDateIn(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at).map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
 
 /** A week of the period: its Monday (the key the database answers) and its days inside the period. */
 export interface Week {
@@ -193,7 +186,7 @@ export class DashboardService {
   /** The period by the agency's clock: the last `days` days, today included. */
   period(filters: DashboardFilters): DashboardPeriod {
     const asOf = this.deps.clock.now();
-    const to = calendarDateIn(asOf, this.deps.timeZone);
+    const to = localDate(asOf, this.deps.timeZone);
     return { days: filters.days, from: isoOf(dayNumber(to) - (filters.days - 1)), to, timeZone: this.deps.timeZone, channel: filters.channel, asOf };
   }
 

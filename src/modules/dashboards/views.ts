@@ -1,13 +1,15 @@
 import { button, select, table, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import type { ServiceItemChannel } from '../../platform/db/tables.js';
-import { staffPage, type signedInOf, type StaffPageContext } from '../staff/index.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { dateTimeFormatter, formatCalendarDate, LOCALES } from '../../platform/format.js';
+import type { Language } from '../../platform/i18n/index.js';
 import { barChart, columnChart, lineChart } from './charts.js';
 import { CHANNELS, PERIOD_CHOICES, type DashboardFilterValues, type DashboardPeriod, type DashboardReport, type Dataset, type Week } from './service.js';
 
 /** The Contact Center dashboards page (issue 5 item 8): per section a summary sentence, an SVG chart, a data table and its CSV. */
 
-const locale = (lang: 'en' | 'es') => (lang === 'es' ? 'es-US' : 'en-US');
+const locale = (lang: Language): string => LOCALES[lang];
 
 interface Formats {
   count: (n: number) => string;
@@ -28,18 +30,14 @@ export function formats(lang: 'en' | 'es', timeZone: string): Formats {
   const count = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
   const decimal = new Intl.NumberFormat(loc, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 0 });
-  const date = new Intl.DateTimeFormat(loc, { dateStyle: 'medium', timeZone: 'UTC' });
-  const shortDate = new Intl.DateTimeFormat(loc, { month: 'short', day: 'numeric', timeZone: 'UTC' });
-  const when = new Intl.DateTimeFormat(loc, { dateStyle: 'medium', timeStyle: 'short', timeZone });
-  const noon = (iso: string) => new Date(`${iso}T12:00:00Z`);
   return {
     count: (n) => count.format(n),
     decimal: (n) => decimal.format(n),
     percent: (share) => percent.format(share),
     percentOf100: (n) => percent.format(n / 100),
-    date: (iso) => date.format(noon(iso)),
-    shortDate: (iso) => shortDate.format(noon(iso)),
-    when: (d) => when.format(d),
+    date: (iso) => formatCalendarDate(iso, lang),
+    shortDate: (iso) => formatCalendarDate(iso, lang, 'dayMonth'),
+    when: dateTimeFormatter(lang, timeZone),
   };
 }
 
@@ -278,7 +276,7 @@ ${table({
 }
 
 export interface DashboardsView {
-  signedIn: ReturnType<typeof signedInOf>;
+  signedIn: SignedIn;
   values: DashboardFilterValues;
   timeZone: string;
   /** Absent when the filters have problems (then `errors` say which). */

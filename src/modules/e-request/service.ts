@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
 import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
-import { findForm, findOffice, longDate, maySeeCase } from '../cases/index.js';
+import { findForm, findOffice, maySeeCase } from '../cases/index.js';
+import { localDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
 import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation } from '../service-items/index.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { sha256 } from '../../platform/hashing.js';
 import * as repo from './repository.js';
 import { parseDateParts, parseRequest, type FieldProblem, type ParsedRequest, type RawForm, type RequestForm, type RequestType } from './schema.js';
 
@@ -75,10 +76,6 @@ export interface StatusView {
 /** Entries whose text the customer reads (an agent's reply, the closing note); others show their kind only. */
 const TEXT_KINDS = new Set(['reply', 'resolved']);
 
-/** A calendar date 'YYYY-MM-DD' of a moment in a time zone. */
-export function localDate(moment: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
-}
 
 /**
  * Guessing a date of birth (issue 13 item 15): failed case matches are counted per receipt number and requester
@@ -97,7 +94,7 @@ export function caseRetryAt(failures: { count: number; last?: Date }, now: Date)
   return retryAt > now ? retryAt : undefined;
 }
 
-const emailHash = (email: string) => createHash('sha256').update(`e-request:${email.trim().toLowerCase()}`, 'utf8').digest('hex');
+const emailHash = (email: string) => sha256(`e-request:${email.trim().toLowerCase()}`);
 
 export class ERequestService {
   constructor(private readonly deps: ERequestDeps) {}

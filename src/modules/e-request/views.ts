@@ -1,36 +1,26 @@
-import { alert, button, checkboxGroup, csrfField, errorSummary, submissionField, memorableDate, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
-import { html, type SafeHtml } from '../../platform/views/html.js';
-import { layout, type PageContext } from '../../platform/views/layout.js';
-import type { SignedIn } from '../accounts/index.js';
-import { FORMS, formLongName, longCalendarDate, longDate, OFFICES, officeName } from '../cases/index.js';
-import type { ServiceItemRow } from '../service-items/index.js';
-import { staffPage, type StaffPageContext } from '../staff/index.js';
+import { alert, button, checkboxGroup, csrfField, errorFor, memorableDate, radioGroup, select, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
+import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import type { PageContext } from '../../platform/views/layout.js';
+import { FORMS, formLongName, OFFICES, officeName } from '../cases/index.js';
+import { longCalendarDate, longDate } from '../../platform/format.js';
+import { type ServiceItemRow, expectationText, urgencyText } from '../service-items/index.js';
 import type { InquiryDateRow } from './repository.js';
 import {
   ACCOMMODATION_KINDS, APPOINTMENT_KINDS, EXPEDITE_CRITERIA, hasFilingFields, LIMITS, MAIL_KINDS, receiptRequired, REQUEST_FORMS, REQUESTER_ROLES, RESCHEDULE_KINDS, type RequestForm,
 } from './schema.js';
-import { expectationText, urgencyText } from '../service-items/index.js';
 import type { InquiryRefusal, StatusView } from './service.js';
 
 /** Pages of e-Request: the start page, one form per request, the answers, the status page, and the staff page of inquiry dates. */
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 export type Values = Record<string, string | string[] | undefined>;
 const one = (v: Values, name: string): string | undefined => {
   const value = v[name];
   return typeof value === 'string' ? value : undefined;
 };
 
-function publicPage(ctx: PageContext, title: string, body: SafeHtml, errors: FieldError[] = []): SafeHtml {
-  const { t } = ctx;
-  return layout(ctx, {
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
-    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-8">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
-</div></div>`,
-  });
-}
+/** A public page of e-request: the medium column. */
+const publicPage = (ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml => framePublicPage(ctx, title, body, errors, 'medium');
 
 const dateLabels = (ctx: PageContext) => ({ month: ctx.t('e_request:date.month'), day: ctx.t('e_request:date.day'), year: ctx.t('e_request:date.year') });
 

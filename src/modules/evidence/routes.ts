@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { acceptUploads, isUpload, UploadError, uploadForm } from '../../platform/http/uploads.js';
-import { SESSION_IDLE_MS } from '../accounts/index.js';
+import { signedInOf } from '../../platform/http/page-context.js';
 import { MAX_FILE_BYTES, MAX_FILES } from './files.js';
 import type { EvidenceService, IncomingFile } from './service.js';
 import { evidencePage } from './views.js';
@@ -13,13 +13,12 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: { evidence: E
     await acceptUploads(scope, { maxFileBytes: MAX_FILE_BYTES, maxFiles: MAX_FILES, maxFields: 5 });
 
     const account = { config: { policy: 'account' as const } };
-    const signedIn = (reply: FastifyReply) => ({ csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 });
     const receiptOf = (request: FastifyRequest) => (request.params as { receipt: string }).receipt;
 
     const show = async (request: FastifyRequest, reply: FastifyReply, extra: { notice?: string; error?: { field: string; message: string } } = {}) => {
       const o = await deps.evidence.overview(request.session!.account_id, receiptOf(request));
       if (!o || (!o.canUploadEvidence && !o.rfeOpen && !o.submissions.length)) return reply.callNotFound();
-      return reply.html(evidencePage({ ...request.page(), timeZone: deps.timeZone }, { ...signedIn(reply), o, ...extra, errors: extra.error ? [extra.error] : [] }), extra.error ? 400 : 200);
+      return reply.html(evidencePage({ ...request.page(), timeZone: deps.timeZone }, { ...signedInOf(reply), o, ...extra, errors: extra.error ? [extra.error] : [] }), extra.error ? 400 : 200);
     };
 
     async function* filesOf(files: AsyncIterable<{ fieldname: string; filename: string; stream: IncomingFile['stream'] }>): AsyncGenerator<IncomingFile> {

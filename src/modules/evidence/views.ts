@@ -1,8 +1,8 @@
-import { alert, button, csrfField, fileInput, table, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, fileInput, table, type FieldError } from '../../platform/views/components.js';
 import { classes, html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { page, type SignedIn } from '../accounts/index.js';
-import { longCalendarDate, longDate } from '../cases/index.js';
+import { page, type SignedIn } from '../../platform/views/frame.js';
+import { longCalendarDate, longDate } from '../../platform/format.js';
 import type { EvidenceService } from './service.js';
 
 type Overview = NonNullable<Awaited<ReturnType<EvidenceService['overview']>>>;
@@ -23,7 +23,6 @@ export function evidencePage(ctx: PageContext & { timeZone: string }, p: SignedI
   const { t, lang } = ctx;
   const receipt = p.o.card.view.receiptNumber;
   const errors = p.errors ?? [];
-  const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
   const rfe = p.o.card.openRfe;
   return page(ctx, `${receipt}: ${t('evidence:title')}`, html`<p><a class="usa-link" href="/account/cases/${receipt}">${t('evidence:back')}</a></p>
 <h1>${t('evidence:title')} <span class="casedesk-receipt">${receipt}</span></h1>
@@ -31,12 +30,12 @@ ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) 
 ${p.o.rfeOpen && rfe
   ? html`<section aria-labelledby="rfe-heading"><h2 id="rfe-heading">${t('evidence:rfe_response.heading')}</h2>
 <p>${t('evidence:rfe_response.intro', { due: longCalendarDate(rfe.responseDue, lang) })}</p>
-${uploadForm(ctx, { csrf: p.csrf, receipt, kind: 'rfe_response', error: errorFor('files-rfe_response') })}</section>`
+${uploadForm(ctx, { csrf: p.csrf, receipt, kind: 'rfe_response', error: errorFor(errors, 'files-rfe_response') })}</section>`
   : ''}
 ${p.o.canUploadEvidence
   ? html`<section aria-labelledby="evidence-heading"><h2 id="evidence-heading">${t('evidence:evidence.heading')}</h2>
 <p>${t('evidence:evidence.intro')}</p>
-${uploadForm(ctx, { csrf: p.csrf, receipt, kind: 'evidence', error: errorFor('files-evidence') })}</section>`
+${uploadForm(ctx, { csrf: p.csrf, receipt, kind: 'evidence', error: errorFor(errors, 'files-evidence') })}</section>`
   : ''}
 <h2>${t('evidence:sent.heading')}</h2>
 ${p.o.submissions.length

@@ -1,10 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
 import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
-import { type SessionStore, findAccountById, linkInvalidPage } from '../accounts/index.js';
+import { type SessionStore, findAccountById } from '../accounts/index.js';
+import { linkInvalidPage } from '../../platform/views/frame.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
-import { actorOf, dateTimeFormatter, signedInOf, staffContext, type StaffRole } from '../staff/index.js';
+import type { StaffRole } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
+import { actorOf } from '../../platform/audit.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { HELP_DESK_QUEUE, HELP_TOPICS, TIER2_QUEUE, type AccountChange, type HelpDeskService, type HelpTopic } from './service.js';
 import { accountPage, helpDeskHomePage, helpFormPage, helpSentPage, itemPage, recoveryCancelledPage, recoveryLinkPage } from './views.js';
 

@@ -7,10 +7,11 @@ import type { AccountRow } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
-import { emailSchema, sha256, type AccountService, countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, recordSecurityEvent, UNLOCKED_EVENT } from '../accounts/index.js';
+import { emailSchema, type AccountService, countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, recordSecurityEvent, UNLOCKED_EVENT } from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { sha256 } from '../../platform/hashing.js';
 import * as repo from './repository.js';
 
 /**

@@ -1,25 +1,13 @@
-import { alert, button, csrfField, errorSummary, submissionField, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, breadcrumb, button, csrfField, errorFor, radioGroup, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import { layout, type PageContext } from '../../platform/views/layout.js';
-import type { SignedIn } from '../accounts/index.js';
+import { publicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import type { PageContext } from '../../platform/views/layout.js';
 import type { ServiceItemEventRow, ServiceItemRow } from '../service-items/index.js';
-import { staffPage, type StaffPageContext } from '../staff/index.js';
 import { CALLBACK_NUMBER, HELP_TOPICS, TARGET_DAYS, type HelpTopic } from './service.js';
 
 /** Pages of the Technical Help Desk: the public technical-help form, the staff workspace pages, recovery links. */
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
-function publicPage(ctx: PageContext, title: string, body: SafeHtml, errors: FieldError[] = []): SafeHtml {
-  const { t } = ctx;
-  return layout(ctx, {
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
-    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
-</div></div>`,
-  });
-}
 
 export function targetText(ctx: PageContext, topic: HelpTopic): string {
   const d = TARGET_DAYS[topic];
@@ -147,7 +135,7 @@ export function accountPage(ctx: StaffPageContext, p: AccountView): SafeHtml {
     current: '/staff/help-desk',
     signedIn: p.signedIn,
     errors,
-    body: html`<nav class="usa-breadcrumb" aria-label="${t('staff:breadcrumb')}"><ol class="usa-breadcrumb__list"><li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="/staff/help-desk"><span>${t('help_desk:staff.title')}</span></a></li><li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>${a.email}</span></li></ol></nav>
+    body: html`${breadcrumb(t('staff:breadcrumb'), [{ href: '/staff/help-desk', label: t('help_desk:staff.title') }, { label: a.email }])}
 <h1>${a.email}</h1>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${locked
@@ -214,7 +202,7 @@ export function itemPage(ctx: StaffPageContext, p: { signedIn: SignedIn; item: S
     current: '/staff/help-desk',
     signedIn: p.signedIn,
     errors,
-    body: html`<nav class="usa-breadcrumb" aria-label="${t('staff:breadcrumb')}"><ol class="usa-breadcrumb__list"><li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="/staff/help-desk"><span>${t('help_desk:staff.title')}</span></a></li><li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>#${String(i.number)}</span></li></ol></nav>
+    body: html`${breadcrumb(t('staff:breadcrumb'), [{ href: '/staff/help-desk', label: t('help_desk:staff.title') }, { label: `#${String(i.number)}` }])}
 <h1>${t('help_desk:staff.item_title', { number: String(i.number) })}</h1>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${table({

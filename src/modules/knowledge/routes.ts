@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
-import { actorOf, dateTimeFormatter, signedInOf, staffContext } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
+import { actorOf } from '../../platform/audit.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import type { KnowledgeService } from './service.js';
 import type { ArticleFormValues, FieldProblem } from './text.js';
 import { articleFormPage, EDITOR_ROLES, publicArticlePage, publicListPage, READER_ROLES, staffArticlePage, staffListPage, staffVersionPage } from './views.js';

@@ -3,7 +3,7 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { KnowledgeAudience } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import * as repo from './repository.js';
 import { anyWordsQuery, cleanLine, isSlug, QUERY_MAX, readArticleInput, slugify, sortProblems, summaryOf, type ArticleFormValues, type ArticleInput, type FieldProblem } from './text.js';
 

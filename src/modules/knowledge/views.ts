@@ -1,9 +1,10 @@
-import { alert, button, csrfField, errorSummary, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, breadcrumb, button, csrfField, errorFor, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import { layout, type PageContext } from '../../platform/views/layout.js';
-import type { KnowledgeAudience } from '../../platform/db/tables.js';
-import type { SignedIn } from '../accounts/index.js';
-import { staffPage, type StaffPageContext, type StaffRole } from '../staff/index.js';
+import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import type { PageContext } from '../../platform/views/layout.js';
+import type { KnowledgeAudience, StaffRole } from '../../platform/db/tables.js';
+import { formatterOf } from '../../platform/format.js';
+import type { Language } from '../../platform/i18n/index.js';
 import type { ArticleWithVersion, VersionSummary } from './repository.js';
 import type { ArticleInLanguage, ArticleSummary } from './service.js';
 import { BODY_MAX, CHANGE_NOTE_MAX, paragraphs, QUERY_MAX, SLUG_MAX, TITLE_MAX, type ArticleFormValues } from './text.js';
@@ -15,7 +16,6 @@ export const EDITOR_ROLES: readonly StaffRole[] = ['quality_assurance', 'adminis
 /** Who may read every article: the Contact Center tiers, the help desk, quality assurance and administrators. */
 export const READER_ROLES: readonly StaffRole[] = ['tier1', 'tier2', 'tier3', 'help_desk', 'quality_assurance', 'administrator'];
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 const canEdit = (ctx: StaffPageContext) => ctx.roles.some((r) => EDITOR_ROLES.includes(r));
 
 /** Plain text as paragraphs (blank lines between them); line breaks inside a paragraph kept. Escaped: no author HTML. */
@@ -23,23 +23,12 @@ export function articleBody(body: string): SafeHtml {
   return html`${paragraphs(body).map((lines) => html`<p>${lines.map((l, i) => (i ? html`<br>${l}` : l))}</p>`)}`;
 }
 
-const dateOnly = (lang: 'en' | 'es', timeZone: string) => {
-  const f = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone });
-  return (d: Date) => f.format(d);
-};
+const dateOnly = (lang: Language, timeZone: string) => formatterOf(lang, timeZone, 'longDate');
 
 // ---- Public -----------------------------------------------------------------------------------------------------
 
-function publicPage(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml {
-  const { t } = ctx;
-  return layout(ctx, {
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
-    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-10 desktop:grid-col-8">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
-</div></div>`,
-  });
-}
+/** A public page of knowledge: the wide column. */
+const publicPage = (ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml => framePublicPage(ctx, title, body, errors, 'wide');
 
 function searchForm(ctx: PageContext, p: { action: string; query?: string; error?: string; label: string; hint?: string }): SafeHtml {
   const { t } = ctx;
@@ -85,7 +74,7 @@ export function publicArticlePage(ctx: PageContext, p: { article: ArticleInLangu
   return publicPage(
     ctx,
     a.title,
-    html`<nav class="usa-breadcrumb" aria-label="${t('knowledge:breadcrumb')}"><ol class="usa-breadcrumb__list"><li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="/help/articles"><span>${t('knowledge:public.title')}</span></a></li><li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>${a.title}</span></li></ol></nav>
+    html`${breadcrumb(t('knowledge:breadcrumb'), [{ href: '/help/articles', label: t('knowledge:public.title') }, { label: a.title }])}
 <article>
 <h1>${a.title}</h1>
 ${articleBody(a.body)}
@@ -100,14 +89,10 @@ ${articleBody(a.body)}
 const audienceTag = (ctx: PageContext, audience: KnowledgeAudience) =>
   html`<span class="usa-tag${audience === 'agents' ? ' bg-secondary-dark' : ''}">${ctx.t(`knowledge:audiences.${audience}`)}</span>`;
 
-function breadcrumb(ctx: StaffPageContext, trail: { href?: string; label: string }[]): SafeHtml {
+function staffCrumbs(ctx: StaffPageContext, trail: { href?: string; label: string }[]): SafeHtml {
   const { t } = ctx;
   const all = [{ href: '/staff/knowledge', label: t('knowledge:staff.title') }, ...trail];
-  return html`<nav class="usa-breadcrumb" aria-label="${t('staff:breadcrumb')}"><ol class="usa-breadcrumb__list">${all.map((c, i) =>
-    i === all.length - 1 || !c.href
-      ? html`<li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>${c.label}</span></li>`
-      : html`<li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="${c.href}"><span>${c.label}</span></a></li>`,
-  )}</ol></nav>`;
+  return breadcrumb(t('staff:breadcrumb'), all);
 }
 
 function articlesTable(ctx: StaffPageContext, caption: string, items: ArticleSummary[], when: (d: Date) => string): SafeHtml {
@@ -187,7 +172,7 @@ export function staffArticlePage(ctx: StaffPageContext, p: { signedIn: SignedIn;
     title,
     current: '/staff/knowledge',
     signedIn: p.signedIn,
-    body: html`${breadcrumb(ctx, [{ label: title }])}
+    body: html`${staffCrumbs(ctx, [{ label: title }])}
 <h1>${title}</h1>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${a.archived_at ? alert({ type: 'warning', slim: true, body: t('knowledge:staff.archived_notice', { date: p.when(a.archived_at) }) }) : ''}
@@ -230,7 +215,7 @@ export function staffVersionPage(ctx: StaffPageContext, p: { signedIn: SignedIn;
     title: heading,
     current: '/staff/knowledge',
     signedIn: p.signedIn,
-    body: html`${breadcrumb(ctx, [{ href: `/staff/knowledge/${a.slug}`, label: lang === 'es' ? a.title_es : a.title_en }, { label: t('knowledge:staff.version_n', { n: a.version }) }])}
+    body: html`${staffCrumbs(ctx, [{ href: `/staff/knowledge/${a.slug}`, label: lang === 'es' ? a.title_es : a.title_en }, { label: t('knowledge:staff.version_n', { n: a.version }) }])}
 <h1>${heading}</h1>
 ${a.version === a.current_version
   ? alert({ type: 'info', slim: true, body: t('knowledge:staff.is_current') })
@@ -261,7 +246,7 @@ export function articleFormPage(ctx: StaffPageContext, p: ArticleFormView): Safe
     current: '/staff/knowledge',
     signedIn: p.signedIn,
     errors,
-    body: html`${breadcrumb(ctx, editing ? [{ href: `/staff/knowledge/${editing.slug}`, label: editing.title }, { label: t('knowledge:form.edit_crumb') }] : [{ label: t('knowledge:form.new_title') }])}
+    body: html`${staffCrumbs(ctx, editing ? [{ href: `/staff/knowledge/${editing.slug}`, label: editing.title }, { label: t('knowledge:form.edit_crumb') }] : [{ label: t('knowledge:form.new_title') }])}
 <h1>${heading}</h1>
 <p>${editing ? t('knowledge:form.edit_intro', { version: editing.baseVersion + 1 }) : t('knowledge:form.new_intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="${action}" novalidate>

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
@@ -7,7 +6,9 @@ import type { I18n, Language } from '../../platform/i18n/index.js';
 import { defineJob } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
 import type { FileStorage } from '../../platform/storage.js';
-import { describeCase, findWithHistoryByReceiptNumber, formLongName, longCalendarDate, longDate, type CaseStatusView } from '../cases/index.js';
+import { describeCase, findWithHistoryByReceiptNumber, formLongName, type CaseStatusView } from '../cases/index.js';
+import { localDate, longCalendarDate, longDate } from '../../platform/format.js';
+import { sha256 } from '../../platform/hashing.js';
 import { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';
 
 /**
@@ -70,7 +71,7 @@ export class NoticeService {
     const t = i18n.t(p.language);
     const now = clock.now();
     const formatted = `${p.code.slice(0, 5)}-${p.code.slice(5, 9)}-${p.code.slice(9)}`;
-    const expires = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(p.expiresAt);
+    const expires = localDate(p.expiresAt, timeZone);
     const pdf = await renderAccountAcceptanceNotice({
       agency: t('common:site.agency'),
       title: t('notices:acceptance.title'),
@@ -127,7 +128,7 @@ export class NoticeService {
     if (!found) return undefined;
     const language: Language = payload.language === 'es' ? 'es' : 'en';
     const pdf = await this.#renderCaseNotice({ kind: payload.noticeType, view: describeCase(found, this.deps.timeZone), language, issuedAt: event.occurred_at });
-    const key = `notices/events/${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}.pdf`;
+    const key = `notices/events/${sha256(eventId).slice(0, 40)}.pdf`;
     await this.deps.storage.put(key, pdf);
     const id = this.deps.random.uuid();
     const inserted = await db

@@ -3,7 +3,8 @@ import type { FieldError } from '../../platform/views/components.js';
 import { acceptUploads, isUpload, readWholeForm } from '../../platform/http/uploads.js';
 import { MAX_FILE_BYTES } from '../evidence/index.js';
 import { isCaseNoticeKind, sendDocument } from '../notices/index.js';
-import { actorOf, signedInOf, staffContext } from '../staff/index.js';
+import { actorOf } from '../../platform/audit.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import type { OfficerService } from './service.js';
 import { OFFICER_ACTIONS, officerCasePage, officerHomePage } from './views.js';
 

@@ -7,7 +7,8 @@ import { ACCESS_CODE_TTL_MS, generateOnlineAccessCode, type CaseEventService, ty
 import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
 import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES, type ContentProblem } from '../evidence/index.js';
 import type { CaseDocument, CaseNoticeKind, DocumentFile, NoticeService } from '../notices/index.js';
-import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
+import type { StaffRole } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 
 /**
  * The officer workspace (issue 4 item 2): find a case, see it, and take lifecycle actions. Every action is a case

@@ -1,9 +1,9 @@
-import { alert, button, csrfField, fileInput, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, fileInput, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import type { SignedIn } from '../accounts/index.js';
-import { formLongName, longDate, OFFICES, officeName } from '../cases/index.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { formLongName, OFFICES, officeName } from '../cases/index.js';
+import { longDate } from '../../platform/format.js';
 import { CASE_NOTICE_KINDS, documentLabel } from '../notices/index.js';
-import { staffPage, type StaffPageContext } from '../staff/index.js';
 import type { OfficerCase } from './service.js';
 
 /** The officer workspace pages: find a case; the case with its history, documents and lifecycle actions. */
@@ -13,7 +13,6 @@ export const OFFICER_ACTIONS = [
   'interview_completed', 'approved', 'denied', 'card_being_produced', 'card_mailed', 'card_delivered', 'transferred', 'notice_issued', 'case_closed',
 ] as const;
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function officerHomePage(ctx: StaffPageContext & { timeZone: string }, p: { signedIn: SignedIn; value?: string; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
-import { actorOf, dateTimeFormatter, signedInOf, staffContext } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
+import { actorOf } from '../../platform/audit.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { scoresCsv } from './csv.js';
 import { cleanSampleQuery, CRITERIA, NOTE_MAX, PERIOD_MAX_DAYS, reviewFormValues, sampleQuery, type ReviewFormValues, type ReviewProblem } from './rubric.js';
 import type { QualityService, Reviewer } from './service.js';

@@ -1,12 +1,13 @@
-import { recordAudit } from '../../platform/audit.js';
+import { recordAudit, auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
+import { localDate } from '../../platform/format.js';
 import { maySeeCase } from '../cases/index.js';
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
-import { auditStaffAction, type StaffActor, type StaffRole } from '../staff/index.js';
+import type { StaffRole } from '../staff/index.js';
 import * as repo from './repository.js';
 import { NOTE_MAX, readReview, readSampleFilters, totalOf, type ReviewFormValues, type ReviewProblem, type SampleFilters } from './rubric.js';
 
@@ -57,14 +58,6 @@ export const SCORE_WEEKS = 12;
 const TASKS_LIMIT = 200;
 const CLOSED_TASKS_LIMIT = 50;
 
-/** 'YYYY-MM-DD' of an instant by the clock of a time zone. */
-function calendarDateIn(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at).map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
-
 /** Section 1367 items only for the roles the case policy lets see them (CC-6): quality assurance alone may not. */
 const maySee1367 = (roles: readonly StaffRole[]): boolean => maySeeCase({ section1367: true }, { kind: 'staff', roles });
 
@@ -88,7 +81,7 @@ export class QualityService {
 
   async readSampleFilters(query: unknown) {
     const agents = await this.agents();
-    return { agents, read: readSampleFilters(query, calendarDateIn(this.deps.clock.now(), this.deps.timeZone), agents.map((a) => a.account_id)) };
+    return { agents, read: readSampleFilters(query, localDate(this.deps.clock.now(), this.deps.timeZone), agents.map((a) => a.account_id)) };
   }
 
   /** A new seed for a draw: 8 URL-safe characters. */
@@ -256,7 +249,7 @@ export class QualityService {
     await auditStaffAction(db, clock, actor, 'quality.scores_viewed', undefined, { since: since.toISOString() });
     const byAgent = await repo.scoresByAgent(db, since);
     const byWeek = await repo.scoresByWeek(db, since, SCORE_WEEKS, timeZone);
-    return { since, sinceDay: calendarDateIn(since, timeZone), byAgent, byWeek };
+    return { since, sinceDay: localDate(since, timeZone), byAgent, byWeek };
   }
 
   /** The rows of the CSV export (per week and agent); the export is audited. */
@@ -268,6 +261,6 @@ export class QualityService {
   }
 
   todayIn(): string {
-    return calendarDateIn(this.deps.clock.now(), this.deps.timeZone);
+    return localDate(this.deps.clock.now(), this.deps.timeZone);
   }
 }

@@ -1,8 +1,10 @@
-import { alert, button, csrfField, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, breadcrumb, button, csrfField, errorFor, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import type { SignedIn } from '../accounts/index.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { formatCalendarDate, LOCALES } from '../../platform/format.js';
+import type { Language } from '../../platform/i18n/index.js';
+import type { StaffRole } from '../../platform/db/tables.js';
 import type { ArticleSummary } from '../knowledge/index.js';
-import { staffPage, type StaffPageContext, type StaffRole } from '../staff/index.js';
 import type { ScoreSummaryRow, SampledItem, TaskRow } from './repository.js';
 import { CHANNELS, COMMENT_MAX, CRITERIA, LEVELS, NOTE_MAX, PERIOD_MAX_DAYS, SAMPLE_MAX, type ReviewFormValues, type SampleFilters, type SampleFilterValues } from './rubric.js';
 import type { ReviewPageData } from './service.js';
@@ -11,15 +13,12 @@ import type { ReviewPageData } from './service.js';
 
 export const QUALITY_ROLES: readonly StaffRole[] = ['quality_assurance', 'administrator'];
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
-const locale = (lang: 'en' | 'es') => (lang === 'es' ? 'es-US' : 'en-US');
+const locale = (lang: Language): string => LOCALES[lang];
 /** A label from the catalog, or the stored code itself for a value the catalog does not know yet. */
 const label = (ctx: StaffPageContext, group: string, code: string | null | undefined): string => (code ? ctx.t(`quality:${group}.${code}`, { defaultValue: code.replace(/_/g, ' ') }) : '—');
 
 /** A calendar day 'YYYY-MM-DD' as people read it. */
-function calendarDay(iso: string, lang: 'en' | 'es'): string {
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T12:00:00Z`));
-}
+const calendarDay = (iso: string, lang: Language): string => formatCalendarDate(iso, lang);
 
 /** Plain text with its line breaks kept (escaped: no HTML from staff or customers). */
 const lines = (text: string): SafeHtml => html`${text.split(/\r\n|\r|\n/).map((line, i) => (i ? html`<br>${line}` : line))}`;
@@ -36,16 +35,10 @@ function sections(ctx: StaffPageContext, current: Section | null): SafeHtml {
 </nav>`;
 }
 
-function breadcrumb(ctx: StaffPageContext, trail: { href?: string; label: string }[]): SafeHtml {
+function qualityCrumbs(ctx: StaffPageContext, trail: { href?: string; label: string }[]): SafeHtml {
   const { t } = ctx;
   const all = [{ href: '/staff/quality', label: t('quality:sample.title') }, ...trail];
-  return html`<nav class="usa-breadcrumb" aria-label="${t('quality:breadcrumb')}"><ol class="usa-breadcrumb__list">
-${all.map((c, i) =>
-  i === all.length - 1
-    ? html`<li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>${c.label}</span></li>`
-    : html`<li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="${c.href}"><span>${c.label}</span></a></li>`,
-)}
-</ol></nav>`;
+  return breadcrumb(t('quality:breadcrumb'), all);
 }
 
 // ---- The sample ----------------------------------------------------------------------------------------------------
@@ -264,7 +257,7 @@ export function reviewPage(ctx: StaffPageContext, p: ReviewView): SafeHtml {
     current: '/staff/quality',
     signedIn: p.signedIn,
     errors: [...errors, ...(p.articleSearchError ? [{ field: 'q', message: p.articleSearchError }] : [])],
-    body: html`${breadcrumb(ctx, [{ label: heading }])}
+    body: html`${qualityCrumbs(ctx, [{ label: heading }])}
 <h1>${heading}</h1>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${p.refused ? alert({ type: 'warning', slim: true, live: true, body: p.refused }) : ''}
@@ -384,7 +377,7 @@ export function taskPage(ctx: StaffPageContext, p: TaskView): SafeHtml {
     current: '/staff/quality',
     signedIn: p.signedIn,
     errors,
-    body: html`${breadcrumb(ctx, [{ href: '/staff/quality/tasks', label: t('quality:tasks.title') }, { label: heading }])}
+    body: html`${qualityCrumbs(ctx, [{ href: '/staff/quality/tasks', label: t('quality:tasks.title') }, { label: heading }])}
 <h1>${heading}</h1>
 ${p.refused ? alert({ type: 'warning', slim: true, live: true, body: p.refused }) : ''}
 ${table({ caption: t('quality:tasks.facts_caption'), headers: [t('quality:review.field'), t('quality:review.value')], rows })}

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_IDLE_MS } from '../accounts/index.js';
+import { signedInOf } from '../../platform/http/page-context.js';
 import { parseReceiptNumber } from '../cases/index.js';
 import { submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
-import { dateTimeFormatter } from '../staff/index.js';
+import { dateTimeFormatter } from '../../platform/format.js';
 import type { SecureMessageService } from './service.js';
 import { caseMessagesPage, inboxPage, threadPage } from './views.js';
 
@@ -15,7 +15,6 @@ const str = (body: unknown, name: string, max: number): string => {
 /** Secure messages in the account: the inbox, a case's threads with a new-message form, and a thread. */
 export function registerSecureMessageRoutes(app: FastifyInstance, deps: { messages: SecureMessageService; timeZone: string }): void {
   const account = { config: { policy: 'account' as const } };
-  const signedIn = (reply: FastifyReply) => ({ csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 });
   const ctx = (request: FastifyRequest) => ({ ...request.page(), when: dateTimeFormatter(request.lang, deps.timeZone) });
   const me = (request: FastifyRequest) => request.session!.account_id;
   const receiptOf = (request: FastifyRequest) => {
@@ -23,12 +22,12 @@ export function registerSecureMessageRoutes(app: FastifyInstance, deps: { messag
     return parsed.ok ? parsed.value : undefined;
   };
 
-  app.get('/account/messages', account, async (request, reply) => reply.html(inboxPage(ctx(request), { ...signedIn(reply), threads: await deps.messages.threads(me(request)) })));
+  app.get('/account/messages', account, async (request, reply) => reply.html(inboxPage(ctx(request), { ...signedInOf(reply), threads: await deps.messages.threads(me(request)) })));
 
   const casePage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: { field: string; message: string }[] } = {}) => {
     const receipt = receiptOf(request);
     if (!receipt || !(await deps.messages.mayWrite(me(request), receipt))) return reply.callNotFound();
-    return reply.html(caseMessagesPage(ctx(request), { ...signedIn(reply), receipt, threads: await deps.messages.threads(me(request), receipt), submission: submissionTokenFor(request.body), ...extra }), extra.errors?.length ? 400 : 200);
+    return reply.html(caseMessagesPage(ctx(request), { ...signedInOf(reply), receipt, threads: await deps.messages.threads(me(request), receipt), submission: submissionTokenFor(request.body), ...extra }), extra.errors?.length ? 400 : 200);
   };
 
   app.get('/account/cases/:receipt/messages', account, async (request, reply) => casePage(request, reply));
@@ -50,7 +49,7 @@ export function registerSecureMessageRoutes(app: FastifyInstance, deps: { messag
     const found = await deps.messages.thread(me(request), (request.params as { number: string }).number);
     if (!found) return reply.callNotFound();
     return reply.html(
-      threadPage(ctx(request), { ...signedIn(reply), number: String(found.item.number), subject: found.item.subject, receipt: found.item.receipt_number, status: found.item.status, messages: found.messages, open: found.open, ...extra }),
+      threadPage(ctx(request), { ...signedInOf(reply), number: String(found.item.number), subject: found.item.subject, receipt: found.item.receipt_number, status: found.item.status, messages: found.messages, open: found.open, ...extra }),
       extra.errors?.length ? 400 : 200,
     );
   };

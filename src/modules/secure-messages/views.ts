@@ -1,11 +1,10 @@
-import { alert, button, csrfField, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { page, type SignedIn } from '../accounts/index.js';
+import { page, type SignedIn } from '../../platform/views/frame.js';
 import { MAX_MESSAGE, MAX_SUBJECT, type ThreadMessage, type ThreadSummary } from './service.js';
 
 type Ctx = PageContext & { when(d: Date): string };
-const errorFor = (errors: FieldError[] | undefined, field: string) => errors?.find((e) => e.field === field)?.message;
 
 function stateOf(ctx: Ctx, th: Pick<ThreadSummary, 'status' | 'answered'>): string {
   const { t } = ctx;

@@ -5,7 +5,8 @@ import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName, StaffRole } 
 import type { Language, Translate } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
-import { longDate, maySeeCase } from '../cases/index.js';
+import { maySeeCase } from '../cases/index.js';
+import { longDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
   claimNext, findItemById, findItemByNumber, insertEvent, insertItem, itemsOfAccount, listEvents, listOpenItems, openPause, pausesOf, queues as listQueues, routingRules, updateItem, type ServiceItemRow,

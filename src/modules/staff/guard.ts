@@ -2,14 +2,6 @@ import type { preHandlerHookHandler } from 'fastify';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { SessionStore } from '../accounts/index.js';
 import { activeRolesOf } from './repository.js';
-import type { StaffRole } from './roles.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by the staff guard: the signed-in staff member and their roles. */
-    staff?: { accountId: string; roles: StaffRole[] };
-  }
-}
 
 /**
  * The guard of policy 'staff': a full (two-step) session of a staff account whose access is active, holding one of

@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../platform/views/components.js';
-import { SESSION_IDLE_MS, type SessionStore, linkInvalidPage } from '../accounts/index.js';
-import { actorOf } from './audit.js';
+import type { SessionStore } from '../accounts/index.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
+import { linkInvalidPage } from '../../platform/views/frame.js';
+import { actorOf } from '../../platform/audit.js';
+import { dateTimeFormatter } from '../../platform/format.js';
 import type { StaffService } from './service.js';
-import { invitationPage, staffAdminPage, staffHomePage, staffMemberPage, type StaffPageContext } from './views.js';
+import { invitationPage, staffAdminPage, staffHomePage, staffMemberPage } from './views.js';
 
 type Form = Record<string, unknown>;
 const str = (body: unknown, name: string): string => {
@@ -24,19 +27,6 @@ export interface StaffRoutesDeps {
 }
 
 /** The page context of a staff page (the guard has set request.staff). */
-export function staffContext(request: FastifyRequest): StaffPageContext {
-  return { ...request.page(), roles: request.staff?.roles ?? [] };
-}
-
-export function signedInOf(reply: FastifyReply) {
-  return { csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 };
-}
-
-export function dateTimeFormatter(lang: 'en' | 'es', timeZone: string): (d: Date) => string {
-  const f = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone });
-  return (d) => f.format(d);
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Staff workspace home, staff administration (invite, roles, access) and accepting an invitation. */

@@ -3,9 +3,10 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
-import { emailSchema, sha256, type AccountService, deleteSessionsOf, findAccountByEmail, insertAccount, recordSecurityEvent } from '../accounts/index.js';
+import { emailSchema, type AccountService, deleteSessionsOf, findAccountByEmail, insertAccount, recordSecurityEvent } from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
-import { auditStaffAction, type StaffActor } from './audit.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { sha256 } from '../../platform/hashing.js';
 import {
   acceptInvitation, countActiveAdministrators, findStaff, findUsableInvitation, insertInvitation, insertStaffMember, listPendingInvitations, listStaff,
   replaceRoles, revokeInvitationsFor, setDisabled, type StaffMember,

@@ -1,69 +1,14 @@
-import { alert, button, checkboxGroup, csrfField, errorSummary, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
-import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
+import { alert, breadcrumb, button, checkboxGroup, csrfField, errorFor, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
-import { sessionTimeout, type SignedIn } from '../accounts/index.js';
+import { staffPage, toolsFor, type SignedIn, type StaffPageContext } from '../../platform/views/frame.js';
 import type { StaffMember } from './repository.js';
 import { STAFF_ROLES, type StaffRole } from './roles.js';
 
 /** Staff pages: the workspace home, staff administration and the invitation landing page. */
 
-export interface StaffPageContext extends PageContext {
-  /** The signed-in staff member's roles (the workspace menu shows only what they may use). */
-  roles: readonly StaffRole[];
-}
-
-/** One entry of the staff workspace menu: shown to the roles that may use it. */
-export interface StaffTool {
-  href: string;
-  labelKey: string;
-  roles: readonly StaffRole[];
-}
-
-/** The tools that exist today. A module adds its entry here when its pages work (no dead links). */
-export const STAFF_TOOLS: StaffTool[] = [
-  { href: '/agent', labelKey: 'staff:tools.agent', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'officer'] },
-  { href: '/officer', labelKey: 'staff:tools.officer', roles: ['officer'] },
-  { href: '/staff/help-desk', labelKey: 'staff:tools.help_desk', roles: ['help_desk', 'tier2'] },
-  { href: '/staff/surveys', labelKey: 'staff:tools.surveys', roles: ['quality_assurance', 'administrator'] },
-  { href: '/staff/knowledge', labelKey: 'staff:tools.knowledge', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'quality_assurance', 'administrator'] },
-  { href: '/staff/quality', labelKey: 'staff:tools.quality', roles: ['quality_assurance', 'administrator'] },
-  { href: '/staff/inquiry-dates', labelKey: 'e_request:staff.tool', roles: ['administrator'] },
-  { href: '/staff/dashboards', labelKey: 'dashboards:tool', roles: ['tier2', 'tier3', 'quality_assurance', 'administrator'] },
-  { href: '/staff/admin/staff', labelKey: 'staff:tools.staff_admin', roles: ['administrator'] },
-];
-
-export function toolsFor(roles: readonly StaffRole[]): StaffTool[] {
-  return STAFF_TOOLS.filter((tool) => tool.roles.some((r) => roles.includes(r)));
-}
-
-/** A staff page: the workspace menu beside the content, the idle-timeout warning, errors on top. */
-export function staffPage(ctx: StaffPageContext, p: { title: string; body: HtmlValue; signedIn: SignedIn; errors?: FieldError[]; current?: string }): SafeHtml {
-  const { t } = ctx;
-  const errors = p.errors ?? [];
-  const tools = toolsFor(ctx.roles);
-  return layout(ctx, {
-    ...sessionTimeout(ctx, p.signedIn),
-    nav: 'staff',
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${p.title}` : p.title,
-    main: html`<div class="grid-row grid-gap">
-  <nav class="tablet:grid-col-3 padding-bottom-4" aria-label="${t('staff:menu_label')}">
-    <ul class="usa-sidenav">
-      <li class="usa-sidenav__item"><a href="/staff"${p.current === '/staff' ? html` class="usa-current" aria-current="page"` : ''}>${t('staff:tools.home')}</a></li>
-      ${tools.map((tool) => html`<li class="usa-sidenav__item"><a href="${tool.href}"${p.current === tool.href ? html` class="usa-current" aria-current="page"` : ''}>${t(tool.labelKey)}</a></li>`)}
-      <li class="usa-sidenav__item"><form method="post" action="/account/sign-out" class="padding-y-1 padding-x-2">${csrfField(p.signedIn.csrf)}<button type="submit" class="usa-button usa-button--unstyled">${t('staff:sign_out')}</button></form></li>
-    </ul>
-  </nav>
-  <div class="tablet:grid-col-9">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${p.body}
-  </div>
-</div>`,
-  });
-}
-
 const roleOptions = (ctx: PageContext) => STAFF_ROLES.map((r) => ({ value: r, label: ctx.t(`staff:roles.${r}`), hint: ctx.t(`staff:role_hints.${r}`) }));
 const roleList = (ctx: PageContext, roles: readonly StaffRole[]) => roles.map((r) => ctx.t(`staff:roles.${r}`)).join(', ');
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function staffHomePage(ctx: StaffPageContext, p: { signedIn: SignedIn; name: string }): SafeHtml {
   const { t } = ctx;
@@ -137,7 +82,7 @@ export function staffMemberPage(ctx: StaffPageContext, p: { signedIn: SignedIn; 
     current: '/staff/admin/staff',
     signedIn: p.signedIn,
     errors,
-    body: html`<nav class="usa-breadcrumb" aria-label="${t('staff:breadcrumb')}"><ol class="usa-breadcrumb__list"><li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="/staff/admin/staff"><span>${t('staff:admin.title')}</span></a></li><li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>${m.displayName}</span></li></ol></nav>
+    body: html`${breadcrumb(t('staff:breadcrumb'), [{ href: '/staff/admin/staff', label: t('staff:admin.title') }, { label: m.displayName }])}
 <h1>${m.displayName}</h1>
 ${p.notice ? alert({ type: 'success', body: p.notice, slim: true, live: true }) : ''}
 <dl>

@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, dateTimeFormatter, signedInOf, staffContext } from '../staff/index.js';
-import { type SurveyFilterProblem, type SurveyFilterValues, type SurveyService } from './service.js';
+import { dateTimeFormatter } from '../../platform/format.js';
+import { actorOf } from '../../platform/audit.js';
+import { signedInOf, staffContext } from '../../platform/http/page-context.js';
+import type { SurveyFilterProblem, SurveyFilterValues, SurveyService } from './service.js';
 import { surveyCsv, surveysStaffPage } from './views.staff.js';
 
 /**

@@ -2,7 +2,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { FORMS } from '../cases/index.js';
-import { auditStaffAction, type StaffActor } from '../staff/index.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { localDate } from '../../platform/format.js';
 import {
   countComments,
   insertResponse,
@@ -55,7 +56,7 @@ export class SurveyService {
 
   /** Today ('YYYY-MM-DD') by the clock of `timeZone` (the agency's). */
   todayIn(timeZone: string): string {
-    return calendarDateIn(this.deps.clock.now(), timeZone);
+    return localDate(this.deps.clock.now(), timeZone);
   }
 
   /** Reads the staff filters; dates default to the last 90 days, today included. */
@@ -131,14 +132,6 @@ export const MAX_RANGE_DAYS = 5 * 366;
 export const DAILY_UP_TO_DAYS = 31;
 export const COMMENTS_PER_PAGE = 50;
 const EXPORT_BATCH = 1000;
-
-/** 'YYYY-MM-DD' of an instant by the clock of a time zone. */
-export function calendarDateIn(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at).map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
 
 const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
 const fromDayNumber = (n: number): string => new Date(n * 86_400_000).toISOString().slice(0, 10);

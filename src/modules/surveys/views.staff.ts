@@ -1,18 +1,18 @@
 import { CSV_BOM, csvRecord } from '../../platform/csv.js';
 import { FORMS } from '../cases/index.js';
-import { staffPage, type signedInOf, type StaffPageContext } from '../staff/index.js';
+import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { button, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
+import { formatCalendarDate, LOCALES } from '../../platform/format.js';
+import type { Language } from '../../platform/i18n/index.js';
 import type { CommentRow, ExportRow, SurveyFilterValues, SurveyReport } from './service.js';
 
 /** The staff view of survey responses (ACC-9) and its CSV export. */
 
-const locale = (lang: 'en' | 'es') => (lang === 'es' ? 'es-US' : 'en-US');
+const locale = (lang: Language): string => LOCALES[lang];
 
 /** A calendar date 'YYYY-MM-DD' as people read it ("Nov 23, 2026" / "23 nov 2026"). */
-function calendarDate(iso: string, lang: 'en' | 'es'): string {
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T12:00:00Z`));
-}
+const calendarDate = (iso: string, lang: Language): string => formatCalendarDate(iso, lang);
 
 /** The query string of the filters (empty ones left out), for the CSV link and the page links. */
 export function filterQuery(values: SurveyFilterValues, extra: Record<string, string> = {}): string {
@@ -174,7 +174,7 @@ ${pagination(ctx, values, c.page, c.pages)}`;
 }
 
 export interface SurveysStaffView {
-  signedIn: ReturnType<typeof signedInOf>;
+  signedIn: SignedIn;
   values: SurveyFilterValues;
   timeZone: string;
   /** Absent when the filters have problems (then `errors` say which). */

@@ -8,6 +8,23 @@ export interface FieldError {
   message: string;
 }
 
+/** The message of a field's first error, for the field's `error` (the error summary lists them all). */
+export function errorFor(errors: readonly FieldError[] | undefined, field: string): string | undefined {
+  return errors?.find((e) => e.field === field)?.message;
+}
+
+/**
+ * USWDS breadcrumb: `label` names the navigation; each crumb links to its page, and the last one (or one without a
+ * link) is the current page.
+ */
+export function breadcrumb(label: string, crumbs: readonly { href?: string; label: HtmlValue }[]): SafeHtml {
+  return html`<nav class="usa-breadcrumb" aria-label="${label}"><ol class="usa-breadcrumb__list">${crumbs.map((c, i) =>
+    i === crumbs.length - 1 || !c.href
+      ? html`<li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>${c.label}</span></li>`
+      : html`<li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="${c.href}"><span>${c.label}</span></a></li>`,
+  )}</ol></nav>`;
+}
+
 export interface TextInputProps {
   name: string;
   id?: string;

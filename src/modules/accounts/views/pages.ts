@@ -1,99 +1,11 @@
-import { alert, button, csrfField, errorSummary, radioGroup, stepIndicator, table, textInput, type FieldError } from '../../../platform/views/components.js';
-import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
-import { layout, type PageContext } from '../../../platform/views/layout.js';
+import { alert, button, csrfField, errorFor, radioGroup, stepIndicator, table, textInput, type FieldError } from '../../../platform/views/components.js';
+import { html, type SafeHtml } from '../../../platform/views/html.js';
+import { page } from '../../../platform/views/frame.js';
+import type { PageContext } from '../../../platform/views/layout.js';
 import { surveyFields } from '../../surveys/index.js';
 import type { ExternalRefusal } from '../external-sign-in.js';
 
 /** The account pages: sign-up steps, sign-in with its second step, and the account home. */
-
-/** On pages of a signed-in person: the idle-timeout warning (JavaScript) and its no-JavaScript fallback. */
-export interface SignedIn {
-  csrf: string;
-  idleSeconds: number;
-}
-
-export function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml; endOfBody: SafeHtml } {
-  const { t } = ctx;
-  return {
-    head: html`<noscript><meta http-equiv="refresh" content="${s.idleSeconds};url=/account/sign-in?timeout=1"></noscript>`,
-    endOfBody: html`<dialog class="casedesk-dialog" id="session-timeout" aria-labelledby="session-timeout-heading" aria-describedby="session-timeout-body" data-idle-seconds="${s.idleSeconds}" data-warning-seconds="120" data-csrf="${s.csrf}">
-    <h2 id="session-timeout-heading" class="margin-top-0">${t('accounts:timeout.title')}</h2>
-    <p id="session-timeout-body">${t('accounts:timeout.body')}</p>
-    <ul class="usa-button-group">
-      <li class="usa-button-group__item"><button type="button" class="usa-button" id="session-timeout-stay">${t('accounts:timeout.stay')}</button></li>
-      <li class="usa-button-group__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-105">${t('accounts:timeout.sign_out')}</button></form></li>
-    </ul>
-  </dialog>
-  <script src="/assets/session-timeout.js"></script>`,
-  };
-}
-
-/**
- * The account's resources menu (ACC-8), on every signed-in page: Home, Profile, Settings, then the account
- * actions. The current page's link has aria-current="page" (a page below it, such as a settings form, marks its
- * section with aria-current="true"). My cases and "Add a case" (ACC-8, issue 4) lead to the account's cases.
- * Messages is the Inbox of ACC-8 (secure messages); the other actions of ACC-8 arrive with later issues and are not
- * shown until they work.
- */
-function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
-  const { t } = ctx;
-  const path = new URL(ctx.url, 'http://casedesk.invalid').pathname.replace(/\/+$/, '');
-  // The menu link that best matches the page is current: "page" when it is the page, "true" for a page below it
-  // (unless a more specific link of the menu matches).
-  const hrefs = ['/account', '/account/cases', '/account/messages', '/account/profile', '/account/settings', '/account/cases/add', '/account/verify-identity', '/account/sessions', '/account/two-step'];
-  const best = hrefs.filter((h) => path === h || (h !== '/account' && path.startsWith(`${h}/`))).sort((a, b) => b.length - a.length)[0];
-  const link = (href: string, label: string) => {
-    const current = href !== best ? undefined : path === href ? 'page' : 'true';
-    return html`<li class="usa-sidenav__item"><a href="${href}"${current ? html` class="usa-current" aria-current="${current}"` : ''}>${label}</a></li>`;
-  };
-  if (ctx.staffViewer) {
-    // Staff keep their profile with their administrators: only their workspace and their own security here.
-    return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
-  <ul class="usa-sidenav">
-    <li class="usa-sidenav__item"><a href="/staff">${t('staff:tools.home')}</a></li>
-    ${link('/account/sessions', t('profile:menu.sessions'))}
-    ${link('/account/two-step', t('profile:menu.two_step'))}
-    <li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>
-  </ul>
-</nav>`;
-  }
-  return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
-  <ul class="usa-sidenav">
-    ${link('/account', t('profile:menu.home'))}
-    ${link('/account/cases', t('cases_account:menu.cases'))}
-    ${link('/account/messages', t('cases_account:menu.messages'))}
-    ${link('/account/profile', t('profile:menu.profile'))}
-    ${link('/account/settings', t('profile:menu.settings'))}
-  </ul>
-  <p class="text-bold margin-top-3 margin-bottom-1" id="account-actions-heading">${t('profile:menu.actions')}</p>
-  <ul class="usa-sidenav" aria-labelledby="account-actions-heading">
-    ${link('/account/cases/add', t('cases_account:menu.add'))}
-    ${link('/account/verify-identity', t('cases_account:menu.verify'))}
-    ${link('/account/sessions', t('profile:menu.sessions'))}
-    ${link('/account/two-step', t('profile:menu.two_step'))}
-    <li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>
-  </ul>
-</nav>`;
-}
-
-/** A page of the account surface; with `signedIn`, the idle-timeout warning and the account menu. */
-export function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], signedIn?: SignedIn): SafeHtml {
-  const { t } = ctx;
-  const content = html`${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}`;
-  return layout(ctx, {
-    ...(signedIn ? sessionTimeout(ctx, signedIn) : {}),
-    nav: 'account',
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
-    main: signedIn
-      ? html`<div class="grid-row grid-gap-lg"><div class="grid-col-12 tablet:grid-col-4 desktop:grid-col-3 padding-top-4">${accountMenu(ctx, signedIn)}</div><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
-${content}
-</div></div>`
-      : html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
-${content}
-</div></div>`,
-  });
-}
 
 export function signUpSteps(ctx: PageContext, current: number): SafeHtml {
   const { t } = ctx;
@@ -104,7 +16,6 @@ export function signUpSteps(ctx: PageContext, current: number): SafeHtml {
   });
 }
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 export function signUpPage(ctx: PageContext, p: { csrf: string; email?: string; kind?: string; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;
@@ -148,13 +59,6 @@ export function confirmEmailPage(ctx: PageContext, p: { csrf: string; token: str
   <input type="hidden" name="token" value="${p.token}">
   ${button(t('accounts:sign_up.confirm_submit'))}
 </form>`);
-}
-
-export function linkInvalidPage(ctx: PageContext): SafeHtml {
-  const { t } = ctx;
-  return page(ctx, t('accounts:sign_up.link_invalid_title'), html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
-<p>${t('accounts:sign_up.link_invalid_body')}</p>
-<p><a class="usa-button" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`);
 }
 
 export function passwordPage(ctx: PageContext, p: { csrf: string; errors?: FieldError[] }): SafeHtml {

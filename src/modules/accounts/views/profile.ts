@@ -1,16 +1,16 @@
-import { alert, button, csrfField, memorableDate, radioGroup, select, textInput, type FieldError } from '../../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, memorableDate, radioGroup, select, textInput, type FieldError } from '../../../platform/views/components.js';
 import { classes, html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import type { PageContext } from '../../../platform/views/layout.js';
 import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../../../platform/db/tables.js';
 import { formatPhone, stateName, US_STATES, type RepresentativeForm } from '../representatives.js';
-import { page, type SignedIn } from './pages.js';
+import { page, type SignedIn } from '../../../platform/views/frame.js';
+import { formatCalendarDate } from '../../../platform/format.js';
 
 /**
  * Profile and settings pages (ACC-8): the profile with the legal name and the representative details, the
  * settings (email, recovery email, phones, language, notifications), and the pages the verification links open.
  */
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 /** Label/value rows (with an optional action link) as a description list. */
 function summaryList(rows: [label: string, value: HtmlValue, action?: HtmlValue][]): SafeHtml {
@@ -36,7 +36,7 @@ function fullName(a: Pick<AccountRow, 'given_name' | 'middle_name' | 'family_nam
 }
 
 function formatDate(ctx: PageContext, isoDate: string): string {
-  return new Intl.DateTimeFormat(ctx.lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+  return formatCalendarDate(isoDate, ctx.lang, 'longDate');
 }
 
 export type ProfileNotice = 'name' | 'representative';

@@ -1,7 +1,8 @@
-import { alert, button, csrfField, table, textInput, type FieldError } from '../../../platform/views/components.js';
+import { alert, button, csrfField, errorFor, table, textInput, type FieldError } from '../../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import type { PageContext } from '../../../platform/views/layout.js';
-import { backupCodesList, page, type SignedIn } from './pages.js';
+import { page, type SignedIn } from '../../../platform/views/frame.js';
+import { backupCodesList } from './pages.js';
 
 /**
  * Pages of the two-step verification methods: the method choice at sign-up, adding a phone or email codes, the
@@ -10,7 +11,6 @@ import { backupCodesList, page, type SignedIn } from './pages.js';
  * bundle): they stay hidden without it, and every other method works without it.
  */
 
-const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 /** The scripts of a page with a passkey button (no inline script: CSP). */
 const passkeyScripts = html`<script src="/assets/webauthn/index.umd.min.js"></script>

@@ -1,7 +1,7 @@
 import { alert, button, errorSummary, table, textInput, type FieldError } from '../../../platform/views/components.js';
 import { html, type SafeHtml } from '../../../platform/views/html.js';
 import { layout, type PageContext } from '../../../platform/views/layout.js';
-import { longDate } from '../dates.js';
+import { longDate } from '../../../platform/format.js';
 import { formLongName } from '../forms.js';
 import type { CaseStatusView } from '../service.js';
 

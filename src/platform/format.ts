@@ -1,4 +1,9 @@
-/** Dates as people and the agency's systems read them, in the agency's time zone. Pure functions. */
+/**
+ * Dates and times as people and the agency's systems read them, in the agency's time zone (`config.timeZone`,
+ * passed in) and the page's language. Every page, email and notice formats through here; the `Intl.DateTimeFormat`
+ * instances are made once per language, time zone and style and kept.
+ */
+import type { Language } from './i18n/index.js';
 
 const DAY = 86_400_000;
 const QUARTER_HOUR = 15 * 60_000;
@@ -13,7 +18,7 @@ interface Zone {
   /** Quarter hour → offset, on the days the offset changes. */
   quarters: Map<number, number>;
   /** Per language: Intl's long format, and the long date of each local day asked so far. */
-  longDates: Map<'en' | 'es', { format: Intl.DateTimeFormat; byDay: Map<number, string> }>;
+  longDates: Map<Language, { format: Intl.DateTimeFormat; byDay: Map<number, string> }>;
 }
 
 const zones = new Map<string, Zone>();
@@ -67,12 +72,66 @@ function offsetAt(date: Date, timeZone: string): number {
   return z.quarters.get(quarter) ?? remember(z.quarters, quarter, intlOffset(z, quarter * QUARTER_HOUR));
 }
 
-/** "November 3, 2026" / "3 de noviembre de 2026": Intl's words, asked once per local day. */
-export function longDate(date: Date, lang: 'en' | 'es', timeZone: string): string {
+/** The locale of each language: United States English and Spanish. */
+export const LOCALES: Record<Language, string> = { en: 'en-US', es: 'es-US' };
+
+/** The styles pages use. */
+const STYLES = {
+  /** "Dec 6, 2026" / "6 dic 2026" */
+  date: { dateStyle: 'medium' },
+  /** "December 6, 2026" / "6 de diciembre de 2026" */
+  longDate: { year: 'numeric', month: 'long', day: 'numeric' },
+  /** "Dec 6, 2026, 3:04 PM" */
+  dateTime: { dateStyle: 'medium', timeStyle: 'short' },
+  /** "3:04 PM EST": a time a person waits for (with its zone) */
+  time: { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
+  /** "December 2026" */
+  monthYear: { month: 'long', year: 'numeric' },
+  /** "Dec 6" (chart ticks) */
+  dayMonth: { month: 'short', day: 'numeric' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+export type DateStyle = keyof typeof STYLES;
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl's formatter of a language, time zone and style, made once. */
+function formatOf(lang: Language, timeZone: string, style: DateStyle): Intl.DateTimeFormat {
+  const key = `${lang} ${timeZone} ${style}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALES[lang], { ...STYLES[style], timeZone });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** A moment in the time zone, in the language and style (default: the medium date). */
+export function formatDate(date: Date, lang: Language, timeZone: string, style: DateStyle = 'date'): string {
+  return formatOf(lang, timeZone, style).format(date);
+}
+
+/** The formatter of one style, for a page that formats many moments: `const when = formatterOf(lang, zone, 'dateTime')`. */
+export function formatterOf(lang: Language, timeZone: string, style: DateStyle): (date: Date) => string {
+  const f = formatOf(lang, timeZone, style);
+  return (date) => f.format(date);
+}
+
+/** Date and time of moments on staff and account pages: "Dec 6, 2026, 3:04 PM". */
+export function dateTimeFormatter(lang: Language, timeZone: string): (date: Date) => string {
+  return formatterOf(lang, timeZone, 'dateTime');
+}
+
+/** A calendar date 'YYYY-MM-DD' (no time zone) in the language and style. */
+export function formatCalendarDate(isoDate: string, lang: Language, style: DateStyle = 'date'): string {
+  return formatDate(new Date(`${isoDate}T12:00:00Z`), lang, 'UTC', style);
+}
+
+/** "November 3, 2026" / "3 de noviembre de 2026": Intl's words, asked once per local day (the status API formats thousands). */
+export function longDate(date: Date, lang: Language, timeZone: string): string {
   const z = zone(timeZone);
   let long = z.longDates.get(lang);
   if (!long) {
-    long = { format: new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone }), byDay: new Map() };
+    long = { format: formatOf(lang, timeZone, 'longDate'), byDay: new Map() };
     z.longDates.set(lang, long);
   }
   const localDay = Math.floor((date.getTime() + offsetAt(date, timeZone)) / DAY);
@@ -80,7 +139,7 @@ export function longDate(date: Date, lang: 'en' | 'es', timeZone: string): strin
 }
 
 /** A calendar date 'YYYY-MM-DD' (no time zone) in long form. */
-export function longCalendarDate(isoDate: string, lang: 'en' | 'es'): string {
+export function longCalendarDate(isoDate: string, lang: Language): string {
   return longDate(new Date(`${isoDate}T12:00:00Z`), lang, 'UTC');
 }
 
@@ -104,11 +163,13 @@ export function agencyDateTime(date: Date, timeZone: string): string {
   return `${p.month}-${p.day}-${p.year} ${p.hour}:${p.minute}:${p.second}`;
 }
 
-/** The agency API's history date format: `YYYY-MM-DD`. */
+/** The calendar date 'YYYY-MM-DD' of a moment by the clock of the time zone (also the agency API's history date). */
 export function agencyDate(date: Date, timeZone: string): string {
   const p = parts(date, timeZone);
   return `${p.year}-${p.month}-${p.day}`;
 }
+/** The calendar date 'YYYY-MM-DD' of a moment in the time zone (dates compared by the agency's calendar). */
+export const localDate = agencyDate;
 
 /** 'YYYY-MM-DD' plus n calendar days. */
 export function addDays(isoDate: string, days: number): string {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { agencyDate, agencyDateTime, longDate } from './dates.js';
+import { agencyDate, agencyDateTime, dateTimeFormatter, formatCalendarDate, formatDate, localDate, longDate } from './format.js';
 
 /** What Intl says, asked every time (the slow way the cached offsets must agree with). */
 const referenceFormats = new Map<string, Intl.DateTimeFormat>();
@@ -71,5 +71,21 @@ describe('agency dates in a time zone', () => {
     );
     expect(longDate(new Date('2026-11-01T03:59:59Z'), 'en', 'America/New_York')).toBe('October 31, 2026');
     expect(longDate(new Date('2026-11-01T04:00:00Z'), 'es', 'America/New_York')).toBe('1 de noviembre de 2026');
+  });
+
+  it('say what the pages said with their own Intl formats before they shared these (long date, date and time, calendar dates, local date)', () => {
+    const locale = (lang: 'en' | 'es') => (lang === 'es' ? 'es-US' : 'en-US');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }), fc.constantFrom(...ZONES), fc.constantFrom('en' as const, 'es' as const), (ms, zone, lang) => {
+        const date = new Date(ms);
+        const iso = date.toISOString().slice(0, 10);
+        expect(formatDate(date, lang, zone, 'longDate')).toBe(new Intl.DateTimeFormat(locale(lang), { dateStyle: 'long', timeZone: zone }).format(date));
+        expect(dateTimeFormatter(lang, zone)(date)).toBe(new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(date));
+        expect(formatCalendarDate(iso, lang)).toBe(new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T12:00:00Z`)));
+        expect(formatCalendarDate(iso, lang, 'longDate')).toBe(new Intl.DateTimeFormat(locale(lang), { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)));
+        expect(localDate(date, zone)).toBe(new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
