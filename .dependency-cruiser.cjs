@@ -1,6 +1,5 @@
 // dependency-cruiser: the layering rules of docs/architecture.md ("Conventions checked by tools").
-// Run with `npm run deps:check`. Violations that the code had when the rules came in are listed in
-// .dependency-cruiser-known-violations.json and reported as warnings (`--ignore-known`); any other is an error.
+// Run with `npm run deps:check`. Every violation is an error.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

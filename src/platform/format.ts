@@ -27,7 +27,15 @@ function zone(timeZone: string): Zone {
   let z = zones.get(timeZone);
   if (!z) {
     const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', era: 'short',
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      era: 'short',
     });
     z = { parts, days: new Map(), quarters: new Map(), longDates: new Map() };
     zones.set(timeZone, z);
@@ -145,7 +153,10 @@ export function longCalendarDate(isoDate: string, lang: Language): string {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-function parts(date: Date, timeZone: string): { year: string; month: string; day: string; hour: string; minute: string; second: string } {
+function parts(
+  date: Date,
+  timeZone: string,
+): { year: string; month: string; day: string; hour: string; minute: string; second: string } {
   const local = new Date(date.getTime() + offsetAt(date, timeZone));
   return {
     year: String(local.getUTCFullYear()).padStart(4, '0'),

@@ -24,20 +24,39 @@ export interface StaffPageContext extends PageContext {
 export function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml; endOfBody: SafeHtml } {
   const { t } = ctx;
   return {
-    head: html`<noscript><meta http-equiv="refresh" content="${s.idleSeconds};url=/account/sign-in?timeout=1"></noscript>`,
-    endOfBody: html`<dialog class="casedesk-dialog" id="session-timeout" aria-labelledby="session-timeout-heading" aria-describedby="session-timeout-body" data-idle-seconds="${s.idleSeconds}" data-warning-seconds="120" data-csrf="${s.csrf}">
-    <h2 id="session-timeout-heading" class="margin-top-0">${t('accounts:timeout.title')}</h2>
-    <p id="session-timeout-body">${t('accounts:timeout.body')}</p>
-    <ul class="usa-button-group">
-      <li class="usa-button-group__item"><button type="button" class="usa-button" id="session-timeout-stay">${t('accounts:timeout.stay')}</button></li>
-      <li class="usa-button-group__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-105">${t('accounts:timeout.sign_out')}</button></form></li>
-    </ul>
-  </dialog>
-  <script src="/assets/session-timeout.js"></script>`,
+    head: html`<noscript
+      ><meta http-equiv="refresh" content="${s.idleSeconds};url=/account/sign-in?timeout=1"
+    /></noscript>`,
+    endOfBody: html`<dialog
+        class="casedesk-dialog"
+        id="session-timeout"
+        aria-labelledby="session-timeout-heading"
+        aria-describedby="session-timeout-body"
+        data-idle-seconds="${s.idleSeconds}"
+        data-warning-seconds="120"
+        data-csrf="${s.csrf}"
+      >
+        <h2 id="session-timeout-heading" class="margin-top-0">${t('accounts:timeout.title')}</h2>
+        <p id="session-timeout-body">${t('accounts:timeout.body')}</p>
+        <ul class="usa-button-group">
+          <li class="usa-button-group__item">
+            <button type="button" class="usa-button" id="session-timeout-stay">${t('accounts:timeout.stay')}</button>
+          </li>
+          <li class="usa-button-group__item">
+            <form method="post" action="/account/sign-out">
+              ${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-105">
+                ${t('accounts:timeout.sign_out')}
+              </button>
+            </form>
+          </li>
+        </ul>
+      </dialog>
+      <script src="/assets/session-timeout.js"></script>`,
   };
 }
 
-const titleOf = (ctx: PageContext, title: string, errors: FieldError[]) => (errors.length ? `${ctx.t('common:errors.summary_heading')}: ${title}` : title);
+const titleOf = (ctx: PageContext, title: string, errors: FieldError[]) =>
+  errors.length ? `${ctx.t('common:errors.summary_heading')}: ${title}` : title;
 
 /** The grid column of a page without a side menu: `narrow` for forms (the default), `medium` and `wide` for pages with longer text or tables. */
 export type PageWidth = 'narrow' | 'medium' | 'wide';
@@ -48,15 +67,21 @@ const COLUMN: Record<PageWidth, string> = {
 };
 
 /** A page of anyone (no menu): the error summary on top of the body; `nav` marks a header section as current. */
-export function publicPage(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], width: PageWidth = 'narrow', nav?: LayoutProps['nav']): SafeHtml {
+export function publicPage(
+  ctx: PageContext,
+  title: string,
+  body: HtmlValue,
+  errors: FieldError[] = [],
+  width: PageWidth = 'narrow',
+  nav?: LayoutProps['nav'],
+): SafeHtml {
   const { t } = ctx;
   return layout(ctx, {
     ...(nav ? { nav } : {}),
     title: titleOf(ctx, title, errors),
-    main: html`<div class="grid-row"><div class="${COLUMN[width]}">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
-</div></div>`,
+    main: html`<div class="grid-row">
+      <div class="${COLUMN[width]}">${errorSummary(t('common:errors.summary_heading'), errors)} ${body}</div>
+    </div>`,
   });
 }
 
@@ -83,7 +108,9 @@ const ACCOUNT_MENU: Record<'resources' | 'actions', readonly { href: string; lab
   ],
 };
 /** Staff keep their profile with their administrators: only their workspace and their own security here. */
-const STAFF_ACCOUNT_MENU = ACCOUNT_MENU.actions.filter((l) => l.href === '/account/sessions' || l.href === '/account/two-step');
+const STAFF_ACCOUNT_MENU = ACCOUNT_MENU.actions.filter(
+  (l) => l.href === '/account/sessions' || l.href === '/account/two-step',
+);
 
 function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
   const { t } = ctx;
@@ -91,59 +118,79 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
   // The menu link that best matches the page is current: "page" when it is the page, "true" for a page below it
   // (unless a more specific link of the menu matches).
   const hrefs = [...ACCOUNT_MENU.resources, ...ACCOUNT_MENU.actions].map((l) => l.href);
-  const best = hrefs.filter((h) => path === h || (h !== '/account' && path.startsWith(`${h}/`))).sort((a, b) => b.length - a.length)[0];
+  const best = hrefs
+    .filter((h) => path === h || (h !== '/account' && path.startsWith(`${h}/`)))
+    .sort((a, b) => b.length - a.length)[0];
   const link = (l: { href: string; labelKey: string }) => {
     const current = l.href !== best ? undefined : path === l.href ? 'page' : 'true';
-    return html`<li class="usa-sidenav__item"><a href="${l.href}"${current ? html` class="usa-current" aria-current="${current}"` : ''}>${t(l.labelKey)}</a></li>`;
+    return html`<li class="usa-sidenav__item">
+      <a href="${l.href}" ${current ? html` class="usa-current" aria-current="${current}"` : ''}>${t(l.labelKey)}</a>
+    </li>`;
   };
-  const links = (ls: readonly { href: string; labelKey: string }[]) => ls.map((l, i) => (i ? html`
-    ${link(l)}` : link(l)));
-  const signOut = html`<li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>`;
+  const links = (ls: readonly { href: string; labelKey: string }[]) =>
+    ls.map((l, i) => (i ? html` ${link(l)}` : link(l)));
+  const signOut = html`<li class="usa-sidenav__item">
+    <form method="post" action="/account/sign-out">
+      ${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">
+        ${t('accounts:home.sign_out')}
+      </button>
+    </form>
+  </li>`;
   if (ctx.staffViewer) {
     return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
-  <ul class="usa-sidenav">
-    <li class="usa-sidenav__item"><a href="/staff">${t('staff:tools.home')}</a></li>
-    ${links(STAFF_ACCOUNT_MENU)}
-    ${signOut}
-  </ul>
-</nav>`;
+      <ul class="usa-sidenav">
+        <li class="usa-sidenav__item"><a href="/staff">${t('staff:tools.home')}</a></li>
+        ${links(STAFF_ACCOUNT_MENU)} ${signOut}
+      </ul>
+    </nav>`;
   }
   return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
-  <ul class="usa-sidenav">
-    ${links(ACCOUNT_MENU.resources)}
-  </ul>
-  <p class="text-bold margin-top-3 margin-bottom-1" id="account-actions-heading">${t('profile:menu.actions')}</p>
-  <ul class="usa-sidenav" aria-labelledby="account-actions-heading">
-    ${links(ACCOUNT_MENU.actions)}
-    ${signOut}
-  </ul>
-</nav>`;
+    <ul class="usa-sidenav">
+      ${links(ACCOUNT_MENU.resources)}
+    </ul>
+    <p class="text-bold margin-top-3 margin-bottom-1" id="account-actions-heading">${t('profile:menu.actions')}</p>
+    <ul class="usa-sidenav" aria-labelledby="account-actions-heading">
+      ${links(ACCOUNT_MENU.actions)} ${signOut}
+    </ul>
+  </nav>`;
 }
 
 /**
  * A page of the account surface: with `signedIn`, the idle-timeout warning and the account menu beside the content;
  * without, the narrow column of a public page (the account section current in the header).
  */
-export function page(ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = [], signedIn?: SignedIn): SafeHtml {
+export function page(
+  ctx: PageContext,
+  title: string,
+  body: HtmlValue,
+  errors: FieldError[] = [],
+  signedIn?: SignedIn,
+): SafeHtml {
   if (!signedIn) return publicPage(ctx, title, body, errors, 'narrow', 'account');
   const { t } = ctx;
   return layout(ctx, {
     ...sessionTimeout(ctx, signedIn),
     nav: 'account',
     title: titleOf(ctx, title, errors),
-    main: html`<div class="grid-row grid-gap-lg"><div class="grid-col-12 tablet:grid-col-4 desktop:grid-col-3 padding-top-4">${accountMenu(ctx, signedIn)}</div><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${body}
-</div></div>`,
+    main: html`<div class="grid-row grid-gap-lg">
+      <div class="grid-col-12 tablet:grid-col-4 desktop:grid-col-3 padding-top-4">${accountMenu(ctx, signedIn)}</div>
+      <div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
+        ${errorSummary(t('common:errors.summary_heading'), errors)} ${body}
+      </div>
+    </div>`,
   });
 }
 
 /** A single-use link that is unknown, used or expired (sign-up, reset, recovery, subscriptions, invitations). */
 export function linkInvalidPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
-  return page(ctx, t('accounts:sign_up.link_invalid_title'), html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
-<p>${t('accounts:sign_up.link_invalid_body')}</p>
-<p><a class="usa-button" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`);
+  return page(
+    ctx,
+    t('accounts:sign_up.link_invalid_title'),
+    html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
+      <p>${t('accounts:sign_up.link_invalid_body')}</p>
+      <p><a class="usa-button" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`,
+  );
 }
 
 /** One entry of the staff workspace menu: shown to the roles that may use it. */
@@ -159,10 +206,18 @@ export const STAFF_TOOLS: readonly StaffTool[] = [
   { href: '/officer', labelKey: 'staff:tools.officer', roles: ['officer'] },
   { href: '/staff/help-desk', labelKey: 'staff:tools.help_desk', roles: ['help_desk', 'tier2'] },
   { href: '/staff/surveys', labelKey: 'staff:tools.surveys', roles: ['quality_assurance', 'administrator'] },
-  { href: '/staff/knowledge', labelKey: 'staff:tools.knowledge', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'quality_assurance', 'administrator'] },
+  {
+    href: '/staff/knowledge',
+    labelKey: 'staff:tools.knowledge',
+    roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'quality_assurance', 'administrator'],
+  },
   { href: '/staff/quality', labelKey: 'staff:tools.quality', roles: ['quality_assurance', 'administrator'] },
   { href: '/staff/inquiry-dates', labelKey: 'e_request:staff.tool', roles: ['administrator'] },
-  { href: '/staff/dashboards', labelKey: 'dashboards:tool', roles: ['tier2', 'tier3', 'quality_assurance', 'administrator'] },
+  {
+    href: '/staff/dashboards',
+    labelKey: 'dashboards:tool',
+    roles: ['tier2', 'tier3', 'quality_assurance', 'administrator'],
+  },
   { href: '/staff/admin/staff', labelKey: 'staff:tools.staff_admin', roles: ['administrator'] },
 ];
 
@@ -171,7 +226,10 @@ export function toolsFor(roles: readonly StaffRole[]): StaffTool[] {
 }
 
 /** A staff page: the workspace menu beside the content, the idle-timeout warning, errors on top. */
-export function staffPage(ctx: StaffPageContext, p: { title: string; body: HtmlValue; signedIn: SignedIn; errors?: FieldError[]; current?: string }): SafeHtml {
+export function staffPage(
+  ctx: StaffPageContext,
+  p: { title: string; body: HtmlValue; signedIn: SignedIn; errors?: FieldError[]; current?: string },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   const tools = toolsFor(ctx.roles);
@@ -180,17 +238,24 @@ export function staffPage(ctx: StaffPageContext, p: { title: string; body: HtmlV
     nav: 'staff',
     title: titleOf(ctx, p.title, errors),
     main: html`<div class="grid-row grid-gap">
-  <nav class="tablet:grid-col-3 padding-bottom-4" aria-label="${t('staff:menu_label')}">
-    <ul class="usa-sidenav">
-      <li class="usa-sidenav__item"><a href="/staff"${p.current === '/staff' ? html` class="usa-current" aria-current="page"` : ''}>${t('staff:tools.home')}</a></li>
-      ${tools.map((tool) => html`<li class="usa-sidenav__item"><a href="${tool.href}"${p.current === tool.href ? html` class="usa-current" aria-current="page"` : ''}>${t(tool.labelKey)}</a></li>`)}
-      <li class="usa-sidenav__item"><form method="post" action="/account/sign-out" class="padding-y-1 padding-x-2">${csrfField(p.signedIn.csrf)}<button type="submit" class="usa-button usa-button--unstyled">${t('staff:sign_out')}</button></form></li>
-    </ul>
-  </nav>
-  <div class="tablet:grid-col-9">
-${errorSummary(t('common:errors.summary_heading'), errors)}
-${p.body}
-  </div>
-</div>`,
+      <nav class="tablet:grid-col-3 padding-bottom-4" aria-label="${t('staff:menu_label')}">
+        <ul class="usa-sidenav">
+          <li class="usa-sidenav__item">
+            <a href="/staff" ${p.current === '/staff' ? html` class="usa-current" aria-current="page"` : ''}
+              >${t('staff:tools.home')}</a
+            >
+          </li>
+          ${tools.map((tool) => html`<li class="usa-sidenav__item"><a href="${tool.href}" ${p.current === tool.href ? html` class="usa-current" aria-current="page"` : ''}>${t(tool.labelKey)}</a></li>`)}
+          <li class="usa-sidenav__item">
+            <form method="post" action="/account/sign-out" class="padding-y-1 padding-x-2">
+              ${csrfField(p.signedIn.csrf)}<button type="submit" class="usa-button usa-button--unstyled">
+                ${t('staff:sign_out')}
+              </button>
+            </form>
+          </li>
+        </ul>
+      </nav>
+      <div class="tablet:grid-col-9">${errorSummary(t('common:errors.summary_heading'), errors)} ${p.body}</div>
+    </div>`,
   });
 }
