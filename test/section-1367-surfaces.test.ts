@@ -121,6 +121,22 @@ describe('adding a protected case by receipt number (item 1)', () => {
   });
 });
 
+describe('the holder of a suspended link (item 1)', () => {
+  it('gets the case back with the Online Access Code of an account acceptance notice', async () => {
+    const receipt = 'EAC0913670007';
+    await events([{ id: 's-20', receiptNumber: receipt, type: 'case_received', occurredAt: at('2026-03-01'), payload: { formCode: 'I-130', applicant: BIRTH } }]);
+    expect(await addByReceipt(holder, receipt)).toEqual({ ok: true, receiptNumber: receipt });
+    await events([{ id: 's-21', receiptNumber: receipt, type: 'protection_updated', occurredAt: at('2026-04-01'), payload: { section1367: true } }]);
+    expect(await t.services.accountCases.card(holder.accountId, receipt)).toBeUndefined();
+    await events([{ id: 's-22', receiptNumber: receipt, type: 'account_acceptance_notice', occurredAt: t.clock.now().toISOString(), payload: { onlineAccessCode: 'SUSPN-1367-CODE7' } }]);
+    const added = await t.services.accountCases.addWithAccessCode({ id: holder.accountId, kind: 'applicant' }, { code: 'SUSPN-1367-CODE7', dateOfBirth: BIRTH.dateOfBirth });
+    expect(added).toEqual({ ok: true, receiptNumber: receipt });
+    expect((await t.services.accountCases.card(holder.accountId, receipt))?.view.receiptNumber).toBe(receipt);
+    const link = await db().selectFrom('account_cases').select(['suspended_at', 'added_via']).where('account_id', '=', holder.accountId).where('case_id', '=', await caseIdOf(receipt)).executeTakeFirstOrThrow();
+    expect(link).toEqual({ suspended_at: null, added_via: 'online_access_code' });
+  });
+});
+
 describe('status messages of a protected case (item 5)', () => {
   it('say only that there is an update in the account; before the protection the holder heard the whole status', async () => {
     // Before the protection, the holder of the online filing heard the whole status.
@@ -206,6 +222,14 @@ describe('logging a call (item 4)', () => {
     const items = await db().selectFrom('service_items').select(['receipt_number', 'queue', 'section_1367', 'case_id']).where('contact_email', '=', 'caller.1367@example.com').orderBy('number').execute();
     expect(items.map((i) => [i.receipt_number, i.section_1367, i.case_id === null])).toEqual([['IOE0913679999', false, true], [LEGACY_PROTECTED, true, false], [ordinary, false, false]]);
     expect(items[1]!.queue).toBe('tier3');
+    // The unknown number's case arrives later and is protected: the item logged before it is linked and protected too.
+    await events([
+      { id: 's-16', receiptNumber: 'IOE0913679999', type: 'case_received', occurredAt: at('2026-03-01'), payload: { formCode: 'I-765' } },
+      { id: 's-17', receiptNumber: 'IOE0913679999', type: 'protection_updated', occurredAt: at('2026-03-02'), payload: { section1367: true } },
+    ]);
+    const early = await db().selectFrom('service_items').select(['number', 'section_1367', 'case_id']).where('contact_email', '=', 'caller.1367@example.com').where('receipt_number', '=', 'IOE0913679999').executeTakeFirstOrThrow();
+    expect(early).toMatchObject({ section_1367: true, case_id: await caseIdOf('IOE0913679999') });
+    expect((await tier1.agent.get(`/agent/items/${String(early.number)}`)).statusCode).toBe(404);
   });
 });
 

@@ -8,6 +8,11 @@ ALTER TABLE account_cases
   ADD COLUMN confirmed_at timestamptz,
   ADD COLUMN confirmed_by uuid REFERENCES accounts (id);
 CREATE INDEX account_cases_suspended_idx ON account_cases (case_id) WHERE suspended_at IS NOT NULL;
+-- Links made by receipt number to cases that are protected already are suspended now, like those of a case
+-- protected from here on (case-events reviewReceiptNumberLinks).
+UPDATE account_cases l SET suspended_at = now()
+FROM cases c
+WHERE c.id = l.case_id AND c.section_1367 AND l.added_via = 'receipt_number' AND l.suspended_at IS NULL;
 
 -- The "protected cases" designation: only officers who hold it (the unit that adjudicates VAWA, T and U cases) see
 -- Section 1367 cases and their items. Granted by administrators like a role, audited, shown in the staff list.

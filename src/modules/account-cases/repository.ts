@@ -69,6 +69,16 @@ export async function link(db: DbHandle, row: Insertable<AccountCasesTable>): Pr
   return Boolean(r);
 }
 
+/**
+ * A link made with an Online Access Code (the holder's own way in, CASE-4): it also restores a link of the same
+ * account that was suspended for a Section 1367 review, which the code confirms.
+ */
+export async function linkWithAccessCode(db: DbHandle, row: Insertable<AccountCasesTable>, now: Date): Promise<void> {
+  await db.insertInto('account_cases').values(row)
+    .onConflict((oc) => oc.columns(['account_id', 'case_id']).doUpdateSet({ suspended_at: null, confirmed_at: now, added_via: 'online_access_code' }).where('account_cases.suspended_at', 'is not', null))
+    .execute();
+}
+
 export async function caseForNewCode(db: DbHandle, caseId: number) {
   return db
     .selectFrom('cases as c')

@@ -163,7 +163,7 @@ export class AccountCaseService {
     if (found.expires_at <= now) return { ok: false, problem: 'expired' };
     return inTransaction(this.deps.db, async (trx) => {
       if (!(await repo.useAccessCode(trx, hash, account.id, now))) return { ok: false, problem: 'used' } as const;
-      await repo.link(trx, { account_id: account.id, case_id: found.case_id, relationship: account.kind === 'representative' ? 'representative' : 'applicant', added_via: 'online_access_code', added_at: now });
+      await repo.linkWithAccessCode(trx, { account_id: account.id, case_id: found.case_id, relationship: account.kind === 'representative' ? 'representative' : 'applicant', added_via: 'online_access_code', added_at: now }, now);
       await recordSecurityEvent(trx, { accountId: account.id, kind: 'case_added', at: now, ip, details: { receiptNumber: found.receipt_number, via: 'online_access_code' } });
       return { ok: true, receiptNumber: found.receipt_number } as const;
     });
