@@ -58,7 +58,7 @@ describe('deeply nested JSON', () => {
     // The OAuth token endpoint takes the same fields as JSON (existing clients), and refuses too-deep JSON with 400.
     const token = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/json' }, payload: '{"grant_type":"client_credentials"}' });
     expect(token.statusCode).toBe(401);
-    expect(JSON.parse(token.body)).toMatchObject({ error: 'invalid_client' });
+    expect(JSON.parse(token.body)).toMatchObject({ ErrorCode: 'invalid_client' });
     const deepToken = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/json' }, payload: deepBalanced });
     expect(deepToken.statusCode).toBe(400);
     const deep = await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' }, payload: deepBalanced });

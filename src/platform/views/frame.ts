@@ -24,34 +24,16 @@ export interface StaffPageContext extends PageContext {
 export function sessionTimeout(ctx: PageContext, s: SignedIn): { head: SafeHtml; endOfBody: SafeHtml } {
   const { t } = ctx;
   return {
-    head: html`<noscript
-      ><meta http-equiv="refresh" content="${s.idleSeconds};url=/account/sign-in?timeout=1"
-    /></noscript>`,
-    endOfBody: html`<dialog
-        class="casedesk-dialog"
-        id="session-timeout"
-        aria-labelledby="session-timeout-heading"
-        aria-describedby="session-timeout-body"
-        data-idle-seconds="${s.idleSeconds}"
-        data-warning-seconds="120"
-        data-csrf="${s.csrf}"
-      >
-        <h2 id="session-timeout-heading" class="margin-top-0">${t('accounts:timeout.title')}</h2>
-        <p id="session-timeout-body">${t('accounts:timeout.body')}</p>
-        <ul class="usa-button-group">
-          <li class="usa-button-group__item">
-            <button type="button" class="usa-button" id="session-timeout-stay">${t('accounts:timeout.stay')}</button>
-          </li>
-          <li class="usa-button-group__item">
-            <form method="post" action="/account/sign-out">
-              ${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-105">
-                ${t('accounts:timeout.sign_out')}
-              </button>
-            </form>
-          </li>
-        </ul>
-      </dialog>
-      <script src="/assets/session-timeout.js"></script>`,
+    head: html`<noscript><meta http-equiv="refresh" content="${s.idleSeconds};url=/account/sign-in?timeout=1"></noscript>`,
+    endOfBody: html`<dialog class="casedesk-dialog" id="session-timeout" aria-labelledby="session-timeout-heading" aria-describedby="session-timeout-body" data-idle-seconds="${s.idleSeconds}" data-warning-seconds="120" data-csrf="${s.csrf}">
+    <h2 id="session-timeout-heading" class="margin-top-0">${t('accounts:timeout.title')}</h2>
+    <p id="session-timeout-body">${t('accounts:timeout.body')}</p>
+    <ul class="usa-button-group">
+      <li class="usa-button-group__item"><button type="button" class="usa-button" id="session-timeout-stay">${t('accounts:timeout.stay')}</button></li>
+      <li class="usa-button-group__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-105">${t('accounts:timeout.sign_out')}</button></form></li>
+    </ul>
+  </dialog>
+  <script src="/assets/session-timeout.js"></script>`,
   };
 }
 
@@ -79,9 +61,10 @@ export function publicPage(
   return layout(ctx, {
     ...(nav ? { nav } : {}),
     title: titleOf(ctx, title, errors),
-    main: html`<div class="grid-row">
-      <div class="${COLUMN[width]}">${errorSummary(t('common:errors.summary_heading'), errors)} ${body}</div>
-    </div>`,
+    main: html`<div class="grid-row"><div class="${COLUMN[width]}">
+${errorSummary(t('common:errors.summary_heading'), errors)}
+${body}
+</div></div>`,
   });
 }
 
@@ -123,36 +106,35 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
     .sort((a, b) => b.length - a.length)[0];
   const link = (l: { href: string; labelKey: string }) => {
     const current = l.href !== best ? undefined : path === l.href ? 'page' : 'true';
-    return html`<li class="usa-sidenav__item">
-      <a href="${l.href}" ${current ? html` class="usa-current" aria-current="${current}"` : ''}>${t(l.labelKey)}</a>
-    </li>`;
+    return html`<li class="usa-sidenav__item"><a href="${l.href}"${current ? html` class="usa-current" aria-current="${current}"` : ''}>${t(l.labelKey)}</a></li>`;
   };
   const links = (ls: readonly { href: string; labelKey: string }[]) =>
-    ls.map((l, i) => (i ? html` ${link(l)}` : link(l)));
-  const signOut = html`<li class="usa-sidenav__item">
-    <form method="post" action="/account/sign-out">
-      ${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">
-        ${t('accounts:home.sign_out')}
-      </button>
-    </form>
-  </li>`;
+    ls.map((l, i) =>
+      i
+        ? html`
+    ${link(l)}`
+        : link(l),
+    );
+  const signOut = html`<li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>`;
   if (ctx.staffViewer) {
     return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
-      <ul class="usa-sidenav">
-        <li class="usa-sidenav__item"><a href="/staff">${t('staff:tools.home')}</a></li>
-        ${links(STAFF_ACCOUNT_MENU)} ${signOut}
-      </ul>
-    </nav>`;
+  <ul class="usa-sidenav">
+    <li class="usa-sidenav__item"><a href="/staff">${t('staff:tools.home')}</a></li>
+    ${links(STAFF_ACCOUNT_MENU)}
+    ${signOut}
+  </ul>
+</nav>`;
   }
   return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
-    <ul class="usa-sidenav">
-      ${links(ACCOUNT_MENU.resources)}
-    </ul>
-    <p class="text-bold margin-top-3 margin-bottom-1" id="account-actions-heading">${t('profile:menu.actions')}</p>
-    <ul class="usa-sidenav" aria-labelledby="account-actions-heading">
-      ${links(ACCOUNT_MENU.actions)} ${signOut}
-    </ul>
-  </nav>`;
+  <ul class="usa-sidenav">
+    ${links(ACCOUNT_MENU.resources)}
+  </ul>
+  <p class="text-bold margin-top-3 margin-bottom-1" id="account-actions-heading">${t('profile:menu.actions')}</p>
+  <ul class="usa-sidenav" aria-labelledby="account-actions-heading">
+    ${links(ACCOUNT_MENU.actions)}
+    ${signOut}
+  </ul>
+</nav>`;
 }
 
 /**
@@ -172,12 +154,10 @@ export function page(
     ...sessionTimeout(ctx, signedIn),
     nav: 'account',
     title: titleOf(ctx, title, errors),
-    main: html`<div class="grid-row grid-gap-lg">
-      <div class="grid-col-12 tablet:grid-col-4 desktop:grid-col-3 padding-top-4">${accountMenu(ctx, signedIn)}</div>
-      <div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
-        ${errorSummary(t('common:errors.summary_heading'), errors)} ${body}
-      </div>
-    </div>`,
+    main: html`<div class="grid-row grid-gap-lg"><div class="grid-col-12 tablet:grid-col-4 desktop:grid-col-3 padding-top-4">${accountMenu(ctx, signedIn)}</div><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
+${errorSummary(t('common:errors.summary_heading'), errors)}
+${body}
+</div></div>`,
   });
 }
 
@@ -188,8 +168,8 @@ export function linkInvalidPage(ctx: PageContext): SafeHtml {
     ctx,
     t('accounts:sign_up.link_invalid_title'),
     html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
-      <p>${t('accounts:sign_up.link_invalid_body')}</p>
-      <p><a class="usa-button" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`,
+<p>${t('accounts:sign_up.link_invalid_body')}</p>
+<p><a class="usa-button" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`,
   );
 }
 
@@ -238,24 +218,17 @@ export function staffPage(
     nav: 'staff',
     title: titleOf(ctx, p.title, errors),
     main: html`<div class="grid-row grid-gap">
-      <nav class="tablet:grid-col-3 padding-bottom-4" aria-label="${t('staff:menu_label')}">
-        <ul class="usa-sidenav">
-          <li class="usa-sidenav__item">
-            <a href="/staff" ${p.current === '/staff' ? html` class="usa-current" aria-current="page"` : ''}
-              >${t('staff:tools.home')}</a
-            >
-          </li>
-          ${tools.map((tool) => html`<li class="usa-sidenav__item"><a href="${tool.href}" ${p.current === tool.href ? html` class="usa-current" aria-current="page"` : ''}>${t(tool.labelKey)}</a></li>`)}
-          <li class="usa-sidenav__item">
-            <form method="post" action="/account/sign-out" class="padding-y-1 padding-x-2">
-              ${csrfField(p.signedIn.csrf)}<button type="submit" class="usa-button usa-button--unstyled">
-                ${t('staff:sign_out')}
-              </button>
-            </form>
-          </li>
-        </ul>
-      </nav>
-      <div class="tablet:grid-col-9">${errorSummary(t('common:errors.summary_heading'), errors)} ${p.body}</div>
-    </div>`,
+  <nav class="tablet:grid-col-3 padding-bottom-4" aria-label="${t('staff:menu_label')}">
+    <ul class="usa-sidenav">
+      <li class="usa-sidenav__item"><a href="/staff"${p.current === '/staff' ? html` class="usa-current" aria-current="page"` : ''}>${t('staff:tools.home')}</a></li>
+      ${tools.map((tool) => html`<li class="usa-sidenav__item"><a href="${tool.href}"${p.current === tool.href ? html` class="usa-current" aria-current="page"` : ''}>${t(tool.labelKey)}</a></li>`)}
+      <li class="usa-sidenav__item"><form method="post" action="/account/sign-out" class="padding-y-1 padding-x-2">${csrfField(p.signedIn.csrf)}<button type="submit" class="usa-button usa-button--unstyled">${t('staff:sign_out')}</button></form></li>
+    </ul>
+  </nav>
+  <div class="tablet:grid-col-9">
+${errorSummary(t('common:errors.summary_heading'), errors)}
+${p.body}
+  </div>
+</div>`,
   });
 }
