@@ -153,15 +153,18 @@ export class JobQueue {
   async #runBatch(type: JobType<unknown>, handler: Handler<unknown>, jobs: PgBoss.JobWithMetadata<unknown>[], concurrency: number): Promise<void> {
     const startBy = Date.now() + (type.expireInSeconds * 1000) / 4;
     const failed: { id: string; error: unknown }[] = [];
-    const unstarted: string[] = [];
     let next = 0;
     const lane = async () => {
       while (next < jobs.length) {
-        const job = jobs[next++]!;
         if (this.#stopping || Date.now() > startBy) {
-          unstarted.push(job.id);
-          continue;
+          // Hand back what no lane started yet, at once: waiting for the slow lanes could outlast pg-boss's own
+          // expiry of the batch, after which another worker may already hold these jobs.
+          const rest = jobs.slice(next);
+          next = jobs.length;
+          await this.#release(type.name, rest);
+          return;
         }
+        const job = jobs[next++]!;
         try {
           await handler(type.payload.parse(job.data), { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
         } catch (error) {
@@ -175,21 +178,25 @@ export class JobQueue {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
     for (const { id, error } of failed) await this.#boss.fail(type.name, id, error as object);
-    if (unstarted.length) await this.#release(type.name, unstarted);
   }
 
   /**
    * Puts fetched jobs back as they were before the fetch: a first try back to `created`, a retry back to `retry`
    * with its count as it was (pg-boss counts a retry when it fetches a job that was started before).
    */
-  async #release(name: string, ids: string[]): Promise<void> {
+  async #release(name: string, jobs: PgBoss.JobWithMetadata<unknown>[]): Promise<void> {
+    if (!jobs.length) return;
+    // Only this fetch of each job (its started_on, to the millisecond a Date holds): a job expired and fetched again by
+    // another worker meanwhile is left alone.
     await this.#boss.getDb().executeSql(
-      `UPDATE pgboss.job SET
-         state = (CASE WHEN retry_count > 0 THEN 'retry' ELSE 'created' END)::pgboss.job_state,
-         started_on = CASE WHEN retry_count > 0 THEN started_on END,
-         retry_count = greatest(retry_count - 1, 0)
-       WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
-      [name, ids],
+      `UPDATE pgboss.job j SET
+         state = (CASE WHEN j.retry_count > 0 THEN 'retry' ELSE 'created' END)::pgboss.job_state,
+         started_on = CASE WHEN j.retry_count > 0 THEN j.started_on END,
+         retry_count = greatest(j.retry_count - 1, 0)
+       FROM unnest($2::uuid[], $3::timestamptz[]) AS f (id, started_on)
+       WHERE j.name = $1 AND j.id = f.id AND j.state = 'active'
+         AND abs(extract(epoch FROM j.started_on - f.started_on)) < 0.001`,
+      [name, jobs.map((j) => j.id), jobs.map((j) => j.startedOn.toISOString())],
     );
   }
 
