@@ -45,6 +45,11 @@ export class SecureMessageService {
     return { id: card.caseId, receiptNumber: card.view.receiptNumber };
   }
 
+  /** The receipt numbers of the cases the account sees (its active links: one query, not a case card each). */
+  async #linkedReceipts(accountId: string): Promise<Set<string>> {
+    return new Set((await this.deps.cases.list(accountId)).map((c) => c.receipt_number));
+  }
+
   async mayWrite(accountId: string, receipt: string): Promise<boolean> {
     return Boolean(await this.#writableCase(accountId, receipt));
   }
@@ -63,10 +68,9 @@ export class SecureMessageService {
     if (receipt) query = query.where('i.receipt_number', '=', receipt);
     const rows = await query.orderBy('i.created_at', 'desc').limit(200).execute();
     // Threads about a case the account no longer sees (a link suspended for a Section 1367 review) are left out.
-    const visible = new Map<string, boolean>();
-    for (const r of rows) if (r.receipt_number && !visible.has(r.receipt_number)) visible.set(r.receipt_number, Boolean(await this.deps.cases.card(accountId, r.receipt_number)));
+    const visible = await this.#linkedReceipts(accountId);
     return rows
-      .filter((r) => !r.receipt_number || visible.get(r.receipt_number))
+      .filter((r) => !r.receipt_number || visible.has(r.receipt_number))
       .map((r) => ({ number: String(r.number), subject: r.subject, receiptNumber: r.receipt_number, status: r.status, createdAt: r.created_at, lastAt: (r.last_at as Date | null) ?? r.created_at, answered: r.last_kind === 'reply' }))
       .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime());
   }
@@ -104,7 +108,7 @@ export class SecureMessageService {
     if (!item || item.account_id !== accountId || item.channel !== 'secure_message') return undefined;
     // A thread about a case is read only while the case is the account's (a link suspended for a Section 1367 review
     // gives nothing, docs/section-1367.md).
-    if (item.receipt_number && !(await this.deps.cases.card(accountId, item.receipt_number))) return undefined;
+    if (item.receipt_number && !(await this.#linkedReceipts(accountId)).has(item.receipt_number)) return undefined;
     const events = (await this.deps.items.timeline(item.id)).filter((e) => e.customer_visible && ['created', 'reply', 'customer_message'].includes(e.kind));
     const messages: ThreadMessage[] = events.map((e) => ({ from: e.kind === 'reply' ? 'agency' : 'customer', at: e.occurred_at, body: e.kind === 'created' ? item.description : (e.body ?? '') }));
     return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed' };
