@@ -15,3 +15,8 @@ export { registerExternalSignInRoutes } from './routes.external.js';
 export {
   countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, UNLOCKED_EVENT,
 } from './repository.js';
+// What other modules may ask about accounts (they never query the account tables themselves).
+export {
+  accountsByAnyEmail, accountsByOnlineAccountNumber, recentSecurityEvents, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, verifiedPhoneNumbers,
+  applicantIdsByOnlineAccountNumber, notificationRecipients, type NotificationRecipient, type TwoStepSummary,
+} from './directory.js';

@@ -130,16 +130,6 @@ export async function updateFacts(db: DbHandle, rows: { id: number; formCode: st
     WHERE c.id = f.id`.execute(db);
 }
 
-/** Online Access Codes from account acceptance notices: the hash only, valid 90 days from the notice (CASE-5). */
-export async function insertAccessCodes(db: DbHandle, rows: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date; eventId: string }[]): Promise<void> {
-  if (!rows.length) return;
-  await db
-    .insertInto('online_access_codes')
-    .values(rows.map((r) => ({ code_hash: r.codeHash, case_id: r.caseId, issued_at: r.issuedAt, expires_at: r.expiresAt, used_at: null, used_by: null, event_id: r.eventId })))
-    .onConflict((oc) => oc.column('code_hash').doNothing())
-    .execute();
-}
-
 export async function setSection1367(db: DbHandle, caseId: number, value: boolean, now: Date): Promise<void> {
   await db.updateTable('cases').set({ section_1367: value, updated_at: now }).where('id', '=', caseId).where('section_1367', '!=', value).execute();
 }
@@ -158,52 +148,6 @@ export async function upsertApplicants(db: DbHandle, rows: { caseId: number; dat
     .onConflict((oc) => oc.column('case_id').doUpdateSet((eb) => ({
       date_of_birth: eb.ref('excluded.date_of_birth'), family_name: eb.ref('excluded.family_name'), a_number: eb.ref('excluded.a_number'), zip: eb.ref('excluded.zip'), email: eb.ref('excluded.email'),
     })))
-    .execute();
-}
-
-/** Online filings land in the accounts that filed them (by Online Account Number; applicants only; unknown numbers are skipped). */
-export async function linkOnlineFilings(db: DbHandle, rows: { caseId: number; onlineAccountNumber: string; at: Date }[]): Promise<void> {
-  if (!rows.length) return;
-  await sql`
-    INSERT INTO account_cases (account_id, case_id, relationship, added_via, added_at)
-    SELECT a.id, f.case_id, 'applicant', 'online_filing', f.added_at
-    FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.onlineAccountNumber)}::text[], ${rows.map((r) => r.at.toISOString())}::timestamptz[])
-      AS f (case_id, online_account_number, added_at)
-    JOIN accounts a ON a.online_account_number = f.online_account_number AND a.kind = 'applicant'
-    ON CONFLICT (account_id, case_id) DO NOTHING`.execute(db);
-}
-
-/**
- * A case became protected: its links made by receipt number (CASE-6: details others may know) are suspended until
- * the agency confirms the holder; links confirmed before stay. Protection lifted: the suspended links come back.
- */
-export async function reviewReceiptNumberLinks(db: DbHandle, caseId: number, protectedNow: boolean, now: Date): Promise<void> {
-  if (protectedNow) {
-    await db.updateTable('account_cases').set({ suspended_at: now })
-      .where('case_id', '=', caseId).where('added_via', '=', 'receipt_number').where('confirmed_at', 'is', null).where('suspended_at', 'is', null).execute();
-  } else {
-    await db.updateTable('account_cases').set({ suspended_at: null }).where('case_id', '=', caseId).where('suspended_at', 'is not', null).execute();
-  }
-}
-
-/** The account holders of cases, with how they want to hear about them (email, text to verified phones). */
-export async function holdersOf(db: DbHandle, caseIds: number[]) {
-  if (!caseIds.length) return [];
-  return db
-    .selectFrom('account_cases as l')
-    .innerJoin('accounts as a', 'a.id', 'l.account_id')
-    .select(['l.case_id', 'a.id as account_id', 'a.email', 'a.language', 'a.notify_by_email', 'a.notify_by_text'])
-    .select((eb) =>
-      eb
-        .selectFrom('account_phones as p')
-        .select(sql<string[]>`coalesce(array_agg(p.e164 ORDER BY p.created_at), '{}')`.as('phones'))
-        .whereRef('p.account_id', '=', 'a.id')
-        .where('p.verified_at', 'is not', null)
-        .as('phones'),
-    )
-    .where(isAnyOf('l.case_id', caseIds, 'int'))
-    .where('l.suspended_at', 'is', null)
-    .where('a.activated_at', 'is not', null)
     .execute();
 }
 

@@ -2,19 +2,13 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { describeCase, officeForPrefix, type CaseStatusView } from '../cases/index.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
-import { sha256 } from '../../platform/hashing.js';
+import { applicantIdsByOnlineAccountNumber, notificationRecipients } from '../accounts/index.js';
+import { ACCESS_CODE_TTL_MS, accessCodeHash, activeHoldersOf, insertNoticeAccessCodes, linkOnlineFilings, normalizeOnlineAccessCode, reviewReceiptNumberLinks } from '../account-cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { isCaseNoticeKind, renderNoticeJob } from '../notices/index.js';
 import { protectItemsOfCase } from '../service-items/index.js';
 import * as repo from './repository.js';
-import { normalizeOnlineAccessCode, openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
-
-/** CASE-5: an Online Access Code is valid for 90 days from its notice. */
-export const ACCESS_CODE_TTL_MS = 90 * 86_400_000;
-
-export function accessCodeHash(normalized: string): string {
-  return sha256(`oac:${normalized}`);
-}
+import { openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
 
 /**
  * Ingests batches of case events (issue 4 item 1). A batch is all or nothing: every event is checked first, and
@@ -194,7 +188,13 @@ export class CaseEventService {
    */
   async #notifyStatusChanges(trx: DbHandle, caseIds: number[], receiptOf: Map<number, string>): Promise<number> {
     if (!caseIds.length) return 0;
-    const holders = await repo.holdersOf(trx, caseIds);
+    // The account holders of the cases (active links) and how each wants to hear (email, text to verified phones).
+    const links = await activeHoldersOf(trx, caseIds);
+    const recipients = await notificationRecipients(trx, [...new Set(links.map((l) => l.account_id))]);
+    const holders = links.flatMap((l) => {
+      const recipient = recipients.get(l.account_id);
+      return recipient ? [{ case_id: l.case_id, ...recipient }] : [];
+    });
     // The current status's title and text of a changed case, read and worked out only for cases someone hears about
     // (most changed cases have no holder and no follower, and describing a case is the costly part of this step).
     const rows = new Map<number, Awaited<ReturnType<typeof repo.casesByIds>>[number]>();
@@ -222,9 +222,8 @@ export class CaseEventService {
           const view = viewOf(h.case_id);
           return { receipt: row.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${row.receipt_number}` };
         })();
-      if (h.notify_by_email) requests.push({ channel: 'email', to: h.email, template, language: lang, params });
-      const phones = Array.isArray(h.phones) ? h.phones : String(h.phones ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
-      if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template, language: lang, params });
+      if (h.notifyByEmail) requests.push({ channel: 'email', to: h.email, template, language: lang, params });
+      if (h.notifyByText) for (const phone of h.phones) requests.push({ channel: 'sms', to: phone, template, language: lang, params });
     }
     if (this.deps.followers) {
       const idOf = new Map(caseIds.map((id) => [receiptOf.get(id)!, id]));
@@ -253,7 +252,7 @@ export class CaseEventService {
     caseId: Map<string, number>,
     now: Date,
   ): Promise<void> {
-    await repo.insertAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
+    await insertNoticeAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
       codeHash: accessCodeHash(normalizeOnlineAccessCode(e.payload.onlineAccessCode as string)!),
       caseId: caseId.get(e.receiptNumber)!,
       issuedAt: e.occurredAt,
@@ -264,7 +263,7 @@ export class CaseEventService {
       list.filter((e) => has(e.payload)).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
     const applicants: Parameters<typeof repo.upsertApplicants>[1] = [];
     const channels = { online: [] as number[], paper: [] as number[] };
-    const filings: Parameters<typeof repo.linkOnlineFilings>[1] = [];
+    const filings: { caseId: number; onlineAccountNumber: string; at: Date }[] = [];
     for (const [receipt, newHere] of acceptedByReceipt) {
       const list = byReceipt.get(receipt) ?? []; // read for every receipt whose new events say more than a status
       const id = caseId.get(receipt)!;
@@ -272,7 +271,7 @@ export class CaseEventService {
         const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
         await repo.setSection1367(trx, id, p!.payload.section1367 === true, now);
         if (p!.payload.section1367 === true) await protectItemsOfCase(trx, id);
-        await repo.reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
+        await reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
       }
       if (newHere.some((e) => e.payload.applicant)) {
         const a = latest(list, (p) => typeof p.applicant === 'object' && p.applicant !== null);
@@ -288,7 +287,14 @@ export class CaseEventService {
         }
       }
     }
-    await repo.linkOnlineFilings(trx, filings);
+    if (filings.length) {
+      // Only applicant accounts; unknown numbers are skipped.
+      const accountIdOf = await applicantIdsByOnlineAccountNumber(trx, filings.map((f) => f.onlineAccountNumber));
+      await linkOnlineFilings(trx, filings.flatMap((f) => {
+        const accountId = accountIdOf.get(f.onlineAccountNumber);
+        return accountId ? [{ caseId: f.caseId, accountId, at: f.at }] : [];
+      }));
+    }
     await repo.upsertApplicants(trx, applicants);
     await repo.setFilingChannel(trx, channels.online, 'online', now);
     await repo.setFilingChannel(trx, channels.paper, 'paper', now);
