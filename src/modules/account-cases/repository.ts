@@ -1,6 +1,7 @@
 import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import { sql, type Insertable } from 'kysely';
 import type { AccountCasesTable } from '../../platform/db/tables.js';
+import { contactsOf } from '../accounts/index.js';
 
 /**
  * All SQL of the cases in accounts. A link suspended for a Section 1367 review (migration 0029) counts as no link
@@ -115,14 +116,19 @@ export interface SuspendedLinkRow {
 }
 
 export async function suspendedLinksOf(db: DbHandle, caseId: number): Promise<SuspendedLinkRow[]> {
-  return db
+  const links = await db
     .selectFrom('account_cases as l')
-    .innerJoin('accounts as a', 'a.id', 'l.account_id')
-    .select(['l.account_id', 'a.email', 'a.online_account_number', 'l.added_at', sql<Date>`l.suspended_at`.as('suspended_at')])
+    .select(['l.account_id', 'l.added_at', sql<Date>`l.suspended_at`.as('suspended_at')])
     .where('l.case_id', '=', caseId)
     .where('l.suspended_at', 'is not', null)
     .orderBy('l.added_at')
     .execute();
+  // Every link has its account (a foreign key), whose email and number the accounts module gives.
+  const contacts = await contactsOf(db, links.map((l) => l.account_id));
+  return links.flatMap((l) => {
+    const contact = contacts.get(l.account_id);
+    return contact ? [{ account_id: l.account_id, email: contact.email, online_account_number: contact.online_account_number, added_at: l.added_at, suspended_at: l.suspended_at }] : [];
+  });
 }
 
 /** The agency confirmed the holder: the link works again and is not suspended by a later protection. */

@@ -158,3 +158,54 @@ export async function applicantIdsByOnlineAccountNumber(db: DbHandle, numbers: s
     .execute();
   return new Map(rows.map((r) => [r.online_account_number, r.id]));
 }
+
+// ---- The cases of an account: identity verification, links under review ---------------------------------------------
+
+/** When the account's identity was verified against the agency's records (null: not yet). Throws for no such account. */
+export async function identityVerifiedAt(db: DbHandle, accountId: string): Promise<Date | null> {
+  const row = await db.selectFrom('accounts').select('identity_verified_at').where('id', '=', accountId).executeTakeFirstOrThrow();
+  return row.identity_verified_at;
+}
+
+export async function markIdentityVerified(db: DbHandle, accountId: string, at: Date): Promise<void> {
+  await db.updateTable('accounts').set({ identity_verified_at: at }).where('id', '=', accountId).execute();
+}
+
+/** The email and Online Account Number of these accounts, by account id. */
+export async function contactsOf(db: DbHandle, accountIds: string[]): Promise<Map<string, { email: string; online_account_number: string }>> {
+  if (!accountIds.length) return new Map();
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['id', 'email', 'online_account_number'])
+    .where(sql<boolean>`id = any(${[...new Set(accountIds)]}::uuid[])`)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { email: r.email, online_account_number: r.online_account_number }]));
+}
+
+// ---- The agent console: people by email or Online Account Number ----------------------------------------------------
+
+/** Applicants and representatives (never staff) with this email or Online Account Number, ten at most. */
+export async function peopleBy(
+  db: DbHandle,
+  by: { email: string } | { onlineAccountNumber: string },
+): Promise<Pick<AccountRow, 'given_name' | 'family_name' | 'email' | 'online_account_number' | 'kind'>[]> {
+  return db
+    .selectFrom('accounts')
+    .select(['given_name', 'family_name', 'email', 'online_account_number', 'kind'])
+    .where('kind', 'in', ['applicant', 'representative'])
+    .$if('email' in by, (q) => q.where('email', '=', (by as { email: string }).email))
+    .$if('onlineAccountNumber' in by, (q) => q.where('online_account_number', '=', (by as { onlineAccountNumber: string }).onlineAccountNumber))
+    .limit(10)
+    .execute();
+}
+
+/** The id of the account (of any kind) with this email or Online Account Number, if there is one (both are unique). */
+export async function accountIdBy(db: DbHandle, by: { email: string } | { onlineAccountNumber: string }): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('accounts')
+    .select('id')
+    .$if('email' in by, (q) => q.where('email', '=', (by as { email: string }).email))
+    .$if('onlineAccountNumber' in by, (q) => q.where('online_account_number', '=', (by as { onlineAccountNumber: string }).onlineAccountNumber))
+    .executeTakeFirst();
+  return row?.id;
+}

@@ -17,6 +17,6 @@ export {
 } from './repository.js';
 // What other modules may ask about accounts (they never query the account tables themselves).
 export {
-  accountsByAnyEmail, accountsByOnlineAccountNumber, recentSecurityEvents, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, verifiedPhoneNumbers,
-  applicantIdsByOnlineAccountNumber, notificationRecipients, type NotificationRecipient, type TwoStepSummary,
+  accountIdBy, accountsByAnyEmail, accountsByOnlineAccountNumber, recentSecurityEvents, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, verifiedPhoneNumbers,
+  applicantIdsByOnlineAccountNumber, contactsOf, identityVerifiedAt, markIdentityVerified, notificationRecipients, peopleBy, type NotificationRecipient, type TwoStepSummary,
 } from './directory.js';
