@@ -209,3 +209,48 @@ export async function accountIdBy(db: DbHandle, by: { email: string } | { online
     .executeTakeFirst();
   return row?.id;
 }
+
+// ---- Staff: the accounts of staff members ----------------------------------------------------------------------------
+
+export interface StaffAccount {
+  id: string;
+  email: string;
+  activated_at: Date | null;
+  disabled_at: Date | null;
+  created_at: Date;
+}
+
+/** The staff accounts among these ids (accounts of another kind are left out), by id. */
+export async function staffAccounts(db: DbHandle, accountIds: string[]): Promise<Map<string, StaffAccount>> {
+  if (!accountIds.length) return new Map();
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['id', 'email', 'activated_at', 'disabled_at', 'created_at'])
+    .where(sql<boolean>`id = any(${[...new Set(accountIds)]}::uuid[])`)
+    .where('kind', '=', 'staff')
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** How many of these accounts are activated and not disabled. */
+export async function countActiveAccounts(db: DbHandle, accountIds: string[]): Promise<number> {
+  if (!accountIds.length) return 0;
+  const row = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(sql<boolean>`id = any(${[...new Set(accountIds)]}::uuid[])`)
+    .where('activated_at', 'is not', null)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The kind of the account and whether it is disabled (undefined: no such account), for the staff guard. */
+export async function accountStanding(db: DbHandle, accountId: string): Promise<{ kind: AccountRow['kind']; disabled_at: Date | null } | undefined> {
+  return db.selectFrom('accounts').select(['kind', 'disabled_at']).where('id', '=', accountId).executeTakeFirst();
+}
+
+/** Withdraws (a date) or restores (null) a staff account's access; accounts of another kind are left alone. */
+export async function setStaffDisabled(db: DbHandle, accountId: string, at: Date | null): Promise<void> {
+  await db.updateTable('accounts').set({ disabled_at: at }).where('id', '=', accountId).where('kind', '=', 'staff').execute();
+}

@@ -17,6 +17,6 @@ export {
 } from './repository.js';
 // What other modules may ask about accounts (they never query the account tables themselves).
 export {
-  accountIdBy, accountsByAnyEmail, accountsByOnlineAccountNumber, recentSecurityEvents, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, verifiedPhoneNumbers,
-  applicantIdsByOnlineAccountNumber, contactsOf, identityVerifiedAt, markIdentityVerified, notificationRecipients, peopleBy, type NotificationRecipient, type TwoStepSummary,
+  accountIdBy, accountsByAnyEmail, accountStanding, countActiveAccounts, setStaffDisabled, staffAccounts, accountsByOnlineAccountNumber, recentSecurityEvents, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, verifiedPhoneNumbers,
+  applicantIdsByOnlineAccountNumber, contactsOf, identityVerifiedAt, markIdentityVerified, notificationRecipients, peopleBy, type NotificationRecipient, type StaffAccount, type TwoStepSummary,
 } from './directory.js';
