@@ -13,7 +13,12 @@ import type { AccountRow } from '../../platform/db/tables.js';
 
 /** Applicant and representative accounts (never staff) with this Online Account Number. */
 export async function accountsByOnlineAccountNumber(db: DbHandle, number: string): Promise<AccountRow[]> {
-  return db.selectFrom('accounts').selectAll().where('online_account_number', '=', number).where('kind', '!=', 'staff').execute();
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('online_account_number', '=', number)
+    .where('kind', '!=', 'staff')
+    .execute();
 }
 
 /** Applicant and representative accounts (never staff) whose primary or recovery email is this one, ten at most. */
@@ -39,9 +44,15 @@ export interface TwoStepSummary {
 export async function twoStepSummary(db: DbHandle, accountId: string): Promise<TwoStepSummary> {
   const row = await db
     .selectNoFrom([
-      sql<boolean>`exists (select 1 from account_totp where account_id = ${accountId} and confirmed_at is not null)`.as('authenticator'),
-      sql<number>`(select count(*) from account_backup_codes where account_id = ${accountId} and used_at is null)`.as('backup_codes'),
-      sql<number>`(select count(*) from account_phones where account_id = ${accountId} and verified_at is not null)`.as('phones'),
+      sql<boolean>`exists (select 1 from account_totp where account_id = ${accountId} and confirmed_at is not null)`.as(
+        'authenticator',
+      ),
+      sql<number>`(select count(*) from account_backup_codes where account_id = ${accountId} and used_at is null)`.as(
+        'backup_codes',
+      ),
+      sql<number>`(select count(*) from account_phones where account_id = ${accountId} and verified_at is not null)`.as(
+        'phones',
+      ),
       sql<number>`(select count(*) from account_passkeys where account_id = ${accountId})`.as('passkeys'),
       sql<boolean>`exists (select 1 from account_email_otp where account_id = ${accountId})`.as('email_codes'),
     ])
@@ -121,7 +132,10 @@ export interface NotificationRecipient {
  * How each of these accounts wants to hear about its cases, by account id: activated accounts only (an account
  * not activated yet hears nothing). Two statements whatever the number of accounts.
  */
-export async function notificationRecipients(db: DbHandle, accountIds: string[]): Promise<Map<string, NotificationRecipient>> {
+export async function notificationRecipients(
+  db: DbHandle,
+  accountIds: string[],
+): Promise<Map<string, NotificationRecipient>> {
   const recipients = new Map<string, NotificationRecipient>();
   if (!accountIds.length) return recipients;
   const rows = await db
@@ -131,7 +145,14 @@ export async function notificationRecipients(db: DbHandle, accountIds: string[])
     .where('activated_at', 'is not', null)
     .execute();
   for (const r of rows) {
-    recipients.set(r.id, { accountId: r.id, email: r.email, language: r.language, notifyByEmail: r.notify_by_email, notifyByText: r.notify_by_text, phones: [] });
+    recipients.set(r.id, {
+      accountId: r.id,
+      email: r.email,
+      language: r.language,
+      notifyByEmail: r.notify_by_email,
+      notifyByText: r.notify_by_text,
+      phones: [],
+    });
   }
   const texted = rows.filter((r) => r.notify_by_text).map((r) => r.id);
   if (texted.length) {
@@ -163,7 +184,11 @@ export async function applicantIdsByOnlineAccountNumber(db: DbHandle, numbers: s
 
 /** When the account's identity was verified against the agency's records (null: not yet). Throws for no such account. */
 export async function identityVerifiedAt(db: DbHandle, accountId: string): Promise<Date | null> {
-  const row = await db.selectFrom('accounts').select('identity_verified_at').where('id', '=', accountId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('accounts')
+    .select('identity_verified_at')
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
   return row.identity_verified_at;
 }
 
@@ -172,7 +197,10 @@ export async function markIdentityVerified(db: DbHandle, accountId: string, at: 
 }
 
 /** The email and Online Account Number of these accounts, by account id. */
-export async function contactsOf(db: DbHandle, accountIds: string[]): Promise<Map<string, { email: string; online_account_number: string }>> {
+export async function contactsOf(
+  db: DbHandle,
+  accountIds: string[],
+): Promise<Map<string, { email: string; online_account_number: string }>> {
   if (!accountIds.length) return new Map();
   const rows = await db
     .selectFrom('accounts')
@@ -194,18 +222,25 @@ export async function peopleBy(
     .select(['given_name', 'family_name', 'email', 'online_account_number', 'kind'])
     .where('kind', 'in', ['applicant', 'representative'])
     .$if('email' in by, (q) => q.where('email', '=', (by as { email: string }).email))
-    .$if('onlineAccountNumber' in by, (q) => q.where('online_account_number', '=', (by as { onlineAccountNumber: string }).onlineAccountNumber))
+    .$if('onlineAccountNumber' in by, (q) =>
+      q.where('online_account_number', '=', (by as { onlineAccountNumber: string }).onlineAccountNumber),
+    )
     .limit(10)
     .execute();
 }
 
 /** The id of the account (of any kind) with this email or Online Account Number, if there is one (both are unique). */
-export async function accountIdBy(db: DbHandle, by: { email: string } | { onlineAccountNumber: string }): Promise<string | undefined> {
+export async function accountIdBy(
+  db: DbHandle,
+  by: { email: string } | { onlineAccountNumber: string },
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('accounts')
     .select('id')
     .$if('email' in by, (q) => q.where('email', '=', (by as { email: string }).email))
-    .$if('onlineAccountNumber' in by, (q) => q.where('online_account_number', '=', (by as { onlineAccountNumber: string }).onlineAccountNumber))
+    .$if('onlineAccountNumber' in by, (q) =>
+      q.where('online_account_number', '=', (by as { onlineAccountNumber: string }).onlineAccountNumber),
+    )
     .executeTakeFirst();
   return row?.id;
 }
@@ -246,11 +281,19 @@ export async function countActiveAccounts(db: DbHandle, accountIds: string[]): P
 }
 
 /** The kind of the account and whether it is disabled (undefined: no such account), for the staff guard. */
-export async function accountStanding(db: DbHandle, accountId: string): Promise<{ kind: AccountRow['kind']; disabled_at: Date | null } | undefined> {
+export async function accountStanding(
+  db: DbHandle,
+  accountId: string,
+): Promise<{ kind: AccountRow['kind']; disabled_at: Date | null } | undefined> {
   return db.selectFrom('accounts').select(['kind', 'disabled_at']).where('id', '=', accountId).executeTakeFirst();
 }
 
 /** Withdraws (a date) or restores (null) a staff account's access; accounts of another kind are left alone. */
 export async function setStaffDisabled(db: DbHandle, accountId: string, at: Date | null): Promise<void> {
-  await db.updateTable('accounts').set({ disabled_at: at }).where('id', '=', accountId).where('kind', '=', 'staff').execute();
+  await db
+    .updateTable('accounts')
+    .set({ disabled_at: at })
+    .where('id', '=', accountId)
+    .where('kind', '=', 'staff')
+    .execute();
 }
