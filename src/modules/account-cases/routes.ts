@@ -32,11 +32,28 @@ const inputs = {
 
 const timeOf = (date: Date, lang: Language, timeZone: string): string => formatDate(date, lang, timeZone, 'time');
 
-export function registerAccountCaseRoutes(app: App, deps: { cases: AccountCaseService; identity: IdentityVerificationService; accounts: AccountService; timeZone: string; limit: RouteLimit }): void {
-  const account = { config: { policy: 'account' as const } };
-  const limited = { config: { policy: 'account' as const, limit: deps.limit } };
-  const ctx = (request: FastifyRequest) => ({ ...request.page(), timeZone: deps.timeZone });
-  const me = async (request: FastifyRequest) => (await deps.accounts.findAccount(request.session!.account_id))!;
+export interface AccountCaseRouteDeps {
+  cases: AccountCaseService;
+  identity: IdentityVerificationService;
+  accounts: AccountService;
+  timeZone: string;
+  limit: RouteLimit;
+}
+
+const account = { config: { policy: 'account' as const } };
+
+/** The cases of the signed-in account: My cases, the case card and its documents, adding a case, identity. */
+export function registerAccountCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
+  registerCaseCardRoutes(app, deps);
+  registerAddCaseRoutes(app, deps);
+  registerIdentityRoutes(app, deps);
+}
+
+const ctxOf = (request: FastifyRequest, timeZone: string) => ({ ...request.page(), timeZone });
+
+/** My cases, the case card's tabs and its documents. */
+function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
   app.get('/account/cases', { ...account, schema: { querystring: inputs.list } }, async (request, reply) => {
     const cases = (await deps.cases.list(request.session!.account_id)).map((c) => ({ ...c, title: (request.lang === 'es' ? findStatus(c.status_key)?.titleEs : findStatus(c.status_key)?.titleEn) ?? c.status_key }));
@@ -54,6 +71,20 @@ export function registerAccountCaseRoutes(app: App, deps: { cases: AccountCaseSe
   };
   app.get('/account/cases/:receipt', { ...account, schema: { params: inputs.receipt } }, card('status'));
   app.get('/account/cases/:receipt/history', { ...account, schema: { params: inputs.receipt } }, card('history'));
+  app.get('/account/cases/:receipt/documents', { ...account, schema: { params: inputs.receipt } }, card('documents'));
+
+  app.get('/account/cases/:receipt/documents/:id', { ...account, schema: { params: inputs.document } }, async (request, reply) => {
+    const { receipt, id } = request.params;
+    const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.cases.documentFile(request.session!.account_id, receipt, id) : undefined;
+    if (!file) return reply.callNotFound();
+    return sendDocument(reply, file);
+  });
+}
+
+/** Adding a paper case with an Online Access Code or a receipt number (ACC-8, CASE-5), and asking for a new code. */
+function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
+  const limited = { config: { policy: 'account' as const, limit: deps.limit } };
+  const me = async (request: FastifyRequest) => (await deps.accounts.findAccount(request.session!.account_id))!;
 
   const addPage = async (request: FastifyRequest, reply: FastifyReply, values: AddValues = {}, errors: FieldError[] = [], notice?: ReturnType<typeof alert>, status?: number) =>
     reply.html(addCasePage(request.page(), { ...signedInOf(reply), representative: (await me(request)).kind === 'representative', values, errors, notice }), status ?? (errors.length || notice ? 400 : 200));
@@ -98,25 +129,6 @@ export function registerAccountCaseRoutes(app: App, deps: { cases: AccountCaseSe
     return answer(request, reply, result, values, { code: 'receipt_number', dob: 'rdob_month' });
   });
 
-  // Verify your identity (ACC-8): questions from the records of the account's cases.
-  const identityPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {}) => {
-    const state = await deps.identity.state(request.session!.account_id);
-    return reply.html(
-      verifyIdentityPage(ctx(request), { ...signedInOf(reply), ...state, lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined, ...extra }),
-      extra.errors?.length || state.lockedUntil ? 400 : 200,
-    );
-  };
-
-  app.get('/account/verify-identity', account, async (request, reply) => identityPage(request, reply));
-
-  app.post('/account/verify-identity', { ...limited, schema: { body: inputs.identity } }, async (request, reply) => {
-    const values = request.body;
-    const result = await deps.identity.verify(request.session!.account_id, values, request.ip);
-    if (result.ok) return identityPage(request, reply, { justVerified: true });
-    if (result.problem === 'locked' || result.problem === 'no_records') return identityPage(request, reply);
-    return identityPage(request, reply, { values, errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }] });
-  });
-
   // CASE-5: a new Online Access Code for an expired one (by mail within 30 days, or by email for I-134A beneficiaries).
   app.post('/account/cases/add/new-code', { ...limited, schema: { body: inputs.accessCode } }, async (request, reply) => {
     const values: AddValues = request.body;
@@ -129,13 +141,26 @@ export function registerAccountCaseRoutes(app: App, deps: { cases: AccountCaseSe
     const date = formatDate(result.expectedBy, request.lang, deps.timeZone, 'longDate');
     return addPage(request, reply, {}, [], alert({ type: 'success', live: true, heading: t('cases_account:add.new_code_title'), body: t(`cases_account:add.new_code_${result.channel}`, { date }) }), 200);
   });
+}
 
-  app.get('/account/cases/:receipt/documents', { ...account, schema: { params: inputs.receipt } }, card('documents'));
+/** Verify your identity (ACC-8): questions from the records of the account's cases. */
+function registerIdentityRoutes(app: App, deps: AccountCaseRouteDeps): void {
+  const limited = { config: { policy: 'account' as const, limit: deps.limit } };
+  const identityPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {}) => {
+    const state = await deps.identity.state(request.session!.account_id);
+    return reply.html(
+      verifyIdentityPage(ctxOf(request, deps.timeZone), { ...signedInOf(reply), ...state, lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined, ...extra }),
+      extra.errors?.length || state.lockedUntil ? 400 : 200,
+    );
+  };
 
-  app.get('/account/cases/:receipt/documents/:id', { ...account, schema: { params: inputs.document } }, async (request, reply) => {
-    const { receipt, id } = request.params;
-    const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.cases.documentFile(request.session!.account_id, receipt, id) : undefined;
-    if (!file) return reply.callNotFound();
-    return sendDocument(reply, file);
+  app.get('/account/verify-identity', account, async (request, reply) => identityPage(request, reply));
+
+  app.post('/account/verify-identity', { ...limited, schema: { body: inputs.identity } }, async (request, reply) => {
+    const values = request.body;
+    const result = await deps.identity.verify(request.session!.account_id, values, request.ip);
+    if (result.ok) return identityPage(request, reply, { justVerified: true });
+    if (result.problem === 'locked' || result.problem === 'no_records') return identityPage(request, reply);
+    return identityPage(request, reply, { values, errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }] });
   });
 }
