@@ -33,15 +33,6 @@ export async function isLinked(db: DbHandle, accountId: string, caseId: number):
   return Boolean(await db.selectFrom('account_cases').select('case_id').where('account_id', '=', accountId).where('case_id', '=', caseId).where('suspended_at', 'is', null).executeTakeFirst());
 }
 
-export async function findCaseForAdding(db: DbHandle, receiptNumber: string) {
-  return db
-    .selectFrom('cases as c')
-    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
-    .select(['c.id', 'c.receipt_number', 'c.section_1367', 'a.date_of_birth', 'a.family_name'])
-    .where('c.receipt_number', '=', receiptNumber)
-    .executeTakeFirst();
-}
-
 export async function findAccessCode(db: DbHandle, codeHash: string) {
   return db
     .selectFrom('online_access_codes as o')
@@ -77,15 +68,6 @@ export async function linkWithAccessCode(db: DbHandle, row: Insertable<AccountCa
   await db.insertInto('account_cases').values(row)
     .onConflict((oc) => oc.columns(['account_id', 'case_id']).doUpdateSet({ suspended_at: null, confirmed_at: now, added_via: 'online_access_code' }).where('account_cases.suspended_at', 'is not', null))
     .execute();
-}
-
-export async function caseForNewCode(db: DbHandle, caseId: number) {
-  return db
-    .selectFrom('cases as c')
-    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
-    .select(['c.form_code', 'a.email'])
-    .where('c.id', '=', caseId)
-    .executeTakeFirstOrThrow();
 }
 
 /** A code issued for the case since the given time and not used yet (a request already answered). */
