@@ -119,3 +119,22 @@ export async function removeSuspendedLink(db: DbHandle, caseId: number, accountI
   const r = await db.deleteFrom('account_cases').where('case_id', '=', caseId).where('account_id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/**
+ * The identity details on record of the newest case the account holds as its applicant (an active link) that has an
+ * A-Number or ZIP code (identity verification, identity.ts). One statement across account_cases, cases and
+ * case_applicants: the newest such case is chosen by the join.
+ */
+export async function identityFactsOf(db: DbHandle, accountId: string) {
+  return db
+    .selectFrom('account_cases as l')
+    .innerJoin('cases as c', 'c.id', 'l.case_id')
+    .innerJoin('case_applicants as a', 'a.case_id', 'c.id')
+    .select(['c.form_code', 'c.received_at', 'a.a_number', 'a.zip'])
+    .where('l.account_id', '=', accountId)
+    .where('l.suspended_at', 'is', null)
+    .where('l.relationship', '=', 'applicant')
+    .where((eb) => eb.or([eb('a.a_number', 'is not', null), eb('a.zip', 'is not', null)]))
+    .orderBy('c.received_at', 'desc')
+    .executeTakeFirst();
+}

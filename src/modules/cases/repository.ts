@@ -140,6 +140,17 @@ export async function resetCaseSequences(db: DbHandle): Promise<void> {
   await sql`SELECT setval(pg_get_serial_sequence('case_status_history', 'id'), COALESCE((SELECT max(id) FROM case_status_history), 0) + 1, false)`.execute(db);
 }
 
+/** Every receipt number (the bulk loader never generates one again). */
+export async function allReceiptNumbers(db: DbHandle): Promise<string[]> {
+  return (await db.selectFrom('cases').select('receipt_number').execute()).map((r) => r.receipt_number);
+}
+
+/** Fresh planner statistics after a bulk load. */
+export async function analyzeCaseTables(db: DbHandle): Promise<void> {
+  await sql`ANALYZE cases`.execute(db);
+  await sql`ANALYZE case_status_history`.execute(db);
+}
+
 /** A random sample of existing receipt numbers (for benchmarks and the demo). */
 export async function sampleReceiptNumbers(db: DbHandle, limit: number): Promise<string[]> {
   const rows = await db.selectFrom('cases').select('receipt_number').orderBy('id').limit(limit).execute();

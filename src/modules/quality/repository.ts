@@ -232,6 +232,11 @@ export async function findTask(db: DbHandle, id: string): Promise<TaskRow | unde
   return row ? toTask(row) : undefined;
 }
 
+/** A fix task, locked for the rest of the transaction (it is about to be dismissed). */
+export async function lockTask(db: DbHandle, id: string) {
+  return db.selectFrom('article_fix_tasks').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export async function dismissTask(db: DbHandle, id: string, p: { by: string; at: Date; note: string }): Promise<boolean> {
   const result = await db
     .updateTable('article_fix_tasks')

@@ -228,7 +228,7 @@ export class QualityService {
     await this.closeFixedTasks(id);
     const { db, clock } = this.deps;
     return inTransaction(db, async (trx): Promise<DismissResult> => {
-      const task = await trx.selectFrom('article_fix_tasks').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+      const task = await repo.lockTask(trx, id);
       if (!task) return { ok: false, problem: 'not_found' };
       if (!(await repo.dismissTask(trx, id, { by: actor.accountId, at: clock.now(), note }))) return { ok: false, problem: 'closed' };
       await auditStaffAction(trx, clock, actor, 'quality.fix_task_dismissed', { type: 'article_fix_task', id }, { note });
