@@ -112,12 +112,12 @@ export async function pausesOf(db: DbHandle, itemId: string) {
  * timelines hold the case's story), and the open ones outside Tier 3 and the owning office's queue move to Tier 3,
  * unowned, so nobody who may not see them keeps them. (Items of a case whose protection ends stay protected.)
  */
-export async function protectItemsOfCase(db: DbHandle, caseId: number): Promise<void> {
+export async function protectItemsOfCase(db: DbHandle, caseId: number, receiptNumber: string): Promise<void> {
   // Items that name the case's receipt number but were logged before the case existed (an agent's call, an e-Request
   // with the Section 1367 box, events still pending) are linked to it first, so they are protected with it.
   await sql`
     UPDATE service_items SET case_id = ${caseId}
-    WHERE case_id IS NULL AND receipt_number = (SELECT receipt_number FROM cases WHERE id = ${caseId})`.execute(db);
+    WHERE case_id IS NULL AND receipt_number = ${receiptNumber}`.execute(db);
   await sql`
     UPDATE service_items
     SET section_1367 = true,

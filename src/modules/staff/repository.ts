@@ -137,3 +137,22 @@ export async function activeRolesOf(db: DbHandle, accountId: string): Promise<St
   if (!rows.length || rows[0]!.kind !== 'staff' || rows[0]!.disabled_at) return undefined;
   return rows.map((r) => r.role).filter((r): r is StaffRole => r !== null);
 }
+
+/** The agents a sample may be narrowed to: staff who work items (Contact Center tiers and the help desk). */
+export async function listWorkingAgents(db: DbHandle): Promise<{ account_id: string; display_name: string }[]> {
+  return db
+    .selectFrom('staff_members as m')
+    .select(['m.account_id', 'm.display_name'])
+    .where((eb) => eb.exists(eb.selectFrom('staff_roles as r').select('r.role').whereRef('r.account_id', '=', 'm.account_id').where('r.role', 'in', ['tier1', 'tier2', 'tier3', 'help_desk'])))
+    .orderBy('m.display_name')
+    .orderBy('m.account_id')
+    .limit(1000)
+    .execute();
+}
+
+/** A staff member's display name (null for none, or not staff). */
+export async function displayNameOf(db: DbHandle, accountId: string | null): Promise<string | null> {
+  if (!accountId) return null;
+  const row = await db.selectFrom('staff_members').select('display_name').where('account_id', '=', accountId).executeTakeFirst();
+  return row?.display_name ?? null;
+}
