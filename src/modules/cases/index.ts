@@ -14,3 +14,7 @@ export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes, agencyCaseStatusBody, AGENCY_CASE_MESSAGES } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';
 export { caseFeatures, howToAdd, isIoe, mayLinkByReceiptNumber, maySeeCase, CASE_FEATURES, maySeeProtectedCases, type CaseFeature, type CaseViewer } from './capabilities.js';
+export {
+  findCases, insertEventCases, recomputeStatus, setStatuses, updateFacts, setSection1367, setFilingChannel, upsertApplicants, casesByIds,
+  type StoredCase, type NewEventCase,
+} from './events-repository.js';
