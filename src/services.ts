@@ -11,7 +11,7 @@ import { DashboardService } from './modules/dashboards/index.js';
 import { ERequestService } from './modules/e-request/index.js';
 import { AgentConsoleService } from './modules/agent-console/index.js';
 import { SecureMessageService } from './modules/secure-messages/index.js';
-import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
+import { AccountCaseService, IdentityVerificationService, insertAccessCodes, linkOnlineFilings, reviewReceiptNumberLinks } from './modules/account-cases/index.js';
 import { CaseEventService, eventById } from './modules/case-events/index.js';
 import { NoticeService, renderNoticeJob } from './modules/notices/index.js';
 import { OfficerService } from './modules/officer/index.js';
@@ -85,7 +85,7 @@ export function createServices(deps: Deps): Services {
   const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
   const caseStatus = new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone });
   const caseSubscriptions = new CaseSubscriptionService({ db, clock: deps.clock, random: deps.random, caseStatus, notifications, publicUrl: deps.config.publicUrl });
-  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, pendingDays: deps.config.caseEvents.pendingDays, followers: caseSubscriptions });
+  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, pendingDays: deps.config.caseEvents.pendingDays, followers: caseSubscriptions, accountLinks: { insertAccessCodes, linkOnlineFilings, reviewReceiptNumberLinks } });
   const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone, eventOf: eventById });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random, jobs: deps.jobs, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl });
   const knowledge = new KnowledgeService({ db, clock: deps.clock, random: deps.random });

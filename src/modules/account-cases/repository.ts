@@ -138,3 +138,41 @@ export async function identityFactsOf(db: DbHandle, accountId: string) {
     .orderBy('c.received_at', 'desc')
     .executeTakeFirst();
 }
+
+// ---- Written by the case-events module in an event batch's transaction (given to it in services.ts: account-cases
+// imports case-events, so case-events cannot import this module) --------------------------------------------------
+
+/** Online Access Codes from account acceptance notices: the hash only, valid 90 days from the notice (CASE-5). */
+export async function insertAccessCodes(db: DbHandle, rows: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date; eventId: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('online_access_codes')
+    .values(rows.map((r) => ({ code_hash: r.codeHash, case_id: r.caseId, issued_at: r.issuedAt, expires_at: r.expiresAt, used_at: null, used_by: null, event_id: r.eventId })))
+    .onConflict((oc) => oc.column('code_hash').doNothing())
+    .execute();
+}
+
+/** Online filings land in the accounts that filed them (by Online Account Number; applicants only; unknown numbers are skipped). */
+export async function linkOnlineFilings(db: DbHandle, rows: { caseId: number; onlineAccountNumber: string; at: Date }[]): Promise<void> {
+  if (!rows.length) return;
+  await sql`
+    INSERT INTO account_cases (account_id, case_id, relationship, added_via, added_at)
+    SELECT a.id, f.case_id, 'applicant', 'online_filing', f.added_at
+    FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.onlineAccountNumber)}::text[], ${rows.map((r) => r.at.toISOString())}::timestamptz[])
+      AS f (case_id, online_account_number, added_at)
+    JOIN accounts a ON a.online_account_number = f.online_account_number AND a.kind = 'applicant'
+    ON CONFLICT (account_id, case_id) DO NOTHING`.execute(db);
+}
+
+/**
+ * A case became protected: its links made by receipt number (CASE-6: details others may know) are suspended until
+ * the agency confirms the holder; links confirmed before stay. Protection lifted: the suspended links come back.
+ */
+export async function reviewReceiptNumberLinks(db: DbHandle, caseId: number, protectedNow: boolean, now: Date): Promise<void> {
+  if (protectedNow) {
+    await db.updateTable('account_cases').set({ suspended_at: now })
+      .where('case_id', '=', caseId).where('added_via', '=', 'receipt_number').where('confirmed_at', 'is', null).where('suspended_at', 'is', null).execute();
+  } else {
+    await db.updateTable('account_cases').set({ suspended_at: null }).where('case_id', '=', caseId).where('suspended_at', 'is not', null).execute();
+  }
+}

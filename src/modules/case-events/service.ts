@@ -96,6 +96,15 @@ export interface CaseEventDeps {
   /** Days an event of a receipt number not known yet waits for an event giving the form (default 30). */
   pendingDays?: number;
   /** The followers of a case without an account (case-subscriptions): their messages for changed cases. */
+  /**
+   * The links of accounts to cases and the Online Access Codes (the account-cases module's tables) that events
+   * change, in the batch's transaction; given here because account-cases imports this module.
+   */
+  accountLinks: {
+    insertAccessCodes(db: DbHandle, rows: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date; eventId: string }[]): Promise<void>;
+    linkOnlineFilings(db: DbHandle, rows: { caseId: number; onlineAccountNumber: string; at: Date }[]): Promise<void>;
+    reviewReceiptNumberLinks(db: DbHandle, caseId: number, protectedNow: boolean, now: Date): Promise<void>;
+  };
   followers?: {
     requestsFor(db: DbHandle, receipts: string[], describe: (followed: string[]) => Promise<Map<string, CaseStatusView | null>>): Promise<Parameters<NotificationService['queueMany']>[1]>;
   };
@@ -253,7 +262,7 @@ export class CaseEventService {
     caseId: Map<string, number>,
     now: Date,
   ): Promise<void> {
-    await repo.insertAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
+    await this.deps.accountLinks.insertAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
       codeHash: accessCodeHash(normalizeOnlineAccessCode(e.payload.onlineAccessCode as string)!),
       caseId: caseId.get(e.receiptNumber)!,
       issuedAt: e.occurredAt,
@@ -264,7 +273,7 @@ export class CaseEventService {
       list.filter((e) => has(e.payload)).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
     const applicants: Parameters<typeof repo.upsertApplicants>[1] = [];
     const channels = { online: [] as number[], paper: [] as number[] };
-    const filings: Parameters<typeof repo.linkOnlineFilings>[1] = [];
+    const filings: Parameters<CaseEventDeps['accountLinks']['linkOnlineFilings']>[1] = [];
     for (const [receipt, newHere] of acceptedByReceipt) {
       const list = byReceipt.get(receipt) ?? []; // read for every receipt whose new events say more than a status
       const id = caseId.get(receipt)!;
@@ -272,7 +281,7 @@ export class CaseEventService {
         const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
         await repo.setSection1367(trx, id, p!.payload.section1367 === true, now);
         if (p!.payload.section1367 === true) await protectItemsOfCase(trx, id, receipt);
-        await repo.reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
+        await this.deps.accountLinks.reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
       }
       if (newHere.some((e) => e.payload.applicant)) {
         const a = latest(list, (p) => typeof p.applicant === 'object' && p.applicant !== null);
@@ -288,7 +297,7 @@ export class CaseEventService {
         }
       }
     }
-    await repo.linkOnlineFilings(trx, filings);
+    await this.deps.accountLinks.linkOnlineFilings(trx, filings);
     await repo.upsertApplicants(trx, applicants);
     await repo.setFilingChannel(trx, channels.online, 'online', now);
     await repo.setFilingChannel(trx, channels.paper, 'paper', now);
