@@ -6,7 +6,13 @@ import type { CallerVerificationsTable } from '../../platform/db/tables.js';
 
 /** The latest verification of the caller on an item. */
 export async function lastVerificationOf(db: DbHandle, itemId: string) {
-  return db.selectFrom('caller_verifications').select(['outcome', 'caller_role', 'created_at']).where('item_id', '=', itemId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('caller_verifications')
+    .select(['outcome', 'caller_role', 'created_at'])
+    .where('item_id', '=', itemId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function insertVerification(db: DbHandle, row: Insertable<CallerVerificationsTable>): Promise<void> {

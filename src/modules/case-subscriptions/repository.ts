@@ -9,12 +9,26 @@ export type CaseSubscriptionRow = Selectable<CaseSubscriptionsTable>;
 type Channel = 'email' | 'sms';
 
 /** The subscription of an address to a receipt number that is not cancelled (confirmed or pending). */
-export async function activeSubscription(db: DbHandle, p: { receiptNumber: string; channel: Channel; address: string }): Promise<CaseSubscriptionRow | undefined> {
-  return db.selectFrom('case_subscriptions').selectAll().where('receipt_number', '=', p.receiptNumber).where('channel', '=', p.channel).where('address', '=', p.address).where('cancelled_at', 'is', null).executeTakeFirst();
+export async function activeSubscription(
+  db: DbHandle,
+  p: { receiptNumber: string; channel: Channel; address: string },
+): Promise<CaseSubscriptionRow | undefined> {
+  return db
+    .selectFrom('case_subscriptions')
+    .selectAll()
+    .where('receipt_number', '=', p.receiptNumber)
+    .where('channel', '=', p.channel)
+    .where('address', '=', p.address)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /** A new confirmation for a pending subscription. */
-export async function renewConfirmation(db: DbHandle, id: string, p: { confirm_token_hash: string; confirm_expires_at: Date; language: Language }): Promise<void> {
+export async function renewConfirmation(
+  db: DbHandle,
+  id: string,
+  p: { confirm_token_hash: string; confirm_expires_at: Date; language: Language },
+): Promise<void> {
   await db.updateTable('case_subscriptions').set(p).where('id', '=', id).execute();
 }
 
@@ -23,24 +37,53 @@ export async function insertSubscription(db: DbHandle, row: Insertable<CaseSubsc
 }
 
 /** The pending subscription a confirmation link (its token's hash) belongs to, while the link is valid. */
-export async function pendingByTokenHash(db: DbHandle, tokenHash: string, now: Date): Promise<CaseSubscriptionRow | undefined> {
-  return db.selectFrom('case_subscriptions').selectAll().where('confirm_token_hash', '=', tokenHash).where('confirm_expires_at', '>', now).where('cancelled_at', 'is', null).where('confirmed_at', 'is', null).executeTakeFirst();
+export async function pendingByTokenHash(
+  db: DbHandle,
+  tokenHash: string,
+  now: Date,
+): Promise<CaseSubscriptionRow | undefined> {
+  return db
+    .selectFrom('case_subscriptions')
+    .selectAll()
+    .where('confirm_token_hash', '=', tokenHash)
+    .where('confirm_expires_at', '>', now)
+    .where('cancelled_at', 'is', null)
+    .where('confirmed_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /** Confirms a subscription not confirmed yet; answers whether it did. */
 export async function markConfirmed(db: DbHandle, id: string, now: Date): Promise<boolean> {
-  const r = await db.updateTable('case_subscriptions').set({ confirmed_at: now, confirm_token_hash: null, confirm_expires_at: null }).where('id', '=', id).where('confirmed_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('case_subscriptions')
+    .set({ confirmed_at: now, confirm_token_hash: null, confirm_expires_at: null })
+    .where('id', '=', id)
+    .where('confirmed_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
 /** Whether an unsubscribe link belongs to a subscription that is not cancelled. */
 export async function hasActiveUnsubscribeToken(db: DbHandle, token: string): Promise<boolean> {
-  return Boolean(await db.selectFrom('case_subscriptions').select('id').where('unsubscribe_token', '=', token).where('cancelled_at', 'is', null).executeTakeFirst());
+  return Boolean(
+    await db
+      .selectFrom('case_subscriptions')
+      .select('id')
+      .where('unsubscribe_token', '=', token)
+      .where('cancelled_at', 'is', null)
+      .executeTakeFirst(),
+  );
 }
 
 /** Cancels the subscription of an unsubscribe link; answers its receipt number, undefined when none was active. */
 export async function cancelByUnsubscribeToken(db: DbHandle, token: string, now: Date): Promise<string | undefined> {
-  const row = await db.updateTable('case_subscriptions').set({ cancelled_at: now }).where('unsubscribe_token', '=', token).where('cancelled_at', 'is', null).returning('receipt_number').executeTakeFirst();
+  const row = await db
+    .updateTable('case_subscriptions')
+    .set({ cancelled_at: now })
+    .where('unsubscribe_token', '=', token)
+    .where('cancelled_at', 'is', null)
+    .returning('receipt_number')
+    .executeTakeFirst();
   return row?.receipt_number;
 }
 
@@ -51,8 +94,18 @@ export async function isOptedOut(db: DbHandle, phone: string): Promise<boolean> 
 
 /** STOP: the number gets no text, and its text subscriptions end. */
 export async function optOut(db: DbHandle, phone: string, now: Date): Promise<void> {
-  await db.insertInto('sms_opt_outs').values({ phone, opted_out_at: now }).onConflict((oc) => oc.column('phone').doUpdateSet({ opted_out_at: now })).execute();
-  await db.updateTable('case_subscriptions').set({ cancelled_at: now }).where('channel', '=', 'sms').where('address', '=', phone).where('cancelled_at', 'is', null).execute();
+  await db
+    .insertInto('sms_opt_outs')
+    .values({ phone, opted_out_at: now })
+    .onConflict((oc) => oc.column('phone').doUpdateSet({ opted_out_at: now }))
+    .execute();
+  await db
+    .updateTable('case_subscriptions')
+    .set({ cancelled_at: now })
+    .where('channel', '=', 'sms')
+    .where('address', '=', phone)
+    .where('cancelled_at', 'is', null)
+    .execute();
 }
 
 /** START: texts to the number again. */

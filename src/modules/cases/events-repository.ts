@@ -26,10 +26,17 @@ export async function findCases(db: DbHandle, receipts: string[]): Promise<Store
   const rows = await db
     .selectFrom('cases')
     .select(['id', 'receipt_number', 'from_events', 'form_code', 'office_code'])
-    .select([sql<number>`(extract(epoch from received_at) * 1000)::float8`.as('received_ms'), sql<number>`(extract(epoch from status_at) * 1000)::float8`.as('status_ms')])
+    .select([
+      sql<number>`(extract(epoch from received_at) * 1000)::float8`.as('received_ms'),
+      sql<number>`(extract(epoch from status_at) * 1000)::float8`.as('status_ms'),
+    ])
     .where(isAnyOf('receipt_number', receipts, 'text'))
     .execute();
-  return rows.map(({ received_ms, status_ms, ...c }) => ({ ...c, received_at: new Date(Math.round(Number(received_ms))), status_at: new Date(Math.round(Number(status_ms))) }));
+  return rows.map(({ received_ms, status_ms, ...c }) => ({
+    ...c,
+    received_at: new Date(Math.round(Number(received_ms))),
+    status_at: new Date(Math.round(Number(status_ms))),
+  }));
 }
 
 export interface NewEventCase {
@@ -42,14 +49,28 @@ export interface NewEventCase {
   statusParams: Record<string, string>;
 }
 
-export async function insertEventCases(db: DbHandle, cases: NewEventCase[], now: Date): Promise<{ id: number; receipt_number: string }[]> {
+export async function insertEventCases(
+  db: DbHandle,
+  cases: NewEventCase[],
+  now: Date,
+): Promise<{ id: number; receipt_number: string }[]> {
   if (!cases.length) return [];
   return db
     .insertInto('cases')
-    .values(cases.map((c) => ({
-      receipt_number: c.receiptNumber, form_code: c.formCode, office_code: c.officeCode, received_at: c.receivedAt,
-      status_key: c.statusKey, status_at: c.statusAt, status_params: JSON.stringify(c.statusParams), from_events: true, created_at: now, updated_at: now,
-    })))
+    .values(
+      cases.map((c) => ({
+        receipt_number: c.receiptNumber,
+        form_code: c.formCode,
+        office_code: c.officeCode,
+        received_at: c.receivedAt,
+        status_key: c.statusKey,
+        status_at: c.statusAt,
+        status_params: JSON.stringify(c.statusParams),
+        from_events: true,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
     .returning(['id', 'receipt_number'])
     .execute();
 }
@@ -81,7 +102,11 @@ export async function recomputeStatus(db: DbHandle, caseIds: number[], now: Date
  * concurrent batch committed first: PostgreSQL re-checks the condition on the row it waited for) is left alone
  * and not answered; the caller has the database compare its whole history.
  */
-export async function setStatuses(db: DbHandle, rows: { caseId: number; statusKey: string; occurredAt: Date; params: Record<string, string> }[], now: Date): Promise<number[]> {
+export async function setStatuses(
+  db: DbHandle,
+  rows: { caseId: number; statusKey: string; occurredAt: Date; params: Record<string, string> }[],
+  now: Date,
+): Promise<number[]> {
   if (!rows.length) return [];
   const result = await sql<{ id: number }>`
     UPDATE cases c SET status_key = s.status_key, status_at = s.occurred_at, status_params = s.params, updated_at = ${now}
@@ -93,7 +118,11 @@ export async function setStatuses(db: DbHandle, rows: { caseId: number; statusKe
 }
 
 /** Sets the form, office and received date of cases whose events changed them (callers pass only changes). */
-export async function updateFacts(db: DbHandle, rows: { id: number; formCode: string; officeCode: string; receivedAt: Date }[], now: Date): Promise<void> {
+export async function updateFacts(
+  db: DbHandle,
+  rows: { id: number; formCode: string; officeCode: string; receivedAt: Date }[],
+  now: Date,
+): Promise<void> {
   if (!rows.length) return;
   await sql`
     UPDATE cases c SET form_code = f.form_code, office_code = f.office_code, received_at = f.received_at, updated_at = ${now}
@@ -103,27 +132,64 @@ export async function updateFacts(db: DbHandle, rows: { id: number; formCode: st
 }
 
 export async function setSection1367(db: DbHandle, caseId: number, value: boolean, now: Date): Promise<void> {
-  await db.updateTable('cases').set({ section_1367: value, updated_at: now }).where('id', '=', caseId).where('section_1367', '!=', value).execute();
+  await db
+    .updateTable('cases')
+    .set({ section_1367: value, updated_at: now })
+    .where('id', '=', caseId)
+    .where('section_1367', '!=', value)
+    .execute();
 }
 
-export async function setFilingChannel(db: DbHandle, caseIds: number[], channel: 'online' | 'paper', now: Date): Promise<void> {
+export async function setFilingChannel(
+  db: DbHandle,
+  caseIds: number[],
+  channel: 'online' | 'paper',
+  now: Date,
+): Promise<void> {
   if (!caseIds.length) return;
-  await db.updateTable('cases').set({ filing_channel: channel, updated_at: now }).where(isAnyOf('id', caseIds, 'int')).where('filing_channel', '!=', channel).execute();
+  await db
+    .updateTable('cases')
+    .set({ filing_channel: channel, updated_at: now })
+    .where(isAnyOf('id', caseIds, 'int'))
+    .where('filing_channel', '!=', channel)
+    .execute();
 }
 
 /** The applicants' identity details, one row per case (the latest event that gave them wins; the caller picks it). */
-export async function upsertApplicants(db: DbHandle, rows: { caseId: number; dateOfBirth?: string; familyName?: string; aNumber?: string; zip?: string; email?: string }[]): Promise<void> {
+export async function upsertApplicants(
+  db: DbHandle,
+  rows: { caseId: number; dateOfBirth?: string; familyName?: string; aNumber?: string; zip?: string; email?: string }[],
+): Promise<void> {
   if (!rows.length) return;
   await db
     .insertInto('case_applicants')
-    .values(rows.map((a) => ({ case_id: a.caseId, date_of_birth: a.dateOfBirth ?? null, family_name: a.familyName ?? null, a_number: a.aNumber ?? null, zip: a.zip ?? null, email: a.email ?? null })))
-    .onConflict((oc) => oc.column('case_id').doUpdateSet((eb) => ({
-      date_of_birth: eb.ref('excluded.date_of_birth'), family_name: eb.ref('excluded.family_name'), a_number: eb.ref('excluded.a_number'), zip: eb.ref('excluded.zip'), email: eb.ref('excluded.email'),
-    })))
+    .values(
+      rows.map((a) => ({
+        case_id: a.caseId,
+        date_of_birth: a.dateOfBirth ?? null,
+        family_name: a.familyName ?? null,
+        a_number: a.aNumber ?? null,
+        zip: a.zip ?? null,
+        email: a.email ?? null,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('case_id').doUpdateSet((eb) => ({
+        date_of_birth: eb.ref('excluded.date_of_birth'),
+        family_name: eb.ref('excluded.family_name'),
+        a_number: eb.ref('excluded.a_number'),
+        zip: eb.ref('excluded.zip'),
+        email: eb.ref('excluded.email'),
+      })),
+    )
     .execute();
 }
 
 export async function casesByIds(db: DbHandle, ids: number[]) {
   if (!ids.length) return [];
-  return db.selectFrom('cases').selectAll().where(isAnyOf('id', ids, 'int')).execute();
+  return db
+    .selectFrom('cases')
+    .selectAll()
+    .where(isAnyOf('id', ids, 'int'))
+    .execute();
 }

@@ -9,23 +9,42 @@ export type CaseFileRow = Selectable<CaseFilesTable>;
 
 /** What an account sent for a case, newest first. */
 export async function submissionsOf(db: DbHandle, caseId: number, accountId: string): Promise<CaseSubmissionRow[]> {
-  return db.selectFrom('case_submissions').selectAll().where('case_id', '=', caseId).where('account_id', '=', accountId).orderBy('created_at', 'desc').execute();
+  return db
+    .selectFrom('case_submissions')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .execute();
 }
 
 /** The files of these submissions, oldest first. */
 export async function filesOf(db: DbHandle, submissionIds: string[]): Promise<CaseFileRow[]> {
-  return db.selectFrom('case_files').selectAll().where('submission_id', 'in', submissionIds).orderBy('created_at').execute();
+  return db
+    .selectFrom('case_files')
+    .selectAll()
+    .where('submission_id', 'in', submissionIds)
+    .orderBy('created_at')
+    .execute();
 }
 
 /** A submission with its files. */
-export async function insertSubmission(db: DbHandle, submission: Insertable<CaseSubmissionsTable>, files: Insertable<CaseFilesTable>[]): Promise<void> {
+export async function insertSubmission(
+  db: DbHandle,
+  submission: Insertable<CaseSubmissionsTable>,
+  files: Insertable<CaseFilesTable>[],
+): Promise<void> {
   await db.insertInto('case_submissions').values(submission).execute();
   await db.insertInto('case_files').values(files).execute();
 }
 
 /** Which of these storage keys a file row names. */
 export async function referencedKeys(db: DbHandle, keys: string[]): Promise<Set<string | null>> {
-  return new Set((await db.selectFrom('case_files').select('storage_key').where('storage_key', 'in', keys).execute()).map((r) => r.storage_key));
+  return new Set(
+    (await db.selectFrom('case_files').select('storage_key').where('storage_key', 'in', keys).execute()).map(
+      (r) => r.storage_key,
+    ),
+  );
 }
 
 export async function findFile(db: DbHandle, fileId: string): Promise<CaseFileRow | undefined> {
@@ -33,6 +52,10 @@ export async function findFile(db: DbHandle, fileId: string): Promise<CaseFileRo
 }
 
 /** The outcome of a file's check, once: only a file still being checked changes. */
-export async function settleFile(db: DbHandle, fileId: string, outcome: { state: 'accepted'; checked_at: Date } | { state: 'rejected'; reason: string; checked_at: Date }): Promise<void> {
+export async function settleFile(
+  db: DbHandle,
+  fileId: string,
+  outcome: { state: 'accepted'; checked_at: Date } | { state: 'rejected'; reason: string; checked_at: Date },
+): Promise<void> {
   await db.updateTable('case_files').set(outcome).where('id', '=', fileId).where('state', '=', 'checking').execute();
 }

@@ -11,7 +11,10 @@ export async function documentIdOfEvent(db: DbHandle, eventId: string): Promise<
 }
 
 /** Stores the document of an event unless the event has one already; answers the id stored, undefined when it had one. */
-export async function insertEventDocument(db: DbHandle, row: Insertable<CaseDocumentsTable> & { event_id: string }): Promise<string | undefined> {
+export async function insertEventDocument(
+  db: DbHandle,
+  row: Insertable<CaseDocumentsTable> & { event_id: string },
+): Promise<string | undefined> {
   const inserted = await db
     .insertInto('case_documents')
     .values(row)
@@ -23,17 +26,28 @@ export async function insertEventDocument(db: DbHandle, row: Insertable<CaseDocu
 
 /** The id of the document rendered for an event, which must exist. */
 export async function documentIdOfEventOrThrow(db: DbHandle, eventId: string): Promise<string> {
-  return (await db.selectFrom('case_documents').select('id').where('event_id', '=', eventId).executeTakeFirstOrThrow()).id;
+  return (await db.selectFrom('case_documents').select('id').where('event_id', '=', eventId).executeTakeFirstOrThrow())
+    .id;
 }
 
 export async function insertDocument(db: DbHandle, row: Insertable<CaseDocumentsTable>): Promise<void> {
   await db.insertInto('case_documents').values(row).execute();
 }
 
-export async function insertMailItem(db: DbHandle, row: { id: string; documentId: string; caseId: number; createdAt: Date; expectedBy: Date }): Promise<void> {
+export async function insertMailItem(
+  db: DbHandle,
+  row: { id: string; documentId: string; caseId: number; createdAt: Date; expectedBy: Date },
+): Promise<void> {
   await db
     .insertInto('mail_items')
-    .values({ id: row.id, document_id: row.documentId, case_id: row.caseId, created_at: row.createdAt, expected_by: row.expectedBy, batch_id: null })
+    .values({
+      id: row.id,
+      document_id: row.documentId,
+      case_id: row.caseId,
+      created_at: row.createdAt,
+      expected_by: row.expectedBy,
+      batch_id: null,
+    })
     .execute();
 }
 
@@ -54,7 +68,17 @@ export interface CaseDocument {
 export async function documentsOfCase(db: DbHandle, caseId: number, which: 'all' | 'holder'): Promise<CaseDocument[]> {
   let query = db
     .selectFrom('case_documents')
-    .select(['id', 'kind', 'language', 'created_at', 'byte_size', 'content_type', 'title', 'file_name', 'shared_with_holder'])
+    .select([
+      'id',
+      'kind',
+      'language',
+      'created_at',
+      'byte_size',
+      'content_type',
+      'title',
+      'file_name',
+      'shared_with_holder',
+    ])
     .where('case_id', '=', caseId);
   if (which === 'holder') query = query.where('shared_with_holder', '=', true);
   return query.orderBy('created_at', 'desc').orderBy('id').execute();
@@ -74,7 +98,9 @@ export async function documentFileOf(db: DbHandle, caseId: number, documentId: s
  * The letters waiting for a batch, oldest first, locked for the batch being closed. Reads the receipt number from
  * `cases` in the same statement (its FOR UPDATE covers the joined rows, as it always did).
  */
-export async function waitingLettersForUpdate(db: DbHandle): Promise<{ id: string; receipt_number: string; storage_key: string }[]> {
+export async function waitingLettersForUpdate(
+  db: DbHandle,
+): Promise<{ id: string; receipt_number: string; storage_key: string }[]> {
   return db
     .selectFrom('mail_items as m')
     .innerJoin('case_documents as d', 'd.id', 'm.document_id')
@@ -87,7 +113,13 @@ export async function waitingLettersForUpdate(db: DbHandle): Promise<{ id: strin
 }
 
 /** Closes a batch: records it and puts the given letters in it. */
-export async function insertBatch(db: DbHandle, batch: { id: string; closedAt: Date; letterIds: string[] }): Promise<void> {
-  await db.insertInto('mail_batches').values({ id: batch.id, closed_at: batch.closedAt, item_count: batch.letterIds.length }).execute();
+export async function insertBatch(
+  db: DbHandle,
+  batch: { id: string; closedAt: Date; letterIds: string[] },
+): Promise<void> {
+  await db
+    .insertInto('mail_batches')
+    .values({ id: batch.id, closed_at: batch.closedAt, item_count: batch.letterIds.length })
+    .execute();
   await db.updateTable('mail_items').set({ batch_id: batch.id }).where('id', 'in', batch.letterIds).execute();
 }
