@@ -90,17 +90,25 @@ const OWNERS: Record<string, string> = {
  * entry out when the module asks the owner instead (the test fails on an entry no longer needed).
  */
 const STILL_SHARED: [module: string, table: string, reason: string][] = [
-  ['account-cases', 'case_applicants', 'identity facts: the newest applicant case with an A-Number or ZIP, chosen by the join (LIMIT 1)'],
+  [
+    'account-cases',
+    'case_applicants',
+    'identity facts: the newest applicant case with an A-Number or ZIP, chosen by the join (LIMIT 1)',
+  ],
   ['account-cases', 'cases', 'the case list and access codes order and filter by case columns in one statement'],
   ['cases', 'case_events', 'the history of a case (historyOf, ADR 13) reads the event log in the hot status statement'],
   ['dashboards', 'quality_reviews', 'report: scores per week aggregated in the database'],
   ['dashboards', 'service_items', 'report: volumes, SLA and response times aggregated in the database (GROUPING SETS)'],
   ['dashboards', 'service_queues', 'report: the backlog names its queues in the same aggregate'],
-  ['knowledge', 'staff_members', "article versions name their authors (a join for a display name)"],
+  ['knowledge', 'staff_members', 'article versions name their authors (a join for a display name)'],
   ['notices', 'cases', 'the waiting letters are locked FOR UPDATE with their case in one statement'],
   ['quality', 'knowledge_article_versions', 'closing fixed tasks is one concurrency-safe UPDATE with a LATERAL join'],
   ['quality', 'knowledge_articles', 'report: the task list names its articles'],
-  ['quality', 'service_items', 'the seeded sample (md5 order) and scores count over all resolved items in one statement'],
+  [
+    'quality',
+    'service_items',
+    'the seeded sample (md5 order) and scores count over all resolved items in one statement',
+  ],
   ['quality', 'staff_members', 'report: reviews and scores name agents and reviewers'],
   ['service-items', 'staff_members', 'the timeline names its agents (a join for a display name)'],
 ];
