@@ -89,8 +89,8 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   // Modules register their routes with typed, declared inputs (platform/http/inputs.ts).
   const routes: App = app.withTypeProvider<ZodInputs>();
   registerPlatformRoutes(app, { database: deps.database, metrics, metricsToken: config.metricsToken, production: config.production });
-  registerCasesPublicRoutes(app, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
-  registerCaseStatusApiRoutes(app, { caseStatus: services.caseStatus });
+  registerCasesPublicRoutes(routes, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
+  registerCaseStatusApiRoutes(routes, { caseStatus: services.caseStatus });
   registerCaseEventRoutes(app, { caseEvents: services.caseEvents });
   registerCaseSubscriptionRoutes(app, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
   registerOAuthRoutes(app, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
