@@ -93,7 +93,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerCaseStatusApiRoutes(routes, { caseStatus: services.caseStatus });
   registerCaseEventRoutes(app, { caseEvents: services.caseEvents });
   registerCaseSubscriptionRoutes(app, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
-  registerOAuthRoutes(app, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
+  registerOAuthRoutes(routes, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
   registerSmsHookRoutes(app, {
     notifications: services.notifications,
     authToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
