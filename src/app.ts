@@ -91,7 +91,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerPlatformRoutes(app, { database: deps.database, metrics, metricsToken: config.metricsToken, production: config.production });
   registerCasesPublicRoutes(routes, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
   registerCaseStatusApiRoutes(routes, { caseStatus: services.caseStatus });
-  registerCaseEventRoutes(app, { caseEvents: services.caseEvents });
+  registerCaseEventRoutes(routes, { caseEvents: services.caseEvents });
   registerCaseSubscriptionRoutes(app, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
   registerOAuthRoutes(routes, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
   registerSmsHookRoutes(app, {
