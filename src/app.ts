@@ -92,14 +92,14 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerCasesPublicRoutes(routes, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
   registerCaseStatusApiRoutes(routes, { caseStatus: services.caseStatus });
   registerCaseEventRoutes(routes, { caseEvents: services.caseEvents });
-  registerCaseSubscriptionRoutes(app, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
+  registerCaseSubscriptionRoutes(routes, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
   registerOAuthRoutes(routes, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
-  registerSmsHookRoutes(app, {
+  registerSmsHookRoutes(routes, {
     notifications: services.notifications,
     authToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
     publicUrl: config.publicUrl,
   });
-  registerOutboxRoutes(app, { db: deps.database.db });
+  registerOutboxRoutes(routes, { db: deps.database.db });
   registerSurveyRoutes(app, { surveys: services.surveys });
   registerSurveyStaffRoutes(app, { surveys: services.surveys, timeZone: config.agencyTimeZone });
   registerAccountRoutes(app, {
