@@ -126,7 +126,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerKnowledgeRoutes(app, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
   registerQualityRoutes(app, { quality: services.quality, timeZone: config.agencyTimeZone });
   registerDashboardRoutes(app, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
-  registerERequestRoutes(app, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
+  registerERequestRoutes(routes, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAgentConsoleRoutes(app, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
   registerSecureMessageRoutes(app, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
   registerOfficerRoutes(app, { officer: services.officer, timeZone: config.agencyTimeZone });
