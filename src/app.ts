@@ -100,8 +100,8 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     publicUrl: config.publicUrl,
   });
   registerOutboxRoutes(routes, { db: deps.database.db });
-  registerSurveyRoutes(app, { surveys: services.surveys });
-  registerSurveyStaffRoutes(app, { surveys: services.surveys, timeZone: config.agencyTimeZone });
+  registerSurveyRoutes(routes, { surveys: services.surveys });
+  registerSurveyStaffRoutes(routes, { surveys: services.surveys, timeZone: config.agencyTimeZone });
   registerAccountRoutes(app, {
     representativeStatus: (accountId) => services.profiles.representativeStatus(accountId),
     accounts: services.accounts,
