@@ -9,6 +9,8 @@ const pendingQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(1000),
 });
 
+const isList = (value: unknown): value is unknown[] => Array.isArray(value);
+
 /**
  * What the routes read (ADR 15). Neither schema refuses anything: the batch route answers a body that holds no list
  * of events, and the pending report a bad query, in their own words (compact JSON clients already know).
@@ -16,9 +18,9 @@ const pendingQuery = z.object({
 const inputs = {
   /** The events of a JSON array, of `{"events": [...]}` or of NDJSON lines; undefined when the body holds none. */
   batch: z.unknown().transform((body): unknown[] | undefined => {
-    if (Array.isArray(body)) return body;
+    if (isList(body)) return body;
     const events = body && typeof body === 'object' && 'events' in body ? body.events : undefined;
-    return Array.isArray(events) ? events : undefined;
+    return isList(events) ? events : undefined;
   }),
   /** The pending report's query as checked: its problems are answered by the route. */
   pending: z.unknown().transform((query) => pendingQuery.safeParse(query)),
