@@ -111,3 +111,14 @@ export function fields<Shape extends z.ZodRawShape>(shape: Shape) {
 export function params<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.object(shape);
 }
+
+/**
+ * One field of a request's parsed body or query as it came, for the platform's hooks that read the same field of
+ * every request before any route's schema runs (the `?lang=` switch, a form's CSRF token). Undefined when the input
+ * is not an object (no body, a body that is not a form).
+ */
+export function inputField(input: unknown, name: string): unknown {
+  if (input === null || typeof input !== 'object') return undefined;
+  const value: unknown = Reflect.get(input, name);
+  return value;
+}
