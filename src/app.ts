@@ -127,7 +127,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerQualityRoutes(app, { quality: services.quality, timeZone: config.agencyTimeZone });
   registerDashboardRoutes(app, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
   registerERequestRoutes(app, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerAgentConsoleRoutes(app, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
+  registerAgentConsoleRoutes(routes, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
   registerSecureMessageRoutes(app, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
   registerOfficerRoutes(app, { officer: services.officer, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
