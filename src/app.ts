@@ -129,7 +129,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerERequestRoutes(app, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAgentConsoleRoutes(routes, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
   registerSecureMessageRoutes(app, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
-  registerOfficerRoutes(app, { officer: services.officer, timeZone: config.agencyTimeZone });
+  registerOfficerRoutes(routes, { officer: services.officer, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAccountCaseRoutes(routes, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerProfileRoutes(app, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
