@@ -121,14 +121,14 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     limit: limitAccountForms,
   });
   registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
-  registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
+  registerStaffRoutes(routes, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
   registerEvidenceRoutes(app, { evidence: services.evidence, timeZone: config.agencyTimeZone });
-  registerKnowledgeRoutes(app, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
+  registerKnowledgeRoutes(routes, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
   registerQualityRoutes(app, { quality: services.quality, timeZone: config.agencyTimeZone });
   registerDashboardRoutes(app, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
   registerERequestRoutes(app, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAgentConsoleRoutes(routes, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
-  registerSecureMessageRoutes(app, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
+  registerSecureMessageRoutes(routes, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
   registerOfficerRoutes(routes, { officer: services.officer, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAccountCaseRoutes(routes, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
