@@ -122,10 +122,10 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   });
   registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
   registerStaffRoutes(routes, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
-  registerEvidenceRoutes(app, { evidence: services.evidence, timeZone: config.agencyTimeZone });
+  registerEvidenceRoutes(routes, { evidence: services.evidence, timeZone: config.agencyTimeZone });
   registerKnowledgeRoutes(routes, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
-  registerQualityRoutes(app, { quality: services.quality, timeZone: config.agencyTimeZone });
-  registerDashboardRoutes(app, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
+  registerQualityRoutes(routes, { quality: services.quality, timeZone: config.agencyTimeZone });
+  registerDashboardRoutes(routes, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
   registerERequestRoutes(app, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAgentConsoleRoutes(routes, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
   registerSecureMessageRoutes(routes, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
