@@ -1,10 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { fields, type App } from '../../platform/http/inputs.js';
+import type { App } from '../../platform/http/inputs.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { csvFilename, dashboardCsv } from './csv.js';
-import { DATASETS, readDashboardFilters, type DashboardFilterProblem, type DashboardFilterValues, type DashboardService } from './service.js';
+import { DATASETS, dashboardFilterQuery, readDashboardFilters, type DashboardFilterProblem, type DashboardFilterValues, type DashboardService } from './service.js';
 import { dashboardsPage } from './views.js';
 
 /**
@@ -14,12 +13,6 @@ import { dashboardsPage } from './views.js';
  * filters answer the page with 400 and an error summary, never a 5xx. Every view and every export is audited.
  */
 export const DASHBOARD_ROLES = ['tier2', 'tier3', 'quality_assurance', 'administrator'] as const;
-
-/**
- * The filters the page and the exports read (ADR 15: declared inputs), as sent: readDashboardFilters reads them, a
- * repeated or unknown value being a problem shown on the page (400), never an error.
- */
-const filterQuery = fields({ days: z.unknown().optional(), channel: z.unknown().optional() });
 
 export function registerDashboardRoutes(app: App, deps: { dashboards: DashboardService; timeZone: string }): void {
   const { dashboards, timeZone } = deps;
@@ -36,7 +29,7 @@ export function registerDashboardRoutes(app: App, deps: { dashboards: DashboardS
       400,
     );
 
-  app.get('/staff/dashboards', { config, schema: { querystring: filterQuery } }, async (request, reply) => {
+  app.get('/staff/dashboards', { config, schema: { querystring: dashboardFilterQuery } }, async (request, reply) => {
     const read = readDashboardFilters(request.query);
     if (!read.ok) return refused(request, reply, read.values, read.problems);
     const report = await dashboards.report(actorOf(request), read.filters);
@@ -44,7 +37,7 @@ export function registerDashboardRoutes(app: App, deps: { dashboards: DashboardS
   });
 
   for (const dataset of DATASETS) {
-    app.get(`/staff/dashboards/${dataset}.csv`, { config, schema: { querystring: filterQuery } }, async (request, reply) => {
+    app.get(`/staff/dashboards/${dataset}.csv`, { config, schema: { querystring: dashboardFilterQuery } }, async (request, reply) => {
       const read = readDashboardFilters(request.query);
       if (!read.ok) return refused(request, reply, read.values, read.problems);
       // A HEAD request (Fastify answers it with this handler) exports nothing, so it is not audited as an export.
