@@ -121,15 +121,15 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     limit: limitAccountForms,
   });
   registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
-  registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
-  registerEvidenceRoutes(app, { evidence: services.evidence, timeZone: config.agencyTimeZone });
-  registerKnowledgeRoutes(app, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
-  registerQualityRoutes(app, { quality: services.quality, timeZone: config.agencyTimeZone });
-  registerDashboardRoutes(app, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
+  registerStaffRoutes(routes, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
+  registerEvidenceRoutes(routes, { evidence: services.evidence, timeZone: config.agencyTimeZone });
+  registerKnowledgeRoutes(routes, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
+  registerQualityRoutes(routes, { quality: services.quality, timeZone: config.agencyTimeZone });
+  registerDashboardRoutes(routes, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
   registerERequestRoutes(routes, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerAgentConsoleRoutes(app, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
-  registerSecureMessageRoutes(app, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
-  registerOfficerRoutes(app, { officer: services.officer, timeZone: config.agencyTimeZone });
+  registerAgentConsoleRoutes(routes, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
+  registerSecureMessageRoutes(routes, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
+  registerOfficerRoutes(routes, { officer: services.officer, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(routes, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAccountCaseRoutes(routes, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerProfileRoutes(app, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
