@@ -19,7 +19,7 @@ import { InvalidInput } from './http-errors.js';
  *
  * - One parse point: Fastify's validation step runs the schema (`zodCompiler`), after the route's guard and CSRF
  *   check (policies.ts runs them first, in preValidation), and hands the handler the parsed value, typed by the
- *   `ZodInputs` type provider: no `request.body as ...` anywhere.
+ *   `ZodInputs` type provider: request input is never cast (test/code-shape.test.ts).
  * - Bad input is answered the same way everywhere: `InvalidInput` (400), which the one error handler turns into the
  *   error page with its error summary, or into the agency API's JSON shape on API routes.
  * - Form fields are read the way browsers send them: a field is text, cut to its longest allowed length, and a
@@ -68,6 +68,9 @@ export const zodCompiler: FastifySchemaCompiler<unknown> = ({ schema, method, ur
 /**
  * A text field of a form or a query: the string sent, cut to `max` characters; anything else (missing, repeated,
  * a file) reads as empty text. This is how every form of the service has always read its fields.
+ *
+ * Note for new field kinds: in Zod 4 an object key whose schema is `z.unknown()` (or a transform of it) is still
+ * required; add `.optional()` before the transform, as here, or a form without the field is refused with 400.
  */
 export function text(max = 200) {
   return z
