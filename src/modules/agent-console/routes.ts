@@ -36,11 +36,35 @@ const inputs = {
 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+export interface AgentConsoleRouteDeps {
+  agent: AgentConsoleService;
+  items: ServiceItemService;
+  timeZone: string;
+}
+
+const config = { policy: 'staff', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'officer'] } as const;
+const agentOf = (request: FastifyRequest) => ({ ...actorOf(request), roles: request.staff!.roles });
+const ctxOf = (request: FastifyRequest, timeZone: string) => ({ ...staffContext(request), when: dateTimeFormatter(request.lang, timeZone), now: new Date(), timeZone });
+const worker = (request: FastifyRequest) => ({ accountId: request.staff!.accountId, roles: request.staff!.roles });
+
 /** The agent console: Tier 1-3, the help desk and officers (office queues). */
-export function registerAgentConsoleRoutes(app: App, deps: { agent: AgentConsoleService; items: ServiceItemService; timeZone: string }): void {
-  const config = { policy: 'staff', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'officer'] } as const;
-  const agentOf = (request: FastifyRequest) => ({ ...actorOf(request), roles: request.staff!.roles });
-  const ctx = (request: FastifyRequest) => ({ ...staffContext(request), when: dateTimeFormatter(request.lang, deps.timeZone), now: new Date(), timeZone: deps.timeZone });
+export function registerAgentConsoleRoutes(app: App, deps: AgentConsoleRouteDeps): void {
+  registerHomeRoutes(app, deps);
+  registerLogContactRoutes(app, deps);
+  registerItemRoutes(app, deps);
+  registerItemActionRoutes(app, deps);
+}
+
+/** An item's page, with a notice or the errors of an action; 404 when the agent may not see it. */
+async function showItem(request: FastifyRequest, reply: FastifyReply, deps: AgentConsoleRouteDeps, number: string, extra: { notice?: string; errors?: FieldError[] } = {}) {
+  const view = await deps.agent.item(agentOf(request), number);
+  if (!view) return reply.callNotFound();
+  return reply.html(agentItemPage(ctxOf(request, deps.timeZone), { signedIn: signedInOf(reply), view, ...extra }), extra.errors?.length ? 400 : 200);
+}
+
+/** The agent's home (the queues) and claiming the next item. */
+function registerHomeRoutes(app: App, deps: AgentConsoleRouteDeps): void {
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
   app.get('/agent', { config, schema: { querystring: inputs.home } }, async (request, reply) => {
     const home = await deps.agent.home(agentOf(request));
@@ -54,6 +78,11 @@ export function registerAgentConsoleRoutes(app: App, deps: { agent: AgentConsole
     const item = await deps.agent.claimNext(agentOf(request));
     return reply.redirect(item ? `/agent/items/${String(item.number)}` : '/agent?empty=1', 303);
   });
+}
+
+/** Logging a contact that came in by another channel as a new service item. */
+function registerLogContactRoutes(app: App, deps: AgentConsoleRouteDeps): void {
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
   app.get('/agent/new', { config }, async (request, reply) => reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: newSubmissionToken() })));
 
@@ -88,6 +117,11 @@ export function registerAgentConsoleRoutes(app: App, deps: { agent: AgentConsole
     // A second post of the same form (same one-time token) answers with the item the first one logged.
     return reply.redirect(result.open ? `/agent/items/${String(result.item.number)}` : `/agent?logged=${String(result.item.number)}`, 303);
   });
+}
+
+/** Searching for items, and one item's page. */
+function registerItemRoutes(app: App, deps: AgentConsoleRouteDeps): void {
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
   app.get('/agent/search', { config, schema: { querystring: inputs.search } }, async (request, reply) => {
     const query = request.query.q;
@@ -95,16 +129,15 @@ export function registerAgentConsoleRoutes(app: App, deps: { agent: AgentConsole
     return reply.html(searchPage(ctx(request), { signedIn: signedInOf(reply), query, ...found }));
   });
 
-  const show = async (request: FastifyRequest, reply: FastifyReply, number: string, extra: { notice?: string; errors?: FieldError[] } = {}) => {
-    const view = await deps.agent.item(agentOf(request), number);
-    if (!view) return reply.callNotFound();
-    return reply.html(agentItemPage(ctx(request), { signedIn: signedInOf(reply), view, ...extra }), extra.errors?.length ? 400 : 200);
-  };
-
   app.get('/agent/items/:number', { config, schema: { params: inputs.item, querystring: inputs.itemQuery } }, async (request, reply) => {
     const { done } = request.query;
-    return show(request, reply, request.params.number, { notice: /^[a-z]+$/.test(done) ? request.t(`agent:done.${done}`, { defaultValue: '' }) || undefined : undefined });
+    return showItem(request, reply, deps, request.params.number, { notice: /^[a-z]+$/.test(done) ? request.t(`agent:done.${done}`, { defaultValue: '' }) || undefined : undefined });
   });
+}
+
+/** The actions on an item: reply, note, pause and resume the clock, escalate, route to an office, resolve, verify the caller. */
+function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
   /** An action on an item the agent may work: checks, runs it, and answers the page again or a redirect. */
   const act = async (request: FastifyRequest, reply: FastifyReply, number: string, name: string, run: (itemId: string) => Promise<FieldError | undefined | void>) => {
@@ -113,15 +146,14 @@ export function registerAgentConsoleRoutes(app: App, deps: { agent: AgentConsole
     if (!view.mayWork) return reply.html(agentItemPage(ctx(request), { signedIn: signedInOf(reply), view }), 403);
     try {
       const problem = await run(view.item.id);
-      if (problem) return show(request, reply, number, { errors: [problem] });
+      if (problem) return showItem(request, reply, deps, number, { errors: [problem] });
     } catch (error) {
-      if (error instanceof ServiceItemActionError) return show(request, reply, number, { errors: [{ field: 'message', message: request.t(`agent:errors.${error.code}`) }] });
+      if (error instanceof ServiceItemActionError) return showItem(request, reply, deps, number, { errors: [{ field: 'message', message: request.t(`agent:errors.${error.code}`) }] });
       throw error;
     }
     return reply.redirect(`/agent/items/${String(view.item.number)}?done=${name}`, 303);
   };
 
-  const worker = (request: FastifyRequest) => ({ accountId: request.staff!.accountId, roles: request.staff!.roles });
   app.post('/agent/items/:number/reply', { config, schema: { params: inputs.item, body: inputs.reply } }, async (request, reply) =>
     act(request, reply, request.params.number, 'reply', async (id) => {
       const { message } = request.body;

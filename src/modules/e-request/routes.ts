@@ -58,15 +58,23 @@ function rawForm(body: Record<TextField, string> & Record<ListField, string[]>):
   return raw;
 }
 
-export function registerERequestRoutes(app: App, deps: ERequestRoutesDeps): void {
-  const { eRequest } = deps;
-  const admin = { policy: 'staff', roles: ['administrator'] } as const;
-  const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] => problems.map((p) => ({ field: p.field, message: request.t(p.key, p.values) }));
-  const pageWithZone = (request: FastifyRequest) => ({ ...request.page(), timeZone: deps.timeZone });
+const admin = { policy: 'staff', roles: ['administrator'] } as const;
+const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] => problems.map((p) => ({ field: p.field, message: request.t(p.key, p.values) }));
+const pageWithZone = (request: FastifyRequest, timeZone: string) => ({ ...request.page(), timeZone });
 
+/** E-Request: the public request forms and their confirmation, the status of a request, and the staff's inquiry dates. */
+export function registerERequestRoutes(app: App, deps: ERequestRoutesDeps): void {
+  registerRequestFormRoutes(app, deps);
+  registerStatusRoutes(app, deps);
+  registerInquiryDateRoutes(app, deps);
+}
+
+/** Choosing a request, one form per request, and the confirmation page. */
+function registerRequestFormRoutes(app: App, deps: ERequestRoutesDeps): void {
+  const { eRequest } = deps;
   const limited = { policy: 'public', limit: deps.limit } as const;
 
-  // ---- Start: choose a request (a GET form: works without JavaScript, nothing to protect) ------------------------------
+  // Start: choose a request (a GET form: works without JavaScript, nothing to protect).
   app.get('/e-request', { config: { policy: 'public' }, schema: { querystring: inputs.start } }, async (request, reply) => {
     const chosen = request.query.chosen === '1';
     const { type } = request.query;
@@ -75,7 +83,7 @@ export function registerERequestRoutes(app: App, deps: ERequestRoutesDeps): void
     return reply.html(startPage(request.page()));
   });
 
-  // ---- One form per request ------------------------------------------------------------------------------------------
+  // One form per request.
   for (const form of REQUEST_FORMS) {
     app.get(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: newSubmissionToken() })));
 
@@ -105,11 +113,17 @@ export function registerERequestRoutes(app: App, deps: ERequestRoutesDeps): void
     const number = cookie ? request.unsignCookie(cookie) : undefined;
     const item = number?.valid && number.value ? await eRequest.confirmation(number.value) : undefined;
     if (!item) return reply.redirect('/e-request/status', 303);
-    return reply.html(sentPage(pageWithZone(request), { item }));
+    return reply.html(sentPage(pageWithZone(request, deps.timeZone), { item }));
   });
+}
 
-  // ---- Status by service item number plus email ----------------------------------------------------------------------
-  app.get('/e-request/status', { config: { policy: 'public' } }, async (request, reply) => reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf() })));
+/** Status by service item number plus email. */
+function registerStatusRoutes(app: App, deps: ERequestRoutesDeps): void {
+  const { eRequest } = deps;
+  const limited = { policy: 'public', limit: deps.limit } as const;
+  const page = (request: FastifyRequest) => pageWithZone(request, deps.timeZone);
+
+  app.get('/e-request/status', { config: { policy: 'public' } }, async (request, reply) => reply.html(statusPage(page(request), { csrf: reply.generateCsrf() })));
 
   app.post('/e-request/status', { config: limited, schema: { body: inputs.status } }, async (request, reply) => {
     const values = request.body;
@@ -119,14 +133,18 @@ export function registerERequestRoutes(app: App, deps: ERequestRoutesDeps): void
     else if (!/^\d{1,12}$/.test(number)) errors.push({ field: 'number', message: request.t('e_request:status.errors.number_invalid') });
     if (!values.email.trim()) errors.push({ field: 'email', message: request.t('e_request:status.errors.email_required') });
     else if (!emailSchema.safeParse(values.email).success) errors.push({ field: 'email', message: request.t('e_request:status.errors.email_invalid') });
-    if (errors.length) return reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf(), values, errors }), 400);
+    if (errors.length) return reply.html(statusPage(page(request), { csrf: reply.generateCsrf(), values, errors }), 400);
     const result = await eRequest.status(number, values.email);
     // The same answer for a wrong number and a wrong email: nothing tells which one was wrong.
-    if (!result) return reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf(), values, errors: [{ field: 'number', message: request.t('e_request:status.errors.not_found') }] }), 404);
-    return reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf(), values, result }));
+    if (!result) return reply.html(statusPage(page(request), { csrf: reply.generateCsrf(), values, errors: [{ field: 'number', message: request.t('e_request:status.errors.not_found') }] }), 404);
+    return reply.html(statusPage(page(request), { csrf: reply.generateCsrf(), values, result }));
   });
+}
 
-  // ---- Staff: receipt dates for a case inquiry (CC-10, PT-2), administrators -------------------------------------------
+/** Staff: receipt dates for a case inquiry (CC-10, PT-2), administrators. */
+function registerInquiryDateRoutes(app: App, deps: ERequestRoutesDeps): void {
+  const { eRequest } = deps;
+
   const showDates = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Values; errors?: FieldError[]; notice?: string } = {}) =>
     reply.html(
       inquiryDatesPage(staffContext(request), { signedIn: signedInOf(reply), rows: await eRequest.inquiryDates(), when: dateTimeFormatter(request.lang, deps.timeZone), ...extra }),

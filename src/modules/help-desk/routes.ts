@@ -51,27 +51,37 @@ function queuesOf(roles: readonly StaffRole[]): string[] {
   return [...(roles.includes('help_desk') ? [HELP_DESK_QUEUE] : []), ...(roles.includes('tier2') ? [TIER2_QUEUE] : [])];
 }
 
-export function registerHelpDeskRoutes(app: App, deps: HelpDeskRoutesDeps): void {
-  const { helpDesk, sessions } = deps;
-  const desk = { policy: 'staff', roles: ['help_desk'] } as const;
-  const items = { policy: 'staff', roles: ['help_desk', 'tier2'] } as const;
-  const when = (request: FastifyRequest) => dateTimeFormatter(request.lang, deps.timeZone);
+const desk = { policy: 'staff', roles: ['help_desk'] } as const;
+const items = { policy: 'staff', roles: ['help_desk', 'tier2'] } as const;
+const whenOf = (request: FastifyRequest, timeZone: string) => dateTimeFormatter(request.lang, timeZone);
 
-  // ---- Public: the technical-help form (ACC-7). Signed-in people have their email filled in and the item linked.
-  const signedInAccount = async (request: FastifyRequest) => {
-    const session = await sessions.load(request);
-    if (session?.stage !== 'full') return undefined;
-    const account = await findAccountById(deps.db, session.account_id);
-    return account && account.kind !== 'staff' ? account : undefined;
-  };
+/** The help desk: the public technical-help form, the staff queues, accounts and service items, the recovery links. */
+export function registerHelpDeskRoutes(app: App, deps: HelpDeskRoutesDeps): void {
+  registerHelpFormRoutes(app, deps);
+  registerAccountHelpRoutes(app, deps);
+  registerItemRoutes(app, deps);
+  registerRecoveryLinkRoutes(app, deps);
+}
+
+/** The account of the person signed in on the public side, if any (staff sign-ins do not count). */
+async function signedInAccount(request: FastifyRequest, deps: HelpDeskRoutesDeps) {
+  const session = await deps.sessions.load(request);
+  if (session?.stage !== 'full') return undefined;
+  const account = await findAccountById(deps.db, session.account_id);
+  return account && account.kind !== 'staff' ? account : undefined;
+}
+
+/** Public: the technical-help form (ACC-7). Signed-in people have their email filled in and the item linked. */
+function registerHelpFormRoutes(app: App, deps: HelpDeskRoutesDeps): void {
+  const { helpDesk } = deps;
 
   app.get('/help/technical', { config: { policy: 'public' } }, async (request, reply) => {
-    const account = await signedInAccount(request);
+    const account = await signedInAccount(request, deps);
     return reply.html(helpFormPage(request.page(), { csrf: reply.generateCsrf(), submission: newSubmissionToken(), signedIn: Boolean(account), values: { email: account?.email } }));
   });
 
   app.post('/help/technical', { config: { policy: 'public', limit: deps.limit }, schema: { body: inputs.helpForm } }, async (request, reply) => {
-    const account = await signedInAccount(request);
+    const account = await signedInAccount(request, deps);
     const { name, email, phone, topic, description } = request.body;
     const values = { name, email, phone, topic, description };
     const result = await helpDesk.submitRequest(values, { language: request.lang, accountId: account?.id, submission: submissionTokenOf(request.body) });
@@ -88,8 +98,13 @@ export function registerHelpDeskRoutes(app: App, deps: HelpDeskRoutesDeps): void
     if (!/^\d{1,12}$/.test(number) || !isHelpTopic(topic)) return reply.callNotFound();
     return reply.html(helpSentPage(request.page(), { number, topic }));
   });
+}
 
-  // ---- Staff: queues and account search --------------------------------------------------------------------------
+/** Staff: the queues and account search, and one account (unlock, reset link, recovery). */
+function registerAccountHelpRoutes(app: App, deps: HelpDeskRoutesDeps): void {
+  const { helpDesk } = deps;
+  const when = (request: FastifyRequest) => whenOf(request, deps.timeZone);
+
   app.get('/staff/help-desk', { config: items, schema: { querystring: inputs.search } }, async (request, reply) => {
     const roles = request.staff!.roles;
     const queues = await Promise.all(queuesOf(roles).map(async (queue) => ({ queue, items: await helpDesk.openItems(actorOf(request), [queue]) })));
@@ -152,8 +167,13 @@ export function registerHelpDeskRoutes(app: App, deps: HelpDeskRoutesDeps): void
     if (!UUID.test(id)) return reply.callNotFound();
     return afterChange(request, reply, id, await helpDesk.cancelRecovery({ actor: actorOf(request), accountId: id }), 'recovery_cancelled', 'identity_checks');
   });
+}
 
-  // ---- Staff: one service item --------------------------------------------------------------------------------------
+/** Staff: one service item (note, reply, escalation to tier 2, call attempts, resolution). */
+function registerItemRoutes(app: App, deps: HelpDeskRoutesDeps): void {
+  const { helpDesk } = deps;
+  const when = (request: FastifyRequest) => whenOf(request, deps.timeZone);
+
   /** The item, if it sits in (or came through) a queue this person works; otherwise 404. */
   const loadItem = async (request: FastifyRequest, number: string) => {
     const found = await helpDesk.item(actorOf(request), number);
@@ -225,8 +245,12 @@ export function registerHelpDeskRoutes(app: App, deps: HelpDeskRoutesDeps): void
     await helpDesk.resolve(actorOf(request), found.item, resolution);
     return backToItem(reply, number, 'resolved');
   });
+}
 
-  // ---- Public: recovery links. Each opens a page with a button; only the POST acts (mail scanners open links). -----
+/** Public: recovery links. Each opens a page with a button; only the POST acts (mail scanners open links). */
+function registerRecoveryLinkRoutes(app: App, deps: HelpDeskRoutesDeps): void {
+  const { helpDesk, sessions } = deps;
+
   app.get('/account/recovery/cancel', { config: { policy: 'public' }, schema: { querystring: inputs.token } }, async (request, reply) => {
     const { token } = request.query;
     if (!token || !(await helpDesk.cancelLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);

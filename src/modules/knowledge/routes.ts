@@ -34,19 +34,26 @@ export interface KnowledgeRoutesDeps {
   timeZone: string;
 }
 
+const readers = { policy: 'staff', roles: READER_ROLES } as const;
+const editors = { policy: 'staff', roles: EDITOR_ROLES } as const;
+const whenOf = (request: FastifyRequest, timeZone: string) => dateTimeFormatter(request.lang, timeZone);
+const problemsToErrors = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] => problems.map((p) => ({ field: p.field, message: request.t(`knowledge:errors.${p.code}`) }));
+
 /**
  * Knowledge articles. Public: /help/articles (search and list of public articles, in the page's language) and
  * /help/articles/:slug. Staff: every Contact Center tier, the help desk, quality assurance and administrators read
  * every article; quality assurance and administrators write them (each save a new, audited version).
  */
 export function registerKnowledgeRoutes(app: App, deps: KnowledgeRoutesDeps): void {
-  const { knowledge, timeZone } = deps;
-  const readers = { policy: 'staff', roles: READER_ROLES } as const;
-  const editors = { policy: 'staff', roles: EDITOR_ROLES } as const;
-  const when = (request: FastifyRequest) => dateTimeFormatter(request.lang, timeZone);
-  const problemsToErrors = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] => problems.map((p) => ({ field: p.field, message: request.t(`knowledge:errors.${p.code}`) }));
+  registerPublicArticleRoutes(app, deps);
+  registerStaffReadingRoutes(app, deps);
+  registerStaffWritingRoutes(app, deps);
+}
 
-  // ---- Public ---------------------------------------------------------------------------------------------------
+/** Public: the search and list of public articles, in the page's language, and one article. */
+function registerPublicArticleRoutes(app: App, deps: KnowledgeRoutesDeps): void {
+  const { knowledge, timeZone } = deps;
+
   app.get('/help/articles', { config: { policy: 'public' }, schema: { querystring: inputs.search } }, async (request, reply) => {
     const query = request.query.q.trim();
     if (!query) return reply.html(publicListPage(request.page(), { query, searched: false, results: await knowledge.list(request.lang, 'public') }));
@@ -62,8 +69,13 @@ export function registerKnowledgeRoutes(app: App, deps: KnowledgeRoutesDeps): vo
     if (!article) return reply.callNotFound();
     return reply.html(publicArticlePage(request.page(), { article, timeZone }));
   });
+}
 
-  // ---- Staff: reading -------------------------------------------------------------------------------------------
+/** Staff: reading every article (the list and search, an article with its history, an old version). */
+function registerStaffReadingRoutes(app: App, deps: KnowledgeRoutesDeps): void {
+  const { knowledge } = deps;
+  const when = (request: FastifyRequest) => whenOf(request, deps.timeZone);
+
   app.get('/staff/knowledge', { config: readers, schema: { querystring: inputs.search } }, async (request, reply) => {
     const query = request.query.q.trim();
     const archived = await knowledge.list(request.lang, 'agents', { archived: true });
@@ -74,18 +86,6 @@ export function registerKnowledgeRoutes(app: App, deps: KnowledgeRoutesDeps): vo
       return reply.html(staffListPage(staffContext(request), { ...view, searched: false, results: [], errors: [{ field: 'q', message: request.t(`knowledge:errors.${found.problem}`) }] }), 400);
     }
     return reply.html(staffListPage(staffContext(request), { ...view, searched: true, results: found.results }));
-  });
-
-  // The router prefers this static path to '/staff/knowledge/:slug' ('new' is reserved: no article has that slug).
-  app.get('/staff/knowledge/new', { config: editors }, async (request, reply) => {
-    return reply.html(articleFormPage(staffContext(request), { signedIn: signedInOf(reply), values: { audience: 'public', change_note: request.t('knowledge:form.first_version_note') } }));
-  });
-
-  app.post('/staff/knowledge/new', { config: editors, bodyLimit: ARTICLE_FORM_BODY_LIMIT, schema: { body: inputs.create } }, async (request, reply) => {
-    const values: ArticleFormValues = request.body;
-    const result = await knowledge.create(actorOf(request), values);
-    if (!result.ok) return reply.html(articleFormPage(staffContext(request), { signedIn: signedInOf(reply), values, errors: problemsToErrors(request, result.problems) }), 400);
-    return reply.redirect(`/staff/knowledge/${result.slug}?done=created`, 303);
   });
 
   app.get('/staff/knowledge/:slug', { config: readers, schema: { params: inputs.article, querystring: inputs.articleQuery } }, async (request, reply) => {
@@ -103,8 +103,24 @@ export function registerKnowledgeRoutes(app: App, deps: KnowledgeRoutesDeps): vo
     if (!article) return reply.callNotFound();
     return reply.html(staffVersionPage(staffContext(request), { signedIn: signedInOf(reply), article, when: when(request) }));
   });
+}
 
-  // ---- Staff: writing -------------------------------------------------------------------------------------------
+/** Staff: writing articles (new, edit, archive and restore), each save a new, audited version. */
+function registerStaffWritingRoutes(app: App, deps: KnowledgeRoutesDeps): void {
+  const { knowledge } = deps;
+
+  // The router prefers this static path to '/staff/knowledge/:slug' ('new' is reserved: no article has that slug).
+  app.get('/staff/knowledge/new', { config: editors }, async (request, reply) => {
+    return reply.html(articleFormPage(staffContext(request), { signedIn: signedInOf(reply), values: { audience: 'public', change_note: request.t('knowledge:form.first_version_note') } }));
+  });
+
+  app.post('/staff/knowledge/new', { config: editors, bodyLimit: ARTICLE_FORM_BODY_LIMIT, schema: { body: inputs.create } }, async (request, reply) => {
+    const values: ArticleFormValues = request.body;
+    const result = await knowledge.create(actorOf(request), values);
+    if (!result.ok) return reply.html(articleFormPage(staffContext(request), { signedIn: signedInOf(reply), values, errors: problemsToErrors(request, result.problems) }), 400);
+    return reply.redirect(`/staff/knowledge/${result.slug}?done=created`, 303);
+  });
+
   const editPage = async (request: FastifyRequest, reply: FastifyReply, slug: string, values?: ArticleFormValues, errors: FieldError[] = [], baseVersion?: number) => {
     const current = await knowledge.staffView(slug);
     if (!current) return reply.callNotFound();

@@ -29,10 +29,32 @@ const inputs = {
 /** Which form field a problem of the event's payload belongs to. */
 const FIELD: Record<string, string> = { 'payload.responseDue': 'response_due', 'payload.officeCode': 'office_code', 'payload.trackingNumber': 'tracking_number', 'payload.noticeType': 'notice_type' };
 
-export function registerOfficerRoutes(app: App, deps: { officer: OfficerService; timeZone: string }): void {
-  const config = { policy: 'staff', roles: ['officer'] } as const;
-  const ctx = (request: FastifyRequest) => ({ ...staffContext(request), timeZone: deps.timeZone });
-  const actor = (request: FastifyRequest) => ({ ...actorOf(request), roles: request.staff!.roles });
+export interface OfficerRouteDeps {
+  officer: OfficerService;
+  timeZone: string;
+}
+
+const config = { policy: 'staff', roles: ['officer'] } as const;
+const ctxOf = (request: FastifyRequest, timeZone: string) => ({ ...staffContext(request), timeZone });
+const actor = (request: FastifyRequest) => ({ ...actorOf(request), roles: request.staff!.roles });
+
+/** The officer's pages: finding a case, its page, the actions on it, and its documents. */
+export function registerOfficerRoutes(app: App, deps: OfficerRouteDeps): void {
+  registerFindCaseRoutes(app, deps);
+  registerCaseActionRoutes(app, deps);
+  registerDocumentRoutes(app, deps);
+}
+
+/** The case's page, with a notice or the errors of an action; 404 when the officer cannot find it. */
+async function showCase(request: FastifyRequest, reply: FastifyReply, deps: OfficerRouteDeps, receipt: string, extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {}) {
+  const c = await deps.officer.find(actor(request), receipt);
+  if (!c) return reply.callNotFound();
+  return reply.html(officerCasePage(ctxOf(request, deps.timeZone), { signedIn: signedInOf(reply), c, ...extra }), extra.errors?.length ? 400 : 200);
+}
+
+/** The officer's home, finding a case by receipt number, and the case's page. */
+function registerFindCaseRoutes(app: App, deps: OfficerRouteDeps): void {
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
   app.get('/officer', { config }, async (request, reply) => reply.html(officerHomePage(ctx(request), { signedIn: signedInOf(reply) })));
 
@@ -43,23 +65,20 @@ export function registerOfficerRoutes(app: App, deps: { officer: OfficerService;
     return reply.html(officerHomePage(ctx(request), { signedIn: signedInOf(reply), value, errors: [{ field: 'receipt_number', message: request.t('officer:home.not_found') }] }), 404);
   });
 
-  const show = async (request: FastifyRequest, reply: FastifyReply, receipt: string, extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {}) => {
-    const c = await deps.officer.find(actor(request), receipt);
-    if (!c) return reply.callNotFound();
-    return reply.html(officerCasePage(ctx(request), { signedIn: signedInOf(reply), c, ...extra }), extra.errors?.length ? 400 : 200);
-  };
-
   app.get('/officer/cases/:receipt', { config, schema: { params: inputs.case, querystring: inputs.caseQuery } }, async (request, reply) => {
     const { done } = request.query;
-    return show(request, reply, request.params.receipt, { notice: done ? request.t(`officer:done.${['acceptance', 'protection', 'notice', 'document', 'link'].includes(done) ? done : 'event'}`) : undefined });
+    return showCase(request, reply, deps, request.params.receipt, { notice: done ? request.t(`officer:done.${['acceptance', 'protection', 'notice', 'document', 'link'].includes(done) ? done : 'event'}`) : undefined });
   });
+}
 
+/** The actions on a case: an event, a notice, the acceptance notice, Section 1367 protection, reviewing an account's link. */
+function registerCaseActionRoutes(app: App, deps: OfficerRouteDeps): void {
   app.post('/officer/cases/:receipt/events', { config, schema: { params: inputs.case, body: inputs.event } }, async (request, reply) => {
     const { receipt } = request.params;
     const c = await deps.officer.find(actor(request), receipt);
     if (!c) return reply.callNotFound();
     const values = { ...request.body };
-    if (!(OFFICER_ACTIONS as readonly string[]).includes(values.type)) return show(request, reply, receipt, { values, errors: [{ field: 'type', message: request.t('officer:errors.type') }] });
+    if (!(OFFICER_ACTIONS as readonly string[]).includes(values.type)) return showCase(request, reply, deps, receipt, { values, errors: [{ field: 'type', message: request.t('officer:errors.type') }] });
     const payload: Record<string, unknown> = {};
     if (values.response_due) payload.responseDue = values.response_due;
     if (values.office_code) payload.officeCode = values.office_code;
@@ -68,7 +87,7 @@ export function registerOfficerRoutes(app: App, deps: { officer: OfficerService;
     const result = await deps.officer.act(actor(request), c.view.receiptNumber, values.type, payload);
     if (!result.ok) {
       const errors = result.problems.map((p) => ({ field: FIELD[p.field] ?? 'type', message: request.t('officer:errors.field', { field: p.field, problem: p.message }) }));
-      return show(request, reply, receipt, { values, errors });
+      return showCase(request, reply, deps, receipt, { values, errors });
     }
     return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=event`, 303);
   });
@@ -78,9 +97,9 @@ export function registerOfficerRoutes(app: App, deps: { officer: OfficerService;
     const c = await deps.officer.find(actor(request), receipt);
     if (!c) return reply.callNotFound();
     const { kind } = request.body;
-    if (!isCaseNoticeKind(kind)) return show(request, reply, receipt, { errors: [{ field: 'kind', message: request.t('officer:errors.kind') }] });
+    if (!isCaseNoticeKind(kind)) return showCase(request, reply, deps, receipt, { errors: [{ field: 'kind', message: request.t('officer:errors.kind') }] });
     const issued = await deps.officer.issueNotice(actor(request), c, kind, request.body.notice_language === 'es' ? 'es' : 'en');
-    if (!issued) return show(request, reply, receipt, { errors: [{ field: 'kind', message: request.t('officer:errors.notice') }] });
+    if (!issued) return showCase(request, reply, deps, receipt, { errors: [{ field: 'kind', message: request.t('officer:errors.notice') }] });
     return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=notice`, 303);
   });
 
@@ -89,7 +108,7 @@ export function registerOfficerRoutes(app: App, deps: { officer: OfficerService;
     const c = await deps.officer.find(actor(request), receipt);
     if (!c) return reply.callNotFound();
     const result = await deps.officer.issueAcceptanceNotice(actor(request), c, request.body.language === 'es' ? 'es' : 'en');
-    if (!result.ok) return show(request, reply, receipt, { errors: [{ field: 'type', message: request.t('officer:errors.acceptance') }] });
+    if (!result.ok) return showCase(request, reply, deps, receipt, { errors: [{ field: 'type', message: request.t('officer:errors.acceptance') }] });
     return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=acceptance`, 303);
   });
 
@@ -98,7 +117,7 @@ export function registerOfficerRoutes(app: App, deps: { officer: OfficerService;
     const c = await deps.officer.find(actor(request), receipt);
     if (!c) return reply.callNotFound();
     const { reason } = request.body;
-    if (!reason) return show(request, reply, receipt, { errors: [{ field: 'reason', message: request.t('officer:errors.reason') }] });
+    if (!reason) return showCase(request, reply, deps, receipt, { errors: [{ field: 'reason', message: request.t('officer:errors.reason') }] });
     await deps.officer.act(actor(request), c.view.receiptNumber, 'protection_updated', { section1367: request.body.section1367 === 'yes' }, reason);
     return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=protection`, 303);
   });
@@ -108,12 +127,15 @@ export function registerOfficerRoutes(app: App, deps: { officer: OfficerService;
     const c = await deps.officer.find(actor(request), receipt);
     if (!c) return reply.callNotFound();
     const { decision, reason } = request.body;
-    if (decision !== 'confirm' && decision !== 'remove') return show(request, reply, receipt, { errors: [{ field: `decision-${account}`, message: request.t('officer:errors.link_decision') }] });
-    if (!reason) return show(request, reply, receipt, { errors: [{ field: `link-reason-${account}`, message: request.t('officer:errors.reason') }] });
+    if (decision !== 'confirm' && decision !== 'remove') return showCase(request, reply, deps, receipt, { errors: [{ field: `decision-${account}`, message: request.t('officer:errors.link_decision') }] });
+    if (!reason) return showCase(request, reply, deps, receipt, { errors: [{ field: `link-reason-${account}`, message: request.t('officer:errors.reason') }] });
     if (!(await deps.officer.reviewLink(actor(request), c, account, decision, reason))) return reply.callNotFound();
     return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=link`, 303);
   });
+}
 
+/** The case's documents: reading one, and attaching an agency document (a multipart form). */
+function registerDocumentRoutes(app: App, deps: OfficerRouteDeps): void {
   app.get('/officer/cases/:receipt/documents/:id', { config, schema: { params: inputs.document } }, async (request, reply) => {
     const { receipt, id } = request.params;
     const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.officer.documentFile(actor(request), receipt, id) : undefined;
@@ -136,7 +158,7 @@ export function registerOfficerRoutes(app: App, deps: { officer: OfficerService;
       const result = await deps.officer.attachDocument(actor(request), c, { title: values.document_title, language: values.document_language, shared: values.shared === 'yes', file: form?.files.find((f) => f.fieldname === 'document_file') });
       if (!result.ok) {
         const field = result.problem === 'title' ? 'document_title' : 'document_file';
-        return show(request, reply, receipt, { values, errors: [{ field, message: request.t(`officer:document.errors.${result.problem}`) }] });
+        return showCase(request, reply, deps, receipt, { values, errors: [{ field, message: request.t(`officer:document.errors.${result.problem}`) }] });
       }
       return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=document`, 303);
     });

@@ -20,21 +20,34 @@ const inputs = {
   dismiss: fields({ note: text(5_000) }),
 };
 
+export interface QualityRouteDeps {
+  quality: QualityService;
+  timeZone: string;
+}
+
+const config = { policy: 'staff', roles: QUALITY_ROLES } as const;
+const whenOf = (request: FastifyRequest, timeZone: string) => dateTimeFormatter(request.lang, timeZone);
+const reviewerOf = (request: FastifyRequest): Reviewer => ({ actor: actorOf(request), roles: request.staff?.roles ?? [] });
+
 /**
  * Quality review (CC-14), for quality assurance and administrators: /staff/quality (a reproducible random sample of
  * resolved interactions), /staff/quality/items/:number (the interaction and the rubric), /staff/quality/tasks (fixes
  * of the articles wrong answers came from), /staff/quality/scores (and .csv).
  */
-export function registerQualityRoutes(app: App, deps: { quality: QualityService; timeZone: string }): void {
-  const { quality, timeZone } = deps;
-  const config = { policy: 'staff', roles: QUALITY_ROLES } as const;
-  const when = (request: FastifyRequest) => dateTimeFormatter(request.lang, timeZone);
-  const reviewerOf = (request: FastifyRequest): Reviewer => ({ actor: actorOf(request), roles: request.staff?.roles ?? [] });
+export function registerQualityRoutes(app: App, deps: QualityRouteDeps): void {
+  registerSampleRoutes(app, deps);
+  registerReviewRoutes(app, deps);
+  registerFixTaskRoutes(app, deps);
+  registerScoreRoutes(app, deps);
+}
 
-  // ---- The sample ------------------------------------------------------------------------------------------------
+/** The sample: a reproducible random sample of resolved interactions. */
+function registerSampleRoutes(app: App, deps: QualityRouteDeps): void {
+  const { quality, timeZone } = deps;
+
   app.get('/staff/quality', { config, schema: { querystring: sampleFilterQuery } }, async (request, reply) => {
     const { agents, read } = await quality.readSampleFilters(request.query);
-    const view = { signedIn: signedInOf(reply), agents, timeZone, when: when(request) };
+    const view = { signedIn: signedInOf(reply), agents, timeZone, when: whenOf(request, timeZone) };
     if (!read.ok) {
       const errors = read.problems.map((p) => ({ field: p.field, message: request.t(`quality:errors.${p.code}`, { max: PERIOD_MAX_DAYS }) }));
       return reply.html(samplePage(staffContext(request), { ...view, values: read.values, errors }), 400);
@@ -44,8 +57,13 @@ export function registerQualityRoutes(app: App, deps: { quality: QualityService;
     const drawn = await quality.sample(reviewerOf(request), read.filters);
     return reply.html(samplePage(staffContext(request), { ...view, values: read.values, sample: { filters: read.filters, query: sampleQuery(read.filters), ...drawn } }));
   });
+}
 
-  // ---- Reviewing an interaction ----------------------------------------------------------------------------------
+/** Reviewing an interaction with the rubric. */
+function registerReviewRoutes(app: App, deps: QualityRouteDeps): void {
+  const { quality } = deps;
+  const when = (request: FastifyRequest) => whenOf(request, deps.timeZone);
+
   const showReview = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -98,8 +116,13 @@ export function registerQualityRoutes(app: App, deps: { quality: QualityService;
     // Values that were not one of the choices are not shown back (a radio can only be one of its options anyway).
     return showReview(request, reply, number, request.query, { values, errors, sample, status: 400 });
   });
+}
 
-  // ---- Fix tasks -------------------------------------------------------------------------------------------------
+/** Fix tasks: fixes of the articles wrong answers came from. */
+function registerFixTaskRoutes(app: App, deps: QualityRouteDeps): void {
+  const { quality } = deps;
+  const when = (request: FastifyRequest) => whenOf(request, deps.timeZone);
+
   app.get('/staff/quality/tasks', { config, schema: { querystring: inputs.tasksQuery } }, async (request, reply) => {
     const { open, closed } = await quality.tasks();
     const notice = request.query.done === 'dismissed' ? request.t('quality:tasks.dismissed_notice') : undefined;
@@ -123,8 +146,12 @@ export function registerQualityRoutes(app: App, deps: { quality: QualityService;
     if (result.problem === 'not_found') return reply.callNotFound();
     return showTask(request, reply, id, { refused: request.t('quality:tasks.already_closed'), status: 409 });
   });
+}
 
-  // ---- Scores ----------------------------------------------------------------------------------------------------
+/** Scores, on a page and as CSV. */
+function registerScoreRoutes(app: App, deps: QualityRouteDeps): void {
+  const { quality } = deps;
+
   app.get('/staff/quality/scores', { config }, async (request, reply) => {
     const scores = await quality.scores(actorOf(request));
     return reply.html(scoresPage(staffContext(request), { signedIn: signedInOf(reply), since: scores.sinceDay, byAgent: scores.byAgent, byWeek: scores.byWeek }));

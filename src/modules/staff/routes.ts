@@ -33,15 +33,29 @@ export interface StaffRoutesDeps {
 /** The page context of a staff page (the guard has set request.staff). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const admin = { policy: 'staff', roles: ['administrator'] } as const;
+
 /** Staff workspace home, staff administration (invite, roles, access) and accepting an invitation. */
 export function registerStaffRoutes(app: App, deps: StaffRoutesDeps): void {
-  const { staff, sessions } = deps;
-  const admin = { policy: 'staff', roles: ['administrator'] } as const;
+  registerHomeRoutes(app, deps);
+  registerStaffListRoutes(app, deps);
+  registerMemberRoutes(app, deps);
+  registerInvitationRoutes(app, deps);
+}
+
+/** The staff workspace home. */
+function registerHomeRoutes(app: App, deps: StaffRoutesDeps): void {
+  const { staff } = deps;
 
   app.get('/staff', { config: { policy: 'staff' } }, async (request, reply) => {
     const me = await staff.find(request.staff!.accountId);
     return reply.html(staffHomePage(staffContext(request), { signedIn: signedInOf(reply), name: me?.displayName ?? '' }));
   });
+}
+
+/** Staff administration: the list of staff members and pending invitations, and inviting someone. */
+function registerStaffListRoutes(app: App, deps: StaffRoutesDeps): void {
+  const { staff } = deps;
 
   const adminPage = async (request: FastifyRequest, reply: FastifyReply, extra: { invite?: { email?: string; displayName?: string; roles?: string[] }; errors?: FieldError[]; notice?: string } = {}) => {
     const [members, invitations] = await Promise.all([staff.list(), staff.pendingInvitations()]);
@@ -66,6 +80,11 @@ export function registerStaffRoutes(app: App, deps: StaffRoutesDeps): void {
     }
     return reply.redirect('/staff/admin/staff?invited=1', 303);
   });
+}
+
+/** Staff administration: one staff member, their roles and their access. */
+function registerMemberRoutes(app: App, deps: StaffRoutesDeps): void {
+  const { staff } = deps;
 
   const memberPage = async (request: FastifyRequest, reply: FastifyReply, id: string, extra: { errors?: FieldError[]; notice?: string } = {}) => {
     const member = UUID.test(id) ? await staff.find(id) : undefined;
@@ -105,6 +124,11 @@ export function registerStaffRoutes(app: App, deps: StaffRoutesDeps): void {
     }
     return reply.redirect(`/staff/admin/staff/${id}?done=access`, 303);
   });
+}
+
+/** Accepting an invitation. */
+function registerInvitationRoutes(app: App, deps: StaffRoutesDeps): void {
+  const { staff, sessions } = deps;
 
   // The invitation link opens a page with a button; only the POST spends the token (mail scanners open links).
   app.get('/staff/invitation', { config: { policy: 'public' }, schema: { querystring: inputs.invitation } }, async (request, reply) => {
