@@ -30,7 +30,7 @@ export interface StaffRoutesDeps {
   timeZone: string;
 }
 
-/** The page context of a staff page (the guard has set request.staff). */
+/** A staff member's account id in a path (anything else is "not found"). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const admin = { policy: 'staff', roles: ['administrator'] } as const;
