@@ -7,8 +7,8 @@ import { linkInvalidPage } from '../../platform/views/frame.js';
 import type { SafeHtml } from '../../platform/views/html.js';
 import { dateTimeFormatter, formatDate } from '../../platform/format.js';
 import { describeUserAgent, emailSchema, type AccountService } from './service.js';
-import type { RepresentativeStatus } from './profile.js';
-import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
+import type { RepresentativeStatus } from './profile/profile.js';
+import { SESSION_IDLE_MS, type SessionStore } from './sign-in/sessions.js';
 import {
   accountHomePage, checkEmailPage, confirmEmailPage, forgotPasswordPage, newPasswordPage,
   passwordPage, resetSentPage, sessionsPage, signInPage, signUpPage, unlockLinkInvalidPage, unlockLinkPage, unlockRequestPage, unlockSentPage,

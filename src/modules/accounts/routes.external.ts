@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EXTERNAL_CALLBACK_PATH, EXTERNAL_REQUEST_TTL_MS, EXTERNAL_START_PATH, type ExternalRefusal, type ExternalSignInService } from './external-sign-in.js';
+import { EXTERNAL_CALLBACK_PATH, EXTERNAL_REQUEST_TTL_MS, EXTERNAL_START_PATH, type ExternalRefusal, type ExternalSignInService } from './external/external-sign-in.js';
 import { startFullSignIn } from './routes.account.js';
 import type { AccountService } from './service.js';
-import type { SessionStore } from './sessions.js';
+import type { SessionStore } from './sign-in/sessions.js';
 import { externalProblemPage } from './views/pages.js';
 
 /**

@@ -2,16 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { Clock } from '../../platform/clock.js';
 import { isLanguage } from '../../platform/i18n/index.js';
 import type { FieldError } from '../../platform/views/components.js';
-import type { ProfileService } from './profile.js';
-import { recentAuthRequired } from './reauth.js';
-import { REPRESENTATIVE_FIELDS, type Problem, type RepresentativeForm } from './representatives.js';
+import type { ProfileService } from './profile/profile.js';
+import { recentAuthRequired } from './sign-in/reauth.js';
+import { REPRESENTATIVE_FIELDS, type Problem, type RepresentativeForm } from './profile/representatives.js';
 import { linkLanding } from './routes.account.js';
 import { emailSchema, type AccountService } from './service.js';
-import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
+import { SESSION_IDLE_MS, type SessionStore } from './sign-in/sessions.js';
 import {
   addressConfirmedPage, changePasswordPage, addressConfirmPage, addressRequestPage, addressSentPage, emailTakenPage, namePage, profilePage, representativePage,
   representativeValues, settingsLinkInvalidPage, settingsPage, type ProfileNotice, type SettingsNotice,
-} from './views/profile.js';
+} from './profile/views.js';
 
 export interface ProfileRoutesDeps {
   profiles: ProfileService;

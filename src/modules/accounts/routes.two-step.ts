@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { Clock } from '../../platform/clock.js';
 import type { RoutePolicy } from '../../platform/http/policies.js';
 import type { FieldError } from '../../platform/views/components.js';
-import { maskEmail, maskPhone } from './one-time-codes.js';
-import type { PasskeyService } from './passkeys.js';
-import { recentAuthRequired, REAUTH_PATH, safeAccountNext } from './reauth.js';
+import { maskEmail, maskPhone } from './two-step/one-time-codes.js';
+import type { PasskeyService } from './two-step/passkeys.js';
+import { recentAuthRequired, REAUTH_PATH, safeAccountNext } from './sign-in/reauth.js';
 import { startFullSignIn, timeOf } from './routes.account.js';
 import { describeUserAgent, type AccountService, type SecondFactorResult } from './service.js';
-import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
-import type { SecondStepOption, TwoStepService } from './two-step.js';
+import { SESSION_IDLE_MS, type SessionStore } from './sign-in/sessions.js';
+import type { SecondStepOption, TwoStepService } from './two-step/two-step.js';
 import type { SignedIn } from '../../platform/views/frame.js';
 import { formatDate } from '../../platform/format.js';
 import { backupCodesPage, signUpSteps } from './views/pages.js';

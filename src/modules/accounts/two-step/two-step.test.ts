@@ -2,8 +2,8 @@ import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObjec
 import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestAgent } from '../../../test/agent.js';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { TestAgent } from '../../../../test/agent.js';
+import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { nextCodeAllowedAt } from './one-time-codes.js';
 import { parsePhone } from './two-step.js';
 

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { localDate } from '../../platform/format.js';
+import { localDate } from '../../../platform/format.js';
 import { z } from 'zod';
 
 /**

@@ -9,15 +9,15 @@ import fc from 'fast-check';
 // @ts-expect-error oidc-provider 8 ships no type declarations; the little used here is typed below.
 import OidcProvider, { interactionPolicy } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestAgent } from '../../../test/agent.js';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { ConfigError, loadConfig } from '../../config.js';
-import { FakeClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logging.js';
-import { SESSION_COOKIE } from './index.js';
-import { sha256 } from '../../platform/hashing.js';
+import { TestAgent } from '../../../../test/agent.js';
+import { createTestApp, type TestApp } from '../../../../test/harness.js';
+import { ConfigError, loadConfig } from '../../../config.js';
+import { FakeClock } from '../../../platform/clock.js';
+import { createLogger } from '../../../platform/logging.js';
+import { SESSION_COOKIE } from '../index.js';
+import { sha256 } from '../../../platform/hashing.js';
 import { EXTERNAL_CALLBACK_PATH } from './external-sign-in.js';
-import { EXTERNAL_REQUEST_COOKIE } from './routes.external.js';
+import { EXTERNAL_REQUEST_COOKIE } from '../routes.external.js';
 
 /**
  * External sign-in end to end (ADR 8): Casedesk (app.inject) against a real OpenID Connect provider (oidc-provider

@@ -1,17 +1,17 @@
-import type { Clock } from '../../platform/clock.js';
-import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../../platform/db/tables.js';
-import type { Language } from '../../platform/i18n/index.js';
-import type { Random } from '../../platform/random.js';
-import { sha256 } from '../../platform/hashing.js';
-import type { NotificationService } from '../notifications/index.js';
+import type { Clock } from '../../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../../platform/db/database.js';
+import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../../../platform/db/tables.js';
+import type { Language } from '../../../platform/i18n/index.js';
+import type { Random } from '../../../platform/random.js';
+import { sha256 } from '../../../platform/hashing.js';
+import type { NotificationService } from '../../notifications/index.js';
 import {
   consumeAddressToken, emailUsedByAnotherAccount, findRepresentativeProfile, findUsableAddressToken, listVerifiedPhones, saveRepresentativeProfile,
   voidTokens,
 } from './profile-repository.js';
-import { countSecurityEventsSince, findAccountById, insertToken, recordSecurityEvent, updateAccount } from './repository.js';
+import { countSecurityEventsSince, findAccountById, insertToken, recordSecurityEvent, updateAccount } from '../repository.js';
 import { calendarDay, nameSchema, parseRepresentativeProfile, type Problem, type RepresentativeForm } from './representatives.js';
-import { EMAIL_LINK_TTL_MS, emailSchema } from './service.js';
+import { EMAIL_LINK_TTL_MS, emailSchema } from '../service.js';
 
 /**
  * Profile and settings (issue 3 item 7, ACC-8): the legal name, the representative profile (item 1), a new

@@ -1,17 +1,17 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { Clock } from '../../platform/clock.js';
-import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { AccountPasskeyRow, AccountPhoneRow, AccountRow } from '../../platform/db/tables.js';
-import type { I18n } from '../../platform/i18n/index.js';
-import type { Random } from '../../platform/random.js';
-import type { NotificationService } from '../notifications/index.js';
+import type { Clock } from '../../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../../platform/db/database.js';
+import type { AccountPasskeyRow, AccountPhoneRow, AccountRow } from '../../../platform/db/tables.js';
+import type { I18n } from '../../../platform/i18n/index.js';
+import type { Random } from '../../../platform/random.js';
+import type { NotificationService } from '../../notifications/index.js';
 import {
   hashOneTimeCode, maskEmail, maskPhone, newOneTimeCode, nextCodeAllowedAt, ONE_TIME_CODE_TTL_MS, type CodeChannel, type CodePurpose, type SendCodeResult,
 } from './one-time-codes.js';
 import type { PasskeyService } from './passkeys.js';
 import { PASSKEY_NAME_MAX } from './passkeys.js';
-import { countUnusedBackupCodes, findAccountById, findTotp, recordSecurityEvent } from './repository.js';
-import { otpLockedUntil, recordOtpFailure, type AccountService } from './service.js';
+import { countUnusedBackupCodes, findAccountById, findTotp, recordSecurityEvent } from '../repository.js';
+import { otpLockedUntil, recordOtpFailure, type AccountService } from '../service.js';
 import {
   codeSendTimesSince, deletePasskey, findLiveOneTimeCode, deletePhone, deleteTotp, deleteUnverifiedPhonesBefore, disableEmailOtp, enableEmailOtp, findEmailOtp, findPhone,
   findPhoneByNumber, insertPhone, listPasskeys, listPhones, renamePasskey, replaceOneTimeCode, updatePhone, useOneTimeCode,

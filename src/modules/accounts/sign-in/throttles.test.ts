@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastMessage, linkIn, PASSWORD, signIn, signUpApplicant, totpAt, type Applicant } from '../../../test/accounts-support.js';
-import { TestAgent } from '../../../test/agent.js';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { ADDRESS_FREE_FAILURES, SIGN_IN_FREE_FAILURES, UNLOCK_LINK_TTL_MS } from './service.js';
+import { lastMessage, linkIn, PASSWORD, signIn, signUpApplicant, totpAt, type Applicant } from '../../../../test/accounts-support.js';
+import { TestAgent } from '../../../../test/agent.js';
+import { createTestApp, type TestApp } from '../../../../test/harness.js';
+import { ADDRESS_FREE_FAILURES, SIGN_IN_FREE_FAILURES, UNLOCK_LINK_TTL_MS } from '../service.js';
 
 /**
  * Sign-in throttling per network address (issue 3 item 5), over every email an address tries, known or not, and per

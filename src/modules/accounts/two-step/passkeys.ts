@@ -1,12 +1,12 @@
 import type {
   AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { Clock } from '../../platform/clock.js';
-import type { DbHandle } from '../../platform/db/database.js';
-import type { AccountPasskeyRow, AccountRow } from '../../platform/db/tables.js';
-import type { Random } from '../../platform/random.js';
-import { recordSecurityEvent } from './repository.js';
-import { otpLockedUntil, recordOtpFailure } from './service.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { DbHandle } from '../../../platform/db/database.js';
+import type { AccountPasskeyRow, AccountRow } from '../../../platform/db/tables.js';
+import type { Random } from '../../../platform/random.js';
+import { recordSecurityEvent } from '../repository.js';
+import { otpLockedUntil, recordOtpFailure } from '../service.js';
 import { findPasskeyByCredentialId, insertPasskey, listPasskeys, storeChallenge, takeChallenge, usePasskey } from './two-step-repository.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import type { Clock } from '../../platform/clock.js';
+import type { Clock } from '../../../platform/clock.js';
 import type { SessionStore } from './sessions.js';
 
 /**

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Clock } from '../../platform/clock.js';
-import type { DbHandle } from '../../platform/db/database.js';
-import type { SessionRow, SessionStage } from '../../platform/db/tables.js';
-import { SESSION_IDLE_MS } from '../../platform/http/page-context.js';
-import type { Random } from '../../platform/random.js';
-import { sha256 } from '../../platform/hashing.js';
-import { deleteSession, deleteSessionsOf, findSession, insertSession, setSessionAuthTimes, touchSession } from './repository.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { DbHandle } from '../../../platform/db/database.js';
+import type { SessionRow, SessionStage } from '../../../platform/db/tables.js';
+import { SESSION_IDLE_MS } from '../../../platform/http/page-context.js';
+import type { Random } from '../../../platform/random.js';
+import { sha256 } from '../../../platform/hashing.js';
+import { deleteSession, deleteSessionsOf, findSession, insertSession, setSessionAuthTimes, touchSession } from '../repository.js';
 
 /**
  * Server-side sessions (shared by every web process through the database). The cookie holds a random id; the

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import type { AccountOneTimeCodesTable } from '../../platform/db/tables.js';
-import { sha256 } from '../../platform/hashing.js';
+import type { AccountOneTimeCodesTable } from '../../../platform/db/tables.js';
+import { sha256 } from '../../../platform/hashing.js';
 
 /**
  * One-time codes sent by text message or email (ACC-3): 6 random digits, stored hashed, live 10 minutes, used

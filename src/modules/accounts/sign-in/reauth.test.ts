@@ -1,7 +1,7 @@
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestAgent } from '../../../test/agent.js';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { TestAgent } from '../../../../test/agent.js';
+import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { REAUTH_MAX_AGE_MS, safeAccountNext } from './reauth.js';
 
 /**

@@ -1,19 +1,19 @@
 import { timingSafeEqual, webcrypto } from 'node:crypto';
 import * as oidc from 'openid-client';
-import type { OidcConfig } from '../../config.js';
-import type { Clock } from '../../platform/clock.js';
-import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { Language } from '../../platform/i18n/index.js';
-import type { Logger } from '../../platform/logging.js';
-import type { Random } from '../../platform/random.js';
-import { sha256 } from '../../platform/hashing.js';
+import type { OidcConfig } from '../../../config.js';
+import type { Clock } from '../../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../../platform/db/database.js';
+import type { Language } from '../../../platform/i18n/index.js';
+import type { Logger } from '../../../platform/logging.js';
+import type { Random } from '../../../platform/random.js';
+import { sha256 } from '../../../platform/hashing.js';
 import {
   consumeExternalRequest, deleteExternalRequestsExpiredBefore, findExternalRequest, findLinkedAccountId, insertExternalIdentity, insertExternalRequest,
   setExternalRequestAccount, touchExternalIdentity, type ExternalSignInRequestRow,
 } from './external-repository.js';
-import type { NotificationService } from '../notifications/index.js';
-import { deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, updateAccount } from './repository.js';
-import { emailSchema, type AccountService } from './service.js';
+import type { NotificationService } from '../../notifications/index.js';
+import { deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, updateAccount } from '../repository.js';
+import { emailSchema, type AccountService } from '../service.js';
 
 /**
  * Sign-in through an external OpenID Connect provider configured like Login.gov (docs/adr/0008-external-sign-in.md):

@@ -1,8 +1,8 @@
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../../../test/accounts-support.js';
-import { TestAgent } from '../../../test/agent.js';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { signIn } from '../../../../test/accounts-support.js';
+import { TestAgent } from '../../../../test/agent.js';
+import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { calendarDay, parseRepresentativeProfile, type RepresentativeForm } from './representatives.js';
 
 /**
