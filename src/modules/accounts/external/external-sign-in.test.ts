@@ -17,7 +17,7 @@ import { createLogger } from '../../../platform/logging.js';
 import { SESSION_COOKIE } from '../index.js';
 import { sha256 } from '../../../platform/hashing.js';
 import { EXTERNAL_CALLBACK_PATH } from './external-sign-in.js';
-import { EXTERNAL_REQUEST_COOKIE } from '../routes.external.js';
+import { EXTERNAL_REQUEST_COOKIE } from './routes.js';
 
 /**
  * External sign-in end to end (ADR 8): Casedesk (app.inject) against a real OpenID Connect provider (oidc-provider

@@ -1,21 +1,20 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Clock } from '../../../platform/clock.js';
+import { admits, goTo, REAUTH_MAX_AGE_MS, REAUTH_PATH, recentlyAuthenticated, stateOf } from './journey.js';
 import type { SessionStore } from './sessions.js';
 
 /**
  * Re-authentication (issue 3 item 6): before a change to the email, a phone, the password or the verification
  * methods, the person must have authenticated fully (password and second factor) within the last 15 minutes.
  * The time of the last full authentication is on the session row (`authenticated_at`): set at sign-in and at
- * re-authentication (`/account/reauthenticate`, routes.two-step.ts).
+ * re-authentication (`/account/reauthenticate`, sign-in/routes.reauth.ts). Where each step sends the person: journey.ts.
  *
  * Use on a route of the `account` policy (its guard runs first and loads the session):
  *
  *     const recentAuth = recentAuthRequired(sessions, clock);
  *     app.post('/account/email', { config: { policy: 'account' }, preHandler: recentAuth }, handler);
  */
-export const REAUTH_MAX_AGE_MS = 15 * 60_000;
-
-export const REAUTH_PATH = '/account/reauthenticate';
+export { REAUTH_MAX_AGE_MS, REAUTH_PATH, recentlyAuthenticated };
 
 /** The longest `next` we carry around. */
 const NEXT_MAX_LENGTH = 500;
@@ -36,8 +35,8 @@ export function safeAccountNext(next: unknown): string | undefined {
   return next;
 }
 
-/** The redirect target for a request that needs re-authentication. */
-export function reauthUrl(request: FastifyRequest): string {
+/** The query of the re-authentication page for a request that needs re-authentication. */
+export function reauthQuery(request: FastifyRequest): string {
   // GET: the page itself (with its query) so the person comes back to it. Other methods: the path only; the
   // form's data is not kept (it may hold a password), the re-authentication page says to make the change again.
   const [path] = request.url.split('?');
@@ -46,12 +45,7 @@ export function reauthUrl(request: FastifyRequest): string {
   const next = safeAccountNext(target) ?? '/account';
   const params = new URLSearchParams({ next });
   if (!reading) params.set('again', '1');
-  return `${REAUTH_PATH}?${params.toString()}`;
-}
-
-/** Whether the session's last full authentication is recent enough for a sensitive change. */
-export function recentlyAuthenticated(authenticatedAt: Date | null | undefined, now: Date): boolean {
-  return Boolean(authenticatedAt) && now.getTime() - authenticatedAt!.getTime() <= REAUTH_MAX_AGE_MS;
+  return params.toString();
 }
 
 /**
@@ -63,8 +57,10 @@ export function recentAuthRequired(sessions: SessionStore, clock: Clock): preHan
   return async function recentAuth(request: FastifyRequest, reply: FastifyReply) {
     // The `account` policy's guard has normally loaded the session already; load() answers it from the request.
     const session = await sessions.load(request);
-    if (!session || session.stage !== 'full') return reply.redirect('/account/sign-in', 303);
-    if (recentlyAuthenticated(session.authenticated_at, clock.now())) return;
-    return reply.redirect(reauthUrl(request), 303);
+    const elsewhere = admits('account', session);
+    if (elsewhere !== undefined || !session) return reply.redirect(elsewhere ?? '/account/sign-in', 303);
+    const now = clock.now();
+    if (recentlyAuthenticated(session.authenticated_at, now)) return;
+    return reply.redirect(goTo(stateOf(session, now), 'sensitive_change', { query: reauthQuery(request) }), 303);
   };
 }

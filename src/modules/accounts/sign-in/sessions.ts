@@ -5,6 +5,7 @@ import type { SessionRow, SessionStage } from '../../../platform/db/tables.js';
 import { SESSION_IDLE_MS } from '../../../platform/http/page-context.js';
 import type { Random } from '../../../platform/random.js';
 import { sha256 } from '../../../platform/hashing.js';
+import { stateOf, type JourneyState } from './journey.js';
 import { deleteSession, deleteSessionsOf, findSession, insertSession, setSessionAuthTimes, touchSession } from '../repository.js';
 
 /**
@@ -66,6 +67,11 @@ export class SessionStore {
     if (now.getTime() - session.last_seen_at.getTime() > 30_000) await touchSession(this.deps.db, session.id_hash, now);
     request.session = { ...session, last_seen_at: now };
     return request.session;
+  }
+
+  /** Where the request's session stands in the sign-in journey (journey.ts); load() it first. */
+  journeyState(request: FastifyRequest): JourneyState {
+    return stateOf(request.session, this.deps.clock.now());
   }
 
   /** Re-authentication, first step: the password was given again now (the second factor must follow). */

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EXTERNAL_CALLBACK_PATH, EXTERNAL_REQUEST_TTL_MS, EXTERNAL_START_PATH, type ExternalRefusal, type ExternalSignInService } from './external/external-sign-in.js';
-import { startFullSignIn } from './routes.account.js';
-import type { AccountService } from './service.js';
-import type { SessionStore } from './sign-in/sessions.js';
-import { externalProblemPage } from './views/pages.js';
+import { EXTERNAL_CALLBACK_PATH, EXTERNAL_REQUEST_TTL_MS, EXTERNAL_START_PATH, type ExternalRefusal, type ExternalSignInService } from './external-sign-in.js';
+import type { AccountService } from '../service.js';
+import { startFullSignIn } from '../sign-in/guards.js';
+import { goTo } from '../sign-in/journey.js';
+import type { SessionStore } from '../sign-in/sessions.js';
+import { externalProblemPage } from '../views/pages.js';
 
 /**
  * Sign-in through an external OpenID Connect provider (ADR 8): the start sends the browser to the provider, the
@@ -61,6 +62,6 @@ export function registerExternalSignInRoutes(app: FastifyInstance, deps: Externa
     const result = await external.complete({ requestId, query, ip: request.ip });
     if (!result.ok) return problem(request, reply, external, result.reason);
     await startFullSignIn(deps, request, reply, result.accountId);
-    return reply.redirect(result.outcome === 'created' ? '/account?welcome=1' : '/account', 303);
+    return reply.redirect(goTo('signed_out', result.outcome === 'created' ? 'external_account_created' : 'external_ok'), 303);
   });
 }

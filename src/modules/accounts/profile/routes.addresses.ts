@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import { linkLanding, str } from '../route-support.js';
+import type { ProfileService } from './profile.js';
+import { sentTo, type ProfileKit } from './route-kit.js';
+import { addressConfirmedPage, addressConfirmPage, addressRequestPage, addressSentPage, emailTakenPage, settingsLinkInvalidPage } from './views.js';
+
+/** The address changes of the settings: the primary email and the recovery email. */
+export function registerAddressRoutes(app: FastifyInstance, profiles: ProfileService, kit: ProfileKit): void {
+  registerEmailChangeRoutes(app, profiles, kit);
+  registerRecoveryEmailRoutes(app, profiles, kit);
+}
+
+/** A new primary email: asked for after a recent authentication, verified by a link sent to the new address. */
+function registerEmailChangeRoutes(app: FastifyInstance, profiles: ProfileService, kit: ProfileKit): void {
+  const { account, sensitive, signedIn, me, translate } = kit;
+
+  app.get('/account/settings/email', sensitive, async (request, reply) => {
+    const overview = await profiles.overview(me(request));
+    return reply.html(addressRequestPage(request.page(), { ...signedIn(reply), kind: 'email', current: overview?.account.email }));
+  });
+
+  app.post('/account/settings/email', sensitive, async (request, reply) => {
+    const raw = str(request.body, 'email', 300);
+    const result = await profiles.requestEmailChange(me(request), raw, request.ip);
+    if (!result.ok) {
+      const overview = await profiles.overview(me(request));
+      return reply.html(addressRequestPage(request.page(), { ...signedIn(reply), kind: 'email', current: overview?.account.email, value: raw, errors: translate(request, result.problems) }), 400);
+    }
+    return reply.redirect(`/account/settings/email/sent?email=${encodeURIComponent(raw.trim().toLowerCase())}`, 303);
+  });
+
+  app.get('/account/settings/email/sent', account, async (request, reply) =>
+    reply.html(addressSentPage(request.page(), { ...signedIn(reply), kind: 'email', address: sentTo(request) })),
+  );
+
+  app.get(
+    '/account/settings/email/confirm',
+    { config: { policy: 'public' } },
+    linkLanding(async (token) => Boolean(await profiles.emailChangeLink(token)), (ctx, p) => addressConfirmPage(ctx, { kind: 'email', ...p }), settingsLinkInvalidPage),
+  );
+
+  app.post('/account/settings/email/confirm', { config: { policy: 'public' } }, async (request, reply) => {
+    const outcome = await profiles.confirmEmailChange(str(request.body, 'token', 200), request.ip);
+    if (outcome === 'invalid') return reply.html(settingsLinkInvalidPage(request.page()), 410);
+    if (outcome === 'taken') return reply.html(emailTakenPage(request.page()), 409);
+    return reply.redirect('/account/settings/email/changed', 303);
+  });
+
+  app.get('/account/settings/email/changed', { config: { policy: 'public' } }, async (request, reply) => reply.html(addressConfirmedPage(request.page(), 'email')));
+}
+
+/** The recovery email (ACC-5): a second address that also gets password reset links, once verified. */
+function registerRecoveryEmailRoutes(app: FastifyInstance, profiles: ProfileService, kit: ProfileKit): void {
+  const { account, sensitive, signedIn, me, translate } = kit;
+
+  app.get('/account/settings/recovery-email', sensitive, async (request, reply) => {
+    const overview = await profiles.overview(me(request));
+    return reply.html(addressRequestPage(request.page(), { ...signedIn(reply), kind: 'recovery', current: overview?.account.recovery_email }));
+  });
+
+  app.post('/account/settings/recovery-email', sensitive, async (request, reply) => {
+    const raw = str(request.body, 'recovery_email', 300);
+    const result = await profiles.requestRecoveryEmail(me(request), raw, request.ip);
+    if (!result.ok) {
+      const overview = await profiles.overview(me(request));
+      return reply.html(addressRequestPage(request.page(), { ...signedIn(reply), kind: 'recovery', current: overview?.account.recovery_email, value: raw, errors: translate(request, result.problems) }), 400);
+    }
+    return reply.redirect(`/account/settings/recovery-email/sent?email=${encodeURIComponent(raw.trim().toLowerCase())}`, 303);
+  });
+
+  app.get('/account/settings/recovery-email/sent', account, async (request, reply) =>
+    reply.html(addressSentPage(request.page(), { ...signedIn(reply), kind: 'recovery', address: sentTo(request) })),
+  );
+
+  app.get(
+    '/account/settings/recovery-email/confirm',
+    { config: { policy: 'public' } },
+    linkLanding(async (token) => Boolean(await profiles.recoveryEmailLink(token)), (ctx, p) => addressConfirmPage(ctx, { kind: 'recovery', ...p }), settingsLinkInvalidPage),
+  );
+
+  app.post('/account/settings/recovery-email/confirm', { config: { policy: 'public' } }, async (request, reply) => {
+    const outcome = await profiles.confirmRecoveryEmail(str(request.body, 'token', 200), request.ip);
+    if (outcome === 'invalid') return reply.html(settingsLinkInvalidPage(request.page()), 410);
+    return reply.redirect('/account/settings/recovery-email/added', 303);
+  });
+
+  app.get('/account/settings/recovery-email/added', { config: { policy: 'public' } }, async (request, reply) => reply.html(addressConfirmedPage(request.page(), 'recovery')));
+
+  app.post('/account/settings/recovery-email/remove', sensitive, async (request, reply) => {
+    await profiles.removeRecoveryEmail(me(request), request.ip);
+    return reply.redirect('/account/settings?saved=recovery_removed', 303);
+  });
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { withMinimumDuration } from '../../../platform/http/timing.js';
+import { str, timeOf, tooManyFrom, type AddressLimit } from '../route-support.js';
+import type { AccountService } from '../service.js';
+import { signInPage } from '../views/pages.js';
+import { goTo, SIGN_IN_PATH, statusOf } from './journey.js';
+import type { SessionStore } from './sessions.js';
+
+export interface SignInRoutesDeps {
+  accounts: AccountService;
+  sessions: SessionStore;
+  timeZone: string;
+  /** Per-address limiter for sign-in posts: seconds to wait when over the limit. */
+  limit: AddressLimit;
+  /** External sign-in's provider (a "Sign in with Login.gov" button on the sign-in page); absent when not configured. */
+  externalSignIn?: { name: string };
+  /** Sign-in takes at least this long, account or not (timing.ts). */
+  minimumMs: number;
+}
+
+/** The password step of sign-in (the second step: routes.second-step.ts). */
+export function registerSignInRoutes(app: FastifyInstance, deps: SignInRoutesDeps): void {
+  const { accounts, sessions } = deps;
+  const tooMany = tooManyFrom(deps.limit);
+
+  app.get(SIGN_IN_PATH, { config: { policy: 'public' } }, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const notice = query.reset === '1' ? request.t('accounts:reset.done') : query.timeout === '1' ? request.t('accounts:timeout.timed_out') : undefined;
+    return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice, external: deps.externalSignIn }));
+  });
+
+  app.post(SIGN_IN_PATH, { config: { policy: 'public' } }, async (request, reply) => {
+    await tooMany(request, reply);
+    const email = str(request.body, 'email').slice(0, 300);
+    const result = await withMinimumDuration(deps.minimumMs, () => accounts.signIn(email, str(request.body, 'password').slice(0, 1000), request.ip));
+    if (!result.ok) {
+      // The same page for every email once throttled, with an account or not: the wait, and the offer of a link.
+      const throttled = result.reason === 'throttled';
+      const message = throttled
+        ? request.t('accounts:sign_in.throttled_unlock', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
+        : request.t('accounts:sign_in.invalid');
+      const status = statusOf('signed_out', throttled ? 'password_throttled' : 'password_wrong');
+      return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), email, errors: [{ field: 'email', message }], external: deps.externalSignIn, unlockOffer: throttled }), status);
+    }
+    await sessions.start(request, reply, result.account.id, 'password');
+    return reply.redirect(goTo('signed_out', 'password_ok'), 303);
+  });
+}
