@@ -115,6 +115,7 @@ export const SIGN_IN_JOURNEY: { readonly [S in JourneyState]: { readonly [E in J
   locked: {
     password_throttled: { to: 'locked', status: 429 },
     unlock_link_password_ok: { to: 'second_step_due', go: SECOND_STEP_PATH },
+    password_reset: { to: 'signed_out', go: `${SIGN_IN_PATH}?reset=1` },
     throttle_ends: { to: 'signed_out' },
   },
   setup: {
