@@ -11,11 +11,11 @@ import { registerSignInSecondStepRoutes } from './sign-in/routes.second-step.js'
 import { registerSessionRoutes } from './sign-in/routes.sessions.js';
 import { registerSignInRoutes } from './sign-in/routes.sign-in.js';
 import type { SessionStore } from './sign-in/sessions.js';
-import { registerFirstMethodRoutes } from './sign-up/routes.first-method.js';
+import { registerFirstMethodRoutes, registerSignUpFinishRoutes } from './sign-up/routes.first-method.js';
 import { registerSignUpRoutes } from './sign-up/routes.js';
 import type { PasskeyService } from './two-step/passkeys.js';
 import { registerAddMethodRoutes } from './two-step/routes.add-method.js';
-import { registerManageRoutes } from './two-step/routes.manage.js';
+import { registerManageRoutes, registerPasskeyRenameRoutes } from './two-step/routes.manage.js';
 import type { TwoStepService } from './two-step/two-step.js';
 
 /**
@@ -72,7 +72,9 @@ export function registerTwoStepRoutes(app: FastifyInstance, deps: TwoStepRoutesD
   registerSignInSecondStepRoutes(app, deps);
   registerReauthRoutes(app, deps);
   registerFirstMethodRoutes(app, deps);
+  registerSignUpFinishRoutes(app, deps);
   const manage = { ...deps, recentAuth: recentAuthRequired(deps.sessions, deps.clock) };
   registerManageRoutes(app, manage);
+  registerPasskeyRenameRoutes(app, manage);
   registerAddMethodRoutes(app, manage);
 }

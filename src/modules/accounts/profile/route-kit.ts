@@ -21,9 +21,9 @@ export interface ProfileKit {
   account: { config: { policy: 'account' }; preHandler: preHandlerHookHandler };
   /** The same, after a recent full authentication (sign-in/reauth.ts). */
   sensitive: { config: { policy: 'account' }; preHandler: preHandlerHookHandler[] };
-  signedIn(reply: FastifyReply): { csrf: string; idleSeconds: number };
-  me(request: FastifyRequest): string;
-  translate(request: FastifyRequest, problems: Problem[]): FieldError[];
+  signedIn: (reply: FastifyReply) => { csrf: string; idleSeconds: number };
+  me: (request: FastifyRequest) => string;
+  translate: (request: FastifyRequest, problems: Problem[]) => FieldError[];
 }
 
 /** The address a "check your email" page names (from its query, as the sign-up's page does); '' if not an email. */
@@ -31,7 +31,8 @@ export const sentTo = (request: FastifyRequest): string => {
   const email = emailSchema.safeParse(str(request.query, 'email', 300));
   return email.success ? email.data : '';
 };
-export const pick = <T extends string>(allowed: readonly T[], value: unknown): T | undefined => allowed.find((a) => a === value);
+export const pick = <T extends string>(allowed: readonly T[], value: unknown): T | undefined =>
+  allowed.find((a) => a === value);
 
 /** The kit of the profile and settings routes. */
 export function profileKit(deps: ProfileRoutesDeps): ProfileKit {
@@ -48,6 +49,7 @@ export function profileKit(deps: ProfileRoutesDeps): ProfileKit {
     sensitive: { config: { policy: 'account' as const }, preHandler: [notStaff, recentAuth] },
     signedIn: (reply) => ({ csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000 }),
     me: (request) => request.session!.account_id,
-    translate: (request, problems) => problems.map((p) => ({ field: p.field, message: request.t(`profile:errors.${p.field}.${p.code}`) })),
+    translate: (request, problems) =>
+      problems.map((p) => ({ field: p.field, message: request.t(`profile:errors.${p.field}.${p.code}`) })),
   };
 }

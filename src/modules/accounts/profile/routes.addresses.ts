@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { linkLanding, str } from '../route-support.js';
 import type { ProfileService } from './profile.js';
 import { sentTo, type ProfileKit } from './route-kit.js';
-import { addressConfirmedPage, addressConfirmPage, addressRequestPage, addressSentPage, emailTakenPage, settingsLinkInvalidPage } from './views.js';
+import {
+  addressConfirmedPage,
+  addressConfirmPage,
+  addressRequestPage,
+  addressSentPage,
+  emailTakenPage,
+  settingsLinkInvalidPage,
+} from './views.js';
 
 /** The address changes of the settings: the primary email and the recovery email. */
 export function registerAddressRoutes(app: FastifyInstance, profiles: ProfileService, kit: ProfileKit): void {
@@ -16,7 +23,9 @@ function registerEmailChangeRoutes(app: FastifyInstance, profiles: ProfileServic
 
   app.get('/account/settings/email', sensitive, async (request, reply) => {
     const overview = await profiles.overview(me(request));
-    return reply.html(addressRequestPage(request.page(), { ...signedIn(reply), kind: 'email', current: overview?.account.email }));
+    return reply.html(
+      addressRequestPage(request.page(), { ...signedIn(reply), kind: 'email', current: overview?.account.email }),
+    );
   });
 
   app.post('/account/settings/email', sensitive, async (request, reply) => {
@@ -24,7 +33,16 @@ function registerEmailChangeRoutes(app: FastifyInstance, profiles: ProfileServic
     const result = await profiles.requestEmailChange(me(request), raw, request.ip);
     if (!result.ok) {
       const overview = await profiles.overview(me(request));
-      return reply.html(addressRequestPage(request.page(), { ...signedIn(reply), kind: 'email', current: overview?.account.email, value: raw, errors: translate(request, result.problems) }), 400);
+      return reply.html(
+        addressRequestPage(request.page(), {
+          ...signedIn(reply),
+          kind: 'email',
+          current: overview?.account.email,
+          value: raw,
+          errors: translate(request, result.problems),
+        }),
+        400,
+      );
     }
     return reply.redirect(`/account/settings/email/sent?email=${encodeURIComponent(raw.trim().toLowerCase())}`, 303);
   });
@@ -36,7 +54,11 @@ function registerEmailChangeRoutes(app: FastifyInstance, profiles: ProfileServic
   app.get(
     '/account/settings/email/confirm',
     { config: { policy: 'public' } },
-    linkLanding(async (token) => Boolean(await profiles.emailChangeLink(token)), (ctx, p) => addressConfirmPage(ctx, { kind: 'email', ...p }), settingsLinkInvalidPage),
+    linkLanding(
+      async (token) => Boolean(await profiles.emailChangeLink(token)),
+      (ctx, p) => addressConfirmPage(ctx, { kind: 'email', ...p }),
+      settingsLinkInvalidPage,
+    ),
   );
 
   app.post('/account/settings/email/confirm', { config: { policy: 'public' } }, async (request, reply) => {
@@ -46,7 +68,9 @@ function registerEmailChangeRoutes(app: FastifyInstance, profiles: ProfileServic
     return reply.redirect('/account/settings/email/changed', 303);
   });
 
-  app.get('/account/settings/email/changed', { config: { policy: 'public' } }, async (request, reply) => reply.html(addressConfirmedPage(request.page(), 'email')));
+  app.get('/account/settings/email/changed', { config: { policy: 'public' } }, async (request, reply) =>
+    reply.html(addressConfirmedPage(request.page(), 'email')),
+  );
 }
 
 /** The recovery email (ACC-5): a second address that also gets password reset links, once verified. */
@@ -55,7 +79,13 @@ function registerRecoveryEmailRoutes(app: FastifyInstance, profiles: ProfileServ
 
   app.get('/account/settings/recovery-email', sensitive, async (request, reply) => {
     const overview = await profiles.overview(me(request));
-    return reply.html(addressRequestPage(request.page(), { ...signedIn(reply), kind: 'recovery', current: overview?.account.recovery_email }));
+    return reply.html(
+      addressRequestPage(request.page(), {
+        ...signedIn(reply),
+        kind: 'recovery',
+        current: overview?.account.recovery_email,
+      }),
+    );
   });
 
   app.post('/account/settings/recovery-email', sensitive, async (request, reply) => {
@@ -63,9 +93,21 @@ function registerRecoveryEmailRoutes(app: FastifyInstance, profiles: ProfileServ
     const result = await profiles.requestRecoveryEmail(me(request), raw, request.ip);
     if (!result.ok) {
       const overview = await profiles.overview(me(request));
-      return reply.html(addressRequestPage(request.page(), { ...signedIn(reply), kind: 'recovery', current: overview?.account.recovery_email, value: raw, errors: translate(request, result.problems) }), 400);
+      return reply.html(
+        addressRequestPage(request.page(), {
+          ...signedIn(reply),
+          kind: 'recovery',
+          current: overview?.account.recovery_email,
+          value: raw,
+          errors: translate(request, result.problems),
+        }),
+        400,
+      );
     }
-    return reply.redirect(`/account/settings/recovery-email/sent?email=${encodeURIComponent(raw.trim().toLowerCase())}`, 303);
+    return reply.redirect(
+      `/account/settings/recovery-email/sent?email=${encodeURIComponent(raw.trim().toLowerCase())}`,
+      303,
+    );
   });
 
   app.get('/account/settings/recovery-email/sent', account, async (request, reply) =>
@@ -75,7 +117,11 @@ function registerRecoveryEmailRoutes(app: FastifyInstance, profiles: ProfileServ
   app.get(
     '/account/settings/recovery-email/confirm',
     { config: { policy: 'public' } },
-    linkLanding(async (token) => Boolean(await profiles.recoveryEmailLink(token)), (ctx, p) => addressConfirmPage(ctx, { kind: 'recovery', ...p }), settingsLinkInvalidPage),
+    linkLanding(
+      async (token) => Boolean(await profiles.recoveryEmailLink(token)),
+      (ctx, p) => addressConfirmPage(ctx, { kind: 'recovery', ...p }),
+      settingsLinkInvalidPage,
+    ),
   );
 
   app.post('/account/settings/recovery-email/confirm', { config: { policy: 'public' } }, async (request, reply) => {
@@ -84,7 +130,9 @@ function registerRecoveryEmailRoutes(app: FastifyInstance, profiles: ProfileServ
     return reply.redirect('/account/settings/recovery-email/added', 303);
   });
 
-  app.get('/account/settings/recovery-email/added', { config: { policy: 'public' } }, async (request, reply) => reply.html(addressConfirmedPage(request.page(), 'recovery')));
+  app.get('/account/settings/recovery-email/added', { config: { policy: 'public' } }, async (request, reply) =>
+    reply.html(addressConfirmedPage(request.page(), 'recovery')),
+  );
 
   app.post('/account/settings/recovery-email/remove', sensitive, async (request, reply) => {
     await profiles.removeRecoveryEmail(me(request), request.ip);

@@ -14,20 +14,39 @@ export function registerProfilePageRoutes(app: FastifyInstance, profiles: Profil
   app.get('/account/profile', account, async (request, reply) => {
     const overview = await profiles.overview(me(request));
     if (!overview) return reply.redirect('/account/sign-in', 303);
-    return reply.html(profilePage(request.page(), { ...signedIn(reply), ...overview, notice: pick(PROFILE_NOTICES, raw(request.query, 'saved')) }));
+    return reply.html(
+      profilePage(request.page(), {
+        ...signedIn(reply),
+        ...overview,
+        notice: pick(PROFILE_NOTICES, raw(request.query, 'saved')),
+      }),
+    );
   });
 
   app.get('/account/profile/name', account, async (request, reply) => {
     const overview = await profiles.overview(me(request));
     if (!overview) return reply.redirect('/account/sign-in', 303);
     const a = overview.account;
-    return reply.html(namePage(request.page(), { ...signedIn(reply), values: { given_name: a.given_name ?? '', middle_name: a.middle_name ?? '', family_name: a.family_name ?? '' } }));
+    return reply.html(
+      namePage(request.page(), {
+        ...signedIn(reply),
+        values: { given_name: a.given_name ?? '', middle_name: a.middle_name ?? '', family_name: a.family_name ?? '' },
+      }),
+    );
   });
 
   app.post('/account/profile/name', account, async (request, reply) => {
-    const values = { given_name: str(request.body, 'given_name', 500), middle_name: str(request.body, 'middle_name', 500), family_name: str(request.body, 'family_name', 500) };
+    const values = {
+      given_name: str(request.body, 'given_name', 500),
+      middle_name: str(request.body, 'middle_name', 500),
+      family_name: str(request.body, 'family_name', 500),
+    };
     const result = await profiles.updateName(me(request), values, request.ip);
-    if (!result.ok) return reply.html(namePage(request.page(), { ...signedIn(reply), values, errors: translate(request, result.problems) }), 400);
+    if (!result.ok)
+      return reply.html(
+        namePage(request.page(), { ...signedIn(reply), values, errors: translate(request, result.problems) }),
+        400,
+      );
     return reply.redirect('/account/profile?saved=name', 303);
   });
 
@@ -36,26 +55,33 @@ export function registerProfilePageRoutes(app: FastifyInstance, profiles: Profil
     const overview = await profiles.overview(me(request));
     if (overview?.account.kind !== 'representative') return reply.callNotFound();
     const status = await profiles.representativeStatus(overview.account.id);
-    return reply.html(representativePage(request.page(), {
-      ...signedIn(reply),
-      values: representativeValues(overview.account, overview.representative),
-      required: status === 'missing' || status === 'expired' ? status : undefined,
-    }));
+    return reply.html(
+      representativePage(request.page(), {
+        ...signedIn(reply),
+        values: representativeValues(overview.account, overview.representative),
+        required: status === 'missing' || status === 'expired' ? status : undefined,
+      }),
+    );
   });
 
   app.post('/account/profile/representative', account, async (request, reply) => {
     const overview = await profiles.overview(me(request));
     if (overview?.account.kind !== 'representative') return reply.callNotFound();
-    const form = Object.fromEntries(REPRESENTATIVE_FIELDS.map((f) => [f, str(request.body, f, 500)])) as RepresentativeForm;
+    const form = Object.fromEntries(
+      REPRESENTATIVE_FIELDS.map((f) => [f, str(request.body, f, 500)]),
+    ) as RepresentativeForm;
     const result = await profiles.saveRepresentativeProfile(overview.account.id, form, request.ip);
     if (!result.ok) {
       const status = await profiles.representativeStatus(overview.account.id);
-      return reply.html(representativePage(request.page(), {
-        ...signedIn(reply),
-        values: form,
-        errors: translate(request, result.problems),
-        required: status === 'missing' || status === 'expired' ? status : undefined,
-      }), 400);
+      return reply.html(
+        representativePage(request.page(), {
+          ...signedIn(reply),
+          values: form,
+          errors: translate(request, result.problems),
+          required: status === 'missing' || status === 'expired' ? status : undefined,
+        }),
+        400,
+      );
     }
     return reply.redirect('/account/profile?saved=representative', 303);
   });

@@ -22,8 +22,17 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Recovery
     const typed = str(request.body, 'email').slice(0, 300);
     const email = emailSchema.safeParse(typed);
     if (!email.success) {
-      const message = request.t(typed.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required');
-      return reply.html(forgotPasswordPage(request.page(), { csrf: reply.generateCsrf(), email: typed, errors: [{ field: 'email', message }] }), 400);
+      const message = request.t(
+        typed.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required',
+      );
+      return reply.html(
+        forgotPasswordPage(request.page(), {
+          csrf: reply.generateCsrf(),
+          email: typed,
+          errors: [{ field: 'email', message }],
+        }),
+        400,
+      );
     }
     await withMinimumDuration(deps.minimumMs, () => accounts.requestPasswordReset(email.data, request.ip));
     return reply.redirect(`/account/forgot-password/sent?email=${encodeURIComponent(email.data)}`, 303);
@@ -34,18 +43,28 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Recovery
     return reply.html(resetSentPage(request.page(), email.success ? email.data : ''));
   });
 
-  app.get('/account/reset-password', { config: { policy: 'public' } }, linkLanding((token) => accounts.resetLinkUsable(token), (ctx, p) => newPasswordPage(ctx, p)));
+  app.get(
+    '/account/reset-password',
+    { config: { policy: 'public' } },
+    linkLanding(
+      (token) => accounts.resetLinkUsable(token),
+      (ctx, p) => newPasswordPage(ctx, p),
+    ),
+  );
 
   app.post('/account/reset-password', { config: { policy: 'public' } }, async (request, reply) => {
     await tooMany(request, reply);
     const token = str(request.body, 'token').slice(0, 200);
     const password = str(request.body, 'password');
-    const again = (errors: FieldError[]) => reply.html(newPasswordPage(request.page(), { csrf: reply.generateCsrf(), token, errors }), 400);
+    const again = (errors: FieldError[]) =>
+      reply.html(newPasswordPage(request.page(), { csrf: reply.generateCsrf(), token, errors }), 400);
     if (!password) return again([{ field: 'password', message: request.t('accounts:password.errors.required') }]);
-    if (password !== str(request.body, 'password_confirmation')) return again([{ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') }]);
+    if (password !== str(request.body, 'password_confirmation'))
+      return again([{ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') }]);
     const result = await accounts.resetPassword(token, password, request.ip);
     if (!result) return reply.html(linkInvalidPage(request.page()), 410);
-    if (!result.ok) return again([{ field: 'password', message: request.t(`accounts:password.errors.${result.problem}`) }]);
+    if (!result.ok)
+      return again([{ field: 'password', message: request.t(`accounts:password.errors.${result.problem}`) }]);
     await sessions.end(request, reply);
     return reply.redirect(goTo('signed_out', 'password_reset'), 303);
   });

@@ -32,8 +32,17 @@ export function registerUnlockRoutes(app: FastifyInstance, deps: RecoveryRoutesD
     const typed = str(request.body, 'email').slice(0, 300);
     const email = emailSchema.safeParse(typed);
     if (!email.success) {
-      const message = request.t(typed.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required');
-      return reply.html(unlockRequestPage(request.page(), { csrf: reply.generateCsrf(), email: typed, errors: [{ field: 'email', message }] }), 400);
+      const message = request.t(
+        typed.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required',
+      );
+      return reply.html(
+        unlockRequestPage(request.page(), {
+          csrf: reply.generateCsrf(),
+          email: typed,
+          errors: [{ field: 'email', message }],
+        }),
+        400,
+      );
     }
     await withMinimumDuration(deps.minimumMs, () => accounts.requestSignInUnlock(email.data, request.ip));
     return reply.redirect(`/account/sign-in/unlock/sent?email=${encodeURIComponent(email.data)}`, 303);
@@ -57,7 +66,9 @@ export function registerUnlockRoutes(app: FastifyInstance, deps: RecoveryRoutesD
     await tooMany(request, reply);
     const token = str(request.body, 'token').slice(0, 200);
     const password = str(request.body, 'password').slice(0, 1000);
-    const result = token ? await accounts.signInWithUnlockLink(token, password, request.ip) : ({ ok: false, reason: 'link_invalid' } as const);
+    const result = token
+      ? await accounts.signInWithUnlockLink(token, password, request.ip)
+      : ({ ok: false, reason: 'link_invalid' } as const);
     if (!result.ok && result.reason === 'link_invalid') return reply.html(unlockLinkInvalidPage(request.page()), 410);
     if (!result.ok) {
       const email = (await accounts.unlockLinkEmail(token)) ?? '';

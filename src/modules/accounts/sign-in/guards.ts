@@ -24,7 +24,8 @@ export function accountGuards(
       const session = await sessions.load(request);
       const elsewhere = admits(policy, session);
       if (elsewhere !== undefined || !session) {
-        if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(elsewhere ?? POLICY_STATES[policy].elsewhere, 303);
+        if (request.method === 'GET' || request.method === 'HEAD')
+          return reply.redirect(elsewhere ?? POLICY_STATES[policy].elsewhere, 303);
         return reply.code(401).html(signInPage(request.page(), { csrf: reply.generateCsrf() }), 401);
       }
       // Staff on the account pages they share with everyone (devices, two-step verification) get their own menu.
@@ -32,7 +33,11 @@ export function accountGuards(
         request.staffViewer = (await kindOf(session.account_id)) === 'staff';
       }
     };
-  return { account: guard('account'), 'account-setup': guard('account-setup'), 'account-pending': guard('account-pending') };
+  return {
+    account: guard('account'),
+    'account-setup': guard('account-setup'),
+    'account-pending': guard('account-pending'),
+  };
 }
 
 /**
@@ -49,7 +54,13 @@ export async function startFullSignIn(
   let device = request.cookies[DEVICE_COOKIE];
   if (!device || device.length > 100) {
     device = randomBytes(16).toString('base64url');
-    reply.setCookie(DEVICE_COOKIE, device, { path: '/', httpOnly: true, secure: true, sameSite: 'lax', maxAge: 2 * 365 * 86_400 });
+    reply.setCookie(DEVICE_COOKIE, device, {
+      path: '/',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'lax',
+      maxAge: 2 * 365 * 86_400,
+    });
   }
   await deps.accounts.recordDevice(accountId, device, request.headers['user-agent'], request.ip);
 }

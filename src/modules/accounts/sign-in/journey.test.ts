@@ -55,7 +55,11 @@ afterAll(async () => t?.close());
 const reauthCodeGo = { next: encodeURIComponent(NEXT) };
 
 /** Posts until the answer has `status` (the throttles and lockouts count failures); answers that response. */
-async function until(status: number, post: () => Promise<LightMyRequestResponse>, most = 30): Promise<LightMyRequestResponse> {
+async function until(
+  status: number,
+  post: () => Promise<LightMyRequestResponse>,
+  most = 30,
+): Promise<LightMyRequestResponse> {
   for (let i = 0; i < most; i++) {
     const res = await post();
     if (res.statusCode === status) return res;
@@ -76,21 +80,32 @@ async function reauthCodePage(p: Person, from: JourneyState): Promise<void> {
 
 /** A page of the policy the state's session has, to see where the guard sends a person whose session ended. */
 const guardedPage = (from: JourneyState) =>
-  from === 'setup' ? '/account/sign-up/password' : from.startsWith('second_step') ? '/account/sign-in/code' : '/account';
+  from === 'setup'
+    ? '/account/sign-up/password'
+    : from.startsWith('second_step')
+      ? '/account/sign-in/code'
+      : '/account';
 
 /** Each event as a person makes it (timed events: the time passes, then the next request, if any, is made). */
-const EVENTS: Record<Exclude<JourneyEvent, 'external_ok' | 'external_account_created'>, (p: Person, from: JourneyState) => Promise<Made>> = {
+const EVENTS: Record<
+  Exclude<JourneyEvent, 'external_ok' | 'external_account_created'>,
+  (p: Person, from: JourneyState) => Promise<Made>
+> = {
   sign_up_email_confirmed: async (p) => {
     p.email = `journey.new.${++n}@example.com`;
     p.accountId = undefined;
     await p.agent.get('/account/sign-up');
     expect((await p.agent.post('/account/sign-up', { email: p.email, kind: 'applicant' })).statusCode).toBe(303);
     await p.agent.get(linkIn((await lastMessage(t, p.email, 'verify_email'))!.body, '/account/sign-up/confirm?token='));
-    return { res: await p.agent.post('/account/sign-up/confirm', { token: p.agent.$('input[name=token]').val() as string }) };
+    return {
+      res: await p.agent.post('/account/sign-up/confirm', { token: p.agent.$('input[name=token]').val() as string }),
+    };
   },
   sign_up_password_set: async (p) => {
     await p.agent.get('/account/sign-up/password');
-    return { res: await p.agent.post('/account/sign-up/password', { password: p.password, password_confirmation: p.password }) };
+    return {
+      res: await p.agent.post('/account/sign-up/password', { password: p.password, password_confirmation: p.password }),
+    };
   },
   sign_up_finished: async (p) => {
     await EVENTS.sign_up_password_set(p, 'setup');
@@ -109,21 +124,40 @@ const EVENTS: Record<Exclude<JourneyEvent, 'external_ok' | 'external_account_cre
   },
   password_throttled: async (p) => {
     await p.agent.get('/account/sign-in');
-    return { res: await until(429, () => p.agent.post('/account/sign-in', { email: p.email, password: 'not the password at all' })) };
+    return {
+      res: await until(429, () =>
+        p.agent.post('/account/sign-in', { email: p.email, password: 'not the password at all' }),
+      ),
+    };
   },
   unlock_link_password_ok: async (p) => {
     await p.agent.get('/account/sign-in/unlock');
     expect((await p.agent.post('/account/sign-in/unlock', { email: p.email })).statusCode).toBe(303);
-    await p.agent.get(linkIn((await lastMessage(t, p.email, 'sign_in_unlock'))!.body, '/account/sign-in/unlock/link?token='));
-    return { res: await p.agent.post('/account/sign-in/unlock/link', { token: p.agent.$('input[name=token]').val() as string, password: p.password }) };
+    await p.agent.get(
+      linkIn((await lastMessage(t, p.email, 'sign_in_unlock'))!.body, '/account/sign-in/unlock/link?token='),
+    );
+    return {
+      res: await p.agent.post('/account/sign-in/unlock/link', {
+        token: p.agent.$('input[name=token]').val() as string,
+        password: p.password,
+      }),
+    };
   },
   password_reset: async (p) => {
     await p.agent.get('/account/forgot-password');
     expect((await p.agent.post('/account/forgot-password', { email: p.email })).statusCode).toBe(303);
-    await p.agent.get(linkIn((await lastMessage(t, p.email, 'reset_password'))!.body, '/account/reset-password?token='));
+    await p.agent.get(
+      linkIn((await lastMessage(t, p.email, 'reset_password'))!.body, '/account/reset-password?token='),
+    );
     p.password = NEW_PASSWORD;
     const token = p.agent.$('input[name=token]').val() as string;
-    return { res: await p.agent.post('/account/reset-password', { token, password: p.password, password_confirmation: p.password }) };
+    return {
+      res: await p.agent.post('/account/reset-password', {
+        token,
+        password: p.password,
+        password_confirmation: p.password,
+      }),
+    };
   },
   second_step_ok: async (p) => {
     t.clock.advance(31_000);
@@ -132,7 +166,10 @@ const EVENTS: Record<Exclude<JourneyEvent, 'external_ok' | 'external_account_cre
   },
   backup_code_ok: async (p) => {
     await p.agent.get('/account/sign-in/code?method=backup');
-    return { res: await p.agent.post('/account/sign-in/code', { method: 'backup', code: p.backupCodes[0]! }), params: { left: '9' } };
+    return {
+      res: await p.agent.post('/account/sign-in/code', { method: 'backup', code: p.backupCodes[0]! }),
+      params: { left: '9' },
+    };
   },
   code_wrong: async (p) => {
     await p.agent.get('/account/sign-in/code');
@@ -144,7 +181,9 @@ const EVENTS: Record<Exclude<JourneyEvent, 'external_ok' | 'external_account_cre
       return { res: await until(429, () => p.agent.post('/account/sign-in/code', { code: '000000' })) };
     }
     await reauthCodePage(p, from);
-    return { res: await until(429, () => p.agent.post('/account/reauthenticate/code', { code: '000000', next: NEXT })) };
+    return {
+      res: await until(429, () => p.agent.post('/account/reauthenticate/code', { code: '000000', next: NEXT })),
+    };
   },
   sensitive_change: async (p) => ({
     res: await p.agent.get('/account/two-step/authenticator'),
@@ -157,13 +196,23 @@ const EVENTS: Record<Exclude<JourneyEvent, 'external_ok' | 'external_account_cre
   },
   reauth_password_throttled: async (p) => {
     await p.agent.get('/account/reauthenticate');
-    return { res: await until(429, () => p.agent.post('/account/reauthenticate', { password: 'not the password at all', next: NEXT })) };
+    return {
+      res: await until(429, () =>
+        p.agent.post('/account/reauthenticate', { password: 'not the password at all', next: NEXT }),
+      ),
+    };
   },
-  reauth_code_without_password: async (p) => ({ res: await p.agent.get(`/account/reauthenticate/code?next=${encodeURIComponent(NEXT)}`), params: reauthCodeGo }),
+  reauth_code_without_password: async (p) => ({
+    res: await p.agent.get(`/account/reauthenticate/code?next=${encodeURIComponent(NEXT)}`),
+    params: reauthCodeGo,
+  }),
   reauth_code_ok: async (p, from) => {
     t.clock.advance(31_000);
     await reauthCodePage(p, from);
-    return { res: await p.agent.post('/account/reauthenticate/code', { code: totpAt(t, p.secret), next: NEXT }), params: { next: NEXT } };
+    return {
+      res: await p.agent.post('/account/reauthenticate/code', { code: totpAt(t, p.secret), next: NEXT }),
+      params: { next: NEXT },
+    };
   },
   reauth_code_wrong: async (p, from) => {
     await reauthCodePage(p, from);
@@ -187,15 +236,18 @@ const EVENTS: Record<Exclude<JourneyEvent, 'external_ok' | 'external_account_cre
   },
   reauth_password_step_expires: async (p) => {
     t.clock.advance(REAUTH_PASSWORD_STEP_MS + 1000);
-    return { res: await p.agent.get(`/account/reauthenticate/code?next=${encodeURIComponent(NEXT)}`), params: reauthCodeGo };
+    return {
+      res: await p.agent.get(`/account/reauthenticate/code?next=${encodeURIComponent(NEXT)}`),
+      params: reauthCodeGo,
+    };
   },
-  lockout_ends: async () => {
+  lockout_ends: () => {
     t.clock.advance(OTP_LOCKOUT_MS + 1000);
-    return {};
+    return Promise.resolve({});
   },
-  throttle_ends: async () => {
+  throttle_ends: () => {
     t.clock.advance(3600_000 + 1000);
-    return {};
+    return Promise.resolve({});
   },
 };
 
@@ -205,8 +257,11 @@ async function stateNow(p: Person): Promise<JourneyState> {
   p.accountId ??= (await db.selectFrom('accounts').select('id').where('email', '=', p.email).executeTakeFirst())?.id;
   const cookie = p.agent.cookies.get(SESSION_COOKIE);
   const now = t.clock.now();
-  const row = cookie ? await db.selectFrom('account_sessions').selectAll().where('id_hash', '=', sha256(cookie)).executeTakeFirst() : undefined;
-  const live = row && row.expires_at > now && now.getTime() - row.last_seen_at.getTime() <= SESSION_IDLE_MS ? row : undefined;
+  const row = cookie
+    ? await db.selectFrom('account_sessions').selectAll().where('id_hash', '=', sha256(cookie)).executeTakeFirst()
+    : undefined;
+  const live =
+    row && row.expires_at > now && now.getTime() - row.last_seen_at.getTime() <= SESSION_IDLE_MS ? row : undefined;
   const locks = p.accountId ? await t.services.accounts.lockState(p.accountId) : {};
   return stateOf(live, now, locks);
 }
@@ -245,7 +300,9 @@ function pathsFromSignedOut(): Map<JourneyState, JourneyEvent[]> {
 }
 
 const paths = pathsFromSignedOut();
-const transitions = STATES.flatMap((from) => (Object.keys(SIGN_IN_JOURNEY[from]) as JourneyEvent[]).map((event) => ({ from, event })));
+const transitions = STATES.flatMap((from) =>
+  (Object.keys(SIGN_IN_JOURNEY[from]) as JourneyEvent[]).map((event) => ({ from, event })),
+);
 
 describe('the sign-in journey (journey.ts)', () => {
   it('reaches every state from signed_out, and has a way to make every event', () => {

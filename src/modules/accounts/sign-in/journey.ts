@@ -238,7 +238,10 @@ export const POLICY_STATES: Record<
 };
 
 /** Whether a session may use a route of `policy`: undefined if so, otherwise where a GET is sent. */
-export function admits(policy: keyof typeof POLICY_STATES, session: Pick<SessionRow, 'stage'> | undefined): string | undefined {
+export function admits(
+  policy: keyof typeof POLICY_STATES,
+  session: Pick<SessionRow, 'stage'> | undefined,
+): string | undefined {
   const rule = POLICY_STATES[policy];
   return session?.stage === rule.stage ? undefined : rule.elsewhere;
 }

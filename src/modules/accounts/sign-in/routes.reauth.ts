@@ -4,7 +4,12 @@ import { raw, str, timeOf, tooManyFrom, signedInView, type AddressLimit } from '
 import { reauthPasswordPage } from '../views/two-step.js';
 import { goTo, REAUTH_PATH, reauthPasswordRecent, statusOf } from './journey.js';
 import { safeAccountNext } from './reauth.js';
-import { registerSecondStepCodeRoutes, registerSecondStepPasskeyRoutes, type SecondStepDeps, type StepFlow } from './routes.second-step.js';
+import {
+  registerSecondStepCodeRoutes,
+  registerSecondStepPasskeyRoutes,
+  type SecondStepDeps,
+  type StepFlow,
+} from './routes.second-step.js';
 
 export interface ReauthRoutesDeps extends SecondStepDeps {
   clock: Clock;
@@ -35,7 +40,11 @@ export function registerReauthRoutes(app: FastifyInstance, deps: ReauthRoutesDep
       return goTo(state(request), 'reauth_code_without_password', { next });
     },
     next: reauthNext,
-    frame: (request, csrf) => ({ heading: request.t('two_step:reauth.title'), intro: request.t('two_step:reauth.code_intro'), signedIn: signedInView(csrf) }),
+    frame: (request, csrf) => ({
+      heading: request.t('two_step:reauth.title'),
+      intro: request.t('two_step:reauth.code_intro'),
+      signedIn: signedInView(csrf),
+    }),
     refused: (request, locked) => statusOf(state(request), locked ? 'code_refused_locked' : 'reauth_code_wrong'),
     done: async (request, reply, _result, next) => {
       const from = state(request);
@@ -48,20 +57,42 @@ export function registerReauthRoutes(app: FastifyInstance, deps: ReauthRoutesDep
 
   app.get(REAUTH_PATH, { config: { policy: 'account' } }, async (request, reply) => {
     const csrf = reply.generateCsrf();
-    return reply.html(reauthPasswordPage(request.page(), { csrf, signedIn: signedInView(csrf), next: reauthNext(raw(request.query, 'next')), again: raw(request.query, 'again') === '1' }));
+    return reply.html(
+      reauthPasswordPage(request.page(), {
+        csrf,
+        signedIn: signedInView(csrf),
+        next: reauthNext(raw(request.query, 'next')),
+        again: raw(request.query, 'again') === '1',
+      }),
+    );
   });
 
   app.post(REAUTH_PATH, { config: { policy: 'account' } }, async (request, reply) => {
     await tooMany(request, reply);
     const next = reauthNext(raw(request.body, 'next'));
     const from = state(request);
-    const result = await accounts.reverifyPassword(request.session!.account_id, str(request.body, 'password', 1000), request.ip);
+    const result = await accounts.reverifyPassword(
+      request.session!.account_id,
+      str(request.body, 'password', 1000),
+      request.ip,
+    );
     if (!result.ok) {
       const throttled = result.reason === 'throttled';
-      const message = throttled ? request.t('accounts:sign_in.throttled', { time: timeOf(result.retryAt, request.lang, deps.timeZone) }) : request.t('accounts:sign_in.invalid');
+      const message = throttled
+        ? request.t('accounts:sign_in.throttled', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
+        : request.t('accounts:sign_in.invalid');
       const csrf = reply.generateCsrf();
       const status = statusOf(from, throttled ? 'reauth_password_throttled' : 'reauth_password_wrong');
-      return reply.html(reauthPasswordPage(request.page(), { csrf, signedIn: signedInView(csrf), next, again: false, errors: [{ field: 'password', message }] }), status);
+      return reply.html(
+        reauthPasswordPage(request.page(), {
+          csrf,
+          signedIn: signedInView(csrf),
+          next,
+          again: false,
+          errors: [{ field: 'password', message }],
+        }),
+        status,
+      );
     }
     await sessions.markPasswordReverified(request);
     return reply.redirect(goTo(from, 'reauth_password_ok', { next: encodeURIComponent(next) }), 303);

@@ -32,26 +32,55 @@ export interface StepFlow {
   frame(request: FastifyRequest, csrf: string): { heading?: string; intro?: string; signedIn?: SignedIn };
   /** The status of the page again after a refused code (journey.ts): `locked` when two-step verification is locked. */
   refused(request: FastifyRequest, locked: boolean): number;
-  done(request: FastifyRequest, reply: FastifyReply, result: { method: string; remainingBackupCodes?: number }, next: string | undefined): Promise<unknown>;
+  done(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    result: { method: string; remainingBackupCodes?: number },
+    next: string | undefined,
+  ): Promise<unknown>;
 }
 
 /** The error message for a code that was not accepted. */
-export const codeError = (request: FastifyRequest, timeZone: string, result: { reason: 'invalid' } | { reason: 'locked'; retryAt: Date }): FieldError => ({
+export const codeError = (
+  request: FastifyRequest,
+  timeZone: string,
+  result: { reason: 'invalid' } | { reason: 'locked'; retryAt: Date },
+): FieldError => ({
   field: 'code',
-  message: result.reason === 'locked' ? request.t('accounts:sign_in.code_locked', { time: timeOf(result.retryAt, request.lang, timeZone) }) : request.t('two_step:code.invalid'),
+  message:
+    result.reason === 'locked'
+      ? request.t('accounts:sign_in.code_locked', { time: timeOf(result.retryAt, request.lang, timeZone) })
+      : request.t('two_step:code.invalid'),
 });
 
-const toLink = (o: SecondStepOption): StepLink => (o.method === 'sms' ? { method: 'sms', phoneId: o.phoneId, masked: o.masked } : o.method === 'email' ? { method: 'email', masked: o.masked } : { method: o.method });
+const toLink = (o: SecondStepOption): StepLink =>
+  o.method === 'sms'
+    ? { method: 'sms', phoneId: o.phoneId, masked: o.masked }
+    : o.method === 'email'
+      ? { method: 'email', masked: o.masked }
+      : { method: o.method };
 
 /** Which method the page shows: the one asked for if the account has it, else the strongest it has. */
-const chooseMethod = (options: SecondStepOption[], asked: string, phone: string): { method: StepMethod; option?: SecondStepOption } => {
+const chooseMethod = (
+  options: SecondStepOption[],
+  asked: string,
+  phone: string,
+): { method: StepMethod; option?: SecondStepOption } => {
   if (asked === 'backup') return { method: 'backup' };
   const match = options.find((o) => o.method === asked && (o.method !== 'sms' || !phone || o.phoneId === phone));
   const option = match ?? options[0];
   return option ? { method: option.method, option } : { method: 'backup' };
 };
 
-type Render = (request: FastifyRequest, reply: FastifyReply, asked: string, phone: string, next: string | undefined, errors?: FieldError[], status?: number) => Promise<unknown>;
+type Render = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  asked: string,
+  phone: string,
+  next: string | undefined,
+  errors?: FieldError[],
+  status?: number,
+) => Promise<unknown>;
 
 /** The second step's page: the method asked for (or the strongest), whether its code was sent, the other methods. */
 function stepPage(deps: SecondStepDeps, flow: StepFlow): Render {
@@ -62,13 +91,28 @@ function stepPage(deps: SecondStepDeps, flow: StepFlow): Render {
     let target: { phoneId?: string; masked: string; sent: boolean } | undefined;
     if (option?.method === 'sms' || option?.method === 'email') {
       const live = await deps.twoStep.liveCode(accountId);
-      const sent = live?.purpose === 'authenticate' && live.channel === option.method && (option.method === 'email' || live.phoneId === option.phoneId);
+      const sent =
+        live?.purpose === 'authenticate' &&
+        live.channel === option.method &&
+        (option.method === 'email' || live.phoneId === option.phoneId);
       target = { phoneId: option.method === 'sms' ? option.phoneId : undefined, masked: option.masked, sent };
     }
     const others: StepLink[] = options.filter((o) => o !== option).map(toLink);
     if (method !== 'backup') others.push({ method: 'backup' });
     const csrf = reply.generateCsrf();
-    return reply.html(secondStepPage(request.page(), { csrf, base: flow.base, method, target, others, next, errors, ...flow.frame(request, csrf) }), status);
+    return reply.html(
+      secondStepPage(request.page(), {
+        csrf,
+        base: flow.base,
+        method,
+        target,
+        others,
+        next,
+        errors,
+        ...flow.frame(request, csrf),
+      }),
+      status,
+    );
   };
 }
 
@@ -80,7 +124,13 @@ export function registerSecondStepCodeRoutes(app: FastifyInstance, deps: SecondS
   app.get(`${flow.base}/code`, { config: { policy: flow.policy } }, async (request, reply) => {
     const stop = flow.notReady(request);
     if (stop) return reply.redirect(stop, 303);
-    return render(request, reply, str(request.query, 'method', 20), str(request.query, 'phone', 40), flow.next(raw(request.query, 'next')));
+    return render(
+      request,
+      reply,
+      str(request.query, 'method', 20),
+      str(request.query, 'phone', 40),
+      flow.next(raw(request.query, 'next')),
+    );
   });
 
   app.post(`${flow.base}/code`, { config: { policy: flow.policy } }, async (request, reply) => {
@@ -89,8 +139,22 @@ export function registerSecondStepCodeRoutes(app: FastifyInstance, deps: SecondS
     const asked = str(request.body, 'method', 20);
     const method = asked === 'sms' || asked === 'email' || asked === 'backup' ? asked : 'totp';
     const next = flow.next(raw(request.body, 'next'));
-    const result: SecondFactorResult = await deps.accounts.verifySecondFactor(request.session!.account_id, str(request.body, 'code', 40), request.ip, method);
-    if (!result.ok) return render(request, reply, asked, '', next, [codeError(request, deps.timeZone, result)], flow.refused(request, result.reason === 'locked'));
+    const result: SecondFactorResult = await deps.accounts.verifySecondFactor(
+      request.session!.account_id,
+      str(request.body, 'code', 40),
+      request.ip,
+      method,
+    );
+    if (!result.ok)
+      return render(
+        request,
+        reply,
+        asked,
+        '',
+        next,
+        [codeError(request, deps.timeZone, result)],
+        flow.refused(request, result.reason === 'locked'),
+      );
     return flow.done(request, reply, result, next);
   });
 
@@ -100,11 +164,16 @@ export function registerSecondStepCodeRoutes(app: FastifyInstance, deps: SecondS
     const channel = str(request.body, 'method', 20) === 'sms' ? 'sms' : 'email';
     const phone = uuidOrUndefined(str(request.body, 'phone', 40));
     const next = flow.next(raw(request.body, 'next'));
-    const sent = await deps.twoStep.sendCode(request.session!.account_id, { purpose: 'authenticate', channel, phoneId: channel === 'sms' ? phone : undefined }, request.ip);
+    const sent = await deps.twoStep.sendCode(
+      request.session!.account_id,
+      { purpose: 'authenticate', channel, phoneId: channel === 'sms' ? phone : undefined },
+      request.ip,
+    );
     if (!sent.ok && sent.reason !== 'unknown') {
-      const message = sent.reason === 'locked'
-        ? request.t('accounts:sign_in.code_locked', { time: when(request, sent.retryAt) })
-        : request.t('two_step:code.too_soon', { time: when(request, sent.retryAt) });
+      const message =
+        sent.reason === 'locked'
+          ? request.t('accounts:sign_in.code_locked', { time: when(request, sent.retryAt) })
+          : request.t('two_step:code.too_soon', { time: when(request, sent.retryAt) });
       return render(request, reply, channel, phone ?? '', next, [{ field: 'send', message }], 429);
     }
     const q = new URLSearchParams({ method: channel });
@@ -129,12 +198,26 @@ export function registerSecondStepPasskeyRoutes(app: FastifyInstance, deps: Seco
     const stop = flow.notReady(request);
     if (stop) return reply.redirect(stop, 303);
     const next = flow.next(raw(request.body, 'next'));
-    const result = await deps.passkeys.authenticate(request.session!.id_hash, request.session!.account_id, str(request.body, 'response', 20_000), request.ip);
+    const result = await deps.passkeys.authenticate(
+      request.session!.id_hash,
+      request.session!.account_id,
+      str(request.body, 'response', 20_000),
+      request.ip,
+    );
     if (!result.ok) {
-      const message = result.reason === 'locked'
-        ? request.t('accounts:sign_in.code_locked', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
-        : request.t(result.reason === 'expired' ? 'two_step:passkey.expired' : 'two_step:passkey.invalid');
-      return render(request, reply, 'passkey', '', next, [{ field: 'passkey', message }], flow.refused(request, result.reason === 'locked'));
+      const message =
+        result.reason === 'locked'
+          ? request.t('accounts:sign_in.code_locked', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
+          : request.t(result.reason === 'expired' ? 'two_step:passkey.expired' : 'two_step:passkey.invalid');
+      return render(
+        request,
+        reply,
+        'passkey',
+        '',
+        next,
+        [{ field: 'passkey', message }],
+        flow.refused(request, result.reason === 'locked'),
+      );
     }
     return flow.done(request, reply, { method: 'passkey' }, next);
   });
@@ -151,9 +234,10 @@ export function registerSignInSecondStepRoutes(app: FastifyInstance, deps: Secon
     refused: (_request, locked) => statusOf('second_step_due', locked ? 'code_refused_locked' : 'code_wrong'),
     done: async (request, reply, result) => {
       await startFullSignIn(deps, request, reply, request.session!.account_id);
-      const go = result.method === 'backup_code'
-        ? goTo('second_step_due', 'backup_code_ok', { left: String(result.remainingBackupCodes) })
-        : goTo('second_step_due', 'second_step_ok');
+      const go =
+        result.method === 'backup_code'
+          ? goTo('second_step_due', 'backup_code_ok', { left: String(result.remainingBackupCodes) })
+          : goTo('second_step_due', 'second_step_ok');
       return reply.redirect(go, 303);
     },
   };

@@ -24,18 +24,21 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRoutesD
     if (!account) return reply.redirect('/account/sign-in', 303);
     // A representative completes its profile first (issue 3 item 1; REP-3 matches paper G-28s against it).
     const representative = await deps.representativeStatus(account.id);
-    if (representative === 'missing' || representative === 'expired') return reply.redirect(`/account/profile/representative?required=${representative}`, 303);
+    if (representative === 'missing' || representative === 'expired')
+      return reply.redirect(`/account/profile/representative?required=${representative}`, 303);
     // Staff accounts have no public account home: their home is the staff workspace.
     if (account.kind === 'staff') return reply.redirect('/staff', 303);
     const left = Number(raw(request.query, 'backup_codes_left'));
-    return reply.html(accountHomePage(request.page(), {
-      csrf: reply.generateCsrf(),
-      idleSeconds: SESSION_IDLE_MS / 1000,
-      email: account.email,
-      onlineAccountNumber: account.online_account_number,
-      backupCodesRemaining: Number.isInteger(left) && left >= 0 && left <= 10 ? left : undefined,
-      welcomeSurvey: raw(request.query, 'welcome') === '1',
-    }));
+    return reply.html(
+      accountHomePage(request.page(), {
+        csrf: reply.generateCsrf(),
+        idleSeconds: SESSION_IDLE_MS / 1000,
+        email: account.email,
+        onlineAccountNumber: account.online_account_number,
+        backupCodesRemaining: Number.isInteger(left) && left >= 0 && left <= 10 ? left : undefined,
+        welcomeSurvey: raw(request.query, 'welcome') === '1',
+      }),
+    );
   });
 
   app.get('/account/sessions', { config: { policy: 'account' } }, async (request, reply) => {
@@ -47,11 +50,20 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRoutesD
       signedIn: when(s.created_at),
       lastActive: when(s.last_seen_at),
     }));
-    return reply.html(sessionsPage(request.page(), { csrf: reply.generateCsrf(), idleSeconds: SESSION_IDLE_MS / 1000, sessions: list, done: raw(request.query, 'done') === '1' }));
+    return reply.html(
+      sessionsPage(request.page(), {
+        csrf: reply.generateCsrf(),
+        idleSeconds: SESSION_IDLE_MS / 1000,
+        sessions: list,
+        done: raw(request.query, 'done') === '1',
+      }),
+    );
   });
 
   // "Stay signed in" in the idle warning: loading the session (the guard did) already counts as activity.
-  app.post('/account/session/extend', { config: { policy: 'account' } }, async (_request, reply) => reply.code(204).send());
+  app.post('/account/session/extend', { config: { policy: 'account' } }, async (_request, reply) =>
+    reply.code(204).send(),
+  );
 
   app.post('/account/sessions/sign-out-others', { config: { policy: 'account' } }, async (request, reply) => {
     await accounts.signOutOtherSessions(request.session!.account_id, request.session!.id_hash, request.ip);

@@ -25,14 +25,23 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRoutesDep
 
   app.get(SIGN_IN_PATH, { config: { policy: 'public' } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const notice = query.reset === '1' ? request.t('accounts:reset.done') : query.timeout === '1' ? request.t('accounts:timeout.timed_out') : undefined;
-    return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), notice, external: deps.externalSignIn }));
+    const notice =
+      query.reset === '1'
+        ? request.t('accounts:reset.done')
+        : query.timeout === '1'
+          ? request.t('accounts:timeout.timed_out')
+          : undefined;
+    return reply.html(
+      signInPage(request.page(), { csrf: reply.generateCsrf(), notice, external: deps.externalSignIn }),
+    );
   });
 
   app.post(SIGN_IN_PATH, { config: { policy: 'public' } }, async (request, reply) => {
     await tooMany(request, reply);
     const email = str(request.body, 'email').slice(0, 300);
-    const result = await withMinimumDuration(deps.minimumMs, () => accounts.signIn(email, str(request.body, 'password').slice(0, 1000), request.ip));
+    const result = await withMinimumDuration(deps.minimumMs, () =>
+      accounts.signIn(email, str(request.body, 'password').slice(0, 1000), request.ip),
+    );
     if (!result.ok) {
       // The same page for every email once throttled, with an account or not: the wait, and the offer of a link.
       const throttled = result.reason === 'throttled';
@@ -40,7 +49,16 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRoutesDep
         ? request.t('accounts:sign_in.throttled_unlock', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
         : request.t('accounts:sign_in.invalid');
       const status = statusOf('signed_out', throttled ? 'password_throttled' : 'password_wrong');
-      return reply.html(signInPage(request.page(), { csrf: reply.generateCsrf(), email, errors: [{ field: 'email', message }], external: deps.externalSignIn, unlockOffer: throttled }), status);
+      return reply.html(
+        signInPage(request.page(), {
+          csrf: reply.generateCsrf(),
+          email,
+          errors: [{ field: 'email', message }],
+          external: deps.externalSignIn,
+          unlockOffer: throttled,
+        }),
+        status,
+      );
     }
     await sessions.start(request, reply, result.account.id, 'password');
     return reply.redirect(goTo('signed_out', 'password_ok'), 303);

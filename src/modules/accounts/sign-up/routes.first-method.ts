@@ -6,7 +6,12 @@ import { startFullSignIn } from '../sign-in/guards.js';
 import { goTo } from '../sign-in/journey.js';
 import type { SessionStore } from '../sign-in/sessions.js';
 import type { PasskeyService } from '../two-step/passkeys.js';
-import { authenticatorSetup, registerEmailSetupRoutes, registerPhoneSetupRoutes, type SetupFlow } from '../two-step/routes.method-setup.js';
+import {
+  authenticatorSetup,
+  registerEmailSetupRoutes,
+  registerPhoneSetupRoutes,
+  type SetupFlow,
+} from '../two-step/routes.method-setup.js';
 import type { TwoStepService } from '../two-step/two-step.js';
 import { backupCodesPage, signUpSteps } from '../views/pages.js';
 import { chooseMethodPage } from '../views/two-step.js';
@@ -19,32 +24,55 @@ export interface FirstMethodRoutesDeps {
   timeZone: string;
 }
 
+/** Sign-up's last step: the backup codes, issued with the first method and shown once. */
+const backupCodesOf =
+  (accounts: AccountService) => async (request: FastifyRequest, reply: FastifyReply, codes?: string[]) => {
+    const backupCodes = codes ?? (await accounts.issueBackupCodes(request.session!.account_id));
+    return reply.html(backupCodesPage(request.page(), { csrf: reply.generateCsrf(), codes: backupCodes }));
+  };
+
+/** The page that offers the first method (the authenticator app's QR code first), with its errors. */
+const methodsPageOf =
+  (accounts: AccountService) =>
+  async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = [], status = 200) => {
+    const account = await accounts.findAccount(request.session!.account_id);
+    if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
+    const csrf = reply.generateCsrf();
+    const authenticator = await authenticatorSetup(accounts, account.id);
+    return reply.html(
+      chooseMethodPage(request.page(), {
+        csrf,
+        steps: signUpSteps(request.page(), 2),
+        authenticator,
+        errors,
+        strongOnly: account.kind === 'staff',
+      }),
+      status,
+    );
+  };
+
 /**
  * Sign-up's last steps (session stage 'setup'): the first two-step method (an authenticator app, a passkey, a
  * phone or email codes), then the backup codes, shown once; finishing them is the first full sign-in.
  */
 export function registerFirstMethodRoutes(app: FastifyInstance, deps: FirstMethodRoutesDeps): void {
-  const { accounts, sessions, twoStep, passkeys } = deps;
+  const { accounts, twoStep, passkeys } = deps;
+  const signUpBackupCodes = backupCodesOf(accounts);
+  const signUpMethodsPage = methodsPageOf(accounts);
 
-  /** Sign-up's last step: the backup codes, issued with the first method and shown once. */
-  const signUpBackupCodes = async (request: FastifyRequest, reply: FastifyReply, codes?: string[]) => {
-    const backupCodes = codes ?? (await accounts.issueBackupCodes(request.session!.account_id));
-    return reply.html(backupCodesPage(request.page(), { csrf: reply.generateCsrf(), codes: backupCodes }));
-  };
-
-  const signUpMethodsPage = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = [], status = 200) => {
-    const account = await accounts.findAccount(request.session!.account_id);
-    if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
-    const csrf = reply.generateCsrf();
-    const authenticator = await authenticatorSetup(accounts, account.id);
-    return reply.html(chooseMethodPage(request.page(), { csrf, steps: signUpSteps(request.page(), 2), authenticator, errors, strongOnly: account.kind === 'staff' }), status);
-  };
-
-  app.get('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) => signUpMethodsPage(request, reply));
+  app.get('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) =>
+    signUpMethodsPage(request, reply),
+  );
 
   app.post('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) => {
     const result = await accounts.confirmAuthenticator(request.session!.account_id, str(request.body, 'code', 20));
-    if (!result.ok) return signUpMethodsPage(request, reply, [{ field: 'code', message: request.t('accounts:authenticator.errors.invalid') }], 400);
+    if (!result.ok)
+      return signUpMethodsPage(
+        request,
+        reply,
+        [{ field: 'code', message: request.t('accounts:authenticator.errors.invalid') }],
+        400,
+      );
     // The codes are shown once, now, and never stored in clear.
     return signUpBackupCodes(request, reply, result.backupCodes);
   });
@@ -52,16 +80,36 @@ export function registerFirstMethodRoutes(app: FastifyInstance, deps: FirstMetho
   app.post('/account/sign-up/passkey/options', { config: { policy: 'account-setup' } }, async (request, reply) => {
     const account = await accounts.findAccount(request.session!.account_id);
     if (!account?.password_hash) return reply.code(409).send({ error: 'password_first' });
-    return reply.header('cache-control', 'no-store').send(await passkeys.registrationOptions(request.session!.id_hash, account));
+    return reply
+      .header('cache-control', 'no-store')
+      .send(await passkeys.registrationOptions(request.session!.id_hash, account));
   });
 
   app.post('/account/sign-up/passkey', { config: { policy: 'account-setup' } }, async (request, reply) => {
     const account = await accounts.findAccount(request.session!.account_id);
     if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
-    const result = await twoStep.registerPasskey(request.session!.id_hash, account.id, str(request.body, 'response', 20_000), describeUserAgent(request.headers['user-agent']), request.ip);
-    if (!result.ok) return signUpMethodsPage(request, reply, [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }], 400);
+    const result = await twoStep.registerPasskey(
+      request.session!.id_hash,
+      account.id,
+      str(request.body, 'response', 20_000),
+      describeUserAgent(request.headers['user-agent']),
+      request.ip,
+    );
+    if (!result.ok)
+      return signUpMethodsPage(
+        request,
+        reply,
+        [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }],
+        400,
+      );
     return signUpBackupCodes(request, reply);
   });
+}
+
+/** The phone or email codes as the first method, then the backup codes' page, which finishes the sign-up. */
+export function registerSignUpFinishRoutes(app: FastifyInstance, deps: FirstMethodRoutesDeps): void {
+  const { accounts, sessions, twoStep } = deps;
+  const signUpBackupCodes = backupCodesOf(accounts);
 
   const flow: SetupFlow = {
     base: '/account/sign-up',

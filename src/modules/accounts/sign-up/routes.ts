@@ -25,7 +25,9 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpRoutesDep
   const { accounts, sessions } = deps;
   const tooMany = tooManyFrom(deps.limit);
 
-  app.get(SIGN_UP_PATH, { config: { policy: 'public' } }, async (request, reply) => reply.html(signUpPage(request.page(), { csrf: reply.generateCsrf() })));
+  app.get(SIGN_UP_PATH, { config: { policy: 'public' } }, async (request, reply) =>
+    reply.html(signUpPage(request.page(), { csrf: reply.generateCsrf() })),
+  );
 
   app.post(SIGN_UP_PATH, { config: { policy: 'public' } }, async (request, reply) => {
     await tooMany(request, reply);
@@ -33,10 +35,25 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpRoutesDep
     const kind = str(request.body, 'kind');
     const email = emailSchema.safeParse(rawEmail);
     const errors: FieldError[] = [];
-    if (!email.success) errors.push({ field: 'email', message: request.t(rawEmail.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required') });
-    if (kind !== 'applicant' && kind !== 'representative') errors.push({ field: 'kind', message: request.t('accounts:sign_up.errors.kind_required') });
-    if (errors.length || !email.success) return reply.html(signUpPage(request.page(), { csrf: reply.generateCsrf(), email: rawEmail, kind, errors }), 400);
-    await withMinimumDuration(deps.minimumMs, () => accounts.startSignUp({ email: email.data, kind: kind as 'applicant' | 'representative', language: request.lang, ip: request.ip }));
+    if (!email.success)
+      errors.push({
+        field: 'email',
+        message: request.t(
+          rawEmail.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required',
+        ),
+      });
+    if (kind !== 'applicant' && kind !== 'representative')
+      errors.push({ field: 'kind', message: request.t('accounts:sign_up.errors.kind_required') });
+    if (errors.length || !email.success)
+      return reply.html(signUpPage(request.page(), { csrf: reply.generateCsrf(), email: rawEmail, kind, errors }), 400);
+    await withMinimumDuration(deps.minimumMs, () =>
+      accounts.startSignUp({
+        email: email.data,
+        kind: kind as 'applicant' | 'representative',
+        language: request.lang,
+        ip: request.ip,
+      }),
+    );
     return reply.redirect(`/account/sign-up/check-email?email=${encodeURIComponent(email.data)}`, 303);
   });
 
@@ -45,7 +62,11 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpRoutesDep
     return reply.html(checkEmailPage(request.page(), email.success ? email.data : ''));
   });
 
-  app.get('/account/sign-up/confirm', { config: { policy: 'public' } }, linkLanding((token) => accounts.verificationLinkUsable(token), confirmEmailPage));
+  app.get(
+    '/account/sign-up/confirm',
+    { config: { policy: 'public' } },
+    linkLanding((token) => accounts.verificationLinkUsable(token), confirmEmailPage),
+  );
 
   app.post('/account/sign-up/confirm', { config: { policy: 'public' } }, async (request, reply) => {
     const account = await accounts.confirmEmail(str(request.body, 'token').slice(0, 200));
@@ -54,17 +75,21 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpRoutesDep
     return reply.redirect(goTo('signed_out', 'sign_up_email_confirmed'), 303);
   });
 
-  app.get('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) => reply.html(passwordPage(request.page(), { csrf: reply.generateCsrf() })));
+  app.get('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) =>
+    reply.html(passwordPage(request.page(), { csrf: reply.generateCsrf() })),
+  );
 
   app.post('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) => {
     const password = str(request.body, 'password');
     const confirmation = str(request.body, 'password_confirmation');
     const errors: FieldError[] = [];
     if (!password) errors.push({ field: 'password', message: request.t('accounts:password.errors.required') });
-    else if (password !== confirmation) errors.push({ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') });
+    else if (password !== confirmation)
+      errors.push({ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') });
     else {
       const result = await accounts.setPassword(request.session!.account_id, password);
-      if (!result.ok) errors.push({ field: 'password', message: request.t(`accounts:password.errors.${result.problem}`) });
+      if (!result.ok)
+        errors.push({ field: 'password', message: request.t(`accounts:password.errors.${result.problem}`) });
     }
     if (errors.length) return reply.html(passwordPage(request.page(), { csrf: reply.generateCsrf(), errors }), 400);
     return reply.redirect(goTo('setup', 'sign_up_password_set'), 303);

@@ -6,26 +6,46 @@ import { manageAuthenticatorPage } from '../views/two-step.js';
 import { managePageOf, type ManageRoutesDeps } from './routes.manage.js';
 import { authenticatorSetup, registerEmailSetupRoutes, registerPhoneSetupRoutes } from './routes.method-setup.js';
 
+/** The page that adds an authenticator app (back to the methods page when the account has one). */
+function authenticatorPageOf(deps: ManageRoutesDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = [], status = 200) => {
+    const accountId = request.session!.account_id;
+    if ((await deps.twoStep.overview(accountId)).totp) return reply.redirect('/account/two-step', 303);
+    const csrf = reply.generateCsrf();
+    return reply.html(
+      manageAuthenticatorPage(request.page(), {
+        csrf,
+        signedIn: signedInView(csrf),
+        authenticator: await authenticatorSetup(deps.accounts, accountId),
+        errors,
+      }),
+      status,
+    );
+  };
+}
+
 /** Adding a method from the account's methods page: an authenticator app, a passkey, a phone, email codes. */
 export function registerAddMethodRoutes(app: FastifyInstance, deps: ManageRoutesDeps): void {
   const { accounts, twoStep, passkeys } = deps;
   const change = { config: { policy: 'account' as const }, preHandler: deps.recentAuth };
   const managePage = managePageOf(deps);
-
-  const manageAuthenticator = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = [], status = 200) => {
-    const accountId = request.session!.account_id;
-    if ((await twoStep.overview(accountId)).totp) return reply.redirect('/account/two-step', 303);
-    const csrf = reply.generateCsrf();
-    return reply.html(manageAuthenticatorPage(request.page(), { csrf, signedIn: signedInView(csrf), authenticator: await authenticatorSetup(accounts, accountId), errors }), status);
-  };
+  const manageAuthenticator = authenticatorPageOf(deps);
 
   app.get('/account/two-step/authenticator', change, async (request, reply) => manageAuthenticator(request, reply));
 
   app.post('/account/two-step/authenticator', change, async (request, reply) => {
     const accountId = request.session!.account_id;
     if ((await twoStep.overview(accountId)).totp) return reply.redirect('/account/two-step', 303);
-    const result = await accounts.confirmAuthenticator(accountId, str(request.body, 'code', 20), { issueBackupCodes: false });
-    if (!result.ok) return manageAuthenticator(request, reply, [{ field: 'code', message: request.t('accounts:authenticator.errors.invalid') }], 400);
+    const result = await accounts.confirmAuthenticator(accountId, str(request.body, 'code', 20), {
+      issueBackupCodes: false,
+    });
+    if (!result.ok)
+      return manageAuthenticator(
+        request,
+        reply,
+        [{ field: 'code', message: request.t('accounts:authenticator.errors.invalid') }],
+        400,
+      );
     await twoStep.authenticatorAdded(accountId, request.ip);
     return reply.redirect('/account/two-step?done=added', 303);
   });
@@ -33,12 +53,26 @@ export function registerAddMethodRoutes(app: FastifyInstance, deps: ManageRoutes
   app.post('/account/two-step/passkey/options', change, async (request, reply) => {
     const account = await accounts.findAccount(request.session!.account_id);
     if (!account) return reply.code(404).send({ error: 'no_account' });
-    return reply.header('cache-control', 'no-store').send(await passkeys.registrationOptions(request.session!.id_hash, account));
+    return reply
+      .header('cache-control', 'no-store')
+      .send(await passkeys.registrationOptions(request.session!.id_hash, account));
   });
 
   app.post('/account/two-step/passkey', change, async (request, reply) => {
-    const result = await twoStep.registerPasskey(request.session!.id_hash, request.session!.account_id, str(request.body, 'response', 20_000), describeUserAgent(request.headers['user-agent']), request.ip);
-    if (!result.ok) return managePage(request, reply, [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }], 400);
+    const result = await twoStep.registerPasskey(
+      request.session!.id_hash,
+      request.session!.account_id,
+      str(request.body, 'response', 20_000),
+      describeUserAgent(request.headers['user-agent']),
+      request.ip,
+    );
+    if (!result.ok)
+      return managePage(
+        request,
+        reply,
+        [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }],
+        400,
+      );
     return reply.redirect('/account/two-step?done=added', 303);
   });
 
@@ -47,7 +81,8 @@ export function registerAddMethodRoutes(app: FastifyInstance, deps: ManageRoutes
     policy: 'account',
     preHandler: deps.recentAuth,
     frame: (_request: FastifyRequest, csrf: string) => ({ base: '/account/two-step', signedIn: signedInView(csrf) }),
-    confirmed: async (_request: FastifyRequest, reply: FastifyReply) => reply.redirect('/account/two-step?done=added', 303),
+    confirmed: async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply.redirect('/account/two-step?done=added', 303),
   } as const;
   registerPhoneSetupRoutes(app, deps, flow);
   registerEmailSetupRoutes(app, deps, flow);

@@ -26,22 +26,56 @@ export function managePageOf(deps: ManageRoutesDeps) {
     const staff = (await deps.accounts.findAccount(accountId))?.kind === 'staff';
     const t = request.t;
     const lines: MethodLine[] = [
-      ...o.passkeys.map((p): MethodLine => ({ method: 'passkey', id: p.id, name: p.name, details: t('two_step:methods.passkey'), added: day(request, p.created_at), lastUsed: p.last_used_at ? day(request, p.last_used_at) : undefined })),
-      ...(o.totp ? [{ method: 'totp' as const, name: t('two_step:methods.totp'), details: '', added: day(request, o.totp.confirmedAt) }] : []),
-      ...o.phones.map((p): MethodLine => ({ method: 'sms', id: p.id, name: p.label ?? t('two_step:methods.sms'), details: `${t('two_step:methods.sms')}: ${maskPhone(p.e164)}`, added: day(request, p.verified_at ?? p.created_at) })),
-      ...(o.email ? [{ method: 'email' as const, name: t('two_step:methods.email'), details: maskEmail(o.email.address), added: day(request, o.email.enabledAt) }] : []),
+      ...o.passkeys.map((p): MethodLine => ({
+        method: 'passkey',
+        id: p.id,
+        name: p.name,
+        details: t('two_step:methods.passkey'),
+        added: day(request, p.created_at),
+        lastUsed: p.last_used_at ? day(request, p.last_used_at) : undefined,
+      })),
+      ...(o.totp
+        ? [
+            {
+              method: 'totp' as const,
+              name: t('two_step:methods.totp'),
+              details: '',
+              added: day(request, o.totp.confirmedAt),
+            },
+          ]
+        : []),
+      ...o.phones.map((p): MethodLine => ({
+        method: 'sms',
+        id: p.id,
+        name: p.label ?? t('two_step:methods.sms'),
+        details: `${t('two_step:methods.sms')}: ${maskPhone(p.e164)}`,
+        added: day(request, p.verified_at ?? p.created_at),
+      })),
+      ...(o.email
+        ? [
+            {
+              method: 'email' as const,
+              name: t('two_step:methods.email'),
+              details: maskEmail(o.email.address),
+              added: day(request, o.email.enabledAt),
+            },
+          ]
+        : []),
     ];
     const done = str(request.query, 'done', 20);
     const csrf = reply.generateCsrf();
-    return reply.html(manageTwoStepPage(request.page(), {
-      csrf,
-      signedIn: signedInView(csrf),
-      lines,
-      canAdd: { totp: !o.totp, email: !o.email && !staff, phone: !staff },
-      backupCodesLeft: o.backupCodesLeft,
-      done: done === 'added' || done === 'removed' || done === 'renamed' ? done : undefined,
-      errors,
-    }), status);
+    return reply.html(
+      manageTwoStepPage(request.page(), {
+        csrf,
+        signedIn: signedInView(csrf),
+        lines,
+        canAdd: { totp: !o.totp, email: !o.email && !staff, phone: !staff },
+        backupCodesLeft: o.backupCodesLeft,
+        done: done === 'added' || done === 'removed' || done === 'renamed' ? done : undefined,
+        errors,
+      }),
+      status,
+    );
   };
 }
 
@@ -55,30 +89,27 @@ export function registerManageRoutes(app: FastifyInstance, deps: ManageRoutesDep
 
   app.post('/account/two-step/remove', change, async (request, reply) => {
     const method = str(request.body, 'method', 20);
-    if (method !== 'passkey' && method !== 'totp' && method !== 'sms' && method !== 'email') return managePage(request, reply, [{ field: 'methods', message: request.t('two_step:manage.errors.unknown') }], 400);
-    const result = await twoStep.remove(request.session!.account_id, method, uuidOrUndefined(str(request.body, 'id', 40)), request.ip);
-    if (!result.ok) return managePage(request, reply, [{ field: 'methods', message: request.t(`two_step:manage.errors.${result.reason}`) }], result.reason === 'last' ? 409 : 400);
+    if (method !== 'passkey' && method !== 'totp' && method !== 'sms' && method !== 'email')
+      return managePage(
+        request,
+        reply,
+        [{ field: 'methods', message: request.t('two_step:manage.errors.unknown') }],
+        400,
+      );
+    const result = await twoStep.remove(
+      request.session!.account_id,
+      method,
+      uuidOrUndefined(str(request.body, 'id', 40)),
+      request.ip,
+    );
+    if (!result.ok)
+      return managePage(
+        request,
+        reply,
+        [{ field: 'methods', message: request.t(`two_step:manage.errors.${result.reason}`) }],
+        result.reason === 'last' ? 409 : 400,
+      );
     return reply.redirect('/account/two-step?done=removed', 303);
-  });
-
-  const renameForm = async (request: FastifyRequest, reply: FastifyReply, name?: string, errors: FieldError[] = [], status = 200) => {
-    const id = str(request.params, 'id', 40);
-    const passkey = (await passkeys.list(request.session!.account_id)).find((p) => p.id === id);
-    if (!passkey) return reply.callNotFound();
-    const csrf = reply.generateCsrf();
-    return reply.html(renamePasskeyPage(request.page(), { csrf, signedIn: signedInView(csrf), id: passkey.id, name: name ?? passkey.name, errors }), status);
-  };
-
-  app.get('/account/two-step/passkeys/:id/rename', change, async (request, reply) => renameForm(request, reply));
-
-  app.post('/account/two-step/passkeys/:id/rename', change, async (request, reply) => {
-    const name = str(request.body, 'name', 200);
-    const result = await twoStep.renamePasskey(request.session!.account_id, str(request.params, 'id', 40), name, request.ip);
-    if (!result.ok) {
-      if (result.problem === 'unknown') return reply.callNotFound();
-      return renameForm(request, reply, name, [{ field: 'name', message: request.t(`two_step:manage.rename_errors.${result.problem}`) }], 400);
-    }
-    return reply.redirect('/account/two-step?done=renamed', 303);
   });
 
   app.post('/account/two-step/backup-codes', change, async (request, reply) => {
@@ -86,5 +117,57 @@ export function registerManageRoutes(app: FastifyInstance, deps: ManageRoutesDep
     const csrf = reply.generateCsrf();
     reply.header('cache-control', 'no-store');
     return reply.html(newBackupCodesPage(request.page(), { signedIn: signedInView(csrf), codes }));
+  });
+}
+
+/** Renaming a passkey (the name the methods page shows). */
+export function registerPasskeyRenameRoutes(app: FastifyInstance, deps: ManageRoutesDeps): void {
+  const { twoStep, passkeys } = deps;
+  const change = { config: { policy: 'account' as const }, preHandler: deps.recentAuth };
+
+  const renameForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    name?: string,
+    errors: FieldError[] = [],
+    status = 200,
+  ) => {
+    const id = str(request.params, 'id', 40);
+    const passkey = (await passkeys.list(request.session!.account_id)).find((p) => p.id === id);
+    if (!passkey) return reply.callNotFound();
+    const csrf = reply.generateCsrf();
+    return reply.html(
+      renamePasskeyPage(request.page(), {
+        csrf,
+        signedIn: signedInView(csrf),
+        id: passkey.id,
+        name: name ?? passkey.name,
+        errors,
+      }),
+      status,
+    );
+  };
+
+  app.get('/account/two-step/passkeys/:id/rename', change, async (request, reply) => renameForm(request, reply));
+
+  app.post('/account/two-step/passkeys/:id/rename', change, async (request, reply) => {
+    const name = str(request.body, 'name', 200);
+    const result = await twoStep.renamePasskey(
+      request.session!.account_id,
+      str(request.params, 'id', 40),
+      name,
+      request.ip,
+    );
+    if (!result.ok) {
+      if (result.problem === 'unknown') return reply.callNotFound();
+      return renameForm(
+        request,
+        reply,
+        name,
+        [{ field: 'name', message: request.t(`two_step:manage.rename_errors.${result.problem}`) }],
+        400,
+      );
+    }
+    return reply.redirect('/account/two-step?done=renamed', 303);
   });
 }
