@@ -21,6 +21,7 @@ import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
 import { registerSurveyRoutes, registerSurveyStaffRoutes } from './modules/surveys/index.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installLanguage } from './platform/http/language.js';
+import { zodCompiler, type App, type ZodInputs } from './platform/http/inputs.js';
 import { installMetrics } from './platform/http/metrics.js';
 import { registerPlatformRoutes } from './platform/http/platform-routes.js';
 import { installRoutePolicies } from './platform/http/policies.js';
@@ -43,8 +44,8 @@ function limiter(app: FastifyInstance, options: { max: number; timeWindow: numbe
   };
 }
 
-function refuseJsonSchema(route: { method?: string; url?: string; httpPart?: string }): never {
-  throw new Error(`${route.method ?? ''} ${route.url ?? ''} has a JSON schema (${route.httpPart ?? 'response'}): Casedesk routes validate with Zod`);
+function refuseResponseSchema(route: { method?: string; url?: string }): never {
+  throw new Error(`${route.method ?? ''} ${route.url ?? ''} has a response schema: Casedesk routes send strings`);
 }
 
 /** Builds the web application from the deps. Nothing here reads the environment or opens connections. */
@@ -58,9 +59,9 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    // Routes validate their input with Zod and send strings: no JSON schemas, so Fastify's ajv-based compilers
-    // are never loaded (a tenth of an embedded start). A route or plugin that brings a schema fails at start.
-    schemaController: { compilersFactory: { buildValidator: () => refuseJsonSchema, buildSerializer: () => refuseJsonSchema } } as FastifyServerOptions['schemaController'],
+    // Routes declare their input with Zod (platform/http/inputs.ts) and send strings: no JSON schemas, so Fastify's
+    // ajv-based compilers are never loaded (a tenth of an embedded start). A JSON schema fails at start.
+    schemaController: { compilersFactory: { buildValidator: () => zodCompiler, buildSerializer: () => refuseResponseSchema } } as unknown as FastifyServerOptions['schemaController'],
   });
 
   await installSecurity(app, { cookieSecret: config.cookieSecret, globalRateLimitPerMinute: config.globalRateLimitPerMinute, rateLimits: deps.rateLimits });
@@ -85,6 +86,8 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     },
   });
 
+  // Modules register their routes with typed, declared inputs (platform/http/inputs.ts).
+  const routes: App = app.withTypeProvider<ZodInputs>();
   registerPlatformRoutes(app, { database: deps.database, metrics, metricsToken: config.metricsToken, production: config.production });
   registerCasesPublicRoutes(app, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
   registerCaseStatusApiRoutes(app, { caseStatus: services.caseStatus });
@@ -128,7 +131,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerSecureMessageRoutes(app, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
   registerOfficerRoutes(app, { officer: services.officer, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerAccountCaseRoutes(app, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
+  registerAccountCaseRoutes(routes, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerProfileRoutes(app, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
 
   await app.ready();

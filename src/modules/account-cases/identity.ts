@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import { sha256 } from '../../platform/hashing.js';
-import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/index.js';
+import { countSecurityEventsSince, identityVerifiedAt, markIdentityVerified, recordSecurityEvent } from '../accounts/index.js';
 import { FORMS } from '../cases/index.js';
 
 /**
@@ -65,9 +65,9 @@ export class IdentityVerificationService {
   }
 
   async state(accountId: string): Promise<{ verifiedAt: Date | null; questions: IdentityQuestion[]; lockedUntil?: Date }> {
-    const account = await this.deps.db.selectFrom('accounts').select('identity_verified_at').where('id', '=', accountId).executeTakeFirstOrThrow();
+    const verifiedAt = await identityVerifiedAt(this.deps.db, accountId);
     const questions = questionsFor(await this.#facts(accountId), accountId);
-    return { verifiedAt: account.identity_verified_at, questions: questions.length >= 2 ? questions : [], lockedUntil: await this.#lockedUntil(accountId) };
+    return { verifiedAt, questions: questions.length >= 2 ? questions : [], lockedUntil: await this.#lockedUntil(accountId) };
   }
 
   async #lockedUntil(accountId: string): Promise<Date | undefined> {
@@ -90,7 +90,7 @@ export class IdentityVerificationService {
       const lockedUntil = await this.#lockedUntil(accountId);
       return lockedUntil ? { ok: false, problem: 'locked', until: lockedUntil } : { ok: false, problem: 'wrong' };
     }
-    await this.deps.db.updateTable('accounts').set({ identity_verified_at: now }).where('id', '=', accountId).execute();
+    await markIdentityVerified(this.deps.db, accountId, now);
     await recordSecurityEvent(this.deps.db, { accountId, kind: 'identity_verified', at: now, ip });
     return { ok: true };
   }

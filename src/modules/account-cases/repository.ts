@@ -1,6 +1,7 @@
-import type { DbHandle } from '../../platform/db/database.js';
+import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import { sql, type Insertable } from 'kysely';
 import type { AccountCasesTable } from '../../platform/db/tables.js';
+import { contactsOf } from '../accounts/index.js';
 
 /**
  * All SQL of the cases in accounts. A link suspended for a Section 1367 review (migration 0029) counts as no link
@@ -115,14 +116,19 @@ export interface SuspendedLinkRow {
 }
 
 export async function suspendedLinksOf(db: DbHandle, caseId: number): Promise<SuspendedLinkRow[]> {
-  return db
+  const links = await db
     .selectFrom('account_cases as l')
-    .innerJoin('accounts as a', 'a.id', 'l.account_id')
-    .select(['l.account_id', 'a.email', 'a.online_account_number', 'l.added_at', sql<Date>`l.suspended_at`.as('suspended_at')])
+    .select(['l.account_id', 'l.added_at', sql<Date>`l.suspended_at`.as('suspended_at')])
     .where('l.case_id', '=', caseId)
     .where('l.suspended_at', 'is not', null)
     .orderBy('l.added_at')
     .execute();
+  // Every link has its account (a foreign key), whose email and number the accounts module gives.
+  const contacts = await contactsOf(db, links.map((l) => l.account_id));
+  return links.flatMap((l) => {
+    const contact = contacts.get(l.account_id);
+    return contact ? [{ account_id: l.account_id, email: contact.email, online_account_number: contact.online_account_number, added_at: l.added_at, suspended_at: l.suspended_at }] : [];
+  });
 }
 
 /** The agency confirmed the holder: the link works again and is not suspended by a later protection. */
@@ -136,4 +142,46 @@ export async function confirmLink(db: DbHandle, caseId: number, accountId: strin
 export async function removeSuspendedLink(db: DbHandle, caseId: number, accountId: string): Promise<boolean> {
   const r = await db.deleteFrom('account_cases').where('case_id', '=', caseId).where('account_id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
+}
+
+// ---- What case events record in the cases of accounts (asked through index.ts) ----------------------------------------
+
+/** Online Access Codes from account acceptance notices: the hash only, valid 90 days from the notice (CASE-5). */
+export async function insertNoticeAccessCodes(db: DbHandle, rows: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date; eventId: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('online_access_codes')
+    .values(rows.map((r) => ({ code_hash: r.codeHash, case_id: r.caseId, issued_at: r.issuedAt, expires_at: r.expiresAt, used_at: null, used_by: null, event_id: r.eventId })))
+    .onConflict((oc) => oc.column('code_hash').doNothing())
+    .execute();
+}
+
+/** Online filings land in the accounts that filed them (the accounts found by the caller; a link already there stays as it is). */
+export async function linkOnlineFilings(db: DbHandle, rows: { caseId: number; accountId: string; at: Date }[]): Promise<void> {
+  if (!rows.length) return;
+  await sql`
+    INSERT INTO account_cases (account_id, case_id, relationship, added_via, added_at)
+    SELECT f.account_id, f.case_id, 'applicant', 'online_filing', f.added_at
+    FROM unnest(${rows.map((r) => r.caseId)}::int[], ${rows.map((r) => r.accountId)}::uuid[], ${rows.map((r) => r.at.toISOString())}::timestamptz[])
+      AS f (case_id, account_id, added_at)
+    ON CONFLICT (account_id, case_id) DO NOTHING`.execute(db);
+}
+
+/**
+ * A case became protected: its links made by receipt number (CASE-6: details others may know) are suspended until
+ * the agency confirms the holder; links confirmed before stay. Protection lifted: the suspended links come back.
+ */
+export async function reviewReceiptNumberLinks(db: DbHandle, caseId: number, protectedNow: boolean, now: Date): Promise<void> {
+  if (protectedNow) {
+    await db.updateTable('account_cases').set({ suspended_at: now })
+      .where('case_id', '=', caseId).where('added_via', '=', 'receipt_number').where('confirmed_at', 'is', null).where('suspended_at', 'is', null).execute();
+  } else {
+    await db.updateTable('account_cases').set({ suspended_at: null }).where('case_id', '=', caseId).where('suspended_at', 'is not', null).execute();
+  }
+}
+
+/** The accounts that hold these cases by an active link (a link suspended for a Section 1367 review counts as none). */
+export async function activeHoldersOf(db: DbHandle, caseIds: number[]): Promise<{ case_id: number; account_id: string }[]> {
+  if (!caseIds.length) return [];
+  return db.selectFrom('account_cases').select(['case_id', 'account_id']).where(isAnyOf('case_id', caseIds, 'int')).where('suspended_at', 'is', null).execute();
 }

@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, alert } from '../../platform/views/components.js';
 import { html } from '../../platform/views/html.js';
 import type { AccountService } from '../accounts/index.js';
 import { signedInOf } from '../../platform/http/page-context.js';
+import { fields, params, text, type App } from '../../platform/http/inputs.js';
+import type { RouteLimit } from '../../platform/http/policies.js';
 import { formatDate } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { findStatus } from '../cases/index.js';
@@ -11,54 +13,83 @@ import type { IdentityVerificationService } from './identity.js';
 import type { AccountCaseService, AddResult } from './service.js';
 import { addCasePage, caseCardPage, casesListPage, verifyIdentityPage, type AddValues } from './views.js';
 
-type Form = Record<string, unknown>;
-const str = (body: unknown, name: string, max = 200): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value.slice(0, max) : '';
-};
-
 /** Month, day and year boxes as YYYY-MM-DD (empty when a box is not a number; the service checks the date). */
-function dateFrom(body: unknown, prefix: string): string {
-  const [m, d, y] = ['month', 'day', 'year'].map((part) => str(body, `${prefix}_${part}`, 10).trim());
+function dateFrom(month: string, day: string, year: string): string {
+  const [m, d, y] = [month, day, year].map((part) => part.trim());
   if (!/^\d{1,2}$/.test(m!) || !/^\d{1,2}$/.test(d!) || !/^\d{4}$/.test(y!)) return '';
   return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
 }
 
+/** What each form of these pages sends (ADR 15: declared inputs). */
+const inputs = {
+  receipt: params({ receipt: text(200) }),
+  document: params({ receipt: text(200), id: text(200) }),
+  list: fields({ added: text(20) }),
+  accessCode: fields({ code: text(40), dob_month: text(4), dob_day: text(4), dob_year: text(6) }),
+  receiptNumber: fields({ receipt_number: text(40), family_name: text(100), rdob_month: text(4), rdob_day: text(4), rdob_year: text(6) }),
+  identity: fields({ form: text(20), a_number: text(10), zip: text(10) }),
+};
+
 const timeOf = (date: Date, lang: Language, timeZone: string): string => formatDate(date, lang, timeZone, 'time');
 
-export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: AccountCaseService; identity: IdentityVerificationService; accounts: AccountService; timeZone: string; limit(request: FastifyRequest): Promise<number | undefined> }): void {
-  const account = { config: { policy: 'account' as const } };
-  const ctx = (request: FastifyRequest) => ({ ...request.page(), timeZone: deps.timeZone });
-  const me = async (request: FastifyRequest) => (await deps.accounts.findAccount(request.session!.account_id))!;
+export interface AccountCaseRouteDeps {
+  cases: AccountCaseService;
+  identity: IdentityVerificationService;
+  accounts: AccountService;
+  timeZone: string;
+  limit: RouteLimit;
+}
 
-  app.get('/account/cases', account, async (request, reply) => {
+const account = { config: { policy: 'account' as const } };
+
+/** The cases of the signed-in account: My cases, the case card and its documents, adding a case, identity. */
+export function registerAccountCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
+  registerCaseCardRoutes(app, deps);
+  registerAddCaseRoutes(app, deps);
+  registerIdentityRoutes(app, deps);
+}
+
+const ctxOf = (request: FastifyRequest, timeZone: string) => ({ ...request.page(), timeZone });
+
+/** My cases, the case card's tabs and its documents. */
+function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
+
+  app.get('/account/cases', { ...account, schema: { querystring: inputs.list } }, async (request, reply) => {
     const cases = (await deps.cases.list(request.session!.account_id)).map((c) => ({ ...c, title: (request.lang === 'es' ? findStatus(c.status_key)?.titleEs : findStatus(c.status_key)?.titleEn) ?? c.status_key }));
-    const added = str(request.query, 'added', 20);
+    const { added } = request.query;
     return reply.html(casesListPage(ctx(request), { ...signedInOf(reply), cases, added: /^[A-Z]{3}\d{10}$/.test(added) ? added : undefined }));
   });
 
-  const card = (tab: 'status' | 'history' | 'documents') => async (request: FastifyRequest, reply: FastifyReply) => {
-    const found = await deps.cases.card(request.session!.account_id, (request.params as { receipt: string }).receipt);
+  const card = (tab: 'status' | 'history' | 'documents') => async (request: FastifyRequest<{ Params: { receipt: string } }>, reply: FastifyReply) => {
+    const found = await deps.cases.card(request.session!.account_id, request.params.receipt);
     // Someone else's case, a Section 1367 case of another person, or no case at all: the same "not found".
     if (!found) return reply.callNotFound();
     // The Documents tab exists for cases whose notices are online (CASE-3, CASE-4) once there is a document.
     if (tab === 'documents' && !found.documents.length) return reply.callNotFound();
     return reply.html(caseCardPage(ctx(request), { ...signedInOf(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe, documents: found.documents, evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'), messages: found.features.has('secure_messages') }));
   };
-  app.get('/account/cases/:receipt', account, card('status'));
-  app.get('/account/cases/:receipt/history', account, card('history'));
+  app.get('/account/cases/:receipt', { ...account, schema: { params: inputs.receipt } }, card('status'));
+  app.get('/account/cases/:receipt/history', { ...account, schema: { params: inputs.receipt } }, card('history'));
+  app.get('/account/cases/:receipt/documents', { ...account, schema: { params: inputs.receipt } }, card('documents'));
+
+  app.get('/account/cases/:receipt/documents/:id', { ...account, schema: { params: inputs.document } }, async (request, reply) => {
+    const { receipt, id } = request.params;
+    const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.cases.documentFile(request.session!.account_id, receipt, id) : undefined;
+    if (!file) return reply.callNotFound();
+    return sendDocument(reply, file);
+  });
+}
+
+/** Adding a paper case with an Online Access Code or a receipt number (ACC-8, CASE-5), and asking for a new code. */
+function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
+  const limited = { config: { policy: 'account' as const, limit: deps.limit } };
+  const me = async (request: FastifyRequest) => (await deps.accounts.findAccount(request.session!.account_id))!;
 
   const addPage = async (request: FastifyRequest, reply: FastifyReply, values: AddValues = {}, errors: FieldError[] = [], notice?: ReturnType<typeof alert>, status?: number) =>
     reply.html(addCasePage(request.page(), { ...signedInOf(reply), representative: (await me(request)).kind === 'representative', values, errors, notice }), status ?? (errors.length || notice ? 400 : 200));
 
   app.get('/account/cases/add', account, async (request, reply) => addPage(request, reply));
-
-  const tooMany = async (request: FastifyRequest, reply: FastifyReply) => {
-    const wait = await deps.limit(request);
-    if (wait === undefined) return;
-    reply.header('retry-after', String(wait));
-    throw Object.assign(new Error('Too many requests from this address'), { statusCode: 429 });
-  };
 
   /** The answer to an attempt: to the list with a notice, or the form again with what to do. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, result: AddResult, values: AddValues, fields: { code: string; dob: string }) => {
@@ -86,45 +117,22 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
     return addPage(request, reply, values, [{ field, message: t(`cases_account:add.errors.${result.problem}`) }]);
   };
 
-  app.post('/account/cases/add/access-code', account, async (request, reply) => {
-    await tooMany(request, reply);
-    const values: AddValues = { code: str(request.body, 'code', 40), dob_month: str(request.body, 'dob_month', 4), dob_day: str(request.body, 'dob_day', 4), dob_year: str(request.body, 'dob_year', 6) };
-    const result = await deps.cases.addWithAccessCode(await me(request), { code: values.code!, dateOfBirth: dateFrom(request.body, 'dob') }, request.ip);
+  app.post('/account/cases/add/access-code', { ...limited, schema: { body: inputs.accessCode } }, async (request, reply) => {
+    const values: AddValues = request.body;
+    const result = await deps.cases.addWithAccessCode(await me(request), { code: values.code!, dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year) }, request.ip);
     return answer(request, reply, result, values, { code: 'code', dob: 'dob_month' });
   });
 
-  app.post('/account/cases/add/receipt-number', account, async (request, reply) => {
-    await tooMany(request, reply);
-    const values: AddValues = { receipt_number: str(request.body, 'receipt_number', 40), family_name: str(request.body, 'family_name', 100), rdob_month: str(request.body, 'rdob_month', 4), rdob_day: str(request.body, 'rdob_day', 4), rdob_year: str(request.body, 'rdob_year', 6) };
-    const result = await deps.cases.addByReceiptNumber(await me(request), { receiptNumber: values.receipt_number!, familyName: values.family_name!, dateOfBirth: dateFrom(request.body, 'rdob') }, request.ip);
+  app.post('/account/cases/add/receipt-number', { ...limited, schema: { body: inputs.receiptNumber } }, async (request, reply) => {
+    const values: AddValues = request.body;
+    const result = await deps.cases.addByReceiptNumber(await me(request), { receiptNumber: values.receipt_number!, familyName: values.family_name!, dateOfBirth: dateFrom(request.body.rdob_month, request.body.rdob_day, request.body.rdob_year) }, request.ip);
     return answer(request, reply, result, values, { code: 'receipt_number', dob: 'rdob_month' });
   });
 
-  // Verify your identity (ACC-8): questions from the records of the account's cases.
-  const identityPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {}) => {
-    const state = await deps.identity.state(request.session!.account_id);
-    return reply.html(
-      verifyIdentityPage(ctx(request), { ...signedInOf(reply), ...state, lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined, ...extra }),
-      extra.errors?.length || state.lockedUntil ? 400 : 200,
-    );
-  };
-
-  app.get('/account/verify-identity', account, async (request, reply) => identityPage(request, reply));
-
-  app.post('/account/verify-identity', account, async (request, reply) => {
-    await tooMany(request, reply);
-    const values = { form: str(request.body, 'form', 20), a_number: str(request.body, 'a_number', 10), zip: str(request.body, 'zip', 10) };
-    const result = await deps.identity.verify(request.session!.account_id, values, request.ip);
-    if (result.ok) return identityPage(request, reply, { justVerified: true });
-    if (result.problem === 'locked' || result.problem === 'no_records') return identityPage(request, reply);
-    return identityPage(request, reply, { values, errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }] });
-  });
-
   // CASE-5: a new Online Access Code for an expired one (by mail within 30 days, or by email for I-134A beneficiaries).
-  app.post('/account/cases/add/new-code', account, async (request, reply) => {
-    await tooMany(request, reply);
-    const values: AddValues = { code: str(request.body, 'code', 40), dob_month: str(request.body, 'dob_month', 4), dob_day: str(request.body, 'dob_day', 4), dob_year: str(request.body, 'dob_year', 6) };
-    const result = await deps.cases.requestNewAccessCode(await me(request), { code: values.code!, dateOfBirth: dateFrom(request.body, 'dob') }, request.ip);
+  app.post('/account/cases/add/new-code', { ...limited, schema: { body: inputs.accessCode } }, async (request, reply) => {
+    const values: AddValues = request.body;
+    const result = await deps.cases.requestNewAccessCode(await me(request), { code: values.code!, dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year) }, request.ip);
     const t = request.t;
     if (!result.ok) {
       if (result.problem === 'locked') return addPage(request, reply, values, [], alert({ type: 'error', live: true, heading: t('cases_account:add.locked_title'), body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }) }));
@@ -133,13 +141,26 @@ export function registerAccountCaseRoutes(app: FastifyInstance, deps: { cases: A
     const date = formatDate(result.expectedBy, request.lang, deps.timeZone, 'longDate');
     return addPage(request, reply, {}, [], alert({ type: 'success', live: true, heading: t('cases_account:add.new_code_title'), body: t(`cases_account:add.new_code_${result.channel}`, { date }) }), 200);
   });
+}
 
-  app.get('/account/cases/:receipt/documents', account, card('documents'));
+/** Verify your identity (ACC-8): questions from the records of the account's cases. */
+function registerIdentityRoutes(app: App, deps: AccountCaseRouteDeps): void {
+  const limited = { config: { policy: 'account' as const, limit: deps.limit } };
+  const identityPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {}) => {
+    const state = await deps.identity.state(request.session!.account_id);
+    return reply.html(
+      verifyIdentityPage(ctxOf(request, deps.timeZone), { ...signedInOf(reply), ...state, lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined, ...extra }),
+      extra.errors?.length || state.lockedUntil ? 400 : 200,
+    );
+  };
 
-  app.get('/account/cases/:receipt/documents/:id', account, async (request, reply) => {
-    const { receipt, id } = request.params as { receipt: string; id: string };
-    const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.cases.documentFile(request.session!.account_id, receipt, id) : undefined;
-    if (!file) return reply.callNotFound();
-    return sendDocument(reply, file);
+  app.get('/account/verify-identity', account, async (request, reply) => identityPage(request, reply));
+
+  app.post('/account/verify-identity', { ...limited, schema: { body: inputs.identity } }, async (request, reply) => {
+    const values = request.body;
+    const result = await deps.identity.verify(request.session!.account_id, values, request.ip);
+    if (result.ok) return identityPage(request, reply, { justVerified: true });
+    if (result.problem === 'locked' || result.problem === 'no_records') return identityPage(request, reply);
+    return identityPage(request, reply, { values, errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }] });
   });
 }

@@ -5,7 +5,7 @@ import type { AccountRow } from '../../platform/db/tables.js';
 import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/index.js';
 import type { Random } from '../../platform/random.js';
 import { localDate } from '../../platform/format.js';
-import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode, type CaseEventService } from '../case-events/index.js';
+import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode } from './access-codes.js';
 import { MAIL_WITHIN_MS, type CaseDocument, type DocumentFile, type NoticeService } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, mayLinkByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
@@ -39,6 +39,11 @@ export type NewCodeResult =
   | { ok: false; problem: 'locked'; until: Date };
 
 
+/** What the cases of an account ask of case events (`CaseEventService`, given at start): a case's open Request for Evidence. */
+export interface OpenRfeOfCase {
+  openRfe(receiptNumber: string): Promise<{ sentAt: Date; responseDue: string } | undefined>;
+}
+
 export interface CaseCard {
   caseId: number;
   view: CaseStatusView;
@@ -51,7 +56,7 @@ export interface CaseCard {
 }
 
 export class AccountCaseService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string; caseEvents: CaseEventService; notices: NoticeService; notifications: NotificationService; random: Random }) {}
+  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string; caseEvents: OpenRfeOfCase; notices: NoticeService; notifications: NotificationService; random: Random }) {}
 
   /**
    * CASE-5: "request a new Online Access Code" for an expired one. The expired code and the date of birth must

@@ -15,3 +15,8 @@ export { registerExternalSignInRoutes } from './external/routes.js';
 export {
   countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, UNLOCKED_EVENT,
 } from './repository.js';
+// What other modules may ask about accounts (they never query the account tables themselves).
+export {
+  accountIdBy, accountsByAnyEmail, accountStanding, countActiveAccounts, setStaffDisabled, staffAccounts, accountsByOnlineAccountNumber, recentSecurityEvents, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, verifiedPhoneNumbers,
+  applicantIdsByOnlineAccountNumber, contactsOf, identityVerifiedAt, markIdentityVerified, notificationRecipients, peopleBy, type NotificationRecipient, type StaffAccount, type TwoStepSummary,
+} from './directory.js';

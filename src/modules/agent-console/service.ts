@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
@@ -9,6 +10,7 @@ import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { expectationText, mayWorkProtected, urgencyText, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker } from '../service-items/index.js';
 import type { StaffRole } from '../staff/index.js';
+import { accountIdBy, peopleBy } from '../accounts/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 
 /**
@@ -230,14 +232,7 @@ export class AgentConsoleService {
 
   /** Applicants and representatives (never staff) matching a search, for the agent's list of people. */
   async #people(by: { email: string } | { onlineAccountNumber: string }) {
-    const rows = await this.deps.db
-      .selectFrom('accounts')
-      .select(['given_name', 'family_name', 'email', 'online_account_number', 'kind'])
-      .where('kind', 'in', ['applicant', 'representative'])
-      .$if('email' in by, (q) => q.where('email', '=', (by as { email: string }).email))
-      .$if('onlineAccountNumber' in by, (q) => q.where('online_account_number', '=', (by as { onlineAccountNumber: string }).onlineAccountNumber))
-      .limit(10)
-      .execute();
+    const rows = await peopleBy(this.deps.db, by);
     return rows.map((r) => ({ name: [r.given_name, r.family_name].filter(Boolean).join(' '), email: r.email, onlineAccountNumber: r.online_account_number, kind: r.kind }));
   }
 
@@ -260,12 +255,14 @@ export class AgentConsoleService {
       items = items.where('receipt_number', '=', receipt.value);
     } else if (/^\d{12}$/.test(q)) {
       result.people = await this.#people({ onlineAccountNumber: q });
-      items = items.where('account_id', 'in', db.selectFrom('accounts').select('id').where('online_account_number', '=', q));
+      const holder = await accountIdBy(db, { onlineAccountNumber: q });
+      items = holder ? items.where('account_id', '=', holder) : items.where(sql<boolean>`false`);
     } else if (/^\d{1,11}$/.test(q)) {
       items = items.where('number', '=', Number(q));
     } else if (q.includes('@')) {
       result.people = await this.#people({ email: q.toLowerCase() });
-      items = items.where(({ fn, eb, or }) => or([eb(fn('lower', ['contact_email']), '=', q.toLowerCase()), eb('account_id', 'in', db.selectFrom('accounts').select('id').where('email', '=', q.toLowerCase()))]));
+      const holder = await accountIdBy(db, { email: q.toLowerCase() });
+      items = items.where(({ fn, eb, or }) => or([eb(fn('lower', ['contact_email']), '=', q.toLowerCase()), ...(holder ? [eb('account_id', '=', holder)] : [])]));
     } else {
       return result;
     }

@@ -1,20 +1,17 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import { describeCase, officeForPrefix, type CaseStatusView } from '../cases/index.js';
+import {
+  casesByIds, describeCase, findCases, insertEventCases, officeForPrefix, recomputeStatus, setFilingChannel, setSection1367, setStatuses, updateFacts, upsertApplicants,
+  type CaseStatusView, type StoredCase,
+} from '../cases/index.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
-import { sha256 } from '../../platform/hashing.js';
+import { applicantIdsByOnlineAccountNumber, notificationRecipients } from '../accounts/index.js';
+import { ACCESS_CODE_TTL_MS, accessCodeHash, activeHoldersOf, insertNoticeAccessCodes, linkOnlineFilings, normalizeOnlineAccessCode, reviewReceiptNumberLinks } from '../account-cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { isCaseNoticeKind, renderNoticeJob } from '../notices/index.js';
 import { protectItemsOfCase } from '../service-items/index.js';
 import * as repo from './repository.js';
-import { normalizeOnlineAccessCode, openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
-
-/** CASE-5: an Online Access Code is valid for 90 days from its notice. */
-export const ACCESS_CODE_TTL_MS = 90 * 86_400_000;
-
-export function accessCodeHash(normalized: string): string {
-  return sha256(`oac:${normalized}`);
-}
+import { openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
 
 /**
  * Ingests batches of case events (issue 4 item 1). A batch is all or nothing: every event is checked first, and
@@ -194,12 +191,18 @@ export class CaseEventService {
    */
   async #notifyStatusChanges(trx: DbHandle, caseIds: number[], receiptOf: Map<number, string>): Promise<number> {
     if (!caseIds.length) return 0;
-    const holders = await repo.holdersOf(trx, caseIds);
+    // The account holders of the cases (active links) and how each wants to hear (email, text to verified phones).
+    const links = await activeHoldersOf(trx, caseIds);
+    const recipients = await notificationRecipients(trx, [...new Set(links.map((l) => l.account_id))]);
+    const holders = links.flatMap((l) => {
+      const recipient = recipients.get(l.account_id);
+      return recipient ? [{ case_id: l.case_id, ...recipient }] : [];
+    });
     // The current status's title and text of a changed case, read and worked out only for cases someone hears about
     // (most changed cases have no holder and no follower, and describing a case is the costly part of this step).
-    const rows = new Map<number, Awaited<ReturnType<typeof repo.casesByIds>>[number]>();
+    const rows = new Map<number, Awaited<ReturnType<typeof casesByIds>>[number]>();
     const load = async (ids: number[]) => {
-      for (const c of await repo.casesByIds(trx, [...new Set(ids)].filter((id) => !rows.has(id)))) rows.set(c.id, c);
+      for (const c of await casesByIds(trx, [...new Set(ids)].filter((id) => !rows.has(id)))) rows.set(c.id, c);
     };
     const described = new Map<number, CaseStatusView>();
     const viewOf = (id: number): CaseStatusView => {
@@ -222,9 +225,8 @@ export class CaseEventService {
           const view = viewOf(h.case_id);
           return { receipt: row.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${row.receipt_number}` };
         })();
-      if (h.notify_by_email) requests.push({ channel: 'email', to: h.email, template, language: lang, params });
-      const phones = Array.isArray(h.phones) ? h.phones : String(h.phones ?? '').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
-      if (h.notify_by_text) for (const phone of phones) requests.push({ channel: 'sms', to: phone, template, language: lang, params });
+      if (h.notifyByEmail) requests.push({ channel: 'email', to: h.email, template, language: lang, params });
+      if (h.notifyByText) for (const phone of h.phones) requests.push({ channel: 'sms', to: phone, template, language: lang, params });
     }
     if (this.deps.followers) {
       const idOf = new Map(caseIds.map((id) => [receiptOf.get(id)!, id]));
@@ -253,7 +255,7 @@ export class CaseEventService {
     caseId: Map<string, number>,
     now: Date,
   ): Promise<void> {
-    await repo.insertAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
+    await insertNoticeAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
       codeHash: accessCodeHash(normalizeOnlineAccessCode(e.payload.onlineAccessCode as string)!),
       caseId: caseId.get(e.receiptNumber)!,
       issuedAt: e.occurredAt,
@@ -262,17 +264,17 @@ export class CaseEventService {
     })));
     const latest = (list: { id: string; occurredAt: Date; payload: Record<string, unknown> }[], has: (p: Record<string, unknown>) => boolean) =>
       list.filter((e) => has(e.payload)).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
-    const applicants: Parameters<typeof repo.upsertApplicants>[1] = [];
+    const applicants: Parameters<typeof upsertApplicants>[1] = [];
     const channels = { online: [] as number[], paper: [] as number[] };
-    const filings: Parameters<typeof repo.linkOnlineFilings>[1] = [];
+    const filings: { caseId: number; onlineAccountNumber: string; at: Date }[] = [];
     for (const [receipt, newHere] of acceptedByReceipt) {
       const list = byReceipt.get(receipt) ?? []; // read for every receipt whose new events say more than a status
       const id = caseId.get(receipt)!;
       if (newHere.some((e) => e.type === 'protection_updated')) {
         const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
-        await repo.setSection1367(trx, id, p!.payload.section1367 === true, now);
+        await setSection1367(trx, id, p!.payload.section1367 === true, now);
         if (p!.payload.section1367 === true) await protectItemsOfCase(trx, id);
-        await repo.reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
+        await reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
       }
       if (newHere.some((e) => e.payload.applicant)) {
         const a = latest(list, (p) => typeof p.applicant === 'object' && p.applicant !== null);
@@ -288,10 +290,17 @@ export class CaseEventService {
         }
       }
     }
-    await repo.linkOnlineFilings(trx, filings);
-    await repo.upsertApplicants(trx, applicants);
-    await repo.setFilingChannel(trx, channels.online, 'online', now);
-    await repo.setFilingChannel(trx, channels.paper, 'paper', now);
+    if (filings.length) {
+      // Only applicant accounts; unknown numbers are skipped.
+      const accountIdOf = await applicantIdsByOnlineAccountNumber(trx, filings.map((f) => f.onlineAccountNumber));
+      await linkOnlineFilings(trx, filings.flatMap((f) => {
+        const accountId = accountIdOf.get(f.onlineAccountNumber);
+        return accountId ? [{ caseId: f.caseId, accountId, at: f.at }] : [];
+      }));
+    }
+    await upsertApplicants(trx, applicants);
+    await setFilingChannel(trx, channels.online, 'online', now);
+    await setFilingChannel(trx, channels.paper, 'paper', now);
   }
 
   /**
@@ -302,8 +311,8 @@ export class CaseEventService {
    * history (ties are broken by event id in the database's collation, which JavaScript does not share). New cases
    * were created with their latest status, except when two of their events tie.
    */
-  async #updateStatuses(trx: DbHandle, latest: Map<string, LatestStatus>, caseId: Map<string, number>, known: Map<string, repo.StoredCase>, now: Date): Promise<number[]> {
-    const direct: Parameters<typeof repo.setStatuses>[1] = [];
+  async #updateStatuses(trx: DbHandle, latest: Map<string, LatestStatus>, caseId: Map<string, number>, known: Map<string, StoredCase>, now: Date): Promise<number[]> {
+    const direct: Parameters<typeof setStatuses>[1] = [];
     const compared: number[] = [];
     for (const [receipt, row] of latest) {
       const id = caseId.get(receipt)!;
@@ -311,11 +320,11 @@ export class CaseEventService {
       if (row.tied || (current && row.occurredAt <= current.status_at)) compared.push(id);
       else if (current) direct.push({ caseId: id, statusKey: row.statusKey, occurredAt: row.occurredAt, params: row.params });
     }
-    const updated = await repo.setStatuses(trx, direct, now);
+    const updated = await setStatuses(trx, direct, now);
     // Cases a concurrent batch moved on in the meantime are compared in full too.
     const done = new Set(updated);
     compared.push(...direct.filter((d) => !done.has(d.caseId)).map((d) => d.caseId));
-    return [...updated, ...(await repo.recomputeStatus(trx, compared, now))];
+    return [...updated, ...(await recomputeStatus(trx, compared, now))];
   }
 
   /** The case's Request for Evidence still waiting for an answer, with its deadline (CASE-10). */
@@ -356,7 +365,7 @@ export class CaseEventService {
     return inTransaction(this.deps.db, async (trx) => {
       const batchByReceipt = byReceiptNumber(batch);
       const receipts = [...batchByReceipt.keys()];
-      const known = new Map((await repo.findCases(trx, receipts)).map((c) => [c.receipt_number, c]));
+      const known = new Map((await findCases(trx, receipts)).map((c) => [c.receipt_number, c]));
 
       // Receipt numbers not known yet (ADR 13, "Events of a case not known yet"): a batch giving the form creates the
       // case with every event that waited for it; the events of the others wait. Under the lock of new receipt numbers,
@@ -369,7 +378,7 @@ export class CaseEventService {
         const withoutForm = unknown.filter((r) => !batchByReceipt.get(r)!.some(givesForm));
         if (withoutForm.length) {
           await repo.lockNewReceiptsToWait(trx);
-          for (const c of await repo.findCases(trx, withoutForm)) known.set(c.receipt_number, c);
+          for (const c of await findCases(trx, withoutForm)) known.set(c.receipt_number, c);
         }
         waitingReceipts = new Set(withoutForm.filter((r) => !known.has(r)));
         const expired = this.#expiredAt(now);
@@ -420,7 +429,7 @@ export class CaseEventService {
           ...(status && !status.tied ? { statusKey: status.statusKey, statusAt: status.occurredAt, statusParams: status.params } : { statusKey: 'case-was-received', statusAt: facts.receivedAt, statusParams: {} }),
         };
       });
-      const created = await repo.insertEventCases(trx, toCreate, now);
+      const created = await insertEventCases(trx, toCreate, now);
       const caseId = new Map<string, number>([...[...known.values()].map((c) => [c.receipt_number, c.id] as [string, number]), ...created.map((c) => [c.receipt_number, c.id] as [string, number])]);
 
       // Known cases: cases from events follow all their events; demo or migrated cases only a transfer or a received event.
@@ -441,7 +450,7 @@ export class CaseEventService {
           factChanges.push({ id: current.id, ...next });
         }
       }
-      await repo.updateFacts(trx, factChanges, now);
+      await updateFacts(trx, factChanges, now);
 
       await this.#applyRecords(trx, byReceipt, accepted, acceptedByReceipt, caseId, now);
       await this.deps.jobs.sendMany(trx, renderNoticeJob, accepted.filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType)).map((e) => ({ eventId: e.id })));

@@ -1,5 +1,5 @@
-import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { normalizeOnlineAccessCode } from '../account-cases/index.js';
 import { findForm, findOffice, findStatus, parseReceiptNumber, RECEIPT_PREFIXES, statusKey, type ReceiptNumberProblem } from '../cases/index.js';
 
 /**
@@ -52,16 +52,6 @@ const applicant = z.object({
   /** I-134 / I-134A beneficiaries: the address the supporter gave, where their Online Access Code is emailed. */
   email: text('an email address').trim().toLowerCase().max(254).email().optional(),
 }, { message: 'an object of the applicant\'s details (dateOfBirth, familyName, aNumber, zip, email)' });
-/** CASE-5: 5-4-5 letters and digits; dashes, spaces and case do not matter. */
-export function normalizeOnlineAccessCode(input: string): string | undefined {
-  const clean = input.toUpperCase().replace(/[\s-]/g, '');
-  return /^[A-Z0-9]{14}$/.test(clean) ? clean : undefined;
-}
-/** A new Online Access Code: 14 characters without the look-alikes 0, O, 1 and I (CASE-5), as normalized. */
-export function generateOnlineAccessCode(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  return Array.from({ length: 14 }, () => alphabet[randomInt(0, alphabet.length)]).join('');
-}
 const onlineAccessCode = text('an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12').refine((c) => Boolean(normalizeOnlineAccessCode(c)), 'an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12');
 
 /** Payload fields each type accepts (others are kept as sent, unread). */

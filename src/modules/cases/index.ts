@@ -10,3 +10,7 @@ export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes, agencyCaseStatusBody, AGENCY_CASE_MESSAGES } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';
 export { caseFeatures, howToAdd, isIoe, mayLinkByReceiptNumber, maySeeCase, CASE_FEATURES, maySeeProtectedCases, type CaseFeature, type CaseViewer } from './capabilities.js';
+// The state case events derive into cases (only case-events calls these).
+export {
+  casesByIds, findCases, insertEventCases, recomputeStatus, setFilingChannel, setSection1367, setStatuses, updateFacts, upsertApplicants, type NewEventCase, type StoredCase,
+} from './events-repository.js';

@@ -7,7 +7,10 @@ import type { AccountRow } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
-import { emailSchema, type AccountService, countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, recordSecurityEvent, UNLOCKED_EVENT } from '../accounts/index.js';
+import {
+  emailSchema, type AccountService, accountsByAnyEmail, accountsByOnlineAccountNumber, countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById,
+  recentSecurityEvents, recordSecurityEvent, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, UNLOCKED_EVENT, verifiedPhoneNumbers,
+} from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
@@ -209,11 +212,11 @@ export class HelpDeskService {
     const q = query.trim();
     const digits = q.replace(/[\s-]/g, '');
     let accounts: AccountRow[];
-    if (/^\d{12}$/.test(digits)) accounts = await repo.findByOnlineAccountNumber(this.deps.db, digits);
+    if (/^\d{12}$/.test(digits)) accounts = await accountsByOnlineAccountNumber(this.deps.db, digits);
     else {
       const email = emailSchema.safeParse(q);
       if (!email.success) return { ok: false, problem: 'query_invalid' };
-      accounts = await repo.findByAnyEmail(this.deps.db, email.data);
+      accounts = await accountsByAnyEmail(this.deps.db, email.data);
     }
     await auditStaffAction(this.deps.db, this.deps.clock, actor, 'help_desk.account_search', undefined, { by: /^\d{12}$/.test(digits) ? 'online_account_number' : 'email', found: accounts.map((a) => a.id) });
     return { ok: true, accounts };
@@ -225,8 +228,8 @@ export class HelpDeskService {
     const account = await findAccountById(db, accountId);
     if (!account || account.kind === 'staff') return undefined;
     const [methods, events, locks, recovery, items, sessions] = await Promise.all([
-      repo.methodSummary(db, accountId),
-      repo.recentSecurityEvents(db, accountId, 50),
+      twoStepSummary(db, accountId),
+      recentSecurityEvents(db, accountId, 50),
       this.deps.accounts.lockState(accountId),
       repo.openRecovery(db, accountId),
       this.deps.items.ofAccount(accountId, actor),
@@ -304,7 +307,7 @@ export class HelpDeskService {
       const params = { cancel, date: readyAt.toISOString().slice(0, 10) };
       const addresses = new Set([account.email, ...(account.recovery_email ? [account.recovery_email] : []), deliverTo.data]);
       for (const to of addresses) await notifications.queueEmail(trx, { to, template: 'recovery_started', language: account.language, params });
-      for (const phone of await repo.verifiedPhones(trx, accountId)) await notifications.queueSms(trx, { to: phone, template: 'recovery_started', language: account.language, params });
+      for (const phone of await verifiedPhoneNumbers(trx, accountId)) await notifications.queueSms(trx, { to: phone, template: 'recovery_started', language: account.language, params });
       await jobs.send(trx, recoveryReadyJob, { recoveryId: id }, { startAfter: readyAt });
       if (item) await this.deps.items.record(item.id, { kind: 'recovery_started', actorId: actor.accountId, details: { recoveryId: id } }, { status: 'in_progress' }, trx);
       await auditStaffAction(trx, clock, actor, 'help_desk.recovery_started', { type: 'account', id: accountId }, { deliverTo: deliverTo.data, recoveryId: id }, checks.slice(0, 500));
@@ -377,10 +380,10 @@ export class HelpDeskService {
       if (!recovery || !(await repo.completeRecovery(trx, recovery.id, now))) return undefined;
       const account = await findAccountById(trx, recovery.account_id);
       if (!account) return undefined;
-      await repo.removeCredentials(trx, account.id);
+      await removeCredentials(trx, account.id);
       await deleteSessionsOf(trx, account.id);
       const emailChanged = recovery.deliver_to !== account.email;
-      if (emailChanged) await repo.setPrimaryEmail(trx, account.id, recovery.deliver_to, now);
+      if (emailChanged) await setVerifiedPrimaryEmail(trx, account.id, recovery.deliver_to, now);
       await recordSecurityEvent(trx, { accountId: account.id, kind: 'recovery_completed', at: now, ip, details: emailChanged ? { emailFrom: account.email, emailTo: recovery.deliver_to } : {} });
       for (const to of new Set([account.email, recovery.deliver_to])) await notifications.queueEmail(trx, { to, template: 'recovery_completed', language: account.language, params: {} });
       return account.id;

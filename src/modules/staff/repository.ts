@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { StaffInvitationsTable, StaffRole } from '../../platform/db/tables.js';
+import { accountStanding, countActiveAccounts, setStaffDisabled, staffAccounts } from '../accounts/index.js';
 
 /** All SQL of the staff module. */
 
@@ -14,26 +15,31 @@ export interface StaffMember {
   createdAt: Date;
 }
 
+/** Staff members and their roles (this module's tables); their accounts' email and dates come from the accounts module. */
 const memberColumns = (db: DbHandle) =>
   db
-    .selectFrom('accounts as a')
-    .innerJoin('staff_members as m', 'm.account_id', 'a.id')
-    .select(['a.id', 'a.email', 'm.display_name', 'a.activated_at', 'a.disabled_at', 'a.created_at'])
-    .select(sql<StaffRole[]>`coalesce((select array_agg(r.role order by r.role) from staff_roles r where r.account_id = a.id), '{}')`.as('roles'))
-    .where('a.kind', '=', 'staff');
+    .selectFrom('staff_members as m')
+    .select(['m.account_id', 'm.display_name'])
+    .select(sql<StaffRole[]>`coalesce((select array_agg(r.role order by r.role) from staff_roles r where r.account_id = m.account_id), '{}')`.as('roles'));
 
-type MemberRow = { id: string; email: string; display_name: string; activated_at: Date | null; disabled_at: Date | null; created_at: Date; roles: StaffRole[] | string };
+type MemberRow = { account_id: string; display_name: string; roles: StaffRole[] | string };
 
-function toMember(row: MemberRow): StaffMember {
-  return {
-    accountId: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    roles: parseRoles(row.roles),
-    activatedAt: row.activated_at,
-    disabledAt: row.disabled_at,
-    createdAt: row.created_at,
-  };
+/** The members whose account is a staff account, in the order given. */
+async function withAccounts(db: DbHandle, rows: MemberRow[]): Promise<StaffMember[]> {
+  const accounts = await staffAccounts(db, rows.map((r) => r.account_id));
+  return rows.flatMap((row) => {
+    const account = accounts.get(row.account_id);
+    if (!account) return [];
+    return [{
+      accountId: account.id,
+      email: account.email,
+      displayName: row.display_name,
+      roles: parseRoles(row.roles),
+      activatedAt: account.activated_at,
+      disabledAt: account.disabled_at,
+      createdAt: account.created_at,
+    }];
+  });
 }
 
 /** text[] arrives as an array from pg and PGlite alike; older drivers give '{a,b}'. */
@@ -43,12 +49,12 @@ function parseRoles(value: StaffRole[] | string): StaffRole[] {
 }
 
 export async function listStaff(db: DbHandle): Promise<StaffMember[]> {
-  return (await memberColumns(db).orderBy('m.display_name').execute()).map(toMember);
+  return withAccounts(db, await memberColumns(db).orderBy('m.display_name').execute());
 }
 
 export async function findStaff(db: DbHandle, accountId: string): Promise<StaffMember | undefined> {
-  const row = await memberColumns(db).where('a.id', '=', accountId).executeTakeFirst();
-  return row ? toMember(row) : undefined;
+  const row = await memberColumns(db).where('m.account_id', '=', accountId).executeTakeFirst();
+  return row ? (await withAccounts(db, [row]))[0] : undefined;
 }
 
 export async function insertStaffMember(db: DbHandle, accountId: string, displayName: string): Promise<void> {
@@ -64,15 +70,8 @@ export async function replaceRoles(db: DbHandle, accountId: string, roles: Staff
 
 /** Active administrators (activated, not disabled), to keep at least one. */
 export async function countActiveAdministrators(db: DbHandle): Promise<number> {
-  const row = await db
-    .selectFrom('staff_roles as r')
-    .innerJoin('accounts as a', 'a.id', 'r.account_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('r.role', '=', 'administrator')
-    .where('a.activated_at', 'is not', null)
-    .where('a.disabled_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const administrators = await db.selectFrom('staff_roles').select('account_id').where('role', '=', 'administrator').execute();
+  return countActiveAccounts(db, administrators.map((r) => r.account_id));
 }
 
 export async function insertInvitation(db: DbHandle, invitation: StaffInvitationsTable): Promise<void> {
@@ -123,17 +122,13 @@ export async function revokeInvitationsFor(db: DbHandle, email: string, now: Dat
 }
 
 export async function setDisabled(db: DbHandle, accountId: string, at: Date | null): Promise<void> {
-  await db.updateTable('accounts').set({ disabled_at: at }).where('id', '=', accountId).where('kind', '=', 'staff').execute();
+  await setStaffDisabled(db, accountId, at);
 }
 
 /** The roles of a signed-in staff account (none for a disabled or non-staff account). */
 export async function activeRolesOf(db: DbHandle, accountId: string): Promise<StaffRole[] | undefined> {
-  const rows = await db
-    .selectFrom('accounts as a')
-    .leftJoin('staff_roles as r', 'r.account_id', 'a.id')
-    .select(['a.kind', 'a.disabled_at', 'r.role'])
-    .where('a.id', '=', accountId)
-    .execute();
-  if (!rows.length || rows[0]!.kind !== 'staff' || rows[0]!.disabled_at) return undefined;
-  return rows.map((r) => r.role).filter((r): r is StaffRole => r !== null);
+  const account = await accountStanding(db, accountId);
+  if (!account || account.kind !== 'staff' || account.disabled_at) return undefined;
+  const rows = await db.selectFrom('staff_roles').select('role').where('account_id', '=', accountId).execute();
+  return rows.map((r) => r.role);
 }

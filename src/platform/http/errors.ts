@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, HTTP_STATUS, translateDatabaseError } from '../errors.js';
 import { errorPage } from '../views/error-page.js';
+import { InvalidInput, TooManyRequests } from './http-errors.js';
 
 /**
  * One place maps errors to HTTP: named domain errors by their code, framework errors (body too large, wrong
@@ -47,13 +48,14 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: (error as FastifyError).code ?? (error as DomainError).code, status }, 'request refused');
     if (status === 429) {
-      const retry = reply.getHeader('retry-after');
-      if (!retry) reply.header('retry-after', '60');
+      const retry = error instanceof TooManyRequests ? String(error.retryAfterSeconds) : reply.getHeader('retry-after');
+      reply.header('retry-after', retry || '60');
     }
     if (status === 503) reply.header('retry-after', '30');
     // An error may carry a message meant for API clients (e.g. which line of a batch is not JSON).
     if (wantsAgencyJson(request)) return sendAgencyError(reply, status, status < 500 ? (error as { publicMessage?: string }).publicMessage : undefined);
-    return reply.html(errorPage(request.page(), status, request.id), status);
+    const fields = error instanceof InvalidInput ? [...new Set(error.problems.map((p) => p.where.split('.').slice(1).join('.') || p.where))] : [];
+    return reply.html(errorPage(request.page(), status, request.id, fields), status);
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,5 +1,6 @@
-import type { FastifyInstance, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify';
 import type { StaffRole } from '../db/tables.js';
+import { TooManyRequests } from './http-errors.js';
 
 /**
  * Every route declares who may use it (`config: { policy }`). A route without a policy is refused at run time
@@ -41,11 +42,19 @@ declare module 'fastify' {
     scope?: string;
     /** For policy 'staff': the roles allowed (any one suffices). */
     roles?: readonly StaffRole[];
+    /**
+     * The route's rate limit, checked after its guard and CSRF check and before its input is parsed: the seconds to
+     * wait when the request is over the limit (answered 429 with Retry-After), undefined when it may go on.
+     */
+    limit?: RouteLimit;
   }
   interface FastifyInstance {
     routeRecords: RouteRecord[];
   }
 }
+
+/** A rate limit a route declares in its configuration (`config: { limit }`); see buildApp's limiters. */
+export type RouteLimit = (request: FastifyRequest) => Promise<number | undefined>;
 
 export interface PolicyOptions {
   guards: Partial<Record<RoutePolicy, preHandlerHookHandler>>;
@@ -57,6 +66,7 @@ export interface PolicyOptions {
 /** Policies whose pages are someone's own (account, staff, agent, officer): never kept by a browser or a cache. */
 const PRIVATE: ReadonlySet<RoutePolicy> = new Set(['account-setup', 'account-pending', 'account', 'staff']);
 
+// eslint-disable-next-line @typescript-eslint/require-await -- Fastify's hook contract: an async hook that sends ends the request.
 const denyUndeclared: preHandlerHookHandler = async (_request, reply) => {
   reply.code(403).type('text/plain; charset=utf-8').send('This route has no access policy.');
 };
@@ -75,9 +85,23 @@ function noStore(sessionCookie: string | undefined): onRequestHookHandler {
   };
 }
 
-function append(route: RouteOptions, handler: preHandlerHookHandler, first = false): void {
-  const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
-  route.preHandler = first ? [handler, ...existing] : [...existing, handler];
+/**
+ * Adds a check before the route's own hooks. Checks run in preValidation: after the body is parsed (CSRF reads the
+ * form's token) and before the route's declared input is validated (inputs.ts), so a request is first answered by
+ * who may make it, and only then by what it sent.
+ */
+function prepend(route: RouteOptions, handler: preHandlerHookHandler): void {
+  const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : [];
+  route.preValidation = [handler, ...existing];
+}
+
+function limitHook(limit: RouteLimit): preHandlerHookHandler {
+  return async (request, reply) => {
+    const wait = await limit(request);
+    if (wait === undefined) return;
+    reply.header('retry-after', String(wait));
+    throw new TooManyRequests(wait);
+  };
 }
 
 /** Registers the onRoute hook. Call before any route is added (on the root instance). */
@@ -93,12 +117,14 @@ export function installRoutePolicies(app: FastifyInstance, options: PolicyOption
     // added anything) is not listed, but gets the same guard: HEAD answers exactly as GET, without the body.
     if (!methods.every((m) => m === 'HEAD')) app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
     if (!policy || !(POLICIES as readonly string[]).includes(policy)) {
-      append(route, denyUndeclared, true);
+      prepend(route, denyUndeclared);
       return;
     }
-    // Order: the policy's guard first (who), then CSRF (forms), then the route's own handlers.
-    if (csrf) append(route, options.csrf, true);
+    // Order: the policy's guard first (who), then CSRF (forms), then the route's rate limit, then its declared
+    // input is parsed (Fastify's validation), then the route's own handlers.
+    if (route.config?.limit) prepend(route, limitHook(route.config.limit));
+    if (csrf) prepend(route, options.csrf);
     const guard = options.guards[policy];
-    if (guard) append(route, guard, true);
+    if (guard) prepend(route, guard);
   });
 }

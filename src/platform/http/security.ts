@@ -28,7 +28,7 @@ const ROOT = PROJECT_ROOT;
 
 /**
  * The security baseline every surface gets: strict CSP without 'unsafe-inline', signed cookies that are
- * Secure/HttpOnly/SameSite, CSRF tokens for forms (checked in preHandler, once the body is parsed; a multipart
+ * Secure/HttpOnly/SameSite, CSRF tokens for forms (checked in preValidation, once the body is parsed; a multipart
  * form's token is its leading field, read before any file: uploads.ts), a global
  * per-IP rate limit, and form parsing with a small body limit (set on the Fastify instance).
  */

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 
 /**
  * File uploads (multipart forms) for the routes of one encapsulated scope (issue 13 point 8). Nothing of the body
- * is read before the route's policy guard and CSRF check, which run first (preHandler): a request without a session
+ * is read before the route's policy guard and CSRF check, which run first (preValidation): a request without a session
  * is refused with its body unread. The CSRF token of a multipart form is its first field (`csrfField` comes first
  * in every form), or the `x-csrf-token` header: the check reads the text fields sent before the first file and
  * refuses before any file byte is read. Files then come one at a time as streams, for the route to send to the file
