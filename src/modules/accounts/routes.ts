@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { App } from '../../platform/http/inputs.js';
 import type { Clock } from '../../platform/clock.js';
 import type { RepresentativeStatus } from './profile/profile.js';
 import { registerPasswordResetRoutes } from './recovery/routes.password-reset.js';
@@ -44,7 +44,7 @@ export interface AccountRoutesDeps {
 }
 
 /** Sign-up (its first steps), sign-in's password step, recovery, the account home and its sessions. */
-export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): void {
+export function registerAccountRoutes(app: App, deps: AccountRoutesDeps): void {
   registerSignUpRoutes(app, deps);
   registerSignInRoutes(app, deps);
   registerUnlockRoutes(app, deps);
@@ -68,7 +68,7 @@ export interface TwoStepRoutesDeps {
  * first method at sign-up (sign-up/), and the account's methods page (two-step/), whose changes need a recent
  * authentication (sign-in/reauth.ts).
  */
-export function registerTwoStepRoutes(app: FastifyInstance, deps: TwoStepRoutesDeps): void {
+export function registerTwoStepRoutes(app: App, deps: TwoStepRoutesDeps): void {
   registerSignInSecondStepRoutes(app, deps);
   registerReauthRoutes(app, deps);
   registerFirstMethodRoutes(app, deps);

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../../platform/http/inputs.js';
 import { EXTERNAL_CALLBACK_PATH, EXTERNAL_REQUEST_TTL_MS, EXTERNAL_START_PATH, type ExternalRefusal, type ExternalSignInService } from './external-sign-in.js';
 import type { AccountService } from '../service.js';
 import { startFullSignIn } from '../sign-in/guards.js';
@@ -35,7 +36,7 @@ const STATUS: Record<ExternalRefusal, number> = {
   unavailable: 503,
 };
 
-export function registerExternalSignInRoutes(app: FastifyInstance, deps: ExternalRoutesDeps): void {
+export function registerExternalSignInRoutes(app: App, deps: ExternalRoutesDeps): void {
   const problem = (request: FastifyRequest, reply: FastifyReply, external: ExternalSignInService, reason: ExternalRefusal) => {
     if (reason === 'unavailable') reply.header('retry-after', '30');
     return reply.html(externalProblemPage(request.page(), { reason, name: external.name }), STATUS[reason]);

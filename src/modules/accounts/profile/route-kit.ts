@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Clock } from '../../../platform/clock.js';
+import { Forbidden } from '../../../platform/http/http-errors.js';
 import type { FieldError } from '../../../platform/views/components.js';
-import { str } from '../route-support.js';
 import { emailSchema, type AccountService } from '../service.js';
 import { recentAuthRequired } from '../sign-in/reauth.js';
 import { SESSION_IDLE_MS, type SessionStore } from '../sign-in/sessions.js';
@@ -27,8 +27,8 @@ export interface ProfileKit {
 }
 
 /** The address a "check your email" page names (from its query, as the sign-up's page does); '' if not an email. */
-export const sentTo = (request: FastifyRequest): string => {
-  const email = emailSchema.safeParse(str(request.query, 'email', 300));
+export const sentTo = (address: string): string => {
+  const email = emailSchema.safeParse(address);
   return email.success ? email.data : '';
 };
 export const pick = <T extends string>(allowed: readonly T[], value: unknown): T | undefined =>
@@ -42,7 +42,7 @@ export function profileKit(deps: ProfileRoutesDeps): ProfileKit {
   const notStaff: preHandlerHookHandler = async (request, reply) => {
     if ((await profiles.overview(request.session!.account_id))?.account.kind !== 'staff') return;
     if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect('/staff', 303);
-    throw Object.assign(new Error('Staff profiles are kept by administrators'), { statusCode: 403 });
+    throw new Forbidden('Staff profiles are kept by administrators');
   };
   return {
     account: { config: { policy: 'account' as const }, preHandler: notStaff },

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { App } from '../../../platform/http/inputs.js';
 import { profileKit, type ProfileRoutesDeps } from './route-kit.js';
 import { registerAddressRoutes } from './routes.addresses.js';
 import { registerProfilePageRoutes } from './routes.profile.js';
@@ -12,7 +12,7 @@ export type { ProfileRoutesDeps };
  * recovery email needs a recent full authentication (sign-in/reauth.ts); the pages their links open are public,
  * because the link may be opened on another device, and the link's token alone names the account and the address.
  */
-export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRoutesDeps): void {
+export function registerProfileRoutes(app: App, deps: ProfileRoutesDeps): void {
   const kit = profileKit(deps);
   registerProfilePageRoutes(app, deps.profiles, kit);
   registerSettingsRoutes(app, deps, kit);

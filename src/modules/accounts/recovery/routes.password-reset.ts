@@ -1,25 +1,31 @@
-import type { FastifyInstance } from 'fastify';
 import type { FieldError } from '../../../platform/views/components.js';
 import { linkInvalidPage } from '../../../platform/views/frame.js';
+import { fields, text, type App } from '../../../platform/http/inputs.js';
 import { withMinimumDuration } from '../../../platform/http/timing.js';
-import { linkLanding, raw, str, tooManyFrom } from '../route-support.js';
+import { linkLanding, linkToken, whole } from '../route-support.js';
 import { emailSchema } from '../service.js';
 import { goTo } from '../sign-in/journey.js';
 import { forgotPasswordPage, newPasswordPage, resetSentPage } from '../views/pages.js';
 import type { RecoveryRoutesDeps } from './routes.unlock.js';
 
+/** What the forgotten-password pages read (ADR 15). */
+const inputs = {
+  email: fields({ email: text(300) }),
+  sent: fields({ email: whole() }),
+  reset: fields({ token: text(200), password: whole(), password_confirmation: whole() }),
+};
+
 /** A forgotten password (ACC-5): a link by email, then a new password; every session of the account ends. */
-export function registerPasswordResetRoutes(app: FastifyInstance, deps: RecoveryRoutesDeps): void {
+export function registerPasswordResetRoutes(app: App, deps: RecoveryRoutesDeps): void {
   const { accounts, sessions } = deps;
-  const tooMany = tooManyFrom(deps.limit);
+  const limited = { policy: 'public' as const, limit: deps.limit };
 
   app.get('/account/forgot-password', { config: { policy: 'public' } }, async (request, reply) =>
     reply.html(forgotPasswordPage(request.page(), { csrf: reply.generateCsrf() })),
   );
 
-  app.post('/account/forgot-password', { config: { policy: 'public' } }, async (request, reply) => {
-    await tooMany(request, reply);
-    const typed = str(request.body, 'email').slice(0, 300);
+  app.post('/account/forgot-password', { config: limited, schema: { body: inputs.email } }, async (request, reply) => {
+    const typed = request.body.email;
     const email = emailSchema.safeParse(typed);
     if (!email.success) {
       const message = request.t(
@@ -38,28 +44,31 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Recovery
     return reply.redirect(`/account/forgot-password/sent?email=${encodeURIComponent(email.data)}`, 303);
   });
 
-  app.get('/account/forgot-password/sent', { config: { policy: 'public' } }, async (request, reply) => {
-    const email = emailSchema.safeParse(raw(request.query, 'email'));
-    return reply.html(resetSentPage(request.page(), email.success ? email.data : ''));
-  });
+  app.get(
+    '/account/forgot-password/sent',
+    { config: { policy: 'public' }, schema: { querystring: inputs.sent } },
+    async (request, reply) => {
+      const email = emailSchema.safeParse(request.query.email);
+      return reply.html(resetSentPage(request.page(), email.success ? email.data : ''));
+    },
+  );
 
   app.get(
     '/account/reset-password',
-    { config: { policy: 'public' } },
+    { config: { policy: 'public' }, schema: { querystring: linkToken } },
     linkLanding(
       (token) => accounts.resetLinkUsable(token),
       (ctx, p) => newPasswordPage(ctx, p),
     ),
   );
 
-  app.post('/account/reset-password', { config: { policy: 'public' } }, async (request, reply) => {
-    await tooMany(request, reply);
-    const token = str(request.body, 'token').slice(0, 200);
-    const password = str(request.body, 'password');
+  app.post('/account/reset-password', { config: limited, schema: { body: inputs.reset } }, async (request, reply) => {
+    const token = request.body.token;
+    const password = request.body.password;
     const again = (errors: FieldError[]) =>
       reply.html(newPasswordPage(request.page(), { csrf: reply.generateCsrf(), token, errors }), 400);
     if (!password) return again([{ field: 'password', message: request.t('accounts:password.errors.required') }]);
-    if (password !== str(request.body, 'password_confirmation'))
+    if (password !== request.body.password_confirmation)
       return again([{ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') }]);
     const result = await accounts.resetPassword(token, password, request.ip);
     if (!result) return reply.html(linkInvalidPage(request.page()), 410);

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../../../platform/clock.js';
-import { raw, str, timeOf, tooManyFrom, signedInView, type AddressLimit } from '../route-support.js';
+import { fields, text, type App } from '../../../platform/http/inputs.js';
+import { asSent, timeOf, signedInView, type AddressLimit } from '../route-support.js';
 import { reauthPasswordPage } from '../views/two-step.js';
 import { goTo, REAUTH_PATH, reauthPasswordRecent, statusOf } from './journey.js';
 import { safeAccountNext } from './reauth.js';
@@ -17,6 +18,12 @@ export interface ReauthRoutesDeps extends SecondStepDeps {
   limit: AddressLimit;
 }
 
+/** What the re-authentication pages read (ADR 15); `next` is checked by safeAccountNext. */
+const inputs = {
+  page: fields({ next: asSent(), again: text(20) }),
+  password: fields({ password: text(1000), next: asSent() }),
+};
+
 /** Re-authentication's destination once done: a safe account path, or the account home. */
 const reauthNext = (source: unknown) => safeAccountNext(source) ?? '/account';
 
@@ -24,9 +31,8 @@ const reauthNext = (source: unknown) => safeAccountNext(source) ?? '/account';
  * Re-authentication (reauth.ts sends people here before a sensitive change): the password again, then any
  * second factor within REAUTH_PASSWORD_STEP_MS. Each step's destination comes from the journey (journey.ts).
  */
-export function registerReauthRoutes(app: FastifyInstance, deps: ReauthRoutesDeps): void {
+export function registerReauthRoutes(app: App, deps: ReauthRoutesDeps): void {
   const { accounts, sessions } = deps;
-  const tooMany = tooManyFrom(deps.limit);
   const state = (request: FastifyRequest) => sessions.journeyState(request);
 
   const flow: StepFlow = {
@@ -34,9 +40,9 @@ export function registerReauthRoutes(app: FastifyInstance, deps: ReauthRoutesDep
     policy: 'account',
     // The second step is open only while the password given again is recent (the state reauth_second_step_due, or
     // a re-authentication asked for while the last one is still recent).
-    notReady: (request) => {
+    notReady: (request, asked) => {
       if (reauthPasswordRecent(request.session?.reauth_password_at, deps.clock.now())) return undefined;
-      const next = encodeURIComponent(reauthNext(raw(request.query, 'next') ?? raw(request.body, 'next')));
+      const next = encodeURIComponent(reauthNext(asked));
       return goTo(state(request), 'reauth_code_without_password', { next });
     },
     next: reauthNext,
@@ -55,27 +61,27 @@ export function registerReauthRoutes(app: FastifyInstance, deps: ReauthRoutesDep
   registerSecondStepCodeRoutes(app, deps, flow);
   registerSecondStepPasskeyRoutes(app, deps, flow);
 
-  app.get(REAUTH_PATH, { config: { policy: 'account' } }, async (request, reply) => {
-    const csrf = reply.generateCsrf();
-    return reply.html(
-      reauthPasswordPage(request.page(), {
-        csrf,
-        signedIn: signedInView(csrf),
-        next: reauthNext(raw(request.query, 'next')),
-        again: raw(request.query, 'again') === '1',
-      }),
-    );
-  });
+  app.get(
+    REAUTH_PATH,
+    { config: { policy: 'account' }, schema: { querystring: inputs.page } },
+    async (request, reply) => {
+      const csrf = reply.generateCsrf();
+      return reply.html(
+        reauthPasswordPage(request.page(), {
+          csrf,
+          signedIn: signedInView(csrf),
+          next: reauthNext(request.query.next),
+          again: request.query.again === '1',
+        }),
+      );
+    },
+  );
 
-  app.post(REAUTH_PATH, { config: { policy: 'account' } }, async (request, reply) => {
-    await tooMany(request, reply);
-    const next = reauthNext(raw(request.body, 'next'));
+  const post = { config: { policy: 'account' as const, limit: deps.limit }, schema: { body: inputs.password } };
+  app.post(REAUTH_PATH, post, async (request, reply) => {
+    const next = reauthNext(request.body.next);
     const from = state(request);
-    const result = await accounts.reverifyPassword(
-      request.session!.account_id,
-      str(request.body, 'password', 1000),
-      request.ip,
-    );
+    const result = await accounts.reverifyPassword(request.session!.account_id, request.body.password, request.ip);
     if (!result.ok) {
       const throttled = result.reason === 'throttled';
       const message = throttled

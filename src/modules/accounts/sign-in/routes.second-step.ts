@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fields, text, type App } from '../../../platform/http/inputs.js';
 import type { RoutePolicy } from '../../../platform/http/policies.js';
 import type { FieldError } from '../../../platform/views/components.js';
 import type { SignedIn } from '../../../platform/views/frame.js';
-import { raw, str, timeOf, uuidOrUndefined } from '../route-support.js';
+import { asSent, timeOf, uuidOrUndefined } from '../route-support.js';
 import type { AccountService, SecondFactorResult } from '../service.js';
 import type { PasskeyService } from '../two-step/passkeys.js';
 import type { SecondStepOption, TwoStepService } from '../two-step/two-step.js';
@@ -27,7 +28,7 @@ export interface StepFlow {
   base: '/account/sign-in' | '/account/reauthenticate';
   policy: RoutePolicy;
   /** Undefined when the flow may go on; otherwise where to send the person. */
-  notReady(request: FastifyRequest): string | undefined;
+  notReady(request: FastifyRequest, next: unknown): string | undefined;
   next(source: unknown): string | undefined;
   frame(request: FastifyRequest, csrf: string): { heading?: string; intro?: string; signedIn?: SignedIn };
   /** The status of the page again after a refused code (journey.ts): `locked` when two-step verification is locked. */
@@ -39,6 +40,15 @@ export interface StepFlow {
     next: string | undefined,
   ): Promise<unknown>;
 }
+
+/** What the second step's pages and forms send (ADR 15); `next` is checked by the flow (safeAccountNext). */
+const inputs = {
+  page: fields({ method: text(20), phone: text(40), next: asSent() }),
+  next: fields({ next: asSent() }),
+  code: fields({ method: text(20), code: text(40), next: asSent() }),
+  send: fields({ method: text(20), phone: text(40), next: asSent() }),
+  passkey: fields({ response: text(20_000), next: asSent() }),
+};
 
 /** The error message for a code that was not accepted. */
 export const codeError = (
@@ -117,114 +127,124 @@ function stepPage(deps: SecondStepDeps, flow: StepFlow): Render {
 }
 
 /** The code routes of a second step: the page, a code, and sending a text or email code. */
-export function registerSecondStepCodeRoutes(app: FastifyInstance, deps: SecondStepDeps, flow: StepFlow): void {
+export function registerSecondStepCodeRoutes(app: App, deps: SecondStepDeps, flow: StepFlow): void {
   const render = stepPage(deps, flow);
   const when = (request: FastifyRequest, date: Date) => timeOf(date, request.lang, deps.timeZone);
 
-  app.get(`${flow.base}/code`, { config: { policy: flow.policy } }, async (request, reply) => {
-    const stop = flow.notReady(request);
+  const config = { policy: flow.policy };
+  app.get(`${flow.base}/code`, { config, schema: { querystring: inputs.page } }, async (request, reply) => {
+    const stop = flow.notReady(request, request.query.next);
     if (stop) return reply.redirect(stop, 303);
-    return render(
-      request,
-      reply,
-      str(request.query, 'method', 20),
-      str(request.query, 'phone', 40),
-      flow.next(raw(request.query, 'next')),
-    );
+    return render(request, reply, request.query.method, request.query.phone, flow.next(request.query.next));
   });
 
-  app.post(`${flow.base}/code`, { config: { policy: flow.policy } }, async (request, reply) => {
-    const stop = flow.notReady(request);
-    if (stop) return reply.redirect(stop, 303);
-    const asked = str(request.body, 'method', 20);
-    const method = asked === 'sms' || asked === 'email' || asked === 'backup' ? asked : 'totp';
-    const next = flow.next(raw(request.body, 'next'));
-    const result: SecondFactorResult = await deps.accounts.verifySecondFactor(
-      request.session!.account_id,
-      str(request.body, 'code', 40),
-      request.ip,
-      method,
-    );
-    if (!result.ok)
-      return render(
-        request,
-        reply,
-        asked,
-        '',
-        next,
-        [codeError(request, deps.timeZone, result)],
-        flow.refused(request, result.reason === 'locked'),
+  app.post(
+    `${flow.base}/code`,
+    { config, schema: { querystring: inputs.next, body: inputs.code } },
+    async (request, reply) => {
+      const stop = flow.notReady(request, request.query.next ?? request.body.next);
+      if (stop) return reply.redirect(stop, 303);
+      const asked = request.body.method;
+      const method = asked === 'sms' || asked === 'email' || asked === 'backup' ? asked : 'totp';
+      const next = flow.next(request.body.next);
+      const result: SecondFactorResult = await deps.accounts.verifySecondFactor(
+        request.session!.account_id,
+        request.body.code,
+        request.ip,
+        method,
       );
-    return flow.done(request, reply, result, next);
-  });
+      if (!result.ok)
+        return render(
+          request,
+          reply,
+          asked,
+          '',
+          next,
+          [codeError(request, deps.timeZone, result)],
+          flow.refused(request, result.reason === 'locked'),
+        );
+      return flow.done(request, reply, result, next);
+    },
+  );
 
-  app.post(`${flow.base}/code/send`, { config: { policy: flow.policy } }, async (request, reply) => {
-    const stop = flow.notReady(request);
-    if (stop) return reply.redirect(stop, 303);
-    const channel = str(request.body, 'method', 20) === 'sms' ? 'sms' : 'email';
-    const phone = uuidOrUndefined(str(request.body, 'phone', 40));
-    const next = flow.next(raw(request.body, 'next'));
-    const sent = await deps.twoStep.sendCode(
-      request.session!.account_id,
-      { purpose: 'authenticate', channel, phoneId: channel === 'sms' ? phone : undefined },
-      request.ip,
-    );
-    if (!sent.ok && sent.reason !== 'unknown') {
-      const message =
-        sent.reason === 'locked'
-          ? request.t('accounts:sign_in.code_locked', { time: when(request, sent.retryAt) })
-          : request.t('two_step:code.too_soon', { time: when(request, sent.retryAt) });
-      return render(request, reply, channel, phone ?? '', next, [{ field: 'send', message }], 429);
-    }
-    const q = new URLSearchParams({ method: channel });
-    if (phone && channel === 'sms') q.set('phone', phone);
-    if (next) q.set('next', next);
-    return reply.redirect(`${flow.base}/code?${q.toString()}`, 303);
-  });
+  app.post(
+    `${flow.base}/code/send`,
+    { config, schema: { querystring: inputs.next, body: inputs.send } },
+    async (request, reply) => {
+      const stop = flow.notReady(request, request.query.next ?? request.body.next);
+      if (stop) return reply.redirect(stop, 303);
+      const channel = request.body.method === 'sms' ? 'sms' : 'email';
+      const phone = uuidOrUndefined(request.body.phone);
+      const next = flow.next(request.body.next);
+      const sent = await deps.twoStep.sendCode(
+        request.session!.account_id,
+        { purpose: 'authenticate', channel, phoneId: channel === 'sms' ? phone : undefined },
+        request.ip,
+      );
+      if (!sent.ok && sent.reason !== 'unknown') {
+        const message =
+          sent.reason === 'locked'
+            ? request.t('accounts:sign_in.code_locked', { time: when(request, sent.retryAt) })
+            : request.t('two_step:code.too_soon', { time: when(request, sent.retryAt) });
+        return render(request, reply, channel, phone ?? '', next, [{ field: 'send', message }], 429);
+      }
+      const q = new URLSearchParams({ method: channel });
+      if (phone && channel === 'sms') q.set('phone', phone);
+      if (next) q.set('next', next);
+      return reply.redirect(`${flow.base}/code?${q.toString()}`, 303);
+    },
+  );
 }
 
 /** The passkey routes of a second step: the browser's challenge, then its answer. */
-export function registerSecondStepPasskeyRoutes(app: FastifyInstance, deps: SecondStepDeps, flow: StepFlow): void {
+export function registerSecondStepPasskeyRoutes(app: App, deps: SecondStepDeps, flow: StepFlow): void {
   const render = stepPage(deps, flow);
 
-  app.post(`${flow.base}/passkey/options`, { config: { policy: flow.policy } }, async (request, reply) => {
-    if (flow.notReady(request)) return reply.code(409).send({ error: 'not_ready' });
+  const config = { policy: flow.policy };
+  const optionsInput = { querystring: inputs.next, body: inputs.next };
+  app.post(`${flow.base}/passkey/options`, { config, schema: optionsInput }, async (request, reply) => {
+    if (flow.notReady(request, request.query.next ?? request.body.next))
+      return reply.code(409).send({ error: 'not_ready' });
     const options = await deps.passkeys.authenticationOptions(request.session!.id_hash, request.session!.account_id);
     if (!options.allowCredentials?.length) return reply.code(404).send({ error: 'no_passkey' });
     return reply.header('cache-control', 'no-store').send(options);
   });
 
-  app.post(`${flow.base}/passkey`, { config: { policy: flow.policy } }, async (request, reply) => {
-    const stop = flow.notReady(request);
-    if (stop) return reply.redirect(stop, 303);
-    const next = flow.next(raw(request.body, 'next'));
-    const result = await deps.passkeys.authenticate(
-      request.session!.id_hash,
-      request.session!.account_id,
-      str(request.body, 'response', 20_000),
-      request.ip,
-    );
-    if (!result.ok) {
-      const message =
-        result.reason === 'locked'
-          ? request.t('accounts:sign_in.code_locked', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
-          : request.t(result.reason === 'expired' ? 'two_step:passkey.expired' : 'two_step:passkey.invalid');
-      return render(
-        request,
-        reply,
-        'passkey',
-        '',
-        next,
-        [{ field: 'passkey', message }],
-        flow.refused(request, result.reason === 'locked'),
+  app.post(
+    `${flow.base}/passkey`,
+    { config, schema: { querystring: inputs.next, body: inputs.passkey } },
+    async (request, reply) => {
+      const stop = flow.notReady(request, request.query.next ?? request.body.next);
+      if (stop) return reply.redirect(stop, 303);
+      const next = flow.next(request.body.next);
+      const result = await deps.passkeys.authenticate(
+        request.session!.id_hash,
+        request.session!.account_id,
+        request.body.response,
+        request.ip,
       );
-    }
-    return flow.done(request, reply, { method: 'passkey' }, next);
-  });
+      if (!result.ok) {
+        const message =
+          result.reason === 'locked'
+            ? request.t('accounts:sign_in.code_locked', { time: timeOf(result.retryAt, request.lang, deps.timeZone) })
+            : request.t(result.reason === 'expired' ? 'two_step:passkey.expired' : 'two_step:passkey.invalid');
+        return render(
+          request,
+          reply,
+          'passkey',
+          '',
+          next,
+          [{ field: 'passkey', message }],
+          flow.refused(request, result.reason === 'locked'),
+        );
+      }
+      return flow.done(request, reply, { method: 'passkey' }, next);
+    },
+  );
 }
 
 /** The second step of sign-in (session stage 'password'): a method or a backup code ends it with a full sign-in. */
-export function registerSignInSecondStepRoutes(app: FastifyInstance, deps: SecondStepDeps): void {
+export function registerSignInSecondStepRoutes(app: App, deps: SecondStepDeps): void {
   const flow: StepFlow = {
     base: '/account/sign-in',
     policy: 'account-pending',

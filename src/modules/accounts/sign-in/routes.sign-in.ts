@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import { fields, text, type App } from '../../../platform/http/inputs.js';
 import { withMinimumDuration } from '../../../platform/http/timing.js';
-import { str, timeOf, tooManyFrom, type AddressLimit } from '../route-support.js';
+import { timeOf, type AddressLimit } from '../route-support.js';
 import type { AccountService } from '../service.js';
 import { signInPage } from '../views/pages.js';
 import { goTo, SIGN_IN_PATH, statusOf } from './journey.js';
@@ -18,30 +18,37 @@ export interface SignInRoutesDeps {
   minimumMs: number;
 }
 
+/** What the sign-in page reads (ADR 15). */
+const inputs = {
+  page: fields({ reset: text(20), timeout: text(20) }),
+  password: fields({ email: text(300), password: text(1000) }),
+};
+
 /** The password step of sign-in (the second step: routes.second-step.ts). */
-export function registerSignInRoutes(app: FastifyInstance, deps: SignInRoutesDeps): void {
+export function registerSignInRoutes(app: App, deps: SignInRoutesDeps): void {
   const { accounts, sessions } = deps;
-  const tooMany = tooManyFrom(deps.limit);
 
-  app.get(SIGN_IN_PATH, { config: { policy: 'public' } }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const notice =
-      query.reset === '1'
-        ? request.t('accounts:reset.done')
-        : query.timeout === '1'
-          ? request.t('accounts:timeout.timed_out')
-          : undefined;
-    return reply.html(
-      signInPage(request.page(), { csrf: reply.generateCsrf(), notice, external: deps.externalSignIn }),
-    );
-  });
+  app.get(
+    SIGN_IN_PATH,
+    { config: { policy: 'public' }, schema: { querystring: inputs.page } },
+    async (request, reply) => {
+      const query = request.query;
+      const notice =
+        query.reset === '1'
+          ? request.t('accounts:reset.done')
+          : query.timeout === '1'
+            ? request.t('accounts:timeout.timed_out')
+            : undefined;
+      return reply.html(
+        signInPage(request.page(), { csrf: reply.generateCsrf(), notice, external: deps.externalSignIn }),
+      );
+    },
+  );
 
-  app.post(SIGN_IN_PATH, { config: { policy: 'public' } }, async (request, reply) => {
-    await tooMany(request, reply);
-    const email = str(request.body, 'email').slice(0, 300);
-    const result = await withMinimumDuration(deps.minimumMs, () =>
-      accounts.signIn(email, str(request.body, 'password').slice(0, 1000), request.ip),
-    );
+  const post = { config: { policy: 'public' as const, limit: deps.limit }, schema: { body: inputs.password } };
+  app.post(SIGN_IN_PATH, post, async (request, reply) => {
+    const { email, password } = request.body;
+    const result = await withMinimumDuration(deps.minimumMs, () => accounts.signIn(email, password, request.ip));
     if (!result.ok) {
       // The same page for every email once throttled, with an account or not: the wait, and the offer of a link.
       const throttled = result.reason === 'throttled';

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fields, text, type App } from '../../../platform/http/inputs.js';
 import type { FieldError } from '../../../platform/views/components.js';
-import { str } from '../route-support.js';
 import { describeUserAgent, type AccountService } from '../service.js';
 import { startFullSignIn } from '../sign-in/guards.js';
 import { goTo } from '../sign-in/journey.js';
@@ -23,6 +23,12 @@ export interface FirstMethodRoutesDeps {
   passkeys: PasskeyService;
   timeZone: string;
 }
+
+/** What the forms of the first method send (ADR 15). */
+const inputs = {
+  code: fields({ code: text(20) }),
+  passkey: fields({ response: text(20_000) }),
+};
 
 /** Sign-up's last step: the backup codes, issued with the first method and shown once. */
 const backupCodesOf =
@@ -55,7 +61,7 @@ const methodsPageOf =
  * Sign-up's last steps (session stage 'setup'): the first two-step method (an authenticator app, a passkey, a
  * phone or email codes), then the backup codes, shown once; finishing them is the first full sign-in.
  */
-export function registerFirstMethodRoutes(app: FastifyInstance, deps: FirstMethodRoutesDeps): void {
+export function registerFirstMethodRoutes(app: App, deps: FirstMethodRoutesDeps): void {
   const { accounts, twoStep, passkeys } = deps;
   const signUpBackupCodes = backupCodesOf(accounts);
   const signUpMethodsPage = methodsPageOf(accounts);
@@ -64,18 +70,23 @@ export function registerFirstMethodRoutes(app: FastifyInstance, deps: FirstMetho
     signUpMethodsPage(request, reply),
   );
 
-  app.post('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) => {
-    const result = await accounts.confirmAuthenticator(request.session!.account_id, str(request.body, 'code', 20));
-    if (!result.ok)
-      return signUpMethodsPage(
-        request,
-        reply,
-        [{ field: 'code', message: request.t('accounts:authenticator.errors.invalid') }],
-        400,
-      );
-    // The codes are shown once, now, and never stored in clear.
-    return signUpBackupCodes(request, reply, result.backupCodes);
-  });
+  const setup = { policy: 'account-setup' as const };
+  app.post(
+    '/account/sign-up/authenticator',
+    { config: setup, schema: { body: inputs.code } },
+    async (request, reply) => {
+      const result = await accounts.confirmAuthenticator(request.session!.account_id, request.body.code);
+      if (!result.ok)
+        return signUpMethodsPage(
+          request,
+          reply,
+          [{ field: 'code', message: request.t('accounts:authenticator.errors.invalid') }],
+          400,
+        );
+      // The codes are shown once, now, and never stored in clear.
+      return signUpBackupCodes(request, reply, result.backupCodes);
+    },
+  );
 
   app.post('/account/sign-up/passkey/options', { config: { policy: 'account-setup' } }, async (request, reply) => {
     const account = await accounts.findAccount(request.session!.account_id);
@@ -85,13 +96,13 @@ export function registerFirstMethodRoutes(app: FastifyInstance, deps: FirstMetho
       .send(await passkeys.registrationOptions(request.session!.id_hash, account));
   });
 
-  app.post('/account/sign-up/passkey', { config: { policy: 'account-setup' } }, async (request, reply) => {
+  app.post('/account/sign-up/passkey', { config: setup, schema: { body: inputs.passkey } }, async (request, reply) => {
     const account = await accounts.findAccount(request.session!.account_id);
     if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
     const result = await twoStep.registerPasskey(
       request.session!.id_hash,
       account.id,
-      str(request.body, 'response', 20_000),
+      request.body.response,
       describeUserAgent(request.headers['user-agent']),
       request.ip,
     );
@@ -107,7 +118,7 @@ export function registerFirstMethodRoutes(app: FastifyInstance, deps: FirstMetho
 }
 
 /** The phone or email codes as the first method, then the backup codes' page, which finishes the sign-up. */
-export function registerSignUpFinishRoutes(app: FastifyInstance, deps: FirstMethodRoutesDeps): void {
+export function registerSignUpFinishRoutes(app: App, deps: FirstMethodRoutesDeps): void {
   const { accounts, sessions, twoStep } = deps;
   const signUpBackupCodes = backupCodesOf(accounts);
 

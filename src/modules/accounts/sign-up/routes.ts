@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import { fields, text, type App } from '../../../platform/http/inputs.js';
 import { withMinimumDuration } from '../../../platform/http/timing.js';
 import type { FieldError } from '../../../platform/views/components.js';
 import { linkInvalidPage } from '../../../platform/views/frame.js';
-import { linkLanding, raw, str, tooManyFrom, type AddressLimit } from '../route-support.js';
+import { linkLanding, linkToken, whole, type AddressLimit } from '../route-support.js';
 import { emailSchema, type AccountService } from '../service.js';
 import { goTo, SIGN_UP_PATH } from '../sign-in/journey.js';
 import type { SessionStore } from '../sign-in/sessions.js';
@@ -17,22 +17,28 @@ export interface SignUpRoutesDeps {
   minimumMs: number;
 }
 
+/** What the sign-up pages read (ADR 15). */
+const inputs = {
+  start: fields({ email: text(300), kind: text(20) }),
+  sent: fields({ email: whole() }),
+  password: fields({ password: whole(), password_confirmation: whole() }),
+};
+
 /**
  * Sign-up's first steps: the email (and the kind of account), the link that confirms it and opens a session at
  * the stage 'setup', then the password. The first two-step method and the backup codes: routes.first-method.ts.
  */
-export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpRoutesDeps): void {
+export function registerSignUpRoutes(app: App, deps: SignUpRoutesDeps): void {
   const { accounts, sessions } = deps;
-  const tooMany = tooManyFrom(deps.limit);
 
   app.get(SIGN_UP_PATH, { config: { policy: 'public' } }, async (request, reply) =>
     reply.html(signUpPage(request.page(), { csrf: reply.generateCsrf() })),
   );
 
-  app.post(SIGN_UP_PATH, { config: { policy: 'public' } }, async (request, reply) => {
-    await tooMany(request, reply);
-    const rawEmail = str(request.body, 'email').slice(0, 300);
-    const kind = str(request.body, 'kind');
+  const start = { config: { policy: 'public' as const, limit: deps.limit }, schema: { body: inputs.start } };
+  app.post(SIGN_UP_PATH, start, async (request, reply) => {
+    const rawEmail = request.body.email;
+    const kind = request.body.kind;
     const email = emailSchema.safeParse(rawEmail);
     const errors: FieldError[] = [];
     if (!email.success)
@@ -57,31 +63,40 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpRoutesDep
     return reply.redirect(`/account/sign-up/check-email?email=${encodeURIComponent(email.data)}`, 303);
   });
 
-  app.get('/account/sign-up/check-email', { config: { policy: 'public' } }, async (request, reply) => {
-    const email = emailSchema.safeParse(raw(request.query, 'email'));
-    return reply.html(checkEmailPage(request.page(), email.success ? email.data : ''));
-  });
+  app.get(
+    '/account/sign-up/check-email',
+    { config: { policy: 'public' }, schema: { querystring: inputs.sent } },
+    async (request, reply) => {
+      const email = emailSchema.safeParse(request.query.email);
+      return reply.html(checkEmailPage(request.page(), email.success ? email.data : ''));
+    },
+  );
 
   app.get(
     '/account/sign-up/confirm',
-    { config: { policy: 'public' } },
+    { config: { policy: 'public' }, schema: { querystring: linkToken } },
     linkLanding((token) => accounts.verificationLinkUsable(token), confirmEmailPage),
   );
 
-  app.post('/account/sign-up/confirm', { config: { policy: 'public' } }, async (request, reply) => {
-    const account = await accounts.confirmEmail(str(request.body, 'token').slice(0, 200));
-    if (!account) return reply.html(linkInvalidPage(request.page()), 410);
-    await sessions.start(request, reply, account.id, 'setup');
-    return reply.redirect(goTo('signed_out', 'sign_up_email_confirmed'), 303);
-  });
+  app.post(
+    '/account/sign-up/confirm',
+    { config: { policy: 'public' }, schema: { body: linkToken } },
+    async (request, reply) => {
+      const account = await accounts.confirmEmail(request.body.token);
+      if (!account) return reply.html(linkInvalidPage(request.page()), 410);
+      await sessions.start(request, reply, account.id, 'setup');
+      return reply.redirect(goTo('signed_out', 'sign_up_email_confirmed'), 303);
+    },
+  );
 
   app.get('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) =>
     reply.html(passwordPage(request.page(), { csrf: reply.generateCsrf() })),
   );
 
-  app.post('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) => {
-    const password = str(request.body, 'password');
-    const confirmation = str(request.body, 'password_confirmation');
+  const password = { config: { policy: 'account-setup' as const }, schema: { body: inputs.password } };
+  app.post('/account/sign-up/password', password, async (request, reply) => {
+    const password = request.body.password;
+    const confirmation = request.body.password_confirmation;
     const errors: FieldError[] = [];
     if (!password) errors.push({ field: 'password', message: request.t('accounts:password.errors.required') });
     else if (password !== confirmation)

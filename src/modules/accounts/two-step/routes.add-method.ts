@@ -1,10 +1,17 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fields, text, type App } from '../../../platform/http/inputs.js';
 import type { FieldError } from '../../../platform/views/components.js';
-import { signedInView, str } from '../route-support.js';
+import { signedInView } from '../route-support.js';
 import { describeUserAgent } from '../service.js';
 import { manageAuthenticatorPage } from '../views/two-step.js';
-import { managePageOf, type ManageRoutesDeps } from './routes.manage.js';
+import { manageInputs, managePageOf, type ManageRoutesDeps } from './routes.manage.js';
 import { authenticatorSetup, registerEmailSetupRoutes, registerPhoneSetupRoutes } from './routes.method-setup.js';
+
+/** What the forms that add a method send (ADR 15). */
+const inputs = {
+  code: fields({ code: text(20) }),
+  passkey: fields({ response: text(20_000) }),
+};
 
 /** The page that adds an authenticator app (back to the methods page when the account has one). */
 function authenticatorPageOf(deps: ManageRoutesDeps) {
@@ -25,7 +32,7 @@ function authenticatorPageOf(deps: ManageRoutesDeps) {
 }
 
 /** Adding a method from the account's methods page: an authenticator app, a passkey, a phone, email codes. */
-export function registerAddMethodRoutes(app: FastifyInstance, deps: ManageRoutesDeps): void {
+export function registerAddMethodRoutes(app: App, deps: ManageRoutesDeps): void {
   const { accounts, twoStep, passkeys } = deps;
   const change = { config: { policy: 'account' as const }, preHandler: deps.recentAuth };
   const managePage = managePageOf(deps);
@@ -33,10 +40,10 @@ export function registerAddMethodRoutes(app: FastifyInstance, deps: ManageRoutes
 
   app.get('/account/two-step/authenticator', change, async (request, reply) => manageAuthenticator(request, reply));
 
-  app.post('/account/two-step/authenticator', change, async (request, reply) => {
+  app.post('/account/two-step/authenticator', { ...change, schema: { body: inputs.code } }, async (request, reply) => {
     const accountId = request.session!.account_id;
     if ((await twoStep.overview(accountId)).totp) return reply.redirect('/account/two-step', 303);
-    const result = await accounts.confirmAuthenticator(accountId, str(request.body, 'code', 20), {
+    const result = await accounts.confirmAuthenticator(accountId, request.body.code, {
       issueBackupCodes: false,
     });
     if (!result.ok)
@@ -58,23 +65,28 @@ export function registerAddMethodRoutes(app: FastifyInstance, deps: ManageRoutes
       .send(await passkeys.registrationOptions(request.session!.id_hash, account));
   });
 
-  app.post('/account/two-step/passkey', change, async (request, reply) => {
-    const result = await twoStep.registerPasskey(
-      request.session!.id_hash,
-      request.session!.account_id,
-      str(request.body, 'response', 20_000),
-      describeUserAgent(request.headers['user-agent']),
-      request.ip,
-    );
-    if (!result.ok)
-      return managePage(
-        request,
-        reply,
-        [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }],
-        400,
+  app.post(
+    '/account/two-step/passkey',
+    { ...change, schema: { querystring: manageInputs.done, body: inputs.passkey } },
+    async (request, reply) => {
+      const result = await twoStep.registerPasskey(
+        request.session!.id_hash,
+        request.session!.account_id,
+        request.body.response,
+        describeUserAgent(request.headers['user-agent']),
+        request.ip,
       );
-    return reply.redirect('/account/two-step?done=added', 303);
-  });
+      if (!result.ok)
+        return managePage(
+          request,
+          reply,
+          request.query.done,
+          [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }],
+          400,
+        );
+      return reply.redirect('/account/two-step?done=added', 303);
+    },
+  );
 
   const flow = {
     base: '/account/two-step',

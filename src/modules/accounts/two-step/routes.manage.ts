@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { formatDate } from '../../../platform/format.js';
+import { fields, params, text, type App } from '../../../platform/http/inputs.js';
 import type { FieldError } from '../../../platform/views/components.js';
-import { signedInView, str, uuidOrUndefined } from '../route-support.js';
+import { signedInView, uuidOrUndefined } from '../route-support.js';
 import type { AccountService } from '../service.js';
 import { manageTwoStepPage, newBackupCodesPage, renamePasskeyPage, type MethodLine } from '../views/two-step.js';
 import { maskEmail, maskPhone } from './one-time-codes.js';
@@ -17,10 +18,24 @@ export interface ManageRoutesDeps {
   recentAuth: preHandlerHookHandler;
 }
 
+/** What the methods page reads (ADR 15). The `done` notice is read by every route that may answer the page. */
+export const manageInputs = { done: fields({ done: text(20) }) };
+const inputs = {
+  remove: fields({ method: text(20), id: text(40) }),
+  passkey: params({ id: text(40) }),
+  rename: fields({ name: text(200) }),
+};
+
 /** The methods page's content: every method the account has, strongest first, and what may be added. */
 export function managePageOf(deps: ManageRoutesDeps) {
   const day = (request: FastifyRequest, date: Date) => formatDate(date, request.lang, deps.timeZone);
-  return async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = [], status = 200) => {
+  return async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: string,
+    errors: FieldError[] = [],
+    status = 200,
+  ) => {
     const accountId = request.session!.account_id;
     const o = await deps.twoStep.overview(accountId);
     const staff = (await deps.accounts.findAccount(accountId))?.kind === 'staff';
@@ -62,7 +77,6 @@ export function managePageOf(deps: ManageRoutesDeps) {
           ]
         : []),
     ];
-    const done = str(request.query, 'done', 20);
     const csrf = reply.generateCsrf();
     return reply.html(
       manageTwoStepPage(request.page(), {
@@ -80,37 +94,47 @@ export function managePageOf(deps: ManageRoutesDeps) {
 }
 
 /** The account's methods page (`/account/two-step`): removing a method, renaming a passkey, new backup codes. */
-export function registerManageRoutes(app: FastifyInstance, deps: ManageRoutesDeps): void {
+export function registerManageRoutes(app: App, deps: ManageRoutesDeps): void {
   const { twoStep, passkeys } = deps;
   const change = { config: { policy: 'account' as const }, preHandler: deps.recentAuth };
   const managePage = managePageOf(deps);
 
-  app.get('/account/two-step', { config: { policy: 'account' } }, async (request, reply) => managePage(request, reply));
+  app.get(
+    '/account/two-step',
+    { config: { policy: 'account' }, schema: { querystring: manageInputs.done } },
+    async (request, reply) => managePage(request, reply, request.query.done),
+  );
 
-  app.post('/account/two-step/remove', change, async (request, reply) => {
-    const method = str(request.body, 'method', 20);
-    if (method !== 'passkey' && method !== 'totp' && method !== 'sms' && method !== 'email')
-      return managePage(
-        request,
-        reply,
-        [{ field: 'methods', message: request.t('two_step:manage.errors.unknown') }],
-        400,
+  app.post(
+    '/account/two-step/remove',
+    { ...change, schema: { querystring: manageInputs.done, body: inputs.remove } },
+    async (request, reply) => {
+      const method = request.body.method;
+      if (method !== 'passkey' && method !== 'totp' && method !== 'sms' && method !== 'email')
+        return managePage(
+          request,
+          reply,
+          request.query.done,
+          [{ field: 'methods', message: request.t('two_step:manage.errors.unknown') }],
+          400,
+        );
+      const result = await twoStep.remove(
+        request.session!.account_id,
+        method,
+        uuidOrUndefined(request.body.id),
+        request.ip,
       );
-    const result = await twoStep.remove(
-      request.session!.account_id,
-      method,
-      uuidOrUndefined(str(request.body, 'id', 40)),
-      request.ip,
-    );
-    if (!result.ok)
-      return managePage(
-        request,
-        reply,
-        [{ field: 'methods', message: request.t(`two_step:manage.errors.${result.reason}`) }],
-        result.reason === 'last' ? 409 : 400,
-      );
-    return reply.redirect('/account/two-step?done=removed', 303);
-  });
+      if (!result.ok)
+        return managePage(
+          request,
+          reply,
+          request.query.done,
+          [{ field: 'methods', message: request.t(`two_step:manage.errors.${result.reason}`) }],
+          result.reason === 'last' ? 409 : 400,
+        );
+      return reply.redirect('/account/two-step?done=removed', 303);
+    },
+  );
 
   app.post('/account/two-step/backup-codes', change, async (request, reply) => {
     const codes = await twoStep.regenerateBackupCodes(request.session!.account_id, request.ip);
@@ -121,18 +145,18 @@ export function registerManageRoutes(app: FastifyInstance, deps: ManageRoutesDep
 }
 
 /** Renaming a passkey (the name the methods page shows). */
-export function registerPasskeyRenameRoutes(app: FastifyInstance, deps: ManageRoutesDeps): void {
+export function registerPasskeyRenameRoutes(app: App, deps: ManageRoutesDeps): void {
   const { twoStep, passkeys } = deps;
   const change = { config: { policy: 'account' as const }, preHandler: deps.recentAuth };
 
   const renameForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
+    id: string,
     name?: string,
     errors: FieldError[] = [],
     status = 200,
   ) => {
-    const id = str(request.params, 'id', 40);
     const passkey = (await passkeys.list(request.session!.account_id)).find((p) => p.id === id);
     if (!passkey) return reply.callNotFound();
     const csrf = reply.generateCsrf();
@@ -148,26 +172,30 @@ export function registerPasskeyRenameRoutes(app: FastifyInstance, deps: ManageRo
     );
   };
 
-  app.get('/account/two-step/passkeys/:id/rename', change, async (request, reply) => renameForm(request, reply));
+  app.get(
+    '/account/two-step/passkeys/:id/rename',
+    { ...change, schema: { params: inputs.passkey } },
+    async (request, reply) => renameForm(request, reply, request.params.id),
+  );
 
-  app.post('/account/two-step/passkeys/:id/rename', change, async (request, reply) => {
-    const name = str(request.body, 'name', 200);
-    const result = await twoStep.renamePasskey(
-      request.session!.account_id,
-      str(request.params, 'id', 40),
-      name,
-      request.ip,
-    );
-    if (!result.ok) {
-      if (result.problem === 'unknown') return reply.callNotFound();
-      return renameForm(
-        request,
-        reply,
-        name,
-        [{ field: 'name', message: request.t(`two_step:manage.rename_errors.${result.problem}`) }],
-        400,
-      );
-    }
-    return reply.redirect('/account/two-step?done=renamed', 303);
-  });
+  app.post(
+    '/account/two-step/passkeys/:id/rename',
+    { ...change, schema: { params: inputs.passkey, body: inputs.rename } },
+    async (request, reply) => {
+      const name = request.body.name;
+      const result = await twoStep.renamePasskey(request.session!.account_id, request.params.id, name, request.ip);
+      if (!result.ok) {
+        if (result.problem === 'unknown') return reply.callNotFound();
+        return renameForm(
+          request,
+          reply,
+          request.params.id,
+          name,
+          [{ field: 'name', message: request.t(`two_step:manage.rename_errors.${result.problem}`) }],
+          400,
+        );
+      }
+      return reply.redirect('/account/two-step?done=renamed', 303);
+    },
+  );
 }

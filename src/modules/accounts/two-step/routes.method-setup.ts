@@ -1,7 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { Forbidden } from '../../../platform/http/http-errors.js';
+import { fields, text, type App } from '../../../platform/http/inputs.js';
 import type { RoutePolicy } from '../../../platform/http/policies.js';
 import type { FieldError } from '../../../platform/views/components.js';
-import { str, timeOf, uuidOrUndefined } from '../route-support.js';
+import { timeOf, uuidOrUndefined } from '../route-support.js';
 import type { AccountService } from '../service.js';
 import { codeError } from '../sign-in/routes.second-step.js';
 import { emailMethodPage, phoneFormPage, setupCodePage, type SetupFrame } from '../views/two-step.js';
@@ -20,6 +22,14 @@ export interface SetupFlow {
   /** The method was confirmed. */
   confirmed(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
+
+/** What the setup forms send (ADR 15). */
+const inputs = {
+  phone: fields({ phone: text(100), label: text(100) }),
+  phoneId: fields({ phone: text(40) }),
+  phoneCode: fields({ phone: text(40), code: text(20) }),
+  code: fields({ code: text(20) }),
+};
 
 export interface MethodSetupDeps {
   accounts: AccountService;
@@ -57,7 +67,7 @@ const sendError = (
 function setupKit(deps: MethodSetupDeps, flow: SetupFlow) {
   const notStaff: preHandlerHookHandler = async (request) => {
     if ((await deps.accounts.findAccount(request.session!.account_id))?.kind === 'staff') {
-      throw Object.assign(new Error('Staff use an authenticator app or a passkey'), { statusCode: 403 });
+      throw new Forbidden('Staff use an authenticator app or a passkey');
     }
   };
   const opts = {
@@ -99,7 +109,7 @@ function phoneCodePageOf(twoStep: TwoStepService, flow: SetupFlow, frame: Return
 }
 
 /** A phone for text-message codes: the number, then the code sent to it. */
-export function registerPhoneSetupRoutes(app: FastifyInstance, deps: MethodSetupDeps, flow: SetupFlow): void {
+export function registerPhoneSetupRoutes(app: App, deps: MethodSetupDeps, flow: SetupFlow): void {
   const { twoStep } = deps;
   const { opts, frame } = setupKit(deps, flow);
   const phoneCodePage = phoneCodePageOf(twoStep, flow, frame);
@@ -109,9 +119,9 @@ export function registerPhoneSetupRoutes(app: FastifyInstance, deps: MethodSetup
     return reply.html(phoneFormPage(request.page(), f, { csrf }));
   });
 
-  app.post(`${flow.base}/phone`, opts, async (request, reply) => {
-    const phone = str(request.body, 'phone', 100);
-    const label = str(request.body, 'label', 100);
+  app.post(`${flow.base}/phone`, { ...opts, schema: { body: inputs.phone } }, async (request, reply) => {
+    const phone = request.body.phone;
+    const label = request.body.label;
     const result = await twoStep.addPhone(request.session!.account_id, phone, label, request.ip);
     if (!result.ok) {
       const { csrf, f } = frame(request, reply);
@@ -131,19 +141,14 @@ export function registerPhoneSetupRoutes(app: FastifyInstance, deps: MethodSetup
     return reply.redirect(`${flow.base}/phone/confirm?phone=${result.phoneId}`, 303);
   });
 
-  app.get(`${flow.base}/phone/confirm`, opts, async (request, reply) =>
-    phoneCodePage(request, reply, uuidOrUndefined(str(request.query, 'phone', 40))),
+  app.get(`${flow.base}/phone/confirm`, { ...opts, schema: { querystring: inputs.phoneId } }, async (request, reply) =>
+    phoneCodePage(request, reply, uuidOrUndefined(request.query.phone)),
   );
 
-  app.post(`${flow.base}/phone/confirm`, opts, async (request, reply) => {
-    const phoneId = uuidOrUndefined(str(request.body, 'phone', 40));
+  app.post(`${flow.base}/phone/confirm`, { ...opts, schema: { body: inputs.phoneCode } }, async (request, reply) => {
+    const phoneId = uuidOrUndefined(request.body.phone);
     if (!phoneId) return reply.redirect(`${flow.base}/phone`, 303);
-    const result = await twoStep.confirmPhone(
-      request.session!.account_id,
-      phoneId,
-      str(request.body, 'code', 20),
-      request.ip,
-    );
+    const result = await twoStep.confirmPhone(request.session!.account_id, phoneId, request.body.code, request.ip);
     if (!result.ok)
       return phoneCodePage(
         request,
@@ -155,8 +160,8 @@ export function registerPhoneSetupRoutes(app: FastifyInstance, deps: MethodSetup
     return flow.confirmed(request, reply);
   });
 
-  app.post(`${flow.base}/phone/resend`, opts, async (request, reply) => {
-    const phoneId = uuidOrUndefined(str(request.body, 'phone', 40));
+  app.post(`${flow.base}/phone/resend`, { ...opts, schema: { body: inputs.phoneId } }, async (request, reply) => {
+    const phoneId = uuidOrUndefined(request.body.phone);
     if (!phoneId) return reply.redirect(`${flow.base}/phone`, 303);
     const sent = await twoStep.sendCode(
       request.session!.account_id,
@@ -170,7 +175,7 @@ export function registerPhoneSetupRoutes(app: FastifyInstance, deps: MethodSetup
 }
 
 /** Email codes: a code sent to the account's email turns them on. */
-export function registerEmailSetupRoutes(app: FastifyInstance, deps: MethodSetupDeps, flow: SetupFlow): void {
+export function registerEmailSetupRoutes(app: App, deps: MethodSetupDeps, flow: SetupFlow): void {
   const { accounts, twoStep } = deps;
   const { opts, frame } = setupKit(deps, flow);
   const emailAddress = async (request: FastifyRequest) =>
@@ -220,12 +225,8 @@ export function registerEmailSetupRoutes(app: FastifyInstance, deps: MethodSetup
 
   app.get(`${flow.base}/email/confirm`, opts, async (request, reply) => emailCodePage(request, reply));
 
-  app.post(`${flow.base}/email/confirm`, opts, async (request, reply) => {
-    const result = await twoStep.confirmEmailCodes(
-      request.session!.account_id,
-      str(request.body, 'code', 20),
-      request.ip,
-    );
+  app.post(`${flow.base}/email/confirm`, { ...opts, schema: { body: inputs.code } }, async (request, reply) => {
+    const result = await twoStep.confirmEmailCodes(request.session!.account_id, request.body.code, request.ip);
     if (!result.ok)
       return emailCodePage(
         request,
