@@ -20,7 +20,7 @@ export const whole = () => text(Number.POSITIVE_INFINITY);
  * A field passed on as it was sent (a string, a list, or nothing), for the readers that check it themselves:
  * `next` (safeAccountNext) and a number read with Number().
  */
-export const asSent = () => z.unknown();
+export const asSent = () => z.unknown().optional();
 
 /** The single-use token of an emailed link: the query of the page it opens, and the form that page posts. */
 export const linkToken = fields({ token: text(200) });

@@ -22,7 +22,7 @@ import { emailSchema, type AccountService } from '../service.js';
  *
  * The provider does its own two-step verification, so a successful callback is a full sign-in. Linking: a known
  * (issuer, subject) signs in its account; otherwise an email the provider has verified links to the account that
- * has it, or creates an applicant account when none has. No HTTP here (routes.external.ts), no tokens logged.
+ * has it, or creates an applicant account when none has. No HTTP here (external/routes.ts), no tokens logged.
  */
 
 /** A sign-in sent to the provider must come back within 10 minutes, once. */
