@@ -12,7 +12,7 @@ import { registerSessionRoutes } from './sign-in/routes.sessions.js';
 import { registerSignInRoutes } from './sign-in/routes.sign-in.js';
 import type { SessionStore } from './sign-in/sessions.js';
 import { registerFirstMethodRoutes, registerSignUpFinishRoutes } from './sign-up/routes.first-method.js';
-import { registerSignUpRoutes } from './sign-up/routes.js';
+import { registerSignUpPasswordRoutes, registerSignUpRoutes } from './sign-up/routes.js';
 import type { PasskeyService } from './two-step/passkeys.js';
 import { registerAddMethodRoutes } from './two-step/routes.add-method.js';
 import { registerManageRoutes, registerPasskeyRenameRoutes } from './two-step/routes.manage.js';
@@ -46,6 +46,7 @@ export interface AccountRoutesDeps {
 /** Sign-up (its first steps), sign-in's password step, recovery, the account home and its sessions. */
 export function registerAccountRoutes(app: App, deps: AccountRoutesDeps): void {
   registerSignUpRoutes(app, deps);
+  registerSignUpPasswordRoutes(app, deps);
   registerSignInRoutes(app, deps);
   registerUnlockRoutes(app, deps);
   registerPasswordResetRoutes(app, deps);

@@ -88,6 +88,11 @@ export function registerSignUpRoutes(app: App, deps: SignUpRoutesDeps): void {
       return reply.redirect(goTo('signed_out', 'sign_up_email_confirmed'), 303);
     },
   );
+}
+
+/** Sign-up's password (session stage 'setup'), chosen twice. */
+export function registerSignUpPasswordRoutes(app: App, deps: SignUpRoutesDeps): void {
+  const { accounts } = deps;
 
   app.get('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) =>
     reply.html(passwordPage(request.page(), { csrf: reply.generateCsrf() })),

@@ -93,9 +93,9 @@ export function managePageOf(deps: ManageRoutesDeps) {
   };
 }
 
-/** The account's methods page (`/account/two-step`): removing a method, renaming a passkey, new backup codes. */
+/** The account's methods page (`/account/two-step`): removing a method and new backup codes (renaming a passkey: below). */
 export function registerManageRoutes(app: App, deps: ManageRoutesDeps): void {
-  const { twoStep, passkeys } = deps;
+  const { twoStep } = deps;
   const change = { config: { policy: 'account' as const }, preHandler: deps.recentAuth };
   const managePage = managePageOf(deps);
 
