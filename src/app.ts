@@ -89,19 +89,19 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   // Modules register their routes with typed, declared inputs (platform/http/inputs.ts).
   const routes: App = app.withTypeProvider<ZodInputs>();
   registerPlatformRoutes(app, { database: deps.database, metrics, metricsToken: config.metricsToken, production: config.production });
-  registerCasesPublicRoutes(app, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
-  registerCaseStatusApiRoutes(app, { caseStatus: services.caseStatus });
-  registerCaseEventRoutes(app, { caseEvents: services.caseEvents });
-  registerCaseSubscriptionRoutes(app, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
-  registerOAuthRoutes(app, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
-  registerSmsHookRoutes(app, {
+  registerCasesPublicRoutes(routes, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
+  registerCaseStatusApiRoutes(routes, { caseStatus: services.caseStatus });
+  registerCaseEventRoutes(routes, { caseEvents: services.caseEvents });
+  registerCaseSubscriptionRoutes(routes, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
+  registerOAuthRoutes(routes, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
+  registerSmsHookRoutes(routes, {
     notifications: services.notifications,
     authToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
     publicUrl: config.publicUrl,
   });
-  registerOutboxRoutes(app, { db: deps.database.db });
-  registerSurveyRoutes(app, { surveys: services.surveys });
-  registerSurveyStaffRoutes(app, { surveys: services.surveys, timeZone: config.agencyTimeZone });
+  registerOutboxRoutes(routes, { db: deps.database.db });
+  registerSurveyRoutes(routes, { surveys: services.surveys });
+  registerSurveyStaffRoutes(routes, { surveys: services.surveys, timeZone: config.agencyTimeZone });
   registerAccountRoutes(routes, {
     representativeStatus: (accountId) => services.profiles.representativeStatus(accountId),
     accounts: services.accounts,
@@ -121,16 +121,16 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     limit: limitAccountForms,
   });
   registerExternalSignInRoutes(routes, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
-  registerStaffRoutes(app, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
-  registerEvidenceRoutes(app, { evidence: services.evidence, timeZone: config.agencyTimeZone });
-  registerKnowledgeRoutes(app, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
-  registerQualityRoutes(app, { quality: services.quality, timeZone: config.agencyTimeZone });
-  registerDashboardRoutes(app, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
-  registerERequestRoutes(app, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerAgentConsoleRoutes(app, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
-  registerSecureMessageRoutes(app, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
-  registerOfficerRoutes(app, { officer: services.officer, timeZone: config.agencyTimeZone });
-  registerHelpDeskRoutes(app, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
+  registerStaffRoutes(routes, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
+  registerEvidenceRoutes(routes, { evidence: services.evidence, timeZone: config.agencyTimeZone });
+  registerKnowledgeRoutes(routes, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
+  registerQualityRoutes(routes, { quality: services.quality, timeZone: config.agencyTimeZone });
+  registerDashboardRoutes(routes, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
+  registerERequestRoutes(routes, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
+  registerAgentConsoleRoutes(routes, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
+  registerSecureMessageRoutes(routes, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
+  registerOfficerRoutes(routes, { officer: services.officer, timeZone: config.agencyTimeZone });
+  registerHelpDeskRoutes(routes, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAccountCaseRoutes(routes, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerProfileRoutes(routes, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
 

@@ -12,11 +12,11 @@ import { ERequestService } from './modules/e-request/index.js';
 import { AgentConsoleService } from './modules/agent-console/index.js';
 import { SecureMessageService } from './modules/secure-messages/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
-import { CaseEventService } from './modules/case-events/index.js';
+import { CaseEventService, eventById } from './modules/case-events/index.js';
 import { NoticeService, renderNoticeJob } from './modules/notices/index.js';
 import { OfficerService } from './modules/officer/index.js';
 import { checkFileJob, EvidenceService, sweepOrphansJob } from './modules/evidence/index.js';
-import { CaseSubscriptionService } from './modules/case-subscriptions/index.js';
+import { CaseSubscriptionService, isOptedOut } from './modules/case-subscriptions/index.js';
 import { ServiceItemService, slaCheckJob } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
@@ -79,13 +79,14 @@ export function createServices(deps: Deps): Services {
     sms: deps.sms,
     mailFrom: deps.config.mail.from,
     log: deps.log,
+    isOptedOut,
   });
   const accounts = new AccountService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, issuer: 'Casedesk' });
   const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
   const caseStatus = new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone });
   const caseSubscriptions = new CaseSubscriptionService({ db, clock: deps.clock, random: deps.random, caseStatus, notifications, publicUrl: deps.config.publicUrl });
   const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, pendingDays: deps.config.caseEvents.pendingDays, followers: caseSubscriptions });
-  const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone });
+  const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone, eventOf: eventById });
   const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random, jobs: deps.jobs, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl });
   const knowledge = new KnowledgeService({ db, clock: deps.clock, random: deps.random });
   const accountCases = new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random });

@@ -37,6 +37,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../src/config.js';
+import { isOptedOut } from '../../src/modules/case-subscriptions/index.js';
 import { deliverMessageJob, deliverUrgentMessageJob, NotificationService, OutboxSmsProvider, SmtpMailer } from '../../src/modules/notifications/index.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { openPostgres } from '../../src/platform/db/database.js';
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     await jobs.start();
     const notifications = new NotificationService({
       db: database.db, clock: systemClock, random: cryptoRandom, i18n: createI18n(), jobs,
-      mailer: new SmtpMailer(`smtp://127.0.0.1:${sink.port}`), sms: new OutboxSmsProvider(), mailFrom: settings.mail.from, log: logger,
+      mailer: new SmtpMailer(`smtp://127.0.0.1:${sink.port}`), sms: new OutboxSmsProvider(), mailFrom: settings.mail.from, log: logger, isOptedOut,
     });
 
     // 1. The bulk messages, as a batch of case events queues them.

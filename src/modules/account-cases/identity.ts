@@ -3,6 +3,7 @@ import type { DbHandle } from '../../platform/db/database.js';
 import { sha256 } from '../../platform/hashing.js';
 import { countSecurityEventsSince, identityVerifiedAt, markIdentityVerified, recordSecurityEvent } from '../accounts/index.js';
 import { FORMS } from '../cases/index.js';
+import { identityFactsOf } from './repository.js';
 
 /**
  * Verify your identity (ACC-8, issue 4 item 8): questions built from the agency's records of the cases in the
@@ -50,17 +51,7 @@ export class IdentityVerificationService {
 
   /** The newest linked case with identity details on record. */
   async #facts(accountId: string): Promise<RecordFacts | undefined> {
-    const row = await this.deps.db
-      .selectFrom('account_cases as l')
-      .innerJoin('cases as c', 'c.id', 'l.case_id')
-      .innerJoin('case_applicants as a', 'a.case_id', 'c.id')
-      .select(['c.form_code', 'c.received_at', 'a.a_number', 'a.zip'])
-      .where('l.account_id', '=', accountId)
-      .where('l.suspended_at', 'is', null)
-      .where('l.relationship', '=', 'applicant')
-      .where((eb) => eb.or([eb('a.a_number', 'is not', null), eb('a.zip', 'is not', null)]))
-      .orderBy('c.received_at', 'desc')
-      .executeTakeFirst();
+    const row = await identityFactsOf(this.deps.db, accountId);
     return row ? { formCode: row.form_code, receivedAt: row.received_at, aNumber: row.a_number, zip: row.zip } : undefined;
   }
 

@@ -34,15 +34,6 @@ export async function isLinked(db: DbHandle, accountId: string, caseId: number):
   return Boolean(await db.selectFrom('account_cases').select('case_id').where('account_id', '=', accountId).where('case_id', '=', caseId).where('suspended_at', 'is', null).executeTakeFirst());
 }
 
-export async function findCaseForAdding(db: DbHandle, receiptNumber: string) {
-  return db
-    .selectFrom('cases as c')
-    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
-    .select(['c.id', 'c.receipt_number', 'c.section_1367', 'a.date_of_birth', 'a.family_name'])
-    .where('c.receipt_number', '=', receiptNumber)
-    .executeTakeFirst();
-}
-
 export async function findAccessCode(db: DbHandle, codeHash: string) {
   return db
     .selectFrom('online_access_codes as o')
@@ -78,15 +69,6 @@ export async function linkWithAccessCode(db: DbHandle, row: Insertable<AccountCa
   await db.insertInto('account_cases').values(row)
     .onConflict((oc) => oc.columns(['account_id', 'case_id']).doUpdateSet({ suspended_at: null, confirmed_at: now, added_via: 'online_access_code' }).where('account_cases.suspended_at', 'is not', null))
     .execute();
-}
-
-export async function caseForNewCode(db: DbHandle, caseId: number) {
-  return db
-    .selectFrom('cases as c')
-    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
-    .select(['c.form_code', 'a.email'])
-    .where('c.id', '=', caseId)
-    .executeTakeFirstOrThrow();
 }
 
 /** A code issued for the case since the given time and not used yet (a request already answered). */
@@ -142,6 +124,25 @@ export async function confirmLink(db: DbHandle, caseId: number, accountId: strin
 export async function removeSuspendedLink(db: DbHandle, caseId: number, accountId: string): Promise<boolean> {
   const r = await db.deleteFrom('account_cases').where('case_id', '=', caseId).where('account_id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
+}
+
+/**
+ * The identity details on record of the newest case the account holds as its applicant (an active link) that has an
+ * A-Number or ZIP code (identity verification, identity.ts). One statement across account_cases, cases and
+ * case_applicants: the newest such case is chosen by the join.
+ */
+export async function identityFactsOf(db: DbHandle, accountId: string) {
+  return db
+    .selectFrom('account_cases as l')
+    .innerJoin('cases as c', 'c.id', 'l.case_id')
+    .innerJoin('case_applicants as a', 'a.case_id', 'c.id')
+    .select(['c.form_code', 'c.received_at', 'a.a_number', 'a.zip'])
+    .where('l.account_id', '=', accountId)
+    .where('l.suspended_at', 'is', null)
+    .where('l.relationship', '=', 'applicant')
+    .where((eb) => eb.or([eb('a.a_number', 'is not', null), eb('a.zip', 'is not', null)]))
+    .orderBy('c.received_at', 'desc')
+    .executeTakeFirst();
 }
 
 // ---- What case events record in the cases of accounts (asked through index.ts) ----------------------------------------

@@ -8,7 +8,7 @@ import { localDate } from '../../platform/format.js';
 import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode } from './access-codes.js';
 import { MAIL_WITHIN_MS, type CaseDocument, type DocumentFile, type NoticeService } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
-import { caseFeatures, describeCase, findWithHistoryByReceiptNumber, howToAdd, mayLinkByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
+import { caseFeatures, caseForNewCode, describeCase, findCaseForAdding, findWithHistoryByReceiptNumber, howToAdd, mayLinkByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
 import * as repo from './repository.js';
 
 /**
@@ -74,7 +74,7 @@ export class AccountCaseService {
     const found = await repo.findAccessCode(this.deps.db, accessCodeHash(code));
     if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth) return this.#fail(account.id, now, ip, { via: 'new_access_code' }) as Promise<NewCodeResult>;
     if (found.used_at || found.expires_at > now) return { ok: false, problem: 'not_expired' };
-    const details = await repo.caseForNewCode(this.deps.db, found.case_id);
+    const details = await caseForNewCode(this.deps.db, found.case_id);
     const byEmail = (details.form_code === 'I-134' || details.form_code === 'I-134A') && Boolean(details.email);
     const recent = await repo.recentAccessCode(this.deps.db, found.case_id, new Date(now.getTime() - MAIL_WITHIN_MS));
     if (recent) return { ok: true, channel: byEmail ? 'email' : 'mail', expectedBy: new Date(recent.issued_at.getTime() + (byEmail ? 0 : MAIL_WITHIN_MS)) };
@@ -190,7 +190,7 @@ export class AccountCaseService {
     if (!dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'dob_format' };
     const familyName = input.familyName.trim().toLocaleLowerCase('en-US');
     if (!familyName) return { ok: false, problem: 'family_name_required' };
-    const found = await repo.findCaseForAdding(this.deps.db, receipt.value);
+    const found = await findCaseForAdding(this.deps.db, receipt.value);
     const matches = found && found.date_of_birth === input.dateOfBirth && (found.family_name ?? '').trim().toLocaleLowerCase('en-US') === familyName;
     // A Section 1367 case is never added by details others may know: the same answer as no match, counted the same
     // way (its holder adds it with an Online Access Code, or through Tier 3).

@@ -5,13 +5,19 @@ import { submitOnce, type RecordSubmission } from '../../platform/submissions.js
 import type { ServiceItemChannel } from '../../platform/db/tables.js';
 import type { I18n, Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
-import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
+import {
+  applicantOfCase, caseIdByReceiptNumber, caseProtectionById, caseSummaryByReceiptNumber, describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, section1367OfCase,
+  type CaseStatusView,
+} from '../cases/index.js';
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { NotificationService } from '../notifications/index.js';
-import { expectationText, mayWorkProtected, urgencyText, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker } from '../service-items/index.js';
+import {
+  expectationText, mayWorkProtected, openItemsOwnedBy, searchItems, takeItem, urgencyText, waitingByQueue, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker,
+} from '../service-items/index.js';
 import type { StaffRole } from '../staff/index.js';
 import { accountIdBy, peopleBy } from '../accounts/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import * as repo from './repository.js';
 
 /**
  * The agent console (issue 5 item 6): an agent's items and queues, claiming the next item, logging a call or chat,
@@ -91,22 +97,10 @@ export class AgentConsoleService {
     const { db } = this.deps;
     const queues = await this.deps.items.queuesOf(this.#worker(agent));
     const may1367 = mayWorkProtected(agent);
-    let mine = db.selectFrom('service_items').selectAll().where('owner_id', '=', agent.accountId).where('status', 'not in', ['resolved', 'closed']);
-    if (!may1367) mine = mine.where('section_1367', '=', false);
-    const waiting = queues.length
-      ? await db
-          .selectFrom('service_items')
-          .select(['queue', (eb) => eb.fn.countAll<number>().as('count')])
-          .where('queue', 'in', queues)
-          .where('status', 'in', ['open', 'escalated'])
-          .where('owner_id', 'is', null)
-          .$if(!may1367, (q) => q.where('section_1367', '=', false))
-          .groupBy('queue')
-          .execute()
-      : [];
+    const waiting = await waitingByQueue(db, queues, may1367);
     const all = await this.deps.items.allQueues();
     return {
-      mine: await mine.orderBy('priority').orderBy('due_at').limit(100).execute(),
+      mine: await openItemsOwnedBy(db, agent.accountId, may1367),
       queues: queues.map((code) => ({ code, queue: all.find((q) => q.code === code)!, waiting: Number(waiting.find((w) => w.queue === code)?.count ?? 0) })),
     };
   }
@@ -134,7 +128,7 @@ export class AgentConsoleService {
       // CC-6: a receipt number ends the same way for those who may not see Section 1367 cases, whether the case is
       // unknown, protected or ordinary: the item is logged with the number as given (linked to the case when there is
       // one, so a protected one still goes to Tier 3) and the agent is told its number (`open` below).
-      caseId = (await this.deps.db.selectFrom('cases').select('id').where('receipt_number', '=', parsed.value).executeTakeFirst())?.id ?? null;
+      caseId = (await caseIdByReceiptNumber(this.deps.db, parsed.value)) ?? null;
     }
     // Read before the transaction: the embedded database has one connection, which the transaction holds.
     const myQueues = await this.deps.items.queuesOf(this.#worker(agent));
@@ -147,7 +141,7 @@ export class AgentConsoleService {
       const mine = myQueues.includes(item.queue) && (!item.section_1367 || may1367);
       if (mine) {
         const now = this.deps.clock.now();
-        await trx.updateTable('service_items').set({ owner_id: agent.accountId, status: 'in_progress', claimed_at: now }).where('id', '=', item.id).execute();
+        await takeItem(trx, item.id, agent.accountId, now);
         await this.deps.items.record(item.id, { kind: 'claimed', actorId: agent.accountId }, {}, trx);
       }
       // CC-3, CC-4: the caller gets the service item number, whether it is urgent and when to expect an answer.
@@ -177,10 +171,10 @@ export class AgentConsoleService {
       mayWork: item.status !== 'resolved' && item.status !== 'closed' && (await this.deps.items.maySee(this.#worker(agent), item)),
     };
     if (!item.case_id) return view;
-    const c = await this.deps.db.selectFrom('cases').select(['receipt_number', 'section_1367']).where('id', '=', item.case_id).executeTakeFirst();
+    const c = await caseProtectionById(this.deps.db, item.case_id);
     if (!c || !maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) return view;
     view.questions = await this.#questionsFor(item.case_id);
-    const last = await this.deps.db.selectFrom('caller_verifications').select(['outcome', 'caller_role', 'created_at']).where('item_id', '=', item.id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const last = await repo.lastVerificationOf(this.deps.db, item.id);
     if (last) view.verification = { outcome: last.outcome, callerRole: last.caller_role, at: last.created_at };
     // A written e-Request counts as verified only when the applicant gave the date of birth on the agency's records.
     const details = (typeof item.details === 'string' ? JSON.parse(item.details) : item.details ?? {}) as Record<string, unknown>;
@@ -199,7 +193,7 @@ export class AgentConsoleService {
   }
 
   async #questionsFor(caseId: number): Promise<VerificationQuestion[]> {
-    const a = await this.deps.db.selectFrom('case_applicants').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+    const a = await applicantOfCase(this.deps.db, caseId);
     if (!a) return [];
     return VERIFICATION_QUESTIONS.filter((q) => Boolean(a[q]));
   }
@@ -212,9 +206,9 @@ export class AgentConsoleService {
   async verifyCaller(agent: Agent, number: string, input: { callerRole: CallerRole; answers: Partial<Record<VerificationQuestion, string>> }): Promise<{ ok: true; outcome: 'verified' | 'failed'; reason?: 'too_few' | 'mismatch' | 'no_g28'; questions: VerificationQuestion[] } | { ok: false }> {
     const item = await this.deps.items.forStaff(agent, number);
     if (!item?.case_id || item.status === 'resolved' || item.status === 'closed' || !(await this.deps.items.maySee(this.#worker(agent), item))) return { ok: false };
-    const c = await this.deps.db.selectFrom('cases').select('section_1367').where('id', '=', item.case_id).executeTakeFirst();
-    if (!c || !maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) return { ok: false };
-    const records = await this.deps.db.selectFrom('case_applicants').selectAll().where('case_id', '=', item.case_id).executeTakeFirst();
+    const section1367 = await section1367OfCase(this.deps.db, item.case_id);
+    if (section1367 === undefined || !maySeeCase({ section1367 }, { kind: 'staff', roles: agent.roles })) return { ok: false };
+    const records = await applicantOfCase(this.deps.db, item.case_id);
     const asked = VERIFICATION_QUESTIONS.filter((q) => (input.answers[q] ?? '').trim() !== '' && records?.[q]);
     const results = asked.map((q) => ({ question: q, correct: normalize[q](input.answers[q]!) === normalize[q](String(records![q])) && normalize[q](input.answers[q]!) !== '' }));
     let reason: 'too_few' | 'mismatch' | 'no_g28' | undefined;
@@ -223,7 +217,7 @@ export class AgentConsoleService {
     else if (input.callerRole === 'representative' && !(await (this.deps.hasActiveG28 ?? (async () => false))(item.case_id))) reason = 'no_g28';
     const outcome = reason ? 'failed' : 'verified';
     await inTransaction(this.deps.db, async (trx) => {
-      await trx.insertInto('caller_verifications').values({ id: this.deps.random.uuid(), item_id: item.id, agent_id: agent.accountId, case_id: item.case_id, caller_role: input.callerRole, questions: JSON.stringify(results), outcome, created_at: this.deps.clock.now() }).execute();
+      await repo.insertVerification(trx, { id: this.deps.random.uuid(), item_id: item.id, agent_id: agent.accountId, case_id: item.case_id, caller_role: input.callerRole, questions: JSON.stringify(results), outcome, created_at: this.deps.clock.now() });
       await this.deps.items.record(item.id, { kind: 'caller_verification', actorId: agent.accountId, details: { outcome, reason, callerRole: input.callerRole, asked: results.map((r) => r.question) } }, {}, trx);
       await auditStaffAction(trx, this.deps.clock, agent, 'agent.caller_verification', { type: 'service_item', id: String(item.number) }, { outcome, reason, callerRole: input.callerRole, questions: results });
     });
@@ -248,26 +242,23 @@ export class AgentConsoleService {
     const result: { cases: { receiptNumber: string; formCode: string; officeCode: string }[]; people: { name: string; email: string; onlineAccountNumber: string; kind: string }[]; items: ServiceItemRow[] } = { cases: [], people: [], items: [] };
     if (!q) return result;
     const receipt = parseReceiptNumber(q);
-    let items = db.selectFrom('service_items').selectAll();
+    let by: Parameters<typeof searchItems>[1];
     if (receipt.ok) {
-      const c = await db.selectFrom('cases').select(['id', 'receipt_number', 'form_code', 'office_code', 'section_1367']).where('receipt_number', '=', receipt.value).executeTakeFirst();
+      const c = await caseSummaryByReceiptNumber(db, receipt.value);
       if (c && maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) result.cases.push({ receiptNumber: c.receipt_number, formCode: c.form_code, officeCode: c.office_code });
-      items = items.where('receipt_number', '=', receipt.value);
+      by = { receiptNumber: receipt.value };
     } else if (/^\d{12}$/.test(q)) {
       result.people = await this.#people({ onlineAccountNumber: q });
-      const holder = await accountIdBy(db, { onlineAccountNumber: q });
-      items = holder ? items.where('account_id', '=', holder) : items.where(sql<boolean>`false`);
+      by = { accountId: await accountIdBy(db, { onlineAccountNumber: q }) };
     } else if (/^\d{1,11}$/.test(q)) {
-      items = items.where('number', '=', Number(q));
+      by = { number: Number(q) };
     } else if (q.includes('@')) {
       result.people = await this.#people({ email: q.toLowerCase() });
-      const holder = await accountIdBy(db, { email: q.toLowerCase() });
-      items = items.where(({ fn, eb, or }) => or([eb(fn('lower', ['contact_email']), '=', q.toLowerCase()), ...(holder ? [eb('account_id', '=', holder)] : [])]));
+      by = { email: q.toLowerCase(), accountId: await accountIdBy(db, { email: q.toLowerCase() }) };
     } else {
       return result;
     }
-    if (!may1367) items = items.where('section_1367', '=', false);
-    result.items = await items.orderBy('created_at', 'desc').limit(50).execute();
+    result.items = await searchItems(db, by, may1367);
     await auditStaffAction(db, this.deps.clock, agent, 'agent.search', undefined, { kind: receipt.ok ? 'receipt_number' : q.includes('@') ? 'email' : 'number', cases: result.cases.length, people: result.people.length, items: result.items.length });
     return result;
   }

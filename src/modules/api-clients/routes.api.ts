@@ -1,5 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { z } from 'zod';
 import { sendAgencyError } from '../../platform/http/errors.js';
+import { fields, type App } from '../../platform/http/inputs.js';
 import { InvalidClient, type ApiClientService, type AuthenticatedClient } from './service.js';
 
 declare module 'fastify' {
@@ -26,26 +28,42 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
 }
 
-const field = (body: Record<string, unknown>, name: string): string | undefined => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+/** A field as the gateway reads it: the text sent, whole (even empty), or undefined when not one text. */
+const given = () =>
+  z
+    .unknown()
+    .optional()
+    .transform((value): string | undefined => (typeof value === 'string' ? value : undefined));
+
+/**
+ * What the token endpoint reads (ADR 15), from a form or a JSON object (anything else reads as no fields); the grant
+ * type may also come in the query string. Nothing is refused here: every problem is answered in the gateway's words.
+ */
+const inputs = {
+  body: fields({ grant_type: given(), scope: given(), client_id: given(), client_secret: given() }),
+  query: fields({ grant_type: given() }),
+};
 
 /** POST /oauth/accesstoken: the client-credentials grant, answered as the agency's gateway does. */
-export function registerOAuthRoutes(app: FastifyInstance, deps: { apiClients: ApiClientService; productName: string; tokenRateLimitPerMinute: number }): void {
+export function registerOAuthRoutes(app: App, deps: { apiClients: ApiClientService; productName: string; tokenRateLimitPerMinute: number }): void {
   app.post(
     '/oauth/accesstoken',
     // JSON is taken too (json: true): the gateway's clients send a form, but some send the same fields as JSON, and
     // they must keep working unchanged; too-deep JSON is refused with 400 before this handler (security.ts).
-    { config: { policy: 'public', csrfExempt: true, api: 'agency', json: true, rateLimit: { max: deps.tokenRateLimitPerMinute, timeWindow: 60_000 } } },
+    {
+      config: { policy: 'public', csrfExempt: true, api: 'agency', json: true, rateLimit: { max: deps.tokenRateLimitPerMinute, timeWindow: 60_000 } },
+      schema: { body: inputs.body, querystring: inputs.query },
+    },
     async (request, reply) => {
-      const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
-      const query = request.query as Record<string, unknown>;
-      const grantType = field(body, 'grant_type') ?? field(query, 'grant_type');
+      const { body, query } = request;
+      const grantType = body.grant_type ?? query.grant_type;
       if (!grantType) return oauthError(reply, 400, 'invalid_request', 'Required param : grant_type');
       if (grantType !== 'client_credentials') return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type : ${grantType.slice(0, 50)}`);
-      const scope = field(body, 'scope') ?? '';
+      const scope = body.scope ?? '';
       if (scope && !scope.split(' ').every((s) => s === 'case-status')) return oauthError(reply, 400, 'invalid_scope', 'Invalid scope');
       const basic = basicCredentials(request.headers.authorization);
-      const clientId = field(body, 'client_id') ?? basic?.id;
-      const clientSecret = field(body, 'client_secret') ?? basic?.secret;
+      const clientId = body.client_id ?? basic?.id;
+      const clientSecret = body.client_secret ?? basic?.secret;
       if (!clientId || !clientSecret) return oauthError(reply, 401, 'invalid_client', 'ClientId is Invalid');
       try {
         const token = await deps.apiClients.issueToken(clientId, clientSecret);

@@ -147,3 +147,8 @@ export async function pendingEvents(db: DbHandle, options: { clientId?: string; 
   const [rows, total] = await Promise.all([list.orderBy('event_id').limit(options.limit).execute(), counts.executeTakeFirstOrThrow()]);
   return { rows, waiting: Number(total.waiting), dropped: Number(total.dropped) };
 }
+
+/** A stored event by its id (the notice a `notice_issued` event names is rendered from it). */
+export async function eventById(db: DbHandle, eventId: string): Promise<{ receipt_number: string; type: string; occurred_at: Date; payload: unknown } | undefined> {
+  return db.selectFrom('case_events').select(['receipt_number', 'type', 'occurred_at', 'payload']).where('event_id', '=', eventId).executeTakeFirst();
+}

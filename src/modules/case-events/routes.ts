@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { BadRequest } from '../../platform/http/http-errors.js';
+import type { App } from '../../platform/http/inputs.js';
 import { MAX_BATCH, type CaseEventService } from './service.js';
 
 /** The pending report's query: a page of at most 1,000 events by id, after the last id of the previous page. */
@@ -8,6 +9,23 @@ const pendingQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(1000),
 });
 
+const isList = (value: unknown): value is unknown[] => Array.isArray(value);
+
+/**
+ * What the routes read (ADR 15). Neither schema refuses anything: the batch route answers a body that holds no list
+ * of events, and the pending report a bad query, in their own words (compact JSON clients already know).
+ */
+const inputs = {
+  /** The events of a JSON array, of `{"events": [...]}` or of NDJSON lines; undefined when the body holds none. */
+  batch: z.unknown().transform((body): unknown[] | undefined => {
+    if (isList(body)) return body;
+    const events = body && typeof body === 'object' && 'events' in body ? body.events : undefined;
+    return isList(events) ? events : undefined;
+  }),
+  /** The pending report's query as checked: its problems are answered by the route. */
+  pending: z.unknown().transform((query) => pendingQuery.safeParse(query)),
+};
+
 /** Up to 10,000 events of at most 10,000 characters of payload each, plus their envelopes. */
 const BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -15,8 +33,8 @@ const BODY_LIMIT = 32 * 1024 * 1024;
  * `POST /api/v1/case-events` for the agency's case management systems (API clients with scope
  * `case_events:write`): a JSON array of events (or `{"events": [...]}`), or NDJSON (one event per line).
  */
-export function registerCaseEventRoutes(app: FastifyInstance, deps: { caseEvents: CaseEventService }): void {
-  void app.register(async (scope) => {
+export function registerCaseEventRoutes(app: App, deps: { caseEvents: CaseEventService }): void {
+  void app.register(async (scope: App) => {
     // NDJSON: one JSON value per line; a line that is not JSON is answered with its line number.
     scope.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
       const events: unknown[] = [];
@@ -27,7 +45,7 @@ export function registerCaseEventRoutes(app: FastifyInstance, deps: { caseEvents
         try {
           events.push(JSON.parse(line));
         } catch {
-          done(Object.assign(new Error(`Line ${i + 1} is not JSON.`), { statusCode: 400, publicMessage: `Line ${i + 1} is not JSON.` }), undefined);
+          done(new BadRequest(`Line ${i + 1} is not JSON.`, `Line ${i + 1} is not JSON.`), undefined);
           return;
         }
       }
@@ -36,10 +54,9 @@ export function registerCaseEventRoutes(app: FastifyInstance, deps: { caseEvents
 
     scope.post(
       '/api/v1/case-events',
-      { bodyLimit: BODY_LIMIT, config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', json: true, rateLimit: false } },
+      { bodyLimit: BODY_LIMIT, config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', json: true, rateLimit: false }, schema: { body: inputs.batch } },
       async (request, reply) => {
-        const body = request.body as unknown;
-        const events = Array.isArray(body) ? body : Array.isArray((body as { events?: unknown })?.events) ? (body as { events: unknown[] }).events : undefined;
+        const events = request.body;
         if (!events) {
           return reply.code(400).send({ code: 400, message: 'Send a JSON array of events, {"events": [...]}, or NDJSON (application/x-ndjson).' });
         }
@@ -57,9 +74,9 @@ export function registerCaseEventRoutes(app: FastifyInstance, deps: { caseEvents
     // What still waits for a receipt number's form, and what waited too long (ADR 13): the calling client's events.
     scope.get(
       '/api/v1/case-events/pending',
-      { config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', rateLimit: false } },
+      { config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', rateLimit: false }, schema: { querystring: inputs.pending } },
       async (request, reply) => {
-        const query = pendingQuery.safeParse(request.query);
+        const query = request.query;
         if (!query.success) {
           const problems = query.error.issues.map((i) => `${i.path.join('.')}: ${i.path[0] === 'limit' ? 'a whole number from 1 to 1000' : '1 to 100 characters (the next of the previous page)'}`);
           return reply.code(400).send({ code: 400, message: `Not a valid query: ${problems.join('; ')}.` });

@@ -273,7 +273,7 @@ export class CaseEventService {
       if (newHere.some((e) => e.type === 'protection_updated')) {
         const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
         await setSection1367(trx, id, p!.payload.section1367 === true, now);
-        if (p!.payload.section1367 === true) await protectItemsOfCase(trx, id);
+        if (p!.payload.section1367 === true) await protectItemsOfCase(trx, id, receipt);
         await reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
       }
       if (newHere.some((e) => e.payload.applicant)) {

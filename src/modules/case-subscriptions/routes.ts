@@ -1,14 +1,17 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fields, text, type App } from '../../platform/http/inputs.js';
+import type { RouteLimit } from '../../platform/http/policies.js';
 import type { I18n } from '../../platform/i18n/index.js';
 import { linkInvalidPage } from '../../platform/views/frame.js';
-import { isValidTwilioSignature } from '../notifications/index.js';
+import { isValidTwilioSignature, twilioForm } from '../notifications/index.js';
 import type { CaseSubscriptionService } from './service.js';
 import { donePage, linkPage, sentPage, subscribePage } from './views.js';
 
-type Form = Record<string, unknown>;
-const str = (body: unknown, name: string, max = 300): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value.slice(0, max) : '';
+/** What the pages' forms and links send (ADR 15). */
+const inputs = {
+  subscribeLink: fields({ receipt_number: text(40) }),
+  subscribe: fields({ receipt_number: text(40), channel: text(10), email: text(300), phone: text(40) }),
+  sent: fields({ channel: text(10) }),
+  token: fields({ token: text(200) }),
 };
 
 const FIELD = { receipt_invalid: 'receipt_number', not_found: 'receipt_number', channel_required: 'channel', email_invalid: 'email', phone_invalid: 'phone', opted_out: 'phone' } as const;
@@ -18,22 +21,15 @@ function twiml(message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escaped}</Message></Response>`;
 }
 
-export function registerCaseSubscriptionRoutes(app: FastifyInstance, deps: { subscriptions: CaseSubscriptionService; limit(request: FastifyRequest): Promise<number | undefined>; smsAuthToken: string; publicUrl: string; i18n: I18n }): void {
+export function registerCaseSubscriptionRoutes(app: App, deps: { subscriptions: CaseSubscriptionService; limit: RouteLimit; smsAuthToken: string; publicUrl: string; i18n: I18n }): void {
   const { subscriptions } = deps;
-  const tooMany = async (request: FastifyRequest, reply: FastifyReply) => {
-    const wait = await deps.limit(request);
-    if (wait === undefined) return;
-    reply.header('retry-after', String(wait));
-    throw Object.assign(new Error('Too many requests from this address'), { statusCode: 429 });
-  };
 
-  app.get('/case-status/subscribe', { config: { policy: 'public' } }, async (request, reply) =>
-    reply.html(subscribePage(request.page(), { csrf: reply.generateCsrf(), values: { receipt_number: str(request.query, 'receipt_number', 40) } })),
+  app.get('/case-status/subscribe', { config: { policy: 'public' }, schema: { querystring: inputs.subscribeLink } }, async (request, reply) =>
+    reply.html(subscribePage(request.page(), { csrf: reply.generateCsrf(), values: { receipt_number: request.query.receipt_number } })),
   );
 
-  app.post('/case-status/subscribe', { config: { policy: 'public' } }, async (request, reply) => {
-    await tooMany(request, reply);
-    const values = { receipt_number: str(request.body, 'receipt_number', 40), channel: str(request.body, 'channel', 10), email: str(request.body, 'email'), phone: str(request.body, 'phone', 40) };
+  app.post('/case-status/subscribe', { config: { policy: 'public', limit: deps.limit }, schema: { body: inputs.subscribe } }, async (request, reply) => {
+    const values = request.body;
     const result = await subscriptions.subscribe({ receiptNumber: values.receipt_number, channel: values.channel, email: values.email, phone: values.phone, language: request.lang });
     if (!result.ok) {
       return reply.html(subscribePage(request.page(), { csrf: reply.generateCsrf(), values, errors: [{ field: FIELD[result.problem], message: request.t(`subscriptions:errors.${result.problem}`) }] }), 400);
@@ -41,21 +37,21 @@ export function registerCaseSubscriptionRoutes(app: FastifyInstance, deps: { sub
     return reply.redirect(`/case-status/subscribe/sent?channel=${result.channel}`, 303);
   });
 
-  app.get('/case-status/subscribe/sent', { config: { policy: 'public' } }, async (request, reply) =>
-    reply.html(sentPage(request.page(), str(request.query, 'channel', 10) === 'sms' ? 'sms' : 'email')),
+  app.get('/case-status/subscribe/sent', { config: { policy: 'public' }, schema: { querystring: inputs.sent } }, async (request, reply) =>
+    reply.html(sentPage(request.page(), request.query.channel === 'sms' ? 'sms' : 'email')),
   );
 
   // The links of messages open a page with a button; only the POST acts (mail scanners open links).
   for (const kind of ['confirm', 'unsubscribe'] as const) {
     const usable = (token: string) => (kind === 'confirm' ? subscriptions.confirmLinkUsable(token) : subscriptions.unsubscribeLinkUsable(token));
-    app.get(`/case-status/subscriptions/${kind}`, { config: { policy: 'public' } }, async (request, reply) => {
-      const token = str(request.query, 'token', 200);
+    app.get(`/case-status/subscriptions/${kind}`, { config: { policy: 'public' }, schema: { querystring: inputs.token } }, async (request, reply) => {
+      const { token } = request.query;
       if (!token || !(await usable(token))) return reply.html(linkInvalidPage(request.page()), 410);
       reply.header('referrer-policy', 'no-referrer');
       return reply.html(linkPage(request.page(), { csrf: reply.generateCsrf(), token, kind }));
     });
-    app.post(`/case-status/subscriptions/${kind}`, { config: { policy: 'public' } }, async (request, reply) => {
-      const token = str(request.body, 'token', 200);
+    app.post(`/case-status/subscriptions/${kind}`, { config: { policy: 'public' }, schema: { body: inputs.token } }, async (request, reply) => {
+      const { token } = request.body;
       const receipt = kind === 'confirm' ? await subscriptions.confirm(token) : await subscriptions.unsubscribe(token);
       if (!receipt) return reply.html(linkInvalidPage(request.page()), 410);
       return reply.html(donePage(request.page(), kind, receipt));
@@ -63,9 +59,8 @@ export function registerCaseSubscriptionRoutes(app: FastifyInstance, deps: { sub
   }
 
   /** Texts people send to our number: STOP, START and HELP (and their Spanish words), answered in TwiML. */
-  app.post('/hooks/sms/twilio/inbound', { config: { policy: 'webhook', rateLimit: false } }, async (request, reply) => {
-    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
-    const params = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  app.post('/hooks/sms/twilio/inbound', { config: { policy: 'webhook', rateLimit: false }, schema: { body: twilioForm } }, async (request, reply) => {
+    const params = request.body;
     const signature = request.headers['x-twilio-signature'];
     if (!isValidTwilioSignature(deps.smsAuthToken, `${deps.publicUrl.replace(/\/$/, '')}${request.url}`, params, typeof signature === 'string' ? signature : undefined)) {
       return reply.code(403).type('text/plain').send('Invalid signature');

@@ -1,12 +1,13 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Clock } from '../../platform/clock.js';
-import { inTransaction, isAnyOf, type DbHandle } from '../../platform/db/database.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { sha256 } from '../../platform/hashing.js';
 import { emailSchema } from '../accounts/index.js';
 import { CaseStatusNotFound, InvalidReceiptNumber, type CaseStatusService, type CaseStatusView } from '../cases/index.js';
 import type { EmailRequest, NotificationService } from '../notifications/index.js';
+import * as repo from './repository.js';
 
 /**
  * Case status notifications without an account (CASE-8): anyone may follow a receipt number by email or text.
@@ -64,16 +65,16 @@ export class CaseSubscriptionService {
     const now = clock.now();
     const receipt = view.receiptNumber;
     await inTransaction(db, async (trx) => {
-      const existing = await trx.selectFrom('case_subscriptions').selectAll().where('receipt_number', '=', receipt).where('channel', '=', input.channel as 'email' | 'sms').where('address', '=', address).where('cancelled_at', 'is', null).executeTakeFirst();
+      const existing = await repo.activeSubscription(trx, { receiptNumber: receipt, channel: input.channel as 'email' | 'sms', address });
       if (existing?.confirmed_at) return;
       const token = random.token(32);
       const confirm = { confirm_token_hash: sha256(token), confirm_expires_at: new Date(now.getTime() + CONFIRM_TTL_MS) };
-      if (existing) await trx.updateTable('case_subscriptions').set({ ...confirm, language: input.language }).where('id', '=', existing.id).execute();
+      if (existing) await repo.renewConfirmation(trx, existing.id, { ...confirm, language: input.language });
       else {
-        await trx.insertInto('case_subscriptions').values({
+        await repo.insertSubscription(trx, {
           id: random.uuid(), receipt_number: receipt, channel: input.channel as 'email' | 'sms', address, language: input.language, created_at: now,
           ...confirm, confirmed_at: null, unsubscribe_token: random.token(24), cancelled_at: null,
-        }).execute();
+        });
       }
       const request = { to: address, template: 'subscription_confirm' as const, language: input.language, params: { receipt, link: `${this.deps.publicUrl}/case-status/subscriptions/confirm?token=${encodeURIComponent(token)}` } };
       if (input.channel === 'email') await notifications.queueEmail(trx, request);
@@ -87,28 +88,26 @@ export class CaseSubscriptionService {
   }
 
   async #pending(db: DbHandle, token: string) {
-    return db.selectFrom('case_subscriptions').selectAll().where('confirm_token_hash', '=', sha256(token)).where('confirm_expires_at', '>', this.deps.clock.now()).where('cancelled_at', 'is', null).where('confirmed_at', 'is', null).executeTakeFirst();
+    return repo.pendingByTokenHash(db, sha256(token), this.deps.clock.now());
   }
 
   /** Confirms (once) and answers the receipt number followed. */
   async confirm(token: string): Promise<string | undefined> {
     const pending = await this.#pending(this.deps.db, token);
     if (!pending) return undefined;
-    const r = await this.deps.db.updateTable('case_subscriptions').set({ confirmed_at: this.deps.clock.now(), confirm_token_hash: null, confirm_expires_at: null }).where('id', '=', pending.id).where('confirmed_at', 'is', null).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0 ? pending.receipt_number : undefined;
+    return (await repo.markConfirmed(this.deps.db, pending.id, this.deps.clock.now())) ? pending.receipt_number : undefined;
   }
 
   async unsubscribeLinkUsable(token: string): Promise<boolean> {
-    return Boolean(await this.deps.db.selectFrom('case_subscriptions').select('id').where('unsubscribe_token', '=', token).where('cancelled_at', 'is', null).executeTakeFirst());
+    return repo.hasActiveUnsubscribeToken(this.deps.db, token);
   }
 
   async unsubscribe(token: string): Promise<string | undefined> {
-    const row = await this.deps.db.updateTable('case_subscriptions').set({ cancelled_at: this.deps.clock.now() }).where('unsubscribe_token', '=', token).where('cancelled_at', 'is', null).returning('receipt_number').executeTakeFirst();
-    return row?.receipt_number;
+    return repo.cancelByUnsubscribeToken(this.deps.db, token, this.deps.clock.now());
   }
 
   async #optedOut(db: DbHandle, phone: string): Promise<boolean> {
-    return Boolean(await db.selectFrom('sms_opt_outs').select('phone').where('phone', '=', phone).executeTakeFirst());
+    return repo.isOptedOut(db, phone);
   }
 
   /**
@@ -121,14 +120,11 @@ export class CaseSubscriptionService {
     const language: Language = ['PARAR', 'ALTO', 'AYUDA', 'SI', 'SÍ'].includes(word) ? 'es' : 'en';
     const now = this.deps.clock.now();
     if (STOP_WORDS.has(word)) {
-      await inTransaction(this.deps.db, async (trx) => {
-        await trx.insertInto('sms_opt_outs').values({ phone, opted_out_at: now }).onConflict((oc) => oc.column('phone').doUpdateSet({ opted_out_at: now })).execute();
-        await trx.updateTable('case_subscriptions').set({ cancelled_at: now }).where('channel', '=', 'sms').where('address', '=', phone).where('cancelled_at', 'is', null).execute();
-      });
+      await inTransaction(this.deps.db, (trx) => repo.optOut(trx, phone, now));
       return { reply: 'stopped', language };
     }
     if (START_WORDS.has(word)) {
-      await this.deps.db.deleteFrom('sms_opt_outs').where('phone', '=', phone).execute();
+      await repo.optIn(this.deps.db, phone);
       return { reply: 'started', language };
     }
     if (HELP_WORDS.has(word)) return { reply: 'help', language };
@@ -146,15 +142,7 @@ export class CaseSubscriptionService {
     describe: (followed: string[]) => Promise<Map<string, CaseStatusView | null>>,
   ): Promise<(EmailRequest & { channel: 'email' | 'sms' })[]> {
     if (!receipts.length) return [];
-    const subs = await db
-      .selectFrom('case_subscriptions as s')
-      .leftJoin('sms_opt_outs as o', (join) => join.onRef('o.phone', '=', 's.address').on('s.channel', '=', 'sms'))
-      .select(['s.receipt_number', 's.channel', 's.address', 's.language', 's.unsubscribe_token'])
-      .where(isAnyOf('s.receipt_number', receipts, 'text'))
-      .where('s.confirmed_at', 'is not', null)
-      .where('s.cancelled_at', 'is', null)
-      .where('o.phone', 'is', null)
-      .execute();
+    const subs = await repo.followersOf(db, receipts);
     if (!subs.length) return [];
     const views = await describe([...new Set(subs.map((s) => s.receipt_number))]);
     return subs.flatMap((s) => {

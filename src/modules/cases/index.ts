@@ -6,6 +6,10 @@ export { allStatuses, findStatus, fillTemplate, statusKey, type CaseStatus } fro
 export { CaseStatusService, CaseStatusNotFound, InvalidReceiptNumber, describeCase, type CaseStatusView } from './service.js';
 export { generateDemoCases, SANDBOX_RECEIPTS, unknownDemoStatusKeys } from './demo-data.js';
 export { countCases, findWithHistoryByReceiptNumber, historyOf, HISTORY_ORDER, insertCases, sampleReceiptNumbers, resetCaseSequences, type NewCaseWithHistory } from './repository.js';
+export {
+  applicantOfCase, caseForNewCode, caseForRoutingForShare, caseIdByReceiptNumber, caseProtectionById, caseSummaryByReceiptNumber, findCaseForAdding, findCaseForRequest, section1367OfCase,
+  type CaseApplicantRow, type RequestCase,
+} from './repository.js';
 export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes, agencyCaseStatusBody, AGENCY_CASE_MESSAGES } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';

@@ -1,6 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { preparedQuery, type DbHandle } from '../../platform/db/database.js';
-import type { CaseRow } from '../../platform/db/tables.js';
+import type { CaseApplicantsTable, CaseRow } from '../../platform/db/tables.js';
 
 /** All SQL of the cases module. */
 
@@ -140,8 +140,96 @@ export async function resetCaseSequences(db: DbHandle): Promise<void> {
   await sql`SELECT setval(pg_get_serial_sequence('case_status_history', 'id'), COALESCE((SELECT max(id) FROM case_status_history), 0) + 1, false)`.execute(db);
 }
 
+/** Every receipt number (the bulk loader never generates one again). */
+export async function allReceiptNumbers(db: DbHandle): Promise<string[]> {
+  return (await db.selectFrom('cases').select('receipt_number').execute()).map((r) => r.receipt_number);
+}
+
+/** Fresh planner statistics after a bulk load. */
+export async function analyzeCaseTables(db: DbHandle): Promise<void> {
+  await sql`ANALYZE cases`.execute(db);
+  await sql`ANALYZE case_status_history`.execute(db);
+}
+
 /** A random sample of existing receipt numbers (for benchmarks and the demo). */
 export async function sampleReceiptNumbers(db: DbHandle, limit: number): Promise<string[]> {
   const rows = await db.selectFrom('cases').select('receipt_number').orderBy('id').limit(limit).execute();
   return rows.map((r) => r.receipt_number);
+}
+
+/*
+ * Cases and their applicants as other modules ask for them (the cases module owns `cases`, `case_status_history` and
+ * `case_applicants`; the case-events module writes them through the functions here).
+ */
+
+/** The id of the case with this receipt number. */
+export async function caseIdByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<number | undefined> {
+  return (await db.selectFrom('cases').select('id').where('receipt_number', '=', receiptNumber).executeTakeFirst())?.id;
+}
+
+/** A case's receipt number and protection, by id (whether a viewer may see it: maySeeCase). */
+export async function caseProtectionById(db: DbHandle, caseId: number): Promise<Pick<CaseRow, 'receipt_number' | 'section_1367'> | undefined> {
+  return db.selectFrom('cases').select(['receipt_number', 'section_1367']).where('id', '=', caseId).executeTakeFirst();
+}
+
+/** A case's protection, by id. */
+export async function section1367OfCase(db: DbHandle, caseId: number): Promise<boolean | undefined> {
+  return (await db.selectFrom('cases').select('section_1367').where('id', '=', caseId).executeTakeFirst())?.section_1367;
+}
+
+/** What a case search shows (receipt number, form, office) and its protection, by receipt number. */
+export async function caseSummaryByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<Pick<CaseRow, 'id' | 'receipt_number' | 'form_code' | 'office_code' | 'section_1367'> | undefined> {
+  return db.selectFrom('cases').select(['id', 'receipt_number', 'form_code', 'office_code', 'section_1367']).where('receipt_number', '=', receiptNumber).executeTakeFirst();
+}
+
+/** What routing a service item needs of its case, read FOR SHARE (the item's transaction keeps the case as read). */
+export async function caseForRoutingForShare(db: DbHandle, caseId: number): Promise<Pick<CaseRow, 'id' | 'office_code' | 'section_1367' | 'receipt_number'> | undefined> {
+  return db.selectFrom('cases').select(['id', 'office_code', 'section_1367', 'receipt_number']).where('id', '=', caseId).forShare().executeTakeFirst();
+}
+
+export type CaseApplicantRow = Selectable<CaseApplicantsTable>;
+
+/** The applicant's identity details on the agency's records of a case. */
+export async function applicantOfCase(db: DbHandle, caseId: number): Promise<CaseApplicantRow | undefined> {
+  return db.selectFrom('case_applicants').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+}
+
+/** A case an e-Request names, with the applicant's date of birth the agency has (to match it). */
+export interface RequestCase {
+  id: number;
+  receipt_number: string;
+  form_code: string;
+  office_code: string;
+  received_at: Date;
+  section_1367: boolean;
+  date_of_birth: string | null;
+}
+
+export async function findCaseForRequest(db: DbHandle, receiptNumber: string): Promise<RequestCase | undefined> {
+  return db
+    .selectFrom('cases as c')
+    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
+    .select(['c.id', 'c.receipt_number', 'c.form_code', 'c.office_code', 'c.received_at', 'c.section_1367', 'a.date_of_birth'])
+    .where('c.receipt_number', '=', receiptNumber)
+    .executeTakeFirst();
+}
+
+/** A case someone adds to an account by receipt number, with the applicant's details to match. */
+export async function findCaseForAdding(db: DbHandle, receiptNumber: string) {
+  return db
+    .selectFrom('cases as c')
+    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
+    .select(['c.id', 'c.receipt_number', 'c.section_1367', 'a.date_of_birth', 'a.family_name'])
+    .where('c.receipt_number', '=', receiptNumber)
+    .executeTakeFirst();
+}
+
+/** The form of a case and the applicant's email on record (where a new Online Access Code is sent). */
+export async function caseForNewCode(db: DbHandle, caseId: number) {
+  return db
+    .selectFrom('cases as c')
+    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
+    .select(['c.form_code', 'a.email'])
+    .where('c.id', '=', caseId)
+    .executeTakeFirstOrThrow();
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import { params, text, type App } from '../../platform/http/inputs.js';
 import { sendAgencyError } from '../../platform/http/errors.js';
 import { CaseStatusNotFound, InvalidReceiptNumber, type CaseStatusService, type CaseStatusView } from './service.js';
 
@@ -37,10 +37,12 @@ export function agencyCaseStatusBody(view: CaseStatusView): string {
 }
 
 /** GET /case-status/{receiptNumber}: the agency's Case Status API, for API clients with a bearer token. */
-export function registerCaseStatusApiRoutes(app: FastifyInstance, deps: { caseStatus: CaseStatusService }): void {
-  app.get<{ Params: { receiptNumber: string } }>(
+export function registerCaseStatusApiRoutes(app: App, deps: { caseStatus: CaseStatusService }): void {
+  app.get(
     '/case-status/:receiptNumber',
-    { config: { policy: 'api-client', scope: 'case_status:read', api: 'agency', rateLimit: false } },
+    // The receipt number is any text (the router caps a parameter at 200 characters): the service answers its
+    // format in the agency's words (422), so the schema refuses nothing.
+    { config: { policy: 'api-client', scope: 'case_status:read', api: 'agency', rateLimit: false }, schema: { params: params({ receiptNumber: text(200) }) } },
     async (request, reply) => {
       try {
         const view = await deps.caseStatus.lookup(request.params.receiptNumber);

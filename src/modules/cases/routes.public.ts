@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { fields, type App } from '../../platform/http/inputs.js';
+import type { RouteLimit } from '../../platform/http/policies.js';
 import { receiptProblemMessage } from './receipt-number.js';
 import { CaseStatusNotFound, InvalidReceiptNumber, type CaseStatusService } from './service.js';
 import { caseStatusPage } from './views/case-status-page.js';
@@ -8,21 +10,34 @@ export interface CasesPublicRoutesDeps {
   caseStatus: CaseStatusService;
   timeZone: string;
   /** Counts a lookup for this visitor; answers the seconds to wait when over the limit. */
-  limitLookup(request: FastifyRequest): Promise<number | undefined>;
+  limitLookup: RouteLimit;
 }
+
+/**
+ * What the lookup form sends (ADR 15). The receipt number is undefined when not sent at all (the blank form, no
+ * lookup counted); otherwise the text sent cut to 40 characters, or empty text when it is not one text.
+ */
+const inputs = {
+  lookup: fields({
+    receipt_number: z
+      .unknown()
+      .optional()
+      .transform((value): string | undefined => (value === undefined ? undefined : typeof value === 'string' ? value.slice(0, 40) : '')),
+  }),
+};
 
 /**
  * Public pages: home and Case Status Online. The lookup form uses GET: looking up a status changes nothing, the
  * result can be bookmarked and the language switch keeps it.
  */
-export function registerCasesPublicRoutes(app: FastifyInstance, deps: CasesPublicRoutesDeps): void {
+export function registerCasesPublicRoutes(app: App, deps: CasesPublicRoutesDeps): void {
   app.get('/', { config: { policy: 'public' } }, async (request, reply) => reply.html(homePage(request.page())));
 
-  app.get('/case-status', { config: { policy: 'public' } }, async (request, reply) => {
+  // The limit is counted only for a lookup, and answered in the form: not a route limit (config.limit).
+  app.get('/case-status', { config: { policy: 'public' }, schema: { querystring: inputs.lookup } }, async (request, reply) => {
     const ctx = request.page();
-    const raw = (request.query as Record<string, unknown>).receipt_number;
-    if (raw === undefined) return reply.html(caseStatusPage(ctx, { timeZone: deps.timeZone }));
-    const value = typeof raw === 'string' ? raw.slice(0, 40) : '';
+    const value = request.query.receipt_number;
+    if (value === undefined) return reply.html(caseStatusPage(ctx, { timeZone: deps.timeZone }));
     const wait = await deps.limitLookup(request);
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));

@@ -1,11 +1,10 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, DbHandle } from '../../platform/db/database.js';
 import { generateDemoCases, type DemoDataOptions } from './demo-data.js';
-import { countCases, insertCases, maxCaseId, resetCaseSequences, type NewCaseWithHistory } from './repository.js';
+import { allReceiptNumbers, analyzeCaseTables, countCases, insertCases, maxCaseId, resetCaseSequences, type NewCaseWithHistory } from './repository.js';
 
 export type Progress = (done: number, total: number) => void;
 
@@ -44,9 +43,7 @@ async function copyRows(client: pg.PoolClient, statement: string, lines: string[
  * (receipt numbers already present are never generated again). On the embedded database: batched inserts.
  */
 export async function bulkLoadDemoCases(database: Database, options: Omit<DemoDataOptions, 'exclude'>, onProgress?: Progress): Promise<{ inserted: number; total: number }> {
-  const existing = new Set(
-    (await database.db.selectFrom('cases').select('receipt_number').execute()).map((r) => r.receipt_number),
-  );
+  const existing = new Set(await allReceiptNumbers(database.db));
   const generate = { ...options, exclude: existing };
   if (database.kind === 'pglite') return seedDemoData(database.db, generate, onProgress);
   const total = options.count;
@@ -84,7 +81,6 @@ export async function bulkLoadDemoCases(database: Database, options: Omit<DemoDa
     client.release();
   }
   await resetCaseSequences(database.db);
-  await sql`ANALYZE cases`.execute(database.db);
-  await sql`ANALYZE case_status_history`.execute(database.db);
+  await analyzeCaseTables(database.db);
   return { inserted: done, total: await countCases(database.db) };
 }

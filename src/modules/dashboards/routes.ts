@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../platform/http/inputs.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { csvFilename, dashboardCsv } from './csv.js';
-import { DATASETS, readDashboardFilters, type DashboardFilterProblem, type DashboardFilterValues, type DashboardService } from './service.js';
+import { DATASETS, dashboardFilterQuery, readDashboardFilters, type DashboardFilterProblem, type DashboardFilterValues, type DashboardService } from './service.js';
 import { dashboardsPage } from './views.js';
 
 /**
@@ -13,7 +14,7 @@ import { dashboardsPage } from './views.js';
  */
 export const DASHBOARD_ROLES = ['tier2', 'tier3', 'quality_assurance', 'administrator'] as const;
 
-export function registerDashboardRoutes(app: FastifyInstance, deps: { dashboards: DashboardService; timeZone: string }): void {
+export function registerDashboardRoutes(app: App, deps: { dashboards: DashboardService; timeZone: string }): void {
   const { dashboards, timeZone } = deps;
   const config = { policy: 'staff', roles: DASHBOARD_ROLES } as const;
 
@@ -28,7 +29,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: { dashboards
       400,
     );
 
-  app.get('/staff/dashboards', { config }, async (request, reply) => {
+  app.get('/staff/dashboards', { config, schema: { querystring: dashboardFilterQuery } }, async (request, reply) => {
     const read = readDashboardFilters(request.query);
     if (!read.ok) return refused(request, reply, read.values, read.problems);
     const report = await dashboards.report(actorOf(request), read.filters);
@@ -36,7 +37,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: { dashboards
   });
 
   for (const dataset of DATASETS) {
-    app.get(`/staff/dashboards/${dataset}.csv`, { config }, async (request, reply) => {
+    app.get(`/staff/dashboards/${dataset}.csv`, { config, schema: { querystring: dashboardFilterQuery } }, async (request, reply) => {
       const read = readDashboardFilters(request.query);
       if (!read.ok) return refused(request, reply, read.values, read.problems);
       // A HEAD request (Fastify answers it with this handler) exports nothing, so it is not audited as an export.

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { QueueKind, ServiceItemChannel } from '../../platform/db/tables.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { fields } from '../../platform/http/inputs.js';
 import { localDate } from '../../platform/format.js';
 import {
   backlogByQueue,
@@ -47,14 +49,24 @@ export interface DashboardFilterValues {
 
 export type DashboardFilterProblem = { field: 'days'; code: 'unknown_period' } | { field: 'channel'; code: 'unknown_channel' };
 
-/** Reads the filters from a query string of any shape: repeated or unknown values are problems, never errors. */
+/** A filter as sent, cut to 40 characters; null when repeated (or not text). */
+const filter = () =>
+  z
+    .unknown()
+    .optional()
+    .transform((value): string | null => (value === undefined ? '' : typeof value === 'string' ? value.slice(0, 40) : null));
+
+/** The filters of the page and the exports, as their routes declare them (ADR 15), read by `readDashboardFilters`. */
+export const dashboardFilterQuery = fields({ days: filter(), channel: filter() });
+
+/**
+ * Reads the filters from a query string of any shape (or as `dashboardFilterQuery` read it: reading is the same):
+ * repeated or unknown values are problems, never errors.
+ */
 export function readDashboardFilters(
   query: unknown,
 ): { ok: true; filters: DashboardFilters; values: DashboardFilterValues } | { ok: false; problems: DashboardFilterProblem[]; values: DashboardFilterValues } {
-  const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
-  const text = (name: string): string | null => (q[name] === undefined ? '' : typeof q[name] === 'string' ? (q[name] as string).slice(0, 40) : null);
-  const daysText = text('days');
-  const channelText = text('channel');
+  const { days: daysText, channel: channelText } = dashboardFilterQuery.parse(query);
   const values = { days: daysText ?? '', channel: channelText ?? '' };
   const problems: DashboardFilterProblem[] = [];
   const days = daysText === '' ? DEFAULT_PERIOD_DAYS : PERIOD_CHOICES.find((d) => String(d) === daysText);

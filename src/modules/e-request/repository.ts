@@ -1,28 +1,9 @@
 import type { DbHandle } from '../../platform/db/database.js';
 
 /**
- * All SQL of e-Request: the case a request names (with the applicant's date of birth the agency has, to match it),
- * and the receipt dates for a case inquiry (`inquiry_dates`, migration 0023; PT-2, CC-10).
+ * All SQL of e-Request: the receipt dates for a case inquiry (`inquiry_dates`, migration 0023; PT-2, CC-10). The
+ * case a request names comes from the cases module (findCaseForRequest).
  */
-
-export interface RequestCase {
-  id: number;
-  receipt_number: string;
-  form_code: string;
-  office_code: string;
-  received_at: Date;
-  section_1367: boolean;
-  date_of_birth: string | null;
-}
-
-export async function findCaseForRequest(db: DbHandle, receiptNumber: string): Promise<RequestCase | undefined> {
-  return db
-    .selectFrom('cases as c')
-    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
-    .select(['c.id', 'c.receipt_number', 'c.form_code', 'c.office_code', 'c.received_at', 'c.section_1367', 'a.date_of_birth'])
-    .where('c.receipt_number', '=', receiptNumber)
-    .executeTakeFirst();
-}
 
 export interface InquiryDateRow {
   form_code: string;

@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fields, text, texts, type App } from '../../platform/http/inputs.js';
+import type { RouteLimit } from '../../platform/http/policies.js';
 import { COOKIE_DEFAULTS } from '../../platform/http/security.js';
 import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
 import type { FieldError } from '../../platform/views/components.js';
@@ -10,11 +12,6 @@ import { isRequestForm, LIMITS, LIST_FIELDS, REQUEST_FORMS, TEXT_FIELDS, type Fi
 import type { ERequestService } from './service.js';
 import { inquiryDatesPage, refusalPage, requestFormPage, sentPage, startPage, statusPage, type Values } from './views.js';
 
-type Form = Record<string, unknown>;
-const str = (source: unknown, name: string, max: number): string => {
-  const value = (source as Form | undefined)?.[name];
-  return typeof value === 'string' ? value.slice(0, max) : '';
-};
 
 /** The confirmation page's item: its number, in a signed cookie of the browser that sent it, for an hour. */
 const SENT_COOKIE = 'e_request_sent';
@@ -23,42 +20,56 @@ export interface ERequestRoutesDeps {
   eRequest: ERequestService;
   timeZone: string;
   /** Per-address limiter for the public forms: seconds to wait when over the limit. */
-  limit(request: FastifyRequest): Promise<number | undefined>;
+  limit: RouteLimit;
 }
 
-/** Reads only the fields the forms have, each a little longer than it may be (so "too long" is told, not cut). */
-function rawForm(body: unknown): RawForm {
+type TextField = (typeof TEXT_FIELDS)[number];
+type ListField = (typeof LIST_FIELDS)[number];
+
+/**
+ * A request form's fields (ADR 15): only the fields the forms have, each a little longer than it may be (so "too
+ * long" is told, not cut); the checkbox group's first 10 values of 40 characters; the one-time token, whose
+ * format submissionTokenOf checks (cut at 100: a longer token is refused all the same).
+ */
+const requestFormFields = fields({
+  ...(Object.fromEntries(TEXT_FIELDS.map((name) => [name, text(((LIMITS as Record<string, number>)[name] ?? 10) + 100)])) as Record<TextField, ReturnType<typeof text>>),
+  ...(Object.fromEntries(LIST_FIELDS.map((name) => [name, texts(40)])) as Record<ListField, ReturnType<typeof texts>>),
+  _submission: text(100),
+});
+
+/** What the pages' forms and links send (ADR 15). */
+const inputs = {
+  start: fields({ chosen: text(2), type: text(60) }),
+  request: requestFormFields,
+  status: fields({ number: text(40), email: text(LIMITS.email + 100) }),
+  datesQuery: fields({ done: text(20), form: text(20), office: text(20) }),
+  dates: fields({ form_code: text(20), office_code: text(20), inquiry_month: text(4), inquiry_day: text(4), inquiry_year: text(6) }),
+  removeDate: fields({ form_code: text(20), office_code: text(20) }),
+};
+
+/** The form as the service reads it: the text fields sent (not empty), and the checkbox group. */
+function rawForm(body: Record<TextField, string> & Record<ListField, string[]>): RawForm {
   const raw: RawForm = {};
   for (const name of TEXT_FIELDS) {
-    const max = (LIMITS as Record<string, number>)[name] ?? 10;
-    const value = str(body, name, max + 100);
+    const value = body[name];
     if (value) raw[name] = value;
   }
-  for (const name of LIST_FIELDS) {
-    const value = (body as Form | undefined)?.[name];
-    const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-    raw[name] = list.filter((x): x is string => typeof x === 'string').slice(0, 10).map((x) => x.slice(0, 40));
-  }
+  for (const name of LIST_FIELDS) raw[name] = body[name].slice(0, 10);
   return raw;
 }
 
-export function registerERequestRoutes(app: FastifyInstance, deps: ERequestRoutesDeps): void {
+export function registerERequestRoutes(app: App, deps: ERequestRoutesDeps): void {
   const { eRequest } = deps;
   const admin = { policy: 'staff', roles: ['administrator'] } as const;
   const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] => problems.map((p) => ({ field: p.field, message: request.t(p.key, p.values) }));
   const pageWithZone = (request: FastifyRequest) => ({ ...request.page(), timeZone: deps.timeZone });
 
-  const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const wait = await deps.limit(request);
-    if (wait === undefined) return;
-    reply.header('retry-after', String(wait));
-    throw Object.assign(new Error('Too many requests from this address'), { statusCode: 429 });
-  };
+  const limited = { policy: 'public', limit: deps.limit } as const;
 
   // ---- Start: choose a request (a GET form: works without JavaScript, nothing to protect) ------------------------------
-  app.get('/e-request', { config: { policy: 'public' } }, async (request, reply) => {
-    const chosen = str(request.query, 'chosen', 2) === '1';
-    const type = str(request.query, 'type', 60);
+  app.get('/e-request', { config: { policy: 'public' }, schema: { querystring: inputs.start } }, async (request, reply) => {
+    const chosen = request.query.chosen === '1';
+    const { type } = request.query;
     if (isRequestForm(type)) return reply.redirect(`/e-request/${type}`, 303);
     if (chosen) return reply.html(startPage(request.page(), { errors: [{ field: 'type', message: request.t('e_request:start.choose') }] }), 400);
     return reply.html(startPage(request.page()));
@@ -68,8 +79,7 @@ export function registerERequestRoutes(app: FastifyInstance, deps: ERequestRoute
   for (const form of REQUEST_FORMS) {
     app.get(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: newSubmissionToken() })));
 
-    app.post(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => {
-      await tooMany(request, reply);
+    app.post(`/e-request/${form}`, { config: limited, schema: { body: inputs.request } }, async (request, reply) => {
       const raw = rawForm(request.body);
       const result = await eRequest.submit(form as RequestForm, raw, { language: request.lang, ip: request.ip, submission: submissionTokenOf(request.body) });
       if (!result.ok) {
@@ -101,9 +111,8 @@ export function registerERequestRoutes(app: FastifyInstance, deps: ERequestRoute
   // ---- Status by service item number plus email ----------------------------------------------------------------------
   app.get('/e-request/status', { config: { policy: 'public' } }, async (request, reply) => reply.html(statusPage(pageWithZone(request), { csrf: reply.generateCsrf() })));
 
-  app.post('/e-request/status', { config: { policy: 'public' } }, async (request, reply) => {
-    await tooMany(request, reply);
-    const values = { number: str(request.body, 'number', 40), email: str(request.body, 'email', LIMITS.email + 100) };
+  app.post('/e-request/status', { config: limited, schema: { body: inputs.status } }, async (request, reply) => {
+    const values = request.body;
     const number = values.number.replace(/[\s#]/g, '');
     const errors: FieldError[] = [];
     if (!number) errors.push({ field: 'number', message: request.t('e_request:status.errors.number_required') });
@@ -124,32 +133,26 @@ export function registerERequestRoutes(app: FastifyInstance, deps: ERequestRoute
       extra.errors?.length ? 400 : 200,
     );
 
-  app.get('/staff/inquiry-dates', { config: admin }, async (request, reply) => {
-    const done = str(request.query, 'done', 20);
+  app.get('/staff/inquiry-dates', { config: admin, schema: { querystring: inputs.datesQuery } }, async (request, reply) => {
+    const { done } = request.query;
     const notice = done === 'saved' || done === 'removed' ? request.t(`e_request:staff.done.${done}`) : undefined;
     // "Change" links fill the form with the row's form, office and date.
-    const existing = await eRequest.inquiryDate(str(request.query, 'form', 20), str(request.query, 'office', 20));
+    const existing = await eRequest.inquiryDate(request.query.form, request.query.office);
     const values: Values | undefined = existing
       ? { form_code: existing.form_code, office_code: existing.office_code, inquiry_year: existing.inquiry_date.slice(0, 4), inquiry_month: existing.inquiry_date.slice(5, 7), inquiry_day: existing.inquiry_date.slice(8, 10) }
       : undefined;
     return showDates(request, reply, { notice, values });
   });
 
-  app.post('/staff/inquiry-dates', { config: admin }, async (request, reply) => {
-    const values = {
-      form_code: str(request.body, 'form_code', 20),
-      office_code: str(request.body, 'office_code', 20),
-      inquiry_month: str(request.body, 'inquiry_month', 4),
-      inquiry_day: str(request.body, 'inquiry_day', 4),
-      inquiry_year: str(request.body, 'inquiry_year', 6),
-    };
+  app.post('/staff/inquiry-dates', { config: admin, schema: { body: inputs.dates } }, async (request, reply) => {
+    const values = request.body;
     const result = await eRequest.saveInquiryDate(actorOf(request), { formCode: values.form_code, officeCode: values.office_code, month: values.inquiry_month, day: values.inquiry_day, year: values.inquiry_year });
     if (!result.ok) return showDates(request, reply, { values, errors: messages(request, result.problems) });
     return reply.redirect('/staff/inquiry-dates?done=saved', 303);
   });
 
-  app.post('/staff/inquiry-dates/remove', { config: admin }, async (request, reply) => {
-    const removed = await eRequest.removeInquiryDate(actorOf(request), str(request.body, 'form_code', 20), str(request.body, 'office_code', 20));
+  app.post('/staff/inquiry-dates/remove', { config: admin, schema: { body: inputs.removeDate } }, async (request, reply) => {
+    const removed = await eRequest.removeInquiryDate(actorOf(request), request.body.form_code, request.body.office_code);
     if (!removed) return reply.callNotFound();
     return reply.redirect('/staff/inquiry-dates?done=removed', 303);
   });

@@ -3,7 +3,7 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
 import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
-import { findForm, findOffice, maySeeCase } from '../cases/index.js';
+import { findCaseForRequest, findForm, findOffice, maySeeCase, type RequestCase } from '../cases/index.js';
 import { localDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
 import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation } from '../service-items/index.js';
@@ -122,13 +122,13 @@ export class ERequestService {
     const parsed = parseRequest(form, raw, this.today());
     if (!parsed.ok) return parsed;
     const v = parsed.value;
-    let found: repo.RequestCase | undefined;
+    let found: RequestCase | undefined;
     let caseId: number | null = null;
     if (v.receiptNumber && v.section1367) {
       // The sender marked it a Section 1367 matter: nothing about any case is checked or shown (not even whether one
       // exists, CC-6). The request goes to Tier 3 as written, linked to the case when there is one; Tier 3 verifies
       // the person before saying anything about a case.
-      caseId = (await repo.findCaseForRequest(this.deps.db, v.receiptNumber))?.id ?? null;
+      caseId = (await findCaseForRequest(this.deps.db, v.receiptNumber))?.id ?? null;
     } else if (v.receiptNumber) {
       // Guessing dates of birth is an attack: after MAX_CASE_FAILURES failed matches for this receipt number, this
       // requester (by address or by email) waits before each next try, whether the case exists or not (the same
@@ -138,7 +138,7 @@ export class ERequestService {
       const failures = await repo.countCaseFailuresSince(this.deps.db, { ...requester, since: new Date(now.getTime() - CASE_FAILURE_WINDOW_MS) });
       const waits = [caseRetryAt(failures.byAddress, now), caseRetryAt(failures.byEmail, now)].filter((d): d is Date => Boolean(d));
       if (waits.length) return { ok: false, wait: { retryAt: new Date(Math.max(...waits.map((d) => d.getTime()))) } };
-      found = await repo.findCaseForRequest(this.deps.db, v.receiptNumber);
+      found = await findCaseForRequest(this.deps.db, v.receiptNumber);
       // A Section 1367 case is unknown to the public e-Request (maySeeCase: CC-6), date of birth or not: the same
       // answer as an unknown receipt number, after the same query and the same failure count.
       const matches = found && maySeeCase({ section1367: found.section_1367 }, { kind: 'public' }) && (found.date_of_birth ? found.date_of_birth === v.dateOfBirth : true);

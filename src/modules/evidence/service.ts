@@ -5,7 +5,9 @@ import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
 import type { FileStorage } from '../../platform/storage.js';
 import type { AccountCaseService } from '../account-cases/index.js';
+import { caseIdByReceiptNumber } from '../cases/index.js';
 import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES, MAX_FILES, MAX_SUBMISSION_BYTES } from './files.js';
+import * as repo from './repository.js';
 
 /**
  * Evidence and Request for Evidence responses (issue 4 item 6; CASE-10). A submission holds up to MAX_FILES files;
@@ -52,9 +54,10 @@ export class EvidenceService {
   async overview(accountId: string, receipt: string) {
     const card = await this.deps.cases.card(accountId, receipt);
     if (!card) return undefined;
-    const caseId = (await this.deps.db.selectFrom('cases').select('id').where('receipt_number', '=', card.view.receiptNumber).executeTakeFirstOrThrow()).id;
-    const submissions = await this.deps.db.selectFrom('case_submissions').selectAll().where('case_id', '=', caseId).where('account_id', '=', accountId).orderBy('created_at', 'desc').execute();
-    const files = submissions.length ? await this.deps.db.selectFrom('case_files').selectAll().where('submission_id', 'in', submissions.map((s) => s.id)).orderBy('created_at').execute() : [];
+    const caseId = await caseIdByReceiptNumber(this.deps.db, card.view.receiptNumber);
+    if (caseId === undefined) throw new Error(`the case card of ${card.view.receiptNumber} has no case`);
+    const submissions = await repo.submissionsOf(this.deps.db, caseId, accountId);
+    const files = submissions.length ? await repo.filesOf(this.deps.db, submissions.map((s) => s.id)) : [];
     const rfe = card.openRfe;
     const answered = rfe ? submissions.some((s) => s.kind === 'rfe_response' && s.rfe_sent_at?.getTime() === rfe.sentAt.getTime()) : false;
     return {
@@ -104,11 +107,14 @@ export class EvidenceService {
     const submissionId = random.uuid();
     try {
       await inTransaction(db, async (trx) => {
-        await trx.insertInto('case_submissions').values({ id: submissionId, case_id: o.caseId, account_id: accountId, kind, rfe_sent_at: kind === 'rfe_response' ? o.card.openRfe!.sentAt : null, created_at: now }).execute();
-        await trx.insertInto('case_files').values(prepared.map((p) => ({
-          id: p.id, submission_id: submissionId, file_name: p.name, content_type: p.type?.mime ?? null, byte_size: p.size, storage_key: p.key,
-          state: p.type ? ('checking' as const) : ('rejected' as const), reason: p.type ? null : 'type', created_at: now, checked_at: p.type ? null : now,
-        }))).execute();
+        await repo.insertSubmission(
+          trx,
+          { id: submissionId, case_id: o.caseId, account_id: accountId, kind, rfe_sent_at: kind === 'rfe_response' ? o.card.openRfe!.sentAt : null, created_at: now },
+          prepared.map((p) => ({
+            id: p.id, submission_id: submissionId, file_name: p.name, content_type: p.type?.mime ?? null, byte_size: p.size, storage_key: p.key,
+            state: p.type ? ('checking' as const) : ('rejected' as const), reason: p.type ? null : 'type', created_at: now, checked_at: p.type ? null : now,
+          })),
+        );
         const toCheck = prepared.filter((p) => p.type).map((p) => ({ fileId: p.id }));
         await jobs.sendMany(trx, checkFileJob, toCheck);
       });
@@ -175,7 +181,7 @@ export class EvidenceService {
     let batch: string[] = [];
     const flush = async () => {
       if (!batch.length) return;
-      const referenced = new Set((await db.selectFrom('case_files').select('storage_key').where('storage_key', 'in', batch).execute()).map((r) => r.storage_key));
+      const referenced = await repo.referencedKeys(db, batch);
       for (const key of batch) {
         if (referenced.has(key)) continue;
         await storage.delete(key);
@@ -195,15 +201,10 @@ export class EvidenceService {
   /** The job: the deeper check of one file (safe to run twice: a checked file is left as it is). */
   async checkFile(fileId: string): Promise<void> {
     const { db, clock, storage } = this.deps;
-    const file = await db.selectFrom('case_files').selectAll().where('id', '=', fileId).executeTakeFirst();
+    const file = await repo.findFile(db, fileId);
     if (!file || file.state !== 'checking' || !file.storage_key || !file.content_type) return;
     const data = await storage.get(file.storage_key);
     const result = data ? await checkContent(data, file.content_type) : ({ ok: false, reason: 'missing' } as const);
-    await db
-      .updateTable('case_files')
-      .set(result.ok ? { state: 'accepted', checked_at: clock.now() } : { state: 'rejected', reason: result.reason, checked_at: clock.now() })
-      .where('id', '=', fileId)
-      .where('state', '=', 'checking')
-      .execute();
+    await repo.settleFile(db, fileId, result.ok ? { state: 'accepted', checked_at: clock.now() } : { state: 'rejected', reason: result.reason, checked_at: clock.now() });
   }
 }

@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fields, params, text, type App } from '../../platform/http/inputs.js';
+import type { RouteLimit } from '../../platform/http/policies.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
 import { type SessionStore, findAccountById } from '../accounts/index.js';
@@ -12,11 +14,6 @@ import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { HELP_DESK_QUEUE, HELP_TOPICS, TIER2_QUEUE, type AccountChange, type HelpDeskService, type HelpTopic } from './service.js';
 import { accountPage, helpDeskHomePage, helpFormPage, helpSentPage, itemPage, recoveryCancelledPage, recoveryLinkPage } from './views.js';
 
-type Form = Record<string, unknown>;
-const str = (body: unknown, name: string, max = 5000): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value.slice(0, max) : '';
-};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface HelpDeskRoutesDeps {
@@ -26,26 +23,39 @@ export interface HelpDeskRoutesDeps {
   clock: Clock;
   timeZone: string;
   /** Per-address limiter for the public form: seconds to wait when over the limit. */
-  limit(request: FastifyRequest): Promise<number | undefined>;
+  limit: RouteLimit;
 }
+
+/** What the pages' forms and links send (ADR 15). Ids and numbers in paths are checked by the routes (404). */
+const inputs = {
+  helpForm: fields({ name: text(300), email: text(300), phone: text(60), topic: text(40), description: text(5000), _submission: text(100) }),
+  sent: fields({ number: text(20), topic: text(40) }),
+  search: fields({ q: text(300) }),
+  done: fields({ done: text(40) }),
+  account: params({ id: text(200) }),
+  item: params({ number: text(200) }),
+  unlock: fields({ reason: text(500) }),
+  recovery: fields({ identity_checks: text(2000), deliver_to: text(300), item: text(20) }),
+  note: fields({ note: text(5000) }),
+  reply: fields({ message: text(5000), resolve: text(5000) }),
+  escalate: fields({ reason: text(2000) }),
+  call: fields({ answered: text(5000), note: text(5000) }),
+  resolve: fields({ resolution: text(2000) }),
+  token: fields({ token: text(200) }),
+};
+
+const isHelpTopic = (topic: string): topic is HelpTopic => (HELP_TOPICS as readonly string[]).includes(topic);
 
 /** The queues a staff member works on the help desk page. */
 function queuesOf(roles: readonly StaffRole[]): string[] {
   return [...(roles.includes('help_desk') ? [HELP_DESK_QUEUE] : []), ...(roles.includes('tier2') ? [TIER2_QUEUE] : [])];
 }
 
-export function registerHelpDeskRoutes(app: FastifyInstance, deps: HelpDeskRoutesDeps): void {
+export function registerHelpDeskRoutes(app: App, deps: HelpDeskRoutesDeps): void {
   const { helpDesk, sessions } = deps;
   const desk = { policy: 'staff', roles: ['help_desk'] } as const;
   const items = { policy: 'staff', roles: ['help_desk', 'tier2'] } as const;
   const when = (request: FastifyRequest) => dateTimeFormatter(request.lang, deps.timeZone);
-
-  const tooMany = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const wait = await deps.limit(request);
-    if (wait === undefined) return;
-    reply.header('retry-after', String(wait));
-    throw Object.assign(new Error('Too many requests from this address'), { statusCode: 429 });
-  };
 
   // ---- Public: the technical-help form (ACC-7). Signed-in people have their email filled in and the item linked.
   const signedInAccount = async (request: FastifyRequest) => {
@@ -60,10 +70,10 @@ export function registerHelpDeskRoutes(app: FastifyInstance, deps: HelpDeskRoute
     return reply.html(helpFormPage(request.page(), { csrf: reply.generateCsrf(), submission: newSubmissionToken(), signedIn: Boolean(account), values: { email: account?.email } }));
   });
 
-  app.post('/help/technical', { config: { policy: 'public' } }, async (request, reply) => {
-    await tooMany(request, reply);
+  app.post('/help/technical', { config: { policy: 'public', limit: deps.limit }, schema: { body: inputs.helpForm } }, async (request, reply) => {
     const account = await signedInAccount(request);
-    const values = { name: str(request.body, 'name', 300), email: str(request.body, 'email', 300), phone: str(request.body, 'phone', 60), topic: str(request.body, 'topic', 40), description: str(request.body, 'description', 5000) };
+    const { name, email, phone, topic, description } = request.body;
+    const values = { name, email, phone, topic, description };
     const result = await helpDesk.submitRequest(values, { language: request.lang, accountId: account?.id, submission: submissionTokenOf(request.body) });
     if (!result.ok) {
       const errors: FieldError[] = result.problems.map((p) => ({ field: p.field, message: request.t(`help_desk:form.errors.${p.code}`) }));
@@ -73,18 +83,17 @@ export function registerHelpDeskRoutes(app: FastifyInstance, deps: HelpDeskRoute
     return reply.redirect(`/help/technical/sent?number=${String(result.item.number)}&topic=${result.item.type}`, 303);
   });
 
-  app.get('/help/technical/sent', { config: { policy: 'public' } }, async (request, reply) => {
-    const number = str(request.query, 'number', 20);
-    const topic = str(request.query, 'topic', 40);
-    if (!/^\d{1,12}$/.test(number) || !(HELP_TOPICS as readonly string[]).includes(topic)) return reply.callNotFound();
-    return reply.html(helpSentPage(request.page(), { number, topic: topic as HelpTopic }));
+  app.get('/help/technical/sent', { config: { policy: 'public' }, schema: { querystring: inputs.sent } }, async (request, reply) => {
+    const { number, topic } = request.query;
+    if (!/^\d{1,12}$/.test(number) || !isHelpTopic(topic)) return reply.callNotFound();
+    return reply.html(helpSentPage(request.page(), { number, topic }));
   });
 
   // ---- Staff: queues and account search --------------------------------------------------------------------------
-  app.get('/staff/help-desk', { config: items }, async (request, reply) => {
+  app.get('/staff/help-desk', { config: items, schema: { querystring: inputs.search } }, async (request, reply) => {
     const roles = request.staff!.roles;
     const queues = await Promise.all(queuesOf(roles).map(async (queue) => ({ queue, items: await helpDesk.openItems(actorOf(request), [queue]) })));
-    const query = str(request.query, 'q', 300);
+    const query = request.query.q;
     let results;
     let errors: FieldError[] = [];
     if (query && roles.includes('help_desk')) {
@@ -104,135 +113,142 @@ export function registerHelpDeskRoutes(app: FastifyInstance, deps: HelpDeskRoute
     if (!overview) return reply.callNotFound();
     return reply.html(accountPage(staffContext(request), { signedIn: signedInOf(reply), ...overview, when: when(request), ...extra }), extra.errors?.length ? 400 : 200);
   };
-  const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
-  const afterChange = async (request: FastifyRequest, reply: FastifyReply, result: AccountChange | { ok: false; problem: string }, done: string, field: string, values?: Record<string, string>) => {
-    if (result.ok) return reply.redirect(`/staff/help-desk/accounts/${idOf(request)}?done=${done}`, 303);
+  const afterChange = async (request: FastifyRequest, reply: FastifyReply, id: string, result: AccountChange | { ok: false; problem: string }, done: string, field: string, values?: Record<string, string>) => {
+    if (result.ok) return reply.redirect(`/staff/help-desk/accounts/${id}?done=${done}`, 303);
     if (result.problem === 'not_found') return reply.callNotFound();
-    return showAccount(request, reply, idOf(request), { errors: [{ field, message: request.t(`help_desk:staff.errors.${result.problem}`) }], values });
+    return showAccount(request, reply, id, { errors: [{ field, message: request.t(`help_desk:staff.errors.${result.problem}`) }], values });
   };
 
-  app.get('/staff/help-desk/accounts/:id', { config: desk }, async (request, reply) => {
-    const done = str(request.query, 'done', 40);
+  app.get('/staff/help-desk/accounts/:id', { config: desk, schema: { params: inputs.account, querystring: inputs.done } }, async (request, reply) => {
+    const { done } = request.query;
     const notice = ['unlocked', 'reset_sent', 'recovery_started', 'recovery_cancelled'].includes(done) ? request.t(`help_desk:staff.done.${done}`) : undefined;
-    return showAccount(request, reply, idOf(request), { notice });
+    return showAccount(request, reply, request.params.id, { notice });
   });
 
-  app.post('/staff/help-desk/accounts/:id/unlock', { config: desk }, async (request, reply) => {
-    if (!UUID.test(idOf(request))) return reply.callNotFound();
-    const reason = str(request.body, 'reason', 500);
-    return afterChange(request, reply, await helpDesk.unlock(actorOf(request), idOf(request), reason), 'unlocked', 'reason', { reason });
+  app.post('/staff/help-desk/accounts/:id/unlock', { config: desk, schema: { params: inputs.account, body: inputs.unlock } }, async (request, reply) => {
+    const { id } = request.params;
+    if (!UUID.test(id)) return reply.callNotFound();
+    const { reason } = request.body;
+    return afterChange(request, reply, id, await helpDesk.unlock(actorOf(request), id, reason), 'unlocked', 'reason', { reason });
   });
 
-  app.post('/staff/help-desk/accounts/:id/reset-link', { config: desk }, async (request, reply) => {
-    if (!UUID.test(idOf(request))) return reply.callNotFound();
-    return afterChange(request, reply, await helpDesk.sendResetLink(actorOf(request), idOf(request)), 'reset_sent', 'reason');
+  app.post('/staff/help-desk/accounts/:id/reset-link', { config: desk, schema: { params: inputs.account } }, async (request, reply) => {
+    const { id } = request.params;
+    if (!UUID.test(id)) return reply.callNotFound();
+    return afterChange(request, reply, id, await helpDesk.sendResetLink(actorOf(request), id), 'reset_sent', 'reason');
   });
 
-  app.post('/staff/help-desk/accounts/:id/recovery', { config: desk }, async (request, reply) => {
-    if (!UUID.test(idOf(request))) return reply.callNotFound();
-    const values = { identity_checks: str(request.body, 'identity_checks', 2000), deliver_to: str(request.body, 'deliver_to', 300), item: str(request.body, 'item', 20) };
-    const result = await helpDesk.startRecovery(actorOf(request), idOf(request), { identityChecks: values.identity_checks, deliverTo: values.deliver_to, itemNumber: values.item || undefined });
+  app.post('/staff/help-desk/accounts/:id/recovery', { config: desk, schema: { params: inputs.account, body: inputs.recovery } }, async (request, reply) => {
+    const { id } = request.params;
+    if (!UUID.test(id)) return reply.callNotFound();
+    const values = request.body;
+    const result = await helpDesk.startRecovery(actorOf(request), id, { identityChecks: values.identity_checks, deliverTo: values.deliver_to, itemNumber: values.item || undefined });
     const field = !result.ok && (result.problem === 'email_invalid' || result.problem === 'email_in_use') ? 'deliver_to' : 'identity_checks';
-    return afterChange(request, reply, result, 'recovery_started', field, values);
+    return afterChange(request, reply, id, result, 'recovery_started', field, values);
   });
 
-  app.post('/staff/help-desk/accounts/:id/recovery/cancel', { config: desk }, async (request, reply) => {
-    if (!UUID.test(idOf(request))) return reply.callNotFound();
-    return afterChange(request, reply, await helpDesk.cancelRecovery({ actor: actorOf(request), accountId: idOf(request) }), 'recovery_cancelled', 'identity_checks');
+  app.post('/staff/help-desk/accounts/:id/recovery/cancel', { config: desk, schema: { params: inputs.account } }, async (request, reply) => {
+    const { id } = request.params;
+    if (!UUID.test(id)) return reply.callNotFound();
+    return afterChange(request, reply, id, await helpDesk.cancelRecovery({ actor: actorOf(request), accountId: id }), 'recovery_cancelled', 'identity_checks');
   });
 
   // ---- Staff: one service item --------------------------------------------------------------------------------------
-  const numberOf = (request: FastifyRequest) => (request.params as { number: string }).number;
   /** The item, if it sits in (or came through) a queue this person works; otherwise 404. */
-  const loadItem = async (request: FastifyRequest) => {
-    const found = await helpDesk.item(actorOf(request), numberOf(request));
+  const loadItem = async (request: FastifyRequest, number: string) => {
+    const found = await helpDesk.item(actorOf(request), number);
     if (!found) return undefined;
     const queues = queuesOf(request.staff!.roles);
     const passedThrough = found.timeline.some((e) => e.kind === 'escalated') && queues.includes(HELP_DESK_QUEUE);
     return queues.includes(found.item.queue) || passedThrough ? found : undefined;
   };
-  const showItem = async (request: FastifyRequest, reply: FastifyReply, extra: { notice?: string; errors?: FieldError[] } = {}) => {
-    const found = await loadItem(request);
+  const showItem = async (request: FastifyRequest, reply: FastifyReply, number: string, extra: { notice?: string; errors?: FieldError[] } = {}) => {
+    const found = await loadItem(request, number);
     if (!found) return reply.callNotFound();
     return reply.html(itemPage(staffContext(request), { signedIn: signedInOf(reply), ...found, when: when(request), ...extra }), extra.errors?.length ? 400 : 200);
   };
-  const backToItem = (request: FastifyRequest, reply: FastifyReply, done: string) => reply.redirect(`/staff/help-desk/items/${numberOf(request)}?done=${done}`, 303);
-  const required = (request: FastifyRequest, reply: FastifyReply, field: string) => showItem(request, reply, { errors: [{ field, message: request.t(`help_desk:staff.errors.${field}_required`) }] });
+  const backToItem = (reply: FastifyReply, number: string, done: string) => reply.redirect(`/staff/help-desk/items/${number}?done=${done}`, 303);
+  const required = (request: FastifyRequest, reply: FastifyReply, number: string, field: string) => showItem(request, reply, number, { errors: [{ field, message: request.t(`help_desk:staff.errors.${field}_required`) }] });
 
-  app.get('/staff/help-desk/items/:number', { config: items }, async (request, reply) => {
-    const done = str(request.query, 'done', 40);
-    return showItem(request, reply, { notice: ['note', 'reply', 'escalated', 'call', 'closed', 'resolved'].includes(done) ? request.t(`help_desk:staff.done.${done}`) : undefined });
+  app.get('/staff/help-desk/items/:number', { config: items, schema: { params: inputs.item, querystring: inputs.done } }, async (request, reply) => {
+    const { done } = request.query;
+    return showItem(request, reply, request.params.number, { notice: ['note', 'reply', 'escalated', 'call', 'closed', 'resolved'].includes(done) ? request.t(`help_desk:staff.done.${done}`) : undefined });
   });
 
-  app.post('/staff/help-desk/items/:number/note', { config: items }, async (request, reply) => {
-    const found = await loadItem(request);
+  app.post('/staff/help-desk/items/:number/note', { config: items, schema: { params: inputs.item, body: inputs.note } }, async (request, reply) => {
+    const { number } = request.params;
+    const found = await loadItem(request, number);
     if (!found) return reply.callNotFound();
-    const note = str(request.body, 'note').trim();
-    if (!note) return required(request, reply, 'note');
+    const note = request.body.note.trim();
+    if (!note) return required(request, reply, number, 'note');
     await helpDesk.addNote(actorOf(request), found.item, note);
-    return backToItem(request, reply, 'note');
+    return backToItem(reply, number, 'note');
   });
 
-  app.post('/staff/help-desk/items/:number/reply', { config: items }, async (request, reply) => {
-    const found = await loadItem(request);
+  app.post('/staff/help-desk/items/:number/reply', { config: items, schema: { params: inputs.item, body: inputs.reply } }, async (request, reply) => {
+    const { number } = request.params;
+    const found = await loadItem(request, number);
     if (!found) return reply.callNotFound();
-    const message = str(request.body, 'message').trim();
-    if (!message) return required(request, reply, 'message');
-    await helpDesk.reply(actorOf(request), found.item, message, str(request.body, 'resolve') === '1');
-    return backToItem(request, reply, 'reply');
+    const message = request.body.message.trim();
+    if (!message) return required(request, reply, number, 'message');
+    await helpDesk.reply(actorOf(request), found.item, message, request.body.resolve === '1');
+    return backToItem(reply, number, 'reply');
   });
 
-  app.post('/staff/help-desk/items/:number/escalate', { config: desk }, async (request, reply) => {
-    const found = await loadItem(request);
+  app.post('/staff/help-desk/items/:number/escalate', { config: desk, schema: { params: inputs.item, body: inputs.escalate } }, async (request, reply) => {
+    const { number } = request.params;
+    const found = await loadItem(request, number);
     if (!found) return reply.callNotFound();
-    const reason = str(request.body, 'reason', 2000).trim();
-    if (!reason) return required(request, reply, 'reason');
+    const reason = request.body.reason.trim();
+    if (!reason) return required(request, reply, number, 'reason');
     const result = await helpDesk.escalateToTier2(actorOf(request), found.item, reason);
-    if (!result.ok) return showItem(request, reply, { errors: [{ field: 'reason', message: request.t(`help_desk:staff.errors.${result.problem}`) }] });
+    if (!result.ok) return showItem(request, reply, number, { errors: [{ field: 'reason', message: request.t(`help_desk:staff.errors.${result.problem}`) }] });
     return reply.redirect('/staff/help-desk?escalated=1', 303);
   });
 
-  app.post('/staff/help-desk/items/:number/call', { config: { policy: 'staff', roles: ['tier2'] } }, async (request, reply) => {
-    const found = await loadItem(request);
+  app.post('/staff/help-desk/items/:number/call', { config: { policy: 'staff', roles: ['tier2'] }, schema: { params: inputs.item, body: inputs.call } }, async (request, reply) => {
+    const { number } = request.params;
+    const found = await loadItem(request, number);
     if (!found || found.item.queue !== TIER2_QUEUE) return reply.callNotFound();
-    const answered = str(request.body, 'answered');
-    if (answered !== 'yes' && answered !== 'no') return required(request, reply, 'answered');
-    const { closed } = await helpDesk.recordCallAttempt(actorOf(request), found.item, answered === 'yes', str(request.body, 'note').trim());
-    return backToItem(request, reply, closed ? 'closed' : 'call');
+    const { answered } = request.body;
+    if (answered !== 'yes' && answered !== 'no') return required(request, reply, number, 'answered');
+    const { closed } = await helpDesk.recordCallAttempt(actorOf(request), found.item, answered === 'yes', request.body.note.trim());
+    return backToItem(reply, number, closed ? 'closed' : 'call');
   });
 
-  app.post('/staff/help-desk/items/:number/resolve', { config: items }, async (request, reply) => {
-    const found = await loadItem(request);
+  app.post('/staff/help-desk/items/:number/resolve', { config: items, schema: { params: inputs.item, body: inputs.resolve } }, async (request, reply) => {
+    const { number } = request.params;
+    const found = await loadItem(request, number);
     if (!found) return reply.callNotFound();
-    const resolution = str(request.body, 'resolution', 2000).trim();
-    if (!resolution) return required(request, reply, 'resolution');
+    const resolution = request.body.resolution.trim();
+    if (!resolution) return required(request, reply, number, 'resolution');
     await helpDesk.resolve(actorOf(request), found.item, resolution);
-    return backToItem(request, reply, 'resolved');
+    return backToItem(reply, number, 'resolved');
   });
 
   // ---- Public: recovery links. Each opens a page with a button; only the POST acts (mail scanners open links). -----
-  app.get('/account/recovery/cancel', { config: { policy: 'public' } }, async (request, reply) => {
-    const token = str(request.query, 'token', 200);
+  app.get('/account/recovery/cancel', { config: { policy: 'public' }, schema: { querystring: inputs.token } }, async (request, reply) => {
+    const { token } = request.query;
     if (!token || !(await helpDesk.cancelLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
     reply.header('referrer-policy', 'no-referrer');
     return reply.html(recoveryLinkPage(request.page(), { csrf: reply.generateCsrf(), token, kind: 'cancel' }));
   });
 
-  app.post('/account/recovery/cancel', { config: { policy: 'public' } }, async (request, reply) => {
-    const result = await helpDesk.cancelRecovery({ token: str(request.body, 'token', 200) });
+  app.post('/account/recovery/cancel', { config: { policy: 'public' }, schema: { body: inputs.token } }, async (request, reply) => {
+    const result = await helpDesk.cancelRecovery({ token: request.body.token });
     if (!result.ok) return reply.html(linkInvalidPage(request.page()), 410);
     return reply.html(recoveryCancelledPage(request.page()));
   });
 
-  app.get('/account/recover', { config: { policy: 'public' } }, async (request, reply) => {
-    const token = str(request.query, 'token', 200);
+  app.get('/account/recover', { config: { policy: 'public' }, schema: { querystring: inputs.token } }, async (request, reply) => {
+    const { token } = request.query;
     if (!token || !(await helpDesk.recoveryLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
     reply.header('referrer-policy', 'no-referrer');
     return reply.html(recoveryLinkPage(request.page(), { csrf: reply.generateCsrf(), token, kind: 'recover' }));
   });
 
-  app.post('/account/recover', { config: { policy: 'public' } }, async (request, reply) => {
-    const accountId = await helpDesk.completeRecovery(str(request.body, 'token', 200), request.ip);
+  app.post('/account/recover', { config: { policy: 'public' }, schema: { body: inputs.token } }, async (request, reply) => {
+    const accountId = await helpDesk.completeRecovery(request.body.token, request.ip);
     if (!accountId) return reply.html(linkInvalidPage(request.page()), 410);
     // The person sets the account up again through the sign-up steps: password, two-step verification, backup codes.
     await sessions.start(request, reply, accountId, 'setup');

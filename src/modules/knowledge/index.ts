@@ -3,3 +3,4 @@ export { KnowledgeService, suggestFor, type ArticleSummary, type ArticleInLangua
 export { registerKnowledgeRoutes } from './routes.js';
 export { seedKnowledgeArticles, DEMO_ARTICLES } from './seed.js';
 export { articleBody } from './views.js';
+export { articleVersionForFlag } from './repository.js';

@@ -199,3 +199,23 @@ export async function searchArticles(
     .execute();
   return rows.map((r) => ({ ...toArticle(r), rank: Number(r.rank) }));
 }
+
+/**
+ * The version a wrong answer is traced to: version `version` of the article, or its current one. The article row is
+ * share-locked, so a save of a new version waits and the task's `opened_at_version` is the true current one.
+ */
+export async function articleVersionForFlag(
+  db: DbHandle,
+  slug: string,
+  version: number | null,
+): Promise<{ article_id: string; current_version: number; version_id: string; version: number } | 'no_article' | 'no_version'> {
+  const article = await db.selectFrom('knowledge_articles').select(['id', 'current_version']).where('slug', '=', slug).forShare().executeTakeFirst();
+  if (!article) return 'no_article';
+  const v = await db
+    .selectFrom('knowledge_article_versions')
+    .select(['id', 'version'])
+    .where('article_id', '=', article.id)
+    .where('version', '=', version ?? article.current_version)
+    .executeTakeFirst();
+  return v ? { article_id: article.id, current_version: article.current_version, version_id: v.id, version: v.version } : 'no_version';
+}

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fields, params, text, type App } from '../../platform/http/inputs.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
@@ -7,24 +8,26 @@ import type { KnowledgeService } from './service.js';
 import type { ArticleFormValues, FieldProblem } from './text.js';
 import { articleFormPage, EDITOR_ROLES, publicArticlePage, publicListPage, READER_ROLES, staffArticlePage, staffListPage, staffVersionPage } from './views.js';
 
-type Form = Record<string, unknown>;
-const str = (body: unknown, name: string, max = 30_000): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value.slice(0, max) : '';
-};
-const slugOf = (request: FastifyRequest) => (request.params as { slug: string }).slug;
 const VERSION = /^[1-9]\d{0,5}$/;
 /**
  * The article forms carry two texts of up to 20,000 characters; form-encoded, a character can take 9 bytes
  * ('…' is %E2%80%A6), well over the 64 KB other forms are allowed.
  */
 const ARTICLE_FORM_BODY_LIMIT = 512 * 1024;
-const FORM_FIELDS = ['slug', 'audience', 'title_en', 'body_en', 'title_es', 'body_es', 'tags', 'change_note'] as const;
-
 /** The article form's fields as posted (cut well above the limits, which the service checks and explains). */
-function formValues(body: unknown): ArticleFormValues {
-  return Object.fromEntries(FORM_FIELDS.map((f) => [f, str(body, f, f.startsWith('body') ? 30_000 : 2_000)]));
-}
+const articleFields = {
+  slug: text(2_000), audience: text(2_000), title_en: text(2_000), body_en: text(30_000), title_es: text(2_000), body_es: text(30_000), tags: text(2_000), change_note: text(2_000),
+};
+
+/** What each form and address of these pages sends (ADR 15: declared inputs). */
+const inputs = {
+  search: fields({ q: text(2_000) }),
+  article: params({ slug: text(200) }),
+  articleQuery: fields({ done: text(40) }),
+  version: params({ slug: text(200), n: text(200) }),
+  create: fields(articleFields),
+  revise: fields({ ...articleFields, base_version: text(20) }),
+};
 
 export interface KnowledgeRoutesDeps {
   knowledge: KnowledgeService;
@@ -36,7 +39,7 @@ export interface KnowledgeRoutesDeps {
  * /help/articles/:slug. Staff: every Contact Center tier, the help desk, quality assurance and administrators read
  * every article; quality assurance and administrators write them (each save a new, audited version).
  */
-export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRoutesDeps): void {
+export function registerKnowledgeRoutes(app: App, deps: KnowledgeRoutesDeps): void {
   const { knowledge, timeZone } = deps;
   const readers = { policy: 'staff', roles: READER_ROLES } as const;
   const editors = { policy: 'staff', roles: EDITOR_ROLES } as const;
@@ -44,8 +47,8 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRou
   const problemsToErrors = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] => problems.map((p) => ({ field: p.field, message: request.t(`knowledge:errors.${p.code}`) }));
 
   // ---- Public ---------------------------------------------------------------------------------------------------
-  app.get('/help/articles', { config: { policy: 'public' } }, async (request, reply) => {
-    const query = str(request.query, 'q', 2_000).trim();
+  app.get('/help/articles', { config: { policy: 'public' }, schema: { querystring: inputs.search } }, async (request, reply) => {
+    const query = request.query.q.trim();
     if (!query) return reply.html(publicListPage(request.page(), { query, searched: false, results: await knowledge.list(request.lang, 'public') }));
     const found = await knowledge.search(query, request.lang, 'public');
     if (!found.ok) {
@@ -54,15 +57,15 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRou
     return reply.html(publicListPage(request.page(), { query, searched: true, results: found.results }));
   });
 
-  app.get('/help/articles/:slug', { config: { policy: 'public' } }, async (request, reply) => {
-    const article = await knowledge.get(slugOf(request), request.lang, 'public');
+  app.get('/help/articles/:slug', { config: { policy: 'public' }, schema: { params: inputs.article } }, async (request, reply) => {
+    const article = await knowledge.get(request.params.slug, request.lang, 'public');
     if (!article) return reply.callNotFound();
     return reply.html(publicArticlePage(request.page(), { article, timeZone }));
   });
 
   // ---- Staff: reading -------------------------------------------------------------------------------------------
-  app.get('/staff/knowledge', { config: readers }, async (request, reply) => {
-    const query = str(request.query, 'q', 2_000).trim();
+  app.get('/staff/knowledge', { config: readers, schema: { querystring: inputs.search } }, async (request, reply) => {
+    const query = request.query.q.trim();
     const archived = await knowledge.list(request.lang, 'agents', { archived: true });
     const view = { signedIn: signedInOf(reply), query, archived, when: when(request) };
     if (!query) return reply.html(staffListPage(staffContext(request), { ...view, searched: false, results: await knowledge.list(request.lang, 'agents') }));
@@ -78,32 +81,32 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRou
     return reply.html(articleFormPage(staffContext(request), { signedIn: signedInOf(reply), values: { audience: 'public', change_note: request.t('knowledge:form.first_version_note') } }));
   });
 
-  app.post('/staff/knowledge/new', { config: editors, bodyLimit: ARTICLE_FORM_BODY_LIMIT }, async (request, reply) => {
-    const values = formValues(request.body);
+  app.post('/staff/knowledge/new', { config: editors, bodyLimit: ARTICLE_FORM_BODY_LIMIT, schema: { body: inputs.create } }, async (request, reply) => {
+    const values: ArticleFormValues = request.body;
     const result = await knowledge.create(actorOf(request), values);
     if (!result.ok) return reply.html(articleFormPage(staffContext(request), { signedIn: signedInOf(reply), values, errors: problemsToErrors(request, result.problems) }), 400);
     return reply.redirect(`/staff/knowledge/${result.slug}?done=created`, 303);
   });
 
-  app.get('/staff/knowledge/:slug', { config: readers }, async (request, reply) => {
-    const article = await knowledge.staffView(slugOf(request));
+  app.get('/staff/knowledge/:slug', { config: readers, schema: { params: inputs.article, querystring: inputs.articleQuery } }, async (request, reply) => {
+    const article = await knowledge.staffView(request.params.slug);
     if (!article) return reply.callNotFound();
     const history = (await knowledge.history(article.slug)) ?? [];
-    const done = str(request.query, 'done', 40);
+    const { done } = request.query;
     const notice = ['created', 'saved', 'archived', 'restored'].includes(done) ? request.t(`knowledge:staff.done_${done}`, { version: article.current_version }) : undefined;
     return reply.html(staffArticlePage(staffContext(request), { signedIn: signedInOf(reply), article, history, when: when(request), notice }));
   });
 
-  app.get('/staff/knowledge/:slug/versions/:n', { config: readers }, async (request, reply) => {
-    const n = (request.params as { n: string }).n;
-    const article = VERSION.test(n) ? await knowledge.staffView(slugOf(request), Number(n)) : undefined;
+  app.get('/staff/knowledge/:slug/versions/:n', { config: readers, schema: { params: inputs.version } }, async (request, reply) => {
+    const { slug, n } = request.params;
+    const article = VERSION.test(n) ? await knowledge.staffView(slug, Number(n)) : undefined;
     if (!article) return reply.callNotFound();
     return reply.html(staffVersionPage(staffContext(request), { signedIn: signedInOf(reply), article, when: when(request) }));
   });
 
   // ---- Staff: writing -------------------------------------------------------------------------------------------
-  const editPage = async (request: FastifyRequest, reply: FastifyReply, values?: ArticleFormValues, errors: FieldError[] = [], baseVersion?: number) => {
-    const current = await knowledge.staffView(slugOf(request));
+  const editPage = async (request: FastifyRequest, reply: FastifyReply, slug: string, values?: ArticleFormValues, errors: FieldError[] = [], baseVersion?: number) => {
+    const current = await knowledge.staffView(slug);
     if (!current) return reply.callNotFound();
     const title = request.lang === 'es' ? current.title_es : current.title_en;
     const fromCurrent: ArticleFormValues = { audience: current.audience, title_en: current.title_en, body_en: current.body_en, title_es: current.title_es, body_es: current.body_es, tags: current.tags.join(', '), change_note: '' };
@@ -113,25 +116,26 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRou
     );
   };
 
-  app.get('/staff/knowledge/:slug/edit', { config: editors }, async (request, reply) => editPage(request, reply));
+  app.get('/staff/knowledge/:slug/edit', { config: editors, schema: { params: inputs.article } }, async (request, reply) => editPage(request, reply, request.params.slug));
 
-  app.post('/staff/knowledge/:slug/edit', { config: editors, bodyLimit: ARTICLE_FORM_BODY_LIMIT }, async (request, reply) => {
-    const values = formValues(request.body);
-    const base = str(request.body, 'base_version', 20);
+  app.post('/staff/knowledge/:slug/edit', { config: editors, bodyLimit: ARTICLE_FORM_BODY_LIMIT, schema: { params: inputs.article, body: inputs.revise } }, async (request, reply) => {
+    const { slug } = request.params;
+    const { base_version: base, ...values } = request.body;
     const baseVersion = VERSION.test(base) ? Number(base) : 0;
-    const result = await knowledge.revise(actorOf(request), slugOf(request), values, baseVersion);
+    const result = await knowledge.revise(actorOf(request), slug, values, baseVersion);
     if (result.ok) return reply.redirect(`/staff/knowledge/${result.slug}?done=saved`, 303);
     if ('problem' in result) return reply.callNotFound();
     // A stale save keeps the editor's text, now based on the newer version: they compare with it and save again.
     const stale = result.problems.some((p) => p.code === 'stale');
-    return editPage(request, reply, values, problemsToErrors(request, result.problems), stale ? undefined : baseVersion || undefined);
+    return editPage(request, reply, slug, values, problemsToErrors(request, result.problems), stale ? undefined : baseVersion || undefined);
   });
 
   for (const [action, archived] of [['archive', true], ['restore', false]] as const) {
-    app.post(`/staff/knowledge/:slug/${action}`, { config: editors }, async (request, reply) => {
-      const result = await knowledge.setArchived(actorOf(request), slugOf(request), archived);
+    app.post(`/staff/knowledge/:slug/${action}`, { config: editors, schema: { params: inputs.article } }, async (request, reply) => {
+      const { slug } = request.params;
+      const result = await knowledge.setArchived(actorOf(request), slug, archived);
       if (!result.ok) return reply.callNotFound();
-      return reply.redirect(`/staff/knowledge/${slugOf(request)}?done=${archived ? 'archived' : 'restored'}`, 303);
+      return reply.redirect(`/staff/knowledge/${slug}?done=${archived ? 'archived' : 'restored'}`, 303);
     });
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { DocumentContentType, DocumentKind, NoticeKind } from '../../platform/db/tables.js';
+import type { DocumentContentType, NoticeKind } from '../../platform/db/tables.js';
 import type { I18n, Language } from '../../platform/i18n/index.js';
 import { defineJob } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
@@ -10,6 +10,10 @@ import { describeCase, findWithHistoryByReceiptNumber, formLongName, type CaseSt
 import { localDate, longCalendarDate, longDate } from '../../platform/format.js';
 import { sha256 } from '../../platform/hashing.js';
 import { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';
+import * as repo from './repository.js';
+import type { CaseDocument } from './repository.js';
+
+export type { CaseDocument } from './repository.js';
 
 /**
  * Notices of a case as documents (PDF in the file storage, a row in case_documents) and the print-and-mail batches
@@ -30,19 +34,6 @@ export const isCaseNoticeKind = (value: unknown): value is CaseNoticeKind => (CA
  */
 export const renderNoticeJob = defineJob({ name: 'notices-render-event', payload: z.object({ eventId: z.string().min(1).max(100) }) });
 
-/** A document as listed on the case card and in the officer workspace. */
-export interface CaseDocument {
-  id: string;
-  kind: DocumentKind;
-  language: Language;
-  created_at: Date;
-  byte_size: number;
-  content_type: DocumentContentType;
-  title: string | null;
-  file_name: string | null;
-  shared_with_holder: boolean;
-}
-
 /** A document's content with what a download needs. */
 export interface DocumentFile {
   data: Buffer;
@@ -60,6 +51,8 @@ export interface NoticeDeps {
   storage: FileStorage;
   i18n: I18n;
   timeZone: string;
+  /** The stored case event of an id (the case-events module's, given here: case-events enqueues this module's job). */
+  eventOf: (db: DbHandle, eventId: string) => Promise<{ receipt_number: string; type: string; occurred_at: Date; payload: unknown } | undefined>;
 }
 
 export class NoticeService {
@@ -118,9 +111,9 @@ export class NoticeService {
    * document: the file goes under a key made from the event id, and the row is tied to the event.
    */
   async issueFromEvent(eventId: string, db: DbHandle = this.deps.db): Promise<string | undefined> {
-    const existing = await db.selectFrom('case_documents').select('id').where('event_id', '=', eventId).executeTakeFirst();
-    if (existing) return existing.id;
-    const event = await db.selectFrom('case_events').select(['receipt_number', 'type', 'occurred_at', 'payload']).where('event_id', '=', eventId).executeTakeFirst();
+    const existing = await repo.documentIdOfEvent(db, eventId);
+    if (existing) return existing;
+    const event = await this.deps.eventOf(db, eventId);
     if (!event || event.type !== 'notice_issued') return undefined;
     const payload = (typeof event.payload === 'string' ? JSON.parse(event.payload) : event.payload) as Record<string, unknown>;
     if (!isCaseNoticeKind(payload.noticeType)) return undefined;
@@ -131,13 +124,8 @@ export class NoticeService {
     const key = `notices/events/${sha256(eventId).slice(0, 40)}.pdf`;
     await this.deps.storage.put(key, pdf);
     const id = this.deps.random.uuid();
-    const inserted = await db
-      .insertInto('case_documents')
-      .values({ id, case_id: found.id, kind: payload.noticeType, language, storage_key: key, byte_size: pdf.length, created_at: this.deps.clock.now(), event_id: eventId })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return inserted?.id ?? (await db.selectFrom('case_documents').select('id').where('event_id', '=', eventId).executeTakeFirstOrThrow()).id;
+    const inserted = await repo.insertEventDocument(db, { id, case_id: found.id, kind: payload.noticeType, language, storage_key: key, byte_size: pdf.length, created_at: this.deps.clock.now(), event_id: eventId });
+    return inserted ?? (await repo.documentIdOfEventOrThrow(db, eventId));
   }
 
   /**
@@ -149,10 +137,10 @@ export class NoticeService {
     const id = this.deps.random.uuid();
     const key = `documents/${now.toISOString().slice(0, 10)}/${id}.${EXTENSION[p.contentType]}`;
     await this.deps.storage.put(key, p.data);
-    await db.insertInto('case_documents').values({
+    await repo.insertDocument(db, {
       id, case_id: p.caseId, kind: 'agency_document', language: p.language, storage_key: key, byte_size: p.data.length, created_at: now,
       content_type: p.contentType, title: p.title, file_name: p.fileName, shared_with_holder: p.shared, created_by: p.createdBy,
-    }).execute();
+    });
     return id;
   }
 
@@ -162,7 +150,7 @@ export class NoticeService {
     const id = this.deps.random.uuid();
     const key = `notices/${now.toISOString().slice(0, 10)}/${id}.pdf`;
     await this.deps.storage.put(key, pdf);
-    await db.insertInto('case_documents').values({ id, case_id: p.caseId, kind: p.kind, language: p.language, storage_key: key, byte_size: pdf.length, created_at: now }).execute();
+    await repo.insertDocument(db, { id, case_id: p.caseId, kind: p.kind, language: p.language, storage_key: key, byte_size: pdf.length, created_at: now });
     return id;
   }
 
@@ -170,28 +158,18 @@ export class NoticeService {
   async queueForMail(db: DbHandle, p: { documentId: string; caseId: number }): Promise<Date> {
     const now = this.deps.clock.now();
     const expectedBy = new Date(now.getTime() + MAIL_WITHIN_MS);
-    await db.insertInto('mail_items').values({ id: this.deps.random.uuid(), document_id: p.documentId, case_id: p.caseId, created_at: now, expected_by: expectedBy, batch_id: null }).execute();
+    await repo.insertMailItem(db, { id: this.deps.random.uuid(), documentId: p.documentId, caseId: p.caseId, createdAt: now, expectedBy });
     return expectedBy;
   }
 
   /** The documents of a case, newest first; `holder`: only those shown to its account holder. */
   async documentsOf(caseId: number, which: 'all' | 'holder' = 'all'): Promise<CaseDocument[]> {
-    let query = this.deps.db
-      .selectFrom('case_documents')
-      .select(['id', 'kind', 'language', 'created_at', 'byte_size', 'content_type', 'title', 'file_name', 'shared_with_holder'])
-      .where('case_id', '=', caseId);
-    if (which === 'holder') query = query.where('shared_with_holder', '=', true);
-    return query.orderBy('created_at', 'desc').orderBy('id').execute();
+    return repo.documentsOfCase(this.deps.db, caseId, which);
   }
 
   /** A document's content, only as a document of the given case (the caller has checked who may see which). */
   async file(caseId: number, documentId: string): Promise<DocumentFile | undefined> {
-    const row = await this.deps.db
-      .selectFrom('case_documents')
-      .select(['storage_key', 'content_type', 'kind', 'file_name'])
-      .where('id', '=', documentId)
-      .where('case_id', '=', caseId)
-      .executeTakeFirst();
+    const row = await repo.documentFileOf(this.deps.db, caseId, documentId);
     if (!row) return undefined;
     const data = await this.deps.storage.get(row.storage_key);
     return data && { data, contentType: row.content_type, fileName: row.file_name ?? `${row.kind.replace(/_/g, '-')}.pdf` };
@@ -201,19 +179,10 @@ export class NoticeService {
   async closeBatch(): Promise<{ batchId: string; letters: { receiptNumber: string; storageKey: string }[] } | undefined> {
     const { db, clock, random } = this.deps;
     return inTransaction(db, async (trx) => {
-      const waiting = await trx
-        .selectFrom('mail_items as m')
-        .innerJoin('case_documents as d', 'd.id', 'm.document_id')
-        .innerJoin('cases as c', 'c.id', 'm.case_id')
-        .select(['m.id', 'c.receipt_number', 'd.storage_key'])
-        .where('m.batch_id', 'is', null)
-        .orderBy('m.created_at')
-        .forUpdate()
-        .execute();
+      const waiting = await repo.waitingLettersForUpdate(trx);
       if (!waiting.length) return undefined;
       const batchId = random.uuid();
-      await trx.insertInto('mail_batches').values({ id: batchId, closed_at: clock.now(), item_count: waiting.length }).execute();
-      await trx.updateTable('mail_items').set({ batch_id: batchId }).where('id', 'in', waiting.map((w) => w.id)).execute();
+      await repo.insertBatch(trx, { id: batchId, closedAt: clock.now(), letterIds: waiting.map((w) => w.id) });
       return { batchId, letters: waiting.map((w) => ({ receiptNumber: w.receipt_number, storageKey: w.storage_key })) };
     });
   }

@@ -5,7 +5,7 @@ import { signUpApplicant } from '../../../test/accounts-support.js';
 import { ConfigError } from '../../config.js';
 import { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
 import { DELIVERY_CLASS, TEMPLATES, deliveryJobFor } from './service.js';
-import { readMessage, waitFor } from './test-support.js';
+import { readMessage, waitFor } from '../../../test/notifications-support.js';
 import { smtpPoolUrl, type Mailer, type OutgoingEmail, type SendResult } from './transports.js';
 
 /**

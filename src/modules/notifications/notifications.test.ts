@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
 import { deliveryJobFor } from './service.js';
 import { twilioSignature } from './signature.js';
-import { readMessage, statusHistory } from './test-support.js';
+import { readMessage, statusHistory } from '../../../test/notifications-support.js';
 import type { Mailer, OutgoingEmail, SendResult } from './transports.js';
 
 /** The notification service on its own: idempotent delivery, retries and the last try, transactional enqueue, /dev/outbox. */

@@ -116,8 +116,3 @@ export async function listRecent(db: DbHandle, options: { transport?: string; li
 export async function listStatusEvents(db: DbHandle, messageId: string) {
   return db.selectFrom('notification_status_events').selectAll().where('message_id', '=', messageId).orderBy('id').execute();
 }
-
-/** Whether a phone number replied STOP (table sms_opt_outs, kept by the case-subscriptions module). */
-export async function isOptedOut(db: DbHandle, phone: string): Promise<boolean> {
-  return Boolean(await db.selectFrom('sms_opt_outs').select('phone').where('phone', '=', phone).executeTakeFirst());
-}

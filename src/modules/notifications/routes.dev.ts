@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import type { DbHandle } from '../../platform/db/database.js';
+import { params, text, type App } from '../../platform/http/inputs.js';
 import { html } from '../../platform/views/html.js';
 import { table } from '../../platform/views/components.js';
 import { layout } from '../../platform/views/layout.js';
 import { findMessage, listRecent, listStatusEvents } from './repository.js';
 
 /** /dev/outbox: what would have been emailed or texted, on a development machine (off in production). */
-export function registerOutboxRoutes(app: FastifyInstance, deps: { db: DbHandle }): void {
+export function registerOutboxRoutes(app: App, deps: { db: DbHandle }): void {
   app.get('/dev/outbox', { config: { policy: 'dev-only' } }, async (request, reply) => {
     const { t } = request;
     const messages = await listRecent(deps.db, { transport: 'outbox', limit: 100 });
@@ -32,7 +32,8 @@ ${messages.length === 0
     );
   });
 
-  app.get<{ Params: { id: string } }>('/dev/outbox/:id', { config: { policy: 'dev-only' } }, async (request, reply) => {
+  // Any id is read (the router caps it at 200 characters); one that is not a message's id is a 404.
+  app.get('/dev/outbox/:id', { config: { policy: 'dev-only' }, schema: { params: params({ id: text(200) }) } }, async (request, reply) => {
     const { t } = request;
     const id = request.params.id;
     const message = /^[0-9a-f-]{36}$/i.test(id) ? await findMessage(deps.db, id) : undefined;

@@ -1,12 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import { isValidTwilioSignature } from './signature.js';
+import type { App } from '../../platform/http/inputs.js';
+import { isValidTwilioSignature, twilioForm } from './signature.js';
 import type { NotificationService } from './service.js';
 
 /** POST /hooks/sms/twilio/status: the SMS provider's delivery reports, accepted only with a valid signature. */
-export function registerSmsHookRoutes(app: FastifyInstance, deps: { notifications: NotificationService; authToken: string; publicUrl: string }): void {
-  app.post('/hooks/sms/twilio/status', { config: { policy: 'webhook', rateLimit: false } }, async (request, reply) => {
-    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
-    const params = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+export function registerSmsHookRoutes(app: App, deps: { notifications: NotificationService; authToken: string; publicUrl: string }): void {
+  app.post('/hooks/sms/twilio/status', { config: { policy: 'webhook', rateLimit: false }, schema: { body: twilioForm } }, async (request, reply) => {
+    const params = request.body;
     const url = `${deps.publicUrl.replace(/\/$/, '')}${request.url}`;
     const signature = request.headers['x-twilio-signature'];
     if (!isValidTwilioSignature(deps.authToken, url, params, typeof signature === 'string' ? signature : undefined)) {

@@ -6,7 +6,7 @@ import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
 import { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
-import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage, insertMessages, isOptedOut } from './repository.js';
+import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage, insertMessages } from './repository.js';
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
@@ -91,6 +91,8 @@ export interface NotificationDeps {
   sms: SmsProvider;
   mailFrom: string;
   log: Logger;
+  /** Whether a phone number replied STOP (sms_opt_outs, the case-subscriptions module's; given here: that module sends through this one). */
+  isOptedOut: (db: DbHandle, phone: string) => Promise<boolean>;
 }
 
 /** Maps a provider's delivery report to our status. */
@@ -204,7 +206,7 @@ export class NotificationService {
     }
     const transport = message.channel === 'email' ? this.deps.mailer : this.deps.sms;
     // A number that replied STOP gets no text until it replies START (carrier rules; case-subscriptions module).
-    if (message.channel === 'sms' && (await isOptedOut(db, message.recipient))) {
+    if (message.channel === 'sms' && (await this.deps.isOptedOut(db, message.recipient))) {
       await changeStatus(db, messageId, ['sending'], { status: 'failed', reason: 'the number replied STOP', at: clock.now(), transport: transport.transport });
       return;
     }

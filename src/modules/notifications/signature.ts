@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 
 /**
  * Twilio's request signature: base64 HMAC-SHA1, keyed with the auth token, of the full callback URL followed by
@@ -17,3 +18,12 @@ export function isValidTwilioSignature(authToken: string, url: string, params: R
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
+
+/**
+ * A provider callback's form as its signature covers it (ADR 15): every field sent as one text, by name; repeated
+ * fields and anything that is not a form read as absent.
+ */
+export const twilioForm = z.unknown().transform(
+  (body): Record<string, string> =>
+    Object.fromEntries(Object.entries(body && typeof body === 'object' ? body : {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+);

@@ -7,7 +7,7 @@ import { deliveryJobFor } from './service.js';
 
 /** The queue of these tests' messages (test_message: urgent, see DELIVERY_CLASS). */
 const deliverMessageJob = deliveryJobFor('test_message');
-import { freePort, readMessage, startSmtpServer, statusHistory, stopAppKeepDatabase, waitFor, type LocalSmtp } from './test-support.js';
+import { freePort, readMessage, startSmtpServer, statusHistory, stopAppKeepDatabase, waitFor, type LocalSmtp } from '../../../test/notifications-support.js';
 
 /**
  * Email over a real SMTP server (smtp-server on 127.0.0.1), delivered by the real pg-boss workers:

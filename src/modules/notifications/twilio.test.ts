@@ -6,7 +6,7 @@ import { deliveryJobFor } from './service.js';
 /** The queue of these tests' messages (test_message: urgent, see DELIVERY_CLASS). */
 const deliverMessageJob = deliveryJobFor('test_message');
 import { twilioSignature } from './signature.js';
-import { readMessage, startFakeTwilio, statusHistory, waitFor, type FakeTwilio } from './test-support.js';
+import { readMessage, startFakeTwilio, statusHistory, waitFor, type FakeTwilio } from '../../../test/notifications-support.js';
 
 /**
  * Texts through the Twilio-compatible adapter against a local fake of the Messages API, delivered by the real

@@ -5,20 +5,9 @@ import { CRITERIA, type SampleFilters, type Scores } from './rubric.js';
 
 /**
  * All SQL of quality review. It reads service items and knowledge article versions as they are stored (the
- * knowledge module needs no hook: a fix is found as the first version saved after a task opened).
+ * knowledge module needs no hook: a fix is found as the first version saved after a task opened), in report joins;
+ * single lookups of other modules' tables go through their index.ts (staff names, the article version flagged).
  */
-
-/** The agents a sample may be narrowed to: staff who work items (Contact Center tiers and the help desk). */
-export async function listAgents(db: DbHandle): Promise<{ account_id: string; display_name: string }[]> {
-  return db
-    .selectFrom('staff_members as m')
-    .select(['m.account_id', 'm.display_name'])
-    .where((eb) => eb.exists(eb.selectFrom('staff_roles as r').select('r.role').whereRef('r.account_id', '=', 'm.account_id').where('r.role', 'in', ['tier1', 'tier2', 'tier3', 'help_desk'])))
-    .orderBy('m.display_name')
-    .orderBy('m.account_id')
-    .limit(1000)
-    .execute();
-}
 
 export interface SampledItem {
   id: string;
@@ -72,12 +61,6 @@ export async function drawSample(db: DbHandle, q: SampleQuery): Promise<{ items:
   return { items: rows.rows, eligible: Number(c.eligible), withheld: Number(c.withheld) };
 }
 
-export async function displayName(db: DbHandle, accountId: string | null): Promise<string | null> {
-  if (!accountId) return null;
-  const row = await db.selectFrom('staff_members').select('display_name').where('account_id', '=', accountId).executeTakeFirst();
-  return row?.display_name ?? null;
-}
-
 // ---- Reviews -----------------------------------------------------------------------------------------------------
 
 export interface ReviewRow {
@@ -125,26 +108,6 @@ export async function insertReview(db: DbHandle, review: Insertable<QualityRevie
 
 export async function insertTask(db: DbHandle, task: Insertable<ArticleFixTasksTable>): Promise<void> {
   await db.insertInto('article_fix_tasks').values(task).execute();
-}
-
-/**
- * The version a wrong answer is traced to: version `version` of the article, or its current one. The article row is
- * share-locked, so a save of a new version waits and the task's `opened_at_version` is the true current one.
- */
-export async function articleVersionForFlag(
-  db: DbHandle,
-  slug: string,
-  version: number | null,
-): Promise<{ article_id: string; current_version: number; version_id: string; version: number } | 'no_article' | 'no_version'> {
-  const article = await db.selectFrom('knowledge_articles').select(['id', 'current_version']).where('slug', '=', slug).forShare().executeTakeFirst();
-  if (!article) return 'no_article';
-  const v = await db
-    .selectFrom('knowledge_article_versions')
-    .select(['id', 'version'])
-    .where('article_id', '=', article.id)
-    .where('version', '=', version ?? article.current_version)
-    .executeTakeFirst();
-  return v ? { article_id: article.id, current_version: article.current_version, version_id: v.id, version: v.version } : 'no_version';
 }
 
 // ---- Fix tasks ---------------------------------------------------------------------------------------------------
@@ -230,6 +193,11 @@ export async function listTasks(db: DbHandle, p: { open: boolean; limit: number 
 export async function findTask(db: DbHandle, id: string): Promise<TaskRow | undefined> {
   const row = await tasks(db).where('t.id', '=', id).executeTakeFirst();
   return row ? toTask(row) : undefined;
+}
+
+/** A fix task, locked for the rest of the transaction (it is about to be dismissed). */
+export async function lockTask(db: DbHandle, id: string) {
+  return db.selectFrom('article_fix_tasks').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export async function dismissTask(db: DbHandle, id: string, p: { by: string; at: Date; note: string }): Promise<boolean> {

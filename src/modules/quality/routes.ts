@@ -1,34 +1,38 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fields, params, text, type App } from '../../platform/http/inputs.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { scoresCsv } from './csv.js';
-import { cleanSampleQuery, CRITERIA, NOTE_MAX, PERIOD_MAX_DAYS, reviewFormValues, sampleQuery, type ReviewFormValues, type ReviewProblem } from './rubric.js';
+import { cleanSampleQuery, CRITERIA, NOTE_MAX, PERIOD_MAX_DAYS, reviewFields, sampleFilterQuery, sampleQuery, type ReviewFormValues, type ReviewProblem } from './rubric.js';
 import type { QualityService, Reviewer } from './service.js';
 import { QUALITY_ROLES, reviewPage, samplePage, scoresPage, taskPage, tasksPage } from './views.js';
 
-type Form = Record<string, unknown>;
-const str = (source: unknown, name: string, max = 2_000): string => {
-  const value = (source as Form | undefined)?.[name];
-  return typeof value === 'string' ? value.slice(0, max) : '';
+/** What each form and address of the quality pages sends (ADR 15: declared inputs). */
+const inputs = {
+  item: params({ number: text(200) }),
+  // The review page's article search and the sample it was opened from (on the page and after a post).
+  itemQuery: fields({ q: text(200), sample: text(600), done: text(20) }),
+  review: fields({ ...reviewFields, sample: text(600) }),
+  tasksQuery: fields({ done: text(20) }),
+  task: params({ id: text(200) }),
+  dismiss: fields({ note: text(5_000) }),
 };
-const numberOf = (request: FastifyRequest) => (request.params as { number: string }).number;
-const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
 /**
  * Quality review (CC-14), for quality assurance and administrators: /staff/quality (a reproducible random sample of
  * resolved interactions), /staff/quality/items/:number (the interaction and the rubric), /staff/quality/tasks (fixes
  * of the articles wrong answers came from), /staff/quality/scores (and .csv).
  */
-export function registerQualityRoutes(app: FastifyInstance, deps: { quality: QualityService; timeZone: string }): void {
+export function registerQualityRoutes(app: App, deps: { quality: QualityService; timeZone: string }): void {
   const { quality, timeZone } = deps;
   const config = { policy: 'staff', roles: QUALITY_ROLES } as const;
   const when = (request: FastifyRequest) => dateTimeFormatter(request.lang, timeZone);
   const reviewerOf = (request: FastifyRequest): Reviewer => ({ actor: actorOf(request), roles: request.staff?.roles ?? [] });
 
   // ---- The sample ------------------------------------------------------------------------------------------------
-  app.get('/staff/quality', { config }, async (request, reply) => {
+  app.get('/staff/quality', { config, schema: { querystring: sampleFilterQuery } }, async (request, reply) => {
     const { agents, read } = await quality.readSampleFilters(request.query);
     const view = { signedIn: signedInOf(reply), agents, timeZone, when: when(request) };
     if (!read.ok) {
@@ -45,13 +49,15 @@ export function registerQualityRoutes(app: FastifyInstance, deps: { quality: Qua
   const showReview = async (
     request: FastifyRequest,
     reply: FastifyReply,
+    number: string,
+    query: { q: string; sample: string },
     extra: { values?: Partial<ReviewFormValues>; errors?: FieldError[]; refused?: string; notice?: string; sample?: string; status?: number } = {},
   ) => {
-    const data = await quality.reviewPage(reviewerOf(request), numberOf(request));
+    const data = await quality.reviewPage(reviewerOf(request), number);
     if (!data) return reply.callNotFound();
-    const articleQuery = str(request.query, 'q', 200).trim();
+    const articleQuery = query.q.trim();
     const choices = data.review || data.blocked ? { ok: true as const, articles: [] } : await quality.articleChoices(request.lang, articleQuery);
-    const sample = extra.sample ?? cleanSampleQuery(str(request.query, 'sample', 600));
+    const sample = extra.sample ?? cleanSampleQuery(query.sample);
     return reply.html(
       reviewPage(staffContext(request), {
         signedIn: signedInOf(reply),
@@ -70,50 +76,52 @@ export function registerQualityRoutes(app: FastifyInstance, deps: { quality: Qua
     );
   };
 
-  app.get('/staff/quality/items/:number', { config }, async (request, reply) => {
-    const notice = str(request.query, 'done', 20) === 'saved' ? request.t('quality:review.saved') : undefined;
-    return showReview(request, reply, { notice });
+  app.get('/staff/quality/items/:number', { config, schema: { params: inputs.item, querystring: inputs.itemQuery } }, async (request, reply) => {
+    const notice = request.query.done === 'saved' ? request.t('quality:review.saved') : undefined;
+    return showReview(request, reply, request.params.number, request.query, { notice });
   });
 
-  app.post('/staff/quality/items/:number', { config }, async (request, reply) => {
-    const values = reviewFormValues(request.body);
-    const sample = cleanSampleQuery(str(request.body, 'sample', 600));
-    const result = await quality.saveReview(reviewerOf(request), numberOf(request), values);
-    if (result.ok) return reply.redirect(`/staff/quality/items/${numberOf(request)}?done=saved${sample ? `&sample=${encodeURIComponent(sample)}` : ''}`, 303);
+  app.post('/staff/quality/items/:number', { config, schema: { params: inputs.item, querystring: inputs.itemQuery, body: inputs.review } }, async (request, reply) => {
+    const { number } = request.params;
+    const { sample: sampleText, ...values } = request.body;
+    const sample = cleanSampleQuery(sampleText);
+    const result = await quality.saveReview(reviewerOf(request), number, values);
+    if (result.ok) return reply.redirect(`/staff/quality/items/${number}?done=saved${sample ? `&sample=${encodeURIComponent(sample)}` : ''}`, 303);
     if ('problem' in result) {
       if (result.problem === 'not_found') return reply.callNotFound();
-      return showReview(request, reply, { refused: request.t(`quality:review.blocked.${result.problem}`), sample, status: 409 });
+      return showReview(request, reply, number, request.query, { refused: request.t(`quality:review.blocked.${result.problem}`), sample, status: 409 });
     }
     const errors = result.problems.map((p: ReviewProblem) => ({
       field: p.field,
       message: request.t(`quality:errors.${p.code}`, (CRITERIA as readonly string[]).includes(p.field) ? { criterion: request.t(`quality:criteria.${p.field}.name`) } : {}),
     }));
     // Values that were not one of the choices are not shown back (a radio can only be one of its options anyway).
-    return showReview(request, reply, { values, errors, sample, status: 400 });
+    return showReview(request, reply, number, request.query, { values, errors, sample, status: 400 });
   });
 
   // ---- Fix tasks -------------------------------------------------------------------------------------------------
-  app.get('/staff/quality/tasks', { config }, async (request, reply) => {
+  app.get('/staff/quality/tasks', { config, schema: { querystring: inputs.tasksQuery } }, async (request, reply) => {
     const { open, closed } = await quality.tasks();
-    const notice = str(request.query, 'done', 20) === 'dismissed' ? request.t('quality:tasks.dismissed_notice') : undefined;
+    const notice = request.query.done === 'dismissed' ? request.t('quality:tasks.dismissed_notice') : undefined;
     return reply.html(tasksPage(staffContext(request), { signedIn: signedInOf(reply), open, closed, canSee1367: quality.canSee1367(request.staff?.roles ?? []), notice, when: when(request) }));
   });
 
-  const showTask = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[]; note?: string; refused?: string; status?: number } = {}) => {
-    const task = await quality.task(idOf(request));
+  const showTask = async (request: FastifyRequest, reply: FastifyReply, id: string, extra: { errors?: FieldError[]; note?: string; refused?: string; status?: number } = {}) => {
+    const task = await quality.task(id);
     if (!task) return reply.callNotFound();
     return reply.html(taskPage(staffContext(request), { signedIn: signedInOf(reply), task, canSee1367: quality.canSee1367(request.staff?.roles ?? []), when: when(request), ...extra }), extra.status ?? 200);
   };
 
-  app.get('/staff/quality/tasks/:id', { config }, async (request, reply) => showTask(request, reply));
+  app.get('/staff/quality/tasks/:id', { config, schema: { params: inputs.task } }, async (request, reply) => showTask(request, reply, request.params.id));
 
-  app.post('/staff/quality/tasks/:id/dismiss', { config }, async (request, reply) => {
-    const note = str(request.body, 'note', 5_000);
-    const result = await quality.dismissTask(actorOf(request), idOf(request), note);
+  app.post('/staff/quality/tasks/:id/dismiss', { config, schema: { params: inputs.task, body: inputs.dismiss } }, async (request, reply) => {
+    const { id } = request.params;
+    const { note } = request.body;
+    const result = await quality.dismissTask(actorOf(request), id, note);
     if (result.ok) return reply.redirect('/staff/quality/tasks?done=dismissed', 303);
-    if ('problems' in result) return showTask(request, reply, { note, status: 400, errors: result.problems.map((p) => ({ field: p.field, message: request.t(`quality:errors.${p.code}`, { max: NOTE_MAX }) })) });
+    if ('problems' in result) return showTask(request, reply, id, { note, status: 400, errors: result.problems.map((p) => ({ field: p.field, message: request.t(`quality:errors.${p.code}`, { max: NOTE_MAX }) })) });
     if (result.problem === 'not_found') return reply.callNotFound();
-    return showTask(request, reply, { refused: request.t('quality:tasks.already_closed'), status: 409 });
+    return showTask(request, reply, id, { refused: request.t('quality:tasks.already_closed'), status: 409 });
   });
 
   // ---- Scores ----------------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { ServiceItemChannel } from '../../platform/db/tables.js';
+import { fields } from '../../platform/http/inputs.js';
 
 /** The quality-review rubric (CC-14) and the reading of the review and sample forms: pure rules, no SQL, no HTTP. */
 
@@ -25,13 +27,12 @@ export function totalOf(scores: Scores): number {
   return Math.round((sum / (CRITERIA.length * MAX_LEVEL)) * 10_000) / 100;
 }
 
-type Form = Record<string, unknown>;
 /** A single text field; a repeated one (an array) is kept as a value nobody could have chosen. */
-const field = (body: unknown, name: string, max = 10_000): string => {
-  const value = (body && typeof body === 'object' ? (body as Form) : {})[name];
-  if (value === undefined) return '';
-  return typeof value === 'string' ? value.slice(0, max) : '\u0000';
-};
+const field = (max = 10_000) =>
+  z
+    .unknown()
+    .optional()
+    .transform((value): string => (value === undefined ? '' : typeof value === 'string' ? value.slice(0, max) : '\u0000'));
 
 // ---- The review form -------------------------------------------------------------------------------------------
 
@@ -80,18 +81,23 @@ export function sortReviewProblems(problems: ReviewProblem[]): ReviewProblem[] {
   return [...problems].sort((a, b) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field));
 }
 
+/** The review form's fields as the route declares them (ADR 15), read by `readReview`. */
+export const reviewFields = {
+  greeting: field(10),
+  verification: field(10),
+  accuracy: field(10),
+  resolution: field(10),
+  courtesy: field(10),
+  wrong_answer: field(10),
+  article: field(200),
+  article_version: field(20),
+  comment: field(COMMENT_MAX * 4),
+};
+const reviewForm = fields(reviewFields);
+
+/** A posted review form (any shape) as its values. */
 export function reviewFormValues(body: unknown): ReviewFormValues {
-  return {
-    greeting: field(body, 'greeting', 10),
-    verification: field(body, 'verification', 10),
-    accuracy: field(body, 'accuracy', 10),
-    resolution: field(body, 'resolution', 10),
-    courtesy: field(body, 'courtesy', 10),
-    wrong_answer: field(body, 'wrong_answer', 10),
-    article: field(body, 'article', 200),
-    article_version: field(body, 'article_version', 20),
-    comment: field(body, 'comment', COMMENT_MAX * 4),
-  };
+  return reviewForm.parse(body);
 }
 
 /** Reads a posted review: every criterion scored 0-4, wrong answer yes or no, the article only for a wrong answer. */
@@ -171,8 +177,11 @@ export function parseDay(input: string): string | undefined {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The sample's query string as the route declares it (ADR 15), read by `readSampleFilters`. */
+export const sampleFilterQuery = fields({ from: field(40), to: field(40), channel: field(40), agent: field(40), n: field(10), seed: field(80) });
+
 /**
- * Reads the sample filters from a query string (any shape). Without dates: the last 7 days, today included. An
+ * Reads the sample filters from a query string (any shape, or as `sampleFilterQuery` read it: reading is the same). Without dates: the last 7 days, today included. An
  * empty seed is allowed here (the route draws one and redirects, so that the seed is in the address).
  */
 export function readSampleFilters(
@@ -180,7 +189,7 @@ export function readSampleFilters(
   today: string,
   agents: readonly string[],
 ): { ok: true; filters: SampleFilters; values: SampleFilterValues } | { ok: false; problems: SampleProblem[]; values: SampleFilterValues } {
-  const values: SampleFilterValues = { from: field(query, 'from', 40), to: field(query, 'to', 40), channel: field(query, 'channel', 40), agent: field(query, 'agent', 40), n: field(query, 'n', 10), seed: field(query, 'seed', 80) };
+  const values: SampleFilterValues = sampleFilterQuery.parse(query);
   const shown = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replace(/\u0000/g, '')])) as unknown as SampleFilterValues;
   const problems: SampleProblem[] = [];
   const day = (name: 'from' | 'to'): string | null | undefined => {

@@ -5,9 +5,9 @@ import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { localDate } from '../../platform/format.js';
 import { maySeeCase } from '../cases/index.js';
-import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
+import { articleVersionForFlag, type ArticleSummary, type KnowledgeService } from '../knowledge/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
-import type { StaffRole } from '../staff/index.js';
+import { displayNameOf, listWorkingAgents, type StaffRole } from '../staff/index.js';
 import * as repo from './repository.js';
 import { NOTE_MAX, readReview, readSampleFilters, totalOf, type ReviewFormValues, type ReviewProblem, type SampleFilters } from './rubric.js';
 
@@ -76,7 +76,7 @@ export class QualityService {
   // ---- Sampling --------------------------------------------------------------------------------------------------
 
   async agents() {
-    return repo.listAgents(this.deps.db);
+    return listWorkingAgents(this.deps.db);
   }
 
   async readSampleFilters(query: unknown) {
@@ -121,7 +121,7 @@ export class QualityService {
     if (!item) return undefined;
     await auditStaffAction(db, clock, reviewer.actor, 'quality.item_viewed', { type: 'service_item', id: item.id }, { number: String(item.number) });
     const timeline = await this.deps.serviceItems.timeline(item.id);
-    const agentName = await repo.displayName(db, item.owner_id);
+    const agentName = await displayNameOf(db, item.owner_id);
     const review = await repo.findReview(db, item.id, reviewer.actor.accountId);
     return { item, agentName, timeline, review, blocked: this.#blocked(reviewer, item, review) };
   }
@@ -153,7 +153,7 @@ export class QualityService {
     const input = read.input;
     try {
       return await inTransaction(db, async (trx): Promise<SaveReviewResult> => {
-        const flagged = input.article ? await repo.articleVersionForFlag(trx, input.article, input.version) : undefined;
+        const flagged = input.article ? await articleVersionForFlag(trx, input.article, input.version) : undefined;
         if (flagged === 'no_article') return { ok: false, problems: [{ field: 'article', code: 'article_unknown' }] };
         if (flagged === 'no_version') return { ok: false, problems: [{ field: 'article_version', code: 'version_unknown' }] };
         const now = clock.now();
@@ -228,7 +228,7 @@ export class QualityService {
     await this.closeFixedTasks(id);
     const { db, clock } = this.deps;
     return inTransaction(db, async (trx): Promise<DismissResult> => {
-      const task = await trx.selectFrom('article_fix_tasks').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+      const task = await repo.lockTask(trx, id);
       if (!task) return { ok: false, problem: 'not_found' };
       if (!(await repo.dismissTask(trx, id, { by: actor.accountId, at: clock.now(), note }))) return { ok: false, problem: 'closed' };
       await auditStaffAction(trx, clock, actor, 'quality.fix_task_dismissed', { type: 'article_fix_task', id }, { note });

@@ -3,7 +3,7 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { AccountService } from '../accounts/index.js';
 import type { AccountCaseService } from '../account-cases/index.js';
-import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
+import { lockItemOrThrow, secureMessageThreadsOf, type ServiceItemRow, type ServiceItemService } from '../service-items/index.js';
 
 /**
  * Secure messages (issue 5 item 5; CASE-3): a person writes to the agency about a case whose capability allows it
@@ -56,17 +56,7 @@ export class SecureMessageService {
 
   /** The account's threads, newest activity first; for one case when a receipt number is given. */
   async threads(accountId: string, receipt?: string): Promise<ThreadSummary[]> {
-    let query = this.deps.db
-      .selectFrom('service_items as i')
-      .select(['i.number', 'i.subject', 'i.receipt_number', 'i.status', 'i.created_at'])
-      .select((eb) => [
-        eb.selectFrom('service_item_events as e').select((e) => e.fn.max('e.occurred_at').as('m')).whereRef('e.item_id', '=', 'i.id').where('e.customer_visible', '=', true).as('last_at'),
-        eb.selectFrom('service_item_events as e').select('e.kind').whereRef('e.item_id', '=', 'i.id').where('e.customer_visible', '=', true).where('e.kind', 'in', ['created', 'reply', 'customer_message']).orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(1).as('last_kind'),
-      ])
-      .where('i.account_id', '=', accountId)
-      .where('i.channel', '=', 'secure_message');
-    if (receipt) query = query.where('i.receipt_number', '=', receipt);
-    const rows = await query.orderBy('i.created_at', 'desc').limit(200).execute();
+    const rows = await secureMessageThreadsOf(this.deps.db, accountId, receipt);
     // Threads about a case the account no longer sees (a link suspended for a Section 1367 review) are left out.
     const visible = await this.#linkedReceipts(accountId);
     return rows
@@ -122,7 +112,7 @@ export class SecureMessageService {
     if (!text || text.length > MAX_MESSAGE) return { ok: false, problem: 'message' };
     // Read again, locked, inside the transaction: an agent may have resolved the thread or restarted its clock since.
     return inTransaction(this.deps.db, async (trx) => {
-      const item = await trx.selectFrom('service_items').selectAll().where('id', '=', found.item.id).forUpdate().executeTakeFirstOrThrow();
+      const item = await lockItemOrThrow(trx, found.item.id);
       if (item.status === 'resolved' || item.status === 'closed') return { ok: false, problem: 'closed' } as const;
       if (item.sla_paused_at) await this.deps.items.resumeClock(item.id, null, trx);
       await this.deps.items.record(item.id, { kind: 'customer_message', actorId: accountId, body: text, customerVisible: true }, item.status === 'waiting_on_customer' && !item.sla_paused_at ? { status: item.owner_id ? 'in_progress' : 'open' } : {}, trx);

@@ -2,4 +2,4 @@ export { ServiceItemService, ServiceItemActionError, maySeeItem, mayWorkProtecte
 export type { ServiceItemRow, ServiceItemEventRow } from './repository.js';
 export { routeItem, queueKindsOf, type RoutingRule, type RoutingInput, type Route } from './routing.js';
 export { BusinessCalendar, SLA_POLICIES, expectation, type SlaExpectation } from './sla.js';
-export { protectItemsOfCase } from './repository.js';
+export { protectItemsOfCase, lockItemOrThrow, openItemsOwnedBy, searchItems, secureMessageThreadsOf, takeItem, waitingByQueue } from './repository.js';

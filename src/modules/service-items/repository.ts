@@ -112,16 +112,118 @@ export async function pausesOf(db: DbHandle, itemId: string) {
  * timelines hold the case's story), and the open ones outside Tier 3 and the owning office's queue move to Tier 3,
  * unowned, so nobody who may not see them keeps them. (Items of a case whose protection ends stay protected.)
  */
-export async function protectItemsOfCase(db: DbHandle, caseId: number): Promise<void> {
+export async function protectItemsOfCase(db: DbHandle, caseId: number, receiptNumber: string): Promise<void> {
   // Items that name the case's receipt number but were logged before the case existed (an agent's call, an e-Request
   // with the Section 1367 box, events still pending) are linked to it first, so they are protected with it.
   await sql`
     UPDATE service_items SET case_id = ${caseId}
-    WHERE case_id IS NULL AND receipt_number = (SELECT receipt_number FROM cases WHERE id = ${caseId})`.execute(db);
+    WHERE case_id IS NULL AND receipt_number = ${receiptNumber}`.execute(db);
   await sql`
     UPDATE service_items
     SET section_1367 = true,
         owner_id = CASE WHEN status NOT IN ('resolved', 'closed') AND queue <> 'tier3' AND queue NOT LIKE 'office:%' THEN NULL ELSE owner_id END,
         queue = CASE WHEN status NOT IN ('resolved', 'closed') AND queue <> 'tier3' AND queue NOT LIKE 'office:%' THEN 'tier3' ELSE queue END
     WHERE case_id = ${caseId} AND section_1367 = false`.execute(db);
+}
+
+/** The item, locked for the rest of the transaction (an action or a check reads it again before it changes it). */
+export async function lockItem(db: DbHandle, id: string): Promise<ServiceItemRow | undefined> {
+  return db.selectFrom('service_items').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** The item, locked; it must exist (NoResultError otherwise). */
+export async function lockItemOrThrow(db: DbHandle, id: string): Promise<ServiceItemRow> {
+  return db.selectFrom('service_items').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+}
+
+export async function statusOfItem(db: DbHandle, id: string): Promise<Pick<ServiceItemRow, 'status'> | undefined> {
+  return db.selectFrom('service_items').select('status').where('id', '=', id).executeTakeFirst();
+}
+
+/** The follow-up requests of an item that are not answered yet. */
+export async function openFollowUpsOf(db: DbHandle, parentId: string): Promise<{ id: string }[]> {
+  return db.selectFrom('service_items').select('id').where('parent_item_id', '=', parentId).where('status', 'not in', ['resolved', 'closed']).execute();
+}
+
+export async function insertPause(db: DbHandle, p: { itemId: string; at: Date; by: string; reason: string }): Promise<void> {
+  await db.insertInto('service_item_sla_pauses').values({ item_id: p.itemId, paused_at: p.at, paused_by: p.by, reason: p.reason, resumed_at: null, resumed_by: null }).execute();
+}
+
+export async function endPause(db: DbHandle, pauseId: number, p: { at: Date; by: string | null }): Promise<void> {
+  await db.updateTable('service_item_sla_pauses').set({ resumed_at: p.at, resumed_by: p.by }).where('id', '=', pauseId).execute();
+}
+
+/** The queue of an office (service requests to the owning office, CC-7). */
+export async function officeQueue(db: DbHandle, officeCode: string): Promise<{ code: string } | undefined> {
+  return db.selectFrom('service_queues').select('code').where('kind', '=', 'office').where('office_code', '=', officeCode).executeTakeFirst();
+}
+
+// ---- What the agent console asks (agent-console module) ---------------------------------------------------------
+
+/** An agent's own open items, the highest priority and soonest due first (100 at most). */
+export async function openItemsOwnedBy(db: DbHandle, ownerId: string, include1367: boolean): Promise<ServiceItemRow[]> {
+  let mine = db.selectFrom('service_items').selectAll().where('owner_id', '=', ownerId).where('status', 'not in', ['resolved', 'closed']);
+  if (!include1367) mine = mine.where('section_1367', '=', false);
+  return mine.orderBy('priority').orderBy('due_at').limit(100).execute();
+}
+
+/** How many items nobody owns wait in each of these queues (open or escalated). */
+export async function waitingByQueue(db: DbHandle, queues: string[], include1367: boolean): Promise<{ queue: string; count: number }[]> {
+  if (!queues.length) return [];
+  return db
+    .selectFrom('service_items')
+    .select(['queue', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('queue', 'in', queues)
+    .where('status', 'in', ['open', 'escalated'])
+    .where('owner_id', 'is', null)
+    .$if(!include1367, (q) => q.where('section_1367', '=', false))
+    .groupBy('queue')
+    .execute();
+}
+
+/** The agent who logged a contact keeps its item (it landed in one of their queues). */
+export async function takeItem(db: DbHandle, itemId: string, ownerId: string, now: Date): Promise<void> {
+  await db.updateTable('service_items').set({ owner_id: ownerId, status: 'in_progress', claimed_at: now }).where('id', '=', itemId).execute();
+}
+
+/**
+ * The items an agent's search finds (50 at most, newest first): by receipt number, item number, the Online Account
+ * Number of the account, or an email (the contact's, any case, or the account's).
+ */
+export async function searchItems(
+  db: DbHandle,
+  /** A case's items; an account's (its id, found by the accounts module; none when no account matched); one item; by email (the contact email, or the account holding it). */
+  by: { receiptNumber: string } | { accountId: string | undefined } | { number: number } | { email: string; accountId: string | undefined },
+  include1367: boolean,
+): Promise<ServiceItemRow[]> {
+  let items = db.selectFrom('service_items').selectAll();
+  if ('receiptNumber' in by) items = items.where('receipt_number', '=', by.receiptNumber);
+  else if ('number' in by) items = items.where('number', '=', by.number);
+  else if ('email' in by) {
+    const { email, accountId } = by;
+    items = items.where(({ fn, eb, or }) => or([eb(fn('lower', ['contact_email']), '=', email), ...(accountId ? [eb('account_id', '=', accountId)] : [])]));
+  } else if (by.accountId) items = items.where('account_id', '=', by.accountId);
+  else return [];
+  if (!include1367) items = items.where('section_1367', '=', false);
+  return items.orderBy('created_at', 'desc').limit(50).execute();
+}
+
+// ---- What secure messages ask (secure-messages module) -----------------------------------------------------------
+
+/**
+ * The secure message threads of an account (200 at most, newest first; of one case when a receipt number is given),
+ * each with the moment of its last customer-visible entry and the kind of its last message.
+ */
+export async function secureMessageThreadsOf(db: DbHandle, accountId: string, receiptNumber?: string) {
+  let query = db
+    .selectFrom('service_items as i')
+    .select(['i.number', 'i.subject', 'i.receipt_number', 'i.status', 'i.created_at'])
+    .select((eb) => [
+      eb.selectFrom('service_item_events as e').select((e) => e.fn.max('e.occurred_at').as('m')).whereRef('e.item_id', '=', 'i.id').where('e.customer_visible', '=', true).as('last_at'),
+      eb.selectFrom('service_item_events as e').select('e.kind').whereRef('e.item_id', '=', 'i.id').where('e.customer_visible', '=', true).where('e.kind', 'in', ['created', 'reply', 'customer_message']).orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(1).as('last_kind'),
+    ])
+    .where('i.account_id', '=', accountId)
+    .where('i.channel', '=', 'secure_message');
+  if (receiptNumber) query = query.where('i.receipt_number', '=', receiptNumber);
+  return query.orderBy('i.created_at', 'desc').limit(200).execute();
 }

@@ -5,11 +5,12 @@ import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName, StaffRole } 
 import type { Language, Translate } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
-import { maySeeCase } from '../cases/index.js';
+import { caseForRoutingForShare, maySeeCase } from '../cases/index.js';
 import { longDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
-  claimNext, findItemById, findItemByNumber, insertEvent, insertItem, itemsOfAccount, listEvents, listOpenItems, openPause, pausesOf, queues as listQueues, routingRules, updateItem, type ServiceItemRow,
+  claimNext, endPause, findItemById, findItemByNumber, insertEvent, insertItem, insertPause, itemsOfAccount, listEvents, listOpenItems, lockItem, officeQueue, openFollowUpsOf, openPause, pausesOf,
+  queues as listQueues, routingRules, statusOfItem, updateItem, type ServiceItemRow,
 } from './repository.js';
 import { queueKindsOf, routeItem, type Route } from './routing.js';
 import { dueAt as slaDueAt, expectation as slaExpectation, nextFollowUp, type FollowUpLevel, type SlaExpectation } from './sla.js';
@@ -213,7 +214,7 @@ export class ServiceItemService {
   async createRouted(input: RoutedItemInput, db: DbHandle = this.deps.db): Promise<{ item: ServiceItemRow; route: Route; expectation: SlaExpectation }> {
     const work = async (trx: DbHandle) => {
       const c = input.caseId
-        ? await trx.selectFrom('cases').select(['id', 'office_code', 'section_1367', 'receipt_number']).where('id', '=', input.caseId).forShare().executeTakeFirst()
+        ? await caseForRoutingForShare(trx, input.caseId)
         : undefined;
       const section1367 = Boolean(input.section1367) || Boolean(c?.section_1367);
       const urgent = Boolean(input.urgent);
@@ -294,7 +295,7 @@ export class ServiceItemService {
 
   /** Loads an item for an action, locked, refusing closed ones. */
   async #forAction(trx: DbHandle, itemId: string): Promise<ServiceItemRow> {
-    const item = await trx.selectFrom('service_items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
+    const item = await lockItem(trx, itemId);
     if (!item) throw new ServiceItemActionError('not_found');
     if (item.status === 'resolved' || item.status === 'closed') throw new ServiceItemActionError('closed');
     return item;
@@ -306,7 +307,7 @@ export class ServiceItemService {
       const item = await this.#forAction(trx, itemId);
       if (await openPause(trx, itemId)) throw new ServiceItemActionError('already_paused');
       const now = this.deps.clock.now();
-      await trx.insertInto('service_item_sla_pauses').values({ item_id: itemId, paused_at: now, paused_by: worker.accountId, reason, resumed_at: null, resumed_by: null }).execute();
+      await insertPause(trx, { itemId, at: now, by: worker.accountId, reason });
       await updateItem(trx, itemId, { sla_paused_at: now, status: 'waiting_on_customer', owner_id: item.owner_id ?? worker.accountId });
       await insertEvent(trx, { item_id: itemId, kind: 'sla_paused', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: false, details: '{}' });
     });
@@ -319,7 +320,7 @@ export class ServiceItemService {
       const pause = await openPause(trx, itemId);
       if (!pause) throw new ServiceItemActionError('not_paused');
       const now = this.deps.clock.now();
-      await trx.updateTable('service_item_sla_pauses').set({ resumed_at: now, resumed_by: worker?.accountId ?? null }).where('id', '=', pause.id).execute();
+      await endPause(trx, pause.id, { at: now, by: worker?.accountId ?? null });
       const due = this.#dueOf(item, await pausesOf(trx, itemId));
       await updateItem(trx, itemId, { sla_paused_at: null, due_at: due, status: item.owner_id ? 'in_progress' : 'open' });
       await insertEvent(trx, { item_id: itemId, kind: 'sla_resumed', actor_id: worker?.accountId ?? null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ dueAt: due.toISOString() }) });
@@ -344,12 +345,12 @@ export class ServiceItemService {
    */
   async checkSla(itemId: string): Promise<'not_due' | 'breached' | 'follow_up' | 'ignored'> {
     return inTransaction(this.deps.db, async (trx) => {
-      const item = await trx.selectFrom('service_items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
+      const item = await lockItem(trx, itemId);
       // A breach is recorded once per clock: an escalation restarts the clock after it (a due moment after the breach).
       if (!item || item.status === 'resolved' || item.status === 'closed' || item.sla_paused_at || (item.breached_at && item.breached_at >= item.due_at)) return 'ignored';
       // A follow-up request whose primary was answered has nothing left to follow (CC-7).
       if (item.parent_item_id) {
-        const parent = await trx.selectFrom('service_items').select('status').where('id', '=', item.parent_item_id).executeTakeFirst();
+        const parent = await statusOfItem(trx, item.parent_item_id);
         if (parent && (parent.status === 'resolved' || parent.status === 'closed')) return 'ignored';
       }
       const now = this.deps.clock.now();
@@ -410,7 +411,7 @@ export class ServiceItemService {
   /** Ends a pause the item is in (an action that hands it on, or closes it, ends the wait on the customer). */
   async #endPause(trx: DbHandle, itemId: string, now: Date, by: string | null): Promise<void> {
     const pause = await openPause(trx, itemId);
-    if (pause) await trx.updateTable('service_item_sla_pauses').set({ resumed_at: now, resumed_by: by }).where('id', '=', pause.id).execute();
+    if (pause) await endPause(trx, pause.id, { at: now, by });
   }
 
   /**
@@ -445,7 +446,7 @@ export class ServiceItemService {
   async routeToOffice(itemId: string, worker: StaffWorker, officeCode: string, reason: string): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       await this.#forAction(trx, itemId);
-      const queue = await trx.selectFrom('service_queues').select('code').where('kind', '=', 'office').where('office_code', '=', officeCode).executeTakeFirst();
+      const queue = await officeQueue(trx, officeCode);
       if (!queue) throw new ServiceItemActionError('no_office');
       const now = this.deps.clock.now();
       const expected = slaExpectation('office_service_request', now, this.deps.timeZone);
@@ -489,7 +490,7 @@ export class ServiceItemService {
       await updateItem(trx, itemId, { status: 'resolved', resolution: code, resolved_at: now, sla_paused_at: null, owner_id: item.owner_id ?? worker.accountId, first_response_at: item.first_response_at ?? now });
       await insertEvent(trx, { item_id: itemId, kind: 'resolved', actor_id: worker.accountId, occurred_at: now, body: note || null, customer_visible: true, details: JSON.stringify({ code }) });
       // The follow-up requests of an answered office request are answered with it (CC-7).
-      const followUps = await trx.selectFrom('service_items').select('id').where('parent_item_id', '=', itemId).where('status', 'not in', ['resolved', 'closed']).execute();
+      const followUps = await openFollowUpsOf(trx, itemId);
       for (const f of followUps) {
         await updateItem(trx, f.id, { status: 'resolved', resolution: code, resolved_at: now, sla_paused_at: null });
         await insertEvent(trx, { item_id: f.id, kind: 'resolved', actor_id: worker.accountId, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ code, with: String(item.number) }) });

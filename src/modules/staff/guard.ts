@@ -1,5 +1,6 @@
 import type { preHandlerHookHandler } from 'fastify';
 import type { DbHandle } from '../../platform/db/database.js';
+import { Forbidden, Unauthorized } from '../../platform/http/http-errors.js';
 import type { SessionStore } from '../accounts/index.js';
 import { activeRolesOf } from './repository.js';
 
@@ -13,12 +14,12 @@ export function staffGuard(sessions: SessionStore, db: DbHandle): preHandlerHook
     const session = await sessions.load(request);
     if (!session || session.stage !== 'full') {
       if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect('/account/sign-in', 303);
-      throw Object.assign(new Error('Sign in first'), { statusCode: 401 });
+      throw new Unauthorized('Sign in first');
     }
     const roles = await activeRolesOf(db, session.account_id);
     const allowed = request.routeOptions.config.roles;
     if (!roles || roles.length === 0 || (allowed && !allowed.some((r) => roles.includes(r)))) {
-      throw Object.assign(new Error('This page is not part of your role'), { statusCode: 403 });
+      throw new Forbidden('This page is not part of your role');
     }
     request.staff = { accountId: session.account_id, roles };
   };

@@ -132,3 +132,22 @@ export async function activeRolesOf(db: DbHandle, accountId: string): Promise<St
   const rows = await db.selectFrom('staff_roles').select('role').where('account_id', '=', accountId).execute();
   return rows.map((r) => r.role);
 }
+
+/** The agents a sample may be narrowed to: staff who work items (Contact Center tiers and the help desk). */
+export async function listWorkingAgents(db: DbHandle): Promise<{ account_id: string; display_name: string }[]> {
+  return db
+    .selectFrom('staff_members as m')
+    .select(['m.account_id', 'm.display_name'])
+    .where((eb) => eb.exists(eb.selectFrom('staff_roles as r').select('r.role').whereRef('r.account_id', '=', 'm.account_id').where('r.role', 'in', ['tier1', 'tier2', 'tier3', 'help_desk'])))
+    .orderBy('m.display_name')
+    .orderBy('m.account_id')
+    .limit(1000)
+    .execute();
+}
+
+/** A staff member's display name (null for none, or not staff). */
+export async function displayNameOf(db: DbHandle, accountId: string | null): Promise<string | null> {
+  if (!accountId) return null;
+  const row = await db.selectFrom('staff_members').select('display_name').where('account_id', '=', accountId).executeTakeFirst();
+  return row?.display_name ?? null;
+}

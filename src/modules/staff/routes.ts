@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fields, params, text, texts, type App } from '../../platform/http/inputs.js';
 import type { FieldError } from '../../platform/views/components.js';
 import type { SessionStore } from '../accounts/index.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
@@ -8,16 +9,19 @@ import { dateTimeFormatter } from '../../platform/format.js';
 import type { StaffService } from './service.js';
 import { invitationPage, staffAdminPage, staffHomePage, staffMemberPage } from './views.js';
 
-type Form = Record<string, unknown>;
-const str = (body: unknown, name: string): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
-/** A form field that may repeat (checkboxes): one string, several, or none. */
-const list = (body: unknown, name: string): string[] => {
-  const value = (body as Form | undefined)?.[name];
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, 20) : [];
+/** The role checkboxes: one string, several (the first 20), or none; each as sent. */
+const roles = () => texts(Infinity).transform((values) => values.slice(0, 20));
+
+/** What each form and address of these pages sends (ADR 15: declared inputs). */
+const inputs = {
+  adminQuery: fields({ invited: text(10) }),
+  invite: fields({ email: text(300), display_name: text(200), roles: roles() }),
+  member: params({ id: text(200) }),
+  memberQuery: fields({ done: text(10) }),
+  roles: fields({ roles: roles() }),
+  // The reason is trimmed before it is cut to 500 characters (below).
+  access: fields({ reason: text(Infinity), enabled: text(10) }),
+  invitation: fields({ token: text(200) }),
 };
 
 export interface StaffRoutesDeps {
@@ -30,7 +34,7 @@ export interface StaffRoutesDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Staff workspace home, staff administration (invite, roles, access) and accepting an invitation. */
-export function registerStaffRoutes(app: FastifyInstance, deps: StaffRoutesDeps): void {
+export function registerStaffRoutes(app: App, deps: StaffRoutesDeps): void {
   const { staff, sessions } = deps;
   const admin = { policy: 'staff', roles: ['administrator'] } as const;
 
@@ -47,13 +51,13 @@ export function registerStaffRoutes(app: FastifyInstance, deps: StaffRoutesDeps)
     );
   };
 
-  app.get('/staff/admin/staff', { config: admin }, async (request, reply) => {
-    const invited = str(request.query, 'invited');
+  app.get('/staff/admin/staff', { config: admin, schema: { querystring: inputs.adminQuery } }, async (request, reply) => {
+    const { invited } = request.query;
     return adminPage(request, reply, { notice: invited === '1' ? request.t('staff:admin.invited') : undefined });
   });
 
-  app.post('/staff/admin/staff/invite', { config: admin }, async (request, reply) => {
-    const input = { email: str(request.body, 'email').slice(0, 300), displayName: str(request.body, 'display_name').slice(0, 200), roles: list(request.body, 'roles') };
+  app.post('/staff/admin/staff/invite', { config: admin, schema: { body: inputs.invite } }, async (request, reply) => {
+    const input = { email: request.body.email, displayName: request.body.display_name, roles: request.body.roles };
     const result = await staff.invite(actorOf(request), { ...input, language: request.lang });
     if (!result.ok) {
       const fields = { email: 'email', displayName: 'display_name', roles: 'roles' } as const;
@@ -72,15 +76,15 @@ export function registerStaffRoutes(app: FastifyInstance, deps: StaffRoutesDeps)
     );
   };
 
-  app.get('/staff/admin/staff/:id', { config: admin }, async (request, reply) => {
-    const done = str(request.query, 'done');
-    return memberPage(request, reply, (request.params as { id: string }).id, { notice: done === 'roles' || done === 'access' ? request.t(`staff:admin.saved_${done}`) : undefined });
+  app.get('/staff/admin/staff/:id', { config: admin, schema: { params: inputs.member, querystring: inputs.memberQuery } }, async (request, reply) => {
+    const { done } = request.query;
+    return memberPage(request, reply, request.params.id, { notice: done === 'roles' || done === 'access' ? request.t(`staff:admin.saved_${done}`) : undefined });
   });
 
-  app.post('/staff/admin/staff/:id/roles', { config: admin }, async (request, reply) => {
-    const id = (request.params as { id: string }).id;
+  app.post('/staff/admin/staff/:id/roles', { config: admin, schema: { params: inputs.member, body: inputs.roles } }, async (request, reply) => {
+    const { id } = request.params;
     if (!UUID.test(id)) return reply.callNotFound();
-    const result = await staff.setRoles(actorOf(request), id, list(request.body, 'roles'));
+    const result = await staff.setRoles(actorOf(request), id, request.body.roles);
     if (!result.ok) {
       if (result.problem === 'not_found') return reply.callNotFound();
       return memberPage(request, reply, id, { errors: [{ field: 'roles', message: request.t(`staff:admin.errors.${result.problem}`) }] });
@@ -88,11 +92,11 @@ export function registerStaffRoutes(app: FastifyInstance, deps: StaffRoutesDeps)
     return reply.redirect(`/staff/admin/staff/${id}?done=roles`, 303);
   });
 
-  app.post('/staff/admin/staff/:id/access', { config: admin }, async (request, reply) => {
-    const id = (request.params as { id: string }).id;
+  app.post('/staff/admin/staff/:id/access', { config: admin, schema: { params: inputs.member, body: inputs.access } }, async (request, reply) => {
+    const { id } = request.params;
     if (!UUID.test(id)) return reply.callNotFound();
-    const reason = str(request.body, 'reason').trim().slice(0, 500);
-    const enabled = str(request.body, 'enabled') === 'true';
+    const reason = request.body.reason.trim().slice(0, 500);
+    const enabled = request.body.enabled === 'true';
     if (!enabled && !reason) return memberPage(request, reply, id, { errors: [{ field: 'reason', message: request.t('staff:admin.errors.reason_required') }] });
     const result = await staff.setAccess(actorOf(request), id, enabled, reason);
     if (!result.ok) {
@@ -103,15 +107,15 @@ export function registerStaffRoutes(app: FastifyInstance, deps: StaffRoutesDeps)
   });
 
   // The invitation link opens a page with a button; only the POST spends the token (mail scanners open links).
-  app.get('/staff/invitation', { config: { policy: 'public' } }, async (request, reply) => {
-    const token = str(request.query, 'token').slice(0, 200);
+  app.get('/staff/invitation', { config: { policy: 'public' }, schema: { querystring: inputs.invitation } }, async (request, reply) => {
+    const { token } = request.query;
     if (!token || !(await staff.invitationUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
     reply.header('referrer-policy', 'no-referrer');
     return reply.html(invitationPage(request.page(), { csrf: reply.generateCsrf(), token }));
   });
 
-  app.post('/staff/invitation', { config: { policy: 'public' } }, async (request, reply) => {
-    const accountId = await staff.acceptInvitation(str(request.body, 'token').slice(0, 200), request.ip);
+  app.post('/staff/invitation', { config: { policy: 'public' }, schema: { body: inputs.invitation } }, async (request, reply) => {
+    const accountId = await staff.acceptInvitation(request.body.token, request.ip);
     if (!accountId) return reply.html(linkInvalidPage(request.page()), 410);
     // From here the staff member goes through the same steps as everyone: password, two-step verification, backup codes.
     await sessions.start(request, reply, accountId, 'setup');

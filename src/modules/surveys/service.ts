@@ -60,7 +60,7 @@ export class SurveyService {
   }
 
   /** Reads the staff filters; dates default to the last 90 days, today included. */
-  readStaffFilters(query: unknown, timeZone: string) {
+  readStaffFilters(query: SurveyFilterQuery, timeZone: string) {
     return readSurveyFilters(query, this.todayIn(timeZone), timeZone);
   }
 
@@ -157,18 +157,20 @@ export function parseCalendarDate(input: string): { ok: true; date: string } | {
   return { ok: true, date: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` };
 }
 
+/** The filters as the query string sends them (routes.staff.ts declares how each is read); missing ones are empty. */
+export type SurveyFilterQuery = Partial<Record<'survey' | 'from' | 'to' | 'about_form' | 'language' | 'page', string>>;
+
 /**
- * Reads the filters from a query string (any shape: missing, repeated or odd parameters are problems, never
- * errors). Without dates: the last 90 days by the agency's clock, today included.
+ * Reads the filters from a query string (missing, repeated or odd parameters are problems, never errors). Without
+ * dates: the last 90 days by the agency's clock, today included.
  */
 export function readSurveyFilters(
-  query: unknown,
+  query: SurveyFilterQuery,
   today: string,
   timeZone: string,
 ): { ok: true; filters: SurveyFilters; page: number; values: SurveyFilterValues } | { ok: false; problems: SurveyFilterProblem[]; values: SurveyFilterValues } {
-  const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
-  // A repeated parameter arrives as an array: kept as a value nobody could have chosen, so it is refused below.
-  const text = (name: string): string => (q[name] === undefined ? '' : typeof q[name] === 'string' ? (q[name] as string).slice(0, 100) : '\u0000');
+  // A repeated parameter was read as a value nobody could have chosen (a NUL: routes.staff.ts), so it is refused below.
+  const text = (name: keyof SurveyFilterQuery): string => (query[name] ?? '').slice(0, 100);
   const values: SurveyFilterValues = { survey: text('survey'), from: text('from'), to: text('to'), about_form: text('about_form'), language: text('language') };
   const shown = { ...values };
   for (const key of Object.keys(shown) as (keyof SurveyFilterValues)[]) shown[key] = shown[key].replace(/\u0000/g, '');

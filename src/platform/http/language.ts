@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isLanguage, type I18n, type Language, type Translate } from '../i18n/index.js';
 import type { SafeHtml } from '../views/html.js';
+import { inputField } from './inputs.js';
 import type { PageContext } from '../views/layout.js';
 
 declare module 'fastify' {
@@ -47,8 +48,7 @@ export function installLanguage(app: FastifyInstance, i18n: I18n, cookie: { secu
     return this.code(status).type('text/html; charset=utf-8').send(page.value);
   });
   app.addHook('onRequest', (request, reply, done) => {
-    const query = request.query as Record<string, unknown> | undefined;
-    const asked = query?.lang;
+    const asked = inputField(request.query, 'lang');
     let lang: Language | undefined;
     if (isLanguage(asked)) {
       lang = asked;

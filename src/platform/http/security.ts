@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { RateLimitStore } from './rate-limit-store.js';
+import { HttpError, UnsupportedMediaType } from './http-errors.js';
 import { csrfToken } from './uploads.js';
 
 export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: true };
@@ -135,8 +136,8 @@ function cleanInput(request: FastifyRequest): void {
   }
 }
 
-function inputError(statusCode: number, publicMessage: string): Error {
-  return Object.assign(new Error(publicMessage), { statusCode, publicMessage, code: statusCode === 400 ? 'CASEDESK_BODY_TOO_DEEP' : 'CASEDESK_NOT_UNICODE' });
+function inputError(statusCode: 400 | 422, publicMessage: string): HttpError {
+  return new HttpError(statusCode, publicMessage, publicMessage, statusCode === 400 ? 'CASEDESK_BODY_TOO_DEEP' : 'CASEDESK_NOT_UNICODE');
 }
 
 declare module 'fastify' {
@@ -155,7 +156,7 @@ function acceptJsonOnlyWhereTaken(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (request.routeOptions.config?.json !== true) {
-      done(Object.assign(new Error('This address does not take JSON.'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined);
+      done(new UnsupportedMediaType('This address does not take JSON.'), undefined);
       return;
     }
     // Fastify's default parser answers through `done`; its type also admits a promise-returning parser, hence `void`.

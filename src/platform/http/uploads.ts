@@ -2,6 +2,7 @@ import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import fastifyMultipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { inputField } from './inputs.js';
 
 /**
  * File uploads (multipart forms) for the routes of one encapsulated scope (issue 13 point 8). Nothing of the body
@@ -212,7 +213,7 @@ export function csrfForUploads(check: preHandlerHookHandler): preHandlerHookHand
 
 /** The token a request brings: a parsed form's `_csrf`, a multipart form's leading `_csrf`, or the header. */
 export function csrfToken(request: FastifyRequest): string | undefined {
-  const fromBody = (request.body as Record<string, unknown> | undefined)?._csrf;
+  const fromBody = inputField(request.body, '_csrf');
   if (typeof fromBody === 'string') return fromBody;
   const fromUpload = states.get(request)?.fields?._csrf;
   if (fromUpload !== undefined) return fromUpload;

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
-import type { TestApp } from '../../../test/harness.js';
-import type { NotificationMessage } from '../../platform/db/tables.js';
-import { findMessage, listStatusEvents } from './repository.js';
+import type { TestApp } from './harness.js';
+import type { NotificationMessage } from '../src/platform/db/tables.js';
+import { findMessage, listStatusEvents } from '../src/modules/notifications/repository.js';
 
 /** Helpers for the notifications tests: real local SMTP and HTTP servers, bounded polling, message reads. */
 
