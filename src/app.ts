@@ -102,7 +102,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerOutboxRoutes(routes, { db: deps.database.db });
   registerSurveyRoutes(routes, { surveys: services.surveys });
   registerSurveyStaffRoutes(routes, { surveys: services.surveys, timeZone: config.agencyTimeZone });
-  registerAccountRoutes(app, {
+  registerAccountRoutes(routes, {
     representativeStatus: (accountId) => services.profiles.representativeStatus(accountId),
     accounts: services.accounts,
     sessions: services.sessions,
@@ -111,7 +111,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     externalSignIn: services.externalSignIn && { name: services.externalSignIn.name },
     minimumMs: config.accountFormMinMs,
   });
-  registerTwoStepRoutes(app, {
+  registerTwoStepRoutes(routes, {
     accounts: services.accounts,
     sessions: services.sessions,
     twoStep: services.twoStep,
@@ -120,7 +120,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,
   });
-  registerExternalSignInRoutes(app, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
+  registerExternalSignInRoutes(routes, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
   registerStaffRoutes(routes, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
   registerEvidenceRoutes(routes, { evidence: services.evidence, timeZone: config.agencyTimeZone });
   registerKnowledgeRoutes(routes, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
@@ -132,7 +132,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerOfficerRoutes(routes, { officer: services.officer, timeZone: config.agencyTimeZone });
   registerHelpDeskRoutes(routes, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
   registerAccountCaseRoutes(routes, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerProfileRoutes(app, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
+  registerProfileRoutes(routes, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
 
   await app.ready();
   return { app, services };

@@ -1,16 +1,16 @@
 /** Accounts: applicant and representative sign-up, passwords, two-step verification, sessions. */
 export { AccountService, emailSchema, OTP_MAX_FAILURES, OTP_LOCKOUT_MS, SIGN_IN_FREE_FAILURES } from './service.js';
-export { SessionStore, SESSION_COOKIE, SESSION_MAX_MS } from './sessions.js';
-export { registerAccountRoutes, accountGuards } from './routes.account.js';
+export { SessionStore, SESSION_COOKIE, SESSION_MAX_MS } from './sign-in/sessions.js';
+export { registerAccountRoutes, registerTwoStepRoutes } from './routes.js';
+export { accountGuards } from './sign-in/guards.js';
 export { preparePasswordChecks, checkPassword, PASSWORD_MIN, PASSWORD_MAX, ARGON2_PARAMS } from './passwords.js';
-export { ProfileService, type RepresentativeStatus } from './profile.js';
-export { registerProfileRoutes } from './routes.profile.js';
-export { ExternalSignInService } from './external-sign-in.js';
-export { TwoStepService } from './two-step.js';
-export { PasskeyService } from './passkeys.js';
-export { registerTwoStepRoutes } from './routes.two-step.js';
-export { recentAuthRequired, REAUTH_MAX_AGE_MS } from './reauth.js';
-export { registerExternalSignInRoutes } from './routes.external.js';
+export { ProfileService, type RepresentativeStatus } from './profile/profile.js';
+export { registerProfileRoutes } from './profile/routes.js';
+export { ExternalSignInService } from './external/external-sign-in.js';
+export { TwoStepService } from './two-step/two-step.js';
+export { PasskeyService } from './two-step/passkeys.js';
+export { recentAuthRequired, REAUTH_MAX_AGE_MS } from './sign-in/reauth.js';
+export { registerExternalSignInRoutes } from './external/routes.js';
 // For the modules that act on accounts (staff, help desk, cases of an account) and the pages built on the account layout.
 export {
   countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, UNLOCKED_EVENT,

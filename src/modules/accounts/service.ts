@@ -14,8 +14,8 @@ import {
   insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
   useBackupCode, useTotpStep,
 } from './repository.js';
-import { hashOneTimeCode } from './one-time-codes.js';
-import { useOneTimeCode } from './two-step-repository.js';
+import { hashOneTimeCode } from './two-step/one-time-codes.js';
+import { useOneTimeCode } from './two-step/two-step-repository.js';
 
 /**
  * Accounts (ACC-1..ACC-4): sign-up with a verified email, a password, two-step verification with an

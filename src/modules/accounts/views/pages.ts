@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../../../platform/views/html.js';
 import { page } from '../../../platform/views/frame.js';
 import type { PageContext } from '../../../platform/views/layout.js';
 import { surveyFields } from '../../surveys/index.js';
-import type { ExternalRefusal } from '../external-sign-in.js';
+import type { ExternalRefusal } from '../external/external-sign-in.js';
 
 /** The account pages: sign-up steps, sign-in with its second step, and the account home. */
 
