@@ -32,7 +32,8 @@ import { inTransaction, openPostgres, type Database } from '../../src/platform/d
 import type { JobQueue } from '../../src/platform/jobs/index.js';
 import { cryptoRandom } from '../../src/platform/random.js';
 import type { NotificationService } from '../../src/modules/notifications/service.js';
-import { insertEvent, type ServiceItemRow } from '../../src/modules/service-items/repository.js';
+import { insertEvent } from '../../src/modules/service-items/repository.js';
+import type { ServiceItemRow } from '../../src/modules/service-items/index.js';
 import { ServiceItemService, type StaffWorker } from '../../src/modules/service-items/service.js';
 import { admin, freshDatabase, ROOT } from '../case-events/common.js';
 

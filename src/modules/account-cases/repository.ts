@@ -1,6 +1,6 @@
 import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import { sql, type Insertable } from 'kysely';
-import type { AccountCasesTable } from '../../platform/db/tables.js';
+import type { AccountCasesTable } from './tables.js';
 import { contactsOf } from '../accounts/index.js';
 
 /**

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { AccountRow } from '../../platform/db/tables.js';
-import { countSecurityEventsSince, recordSecurityEvent } from '../accounts/index.js';
+import { countSecurityEventsSince, recordSecurityEvent, type AccountRow } from '../accounts/index.js';
 import type { Random } from '../../platform/random.js';
 import { localDate } from '../../platform/format.js';
 import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode } from './access-codes.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
-import type { AccountRow } from '../../platform/db/tables.js';
+import type { AccountRow } from './tables.js';
 
 /**
  * What other modules may ask about accounts, and the few changes they may ask for. The account tables (accounts and

@@ -20,3 +20,4 @@ export {
   accountIdBy, accountsByAnyEmail, accountStanding, countActiveAccounts, setStaffDisabled, staffAccounts, accountsByOnlineAccountNumber, recentSecurityEvents, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, verifiedPhoneNumbers,
   applicantIdsByOnlineAccountNumber, contactsOf, identityVerifiedAt, markIdentityVerified, notificationRecipients, peopleBy, type NotificationRecipient, type StaffAccount, type TwoStepSummary,
 } from './directory.js';
+export type { AccountRow } from './tables.js';

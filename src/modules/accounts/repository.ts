@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { AccountRow, AccountsTable, AccountTokensTable, SessionRow, SessionStage } from '../../platform/db/tables.js';
+import type { AccountRow, AccountsTable, AccountTokensTable, SessionRow, SessionStage } from './tables.js';
 
 /** All SQL of the accounts module. */
 

@@ -3,7 +3,7 @@ import { authenticator } from 'otplib';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { AccountRow } from '../../platform/db/tables.js';
+import type { AccountRow } from './tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { sha256 } from '../../platform/hashing.js';

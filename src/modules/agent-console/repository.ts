@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { CallerVerificationsTable } from '../../platform/db/tables.js';
+import type { CallerVerificationsTable } from './tables.js';
 
 /** All SQL of the agent console: the callers' verifications (`caller_verifications`, migration 0023; CC-2). */
 

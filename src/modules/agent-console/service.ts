@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
-import type { ServiceItemChannel } from '../../platform/db/tables.js';
 import type { I18n, Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import {
@@ -12,7 +11,7 @@ import {
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
-  expectationText, mayWorkProtected, openItemsOwnedBy, searchItems, takeItem, urgencyText, waitingByQueue, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker,
+  expectationText, mayWorkProtected, openItemsOwnedBy, searchItems, takeItem, urgencyText, waitingByQueue, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker, type ServiceItemChannel,
 } from '../service-items/index.js';
 import type { StaffRole } from '../staff/index.js';
 import { accountIdBy, peopleBy } from '../accounts/index.js';

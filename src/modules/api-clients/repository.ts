@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { ApiClientsTable } from '../../platform/db/tables.js';
+import type { ApiClientsTable } from './tables.js';
 import type { Insertable, Selectable } from 'kysely';
 
 /** All SQL of the api-clients module. */

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
-import type { CaseSubscriptionsTable } from '../../platform/db/tables.js';
+import type { CaseSubscriptionsTable } from './tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 
 /** All SQL of case-subscriptions: the followers of receipt numbers (`case_subscriptions`) and the numbers that replied STOP (`sms_opt_outs`). */

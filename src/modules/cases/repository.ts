@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { preparedQuery, type DbHandle } from '../../platform/db/database.js';
-import type { CaseApplicantsTable, CaseRow } from '../../platform/db/tables.js';
+import type { CaseApplicantsTable, CaseRow } from './tables.js';
 
 /** All SQL of the cases module. */
 

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { QueueKind, ServiceItemChannel } from '../../platform/db/tables.js';
+import type { QueueKind, ServiceItemChannel } from '../service-items/index.js';
 
 /**
  * All SQL of the Contact Center dashboards (issue 5 item 8). Everything is counted in the database: GROUP BY with

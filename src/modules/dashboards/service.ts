@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { QueueKind, ServiceItemChannel } from '../../platform/db/tables.js';
+import type { QueueKind, ServiceItemChannel } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { fields } from '../../platform/http/inputs.js';
 import { localDate } from '../../platform/format.js';

@@ -1,6 +1,6 @@
 import { button, select, table, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import type { ServiceItemChannel } from '../../platform/db/tables.js';
+import type { ServiceItemChannel } from '../service-items/index.js';
 import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { dateTimeFormatter, formatCalendarDate, LOCALES } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';

@@ -1,12 +1,11 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
-import type { ServiceItemStatus, SlaPolicyName } from '../../platform/db/tables.js';
 import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
 import { findCaseForRequest, findForm, findOffice, maySeeCase, type RequestCase } from '../cases/index.js';
 import { localDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
-import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation } from '../service-items/index.js';
+import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation, type ServiceItemStatus, type SlaPolicyName } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { sha256 } from '../../platform/hashing.js';
 import * as repo from './repository.js';

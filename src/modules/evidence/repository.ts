@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { CaseFilesTable, CaseSubmissionsTable } from '../../platform/db/tables.js';
+import type { CaseFilesTable, CaseSubmissionsTable } from './tables.js';
 
 /** All SQL of evidence: the submissions of a case (`case_submissions`) and their files (`case_files`, migration 0020). */
 

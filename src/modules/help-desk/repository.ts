@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { AccountRecoveriesTable } from '../../platform/db/tables.js';
+import type { AccountRecoveriesTable } from './tables.js';
 
 /** All SQL of the Technical Help Desk (its verified recoveries; what it needs of accounts, it asks the accounts module). */
 

@@ -3,13 +3,12 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
-import type { AccountRow } from '../../platform/db/tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
 import {
   emailSchema, type AccountService, accountsByAnyEmail, accountsByOnlineAccountNumber, countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById,
-  recentSecurityEvents, recordSecurityEvent, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, UNLOCKED_EVENT, verifiedPhoneNumbers,
+  recentSecurityEvents, recordSecurityEvent, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, UNLOCKED_EVENT, verifiedPhoneNumbers, type AccountRow,
 } from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';

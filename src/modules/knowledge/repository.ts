@@ -1,10 +1,9 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { KnowledgeArticlesTable, KnowledgeArticleVersionsTable, KnowledgeAudience } from '../../platform/db/tables.js';
+import type { ArticleRow, KnowledgeArticlesTable, KnowledgeArticleVersionsTable, KnowledgeAudience } from './tables.js';
 
 /** All SQL of knowledge articles. */
 
-export type ArticleRow = Selectable<KnowledgeArticlesTable>;
 export type SearchLanguage = 'en' | 'es';
 
 /** An article with the text of one of its versions (the current one unless asked otherwise). */

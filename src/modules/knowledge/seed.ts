@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { KnowledgeAudience } from '../../platform/db/tables.js';
+import type { KnowledgeAudience } from './tables.js';
 import type { Random } from '../../platform/random.js';
 import * as repo from './repository.js';
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { KnowledgeAudience } from '../../platform/db/tables.js';
+import type { KnowledgeAudience } from './tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';

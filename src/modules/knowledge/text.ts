@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KnowledgeAudience } from '../../platform/db/tables.js';
+import type { KnowledgeAudience } from './tables.js';
 
 /** Pure rules of knowledge articles: what an article may hold, slugs, tags, paragraphs and search words. */
 

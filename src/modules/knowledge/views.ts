@@ -2,7 +2,8 @@ import { alert, breadcrumb, button, csrfField, errorFor, radioGroup, table, text
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import type { KnowledgeAudience, StaffRole } from '../../platform/db/tables.js';
+import type { StaffRole } from '../../platform/db/tables.js';
+import type { KnowledgeAudience } from './tables.js';
 import { formatterOf } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { ArticleWithVersion, VersionSummary } from './repository.js';

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { CaseDocumentsTable, DocumentContentType, DocumentKind } from '../../platform/db/tables.js';
+import type { CaseDocumentsTable, DocumentContentType, DocumentKind } from './tables.js';
 import type { Language } from '../../platform/i18n/index.js';
 
 /** All SQL of notices: the documents of a case (`case_documents`) and the print-and-mail batches (`mail_items`, `mail_batches`). */

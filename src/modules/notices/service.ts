@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { DocumentContentType, NoticeKind } from '../../platform/db/tables.js';
+import type { DocumentContentType, NoticeKind } from './tables.js';
 import type { I18n, Language } from '../../platform/i18n/index.js';
 import { defineJob } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';

@@ -6,3 +6,4 @@ export { twilioSignature, isValidTwilioSignature, twilioForm } from './signature
 export { registerSmsHookRoutes } from './routes.hooks.js';
 export { registerOutboxRoutes } from './routes.dev.js';
 export { findMessage, listStatusEvents } from './repository.js';
+export type { NotificationMessage } from './tables.js';

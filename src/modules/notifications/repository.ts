@@ -1,5 +1,5 @@
 import type { DbHandle } from '../../platform/db/database.js';
-import type { DeliveryStatus, NotificationMessage, NotificationMessagesTable } from '../../platform/db/tables.js';
+import type { DeliveryStatus, NotificationMessage, NotificationMessagesTable } from './tables.js';
 import type { Insertable } from 'kysely';
 
 /** All SQL of the notifications module. */

@@ -1,6 +1,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { ArticleFixTasksTable, ArticleFixTaskStatus, QualityReviewsTable, ServiceItemChannel } from '../../platform/db/tables.js';
+import type { ServiceItemChannel } from '../service-items/index.js';
+import type { ArticleFixTasksTable, ArticleFixTaskStatus, QualityReviewsTable } from './tables.js';
 import { CRITERIA, type SampleFilters, type Scores } from './rubric.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ServiceItemChannel } from '../../platform/db/tables.js';
+import type { ServiceItemChannel } from '../service-items/index.js';
 import { fields } from '../../platform/http/inputs.js';
 
 /** The quality-review rubric (CC-14) and the reading of the review and sample forms: pure rules, no SQL, no HTTP. */

@@ -1,12 +1,9 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { ServiceItemEventsTable, ServiceItemsTable } from '../../platform/db/tables.js';
+import type { ServiceItemRow, ServiceItemEventRow, ServiceItemEventsTable, ServiceItemsTable } from './tables.js';
 
 /** All SQL of service items. */
-
-export type ServiceItemRow = Selectable<ServiceItemsTable>;
-export type ServiceItemEventRow = Selectable<ServiceItemEventsTable>;
 
 export async function insertItem(db: DbHandle, item: Insertable<ServiceItemsTable>): Promise<ServiceItemRow> {
   return db.insertInto('service_items').values(item).returningAll().executeTakeFirstOrThrow();

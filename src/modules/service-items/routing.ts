@@ -1,4 +1,4 @@
-import type { RoutingRulesTable, SlaPolicyName } from '../../platform/db/tables.js';
+import type { RoutingRulesTable, SlaPolicyName } from './tables.js';
 
 /**
  * Routing of service items as data (issue 5 item 2): the rules are rows of `routing_rules` (migration 0023), the

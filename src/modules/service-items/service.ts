@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName, StaffRole } from '../../platform/db/tables.js';
+import type { StaffRole } from '../../platform/db/tables.js';
+import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName, ServiceItemRow } from './tables.js';
 import type { Language, Translate } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
@@ -10,7 +11,7 @@ import { longDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
   claimNext, endPause, findItemById, findItemByNumber, insertEvent, insertItem, insertPause, itemsOfAccount, listEvents, listOpenItems, lockItem, officeQueue, openFollowUpsOf, openPause, pausesOf,
-  queues as listQueues, routingRules, statusOfItem, updateItem, type ServiceItemRow,
+  queues as listQueues, routingRules, statusOfItem, updateItem,
 } from './repository.js';
 import { queueKindsOf, routeItem, type Route } from './routing.js';
 import { dueAt as slaDueAt, expectation as slaExpectation, nextFollowUp, type FollowUpLevel, type SlaExpectation } from './sla.js';

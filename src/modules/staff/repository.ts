@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { StaffInvitationsTable, StaffRole } from '../../platform/db/tables.js';
+import type { StaffRole } from '../../platform/db/tables.js';
+import type { StaffInvitationsTable } from './tables.js';
 import { accountStanding, countActiveAccounts, setStaffDisabled, staffAccounts } from '../accounts/index.js';
 
 /** All SQL of the staff module. */

@@ -1,6 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { SurveyResponsesTable } from '../../platform/db/tables.js';
+import type { SurveyResponsesTable } from './tables.js';
 
 /** All SQL of the surveys module. */
 export async function insertResponse(db: DbHandle, response: Insertable<SurveyResponsesTable>): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DbHandle } from '../../../platform/db/database.js';
-import type { ExternalSignInRequestsTable } from '../../../platform/db/tables.js';
+import type { ExternalSignInRequestsTable } from '../tables.js';
 
 /** All SQL of external (OpenID Connect) sign-in: pending requests and linked identities. */
 

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../../platform/db/database.js';
-import type { AccountPhoneRow, AccountTokensTable, RepresentativeProfileRow, RepresentativeProfilesTable } from '../../../platform/db/tables.js';
+import type { AccountPhoneRow, AccountTokensTable, RepresentativeProfileRow, RepresentativeProfilesTable } from '../tables.js';
 
 /**
  * SQL of profile and settings: the representative profile, the links that verify a new address, and the

@@ -1,7 +1,7 @@
 import { alert, button, csrfField, errorFor, memorableDate, radioGroup, select, textInput, type FieldError } from '../../../platform/views/components.js';
 import { classes, html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import type { PageContext } from '../../../platform/views/layout.js';
-import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../../../platform/db/tables.js';
+import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../tables.js';
 import { formatPhone, stateName, US_STATES, type RepresentativeForm } from './representatives.js';
 import { page, type SignedIn } from '../../../platform/views/frame.js';
 import { formatCalendarDate } from '../../../platform/format.js';

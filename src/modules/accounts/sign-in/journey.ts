@@ -1,4 +1,4 @@
-import type { SessionRow, SessionStage } from '../../../platform/db/tables.js';
+import type { SessionRow, SessionStage } from '../tables.js';
 import type { RoutePolicy } from '../../../platform/http/policies.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../platform/clock.js';
 import type { DbHandle } from '../../../platform/db/database.js';
-import type { SessionRow, SessionStage } from '../../../platform/db/tables.js';
+import type { SessionRow, SessionStage } from '../tables.js';
 import { SESSION_IDLE_MS } from '../../../platform/http/page-context.js';
 import type { Random } from '../../../platform/random.js';
 import { sha256 } from '../../../platform/hashing.js';

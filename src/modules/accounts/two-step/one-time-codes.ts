@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { AccountOneTimeCodesTable } from '../../../platform/db/tables.js';
+import type { AccountOneTimeCodesTable } from '../tables.js';
 import { sha256 } from '../../../platform/hashing.js';
 
 /**

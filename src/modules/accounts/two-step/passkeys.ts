@@ -3,7 +3,7 @@ import type {
 } from '@simplewebauthn/server';
 import type { Clock } from '../../../platform/clock.js';
 import type { DbHandle } from '../../../platform/db/database.js';
-import type { AccountPasskeyRow, AccountRow } from '../../../platform/db/tables.js';
+import type { AccountPasskeyRow, AccountRow } from '../tables.js';
 import type { Random } from '../../../platform/random.js';
 import { recordSecurityEvent } from '../repository.js';
 import { otpLockedUntil, recordOtpFailure } from '../service.js';

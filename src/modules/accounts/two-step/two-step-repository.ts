@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../../platform/db/database.js';
-import type { AccountOneTimeCodesTable, AccountPasskeyRow, AccountPasskeysTable, AccountPhoneRow, AccountPhonesTable, AccountWebauthnChallengesTable } from '../../../platform/db/tables.js';
+import type { AccountOneTimeCodesTable, AccountPasskeyRow, AccountPasskeysTable, AccountPhoneRow, AccountPhonesTable, AccountWebauthnChallengesTable } from '../tables.js';
 
 /** SQL of the two-step verification methods beyond the authenticator app: phones, email codes, one-time codes, passkeys. */
 

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Clock } from '../../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../../platform/db/database.js';
-import type { AccountPasskeyRow, AccountPhoneRow, AccountRow } from '../../../platform/db/tables.js';
+import type { AccountPasskeyRow, AccountPhoneRow, AccountRow } from '../tables.js';
 import type { I18n } from '../../../platform/i18n/index.js';
 import type { Random } from '../../../platform/random.js';
 import type { NotificationService } from '../../notifications/index.js';

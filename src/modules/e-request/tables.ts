@@ -1,0 +1,27 @@
+import type { Generated } from 'kysely';
+
+/** The tables of the `e-request` module and their row types, declared here, once; added to `Tables` below. */
+
+export interface InquiryDatesTable {
+  form_code: string;
+  office_code: string;
+  inquiry_date: string;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+export interface ERequestCaseFailuresTable {
+  id: Generated<number>;
+  receipt_number: string;
+  failed_at: Date;
+  /** The requester: the client's network address and a hash of the email given (migration 0032). */
+  requester_ip: string;
+  requester_email_hash: string;
+}
+
+declare module '../../platform/db/tables.js' {
+  interface Tables {
+    inquiry_dates: InquiryDatesTable;
+    e_request_case_failures: ERequestCaseFailuresTable;
+  }
+}
