@@ -5,8 +5,8 @@ import type { Database } from '../src/platform/db/database.js';
 import { openTestDatabase } from './harness.js';
 import { compareSchemas, databaseSchema, databaseTables, declaredSchema, type SchemaShape } from './schema-types.js';
 
-// The declared Kysely types of every table (src/platform/db/tables.ts) against the migrated test database:
-// PGlite by default, PostgreSQL with DATABASE_URL (.ci/run runs both).
+// The declared Kysely types of every table (src/platform/db/tables.ts and the tables each module adds to it in its
+// tables.ts) against the migrated test database: PGlite by default, PostgreSQL with DATABASE_URL (.ci/run runs both).
 
 let database: Database;
 let declared: SchemaShape;

@@ -1,11 +1,12 @@
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import ts from 'typescript';
 import type { DbHandle } from '../src/platform/db/database.js';
 
 /**
- * The declared Kysely table types (the `Tables` interface of src/platform/db/tables.ts, read with the TypeScript
- * compiler) against the columns of a migrated database (`information_schema.columns`). Used by
+ * The declared Kysely table types (the `Tables` interface of src/platform/db/tables.ts with the tables each module
+ * adds to it in src/modules/<module>/tables.ts, read with the TypeScript compiler) against the columns of a migrated database (`information_schema.columns`). Used by
  * test/schema-types.test.ts on PGlite and on PostgreSQL.
  */
 
@@ -22,14 +23,23 @@ export interface ColumnShape {
 export type SchemaShape = Record<string, Record<string, ColumnShape>>;
 
 export const TABLES_FILE = path.resolve(import.meta.dirname, '../src/platform/db/tables.ts');
+const MODULES = path.resolve(import.meta.dirname, '../src/modules');
+
+/** The files that declare tables: the platform's, then each module's tables.ts (which augment its `Tables`). */
+export function tablesFiles(): string[] {
+  const modules = readdirSync(MODULES, { withFileTypes: true }).filter((d) => d.isDirectory());
+  const files = modules.map((d) => path.join(MODULES, d.name, 'tables.ts')).filter((f) => existsSync(f));
+  return [TABLES_FILE, ...files.sort()];
+}
 
 /**
- * Reads `interface Tables` from `file` with the type checker: each property is a table, each property of its row
+ * Reads `interface Tables` from `file` with the type checker, merged with the module augmentations when `file` is
+ * the platform's (all of `tablesFiles()` are in the program): each property is a table, each property of its row
  * type a column. A column's select type is Kysely's: `ColumnType<S, I, U>` and `Generated<S>` select `S` (unwrapped
  * again when `S` is itself a ColumnType, as `Selectable` would leave it). `null` in the union makes it nullable.
  */
 export function declaredSchema(file: string = TABLES_FILE): SchemaShape {
-  const program = ts.createProgram([file], {
+  const program = ts.createProgram(file === TABLES_FILE ? tablesFiles() : [file], {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,

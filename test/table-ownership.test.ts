@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MODULES = path.join(ROOT, 'src/modules');
 
-/** Table → the module that owns it (`platform`: tables of src/platform, no module's). Every table of `Tables`. */
+/**
+ * Table → the module that owns it (`platform`: tables of src/platform, no module's). Every table of `Tables`, each
+ * declared in its owner's tables.ts (src/modules/<module>/tables.ts; the platform's in src/platform/db/tables.ts).
+ */
 const OWNERS: Record<string, string> = {
   // accounts: applicant and representative accounts, their sign-in, two-step methods, sessions and throttles
   accounts: 'accounts',
@@ -207,11 +210,46 @@ function tableReferences(source: string, module: string, file: string, tables: R
   return found;
 }
 
-/** The tables declared in `Tables` (src/platform/db/tables.ts). */
-function declaredTables(): string[] {
-  const source = readFileSync(path.join(ROOT, 'src/platform/db/tables.ts'), 'utf8');
-  const body = /export interface Tables \{([\s\S]*?)\n\}/.exec(source)?.[1] ?? '';
-  return [...body.matchAll(/^\s+([a-z_][a-z0-9_]*)\s*:/gm)].map((m) => m[1]!);
+/** A table of `Tables` and the file whose `interface Tables` (or augmentation of it) declares it. */
+interface TableDeclaration {
+  table: string;
+  file: string;
+  /** `platform` for src/platform/db/tables.ts, the module for src/modules/<module>/tables.ts, else the file itself. */
+  declaredBy: string;
+}
+
+/**
+ * The tables of `Tables` where they are declared: the platform's in src/platform/db/tables.ts, each module's in its
+ * tables.ts (`declare module '../../platform/db/tables.js' { interface Tables { ... } }`). Every file of src that
+ * declares or augments `interface Tables` is read, so a table declared anywhere else shows up with its file.
+ */
+function tableDeclarations(): TableDeclaration[] {
+  const found: TableDeclaration[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) {
+        walk(full);
+        continue;
+      }
+      if (!name.endsWith('.ts')) continue;
+      // Comments left out: the platform file's header shows an augmentation as an example.
+      const source = readFileSync(full, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
+      const file = path.relative(ROOT, full).split(path.sep).join('/');
+      const declaredBy =
+        file === 'src/platform/db/tables.ts'
+          ? 'platform'
+          : (/^src\/modules\/([^/]+)\/tables\.ts$/.exec(file)?.[1] ?? file);
+      for (const body of source.matchAll(/\binterface Tables \{([\s\S]*?)\n\s*\}/g)) {
+        for (const m of body[1]!.matchAll(/^\s+([a-z_][a-z0-9_]*)\s*:/gm))
+          found.push({ table: m[1]!, file, declaredBy });
+      }
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  return found;
 }
 
 function moduleSources(): { module: string; file: string; source: string }[] {
@@ -254,7 +292,8 @@ function documentedOwners(): Record<string, string> {
 }
 
 describe('one owner per table', () => {
-  const tables = declaredTables();
+  const declarations = tableDeclarations();
+  const tables = declarations.map((d) => d.table);
   const tableSet = new Set(tables);
   const references = moduleSources().flatMap((f) => tableReferences(f.source, f.module, f.file, tableSet));
 
@@ -263,6 +302,11 @@ describe('one owner per table', () => {
     expect(Object.keys(OWNERS).sort()).toEqual([...tables].sort());
     const modules = new Set(readdirSync(MODULES).filter((name) => statSync(path.join(MODULES, name)).isDirectory()));
     expect(Object.values(OWNERS).filter((owner) => owner !== 'platform' && !modules.has(owner))).toEqual([]);
+  });
+
+  it("declares each table once, in its owner's tables.ts (the platform's in src/platform/db/tables.ts)", () => {
+    expect(tables.length).toBe(new Set(tables).size);
+    expect(declarations.filter((d) => d.declaredBy !== OWNERS[d.table])).toEqual([]);
   });
 
   it('documents the same owners in docs/architecture.md', () => {

@@ -247,13 +247,7 @@ export async function accountIdBy(
 
 // ---- Staff: the accounts of staff members ----------------------------------------------------------------------------
 
-export interface StaffAccount {
-  id: string;
-  email: string;
-  activated_at: Date | null;
-  disabled_at: Date | null;
-  created_at: Date;
-}
+export type StaffAccount = Pick<AccountRow, 'id' | 'email' | 'activated_at' | 'disabled_at' | 'created_at'>;
 
 /** The staff accounts among these ids (accounts of another kind are left out), by id. */
 export async function staffAccounts(db: DbHandle, accountIds: string[]): Promise<Map<string, StaffAccount>> {

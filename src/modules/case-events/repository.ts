@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import { statusOfEvent, statusParamsOfEvent, type CaseEvent } from './types.js';
+import type { CaseEventsPendingTable } from './tables.js';
 
 /** All SQL of case events (the event log and the events waiting for their case; what they change in cases is in cases/events-repository.ts). Batch statements: a batch of events costs a handful of round trips, not one per event. */
 
@@ -118,14 +119,7 @@ export async function purgePending(db: DbHandle, before: Date): Promise<void> {
   await db.deleteFrom('case_events_pending').where('received_at', '<', before).execute();
 }
 
-export interface PendingRow {
-  event_id: string;
-  receipt_number: string;
-  type: string;
-  occurred_at: Date;
-  received_at: Date;
-  client_id: string | null;
-}
+export type PendingRow = Pick<Selectable<CaseEventsPendingTable>, 'event_id' | 'receipt_number' | 'type' | 'occurred_at' | 'received_at' | 'client_id'>;
 
 /**
  * Pending events by event id after `after` (of one client, or of all), at most `limit`, and how many of them (of

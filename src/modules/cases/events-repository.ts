@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { isAnyOf, type DbHandle } from '../../platform/db/database.js';
 import { historyOf, HISTORY_ORDER } from './repository.js';
+import type { CaseRow } from './tables.js';
 
 /**
  * The state case events derive into cases (ADR 11, ADR 13): cases created from events, their current status, facts,
@@ -8,16 +9,11 @@ import { historyOf, HISTORY_ORDER } from './repository.js';
  * statements, so a batch of events costs a handful of round trips, not one per event.
  */
 
-export interface StoredCase {
-  id: number;
-  receipt_number: string;
-  from_events: boolean;
-  form_code: string;
-  office_code: string;
-  received_at: Date;
-  /** When the current status happened: no history row of the case is later (every writer keeps it so). */
-  status_at: Date;
-}
+/** `status_at`: when the current status happened: no history row of the case is later (every writer keeps it so). */
+export type StoredCase = Pick<
+  CaseRow,
+  'id' | 'receipt_number' | 'from_events' | 'form_code' | 'office_code' | 'received_at' | 'status_at'
+>;
 
 export async function findCases(db: DbHandle, receipts: string[]): Promise<StoredCase[]> {
   if (!receipts.length) return [];

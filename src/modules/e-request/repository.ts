@@ -1,16 +1,13 @@
+import type { Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import type { InquiryDatesTable } from './tables.js';
 
 /**
  * All SQL of e-Request: the receipt dates for a case inquiry (`inquiry_dates`, migration 0023; PT-2, CC-10). The
  * case a request names comes from the cases module (findCaseForRequest).
  */
 
-export interface InquiryDateRow {
-  form_code: string;
-  office_code: string;
-  inquiry_date: string;
-  updated_at: Date;
-}
+export type InquiryDateRow = Pick<Selectable<InquiryDatesTable>, 'form_code' | 'office_code' | 'inquiry_date' | 'updated_at'>;
 
 export async function findInquiryDate(db: DbHandle, formCode: string, officeCode: string): Promise<InquiryDateRow | undefined> {
   return db

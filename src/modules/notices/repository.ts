@@ -1,7 +1,6 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { CaseDocumentsTable, DocumentContentType, DocumentKind } from './tables.js';
-import type { Language } from '../../platform/i18n/index.js';
+import type { CaseDocumentsTable } from './tables.js';
 
 /** All SQL of notices: the documents of a case (`case_documents`) and the print-and-mail batches (`mail_items`, `mail_batches`). */
 
@@ -52,17 +51,8 @@ export async function insertMailItem(
 }
 
 /** A document as listed on the case card and in the officer workspace. */
-export interface CaseDocument {
-  id: string;
-  kind: DocumentKind;
-  language: Language;
-  created_at: Date;
-  byte_size: number;
-  content_type: DocumentContentType;
-  title: string | null;
-  file_name: string | null;
-  shared_with_holder: boolean;
-}
+/** A document as listed on the case card and in the officer workspace. */
+export type CaseDocument = Pick<Selectable<CaseDocumentsTable>, 'id' | 'kind' | 'language' | 'created_at' | 'byte_size' | 'content_type' | 'title' | 'file_name' | 'shared_with_holder'>;
 
 /** The documents of a case, newest first; `holder`: only those shown to its account holder. */
 export async function documentsOfCase(db: DbHandle, caseId: number, which: 'all' | 'holder'): Promise<CaseDocument[]> {

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { StaffRole } from '../../platform/db/tables.js';
-import type { StaffInvitationsTable } from './tables.js';
+import type { StaffInvitationsTable, StaffMembersTable } from './tables.js';
 import { accountStanding, countActiveAccounts, setStaffDisabled, staffAccounts } from '../accounts/index.js';
 
 /** All SQL of the staff module. */
@@ -23,7 +23,7 @@ const memberColumns = (db: DbHandle) =>
     .select(['m.account_id', 'm.display_name'])
     .select(sql<StaffRole[]>`coalesce((select array_agg(r.role order by r.role) from staff_roles r where r.account_id = m.account_id), '{}')`.as('roles'));
 
-type MemberRow = { account_id: string; display_name: string; roles: StaffRole[] | string };
+type MemberRow = Selectable<StaffMembersTable> & { roles: StaffRole[] | string };
 
 /** The members whose account is a staff account, in the order given. */
 async function withAccounts(db: DbHandle, rows: MemberRow[]): Promise<StaffMember[]> {

@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { SurveyResponsesTable } from './tables.js';
 
@@ -124,16 +124,7 @@ export async function listComments(db: DbHandle, q: SurveyQuery, page: { limit: 
   return rows.map((r) => ({ ...r, comment: r.comment ?? '' }));
 }
 
-export interface ExportRow {
-  id: number;
-  survey: 'exit' | 'account_created';
-  rating: number | null;
-  comment: string | null;
-  about_form: string | null;
-  about_page: string | null;
-  language: 'en' | 'es';
-  created_at: Date;
-}
+export type ExportRow = Selectable<SurveyResponsesTable>;
 
 /**
  * The next batch of responses for the CSV export, oldest first, after the last one of the previous batch
