@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAFF_ROLES } from '../src/modules/staff/index.js';
+import { STAFF_ROLES } from '../src/modules/staff/roles.js';
 import { signUpApplicant, type Applicant } from './accounts-support.js';
 import { TestAgent } from './agent.js';
 import { createTestApp, type TestApp } from './harness.js';

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import type { TestApp } from './harness.js';
-import type { NotificationMessage } from '../src/modules/notifications/index.js';
+import type { NotificationMessage } from '../src/modules/notifications/tables.js';
 import { findMessage, listStatusEvents } from '../src/modules/notifications/repository.js';
 
 /** Helpers for the notifications tests: real local SMTP and HTTP servers, bounded polling, message reads. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maySeeProtectedCases } from '../src/modules/cases/index.js';
+import { maySeeProtectedCases } from '../src/modules/cases/capabilities.js';
 import type { StaffRole } from '../src/platform/db/tables.js';
 import { TestAgent } from './agent.js';
 import { signUpApplicant, type Applicant } from './accounts-support.js';

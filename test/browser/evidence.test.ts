@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { renderCaseNotice } from '../../src/modules/notices/index.js';
+import { renderCaseNotice } from '../../src/modules/notices/pdf.js';
 import { PASSWORD, signUpApplicant, totpAt } from '../accounts-support.js';
 import { apiToken } from '../harness.js';
 import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from './support.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
-import { OAC_LOCK_MS, OAC_MAX_FAILURES } from './index.js';
+import { OAC_LOCK_MS, OAC_MAX_FAILURES } from './service.js';
 
 let t: TestApp;
 let token: string;

@@ -2,7 +2,8 @@ import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { OTP_LOCKOUT_MS, SESSION_COOKIE } from './index.js';
+import { SESSION_COOKIE } from './index.js';
+import { OTP_LOCKOUT_MS } from './service.js';
 import { SESSION_IDLE_MS } from './sign-in/sessions.js';
 
 let t: TestApp;

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
 import { signUpApplicant } from '../../../test/accounts-support.js';
 import { findWithHistoryByReceiptNumber } from '../cases/index.js';
-import { factsFromEvents, openRequestForEvidence, unknownStatusTitles } from './index.js';
+import { factsFromEvents } from './service.js';
+import { openRequestForEvidence, unknownStatusTitles } from './types.js';
 
 let t: TestApp;
 let writer: string;

@@ -3,7 +3,7 @@ import { lastMessage, linkIn } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
 import { twilioSignature } from '../notifications/index.js';
-import { CONFIRM_TTL_MS } from './index.js';
+import { CONFIRM_TTL_MS } from './service.js';
 
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789';
 const PUBLIC_URL = 'https://casedesk.example.gov';

@@ -6,7 +6,8 @@ import { signUpApplicant, type Applicant } from '../../../test/accounts-support.
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
 import { JPEG_SMALL, multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { renderCaseNotice } from '../notices/index.js';
-import { cleanFileName, MAX_FILE_BYTES, ORPHAN_GRACE_MS } from './index.js';
+import { cleanFileName, MAX_FILE_BYTES } from './index.js';
+import { ORPHAN_GRACE_MS } from './service.js';
 
 let t: TestApp;
 let token: string;

@@ -5,7 +5,7 @@ import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { OTP_MAX_FAILURES } from '../accounts/index.js';
-import { RECOVERY_LINK_TTL_MS, RECOVERY_WAIT_MS } from './index.js';
+import { RECOVERY_LINK_TTL_MS, RECOVERY_WAIT_MS } from './service.js';
 
 let t: TestApp;
 let desk: StaffPerson;

@@ -4,7 +4,8 @@ import { signUpApplicant, type Applicant } from '../../../test/accounts-support.
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
-import { DEMO_ARTICLES, seedKnowledgeArticles, suggestFor } from './index.js';
+import { seedKnowledgeArticles, suggestFor } from './index.js';
+import { DEMO_ARTICLES } from './seed.js';
 import { anyWordsQuery, paragraphs, parseTags, readArticleInput, slugify } from './text.js';
 
 let t: TestApp;

@@ -1,2 +1,2 @@
-export { OfficerService, type OfficerCase } from './service.js';
+export { OfficerService } from './service.js';
 export { registerOfficerRoutes } from './routes.js';

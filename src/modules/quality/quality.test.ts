@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
-import type { RoutedItemInput, StaffWorker } from '../service-items/index.js';
+import type { StaffWorker } from '../service-items/index.js';
+import type { RoutedItemInput } from '../service-items/index.js';
 import { csvField } from '../../platform/csv.js';
-import { qualityScoresByWeek } from './index.js';
+import { qualityScoresByWeek } from './repository.js';
 import { readReview, readSampleFilters, reviewFormValues, totalOf } from './rubric.js';
 
 let t: TestApp;

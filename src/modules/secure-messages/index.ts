@@ -1,2 +1,2 @@
-export { SecureMessageService, type ThreadSummary, type ThreadMessage } from './service.js';
+export { SecureMessageService } from './service.js';
 export { registerSecureMessageRoutes } from './routes.js';

@@ -1,5 +1,5 @@
-export { StaffService, INVITATION_TTL_MS } from './service.js';
+export { StaffService } from './service.js';
 export { staffGuard } from './guard.js';
 export { registerStaffRoutes } from './routes.js';
-export { STAFF_ROLES, isStaffRole, type StaffRole } from './roles.js';
+export { type StaffRole } from './roles.js';
 export { listWorkingAgents, displayNameOf } from './repository.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, linkIn, signInStaff, type StaffPerson } from '../../../test/staff-support.js';
-import { INVITATION_TTL_MS } from './index.js';
+import { INVITATION_TTL_MS } from './service.js';
 
 let t: TestApp;
 let admin: StaffPerson;

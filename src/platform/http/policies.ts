@@ -66,7 +66,6 @@ export interface PolicyOptions {
 /** Policies whose pages are someone's own (account, staff, agent, officer): never kept by a browser or a cache. */
 const PRIVATE: ReadonlySet<RoutePolicy> = new Set(['account-setup', 'account-pending', 'account', 'staff']);
 
-// eslint-disable-next-line @typescript-eslint/require-await -- Fastify's hook contract: an async hook that sends ends the request.
 const denyUndeclared: preHandlerHookHandler = async (_request, reply) => {
   reply.code(403).type('text/plain; charset=utf-8').send('This route has no access policy.');
 };

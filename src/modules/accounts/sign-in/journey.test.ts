@@ -4,7 +4,8 @@ import { lastMessage, linkIn, PASSWORD, signUpApplicant, totpAt } from '../../..
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { sha256 } from '../../../platform/hashing.js';
-import { OTP_LOCKOUT_MS, SESSION_COOKIE } from '../index.js';
+import { SESSION_COOKIE } from '../index.js';
+import { OTP_LOCKOUT_MS } from '../service.js';
 import {
   goTo,
   REAUTH_MAX_AGE_MS,
