@@ -204,7 +204,7 @@ function readPrivateJwk(value: string): { jwk?: OidcConfig['privateKeyJwk']; pro
   const k = jwk as Record<string, unknown>;
   if (!k || typeof k !== 'object' || typeof k.d !== 'string') return { problem: 'must be a private JWK (with "d")' };
   if (k.kty !== 'RSA' && !(k.kty === 'EC' && k.crv === 'P-256')) return { problem: 'must be an RSA or EC P-256 key' };
-  return { jwk: k as OidcConfig['privateKeyJwk'] };
+  return { jwk: k };
 }
 
 export class ConfigError extends Error {

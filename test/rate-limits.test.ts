@@ -225,10 +225,10 @@ interface Server {
 async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
   const proc = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stderr!.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`casedesk serve did not start within 60 s:\n${out}`)), 60_000);
-    proc.stdout!.on('data', (d) => {
+    proc.stdout.on('data', (d) => {
       out += d;
       const m = /Casedesk is running at (http:\/\/\S+)/.exec(out);
       if (m) {

@@ -108,8 +108,8 @@ function startChild(name: string, command: string, args: string[], env: NodeJS.P
     output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     if (output.length > 60) output.splice(0, output.length - 60);
   };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
   const child: Child = { name, proc, pid: proc.pid, spawnedAt, output, exited: false, exit: Promise.resolve(null) };
   child.exit = new Promise((resolve) => proc.once('exit', (code) => { child.exited = true; children.delete(child); resolve(code); }));
   children.add(child);

@@ -145,7 +145,7 @@ async function runBaseline(env: NodeJS.ProcessEnv, dbUrl: string, port: number, 
   });
   children.add(child);
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const [code] = (await once(child, 'exit')) as [number];
   children.delete(child);
   if (code !== 0) throw new Error(`the baseline exited with ${code}`);

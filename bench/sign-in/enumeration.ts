@@ -52,7 +52,7 @@ class Browser {
       headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ ...fields, _csrf }).toString(),
     });
-    return { ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode, location: res.headers.location as string | undefined };
+    return { ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode, location: res.headers.location };
   }
 }
 

@@ -167,7 +167,7 @@ export async function countSecurityEventsSince(db: DbHandle, accountId: string, 
       ),
     )
     .executeTakeFirstOrThrow();
-  return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
+  return { count: Number(row.n), last: row.last ? new Date(row.last) : undefined };
 }
 
 export async function listSessionsOf(db: DbHandle, accountId: string, now: Date): Promise<SessionRow[]> {
@@ -206,7 +206,7 @@ export async function countAddressFailuresSince(db: DbHandle, ip: string, since:
     .where('ip', '=', ip)
     .where('occurred_at', '>', since)
     .executeTakeFirstOrThrow();
-  return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
+  return { count: Number(row.n), last: row.last ? new Date(row.last) : undefined };
 }
 
 /** A failed sign-in for a normalised email (a hash of it), with or without an account; now and then, rows older than a day are removed. */
@@ -240,5 +240,5 @@ export async function countEmailFailuresSince(db: DbHandle, emailHash: string, s
       ),
     )
     .executeTakeFirstOrThrow();
-  return { count: Number(row.n), last: row.last ? new Date(row.last as unknown as string) : undefined };
+  return { count: Number(row.n), last: row.last ? new Date(row.last) : undefined };
 }

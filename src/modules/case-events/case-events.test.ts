@@ -148,7 +148,7 @@ describe('case events API (issue 4 item 1)', () => {
   it('gives the same new case whatever the order and batching of its events, when only one gives the form (fast-check)', async () => {
     // An account the cases are filed online from, so every status change is also a notification to check.
     const holder = await signUpApplicant(t, `pending-holder-${serial}@example.com`, '203.0.113.77');
-    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', holder.accountId).executeTakeFirstOrThrow()).online_account_number!;
+    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', holder.accountId).executeTakeFirstOrThrow()).online_account_number;
     // Only case_received gives the form (and files the case online); an applicant detail and the protection come later.
     const events = (receipt: string, tag: string) => {
       const list: { id: string; receiptNumber: string; type: string; occurredAt: string; payload: Record<string, unknown> }[] = lifecycle(receipt, tag);
@@ -464,7 +464,7 @@ describe('case events API (issue 4 item 1)', () => {
       const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
       if (text) texts.push(text);
       return (realQuery as (...a: unknown[]) => unknown).apply(this, args) as never;
-    } as never);
+    });
     try {
       const receipts = [freshReceipt(), freshReceipt(), freshReceipt()];
       const tag = `cost-${serial}`;

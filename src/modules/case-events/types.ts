@@ -218,7 +218,7 @@ export function parseEvent(raw: unknown, index: number): { ok: true; event: Case
 /** The status an event gives its case (a catalog key), or undefined when it gives none. */
 export function statusOfEvent(event: Pick<CaseEvent, 'type' | 'payload'>): string | undefined {
   if (event.type === 'status_updated' || (event.type === 'case_closed' && typeof event.payload.statusKey === 'string')) return event.payload.statusKey as string;
-  return STATUS_KEY.get(event.type as CaseEventType);
+  return STATUS_KEY.get(event.type);
 }
 
 /** The status key of each type's title, worked out once (every event of a batch asks). */

@@ -8,7 +8,7 @@ import { emailSchema } from '../accounts/index.js';
 import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
-import { isRequestForm, LIMITS, LIST_FIELDS, REQUEST_FORMS, TEXT_FIELDS, type FieldProblem, type RawForm, type RequestForm } from './schema.js';
+import { isRequestForm, LIMITS, LIST_FIELDS, REQUEST_FORMS, TEXT_FIELDS, type FieldProblem, type RawForm } from './schema.js';
 import type { ERequestService } from './service.js';
 import { inquiryDatesPage, refusalPage, requestFormPage, sentPage, startPage, statusPage, type Values } from './views.js';
 
@@ -89,7 +89,7 @@ function registerRequestFormRoutes(app: App, deps: ERequestRoutesDeps): void {
 
     app.post(`/e-request/${form}`, { config: limited, schema: { body: inputs.request } }, async (request, reply) => {
       const raw = rawForm(request.body);
-      const result = await eRequest.submit(form as RequestForm, raw, { language: request.lang, ip: request.ip, submission: submissionTokenOf(request.body) });
+      const result = await eRequest.submit(form, raw, { language: request.lang, ip: request.ip, submission: submissionTokenOf(request.body) });
       if (!result.ok) {
         if ('refusal' in result) return reply.html(refusalPage(request.page(), result.refusal));
         if ('wait' in result) {
@@ -98,9 +98,9 @@ function registerRequestFormRoutes(app: App, deps: ERequestRoutesDeps): void {
           const time = dateTimeFormatter(request.lang, deps.timeZone)(result.wait.retryAt);
           reply.header('retry-after', String(Math.max(1, Math.ceil((result.wait.retryAt.getTime() - eRequest.now().getTime()) / 1000))));
           const errors = [{ field: 'receipt_number', message: request.t('e_request:errors.case_wait', { time }) }];
-          return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw as Values, errors }), 429);
+          return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw, errors }), 429);
         }
-        return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw as Values, errors: messages(request, result.problems) }), 400);
+        return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw, errors: messages(request, result.problems) }), 400);
       }
       // A second post of the same form (same one-time token) lands on the first one's confirmation.
       reply.setCookie(SENT_COOKIE, 'repeated' in result ? result.repeated : String(result.item.number), { ...COOKIE_DEFAULTS, path: '/e-request', signed: true, maxAge: 3600 });

@@ -61,7 +61,7 @@ export class SecureMessageService {
     const visible = await this.#linkedReceipts(accountId);
     return rows
       .filter((r) => !r.receipt_number || visible.has(r.receipt_number))
-      .map((r) => ({ number: String(r.number), subject: r.subject, receiptNumber: r.receipt_number, status: r.status, createdAt: r.created_at, lastAt: (r.last_at as Date | null) ?? r.created_at, answered: r.last_kind === 'reply' }))
+      .map((r) => ({ number: String(r.number), subject: r.subject, receiptNumber: r.receipt_number, status: r.status, createdAt: r.created_at, lastAt: (r.last_at) ?? r.created_at, answered: r.last_kind === 'reply' }))
       .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime());
   }
 

@@ -361,7 +361,7 @@ export class ServiceItemService {
       }
       if (item.sla_policy === 'office_service_request') {
         await updateItem(trx, itemId, { breached_at: now });
-        const next = nextFollowUp(item.created_at, item.follow_up_level as FollowUpLevel, this.deps.timeZone);
+        const next = nextFollowUp(item.created_at, item.follow_up_level, this.deps.timeZone);
         if (next) {
           const followUp = await this.#createFollowUp(trx, item, next.level, now);
           await insertEvent(trx, { item_id: itemId, kind: 'follow_up_created', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ level: next.level, number: String(followUp.number) }) });

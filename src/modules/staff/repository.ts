@@ -88,7 +88,7 @@ export async function findUsableInvitation(db: DbHandle, tokenHash: string, now:
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst();
-  return row ? { ...row, roles: parseRoles(row.roles as StaffRole[] | string) } : undefined;
+  return row ? { ...row, roles: parseRoles(row.roles) } : undefined;
 }
 
 /** Marks the invitation accepted; a second acceptance (a replayed link, a double click) finds nothing. */

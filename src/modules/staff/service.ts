@@ -57,7 +57,7 @@ export class StaffService {
   async invite(actor: StaffActor | null, input: { email: string; displayName: string; roles: string[]; language?: Language }): Promise<InviteResult> {
     const parsed = invitationSchema.safeParse(input);
     if (!parsed.success) {
-      return { ok: false, problems: parsed.error.issues.map((i) => ({ field: (i.path[0] === 'email' ? 'email' : i.path[0] === 'roles' ? 'roles' : 'displayName') as 'email' | 'displayName' | 'roles', code: i.path[0] === 'email' ? 'email_invalid' : i.message })) };
+      return { ok: false, problems: parsed.error.issues.map((i) => ({ field: (i.path[0] === 'email' ? 'email' : i.path[0] === 'roles' ? 'roles' : 'displayName'), code: i.path[0] === 'email' ? 'email_invalid' : i.message })) };
     }
     const { email, displayName } = parsed.data;
     const roles = [...new Set(parsed.data.roles)] as StaffRole[];

@@ -157,7 +157,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
     pglite = await PGlite.create(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   }
   // PGlite is one database session: exactly one connection, shared by Kysely and pg-boss.
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as pg.PoolConfig);
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
   return wrap('pglite', pool, async () => {
     await pglite.close();
     await release?.();

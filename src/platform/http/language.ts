@@ -56,7 +56,7 @@ export function installLanguage(app: FastifyInstance, i18n: I18n, cookie: { secu
         reply.setCookie(LANGUAGE_COOKIE, asked, { path: '/', httpOnly: true, sameSite: 'lax', secure: cookie.secure, maxAge: 365 * 86_400 });
       }
     }
-    lang ??= isLanguage(request.cookies[LANGUAGE_COOKIE]) ? (request.cookies[LANGUAGE_COOKIE] as Language) : undefined;
+    lang ??= isLanguage(request.cookies[LANGUAGE_COOKIE]) ? (request.cookies[LANGUAGE_COOKIE]) : undefined;
     lang ??= fromAcceptLanguage(request.headers['accept-language']);
     request.lang = lang ?? 'en';
     request.t = i18n.t(request.lang);

@@ -208,7 +208,7 @@ export function csrfForUploads(check: preHandlerHookHandler): preHandlerHookHand
       () => check.call(this, request, reply, done),
       (error: unknown) => done(error as Error),
     );
-  } as preHandlerHookHandler;
+  };
 }
 
 /** The token a request brings: a parsed form's `_csrf`, a multipart form's leading `_csrf`, or the header. */

@@ -88,7 +88,7 @@ export class JobQueue {
 
   /** Declares a job type; its handler runs in the workers, taking jobs as `work` says (default: one at a time). */
   register<P>(type: JobType<P>, handler?: Handler<P>, work: WorkOptions = {}): void {
-    this.#types.set(type.name, { type: type as JobType<unknown>, handler: handler as Handler<unknown> | undefined, work });
+    this.#types.set(type.name, { type: type, handler: handler as Handler<unknown> | undefined, work });
   }
 
   /** Creates pg-boss's schema and one queue per registered job type (idempotent). */
@@ -212,7 +212,7 @@ export class JobQueue {
       db: {
         executeSql: async (text, values) => {
           const result = await db.executeQuery(CompiledQuery.raw(text, values));
-          return { rows: result.rows as unknown[] };
+          return { rows: result.rows };
         },
       },
     });
@@ -232,7 +232,7 @@ export class JobQueue {
     if (!this.#types.has(type.name)) throw new Error(`Job type ${type.name} is not registered`);
     const executeSql = async (text: string, values: unknown[]) => {
       const result = await db.executeQuery(CompiledQuery.raw(text, values));
-      return { rows: result.rows as unknown[] };
+      return { rows: result.rows };
     };
     // pg-boss's bulk insert says nothing back and skips jobs of a queue that does not exist: check it first.
     if (!(await executeSql('SELECT 1 FROM pgboss.queue WHERE name = $1', [type.name])).rows.length) {

@@ -1,4 +1,4 @@
-import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -417,7 +417,7 @@ class SoftAuthenticator {
   }
 
   register(options: { challenge: string }, origin?: string): string {
-    const jwk = (this.keys.publicKey as KeyObject).export({ format: 'jwk' });
+    const jwk = (this.keys.publicKey).export({ format: 'jwk' });
     const cose = isoCBOR.encode(new Map<number, number | Uint8Array>([[1, 2], [3, -7], [-1, 1], [-2, isoBase64URL.toBuffer(jwk.x!)], [-3, isoBase64URL.toBuffer(jwk.y!)]]));
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(this.credentialId.length);
