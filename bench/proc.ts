@@ -9,10 +9,13 @@ import os from 'node:os';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
-
 export function procStatus(pid: number): Record<string, string> {
   try {
-    return Object.fromEntries(readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').map((l) => l.split(/:\s+/, 2) as [string, string]));
+    return Object.fromEntries(
+      readFileSync(`/proc/${pid}/status`, 'utf8')
+        .split('\n')
+        .map((l) => l.split(/:\s+/, 2) as [string, string]),
+    );
   } catch {
     return {};
   }

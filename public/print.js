@@ -4,6 +4,8 @@
   for (var i = 0; i < buttons.length; i++) {
     var item = buttons[i].closest('[data-print-item]');
     if (item) item.hidden = false;
-    buttons[i].addEventListener('click', function () { window.print(); });
+    buttons[i].addEventListener('click', function () {
+      window.print();
+    });
   }
 })();

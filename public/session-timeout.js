@@ -11,8 +11,15 @@
   function schedule() {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
-    warnTimer = setTimeout(function () { dialog.showModal(); }, Math.max(0, idle - warn));
-    endTimer = setTimeout(function () { window.location.assign('/account/sign-in?timeout=1'); }, idle);
+    warnTimer = setTimeout(
+      function () {
+        dialog.showModal();
+      },
+      Math.max(0, idle - warn),
+    );
+    endTimer = setTimeout(function () {
+      window.location.assign('/account/sign-in?timeout=1');
+    }, idle);
   }
   document.getElementById('session-timeout-stay').addEventListener('click', function () {
     fetch('/account/session/extend', { method: 'POST', headers: { 'x-csrf-token': token }, credentials: 'same-origin' })
@@ -21,7 +28,9 @@
         dialog.close();
         schedule();
       })
-      .catch(function () { window.location.assign('/account/sign-in?timeout=1'); });
+      .catch(function () {
+        window.location.assign('/account/sign-in?timeout=1');
+      });
   });
   schedule();
 })();

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Deps } from './deps.js';
-import { accountGuards, SESSION_COOKIE, registerAccountRoutes, registerProfileRoutes, registerExternalSignInRoutes, registerTwoStepRoutes } from './modules/accounts/index.js';
+import {
+  accountGuards,
+  SESSION_COOKIE,
+  registerAccountRoutes,
+  registerProfileRoutes,
+  registerExternalSignInRoutes,
+  registerTwoStepRoutes,
+} from './modules/accounts/index.js';
 import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index.js';
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
@@ -36,7 +43,10 @@ export interface BuiltApp {
 }
 
 /** Seconds to wait, from @fastify/rate-limit's createRateLimit answer; undefined when the request may go on. */
-function limiter(app: FastifyInstance, options: { max: number; timeWindow: number; keyGenerator: (r: FastifyRequest) => string }) {
+function limiter(
+  app: FastifyInstance,
+  options: { max: number; timeWindow: number; keyGenerator: (r: FastifyRequest) => string },
+) {
   const check = app.createRateLimit(options);
   return async (request: FastifyRequest): Promise<number | undefined> => {
     const result = await check(request);
@@ -61,17 +71,35 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Routes declare their input with Zod (platform/http/inputs.ts) and send strings: no JSON schemas, so Fastify's
     // ajv-based compilers are never loaded (a tenth of an embedded start). A JSON schema fails at start.
-    schemaController: { compilersFactory: { buildValidator: () => zodCompiler, buildSerializer: () => refuseResponseSchema } } as unknown as FastifyServerOptions['schemaController'],
+    schemaController: {
+      compilersFactory: { buildValidator: () => zodCompiler, buildSerializer: () => refuseResponseSchema },
+    } as unknown as FastifyServerOptions['schemaController'],
   });
 
-  await installSecurity(app, { cookieSecret: config.cookieSecret, globalRateLimitPerMinute: config.globalRateLimitPerMinute, rateLimits: deps.rateLimits });
+  await installSecurity(app, {
+    cookieSecret: config.cookieSecret,
+    globalRateLimitPerMinute: config.globalRateLimitPerMinute,
+    rateLimits: deps.rateLimits,
+  });
   installLanguage(app, deps.i18n, { secure: true });
   installErrorHandling(app);
   const metrics = installMetrics(app);
 
-  const limitApiClient = limiter(app, { max: config.api.rateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `client:${r.apiClient?.id ?? r.ip}` });
-  const limitAccountForms = limiter(app, { max: config.accountFormRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `account-form:${r.ip}` });
-  const limitLookup = limiter(app, { max: config.lookupRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (r) => `lookup:${r.ip}` });
+  const limitApiClient = limiter(app, {
+    max: config.api.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (r) => `client:${r.apiClient?.id ?? r.ip}`,
+  });
+  const limitAccountForms = limiter(app, {
+    max: config.accountFormRateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (r) => `account-form:${r.ip}`,
+  });
+  const limitLookup = limiter(app, {
+    max: config.lookupRateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (r) => `lookup:${r.ip}`,
+  });
 
   installRoutePolicies(app, {
     csrf: csrfForUploads(app.csrfProtection),
@@ -88,12 +116,27 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
 
   // Modules register their routes with typed, declared inputs (platform/http/inputs.ts).
   const routes: App = app.withTypeProvider<ZodInputs>();
-  registerPlatformRoutes(app, { database: deps.database, metrics, metricsToken: config.metricsToken, production: config.production });
+  registerPlatformRoutes(app, {
+    database: deps.database,
+    metrics,
+    metricsToken: config.metricsToken,
+    production: config.production,
+  });
   registerCasesPublicRoutes(routes, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
   registerCaseStatusApiRoutes(routes, { caseStatus: services.caseStatus });
   registerCaseEventRoutes(routes, { caseEvents: services.caseEvents });
-  registerCaseSubscriptionRoutes(routes, { subscriptions: services.caseSubscriptions, limit: limitLookup, smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '', publicUrl: config.publicUrl, i18n: deps.i18n });
-  registerOAuthRoutes(routes, { apiClients: services.apiClients, productName: 'Case Status API', tokenRateLimitPerMinute: 30 });
+  registerCaseSubscriptionRoutes(routes, {
+    subscriptions: services.caseSubscriptions,
+    limit: limitLookup,
+    smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
+    publicUrl: config.publicUrl,
+    i18n: deps.i18n,
+  });
+  registerOAuthRoutes(routes, {
+    apiClients: services.apiClients,
+    productName: 'Case Status API',
+    tokenRateLimitPerMinute: 30,
+  });
   registerSmsHookRoutes(routes, {
     notifications: services.notifications,
     authToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
@@ -120,19 +163,49 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,
   });
-  registerExternalSignInRoutes(routes, { external: services.externalSignIn, accounts: services.accounts, sessions: services.sessions });
+  registerExternalSignInRoutes(routes, {
+    external: services.externalSignIn,
+    accounts: services.accounts,
+    sessions: services.sessions,
+  });
   registerStaffRoutes(routes, { staff: services.staff, sessions: services.sessions, timeZone: config.agencyTimeZone });
   registerEvidenceRoutes(routes, { evidence: services.evidence, timeZone: config.agencyTimeZone });
   registerKnowledgeRoutes(routes, { knowledge: services.knowledge, timeZone: config.agencyTimeZone });
   registerQualityRoutes(routes, { quality: services.quality, timeZone: config.agencyTimeZone });
   registerDashboardRoutes(routes, { dashboards: services.dashboards, timeZone: config.agencyTimeZone });
-  registerERequestRoutes(routes, { eRequest: services.eRequest, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerAgentConsoleRoutes(routes, { agent: services.agentConsole, items: services.serviceItems, timeZone: config.agencyTimeZone });
+  registerERequestRoutes(routes, {
+    eRequest: services.eRequest,
+    timeZone: config.agencyTimeZone,
+    limit: limitAccountForms,
+  });
+  registerAgentConsoleRoutes(routes, {
+    agent: services.agentConsole,
+    items: services.serviceItems,
+    timeZone: config.agencyTimeZone,
+  });
   registerSecureMessageRoutes(routes, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
   registerOfficerRoutes(routes, { officer: services.officer, timeZone: config.agencyTimeZone });
-  registerHelpDeskRoutes(routes, { helpDesk: services.helpDesk, sessions: services.sessions, db: deps.database.db, clock: deps.clock, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerAccountCaseRoutes(routes, { cases: services.accountCases, identity: services.identity, accounts: services.accounts, timeZone: config.agencyTimeZone, limit: limitAccountForms });
-  registerProfileRoutes(routes, { profiles: services.profiles, accounts: services.accounts, sessions: services.sessions, clock: deps.clock });
+  registerHelpDeskRoutes(routes, {
+    helpDesk: services.helpDesk,
+    sessions: services.sessions,
+    db: deps.database.db,
+    clock: deps.clock,
+    timeZone: config.agencyTimeZone,
+    limit: limitAccountForms,
+  });
+  registerAccountCaseRoutes(routes, {
+    cases: services.accountCases,
+    identity: services.identity,
+    accounts: services.accounts,
+    timeZone: config.agencyTimeZone,
+    limit: limitAccountForms,
+  });
+  registerProfileRoutes(routes, {
+    profiles: services.profiles,
+    accounts: services.accounts,
+    sessions: services.sessions,
+    clock: deps.clock,
+  });
 
   await app.ready();
   return { app, services };

@@ -16,7 +16,11 @@ const schema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.string().url().optional(),
     /** Rate-limit counts shared by every web process (several processes); in each process's memory when absent. */
-    REDIS_URL: z.string().url().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// address').optional(),
+    REDIS_URL: z
+      .string()
+      .url()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// address')
+      .optional(),
     /** Put before every key Casedesk writes to Redis, so installations can share one Redis. */
     CASEDESK_REDIS_PREFIX: z
       .string()
@@ -30,11 +34,18 @@ const schema = z
     // Files in S3 (AWS S3, MinIO, Ceph...). Credentials come from the AWS SDK's own chain (AWS_ACCESS_KEY_ID, roles).
     CASEDESK_S3_BUCKET: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name (3 to 63 lower-case letters, digits, dots and hyphens)')
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'must be a bucket name (3 to 63 lower-case letters, digits, dots and hyphens)',
+      )
       .optional(),
     CASEDESK_S3_REGION: z.string().min(1).default('us-east-1'),
     /** Another S3-compatible service, e.g. `http://minio.internal:9000`; AWS S3 when absent. */
-    CASEDESK_S3_ENDPOINT: z.string().url().regex(/^https?:\/\//, 'must be an http:// or https:// address').optional(),
+    CASEDESK_S3_ENDPOINT: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, 'must be an http:// or https:// address')
+      .optional(),
     CASEDESK_S3_FORCE_PATH_STYLE: bool.default(false),
     CASEDESK_S3_PREFIX: z
       .string()
@@ -84,19 +95,36 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.CASEDESK_FILES_STORE === 's3' && !env.CASEDESK_S3_BUCKET) {
-      ctx.addIssue({ code: 'custom', path: ['CASEDESK_S3_BUCKET'], message: 'is required when CASEDESK_FILES_STORE is s3' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CASEDESK_S3_BUCKET'],
+        message: 'is required when CASEDESK_FILES_STORE is s3',
+      });
     }
     if (env.CASEDESK_FILES_STORE !== 's3' && env.CASEDESK_S3_BUCKET) {
       // Files would silently go to the local disk (of a container, perhaps) instead of the bucket.
-      ctx.addIssue({ code: 'custom', path: ['CASEDESK_FILES_STORE'], message: 'must be s3 when CASEDESK_S3_BUCKET is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CASEDESK_FILES_STORE'],
+        message: 'must be s3 when CASEDESK_S3_BUCKET is set',
+      });
     }
     if (env.CASEDESK_OIDC_ISSUER) {
       // Without a client id and its key nothing can be exchanged with the provider, in any environment.
       for (const key of ['CASEDESK_OIDC_CLIENT_ID', 'CASEDESK_OIDC_PRIVATE_KEY_JWK'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when CASEDESK_OIDC_ISSUER is set (private_key_jwt client authentication)' });
+        if (!env[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required when CASEDESK_OIDC_ISSUER is set (private_key_jwt client authentication)',
+          });
       }
       if (env.NODE_ENV === 'production' && !env.CASEDESK_OIDC_ISSUER.startsWith('https://')) {
-        ctx.addIssue({ code: 'custom', path: ['CASEDESK_OIDC_ISSUER'], message: 'must be an https:// address in production' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CASEDESK_OIDC_ISSUER'],
+          message: 'must be an https:// address in production',
+        });
       }
     }
     if (env.NODE_ENV !== 'production') return;
@@ -106,7 +134,8 @@ const schema = z
     if (!env.DATABASE_URL) missing('DATABASE_URL', 'the embedded database is for one machine only');
     if (!env.CASEDESK_PUBLIC_URL) missing('CASEDESK_PUBLIC_URL', 'links in emails and texts');
     if (!env.SMTP_URL) missing('SMTP_URL', 'email is sent over SMTP');
-    if (env.SMS_PROVIDER !== 'twilio') missing('SMS_PROVIDER', 'set it to "twilio"; the outbox keeps texts on this machine');
+    if (env.SMS_PROVIDER !== 'twilio')
+      missing('SMS_PROVIDER', 'set it to "twilio"; the outbox keeps texts on this machine');
     if (env.SMS_PROVIDER === 'twilio' || env.NODE_ENV === 'production') {
       for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const) {
         if (!env[key]) missing(key, 'texts are sent through the Twilio-compatible provider');
@@ -155,7 +184,12 @@ export interface Config {
    * How each worker process delivers messages, for each of the two queues (urgent and bulk): jobs fetched per poll,
    * messages sent at once, and how often an empty queue is polled (a full batch is followed by the next at once).
    */
-  delivery: { batchSize: number; concurrency: number; pollingIntervalSeconds: number; urgentPollingIntervalSeconds: number };
+  delivery: {
+    batchSize: number;
+    concurrency: number;
+    pollingIntervalSeconds: number;
+    urgentPollingIntervalSeconds: number;
+  };
   sms:
     | { provider: 'outbox' }
     | { provider: 'twilio'; accountSid: string; authToken: string; from: string; baseUrl: string };
@@ -255,12 +289,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.CASEDESK_TRUST_PROXY,
     runWorkersInProcess: env.CASEDESK_RUN_WORKERS ?? database.kind === 'pglite',
     metricsToken: env.CASEDESK_METRICS_TOKEN,
-    api: { tokenTtlSeconds: env.CASEDESK_API_TOKEN_TTL_SECONDS, rateLimitPerMinute: env.CASEDESK_API_RATE_LIMIT_PER_MINUTE },
+    api: {
+      tokenTtlSeconds: env.CASEDESK_API_TOKEN_TTL_SECONDS,
+      rateLimitPerMinute: env.CASEDESK_API_RATE_LIMIT_PER_MINUTE,
+    },
     lookupRateLimitPerMinute: env.CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE,
     caseEvents: { pendingDays: env.CASEDESK_CASE_EVENTS_PENDING_DAYS },
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
-    rateLimitStore: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.CASEDESK_REDIS_PREFIX } : { kind: 'memory' },
+    rateLimitStore: env.REDIS_URL
+      ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.CASEDESK_REDIS_PREFIX }
+      : { kind: 'memory' },
     accountFormMinMs: env.CASEDESK_ACCOUNT_FORM_MIN_MS,
     files:
       env.CASEDESK_FILES_STORE === 's3'

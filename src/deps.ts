@@ -8,7 +8,14 @@ import { createI18n, type I18n } from './platform/i18n/index.js';
 import { JobQueue, type JobQueueOptions } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { cryptoRandom, type Random } from './platform/random.js';
-import { OutboxMailer, OutboxSmsProvider, SmtpMailer, TwilioSmsProvider, type Mailer, type SmsProvider } from './modules/notifications/index.js';
+import {
+  OutboxMailer,
+  OutboxSmsProvider,
+  SmtpMailer,
+  TwilioSmsProvider,
+  type Mailer,
+  type SmsProvider,
+} from './modules/notifications/index.js';
 
 /**
  * Every side effect the application has comes in through this one object, built in one place (here).
@@ -30,13 +37,18 @@ export interface Deps {
 }
 
 export function createMailer(config: Config): Mailer {
-  return config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, { maxConnections: config.mail.maxConnections }) : new OutboxMailer();
+  return config.mail.smtpUrl
+    ? new SmtpMailer(config.mail.smtpUrl, { maxConnections: config.mail.maxConnections })
+    : new OutboxMailer();
 }
 
 export function createSmsProvider(config: Config): SmsProvider {
   const sms = config.sms;
   if (sms.provider === 'twilio') {
-    return new TwilioSmsProvider({ ...sms, statusCallbackUrl: `${config.publicUrl.replace(/\/$/, '')}/hooks/sms/twilio/status` });
+    return new TwilioSmsProvider({
+      ...sms,
+      statusCallbackUrl: `${config.publicUrl.replace(/\/$/, '')}/hooks/sms/twilio/status`,
+    });
   }
   return new OutboxSmsProvider();
 }

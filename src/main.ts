@@ -5,7 +5,13 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { API_SCOPES } from './modules/api-clients/index.js';
-import { bulkLoadDemoCases, countCases, sampleReceiptNumbers, seedDemoData, SANDBOX_RECEIPTS } from './modules/cases/index.js';
+import {
+  bulkLoadDemoCases,
+  countCases,
+  sampleReceiptNumbers,
+  seedDemoData,
+  SANDBOX_RECEIPTS,
+} from './modules/cases/index.js';
 import { DataDirLockedError } from './platform/db/database.js';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
 import { createServices } from './services.js';
@@ -52,7 +58,9 @@ async function migrateAll(deps: Deps): Promise<string[]> {
 }
 
 /** A progress bar on a terminal (cli-progress, loaded only then), a line every 100,000 cases otherwise. */
-async function progressBar(label: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
+async function progressBar(
+  label: string,
+): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
   if (!process.stderr.isTTY) {
     let last = 0;
     return {
@@ -66,7 +74,10 @@ async function progressBar(label: string): Promise<{ update: (done: number, tota
     };
   }
   const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} cases, ETA {eta_formatted}`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% {value}/{total} cases, ETA {eta_formatted}`, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
   let started = false;
   return {
     update: (done, total) => {
@@ -101,7 +112,10 @@ async function serve(options: { seed: boolean }): Promise<void> {
       if (options.seed) await seedKnowledgeArticles(deps.database.db, deps);
     } else {
       const pending = await pendingMigrations(deps.database.db);
-      if (pending.length > 0) throw new Error(`The database is not migrated (${pending.join(', ')} pending). Run \`casedesk migrate\` first.`);
+      if (pending.length > 0)
+        throw new Error(
+          `The database is not migrated (${pending.join(', ')} pending). Run \`casedesk migrate\` first.`,
+        );
     }
     const { app } = await buildApp(deps);
     await deps.jobs.start();
@@ -123,8 +137,18 @@ async function serve(options: { seed: boolean }): Promise<void> {
     // Build the password-strength dictionaries (about a second of CPU) soon after start rather than during the
     // first sign-up, but not while the first requests arrive.
     setTimeout(() => preparePasswordChecks(), 5_000).unref();
-    log.info({ address, database: config.database.kind, workers: config.runWorkersInProcess, startupMs: Math.round(performance.now() - startedAt) }, 'Casedesk is listening');
-    process.stdout.write(`Casedesk is running at ${address.replace('127.0.0.1', 'localhost')} (${config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})\n`);
+    log.info(
+      {
+        address,
+        database: config.database.kind,
+        workers: config.runWorkersInProcess,
+        startupMs: Math.round(performance.now() - startedAt),
+      },
+      'Casedesk is listening',
+    );
+    process.stdout.write(
+      `Casedesk is running at ${address.replace('127.0.0.1', 'localhost')} (${config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})\n`,
+    );
   } catch (error) {
     await deps.jobs.stop().catch(() => undefined);
     await deps.database.close().catch(() => undefined);
@@ -135,7 +159,9 @@ async function serve(options: { seed: boolean }): Promise<void> {
 async function worker(): Promise<void> {
   const config = loadConfig();
   if (config.database.kind === 'pglite') {
-    throw new Error('With the embedded database, `casedesk serve` runs the workers itself. Separate workers need PostgreSQL (DATABASE_URL).');
+    throw new Error(
+      'With the embedded database, `casedesk serve` runs the workers itself. Separate workers need PostgreSQL (DATABASE_URL).',
+    );
   }
   const deps = await createDeps(config);
   createServices(deps);
@@ -158,7 +184,9 @@ export function buildCli(): Command {
 
   program
     .command('serve')
-    .description('Run the web service (embedded database by default: migrates, seeds demo data on first start, runs workers in-process)')
+    .description(
+      'Run the web service (embedded database by default: migrates, seeds demo data on first start, runs workers in-process)',
+    )
     .option('--no-seed', 'do not seed demo data on the first start')
     .action(async (opts: { seed: boolean }) => serve(opts));
 
@@ -192,7 +220,9 @@ export function buildCli(): Command {
           : await seedDemoData(deps.database.db, options, bar.update);
         bar.stop();
         const seconds = (performance.now() - started) / 1000;
-        process.stdout.write(`Inserted ${result.inserted.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${result.total.toLocaleString('en-US')} in all.\n`);
+        process.stdout.write(
+          `Inserted ${result.inserted.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${result.total.toLocaleString('en-US')} in all.\n`,
+        );
         const articles = await seedKnowledgeArticles(deps.database.db, deps);
         if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
       }),
@@ -201,31 +231,46 @@ export function buildCli(): Command {
   const apiClient = program.command('api-client').description('Manage clients of the case status API');
   apiClient
     .command('create <name>')
-    .description('Create a client; prints one line of JSON with client_id and client_secret (the secret is shown only this once)')
+    .description(
+      'Create a client; prints one line of JSON with client_id and client_secret (the secret is shown only this once)',
+    )
     .option('--scope <scope...>', `what the client may do: ${API_SCOPES.join(', ')}`, ['case_status:read'])
     .action((name: string, opts: { scope: string[] }) =>
       withDeps(async (deps) => {
         const { apiClients } = createServices(deps);
         const created = await apiClients.create(name, opts.scope);
-        process.stdout.write(`${JSON.stringify({ client_id: created.clientId, client_secret: created.clientSecret })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ client_id: created.clientId, client_secret: created.clientSecret })}\n`,
+        );
       }),
     );
 
   const caseEvents = program.command('case-events').description('Case events from the agency systems');
   caseEvents
     .command('pending')
-    .description('Events of receipt numbers not known yet: those waiting for an event giving the form, and those dropped after waiting too long (every client); prints one line of JSON')
+    .description(
+      'Events of receipt numbers not known yet: those waiting for an event giving the form, and those dropped after waiting too long (every client); prints one line of JSON',
+    )
     .option('--client <id>', 'only the events of this API client')
     .option('--after <eventId>', 'the page after this event id (the "next" of the previous page)')
-    .option('--limit <n>', 'events per page, 1 to 1000', (v: string) => {
-      const n = integer(v);
-      if (n < 1 || n > 1000) throw new InvalidArgumentError('must be from 1 to 1000');
-      return n;
-    }, 1000)
+    .option(
+      '--limit <n>',
+      'events per page, 1 to 1000',
+      (v: string) => {
+        const n = integer(v);
+        if (n < 1 || n > 1000) throw new InvalidArgumentError('must be from 1 to 1000');
+        return n;
+      },
+      1000,
+    )
     .action((opts: { client?: string; after?: string; limit: number }) =>
       withDeps(async (deps) => {
         const { caseEvents: service } = createServices(deps);
-        const report = await service.pendingReport({ limit: opts.limit, ...(opts.client ? { clientId: opts.client } : {}), ...(opts.after ? { after: opts.after } : {}) });
+        const report = await service.pendingReport({
+          limit: opts.limit,
+          ...(opts.client ? { clientId: opts.client } : {}),
+          ...(opts.after ? { after: opts.after } : {}),
+        });
         process.stdout.write(`${JSON.stringify(report)}\n`);
       }),
     );
@@ -233,7 +278,9 @@ export function buildCli(): Command {
   const staff = program.command('staff').description('Manage staff accounts');
   staff
     .command('create-admin <email>')
-    .description('Invite the first administrator; prints one line of JSON with the invitation link (valid 72 hours, also emailed)')
+    .description(
+      'Invite the first administrator; prints one line of JSON with the invitation link (valid 72 hours, also emailed)',
+    )
     .requiredOption('--name <name>', 'full name of the administrator')
     .action((email: string, opts: { name: string }) =>
       withDeps(async (deps) => {
@@ -246,10 +293,14 @@ export function buildCli(): Command {
       }),
     );
 
-  const mail = program.command('mail-batch').description('Letters waiting to be printed and mailed (new account acceptance notices)');
+  const mail = program
+    .command('mail-batch')
+    .description('Letters waiting to be printed and mailed (new account acceptance notices)');
   mail
     .command('close')
-    .description('Close the open batch and write its letters (PDF) into a directory for the print shop; prints one line of JSON')
+    .description(
+      'Close the open batch and write its letters (PDF) into a directory for the print shop; prints one line of JSON',
+    )
     .requiredOption('--out <dir>', 'directory to write the letters into (created if missing)')
     .action((opts: { out: string }) =>
       withDeps(async (deps) => {
@@ -283,7 +334,10 @@ export function buildCli(): Command {
           await deps.jobs.start();
           const language = opts.lang === 'es' ? 'es' : 'en';
           const request = { to, template: 'test_message' as const, language, params: {} } as const;
-          const id = channel === 'email' ? await notifications.queueEmail(deps.database.db, request) : await notifications.queueSms(deps.database.db, request);
+          const id =
+            channel === 'email'
+              ? await notifications.queueEmail(deps.database.db, request)
+              : await notifications.queueSms(deps.database.db, request);
           process.stdout.write(`Queued message ${id}\n`);
         }),
       );

@@ -1,6 +1,13 @@
 import type { Deps } from './deps.js';
 import type { JobContext } from './platform/jobs/index.js';
-import { AccountService, ExternalSignInService, PasskeyService, ProfileService, SessionStore, TwoStepService } from './modules/accounts/index.js';
+import {
+  AccountService,
+  ExternalSignInService,
+  PasskeyService,
+  ProfileService,
+  SessionStore,
+  TwoStepService,
+} from './modules/accounts/index.js';
 import { ApiClientService } from './modules/api-clients/index.js';
 import { CaseStatusService } from './modules/cases/index.js';
 import { deliverMessageJob, deliverUrgentMessageJob, NotificationService } from './modules/notifications/index.js';
@@ -81,23 +88,97 @@ export function createServices(deps: Deps): Services {
     log: deps.log,
     isOptedOut,
   });
-  const accounts = new AccountService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, issuer: 'Casedesk' });
-  const passkeys = new PasskeyService({ db, clock: deps.clock, random: deps.random, publicUrl: deps.config.publicUrl, rpName: 'Casedesk' });
+  const accounts = new AccountService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    notifications,
+    publicUrl: deps.config.publicUrl,
+    issuer: 'Casedesk',
+  });
+  const passkeys = new PasskeyService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    publicUrl: deps.config.publicUrl,
+    rpName: 'Casedesk',
+  });
   const caseStatus = new CaseStatusService(db, { timeZone: deps.config.agencyTimeZone });
-  const caseSubscriptions = new CaseSubscriptionService({ db, clock: deps.clock, random: deps.random, caseStatus, notifications, publicUrl: deps.config.publicUrl });
-  const caseEvents = new CaseEventService({ db, clock: deps.clock, notifications, jobs: deps.jobs, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl, pendingDays: deps.config.caseEvents.pendingDays, followers: caseSubscriptions });
-  const notices = new NoticeService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone, eventOf: eventById });
-  const serviceItems = new ServiceItemService({ db, clock: deps.clock, random: deps.random, jobs: deps.jobs, notifications, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl });
+  const caseSubscriptions = new CaseSubscriptionService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    caseStatus,
+    notifications,
+    publicUrl: deps.config.publicUrl,
+  });
+  const caseEvents = new CaseEventService({
+    db,
+    clock: deps.clock,
+    notifications,
+    jobs: deps.jobs,
+    timeZone: deps.config.agencyTimeZone,
+    publicUrl: deps.config.publicUrl,
+    pendingDays: deps.config.caseEvents.pendingDays,
+    followers: caseSubscriptions,
+  });
+  const notices = new NoticeService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    storage: deps.storage,
+    i18n: deps.i18n,
+    timeZone: deps.config.agencyTimeZone,
+    eventOf: eventById,
+  });
+  const serviceItems = new ServiceItemService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    jobs: deps.jobs,
+    notifications,
+    timeZone: deps.config.agencyTimeZone,
+    publicUrl: deps.config.publicUrl,
+  });
   const knowledge = new KnowledgeService({ db, clock: deps.clock, random: deps.random });
-  const accountCases = new AccountCaseService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, caseEvents, notices, notifications, random: deps.random });
+  const accountCases = new AccountCaseService({
+    db,
+    clock: deps.clock,
+    timeZone: deps.config.agencyTimeZone,
+    caseEvents,
+    notices,
+    notifications,
+    random: deps.random,
+  });
   const services: Services = {
-    twoStep: new TwoStepService({ db, clock: deps.clock, random: deps.random, i18n: deps.i18n, notifications, publicUrl: deps.config.publicUrl, accounts, passkeys }),
+    twoStep: new TwoStepService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      i18n: deps.i18n,
+      notifications,
+      publicUrl: deps.config.publicUrl,
+      accounts,
+      passkeys,
+    }),
     passkeys,
-    profiles: new ProfileService({ db, clock: deps.clock, random: deps.random, notifications, publicUrl: deps.config.publicUrl, timeZone: deps.config.agencyTimeZone }),
+    profiles: new ProfileService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      notifications,
+      publicUrl: deps.config.publicUrl,
+      timeZone: deps.config.agencyTimeZone,
+    }),
     caseStatus,
     caseSubscriptions,
     identity: new IdentityVerificationService({ db, clock: deps.clock }),
-    apiClients: new ApiClientService({ db, clock: deps.clock, random: deps.random, tokenTtlSeconds: deps.config.api.tokenTtlSeconds }),
+    apiClients: new ApiClientService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      tokenTtlSeconds: deps.config.api.tokenTtlSeconds,
+    }),
     notifications,
     accounts,
     sessions: new SessionStore({ db, clock: deps.clock, random: deps.random }),
@@ -114,15 +195,60 @@ export function createServices(deps: Deps): Services {
     serviceItems,
     dashboards: new DashboardService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone }),
     knowledge,
-    quality: new QualityService({ db, clock: deps.clock, random: deps.random, knowledge, serviceItems, timeZone: deps.config.agencyTimeZone }),
-    eRequest: new ERequestService({ db, clock: deps.clock, items: serviceItems, notifications, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl }),
-    secureMessages: new SecureMessageService({ db, clock: deps.clock, items: serviceItems, cases: accountCases, accounts }),
-    agentConsole: new AgentConsoleService({ db, clock: deps.clock, random: deps.random, items: serviceItems, knowledge, notifications, i18n: deps.i18n, timeZone: deps.config.agencyTimeZone, publicUrl: deps.config.publicUrl }),
+    quality: new QualityService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      knowledge,
+      serviceItems,
+      timeZone: deps.config.agencyTimeZone,
+    }),
+    eRequest: new ERequestService({
+      db,
+      clock: deps.clock,
+      items: serviceItems,
+      notifications,
+      i18n: deps.i18n,
+      timeZone: deps.config.agencyTimeZone,
+      publicUrl: deps.config.publicUrl,
+    }),
+    secureMessages: new SecureMessageService({
+      db,
+      clock: deps.clock,
+      items: serviceItems,
+      cases: accountCases,
+      accounts,
+    }),
+    agentConsole: new AgentConsoleService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      items: serviceItems,
+      knowledge,
+      notifications,
+      i18n: deps.i18n,
+      timeZone: deps.config.agencyTimeZone,
+      publicUrl: deps.config.publicUrl,
+    }),
     caseEvents,
     accountCases,
     notices,
-    officer: new OfficerService({ db, clock: deps.clock, random: deps.random, caseEvents, notices, timeZone: deps.config.agencyTimeZone }),
-    evidence: new EvidenceService({ db, clock: deps.clock, random: deps.random, storage: deps.storage, jobs: deps.jobs, cases: accountCases }),
+    officer: new OfficerService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      caseEvents,
+      notices,
+      timeZone: deps.config.agencyTimeZone,
+    }),
+    evidence: new EvidenceService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      storage: deps.storage,
+      jobs: deps.jobs,
+      cases: accountCases,
+    }),
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,
@@ -152,9 +278,18 @@ export function createServices(deps: Deps): Services {
   // Every job type with its handler, so that any process (web in embedded mode, or `casedesk worker`) can run them.
   // Messages: two queues, one handler; batches sent concurrently, as configured (ADR 5, "Priority and throughput").
   const delivery = deps.config.delivery;
-  const deliver = (payload: { messageId: string }, ctx: JobContext) => services.notifications.deliver(payload.messageId, ctx);
-  deps.jobs.register(deliverUrgentMessageJob, deliver, { batchSize: delivery.batchSize, concurrency: delivery.concurrency, pollingIntervalSeconds: delivery.urgentPollingIntervalSeconds });
-  deps.jobs.register(deliverMessageJob, deliver, { batchSize: delivery.batchSize, concurrency: delivery.concurrency, pollingIntervalSeconds: delivery.pollingIntervalSeconds });
+  const deliver = (payload: { messageId: string }, ctx: JobContext) =>
+    services.notifications.deliver(payload.messageId, ctx);
+  deps.jobs.register(deliverUrgentMessageJob, deliver, {
+    batchSize: delivery.batchSize,
+    concurrency: delivery.concurrency,
+    pollingIntervalSeconds: delivery.urgentPollingIntervalSeconds,
+  });
+  deps.jobs.register(deliverMessageJob, deliver, {
+    batchSize: delivery.batchSize,
+    concurrency: delivery.concurrency,
+    pollingIntervalSeconds: delivery.pollingIntervalSeconds,
+  });
   deps.jobs.register(checkFileJob, (payload) => services.evidence.checkFile(payload.fileId));
   deps.jobs.register(sweepOrphansJob, async () => {
     const { deleted } = await services.evidence.sweepOrphans();

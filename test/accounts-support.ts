@@ -34,7 +34,11 @@ export async function lastMessage(t: TestApp, to: string, template: string) {
  * From a sign-up session (stage 'setup'): password, authenticator app, backup codes, as a person does it.
  * Answers the authenticator secret and the backup codes.
  */
-export async function finishSetup(t: TestApp, agent: TestAgent, password = PASSWORD): Promise<{ secret: string; backupCodes: string[] }> {
+export async function finishSetup(
+  t: TestApp,
+  agent: TestAgent,
+  password = PASSWORD,
+): Promise<{ secret: string; backupCodes: string[] }> {
   await agent.get('/account/sign-up/password');
   let res = await agent.post('/account/sign-up/password', { password, password_confirmation: password });
   expect(res.statusCode).toBe(303);
@@ -43,9 +47,14 @@ export async function finishSetup(t: TestApp, agent: TestAgent, password = PASSW
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
   res = await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
   expect(res.statusCode).toBe(200);
-  const backupCodes = agent.$('.casedesk-codes code').map((_, c) => agent.$(c).text()).get();
+  const backupCodes = agent
+    .$('.casedesk-codes code')
+    .map((_, c) => agent.$(c).text())
+    .get();
   // The download (a text file, without JavaScript) holds the same codes.
-  const download = decodeURIComponent((agent.$('a[download="backup-codes.txt"]').attr('href') ?? '').replace(/^data:text\/plain;charset=utf-8,/, ''));
+  const download = decodeURIComponent(
+    (agent.$('a[download="backup-codes.txt"]').attr('href') ?? '').replace(/^data:text\/plain;charset=utf-8,/, ''),
+  );
   for (const code of backupCodes) expect(download).toContain(code);
   res = await agent.post('/account/sign-up/backup-codes', {});
   expect(res.statusCode).toBe(303);
@@ -61,15 +70,26 @@ export interface Applicant {
 }
 
 /** A whole applicant sign-up through the pages (email link, then finishSetup). */
-export async function signUpApplicant(t: TestApp, email: string, ip: string, lang: 'en' | 'es' = 'en'): Promise<Applicant> {
+export async function signUpApplicant(
+  t: TestApp,
+  email: string,
+  ip: string,
+  lang: 'en' | 'es' = 'en',
+): Promise<Applicant> {
   const agent = new TestAgent(t.app, ip);
   await agent.get(`/account/sign-up?lang=${lang}`);
   expect((await agent.post('/account/sign-up', { email, kind: 'applicant' })).statusCode).toBe(303);
   const message = await lastMessage(t, email, 'verify_email');
   await agent.get(linkIn(message!.body, '/account/sign-up/confirm?token='));
-  expect((await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string })).statusCode).toBe(303);
+  expect(
+    (await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string })).statusCode,
+  ).toBe(303);
   const { secret, backupCodes } = await finishSetup(t, agent);
-  const account = await t.deps.database.db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  const account = await t.deps.database.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
   return { agent, email, accountId: account.id, secret, backupCodes };
 }
 

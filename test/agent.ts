@@ -11,11 +11,15 @@ export class TestAgent {
   last?: LightMyRequestResponse;
   $ = cheerio.load('');
 
-  constructor(private readonly app: FastifyInstance, private readonly ip = '10.20.30.40') {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly ip = '10.20.30.40',
+  ) {}
 
   #remember(res: LightMyRequestResponse): LightMyRequestResponse {
     for (const c of res.cookies) {
-      if (c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()) || c.value === '') this.cookies.delete(c.name);
+      if (c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()) || c.value === '')
+        this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
     this.last = res;
@@ -28,19 +32,35 @@ export class TestAgent {
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    return this.#remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader }, remoteAddress: this.ip }));
+    return this.#remember(
+      await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader }, remoteAddress: this.ip }),
+    );
   }
 
   /** Posts a multipart form (file uploads) with the CSRF token of the last page, like `post`. */
-  async postFiles(url: string, fields: Record<string, string>, files: { name: string; data: Buffer; type?: string }[], fileField: string): Promise<LightMyRequestResponse> {
+  async postFiles(
+    url: string,
+    fields: Record<string, string>,
+    files: { name: string; data: Buffer; type?: string }[],
+    fileField: string,
+  ): Promise<LightMyRequestResponse> {
     const token = this.$('input[name=_csrf]').first().val() as string | undefined;
     const { body, contentType } = multipart({ ...(token ? { _csrf: token } : {}), ...fields }, files, fileField);
-    return this.#remember(await this.app.inject({ method: 'POST', url, headers: { cookie: this.cookieHeader, 'content-type': contentType }, payload: body, remoteAddress: this.ip }));
+    return this.#remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader, 'content-type': contentType },
+        payload: body,
+        remoteAddress: this.ip,
+      }),
+    );
   }
 
   /** Posts a form; adds the CSRF token from the last page unless `_csrf` is given (use null to leave it out). */
   async post(url: string, fields: Record<string, string | string[] | null>): Promise<LightMyRequestResponse> {
-    const token = fields._csrf === undefined ? (this.$('input[name=_csrf]').first().val() as string | undefined) : fields._csrf;
+    const token =
+      fields._csrf === undefined ? (this.$('input[name=_csrf]').first().val() as string | undefined) : fields._csrf;
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...fields, _csrf: token ?? null })) {
       // A list repeats the field, as checked checkboxes do.
@@ -65,6 +85,8 @@ export class TestAgent {
   }
 
   errorSummary(): string[] {
-    return this.$('#error-summary a').map((_, a) => this.$(a).text()).get();
+    return this.$('#error-summary a')
+      .map((_, a) => this.$(a).text())
+      .get();
   }
 }

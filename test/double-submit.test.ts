@@ -18,14 +18,39 @@ const ONLINE = 'IOE0977700101';
 beforeAll(async () => {
   t = await createTestApp();
   applicant = await signUpApplicant(t, 'double.messages@example.com', '10.55.1.1');
-  agentPerson = await createStaffMember(t, { email: 'tess.tier@agency.example', name: 'Tess Tier', roles: ['tier1'], ip: '10.55.1.2' });
-  const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', applicant.accountId).executeTakeFirstOrThrow()).online_account_number;
+  agentPerson = await createStaffMember(t, {
+    email: 'tess.tier@agency.example',
+    name: 'Tess Tier',
+    roles: ['tier1'],
+    ip: '10.55.1.2',
+  });
+  const oan = (
+    await t.deps.database.db
+      .selectFrom('accounts')
+      .select('online_account_number')
+      .where('id', '=', applicant.accountId)
+      .executeTakeFirstOrThrow()
+  ).online_account_number;
   const { token } = await apiToken(t, ['case_events:write']);
   const res = await t.app.inject({
-    method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}` },
     payload: [
-      { id: 'dbl-1', receiptNumber: RECEIPT, type: 'case_received', occurredAt: '2025-01-10T15:00:00Z', payload: { formCode: 'I-130', applicant: { dateOfBirth: '1986-04-28' } } },
-      { id: 'dbl-2', receiptNumber: ONLINE, type: 'case_received', occurredAt: '2026-09-01T15:00:00Z', payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan } },
+      {
+        id: 'dbl-1',
+        receiptNumber: RECEIPT,
+        type: 'case_received',
+        occurredAt: '2025-01-10T15:00:00Z',
+        payload: { formCode: 'I-130', applicant: { dateOfBirth: '1986-04-28' } },
+      },
+      {
+        id: 'dbl-2',
+        receiptNumber: ONLINE,
+        type: 'case_received',
+        occurredAt: '2026-09-01T15:00:00Z',
+        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan },
+      },
     ],
   });
   expect(res.statusCode).toBe(200);
@@ -33,8 +58,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const db = () => t.deps.database.db;
-const itemsFor = async (email: string) => db().selectFrom('service_items').select(['number', 'channel']).where('contact_email', '=', email).execute();
-const messagesTo = async (email: string) => db().selectFrom('notification_messages').select('id').where('recipient', '=', email).execute();
+const itemsFor = async (email: string) =>
+  db().selectFrom('service_items').select(['number', 'channel']).where('contact_email', '=', email).execute();
+const messagesTo = async (email: string) =>
+  db().selectFrom('notification_messages').select('id').where('recipient', '=', email).execute();
 
 let ip = 0;
 const visitor = () => new TestAgent(t.app, `10.55.0.${++ip}`);
@@ -49,10 +76,23 @@ async function openForm(agent: TestAgent, url: string): Promise<{ _csrf: string;
 }
 
 const typoFields = (email: string) => ({
-  receipt_number: RECEIPT, dob_month: '04', dob_day: '28', dob_year: '1986',
-  form_number: 'I-130', form_sub_type: 'I130 - Spouse', filed_month: '1', filed_day: '10', filed_year: '2025', a_number: 'a 12-345-678',
-  error_item: 'Approval notice: my family name', correct_value: 'López, not Lopes',
-  given_name: 'Ana', family_name: 'López', requester_role: 'applicant', email, phone: '(202) 555-0147',
+  receipt_number: RECEIPT,
+  dob_month: '04',
+  dob_day: '28',
+  dob_year: '1986',
+  form_number: 'I-130',
+  form_sub_type: 'I130 - Spouse',
+  filed_month: '1',
+  filed_day: '10',
+  filed_year: '2025',
+  a_number: 'a 12-345-678',
+  error_item: 'Approval notice: my family name',
+  correct_value: 'López, not Lopes',
+  given_name: 'Ana',
+  family_name: 'López',
+  requester_role: 'applicant',
+  email,
+  phone: '(202) 555-0147',
 });
 
 describe('e-Request', () => {
@@ -95,7 +135,11 @@ describe('e-Request', () => {
     const email = 'corrected.later@example.com';
     const agent = visitor();
     const hidden = await openForm(agent, '/e-request/typo-correction');
-    const wrong = await agent.post('/e-request/typo-correction', { ...typoFields(email), email: 'not-an-email', ...hidden });
+    const wrong = await agent.post('/e-request/typo-correction', {
+      ...typoFields(email),
+      email: 'not-an-email',
+      ...hidden,
+    });
     expect(wrong.statusCode).toBe(400);
     expect(agent.$('input[name=_submission]').val()).toBe(hidden._submission);
     expect((await agent.post('/e-request/typo-correction', { ...typoFields(email), ...hidden })).statusCode).toBe(303);
@@ -107,9 +151,14 @@ describe('e-Request', () => {
 });
 
 describe('technical help', () => {
-  const fields = (email: string) => ({ topic: 'two_step', description: 'I lost my phone and my backup codes.', name: 'Luis Pérez', email });
+  const fields = (email: string) => ({
+    topic: 'two_step',
+    description: 'I lost my phone and my backup codes.',
+    name: 'Luis Pérez',
+    email,
+  });
 
-  it('two posts of the same form make one item; the second answers with the first one\'s confirmation', async () => {
+  it("two posts of the same form make one item; the second answers with the first one's confirmation", async () => {
     const email = 'double.help@example.com';
     const agent = visitor();
     const hidden = await openForm(agent, '/help/technical');
@@ -127,7 +176,9 @@ describe('technical help', () => {
     const email = 'same.moment.help@example.com';
     const agent = visitor();
     const hidden = await openForm(agent, '/help/technical');
-    const answers = await Promise.all([0, 1, 2].map(() => agent.post('/help/technical', { ...fields(email), ...hidden })));
+    const answers = await Promise.all(
+      [0, 1, 2].map(() => agent.post('/help/technical', { ...fields(email), ...hidden })),
+    );
     expect(answers.map((a) => a.statusCode)).toEqual([303, 303, 303]);
     expect(new Set(answers.map((a) => a.headers.location)).size).toBe(1);
     expect(await itemsFor(email)).toHaveLength(1);
@@ -144,7 +195,12 @@ describe('a new secure message thread', () => {
     expect(first.headers.location).toMatch(/^\/account\/messages\/\d+\?sent=1$/);
     const second = await agent.post(`/account/cases/${ONLINE}/messages`, fields);
     expect(second.headers.location).toBe(first.headers.location);
-    const threads = await db().selectFrom('service_items').select('number').where('account_id', '=', applicant.accountId).where('channel', '=', 'secure_message').execute();
+    const threads = await db()
+      .selectFrom('service_items')
+      .select('number')
+      .where('account_id', '=', applicant.accountId)
+      .where('channel', '=', 'secure_message')
+      .execute();
     expect(threads).toHaveLength(1);
   });
 });
@@ -154,7 +210,18 @@ describe('an agent logging a call', () => {
     const agent = agentPerson.agent;
     const hidden = await openForm(agent, '/agent/new');
     const email = 'caller.once@example.com';
-    const fields = { channel: 'phone', type: 'case_status', name: 'Pablo Peña', email, phone: '', language: 'es', receipt_number: '', subject: 'Status of my case', description: 'Wants to know about biometrics.', ...hidden };
+    const fields = {
+      channel: 'phone',
+      type: 'case_status',
+      name: 'Pablo Peña',
+      email,
+      phone: '',
+      language: 'es',
+      receipt_number: '',
+      subject: 'Status of my case',
+      description: 'Wants to know about biometrics.',
+      ...hidden,
+    };
     const first = await agent.post('/agent/new', fields);
     expect(first.statusCode).toBe(303);
     const second = await agent.post('/agent/new', fields);
@@ -166,13 +233,20 @@ describe('an agent logging a call', () => {
 });
 
 describe('a token used with another form', () => {
-  it('is no token there: the post is taken as it is (never a 5xx, never another form\'s result)', async () => {
+  it("is no token there: the post is taken as it is (never a 5xx, never another form's result)", async () => {
     const agent = visitor();
     const hidden = await openForm(agent, '/e-request/typo-correction');
     const email = 'token.elsewhere@example.com';
     expect((await agent.post('/e-request/typo-correction', { ...typoFields(email), ...hidden })).statusCode).toBe(303);
     const help = await openForm(agent, '/help/technical');
-    const res = await agent.post('/help/technical', { topic: 'two_step', description: 'Lost phone.', name: 'Luis Pérez', email, _csrf: help._csrf, _submission: hidden._submission });
+    const res = await agent.post('/help/technical', {
+      topic: 'two_step',
+      description: 'Lost phone.',
+      name: 'Luis Pérez',
+      email,
+      _csrf: help._csrf,
+      _submission: hidden._submission,
+    });
     expect(res.statusCode).toBe(303);
     expect((await itemsFor(email)).map((i) => i.channel).sort()).toEqual(['e_request', 'technical_help_form']);
   });
@@ -180,7 +254,15 @@ describe('a token used with another form', () => {
 
 describe('used tokens', () => {
   it('are kept a week, then deleted', async () => {
-    const count = async () => Number((await db().selectFrom('form_submissions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom('form_submissions')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     expect(before).toBeGreaterThan(0);
     await expireSubmissions(db(), t.clock.now());

@@ -14,7 +14,8 @@ import { TEST_AS_OF, TEST_SEED, TEST_SEED_COUNT } from './constants.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Embedded mode: a tarball of the migrated, seeded database. PostgreSQL mode: the template database's URL. */
-    dbTemplate: { kind: 'pglite'; file: string } | { kind: 'postgres'; templateName: string; adminUrl: string; runId: string };
+    dbTemplate:
+      { kind: 'pglite'; file: string } | { kind: 'postgres'; templateName: string; adminUrl: string; runId: string };
   }
 }
 

@@ -65,7 +65,14 @@ export interface TestAppOptions extends DepsOverrides {
 export function testConfig(env: Record<string, string> = {}): Config {
   // The account forms' minimum answer time (a timing defence, src/platform/http/timing.ts) would only slow the tests.
   // Files go to a temporary directory of the test run, never to the repository's ./data.
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CASEDESK_AGENCY_TIME_ZONE: 'America/New_York', CASEDESK_ACCOUNT_FORM_MIN_MS: '0', CASEDESK_FILES_DIR: TEST_FILES_DIR, ...env });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    CASEDESK_AGENCY_TIME_ZONE: 'America/New_York',
+    CASEDESK_ACCOUNT_FORM_MIN_MS: '0',
+    CASEDESK_FILES_DIR: TEST_FILES_DIR,
+    ...env,
+  });
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -91,7 +98,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 }
 
 /** An API client and a fresh token, for API tests. */
-export async function apiToken(t: TestApp, scopes: string[] = ['case_status:read']): Promise<{ clientId: string; clientSecret: string; token: string }> {
+export async function apiToken(
+  t: TestApp,
+  scopes: string[] = ['case_status:read'],
+): Promise<{ clientId: string; clientSecret: string; token: string }> {
   const { clientId, clientSecret } = await t.services.apiClients.create('Test client', scopes);
   const issued = await t.services.apiClients.issueToken(clientId, clientSecret);
   return { clientId, clientSecret, token: issued.accessToken };

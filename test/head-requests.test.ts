@@ -13,7 +13,14 @@ let staff: TestAgent;
 beforeAll(async () => {
   t = await createTestApp();
   applicant = await signUpApplicant(t, 'head.requests@example.com', '10.88.0.1');
-  staff = (await createStaffMember(t, { email: 'hannah.member@example.com', name: 'Hannah Member', roles: [...STAFF_ROLES], ip: '10.88.0.2' })).agent;
+  staff = (
+    await createStaffMember(t, {
+      email: 'hannah.member@example.com',
+      name: 'Hannah Member',
+      roles: [...STAFF_ROLES],
+      ip: '10.88.0.2',
+    })
+  ).agent;
 });
 afterAll(async () => t?.close());
 
@@ -31,7 +38,11 @@ describe('HEAD requests', () => {
   it('answer like GET without a body, or 405, on every GET route: signed out, as an applicant, as staff', async () => {
     const routes = t.app.routeRecords.filter((r) => r.method === 'GET');
     expect(routes.length).toBeGreaterThan(100);
-    const who: [string, TestAgent | undefined][] = [['visitor', undefined], ['applicant', applicant.agent], ['staff', staff]];
+    const who: [string, TestAgent | undefined][] = [
+      ['visitor', undefined],
+      ['applicant', applicant.agent],
+      ['staff', staff],
+    ];
     const failures: string[] = [];
     for (const route of routes) {
       const url = urlFor(route.url);
@@ -44,14 +55,20 @@ describe('HEAD requests', () => {
         if (head.statusCode === 405) continue;
         const get = await t.app.inject({ method: 'GET', url, headers, remoteAddress: ip });
         // Same status as GET (a page that GET answers, HEAD answers the same way).
-        if (get.statusCode < 500 && head.statusCode !== get.statusCode) failures.push(`${name} HEAD ${url}: ${head.statusCode}, GET ${get.statusCode}`);
+        if (get.statusCode < 500 && head.statusCode !== get.statusCode)
+          failures.push(`${name} HEAD ${url}: ${head.statusCode}, GET ${get.statusCode}`);
       }
     }
     expect(failures).toEqual([]);
   });
 
   it('HEAD /account for a signed-in applicant answers 200 like GET', async () => {
-    const head = await t.app.inject({ method: 'HEAD', url: '/account', headers: { cookie: applicant.agent.cookieHeader }, remoteAddress: '10.88.0.1' });
+    const head = await t.app.inject({
+      method: 'HEAD',
+      url: '/account',
+      headers: { cookie: applicant.agent.cookieHeader },
+      remoteAddress: '10.88.0.1',
+    });
     expect(head.statusCode).toBe(200);
     expect(head.headers['content-type']).toMatch(/text\/html/);
   });

@@ -13,7 +13,8 @@ beforeAll(async () => {
   // A real logger at info level, kept in memory: what the error log would hold.
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
       callback();
     },
   });
@@ -44,7 +45,12 @@ describe('deeply nested JSON', () => {
       const headers = i === routes.length - 1 ? { authorization: `Bearer ${writer}` } : (route.headers ?? {});
       for (const payload of [deepOpen, deepBalanced, deepObject]) {
         for (const type of ['application/json', 'application/vnd.api+json', 'text/plain']) {
-          const res = await t.app.inject({ method: 'POST', url: route.url, headers: { ...headers, 'content-type': type }, payload });
+          const res = await t.app.inject({
+            method: 'POST',
+            url: route.url,
+            headers: { ...headers, 'content-type': type },
+            payload,
+          });
           expect(res.statusCode, `${route.url} ${type} ${payload.slice(0, 6)}`).toBeGreaterThanOrEqual(400);
           expect(res.statusCode, `${route.url} ${type} ${payload.slice(0, 6)}`).toBeLessThan(500);
         }
@@ -53,18 +59,43 @@ describe('deeply nested JSON', () => {
   });
 
   it('refuses JSON with 415 on routes that take forms, and too-deep JSON with 400 where JSON is taken', async () => {
-    const form = await t.app.inject({ method: 'POST', url: '/case-status', headers: { 'content-type': 'application/json' }, payload: '{"receipt_number":"EAC9999103403"}' });
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/case-status',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"receipt_number":"EAC9999103403"}',
+    });
     expect(form.statusCode).toBe(415);
     // The OAuth token endpoint takes the same fields as JSON (existing clients), and refuses too-deep JSON with 400.
-    const token = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/json' }, payload: '{"grant_type":"client_credentials"}' });
+    const token = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/accesstoken',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"grant_type":"client_credentials"}',
+    });
     expect(token.statusCode).toBe(401);
     expect(JSON.parse(token.body)).toMatchObject({ ErrorCode: 'invalid_client' });
-    const deepToken = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/json' }, payload: deepBalanced });
+    const deepToken = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/accesstoken',
+      headers: { 'content-type': 'application/json' },
+      payload: deepBalanced,
+    });
     expect(deepToken.statusCode).toBe(400);
-    const deep = await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' }, payload: deepBalanced });
+    const deep = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/case-events',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
+      payload: deepBalanced,
+    });
     expect(deep.statusCode).toBe(400);
     expect(JSON.parse(deep.body).message).toMatch(/nested/);
-    const ndjson = await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/x-ndjson' }, payload: `${deepBalanced}\n` });
+    const ndjson = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/case-events',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/x-ndjson' },
+      payload: `${deepBalanced}\n`,
+    });
     expect(ndjson.statusCode).toBe(400);
   });
 
@@ -91,7 +122,8 @@ describe('lone UTF-16 surrogates in API JSON', () => {
     lines.length = 0;
     // JSON.stringify writes a lone surrogate as the escape \ud800, as a client would send it.
     const res = await t.app.inject({
-      method: 'POST', url: '/api/v1/case-events',
+      method: 'POST',
+      url: '/api/v1/case-events',
       headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
       payload: JSON.stringify([event('write to maria.lopez@example.com\ud800')]),
     });
@@ -102,7 +134,8 @@ describe('lone UTF-16 surrogates in API JSON', () => {
 
   it('a well-formed pair (an emoji) is accepted', async () => {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/v1/case-events',
+      method: 'POST',
+      url: '/api/v1/case-events',
       headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
       payload: JSON.stringify([event('thanks \ud83d\ude00')]),
     });
@@ -111,14 +144,17 @@ describe('lone UTF-16 surrogates in API JSON', () => {
 });
 
 describe('error logs', () => {
-  it('redact a database error\'s detail and where, and keep error codes', () => {
+  it("redact a database error's detail and where, and keep error codes", () => {
     const out: Record<string, unknown>[] = [];
-    const log = createLogger('info', new Writable({
-      write(chunk: Buffer, _e, cb) {
-        out.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-        cb();
-      },
-    }));
+    const log = createLogger(
+      'info',
+      new Writable({
+        write(chunk: Buffer, _e, cb) {
+          out.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+          cb();
+        },
+      }),
+    );
     const err = Object.assign(new Error('invalid input syntax for type json'), {
       code: '22P02',
       detail: 'Unicode low surrogate must follow a high surrogate.',

@@ -20,7 +20,8 @@ export async function waitFor<T>(
     const value = await probe();
     if (value) return value;
     last = value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -53,7 +54,9 @@ export interface LocalSmtp {
 }
 
 /** A real SMTP server on 127.0.0.1 (no TLS, no authentication). `rejectRecipient` answers RCPT TO with an SMTP error. */
-export async function startSmtpServer(options: { port?: number; rejectRecipient?: (address: string) => { code: number; message: string } | undefined } = {}): Promise<LocalSmtp> {
+export async function startSmtpServer(
+  options: { port?: number; rejectRecipient?: (address: string) => { code: number; message: string } | undefined } = {},
+): Promise<LocalSmtp> {
   const received: ReceivedEmail[] = [];
   const recipients: string[] = [];
   const server = new SMTPServer({
@@ -135,7 +138,9 @@ function decodeWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _charset: string, kind: string, data: string) =>
-      kind.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuotedPrintable(data.replace(/_/g, ' ')),
     );
 }
 
@@ -165,19 +170,32 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-    requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, contentType: req.headers['content-type'], form });
+    requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      form,
+    });
     const send = (status: number, body: Record<string, unknown>) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.headers.authorization !== expectedAuth) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
+    if (req.headers.authorization !== expectedAuth)
+      return send(401, { code: 20003, message: 'Authenticate', status: 401 });
     if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`) {
       return send(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     }
     const scripted = answers.shift();
     if (scripted) return send(scripted.status, scripted.body);
     next += 1;
-    return send(201, { sid: `SM${String(next).padStart(32, '0')}`, status: 'queued', to: form.To, from: form.From, body: form.Body });
+    return send(201, {
+      sid: `SM${String(next).padStart(32, '0')}`,
+      status: 'queued',
+      to: form.To,
+      from: form.From,
+      body: form.Body,
+    });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -19,7 +19,15 @@ afterAll(async () => t?.close());
 
 describe('Cache-Control on private pages', () => {
   it('is no-store on every answer to a signed-in session: account pages, public pages, refusals', async () => {
-    for (const url of ['/account', '/account/sessions', '/case-status', '/', '/e-request', '/staff', '/no-such-page-but-signed-in']) {
+    for (const url of [
+      '/account',
+      '/account/sessions',
+      '/case-status',
+      '/',
+      '/e-request',
+      '/staff',
+      '/no-such-page-but-signed-in',
+    ]) {
       const res = await applicant.agent.get(url);
       expect(res.headers['cache-control'], url).toBe('no-store');
     }
@@ -32,7 +40,12 @@ describe('Cache-Control on private pages', () => {
       expect(res.statusCode, url).toBe(303);
       expect(res.headers['cache-control'], url).toBe('no-store');
     }
-    const staff = await createStaffMember(t, { email: 'olga.officer@example.com', name: 'Olga Officer', roles: ['officer', 'tier1'], ip: '10.66.0.3' });
+    const staff = await createStaffMember(t, {
+      email: 'olga.officer@example.com',
+      name: 'Olga Officer',
+      roles: ['officer', 'tier1'],
+      ip: '10.66.0.3',
+    });
     for (const url of ['/staff', '/agent', '/officer']) {
       const res = await staff.agent.get(url);
       expect(res.statusCode, url).toBe(200);
@@ -83,7 +96,10 @@ describe('/metrics', () => {
     const withToken = await createTestApp({ env: { CASEDESK_METRICS_TOKEN: token } });
     try {
       expect((await withToken.app.inject('/metrics')).statusCode).toBe(401);
-      expect((await withToken.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${'x'.repeat(40)}` } })).statusCode).toBe(401);
+      expect(
+        (await withToken.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${'x'.repeat(40)}` } }))
+          .statusCode,
+      ).toBe(401);
       const ok = await withToken.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
       expect(ok.statusCode).toBe(200);
       expect(ok.body).toContain('casedesk_');
@@ -95,7 +111,12 @@ describe('/metrics', () => {
   it('is refused in production without a token, served with it', async () => {
     const serve = async (metricsToken: string | undefined, authorization?: string) => {
       const app = Fastify();
-      registerPlatformRoutes(app, { database: t.deps.database, metrics: new Registry(), metricsToken, production: true });
+      registerPlatformRoutes(app, {
+        database: t.deps.database,
+        metrics: new Registry(),
+        metricsToken,
+        production: true,
+      });
       const res = await app.inject({ url: '/metrics', headers: authorization ? { authorization } : {} });
       await app.close();
       return res.statusCode;

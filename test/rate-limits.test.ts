@@ -34,7 +34,13 @@ beforeAll(async () => {
     redisMissing = 'REDIS_URL is not set (the PostgreSQL run of .ci/run sets it)';
     return;
   }
-  redis = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: () => null });
+  redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -93,7 +99,11 @@ describe('the rate-limit store', () => {
       // Counting still works, in this one process.
       const limit = t.config.lookupRateLimitPerMinute;
       const codes: number[] = [];
-      for (let i = 0; i <= limit; i++) codes.push((await t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.1' })).statusCode);
+      for (let i = 0; i <= limit; i++)
+        codes.push(
+          (await t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.1' }))
+            .statusCode,
+        );
       expect(codes.slice(0, limit).every((c) => c === 200)).toBe(true);
       expect(codes[limit]).toBe(429);
     } finally {
@@ -117,27 +127,52 @@ describe('the rate-limit store', () => {
       await openRateLimitStore({ kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: 'x:' }, log);
       seen.push(loaded());
       console.log(JSON.stringify(seen));`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', probe],
+      { timeout: 60_000 },
+    );
     // Not by the app's modules, not for the memory store; loaded for Redis (so the check can see it).
     expect(JSON.parse(stdout.trim())).toEqual([false, false, true]);
   });
 
   it('is Redis with REDIS_URL, under the key prefix; other addresses are refused with the variable named', () => {
-    expect(testConfig({ REDIS_URL: 'redis://cache.internal:6379/2' }).rateLimitStore).toEqual({ kind: 'redis', url: 'redis://cache.internal:6379/2', keyPrefix: 'casedesk:' });
-    expect(testConfig({ REDIS_URL: 'rediss://cache.internal', CASEDESK_REDIS_PREFIX: 'staging:' }).rateLimitStore).toMatchObject({ kind: 'redis', keyPrefix: 'staging:' });
+    expect(testConfig({ REDIS_URL: 'redis://cache.internal:6379/2' }).rateLimitStore).toEqual({
+      kind: 'redis',
+      url: 'redis://cache.internal:6379/2',
+      keyPrefix: 'casedesk:',
+    });
+    expect(
+      testConfig({ REDIS_URL: 'rediss://cache.internal', CASEDESK_REDIS_PREFIX: 'staging:' }).rateLimitStore,
+    ).toMatchObject({ kind: 'redis', keyPrefix: 'staging:' });
     expect(() => testConfig({ REDIS_URL: 'http://cache.internal:6379' })).toThrow(ConfigError);
-    expect(() => testConfig({ REDIS_URL: 'http://cache.internal:6379' })).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ address/);
-    expect(() => testConfig({ REDIS_URL: 'redis://x', CASEDESK_REDIS_PREFIX: 'has space' })).toThrow(/CASEDESK_REDIS_PREFIX/);
+    expect(() => testConfig({ REDIS_URL: 'http://cache.internal:6379' })).toThrow(
+      /REDIS_URL must be a redis:\/\/ or rediss:\/\/ address/,
+    );
+    expect(() => testConfig({ REDIS_URL: 'redis://x', CASEDESK_REDIS_PREFIX: 'has space' })).toThrow(
+      /CASEDESK_REDIS_PREFIX/,
+    );
   });
 
   it('lets requests through uncounted while Redis does not answer, logging the outage once', async () => {
     const port = await closedPort();
     const { log, lines } = capturedLog();
-    const t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, CASEDESK_REDIS_PREFIX: PREFIX, CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: '2' }, log });
+    const t = await createTestApp({
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        CASEDESK_REDIS_PREFIX: PREFIX,
+        CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: '2',
+      },
+      log,
+    });
     try {
       expect(t.deps.rateLimits.kind).toBe('redis');
       // Five lookups over a limit of two, and a page under the global limit: all answered, none refused or failed.
-      for (let i = 0; i < 5; i++) expect((await t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.2' })).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect(
+          (await t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.2' }))
+            .statusCode,
+        ).toBe(200);
       expect((await t.app.inject({ url: '/', remoteAddress: '10.19.0.2' })).statusCode).toBe(200);
       const warnings = lines.filter((l) => l.level === 40 && l.msg.includes('Redis for rate limits does not answer'));
       expect(warnings).toHaveLength(1); // once per outage, not once per request
@@ -151,7 +186,14 @@ describe('the rate-limit store', () => {
     ctx.skip(redisMissing !== undefined, redisMissing);
     const port = await closedPort();
     const { log, lines } = capturedLog();
-    const t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, CASEDESK_REDIS_PREFIX: PREFIX, CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: '2' }, log });
+    const t = await createTestApp({
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        CASEDESK_REDIS_PREFIX: PREFIX,
+        CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: '2',
+      },
+      log,
+    });
     // Redis comes up at that address: a TCP relay to the real one.
     const target = new URL(REDIS_URL!);
     const sockets = new Set<net.Socket>();
@@ -163,10 +205,16 @@ describe('the rate-limit store', () => {
       upstream.on('error', () => socket.destroy());
     });
     try {
-      const lookup = () => t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.3' });
+      const lookup = () =>
+        t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.3' });
       for (let i = 0; i < 3; i++) expect((await lookup()).statusCode).toBe(200);
       await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
-      expect(await until(() => lines.some((l) => l.level === 30 && l.msg.includes('Redis for rate limits answers again')), 10_000)).toBe(true);
+      expect(
+        await until(
+          () => lines.some((l) => l.level === 30 && l.msg.includes('Redis for rate limits answers again')),
+          10_000,
+        ),
+      ).toBe(true);
       const codes = [];
       for (let i = 0; i < 3; i++) codes.push((await lookup()).statusCode);
       expect(codes).toEqual([200, 200, 429]);
@@ -194,9 +242,17 @@ describe('the rate-limit store', () => {
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     const { port } = relay.address() as net.AddressInfo;
     const { log, lines } = capturedLog();
-    const t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, CASEDESK_REDIS_PREFIX: PREFIX, CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: '2' }, log });
+    const t = await createTestApp({
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        CASEDESK_REDIS_PREFIX: PREFIX,
+        CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE: '2',
+      },
+      log,
+    });
     try {
-      const lookup = () => t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.4' });
+      const lookup = () =>
+        t.app.inject({ url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.19.0.4' });
       expect((await lookup()).statusCode).toBe(200);
       for (const upstream of upstreams) upstream.pause();
       for (let i = 0; i < 3; i++) expect((await lookup()).statusCode).toBe(200);
@@ -277,7 +333,11 @@ describe('two web processes on one PostgreSQL and one Redis', () => {
     const url = new URL(template.adminUrl);
     url.pathname = `/${name}`;
     const env: NodeJS.ProcessEnv = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !key.startsWith('CASEDESK_') && !['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'NODE_ENV', 'LOG_LEVEL'].includes(key)),
+      Object.entries(process.env).filter(
+        ([key]) =>
+          !key.startsWith('CASEDESK_') &&
+          !['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'NODE_ENV', 'LOG_LEVEL'].includes(key),
+      ),
     );
     Object.assign(env, {
       NODE_ENV: 'test',
@@ -309,13 +369,20 @@ describe('two web processes on one PostgreSQL and one Redis', () => {
   }, 30_000);
 
   /** `count` requests sent alternately to the two processes, as one visitor; their status codes in order. */
-  async function alternately(count: number, visitor: string, request: { path: string; method?: string; body?: string }): Promise<number[]> {
+  async function alternately(
+    count: number,
+    visitor: string,
+    request: { path: string; method?: string; body?: string },
+  ): Promise<number[]> {
     const codes: number[] = [];
     for (let i = 0; i < count; i++) {
       const server = servers[i % 2]!;
       const res = await fetch(server.url + request.path, {
         method: request.method ?? 'GET',
-        headers: { 'x-forwarded-for': visitor, ...(request.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        headers: {
+          'x-forwarded-for': visitor,
+          ...(request.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
         body: request.body,
         redirect: 'manual',
       });
@@ -341,7 +408,11 @@ describe('two web processes on one PostgreSQL and one Redis', () => {
 
   it('hold a per-route limit (the OAuth token endpoint, 30 a minute) once between them', async (ctx) => {
     ctx.skip(skipReason !== undefined, skipReason);
-    const codes = await alternately(32, '203.0.113.3', { path: '/oauth/accesstoken', method: 'POST', body: 'grant_type=client_credentials&client_id=nobody&client_secret=wrong' });
+    const codes = await alternately(32, '203.0.113.3', {
+      path: '/oauth/accesstoken',
+      method: 'POST',
+      body: 'grant_type=client_credentials&client_id=nobody&client_secret=wrong',
+    });
     expect(codes).toEqual([...Array(30).fill(401), 429, 429]);
     // Both processes stayed up and logged no error.
     for (const server of servers) {

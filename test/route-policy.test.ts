@@ -13,13 +13,17 @@ afterAll(async () => t?.close());
 
 describe('route policies', () => {
   it('every route declares who may use it', () => {
-    const undeclared = t.app.routeRecords.filter((r) => !r.policy || !(POLICIES as readonly string[]).includes(r.policy));
+    const undeclared = t.app.routeRecords.filter(
+      (r) => !r.policy || !(POLICIES as readonly string[]).includes(r.policy),
+    );
     expect(undeclared.map((r) => `${r.method} ${r.url}`)).toEqual([]);
     expect(t.app.routeRecords.length).toBeGreaterThan(8);
   });
 
   it('every route that changes something from a form checks a CSRF token', () => {
-    const forms = t.app.routeRecords.filter((r) => r.method !== 'GET' && !['api-client', 'webhook', 'platform'].includes(r.policy ?? ''));
+    const forms = t.app.routeRecords.filter(
+      (r) => r.method !== 'GET' && !['api-client', 'webhook', 'platform'].includes(r.policy ?? ''),
+    );
     expect(forms.length).toBeGreaterThan(40);
     const unprotected = forms.filter((r) => !r.csrf && r.url !== '/oauth/accesstoken');
     expect(unprotected.map((r) => `${r.method} ${r.url}`)).toEqual([]);
@@ -67,4 +71,3 @@ describe('route policies', () => {
     expect((await person.agent.get('/account')).statusCode).toBe(200);
   });
 });
-

@@ -18,32 +18,86 @@ let number = '';
 
 beforeAll(async () => {
   t = await createTestApp();
-  low = await createStaffMember(t, { email: 'low.tiers@agency.example', name: 'Lou Low', roles: ['tier1', 'tier2', 'quality_assurance', 'help_desk', 'officer'], ip: '10.14.0.1' });
-  tier3 = await createStaffMember(t, { email: 'three@agency.example', name: 'Thea Three', roles: ['tier3'], ip: '10.14.0.2' });
+  low = await createStaffMember(t, {
+    email: 'low.tiers@agency.example',
+    name: 'Lou Low',
+    roles: ['tier1', 'tier2', 'quality_assurance', 'help_desk', 'officer'],
+    ip: '10.14.0.1',
+  });
+  tier3 = await createStaffMember(t, {
+    email: 'three@agency.example',
+    name: 'Thea Three',
+    roles: ['tier3'],
+    ip: '10.14.0.2',
+  });
   const { token } = await apiToken(t, ['case_events:write']);
   const res = await t.app.inject({
-    method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}` },
     payload: [
-      { id: 'p-1', receiptNumber: RECEIPT, type: 'case_received', occurredAt: '2026-05-01T15:00:00Z', payload: { formCode: 'I-485', applicant: { dateOfBirth: '1980-01-01', familyName: 'Protected' } } },
-      { id: 'p-2', receiptNumber: RECEIPT, type: 'protection_updated', occurredAt: '2026-05-02T15:00:00Z', payload: { section1367: true } },
+      {
+        id: 'p-1',
+        receiptNumber: RECEIPT,
+        type: 'case_received',
+        occurredAt: '2026-05-01T15:00:00Z',
+        payload: { formCode: 'I-485', applicant: { dateOfBirth: '1980-01-01', familyName: 'Protected' } },
+      },
+      {
+        id: 'p-2',
+        receiptNumber: RECEIPT,
+        type: 'protection_updated',
+        occurredAt: '2026-05-02T15:00:00Z',
+        payload: { section1367: true },
+      },
     ],
   });
   expect(res.statusCode).toBe(200);
-  const caseId = (await t.deps.database.db.selectFrom('cases').select('id').where('receipt_number', '=', RECEIPT).executeTakeFirstOrThrow()).id;
+  const caseId = (
+    await t.deps.database.db
+      .selectFrom('cases')
+      .select('id')
+      .where('receipt_number', '=', RECEIPT)
+      .executeTakeFirstOrThrow()
+  ).id;
   const { item } = await t.services.serviceItems.createRouted({
-    channel: 'phone', type: 'case_inquiry', contact: { name: 'Vera Private', email: 'vera.private@example.com' }, language: 'en', subject: MARK, description: `${MARK} description`, caseId,
+    channel: 'phone',
+    type: 'case_inquiry',
+    contact: { name: 'Vera Private', email: 'vera.private@example.com' },
+    language: 'en',
+    subject: MARK,
+    description: `${MARK} description`,
+    caseId,
   });
   number = String(item.number);
   // A resolved one too, for the quality sample and the dashboards' lists.
   const worker = { accountId: tier3.accountId, roles: ['tier3'] };
-  const second = await t.services.serviceItems.createRouted({ channel: 'e_request', type: 'expedite_request', contact: { name: 'Vera Private', email: 'vera.private@example.com' }, language: 'en', subject: MARK, description: MARK, caseId });
+  const second = await t.services.serviceItems.createRouted({
+    channel: 'e_request',
+    type: 'expedite_request',
+    contact: { name: 'Vera Private', email: 'vera.private@example.com' },
+    language: 'en',
+    subject: MARK,
+    description: MARK,
+    caseId,
+  });
   await t.services.serviceItems.resolve(second.item.id, worker, 'answered', MARK);
 });
 afterAll(async () => t?.close());
 
 function urlsFor(path: string): string[] {
-  const filled = path.replace(/:number/g, number).replace(/:receipt/g, RECEIPT).replace(/:[a-zA-Z]+/g, number);
-  return [filled, `${filled}?q=${RECEIPT}`, `${filled}?q=vera.private@example.com`, `${filled}?q=${number}`, `${filled}?receipt_number=${RECEIPT}`, `${filled}?days=90`];
+  const filled = path
+    .replace(/:number/g, number)
+    .replace(/:receipt/g, RECEIPT)
+    .replace(/:[a-zA-Z]+/g, number);
+  return [
+    filled,
+    `${filled}?q=${RECEIPT}`,
+    `${filled}?q=vera.private@example.com`,
+    `${filled}?q=${number}`,
+    `${filled}?receipt_number=${RECEIPT}`,
+    `${filled}?days=90`,
+  ];
 }
 
 describe('Section 1367 isolation (CC-6)', () => {
@@ -57,9 +111,15 @@ describe('Section 1367 isolation (CC-6)', () => {
         visited++;
         expect(res.statusCode, url).toBeLessThan(500);
         expect(res.body.includes(MARK), `${url} shows the protected item`).toBe(false);
-        expect(res.body.includes(RECEIPT) && !url.includes(RECEIPT) ? res.body : '', `${url} shows the protected receipt number`).toBe('');
-        expect(res.body.includes('vera.private@example.com') && !url.includes('vera.private') ? 'leak' : '', url).toBe('');
-        if (!url.includes(RECEIPT) && !url.includes('vera.private') && !url.includes(`q=${number}`)) expect(res.body.includes(`#${number}`), `${url} lists the protected item`).toBe(false);
+        expect(
+          res.body.includes(RECEIPT) && !url.includes(RECEIPT) ? res.body : '',
+          `${url} shows the protected receipt number`,
+        ).toBe('');
+        expect(res.body.includes('vera.private@example.com') && !url.includes('vera.private') ? 'leak' : '', url).toBe(
+          '',
+        );
+        if (!url.includes(RECEIPT) && !url.includes('vera.private') && !url.includes(`q=${number}`))
+          expect(res.body.includes(`#${number}`), `${url} lists the protected item`).toBe(false);
       }
       t.clock.advance(1000);
     }

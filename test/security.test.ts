@@ -35,11 +35,17 @@ describe('security headers', () => {
       await t.app.inject({ url: '/case-status/EAC9999103403', headers: { authorization: 'Bearer wrong' } }),
       await t.app.inject('/no-such-page'),
       await t.app.inject('/assets/uswds/css/uswds.min.css'),
-      await t.app.inject({ method: 'POST', url: '/case-status', payload: 'receipt_number=EAC9999103403', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      await t.app.inject({
+        method: 'POST',
+        url: '/case-status',
+        payload: 'receipt_number=EAC9999103403',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
     ];
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 401, 404, 200, expect.any(Number)]);
     for (const answer of answers) {
-      for (const [name, value] of Object.entries(expected)) expect(answer.headers[name], `${answer.statusCode} ${name}`).toBe(value);
+      for (const [name, value] of Object.entries(expected))
+        expect(answer.headers[name], `${answer.statusCode} ${name}`).toBe(value);
     }
   });
 
@@ -57,7 +63,15 @@ describe('security headers', () => {
   });
 
   it('has no inline script or style in its pages', async () => {
-    for (const url of ['/', '/case-status', '/case-status?receipt_number=EAC9999103403', '/case-status?receipt_number=x', '/nope', '/api/docs', '/dev/outbox']) {
+    for (const url of [
+      '/',
+      '/case-status',
+      '/case-status?receipt_number=EAC9999103403',
+      '/case-status?receipt_number=x',
+      '/nope',
+      '/api/docs',
+      '/dev/outbox',
+    ]) {
       const $ = cheerio.load((await t.app.inject(url)).body);
       $('script').each((_, el) => expect($(el).attr('src'), `${url} inline script`).toBeTruthy());
       expect($('style').length, `${url} <style>`).toBe(0);
@@ -81,7 +95,11 @@ describe('CSRF on forms', () => {
     const { installRoutePolicies } = await import('../src/platform/http/policies.js');
     const { memoryRateLimitStore } = await import('../src/platform/http/rate-limit-store.js');
     const f = Fastify();
-    await installSecurity(f, { cookieSecret: 'x'.repeat(40), globalRateLimitPerMinute: 1000, rateLimits: memoryRateLimitStore });
+    await installSecurity(f, {
+      cookieSecret: 'x'.repeat(40),
+      globalRateLimitPerMinute: 1000,
+      rateLimits: memoryRateLimitStore,
+    });
     installRoutePolicies(f, { guards: {}, csrf: f.csrfProtection });
     f.get('/form', { config: { policy: 'public' } }, async (_req, reply) =>
       reply.type('text/html').send(layoutless(csrfField(reply.generateCsrf())).value),
@@ -94,12 +112,25 @@ describe('CSRF on forms', () => {
     expect(cookie.domain).toBeUndefined();
     const tokenValue = cheerio.load(form.body)('input[name=_csrf]').val() as string;
     // Posted as a browser posts a form (routes that take forms refuse JSON with 415).
-    const asForm = (fields: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+    const asForm = (fields: Record<string, string>) => ({
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
     const without = await f.inject({ method: 'POST', url: '/form', ...asForm({ a: '1' }) });
     expect(without.statusCode).toBe(403);
-    const wrong = await f.inject({ method: 'POST', url: '/form', cookies: { [cookie.name]: cookie.value }, ...asForm({ _csrf: 'forged', a: '1' }) });
+    const wrong = await f.inject({
+      method: 'POST',
+      url: '/form',
+      cookies: { [cookie.name]: cookie.value },
+      ...asForm({ _csrf: 'forged', a: '1' }),
+    });
     expect(wrong.statusCode).toBe(403);
-    const ok = await f.inject({ method: 'POST', url: '/form', cookies: { [cookie.name]: cookie.value }, ...asForm({ _csrf: tokenValue, a: '1' }) });
+    const ok = await f.inject({
+      method: 'POST',
+      url: '/form',
+      cookies: { [cookie.name]: cookie.value },
+      ...asForm({ _csrf: tokenValue, a: '1' }),
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toBe('saved');
     await f.close();
@@ -112,13 +143,29 @@ function layoutless(content: ReturnType<typeof html>) {
 
 describe('escaping', () => {
   it('escapes the five HTML specials of any text and leaves the rest as it is', () => {
-    const reference = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-    const texts = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'ñ', ' ', '&', '<', '>', '"', "'", ';', '#') }), fc.string({ unit: 'grapheme' }), fc.string());
-    fc.assert(fc.property(texts, (text) => escapeHtml(text) === reference(text)), { numRuns: 2000 });
+    const reference = (text: string) =>
+      text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    const texts = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'ñ', ' ', '&', '<', '>', '"', "'", ';', '#') }),
+      fc.string({ unit: 'grapheme' }),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(texts, (text) => escapeHtml(text) === reference(text)),
+      { numRuns: 2000 },
+    );
   });
 
   it('escapes every value placed in a page', () => {
-    const page = layout({ lang: 'en', t: ((k: string) => k) as never, url: '/x?a="><script>' }, { title: '<img src=x onerror=alert(1)>', main: html`<p>${'<b>bold</b>'}</p>` });
+    const page = layout(
+      { lang: 'en', t: ((k: string) => k) as never, url: '/x?a="><script>' },
+      { title: '<img src=x onerror=alert(1)>', main: html`<p>${'<b>bold</b>'}</p>` },
+    );
     expect(page.value).not.toContain('<img src=x');
     expect(page.value).not.toContain('"><script>');
     expect(page.value).toContain('&lt;b&gt;bold&lt;/b&gt;');
@@ -140,7 +187,6 @@ describe('unexpected failures', () => {
       await broken.close();
     }
   });
-
 });
 
 describe('NUL characters', () => {
@@ -152,7 +198,11 @@ describe('NUL characters', () => {
 
   it('removes NUL characters from what requests bring (PostgreSQL refuses them), in forms and JSON alike', async () => {
     const { withoutNul } = await import('../src/platform/http/security.js');
-    expect(withoutNul({ a: 'x\u0000y', list: ['\u0000z'], nested: { 'k\u0000': 1 } })).toEqual({ a: 'xy', list: ['z'], nested: { k: 1 } });
+    expect(withoutNul({ a: 'x\u0000y', list: ['\u0000z'], nested: { 'k\u0000': 1 } })).toEqual({
+      a: 'xy',
+      list: ['z'],
+      nested: { k: 1 },
+    });
     const polluted = withoutNul(JSON.parse('{"__proto__": {"admin": true}}') as Record<string, unknown>);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
     expect(Object.getPrototypeOf(polluted)).toBe(Object.prototype);
@@ -162,11 +212,17 @@ describe('NUL characters', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)![1]!;
     const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const post = await app.app.inject({
-      method: 'POST', url: '/survey/exit', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      url: '/survey/exit',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: csrf, rating: '4', comment: 'good\u0000 service' }).toString(),
     });
     expect(post.statusCode).toBe(303);
-    const row = await app.deps.database.db.selectFrom('survey_responses').select('comment').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const row = await app.deps.database.db
+      .selectFrom('survey_responses')
+      .select('comment')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(row.comment).toBe('good service');
   });
 });

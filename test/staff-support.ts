@@ -18,11 +18,18 @@ export interface StaffPerson {
  * A staff member invited by `inviter` (an admin's agent) or, without one, by the CLI path (as the first
  * administrator is), who accepts the invitation and finishes setting up: password, authenticator app, backup codes.
  */
-export async function createStaffMember(t: TestApp, p: { email: string; name: string; roles: StaffRole[]; ip?: string; inviter?: TestAgent }): Promise<StaffPerson> {
+export async function createStaffMember(
+  t: TestApp,
+  p: { email: string; name: string; roles: StaffRole[]; ip?: string; inviter?: TestAgent },
+): Promise<StaffPerson> {
   let path: string;
   if (p.inviter) {
     await p.inviter.get('/staff/admin/staff');
-    const res = await p.inviter.post('/staff/admin/staff/invite', { display_name: p.name, email: p.email, roles: p.roles });
+    const res = await p.inviter.post('/staff/admin/staff/invite', {
+      display_name: p.name,
+      email: p.email,
+      roles: p.roles,
+    });
     expect(res.statusCode).toBe(303);
     path = linkIn((await lastMessage(t, p.email, 'staff_invitation'))!.body, '/staff/invitation?token=');
   } else {
@@ -35,7 +42,11 @@ export async function createStaffMember(t: TestApp, p: { email: string; name: st
   const res = await agent.post('/staff/invitation', { token: agent.$('input[name=token]').val() as string });
   expect(res.headers.location).toBe('/account/sign-up/password');
   const { secret } = await finishSetup(t, agent, STAFF_PASSWORD);
-  const account = await t.deps.database.db.selectFrom('accounts').select('id').where('email', '=', p.email).executeTakeFirstOrThrow();
+  const account = await t.deps.database.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('email', '=', p.email)
+    .executeTakeFirstOrThrow();
   return { agent, email: p.email, accountId: account.id, secret };
 }
 

@@ -111,7 +111,9 @@ async function loadItems(database: Database, count: number): Promise<void> {
           ) hashed
         ) queued
       ) items`.execute(database.db);
-    process.stdout.write(`\r[bench] loading items: ${(to + 1).toLocaleString('en-US')} / ${count.toLocaleString('en-US')}`);
+    process.stdout.write(
+      `\r[bench] loading items: ${(to + 1).toLocaleString('en-US')} / ${count.toLocaleString('en-US')}`,
+    );
   }
   process.stdout.write('\n');
 }
@@ -121,9 +123,15 @@ async function createAgents(database: Database, roles: string[]): Promise<StaffW
   for (const [i, role] of roles.entries()) {
     const id = cryptoRandom.uuid();
     await sql`INSERT INTO accounts (id, kind, email, email_verified_at, online_account_number, language, created_at, activated_at)
-      VALUES (${id}, 'staff', ${`agent${i}@agency.example.gov`}, now(), ${String(900000000000 + i)}, 'en', now(), now())`.execute(database.db);
-    await sql`INSERT INTO staff_members (account_id, display_name) VALUES (${id}, ${`Agent ${i} (${role})`})`.execute(database.db);
-    await sql`INSERT INTO staff_roles (account_id, role, granted_at) VALUES (${id}, ${role}, now())`.execute(database.db);
+      VALUES (${id}, 'staff', ${`agent${i}@agency.example.gov`}, now(), ${String(900000000000 + i)}, 'en', now(), now())`.execute(
+      database.db,
+    );
+    await sql`INSERT INTO staff_members (account_id, display_name) VALUES (${id}, ${`Agent ${i} (${role})`})`.execute(
+      database.db,
+    );
+    await sql`INSERT INTO staff_roles (account_id, role, granted_at) VALUES (${id}, ${role}, now())`.execute(
+      database.db,
+    );
     workers.push({ accountId: id, roles: [role] });
   }
   return workers;
@@ -131,7 +139,12 @@ async function createAgents(database: Database, roles: string[]): Promise<StaffW
 
 // ---- Load ------------------------------------------------------------------------------------------------------------
 
-interface Claim { itemId: string; agent: number; section1367: boolean; queue: string }
+interface Claim {
+  itemId: string;
+  agent: number;
+  section1367: boolean;
+  queue: string;
+}
 
 interface PhaseResult {
   name: string;
@@ -163,7 +176,13 @@ function machineCpu(): () => number {
  * `agents` loops of `op` (true: did something, false: nothing to do) for warm-up + seconds; only the operations that
  * finish inside the measured window count, with their latency.
  */
-async function runPhase(name: string, agents: number, warmup: number, seconds: number, op: (agent: number) => Promise<boolean>): Promise<PhaseResult> {
+async function runPhase(
+  name: string,
+  agents: number,
+  warmup: number,
+  seconds: number,
+  op: (agent: number) => Promise<boolean>,
+): Promise<PhaseResult> {
   let measuring = false;
   let stopping = false;
   let ops = 0;
@@ -203,10 +222,19 @@ async function runPhase(name: string, agents: number, warmup: number, seconds: n
   if (firstError) console.warn(`[bench] ${name}: ${errors} errors, the first: ${String(firstError)}`);
   const sorted = Float64Array.from(latencies).sort();
   const result: PhaseResult = {
-    name, seconds: elapsed, ops, rate: ops / elapsed, empty, errors, latencies: sorted,
-    nodeCpu: (cpu.user + cpu.system) / 1e6 / elapsed, machineCpu: busy * os.cpus().length,
+    name,
+    seconds: elapsed,
+    ops,
+    rate: ops / elapsed,
+    empty,
+    errors,
+    latencies: sorted,
+    nodeCpu: (cpu.user + cpu.system) / 1e6 / elapsed,
+    machineCpu: busy * os.cpus().length,
   };
-  console.log(`[bench] ${name}: ${result.rate.toFixed(0)}/s, p50 ${pct(sorted, 50).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${pct(sorted, 100).toFixed(1)} ms${empty ? `, ${empty} empty` : ''}${errors ? `, ${errors} errors` : ''}; CPU: Node ${result.nodeCpu.toFixed(2)} cores, machine ${result.machineCpu.toFixed(2)} of ${os.cpus().length}`);
+  console.log(
+    `[bench] ${name}: ${result.rate.toFixed(0)}/s, p50 ${pct(sorted, 50).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${pct(sorted, 100).toFixed(1)} ms${empty ? `, ${empty} empty` : ''}${errors ? `, ${errors} errors` : ''}; CPU: Node ${result.nodeCpu.toFixed(2)} cores, machine ${result.machineCpu.toFixed(2)} of ${os.cpus().length}`,
+  );
   return result;
 }
 
@@ -219,7 +247,12 @@ function pct(sorted: Float64Array, p: number): number {
  * The naive claim, without SKIP LOCKED (by hand, not in the app): lock the first row with FOR UPDATE (waiting for
  * whoever holds it), then update it; in one transaction with the same 'claimed' timeline row.
  */
-async function naiveClaim(database: Database, service: ServiceItemService, worker: StaffWorker, include1367: boolean): Promise<ServiceItemRow | undefined> {
+async function naiveClaim(
+  database: Database,
+  service: ServiceItemService,
+  worker: StaffWorker,
+  include1367: boolean,
+): Promise<ServiceItemRow | undefined> {
   const queues = await service.queuesOf(worker);
   return inTransaction(database.db, async (trx) => {
     const now = systemClock.now();
@@ -231,11 +264,22 @@ async function naiveClaim(database: Database, service: ServiceItemService, worke
       FOR UPDATE`.execute(trx);
     const id = next.rows[0]?.id;
     if (!id) return undefined;
-    const item = (await sql<ServiceItemRow>`
+    const item = (
+      await sql<ServiceItemRow>`
       UPDATE service_items SET owner_id = ${worker.accountId}, status = 'in_progress', claimed_at = ${now}
       WHERE id = ${id} AND status IN ('open', 'escalated') AND owner_id IS NULL
-      RETURNING *`.execute(trx)).rows[0];
-    if (item) await insertEvent(trx, { item_id: item.id, kind: 'claimed', actor_id: worker.accountId, occurred_at: now, body: null, customer_visible: false, details: '{}' });
+      RETURNING *`.execute(trx)
+    ).rows[0];
+    if (item)
+      await insertEvent(trx, {
+        item_id: item.id,
+        kind: 'claimed',
+        actor_id: worker.accountId,
+        occurred_at: now,
+        body: null,
+        customer_visible: false,
+        details: '{}',
+      });
     return item;
   });
 }
@@ -263,20 +307,52 @@ async function verify(database: Database, claims: Claim[], workers: StaffWorker[
   const agentOf = new Map(workers.map((w, i) => [w.accountId, i]));
   const byItem = new Map<string, number[]>();
   for (const c of claims) byItem.set(c.itemId, [...(byItem.get(c.itemId) ?? []), c.agent]);
-  const rows = (await sql<{ id: string; owner_id: string; queue: string; section_1367: boolean; events: number; actors: string[] | null }>`
+  const rows = (
+    await sql<{
+      id: string;
+      owner_id: string;
+      queue: string;
+      section_1367: boolean;
+      events: number;
+      actors: string[] | null;
+    }>`
     SELECT i.id, i.owner_id, i.queue, i.section_1367,
       (SELECT count(*) FROM service_item_events e WHERE e.item_id = i.id AND e.kind = 'claimed')::int AS events,
       (SELECT array_agg(DISTINCT e.actor_id::text) FROM service_item_events e WHERE e.item_id = i.id AND e.kind = 'claimed') AS actors
-    FROM service_items i WHERE i.owner_id IS NOT NULL`.execute(database.db)).rows;
-  const claimedEvents = Number((await sql<{ c: string }>`SELECT count(*) AS c FROM service_item_events WHERE kind = 'claimed'`.execute(database.db)).rows[0]!.c);
-  const leaks1367Db = Number((await sql<{ c: string }>`
+    FROM service_items i WHERE i.owner_id IS NOT NULL`.execute(database.db)
+  ).rows;
+  const claimedEvents = Number(
+    (
+      await sql<{ c: string }>`SELECT count(*) AS c FROM service_item_events WHERE kind = 'claimed'`.execute(
+        database.db,
+      )
+    ).rows[0]!.c,
+  );
+  const leaks1367Db = Number(
+    (
+      await sql<{ c: string }>`
     SELECT count(*) AS c FROM service_items i
-    WHERE i.section_1367 AND i.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff_roles r WHERE r.account_id = i.owner_id AND r.role IN ('tier3', 'officer'))`.execute(database.db)).rows[0]!.c);
+    WHERE i.section_1367 AND i.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff_roles r WHERE r.account_id = i.owner_id AND r.role IN ('tier3', 'officer'))`.execute(
+        database.db,
+      )
+    ).rows[0]!.c,
+  );
   const owned = new Set<string>();
   const bad = new Set<string>();
   const v: Verification = {
-    reported: claims.length, ownedInDb: rows.length, claimedEvents, reportedTwice: 0, ownerMismatch: 0, ownedNotReported: 0, reportedNotOwned: 0,
-    eventsNot1: 0, eventActorMismatch: 0, doubleAssignments: 0, leaks1367Reported: 0, leaks1367Db, wrongQueue: 0,
+    reported: claims.length,
+    ownedInDb: rows.length,
+    claimedEvents,
+    reportedTwice: 0,
+    ownerMismatch: 0,
+    ownedNotReported: 0,
+    reportedNotOwned: 0,
+    eventsNot1: 0,
+    eventActorMismatch: 0,
+    doubleAssignments: 0,
+    leaks1367Reported: 0,
+    leaks1367Db,
+    wrongQueue: 0,
   };
   for (const r of rows) {
     owned.add(r.id);
@@ -314,8 +390,15 @@ async function verify(database: Database, claims: Claim[], workers: StaffWorker[
 }
 
 function verificationOk(v: Verification): boolean {
-  return v.doubleAssignments === 0 && v.reportedNotOwned === 0 && v.reported === v.ownedInDb && v.reported === v.claimedEvents
-    && v.leaks1367Reported === 0 && v.leaks1367Db === 0 && v.wrongQueue === 0;
+  return (
+    v.doubleAssignments === 0 &&
+    v.reportedNotOwned === 0 &&
+    v.reported === v.ownedInDb &&
+    v.reported === v.claimedEvents &&
+    v.leaks1367Reported === 0 &&
+    v.leaks1367Db === 0 &&
+    v.wrongQueue === 0
+  );
 }
 
 // ---- Main ----------------------------------------------------------------------------------------------------------------
@@ -327,10 +410,23 @@ async function main(): Promise<void> {
   const { dbUrl } = await freshDatabase(ADMIN_URL, DB_NAME, 0);
   // The app's own database handle (Kysely on a pg Pool), one connection per agent (+1 for the bench's own queries).
   const database = openPostgres(dbUrl, { max: AGENTS + 1 });
-  const unused = (what: string) => new Proxy({}, { get: (_t, p) => { throw new Error(`${what}.${String(p)} is not expected in a claim`); } });
+  const unused = (what: string) =>
+    new Proxy(
+      {},
+      {
+        get: (_t, p) => {
+          throw new Error(`${what}.${String(p)} is not expected in a claim`);
+        },
+      },
+    );
   const service = new ServiceItemService({
-    db: database.db, clock: systemClock, random: cryptoRandom, jobs: unused('jobs') as JobQueue, notifications: unused('notifications') as NotificationService,
-    timeZone: 'America/New_York', publicUrl: 'http://127.0.0.1',
+    db: database.db,
+    clock: systemClock,
+    random: cryptoRandom,
+    jobs: unused('jobs') as JobQueue,
+    notifications: unused('notifications') as NotificationService,
+    timeZone: 'America/New_York',
+    publicUrl: 'http://127.0.0.1',
   });
   try {
     const roles = agentRoles(AGENTS);
@@ -341,17 +437,25 @@ async function main(): Promise<void> {
     const vacuumStarted = performance.now();
     await sql`VACUUM (ANALYZE) service_items`.execute(database.db);
     const vacuumSeconds = (performance.now() - vacuumStarted) / 1000;
-    const dist = (await sql<{ queue: string; n: number; urgent: number; s1367: number }>`
+    const dist = (
+      await sql<{ queue: string; n: number; urgent: number; s1367: number }>`
       SELECT CASE WHEN queue LIKE 'office:%' THEN 'office:*' ELSE queue END AS queue, count(*)::int AS n,
         count(*) FILTER (WHERE priority = 1)::int AS urgent, count(*) FILTER (WHERE section_1367)::int AS s1367
-      FROM service_items GROUP BY 1 ORDER BY 2 DESC`.execute(database.db)).rows;
-    const size = (await sql<{ s: string }>`SELECT pg_size_pretty(pg_total_relation_size('service_items')) AS s`.execute(database.db)).rows[0]!.s;
-    console.log(`[bench] ${ITEMS.toLocaleString('en-US')} items loaded in ${loadSeconds.toFixed(1)} s (VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s, ${size} with indexes): ${dist.map((d) => `${d.queue} ${d.n} (${d.urgent} urgent, ${d.s1367} §1367)`).join(', ')}`);
-    const plan = (await sql<{ 'QUERY PLAN': string }>`
+      FROM service_items GROUP BY 1 ORDER BY 2 DESC`.execute(database.db)
+    ).rows;
+    const size = (
+      await sql<{ s: string }>`SELECT pg_size_pretty(pg_total_relation_size('service_items')) AS s`.execute(database.db)
+    ).rows[0]!.s;
+    console.log(
+      `[bench] ${ITEMS.toLocaleString('en-US')} items loaded in ${loadSeconds.toFixed(1)} s (VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s, ${size} with indexes): ${dist.map((d) => `${d.queue} ${d.n} (${d.urgent} urgent, ${d.s1367} §1367)`).join(', ')}`,
+    );
+    const plan = (
+      await sql<{ 'QUERY PLAN': string }>`
       EXPLAIN UPDATE service_items SET owner_id = ${workers.at(-1)!.accountId}, status = 'in_progress', claimed_at = now()
       WHERE id = (SELECT id FROM service_items WHERE queue IN ('tier1') AND status IN ('open', 'escalated') AND owner_id IS NULL AND section_1367 = false
                   ORDER BY priority, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) AND status IN ('open', 'escalated') AND owner_id IS NULL
-      RETURNING *`.execute(database.db)).rows.map((r) => r['QUERY PLAN']);
+      RETURNING *`.execute(database.db)
+    ).rows.map((r) => r['QUERY PLAN']);
     const usesClaimIdx = plan.some((l) => l.includes('service_items_claim_idx'));
     console.log(`[bench] claim plan uses service_items_claim_idx: ${usesClaimIdx ? 'yes' : 'NO'}`);
 
@@ -364,25 +468,46 @@ async function main(): Promise<void> {
     };
 
     // Baseline first (cold start of the pool is absorbed by its warm-up), then the claims, then the naive claims.
-    console.log(`[bench] baseline: ${AGENTS} connections, BEGIN; SELECT 1; COMMIT, ${WARMUP} s warm-up + ${BASELINE_SECONDS} s`);
+    console.log(
+      `[bench] baseline: ${AGENTS} connections, BEGIN; SELECT 1; COMMIT, ${WARMUP} s warm-up + ${BASELINE_SECONDS} s`,
+    );
     const baseline = await runPhase('baseline BEGIN; SELECT 1; COMMIT', AGENTS, WARMUP, BASELINE_SECONDS, async () => {
       await database.db.transaction().execute((trx) => sql`SELECT 1`.execute(trx));
       return true;
     });
-    console.log(`[bench] claims: ${AGENTS} agents (${roles.filter((r) => r === 'tier1').length} Tier 1, ${roles.filter((r) => r === 'tier2').length} Tier 2, ${roles.filter((r) => r === 'tier3').length} Tier 3), ServiceItemService.claimNext, ${WARMUP} s warm-up + ${SECONDS} s`);
-    const claim = await runPhase('claimNext (SKIP LOCKED)', AGENTS, WARMUP, SECONDS, async (agent) => record(agent, await service.claimNext(workers[agent]!)));
+    console.log(
+      `[bench] claims: ${AGENTS} agents (${roles.filter((r) => r === 'tier1').length} Tier 1, ${roles.filter((r) => r === 'tier2').length} Tier 2, ${roles.filter((r) => r === 'tier3').length} Tier 3), ServiceItemService.claimNext, ${WARMUP} s warm-up + ${SECONDS} s`,
+    );
+    const claim = await runPhase('claimNext (SKIP LOCKED)', AGENTS, WARMUP, SECONDS, async (agent) =>
+      record(agent, await service.claimNext(workers[agent]!)),
+    );
     const claimsMain = claims.length;
     const check = await verify(database, claims, workers);
     console.log(`[bench] check after the claims: ${JSON.stringify(check)}`);
     let naive: PhaseResult | undefined;
     let checkAll: Verification | undefined;
     if (NAIVE_SECONDS > 0) {
-      console.log(`[bench] naive claims (SELECT ... FOR UPDATE, then UPDATE; no SKIP LOCKED): ${Math.min(WARMUP, 1)} s warm-up + ${NAIVE_SECONDS} s`);
-      naive = await runPhase('naive claim (FOR UPDATE, no SKIP LOCKED)', AGENTS, Math.min(WARMUP, 1), NAIVE_SECONDS, async (agent) => record(agent, await naiveClaim(database, service, workers[agent]!, include1367[agent]!)));
+      console.log(
+        `[bench] naive claims (SELECT ... FOR UPDATE, then UPDATE; no SKIP LOCKED): ${Math.min(WARMUP, 1)} s warm-up + ${NAIVE_SECONDS} s`,
+      );
+      naive = await runPhase(
+        'naive claim (FOR UPDATE, no SKIP LOCKED)',
+        AGENTS,
+        Math.min(WARMUP, 1),
+        NAIVE_SECONDS,
+        async (agent) => record(agent, await naiveClaim(database, service, workers[agent]!, include1367[agent]!)),
+      );
       checkAll = await verify(database, claims, workers);
       console.log(`[bench] check after all claims: ${JSON.stringify(checkAll)}`);
     }
-    const deadTuples = (await sql<{ n_dead_tup: string; autovacuum_count: string }>`SELECT n_dead_tup, autovacuum_count FROM pg_stat_user_tables WHERE relname = 'service_items'`.execute(database.db)).rows[0]!;
+    const deadTuples = (
+      await sql<{
+        n_dead_tup: string;
+        autovacuum_count: string;
+      }>`SELECT n_dead_tup, autovacuum_count FROM pg_stat_user_tables WHERE relname = 'service_items'`.execute(
+        database.db,
+      )
+    ).rows[0]!;
 
     // ---- Report
     const ok = verificationOk(check) && (!checkAll || verificationOk(checkAll));
@@ -391,12 +516,21 @@ async function main(): Promise<void> {
     const ratio = (x: number) => `${(x / baseline.rate).toFixed(2)}x`;
     const date = new Date().toISOString().slice(0, 10);
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
-    const pgVersion = (await sql<{ server_version: string }>`SHOW server_version`.execute(database.db)).rows[0]!.server_version;
-    const pgSettings = (await sql<{ name: string; setting: string; unit: string | null }>`
-      SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'synchronous_commit', 'max_connections', 'fsync', 'wal_level')`.execute(database.db)).rows
-      .map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ');
-    const perRole = (role: string) => claims.slice(0, claimsMain).filter((c) => workers[c.agent]!.roles[0] === role).length;
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !==
+      '';
+    const pgVersion = (await sql<{ server_version: string }>`SHOW server_version`.execute(database.db)).rows[0]!
+      .server_version;
+    const pgSettings = (
+      await sql<{ name: string; setting: string; unit: string | null }>`
+      SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'synchronous_commit', 'max_connections', 'fsync', 'wal_level')`.execute(
+        database.db,
+      )
+    ).rows
+      .map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`)
+      .join(', ');
+    const perRole = (role: string) =>
+      claims.slice(0, claimsMain).filter((c) => workers[c.agent]!.roles[0] === role).length;
     const md = [
       `# Contact Center agent queue, ${date}`,
       '',
@@ -411,7 +545,11 @@ async function main(): Promise<void> {
       `| Section 1367 items given to Tier 1 / Tier 2 agents (RETURNING / database) | ${check.leaks1367Reported} / ${check.leaks1367Db} | — | 0 | ${check.leaks1367Reported === 0 && check.leaks1367Db === 0 ? 'yes' : '**no**'} |`,
       `| Items from a queue outside the agent's role | ${check.wrongQueue} | — | 0 | ${check.wrongQueue === 0 ? 'yes' : '**no**'} |`,
       `| Baseline: \`BEGIN; SELECT 1; COMMIT\`, same ${AGENTS} connections and Kysely pool | ${baseline.rate.toFixed(0)} tx/s, p99 ${ms(pct(baseline.latencies, 99))} | 1.00x | reference | — |`,
-      ...(naive ? [`| Naive claim without SKIP LOCKED (\`SELECT ... FOR UPDATE\`, then \`UPDATE\`), ${NAIVE_SECONDS} s | ${naive.rate.toFixed(0)} claims/s${naive.empty ? ` (+${naive.empty} empty answers)` : ''}, p50 ${ms(pct(naive.latencies, 50))}, p99 ${ms(pct(naive.latencies, 99))}, max ${ms(pct(naive.latencies, 100))} | ${ratio(naive.rate)} | comparison | — |`] : []),
+      ...(naive
+        ? [
+            `| Naive claim without SKIP LOCKED (\`SELECT ... FOR UPDATE\`, then \`UPDATE\`), ${NAIVE_SECONDS} s | ${naive.rate.toFixed(0)} claims/s${naive.empty ? ` (+${naive.empty} empty answers)` : ''}, p50 ${ms(pct(naive.latencies, 50))}, p99 ${ms(pct(naive.latencies, 99))}, max ${ms(pct(naive.latencies, 100))} | ${ratio(naive.rate)} | comparison | — |`,
+          ]
+        : []),
       '',
       '## Settings',
       '',
@@ -431,7 +569,11 @@ async function main(): Promise<void> {
     const reading = [
       `- Verdict: ${claim.rate.toFixed(0)} claims/s against a target of ${TARGET.toLocaleString('en-US')} (${met ? 'met' : 'not met'}), p99 ${ms(pct(claim.latencies, 99))}; correctness checks ${ok ? 'all passed (0 double assignments, no Section 1367 leak)' : '**FAILED** (see the table)'}.`,
       `- A claim is ${(baseline.rate / Math.max(1, claim.rate)).toFixed(1)}x the cost of the trivial transaction: 1 round trip instead of 3, but an index scan plus a row lock, a heap update (a new row version, every index of service_items updated since status and owner_id change), a timeline insert and a synchronous WAL flush at commit. With PostgreSQL and the agents' Node process on the same ${os.cpus().length} shared cores, the machine is CPU-bound (${claim.machineCpu.toFixed(2)} of ${os.cpus().length} cores busy during the claims, ${claim.nodeCpu.toFixed(2)} of them the Node process: Kysely, pg and parsing \`RETURNING *\` rows); latency is mostly waiting for a core, so p99 reflects scheduling of ${AGENTS} busy backends on ${os.cpus().length} cores more than lock waits.`,
-      ...(naive ? [`- Without SKIP LOCKED every agent of a queue waits on the same head row: ${naive.rate.toFixed(0)} claims/s (${(naive.rate / Math.max(1, claim.rate)).toFixed(2)}x of SKIP LOCKED), p99 ${ms(pct(naive.latencies, 99))}. Claims of one queue are serialized on one row lock at a time, and each waiter re-checks the updated row before moving on.`] : []),
+      ...(naive
+        ? [
+            `- Without SKIP LOCKED every agent of a queue waits on the same head row: ${naive.rate.toFixed(0)} claims/s (${(naive.rate / Math.max(1, claim.rate)).toFixed(2)}x of SKIP LOCKED), p99 ${ms(pct(naive.latencies, 99))}. Claims of one queue are serialized on one row lock at a time, and each waiter re-checks the updated row before moving on.`,
+          ]
+        : []),
     ].join('\n');
     const final = md.replace('__READING__', reading);
     console.log(`\n${final}`);
@@ -443,7 +585,8 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     if (KEEP_DB) console.log(`[bench] BENCH_KEEP_DB=1: database ${DB_NAME} kept`);
-    else await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
+    else
+      await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
   }
 }
 

@@ -31,7 +31,6 @@ const DB_NAME = 'casedesk_bench_events';
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const ACCOUNTS = 2000;
 
-
 interface Round {
   rate: number;
   seconds: number;
@@ -53,7 +52,9 @@ async function round(n: number, BATCH: number): Promise<Round> {
      SELECT gen_random_uuid(), 'applicant', 'bench-' || i || '@example.com', now(), NULL, (800000000000 + i)::text, CASE WHEN i % 3 = 0 THEN 'es' ELSE 'en' END, now(), now()
      FROM generate_series(0, ${ACCOUNTS - 1}) AS i`,
   );
-  const client = JSON.parse(casedesk(['api-client', 'create', 'Bench system', '--scope', 'case_events:write'], env).trim()) as { client_id: string; client_secret: string };
+  const client = JSON.parse(
+    casedesk(['api-client', 'create', 'Bench system', '--scope', 'case_events:write'], env).trim(),
+  ) as { client_id: string; client_secret: string };
   const events = generate(oans, EVENTS, Number(process.env.BENCH_ONLINE_EVERY ?? 10));
   const bodies: string[] = [];
   // As a case management system sends them: a batch goes out only once every earlier batch with events of the same
@@ -64,40 +65,68 @@ async function round(n: number, BATCH: number): Promise<Round> {
     const batch = events.slice(i, i + BATCH);
     const index = bodies.length;
     bodies.push(batch.map((e) => JSON.stringify(e)).join('\n'));
-    after.push([...new Set(batch.flatMap((e) => (lastBatchOf.has(e.receiptNumber) ? [lastBatchOf.get(e.receiptNumber)!] : [])))]);
+    after.push([
+      ...new Set(batch.flatMap((e) => (lastBatchOf.has(e.receiptNumber) ? [lastBatchOf.get(e.receiptNumber)!] : []))),
+    ]);
     for (const e of batch) lastBatchOf.set(e.receiptNumber, index);
   }
 
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const server = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/casedesk.js'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-  const stop = () => { try { process.kill(-server.pid!, 'SIGTERM'); } catch { /* gone */ } };
-  const onInterrupt = () => { stop(); process.exit(130); };
+  const server = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/casedesk.js'), 'serve'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-server.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  };
+  const onInterrupt = () => {
+    stop();
+    process.exit(130);
+  };
   process.once('SIGINT', onInterrupt);
   try {
     const origin = `http://127.0.0.1:${PORT}`;
     await waitForServer(origin);
     const token = await accessToken(origin, client);
 
-    console.log(`[bench] batches of ${BATCH}, round ${n}: ingesting ${events.length.toLocaleString('en-US')} events in ${bodies.length} batches of ${BATCH}, ${CONCURRENCY} in flight`);
+    console.log(
+      `[bench] batches of ${BATCH}, round ${n}: ingesting ${events.length.toLocaleString('en-US')} events in ${bodies.length} batches of ${BATCH}, ${CONCURRENCY} in flight`,
+    );
     let next = 0;
     let notifications = 0;
-    const cpu0 = { server: cpuSeconds(server.pid!), client: cpuSeconds(process.pid), postgres: postgresBackends(DB_NAME), machine: machineCpu() };
+    const cpu0 = {
+      server: cpuSeconds(server.pid!),
+      client: cpuSeconds(process.pid),
+      postgres: postgresBackends(DB_NAME),
+      machine: machineCpu(),
+    };
     const started = performance.now();
     const answered: Promise<void>[] = [];
     const settle: (() => void)[] = [];
     for (let i = 0; i < bodies.length; i++) answered.push(new Promise<void>((resolve) => settle.push(resolve)));
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < bodies.length) {
-        const index = next++;
-        const body = bodies[index]!;
-        await Promise.all(after[index]!.map((i) => answered[i]!));
-        const res = await fetch(`${origin}/api/v1/case-events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
-        if (!res.ok) throw new Error(`batch refused: ${res.status} ${(await res.text()).slice(0, 500)}`);
-        notifications += ((await res.json()) as { notifications: number }).notifications;
-        settle[index]!();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < bodies.length) {
+          const index = next++;
+          const body = bodies[index]!;
+          await Promise.all(after[index]!.map((i) => answered[i]!));
+          const res = await fetch(`${origin}/api/v1/case-events`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+            body,
+          });
+          if (!res.ok) throw new Error(`batch refused: ${res.status} ${(await res.text()).slice(0, 500)}`);
+          notifications += ((await res.json()) as { notifications: number }).notifications;
+          settle[index]!();
+        }
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
     // Where the machine went during the ingestion, in cores (CPU seconds per second of the run).
     const m1 = machineCpu();
@@ -108,11 +137,18 @@ async function round(n: number, BATCH: number): Promise<Round> {
       machine: ((m1.busy - cpu0.machine.busy) / (m1.total - cpu0.machine.total)) * os.cpus().length,
     };
     const rate = events.length / seconds;
-    console.log(`[bench] batches of ${BATCH}, round ${n}: API ${rate.toFixed(0)} events/s (${seconds.toFixed(1)} s), ${notifications.toLocaleString('en-US')} notifications queued; cores: server ${cores.server.toFixed(2)}, PostgreSQL ${cores.postgres.toFixed(2)}, client ${cores.client.toFixed(2)}, machine ${cores.machine.toFixed(2)}`);
+    console.log(
+      `[bench] batches of ${BATCH}, round ${n}: API ${rate.toFixed(0)} events/s (${seconds.toFixed(1)} s), ${notifications.toLocaleString('en-US')} notifications queued; cores: server ${cores.server.toFixed(2)}, PostgreSQL ${cores.postgres.toFixed(2)}, client ${cores.client.toFixed(2)}, machine ${cores.machine.toFixed(2)}`,
+    );
 
     // Baseline: the same rows COPYed into a bare table of the same shape, no rules applied.
-    await pool.query('CREATE TABLE bench_copy (event_id text PRIMARY KEY, receipt_number text NOT NULL, type text NOT NULL, occurred_at timestamptz NOT NULL, payload jsonb NOT NULL, received_at timestamptz NOT NULL)');
-    const lines = events.map((e) => `${[e.id, e.receiptNumber, e.type, e.occurredAt, JSON.stringify(e.payload).replace(/\\/g, '\\\\'), new Date().toISOString()].join('\t')}\n`);
+    await pool.query(
+      'CREATE TABLE bench_copy (event_id text PRIMARY KEY, receipt_number text NOT NULL, type text NOT NULL, occurred_at timestamptz NOT NULL, payload jsonb NOT NULL, received_at timestamptz NOT NULL)',
+    );
+    const lines = events.map(
+      (e) =>
+        `${[e.id, e.receiptNumber, e.type, e.occurredAt, JSON.stringify(e.payload).replace(/\\/g, '\\\\'), new Date().toISOString()].join('\t')}\n`,
+    );
     const copyClient = await pool.connect();
     const copyStarted = performance.now();
     try {
@@ -122,8 +158,14 @@ async function round(n: number, BATCH: number): Promise<Round> {
     }
     const copySeconds = (performance.now() - copyStarted) / 1000;
     const copyRate = events.length / copySeconds;
-    console.log(`[bench] batches of ${BATCH}, round ${n}: raw COPY ${copyRate.toFixed(0)} rows/s (${copySeconds.toFixed(1)} s)`);
-    const counts = (await pool.query(`SELECT (SELECT count(*) FROM case_events)::int AS events, (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM case_events WHERE status_key IS NOT NULL)::int AS history, (SELECT count(*) FROM notification_messages)::int AS messages`)).rows[0] as Record<string, number>;
+    console.log(
+      `[bench] batches of ${BATCH}, round ${n}: raw COPY ${copyRate.toFixed(0)} rows/s (${copySeconds.toFixed(1)} s)`,
+    );
+    const counts = (
+      await pool.query(
+        `SELECT (SELECT count(*) FROM case_events)::int AS events, (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM case_events WHERE status_key IS NOT NULL)::int AS history, (SELECT count(*) FROM notification_messages)::int AS messages`,
+      )
+    ).rows[0] as Record<string, number>;
     return { rate, seconds, copyRate, copySeconds, notifications, cores, counts };
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -152,7 +194,11 @@ async function main(): Promise<void> {
   const metWith = summary.filter((x) => x.met).map((x) => x.batch);
   const last = results.get(BATCHES[0]!)!.at(-1)!;
   const date = new Date().toISOString().slice(0, 10);
-  const roundRows = (list: Round[]) => list.map((r, i) => `| ${i + 1} | ${fmt(r.rate)} | ${r.seconds.toFixed(1)} s | ${fmt(r.copyRate)} | ${(r.rate / r.copyRate).toFixed(3)}x | ${r.cores.server.toFixed(2)} | ${r.cores.postgres.toFixed(2)} | ${r.cores.client.toFixed(2)} | ${r.cores.machine.toFixed(2)} | ${Math.round((r.cores.server * r.seconds * 1e6) / EVENTS)} | ${Math.round((r.cores.postgres * r.seconds * 1e6) / EVENTS)} |`);
+  const roundRows = (list: Round[]) =>
+    list.map(
+      (r, i) =>
+        `| ${i + 1} | ${fmt(r.rate)} | ${r.seconds.toFixed(1)} s | ${fmt(r.copyRate)} | ${(r.rate / r.copyRate).toFixed(3)}x | ${r.cores.server.toFixed(2)} | ${r.cores.postgres.toFixed(2)} | ${r.cores.client.toFixed(2)} | ${r.cores.machine.toFixed(2)} | ${Math.round((r.cores.server * r.seconds * 1e6) / EVENTS)} | ${Math.round((r.cores.postgres * r.seconds * 1e6) / EVENTS)} |`,
+    );
   const verdict = metWith.length
     ? `Target >= ${fmt(TARGET)} events/s: met with batches of ${metWith.join(' and ')}${metWith.length < BATCHES.length ? `, not with ${BATCHES.filter((b) => !metWith.includes(b)).join(' or ')}` : ''}.`
     : `Target >= ${fmt(TARGET)} events/s: not met.`;
@@ -163,17 +209,22 @@ async function main(): Promise<void> {
     '',
     `| Measure | Rate (median of ${ROUNDS}) | vs COPY (same rounds) | Target | Met |`,
     `|---|---:|---:|---|---|`,
-    ...summary.map((x) => `| API \`POST /api/v1/case-events\`, NDJSON batches of ${x.batch}, ${CONCURRENCY} in flight, one client | ${fmt(x.rate)} events/s | ${(x.rate / x.copyRate).toFixed(2)}x | >= ${fmt(TARGET)} events/s | ${x.met ? 'yes' : '**no**'} |`),
+    ...summary.map(
+      (x) =>
+        `| API \`POST /api/v1/case-events\`, NDJSON batches of ${x.batch}, ${CONCURRENCY} in flight, one client | ${fmt(x.rate)} events/s | ${(x.rate / x.copyRate).toFixed(2)}x | >= ${fmt(TARGET)} events/s | ${x.met ? 'yes' : '**no**'} |`,
+    ),
     `| Raw COPY of the same rows into a bare table (baseline) | ${fmt(median([...results.values()].flat().map((r) => r.copyRate)))} rows/s | 1.00x | reference | — |`,
     '',
     verdict,
     '',
-    'Every round: a fresh database, the server started, the events sent, then the COPY. Cores are CPU seconds per second of the ingestion (from /proc): the server process, the PostgreSQL backends of the bench database, the client (this script), and the whole machine (PostgreSQL\'s background processes and the kernel make the difference).',
+    "Every round: a fresh database, the server started, the events sent, then the COPY. Cores are CPU seconds per second of the ingestion (from /proc): the server process, the PostgreSQL backends of the bench database, the client (this script), and the whole machine (PostgreSQL's background processes and the kernel make the difference).",
     '',
     ...BATCHES.flatMap((b) => [
       `Batches of ${b}:`,
       '',
-      '| Round | API events/s | Time | COPY rows/s | vs COPY | Server cores | PostgreSQL cores | Client cores | Machine busy (of ' + os.cpus().length + ') | Server CPU µs/event | PostgreSQL CPU µs/event |',
+      '| Round | API events/s | Time | COPY rows/s | vs COPY | Server cores | PostgreSQL cores | Client cores | Machine busy (of ' +
+        os.cpus().length +
+        ') | Server CPU µs/event | PostgreSQL CPU µs/event |',
       '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...roundRows(results.get(b)!),
       '',
@@ -186,11 +237,12 @@ async function main(): Promise<void> {
   ];
   if (process.env.BENCH_NO_WRITE) console.log(lines.join('\n'));
   else writeFileSync(path.join(ROOT, 'bench/results', `case-events-${date}.md`), lines.join('\n'));
-  console.log(`[bench] ${summary.map((x) => `batches of ${x.batch}: median ${fmt(x.rate)} events/s`).join('; ')}. ${verdict}${process.env.BENCH_NO_WRITE ? '' : ` Written to bench/results/case-events-${date}.md`}`);
+  console.log(
+    `[bench] ${summary.map((x) => `batches of ${x.batch}: median ${fmt(x.rate)} events/s`).join('; ')}. ${verdict}${process.env.BENCH_NO_WRITE ? '' : ` Written to bench/results/case-events-${date}.md`}`,
+  );
 }
 
 main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
-

@@ -37,7 +37,11 @@ type Row = Omit<CaseStatusRow, 'history'> & { history_json: { s: string; t: stri
 const NOT_FOUND = JSON.stringify({ code: 404, message: 'The requested resource was not found.' }, null, 2);
 
 function send(res: http.ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -51,7 +55,10 @@ const server = http.createServer((req, res) => {
       const row = rows[0];
       if (!row || row.section_1367) return send(res, 404, NOT_FOUND);
       const { history_json, ...rest } = row;
-      const found: CaseStatusRow = { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
+      const found: CaseStatusRow = {
+        ...rest,
+        history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })),
+      };
       send(res, 200, agencyCaseStatusBody(describeCase(found, timeZone)));
     },
     () => send(res, 503, '{"code":503}'),

@@ -19,7 +19,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { backgroundLoad, cpuSeconds, findDescendant, machineCpu, peakRssMiB, postgresBackends, postgresCpuBetween, treeCpuSeconds } from '../proc.js';
+import {
+  backgroundLoad,
+  cpuSeconds,
+  findDescendant,
+  machineCpu,
+  peakRssMiB,
+  postgresBackends,
+  postgresCpuBetween,
+  treeCpuSeconds,
+} from '../proc.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = path.join(ROOT, 'bin/casedesk.js');
@@ -32,7 +41,8 @@ function intEnv(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_I
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -59,7 +69,8 @@ const TARGETS = { apiRatio: 0.7, apiP99Ms: 20, htmlRatio: 0.5, startupMs: 3000 }
 
 if (!/^[a-z_][a-z0-9_]*$/.test(S.database)) throw new Error('BENCH_DATABASE must be a plain identifier');
 const adminUrl = new URL(S.adminUrl);
-if (!['127.0.0.1', 'localhost', '[::1]'].includes(adminUrl.hostname)) throw new Error('The benchmark only talks to a local PostgreSQL (127.0.0.1).');
+if (!['127.0.0.1', 'localhost', '[::1]'].includes(adminUrl.hostname))
+  throw new Error('The benchmark only talks to a local PostgreSQL (127.0.0.1).');
 const benchUrl = new URL(S.adminUrl);
 benchUrl.pathname = `/${S.database}`;
 const DATABASE_URL = benchUrl.toString();
@@ -67,7 +78,8 @@ const DATABASE_URL = benchUrl.toString();
 /** Environment of every Casedesk child: quiet logs, rate limits out of the way (all load comes from one IP/client). */
 function appEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key === 'DATABASE_URL' || key.startsWith('CASEDESK_') || key === 'PORT' || key === 'HOST') delete env[key];
+  for (const key of Object.keys(env))
+    if (key === 'DATABASE_URL' || key.startsWith('CASEDESK_') || key === 'PORT' || key === 'HOST') delete env[key];
   return {
     ...env,
     NODE_ENV: 'development',
@@ -111,7 +123,13 @@ function startChild(name: string, command: string, args: string[], env: NodeJS.P
   proc.stdout.on('data', keep);
   proc.stderr.on('data', keep);
   const child: Child = { name, proc, pid: proc.pid, spawnedAt, output, exited: false, exit: Promise.resolve(null) };
-  child.exit = new Promise((resolve) => proc.once('exit', (code) => { child.exited = true; children.delete(child); resolve(code); }));
+  child.exit = new Promise((resolve) =>
+    proc.once('exit', (code) => {
+      child.exited = true;
+      children.delete(child);
+      resolve(code);
+    }),
+  );
   children.add(child);
   return child;
 }
@@ -166,7 +184,10 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv, time
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP helpers (setup and checks; the load itself is autocannon)
 
-async function request(url: string, init: RequestInit = {}): Promise<{ status: number; body: string; headerBytes: number }> {
+async function request(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: string; headerBytes: number }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
   const body = await response.text();
   let headerBytes = 0;
@@ -175,7 +196,12 @@ async function request(url: string, init: RequestInit = {}): Promise<{ status: n
 }
 
 /** Polls until `probe` succeeds; ms from the child's spawn. Bounded by the deadline and by the child exiting. */
-async function waitUntil(child: Child, probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+async function waitUntil(
+  child: Child,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (child.exited) throw new Error(`${child.name} exited before ${what}:\n${child.output.join('\n')}`);
@@ -185,10 +211,17 @@ async function waitUntil(child: Child, probe: () => Promise<boolean>, timeoutMs:
   throw new Error(`${child.name}: no ${what} within ${timeoutMs / 1000} s:\n${child.output.join('\n')}`);
 }
 
-const ready = (port: number, pathname = '/readyz') => async () => (await request(`http://127.0.0.1:${port}${pathname}`)).status === 200;
+const ready =
+  (port: number, pathname = '/readyz') =>
+  async () =>
+    (await request(`http://127.0.0.1:${port}${pathname}`)).status === 200;
 
 async function accessToken(port: number, client: { client_id: string; client_secret: string }): Promise<string> {
-  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret });
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: client.client_id,
+    client_secret: client.client_secret,
+  });
   const answer = await request(`http://127.0.0.1:${port}/oauth/accesstoken`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -252,7 +285,14 @@ function percentile(sorted: number[], p: number): number {
  * that finds them all busy waits in the agent's queue. Latency counts from the moment the request was due, so
  * waiting is included (no coordinated omission).
  */
-async function paced(port: number, rate: number, duration: number, pathFor: (receipt: string) => string, receipts: string[], headers: Record<string, string>): Promise<LoadFigures> {
+async function paced(
+  port: number,
+  rate: number,
+  duration: number,
+  pathFor: (receipt: string) => string,
+  receipts: string[],
+  headers: Record<string, string>,
+): Promise<LoadFigures> {
   const next = rotation(receipts);
   const agent = new http.Agent({ keepAlive: true, maxSockets: S.connections });
   const latencies: number[] = [];
@@ -317,7 +357,14 @@ async function paced(port: number, rate: number, duration: number, pathFor: (rec
   };
 }
 
-async function cannon(port: number, duration: number, pathFor: (receipt: string) => string, receipts: string[], headers: Record<string, string>, overallRate?: number): Promise<LoadFigures> {
+async function cannon(
+  port: number,
+  duration: number,
+  pathFor: (receipt: string) => string,
+  receipts: string[],
+  headers: Record<string, string>,
+  overallRate?: number,
+): Promise<LoadFigures> {
   if (overallRate) return paced(port, overallRate, duration, pathFor, receipts, headers);
   const next = rotation(receipts);
   currentLoad = autocannon({
@@ -335,7 +382,15 @@ async function cannon(port: number, duration: number, pathFor: (receipt: string)
   }
 }
 
-async function load(scenario: string, port: number, serverPid: number, pathFor: (receipt: string) => string, receipts: string[], headers: Record<string, string> = {}, overallRate?: number): Promise<LoadResult> {
+async function load(
+  scenario: string,
+  port: number,
+  serverPid: number,
+  pathFor: (receipt: string) => string,
+  receipts: string[],
+  headers: Record<string, string> = {},
+  overallRate?: number,
+): Promise<LoadResult> {
   if (S.warmup > 0) await cannon(port, S.warmup, pathFor, receipts, headers, overallRate);
   const cpu0 = cpuSeconds(serverPid);
   const pg0 = postgresBackends(S.database);
@@ -373,7 +428,10 @@ async function load(scenario: string, port: number, serverPid: number, pathFor: 
     loaderCpuCores: round(loaderCpu / wall, 2),
     machineCpuBusy: round(machineBusy, 2),
     irqCpuCores: round(kernelNet * cores, 2),
-    otherCpuCores: round(Math.max(0, (machineBusy - kernelNet) * cores - (serverCpu + postgresCpu + loaderCpu) / wall), 2),
+    otherCpuCores: round(
+      Math.max(0, (machineBusy - kernelNet) * cores - (serverCpu + postgresCpu + loaderCpu) / wall),
+      2,
+    ),
   };
   log(
     `${scenario}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}; ` +
@@ -418,15 +476,29 @@ async function preparePostgres(): Promise<Dataset> {
   const env = appEnv({ DATABASE_URL });
   log('migrating');
   await run(process.execPath, [CLI, 'migrate'], env, 120_000);
-  const count = async () => withClient(DATABASE_URL, async (c) => ((await tableExists(c, 'cases')) ? Number((await c.query('SELECT count(*) AS n FROM cases')).rows[0].n) : 0));
+  const count = async () =>
+    withClient(DATABASE_URL, async (c) =>
+      (await tableExists(c, 'cases')) ? Number((await c.query('SELECT count(*) AS n FROM cases')).rows[0].n) : 0,
+    );
   let loaded: Dataset['loaded'] = null;
   const before = await count();
   if (before < S.cases) {
     const missing = S.cases - before;
-    log(`${before.toLocaleString('en-US')} cases; bulk loading ${missing.toLocaleString('en-US')} more (a few minutes)`);
+    log(
+      `${before.toLocaleString('en-US')} cases; bulk loading ${missing.toLocaleString('en-US')} more (a few minutes)`,
+    );
     const t0 = performance.now();
-    const out = await run(process.execPath, [CLI, 'seed', '--bulk', '--count', String(missing), '--seed', String(S.seed)], env, 30 * 60_000);
-    loaded = { cases: missing, seconds: round((performance.now() - t0) / 1000, 1), loaderSays: out.trim().split('\n').pop() ?? '' };
+    const out = await run(
+      process.execPath,
+      [CLI, 'seed', '--bulk', '--count', String(missing), '--seed', String(S.seed)],
+      env,
+      30 * 60_000,
+    );
+    loaded = {
+      cases: missing,
+      seconds: round((performance.now() - t0) / 1000, 1),
+      loaderSays: out.trim().split('\n').pop() ?? '',
+    };
     log(`loaded in ${loaded.seconds} s: ${loaded.loaderSays}`);
   } else {
     log(`reusing ${before.toLocaleString('en-US')} cases in ${S.database}`);
@@ -465,10 +537,20 @@ function shuffle<T>(items: T[], seed: number): T[] {
 async function sampleReceipts(total: number): Promise<string[]> {
   const percent = Math.min(100, ((S.sample * 1.5) / total) * 100);
   return withClient(DATABASE_URL, async (c) => {
-    const rows = (await c.query<{ r: string }>(`SELECT receipt_number AS r FROM cases TABLESAMPLE BERNOULLI (${percent.toFixed(4)}) REPEATABLE (${S.seed})`)).rows;
-    const receipts = shuffle(rows.map((row) => row.r), S.seed).slice(0, S.sample);
+    const rows = (
+      await c.query<{ r: string }>(
+        `SELECT receipt_number AS r FROM cases TABLESAMPLE BERNOULLI (${percent.toFixed(4)}) REPEATABLE (${S.seed})`,
+      )
+    ).rows;
+    const receipts = shuffle(
+      rows.map((row) => row.r),
+      S.seed,
+    ).slice(0, S.sample);
     // Same cache state for every scenario: read every sampled case and its history once before the first one.
-    await c.query('SELECT count(*) FROM cases c JOIN case_status_history h ON h.case_id = c.id WHERE c.receipt_number = ANY($1)', [receipts]);
+    await c.query(
+      'SELECT count(*) FROM cases c JOIN case_status_history h ON h.case_id = c.id WHERE c.receipt_number = ANY($1)',
+      [receipts],
+    );
     return receipts;
   });
 }
@@ -488,14 +570,22 @@ async function sampleEmbeddedReceipts(dataDir: string): Promise<string[]> {
   const database = await openPglite({ dataDir });
   try {
     const rows = (await database.pool.query<{ r: string }>('SELECT receipt_number AS r FROM cases')).rows;
-    return shuffle(rows.map((row) => row.r), S.seed).slice(0, S.sample);
+    return shuffle(
+      rows.map((row) => row.r),
+      S.seed,
+    ).slice(0, S.sample);
   } finally {
     await database.close();
   }
 }
 
 /** `npm start` on an existing data dir: ms from spawn to the first 200 on /readyz, then to the first 200 of the API (token + lookup). */
-async function timedStart(env: NodeJS.ProcessEnv, client: { client_id: string; client_secret: string }, receipt: string, i: number): Promise<{ child: Child; run: StartupRun }> {
+async function timedStart(
+  env: NodeJS.ProcessEnv,
+  client: { client_id: string; client_secret: string },
+  receipt: string,
+  i: number,
+): Promise<{ child: Child; run: StartupRun }> {
   const child = startChild(`npm start (embedded, start ${i})`, 'npm', ['start', '--silent'], env);
   const port = S.embeddedPort;
   const readyMs = await waitUntil(child, ready(port), 30_000, 'readiness');
@@ -504,12 +594,21 @@ async function timedStart(env: NodeJS.ProcessEnv, client: { client_id: string; c
     child,
     async () => {
       const token = await accessToken(port, client);
-      return (await request(`http://127.0.0.1:${port}/case-status/${receipt}`, { headers: { authorization: `Bearer ${token}` } })).status === 200;
+      return (
+        (
+          await request(`http://127.0.0.1:${port}/case-status/${receipt}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status === 200
+      );
     },
     30_000,
     'API answer',
   );
-  return { child, run: { readyMs: round(readyMs), firstApiMs: round(firstApiMs), cpuSecondsToReady: round(cpuSecondsToReady, 2) } };
+  return {
+    child,
+    run: { readyMs: round(readyMs), firstApiMs: round(firstApiMs), cpuSecondsToReady: round(cpuSecondsToReady, 2) },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -527,13 +626,17 @@ function gitCommit(): string {
     const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
     if (!head.startsWith('ref:')) return head.slice(0, 7);
     const ref = head.slice(4).trim();
-    const commonDir = existsSync(path.join(gitDir, 'commondir')) ? path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim()) : gitDir;
+    const commonDir = existsSync(path.join(gitDir, 'commondir'))
+      ? path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim())
+      : gitDir;
     for (const dir of [gitDir, commonDir]) {
       const loose = path.join(dir, ref);
       if (existsSync(loose)) return readFileSync(loose, 'utf8').trim().slice(0, 7);
       const packed = path.join(dir, 'packed-refs');
       if (existsSync(packed)) {
-        const line = readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
+        const line = readFileSync(packed, 'utf8')
+          .split('\n')
+          .find((l) => l.endsWith(` ${ref}`));
         if (line) return line.slice(0, 7);
       }
     }
@@ -556,7 +659,13 @@ function machine(): { cores: number; cpu: string; memory: string; kernel: string
   } catch {
     // keep node's count
   }
-  return { cores, cpu: os.cpus()[0]?.model ?? 'unknown', memory, kernel: `${os.type()} ${os.release()}`, node: process.version };
+  return {
+    cores,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memory,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+  };
 }
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
@@ -580,7 +689,10 @@ function summarize(scenario: string, runs: LoadResult[]): Summary {
     scenario,
     runs,
     rps: round(mean((r) => r.rps)),
-    p50: round(mean((r) => r.p50), 1),
+    p50: round(
+      mean((r) => r.p50),
+      1,
+    ),
     p99: Math.max(...runs.map((r) => r.p99)),
     clean: runs.every((r) => r.non2xx === 0 && r.errors === 0),
   };
@@ -590,26 +702,41 @@ async function main(): Promise<void> {
   const started = new Date();
   const date = started.toISOString().slice(0, 10);
   const info = machine();
-  log(`${info.cores} cores, node ${info.node}; ${S.connections} connections, ${S.warmup} s warm-up + ${S.duration} s per run, ${S.rounds} rounds`);
+  log(
+    `${info.cores} cores, node ${info.node}; ${S.connections} connections, ${S.warmup} s warm-up + ${S.duration} s per run, ${S.rounds} rounds`,
+  );
   // Other work on the machine makes every figure noisy: wait a bounded time for a quiet moment, and record it.
   let background = await backgroundLoad(3000);
   const waitUntilMs = performance.now() + S.quietWait * 1000;
   while (background.busy > 0.2 && performance.now() < waitUntilMs) {
-    log(`machine ${Math.round(background.busy * 100)}% busy before the bench started anything; waiting up to ${S.quietWait} s for it to calm down`);
+    log(
+      `machine ${Math.round(background.busy * 100)}% busy before the bench started anything; waiting up to ${S.quietWait} s for it to calm down`,
+    );
     await sleep(5000);
     background = await backgroundLoad(3000);
   }
-  log(`before starting anything: machine ${Math.round(background.busy * 100)}% busy, load average ${background.loadavg.join(' ')}`);
-  if (background.busy > 0.2) log('WARNING: the machine is busy with other work; figures will be noisy (see the "other CPU" column)');
+  log(
+    `before starting anything: machine ${Math.round(background.busy * 100)}% busy, load average ${background.loadavg.join(' ')}`,
+  );
+  if (background.busy > 0.2)
+    log('WARNING: the machine is busy with other work; figures will be noisy (see the "other CPU" column)');
 
   // ---- PostgreSQL
   const dataset = await preparePostgres();
   const pgEnv = appEnv({ DATABASE_URL, PORT: String(S.appPort) });
-  const client = JSON.parse((await run(process.execPath, [CLI, 'api-client', 'create', `bench ${started.toISOString()}`], pgEnv, 60_000)).trim().split('\n').pop()!) as { client_id: string; client_secret: string };
+  const client = JSON.parse(
+    (await run(process.execPath, [CLI, 'api-client', 'create', `bench ${started.toISOString()}`], pgEnv, 60_000))
+      .trim()
+      .split('\n')
+      .pop()!,
+  ) as { client_id: string; client_secret: string };
   const receipts = await sampleReceipts(dataset.cases);
   log(`${receipts.length.toLocaleString('en-US')} random receipt numbers`);
 
-  const baseline = startChild('baseline', process.execPath, ['--import', 'tsx', BASELINE], { ...appEnv({ DATABASE_URL }), PORT: String(S.baselinePort) });
+  const baseline = startChild('baseline', process.execPath, ['--import', 'tsx', BASELINE], {
+    ...appEnv({ DATABASE_URL }),
+    PORT: String(S.baselinePort),
+  });
   await waitUntil(baseline, ready(S.baselinePort, '/healthz'), 60_000, 'baseline readiness');
   const app = startChild('casedesk (PostgreSQL)', process.execPath, [CLI, 'serve'], pgEnv);
   const pgReadyMs = await waitUntil(app, ready(S.appPort), 60_000, 'readiness');
@@ -622,8 +749,18 @@ async function main(): Promise<void> {
     const a = await request(`http://127.0.0.1:${S.appPort}/case-status/${receipt}`, { headers: auth });
     const b = await request(`http://127.0.0.1:${S.baselinePort}/case-status/${receipt}`);
     const h = await request(`http://127.0.0.1:${S.appPort}/case-status?receipt_number=${receipt}`);
-    if (a.status !== 200 || b.status !== 200 || h.status !== 200) throw new Error(`check of ${receipt}: app ${a.status}, baseline ${b.status}, page ${h.status}`);
-    checks.push({ receipt, same: a.body === b.body, apiBytes: Buffer.byteLength(a.body), baselineBytes: Buffer.byteLength(b.body), apiHeaderBytes: a.headerBytes, baselineHeaderBytes: b.headerBytes, htmlBytes: Buffer.byteLength(h.body), htmlHeaderBytes: h.headerBytes });
+    if (a.status !== 200 || b.status !== 200 || h.status !== 200)
+      throw new Error(`check of ${receipt}: app ${a.status}, baseline ${b.status}, page ${h.status}`);
+    checks.push({
+      receipt,
+      same: a.body === b.body,
+      apiBytes: Buffer.byteLength(a.body),
+      baselineBytes: Buffer.byteLength(b.body),
+      apiHeaderBytes: a.headerBytes,
+      baselineHeaderBytes: b.headerBytes,
+      htmlBytes: Buffer.byteLength(h.body),
+      htmlHeaderBytes: h.headerBytes,
+    });
   }
   const sameBytes = checks.every((c) => c.same);
   if (!sameBytes) log('WARNING: the baseline JSON differs from the app JSON');
@@ -640,9 +777,28 @@ async function main(): Promise<void> {
   }
   // Latency below saturation (figures only): the same 50 connections, but a fixed offered rate of half what the
   // baseline sustained, so latency shows service time rather than the queue of a saturated closed loop.
-  const fixedRate = Math.max(S.connections, Math.round((baseRuns.reduce((a, r) => a + r.rps, 0) / baseRuns.length) * 0.5));
-  const baseFixed = await load(`baseline at ${fixedRate} req/s`, S.baselinePort, baseline.pid, apiPath, receipts, {}, fixedRate);
-  const apiFixed = await load(`API, PostgreSQL, at ${fixedRate} req/s`, S.appPort, app.pid, apiPath, receipts, auth, fixedRate);
+  const fixedRate = Math.max(
+    S.connections,
+    Math.round((baseRuns.reduce((a, r) => a + r.rps, 0) / baseRuns.length) * 0.5),
+  );
+  const baseFixed = await load(
+    `baseline at ${fixedRate} req/s`,
+    S.baselinePort,
+    baseline.pid,
+    apiPath,
+    receipts,
+    {},
+    fixedRate,
+  );
+  const apiFixed = await load(
+    `API, PostgreSQL, at ${fixedRate} req/s`,
+    S.appPort,
+    app.pid,
+    apiPath,
+    receipts,
+    auth,
+    fixedRate,
+  );
   const memory: { server: string; peakMiB: number | undefined }[] = [
     { server: 'baseline (node:http + pg)', peakMiB: peakRssMiB(baseline.pid) },
     { server: 'Casedesk, PostgreSQL (API + HTML load)', peakMiB: peakRssMiB(app.pid) },
@@ -654,7 +810,8 @@ async function main(): Promise<void> {
   const html = summarize('HTML page `GET /case-status?receipt_number=`, PostgreSQL', htmlRuns);
 
   // ---- Embedded (PGlite)
-  let embedded: { firstStartMs: number; startups: StartupRun[]; api: Summary; html: Summary; cases: number } | undefined;
+  let embedded:
+    { firstStartMs: number; startups: StartupRun[]; api: Summary; html: Summary; cases: number } | undefined;
   if (S.embedded) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'casedesk-bench-'));
     try {
@@ -664,22 +821,39 @@ async function main(): Promise<void> {
       const firstStartMs = await waitUntil(first, ready(S.embeddedPort), 300_000, 'readiness');
       const firstStartPeakMiB = peakRssMiB(first.pid);
       await stopChild(first);
-      const embeddedClient = JSON.parse((await run(process.execPath, [CLI, 'api-client', 'create', 'bench embedded'], env, 60_000)).trim().split('\n').pop()!) as { client_id: string; client_secret: string };
+      const embeddedClient = JSON.parse(
+        (await run(process.execPath, [CLI, 'api-client', 'create', 'bench embedded'], env, 60_000))
+          .trim()
+          .split('\n')
+          .pop()!,
+      ) as { client_id: string; client_secret: string };
       const embeddedReceipts = await sampleEmbeddedReceipts(dataDir);
       log(`embedded: ${embeddedReceipts.length} receipt numbers; ${S.restarts} timed starts with npm start`);
       const startups: StartupRun[] = [];
       let server: Child | undefined;
       for (let i = 1; i <= S.restarts; i++) {
         if (server) await stopChild(server);
-        const { child, run: timing } = await timedStart(env, embeddedClient, embeddedReceipts[i % embeddedReceipts.length]!, i);
+        const { child, run: timing } = await timedStart(
+          env,
+          embeddedClient,
+          embeddedReceipts[i % embeddedReceipts.length]!,
+          i,
+        );
         server = child;
         startups.push(timing);
-        log(`embedded start ${i}: /readyz 200 after ${timing.readyMs} ms (${timing.cpuSecondsToReady} s CPU), first API 200 after ${timing.firstApiMs} ms`);
+        log(
+          `embedded start ${i}: /readyz 200 after ${timing.readyMs} ms (${timing.cpuSecondsToReady} s CPU), first API 200 after ${timing.firstApiMs} ms`,
+        );
       }
-      const nodePid = findDescendant(server!.pid, (argv) => path.basename(argv[0] ?? '').startsWith('node') && argv.some((a) => a.endsWith('casedesk.js')));
+      const nodePid = findDescendant(
+        server!.pid,
+        (argv) => path.basename(argv[0] ?? '').startsWith('node') && argv.some((a) => a.endsWith('casedesk.js')),
+      );
       if (nodePid === undefined) throw new Error('could not find the Casedesk node process under npm start');
       const embeddedToken = await accessToken(S.embeddedPort, embeddedClient);
-      const eApi = await load('API, embedded', S.embeddedPort, nodePid, apiPath, embeddedReceipts, { authorization: `Bearer ${embeddedToken}` });
+      const eApi = await load('API, embedded', S.embeddedPort, nodePid, apiPath, embeddedReceipts, {
+        authorization: `Bearer ${embeddedToken}`,
+      });
       const eHtml = await load('HTML page, embedded', S.embeddedPort, nodePid, htmlPath, embeddedReceipts);
       memory.push({ server: 'Casedesk, embedded (first start: migrate + seed)', peakMiB: firstStartPeakMiB });
       memory.push({ server: 'Casedesk, embedded (restart + API + HTML load)', peakMiB: peakRssMiB(nodePid) });
@@ -706,12 +880,19 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`# Case status benchmark, ${date}`, '');
-  lines.push('Produced by `npm run bench:case-status` (bench/case-status/run.ts); bench/README.md explains how to read it.', '');
+  lines.push(
+    'Produced by `npm run bench:case-status` (bench/case-status/run.ts); bench/README.md explains how to read it.',
+    '',
+  );
   lines.push('## Summary', '');
-  lines.push(`${S.connections} connections, random existing receipt numbers, ${S.rounds} round(s) of ${S.duration} s per scenario (after ${S.warmup} s of warm-up each). req/s and p50 are the means of the rounds, p99 the worst round.`, '');
+  lines.push(
+    `${S.connections} connections, random existing receipt numbers, ${S.rounds} round(s) of ${S.duration} s per scenario (after ${S.warmup} s of warm-up each). req/s and p50 are the means of the rounds, p99 the worst round.`,
+    '',
+  );
   lines.push('| Scenario | req/s | p50 ms | p99 ms | vs baseline | Target | Met |');
   lines.push('|---|---:|---:|---:|---:|---|---|');
-  const sumRow = (r: Summary, target: string, met: string) => `| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p99} | ${ratio(r).toFixed(2)}x | ${target} | ${met} |`;
+  const sumRow = (r: Summary, target: string, met: string) =>
+    `| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p99} | ${ratio(r).toFixed(2)}x | ${target} | ${met} |`;
   lines.push(sumRow(base, 'reference', '—'));
   lines.push(sumRow(api, `≥ ${TARGETS.apiRatio}x and p99 ≤ ${TARGETS.apiP99Ms} ms`, yes(apiOk)));
   lines.push(sumRow(html, `≥ ${TARGETS.htmlRatio}x`, yes(htmlOk)));
@@ -720,44 +901,104 @@ async function main(): Promise<void> {
     lines.push(sumRow(embedded.html, 'none (figures only)', '—'));
   }
   lines.push('');
-  lines.push(`- API ≥ ${TARGETS.apiRatio}x baseline with p99 ≤ ${TARGETS.apiP99Ms} ms: ${yes(apiOk)} (${ratio(api).toFixed(2)}x, p99 ${api.p99} ms)`);
+  lines.push(
+    `- API ≥ ${TARGETS.apiRatio}x baseline with p99 ≤ ${TARGETS.apiP99Ms} ms: ${yes(apiOk)} (${ratio(api).toFixed(2)}x, p99 ${api.p99} ms)`,
+  );
   lines.push(`- HTML ≥ ${TARGETS.htmlRatio}x baseline: ${yes(htmlOk)} (${ratio(html).toFixed(2)}x)`);
-  lines.push(`- Embedded, \`npm start\` on an existing data dir to the first successful API request < ${TARGETS.startupMs / 1000} s: ${embedded ? `${yes(startOk)} (worst of ${embedded.startups.length}: ${fmtMs(worstStart!)})` : 'not measured'}`);
-  lines.push(`- Peak memory: ${memory.map((m) => `${m.server} ${m.peakMiB === undefined ? 'n/a' : `${m.peakMiB} MiB`}`).join('; ')}`);
+  lines.push(
+    `- Embedded, \`npm start\` on an existing data dir to the first successful API request < ${TARGETS.startupMs / 1000} s: ${embedded ? `${yes(startOk)} (worst of ${embedded.startups.length}: ${fmtMs(worstStart!)})` : 'not measured'}`,
+  );
+  lines.push(
+    `- Peak memory: ${memory.map((m) => `${m.server} ${m.peakMiB === undefined ? 'n/a' : `${m.peakMiB} MiB`}`).join('; ')}`,
+  );
   const floorRps = S.connections / (TARGETS.apiP99Ms / 1000);
-  lines.push('', `Closed-loop arithmetic: with ${S.connections} connections each waiting for its answer, mean latency = ${S.connections} / throughput, so a p99 of ${TARGETS.apiP99Ms} ms needs more than ${n(floorRps)} req/s even if every request took exactly as long. The baseline reached ${n(base.rps)} req/s (p99 ${base.p99} ms) on this machine.`, '');
-  lines.push(`Below saturation (figures only, no target): the same ${S.connections} connections at a fixed offered rate of ${n(fixedRate)} req/s (half the baseline's throughput), sent evenly over time by an open-loop generator; latency counts from the moment each request was due:`, '');
-  lines.push('| Scenario | req/s | p50 ms | p90 ms | p99 ms | server CPU ms/request |', '|---|---:|---:|---:|---:|---:|');
-  for (const r of [baseFixed, apiFixed]) lines.push(`| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.serverCpuMsPerRequest} |`);
+  lines.push(
+    '',
+    `Closed-loop arithmetic: with ${S.connections} connections each waiting for its answer, mean latency = ${S.connections} / throughput, so a p99 of ${TARGETS.apiP99Ms} ms needs more than ${n(floorRps)} req/s even if every request took exactly as long. The baseline reached ${n(base.rps)} req/s (p99 ${base.p99} ms) on this machine.`,
+    '',
+  );
+  lines.push(
+    `Below saturation (figures only, no target): the same ${S.connections} connections at a fixed offered rate of ${n(fixedRate)} req/s (half the baseline's throughput), sent evenly over time by an open-loop generator; latency counts from the moment each request was due:`,
+    '',
+  );
+  lines.push(
+    '| Scenario | req/s | p50 ms | p90 ms | p99 ms | server CPU ms/request |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  for (const r of [baseFixed, apiFixed])
+    lines.push(`| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.serverCpuMsPerRequest} |`);
   lines.push('');
 
   lines.push('## Setup', '');
   lines.push(`- Date: ${started.toISOString()}; commit ${gitCommit()} (working tree as it was at the run)`);
-  lines.push(`- Machine: ${info.cores} cores (\`nproc\`), ${info.cpu}, ${info.kernel}; before the run ${Math.round(background.busy * 100)}% busy, load average ${background.loadavg.join(' ')}`);
-  lines.push(`- Node ${info.node}; PostgreSQL ${dataset.postgres} on 127.0.0.1 (shared_buffers ${dataset.sharedBuffers}); servers, PostgreSQL and the load generator (autocannon, in the bench process) share the machine`);
-  lines.push(`- Dataset: ${n(dataset.cases)} cases, ${n(dataset.historyRows)} history rows, database ${dataset.databaseSize}; ${dataset.loaded ? `loaded in this run: ${n(dataset.loaded.cases)} cases in ${dataset.loaded.seconds} s (\`seed --bulk\` says "${dataset.loaded.loaderSays}")` : 'reused from an earlier run'}`);
-  lines.push(`- Receipts: ${n(receipts.length)} random existing receipt numbers (TABLESAMPLE BERNOULLI), sent in rotation; their rows were read once before the first run so every scenario sees the same cache`);
-  lines.push(`- Baseline: bench/case-status/baseline-server.ts (node:http + pg Pool of 20, the app's query without Kysely, the app's own formatting functions). JSON byte-for-byte the app's: ${sameBytes ? 'yes' : '**no**'} (${checks[0]!.apiBytes} bytes for ${checks[0]!.receipt}). Response headers: baseline ${checks[0]!.baselineHeaderBytes} bytes, app API ${checks[0]!.apiHeaderBytes} bytes. HTML page: ${checks[0]!.htmlBytes} bytes + ${checks[0]!.htmlHeaderBytes} bytes of headers`);
-  lines.push(`- Casedesk: \`node bin/casedesk.js serve\`, NODE_ENV=development, LOG_LEVEL=warn, the three rate limits at 100,000,000/minute`);
+  lines.push(
+    `- Machine: ${info.cores} cores (\`nproc\`), ${info.cpu}, ${info.kernel}; before the run ${Math.round(background.busy * 100)}% busy, load average ${background.loadavg.join(' ')}`,
+  );
+  lines.push(
+    `- Node ${info.node}; PostgreSQL ${dataset.postgres} on 127.0.0.1 (shared_buffers ${dataset.sharedBuffers}); servers, PostgreSQL and the load generator (autocannon, in the bench process) share the machine`,
+  );
+  lines.push(
+    `- Dataset: ${n(dataset.cases)} cases, ${n(dataset.historyRows)} history rows, database ${dataset.databaseSize}; ${dataset.loaded ? `loaded in this run: ${n(dataset.loaded.cases)} cases in ${dataset.loaded.seconds} s (\`seed --bulk\` says "${dataset.loaded.loaderSays}")` : 'reused from an earlier run'}`,
+  );
+  lines.push(
+    `- Receipts: ${n(receipts.length)} random existing receipt numbers (TABLESAMPLE BERNOULLI), sent in rotation; their rows were read once before the first run so every scenario sees the same cache`,
+  );
+  lines.push(
+    `- Baseline: bench/case-status/baseline-server.ts (node:http + pg Pool of 20, the app's query without Kysely, the app's own formatting functions). JSON byte-for-byte the app's: ${sameBytes ? 'yes' : '**no**'} (${checks[0]!.apiBytes} bytes for ${checks[0]!.receipt}). Response headers: baseline ${checks[0]!.baselineHeaderBytes} bytes, app API ${checks[0]!.apiHeaderBytes} bytes. HTML page: ${checks[0]!.htmlBytes} bytes + ${checks[0]!.htmlHeaderBytes} bytes of headers`,
+  );
+  lines.push(
+    `- Casedesk: \`node bin/casedesk.js serve\`, NODE_ENV=development, LOG_LEVEL=warn, the three rate limits at 100,000,000/minute`,
+  );
   lines.push('', '```', `$ nproc\n${info.cores}\n$ free -h\n${info.memory}`, '```', '');
 
   lines.push('## Every run', '');
-  lines.push('CPU columns are cores used over the measured window (from /proc): the server process, the PostgreSQL backends of the bench database, the load generator, the kernel\'s interrupt and softirq work (mostly loopback TCP, charged to no process), and everything else on the machine (other processes).', '');
-  lines.push('| Run | req/s | p50 | p90 | p99 | max ms | server CPU | server CPU ms/request | PostgreSQL CPU | load gen. CPU | kernel irq CPU | other CPU | machine busy | non-2xx + errors |');
+  lines.push(
+    "CPU columns are cores used over the measured window (from /proc): the server process, the PostgreSQL backends of the bench database, the load generator, the kernel's interrupt and softirq work (mostly loopback TCP, charged to no process), and everything else on the machine (other processes).",
+    '',
+  );
+  lines.push(
+    '| Run | req/s | p50 | p90 | p99 | max ms | server CPU | server CPU ms/request | PostgreSQL CPU | load gen. CPU | kernel irq CPU | other CPU | machine busy | non-2xx + errors |',
+  );
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const all = [...baseRuns, ...apiRuns, ...htmlRuns, baseFixed, apiFixed, ...(embedded ? [...embedded.api.runs, ...embedded.html.runs] : [])];
+  const all = [
+    ...baseRuns,
+    ...apiRuns,
+    ...htmlRuns,
+    baseFixed,
+    apiFixed,
+    ...(embedded ? [...embedded.api.runs, ...embedded.html.runs] : []),
+  ];
   for (const r of all) {
-    lines.push(`| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.serverCpuCores} | ${r.serverCpuMsPerRequest} | ${r.postgresCpuCores} | ${r.loaderCpuCores} | ${r.irqCpuCores} | ${r.otherCpuCores} | ${Math.round(r.machineCpuBusy * 100)}% | ${r.non2xx + r.errors} |`);
+    lines.push(
+      `| ${r.scenario} | ${n(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.serverCpuCores} | ${r.serverCpuMsPerRequest} | ${r.postgresCpuCores} | ${r.loaderCpuCores} | ${r.irqCpuCores} | ${r.otherCpuCores} | ${Math.round(r.machineCpuBusy * 100)}% | ${r.non2xx + r.errors} |`,
+    );
   }
-  lines.push('', "Latencies in ms: autocannon's (1 ms resolution) for the closed-loop runs, the open-loop generator's for the fixed-rate runs.", '');
+  lines.push(
+    '',
+    "Latencies in ms: autocannon's (1 ms resolution) for the closed-loop runs, the open-loop generator's for the fixed-rate runs.",
+    '',
+  );
 
   if (embedded) {
     lines.push('## Embedded database (PGlite)', '');
-    lines.push(`A fresh data dir: the first start (migrations + ${n(embedded.cases)} demo cases) answered /readyz ${fmtMs(embedded.firstStartMs)} after spawn. Then \`npm start\` on that existing data dir, ${embedded.startups.length} times (each stopped with SIGTERM before the next):`, '');
-    lines.push('| Start | spawn → /readyz 200 | spawn → first API 200 (token + lookup) | CPU used until ready (npm + server) | Target | Met |');
+    lines.push(
+      `A fresh data dir: the first start (migrations + ${n(embedded.cases)} demo cases) answered /readyz ${fmtMs(embedded.firstStartMs)} after spawn. Then \`npm start\` on that existing data dir, ${embedded.startups.length} times (each stopped with SIGTERM before the next):`,
+      '',
+    );
+    lines.push(
+      '| Start | spawn → /readyz 200 | spawn → first API 200 (token + lookup) | CPU used until ready (npm + server) | Target | Met |',
+    );
     lines.push('|---|---:|---:|---:|---|---|');
-    embedded.startups.forEach((s, i) => lines.push(`| ${i + 1} | ${fmtMs(s.readyMs)} | ${fmtMs(s.firstApiMs)} | ${s.cpuSecondsToReady} s | < ${TARGETS.startupMs / 1000} s | ${yes(s.firstApiMs < TARGETS.startupMs)} |`));
-    lines.push('', 'The CPU time is what the start costs whatever else runs on the machine (main thread, loader thread and WebAssembly compilation together); a wall time far above it means the process was waiting for a busy machine.', '');
+    embedded.startups.forEach((s, i) =>
+      lines.push(
+        `| ${i + 1} | ${fmtMs(s.readyMs)} | ${fmtMs(s.firstApiMs)} | ${s.cpuSecondsToReady} s | < ${TARGETS.startupMs / 1000} s | ${yes(s.firstApiMs < TARGETS.startupMs)} |`,
+      ),
+    );
+    lines.push(
+      '',
+      'The CPU time is what the start costs whatever else runs on the machine (main thread, loader thread and WebAssembly compilation together); a wall time far above it means the process was waiting for a busy machine.',
+      '',
+    );
   }
   lines.push('## Peak memory (VmHWM)', '');
   lines.push('| Process | Peak RSS |', '|---|---:|');
@@ -771,7 +1012,22 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `case-status-${date}.md`);
     writeFileSync(file, markdown);
-    const raw = { date: started.toISOString(), settings: S, machine: info, background, commit: gitCommit(), dataset, checks, pgReadyMs: round(pgReadyMs), summary: { base, api, html }, fixedRate: { rate: fixedRate, baseline: baseFixed, api: apiFixed }, embedded, memory, targets: TARGETS, met: { api: apiOk, html: htmlOk, startup: startOk } };
+    const raw = {
+      date: started.toISOString(),
+      settings: S,
+      machine: info,
+      background,
+      commit: gitCommit(),
+      dataset,
+      checks,
+      pgReadyMs: round(pgReadyMs),
+      summary: { base, api, html },
+      fixedRate: { rate: fixedRate, baseline: baseFixed, api: apiFixed },
+      embedded,
+      memory,
+      targets: TARGETS,
+      met: { api: apiOk, html: htmlOk, startup: startOk },
+    };
     writeFileSync(file.replace(/\.md$/, '.json'), `${JSON.stringify(raw, null, 2)}\n`);
     log(`wrote ${path.relative(ROOT, file)} (and .json)`);
   }
@@ -780,7 +1036,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     killAllNow();
     process.exit(1);
   },

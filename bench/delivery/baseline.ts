@@ -16,13 +16,19 @@ async function main(): Promise<void> {
   const maxConnections = Number(process.env.BASELINE_MAX_CONNECTIONS ?? 5);
   const client = new pg.Client({ connectionString: process.env.BASELINE_DATABASE_URL });
   await client.connect();
-  const rows = (await client.query<{ id: string; recipient: string; subject: string; body: string }>(
-    `SELECT id, recipient, subject, body FROM notification_messages WHERE template = 'case_status_changed' ORDER BY created_at, id LIMIT $1`,
-    [count],
-  )).rows;
+  const rows = (
+    await client.query<{ id: string; recipient: string; subject: string; body: string }>(
+      `SELECT id, recipient, subject, body FROM notification_messages WHERE template = 'case_status_changed' ORDER BY created_at, id LIMIT $1`,
+      [count],
+    )
+  ).rows;
   await client.end();
   const transport = nodemailer.createTransport({
-    host: '127.0.0.1', port: Number(process.env.BASELINE_SMTP_PORT), secure: false, pool: true, maxConnections,
+    host: '127.0.0.1',
+    port: Number(process.env.BASELINE_SMTP_PORT),
+    secure: false,
+    pool: true,
+    maxConnections,
     ...(process.env.BASELINE_NODELAY === '1' ? { getSocket: noDelaySocket } : {}),
   } as nodemailer.TransportOptions);
   const from = 'Casedesk <no-reply@casedesk.localhost>';
@@ -35,7 +41,13 @@ async function main(): Promise<void> {
       const m = rows[next++]!;
       try {
         // The same headers the app sets, a baseline- prefix so the sink can tell the two apart.
-        await transport.sendMail({ from, to: m.recipient, subject: m.subject, text: m.body, messageId: `<baseline-${m.id}@casedesk>` });
+        await transport.sendMail({
+          from,
+          to: m.recipient,
+          subject: m.subject,
+          text: m.body,
+          messageId: `<baseline-${m.id}@casedesk>`,
+        });
       } catch {
         errors++;
       }
@@ -45,7 +57,9 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   transport.close();
-  process.stdout.write(`${JSON.stringify({ sent: rows.length - errors, errors, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ sent: rows.length - errors, errors, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`,
+  );
 }
 
 main().catch((error) => {

@@ -38,7 +38,13 @@ import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../src/config.js';
 import { isOptedOut } from '../../src/modules/case-subscriptions/index.js';
-import { deliverMessageJob, deliverUrgentMessageJob, NotificationService, OutboxSmsProvider, SmtpMailer } from '../../src/modules/notifications/index.js';
+import {
+  deliverMessageJob,
+  deliverUrgentMessageJob,
+  NotificationService,
+  OutboxSmsProvider,
+  SmtpMailer,
+} from '../../src/modules/notifications/index.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { openPostgres } from '../../src/platform/db/database.js';
 import { createI18n } from '../../src/platform/i18n/index.js';
@@ -88,7 +94,15 @@ interface Sink {
 }
 
 async function startSink(): Promise<Sink> {
-  const sink: Sink = { port: 0, app: new Set(), appReceived: 0, baselineReceived: 0, arrivals: new Map(), watch: new Set(), close: async () => undefined };
+  const sink: Sink = {
+    port: 0,
+    app: new Set(),
+    appReceived: 0,
+    baselineReceived: 0,
+    arrivals: new Map(),
+    watch: new Set(),
+    close: async () => undefined,
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -136,10 +150,23 @@ process.once('SIGINT', () => {
   process.exit(130);
 });
 
-async function runBaseline(env: NodeJS.ProcessEnv, dbUrl: string, port: number, maxConnections: number, options: { count: number; noDelay: boolean }) {
+async function runBaseline(
+  env: NodeJS.ProcessEnv,
+  dbUrl: string,
+  port: number,
+  maxConnections: number,
+  options: { count: number; noDelay: boolean },
+) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/delivery/baseline.ts')], {
     cwd: ROOT,
-    env: { ...env, BASELINE_DATABASE_URL: dbUrl, BASELINE_SMTP_PORT: String(port), BASELINE_COUNT: String(options.count), BASELINE_MAX_CONNECTIONS: String(maxConnections), BASELINE_NODELAY: options.noDelay ? '1' : '0' },
+    env: {
+      ...env,
+      BASELINE_DATABASE_URL: dbUrl,
+      BASELINE_SMTP_PORT: String(port),
+      BASELINE_COUNT: String(options.count),
+      BASELINE_MAX_CONNECTIONS: String(maxConnections),
+      BASELINE_NODELAY: options.noDelay ? '1' : '0',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   });
@@ -149,9 +176,16 @@ async function runBaseline(env: NodeJS.ProcessEnv, dbUrl: string, port: number, 
   const [code] = (await once(child, 'exit')) as [number];
   children.delete(child);
   if (code !== 0) throw new Error(`the baseline exited with ${code}`);
-  const result = JSON.parse(out.trim().split('\n').at(-1)!) as { sent: number; errors: number; seconds: number; cpuSeconds: number };
+  const result = JSON.parse(out.trim().split('\n').at(-1)!) as {
+    sent: number;
+    errors: number;
+    seconds: number;
+    cpuSeconds: number;
+  };
   const rate = result.sent / result.seconds;
-  log(`baseline (plain nodemailer loop, pool of ${maxConnections}, ${options.noDelay ? 'no-delay sockets' : "nodemailer's own sockets"}): ${result.sent} messages in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s, ${((result.cpuSeconds / result.sent) * 1000).toFixed(2)} ms CPU per message${result.errors ? `, ${result.errors} errors` : ''}`);
+  log(
+    `baseline (plain nodemailer loop, pool of ${maxConnections}, ${options.noDelay ? 'no-delay sockets' : "nodemailer's own sockets"}): ${result.sent} messages in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s, ${((result.cpuSeconds / result.sent) * 1000).toFixed(2)} ms CPU per message${result.errors ? `, ${result.errors} errors` : ''}`,
+  );
   return { ...result, rate };
 }
 
@@ -174,8 +208,16 @@ async function main(): Promise<void> {
   try {
     await jobs.start();
     const notifications = new NotificationService({
-      db: database.db, clock: systemClock, random: cryptoRandom, i18n: createI18n(), jobs,
-      mailer: new SmtpMailer(`smtp://127.0.0.1:${sink.port}`), sms: new OutboxSmsProvider(), mailFrom: settings.mail.from, log: logger, isOptedOut,
+      db: database.db,
+      clock: systemClock,
+      random: cryptoRandom,
+      i18n: createI18n(),
+      jobs,
+      mailer: new SmtpMailer(`smtp://127.0.0.1:${sink.port}`),
+      sms: new OutboxSmsProvider(),
+      mailFrom: settings.mail.from,
+      log: logger,
+      isOptedOut,
     });
 
     // 1. The bulk messages, as a batch of case events queues them.
@@ -183,16 +225,29 @@ async function main(): Promise<void> {
     for (let from = 0; from < MESSAGES; from += CHUNK) {
       const n = Math.min(CHUNK, MESSAGES - from);
       await database.db.transaction().execute((trx) =>
-        notifications.queueMany(trx, Array.from({ length: n }, (_, k) => {
-          const i = from + k;
-          const receipt = `IOE${String(7_000_000_000 + i).padStart(10, '0')}`;
-          return {
-            channel: 'email' as const, to: `holder${i}@example.com`, template: 'case_status_changed' as const, language: i % 4 === 0 ? ('es' as const) : ('en' as const),
-            params: { receipt, status: 'Case Was Approved', description: `We approved your Form I-485, Application to Register Permanent Residence or Adjust Status, Receipt Number ${receipt}.`, link: 'https://casedesk.example.gov/account/cases' },
-          };
-        })),
+        notifications.queueMany(
+          trx,
+          Array.from({ length: n }, (_, k) => {
+            const i = from + k;
+            const receipt = `IOE${String(7_000_000_000 + i).padStart(10, '0')}`;
+            return {
+              channel: 'email' as const,
+              to: `holder${i}@example.com`,
+              template: 'case_status_changed' as const,
+              language: i % 4 === 0 ? ('es' as const) : ('en' as const),
+              params: {
+                receipt,
+                status: 'Case Was Approved',
+                description: `We approved your Form I-485, Application to Register Permanent Residence or Adjust Status, Receipt Number ${receipt}.`,
+                link: 'https://casedesk.example.gov/account/cases',
+              },
+            };
+          }),
+        ),
       );
-      process.stdout.write(`\r[bench] queueing: ${(from + n).toLocaleString('en-US')} / ${MESSAGES.toLocaleString('en-US')}`);
+      process.stdout.write(
+        `\r[bench] queueing: ${(from + n).toLocaleString('en-US')} / ${MESSAGES.toLocaleString('en-US')}`,
+      );
     }
     process.stdout.write('\n');
     const queueSeconds = (performance.now() - queueStarted) / 1000;
@@ -201,16 +256,29 @@ async function main(): Promise<void> {
     await sql`ANALYZE pgboss.job`.execute(database.db);
     await sql`ANALYZE notification_messages`.execute(database.db);
     const queued = await jobs.countByState(deliverMessageJob.name);
-    log(`${MESSAGES.toLocaleString('en-US')} status emails queued in ${queueSeconds.toFixed(1)} s (${(MESSAGES / queueSeconds).toFixed(0)}/s); bulk jobs: ${JSON.stringify(queued)}`);
+    log(
+      `${MESSAGES.toLocaleString('en-US')} status emails queued in ${queueSeconds.toFixed(1)} s (${(MESSAGES / queueSeconds).toFixed(0)}/s); bulk jobs: ${JSON.stringify(queued)}`,
+    );
 
     // 2. Baseline before the worker.
     const maxConnections = settings.mail.maxConnections;
-    const baseline1 = await runBaseline(env, dbUrl, sink.port, maxConnections, { count: BASELINE_MESSAGES, noDelay: true });
-    const plainDefault = await runBaseline(env, dbUrl, sink.port, maxConnections, { count: DEFAULT_SOCKET_MESSAGES, noDelay: false });
+    const baseline1 = await runBaseline(env, dbUrl, sink.port, maxConnections, {
+      count: BASELINE_MESSAGES,
+      noDelay: true,
+    });
+    const plainDefault = await runBaseline(env, dbUrl, sink.port, maxConnections, {
+      count: DEFAULT_SOCKET_MESSAGES,
+      noDelay: false,
+    });
 
     // 3. One worker process.
     const workerEnv = { ...env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, LOG_LEVEL: 'warn' };
-    worker = spawn(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), 'worker'], { cwd: ROOT, env: workerEnv, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+    worker = spawn(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), 'worker'], {
+      cwd: ROOT,
+      env: workerEnv,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      detached: true,
+    });
     children.add(worker);
     const spawnedAt = performance.now();
     while (sink.appReceived === 0) {
@@ -219,7 +287,9 @@ async function main(): Promise<void> {
       await sleep(50);
     }
     const firstDeliveryS = (performance.now() - spawnedAt) / 1000;
-    log(`worker ${worker.pid}: first message delivered ${firstDeliveryS.toFixed(1)} s after spawn; ${WARMUP} s warm-up, then ${SECONDS} s measured with ${RESETS} reset emails`);
+    log(
+      `worker ${worker.pid}: first message delivered ${firstDeliveryS.toFixed(1)} s after spawn; ${WARMUP} s warm-up, then ${SECONDS} s measured with ${RESETS} reset emails`,
+    );
     await sleep(WARMUP * 1000);
 
     const pg0 = postgresBackends(DB_NAME);
@@ -232,7 +302,12 @@ async function main(): Promise<void> {
       const due = windowStart + ((i + 0.5) * SECONDS * 1000) / RESETS;
       await sleep(Math.max(0, due - performance.now()));
       // Committed when queueEmail answers; the id is watched before any SMTP event can be handled (same tick).
-      const id = await notifications.queueEmail(database.db, { to: `reset${i}@example.com`, template: 'reset_password', language: 'en', params: { link: `https://casedesk.example.gov/account/reset-password?token=bench${i}` } });
+      const id = await notifications.queueEmail(database.db, {
+        to: `reset${i}@example.com`,
+        template: 'reset_password',
+        language: 'en',
+        params: { link: `https://casedesk.example.gov/account/reset-password?token=bench${i}` },
+      });
       const queuedAt = performance.now();
       sink.watch.add(id);
       resets.push({ id, queuedAt, bulkBefore: sink.appReceived });
@@ -245,12 +320,18 @@ async function main(): Promise<void> {
     const benchCpuUsage = process.cpuUsage(benchCpu0);
     const benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
     const rate = receivedInWindow / windowSeconds;
-    log(`worker: ${receivedInWindow} messages in ${windowSeconds.toFixed(1)} s = ${rate.toFixed(0)}/s; CPU ${((workerCpu / receivedInWindow) * 1000).toFixed(2)} ms per message (worker), ${((pgCpu / receivedInWindow) * 1000).toFixed(2)} ms (PostgreSQL)`);
+    log(
+      `worker: ${receivedInWindow} messages in ${windowSeconds.toFixed(1)} s = ${rate.toFixed(0)}/s; CPU ${((workerCpu / receivedInWindow) * 1000).toFixed(2)} ms per message (worker), ${((pgCpu / receivedInWindow) * 1000).toFixed(2)} ms (PostgreSQL)`,
+    );
     const resetDeadline = performance.now() + 60_000;
     while (resets.some((r) => !sink.arrivals.has(r.id)) && performance.now() < resetDeadline) await sleep(20);
-    const resetTimes = resets.map((r) => (sink.arrivals.has(r.id) ? (sink.arrivals.get(r.id)!.at - r.queuedAt) / 1000 : Number.POSITIVE_INFINITY));
+    const resetTimes = resets.map((r) =>
+      sink.arrivals.has(r.id) ? (sink.arrivals.get(r.id)!.at - r.queuedAt) / 1000 : Number.POSITIVE_INFINITY,
+    );
     // Status emails delivered between a reset's commit and its arrival.
-    const bulkMeanwhile = resets.map((r) => (sink.arrivals.has(r.id) ? sink.arrivals.get(r.id)!.received - r.bulkBefore - 1 : Number.NaN));
+    const bulkMeanwhile = resets.map((r) =>
+      sink.arrivals.has(r.id) ? sink.arrivals.get(r.id)!.received - r.bulkBefore - 1 : Number.NaN,
+    );
     log(`reset emails, queued to received: ${resetTimes.map((s) => `${s.toFixed(2)} s`).join(', ')}`);
 
     // 4. Stop the worker (gracefully) and check the database against what the SMTP server got.
@@ -259,14 +340,26 @@ async function main(): Promise<void> {
     if (worker.exitCode === null) await Promise.race([once(worker, 'exit'), sleep(30_000)]);
     const stopSeconds = (performance.now() - stopStarted) / 1000;
     children.delete(worker);
-    const statuses = Object.fromEntries((await sql<{ status: string; n: number }>`SELECT status, count(*)::int AS n FROM notification_messages GROUP BY status`.execute(database.db)).rows.map((r) => [r.status, r.n]));
+    const statuses = Object.fromEntries(
+      (
+        await sql<{
+          status: string;
+          n: number;
+        }>`SELECT status, count(*)::int AS n FROM notification_messages GROUP BY status`.execute(database.db)
+      ).rows.map((r) => [r.status, r.n]),
+    );
     const duplicates = sink.appReceived - sink.app.size;
     const sentInDb = statuses.sent ?? 0;
     const consistent = duplicates === 0 && sentInDb === sink.app.size && (statuses.sending ?? 0) === 0;
-    log(`after the worker stopped (${stopSeconds.toFixed(1)} s): statuses ${JSON.stringify(statuses)}; received by SMTP ${sink.appReceived} (${duplicates} twice); ${consistent ? 'consistent' : 'NOT CONSISTENT'}`);
+    log(
+      `after the worker stopped (${stopSeconds.toFixed(1)} s): statuses ${JSON.stringify(statuses)}; received by SMTP ${sink.appReceived} (${duplicates} twice); ${consistent ? 'consistent' : 'NOT CONSISTENT'}`,
+    );
 
     // 5. Baseline again.
-    const baseline2 = await runBaseline(env, dbUrl, sink.port, maxConnections, { count: BASELINE_MESSAGES, noDelay: true });
+    const baseline2 = await runBaseline(env, dbUrl, sink.port, maxConnections, {
+      count: BASELINE_MESSAGES,
+      noDelay: true,
+    });
     const baselineRate = (baseline1.rate + baseline2.rate) / 2;
 
     // ---- Report
@@ -276,12 +369,22 @@ async function main(): Promise<void> {
     const resetMet = worstReset < TARGET_RESET_S;
     const date = new Date().toISOString().slice(0, 10);
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
-    const pgVersion = (await sql<{ server_version: string }>`SHOW server_version`.execute(database.db)).rows[0]!.server_version;
-    const pgSettings = (await sql<{ name: string; setting: string; unit: string | null }>`
-      SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync')`.execute(database.db)).rows.map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ');
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !==
+      '';
+    const pgVersion = (await sql<{ server_version: string }>`SHOW server_version`.execute(database.db)).rows[0]!
+      .server_version;
+    const pgSettings = (
+      await sql<{ name: string; setting: string; unit: string | null }>`
+      SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync')`.execute(
+        database.db,
+      )
+    ).rows
+      .map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`)
+      .join(', ');
     const d = settings.delivery;
-    const f = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    const f = (n: number, digits = 0) =>
+      n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
     const md = [
       `# Message delivery, ${date}`,
       '',
@@ -302,7 +405,12 @@ async function main(): Promise<void> {
       `- One \`casedesk worker\` process (PostgreSQL pool of 20), SMTP_URL to an \`smtp-server\` on 127.0.0.1 in the bench process (no TLS, no authentication, accepts everything). First delivery ${firstDeliveryS.toFixed(1)} s after spawn (start-up and first poll); ${WARMUP} s of delivery discarded, then ${windowSeconds.toFixed(1)} s measured: ${f(receivedInWindow)} messages arrived. Stopped with SIGTERM in ${stopSeconds.toFixed(1)} s (it finishes the batch in hand and hands back what it had not started).`,
       `- Reset emails: ${RESETS} \`reset_password\` emails queued with \`NotificationService.queueEmail\` at even intervals in the measured window (the urgent queue), each timed from its commit to its arrival: ${resetTimes.map((s) => `${s.toFixed(2)} s`).join(', ')}. Status emails that arrived between each reset's commit and its arrival: ${bulkMeanwhile.join(', ')} (all of them were queued before it).`,
       `- CPU in the measured window: worker ${((workerCpu / receivedInWindow) * 1000).toFixed(2)} ms per message (${(workerCpu / windowSeconds).toFixed(2)} cores), PostgreSQL backends ${((pgCpu / receivedInWindow) * 1000).toFixed(2)} ms per message (${(pgCpu / windowSeconds).toFixed(2)} cores), the bench process (the SMTP server) ${(benchCpu / windowSeconds).toFixed(2)} cores. Baseline: ${((baseline1.cpuSeconds / baseline1.sent) * 1000).toFixed(2)} / ${((baseline2.cpuSeconds / baseline2.sent) * 1000).toFixed(2)} ms of its own CPU per message.`,
-      `- Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB, shared with other work (${Math.round(quiet.busy * 100)}% busy and load average ${quiet.loadavg.join(' ')} before the run, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end); Node ${process.version}; PostgreSQL ${pgVersion} on 127.0.0.1 (${pgSettings}). Worker, PostgreSQL, SMTP server and baseline share the machine.`,
+      `- Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB, shared with other work (${Math.round(quiet.busy * 100)}% busy and load average ${quiet.loadavg.join(' ')} before the run, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(
+          ' ',
+        )} at the end); Node ${process.version}; PostgreSQL ${pgVersion} on 127.0.0.1 (${pgSettings}). Worker, PostgreSQL, SMTP server and baseline share the machine.`,
       `- Commit: ${commit}${dirty ? ' (working tree with uncommitted changes)' : ''}. Whole run: ${((performance.now() - startedAll) / 1000).toFixed(0)} s.`,
       '',
       '## Reading',
@@ -324,7 +432,8 @@ async function main(): Promise<void> {
     await sink.close().catch(() => undefined);
     await database.close();
     if (KEEP_DB) log(`BENCH_KEEP_DB=1: database ${DB_NAME} kept`);
-    else await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
+    else
+      await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
   }
 }
 

@@ -35,7 +35,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ARGON2_OWASP_MIN, ARGON2_PARAMS, checkPassword, dummyVerify, hashPassword, preparePasswordChecks, verifyPassword,
+  ARGON2_OWASP_MIN,
+  ARGON2_PARAMS,
+  checkPassword,
+  dummyVerify,
+  hashPassword,
+  preparePasswordChecks,
+  verifyPassword,
   type Argon2Params,
 } from '../../src/modules/accounts/passwords.js';
 
@@ -119,8 +125,14 @@ export async function measureVerifyRate(
  * calling process so it can be reported next to sign-ins/s from the same run. Default: 2 concurrent (one per core
  * on the reference machine), 3 s.
  */
-export async function measureBareHashRate(options: { concurrency?: number; durationMs?: number } = {}): Promise<RateResult> {
-  return measureVerifyRate(ARGON2_PARAMS, { concurrency: options.concurrency ?? 2, durationMs: options.durationMs ?? 3000, minVerifications: 8 });
+export async function measureBareHashRate(
+  options: { concurrency?: number; durationMs?: number } = {},
+): Promise<RateResult> {
+  return measureVerifyRate(ARGON2_PARAMS, {
+    concurrency: options.concurrency ?? 2,
+    durationMs: options.durationMs ?? 3000,
+    minVerifications: 8,
+  });
 }
 
 /** The machine, for the results file: CPUs, memory (`free -h`), Node, load average. */
@@ -137,7 +149,11 @@ export function machineInfo(): Record<string, string> {
   } catch {
     // keep availableParallelism
   }
-  const argon2Version = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@node-rs/argon2/package.json'), 'utf8')) as { version: string }).version;
+  const argon2Version = (
+    JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@node-rs/argon2/package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   return {
     nproc,
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -145,8 +161,13 @@ export function machineInfo(): Record<string, string> {
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     argon2: `@node-rs/argon2 ${argon2Version}`,
-    threadpool: process.env.UV_THREADPOOL_SIZE ? `UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE}` : 'UV_THREADPOOL_SIZE unset (libuv default 4)',
-    loadavg: os.loadavg().map((n) => n.toFixed(2)).join(' '),
+    threadpool: process.env.UV_THREADPOOL_SIZE
+      ? `UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE}`
+      : 'UV_THREADPOOL_SIZE unset (libuv default 4)',
+    loadavg: os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -157,7 +178,8 @@ function intList(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
   if (!raw) return fallback;
   const list = raw.split(',').map((s) => Number(s.trim()));
-  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) throw new Error(`${name} must be a comma-separated list of whole numbers`);
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 4096))
+    throw new Error(`${name} must be a comma-separated list of whole numbers`);
   return list;
 }
 
@@ -165,7 +187,8 @@ function intEnv(name: string, fallback: number, min: number, max: number): numbe
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -174,7 +197,8 @@ const sameParams = (a: Argon2Params, b: Argon2Params) =>
 const atLeastOwasp = (p: Argon2Params) =>
   // OWASP lists equivalent settings (m=19 MiB t=2, m=12 MiB t=3, m=9 MiB t=4, m=7 MiB t=5, m=46 MiB t=1); treat
   // m*t >= 38 MiB-passes with m >= 19 MiB, or m >= 46 MiB with t = 1, as at or above the floor.
-  (p.memoryCost >= ARGON2_OWASP_MIN.memoryCost && p.memoryCost * p.timeCost >= ARGON2_OWASP_MIN.memoryCost * ARGON2_OWASP_MIN.timeCost) ||
+  (p.memoryCost >= ARGON2_OWASP_MIN.memoryCost &&
+    p.memoryCost * p.timeCost >= ARGON2_OWASP_MIN.memoryCost * ARGON2_OWASP_MIN.timeCost) ||
   p.memoryCost >= 46 * 1024;
 const mib = (kib: number) => kib / 1024;
 const f0 = (n: number) => n.toFixed(0);
@@ -191,13 +215,47 @@ interface Cell {
   owasp: boolean;
 }
 
-const ADVERSARIAL = ['🦊🌵🎻🚲🧭🍋', 'Ab1$', 'a1!', '4@$1|!0', '1', '19', '0101', 'qwe', 'p@ss', '$$$$', 'ab', '😀a', '1!|', 'lI1|', '@', '0', '5$', 'the', 'ñ1'];
+const ADVERSARIAL = [
+  '🦊🌵🎻🚲🧭🍋',
+  'Ab1$',
+  'a1!',
+  '4@$1|!0',
+  '1',
+  '19',
+  '0101',
+  'qwe',
+  'p@ss',
+  '$$$$',
+  'ab',
+  '😀a',
+  '1!|',
+  'lI1|',
+  '@',
+  '0',
+  '5$',
+  'the',
+  'ñ1',
+];
 const ORDINARY = [
-  'correct horse battery staple', 'el perro come manzanas verdes', 'Tr0ub4dor&3xyz', 'juanperez1990!', 'x7#kP2!mQ9zL',
-  'my cat is named Pickles 2019', 'contraseña muy segura de verdad', 'qwertyuiop123456', 'Summer2024!Summer', 'aaaaaaaaaaaaaaa',
+  'correct horse battery staple',
+  'el perro come manzanas verdes',
+  'Tr0ub4dor&3xyz',
+  'juanperez1990!',
+  'x7#kP2!mQ9zL',
+  'my cat is named Pickles 2019',
+  'contraseña muy segura de verdad',
+  'qwertyuiop123456',
+  'Summer2024!Summer',
+  'aaaaaaaaaaaaaaa',
 ];
 
-function checkPasswordCost(): { prepareMs: number; ordinaryMedianMs: number; ordinaryMaxMs: number; adversarialMaxMs: number; adversarialWorst: string } {
+function checkPasswordCost(): {
+  prepareMs: number;
+  ordinaryMedianMs: number;
+  ordinaryMaxMs: number;
+  adversarialMaxMs: number;
+  adversarialWorst: string;
+} {
   const c0 = cpuMs();
   preparePasswordChecks();
   const prepareMs = cpuMs() - c0;
@@ -224,7 +282,13 @@ function checkPasswordCost(): { prepareMs: number; ordinaryMedianMs: number; ord
       }
     }
   }
-  return { prepareMs, ordinaryMedianMs: median(ordinary), ordinaryMaxMs: Math.max(...ordinary), adversarialMaxMs, adversarialWorst };
+  return {
+    prepareMs,
+    ordinaryMedianMs: median(ordinary),
+    ordinaryMaxMs: Math.max(...ordinary),
+    adversarialMaxMs,
+    adversarialWorst,
+  };
 }
 
 async function dummyTiming(rounds: number): Promise<{ verifyMs: number; dummyMs: number }> {
@@ -247,12 +311,16 @@ async function main(): Promise<void> {
   const cellMs = intEnv('BENCH_CELL_MS', 1000, 100, 60_000);
   const rounds = intEnv('BENCH_ROUNDS', 3, 1, 20);
   const grid: Argon2Params[] = [];
-  for (const m of intList('BENCH_GRID_M', [19, 32, 46, 64])) for (const t of intList('BENCH_GRID_T', [1, 2, 3])) grid.push({ memoryCost: m * 1024, timeCost: t, parallelism: 1 });
+  for (const m of intList('BENCH_GRID_M', [19, 32, 46, 64]))
+    for (const t of intList('BENCH_GRID_T', [1, 2, 3]))
+      grid.push({ memoryCost: m * 1024, timeCost: t, parallelism: 1 });
   if (!grid.some((p) => sameParams(p, ARGON2_PARAMS))) grid.push({ ...ARGON2_PARAMS });
 
   const started = new Date();
   const machineBefore = machineInfo();
-  log(`machine: ${machineBefore.nproc} CPUs (${machineBefore.cpu}), node ${machineBefore.node}, load ${machineBefore.loadavg}`);
+  log(
+    `machine: ${machineBefore.nproc} CPUs (${machineBefore.cpu}), node ${machineBefore.node}, load ${machineBefore.loadavg}`,
+  );
   log(`${grid.length} parameter sets x 2 modes x ${rounds} rounds x ~${cellMs} ms`);
 
   const runs = new Map<string, { single: RateResult[]; concurrent: RateResult[] }>();
@@ -266,7 +334,9 @@ async function main(): Promise<void> {
       entry.single.push(single);
       entry.concurrent.push(concurrent);
       runs.set(key(params), entry);
-      log(`round ${round}: m=${mib(params.memoryCost)} MiB t=${params.timeCost}: single ${f1(single.verificationsPerSecond)}/s ${f0(single.cpuMsPerVerification)} ms CPU, 2 concurrent ${f1(concurrent.verificationsPerSecond)}/s ${f0(concurrent.cpuMsPerVerification)} ms CPU`);
+      log(
+        `round ${round}: m=${mib(params.memoryCost)} MiB t=${params.timeCost}: single ${f1(single.verificationsPerSecond)}/s ${f0(single.cpuMsPerVerification)} ms CPU, 2 concurrent ${f1(concurrent.verificationsPerSecond)}/s ${f0(concurrent.cpuMsPerVerification)} ms CPU`,
+      );
     }
   }
   // Each figure is the median over the rounds on its own (a round slowed by other work moves one figure, not all).
@@ -288,7 +358,11 @@ async function main(): Promise<void> {
   });
   // The strongest cell that fits: most memory-passes (m*t), then most memory.
   const fitting = cells.filter((c) => c.withinBudget && c.owasp);
-  const recommended = fitting.sort((a, b) => b.params.memoryCost * b.params.timeCost - a.params.memoryCost * a.params.timeCost || b.params.memoryCost - a.params.memoryCost)[0];
+  const recommended = fitting.sort(
+    (a, b) =>
+      b.params.memoryCost * b.params.timeCost - a.params.memoryCost * a.params.timeCost ||
+      b.params.memoryCost - a.params.memoryCost,
+  )[0];
   const chosen = cells.find((c) => sameParams(c.params, ARGON2_PARAMS))!;
 
   log('timing dummyVerify against a failed verifyPassword');
@@ -299,10 +373,15 @@ async function main(): Promise<void> {
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 
   // ------------------------------------------------------------------------- table
-  const header = '| m (MiB) | t | p | single: verif./s | single: median ms | single: CPU ms/verif. | 2 concurrent: verif./s | 2 concurrent: CPU ms/verif. | fits budget | |';
+  const header =
+    '| m (MiB) | t | p | single: verif./s | single: median ms | single: CPU ms/verif. | 2 concurrent: verif./s | 2 concurrent: CPU ms/verif. | fits budget | |';
   const rule = '|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|';
   const rows = cells.map((c) => {
-    const marks = [sameParams(c.params, ARGON2_PARAMS) ? '**chosen (ARGON2_PARAMS)**' : '', recommended && sameParams(c.params, recommended.params) ? 'strongest that fits' : '', c.owasp ? '' : 'below OWASP floor']
+    const marks = [
+      sameParams(c.params, ARGON2_PARAMS) ? '**chosen (ARGON2_PARAMS)**' : '',
+      recommended && sameParams(c.params, recommended.params) ? 'strongest that fits' : '',
+      c.owasp ? '' : 'below OWASP floor',
+    ]
       .filter(Boolean)
       .join(', ');
     return `| ${mib(c.params.memoryCost)} | ${c.params.timeCost} | ${c.params.parallelism} | ${f1(c.single.verificationsPerSecond)} | ${f0(c.single.medianLatencyMs)} | ${f0(c.single.cpuMsPerVerification)} | ${f1(c.concurrent.verificationsPerSecond)} | ${f0(c.concurrent.cpuMsPerVerification)} | ${c.withinBudget ? 'yes' : 'no'} | ${marks} |`;
@@ -311,12 +390,20 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table}\n\n`);
 
   const problems: string[] = [];
-  if (!chosen.withinBudget) problems.push(`ARGON2_PARAMS cost ${f0(chosen.cpuMs)} ms of CPU per verification, over ${f0(limitMs)} ms (${ARGON2_SHARE_OF_BUDGET * 100}% of the ${SIGN_IN_CPU_BUDGET_MS} ms sign-in budget)`);
+  if (!chosen.withinBudget)
+    problems.push(
+      `ARGON2_PARAMS cost ${f0(chosen.cpuMs)} ms of CPU per verification, over ${f0(limitMs)} ms (${ARGON2_SHARE_OF_BUDGET * 100}% of the ${SIGN_IN_CPU_BUDGET_MS} ms sign-in budget)`,
+    );
   if (!chosen.owasp) problems.push('ARGON2_PARAMS are below the OWASP floor (m=19 MiB, t=2, p=1)');
-  if (Math.abs(dummy.dummyMs - dummy.verifyMs) > Math.max(0.15 * dummy.verifyMs, 10)) problems.push(`dummyVerify (${f0(dummy.dummyMs)} ms) and a failed verifyPassword (${f0(dummy.verifyMs)} ms) differ by more than 15%`);
+  if (Math.abs(dummy.dummyMs - dummy.verifyMs) > Math.max(0.15 * dummy.verifyMs, 10))
+    problems.push(
+      `dummyVerify (${f0(dummy.dummyMs)} ms) and a failed verifyPassword (${f0(dummy.verifyMs)} ms) differ by more than 15%`,
+    );
   const notes: string[] = [];
   if (recommended && !sameParams(recommended.params, ARGON2_PARAMS)) {
-    notes.push(`On this run the strongest grid point within ${f0(limitMs)} ms is m=${mib(recommended.params.memoryCost)} MiB, t=${recommended.params.timeCost}, p=${recommended.params.parallelism} (${f0(recommended.cpuMs)} ms CPU); ARGON2_PARAMS differ. Re-run on a quiet machine before changing them.`);
+    notes.push(
+      `On this run the strongest grid point within ${f0(limitMs)} ms is m=${mib(recommended.params.memoryCost)} MiB, t=${recommended.params.timeCost}, p=${recommended.params.parallelism} (${f0(recommended.cpuMs)} ms CPU); ARGON2_PARAMS differ. Re-run on a quiet machine before changing them.`,
+    );
   }
 
   const summary = [
@@ -372,9 +459,13 @@ Sign-in must cost at most ${SIGN_IN_CPU_BUDGET_MS} ms of CPU, and argon2id is ne
 ${ARGON2_SHARE_OF_BUDGET * 100}% (${f0(limitMs)} ms) so that the session, database and second-factor work, a
 slower production CPU, and noise all still fit. Within that, more memory and more passes make each offline guess
 dearer, so ARGON2_PARAMS should be the strongest point of the grid that fits (m=${mib(ARGON2_PARAMS.memoryCost)} MiB,
-t=${ARGON2_PARAMS.timeCost}, p=${ARGON2_PARAMS.parallelism}: ${f0(chosen.cpuMs)} ms here).${sameParams(ARGON2_PARAMS, { memoryCost: 65536, timeCost: 3, parallelism: 1 }) ? ` m=64 MiB, t=3 is also RFC 9106's second
+t=${ARGON2_PARAMS.timeCost}, p=${ARGON2_PARAMS.parallelism}: ${f0(chosen.cpuMs)} ms here).${
+    sameParams(ARGON2_PARAMS, { memoryCost: 65536, timeCost: 3, parallelism: 1 })
+      ? ` m=64 MiB, t=3 is also RFC 9106's second
 recommended setting, with p=1 instead of 4: on 2 cores more lanes only spread the same CPU over more threads and
-take a core from a concurrent sign-in.` : ''}
+take a core from a concurrent sign-in.`
+      : ''
+  }
 
 The grid stops at 64 MiB on purpose. Every verification in flight holds m of memory, up to UV_THREADPOOL_SIZE of
 them at once (4 by default: ${mib(ARGON2_PARAMS.memoryCost) * 4} MiB with these parameters), and the embedded mode runs web,

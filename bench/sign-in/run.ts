@@ -39,11 +39,19 @@ async function prepare(dataDir: string): Promise<string[]> {
     const emails = Array.from({ length: ACCOUNTS }, (_, i) => `bench-${i}@example.com`);
     await database.db
       .insertInto('accounts')
-      .values(emails.map((email, i) => ({
-        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        kind: 'applicant' as const, email, email_verified_at: now, password_hash: hash,
-        online_account_number: String(900000000000 + i), language: 'en' as const, created_at: now, activated_at: now,
-      })))
+      .values(
+        emails.map((email, i) => ({
+          id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          kind: 'applicant' as const,
+          email,
+          email_verified_at: now,
+          password_hash: hash,
+          online_account_number: String(900000000000 + i),
+          language: 'en' as const,
+          created_at: now,
+          activated_at: now,
+        })),
+      )
       .execute();
     return emails;
   } finally {
@@ -68,20 +76,36 @@ async function signInOnce(origin: string, email: string): Promise<boolean> {
 async function main(): Promise<void> {
   console.log('[bench] bare argon2id verification rate (2 concurrent, this process)');
   const bare = await measureBareHashRate({ concurrency: 2, durationMs: 8000 });
-  console.log(`[bench] bare: ${bare.verificationsPerSecond.toFixed(1)}/s, ${bare.cpuMsPerVerification.toFixed(0)} ms CPU each`);
+  console.log(
+    `[bench] bare: ${bare.verificationsPerSecond.toFixed(1)}/s, ${bare.cpuMsPerVerification.toFixed(0)} ms CPU each`,
+  );
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'casedesk-bench-sign-in-'));
   const emails = await prepare(dataDir);
   const env = {
-    ...process.env, CASEDESK_DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', CASEDESK_SEED_CASES: '0',
-    CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: '100000000', CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE: '100000000', NODE_ENV: 'development',
+    ...process.env,
+    CASEDESK_DATA_DIR: dataDir,
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CASEDESK_SEED_CASES: '0',
+    CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE: '100000000',
+    CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE: '100000000',
+    NODE_ENV: 'development',
   };
   delete (env as Record<string, string | undefined>).DATABASE_URL;
-  const server = spawn(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = spawn(process.execPath, [path.join(ROOT, 'bin/casedesk.js'), 'serve'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const origin = `http://127.0.0.1:${PORT}`;
   try {
     const started = Date.now();
-    while (!(await fetch(`${origin}/readyz`).then((r) => r.ok).catch(() => false))) {
+    while (
+      !(await fetch(`${origin}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false))
+    ) {
       if (Date.now() - started > 60_000) throw new Error('the service did not start within 60 s');
       await new Promise((r) => setTimeout(r, 200));
     }

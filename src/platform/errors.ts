@@ -3,13 +3,7 @@
  * status codes in one place (src/platform/http/errors.ts).
  */
 export type DomainErrorCode =
-  | 'not_found'
-  | 'invalid_input'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'conflict'
-  | 'rate_limited'
-  | 'unavailable';
+  'not_found' | 'invalid_input' | 'unauthenticated' | 'forbidden' | 'conflict' | 'rate_limited' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -38,7 +32,20 @@ const CONSTRAINT_ERRORS: Record<string, { code: DomainErrorCode; message: string
   cases_receipt_number_key: { code: 'conflict', message: 'errors.case_exists' },
 };
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08003',
+  '08006',
+]);
 
 export function translateDatabaseError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
@@ -50,7 +57,9 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
   }
   if (
     (e.code && CONNECTION_ERROR_CODES.has(e.code)) ||
-    /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|PGlite is closed|Client was closed/i.test(e.message ?? '')
+    /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|PGlite is closed|Client was closed/i.test(
+      e.message ?? '',
+    )
   ) {
     return new DomainError('unavailable', 'errors.unavailable');
   }

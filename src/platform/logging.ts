@@ -8,25 +8,64 @@ export type Logger = FastifyBaseLogger;
  * replaced wherever they appear as a field (at any of the first levels of nesting), and so are credentials.
  */
 const PERSONAL_FIELDS = [
-  'name', 'firstName', 'lastName', 'middleName', 'fullName', 'first_name', 'last_name', 'middle_name', 'full_name',
-  'dateOfBirth', 'date_of_birth', 'dob', 'birthDate',
-  'aNumber', 'a_number', 'alienNumber',
-  'email', 'recoveryEmail', 'recovery_email', 'to', 'recipient',
-  'phone', 'phoneNumber', 'phone_number', 'mobile',
-  'password', 'secret', 'client_secret', 'token', 'access_token',
+  'name',
+  'firstName',
+  'lastName',
+  'middleName',
+  'fullName',
+  'first_name',
+  'last_name',
+  'middle_name',
+  'full_name',
+  'dateOfBirth',
+  'date_of_birth',
+  'dob',
+  'birthDate',
+  'aNumber',
+  'a_number',
+  'alienNumber',
+  'email',
+  'recoveryEmail',
+  'recovery_email',
+  'to',
+  'recipient',
+  'phone',
+  'phoneNumber',
+  'phone_number',
+  'mobile',
+  'password',
+  'secret',
+  'client_secret',
+  'token',
+  'access_token',
   // Secret codes under names of their own. A field named `code` is usually an error's (database, framework) and is
   // kept: secret ones are redacted by their exact paths below.
-  'oneTimeCode', 'backupCode', 'onlineAccessCode', 'accessCode', 'code_verifier', 'codeVerifier',
+  'oneTimeCode',
+  'backupCode',
+  'onlineAccessCode',
+  'accessCode',
+  'code_verifier',
+  'codeVerifier',
 ];
 
 /** Where a `code` is a secret: a message's template parameters (one-time codes) and a form's or payload's fields. */
-const SECRET_CODE_PATHS = ['params.code', 'body.code', 'payload.code', 'data.code'].flatMap((p) => [p, `*.${p}`, `*.*.${p}`]);
+const SECRET_CODE_PATHS = ['params.code', 'body.code', 'payload.code', 'data.code'].flatMap((p) => [
+  p,
+  `*.${p}`,
+  `*.*.${p}`,
+]);
 
 /**
  * A database error's `detail` and `where` quote the values it refused (part of a payload, an email address); its
  * `code` (SQLSTATE) is kept.
  */
-const ERROR_TEXT_PATHS = ['detail', 'where', 'internalQuery'].flatMap((f) => [`err.${f}`, `*.err.${f}`, `err.cause.${f}`, `error.${f}`, `*.error.${f}`]);
+const ERROR_TEXT_PATHS = ['detail', 'where', 'internalQuery'].flatMap((f) => [
+  `err.${f}`,
+  `*.err.${f}`,
+  `err.cause.${f}`,
+  `error.${f}`,
+  `*.error.${f}`,
+]);
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -63,7 +102,12 @@ export function loggerOptions(level: string): pino.LoggerOptions {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
-      req: (req: LoggedRequest) => ({ method: req.method, url: urlForLogs(req.url ?? ''), route: req.routeOptions?.url, remoteAddress: req.ip }),
+      req: (req: LoggedRequest) => ({
+        method: req.method,
+        url: urlForLogs(req.url ?? ''),
+        route: req.routeOptions?.url,
+        remoteAddress: req.ip,
+      }),
     },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
@@ -122,12 +166,24 @@ class RequestLogger {
     return this.#logger().child(bindings, options);
   }
 
-  fatal(...args: unknown[]): void { this.#write('fatal', args); }
-  error(...args: unknown[]): void { this.#write('error', args); }
-  warn(...args: unknown[]): void { this.#write('warn', args); }
-  info(...args: unknown[]): void { this.#write('info', args); }
-  debug(...args: unknown[]): void { this.#write('debug', args); }
-  trace(...args: unknown[]): void { this.#write('trace', args); }
+  fatal(...args: unknown[]): void {
+    this.#write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.#write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.#write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.#write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.#write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.#write('trace', args);
+  }
   silent(): void {}
 }
 
@@ -137,6 +193,7 @@ class RequestLogger {
  */
 export function requestLogger(parent: Logger, bindings: Bindings, options: pino.ChildLoggerOptions): Logger {
   const aware = parent as LevelAware;
-  if (typeof aware.isLevelEnabled !== 'function' || Object.keys(options).length > 0) return parent.child(bindings, options);
+  if (typeof aware.isLevelEnabled !== 'function' || Object.keys(options).length > 0)
+    return parent.child(bindings, options);
   return new RequestLogger(aware, bindings) as unknown as Logger;
 }

@@ -11,7 +11,8 @@ function findRoot(): string {
   for (;;) {
     if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'db', 'migrations'))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the Casedesk project directory (package.json with db/migrations).');
+    if (parent === dir)
+      throw new Error('Cannot find the Casedesk project directory (package.json with db/migrations).');
     dir = parent;
   }
 }

@@ -88,7 +88,11 @@ export class S3Storage implements FileStorage {
   async putStream(key: string, source: AsyncIterable<Uint8Array>): Promise<number> {
     const objectKey = this.objectKey(key);
     const sdk = await this.#load();
-    const { Bucket, ContentType, ServerSideEncryption } = { Bucket: this.options.bucket, ContentType: contentTypeOf(key), ServerSideEncryption: this.options.serverSideEncryption };
+    const { Bucket, ContentType, ServerSideEncryption } = {
+      Bucket: this.options.bucket,
+      ContentType: contentTypeOf(key),
+      ServerSideEncryption: this.options.serverSideEncryption,
+    };
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let written = 0;
@@ -96,11 +100,24 @@ export class S3Storage implements FileStorage {
     const parts: { ETag: string | undefined; PartNumber: number }[] = [];
     const sendPart = async (body: Buffer) => {
       if (!uploadId) {
-        uploadId = (await sdk.client.send(new sdk.CreateMultipartUploadCommand({ Bucket, Key: objectKey, ContentType, ServerSideEncryption }))).UploadId;
+        uploadId = (
+          await sdk.client.send(
+            new sdk.CreateMultipartUploadCommand({ Bucket, Key: objectKey, ContentType, ServerSideEncryption }),
+          )
+        ).UploadId;
         if (!uploadId) throw new Error('the store gave no upload id');
       }
       const PartNumber = parts.length + 1;
-      const { ETag } = await sdk.client.send(new sdk.UploadPartCommand({ Bucket, Key: objectKey, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.length }));
+      const { ETag } = await sdk.client.send(
+        new sdk.UploadPartCommand({
+          Bucket,
+          Key: objectKey,
+          UploadId: uploadId,
+          PartNumber,
+          Body: body,
+          ContentLength: body.length,
+        }),
+      );
       parts.push({ ETag, PartNumber });
     };
     try {
@@ -118,14 +135,33 @@ export class S3Storage implements FileStorage {
       }
       if (!uploadId) {
         const body = Buffer.concat(pending);
-        await sdk.client.send(new sdk.PutObjectCommand({ Bucket, Key: objectKey, Body: body, ContentLength: body.length, ContentType, ServerSideEncryption }));
+        await sdk.client.send(
+          new sdk.PutObjectCommand({
+            Bucket,
+            Key: objectKey,
+            Body: body,
+            ContentLength: body.length,
+            ContentType,
+            ServerSideEncryption,
+          }),
+        );
         return written;
       }
       if (pendingBytes) await sendPart(Buffer.concat(pending));
-      await sdk.client.send(new sdk.CompleteMultipartUploadCommand({ Bucket, Key: objectKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+      await sdk.client.send(
+        new sdk.CompleteMultipartUploadCommand({
+          Bucket,
+          Key: objectKey,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+      );
       return written;
     } catch (error) {
-      if (uploadId) await sdk.client.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key: objectKey, UploadId: uploadId })).catch(() => undefined);
+      if (uploadId)
+        await sdk.client
+          .send(new sdk.AbortMultipartUploadCommand({ Bucket, Key: objectKey, UploadId: uploadId }))
+          .catch(() => undefined);
       throw error;
     }
   }
@@ -141,7 +177,9 @@ export class S3Storage implements FileStorage {
     const { client, ListObjectsV2Command } = await this.#load();
     let ContinuationToken: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: from, ContinuationToken }));
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: from, ContinuationToken }),
+      );
       for (const object of page.Contents ?? []) {
         const key = object.Key?.slice(this.#prefix.length);
         if (key && isStorageKey(key)) yield { key, modifiedAt: object.LastModified ?? new Date(0) };
@@ -173,7 +211,17 @@ export class S3Storage implements FileStorage {
 
   #load(): Promise<Sdk> {
     this.#sdk ??= import('@aws-sdk/client-s3').then(
-      ({ S3Client, GetObjectCommand, PutObjectCommand, DeleteObjectCommand, ListObjectsV2Command, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand }) => {
+      ({
+        S3Client,
+        GetObjectCommand,
+        PutObjectCommand,
+        DeleteObjectCommand,
+        ListObjectsV2Command,
+        CreateMultipartUploadCommand,
+        UploadPartCommand,
+        CompleteMultipartUploadCommand,
+        AbortMultipartUploadCommand,
+      }) => {
         const { region, endpoint, forcePathStyle = false } = this.options;
         const client = new S3Client({
           region,
@@ -183,10 +231,22 @@ export class S3Storage implements FileStorage {
           requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
           // The SDK adds CRC32 checksums to every request by default (since 3.729); some S3-compatible services
           // refuse them, so against another endpoint checksums are sent only where the API requires one.
-          ...(endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
+          ...(endpoint
+            ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+            : {}),
           ...this.options.client,
         });
-        return { client, GetObjectCommand, PutObjectCommand, DeleteObjectCommand, ListObjectsV2Command, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand };
+        return {
+          client,
+          GetObjectCommand,
+          PutObjectCommand,
+          DeleteObjectCommand,
+          ListObjectsV2Command,
+          CreateMultipartUploadCommand,
+          UploadPartCommand,
+          CompleteMultipartUploadCommand,
+          AbortMultipartUploadCommand,
+        };
       },
       (error: unknown) => {
         this.#sdk = undefined;

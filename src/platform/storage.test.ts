@@ -27,7 +27,14 @@ function testClient(overrides: S3ClientConfig = {}): S3ClientConfig {
 }
 
 function s3Storage(options: Partial<S3StorageOptions> = {}): S3Storage {
-  const storage = new S3Storage({ bucket: BUCKET, region: 'us-east-1', endpoint, forcePathStyle: true, client: testClient(), ...options });
+  const storage = new S3Storage({
+    bucket: BUCKET,
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    client: testClient(),
+    ...options,
+  });
   clients.push(storage);
   return storage;
 }
@@ -48,7 +55,13 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: path.join(work, 's3rver'), configureBuckets: [{ name: BUCKET }] });
+  s3rver = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: path.join(work, 's3rver'),
+    configureBuckets: [{ name: BUCKET }],
+  });
   const { port } = await s3rver.run();
   endpoint = `http://127.0.0.1:${port}`;
 });
@@ -104,7 +117,11 @@ describe.each(stores)('$name', ({ make }) => {
       }
     }
     expect(await storage.putStream('evidence/streamed.pdf', source(11))).toBe(11 * 1024 * 1024);
-    expect((await storage.get('evidence/streamed.pdf'))?.equals(Buffer.concat(Array.from({ length: 11 }, (_, i) => chunk(i))))).toBe(true);
+    expect(
+      (await storage.get('evidence/streamed.pdf'))?.equals(
+        Buffer.concat(Array.from({ length: 11 }, (_, i) => chunk(i))),
+      ),
+    ).toBe(true);
     expect(await storage.putStream('evidence/small.pdf', source(1))).toBe(1024 * 1024);
     await expect(storage.putStream('evidence/cut-short.pdf', source(11, 7))).rejects.toThrow('the client went away');
     await expect(storage.putStream('evidence/cut-early.pdf', source(3, 1))).rejects.toThrow('the client went away');
@@ -124,7 +141,9 @@ describe.each(stores)('$name', ({ make }) => {
     const listed: { key: string; modifiedAt: Date }[] = [];
     for await (const f of storage.list('evidence/')) listed.push(f);
     expect(listed.map((f) => f.key).sort()).toEqual(['evidence/2026-11-23/a.pdf', 'evidence/2026-11-24/b.png']);
-    expect(listed.every((f) => f.modifiedAt.getTime() >= before && f.modifiedAt.getTime() <= Date.now() + 60_000)).toBe(true);
+    expect(listed.every((f) => f.modifiedAt.getTime() >= before && f.modifiedAt.getTime() <= Date.now() + 60_000)).toBe(
+      true,
+    );
     await storage.delete('evidence/2026-11-23/a.pdf');
     await storage.delete('evidence/2026-11-23/a.pdf');
     expect(await storage.get('evidence/2026-11-23/a.pdf')).toBeUndefined();
@@ -136,14 +155,21 @@ describe.each(stores)('$name', ({ make }) => {
     for await (const f of storage.list('nothing-here/')) none.push(f.key);
     expect(none).toEqual([]);
     await expect(storage.delete('../x.pdf')).rejects.toThrow(/not a storage key/);
-    await expect((async () => { for await (const _ of storage.list('../')) void _; })()).rejects.toThrow(/not a storage prefix/);
+    await expect(
+      (async () => {
+        for await (const _ of storage.list('../')) void _;
+      })(),
+    ).rejects.toThrow(/not a storage prefix/);
   });
 
-  it.each(['../x.pdf', 'a//b.pdf', 'UPPER.pdf', 'no-extension', '/absolute.pdf', 'a/../b.pdf', ''])('refuses the key %j', async (key) => {
-    const storage = make();
-    await expect(storage.put(key, Buffer.from('x'))).rejects.toThrow(/not a storage key/);
-    await expect(storage.get(key)).rejects.toThrow(/not a storage key/);
-  });
+  it.each(['../x.pdf', 'a//b.pdf', 'UPPER.pdf', 'no-extension', '/absolute.pdf', 'a/../b.pdf', ''])(
+    'refuses the key %j',
+    async (key) => {
+      const storage = make();
+      await expect(storage.put(key, Buffer.from('x'))).rejects.toThrow(/not a storage key/);
+      await expect(storage.get(key)).rejects.toThrow(/not a storage key/);
+    },
+  );
 });
 
 describe('bad keys are refused before any I/O', () => {
@@ -170,8 +196,14 @@ describe('S3Storage', () => {
     const pdf = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'tenant-a/files/notices/n-1.pdf' }));
     expect(await pdf.Body?.transformToString()).toBe('%PDF-1.7');
     expect(pdf.ContentType).toBe('application/pdf');
-    expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'tenant-a/files/evidence/e-1.jpeg' }))).ContentType).toBe('image/jpeg');
-    expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'tenant-a/files/evidence/e-2.bin' }))).ContentType).toBe('application/octet-stream');
+    expect(
+      (await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'tenant-a/files/evidence/e-1.jpeg' })))
+        .ContentType,
+    ).toBe('image/jpeg');
+    expect(
+      (await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'tenant-a/files/evidence/e-2.bin' })))
+        .ContentType,
+    ).toBe('application/octet-stream');
     // Not at the bucket's root, and not visible through another prefix.
     await expect(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'notices/n-1.pdf' }))).rejects.toThrow();
     expect(await s3Storage({ prefix: 'tenant-b' }).get('notices/n-1.pdf')).toBeUndefined();
@@ -183,7 +215,9 @@ describe('S3Storage', () => {
     try {
       await s3Storage({ serverSideEncryption: 'AES256' }).put('notices/sse.pdf', Buffer.from('x'));
       await s3Storage().put('notices/plain.pdf', Buffer.from('x'));
-      const inputs = send.mock.calls.map(([command]) => command.input as { Key: string; ServerSideEncryption?: string });
+      const inputs = send.mock.calls.map(
+        ([command]) => command.input as { Key: string; ServerSideEncryption?: string },
+      );
       expect(inputs.find((i) => i.Key === 'notices/sse.pdf')?.ServerSideEncryption).toBe('AES256');
       expect(inputs.find((i) => i.Key === 'notices/plain.pdf')?.ServerSideEncryption).toBeUndefined();
     } finally {
@@ -208,6 +242,8 @@ describe('S3Storage', () => {
 describe('createFileStorage', () => {
   it('keeps files on local disk by default, in an S3-compatible bucket with CASEDESK_FILES_STORE=s3', () => {
     expect(createFileStorage(loadConfig({}))).toBeInstanceOf(LocalDiskStorage);
-    expect(createFileStorage(loadConfig({ CASEDESK_FILES_STORE: 's3', CASEDESK_S3_BUCKET: BUCKET }))).toBeInstanceOf(S3Storage);
+    expect(createFileStorage(loadConfig({ CASEDESK_FILES_STORE: 's3', CASEDESK_S3_BUCKET: BUCKET }))).toBeInstanceOf(
+      S3Storage,
+    );
   });
 });

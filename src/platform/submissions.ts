@@ -48,7 +48,12 @@ async function used(db: DbHandle, token: string | undefined): Promise<{ form: st
 
 function isTokenConflict(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string; table?: string; message?: string } | undefined;
-  return e?.code === '23505' && (e.constraint === 'form_submissions_pkey' || e.table === 'form_submissions' || Boolean(e.message?.includes('form_submissions_pkey')));
+  return (
+    e?.code === '23505' &&
+    (e.constraint === 'form_submissions_pkey' ||
+      e.table === 'form_submissions' ||
+      Boolean(e.message?.includes('form_submissions_pkey')))
+  );
 }
 
 /**
@@ -56,7 +61,11 @@ function isTokenConflict(error: unknown): boolean {
  * during this call), otherwise what `create` answers. `create` must call `record(trx, result)` inside the
  * transaction that makes the result (or not at all, when it makes nothing: the token stays usable, e.g. after errors).
  */
-export async function submitOnce<T>(db: DbHandle, key: SubmissionKey, create: (record: RecordSubmission) => Promise<T>): Promise<T | { repeated: string }> {
+export async function submitOnce<T>(
+  db: DbHandle,
+  key: SubmissionKey,
+  create: (record: RecordSubmission) => Promise<T>,
+): Promise<T | { repeated: string }> {
   const before = await used(db, key.token);
   if (before?.form === key.form) return { repeated: before.result };
   // A token used with another form (copied from another page or person) is no token: the post is taken as it is.
@@ -86,6 +95,8 @@ export async function expireSubmissions(db: DbHandle, now: Date): Promise<void> 
   const before = new Date(now.getTime() - SUBMISSION_KEEP_MS);
   await db
     .deleteFrom('form_submissions')
-    .where('token', 'in', (eb) => eb.selectFrom('form_submissions').select('token').where('created_at', '<', before).limit(100))
+    .where('token', 'in', (eb) =>
+      eb.selectFrom('form_submissions').select('token').where('created_at', '<', before).limit(100),
+    )
     .execute();
 }

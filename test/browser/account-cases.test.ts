@@ -12,8 +12,28 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from
  */
 
 const TEXT = {
-  en: { verify: 'Verify', myCases: 'My cases', add: 'Add a case', submit: 'Add case', noMatch: 'The details do not match our records. Check them and try again.', added: 'was added to your account', history: 'Case history', documents: 'Documents', notice: 'Account acceptance notice' },
-  es: { verify: 'Verificar', myCases: 'Mis casos', add: 'Agregar un caso', submit: 'Agregar el caso', noMatch: 'Los datos no coinciden con nuestros registros. Revíselos e inténtelo de nuevo.', added: 'se agregó a su cuenta', history: 'Historial del caso', documents: 'Documentos', notice: 'Aviso de aceptación de cuenta' },
+  en: {
+    verify: 'Verify',
+    myCases: 'My cases',
+    add: 'Add a case',
+    submit: 'Add case',
+    noMatch: 'The details do not match our records. Check them and try again.',
+    added: 'was added to your account',
+    history: 'Case history',
+    documents: 'Documents',
+    notice: 'Account acceptance notice',
+  },
+  es: {
+    verify: 'Verificar',
+    myCases: 'Mis casos',
+    add: 'Agregar un caso',
+    submit: 'Agregar el caso',
+    noMatch: 'Los datos no coinciden con nuestros registros. Revíselos e inténtelo de nuevo.',
+    added: 'se agregó a su cuenta',
+    history: 'Historial del caso',
+    documents: 'Documentos',
+    notice: 'Aviso de aceptación de cuenta',
+  },
 } as const;
 
 async function h1(page: Page): Promise<string> {
@@ -30,15 +50,34 @@ browserSuite('Adding a case in a browser', (rig) => {
     it(`adds an IOE paper case with its Online Access Code, in ${lang === 'en' ? 'English' : 'Spanish'}`, async () => {
       const { t } = rig();
       const text = TEXT[lang];
-      const person = await signUpApplicant(t, `oac-journey-${lang}@example.com`, `10.88.0.${lang === 'en' ? 1 : 2}`, lang);
+      const person = await signUpApplicant(
+        t,
+        `oac-journey-${lang}@example.com`,
+        `10.88.0.${lang === 'en' ? 1 : 2}`,
+        lang,
+      );
       const receipt = lang === 'en' ? 'IOE0977777771' : 'IOE0977777772';
       const code = lang === 'en' ? 'JRNEY-2026-ENGL1' : 'JRNEY-2026-ESPA1';
       const token = (await apiToken(t, ['case_events:write'])).token;
       const res = await t.app.inject({
-        method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
+        method: 'POST',
+        url: '/api/v1/case-events',
+        headers: { authorization: `Bearer ${token}` },
         payload: [
-          { id: `journey-${lang}-1`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-10-01T15:00:00Z', payload: { formCode: 'I-765', applicant: { dateOfBirth: '1992-03-14' } } },
-          { id: `journey-${lang}-2`, receiptNumber: receipt, type: 'account_acceptance_notice', occurredAt: '2026-10-03T15:00:00Z', payload: { onlineAccessCode: code } },
+          {
+            id: `journey-${lang}-1`,
+            receiptNumber: receipt,
+            type: 'case_received',
+            occurredAt: '2026-10-01T15:00:00Z',
+            payload: { formCode: 'I-765', applicant: { dateOfBirth: '1992-03-14' } },
+          },
+          {
+            id: `journey-${lang}-2`,
+            receiptNumber: receipt,
+            type: 'account_acceptance_notice',
+            occurredAt: '2026-10-03T15:00:00Z',
+            payload: { onlineAccessCode: code },
+          },
         ],
       });
       expect(res.statusCode).toBe(200);
@@ -86,8 +125,23 @@ browserSuite('Adding a case in a browser', (rig) => {
         await expectNoAxeViolations(page, 'case history');
 
         // Reading a notice: the agency issues one; the Documents tab lists it and opens the PDF.
-        const caseId = (await t.deps.database.db.selectFrom('cases').select('id').where('receipt_number', '=', receipt).executeTakeFirstOrThrow()).id;
-        await t.deps.database.db.transaction().execute((trx) => t.services.notices.issueAccountAcceptance(trx, { caseId, receiptNumber: receipt, formCode: 'I-765', language: lang, code: 'NOTIC2345ABCDE', expiresAt: new Date('2027-02-01T00:00:00Z') }));
+        const caseId = (
+          await t.deps.database.db
+            .selectFrom('cases')
+            .select('id')
+            .where('receipt_number', '=', receipt)
+            .executeTakeFirstOrThrow()
+        ).id;
+        await t.deps.database.db.transaction().execute((trx) =>
+          t.services.notices.issueAccountAcceptance(trx, {
+            caseId,
+            receiptNumber: receipt,
+            formCode: 'I-765',
+            language: lang,
+            code: 'NOTIC2345ABCDE',
+            expiresAt: new Date('2027-02-01T00:00:00Z'),
+          }),
+        );
         await page.reload();
         await page.getByRole('link', { name: text.documents }).click();
         await page.waitForURL(`**/account/cases/${receipt}/documents`);

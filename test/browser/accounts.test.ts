@@ -12,8 +12,42 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type 
 const PASSWORD = 'seven unrelated words make passphrases 2026';
 
 const TEXT = {
-  en: { signUp: 'Create an account', checkEmail: 'Check your email', confirm: 'Confirm and continue', password: 'Create a password', mismatch: 'The two passwords are not the same.', authenticator: 'Set up two-step verification', backup: 'Save your backup codes', saved: 'I saved my backup codes', home: 'My account', signOut: 'Sign out', signedOut: 'You are signed out', skipSurvey: 'No thanks, go to the sign-in page', signIn: 'Sign in', code: 'Enter your verification code', verify: 'Verify', cont: 'Continue' },
-  es: { signUp: 'Crear una cuenta', checkEmail: 'Revise su correo electrónico', confirm: 'Confirmar y continuar', password: 'Cree una contraseña', mismatch: 'Las dos contraseñas no son iguales.', authenticator: 'Configure la verificación en dos pasos', backup: 'Guarde sus códigos de respaldo', saved: 'Ya guardé mis códigos de respaldo', home: 'Mi cuenta', signOut: 'Cerrar sesión', signedOut: 'Cerró su sesión', skipSurvey: 'No, gracias, ir a la página de inicio de sesión', signIn: 'Iniciar sesión', code: 'Escriba su código de verificación', verify: 'Verificar', cont: 'Continuar' },
+  en: {
+    signUp: 'Create an account',
+    checkEmail: 'Check your email',
+    confirm: 'Confirm and continue',
+    password: 'Create a password',
+    mismatch: 'The two passwords are not the same.',
+    authenticator: 'Set up two-step verification',
+    backup: 'Save your backup codes',
+    saved: 'I saved my backup codes',
+    home: 'My account',
+    signOut: 'Sign out',
+    signedOut: 'You are signed out',
+    skipSurvey: 'No thanks, go to the sign-in page',
+    signIn: 'Sign in',
+    code: 'Enter your verification code',
+    verify: 'Verify',
+    cont: 'Continue',
+  },
+  es: {
+    signUp: 'Crear una cuenta',
+    checkEmail: 'Revise su correo electrónico',
+    confirm: 'Confirmar y continuar',
+    password: 'Cree una contraseña',
+    mismatch: 'Las dos contraseñas no son iguales.',
+    authenticator: 'Configure la verificación en dos pasos',
+    backup: 'Guarde sus códigos de respaldo',
+    saved: 'Ya guardé mis códigos de respaldo',
+    home: 'Mi cuenta',
+    signOut: 'Cerrar sesión',
+    signedOut: 'Cerró su sesión',
+    skipSurvey: 'No, gracias, ir a la página de inicio de sesión',
+    signIn: 'Iniciar sesión',
+    code: 'Escriba su código de verificación',
+    verify: 'Verificar',
+    cont: 'Continuar',
+  },
 } as const;
 
 async function h1(page: Page): Promise<string> {
@@ -123,8 +157,28 @@ browserSuite('Accounts in a browser', (rig) => {
   }
 
   const RESET = {
-    en: { forgot: 'Forgot your password?', title: 'Reset your password', send: 'Send the reset link', check: 'Check your email', newTitle: 'Choose a new password', change: 'Change password', signIn: 'Sign in', done: 'Your password was changed', password: 'a new and long phrase to get in 2026' },
-    es: { forgot: '¿Olvidó su contraseña?', title: 'Restablezca su contraseña', send: 'Enviar el enlace', check: 'Revise su correo electrónico', newTitle: 'Elija una contraseña nueva', change: 'Cambiar la contraseña', signIn: 'Iniciar sesión', done: 'Se cambió su contraseña', password: 'una frase nueva y larga para entrar 2026' },
+    en: {
+      forgot: 'Forgot your password?',
+      title: 'Reset your password',
+      send: 'Send the reset link',
+      check: 'Check your email',
+      newTitle: 'Choose a new password',
+      change: 'Change password',
+      signIn: 'Sign in',
+      done: 'Your password was changed',
+      password: 'a new and long phrase to get in 2026',
+    },
+    es: {
+      forgot: '¿Olvidó su contraseña?',
+      title: 'Restablezca su contraseña',
+      send: 'Enviar el enlace',
+      check: 'Revise su correo electrónico',
+      newTitle: 'Elija una contraseña nueva',
+      change: 'Cambiar la contraseña',
+      signIn: 'Iniciar sesión',
+      done: 'Se cambió su contraseña',
+      password: 'una frase nueva y larga para entrar 2026',
+    },
   } as const;
   for (const lang of ['en', 'es'] as const) {
     it(`resets a forgotten password in ${lang === 'en' ? 'English' : 'Spanish'} and signs in with the new one`, async () => {

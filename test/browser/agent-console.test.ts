@@ -11,8 +11,30 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, signI
  */
 
 const TEXT = {
-  en: { console: 'Agent console', log: 'Log a call or chat', logSubmit: 'Log the contact', held: 'Verify the caller before sharing anything', check: 'Check the answers', verified: 'The caller is verified', answer: 'Send the answer', resolve: 'Resolve the item', resolved: 'Item resolved.', status: 'Resolved' },
-  es: { console: 'Consola del agente', log: 'Registrar una llamada o chat', logSubmit: 'Registrar el contacto', held: 'Verifique a quien llama antes de compartir', check: 'Comprobar las respuestas', verified: 'Quien llama está verificado', answer: 'Enviar la respuesta', resolve: 'Resolver el artículo', resolved: 'Artículo resuelto.', status: 'Resuelto' },
+  en: {
+    console: 'Agent console',
+    log: 'Log a call or chat',
+    logSubmit: 'Log the contact',
+    held: 'Verify the caller before sharing anything',
+    check: 'Check the answers',
+    verified: 'The caller is verified',
+    answer: 'Send the answer',
+    resolve: 'Resolve the item',
+    resolved: 'Item resolved.',
+    status: 'Resolved',
+  },
+  es: {
+    console: 'Consola del agente',
+    log: 'Registrar una llamada o chat',
+    logSubmit: 'Registrar el contacto',
+    held: 'Verifique a quien llama antes de compartir',
+    check: 'Comprobar las respuestas',
+    verified: 'Quien llama está verificado',
+    answer: 'Enviar la respuesta',
+    resolve: 'Resolver el artículo',
+    resolved: 'Artículo resuelto.',
+    status: 'Resuelto',
+  },
 } as const;
 
 async function submit(page: Page, name: string): Promise<void> {
@@ -28,11 +50,26 @@ browserSuite('Agent console in a browser', (rig) => {
       const receipt = lang === 'en' ? 'IOE0944400001' : 'IOE0944400002';
       const { token } = await apiToken(t, ['case_events:write']);
       const res = await t.app.inject({
-        method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
-        payload: [{ id: `br-${lang}`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-06-01T15:00:00Z', payload: { formCode: 'I-765', applicant: { dateOfBirth: '1990-02-03', familyName: 'Ortiz', zip: '78701' } } }],
+        method: 'POST',
+        url: '/api/v1/case-events',
+        headers: { authorization: `Bearer ${token}` },
+        payload: [
+          {
+            id: `br-${lang}`,
+            receiptNumber: receipt,
+            type: 'case_received',
+            occurredAt: '2026-06-01T15:00:00Z',
+            payload: { formCode: 'I-765', applicant: { dateOfBirth: '1990-02-03', familyName: 'Ortiz', zip: '78701' } },
+          },
+        ],
       });
       expect(res.statusCode).toBe(200);
-      const agent = await createStaffMember(t, { email: `tier1-${lang}@agency.example`, name: 'Alex Agent', roles: ['tier1'], ip: '10.67.0.1' });
+      const agent = await createStaffMember(t, {
+        email: `tier1-${lang}@agency.example`,
+        name: 'Alex Agent',
+        roles: ['tier1'],
+        ip: '10.67.0.1',
+      });
 
       const { context, page, problems } = await openPage(rig());
       try {
@@ -69,7 +106,13 @@ browserSuite('Agent console in a browser', (rig) => {
         await expect(page.locator('.casedesk-history li').count()).resolves.toBeGreaterThan(0);
         await expectNoAxeViolations(page, 'item after verification');
 
-        await page.locator('#message').fill(lang === 'en' ? 'Your case was received; we will tell you the next step.' : 'Recibimos su caso; le diremos el siguiente paso.');
+        await page
+          .locator('#message')
+          .fill(
+            lang === 'en'
+              ? 'Your case was received; we will tell you the next step.'
+              : 'Recibimos su caso; le diremos el siguiente paso.',
+          );
         await submit(page, text.answer);
         await page.locator('#code').selectOption('case_status_given');
         await submit(page, text.resolve);

@@ -12,13 +12,27 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage } from
 
 const TEXT = {
   en: {
-    start: 'Send an e-Request', form: 'Request to expedite a case', continue: 'Continue', send: 'Send request', sent: 'We received your request',
-    missing: 'Explain why your case should be expedited', statusLink: 'Check an e-Request', check: 'Check request', working: 'We are working on it',
+    start: 'Send an e-Request',
+    form: 'Request to expedite a case',
+    continue: 'Continue',
+    send: 'Send request',
+    sent: 'We received your request',
+    missing: 'Explain why your case should be expedited',
+    statusLink: 'Check an e-Request',
+    check: 'Check request',
+    working: 'We are working on it',
     explanation: 'My employer will end my job offer if the case is not decided by January.',
   },
   es: {
-    start: 'Enviar una solicitud electrónica (e-Request)', form: 'Solicitar que se acelere un caso', continue: 'Continuar', send: 'Enviar solicitud', sent: 'Recibimos su solicitud',
-    missing: 'Explique por qué debemos acelerar su caso', statusLink: 'Consultar una solicitud electrónica', check: 'Consultar solicitud', working: 'Estamos trabajando en ella',
+    start: 'Enviar una solicitud electrónica (e-Request)',
+    form: 'Solicitar que se acelere un caso',
+    continue: 'Continuar',
+    send: 'Enviar solicitud',
+    sent: 'Recibimos su solicitud',
+    missing: 'Explique por qué debemos acelerar su caso',
+    statusLink: 'Consultar una solicitud electrónica',
+    check: 'Consultar solicitud',
+    working: 'Estamos trabajando en ella',
     explanation: 'Mi empleador retirará la oferta de trabajo si el caso no se decide antes de enero.',
   },
 } as const;
@@ -46,8 +60,18 @@ browserSuite('e-Request in a browser', (rig) => {
     const receiptNumber = `EAC24900000${String(++receipt).padStart(2, '0')}`;
     const { token } = await apiToken(t, ['case_events:write']);
     const res = await t.app.inject({
-      method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
-      payload: [{ id: `browser-erq-${receipt}`, receiptNumber, type: 'case_received', occurredAt: '2025-05-02T15:00:00Z', payload: { formCode: 'I-140', applicant: { dateOfBirth: '1984-09-17' } } }],
+      method: 'POST',
+      url: '/api/v1/case-events',
+      headers: { authorization: `Bearer ${token}` },
+      payload: [
+        {
+          id: `browser-erq-${receipt}`,
+          receiptNumber,
+          type: 'case_received',
+          occurredAt: '2025-05-02T15:00:00Z',
+          payload: { formCode: 'I-140', applicant: { dateOfBirth: '1984-09-17' } },
+        },
+      ],
     });
     expect(res.statusCode).toBe(200);
     return receiptNumber;
@@ -106,7 +130,11 @@ browserSuite('e-Request in a browser', (rig) => {
       } finally {
         await context.close();
       }
-      const item = await rig().t.deps.database.db.selectFrom('service_items').select(['queue', 'language', 'type']).where('contact_email', '=', email).executeTakeFirstOrThrow();
+      const item = await rig()
+        .t.deps.database.db.selectFrom('service_items')
+        .select(['queue', 'language', 'type'])
+        .where('contact_email', '=', email)
+        .executeTakeFirstOrThrow();
       expect(item).toEqual({ queue: 'office:VSC', language: lang, type: 'expedite_request' });
     });
   }

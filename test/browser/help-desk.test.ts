@@ -12,8 +12,26 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, signI
  */
 
 const TEXT = {
-  en: { workspace: 'Staff workspace', helpDesk: 'Technical Help Desk', find: 'Find', locked: 'This account is locked', unlock: 'Unlock and email the person', unlocked: 'The account is unlocked and the person was emailed.', notLocked: 'This account is not locked.', reason: 'Caller verified by phone; locked after typos', },
-  es: { workspace: 'Espacio de trabajo del personal', helpDesk: 'Mesa de Ayuda Técnica', find: 'Buscar', locked: 'Esta cuenta está bloqueada', unlock: 'Desbloquear y avisar por correo', unlocked: 'La cuenta está desbloqueada y se avisó a la persona por correo.', notLocked: 'Esta cuenta no está bloqueada.', reason: 'Persona verificada por teléfono; bloqueada por errores', },
+  en: {
+    workspace: 'Staff workspace',
+    helpDesk: 'Technical Help Desk',
+    find: 'Find',
+    locked: 'This account is locked',
+    unlock: 'Unlock and email the person',
+    unlocked: 'The account is unlocked and the person was emailed.',
+    notLocked: 'This account is not locked.',
+    reason: 'Caller verified by phone; locked after typos',
+  },
+  es: {
+    workspace: 'Espacio de trabajo del personal',
+    helpDesk: 'Mesa de Ayuda Técnica',
+    find: 'Buscar',
+    locked: 'Esta cuenta está bloqueada',
+    unlock: 'Desbloquear y avisar por correo',
+    unlocked: 'La cuenta está desbloqueada y se avisó a la persona por correo.',
+    notLocked: 'Esta cuenta no está bloqueada.',
+    reason: 'Persona verificada por teléfono; bloqueada por errores',
+  },
 } as const;
 
 async function h1(page: Page): Promise<string> {
@@ -30,7 +48,12 @@ browserSuite('Technical Help Desk in a browser', (rig) => {
     it(`a help-desk agent unlocks a locked-out account, in ${lang === 'en' ? 'English' : 'Spanish'}`, async () => {
       const { t } = rig();
       const text = TEXT[lang];
-      const agent = await createStaffMember(t, { email: `desk-${lang}@agency.example`, name: lang === 'en' ? 'Dana Desk' : 'Dolores Mesa', roles: ['help_desk'], ip: '10.66.0.1' });
+      const agent = await createStaffMember(t, {
+        email: `desk-${lang}@agency.example`,
+        name: lang === 'en' ? 'Dana Desk' : 'Dolores Mesa',
+        roles: ['help_desk'],
+        ip: '10.66.0.1',
+      });
       const person = await signUpApplicant(t, `locked-${lang}@example.com`, '10.66.0.2', lang);
       const attacker = new TestAgent(t.app, '10.66.0.3');
       await attacker.get('/account/sign-in');
@@ -53,7 +76,9 @@ browserSuite('Technical Help Desk in a browser', (rig) => {
         await submit(page, text.find);
         await page.getByRole('link', { name: person.email }).click();
         await page.waitForURL('**/staff/help-desk/accounts/**');
-        await expect(page.locator('.usa-alert--warning .usa-alert__heading').first().textContent()).resolves.toBe(text.locked);
+        await expect(page.locator('.usa-alert--warning .usa-alert__heading').first().textContent()).resolves.toBe(
+          text.locked,
+        );
         await expectNoAxeViolations(page, 'locked account');
         await expectReflowAt320(page, 'locked account');
 
@@ -69,7 +94,12 @@ browserSuite('Technical Help Desk in a browser', (rig) => {
       // The person signs in at once, and was told by email.
       const back = await signIn(t, new TestAgent(t.app, '10.66.0.4'), person.email, person.secret);
       expect(back.headers.location).toBe('/account');
-      const unlockedEmail = await t.deps.database.db.selectFrom('notification_messages').select('language').where('recipient', '=', person.email).where('template', '=', 'account_unlocked').executeTakeFirstOrThrow();
+      const unlockedEmail = await t.deps.database.db
+        .selectFrom('notification_messages')
+        .select('language')
+        .where('recipient', '=', person.email)
+        .where('template', '=', 'account_unlocked')
+        .executeTakeFirstOrThrow();
       expect(unlockedEmail.language).toBe(lang);
     });
   }

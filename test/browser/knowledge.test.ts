@@ -24,9 +24,20 @@ browserSuite('Knowledge articles in a browser', (rig) => {
     it(`a visitor searches and reads a help article, in ${lang === 'en' ? 'English' : 'Spanish'}`, async () => {
       const { t } = rig();
       await seedKnowledgeArticles(t.deps.database.db, t.deps);
-      const text = lang === 'en'
-        ? { title: 'Help articles', query: 'evidence requests', search: 'Search', article: 'What a Request for Evidence (RFE) is and how to respond' }
-        : { title: 'Artículos de ayuda', query: 'solicitud de evidencia', search: 'Buscar', article: 'Qué es una Solicitud de Evidencia (RFE) y cómo responder' };
+      const text =
+        lang === 'en'
+          ? {
+              title: 'Help articles',
+              query: 'evidence requests',
+              search: 'Search',
+              article: 'What a Request for Evidence (RFE) is and how to respond',
+            }
+          : {
+              title: 'Artículos de ayuda',
+              query: 'solicitud de evidencia',
+              search: 'Buscar',
+              article: 'Qué es una Solicitud de Evidencia (RFE) y cómo responder',
+            };
       const { context, page, problems } = await openPage(rig());
       try {
         await page.goto(`/help/articles?lang=${lang}`);
@@ -67,12 +78,20 @@ browserSuite('Knowledge articles in a browser', (rig) => {
   it('quality assurance saves a new version of an article; the history lists both', async () => {
     const { t } = rig();
     await seedKnowledgeArticles(t.deps.database.db, t.deps);
-    const qa = await createStaffMember(t, { email: 'kate.qa@agency.example', name: 'Kate Review', roles: ['quality_assurance'], ip: '10.67.0.1' });
+    const qa = await createStaffMember(t, {
+      email: 'kate.qa@agency.example',
+      name: 'Kate Review',
+      roles: ['quality_assurance'],
+      ip: '10.67.0.1',
+    });
     const { context, page, problems } = await openPage(rig());
     try {
       await signInStaffInBrowser(page, t, qa);
 
-      await page.getByRole('navigation', { name: 'Staff workspace' }).getByRole('link', { name: 'Knowledge articles' }).click();
+      await page
+        .getByRole('navigation', { name: 'Staff workspace' })
+        .getByRole('link', { name: 'Knowledge articles' })
+        .click();
       await page.waitForURL('**/staff/knowledge');
       await expectNoAxeViolations(page, 'knowledge list');
       await page.getByRole('link', { name: 'Verifying a caller before sharing case information' }).click();
@@ -84,7 +103,10 @@ browserSuite('Knowledge articles in a browser', (rig) => {
 
       await page.locator('#title_es').fill('');
       await submit(page, 'Save new version');
-      await expect(page.locator('#error-summary a').allTextContents()).resolves.toEqual(['Enter the title in Spanish', 'Say what changed in the change note']);
+      await expect(page.locator('#error-summary a').allTextContents()).resolves.toEqual([
+        'Enter the title in Spanish',
+        'Say what changed in the change note',
+      ]);
       await expectNoAxeViolations(page, 'edit form with errors');
 
       await page.locator('#title_es').fill('Verificar a quien llama antes de dar información del caso');

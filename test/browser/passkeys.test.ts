@@ -17,8 +17,32 @@ import { browserSuite, expectNoAxeViolations, openPage, type BrowserRig } from '
 const PASSWORD = 'seven unrelated words make passphrases 2026';
 
 const TEXT = {
-  en: { email: 'Email address', cont: 'Continue', confirm: 'Confirm and continue', methods: 'Set up two-step verification', create: 'Create a passkey', backup: 'Save your backup codes', saved: 'I saved my backup codes', home: 'My account', signIn: 'Sign in', usePasskey: 'Use your passkey', useButton: 'Use my passkey' },
-  es: { email: 'Correo electrónico', cont: 'Continuar', confirm: 'Confirmar y continuar', methods: 'Configure la verificación en dos pasos', create: 'Crear una llave de acceso', backup: 'Guarde sus códigos de respaldo', saved: 'Ya guardé mis códigos de respaldo', home: 'Mi cuenta', signIn: 'Iniciar sesión', usePasskey: 'Use su llave de acceso', useButton: 'Usar mi llave de acceso' },
+  en: {
+    email: 'Email address',
+    cont: 'Continue',
+    confirm: 'Confirm and continue',
+    methods: 'Set up two-step verification',
+    create: 'Create a passkey',
+    backup: 'Save your backup codes',
+    saved: 'I saved my backup codes',
+    home: 'My account',
+    signIn: 'Sign in',
+    usePasskey: 'Use your passkey',
+    useButton: 'Use my passkey',
+  },
+  es: {
+    email: 'Correo electrónico',
+    cont: 'Continuar',
+    confirm: 'Confirmar y continuar',
+    methods: 'Configure la verificación en dos pasos',
+    create: 'Crear una llave de acceso',
+    backup: 'Guarde sus códigos de respaldo',
+    saved: 'Ya guardé mis códigos de respaldo',
+    home: 'Mi cuenta',
+    signIn: 'Iniciar sesión',
+    usePasskey: 'Use su llave de acceso',
+    useButton: 'Usar mi llave de acceso',
+  },
 } as const;
 
 async function freePort(): Promise<number> {
@@ -53,8 +77,12 @@ browserSuite('Passkeys in a browser', (rig) => {
 
   async function verificationLink(email: string): Promise<string> {
     const message = await local!.t.deps.database.db
-      .selectFrom('notification_messages').select('body').where('recipient', '=', email).where('template', '=', 'verify_email')
-      .orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+      .selectFrom('notification_messages')
+      .select('body')
+      .where('recipient', '=', email)
+      .where('template', '=', 'verify_email')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
     return /\/account\/sign-up\/confirm\?token=\S+/.exec(message.body)![0];
   }
 
@@ -67,7 +95,14 @@ browserSuite('Passkeys in a browser', (rig) => {
         const cdp = await context.newCDPSession(page);
         await cdp.send('WebAuthn.enable');
         const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-          options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+          options: {
+            protocol: 'ctap2',
+            transport: 'internal',
+            hasResidentKey: true,
+            hasUserVerification: true,
+            isUserVerified: true,
+            automaticPresenceSimulation: true,
+          },
         });
 
         await page.goto(`/account/sign-up?lang=${lang}`);
@@ -83,7 +118,10 @@ browserSuite('Passkeys in a browser', (rig) => {
         // With JavaScript and WebAuthn, the passkey comes first.
         await expect.poll(() => page.getByRole('button', { name: text.create }).isVisible()).toBe(true);
         await expectNoAxeViolations(page, 'choose a verification method');
-        await Promise.all([page.waitForURL('**/account/sign-up/passkey'), page.getByRole('button', { name: text.create }).click()]);
+        await Promise.all([
+          page.waitForURL('**/account/sign-up/passkey'),
+          page.getByRole('button', { name: text.create }).click(),
+        ]);
         expect(await h1(page)).toBe(text.backup);
         await expectNoAxeViolations(page, 'backup codes after a passkey');
         const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
@@ -106,8 +144,12 @@ browserSuite('Passkeys in a browser', (rig) => {
         await expectNoAxeViolations(page, 'use your passkey');
         await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: text.useButton }).click()]);
         expect(await h1(page)).toBe(text.home);
-        const passkey = await local!.t.deps.database.db.selectFrom('account_passkeys').innerJoin('accounts', 'accounts.id', 'account_passkeys.account_id')
-          .select(['account_passkeys.counter', 'account_passkeys.last_used_at']).where('accounts.email', '=', email).executeTakeFirstOrThrow();
+        const passkey = await local!.t.deps.database.db
+          .selectFrom('account_passkeys')
+          .innerJoin('accounts', 'accounts.id', 'account_passkeys.account_id')
+          .select(['account_passkeys.counter', 'account_passkeys.last_used_at'])
+          .where('accounts.email', '=', email)
+          .executeTakeFirstOrThrow();
         expect(passkey.last_used_at).not.toBeNull();
         expect(problems, 'console errors, CSP violations or failed requests').toEqual([]);
       } finally {

@@ -13,16 +13,46 @@ const PASSWORD = 'seven unrelated words make passphrases 2026';
 
 const TEXT = {
   en: {
-    cont: 'Continue', confirm: 'Confirm and continue', saved: 'I saved my backup codes', kind: 'Attorney or accredited representative',
-    repTitle: 'Your representative details', required: 'Complete your profile to continue', save: 'Save', zipError: 'Enter a ZIP code with 5 digits, or 9 digits like 20529-2000.',
-    accredited: 'Accredited representative', profile: 'Profile', home: 'My account', menu: 'Account menu', settings: 'Settings', changeEmail: 'Change your email address',
-    send: 'Send the link', checkEmail: 'Check your email', confirmTitle: 'Confirm your new email address', confirmNew: 'Confirm the new email address', changed: 'Your email address was changed',
+    cont: 'Continue',
+    confirm: 'Confirm and continue',
+    saved: 'I saved my backup codes',
+    kind: 'Attorney or accredited representative',
+    repTitle: 'Your representative details',
+    required: 'Complete your profile to continue',
+    save: 'Save',
+    zipError: 'Enter a ZIP code with 5 digits, or 9 digits like 20529-2000.',
+    accredited: 'Accredited representative',
+    profile: 'Profile',
+    home: 'My account',
+    menu: 'Account menu',
+    settings: 'Settings',
+    changeEmail: 'Change your email address',
+    send: 'Send the link',
+    checkEmail: 'Check your email',
+    confirmTitle: 'Confirm your new email address',
+    confirmNew: 'Confirm the new email address',
+    changed: 'Your email address was changed',
   },
   es: {
-    cont: 'Continuar', confirm: 'Confirmar y continuar', saved: 'Ya guardé mis códigos de respaldo', kind: 'Abogado o representante acreditado',
-    repTitle: 'Sus datos de representante', required: 'Complete su perfil para continuar', save: 'Guardar', zipError: 'Escriba un código postal de 5 dígitos, o de 9 dígitos como 20529-2000.',
-    accredited: 'Representante acreditado', profile: 'Perfil', home: 'Mi cuenta', menu: 'Menú de la cuenta', settings: 'Configuración', changeEmail: 'Cambie su correo electrónico',
-    send: 'Enviar el enlace', checkEmail: 'Revise su correo electrónico', confirmTitle: 'Confirme su nuevo correo electrónico', confirmNew: 'Confirmar el nuevo correo electrónico', changed: 'Se cambió su correo electrónico',
+    cont: 'Continuar',
+    confirm: 'Confirmar y continuar',
+    saved: 'Ya guardé mis códigos de respaldo',
+    kind: 'Abogado o representante acreditado',
+    repTitle: 'Sus datos de representante',
+    required: 'Complete su perfil para continuar',
+    save: 'Guardar',
+    zipError: 'Escriba un código postal de 5 dígitos, o de 9 dígitos como 20529-2000.',
+    accredited: 'Representante acreditado',
+    profile: 'Perfil',
+    home: 'Mi cuenta',
+    menu: 'Menú de la cuenta',
+    settings: 'Configuración',
+    changeEmail: 'Cambie su correo electrónico',
+    send: 'Enviar el enlace',
+    checkEmail: 'Revise su correo electrónico',
+    confirmTitle: 'Confirme su nuevo correo electrónico',
+    confirmNew: 'Confirmar el nuevo correo electrónico',
+    changed: 'Se cambió su correo electrónico',
   },
 } as const;
 
@@ -66,7 +96,9 @@ browserSuite('Profile and settings in a browser', (rig) => {
         await page.locator('#password_confirmation').fill(PASSWORD);
         await click(page, text.cont);
         const secret = ((await page.locator('.casedesk-secret').textContent()) ?? '').replace(/\s/g, '');
-        await page.locator('#code').fill(authenticator.clone({ epoch: rig().t.clock.now().getTime() }).generate(secret));
+        await page
+          .locator('#code')
+          .fill(authenticator.clone({ epoch: rig().t.clock.now().getTime() }).generate(secret));
         await click(page, text.cont);
         await click(page, text.saved);
 
@@ -74,7 +106,9 @@ browserSuite('Profile and settings in a browser', (rig) => {
         await page.waitForURL(/\/account\/profile\/representative\?required=missing$/);
         expect(await h1(page)).toBe(text.repTitle);
         await expect(page.locator('.usa-alert--info .usa-alert__heading').textContent()).resolves.toBe(text.required);
-        await expect(page.getByRole('navigation', { name: text.menu }).locator('[aria-current]').count()).resolves.toBe(1);
+        await expect(page.getByRole('navigation', { name: text.menu }).locator('[aria-current]').count()).resolves.toBe(
+          1,
+        );
         await expectNoAxeViolations(page, 'representative profile to complete');
 
         await page.locator('#given_name').fill('Lucía');
@@ -106,7 +140,10 @@ browserSuite('Profile and settings in a browser', (rig) => {
         await expectNoAxeViolations(page, 'profile');
         await expectReflowAt320(page, 'profile');
 
-        await page.getByRole('navigation', { name: text.menu }).getByRole('link', { name: lang === 'en' ? 'Home' : 'Inicio' }).click();
+        await page
+          .getByRole('navigation', { name: text.menu })
+          .getByRole('link', { name: lang === 'en' ? 'Home' : 'Inicio' })
+          .click();
         await page.waitForLoadState('load');
         expect(await h1(page)).toBe(text.home);
 
@@ -135,7 +172,12 @@ browserSuite('Profile and settings in a browser', (rig) => {
 
         await page.goto('/account/settings');
         await expect(page.locator('main dl').first().textContent()).resolves.toContain(newEmail);
-        const old = await rig().t.deps.database.db.selectFrom('notification_messages').select('language').where('recipient', '=', email).where('template', '=', 'email_changed').executeTakeFirstOrThrow();
+        const old = await rig()
+          .t.deps.database.db.selectFrom('notification_messages')
+          .select('language')
+          .where('recipient', '=', email)
+          .where('template', '=', 'email_changed')
+          .executeTakeFirstOrThrow();
         expect(old.language).toBe(lang);
         expect(problems, 'console errors, CSP violations or failed requests').toEqual([]);
       } finally {

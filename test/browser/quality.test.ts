@@ -16,11 +16,37 @@ async function submit(page: Page, name: string): Promise<void> {
 browserSuite('Quality review in a browser', (rig) => {
   it('quality assurance samples, reviews, flags a wrong answer and sees the task and the scores', async () => {
     const { t } = rig();
-    const agent = await createStaffMember(t, { email: 'ari.agent@agency.example', name: 'Ari Agent', roles: ['tier1'], ip: '10.68.0.2' });
-    const qa = await createStaffMember(t, { email: 'kim.qa@agency.example', name: 'Kim Quality', roles: ['quality_assurance'], ip: '10.68.0.1' });
-    await t.services.knowledge.create(null, { slug: 'lost-card', audience: 'public', title_en: 'Replacing a lost green card', body_en: 'File Form I-90.', title_es: 'Reemplazar una tarjeta verde perdida', body_es: 'Presente el I-90.', tags: '', change_note: 'First.' });
+    const agent = await createStaffMember(t, {
+      email: 'ari.agent@agency.example',
+      name: 'Ari Agent',
+      roles: ['tier1'],
+      ip: '10.68.0.2',
+    });
+    const qa = await createStaffMember(t, {
+      email: 'kim.qa@agency.example',
+      name: 'Kim Quality',
+      roles: ['quality_assurance'],
+      ip: '10.68.0.1',
+    });
+    await t.services.knowledge.create(null, {
+      slug: 'lost-card',
+      audience: 'public',
+      title_en: 'Replacing a lost green card',
+      body_en: 'File Form I-90.',
+      title_es: 'Reemplazar una tarjeta verde perdida',
+      body_es: 'Presente el I-90.',
+      tags: '',
+      change_note: 'First.',
+    });
     const worker = { accountId: agent.accountId, roles: ['tier1'] as const };
-    const { item } = await t.services.serviceItems.createRouted({ channel: 'phone', type: 'case_inquiry', contact: { name: 'Ana', email: 'ana@example.com' }, language: 'en', subject: 'Lost card', description: 'Lost my card.' });
+    const { item } = await t.services.serviceItems.createRouted({
+      channel: 'phone',
+      type: 'case_inquiry',
+      contact: { name: 'Ana', email: 'ana@example.com' },
+      language: 'en',
+      subject: 'Lost card',
+      description: 'Lost my card.',
+    });
     await t.services.serviceItems.claimNext({ ...worker, roles: [...worker.roles] });
     await t.services.serviceItems.note(item.id, { ...worker, roles: [...worker.roles] }, 'Internal note.');
     await t.services.serviceItems.resolve(item.id, { ...worker, roles: [...worker.roles] }, 'answered', 'Told them.');
@@ -29,7 +55,10 @@ browserSuite('Quality review in a browser', (rig) => {
     try {
       await signInStaffInBrowser(page, t, qa);
 
-      await page.getByRole('navigation', { name: 'Staff workspace' }).getByRole('link', { name: 'Quality review' }).click();
+      await page
+        .getByRole('navigation', { name: 'Staff workspace' })
+        .getByRole('link', { name: 'Quality review' })
+        .click();
       await page.waitForURL((u) => u.pathname === '/staff/quality' && u.searchParams.has('seed'));
       await expectNoAxeViolations(page, 'sample');
       await expectReflowAt320(page, 'sample');
@@ -41,7 +70,13 @@ browserSuite('Quality review in a browser', (rig) => {
       await expect(page.locator('#error-summary a').count()).resolves.toBe(6);
       await expectNoAxeViolations(page, 'review form with errors');
 
-      for (const [name, level] of [['greeting', '4'], ['verification', '4'], ['accuracy', '1'], ['resolution', '3'], ['courtesy', '4']] as const) {
+      for (const [name, level] of [
+        ['greeting', '4'],
+        ['verification', '4'],
+        ['accuracy', '1'],
+        ['resolution', '3'],
+        ['courtesy', '4'],
+      ] as const) {
         await page.locator(`label[for="${name}-${level}"]`).click(); // level 0's radio has the bare name as its id
       }
       await page.locator('label[for="wrong_answer-yes"]').click();

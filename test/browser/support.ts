@@ -12,7 +12,14 @@ import { STAFF_PASSWORD } from '../staff-support.js';
  * 127.0.0.1. Each page records console errors (so CSP violations), uncaught exceptions and failed requests.
  */
 export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 export interface BrowserRig {
@@ -30,11 +37,15 @@ export function browserSuite(name: string, body: (rig: () => BrowserRig) => void
     if (process.env.CI === 'true') {
       describe(name, () => {
         it('needs Chromium', () => {
-          throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (CI=true, so the browser tests may not be skipped)`);
+          throw new Error(
+            `Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (CI=true, so the browser tests may not be skipped)`,
+          );
         });
       });
     } else {
-      console.warn(`[browser tests] ${name}: skipped, Chromium is missing at ${CHROMIUM} (install it with "apt-get install -y chromium")`);
+      console.warn(
+        `[browser tests] ${name}: skipped, Chromium is missing at ${CHROMIUM} (install it with "apt-get install -y chromium")`,
+      );
       describe.skip(name, () => it('needs Chromium', () => {}));
     }
     return;
@@ -57,7 +68,10 @@ export function browserSuite(name: string, body: (rig: () => BrowserRig) => void
 }
 
 /** A fresh context whose pages record every console error, uncaught exception and failed request. */
-export async function openPage(rig: BrowserRig, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+export async function openPage(
+  rig: BrowserRig,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await rig.browser.newContext({
     baseURL: rig.origin,
     viewport: { width: 1280, height: 900 },
@@ -70,18 +84,26 @@ export async function openPage(rig: BrowserRig, options: { javaScriptEnabled?: b
   // Chromium logs "Failed to load resource" for those documents; anything else is a problem.
   const expectedErrorDocuments = new Set<string>();
   page.on('response', (response) => {
-    if (response.request().isNavigationRequest() && [400, 404].includes(response.status())) expectedErrorDocuments.add(response.url());
+    if (response.request().isNavigationRequest() && [400, 404].includes(response.status()))
+      expectedErrorDocuments.add(response.url());
   });
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const where = message.location().url;
-    if (/^Failed to load resource: the server responded with a status of 40[04]/.test(message.text()) && expectedErrorDocuments.has(where)) return;
+    if (
+      /^Failed to load resource: the server responded with a status of 40[04]/.test(message.text()) &&
+      expectedErrorDocuments.has(where)
+    )
+      return;
     problems.push(`console error: ${message.text()}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
   page.on('response', (response) => {
-    if (!response.request().isNavigationRequest() && response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    if (!response.request().isNavigationRequest() && response.status() >= 400)
+      problems.push(`HTTP ${response.status()} for ${response.url()}`);
   });
   return { context, page, problems };
 }
@@ -89,7 +111,8 @@ export async function openPage(rig: BrowserRig, options: { javaScriptEnabled?: b
 export async function expectNoAxeViolations(page: Page, step: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   const found = results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`,
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`,
   );
   expect(found, `axe violations on ${step} (${page.url()})`).toEqual([]);
   // One main heading per page, for screen-reader users who jump to it (axe counts this as best practice only).
@@ -105,14 +128,27 @@ export async function expectReflowAt320(page: Page, step: string): Promise<void>
       const root = document.documentElement;
       const scroll = root.scrollWidth - root.clientWidth;
       // For the message only: boxes that stick out on the right, or text (a long word, say) that sticks out of its box.
-      const culprits = scroll <= 0 ? [] : [...document.querySelectorAll('body *')]
-        .filter((el) => el.getClientRects().length > 0 && !el.closest('.usa-sr-only'))
-        .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1 || (/^(P|LI|H[1-6]|TD|TH|A|LABEL|SPAN|TIME)$/.test(el.tagName) && el.scrollWidth > el.clientWidth + 1))
-        .map((el) => `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}">${(el.textContent ?? '').trim().slice(0, 60)}`)
-        .slice(0, 5);
+      const culprits =
+        scroll <= 0
+          ? []
+          : [...document.querySelectorAll('body *')]
+              .filter((el) => el.getClientRects().length > 0 && !el.closest('.usa-sr-only'))
+              .filter(
+                (el) =>
+                  el.getBoundingClientRect().right > root.clientWidth + 1 ||
+                  (/^(P|LI|H[1-6]|TD|TH|A|LABEL|SPAN|TIME)$/.test(el.tagName) && el.scrollWidth > el.clientWidth + 1),
+              )
+              .map(
+                (el) =>
+                  `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}">${(el.textContent ?? '').trim().slice(0, 60)}`,
+              )
+              .slice(0, 5);
       return { scroll, culprits };
     });
-    expect(scroll, `${scroll}px of sideways scrolling at 320px on ${step}: ${culprits.join(' | ')}`).toBeLessThanOrEqual(0);
+    expect(
+      scroll,
+      `${scroll}px of sideways scrolling at 320px on ${step}: ${culprits.join(' | ')}`,
+    ).toBeLessThanOrEqual(0);
   } finally {
     if (viewport) await page.setViewportSize(viewport);
   }
@@ -122,7 +158,12 @@ export async function expectReflowAt320(page: Page, step: string): Promise<void>
  * Signs a staff member in through the pages (email and password, then a fresh authenticator code) and waits for
  * the staff workspace. The fake clock moves to a new time step first: authenticator codes are single use.
  */
-export async function signInStaffInBrowser(page: Page, t: TestApp, person: { email: string; secret: string }, lang: 'en' | 'es' = 'en'): Promise<void> {
+export async function signInStaffInBrowser(
+  page: Page,
+  t: TestApp,
+  person: { email: string; secret: string },
+  lang: 'en' | 'es' = 'en',
+): Promise<void> {
   await page.goto(`/account/sign-in?lang=${lang}`);
   await page.locator('#email').fill(person.email);
   await page.locator('#password').fill(STAFF_PASSWORD);
@@ -130,5 +171,8 @@ export async function signInStaffInBrowser(page: Page, t: TestApp, person: { ema
   await page.waitForURL('**/account/sign-in/code**');
   t.clock.advance(31_000);
   await page.locator('#code').fill(totpAt(t, person.secret));
-  await Promise.all([page.waitForURL('**/staff'), page.getByRole('button', { name: lang === 'es' ? 'Verificar' : 'Verify', exact: true }).click()]);
+  await Promise.all([
+    page.waitForURL('**/staff'),
+    page.getByRole('button', { name: lang === 'es' ? 'Verificar' : 'Verify', exact: true }).click(),
+  ]);
 }

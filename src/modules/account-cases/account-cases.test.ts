@@ -16,11 +16,30 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const lastMessageTo = async (to: string, template: string) => t.deps.database.db.selectFrom('notification_messages').select('body').where('recipient', '=', to).where('template', '=', template).orderBy('created_at', 'desc').executeTakeFirst();
-const oanOf = async (accountId: string) => (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', accountId).executeTakeFirstOrThrow()).online_account_number;
+const lastMessageTo = async (to: string, template: string) =>
+  t.deps.database.db
+    .selectFrom('notification_messages')
+    .select('body')
+    .where('recipient', '=', to)
+    .where('template', '=', template)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+const oanOf = async (accountId: string) =>
+  (
+    await t.deps.database.db
+      .selectFrom('accounts')
+      .select('online_account_number')
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow()
+  ).online_account_number;
 
 async function send(events: unknown[]) {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: events });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}` },
+    payload: events,
+  });
   expect(res.statusCode, res.body).toBe(200);
 }
 
@@ -35,15 +54,29 @@ async function addWithCode(agent: TestAgent, code: string, dob: [string, string,
 describe("the account's cases (issue 4 items 3-5)", () => {
   it('an online filing appears by itself, with its card: status and history tabs', async () => {
     await send([
-      { id: 'online-1', receiptNumber: 'IOE0911111111', type: 'case_received', occurredAt: at('2026-09-01'), payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: await oanOf(ana.accountId) } },
-      { id: 'online-2', receiptNumber: 'IOE0911111111', type: 'biometrics_scheduled', occurredAt: at('2026-09-20'), payload: {} },
+      {
+        id: 'online-1',
+        receiptNumber: 'IOE0911111111',
+        type: 'case_received',
+        occurredAt: at('2026-09-01'),
+        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: await oanOf(ana.accountId) },
+      },
+      {
+        id: 'online-2',
+        receiptNumber: 'IOE0911111111',
+        type: 'biometrics_scheduled',
+        occurredAt: at('2026-09-20'),
+        payload: {},
+      },
     ]);
     await ana.agent.get('/account/cases');
     expect(ana.agent.$('a[href="/account/cases/IOE0911111111"]')).toHaveLength(1);
     await ana.agent.get('/account/cases/IOE0911111111');
     expect(ana.agent.$('h2').first().text()).toBe('Fingerprint and Biometrics Appointment Was Scheduled');
     expect(ana.agent.$('main').text()).toContain('Online');
-    expect(ana.agent.$('nav a[aria-current="page"]').filter((_, a) => ana.agent.$(a).text() === 'Case status')).toHaveLength(1);
+    expect(
+      ana.agent.$('nav a[aria-current="page"]').filter((_, a) => ana.agent.$(a).text() === 'Case status'),
+    ).toHaveLength(1);
     await ana.agent.get('/account/cases/IOE0911111111/history');
     expect(ana.agent.$('.casedesk-history li')).toHaveLength(2);
     // Ben does not see Ana's case, under any address of it.
@@ -56,41 +89,124 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     // Messages since the start of this test (the online filing itself was told when it arrived).
     const earlier = new Set((await db.selectFrom('notification_messages').select('id').execute()).map((m) => m.id));
     const messages = async (to: string) =>
-      (await db.selectFrom('notification_messages').select(['id', 'channel', 'subject', 'body', 'language']).where('recipient', '=', to).where('template', '=', 'case_status_changed').execute()).filter((m) => !earlier.has(m.id));
-    await send([{ id: 'notify-1', receiptNumber: 'IOE0911111111', type: 'approved', occurredAt: at('2026-11-10'), payload: {} }]);
+      (
+        await db
+          .selectFrom('notification_messages')
+          .select(['id', 'channel', 'subject', 'body', 'language'])
+          .where('recipient', '=', to)
+          .where('template', '=', 'case_status_changed')
+          .execute()
+      ).filter((m) => !earlier.has(m.id));
+    await send([
+      { id: 'notify-1', receiptNumber: 'IOE0911111111', type: 'approved', occurredAt: at('2026-11-10'), payload: {} },
+    ]);
     const mail = await messages(ana.email);
     expect(mail).toHaveLength(1);
-    expect(mail[0]).toMatchObject({ channel: 'email', subject: 'Case IOE0911111111: Case Was Approved', language: 'en' });
+    expect(mail[0]).toMatchObject({
+      channel: 'email',
+      subject: 'Case IOE0911111111: Case Was Approved',
+      language: 'en',
+    });
     expect(mail[0]!.body).toContain('/account/cases/IOE0911111111');
     // The same event again, or an older one: no status change, no message.
-    await send([{ id: 'notify-1', receiptNumber: 'IOE0911111111', type: 'approved', occurredAt: at('2026-11-10'), payload: {} }]);
-    await send([{ id: 'notify-0', receiptNumber: 'IOE0911111111', type: 'fingerprints_taken', occurredAt: at('2026-09-25'), payload: {} }]);
+    await send([
+      { id: 'notify-1', receiptNumber: 'IOE0911111111', type: 'approved', occurredAt: at('2026-11-10'), payload: {} },
+    ]);
+    await send([
+      {
+        id: 'notify-0',
+        receiptNumber: 'IOE0911111111',
+        type: 'fingerprints_taken',
+        occurredAt: at('2026-09-25'),
+        payload: {},
+      },
+    ]);
     expect(await messages(ana.email)).toHaveLength(1);
     // Spanish, by text to a verified phone only.
-    await db.updateTable('accounts').set({ language: 'es', notify_by_email: false, notify_by_text: true }).where('id', '=', ana.accountId).execute();
-    await db.insertInto('account_phones').values({ id: '00000000-0000-4000-8000-00000000aaaa', account_id: ana.accountId, e164: '+12025550111', label: null, verified_at: new Date(), created_at: new Date() }).execute();
-    await send([{ id: 'notify-2', receiptNumber: 'IOE0911111111', type: 'card_mailed', occurredAt: at('2026-11-15'), payload: {} }]);
+    await db
+      .updateTable('accounts')
+      .set({ language: 'es', notify_by_email: false, notify_by_text: true })
+      .where('id', '=', ana.accountId)
+      .execute();
+    await db
+      .insertInto('account_phones')
+      .values({
+        id: '00000000-0000-4000-8000-00000000aaaa',
+        account_id: ana.accountId,
+        e164: '+12025550111',
+        label: null,
+        verified_at: new Date(),
+        created_at: new Date(),
+      })
+      .execute();
+    await send([
+      {
+        id: 'notify-2',
+        receiptNumber: 'IOE0911111111',
+        type: 'card_mailed',
+        occurredAt: at('2026-11-15'),
+        payload: {},
+      },
+    ]);
     expect(await messages(ana.email)).toHaveLength(1);
     const texts = await messages('+12025550111');
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatchObject({ channel: 'sms', language: 'es' });
     expect(texts[0]!.body).toContain('Caso IOE0911111111');
-    await db.updateTable('accounts').set({ language: 'en', notify_by_email: true, notify_by_text: false }).where('id', '=', ana.accountId).execute();
+    await db
+      .updateTable('accounts')
+      .set({ language: 'en', notify_by_email: true, notify_by_text: false })
+      .where('id', '=', ana.accountId)
+      .execute();
   });
 
   it('shows an open Request for Evidence with its deadline on the card, until the response is received (CASE-10)', async () => {
     const oan = await oanOf(ben.accountId);
     await send([
-      { id: 'rfe-a1', receiptNumber: 'IOE0988888881', type: 'case_received', occurredAt: at('2026-08-01'), payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan } },
-      { id: 'rfe-a2', receiptNumber: 'IOE0988888881', type: 'rfe_sent', occurredAt: at('2026-11-02'), payload: { responseDue: '2027-01-30' } },
-      { id: 'rfe-b1', receiptNumber: 'IOE0988888882', type: 'case_received', occurredAt: at('2026-05-01'), payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan } },
-      { id: 'rfe-b2', receiptNumber: 'IOE0988888882', type: 'rfe_sent', occurredAt: at('2026-08-01'), payload: { responseDue: '2026-10-30' } },
+      {
+        id: 'rfe-a1',
+        receiptNumber: 'IOE0988888881',
+        type: 'case_received',
+        occurredAt: at('2026-08-01'),
+        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan },
+      },
+      {
+        id: 'rfe-a2',
+        receiptNumber: 'IOE0988888881',
+        type: 'rfe_sent',
+        occurredAt: at('2026-11-02'),
+        payload: { responseDue: '2027-01-30' },
+      },
+      {
+        id: 'rfe-b1',
+        receiptNumber: 'IOE0988888882',
+        type: 'case_received',
+        occurredAt: at('2026-05-01'),
+        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan },
+      },
+      {
+        id: 'rfe-b2',
+        receiptNumber: 'IOE0988888882',
+        type: 'rfe_sent',
+        occurredAt: at('2026-08-01'),
+        payload: { responseDue: '2026-10-30' },
+      },
     ]);
     await ben.agent.get('/account/cases/IOE0988888881');
     expect(ben.agent.$('.usa-alert--warning').text()).toContain('Send your response by January 30, 2027');
     await ben.agent.get('/account/cases/IOE0988888882');
-    expect(ben.agent.$('.usa-alert--error').text()).toContain('The deadline to respond to our Request for Evidence was October 30, 2026');
-    await send([{ id: 'rfe-a3', receiptNumber: 'IOE0988888881', type: 'rfe_response_received', occurredAt: at('2026-11-20'), payload: {} }]);
+    expect(ben.agent.$('.usa-alert--error').text()).toContain(
+      'The deadline to respond to our Request for Evidence was October 30, 2026',
+    );
+    await send([
+      {
+        id: 'rfe-a3',
+        receiptNumber: 'IOE0988888881',
+        type: 'rfe_response_received',
+        occurredAt: at('2026-11-20'),
+        payload: {},
+      },
+    ]);
     await ben.agent.get('/account/cases/IOE0988888881');
     expect(ben.agent.$('.usa-alert--warning, .usa-alert--error')).toHaveLength(0);
     await ben.agent.get('/account/cases/IOE0988888881?lang=es');
@@ -98,14 +214,30 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     await ben.agent.get('/account/cases?lang=en');
   });
 
-  it('verifies identity with questions from the records of the account\'s cases, 3 wrong sets stop it for a day (ACC-8)', async () => {
+  it("verifies identity with questions from the records of the account's cases, 3 wrong sets stop it for a day (ACC-8)", async () => {
     const vera = await signUpApplicant(t, 'vera.identity@example.com', '10.33.0.20');
     await vera.agent.get('/account/verify-identity');
     expect(vera.agent.$('.usa-alert--info').text()).toContain('cannot ask you questions online yet');
-    await send([{ id: 'idv-1', receiptNumber: 'IOE0999900001', type: 'case_received', occurredAt: at('2026-03-10'), payload: { formCode: 'I-131', channel: 'online', onlineAccountNumber: await oanOf(vera.accountId), applicant: { aNumber: 'A012345678', zip: '33101' } } }]);
+    await send([
+      {
+        id: 'idv-1',
+        receiptNumber: 'IOE0999900001',
+        type: 'case_received',
+        occurredAt: at('2026-03-10'),
+        payload: {
+          formCode: 'I-131',
+          channel: 'online',
+          onlineAccountNumber: await oanOf(vera.accountId),
+          applicant: { aNumber: 'A012345678', zip: '33101' },
+        },
+      },
+    ]);
     await vera.agent.get('/account/verify-identity');
     expect(vera.agent.$('legend').text()).toBe('Which form did you file in March 2026?');
-    const options = vera.agent.$('input[name=form]').map((_, i) => vera.agent.$(i).val()).get();
+    const options = vera.agent
+      .$('input[name=form]')
+      .map((_, i) => vera.agent.$(i).val())
+      .get();
     expect(options).toHaveLength(4);
     expect(options).toContain('I-131');
     let res = await vera.agent.post('/account/verify-identity', { form: 'I-131', a_number: '5678', zip: '33102' });
@@ -114,11 +246,28 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     res = await vera.agent.post('/account/verify-identity', { form: 'I-131', a_number: '5678', zip: '33101' });
     expect(res.statusCode).toBe(200);
     expect(vera.agent.$('.usa-alert--success .usa-alert__heading').text()).toBe('Your identity is verified');
-    const row = await t.deps.database.db.selectFrom('accounts').select('identity_verified_at').where('id', '=', vera.accountId).executeTakeFirstOrThrow();
+    const row = await t.deps.database.db
+      .selectFrom('accounts')
+      .select('identity_verified_at')
+      .where('id', '=', vera.accountId)
+      .executeTakeFirstOrThrow();
     expect(row.identity_verified_at).not.toBeNull();
     // Another person, three wrong sets: locked for a day.
     const wes = await signUpApplicant(t, 'wes.identity@example.com', '10.33.0.21');
-    await send([{ id: 'idv-2', receiptNumber: 'IOE0999900002', type: 'case_received', occurredAt: at('2026-04-10'), payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: await oanOf(wes.accountId), applicant: { aNumber: 'A987654321', zip: '10001' } } }]);
+    await send([
+      {
+        id: 'idv-2',
+        receiptNumber: 'IOE0999900002',
+        type: 'case_received',
+        occurredAt: at('2026-04-10'),
+        payload: {
+          formCode: 'I-765',
+          channel: 'online',
+          onlineAccountNumber: await oanOf(wes.accountId),
+          applicant: { aNumber: 'A987654321', zip: '10001' },
+        },
+      },
+    ]);
     for (let i = 0; i < 3; i++) {
       await wes.agent.get('/account/verify-identity');
       await wes.agent.post('/account/verify-identity', { form: 'I-90', a_number: '0000', zip: '99999' });
@@ -131,29 +280,79 @@ describe("the account's cases (issue 4 items 3-5)", () => {
   it('requests a new Online Access Code for an expired one: a notice in the mail batch, or an email for I-134A (CASE-5)', async () => {
     const db = t.deps.database.db;
     await send([
-      { id: 'renew-1', receiptNumber: 'IOE0977700001', type: 'case_received', occurredAt: at('2026-01-05'), payload: { formCode: 'I-765', applicant: { dateOfBirth: '1985-07-04' } } },
-      { id: 'renew-2', receiptNumber: 'IOE0977700001', type: 'account_acceptance_notice', occurredAt: at('2026-02-01'), payload: { onlineAccessCode: 'RENEW-0001-AAAAA' } },
-      { id: 'renew-3', receiptNumber: 'IOE0977700002', type: 'case_received', occurredAt: at('2026-01-05'), payload: { formCode: 'I-134A', applicant: { dateOfBirth: '2001-02-03', email: 'Beneficiary@Example.com' } } },
-      { id: 'renew-4', receiptNumber: 'IOE0977700002', type: 'account_acceptance_notice', occurredAt: at('2026-02-01'), payload: { onlineAccessCode: 'RENEW-0002-BBBBB' } },
+      {
+        id: 'renew-1',
+        receiptNumber: 'IOE0977700001',
+        type: 'case_received',
+        occurredAt: at('2026-01-05'),
+        payload: { formCode: 'I-765', applicant: { dateOfBirth: '1985-07-04' } },
+      },
+      {
+        id: 'renew-2',
+        receiptNumber: 'IOE0977700001',
+        type: 'account_acceptance_notice',
+        occurredAt: at('2026-02-01'),
+        payload: { onlineAccessCode: 'RENEW-0001-AAAAA' },
+      },
+      {
+        id: 'renew-3',
+        receiptNumber: 'IOE0977700002',
+        type: 'case_received',
+        occurredAt: at('2026-01-05'),
+        payload: { formCode: 'I-134A', applicant: { dateOfBirth: '2001-02-03', email: 'Beneficiary@Example.com' } },
+      },
+      {
+        id: 'renew-4',
+        receiptNumber: 'IOE0977700002',
+        type: 'account_acceptance_notice',
+        occurredAt: at('2026-02-01'),
+        payload: { onlineAccessCode: 'RENEW-0002-BBBBB' },
+      },
     ]);
-    const caseId = (await db.selectFrom('cases').select('id').where('receipt_number', '=', 'IOE0977700001').executeTakeFirstOrThrow()).id;
+    const caseId = (
+      await db.selectFrom('cases').select('id').where('receipt_number', '=', 'IOE0977700001').executeTakeFirstOrThrow()
+    ).id;
     await addWithCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
-    expect(ben.agent.$('form[action="/account/cases/add/new-code"] button').text()).toBe('Request a new Online Access Code');
-    let res = await ben.agent.post('/account/cases/add/new-code', { code: 'RENEW-0001-AAAAA', dob_month: '7', dob_day: '4', dob_year: '1985' });
+    expect(ben.agent.$('form[action="/account/cases/add/new-code"] button').text()).toBe(
+      'Request a new Online Access Code',
+    );
+    let res = await ben.agent.post('/account/cases/add/new-code', {
+      code: 'RENEW-0001-AAAAA',
+      dob_month: '7',
+      dob_day: '4',
+      dob_year: '1985',
+    });
     expect(res.statusCode).toBe(200);
     expect(ben.agent.$('.usa-alert--success').text()).toContain('Expect it by December 23, 2026');
     const docs = await db.selectFrom('case_documents').selectAll().where('case_id', '=', caseId).execute();
     expect(docs).toHaveLength(1);
     const pdf = await t.deps.storage.get(docs[0]!.storage_key);
     expect(pdf!.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(await db.selectFrom('mail_items').select('id').where('case_id', '=', caseId).where('batch_id', 'is', null).execute()).toHaveLength(1);
+    expect(
+      await db
+        .selectFrom('mail_items')
+        .select('id')
+        .where('case_id', '=', caseId)
+        .where('batch_id', 'is', null)
+        .execute(),
+    ).toHaveLength(1);
     // Asking again within 30 days: the same expectation, no second letter; a wrong date of birth gets nothing.
     await addWithCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
-    await ben.agent.post('/account/cases/add/new-code', { code: 'RENEW-0001-AAAAA', dob_month: '7', dob_day: '4', dob_year: '1985' });
+    await ben.agent.post('/account/cases/add/new-code', {
+      code: 'RENEW-0001-AAAAA',
+      dob_month: '7',
+      dob_day: '4',
+      dob_year: '1985',
+    });
     expect(ben.agent.$('.usa-alert--success').text()).toContain('December 23, 2026');
     expect(await db.selectFrom('case_documents').select('id').where('case_id', '=', caseId).execute()).toHaveLength(1);
     await ben.agent.get('/account/cases/add');
-    await ben.agent.post('/account/cases/add/new-code', { code: 'RENEW-0001-AAAAA', dob_month: '7', dob_day: '5', dob_year: '1985' });
+    await ben.agent.post('/account/cases/add/new-code', {
+      code: 'RENEW-0001-AAAAA',
+      dob_month: '7',
+      dob_day: '5',
+      dob_year: '1985',
+    });
     expect(ben.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
     // The print shop's batch takes the letter once.
     const batch = await t.services.notices.closeBatch();
@@ -162,7 +361,12 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
     // I-134A: the new code goes by email to the address on record, and it adds the case.
     await addWithCode(ana.agent, 'RENEW-0002-BBBBB', ['2', '3', '2001']);
-    await ana.agent.post('/account/cases/add/new-code', { code: 'RENEW-0002-BBBBB', dob_month: '2', dob_day: '3', dob_year: '2001' });
+    await ana.agent.post('/account/cases/add/new-code', {
+      code: 'RENEW-0002-BBBBB',
+      dob_month: '2',
+      dob_day: '3',
+      dob_year: '2001',
+    });
     expect(ana.agent.$('.usa-alert--success').text()).toContain('We emailed a new code');
     const email = await lastMessageTo('beneficiary@example.com', 'online_access_code');
     const newCode = /[A-Z0-9]{5}-[A-Z0-9]{4}-[A-Z0-9]{5}/.exec(email!.body)![0];
@@ -172,11 +376,38 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
   it('shows the notices of a case in its Documents tab, as PDF, to its holder only', async () => {
     await send([
-      { id: 'docs-1', receiptNumber: 'IOE0977700003', type: 'case_received', occurredAt: at('2026-10-05'), payload: { formCode: 'I-765', applicant: { dateOfBirth: '1970-01-01' } } },
-      { id: 'docs-2', receiptNumber: 'IOE0977700003', type: 'account_acceptance_notice', occurredAt: at('2026-10-06'), payload: { onlineAccessCode: 'DOCSS-0003-CCCCC' } },
+      {
+        id: 'docs-1',
+        receiptNumber: 'IOE0977700003',
+        type: 'case_received',
+        occurredAt: at('2026-10-05'),
+        payload: { formCode: 'I-765', applicant: { dateOfBirth: '1970-01-01' } },
+      },
+      {
+        id: 'docs-2',
+        receiptNumber: 'IOE0977700003',
+        type: 'account_acceptance_notice',
+        occurredAt: at('2026-10-06'),
+        payload: { onlineAccessCode: 'DOCSS-0003-CCCCC' },
+      },
     ]);
-    const caseId = (await t.deps.database.db.selectFrom('cases').select('id').where('receipt_number', '=', 'IOE0977700003').executeTakeFirstOrThrow()).id;
-    const documentId = await t.deps.database.db.transaction().execute((trx) => t.services.notices.issueAccountAcceptance(trx, { caseId, receiptNumber: 'IOE0977700003', formCode: 'I-765', language: 'es', code: 'ABCDE2345FGHJK', expiresAt: new Date('2027-02-21T00:00:00Z') }));
+    const caseId = (
+      await t.deps.database.db
+        .selectFrom('cases')
+        .select('id')
+        .where('receipt_number', '=', 'IOE0977700003')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const documentId = await t.deps.database.db.transaction().execute((trx) =>
+      t.services.notices.issueAccountAcceptance(trx, {
+        caseId,
+        receiptNumber: 'IOE0977700003',
+        formCode: 'I-765',
+        language: 'es',
+        code: 'ABCDE2345FGHJK',
+        expiresAt: new Date('2027-02-21T00:00:00Z'),
+      }),
+    );
     expect((await ana.agent.get('/account/cases/IOE0977700003/documents')).statusCode).toBe(404); // not Ana's case
     await addWithCode(ana.agent, 'DOCSS-0003-CCCCC', ['1', '1', '1970']);
     await ana.agent.get('/account/cases/IOE0977700003');
@@ -192,8 +423,20 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
   it('adds an IOE paper case with its Online Access Code and date of birth, once (CASE-4, CASE-5)', async () => {
     await send([
-      { id: 'oac-1', receiptNumber: 'IOE0922222222', type: 'case_received', occurredAt: at('2026-10-01'), payload: { formCode: 'I-131', channel: 'paper', applicant: { dateOfBirth: '1986-04-28', familyName: 'López' } } },
-      { id: 'oac-2', receiptNumber: 'IOE0922222222', type: 'account_acceptance_notice', occurredAt: at('2026-10-02'), payload: { onlineAccessCode: 'ABCDE-1234-ABC12' } },
+      {
+        id: 'oac-1',
+        receiptNumber: 'IOE0922222222',
+        type: 'case_received',
+        occurredAt: at('2026-10-01'),
+        payload: { formCode: 'I-131', channel: 'paper', applicant: { dateOfBirth: '1986-04-28', familyName: 'López' } },
+      },
+      {
+        id: 'oac-2',
+        receiptNumber: 'IOE0922222222',
+        type: 'account_acceptance_notice',
+        occurredAt: at('2026-10-02'),
+        payload: { onlineAccessCode: 'ABCDE-1234-ABC12' },
+      },
     ]);
     let res = await addWithCode(ana.agent, 'ABCDE-1234-ABC12', ['4', '29', '1986']);
     expect(res.statusCode).toBe(400);
@@ -215,8 +458,20 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
   it('an Online Access Code expires after 90 days, with the agency message and what to do', async () => {
     await send([
-      { id: 'old-1', receiptNumber: 'IOE0933333333', type: 'case_received', occurredAt: at('2026-05-01'), payload: { formCode: 'I-821', applicant: { dateOfBirth: '1990-01-15' } } },
-      { id: 'old-2', receiptNumber: 'IOE0933333333', type: 'account_acceptance_notice', occurredAt: at('2026-08-01'), payload: { onlineAccessCode: 'OLDCD-0000-XYZ99' } },
+      {
+        id: 'old-1',
+        receiptNumber: 'IOE0933333333',
+        type: 'case_received',
+        occurredAt: at('2026-05-01'),
+        payload: { formCode: 'I-821', applicant: { dateOfBirth: '1990-01-15' } },
+      },
+      {
+        id: 'old-2',
+        receiptNumber: 'IOE0933333333',
+        type: 'account_acceptance_notice',
+        occurredAt: at('2026-08-01'),
+        payload: { onlineAccessCode: 'OLDCD-0000-XYZ99' },
+      },
     ]);
     // Issued 2026-08-01; the fake clock is 2026-11-23: 114 days later.
     const res = await addWithCode(ben.agent, 'OLDCD-0000-XYZ99', ['1', '15', '1990']);
@@ -226,45 +481,121 @@ describe("the account's cases (issue 4 items 3-5)", () => {
   });
 
   it('adds a legacy paper case by receipt number when date of birth and family name match (CASE-6)', async () => {
-    await send([{ id: 'lin-1', receiptNumber: 'LIN0955555555', type: 'case_received', occurredAt: at('2026-06-01'), payload: { formCode: 'I-130', applicant: { dateOfBirth: '1975-12-02', familyName: 'Núñez García' } } }]);
+    await send([
+      {
+        id: 'lin-1',
+        receiptNumber: 'LIN0955555555',
+        type: 'case_received',
+        occurredAt: at('2026-06-01'),
+        payload: { formCode: 'I-130', applicant: { dateOfBirth: '1975-12-02', familyName: 'Núñez García' } },
+      },
+    ]);
     await ben.agent.get('/account/cases/add');
-    let res = await ben.agent.post('/account/cases/add/receipt-number', { receipt_number: 'LIN-095-555-5555', family_name: 'Nunez', rdob_month: '12', rdob_day: '2', rdob_year: '1975' });
+    let res = await ben.agent.post('/account/cases/add/receipt-number', {
+      receipt_number: 'LIN-095-555-5555',
+      family_name: 'Nunez',
+      rdob_month: '12',
+      rdob_day: '2',
+      rdob_year: '1975',
+    });
     expect(ben.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
-    res = await ben.agent.post('/account/cases/add/receipt-number', { receipt_number: 'lin0955555555', family_name: ' núñez garcía ', rdob_month: '12', rdob_day: '2', rdob_year: '1975' });
+    res = await ben.agent.post('/account/cases/add/receipt-number', {
+      receipt_number: 'lin0955555555',
+      family_name: ' núñez garcía ',
+      rdob_month: '12',
+      rdob_day: '2',
+      rdob_year: '1975',
+    });
     expect(res.headers.location).toBe('/account/cases?added=LIN0955555555');
     await ben.agent.get('/account/cases/LIN0955555555');
     expect(ben.agent.$('main').text()).toContain('Case Was Received');
     // Its notices stay on paper (CASE-6): no Documents tab, even if the agency issued one.
-    const linId = (await t.deps.database.db.selectFrom('cases').select('id').where('receipt_number', '=', 'LIN0955555555').executeTakeFirstOrThrow()).id;
-    await t.deps.database.db.transaction().execute((trx) => t.services.notices.issueAccountAcceptance(trx, { caseId: linId, receiptNumber: 'LIN0955555555', formCode: 'I-130', language: 'en', code: 'LEGAC2345FGHJK', expiresAt: new Date('2027-02-21T00:00:00Z') }));
+    const linId = (
+      await t.deps.database.db
+        .selectFrom('cases')
+        .select('id')
+        .where('receipt_number', '=', 'LIN0955555555')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await t.deps.database.db.transaction().execute((trx) =>
+      t.services.notices.issueAccountAcceptance(trx, {
+        caseId: linId,
+        receiptNumber: 'LIN0955555555',
+        formCode: 'I-130',
+        language: 'en',
+        code: 'LEGAC2345FGHJK',
+        expiresAt: new Date('2027-02-21T00:00:00Z'),
+      }),
+    );
     await ben.agent.get('/account/cases/LIN0955555555');
     expect(ben.agent.$('a[href="/account/cases/LIN0955555555/documents"]')).toHaveLength(0);
     expect((await ben.agent.get('/account/cases/LIN0955555555/documents')).statusCode).toBe(404);
     // An IOE receipt number goes the Online Access Code way.
     await ben.agent.get('/account/cases/add');
-    await ben.agent.post('/account/cases/add/receipt-number', { receipt_number: 'IOE0922222222', family_name: 'López', rdob_month: '4', rdob_day: '28', rdob_year: '1986' });
+    await ben.agent.post('/account/cases/add/receipt-number', {
+      receipt_number: 'IOE0922222222',
+      family_name: 'López',
+      rdob_month: '4',
+      rdob_day: '28',
+      rdob_year: '1986',
+    });
     expect(ben.agent.errorSummary()[0]).toContain('Online Access Code');
   });
 
   it('representative accounts cannot add legacy paper cases (CASE-7)', async () => {
-    const result = await t.services.accountCases.addByReceiptNumber({ id: ana.accountId, kind: 'representative' }, { receiptNumber: 'LIN0955555555', familyName: 'Núñez García', dateOfBirth: '1975-12-02' });
+    const result = await t.services.accountCases.addByReceiptNumber(
+      { id: ana.accountId, kind: 'representative' },
+      { receiptNumber: 'LIN0955555555', familyName: 'Núñez García', dateOfBirth: '1975-12-02' },
+    );
     expect(result).toEqual({ ok: false, problem: 'representative_not_allowed' });
   });
 
   it('Section 1367 cases: the owner sees them; Case Status Online and its API answer as for an unknown case', async () => {
     await send([
-      { id: 'vawa-1', receiptNumber: 'IOE0966666666', type: 'case_received', occurredAt: at('2026-07-01'), payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: await oanOf(ben.accountId) } },
-      { id: 'vawa-2', receiptNumber: 'IOE0966666666', type: 'protection_updated', occurredAt: at('2026-07-02'), payload: { section1367: true } },
+      {
+        id: 'vawa-1',
+        receiptNumber: 'IOE0966666666',
+        type: 'case_received',
+        occurredAt: at('2026-07-01'),
+        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: await oanOf(ben.accountId) },
+      },
+      {
+        id: 'vawa-2',
+        receiptNumber: 'IOE0966666666',
+        type: 'protection_updated',
+        occurredAt: at('2026-07-02'),
+        payload: { section1367: true },
+      },
     ]);
     expect((await ben.agent.get('/account/cases/IOE0966666666')).statusCode).toBe(200);
     expect((await ana.agent.get('/account/cases/IOE0966666666')).statusCode).toBe(404);
-    const api = await t.app.inject({ method: 'GET', url: '/case-status/IOE0966666666', headers: { authorization: `Bearer ${token}` } });
+    const api = await t.app.inject({
+      method: 'GET',
+      url: '/case-status/IOE0966666666',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(api.statusCode).toBe(404);
     const page = await t.app.inject({ method: 'GET', url: '/case-status?receipt_number=IOE0966666666' });
     expect(page.statusCode).toBe(404);
     // An older event cannot lift the protection; a newer one can.
-    await send([{ id: 'vawa-0', receiptNumber: 'IOE0966666666', type: 'protection_updated', occurredAt: at('2026-07-01'), payload: { section1367: false } }]);
-    expect((await t.app.inject({ method: 'GET', url: '/case-status/IOE0966666666', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(404);
+    await send([
+      {
+        id: 'vawa-0',
+        receiptNumber: 'IOE0966666666',
+        type: 'protection_updated',
+        occurredAt: at('2026-07-01'),
+        payload: { section1367: false },
+      },
+    ]);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/case-status/IOE0966666666',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('the pages exist in Spanish', async () => {
@@ -284,8 +615,20 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     expect(eve.agent.$('.usa-alert--error .usa-alert__heading').text()).toBe('Adding cases is paused');
     // Even the right code and date wait now.
     await send([
-      { id: 'eve-1', receiptNumber: 'IOE0944444444', type: 'case_received', occurredAt: at('2026-11-01'), payload: { formCode: 'I-765', applicant: { dateOfBirth: '1980-01-01' } } },
-      { id: 'eve-2', receiptNumber: 'IOE0944444444', type: 'account_acceptance_notice', occurredAt: at('2026-11-02'), payload: { onlineAccessCode: 'EVEEE-1111-RIGHT' } },
+      {
+        id: 'eve-1',
+        receiptNumber: 'IOE0944444444',
+        type: 'case_received',
+        occurredAt: at('2026-11-01'),
+        payload: { formCode: 'I-765', applicant: { dateOfBirth: '1980-01-01' } },
+      },
+      {
+        id: 'eve-2',
+        receiptNumber: 'IOE0944444444',
+        type: 'account_acceptance_notice',
+        occurredAt: at('2026-11-02'),
+        payload: { onlineAccessCode: 'EVEEE-1111-RIGHT' },
+      },
     ]);
     await addWithCode(eve.agent, 'EVEEE-1111-RIGHT', ['1', '1', '1980']);
     expect(eve.agent.$('.usa-alert--error .usa-alert__heading').text()).toBe('Adding cases is paused');
@@ -296,5 +639,4 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     const res = await addWithCode(again, 'EVEEE-1111-RIGHT', ['1', '1', '1980']);
     expect(res.headers.location).toBe('/account/cases?added=IOE0944444444');
   });
-
 });

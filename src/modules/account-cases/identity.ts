@@ -1,7 +1,12 @@
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import { sha256 } from '../../platform/hashing.js';
-import { countSecurityEventsSince, identityVerifiedAt, markIdentityVerified, recordSecurityEvent } from '../accounts/index.js';
+import {
+  countSecurityEventsSince,
+  identityVerifiedAt,
+  markIdentityVerified,
+  recordSecurityEvent,
+} from '../accounts/index.js';
 import { FORMS } from '../cases/index.js';
 import { identityFactsOf } from './repository.js';
 
@@ -31,20 +36,26 @@ export interface RecordFacts {
 /** Three other forms and the right one, in an order that depends on the account (stable between page and answer). */
 function formOptions(correct: string, seed: string): string[] {
   const rank = (code: string) => sha256(`${seed}:${code}`);
-  const others = FORMS.map((f) => f.code).filter((c) => c !== correct).sort((a, b) => rank(a).localeCompare(rank(b))).slice(0, 3);
+  const others = FORMS.map((f) => f.code)
+    .filter((c) => c !== correct)
+    .sort((a, b) => rank(a).localeCompare(rank(b)))
+    .slice(0, 3);
   return [correct, ...others].sort((a, b) => rank(a).localeCompare(rank(b)));
 }
 
 /** The questions the records allow (at least two are needed to verify online). */
 export function questionsFor(facts: RecordFacts | undefined, seed: string): IdentityQuestion[] {
   if (!facts) return [];
-  const questions: IdentityQuestion[] = [{ id: 'form', month: facts.receivedAt, options: formOptions(facts.formCode, seed), answer: facts.formCode }];
+  const questions: IdentityQuestion[] = [
+    { id: 'form', month: facts.receivedAt, options: formOptions(facts.formCode, seed), answer: facts.formCode },
+  ];
   if (facts.aNumber) questions.push({ id: 'a_number', answer: facts.aNumber.slice(-4) });
   if (facts.zip) questions.push({ id: 'zip', answer: facts.zip });
   return questions;
 }
 
-export type VerifyResult = { ok: true } | { ok: false; problem: 'no_records' | 'wrong' | 'locked' | 'incomplete'; until?: Date };
+export type VerifyResult =
+  { ok: true } | { ok: false; problem: 'no_records' | 'wrong' | 'locked' | 'incomplete'; until?: Date };
 
 export class IdentityVerificationService {
   constructor(private readonly deps: { db: DbHandle; clock: Clock }) {}
@@ -52,19 +63,34 @@ export class IdentityVerificationService {
   /** The newest linked case with identity details on record. */
   async #facts(accountId: string): Promise<RecordFacts | undefined> {
     const row = await identityFactsOf(this.deps.db, accountId);
-    return row ? { formCode: row.form_code, receivedAt: row.received_at, aNumber: row.a_number, zip: row.zip } : undefined;
+    return row
+      ? { formCode: row.form_code, receivedAt: row.received_at, aNumber: row.a_number, zip: row.zip }
+      : undefined;
   }
 
-  async state(accountId: string): Promise<{ verifiedAt: Date | null; questions: IdentityQuestion[]; lockedUntil?: Date }> {
+  async state(
+    accountId: string,
+  ): Promise<{ verifiedAt: Date | null; questions: IdentityQuestion[]; lockedUntil?: Date }> {
     const verifiedAt = await identityVerifiedAt(this.deps.db, accountId);
     const questions = questionsFor(await this.#facts(accountId), accountId);
-    return { verifiedAt, questions: questions.length >= 2 ? questions : [], lockedUntil: await this.#lockedUntil(accountId) };
+    return {
+      verifiedAt,
+      questions: questions.length >= 2 ? questions : [],
+      lockedUntil: await this.#lockedUntil(accountId),
+    };
   }
 
   async #lockedUntil(accountId: string): Promise<Date | undefined> {
     const now = this.deps.clock.now();
-    const failures = await countSecurityEventsSince(this.deps.db, accountId, FAILED, new Date(now.getTime() - IDENTITY_WINDOW_MS));
-    return failures.count >= IDENTITY_MAX_FAILURES && failures.last ? new Date(failures.last.getTime() + IDENTITY_WINDOW_MS) : undefined;
+    const failures = await countSecurityEventsSince(
+      this.deps.db,
+      accountId,
+      FAILED,
+      new Date(now.getTime() - IDENTITY_WINDOW_MS),
+    );
+    return failures.count >= IDENTITY_MAX_FAILURES && failures.last
+      ? new Date(failures.last.getTime() + IDENTITY_WINDOW_MS)
+      : undefined;
   }
 
   /** Checks the answers; all must match. A wrong set counts toward the daily limit; which one was wrong is not said. */

@@ -23,7 +23,16 @@ export async function casesOfAccount(db: DbHandle, accountId: string): Promise<L
   return db
     .selectFrom('account_cases as l')
     .innerJoin('cases as c', 'c.id', 'l.case_id')
-    .select(['c.id', 'c.receipt_number', 'c.form_code', 'c.status_key', 'c.status_at', 'c.received_at', 'c.filing_channel', 'l.added_via'])
+    .select([
+      'c.id',
+      'c.receipt_number',
+      'c.form_code',
+      'c.status_key',
+      'c.status_at',
+      'c.received_at',
+      'c.filing_channel',
+      'l.added_via',
+    ])
     .where('l.account_id', '=', accountId)
     .where('l.suspended_at', 'is', null)
     .orderBy('c.status_at', 'desc')
@@ -31,7 +40,15 @@ export async function casesOfAccount(db: DbHandle, accountId: string): Promise<L
 }
 
 export async function isLinked(db: DbHandle, accountId: string, caseId: number): Promise<boolean> {
-  return Boolean(await db.selectFrom('account_cases').select('case_id').where('account_id', '=', accountId).where('case_id', '=', caseId).where('suspended_at', 'is', null).executeTakeFirst());
+  return Boolean(
+    await db
+      .selectFrom('account_cases')
+      .select('case_id')
+      .where('account_id', '=', accountId)
+      .where('case_id', '=', caseId)
+      .where('suspended_at', 'is', null)
+      .executeTakeFirst(),
+  );
 }
 
 export async function findAccessCode(db: DbHandle, codeHash: string) {
@@ -57,7 +74,12 @@ export async function useAccessCode(db: DbHandle, codeHash: string, accountId: s
 }
 
 export async function link(db: DbHandle, row: Insertable<AccountCasesTable>): Promise<boolean> {
-  const r = await db.insertInto('account_cases').values(row).onConflict((oc) => oc.columns(['account_id', 'case_id']).doNothing()).returning('case_id').executeTakeFirst();
+  const r = await db
+    .insertInto('account_cases')
+    .values(row)
+    .onConflict((oc) => oc.columns(['account_id', 'case_id']).doNothing())
+    .returning('case_id')
+    .executeTakeFirst();
   return Boolean(r);
 }
 
@@ -66,8 +88,15 @@ export async function link(db: DbHandle, row: Insertable<AccountCasesTable>): Pr
  * account that was suspended for a Section 1367 review, which the code confirms.
  */
 export async function linkWithAccessCode(db: DbHandle, row: Insertable<AccountCasesTable>, now: Date): Promise<void> {
-  await db.insertInto('account_cases').values(row)
-    .onConflict((oc) => oc.columns(['account_id', 'case_id']).doUpdateSet({ suspended_at: null, confirmed_at: now, added_via: 'online_access_code' }).where('account_cases.suspended_at', 'is not', null))
+  await db
+    .insertInto('account_cases')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(['account_id', 'case_id'])
+        .doUpdateSet({ suspended_at: null, confirmed_at: now, added_via: 'online_access_code' })
+        .where('account_cases.suspended_at', 'is not', null),
+    )
     .execute();
 }
 
@@ -83,8 +112,22 @@ export async function recentAccessCode(db: DbHandle, caseId: number, since: Date
     .executeTakeFirst();
 }
 
-export async function insertAccessCode(db: DbHandle, c: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date }): Promise<void> {
-  await db.insertInto('online_access_codes').values({ code_hash: c.codeHash, case_id: c.caseId, issued_at: c.issuedAt, expires_at: c.expiresAt, used_at: null, used_by: null, event_id: null }).execute();
+export async function insertAccessCode(
+  db: DbHandle,
+  c: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('online_access_codes')
+    .values({
+      code_hash: c.codeHash,
+      case_id: c.caseId,
+      issued_at: c.issuedAt,
+      expires_at: c.expiresAt,
+      used_at: null,
+      used_by: null,
+      event_id: null,
+    })
+    .execute();
 }
 
 // ---- Section 1367 reviews of receipt-number links (issue 13 item 1) ------------------------------------------------
@@ -106,23 +149,52 @@ export async function suspendedLinksOf(db: DbHandle, caseId: number): Promise<Su
     .orderBy('l.added_at')
     .execute();
   // Every link has its account (a foreign key), whose email and number the accounts module gives.
-  const contacts = await contactsOf(db, links.map((l) => l.account_id));
+  const contacts = await contactsOf(
+    db,
+    links.map((l) => l.account_id),
+  );
   return links.flatMap((l) => {
     const contact = contacts.get(l.account_id);
-    return contact ? [{ account_id: l.account_id, email: contact.email, online_account_number: contact.online_account_number, added_at: l.added_at, suspended_at: l.suspended_at }] : [];
+    return contact
+      ? [
+          {
+            account_id: l.account_id,
+            email: contact.email,
+            online_account_number: contact.online_account_number,
+            added_at: l.added_at,
+            suspended_at: l.suspended_at,
+          },
+        ]
+      : [];
   });
 }
 
 /** The agency confirmed the holder: the link works again and is not suspended by a later protection. */
-export async function confirmLink(db: DbHandle, caseId: number, accountId: string, by: string, now: Date): Promise<boolean> {
-  const r = await db.updateTable('account_cases').set({ suspended_at: null, confirmed_at: now, confirmed_by: by })
-    .where('case_id', '=', caseId).where('account_id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
+export async function confirmLink(
+  db: DbHandle,
+  caseId: number,
+  accountId: string,
+  by: string,
+  now: Date,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('account_cases')
+    .set({ suspended_at: null, confirmed_at: now, confirmed_by: by })
+    .where('case_id', '=', caseId)
+    .where('account_id', '=', accountId)
+    .where('suspended_at', 'is not', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
 /** The agency found the link was not the holder's: it is removed. */
 export async function removeSuspendedLink(db: DbHandle, caseId: number, accountId: string): Promise<boolean> {
-  const r = await db.deleteFrom('account_cases').where('case_id', '=', caseId).where('account_id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
+  const r = await db
+    .deleteFrom('account_cases')
+    .where('case_id', '=', caseId)
+    .where('account_id', '=', accountId)
+    .where('suspended_at', 'is not', null)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 
@@ -148,17 +220,33 @@ export async function identityFactsOf(db: DbHandle, accountId: string) {
 // ---- What case events record in the cases of accounts (asked through index.ts) ----------------------------------------
 
 /** Online Access Codes from account acceptance notices: the hash only, valid 90 days from the notice (CASE-5). */
-export async function insertNoticeAccessCodes(db: DbHandle, rows: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date; eventId: string }[]): Promise<void> {
+export async function insertNoticeAccessCodes(
+  db: DbHandle,
+  rows: { codeHash: string; caseId: number; issuedAt: Date; expiresAt: Date; eventId: string }[],
+): Promise<void> {
   if (!rows.length) return;
   await db
     .insertInto('online_access_codes')
-    .values(rows.map((r) => ({ code_hash: r.codeHash, case_id: r.caseId, issued_at: r.issuedAt, expires_at: r.expiresAt, used_at: null, used_by: null, event_id: r.eventId })))
+    .values(
+      rows.map((r) => ({
+        code_hash: r.codeHash,
+        case_id: r.caseId,
+        issued_at: r.issuedAt,
+        expires_at: r.expiresAt,
+        used_at: null,
+        used_by: null,
+        event_id: r.eventId,
+      })),
+    )
     .onConflict((oc) => oc.column('code_hash').doNothing())
     .execute();
 }
 
 /** Online filings land in the accounts that filed them (the accounts found by the caller; a link already there stays as it is). */
-export async function linkOnlineFilings(db: DbHandle, rows: { caseId: number; accountId: string; at: Date }[]): Promise<void> {
+export async function linkOnlineFilings(
+  db: DbHandle,
+  rows: { caseId: number; accountId: string; at: Date }[],
+): Promise<void> {
   if (!rows.length) return;
   await sql`
     INSERT INTO account_cases (account_id, case_id, relationship, added_via, added_at)
@@ -172,17 +260,41 @@ export async function linkOnlineFilings(db: DbHandle, rows: { caseId: number; ac
  * A case became protected: its links made by receipt number (CASE-6: details others may know) are suspended until
  * the agency confirms the holder; links confirmed before stay. Protection lifted: the suspended links come back.
  */
-export async function reviewReceiptNumberLinks(db: DbHandle, caseId: number, protectedNow: boolean, now: Date): Promise<void> {
+export async function reviewReceiptNumberLinks(
+  db: DbHandle,
+  caseId: number,
+  protectedNow: boolean,
+  now: Date,
+): Promise<void> {
   if (protectedNow) {
-    await db.updateTable('account_cases').set({ suspended_at: now })
-      .where('case_id', '=', caseId).where('added_via', '=', 'receipt_number').where('confirmed_at', 'is', null).where('suspended_at', 'is', null).execute();
+    await db
+      .updateTable('account_cases')
+      .set({ suspended_at: now })
+      .where('case_id', '=', caseId)
+      .where('added_via', '=', 'receipt_number')
+      .where('confirmed_at', 'is', null)
+      .where('suspended_at', 'is', null)
+      .execute();
   } else {
-    await db.updateTable('account_cases').set({ suspended_at: null }).where('case_id', '=', caseId).where('suspended_at', 'is not', null).execute();
+    await db
+      .updateTable('account_cases')
+      .set({ suspended_at: null })
+      .where('case_id', '=', caseId)
+      .where('suspended_at', 'is not', null)
+      .execute();
   }
 }
 
 /** The accounts that hold these cases by an active link (a link suspended for a Section 1367 review counts as none). */
-export async function activeHoldersOf(db: DbHandle, caseIds: number[]): Promise<{ case_id: number; account_id: string }[]> {
+export async function activeHoldersOf(
+  db: DbHandle,
+  caseIds: number[],
+): Promise<{ case_id: number; account_id: string }[]> {
   if (!caseIds.length) return [];
-  return db.selectFrom('account_cases').select(['case_id', 'account_id']).where(isAnyOf('case_id', caseIds, 'int')).where('suspended_at', 'is', null).execute();
+  return db
+    .selectFrom('account_cases')
+    .select(['case_id', 'account_id'])
+    .where(isAnyOf('case_id', caseIds, 'int'))
+    .where('suspended_at', 'is', null)
+    .execute();
 }

@@ -26,7 +26,13 @@ const inputs = {
   document: params({ receipt: text(200), id: text(200) }),
   list: fields({ added: text(20) }),
   accessCode: fields({ code: text(40), dob_month: text(4), dob_day: text(4), dob_year: text(6) }),
-  receiptNumber: fields({ receipt_number: text(40), family_name: text(100), rdob_month: text(4), rdob_day: text(4), rdob_year: text(6) }),
+  receiptNumber: fields({
+    receipt_number: text(40),
+    family_name: text(100),
+    rdob_month: text(4),
+    rdob_day: text(4),
+    rdob_year: text(6),
+  }),
   identity: fields({ form: text(20), a_number: text(10), zip: text(10) }),
 };
 
@@ -56,29 +62,58 @@ function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
   const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
   app.get('/account/cases', { ...account, schema: { querystring: inputs.list } }, async (request, reply) => {
-    const cases = (await deps.cases.list(request.session!.account_id)).map((c) => ({ ...c, title: (request.lang === 'es' ? findStatus(c.status_key)?.titleEs : findStatus(c.status_key)?.titleEn) ?? c.status_key }));
+    const cases = (await deps.cases.list(request.session!.account_id)).map((c) => ({
+      ...c,
+      title:
+        (request.lang === 'es' ? findStatus(c.status_key)?.titleEs : findStatus(c.status_key)?.titleEn) ?? c.status_key,
+    }));
     const { added } = request.query;
-    return reply.html(casesListPage(ctx(request), { ...signedInOf(reply), cases, added: /^[A-Z]{3}\d{10}$/.test(added) ? added : undefined }));
+    return reply.html(
+      casesListPage(ctx(request), {
+        ...signedInOf(reply),
+        cases,
+        added: /^[A-Z]{3}\d{10}$/.test(added) ? added : undefined,
+      }),
+    );
   });
 
-  const card = (tab: 'status' | 'history' | 'documents') => async (request: FastifyRequest<{ Params: { receipt: string } }>, reply: FastifyReply) => {
-    const found = await deps.cases.card(request.session!.account_id, request.params.receipt);
-    // Someone else's case, a Section 1367 case of another person, or no case at all: the same "not found".
-    if (!found) return reply.callNotFound();
-    // The Documents tab exists for cases whose notices are online (CASE-3, CASE-4) once there is a document.
-    if (tab === 'documents' && !found.documents.length) return reply.callNotFound();
-    return reply.html(caseCardPage(ctx(request), { ...signedInOf(reply), view: found.view, tab, filingChannel: found.filingChannel, openRfe: found.openRfe, documents: found.documents, evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'), messages: found.features.has('secure_messages') }));
-  };
+  const card =
+    (tab: 'status' | 'history' | 'documents') =>
+    async (request: FastifyRequest<{ Params: { receipt: string } }>, reply: FastifyReply) => {
+      const found = await deps.cases.card(request.session!.account_id, request.params.receipt);
+      // Someone else's case, a Section 1367 case of another person, or no case at all: the same "not found".
+      if (!found) return reply.callNotFound();
+      // The Documents tab exists for cases whose notices are online (CASE-3, CASE-4) once there is a document.
+      if (tab === 'documents' && !found.documents.length) return reply.callNotFound();
+      return reply.html(
+        caseCardPage(ctx(request), {
+          ...signedInOf(reply),
+          view: found.view,
+          tab,
+          filingChannel: found.filingChannel,
+          openRfe: found.openRfe,
+          documents: found.documents,
+          evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'),
+          messages: found.features.has('secure_messages'),
+        }),
+      );
+    };
   app.get('/account/cases/:receipt', { ...account, schema: { params: inputs.receipt } }, card('status'));
   app.get('/account/cases/:receipt/history', { ...account, schema: { params: inputs.receipt } }, card('history'));
   app.get('/account/cases/:receipt/documents', { ...account, schema: { params: inputs.receipt } }, card('documents'));
 
-  app.get('/account/cases/:receipt/documents/:id', { ...account, schema: { params: inputs.document } }, async (request, reply) => {
-    const { receipt, id } = request.params;
-    const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.cases.documentFile(request.session!.account_id, receipt, id) : undefined;
-    if (!file) return reply.callNotFound();
-    return sendDocument(reply, file);
-  });
+  app.get(
+    '/account/cases/:receipt/documents/:id',
+    { ...account, schema: { params: inputs.document } },
+    async (request, reply) => {
+      const { receipt, id } = request.params;
+      const file = /^[0-9a-f-]{36}$/.test(id)
+        ? await deps.cases.documentFile(request.session!.account_id, receipt, id)
+        : undefined;
+      if (!file) return reply.callNotFound();
+      return sendDocument(reply, file);
+    },
+  );
 }
 
 /** Adding a paper case with an Online Access Code or a receipt number (ACC-8, CASE-5), and asking for a new code. */
@@ -86,70 +121,191 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
   const limited = { config: { policy: 'account' as const, limit: deps.limit } };
   const me = async (request: FastifyRequest) => (await deps.accounts.findAccount(request.session!.account_id))!;
 
-  const addPage = async (request: FastifyRequest, reply: FastifyReply, values: AddValues = {}, errors: FieldError[] = [], notice?: ReturnType<typeof alert>, status?: number) =>
-    reply.html(addCasePage(request.page(), { ...signedInOf(reply), representative: (await me(request)).kind === 'representative', values, errors, notice }), status ?? (errors.length || notice ? 400 : 200));
+  const addPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: AddValues = {},
+    errors: FieldError[] = [],
+    notice?: ReturnType<typeof alert>,
+    status?: number,
+  ) =>
+    reply.html(
+      addCasePage(request.page(), {
+        ...signedInOf(reply),
+        representative: (await me(request)).kind === 'representative',
+        values,
+        errors,
+        notice,
+      }),
+      status ?? (errors.length || notice ? 400 : 200),
+    );
 
   app.get('/account/cases/add', account, async (request, reply) => addPage(request, reply));
 
   /** The answer to an attempt: to the list with a notice, or the form again with what to do. */
-  const answer = async (request: FastifyRequest, reply: FastifyReply, result: AddResult, values: AddValues, fields: { code: string; dob: string }) => {
+  const answer = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    result: AddResult,
+    values: AddValues,
+    fields: { code: string; dob: string },
+  ) => {
     if (result.ok) return reply.redirect(`/account/cases?added=${result.receiptNumber}`, 303);
     const t = request.t;
     if (result.problem === 'locked') {
-      return addPage(request, reply, values, [], alert({ type: 'error', live: true, heading: t('cases_account:add.locked_title'), body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }) }));
+      return addPage(
+        request,
+        reply,
+        values,
+        [],
+        alert({
+          type: 'error',
+          live: true,
+          heading: t('cases_account:add.locked_title'),
+          body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }),
+        }),
+      );
     }
     if (result.problem === 'expired') {
       // CASE-5: the agency's message, and the way to a new code (the same code and date of birth ask for it).
-      return addPage(request, reply, values, [], alert({
-        type: 'warning',
-        live: true,
-        heading: t('cases_account:add.expired_title'),
-        body: html`<p>${t('cases_account:add.expired')}</p>
+      return addPage(
+        request,
+        reply,
+        values,
+        [],
+        alert({
+          type: 'warning',
+          live: true,
+          heading: t('cases_account:add.expired_title'),
+          body: html`<p>${t('cases_account:add.expired')}</p>
 <form method="post" action="/account/cases/add/new-code">
   <input type="hidden" name="_csrf" value="${reply.generateCsrf()}">
   <input type="hidden" name="code" value="${values.code ?? ''}">
   <input type="hidden" name="dob_month" value="${values.dob_month ?? ''}"><input type="hidden" name="dob_day" value="${values.dob_day ?? ''}"><input type="hidden" name="dob_year" value="${values.dob_year ?? ''}">
   <button type="submit" class="usa-button">${t('cases_account:add.request_new')}</button>
 </form>`,
-      }));
+        }),
+      );
     }
-    const field = { code_format: fields.code, dob_format: fields.dob, receipt_format: 'receipt_number', family_name_required: 'family_name', no_match: fields.code, used: fields.code, already_added: fields.code, use_access_code: 'receipt_number', representative_not_allowed: 'receipt_number' }[result.problem];
+    const field = {
+      code_format: fields.code,
+      dob_format: fields.dob,
+      receipt_format: 'receipt_number',
+      family_name_required: 'family_name',
+      no_match: fields.code,
+      used: fields.code,
+      already_added: fields.code,
+      use_access_code: 'receipt_number',
+      representative_not_allowed: 'receipt_number',
+    }[result.problem];
     return addPage(request, reply, values, [{ field, message: t(`cases_account:add.errors.${result.problem}`) }]);
   };
 
-  app.post('/account/cases/add/access-code', { ...limited, schema: { body: inputs.accessCode } }, async (request, reply) => {
-    const values: AddValues = request.body;
-    const result = await deps.cases.addWithAccessCode(await me(request), { code: values.code!, dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year) }, request.ip);
-    return answer(request, reply, result, values, { code: 'code', dob: 'dob_month' });
-  });
+  app.post(
+    '/account/cases/add/access-code',
+    { ...limited, schema: { body: inputs.accessCode } },
+    async (request, reply) => {
+      const values: AddValues = request.body;
+      const result = await deps.cases.addWithAccessCode(
+        await me(request),
+        {
+          code: values.code!,
+          dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year),
+        },
+        request.ip,
+      );
+      return answer(request, reply, result, values, { code: 'code', dob: 'dob_month' });
+    },
+  );
 
-  app.post('/account/cases/add/receipt-number', { ...limited, schema: { body: inputs.receiptNumber } }, async (request, reply) => {
-    const values: AddValues = request.body;
-    const result = await deps.cases.addByReceiptNumber(await me(request), { receiptNumber: values.receipt_number!, familyName: values.family_name!, dateOfBirth: dateFrom(request.body.rdob_month, request.body.rdob_day, request.body.rdob_year) }, request.ip);
-    return answer(request, reply, result, values, { code: 'receipt_number', dob: 'rdob_month' });
-  });
+  app.post(
+    '/account/cases/add/receipt-number',
+    { ...limited, schema: { body: inputs.receiptNumber } },
+    async (request, reply) => {
+      const values: AddValues = request.body;
+      const result = await deps.cases.addByReceiptNumber(
+        await me(request),
+        {
+          receiptNumber: values.receipt_number!,
+          familyName: values.family_name!,
+          dateOfBirth: dateFrom(request.body.rdob_month, request.body.rdob_day, request.body.rdob_year),
+        },
+        request.ip,
+      );
+      return answer(request, reply, result, values, { code: 'receipt_number', dob: 'rdob_month' });
+    },
+  );
 
   // CASE-5: a new Online Access Code for an expired one (by mail within 30 days, or by email for I-134A beneficiaries).
-  app.post('/account/cases/add/new-code', { ...limited, schema: { body: inputs.accessCode } }, async (request, reply) => {
-    const values: AddValues = request.body;
-    const result = await deps.cases.requestNewAccessCode(await me(request), { code: values.code!, dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year) }, request.ip);
-    const t = request.t;
-    if (!result.ok) {
-      if (result.problem === 'locked') return addPage(request, reply, values, [], alert({ type: 'error', live: true, heading: t('cases_account:add.locked_title'), body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }) }));
-      return addPage(request, reply, values, [{ field: 'code', message: t(`cases_account:add.errors.${result.problem === 'not_expired' ? 'not_expired' : 'no_match'}`) }]);
-    }
-    const date = formatDate(result.expectedBy, request.lang, deps.timeZone, 'longDate');
-    return addPage(request, reply, {}, [], alert({ type: 'success', live: true, heading: t('cases_account:add.new_code_title'), body: t(`cases_account:add.new_code_${result.channel}`, { date }) }), 200);
-  });
+  app.post(
+    '/account/cases/add/new-code',
+    { ...limited, schema: { body: inputs.accessCode } },
+    async (request, reply) => {
+      const values: AddValues = request.body;
+      const result = await deps.cases.requestNewAccessCode(
+        await me(request),
+        {
+          code: values.code!,
+          dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year),
+        },
+        request.ip,
+      );
+      const t = request.t;
+      if (!result.ok) {
+        if (result.problem === 'locked')
+          return addPage(
+            request,
+            reply,
+            values,
+            [],
+            alert({
+              type: 'error',
+              live: true,
+              heading: t('cases_account:add.locked_title'),
+              body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }),
+            }),
+          );
+        return addPage(request, reply, values, [
+          {
+            field: 'code',
+            message: t(`cases_account:add.errors.${result.problem === 'not_expired' ? 'not_expired' : 'no_match'}`),
+          },
+        ]);
+      }
+      const date = formatDate(result.expectedBy, request.lang, deps.timeZone, 'longDate');
+      return addPage(
+        request,
+        reply,
+        {},
+        [],
+        alert({
+          type: 'success',
+          live: true,
+          heading: t('cases_account:add.new_code_title'),
+          body: t(`cases_account:add.new_code_${result.channel}`, { date }),
+        }),
+        200,
+      );
+    },
+  );
 }
 
 /** Verify your identity (ACC-8): questions from the records of the account's cases. */
 function registerIdentityRoutes(app: App, deps: AccountCaseRouteDeps): void {
   const limited = { config: { policy: 'account' as const, limit: deps.limit } };
-  const identityPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {}) => {
+  const identityPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {},
+  ) => {
     const state = await deps.identity.state(request.session!.account_id);
     return reply.html(
-      verifyIdentityPage(ctxOf(request, deps.timeZone), { ...signedInOf(reply), ...state, lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined, ...extra }),
+      verifyIdentityPage(ctxOf(request, deps.timeZone), {
+        ...signedInOf(reply),
+        ...state,
+        lockedUntil: state.lockedUntil ? timeOf(state.lockedUntil, request.lang, deps.timeZone) : undefined,
+        ...extra,
+      }),
       extra.errors?.length || state.lockedUntil ? 400 : 200,
     );
   };
@@ -161,6 +317,9 @@ function registerIdentityRoutes(app: App, deps: AccountCaseRouteDeps): void {
     const result = await deps.identity.verify(request.session!.account_id, values, request.ip);
     if (result.ok) return identityPage(request, reply, { justVerified: true });
     if (result.problem === 'locked' || result.problem === 'no_records') return identityPage(request, reply);
-    return identityPage(request, reply, { values, errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }] });
+    return identityPage(request, reply, {
+      values,
+      errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }],
+    });
   });
 }

@@ -4,10 +4,27 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { countSecurityEventsSince, recordSecurityEvent, type AccountRow } from '../accounts/index.js';
 import type { Random } from '../../platform/random.js';
 import { localDate } from '../../platform/format.js';
-import { ACCESS_CODE_TTL_MS, accessCodeHash, generateOnlineAccessCode, normalizeOnlineAccessCode } from './access-codes.js';
+import {
+  ACCESS_CODE_TTL_MS,
+  accessCodeHash,
+  generateOnlineAccessCode,
+  normalizeOnlineAccessCode,
+} from './access-codes.js';
 import { MAIL_WITHIN_MS, type CaseDocument, type DocumentFile, type NoticeService } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
-import { caseFeatures, caseForNewCode, describeCase, findCaseForAdding, findWithHistoryByReceiptNumber, howToAdd, mayLinkByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseFeature, type CaseStatusView } from '../cases/index.js';
+import {
+  caseFeatures,
+  caseForNewCode,
+  describeCase,
+  findCaseForAdding,
+  findWithHistoryByReceiptNumber,
+  howToAdd,
+  mayLinkByReceiptNumber,
+  maySeeCase,
+  parseReceiptNumber,
+  type CaseFeature,
+  type CaseStatusView,
+} from '../cases/index.js';
 import * as repo from './repository.js';
 
 /**
@@ -21,11 +38,22 @@ export const OAC_MAX_FAILURES = 5;
 export const OAC_LOCK_MS = 3600_000;
 const FAILED = 'case_add_failed';
 
-const dateOfBirth = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d));
+const dateOfBirth = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d));
 
 export type AddProblem =
-  | 'code_format' | 'dob_format' | 'receipt_format' | 'family_name_required'
-  | 'no_match' | 'expired' | 'used' | 'already_added' | 'use_access_code' | 'representative_not_allowed';
+  | 'code_format'
+  | 'dob_format'
+  | 'receipt_format'
+  | 'family_name_required'
+  | 'no_match'
+  | 'expired'
+  | 'used'
+  | 'already_added'
+  | 'use_access_code'
+  | 'representative_not_allowed';
 
 export type AddResult =
   | { ok: true; receiptNumber: string }
@@ -36,7 +64,6 @@ export type NewCodeResult =
   | { ok: true; channel: 'mail' | 'email'; expectedBy: Date }
   | { ok: false; problem: 'no_match' | 'not_expired' }
   | { ok: false; problem: 'locked'; until: Date };
-
 
 /** What the cases of an account ask of case events (`CaseEventService`, given at start): a case's open Request for Evidence. */
 export interface OpenRfeOfCase {
@@ -55,7 +82,17 @@ export interface CaseCard {
 }
 
 export class AccountCaseService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string; caseEvents: OpenRfeOfCase; notices: NoticeService; notifications: NotificationService; random: Random }) {}
+  constructor(
+    private readonly deps: {
+      db: DbHandle;
+      clock: Clock;
+      timeZone: string;
+      caseEvents: OpenRfeOfCase;
+      notices: NoticeService;
+      notifications: NotificationService;
+      random: Random;
+    },
+  ) {}
 
   /**
    * CASE-5: "request a new Online Access Code" for an expired one. The expired code and the date of birth must
@@ -64,34 +101,66 @@ export class AccountCaseService {
    * acceptance notice (PDF) in the next print-and-mail batch, expected within 30 days. One new code per case per
    * 30 days: asking again answers the same expectation.
    */
-  async requestNewAccessCode(account: Pick<AccountRow, 'id' | 'language'>, input: { code: string; dateOfBirth: string }, ip?: string): Promise<NewCodeResult> {
+  async requestNewAccessCode(
+    account: Pick<AccountRow, 'id' | 'language'>,
+    input: { code: string; dateOfBirth: string },
+    ip?: string,
+  ): Promise<NewCodeResult> {
     const now = this.deps.clock.now();
     const until = await this.#lockedUntil(account.id, now);
     if (until) return { ok: false, problem: 'locked', until };
     const code = normalizeOnlineAccessCode(input.code);
     if (!code || !dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'no_match' };
     const found = await repo.findAccessCode(this.deps.db, accessCodeHash(code));
-    if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth) return this.#fail(account.id, now, ip, { via: 'new_access_code' }) as Promise<NewCodeResult>;
+    if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth)
+      return this.#fail(account.id, now, ip, { via: 'new_access_code' }) as Promise<NewCodeResult>;
     if (found.used_at || found.expires_at > now) return { ok: false, problem: 'not_expired' };
     const details = await caseForNewCode(this.deps.db, found.case_id);
     const byEmail = (details.form_code === 'I-134' || details.form_code === 'I-134A') && Boolean(details.email);
     const recent = await repo.recentAccessCode(this.deps.db, found.case_id, new Date(now.getTime() - MAIL_WITHIN_MS));
-    if (recent) return { ok: true, channel: byEmail ? 'email' : 'mail', expectedBy: new Date(recent.issued_at.getTime() + (byEmail ? 0 : MAIL_WITHIN_MS)) };
+    if (recent)
+      return {
+        ok: true,
+        channel: byEmail ? 'email' : 'mail',
+        expectedBy: new Date(recent.issued_at.getTime() + (byEmail ? 0 : MAIL_WITHIN_MS)),
+      };
     const fresh = generateOnlineAccessCode();
     const expiresAt = new Date(now.getTime() + ACCESS_CODE_TTL_MS);
     return inTransaction(this.deps.db, async (trx) => {
-      await repo.insertAccessCode(trx, { codeHash: accessCodeHash(fresh), caseId: found.case_id, issuedAt: now, expiresAt });
-      await recordSecurityEvent(trx, { accountId: account.id, kind: 'access_code_requested', at: now, ip, details: { receiptNumber: found.receipt_number, channel: byEmail ? 'email' : 'mail' } });
+      await repo.insertAccessCode(trx, {
+        codeHash: accessCodeHash(fresh),
+        caseId: found.case_id,
+        issuedAt: now,
+        expiresAt,
+      });
+      await recordSecurityEvent(trx, {
+        accountId: account.id,
+        kind: 'access_code_requested',
+        at: now,
+        ip,
+        details: { receiptNumber: found.receipt_number, channel: byEmail ? 'email' : 'mail' },
+      });
       if (byEmail) {
         await this.deps.notifications.queueEmail(trx, {
           to: details.email!,
           template: 'online_access_code',
           language: account.language,
-          params: { receipt: found.receipt_number, code: `${fresh.slice(0, 5)}-${fresh.slice(5, 9)}-${fresh.slice(9)}`, days: '90' },
+          params: {
+            receipt: found.receipt_number,
+            code: `${fresh.slice(0, 5)}-${fresh.slice(5, 9)}-${fresh.slice(9)}`,
+            days: '90',
+          },
         });
         return { ok: true, channel: 'email', expectedBy: now } as const;
       }
-      const documentId = await this.deps.notices.issueAccountAcceptance(trx, { caseId: found.case_id, receiptNumber: found.receipt_number, formCode: details.form_code, language: account.language, code: fresh, expiresAt });
+      const documentId = await this.deps.notices.issueAccountAcceptance(trx, {
+        caseId: found.case_id,
+        receiptNumber: found.receipt_number,
+        formCode: details.form_code,
+        language: account.language,
+        code: fresh,
+        expiresAt,
+      });
       const expectedBy = await this.deps.notices.queueForMail(trx, { documentId, caseId: found.case_id });
       return { ok: true, channel: 'mail', expectedBy } as const;
     });
@@ -109,7 +178,11 @@ export class AccountCaseService {
     if (!found) return undefined;
     const linked = await repo.isLinked(this.deps.db, accountId, found.id);
     if (!maySeeCase({ section1367: found.section_1367 }, { kind: 'account', linked })) return undefined;
-    const features = caseFeatures({ receiptNumber: found.receipt_number, formCode: found.form_code, filingChannel: found.filing_channel });
+    const features = caseFeatures({
+      receiptNumber: found.receipt_number,
+      formCode: found.form_code,
+      filingChannel: found.filing_channel,
+    });
     return {
       caseId: found.id,
       view: describeCase(found, this.deps.timeZone),
@@ -137,11 +210,23 @@ export class AccountCaseService {
   }
 
   async #lockedUntil(accountId: string, now: Date): Promise<Date | undefined> {
-    const failures = await countSecurityEventsSince(this.deps.db, accountId, FAILED, new Date(now.getTime() - OAC_LOCK_MS));
-    return failures.count >= OAC_MAX_FAILURES && failures.last ? new Date(failures.last.getTime() + OAC_LOCK_MS) : undefined;
+    const failures = await countSecurityEventsSince(
+      this.deps.db,
+      accountId,
+      FAILED,
+      new Date(now.getTime() - OAC_LOCK_MS),
+    );
+    return failures.count >= OAC_MAX_FAILURES && failures.last
+      ? new Date(failures.last.getTime() + OAC_LOCK_MS)
+      : undefined;
   }
 
-  async #fail(accountId: string, now: Date, ip: string | undefined, details: Record<string, unknown>): Promise<AddResult> {
+  async #fail(
+    accountId: string,
+    now: Date,
+    ip: string | undefined,
+    details: Record<string, unknown>,
+  ): Promise<AddResult> {
     await recordSecurityEvent(this.deps.db, { accountId, kind: FAILED, at: now, ip, details });
     const until = await this.#lockedUntil(accountId, now);
     return until ? { ok: false, problem: 'locked', until } : { ok: false, problem: 'no_match' };
@@ -152,7 +237,11 @@ export class AccountCaseService {
    * applicant's date of birth. Code and date must both match before anything is said about the code (expired,
    * already used), so the answers are no oracle for guessing.
    */
-  async addWithAccessCode(account: Pick<AccountRow, 'id' | 'kind'>, input: { code: string; dateOfBirth: string }, ip?: string): Promise<AddResult> {
+  async addWithAccessCode(
+    account: Pick<AccountRow, 'id' | 'kind'>,
+    input: { code: string; dateOfBirth: string },
+    ip?: string,
+  ): Promise<AddResult> {
     const now = this.deps.clock.now();
     const until = await this.#lockedUntil(account.id, now);
     if (until) return { ok: false, problem: 'locked', until };
@@ -161,14 +250,31 @@ export class AccountCaseService {
     if (!dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'dob_format' };
     const hash = accessCodeHash(code);
     const found = await repo.findAccessCode(this.deps.db, hash);
-    if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth) return this.#fail(account.id, now, ip, { via: 'online_access_code' });
+    if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth)
+      return this.#fail(account.id, now, ip, { via: 'online_access_code' });
     if (await repo.isLinked(this.deps.db, account.id, found.case_id)) return { ok: false, problem: 'already_added' };
     if (found.used_at) return { ok: false, problem: 'used' };
     if (found.expires_at <= now) return { ok: false, problem: 'expired' };
     return inTransaction(this.deps.db, async (trx) => {
       if (!(await repo.useAccessCode(trx, hash, account.id, now))) return { ok: false, problem: 'used' } as const;
-      await repo.linkWithAccessCode(trx, { account_id: account.id, case_id: found.case_id, relationship: account.kind === 'representative' ? 'representative' : 'applicant', added_via: 'online_access_code', added_at: now }, now);
-      await recordSecurityEvent(trx, { accountId: account.id, kind: 'case_added', at: now, ip, details: { receiptNumber: found.receipt_number, via: 'online_access_code' } });
+      await repo.linkWithAccessCode(
+        trx,
+        {
+          account_id: account.id,
+          case_id: found.case_id,
+          relationship: account.kind === 'representative' ? 'representative' : 'applicant',
+          added_via: 'online_access_code',
+          added_at: now,
+        },
+        now,
+      );
+      await recordSecurityEvent(trx, {
+        accountId: account.id,
+        kind: 'case_added',
+        at: now,
+        ip,
+        details: { receiptNumber: found.receipt_number, via: 'online_access_code' },
+      });
       return { ok: true, receiptNumber: found.receipt_number } as const;
     });
   }
@@ -177,7 +283,11 @@ export class AccountCaseService {
    * CASE-6, CASE-7: a legacy paper case (LIN, EAC, MSC, SRC, WAC, YSC ...) by receipt number, with the applicant's
    * date of birth and family name as the agency's records have them. Representatives cannot add these.
    */
-  async addByReceiptNumber(account: Pick<AccountRow, 'id' | 'kind'>, input: { receiptNumber: string; dateOfBirth: string; familyName: string }, ip?: string): Promise<AddResult> {
+  async addByReceiptNumber(
+    account: Pick<AccountRow, 'id' | 'kind'>,
+    input: { receiptNumber: string; dateOfBirth: string; familyName: string },
+    ip?: string,
+  ): Promise<AddResult> {
     const now = this.deps.clock.now();
     const until = await this.#lockedUntil(account.id, now);
     if (until) return { ok: false, problem: 'locked', until };
@@ -190,13 +300,29 @@ export class AccountCaseService {
     const familyName = input.familyName.trim().toLocaleLowerCase('en-US');
     if (!familyName) return { ok: false, problem: 'family_name_required' };
     const found = await findCaseForAdding(this.deps.db, receipt.value);
-    const matches = found && found.date_of_birth === input.dateOfBirth && (found.family_name ?? '').trim().toLocaleLowerCase('en-US') === familyName;
+    const matches =
+      found &&
+      found.date_of_birth === input.dateOfBirth &&
+      (found.family_name ?? '').trim().toLocaleLowerCase('en-US') === familyName;
     // A Section 1367 case is never added by details others may know: the same answer as no match, counted the same
     // way (its holder adds it with an Online Access Code, or through Tier 3).
-    if (!found || !matches || !mayLinkByReceiptNumber({ section1367: found.section_1367 })) return this.#fail(account.id, now, ip, { via: 'receipt_number' });
-    const added = await repo.link(this.deps.db, { account_id: account.id, case_id: found.id, relationship: 'applicant', added_via: 'receipt_number', added_at: now });
+    if (!found || !matches || !mayLinkByReceiptNumber({ section1367: found.section_1367 }))
+      return this.#fail(account.id, now, ip, { via: 'receipt_number' });
+    const added = await repo.link(this.deps.db, {
+      account_id: account.id,
+      case_id: found.id,
+      relationship: 'applicant',
+      added_via: 'receipt_number',
+      added_at: now,
+    });
     if (!added) return { ok: false, problem: 'already_added' };
-    await recordSecurityEvent(this.deps.db, { accountId: account.id, kind: 'case_added', at: now, ip, details: { receiptNumber: receipt.value, via: 'receipt_number' } });
+    await recordSecurityEvent(this.deps.db, {
+      accountId: account.id,
+      kind: 'case_added',
+      at: now,
+      ip,
+      details: { receiptNumber: receipt.value, via: 'receipt_number' },
+    });
     return { ok: true, receiptNumber: receipt.value };
   }
 }

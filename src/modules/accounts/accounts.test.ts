@@ -60,7 +60,10 @@ async function signUp(email: string, ip: string, lang: 'en' | 'es' = 'en'): Prom
   expect(agent.$('img.casedesk-qr').attr('src')).toMatch(/^data:image\/svg\+xml;base64,/);
   res = await agent.post('/account/sign-up/authenticator', { code: totpNow(secret) });
   expect(res.statusCode).toBe(200);
-  const backupCodes = agent.$('.casedesk-codes code').map((_, c) => agent.$(c).text()).get();
+  const backupCodes = agent
+    .$('.casedesk-codes code')
+    .map((_, c) => agent.$(c).text())
+    .get();
   expect(backupCodes).toHaveLength(10);
   res = await agent.post('/account/sign-up/backup-codes', {});
   expect(res.headers.location).toBe('/account?welcome=1');
@@ -80,7 +83,11 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     expect(agent.$('h1').text()).toBe('My account');
     const oan = agent.$('.casedesk-receipt').text().replace(/\s/g, '');
     expect(oan).toMatch(/^[1-9]\d{11}$/);
-    const row = await t.deps.database.db.selectFrom('accounts').selectAll().where('email', '=', 'ana.lopez@example.com').executeTakeFirstOrThrow();
+    const row = await t.deps.database.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('email', '=', 'ana.lopez@example.com')
+      .executeTakeFirstOrThrow();
     expect(row.online_account_number).toBe(oan);
     expect(row.password_hash).not.toContain(PASSWORD);
     expect(row.activated_at).not.toBeNull();
@@ -108,16 +115,27 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     await agent.get('/account/sign-up');
     const res = await agent.post('/account/sign-up', { email: 'not-an-email', kind: 'wizard' });
     expect(res.statusCode).toBe(400);
-    expect(agent.errorSummary()).toEqual(['Enter an email address in the right format, like name@example.com.', 'Choose the kind of account you need.']);
+    expect(agent.errorSummary()).toEqual([
+      'Enter an email address in the right format, like name@example.com.',
+      'Choose the kind of account you need.',
+    ]);
     expect(agent.$('#email').val()).toBe('not-an-email');
-    expect(await t.deps.database.db.selectFrom('accounts').select('id').where('email', '=', 'not-an-email').executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.deps.database.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('email', '=', 'not-an-email')
+        .executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it('refuses weak, common and mismatched passwords with precise messages', async () => {
     const agent = new TestAgent(t.app, '10.0.0.6');
     await agent.get('/account/sign-up');
     await agent.post('/account/sign-up', { email: 'weak@example.com', kind: 'applicant' });
-    const link = /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage('weak@example.com', 'verify_email'))!.body)![0];
+    const link = /\/account\/sign-up\/confirm\?token=\S+/.exec(
+      (await lastMessage('weak@example.com', 'verify_email'))!.body,
+    )![0];
     await agent.get(link);
     await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
     await agent.get('/account/sign-up/password');
@@ -126,7 +144,10 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     expect(agent.errorSummary()).toEqual(['Your password must have at least 12 characters.']);
     res = await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: `${PASSWORD}!` });
     expect(agent.errorSummary()).toEqual(['The two passwords are not the same.']);
-    res = await agent.post('/account/sign-up/password', { password: 'weak@example.com!!', password_confirmation: 'weak@example.com!!' });
+    res = await agent.post('/account/sign-up/password', {
+      password: 'weak@example.com!!',
+      password_confirmation: 'weak@example.com!!',
+    });
     expect(res.statusCode).toBe(400);
   });
 
@@ -134,7 +155,9 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     const agent = new TestAgent(t.app, '10.0.0.7');
     await agent.get('/account/sign-up');
     await agent.post('/account/sign-up', { email: 'once@example.com', kind: 'representative' });
-    const link = /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage('once@example.com', 'verify_email'))!.body)![0];
+    const link = /\/account\/sign-up\/confirm\?token=\S+/.exec(
+      (await lastMessage('once@example.com', 'verify_email'))!.body,
+    )![0];
     const token = decodeURIComponent(link.split('token=')[1]!);
     await agent.get(link);
     expect((await agent.post('/account/sign-up/confirm', { token })).statusCode).toBe(303);
@@ -145,7 +168,9 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
 
     await agent.get('/account/sign-up');
     await agent.post('/account/sign-up', { email: 'late@example.com', kind: 'applicant' });
-    const late = /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage('late@example.com', 'verify_email'))!.body)![0];
+    const late = /\/account\/sign-up\/confirm\?token=\S+/.exec(
+      (await lastMessage('late@example.com', 'verify_email'))!.body,
+    )![0];
     t.clock.advance(24 * 3600_000 + 1000);
     expect((await agent.get(late)).statusCode).toBe(410);
     t.clock.set('2026-11-23T15:00:00Z');
@@ -171,7 +196,11 @@ describe('sign-in with two steps', () => {
     expect(agent.cookies.get(SESSION_COOKIE)).not.toBe(partial);
     expect((await agent.get('/account')).statusCode).toBe(200);
     // The partial session's id is worthless now (no session fixation).
-    const stale = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `${SESSION_COOKIE}=${partial}` } });
+    const stale = await t.app.inject({
+      method: 'GET',
+      url: '/account',
+      headers: { cookie: `${SESSION_COOKIE}=${partial}` },
+    });
     expect(stale.statusCode).toBe(303);
   });
 
@@ -229,18 +258,23 @@ describe('sign-in with two steps', () => {
     const owner = new TestAgent(t.app, '10.1.0.10');
     await signIn(owner, victim.email);
     await owner.get('/account/sign-in/code');
-    expect((await owner.post('/account/sign-in/code', { code: totpNow(victim.secret) })).headers.location).toBe('/account');
+    expect((await owner.post('/account/sign-in/code', { code: totpNow(victim.secret) })).headers.location).toBe(
+      '/account',
+    );
   });
 
   it('slows password guessing on one account, with a wait that ends', async () => {
     const victim = await signUp('guess@example.com', '10.1.0.11');
     let res;
-    for (let i = 0; i < 6; i++) res = await signIn(new TestAgent(t.app, `10.2.0.${i}`), victim.email, `wrong password number ${i}`);
+    for (let i = 0; i < 6; i++)
+      res = await signIn(new TestAgent(t.app, `10.2.0.${i}`), victim.email, `wrong password number ${i}`);
     expect(res!.statusCode).toBe(429);
     // Even the right password waits until the throttle ends.
     expect((await signIn(new TestAgent(t.app, '10.2.1.1'), victim.email)).statusCode).toBe(429);
     t.clock.advance(5 * 60_000);
-    expect((await signIn(new TestAgent(t.app, '10.2.1.2'), victim.email)).headers.location).toBe('/account/sign-in/code');
+    expect((await signIn(new TestAgent(t.app, '10.2.1.2'), victim.email)).headers.location).toBe(
+      '/account/sign-in/code',
+    );
   });
 
   it('ends a session after 15 idle minutes, and at sign-out', async () => {
@@ -268,8 +302,12 @@ describe('account pages are protected', () => {
   it('refuses every account form without a CSRF token', async () => {
     const agent = new TestAgent(t.app, '10.3.0.1');
     await agent.get('/account/sign-in');
-    expect((await agent.post('/account/sign-in', { email: 'x@example.com', password: 'y', _csrf: null })).statusCode).toBe(403);
-    expect((await agent.post('/account/sign-up', { email: 'x@example.com', kind: 'applicant', _csrf: 'forged' })).statusCode).toBe(403);
+    expect(
+      (await agent.post('/account/sign-in', { email: 'x@example.com', password: 'y', _csrf: null })).statusCode,
+    ).toBe(403);
+    expect(
+      (await agent.post('/account/sign-up', { email: 'x@example.com', kind: 'applicant', _csrf: 'forged' })).statusCode,
+    ).toBe(403);
   });
 
   it('sends people without a session to sign in, and refuses posts', async () => {
@@ -298,10 +336,16 @@ describe('forgot password (ACC-5)', () => {
     await agent.get('/account/forgot-password');
     let res = await agent.post('/account/forgot-password', { email: 'RESET@example.com' });
     expect(res.headers.location).toBe('/account/forgot-password/sent?email=reset%40example.com');
-    const link = /\/account\/reset-password\?token=\S+/.exec((await lastMessage(person.email, 'reset_password'))!.body)![0];
+    const link = /\/account\/reset-password\?token=\S+/.exec(
+      (await lastMessage(person.email, 'reset_password'))!.body,
+    )![0];
     expect((await agent.get(link)).statusCode).toBe(200);
     const token = agent.$('input[name=token]').val() as string;
-    res = await agent.post('/account/reset-password', { token, password: 'password1234', password_confirmation: 'password1234' });
+    res = await agent.post('/account/reset-password', {
+      token,
+      password: 'password1234',
+      password_confirmation: 'password1234',
+    });
     expect(res.statusCode).toBe(400);
     const NEW = 'a brand new long passphrase 77';
     res = await agent.post('/account/reset-password', { token, password: NEW, password_confirmation: NEW });
@@ -311,13 +355,24 @@ describe('forgot password (ACC-5)', () => {
     expect((await device.get('/account')).statusCode).toBe(303);
     expect((await agent.get(link)).statusCode).toBe(410);
     expect((await signIn(new TestAgent(t.app, '10.4.0.4'), person.email)).statusCode).toBe(400);
-    expect((await signIn(new TestAgent(t.app, '10.4.0.5'), person.email, NEW)).headers.location).toBe('/account/sign-in/code');
+    expect((await signIn(new TestAgent(t.app, '10.4.0.5'), person.email, NEW)).headers.location).toBe(
+      '/account/sign-in/code',
+    );
   });
 
   it('answers the same for unknown emails, sends at most 3 links an hour, and links expire after an hour', async () => {
     const person = await signUp('reset-limit@example.com', '10.4.1.1');
     const count = async (to: string) =>
-      Number((await t.deps.database.db.selectFrom('notification_messages').select((eb) => eb.fn.countAll().as('n')).where('recipient', '=', to).where('template', '=', 'reset_password').executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.deps.database.db
+            .selectFrom('notification_messages')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('recipient', '=', to)
+            .where('template', '=', 'reset_password')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const agent = new TestAgent(t.app, '10.4.1.2');
     await agent.get('/account/forgot-password');
     const unknown = await agent.post('/account/forgot-password', { email: 'ghost@example.com' });
@@ -328,7 +383,9 @@ describe('forgot password (ACC-5)', () => {
       await agent.post('/account/forgot-password', { email: person.email });
     }
     expect(await count(person.email)).toBe(3);
-    const link = /\/account\/reset-password\?token=\S+/.exec((await lastMessage(person.email, 'reset_password'))!.body)![0];
+    const link = /\/account\/reset-password\?token=\S+/.exec(
+      (await lastMessage(person.email, 'reset_password'))!.body,
+    )![0];
     t.clock.advance(3600_000 + 1000);
     expect((await agent.get(link)).statusCode).toBe(410);
     await agent.get('/account/forgot-password');
@@ -339,7 +396,16 @@ describe('forgot password (ACC-5)', () => {
 
 describe('devices and sessions (ACC sessions)', () => {
   const countNewDevice = async (to: string) =>
-    Number((await t.deps.database.db.selectFrom('notification_messages').select((eb) => eb.fn.countAll().as('n')).where('recipient', '=', to).where('template', '=', 'new_device').executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.deps.database.db
+          .selectFrom('notification_messages')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('recipient', '=', to)
+          .where('template', '=', 'new_device')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   async function fullSignIn(agent: TestAgent, person: Person) {
     await signIn(agent, person.email);
@@ -398,10 +464,22 @@ describe('surveys (ACC-9)', () => {
     expect(res.statusCode).toBe(400);
     expect(person.agent.errorSummary()).toEqual(['Choose how satisfied you are, or write a comment.']);
     expect((await responses()).length).toBe(before);
-    res = await person.agent.post('/survey/exit', { rating: '4', about_form: 'I-765', about_page: 'Part 2', comment: '  The upload step was slow.  ' });
+    res = await person.agent.post('/survey/exit', {
+      rating: '4',
+      about_form: 'I-765',
+      about_page: 'Part 2',
+      comment: '  The upload step was slow.  ',
+    });
     expect(res.headers.location).toBe('/survey/thanks');
     const saved = (await responses()).at(-1)!;
-    expect(saved).toMatchObject({ survey: 'exit', rating: 4, about_form: 'I-765', about_page: 'Part 2', comment: 'The upload step was slow.', language: 'en' });
+    expect(saved).toMatchObject({
+      survey: 'exit',
+      rating: 4,
+      about_form: 'I-765',
+      about_page: 'Part 2',
+      comment: 'The upload step was slow.',
+      language: 'en',
+    });
     expect(JSON.stringify(saved)).not.toContain('survey@example.com');
   });
 
@@ -440,7 +518,12 @@ describe('idle timeout (ACC sessions)', () => {
     expect($('script[src="/assets/session-timeout.js"]').length).toBe(1);
     const token = $('dialog#session-timeout').attr('data-csrf')!;
     const extend = (headers: Record<string, string>) =>
-      t.app.inject({ method: 'POST', url: '/account/session/extend', headers: { cookie: person.agent.cookieHeader, ...headers }, remoteAddress: '10.7.0.1' });
+      t.app.inject({
+        method: 'POST',
+        url: '/account/session/extend',
+        headers: { cookie: person.agent.cookieHeader, ...headers },
+        remoteAddress: '10.7.0.1',
+      });
     expect((await extend({})).statusCode).toBe(403);
     t.clock.advance(14 * 60_000);
     expect((await extend({ 'x-csrf-token': token })).statusCode).toBe(204);
@@ -451,7 +534,12 @@ describe('idle timeout (ACC sessions)', () => {
     expect((await person.agent.get('/account')).headers.location).toBe('/account/sign-in');
     await person.agent.get('/account/sign-in?timeout=1');
     expect(person.agent.$('.usa-alert--info').text()).toContain('15 minutes without activity');
-    const anonymous = await t.app.inject({ method: 'POST', url: '/account/session/extend', headers: { 'x-csrf-token': token }, remoteAddress: '10.7.0.2' });
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: '/account/session/extend',
+      headers: { 'x-csrf-token': token },
+      remoteAddress: '10.7.0.2',
+    });
     expect(anonymous.statusCode).toBe(401);
   });
 });

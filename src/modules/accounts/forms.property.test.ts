@@ -10,13 +10,27 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const count = async (table: 'accounts' | 'account_sessions' | 'notification_messages') =>
-  Number((await t.deps.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.deps.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
-const junk = fc.oneof(fc.string({ maxLength: 80, unit: 'binary' }), fc.constantFrom('', ' ', '@', 'a@', '@b.c', 'x'.repeat(400), '<script>', '\u0000'));
+const junk = fc.oneof(
+  fc.string({ maxLength: 80, unit: 'binary' }),
+  fc.constantFrom('', ' ', '@', 'a@', '@b.c', 'x'.repeat(400), '<script>', '\u0000'),
+);
 
 describe('account forms with random input', () => {
   it('never answer with a 5xx, and bad input writes nothing', async () => {
-    const before = { accounts: await count('accounts'), sessions: await count('account_sessions'), messages: await count('notification_messages') };
+    const before = {
+      accounts: await count('accounts'),
+      sessions: await count('account_sessions'),
+      messages: await count('notification_messages'),
+    };
     let n = 0;
     await fc.assert(
       fc.asyncProperty(junk, junk, junk, async (a, b, c) => {
@@ -38,7 +52,9 @@ describe('account forms with random input', () => {
         await agent.get('/account/sign-in/unlock');
         const link = await agent.post('/account/sign-in/unlock/link', { token: b, password: c });
         expect(link.statusCode).toBeLessThan(500);
-        expect((await agent.get(`/account/sign-in/unlock/link?token=${encodeURIComponent(a)}`)).statusCode).toBeLessThan(500);
+        expect(
+          (await agent.get(`/account/sign-in/unlock/link?token=${encodeURIComponent(a)}`)).statusCode,
+        ).toBeLessThan(500);
       }),
       { numRuns: 40 },
     );

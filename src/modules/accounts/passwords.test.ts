@@ -6,9 +6,21 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCommonPasswordList, COMMON_PASSWORDS_FILE } from './data/build-common-passwords.js';
 import {
-  ARGON2_OWASP_MIN, ARGON2_PARAMS, checkPassword, commonPasswords, dummyVerify, hashPassword, needsRehash,
-  PASSWORD_MAX, PASSWORD_MIN, PASSWORD_SUGGESTION_CODES, verifyPassword, ZXCVBN_SUGGESTION_KEYS, ZXCVBN_WARNING_KEYS,
-  type Argon2Params, type PasswordCheck,
+  ARGON2_OWASP_MIN,
+  ARGON2_PARAMS,
+  checkPassword,
+  commonPasswords,
+  dummyVerify,
+  hashPassword,
+  needsRehash,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  PASSWORD_SUGGESTION_CODES,
+  verifyPassword,
+  ZXCVBN_SUGGESTION_KEYS,
+  ZXCVBN_WARNING_KEYS,
+  type Argon2Params,
+  type PasswordCheck,
 } from './passwords.js';
 
 /** Cheap argon2id parameters so the round trips stay fast; the real ones are exercised once at the end. */
@@ -21,7 +33,11 @@ describe('password length (NFKC code points, 12..128)', () => {
   it('counts ASCII characters', () => {
     expect(PASSWORD_MIN).toBe(12);
     expect(PASSWORD_MAX).toBe(128);
-    expect(checkPassword(STRONG_12.slice(0, 11), {})).toEqual({ ok: false, problem: 'too_short', suggestions: ['use_min_length'] });
+    expect(checkPassword(STRONG_12.slice(0, 11), {})).toEqual({
+      ok: false,
+      problem: 'too_short',
+      suggestions: ['use_min_length'],
+    });
     expect(checkPassword(STRONG_12, {})).toMatchObject({ ok: true });
   });
 
@@ -72,10 +88,17 @@ describe('common and breached passwords', () => {
     expect(commonPasswords().size).toBe(lines.length);
   });
 
-  it.each(['password1234', 'qwertyuiop12', '123456789012', '1qaz2wsx3edc', 'passwordpassword'])('refuses %s, which is on the list', (pw) => {
-    expect(lines).toContain(pw);
-    expect(checkPassword(pw, {})).toEqual({ ok: false, problem: 'common', suggestions: ['avoid_common', 'use_passphrase'] });
-  });
+  it.each(['password1234', 'qwertyuiop12', '123456789012', '1qaz2wsx3edc', 'passwordpassword'])(
+    'refuses %s, which is on the list',
+    (pw) => {
+      expect(lines).toContain(pw);
+      expect(checkPassword(pw, {})).toEqual({
+        ok: false,
+        problem: 'common',
+        suggestions: ['avoid_common', 'use_passphrase'],
+      });
+    },
+  );
 
   it.each([
     ['in another case', 'PassWord1234'],
@@ -96,13 +119,21 @@ describe('personal information', () => {
     ['a name, without its accents', 'ramirez lleva 3 perros', { names: ['José Ramírez'] }],
     ['a name, in another case', 'the GARCÍA family dog!', { names: ['María', 'García López'] }],
   ])('refuses a password containing %s', (_, pw, context) => {
-    expect(checkPassword(pw, context)).toEqual({ ok: false, problem: 'contains_personal', suggestions: ['avoid_personal'] });
+    expect(checkPassword(pw, context)).toEqual({
+      ok: false,
+      problem: 'contains_personal',
+      suggestions: ['avoid_personal'],
+    });
   });
 
   it('ignores local parts and names shorter than 4 characters, and missing or odd context', () => {
-    expect(checkPassword('jo is a strong passphrase 77', { email: 'jo@x.com', names: ['Jo', 'Wu'] })).toMatchObject({ ok: true });
+    expect(checkPassword('jo is a strong passphrase 77', { email: 'jo@x.com', names: ['Jo', 'Wu'] })).toMatchObject({
+      ok: true,
+    });
     expect(checkPassword('correct horse battery staple', { email: '', names: [] })).toMatchObject({ ok: true });
-    expect(checkPassword('correct horse battery staple', { names: [42 as unknown as string] })).toMatchObject({ ok: true });
+    expect(checkPassword('correct horse battery staple', { names: [42 as unknown as string] })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('gives the email and names to the strength estimate as user inputs', () => {
@@ -114,23 +145,34 @@ describe('personal information', () => {
 });
 
 describe('strength estimate (zxcvbn score >= 3)', () => {
-  it.each(['aaaaaaaaaaaa', 'abcdefghijkl', '1234567890123', 'qwertyuiop123456', '            '])('refuses the guessable %j as weak', (pw) => {
-    const result = checkPassword(pw, {});
-    expect(result).toMatchObject({ ok: false, problem: 'weak' });
-    if (result.ok) return;
-    expect(result.score).toBeLessThan(3);
-    expect(result.suggestions.length).toBeGreaterThan(0);
-  });
+  it.each(['aaaaaaaaaaaa', 'abcdefghijkl', '1234567890123', 'qwertyuiop123456', '            '])(
+    'refuses the guessable %j as weak',
+    (pw) => {
+      const result = checkPassword(pw, {});
+      expect(result).toMatchObject({ ok: false, problem: 'weak' });
+      if (result.ok) return;
+      expect(result.score).toBeLessThan(3);
+      expect(result.suggestions.length).toBeGreaterThan(0);
+    },
+  );
 
-  it.each(['correct horse battery staple', 'el perro come manzanas verdes', STRONG_12, 'Tr0ub4dor&3xyz'])('accepts %j', (pw) => {
-    const result = checkPassword(pw, {});
-    expect(result.ok).toBe(true);
-    expect(result.score).toBeGreaterThanOrEqual(3);
-  });
+  it.each(['correct horse battery staple', 'el perro come manzanas verdes', STRONG_12, 'Tr0ub4dor&3xyz'])(
+    'accepts %j',
+    (pw) => {
+      const result = checkPassword(pw, {});
+      expect(result.ok).toBe(true);
+      expect(result.score).toBeGreaterThanOrEqual(3);
+    },
+  );
 
   it('answers with stable codes, not sentences', () => {
     const result = checkPassword('aaaaaaaaaaaa', {});
-    expect(result).toEqual({ ok: false, problem: 'weak', score: 0, suggestions: ['warning_simpleRepeat', 'suggestion_anotherWord', 'suggestion_repeated'] });
+    expect(result).toEqual({
+      ok: false,
+      problem: 'weak',
+      score: 0,
+      suggestions: ['warning_simpleRepeat', 'suggestion_anotherWord', 'suggestion_repeated'],
+    });
   });
 
   it('knows every feedback key zxcvbn-ts has English and Spanish text for', () => {
@@ -147,7 +189,12 @@ describe('strength estimate (zxcvbn score >= 3)', () => {
     fc.assert(
       fc.property(
         fc.string({ unit: 'binary', maxLength: 300 }),
-        fc.record({ email: fc.option(fc.string({ unit: 'binary', maxLength: 60 }), { nil: undefined }), names: fc.option(fc.array(fc.string({ unit: 'binary', maxLength: 30 }), { maxLength: 3 }), { nil: undefined }) }),
+        fc.record({
+          email: fc.option(fc.string({ unit: 'binary', maxLength: 60 }), { nil: undefined }),
+          names: fc.option(fc.array(fc.string({ unit: 'binary', maxLength: 30 }), { maxLength: 3 }), {
+            nil: undefined,
+          }),
+        }),
         (pw, context) => {
           const result = checkPassword(pw, context);
           if (result.ok) {
@@ -163,7 +210,12 @@ describe('strength estimate (zxcvbn score >= 3)', () => {
   });
 
   it('copes with lone surrogates and other odd strings', () => {
-    for (const pw of ['\uD800'.repeat(12), '\uDC00abc\uD83Dxyz\u0000\u0000\u0000\u0000', '\u200B'.repeat(20), '\uFDFA'.repeat(8)]) {
+    for (const pw of [
+      '\uD800'.repeat(12),
+      '\uDC00abc\uD83Dxyz\u0000\u0000\u0000\u0000',
+      '\u200B'.repeat(20),
+      '\uFDFA'.repeat(8),
+    ]) {
       expect(() => checkPassword(pw, { email: '\uD800@\uDC00', names: ['\u0301'] })).not.toThrow();
     }
     // U+FDFA is one code point but NFKC expands it to 18: length counts what NFKC gives.
@@ -223,7 +275,11 @@ describe('argon2id hashing', () => {
     expect(ARGON2_PARAMS.parallelism).toBeGreaterThanOrEqual(1);
     expect(Object.isFrozen(ARGON2_PARAMS)).toBe(true);
     const h = await hashPassword('correct horse battery staple');
-    expect(h.startsWith(`$argon2id$v=19$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}$`)).toBe(true);
+    expect(
+      h.startsWith(
+        `$argon2id$v=19$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}$`,
+      ),
+    ).toBe(true);
     expect(needsRehash(h)).toBe(false);
     expect(await verifyPassword(h, 'correct horse battery staple')).toBe(true);
     await expect(dummyVerify('correct horse battery staple')).resolves.toBe(false);

@@ -66,21 +66,51 @@ export const STRENGTH_PREFIX_UNITS = 48;
 export const ZXCVBN_L33T_MAX_SUBSTITUTIONS = 4;
 
 export const ZXCVBN_WARNING_KEYS = [
-  'straightRow', 'keyPattern', 'simpleRepeat', 'extendedRepeat', 'sequences', 'recentYears', 'dates', 'topTen',
-  'topHundred', 'common', 'similarToCommon', 'wordByItself', 'namesByThemselves', 'commonNames', 'userInputs', 'pwned',
+  'straightRow',
+  'keyPattern',
+  'simpleRepeat',
+  'extendedRepeat',
+  'sequences',
+  'recentYears',
+  'dates',
+  'topTen',
+  'topHundred',
+  'common',
+  'similarToCommon',
+  'wordByItself',
+  'namesByThemselves',
+  'commonNames',
+  'userInputs',
+  'pwned',
 ] as const;
 export const ZXCVBN_SUGGESTION_KEYS = [
-  'l33t', 'reverseWords', 'allUppercase', 'capitalization', 'dates', 'recentYears', 'associatedYears', 'sequences',
-  'repeated', 'longerKeyboardPattern', 'anotherWord', 'useWords', 'noNeed', 'pwned',
+  'l33t',
+  'reverseWords',
+  'allUppercase',
+  'capitalization',
+  'dates',
+  'recentYears',
+  'associatedYears',
+  'sequences',
+  'repeated',
+  'longerKeyboardPattern',
+  'anotherWord',
+  'useWords',
+  'noNeed',
+  'pwned',
 ] as const;
-export const OWN_SUGGESTION_CODES = ['use_min_length', 'use_max_length', 'avoid_common', 'avoid_personal', 'use_passphrase'] as const;
+export const OWN_SUGGESTION_CODES = [
+  'use_min_length',
+  'use_max_length',
+  'avoid_common',
+  'avoid_personal',
+  'use_passphrase',
+] as const;
 
 export type ZxcvbnWarningKey = (typeof ZXCVBN_WARNING_KEYS)[number];
 export type ZxcvbnSuggestionKey = (typeof ZXCVBN_SUGGESTION_KEYS)[number];
 export type PasswordSuggestion =
-  | (typeof OWN_SUGGESTION_CODES)[number]
-  | `warning_${ZxcvbnWarningKey}`
-  | `suggestion_${ZxcvbnSuggestionKey}`;
+  (typeof OWN_SUGGESTION_CODES)[number] | `warning_${ZxcvbnWarningKey}` | `suggestion_${ZxcvbnSuggestionKey}`;
 
 export const PASSWORD_SUGGESTION_CODES: readonly PasswordSuggestion[] = [
   ...OWN_SUGGESTION_CODES,
@@ -210,7 +240,9 @@ function personalTerms(context: PasswordContext): PersonalTerms {
   }
   for (const name of Array.isArray(context.names) ? context.names : []) {
     if (typeof name !== 'string') continue;
-    const words = fold(name).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+    const words = fold(name)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w !== '');
     for (const word of words) {
       if (codePointLength(word) >= PERSONAL_TERM_MIN) blocked.add(word);
       if (codePointLength(word) >= 2) userInputs.add(word);
@@ -231,7 +263,8 @@ function strengthPrefix(s: string): string {
 function feedbackCodes(feedback: FeedbackType): PasswordSuggestion[] {
   const codes: PasswordSuggestion[] = [];
   const warning = feedback.warning;
-  if (warning && (ZXCVBN_WARNING_KEYS as readonly string[]).includes(warning)) codes.push(`warning_${warning as ZxcvbnWarningKey}`);
+  if (warning && (ZXCVBN_WARNING_KEYS as readonly string[]).includes(warning))
+    codes.push(`warning_${warning as ZxcvbnWarningKey}`);
   for (const s of feedback.suggestions) {
     if ((ZXCVBN_SUGGESTION_KEYS as readonly string[]).includes(s)) codes.push(`suggestion_${s as ZxcvbnSuggestionKey}`);
   }
@@ -291,10 +324,18 @@ export interface Argon2Params {
  * UV_THREADPOOL_SIZE (default 4) at once. Changing these re-hashes each account at its next successful sign-in
  * (`needsRehash`).
  */
-export const ARGON2_PARAMS: Readonly<Argon2Params> = Object.freeze({ memoryCost: 64 * 1024, timeCost: 3, parallelism: 1 });
+export const ARGON2_PARAMS: Readonly<Argon2Params> = Object.freeze({
+  memoryCost: 64 * 1024,
+  timeCost: 3,
+  parallelism: 1,
+});
 
 /** The OWASP Password Storage Cheat Sheet minimum for argon2id; ARGON2_PARAMS must not go below it. */
-export const ARGON2_OWASP_MIN: Readonly<Argon2Params> = Object.freeze({ memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 });
+export const ARGON2_OWASP_MIN: Readonly<Argon2Params> = Object.freeze({
+  memoryCost: 19 * 1024,
+  timeCost: 2,
+  parallelism: 1,
+});
 
 // Algorithm and Version are const enums in the library's typings, which isolatedModules cannot read as values.
 const ARGON2ID = 2 as Algorithm; // Algorithm.Argon2id

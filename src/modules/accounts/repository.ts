@@ -14,7 +14,9 @@ export async function findAccountById(db: DbHandle, id: string): Promise<Account
 }
 
 export async function onlineAccountNumberTaken(db: DbHandle, number: string): Promise<boolean> {
-  return Boolean(await db.selectFrom('accounts').select('id').where('online_account_number', '=', number).executeTakeFirst());
+  return Boolean(
+    await db.selectFrom('accounts').select('id').where('online_account_number', '=', number).executeTakeFirst(),
+  );
 }
 
 export async function insertAccount(db: DbHandle, account: Insertable<AccountsTable>): Promise<void> {
@@ -30,7 +32,12 @@ export async function insertToken(db: DbHandle, token: Insertable<AccountTokensT
 }
 
 /** Marks an unused, unexpired token used and answers its account; a second use finds nothing. */
-export async function consumeToken(db: DbHandle, tokenHash: string, purpose: AccountTokensTable['purpose'], now: Date): Promise<string | undefined> {
+export async function consumeToken(
+  db: DbHandle,
+  tokenHash: string,
+  purpose: AccountTokensTable['purpose'],
+  now: Date,
+): Promise<string | undefined> {
   const row = await db
     .updateTable('account_tokens')
     .set({ used_at: now })
@@ -43,7 +50,12 @@ export async function consumeToken(db: DbHandle, tokenHash: string, purpose: Acc
   return row?.account_id;
 }
 
-export async function findUsableToken(db: DbHandle, tokenHash: string, purpose: AccountTokensTable['purpose'], now: Date) {
+export async function findUsableToken(
+  db: DbHandle,
+  tokenHash: string,
+  purpose: AccountTokensTable['purpose'],
+  now: Date,
+) {
   return db
     .selectFrom('account_tokens')
     .select(['account_id', 'created_at', 'expires_at'])
@@ -67,7 +79,12 @@ export async function findTotp(db: DbHandle, accountId: string) {
 }
 
 /** Records the time step of an accepted code; refuses (false) a step already used or older. */
-export async function useTotpStep(db: DbHandle, accountId: string, step: number, confirm: Date | null): Promise<boolean> {
+export async function useTotpStep(
+  db: DbHandle,
+  accountId: string,
+  step: number,
+  confirm: Date | null,
+): Promise<boolean> {
   const result = await db
     .updateTable('account_totp')
     .set({ last_step: step, ...(confirm ? { confirmed_at: confirm } : {}) })
@@ -79,7 +96,10 @@ export async function useTotpStep(db: DbHandle, accountId: string, step: number,
 
 export async function replaceBackupCodes(db: DbHandle, accountId: string, hashes: string[]): Promise<void> {
   await db.deleteFrom('account_backup_codes').where('account_id', '=', accountId).execute();
-  await db.insertInto('account_backup_codes').values(hashes.map((code_hash) => ({ account_id: accountId, code_hash, used_at: null }))).execute();
+  await db
+    .insertInto('account_backup_codes')
+    .values(hashes.map((code_hash) => ({ account_id: accountId, code_hash, used_at: null })))
+    .execute();
 }
 
 export async function useBackupCode(db: DbHandle, accountId: string, hash: string, now: Date): Promise<boolean> {
@@ -116,7 +136,11 @@ export async function touchSession(db: DbHandle, idHash: string, at: Date): Prom
 }
 
 /** Re-authentication times of a session: the last full authentication, and a password given again just now. */
-export async function setSessionAuthTimes(db: DbHandle, idHash: string, times: Partial<Pick<SessionRow, 'authenticated_at' | 'reauth_password_at'>>): Promise<void> {
+export async function setSessionAuthTimes(
+  db: DbHandle,
+  idHash: string,
+  times: Partial<Pick<SessionRow, 'authenticated_at' | 'reauth_password_at'>>,
+): Promise<void> {
   await db.updateTable('account_sessions').set(times).where('id_hash', '=', idHash).execute();
 }
 
@@ -134,10 +158,19 @@ export async function setSessionStage(db: DbHandle, idHash: string, stage: Sessi
   await db.updateTable('account_sessions').set({ stage }).where('id_hash', '=', idHash).execute();
 }
 
-export async function recordSecurityEvent(db: DbHandle, event: { accountId: string; kind: string; at: Date; ip?: string; details?: Record<string, unknown> }): Promise<void> {
+export async function recordSecurityEvent(
+  db: DbHandle,
+  event: { accountId: string; kind: string; at: Date; ip?: string; details?: Record<string, unknown> },
+): Promise<void> {
   await db
     .insertInto('account_security_events')
-    .values({ account_id: event.accountId, kind: event.kind, occurred_at: event.at, ip: event.ip ?? null, details: JSON.stringify(event.details ?? {}) })
+    .values({
+      account_id: event.accountId,
+      kind: event.kind,
+      occurred_at: event.at,
+      ip: event.ip ?? null,
+      details: JSON.stringify(event.details ?? {}),
+    })
     .execute();
 }
 
@@ -148,7 +181,12 @@ export const UNLOCKED_EVENT = 'help_desk_unlocked';
  * How many events of a kind since a time (and the last one's time). For the counters behind lockouts and limits:
  * events before the account's last help-desk unlock do not count.
  */
-export async function countSecurityEventsSince(db: DbHandle, accountId: string, kind: string, since: Date): Promise<{ count: number; last?: Date }> {
+export async function countSecurityEventsSince(
+  db: DbHandle,
+  accountId: string,
+  kind: string,
+  since: Date,
+): Promise<{ count: number; last?: Date }> {
   const row = await db
     .selectFrom('account_security_events')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('occurred_at').as('last')])
@@ -182,7 +220,11 @@ export async function listSessionsOf(db: DbHandle, accountId: string, now: Date)
 }
 
 /** Whether the account has signed in from this device (a hash of the device cookie) before. */
-export async function deviceSeenBefore(db: DbHandle, accountId: string, deviceHash: string): Promise<{ seen: boolean; anyDevice: boolean }> {
+export async function deviceSeenBefore(
+  db: DbHandle,
+  accountId: string,
+  deviceHash: string,
+): Promise<{ seen: boolean; anyDevice: boolean }> {
   const rows = await db
     .selectFrom('account_security_events')
     .select(sql<boolean>`bool_or(details->>'device' = ${deviceHash})`.as('seen'))
@@ -196,10 +238,18 @@ export async function deviceSeenBefore(db: DbHandle, accountId: string, deviceHa
 /** A failed sign-in from a network address (any email); now and then, rows older than a day are removed. */
 export async function recordAddressFailure(db: DbHandle, ip: string, at: Date): Promise<void> {
   await db.insertInto('sign_in_address_failures').values({ ip, occurred_at: at }).execute();
-  if (Math.random() < 0.01) await db.deleteFrom('sign_in_address_failures').where('occurred_at', '<', new Date(at.getTime() - 86_400_000)).execute();
+  if (Math.random() < 0.01)
+    await db
+      .deleteFrom('sign_in_address_failures')
+      .where('occurred_at', '<', new Date(at.getTime() - 86_400_000))
+      .execute();
 }
 
-export async function countAddressFailuresSince(db: DbHandle, ip: string, since: Date): Promise<{ count: number; last?: Date }> {
+export async function countAddressFailuresSince(
+  db: DbHandle,
+  ip: string,
+  since: Date,
+): Promise<{ count: number; last?: Date }> {
   const row = await db
     .selectFrom('sign_in_address_failures')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('occurred_at').as('last')])
@@ -212,7 +262,11 @@ export async function countAddressFailuresSince(db: DbHandle, ip: string, since:
 /** A failed sign-in for a normalised email (a hash of it), with or without an account; now and then, rows older than a day are removed. */
 export async function recordEmailFailure(db: DbHandle, emailHash: string, at: Date): Promise<void> {
   await db.insertInto('sign_in_email_failures').values({ email_hash: emailHash, occurred_at: at }).execute();
-  if (Math.random() < 0.01) await db.deleteFrom('sign_in_email_failures').where('occurred_at', '<', new Date(at.getTime() - 86_400_000)).execute();
+  if (Math.random() < 0.01)
+    await db
+      .deleteFrom('sign_in_email_failures')
+      .where('occurred_at', '<', new Date(at.getTime() - 86_400_000))
+      .execute();
 }
 
 /**
@@ -220,7 +274,12 @@ export async function recordEmailFailure(db: DbHandle, emailHash: string, at: Da
  * up to its last help-desk unlock or password reset do not count (both start the count again, as for the other
  * lockouts); an email without an account has neither, so the same query answers for every email.
  */
-export async function countEmailFailuresSince(db: DbHandle, emailHash: string, since: Date, accountId: string | undefined): Promise<{ count: number; last?: Date }> {
+export async function countEmailFailuresSince(
+  db: DbHandle,
+  emailHash: string,
+  since: Date,
+  accountId: string | undefined,
+): Promise<{ count: number; last?: Date }> {
   const row = await db
     .selectFrom('sign_in_email_failures')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('occurred_at').as('last')])

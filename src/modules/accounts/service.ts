@@ -10,9 +10,29 @@ import { sha256 } from '../../platform/hashing.js';
 import type { NotificationService } from '../notifications/index.js';
 import { checkPassword, dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import {
-  consumeToken, countAddressFailuresSince, countEmailFailuresSince, countSecurityEventsSince, recordAddressFailure, recordEmailFailure, deleteSessionsOf, deviceSeenBefore, listSessionsOf, countUnusedBackupCodes, findAccountByEmail, findAccountById, findTotp, findUsableToken,
-  insertAccount, insertToken, onlineAccountNumberTaken, recordSecurityEvent, replaceBackupCodes, updateAccount, upsertTotp,
-  useBackupCode, useTotpStep,
+  consumeToken,
+  countAddressFailuresSince,
+  countEmailFailuresSince,
+  countSecurityEventsSince,
+  recordAddressFailure,
+  recordEmailFailure,
+  deleteSessionsOf,
+  deviceSeenBefore,
+  listSessionsOf,
+  countUnusedBackupCodes,
+  findAccountByEmail,
+  findAccountById,
+  findTotp,
+  findUsableToken,
+  insertAccount,
+  insertToken,
+  onlineAccountNumberTaken,
+  recordSecurityEvent,
+  replaceBackupCodes,
+  updateAccount,
+  upsertTotp,
+  useBackupCode,
+  useTotpStep,
 } from './repository.js';
 import { hashOneTimeCode } from './two-step/one-time-codes.js';
 import { useOneTimeCode } from './two-step/two-step-repository.js';
@@ -58,12 +78,25 @@ export const emailSchema = z.string().trim().toLowerCase().max(254).email();
  * passkey checks) within OTP_LOCKOUT_MS, no method is accepted until OTP_LOCKOUT_MS after the last one.
  */
 export async function otpLockedUntil(db: DbHandle, accountId: string, now: Date): Promise<Date | undefined> {
-  const failures = await countSecurityEventsSince(db, accountId, 'otp_failed', new Date(now.getTime() - OTP_LOCKOUT_MS));
-  return failures.count >= OTP_MAX_FAILURES && failures.last ? new Date(failures.last.getTime() + OTP_LOCKOUT_MS) : undefined;
+  const failures = await countSecurityEventsSince(
+    db,
+    accountId,
+    'otp_failed',
+    new Date(now.getTime() - OTP_LOCKOUT_MS),
+  );
+  return failures.count >= OTP_MAX_FAILURES && failures.last
+    ? new Date(failures.last.getTime() + OTP_LOCKOUT_MS)
+    : undefined;
 }
 
 /** Records a wrong code (event `otp_failed`) and answers whether it locked two-step verification. */
-export async function recordOtpFailure(db: DbHandle, accountId: string, now: Date, ip?: string, details?: Record<string, unknown>): Promise<{ ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAt: Date }> {
+export async function recordOtpFailure(
+  db: DbHandle,
+  accountId: string,
+  now: Date,
+  ip?: string,
+  details?: Record<string, unknown>,
+): Promise<{ ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAt: Date }> {
   await recordSecurityEvent(db, { accountId, kind: 'otp_failed', at: now, ip, details });
   const lockedUntil = await otpLockedUntil(db, accountId, now);
   return lockedUntil ? { ok: false, reason: 'locked', retryAt: lockedUntil } : { ok: false, reason: 'invalid' };
@@ -91,8 +124,26 @@ function waitAfter(failures: { count: number; last?: Date }, free: number, now: 
 /** "Firefox · Windows" (the same in both languages): enough for a person to recognize a device, no fingerprint. */
 export function describeUserAgent(ua: string | undefined): string {
   if (!ua) return '?';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /(Chrome|Chromium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Web';
-  const os = /iPhone|iPad/.test(ua) ? 'iOS' : /Android/.test(ua) ? 'Android' : /Windows/.test(ua) ? 'Windows' : /Mac OS X|Macintosh/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '?';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /(Chrome|Chromium)\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Web';
+  const os = /iPhone|iPad/.test(ua)
+    ? 'iOS'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X|Macintosh/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : '?';
   return `${browser} · ${os}`;
 }
 
@@ -125,13 +176,23 @@ export class AccountService {
    * Step 1 of sign-up. The answer is the same whether or not the email has an account (no enumeration): a new
    * or unfinished account gets a verification link; an existing one gets a notice instead.
    */
-  async startSignUp(input: { email: string; kind: 'applicant' | 'representative'; language: Language; ip?: string }): Promise<void> {
+  async startSignUp(input: {
+    email: string;
+    kind: 'applicant' | 'representative';
+    language: Language;
+    ip?: string;
+  }): Promise<void> {
     const { db, clock, random, notifications } = this.deps;
     const now = clock.now();
     await inTransaction(db, async (trx) => {
       const existing = await findAccountByEmail(trx, input.email);
       if (existing?.activated_at) {
-        await notifications.queueEmail(trx, { to: input.email, template: 'account_exists', language: input.language, params: { link: `${this.deps.publicUrl}/account/sign-in` } });
+        await notifications.queueEmail(trx, {
+          to: input.email,
+          template: 'account_exists',
+          language: input.language,
+          params: { link: `${this.deps.publicUrl}/account/sign-in` },
+        });
         return;
       }
       let accountId = existing?.id;
@@ -151,7 +212,14 @@ export class AccountService {
         });
       }
       const token = random.token(32);
-      await insertToken(trx, { token_hash: sha256(token), account_id: accountId, purpose: 'verify_email', created_at: now, expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS), used_at: null });
+      await insertToken(trx, {
+        token_hash: sha256(token),
+        account_id: accountId,
+        purpose: 'verify_email',
+        created_at: now,
+        expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS),
+        used_at: null,
+      });
       await notifications.queueEmail(trx, {
         to: input.email,
         template: 'verify_email',
@@ -222,7 +290,11 @@ export class AccountService {
   }
 
   /** Confirms the authenticator with a first code and issues the backup codes (shown once). */
-  async confirmAuthenticator(accountId: string, code: string, options: { issueBackupCodes?: boolean } = {}): Promise<{ ok: true; backupCodes: string[] } | { ok: false }> {
+  async confirmAuthenticator(
+    accountId: string,
+    code: string,
+    options: { issueBackupCodes?: boolean } = {},
+  ): Promise<{ ok: true; backupCodes: string[] } | { ok: false }> {
     const totp = await findTotp(this.deps.db, accountId);
     const step = totp ? this.#matchStep(totp.secret, code) : undefined;
     if (!totp || step === undefined) return { ok: false };
@@ -246,7 +318,11 @@ export class AccountService {
       const chars = Array.from({ length: 12 }, () => BACKUP_ALPHABET[randomInt(0, BACKUP_ALPHABET.length)]).join('');
       return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`;
     });
-    await replaceBackupCodes(db, accountId, codes.map((c) => sha256(normalizeBackupCode(c))));
+    await replaceBackupCodes(
+      db,
+      accountId,
+      codes.map((c) => sha256(normalizeBackupCode(c))),
+    );
     return codes;
   }
 
@@ -283,12 +359,19 @@ export class AccountService {
     }
     await recordSecurityEvent(db, { accountId: account.id, kind: 'password_verified', at: now, ip });
     // Stored with older argon2 parameters: upgrade the hash now that we have the password.
-    if (needsRehash(account.password_hash)) await updateAccount(db, account.id, { password_hash: await hashPassword(password) });
+    if (needsRehash(account.password_hash))
+      await updateAccount(db, account.id, { password_hash: await hashPassword(password) });
     return { ok: true, account };
   }
 
   /** A wrong password (or none to check): counted for the email, the address, and the account's security events. */
-  async #recordPasswordFailure(emailKey: string, accountId: string | undefined, now: Date, ip: string | undefined, kind = 'sign_in_failed'): Promise<void> {
+  async #recordPasswordFailure(
+    emailKey: string,
+    accountId: string | undefined,
+    now: Date,
+    ip: string | undefined,
+    kind = 'sign_in_failed',
+  ): Promise<void> {
     const { db } = this.deps;
     await recordEmailFailure(db, emailKey, now);
     if (accountId) await recordSecurityEvent(db, { accountId, kind, at: now, ip });
@@ -316,7 +399,12 @@ export class AccountService {
    * uses it. The account's last help-desk unlock or password reset starts the count again.
    */
   async #emailThrottle(emailKey: string, accountId: string | undefined, now: Date): Promise<Date | undefined> {
-    const failures = await countEmailFailuresSince(this.deps.db, emailKey, new Date(now.getTime() - SIGN_IN_WINDOW_MS), accountId);
+    const failures = await countEmailFailuresSince(
+      this.deps.db,
+      emailKey,
+      new Date(now.getTime() - SIGN_IN_WINDOW_MS),
+      accountId,
+    );
     return waitAfter(failures, SIGN_IN_FREE_FAILURES, now);
   }
 
@@ -325,7 +413,12 @@ export class AccountService {
    * strangers' wrong passwords at the sign-in form do not stop the signed-in holder from confirming it is them.
    */
   async #reauthThrottle(accountId: string, now: Date): Promise<Date | undefined> {
-    const failures = await countSecurityEventsSince(this.deps.db, accountId, 'reauth_failed', new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+    const failures = await countSecurityEventsSince(
+      this.deps.db,
+      accountId,
+      'reauth_failed',
+      new Date(now.getTime() - SIGN_IN_WINDOW_MS),
+    );
     return waitAfter(failures, SIGN_IN_FREE_FAILURES, now);
   }
 
@@ -338,10 +431,22 @@ export class AccountService {
     const retryAt = await this.#reauthThrottle(accountId, now);
     if (retryAt) return { ok: false, reason: 'throttled', retryAt };
     if (!(await verifyPassword(account.password_hash, password))) {
-      await recordSecurityEvent(db, { accountId, kind: 'reauth_failed', at: now, ip, details: { reauthentication: true } });
+      await recordSecurityEvent(db, {
+        accountId,
+        kind: 'reauth_failed',
+        at: now,
+        ip,
+        details: { reauthentication: true },
+      });
       return { ok: false, reason: 'invalid' };
     }
-    await recordSecurityEvent(db, { accountId, kind: 'password_verified', at: now, ip, details: { reauthentication: true } });
+    await recordSecurityEvent(db, {
+      accountId,
+      kind: 'password_verified',
+      at: now,
+      ip,
+      details: { reauthentication: true },
+    });
     return { ok: true, account };
   }
 
@@ -352,17 +457,21 @@ export class AccountService {
    */
   async requestSignInUnlock(emailInput: string, ip?: string): Promise<void> {
     await this.#emailSingleUseLink(emailInput, ip, {
-      purpose: 'unlock_sign_in', event: 'unlock_link_sent', perHour: UNLOCK_LINKS_PER_HOUR, ttlMs: UNLOCK_LINK_TTL_MS,
+      purpose: 'unlock_sign_in',
+      event: 'unlock_link_sent',
+      perHour: UNLOCK_LINKS_PER_HOUR,
+      ttlMs: UNLOCK_LINK_TTL_MS,
       eligible: (account) => Boolean(account.password_hash),
-      send: (trx, account, token) => this.deps.notifications.queueEmail(trx, {
-        to: account.email,
-        template: 'sign_in_unlock',
-        language: account.language,
-        params: {
-          link: `${this.deps.publicUrl}/account/sign-in/unlock/link?token=${encodeURIComponent(token)}`,
-          reset: `${this.deps.publicUrl}/account/forgot-password`,
-        },
-      }),
+      send: (trx, account, token) =>
+        this.deps.notifications.queueEmail(trx, {
+          to: account.email,
+          template: 'sign_in_unlock',
+          language: account.language,
+          params: {
+            link: `${this.deps.publicUrl}/account/sign-in/unlock/link?token=${encodeURIComponent(token)}`,
+            reset: `${this.deps.publicUrl}/account/forgot-password`,
+          },
+        }),
     });
   }
 
@@ -373,7 +482,14 @@ export class AccountService {
   async #emailSingleUseLink(
     emailInput: string,
     ip: string | undefined,
-    spec: { purpose: 'unlock_sign_in' | 'reset_password'; event: string; perHour: number; ttlMs: number; eligible?: (account: AccountRow) => boolean; send: (trx: DbHandle, account: AccountRow, token: string) => Promise<unknown> },
+    spec: {
+      purpose: 'unlock_sign_in' | 'reset_password';
+      event: string;
+      perHour: number;
+      ttlMs: number;
+      eligible?: (account: AccountRow) => boolean;
+      send: (trx: DbHandle, account: AccountRow, token: string) => Promise<unknown>;
+    },
   ): Promise<void> {
     const { db, clock, random } = this.deps;
     const email = emailSchema.safeParse(emailInput);
@@ -385,7 +501,14 @@ export class AccountService {
       const recent = await countSecurityEventsSince(trx, account.id, spec.event, new Date(now.getTime() - 3600_000));
       if (recent.count >= spec.perHour) return;
       const token = random.token(32);
-      await insertToken(trx, { token_hash: sha256(token), account_id: account.id, purpose: spec.purpose, created_at: now, expires_at: new Date(now.getTime() + spec.ttlMs), used_at: null });
+      await insertToken(trx, {
+        token_hash: sha256(token),
+        account_id: account.id,
+        purpose: spec.purpose,
+        created_at: now,
+        expires_at: new Date(now.getTime() + spec.ttlMs),
+        used_at: null,
+      });
       await recordSecurityEvent(trx, { accountId: account.id, kind: spec.event, at: now, ip });
       await spec.send(trx, account, token);
     });
@@ -398,14 +521,22 @@ export class AccountService {
   }
 
   /** An unlock link that can still be used: unused, unexpired, and fewer than UNLOCK_LINK_PASSWORD_TRIES wrong passwords since it was sent. */
-  async #usableUnlockLink(token: string, now: Date): Promise<{ account: AccountRow & { password_hash: string } } | undefined> {
+  async #usableUnlockLink(
+    token: string,
+    now: Date,
+  ): Promise<{ account: AccountRow & { password_hash: string } } | undefined> {
     const { db } = this.deps;
     const link = await findUsableToken(db, sha256(token), 'unlock_sign_in', now);
     if (!link) return undefined;
     const account = await findAccountById(db, link.account_id);
     if (!account?.activated_at || !account.password_hash) return undefined;
     // Counted from just before the link was made (a clock may give the failure the link's own millisecond).
-    const failures = await countSecurityEventsSince(db, account.id, 'unlock_link_failed', new Date(link.created_at.getTime() - 1));
+    const failures = await countSecurityEventsSince(
+      db,
+      account.id,
+      'unlock_link_failed',
+      new Date(link.created_at.getTime() - 1),
+    );
     if (failures.count >= UNLOCK_LINK_PASSWORD_TRIES) return undefined;
     return { account: { ...account, password_hash: account.password_hash } };
   }
@@ -427,8 +558,15 @@ export class AccountService {
       return { ok: false, reason: 'invalid' };
     }
     if (!(await consumeToken(db, sha256(token), 'unlock_sign_in', now))) return { ok: false, reason: 'link_invalid' };
-    await recordSecurityEvent(db, { accountId: account.id, kind: 'password_verified', at: now, ip, details: { unlock_link: true } });
-    if (needsRehash(account.password_hash)) await updateAccount(db, account.id, { password_hash: await hashPassword(password) });
+    await recordSecurityEvent(db, {
+      accountId: account.id,
+      kind: 'password_verified',
+      at: now,
+      ip,
+      details: { unlock_link: true },
+    });
+    if (needsRehash(account.password_hash))
+      await updateAccount(db, account.id, { password_hash: await hashPassword(password) });
     return { ok: true, account };
   }
 
@@ -437,7 +575,12 @@ export class AccountService {
    * just sent ('sms', 'email'), or a backup code (ACC-4) whatever the method ('backup': only a backup code). Every wrong code counts toward the
    * one lockout of all two-step methods (otpLockedUntil).
    */
-  async verifySecondFactor(accountId: string, code: string, ip?: string, method: 'totp' | 'sms' | 'email' | 'backup' = 'totp'): Promise<SecondFactorResult> {
+  async verifySecondFactor(
+    accountId: string,
+    code: string,
+    ip?: string,
+    method: 'totp' | 'sms' | 'email' | 'backup' = 'totp',
+  ): Promise<SecondFactorResult> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const lockedUntil = await otpLockedUntil(db, accountId, now);
@@ -449,7 +592,15 @@ export class AccountService {
         await recordSecurityEvent(db, { accountId, kind: 'signed_in', at: now, ip, details: { method: 'totp' } });
         return { ok: true, method: 'totp' };
       }
-    } else if (method !== 'backup' && (await useOneTimeCode(db, accountId, { purpose: 'authenticate', channel: method, codeHash: hashOneTimeCode(accountId, code) }, now))) {
+    } else if (
+      method !== 'backup' &&
+      (await useOneTimeCode(
+        db,
+        accountId,
+        { purpose: 'authenticate', channel: method, codeHash: hashOneTimeCode(accountId, code) },
+        now,
+      ))
+    ) {
       await recordSecurityEvent(db, { accountId, kind: 'signed_in', at: now, ip, details: { method } });
       return { ok: true, method };
     }
@@ -477,9 +628,15 @@ export class AccountService {
    */
   async requestPasswordReset(emailInput: string, ip?: string): Promise<void> {
     await this.#emailSingleUseLink(emailInput, ip, {
-      purpose: 'reset_password', event: 'reset_requested', perHour: RESET_LINKS_PER_HOUR, ttlMs: RESET_LINK_TTL_MS,
+      purpose: 'reset_password',
+      event: 'reset_requested',
+      perHour: RESET_LINKS_PER_HOUR,
+      ttlMs: RESET_LINK_TTL_MS,
       send: async (trx, account, token) => {
-        const to = account.recovery_email && account.recovery_email_verified_at ? [account.email, account.recovery_email] : [account.email];
+        const to =
+          account.recovery_email && account.recovery_email_verified_at
+            ? [account.email, account.recovery_email]
+            : [account.email];
         for (const address of to) {
           await this.deps.notifications.queueEmail(trx, {
             to: address,
@@ -508,7 +665,12 @@ export class AccountService {
       await updateAccount(trx, accountId, { password_hash: hash });
       await deleteSessionsOf(trx, accountId, keepSessionIdHash);
       await recordSecurityEvent(trx, { accountId, kind: 'password_changed', at: now, ip });
-      await notifications.queueEmail(trx, { to: account.email, template: 'password_changed', language: account.language, params: {} });
+      await notifications.queueEmail(trx, {
+        to: account.email,
+        template: 'password_changed',
+        language: account.language,
+        params: {},
+      });
     });
     return check;
   }
@@ -536,7 +698,12 @@ export class AccountService {
       await updateAccount(trx, account.id, { password_hash: hash });
       await deleteSessionsOf(trx, account.id);
       await recordSecurityEvent(trx, { accountId: account.id, kind: 'password_reset', at: now, ip });
-      await notifications.queueEmail(trx, { to: account.email, template: 'password_changed', language: account.language, params: {} });
+      await notifications.queueEmail(trx, {
+        to: account.email,
+        template: 'password_changed',
+        language: account.language,
+        params: {},
+      });
       return check;
     });
   }
@@ -545,7 +712,12 @@ export class AccountService {
    * A full sign-in from a device (identified by a long-lived random cookie): the first time a device is seen for
    * an account that already has one, the account holder gets an email.
    */
-  async recordDevice(accountId: string, deviceId: string, userAgent: string | undefined, ip?: string): Promise<'known' | 'new'> {
+  async recordDevice(
+    accountId: string,
+    deviceId: string,
+    userAgent: string | undefined,
+    ip?: string,
+  ): Promise<'known' | 'new'> {
     const { db, clock, notifications } = this.deps;
     const device = sha256(deviceId);
     const now = clock.now();
@@ -574,7 +746,12 @@ export class AccountService {
   /** "Sign out other devices": ends every session of the account but the one given. */
   async signOutOtherSessions(accountId: string, keepIdHash: string, ip?: string): Promise<void> {
     await deleteSessionsOf(this.deps.db, accountId, keepIdHash);
-    await recordSecurityEvent(this.deps.db, { accountId, kind: 'signed_out_other_devices', at: this.deps.clock.now(), ip });
+    await recordSecurityEvent(this.deps.db, {
+      accountId,
+      kind: 'signed_out_other_devices',
+      at: this.deps.clock.now(),
+      ip,
+    });
   }
 
   async findAccount(accountId: string): Promise<AccountRow | undefined> {

@@ -12,21 +12,66 @@ let token: string;
 const RECEIPT = 'IOE0922200001';
 const PROTECTED = 'IOE0922200002';
 
-const events = (payload: unknown[]) => t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: payload as object[] });
+const events = (payload: unknown[]) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}` },
+    payload: payload as object[],
+  });
 
 beforeAll(async () => {
   t = await createTestApp();
   await seedKnowledgeArticles(t.deps.database.db, t.deps);
-  tier1 = await createStaffMember(t, { email: 'tina.tier1@agency.example', name: 'Tina Tier1', roles: ['tier1'], ip: '10.12.0.1' });
-  tier3 = await createStaffMember(t, { email: 'theo.tier3@agency.example', name: 'Theo Tier3', roles: ['tier3'], ip: '10.12.0.2' });
-  qa = await createStaffMember(t, { email: 'quinn.qa@agency.example', name: 'Quinn QA', roles: ['quality_assurance'], ip: '10.12.0.3' });
+  tier1 = await createStaffMember(t, {
+    email: 'tina.tier1@agency.example',
+    name: 'Tina Tier1',
+    roles: ['tier1'],
+    ip: '10.12.0.1',
+  });
+  tier3 = await createStaffMember(t, {
+    email: 'theo.tier3@agency.example',
+    name: 'Theo Tier3',
+    roles: ['tier3'],
+    ip: '10.12.0.2',
+  });
+  qa = await createStaffMember(t, {
+    email: 'quinn.qa@agency.example',
+    name: 'Quinn QA',
+    roles: ['quality_assurance'],
+    ip: '10.12.0.3',
+  });
   token = (await apiToken(t, ['case_events:write'])).token;
   const applicant = { dateOfBirth: '1985-04-12', familyName: 'Peña', aNumber: 'A012345678', zip: '33101' };
   const res = await events([
-    { id: 'ag-1', receiptNumber: RECEIPT, type: 'case_received', occurredAt: '2026-06-01T15:00:00Z', payload: { formCode: 'I-485', applicant } },
-    { id: 'ag-2', receiptNumber: RECEIPT, type: 'biometrics_scheduled', occurredAt: '2026-07-01T15:00:00Z', payload: {} },
-    { id: 'ag-3', receiptNumber: PROTECTED, type: 'case_received', occurredAt: '2026-06-01T15:00:00Z', payload: { formCode: 'I-485', applicant } },
-    { id: 'ag-4', receiptNumber: PROTECTED, type: 'protection_updated', occurredAt: '2026-06-02T15:00:00Z', payload: { section1367: true } },
+    {
+      id: 'ag-1',
+      receiptNumber: RECEIPT,
+      type: 'case_received',
+      occurredAt: '2026-06-01T15:00:00Z',
+      payload: { formCode: 'I-485', applicant },
+    },
+    {
+      id: 'ag-2',
+      receiptNumber: RECEIPT,
+      type: 'biometrics_scheduled',
+      occurredAt: '2026-07-01T15:00:00Z',
+      payload: {},
+    },
+    {
+      id: 'ag-3',
+      receiptNumber: PROTECTED,
+      type: 'case_received',
+      occurredAt: '2026-06-01T15:00:00Z',
+      payload: { formCode: 'I-485', applicant },
+    },
+    {
+      id: 'ag-4',
+      receiptNumber: PROTECTED,
+      type: 'protection_updated',
+      occurredAt: '2026-06-02T15:00:00Z',
+      payload: { section1367: true },
+    },
   ]);
   expect(res.statusCode).toBe(200);
 });
@@ -34,7 +79,18 @@ afterAll(async () => t?.close());
 
 async function logCall(person: StaffPerson, fields: Record<string, string | string[]>) {
   await person.agent.get('/agent/new');
-  return person.agent.post('/agent/new', { channel: 'phone', type: 'case_status', name: 'Pablo Peña', email: 'pablo@example.com', phone: '', language: 'es', receipt_number: RECEIPT, subject: 'Status of my case', description: 'Wants to know about biometrics.', ...fields });
+  return person.agent.post('/agent/new', {
+    channel: 'phone',
+    type: 'case_status',
+    name: 'Pablo Peña',
+    email: 'pablo@example.com',
+    phone: '',
+    language: 'es',
+    receipt_number: RECEIPT,
+    subject: 'Status of my case',
+    description: 'Wants to know about biometrics.',
+    ...fields,
+  });
 }
 
 describe('the agent console (issue 5 item 6)', () => {
@@ -60,7 +116,12 @@ describe('the agent console (issue 5 item 6)', () => {
     await tier1.agent.get(res.headers.location as string);
     expect(tier1.agent.$(`main a[href="${path}"]`).length).toBe(1);
     // The caller is told the number, that it is not urgent and by when to expect an answer (CC-3, CC-4), in Spanish.
-    const confirmation = await t.deps.database.db.selectFrom('notification_messages').select(['language', 'subject', 'body']).where('recipient', '=', 'pablo@example.com').where('template', '=', 'service_item_received').executeTakeFirstOrThrow();
+    const confirmation = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select(['language', 'subject', 'body'])
+      .where('recipient', '=', 'pablo@example.com')
+      .where('template', '=', 'service_item_received')
+      .executeTakeFirstOrThrow();
     expect(confirmation.language).toBe('es');
     expect(confirmation.subject).toContain(path.split('/').at(-1)!);
     expect(confirmation.body).toContain('no es urgente');
@@ -74,23 +135,49 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(res.statusCode).toBe(400);
     expect(tier1.agent.errorSummary()[0]).toContain('at least two');
     await tier1.agent.get(path);
-    res = await tier1.agent.post(`${path}/verify`, { caller_role: 'applicant', answer_date_of_birth: '1985-04-12', answer_zip: '99999' });
+    res = await tier1.agent.post(`${path}/verify`, {
+      caller_role: 'applicant',
+      answer_date_of_birth: '1985-04-12',
+      answer_zip: '99999',
+    });
     expect(tier1.agent.errorSummary()[0]).toContain('do not match');
     await tier1.agent.get(path);
     // A representative with the right answers: REP-1 needs a G-28 on the case, which no one has yet.
-    res = await tier1.agent.post(`${path}/verify`, { caller_role: 'representative', answer_date_of_birth: '1985-04-12', answer_family_name: 'PENA' });
+    res = await tier1.agent.post(`${path}/verify`, {
+      caller_role: 'representative',
+      answer_date_of_birth: '1985-04-12',
+      answer_family_name: 'PENA',
+    });
     expect(tier1.agent.errorSummary()[0]).toContain('G-28');
     await tier1.agent.get(path);
     expect(page()).toContain('Form G-28');
-    res = await tier1.agent.post(`${path}/verify`, { caller_role: 'applicant', answer_date_of_birth: '1985-04-12', answer_family_name: 'peña', answer_a_number: 'A-012-345-678' });
+    res = await tier1.agent.post(`${path}/verify`, {
+      caller_role: 'applicant',
+      answer_date_of_birth: '1985-04-12',
+      answer_family_name: 'peña',
+      answer_a_number: 'A-012-345-678',
+    });
     expect(res.headers.location).toBe(`${path}?done=verify`);
     await tier1.agent.get(res.headers.location as string);
     expect(page()).toContain('The caller was verified');
     expect(tier1.agent.$('.casedesk-history li').length).toBeGreaterThan(0);
-    const attempts = await t.deps.database.db.selectFrom('caller_verifications').select(['outcome', 'caller_role', 'questions']).orderBy('seq').execute();
-    expect(attempts.map((a) => [a.outcome, a.caller_role])).toEqual([['failed', 'applicant'], ['failed', 'applicant'], ['failed', 'representative'], ['verified', 'applicant']]);
+    const attempts = await t.deps.database.db
+      .selectFrom('caller_verifications')
+      .select(['outcome', 'caller_role', 'questions'])
+      .orderBy('seq')
+      .execute();
+    expect(attempts.map((a) => [a.outcome, a.caller_role])).toEqual([
+      ['failed', 'applicant'],
+      ['failed', 'applicant'],
+      ['failed', 'representative'],
+      ['verified', 'applicant'],
+    ]);
     expect(JSON.stringify(attempts)).not.toContain('1985-04-12');
-    const viewed = await t.deps.database.db.selectFrom('audit_log').select(['action', 'subject_id']).where('action', '=', 'agent.case_viewed').execute();
+    const viewed = await t.deps.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'subject_id'])
+      .where('action', '=', 'agent.case_viewed')
+      .execute();
     expect(viewed).toEqual([{ action: 'agent.case_viewed', subject_id: RECEIPT }]);
     // Knowledge articles beside the item, for Tier 1.
     expect(tier1.agent.$('aside h2').text()).toBe('Knowledge articles');
@@ -102,7 +189,9 @@ describe('the agent console (issue 5 item 6)', () => {
     await tier1.agent.get(path);
     expect((await tier1.agent.post(`${path}/reply`, { message: '' })).statusCode).toBe(400);
     await tier1.agent.get(path);
-    expect((await tier1.agent.post(`${path}/reply`, { message: 'Here is the answer.' })).headers.location).toBe(`${path}?done=reply`);
+    expect((await tier1.agent.post(`${path}/reply`, { message: 'Here is the answer.' })).headers.location).toBe(
+      `${path}?done=reply`,
+    );
     await tier1.agent.get(path);
     await tier1.agent.post(`${path}/note`, { note: 'Called back once.' });
     await tier1.agent.get(path);
@@ -111,12 +200,22 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(tier1.agent.$('main').text()).toContain('Clock paused');
     await tier1.agent.post(`${path}/resume`, {});
     await tier1.agent.get(path);
-    expect((await tier1.agent.post(`${path}/escalate`, { to: 'tier2', escalate_reason: 'Needs a specialist' })).statusCode).toBe(303);
+    expect(
+      (await tier1.agent.post(`${path}/escalate`, { to: 'tier2', escalate_reason: 'Needs a specialist' })).statusCode,
+    ).toBe(303);
     await tier1.agent.get(path);
     expect(tier1.agent.$('main').text()).toContain('you can read it but not act on it');
     expect((await tier1.agent.post(`${path}/note`, { note: 'sneaky' })).statusCode).toBe(403);
-    const mail = await t.deps.database.db.selectFrom('notification_messages').select('template').where('recipient', '=', 'walter@example.com').execute();
-    expect(mail.map((m) => m.template).sort()).toEqual(['service_item_escalated', 'service_item_received', 'service_item_reply']);
+    const mail = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select('template')
+      .where('recipient', '=', 'walter@example.com')
+      .execute();
+    expect(mail.map((m) => m.template).sort()).toEqual([
+      'service_item_escalated',
+      'service_item_received',
+      'service_item_reply',
+    ]);
   });
 
   it('keeps Section 1367 cases and items away from Tier 1 on every page and search; Tier 3 works them', async () => {
@@ -147,14 +246,25 @@ describe('the agent console (issue 5 item 6)', () => {
 
   it('finds people by email or Online Account Number, with their items', async () => {
     const person = await signUpApplicant(t, 'pablo@example.com', '10.12.0.8');
-    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', person.accountId).executeTakeFirstOrThrow()).online_account_number;
+    const oan = (
+      await t.deps.database.db
+        .selectFrom('accounts')
+        .select('online_account_number')
+        .where('id', '=', person.accountId)
+        .executeTakeFirstOrThrow()
+    ).online_account_number;
     for (const q of ['Pablo@Example.com', oan]) {
       await tier1.agent.get(`/agent/search?q=${encodeURIComponent(q)}`);
       expect(tier1.agent.$('main table').first().text()).toContain('pablo@example.com');
     }
     await tier1.agent.get('/agent/search?q=pablo@example.com');
     expect(tier1.agent.$('a[href^="/agent/items/"]').length).toBeGreaterThan(0); // the call logged for this email
-    const audit = await t.deps.database.db.selectFrom('audit_log').select('details').where('action', '=', 'agent.search').where('actor_id', '=', tier1.accountId).execute();
+    const audit = await t.deps.database.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'agent.search')
+      .where('actor_id', '=', tier1.accountId)
+      .execute();
     expect(audit.length).toBeGreaterThan(0);
   });
 
@@ -164,7 +274,9 @@ describe('the agent console (issue 5 item 6)', () => {
     await tier1.agent.get(path);
     expect((await tier1.agent.post(`${path}/resolve`, { code: 'made_up' })).statusCode).toBe(400);
     await tier1.agent.get(path);
-    expect((await tier1.agent.post(`${path}/resolve`, { code: 'answered', resolution_note: 'Done' })).statusCode).toBe(303);
+    expect((await tier1.agent.post(`${path}/resolve`, { code: 'answered', resolution_note: 'Done' })).statusCode).toBe(
+      303,
+    );
     await tier1.agent.get(`${path}?lang=es`);
     expect(tier1.agent.$('h1').text()).toMatch(/^Artículo de servicio n\.º \d+$/);
     expect(tier1.agent.$('main').text()).toContain('Resuelto');

@@ -1,27 +1,57 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { newSubmissionToken, SUBMISSION_FIELD, submissionTokenFor, submissionTokenOf } from '../../platform/submissions.js';
+import {
+  newSubmissionToken,
+  SUBMISSION_FIELD,
+  submissionTokenFor,
+  submissionTokenOf,
+} from '../../platform/submissions.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { findOffice, receiptProblemMessage, parseReceiptNumber } from '../cases/index.js';
-import { RESOLUTION_CODES, ServiceItemActionError, type ResolutionCode, type ServiceItemService } from '../service-items/index.js';
+import {
+  RESOLUTION_CODES,
+  ServiceItemActionError,
+  type ResolutionCode,
+  type ServiceItemService,
+} from '../service-items/index.js';
 import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
 import { fields, params, text, texts, type App } from '../../platform/http/inputs.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
-import { CONTACT_CHANNELS, CONTACT_TYPES, VERIFICATION_QUESTIONS, type AgentConsoleService, type CallerRole, type ContactType, type VerificationQuestion } from './service.js';
+import {
+  CONTACT_CHANNELS,
+  CONTACT_TYPES,
+  VERIFICATION_QUESTIONS,
+  type AgentConsoleService,
+  type CallerRole,
+  type ContactType,
+  type VerificationQuestion,
+} from './service.js';
 import { agentHomePage, agentItemPage, logContactPage, searchPage } from './views.js';
 
 /** A field as these pages have always read it: cut to `max` characters, then trimmed. */
 const line = (max = 5000) => text(max).transform((value) => value.trim());
-const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [`answer_${q}`, line(100)])) as Record<`answer_${VerificationQuestion}`, ReturnType<typeof line>>;
+const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [`answer_${q}`, line(100)])) as Record<
+  `answer_${VerificationQuestion}`,
+  ReturnType<typeof line>
+>;
 
 /** What each form and address of the console sends (ADR 15: declared inputs). */
 const inputs = {
   home: fields({ empty: line(1), logged: line(12) }),
   // The one-time token is read as sent (submissions.ts checks its shape).
   contact: fields({
-    channel: line(40), type: line(40), name: line(200), email: line(254), phone: line(40), language: line(2), receipt_number: line(40), subject: line(200), description: line(5000),
-    flags: texts(20), [SUBMISSION_FIELD]: z.unknown().optional(),
+    channel: line(40),
+    type: line(40),
+    name: line(200),
+    email: line(254),
+    phone: line(40),
+    language: line(2),
+    receipt_number: line(40),
+    subject: line(200),
+    description: line(5000),
+    flags: texts(20),
+    [SUBMISSION_FIELD]: z.unknown().optional(),
   }),
   search: fields({ q: line(200) }),
   item: params({ number: text(200) }),
@@ -44,7 +74,12 @@ export interface AgentConsoleRouteDeps {
 
 const config = { policy: 'staff', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'officer'] } as const;
 const agentOf = (request: FastifyRequest) => ({ ...actorOf(request), roles: request.staff!.roles });
-const ctxOf = (request: FastifyRequest, timeZone: string) => ({ ...staffContext(request), when: dateTimeFormatter(request.lang, timeZone), now: new Date(), timeZone });
+const ctxOf = (request: FastifyRequest, timeZone: string) => ({
+  ...staffContext(request),
+  when: dateTimeFormatter(request.lang, timeZone),
+  now: new Date(),
+  timeZone,
+});
 const worker = (request: FastifyRequest) => ({ accountId: request.staff!.accountId, roles: request.staff!.roles });
 
 /** The agent console: Tier 1-3, the help desk and officers (office queues). */
@@ -56,10 +91,19 @@ export function registerAgentConsoleRoutes(app: App, deps: AgentConsoleRouteDeps
 }
 
 /** An item's page, with a notice or the errors of an action; 404 when the agent may not see it. */
-async function showItem(request: FastifyRequest, reply: FastifyReply, deps: AgentConsoleRouteDeps, number: string, extra: { notice?: string; errors?: FieldError[] } = {}) {
+async function showItem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: AgentConsoleRouteDeps,
+  number: string,
+  extra: { notice?: string; errors?: FieldError[] } = {},
+) {
   const view = await deps.agent.item(agentOf(request), number);
   if (!view) return reply.callNotFound();
-  return reply.html(agentItemPage(ctxOf(request, deps.timeZone), { signedIn: signedInOf(reply), view, ...extra }), extra.errors?.length ? 400 : 200);
+  return reply.html(
+    agentItemPage(ctxOf(request, deps.timeZone), { signedIn: signedInOf(reply), view, ...extra }),
+    extra.errors?.length ? 400 : 200,
+  );
 }
 
 /** The agent's home (the queues) and claiming the next item. */
@@ -70,7 +114,11 @@ function registerHomeRoutes(app: App, deps: AgentConsoleRouteDeps): void {
     const home = await deps.agent.home(agentOf(request));
     const empty = request.query.empty === '1';
     const { logged } = request.query;
-    const notice = empty ? request.t('agent:home.empty') : /^\d{1,12}$/.test(logged) ? request.t('agent:home.logged', { number: logged }) : undefined;
+    const notice = empty
+      ? request.t('agent:home.empty')
+      : /^\d{1,12}$/.test(logged)
+        ? request.t('agent:home.logged', { number: logged })
+        : undefined;
     return reply.html(agentHomePage(ctx(request), { signedIn: signedInOf(reply), ...home, notice }));
   });
 
@@ -84,18 +132,29 @@ function registerHomeRoutes(app: App, deps: AgentConsoleRouteDeps): void {
 function registerLogContactRoutes(app: App, deps: AgentConsoleRouteDeps): void {
   const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
-  app.get('/agent/new', { config }, async (request, reply) => reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: newSubmissionToken() })));
+  app.get('/agent/new', { config }, async (request, reply) =>
+    reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: newSubmissionToken() })),
+  );
 
   app.post('/agent/new', { config, schema: { body: inputs.contact } }, async (request, reply) => {
     const b = request.body;
     const values = {
-      channel: b.channel, type: b.type, name: b.name, email: b.email.toLowerCase(), phone: b.phone,
-      language: b.language === 'es' ? 'es' : 'en', receipt_number: b.receipt_number, subject: b.subject, description: b.description,
+      channel: b.channel,
+      type: b.type,
+      name: b.name,
+      email: b.email.toLowerCase(),
+      phone: b.phone,
+      language: b.language === 'es' ? 'es' : 'en',
+      receipt_number: b.receipt_number,
+      subject: b.subject,
+      description: b.description,
       flags: b.flags.filter((f) => f === 'urgent' || f === 'section1367').join(','),
     } as const;
     const errors: FieldError[] = [];
-    if (!(CONTACT_CHANNELS as readonly string[]).includes(values.channel)) errors.push({ field: 'channel', message: request.t('agent:errors.channel') });
-    if (!(CONTACT_TYPES as readonly string[]).includes(values.type)) errors.push({ field: 'type', message: request.t('agent:errors.type') });
+    if (!(CONTACT_CHANNELS as readonly string[]).includes(values.channel))
+      errors.push({ field: 'channel', message: request.t('agent:errors.channel') });
+    if (!(CONTACT_TYPES as readonly string[]).includes(values.type))
+      errors.push({ field: 'type', message: request.t('agent:errors.type') });
     if (!values.name) errors.push({ field: 'name', message: request.t('agent:errors.name') });
     if (!EMAIL.test(values.email)) errors.push({ field: 'email', message: request.t('agent:errors.email') });
     if (values.receipt_number) {
@@ -107,15 +166,51 @@ function registerLogContactRoutes(app: App, deps: AgentConsoleRouteDeps): void {
     }
     if (!values.subject) errors.push({ field: 'subject', message: request.t('agent:errors.subject') });
     if (!values.description) errors.push({ field: 'description', message: request.t('agent:errors.description') });
-    if (errors.length) return reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: submissionTokenFor(b), values, errors }), 400);
+    if (errors.length)
+      return reply.html(
+        logContactPage(ctx(request), {
+          signedIn: signedInOf(reply),
+          submission: submissionTokenFor(b),
+          values,
+          errors,
+        }),
+        400,
+      );
     const flags = values.flags.split(',');
-    const result = await deps.agent.logContact(agentOf(request), {
-      channel: values.channel as (typeof CONTACT_CHANNELS)[number], type: values.type as ContactType, urgent: flags.includes('urgent'), name: values.name, email: values.email, phone: values.phone,
-      language: values.language, receiptNumber: values.receipt_number ? (parseReceiptNumber(values.receipt_number) as { value: string }).value : '', section1367: flags.includes('section1367'), subject: values.subject, description: values.description,
-    }, submissionTokenOf(b));
-    if (!result.ok) return reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: submissionTokenFor(b), values, errors: [{ field: result.field, message: request.t(`agent:errors.${result.problem}`) }] }), 400);
+    const result = await deps.agent.logContact(
+      agentOf(request),
+      {
+        channel: values.channel as (typeof CONTACT_CHANNELS)[number],
+        type: values.type as ContactType,
+        urgent: flags.includes('urgent'),
+        name: values.name,
+        email: values.email,
+        phone: values.phone,
+        language: values.language,
+        receiptNumber: values.receipt_number
+          ? (parseReceiptNumber(values.receipt_number) as { value: string }).value
+          : '',
+        section1367: flags.includes('section1367'),
+        subject: values.subject,
+        description: values.description,
+      },
+      submissionTokenOf(b),
+    );
+    if (!result.ok)
+      return reply.html(
+        logContactPage(ctx(request), {
+          signedIn: signedInOf(reply),
+          submission: submissionTokenFor(b),
+          values,
+          errors: [{ field: result.field, message: request.t(`agent:errors.${result.problem}`) }],
+        }),
+        400,
+      );
     // A second post of the same form (same one-time token) answers with the item the first one logged.
-    return reply.redirect(result.open ? `/agent/items/${String(result.item.number)}` : `/agent?logged=${String(result.item.number)}`, 303);
+    return reply.redirect(
+      result.open ? `/agent/items/${String(result.item.number)}` : `/agent?logged=${String(result.item.number)}`,
+      303,
+    );
   });
 }
 
@@ -129,10 +224,16 @@ function registerItemRoutes(app: App, deps: AgentConsoleRouteDeps): void {
     return reply.html(searchPage(ctx(request), { signedIn: signedInOf(reply), query, ...found }));
   });
 
-  app.get('/agent/items/:number', { config, schema: { params: inputs.item, querystring: inputs.itemQuery } }, async (request, reply) => {
-    const { done } = request.query;
-    return showItem(request, reply, deps, request.params.number, { notice: /^[a-z]+$/.test(done) ? request.t(`agent:done.${done}`, { defaultValue: '' }) || undefined : undefined });
-  });
+  app.get(
+    '/agent/items/:number',
+    { config, schema: { params: inputs.item, querystring: inputs.itemQuery } },
+    async (request, reply) => {
+      const { done } = request.query;
+      return showItem(request, reply, deps, request.params.number, {
+        notice: /^[a-z]+$/.test(done) ? request.t(`agent:done.${done}`, { defaultValue: '' }) || undefined : undefined,
+      });
+    },
+  );
 }
 
 /** The actions on an item: reply, note, pause and resume the clock, escalate, route to an office, resolve, verify the caller. */
@@ -140,7 +241,13 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
   const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
   /** An action on an item the agent may work: checks, runs it, and answers the page again or a redirect. */
-  const act = async (request: FastifyRequest, reply: FastifyReply, number: string, name: string, run: (itemId: string) => Promise<FieldError | undefined | void>) => {
+  const act = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    number: string,
+    name: string,
+    run: (itemId: string) => Promise<FieldError | undefined | void>,
+  ) => {
     const view = await deps.agent.item(agentOf(request), number);
     if (!view) return reply.callNotFound();
     if (!view.mayWork) return reply.html(agentItemPage(ctx(request), { signedIn: signedInOf(reply), view }), 403);
@@ -148,63 +255,100 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
       const problem = await run(view.item.id);
       if (problem) return showItem(request, reply, deps, number, { errors: [problem] });
     } catch (error) {
-      if (error instanceof ServiceItemActionError) return showItem(request, reply, deps, number, { errors: [{ field: 'message', message: request.t(`agent:errors.${error.code}`) }] });
+      if (error instanceof ServiceItemActionError)
+        return showItem(request, reply, deps, number, {
+          errors: [{ field: 'message', message: request.t(`agent:errors.${error.code}`) }],
+        });
       throw error;
     }
     return reply.redirect(`/agent/items/${String(view.item.number)}?done=${name}`, 303);
   };
 
-  app.post('/agent/items/:number/reply', { config, schema: { params: inputs.item, body: inputs.reply } }, async (request, reply) =>
-    act(request, reply, request.params.number, 'reply', async (id) => {
-      const { message } = request.body;
-      if (!message) return { field: 'message', message: request.t('agent:errors.message') };
-      await deps.items.reply(id, worker(request), message);
-    }));
-  app.post('/agent/items/:number/note', { config, schema: { params: inputs.item, body: inputs.note } }, async (request, reply) =>
-    act(request, reply, request.params.number, 'note', async (id) => {
-      const { note } = request.body;
-      if (!note) return { field: 'note', message: request.t('agent:errors.note') };
-      await deps.items.note(id, worker(request), note);
-    }));
-  app.post('/agent/items/:number/pause', { config, schema: { params: inputs.item, body: inputs.pause } }, async (request, reply) =>
-    act(request, reply, request.params.number, 'pause', async (id) => {
-      const { reason } = request.body;
-      if (!reason) return { field: 'reason', message: request.t('agent:errors.reason') };
-      await deps.items.pauseClock(id, worker(request), reason);
-    }));
+  app.post(
+    '/agent/items/:number/reply',
+    { config, schema: { params: inputs.item, body: inputs.reply } },
+    async (request, reply) =>
+      act(request, reply, request.params.number, 'reply', async (id) => {
+        const { message } = request.body;
+        if (!message) return { field: 'message', message: request.t('agent:errors.message') };
+        await deps.items.reply(id, worker(request), message);
+      }),
+  );
+  app.post(
+    '/agent/items/:number/note',
+    { config, schema: { params: inputs.item, body: inputs.note } },
+    async (request, reply) =>
+      act(request, reply, request.params.number, 'note', async (id) => {
+        const { note } = request.body;
+        if (!note) return { field: 'note', message: request.t('agent:errors.note') };
+        await deps.items.note(id, worker(request), note);
+      }),
+  );
+  app.post(
+    '/agent/items/:number/pause',
+    { config, schema: { params: inputs.item, body: inputs.pause } },
+    async (request, reply) =>
+      act(request, reply, request.params.number, 'pause', async (id) => {
+        const { reason } = request.body;
+        if (!reason) return { field: 'reason', message: request.t('agent:errors.reason') };
+        await deps.items.pauseClock(id, worker(request), reason);
+      }),
+  );
   app.post('/agent/items/:number/resume', { config, schema: { params: inputs.item } }, async (request, reply) =>
     act(request, reply, request.params.number, 'resume', async (id) => {
       await deps.items.resumeClock(id, worker(request));
-    }));
-  app.post('/agent/items/:number/escalate', { config, schema: { params: inputs.item, body: inputs.escalate } }, async (request, reply) =>
-    act(request, reply, request.params.number, 'escalate', async (id) => {
-      const reason = request.body.escalate_reason;
-      if (!reason) return { field: 'escalate_reason', message: request.t('agent:errors.reason') };
-      await deps.items.escalate(id, worker(request), reason, request.body.to === 'tier3' ? 'tier3' : 'tier2');
-    }));
-  app.post('/agent/items/:number/route', { config, schema: { params: inputs.item, body: inputs.route } }, async (request, reply) =>
-    act(request, reply, request.params.number, 'route', async (id) => {
-      const { office, route_reason: reason } = request.body;
-      if (!findOffice(office)) return { field: 'office', message: request.t('agent:errors.office') };
-      if (!reason) return { field: 'route_reason', message: request.t('agent:errors.reason') };
-      await deps.items.routeToOffice(id, worker(request), office, reason);
-    }));
-  app.post('/agent/items/:number/resolve', { config, schema: { params: inputs.item, body: inputs.resolve } }, async (request, reply) =>
-    act(request, reply, request.params.number, 'resolve', async (id) => {
-      const { code } = request.body;
-      if (!(RESOLUTION_CODES as readonly string[]).includes(code)) return { field: 'code', message: request.t('agent:errors.code') };
-      await deps.items.resolve(id, worker(request), code as ResolutionCode, request.body.resolution_note);
-    }));
-  app.post('/agent/items/:number/verify', { config, schema: { params: inputs.item, body: inputs.verify } }, async (request, reply) =>
-    act(request, reply, request.params.number, 'verify', async () => {
-      const role = request.body.caller_role;
-      const callerRole: CallerRole = role === 'representative' || role === 'interpreter_with_applicant' ? role : 'applicant';
-      const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [q, request.body[`answer_${q}`]]));
-      const result = await deps.agent.verifyCaller(agentOf(request), request.params.number, { callerRole, answers });
-      if (!result.ok) return { field: 'caller_role', message: request.t('agent:errors.not_found') };
-      if (result.outcome === 'failed') {
-        const asked = VERIFICATION_QUESTIONS.find((q) => answers[q]) ?? result.questions[0];
-        return { field: asked ? `answer_${asked}` : 'caller_role', message: request.t(`agent:verify.failed.${result.reason}`) };
-      }
-    }));
+    }),
+  );
+  app.post(
+    '/agent/items/:number/escalate',
+    { config, schema: { params: inputs.item, body: inputs.escalate } },
+    async (request, reply) =>
+      act(request, reply, request.params.number, 'escalate', async (id) => {
+        const reason = request.body.escalate_reason;
+        if (!reason) return { field: 'escalate_reason', message: request.t('agent:errors.reason') };
+        await deps.items.escalate(id, worker(request), reason, request.body.to === 'tier3' ? 'tier3' : 'tier2');
+      }),
+  );
+  app.post(
+    '/agent/items/:number/route',
+    { config, schema: { params: inputs.item, body: inputs.route } },
+    async (request, reply) =>
+      act(request, reply, request.params.number, 'route', async (id) => {
+        const { office, route_reason: reason } = request.body;
+        if (!findOffice(office)) return { field: 'office', message: request.t('agent:errors.office') };
+        if (!reason) return { field: 'route_reason', message: request.t('agent:errors.reason') };
+        await deps.items.routeToOffice(id, worker(request), office, reason);
+      }),
+  );
+  app.post(
+    '/agent/items/:number/resolve',
+    { config, schema: { params: inputs.item, body: inputs.resolve } },
+    async (request, reply) =>
+      act(request, reply, request.params.number, 'resolve', async (id) => {
+        const { code } = request.body;
+        if (!(RESOLUTION_CODES as readonly string[]).includes(code))
+          return { field: 'code', message: request.t('agent:errors.code') };
+        await deps.items.resolve(id, worker(request), code as ResolutionCode, request.body.resolution_note);
+      }),
+  );
+  app.post(
+    '/agent/items/:number/verify',
+    { config, schema: { params: inputs.item, body: inputs.verify } },
+    async (request, reply) =>
+      act(request, reply, request.params.number, 'verify', async () => {
+        const role = request.body.caller_role;
+        const callerRole: CallerRole =
+          role === 'representative' || role === 'interpreter_with_applicant' ? role : 'applicant';
+        const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [q, request.body[`answer_${q}`]]));
+        const result = await deps.agent.verifyCaller(agentOf(request), request.params.number, { callerRole, answers });
+        if (!result.ok) return { field: 'caller_role', message: request.t('agent:errors.not_found') };
+        if (result.outcome === 'failed') {
+          const asked = VERIFICATION_QUESTIONS.find((q) => answers[q]) ?? result.questions[0];
+          return {
+            field: asked ? `answer_${asked}` : 'caller_role',
+            message: request.t(`agent:verify.failed.${result.reason}`),
+          };
+        }
+      }),
+  );
 }

@@ -4,13 +4,32 @@ import { submitOnce, type RecordSubmission } from '../../platform/submissions.js
 import type { I18n, Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import {
-  applicantOfCase, caseIdByReceiptNumber, caseProtectionById, caseSummaryByReceiptNumber, describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, section1367OfCase,
+  applicantOfCase,
+  caseIdByReceiptNumber,
+  caseProtectionById,
+  caseSummaryByReceiptNumber,
+  describeCase,
+  findWithHistoryByReceiptNumber,
+  maySeeCase,
+  parseReceiptNumber,
+  section1367OfCase,
   type CaseStatusView,
 } from '../cases/index.js';
 import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
-  expectationText, mayWorkProtected, openItemsOwnedBy, searchItems, takeItem, urgencyText, waitingByQueue, type ServiceItemEventRow, type ServiceItemRow, type ServiceItemService, type StaffWorker, type ServiceItemChannel,
+  expectationText,
+  mayWorkProtected,
+  openItemsOwnedBy,
+  searchItems,
+  takeItem,
+  urgencyText,
+  waitingByQueue,
+  type ServiceItemEventRow,
+  type ServiceItemRow,
+  type ServiceItemService,
+  type StaffWorker,
+  type ServiceItemChannel,
 } from '../service-items/index.js';
 import type { StaffRole } from '../staff/index.js';
 import { accountIdBy, peopleBy } from '../accounts/index.js';
@@ -29,7 +48,19 @@ export const LIVE_CHANNELS: readonly ServiceItemChannel[] = ['phone', 'chat', 'v
 
 /** What an agent may log as an inbound contact. */
 export const CONTACT_CHANNELS = ['phone', 'chat', 'voice_assistant'] as const;
-export const CONTACT_TYPES = ['case_inquiry', 'case_status', 'address_change', 'biometrics_reschedule', 'appointment_request', 'emergency', 'expedite_request', 'interview_reschedule', 'oath_reschedule', 'technical_problem', 'general_question'] as const;
+export const CONTACT_TYPES = [
+  'case_inquiry',
+  'case_status',
+  'address_change',
+  'biometrics_reschedule',
+  'appointment_request',
+  'emergency',
+  'expedite_request',
+  'interview_reschedule',
+  'oath_reschedule',
+  'technical_problem',
+  'general_question',
+] as const;
 export type ContactType = (typeof CONTACT_TYPES)[number];
 
 /** The verification questions an agent may ask (CC-2), from the agency's records of the case. */
@@ -40,9 +71,22 @@ export type CallerRole = 'applicant' | 'representative' | 'interpreter_with_appl
 export type Agent = StaffActor & { roles: readonly StaffRole[] };
 
 /** A call or chat an agent logs (`/agent/new`). */
-export interface ContactInput { channel: (typeof CONTACT_CHANNELS)[number]; type: ContactType; urgent: boolean; name: string; email: string; phone: string; language: Language; receiptNumber: string; section1367: boolean; subject: string; description: string }
+export interface ContactInput {
+  channel: (typeof CONTACT_CHANNELS)[number];
+  type: ContactType;
+  urgent: boolean;
+  name: string;
+  email: string;
+  phone: string;
+  language: Language;
+  receiptNumber: string;
+  section1367: boolean;
+  subject: string;
+  description: string;
+}
 /** A logged contact, and whether to open its page now or only say its number (CC-6: see logContact). */
-export type LogResult = { ok: true; item: ServiceItemRow; open: boolean } | { ok: false; field: string; problem: string };
+export type LogResult =
+  { ok: true; item: ServiceItemRow; open: boolean } | { ok: false; field: string; problem: string };
 
 export interface ItemView {
   item: ServiceItemRow;
@@ -78,9 +122,18 @@ export interface AgentDeps {
 
 const normalize = {
   date_of_birth: (v: string) => v.trim(),
-  family_name: (v: string) => v.normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}]/gu, '').toLowerCase(),
+  family_name: (v: string) =>
+    v
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^\p{L}]/gu, '')
+      .toLowerCase(),
   zip: (v: string) => v.replace(/\D/g, '').slice(0, 5),
-  a_number: (v: string) => v.toUpperCase().replace(/[^0-9]/g, '').replace(/^0+/, ''),
+  a_number: (v: string) =>
+    v
+      .toUpperCase()
+      .replace(/[^0-9]/g, '')
+      .replace(/^0+/, ''),
 } satisfies Record<VerificationQuestion, (v: string) => string>;
 
 export class AgentConsoleService {
@@ -99,7 +152,11 @@ export class AgentConsoleService {
     const all = await this.deps.items.allQueues();
     return {
       mine: await openItemsOwnedBy(db, agent.accountId, may1367),
-      queues: queues.map((code) => ({ code, queue: all.find((q) => q.code === code)!, waiting: Number(waiting.find((w) => w.queue === code)?.count ?? 0) })),
+      queues: queues.map((code) => ({
+        code,
+        queue: all.find((q) => q.code === code)!,
+        waiting: Number(waiting.find((w) => w.queue === code)?.count ?? 0),
+      })),
     };
   }
 
@@ -110,11 +167,19 @@ export class AgentConsoleService {
   /** Logs an inbound call or chat as a service item, routed by the rules; the agent keeps it when it lands in their queues. */
   /** `submission`: the form's one-time token; a second post of it answers the item the first one logged (platform/submissions.ts). */
   async logContact(agent: Agent, input: ContactInput, submission?: string): Promise<LogResult> {
-    const once = await submitOnce(this.deps.db, { token: submission, form: `agent/new/${agent.accountId}`, now: this.deps.clock.now() }, (record) => this.#logContact(agent, input, record));
+    const once = await submitOnce(
+      this.deps.db,
+      { token: submission, form: `agent/new/${agent.accountId}`, now: this.deps.clock.now() },
+      (record) => this.#logContact(agent, input, record),
+    );
     if (!('repeated' in once)) return once;
     const item = await this.deps.items.byNumber(once.repeated);
     if (!item) throw new Error(`form_submissions names item ${once.repeated}, which does not exist`);
-    return { ok: true, item, open: item.owner_id === agent.accountId && (mayWorkProtected(agent) || !input.receiptNumber) };
+    return {
+      ok: true,
+      item,
+      open: item.owner_id === agent.accountId && (mayWorkProtected(agent) || !input.receiptNumber),
+    };
   }
 
   async #logContact(agent: Agent, input: ContactInput, record: RecordSubmission): Promise<LogResult> {
@@ -133,7 +198,19 @@ export class AgentConsoleService {
     const mayOpen = may1367 || !input.receiptNumber;
     return inTransaction(this.deps.db, async (trx) => {
       const { item, expectation } = await this.deps.items.createRouted(
-        { channel: input.channel, type: input.type, urgent: input.urgent, contact: { name: input.name, email: input.email, phone: input.phone || null }, language: input.language, subject: input.subject, description: input.description, caseId, receiptNumber: input.receiptNumber || null, section1367: input.section1367, details: { loggedBy: agent.accountId } },
+        {
+          channel: input.channel,
+          type: input.type,
+          urgent: input.urgent,
+          contact: { name: input.name, email: input.email, phone: input.phone || null },
+          language: input.language,
+          subject: input.subject,
+          description: input.description,
+          caseId,
+          receiptNumber: input.receiptNumber || null,
+          section1367: input.section1367,
+          details: { loggedBy: agent.accountId },
+        },
         trx,
       );
       const mine = myQueues.includes(item.queue) && (!item.section_1367 || may1367);
@@ -145,10 +222,24 @@ export class AgentConsoleService {
       // CC-3, CC-4: the caller gets the service item number, whether it is urgent and when to expect an answer.
       const t = this.deps.i18n.t(input.language);
       await this.deps.notifications.queueEmail(trx, {
-        to: input.email, template: 'service_item_received', language: input.language,
-        params: { number: String(item.number), topic: t(`agent:types.${input.type}`), link: `${this.deps.publicUrl}/e-request/status`, expectation: `${urgencyText(t, item.urgent)} ${expectationText(t, input.language, expectation, this.deps.timeZone)}` },
+        to: input.email,
+        template: 'service_item_received',
+        language: input.language,
+        params: {
+          number: String(item.number),
+          topic: t(`agent:types.${input.type}`),
+          link: `${this.deps.publicUrl}/e-request/status`,
+          expectation: `${urgencyText(t, item.urgent)} ${expectationText(t, input.language, expectation, this.deps.timeZone)}`,
+        },
       });
-      await auditStaffAction(trx, this.deps.clock, agent, 'agent.contact_logged', { type: 'service_item', id: String(item.number) }, { channel: input.channel, type: input.type, queue: item.queue });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        agent,
+        'agent.contact_logged',
+        { type: 'service_item', id: String(item.number) },
+        { channel: input.channel, type: input.type, queue: item.queue },
+      );
       await record(trx, String(item.number));
       return { ok: true, item: { ...item, owner_id: mine ? agent.accountId : null }, open: mine && mayOpen } as const;
     });
@@ -165,8 +256,13 @@ export class AgentConsoleService {
       item,
       timeline: await this.deps.items.timeline(item.id),
       questions: [],
-      suggestions: agent.roles.includes('tier1') ? await this.deps.knowledge.suggestFor(`${item.subject} ${item.description}`, item.language, 3) : [],
-      mayWork: item.status !== 'resolved' && item.status !== 'closed' && (await this.deps.items.maySee(this.#worker(agent), item)),
+      suggestions: agent.roles.includes('tier1')
+        ? await this.deps.knowledge.suggestFor(`${item.subject} ${item.description}`, item.language, 3)
+        : [],
+      mayWork:
+        item.status !== 'resolved' &&
+        item.status !== 'closed' &&
+        (await this.deps.items.maySee(this.#worker(agent), item)),
     };
     if (!item.case_id) return view;
     const c = await caseProtectionById(this.deps.db, item.case_id);
@@ -175,8 +271,12 @@ export class AgentConsoleService {
     const last = await repo.lastVerificationOf(this.deps.db, item.id);
     if (last) view.verification = { outcome: last.outcome, callerRole: last.caller_role, at: last.created_at };
     // A written e-Request counts as verified only when the applicant gave the date of birth on the agency's records.
-    const details = (typeof item.details === 'string' ? JSON.parse(item.details) : item.details ?? {}) as Record<string, unknown>;
-    const verifiedRequest = item.channel === 'e_request' && details.requester_role === 'applicant' && details.dob_matched === true;
+    const details = (typeof item.details === 'string' ? JSON.parse(item.details) : (item.details ?? {})) as Record<
+      string,
+      unknown
+    >;
+    const verifiedRequest =
+      item.channel === 'e_request' && details.requester_role === 'applicant' && details.dob_matched === true;
     if (LIVE_CHANNELS.includes(item.channel) || (item.channel === 'e_request' && !verifiedRequest)) {
       if (last?.outcome !== 'verified') {
         view.caseHidden = last?.caller_role === 'representative' ? 'representative_without_g28' : 'verify_first';
@@ -186,7 +286,14 @@ export class AgentConsoleService {
     const found = await findWithHistoryByReceiptNumber(this.deps.db, c.receipt_number);
     if (!found) return view;
     view.caseView = describeCase(found, this.deps.timeZone);
-    await auditStaffAction(this.deps.db, this.deps.clock, agent, 'agent.case_viewed', { type: 'case', id: c.receipt_number }, { item: String(item.number) });
+    await auditStaffAction(
+      this.deps.db,
+      this.deps.clock,
+      agent,
+      'agent.case_viewed',
+      { type: 'case', id: c.receipt_number },
+      { item: String(item.number) },
+    );
     return view;
   }
 
@@ -201,23 +308,75 @@ export class AgentConsoleService {
    * when at least two were asked and every one matched. A representative also needs a G-28 on the case (REP-1).
    * Which questions were asked and whether each matched is kept; the answers themselves are not.
    */
-  async verifyCaller(agent: Agent, number: string, input: { callerRole: CallerRole; answers: Partial<Record<VerificationQuestion, string>> }): Promise<{ ok: true; outcome: 'verified' | 'failed'; reason?: 'too_few' | 'mismatch' | 'no_g28'; questions: VerificationQuestion[] } | { ok: false }> {
+  async verifyCaller(
+    agent: Agent,
+    number: string,
+    input: { callerRole: CallerRole; answers: Partial<Record<VerificationQuestion, string>> },
+  ): Promise<
+    | {
+        ok: true;
+        outcome: 'verified' | 'failed';
+        reason?: 'too_few' | 'mismatch' | 'no_g28';
+        questions: VerificationQuestion[];
+      }
+    | { ok: false }
+  > {
     const item = await this.deps.items.forStaff(agent, number);
-    if (!item?.case_id || item.status === 'resolved' || item.status === 'closed' || !(await this.deps.items.maySee(this.#worker(agent), item))) return { ok: false };
+    if (
+      !item?.case_id ||
+      item.status === 'resolved' ||
+      item.status === 'closed' ||
+      !(await this.deps.items.maySee(this.#worker(agent), item))
+    )
+      return { ok: false };
     const section1367 = await section1367OfCase(this.deps.db, item.case_id);
-    if (section1367 === undefined || !maySeeCase({ section1367 }, { kind: 'staff', roles: agent.roles })) return { ok: false };
+    if (section1367 === undefined || !maySeeCase({ section1367 }, { kind: 'staff', roles: agent.roles }))
+      return { ok: false };
     const records = await applicantOfCase(this.deps.db, item.case_id);
     const asked = VERIFICATION_QUESTIONS.filter((q) => (input.answers[q] ?? '').trim() !== '' && records?.[q]);
-    const results = asked.map((q) => ({ question: q, correct: normalize[q](input.answers[q]!) === normalize[q](String(records![q])) && normalize[q](input.answers[q]!) !== '' }));
+    const results = asked.map((q) => ({
+      question: q,
+      correct:
+        normalize[q](input.answers[q]!) === normalize[q](String(records![q])) && normalize[q](input.answers[q]!) !== '',
+    }));
     let reason: 'too_few' | 'mismatch' | 'no_g28' | undefined;
     if (results.length < 2) reason = 'too_few';
     else if (results.some((r) => !r.correct)) reason = 'mismatch';
-    else if (input.callerRole === 'representative' && !(await (this.deps.hasActiveG28 ?? (async () => false))(item.case_id))) reason = 'no_g28';
+    else if (
+      input.callerRole === 'representative' &&
+      !(await (this.deps.hasActiveG28 ?? (async () => false))(item.case_id))
+    )
+      reason = 'no_g28';
     const outcome = reason ? 'failed' : 'verified';
     await inTransaction(this.deps.db, async (trx) => {
-      await repo.insertVerification(trx, { id: this.deps.random.uuid(), item_id: item.id, agent_id: agent.accountId, case_id: item.case_id, caller_role: input.callerRole, questions: JSON.stringify(results), outcome, created_at: this.deps.clock.now() });
-      await this.deps.items.record(item.id, { kind: 'caller_verification', actorId: agent.accountId, details: { outcome, reason, callerRole: input.callerRole, asked: results.map((r) => r.question) } }, {}, trx);
-      await auditStaffAction(trx, this.deps.clock, agent, 'agent.caller_verification', { type: 'service_item', id: String(item.number) }, { outcome, reason, callerRole: input.callerRole, questions: results });
+      await repo.insertVerification(trx, {
+        id: this.deps.random.uuid(),
+        item_id: item.id,
+        agent_id: agent.accountId,
+        case_id: item.case_id,
+        caller_role: input.callerRole,
+        questions: JSON.stringify(results),
+        outcome,
+        created_at: this.deps.clock.now(),
+      });
+      await this.deps.items.record(
+        item.id,
+        {
+          kind: 'caller_verification',
+          actorId: agent.accountId,
+          details: { outcome, reason, callerRole: input.callerRole, asked: results.map((r) => r.question) },
+        },
+        {},
+        trx,
+      );
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        agent,
+        'agent.caller_verification',
+        { type: 'service_item', id: String(item.number) },
+        { outcome, reason, callerRole: input.callerRole, questions: results },
+      );
     });
     return { ok: true, outcome, reason, questions: VERIFICATION_QUESTIONS.filter((q) => Boolean(records?.[q])) };
   }
@@ -225,7 +384,12 @@ export class AgentConsoleService {
   /** Applicants and representatives (never staff) matching a search, for the agent's list of people. */
   async #people(by: { email: string } | { onlineAccountNumber: string }) {
     const rows = await peopleBy(this.deps.db, by);
-    return rows.map((r) => ({ name: [r.given_name, r.family_name].filter(Boolean).join(' '), email: r.email, onlineAccountNumber: r.online_account_number, kind: r.kind }));
+    return rows.map((r) => ({
+      name: [r.given_name, r.family_name].filter(Boolean).join(' '),
+      email: r.email,
+      onlineAccountNumber: r.online_account_number,
+      kind: r.kind,
+    }));
   }
 
   /**
@@ -237,13 +401,18 @@ export class AgentConsoleService {
     const { db } = this.deps;
     const q = query.trim();
     const may1367 = mayWorkProtected(agent);
-    const result: { cases: { receiptNumber: string; formCode: string; officeCode: string }[]; people: { name: string; email: string; onlineAccountNumber: string; kind: string }[]; items: ServiceItemRow[] } = { cases: [], people: [], items: [] };
+    const result: {
+      cases: { receiptNumber: string; formCode: string; officeCode: string }[];
+      people: { name: string; email: string; onlineAccountNumber: string; kind: string }[];
+      items: ServiceItemRow[];
+    } = { cases: [], people: [], items: [] };
     if (!q) return result;
     const receipt = parseReceiptNumber(q);
     let by: Parameters<typeof searchItems>[1];
     if (receipt.ok) {
       const c = await caseSummaryByReceiptNumber(db, receipt.value);
-      if (c && maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) result.cases.push({ receiptNumber: c.receipt_number, formCode: c.form_code, officeCode: c.office_code });
+      if (c && maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles }))
+        result.cases.push({ receiptNumber: c.receipt_number, formCode: c.form_code, officeCode: c.office_code });
       by = { receiptNumber: receipt.value };
     } else if (/^\d{12}$/.test(q)) {
       result.people = await this.#people({ onlineAccountNumber: q });
@@ -257,7 +426,12 @@ export class AgentConsoleService {
       return result;
     }
     result.items = await searchItems(db, by, may1367);
-    await auditStaffAction(db, this.deps.clock, agent, 'agent.search', undefined, { kind: receipt.ok ? 'receipt_number' : q.includes('@') ? 'email' : 'number', cases: result.cases.length, people: result.people.length, items: result.items.length });
+    await auditStaffAction(db, this.deps.clock, agent, 'agent.search', undefined, {
+      kind: receipt.ok ? 'receipt_number' : q.includes('@') ? 'email' : 'number',
+      cases: result.cases.length,
+      people: result.people.length,
+      items: result.items.length,
+    });
     return result;
   }
 }

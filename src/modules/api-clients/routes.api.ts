@@ -45,22 +45,33 @@ const inputs = {
 };
 
 /** POST /oauth/accesstoken: the client-credentials grant, answered as the agency's gateway does. */
-export function registerOAuthRoutes(app: App, deps: { apiClients: ApiClientService; productName: string; tokenRateLimitPerMinute: number }): void {
+export function registerOAuthRoutes(
+  app: App,
+  deps: { apiClients: ApiClientService; productName: string; tokenRateLimitPerMinute: number },
+): void {
   app.post(
     '/oauth/accesstoken',
     // JSON is taken too (json: true): the gateway's clients send a form, but some send the same fields as JSON, and
     // they must keep working unchanged; too-deep JSON is refused with 400 before this handler (security.ts).
     {
-      config: { policy: 'public', csrfExempt: true, api: 'agency', json: true, rateLimit: { max: deps.tokenRateLimitPerMinute, timeWindow: 60_000 } },
+      config: {
+        policy: 'public',
+        csrfExempt: true,
+        api: 'agency',
+        json: true,
+        rateLimit: { max: deps.tokenRateLimitPerMinute, timeWindow: 60_000 },
+      },
       schema: { body: inputs.body, querystring: inputs.query },
     },
     async (request, reply) => {
       const { body, query } = request;
       const grantType = body.grant_type ?? query.grant_type;
       if (!grantType) return oauthError(reply, 400, 'invalid_request', 'Required param : grant_type');
-      if (grantType !== 'client_credentials') return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type : ${grantType.slice(0, 50)}`);
+      if (grantType !== 'client_credentials')
+        return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type : ${grantType.slice(0, 50)}`);
       const scope = body.scope ?? '';
-      if (scope && !scope.split(' ').every((s) => s === 'case-status')) return oauthError(reply, 400, 'invalid_scope', 'Invalid scope');
+      if (scope && !scope.split(' ').every((s) => s === 'case-status'))
+        return oauthError(reply, 400, 'invalid_scope', 'Invalid scope');
       const basic = basicCredentials(request.headers.authorization);
       const clientId = body.client_id ?? basic?.id;
       const clientSecret = body.client_secret ?? basic?.secret;

@@ -34,7 +34,6 @@ export class InvalidClient extends DomainError {
   }
 }
 
-
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
@@ -65,16 +64,37 @@ export class ApiClientService {
 
   constructor(private readonly deps: ApiClientDeps) {}
 
-  async create(name: string, scopes: readonly string[] = ['case_status:read']): Promise<{ clientId: string; clientSecret: string }> {
+  async create(
+    name: string,
+    scopes: readonly string[] = ['case_status:read'],
+  ): Promise<{ clientId: string; clientSecret: string }> {
     const trimmed = name.trim();
-    if (trimmed.length < 1 || trimmed.length > 200) throw new DomainError('invalid_input', 'A client name has 1 to 200 characters.');
+    if (trimmed.length < 1 || trimmed.length > 200)
+      throw new DomainError('invalid_input', 'A client name has 1 to 200 characters.');
     const unknown = scopes.filter((scope) => !(API_SCOPES as readonly string[]).includes(scope));
-    if (scopes.length === 0 || unknown.length) throw new DomainError('invalid_input', `Scopes are ${API_SCOPES.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}.`);
+    if (scopes.length === 0 || unknown.length)
+      throw new DomainError(
+        'invalid_input',
+        `Scopes are ${API_SCOPES.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}.`,
+      );
     const clientId = this.deps.random.token(18);
     const clientSecret = this.deps.random.token(32);
     await inTransaction(this.deps.db, async (trx) => {
-      await insertClient(trx, { id: clientId, name: trimmed, secret_hash: sha256(clientSecret), created_at: this.deps.clock.now(), disabled_at: null, scopes: [...new Set(scopes)] });
-      await recordAudit(trx, this.deps.clock, { actorType: 'operator', action: 'api_client.created', subjectType: 'api_client', subjectId: clientId, details: { name: trimmed, scopes } });
+      await insertClient(trx, {
+        id: clientId,
+        name: trimmed,
+        secret_hash: sha256(clientSecret),
+        created_at: this.deps.clock.now(),
+        disabled_at: null,
+        scopes: [...new Set(scopes)],
+      });
+      await recordAudit(trx, this.deps.clock, {
+        actorType: 'operator',
+        action: 'api_client.created',
+        subjectType: 'api_client',
+        subjectId: clientId,
+        details: { name: trimmed, scopes },
+      });
     });
     return { clientId, clientSecret };
   }
@@ -92,7 +112,13 @@ export class ApiClientService {
       issued_at: issuedAt,
       expires_at: new Date(issuedAt.getTime() + this.deps.tokenTtlSeconds * 1000),
     });
-    return { accessToken, clientId: client.id, clientName: client.name, issuedAt, expiresInSeconds: this.deps.tokenTtlSeconds };
+    return {
+      accessToken,
+      clientId: client.id,
+      clientName: client.name,
+      issuedAt,
+      expiresInSeconds: this.deps.tokenTtlSeconds,
+    };
   }
 
   /** The client a bearer token belongs to, or undefined for a missing, unknown or expired token. */
@@ -103,7 +129,8 @@ export class ApiClientService {
     const cached = this.#tokenCache.get(hash);
     if (cached && cached.expiresAt > now) return { id: cached.id, name: cached.name, scopes: cached.scopes };
     const client = await findClientByTokenHash(this.deps.db, hash, new Date(now));
-    if (client) this.#tokenCache.set(hash, { ...client, expiresAt: Math.min(now + 60_000, client.expiresAt.getTime()) });
+    if (client)
+      this.#tokenCache.set(hash, { ...client, expiresAt: Math.min(now + 60_000, client.expiresAt.getTime()) });
     return client ? { id: client.id, name: client.name, scopes: client.scopes } : undefined;
   }
 }

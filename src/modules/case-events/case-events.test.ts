@@ -42,7 +42,11 @@ const freshReceipt = () => `IOE${String(8_100_000_000 + serial++).padStart(10, '
 
 /** The pending report of an API client. */
 async function pendingOf(token: string, query = '') {
-  const res = await t.app.inject({ method: 'GET', url: `/api/v1/case-events/pending${query}`, headers: { authorization: `Bearer ${token}` } });
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/case-events/pending${query}`,
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(res.statusCode).toBe(200);
   return res.json();
 }
@@ -52,10 +56,22 @@ async function stateOf(receipt: string) {
   const db = t.deps.database.db;
   const c = await db.selectFrom('cases').selectAll().where('receipt_number', '=', receipt).executeTakeFirst();
   if (!c) return undefined;
-  const history = await db.selectFrom('case_events').select(['status_key', 'occurred_at', 'status_params']).where('receipt_number', '=', receipt).where('status_key', 'is not', null).orderBy('occurred_at').orderBy('event_id').execute();
+  const history = await db
+    .selectFrom('case_events')
+    .select(['status_key', 'occurred_at', 'status_params'])
+    .where('receipt_number', '=', receipt)
+    .where('status_key', 'is not', null)
+    .orderBy('occurred_at')
+    .orderBy('event_id')
+    .execute();
   const { history: shown } = (await findWithHistoryByReceiptNumber(db, receipt))!;
   return {
-    form: c.form_code, office: c.office_code, received: c.received_at.toISOString(), status: c.status_key, statusAt: c.status_at.toISOString(), params: c.status_params,
+    form: c.form_code,
+    office: c.office_code,
+    received: c.received_at.toISOString(),
+    status: c.status_key,
+    statusAt: c.status_at.toISOString(),
+    params: c.status_params,
     history: history.map((h) => `${h.occurred_at.toISOString()} ${h.status_key} ${JSON.stringify(h.status_params)}`),
     // What the status API and the case card show: newest first, the current status first.
     shown: shown.map((h) => `${h.occurredAt.toISOString()} ${h.statusKey}`),
@@ -66,15 +82,51 @@ async function stateOf(receipt: string) {
 function lifecycle(receipt: string, tag: string) {
   const day = (n: number) => new Date(Date.UTC(2026, 0, 5 + n, 14)).toISOString();
   return [
-    { id: `${tag}-1`, receiptNumber: receipt, type: 'case_received', occurredAt: day(0), payload: { formCode: 'I-485' } },
-    { id: `${tag}-2`, receiptNumber: receipt, type: 'biometrics_scheduled', occurredAt: day(10), payload: { appointmentAt: '2026-02-01T09:00:00-05:00', locationName: 'Boston ASC' } },
+    {
+      id: `${tag}-1`,
+      receiptNumber: receipt,
+      type: 'case_received',
+      occurredAt: day(0),
+      payload: { formCode: 'I-485' },
+    },
+    {
+      id: `${tag}-2`,
+      receiptNumber: receipt,
+      type: 'biometrics_scheduled',
+      occurredAt: day(10),
+      payload: { appointmentAt: '2026-02-01T09:00:00-05:00', locationName: 'Boston ASC' },
+    },
     { id: `${tag}-3`, receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: day(27), payload: {} },
-    { id: `${tag}-4`, receiptNumber: receipt, type: 'rfe_sent', occurredAt: day(60), payload: { responseDue: '2026-05-10' } },
+    {
+      id: `${tag}-4`,
+      receiptNumber: receipt,
+      type: 'rfe_sent',
+      occurredAt: day(60),
+      payload: { responseDue: '2026-05-10' },
+    },
     { id: `${tag}-5`, receiptNumber: receipt, type: 'rfe_response_received', occurredAt: day(90), payload: {} },
-    { id: `${tag}-6`, receiptNumber: receipt, type: 'transferred', occurredAt: day(100), payload: { officeCode: 'NBC' } },
-    { id: `${tag}-7`, receiptNumber: receipt, type: 'notice_issued', occurredAt: day(100), payload: { noticeType: 'transfer' } },
+    {
+      id: `${tag}-6`,
+      receiptNumber: receipt,
+      type: 'transferred',
+      occurredAt: day(100),
+      payload: { officeCode: 'NBC' },
+    },
+    {
+      id: `${tag}-7`,
+      receiptNumber: receipt,
+      type: 'notice_issued',
+      occurredAt: day(100),
+      payload: { noticeType: 'transfer' },
+    },
     { id: `${tag}-8`, receiptNumber: receipt, type: 'approved', occurredAt: day(150), payload: {} },
-    { id: `${tag}-9`, receiptNumber: receipt, type: 'card_mailed', occurredAt: day(160), payload: { trackingNumber: 'EJ123456789US' } },
+    {
+      id: `${tag}-9`,
+      receiptNumber: receipt,
+      type: 'card_mailed',
+      occurredAt: day(160),
+      payload: { trackingNumber: 'EJ123456789US' },
+    },
   ];
 }
 
@@ -90,18 +142,46 @@ describe('case events API (issue 4 item 1)', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ code: 403, message: 'Access to this resource is not allowed.' });
     // And the other way round: an events client cannot read case status.
-    expect((await t.app.inject({ method: 'GET', url: '/case-status/EAC9999103403', headers: { authorization: `Bearer ${writer}` } })).statusCode).toBe(403);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/case-status/EAC9999103403',
+          headers: { authorization: `Bearer ${writer}` },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 
   it('creates an unknown case from its events, with its history, status and facts, and the status API shows it', async () => {
     const receipt = freshReceipt();
     const res = await post(lifecycle(receipt, 'a'));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ received: 9, accepted: 9, duplicates: 0, pending: 0, pendingApplied: 0, pendingDropped: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
+    expect(res.json()).toEqual({
+      received: 9,
+      accepted: 9,
+      duplicates: 0,
+      pending: 0,
+      pendingApplied: 0,
+      pendingDropped: 0,
+      casesCreated: 1,
+      statusChanged: 1,
+      notifications: 0,
+    });
     const state = await stateOf(receipt);
-    expect(state).toMatchObject({ form: 'I-485', office: 'NBC', received: '2026-01-05T14:00:00.000Z', status: 'card-was-mailed-to-me', params: { tracking_number: 'EJ123456789US' } });
+    expect(state).toMatchObject({
+      form: 'I-485',
+      office: 'NBC',
+      received: '2026-01-05T14:00:00.000Z',
+      status: 'card-was-mailed-to-me',
+      params: { tracking_number: 'EJ123456789US' },
+    });
     expect(state!.history).toHaveLength(8); // notice_issued records no status
-    const api = await t.app.inject({ method: 'GET', url: `/case-status/${receipt}`, headers: { authorization: `Bearer ${reader}` } });
+    const api = await t.app.inject({
+      method: 'GET',
+      url: `/case-status/${receipt}`,
+      headers: { authorization: `Bearer ${reader}` },
+    });
     expect(api.statusCode).toBe(200);
     expect(api.json().case_status.current_case_status_text_en).toBe('Card Was Mailed To Me');
     expect(api.json().case_status.current_case_status_desc_en).toContain('June 14, 2026');
@@ -113,7 +193,17 @@ describe('case events API (issue 4 item 1)', () => {
     await post(events);
     const before = await stateOf(receipt);
     const again = await post([...events, events[0]]);
-    expect(again.json()).toEqual({ received: 10, accepted: 0, duplicates: 10, pending: 0, pendingApplied: 0, pendingDropped: 0, casesCreated: 0, statusChanged: 0, notifications: 0 });
+    expect(again.json()).toEqual({
+      received: 10,
+      accepted: 0,
+      duplicates: 10,
+      pending: 0,
+      pendingApplied: 0,
+      pendingDropped: 0,
+      casesCreated: 0,
+      statusChanged: 0,
+      notifications: 0,
+    });
     // Even with other content under the same id: the first version stays.
     const altered = await post([{ ...events[7], type: 'denied' }]);
     expect(altered.json()).toMatchObject({ accepted: 0, duplicates: 1 });
@@ -125,22 +215,26 @@ describe('case events API (issue 4 item 1)', () => {
     await post(lifecycle(reference, 'ref'));
     const expected = await stateOf(reference);
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray(lifecycle('X', 'x'), { minLength: 9, maxLength: 9 }), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 9, maxLength: 9 }), async (shuffled, sizes) => {
-        const receipt = freshReceipt();
-        const run = serial;
-        const events = shuffled.map((e) => ({ ...e, id: `${e.id}-${run}`, receiptNumber: receipt }));
-        // Here every event names the form, so the case exists from the first batch on (the next test sends it in one event only).
-        const withForm = events.map((e) => ({ ...e, payload: { ...e.payload, formCode: 'I-485' } }));
-        let i = 0;
-        for (const size of sizes) {
-          if (i >= withForm.length) break;
-          const res = await post(withForm.slice(i, i + size));
-          expect(res.statusCode).toBe(200);
-          i += size;
-        }
-        if (i < withForm.length) await post(withForm.slice(i));
-        expect(await stateOf(receipt)).toEqual({ ...expected, history: expected!.history });
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray(lifecycle('X', 'x'), { minLength: 9, maxLength: 9 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 9, maxLength: 9 }),
+        async (shuffled, sizes) => {
+          const receipt = freshReceipt();
+          const run = serial;
+          const events = shuffled.map((e) => ({ ...e, id: `${e.id}-${run}`, receiptNumber: receipt }));
+          // Here every event names the form, so the case exists from the first batch on (the next test sends it in one event only).
+          const withForm = events.map((e) => ({ ...e, payload: { ...e.payload, formCode: 'I-485' } }));
+          let i = 0;
+          for (const size of sizes) {
+            if (i >= withForm.length) break;
+            const res = await post(withForm.slice(i, i + size));
+            expect(res.statusCode).toBe(200);
+            i += size;
+          }
+          if (i < withForm.length) await post(withForm.slice(i));
+          expect(await stateOf(receipt)).toEqual({ ...expected, history: expected!.history });
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -148,30 +242,83 @@ describe('case events API (issue 4 item 1)', () => {
   it('gives the same new case whatever the order and batching of its events, when only one gives the form (fast-check)', async () => {
     // An account the cases are filed online from, so every status change is also a notification to check.
     const holder = await signUpApplicant(t, `pending-holder-${serial}@example.com`, '203.0.113.77');
-    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', holder.accountId).executeTakeFirstOrThrow()).online_account_number;
+    const oan = (
+      await t.deps.database.db
+        .selectFrom('accounts')
+        .select('online_account_number')
+        .where('id', '=', holder.accountId)
+        .executeTakeFirstOrThrow()
+    ).online_account_number;
     // Only case_received gives the form (and files the case online); an applicant detail and the protection come later.
     const events = (receipt: string, tag: string) => {
-      const list: { id: string; receiptNumber: string; type: string; occurredAt: string; payload: Record<string, unknown> }[] = lifecycle(receipt, tag);
+      const list: {
+        id: string;
+        receiptNumber: string;
+        type: string;
+        occurredAt: string;
+        payload: Record<string, unknown>;
+      }[] = lifecycle(receipt, tag);
       list[0] = { ...list[0]!, payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan } };
       list[2] = { ...list[2]!, payload: { applicant: { dateOfBirth: '1990-04-01', familyName: 'Ordonez' } } };
-      list.push({ id: `${tag}-10`, receiptNumber: receipt, type: 'protection_updated', occurredAt: list[3]!.occurredAt, payload: { section1367: false } });
+      list.push({
+        id: `${tag}-10`,
+        receiptNumber: receipt,
+        type: 'protection_updated',
+        occurredAt: list[3]!.occurredAt,
+        payload: { section1367: false },
+      });
       return list;
     };
     const messagesOf = async (receipt: string) =>
-      (await t.deps.database.db.selectFrom('notification_messages').select(['channel', 'body']).where('recipient', '=', holder.email).where('template', '=', 'case_status_changed').orderBy('created_at').orderBy('id').execute())
-        .filter((m) => m.body.includes(receipt));
+      (
+        await t.deps.database.db
+          .selectFrom('notification_messages')
+          .select(['channel', 'body'])
+          .where('recipient', '=', holder.email)
+          .where('template', '=', 'case_status_changed')
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute()
+      ).filter((m) => m.body.includes(receipt));
     const outcome = async (receipt: string) => {
       const db = t.deps.database.db;
-      const c = await db.selectFrom('cases').select(['id', 'filing_channel', 'section_1367']).where('receipt_number', '=', receipt).executeTakeFirstOrThrow();
-      const applicant = await db.selectFrom('case_applicants').select(['date_of_birth', 'family_name']).where('case_id', '=', c.id).executeTakeFirst();
-      const links = await db.selectFrom('account_cases').select(['account_id', 'added_via']).where('case_id', '=', c.id).execute();
-      const waiting = await db.selectFrom('case_events_pending').select('event_id').where('receipt_number', '=', receipt).execute();
-      return { state: await stateOf(receipt), channel: c.filing_channel, section1367: c.section_1367, applicant: applicant && { ...applicant, date_of_birth: String(applicant.date_of_birth) }, links, waiting };
+      const c = await db
+        .selectFrom('cases')
+        .select(['id', 'filing_channel', 'section_1367'])
+        .where('receipt_number', '=', receipt)
+        .executeTakeFirstOrThrow();
+      const applicant = await db
+        .selectFrom('case_applicants')
+        .select(['date_of_birth', 'family_name'])
+        .where('case_id', '=', c.id)
+        .executeTakeFirst();
+      const links = await db
+        .selectFrom('account_cases')
+        .select(['account_id', 'added_via'])
+        .where('case_id', '=', c.id)
+        .execute();
+      const waiting = await db
+        .selectFrom('case_events_pending')
+        .select('event_id')
+        .where('receipt_number', '=', receipt)
+        .execute();
+      return {
+        state: await stateOf(receipt),
+        channel: c.filing_channel,
+        section1367: c.section_1367,
+        applicant: applicant && { ...applicant, date_of_birth: String(applicant.date_of_birth) },
+        links,
+        waiting,
+      };
     };
     const reference = freshReceipt();
     expect((await post(events(reference, `nref-${serial}`))).statusCode).toBe(200);
     const expected = await outcome(reference);
-    expect(expected).toMatchObject({ channel: 'online', links: [{ account_id: holder.accountId, added_via: 'online_filing' }], waiting: [] });
+    expect(expected).toMatchObject({
+      channel: 'online',
+      links: [{ account_id: holder.accountId, added_via: 'online_filing' }],
+      waiting: [],
+    });
     const finalTitle = 'Card Was Mailed To Me';
     expect((await messagesOf(reference)).at(-1)!.body).toContain(finalTitle);
 
@@ -210,20 +357,46 @@ describe('case events API (issue 4 item 1)', () => {
   });
 
   it('applies a batch all or nothing, saying what is wrong with each event', async () => {
-    const count = async () => Number((await t.deps.database.db.selectFrom('case_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.deps.database.db
+            .selectFrom('case_events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     const receipt = freshReceipt();
     const good = lifecycle(receipt, 'bad')[0];
     const res = await post([
       good,
       { id: 'bad 2', receiptNumber: 'ABC12', type: 'teleported', occurredAt: 'yesterday' },
-      { id: 'bad-3', receiptNumber: receipt, type: 'rfe_sent', occurredAt: '2026-03-01T00:00:00Z', payload: { responseDue: '2026-02-30' } },
-      { id: 'bad-4', receiptNumber: receipt, type: 'transferred', occurredAt: '2026-03-01T00:00:00Z', payload: { officeCode: 'MARS' } },
+      {
+        id: 'bad-3',
+        receiptNumber: receipt,
+        type: 'rfe_sent',
+        occurredAt: '2026-03-01T00:00:00Z',
+        payload: { responseDue: '2026-02-30' },
+      },
+      {
+        id: 'bad-4',
+        receiptNumber: receipt,
+        type: 'transferred',
+        occurredAt: '2026-03-01T00:00:00Z',
+        payload: { officeCode: 'MARS' },
+      },
     ]);
     expect(res.statusCode).toBe(422);
     const body = res.json();
     expect(body.message).toMatch(/^Nothing was applied/);
-    expect(body.errors.map((e: { index: number; field: string }) => `${e.index}:${e.field}`)).toEqual(['1:id', '1:type', '1:occurredAt', '2:payload.responseDue', '3:payload.officeCode']);
+    expect(body.errors.map((e: { index: number; field: string }) => `${e.index}:${e.field}`)).toEqual([
+      '1:id',
+      '1:type',
+      '1:occurredAt',
+      '2:payload.responseDue',
+      '3:payload.officeCode',
+    ]);
     expect(await count()).toBe(before);
     expect(await stateOf(receipt)).toBeUndefined();
   });
@@ -231,26 +404,62 @@ describe('case events API (issue 4 item 1)', () => {
   it('names the field and says in words what is wrong in every problem, for bad values of every field', async () => {
     const receipt = freshReceipt();
     const at = '2026-03-01T00:00:00Z';
-    const ev = (type: string, payload: unknown, extra: Record<string, unknown> = {}) => ({ id: `words-${type}`, receiptNumber: receipt, type, occurredAt: at, payload, ...extra });
+    const ev = (type: string, payload: unknown, extra: Record<string, unknown> = {}) => ({
+      id: `words-${type}`,
+      receiptNumber: receipt,
+      type,
+      occurredAt: at,
+      payload,
+      ...extra,
+    });
     const cases: [unknown, string[]][] = [
       ['not an event', ['(event)']],
       [null, ['(event)']],
       [[1, 2], ['(event)']],
       [{}, ['id', 'receiptNumber', 'type', 'occurredAt']],
-      [{ id: 5, receiptNumber: {}, type: 7, occurredAt: { at }, payload: 'text' }, ['id', 'receiptNumber', 'type', 'occurredAt', 'payload']],
-      [{ id: 'bad id', receiptNumber: 'x'.repeat(41), type: 'teleported', occurredAt: 'yesterday', payload: [1] }, ['id', 'receiptNumber', 'type', 'occurredAt', 'payload']],
+      [
+        { id: 5, receiptNumber: {}, type: 7, occurredAt: { at }, payload: 'text' },
+        ['id', 'receiptNumber', 'type', 'occurredAt', 'payload'],
+      ],
+      [
+        { id: 'bad id', receiptNumber: 'x'.repeat(41), type: 'teleported', occurredAt: 'yesterday', payload: [1] },
+        ['id', 'receiptNumber', 'type', 'occurredAt', 'payload'],
+      ],
       [ev('approved', {}, { receiptNumber: 'EAC12' }), ['receiptNumber']],
       [ev('approved', {}, { receiptNumber: 'ABC1234567890' }), ['receiptNumber']],
       [ev('approved', {}, { receiptNumber: 'EAC#123456789' }), ['receiptNumber']],
       [ev('approved', {}, { receiptNumber: '1234567890123' }), ['receiptNumber']],
       [ev('approved', {}, { receiptNumber: ' - ' }), ['receiptNumber']],
-      [ev('approved', { formCode: 'X-1', officeCode: 5, applicant: 'Ana' }), ['payload.formCode', 'payload.officeCode', 'payload.applicant']],
-      [ev('approved', { applicant: { dateOfBirth: '1990-02-30', familyName: ' ', aNumber: '12', zip: 1234, email: 'nope' } }), ['payload.applicant.dateOfBirth', 'payload.applicant.familyName', 'payload.applicant.aNumber', 'payload.applicant.zip', 'payload.applicant.email']],
-      [ev('case_received', { channel: 'fax', onlineAccountNumber: '12' }), ['payload.channel', 'payload.onlineAccountNumber']],
-      [ev('biometrics_scheduled', { appointmentAt: 'soon', locationName: 'x'.repeat(201) }), ['payload.appointmentAt', 'payload.locationName']],
+      [
+        ev('approved', { formCode: 'X-1', officeCode: 5, applicant: 'Ana' }),
+        ['payload.formCode', 'payload.officeCode', 'payload.applicant'],
+      ],
+      [
+        ev('approved', {
+          applicant: { dateOfBirth: '1990-02-30', familyName: ' ', aNumber: '12', zip: 1234, email: 'nope' },
+        }),
+        [
+          'payload.applicant.dateOfBirth',
+          'payload.applicant.familyName',
+          'payload.applicant.aNumber',
+          'payload.applicant.zip',
+          'payload.applicant.email',
+        ],
+      ],
+      [
+        ev('case_received', { channel: 'fax', onlineAccountNumber: '12' }),
+        ['payload.channel', 'payload.onlineAccountNumber'],
+      ],
+      [
+        ev('biometrics_scheduled', { appointmentAt: 'soon', locationName: 'x'.repeat(201) }),
+        ['payload.appointmentAt', 'payload.locationName'],
+      ],
       [ev('rfe_sent', {}), ['payload.responseDue']],
       [ev('rfe_sent', { responseDue: '2026-13-01' }), ['payload.responseDue']],
-      [ev('interview_scheduled', { interviewAt: { at }, locationName: 5 }), ['payload.interviewAt', 'payload.locationName']],
+      [
+        ev('interview_scheduled', { interviewAt: { at }, locationName: 5 }),
+        ['payload.interviewAt', 'payload.locationName'],
+      ],
       [ev('card_mailed', { trackingNumber: 'lower-case!' }), ['payload.trackingNumber']],
       [ev('transferred', {}), ['payload.officeCode']],
       [ev('notice_issued', { noticeType: '', language: 'fr' }), ['payload.noticeType', 'payload.language']],
@@ -264,52 +473,125 @@ describe('case events API (issue 4 item 1)', () => {
     expect(res.statusCode).toBe(422);
     const problems: { index: number; field: string; message: string }[] = res.json().errors;
     cases.forEach(([, fields], index) => {
-      expect(problems.filter((p) => p.index === index).map((p) => p.field), `event ${index}`).toEqual(fields);
+      expect(
+        problems.filter((p) => p.index === index).map((p) => p.field),
+        `event ${index}`,
+      ).toEqual(fields);
     });
     for (const p of problems) {
       expect(p.message).not.toMatch(/\[object |undefined|Invalid input|\bvalid$/);
       expect(p.message.startsWith(p.field), p.message).toBe(true);
     }
     const receiptProblem = (i: number) => problems.find((p) => p.index === i)!.message;
-    expect(receiptProblem(6)).toBe('receiptNumber: "EAC12" is not a receipt number: three letters and ten digits, e.g. EAC9999103403 (it has 5 characters, not 13)');
+    expect(receiptProblem(6)).toBe(
+      'receiptNumber: "EAC12" is not a receipt number: three letters and ten digits, e.g. EAC9999103403 (it has 5 characters, not 13)',
+    );
     expect(receiptProblem(7)).toContain('no receipt number starts with ABC');
     expect(receiptProblem(8)).toContain('not: #');
-    expect(problems.find((p) => p.index === 4 && p.field === 'receiptNumber')!.message).toBe('receiptNumber: an object is not a receipt number: three letters and ten digits, e.g. EAC9999103403');
-    expect(problems.find((p) => p.index === 3 && p.field === 'occurredAt')!.message).toBe('occurredAt is missing: a date and time with its offset, e.g. 2026-11-23T15:04:05Z');
+    expect(problems.find((p) => p.index === 4 && p.field === 'receiptNumber')!.message).toBe(
+      'receiptNumber: an object is not a receipt number: three letters and ten digits, e.g. EAC9999103403',
+    );
+    expect(problems.find((p) => p.index === 3 && p.field === 'occurredAt')!.message).toBe(
+      'occurredAt is missing: a date and time with its offset, e.g. 2026-11-23T15:04:05Z',
+    );
     expect(problems.find((p) => p.index === 15)!.message).toBe('payload.responseDue is missing: a date as YYYY-MM-DD');
-    expect(problems.find((p) => p.index === 13 && p.field === 'payload.channel')!.message).toBe('payload.channel: "fax" is not one of online, paper');
+    expect(problems.find((p) => p.index === 13 && p.field === 'payload.channel')!.message).toBe(
+      'payload.channel: "fax" is not one of online, paper',
+    );
   });
 
   it('keeps the events of an unknown receipt number waiting until an event gives the form, then applies them once', async () => {
     const receipt = freshReceipt();
     const tag = `wait-${serial}`;
-    const delivered = { id: `${tag}-1`, receiptNumber: receipt, type: 'card_delivered', occurredAt: '2026-03-01T00:00:00Z' };
-    const protectedLater = { id: `${tag}-2`, receiptNumber: receipt, type: 'protection_updated', occurredAt: '2026-02-01T00:00:00Z', payload: { section1367: false } };
+    const delivered = {
+      id: `${tag}-1`,
+      receiptNumber: receipt,
+      type: 'card_delivered',
+      occurredAt: '2026-03-01T00:00:00Z',
+    };
+    const protectedLater = {
+      id: `${tag}-2`,
+      receiptNumber: receipt,
+      type: 'protection_updated',
+      occurredAt: '2026-02-01T00:00:00Z',
+      payload: { section1367: false },
+    };
     const first = await post([delivered, protectedLater]);
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ received: 2, accepted: 0, duplicates: 0, pending: 2, pendingApplied: 0, pendingDropped: 0, casesCreated: 0, statusChanged: 0, notifications: 0 });
+    expect(first.json()).toEqual({
+      received: 2,
+      accepted: 0,
+      duplicates: 0,
+      pending: 2,
+      pendingApplied: 0,
+      pendingDropped: 0,
+      casesCreated: 0,
+      statusChanged: 0,
+      notifications: 0,
+    });
     expect(await stateOf(receipt)).toBeUndefined();
     // The report names them, as waiting until the limit (30 days by default).
     const report = await pendingOf(writer);
     expect(report.waitDays).toBe(30);
     expect(report.events.filter((e: { receiptNumber: string }) => e.receiptNumber === receipt)).toEqual([
-      { id: `${tag}-1`, receiptNumber: receipt, type: 'card_delivered', occurredAt: '2026-03-01T00:00:00.000Z', receivedAt: t.clock.now().toISOString(), state: 'waiting', until: new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString() },
+      {
+        id: `${tag}-1`,
+        receiptNumber: receipt,
+        type: 'card_delivered',
+        occurredAt: '2026-03-01T00:00:00.000Z',
+        receivedAt: t.clock.now().toISOString(),
+        state: 'waiting',
+        until: new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString(),
+      },
       expect.objectContaining({ id: `${tag}-2`, state: 'waiting' }),
     ]);
     // Sent again while waiting: nothing new.
     expect((await post([delivered])).json()).toMatchObject({ accepted: 0, duplicates: 1, pending: 0 });
     // The event giving the form arrives (with the waiting one sent again): the case follows all of them, each applied once.
-    const received = { id: `${tag}-0`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-01-05T00:00:00Z', payload: { formCode: 'I-765' } };
+    const received = {
+      id: `${tag}-0`,
+      receiptNumber: receipt,
+      type: 'case_received',
+      occurredAt: '2026-01-05T00:00:00Z',
+      payload: { formCode: 'I-765' },
+    };
     const created = await post([received, delivered]);
-    expect(created.json()).toEqual({ received: 2, accepted: 1, duplicates: 1, pending: 0, pendingApplied: 2, pendingDropped: 0, casesCreated: 1, statusChanged: 1, notifications: 0 });
+    expect(created.json()).toEqual({
+      received: 2,
+      accepted: 1,
+      duplicates: 1,
+      pending: 0,
+      pendingApplied: 2,
+      pendingDropped: 0,
+      casesCreated: 1,
+      statusChanged: 1,
+      notifications: 0,
+    });
     const state = (await stateOf(receipt))!;
-    expect(state).toMatchObject({ form: 'I-765', status: 'card-was-delivered-to-me-by-the-post-office', received: '2026-01-05T00:00:00.000Z' });
+    expect(state).toMatchObject({
+      form: 'I-765',
+      status: 'card-was-delivered-to-me-by-the-post-office',
+      received: '2026-01-05T00:00:00.000Z',
+    });
     expect(state.history).toHaveLength(2);
-    const events = await t.deps.database.db.selectFrom('case_events').select('event_id').where('receipt_number', '=', receipt).orderBy('event_id').execute();
+    const events = await t.deps.database.db
+      .selectFrom('case_events')
+      .select('event_id')
+      .where('receipt_number', '=', receipt)
+      .orderBy('event_id')
+      .execute();
     expect(events.map((e) => e.event_id)).toEqual([`${tag}-0`, `${tag}-1`, `${tag}-2`]);
-    expect((await pendingOf(writer)).events.filter((e: { receiptNumber: string }) => e.receiptNumber === receipt)).toEqual([]);
+    expect(
+      (await pendingOf(writer)).events.filter((e: { receiptNumber: string }) => e.receiptNumber === receipt),
+    ).toEqual([]);
     // A waiting event that was applied answers like any applied one when sent again.
-    expect((await post([delivered, protectedLater])).json()).toMatchObject({ accepted: 0, duplicates: 2, pending: 0, pendingApplied: 0, statusChanged: 0 });
+    expect((await post([delivered, protectedLater])).json()).toMatchObject({
+      accepted: 0,
+      duplicates: 2,
+      pending: 0,
+      pendingApplied: 0,
+      statusChanged: 0,
+    });
     expect(await stateOf(receipt)).toEqual(state);
   });
 
@@ -323,9 +605,23 @@ describe('case events API (issue 4 item 1)', () => {
     expect(report.events.find((e: { id: string }) => e.id === approved.id)).toMatchObject({ state: 'dropped' });
     expect(report.dropped).toBeGreaterThanOrEqual(1);
     // The case comes too late for it: created without it, and the answer says one waiting event was dropped.
-    const received = { id: `${tag}-0`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-01-05T00:00:00Z', payload: { formCode: 'I-765' } };
-    expect((await post([received])).json()).toMatchObject({ accepted: 1, pendingApplied: 0, pendingDropped: 1, casesCreated: 1 });
-    expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-received', history: [expect.stringContaining('case-was-received')] });
+    const received = {
+      id: `${tag}-0`,
+      receiptNumber: receipt,
+      type: 'case_received',
+      occurredAt: '2026-01-05T00:00:00Z',
+      payload: { formCode: 'I-765' },
+    };
+    expect((await post([received])).json()).toMatchObject({
+      accepted: 1,
+      pendingApplied: 0,
+      pendingDropped: 1,
+      casesCreated: 1,
+    });
+    expect(await stateOf(receipt)).toMatchObject({
+      status: 'case-was-received',
+      history: [expect.stringContaining('case-was-received')],
+    });
     expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === approved.id)).toBeUndefined();
     // Sent again now that the case exists, it is applied.
     expect((await post([approved])).json()).toMatchObject({ accepted: 1, statusChanged: 1 });
@@ -336,20 +632,32 @@ describe('case events API (issue 4 item 1)', () => {
     const lonely = { id: `${tag}-lonely`, receiptNumber: other, type: 'denied', occurredAt: '2026-03-01T00:00:00Z' };
     expect((await post([lonely])).json()).toMatchObject({ pending: 1 });
     await advance(31 * 86_400_000);
-    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toMatchObject({ state: 'dropped' });
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toMatchObject({
+      state: 'dropped',
+    });
     expect((await post([lonely])).json()).toMatchObject({ pending: 1, duplicates: 0 });
-    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toMatchObject({ state: 'waiting', receivedAt: t.clock.now().toISOString() });
+    expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toMatchObject({
+      state: 'waiting',
+      receivedAt: t.clock.now().toISOString(),
+    });
     // Listed as dropped for as long again as it waited, then forgotten (when events are next stored to wait).
     await advance(61 * 86_400_000);
-    await post([{ id: `${tag}-later`, receiptNumber: freshReceipt(), type: 'denied', occurredAt: '2026-03-01T00:00:00Z' }]);
+    await post([
+      { id: `${tag}-later`, receiptNumber: freshReceipt(), type: 'denied', occurredAt: '2026-03-01T00:00:00Z' },
+    ]);
     expect((await pendingOf(writer)).events.find((e: { id: string }) => e.id === lonely.id)).toBeUndefined();
   });
 
-  it('reports only the calling client\'s waiting events, a page at a time, to clients with the case_events:write scope', async () => {
+  it("reports only the calling client's waiting events, a page at a time, to clients with the case_events:write scope", async () => {
     const other = (await apiToken(t, ['case_events:write'])).token;
     const receipt = freshReceipt();
     const tag = `page-${serial}`;
-    const mine = [1, 2, 3].map((n) => ({ id: `${tag}-${n}`, receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: `2026-03-0${n}T00:00:00Z` }));
+    const mine = [1, 2, 3].map((n) => ({
+      id: `${tag}-${n}`,
+      receiptNumber: receipt,
+      type: 'fingerprints_taken',
+      occurredAt: `2026-03-0${n}T00:00:00Z`,
+    }));
     expect((await post(mine, other)).json()).toMatchObject({ pending: 3 });
     const first = await pendingOf(other, '?limit=2');
     expect(first).toMatchObject({ waiting: 3, dropped: 0, next: `${tag}-2` });
@@ -362,15 +670,29 @@ describe('case events API (issue 4 item 1)', () => {
     const all = await t.services.caseEvents.pendingReport();
     expect(all.events.filter((e) => e.id.startsWith(tag))).toHaveLength(3);
     expect(all.events.find((e) => e.id === `${tag}-1`)!.clientId).toEqual(expect.any(String));
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/case-events/pending', headers: { authorization: `Bearer ${reader}` } })).statusCode).toBe(403);
-    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/case-events/pending?limit=0', headers: { authorization: `Bearer ${writer}` } });
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/case-events/pending',
+          headers: { authorization: `Bearer ${reader}` },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/case-events/pending?limit=0',
+      headers: { authorization: `Bearer ${writer}` },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('limit');
   });
 
   it('takes NDJSON, and says which line is not JSON', async () => {
     const receipt = freshReceipt();
-    const ndjson = lifecycle(receipt, 'nd').map((e) => JSON.stringify(e)).join('\n');
+    const ndjson = lifecycle(receipt, 'nd')
+      .map((e) => JSON.stringify(e))
+      .join('\n');
     const res = await post(`${ndjson}\n`, writer, 'application/x-ndjson');
     expect(res.json()).toMatchObject({ accepted: 9, casesCreated: 1 });
     const broken = await post('{"id":"x"}\n{not json}\n', writer, 'application/x-ndjson');
@@ -381,19 +703,39 @@ describe('case events API (issue 4 item 1)', () => {
   it('updates a case that came from other data: a newer event sets its status, an older one only adds history', async () => {
     const receipt = 'EAC9999103403'; // a sandbox case of the demo data
     const before = await stateOf(receipt);
-    const older = await post([{ id: 'sandbox-old', receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: '2020-01-01T00:00:00Z' }]);
+    const older = await post([
+      { id: 'sandbox-old', receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: '2020-01-01T00:00:00Z' },
+    ]);
     expect(older.json()).toMatchObject({ accepted: 1, statusChanged: 0 });
     expect((await stateOf(receipt))!.status).toBe(before!.status);
     expect((await stateOf(receipt))!.received).toBe(before!.received);
-    const newer = await post([{ id: 'sandbox-new', receiptNumber: receipt, type: 'transferred', occurredAt: '2026-11-20T00:00:00Z', payload: { officeCode: 'NBC' } }]);
+    const newer = await post([
+      {
+        id: 'sandbox-new',
+        receiptNumber: receipt,
+        type: 'transferred',
+        occurredAt: '2026-11-20T00:00:00Z',
+        payload: { officeCode: 'NBC' },
+      },
+    ]);
     expect(newer.json()).toMatchObject({ accepted: 1, statusChanged: 1 });
-    expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-transferred-and-a-new-office-has-jurisdiction', office: 'NBC', form: before!.form });
+    expect(await stateOf(receipt)).toMatchObject({
+      status: 'case-was-transferred-and-a-new-office-has-jurisdiction',
+      office: 'NBC',
+      form: before!.form,
+    });
   });
 
   it('breaks a tie of two events at the same moment by event id, for a new case and a known one, in any arrival', async () => {
     const at = '2026-03-01T12:00:00.000Z';
     const events = (receipt: string, tag: string) => ({
-      received: { id: `${tag}-0`, receiptNumber: receipt, type: 'case_received', occurredAt: '2026-01-05T12:00:00Z', payload: { formCode: 'I-485' } },
+      received: {
+        id: `${tag}-0`,
+        receiptNumber: receipt,
+        type: 'case_received',
+        occurredAt: '2026-01-05T12:00:00Z',
+        payload: { formCode: 'I-485' },
+      },
       approved: { id: `${tag}-tie-b`, receiptNumber: receipt, type: 'approved', occurredAt: at, payload: {} },
       denied: { id: `${tag}-tie-a`, receiptNumber: receipt, type: 'denied', occurredAt: at, payload: {} },
     });
@@ -424,7 +766,13 @@ describe('case events API (issue 4 item 1)', () => {
       const receipts = Array.from({ length: 25 }, () => freshReceipt());
       const tag = `together-${serial}`;
       const batch = (n: number, type: string, day: number) =>
-        receipts.map((receiptNumber, i) => ({ id: `${tag}-${n}-${i}`, receiptNumber, type, occurredAt: new Date(Date.UTC(2026, 0, day, 12)).toISOString(), payload: { formCode: 'I-485' } }));
+        receipts.map((receiptNumber, i) => ({
+          id: `${tag}-${n}-${i}`,
+          receiptNumber,
+          type,
+          occurredAt: new Date(Date.UTC(2026, 0, day, 12)).toISOString(),
+          payload: { formCode: 'I-485' },
+        }));
       // Both find the receipt numbers unknown and create their cases: the one committing second is applied again.
       const created = await Promise.all([post(batch(1, 'case_received', 5)), post(batch(2, 'fingerprints_taken', 20))]);
       expect(created.map((r) => r.statusCode)).toEqual([200, 200]);
@@ -432,7 +780,10 @@ describe('case events API (issue 4 item 1)', () => {
       const updated = await Promise.all([post(batch(3, 'approved', 40)), post(batch(4, 'interview_completed', 30))]);
       expect(updated.map((r) => r.statusCode)).toEqual([200, 200]);
       for (const receipt of receipts) {
-        expect(await stateOf(receipt)).toMatchObject({ status: 'case-was-approved', statusAt: '2026-02-09T12:00:00.000Z' });
+        expect(await stateOf(receipt)).toMatchObject({
+          status: 'case-was-approved',
+          statusAt: '2026-02-09T12:00:00.000Z',
+        });
         expect((await stateOf(receipt))!.history).toHaveLength(4);
       }
     }
@@ -442,17 +793,37 @@ describe('case events API (issue 4 item 1)', () => {
     for (let round = 0; round < 4; round++) {
       const receipts = Array.from({ length: 25 }, () => freshReceipt());
       const tag = `race-${serial}`;
-      const waiting = receipts.map((receiptNumber, i) => ({ id: `${tag}-w-${i}`, receiptNumber, type: 'card_delivered', occurredAt: '2026-03-01T12:00:00Z' }));
-      const giving = receipts.map((receiptNumber, i) => ({ id: `${tag}-g-${i}`, receiptNumber, type: 'case_received', occurredAt: '2026-01-05T12:00:00Z', payload: { formCode: 'I-485' } }));
+      const waiting = receipts.map((receiptNumber, i) => ({
+        id: `${tag}-w-${i}`,
+        receiptNumber,
+        type: 'card_delivered',
+        occurredAt: '2026-03-01T12:00:00Z',
+      }));
+      const giving = receipts.map((receiptNumber, i) => ({
+        id: `${tag}-g-${i}`,
+        receiptNumber,
+        type: 'case_received',
+        occurredAt: '2026-01-05T12:00:00Z',
+        payload: { formCode: 'I-485' },
+      }));
       // Whichever commits first, the events without the form are applied, never left waiting for a case that exists.
       const answers = await Promise.all(round % 2 ? [post(waiting), post(giving)] : [post(giving), post(waiting)]);
       expect(answers.map((r) => r.statusCode)).toEqual([200, 200]);
       const applied = answers.reduce((n, r) => n + r.json().accepted + r.json().pendingApplied, 0);
       expect(applied).toBe(50);
       for (const receipt of receipts) {
-        expect(await stateOf(receipt)).toMatchObject({ status: 'card-was-delivered-to-me-by-the-post-office', history: [expect.any(String), expect.any(String)] });
+        expect(await stateOf(receipt)).toMatchObject({
+          status: 'card-was-delivered-to-me-by-the-post-office',
+          history: [expect.any(String), expect.any(String)],
+        });
       }
-      expect(await t.deps.database.db.selectFrom('case_events_pending').select('event_id').where('receipt_number', 'in', receipts).execute()).toEqual([]);
+      expect(
+        await t.deps.database.db
+          .selectFrom('case_events_pending')
+          .select('event_id')
+          .where('receipt_number', 'in', receipts)
+          .execute(),
+      ).toEqual([]);
     }
   });
 
@@ -460,7 +831,10 @@ describe('case events API (issue 4 item 1)', () => {
     // Every statement the batches send (pg's client serves both databases: PGlite through its node-postgres adapter).
     const texts: string[] = [];
     const realQuery = pg.Client.prototype.query;
-    const recording = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const recording = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
       const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
       if (text) texts.push(text);
       return (realQuery as (...a: unknown[]) => unknown).apply(this, args) as never;
@@ -468,7 +842,8 @@ describe('case events API (issue 4 item 1)', () => {
     try {
       const receipts = [freshReceipt(), freshReceipt(), freshReceipt()];
       const tag = `cost-${serial}`;
-      const pendingQueries = () => texts.filter((q) => /case_events_pending|case_events_take_pending|pg_advisory/.test(q));
+      const pendingQueries = () =>
+        texts.filter((q) => /case_events_pending|case_events_take_pending|pg_advisory/.test(q));
       // New cases, each with several events: one statement (the lock, then the look for waiting events) for the whole batch.
       texts.length = 0;
       const created = await post(receipts.flatMap((r, i) => lifecycle(r, `${tag}-${i}`)));
@@ -478,7 +853,14 @@ describe('case events API (issue 4 item 1)', () => {
       // The same cases again, known now: not a single statement more than before waiting events existed.
       texts.length = 0;
       const day = new Date(Date.UTC(2026, 7, 1)).toISOString();
-      const known = await post(receipts.map((r, i) => ({ id: `${tag}-later-${i}`, receiptNumber: r, type: 'card_delivered', occurredAt: day })));
+      const known = await post(
+        receipts.map((r, i) => ({
+          id: `${tag}-later-${i}`,
+          receiptNumber: r,
+          type: 'card_delivered',
+          occurredAt: day,
+        })),
+      );
       expect(known.json()).toMatchObject({ accepted: 3, statusChanged: 3 });
       expect(texts.length).toBeGreaterThan(3);
       expect(pendingQueries()).toEqual([]);
@@ -490,7 +872,12 @@ describe('case events API (issue 4 item 1)', () => {
   it('refuses empty and oversized batches', async () => {
     expect((await post([])).statusCode).toBe(400);
     expect((await post({ nope: true })).statusCode).toBe(400);
-    const many = Array.from({ length: 10_001 }, (_, i) => ({ id: `big-${i}`, receiptNumber: 'EAC9999103403', type: 'approved', occurredAt: '2026-01-01T00:00:00Z' }));
+    const many = Array.from({ length: 10_001 }, (_, i) => ({
+      id: `big-${i}`,
+      receiptNumber: 'EAC9999103403',
+      type: 'approved',
+      occurredAt: '2026-01-01T00:00:00Z',
+    }));
     expect((await post(many)).statusCode).toBe(413);
   });
 });
@@ -507,17 +894,28 @@ describe('facts from events', () => {
       'IOE',
     );
     expect(facts).toEqual({ formCode: 'I-765', officeCode: 'NBC', receivedAt: at('2026-01-15') });
-    expect(factsFromEvents([{ id: 'x', type: 'approved', occurredAt: at('2026-01-01'), payload: {} }], 'LIN').officeCode).toBe('NSC');
+    expect(
+      factsFromEvents([{ id: 'x', type: 'approved', occurredAt: at('2026-01-01'), payload: {} }], 'LIN').officeCode,
+    ).toBe('NSC');
   });
 });
 
 describe('the open Request for Evidence', () => {
   const at = (d: string) => new Date(`${d}T00:00:00Z`);
-  const sent = (id: string, d: string, due: string) => ({ id, type: 'rfe_sent', occurredAt: at(d), payload: { responseDue: due } });
+  const sent = (id: string, d: string, due: string) => ({
+    id,
+    type: 'rfe_sent',
+    occurredAt: at(d),
+    payload: { responseDue: due },
+  });
   const answered = (id: string, d: string) => ({ id, type: 'rfe_response_received', occurredAt: at(d), payload: {} });
 
   it('is the latest one without a response after it, whatever the order of the events', () => {
-    const events = [sent('a', '2026-01-01', '2026-03-01'), answered('b', '2026-02-01'), sent('c', '2026-05-01', '2026-07-01')];
+    const events = [
+      sent('a', '2026-01-01', '2026-03-01'),
+      answered('b', '2026-02-01'),
+      sent('c', '2026-05-01', '2026-07-01'),
+    ];
     for (const order of [events, [...events].reverse(), [events[1]!, events[2]!, events[0]!]]) {
       expect(openRequestForEvidence(order)).toEqual({ sentAt: at('2026-05-01'), responseDue: '2026-07-01' });
     }

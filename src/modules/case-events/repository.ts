@@ -10,7 +10,12 @@ import type { CaseEventsPendingTable } from './tables.js';
  * repeated id is left as it was. One array per column (unnest): a batch of thousands of rows is a handful of
  * parameters, not tens of thousands. A status-bearing event is a row of its case's history (see historyOf).
  */
-export async function insertNewEvents(db: DbHandle, events: CaseEvent[], clientId: string | null, now: Date): Promise<Set<string>> {
+export async function insertNewEvents(
+  db: DbHandle,
+  events: CaseEvent[],
+  clientId: string | null,
+  now: Date,
+): Promise<Set<string>> {
   if (!events.length) return new Set();
   const statusKeys = events.map((e) => statusOfEvent(e) ?? null);
   const statusParams = events.map((e, i) => (statusKeys[i] ? JSON.stringify(statusParamsOfEvent(e)) : '{}'));
@@ -27,14 +32,22 @@ export async function insertNewEvents(db: DbHandle, events: CaseEvent[], clientI
 }
 
 /** Every stored event of these receipt numbers (cases have few; this is what makes arrival order irrelevant). */
-export async function eventsOf(db: DbHandle, receipts: string[]): Promise<{ event_id: string; receipt_number: string; type: string; occurred_at: Date; payload: Record<string, unknown> }[]> {
+export async function eventsOf(
+  db: DbHandle,
+  receipts: string[],
+): Promise<
+  { event_id: string; receipt_number: string; type: string; occurred_at: Date; payload: Record<string, unknown> }[]
+> {
   if (!receipts.length) return [];
   const rows = await db
     .selectFrom('case_events')
     .select(['event_id', 'receipt_number', 'type', 'occurred_at', 'payload'])
     .where(isAnyOf('receipt_number', receipts, 'text'))
     .execute();
-  return rows.map((r) => ({ ...r, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> }));
+  return rows.map((r) => ({
+    ...r,
+    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+  }));
 }
 
 /** The Request for Evidence events of a case (for its open RFE and deadline). */
@@ -45,7 +58,12 @@ export async function rfeEventsOf(db: DbHandle, receiptNumber: string) {
     .where('receipt_number', '=', receiptNumber)
     .where('type', 'in', ['rfe_sent', 'rfe_response_received'])
     .execute();
-  return rows.map((r) => ({ id: r.event_id, type: r.type, occurredAt: r.occurred_at, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> }));
+  return rows.map((r) => ({
+    id: r.event_id,
+    type: r.type,
+    occurredAt: r.occurred_at,
+    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+  }));
 }
 
 /*
@@ -81,7 +99,10 @@ export interface TakenPendingEvent {
  * and whether it went into the log.
  */
 export async function takePending(db: DbHandle, receipts: string[], since: Date): Promise<TakenPendingEvent[]> {
-  const result = await sql<TakenPendingEvent>`SELECT * FROM case_events_take_pending(${receipts}::text[], ${since}::timestamptz)`.execute(db);
+  const result =
+    await sql<TakenPendingEvent>`SELECT * FROM case_events_take_pending(${receipts}::text[], ${since}::timestamptz)`.execute(
+      db,
+    );
   return result.rows.map((r) => ({
     ...r,
     occurred_at: new Date(r.occurred_at),
@@ -94,7 +115,13 @@ export async function takePending(db: DbHandle, receipts: string[], since: Date)
  * (the first version stays), unless it waited too long (received at or before `expired`): sent again, it waits
  * again, as sent now. An id already in the event log is not stored (it was applied).
  */
-export async function storePending(db: DbHandle, events: CaseEvent[], clientId: string | null, now: Date, expired: Date): Promise<Set<string>> {
+export async function storePending(
+  db: DbHandle,
+  events: CaseEvent[],
+  clientId: string | null,
+  now: Date,
+  expired: Date,
+): Promise<Set<string>> {
   if (!events.length) return new Set();
   const statusKeys = events.map((e) => statusOfEvent(e) ?? null);
   const statusParams = events.map((e, i) => (statusKeys[i] ? JSON.stringify(statusParamsOfEvent(e)) : '{}'));
@@ -119,14 +146,22 @@ export async function purgePending(db: DbHandle, before: Date): Promise<void> {
   await db.deleteFrom('case_events_pending').where('received_at', '<', before).execute();
 }
 
-export type PendingRow = Pick<Selectable<CaseEventsPendingTable>, 'event_id' | 'receipt_number' | 'type' | 'occurred_at' | 'received_at' | 'client_id'>;
+export type PendingRow = Pick<
+  Selectable<CaseEventsPendingTable>,
+  'event_id' | 'receipt_number' | 'type' | 'occurred_at' | 'received_at' | 'client_id'
+>;
 
 /**
  * Pending events by event id after `after` (of one client, or of all), at most `limit`, and how many of them (of
  * that client, or all) wait and how many were dropped (received at or before `expired`).
  */
-export async function pendingEvents(db: DbHandle, options: { clientId?: string; after?: string; limit: number; expired: Date }): Promise<{ rows: PendingRow[]; waiting: number; dropped: number }> {
-  let list = db.selectFrom('case_events_pending').select(['event_id', 'receipt_number', 'type', 'occurred_at', 'received_at', 'client_id']);
+export async function pendingEvents(
+  db: DbHandle,
+  options: { clientId?: string; after?: string; limit: number; expired: Date },
+): Promise<{ rows: PendingRow[]; waiting: number; dropped: number }> {
+  let list = db
+    .selectFrom('case_events_pending')
+    .select(['event_id', 'receipt_number', 'type', 'occurred_at', 'received_at', 'client_id']);
   let counts = db
     .selectFrom('case_events_pending')
     .select([
@@ -138,11 +173,21 @@ export async function pendingEvents(db: DbHandle, options: { clientId?: string; 
     counts = counts.where('client_id', '=', options.clientId);
   }
   if (options.after !== undefined) list = list.where('event_id', '>', options.after);
-  const [rows, total] = await Promise.all([list.orderBy('event_id').limit(options.limit).execute(), counts.executeTakeFirstOrThrow()]);
+  const [rows, total] = await Promise.all([
+    list.orderBy('event_id').limit(options.limit).execute(),
+    counts.executeTakeFirstOrThrow(),
+  ]);
   return { rows, waiting: Number(total.waiting), dropped: Number(total.dropped) };
 }
 
 /** A stored event by its id (the notice a `notice_issued` event names is rendered from it). */
-export async function eventById(db: DbHandle, eventId: string): Promise<{ receipt_number: string; type: string; occurred_at: Date; payload: unknown } | undefined> {
-  return db.selectFrom('case_events').select(['receipt_number', 'type', 'occurred_at', 'payload']).where('event_id', '=', eventId).executeTakeFirst();
+export async function eventById(
+  db: DbHandle,
+  eventId: string,
+): Promise<{ receipt_number: string; type: string; occurred_at: Date; payload: unknown } | undefined> {
+  return db
+    .selectFrom('case_events')
+    .select(['receipt_number', 'type', 'occurred_at', 'payload'])
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
 }

@@ -36,35 +36,51 @@ const BODY_LIMIT = 32 * 1024 * 1024;
 export function registerCaseEventRoutes(app: App, deps: { caseEvents: CaseEventService }): void {
   void app.register(async (scope: App) => {
     // NDJSON: one JSON value per line; a line that is not JSON is answered with its line number.
-    scope.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
-      const events: unknown[] = [];
-      const lines = String(body).split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!.trim();
-        if (!line) continue;
-        try {
-          events.push(JSON.parse(line));
-        } catch {
-          done(new BadRequest(`Line ${i + 1} is not JSON.`, `Line ${i + 1} is not JSON.`), undefined);
-          return;
+    scope.addContentTypeParser(
+      'application/x-ndjson',
+      { parseAs: 'string', bodyLimit: BODY_LIMIT },
+      (_request, body, done) => {
+        const events: unknown[] = [];
+        const lines = String(body).split('\n');
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i]!.trim();
+          if (!line) continue;
+          try {
+            events.push(JSON.parse(line));
+          } catch {
+            done(new BadRequest(`Line ${i + 1} is not JSON.`, `Line ${i + 1} is not JSON.`), undefined);
+            return;
+          }
         }
-      }
-      done(null, events);
-    });
+        done(null, events);
+      },
+    );
 
     scope.post(
       '/api/v1/case-events',
-      { bodyLimit: BODY_LIMIT, config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', json: true, rateLimit: false }, schema: { body: inputs.batch } },
+      {
+        bodyLimit: BODY_LIMIT,
+        config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', json: true, rateLimit: false },
+        schema: { body: inputs.batch },
+      },
       async (request, reply) => {
         const events = request.body;
         if (!events) {
-          return reply.code(400).send({ code: 400, message: 'Send a JSON array of events, {"events": [...]}, or NDJSON (application/x-ndjson).' });
+          return reply.code(400).send({
+            code: 400,
+            message: 'Send a JSON array of events, {"events": [...]}, or NDJSON (application/x-ndjson).',
+          });
         }
         if (events.length === 0) return reply.code(400).send({ code: 400, message: 'The batch is empty.' });
-        if (events.length > MAX_BATCH) return reply.code(413).send({ code: 413, message: `At most ${MAX_BATCH} events per batch.` });
+        if (events.length > MAX_BATCH)
+          return reply.code(413).send({ code: 413, message: `At most ${MAX_BATCH} events per batch.` });
         const result = await deps.caseEvents.ingest(events, request.apiClient!.id);
         if (!result.ok) {
-          return reply.code(422).send({ code: 422, message: 'Nothing was applied: correct these events and send the batch again.', errors: result.problems.slice(0, 1000) });
+          return reply.code(422).send({
+            code: 422,
+            message: 'Nothing was applied: correct these events and send the batch again.',
+            errors: result.problems.slice(0, 1000),
+          });
         }
         const { ok: _ok, ...summary } = result;
         return reply.send(summary);
@@ -74,14 +90,24 @@ export function registerCaseEventRoutes(app: App, deps: { caseEvents: CaseEventS
     // What still waits for a receipt number's form, and what waited too long (ADR 13): the calling client's events.
     scope.get(
       '/api/v1/case-events/pending',
-      { config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', rateLimit: false }, schema: { querystring: inputs.pending } },
+      {
+        config: { policy: 'api-client', scope: 'case_events:write', api: 'agency', rateLimit: false },
+        schema: { querystring: inputs.pending },
+      },
       async (request, reply) => {
         const query = request.query;
         if (!query.success) {
-          const problems = query.error.issues.map((i) => `${i.path.join('.')}: ${i.path[0] === 'limit' ? 'a whole number from 1 to 1000' : '1 to 100 characters (the next of the previous page)'}`);
+          const problems = query.error.issues.map(
+            (i) =>
+              `${i.path.join('.')}: ${i.path[0] === 'limit' ? 'a whole number from 1 to 1000' : '1 to 100 characters (the next of the previous page)'}`,
+          );
           return reply.code(400).send({ code: 400, message: `Not a valid query: ${problems.join('; ')}.` });
         }
-        const report = await deps.caseEvents.pendingReport({ clientId: request.apiClient!.id, limit: query.data.limit, ...(query.data.after ? { after: query.data.after } : {}) });
+        const report = await deps.caseEvents.pendingReport({
+          clientId: request.apiClient!.id,
+          limit: query.data.limit,
+          ...(query.data.after ? { after: query.data.after } : {}),
+        });
         return reply.header('cache-control', 'no-store').send(report);
       },
     );

@@ -1,17 +1,43 @@
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import {
-  casesByIds, describeCase, findCases, insertEventCases, officeForPrefix, recomputeStatus, setFilingChannel, setSection1367, setStatuses, updateFacts, upsertApplicants,
-  type CaseStatusView, type StoredCase,
+  casesByIds,
+  describeCase,
+  findCases,
+  insertEventCases,
+  officeForPrefix,
+  recomputeStatus,
+  setFilingChannel,
+  setSection1367,
+  setStatuses,
+  updateFacts,
+  upsertApplicants,
+  type CaseStatusView,
+  type StoredCase,
 } from '../cases/index.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import { applicantIdsByOnlineAccountNumber, notificationRecipients } from '../accounts/index.js';
-import { ACCESS_CODE_TTL_MS, accessCodeHash, activeHoldersOf, insertNoticeAccessCodes, linkOnlineFilings, normalizeOnlineAccessCode, reviewReceiptNumberLinks } from '../account-cases/index.js';
+import {
+  ACCESS_CODE_TTL_MS,
+  accessCodeHash,
+  activeHoldersOf,
+  insertNoticeAccessCodes,
+  linkOnlineFilings,
+  normalizeOnlineAccessCode,
+  reviewReceiptNumberLinks,
+} from '../account-cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { isCaseNoticeKind, renderNoticeJob } from '../notices/index.js';
 import { protectItemsOfCase } from '../service-items/index.js';
 import * as repo from './repository.js';
-import { openRequestForEvidence, parseEvent, statusOfEvent, statusParamsOfEvent, type CaseEvent, type EventProblem } from './types.js';
+import {
+  openRequestForEvidence,
+  parseEvent,
+  statusOfEvent,
+  statusParamsOfEvent,
+  type CaseEvent,
+  type EventProblem,
+} from './types.js';
 
 /**
  * Ingests batches of case events (issue 4 item 1). A batch is all or nothing: every event is checked first, and
@@ -73,11 +99,16 @@ export function factsFromEvents(
   events: { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[],
   receiptPrefix: string,
 ): { formCode?: string; officeCode: string; receivedAt: Date } {
-  const ordered = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ordered = [...events].sort(
+    (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const formCode = ordered.map((e) => str(e.payload.formCode)).find(Boolean);
   const transfers = ordered.filter((e) => e.type === 'transferred');
-  const officeCode = str(transfers.at(-1)?.payload.officeCode) ?? ordered.map((e) => str(e.payload.officeCode)).find(Boolean) ?? officeForPrefix(receiptPrefix).code;
+  const officeCode =
+    str(transfers.at(-1)?.payload.officeCode) ??
+    ordered.map((e) => str(e.payload.officeCode)).find(Boolean) ??
+    officeForPrefix(receiptPrefix).code;
   const received = ordered.find((e) => e.type === 'case_received') ?? ordered[0]!;
   return { formCode, officeCode, receivedAt: received.occurredAt };
 }
@@ -94,7 +125,11 @@ export interface CaseEventDeps {
   pendingDays?: number;
   /** The followers of a case without an account (case-subscriptions): their messages for changed cases. */
   followers?: {
-    requestsFor(db: DbHandle, receipts: string[], describe: (followed: string[]) => Promise<Map<string, CaseStatusView | null>>): Promise<Parameters<NotificationService['queueMany']>[1]>;
+    requestsFor(
+      db: DbHandle,
+      receipts: string[],
+      describe: (followed: string[]) => Promise<Map<string, CaseStatusView | null>>,
+    ): Promise<Parameters<NotificationService['queueMany']>[1]>;
   };
 }
 
@@ -118,7 +153,8 @@ function latestStatuses(events: CaseEvent[]): Map<string, LatestStatus> {
     const statusKey = statusOfEvent(e);
     if (!statusKey) continue;
     const best = latest.get(e.receiptNumber);
-    if (!best || e.occurredAt > best.occurredAt) latest.set(e.receiptNumber, { statusKey, occurredAt: e.occurredAt, params: statusParamsOfEvent(e), tied: false });
+    if (!best || e.occurredAt > best.occurredAt)
+      latest.set(e.receiptNumber, { statusKey, occurredAt: e.occurredAt, params: statusParamsOfEvent(e), tied: false });
     else if (e.occurredAt.getTime() === best.occurredAt.getTime()) best.tied = true;
   }
   return latest;
@@ -202,7 +238,11 @@ export class CaseEventService {
     // (most changed cases have no holder and no follower, and describing a case is the costly part of this step).
     const rows = new Map<number, Awaited<ReturnType<typeof casesByIds>>[number]>();
     const load = async (ids: number[]) => {
-      for (const c of await casesByIds(trx, [...new Set(ids)].filter((id) => !rows.has(id)))) rows.set(c.id, c);
+      for (const c of await casesByIds(
+        trx,
+        [...new Set(ids)].filter((id) => !rows.has(id)),
+      ))
+        rows.set(c.id, c);
     };
     const described = new Map<number, CaseStatusView>();
     const viewOf = (id: number): CaseStatusView => {
@@ -222,22 +262,32 @@ export class CaseEventService {
       const params = row.section_1367
         ? { link: `${this.deps.publicUrl}/account` }
         : (() => {
-          const view = viewOf(h.case_id);
-          return { receipt: row.receipt_number, status: view.current.title[lang], description: view.current.description[lang], link: `${this.deps.publicUrl}/account/cases/${row.receipt_number}` };
-        })();
+            const view = viewOf(h.case_id);
+            return {
+              receipt: row.receipt_number,
+              status: view.current.title[lang],
+              description: view.current.description[lang],
+              link: `${this.deps.publicUrl}/account/cases/${row.receipt_number}`,
+            };
+          })();
       if (h.notifyByEmail) requests.push({ channel: 'email', to: h.email, template, language: lang, params });
-      if (h.notifyByText) for (const phone of h.phones) requests.push({ channel: 'sms', to: phone, template, language: lang, params });
+      if (h.notifyByText)
+        for (const phone of h.phones) requests.push({ channel: 'sms', to: phone, template, language: lang, params });
     }
     if (this.deps.followers) {
       const idOf = new Map(caseIds.map((id) => [receiptOf.get(id)!, id]));
-      requests.push(...(await this.deps.followers.requestsFor(trx, [...idOf.keys()], async (followed) => {
-        await load(followed.map((r) => idOf.get(r)!));
-        // Section 1367 cases are unknown to Case Status Online: their followers (from before the protection) hear nothing.
-        return new Map(followed.map((r) => {
-          const id = idOf.get(r)!;
-          return [r, rows.get(id)?.section_1367 === false ? viewOf(id) : null];
-        }));
-      })));
+      requests.push(
+        ...(await this.deps.followers.requestsFor(trx, [...idOf.keys()], async (followed) => {
+          await load(followed.map((r) => idOf.get(r)!));
+          // Section 1367 cases are unknown to Case Status Online: their followers (from before the protection) hear nothing.
+          return new Map(
+            followed.map((r) => {
+              const id = idOf.get(r)!;
+              return [r, rows.get(id)?.section_1367 === false ? viewOf(id) : null];
+            }),
+          );
+        })),
+      );
     }
     return this.deps.notifications.queueMany(trx, requests);
   }
@@ -255,15 +305,25 @@ export class CaseEventService {
     caseId: Map<string, number>,
     now: Date,
   ): Promise<void> {
-    await insertNoticeAccessCodes(trx, accepted.filter((e) => e.type === 'account_acceptance_notice').map((e) => ({
-      codeHash: accessCodeHash(normalizeOnlineAccessCode(e.payload.onlineAccessCode as string)!),
-      caseId: caseId.get(e.receiptNumber)!,
-      issuedAt: e.occurredAt,
-      expiresAt: new Date(e.occurredAt.getTime() + ACCESS_CODE_TTL_MS),
-      eventId: e.id,
-    })));
-    const latest = (list: { id: string; occurredAt: Date; payload: Record<string, unknown> }[], has: (p: Record<string, unknown>) => boolean) =>
-      list.filter((e) => has(e.payload)).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
+    await insertNoticeAccessCodes(
+      trx,
+      accepted
+        .filter((e) => e.type === 'account_acceptance_notice')
+        .map((e) => ({
+          codeHash: accessCodeHash(normalizeOnlineAccessCode(e.payload.onlineAccessCode as string)!),
+          caseId: caseId.get(e.receiptNumber)!,
+          issuedAt: e.occurredAt,
+          expiresAt: new Date(e.occurredAt.getTime() + ACCESS_CODE_TTL_MS),
+          eventId: e.id,
+        })),
+    );
+    const latest = (
+      list: { id: string; occurredAt: Date; payload: Record<string, unknown> }[],
+      has: (p: Record<string, unknown>) => boolean,
+    ) =>
+      list
+        .filter((e) => has(e.payload))
+        .sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1))[0];
     const applicants: Parameters<typeof upsertApplicants>[1] = [];
     const channels = { online: [] as number[], paper: [] as number[] };
     const filings: { caseId: number; onlineAccountNumber: string; at: Date }[] = [];
@@ -271,7 +331,10 @@ export class CaseEventService {
       const list = byReceipt.get(receipt) ?? []; // read for every receipt whose new events say more than a status
       const id = caseId.get(receipt)!;
       if (newHere.some((e) => e.type === 'protection_updated')) {
-        const p = latest(list.filter((e) => e.type === 'protection_updated'), () => true);
+        const p = latest(
+          list.filter((e) => e.type === 'protection_updated'),
+          () => true,
+        );
         await setSection1367(trx, id, p!.payload.section1367 === true, now);
         if (p!.payload.section1367 === true) await protectItemsOfCase(trx, id, receipt);
         await reviewReceiptNumberLinks(trx, id, p!.payload.section1367 === true, now);
@@ -282,21 +345,31 @@ export class CaseEventService {
       }
       const received = newHere.filter((e) => e.type === 'case_received');
       if (received.length) {
-        const r = latest(list.filter((e) => e.type === 'case_received'), () => true)!;
+        const r = latest(
+          list.filter((e) => e.type === 'case_received'),
+          () => true,
+        )!;
         // Without a channel the case stays as it is (new cases start as paper: the column's default).
         if (r.payload.channel === 'online' || r.payload.channel === 'paper') channels[r.payload.channel].push(id);
         for (const e of received) {
-          if (e.payload.channel === 'online' && typeof e.payload.onlineAccountNumber === 'string') filings.push({ caseId: id, onlineAccountNumber: e.payload.onlineAccountNumber, at: e.occurredAt });
+          if (e.payload.channel === 'online' && typeof e.payload.onlineAccountNumber === 'string')
+            filings.push({ caseId: id, onlineAccountNumber: e.payload.onlineAccountNumber, at: e.occurredAt });
         }
       }
     }
     if (filings.length) {
       // Only applicant accounts; unknown numbers are skipped.
-      const accountIdOf = await applicantIdsByOnlineAccountNumber(trx, filings.map((f) => f.onlineAccountNumber));
-      await linkOnlineFilings(trx, filings.flatMap((f) => {
-        const accountId = accountIdOf.get(f.onlineAccountNumber);
-        return accountId ? [{ caseId: f.caseId, accountId, at: f.at }] : [];
-      }));
+      const accountIdOf = await applicantIdsByOnlineAccountNumber(
+        trx,
+        filings.map((f) => f.onlineAccountNumber),
+      );
+      await linkOnlineFilings(
+        trx,
+        filings.flatMap((f) => {
+          const accountId = accountIdOf.get(f.onlineAccountNumber);
+          return accountId ? [{ caseId: f.caseId, accountId, at: f.at }] : [];
+        }),
+      );
     }
     await upsertApplicants(trx, applicants);
     await setFilingChannel(trx, channels.online, 'online', now);
@@ -311,14 +384,21 @@ export class CaseEventService {
    * history (ties are broken by event id in the database's collation, which JavaScript does not share). New cases
    * were created with their latest status, except when two of their events tie.
    */
-  async #updateStatuses(trx: DbHandle, latest: Map<string, LatestStatus>, caseId: Map<string, number>, known: Map<string, StoredCase>, now: Date): Promise<number[]> {
+  async #updateStatuses(
+    trx: DbHandle,
+    latest: Map<string, LatestStatus>,
+    caseId: Map<string, number>,
+    known: Map<string, StoredCase>,
+    now: Date,
+  ): Promise<number[]> {
     const direct: Parameters<typeof setStatuses>[1] = [];
     const compared: number[] = [];
     for (const [receipt, row] of latest) {
       const id = caseId.get(receipt)!;
       const current = known.get(receipt);
       if (row.tied || (current && row.occurredAt <= current.status_at)) compared.push(id);
-      else if (current) direct.push({ caseId: id, statusKey: row.statusKey, occurredAt: row.occurredAt, params: row.params });
+      else if (current)
+        direct.push({ caseId: id, statusKey: row.statusKey, occurredAt: row.occurredAt, params: row.params });
     }
     const updated = await setStatuses(trx, direct, now);
     // Cases a concurrent batch moved on in the meantime are compared in full too.
@@ -333,7 +413,11 @@ export class CaseEventService {
   }
 
   async ingest(rawEvents: unknown[], clientId: string | null): Promise<IngestResult> {
-    if (rawEvents.length > MAX_BATCH) return { ok: false, problems: [{ index: MAX_BATCH, field: '(batch)', message: `at most ${MAX_BATCH} events per batch` }] };
+    if (rawEvents.length > MAX_BATCH)
+      return {
+        ok: false,
+        problems: [{ index: MAX_BATCH, field: '(batch)', message: `at most ${MAX_BATCH} events per batch` }],
+      };
     const problems: EventProblem[] = [];
     const events: CaseEvent[] = [];
     const seen = new Set<string>();
@@ -341,7 +425,8 @@ export class CaseEventService {
     rawEvents.forEach((raw, index) => {
       const parsed = parseEvent(raw, index);
       if (!parsed.ok) problems.push(...parsed.problems);
-      else if (seen.has(parsed.event.id)) repeatedInBatch++; // the same id twice: the first one counts
+      else if (seen.has(parsed.event.id))
+        repeatedInBatch++; // the same id twice: the first one counts
       else {
         seen.add(parsed.event.id);
         events.push(parsed.event);
@@ -361,7 +446,13 @@ export class CaseEventService {
     }
   }
 
-  async #apply(batch: CaseEvent[], received: number, repeatedInBatch: number, clientId: string | null, now: Date): Promise<IngestResult> {
+  async #apply(
+    batch: CaseEvent[],
+    received: number,
+    repeatedInBatch: number,
+    clientId: string | null,
+    now: Date,
+  ): Promise<IngestResult> {
     return inTransaction(this.deps.db, async (trx) => {
       const batchByReceipt = byReceiptNumber(batch);
       const receipts = [...batchByReceipt.keys()];
@@ -385,13 +476,27 @@ export class CaseEventService {
         const creating = unknown.filter((r) => !known.has(r) && !waitingReceipts.has(r));
         if (creating.length) taken = await repo.takePending(trx, creating, expired); // takes the lock in shared mode first
         if (waitingReceipts.size) {
-          storedToWait = await repo.storePending(trx, batch.filter((e) => waitingReceipts.has(e.receiptNumber)), clientId, now, expired);
+          storedToWait = await repo.storePending(
+            trx,
+            batch.filter((e) => waitingReceipts.has(e.receiptNumber)),
+            clientId,
+            now,
+            expired,
+          );
           // Dropped events stay listed for as long again as they waited, then go.
           await repo.purgePending(trx, new Date(expired.getTime() - this.pendingDays * DAY_MS));
         }
       }
       const events = waitingReceipts.size ? batch.filter((e) => !waitingReceipts.has(e.receiptNumber)) : batch;
-      const pendingApplied: CaseEvent[] = taken.filter((p) => p.applied).map((p) => ({ id: p.event_id, receiptNumber: p.receipt_number, type: p.type as CaseEvent['type'], occurredAt: p.occurred_at, payload: p.payload }));
+      const pendingApplied: CaseEvent[] = taken
+        .filter((p) => p.applied)
+        .map((p) => ({
+          id: p.event_id,
+          receiptNumber: p.receipt_number,
+          type: p.type as CaseEvent['type'],
+          occurredAt: p.occurred_at,
+          payload: p.payload,
+        }));
 
       const fresh = await repo.insertNewEvents(trx, events, clientId, now);
       const acceptedHere = events.filter((e) => fresh.has(e.id));
@@ -404,14 +509,26 @@ export class CaseEventService {
       // made by events) one older than its received date. A plain status event needs only the history (below).
       const needsEvents = (receipt: string) => {
         const current = known.get(receipt);
-        return !current || acceptedByReceipt.get(receipt)!.some((e) => (
-          ['case_received', 'transferred', 'protection_updated'].includes(e.type) ||
-          'formCode' in e.payload || 'officeCode' in e.payload || 'applicant' in e.payload ||
-          (current.from_events && e.occurredAt < current.received_at)));
+        return (
+          !current ||
+          acceptedByReceipt
+            .get(receipt)!
+            .some(
+              (e) =>
+                ['case_received', 'transferred', 'protection_updated'].includes(e.type) ||
+                'formCode' in e.payload ||
+                'officeCode' in e.payload ||
+                'applicant' in e.payload ||
+                (current.from_events && e.occurredAt < current.received_at),
+            )
+        );
       };
       const full = touched.filter(needsEvents);
       const stored = full.length ? await repo.eventsOf(trx, full) : [];
-      const byReceipt = new Map<string, { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]>();
+      const byReceipt = new Map<
+        string,
+        { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]
+      >();
       for (const e of stored) {
         const list = byReceipt.get(e.receipt_number) ?? [];
         list.push({ id: e.event_id, type: e.type, occurredAt: e.occurred_at, payload: e.payload });
@@ -421,16 +538,26 @@ export class CaseEventService {
       // New cases: their facts come from their events, their status from the latest of them (or, when two tie, from
       // the database right after: see #updateStatuses).
       const latest = latestStatuses(accepted);
-      const toCreate = touched.filter((r) => !known.has(r)).map((receiptNumber) => {
-        const facts = factsFromEvents(byReceipt.get(receiptNumber)!, receiptNumber.slice(0, 3));
-        const status = latest.get(receiptNumber);
-        return {
-          receiptNumber, formCode: facts.formCode!, officeCode: facts.officeCode, receivedAt: facts.receivedAt,
-          ...(status && !status.tied ? { statusKey: status.statusKey, statusAt: status.occurredAt, statusParams: status.params } : { statusKey: 'case-was-received', statusAt: facts.receivedAt, statusParams: {} }),
-        };
-      });
+      const toCreate = touched
+        .filter((r) => !known.has(r))
+        .map((receiptNumber) => {
+          const facts = factsFromEvents(byReceipt.get(receiptNumber)!, receiptNumber.slice(0, 3));
+          const status = latest.get(receiptNumber);
+          return {
+            receiptNumber,
+            formCode: facts.formCode!,
+            officeCode: facts.officeCode,
+            receivedAt: facts.receivedAt,
+            ...(status && !status.tied
+              ? { statusKey: status.statusKey, statusAt: status.occurredAt, statusParams: status.params }
+              : { statusKey: 'case-was-received', statusAt: facts.receivedAt, statusParams: {} }),
+          };
+        });
       const created = await insertEventCases(trx, toCreate, now);
-      const caseId = new Map<string, number>([...[...known.values()].map((c) => [c.receipt_number, c.id] as [string, number]), ...created.map((c) => [c.receipt_number, c.id] as [string, number])]);
+      const caseId = new Map<string, number>([
+        ...[...known.values()].map((c) => [c.receipt_number, c.id] as [string, number]),
+        ...created.map((c) => [c.receipt_number, c.id] as [string, number]),
+      ]);
 
       // Known cases: cases from events follow all their events; demo or migrated cases only a transfer or a received event.
       const factChanges: { id: number; formCode: string; officeCode: string; receivedAt: Date }[] = [];
@@ -440,27 +567,54 @@ export class CaseEventService {
         const list = byReceipt.get(receipt)!;
         const facts = factsFromEvents(list, receipt.slice(0, 3));
         const next = current.from_events
-          ? { formCode: facts.formCode ?? current.form_code, officeCode: facts.officeCode, receivedAt: facts.receivedAt }
+          ? {
+              formCode: facts.formCode ?? current.form_code,
+              officeCode: facts.officeCode,
+              receivedAt: facts.receivedAt,
+            }
           : {
               formCode: current.form_code,
               officeCode: list.some((e) => e.type === 'transferred') ? facts.officeCode : current.office_code,
               receivedAt: list.some((e) => e.type === 'case_received') ? facts.receivedAt : current.received_at,
             };
-        if (next.formCode !== current.form_code || next.officeCode !== current.office_code || next.receivedAt.getTime() !== current.received_at.getTime()) {
+        if (
+          next.formCode !== current.form_code ||
+          next.officeCode !== current.office_code ||
+          next.receivedAt.getTime() !== current.received_at.getTime()
+        ) {
           factChanges.push({ id: current.id, ...next });
         }
       }
       await updateFacts(trx, factChanges, now);
 
       await this.#applyRecords(trx, byReceipt, accepted, acceptedByReceipt, caseId, now);
-      await this.deps.jobs.sendMany(trx, renderNoticeJob, accepted.filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType)).map((e) => ({ eventId: e.id })));
+      await this.deps.jobs.sendMany(
+        trx,
+        renderNoticeJob,
+        accepted
+          .filter((e) => e.type === 'notice_issued' && isCaseNoticeKind(e.payload.noticeType))
+          .map((e) => ({ eventId: e.id })),
+      );
       // A new case counts as a change of status (from none): its holder hears that it was received.
-      const changed = [...new Set([...(await this.#updateStatuses(trx, latest, caseId, known, now)), ...created.map((c) => c.id)])];
-      const notifications = await this.#notifyStatusChanges(trx, changed, new Map([...caseId].map(([receipt, id]) => [id, receipt])));
+      const changed = [
+        ...new Set([...(await this.#updateStatuses(trx, latest, caseId, known, now)), ...created.map((c) => c.id)]),
+      ];
+      const notifications = await this.#notifyStatusChanges(
+        trx,
+        changed,
+        new Map([...caseId].map(([receipt, id]) => [id, receipt])),
+      );
       return {
-        ok: true, received, accepted: acceptedHere.length, duplicates: batch.length - acceptedHere.length - storedToWait.size + repeatedInBatch,
-        pending: storedToWait.size, pendingApplied: pendingApplied.length, pendingDropped: taken.length - pendingApplied.length,
-        casesCreated: created.length, statusChanged: changed.length, notifications,
+        ok: true,
+        received,
+        accepted: acceptedHere.length,
+        duplicates: batch.length - acceptedHere.length - storedToWait.size + repeatedInBatch,
+        pending: storedToWait.size,
+        pendingApplied: pendingApplied.length,
+        pendingDropped: taken.length - pendingApplied.length,
+        casesCreated: created.length,
+        statusChanged: changed.length,
+        notifications,
       } as const;
     });
   }

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { normalizeOnlineAccessCode } from '../account-cases/index.js';
-import { findForm, findOffice, findStatus, parseReceiptNumber, RECEIPT_PREFIXES, statusKey, type ReceiptNumberProblem } from '../cases/index.js';
+import {
+  findForm,
+  findOffice,
+  findStatus,
+  parseReceiptNumber,
+  RECEIPT_PREFIXES,
+  statusKey,
+  type ReceiptNumberProblem,
+} from '../cases/index.js';
 
 /**
  * Case events (issue 4 item 1): what the agency's case management systems report, and what each does to a case.
@@ -8,9 +16,24 @@ import { findForm, findOffice, findStatus, parseReceiptNumber, RECEIPT_PREFIXES,
  */
 
 export const CASE_EVENT_TYPES = [
-  'case_received', 'biometrics_scheduled', 'fingerprints_taken', 'rfe_sent', 'rfe_response_received', 'interview_scheduled',
-  'interview_completed', 'approved', 'denied', 'card_being_produced', 'card_mailed', 'card_delivered', 'transferred',
-  'notice_issued', 'case_closed', 'status_updated', 'account_acceptance_notice', 'protection_updated',
+  'case_received',
+  'biometrics_scheduled',
+  'fingerprints_taken',
+  'rfe_sent',
+  'rfe_response_received',
+  'interview_scheduled',
+  'interview_completed',
+  'approved',
+  'denied',
+  'card_being_produced',
+  'card_mailed',
+  'card_delivered',
+  'transferred',
+  'notice_issued',
+  'case_closed',
+  'status_updated',
+  'account_acceptance_notice',
+  'protection_updated',
 ] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 
@@ -36,44 +59,94 @@ const STATUS_TITLE: Record<CaseEventType, string | null> = {
   protection_updated: null,
 };
 
-const isoDate = z.string({ message: 'a date as YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real date');
-const instant = z.string({ message: 'a date and time with its offset, e.g. 2026-11-23T15:04:05Z' }).datetime({ offset: true, message: 'a date and time with its offset, e.g. 2026-11-23T15:04:05Z' });
+const isoDate = z
+  .string({ message: 'a date as YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'a real date',
+  );
+const instant = z
+  .string({ message: 'a date and time with its offset, e.g. 2026-11-23T15:04:05Z' })
+  .datetime({ offset: true, message: 'a date and time with its offset, e.g. 2026-11-23T15:04:05Z' });
 /** Text whose every problem (not text, or not right) says what it must be. */
 const text = (expected: string) => z.string({ message: expected });
-const formCode = text('a form of the forms catalog, e.g. I-485').refine((c) => Boolean(findForm(c)), 'a form of the forms catalog, e.g. I-485');
-const officeCode = text('an office of the offices catalog, e.g. NBC').refine((c) => Boolean(findOffice(c)), 'an office of the offices catalog, e.g. NBC');
-const catalogStatus = text('a status key of the official catalog, e.g. case-was-approved').refine((k) => Boolean(findStatus(k)), 'a status key of the official catalog, e.g. case-was-approved');
+const formCode = text('a form of the forms catalog, e.g. I-485').refine(
+  (c) => Boolean(findForm(c)),
+  'a form of the forms catalog, e.g. I-485',
+);
+const officeCode = text('an office of the offices catalog, e.g. NBC').refine(
+  (c) => Boolean(findOffice(c)),
+  'an office of the offices catalog, e.g. NBC',
+);
+const catalogStatus = text('a status key of the official catalog, e.g. case-was-approved').refine(
+  (k) => Boolean(findStatus(k)),
+  'a status key of the official catalog, e.g. case-was-approved',
+);
 /** The applicant as the agency's records know them (what a person must match to add the case, CASE-4 and CASE-6). */
-const applicant = z.object({
-  dateOfBirth: isoDate.optional(),
-  familyName: text('a family name').trim().min(1, 'a family name (not empty)').max(100).optional(),
-  aNumber: text('an A-Number such as A012345678').regex(/^A[0-9]{8,9}$/, 'an A-Number such as A012345678').optional(),
-  zip: text('a 5-digit ZIP code').regex(/^[0-9]{5}$/, 'a 5-digit ZIP code').optional(),
-  /** I-134 / I-134A beneficiaries: the address the supporter gave, where their Online Access Code is emailed. */
-  email: text('an email address').trim().toLowerCase().max(254).email().optional(),
-}, { message: 'an object of the applicant\'s details (dateOfBirth, familyName, aNumber, zip, email)' });
-const onlineAccessCode = text('an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12').refine((c) => Boolean(normalizeOnlineAccessCode(c)), 'an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12');
+const applicant = z.object(
+  {
+    dateOfBirth: isoDate.optional(),
+    familyName: text('a family name').trim().min(1, 'a family name (not empty)').max(100).optional(),
+    aNumber: text('an A-Number such as A012345678')
+      .regex(/^A[0-9]{8,9}$/, 'an A-Number such as A012345678')
+      .optional(),
+    zip: text('a 5-digit ZIP code')
+      .regex(/^[0-9]{5}$/, 'a 5-digit ZIP code')
+      .optional(),
+    /** I-134 / I-134A beneficiaries: the address the supporter gave, where their Online Access Code is emailed. */
+    email: text('an email address').trim().toLowerCase().max(254).email().optional(),
+  },
+  { message: "an object of the applicant's details (dateOfBirth, familyName, aNumber, zip, email)" },
+);
+const onlineAccessCode = text('an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12').refine(
+  (c) => Boolean(normalizeOnlineAccessCode(c)),
+  'an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12',
+);
 
 /** Payload fields each type accepts (others are kept as sent, unread). */
 const common = { formCode: formCode.optional(), officeCode: officeCode.optional(), applicant: applicant.optional() };
 const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
   // channel: how it was filed (online cases have every feature, CASE-3); onlineAccountNumber: the account that filed it online.
-  case_received: z.looseObject({ ...common, channel: z.enum(['online', 'paper']).optional(), onlineAccountNumber: text('a 12-digit Online Account Number').regex(/^[0-9]{12}$/, 'a 12-digit Online Account Number').optional() }),
-  biometrics_scheduled: z.looseObject({ ...common, appointmentAt: instant.optional(), locationName: text('a place name').max(200).optional() }),
+  case_received: z.looseObject({
+    ...common,
+    channel: z.enum(['online', 'paper']).optional(),
+    onlineAccountNumber: text('a 12-digit Online Account Number')
+      .regex(/^[0-9]{12}$/, 'a 12-digit Online Account Number')
+      .optional(),
+  }),
+  biometrics_scheduled: z.looseObject({
+    ...common,
+    appointmentAt: instant.optional(),
+    locationName: text('a place name').max(200).optional(),
+  }),
   fingerprints_taken: z.looseObject({ ...common }),
   rfe_sent: z.looseObject({ ...common, responseDue: isoDate }),
   rfe_response_received: z.looseObject({ ...common }),
-  interview_scheduled: z.looseObject({ ...common, interviewAt: instant.optional(), locationName: text('a place name').max(200).optional() }),
+  interview_scheduled: z.looseObject({
+    ...common,
+    interviewAt: instant.optional(),
+    locationName: text('a place name').max(200).optional(),
+  }),
   interview_completed: z.looseObject({ ...common }),
   approved: z.looseObject({ ...common }),
   denied: z.looseObject({ ...common }),
   card_being_produced: z.looseObject({ ...common }),
-  card_mailed: z.looseObject({ ...common, trackingNumber: text('a tracking number: 8 to 40 capital letters and digits').regex(/^[A-Z0-9]{8,40}$/, 'a tracking number: 8 to 40 capital letters and digits').optional() }),
+  card_mailed: z.looseObject({
+    ...common,
+    trackingNumber: text('a tracking number: 8 to 40 capital letters and digits')
+      .regex(/^[A-Z0-9]{8,40}$/, 'a tracking number: 8 to 40 capital letters and digits')
+      .optional(),
+  }),
   card_delivered: z.looseObject({ ...common }),
   transferred: z.looseObject({ ...common, officeCode }),
   // A noticeType among the case notice kinds (receipt_notice, biometrics_notice, rfe_notice, interview_notice,
   // approval_notice, denial_notice) is also rendered to PDF as a document of the case, in `language` (default en).
-  notice_issued: z.looseObject({ ...common, noticeType: text('a notice type, e.g. receipt_notice').min(1, 'a notice type, e.g. receipt_notice').max(100), language: z.enum(['en', 'es']).optional() }),
+  notice_issued: z.looseObject({
+    ...common,
+    noticeType: text('a notice type, e.g. receipt_notice').min(1, 'a notice type, e.g. receipt_notice').max(100),
+    language: z.enum(['en', 'es']).optional(),
+  }),
   case_closed: z.looseObject({ ...common, statusKey: catalogStatus.optional() }),
   status_updated: z.looseObject({ ...common, statusKey: catalogStatus }),
   account_acceptance_notice: z.looseObject({ ...common, onlineAccessCode }),
@@ -112,10 +185,24 @@ export interface EventProblem {
  * The schemas above state what a field must be (a date as YYYY-MM-DD, ...); `expectation` says it for the checks
  * that carry no text of their own (types, lengths, choices, email addresses).
  */
-type ZodIssueLike = { code: string; expected?: unknown; origin?: unknown; maximum?: unknown; minimum?: unknown; values?: unknown; format?: unknown };
+type ZodIssueLike = {
+  code: string;
+  expected?: unknown;
+  origin?: unknown;
+  maximum?: unknown;
+  minimum?: unknown;
+  values?: unknown;
+  format?: unknown;
+};
 
 const TYPE_WORDS: Record<string, string> = {
-  string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', object: 'an object', record: 'an object', array: 'a list',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  record: 'an object',
+  array: 'a list',
 };
 
 function expectation(issue: ZodIssueLike): string | undefined {
@@ -123,9 +210,15 @@ function expectation(issue: ZodIssueLike): string | undefined {
     case 'invalid_type':
       return TYPE_WORDS[String(issue.expected)] ?? String(issue.expected);
     case 'too_big':
-      return issue.origin === 'string' ? `text of at most ${Number(issue.maximum).toLocaleString('en-US')} characters` : `at most ${String(issue.maximum)}`;
+      return issue.origin === 'string'
+        ? `text of at most ${Number(issue.maximum).toLocaleString('en-US')} characters`
+        : `at most ${String(issue.maximum)}`;
     case 'too_small':
-      return issue.origin === 'string' ? (Number(issue.minimum) === 1 ? 'non-empty text' : `text of at least ${String(issue.minimum)} characters`) : `at least ${String(issue.minimum)}`;
+      return issue.origin === 'string'
+        ? Number(issue.minimum) === 1
+          ? 'non-empty text'
+          : `text of at least ${String(issue.minimum)} characters`
+        : `at least ${String(issue.minimum)}`;
     case 'invalid_value':
       return Array.isArray(issue.values) ? `one of ${issue.values.map(String).join(', ')}` : undefined;
     case 'invalid_format':
@@ -169,7 +262,9 @@ export function receiptProblemText(input: unknown, problem: ReceiptNumberProblem
   const field = 'receiptNumber';
   switch (problem.code) {
     case 'empty':
-      return typeof input === 'string' ? `${field}: ${shownValue(input)} is empty: ${RECEIPT_SHAPE}` : problemText(field, input, RECEIPT_SHAPE);
+      return typeof input === 'string'
+        ? `${field}: ${shownValue(input)} is empty: ${RECEIPT_SHAPE}`
+        : problemText(field, input, RECEIPT_SHAPE);
     case 'invalid_characters':
       return `${field}: ${shownValue(input)} is not ${RECEIPT_SHAPE} (only letters and digits; dashes and spaces are ignored; not: ${problem.characters})`;
     case 'wrong_length':
@@ -182,10 +277,23 @@ export function receiptProblemText(input: unknown, problem: ReceiptNumberProblem
 }
 
 /** Checks one event (envelope, receipt number per CASE-1, payload of its type); answers it normalized or its problems. */
-export function parseEvent(raw: unknown, index: number): { ok: true; event: CaseEvent } | { ok: false; problems: EventProblem[] } {
-  const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : undefined;
+export function parseEvent(
+  raw: unknown,
+  index: number,
+): { ok: true; event: CaseEvent } | { ok: false; problems: EventProblem[] } {
+  const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : undefined;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, problems: [{ index, id, field: '(event)', message: `(event): ${shownValue(raw)} is not an event: an object with id, receiptNumber, type, occurredAt and payload` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          index,
+          id,
+          field: '(event)',
+          message: `(event): ${shownValue(raw)} is not an event: an object with id, receiptNumber, type, occurredAt and payload`,
+        },
+      ],
+    };
   }
   // Parsed without the error map first: with one, Zod leaves its fast path (about 2.5 µs more per event, measured).
   const envelope = eventEnvelope.safeParse(raw);
@@ -199,7 +307,18 @@ export function parseEvent(raw: unknown, index: number): { ok: true; event: Case
     };
   }
   const receipt = parseReceiptNumber(envelope.data.receiptNumber);
-  if (!receipt.ok) return { ok: false, problems: [{ index, id, field: 'receiptNumber', message: receiptProblemText(envelope.data.receiptNumber, receipt.problem) }] };
+  if (!receipt.ok)
+    return {
+      ok: false,
+      problems: [
+        {
+          index,
+          id,
+          field: 'receiptNumber',
+          message: receiptProblemText(envelope.data.receiptNumber, receipt.problem),
+        },
+      ],
+    };
   const payload = PAYLOADS[envelope.data.type].safeParse(envelope.data.payload);
   if (!payload.success) {
     return {
@@ -211,18 +330,43 @@ export function parseEvent(raw: unknown, index: number): { ok: true; event: Case
     };
   }
   const size = JSON.stringify(payload.data).length;
-  if (size > 10_000) return { ok: false, problems: [{ index, id, field: 'payload', message: `payload: ${size.toLocaleString('en-US')} characters of JSON is more than the 10,000 allowed` }] };
-  return { ok: true, event: { id: envelope.data.id, receiptNumber: receipt.value, type: envelope.data.type, occurredAt: new Date(envelope.data.occurredAt), payload: payload.data } };
+  if (size > 10_000)
+    return {
+      ok: false,
+      problems: [
+        {
+          index,
+          id,
+          field: 'payload',
+          message: `payload: ${size.toLocaleString('en-US')} characters of JSON is more than the 10,000 allowed`,
+        },
+      ],
+    };
+  return {
+    ok: true,
+    event: {
+      id: envelope.data.id,
+      receiptNumber: receipt.value,
+      type: envelope.data.type,
+      occurredAt: new Date(envelope.data.occurredAt),
+      payload: payload.data,
+    },
+  };
 }
 
 /** The status an event gives its case (a catalog key), or undefined when it gives none. */
 export function statusOfEvent(event: Pick<CaseEvent, 'type' | 'payload'>): string | undefined {
-  if (event.type === 'status_updated' || (event.type === 'case_closed' && typeof event.payload.statusKey === 'string')) return event.payload.statusKey as string;
+  if (event.type === 'status_updated' || (event.type === 'case_closed' && typeof event.payload.statusKey === 'string'))
+    return event.payload.statusKey as string;
   return STATUS_KEY.get(event.type);
 }
 
 /** The status key of each type's title, worked out once (every event of a batch asks). */
-const STATUS_KEY = new Map(Object.entries(STATUS_TITLE).flatMap(([type, title]) => (title ? [[type as CaseEventType, statusKey(title)] as const] : [])));
+const STATUS_KEY = new Map(
+  Object.entries(STATUS_TITLE).flatMap(([type, title]) =>
+    title ? [[type as CaseEventType, statusKey(title)] as const] : [],
+  ),
+);
 
 /** Values for the status text's placeholders that the event carries (notice deadline, tracking number, place). */
 export function statusParamsOfEvent(event: Pick<CaseEvent, 'payload'>): Record<string, string> {
@@ -243,11 +387,14 @@ export function unknownStatusTitles(): string[] {
  * The Request for Evidence still waiting for an answer, if any: the latest `rfe_sent` (by occurrence) with no
  * `rfe_response_received` after it. Its response deadline is the payload's `responseDue`.
  */
-export function openRequestForEvidence(events: { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]): { sentAt: Date; responseDue: string } | undefined {
+export function openRequestForEvidence(
+  events: { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[],
+): { sentAt: Date; responseDue: string } | undefined {
   const ordered = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : 1));
   let open: { sentAt: Date; responseDue: string } | undefined;
   for (const e of ordered) {
-    if (e.type === 'rfe_sent' && typeof e.payload.responseDue === 'string') open = { sentAt: e.occurredAt, responseDue: e.payload.responseDue };
+    if (e.type === 'rfe_sent' && typeof e.payload.responseDue === 'string')
+      open = { sentAt: e.occurredAt, responseDue: e.payload.responseDue };
     if (e.type === 'rfe_response_received') open = undefined;
   }
   return open;

@@ -5,7 +5,12 @@ import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { sha256 } from '../../platform/hashing.js';
 import { emailSchema } from '../accounts/index.js';
-import { CaseStatusNotFound, InvalidReceiptNumber, type CaseStatusService, type CaseStatusView } from '../cases/index.js';
+import {
+  CaseStatusNotFound,
+  InvalidReceiptNumber,
+  type CaseStatusService,
+  type CaseStatusView,
+} from '../cases/index.js';
 import type { EmailRequest, NotificationService } from '../notifications/index.js';
 import * as repo from './repository.js';
 
@@ -22,7 +27,10 @@ const HELP_WORDS = new Set(['HELP', 'INFO', 'AYUDA']);
 
 export type SubscribeResult =
   | { ok: true; channel: 'email' | 'sms' }
-  | { ok: false; problem: 'receipt_invalid' | 'not_found' | 'channel_required' | 'email_invalid' | 'phone_invalid' | 'opted_out' };
+  | {
+      ok: false;
+      problem: 'receipt_invalid' | 'not_found' | 'channel_required' | 'email_invalid' | 'phone_invalid' | 'opted_out';
+    };
 
 export interface SubscriptionDeps {
   db: DbHandle;
@@ -40,7 +48,13 @@ export class CaseSubscriptionService {
    * Starts following a receipt number (Section 1367 cases are unknown here too). An address already following it
    * is answered the same, without a message; a pending one gets a new confirmation.
    */
-  async subscribe(input: { receiptNumber: string; channel: string; email?: string; phone?: string; language: Language }): Promise<SubscribeResult> {
+  async subscribe(input: {
+    receiptNumber: string;
+    channel: string;
+    email?: string;
+    phone?: string;
+    language: Language;
+  }): Promise<SubscribeResult> {
     let view: CaseStatusView;
     try {
       view = await this.deps.caseStatus.lookup(input.receiptNumber);
@@ -65,18 +79,41 @@ export class CaseSubscriptionService {
     const now = clock.now();
     const receipt = view.receiptNumber;
     await inTransaction(db, async (trx) => {
-      const existing = await repo.activeSubscription(trx, { receiptNumber: receipt, channel: input.channel as 'email' | 'sms', address });
+      const existing = await repo.activeSubscription(trx, {
+        receiptNumber: receipt,
+        channel: input.channel as 'email' | 'sms',
+        address,
+      });
       if (existing?.confirmed_at) return;
       const token = random.token(32);
-      const confirm = { confirm_token_hash: sha256(token), confirm_expires_at: new Date(now.getTime() + CONFIRM_TTL_MS) };
+      const confirm = {
+        confirm_token_hash: sha256(token),
+        confirm_expires_at: new Date(now.getTime() + CONFIRM_TTL_MS),
+      };
       if (existing) await repo.renewConfirmation(trx, existing.id, { ...confirm, language: input.language });
       else {
         await repo.insertSubscription(trx, {
-          id: random.uuid(), receipt_number: receipt, channel: input.channel as 'email' | 'sms', address, language: input.language, created_at: now,
-          ...confirm, confirmed_at: null, unsubscribe_token: random.token(24), cancelled_at: null,
+          id: random.uuid(),
+          receipt_number: receipt,
+          channel: input.channel as 'email' | 'sms',
+          address,
+          language: input.language,
+          created_at: now,
+          ...confirm,
+          confirmed_at: null,
+          unsubscribe_token: random.token(24),
+          cancelled_at: null,
         });
       }
-      const request = { to: address, template: 'subscription_confirm' as const, language: input.language, params: { receipt, link: `${this.deps.publicUrl}/case-status/subscriptions/confirm?token=${encodeURIComponent(token)}` } };
+      const request = {
+        to: address,
+        template: 'subscription_confirm' as const,
+        language: input.language,
+        params: {
+          receipt,
+          link: `${this.deps.publicUrl}/case-status/subscriptions/confirm?token=${encodeURIComponent(token)}`,
+        },
+      };
       if (input.channel === 'email') await notifications.queueEmail(trx, request);
       else await notifications.queueSms(trx, request);
     });
@@ -95,7 +132,9 @@ export class CaseSubscriptionService {
   async confirm(token: string): Promise<string | undefined> {
     const pending = await this.#pending(this.deps.db, token);
     if (!pending) return undefined;
-    return (await repo.markConfirmed(this.deps.db, pending.id, this.deps.clock.now())) ? pending.receipt_number : undefined;
+    return (await repo.markConfirmed(this.deps.db, pending.id, this.deps.clock.now()))
+      ? pending.receipt_number
+      : undefined;
   }
 
   async unsubscribeLinkUsable(token: string): Promise<boolean> {
@@ -114,7 +153,10 @@ export class CaseSubscriptionService {
    * A text received from a phone: STOP (and its synonyms) ends every text subscription of the number and blocks
    * texts to it; START lifts that; HELP explains. Answers the reply to send back, or undefined for other texts.
    */
-  async inboundText(from: string, body: string): Promise<{ reply: 'stopped' | 'started' | 'help'; language: Language } | undefined> {
+  async inboundText(
+    from: string,
+    body: string,
+  ): Promise<{ reply: 'stopped' | 'started' | 'help'; language: Language } | undefined> {
     const phone = parsePhoneNumberFromString(from, 'US')?.number ?? from;
     const word = body.trim().toUpperCase().split(/\s+/)[0] ?? '';
     const language: Language = ['PARAR', 'ALTO', 'AYUDA', 'SI', 'SÍ'].includes(word) ? 'es' : 'en';
@@ -148,19 +190,21 @@ export class CaseSubscriptionService {
     return subs.flatMap((s) => {
       const view = views.get(s.receipt_number);
       if (!view) return [];
-      return [{
-        channel: s.channel,
-        to: s.address,
-        template: 'case_status_public' as const,
-        language: s.language,
-        params: {
-          receipt: s.receipt_number,
-          status: view.current.title[s.language],
-          description: view.current.description[s.language],
-          link: `${this.deps.publicUrl}/case-status?receipt_number=${s.receipt_number}`,
-          unsubscribe: `${this.deps.publicUrl}/case-status/subscriptions/unsubscribe?token=${encodeURIComponent(s.unsubscribe_token)}`,
+      return [
+        {
+          channel: s.channel,
+          to: s.address,
+          template: 'case_status_public' as const,
+          language: s.language,
+          params: {
+            receipt: s.receipt_number,
+            status: view.current.title[s.language],
+            description: view.current.description[s.language],
+            link: `${this.deps.publicUrl}/case-status?receipt_number=${s.receipt_number}`,
+            unsubscribe: `${this.deps.publicUrl}/case-status/subscriptions/unsubscribe?token=${encodeURIComponent(s.unsubscribe_token)}`,
+          },
         },
-      }];
+      ];
     });
   }
 }

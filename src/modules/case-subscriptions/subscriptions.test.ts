@@ -11,15 +11,37 @@ let t: TestApp;
 let token: string;
 beforeAll(async () => {
   // Texts go to a Twilio-compatible provider (never reached: no worker runs here), so the inbound hook has a key.
-  t = await createTestApp({ env: { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC0000', TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: '+12025550000', TWILIO_BASE_URL: 'http://127.0.0.1:9', CASEDESK_PUBLIC_URL: PUBLIC_URL } });
+  t = await createTestApp({
+    env: {
+      SMS_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC0000',
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_FROM: '+12025550000',
+      TWILIO_BASE_URL: 'http://127.0.0.1:9',
+      CASEDESK_PUBLIC_URL: PUBLIC_URL,
+    },
+  });
   token = (await apiToken(t, ['case_events:write'])).token;
 });
 afterAll(async () => t?.close());
 
-const count = async (table: 'case_subscriptions' | 'notification_messages') => Number((await t.deps.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (table: 'case_subscriptions' | 'notification_messages') =>
+  Number(
+    (
+      await t.deps.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 let serial = 0;
 async function event(receiptNumber: string, type: string, day: string, payload: Record<string, unknown> = {}) {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: [{ id: `sub-${serial++}`, receiptNumber, type, occurredAt: `${day}T15:00:00Z`, payload }] });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}` },
+    payload: [{ id: `sub-${serial++}`, receiptNumber, type, occurredAt: `${day}T15:00:00Z`, payload }],
+  });
   expect(res.statusCode, res.body).toBe(200);
 }
 async function subscribe(agent: TestAgent, fields: Record<string, string>) {
@@ -30,7 +52,12 @@ async function inbound(from: string, body: string, signature?: string) {
   const params = { From: from, Body: body, To: '+12025550000' };
   const url = '/hooks/sms/twilio/inbound';
   return t.app.inject({
-    method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature ?? twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}${url}`, params) },
+    method: 'POST',
+    url,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': signature ?? twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}${url}`, params),
+    },
     payload: new URLSearchParams(params).toString(),
   });
 }
@@ -40,12 +67,19 @@ describe('case status updates without an account (CASE-8)', () => {
     const agent = new TestAgent(t.app, '10.22.0.1');
     await agent.get('/case-status?receipt_number=EAC9999103403');
     expect(agent.$('a[href="/case-status/subscribe?receipt_number=EAC9999103403"]')).toHaveLength(1);
-    const res = await subscribe(agent, { receipt_number: 'EAC9999103403', channel: 'email', email: 'Follower@Example.com' });
+    const res = await subscribe(agent, {
+      receipt_number: 'EAC9999103403',
+      channel: 'email',
+      email: 'Follower@Example.com',
+    });
     expect(res.headers.location).toBe('/case-status/subscribe/sent?channel=email');
     // Not confirmed yet: a change sends nothing but the confirmation.
     await event('EAC9999103403', 'interview_scheduled', '2026-11-21');
     expect(await lastMessage(t, 'follower@example.com', 'case_status_public')).toBeUndefined();
-    const confirm = linkIn((await lastMessage(t, 'follower@example.com', 'subscription_confirm'))!.body, '/case-status/subscriptions/confirm?token=');
+    const confirm = linkIn(
+      (await lastMessage(t, 'follower@example.com', 'subscription_confirm'))!.body,
+      '/case-status/subscriptions/confirm?token=',
+    );
     await agent.get(confirm);
     await agent.post('/case-status/subscriptions/confirm', { token: agent.$('input[name=token]').val() as string });
     expect(agent.$('h1').text()).toBe('Updates confirmed');
@@ -59,7 +93,9 @@ describe('case status updates without an account (CASE-8)', () => {
     expect(agent.$('h1').text()).toBe('Updates stopped');
     const before = await count('notification_messages');
     await event('EAC9999103403', 'approved', '2026-11-23');
-    expect(await lastMessage(t, 'follower@example.com', 'case_status_public')).toMatchObject({ subject: update!.subject });
+    expect(await lastMessage(t, 'follower@example.com', 'case_status_public')).toMatchObject({
+      subject: update!.subject,
+    });
     expect(await count('notification_messages')).toBe(before);
   });
 
@@ -67,11 +103,23 @@ describe('case status updates without an account (CASE-8)', () => {
     const before = await count('case_subscriptions');
     const agent = new TestAgent(t.app, '10.22.0.2');
     const cases: [Record<string, string>, string][] = [
-      [{ receipt_number: 'EAC99', channel: 'email', email: 'a@example.com' }, 'Enter a receipt number: 3 letters and 10 numbers, like EAC2190000049'],
-      [{ receipt_number: 'EAC0000000001', channel: 'email', email: 'a@example.com' }, 'We could not find a case with this receipt number. Check it and try again.'],
+      [
+        { receipt_number: 'EAC99', channel: 'email', email: 'a@example.com' },
+        'Enter a receipt number: 3 letters and 10 numbers, like EAC2190000049',
+      ],
+      [
+        { receipt_number: 'EAC0000000001', channel: 'email', email: 'a@example.com' },
+        'We could not find a case with this receipt number. Check it and try again.',
+      ],
       [{ receipt_number: 'EAC9999103403', channel: 'pigeon', email: 'a@example.com' }, 'Choose email or text message'],
-      [{ receipt_number: 'EAC9999103403', channel: 'email', email: 'nope' }, 'Enter an email address in the format name@example.com'],
-      [{ receipt_number: 'EAC9999103403', channel: 'sms', phone: '12' }, 'Enter a mobile phone number like 202-555-0123'],
+      [
+        { receipt_number: 'EAC9999103403', channel: 'email', email: 'nope' },
+        'Enter an email address in the format name@example.com',
+      ],
+      [
+        { receipt_number: 'EAC9999103403', channel: 'sms', phone: '12' },
+        'Enter a mobile phone number like 202-555-0123',
+      ],
     ];
     for (const [fields, message] of cases) {
       expect((await subscribe(agent, fields)).statusCode).toBe(400);
@@ -80,7 +128,9 @@ describe('case status updates without an account (CASE-8)', () => {
     await event('IOE0955500001', 'case_received', '2026-11-01', { formCode: 'I-485' });
     await event('IOE0955500001', 'protection_updated', '2026-11-02', { section1367: true });
     await subscribe(agent, { receipt_number: 'IOE0955500001', channel: 'email', email: 'a@example.com' });
-    expect(agent.errorSummary()).toEqual(['We could not find a case with this receipt number. Check it and try again.']);
+    expect(agent.errorSummary()).toEqual([
+      'We could not find a case with this receipt number. Check it and try again.',
+    ]);
     expect(await count('case_subscriptions')).toBe(before);
   });
 
@@ -101,17 +151,32 @@ describe('case status updates without an account (CASE-8)', () => {
     const stop = await inbound('+12025550177', 'STOP');
     expect(stop.headers['content-type']).toContain('text/xml');
     expect(stop.body).toContain('You will get no more texts');
-    const sub = await t.deps.database.db.selectFrom('case_subscriptions').select('cancelled_at').where('address', '=', '+12025550177').executeTakeFirstOrThrow();
+    const sub = await t.deps.database.db
+      .selectFrom('case_subscriptions')
+      .select('cancelled_at')
+      .where('address', '=', '+12025550177')
+      .executeTakeFirstOrThrow();
     expect(sub.cancelled_at).not.toBeNull();
     // Any text to the number now fails at delivery, and it cannot follow a case again before START.
-    const queued = await t.services.notifications.queueSms(t.deps.database.db, { to: '+12025550177', template: 'test_message', language: 'en', params: {} });
+    const queued = await t.services.notifications.queueSms(t.deps.database.db, {
+      to: '+12025550177',
+      template: 'test_message',
+      language: 'en',
+      params: {},
+    });
     await t.services.notifications.deliver(queued, { jobId: 'x', retryCount: 0, retryLimit: 3 });
-    const message = await t.deps.database.db.selectFrom('notification_messages').select(['status', 'status_reason']).where('id', '=', queued).executeTakeFirstOrThrow();
+    const message = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select(['status', 'status_reason'])
+      .where('id', '=', queued)
+      .executeTakeFirstOrThrow();
     expect(message).toEqual({ status: 'failed', status_reason: 'the number replied STOP' });
     await subscribe(agent, { receipt_number: 'SRC9999102777', channel: 'sms', phone: '202-555-0177' });
     expect(agent.errorSummary()[0]).toContain('text START');
     expect((await inbound('+12025550177', 'START')).body).toContain('again');
-    expect((await subscribe(agent, { receipt_number: 'SRC9999102777', channel: 'sms', phone: '202-555-0177' })).statusCode).toBe(303);
+    expect(
+      (await subscribe(agent, { receipt_number: 'SRC9999102777', channel: 'sms', phone: '202-555-0177' })).statusCode,
+    ).toBe(303);
     // Spanish keywords answer in Spanish.
     expect((await inbound('+12025550188', 'PARAR')).body).toContain('No recibirá más textos');
   });
@@ -124,9 +189,11 @@ describe('case status updates without an account (CASE-8)', () => {
   it('a confirmation link lasts 24 hours', async () => {
     const agent = new TestAgent(t.app, '10.22.0.3');
     await subscribe(agent, { receipt_number: 'LIN9999106498', channel: 'email', email: 'late@example.com' });
-    const confirm = linkIn((await lastMessage(t, 'late@example.com', 'subscription_confirm'))!.body, '/case-status/subscriptions/confirm?token=');
+    const confirm = linkIn(
+      (await lastMessage(t, 'late@example.com', 'subscription_confirm'))!.body,
+      '/case-status/subscriptions/confirm?token=',
+    );
     t.clock.advance(CONFIRM_TTL_MS + 1000);
     expect((await agent.get(confirm)).statusCode).toBe(410);
   });
-
 });

@@ -5,14 +5,38 @@ const ALL = [...CASE_FEATURES];
 const BASIC: CaseFeature[] = ['status', 'history', 'notifications'];
 
 describe('the capability policy, as a table (CASE-3, CASE-4, CASE-6, CASE-7, CC-6)', () => {
-  const rows: [string, { receiptNumber: string; formCode: string; filingChannel: 'online' | 'paper' }, CaseFeature[]][] = [
+  const rows: [
+    string,
+    { receiptNumber: string; formCode: string; filingChannel: 'online' | 'paper' },
+    CaseFeature[],
+  ][] = [
     ['filed online (IOE)', { receiptNumber: 'IOE0900000001', formCode: 'I-765', filingChannel: 'online' }, ALL],
     ['filed online I-90', { receiptNumber: 'IOE0900000002', formCode: 'I-90', filingChannel: 'online' }, ALL],
-    ['paper, IOE receipt, linked by OAC', { receiptNumber: 'IOE0900000003', formCode: 'I-765', filingChannel: 'paper' }, ALL.filter((f) => f !== 'receipt_notice')],
-    ['paper I-90, IOE receipt: its receipt notice is online', { receiptNumber: 'IOE0900000004', formCode: 'I-90', filingChannel: 'paper' }, ALL],
-    ['paper, legacy receipt (LIN)', { receiptNumber: 'LIN0900000005', formCode: 'I-130', filingChannel: 'paper' }, BASIC],
-    ['paper, legacy receipt (EAC)', { receiptNumber: 'EAC0900000006', formCode: 'I-90', filingChannel: 'paper' }, BASIC],
-    ['paper, legacy receipt (MSC)', { receiptNumber: 'MSC0900000007', formCode: 'I-485', filingChannel: 'paper' }, BASIC],
+    [
+      'paper, IOE receipt, linked by OAC',
+      { receiptNumber: 'IOE0900000003', formCode: 'I-765', filingChannel: 'paper' },
+      ALL.filter((f) => f !== 'receipt_notice'),
+    ],
+    [
+      'paper I-90, IOE receipt: its receipt notice is online',
+      { receiptNumber: 'IOE0900000004', formCode: 'I-90', filingChannel: 'paper' },
+      ALL,
+    ],
+    [
+      'paper, legacy receipt (LIN)',
+      { receiptNumber: 'LIN0900000005', formCode: 'I-130', filingChannel: 'paper' },
+      BASIC,
+    ],
+    [
+      'paper, legacy receipt (EAC)',
+      { receiptNumber: 'EAC0900000006', formCode: 'I-90', filingChannel: 'paper' },
+      BASIC,
+    ],
+    [
+      'paper, legacy receipt (MSC)',
+      { receiptNumber: 'MSC0900000007', formCode: 'I-485', filingChannel: 'paper' },
+      BASIC,
+    ],
   ];
   for (const [name, c, features] of rows) {
     it(`${name}: ${features.join(', ')}`, () => {
@@ -39,7 +63,12 @@ describe('the capability policy, as a table (CASE-3, CASE-4, CASE-6, CASE-7, CC-
     ['administrator, Section 1367 case', true, { kind: 'staff', roles: ['administrator'] }, false],
     ['Tier 3, Section 1367 case', true, { kind: 'staff', roles: ['tier3'] }, true],
     ['officer, Section 1367 case', true, { kind: 'staff', roles: ['officer'] }, false],
-    ['officer with the protected cases designation, Section 1367 case', true, { kind: 'staff', roles: ['officer', 'protected_cases'] }, true],
+    [
+      'officer with the protected cases designation, Section 1367 case',
+      true,
+      { kind: 'staff', roles: ['officer', 'protected_cases'] },
+      true,
+    ],
     ['officer, ordinary case', false, { kind: 'staff', roles: ['officer'] }, true],
     ['Case Status Online, ordinary case', false, { kind: 'public' }, true],
     ['Case Status Online, Section 1367 case', true, { kind: 'public' }, false],

@@ -5,7 +5,17 @@ import type { StaffRole } from '../../platform/db/tables.js';
  * account, and who may see it at all. Every page, API and the agent console ask here rather than deciding.
  */
 
-export const CASE_FEATURES = ['status', 'history', 'notifications', 'notices', 'receipt_notice', 'evidence_upload', 'rfe_response', 'secure_messages', 'estimates'] as const;
+export const CASE_FEATURES = [
+  'status',
+  'history',
+  'notifications',
+  'notices',
+  'receipt_notice',
+  'evidence_upload',
+  'rfe_response',
+  'secure_messages',
+  'estimates',
+] as const;
 export type CaseFeature = (typeof CASE_FEATURES)[number];
 
 export interface CaseForCapabilities {
@@ -28,12 +38,16 @@ export function isIoe(receiptNumber: string): boolean {
  */
 export function caseFeatures(c: CaseForCapabilities): ReadonlySet<CaseFeature> {
   if (c.filingChannel === 'online') return new Set(CASE_FEATURES);
-  if (isIoe(c.receiptNumber)) return new Set(CASE_FEATURES.filter((f) => f !== 'receipt_notice' || c.formCode === 'I-90'));
+  if (isIoe(c.receiptNumber))
+    return new Set(CASE_FEATURES.filter((f) => f !== 'receipt_notice' || c.formCode === 'I-90'));
   return new Set<CaseFeature>(['status', 'history', 'notifications']);
 }
 
 /** How a person may add a paper case to their account (CASE-4, CASE-6, CASE-7); online-filed cases arrive by themselves. */
-export function howToAdd(receiptNumber: string, accountKind: 'applicant' | 'representative'): 'online_access_code' | 'receipt_number' | 'not_allowed' {
+export function howToAdd(
+  receiptNumber: string,
+  accountKind: 'applicant' | 'representative',
+): 'online_access_code' | 'receipt_number' | 'not_allowed' {
   if (isIoe(receiptNumber)) return 'online_access_code';
   return accountKind === 'representative' ? 'not_allowed' : 'receipt_number';
 }
@@ -57,9 +71,7 @@ export function maySeeProtectedCases(roles: readonly StaffRole[]): boolean {
 }
 
 export type CaseViewer =
-  | { kind: 'account'; linked: boolean }
-  | { kind: 'staff'; roles: readonly StaffRole[] }
-  | { kind: 'public' };
+  { kind: 'account'; linked: boolean } | { kind: 'staff'; roles: readonly StaffRole[] } | { kind: 'public' };
 
 /**
  * Whether a viewer may see a case's data. An account sees only the cases linked to it. Staff see cases, except

@@ -15,26 +15,99 @@ const DAY = 86_400_000;
 /** Lifecycle paths: each case follows one and has progressed some way along it. */
 const PATHS: Record<string, string[][]> = {
   card: [
-    ['case-was-received', 'biometrics-appointment-was-scheduled', 'case-was-updated-to-show-fingerprints-were-taken', 'case-was-approved', 'new-card-is-being-produced', 'card-was-mailed-to-me', 'card-was-picked-up-by-the-united-states-postal-service', 'card-was-delivered-to-me-by-the-post-office'],
-    ['case-was-received', 'biometrics-appointment-was-scheduled', 'case-was-updated-to-show-fingerprints-were-taken', 'request-for-additional-evidence-was-sent', 'response-to-uscis-request-for-evidence-was-received', 'case-was-approved', 'new-card-is-being-produced', 'card-was-mailed-to-me'],
-    ['case-was-received', 'biometrics-appointment-was-scheduled', 'case-was-updated-to-show-fingerprints-were-taken', 'request-for-additional-evidence-was-sent', 'case-was-denied'],
+    [
+      'case-was-received',
+      'biometrics-appointment-was-scheduled',
+      'case-was-updated-to-show-fingerprints-were-taken',
+      'case-was-approved',
+      'new-card-is-being-produced',
+      'card-was-mailed-to-me',
+      'card-was-picked-up-by-the-united-states-postal-service',
+      'card-was-delivered-to-me-by-the-post-office',
+    ],
+    [
+      'case-was-received',
+      'biometrics-appointment-was-scheduled',
+      'case-was-updated-to-show-fingerprints-were-taken',
+      'request-for-additional-evidence-was-sent',
+      'response-to-uscis-request-for-evidence-was-received',
+      'case-was-approved',
+      'new-card-is-being-produced',
+      'card-was-mailed-to-me',
+    ],
+    [
+      'case-was-received',
+      'biometrics-appointment-was-scheduled',
+      'case-was-updated-to-show-fingerprints-were-taken',
+      'request-for-additional-evidence-was-sent',
+      'case-was-denied',
+    ],
   ],
   interview: [
-    ['case-was-received', 'biometrics-appointment-was-scheduled', 'case-was-updated-to-show-fingerprints-were-taken', 'case-is-ready-to-be-scheduled-for-an-interview', 'interview-was-scheduled', 'interview-was-completed-and-my-case-must-be-reviewed', 'case-was-approved', 'new-card-is-being-produced', 'card-was-mailed-to-me'],
-    ['case-was-received', 'biometrics-appointment-was-scheduled', 'case-was-updated-to-show-fingerprints-were-taken', 'case-was-transferred-to-schedule-an-interview', 'interview-was-scheduled', 'interview-was-rescheduled', 'interview-was-completed-and-my-case-must-be-reviewed', 'case-was-denied'],
+    [
+      'case-was-received',
+      'biometrics-appointment-was-scheduled',
+      'case-was-updated-to-show-fingerprints-were-taken',
+      'case-is-ready-to-be-scheduled-for-an-interview',
+      'interview-was-scheduled',
+      'interview-was-completed-and-my-case-must-be-reviewed',
+      'case-was-approved',
+      'new-card-is-being-produced',
+      'card-was-mailed-to-me',
+    ],
+    [
+      'case-was-received',
+      'biometrics-appointment-was-scheduled',
+      'case-was-updated-to-show-fingerprints-were-taken',
+      'case-was-transferred-to-schedule-an-interview',
+      'interview-was-scheduled',
+      'interview-was-rescheduled',
+      'interview-was-completed-and-my-case-must-be-reviewed',
+      'case-was-denied',
+    ],
   ],
   naturalization: [
-    ['case-was-received', 'biometrics-appointment-was-scheduled', 'case-was-updated-to-show-fingerprints-were-taken', 'case-is-ready-to-be-scheduled-for-an-interview', 'interview-was-scheduled', 'interview-was-completed-and-my-case-must-be-reviewed', 'case-was-approved'],
+    [
+      'case-was-received',
+      'biometrics-appointment-was-scheduled',
+      'case-was-updated-to-show-fingerprints-were-taken',
+      'case-is-ready-to-be-scheduled-for-an-interview',
+      'interview-was-scheduled',
+      'interview-was-completed-and-my-case-must-be-reviewed',
+      'case-was-approved',
+    ],
   ],
   petition: [
     ['case-was-received', 'case-was-approved'],
-    ['case-was-received', 'request-for-additional-evidence-was-sent', 'response-to-uscis-request-for-evidence-was-received', 'case-was-approved'],
-    ['case-was-received', 'case-was-transferred-and-a-new-office-has-jurisdiction', 'case-was-approved', 'case-was-sent-to-the-department-of-state'],
+    [
+      'case-was-received',
+      'request-for-additional-evidence-was-sent',
+      'response-to-uscis-request-for-evidence-was-received',
+      'case-was-approved',
+    ],
+    [
+      'case-was-received',
+      'case-was-transferred-and-a-new-office-has-jurisdiction',
+      'case-was-approved',
+      'case-was-sent-to-the-department-of-state',
+    ],
     ['case-was-received', 'request-for-additional-evidence-was-sent', 'case-was-denied'],
   ],
   travel: [
-    ['case-was-received', 'biometrics-appointment-was-scheduled', 'case-was-updated-to-show-fingerprints-were-taken', 'case-was-approved', 'travel-document-was-mailed'],
-    ['case-was-received', 'expedite-request-received', 'expedite-request-approved', 'case-was-approved', 'document-was-mailed-to-me'],
+    [
+      'case-was-received',
+      'biometrics-appointment-was-scheduled',
+      'case-was-updated-to-show-fingerprints-were-taken',
+      'case-was-approved',
+      'travel-document-was-mailed',
+    ],
+    [
+      'case-was-received',
+      'expedite-request-received',
+      'expedite-request-approved',
+      'case-was-approved',
+      'document-was-mailed-to-me',
+    ],
   ],
   supporter: [['case-was-received-and-a-receipt-notice-was-emailed', 'case-was-approved-and-my-decision-was-emailed']],
   simple: [
@@ -45,24 +118,49 @@ const PATHS: Record<string, string[][]> = {
 };
 
 const FORM_PATHS: Record<string, keyof typeof PATHS> = {
-  'I-90': 'card', 'I-765': 'card', 'I-821': 'card', 'I-751': 'card', 'I-821D': 'card',
+  'I-90': 'card',
+  'I-765': 'card',
+  'I-821': 'card',
+  'I-751': 'card',
+  'I-821D': 'card',
   'I-485': 'interview',
   'N-400': 'naturalization',
-  'I-130': 'petition', 'I-129': 'petition', 'I-140': 'petition', 'I-539': 'petition',
+  'I-130': 'petition',
+  'I-129': 'petition',
+  'I-140': 'petition',
+  'I-539': 'petition',
   'I-131': 'travel',
   'I-134A': 'supporter',
 };
 
 /** Relative weights: how often each form is seen (roughly the agency's mix). */
 const FORM_WEIGHTS: Record<string, number> = {
-  'I-765': 22, 'I-130': 14, 'I-485': 12, 'N-400': 12, 'I-90': 8, 'I-131': 7, 'I-539': 4, 'I-821': 4, 'I-129': 4,
-  'I-140': 3, 'I-751': 3, 'I-134A': 2, 'I-821D': 2, 'N-565': 1, 'N-600': 1, 'I-912': 1,
+  'I-765': 22,
+  'I-130': 14,
+  'I-485': 12,
+  'N-400': 12,
+  'I-90': 8,
+  'I-131': 7,
+  'I-539': 4,
+  'I-821': 4,
+  'I-129': 4,
+  'I-140': 3,
+  'I-751': 3,
+  'I-134A': 2,
+  'I-821D': 2,
+  'N-565': 1,
+  'N-600': 1,
+  'I-912': 1,
 };
 
 const PAPER_PREFIXES = ['EAC', 'LIN', 'SRC', 'WAC', 'MSC', 'YSC'];
 const IOE_CENTERS = ['VSC', 'NSC', 'TSC', 'CSC', 'PSC'];
 const FIELD_OFFICES = ['FO-NYC', 'FO-LOS', 'FO-MIA', 'FO-HOU', 'FO-CHI'];
-const CARD_TRACKING_STATUSES = new Set(['card-was-picked-up-by-the-united-states-postal-service', 'card-was-delivered-to-me-by-the-post-office', 'card-is-being-returned-to-uscis-by-post-office']);
+const CARD_TRACKING_STATUSES = new Set([
+  'card-was-picked-up-by-the-united-states-postal-service',
+  'card-was-delivered-to-me-by-the-post-office',
+  'card-is-being-returned-to-uscis-by-post-office',
+]);
 
 /** The agency sandbox's published test receipt numbers: the first three have a history, the last three do not. */
 export const SANDBOX_RECEIPTS = {
@@ -74,15 +172,73 @@ function sandboxCases(asOf: Date): NewCaseWithHistory[] {
   const at = (daysAgo: number) => new Date(asOf.getTime() - daysAgo * DAY + 14 * 3600_000);
   const entry = (statusKey: string, daysAgo: number): HistoryEntry => ({ statusKey, occurredAt: at(daysAgo) });
   return [
-    { receiptNumber: 'EAC9999103403', formCode: 'I-130', officeCode: 'VSC', receivedAt: at(400), statusParams: {},
-      history: [entry('case-was-received', 400), entry('request-for-additional-evidence-was-sent', 200), entry('response-to-uscis-request-for-evidence-was-received', 150), entry('case-was-approved', 20)] },
-    { receiptNumber: 'LIN9999106498', formCode: 'I-765', officeCode: 'NSC', receivedAt: at(120), statusParams: { tracking_number: 'EJ123456789US' },
-      history: [entry('case-was-received', 120), entry('biometrics-appointment-was-scheduled', 100), entry('case-was-updated-to-show-fingerprints-were-taken', 85), entry('case-was-approved', 30), entry('new-card-is-being-produced', 29), entry('card-was-mailed-to-me', 25), entry('card-was-picked-up-by-the-united-states-postal-service', 24)] },
-    { receiptNumber: 'SRC9999102777', formCode: 'I-485', officeCode: 'TSC', receivedAt: at(300), statusParams: {},
-      history: [entry('case-was-received', 300), entry('biometrics-appointment-was-scheduled', 280), entry('case-was-updated-to-show-fingerprints-were-taken', 265), entry('case-was-transferred-to-schedule-an-interview', 120), entry('interview-was-scheduled', 30)] },
-    { receiptNumber: 'EAC9999103400', formCode: 'I-130', officeCode: 'VSC', receivedAt: at(15), statusParams: {}, history: [entry('case-was-received', 15)] },
-    { receiptNumber: 'LIN9999106501', formCode: 'I-765', officeCode: 'NSC', receivedAt: at(10), statusParams: {}, history: [entry('case-was-received', 10)] },
-    { receiptNumber: 'SRC9999132694', formCode: 'I-485', officeCode: 'TSC', receivedAt: at(45), statusParams: {}, history: [entry('case-was-received', 45)] },
+    {
+      receiptNumber: 'EAC9999103403',
+      formCode: 'I-130',
+      officeCode: 'VSC',
+      receivedAt: at(400),
+      statusParams: {},
+      history: [
+        entry('case-was-received', 400),
+        entry('request-for-additional-evidence-was-sent', 200),
+        entry('response-to-uscis-request-for-evidence-was-received', 150),
+        entry('case-was-approved', 20),
+      ],
+    },
+    {
+      receiptNumber: 'LIN9999106498',
+      formCode: 'I-765',
+      officeCode: 'NSC',
+      receivedAt: at(120),
+      statusParams: { tracking_number: 'EJ123456789US' },
+      history: [
+        entry('case-was-received', 120),
+        entry('biometrics-appointment-was-scheduled', 100),
+        entry('case-was-updated-to-show-fingerprints-were-taken', 85),
+        entry('case-was-approved', 30),
+        entry('new-card-is-being-produced', 29),
+        entry('card-was-mailed-to-me', 25),
+        entry('card-was-picked-up-by-the-united-states-postal-service', 24),
+      ],
+    },
+    {
+      receiptNumber: 'SRC9999102777',
+      formCode: 'I-485',
+      officeCode: 'TSC',
+      receivedAt: at(300),
+      statusParams: {},
+      history: [
+        entry('case-was-received', 300),
+        entry('biometrics-appointment-was-scheduled', 280),
+        entry('case-was-updated-to-show-fingerprints-were-taken', 265),
+        entry('case-was-transferred-to-schedule-an-interview', 120),
+        entry('interview-was-scheduled', 30),
+      ],
+    },
+    {
+      receiptNumber: 'EAC9999103400',
+      formCode: 'I-130',
+      officeCode: 'VSC',
+      receivedAt: at(15),
+      statusParams: {},
+      history: [entry('case-was-received', 15)],
+    },
+    {
+      receiptNumber: 'LIN9999106501',
+      formCode: 'I-765',
+      officeCode: 'NSC',
+      receivedAt: at(10),
+      statusParams: {},
+      history: [entry('case-was-received', 10)],
+    },
+    {
+      receiptNumber: 'SRC9999132694',
+      formCode: 'I-485',
+      officeCode: 'TSC',
+      receivedAt: at(45),
+      statusParams: {},
+      history: [entry('case-was-received', 45)],
+    },
   ];
 }
 
@@ -125,10 +281,16 @@ export function* generateDemoCases(options: DemoDataOptions): Generator<NewCaseW
     const path = pick(PATHS[FORM_PATHS[formCode] ?? 'simple']!);
     const steps = 1 + Math.floor(rand() * path.length);
     const ageDays = 5 + Math.floor(rand() * 900);
-    const receivedAt = new Date(Math.floor((options.asOf.getTime() - ageDays * DAY + rand() * 9 * 3600_000) / 1000) * 1000);
+    const receivedAt = new Date(
+      Math.floor((options.asOf.getTime() - ageDays * DAY + rand() * 9 * 3600_000) / 1000) * 1000,
+    );
     const prefix = onlineForms.has(formCode) && rand() < 0.7 ? 'IOE' : pick(PAPER_PREFIXES);
     const officeCode =
-      (formCode === 'N-400' || formCode === 'I-485') && rand() < 0.6 ? pick(FIELD_OFFICES) : prefix === 'IOE' ? pick(IOE_CENTERS) : officeForPrefix(prefix).code;
+      (formCode === 'N-400' || formCode === 'I-485') && rand() < 0.6
+        ? pick(FIELD_OFFICES)
+        : prefix === 'IOE'
+          ? pick(IOE_CENTERS)
+          : officeForPrefix(prefix).code;
     // Receipt: prefix, 2-digit fiscal year, 3-digit workday, 5-digit sequence (unique within the data set).
     const year = receivedAt.getUTCFullYear() % 100;
     const dayOfYear = Math.floor((receivedAt.getTime() - Date.UTC(receivedAt.getUTCFullYear(), 0, 1)) / DAY) + 1;
@@ -156,7 +318,12 @@ export function* generateDemoCases(options: DemoDataOptions): Generator<NewCaseW
 
 /** Every status key used by the generator exists in the official catalog (checked by a test). */
 export function demoStatusKeys(): string[] {
-  return [...new Set([...Object.values(PATHS).flat(2), ...sandboxCases(new Date()).flatMap((c) => c.history.map((h) => h.statusKey))])];
+  return [
+    ...new Set([
+      ...Object.values(PATHS).flat(2),
+      ...sandboxCases(new Date()).flatMap((c) => c.history.map((h) => h.statusKey)),
+    ]),
+  ];
 }
 
 export function unknownDemoStatusKeys(): string[] {

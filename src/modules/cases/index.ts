@@ -1,15 +1,48 @@
 /** Cases: receipt numbers, forms, offices, the status catalog, Case Status Online and the case status API. */
-export { parseReceiptNumber, receiptProblemMessage, RECEIPT_PREFIXES, type ReceiptNumberProblem } from './receipt-number.js';
+export {
+  parseReceiptNumber,
+  receiptProblemMessage,
+  RECEIPT_PREFIXES,
+  type ReceiptNumberProblem,
+} from './receipt-number.js';
 export { FORMS, findForm, formLongName } from './forms.js';
 export { OFFICES, findOffice, officeName, officeForPrefix } from './offices.js';
 export { findStatus, statusKey } from './statuses.js';
-export { CaseStatusService, CaseStatusNotFound, InvalidReceiptNumber, describeCase, type CaseStatusView } from './service.js';
+export {
+  CaseStatusService,
+  CaseStatusNotFound,
+  InvalidReceiptNumber,
+  describeCase,
+  type CaseStatusView,
+} from './service.js';
 export { SANDBOX_RECEIPTS } from './demo-data.js';
 export { countCases, findWithHistoryByReceiptNumber, sampleReceiptNumbers } from './repository.js';
-export { applicantOfCase, caseForNewCode, caseForRoutingForShare, caseIdByReceiptNumber, caseProtectionById, caseSummaryByReceiptNumber, findCaseForAdding, findCaseForRequest, section1367OfCase, type RequestCase } from './repository.js';
+export {
+  applicantOfCase,
+  caseForNewCode,
+  caseForRoutingForShare,
+  caseIdByReceiptNumber,
+  caseProtectionById,
+  caseSummaryByReceiptNumber,
+  findCaseForAdding,
+  findCaseForRequest,
+  section1367OfCase,
+  type RequestCase,
+} from './repository.js';
 export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';
 export { caseFeatures, howToAdd, mayLinkByReceiptNumber, maySeeCase, type CaseFeature } from './capabilities.js';
 // The state case events derive into cases (only case-events calls these).
-export { casesByIds, findCases, insertEventCases, recomputeStatus, setFilingChannel, setSection1367, setStatuses, updateFacts, upsertApplicants, type StoredCase } from './events-repository.js';
+export {
+  casesByIds,
+  findCases,
+  insertEventCases,
+  recomputeStatus,
+  setFilingChannel,
+  setSection1367,
+  setStatuses,
+  updateFacts,
+  upsertApplicants,
+  type StoredCase,
+} from './events-repository.js';

@@ -36,18 +36,27 @@ describe('receipt numbers (CASE-1)', () => {
 
   it('never throws, and anything it accepts is 3 known letters and 10 digits', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.stringMatching(/^[A-Za-z]{3}[-\s]?\d{3}[-\s]?\d{3}[-\s]?\d{4}$/)), (input) => {
-        const result = parseReceiptNumber(input);
-        if (result.ok) {
-          expect(result.value).toMatch(/^[A-Z]{3}\d{10}$/);
-          expect(RECEIPT_PREFIXES).toContain(result.value.slice(0, 3));
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.stringMatching(/^[A-Za-z]{3}[-\s]?\d{3}[-\s]?\d{3}[-\s]?\d{4}$/),
+        ),
+        (input) => {
+          const result = parseReceiptNumber(input);
+          if (result.ok) {
+            expect(result.value).toMatch(/^[A-Z]{3}\d{10}$/);
+            expect(RECEIPT_PREFIXES).toContain(result.value.slice(0, 3));
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it('normalizing is idempotent', () => {
-    fc.assert(fc.property(fc.string(), (s) => normalizeReceiptNumber(normalizeReceiptNumber(s)) === normalizeReceiptNumber(s)));
+    fc.assert(
+      fc.property(fc.string(), (s) => normalizeReceiptNumber(normalizeReceiptNumber(s)) === normalizeReceiptNumber(s)),
+    );
   });
 });

@@ -32,13 +32,31 @@ export const HISTORY_ORDER = sql`x.occurred_at DESC, x.event_id DESC NULLS LAST,
 
 /** Every column of a case, named (a prepared statement must not select `*`). */
 const CASE_COLUMNS = [
-  'c.id', 'c.receipt_number', 'c.form_code', 'c.office_code', 'c.received_at', 'c.status_key', 'c.status_at', 'c.status_params',
-  'c.from_events', 'c.filing_channel', 'c.section_1367', 'c.created_at', 'c.updated_at',
+  'c.id',
+  'c.receipt_number',
+  'c.form_code',
+  'c.office_code',
+  'c.received_at',
+  'c.status_key',
+  'c.status_at',
+  'c.status_params',
+  'c.from_events',
+  'c.filing_channel',
+  'c.section_1367',
+  'c.created_at',
+  'c.updated_at',
 ] as const satisfies readonly `c.${keyof CaseRow}`[];
 
 /** The columns a case's status is described from (describeCase), and whether the public may see it (Section 1367). */
 const STATUS_COLUMNS = [
-  'c.receipt_number', 'c.form_code', 'c.office_code', 'c.received_at', 'c.status_key', 'c.status_at', 'c.status_params', 'c.section_1367',
+  'c.receipt_number',
+  'c.form_code',
+  'c.office_code',
+  'c.received_at',
+  'c.status_key',
+  'c.status_at',
+  'c.status_params',
+  'c.section_1367',
 ] as const satisfies readonly `c.${keyof CaseRow}`[];
 
 type StatusColumn = (typeof STATUS_COLUMNS)[number] extends `c.${infer K}` ? K : never;
@@ -54,7 +72,9 @@ const HISTORY_JSON = sql<{ s: string; t: string }[] | null>`(
   SELECT json_agg(json_build_object('s', x.status_key, 't', x.occurred_at) ORDER BY ${HISTORY_ORDER})
   FROM (${historyOf('c')}) x)`.as('history_json');
 
-function withHistory<R extends { history_json: { s: string; t: string }[] | null }>(row: R): Omit<R, 'history_json'> & { history: HistoryEntry[] } {
+function withHistory<R extends { history_json: { s: string; t: string }[] | null }>(
+  row: R,
+): Omit<R, 'history_json'> & { history: HistoryEntry[] } {
   const { history_json, ...rest } = row;
   return { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
 }
@@ -64,7 +84,10 @@ const findWithHistory = preparedQuery((db: DbHandle, receiptNumber: string) =>
   db.selectFrom('cases as c').select(CASE_COLUMNS).select(HISTORY_JSON).where('c.receipt_number', '=', receiptNumber),
 );
 
-export async function findWithHistoryByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<CaseWithHistory | undefined> {
+export async function findWithHistoryByReceiptNumber(
+  db: DbHandle,
+  receiptNumber: string,
+): Promise<CaseWithHistory | undefined> {
   const [row] = await findWithHistory(db, receiptNumber);
   return row && withHistory(row);
 }
@@ -77,7 +100,10 @@ const findStatus = preparedQuery((db: DbHandle, receiptNumber: string) =>
   db.selectFrom('cases as c').select(STATUS_COLUMNS).select(HISTORY_JSON).where('c.receipt_number', '=', receiptNumber),
 );
 
-export async function findStatusByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<CaseStatusRow | undefined> {
+export async function findStatusByReceiptNumber(
+  db: DbHandle,
+  receiptNumber: string,
+): Promise<CaseStatusRow | undefined> {
   const [row] = await findStatus(db, receiptNumber);
   return row && withHistory(row);
 }
@@ -117,27 +143,42 @@ export async function insertCases(db: DbHandle, cases: NewCaseWithHistory[]): Pr
   const ids = new Map(inserted.map((r) => [r.receipt_number, r.id]));
   const history = cases.flatMap((c) => {
     const id = ids.get(c.receiptNumber);
-    return id === undefined ? [] : c.history.map((h) => ({ case_id: id, status_key: h.statusKey, occurred_at: h.occurredAt }));
+    return id === undefined
+      ? []
+      : c.history.map((h) => ({ case_id: id, status_key: h.statusKey, occurred_at: h.occurredAt }));
   });
   for (let i = 0; i < history.length; i += 5000) {
-    await db.insertInto('case_status_history').values(history.slice(i, i + 5000)).execute();
+    await db
+      .insertInto('case_status_history')
+      .values(history.slice(i, i + 5000))
+      .execute();
   }
 }
 
 export async function countCases(db: DbHandle): Promise<number> {
-  const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 export async function maxCaseId(db: DbHandle): Promise<number> {
-  const row = await db.selectFrom('cases').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  const row = await db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
   return Number(row?.max ?? 0);
 }
 
 /** After a bulk COPY with explicit ids, move the identity sequences past them. */
 export async function resetCaseSequences(db: DbHandle): Promise<void> {
-  await sql`SELECT setval(pg_get_serial_sequence('cases', 'id'), COALESCE((SELECT max(id) FROM cases), 0) + 1, false)`.execute(db);
-  await sql`SELECT setval(pg_get_serial_sequence('case_status_history', 'id'), COALESCE((SELECT max(id) FROM case_status_history), 0) + 1, false)`.execute(db);
+  await sql`SELECT setval(pg_get_serial_sequence('cases', 'id'), COALESCE((SELECT max(id) FROM cases), 0) + 1, false)`.execute(
+    db,
+  );
+  await sql`SELECT setval(pg_get_serial_sequence('case_status_history', 'id'), COALESCE((SELECT max(id) FROM case_status_history), 0) + 1, false)`.execute(
+    db,
+  );
 }
 
 /** Every receipt number (the bulk loader never generates one again). */
@@ -168,23 +209,42 @@ export async function caseIdByReceiptNumber(db: DbHandle, receiptNumber: string)
 }
 
 /** A case's receipt number and protection, by id (whether a viewer may see it: maySeeCase). */
-export async function caseProtectionById(db: DbHandle, caseId: number): Promise<Pick<CaseRow, 'receipt_number' | 'section_1367'> | undefined> {
+export async function caseProtectionById(
+  db: DbHandle,
+  caseId: number,
+): Promise<Pick<CaseRow, 'receipt_number' | 'section_1367'> | undefined> {
   return db.selectFrom('cases').select(['receipt_number', 'section_1367']).where('id', '=', caseId).executeTakeFirst();
 }
 
 /** A case's protection, by id. */
 export async function section1367OfCase(db: DbHandle, caseId: number): Promise<boolean | undefined> {
-  return (await db.selectFrom('cases').select('section_1367').where('id', '=', caseId).executeTakeFirst())?.section_1367;
+  return (await db.selectFrom('cases').select('section_1367').where('id', '=', caseId).executeTakeFirst())
+    ?.section_1367;
 }
 
 /** What a case search shows (receipt number, form, office) and its protection, by receipt number. */
-export async function caseSummaryByReceiptNumber(db: DbHandle, receiptNumber: string): Promise<Pick<CaseRow, 'id' | 'receipt_number' | 'form_code' | 'office_code' | 'section_1367'> | undefined> {
-  return db.selectFrom('cases').select(['id', 'receipt_number', 'form_code', 'office_code', 'section_1367']).where('receipt_number', '=', receiptNumber).executeTakeFirst();
+export async function caseSummaryByReceiptNumber(
+  db: DbHandle,
+  receiptNumber: string,
+): Promise<Pick<CaseRow, 'id' | 'receipt_number' | 'form_code' | 'office_code' | 'section_1367'> | undefined> {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'receipt_number', 'form_code', 'office_code', 'section_1367'])
+    .where('receipt_number', '=', receiptNumber)
+    .executeTakeFirst();
 }
 
 /** What routing a service item needs of its case, read FOR SHARE (the item's transaction keeps the case as read). */
-export async function caseForRoutingForShare(db: DbHandle, caseId: number): Promise<Pick<CaseRow, 'id' | 'office_code' | 'section_1367' | 'receipt_number'> | undefined> {
-  return db.selectFrom('cases').select(['id', 'office_code', 'section_1367', 'receipt_number']).where('id', '=', caseId).forShare().executeTakeFirst();
+export async function caseForRoutingForShare(
+  db: DbHandle,
+  caseId: number,
+): Promise<Pick<CaseRow, 'id' | 'office_code' | 'section_1367' | 'receipt_number'> | undefined> {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'office_code', 'section_1367', 'receipt_number'])
+    .where('id', '=', caseId)
+    .forShare()
+    .executeTakeFirst();
 }
 
 export type CaseApplicantRow = Selectable<CaseApplicantsTable>;
@@ -209,7 +269,15 @@ export async function findCaseForRequest(db: DbHandle, receiptNumber: string): P
   return db
     .selectFrom('cases as c')
     .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
-    .select(['c.id', 'c.receipt_number', 'c.form_code', 'c.office_code', 'c.received_at', 'c.section_1367', 'a.date_of_birth'])
+    .select([
+      'c.id',
+      'c.receipt_number',
+      'c.form_code',
+      'c.office_code',
+      'c.received_at',
+      'c.section_1367',
+      'a.date_of_birth',
+    ])
     .where('c.receipt_number', '=', receiptNumber)
     .executeTakeFirst();
 }

@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const get = (receipt: string, auth = `Bearer ${token}`) =>
-  t.app.inject({ method: 'GET', url: `/case-status/${encodeURIComponent(receipt)}`, headers: auth ? { authorization: auth } : {} });
+  t.app.inject({
+    method: 'GET',
+    url: `/case-status/${encodeURIComponent(receipt)}`,
+    headers: auth ? { authorization: auth } : {},
+  });
 
 describe('POST /oauth/accesstoken (client credentials)', () => {
   it('issues a bearer token for credentials in the form body, in the agency gateway format', async () => {
@@ -27,7 +31,13 @@ describe('POST /oauth/accesstoken (client credentials)', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.json();
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: '1800', status: 'approved', client_id: client.clientId, refresh_token_expires_in: '0' });
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: '1800',
+      status: 'approved',
+      client_id: client.clientId,
+      refresh_token_expires_in: '0',
+    });
     expect(typeof body.access_token).toBe('string');
     expect(body.issued_at).toBe(String(t.clock.now().getTime()));
     const ok = await get('EAC9999103403', `Bearer ${body.access_token}`);
@@ -47,23 +57,59 @@ describe('POST /oauth/accesstoken (client credentials)', () => {
   });
 
   it.each([
-    ['a wrong secret', () => `grant_type=client_credentials&client_id=${client.clientId}&client_secret=wrong`, 401, 'invalid_client'],
-    ['an unknown client', () => 'grant_type=client_credentials&client_id=nobody&client_secret=x', 401, 'invalid_client'],
+    [
+      'a wrong secret',
+      () => `grant_type=client_credentials&client_id=${client.clientId}&client_secret=wrong`,
+      401,
+      'invalid_client',
+    ],
+    [
+      'an unknown client',
+      () => 'grant_type=client_credentials&client_id=nobody&client_secret=x',
+      401,
+      'invalid_client',
+    ],
     ['no credentials', () => 'grant_type=client_credentials', 401, 'invalid_client'],
-    ['no grant type', () => `client_id=${client.clientId}&client_secret=${client.clientSecret}`, 400, 'invalid_request'],
+    [
+      'no grant type',
+      () => `client_id=${client.clientId}&client_secret=${client.clientSecret}`,
+      400,
+      'invalid_request',
+    ],
     ['another grant type', () => 'grant_type=password&username=a&password=b', 400, 'unsupported_grant_type'],
-    ['an unknown scope', () => `grant_type=client_credentials&scope=admin&client_id=${client.clientId}&client_secret=${client.clientSecret}`, 400, 'invalid_scope'],
+    [
+      'an unknown scope',
+      () =>
+        `grant_type=client_credentials&scope=admin&client_id=${client.clientId}&client_secret=${client.clientSecret}`,
+      400,
+      'invalid_scope',
+    ],
   ])('refuses %s', async (_name, payload, status, code) => {
-    const res = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: payload() });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/accesstoken',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: payload(),
+    });
     expect(res.statusCode).toBe(status);
     expect(res.json().ErrorCode).toBe(code);
   });
 
   it('refuses a wrong content type and an oversized body with a 4xx in JSON, writing nothing', async () => {
-    const xml = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+    const xml = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/accesstoken',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     expect(xml.statusCode).toBe(415);
     expect(xml.json()).toEqual({ code: 415, message: 'Unsupported Media Type' });
-    const big = await t.app.inject({ method: 'POST', url: '/oauth/accesstoken', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=client_credentials&x=${'a'.repeat(300_000)}` });
+    const big = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/accesstoken',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `grant_type=client_credentials&x=${'a'.repeat(300_000)}`,
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe(413);
   });
@@ -77,8 +123,14 @@ describe('GET /case-status/{receiptNumber} (agency-compatible)', () => {
     const body = res.json();
     expect(Object.keys(body)).toEqual(['case_status', 'message']);
     expect(Object.keys(body.case_status)).toEqual([
-      'receiptNumber', 'formType', 'submittedDate', 'modifiedDate',
-      'current_case_status_text_en', 'current_case_status_desc_en', 'current_case_status_text_es', 'current_case_status_desc_es',
+      'receiptNumber',
+      'formType',
+      'submittedDate',
+      'modifiedDate',
+      'current_case_status_text_en',
+      'current_case_status_desc_en',
+      'current_case_status_text_es',
+      'current_case_status_desc_es',
       'hist_case_status',
     ]);
     expect(res.body).toContain('\n  "case_status": {\n    "receiptNumber": "EAC9999103403",\n');
@@ -88,13 +140,20 @@ describe('GET /case-status/{receiptNumber} (agency-compatible)', () => {
     expect(body.case_status.modifiedDate).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$/);
     expect(body.case_status.current_case_status_text_en).toBe('Case Was Approved');
     expect(body.case_status.current_case_status_text_es).toBe('Se aprobó el caso');
-    expect(body.case_status.current_case_status_desc_en).toContain('Form I-130, Petition for Alien Relative, Receipt Number EAC9999103403');
+    expect(body.case_status.current_case_status_desc_en).toContain(
+      'Form I-130, Petition for Alien Relative, Receipt Number EAC9999103403',
+    );
     expect(body.case_status.current_case_status_desc_es).toContain('Formulario I-130');
     const history = body.case_status.hist_case_status;
     expect(history).toHaveLength(3);
     expect(Object.keys(history[0])).toEqual(['date', 'completed_text_en', 'completed_text_es']);
-    expect(history.map((h: { date: string }) => h.date)).toEqual([...history.map((h: { date: string }) => h.date)].sort().reverse());
-    expect(history[2]).toMatchObject({ completed_text_en: 'Case Was Received', completed_text_es: 'Se recibió el caso' });
+    expect(history.map((h: { date: string }) => h.date)).toEqual(
+      [...history.map((h: { date: string }) => h.date)].sort().reverse(),
+    );
+    expect(history[2]).toMatchObject({
+      completed_text_en: 'Case Was Received',
+      completed_text_es: 'Se recibió el caso',
+    });
     for (const h of history) expect(h.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
@@ -134,7 +193,10 @@ describe('GET /case-status/{receiptNumber} (agency-compatible)', () => {
   it("answers 404 for an unknown receipt number and 422 for a badly formatted one, in the agency's words", async () => {
     const missing = await get('EAC0000000001');
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ code: 404, message: expect.stringContaining('Case Status Online does not recognize the receipt number entered') });
+    expect(missing.json()).toEqual({
+      code: 404,
+      message: expect.stringContaining('Case Status Online does not recognize the receipt number entered'),
+    });
     for (const bad of ['ABC123', 'XYZ9999103403', 'EAC99991034031', '%%%']) {
       const res = await get(bad);
       expect(res.statusCode).toBe(422);
@@ -143,12 +205,24 @@ describe('GET /case-status/{receiptNumber} (agency-compatible)', () => {
   });
 
   it('never answers random receipt numbers with a 5xx, and writes nothing', async () => {
-    const count = async () => Number((await t.deps.database.db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.deps.database.db
+            .selectFrom('cases')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     const other = await apiToken(t);
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 50, unit: 'binary' }), async (input) => {
-        const res = await t.app.inject({ method: 'GET', url: `/case-status/${encodeURIComponent(input)}`, headers: { authorization: `Bearer ${other.token}` } });
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `/case-status/${encodeURIComponent(input)}`,
+          headers: { authorization: `Bearer ${other.token}` },
+        });
         expect([200, 404, 422, 429]).toContain(res.statusCode);
       }),
       { numRuns: 30 },
@@ -179,9 +253,21 @@ describe('when the database is down', () => {
     const down = await createTestApp();
     const { token: tok } = await apiToken(down);
     // Warm the token cache so the request reaches the case lookup.
-    expect((await down.app.inject({ method: 'GET', url: '/case-status/EAC9999103403', headers: { authorization: `Bearer ${tok}` } })).statusCode).toBe(200);
+    expect(
+      (
+        await down.app.inject({
+          method: 'GET',
+          url: '/case-status/EAC9999103403',
+          headers: { authorization: `Bearer ${tok}` },
+        })
+      ).statusCode,
+    ).toBe(200);
     await down.deps.database.pool.end().catch(() => undefined);
-    const res = await down.app.inject({ method: 'GET', url: '/case-status/EAC9999103403', headers: { authorization: `Bearer ${tok}` } });
+    const res = await down.app.inject({
+      method: 'GET',
+      url: '/case-status/EAC9999103403',
+      headers: { authorization: `Bearer ${tok}` },
+    });
     expect(res.statusCode).toBe(503);
     expect(res.json().code).toBe(503);
     expect(res.headers['retry-after']).toBeDefined();

@@ -29,7 +29,11 @@ export function agencyCaseStatusBody(view: CaseStatusView): string {
       hist_case_status:
         earlier.length === 0
           ? null
-          : earlier.map((h, i) => ({ date: view.agency.historyDates[i + 1]!, completed_text_en: h.title.en, completed_text_es: h.title.es })),
+          : earlier.map((h, i) => ({
+              date: view.agency.historyDates[i + 1]!,
+              completed_text_en: h.title.en,
+              completed_text_es: h.title.es,
+            })),
     },
     message: `Query was successful for payload {'receipt_number': '${view.receiptNumber}'}`,
   };
@@ -42,11 +46,18 @@ export function registerCaseStatusApiRoutes(app: App, deps: { caseStatus: CaseSt
     '/case-status/:receiptNumber',
     // The receipt number is any text (the router caps a parameter at 200 characters): the service answers its
     // format in the agency's words (422), so the schema refuses nothing.
-    { config: { policy: 'api-client', scope: 'case_status:read', api: 'agency', rateLimit: false }, schema: { params: params({ receiptNumber: text(200) }) } },
+    {
+      config: { policy: 'api-client', scope: 'case_status:read', api: 'agency', rateLimit: false },
+      schema: { params: params({ receiptNumber: text(200) }) },
+    },
     async (request, reply) => {
       try {
         const view = await deps.caseStatus.lookup(request.params.receiptNumber);
-        return reply.code(200).type('application/json; charset=utf-8').header('cache-control', 'no-store').send(agencyCaseStatusBody(view));
+        return reply
+          .code(200)
+          .type('application/json; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(agencyCaseStatusBody(view));
       } catch (error) {
         if (error instanceof InvalidReceiptNumber) return sendAgencyError(reply, 422, AGENCY_CASE_MESSAGES.badFormat);
         if (error instanceof CaseStatusNotFound) return sendAgencyError(reply, 404, AGENCY_CASE_MESSAGES.notFound);

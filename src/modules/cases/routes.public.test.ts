@@ -35,11 +35,15 @@ describe('Case Status Online page (CASE-8)', () => {
     expect(description).toContain('Receipt Number EAC9999103403');
     expect(description).toMatch(/^On [A-Z][a-z]+ \d{1,2}, 2026, we approved/);
     expect(description).not.toMatch(/\{|\[date\]/);
-    const history = $('.casedesk-history li').map((_, li) => $(li).text()).get();
+    const history = $('.casedesk-history li')
+      .map((_, li) => $(li).text())
+      .get();
     expect(history).toHaveLength(4);
     expect(history[0]).toContain('Case Was Approved');
     expect(history[3]).toContain('Case Was Received');
-    const times = $('.casedesk-history time').map((_, el) => $(el).attr('datetime')).get();
+    const times = $('.casedesk-history time')
+      .map((_, el) => $(el).attr('datetime'))
+      .get();
     expect([...times].sort().reverse()).toEqual(times);
   });
 
@@ -86,21 +90,34 @@ describe('Case Status Online page (CASE-8)', () => {
   it("answers an unknown receipt number with 404 and the agency's wording", async () => {
     const { res, $ } = await page('/case-status?receipt_number=EAC0000000001');
     expect(res.statusCode).toBe(404);
-    expect($('.usa-alert--warning').text()).toContain('Case Status Online does not recognize the receipt number entered');
+    expect($('.usa-alert--warning').text()).toContain(
+      'Case Status Online does not recognize the receipt number entered',
+    );
     expect($('#receipt_number').val()).toBe('EAC0000000001');
   });
 
   it('never answers random input with a 5xx, and writes nothing', async () => {
-    const before = await t.deps.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.deps.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 60, unit: 'binary' }), async (input) => {
-        const res = await t.app.inject({ method: 'GET', url: '/case-status', query: { receipt_number: input }, remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+        const res = await t.app.inject({
+          method: 'GET',
+          url: '/case-status',
+          query: { receipt_number: input },
+          remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+        });
         expect(res.statusCode).toBeLessThan(500);
         expect([200, 400, 404]).toContain(res.statusCode);
       }),
       { numRuns: 150 },
     );
-    const after = await t.deps.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.deps.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -108,12 +125,20 @@ describe('Case Status Online page (CASE-8)', () => {
     const limit = t.config.lookupRateLimitPerMinute;
     let last;
     for (let i = 0; i <= limit; i++) {
-      last = await t.app.inject({ method: 'GET', url: `/case-status?receipt_number=EAC99991${String(i).padStart(5, '0')}`, remoteAddress: '10.1.1.1' });
+      last = await t.app.inject({
+        method: 'GET',
+        url: `/case-status?receipt_number=EAC99991${String(i).padStart(5, '0')}`,
+        remoteAddress: '10.1.1.1',
+      });
     }
     expect(last!.statusCode).toBe(429);
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     expect(cheerio.load(last!.body)('#error-summary').text()).toContain('wait a minute');
-    const other = await t.app.inject({ method: 'GET', url: '/case-status?receipt_number=EAC9999103403', remoteAddress: '10.1.1.2' });
+    const other = await t.app.inject({
+      method: 'GET',
+      url: '/case-status?receipt_number=EAC9999103403',
+      remoteAddress: '10.1.1.2',
+    });
     expect(other.statusCode).toBe(200);
     // Viewing the empty form is not a lookup and stays available.
     const form = await t.app.inject({ method: 'GET', url: '/case-status', remoteAddress: '10.1.1.1' });

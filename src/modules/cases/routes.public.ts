@@ -22,7 +22,9 @@ const inputs = {
     receipt_number: z
       .unknown()
       .optional()
-      .transform((value): string | undefined => (value === undefined ? undefined : typeof value === 'string' ? value.slice(0, 40) : '')),
+      .transform((value): string | undefined =>
+        value === undefined ? undefined : typeof value === 'string' ? value.slice(0, 40) : '',
+      ),
   }),
 };
 
@@ -34,31 +36,45 @@ export function registerCasesPublicRoutes(app: App, deps: CasesPublicRoutesDeps)
   app.get('/', { config: { policy: 'public' } }, async (request, reply) => reply.html(homePage(request.page())));
 
   // The limit is counted only for a lookup, and answered in the form: not a route limit (config.limit).
-  app.get('/case-status', { config: { policy: 'public' }, schema: { querystring: inputs.lookup } }, async (request, reply) => {
-    const ctx = request.page();
-    const value = request.query.receipt_number;
-    if (value === undefined) return reply.html(caseStatusPage(ctx, { timeZone: deps.timeZone }));
-    const wait = await deps.limitLookup(request);
-    if (wait !== undefined) {
-      reply.header('retry-after', String(wait));
-      return reply.html(caseStatusPage(ctx, {
-        value,
-        timeZone: deps.timeZone,
-        error: { field: 'receipt_number', message: request.t('common:error_pages.too_many.body') },
-      }), 429);
-    }
-    try {
-      const result = await deps.caseStatus.lookup(value);
-      return reply.html(caseStatusPage(ctx, { result, timeZone: deps.timeZone }));
-    } catch (error) {
-      if (error instanceof InvalidReceiptNumber) {
-        const { key, values } = receiptProblemMessage(error.problem.problem);
-        return reply.html(caseStatusPage(ctx, { value, timeZone: deps.timeZone, error: { field: 'receipt_number', message: request.t(key, values) } }), 400);
+  app.get(
+    '/case-status',
+    { config: { policy: 'public' }, schema: { querystring: inputs.lookup } },
+    async (request, reply) => {
+      const ctx = request.page();
+      const value = request.query.receipt_number;
+      if (value === undefined) return reply.html(caseStatusPage(ctx, { timeZone: deps.timeZone }));
+      const wait = await deps.limitLookup(request);
+      if (wait !== undefined) {
+        reply.header('retry-after', String(wait));
+        return reply.html(
+          caseStatusPage(ctx, {
+            value,
+            timeZone: deps.timeZone,
+            error: { field: 'receipt_number', message: request.t('common:error_pages.too_many.body') },
+          }),
+          429,
+        );
       }
-      if (error instanceof CaseStatusNotFound) {
-        return reply.html(caseStatusPage(ctx, { value, timeZone: deps.timeZone, notFound: true }), 404);
+      try {
+        const result = await deps.caseStatus.lookup(value);
+        return reply.html(caseStatusPage(ctx, { result, timeZone: deps.timeZone }));
+      } catch (error) {
+        if (error instanceof InvalidReceiptNumber) {
+          const { key, values } = receiptProblemMessage(error.problem.problem);
+          return reply.html(
+            caseStatusPage(ctx, {
+              value,
+              timeZone: deps.timeZone,
+              error: { field: 'receipt_number', message: request.t(key, values) },
+            }),
+            400,
+          );
+        }
+        if (error instanceof CaseStatusNotFound) {
+          return reply.html(caseStatusPage(ctx, { value, timeZone: deps.timeZone, notFound: true }), 404);
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 }

@@ -4,12 +4,24 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, DbHandle } from '../../platform/db/database.js';
 import { generateDemoCases, type DemoDataOptions } from './demo-data.js';
-import { allReceiptNumbers, analyzeCaseTables, countCases, insertCases, maxCaseId, resetCaseSequences, type NewCaseWithHistory } from './repository.js';
+import {
+  allReceiptNumbers,
+  analyzeCaseTables,
+  countCases,
+  insertCases,
+  maxCaseId,
+  resetCaseSequences,
+  type NewCaseWithHistory,
+} from './repository.js';
 
 export type Progress = (done: number, total: number) => void;
 
 /** Seeds demo cases through ordinary inserts, in batches (used on first start and by `casedesk seed`). */
-export async function seedDemoData(db: DbHandle, options: DemoDataOptions, onProgress?: Progress): Promise<{ inserted: number; total: number }> {
+export async function seedDemoData(
+  db: DbHandle,
+  options: DemoDataOptions,
+  onProgress?: Progress,
+): Promise<{ inserted: number; total: number }> {
   const before = await countCases(db);
   let batch: NewCaseWithHistory[] = [];
   let done = 0;
@@ -42,7 +54,11 @@ async function copyRows(client: pg.PoolClient, statement: string, lines: string[
  * Loads millions of demo cases quickly. On PostgreSQL: COPY in chunks of 50,000 cases with explicit ids
  * (receipt numbers already present are never generated again). On the embedded database: batched inserts.
  */
-export async function bulkLoadDemoCases(database: Database, options: Omit<DemoDataOptions, 'exclude'>, onProgress?: Progress): Promise<{ inserted: number; total: number }> {
+export async function bulkLoadDemoCases(
+  database: Database,
+  options: Omit<DemoDataOptions, 'exclude'>,
+  onProgress?: Progress,
+): Promise<{ inserted: number; total: number }> {
   const existing = new Set(await allReceiptNumbers(database.db));
   const generate = { ...options, exclude: existing };
   if (database.kind === 'pglite') return seedDemoData(database.db, generate, onProgress);
@@ -56,7 +72,11 @@ export async function bulkLoadDemoCases(database: Database, options: Omit<DemoDa
     const flush = async () => {
       if (cases.length === 0) return;
       await client.query('BEGIN');
-      await copyRows(client, 'COPY cases (id, receipt_number, form_code, office_code, received_at, status_key, status_at, status_params) FROM STDIN', cases);
+      await copyRows(
+        client,
+        'COPY cases (id, receipt_number, form_code, office_code, received_at, status_key, status_at, status_params) FROM STDIN',
+        cases,
+      );
       await copyRows(client, 'COPY case_status_history (case_id, status_key, occurred_at) FROM STDIN', history);
       await client.query('COMMIT');
       done += cases.length;

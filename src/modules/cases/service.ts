@@ -71,7 +71,10 @@ export function describeCase(c: CaseStatusRow, timeZone: string): CaseStatusView
       key: status.key,
       at: c.status_at,
       title: { en: status.titleEn, es: status.titleEs },
-      description: { en: fillTemplate(status.templateEn, values('en')), es: fillTemplate(status.templateEs, values('es')) },
+      description: {
+        en: fillTemplate(status.templateEn, values('en')),
+        es: fillTemplate(status.templateEs, values('es')),
+      },
     },
     history: history.map((h) => {
       const s = statusOrUnknown(h.statusKey);
@@ -102,7 +105,8 @@ export class CaseStatusService {
     if (!parsed.ok) throw new InvalidReceiptNumber(parsed);
     const found = await findStatusByReceiptNumber(this.db, parsed.value);
     // Section 1367 (VAWA, T, U) cases are not shown by receipt number to the public: answered as unknown (CC-6).
-    if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'public' })) throw new CaseStatusNotFound(parsed.value);
+    if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'public' }))
+      throw new CaseStatusNotFound(parsed.value);
     return describeCase(found, this.options.timeZone);
   }
 }

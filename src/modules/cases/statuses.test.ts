@@ -10,7 +10,9 @@ describe('status catalog', () => {
   const statuses = allStatuses();
 
   it('has every official status, with a Spanish title and description using the same placeholders', () => {
-    const official = JSON.parse(readFileSync(new URL('./data/case-statuses.en.json', import.meta.url), 'utf8')) as unknown[];
+    const official = JSON.parse(
+      readFileSync(new URL('./data/case-statuses.en.json', import.meta.url), 'utf8'),
+    ) as unknown[];
     expect(statuses).toHaveLength(official.length);
     expect(statuses).toHaveLength(111);
     for (const s of statuses) {
@@ -22,7 +24,9 @@ describe('status catalog', () => {
   });
 
   it('fills templates and shows a missing value instead of dropping it', () => {
-    expect(fillTemplate('On {date}, {receipt_number}.', { date: 'May 1, 2026', receipt_number: 'EAC9999103403' })).toBe('On May 1, 2026, EAC9999103403.');
+    expect(fillTemplate('On {date}, {receipt_number}.', { date: 'May 1, 2026', receipt_number: 'EAC9999103403' })).toBe(
+      'On May 1, 2026, EAC9999103403.',
+    );
     expect(fillTemplate('Track {tracking_number}.', {})).toBe('Track [tracking_number].');
   });
 });
@@ -30,7 +34,22 @@ describe('status catalog', () => {
 describe('forms catalog', () => {
   it('names the forms the agency handles, in both languages', () => {
     const codes = FORMS.map((f) => f.code);
-    for (const code of ['I-90', 'I-130', 'I-131', 'I-134A', 'I-485', 'I-539', 'I-765', 'I-821', 'I-912', 'N-400', 'N-565', 'N-600', 'AR-11', 'G-28']) {
+    for (const code of [
+      'I-90',
+      'I-130',
+      'I-131',
+      'I-134A',
+      'I-485',
+      'I-539',
+      'I-765',
+      'I-821',
+      'I-912',
+      'N-400',
+      'N-565',
+      'N-600',
+      'AR-11',
+      'G-28',
+    ]) {
       expect(codes).toContain(code);
     }
     expect(formLongName('I-765', 'en')).toBe('Form I-765, Application for Employment Authorization');
@@ -55,8 +74,10 @@ describe('demo data', () => {
 
   it('always includes the agency sandbox receipt numbers, with and without history', () => {
     const cases = [...generateDemoCases({ seed: 1, count: 0, asOf })];
-    for (const r of SANDBOX_RECEIPTS.withHistory) expect(cases.find((c) => c.receiptNumber === r)!.history.length).toBeGreaterThan(1);
-    for (const r of SANDBOX_RECEIPTS.withoutHistory) expect(cases.find((c) => c.receiptNumber === r)!.history).toHaveLength(1);
+    for (const r of SANDBOX_RECEIPTS.withHistory)
+      expect(cases.find((c) => c.receiptNumber === r)!.history.length).toBeGreaterThan(1);
+    for (const r of SANDBOX_RECEIPTS.withoutHistory)
+      expect(cases.find((c) => c.receiptNumber === r)!.history).toHaveLength(1);
   });
 
   it('gives unique, valid receipt numbers and histories in date order that end by the as-of date', () => {

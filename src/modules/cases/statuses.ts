@@ -6,7 +6,15 @@ import { fromRoot } from '../../platform/paths.js';
  * src/modules/cases/data/case-statuses.en.json) and Spanish (ours, case-statuses.es.json). Keys are slugs of the
  * English titles, e.g. `case-was-received`.
  */
-export const PLACEHOLDERS = ['date', 'form_long_name', 'receipt_number', 'notice_deadline', 'location_name', 'tracking_number', 'form_long_name_2'] as const;
+export const PLACEHOLDERS = [
+  'date',
+  'form_long_name',
+  'receipt_number',
+  'notice_deadline',
+  'location_name',
+  'tracking_number',
+  'form_long_name_2',
+] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 export interface CaseStatus {
@@ -18,11 +26,22 @@ export interface CaseStatus {
   placeholders: Placeholder[];
 }
 
-interface EnEntry { title: string; template_en: string; placeholders: string[] }
-interface EsEntry { title: string; title_es: string; template_es: string }
+interface EnEntry {
+  title: string;
+  template_en: string;
+  placeholders: string[];
+}
+interface EsEntry {
+  title: string;
+  title_es: string;
+  template_es: string;
+}
 
 export function statusKey(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function readJson<T>(file: string): T {

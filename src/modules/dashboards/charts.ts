@@ -54,7 +54,10 @@ export function textWidth(text: string, fontSize: number): number {
  * An axis from 0 to a "nice" maximum at or above `max` with 2 to 5 steps of 1, 2 or 5 times a power of ten
  * (integers only when `integers`). Zero or no data still gets an axis (0 to 1, or to 100 when fixed).
  */
-export function niceScale(max: number, opts: { integers?: boolean; fixedMax?: number } = {}): { max: number; ticks: number[] } {
+export function niceScale(
+  max: number,
+  opts: { integers?: boolean; fixedMax?: number } = {},
+): { max: number; ticks: number[] } {
   let top: number;
   let step: number;
   if (opts.fixedMax !== undefined) {
@@ -85,7 +88,9 @@ ${body}
 }
 
 /** Horizontal bars, one per label, the value at the end of each bar; for categories with long names (channels, queues). */
-export function barChart(p: ChartBase & { data: readonly BarDatum[]; axisLabel: string; integers?: boolean }): SafeHtml {
+export function barChart(
+  p: ChartBase & { data: readonly BarDatum[]; axisLabel: string; integers?: boolean },
+): SafeHtml {
   const rowHeight = 32;
   const barHeight = 20;
   const top = 8;
@@ -97,7 +102,9 @@ export function barChart(p: ChartBase & { data: readonly BarDatum[]; axisLabel: 
   const plotBottom = top + Math.max(1, p.data.length) * rowHeight;
   const height = plotBottom + 52;
   const body = html`<g>${scale.ticks.map(
-    (tick) => html`<line x1="${r1(x(tick))}" y1="${top}" x2="${r1(x(tick))}" y2="${plotBottom}" stroke="${CHART_COLORS.grid}" stroke-width="1"/>
+    (
+      tick,
+    ) => html`<line x1="${r1(x(tick))}" y1="${top}" x2="${r1(x(tick))}" y2="${plotBottom}" stroke="${CHART_COLORS.grid}" stroke-width="1"/>
 <text x="${r1(x(tick))}" y="${plotBottom + 18}" text-anchor="middle" font-size="12">${p.format(tick)}</text>`,
   )}</g>
 <g>${p.data.map((d, i) => {
@@ -155,7 +162,9 @@ function verticalFrame(
   const height = bottom + 56;
   const body = html`${legend}
 <g>${scale.ticks.map(
-    (tick) => html`<line x1="${r1(left)}" y1="${r1(f.y(tick))}" x2="${r1(left + plotWidth)}" y2="${r1(f.y(tick))}" stroke="${CHART_COLORS.grid}" stroke-width="1"/>
+    (
+      tick,
+    ) => html`<line x1="${r1(left)}" y1="${r1(f.y(tick))}" x2="${r1(left + plotWidth)}" y2="${r1(f.y(tick))}" stroke="${CHART_COLORS.grid}" stroke-width="1"/>
 <text x="${r1(left - 6)}" y="${r1(f.y(tick))}" text-anchor="end" dominant-baseline="central" font-size="12">${p.format(tick)}</text>`,
   )}</g>
 ${marks(f)}
@@ -168,19 +177,27 @@ ${marks(f)}
 }
 
 /** Vertical columns over categories (weekdays, weeks), the value above each column. */
-export function columnChart(p: ChartBase & { data: readonly BarDatum[]; xAxisLabel: string; yAxisLabel: string; integers?: boolean }): SafeHtml {
+export function columnChart(
+  p: ChartBase & { data: readonly BarDatum[]; xAxisLabel: string; yAxisLabel: string; integers?: boolean },
+): SafeHtml {
   const scale = niceScale(Math.max(0, ...p.data.map((d) => d.value)), { integers: p.integers });
   const categories = p.data.map((d) => d.label);
-  return verticalFrame({ ...p, categories }, scale, 0, (f) => {
-    const width = Math.min(56, f.band * 0.6);
-    const bottom = f.top + f.plotHeight;
-    const labels = p.data.every((d) => textWidth(p.format(d.value), 12) <= f.band - 2);
-    return html`<g>${p.data.map((d, i) => {
-      const y = f.y(d.value);
-      return html`<rect x="${r1(f.cx(i) - width / 2)}" y="${r1(y)}" width="${r1(width)}" height="${r1(bottom - y)}" fill="${CHART_COLORS.series[0]}"/>
+  return verticalFrame(
+    { ...p, categories },
+    scale,
+    0,
+    (f) => {
+      const width = Math.min(56, f.band * 0.6);
+      const bottom = f.top + f.plotHeight;
+      const labels = p.data.every((d) => textWidth(p.format(d.value), 12) <= f.band - 2);
+      return html`<g>${p.data.map((d, i) => {
+        const y = f.y(d.value);
+        return html`<rect x="${r1(f.cx(i) - width / 2)}" y="${r1(y)}" width="${r1(width)}" height="${r1(bottom - y)}" fill="${CHART_COLORS.series[0]}"/>
 ${labels ? html`<text x="${r1(f.cx(i))}" y="${r1(y - 6)}" text-anchor="middle" font-size="12" font-weight="bold">${p.format(d.value)}</text>` : ''}`;
-    })}</g>`;
-  }, '');
+      })}</g>`;
+    },
+    '',
+  );
 }
 
 export interface LineSeries {
@@ -191,12 +208,22 @@ export interface LineSeries {
 
 function marker(kind: number, x: number, y: number, color: string): SafeHtml {
   if (kind === 1) return html`<rect x="${r1(x - 4)}" y="${r1(y - 4)}" width="8" height="8" fill="${color}"/>`;
-  if (kind === 2) return html`<path d="M${r1(x)} ${r1(y - 5)}L${r1(x + 5)} ${r1(y)}L${r1(x)} ${r1(y + 5)}L${r1(x - 5)} ${r1(y)}Z" fill="${color}"/>`;
+  if (kind === 2)
+    return html`<path d="M${r1(x)} ${r1(y - 5)}L${r1(x + 5)} ${r1(y)}L${r1(x)} ${r1(y + 5)}L${r1(x - 5)} ${r1(y)}Z" fill="${color}"/>`;
   return html`<circle cx="${r1(x)}" cy="${r1(y)}" r="4" fill="${color}"/>`;
 }
 
 /** Lines over categories (weeks), one per series, with a legend when there are several and value labels at the points. */
-export function lineChart(p: ChartBase & { categories: readonly string[]; series: readonly LineSeries[]; xAxisLabel: string; yAxisLabel: string; fixedMax?: number; integers?: boolean }): SafeHtml {
+export function lineChart(
+  p: ChartBase & {
+    categories: readonly string[];
+    series: readonly LineSeries[];
+    xAxisLabel: string;
+    yAxisLabel: string;
+    fixedMax?: number;
+    integers?: boolean;
+  },
+): SafeHtml {
   const values = p.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const scale = niceScale(Math.max(0, ...values), { fixedMax: p.fixedMax, integers: p.integers });
   const several = p.series.length > 1;
@@ -207,28 +234,37 @@ export function lineChart(p: ChartBase & { categories: readonly string[]; series
         return html`<line x1="${x}" y1="12" x2="${x + 28}" y2="12" stroke="${color}" stroke-width="2.5"${k % 2 ? html` stroke-dasharray="6 4"` : ''}/>${marker(k % 3, x + 14, 12, color)}<text x="${x + 36}" y="12" dominant-baseline="central">${s.name}</text>`;
       })}</g>`
     : '';
-  return verticalFrame(p, scale, several ? 24 : 0, (f) => {
-    const labels = p.categories.length <= 16;
-    return html`${p.series.map((s, k) => {
-      const color = CHART_COLORS.series[k % CHART_COLORS.series.length]!;
-      // Runs of consecutive values: a null breaks the line.
-      const runs: { i: number; v: number }[][] = [];
-      let run: { i: number; v: number }[] = [];
-      s.values.forEach((v, i) => {
-        if (v === null) {
-          if (run.length) runs.push(run);
-          run = [];
-        } else run.push({ i, v });
-      });
-      if (run.length) runs.push(run);
-      return html`<g>${runs.map((points) =>
-        points.length > 1
-          ? html`<polyline points="${points.map((pt) => `${r1(f.cx(pt.i))},${r1(f.y(pt.v))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2.5" stroke-linejoin="round"${k % 2 ? html` stroke-dasharray="6 4"` : ''}/>`
-          : '',
-      )}
-${runs.flat().map(
-  (pt) => html`${marker(k % 3, f.cx(pt.i), f.y(pt.v), color)}${labels ? html`<text x="${r1(f.cx(pt.i))}" y="${r1(f.y(pt.v) + (k % 2 ? 18 : -9))}" text-anchor="middle" font-size="12" fill="${color}">${p.format(pt.v)}</text>` : ''}`,
-)}</g>`;
-    })}`;
-  }, legend);
+  return verticalFrame(
+    p,
+    scale,
+    several ? 24 : 0,
+    (f) => {
+      const labels = p.categories.length <= 16;
+      return html`${p.series.map((s, k) => {
+        const color = CHART_COLORS.series[k % CHART_COLORS.series.length]!;
+        // Runs of consecutive values: a null breaks the line.
+        const runs: { i: number; v: number }[][] = [];
+        let run: { i: number; v: number }[] = [];
+        s.values.forEach((v, i) => {
+          if (v === null) {
+            if (run.length) runs.push(run);
+            run = [];
+          } else run.push({ i, v });
+        });
+        if (run.length) runs.push(run);
+        return html`<g>${runs.map((points) =>
+          points.length > 1
+            ? html`<polyline points="${points.map((pt) => `${r1(f.cx(pt.i))},${r1(f.y(pt.v))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2.5" stroke-linejoin="round"${k % 2 ? html` stroke-dasharray="6 4"` : ''}/>`
+            : '',
+        )}
+${runs
+  .flat()
+  .map(
+    (pt) =>
+      html`${marker(k % 3, f.cx(pt.i), f.y(pt.v), color)}${labels ? html`<text x="${r1(f.cx(pt.i))}" y="${r1(f.y(pt.v) + (k % 2 ? 18 : -9))}" text-anchor="middle" font-size="12" fill="${color}">${p.format(pt.v)}</text>` : ''}`,
+  )}</g>`;
+      })}`;
+    },
+    legend,
+  );
 }

@@ -8,10 +8,15 @@ import type { DashboardData, DashboardPeriod, Dataset } from './service.js';
  */
 
 /** Rounds to a number of decimals for the export (null stays empty). */
-const round = (value: number | null, decimals: number): number | null => (value === null ? null : Math.round(value * 10 ** decimals) / 10 ** decimals);
+const round = (value: number | null, decimals: number): number | null =>
+  value === null ? null : Math.round(value * 10 ** decimals) / 10 ** decimals;
 
 /** The file's rows: a header, then the dataset. `queueName` gives a queue's name in the language of the request. */
-export function dashboardCsv<D extends Dataset>(name: D, data: DashboardData[D], queueName: (row: { nameEn: string; nameEs: string }) => string): string {
+export function dashboardCsv<D extends Dataset>(
+  name: D,
+  data: DashboardData[D],
+  queueName: (row: { nameEn: string; nameEs: string }) => string,
+): string {
   const records: (string | number | null)[][] = [];
   switch (name) {
     case 'channels': {
@@ -22,7 +27,10 @@ export function dashboardCsv<D extends Dataset>(name: D, data: DashboardData[D],
     case 'weekdays': {
       const d = data as DashboardData['weekdays'];
       const names = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-      records.push(['iso_weekday', 'weekday', 'items', 'days_in_period'], ...d.rows.map((r) => [r.weekday, names[r.weekday - 1]!, r.items, r.days]));
+      records.push(
+        ['iso_weekday', 'weekday', 'items', 'days_in_period'],
+        ...d.rows.map((r) => [r.weekday, names[r.weekday - 1]!, r.items, r.days]),
+      );
       break;
     }
     case 'backlog': {
@@ -37,22 +45,44 @@ export function dashboardCsv<D extends Dataset>(name: D, data: DashboardData[D],
       const d = data as DashboardData['sla'];
       records.push(
         ['week_start', 'week_end', 'due', 'resolved_on_time', 'compliance_percent', 'breaches'],
-        ...d.weeks.map((w) => [w.week.start, w.week.end, w.due, w.met, round(w.compliance === null ? null : w.compliance * 100, 1), w.breaches]),
+        ...d.weeks.map((w) => [
+          w.week.start,
+          w.week.end,
+          w.due,
+          w.met,
+          round(w.compliance === null ? null : w.compliance * 100, 1),
+          w.breaches,
+        ]),
       );
       break;
     }
     case 'first-response': {
       const d = data as DashboardData['first-response'];
-      const times = (r: { items: number; responded: number; medianHours: number | null; p90Hours: number | null }) => [r.items, r.responded, round(r.medianHours, 2), round(r.p90Hours, 2)];
+      const times = (r: { items: number; responded: number; medianHours: number | null; p90Hours: number | null }) => [
+        r.items,
+        r.responded,
+        round(r.medianHours, 2),
+        round(r.p90Hours, 2),
+      ];
       records.push(
         ['week_start', 'week_end', 'channel', 'items', 'responded', 'median_hours', 'p90_hours'],
-        ...d.weeks.flatMap((w) => [[w.week.start, w.week.end, 'all', ...times(w)], ...d.cells.filter((c) => c.week.key === w.week.key).map((c) => [c.week.start, c.week.end, c.channel, ...times(c)])]),
+        ...d.weeks.flatMap((w) => [
+          [w.week.start, w.week.end, 'all', ...times(w)],
+          ...d.cells
+            .filter((c) => c.week.key === w.week.key)
+            .map((c) => [c.week.start, c.week.end, c.channel, ...times(c)]),
+        ]),
       );
       break;
     }
     case 'quality': {
       const d = data as DashboardData['quality'];
-      records.push(['week_start', 'week_end', 'reviews', 'average_total', 'wrong_answers'], ...(d.available ? d.weeks.map((w) => [w.week.start, w.week.end, w.reviews, round(w.average, 2), w.wrongAnswers]) : []));
+      records.push(
+        ['week_start', 'week_end', 'reviews', 'average_total', 'wrong_answers'],
+        ...(d.available
+          ? d.weeks.map((w) => [w.week.start, w.week.end, w.reviews, round(w.average, 2), w.wrongAnswers])
+          : []),
+      );
       break;
     }
   }

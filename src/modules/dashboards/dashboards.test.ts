@@ -26,14 +26,31 @@ const ids: Record<string, string> = {};
 
 async function staffAccount(email: string): Promise<string> {
   const id = t.deps.random.uuid();
-  await t.deps.database.db.insertInto('accounts').values({ id, kind: 'staff', email, language: 'en', online_account_number: '700000000123', created_at: new Date(), activated_at: new Date() } as never).execute();
+  await t.deps.database.db
+    .insertInto('accounts')
+    .values({
+      id,
+      kind: 'staff',
+      email,
+      language: 'en',
+      online_account_number: '700000000123',
+      created_at: new Date(),
+      activated_at: new Date(),
+    } as never)
+    .execute();
   return id;
 }
 
 async function create(name: string, at: string, over: Partial<RoutedItemInput> = {}): Promise<string> {
   t.clock.set(at);
   const { item } = await t.services.serviceItems.createRouted({
-    channel: 'phone', type: 'case_inquiry', contact: { name: 'Ana Caller', email: 'ana.caller@example.com' }, language: 'en', subject: `Item ${name}`, description: 'Where is my case?', ...over,
+    channel: 'phone',
+    type: 'case_inquiry',
+    contact: { name: 'Ana Caller', email: 'ana.caller@example.com' },
+    language: 'en',
+    subject: `Item ${name}`,
+    description: 'Where is my case?',
+    ...over,
   });
   ids[name] = item.id;
   return item.id;
@@ -71,8 +88,14 @@ beforeAll(async () => {
   await t.deps.database.db.updateTable('service_items').set({ queue: 'tier2' }).where('id', '=', ids.s1367b!).execute();
   // Friday, in a queue whose name is a formula with markup (names come from the database).
   await create('fr1', '2026-11-20T20:00:00Z', { channel: 'secure_message' });
-  await sql`insert into service_queues (code, kind, office_code, name_en, name_es) values ('office:EVIL', 'office', 'EVIL', ${EVIL}, ${EVIL})`.execute(t.deps.database.db);
-  await t.deps.database.db.updateTable('service_items').set({ queue: 'office:EVIL' }).where('id', '=', ids.fr1!).execute();
+  await sql`insert into service_queues (code, kind, office_code, name_en, name_es) values ('office:EVIL', 'office', 'EVIL', ${EVIL}, ${EVIL})`.execute(
+    t.deps.database.db,
+  );
+  await t.deps.database.db
+    .updateTable('service_items')
+    .set({ queue: 'office:EVIL' })
+    .where('id', '=', ids.fr1!)
+    .execute();
   // The first day of the period (00:30 on Sunday 25 October in New York), and the minute before it.
   await create('su1', '2026-10-25T04:30:00Z', { channel: 'voice_assistant' });
   await create('before', '2026-10-25T03:30:00Z');
@@ -93,7 +116,12 @@ beforeAll(async () => {
   await resolveAt('m3', '2026-11-06T15:00:00Z');
 
   t.clock.set(NOW);
-  qa = await createStaffMember(t, { email: 'quinn.qa@agency.example', name: 'Quinn Quality', roles: ['quality_assurance'], ip: '10.8.0.1' });
+  qa = await createStaffMember(t, {
+    email: 'quinn.qa@agency.example',
+    name: 'Quinn Quality',
+    roles: ['quality_assurance'],
+    ip: '10.8.0.1',
+  });
 });
 afterAll(async () => t?.close());
 
@@ -102,11 +130,23 @@ const cells = (agent: TestAgent, caption: string) =>
     .$('table')
     .filter((_, el) => agent.$(el).find('caption').text().startsWith(caption))
     .find('tbody tr')
-    .map((_, tr) => [agent.$(tr).find('th, td').map((__, c) => agent.$(c).text().trim()).get()])
+    .map((_, tr) => [
+      agent
+        .$(tr)
+        .find('th, td')
+        .map((__, c) => agent.$(c).text().trim())
+        .get(),
+    ])
     .get() as string[][];
 
 const audits = async (action: string) =>
-  t.deps.database.db.selectFrom('audit_log').select(['actor_id', 'details']).where('action', '=', action).where('actor_id', '=', qa.accountId).orderBy('id').execute();
+  t.deps.database.db
+    .selectFrom('audit_log')
+    .select(['actor_id', 'details'])
+    .where('action', '=', action)
+    .where('actor_id', '=', qa.accountId)
+    .orderBy('id')
+    .execute();
 
 describe('Contact Center dashboards (issue 5 item 8)', () => {
   it('shows volume by channel and by weekday in the agency time zone, Mondays heaviest (CC-15)', async () => {
@@ -116,7 +156,9 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     expect($('h1').text()).toBe('Contact Center dashboards');
     expect($('nav .usa-sidenav a[href="/staff/dashboards"]').attr('aria-current')).toBe('page');
     expect($('select[name=days] option[selected]').val()).toBe('30');
-    expect($('#period').text()).toBe('From Oct 25, 2026 to Nov 23, 2026, days and weeks by the clock of America/New_York.');
+    expect($('#period').text()).toBe(
+      'From Oct 25, 2026 to Nov 23, 2026, days and weeks by the clock of America/New_York.',
+    );
 
     expect($('#channels-summary').text()).toBe('Phone brought the most items: 8 of 15 (53%).');
     expect(cells(qa.agent, 'Items created by channel')).toEqual([
@@ -145,8 +187,18 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     await qa.agent.get('/staff/dashboards?days=7');
     const $ = qa.agent.$;
     expect($('#period').text()).toContain('From Nov 17, 2026 to Nov 23, 2026');
-    expect($('#weekdays-summary').text()).toBe('Mondays, Tuesdays, Wednesdays, and Fridays had the most items: 1 each (25% each).');
-    expect(cells(qa.agent, 'Items created by weekday').map((row) => row[1])).toEqual(['1', '1', '1', '0', '1', '0', '0']);
+    expect($('#weekdays-summary').text()).toBe(
+      'Mondays, Tuesdays, Wednesdays, and Fridays had the most items: 1 each (25% each).',
+    );
+    expect(cells(qa.agent, 'Items created by weekday').map((row) => row[1])).toEqual([
+      '1',
+      '1',
+      '1',
+      '0',
+      '1',
+      '0',
+      '0',
+    ]);
   });
 
   it('shows the backlog by queue now in the page language, Section 1367 items only as a number in Tier 3', async () => {
@@ -161,10 +213,15 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     expect($('#backlog-summary').text()).toBe('12 items are waiting now; the most are in Tier 1: 9.');
     // Nothing about a single item is on the page.
     const body = qa.agent.last!.body;
-    for (const secret of ['VAWA private matter', 'T visa private matter', 'ana.caller@example.com', 'Item m1']) expect(body).not.toContain(secret);
+    for (const secret of ['VAWA private matter', 'T visa private matter', 'ana.caller@example.com', 'Item m1'])
+      expect(body).not.toContain(secret);
     // The queue name stays text: escaped in the table and in the chart.
     expect(body).not.toContain('<b>x</b>');
-    expect($('#chart-backlog text').map((_, el) => $(el).text()).get()).toContain(EVIL);
+    expect(
+      $('#chart-backlog text')
+        .map((_, el) => $(el).text())
+        .get(),
+    ).toContain(EVIL);
   });
 
   it('shows SLA compliance and breaches per week', async () => {
@@ -185,7 +242,9 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     await qa.agent.get('/staff/dashboards');
     const $ = qa.agent.$;
     // Answered after 1, 2, 3, 3, 10 and 24 hours: median 3, 90th percentile 10 + 0.5 × 14 = 17.
-    expect($('#first-response-summary').text()).toBe('Half of the 6 items answered got a first response within 3.0 hours, and 90% within 17.0 hours.');
+    expect($('#first-response-summary').text()).toBe(
+      'Half of the 6 items answered got a first response within 3.0 hours, and 90% within 17.0 hours.',
+    );
     const weeks = cells(qa.agent, 'Hours from creation to the first answer, by week');
     expect(weeks[2]).toEqual(['Nov 2, 2026 to Nov 8, 2026', '4', '4', '2.5', '17.7']);
     expect(weeks[3]).toEqual(['Nov 9, 2026 to Nov 15, 2026', '4', '1', '3.0', '3.0']);
@@ -198,7 +257,9 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     await qa.agent.get('/staff/dashboards?channel=phone');
     expect(qa.agent.$('#period').text()).toContain('Channel: Phone.');
     expect(cells(qa.agent, 'Items created by channel')).toEqual([['Phone', '8', '100%']]);
-    expect(qa.agent.$('#first-response-summary').text()).toBe('Half of the 4 items answered got a first response within 2.5 hours, and 90% within 7.9 hours.');
+    expect(qa.agent.$('#first-response-summary').text()).toBe(
+      'Half of the 4 items answered got a first response within 2.5 hours, and 90% within 7.9 hours.',
+    );
     expect(qa.agent.$('#weekdays-summary').text()).toBe('Mondays had the most items: 5 (63%).');
   });
 
@@ -213,8 +274,14 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
       expect($(svg).find(`title#${titleId}`).text()).not.toBe('');
       expect($(svg).find(`desc#${descId}`).text()).not.toBe('');
     });
-    expect($('#chart-weekdays-desc').text()).toBe('Mondays had the most items: 8 (53%). The table after the chart has the same numbers.');
-    expect($('#chart-first-response text').map((_, el) => $(el).text()).get()).toEqual(expect.arrayContaining(['Median', '90th percentile']));
+    expect($('#chart-weekdays-desc').text()).toBe(
+      'Mondays had the most items: 8 (53%). The table after the chart has the same numbers.',
+    );
+    expect(
+      $('#chart-first-response text')
+        .map((_, el) => $(el).text())
+        .get(),
+    ).toEqual(expect.arrayContaining(['Median', '90th percentile']));
     expect(res.body).not.toMatch(/ style=/);
     expect($('main script')).toHaveLength(0);
     expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
@@ -227,22 +294,38 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     expect(qa.agent.$('#quality-summary').text()).toBe('No quality reviews yet for this period.');
     expect(qa.agent.$('#quality-csv')).toHaveLength(0);
     const db = t.deps.database.db;
-    const exists = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'quality_reviews'`.execute(db);
+    const exists = await sql<{
+      n: number;
+    }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'quality_reviews'`.execute(
+      db,
+    );
     // Without the table (before migration 0024), the dashboards say so instead of failing.
     const withoutTable = async () => {
       const fresh = new DashboardService({ db, clock: t.clock, timeZone: 'America/New_York' });
-      expect(await fresh.quality({ from: '2026-10-25', to: '2026-11-23', timeZone: 'America/New_York', channel: null, now: t.clock.now() })).toMatchObject({ available: false, reviews: 0, average: null });
+      expect(
+        await fresh.quality({
+          from: '2026-10-25',
+          to: '2026-11-23',
+          timeZone: 'America/New_York',
+          channel: null,
+          now: t.clock.now(),
+        }),
+      ).toMatchObject({ available: false, reviews: 0, average: null });
     };
     if (exists.rows[0]!.n) {
       await sql`alter table quality_reviews rename to quality_reviews_away`.execute(db);
       await withoutTable().finally(() => sql`alter table quality_reviews_away rename to quality_reviews`.execute(db));
     } else await withoutTable();
     if (!exists.rows[0]!.n) {
-      await sql`create table quality_reviews (id uuid primary key, item_id uuid not null references service_items (id), reviewer_id uuid not null references accounts (id), agent_id uuid references accounts (id), created_at timestamptz not null, scores jsonb not null, total numeric(5,2) not null, wrong_answer boolean not null default false)`.execute(db);
+      await sql`create table quality_reviews (id uuid primary key, item_id uuid not null references service_items (id), reviewer_id uuid not null references accounts (id), agent_id uuid references accounts (id), created_at timestamptz not null, scores jsonb not null, total numeric(5,2) not null, wrong_answer boolean not null default false)`.execute(
+        db,
+      );
     }
     const scores = JSON.stringify({ greeting: 4, verification: 4, accuracy: 3, resolution: 3, courtesy: 4 });
     const review = async (item: string, at: string, total: number, wrong: boolean) =>
-      sql`insert into quality_reviews (id, item_id, reviewer_id, agent_id, created_at, scores, total, wrong_answer) values (${t.deps.random.uuid()}, ${ids[item]!}, ${qa.accountId}, ${worker.accountId}, ${at}, ${scores}::jsonb, ${total}, ${wrong})`.execute(db);
+      sql`insert into quality_reviews (id, item_id, reviewer_id, agent_id, created_at, scores, total, wrong_answer) values (${t.deps.random.uuid()}, ${ids[item]!}, ${qa.accountId}, ${worker.accountId}, ${at}, ${scores}::jsonb, ${total}, ${wrong})`.execute(
+        db,
+      );
     await review('m1', '2026-11-03T20:00:00Z', 80, false);
     await review('m2', '2026-11-04T20:00:00Z', 90, true);
     await review('m5', '2026-11-10T20:00:00Z', 70, false);
@@ -259,7 +342,10 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     await qa.agent.get('/staff/dashboards?channel=chat');
     expect(qa.agent.$('#quality-summary').text()).toBe('No quality reviews yet for this period.');
     const csv = await qa.agent.get('/staff/dashboards/quality.csv?days=30&channel=phone');
-    expect(csv.body.split('\r\n').slice(3, 5)).toEqual(['2026-11-02,2026-11-08,2,85,1', '2026-11-09,2026-11-15,1,70,0']);
+    expect(csv.body.split('\r\n').slice(3, 5)).toEqual([
+      '2026-11-02,2026-11-08,2,85,1',
+      '2026-11-09,2026-11-15,1,70,0',
+    ]);
   });
 
   it('exports each dataset as CSV: BOM, RFC 4180, formula cells neutralized, the same filters, audited', async () => {
@@ -271,10 +357,16 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="dashboard-channels-2026-11-23-30d.csv"');
     expect(res.headers['cache-control']).toBe('no-store');
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(res.body).toBe('\uFEFFchannel,items\r\nphone,8\r\nchat,3\r\ne_request,2\r\nvoice_assistant,1\r\nsecure_message,1\r\nappointment_request,0\r\ntechnical_help_form,0\r\n');
+    expect(res.body).toBe(
+      '\uFEFFchannel,items\r\nphone,8\r\nchat,3\r\ne_request,2\r\nvoice_assistant,1\r\nsecure_message,1\r\nappointment_request,0\r\ntechnical_help_form,0\r\n',
+    );
 
     const weekdays = await qa.agent.get('/staff/dashboards/weekdays.csv?days=7');
-    expect(weekdays.body.split('\r\n').slice(0, 3)).toEqual(['\uFEFFiso_weekday,weekday,items,days_in_period', '1,monday,1,1', '2,tuesday,1,1']);
+    expect(weekdays.body.split('\r\n').slice(0, 3)).toEqual([
+      '\uFEFFiso_weekday,weekday,items,days_in_period',
+      '1,monday,1,1',
+      '2,tuesday,1,1',
+    ]);
 
     const backlog = await qa.agent.get('/staff/dashboards/backlog.csv');
     const lines = backlog.body.split('\r\n');
@@ -288,24 +380,50 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     await qa.agent.get('/staff/dashboards?lang=en');
 
     const sla = await qa.agent.get('/staff/dashboards/sla.csv');
-    expect(sla.body.split('\r\n').slice(0, 4)).toEqual(['\uFEFFweek_start,week_end,due,resolved_on_time,compliance_percent,breaches', '2026-10-25,2026-10-25,0,0,,0', '2026-10-26,2026-11-01,0,0,,0', '2026-11-02,2026-11-08,4,3,75,1']);
+    expect(sla.body.split('\r\n').slice(0, 4)).toEqual([
+      '\uFEFFweek_start,week_end,due,resolved_on_time,compliance_percent,breaches',
+      '2026-10-25,2026-10-25,0,0,,0',
+      '2026-10-26,2026-11-01,0,0,,0',
+      '2026-11-02,2026-11-08,4,3,75,1',
+    ]);
 
     const fr = await qa.agent.get('/staff/dashboards/first-response.csv?channel=chat');
-    expect(fr.headers['content-disposition']).toBe('attachment; filename="dashboard-first-response-2026-11-23-30d-chat.csv"');
-    expect(fr.body.split('\r\n')).toEqual(expect.arrayContaining(['2026-11-02,2026-11-08,all,1,1,3,3', '2026-11-02,2026-11-08,chat,1,1,3,3']));
+    expect(fr.headers['content-disposition']).toBe(
+      'attachment; filename="dashboard-first-response-2026-11-23-30d-chat.csv"',
+    );
+    expect(fr.body.split('\r\n')).toEqual(
+      expect.arrayContaining(['2026-11-02,2026-11-08,all,1,1,3,3', '2026-11-02,2026-11-08,chat,1,1,3,3']),
+    );
 
     const exported = await audits('dashboards.exported');
-    expect(exported.map((e) => (e.details as { dataset: string }).dataset)).toEqual(expect.arrayContaining(['channels', 'weekdays', 'backlog', 'sla', 'first-response']));
+    expect(exported.map((e) => (e.details as { dataset: string }).dataset)).toEqual(
+      expect.arrayContaining(['channels', 'weekdays', 'backlog', 'sla', 'first-response']),
+    );
     expect(exported.find((e) => (e.details as { dataset: string }).dataset === 'first-response')!.details).toEqual({
-      dataset: 'first-response', days: 30, from: '2026-10-25', to: '2026-11-23', channel: 'chat', timeZone: 'America/New_York',
+      dataset: 'first-response',
+      days: 30,
+      from: '2026-10-25',
+      to: '2026-11-23',
+      channel: 'chat',
+      timeZone: 'America/New_York',
     });
     const viewed = await audits('dashboards.viewed');
     expect(viewed.length).toBeGreaterThan(5);
-    expect(viewed[0]!.details).toEqual({ days: 30, from: '2026-10-25', to: '2026-11-23', channel: null, timeZone: 'America/New_York' });
+    expect(viewed[0]!.details).toEqual({
+      days: 30,
+      from: '2026-10-25',
+      to: '2026-11-23',
+      channel: null,
+      timeZone: 'America/New_York',
+    });
 
     // A HEAD request exports nothing and is not recorded.
     const before = exported.length;
-    const head = await t.app.inject({ method: 'HEAD', url: '/staff/dashboards/sla.csv', headers: { cookie: qa.agent.cookieHeader } });
+    const head = await t.app.inject({
+      method: 'HEAD',
+      url: '/staff/dashboards/sla.csv',
+      headers: { cookie: qa.agent.cookieHeader },
+    });
     expect(head.statusCode).toBe(200);
     expect((await audits('dashboards.exported')).length).toBe(before);
   });
@@ -332,10 +450,20 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
 
   it('never answers a 5xx, whatever the query string (fast-check)', async () => {
     const key = fc.constantFrom('days', 'channel', 'lang', 'other');
-    const value = fc.oneof(fc.string({ maxLength: 20, unit: 'binary' }), fc.constantFrom('7', '30', '90', '0', '-1', '1e3', 'phone', 'chat', 'all', 'es', ''));
-    const encoded = fc.array(fc.tuple(key, value), { maxLength: 5 }).map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
+    const value = fc.oneof(
+      fc.string({ maxLength: 20, unit: 'binary' }),
+      fc.constantFrom('7', '30', '90', '0', '-1', '1e3', 'phone', 'chat', 'all', 'es', ''),
+    );
+    const encoded = fc
+      .array(fc.tuple(key, value), { maxLength: 5 })
+      .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
     const rawText = fc.string({ maxLength: 30, unit: fc.constantFrom(...'%&=+;?/#[]abc079-'.split('')) });
-    const path = fc.constantFrom('/staff/dashboards', '/staff/dashboards/channels.csv', '/staff/dashboards/backlog.csv', '/staff/dashboards/quality.csv');
+    const path = fc.constantFrom(
+      '/staff/dashboards',
+      '/staff/dashboards/channels.csv',
+      '/staff/dashboards/backlog.csv',
+      '/staff/dashboards/quality.csv',
+    );
     await fc.assert(
       fc.asyncProperty(path, fc.oneof(encoded, rawText), async (url, query) => {
         const res = await qa.agent.get(`${url}?${query}`);
@@ -347,14 +475,24 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
   });
 
   it('is for Tier 2, Tier 3, quality assurance and administrators: Tier 1 gets 403, visitors the sign-in page', async () => {
-    const tier1 = await createStaffMember(t, { email: 'tim.tier1@agency.example', name: 'Tim Tier', roles: ['tier1'], ip: '10.8.0.3' });
+    const tier1 = await createStaffMember(t, {
+      email: 'tim.tier1@agency.example',
+      name: 'Tim Tier',
+      roles: ['tier1'],
+      ip: '10.8.0.3',
+    });
     expect((await tier1.agent.get('/staff/dashboards')).statusCode).toBe(403);
     expect((await tier1.agent.get('/staff/dashboards/backlog.csv')).statusCode).toBe(403);
     expect(tier1.agent.last!.body).not.toContain('queue_name');
     await tier1.agent.get('/staff');
     expect(tier1.agent.$('a[href="/staff/dashboards"]')).toHaveLength(0);
 
-    const tier2 = await createStaffMember(t, { email: 'tara.tier2@agency.example', name: 'Tara Tier', roles: ['tier2'], ip: '10.8.0.4' });
+    const tier2 = await createStaffMember(t, {
+      email: 'tara.tier2@agency.example',
+      name: 'Tara Tier',
+      roles: ['tier2'],
+      ip: '10.8.0.4',
+    });
     expect((await tier2.agent.get('/staff')).statusCode).toBe(200);
     expect(tier2.agent.$('a[href="/staff/dashboards"]').length).toBeGreaterThan(0);
     expect((await tier2.agent.get('/staff/dashboards')).statusCode).toBe(200);
@@ -376,9 +514,22 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     expect($('h1').text()).toBe('Tableros del Centro de Contacto');
     expect($('#weekdays-summary').text()).toBe('Los lunes tuvieron más elementos: 8 (53%).');
     expect($('#channels-summary').text()).toBe('Teléfono trajo más elementos: 8 de 15 (53%).');
-    expect(cells(qa.agent, 'Elementos aún no resueltos por fila y estado')).toContainEqual(['Nivel 1', '7', '2', '0', '0', '9']);
-    expect($('#sla-summary').text()).toBe('Se resolvió a tiempo el 75% de los 4 elementos con fecha límite en este período; 1 incumplimiento.');
-    expect($('#chart-weekdays text').map((_, el) => $(el).text()).get()).toContain('Lunes');
+    expect(cells(qa.agent, 'Elementos aún no resueltos por fila y estado')).toContainEqual([
+      'Nivel 1',
+      '7',
+      '2',
+      '0',
+      '0',
+      '9',
+    ]);
+    expect($('#sla-summary').text()).toBe(
+      'Se resolvió a tiempo el 75% de los 4 elementos con fecha límite en este período; 1 incumplimiento.',
+    );
+    expect(
+      $('#chart-weekdays text')
+        .map((_, el) => $(el).text())
+        .get(),
+    ).toContain('Lunes');
     expect($('label[for=days]').text()).toBe('Período');
     await qa.agent.get('/staff/dashboards?days=14');
     expect(qa.agent.errorSummary()).toEqual(['Elija un período de la lista.']);
@@ -391,7 +542,14 @@ describe('chart helpers (pure)', () => {
   const load = (svg: { toString(): string }) => cheerio.load(svg.toString(), { xml: true });
 
   it('escapes labels, titles and descriptions', () => {
-    const svg = barChart({ id: 'c1', title: 'A <title> & "more"', desc: "It's <desc>", format, axisLabel: 'Items <x>', data: [{ label: '<script>alert(1)</script>', value: 3 }] }).toString();
+    const svg = barChart({
+      id: 'c1',
+      title: 'A <title> & "more"',
+      desc: "It's <desc>",
+      format,
+      axisLabel: 'Items <x>',
+      data: [{ label: '<script>alert(1)</script>', value: 3 }],
+    }).toString();
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     const $ = load(svg);
@@ -399,38 +557,137 @@ describe('chart helpers (pure)', () => {
     expect($('svg').attr('aria-labelledby')).toBe('c1-title c1-desc');
     expect($('title#c1-title').text()).toBe('A <title> & "more"');
     expect($('desc#c1-desc').text()).toBe("It's <desc>");
-    expect($('text').map((_, el) => $(el).text()).get()).toEqual(expect.arrayContaining(['<script>alert(1)</script>', '3', 'Items <x>']));
+    expect(
+      $('text')
+        .map((_, el) => $(el).text())
+        .get(),
+    ).toEqual(expect.arrayContaining(['<script>alert(1)</script>', '3', 'Items <x>']));
     expect(svg).not.toMatch(/style=/);
   });
 
   it('draws zero data and empty data without dividing by zero', () => {
     for (const svg of [
-      barChart({ id: 'z', title: 't', desc: 'd', format, axisLabel: 'a', data: [{ label: 'A', value: 0 }, { label: 'B', value: 0 }] }),
+      barChart({
+        id: 'z',
+        title: 't',
+        desc: 'd',
+        format,
+        axisLabel: 'a',
+        data: [
+          { label: 'A', value: 0 },
+          { label: 'B', value: 0 },
+        ],
+      }),
       barChart({ id: 'e', title: 't', desc: 'd', format, axisLabel: 'a', data: [] }),
-      columnChart({ id: 'z2', title: 't', desc: 'd', format, xAxisLabel: 'x', yAxisLabel: 'y', data: [{ label: 'Mon', value: 0 }] }),
-      lineChart({ id: 'z3', title: 't', desc: 'd', format, xAxisLabel: 'x', yAxisLabel: 'y', categories: ['a', 'b'], series: [{ name: 's', values: [null, null] }] }),
-      lineChart({ id: 'z4', title: 't', desc: 'd', format, xAxisLabel: 'x', yAxisLabel: 'y', categories: [], series: [] }),
+      columnChart({
+        id: 'z2',
+        title: 't',
+        desc: 'd',
+        format,
+        xAxisLabel: 'x',
+        yAxisLabel: 'y',
+        data: [{ label: 'Mon', value: 0 }],
+      }),
+      lineChart({
+        id: 'z3',
+        title: 't',
+        desc: 'd',
+        format,
+        xAxisLabel: 'x',
+        yAxisLabel: 'y',
+        categories: ['a', 'b'],
+        series: [{ name: 's', values: [null, null] }],
+      }),
+      lineChart({
+        id: 'z4',
+        title: 't',
+        desc: 'd',
+        format,
+        xAxisLabel: 'x',
+        yAxisLabel: 'y',
+        categories: [],
+        series: [],
+      }),
     ]) {
       expect(svg.toString()).not.toMatch(/NaN|Infinity|undefined/);
       expect(load(svg)('svg').attr('role')).toBe('img');
     }
-    const $ = load(barChart({ id: 'z', title: 't', desc: 'd', format, axisLabel: 'a', data: [{ label: 'A', value: 0 }] }));
+    const $ = load(
+      barChart({ id: 'z', title: 't', desc: 'd', format, axisLabel: 'a', data: [{ label: 'A', value: 0 }] }),
+    );
     expect($('rect').attr('width')).toBe('0');
   });
 
   it('draws one value: a full-length bar, a column with its label, a single point without a line', () => {
-    const bar = load(barChart({ id: 'b', title: 't', desc: 'd', format, axisLabel: 'a', integers: true, data: [{ label: 'Phone', value: 1234 }] }));
-    expect(bar('text').map((_, el) => bar(el).text()).get()).toContain('1,234');
-    const column = load(columnChart({ id: 'c', title: 't', desc: 'd', format, xAxisLabel: 'x', yAxisLabel: 'y', data: [{ label: 'Monday', value: 7 }] }));
+    const bar = load(
+      barChart({
+        id: 'b',
+        title: 't',
+        desc: 'd',
+        format,
+        axisLabel: 'a',
+        integers: true,
+        data: [{ label: 'Phone', value: 1234 }],
+      }),
+    );
+    expect(
+      bar('text')
+        .map((_, el) => bar(el).text())
+        .get(),
+    ).toContain('1,234');
+    const column = load(
+      columnChart({
+        id: 'c',
+        title: 't',
+        desc: 'd',
+        format,
+        xAxisLabel: 'x',
+        yAxisLabel: 'y',
+        data: [{ label: 'Monday', value: 7 }],
+      }),
+    );
     expect(column('rect')).toHaveLength(1);
-    expect(column('text').map((_, el) => column(el).text()).get()).toEqual(expect.arrayContaining(['7', 'Monday', 'x', 'y']));
-    const line = load(lineChart({ id: 'l', title: 't', desc: 'd', format, xAxisLabel: 'x', yAxisLabel: 'y', categories: ['Nov 2', 'Nov 9'], series: [{ name: 'Median', values: [null, 2.5] }] }));
+    expect(
+      column('text')
+        .map((_, el) => column(el).text())
+        .get(),
+    ).toEqual(expect.arrayContaining(['7', 'Monday', 'x', 'y']));
+    const line = load(
+      lineChart({
+        id: 'l',
+        title: 't',
+        desc: 'd',
+        format,
+        xAxisLabel: 'x',
+        yAxisLabel: 'y',
+        categories: ['Nov 2', 'Nov 9'],
+        series: [{ name: 'Median', values: [null, 2.5] }],
+      }),
+    );
     expect(line('polyline')).toHaveLength(0);
     expect(line('circle')).toHaveLength(1);
-    const two = load(lineChart({ id: 'l2', title: 't', desc: 'd', format, xAxisLabel: 'x', yAxisLabel: 'y', categories: ['a', 'b', 'c'], series: [{ name: 'Median', values: [1, 2, 3] }, { name: 'P90', values: [2, 4, null] }] }));
+    const two = load(
+      lineChart({
+        id: 'l2',
+        title: 't',
+        desc: 'd',
+        format,
+        xAxisLabel: 'x',
+        yAxisLabel: 'y',
+        categories: ['a', 'b', 'c'],
+        series: [
+          { name: 'Median', values: [1, 2, 3] },
+          { name: 'P90', values: [2, 4, null] },
+        ],
+      }),
+    );
     expect(two('polyline')).toHaveLength(2);
     expect(two('polyline').eq(1).attr('stroke-dasharray')).toBe('6 4'); // not told apart by color only
-    expect(two('text').map((_, el) => two(el).text()).get()).toEqual(expect.arrayContaining(['Median', 'P90']));
+    expect(
+      two('text')
+        .map((_, el) => two(el).text())
+        .get(),
+    ).toEqual(expect.arrayContaining(['Median', 'P90']));
   });
 
   it('picks nice axes', () => {
@@ -446,10 +703,16 @@ describe('chart helpers (pure)', () => {
 describe('dashboard filters, periods and CSV fields (pure)', () => {
   it('reads the period and channel, refusing anything else', () => {
     expect(readDashboardFilters({})).toMatchObject({ ok: true, filters: { days: 30, channel: null } });
-    expect(readDashboardFilters({ days: '90', channel: 'chat' })).toMatchObject({ ok: true, filters: { days: 90, channel: 'chat' } });
+    expect(readDashboardFilters({ days: '90', channel: 'chat' })).toMatchObject({
+      ok: true,
+      filters: { days: 90, channel: 'chat' },
+    });
     expect(readDashboardFilters({ days: '31' })).toMatchObject({ ok: false, problems: [{ field: 'days' }] });
     expect(readDashboardFilters({ days: ['7', '30'] })).toMatchObject({ ok: false, problems: [{ field: 'days' }] });
-    expect(readDashboardFilters({ channel: 'toString' })).toMatchObject({ ok: false, problems: [{ field: 'channel' }] });
+    expect(readDashboardFilters({ channel: 'toString' })).toMatchObject({
+      ok: false,
+      problems: [{ field: 'channel' }],
+    });
     expect(readDashboardFilters(null)).toMatchObject({ ok: true });
   });
 

@@ -22,13 +22,19 @@ export interface DashboardQuery {
 /** The first instant of the period and the first instant after it, turned into instants in the agency's time zone. */
 const periodStart = (q: DashboardQuery) => sql`((${q.from}::date)::timestamp at time zone ${q.timeZone})`;
 const periodEnd = (q: DashboardQuery) => sql`((${q.to}::date + 1)::timestamp at time zone ${q.timeZone})`;
-const inPeriod = (column: RawBuilder<unknown>, q: DashboardQuery) => sql`${column} >= ${periodStart(q)} and ${column} < ${periodEnd(q)}`;
-const ofChannel = (q: DashboardQuery, column: RawBuilder<unknown> = sql.ref('channel')) => (q.channel ? sql` and ${column} = ${q.channel}` : sql``);
+const inPeriod = (column: RawBuilder<unknown>, q: DashboardQuery) =>
+  sql`${column} >= ${periodStart(q)} and ${column} < ${periodEnd(q)}`;
+const ofChannel = (q: DashboardQuery, column: RawBuilder<unknown> = sql.ref('channel')) =>
+  q.channel ? sql` and ${column} = ${q.channel}` : sql``;
 /** The Monday ('YYYY-MM-DD') of the agency-time week of an instant. */
-const weekOf = (column: RawBuilder<unknown>, q: DashboardQuery) => sql<string>`to_char(date_trunc('week', ${column} at time zone ${q.timeZone}), 'YYYY-MM-DD')`;
+const weekOf = (column: RawBuilder<unknown>, q: DashboardQuery) =>
+  sql<string>`to_char(date_trunc('week', ${column} at time zone ${q.timeZone}), 'YYYY-MM-DD')`;
 
 /** Items created in the period, per channel (channels without items are left out). */
-export async function volumeByChannel(db: DbHandle, q: DashboardQuery): Promise<{ channel: ServiceItemChannel; items: number }[]> {
+export async function volumeByChannel(
+  db: DbHandle,
+  q: DashboardQuery,
+): Promise<{ channel: ServiceItemChannel; items: number }[]> {
   const result = await sql<{ channel: ServiceItemChannel; items: number }>`
     select channel, count(*)::int as items
     from service_items
@@ -89,7 +95,10 @@ export async function backlogByQueue(db: DbHandle, q: Pick<DashboardQuery, 'chan
  * resolved by it (resolved_at <= due_at) and never breached (an escalation after a breach gives the item a new, later
  * due moment: it stays a miss).
  */
-export async function slaDueByWeek(db: DbHandle, q: DashboardQuery): Promise<{ week: string; due: number; met: number }[]> {
+export async function slaDueByWeek(
+  db: DbHandle,
+  q: DashboardQuery,
+): Promise<{ week: string; due: number; met: number }[]> {
   const result = await sql<{ week: string; due: number; met: number }>`
     select ${weekOf(sql.ref('due_at'), q)} as week,
            count(*)::int as due,
@@ -175,7 +184,11 @@ export interface QualityRow {
  * Reviews per week of review (created_at) and over the period: count, average total score (0-100) and, when the
  * table has the column, the reviews that found a wrong answer (CC-14). With a channel, only reviews of its items.
  */
-export async function qualityByWeek(db: DbHandle, q: DashboardQuery, opts: { wrongAnswer: boolean; itemId: boolean }): Promise<QualityRow[]> {
+export async function qualityByWeek(
+  db: DbHandle,
+  q: DashboardQuery,
+  opts: { wrongAnswer: boolean; itemId: boolean },
+): Promise<QualityRow[]> {
   const byChannel = q.channel && opts.itemId;
   const result = await sql<QualityRow & { all_weeks: number }>`
     with r as (

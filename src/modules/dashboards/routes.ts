@@ -3,7 +3,14 @@ import type { App } from '../../platform/http/inputs.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import { csvFilename, dashboardCsv } from './csv.js';
-import { DATASETS, dashboardFilterQuery, readDashboardFilters, type DashboardFilterProblem, type DashboardFilterValues, type DashboardService } from './service.js';
+import {
+  DATASETS,
+  dashboardFilterQuery,
+  readDashboardFilters,
+  type DashboardFilterProblem,
+  type DashboardFilterValues,
+  type DashboardService,
+} from './service.js';
 import { dashboardsPage } from './views.js';
 
 /**
@@ -18,7 +25,12 @@ export function registerDashboardRoutes(app: App, deps: { dashboards: DashboardS
   const { dashboards, timeZone } = deps;
   const config = { policy: 'staff', roles: DASHBOARD_ROLES } as const;
 
-  const refused = (request: FastifyRequest, reply: FastifyReply, values: DashboardFilterValues, problems: DashboardFilterProblem[]) =>
+  const refused = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: DashboardFilterValues,
+    problems: DashboardFilterProblem[],
+  ) =>
     reply.html(
       dashboardsPage(staffContext(request), {
         signedIn: signedInOf(reply),
@@ -33,21 +45,29 @@ export function registerDashboardRoutes(app: App, deps: { dashboards: DashboardS
     const read = readDashboardFilters(request.query);
     if (!read.ok) return refused(request, reply, read.values, read.problems);
     const report = await dashboards.report(actorOf(request), read.filters);
-    return reply.header('cache-control', 'no-store').html(dashboardsPage(staffContext(request), { signedIn: signedInOf(reply), values: read.values, timeZone, report }));
+    return reply
+      .header('cache-control', 'no-store')
+      .html(
+        dashboardsPage(staffContext(request), { signedIn: signedInOf(reply), values: read.values, timeZone, report }),
+      );
   });
 
   for (const dataset of DATASETS) {
-    app.get(`/staff/dashboards/${dataset}.csv`, { config, schema: { querystring: dashboardFilterQuery } }, async (request, reply) => {
-      const read = readDashboardFilters(request.query);
-      if (!read.ok) return refused(request, reply, read.values, read.problems);
-      // A HEAD request (Fastify answers it with this handler) exports nothing, so it is not audited as an export.
-      if (request.method === 'HEAD') return reply.header('content-type', 'text/csv; charset=utf-8').send('');
-      const { period, data } = await dashboards.dataset(actorOf(request), dataset, read.filters);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${csvFilename(dataset, period)}"`)
-        .header('cache-control', 'no-store')
-        .send(dashboardCsv(dataset, data, (q) => (request.lang === 'es' ? q.nameEs : q.nameEn)));
-    });
+    app.get(
+      `/staff/dashboards/${dataset}.csv`,
+      { config, schema: { querystring: dashboardFilterQuery } },
+      async (request, reply) => {
+        const read = readDashboardFilters(request.query);
+        if (!read.ok) return refused(request, reply, read.values, read.problems);
+        // A HEAD request (Fastify answers it with this handler) exports nothing, so it is not audited as an export.
+        if (request.method === 'HEAD') return reply.header('content-type', 'text/csv; charset=utf-8').send('');
+        const { period, data } = await dashboards.dataset(actorOf(request), dataset, read.filters);
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${csvFilename(dataset, period)}"`)
+          .header('cache-control', 'no-store')
+          .send(dashboardCsv(dataset, data, (q) => (request.lang === 'es' ? q.nameEs : q.nameEn)));
+      },
+    );
   }
 }

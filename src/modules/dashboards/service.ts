@@ -28,7 +28,15 @@ export type PeriodDays = (typeof PERIOD_CHOICES)[number];
 export const DEFAULT_PERIOD_DAYS: PeriodDays = 30;
 
 /** Every channel of service_items, in the order the filter lists them. */
-export const CHANNELS: readonly ServiceItemChannel[] = ['phone', 'chat', 'voice_assistant', 'e_request', 'secure_message', 'appointment_request', 'technical_help_form'];
+export const CHANNELS: readonly ServiceItemChannel[] = [
+  'phone',
+  'chat',
+  'voice_assistant',
+  'e_request',
+  'secure_message',
+  'appointment_request',
+  'technical_help_form',
+];
 
 /** The datasets, each a section of the page and a CSV export (`/staff/dashboards/<dataset>.csv`). */
 export const DATASETS = ['channels', 'weekdays', 'backlog', 'sla', 'first-response', 'quality'] as const;
@@ -47,14 +55,17 @@ export interface DashboardFilterValues {
   channel: string;
 }
 
-export type DashboardFilterProblem = { field: 'days'; code: 'unknown_period' } | { field: 'channel'; code: 'unknown_channel' };
+export type DashboardFilterProblem =
+  { field: 'days'; code: 'unknown_period' } | { field: 'channel'; code: 'unknown_channel' };
 
 /** A filter as sent, cut to 40 characters; null when repeated (or not text). */
 const filter = () =>
   z
     .unknown()
     .optional()
-    .transform((value): string | null => (value === undefined ? '' : typeof value === 'string' ? value.slice(0, 40) : null));
+    .transform((value): string | null =>
+      value === undefined ? '' : typeof value === 'string' ? value.slice(0, 40) : null,
+    );
 
 /** The filters of the page and the exports, as their routes declare them (ADR 15), read by `readDashboardFilters`. */
 export const dashboardFilterQuery = fields({ days: filter(), channel: filter() });
@@ -65,7 +76,9 @@ export const dashboardFilterQuery = fields({ days: filter(), channel: filter() }
  */
 export function readDashboardFilters(
   query: unknown,
-): { ok: true; filters: DashboardFilters; values: DashboardFilterValues } | { ok: false; problems: DashboardFilterProblem[]; values: DashboardFilterValues } {
+):
+  | { ok: true; filters: DashboardFilters; values: DashboardFilterValues }
+  | { ok: false; problems: DashboardFilterProblem[]; values: DashboardFilterValues } {
   const { days: daysText, channel: channelText } = dashboardFilterQuery.parse(query);
   const values = { days: daysText ?? '', channel: channelText ?? '' };
   const problems: DashboardFilterProblem[] = [];
@@ -74,13 +87,18 @@ export function readDashboardFilters(
   const channel = channelText === '' || channelText === 'all' ? null : CHANNELS.find((c) => c === channelText);
   if (channel === undefined) problems.push({ field: 'channel', code: 'unknown_channel' });
   if (problems.length) return { ok: false, problems, values };
-  return { ok: true, filters: { days: days!, channel: channel! }, values: { days: String(days), channel: channel ?? '' } };
+  return {
+    ok: true,
+    filters: { days: days!, channel: channel! },
+    values: { days: String(days), channel: channel ?? '' },
+  };
 }
 
 // --- calendar days ('YYYY-MM-DD', no time zone) ----------------------------------------------------------------
 
 const DAY_MS = 86_400_000;
-const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS;
+const dayNumber = (iso: string): number =>
+  Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS;
 const isoOf = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
 /** 1 Monday … 7 Sunday (day 0, 1970-01-01, was a Thursday). */
 const isoWeekday = (n: number): number => ((((n + 3) % 7) + 7) % 7) + 1;
@@ -181,7 +199,13 @@ export interface DashboardData {
     overall: ResponseTimes;
   };
   /** `available` is false while the quality reviews table does not exist. */
-  quality: { available: boolean; weeks: QualityWeek[]; reviews: number; average: number | null; wrongAnswers: number | null };
+  quality: {
+    available: boolean;
+    weeks: QualityWeek[];
+    reviews: number;
+    average: number | null;
+    wrongAnswers: number | null;
+  };
 }
 
 export type DashboardReport = { period: DashboardPeriod; weeks: Week[] } & DashboardData;
@@ -199,7 +223,14 @@ export class DashboardService {
   period(filters: DashboardFilters): DashboardPeriod {
     const asOf = this.deps.clock.now();
     const to = localDate(asOf, this.deps.timeZone);
-    return { days: filters.days, from: isoOf(dayNumber(to) - (filters.days - 1)), to, timeZone: this.deps.timeZone, channel: filters.channel, asOf };
+    return {
+      days: filters.days,
+      from: isoOf(dayNumber(to) - (filters.days - 1)),
+      to,
+      timeZone: this.deps.timeZone,
+      channel: filters.channel,
+      asOf,
+    };
   }
 
   /** Every dataset of the page; the view is audited with its filters. */
@@ -221,9 +252,16 @@ export class DashboardService {
   }
 
   /** One dataset for a CSV export, audited with its name and filters before anything is read. */
-  async dataset<D extends Dataset>(actor: StaffActor, name: D, filters: DashboardFilters): Promise<{ period: DashboardPeriod; data: DashboardData[D] }> {
+  async dataset<D extends Dataset>(
+    actor: StaffActor,
+    name: D,
+    filters: DashboardFilters,
+  ): Promise<{ period: DashboardPeriod; data: DashboardData[D] }> {
     const period = this.period(filters);
-    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'dashboards.exported', undefined, { dataset: name, ...auditDetails(period) });
+    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'dashboards.exported', undefined, {
+      dataset: name,
+      ...auditDetails(period),
+    });
     const q = this.#query(period);
     const compute: { [K in Dataset]: () => Promise<DashboardData[K]> } = {
       channels: () => this.channels(q),
@@ -252,7 +290,11 @@ export class DashboardService {
   async weekdays(q: DashboardQuery): Promise<DashboardData['weekdays']> {
     const counts = new Map((await volumeByWeekday(this.deps.db, q)).map((r) => [Number(r.weekday), r.items]));
     const days = weekdaysIn(q.from, q.to);
-    const rows = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, items: counts.get(weekday) ?? 0, days: days[weekday - 1]! }));
+    const rows = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+      weekday,
+      items: counts.get(weekday) ?? 0,
+      days: days[weekday - 1]!,
+    }));
     return { rows, total: rows.reduce((s, r) => s + r.items, 0) };
   }
 
@@ -271,7 +313,10 @@ export class DashboardService {
         waitingOnCustomer: r.waiting_on_customer,
         total: r.total,
       }))
-      .sort((a, b) => QUEUE_ORDER.indexOf(a.kind) - QUEUE_ORDER.indexOf(b.kind) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+      .sort(
+        (a, b) =>
+          QUEUE_ORDER.indexOf(a.kind) - QUEUE_ORDER.indexOf(b.kind) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+      );
     return { rows, total: rows.reduce((s, r) => s + r.total, 0) };
   }
 
@@ -280,11 +325,23 @@ export class DashboardService {
     const breaches = new Map((await breachesByWeek(this.deps.db, q)).map((r) => [r.week, r.breaches]));
     const weeks = weeksOf(q.from, q.to).map((week) => {
       const d = due.get(week.key);
-      return { week, due: d?.due ?? 0, met: d?.met ?? 0, compliance: d?.due ? d.met / d.due : null, breaches: breaches.get(week.key) ?? 0 };
+      return {
+        week,
+        due: d?.due ?? 0,
+        met: d?.met ?? 0,
+        compliance: d?.due ? d.met / d.due : null,
+        breaches: breaches.get(week.key) ?? 0,
+      };
     });
     const totalDue = weeks.reduce((s, w) => s + w.due, 0);
     const met = weeks.reduce((s, w) => s + w.met, 0);
-    return { weeks, due: totalDue, met, compliance: totalDue ? met / totalDue : null, breaches: weeks.reduce((s, w) => s + w.breaches, 0) };
+    return {
+      weeks,
+      due: totalDue,
+      met,
+      compliance: totalDue ? met / totalDue : null,
+      breaches: weeks.reduce((s, w) => s + w.breaches, 0),
+    };
   }
 
   async firstResponse(q: DashboardQuery): Promise<DashboardData['first-response']> {
@@ -295,7 +352,10 @@ export class DashboardService {
     const channelsShown = q.channel ? [q.channel] : CHANNELS;
     return {
       weeks: weeks.map((week) => ({ week, ...times(rows.find((r) => r.week === week.key && r.channel === null)) })),
-      channels: channelsShown.map((channel) => ({ channel, ...times(rows.find((r) => r.week === null && r.channel === channel)) })),
+      channels: channelsShown.map((channel) => ({
+        channel,
+        ...times(rows.find((r) => r.week === null && r.channel === channel)),
+      })),
       cells: weeks.flatMap((week) =>
         channelsShown.flatMap((channel) => {
           const row = rows.find((r) => r.week === week.key && r.channel === channel);
@@ -310,15 +370,29 @@ export class DashboardService {
     const weeks = weeksOf(q.from, q.to);
     const columns = await this.#qualityReviewColumns();
     if (!columns.includes('total') || !columns.includes('created_at')) {
-      return { available: false, weeks: weeks.map((week) => ({ week, reviews: 0, average: null, wrongAnswers: null })), reviews: 0, average: null, wrongAnswers: null };
+      return {
+        available: false,
+        weeks: weeks.map((week) => ({ week, reviews: 0, average: null, wrongAnswers: null })),
+        reviews: 0,
+        average: null,
+        wrongAnswers: null,
+      };
     }
-    const rows = await qualityByWeek(this.deps.db, q, { wrongAnswer: columns.includes('wrong_answer'), itemId: columns.includes('item_id') });
+    const rows = await qualityByWeek(this.deps.db, q, {
+      wrongAnswer: columns.includes('wrong_answer'),
+      itemId: columns.includes('item_id'),
+    });
     const overall = rows.find((r) => r.week === null);
     return {
       available: true,
       weeks: weeks.map((week) => {
         const r = rows.find((x) => x.week === week.key);
-        return { week, reviews: r?.reviews ?? 0, average: r?.average ?? null, wrongAnswers: r ? r.wrong_answers : columns.includes('wrong_answer') ? 0 : null };
+        return {
+          week,
+          reviews: r?.reviews ?? 0,
+          average: r?.average ?? null,
+          wrongAnswers: r ? r.wrong_answers : columns.includes('wrong_answer') ? 0 : null,
+        };
       }),
       reviews: overall?.reviews ?? 0,
       average: overall?.average ?? null,

@@ -5,7 +5,15 @@ import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/
 import { dateTimeFormatter, formatCalendarDate, LOCALES } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { barChart, columnChart, lineChart } from './charts.js';
-import { CHANNELS, PERIOD_CHOICES, type DashboardFilterValues, type DashboardPeriod, type DashboardReport, type Dataset, type Week } from './service.js';
+import {
+  CHANNELS,
+  PERIOD_CHOICES,
+  type DashboardFilterValues,
+  type DashboardPeriod,
+  type DashboardReport,
+  type Dataset,
+  type Week,
+} from './service.js';
 
 /** The Contact Center dashboards page (issue 5 item 8): per section a summary sentence, an SVG chart, a data table and its CSV. */
 
@@ -62,7 +70,10 @@ function filterForm(ctx: StaffPageContext, values: DashboardFilterValues, errors
 }
 
 /** A section: heading, summary sentence, chart(s), table(s) with the same numbers, and the CSV link. */
-function section(ctx: StaffPageContext, p: { id: Dataset; heading: string; summary: string; before?: HtmlValue; body: HtmlValue; query: string }): SafeHtml {
+function section(
+  ctx: StaffPageContext,
+  p: { id: Dataset; heading: string; summary: string; before?: HtmlValue; body: HtmlValue; query: string },
+): SafeHtml {
   const { t } = ctx;
   return html`<section class="margin-top-6" aria-labelledby="${p.id}-heading">
 <h2 id="${p.id}-heading">${p.heading}</h2>
@@ -79,7 +90,8 @@ function topOf<T>(rows: readonly T[], value: (r: T) => number): { top: T[]; max:
   return { top: max > 0 ? rows.filter((r) => value(r) === max) : [], max };
 }
 
-const weekLabel = (ctx: StaffPageContext, f: Formats, w: Week) => (w.start === w.end ? f.date(w.start) : ctx.t('dashboards:week_range', { start: f.date(w.start), end: f.date(w.end) }));
+const weekLabel = (ctx: StaffPageContext, f: Formats, w: Week) =>
+  w.start === w.end ? f.date(w.start) : ctx.t('dashboards:week_range', { start: f.date(w.start), end: f.date(w.end) });
 
 function channelsSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, query: string): SafeHtml {
   const { t, lang } = ctx;
@@ -89,7 +101,12 @@ function channelsSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, 
   const { top, max } = topOf(rows, (row) => row.items);
   const summary = !top.length
     ? t('dashboards:volume_channel.none')
-    : t(top.length > 1 ? 'dashboards:volume_channel.summary_tie' : 'dashboards:volume_channel.summary', { names: list.format(top.map((x) => name(x.channel))), n: f.count(max), total: f.count(total), share: f.percent(max / total) });
+    : t(top.length > 1 ? 'dashboards:volume_channel.summary_tie' : 'dashboards:volume_channel.summary', {
+        names: list.format(top.map((x) => name(x.channel))),
+        n: f.count(max),
+        total: f.count(total),
+        share: f.percent(max / total),
+      });
   const heading = t('dashboards:volume_channel.heading');
   return section(ctx, {
     id: 'channels',
@@ -114,7 +131,11 @@ function weekdaysSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, 
   const summary = !top.length
     ? t('dashboards:volume_weekday.none')
     : capitalize(
-        t(top.length > 1 ? 'dashboards:volume_weekday.summary_tie' : 'dashboards:volume_weekday.summary', { names: list.format(top.map((x) => t(`dashboards:weekdays_plural.${x.weekday}`))), n: f.count(max), share: f.percent(max / total) }),
+        t(top.length > 1 ? 'dashboards:volume_weekday.summary_tie' : 'dashboards:volume_weekday.summary', {
+          names: list.format(top.map((x) => t(`dashboards:weekdays_plural.${x.weekday}`))),
+          n: f.count(max),
+          share: f.percent(max / total),
+        }),
       );
   return section(ctx, {
     id: 'weekdays',
@@ -124,8 +145,20 @@ function weekdaysSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, 
     body: html`${columnChart({ id: 'chart-weekdays', title: t('dashboards:volume_weekday.chart_title'), desc: `${summary} ${t('dashboards:table_follows')}`, format: f.count, integers: true, xAxisLabel: t('dashboards:volume_weekday.axis'), yAxisLabel: t('dashboards:items'), data: rows.map((row) => ({ label: t(`dashboards:weekdays.${row.weekday}`), value: row.items })) })}
 ${table({
   caption: t('dashboards:volume_weekday.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
-  headers: [t('dashboards:volume_weekday.weekday'), t('dashboards:items'), t('dashboards:share'), t('dashboards:volume_weekday.days'), t('dashboards:volume_weekday.per_day')],
-  rows: rows.map((row) => [t(`dashboards:weekdays.${row.weekday}`), f.count(row.items), total ? f.percent(row.items / total) : '–', f.count(row.days), row.days ? f.decimal(row.items / row.days) : '–']),
+  headers: [
+    t('dashboards:volume_weekday.weekday'),
+    t('dashboards:items'),
+    t('dashboards:share'),
+    t('dashboards:volume_weekday.days'),
+    t('dashboards:volume_weekday.per_day'),
+  ],
+  rows: rows.map((row) => [
+    t(`dashboards:weekdays.${row.weekday}`),
+    f.count(row.items),
+    total ? f.percent(row.items / total) : '–',
+    f.count(row.days),
+    row.days ? f.decimal(row.items / row.days) : '–',
+  ]),
   stacked: true,
 })}`,
   });
@@ -138,7 +171,12 @@ function backlogSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, q
   const { top, max } = topOf(rows, (row) => row.total);
   const summary = !top.length
     ? t('dashboards:backlog.none')
-    : t('dashboards:backlog.summary', { count: total, n: f.count(total), queue: new Intl.ListFormat(lang, { type: 'conjunction' }).format(top.map(name)), top: f.count(max) });
+    : t('dashboards:backlog.summary', {
+        count: total,
+        n: f.count(total),
+        queue: new Intl.ListFormat(lang, { type: 'conjunction' }).format(top.map(name)),
+        top: f.count(max),
+      });
   return section(ctx, {
     id: 'backlog',
     heading: t('dashboards:backlog.heading'),
@@ -148,8 +186,22 @@ function backlogSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, q
     body: html`${barChart({ id: 'chart-backlog', title: t('dashboards:backlog.chart_title'), desc: `${summary} ${t('dashboards:table_follows')}`, format: f.count, integers: true, axisLabel: t('dashboards:items'), data: rows.map((row) => ({ label: name(row), value: row.total })) })}
 ${table({
   caption: t('dashboards:backlog.caption', { when: f.when(r.period.asOf) }),
-  headers: [t('dashboards:backlog.queue'), t('dashboards:backlog.open'), t('dashboards:backlog.in_progress'), t('dashboards:backlog.escalated'), t('dashboards:backlog.waiting_on_customer'), t('dashboards:backlog.total')],
-  rows: rows.map((row) => [name(row), f.count(row.open), f.count(row.inProgress), f.count(row.escalated), f.count(row.waitingOnCustomer), f.count(row.total)]),
+  headers: [
+    t('dashboards:backlog.queue'),
+    t('dashboards:backlog.open'),
+    t('dashboards:backlog.in_progress'),
+    t('dashboards:backlog.escalated'),
+    t('dashboards:backlog.waiting_on_customer'),
+    t('dashboards:backlog.total'),
+  ],
+  rows: rows.map((row) => [
+    name(row),
+    f.count(row.open),
+    f.count(row.inProgress),
+    f.count(row.escalated),
+    f.count(row.waitingOnCustomer),
+    f.count(row.total),
+  ]),
   stacked: true,
 })}`,
   });
@@ -159,7 +211,10 @@ function slaSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, query
   const { t } = ctx;
   const s = r.sla;
   const breaches = t('dashboards:sla.breaches_count', { count: s.breaches, n: f.count(s.breaches) });
-  const summary = s.compliance === null ? t('dashboards:sla.none', { breaches }) : t('dashboards:sla.summary', { compliance: f.percent(s.compliance), due: f.count(s.due), breaches });
+  const summary =
+    s.compliance === null
+      ? t('dashboards:sla.none', { breaches })
+      : t('dashboards:sla.summary', { compliance: f.percent(s.compliance), due: f.count(s.due), breaches });
   const categories = s.weeks.map((w) => f.shortDate(w.week.start));
   return section(ctx, {
     id: 'sla',
@@ -174,7 +229,12 @@ function slaSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, query
       format: f.percentOf100,
       fixedMax: 100,
       categories,
-      series: [{ name: t('dashboards:sla.compliance'), values: s.weeks.map((w) => (w.compliance === null ? null : Math.round(w.compliance * 1000) / 10)) }],
+      series: [
+        {
+          name: t('dashboards:sla.compliance'),
+          values: s.weeks.map((w) => (w.compliance === null ? null : Math.round(w.compliance * 1000) / 10)),
+        },
+      ],
       xAxisLabel: t('dashboards:week_axis'),
       yAxisLabel: t('dashboards:sla.percent_axis'),
     })}
@@ -190,8 +250,20 @@ ${columnChart({
 })}
 ${table({
   caption: t('dashboards:sla.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
-  headers: [t('dashboards:week'), t('dashboards:sla.due'), t('dashboards:sla.met'), t('dashboards:sla.compliance'), t('dashboards:sla.breaches')],
-  rows: s.weeks.map((w) => [weekLabel(ctx, f, w.week), f.count(w.due), f.count(w.met), w.compliance === null ? t('dashboards:no_value') : f.percent(w.compliance), f.count(w.breaches)]),
+  headers: [
+    t('dashboards:week'),
+    t('dashboards:sla.due'),
+    t('dashboards:sla.met'),
+    t('dashboards:sla.compliance'),
+    t('dashboards:sla.breaches'),
+  ],
+  rows: s.weeks.map((w) => [
+    weekLabel(ctx, f, w.week),
+    f.count(w.due),
+    f.count(w.met),
+    w.compliance === null ? t('dashboards:no_value') : f.percent(w.compliance),
+    f.count(w.breaches),
+  ]),
   stacked: true,
 })}`,
   });
@@ -202,7 +274,11 @@ function firstResponseSection(ctx: StaffPageContext, f: Formats, r: DashboardRep
   const d = r['first-response'];
   const hours = (n: number | null) => (n === null ? t('dashboards:no_value') : f.decimal(n));
   const summary = d.overall.responded
-    ? t('dashboards:first_response.summary', { n: f.count(d.overall.responded), median: f.decimal(d.overall.medianHours!), p90: f.decimal(d.overall.p90Hours!) })
+    ? t('dashboards:first_response.summary', {
+        n: f.count(d.overall.responded),
+        median: f.decimal(d.overall.medianHours!),
+        p90: f.decimal(d.overall.p90Hours!),
+      })
     : t('dashboards:first_response.none');
   const oneDecimal = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
   return section(ctx, {
@@ -225,14 +301,38 @@ function firstResponseSection(ctx: StaffPageContext, f: Formats, r: DashboardRep
     })}
 ${table({
   caption: t('dashboards:first_response.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
-  headers: [t('dashboards:week'), t('dashboards:first_response.created'), t('dashboards:first_response.responded'), t('dashboards:first_response.median'), t('dashboards:first_response.p90')],
-  rows: d.weeks.map((w) => [weekLabel(ctx, f, w.week), f.count(w.items), f.count(w.responded), hours(w.medianHours), hours(w.p90Hours)]),
+  headers: [
+    t('dashboards:week'),
+    t('dashboards:first_response.created'),
+    t('dashboards:first_response.responded'),
+    t('dashboards:first_response.median'),
+    t('dashboards:first_response.p90'),
+  ],
+  rows: d.weeks.map((w) => [
+    weekLabel(ctx, f, w.week),
+    f.count(w.items),
+    f.count(w.responded),
+    hours(w.medianHours),
+    hours(w.p90Hours),
+  ]),
   stacked: true,
 })}
 ${table({
   caption: t('dashboards:first_response.channel_caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
-  headers: [t('dashboards:first_response.channel'), t('dashboards:first_response.created'), t('dashboards:first_response.responded'), t('dashboards:first_response.median'), t('dashboards:first_response.p90')],
-  rows: d.channels.map((c) => [t(`dashboards:channels.${c.channel}`), f.count(c.items), f.count(c.responded), hours(c.medianHours), hours(c.p90Hours)]),
+  headers: [
+    t('dashboards:first_response.channel'),
+    t('dashboards:first_response.created'),
+    t('dashboards:first_response.responded'),
+    t('dashboards:first_response.median'),
+    t('dashboards:first_response.p90'),
+  ],
+  rows: d.channels.map((c) => [
+    t(`dashboards:channels.${c.channel}`),
+    f.count(c.items),
+    f.count(c.responded),
+    hours(c.medianHours),
+    hours(c.p90Hours),
+  ]),
   stacked: true,
 })}`,
   });
@@ -262,14 +362,29 @@ function qualitySection(ctx: StaffPageContext, f: Formats, r: DashboardReport, q
       format: f.decimal,
       fixedMax: 100,
       categories: q.weeks.map((w) => f.shortDate(w.week.start)),
-      series: [{ name: t('dashboards:quality.average'), values: q.weeks.map((w) => (w.average === null ? null : Math.round(w.average * 10) / 10)) }],
+      series: [
+        {
+          name: t('dashboards:quality.average'),
+          values: q.weeks.map((w) => (w.average === null ? null : Math.round(w.average * 10) / 10)),
+        },
+      ],
       xAxisLabel: t('dashboards:week_axis'),
       yAxisLabel: t('dashboards:quality.axis'),
     })}
 ${table({
   caption: t('dashboards:quality.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
-  headers: [t('dashboards:week'), t('dashboards:quality.reviews'), t('dashboards:quality.average'), ...(withWrong ? [t('dashboards:quality.wrong_answers')] : [])],
-  rows: q.weeks.map((w) => [weekLabel(ctx, f, w.week), f.count(w.reviews), w.average === null ? t('dashboards:no_value') : f.decimal(w.average), ...(withWrong ? [f.count(w.wrongAnswers ?? 0)] : [])]),
+  headers: [
+    t('dashboards:week'),
+    t('dashboards:quality.reviews'),
+    t('dashboards:quality.average'),
+    ...(withWrong ? [t('dashboards:quality.wrong_answers')] : []),
+  ],
+  rows: q.weeks.map((w) => [
+    weekLabel(ctx, f, w.week),
+    f.count(w.reviews),
+    w.average === null ? t('dashboards:no_value') : f.decimal(w.average),
+    ...(withWrong ? [f.count(w.wrongAnswers ?? 0)] : []),
+  ]),
   stacked: true,
 })}`,
   });
@@ -286,7 +401,9 @@ export interface DashboardsView {
 
 function periodLine(ctx: StaffPageContext, f: Formats, period: DashboardPeriod): string {
   const args = { from: f.date(period.from), to: f.date(period.to), zone: period.timeZone };
-  return period.channel ? ctx.t('dashboards:period_channel', { ...args, channel: ctx.t(`dashboards:channels.${period.channel}`) }) : ctx.t('dashboards:period', args);
+  return period.channel
+    ? ctx.t('dashboards:period_channel', { ...args, channel: ctx.t(`dashboards:channels.${period.channel}`) })
+    : ctx.t('dashboards:period', args);
 }
 
 export function dashboardsPage(ctx: StaffPageContext, p: DashboardsView): SafeHtml {
@@ -311,8 +428,9 @@ export function dashboardsPage(ctx: StaffPageContext, p: DashboardsView): SafeHt
     body: html`<h1>${t('dashboards:title')}</h1>
 <p class="usa-intro">${t('dashboards:intro')}</p>
 ${filterForm(ctx, p.values, errors)}
-${r
-  ? html`<p class="margin-top-4" id="period">${periodLine(ctx, f, r.period)}</p>
+${
+  r
+    ? html`<p class="margin-top-4" id="period">${periodLine(ctx, f, r.period)}</p>
 <nav aria-label="${t('dashboards:contents_label')}"><ul class="usa-list">${sections.map(([id, heading]) => html`<li><a class="usa-link" href="#${id}-heading">${heading}</a></li>`)}</ul></nav>
 <p class="usa-hint">${t('dashboards:download_hint')}</p>
 ${channelsSection(ctx, f, r, query)}
@@ -321,6 +439,7 @@ ${backlogSection(ctx, f, r, query)}
 ${slaSection(ctx, f, r, query)}
 ${firstResponseSection(ctx, f, r, query)}
 ${qualitySection(ctx, f, r, query)}`
-  : ''}`,
+    : ''
+}`,
   });
 }

@@ -8,10 +8,25 @@ import { emailSchema } from '../accounts/index.js';
 import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
-import { isRequestForm, LIMITS, LIST_FIELDS, REQUEST_FORMS, TEXT_FIELDS, type FieldProblem, type RawForm } from './schema.js';
+import {
+  isRequestForm,
+  LIMITS,
+  LIST_FIELDS,
+  REQUEST_FORMS,
+  TEXT_FIELDS,
+  type FieldProblem,
+  type RawForm,
+} from './schema.js';
 import type { ERequestService } from './service.js';
-import { inquiryDatesPage, refusalPage, requestFormPage, sentPage, startPage, statusPage, type Values } from './views.js';
-
+import {
+  inquiryDatesPage,
+  refusalPage,
+  requestFormPage,
+  sentPage,
+  startPage,
+  statusPage,
+  type Values,
+} from './views.js';
 
 /** The confirmation page's item: its number, in a signed cookie of the browser that sent it, for an hour. */
 const SENT_COOKIE = 'e_request_sent';
@@ -32,7 +47,9 @@ type ListField = (typeof LIST_FIELDS)[number];
  * format submissionTokenOf checks (cut at 100: a longer token is refused all the same).
  */
 const requestFormFields = fields({
-  ...(Object.fromEntries(TEXT_FIELDS.map((name) => [name, text(((LIMITS as Record<string, number>)[name] ?? 10) + 100)])) as Record<TextField, ReturnType<typeof text>>),
+  ...(Object.fromEntries(
+    TEXT_FIELDS.map((name) => [name, text(((LIMITS as Record<string, number>)[name] ?? 10) + 100)]),
+  ) as Record<TextField, ReturnType<typeof text>>),
   ...(Object.fromEntries(LIST_FIELDS.map((name) => [name, texts(40)])) as Record<ListField, ReturnType<typeof texts>>),
   _submission: text(100),
 });
@@ -43,7 +60,13 @@ const inputs = {
   request: requestFormFields,
   status: fields({ number: text(40), email: text(LIMITS.email + 100) }),
   datesQuery: fields({ done: text(20), form: text(20), office: text(20) }),
-  dates: fields({ form_code: text(20), office_code: text(20), inquiry_month: text(4), inquiry_day: text(4), inquiry_year: text(6) }),
+  dates: fields({
+    form_code: text(20),
+    office_code: text(20),
+    inquiry_month: text(4),
+    inquiry_day: text(4),
+    inquiry_year: text(6),
+  }),
   removeDate: fields({ form_code: text(20), office_code: text(20) }),
 };
 
@@ -59,7 +82,8 @@ function rawForm(body: Record<TextField, string> & Record<ListField, string[]>):
 }
 
 const admin = { policy: 'staff', roles: ['administrator'] } as const;
-const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] => problems.map((p) => ({ field: p.field, message: request.t(p.key, p.values) }));
+const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] =>
+  problems.map((p) => ({ field: p.field, message: request.t(p.key, p.values) }));
 const pageWithZone = (request: FastifyRequest, timeZone: string) => ({ ...request.page(), timeZone });
 
 /** E-Request: the public request forms and their confirmation, the status of a request, and the staff's inquiry dates. */
@@ -75,35 +99,77 @@ function registerRequestFormRoutes(app: App, deps: ERequestRoutesDeps): void {
   const limited = { policy: 'public', limit: deps.limit } as const;
 
   // Start: choose a request (a GET form: works without JavaScript, nothing to protect).
-  app.get('/e-request', { config: { policy: 'public' }, schema: { querystring: inputs.start } }, async (request, reply) => {
-    const chosen = request.query.chosen === '1';
-    const { type } = request.query;
-    if (isRequestForm(type)) return reply.redirect(`/e-request/${type}`, 303);
-    if (chosen) return reply.html(startPage(request.page(), { errors: [{ field: 'type', message: request.t('e_request:start.choose') }] }), 400);
-    return reply.html(startPage(request.page()));
-  });
+  app.get(
+    '/e-request',
+    { config: { policy: 'public' }, schema: { querystring: inputs.start } },
+    async (request, reply) => {
+      const chosen = request.query.chosen === '1';
+      const { type } = request.query;
+      if (isRequestForm(type)) return reply.redirect(`/e-request/${type}`, 303);
+      if (chosen)
+        return reply.html(
+          startPage(request.page(), { errors: [{ field: 'type', message: request.t('e_request:start.choose') }] }),
+          400,
+        );
+      return reply.html(startPage(request.page()));
+    },
+  );
 
   // One form per request.
   for (const form of REQUEST_FORMS) {
-    app.get(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) => reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: newSubmissionToken() })));
+    app.get(`/e-request/${form}`, { config: { policy: 'public' } }, async (request, reply) =>
+      reply.html(
+        requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: newSubmissionToken() }),
+      ),
+    );
 
     app.post(`/e-request/${form}`, { config: limited, schema: { body: inputs.request } }, async (request, reply) => {
       const raw = rawForm(request.body);
-      const result = await eRequest.submit(form, raw, { language: request.lang, ip: request.ip, submission: submissionTokenOf(request.body) });
+      const result = await eRequest.submit(form, raw, {
+        language: request.lang,
+        ip: request.ip,
+        submission: submissionTokenOf(request.body),
+      });
       if (!result.ok) {
         if ('refusal' in result) return reply.html(refusalPage(request.page(), result.refusal));
         if ('wait' in result) {
           // This requester tried this receipt number too often with details that did not match: it waits (the same
           // answer whether the case exists or not); the form keeps its answers for the next try.
           const time = dateTimeFormatter(request.lang, deps.timeZone)(result.wait.retryAt);
-          reply.header('retry-after', String(Math.max(1, Math.ceil((result.wait.retryAt.getTime() - eRequest.now().getTime()) / 1000))));
+          reply.header(
+            'retry-after',
+            String(Math.max(1, Math.ceil((result.wait.retryAt.getTime() - eRequest.now().getTime()) / 1000))),
+          );
           const errors = [{ field: 'receipt_number', message: request.t('e_request:errors.case_wait', { time }) }];
-          return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw, errors }), 429);
+          return reply.html(
+            requestFormPage(request.page(), {
+              form,
+              csrf: reply.generateCsrf(),
+              submission: submissionTokenFor(request.body),
+              values: raw,
+              errors,
+            }),
+            429,
+          );
         }
-        return reply.html(requestFormPage(request.page(), { form, csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), values: raw, errors: messages(request, result.problems) }), 400);
+        return reply.html(
+          requestFormPage(request.page(), {
+            form,
+            csrf: reply.generateCsrf(),
+            submission: submissionTokenFor(request.body),
+            values: raw,
+            errors: messages(request, result.problems),
+          }),
+          400,
+        );
       }
       // A second post of the same form (same one-time token) lands on the first one's confirmation.
-      reply.setCookie(SENT_COOKIE, 'repeated' in result ? result.repeated : String(result.item.number), { ...COOKIE_DEFAULTS, path: '/e-request', signed: true, maxAge: 3600 });
+      reply.setCookie(SENT_COOKIE, 'repeated' in result ? result.repeated : String(result.item.number), {
+        ...COOKIE_DEFAULTS,
+        path: '/e-request',
+        signed: true,
+        maxAge: 3600,
+      });
       return reply.redirect('/e-request/sent', 303);
     });
   }
@@ -123,20 +189,34 @@ function registerStatusRoutes(app: App, deps: ERequestRoutesDeps): void {
   const limited = { policy: 'public', limit: deps.limit } as const;
   const page = (request: FastifyRequest) => pageWithZone(request, deps.timeZone);
 
-  app.get('/e-request/status', { config: { policy: 'public' } }, async (request, reply) => reply.html(statusPage(page(request), { csrf: reply.generateCsrf() })));
+  app.get('/e-request/status', { config: { policy: 'public' } }, async (request, reply) =>
+    reply.html(statusPage(page(request), { csrf: reply.generateCsrf() })),
+  );
 
   app.post('/e-request/status', { config: limited, schema: { body: inputs.status } }, async (request, reply) => {
     const values = request.body;
     const number = values.number.replace(/[\s#]/g, '');
     const errors: FieldError[] = [];
     if (!number) errors.push({ field: 'number', message: request.t('e_request:status.errors.number_required') });
-    else if (!/^\d{1,12}$/.test(number)) errors.push({ field: 'number', message: request.t('e_request:status.errors.number_invalid') });
-    if (!values.email.trim()) errors.push({ field: 'email', message: request.t('e_request:status.errors.email_required') });
-    else if (!emailSchema.safeParse(values.email).success) errors.push({ field: 'email', message: request.t('e_request:status.errors.email_invalid') });
-    if (errors.length) return reply.html(statusPage(page(request), { csrf: reply.generateCsrf(), values, errors }), 400);
+    else if (!/^\d{1,12}$/.test(number))
+      errors.push({ field: 'number', message: request.t('e_request:status.errors.number_invalid') });
+    if (!values.email.trim())
+      errors.push({ field: 'email', message: request.t('e_request:status.errors.email_required') });
+    else if (!emailSchema.safeParse(values.email).success)
+      errors.push({ field: 'email', message: request.t('e_request:status.errors.email_invalid') });
+    if (errors.length)
+      return reply.html(statusPage(page(request), { csrf: reply.generateCsrf(), values, errors }), 400);
     const result = await eRequest.status(number, values.email);
     // The same answer for a wrong number and a wrong email: nothing tells which one was wrong.
-    if (!result) return reply.html(statusPage(page(request), { csrf: reply.generateCsrf(), values, errors: [{ field: 'number', message: request.t('e_request:status.errors.not_found') }] }), 404);
+    if (!result)
+      return reply.html(
+        statusPage(page(request), {
+          csrf: reply.generateCsrf(),
+          values,
+          errors: [{ field: 'number', message: request.t('e_request:status.errors.not_found') }],
+        }),
+        404,
+      );
     return reply.html(statusPage(page(request), { csrf: reply.generateCsrf(), values, result }));
   });
 }
@@ -145,33 +225,66 @@ function registerStatusRoutes(app: App, deps: ERequestRoutesDeps): void {
 function registerInquiryDateRoutes(app: App, deps: ERequestRoutesDeps): void {
   const { eRequest } = deps;
 
-  const showDates = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Values; errors?: FieldError[]; notice?: string } = {}) =>
+  const showDates = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { values?: Values; errors?: FieldError[]; notice?: string } = {},
+  ) =>
     reply.html(
-      inquiryDatesPage(staffContext(request), { signedIn: signedInOf(reply), rows: await eRequest.inquiryDates(), when: dateTimeFormatter(request.lang, deps.timeZone), ...extra }),
+      inquiryDatesPage(staffContext(request), {
+        signedIn: signedInOf(reply),
+        rows: await eRequest.inquiryDates(),
+        when: dateTimeFormatter(request.lang, deps.timeZone),
+        ...extra,
+      }),
       extra.errors?.length ? 400 : 200,
     );
 
-  app.get('/staff/inquiry-dates', { config: admin, schema: { querystring: inputs.datesQuery } }, async (request, reply) => {
-    const { done } = request.query;
-    const notice = done === 'saved' || done === 'removed' ? request.t(`e_request:staff.done.${done}`) : undefined;
-    // "Change" links fill the form with the row's form, office and date.
-    const existing = await eRequest.inquiryDate(request.query.form, request.query.office);
-    const values: Values | undefined = existing
-      ? { form_code: existing.form_code, office_code: existing.office_code, inquiry_year: existing.inquiry_date.slice(0, 4), inquiry_month: existing.inquiry_date.slice(5, 7), inquiry_day: existing.inquiry_date.slice(8, 10) }
-      : undefined;
-    return showDates(request, reply, { notice, values });
-  });
+  app.get(
+    '/staff/inquiry-dates',
+    { config: admin, schema: { querystring: inputs.datesQuery } },
+    async (request, reply) => {
+      const { done } = request.query;
+      const notice = done === 'saved' || done === 'removed' ? request.t(`e_request:staff.done.${done}`) : undefined;
+      // "Change" links fill the form with the row's form, office and date.
+      const existing = await eRequest.inquiryDate(request.query.form, request.query.office);
+      const values: Values | undefined = existing
+        ? {
+            form_code: existing.form_code,
+            office_code: existing.office_code,
+            inquiry_year: existing.inquiry_date.slice(0, 4),
+            inquiry_month: existing.inquiry_date.slice(5, 7),
+            inquiry_day: existing.inquiry_date.slice(8, 10),
+          }
+        : undefined;
+      return showDates(request, reply, { notice, values });
+    },
+  );
 
   app.post('/staff/inquiry-dates', { config: admin, schema: { body: inputs.dates } }, async (request, reply) => {
     const values = request.body;
-    const result = await eRequest.saveInquiryDate(actorOf(request), { formCode: values.form_code, officeCode: values.office_code, month: values.inquiry_month, day: values.inquiry_day, year: values.inquiry_year });
+    const result = await eRequest.saveInquiryDate(actorOf(request), {
+      formCode: values.form_code,
+      officeCode: values.office_code,
+      month: values.inquiry_month,
+      day: values.inquiry_day,
+      year: values.inquiry_year,
+    });
     if (!result.ok) return showDates(request, reply, { values, errors: messages(request, result.problems) });
     return reply.redirect('/staff/inquiry-dates?done=saved', 303);
   });
 
-  app.post('/staff/inquiry-dates/remove', { config: admin, schema: { body: inputs.removeDate } }, async (request, reply) => {
-    const removed = await eRequest.removeInquiryDate(actorOf(request), request.body.form_code, request.body.office_code);
-    if (!removed) return reply.callNotFound();
-    return reply.redirect('/staff/inquiry-dates?done=removed', 303);
-  });
+  app.post(
+    '/staff/inquiry-dates/remove',
+    { config: admin, schema: { body: inputs.removeDate } },
+    async (request, reply) => {
+      const removed = await eRequest.removeInquiryDate(
+        actorOf(request),
+        request.body.form_code,
+        request.body.office_code,
+      );
+      if (!removed) return reply.callNotFound();
+      return reply.redirect('/staff/inquiry-dates?done=removed', 303);
+    },
+  );
 }

@@ -9,11 +9,26 @@ import { findForm, parseReceiptNumber, receiptProblemMessage } from '../cases/in
  */
 
 /** The forms, by their path under /e-request. Interview and oath reschedules share one form with a choice. */
-export const REQUEST_FORMS = ['outside-processing-time', 'typo-correction', 'mail-not-received', 'accommodation-request', 'expedite-request', 'interview-oath-reschedule'] as const;
+export const REQUEST_FORMS = [
+  'outside-processing-time',
+  'typo-correction',
+  'mail-not-received',
+  'accommodation-request',
+  'expedite-request',
+  'interview-oath-reschedule',
+] as const;
 export type RequestForm = (typeof REQUEST_FORMS)[number];
 
 /** The service item types e-Requests file (routing rules match on them: expedite and reschedules go to the owning office). */
-export const REQUEST_TYPES = ['outside_processing_time', 'typo_correction', 'mail_not_received', 'accommodation_request', 'expedite_request', 'interview_reschedule', 'oath_reschedule'] as const;
+export const REQUEST_TYPES = [
+  'outside_processing_time',
+  'typo_correction',
+  'mail_not_received',
+  'accommodation_request',
+  'expedite_request',
+  'interview_reschedule',
+  'oath_reschedule',
+] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
 export function isRequestForm(value: unknown): value is RequestForm {
@@ -21,7 +36,13 @@ export function isRequestForm(value: unknown): value is RequestForm {
 }
 
 /** The published expedite criteria (CC-8); the owning office decides. */
-export const EXPEDITE_CRITERIA = ['severe_financial_loss', 'urgent_humanitarian', 'nonprofit_interest', 'government_interest', 'agency_error'] as const;
+export const EXPEDITE_CRITERIA = [
+  'severe_financial_loss',
+  'urgent_humanitarian',
+  'nonprofit_interest',
+  'government_interest',
+  'agency_error',
+] as const;
 export const REQUESTER_ROLES = ['applicant', 'representative', 'other'] as const;
 export const MAIL_KINDS = ['notice', 'card'] as const;
 export const ACCOMMODATION_KINDS = ['sign_language_interpreter', 'wheelchair_access', 'other'] as const;
@@ -50,10 +71,38 @@ export const LIMITS = {
 
 /** Every field name a form may post (the route reads only these). */
 export const TEXT_FIELDS = [
-  'given_name', 'family_name', 'email', 'phone', 'receipt_number', 'dob_month', 'dob_day', 'dob_year', 'requester_role', 'section_1367',
-  'form_number', 'form_sub_type', 'filed_month', 'filed_day', 'filed_year', 'a_number', 'error_item', 'correct_value', 'mail_kind', 'missing_item',
-  'street', 'street2', 'city', 'state', 'zip', 'appointment_kind', 'appointment_month', 'appointment_day', 'appointment_year', 'criterion',
-  'reschedule_kind', 'description',
+  'given_name',
+  'family_name',
+  'email',
+  'phone',
+  'receipt_number',
+  'dob_month',
+  'dob_day',
+  'dob_year',
+  'requester_role',
+  'section_1367',
+  'form_number',
+  'form_sub_type',
+  'filed_month',
+  'filed_day',
+  'filed_year',
+  'a_number',
+  'error_item',
+  'correct_value',
+  'mail_kind',
+  'missing_item',
+  'street',
+  'street2',
+  'city',
+  'state',
+  'zip',
+  'appointment_kind',
+  'appointment_month',
+  'appointment_day',
+  'appointment_year',
+  'criterion',
+  'reschedule_kind',
+  'description',
 ] as const;
 export const LIST_FIELDS = ['accommodation'] as const;
 
@@ -96,7 +145,11 @@ export function hasFilingFields(form: RequestForm): boolean {
 type DateResult = { kind: 'empty' } | { kind: 'invalid' } | { kind: 'ok'; iso: string };
 
 /** Month, day and year boxes to 'YYYY-MM-DD'; empty when all three are empty. */
-export function parseDateParts(month: string | undefined, day: string | undefined, year: string | undefined): DateResult {
+export function parseDateParts(
+  month: string | undefined,
+  day: string | undefined,
+  year: string | undefined,
+): DateResult {
   const m = (month ?? '').trim();
   const d = (day ?? '').trim();
   const y = (year ?? '').trim();
@@ -104,24 +157,36 @@ export function parseDateParts(month: string | undefined, day: string | undefine
   if (!/^\d{1,2}$/.test(m) || !/^\d{1,2}$/.test(d) || !/^\d{4}$/.test(y)) return { kind: 'invalid' };
   const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
   const date = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso || Number(y) < 1900 || Number(y) > 2100) return { kind: 'invalid' };
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso || Number(y) < 1900 || Number(y) > 2100)
+    return { kind: 'invalid' };
   return { kind: 'ok', iso };
 }
 
 /** An A-Number typed with or without the A, spaces or dashes: 'A' and nine digits. */
 export function normalizeANumber(input: string): string | undefined {
-  const value = input.normalize('NFKC').replace(/[\s\-–—.]/g, '').toUpperCase();
+  const value = input
+    .normalize('NFKC')
+    .replace(/[\s\-–—.]/g, '')
+    .toUpperCase();
   const m = /^A?(\d{8,9})$/.exec(value);
   return m ? `A${m[1]!.padStart(9, '0')}` : undefined;
 }
 
-const E = (field: string, code: string, values?: Record<string, string | number>): FieldProblem => ({ field, key: `e_request:errors.${field}.${code}`, ...(values ? { values } : {}) });
+const E = (field: string, code: string, values?: Record<string, string | number>): FieldProblem => ({
+  field,
+  key: `e_request:errors.${field}.${code}`,
+  ...(values ? { values } : {}),
+});
 
 /**
  * Parses a posted form. `today` is the agency's calendar date ('YYYY-MM-DD'): a date of birth and a filing date
  * are in the past, an appointment is today or later. Problems come in the order of the fields on the page.
  */
-export function parseRequest(form: RequestForm, input: RawForm, today: string): { ok: true; value: ParsedRequest } | { ok: false; problems: FieldProblem[] } {
+export function parseRequest(
+  form: RequestForm,
+  input: RawForm,
+  today: string,
+): { ok: true; value: ParsedRequest } | { ok: false; problems: FieldProblem[] } {
   // Only the known fields, only as text (a list of checked boxes for the accommodation kinds).
   const raw: RawForm = {};
   for (const name of TEXT_FIELDS) {
@@ -129,7 +194,9 @@ export function parseRequest(form: RequestForm, input: RawForm, today: string): 
     if (typeof value === 'string') raw[name] = value;
   }
   const kindsInput: unknown = input.accommodation;
-  raw.accommodation = (Array.isArray(kindsInput) ? kindsInput : [kindsInput]).filter((k): k is string => typeof k === 'string');
+  raw.accommodation = (Array.isArray(kindsInput) ? kindsInput : [kindsInput]).filter(
+    (k): k is string => typeof k === 'string',
+  );
   const problems: FieldProblem[] = [];
   const details: Record<string, string | string[]> = {};
   const text = (name: keyof typeof LIMITS) => (raw[name] ?? '').trim();
@@ -152,7 +219,11 @@ export function parseRequest(form: RequestForm, input: RawForm, today: string): 
     problems.push(E(name, 'required'));
     return undefined;
   };
-  const date = (name: 'dob' | 'filed' | 'appointment', required: boolean, rule: 'past' | 'not_future' | 'not_past'): string | null => {
+  const date = (
+    name: 'dob' | 'filed' | 'appointment',
+    required: boolean,
+    rule: 'past' | 'not_future' | 'not_past',
+  ): string | null => {
     const parsed = parseDateParts(raw[`${name}_month`], raw[`${name}_day`], raw[`${name}_year`]);
     const field = `${name}_month`;
     if (parsed.kind === 'empty') {
@@ -238,7 +309,9 @@ export function parseRequest(form: RequestForm, input: RawForm, today: string): 
     }
     case 'accommodation-request': {
       type = 'accommodation_request';
-      const kinds = raw.accommodation.filter((k, i, all) => (ACCOMMODATION_KINDS as readonly string[]).includes(k) && all.indexOf(k) === i);
+      const kinds = raw.accommodation.filter(
+        (k, i, all) => (ACCOMMODATION_KINDS as readonly string[]).includes(k) && all.indexOf(k) === i,
+      );
       if (!kinds.length) problems.push(E('accommodation', 'required'));
       else details.accommodation = kinds;
       const appointment = choice('appointment_kind', APPOINTMENT_KINDS);
@@ -291,6 +364,19 @@ export function parseRequest(form: RequestForm, input: RawForm, today: string): 
   if (problems.length || !role) return { ok: false, problems };
   return {
     ok: true,
-    value: { form, type, givenName, familyName, email, phone, receiptNumber, dateOfBirth, role, section1367, text: own, details },
+    value: {
+      form,
+      type,
+      givenName,
+      familyName,
+      email,
+      phone,
+      receiptNumber,
+      dateOfBirth,
+      role,
+      section1367,
+      text: own,
+      details,
+    },
   };
 }

@@ -5,11 +5,27 @@ import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
 import { findCaseForRequest, findForm, findOffice, maySeeCase, type RequestCase } from '../cases/index.js';
 import { localDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
-import { expectationText, urgencyText, type ServiceItemRow, type ServiceItemService, type SlaExpectation, type ServiceItemStatus, type SlaPolicyName } from '../service-items/index.js';
+import {
+  expectationText,
+  urgencyText,
+  type ServiceItemRow,
+  type ServiceItemService,
+  type SlaExpectation,
+  type ServiceItemStatus,
+  type SlaPolicyName,
+} from '../service-items/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { sha256 } from '../../platform/hashing.js';
 import * as repo from './repository.js';
-import { parseDateParts, parseRequest, type FieldProblem, type ParsedRequest, type RawForm, type RequestForm, type RequestType } from './schema.js';
+import {
+  parseDateParts,
+  parseRequest,
+  type FieldProblem,
+  type ParsedRequest,
+  type RawForm,
+  type RequestForm,
+  type RequestType,
+} from './schema.js';
 
 /**
  * e-Request (issue 5 item 4): public requests about a case or for a service, each filed as a routed service item
@@ -75,7 +91,6 @@ export interface StatusView {
 /** Entries whose text the customer reads (an agent's reply, the closing note); others show their kind only. */
 const TEXT_KINDS = new Set(['reply', 'resolved']);
 
-
 /**
  * Guessing a date of birth (issue 13 item 15): failed case matches are counted per receipt number and requester
  * (its network address, and its email, each on its own), over 24 hours. After MAX_CASE_FAILURES the requester waits
@@ -89,7 +104,9 @@ export const CASE_WAIT_MAX_MS = 3600_000;
 /** When a requester with these failures may try again (undefined: now). */
 export function caseRetryAt(failures: { count: number; last?: Date }, now: Date): Date | undefined {
   if (failures.count < MAX_CASE_FAILURES || !failures.last) return undefined;
-  const retryAt = new Date(failures.last.getTime() + Math.min(CASE_WAIT_MAX_MS, 60_000 * 2 ** (failures.count - MAX_CASE_FAILURES)));
+  const retryAt = new Date(
+    failures.last.getTime() + Math.min(CASE_WAIT_MAX_MS, 60_000 * 2 ** (failures.count - MAX_CASE_FAILURES)),
+  );
   return retryAt > now ? retryAt : undefined;
 }
 
@@ -112,12 +129,25 @@ export class ERequestService {
    * rules send it and queues the confirmation email, in one transaction.
    */
   /** `submission`: the form's one-time token; a second post of it answers the first item (platform/submissions.ts). */
-  async submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null; ip: string; submission?: string }): Promise<SubmitResult> {
-    const once = await submitOnce(this.deps.db, { token: ctx.submission, form: `e-request/${form}`, now: this.deps.clock.now() }, (record) => this.#submit(form, raw, ctx, record));
+  async submit(
+    form: RequestForm,
+    raw: RawForm,
+    ctx: { language: Language; accountId?: string | null; ip: string; submission?: string },
+  ): Promise<SubmitResult> {
+    const once = await submitOnce(
+      this.deps.db,
+      { token: ctx.submission, form: `e-request/${form}`, now: this.deps.clock.now() },
+      (record) => this.#submit(form, raw, ctx, record),
+    );
     return 'repeated' in once ? { ok: true, repeated: once.repeated } : once;
   }
 
-  async #submit(form: RequestForm, raw: RawForm, ctx: { language: Language; accountId?: string | null; ip: string }, record: RecordSubmission): Promise<SubmitResult> {
+  async #submit(
+    form: RequestForm,
+    raw: RawForm,
+    ctx: { language: Language; accountId?: string | null; ip: string },
+    record: RecordSubmission,
+  ): Promise<SubmitResult> {
     const parsed = parseRequest(form, raw, this.today());
     if (!parsed.ok) return parsed;
     const v = parsed.value;
@@ -134,13 +164,21 @@ export class ERequestService {
       // answer either way); other requesters do not.
       const now = this.deps.clock.now();
       const requester = { receiptNumber: v.receiptNumber, ip: ctx.ip, emailHash: emailHash(v.email) };
-      const failures = await repo.countCaseFailuresSince(this.deps.db, { ...requester, since: new Date(now.getTime() - CASE_FAILURE_WINDOW_MS) });
-      const waits = [caseRetryAt(failures.byAddress, now), caseRetryAt(failures.byEmail, now)].filter((d): d is Date => Boolean(d));
+      const failures = await repo.countCaseFailuresSince(this.deps.db, {
+        ...requester,
+        since: new Date(now.getTime() - CASE_FAILURE_WINDOW_MS),
+      });
+      const waits = [caseRetryAt(failures.byAddress, now), caseRetryAt(failures.byEmail, now)].filter((d): d is Date =>
+        Boolean(d),
+      );
       if (waits.length) return { ok: false, wait: { retryAt: new Date(Math.max(...waits.map((d) => d.getTime()))) } };
       found = await findCaseForRequest(this.deps.db, v.receiptNumber);
       // A Section 1367 case is unknown to the public e-Request (maySeeCase: CC-6), date of birth or not: the same
       // answer as an unknown receipt number, after the same query and the same failure count.
-      const matches = found && maySeeCase({ section1367: found.section_1367 }, { kind: 'public' }) && (found.date_of_birth ? found.date_of_birth === v.dateOfBirth : true);
+      const matches =
+        found &&
+        maySeeCase({ section1367: found.section_1367 }, { kind: 'public' }) &&
+        (found.date_of_birth ? found.date_of_birth === v.dateOfBirth : true);
       if (!found || !matches) {
         await repo.recordCaseFailure(this.deps.db, { ...requester, at: now });
         return { ok: false, problems: [{ field: 'receipt_number', key: 'e_request:errors.case_not_found' }] };
@@ -150,9 +188,15 @@ export class ERequestService {
     if (v.type === 'outside_processing_time' && found) {
       const receivedDate = localDate(found.received_at, this.deps.timeZone);
       const row = await repo.findInquiryDate(this.deps.db, found.form_code, found.office_code);
-      const base = { receiptNumber: found.receipt_number, formCode: found.form_code, officeCode: found.office_code, receivedDate };
+      const base = {
+        receiptNumber: found.receipt_number,
+        formCode: found.form_code,
+        officeCode: found.office_code,
+        receivedDate,
+      };
       if (!row) return { ok: false, refusal: { ...base, reason: 'not_open', inquiryDate: null } };
-      if (!(receivedDate < row.inquiry_date)) return { ok: false, refusal: { ...base, reason: 'within_normal', inquiryDate: row.inquiry_date } };
+      if (!(receivedDate < row.inquiry_date))
+        return { ok: false, refusal: { ...base, reason: 'within_normal', inquiryDate: row.inquiry_date } };
     }
     const t = this.deps.i18n.t(ctx.language);
     const topic = t(`e_request:types.${v.type}`);
@@ -207,7 +251,8 @@ export class ERequestService {
     const show = (key: string, value: string | string[]): string => {
       const one = (x: string) => {
         if (key === 'accommodation') return t(`e_request:accommodation_kinds.${x}`);
-        if (['criterion', 'mail_kind', 'appointment_kind', 'reschedule_kind'].includes(key)) return t(`e_request:choices.${key}.${x}`);
+        if (['criterion', 'mail_kind', 'appointment_kind', 'reschedule_kind'].includes(key))
+          return t(`e_request:choices.${key}.${x}`);
         return x;
       };
       return Array.isArray(value) ? value.map(one).join(', ') : one(value);
@@ -240,7 +285,9 @@ export class ERequestService {
       dueAt: item.due_at,
       slaPolicy: item.sla_policy,
       urgent: item.urgent,
-      timeline: events.filter((e) => e.customer_visible).map((e) => ({ kind: e.kind, at: e.occurred_at, body: TEXT_KINDS.has(e.kind) ? e.body : null })),
+      timeline: events
+        .filter((e) => e.customer_visible)
+        .map((e) => ({ kind: e.kind, at: e.occurred_at, body: TEXT_KINDS.has(e.kind) ? e.body : null })),
     };
   }
 
@@ -262,18 +309,37 @@ export class ERequestService {
   }
 
   /** Adds or changes the date of a form and office; audited with the date before. */
-  async saveInquiryDate(actor: StaffActor, input: { formCode: string; officeCode: string; month: string; day: string; year: string }): Promise<{ ok: true } | { ok: false; problems: FieldProblem[] }> {
+  async saveInquiryDate(
+    actor: StaffActor,
+    input: { formCode: string; officeCode: string; month: string; day: string; year: string },
+  ): Promise<{ ok: true } | { ok: false; problems: FieldProblem[] }> {
     const problems: FieldProblem[] = [];
     if (!findForm(input.formCode)) problems.push({ field: 'form_code', key: 'e_request:staff.errors.form_required' });
-    if (!findOffice(input.officeCode)) problems.push({ field: 'office_code', key: 'e_request:staff.errors.office_required' });
+    if (!findOffice(input.officeCode))
+      problems.push({ field: 'office_code', key: 'e_request:staff.errors.office_required' });
     const date = parseDateParts(input.month, input.day, input.year);
     if (date.kind === 'empty') problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_required' });
-    else if (date.kind === 'invalid') problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_invalid' });
-    else if (date.iso > this.today()) problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_future' });
+    else if (date.kind === 'invalid')
+      problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_invalid' });
+    else if (date.iso > this.today())
+      problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_future' });
     if (problems.length || date.kind !== 'ok') return { ok: false, problems };
     await inTransaction(this.deps.db, async (trx) => {
-      const previous = await repo.saveInquiryDate(trx, { formCode: input.formCode, officeCode: input.officeCode, date: date.iso, at: this.deps.clock.now(), by: actor.accountId });
-      await auditStaffAction(trx, this.deps.clock, actor, 'e_request.inquiry_date_saved', { type: 'inquiry_date', id: `${input.formCode}/${input.officeCode}` }, { form: input.formCode, office: input.officeCode, date: date.iso, previous: previous ?? null });
+      const previous = await repo.saveInquiryDate(trx, {
+        formCode: input.formCode,
+        officeCode: input.officeCode,
+        date: date.iso,
+        at: this.deps.clock.now(),
+        by: actor.accountId,
+      });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'e_request.inquiry_date_saved',
+        { type: 'inquiry_date', id: `${input.formCode}/${input.officeCode}` },
+        { form: input.formCode, office: input.officeCode, date: date.iso, previous: previous ?? null },
+      );
     });
     return { ok: true };
   }
@@ -283,7 +349,14 @@ export class ERequestService {
     return inTransaction(this.deps.db, async (trx) => {
       const previous = await repo.deleteInquiryDate(trx, formCode, officeCode);
       if (previous === undefined) return false;
-      await auditStaffAction(trx, this.deps.clock, actor, 'e_request.inquiry_date_removed', { type: 'inquiry_date', id: `${formCode}/${officeCode}` }, { form: formCode, office: officeCode, previous });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'e_request.inquiry_date_removed',
+        { type: 'inquiry_date', id: `${formCode}/${officeCode}` },
+        { form: formCode, office: officeCode, previous },
+      );
       return true;
     });
   }
@@ -293,6 +366,9 @@ export type { RequestType };
 
 /** Whether the person who sent the request said it was about a Section 1367 matter (the form's box). */
 function senderMarked1367(item: Pick<ServiceItemRow, 'details'>): boolean {
-  const details = (typeof item.details === 'string' ? JSON.parse(item.details) : item.details ?? {}) as Record<string, unknown>;
+  const details = (typeof item.details === 'string' ? JSON.parse(item.details) : (item.details ?? {})) as Record<
+    string,
+    unknown
+  >;
   return details.section_1367 === true;
 }

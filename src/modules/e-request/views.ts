@@ -1,13 +1,42 @@
-import { alert, button, checkboxGroup, csrfField, errorFor, memorableDate, radioGroup, select, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import {
+  alert,
+  button,
+  checkboxGroup,
+  csrfField,
+  errorFor,
+  memorableDate,
+  radioGroup,
+  select,
+  submissionField,
+  table,
+  textArea,
+  textInput,
+  type FieldError,
+} from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import {
+  publicPage as framePublicPage,
+  type SignedIn,
+  staffPage,
+  type StaffPageContext,
+} from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { FORMS, formLongName, OFFICES, officeName } from '../cases/index.js';
 import { longCalendarDate, longDate } from '../../platform/format.js';
 import { type ServiceItemRow, expectationText, urgencyText } from '../service-items/index.js';
 import type { InquiryDateRow } from './repository.js';
 import {
-  ACCOMMODATION_KINDS, APPOINTMENT_KINDS, EXPEDITE_CRITERIA, hasFilingFields, LIMITS, MAIL_KINDS, receiptRequired, REQUEST_FORMS, REQUESTER_ROLES, RESCHEDULE_KINDS, type RequestForm,
+  ACCOMMODATION_KINDS,
+  APPOINTMENT_KINDS,
+  EXPEDITE_CRITERIA,
+  hasFilingFields,
+  LIMITS,
+  MAIL_KINDS,
+  receiptRequired,
+  REQUEST_FORMS,
+  REQUESTER_ROLES,
+  RESCHEDULE_KINDS,
+  type RequestForm,
 } from './schema.js';
 import type { InquiryRefusal, StatusView } from './service.js';
 
@@ -20,16 +49,24 @@ const one = (v: Values, name: string): string | undefined => {
 };
 
 /** A public page of e-request: the medium column. */
-const publicPage = (ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml => framePublicPage(ctx, title, body, errors, 'medium');
+const publicPage = (ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml =>
+  framePublicPage(ctx, title, body, errors, 'medium');
 
-const dateLabels = (ctx: PageContext) => ({ month: ctx.t('e_request:date.month'), day: ctx.t('e_request:date.day'), year: ctx.t('e_request:date.year') });
+const dateLabels = (ctx: PageContext) => ({
+  month: ctx.t('e_request:date.month'),
+  day: ctx.t('e_request:date.day'),
+  year: ctx.t('e_request:date.year'),
+});
 
 // ---- Start page --------------------------------------------------------------------------------------------------------
 
 export function startPage(ctx: PageContext, p: { value?: string; errors?: FieldError[] } = {}): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return publicPage(ctx, t('e_request:start.title'), html`<h1>${t('e_request:start.title')}</h1>
+  return publicPage(
+    ctx,
+    t('e_request:start.title'),
+    html`<h1>${t('e_request:start.title')}</h1>
 <p class="usa-intro">${t('e_request:start.intro')}</p>
 <p>${t('e_request:start.status_intro')} <a class="usa-link" href="/case-status">${t('e_request:start.status_link')}</a>.</p>
 ${alert({ type: 'info', heading: t('e_request:section_1367.heading'), headingLevel: 2, body: t('e_request:section_1367.start') })}
@@ -40,28 +77,57 @@ ${alert({ type: 'info', heading: t('e_request:section_1367.heading'), headingLev
     legend: t('e_request:start.legend'),
     value: p.value,
     error: errorFor(errors, 'type'),
-    options: REQUEST_FORMS.map((form) => ({ value: form, label: t(`e_request:forms.${form}.title`), hint: t(`e_request:forms.${form}.choice`) })),
+    options: REQUEST_FORMS.map((form) => ({
+      value: form,
+      label: t(`e_request:forms.${form}.title`),
+      hint: t(`e_request:forms.${form}.choice`),
+    })),
   })}
   ${button(t('e_request:start.continue'))}
 </form>
 <h2>${t('e_request:start.sent_heading')}</h2>
-<p>${t('e_request:start.sent_intro')} <a class="usa-link" href="/e-request/status">${t('e_request:start.sent_link')}</a>.</p>`, errors);
+<p>${t('e_request:start.sent_intro')} <a class="usa-link" href="/e-request/status">${t('e_request:start.sent_link')}</a>.</p>`,
+    errors,
+  );
 }
 
 // ---- One form per request --------------------------------------------------------------------------------------------
 
-export function requestFormPage(ctx: PageContext, p: { form: RequestForm; csrf: string; submission?: string; values?: Values; errors?: FieldError[] }): SafeHtml {
+export function requestFormPage(
+  ctx: PageContext,
+  p: { form: RequestForm; csrf: string; submission?: string; values?: Values; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const v = p.values ?? {};
   const errors = p.errors ?? [];
   const f = p.form;
   const e = (field: string) => errorFor(errors, field);
   const date = (name: 'dob' | 'filed' | 'appointment', legend: string, hint: string) =>
-    memorableDate({ name, legend, hint, labels: dateLabels(ctx), month: one(v, `${name}_month`), day: one(v, `${name}_day`), year: one(v, `${name}_year`), error: e(`${name}_month`) });
+    memorableDate({
+      name,
+      legend,
+      hint,
+      labels: dateLabels(ctx),
+      month: one(v, `${name}_month`),
+      day: one(v, `${name}_day`),
+      year: one(v, `${name}_year`),
+      error: e(`${name}_month`),
+    });
   const options = (key: string, values: readonly string[], hints = false) =>
-    values.map((value) => ({ value, label: t(`e_request:choices.${key}.${value}`), ...(hints ? { hint: t(`e_request:choices.${key}_hints.${value}`) } : {}) }));
+    values.map((value) => ({
+      value,
+      label: t(`e_request:choices.${key}.${value}`),
+      ...(hints ? { hint: t(`e_request:choices.${key}_hints.${value}`) } : {}),
+    }));
   const description = (label: string, hint: string) =>
-    textArea({ name: 'description', label, hint, value: one(v, 'description'), error: e('description'), maxlength: LIMITS.description });
+    textArea({
+      name: 'description',
+      label,
+      hint,
+      value: one(v, 'description'),
+      error: e('description'),
+      maxlength: LIMITS.description,
+    });
 
   const filing = hasFilingFields(f)
     ? html`${select({
@@ -69,7 +135,10 @@ export function requestFormPage(ctx: PageContext, p: { form: RequestForm; csrf: 
         label: t('e_request:fields.form_number'),
         value: one(v, 'form_number'),
         error: e('form_number'),
-        options: [['', t('e_request:fields.select')], ...FORMS.map((x): [string, string] => [x.code, formLongName(x.code, ctx.lang)])],
+        options: [
+          ['', t('e_request:fields.select')],
+          ...FORMS.map((x): [string, string] => [x.code, formLongName(x.code, ctx.lang)]),
+        ],
       })}
   ${textInput({ name: 'form_sub_type', label: t('e_request:fields.form_sub_type'), hint: t('e_request:fields.form_sub_type_hint'), value: one(v, 'form_sub_type'), error: e('form_sub_type'), maxlength: LIMITS.form_sub_type })}
   ${date('filed', t('e_request:fields.filed'), t('e_request:fields.filed_hint'))}
@@ -98,7 +167,11 @@ export function requestFormPage(ctx: PageContext, p: { form: RequestForm; csrf: 
   </fieldset>`;
       break;
     case 'accommodation-request': {
-      const chosen = Array.isArray(v.accommodation) ? v.accommodation : typeof v.accommodation === 'string' ? [v.accommodation] : [];
+      const chosen = Array.isArray(v.accommodation)
+        ? v.accommodation
+        : typeof v.accommodation === 'string'
+          ? [v.accommodation]
+          : [];
       specific = html`${checkboxGroup({
         name: 'accommodation',
         legend: t('e_request:fields.accommodation'),
@@ -122,12 +195,22 @@ export function requestFormPage(ctx: PageContext, p: { form: RequestForm; csrf: 
   ${description(t('e_request:fields.reschedule_reason'), t('e_request:fields.reschedule_reason_hint'))}`;
       break;
   }
-  const mailKind = f === 'mail-not-received'
-    ? radioGroup({ name: 'mail_kind', legend: t('e_request:fields.mail_kind'), value: one(v, 'mail_kind'), error: e('mail_kind'), options: options('mail_kind', MAIL_KINDS) })
-    : '';
+  const mailKind =
+    f === 'mail-not-received'
+      ? radioGroup({
+          name: 'mail_kind',
+          legend: t('e_request:fields.mail_kind'),
+          value: one(v, 'mail_kind'),
+          error: e('mail_kind'),
+          options: options('mail_kind', MAIL_KINDS),
+        })
+      : '';
   const optionalCase = !receiptRequired(f);
 
-  return publicPage(ctx, t(`e_request:forms.${f}.title`), html`<p class="margin-bottom-0"><a class="usa-link" href="/e-request">${t('e_request:form.back')}</a></p>
+  return publicPage(
+    ctx,
+    t(`e_request:forms.${f}.title`),
+    html`<p class="margin-bottom-0"><a class="usa-link" href="/e-request">${t('e_request:form.back')}</a></p>
 <h1>${t(`e_request:forms.${f}.title`)}</h1>
 <p class="usa-intro">${t(`e_request:forms.${f}.intro`)}</p>
 <p>${t(`e_request:forms.${f}.next`)}</p>
@@ -159,7 +242,9 @@ ${f === 'outside-processing-time' ? alert({ type: 'info', slim: true, body: html
     options: [{ value: '1', label: t('e_request:section_1367.label'), hint: t('e_request:section_1367.hint') }],
   })}
   ${button(t('e_request:form.submit'))}
-</form>`, errors);
+</form>`,
+    errors,
+  );
 }
 
 // ---- Answers --------------------------------------------------------------------------------------------------------------
@@ -167,8 +252,17 @@ ${f === 'outside-processing-time' ? alert({ type: 'info', slim: true, body: html
 export function refusalPage(ctx: PageContext, r: InquiryRefusal): SafeHtml {
   const { t, lang } = ctx;
   const title = t(`e_request:refusal.${r.reason}.title`);
-  const values = { form: formLongName(r.formCode, lang), office: officeName(r.officeCode, lang), received: longCalendarDate(r.receivedDate, lang), inquiry: r.inquiryDate ? longCalendarDate(r.inquiryDate, lang) : '', receipt: r.receiptNumber };
-  return publicPage(ctx, title, html`<h1>${title}</h1>
+  const values = {
+    form: formLongName(r.formCode, lang),
+    office: officeName(r.officeCode, lang),
+    received: longCalendarDate(r.receivedDate, lang),
+    inquiry: r.inquiryDate ? longCalendarDate(r.inquiryDate, lang) : '',
+    receipt: r.receiptNumber,
+  };
+  return publicPage(
+    ctx,
+    title,
+    html`<h1>${title}</h1>
 ${alert({ type: 'info', body: html`<p class="margin-0">${t(`e_request:refusal.${r.reason}.body`, values)}</p>` })}
 <p>${t('e_request:refusal.received', values)}</p>
 <p>${t(`e_request:refusal.${r.reason}.next`, values)}</p>
@@ -176,7 +270,8 @@ ${alert({ type: 'info', body: html`<p class="margin-0">${t(`e_request:refusal.${
 <ul class="usa-list">
   <li><a class="usa-link" href="/case-status">${t('e_request:refusal.case_status_link')}</a></li>
   <li><a class="usa-link" href="/e-request">${t('e_request:refusal.other_request_link')}</a></li>
-</ul>`);
+</ul>`,
+  );
 }
 
 export function sentPage(ctx: PageContext & { timeZone: string }, p: { item: ServiceItemRow }): SafeHtml {
@@ -184,12 +279,21 @@ export function sentPage(ctx: PageContext & { timeZone: string }, p: { item: Ser
   const i = p.item;
   const form = (i.details as { form?: string } | null)?.form;
   const next = form && (REQUEST_FORMS as readonly string[]).includes(form) ? t(`e_request:forms.${form}.next`) : '';
-  return publicPage(ctx, t('e_request:sent.title'), html`<h1>${t('e_request:sent.title')}</h1>
+  return publicPage(
+    ctx,
+    t('e_request:sent.title'),
+    html`<h1>${t('e_request:sent.title')}</h1>
 ${alert({ type: 'success', body: html`<p class="margin-0">${t('e_request:sent.number')} <strong class="casedesk-receipt" id="service-item-number">${String(i.number)}</strong></p>` })}
 ${table({
   caption: t('e_request:sent.caption'),
   headers: [t('e_request:sent.request'), t('e_request:sent.urgency'), t('e_request:sent.expected')],
-  rows: [[t(`e_request:types.${i.type}`, { defaultValue: i.subject }), urgencyText(t, i.urgent), expectationText(t, lang, { kind: i.sla_policy, dueAt: i.due_at }, ctx.timeZone)]],
+  rows: [
+    [
+      t(`e_request:types.${i.type}`, { defaultValue: i.subject }),
+      urgencyText(t, i.urgent),
+      expectationText(t, lang, { kind: i.sla_policy, dueAt: i.due_at }, ctx.timeZone),
+    ],
+  ],
   stacked: true,
   borderless: true,
 })}
@@ -197,12 +301,16 @@ ${table({
 ${next ? html`<p>${next}</p>` : ''}
 ${i.type === 'interview_reschedule' || i.type === 'oath_reschedule' ? html`<p><strong>${t('e_request:forms.interview-oath-reschedule.attend')}</strong></p>` : ''}
 <p>${t('e_request:sent.email', { email: i.contact_email })}</p>
-<p>${t('e_request:sent.keep')} <a class="usa-link" href="/e-request/status">${t('e_request:sent.status_link')}</a>.</p>`);
+<p>${t('e_request:sent.keep')} <a class="usa-link" href="/e-request/status">${t('e_request:sent.status_link')}</a>.</p>`,
+  );
 }
 
 // ---- Status page ---------------------------------------------------------------------------------------------------------
 
-export function statusPage(ctx: PageContext & { timeZone: string }, p: { csrf: string; values?: Values; errors?: FieldError[]; result?: StatusView }): SafeHtml {
+export function statusPage(
+  ctx: PageContext & { timeZone: string },
+  p: { csrf: string; values?: Values; errors?: FieldError[]; result?: StatusView },
+): SafeHtml {
   const { t, lang } = ctx;
   const v = p.values ?? {};
   const errors = p.errors ?? [];
@@ -213,13 +321,22 @@ export function statusPage(ctx: PageContext & { timeZone: string }, p: { csrf: s
 <h2 id="result-heading">${t('e_request:status.result_heading', { number: r.number })}</h2>
 ${table({
   caption: t('e_request:status.caption'),
-  headers: [t('e_request:status.request'), t('e_request:status.sent'), t('e_request:status.state'), t('e_request:status.expected')],
-  rows: [[
-    t(`e_request:types.${r.type}`, { defaultValue: r.subject }),
-    when(r.sentAt),
-    html`<strong>${t(`e_request:status.states.${r.status}`)}</strong>`,
-    r.status === 'working' ? expectationText(t, lang, { kind: r.slaPolicy, dueAt: r.dueAt }, ctx.timeZone) : t(`e_request:status.expected_${r.status}`),
-  ]],
+  headers: [
+    t('e_request:status.request'),
+    t('e_request:status.sent'),
+    t('e_request:status.state'),
+    t('e_request:status.expected'),
+  ],
+  rows: [
+    [
+      t(`e_request:types.${r.type}`, { defaultValue: r.subject }),
+      when(r.sentAt),
+      html`<strong>${t(`e_request:status.states.${r.status}`)}</strong>`,
+      r.status === 'working'
+        ? expectationText(t, lang, { kind: r.slaPolicy, dueAt: r.dueAt }, ctx.timeZone)
+        : t(`e_request:status.expected_${r.status}`),
+    ],
+  ],
   stacked: true,
 })}
 ${r.status === 'need_information' ? alert({ type: 'warning', slim: true, body: t('e_request:status.need_information') }) : ''}
@@ -229,7 +346,10 @@ ${r.status === 'need_information' ? alert({ type: 'warning', slim: true, body: t
 </ol>
 </section>`
     : '';
-  return publicPage(ctx, t('e_request:status.title'), html`<h1>${t('e_request:status.title')}</h1>
+  return publicPage(
+    ctx,
+    t('e_request:status.title'),
+    html`<h1>${t('e_request:status.title')}</h1>
 <p class="usa-intro">${t('e_request:status.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/e-request/status" novalidate>
   ${csrfField(p.csrf)}
@@ -238,12 +358,24 @@ ${r.status === 'need_information' ? alert({ type: 'warning', slim: true, body: t
   ${button(t('e_request:status.submit'))}
 </form>
 ${result}
-<p class="margin-top-4">${t('e_request:status.new_request')} <a class="usa-link" href="/e-request">${t('e_request:status.new_request_link')}</a>.</p>`, errors);
+<p class="margin-top-4">${t('e_request:status.new_request')} <a class="usa-link" href="/e-request">${t('e_request:status.new_request_link')}</a>.</p>`,
+    errors,
+  );
 }
 
 // ---- Staff: receipt dates for a case inquiry -----------------------------------------------------------------------------
 
-export function inquiryDatesPage(ctx: StaffPageContext, p: { signedIn: SignedIn; rows: InquiryDateRow[]; values?: Values; errors?: FieldError[]; notice?: string; when(d: Date): string }): SafeHtml {
+export function inquiryDatesPage(
+  ctx: StaffPageContext,
+  p: {
+    signedIn: SignedIn;
+    rows: InquiryDateRow[];
+    values?: Values;
+    errors?: FieldError[];
+    notice?: string;
+    when(d: Date): string;
+  },
+): SafeHtml {
   const { t, lang } = ctx;
   const v = p.values ?? {};
   const errors = p.errors ?? [];
@@ -255,21 +387,29 @@ export function inquiryDatesPage(ctx: StaffPageContext, p: { signedIn: SignedIn;
     body: html`<h1>${t('e_request:staff.title')}</h1>
 <p class="usa-intro">${t('e_request:staff.intro')}</p>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
-${p.rows.length
-  ? table({
-      caption: t('e_request:staff.caption'),
-      headers: [t('e_request:staff.form'), t('e_request:staff.office'), t('e_request:staff.date'), t('e_request:staff.updated'), t('e_request:staff.actions')],
-      rows: p.rows.map((row) => [
-        formLongName(row.form_code, lang),
-        officeName(row.office_code, lang),
-        longCalendarDate(row.inquiry_date, lang),
-        p.when(row.updated_at),
-        html`<a class="usa-link" href="/staff/inquiry-dates?form=${row.form_code}&amp;office=${row.office_code}#form_code">${t('e_request:staff.change')}<span class="usa-sr-only"> ${row.form_code}, ${officeName(row.office_code, lang)}</span></a>
+${
+  p.rows.length
+    ? table({
+        caption: t('e_request:staff.caption'),
+        headers: [
+          t('e_request:staff.form'),
+          t('e_request:staff.office'),
+          t('e_request:staff.date'),
+          t('e_request:staff.updated'),
+          t('e_request:staff.actions'),
+        ],
+        rows: p.rows.map((row) => [
+          formLongName(row.form_code, lang),
+          officeName(row.office_code, lang),
+          longCalendarDate(row.inquiry_date, lang),
+          p.when(row.updated_at),
+          html`<a class="usa-link" href="/staff/inquiry-dates?form=${row.form_code}&amp;office=${row.office_code}#form_code">${t('e_request:staff.change')}<span class="usa-sr-only"> ${row.form_code}, ${officeName(row.office_code, lang)}</span></a>
 <form method="post" action="/staff/inquiry-dates/remove" class="display-inline margin-left-2">${csrfField(p.signedIn.csrf)}<input type="hidden" name="form_code" value="${row.form_code}"><input type="hidden" name="office_code" value="${row.office_code}"><button class="usa-button usa-button--unstyled" type="submit">${t('e_request:staff.remove')}<span class="usa-sr-only"> ${row.form_code}, ${officeName(row.office_code, lang)}</span></button></form>`,
-      ]),
-      stacked: true,
-    })
-  : html`<p>${t('e_request:staff.none')}</p>`}
+        ]),
+        stacked: true,
+      })
+    : html`<p>${t('e_request:staff.none')}</p>`
+}
 <h2 id="save-heading">${t('e_request:staff.save_heading')}</h2>
 <p>${t('e_request:staff.save_intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/staff/inquiry-dates" aria-labelledby="save-heading" novalidate>

@@ -21,33 +21,78 @@ beforeAll(async () => {
   t = await createTestApp();
   token = (await apiToken(t, ['case_events:write'])).token;
   person = await signUpApplicant(t, 'evi.dence@example.com', '10.44.9.1');
-  validPdf = await renderCaseNotice({ agency: 'Agency', title: 'Letter', issuedOn: 'today', facts: [], paragraphs: ['My new address.'], createdAt: new Date('2026-11-01T00:00:00Z') });
-  const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', person.accountId).executeTakeFirstOrThrow()).online_account_number;
+  validPdf = await renderCaseNotice({
+    agency: 'Agency',
+    title: 'Letter',
+    issuedOn: 'today',
+    facts: [],
+    paragraphs: ['My new address.'],
+    createdAt: new Date('2026-11-01T00:00:00Z'),
+  });
+  const oan = (
+    await t.deps.database.db
+      .selectFrom('accounts')
+      .select('online_account_number')
+      .where('id', '=', person.accountId)
+      .executeTakeFirstOrThrow()
+  ).online_account_number;
   const res = await t.app.inject({
-    method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}` },
     payload: [
-      { id: 'ev-1', receiptNumber: 'IOE0966600001', type: 'case_received', occurredAt: '2026-09-01T15:00:00Z', payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan } },
-      { id: 'ev-2', receiptNumber: 'IOE0966600001', type: 'rfe_sent', occurredAt: '2026-11-10T15:00:00Z', payload: { responseDue: '2027-01-31' } },
+      {
+        id: 'ev-1',
+        receiptNumber: 'IOE0966600001',
+        type: 'case_received',
+        occurredAt: '2026-09-01T15:00:00Z',
+        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan },
+      },
+      {
+        id: 'ev-2',
+        receiptNumber: 'IOE0966600001',
+        type: 'rfe_sent',
+        occurredAt: '2026-11-10T15:00:00Z',
+        payload: { responseDue: '2027-01-31' },
+      },
     ],
   });
   expect(res.statusCode).toBe(200);
 });
 afterAll(async () => t?.close());
 
-async function upload(kind: 'evidence' | 'rfe_response', files: { name: string; data: Buffer; type?: string }[], csrf?: string | null) {
+async function upload(
+  kind: 'evidence' | 'rfe_response',
+  files: { name: string; data: Buffer; type?: string }[],
+  csrf?: string | null,
+) {
   await person.agent.get('/account/cases/IOE0966600001/evidence');
   const token = csrf === undefined ? (person.agent.$('input[name=_csrf]').first().val() as string) : csrf;
   const { body, contentType } = multipart(token === null ? { kind } : { _csrf: token, kind }, files);
-  return t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': contentType }, payload: body, remoteAddress: '10.44.9.1' });
+  return t.app.inject({
+    method: 'POST',
+    url: '/account/cases/IOE0966600001/evidence',
+    headers: { cookie: person.agent.cookieHeader, 'content-type': contentType },
+    payload: body,
+    remoteAddress: '10.44.9.1',
+  });
 }
 
-const filesOf = async () => t.deps.database.db.selectFrom('case_files').selectAll().orderBy('created_at').orderBy('file_name').execute();
+const filesOf = async () =>
+  t.deps.database.db.selectFrom('case_files').selectAll().orderBy('created_at').orderBy('file_name').execute();
 
 describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
   it('checks each file from its content: real PDF and PNG accepted, a disguised program, a cut PDF and a locked PDF rejected with the reason', async () => {
     const truncated = validPdf.subarray(0, Math.floor(validPdf.length / 2));
     // Password-protected: the trailer names an encryption dictionary (issue 13 point 12: not the text anywhere).
-    const locked = await renderCaseNotice({ agency: 'Agency', title: 'Letter', issuedOn: 'today', facts: [], paragraphs: ['Locked.'], createdAt: new Date('2026-11-01T00:00:00Z') }).then(async () => {
+    const locked = await renderCaseNotice({
+      agency: 'Agency',
+      title: 'Letter',
+      issuedOn: 'today',
+      facts: [],
+      paragraphs: ['Locked.'],
+      createdAt: new Date('2026-11-01T00:00:00Z'),
+    }).then(async () => {
       const PDFKit = (await import('pdfkit')).default;
       return new Promise<Buffer>((resolve) => {
         const doc = new PDFKit({ userPassword: 'secret', ownerPassword: 'owner' });
@@ -68,12 +113,24 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/account/cases/IOE0966600001/evidence?done=evidence');
     let files = await filesOf();
-    expect(files.map((f) => [f.file_name, f.state])).toEqual(expect.arrayContaining([['invoice.bin', 'rejected'], ['letter.pdf', 'checking'], ['photo of ID.png', 'checking']]));
+    expect(files.map((f) => [f.file_name, f.state])).toEqual(
+      expect.arrayContaining([
+        ['invoice.bin', 'rejected'],
+        ['letter.pdf', 'checking'],
+        ['photo of ID.png', 'checking'],
+      ]),
+    );
     expect(files.every((f) => !f.file_name.includes('/'))).toBe(true);
     for (const f of files) await t.services.evidence.checkFile(f.id);
     files = await filesOf();
     const state = Object.fromEntries(files.map((f) => [f.file_name, `${f.state}${f.reason ? `:${f.reason}` : ''}`]));
-    expect(state).toMatchObject({ 'letter.pdf': 'accepted', 'photo of ID.png': 'accepted', 'invoice.bin': 'rejected:type', 'half.pdf': 'rejected:pdf_incomplete', 'pass wd_.pdf': 'rejected:pdf_encrypted' });
+    expect(state).toMatchObject({
+      'letter.pdf': 'accepted',
+      'photo of ID.png': 'accepted',
+      'invoice.bin': 'rejected:type',
+      'half.pdf': 'rejected:pdf_incomplete',
+      'pass wd_.pdf': 'rejected:pdf_encrypted',
+    });
     // The person sees each file's state, and why.
     await person.agent.get('/account/cases/IOE0966600001/evidence');
     const text = person.agent.$('main').text();
@@ -85,7 +142,10 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
   it('refuses a PDF that runs JavaScript and a JPEG with a web page appended, accepts a PDF that merely mentions /Encrypt, and shows why (issue 13 point 12)', async () => {
     const { PDFDocument, PDFName, PDFString } = await import('pdf-lib');
     const withJs = await PDFDocument.load(validPdf);
-    withJs.catalog.set(PDFName.of('OpenAction'), withJs.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert(1)') }));
+    withJs.catalog.set(
+      PDFName.of('OpenAction'),
+      withJs.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert(1)') }),
+    );
     const mentions = await PDFDocument.load(validPdf);
     mentions.catalog.set(PDFName.of('Note'), PDFString.of('About /Encrypt'));
     const mentionsBytes = Buffer.from(await mentions.save({ useObjectStreams: false }));
@@ -93,15 +153,28 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     const before = new Set((await filesOf()).map((f) => f.id));
     const res = await upload('evidence', [
       { name: 'script.pdf', data: Buffer.from(await withJs.save()) },
-      { name: 'photo.jpg', data: Buffer.concat([JPEG_SMALL, Buffer.from('<html><script>alert(1)</script></html>')]), type: 'image/jpeg' },
+      {
+        name: 'photo.jpg',
+        data: Buffer.concat([JPEG_SMALL, Buffer.from('<html><script>alert(1)</script></html>')]),
+        type: 'image/jpeg',
+      },
       { name: 'mentions.pdf', data: mentionsBytes },
       { name: 'clean.jpg', data: JPEG_SMALL, type: 'image/jpeg' },
     ]);
     expect(res.statusCode).toBe(303);
     const added = (await filesOf()).filter((f) => !before.has(f.id));
     for (const f of added) await t.services.evidence.checkFile(f.id);
-    const state = Object.fromEntries((await filesOf()).filter((f) => !before.has(f.id)).map((f) => [f.file_name, `${f.state}${f.reason ? `:${f.reason}` : ''}`]));
-    expect(state).toEqual({ 'script.pdf': 'rejected:pdf_active', 'photo.jpg': 'rejected:image_trailer', 'mentions.pdf': 'accepted', 'clean.jpg': 'accepted' });
+    const state = Object.fromEntries(
+      (await filesOf())
+        .filter((f) => !before.has(f.id))
+        .map((f) => [f.file_name, `${f.state}${f.reason ? `:${f.reason}` : ''}`]),
+    );
+    expect(state).toEqual({
+      'script.pdf': 'rejected:pdf_active',
+      'photo.jpg': 'rejected:image_trailer',
+      'mentions.pdf': 'accepted',
+      'clean.jpg': 'accepted',
+    });
     await person.agent.get('/account/cases/IOE0966600001/evidence');
     const text = person.agent.$('main').text();
     expect(text).toContain('The PDF holds active content');
@@ -113,8 +186,17 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
 
   it('refuses too many files, too large a file, no file, and a form without its CSRF token, storing nothing', async () => {
     const before = (await filesOf()).length;
-    expect((await upload('evidence', Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.png`, data: PNG, type: 'image/png' })))).statusCode).toBe(400);
-    const big = await upload('evidence', [{ name: 'big.pdf', data: Buffer.concat([validPdf, Buffer.alloc(MAX_FILE_BYTES, 0x20)]) }]);
+    expect(
+      (
+        await upload(
+          'evidence',
+          Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.png`, data: PNG, type: 'image/png' })),
+        )
+      ).statusCode,
+    ).toBe(400);
+    const big = await upload('evidence', [
+      { name: 'big.pdf', data: Buffer.concat([validPdf, Buffer.alloc(MAX_FILE_BYTES, 0x20)]) },
+    ]);
     expect(big.statusCode).toBe(400);
     expect(big.body).toContain('at most 10 MB');
     expect((await upload('evidence', [])).statusCode).toBe(400);
@@ -141,7 +223,9 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
   function countedBody(fields: Record<string, string>, fileBytes: number, fileName = 'big.pdf') {
     const { body: lead, contentType } = multipart(fields, []);
     const head = lead.subarray(0, lead.length - Buffer.from('------casedesk-test-boundary--\r\n').length);
-    const fileHead = Buffer.from(`------casedesk-test-boundary\r\nContent-Disposition: form-data; name="files"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n`);
+    const fileHead = Buffer.from(
+      `------casedesk-test-boundary\r\nContent-Disposition: form-data; name="files"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
     const tail = Buffer.from('\r\n------casedesk-test-boundary--\r\n');
     const chunk = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64 * 1024 - 9, 0x20)]);
     const pulled = { bytes: 0 };
@@ -179,23 +263,44 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     const size = 40 * 1024 * 1024; // over every limit: a refusal for size would answer 400
     const keysBefore = await storedEvidence();
     const anonymous = countedBody({ _csrf: 'anything', kind: 'evidence' }, size);
-    const refused = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { 'content-type': anonymous.contentType }, payload: anonymous.stream, remoteAddress: '10.44.9.2' });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/account/cases/IOE0966600001/evidence',
+      headers: { 'content-type': anonymous.contentType },
+      payload: anonymous.stream,
+      remoteAddress: '10.44.9.2',
+    });
     expect(refused.statusCode).toBe(401); // the account policy's answer: the sign-in page
     expect(anonymous.pulled.bytes).toBeLessThan(2 * 1024 * 1024);
     expect(refused.headers.connection).toBe('close');
 
     await person.agent.get('/account/cases/IOE0966600001/evidence');
     const forged = countedBody({ _csrf: 'not-the-token', kind: 'evidence' }, size);
-    const wrong = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': forged.contentType }, payload: forged.stream, remoteAddress: '10.44.9.1' });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/account/cases/IOE0966600001/evidence',
+      headers: { cookie: person.agent.cookieHeader, 'content-type': forged.contentType },
+      payload: forged.stream,
+      remoteAddress: '10.44.9.1',
+    });
     expect(wrong.statusCode).toBe(403);
     expect(forged.pulled.bytes).toBeLessThan(2 * 1024 * 1024);
 
     // The token must come before the files: a form whose token follows its file is refused the same way.
     const late = Buffer.concat([
-      multipart({}, [{ name: 'a.png', data: PNG, type: 'image/png' }]).body.subarray(0, -'------casedesk-test-boundary--\r\n'.length),
+      multipart({}, [{ name: 'a.png', data: PNG, type: 'image/png' }]).body.subarray(
+        0,
+        -'------casedesk-test-boundary--\r\n'.length,
+      ),
       multipart({ _csrf: person.agent.$('input[name=_csrf]').first().val() as string, kind: 'evidence' }, []).body,
     ]);
-    const lateToken = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': multipart({}, []).contentType }, payload: late, remoteAddress: '10.44.9.1' });
+    const lateToken = await t.app.inject({
+      method: 'POST',
+      url: '/account/cases/IOE0966600001/evidence',
+      headers: { cookie: person.agent.cookieHeader, 'content-type': multipart({}, []).contentType },
+      payload: late,
+      remoteAddress: '10.44.9.1',
+    });
     expect(lateToken.statusCode).toBe(403);
     expect(await storedEvidence()).toEqual(keysBefore);
   });
@@ -206,7 +311,13 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     await person.agent.get('/account/cases/IOE0966600001/evidence');
     const csrf = person.agent.$('input[name=_csrf]').first().val() as string;
     const big = countedBody({ _csrf: csrf, kind: 'evidence' }, 40 * 1024 * 1024);
-    const res = await t.app.inject({ method: 'POST', url: '/account/cases/IOE0966600001/evidence', headers: { cookie: person.agent.cookieHeader, 'content-type': big.contentType }, payload: big.stream, remoteAddress: '10.44.9.1' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/account/cases/IOE0966600001/evidence',
+      headers: { cookie: person.agent.cookieHeader, 'content-type': big.contentType },
+      payload: big.stream,
+      remoteAddress: '10.44.9.1',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('at most 10 MB');
     expect(big.pulled.bytes).toBeLessThan(16 * 1024 * 1024); // read up to the limit, not the 40 MB sent
@@ -216,7 +327,11 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     // Files within their own limit but over the submission's: the ones already stored are deleted.
     await person.agent.get('/account/cases/IOE0966600001/evidence');
     const nine = Buffer.concat([validPdf, Buffer.alloc(9 * 1024 * 1024, 0x20)]);
-    const over = await upload('evidence', [{ name: 'one.pdf', data: nine }, { name: 'two.pdf', data: nine }, { name: 'three.pdf', data: nine }]);
+    const over = await upload('evidence', [
+      { name: 'one.pdf', data: nine },
+      { name: 'two.pdf', data: nine },
+      { name: 'three.pdf', data: nine },
+    ]);
     expect(over.statusCode).toBe(400);
     expect(over.body).toContain('25 MB in all');
     expect(await storedEvidence()).toEqual(keysBefore);
@@ -228,7 +343,8 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     if (config.kind !== 'disk') throw new Error('the test app keeps files on disk');
     const now = t.clock.now().getTime();
     /** Sets a stored file's time, as if written that long before the (fake) clock's now. */
-    const writtenAgo = (key: string, ms: number) => utimes(path.join(config.dir, key), new Date(now - ms), new Date(now - ms));
+    const writtenAgo = (key: string, ms: number) =>
+      utimes(path.join(config.dir, key), new Date(now - ms), new Date(now - ms));
     const known = new Set((await filesOf()).map((f) => f.id));
     expect((await upload('evidence', [{ name: 'kept.png', data: PNG, type: 'image/png' }])).statusCode).toBe(303);
     const referenced = (await filesOf()).find((f) => !known.has(f.id))!.storage_key!;

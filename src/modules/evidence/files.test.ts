@@ -56,7 +56,10 @@ beforeAll(async () => {
 describe('upload checks from the content (issue 13 point 12)', () => {
   it('accepts a plain PDF, and one that merely contains the text "/Encrypt"', async () => {
     expect(await checkContent(plain, 'application/pdf')).toEqual({ ok: true });
-    const titled = await changed((doc) => doc.catalog.set(PDFName.of('Note'), PDFString.of('Why /Encrypt is not set')), false);
+    const titled = await changed(
+      (doc) => doc.catalog.set(PDFName.of('Note'), PDFString.of('Why /Encrypt is not set')),
+      false,
+    );
     expect(titled.includes('/Encrypt')).toBe(true);
     expect(await checkContent(titled, 'application/pdf')).toEqual({ ok: true });
     const inObject = handMadePdf('', '<< /Note (/Encrypt 5 0 R) /Encrypt-like true >>');
@@ -64,14 +67,22 @@ describe('upload checks from the content (issue 13 point 12)', () => {
   });
 
   it('refuses a PDF whose trailer names an encryption dictionary, and one pdfkit protected with a password', async () => {
-    const encrypted = handMadePdf('/Encrypt 4 0 R /ID [<01> <01>] ', '<< /Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4 >>');
+    const encrypted = handMadePdf(
+      '/Encrypt 4 0 R /ID [<01> <01>] ',
+      '<< /Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4 >>',
+    );
     expect(await checkContent(encrypted, 'application/pdf')).toEqual({ ok: false, reason: 'pdf_encrypted' });
-    expect(await checkContent(await pdfkit({ userPassword: 'secret', ownerPassword: 'owner' }), 'application/pdf')).toEqual({ ok: false, reason: 'pdf_encrypted' });
+    expect(
+      await checkContent(await pdfkit({ userPassword: 'secret', ownerPassword: 'owner' }), 'application/pdf'),
+    ).toEqual({ ok: false, reason: 'pdf_encrypted' });
   });
 
   it('refuses a PDF with active content: an OpenAction running JavaScript, a Launch action, an embedded file (even inside object streams)', async () => {
     const openAction = await changed((doc) => {
-      doc.catalog.set(PDFName.of('OpenAction'), doc.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert(1)') }));
+      doc.catalog.set(
+        PDFName.of('OpenAction'),
+        doc.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert(1)') }),
+      );
     });
     expect(openAction.includes('/JavaScript')).toBe(false); // compressed: a text search would miss it
     expect(await checkContent(openAction, 'application/pdf')).toEqual({ ok: false, reason: 'pdf_active' });
@@ -94,8 +105,14 @@ describe('upload checks from the content (issue 13 point 12)', () => {
   });
 
   it('refuses an incomplete PDF and one no parser can read', async () => {
-    expect(await checkContent(plain.subarray(0, plain.length / 2), 'application/pdf')).toEqual({ ok: false, reason: 'pdf_incomplete' });
-    expect(await checkContent(Buffer.from('%PDF-1.7\nnothing here\n%%EOF\n'), 'application/pdf')).toEqual({ ok: false, reason: 'pdf_damaged' });
+    expect(await checkContent(plain.subarray(0, plain.length / 2), 'application/pdf')).toEqual({
+      ok: false,
+      reason: 'pdf_incomplete',
+    });
+    expect(await checkContent(Buffer.from('%PDF-1.7\nnothing here\n%%EOF\n'), 'application/pdf')).toEqual({
+      ok: false,
+      reason: 'pdf_damaged',
+    });
   });
 
   it('accepts real JPEG and PNG files, and refuses them with HTML or script appended after their end marker', async () => {
@@ -104,28 +121,51 @@ describe('upload checks from the content (issue 13 point 12)', () => {
     expect(await checkContent(JPEG_SMALL, 'image/jpeg')).toEqual({ ok: true });
     expect(await checkContent(PNG_1PX, 'image/png')).toEqual({ ok: true });
     const html = Buffer.from('<html><body><script>fetch("/account")</script></body></html>');
-    expect(await checkContent(Buffer.concat([JPEG_SMALL, html]), 'image/jpeg')).toEqual({ ok: false, reason: 'image_trailer' });
-    expect(await checkContent(Buffer.concat([PNG_1PX, html]), 'image/png')).toEqual({ ok: false, reason: 'image_trailer' });
-    expect(await checkContent(Buffer.concat([JPEG_SMALL, Buffer.from(html.toString(), 'utf16le')]), 'image/jpeg')).toEqual({ ok: false, reason: 'image_trailer' });
+    expect(await checkContent(Buffer.concat([JPEG_SMALL, html]), 'image/jpeg')).toEqual({
+      ok: false,
+      reason: 'image_trailer',
+    });
+    expect(await checkContent(Buffer.concat([PNG_1PX, html]), 'image/png')).toEqual({
+      ok: false,
+      reason: 'image_trailer',
+    });
+    expect(
+      await checkContent(Buffer.concat([JPEG_SMALL, Buffer.from(html.toString(), 'utf16le')]), 'image/jpeg'),
+    ).toEqual({ ok: false, reason: 'image_trailer' });
     // Other data after the end (some cameras add some) is left alone; a file cut before its end is damaged.
-    expect(await checkContent(Buffer.concat([JPEG_SMALL, Buffer.from('SEFH\u0000\u0001 maker data')]), 'image/jpeg')).toEqual({ ok: true });
-    expect(await checkContent(JPEG_SMALL.subarray(0, 300), 'image/jpeg')).toEqual({ ok: false, reason: 'image_damaged' });
-    expect(await checkContent(PNG_1PX.subarray(0, PNG_1PX.length - 4), 'image/png')).toEqual({ ok: false, reason: 'image_damaged' });
+    expect(
+      await checkContent(Buffer.concat([JPEG_SMALL, Buffer.from('SEFH\u0000\u0001 maker data')]), 'image/jpeg'),
+    ).toEqual({ ok: true });
+    expect(await checkContent(JPEG_SMALL.subarray(0, 300), 'image/jpeg')).toEqual({
+      ok: false,
+      reason: 'image_damaged',
+    });
+    expect(await checkContent(PNG_1PX.subarray(0, PNG_1PX.length - 4), 'image/png')).toEqual({
+      ok: false,
+      reason: 'image_damaged',
+    });
   });
 
   it('never throws on arbitrary bytes, and always refuses markup after a real image (property)', async () => {
     const bytes = fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b));
     await fc.assert(
-      fc.asyncProperty(bytes, fc.constantFrom('application/pdf', 'image/jpeg', 'image/png', 'image/tiff'), async (data, mime) => {
-        const result = await checkContent(data, mime);
-        expect(typeof result.ok).toBe('boolean');
-      }),
+      fc.asyncProperty(
+        bytes,
+        fc.constantFrom('application/pdf', 'image/jpeg', 'image/png', 'image/tiff'),
+        async (data, mime) => {
+          const result = await checkContent(data, mime);
+          expect(typeof result.ok).toBe('boolean');
+        },
+      ),
       { numRuns: 300 },
     );
     await fc.assert(
       fc.asyncProperty(bytes, async (data) => {
         // Random bytes behind a PDF header and an end marker: pdf-lib's recovery parse must never escape as a throw.
-        const result = await checkContent(Buffer.concat([Buffer.from('%PDF-1.7\n'), data, Buffer.from('\n%%EOF')]), 'application/pdf');
+        const result = await checkContent(
+          Buffer.concat([Buffer.from('%PDF-1.7\n'), data, Buffer.from('\n%%EOF')]),
+          'application/pdf',
+        );
         expect(typeof result.ok).toBe('boolean');
       }),
       { numRuns: 200 },
@@ -141,11 +181,20 @@ describe('upload checks from the content (issue 13 point 12)', () => {
       { numRuns: 1000 },
     );
     await fc.assert(
-      fc.asyncProperty(bytes, fc.constantFrom('<script>', '<svg onload=x>', '<!DOCTYPE html>', '<iframe src=x>', 'javascript:alert(1)'), bytes, fc.boolean(), async (before, markup, after, jpeg) => {
-        const image = jpeg ? JPEG_SMALL : PNG_1PX;
-        const result = await checkContent(Buffer.concat([image, before, Buffer.from(markup), after]), jpeg ? 'image/jpeg' : 'image/png');
-        expect(result).toEqual({ ok: false, reason: 'image_trailer' });
-      }),
+      fc.asyncProperty(
+        bytes,
+        fc.constantFrom('<script>', '<svg onload=x>', '<!DOCTYPE html>', '<iframe src=x>', 'javascript:alert(1)'),
+        bytes,
+        fc.boolean(),
+        async (before, markup, after, jpeg) => {
+          const image = jpeg ? JPEG_SMALL : PNG_1PX;
+          const result = await checkContent(
+            Buffer.concat([image, before, Buffer.from(markup), after]),
+            jpeg ? 'image/jpeg' : 'image/png',
+          );
+          expect(result).toEqual({ ok: false, reason: 'image_trailer' });
+        },
+      ),
       { numRuns: 300 },
     );
   });

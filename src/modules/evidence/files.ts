@@ -5,7 +5,12 @@ import path from 'node:path';
  * browser's word), within size limits, under a cleaned-up name.
  */
 
-export const ALLOWED_TYPES: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif' };
+export const ALLOWED_TYPES: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/tiff': 'tif',
+};
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES = 5;
 export const MAX_SUBMISSION_BYTES = 25 * 1024 * 1024;
@@ -24,11 +29,18 @@ export async function detectType(data: Buffer): Promise<{ mime: string; ext: str
  */
 export function cleanFileName(name: string, ext: string): string {
   const base = path.basename(name.replace(/\\/g, '/')).normalize('NFC');
-  const stem = base.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N} ._-]+/gu, '_').replace(/[ _]{2,}/g, '_').replace(/^[.\s_-]+/, '').trim().slice(0, 90);
+  const stem = base
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^\p{L}\p{N} ._-]+/gu, '_')
+    .replace(/[ _]{2,}/g, '_')
+    .replace(/^[.\s_-]+/, '')
+    .trim()
+    .slice(0, 90);
   return `${stem || 'document'}.${ext}`;
 }
 
-export type ContentProblem = 'pdf_incomplete' | 'pdf_damaged' | 'pdf_encrypted' | 'pdf_active' | 'image_damaged' | 'image_trailer';
+export type ContentProblem =
+  'pdf_incomplete' | 'pdf_damaged' | 'pdf_encrypted' | 'pdf_active' | 'image_damaged' | 'image_trailer';
 
 /**
  * The deeper check a file gets after upload (issue 13 point 12), refusing with a reason the person is shown:
@@ -42,7 +54,10 @@ export type ContentProblem = 'pdf_incomplete' | 'pdf_damaged' | 'pdf_encrypted' 
  *   the end (some cameras add some) is left as it is.
  * Never throws, whatever the bytes.
  */
-export async function checkContent(data: Buffer, mime: string): Promise<{ ok: true } | { ok: false; reason: ContentProblem }> {
+export async function checkContent(
+  data: Buffer,
+  mime: string,
+): Promise<{ ok: true } | { ok: false; reason: ContentProblem }> {
   if (mime === 'image/jpeg' || mime === 'image/png') {
     const end = mime === 'image/jpeg' ? jpegEnd(data) : pngEnd(data);
     if (end === undefined) return { ok: false, reason: 'image_damaged' };
@@ -61,14 +76,29 @@ export async function checkContent(data: Buffer, mime: string): Promise<{ ok: tr
 /** Kinds of active content a PDF can hold. */
 export type PdfActiveContent = 'javascript' | 'launch' | 'embedded_file' | 'rich_media' | 'xfa';
 
-const ACTIVE_KEYS: Record<string, PdfActiveContent> = { JS: 'javascript', JavaScript: 'javascript', EmbeddedFiles: 'embedded_file', EF: 'embedded_file', RichMediaContent: 'rich_media', XFA: 'xfa' };
-const ACTIVE_NAMES: Record<string, PdfActiveContent> = { JavaScript: 'javascript', Launch: 'launch', EmbeddedFile: 'embedded_file', RichMedia: 'rich_media', RichMediaExecute: 'rich_media' };
+const ACTIVE_KEYS: Record<string, PdfActiveContent> = {
+  JS: 'javascript',
+  JavaScript: 'javascript',
+  EmbeddedFiles: 'embedded_file',
+  EF: 'embedded_file',
+  RichMediaContent: 'rich_media',
+  XFA: 'xfa',
+};
+const ACTIVE_NAMES: Record<string, PdfActiveContent> = {
+  JavaScript: 'javascript',
+  Launch: 'launch',
+  EmbeddedFile: 'embedded_file',
+  RichMedia: 'rich_media',
+  RichMediaExecute: 'rich_media',
+};
 
 /**
  * Reads a PDF with pdf-lib (cross-reference tables and streams, object streams, names with `#xx` escapes decoded):
  * whether its trailer names an encryption dictionary, and which active content any of its objects holds.
  */
-export async function inspectPdf(data: Buffer): Promise<'damaged' | { encrypted: boolean; active: PdfActiveContent[] }> {
+export async function inspectPdf(
+  data: Buffer,
+): Promise<'damaged' | { encrypted: boolean; active: PdfActiveContent[] }> {
   const { PDFDocument, PDFDict, PDFArray, PDFName, PDFStream } = await import('pdf-lib'); // loaded on first check
   let doc;
   try {
@@ -79,7 +109,8 @@ export async function inspectPdf(data: Buffer): Promise<'damaged' | { encrypted:
   if (doc.context.trailerInfo.Encrypt !== undefined) return { encrypted: true, active: [] };
   try {
     // A document: a catalog and at least one page.
-    if (!(doc.context.lookup(doc.context.trailerInfo.Root) instanceof PDFDict) || doc.getPageCount() < 1) return 'damaged';
+    if (!(doc.context.lookup(doc.context.trailerInfo.Root) instanceof PDFDict) || doc.getPageCount() < 1)
+      return 'damaged';
   } catch {
     return 'damaged';
   }
@@ -134,7 +165,8 @@ export function jpegEnd(b: Uint8Array): number | undefined {
     i += 2 + length;
     if (marker === 0xda) {
       // Scan data: up to the next marker (0xFF followed by neither a stuffed 0x00 nor a restart marker).
-      while (i + 1 < b.length && !(b[i] === 0xff && b[i + 1] !== 0x00 && !(b[i + 1]! >= 0xd0 && b[i + 1]! <= 0xd7))) i += 1;
+      while (i + 1 < b.length && !(b[i] === 0xff && b[i + 1] !== 0x00 && !(b[i + 1]! >= 0xd0 && b[i + 1]! <= 0xd7)))
+        i += 1;
     }
   }
   return undefined;
@@ -157,7 +189,8 @@ export function pngEnd(b: Uint8Array): number | undefined {
   return undefined;
 }
 
-const MARKUP = /<\s*(?:script|html|body|head|iframe|frame|frameset|svg|img|object|embed|meta|link|style|form|base|a\s|div|!doctype|!--|\?php|\?xml)|javascript:/i;
+const MARKUP =
+  /<\s*(?:script|html|body|head|iframe|frame|frameset|svg|img|object|embed|meta|link|style|form|base|a\s|div|!doctype|!--|\?php|\?xml)|javascript:/i;
 
 /** Whether bytes hold HTML, SVG, XML or script that a browser or server could run (read as Latin-1, and as UTF-16). */
 export function holdsMarkup(bytes: Uint8Array): boolean {

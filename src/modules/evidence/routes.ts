@@ -21,39 +21,75 @@ export function registerEvidenceRoutes(app: App, deps: { evidence: EvidenceServi
 
     const account = { config: { policy: 'account' as const } };
 
-    const show = async (request: FastifyRequest, reply: FastifyReply, receipt: string, extra: { notice?: string; error?: { field: string; message: string } } = {}) => {
+    const show = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      receipt: string,
+      extra: { notice?: string; error?: { field: string; message: string } } = {},
+    ) => {
       const o = await deps.evidence.overview(request.session!.account_id, receipt);
       if (!o || (!o.canUploadEvidence && !o.rfeOpen && !o.submissions.length)) return reply.callNotFound();
-      return reply.html(evidencePage({ ...request.page(), timeZone: deps.timeZone }, { ...signedInOf(reply), o, ...extra, errors: extra.error ? [extra.error] : [] }), extra.error ? 400 : 200);
+      return reply.html(
+        evidencePage(
+          { ...request.page(), timeZone: deps.timeZone },
+          { ...signedInOf(reply), o, ...extra, errors: extra.error ? [extra.error] : [] },
+        ),
+        extra.error ? 400 : 200,
+      );
     };
 
-    async function* filesOf(files: AsyncIterable<{ fieldname: string; filename: string; stream: IncomingFile['stream'] }>): AsyncGenerator<IncomingFile> {
+    async function* filesOf(
+      files: AsyncIterable<{ fieldname: string; filename: string; stream: IncomingFile['stream'] }>,
+    ): AsyncGenerator<IncomingFile> {
       for await (const f of files) if (f.fieldname === 'files') yield { filename: f.filename, stream: f.stream };
     }
 
-    scope.get('/account/cases/:receipt/evidence', { ...account, schema: { params: inputs.case, querystring: inputs.page } }, async (request, reply) => {
-      const { done } = request.query;
-      return show(request, reply, request.params.receipt, { notice: done === 'evidence' || done === 'rfe_response' ? request.t(`evidence:done.${done}`) : undefined });
-    });
+    scope.get(
+      '/account/cases/:receipt/evidence',
+      { ...account, schema: { params: inputs.case, querystring: inputs.page } },
+      async (request, reply) => {
+        const { done } = request.query;
+        return show(request, reply, request.params.receipt, {
+          notice: done === 'evidence' || done === 'rfe_response' ? request.t(`evidence:done.${done}`) : undefined,
+        });
+      },
+    );
 
-    scope.post('/account/cases/:receipt/evidence', { ...account, schema: { params: inputs.case } }, async (request, reply) => {
-      const { receipt } = request.params;
-      if (!isUpload(request)) return show(request, reply, receipt, { error: { field: 'files', message: request.t('evidence:errors.no_files') } });
-      let kind: 'evidence' | 'rfe_response' = 'evidence';
-      let result: Awaited<ReturnType<EvidenceService['submit']>>;
-      try {
-        const form = await uploadForm(request);
-        kind = form.fields.kind === 'rfe_response' ? 'rfe_response' : 'evidence';
-        result = await deps.evidence.submit(request.session!.account_id, receipt, kind, filesOf(form.files()));
-      } catch (error) {
-        if (!(error instanceof UploadError)) throw error;
-        return show(request, reply, receipt, { error: { field: `files-${kind}`, message: request.t(`evidence:errors.${error.problem === 'malformed' ? 'unreadable' : error.problem}`) } });
-      }
-      if (!result.ok) {
-        if (result.problem === 'not_found') return reply.callNotFound();
-        return show(request, reply, receipt, { error: { field: `files-${kind}`, message: request.t(`evidence:errors.${result.problem}`) } });
-      }
-      return reply.redirect(`/account/cases/${receipt.toUpperCase().replace(/[^A-Z0-9]/g, '')}/evidence?done=${kind}`, 303);
-    });
+    scope.post(
+      '/account/cases/:receipt/evidence',
+      { ...account, schema: { params: inputs.case } },
+      async (request, reply) => {
+        const { receipt } = request.params;
+        if (!isUpload(request))
+          return show(request, reply, receipt, {
+            error: { field: 'files', message: request.t('evidence:errors.no_files') },
+          });
+        let kind: 'evidence' | 'rfe_response' = 'evidence';
+        let result: Awaited<ReturnType<EvidenceService['submit']>>;
+        try {
+          const form = await uploadForm(request);
+          kind = form.fields.kind === 'rfe_response' ? 'rfe_response' : 'evidence';
+          result = await deps.evidence.submit(request.session!.account_id, receipt, kind, filesOf(form.files()));
+        } catch (error) {
+          if (!(error instanceof UploadError)) throw error;
+          return show(request, reply, receipt, {
+            error: {
+              field: `files-${kind}`,
+              message: request.t(`evidence:errors.${error.problem === 'malformed' ? 'unreadable' : error.problem}`),
+            },
+          });
+        }
+        if (!result.ok) {
+          if (result.problem === 'not_found') return reply.callNotFound();
+          return show(request, reply, receipt, {
+            error: { field: `files-${kind}`, message: request.t(`evidence:errors.${result.problem}`) },
+          });
+        }
+        return reply.redirect(
+          `/account/cases/${receipt.toUpperCase().replace(/[^A-Z0-9]/g, '')}/evidence?done=${kind}`,
+          303,
+        );
+      },
+    );
   });
 }

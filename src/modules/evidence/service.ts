@@ -15,13 +15,21 @@ import * as repo from './repository.js';
  * response form closes after one submission for that request, or when its deadline has passed.
  */
 
-export const checkFileJob = defineJob({ name: 'evidence-check-file', payload: z.object({ fileId: z.string().uuid() }) });
+export const checkFileJob = defineJob({
+  name: 'evidence-check-file',
+  payload: z.object({ fileId: z.string().uuid() }),
+});
 
 /**
  * Files under `evidence/` that no row points at (a process that died between storing a file and committing its row,
  * or a temporary file of a write cut short) are deleted by this job once older than ORPHAN_GRACE_MS.
  */
-export const sweepOrphansJob = defineJob({ name: 'evidence-sweep-orphans', payload: z.object({}), repeatEverySeconds: 6 * 3600, retryLimit: 3 });
+export const sweepOrphansJob = defineJob({
+  name: 'evidence-sweep-orphans',
+  payload: z.object({}),
+  repeatEverySeconds: 6 * 3600,
+  retryLimit: 3,
+});
 
 /** How old a file without a row must be before the sweep deletes it: an upload in progress is never that old. */
 export const ORPHAN_GRACE_MS = 24 * 3600 * 1000;
@@ -48,7 +56,16 @@ interface Prepared {
 }
 
 export class EvidenceService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; random: Random; storage: FileStorage; jobs: JobQueue; cases: AccountCaseService }) {}
+  constructor(
+    private readonly deps: {
+      db: DbHandle;
+      clock: Clock;
+      random: Random;
+      storage: FileStorage;
+      jobs: JobQueue;
+      cases: AccountCaseService;
+    },
+  ) {}
 
   /** What the person may send for the case now, and what was sent. Undefined: not this person's case. */
   async overview(accountId: string, receipt: string) {
@@ -57,9 +74,16 @@ export class EvidenceService {
     const caseId = await caseIdByReceiptNumber(this.deps.db, card.view.receiptNumber);
     if (caseId === undefined) throw new Error(`the case card of ${card.view.receiptNumber} has no case`);
     const submissions = await repo.submissionsOf(this.deps.db, caseId, accountId);
-    const files = submissions.length ? await repo.filesOf(this.deps.db, submissions.map((s) => s.id)) : [];
+    const files = submissions.length
+      ? await repo.filesOf(
+          this.deps.db,
+          submissions.map((s) => s.id),
+        )
+      : [];
     const rfe = card.openRfe;
-    const answered = rfe ? submissions.some((s) => s.kind === 'rfe_response' && s.rfe_sent_at?.getTime() === rfe.sentAt.getTime()) : false;
+    const answered = rfe
+      ? submissions.some((s) => s.kind === 'rfe_response' && s.rfe_sent_at?.getTime() === rfe.sentAt.getTime())
+      : false;
     return {
       card,
       caseId,
@@ -75,7 +99,12 @@ export class EvidenceService {
    * storage with its size, and the submission's, counted on the way. A file over a limit stops the reading: the
    * submission is refused and every file stored for it is deleted (a file cut at its limit is never kept).
    */
-  async submit(accountId: string, receipt: string, kind: 'evidence' | 'rfe_response', incoming: AsyncIterable<IncomingFile>): Promise<{ ok: true; submissionId: string } | { ok: false; problem: SubmitProblem }> {
+  async submit(
+    accountId: string,
+    receipt: string,
+    kind: 'evidence' | 'rfe_response',
+    incoming: AsyncIterable<IncomingFile>,
+  ): Promise<{ ok: true; submissionId: string } | { ok: false; problem: SubmitProblem }> {
     const o = await this.overview(accountId, receipt);
     if (!o) return { ok: false, problem: 'not_found' };
     if (kind === 'evidence' && !o.canUploadEvidence) return { ok: false, problem: 'not_allowed' };
@@ -91,10 +120,15 @@ export class EvidenceService {
     };
     try {
       for await (const file of incoming) {
-        const p = await this.#receive(file, now, (n) => {
-          total += n;
-          if (total > MAX_SUBMISSION_BYTES) throw new TooLarge();
-        }, () => prepared.length >= MAX_FILES);
+        const p = await this.#receive(
+          file,
+          now,
+          (n) => {
+            total += n;
+            if (total > MAX_SUBMISSION_BYTES) throw new TooLarge();
+          },
+          () => prepared.length >= MAX_FILES,
+        );
         if (p === 'too_many') return await refuse('too_many');
         if (p) prepared.push(p);
       }
@@ -109,10 +143,25 @@ export class EvidenceService {
       await inTransaction(db, async (trx) => {
         await repo.insertSubmission(
           trx,
-          { id: submissionId, case_id: o.caseId, account_id: accountId, kind, rfe_sent_at: kind === 'rfe_response' ? o.card.openRfe!.sentAt : null, created_at: now },
+          {
+            id: submissionId,
+            case_id: o.caseId,
+            account_id: accountId,
+            kind,
+            rfe_sent_at: kind === 'rfe_response' ? o.card.openRfe!.sentAt : null,
+            created_at: now,
+          },
           prepared.map((p) => ({
-            id: p.id, submission_id: submissionId, file_name: p.name, content_type: p.type?.mime ?? null, byte_size: p.size, storage_key: p.key,
-            state: p.type ? ('checking' as const) : ('rejected' as const), reason: p.type ? null : 'type', created_at: now, checked_at: p.type ? null : now,
+            id: p.id,
+            submission_id: submissionId,
+            file_name: p.name,
+            content_type: p.type?.mime ?? null,
+            byte_size: p.size,
+            storage_key: p.key,
+            state: p.type ? ('checking' as const) : ('rejected' as const),
+            reason: p.type ? null : 'type',
+            created_at: now,
+            checked_at: p.type ? null : now,
           })),
         );
         const toCheck = prepared.filter((p) => p.type).map((p) => ({ fileId: p.id }));
@@ -130,7 +179,12 @@ export class EvidenceService {
    * One file: its first bytes decide its type; an allowed one is streamed to storage, another is read to its end
    * (counted, not kept). Undefined for an empty file part (a form sent without choosing a file).
    */
-  async #receive(file: IncomingFile, now: Date, count: (bytes: number) => void, full: () => boolean): Promise<Prepared | 'too_many' | undefined> {
+  async #receive(
+    file: IncomingFile,
+    now: Date,
+    count: (bytes: number) => void,
+    full: () => boolean,
+  ): Promise<Prepared | 'too_many' | undefined> {
     const iterator = file.stream[Symbol.asyncIterator]();
     let size = 0;
     const take = (chunk: Uint8Array) => {
@@ -205,6 +259,12 @@ export class EvidenceService {
     if (!file || file.state !== 'checking' || !file.storage_key || !file.content_type) return;
     const data = await storage.get(file.storage_key);
     const result = data ? await checkContent(data, file.content_type) : ({ ok: false, reason: 'missing' } as const);
-    await repo.settleFile(db, fileId, result.ok ? { state: 'accepted', checked_at: clock.now() } : { state: 'rejected', reason: result.reason, checked_at: clock.now() });
+    await repo.settleFile(
+      db,
+      fileId,
+      result.ok
+        ? { state: 'accepted', checked_at: clock.now() }
+        : { state: 'rejected', reason: result.reason, checked_at: clock.now() },
+    );
   }
 }

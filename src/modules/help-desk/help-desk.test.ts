@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastMessage, linkIn, PASSWORD, signIn, signUpApplicant, totpAt, type Applicant } from '../../../test/accounts-support.js';
+import {
+  lastMessage,
+  linkIn,
+  PASSWORD,
+  signIn,
+  signUpApplicant,
+  totpAt,
+  type Applicant,
+} from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
@@ -13,14 +21,38 @@ let tier2: StaffPerson;
 let tier1: StaffPerson;
 beforeAll(async () => {
   t = await createTestApp();
-  desk = await createStaffMember(t, { email: 'hana.desk@agency.example', name: 'Hana Desk', roles: ['help_desk'], ip: '10.8.0.1' });
-  tier2 = await createStaffMember(t, { email: 'tariq.tier2@agency.example', name: 'Tariq Two', roles: ['tier2'], ip: '10.8.0.2' });
-  tier1 = await createStaffMember(t, { email: 'tess.tier1@agency.example', name: 'Tess One', roles: ['tier1'], ip: '10.8.0.3' });
+  desk = await createStaffMember(t, {
+    email: 'hana.desk@agency.example',
+    name: 'Hana Desk',
+    roles: ['help_desk'],
+    ip: '10.8.0.1',
+  });
+  tier2 = await createStaffMember(t, {
+    email: 'tariq.tier2@agency.example',
+    name: 'Tariq Two',
+    roles: ['tier2'],
+    ip: '10.8.0.2',
+  });
+  tier1 = await createStaffMember(t, {
+    email: 'tess.tier1@agency.example',
+    name: 'Tess One',
+    roles: ['tier1'],
+    ip: '10.8.0.3',
+  });
 });
 afterAll(async () => t?.close());
 
-const countItems = async () => Number((await t.deps.database.db.selectFrom('service_items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-const audit = async (action: string) => t.deps.database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').execute();
+const countItems = async () =>
+  Number(
+    (
+      await t.deps.database.db
+        .selectFrom('service_items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const audit = async (action: string) =>
+  t.deps.database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').execute();
 
 /** Keeps the staff sessions alive across fake-clock jumps (idle timeout is 15 minutes). */
 async function touchStaff() {
@@ -35,15 +67,32 @@ async function submitHelp(agent: TestAgent, fields: Record<string, string>) {
 describe('the technical-help form (ACC-7)', () => {
   it('files a request as a numbered help-desk item with its target, and emails the number', async () => {
     const visitor = new TestAgent(t.app, '10.8.1.1');
-    const res = await submitHelp(visitor, { topic: 'locked_out', description: 'I typed my code wrong too many times.', name: 'Rosa Díaz', email: 'Rosa@Example.com', phone: '(202) 555-0147' });
+    const res = await submitHelp(visitor, {
+      topic: 'locked_out',
+      description: 'I typed my code wrong too many times.',
+      name: 'Rosa Díaz',
+      email: 'Rosa@Example.com',
+      phone: '(202) 555-0147',
+    });
     expect(res.statusCode).toBe(303);
     const sent = await visitor.get(res.headers.location as string);
     expect(sent.statusCode).toBe(200);
     const number = visitor.$('.casedesk-receipt').text();
     expect(number).toMatch(/^\d{8}$/);
     expect(visitor.$('main').text()).toContain('We usually answer within 1 day.');
-    const item = await t.deps.database.db.selectFrom('service_items').selectAll().where('number', '=', Number(number)).executeTakeFirstOrThrow();
-    expect(item).toMatchObject({ queue: 'help_desk', channel: 'technical_help_form', type: 'locked_out', contact_email: 'rosa@example.com', contact_phone: '+12025550147', status: 'open' });
+    const item = await t.deps.database.db
+      .selectFrom('service_items')
+      .selectAll()
+      .where('number', '=', Number(number))
+      .executeTakeFirstOrThrow();
+    expect(item).toMatchObject({
+      queue: 'help_desk',
+      channel: 'technical_help_form',
+      type: 'locked_out',
+      contact_email: 'rosa@example.com',
+      contact_phone: '+12025550147',
+      status: 'open',
+    });
     expect(item.due_at.getTime() - item.created_at.getTime()).toBe(86_400_000);
     const email = await lastMessage(t, 'rosa@example.com', 'help_request_received');
     expect(email!.body).toContain(number);
@@ -53,7 +102,12 @@ describe('the technical-help form (ACC-7)', () => {
     const visitor = new TestAgent(t.app, '10.8.1.2');
     await visitor.get('/help/technical?lang=es');
     expect(visitor.$('h1').text()).toBe('Obtener ayuda técnica');
-    const res = await visitor.post('/help/technical', { topic: 'two_step', description: 'Perdí mi teléfono y no tengo códigos.', name: 'Luis Pérez', email: 'luis@example.com' });
+    const res = await visitor.post('/help/technical', {
+      topic: 'two_step',
+      description: 'Perdí mi teléfono y no tengo códigos.',
+      name: 'Luis Pérez',
+      email: 'luis@example.com',
+    });
     await visitor.get(res.headers.location as string);
     expect(visitor.$('main').text()).toContain('Normalmente respondemos en 2 a 3 días.');
     const email = await lastMessage(t, 'luis@example.com', 'help_request_received');
@@ -63,7 +117,13 @@ describe('the technical-help form (ACC-7)', () => {
   it('shows precise errors and files nothing on bad input', async () => {
     const before = await countItems();
     const visitor = new TestAgent(t.app, '10.8.1.3');
-    const res = await submitHelp(visitor, { topic: 'nonsense', description: 'short', name: '', email: 'not-an-email', phone: '12' });
+    const res = await submitHelp(visitor, {
+      topic: 'nonsense',
+      description: 'short',
+      name: '',
+      email: 'not-an-email',
+      phone: '12',
+    });
     expect(res.statusCode).toBe(400);
     expect(visitor.errorSummary()).toEqual([
       'Choose what you need help with',
@@ -80,13 +140,22 @@ describe('the technical-help form (ACC-7)', () => {
     const before = await countItems();
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.record({ topic: fc.oneof(fc.constant('other'), fc.string()), description: fc.string({ maxLength: 12 }), name: fc.string(), email: fc.string(), phone: fc.string() }), async (fields) => {
-        // A visitor per run: the per-address limit on forms stays out of the way.
-        const visitor = new TestAgent(t.app, `10.8.${100 + Math.floor(run / 250)}.${run++ % 250}`);
-        await visitor.get('/help/technical');
-        const res = await visitor.post('/help/technical', fields);
-        expect(res.statusCode === 303 || res.statusCode === 400).toBe(true); // 303: a valid request by chance
-      }),
+      fc.asyncProperty(
+        fc.record({
+          topic: fc.oneof(fc.constant('other'), fc.string()),
+          description: fc.string({ maxLength: 12 }),
+          name: fc.string(),
+          email: fc.string(),
+          phone: fc.string(),
+        }),
+        async (fields) => {
+          // A visitor per run: the per-address limit on forms stays out of the way.
+          const visitor = new TestAgent(t.app, `10.8.${100 + Math.floor(run / 250)}.${run++ % 250}`);
+          await visitor.get('/help/technical');
+          const res = await visitor.post('/help/technical', fields);
+          expect(res.statusCode === 303 || res.statusCode === 400).toBe(true); // 303: a valid request by chance
+        },
+      ),
       { numRuns: 40 },
     );
     const filed = (await countItems()) - before;
@@ -97,9 +166,18 @@ describe('the technical-help form (ACC-7)', () => {
     const person = await signUpApplicant(t, 'linked.person@example.com', '10.8.1.5');
     await person.agent.get('/help/technical');
     expect(person.agent.$('#email').val()).toBe('linked.person@example.com');
-    const res = await person.agent.post('/help/technical', { topic: 'other', description: 'The page froze after uploading.', name: 'Linked Person', email: 'linked.person@example.com' });
+    const res = await person.agent.post('/help/technical', {
+      topic: 'other',
+      description: 'The page froze after uploading.',
+      name: 'Linked Person',
+      email: 'linked.person@example.com',
+    });
     await person.agent.get(res.headers.location as string);
-    const item = await t.deps.database.db.selectFrom('service_items').select('account_id').where('number', '=', Number(person.agent.$('.casedesk-receipt').text())).executeTakeFirstOrThrow();
+    const item = await t.deps.database.db
+      .selectFrom('service_items')
+      .select('account_id')
+      .where('number', '=', Number(person.agent.$('.casedesk-receipt').text()))
+      .executeTakeFirstOrThrow();
     expect(item.account_id).toBe(person.accountId);
   });
 });
@@ -121,7 +199,13 @@ describe('the Technical Help Desk (ACC-6)', () => {
   it('finds an account by email or by Online Account Number, and audits the search and the view', async () => {
     await desk.agent.get('/staff/help-desk?q=LOCKED.LINA@example.com');
     expect(desk.agent.$(`a[href="/staff/help-desk/accounts/${locked.accountId}"]`)).toHaveLength(1);
-    const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', locked.accountId).executeTakeFirstOrThrow()).online_account_number;
+    const oan = (
+      await t.deps.database.db
+        .selectFrom('accounts')
+        .select('online_account_number')
+        .where('id', '=', locked.accountId)
+        .executeTakeFirstOrThrow()
+    ).online_account_number;
     await desk.agent.get(`/staff/help-desk?q=${oan.slice(0, 4)}-${oan.slice(4, 8)}-${oan.slice(8)}`);
     expect(desk.agent.$(`a[href="/staff/help-desk/accounts/${locked.accountId}"]`)).toHaveLength(1);
     expect((await desk.agent.get('/staff/help-desk?q=hello')).statusCode).toBe(400);
@@ -132,13 +216,17 @@ describe('the Technical Help Desk (ACC-6)', () => {
     const searches = await audit('help_desk.account_search');
     expect(searches[0]!.actor_id).toBe(desk.accountId);
     await desk.agent.get(`/staff/help-desk/accounts/${locked.accountId}`);
-    expect((await audit('help_desk.account_viewed'))[0]).toMatchObject({ actor_id: desk.accountId, subject_id: locked.accountId });
+    expect((await audit('help_desk.account_viewed'))[0]).toMatchObject({
+      actor_id: desk.accountId,
+      subject_id: locked.accountId,
+    });
   });
 
   it('sees a lockout, unlocks it with a reason, and the person can sign in again at once (and is emailed)', async () => {
     const agent = new TestAgent(t.app, '10.8.2.3');
     await agent.get('/account/sign-in');
-    for (let i = 0; i < 6; i++) await agent.post('/account/sign-in', { email: locked.email, password: 'wrong password number x' });
+    for (let i = 0; i < 6; i++)
+      await agent.post('/account/sign-in', { email: locked.email, password: 'wrong password number x' });
     // And the codes: ten wrong ones after a right password.
     const other = new TestAgent(t.app, '10.8.2.4');
     await other.get('/account/sign-in');
@@ -147,12 +235,21 @@ describe('the Technical Help Desk (ACC-6)', () => {
     const res = await desk.agent.post(`/staff/help-desk/accounts/${locked.accountId}/unlock`, { reason: '' });
     expect(res.statusCode).toBe(400);
     expect(desk.agent.errorSummary()).toEqual(['Enter the reason']);
-    expect((await desk.agent.post(`/staff/help-desk/accounts/${locked.accountId}/unlock`, { reason: 'Caller verified; locked after typos' })).statusCode).toBe(303);
+    expect(
+      (
+        await desk.agent.post(`/staff/help-desk/accounts/${locked.accountId}/unlock`, {
+          reason: 'Caller verified; locked after typos',
+        })
+      ).statusCode,
+    ).toBe(303);
     await desk.agent.get(`/staff/help-desk/accounts/${locked.accountId}?done=unlocked`);
     expect(desk.agent.$('main').text()).toContain('This account is not locked.');
     expect(desk.agent.$('main').text()).toContain('Unlocked by the help desk');
     expect(await lastMessage(t, locked.email, 'account_unlocked')).toBeDefined();
-    expect((await audit('help_desk.account_unlocked'))[0]).toMatchObject({ subject_id: locked.accountId, reason: 'Caller verified; locked after typos' });
+    expect((await audit('help_desk.account_unlocked'))[0]).toMatchObject({
+      subject_id: locked.accountId,
+      reason: 'Caller verified; locked after typos',
+    });
     const back = await signIn(t, new TestAgent(t.app, '10.8.2.5'), locked.email, locked.secret);
     expect(back.headers.location).toBe('/account');
   });
@@ -187,8 +284,15 @@ describe('the Technical Help Desk (ACC-6)', () => {
     expect(desk.agent.errorSummary()[0]).toContain('Three reset links were already sent this hour');
     await desk.agent.post(`/staff/help-desk/accounts/${locked.accountId}/unlock`, { reason: 'Person asked again' });
     await desk.agent.get(`/staff/help-desk/accounts/${locked.accountId}`);
-    expect((await desk.agent.post(`/staff/help-desk/accounts/${locked.accountId}/reset-link`, {})).statusCode).toBe(303);
-    const emails = await t.deps.database.db.selectFrom('notification_messages').select('id').where('recipient', '=', locked.email).where('template', '=', 'reset_password').execute();
+    expect((await desk.agent.post(`/staff/help-desk/accounts/${locked.accountId}/reset-link`, {})).statusCode).toBe(
+      303,
+    );
+    const emails = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select('id')
+      .where('recipient', '=', locked.email)
+      .where('template', '=', 'reset_password')
+      .execute();
     expect(emails).toHaveLength(4);
   });
 });
@@ -197,18 +301,28 @@ describe('help-desk items: answer, escalate to Tier 2 for a callback (ACC-7)', (
   it('answers by email, escalates to Tier 2 (who sees it), and closes after two unanswered calls', async () => {
     await touchStaff();
     const visitor = new TestAgent(t.app, '10.8.3.1');
-    let res = await submitHelp(visitor, { topic: 'other', description: 'My uploads fail with an odd error.', name: 'Omar Ali', email: 'omar@example.com', phone: '202-555-0190' });
+    let res = await submitHelp(visitor, {
+      topic: 'other',
+      description: 'My uploads fail with an odd error.',
+      name: 'Omar Ali',
+      email: 'omar@example.com',
+      phone: '202-555-0190',
+    });
     const number = new URL(res.headers.location as string, 'http://x').searchParams.get('number')!;
     await desk.agent.get('/staff/help-desk');
     expect(desk.agent.$(`a[href="/staff/help-desk/items/${number}"]`)).toHaveLength(1);
     await desk.agent.get(`/staff/help-desk/items/${number}`);
     res = await desk.agent.post(`/staff/help-desk/items/${number}/reply`, { message: 'Which browser do you use?' });
     expect(res.statusCode).toBe(303);
-    expect((await lastMessage(t, 'omar@example.com', 'help_request_reply'))!.body).toContain('Which browser do you use?');
+    expect((await lastMessage(t, 'omar@example.com', 'help_request_reply'))!.body).toContain(
+      'Which browser do you use?',
+    );
     // Tier 2 does not see help-desk items before escalation.
     expect((await tier2.agent.get(`/staff/help-desk/items/${number}`)).statusCode).toBe(404);
     await desk.agent.get(`/staff/help-desk/items/${number}`);
-    res = await desk.agent.post(`/staff/help-desk/items/${number}/escalate`, { reason: 'Needs a call to walk through uploads' });
+    res = await desk.agent.post(`/staff/help-desk/items/${number}/escalate`, {
+      reason: 'Needs a call to walk through uploads',
+    });
     expect(res.statusCode).toBe(303);
     expect((await lastMessage(t, 'omar@example.com', 'help_request_escalated'))!.body).toContain('202-838-2104');
     await tier2.agent.get('/staff/help-desk');
@@ -219,7 +333,11 @@ describe('help-desk items: answer, escalate to Tier 2 for a callback (ACC-7)', (
     await tier2.agent.get(`/staff/help-desk/items/${number}`);
     res = await tier2.agent.post(`/staff/help-desk/items/${number}/call`, { answered: 'no', note: '' });
     expect(res.headers.location).toContain('done=closed');
-    const item = await t.deps.database.db.selectFrom('service_items').selectAll().where('number', '=', Number(number)).executeTakeFirstOrThrow();
+    const item = await t.deps.database.db
+      .selectFrom('service_items')
+      .selectAll()
+      .where('number', '=', Number(number))
+      .executeTakeFirstOrThrow();
     expect(item).toMatchObject({ status: 'closed', resolution: 'no_answer', queue: 'tier2' });
     expect(await lastMessage(t, 'omar@example.com', 'help_request_no_answer')).toBeDefined();
     // The help desk only calls through Tier 2: its agents cannot record calls.
@@ -230,10 +348,17 @@ describe('help-desk items: answer, escalate to Tier 2 for a callback (ACC-7)', (
 
   it('cannot escalate a request without a phone number', async () => {
     const visitor = new TestAgent(t.app, '10.8.3.2');
-    const res = await submitHelp(visitor, { topic: 'sign_up', description: 'The confirmation email never arrives.', name: 'No Phone', email: 'nophone@example.com' });
+    const res = await submitHelp(visitor, {
+      topic: 'sign_up',
+      description: 'The confirmation email never arrives.',
+      name: 'No Phone',
+      email: 'nophone@example.com',
+    });
     const number = new URL(res.headers.location as string, 'http://x').searchParams.get('number')!;
     await desk.agent.get(`/staff/help-desk/items/${number}`);
-    expect((await desk.agent.post(`/staff/help-desk/items/${number}/escalate`, { reason: 'call please' })).statusCode).toBe(400);
+    expect(
+      (await desk.agent.post(`/staff/help-desk/items/${number}/escalate`, { reason: 'call please' })).statusCode,
+    ).toBe(400);
     expect(desk.agent.errorSummary()[0]).toContain('Tier 2 cannot call back');
   });
 });
@@ -246,27 +371,44 @@ describe('verified recovery for a person who lost every factor (issue 3 item 4)'
     await desk.agent.get(page);
     let res = await desk.agent.post(`${page}/recovery`, { identity_checks: '', deliver_to: 'new.address@example.com' });
     expect(res.statusCode).toBe(400);
-    res = await desk.agent.post(`${page}/recovery`, { identity_checks: 'Name, date of birth and A-Number matched', deliver_to: desk.email });
+    res = await desk.agent.post(`${page}/recovery`, {
+      identity_checks: 'Name, date of birth and A-Number matched',
+      deliver_to: desk.email,
+    });
     expect(res.statusCode).toBe(400);
     expect(desk.agent.errorSummary()).toEqual(['This address belongs to another account']);
 
     // Start, then the account holder cancels from the notice.
-    res = await desk.agent.post(`${page}/recovery`, { identity_checks: 'Name, date of birth and A-Number matched', deliver_to: 'new.address@example.com' });
+    res = await desk.agent.post(`${page}/recovery`, {
+      identity_checks: 'Name, date of birth and A-Number matched',
+      deliver_to: 'new.address@example.com',
+    });
     expect(res.statusCode).toBe(303);
     const notice = await lastMessage(t, person.email, 'recovery_started');
     expect(await lastMessage(t, 'new.address@example.com', 'recovery_started')).toBeDefined();
     const cancelPath = linkIn(notice!.body, '/account/recovery/cancel?token=');
     const holder = new TestAgent(t.app, '10.8.4.2');
     expect((await holder.get(cancelPath)).statusCode).toBe(200);
-    expect((await holder.post('/account/recovery/cancel', { token: holder.$('input[name=token]').val() as string })).statusCode).toBe(200);
+    expect(
+      (await holder.post('/account/recovery/cancel', { token: holder.$('input[name=token]').val() as string }))
+        .statusCode,
+    ).toBe(200);
     expect((await holder.get(cancelPath)).statusCode).toBe(410);
     expect(await lastMessage(t, person.email, 'recovery_cancelled')).toBeDefined();
 
     // Again; this time nobody cancels.
     await desk.agent.get(page);
-    res = await desk.agent.post(`${page}/recovery`, { identity_checks: 'Name, date of birth and A-Number matched; video call', deliver_to: 'new.address@example.com' });
+    res = await desk.agent.post(`${page}/recovery`, {
+      identity_checks: 'Name, date of birth and A-Number matched; video call',
+      deliver_to: 'new.address@example.com',
+    });
     expect(res.statusCode).toBe(303);
-    const recovery = await t.deps.database.db.selectFrom('account_recoveries').selectAll().where('account_id', '=', person.accountId).where('cancelled_at', 'is', null).executeTakeFirstOrThrow();
+    const recovery = await t.deps.database.db
+      .selectFrom('account_recoveries')
+      .selectAll()
+      .where('account_id', '=', person.accountId)
+      .where('cancelled_at', 'is', null)
+      .executeTakeFirstOrThrow();
     // Early: the job refuses (and is retried later by the queue).
     await expect(t.services.helpDesk.sendRecoveryLink(recovery.id)).rejects.toThrow(/not over/);
     t.clock.advance(RECOVERY_WAIT_MS);
@@ -284,22 +426,49 @@ describe('verified recovery for a person who lost every factor (issue 3 item 4)'
     const { finishSetup } = await import('../../../test/accounts-support.js');
     const fresh = await finishSetup(t, newPhone, 'a brand new passphrase 2026');
     expect((await newPhone.get('/account')).statusCode).toBe(200);
-    const account = await t.deps.database.db.selectFrom('accounts').selectAll().where('id', '=', person.accountId).executeTakeFirstOrThrow();
+    const account = await t.deps.database.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', person.accountId)
+      .executeTakeFirstOrThrow();
     expect(account.email).toBe('new.address@example.com');
     expect(await lastMessage(t, 'lost.everything@example.com', 'recovery_completed')).toBeDefined();
-    expect((await signIn(t, new TestAgent(t.app, '10.8.4.4'), 'new.address@example.com', person.secret, PASSWORD)).statusCode).toBe(400);
-    expect((await signIn(t, new TestAgent(t.app, '10.8.4.5'), 'new.address@example.com', fresh.secret, 'a brand new passphrase 2026')).headers.location).toBe('/account');
+    expect(
+      (await signIn(t, new TestAgent(t.app, '10.8.4.4'), 'new.address@example.com', person.secret, PASSWORD))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await signIn(
+          t,
+          new TestAgent(t.app, '10.8.4.5'),
+          'new.address@example.com',
+          fresh.secret,
+          'a brand new passphrase 2026',
+        )
+      ).headers.location,
+    ).toBe('/account');
     // The link worked once.
     expect((await new TestAgent(t.app, '10.8.4.6').get(recoverPath)).statusCode).toBe(410);
-    expect((await audit('help_desk.recovery_started'))[0]).toMatchObject({ actor_id: desk.accountId, subject_id: person.accountId });
+    expect((await audit('help_desk.recovery_started'))[0]).toMatchObject({
+      actor_id: desk.accountId,
+      subject_id: person.accountId,
+    });
   });
 
   it('a recovery link expires after 24 hours', async () => {
     const person = await signUpApplicant(t, 'slow.sam@example.com', '10.8.5.1');
     await signIn(t, desk.agent, desk.email, desk.secret, 'staff password for the tests 7');
     await desk.agent.get(`/staff/help-desk/accounts/${person.accountId}`);
-    await desk.agent.post(`/staff/help-desk/accounts/${person.accountId}/recovery`, { identity_checks: 'Verified on a video call with ID', deliver_to: person.email });
-    const recovery = await t.deps.database.db.selectFrom('account_recoveries').select('id').where('account_id', '=', person.accountId).executeTakeFirstOrThrow();
+    await desk.agent.post(`/staff/help-desk/accounts/${person.accountId}/recovery`, {
+      identity_checks: 'Verified on a video call with ID',
+      deliver_to: person.email,
+    });
+    const recovery = await t.deps.database.db
+      .selectFrom('account_recoveries')
+      .select('id')
+      .where('account_id', '=', person.accountId)
+      .executeTakeFirstOrThrow();
     t.clock.advance(RECOVERY_WAIT_MS);
     await t.services.helpDesk.sendRecoveryLink(recovery.id);
     const path = linkIn((await lastMessage(t, person.email, 'recovery_ready'))!.body, '/account/recover?token=');

@@ -4,7 +4,8 @@ import type { AccountRecoveriesTable } from './tables.js';
 
 /** All SQL of the Technical Help Desk (its verified recoveries; what it needs of accounts, it asks the accounts module). */
 
-const open = (db: DbHandle) => db.selectFrom('account_recoveries').selectAll().where('cancelled_at', 'is', null).where('completed_at', 'is', null);
+const open = (db: DbHandle) =>
+  db.selectFrom('account_recoveries').selectAll().where('cancelled_at', 'is', null).where('completed_at', 'is', null);
 
 export async function openRecovery(db: DbHandle, accountId: string) {
   return open(db).where('account_id', '=', accountId).executeTakeFirst();
@@ -28,16 +29,38 @@ export async function recoveryByLinkToken(db: DbHandle, tokenHash: string, now: 
 }
 
 export async function cancelRecovery(db: DbHandle, id: string, at: Date, by: string): Promise<boolean> {
-  const r = await db.updateTable('account_recoveries').set({ cancelled_at: at, cancelled_by: by }).where('id', '=', id).where('cancelled_at', 'is', null).where('completed_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('account_recoveries')
+    .set({ cancelled_at: at, cancelled_by: by })
+    .where('id', '=', id)
+    .where('cancelled_at', 'is', null)
+    .where('completed_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
-export async function markLinkSent(db: DbHandle, id: string, tokenHash: string, at: Date, expiresAt: Date): Promise<void> {
-  await db.updateTable('account_recoveries').set({ link_token_hash: tokenHash, link_sent_at: at, link_expires_at: expiresAt }).where('id', '=', id).execute();
+export async function markLinkSent(
+  db: DbHandle,
+  id: string,
+  tokenHash: string,
+  at: Date,
+  expiresAt: Date,
+): Promise<void> {
+  await db
+    .updateTable('account_recoveries')
+    .set({ link_token_hash: tokenHash, link_sent_at: at, link_expires_at: expiresAt })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Marks the recovery done; a second use of its link finds nothing. */
 export async function completeRecovery(db: DbHandle, id: string, at: Date): Promise<boolean> {
-  const r = await db.updateTable('account_recoveries').set({ completed_at: at }).where('id', '=', id).where('completed_at', 'is', null).where('cancelled_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('account_recoveries')
+    .set({ completed_at: at })
+    .where('id', '=', id)
+    .where('completed_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

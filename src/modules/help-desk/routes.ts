@@ -11,8 +11,23 @@ import type { StaffRole } from '../staff/index.js';
 import { dateTimeFormatter } from '../../platform/format.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
-import { HELP_DESK_QUEUE, HELP_TOPICS, TIER2_QUEUE, type AccountChange, type HelpDeskService, type HelpTopic } from './service.js';
-import { accountPage, helpDeskHomePage, helpFormPage, helpSentPage, itemPage, recoveryCancelledPage, recoveryLinkPage } from './views.js';
+import {
+  HELP_DESK_QUEUE,
+  HELP_TOPICS,
+  TIER2_QUEUE,
+  type AccountChange,
+  type HelpDeskService,
+  type HelpTopic,
+} from './service.js';
+import {
+  accountPage,
+  helpDeskHomePage,
+  helpFormPage,
+  helpSentPage,
+  itemPage,
+  recoveryCancelledPage,
+  recoveryLinkPage,
+} from './views.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -28,7 +43,14 @@ export interface HelpDeskRoutesDeps {
 
 /** What the pages' forms and links send (ADR 15). Ids and numbers in paths are checked by the routes (404). */
 const inputs = {
-  helpForm: fields({ name: text(300), email: text(300), phone: text(60), topic: text(40), description: text(5000), _submission: text(100) }),
+  helpForm: fields({
+    name: text(300),
+    email: text(300),
+    phone: text(60),
+    topic: text(40),
+    description: text(5000),
+    _submission: text(100),
+  }),
   sent: fields({ number: text(20), topic: text(40) }),
   search: fields({ q: text(300) }),
   done: fields({ done: text(40) }),
@@ -77,27 +99,58 @@ function registerHelpFormRoutes(app: App, deps: HelpDeskRoutesDeps): void {
 
   app.get('/help/technical', { config: { policy: 'public' } }, async (request, reply) => {
     const account = await signedInAccount(request, deps);
-    return reply.html(helpFormPage(request.page(), { csrf: reply.generateCsrf(), submission: newSubmissionToken(), signedIn: Boolean(account), values: { email: account?.email } }));
+    return reply.html(
+      helpFormPage(request.page(), {
+        csrf: reply.generateCsrf(),
+        submission: newSubmissionToken(),
+        signedIn: Boolean(account),
+        values: { email: account?.email },
+      }),
+    );
   });
 
-  app.post('/help/technical', { config: { policy: 'public', limit: deps.limit }, schema: { body: inputs.helpForm } }, async (request, reply) => {
-    const account = await signedInAccount(request, deps);
-    const { name, email, phone, topic, description } = request.body;
-    const values = { name, email, phone, topic, description };
-    const result = await helpDesk.submitRequest(values, { language: request.lang, accountId: account?.id, submission: submissionTokenOf(request.body) });
-    if (!result.ok) {
-      const errors: FieldError[] = result.problems.map((p) => ({ field: p.field, message: request.t(`help_desk:form.errors.${p.code}`) }));
-      return reply.html(helpFormPage(request.page(), { csrf: reply.generateCsrf(), submission: submissionTokenFor(request.body), signedIn: Boolean(account), values, errors }), 400);
-    }
-    // A second post of the same form (same one-time token) lands on the first one's confirmation.
-    return reply.redirect(`/help/technical/sent?number=${String(result.item.number)}&topic=${result.item.type}`, 303);
-  });
+  app.post(
+    '/help/technical',
+    { config: { policy: 'public', limit: deps.limit }, schema: { body: inputs.helpForm } },
+    async (request, reply) => {
+      const account = await signedInAccount(request, deps);
+      const { name, email, phone, topic, description } = request.body;
+      const values = { name, email, phone, topic, description };
+      const result = await helpDesk.submitRequest(values, {
+        language: request.lang,
+        accountId: account?.id,
+        submission: submissionTokenOf(request.body),
+      });
+      if (!result.ok) {
+        const errors: FieldError[] = result.problems.map((p) => ({
+          field: p.field,
+          message: request.t(`help_desk:form.errors.${p.code}`),
+        }));
+        return reply.html(
+          helpFormPage(request.page(), {
+            csrf: reply.generateCsrf(),
+            submission: submissionTokenFor(request.body),
+            signedIn: Boolean(account),
+            values,
+            errors,
+          }),
+          400,
+        );
+      }
+      // A second post of the same form (same one-time token) lands on the first one's confirmation.
+      return reply.redirect(`/help/technical/sent?number=${String(result.item.number)}&topic=${result.item.type}`, 303);
+    },
+  );
 
-  app.get('/help/technical/sent', { config: { policy: 'public' }, schema: { querystring: inputs.sent } }, async (request, reply) => {
-    const { number, topic } = request.query;
-    if (!/^\d{1,12}$/.test(number) || !isHelpTopic(topic)) return reply.callNotFound();
-    return reply.html(helpSentPage(request.page(), { number, topic }));
-  });
+  app.get(
+    '/help/technical/sent',
+    { config: { policy: 'public' }, schema: { querystring: inputs.sent } },
+    async (request, reply) => {
+      const { number, topic } = request.query;
+      if (!/^\d{1,12}$/.test(number) || !isHelpTopic(topic)) return reply.callNotFound();
+      return reply.html(helpSentPage(request.page(), { number, topic }));
+    },
+  );
 }
 
 /** Staff: the queues and account search, and one account (unlock, reset link, recovery). */
@@ -107,7 +160,9 @@ function registerAccountHelpRoutes(app: App, deps: HelpDeskRoutesDeps): void {
 
   app.get('/staff/help-desk', { config: items, schema: { querystring: inputs.search } }, async (request, reply) => {
     const roles = request.staff!.roles;
-    const queues = await Promise.all(queuesOf(roles).map(async (queue) => ({ queue, items: await helpDesk.openItems(actorOf(request), [queue]) })));
+    const queues = await Promise.all(
+      queuesOf(roles).map(async (queue) => ({ queue, items: await helpDesk.openItems(actorOf(request), [queue]) })),
+    );
     const query = request.query.q;
     let results;
     let errors: FieldError[] = [];
@@ -117,56 +172,134 @@ function registerAccountHelpRoutes(app: App, deps: HelpDeskRoutesDeps): void {
       else errors = [{ field: 'q', message: request.t('help_desk:staff.errors.query_invalid') }];
     }
     return reply.html(
-      helpDeskHomePage(staffContext(request), { signedIn: signedInOf(reply), queues, query, results, errors, when: when(request), now: deps.clock.now() }),
+      helpDeskHomePage(staffContext(request), {
+        signedIn: signedInOf(reply),
+        queues,
+        query,
+        results,
+        errors,
+        when: when(request),
+        now: deps.clock.now(),
+      }),
       errors.length ? 400 : 200,
     );
   });
 
   // ---- Staff: one account -----------------------------------------------------------------------------------------
-  const showAccount = async (request: FastifyRequest, reply: FastifyReply, id: string, extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {}) => {
+  const showAccount = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {},
+  ) => {
     const overview = UUID.test(id) ? await helpDesk.accountOverview(actorOf(request), id) : undefined;
     if (!overview) return reply.callNotFound();
-    return reply.html(accountPage(staffContext(request), { signedIn: signedInOf(reply), ...overview, when: when(request), ...extra }), extra.errors?.length ? 400 : 200);
+    return reply.html(
+      accountPage(staffContext(request), { signedIn: signedInOf(reply), ...overview, when: when(request), ...extra }),
+      extra.errors?.length ? 400 : 200,
+    );
   };
-  const afterChange = async (request: FastifyRequest, reply: FastifyReply, id: string, result: AccountChange | { ok: false; problem: string }, done: string, field: string, values?: Record<string, string>) => {
+  const afterChange = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    result: AccountChange | { ok: false; problem: string },
+    done: string,
+    field: string,
+    values?: Record<string, string>,
+  ) => {
     if (result.ok) return reply.redirect(`/staff/help-desk/accounts/${id}?done=${done}`, 303);
     if (result.problem === 'not_found') return reply.callNotFound();
-    return showAccount(request, reply, id, { errors: [{ field, message: request.t(`help_desk:staff.errors.${result.problem}`) }], values });
+    return showAccount(request, reply, id, {
+      errors: [{ field, message: request.t(`help_desk:staff.errors.${result.problem}`) }],
+      values,
+    });
   };
 
-  app.get('/staff/help-desk/accounts/:id', { config: desk, schema: { params: inputs.account, querystring: inputs.done } }, async (request, reply) => {
-    const { done } = request.query;
-    const notice = ['unlocked', 'reset_sent', 'recovery_started', 'recovery_cancelled'].includes(done) ? request.t(`help_desk:staff.done.${done}`) : undefined;
-    return showAccount(request, reply, request.params.id, { notice });
-  });
+  app.get(
+    '/staff/help-desk/accounts/:id',
+    { config: desk, schema: { params: inputs.account, querystring: inputs.done } },
+    async (request, reply) => {
+      const { done } = request.query;
+      const notice = ['unlocked', 'reset_sent', 'recovery_started', 'recovery_cancelled'].includes(done)
+        ? request.t(`help_desk:staff.done.${done}`)
+        : undefined;
+      return showAccount(request, reply, request.params.id, { notice });
+    },
+  );
 
-  app.post('/staff/help-desk/accounts/:id/unlock', { config: desk, schema: { params: inputs.account, body: inputs.unlock } }, async (request, reply) => {
-    const { id } = request.params;
-    if (!UUID.test(id)) return reply.callNotFound();
-    const { reason } = request.body;
-    return afterChange(request, reply, id, await helpDesk.unlock(actorOf(request), id, reason), 'unlocked', 'reason', { reason });
-  });
+  app.post(
+    '/staff/help-desk/accounts/:id/unlock',
+    { config: desk, schema: { params: inputs.account, body: inputs.unlock } },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return reply.callNotFound();
+      const { reason } = request.body;
+      return afterChange(
+        request,
+        reply,
+        id,
+        await helpDesk.unlock(actorOf(request), id, reason),
+        'unlocked',
+        'reason',
+        { reason },
+      );
+    },
+  );
 
-  app.post('/staff/help-desk/accounts/:id/reset-link', { config: desk, schema: { params: inputs.account } }, async (request, reply) => {
-    const { id } = request.params;
-    if (!UUID.test(id)) return reply.callNotFound();
-    return afterChange(request, reply, id, await helpDesk.sendResetLink(actorOf(request), id), 'reset_sent', 'reason');
-  });
+  app.post(
+    '/staff/help-desk/accounts/:id/reset-link',
+    { config: desk, schema: { params: inputs.account } },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return reply.callNotFound();
+      return afterChange(
+        request,
+        reply,
+        id,
+        await helpDesk.sendResetLink(actorOf(request), id),
+        'reset_sent',
+        'reason',
+      );
+    },
+  );
 
-  app.post('/staff/help-desk/accounts/:id/recovery', { config: desk, schema: { params: inputs.account, body: inputs.recovery } }, async (request, reply) => {
-    const { id } = request.params;
-    if (!UUID.test(id)) return reply.callNotFound();
-    const values = request.body;
-    const result = await helpDesk.startRecovery(actorOf(request), id, { identityChecks: values.identity_checks, deliverTo: values.deliver_to, itemNumber: values.item || undefined });
-    const field = !result.ok && (result.problem === 'email_invalid' || result.problem === 'email_in_use') ? 'deliver_to' : 'identity_checks';
-    return afterChange(request, reply, id, result, 'recovery_started', field, values);
-  });
+  app.post(
+    '/staff/help-desk/accounts/:id/recovery',
+    { config: desk, schema: { params: inputs.account, body: inputs.recovery } },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return reply.callNotFound();
+      const values = request.body;
+      const result = await helpDesk.startRecovery(actorOf(request), id, {
+        identityChecks: values.identity_checks,
+        deliverTo: values.deliver_to,
+        itemNumber: values.item || undefined,
+      });
+      const field =
+        !result.ok && (result.problem === 'email_invalid' || result.problem === 'email_in_use')
+          ? 'deliver_to'
+          : 'identity_checks';
+      return afterChange(request, reply, id, result, 'recovery_started', field, values);
+    },
+  );
 
-  app.post('/staff/help-desk/accounts/:id/recovery/cancel', { config: desk, schema: { params: inputs.account } }, async (request, reply) => {
-    const { id } = request.params;
-    if (!UUID.test(id)) return reply.callNotFound();
-    return afterChange(request, reply, id, await helpDesk.cancelRecovery({ actor: actorOf(request), accountId: id }), 'recovery_cancelled', 'identity_checks');
-  });
+  app.post(
+    '/staff/help-desk/accounts/:id/recovery/cancel',
+    { config: desk, schema: { params: inputs.account } },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return reply.callNotFound();
+      return afterChange(
+        request,
+        reply,
+        id,
+        await helpDesk.cancelRecovery({ actor: actorOf(request), accountId: id }),
+        'recovery_cancelled',
+        'identity_checks',
+      );
+    },
+  );
 }
 
 /** Staff: one service item (note, reply, escalation to tier 2, call attempts, resolution). */
@@ -182,100 +315,165 @@ function registerItemRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     const passedThrough = found.timeline.some((e) => e.kind === 'escalated') && queues.includes(HELP_DESK_QUEUE);
     return queues.includes(found.item.queue) || passedThrough ? found : undefined;
   };
-  const showItem = async (request: FastifyRequest, reply: FastifyReply, number: string, extra: { notice?: string; errors?: FieldError[] } = {}) => {
+  const showItem = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    number: string,
+    extra: { notice?: string; errors?: FieldError[] } = {},
+  ) => {
     const found = await loadItem(request, number);
     if (!found) return reply.callNotFound();
-    return reply.html(itemPage(staffContext(request), { signedIn: signedInOf(reply), ...found, when: when(request), ...extra }), extra.errors?.length ? 400 : 200);
+    return reply.html(
+      itemPage(staffContext(request), { signedIn: signedInOf(reply), ...found, when: when(request), ...extra }),
+      extra.errors?.length ? 400 : 200,
+    );
   };
-  const backToItem = (reply: FastifyReply, number: string, done: string) => reply.redirect(`/staff/help-desk/items/${number}?done=${done}`, 303);
-  const required = (request: FastifyRequest, reply: FastifyReply, number: string, field: string) => showItem(request, reply, number, { errors: [{ field, message: request.t(`help_desk:staff.errors.${field}_required`) }] });
+  const backToItem = (reply: FastifyReply, number: string, done: string) =>
+    reply.redirect(`/staff/help-desk/items/${number}?done=${done}`, 303);
+  const required = (request: FastifyRequest, reply: FastifyReply, number: string, field: string) =>
+    showItem(request, reply, number, {
+      errors: [{ field, message: request.t(`help_desk:staff.errors.${field}_required`) }],
+    });
 
-  app.get('/staff/help-desk/items/:number', { config: items, schema: { params: inputs.item, querystring: inputs.done } }, async (request, reply) => {
-    const { done } = request.query;
-    return showItem(request, reply, request.params.number, { notice: ['note', 'reply', 'escalated', 'call', 'closed', 'resolved'].includes(done) ? request.t(`help_desk:staff.done.${done}`) : undefined });
-  });
+  app.get(
+    '/staff/help-desk/items/:number',
+    { config: items, schema: { params: inputs.item, querystring: inputs.done } },
+    async (request, reply) => {
+      const { done } = request.query;
+      return showItem(request, reply, request.params.number, {
+        notice: ['note', 'reply', 'escalated', 'call', 'closed', 'resolved'].includes(done)
+          ? request.t(`help_desk:staff.done.${done}`)
+          : undefined,
+      });
+    },
+  );
 
-  app.post('/staff/help-desk/items/:number/note', { config: items, schema: { params: inputs.item, body: inputs.note } }, async (request, reply) => {
-    const { number } = request.params;
-    const found = await loadItem(request, number);
-    if (!found) return reply.callNotFound();
-    const note = request.body.note.trim();
-    if (!note) return required(request, reply, number, 'note');
-    await helpDesk.addNote(actorOf(request), found.item, note);
-    return backToItem(reply, number, 'note');
-  });
+  app.post(
+    '/staff/help-desk/items/:number/note',
+    { config: items, schema: { params: inputs.item, body: inputs.note } },
+    async (request, reply) => {
+      const { number } = request.params;
+      const found = await loadItem(request, number);
+      if (!found) return reply.callNotFound();
+      const note = request.body.note.trim();
+      if (!note) return required(request, reply, number, 'note');
+      await helpDesk.addNote(actorOf(request), found.item, note);
+      return backToItem(reply, number, 'note');
+    },
+  );
 
-  app.post('/staff/help-desk/items/:number/reply', { config: items, schema: { params: inputs.item, body: inputs.reply } }, async (request, reply) => {
-    const { number } = request.params;
-    const found = await loadItem(request, number);
-    if (!found) return reply.callNotFound();
-    const message = request.body.message.trim();
-    if (!message) return required(request, reply, number, 'message');
-    await helpDesk.reply(actorOf(request), found.item, message, request.body.resolve === '1');
-    return backToItem(reply, number, 'reply');
-  });
+  app.post(
+    '/staff/help-desk/items/:number/reply',
+    { config: items, schema: { params: inputs.item, body: inputs.reply } },
+    async (request, reply) => {
+      const { number } = request.params;
+      const found = await loadItem(request, number);
+      if (!found) return reply.callNotFound();
+      const message = request.body.message.trim();
+      if (!message) return required(request, reply, number, 'message');
+      await helpDesk.reply(actorOf(request), found.item, message, request.body.resolve === '1');
+      return backToItem(reply, number, 'reply');
+    },
+  );
 
-  app.post('/staff/help-desk/items/:number/escalate', { config: desk, schema: { params: inputs.item, body: inputs.escalate } }, async (request, reply) => {
-    const { number } = request.params;
-    const found = await loadItem(request, number);
-    if (!found) return reply.callNotFound();
-    const reason = request.body.reason.trim();
-    if (!reason) return required(request, reply, number, 'reason');
-    const result = await helpDesk.escalateToTier2(actorOf(request), found.item, reason);
-    if (!result.ok) return showItem(request, reply, number, { errors: [{ field: 'reason', message: request.t(`help_desk:staff.errors.${result.problem}`) }] });
-    return reply.redirect('/staff/help-desk?escalated=1', 303);
-  });
+  app.post(
+    '/staff/help-desk/items/:number/escalate',
+    { config: desk, schema: { params: inputs.item, body: inputs.escalate } },
+    async (request, reply) => {
+      const { number } = request.params;
+      const found = await loadItem(request, number);
+      if (!found) return reply.callNotFound();
+      const reason = request.body.reason.trim();
+      if (!reason) return required(request, reply, number, 'reason');
+      const result = await helpDesk.escalateToTier2(actorOf(request), found.item, reason);
+      if (!result.ok)
+        return showItem(request, reply, number, {
+          errors: [{ field: 'reason', message: request.t(`help_desk:staff.errors.${result.problem}`) }],
+        });
+      return reply.redirect('/staff/help-desk?escalated=1', 303);
+    },
+  );
 
-  app.post('/staff/help-desk/items/:number/call', { config: { policy: 'staff', roles: ['tier2'] }, schema: { params: inputs.item, body: inputs.call } }, async (request, reply) => {
-    const { number } = request.params;
-    const found = await loadItem(request, number);
-    if (!found || found.item.queue !== TIER2_QUEUE) return reply.callNotFound();
-    const { answered } = request.body;
-    if (answered !== 'yes' && answered !== 'no') return required(request, reply, number, 'answered');
-    const { closed } = await helpDesk.recordCallAttempt(actorOf(request), found.item, answered === 'yes', request.body.note.trim());
-    return backToItem(reply, number, closed ? 'closed' : 'call');
-  });
+  app.post(
+    '/staff/help-desk/items/:number/call',
+    { config: { policy: 'staff', roles: ['tier2'] }, schema: { params: inputs.item, body: inputs.call } },
+    async (request, reply) => {
+      const { number } = request.params;
+      const found = await loadItem(request, number);
+      if (!found || found.item.queue !== TIER2_QUEUE) return reply.callNotFound();
+      const { answered } = request.body;
+      if (answered !== 'yes' && answered !== 'no') return required(request, reply, number, 'answered');
+      const { closed } = await helpDesk.recordCallAttempt(
+        actorOf(request),
+        found.item,
+        answered === 'yes',
+        request.body.note.trim(),
+      );
+      return backToItem(reply, number, closed ? 'closed' : 'call');
+    },
+  );
 
-  app.post('/staff/help-desk/items/:number/resolve', { config: items, schema: { params: inputs.item, body: inputs.resolve } }, async (request, reply) => {
-    const { number } = request.params;
-    const found = await loadItem(request, number);
-    if (!found) return reply.callNotFound();
-    const resolution = request.body.resolution.trim();
-    if (!resolution) return required(request, reply, number, 'resolution');
-    await helpDesk.resolve(actorOf(request), found.item, resolution);
-    return backToItem(reply, number, 'resolved');
-  });
+  app.post(
+    '/staff/help-desk/items/:number/resolve',
+    { config: items, schema: { params: inputs.item, body: inputs.resolve } },
+    async (request, reply) => {
+      const { number } = request.params;
+      const found = await loadItem(request, number);
+      if (!found) return reply.callNotFound();
+      const resolution = request.body.resolution.trim();
+      if (!resolution) return required(request, reply, number, 'resolution');
+      await helpDesk.resolve(actorOf(request), found.item, resolution);
+      return backToItem(reply, number, 'resolved');
+    },
+  );
 }
 
 /** Public: recovery links. Each opens a page with a button; only the POST acts (mail scanners open links). */
 function registerRecoveryLinkRoutes(app: App, deps: HelpDeskRoutesDeps): void {
   const { helpDesk, sessions } = deps;
 
-  app.get('/account/recovery/cancel', { config: { policy: 'public' }, schema: { querystring: inputs.token } }, async (request, reply) => {
-    const { token } = request.query;
-    if (!token || !(await helpDesk.cancelLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
-    reply.header('referrer-policy', 'no-referrer');
-    return reply.html(recoveryLinkPage(request.page(), { csrf: reply.generateCsrf(), token, kind: 'cancel' }));
-  });
+  app.get(
+    '/account/recovery/cancel',
+    { config: { policy: 'public' }, schema: { querystring: inputs.token } },
+    async (request, reply) => {
+      const { token } = request.query;
+      if (!token || !(await helpDesk.cancelLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
+      reply.header('referrer-policy', 'no-referrer');
+      return reply.html(recoveryLinkPage(request.page(), { csrf: reply.generateCsrf(), token, kind: 'cancel' }));
+    },
+  );
 
-  app.post('/account/recovery/cancel', { config: { policy: 'public' }, schema: { body: inputs.token } }, async (request, reply) => {
-    const result = await helpDesk.cancelRecovery({ token: request.body.token });
-    if (!result.ok) return reply.html(linkInvalidPage(request.page()), 410);
-    return reply.html(recoveryCancelledPage(request.page()));
-  });
+  app.post(
+    '/account/recovery/cancel',
+    { config: { policy: 'public' }, schema: { body: inputs.token } },
+    async (request, reply) => {
+      const result = await helpDesk.cancelRecovery({ token: request.body.token });
+      if (!result.ok) return reply.html(linkInvalidPage(request.page()), 410);
+      return reply.html(recoveryCancelledPage(request.page()));
+    },
+  );
 
-  app.get('/account/recover', { config: { policy: 'public' }, schema: { querystring: inputs.token } }, async (request, reply) => {
-    const { token } = request.query;
-    if (!token || !(await helpDesk.recoveryLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
-    reply.header('referrer-policy', 'no-referrer');
-    return reply.html(recoveryLinkPage(request.page(), { csrf: reply.generateCsrf(), token, kind: 'recover' }));
-  });
+  app.get(
+    '/account/recover',
+    { config: { policy: 'public' }, schema: { querystring: inputs.token } },
+    async (request, reply) => {
+      const { token } = request.query;
+      if (!token || !(await helpDesk.recoveryLinkUsable(token)))
+        return reply.html(linkInvalidPage(request.page()), 410);
+      reply.header('referrer-policy', 'no-referrer');
+      return reply.html(recoveryLinkPage(request.page(), { csrf: reply.generateCsrf(), token, kind: 'recover' }));
+    },
+  );
 
-  app.post('/account/recover', { config: { policy: 'public' }, schema: { body: inputs.token } }, async (request, reply) => {
-    const accountId = await helpDesk.completeRecovery(request.body.token, request.ip);
-    if (!accountId) return reply.html(linkInvalidPage(request.page()), 410);
-    // The person sets the account up again through the sign-up steps: password, two-step verification, backup codes.
-    await sessions.start(request, reply, accountId, 'setup');
-    return reply.redirect('/account/sign-up/password', 303);
-  });
+  app.post(
+    '/account/recover',
+    { config: { policy: 'public' }, schema: { body: inputs.token } },
+    async (request, reply) => {
+      const accountId = await helpDesk.completeRecovery(request.body.token, request.ip);
+      if (!accountId) return reply.html(linkInvalidPage(request.page()), 410);
+      // The person sets the account up again through the sign-up steps: password, two-step verification, backup codes.
+      await sessions.start(request, reply, accountId, 'setup');
+      return reply.redirect('/account/sign-up/password', 303);
+    },
+  );
 }

@@ -7,8 +7,22 @@ import type { Language } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
 import {
-  emailSchema, type AccountService, accountsByAnyEmail, accountsByOnlineAccountNumber, countSecurityEventsSince, deleteSessionsOf, findAccountByEmail, findAccountById,
-  recentSecurityEvents, recordSecurityEvent, removeCredentials, setVerifiedPrimaryEmail, twoStepSummary, UNLOCKED_EVENT, verifiedPhoneNumbers, type AccountRow,
+  emailSchema,
+  type AccountService,
+  accountsByAnyEmail,
+  accountsByOnlineAccountNumber,
+  countSecurityEventsSince,
+  deleteSessionsOf,
+  findAccountByEmail,
+  findAccountById,
+  recentSecurityEvents,
+  recordSecurityEvent,
+  removeCredentials,
+  setVerifiedPrimaryEmail,
+  twoStepSummary,
+  UNLOCKED_EVENT,
+  verifiedPhoneNumbers,
+  type AccountRow,
 } from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
@@ -42,7 +56,10 @@ export const CALLBACK_ATTEMPTS = 2;
 export const RECOVERY_WAIT_MS = 72 * 3600_000;
 export const RECOVERY_LINK_TTL_MS = 24 * 3600_000;
 
-export const recoveryReadyJob = defineJob({ name: 'account-recovery-ready', payload: z.object({ recoveryId: z.string().uuid() }) });
+export const recoveryReadyJob = defineJob({
+  name: 'account-recovery-ready',
+  payload: z.object({ recoveryId: z.string().uuid() }),
+});
 
 export const helpRequestSchema = z.object({
   name: z.string().trim().min(1, 'name_required').max(100, 'name_too_long'),
@@ -71,7 +88,20 @@ export interface HelpDeskDeps {
   topicLabel(topic: string, lang: Language): string;
 }
 
-export type AccountChange = { ok: true } | { ok: false; problem: 'not_found' | 'reason_required' | 'identity_required' | 'email_invalid' | 'email_in_use' | 'recovery_open' | 'no_recovery' | 'not_activated' };
+export type AccountChange =
+  | { ok: true }
+  | {
+      ok: false;
+      problem:
+        | 'not_found'
+        | 'reason_required'
+        | 'identity_required'
+        | 'email_invalid'
+        | 'email_in_use'
+        | 'recovery_open'
+        | 'no_recovery'
+        | 'not_activated';
+    };
 
 export class HelpDeskService {
   constructor(private readonly deps: HelpDeskDeps) {}
@@ -83,24 +113,44 @@ export class HelpDeskService {
    * `submission`: the form's one-time token; a second post of it answers the item the first one made, unchanged
    * (platform/submissions.ts).
    */
-  async submitRequest(input: HelpRequestInput, ctx: { language: Language; accountId?: string; submission?: string }): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; problems: FieldProblem[] }> {
-    const once = await submitOnce(this.deps.db, { token: ctx.submission, form: 'help/technical', now: this.deps.clock.now() }, (record) => this.#submitRequest(input, ctx, record));
+  async submitRequest(
+    input: HelpRequestInput,
+    ctx: { language: Language; accountId?: string; submission?: string },
+  ): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; problems: FieldProblem[] }> {
+    const once = await submitOnce(
+      this.deps.db,
+      { token: ctx.submission, form: 'help/technical', now: this.deps.clock.now() },
+      (record) => this.#submitRequest(input, ctx, record),
+    );
     if (!('repeated' in once)) return once;
     const item = await this.deps.items.byNumber(once.repeated);
     if (!item) throw new Error(`form_submissions names item ${once.repeated}, which does not exist`);
     return { ok: true, item };
   }
 
-  async #submitRequest(input: HelpRequestInput, ctx: { language: Language; accountId?: string }, record: RecordSubmission): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; problems: FieldProblem[] }> {
+  async #submitRequest(
+    input: HelpRequestInput,
+    ctx: { language: Language; accountId?: string },
+    record: RecordSubmission,
+  ): Promise<{ ok: true; item: ServiceItemRow } | { ok: false; problems: FieldProblem[] }> {
     const parsed = helpRequestSchema.safeParse({ ...input, phone: input.phone || undefined });
-    const problems: FieldProblem[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0]), code: i.path[0] === 'email' ? (input.email?.trim() ? 'email_invalid' : 'email_required') : i.message }));
+    const problems: FieldProblem[] = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({
+          field: String(i.path[0]),
+          code: i.path[0] === 'email' ? (input.email?.trim() ? 'email_invalid' : 'email_required') : i.message,
+        }));
     let phone: string | undefined;
     if (input.phone?.trim()) {
       const number = parsePhoneNumberFromString(input.phone, 'US');
       if (!number?.isValid()) problems.push({ field: 'phone', code: 'phone_invalid' });
       else phone = number.number;
     }
-    if (!parsed.success || problems.length) return { ok: false, problems: dedupe(problems).sort((a, b) => FORM_ORDER.indexOf(a.field) - FORM_ORDER.indexOf(b.field)) };
+    if (!parsed.success || problems.length)
+      return {
+        ok: false,
+        problems: dedupe(problems).sort((a, b) => FORM_ORDER.indexOf(a.field) - FORM_ORDER.indexOf(b.field)),
+      };
     const { topic } = parsed.data;
     const days = TARGET_DAYS[topic];
     return inTransaction(this.deps.db, async (trx) => {
@@ -122,7 +172,11 @@ export class HelpDeskService {
         to: item.contact_email,
         template: 'help_request_received',
         language: ctx.language,
-        params: { number: String(item.number), topic: item.subject, days: days.min === days.max ? String(days.max) : `${days.min}-${days.max}` },
+        params: {
+          number: String(item.number),
+          topic: item.subject,
+          days: days.min === days.max ? String(days.max) : `${days.min}-${days.max}`,
+        },
       });
       await record(trx, String(item.number));
       return { ok: true, item } as const;
@@ -137,13 +191,21 @@ export class HelpDeskService {
   async item(actor: StaffActor, number: string) {
     const item = await this.deps.items.forStaff(actor, number);
     if (!item) return undefined;
-    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'help_desk.item_viewed', { type: 'service_item', id: item.id });
+    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'help_desk.item_viewed', {
+      type: 'service_item',
+      id: item.id,
+    });
     return { item, timeline: await this.deps.items.timeline(item.id) };
   }
 
   async addNote(actor: StaffActor, item: ServiceItemRow, note: string): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
-      await this.deps.items.record(item.id, { kind: 'note', actorId: actor.accountId, body: note }, { status: item.status === 'open' ? 'in_progress' : undefined, ownerId: item.owner_id ?? actor.accountId }, trx);
+      await this.deps.items.record(
+        item.id,
+        { kind: 'note', actorId: actor.accountId, body: note },
+        { status: item.status === 'open' ? 'in_progress' : undefined, ownerId: item.owner_id ?? actor.accountId },
+        trx,
+      );
       await auditStaffAction(trx, this.deps.clock, actor, 'help_desk.item_note', { type: 'service_item', id: item.id });
     });
   }
@@ -157,24 +219,54 @@ export class HelpDeskService {
         language: item.language,
         params: { number: String(item.number), message },
       });
-      await this.deps.items.record(item.id, { kind: 'reply', actorId: actor.accountId, body: message, customerVisible: true }, resolve ? { status: 'resolved', resolution: 'answered', ownerId: item.owner_id ?? actor.accountId } : { status: 'waiting_on_customer', ownerId: item.owner_id ?? actor.accountId }, trx);
-      await auditStaffAction(trx, this.deps.clock, actor, resolve ? 'help_desk.item_answered_and_resolved' : 'help_desk.item_answered', { type: 'service_item', id: item.id });
+      await this.deps.items.record(
+        item.id,
+        { kind: 'reply', actorId: actor.accountId, body: message, customerVisible: true },
+        resolve
+          ? { status: 'resolved', resolution: 'answered', ownerId: item.owner_id ?? actor.accountId }
+          : { status: 'waiting_on_customer', ownerId: item.owner_id ?? actor.accountId },
+        trx,
+      );
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        resolve ? 'help_desk.item_answered_and_resolved' : 'help_desk.item_answered',
+        { type: 'service_item', id: item.id },
+      );
     });
   }
 
   /** ACC-7: beyond the help desk's reach, the item goes to Tier 2, who calls the customer back; the customer is told. */
-  async escalateToTier2(actor: StaffActor, item: ServiceItemRow, reason: string): Promise<{ ok: true } | { ok: false; problem: 'phone_required' | 'already' }> {
+  async escalateToTier2(
+    actor: StaffActor,
+    item: ServiceItemRow,
+    reason: string,
+  ): Promise<{ ok: true } | { ok: false; problem: 'phone_required' | 'already' }> {
     if (item.queue === TIER2_QUEUE) return { ok: false, problem: 'already' };
     if (!item.contact_phone) return { ok: false, problem: 'phone_required' };
     await inTransaction(this.deps.db, async (trx) => {
-      await this.deps.items.record(item.id, { kind: 'escalated', actorId: actor.accountId, body: reason, details: { to: TIER2_QUEUE } }, { status: 'escalated', queue: TIER2_QUEUE, ownerId: null }, trx);
+      await this.deps.items.record(
+        item.id,
+        { kind: 'escalated', actorId: actor.accountId, body: reason, details: { to: TIER2_QUEUE } },
+        { status: 'escalated', queue: TIER2_QUEUE, ownerId: null },
+        trx,
+      );
       await this.deps.notifications.queueEmail(trx, {
         to: item.contact_email,
         template: 'help_request_escalated',
         language: item.language,
         params: { number: String(item.number), callback: CALLBACK_NUMBER },
       });
-      await auditStaffAction(trx, this.deps.clock, actor, 'help_desk.item_escalated', { type: 'service_item', id: item.id }, undefined, reason);
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'help_desk.item_escalated',
+        { type: 'service_item', id: item.id },
+        undefined,
+        reason,
+      );
     });
     return { ok: true };
   }
@@ -183,31 +275,68 @@ export class HelpDeskService {
    * Tier 2's callback attempt. Answered: noted. Not answered: after CALLBACK_ATTEMPTS the item is closed and the
    * customer is told to start over (ACC-7).
    */
-  async recordCallAttempt(actor: StaffActor, item: ServiceItemRow, answered: boolean, note: string): Promise<{ closed: boolean }> {
+  async recordCallAttempt(
+    actor: StaffActor,
+    item: ServiceItemRow,
+    answered: boolean,
+    note: string,
+  ): Promise<{ closed: boolean }> {
     return inTransaction(this.deps.db, async (trx) => {
       const timeline = await this.deps.items.timeline(item.id, trx);
-      const missed = timeline.filter((e) => e.kind === 'call_attempt' && (e.details as { answered?: boolean }).answered === false).length + (answered ? 0 : 1);
+      const missed =
+        timeline.filter((e) => e.kind === 'call_attempt' && (e.details as { answered?: boolean }).answered === false)
+          .length + (answered ? 0 : 1);
       const close = !answered && missed >= CALLBACK_ATTEMPTS;
-      await this.deps.items.record(item.id, { kind: 'call_attempt', actorId: actor.accountId, body: note || null, details: { answered, attempt: missed } }, close ? { status: 'closed', resolution: 'no_answer' } : { status: 'in_progress', ownerId: item.owner_id ?? actor.accountId }, trx);
+      await this.deps.items.record(
+        item.id,
+        { kind: 'call_attempt', actorId: actor.accountId, body: note || null, details: { answered, attempt: missed } },
+        close
+          ? { status: 'closed', resolution: 'no_answer' }
+          : { status: 'in_progress', ownerId: item.owner_id ?? actor.accountId },
+        trx,
+      );
       if (close) {
-        await this.deps.notifications.queueEmail(trx, { to: item.contact_email, template: 'help_request_no_answer', language: item.language, params: { number: String(item.number), link: `${this.deps.publicUrl}/help/technical` } });
+        await this.deps.notifications.queueEmail(trx, {
+          to: item.contact_email,
+          template: 'help_request_no_answer',
+          language: item.language,
+          params: { number: String(item.number), link: `${this.deps.publicUrl}/help/technical` },
+        });
       }
-      await auditStaffAction(trx, this.deps.clock, actor, 'help_desk.call_attempt', { type: 'service_item', id: item.id }, { answered });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'help_desk.call_attempt',
+        { type: 'service_item', id: item.id },
+        { answered },
+      );
       return { closed: close };
     });
   }
 
   async resolve(actor: StaffActor, item: ServiceItemRow, resolution: string): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
-      await this.deps.items.record(item.id, { kind: 'resolved', actorId: actor.accountId, body: resolution }, { status: 'resolved', resolution }, trx);
-      await auditStaffAction(trx, this.deps.clock, actor, 'help_desk.item_resolved', { type: 'service_item', id: item.id });
+      await this.deps.items.record(
+        item.id,
+        { kind: 'resolved', actorId: actor.accountId, body: resolution },
+        { status: 'resolved', resolution },
+        trx,
+      );
+      await auditStaffAction(trx, this.deps.clock, actor, 'help_desk.item_resolved', {
+        type: 'service_item',
+        id: item.id,
+      });
     });
   }
 
   // ---- Accounts --------------------------------------------------------------------------------------------------
 
   /** Finds accounts by email (primary or recovery) or Online Account Number (12 digits; spaces and dashes ignored). */
-  async findAccounts(actor: StaffActor, query: string): Promise<{ ok: true; accounts: AccountRow[] } | { ok: false; problem: 'query_invalid' }> {
+  async findAccounts(
+    actor: StaffActor,
+    query: string,
+  ): Promise<{ ok: true; accounts: AccountRow[] } | { ok: false; problem: 'query_invalid' }> {
     const q = query.trim();
     const digits = q.replace(/[\s-]/g, '');
     let accounts: AccountRow[];
@@ -217,7 +346,10 @@ export class HelpDeskService {
       if (!email.success) return { ok: false, problem: 'query_invalid' };
       accounts = await accountsByAnyEmail(this.deps.db, email.data);
     }
-    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'help_desk.account_search', undefined, { by: /^\d{12}$/.test(digits) ? 'online_account_number' : 'email', found: accounts.map((a) => a.id) });
+    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'help_desk.account_search', undefined, {
+      by: /^\d{12}$/.test(digits) ? 'online_account_number' : 'email',
+      found: accounts.map((a) => a.id),
+    });
     return { ok: true, accounts };
   }
 
@@ -245,20 +377,39 @@ export class HelpDeskService {
     return inTransaction(db, async (trx) => {
       const account = await findAccountById(trx, accountId);
       if (!account || account.kind === 'staff') return { ok: false, problem: 'not_found' } as const;
-      await recordSecurityEvent(trx, { accountId, kind: UNLOCKED_EVENT, at: clock.now(), details: { by: 'help_desk' } });
+      await recordSecurityEvent(trx, {
+        accountId,
+        kind: UNLOCKED_EVENT,
+        at: clock.now(),
+        details: { by: 'help_desk' },
+      });
       await this.deps.notifications.queueEmail(trx, {
         to: account.email,
         template: 'account_unlocked',
         language: account.language,
-        params: { sign_in: `${this.deps.publicUrl}/account/sign-in`, reset: `${this.deps.publicUrl}/account/forgot-password` },
+        params: {
+          sign_in: `${this.deps.publicUrl}/account/sign-in`,
+          reset: `${this.deps.publicUrl}/account/forgot-password`,
+        },
       });
-      await auditStaffAction(trx, clock, actor, 'help_desk.account_unlocked', { type: 'account', id: accountId }, undefined, reason.trim());
+      await auditStaffAction(
+        trx,
+        clock,
+        actor,
+        'help_desk.account_unlocked',
+        { type: 'account', id: accountId },
+        undefined,
+        reason.trim(),
+      );
       return { ok: true } as const;
     });
   }
 
   /** ACC-6: sends the reset instructions (the same single-use link as "forgot password", to the same addresses). */
-  async sendResetLink(actor: StaffActor, accountId: string): Promise<AccountChange | { ok: false; problem: 'limit_reached' }> {
+  async sendResetLink(
+    actor: StaffActor,
+    accountId: string,
+  ): Promise<AccountChange | { ok: false; problem: 'limit_reached' }> {
     const { db, clock } = this.deps;
     const account = await findAccountById(db, accountId);
     if (!account || account.kind === 'staff') return { ok: false, problem: 'not_found' };
@@ -267,7 +418,10 @@ export class HelpDeskService {
     const before = (await countSecurityEventsSince(db, accountId, 'reset_requested', since)).count;
     await this.deps.accounts.requestPasswordReset(account.email);
     const sent = (await countSecurityEventsSince(db, accountId, 'reset_requested', since)).count > before;
-    await auditStaffAction(db, clock, actor, sent ? 'help_desk.reset_link_sent' : 'help_desk.reset_link_refused', { type: 'account', id: accountId });
+    await auditStaffAction(db, clock, actor, sent ? 'help_desk.reset_link_sent' : 'help_desk.reset_link_refused', {
+      type: 'account',
+      id: accountId,
+    });
     return sent ? { ok: true } : { ok: false, problem: 'limit_reached' };
   }
 
@@ -278,7 +432,11 @@ export class HelpDeskService {
    * Notices with a cancel link go at once to the account's email, recovery email and phones; after RECOVERY_WAIT_MS
    * a single-use link goes to `deliverTo` (the address the person can read now).
    */
-  async startRecovery(actor: StaffActor, accountId: string, input: { identityChecks: string; deliverTo: string; itemNumber?: string }): Promise<AccountChange> {
+  async startRecovery(
+    actor: StaffActor,
+    accountId: string,
+    input: { identityChecks: string; deliverTo: string; itemNumber?: string },
+  ): Promise<AccountChange> {
     const checks = input.identityChecks.trim();
     if (checks.length < 10) return { ok: false, problem: 'identity_required' };
     const deliverTo = emailSchema.safeParse(input.deliverTo);
@@ -297,19 +455,61 @@ export class HelpDeskService {
       const id = random.uuid();
       const readyAt = new Date(now.getTime() + RECOVERY_WAIT_MS);
       await repo.insertRecovery(trx, {
-        id, account_id: accountId, started_by: actor.accountId, identity_checks: checks.slice(0, 2000), deliver_to: deliverTo.data,
-        service_item_id: item?.id ?? null, created_at: now, ready_at: readyAt, cancel_token_hash: sha256(cancelToken),
-        cancelled_at: null, cancelled_by: null, link_token_hash: null, link_sent_at: null, link_expires_at: null, completed_at: null,
+        id,
+        account_id: accountId,
+        started_by: actor.accountId,
+        identity_checks: checks.slice(0, 2000),
+        deliver_to: deliverTo.data,
+        service_item_id: item?.id ?? null,
+        created_at: now,
+        ready_at: readyAt,
+        cancel_token_hash: sha256(cancelToken),
+        cancelled_at: null,
+        cancelled_by: null,
+        link_token_hash: null,
+        link_sent_at: null,
+        link_expires_at: null,
+        completed_at: null,
       });
-      await recordSecurityEvent(trx, { accountId, kind: 'recovery_started', at: now, details: { deliverTo: deliverTo.data } });
+      await recordSecurityEvent(trx, {
+        accountId,
+        kind: 'recovery_started',
+        at: now,
+        details: { deliverTo: deliverTo.data },
+      });
       const cancel = `${this.deps.publicUrl}/account/recovery/cancel?token=${encodeURIComponent(cancelToken)}`;
       const params = { cancel, date: readyAt.toISOString().slice(0, 10) };
-      const addresses = new Set([account.email, ...(account.recovery_email ? [account.recovery_email] : []), deliverTo.data]);
-      for (const to of addresses) await notifications.queueEmail(trx, { to, template: 'recovery_started', language: account.language, params });
-      for (const phone of await verifiedPhoneNumbers(trx, accountId)) await notifications.queueSms(trx, { to: phone, template: 'recovery_started', language: account.language, params });
+      const addresses = new Set([
+        account.email,
+        ...(account.recovery_email ? [account.recovery_email] : []),
+        deliverTo.data,
+      ]);
+      for (const to of addresses)
+        await notifications.queueEmail(trx, { to, template: 'recovery_started', language: account.language, params });
+      for (const phone of await verifiedPhoneNumbers(trx, accountId))
+        await notifications.queueSms(trx, {
+          to: phone,
+          template: 'recovery_started',
+          language: account.language,
+          params,
+        });
       await jobs.send(trx, recoveryReadyJob, { recoveryId: id }, { startAfter: readyAt });
-      if (item) await this.deps.items.record(item.id, { kind: 'recovery_started', actorId: actor.accountId, details: { recoveryId: id } }, { status: 'in_progress' }, trx);
-      await auditStaffAction(trx, clock, actor, 'help_desk.recovery_started', { type: 'account', id: accountId }, { deliverTo: deliverTo.data, recoveryId: id }, checks.slice(0, 500));
+      if (item)
+        await this.deps.items.record(
+          item.id,
+          { kind: 'recovery_started', actorId: actor.accountId, details: { recoveryId: id } },
+          { status: 'in_progress' },
+          trx,
+        );
+      await auditStaffAction(
+        trx,
+        clock,
+        actor,
+        'help_desk.recovery_started',
+        { type: 'account', id: accountId },
+        { deliverTo: deliverTo.data, recoveryId: id },
+        checks.slice(0, 500),
+      );
       return { ok: true } as const;
     });
   }
@@ -323,16 +523,35 @@ export class HelpDeskService {
   async cancelRecovery(by: { token: string } | { actor: StaffActor; accountId: string }): Promise<AccountChange> {
     const { db, clock, notifications } = this.deps;
     return inTransaction(db, async (trx) => {
-      const recovery = 'token' in by ? await repo.recoveryByCancelToken(trx, sha256(by.token)) : await repo.openRecovery(trx, by.accountId);
+      const recovery =
+        'token' in by
+          ? await repo.recoveryByCancelToken(trx, sha256(by.token))
+          : await repo.openRecovery(trx, by.accountId);
       if (!recovery) return { ok: false, problem: 'no_recovery' } as const;
       const who = 'token' in by ? 'account_holder' : 'help_desk';
-      if (!(await repo.cancelRecovery(trx, recovery.id, clock.now(), who))) return { ok: false, problem: 'no_recovery' } as const;
+      if (!(await repo.cancelRecovery(trx, recovery.id, clock.now(), who)))
+        return { ok: false, problem: 'no_recovery' } as const;
       const account = await findAccountById(trx, recovery.account_id);
-      await recordSecurityEvent(trx, { accountId: recovery.account_id, kind: 'recovery_cancelled', at: clock.now(), details: { by: who } });
+      await recordSecurityEvent(trx, {
+        accountId: recovery.account_id,
+        kind: 'recovery_cancelled',
+        at: clock.now(),
+        details: { by: who },
+      });
       if (account) {
-        for (const to of new Set([account.email, recovery.deliver_to])) await notifications.queueEmail(trx, { to, template: 'recovery_cancelled', language: account.language, params: {} });
+        for (const to of new Set([account.email, recovery.deliver_to]))
+          await notifications.queueEmail(trx, {
+            to,
+            template: 'recovery_cancelled',
+            language: account.language,
+            params: {},
+          });
       }
-      if ('actor' in by) await auditStaffAction(trx, clock, by.actor, 'help_desk.recovery_cancelled', { type: 'account', id: recovery.account_id });
+      if ('actor' in by)
+        await auditStaffAction(trx, clock, by.actor, 'help_desk.recovery_cancelled', {
+          type: 'account',
+          id: recovery.account_id,
+        });
       return { ok: true } as const;
     });
   }
@@ -345,7 +564,8 @@ export class HelpDeskService {
     const { db, clock, random, notifications } = this.deps;
     return inTransaction(db, async (trx) => {
       const recovery = await repo.recoveryById(trx, recoveryId);
-      if (!recovery || recovery.cancelled_at || recovery.completed_at || recovery.link_sent_at) return 'skipped' as const;
+      if (!recovery || recovery.cancelled_at || recovery.completed_at || recovery.link_sent_at)
+        return 'skipped' as const;
       const now = clock.now();
       if (recovery.ready_at > now) throw new Error('recovery waiting period not over yet');
       const token = random.token(32);
@@ -383,8 +603,20 @@ export class HelpDeskService {
       await deleteSessionsOf(trx, account.id);
       const emailChanged = recovery.deliver_to !== account.email;
       if (emailChanged) await setVerifiedPrimaryEmail(trx, account.id, recovery.deliver_to, now);
-      await recordSecurityEvent(trx, { accountId: account.id, kind: 'recovery_completed', at: now, ip, details: emailChanged ? { emailFrom: account.email, emailTo: recovery.deliver_to } : {} });
-      for (const to of new Set([account.email, recovery.deliver_to])) await notifications.queueEmail(trx, { to, template: 'recovery_completed', language: account.language, params: {} });
+      await recordSecurityEvent(trx, {
+        accountId: account.id,
+        kind: 'recovery_completed',
+        at: now,
+        ip,
+        details: emailChanged ? { emailFrom: account.email, emailTo: recovery.deliver_to } : {},
+      });
+      for (const to of new Set([account.email, recovery.deliver_to]))
+        await notifications.queueEmail(trx, {
+          to,
+          template: 'recovery_completed',
+          language: account.language,
+          params: {},
+        });
       return account.id;
     });
   }

@@ -1,4 +1,16 @@
-import { alert, breadcrumb, button, csrfField, errorFor, radioGroup, submissionField, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import {
+  alert,
+  breadcrumb,
+  button,
+  csrfField,
+  errorFor,
+  radioGroup,
+  submissionField,
+  table,
+  textArea,
+  textInput,
+  type FieldError,
+} from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { publicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
@@ -7,18 +19,30 @@ import { CALLBACK_NUMBER, HELP_TOPICS, TARGET_DAYS, type HelpTopic } from './ser
 
 /** Pages of the Technical Help Desk: the public technical-help form, the staff workspace pages, recovery links. */
 
-
-
 export function targetText(ctx: PageContext, topic: HelpTopic): string {
   const d = TARGET_DAYS[topic];
-  return d.min === d.max ? ctx.t('help_desk:target_day', { count: d.max }) : ctx.t('help_desk:target_range', { min: d.min, max: d.max });
+  return d.min === d.max
+    ? ctx.t('help_desk:target_day', { count: d.max })
+    : ctx.t('help_desk:target_range', { min: d.min, max: d.max });
 }
 
-export function helpFormPage(ctx: PageContext, p: { csrf: string; submission?: string; values?: Record<string, string | undefined>; errors?: FieldError[]; signedIn: boolean }): SafeHtml {
+export function helpFormPage(
+  ctx: PageContext,
+  p: {
+    csrf: string;
+    submission?: string;
+    values?: Record<string, string | undefined>;
+    errors?: FieldError[];
+    signedIn: boolean;
+  },
+): SafeHtml {
   const { t } = ctx;
   const v = p.values ?? {};
   const errors = p.errors ?? [];
-  return publicPage(ctx, t('help_desk:form.title'), html`<h1>${t('help_desk:form.title')}</h1>
+  return publicPage(
+    ctx,
+    t('help_desk:form.title'),
+    html`<h1>${t('help_desk:form.title')}</h1>
 <p class="usa-intro">${t('help_desk:form.intro')}</p>
 <p>${t('knowledge:public.from_help_form')} <a class="usa-link" href="/help/articles">${t('knowledge:public.from_help_form_link')}</a>.</p>
 ${alert({ type: 'info', slim: true, body: html`${t('help_desk:form.self_service')} <a class="usa-link" href="/account/forgot-password">${t('help_desk:form.forgot_link')}</a>` })}
@@ -29,22 +53,32 @@ ${alert({ type: 'info', slim: true, body: html`${t('help_desk:form.self_service'
     legend: t('help_desk:form.topic'),
     value: v.topic,
     error: errorFor(errors, 'topic'),
-    options: HELP_TOPICS.map((topic) => ({ value: topic, label: t(`help_desk:topics.${topic}`), hint: targetText(ctx, topic) })),
+    options: HELP_TOPICS.map((topic) => ({
+      value: topic,
+      label: t(`help_desk:topics.${topic}`),
+      hint: targetText(ctx, topic),
+    })),
   })}
   ${textArea({ name: 'description', label: t('help_desk:form.description'), hint: t('help_desk:form.description_hint'), value: v.description, error: errorFor(errors, 'description'), maxlength: 2000 })}
   ${textInput({ name: 'name', label: t('help_desk:form.name'), value: v.name, error: errorFor(errors, 'name'), autocomplete: 'name', maxlength: 100 })}
   ${textInput({ name: 'email', label: t('help_desk:form.email'), hint: p.signedIn ? t('help_desk:form.email_hint_signed_in') : t('help_desk:form.email_hint'), type: 'email', value: v.email, error: errorFor(errors, 'email'), autocomplete: 'email', spellcheck: false, maxlength: 254 })}
   ${textInput({ name: 'phone', label: t('help_desk:form.phone'), hint: t('help_desk:form.phone_hint'), type: 'tel', value: v.phone, error: errorFor(errors, 'phone'), autocomplete: 'tel', maxlength: 30 })}
   ${button(t('help_desk:form.submit'))}
-</form>`, errors);
+</form>`,
+    errors,
+  );
 }
 
 export function helpSentPage(ctx: PageContext, p: { number: string; topic: HelpTopic }): SafeHtml {
   const { t } = ctx;
-  return publicPage(ctx, t('help_desk:sent.title'), html`<h1>${t('help_desk:sent.title')}</h1>
+  return publicPage(
+    ctx,
+    t('help_desk:sent.title'),
+    html`<h1>${t('help_desk:sent.title')}</h1>
 ${alert({ type: 'success', body: html`<p class="margin-0">${t('help_desk:sent.number')} <strong class="casedesk-receipt">${p.number}</strong></p>` })}
 <p>${t('help_desk:sent.next', { target: targetText(ctx, p.topic) })}</p>
-<p>${t('help_desk:sent.keep')}</p>`);
+<p>${t('help_desk:sent.keep')}</p>`,
+  );
 }
 
 // ---- Staff pages --------------------------------------------------------------------------------------------------
@@ -59,18 +93,32 @@ export interface HomeView {
   now: Date;
 }
 
-export function itemsTable(ctx: StaffPageContext, caption: string, items: ServiceItemRow[], when: (d: Date) => string, now: Date): SafeHtml {
+export function itemsTable(
+  ctx: StaffPageContext,
+  caption: string,
+  items: ServiceItemRow[],
+  when: (d: Date) => string,
+  now: Date,
+): SafeHtml {
   const { t } = ctx;
   if (!items.length) return html`<p>${t('help_desk:staff.queue_empty', { queue: caption })}</p>`;
   return table({
     caption,
-    headers: [t('help_desk:staff.number'), t('help_desk:staff.topic'), t('help_desk:staff.status'), t('help_desk:staff.received'), t('help_desk:staff.due')],
+    headers: [
+      t('help_desk:staff.number'),
+      t('help_desk:staff.topic'),
+      t('help_desk:staff.status'),
+      t('help_desk:staff.received'),
+      t('help_desk:staff.due'),
+    ],
     rows: items.map((i) => [
       html`<a class="usa-link" href="/staff/help-desk/items/${String(i.number)}">#${String(i.number)}</a>`,
       t(`help_desk:topics.${i.type}`, { defaultValue: i.type }),
       t(`help_desk:statuses.${i.status}`),
       when(i.created_at),
-      i.due_at < now ? html`<span class="usa-tag bg-secondary-dark">${t('help_desk:staff.overdue')}</span> ${when(i.due_at)}` : when(i.due_at),
+      i.due_at < now
+        ? html`<span class="usa-tag bg-secondary-dark">${t('help_desk:staff.overdue')}</span> ${when(i.due_at)}`
+        : when(i.due_at),
     ]),
     stacked: true,
   });
@@ -86,31 +134,47 @@ export function helpDeskHomePage(ctx: StaffPageContext, p: HomeView): SafeHtml {
     signedIn: p.signedIn,
     errors,
     body: html`<h1>${t('help_desk:staff.title')}</h1>
-${canSearch
-  ? html`<section aria-labelledby="find-heading">
+${
+  canSearch
+    ? html`<section aria-labelledby="find-heading">
 <h2 id="find-heading">${t('help_desk:staff.find_heading')}</h2>
 <form class="usa-search usa-search--small" role="search" method="get" action="/staff/help-desk">
   ${textInput({ name: 'q', label: t('help_desk:staff.find_label'), hint: t('help_desk:staff.find_hint'), value: p.query, error: errorFor(errors, 'q'), spellcheck: false, maxlength: 254, autocomplete: 'off' })}
   ${button(t('help_desk:staff.find_submit'))}
 </form>
-${p.results
-  ? p.results.length
-    ? table({
-        caption: t('help_desk:staff.results_caption'),
-        headers: [t('help_desk:staff.email'), t('help_desk:staff.oan'), t('help_desk:staff.kind')],
-        rows: p.results.map((a) => [html`<a class="usa-link" href="/staff/help-desk/accounts/${a.id}">${a.email}</a>`, a.online_account_number, t(`help_desk:kinds.${a.kind}`)]),
-      })
-    : alert({ type: 'info', slim: true, body: t('help_desk:staff.no_results') })
-  : ''}
+${
+  p.results
+    ? p.results.length
+      ? table({
+          caption: t('help_desk:staff.results_caption'),
+          headers: [t('help_desk:staff.email'), t('help_desk:staff.oan'), t('help_desk:staff.kind')],
+          rows: p.results.map((a) => [
+            html`<a class="usa-link" href="/staff/help-desk/accounts/${a.id}">${a.email}</a>`,
+            a.online_account_number,
+            t(`help_desk:kinds.${a.kind}`),
+          ]),
+        })
+      : alert({ type: 'info', slim: true, body: t('help_desk:staff.no_results') })
+    : ''
+}
 </section>`
-  : ''}
+    : ''
+}
 ${p.queues.map((q) => html`<section aria-labelledby="queue-${q.queue}"><h2 id="queue-${q.queue}">${t(`help_desk:queues.${q.queue}`)}</h2>${itemsTable(ctx, t(`help_desk:queues.${q.queue}`), q.items, p.when, p.now)}</section>`)}`,
   });
 }
 
 export interface AccountView {
   signedIn: SignedIn;
-  account: { id: string; email: string; recovery_email: string | null; online_account_number: string; kind: string; created_at: Date; activated_at: Date | null };
+  account: {
+    id: string;
+    email: string;
+    recovery_email: string | null;
+    online_account_number: string;
+    kind: string;
+    created_at: Date;
+    activated_at: Date | null;
+  };
   methods: { authenticator: boolean; backupCodes: number; phones: number; passkeys: number; emailCodes: boolean };
   locks: { passwordUntil?: Date; codesUntil?: Date };
   recovery?: { ready_at: Date; deliver_to: string; link_sent_at: Date | null };
@@ -138,9 +202,16 @@ export function accountPage(ctx: StaffPageContext, p: AccountView): SafeHtml {
     body: html`${breadcrumb(t('staff:breadcrumb'), [{ href: '/staff/help-desk', label: t('help_desk:staff.title') }, { label: a.email }])}
 <h1>${a.email}</h1>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
-${locked
-  ? alert({ type: 'warning', heading: t('help_desk:staff.locked_heading'), headingLevel: 2, body: html`<ul class="usa-list">${p.locks.passwordUntil ? html`<li>${t('help_desk:staff.password_locked', { time: p.when(p.locks.passwordUntil) })}</li>` : ''}${p.locks.codesUntil ? html`<li>${t('help_desk:staff.codes_locked', { time: p.when(p.locks.codesUntil) })}</li>` : ''}</ul>` })
-  : alert({ type: 'info', slim: true, body: t('help_desk:staff.not_locked') })}
+${
+  locked
+    ? alert({
+        type: 'warning',
+        heading: t('help_desk:staff.locked_heading'),
+        headingLevel: 2,
+        body: html`<ul class="usa-list">${p.locks.passwordUntil ? html`<li>${t('help_desk:staff.password_locked', { time: p.when(p.locks.passwordUntil) })}</li>` : ''}${p.locks.codesUntil ? html`<li>${t('help_desk:staff.codes_locked', { time: p.when(p.locks.codesUntil) })}</li>` : ''}</ul>`,
+      })
+    : alert({ type: 'info', slim: true, body: t('help_desk:staff.not_locked') })
+}
 ${p.recovery ? alert({ type: 'warning', heading: t('help_desk:staff.recovery_open'), headingLevel: 2, body: p.recovery.link_sent_at ? t('help_desk:staff.recovery_link_sent', { email: p.recovery.deliver_to }) : t('help_desk:staff.recovery_waiting', { email: p.recovery.deliver_to, time: p.when(p.recovery.ready_at) }) }) : ''}
 ${table({
   caption: t('help_desk:staff.summary_caption'),
@@ -169,28 +240,44 @@ ${table({
 <p>${t('help_desk:staff.reset_intro')}</p>
 <form method="post" action="/staff/help-desk/accounts/${a.id}/reset-link" aria-labelledby="reset-heading">${csrfField(p.signedIn.csrf)}${button(t('help_desk:staff.reset_submit'), { secondary: true })}</form>
 <h2 id="recovery-heading">${t('help_desk:staff.recovery_heading')}</h2>
-${p.recovery
-  ? html`<form method="post" action="/staff/help-desk/accounts/${a.id}/recovery/cancel" aria-labelledby="recovery-heading">${csrfField(p.signedIn.csrf)}${button(t('help_desk:staff.recovery_cancel'), { secondary: true })}</form>`
-  : html`<p>${t('help_desk:staff.recovery_intro')}</p>
+${
+  p.recovery
+    ? html`<form method="post" action="/staff/help-desk/accounts/${a.id}/recovery/cancel" aria-labelledby="recovery-heading">${csrfField(p.signedIn.csrf)}${button(t('help_desk:staff.recovery_cancel'), { secondary: true })}</form>`
+    : html`<p>${t('help_desk:staff.recovery_intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/staff/help-desk/accounts/${a.id}/recovery" aria-labelledby="recovery-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
   ${textArea({ name: 'identity_checks', label: t('help_desk:staff.identity_checks'), hint: t('help_desk:staff.identity_checks_hint'), value: p.values?.identity_checks, error: errorFor(errors, 'identity_checks'), maxlength: 2000 })}
   ${textInput({ name: 'deliver_to', label: t('help_desk:staff.deliver_to'), hint: t('help_desk:staff.deliver_to_hint'), type: 'email', value: p.values?.deliver_to ?? a.email, error: errorFor(errors, 'deliver_to'), spellcheck: false, maxlength: 254 })}
   ${textInput({ name: 'item', label: t('help_desk:staff.item_number'), hint: t('help_desk:staff.optional'), value: p.values?.item, inputmode: 'numeric', width: 'md', maxlength: 12 })}
   ${button(t('help_desk:staff.recovery_submit'))}
-</form>`}
+</form>`
+}
 <h2>${t('help_desk:staff.items_heading')}</h2>
 ${itemsTable(ctx, t('help_desk:staff.items_heading'), p.items, p.when, new Date(0))}
 ${table({
   caption: t('help_desk:staff.events_caption'),
   headers: [t('help_desk:staff.when'), t('help_desk:staff.event'), t('help_desk:staff.ip')],
-  rows: p.events.map((e) => [p.when(e.occurred_at), t(`help_desk:events.${e.kind}`, { defaultValue: e.kind }), e.ip ?? '—']),
+  rows: p.events.map((e) => [
+    p.when(e.occurred_at),
+    t(`help_desk:events.${e.kind}`, { defaultValue: e.kind }),
+    e.ip ?? '—',
+  ]),
   stacked: true,
 })}`,
   });
 }
 
-export function itemPage(ctx: StaffPageContext, p: { signedIn: SignedIn; item: ServiceItemRow; timeline: (ServiceItemEventRow & { actor_name: string | null })[]; when(d: Date): string; notice?: string; errors?: FieldError[] }): SafeHtml {
+export function itemPage(
+  ctx: StaffPageContext,
+  p: {
+    signedIn: SignedIn;
+    item: ServiceItemRow;
+    timeline: (ServiceItemEventRow & { actor_name: string | null })[];
+    when(d: Date): string;
+    notice?: string;
+    errors?: FieldError[];
+  },
+): SafeHtml {
   const { t } = ctx;
   const i = p.item;
   const errors = p.errors ?? [];
@@ -212,11 +299,19 @@ ${table({
     [t('help_desk:staff.topic'), t(`help_desk:topics.${i.type}`, { defaultValue: i.type })],
     [t('help_desk:staff.status'), t(`help_desk:statuses.${i.status}`)],
     [t('help_desk:staff.queue'), t(`help_desk:queues.${i.queue}`, { defaultValue: i.queue })],
-    [t('help_desk:staff.contact'), html`${i.contact_name}<br>${i.contact_email}${i.contact_phone ? html`<br>${i.contact_phone}` : ''}`],
+    [
+      t('help_desk:staff.contact'),
+      html`${i.contact_name}<br>${i.contact_email}${i.contact_phone ? html`<br>${i.contact_phone}` : ''}`,
+    ],
     [t('help_desk:staff.language'), t(`help_desk:languages.${i.language}`)],
     [t('help_desk:staff.received'), p.when(i.created_at)],
     [t('help_desk:staff.due'), p.when(i.due_at)],
-    [t('help_desk:staff.account'), i.account_id && isHelpDesk ? html`<a class="usa-link" href="/staff/help-desk/accounts/${i.account_id}">${t('help_desk:staff.open_account')}</a>` : '—'],
+    [
+      t('help_desk:staff.account'),
+      i.account_id && isHelpDesk
+        ? html`<a class="usa-link" href="/staff/help-desk/accounts/${i.account_id}">${t('help_desk:staff.open_account')}</a>`
+        : '—',
+    ],
   ],
 })}
 <h2>${t('help_desk:staff.description')}</h2>
@@ -225,9 +320,10 @@ ${table({
 <ol class="usa-process-list">
   ${p.timeline.map((e) => html`<li class="usa-process-list__item"><h3 class="usa-process-list__heading font-sans-sm">${t(`help_desk:timeline.${e.kind}`, { defaultValue: e.kind })}${e.customer_visible ? html` <span class="usa-tag">${t('help_desk:staff.customer_sees')}</span>` : ''}</h3><p class="margin-top-05">${p.when(e.occurred_at)}${e.actor_name ? html` · ${e.actor_name}` : ''}</p>${e.body ? html`<p class="casedesk-pre">${e.body}</p>` : ''}</li>`)}
 </ol>
-${closed
-  ? ''
-  : html`<h2 id="reply-heading">${t('help_desk:staff.reply_heading')}</h2>
+${
+  closed
+    ? ''
+    : html`<h2 id="reply-heading">${t('help_desk:staff.reply_heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/reply" aria-labelledby="reply-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
   ${textArea({ name: 'message', label: t('help_desk:staff.message'), error: errorFor(errors, 'message'), maxlength: 5000 })}
@@ -240,45 +336,69 @@ ${closed
   ${textArea({ name: 'note', label: t('help_desk:staff.note'), error: errorFor(errors, 'note'), maxlength: 5000 })}
   ${button(t('help_desk:staff.note_submit'), { secondary: true })}
 </form>
-${isHelpDesk && i.queue !== 'tier2'
-  ? html`<h2 id="escalate-heading">${t('help_desk:staff.escalate_heading')}</h2>
+${
+  isHelpDesk && i.queue !== 'tier2'
+    ? html`<h2 id="escalate-heading">${t('help_desk:staff.escalate_heading')}</h2>
 <p>${t('help_desk:staff.escalate_intro', { number: CALLBACK_NUMBER })}</p>
 <form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/escalate" aria-labelledby="escalate-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
   ${textArea({ name: 'reason', label: t('help_desk:staff.reason'), error: errorFor(errors, 'reason'), maxlength: 2000 })}
   ${button(t('help_desk:staff.escalate_submit'), { secondary: true })}
 </form>`
-  : ''}
-${isTier2 && i.queue === 'tier2'
-  ? html`<h2 id="call-heading">${t('help_desk:staff.call_heading')}</h2>
+    : ''
+}
+${
+  isTier2 && i.queue === 'tier2'
+    ? html`<h2 id="call-heading">${t('help_desk:staff.call_heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/call" aria-labelledby="call-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
-  ${radioGroup({ name: 'answered', legend: t('help_desk:staff.call_outcome'), error: errorFor(errors, 'answered'), options: [{ value: 'yes', label: t('help_desk:staff.call_answered') }, { value: 'no', label: t('help_desk:staff.call_missed') }] })}
+  ${radioGroup({
+    name: 'answered',
+    legend: t('help_desk:staff.call_outcome'),
+    error: errorFor(errors, 'answered'),
+    options: [
+      { value: 'yes', label: t('help_desk:staff.call_answered') },
+      { value: 'no', label: t('help_desk:staff.call_missed') },
+    ],
+  })}
   ${textArea({ name: 'note', label: t('help_desk:staff.note'), maxlength: 5000 })}
   ${button(t('help_desk:staff.call_submit'), { secondary: true })}
 </form>`
-  : ''}
+    : ''
+}
 <h2 id="resolve-heading">${t('help_desk:staff.resolve_heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/resolve" aria-labelledby="resolve-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
   ${textArea({ name: 'resolution', label: t('help_desk:staff.resolution'), error: errorFor(errors, 'resolution'), maxlength: 2000 })}
   ${button(t('help_desk:staff.resolve_submit'), { secondary: true })}
-</form>`}`,
+</form>`
+}`,
   });
 }
 
 // ---- Recovery links (public) ----------------------------------------------------------------------------------------
 
-export function recoveryLinkPage(ctx: PageContext, p: { csrf: string; token: string; kind: 'cancel' | 'recover' }): SafeHtml {
+export function recoveryLinkPage(
+  ctx: PageContext,
+  p: { csrf: string; token: string; kind: 'cancel' | 'recover' },
+): SafeHtml {
   const { t } = ctx;
-  return publicPage(ctx, t(`help_desk:recovery.${p.kind}_title`), html`<h1>${t(`help_desk:recovery.${p.kind}_title`)}</h1>
+  return publicPage(
+    ctx,
+    t(`help_desk:recovery.${p.kind}_title`),
+    html`<h1>${t(`help_desk:recovery.${p.kind}_title`)}</h1>
 <p>${t(`help_desk:recovery.${p.kind}_body`)}</p>
-<form method="post" action="${p.kind === 'cancel' ? '/account/recovery/cancel' : '/account/recover'}">${csrfField(p.csrf)}<input type="hidden" name="token" value="${p.token}">${button(t(`help_desk:recovery.${p.kind}_submit`))}</form>`);
+<form method="post" action="${p.kind === 'cancel' ? '/account/recovery/cancel' : '/account/recover'}">${csrfField(p.csrf)}<input type="hidden" name="token" value="${p.token}">${button(t(`help_desk:recovery.${p.kind}_submit`))}</form>`,
+  );
 }
 
 export function recoveryCancelledPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
-  return publicPage(ctx, t('help_desk:recovery.cancelled_title'), html`<h1>${t('help_desk:recovery.cancelled_title')}</h1>
+  return publicPage(
+    ctx,
+    t('help_desk:recovery.cancelled_title'),
+    html`<h1>${t('help_desk:recovery.cancelled_title')}</h1>
 ${alert({ type: 'success', body: t('help_desk:recovery.cancelled_body') })}
-<p><a class="usa-link" href="/account/sign-in">${t('help_desk:recovery.sign_in')}</a></p>`);
+<p><a class="usa-link" href="/account/sign-in">${t('help_desk:recovery.sign_in')}</a></p>`,
+  );
 }

@@ -15,25 +15,56 @@ let applicant: Applicant;
 beforeAll(async () => {
   t = await createTestApp();
   expect(await seedKnowledgeArticles(t.deps.database.db, t.deps)).toBe(DEMO_ARTICLES.length);
-  qa = await createStaffMember(t, { email: 'quinn.qa@agency.example', name: 'Quinn Review', roles: ['quality_assurance'], ip: '10.66.0.1' });
-  tier1 = await createStaffMember(t, { email: 'toni.tier1@agency.example', name: 'Toni One', roles: ['tier1'], ip: '10.66.0.2' });
+  qa = await createStaffMember(t, {
+    email: 'quinn.qa@agency.example',
+    name: 'Quinn Review',
+    roles: ['quality_assurance'],
+    ip: '10.66.0.1',
+  });
+  tier1 = await createStaffMember(t, {
+    email: 'toni.tier1@agency.example',
+    name: 'Toni One',
+    roles: ['tier1'],
+    ip: '10.66.0.2',
+  });
   applicant = await signUpApplicant(t, 'reader.person@example.com', '10.66.0.3');
 });
 afterAll(async () => t?.close());
 
 const db = () => t.deps.database.db;
-const countVersions = async () => Number((await db().selectFrom('knowledge_article_versions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-const audit = async (action: string) => db().selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').execute();
-const resultSlugs = (agent: TestAgent) => agent.$('.usa-collection__heading a').map((_, a) => agent.$(a).attr('href')!.replace('/help/articles/', '')).get();
-const staffSlugs = (agent: TestAgent) => agent.$('table').first().find('tbody th a').map((_, a) => agent.$(a).attr('href')!.replace('/staff/knowledge/', '')).get();
+const countVersions = async () =>
+  Number(
+    (
+      await db()
+        .selectFrom('knowledge_article_versions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const audit = async (action: string) =>
+  db().selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').execute();
+const resultSlugs = (agent: TestAgent) =>
+  agent
+    .$('.usa-collection__heading a')
+    .map((_, a) => agent.$(a).attr('href')!.replace('/help/articles/', ''))
+    .get();
+const staffSlugs = (agent: TestAgent) =>
+  agent
+    .$('table')
+    .first()
+    .find('tbody th a')
+    .map((_, a) => agent.$(a).attr('href')!.replace('/staff/knowledge/', ''))
+    .get();
 
 const ARTICLE = {
   slug: '',
   audience: 'public',
   title_en: 'Replacing a lost green card',
-  body_en: 'File Form I-90 online to replace a lost, stolen or damaged card.\n\nYou can check the category of your card on its front.',
+  body_en:
+    'File Form I-90 online to replace a lost, stolen or damaged card.\n\nYou can check the category of your card on its front.',
   title_es: 'Cómo reemplazar una tarjeta verde perdida',
-  body_es: 'Presente el Formulario I-90 en línea para reemplazar una tarjeta perdida, robada o dañada.\n\nPuede ver la categoría de su tarjeta en el frente.',
+  body_es:
+    'Presente el Formulario I-90 en línea para reemplazar una tarjeta perdida, robada o dañada.\n\nPuede ver la categoría de su tarjeta en el frente.',
   tags: 'green-card, I-90',
   change_note: 'First version.',
 };
@@ -51,7 +82,10 @@ describe('text rules', () => {
     expect(parseTags('bad/tag')).toBeUndefined();
     expect(paragraphs('One\nline two\n\n\n  \nThree')).toEqual([['One', 'line two'], ['Three']]);
     expect(anyWordsQuery('Lost "card" -or- OR  passport!')).toBe('lost or card or passport');
-    expect(readArticleInput({ ...ARTICLE, title_en: 'x'.repeat(201) })).toMatchObject({ ok: false, problems: [{ field: 'title_en', code: 'title_en_too_long' }] });
+    expect(readArticleInput({ ...ARTICLE, title_en: 'x'.repeat(201) })).toMatchObject({
+      ok: false,
+      problems: [{ field: 'title_en', code: 'title_en_too_long' }],
+    });
   });
 });
 
@@ -60,7 +94,17 @@ describe('the demo seed', () => {
     expect(await seedKnowledgeArticles(db(), t.deps)).toBe(0);
     const rows = await db().selectFrom('knowledge_articles').select(['slug', 'audience', 'current_version']).execute();
     expect(rows).toHaveLength(DEMO_ARTICLES.length);
-    expect(rows.filter((r) => r.audience === 'agents').map((r) => r.slug).sort()).toEqual(['caller-verification', 'expedite-requests', 'section-1367-inquiries', 'urgent-and-non-urgent-inquiries']);
+    expect(
+      rows
+        .filter((r) => r.audience === 'agents')
+        .map((r) => r.slug)
+        .sort(),
+    ).toEqual([
+      'caller-verification',
+      'expedite-requests',
+      'section-1367-inquiries',
+      'urgent-and-non-urgent-inquiries',
+    ]);
   });
 });
 
@@ -69,7 +113,12 @@ describe('public help articles', () => {
     const visitor = new TestAgent(t.app, '10.66.1.1');
     expect((await visitor.get('/help/articles')).statusCode).toBe(200);
     expect(visitor.$('h1')).toHaveLength(1);
-    expect(resultSlugs(visitor).sort()).toEqual(['add-a-paper-case-with-an-online-access-code', 'check-your-case-status', 'request-a-new-online-access-code', 'what-is-a-request-for-evidence']);
+    expect(resultSlugs(visitor).sort()).toEqual([
+      'add-a-paper-case-with-an-online-access-code',
+      'check-your-case-status',
+      'request-a-new-online-access-code',
+      'what-is-a-request-for-evidence',
+    ]);
     await visitor.get('/help/articles/what-is-a-request-for-evidence');
     expect(visitor.$('h1').text()).toBe('What a Request for Evidence (RFE) is and how to respond');
     expect(visitor.$('article p').length).toBeGreaterThanOrEqual(4);
@@ -114,7 +163,14 @@ describe('public help articles', () => {
     }
     await visitor.get(`/help/articles?lang=es&q=${encodeURIComponent('sección 1367')}`);
     expect(resultSlugs(visitor)).toEqual([]);
-    for (const slug of ['caller-verification', 'section-1367-inquiries', 'expedite-requests', 'no-such-article', 'NEW', '..%2f..%2fetc']) {
+    for (const slug of [
+      'caller-verification',
+      'section-1367-inquiries',
+      'expedite-requests',
+      'no-such-article',
+      'NEW',
+      '..%2f..%2fetc',
+    ]) {
       expect((await visitor.get(`/help/articles/${slug}`)).statusCode, slug).toBe(404);
     }
     // A signed-in applicant is the public too.
@@ -139,7 +195,13 @@ describe('public help articles', () => {
 describe('staff pages', () => {
   it('are closed to visitors and applicants', async () => {
     const visitor = new TestAgent(t.app, '10.66.2.1');
-    for (const url of ['/staff/knowledge', '/staff/knowledge/new', '/staff/knowledge/caller-verification', '/staff/knowledge/caller-verification/versions/1', '/staff/knowledge/caller-verification/edit']) {
+    for (const url of [
+      '/staff/knowledge',
+      '/staff/knowledge/new',
+      '/staff/knowledge/caller-verification',
+      '/staff/knowledge/caller-verification/versions/1',
+      '/staff/knowledge/caller-verification/edit',
+    ]) {
       expect((await visitor.get(url)).headers.location, url).toBe('/account/sign-in');
       expect((await applicant.agent.get(url)).statusCode, url).toBe(403);
     }
@@ -170,7 +232,10 @@ describe('staff pages', () => {
     expect((await tier1.agent.get('/staff/knowledge/new')).statusCode).toBe(403);
     expect((await tier1.agent.get('/staff/knowledge/section-1367-inquiries/edit')).statusCode).toBe(403);
     await tier1.agent.get('/staff/knowledge/section-1367-inquiries');
-    expect((await tier1.agent.post('/staff/knowledge/section-1367-inquiries/edit', { ...ARTICLE, base_version: '1' })).statusCode).toBe(403);
+    expect(
+      (await tier1.agent.post('/staff/knowledge/section-1367-inquiries/edit', { ...ARTICLE, base_version: '1' }))
+        .statusCode,
+    ).toBe(403);
     await tier1.agent.get('/staff/knowledge/section-1367-inquiries');
     expect((await tier1.agent.post('/staff/knowledge/section-1367-inquiries/archive', {})).statusCode).toBe(403);
     await tier1.agent.get('/staff/knowledge');
@@ -194,7 +259,8 @@ describe('staff pages', () => {
     expect(qa.agent.$('input[name=base_version]').val()).toBe('1');
     res = await qa.agent.post('/staff/knowledge/replacing-a-lost-green-card/edit', {
       ...ARTICLE,
-      body_en: 'File Form I-90 online to replace a lost, stolen or damaged permanent resident card.\n\nThe fee can be paid online.',
+      body_en:
+        'File Form I-90 online to replace a lost, stolen or damaged permanent resident card.\n\nThe fee can be paid online.',
       change_note: 'Say which card; mention the fee.',
       base_version: '1',
     });
@@ -232,26 +298,55 @@ describe('staff pages', () => {
     expect(revised).toMatchObject({ actor_id: qa.accountId, subject_id: created.subject_id });
     expect(revised.details).toMatchObject({ version: 2 });
     // Versions are history: the database refuses to change one.
-    await expect(db().updateTable('knowledge_article_versions').set({ title_en: 'rewritten' }).where('version', '=', 1).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      db().updateTable('knowledge_article_versions').set({ title_en: 'rewritten' }).where('version', '=', 1).execute(),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('refuses a save based on an older version (no silent overwrite)', async () => {
     await qa.agent.get('/staff/knowledge/check-your-case-status/edit');
-    const fields = { audience: 'public', title_en: 'How to check your case status', body_en: 'Sign in or use Case Status Online.', title_es: 'Cómo consultar el estado de su caso', body_es: 'Inicie sesión o use Estado de Casos en Línea.', tags: 'case-status', base_version: '1' };
-    expect((await qa.agent.post('/staff/knowledge/check-your-case-status/edit', { ...fields, change_note: 'Shorter.' })).statusCode).toBe(303);
+    const fields = {
+      audience: 'public',
+      title_en: 'How to check your case status',
+      body_en: 'Sign in or use Case Status Online.',
+      title_es: 'Cómo consultar el estado de su caso',
+      body_es: 'Inicie sesión o use Estado de Casos en Línea.',
+      tags: 'case-status',
+      base_version: '1',
+    };
+    expect(
+      (await qa.agent.post('/staff/knowledge/check-your-case-status/edit', { ...fields, change_note: 'Shorter.' }))
+        .statusCode,
+    ).toBe(303);
     await qa.agent.get('/staff/knowledge/check-your-case-status/edit');
-    const res = await qa.agent.post('/staff/knowledge/check-your-case-status/edit', { ...fields, change_note: 'Another editor, from version 1.' });
+    const res = await qa.agent.post('/staff/knowledge/check-your-case-status/edit', {
+      ...fields,
+      change_note: 'Another editor, from version 1.',
+    });
     expect(res.statusCode).toBe(400);
     expect(qa.agent.errorSummary()[0]).toContain('Someone saved a newer version');
     expect(qa.agent.$('#change_note').val()).toBe('Another editor, from version 1.');
     expect(qa.agent.$('input[name=base_version]').val()).toBe('2');
-    const article = await db().selectFrom('knowledge_articles').select('current_version').where('slug', '=', 'check-your-case-status').executeTakeFirstOrThrow();
+    const article = await db()
+      .selectFrom('knowledge_articles')
+      .select('current_version')
+      .where('slug', '=', 'check-your-case-status')
+      .executeTakeFirstOrThrow();
     expect(article.current_version).toBe(2);
   });
 
   it('explains bad input field by field and saves nothing', async () => {
     const before = await countVersions();
-    let res = await createArticle({ slug: 'Bad Slug!', audience: 'everyone', title_en: ' ', body_en: '', title_es: '', body_es: '\n\n', tags: 'ok, not/ok', change_note: '' });
+    let res = await createArticle({
+      slug: 'Bad Slug!',
+      audience: 'everyone',
+      title_en: ' ',
+      body_en: '',
+      title_es: '',
+      body_es: '\n\n',
+      tags: 'ok, not/ok',
+      change_note: '',
+    });
     expect(res.statusCode).toBe(400);
     expect(qa.agent.errorSummary()).toEqual([
       'Enter an address of lower-case letters, numbers and hyphens, up to 80 characters (not “new”)',
@@ -267,12 +362,28 @@ describe('staff pages', () => {
     expect(qa.agent.$('title').text()).toMatch(/^There is a problem/);
     expect(qa.agent.$('#slug').val()).toBe('Bad Slug!');
 
-    res = await createArticle({ ...ARTICLE, slug: 'too-long', title_en: 'x'.repeat(201), body_es: 'y'.repeat(20_001), change_note: 'n'.repeat(501) });
+    res = await createArticle({
+      ...ARTICLE,
+      slug: 'too-long',
+      title_en: 'x'.repeat(201),
+      body_es: 'y'.repeat(20_001),
+      change_note: 'n'.repeat(501),
+    });
     expect(res.statusCode).toBe(400);
-    expect(qa.agent.errorSummary()).toEqual(['The English title must be 200 characters or fewer', 'The Spanish text must be 20,000 characters or fewer', 'The change note must be 500 characters or fewer']);
+    expect(qa.agent.errorSummary()).toEqual([
+      'The English title must be 200 characters or fewer',
+      'The Spanish text must be 20,000 characters or fewer',
+      'The change note must be 500 characters or fewer',
+    ]);
     // Exactly at the limits is fine (200 characters of accented letters count as 200), even with both texts full of
     // characters that take 9 bytes each once form-encoded.
-    res = await createArticle({ ...ARTICLE, slug: 'at-the-limits', title_en: 'é'.repeat(200), body_en: '“'.repeat(20_000), body_es: '…'.repeat(20_000) });
+    res = await createArticle({
+      ...ARTICLE,
+      slug: 'at-the-limits',
+      title_en: 'é'.repeat(200),
+      body_en: '“'.repeat(20_000),
+      body_es: '…'.repeat(20_000),
+    });
     expect(res.statusCode).toBe(303);
 
     res = await createArticle({ ...ARTICLE, slug: 'check-your-case-status' });
@@ -282,7 +393,12 @@ describe('staff pages', () => {
 
     // An edit with a missing language.
     await qa.agent.get('/staff/knowledge/what-is-a-request-for-evidence/edit');
-    res = await qa.agent.post('/staff/knowledge/what-is-a-request-for-evidence/edit', { ...ARTICLE, title_es: '', body_es: '', base_version: '1' });
+    res = await qa.agent.post('/staff/knowledge/what-is-a-request-for-evidence/edit', {
+      ...ARTICLE,
+      title_es: '',
+      body_es: '',
+      base_version: '1',
+    });
     expect(res.statusCode).toBe(400);
     expect(qa.agent.errorSummary()).toEqual(['Enter the title in Spanish', 'Enter the text in Spanish']);
 
@@ -295,7 +411,11 @@ describe('staff pages', () => {
   });
 
   it('renders author text as paragraphs, never as HTML', async () => {
-    const res = await createArticle({ ...ARTICLE, slug: 'html-is-text', body_en: '<script>alert(1)</script> <b>bold</b>\nsecond line\n\n<img src=x onerror=alert(2)>' });
+    const res = await createArticle({
+      ...ARTICLE,
+      slug: 'html-is-text',
+      body_en: '<script>alert(1)</script> <b>bold</b>\nsecond line\n\n<img src=x onerror=alert(2)>',
+    });
     expect(res.statusCode).toBe(303);
     const visitor = new TestAgent(t.app, '10.66.4.1');
     await visitor.get('/help/articles/html-is-text?lang=en');
@@ -317,7 +437,11 @@ describe('staff pages', () => {
     expect(resultSlugs(visitor)).not.toContain('request-a-new-online-access-code');
     await visitor.get('/help/articles');
     expect(resultSlugs(visitor)).not.toContain('request-a-new-online-access-code');
-    expect((await suggestFor(db(), 'My online access code expired, how do I request a new one?', 'en', 10)).map((a) => a.slug)).not.toContain('request-a-new-online-access-code');
+    expect(
+      (await suggestFor(db(), 'My online access code expired, how do I request a new one?', 'en', 10)).map(
+        (a) => a.slug,
+      ),
+    ).not.toContain('request-a-new-online-access-code');
     // Staff still read it, marked as archived, and find it in the archived list.
     await tier1.agent.get('/staff/knowledge/request-a-new-online-access-code');
     expect(tier1.agent.$('.usa-alert--warning').text()).toContain('archived');
@@ -335,12 +459,26 @@ describe('staff pages', () => {
 
   it('moving an article to agents only takes it off the public pages', async () => {
     await qa.agent.get('/staff/knowledge/html-is-text/edit');
-    const res = await qa.agent.post('/staff/knowledge/html-is-text/edit', { ...ARTICLE, audience: 'agents', change_note: 'Agents only.', base_version: '1' });
+    const res = await qa.agent.post('/staff/knowledge/html-is-text/edit', {
+      ...ARTICLE,
+      audience: 'agents',
+      change_note: 'Agents only.',
+      base_version: '1',
+    });
     expect(res.statusCode).toBe(303);
     const visitor = new TestAgent(t.app, '10.66.5.2');
     expect((await visitor.get('/help/articles/html-is-text')).statusCode).toBe(404);
-    const versions = await db().selectFrom('knowledge_article_versions as v').innerJoin('knowledge_articles as a', 'a.id', 'v.article_id').select(['v.version', 'v.audience']).where('a.slug', '=', 'html-is-text').orderBy('v.version').execute();
-    expect(versions).toEqual([{ version: 1, audience: 'public' }, { version: 2, audience: 'agents' }]);
+    const versions = await db()
+      .selectFrom('knowledge_article_versions as v')
+      .innerJoin('knowledge_articles as a', 'a.id', 'v.article_id')
+      .select(['v.version', 'v.audience'])
+      .where('a.slug', '=', 'html-is-text')
+      .orderBy('v.version')
+      .execute();
+    expect(versions).toEqual([
+      { version: 1, audience: 'public' },
+      { version: 2, audience: 'agents' },
+    ]);
   });
 
   it('the staff pages exist in Spanish', async () => {
@@ -357,13 +495,24 @@ describe('staff pages', () => {
 
 describe('suggestions for the agent console', () => {
   it('ranks public and agent-only articles against a service item, in its language', async () => {
-    const rfe = await t.services.knowledge.suggestFor('Question about RFE. I received a request for evidence letter and do not know how to send the documents.', 'en');
+    const rfe = await t.services.knowledge.suggestFor(
+      'Question about RFE. I received a request for evidence letter and do not know how to send the documents.',
+      'en',
+    );
     expect(rfe[0]!.slug).toBe('what-is-a-request-for-evidence');
     expect(rfe.length).toBeLessThanOrEqual(3);
-    const vawa = await t.services.knowledge.suggestFor('Ayuda con una cita. Mi caso es una autopetición VAWA y necesito ayuda para programar una cita.', 'es');
+    const vawa = await t.services.knowledge.suggestFor(
+      'Ayuda con una cita. Mi caso es una autopetición VAWA y necesito ayuda para programar una cita.',
+      'es',
+    );
     expect(vawa[0]!.slug).toBe('section-1367-inquiries');
     expect(vawa[0]!.title).toBe('Cómo atender consultas de la Sección 1367 (VAWA, T y U)');
-    const expedite = await suggestFor(db(), 'Expedite request: I will lose my job if my work permit is not approved soon', 'en', 1);
+    const expedite = await suggestFor(
+      db(),
+      'Expedite request: I will lose my job if my work permit is not approved soon',
+      'en',
+      1,
+    );
     expect(expedite.map((a) => a.slug)).toEqual(['expedite-requests']);
     expect(await t.services.knowledge.suggestFor('', 'en')).toEqual([]);
     expect(await t.services.knowledge.suggestFor('!!! ??? -- or OR', 'en')).toEqual([]);
@@ -371,12 +520,16 @@ describe('suggestions for the agent console', () => {
 
   it('never fails, whatever the text', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 300 }), fc.constantFrom('en' as const, 'es' as const), async (text, lang) => {
-        const found = await t.services.knowledge.suggestFor(text, lang);
-        expect(found.length).toBeLessThanOrEqual(3);
-        const searched = await t.services.knowledge.search(text, lang, 'public');
-        if (searched.ok) expect(searched.results.every((r) => r.audience === 'public')).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 300 }),
+        fc.constantFrom('en' as const, 'es' as const),
+        async (text, lang) => {
+          const found = await t.services.knowledge.suggestFor(text, lang);
+          expect(found.length).toBeLessThanOrEqual(3);
+          const searched = await t.services.knowledge.search(text, lang, 'public');
+          if (searched.ok) expect(searched.results.every((r) => r.audience === 'public')).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });

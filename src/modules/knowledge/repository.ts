@@ -32,7 +32,10 @@ export interface ArticleWithVersion {
 /** text[] arrives as an array from pg and PGlite alike; older drivers give '{a,b}'. */
 function parseTags(value: string[] | string): string[] {
   if (Array.isArray(value)) return value;
-  return value.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  return value
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .filter(Boolean);
 }
 
 /** Tags are letters, digits and hyphens (checked before they get here), so the array literal needs no quoting. */
@@ -41,7 +44,8 @@ const tagsLiteral = (tags: string[]) => sql`${`{${tags.join(',')}}`}::text[]` as
 const CONFIG: Record<SearchLanguage, string> = { en: 'english', es: 'spanish' };
 const vector = (lang: SearchLanguage) => sql.ref(`v.search_${lang}`);
 /** websearch_to_tsquery over the accent-folded query, in the language's text search configuration. */
-const tsquery = (lang: SearchLanguage, query: string) => sql`websearch_to_tsquery(${sql.lit(CONFIG[lang])}::regconfig, knowledge_fold(${query}))`;
+const tsquery = (lang: SearchLanguage, query: string) =>
+  sql`websearch_to_tsquery(${sql.lit(CONFIG[lang])}::regconfig, knowledge_fold(${query}))`;
 
 function joined(db: DbHandle) {
   return db
@@ -71,16 +75,26 @@ function joined(db: DbHandle) {
     ]);
 }
 
-const toArticle = <T extends { tags: string[] | string }>(row: T): T & { tags: string[] } => ({ ...row, tags: parseTags(row.tags) });
+const toArticle = <T extends { tags: string[] | string }>(row: T): T & { tags: string[] } => ({
+  ...row,
+  tags: parseTags(row.tags),
+});
 
 export async function findArticleBySlug(db: DbHandle, slug: string): Promise<ArticleRow | undefined> {
   return db.selectFrom('knowledge_articles').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
 /** The article with its current version, or with version `version` when given. */
-export async function findWithVersion(db: DbHandle, slug: string, version?: number): Promise<ArticleWithVersion | undefined> {
+export async function findWithVersion(
+  db: DbHandle,
+  slug: string,
+  version?: number,
+): Promise<ArticleWithVersion | undefined> {
   let query = joined(db).where('a.slug', '=', slug);
-  query = version === undefined ? query.whereRef('v.version', '=', 'a.current_version') : query.where('v.version', '=', version);
+  query =
+    version === undefined
+      ? query.whereRef('v.version', '=', 'a.current_version')
+      : query.where('v.version', '=', version);
   const row = await query.executeTakeFirst();
   return row ? toArticle(row) : undefined;
 }
@@ -101,7 +115,16 @@ export async function listVersions(db: DbHandle, articleId: string): Promise<Ver
   return db
     .selectFrom('knowledge_article_versions as v')
     .leftJoin('staff_members as m', 'm.account_id', 'v.author_id')
-    .select(['v.id', 'v.version', 'v.audience', 'v.title_en', 'v.title_es', 'm.display_name as author_name', 'v.change_note', 'v.created_at'])
+    .select([
+      'v.id',
+      'v.version',
+      'v.audience',
+      'v.title_en',
+      'v.title_es',
+      'm.display_name as author_name',
+      'v.change_note',
+      'v.created_at',
+    ])
     .where('v.article_id', '=', articleId)
     .orderBy('v.version', 'desc')
     .execute();
@@ -113,16 +136,33 @@ export async function insertArticle(db: DbHandle, article: Insertable<KnowledgeA
 
 /** Inserts an article unless its slug exists (the demo seed runs again and again). True when inserted. */
 export async function insertArticleIfNew(db: DbHandle, article: Insertable<KnowledgeArticlesTable>): Promise<boolean> {
-  const row = await db.insertInto('knowledge_articles').values(article).onConflict((oc) => oc.column('slug').doNothing()).returning('id').executeTakeFirst();
+  const row = await db
+    .insertInto('knowledge_articles')
+    .values(article)
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return row !== undefined;
 }
 
-export async function insertVersion(db: DbHandle, version: Omit<Insertable<KnowledgeArticleVersionsTable>, 'tags' | 'search_en' | 'search_es'> & { tags: string[] }): Promise<void> {
-  await db.insertInto('knowledge_article_versions').values({ ...version, tags: tagsLiteral(version.tags) }).execute();
+export async function insertVersion(
+  db: DbHandle,
+  version: Omit<Insertable<KnowledgeArticleVersionsTable>, 'tags' | 'search_en' | 'search_es'> & { tags: string[] },
+): Promise<void> {
+  await db
+    .insertInto('knowledge_article_versions')
+    .values({ ...version, tags: tagsLiteral(version.tags) })
+    .execute();
 }
 
 /** Moves the article to its next version, only if nobody saved another one since `from` (false then). */
-export async function advanceVersion(db: DbHandle, id: string, from: number, audience: KnowledgeAudience, at: Date): Promise<boolean> {
+export async function advanceVersion(
+  db: DbHandle,
+  id: string,
+  from: number,
+  audience: KnowledgeAudience,
+  at: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('knowledge_articles')
     .set({ current_version: from + 1, audience, updated_at: at })
@@ -159,14 +199,30 @@ export interface ListedArticle {
 function listed(db: DbHandle, audiences: readonly KnowledgeAudience[], archived: boolean) {
   return db
     .selectFrom('knowledge_articles as a')
-    .innerJoin('knowledge_article_versions as v', (j) => j.onRef('v.article_id', '=', 'a.id').onRef('v.version', '=', 'a.current_version'))
-    .select(['a.slug', 'a.audience', 'a.current_version', 'a.updated_at', 'a.archived_at', 'v.title_en', 'v.title_es', 'v.body_en', 'v.body_es', 'v.tags'])
+    .innerJoin('knowledge_article_versions as v', (j) =>
+      j.onRef('v.article_id', '=', 'a.id').onRef('v.version', '=', 'a.current_version'),
+    )
+    .select([
+      'a.slug',
+      'a.audience',
+      'a.current_version',
+      'a.updated_at',
+      'a.archived_at',
+      'v.title_en',
+      'v.title_es',
+      'v.body_en',
+      'v.body_es',
+      'v.tags',
+    ])
     .where('a.audience', 'in', [...audiences])
     .where('a.archived_at', archived ? 'is not' : 'is', null);
 }
 
 /** Articles for the audiences, by title in the language; archived ones only when asked (and then only those). */
-export async function listArticles(db: DbHandle, p: { audiences: readonly KnowledgeAudience[]; lang: SearchLanguage; archived?: boolean; limit: number }): Promise<ListedArticle[]> {
+export async function listArticles(
+  db: DbHandle,
+  p: { audiences: readonly KnowledgeAudience[]; lang: SearchLanguage; archived?: boolean; limit: number },
+): Promise<ListedArticle[]> {
   const rows = await listed(db, p.audiences, p.archived ?? false)
     .select(sql<number>`0`.as('rank'))
     .orderBy(p.lang === 'es' ? 'v.title_es' : 'v.title_en')
@@ -207,8 +263,15 @@ export async function articleVersionForFlag(
   db: DbHandle,
   slug: string,
   version: number | null,
-): Promise<{ article_id: string; current_version: number; version_id: string; version: number } | 'no_article' | 'no_version'> {
-  const article = await db.selectFrom('knowledge_articles').select(['id', 'current_version']).where('slug', '=', slug).forShare().executeTakeFirst();
+): Promise<
+  { article_id: string; current_version: number; version_id: string; version: number } | 'no_article' | 'no_version'
+> {
+  const article = await db
+    .selectFrom('knowledge_articles')
+    .select(['id', 'current_version'])
+    .where('slug', '=', slug)
+    .forShare()
+    .executeTakeFirst();
   if (!article) return 'no_article';
   const v = await db
     .selectFrom('knowledge_article_versions')
@@ -216,5 +279,7 @@ export async function articleVersionForFlag(
     .where('article_id', '=', article.id)
     .where('version', '=', version ?? article.current_version)
     .executeTakeFirst();
-  return v ? { article_id: article.id, current_version: article.current_version, version_id: v.id, version: v.version } : 'no_version';
+  return v
+    ? { article_id: article.id, current_version: article.current_version, version_id: v.id, version: v.version }
+    : 'no_version';
 }

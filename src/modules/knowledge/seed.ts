@@ -213,7 +213,18 @@ export async function seedKnowledgeArticles(db: DbHandle, deps: { clock: Clock; 
     await inTransaction(db, async (trx) => {
       const id = deps.random.uuid();
       const now = deps.clock.now();
-      if (!(await repo.insertArticleIfNew(trx, { id, slug: a.slug, audience: a.audience, current_version: 1, created_at: now, updated_at: now, archived_at: null }))) return;
+      if (
+        !(await repo.insertArticleIfNew(trx, {
+          id,
+          slug: a.slug,
+          audience: a.audience,
+          current_version: 1,
+          created_at: now,
+          updated_at: now,
+          archived_at: null,
+        }))
+      )
+        return;
       await repo.insertVersion(trx, {
         id: deps.random.uuid(),
         article_id: id,

@@ -5,7 +5,19 @@ import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import * as repo from './repository.js';
-import { anyWordsQuery, cleanLine, isSlug, QUERY_MAX, readArticleInput, slugify, sortProblems, summaryOf, type ArticleFormValues, type ArticleInput, type FieldProblem } from './text.js';
+import {
+  anyWordsQuery,
+  cleanLine,
+  isSlug,
+  QUERY_MAX,
+  readArticleInput,
+  slugify,
+  sortProblems,
+  summaryOf,
+  type ArticleFormValues,
+  type ArticleInput,
+  type FieldProblem,
+} from './text.js';
 
 /**
  * Knowledge articles (CC-4, CC-14; issue 5 item 7): bilingual answers, public or for agents only. Every save is a
@@ -44,16 +56,18 @@ export interface ArticleInLanguage {
 export type SaveResult = { ok: true; slug: string; version: number } | { ok: false; problems: FieldProblem[] };
 export type SearchResult = { ok: true; results: ArticleSummary[] } | { ok: false; problem: 'query_too_long' };
 
-const summarize = (lang: Language) => (row: repo.ListedArticle): ArticleSummary => ({
-  slug: row.slug,
-  audience: row.audience,
-  version: row.current_version,
-  title: lang === 'es' ? row.title_es : row.title_en,
-  summary: summaryOf(lang === 'es' ? row.body_es : row.body_en),
-  updatedAt: row.updated_at,
-  archived: row.archived_at !== null,
-  tags: row.tags,
-});
+const summarize =
+  (lang: Language) =>
+  (row: repo.ListedArticle): ArticleSummary => ({
+    slug: row.slug,
+    audience: row.audience,
+    version: row.current_version,
+    title: lang === 'es' ? row.title_es : row.title_en,
+    summary: summaryOf(lang === 'es' ? row.body_es : row.body_en),
+    updatedAt: row.updated_at,
+    archived: row.archived_at !== null,
+    tags: row.tags,
+  });
 
 const LIST_LIMIT = 500;
 const SEARCH_LIMIT = 50;
@@ -76,20 +90,37 @@ export class KnowledgeService {
     const slug = given || (read.ok ? slugify(read.input.titleEn) : '');
     const problems: FieldProblem[] = read.ok ? [] : [...read.problems];
     if ((given || read.ok) && !isSlug(slug)) problems.push({ field: 'slug', code: 'slug_invalid' });
-    else if (slug && (await repo.findArticleBySlug(this.deps.db, slug))) problems.push({ field: 'slug', code: 'slug_taken' });
+    else if (slug && (await repo.findArticleBySlug(this.deps.db, slug)))
+      problems.push({ field: 'slug', code: 'slug_taken' });
     if (!read.ok || problems.length) return { ok: false, problems: sortProblems(problems) };
     const input = read.input;
     try {
       await inTransaction(this.deps.db, async (trx) => {
         const id = this.deps.random.uuid();
         const now = this.deps.clock.now();
-        await repo.insertArticle(trx, { id, slug, audience: input.audience, current_version: 1, created_at: now, updated_at: now, archived_at: null });
+        await repo.insertArticle(trx, {
+          id,
+          slug,
+          audience: input.audience,
+          current_version: 1,
+          created_at: now,
+          updated_at: now,
+          archived_at: null,
+        });
         await this.insertVersion(trx, id, 1, input, actor, now);
-        await auditStaffAction(trx, this.deps.clock, actor, 'knowledge.article_created', { type: 'knowledge_article', id }, { slug, version: 1, audience: input.audience });
+        await auditStaffAction(
+          trx,
+          this.deps.clock,
+          actor,
+          'knowledge.article_created',
+          { type: 'knowledge_article', id },
+          { slug, version: 1, audience: input.audience },
+        );
       });
     } catch (error) {
       // Two editors choosing the same new slug at once: the second is told, as if it had been taken before.
-      if ((error as { constraint?: string }).constraint === 'knowledge_articles_slug_key') return { ok: false, problems: [{ field: 'slug', code: 'slug_taken' }] };
+      if ((error as { constraint?: string }).constraint === 'knowledge_articles_slug_key')
+        return { ok: false, problems: [{ field: 'slug', code: 'slug_taken' }] };
       throw error;
     }
     return { ok: true, slug, version: 1 };
@@ -99,7 +130,12 @@ export class KnowledgeService {
    * Saves a new version. `baseVersion` is the version the editor started from: if someone saved another since,
    * nothing is saved and the editor is told (no silent overwrite of a colleague's fix).
    */
-  async revise(actor: StaffActor | null, slug: string, values: ArticleFormValues, baseVersion: number): Promise<SaveResult | { ok: false; problem: 'not_found' }> {
+  async revise(
+    actor: StaffActor | null,
+    slug: string,
+    values: ArticleFormValues,
+    baseVersion: number,
+  ): Promise<SaveResult | { ok: false; problem: 'not_found' }> {
     const article = isSlug(slug) ? await repo.findArticleBySlug(this.deps.db, slug) : undefined;
     if (!article) return { ok: false, problem: 'not_found' };
     const read = readArticleInput(values);
@@ -107,17 +143,34 @@ export class KnowledgeService {
     const input = read.input;
     return inTransaction(this.deps.db, async (trx) => {
       const now = this.deps.clock.now();
-      if (baseVersion !== article.current_version || !(await repo.advanceVersion(trx, article.id, baseVersion, input.audience, now))) {
+      if (
+        baseVersion !== article.current_version ||
+        !(await repo.advanceVersion(trx, article.id, baseVersion, input.audience, now))
+      ) {
         return { ok: false, problems: [{ field: 'change_note', code: 'stale' }] } as const;
       }
       const version = baseVersion + 1;
       await this.insertVersion(trx, article.id, version, input, actor, now);
-      await auditStaffAction(trx, this.deps.clock, actor, 'knowledge.article_revised', { type: 'knowledge_article', id: article.id }, { slug, version, audience: input.audience, audience_before: article.audience });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'knowledge.article_revised',
+        { type: 'knowledge_article', id: article.id },
+        { slug, version, audience: input.audience, audience_before: article.audience },
+      );
       return { ok: true, slug, version } as const;
     });
   }
 
-  private async insertVersion(db: DbHandle, articleId: string, version: number, input: ArticleInput, actor: StaffActor | null, at: Date): Promise<void> {
+  private async insertVersion(
+    db: DbHandle,
+    articleId: string,
+    version: number,
+    input: ArticleInput,
+    actor: StaffActor | null,
+    at: Date,
+  ): Promise<void> {
     await repo.insertVersion(db, {
       id: this.deps.random.uuid(),
       article_id: articleId,
@@ -135,12 +188,24 @@ export class KnowledgeService {
   }
 
   /** Archives (or restores) an article: gone from the help pages, search and suggestions; its history stays. */
-  async setArchived(actor: StaffActor | null, slug: string, archived: boolean): Promise<{ ok: true; changed: boolean } | { ok: false; problem: 'not_found' }> {
+  async setArchived(
+    actor: StaffActor | null,
+    slug: string,
+    archived: boolean,
+  ): Promise<{ ok: true; changed: boolean } | { ok: false; problem: 'not_found' }> {
     const article = isSlug(slug) ? await repo.findArticleBySlug(this.deps.db, slug) : undefined;
     if (!article) return { ok: false, problem: 'not_found' };
     return inTransaction(this.deps.db, async (trx) => {
       const changed = await repo.setArchived(trx, article.id, archived ? this.deps.clock.now() : null);
-      if (changed) await auditStaffAction(trx, this.deps.clock, actor, archived ? 'knowledge.article_archived' : 'knowledge.article_restored', { type: 'knowledge_article', id: article.id }, { slug });
+      if (changed)
+        await auditStaffAction(
+          trx,
+          this.deps.clock,
+          actor,
+          archived ? 'knowledge.article_archived' : 'knowledge.article_restored',
+          { type: 'knowledge_article', id: article.id },
+          { slug },
+        );
       return { ok: true, changed } as const;
     });
   }
@@ -177,7 +242,12 @@ export class KnowledgeService {
 
   /** The articles a reader may see, by title in the language. Staff may also list the archived ones. */
   async list(lang: Language, reader: Reader, options: { archived?: boolean } = {}): Promise<ArticleSummary[]> {
-    const rows = await repo.listArticles(this.deps.db, { audiences: AUDIENCES_OF[reader], lang, archived: reader === 'agents' && options.archived, limit: LIST_LIMIT });
+    const rows = await repo.listArticles(this.deps.db, {
+      audiences: AUDIENCES_OF[reader],
+      lang,
+      archived: reader === 'agents' && options.archived,
+      limit: LIST_LIMIT,
+    });
     return rows.map(summarize(lang));
   }
 
@@ -188,7 +258,12 @@ export class KnowledgeService {
   async search(query: string, lang: Language, reader: Reader): Promise<SearchResult> {
     const q = cleanLine(query);
     if ([...q].length > QUERY_MAX) return { ok: false, problem: 'query_too_long' };
-    const rows = await repo.searchArticles(this.deps.db, { query: q, languages: reader === 'public' ? [lang] : ['en', 'es'], audiences: AUDIENCES_OF[reader], limit: SEARCH_LIMIT });
+    const rows = await repo.searchArticles(this.deps.db, {
+      query: q,
+      languages: reader === 'public' ? [lang] : ['en', 'es'],
+      audiences: AUDIENCES_OF[reader],
+      limit: SEARCH_LIMIT,
+    });
     return { ok: true, results: rows.map(summarize(lang)) };
   }
 
@@ -205,6 +280,11 @@ export class KnowledgeService {
 export async function suggestFor(db: DbHandle, text: string, language: Language, limit = 3): Promise<ArticleSummary[]> {
   const query = anyWordsQuery(text);
   if (!query) return [];
-  const rows = await repo.searchArticles(db, { query, languages: [language], audiences: AUDIENCES_OF.agents, limit: Math.max(1, Math.min(limit, 20)) });
+  const rows = await repo.searchArticles(db, {
+    query,
+    languages: [language],
+    audiences: AUDIENCES_OF.agents,
+    limit: Math.max(1, Math.min(limit, 20)),
+  });
   return rows.map(summarize(language));
 }

@@ -21,11 +21,13 @@ export const charCount = (s: string): number => [...s].length;
 
 /** Control characters other than tab and newline are dropped; line ends become \n; text is NFC. */
 function clean(s: string): string {
-  return s
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+  return (
+    s
+      .normalize('NFC')
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+  );
 }
 
 /** One line: whitespace (newlines included) collapsed. */
@@ -76,7 +78,12 @@ export function parseTags(input: string): string[] | undefined {
 export function paragraphs(body: string): string[][] {
   return body
     .split(/\n[ \t]*\n/)
-    .map((p) => p.split('\n').map((l) => l.trim()).filter(Boolean))
+    .map((p) =>
+      p
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    )
     .filter((p) => p.length > 0);
 }
 
@@ -93,7 +100,10 @@ export function summaryOf(body: string, max = 220): string {
  * only (so no search operators get through), the first 40 distinct words. Empty when there is nothing to look for.
  */
 export function anyWordsQuery(text: string): string {
-  const words = clean(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    clean(text)
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const distinct = [...new Set(words.filter((w) => w.length > 1 && w !== 'or'))].slice(0, 40);
   return distinct.join(' or ');
 }
@@ -124,18 +134,37 @@ export interface ArticleInput {
 export type FieldProblem = { field: keyof ArticleFormValues; code: string };
 
 /** The order of the fields on the form, which the error summary follows. */
-export const FORM_ORDER: readonly (keyof ArticleFormValues)[] = ['slug', 'audience', 'title_en', 'body_en', 'title_es', 'body_es', 'tags', 'change_note'];
+export const FORM_ORDER: readonly (keyof ArticleFormValues)[] = [
+  'slug',
+  'audience',
+  'title_en',
+  'body_en',
+  'title_es',
+  'body_es',
+  'tags',
+  'change_note',
+];
 
 const line = (field: string, max: number) =>
   z
     .string()
     .transform(cleanLine)
-    .pipe(z.string().min(1, `${field}_required`).refine((s) => charCount(s) <= max, `${field}_too_long`));
+    .pipe(
+      z
+        .string()
+        .min(1, `${field}_required`)
+        .refine((s) => charCount(s) <= max, `${field}_too_long`),
+    );
 const body = (field: string) =>
   z
     .string()
     .transform(cleanBody)
-    .pipe(z.string().min(1, `${field}_required`).refine((s) => charCount(s) <= BODY_MAX, `${field}_too_long`));
+    .pipe(
+      z
+        .string()
+        .min(1, `${field}_required`)
+        .refine((s) => charCount(s) <= BODY_MAX, `${field}_too_long`),
+    );
 
 const articleSchema = z.object({
   audience: z.enum(AUDIENCES, { message: 'audience_required' }),
@@ -143,19 +172,24 @@ const articleSchema = z.object({
   body_en: body('body_en'),
   title_es: line('title_es', TITLE_MAX),
   body_es: body('body_es'),
-  tags: z.string().max(1000, 'tags_invalid').transform((s, ctx) => {
-    const tags = parseTags(s);
-    if (!tags) {
-      ctx.addIssue({ code: 'custom', message: 'tags_invalid' });
-      return z.NEVER;
-    }
-    return tags;
-  }),
+  tags: z
+    .string()
+    .max(1000, 'tags_invalid')
+    .transform((s, ctx) => {
+      const tags = parseTags(s);
+      if (!tags) {
+        ctx.addIssue({ code: 'custom', message: 'tags_invalid' });
+        return z.NEVER;
+      }
+      return tags;
+    }),
   change_note: line('change_note', CHANGE_NOTE_MAX),
 });
 
 /** Validates an article form (both languages required); problems come in form order. */
-export function readArticleInput(values: ArticleFormValues): { ok: true; input: ArticleInput } | { ok: false; problems: FieldProblem[] } {
+export function readArticleInput(
+  values: ArticleFormValues,
+): { ok: true; input: ArticleInput } | { ok: false; problems: FieldProblem[] } {
   const parsed = articleSchema.safeParse({
     audience: values.audience,
     title_en: values.title_en ?? '',
@@ -177,7 +211,18 @@ export function readArticleInput(values: ArticleFormValues): { ok: true; input: 
     return { ok: false, problems: sortProblems(problems) };
   }
   const d = parsed.data;
-  return { ok: true, input: { audience: d.audience, titleEn: d.title_en, bodyEn: d.body_en, titleEs: d.title_es, bodyEs: d.body_es, tags: d.tags, changeNote: d.change_note } };
+  return {
+    ok: true,
+    input: {
+      audience: d.audience,
+      titleEn: d.title_en,
+      bodyEn: d.body_en,
+      titleEs: d.title_es,
+      bodyEs: d.body_es,
+      tags: d.tags,
+      changeNote: d.change_note,
+    },
+  };
 }
 
 export function sortProblems(problems: FieldProblem[]): FieldProblem[] {

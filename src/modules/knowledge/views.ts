@@ -1,6 +1,22 @@
-import { alert, breadcrumb, button, csrfField, errorFor, radioGroup, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import {
+  alert,
+  breadcrumb,
+  button,
+  csrfField,
+  errorFor,
+  radioGroup,
+  table,
+  textArea,
+  textInput,
+  type FieldError,
+} from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import { publicPage as framePublicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import {
+  publicPage as framePublicPage,
+  type SignedIn,
+  staffPage,
+  type StaffPageContext,
+} from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { StaffRole } from '../../platform/db/tables.js';
 import type { KnowledgeAudience } from './tables.js';
@@ -8,14 +24,29 @@ import { formatterOf } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { ArticleWithVersion, VersionSummary } from './repository.js';
 import type { ArticleInLanguage, ArticleSummary } from './service.js';
-import { BODY_MAX, CHANGE_NOTE_MAX, paragraphs, QUERY_MAX, SLUG_MAX, TITLE_MAX, type ArticleFormValues } from './text.js';
+import {
+  BODY_MAX,
+  CHANGE_NOTE_MAX,
+  paragraphs,
+  QUERY_MAX,
+  SLUG_MAX,
+  TITLE_MAX,
+  type ArticleFormValues,
+} from './text.js';
 
 /** Pages of knowledge articles: the public help articles, and the staff list, article, history, write and edit. */
 
 /** Who may write and edit articles (CC-14: quality assurance changes articles after wrong answers). */
 export const EDITOR_ROLES: readonly StaffRole[] = ['quality_assurance', 'administrator'];
 /** Who may read every article: the Contact Center tiers, the help desk, quality assurance and administrators. */
-export const READER_ROLES: readonly StaffRole[] = ['tier1', 'tier2', 'tier3', 'help_desk', 'quality_assurance', 'administrator'];
+export const READER_ROLES: readonly StaffRole[] = [
+  'tier1',
+  'tier2',
+  'tier3',
+  'help_desk',
+  'quality_assurance',
+  'administrator',
+];
 
 const canEdit = (ctx: StaffPageContext) => ctx.roles.some((r) => EDITOR_ROLES.includes(r));
 
@@ -29,9 +60,13 @@ const dateOnly = (lang: Language, timeZone: string) => formatterOf(lang, timeZon
 // ---- Public -----------------------------------------------------------------------------------------------------
 
 /** A public page of knowledge: the wide column. */
-const publicPage = (ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml => framePublicPage(ctx, title, body, errors, 'wide');
+const publicPage = (ctx: PageContext, title: string, body: HtmlValue, errors: FieldError[] = []): SafeHtml =>
+  framePublicPage(ctx, title, body, errors, 'wide');
 
-function searchForm(ctx: PageContext, p: { action: string; query?: string; error?: string; label: string; hint?: string }): SafeHtml {
+function searchForm(
+  ctx: PageContext,
+  p: { action: string; query?: string; error?: string; label: string; hint?: string },
+): SafeHtml {
   const { t } = ctx;
   return html`<form class="usa-form usa-form--large" role="search" method="get" action="${p.action}">
   ${textInput({ name: 'q', type: 'search', label: p.label, hint: p.hint, value: p.query, error: p.error, maxlength: QUERY_MAX, autocomplete: 'off' })}
@@ -50,7 +85,10 @@ ${items.map(
 </ul>`;
 }
 
-export function publicListPage(ctx: PageContext, p: { query: string; results: ArticleSummary[]; searched: boolean; errors?: FieldError[] }): SafeHtml {
+export function publicListPage(
+  ctx: PageContext,
+  p: { query: string; results: ArticleSummary[]; searched: boolean; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   return publicPage(
@@ -96,12 +134,27 @@ function staffCrumbs(ctx: StaffPageContext, trail: { href?: string; label: strin
   return breadcrumb(t('staff:breadcrumb'), all);
 }
 
-function articlesTable(ctx: StaffPageContext, caption: string, items: ArticleSummary[], when: (d: Date) => string): SafeHtml {
+function articlesTable(
+  ctx: StaffPageContext,
+  caption: string,
+  items: ArticleSummary[],
+  when: (d: Date) => string,
+): SafeHtml {
   const { t } = ctx;
   return table({
     caption,
-    headers: [t('knowledge:staff.article'), t('knowledge:staff.audience'), t('knowledge:staff.version'), t('knowledge:staff.updated')],
-    rows: items.map((a) => [html`<a class="usa-link" href="/staff/knowledge/${a.slug}">${a.title}</a>`, audienceTag(ctx, a.audience), String(a.version), when(a.updatedAt)]),
+    headers: [
+      t('knowledge:staff.article'),
+      t('knowledge:staff.audience'),
+      t('knowledge:staff.version'),
+      t('knowledge:staff.updated'),
+    ],
+    rows: items.map((a) => [
+      html`<a class="usa-link" href="/staff/knowledge/${a.slug}">${a.title}</a>`,
+      audienceTag(ctx, a.audience),
+      String(a.version),
+      when(a.updatedAt),
+    ]),
     stacked: true,
   });
 }
@@ -136,9 +189,16 @@ ${p.archived.length ? html`<h2>${t('knowledge:staff.archived_heading')}</h2>${ar
   });
 }
 
-function bothLanguages(ctx: StaffPageContext, v: { title_en: string; body_en: string; title_es: string; body_es: string }): SafeHtml {
+function bothLanguages(
+  ctx: StaffPageContext,
+  v: { title_en: string; body_en: string; title_es: string; body_es: string },
+): SafeHtml {
   const { t } = ctx;
-  const column = (lang: 'en' | 'es', title: string, body: string) => html`<section class="tablet:grid-col-6 margin-bottom-4" aria-label="${t(`knowledge:languages.${lang}`)}">
+  const column = (
+    lang: 'en' | 'es',
+    title: string,
+    body: string,
+  ) => html`<section class="tablet:grid-col-6 margin-bottom-4" aria-label="${t(`knowledge:languages.${lang}`)}">
   <p class="usa-hint margin-bottom-0">${t(`knowledge:languages.${lang}`)}</p>
   <div lang="${lang}">
     <h2 class="font-sans-lg margin-top-05">${title}</h2>
@@ -160,12 +220,24 @@ function versionFacts(ctx: StaffPageContext, a: ArticleWithVersion, when: (d: Da
       [t('knowledge:staff.saved'), when(a.version_created_at)],
       [t('knowledge:staff.author'), a.author_name ?? t('knowledge:staff.no_author')],
       [t('knowledge:staff.change_note'), a.change_note],
-      [t('knowledge:staff.tags'), a.tags.length ? html`${a.tags.map((tag) => html`<span class="usa-tag margin-right-05">${tag}</span>`)}` : '—'],
+      [
+        t('knowledge:staff.tags'),
+        a.tags.length ? html`${a.tags.map((tag) => html`<span class="usa-tag margin-right-05">${tag}</span>`)}` : '—',
+      ],
     ],
   });
 }
 
-export function staffArticlePage(ctx: StaffPageContext, p: { signedIn: SignedIn; article: ArticleWithVersion; history: VersionSummary[]; when(d: Date): string; notice?: string }): SafeHtml {
+export function staffArticlePage(
+  ctx: StaffPageContext,
+  p: {
+    signedIn: SignedIn;
+    article: ArticleWithVersion;
+    history: VersionSummary[];
+    when(d: Date): string;
+    notice?: string;
+  },
+): SafeHtml {
   const { t, lang } = ctx;
   const a = p.article;
   const title = lang === 'es' ? a.title_es : a.title_en;
@@ -178,12 +250,14 @@ export function staffArticlePage(ctx: StaffPageContext, p: { signedIn: SignedIn;
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${a.archived_at ? alert({ type: 'warning', slim: true, body: t('knowledge:staff.archived_notice', { date: p.when(a.archived_at) }) }) : ''}
 ${a.audience === 'public' && !a.archived_at ? html`<p><a class="usa-link" href="/help/articles/${a.slug}">${t('knowledge:staff.public_link')}</a></p>` : ''}
-${canEdit(ctx)
-  ? html`<ul class="usa-button-group">
+${
+  canEdit(ctx)
+    ? html`<ul class="usa-button-group">
   <li class="usa-button-group__item"><a class="usa-button" href="/staff/knowledge/${a.slug}/edit">${t('knowledge:staff.edit')}</a></li>
   <li class="usa-button-group__item"><form method="post" action="/staff/knowledge/${a.slug}/${a.archived_at ? 'restore' : 'archive'}">${csrfField(p.signedIn.csrf)}${button(a.archived_at ? t('knowledge:staff.restore') : t('knowledge:staff.archive'), { secondary: true })}</form></li>
 </ul>`
-  : ''}
+    : ''
+}
 ${versionFacts(ctx, a, p.when)}
 ${bothLanguages(ctx, a)}
 <h2 id="history-heading">${t('knowledge:staff.history_heading')}</h2>
@@ -191,11 +265,23 @@ ${historyTable(ctx, a.slug, p.history, p.when, a.current_version)}`,
   });
 }
 
-function historyTable(ctx: StaffPageContext, slug: string, history: VersionSummary[], when: (d: Date) => string, current: number): SafeHtml {
+function historyTable(
+  ctx: StaffPageContext,
+  slug: string,
+  history: VersionSummary[],
+  when: (d: Date) => string,
+  current: number,
+): SafeHtml {
   const { t } = ctx;
   return table({
     caption: t('knowledge:staff.history_caption'),
-    headers: [t('knowledge:staff.version'), t('knowledge:staff.saved'), t('knowledge:staff.author'), t('knowledge:staff.audience'), t('knowledge:staff.change_note')],
+    headers: [
+      t('knowledge:staff.version'),
+      t('knowledge:staff.saved'),
+      t('knowledge:staff.author'),
+      t('knowledge:staff.audience'),
+      t('knowledge:staff.change_note'),
+    ],
     rows: history.map((v) => [
       html`<a class="usa-link" href="/staff/knowledge/${slug}/versions/${String(v.version)}">${t('knowledge:staff.version_n', { n: v.version })}</a>${v.version === current ? html` <span class="usa-tag">${t('knowledge:staff.current')}</span>` : ''}`,
       when(v.created_at),
@@ -207,7 +293,10 @@ function historyTable(ctx: StaffPageContext, slug: string, history: VersionSumma
   });
 }
 
-export function staffVersionPage(ctx: StaffPageContext, p: { signedIn: SignedIn; article: ArticleWithVersion; when(d: Date): string }): SafeHtml {
+export function staffVersionPage(
+  ctx: StaffPageContext,
+  p: { signedIn: SignedIn; article: ArticleWithVersion; when(d: Date): string },
+): SafeHtml {
   const { t, lang } = ctx;
   const a = p.article;
   const title = lang === 'es' ? a.title_es : a.title_en;
@@ -218,9 +307,15 @@ export function staffVersionPage(ctx: StaffPageContext, p: { signedIn: SignedIn;
     signedIn: p.signedIn,
     body: html`${staffCrumbs(ctx, [{ href: `/staff/knowledge/${a.slug}`, label: lang === 'es' ? a.title_es : a.title_en }, { label: t('knowledge:staff.version_n', { n: a.version }) }])}
 <h1>${heading}</h1>
-${a.version === a.current_version
-  ? alert({ type: 'info', slim: true, body: t('knowledge:staff.is_current') })
-  : alert({ type: 'warning', slim: true, body: html`${t('knowledge:staff.not_current', { current: a.current_version })} <a class="usa-link" href="/staff/knowledge/${a.slug}">${t('knowledge:staff.see_current')}</a>` })}
+${
+  a.version === a.current_version
+    ? alert({ type: 'info', slim: true, body: t('knowledge:staff.is_current') })
+    : alert({
+        type: 'warning',
+        slim: true,
+        body: html`${t('knowledge:staff.not_current', { current: a.current_version })} <a class="usa-link" href="/staff/knowledge/${a.slug}">${t('knowledge:staff.see_current')}</a>`,
+      })
+}
 ${versionFacts(ctx, a, p.when)}
 ${bothLanguages(ctx, a)}`,
   });
@@ -258,7 +353,11 @@ export function articleFormPage(ctx: StaffPageContext, p: ArticleFormView): Safe
     legend: t('knowledge:form.audience'),
     value: v.audience,
     error: errorFor(errors, 'audience'),
-    options: (['public', 'agents'] as const).map((a) => ({ value: a, label: t(`knowledge:audiences.${a}`), hint: t(`knowledge:form.audience_hints.${a}`) })),
+    options: (['public', 'agents'] as const).map((a) => ({
+      value: a,
+      label: t(`knowledge:audiences.${a}`),
+      hint: t(`knowledge:form.audience_hints.${a}`),
+    })),
   })}
   <fieldset class="usa-fieldset">
     <legend class="usa-legend usa-legend--large">${t('knowledge:form.english')}</legend>

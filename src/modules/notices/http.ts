@@ -22,4 +22,9 @@ export function documentLabel(t: Translate, d: Pick<CaseDocument, 'kind' | 'titl
   return `${name} (${FILE_TYPE[d.content_type]})`;
 }
 
-const FILE_TYPE: Record<DocumentFile['contentType'], string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/tiff': 'TIFF' };
+const FILE_TYPE: Record<DocumentFile['contentType'], string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'image/tiff': 'TIFF',
+};

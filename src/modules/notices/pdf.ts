@@ -6,11 +6,18 @@ import type PDFKitDocument from 'pdfkit';
  */
 
 /** A letter-size PDF drawn by `draw`, as bytes: agency and title in its information, the header on the page. */
-async function letter(n: { agency: string; title: string; issuedOn: string; createdAt: Date }, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+async function letter(
+  n: { agency: string; title: string; issuedOn: string; createdAt: Date },
+  draw: (doc: PDFKit.PDFDocument) => void,
+): Promise<Buffer> {
   // Loaded on first use: pdfkit takes a tenth of a second to load, and most processes never draw a notice.
   const { default: PDFDocument }: { default: typeof PDFKitDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'LETTER', margin: 72, info: { Title: n.title, Author: n.agency, CreationDate: n.createdAt } });
+    const doc = new PDFDocument({
+      size: 'LETTER',
+      margin: 72,
+      info: { Title: n.title, Author: n.agency, CreationDate: n.createdAt },
+    });
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
@@ -74,7 +81,8 @@ export interface CaseNotice {
 /** A notice about a case: the agency, the title, the date, the case's facts, then the text. */
 export function renderCaseNotice(n: CaseNotice): Promise<Buffer> {
   return letter(n, (doc) => {
-    for (const [label, value] of n.facts) doc.font('Helvetica-Bold').text(`${label}: `, { continued: true }).font('Helvetica').text(value);
+    for (const [label, value] of n.facts)
+      doc.font('Helvetica-Bold').text(`${label}: `, { continued: true }).font('Helvetica').text(value);
     doc.moveDown();
     paragraphs(doc, n.paragraphs);
   });

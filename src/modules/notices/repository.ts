@@ -52,7 +52,18 @@ export async function insertMailItem(
 
 /** A document as listed on the case card and in the officer workspace. */
 /** A document as listed on the case card and in the officer workspace. */
-export type CaseDocument = Pick<Selectable<CaseDocumentsTable>, 'id' | 'kind' | 'language' | 'created_at' | 'byte_size' | 'content_type' | 'title' | 'file_name' | 'shared_with_holder'>;
+export type CaseDocument = Pick<
+  Selectable<CaseDocumentsTable>,
+  | 'id'
+  | 'kind'
+  | 'language'
+  | 'created_at'
+  | 'byte_size'
+  | 'content_type'
+  | 'title'
+  | 'file_name'
+  | 'shared_with_holder'
+>;
 
 /** The documents of a case, newest first; `holder`: only those shown to its account holder. */
 export async function documentsOfCase(db: DbHandle, caseId: number, which: 'all' | 'holder'): Promise<CaseDocument[]> {

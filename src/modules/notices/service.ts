@@ -24,15 +24,26 @@ export type { CaseDocument } from './repository.js';
 export const MAIL_WITHIN_MS = 30 * 86_400_000;
 
 /** The notices of a case's situation that are rendered from templates (the account acceptance notice has its own). */
-export const CASE_NOTICE_KINDS = ['receipt_notice', 'biometrics_notice', 'rfe_notice', 'interview_notice', 'approval_notice', 'denial_notice'] as const;
+export const CASE_NOTICE_KINDS = [
+  'receipt_notice',
+  'biometrics_notice',
+  'rfe_notice',
+  'interview_notice',
+  'approval_notice',
+  'denial_notice',
+] as const;
 export type CaseNoticeKind = (typeof CASE_NOTICE_KINDS)[number];
-export const isCaseNoticeKind = (value: unknown): value is CaseNoticeKind => (CASE_NOTICE_KINDS as readonly unknown[]).includes(value);
+export const isCaseNoticeKind = (value: unknown): value is CaseNoticeKind =>
+  (CASE_NOTICE_KINDS as readonly unknown[]).includes(value);
 
 /**
  * Renders the notice a `notice_issued` event names (agency systems and the officer workspace alike), enqueued in the
  * event's transaction. Safe to run twice: the document is tied to its event.
  */
-export const renderNoticeJob = defineJob({ name: 'notices-render-event', payload: z.object({ eventId: z.string().min(1).max(100) }) });
+export const renderNoticeJob = defineJob({
+  name: 'notices-render-event',
+  payload: z.object({ eventId: z.string().min(1).max(100) }),
+});
 
 /** A document's content with what a download needs. */
 export interface DocumentFile {
@@ -42,7 +53,12 @@ export interface DocumentFile {
   fileName: string;
 }
 
-const EXTENSION: Record<DocumentContentType, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif' };
+const EXTENSION: Record<DocumentContentType, string> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/tiff': 'tif',
+};
 
 export interface NoticeDeps {
   db: DbHandle;
@@ -52,14 +68,20 @@ export interface NoticeDeps {
   i18n: I18n;
   timeZone: string;
   /** The stored case event of an id (the case-events module's, given here: case-events enqueues this module's job). */
-  eventOf: (db: DbHandle, eventId: string) => Promise<{ receipt_number: string; type: string; occurred_at: Date; payload: unknown } | undefined>;
+  eventOf: (
+    db: DbHandle,
+    eventId: string,
+  ) => Promise<{ receipt_number: string; type: string; occurred_at: Date; payload: unknown } | undefined>;
 }
 
 export class NoticeService {
   constructor(private readonly deps: NoticeDeps) {}
 
   /** An account acceptance notice with an Online Access Code, stored as a document of the case. */
-  async issueAccountAcceptance(db: DbHandle, p: { caseId: number; receiptNumber: string; formCode: string; language: Language; code: string; expiresAt: Date }): Promise<string> {
+  async issueAccountAcceptance(
+    db: DbHandle,
+    p: { caseId: number; receiptNumber: string; formCode: string; language: Language; code: string; expiresAt: Date },
+  ): Promise<string> {
     const { clock, i18n, timeZone } = this.deps;
     const t = i18n.t(p.language);
     const now = clock.now();
@@ -86,7 +108,12 @@ export class NoticeService {
    * A notice about the case's current situation (receipt, biometrics, RFE with its deadline, interview, approval,
    * denial), its text the official status description filled in for the case, in English or Spanish.
    */
-  async #renderCaseNotice(p: { kind: CaseNoticeKind; view: CaseStatusView; language: Language; issuedAt: Date }): Promise<Buffer> {
+  async #renderCaseNotice(p: {
+    kind: CaseNoticeKind;
+    view: CaseStatusView;
+    language: Language;
+    issuedAt: Date;
+  }): Promise<Buffer> {
     const { clock, i18n, timeZone } = this.deps;
     const t = i18n.t(p.language);
     const now = clock.now();
@@ -115,16 +142,33 @@ export class NoticeService {
     if (existing) return existing;
     const event = await this.deps.eventOf(db, eventId);
     if (!event || event.type !== 'notice_issued') return undefined;
-    const payload = (typeof event.payload === 'string' ? JSON.parse(event.payload) : event.payload) as Record<string, unknown>;
+    const payload = (typeof event.payload === 'string' ? JSON.parse(event.payload) : event.payload) as Record<
+      string,
+      unknown
+    >;
     if (!isCaseNoticeKind(payload.noticeType)) return undefined;
     const found = await findWithHistoryByReceiptNumber(db, event.receipt_number);
     if (!found) return undefined;
     const language: Language = payload.language === 'es' ? 'es' : 'en';
-    const pdf = await this.#renderCaseNotice({ kind: payload.noticeType, view: describeCase(found, this.deps.timeZone), language, issuedAt: event.occurred_at });
+    const pdf = await this.#renderCaseNotice({
+      kind: payload.noticeType,
+      view: describeCase(found, this.deps.timeZone),
+      language,
+      issuedAt: event.occurred_at,
+    });
     const key = `notices/events/${sha256(eventId).slice(0, 40)}.pdf`;
     await this.deps.storage.put(key, pdf);
     const id = this.deps.random.uuid();
-    const inserted = await repo.insertEventDocument(db, { id, case_id: found.id, kind: payload.noticeType, language, storage_key: key, byte_size: pdf.length, created_at: this.deps.clock.now(), event_id: eventId });
+    const inserted = await repo.insertEventDocument(db, {
+      id,
+      case_id: found.id,
+      kind: payload.noticeType,
+      language,
+      storage_key: key,
+      byte_size: pdf.length,
+      created_at: this.deps.clock.now(),
+      event_id: eventId,
+    });
     return inserted ?? (await repo.documentIdOfEventOrThrow(db, eventId));
   }
 
@@ -132,25 +176,59 @@ export class NoticeService {
    * An agency document an officer attaches (already checked: an allowed type recognized from its content), shown to
    * the case's account holder or kept internal.
    */
-  async attachAgencyDocument(db: DbHandle, p: { caseId: number; title: string; language: Language; fileName: string; data: Buffer; contentType: DocumentContentType; shared: boolean; createdBy: string }): Promise<string> {
+  async attachAgencyDocument(
+    db: DbHandle,
+    p: {
+      caseId: number;
+      title: string;
+      language: Language;
+      fileName: string;
+      data: Buffer;
+      contentType: DocumentContentType;
+      shared: boolean;
+      createdBy: string;
+    },
+  ): Promise<string> {
     const now = this.deps.clock.now();
     const id = this.deps.random.uuid();
     const key = `documents/${now.toISOString().slice(0, 10)}/${id}.${EXTENSION[p.contentType]}`;
     await this.deps.storage.put(key, p.data);
     await repo.insertDocument(db, {
-      id, case_id: p.caseId, kind: 'agency_document', language: p.language, storage_key: key, byte_size: p.data.length, created_at: now,
-      content_type: p.contentType, title: p.title, file_name: p.fileName, shared_with_holder: p.shared, created_by: p.createdBy,
+      id,
+      case_id: p.caseId,
+      kind: 'agency_document',
+      language: p.language,
+      storage_key: key,
+      byte_size: p.data.length,
+      created_at: now,
+      content_type: p.contentType,
+      title: p.title,
+      file_name: p.fileName,
+      shared_with_holder: p.shared,
+      created_by: p.createdBy,
     });
     return id;
   }
 
   /** Keeps a notice as a document of the case. The file first: a row never points at a missing file. */
-  async #store(db: DbHandle, p: { caseId: number; kind: NoticeKind; language: Language }, pdf: Buffer): Promise<string> {
+  async #store(
+    db: DbHandle,
+    p: { caseId: number; kind: NoticeKind; language: Language },
+    pdf: Buffer,
+  ): Promise<string> {
     const now = this.deps.clock.now();
     const id = this.deps.random.uuid();
     const key = `notices/${now.toISOString().slice(0, 10)}/${id}.pdf`;
     await this.deps.storage.put(key, pdf);
-    await repo.insertDocument(db, { id, case_id: p.caseId, kind: p.kind, language: p.language, storage_key: key, byte_size: pdf.length, created_at: now });
+    await repo.insertDocument(db, {
+      id,
+      case_id: p.caseId,
+      kind: p.kind,
+      language: p.language,
+      storage_key: key,
+      byte_size: pdf.length,
+      created_at: now,
+    });
     return id;
   }
 
@@ -158,7 +236,13 @@ export class NoticeService {
   async queueForMail(db: DbHandle, p: { documentId: string; caseId: number }): Promise<Date> {
     const now = this.deps.clock.now();
     const expectedBy = new Date(now.getTime() + MAIL_WITHIN_MS);
-    await repo.insertMailItem(db, { id: this.deps.random.uuid(), documentId: p.documentId, caseId: p.caseId, createdAt: now, expectedBy });
+    await repo.insertMailItem(db, {
+      id: this.deps.random.uuid(),
+      documentId: p.documentId,
+      caseId: p.caseId,
+      createdAt: now,
+      expectedBy,
+    });
     return expectedBy;
   }
 
@@ -172,11 +256,15 @@ export class NoticeService {
     const row = await repo.documentFileOf(this.deps.db, caseId, documentId);
     if (!row) return undefined;
     const data = await this.deps.storage.get(row.storage_key);
-    return data && { data, contentType: row.content_type, fileName: row.file_name ?? `${row.kind.replace(/_/g, '-')}.pdf` };
+    return (
+      data && { data, contentType: row.content_type, fileName: row.file_name ?? `${row.kind.replace(/_/g, '-')}.pdf` }
+    );
   }
 
   /** Closes the open batch: every waiting letter goes into it; answers them for the print shop (oldest first). */
-  async closeBatch(): Promise<{ batchId: string; letters: { receiptNumber: string; storageKey: string }[] } | undefined> {
+  async closeBatch(): Promise<
+    { batchId: string; letters: { receiptNumber: string; storageKey: string }[] } | undefined
+  > {
     const { db, clock, random } = this.deps;
     return inTransaction(db, async (trx) => {
       const waiting = await repo.waitingLettersForUpdate(trx);

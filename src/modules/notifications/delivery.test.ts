@@ -29,7 +29,8 @@ class GatedMailer implements Mailer {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      if (this.held && message.to.startsWith('bulk-')) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      if (this.held && message.to.startsWith('bulk-'))
+        await new Promise<void>((resolve) => this.#waiting.push(resolve));
       this.finished.push(message.to);
       return { providerMessageId: `gated-${message.id}` };
     } finally {
@@ -43,14 +44,25 @@ class GatedMailer implements Mailer {
   }
 }
 
-const statusParams = (n: number) => ({ receipt: `IOE${String(9_100_000_000 + n).padStart(10, '0')}`, status: 'Case Was Approved', description: 'We approved your case.', link: 'https://casedesk.example.gov/case-status' });
+const statusParams = (n: number) => ({
+  receipt: `IOE${String(9_100_000_000 + n).padStart(10, '0')}`,
+  status: 'Case Was Approved',
+  description: 'We approved your case.',
+  link: 'https://casedesk.example.gov/case-status',
+});
 
 /** `count` status emails for account holders, queued at once as a batch of case events queues them. */
 async function queueBulk(t: TestApp, count: number, from = 0): Promise<void> {
   await t.deps.database.db.transaction().execute((trx) =>
     t.services.notifications.queueMany(
       trx,
-      Array.from({ length: count }, (_, i) => ({ channel: 'email' as const, to: `bulk-${from + i}@example.com`, template: 'case_status_changed' as const, language: 'en' as const, params: statusParams(from + i) })),
+      Array.from({ length: count }, (_, i) => ({
+        channel: 'email' as const,
+        to: `bulk-${from + i}@example.com`,
+        template: 'case_status_changed' as const,
+        language: 'en' as const,
+        params: statusParams(from + i),
+      })),
     ),
   );
 }
@@ -60,17 +72,38 @@ async function jobStates(t: TestApp, name: string): Promise<Record<string, numbe
 }
 
 async function sentCount(t: TestApp, prefix: string): Promise<number> {
-  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM notification_messages WHERE recipient LIKE ${`${prefix}%`} AND status = 'sent'`.execute(t.deps.database.db);
+  const r = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM notification_messages WHERE recipient LIKE ${`${prefix}%`} AND status = 'sent'`.execute(
+    t.deps.database.db,
+  );
   return r.rows[0]!.n;
 }
 
 describe('delivery classes', () => {
   it('gives every template a class: codes, links, invitations and security notices urgent; status and service item mail bulk', () => {
     expect(Object.keys(DELIVERY_CLASS).sort()).toEqual([...TEMPLATES].sort());
-    for (const template of ['one_time_code', 'reset_password', 'verify_email', 'account_exists', 'confirm_new_email', 'email_in_use', 'confirm_recovery_email', 'staff_invitation', 'recovery_ready', 'subscription_confirm'] as const) {
+    for (const template of [
+      'one_time_code',
+      'reset_password',
+      'verify_email',
+      'account_exists',
+      'confirm_new_email',
+      'email_in_use',
+      'confirm_recovery_email',
+      'staff_invitation',
+      'recovery_ready',
+      'subscription_confirm',
+    ] as const) {
       expect(deliveryJobFor(template)).toBe(deliverUrgentMessageJob);
     }
-    for (const template of ['case_status_changed', 'case_status_public', 'service_item_received', 'service_item_reply', 'help_request_reply'] as const) {
+    for (const template of [
+      'case_status_changed',
+      'case_status_public',
+      'service_item_received',
+      'service_item_reply',
+      'help_request_reply',
+    ] as const) {
       expect(deliveryJobFor(template)).toBe(deliverMessageJob);
     }
   });
@@ -80,7 +113,10 @@ describe('a reset email queued behind many bulk messages', () => {
   let t: TestApp;
   const mailer = new GatedMailer();
   beforeAll(async () => {
-    t = await createTestApp({ mailer, env: { CASEDESK_DELIVERY_BATCH_SIZE: '10', CASEDESK_DELIVERY_CONCURRENCY: '2' } });
+    t = await createTestApp({
+      mailer,
+      env: { CASEDESK_DELIVERY_BATCH_SIZE: '10', CASEDESK_DELIVERY_CONCURRENCY: '2' },
+    });
   });
   afterAll(async () => {
     mailer.release();
@@ -92,7 +128,11 @@ describe('a reset email queued behind many bulk messages', () => {
     await queueBulk(t, 300);
     await t.services.accounts.requestPasswordReset(applicant.email);
     const reset = await t.deps.database.db
-      .selectFrom('notification_messages').select(['id', 'status']).where('recipient', '=', applicant.email).where('template', '=', 'reset_password').executeTakeFirstOrThrow();
+      .selectFrom('notification_messages')
+      .select(['id', 'status'])
+      .where('recipient', '=', applicant.email)
+      .where('template', '=', 'reset_password')
+      .executeTakeFirstOrThrow();
     expect(reset.status).toBe('queued');
 
     await t.deps.jobs.work();
@@ -104,7 +144,9 @@ describe('a reset email queued behind many bulk messages', () => {
     expect(mailer.inFlight).toBeLessThanOrEqual(2);
 
     mailer.release();
-    await waitFor('every bulk message to be sent', async () => (await sentCount(t, 'bulk-')) === 300, { timeoutMs: 60_000 });
+    await waitFor('every bulk message to be sent', async () => (await sentCount(t, 'bulk-')) === 300, {
+      timeoutMs: 60_000,
+    });
     const bulkSends = mailer.finished.filter((to) => to.startsWith('bulk-'));
     expect(bulkSends).toHaveLength(300);
     expect(new Set(bulkSends).size).toBe(300);
@@ -117,20 +159,30 @@ describe('a reset email queued after many bulk messages, nothing held', () => {
   const mailer = new GatedMailer();
   mailer.release();
   beforeAll(async () => {
-    t = await createTestApp({ mailer, env: { CASEDESK_DELIVERY_BATCH_SIZE: '10', CASEDESK_DELIVERY_CONCURRENCY: '2' } });
+    t = await createTestApp({
+      mailer,
+      env: { CASEDESK_DELIVERY_BATCH_SIZE: '10', CASEDESK_DELIVERY_CONCURRENCY: '2' },
+    });
   });
   afterAll(async () => t?.close());
 
   it('goes out before the bulk worker has sent more than one batch', async () => {
     await queueBulk(t, 500);
-    const id = await t.services.notifications.queueEmail(t.deps.database.db, { to: 'reset@example.com', template: 'reset_password', language: 'en', params: { link: 'https://casedesk.example.gov/account/reset?token=x' } });
+    const id = await t.services.notifications.queueEmail(t.deps.database.db, {
+      to: 'reset@example.com',
+      template: 'reset_password',
+      language: 'en',
+      params: { link: 'https://casedesk.example.gov/account/reset?token=x' },
+    });
     await t.deps.jobs.work();
     await waitFor('the reset email to be sent', async () => (await readMessage(t, id)).status === 'sent');
     const before = mailer.finished.indexOf('reset@example.com');
     expect(before).toBeGreaterThanOrEqual(0);
     // In one queue it would come after all 500.
     expect(before).toBeLessThanOrEqual(10);
-    await waitFor('every bulk message to be sent', async () => (await sentCount(t, 'bulk-')) === 500, { timeoutMs: 60_000 });
+    await waitFor('every bulk message to be sent', async () => (await sentCount(t, 'bulk-')) === 500, {
+      timeoutMs: 60_000,
+    });
   });
 });
 
@@ -140,7 +192,11 @@ describe('throughput settings', () => {
   beforeAll(async () => {
     t = await createTestApp({
       mailer,
-      env: { CASEDESK_DELIVERY_BATCH_SIZE: '7', CASEDESK_DELIVERY_CONCURRENCY: '3', CASEDESK_DELIVERY_POLL_SECONDS: '0.5' },
+      env: {
+        CASEDESK_DELIVERY_BATCH_SIZE: '7',
+        CASEDESK_DELIVERY_CONCURRENCY: '3',
+        CASEDESK_DELIVERY_POLL_SECONDS: '0.5',
+      },
     });
   });
   afterAll(async () => {
@@ -149,10 +205,22 @@ describe('throughput settings', () => {
   });
 
   it('are read from the environment and validated', () => {
-    expect(t.config.delivery).toEqual({ batchSize: 7, concurrency: 3, pollingIntervalSeconds: 0.5, urgentPollingIntervalSeconds: 0.5 });
-    expect(testConfig().delivery).toEqual({ batchSize: 100, concurrency: 20, pollingIntervalSeconds: 1, urgentPollingIntervalSeconds: 0.5 });
+    expect(t.config.delivery).toEqual({
+      batchSize: 7,
+      concurrency: 3,
+      pollingIntervalSeconds: 0.5,
+      urgentPollingIntervalSeconds: 0.5,
+    });
+    expect(testConfig().delivery).toEqual({
+      batchSize: 100,
+      concurrency: 20,
+      pollingIntervalSeconds: 1,
+      urgentPollingIntervalSeconds: 0.5,
+    });
     expect(testConfig().mail.maxConnections).toBe(5);
-    expect(testConfig({ CASEDESK_DELIVERY_BATCH_SIZE: '5', CASEDESK_DELIVERY_CONCURRENCY: '20' }).delivery.concurrency).toBe(5);
+    expect(
+      testConfig({ CASEDESK_DELIVERY_BATCH_SIZE: '5', CASEDESK_DELIVERY_CONCURRENCY: '20' }).delivery.concurrency,
+    ).toBe(5);
     expect(() => testConfig({ CASEDESK_DELIVERY_BATCH_SIZE: '0' })).toThrow(ConfigError);
     expect(() => testConfig({ CASEDESK_DELIVERY_URGENT_POLL_SECONDS: '0.1' })).toThrow(ConfigError);
     expect(() => testConfig({ CASEDESK_SMTP_MAX_CONNECTIONS: 'many' })).toThrow(ConfigError);
@@ -167,7 +235,9 @@ describe('throughput settings', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await jobStates(t, deliverMessageJob.name)).toEqual({ active: 7, created: 13 });
     expect(mailer.inFlight).toBe(3);
-    const sending = await sql<{ n: number }>`SELECT count(*)::int AS n FROM notification_messages WHERE status = 'sending'`.execute(t.deps.database.db);
+    const sending = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM notification_messages WHERE status = 'sending'`.execute(t.deps.database.db);
     expect(sending.rows[0]!.n).toBe(3);
 
     mailer.release();
@@ -183,14 +253,32 @@ describe('the SMTP transport', () => {
   it('is a pool of CASEDESK_SMTP_MAX_CONNECTIONS connections with bounded timeouts, as nodemailer reads it', async () => {
     const { default: nodemailer } = await import('nodemailer');
     const url = smtpPoolUrl('smtps://user:p%40ss@smtp.example.gov:465', 7);
-    const transport = nodemailer.createTransport(url) as unknown as { transporter: { constructor: { name: string }; options: Record<string, unknown> } };
+    const transport = nodemailer.createTransport(url) as unknown as {
+      transporter: { constructor: { name: string }; options: Record<string, unknown> };
+    };
     expect(transport.transporter.constructor.name).toBe('SMTPPool');
     expect(transport.transporter.options).toMatchObject({
-      host: 'smtp.example.gov', port: 465, secure: true, auth: { user: 'user', pass: 'p@ss' },
-      pool: true, maxConnections: 7, maxRequeues: 2, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000,
+      host: 'smtp.example.gov',
+      port: 465,
+      secure: true,
+      auth: { user: 'user', pass: 'p@ss' },
+      pool: true,
+      maxConnections: 7,
+      maxRequeues: 2,
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 60_000,
     });
     // What the operator put in SMTP_URL wins.
-    expect(new URL(smtpPoolUrl('smtp://127.0.0.1:25/?maxConnections=2&socketTimeout=5000', 7)).searchParams.get('maxConnections')).toBe('2');
-    expect(new URL(smtpPoolUrl('smtp://127.0.0.1:25/?maxConnections=2&socketTimeout=5000', 7)).searchParams.get('socketTimeout')).toBe('5000');
+    expect(
+      new URL(smtpPoolUrl('smtp://127.0.0.1:25/?maxConnections=2&socketTimeout=5000', 7)).searchParams.get(
+        'maxConnections',
+      ),
+    ).toBe('2');
+    expect(
+      new URL(smtpPoolUrl('smtp://127.0.0.1:25/?maxConnections=2&socketTimeout=5000', 7)).searchParams.get(
+        'socketTimeout',
+      ),
+    ).toBe('5000');
   });
 });

@@ -1,7 +1,14 @@
 /** Notifications: email and text messages with delivery status, sent by durable jobs. */
 export { NotificationService, type EmailRequest } from './service.js';
 export { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
-export { OutboxMailer, OutboxSmsProvider, SmtpMailer, TwilioSmsProvider, type Mailer, type SmsProvider } from './transports.js';
+export {
+  OutboxMailer,
+  OutboxSmsProvider,
+  SmtpMailer,
+  TwilioSmsProvider,
+  type Mailer,
+  type SmsProvider,
+} from './transports.js';
 export { isValidTwilioSignature, twilioForm } from './signature.js';
 export { registerSmsHookRoutes } from './routes.hooks.js';
 export { registerOutboxRoutes } from './routes.dev.js';

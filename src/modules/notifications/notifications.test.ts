@@ -28,7 +28,8 @@ const FIRST_TRY = { jobId: 'test', retryCount: 0, retryLimit: deliverMessageJob.
 
 async function deliverJobCount(t: TestApp): Promise<number> {
   let n = 0;
-  for (const job of [deliverMessageJob, deliverUrgentMessageJob]) n += Object.values(await t.deps.jobs.countByState(job.name)).reduce((a, b) => a + b, 0);
+  for (const job of [deliverMessageJob, deliverUrgentMessageJob])
+    n += Object.values(await t.deps.jobs.countByState(job.name)).reduce((a, b) => a + b, 0);
   return n;
 }
 
@@ -43,7 +44,13 @@ describe('delivery by the job handler', () => {
   });
   afterAll(async () => t?.close());
 
-  const queue = (to: string) => t.services.notifications.queueEmail(t.deps.database.db, { to, template: 'test_message', language: 'en', params: {} });
+  const queue = (to: string) =>
+    t.services.notifications.queueEmail(t.deps.database.db, {
+      to,
+      template: 'test_message',
+      language: 'en',
+      params: {},
+    });
   const sentTo = (to: string) => mailer.sent.filter((m) => m.to === to);
 
   it('is idempotent: a second run for the same message sends nothing', async () => {
@@ -53,18 +60,27 @@ describe('delivery by the job handler', () => {
     await t.services.notifications.deliver(id, { ...FIRST_TRY, retryCount: 1 });
     expect(sentTo('twice@example.com')).toHaveLength(1);
     const m = await readMessage(t, id);
-    expect(m).toMatchObject({ status: 'sent', attempts: 1, transport: 'recording', provider_message_id: `rec-${id}-${mailer.sent.length}` });
+    expect(m).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      transport: 'recording',
+      provider_message_id: `rec-${id}-${mailer.sent.length}`,
+    });
     expect(await statusHistory(t, id)).toEqual(['queued', 'sending', 'sent']);
   });
 
   it('sends once when two workers run the same message at the same time', async () => {
     mailer.failWith = undefined;
     const id = await queue('race@example.com');
-    const results = await Promise.allSettled([t.services.notifications.deliver(id, FIRST_TRY), t.services.notifications.deliver(id, FIRST_TRY)]);
+    const results = await Promise.allSettled([
+      t.services.notifications.deliver(id, FIRST_TRY),
+      t.services.notifications.deliver(id, FIRST_TRY),
+    ]);
     expect(sentTo('race@example.com')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
     // The loser either saw the message done, or asks the queue to come back later (a retry then finds it sent).
-    for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toContain('being sent by another worker');
+    for (const r of results)
+      if (r.status === 'rejected') expect(String(r.reason)).toContain('being sent by another worker');
     await t.services.notifications.deliver(id, { ...FIRST_TRY, retryCount: 1 });
     expect(sentTo('race@example.com')).toHaveLength(1);
     expect(await readMessage(t, id)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -75,8 +91,12 @@ describe('delivery by the job handler', () => {
     mailer.failWith = undefined;
     const id = await queue('busy@example.com');
     const now = t.clock.now();
-    await sql`UPDATE notification_messages SET status = 'sending', attempts = 1, updated_at = ${new Date(now.getTime() - 60_000)} WHERE id = ${id}`.execute(t.deps.database.db);
-    await expect(t.services.notifications.deliver(id, { ...FIRST_TRY, retryCount: 1 })).rejects.toThrow('being sent by another worker');
+    await sql`UPDATE notification_messages SET status = 'sending', attempts = 1, updated_at = ${new Date(now.getTime() - 60_000)} WHERE id = ${id}`.execute(
+      t.deps.database.db,
+    );
+    await expect(t.services.notifications.deliver(id, { ...FIRST_TRY, retryCount: 1 })).rejects.toThrow(
+      'being sent by another worker',
+    );
     expect(sentTo('busy@example.com')).toHaveLength(0);
     expect(await readMessage(t, id)).toMatchObject({ status: 'sending', attempts: 1 });
   });
@@ -86,7 +106,9 @@ describe('delivery by the job handler', () => {
     const id = await queue('orphan@example.com');
     // What a worker that died between claiming and sending leaves behind, longer ago than a job may run.
     const claimedAt = new Date(t.clock.now().getTime() - (deliverMessageJob.expireInSeconds + 1) * 1000);
-    await sql`UPDATE notification_messages SET status = 'sending', attempts = 1, updated_at = ${claimedAt} WHERE id = ${id}`.execute(t.deps.database.db);
+    await sql`UPDATE notification_messages SET status = 'sending', attempts = 1, updated_at = ${claimedAt} WHERE id = ${id}`.execute(
+      t.deps.database.db,
+    );
     await t.services.notifications.deliver(id, { ...FIRST_TRY, retryCount: 1 });
     expect(sentTo('orphan@example.com')).toHaveLength(1);
     expect(await readMessage(t, id)).toMatchObject({ status: 'sent', attempts: 2 });
@@ -96,7 +118,12 @@ describe('delivery by the job handler', () => {
     mailer.failWith = new Error('connect ECONNREFUSED 127.0.0.1:25');
     const id = await queue('later@example.com');
     await expect(t.services.notifications.deliver(id, FIRST_TRY)).rejects.toThrow('ECONNREFUSED');
-    expect(await readMessage(t, id)).toMatchObject({ status: 'queued', attempts: 1, status_reason: 'retrying: connect ECONNREFUSED 127.0.0.1:25', sent_at: null });
+    expect(await readMessage(t, id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      status_reason: 'retrying: connect ECONNREFUSED 127.0.0.1:25',
+      sent_at: null,
+    });
     await expect(t.services.notifications.deliver(id, { ...FIRST_TRY, retryCount: 1 })).rejects.toThrow('ECONNREFUSED');
     expect((await readMessage(t, id)).attempts).toBe(2);
 
@@ -112,7 +139,11 @@ describe('delivery by the job handler', () => {
     const id = await queue('never@example.com');
     const last = { jobId: 'test', retryCount: deliverMessageJob.retryLimit, retryLimit: deliverMessageJob.retryLimit };
     await expect(t.services.notifications.deliver(id, last)).resolves.toBeUndefined();
-    expect(await readMessage(t, id)).toMatchObject({ status: 'failed', status_reason: 'Greeting never received', transport: 'recording' });
+    expect(await readMessage(t, id)).toMatchObject({
+      status: 'failed',
+      status_reason: 'Greeting never received',
+      transport: 'recording',
+    });
     // A failed message is final: running the job again changes nothing.
     mailer.failWith = undefined;
     await t.services.notifications.deliver(id, FIRST_TRY);
@@ -121,7 +152,9 @@ describe('delivery by the job handler', () => {
   });
 
   it('ignores a job for a message that does not exist', async () => {
-    await expect(t.services.notifications.deliver('00000000-0000-4000-8000-000000000000', FIRST_TRY)).resolves.toBeUndefined();
+    await expect(
+      t.services.notifications.deliver('00000000-0000-4000-8000-000000000000', FIRST_TRY),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -143,28 +176,38 @@ describe('transactional enqueue', () => {
         ids.push(await t.services.notifications.queueEmail(trx, request('rollback@example.com')));
         ids.push(await t.services.notifications.queueSms(trx, request('+12025550100')));
         // Inside the transaction both are there.
-        expect(await trx.selectFrom('notification_messages').select('id').where('id', 'in', ids).execute()).toHaveLength(2);
+        expect(
+          await trx.selectFrom('notification_messages').select('id').where('id', 'in', ids).execute(),
+        ).toHaveLength(2);
         throw rolledBack;
       }),
     ).rejects.toBe(rolledBack);
     expect(ids).toHaveLength(2);
     const db = t.deps.database.db;
     expect(await db.selectFrom('notification_messages').select('id').where('id', 'in', ids).execute()).toEqual([]);
-    expect(await db.selectFrom('notification_status_events').select('id').where('message_id', 'in', ids).execute()).toEqual([]);
+    expect(
+      await db.selectFrom('notification_status_events').select('id').where('message_id', 'in', ids).execute(),
+    ).toEqual([]);
     expect(await deliverJobCount(t)).toBe(jobsBefore);
     const jobs = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(db);
+      SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(
+      db,
+    );
     expect(jobs.rows[0]!.n).toBe(0);
   });
 
   it('stores the message and its job together when the transaction commits', async () => {
     const before = await t.deps.jobs.countByState(testMessageJob.name);
-    const id = await t.deps.database.db.transaction().execute((trx) => t.services.notifications.queueEmail(trx, request('commit@example.com')));
+    const id = await t.deps.database.db
+      .transaction()
+      .execute((trx) => t.services.notifications.queueEmail(trx, request('commit@example.com')));
     expect((await readMessage(t, id)).status).toBe('queued');
     const after = await t.deps.jobs.countByState(testMessageJob.name);
     expect(after.created ?? 0).toBe((before.created ?? 0) + 1);
     const job = await sql<{ state: string; retry_limit: number }>`
-      SELECT state, retry_limit FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' = ${id}`.execute(t.deps.database.db);
+      SELECT state, retry_limit FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' = ${id}`.execute(
+      t.deps.database.db,
+    );
     expect(job.rows).toEqual([{ state: 'created', retry_limit: deliverMessageJob.retryLimit }]);
   });
 });
@@ -183,11 +226,19 @@ describe('many messages at once (bulk work such as a batch of case events)', () 
         { channel: 'sms', to: '+12025550123', template: 'test_message', language: 'es', params: {} },
       ]);
       expect(n).toBe(2);
-      return (await trx.selectFrom('notification_messages').select('id').where('recipient', 'in', ['bulk-1@example.com', '+12025550123']).execute()).map((m) => m.id);
+      return (
+        await trx
+          .selectFrom('notification_messages')
+          .select('id')
+          .where('recipient', 'in', ['bulk-1@example.com', '+12025550123'])
+          .execute()
+      ).map((m) => m.id);
     });
     expect(ids).toHaveLength(2);
     const jobs = await sql<{ state: string; retry_limit: number; message_id: string }>`
-      SELECT state, retry_limit, data->>'messageId' AS message_id FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(t.deps.database.db);
+      SELECT state, retry_limit, data->>'messageId' AS message_id FROM pgboss.job WHERE name = ${testMessageJob.name} AND data->>'messageId' IN (${ids[0]!}, ${ids[1]!})`.execute(
+      t.deps.database.db,
+    );
     expect(jobs.rows.map((j) => j.message_id).sort()).toEqual([...ids].sort());
     expect(jobs.rows.every((j) => j.state === 'created' && j.retry_limit === deliverMessageJob.retryLimit)).toBe(true);
     for (const id of ids) await t.services.notifications.deliver(id, { jobId: 'test', retryCount: 0, retryLimit: 3 });
@@ -209,9 +260,19 @@ describe('/dev/outbox', () => {
       to: 'outbox@example.com',
       template: 'case_status_changed',
       language: 'es',
-      params: { receipt: 'EAC9999103403', status: 'Se aprobó el caso', description: 'Aprobado <b>hoy</b> & "listo"', link: 'https://casedesk.example.gov/case-status' },
+      params: {
+        receipt: 'EAC9999103403',
+        status: 'Se aprobó el caso',
+        description: 'Aprobado <b>hoy</b> & "listo"',
+        link: 'https://casedesk.example.gov/case-status',
+      },
     });
-    const smsId = await t.services.notifications.queueSms(db, { to: '+12025550123', template: 'test_message', language: 'en', params: {} });
+    const smsId = await t.services.notifications.queueSms(db, {
+      to: '+12025550123',
+      template: 'test_message',
+      language: 'en',
+      params: {},
+    });
 
     const list = await t.app.inject({ method: 'GET', url: '/dev/outbox' });
     expect(list.statusCode).toBe(200);
@@ -240,17 +301,23 @@ describe('/dev/outbox', () => {
 
     // Delivered to the outbox by the job handler: still listed, now as sent.
     await t.services.notifications.deliver(emailId, FIRST_TRY);
-    expect(await readMessage(t, emailId)).toMatchObject({ status: 'sent', transport: 'outbox', provider_message_id: `outbox-${emailId}` });
+    expect(await readMessage(t, emailId)).toMatchObject({
+      status: 'sent',
+      transport: 'outbox',
+      provider_message_id: `outbox-${emailId}`,
+    });
     const after = cheerio.load((await t.app.inject({ method: 'GET', url: `/dev/outbox/${emailId}` })).body);
-    expect(after('ol li').map((_, li) => after(li).text()).get()).toEqual([
-      expect.stringContaining('Queued'),
-      expect.stringContaining('Sending'),
-      expect.stringContaining('Sent'),
-    ]);
+    expect(
+      after('ol li')
+        .map((_, li) => after(li).text())
+        .get(),
+    ).toEqual([expect.stringContaining('Queued'), expect.stringContaining('Sending'), expect.stringContaining('Sent')]);
   });
 
   it('answers 404 for an unknown or malformed message id', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/dev/outbox/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/dev/outbox/00000000-0000-4000-8000-000000000000' })).statusCode,
+    ).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/dev/outbox/not-a-uuid' })).statusCode).toBe(404);
   });
 });
@@ -263,7 +330,12 @@ describe('/dev/outbox when the outbox is off', () => {
   afterAll(async () => t?.close());
 
   it('answers 404 for the list and for a message', async () => {
-    const id = await t.services.notifications.queueEmail(t.deps.database.db, { to: 'hidden@example.com', template: 'test_message', language: 'en', params: {} });
+    const id = await t.services.notifications.queueEmail(t.deps.database.db, {
+      to: 'hidden@example.com',
+      template: 'test_message',
+      language: 'en',
+      params: {},
+    });
     await t.services.notifications.deliver(id, FIRST_TRY);
     const list = await t.app.inject({ method: 'GET', url: '/dev/outbox' });
     expect(list.statusCode).toBe(404);
@@ -278,7 +350,10 @@ describe('/dev/outbox when the outbox is off', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/hooks/sms/twilio/status',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature('', `${t.config.publicUrl}/hooks/sms/twilio/status`, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature('', `${t.config.publicUrl}/hooks/sms/twilio/status`, params),
+      },
       payload: new URLSearchParams(params).toString(),
     });
     expect(res.statusCode).toBe(403);

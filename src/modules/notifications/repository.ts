@@ -26,7 +26,11 @@ export async function findMessage(db: DbHandle, id: string): Promise<Notificatio
   return db.selectFrom('notification_messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findByProviderId(db: DbHandle, transport: string, providerMessageId: string): Promise<NotificationMessage | undefined> {
+export async function findByProviderId(
+  db: DbHandle,
+  transport: string,
+  providerMessageId: string,
+): Promise<NotificationMessage | undefined> {
   return db
     .selectFrom('notification_messages')
     .selectAll()
@@ -49,7 +53,12 @@ export interface StatusChange {
  * cannot move a message backwards; answers whether the row changed. One statement: the update and, when it
  * changed the row, its status row.
  */
-export async function changeStatus(db: DbHandle, id: string, from: DeliveryStatus[], change: StatusChange): Promise<boolean> {
+export async function changeStatus(
+  db: DbHandle,
+  id: string,
+  from: DeliveryStatus[],
+  change: StatusChange,
+): Promise<boolean> {
   const result = await db
     .with('changed', (qb) =>
       qb
@@ -72,7 +81,16 @@ export async function changeStatus(db: DbHandle, id: string, from: DeliveryStatu
       qb
         .insertInto('notification_status_events')
         .columns(['message_id', 'status', 'reason', 'occurred_at'])
-        .expression((eb) => eb.selectFrom('changed').select((s) => ['id', s.val(change.status).as('status'), s.val(change.reason ?? null).as('reason'), s.val(change.at).as('occurred_at')])),
+        .expression((eb) =>
+          eb
+            .selectFrom('changed')
+            .select((s) => [
+              'id',
+              s.val(change.status).as('status'),
+              s.val(change.reason ?? null).as('reason'),
+              s.val(change.at).as('occurred_at'),
+            ]),
+        ),
     )
     .selectFrom('changed')
     .select('id')
@@ -86,33 +104,69 @@ export async function changeStatus(db: DbHandle, id: string, from: DeliveryStatu
  * not claimed, so two workers never send it both. Answers the claimed message, or undefined when this caller did not
  * get it. One statement: the update, its status row and the message.
  */
-export async function claimForSending(db: DbHandle, id: string, claim: { at: Date; staleBefore: Date }): Promise<NotificationMessage | undefined> {
+export async function claimForSending(
+  db: DbHandle,
+  id: string,
+  claim: { at: Date; staleBefore: Date },
+): Promise<NotificationMessage | undefined> {
   return db
     .with('claimed', (qb) =>
       qb
         .updateTable('notification_messages')
-        .set((eb) => ({ status: 'sending', status_reason: null, attempts: eb('attempts', '+', 1), updated_at: claim.at }))
+        .set((eb) => ({
+          status: 'sending',
+          status_reason: null,
+          attempts: eb('attempts', '+', 1),
+          updated_at: claim.at,
+        }))
         .where('id', '=', id)
-        .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', claim.staleBefore)])]))
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'queued'),
+            eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', claim.staleBefore)]),
+          ]),
+        )
         .returningAll(),
     )
     .with('event', (qb) =>
       qb
         .insertInto('notification_status_events')
         .columns(['message_id', 'status', 'reason', 'occurred_at'])
-        .expression((eb) => eb.selectFrom('claimed').select((s) => ['id', s.val('sending').as('status'), s.val(null).as('reason'), s.val(claim.at).as('occurred_at')])),
+        .expression((eb) =>
+          eb
+            .selectFrom('claimed')
+            .select((s) => [
+              'id',
+              s.val('sending').as('status'),
+              s.val(null).as('reason'),
+              s.val(claim.at).as('occurred_at'),
+            ]),
+        ),
     )
     .selectFrom('claimed')
     .selectAll()
     .executeTakeFirst();
 }
 
-export async function listRecent(db: DbHandle, options: { transport?: string; limit: number }): Promise<NotificationMessage[]> {
-  let query = db.selectFrom('notification_messages').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(options.limit);
+export async function listRecent(
+  db: DbHandle,
+  options: { transport?: string; limit: number },
+): Promise<NotificationMessage[]> {
+  let query = db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(options.limit);
   if (options.transport) query = query.where('transport', '=', options.transport);
   return query.execute();
 }
 
 export async function listStatusEvents(db: DbHandle, messageId: string) {
-  return db.selectFrom('notification_status_events').selectAll().where('message_id', '=', messageId).orderBy('id').execute();
+  return db
+    .selectFrom('notification_status_events')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .orderBy('id')
+    .execute();
 }

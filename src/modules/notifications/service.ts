@@ -6,11 +6,55 @@ import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
 import { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
-import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessage, insertMessages } from './repository.js';
+import {
+  changeStatus,
+  claimForSending,
+  findByProviderId,
+  findMessage,
+  insertMessage,
+  insertMessages,
+} from './repository.js';
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
-export const TEMPLATES = ['test_message', 'case_status_changed', 'case_update_available', 'verify_email', 'account_exists', 'backup_code_used', 'reset_password', 'sign_in_unlock', 'password_changed', 'new_device', 'confirm_new_email', 'email_in_use', 'email_changed', 'confirm_recovery_email', 'recovery_email_added', 'recovery_email_removed', 'one_time_code', 'two_step_changed', 'staff_invitation', 'help_request_received', 'help_request_reply', 'help_request_escalated', 'help_request_no_answer', 'account_unlocked', 'recovery_started', 'recovery_cancelled', 'recovery_ready', 'recovery_completed', 'external_identity_linked', 'subscription_confirm', 'case_status_public', 'online_access_code', 'service_item_received', 'service_item_escalated', 'service_item_reply', 'service_item_reply_notice'] as const;
+export const TEMPLATES = [
+  'test_message',
+  'case_status_changed',
+  'case_update_available',
+  'verify_email',
+  'account_exists',
+  'backup_code_used',
+  'reset_password',
+  'sign_in_unlock',
+  'password_changed',
+  'new_device',
+  'confirm_new_email',
+  'email_in_use',
+  'email_changed',
+  'confirm_recovery_email',
+  'recovery_email_added',
+  'recovery_email_removed',
+  'one_time_code',
+  'two_step_changed',
+  'staff_invitation',
+  'help_request_received',
+  'help_request_reply',
+  'help_request_escalated',
+  'help_request_no_answer',
+  'account_unlocked',
+  'recovery_started',
+  'recovery_cancelled',
+  'recovery_ready',
+  'recovery_completed',
+  'external_identity_linked',
+  'subscription_confirm',
+  'case_status_public',
+  'online_access_code',
+  'service_item_received',
+  'service_item_escalated',
+  'service_item_reply',
+  'service_item_reply_notice',
+] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 /** Which queue a message is delivered through (ADR 5, "Priority and throughput"). */
@@ -97,7 +141,13 @@ export interface NotificationDeps {
 
 /** Maps a provider's delivery report to our status. */
 export const PROVIDER_STATUSES: Record<string, 'sending' | 'sent' | 'delivered' | 'failed'> = {
-  accepted: 'sending', queued: 'sending', sending: 'sending', sent: 'sent', delivered: 'delivered', undelivered: 'failed', failed: 'failed',
+  accepted: 'sending',
+  queued: 'sending',
+  sending: 'sending',
+  sent: 'sent',
+  delivered: 'delivered',
+  undelivered: 'failed',
+  failed: 'failed',
 };
 
 /**
@@ -165,7 +215,14 @@ export class NotificationService {
 
   async #queue(
     db: DbHandle,
-    m: { channel: 'email' | 'sms'; to: string; template: TemplateName; language: Language; subject: string | null; body: string },
+    m: {
+      channel: 'email' | 'sms';
+      to: string;
+      template: TemplateName;
+      language: Language;
+      subject: string | null;
+      body: string;
+    },
   ): Promise<string> {
     const id = this.deps.random.uuid();
     const now = this.deps.clock.now();
@@ -207,13 +264,24 @@ export class NotificationService {
     const transport = message.channel === 'email' ? this.deps.mailer : this.deps.sms;
     // A number that replied STOP gets no text until it replies START (carrier rules; case-subscriptions module).
     if (message.channel === 'sms' && (await this.deps.isOptedOut(db, message.recipient))) {
-      await changeStatus(db, messageId, ['sending'], { status: 'failed', reason: 'the number replied STOP', at: clock.now(), transport: transport.transport });
+      await changeStatus(db, messageId, ['sending'], {
+        status: 'failed',
+        reason: 'the number replied STOP',
+        at: clock.now(),
+        transport: transport.transport,
+      });
       return;
     }
     try {
       const result =
         message.channel === 'email'
-          ? await this.deps.mailer.send({ id: message.id, to: message.recipient, from: this.deps.mailFrom, subject: message.subject ?? '', text: message.body })
+          ? await this.deps.mailer.send({
+              id: message.id,
+              to: message.recipient,
+              from: this.deps.mailFrom,
+              subject: message.subject ?? '',
+              text: message.body,
+            })
           : await this.deps.sms.send({ id: message.id, to: message.recipient, body: message.body });
       await changeStatus(db, messageId, ['sending'], {
         status: 'sent',
@@ -225,27 +293,48 @@ export class NotificationService {
       const reason = (error as Error).message.slice(0, 500);
       const lastTry = ctx.retryCount >= ctx.retryLimit;
       if (error instanceof PermanentDeliveryError || lastTry) {
-        await changeStatus(db, messageId, ['sending'], { status: 'failed', reason, at: clock.now(), transport: transport.transport });
+        await changeStatus(db, messageId, ['sending'], {
+          status: 'failed',
+          reason,
+          at: clock.now(),
+          transport: transport.transport,
+        });
         this.deps.log.warn({ messageId, reason }, 'message failed');
         return;
       }
-      await changeStatus(db, messageId, ['sending'], { status: 'queued', reason: `retrying: ${reason}`, at: clock.now() });
+      await changeStatus(db, messageId, ['sending'], {
+        status: 'queued',
+        reason: `retrying: ${reason}`,
+        at: clock.now(),
+      });
       throw error;
     }
   }
 
   /** A provider's delivery report (webhook). Unknown messages and backwards moves are ignored. */
-  async recordProviderStatus(transport: string, providerMessageId: string, providerStatus: string, errorCode?: string): Promise<'updated' | 'ignored' | 'unknown'> {
+  async recordProviderStatus(
+    transport: string,
+    providerMessageId: string,
+    providerStatus: string,
+    errorCode?: string,
+  ): Promise<'updated' | 'ignored' | 'unknown'> {
     const status = PROVIDER_STATUSES[providerStatus];
     if (!status) return 'ignored';
     const message = await findByProviderId(this.deps.db, transport, providerMessageId);
     if (!message) return 'unknown';
     const from: ('queued' | 'sending' | 'sent' | 'delivered' | 'failed')[] =
-      status === 'delivered' ? ['sending', 'sent', 'failed'] : status === 'failed' ? ['sending', 'sent'] : status === 'sent' ? ['sending'] : [];
+      status === 'delivered'
+        ? ['sending', 'sent', 'failed']
+        : status === 'failed'
+          ? ['sending', 'sent']
+          : status === 'sent'
+            ? ['sending']
+            : [];
     if (from.length === 0) return 'ignored';
     const changed = await changeStatus(this.deps.db, message.id, from, {
       status,
-      reason: status === 'failed' ? `provider reported ${providerStatus}${errorCode ? ` (error ${errorCode})` : ''}` : null,
+      reason:
+        status === 'failed' ? `provider reported ${providerStatus}${errorCode ? ` (error ${errorCode})` : ''}` : null,
       at: this.deps.clock.now(),
     });
     return changed ? 'updated' : 'ignored';

@@ -12,7 +12,12 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
 }
 
-export function isValidTwilioSignature(authToken: string, url: string, params: Record<string, string>, signature: string | undefined): boolean {
+export function isValidTwilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+  signature: string | undefined,
+): boolean {
   if (!signature || !authToken) return false;
   const expected = Buffer.from(twilioSignature(authToken, url, params));
   const given = Buffer.from(signature);
@@ -23,7 +28,12 @@ export function isValidTwilioSignature(authToken: string, url: string, params: R
  * A provider callback's form as its signature covers it (ADR 15): every field sent as one text, by name; repeated
  * fields and anything that is not a form read as absent.
  */
-export const twilioForm = z.unknown().transform(
-  (body): Record<string, string> =>
-    Object.fromEntries(Object.entries(body && typeof body === 'object' ? body : {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
-);
+export const twilioForm = z
+  .unknown()
+  .transform((body): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(body && typeof body === 'object' ? body : {}).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    ),
+  );

@@ -7,7 +7,15 @@ import { deliveryJobFor } from './service.js';
 
 /** The queue of these tests' messages (test_message: urgent, see DELIVERY_CLASS). */
 const deliverMessageJob = deliveryJobFor('test_message');
-import { freePort, readMessage, startSmtpServer, statusHistory, stopAppKeepDatabase, waitFor, type LocalSmtp } from '../../../test/notifications-support.js';
+import {
+  freePort,
+  readMessage,
+  startSmtpServer,
+  statusHistory,
+  stopAppKeepDatabase,
+  waitFor,
+  type LocalSmtp,
+} from '../../../test/notifications-support.js';
 
 /**
  * Email over a real SMTP server (smtp-server on 127.0.0.1), delivered by the real pg-boss workers:
@@ -17,7 +25,8 @@ import { freePort, readMessage, startSmtpServer, statusHistory, stopAppKeepDatab
 
 const FAST_JOBS = { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1 };
 const catalog = (lang: 'en' | 'es') =>
-  JSON.parse(readFileSync(new URL(`../../../locales/${lang}/notifications.json`, import.meta.url), 'utf8')).templates.test_message as {
+  JSON.parse(readFileSync(new URL(`../../../locales/${lang}/notifications.json`, import.meta.url), 'utf8')).templates
+    .test_message as {
     subject: string;
     body: string;
   };
@@ -25,7 +34,9 @@ const catalog = (lang: 'en' | 'es') =>
 /** The pg-boss job(s) of one message, straight from pg-boss's table. */
 async function jobsOf(t: TestApp, messageId: string): Promise<{ state: string; retry_count: number }[]> {
   const result = await sql<{ state: string; retry_count: number }>`
-    SELECT state, retry_count FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${messageId}`.execute(t.deps.database.db);
+    SELECT state, retry_count FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${messageId}`.execute(
+    t.deps.database.db,
+  );
   return result.rows;
 }
 
@@ -37,7 +48,8 @@ describe('email through a real SMTP server and the job workers', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer({
-      rejectRecipient: (address) => (address.startsWith('nobody@') ? { code: 550, message: '5.1.1 No such user here' } : undefined),
+      rejectRecipient: (address) =>
+        address.startsWith('nobody@') ? { code: 550, message: '5.1.1 No such user here' } : undefined,
     });
     t = await createTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }, jobOptions: FAST_JOBS });
     await t.deps.jobs.work();
@@ -47,33 +59,52 @@ describe('email through a real SMTP server and the job workers', () => {
     await smtp?.close();
   });
 
-  it.each(['en', 'es'] as const)('renders the %s template, sends it once and records queued -> sending -> sent', async (language) => {
-    const to = `applicant-${language}@example.com`;
-    const id = await t.services.notifications.queueEmail(t.deps.database.db, { to, template: 'test_message', language, params: {} });
+  it.each(['en', 'es'] as const)(
+    'renders the %s template, sends it once and records queued -> sending -> sent',
+    async (language) => {
+      const to = `applicant-${language}@example.com`;
+      const id = await t.services.notifications.queueEmail(t.deps.database.db, {
+        to,
+        template: 'test_message',
+        language,
+        params: {},
+      });
 
-    const stored = await readMessage(t, id);
-    expect(stored).toMatchObject({ channel: 'email', recipient: to, language, subject: catalog(language).subject, body: catalog(language).body });
+      const stored = await readMessage(t, id);
+      expect(stored).toMatchObject({
+        channel: 'email',
+        recipient: to,
+        language,
+        subject: catalog(language).subject,
+        body: catalog(language).body,
+      });
 
-    const sent = await waitFor('the message to be sent', async () => {
-      const m = await readMessage(t, id);
-      return m.status === 'sent' && m;
-    });
-    await waitFor('the job to complete', async () => (await jobsOf(t, id))[0]?.state === 'completed');
+      const sent = await waitFor('the message to be sent', async () => {
+        const m = await readMessage(t, id);
+        return m.status === 'sent' && m;
+      });
+      await waitFor('the job to complete', async () => (await jobsOf(t, id))[0]?.state === 'completed');
 
-    expect(sent).toMatchObject({ attempts: 1, transport: 'smtp', provider_message_id: messageIdHeader(id), status_reason: null });
-    expect(sent.sent_at).toBeInstanceOf(Date);
-    expect(await statusHistory(t, id)).toEqual(['queued', 'sending', 'sent']);
+      expect(sent).toMatchObject({
+        attempts: 1,
+        transport: 'smtp',
+        provider_message_id: messageIdHeader(id),
+        status_reason: null,
+      });
+      expect(sent.sent_at).toBeInstanceOf(Date);
+      expect(await statusHistory(t, id)).toEqual(['queued', 'sending', 'sent']);
 
-    const mails = smtp.received.filter((m) => m.headers['message-id'] === messageIdHeader(id));
-    expect(mails).toHaveLength(1);
-    const mail = mails[0]!;
-    expect(mail.to).toEqual([to]);
-    expect(mail.from).toBe('no-reply@casedesk.localhost');
-    expect(mail.subject).toBe(catalog(language).subject);
-    expect(mail.text).toBe(catalog(language).body);
-    expect(mail.headers['content-type']).toMatch(/^text\/plain; charset=utf-8/i);
-    if (language === 'es') expect(mail.text).toContain('electrónico');
-  });
+      const mails = smtp.received.filter((m) => m.headers['message-id'] === messageIdHeader(id));
+      expect(mails).toHaveLength(1);
+      const mail = mails[0]!;
+      expect(mail.to).toEqual([to]);
+      expect(mail.from).toBe('no-reply@casedesk.localhost');
+      expect(mail.subject).toBe(catalog(language).subject);
+      expect(mail.text).toBe(catalog(language).body);
+      expect(mail.headers['content-type']).toMatch(/^text\/plain; charset=utf-8/i);
+      if (language === 'es') expect(mail.text).toContain('electrónico');
+    },
+  );
 
   it('marks a message failed, with the reason and without retrying, when the server refuses the recipient (550)', async () => {
     const id = await t.services.notifications.queueEmail(t.deps.database.db, {
@@ -133,7 +164,11 @@ describe('a message survives an SMTP outage and a process restart (issue require
     // (stopping between the two would leave the job active until it expires: the takeover test covers that).
     const retrying = await waitFor('a failed attempt', async () => {
       const m = await readMessage(first!, id);
-      const job = await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(database.db);
+      const job = await sql<{
+        state: string;
+      }>`SELECT state FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(
+        database.db,
+      );
       return m.status === 'queued' && m.attempts >= 1 && job.rows[0]?.state === 'retry' && m;
     });
     expect(retrying.status_reason).toMatch(/^retrying: .*ECONNREFUSED/);
@@ -142,9 +177,16 @@ describe('a message survives an SMTP outage and a process restart (issue require
     // Process 1 dies. The database (the only thing shared with the next process) stays.
     await stopAppKeepDatabase(first);
     first = undefined;
-    const afterStop = await sql<{ status: string; attempts: number }>`SELECT status, attempts FROM notification_messages WHERE id = ${id}`.execute(database.db);
+    const afterStop = await sql<{
+      status: string;
+      attempts: number;
+    }>`SELECT status, attempts FROM notification_messages WHERE id = ${id}`.execute(database.db);
     expect(afterStop.rows[0]).toMatchObject({ status: 'queued' });
-    const pending = await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(database.db);
+    const pending = await sql<{
+      state: string;
+    }>`SELECT state FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(
+      database.db,
+    );
     expect(pending.rows.map((r) => r.state)).toEqual(['retry']);
 
     // SMTP comes back on the same port; process 2 starts its workers on the same database.
@@ -157,7 +199,11 @@ describe('a message survives an SMTP outage and a process restart (issue require
       return m.status === 'sent' && m;
     });
     await waitFor('the job to complete', async () => {
-      const r = await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(database.db);
+      const r = await sql<{
+        state: string;
+      }>`SELECT state FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(
+        database.db,
+      );
       return r.rows.length === 1 && r.rows[0]!.state === 'completed';
     });
 
@@ -197,12 +243,21 @@ describe('a message whose process died in the middle of sending it', () => {
     smtp = await startSmtpServer();
     const env = { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` };
     first = await createTestApp({ database, env, jobOptions: FAST_JOBS });
-    const id = await first.services.notifications.queueEmail(database.db, { to: 'orphan@example.com', template: 'test_message', language: 'en', params: {} });
+    const id = await first.services.notifications.queueEmail(database.db, {
+      to: 'orphan@example.com',
+      template: 'test_message',
+      language: 'en',
+      params: {},
+    });
     // Process 1 took the job and claimed the message, then died before it could send or acknowledge anything:
     // the job is still active and the message still 'sending', both since well before the job's expiry.
     const longAgo = new Date(first.clock.now().getTime() - 3_600_000);
-    await sql`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 hour' WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(database.db);
-    await sql`UPDATE notification_messages SET status = 'sending', attempts = 1, updated_at = ${longAgo} WHERE id = ${id}`.execute(database.db);
+    await sql`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 hour' WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${id}`.execute(
+      database.db,
+    );
+    await sql`UPDATE notification_messages SET status = 'sending', attempts = 1, updated_at = ${longAgo} WHERE id = ${id}`.execute(
+      database.db,
+    );
     await stopAppKeepDatabase(first);
     first = undefined;
 

@@ -55,8 +55,12 @@ export class SmtpMailer implements Mailer {
    * message goes out on an open connection, up to `maxConnections` at once, instead of a connection per message.
    */
   #transport(): Promise<nodemailer.Transporter> {
-    this.#transporter ??= Promise.all([import('nodemailer'), import('nodemailer/lib/shared/index.js')]).then(([{ default: mailer }, shared]) =>
-      mailer.createTransport({ ...shared.parseConnectionUrl(smtpPoolUrl(this.url, this.options.maxConnections ?? 5)), getSocket: noDelaySocket } as nodemailer.TransportOptions),
+    this.#transporter ??= Promise.all([import('nodemailer'), import('nodemailer/lib/shared/index.js')]).then(
+      ([{ default: mailer }, shared]) =>
+        mailer.createTransport({
+          ...shared.parseConnectionUrl(smtpPoolUrl(this.url, this.options.maxConnections ?? 5)),
+          getSocket: noDelaySocket,
+        } as nodemailer.TransportOptions),
     );
     return this.#transporter;
   }
@@ -75,14 +79,23 @@ export class SmtpMailer implements Mailer {
     } catch (error) {
       const e = error as { responseCode?: number; message: string };
       // SMTP 5xx answers (other than 521/554 service-wide refusals) mean this message will never be accepted.
-      if (e.responseCode && e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 521 && e.responseCode !== 554) {
+      if (
+        e.responseCode &&
+        e.responseCode >= 500 &&
+        e.responseCode < 600 &&
+        e.responseCode !== 521 &&
+        e.responseCode !== 554
+      ) {
         throw new PermanentDeliveryError(`SMTP ${e.responseCode}: ${e.message}`);
       }
       throw error;
     }
   }
   close(): void {
-    void this.#transporter?.then((t) => t.close(), () => undefined);
+    void this.#transporter?.then(
+      (t) => t.close(),
+      () => undefined,
+    );
   }
 }
 
@@ -125,7 +138,11 @@ export function noDelaySocket(
     if (error) return callback(error, false);
     callback(null, { connection: socket! });
   };
-  const socket = net.connect({ host: options.host ?? 'localhost', port: Number(options.port) || (options.secure ? 465 : 587), noDelay: true });
+  const socket = net.connect({
+    host: options.host ?? 'localhost',
+    port: Number(options.port) || (options.secure ? 465 : 587),
+    noDelay: true,
+  });
   const timer = setTimeout(() => {
     socket.destroy();
     finish(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' }));
@@ -182,7 +199,8 @@ export class TwilioSmsProvider implements SmsProvider {
     const body = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string };
     if (response.ok && body.sid) return { providerMessageId: body.sid };
     const reason = `SMS provider ${response.status}${body.code ? ` (${body.code})` : ''}: ${body.message ?? response.statusText}`;
-    if (response.status >= 400 && response.status < 500 && response.status !== 429) throw new PermanentDeliveryError(reason);
+    if (response.status >= 400 && response.status < 500 && response.status !== 429)
+      throw new PermanentDeliveryError(reason);
     throw new Error(reason);
   }
 }

@@ -6,7 +6,13 @@ import { deliveryJobFor } from './service.js';
 /** The queue of these tests' messages (test_message: urgent, see DELIVERY_CLASS). */
 const deliverMessageJob = deliveryJobFor('test_message');
 import { twilioSignature } from './signature.js';
-import { readMessage, startFakeTwilio, statusHistory, waitFor, type FakeTwilio } from '../../../test/notifications-support.js';
+import {
+  readMessage,
+  startFakeTwilio,
+  statusHistory,
+  waitFor,
+  type FakeTwilio,
+} from '../../../test/notifications-support.js';
 
 /**
  * Texts through the Twilio-compatible adapter against a local fake of the Messages API, delivered by the real
@@ -44,13 +50,20 @@ afterAll(async () => {
 
 async function jobOf(messageId: string): Promise<{ state: string; retry_count: number } | undefined> {
   const result = await sql<{ state: string; retry_count: number }>`
-    SELECT state, retry_count FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${messageId}`.execute(t.deps.database.db);
+    SELECT state, retry_count FROM pgboss.job WHERE name = ${deliverMessageJob.name} AND data->>'messageId' = ${messageId}`.execute(
+    t.deps.database.db,
+  );
   return result.rows[0];
 }
 
 /** Queues a text and waits until the workers are done with it (sent or failed, job completed). */
 async function sendText(to: string, language: 'en' | 'es' = 'en') {
-  const id = await t.services.notifications.queueSms(t.deps.database.db, { to, template: 'test_message', language, params: {} });
+  const id = await t.services.notifications.queueSms(t.deps.database.db, {
+    to,
+    template: 'test_message',
+    language,
+    params: {},
+  });
   await waitFor(`the text to ${to} to be finished`, async () => {
     const m = await readMessage(t, id);
     return (m.status === 'sent' || m.status === 'failed') && (await jobOf(id))?.state === 'completed';
@@ -79,7 +92,10 @@ describe('Twilio-compatible SMS adapter', () => {
   });
 
   it('marks the text failed without retrying when the provider refuses it (400)', async () => {
-    fake.answers.push({ status: 400, body: { code: 21211, message: "The 'To' number +1202555 is not a valid phone number.", status: 400 } });
+    fake.answers.push({
+      status: 400,
+      body: { code: 21211, message: "The 'To' number +1202555 is not a valid phone number.", status: 400 },
+    });
     const { id, message, requests } = await sendText('+1202555');
     expect(requests).toHaveLength(1);
     expect(message).toMatchObject({
@@ -98,7 +114,12 @@ describe('Twilio-compatible SMS adapter', () => {
     expect(requests).toHaveLength(2);
     expect(message).toMatchObject({ status: 'sent', attempts: 2, transport: 'twilio', status_reason: null });
     expect(await jobOf(id)).toEqual({ state: 'completed', retry_count: 1 });
-    const events = await t.deps.database.db.selectFrom('notification_status_events').select(['status', 'reason']).where('message_id', '=', id).orderBy('id').execute();
+    const events = await t.deps.database.db
+      .selectFrom('notification_status_events')
+      .select(['status', 'reason'])
+      .where('message_id', '=', id)
+      .orderBy('id')
+      .execute();
     expect(events).toEqual([
       { status: 'queued', reason: null },
       { status: 'sending', reason: null },
@@ -111,13 +132,22 @@ describe('Twilio-compatible SMS adapter', () => {
 
 describe('provider status reports (POST /hooks/sms/twilio/status)', () => {
   /** Posts a report as Twilio does: form body, signed over the callback URL and every parameter. */
-  async function report(params: Record<string, string>, options: { signature?: string | null; signedParams?: Record<string, string>; signedUrl?: string } = {}) {
+  async function report(
+    params: Record<string, string>,
+    options: { signature?: string | null; signedParams?: Record<string, string>; signedUrl?: string } = {},
+  ) {
     const signature =
-      options.signature === null ? undefined : (options.signature ?? twilioSignature(AUTH_TOKEN, options.signedUrl ?? CALLBACK_URL, options.signedParams ?? params));
+      options.signature === null
+        ? undefined
+        : (options.signature ??
+          twilioSignature(AUTH_TOKEN, options.signedUrl ?? CALLBACK_URL, options.signedParams ?? params));
     return t.app.inject({
       method: 'POST',
       url: '/hooks/sms/twilio/status',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature ? { 'x-twilio-signature': signature } : {}) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(signature ? { 'x-twilio-signature': signature } : {}),
+      },
       payload: new URLSearchParams(params).toString(),
     });
   }
@@ -177,22 +207,37 @@ describe('provider status reports (POST /hooks/sms/twilio/status)', () => {
   it('acknowledges a report for an unknown MessageSid with 204 and changes nothing', async () => {
     const countRows = async () => {
       const r = await sql<{ m: number; e: number }>`
-        SELECT (SELECT count(*)::int FROM notification_messages) AS m, (SELECT count(*)::int FROM notification_status_events) AS e`.execute(t.deps.database.db);
+        SELECT (SELECT count(*)::int FROM notification_messages) AS m, (SELECT count(*)::int FROM notification_status_events) AS e`.execute(
+        t.deps.database.db,
+      );
       return r.rows[0];
     };
     const before = await countRows();
-    const maxUpdated = await t.deps.database.db.selectFrom('notification_messages').select((eb) => eb.fn.max('updated_at').as('u')).executeTakeFirst();
+    const maxUpdated = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select((eb) => eb.fn.max('updated_at').as('u'))
+      .executeTakeFirst();
     const res = await report(reportFor('SM99999999999999999999999999999999', '+12025550199', 'delivered'));
     expect(res.statusCode).toBe(204);
     expect(await countRows()).toEqual(before);
-    expect(await t.deps.database.db.selectFrom('notification_messages').select((eb) => eb.fn.max('updated_at').as('u')).executeTakeFirst()).toEqual(maxUpdated);
+    expect(
+      await t.deps.database.db
+        .selectFrom('notification_messages')
+        .select((eb) => eb.fn.max('updated_at').as('u'))
+        .executeTakeFirst(),
+    ).toEqual(maxUpdated);
   });
 
   it('marks an undelivered text failed with the provider error code in the reason', async () => {
     const { id, message } = await sendText('+12025550106');
-    const res = await report(reportFor(message.provider_message_id!, '+12025550106', 'undelivered', { ErrorCode: '30003' }));
+    const res = await report(
+      reportFor(message.provider_message_id!, '+12025550106', 'undelivered', { ErrorCode: '30003' }),
+    );
     expect(res.statusCode).toBe(204);
-    expect(await readMessage(t, id)).toMatchObject({ status: 'failed', status_reason: 'provider reported undelivered (error 30003)' });
+    expect(await readMessage(t, id)).toMatchObject({
+      status: 'failed',
+      status_reason: 'provider reported undelivered (error 30003)',
+    });
     expect(await statusHistory(t, id)).toEqual(['queued', 'sending', 'sent', 'failed']);
   });
 

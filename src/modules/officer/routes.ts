@@ -17,7 +17,13 @@ const inputs = {
   find: fields({ receipt_number: line(40) }),
   case: params({ receipt: text(200) }),
   caseQuery: fields({ done: line(40) }),
-  event: fields({ type: line(40), response_due: line(10), office_code: line(10), tracking_number: line(40), notice_type: line(100) }),
+  event: fields({
+    type: line(40),
+    response_due: line(10),
+    office_code: line(10),
+    tracking_number: line(40),
+    notice_type: line(100),
+  }),
   notice: fields({ kind: line(40), notice_language: line(2) }),
   acceptance: fields({ language: line(2) }),
   protection: fields({ reason: line(500), section1367: line(3) }),
@@ -27,7 +33,12 @@ const inputs = {
 };
 
 /** Which form field a problem of the event's payload belongs to. */
-const FIELD: Record<string, string> = { 'payload.responseDue': 'response_due', 'payload.officeCode': 'office_code', 'payload.trackingNumber': 'tracking_number', 'payload.noticeType': 'notice_type' };
+const FIELD: Record<string, string> = {
+  'payload.responseDue': 'response_due',
+  'payload.officeCode': 'office_code',
+  'payload.trackingNumber': 'tracking_number',
+  'payload.noticeType': 'notice_type',
+};
 
 export interface OfficerRouteDeps {
   officer: OfficerService;
@@ -46,121 +57,231 @@ export function registerOfficerRoutes(app: App, deps: OfficerRouteDeps): void {
 }
 
 /** The case's page, with a notice or the errors of an action; 404 when the officer cannot find it. */
-async function showCase(request: FastifyRequest, reply: FastifyReply, deps: OfficerRouteDeps, receipt: string, extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {}) {
+async function showCase(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: OfficerRouteDeps,
+  receipt: string,
+  extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {},
+) {
   const c = await deps.officer.find(actor(request), receipt);
   if (!c) return reply.callNotFound();
-  return reply.html(officerCasePage(ctxOf(request, deps.timeZone), { signedIn: signedInOf(reply), c, ...extra }), extra.errors?.length ? 400 : 200);
+  return reply.html(
+    officerCasePage(ctxOf(request, deps.timeZone), { signedIn: signedInOf(reply), c, ...extra }),
+    extra.errors?.length ? 400 : 200,
+  );
 }
 
 /** The officer's home, finding a case by receipt number, and the case's page. */
 function registerFindCaseRoutes(app: App, deps: OfficerRouteDeps): void {
   const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
-  app.get('/officer', { config }, async (request, reply) => reply.html(officerHomePage(ctx(request), { signedIn: signedInOf(reply) })));
+  app.get('/officer', { config }, async (request, reply) =>
+    reply.html(officerHomePage(ctx(request), { signedIn: signedInOf(reply) })),
+  );
 
   app.get('/officer/find', { config, schema: { querystring: inputs.find } }, async (request, reply) => {
     const value = request.query.receipt_number;
     const found = value ? await deps.officer.find(actor(request), value) : undefined;
     if (found) return reply.redirect(`/officer/cases/${found.view.receiptNumber}`, 303);
-    return reply.html(officerHomePage(ctx(request), { signedIn: signedInOf(reply), value, errors: [{ field: 'receipt_number', message: request.t('officer:home.not_found') }] }), 404);
+    return reply.html(
+      officerHomePage(ctx(request), {
+        signedIn: signedInOf(reply),
+        value,
+        errors: [{ field: 'receipt_number', message: request.t('officer:home.not_found') }],
+      }),
+      404,
+    );
   });
 
-  app.get('/officer/cases/:receipt', { config, schema: { params: inputs.case, querystring: inputs.caseQuery } }, async (request, reply) => {
-    const { done } = request.query;
-    return showCase(request, reply, deps, request.params.receipt, { notice: done ? request.t(`officer:done.${['acceptance', 'protection', 'notice', 'document', 'link'].includes(done) ? done : 'event'}`) : undefined });
-  });
+  app.get(
+    '/officer/cases/:receipt',
+    { config, schema: { params: inputs.case, querystring: inputs.caseQuery } },
+    async (request, reply) => {
+      const { done } = request.query;
+      return showCase(request, reply, deps, request.params.receipt, {
+        notice: done
+          ? request.t(
+              `officer:done.${['acceptance', 'protection', 'notice', 'document', 'link'].includes(done) ? done : 'event'}`,
+            )
+          : undefined,
+      });
+    },
+  );
 }
 
 /** The actions on a case: an event, a notice, the acceptance notice, Section 1367 protection, reviewing an account's link. */
 function registerCaseActionRoutes(app: App, deps: OfficerRouteDeps): void {
-  app.post('/officer/cases/:receipt/events', { config, schema: { params: inputs.case, body: inputs.event } }, async (request, reply) => {
-    const { receipt } = request.params;
-    const c = await deps.officer.find(actor(request), receipt);
-    if (!c) return reply.callNotFound();
-    const values = { ...request.body };
-    if (!(OFFICER_ACTIONS as readonly string[]).includes(values.type)) return showCase(request, reply, deps, receipt, { values, errors: [{ field: 'type', message: request.t('officer:errors.type') }] });
-    const payload: Record<string, unknown> = {};
-    if (values.response_due) payload.responseDue = values.response_due;
-    if (values.office_code) payload.officeCode = values.office_code;
-    if (values.tracking_number) payload.trackingNumber = values.tracking_number.toUpperCase();
-    if (values.notice_type) payload.noticeType = values.notice_type;
-    const result = await deps.officer.act(actor(request), c.view.receiptNumber, values.type, payload);
-    if (!result.ok) {
-      const errors = result.problems.map((p) => ({ field: FIELD[p.field] ?? 'type', message: request.t('officer:errors.field', { field: p.field, problem: p.message }) }));
-      return showCase(request, reply, deps, receipt, { values, errors });
-    }
-    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=event`, 303);
-  });
+  app.post(
+    '/officer/cases/:receipt/events',
+    { config, schema: { params: inputs.case, body: inputs.event } },
+    async (request, reply) => {
+      const { receipt } = request.params;
+      const c = await deps.officer.find(actor(request), receipt);
+      if (!c) return reply.callNotFound();
+      const values = { ...request.body };
+      if (!(OFFICER_ACTIONS as readonly string[]).includes(values.type))
+        return showCase(request, reply, deps, receipt, {
+          values,
+          errors: [{ field: 'type', message: request.t('officer:errors.type') }],
+        });
+      const payload: Record<string, unknown> = {};
+      if (values.response_due) payload.responseDue = values.response_due;
+      if (values.office_code) payload.officeCode = values.office_code;
+      if (values.tracking_number) payload.trackingNumber = values.tracking_number.toUpperCase();
+      if (values.notice_type) payload.noticeType = values.notice_type;
+      const result = await deps.officer.act(actor(request), c.view.receiptNumber, values.type, payload);
+      if (!result.ok) {
+        const errors = result.problems.map((p) => ({
+          field: FIELD[p.field] ?? 'type',
+          message: request.t('officer:errors.field', { field: p.field, problem: p.message }),
+        }));
+        return showCase(request, reply, deps, receipt, { values, errors });
+      }
+      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=event`, 303);
+    },
+  );
 
-  app.post('/officer/cases/:receipt/notices', { config, schema: { params: inputs.case, body: inputs.notice } }, async (request, reply) => {
-    const { receipt } = request.params;
-    const c = await deps.officer.find(actor(request), receipt);
-    if (!c) return reply.callNotFound();
-    const { kind } = request.body;
-    if (!isCaseNoticeKind(kind)) return showCase(request, reply, deps, receipt, { errors: [{ field: 'kind', message: request.t('officer:errors.kind') }] });
-    const issued = await deps.officer.issueNotice(actor(request), c, kind, request.body.notice_language === 'es' ? 'es' : 'en');
-    if (!issued) return showCase(request, reply, deps, receipt, { errors: [{ field: 'kind', message: request.t('officer:errors.notice') }] });
-    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=notice`, 303);
-  });
+  app.post(
+    '/officer/cases/:receipt/notices',
+    { config, schema: { params: inputs.case, body: inputs.notice } },
+    async (request, reply) => {
+      const { receipt } = request.params;
+      const c = await deps.officer.find(actor(request), receipt);
+      if (!c) return reply.callNotFound();
+      const { kind } = request.body;
+      if (!isCaseNoticeKind(kind))
+        return showCase(request, reply, deps, receipt, {
+          errors: [{ field: 'kind', message: request.t('officer:errors.kind') }],
+        });
+      const issued = await deps.officer.issueNotice(
+        actor(request),
+        c,
+        kind,
+        request.body.notice_language === 'es' ? 'es' : 'en',
+      );
+      if (!issued)
+        return showCase(request, reply, deps, receipt, {
+          errors: [{ field: 'kind', message: request.t('officer:errors.notice') }],
+        });
+      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=notice`, 303);
+    },
+  );
 
-  app.post('/officer/cases/:receipt/acceptance-notice', { config, schema: { params: inputs.case, body: inputs.acceptance } }, async (request, reply) => {
-    const { receipt } = request.params;
-    const c = await deps.officer.find(actor(request), receipt);
-    if (!c) return reply.callNotFound();
-    const result = await deps.officer.issueAcceptanceNotice(actor(request), c, request.body.language === 'es' ? 'es' : 'en');
-    if (!result.ok) return showCase(request, reply, deps, receipt, { errors: [{ field: 'type', message: request.t('officer:errors.acceptance') }] });
-    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=acceptance`, 303);
-  });
+  app.post(
+    '/officer/cases/:receipt/acceptance-notice',
+    { config, schema: { params: inputs.case, body: inputs.acceptance } },
+    async (request, reply) => {
+      const { receipt } = request.params;
+      const c = await deps.officer.find(actor(request), receipt);
+      if (!c) return reply.callNotFound();
+      const result = await deps.officer.issueAcceptanceNotice(
+        actor(request),
+        c,
+        request.body.language === 'es' ? 'es' : 'en',
+      );
+      if (!result.ok)
+        return showCase(request, reply, deps, receipt, {
+          errors: [{ field: 'type', message: request.t('officer:errors.acceptance') }],
+        });
+      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=acceptance`, 303);
+    },
+  );
 
-  app.post('/officer/cases/:receipt/protection', { config, schema: { params: inputs.case, body: inputs.protection } }, async (request, reply) => {
-    const { receipt } = request.params;
-    const c = await deps.officer.find(actor(request), receipt);
-    if (!c) return reply.callNotFound();
-    const { reason } = request.body;
-    if (!reason) return showCase(request, reply, deps, receipt, { errors: [{ field: 'reason', message: request.t('officer:errors.reason') }] });
-    await deps.officer.act(actor(request), c.view.receiptNumber, 'protection_updated', { section1367: request.body.section1367 === 'yes' }, reason);
-    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=protection`, 303);
-  });
+  app.post(
+    '/officer/cases/:receipt/protection',
+    { config, schema: { params: inputs.case, body: inputs.protection } },
+    async (request, reply) => {
+      const { receipt } = request.params;
+      const c = await deps.officer.find(actor(request), receipt);
+      if (!c) return reply.callNotFound();
+      const { reason } = request.body;
+      if (!reason)
+        return showCase(request, reply, deps, receipt, {
+          errors: [{ field: 'reason', message: request.t('officer:errors.reason') }],
+        });
+      await deps.officer.act(
+        actor(request),
+        c.view.receiptNumber,
+        'protection_updated',
+        { section1367: request.body.section1367 === 'yes' },
+        reason,
+      );
+      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=protection`, 303);
+    },
+  );
 
-  app.post('/officer/cases/:receipt/links/:account', { config, schema: { params: inputs.link, body: inputs.linkReview } }, async (request, reply) => {
-    const { receipt, account } = request.params;
-    const c = await deps.officer.find(actor(request), receipt);
-    if (!c) return reply.callNotFound();
-    const { decision, reason } = request.body;
-    if (decision !== 'confirm' && decision !== 'remove') return showCase(request, reply, deps, receipt, { errors: [{ field: `decision-${account}`, message: request.t('officer:errors.link_decision') }] });
-    if (!reason) return showCase(request, reply, deps, receipt, { errors: [{ field: `link-reason-${account}`, message: request.t('officer:errors.reason') }] });
-    if (!(await deps.officer.reviewLink(actor(request), c, account, decision, reason))) return reply.callNotFound();
-    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=link`, 303);
-  });
+  app.post(
+    '/officer/cases/:receipt/links/:account',
+    { config, schema: { params: inputs.link, body: inputs.linkReview } },
+    async (request, reply) => {
+      const { receipt, account } = request.params;
+      const c = await deps.officer.find(actor(request), receipt);
+      if (!c) return reply.callNotFound();
+      const { decision, reason } = request.body;
+      if (decision !== 'confirm' && decision !== 'remove')
+        return showCase(request, reply, deps, receipt, {
+          errors: [{ field: `decision-${account}`, message: request.t('officer:errors.link_decision') }],
+        });
+      if (!reason)
+        return showCase(request, reply, deps, receipt, {
+          errors: [{ field: `link-reason-${account}`, message: request.t('officer:errors.reason') }],
+        });
+      if (!(await deps.officer.reviewLink(actor(request), c, account, decision, reason))) return reply.callNotFound();
+      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=link`, 303);
+    },
+  );
 }
 
 /** The case's documents: reading one, and attaching an agency document (a multipart form). */
 function registerDocumentRoutes(app: App, deps: OfficerRouteDeps): void {
-  app.get('/officer/cases/:receipt/documents/:id', { config, schema: { params: inputs.document } }, async (request, reply) => {
-    const { receipt, id } = request.params;
-    const file = /^[0-9a-f-]{36}$/.test(id) ? await deps.officer.documentFile(actor(request), receipt, id) : undefined;
-    if (!file) return reply.callNotFound();
-    return sendDocument(reply, file);
-  });
+  app.get(
+    '/officer/cases/:receipt/documents/:id',
+    { config, schema: { params: inputs.document } },
+    async (request, reply) => {
+      const { receipt, id } = request.params;
+      const file = /^[0-9a-f-]{36}$/.test(id)
+        ? await deps.officer.documentFile(actor(request), receipt, id)
+        : undefined;
+      if (!file) return reply.callNotFound();
+      return sendDocument(reply, file);
+    },
+  );
 
   // Agency documents: a multipart form, so in a scope of its own (the other forms stay URL-encoded).
   void app.register(async (scope: App) => {
     await acceptUploads(scope, { maxFileBytes: MAX_FILE_BYTES, maxFiles: 1, maxFields: 5 });
     // The guard and the CSRF token (the form's first field) are checked before the file is read (uploads.ts).
-    scope.post('/officer/cases/:receipt/documents', { config, schema: { params: inputs.case } }, async (request, reply) => {
-      const { receipt } = request.params;
-      const c = await deps.officer.find(actor(request), receipt);
-      if (!c) return reply.callNotFound();
-      // A multipart form: its text fields come from the upload form (uploads.ts), not from a schema.
-      const form = isUpload(request) ? await readWholeForm(request) : undefined;
-      const field = (name: string, max: number): string => (form?.fields[name] ?? '').slice(0, max).trim();
-      const values = { document_title: field('document_title', 300), document_language: field('document_language', 2) === 'es' ? 'es' : 'en', shared: field('shared', 3) === 'no' ? 'no' : 'yes' } as const;
-      const result = await deps.officer.attachDocument(actor(request), c, { title: values.document_title, language: values.document_language, shared: values.shared === 'yes', file: form?.files.find((f) => f.fieldname === 'document_file') });
-      if (!result.ok) {
-        const field = result.problem === 'title' ? 'document_title' : 'document_file';
-        return showCase(request, reply, deps, receipt, { values, errors: [{ field, message: request.t(`officer:document.errors.${result.problem}`) }] });
-      }
-      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=document`, 303);
-    });
+    scope.post(
+      '/officer/cases/:receipt/documents',
+      { config, schema: { params: inputs.case } },
+      async (request, reply) => {
+        const { receipt } = request.params;
+        const c = await deps.officer.find(actor(request), receipt);
+        if (!c) return reply.callNotFound();
+        // A multipart form: its text fields come from the upload form (uploads.ts), not from a schema.
+        const form = isUpload(request) ? await readWholeForm(request) : undefined;
+        const field = (name: string, max: number): string => (form?.fields[name] ?? '').slice(0, max).trim();
+        const values = {
+          document_title: field('document_title', 300),
+          document_language: field('document_language', 2) === 'es' ? 'es' : 'en',
+          shared: field('shared', 3) === 'no' ? 'no' : 'yes',
+        } as const;
+        const result = await deps.officer.attachDocument(actor(request), c, {
+          title: values.document_title,
+          language: values.document_language,
+          shared: values.shared === 'yes',
+          file: form?.files.find((f) => f.fieldname === 'document_file'),
+        });
+        if (!result.ok) {
+          const field = result.problem === 'title' ? 'document_title' : 'document_file';
+          return showCase(request, reply, deps, receipt, {
+            values,
+            errors: [{ field, message: request.t(`officer:document.errors.${result.problem}`) }],
+          });
+        }
+        return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=document`, 303);
+      },
+    );
   });
 }

@@ -3,8 +3,19 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
 import { confirmLink, removeSuspendedLink, suspendedLinksOf, type SuspendedLinkRow } from '../account-cases/index.js';
-import { ACCESS_CODE_TTL_MS, generateOnlineAccessCode, type CaseEventService, type IngestResult } from '../case-events/index.js';
-import { describeCase, findWithHistoryByReceiptNumber, maySeeCase, parseReceiptNumber, type CaseStatusView } from '../cases/index.js';
+import {
+  ACCESS_CODE_TTL_MS,
+  generateOnlineAccessCode,
+  type CaseEventService,
+  type IngestResult,
+} from '../case-events/index.js';
+import {
+  describeCase,
+  findWithHistoryByReceiptNumber,
+  maySeeCase,
+  parseReceiptNumber,
+  type CaseStatusView,
+} from '../cases/index.js';
 import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES, type ContentProblem } from '../evidence/index.js';
 import type { CaseDocument, CaseNoticeKind, DocumentFile, NoticeService } from '../notices/index.js';
 import type { StaffRole } from '../staff/index.js';
@@ -30,17 +41,32 @@ export interface OfficerCase {
 /** Why an attached document was refused (each has a message on the page). */
 export type AttachProblem = 'title' | 'no_file' | 'too_large' | 'type' | ContentProblem;
 
-
 export class OfficerService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; random: Random; caseEvents: CaseEventService; notices: NoticeService; timeZone: string }) {}
+  constructor(
+    private readonly deps: {
+      db: DbHandle;
+      clock: Clock;
+      random: Random;
+      caseEvents: CaseEventService;
+      notices: NoticeService;
+      timeZone: string;
+    },
+  ) {}
 
   /** The case as an officer sees it (undefined: unknown, or a Section 1367 case the roles may not see). */
-  async find(actor: StaffActor & { roles: readonly StaffRole[] }, receiptInput: string): Promise<OfficerCase | undefined> {
+  async find(
+    actor: StaffActor & { roles: readonly StaffRole[] },
+    receiptInput: string,
+  ): Promise<OfficerCase | undefined> {
     const parsed = parseReceiptNumber(receiptInput);
     if (!parsed.ok) return undefined;
     const found = await findWithHistoryByReceiptNumber(this.deps.db, parsed.value);
-    if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'staff', roles: actor.roles })) return undefined;
-    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'officer.case_viewed', { type: 'case', id: found.receipt_number });
+    if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'staff', roles: actor.roles }))
+      return undefined;
+    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'officer.case_viewed', {
+      type: 'case',
+      id: found.receipt_number,
+    });
     return {
       view: describeCase(found, this.deps.timeZone),
       caseId: found.id,
@@ -56,20 +82,59 @@ export class OfficerService {
    * The review of a link suspended when the case became protected (CC-6, issue 13 item 1): the officer confirms the
    * account is the holder's (the case comes back to it) or removes the link. Audited with the reason.
    */
-  async reviewLink(actor: StaffActor, c: OfficerCase, accountId: string, decision: 'confirm' | 'remove', reason: string): Promise<boolean> {
+  async reviewLink(
+    actor: StaffActor,
+    c: OfficerCase,
+    accountId: string,
+    decision: 'confirm' | 'remove',
+    reason: string,
+  ): Promise<boolean> {
     if (!c.suspendedLinks.some((l) => l.account_id === accountId)) return false;
     return inTransaction(this.deps.db, async (trx) => {
-      const done = decision === 'confirm' ? await confirmLink(trx, c.caseId, accountId, actor.accountId, this.deps.clock.now()) : await removeSuspendedLink(trx, c.caseId, accountId);
-      if (done) await auditStaffAction(trx, this.deps.clock, actor, `officer.link_${decision === 'confirm' ? 'confirmed' : 'removed'}`, { type: 'case', id: c.view.receiptNumber }, { accountId }, reason);
+      const done =
+        decision === 'confirm'
+          ? await confirmLink(trx, c.caseId, accountId, actor.accountId, this.deps.clock.now())
+          : await removeSuspendedLink(trx, c.caseId, accountId);
+      if (done)
+        await auditStaffAction(
+          trx,
+          this.deps.clock,
+          actor,
+          `officer.link_${decision === 'confirm' ? 'confirmed' : 'removed'}`,
+          { type: 'case', id: c.view.receiptNumber },
+          { accountId },
+          reason,
+        );
       return done;
     });
   }
 
   /** A lifecycle action: one event, now, under a new id; answers the ingestion result (problems are the officer's to fix). */
-  async act(actor: StaffActor, receiptNumber: string, type: string, payload: Record<string, unknown>, reason?: string): Promise<IngestResult & { eventId: string }> {
-    const event = { id: `officer-${this.deps.random.uuid()}`, receiptNumber, type, occurredAt: this.deps.clock.now().toISOString(), payload };
+  async act(
+    actor: StaffActor,
+    receiptNumber: string,
+    type: string,
+    payload: Record<string, unknown>,
+    reason?: string,
+  ): Promise<IngestResult & { eventId: string }> {
+    const event = {
+      id: `officer-${this.deps.random.uuid()}`,
+      receiptNumber,
+      type,
+      occurredAt: this.deps.clock.now().toISOString(),
+      payload,
+    };
     const result = await this.deps.caseEvents.ingest([event], null);
-    if (result.ok) await auditStaffAction(this.deps.db, this.deps.clock, actor, `officer.${type}`, { type: 'case', id: receiptNumber }, { eventId: event.id, payload }, reason);
+    if (result.ok)
+      await auditStaffAction(
+        this.deps.db,
+        this.deps.clock,
+        actor,
+        `officer.${type}`,
+        { type: 'case', id: receiptNumber },
+        { eventId: event.id, payload },
+        reason,
+      );
     return { ...result, eventId: event.id };
   }
 
@@ -77,14 +142,28 @@ export class OfficerService {
    * An account acceptance notice with a new Online Access Code (CASE-4): the code as an event (so it works for
    * adding the case), the notice as a PDF document of the case, and the letter in the print-and-mail batch.
    */
-  async issueAcceptanceNotice(actor: StaffActor, c: OfficerCase, language: Language): Promise<{ ok: true; expectedBy: Date } | { ok: false }> {
+  async issueAcceptanceNotice(
+    actor: StaffActor,
+    c: OfficerCase,
+    language: Language,
+  ): Promise<{ ok: true; expectedBy: Date } | { ok: false }> {
     const code = generateOnlineAccessCode();
     const result = await this.act(actor, c.view.receiptNumber, 'account_acceptance_notice', { onlineAccessCode: code });
     if (!result.ok) return { ok: false };
     const now = this.deps.clock.now();
     return inTransaction(this.deps.db, async (trx) => {
-      const documentId = await this.deps.notices.issueAccountAcceptance(trx, { caseId: c.caseId, receiptNumber: c.view.receiptNumber, formCode: c.view.formCode, language, code, expiresAt: new Date(now.getTime() + ACCESS_CODE_TTL_MS) });
-      return { ok: true, expectedBy: await this.deps.notices.queueForMail(trx, { documentId, caseId: c.caseId }) } as const;
+      const documentId = await this.deps.notices.issueAccountAcceptance(trx, {
+        caseId: c.caseId,
+        receiptNumber: c.view.receiptNumber,
+        formCode: c.view.formCode,
+        language,
+        code,
+        expiresAt: new Date(now.getTime() + ACCESS_CODE_TTL_MS),
+      });
+      return {
+        ok: true,
+        expectedBy: await this.deps.notices.queueForMail(trx, { documentId, caseId: c.caseId }),
+      } as const;
     });
   }
 
@@ -93,7 +172,12 @@ export class OfficerService {
    * a `notice_issued` event like the agency systems send, whose notice is rendered here at once rather than by the
    * job the event also enqueued (that job then finds it done).
    */
-  async issueNotice(actor: StaffActor, c: OfficerCase, kind: CaseNoticeKind, language: Language): Promise<string | undefined> {
+  async issueNotice(
+    actor: StaffActor,
+    c: OfficerCase,
+    kind: CaseNoticeKind,
+    language: Language,
+  ): Promise<string | undefined> {
     const result = await this.act(actor, c.view.receiptNumber, 'notice_issued', { noticeType: kind, language });
     return result.ok ? this.deps.notices.issueFromEvent(result.eventId) : undefined;
   }
@@ -105,7 +189,12 @@ export class OfficerService {
   async attachDocument(
     actor: StaffActor,
     c: OfficerCase,
-    input: { title: string; language: Language; shared: boolean; file?: { filename: string; data: Buffer; truncated: boolean } },
+    input: {
+      title: string;
+      language: Language;
+      shared: boolean;
+      file?: { filename: string; data: Buffer; truncated: boolean };
+    },
   ): Promise<{ ok: true; documentId: string } | { ok: false; problem: AttachProblem }> {
     const title = input.title.trim();
     if (!title || title.length > 200) return { ok: false, problem: 'title' };
@@ -118,14 +207,32 @@ export class OfficerService {
     const fileName = cleanFileName(input.file.filename, type.ext);
     return inTransaction(this.deps.db, async (trx) => {
       const documentId = await this.deps.notices.attachAgencyDocument(trx, {
-        caseId: c.caseId, title, language: input.language, fileName, data: input.file!.data, contentType: type.mime as DocumentFile['contentType'], shared: input.shared, createdBy: actor.accountId,
+        caseId: c.caseId,
+        title,
+        language: input.language,
+        fileName,
+        data: input.file!.data,
+        contentType: type.mime as DocumentFile['contentType'],
+        shared: input.shared,
+        createdBy: actor.accountId,
       });
-      await auditStaffAction(trx, this.deps.clock, actor, 'officer.document_attached', { type: 'case', id: c.view.receiptNumber }, { documentId, title, fileName, shared: input.shared });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'officer.document_attached',
+        { type: 'case', id: c.view.receiptNumber },
+        { documentId, title, fileName, shared: input.shared },
+      );
       return { ok: true, documentId } as const;
     });
   }
 
-  async documentFile(actor: StaffActor & { roles: readonly StaffRole[] }, receipt: string, documentId: string): Promise<DocumentFile | undefined> {
+  async documentFile(
+    actor: StaffActor & { roles: readonly StaffRole[] },
+    receipt: string,
+    documentId: string,
+  ): Promise<DocumentFile | undefined> {
     const c = await this.find(actor, receipt);
     if (!c || !c.documents.some((d) => d.id === documentId)) return undefined;
     return this.deps.notices.file(c.caseId, documentId);

@@ -1,4 +1,15 @@
-import { alert, button, csrfField, errorFor, fileInput, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
+import {
+  alert,
+  button,
+  csrfField,
+  errorFor,
+  fileInput,
+  radioGroup,
+  select,
+  table,
+  textInput,
+  type FieldError,
+} from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formLongName, OFFICES, officeName } from '../cases/index.js';
@@ -9,12 +20,27 @@ import type { OfficerCase } from './service.js';
 /** The officer workspace pages: find a case; the case with its history, documents and lifecycle actions. */
 
 export const OFFICER_ACTIONS = [
-  'case_received', 'biometrics_scheduled', 'fingerprints_taken', 'rfe_sent', 'rfe_response_received', 'interview_scheduled',
-  'interview_completed', 'approved', 'denied', 'card_being_produced', 'card_mailed', 'card_delivered', 'transferred', 'notice_issued', 'case_closed',
+  'case_received',
+  'biometrics_scheduled',
+  'fingerprints_taken',
+  'rfe_sent',
+  'rfe_response_received',
+  'interview_scheduled',
+  'interview_completed',
+  'approved',
+  'denied',
+  'card_being_produced',
+  'card_mailed',
+  'card_delivered',
+  'transferred',
+  'notice_issued',
+  'case_closed',
 ] as const;
 
-
-export function officerHomePage(ctx: StaffPageContext & { timeZone: string }, p: { signedIn: SignedIn; value?: string; errors?: FieldError[] }): SafeHtml {
+export function officerHomePage(
+  ctx: StaffPageContext & { timeZone: string },
+  p: { signedIn: SignedIn; value?: string; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   return staffPage(ctx, {
     title: t('officer:home.title'),
@@ -29,7 +55,10 @@ export function officerHomePage(ctx: StaffPageContext & { timeZone: string }, p:
   });
 }
 
-export function officerCasePage(ctx: StaffPageContext & { timeZone: string }, p: { signedIn: SignedIn; c: OfficerCase; notice?: string; errors?: FieldError[]; values?: Record<string, string> }): SafeHtml {
+export function officerCasePage(
+  ctx: StaffPageContext & { timeZone: string },
+  p: { signedIn: SignedIn; c: OfficerCase; notice?: string; errors?: FieldError[]; values?: Record<string, string> },
+): SafeHtml {
   const { t, lang } = ctx;
   const v = p.c.view;
   const errors = p.errors ?? [];
@@ -43,15 +72,32 @@ export function officerCasePage(ctx: StaffPageContext & { timeZone: string }, p:
 <h1 class="casedesk-receipt">${v.receiptNumber}</h1>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${p.c.section1367 ? alert({ type: 'warning', slim: true, body: t('officer:case.protected') }) : ''}
-${p.c.suspendedLinks.length ? html`<h2 id="links-heading">${t('officer:links.heading')}</h2>
+${
+  p.c.suspendedLinks.length
+    ? html`<h2 id="links-heading">${t('officer:links.heading')}</h2>
 <p>${t('officer:links.intro')}</p>
-${p.c.suspendedLinks.map((l) => html`<form class="usa-form usa-form--large" method="post" action="${base}/links/${l.account_id}" aria-label="${t('officer:links.form_label', { email: l.email })}" novalidate>
+${p.c.suspendedLinks.map(
+  (
+    l,
+  ) => html`<form class="usa-form usa-form--large" method="post" action="${base}/links/${l.account_id}" aria-label="${t('officer:links.form_label', { email: l.email })}" novalidate>
   ${csrfField(p.signedIn.csrf)}
   <p><strong>${l.email}</strong><br>${t('officer:links.account_number', { number: l.online_account_number })}, ${t('officer:links.added', { date: longDate(l.added_at, lang, ctx.timeZone) })}</p>
-  ${radioGroup({ name: 'decision', id: `decision-${l.account_id}`, legend: t('officer:links.legend'), error: errorFor(errors, `decision-${l.account_id}`), options: [{ value: 'confirm', label: t('officer:links.confirm') }, { value: 'remove', label: t('officer:links.remove') }] })}
+  ${radioGroup({
+    name: 'decision',
+    id: `decision-${l.account_id}`,
+    legend: t('officer:links.legend'),
+    error: errorFor(errors, `decision-${l.account_id}`),
+    options: [
+      { value: 'confirm', label: t('officer:links.confirm') },
+      { value: 'remove', label: t('officer:links.remove') },
+    ],
+  })}
   ${textInput({ name: 'reason', id: `link-reason-${l.account_id}`, label: t('officer:protection.reason'), hint: t('officer:protection.reason_hint'), error: errorFor(errors, `link-reason-${l.account_id}`), maxlength: 500 })}
   ${button(t('officer:links.submit'), { secondary: true })}
-</form>`)}` : ''}
+</form>`,
+)}`
+    : ''
+}
 ${table({
   caption: t('officer:case.summary'),
   headers: [t('officer:case.field'), t('officer:case.value')],
@@ -60,22 +106,43 @@ ${table({
     [t('officer:case.office'), officeName(p.c.officeCode, lang)],
     [t('officer:case.received'), longDate(v.submittedAt, lang, ctx.timeZone)],
     [t('officer:case.channel'), t(`officer:case.channels.${p.c.filingChannel}`)],
-    [t('officer:case.status'), html`${v.current.title[lang]}<br><span class="text-base">${longDate(v.current.at, lang, ctx.timeZone)}</span>`],
+    [
+      t('officer:case.status'),
+      html`${v.current.title[lang]}<br><span class="text-base">${longDate(v.current.at, lang, ctx.timeZone)}</span>`,
+    ],
   ],
 })}
 <h2>${t('officer:case.history')}</h2>
 <ol class="casedesk-history" reversed>${v.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${longDate(h.at, lang, ctx.timeZone)}</time>${h.title[lang]}</li>`)}</ol>
 <h2>${t('officer:case.documents')}</h2>
-${p.c.documents.length
-  ? html`<ul class="usa-list">${p.c.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${documentLabel(t, d)}</a> (${d.language.toUpperCase()}, ${longDate(d.created_at, lang, ctx.timeZone)})${d.shared_with_holder ? '' : html` <span class="usa-tag">${t('officer:document.internal')}</span>`}</li>`)}</ul>`
-  : html`<p>${t('officer:case.no_documents')}</p>`}
+${
+  p.c.documents.length
+    ? html`<ul class="usa-list">${p.c.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${documentLabel(t, d)}</a> (${d.language.toUpperCase()}, ${longDate(d.created_at, lang, ctx.timeZone)})${d.shared_with_holder ? '' : html` <span class="usa-tag">${t('officer:document.internal')}</span>`}</li>`)}</ul>`
+    : html`<p>${t('officer:case.no_documents')}</p>`
+}
 <h2 id="document-heading">${t('officer:document.heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="${base}/documents" enctype="multipart/form-data" aria-labelledby="document-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
   ${textInput({ name: 'document_title', label: t('officer:document.title'), hint: t('officer:document.title_hint'), value: p.values?.document_title, error: errorFor(errors, 'document_title'), maxlength: 200 })}
   ${fileInput({ name: 'document_file', label: t('officer:document.file'), hint: t('officer:document.file_hint'), error: errorFor(errors, 'document_file') })}
-  ${select({ name: 'document_language', label: t('officer:document.language'), value: p.values?.document_language ?? 'en', options: [['en', 'English'], ['es', 'Español']] })}
-  ${radioGroup({ name: 'shared', legend: t('officer:document.shared'), value: p.values?.shared ?? 'yes', options: [{ value: 'yes', label: t('officer:document.shared_yes') }, { value: 'no', label: t('officer:document.shared_no') }] })}
+  ${select({
+    name: 'document_language',
+    label: t('officer:document.language'),
+    value: p.values?.document_language ?? 'en',
+    options: [
+      ['en', 'English'],
+      ['es', 'Español'],
+    ],
+  })}
+  ${radioGroup({
+    name: 'shared',
+    legend: t('officer:document.shared'),
+    value: p.values?.shared ?? 'yes',
+    options: [
+      { value: 'yes', label: t('officer:document.shared_yes') },
+      { value: 'no', label: t('officer:document.shared_no') },
+    ],
+  })}
   ${button(t('officer:document.submit'), { secondary: true })}
 </form>
 <h2 id="action-heading">${t('officer:action.heading')}</h2>
@@ -92,20 +159,44 @@ ${p.c.documents.length
 <form class="usa-form usa-form--large" method="post" action="${base}/notices" aria-labelledby="notice-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
   ${select({ name: 'kind', label: t('officer:notice.kind'), hint: t('officer:notice.hint'), error: errorFor(errors, 'kind'), options: [['', t('officer:action.choose')], ...CASE_NOTICE_KINDS.map((k): [string, string] => [k, t(`notices:kinds.${k}`)])] })}
-  ${select({ name: 'notice_language', label: t('officer:acceptance.language'), value: 'en', options: [['en', 'English'], ['es', 'Español']] })}
+  ${select({
+    name: 'notice_language',
+    label: t('officer:acceptance.language'),
+    value: 'en',
+    options: [
+      ['en', 'English'],
+      ['es', 'Español'],
+    ],
+  })}
   ${button(t('officer:notice.submit'), { secondary: true })}
 </form>
 <h2 id="oac-heading">${t('officer:acceptance.heading')}</h2>
 <p>${t('officer:acceptance.intro')}</p>
 <form class="usa-form" method="post" action="${base}/acceptance-notice" aria-labelledby="oac-heading">
   ${csrfField(p.signedIn.csrf)}
-  ${radioGroup({ name: 'language', legend: t('officer:acceptance.language'), value: 'en', options: [{ value: 'en', label: 'English' }, { value: 'es', label: 'Español' }] })}
+  ${radioGroup({
+    name: 'language',
+    legend: t('officer:acceptance.language'),
+    value: 'en',
+    options: [
+      { value: 'en', label: 'English' },
+      { value: 'es', label: 'Español' },
+    ],
+  })}
   ${button(t('officer:acceptance.submit'), { secondary: true })}
 </form>
 <h2 id="protection-heading">${t('officer:protection.heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="${base}/protection" aria-labelledby="protection-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
-  ${radioGroup({ name: 'section1367', legend: t('officer:protection.legend'), value: p.c.section1367 ? 'yes' : 'no', options: [{ value: 'yes', label: t('officer:protection.yes') }, { value: 'no', label: t('officer:protection.no') }] })}
+  ${radioGroup({
+    name: 'section1367',
+    legend: t('officer:protection.legend'),
+    value: p.c.section1367 ? 'yes' : 'no',
+    options: [
+      { value: 'yes', label: t('officer:protection.yes') },
+      { value: 'no', label: t('officer:protection.no') },
+    ],
+  })}
   ${textInput({ name: 'reason', label: t('officer:protection.reason'), hint: t('officer:protection.reason_hint'), value: p.values?.reason, error: errorFor(errors, 'reason'), maxlength: 500 })}
   ${button(t('officer:protection.submit'), { secondary: true })}
 </form>`,

@@ -7,8 +7,23 @@ import type { WeeklyScoreRow } from './repository.js';
  * an apostrophe, as the survey export does (OWASP "CSV Injection"). Numbers are written as numbers.
  */
 
-export const SCORES_CSV_HEADER = ['week_start', 'agent_id', 'agent_name', 'reviews', 'average_total', 'wrong_answers'] as const;
+export const SCORES_CSV_HEADER = [
+  'week_start',
+  'agent_id',
+  'agent_name',
+  'reviews',
+  'average_total',
+  'wrong_answers',
+] as const;
 
 export function scoresCsv(rows: WeeklyScoreRow[]): string {
-  return CSV_BOM + csvRecord(SCORES_CSV_HEADER) + rows.map((r) => csvRecord([r.weekStart, r.agentId, r.agentName, r.reviews, r.averageTotal.toFixed(2), r.wrongAnswers])).join('');
+  return (
+    CSV_BOM +
+    csvRecord(SCORES_CSV_HEADER) +
+    rows
+      .map((r) =>
+        csvRecord([r.weekStart, r.agentId, r.agentName, r.reviews, r.averageTotal.toFixed(2), r.wrongAnswers]),
+      )
+      .join('')
+  );
 }

@@ -21,11 +21,20 @@ let three: StaffWorker;
 
 const db = () => t.deps.database.db;
 const inquiry = (over: Partial<RoutedItemInput> = {}): RoutedItemInput => ({
-  channel: 'phone', type: 'case_inquiry', contact: { name: 'Ana Caller', email: 'ana.caller@example.com' }, language: 'en', subject: 'Where is my card?', description: 'Asked how to replace a lost green card.', ...over,
+  channel: 'phone',
+  type: 'case_inquiry',
+  contact: { name: 'Ana Caller', email: 'ana.caller@example.com' },
+  language: 'en',
+  subject: 'Where is my card?',
+  description: 'Asked how to replace a lost green card.',
+  ...over,
 });
 
 /** An interaction worked and resolved by `worker`: claimed, an internal note, a reply, resolved. */
-async function resolvedItem(worker: StaffWorker, over: Partial<RoutedItemInput> = {}): Promise<{ id: string; number: string }> {
+async function resolvedItem(
+  worker: StaffWorker,
+  over: Partial<RoutedItemInput> = {},
+): Promise<{ id: string; number: string }> {
   const { item } = await t.services.serviceItems.createRouted(inquiry(over));
   const claimed = await t.services.serviceItems.claimNext(worker);
   expect(claimed?.id).toBe(item.id);
@@ -36,8 +45,14 @@ async function resolvedItem(worker: StaffWorker, over: Partial<RoutedItemInput> 
 }
 
 const ARTICLE = {
-  slug: '', audience: 'public', title_en: 'Replacing a lost green card', body_en: 'File Form I-90 online.', title_es: 'Cómo reemplazar una tarjeta verde perdida',
-  body_es: 'Presente el Formulario I-90 en línea.', tags: 'green-card', change_note: 'First version.',
+  slug: '',
+  audience: 'public',
+  title_en: 'Replacing a lost green card',
+  body_en: 'File Form I-90 online.',
+  title_es: 'Cómo reemplazar una tarjeta verde perdida',
+  body_es: 'Presente el Formulario I-90 en línea.',
+  tags: 'green-card',
+  change_note: 'First version.',
 };
 async function article(slug: string): Promise<void> {
   const made = await t.services.knowledge.create(null, { ...ARTICLE, slug, title_en: `${ARTICLE.title_en} ${slug}` });
@@ -45,22 +60,64 @@ async function article(slug: string): Promise<void> {
 }
 async function revise(slug: string, base: number, note: string): Promise<void> {
   const current = (await t.services.knowledge.staffView(slug))!;
-  const saved = await t.services.knowledge.revise(null, slug, { audience: current.audience, title_en: current.title_en, body_en: `${current.body_en} ${note}`, title_es: current.title_es, body_es: current.body_es, tags: current.tags.join(', '), change_note: note }, base);
+  const saved = await t.services.knowledge.revise(
+    null,
+    slug,
+    {
+      audience: current.audience,
+      title_en: current.title_en,
+      body_en: `${current.body_en} ${note}`,
+      title_es: current.title_es,
+      body_es: current.body_es,
+      tags: current.tags.join(', '),
+      change_note: note,
+    },
+    base,
+  );
   expect(saved.ok).toBe(true);
 }
 const versionId = async (slug: string, version: number) =>
-  (await db().selectFrom('knowledge_article_versions as v').innerJoin('knowledge_articles as a', 'a.id', 'v.article_id').select('v.id').where('a.slug', '=', slug).where('v.version', '=', version).executeTakeFirstOrThrow()).id;
+  (
+    await db()
+      .selectFrom('knowledge_article_versions as v')
+      .innerJoin('knowledge_articles as a', 'a.id', 'v.article_id')
+      .select('v.id')
+      .where('a.slug', '=', slug)
+      .where('v.version', '=', version)
+      .executeTakeFirstOrThrow()
+  ).id;
 
-const GOOD = { greeting: '4', verification: '3', accuracy: '2', resolution: '4', courtesy: '4', wrong_answer: 'no', article: '', article_version: '', comment: '' };
+const GOOD = {
+  greeting: '4',
+  verification: '3',
+  accuracy: '2',
+  resolution: '4',
+  courtesy: '4',
+  wrong_answer: 'no',
+  article: '',
+  article_version: '',
+  comment: '',
+};
 
 /** Opens the review page (a fresh CSRF token) and posts the review. */
 async function review(agent: TestAgent, number: string, fields: Record<string, string>) {
   await agent.get(`/staff/quality/items/${number}`);
   return agent.post(`/staff/quality/items/${number}`, fields);
 }
-const reviewsOf = async (itemId: string) => db().selectFrom('quality_reviews').selectAll().where('item_id', '=', itemId).execute();
-const audit = async (action: string) => db().selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').execute();
-const sampleNumbers = (agent: TestAgent) => agent.$('table tbody th a').map((_, a) => agent.$(a).attr('href')!.replace(/^\/staff\/quality\/items\/(\d+).*$/, '$1')).get();
+const reviewsOf = async (itemId: string) =>
+  db().selectFrom('quality_reviews').selectAll().where('item_id', '=', itemId).execute();
+const audit = async (action: string) =>
+  db().selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').execute();
+const sampleNumbers = (agent: TestAgent) =>
+  agent
+    .$('table tbody th a')
+    .map((_, a) =>
+      agent
+        .$(a)
+        .attr('href')!
+        .replace(/^\/staff\/quality\/items\/(\d+).*$/, '$1'),
+    )
+    .get();
 
 /** Follows the redirect that puts a drawn seed into the address. */
 async function drawSample(agent: TestAgent, query: string): Promise<string> {
@@ -80,15 +137,44 @@ let openItem: { id: string };
 
 beforeAll(async () => {
   t = await createTestApp();
-  qa = await createStaffMember(t, { email: 'quinn.qa@agency.example', name: 'Quinn Quality', roles: ['quality_assurance'], ip: '10.71.0.1' });
-  qa3 = await createStaffMember(t, { email: 'tess.qa3@agency.example', name: 'Tess Three', roles: ['quality_assurance', 'tier3'], ip: '10.71.0.2' });
-  admin = await createStaffMember(t, { email: 'ada.admin@agency.example', name: 'Ada Admin', roles: ['administrator'], ip: '10.71.0.3' });
-  agentOne = await createStaffMember(t, { email: 'toni.one@agency.example', name: 'Toni One', roles: ['tier1'], ip: '10.71.0.4' });
-  agentThree = await createStaffMember(t, { email: 'theo.three@agency.example', name: 'Theo Three', roles: ['tier3'], ip: '10.71.0.5' });
+  qa = await createStaffMember(t, {
+    email: 'quinn.qa@agency.example',
+    name: 'Quinn Quality',
+    roles: ['quality_assurance'],
+    ip: '10.71.0.1',
+  });
+  qa3 = await createStaffMember(t, {
+    email: 'tess.qa3@agency.example',
+    name: 'Tess Three',
+    roles: ['quality_assurance', 'tier3'],
+    ip: '10.71.0.2',
+  });
+  admin = await createStaffMember(t, {
+    email: 'ada.admin@agency.example',
+    name: 'Ada Admin',
+    roles: ['administrator'],
+    ip: '10.71.0.3',
+  });
+  agentOne = await createStaffMember(t, {
+    email: 'toni.one@agency.example',
+    name: 'Toni One',
+    roles: ['tier1'],
+    ip: '10.71.0.4',
+  });
+  agentThree = await createStaffMember(t, {
+    email: 'theo.three@agency.example',
+    name: 'Theo Three',
+    roles: ['tier3'],
+    ip: '10.71.0.5',
+  });
   one = { accountId: agentOne.accountId, roles: ['tier1'] };
   three = { accountId: agentThree.accountId, roles: ['tier3'] };
   // Start from empty queues: claims then take the items made here.
-  await db().updateTable('service_items').set({ status: 'closed' }).where('status', 'not in', ['resolved', 'closed']).execute();
+  await db()
+    .updateTable('service_items')
+    .set({ status: 'closed' })
+    .where('status', 'not in', ['resolved', 'closed'])
+    .execute();
   items = [];
   for (let i = 0; i < 8; i++) {
     items.push(await resolvedItem(one, { subject: `Question ${i}`, channel: i % 2 ? 'chat' : 'phone' }));
@@ -111,14 +197,39 @@ describe('rules', () => {
 
   it('reads any review form without throwing, and accepts only complete, in-range ones', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('greeting', 'verification', 'accuracy', 'resolution', 'courtesy', 'wrong_answer', 'article', 'article_version', 'comment'), fc.oneof(fc.string(), fc.constantFrom('0', '4', '5', '-1', '2.5', 'yes', 'no'), fc.array(fc.string()))), (body) => {
-        const read = readReview(reviewFormValues(body));
-        if (read.ok) for (const v of Object.values(read.input.scores)) expect([0, 1, 2, 3, 4]).toContain(v);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(
+            'greeting',
+            'verification',
+            'accuracy',
+            'resolution',
+            'courtesy',
+            'wrong_answer',
+            'article',
+            'article_version',
+            'comment',
+          ),
+          fc.oneof(fc.string(), fc.constantFrom('0', '4', '5', '-1', '2.5', 'yes', 'no'), fc.array(fc.string())),
+        ),
+        (body) => {
+          const read = readReview(reviewFormValues(body));
+          if (read.ok) for (const v of Object.values(read.input.scores)) expect([0, 1, 2, 3, 4]).toContain(v);
+        },
+      ),
     );
-    expect(readReview(reviewFormValues({ ...GOOD, greeting: ['1', '2'] }))).toMatchObject({ ok: false, problems: [{ field: 'greeting', code: 'score_invalid' }] });
-    expect(readSampleFilters({ n: '51' }, '2026-11-23', [])).toMatchObject({ ok: false, problems: [{ field: 'n', code: 'size_invalid' }] });
-    expect(readSampleFilters({}, '2026-11-23', [])).toMatchObject({ ok: true, filters: { from: '2026-11-17', to: '2026-11-23', size: 10, seed: '' } });
+    expect(readReview(reviewFormValues({ ...GOOD, greeting: ['1', '2'] }))).toMatchObject({
+      ok: false,
+      problems: [{ field: 'greeting', code: 'score_invalid' }],
+    });
+    expect(readSampleFilters({ n: '51' }, '2026-11-23', [])).toMatchObject({
+      ok: false,
+      problems: [{ field: 'n', code: 'size_invalid' }],
+    });
+    expect(readSampleFilters({}, '2026-11-23', [])).toMatchObject({
+      ok: true,
+      filters: { from: '2026-11-17', to: '2026-11-23', size: 10, seed: '' },
+    });
   });
 
   it('neutralizes formula cells in the CSV', () => {
@@ -130,7 +241,13 @@ describe('rules', () => {
 
 describe('who may use quality review', () => {
   it('lets quality assurance and administrators in, and nobody else', async () => {
-    for (const path of ['/staff/quality', '/staff/quality/tasks', '/staff/quality/scores', '/staff/quality/scores.csv', `/staff/quality/items/${items[0]!.number}`]) {
+    for (const path of [
+      '/staff/quality',
+      '/staff/quality/tasks',
+      '/staff/quality/scores',
+      '/staff/quality/scores.csv',
+      `/staff/quality/items/${items[0]!.number}`,
+    ]) {
       expect((await agentOne.agent.get(path)).statusCode, path).toBe(403);
       expect((await agentThree.agent.get(path)).statusCode, path).toBe(403);
     }
@@ -166,7 +283,10 @@ describe('sampling', () => {
     await drawSample(admin.agent, query);
     expect(sampleNumbers(admin.agent)).toEqual(first);
     const md5 = (s: string) => createHash('md5').update(s).digest('hex');
-    const expected = [...items].sort((a, b) => (md5(a.id + 'audit-2026') < md5(b.id + 'audit-2026') ? -1 : 1)).slice(0, 5).map((i) => i.number);
+    const expected = [...items]
+      .sort((a, b) => (md5(a.id + 'audit-2026') < md5(b.id + 'audit-2026') ? -1 : 1))
+      .slice(0, 5)
+      .map((i) => i.number);
     expect(first).toEqual(expected);
     // Other seeds rank them otherwise.
     const orders = new Set<string>();
@@ -185,7 +305,12 @@ describe('sampling', () => {
 
   it('filters by channel, and leaves out open items and other periods', async () => {
     await drawSample(qa.agent, 'channel=chat&n=50&seed=x');
-    expect(sampleNumbers(qa.agent).sort()).toEqual(items.filter((_, i) => i % 2).map((i) => i.number).sort());
+    expect(sampleNumbers(qa.agent).sort()).toEqual(
+      items
+        .filter((_, i) => i % 2)
+        .map((i) => i.number)
+        .sort(),
+    );
     await drawSample(qa.agent, 'n=50&seed=x');
     expect(sampleNumbers(qa.agent)).not.toContain(String((await t.services.serviceItems.byId(openItem.id))!.number));
     await drawSample(qa.agent, 'from=2026-10-01&to=2026-10-31&n=50&seed=x');
@@ -208,16 +333,27 @@ describe('sampling', () => {
   });
 
   it('refuses bad filters with an error summary, never a 5xx', async () => {
-    const res = await qa.agent.get('/staff/quality?from=2026-02-30&to=2026-01-01&n=0&seed=no%20spaces&channel=fax&agent=nobody');
+    const res = await qa.agent.get(
+      '/staff/quality?from=2026-02-30&to=2026-01-01&n=0&seed=no%20spaces&channel=fax&agent=nobody',
+    );
     expect(res.statusCode).toBe(400);
-    expect(qa.agent.$('#error-summary a').map((_, a) => qa.agent.$(a).attr('href')).get()).toEqual(['#from', '#channel', '#agent', '#n', '#seed']);
+    expect(
+      qa.agent
+        .$('#error-summary a')
+        .map((_, a) => qa.agent.$(a).attr('href'))
+        .get(),
+    ).toEqual(['#from', '#channel', '#agent', '#n', '#seed']);
     expect((await qa.agent.get('/staff/quality?from=2026-01-01&to=2026-11-23&seed=x')).statusCode).toBe(400);
     expect(qa.agent.errorSummary()).toEqual(['Choose a period of at most 93 days.']);
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 60 }), fc.constantFrom('from', 'to', 'n', 'seed', 'channel', 'agent', 'sample'), async (value, name) => {
-        const res = await qa.agent.get(`/staff/quality?seed=s&${name}=${encodeURIComponent(value)}`);
-        expect(res.statusCode).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 60 }),
+        fc.constantFrom('from', 'to', 'n', 'seed', 'channel', 'agent', 'sample'),
+        async (value, name) => {
+          const res = await qa.agent.get(`/staff/quality?seed=s&${name}=${encodeURIComponent(value)}`);
+          expect(res.statusCode).toBeLessThan(500);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -226,7 +362,9 @@ describe('sampling', () => {
 describe('reviewing an interaction', () => {
   it('shows the interaction with its timeline, internal notes included, and audits the read', async () => {
     const item = items[0]!;
-    const res = await qa.agent.get(`/staff/quality/items/${item.number}?sample=${encodeURIComponent('n=5&seed=abc&evil=https://x.example')}`);
+    const res = await qa.agent.get(
+      `/staff/quality/items/${item.number}?sample=${encodeURIComponent('n=5&seed=abc&evil=https://x.example')}`,
+    );
     expect(res.statusCode).toBe(200);
     const $ = qa.agent.$;
     expect($('h1').text()).toBe(`Review of service item #${item.number}`);
@@ -234,12 +372,25 @@ describe('reviewing an interaction', () => {
     expect($('table').first().text()).toContain('Phone');
     expect($('.usa-process-list').text()).toContain('Internal: caller verified by date of birth.');
     expect($('.usa-process-list').text()).toContain('Internal note');
-    expect($('a').filter((_, a) => $(a).text() === 'Back to the sample').attr('href')).toBe('/staff/quality?n=5&seed=abc');
+    expect(
+      $('a')
+        .filter((_, a) => $(a).text() === 'Back to the sample')
+        .attr('href'),
+    ).toBe('/staff/quality?n=5&seed=abc');
     // The rubric: five radio groups 0-4 with a description of each level.
-    for (const c of ['greeting', 'verification', 'accuracy', 'resolution', 'courtesy']) expect($(`input[name=${c}]`)).toHaveLength(5);
+    for (const c of ['greeting', 'verification', 'accuracy', 'resolution', 'courtesy'])
+      expect($(`input[name=${c}]`)).toHaveLength(5);
     expect($('label[for=accuracy]').text()).toContain('could harm the customer');
-    expect($('select[name=article] option').map((_, o) => $(o).val()).get()).toEqual(expect.arrayContaining(['', 'lost-card', 'fee-waiver']));
-    expect((await audit('quality.item_viewed'))[0]).toMatchObject({ actor_id: qa.accountId, subject_type: 'service_item', subject_id: item.id });
+    expect(
+      $('select[name=article] option')
+        .map((_, o) => $(o).val())
+        .get(),
+    ).toEqual(expect.arrayContaining(['', 'lost-card', 'fee-waiver']));
+    expect((await audit('quality.item_viewed'))[0]).toMatchObject({
+      actor_id: qa.accountId,
+      subject_type: 'service_item',
+      subject_id: item.id,
+    });
     // Finding an article narrows the list.
     await qa.agent.get(`/staff/quality/items/${item.number}?q=${encodeURIComponent('lost-card')}`);
     expect(qa.agent.$('select[name=article] option').length).toBeGreaterThan(1);
@@ -249,13 +400,25 @@ describe('reviewing an interaction', () => {
     const item = items[0]!;
     const res = await review(qa.agent, item.number, { ...GOOD, comment: 'Good call.', sample: 'n=5&seed=abc' });
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe(`/staff/quality/items/${item.number}?done=saved&sample=${encodeURIComponent('n=5&seed=abc')}`);
+    expect(res.headers.location).toBe(
+      `/staff/quality/items/${item.number}?done=saved&sample=${encodeURIComponent('n=5&seed=abc')}`,
+    );
     const [row] = await reviewsOf(item.id);
-    expect(row).toMatchObject({ reviewer_id: qa.accountId, agent_id: agentOne.accountId, wrong_answer: false, article_version_id: null, comment: 'Good call.' });
+    expect(row).toMatchObject({
+      reviewer_id: qa.accountId,
+      agent_id: agentOne.accountId,
+      wrong_answer: false,
+      article_version_id: null,
+      comment: 'Good call.',
+    });
     expect(row!.scores).toEqual({ greeting: 4, verification: 3, accuracy: 2, resolution: 4, courtesy: 4 });
     expect(Number(row!.total)).toBe(85);
     expect((await audit('quality.review_saved'))[0]).toMatchObject({ actor_id: qa.accountId, subject_id: item.id });
-    expect((await audit('quality.review_saved'))[0]!.details).toMatchObject({ total: 85, wrongAnswer: false, taskId: null });
+    expect((await audit('quality.review_saved'))[0]!.details).toMatchObject({
+      total: 85,
+      wrongAnswer: false,
+      taskId: null,
+    });
     await qa.agent.get(res.headers.location as string);
     expect(qa.agent.$('[role=alert]').text()).toContain('Your review is saved.');
     expect(qa.agent.$('#review-total').text()).toContain('85');
@@ -284,14 +447,23 @@ describe('reviewing an interaction', () => {
       [{ ...GOOD, wrong_answer: 'yes' }, ['#comment']],
       [{ ...GOOD, article: 'lost-card' }, ['#article']],
       [{ ...GOOD, wrong_answer: 'yes', comment: 'x', article: 'no-such-article' }, ['#article']],
-      [{ ...GOOD, wrong_answer: 'yes', comment: 'x', article: 'lost-card', article_version: '9' }, ['#article_version']],
+      [
+        { ...GOOD, wrong_answer: 'yes', comment: 'x', article: 'lost-card', article_version: '9' },
+        ['#article_version'],
+      ],
       [{ ...GOOD, wrong_answer: 'yes', comment: 'x', article_version: '1' }, ['#article_version']],
       [{ ...GOOD, comment: 'x'.repeat(2001) }, ['#comment']],
     ];
     for (const [fields, links] of cases) {
       const res = await review(qa.agent, item.number, fields);
       expect(res.statusCode, JSON.stringify(fields).slice(0, 100)).toBe(400);
-      expect(qa.agent.$('#error-summary a').map((_, a) => qa.agent.$(a).attr('href')).get(), JSON.stringify(fields).slice(0, 100)).toEqual(links);
+      expect(
+        qa.agent
+          .$('#error-summary a')
+          .map((_, a) => qa.agent.$(a).attr('href'))
+          .get(),
+        JSON.stringify(fields).slice(0, 100),
+      ).toEqual(links);
       expect(qa.agent.$('title').text()).toMatch(/^There is a problem/);
     }
     expect(qa.agent.errorSummary()[0]).toBe('The comment must have at most 2,000 characters.');
@@ -308,7 +480,10 @@ describe('reviewing an interaction', () => {
     await qa.agent.get(`/staff/quality/items/${open.number}`);
     expect(qa.agent.$('.usa-alert').text()).toContain('not resolved yet');
     expect((await qa.agent.post(`/staff/quality/items/${open.number}`, GOOD)).statusCode).toBe(409);
-    const own = await resolvedItem({ accountId: qa3.accountId, roles: ['tier3'] }, { section1367: true, subject: 'own' });
+    const own = await resolvedItem(
+      { accountId: qa3.accountId, roles: ['tier3'] },
+      { section1367: true, subject: 'own' },
+    );
     await drawSample(qa3.agent, 'n=50&seed=own');
     expect(sampleNumbers(qa3.agent)).not.toContain(own.number);
     await qa3.agent.get(`/staff/quality/items/${own.number}`);
@@ -321,14 +496,26 @@ describe('reviewing an interaction', () => {
 describe('wrong answers and article fix tasks', () => {
   it('opens a task pointing at the article version current at the review', async () => {
     const item = items[2]!;
-    const res = await review(qa.agent, item.number, { ...GOOD, accuracy: '0', wrong_answer: 'yes', article: 'lost-card', comment: 'Said no fee; the fee is $465.' });
+    const res = await review(qa.agent, item.number, {
+      ...GOOD,
+      accuracy: '0',
+      wrong_answer: 'yes',
+      article: 'lost-card',
+      comment: 'Said no fee; the fee is $465.',
+    });
     expect(res.statusCode).toBe(303);
     const v2 = await versionId('lost-card', 2);
     const [row] = await reviewsOf(item.id);
     expect(row).toMatchObject({ wrong_answer: true, article_version_id: v2 });
     expect(Number(row!.total)).toBe(75);
     const [task] = await db().selectFrom('article_fix_tasks').selectAll().where('review_id', '=', row!.id).execute();
-    expect(task).toMatchObject({ status: 'open', flagged_version_id: v2, opened_at_version: 2, closed_at: null, fixed_version_id: null });
+    expect(task).toMatchObject({
+      status: 'open',
+      flagged_version_id: v2,
+      opened_at_version: 2,
+      closed_at: null,
+      fixed_version_id: null,
+    });
     await qa.agent.get(res.headers.location as string);
     expect(qa.agent.$('a[href="/staff/knowledge/lost-card/versions/2"]')).toHaveLength(1);
     expect(qa.agent.$(`a[href="/staff/quality/tasks/${task!.id}"]`).text()).toBe('Open');
@@ -345,15 +532,27 @@ describe('wrong answers and article fix tasks', () => {
   });
 
   it('records a chosen older version, and a wrong answer without an article opens no task', async () => {
-    await review(qa.agent, items[3]!.number, { ...GOOD, wrong_answer: 'yes', article: 'lost-card', article_version: '1', comment: 'Read the old version.' });
+    await review(qa.agent, items[3]!.number, {
+      ...GOOD,
+      wrong_answer: 'yes',
+      article: 'lost-card',
+      article_version: '1',
+      comment: 'Read the old version.',
+    });
     const [row] = await reviewsOf(items[3]!.id);
     expect(row!.article_version_id).toBe(await versionId('lost-card', 1));
-    const task = await db().selectFrom('article_fix_tasks').selectAll().where('review_id', '=', row!.id).executeTakeFirstOrThrow();
+    const task = await db()
+      .selectFrom('article_fix_tasks')
+      .selectAll()
+      .where('review_id', '=', row!.id)
+      .executeTakeFirstOrThrow();
     expect(task).toMatchObject({ flagged_version_id: await versionId('lost-card', 1), opened_at_version: 2 });
     await review(qa.agent, items[4]!.number, { ...GOOD, wrong_answer: 'yes', comment: 'Made it up.' });
     const [bare] = await reviewsOf(items[4]!.id);
     expect(bare).toMatchObject({ wrong_answer: true, article_version_id: null });
-    expect(await db().selectFrom('article_fix_tasks').selectAll().where('review_id', '=', bare!.id).execute()).toHaveLength(0);
+    expect(
+      await db().selectFrom('article_fix_tasks').selectAll().where('review_id', '=', bare!.id).execute(),
+    ).toHaveLength(0);
   });
 
   it('closes the tasks as done when a newer version of the article is saved, recording it', async () => {
@@ -375,20 +574,44 @@ describe('wrong answers and article fix tasks', () => {
 
   it('lets quality assurance dismiss an open task with a note, once', async () => {
     t.clock.advance(60_000);
-    await review(qa.agent, items[5]!.number, { ...GOOD, wrong_answer: 'yes', article: 'fee-waiver', comment: 'Agent misread it; the article is right.' });
-    const task = await db().selectFrom('article_fix_tasks').selectAll().where('status', '=', 'open').executeTakeFirstOrThrow();
+    await review(qa.agent, items[5]!.number, {
+      ...GOOD,
+      wrong_answer: 'yes',
+      article: 'fee-waiver',
+      comment: 'Agent misread it; the article is right.',
+    });
+    const task = await db()
+      .selectFrom('article_fix_tasks')
+      .selectAll()
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
     await qa.agent.get(`/staff/quality/tasks/${task.id}`);
     const empty = await qa.agent.post(`/staff/quality/tasks/${task.id}/dismiss`, { note: '   ' });
     expect(empty.statusCode).toBe(400);
     expect(qa.agent.errorSummary()).toEqual(['Write why the article needs no change.']);
     const long = await qa.agent.post(`/staff/quality/tasks/${task.id}/dismiss`, { note: 'x'.repeat(501) });
     expect(long.statusCode).toBe(400);
-    expect((await db().selectFrom('article_fix_tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow()).status).toBe('open');
-    const ok = await qa.agent.post(`/staff/quality/tasks/${task.id}/dismiss`, { note: 'The article is right; coaching instead.' });
+    expect(
+      (await db().selectFrom('article_fix_tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('open');
+    const ok = await qa.agent.post(`/staff/quality/tasks/${task.id}/dismiss`, {
+      note: 'The article is right; coaching instead.',
+    });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/staff/quality/tasks?done=dismissed');
-    expect(await db().selectFrom('article_fix_tasks').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow()).toMatchObject({ status: 'dismissed', closed_by: qa.accountId, note: 'The article is right; coaching instead.', fixed_version_id: null });
-    expect((await audit('quality.fix_task_dismissed'))[0]).toMatchObject({ actor_id: qa.accountId, subject_id: task.id });
+    expect(
+      await db().selectFrom('article_fix_tasks').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow(),
+    ).toMatchObject({
+      status: 'dismissed',
+      closed_by: qa.accountId,
+      note: 'The article is right; coaching instead.',
+      fixed_version_id: null,
+    });
+    expect((await audit('quality.fix_task_dismissed'))[0]).toMatchObject({
+      actor_id: qa.accountId,
+      subject_id: task.id,
+    });
     await qa.agent.get(`/staff/quality/tasks/${task.id}`);
     expect(qa.agent.$('form[action$="/dismiss"]')).toHaveLength(0);
     const again = await qa.agent.post(`/staff/quality/tasks/${task.id}/dismiss`, { note: 'again' });
@@ -396,7 +619,10 @@ describe('wrong answers and article fix tasks', () => {
     // A later edit of the article leaves a dismissed task dismissed.
     await revise('fee-waiver', 1, 'Unrelated edit.');
     await qa.agent.get('/staff/quality/tasks');
-    expect((await db().selectFrom('article_fix_tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow()).status).toBe('dismissed');
+    expect(
+      (await db().selectFrom('article_fix_tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('dismissed');
     for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) {
       expect((await qa.agent.get(`/staff/quality/tasks/${id}`)).statusCode).toBe(404);
       await qa.agent.get('/staff/quality/tasks');
@@ -406,7 +632,12 @@ describe('wrong answers and article fix tasks', () => {
 
   it('withholds the comment of a Section 1367 interaction from those who may not see it', async () => {
     t.clock.advance(60_000);
-    const res = await review(qa3.agent, protectedItem.number, { ...GOOD, wrong_answer: 'yes', article: 'fee-waiver', comment: 'VAWA details here.' });
+    const res = await review(qa3.agent, protectedItem.number, {
+      ...GOOD,
+      wrong_answer: 'yes',
+      article: 'fee-waiver',
+      comment: 'VAWA details here.',
+    });
     expect(res.statusCode).toBe(303);
     await qa.agent.get('/staff/quality/tasks');
     expect(qa.agent.$('table').first().text()).not.toContain('VAWA details here.');
@@ -419,13 +650,22 @@ describe('wrong answers and article fix tasks', () => {
 describe('scores', () => {
   it('shows averages per agent and week, and exports them as CSV with formula cells neutralized', async () => {
     // An agent whose name a spreadsheet would run as a formula.
-    await db().updateTable('staff_members').set({ display_name: '=HYPERLINK("http://x.example","Toni")' }).where('account_id', '=', agentOne.accountId).execute();
+    await db()
+      .updateTable('staff_members')
+      .set({ display_name: '=HYPERLINK("http://x.example","Toni")' })
+      .where('account_id', '=', agentOne.accountId)
+      .execute();
     const page = await qa.agent.get('/staff/quality/scores');
     expect(page.statusCode).toBe(200);
     const agents = qa.agent.$('table').first();
     const row = agents.find('tbody tr').filter((_, tr) => qa.agent.$(tr).find('th').text().startsWith('=HYPERLINK'));
     // Reviews of Toni's items: 85, 75 (wrong), 85 (wrong, no article), 85 (wrong, v1), 85 (wrong, dismissed) -> 83.
-    expect(row.find('td').map((_, td) => qa.agent.$(td).text()).get()).toEqual(['5', '83.0 %', '4']);
+    expect(
+      row
+        .find('td')
+        .map((_, td) => qa.agent.$(td).text())
+        .get(),
+    ).toEqual(['5', '83.0 %', '4']);
     expect(qa.agent.$('table').eq(1).find('tbody tr')).toHaveLength(12);
     expect((await audit('quality.scores_viewed'))[0]!.actor_id).toBe(qa.accountId);
 
@@ -441,7 +681,12 @@ describe('scores', () => {
     expect((await audit('quality.scores_exported'))[0]!.actor_id).toBe(qa.accountId);
 
     const rows = await qualityScoresByWeek(db(), new Date('2026-11-01T00:00:00Z'), { timeZone: 'America/New_York' });
-    expect(rows.find((r) => r.agentId === agentOne.accountId)).toMatchObject({ weekStart: '2026-11-23', reviews: 5, averageTotal: 83, wrongAnswers: 4 });
+    expect(rows.find((r) => r.agentId === agentOne.accountId)).toMatchObject({
+      weekStart: '2026-11-23',
+      reviews: 5,
+      averageTotal: 83,
+      wrongAnswers: 4,
+    });
     expect(await qualityScoresByWeek(db(), new Date('2026-11-24T00:00:00Z'))).toEqual([]);
   });
 });
@@ -449,8 +694,23 @@ describe('scores', () => {
 describe('arbitrary review posts', () => {
   it('never answer a 5xx, and save only a complete review', async () => {
     const item = items[7]!;
-    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('0', '4', '5', 'yes', 'no', 'lost-card', '1', '99', '<b>', '\u0000'), fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }));
-    const keys = fc.constantFrom('greeting', 'verification', 'accuracy', 'resolution', 'courtesy', 'wrong_answer', 'article', 'article_version', 'comment', 'sample');
+    const value = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('0', '4', '5', 'yes', 'no', 'lost-card', '1', '99', '<b>', '\u0000'),
+      fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }),
+    );
+    const keys = fc.constantFrom(
+      'greeting',
+      'verification',
+      'accuracy',
+      'resolution',
+      'courtesy',
+      'wrong_answer',
+      'article',
+      'article_version',
+      'comment',
+      'sample',
+    );
     await fc.assert(
       fc.asyncProperty(fc.dictionary(keys, value, { maxKeys: 10 }), async (fields) => {
         await admin.agent.get(`/staff/quality/items/${item.number}`);
@@ -459,7 +719,16 @@ describe('arbitrary review posts', () => {
       }),
       { numRuns: 40 },
     );
-    expect((await db().selectFrom('quality_reviews').select('id').where('item_id', '=', item.id).where('reviewer_id', '=', admin.accountId).execute()).length).toBeLessThanOrEqual(1);
+    expect(
+      (
+        await db()
+          .selectFrom('quality_reviews')
+          .select('id')
+          .where('item_id', '=', item.id)
+          .where('reviewer_id', '=', admin.accountId)
+          .execute()
+      ).length,
+    ).toBeLessThanOrEqual(1);
   });
 });
 

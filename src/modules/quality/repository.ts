@@ -47,7 +47,10 @@ function population(q: SampleQuery) {
  * filters give the same ranking to anyone (items reviewed since drop out). Also counts the items eligible and the
  * Section 1367 ones left out because this reviewer may not see them.
  */
-export async function drawSample(db: DbHandle, q: SampleQuery): Promise<{ items: SampledItem[]; eligible: number; withheld: number }> {
+export async function drawSample(
+  db: DbHandle,
+  q: SampleQuery,
+): Promise<{ items: SampledItem[]; eligible: number; withheld: number }> {
   const counts = await sql<{ eligible: string | number; withheld: string | number }>`
     SELECT count(*) FILTER (WHERE ${sql.lit(q.include1367)} OR NOT i.section_1367) AS eligible,
            count(*) FILTER (WHERE NOT ${sql.lit(q.include1367)} AND i.section_1367) AS withheld
@@ -95,8 +98,26 @@ export async function findReview(db: DbHandle, itemId: string, reviewerId: strin
     .leftJoin('knowledge_article_versions as v', 'v.id', 'r.article_version_id')
     .leftJoin('knowledge_articles as a', 'a.id', 'v.article_id')
     .leftJoin('article_fix_tasks as t', 't.review_id', 'r.id')
-    .select(['r.id', 'r.item_id', 'r.reviewer_id', 'r.agent_id', 'r.created_at', 'r.scores', 'r.total', 'r.wrong_answer', 'r.comment', 'r.article_version_id'])
-    .select(['a.slug as article_slug', 'v.version as article_version', 'v.title_en as article_title_en', 'v.title_es as article_title_es', 't.id as task_id', 't.status as task_status'])
+    .select([
+      'r.id',
+      'r.item_id',
+      'r.reviewer_id',
+      'r.agent_id',
+      'r.created_at',
+      'r.scores',
+      'r.total',
+      'r.wrong_answer',
+      'r.comment',
+      'r.article_version_id',
+    ])
+    .select([
+      'a.slug as article_slug',
+      'v.version as article_version',
+      'v.title_en as article_title_en',
+      'v.title_es as article_title_es',
+      't.id as task_id',
+      't.status as task_status',
+    ])
     .where('r.item_id', '=', itemId)
     .where('r.reviewer_id', '=', reviewerId)
     .executeTakeFirst();
@@ -118,7 +139,10 @@ export async function insertTask(db: DbHandle, task: Insertable<ArticleFixTasksT
  * recording the first such version and its author. Safe to run any number of times, concurrently too (the update
  * re-checks the status). Answers the tasks closed.
  */
-export async function closeFixedTasks(db: DbHandle, onlyTask?: string): Promise<{ id: string; article_id: string; fixed_version_id: string }[]> {
+export async function closeFixedTasks(
+  db: DbHandle,
+  onlyTask?: string,
+): Promise<{ id: string; article_id: string; fixed_version_id: string }[]> {
   const result = await sql<{ id: string; article_id: string; fixed_version_id: string }>`
     WITH fixes AS (
       SELECT t.id AS task_id, v.id AS version_id, v.created_at, v.author_id
@@ -168,26 +192,49 @@ function tasks(db: DbHandle) {
     .innerJoin('quality_reviews as r', 'r.id', 't.review_id')
     .innerJoin('service_items as i', 'i.id', 'r.item_id')
     .innerJoin('knowledge_articles as a', 'a.id', 't.article_id')
-    .innerJoin('knowledge_article_versions as cv', (j) => j.onRef('cv.article_id', '=', 'a.id').onRef('cv.version', '=', 'a.current_version'))
+    .innerJoin('knowledge_article_versions as cv', (j) =>
+      j.onRef('cv.article_id', '=', 'a.id').onRef('cv.version', '=', 'a.current_version'),
+    )
     .innerJoin('knowledge_article_versions as fv', 'fv.id', 't.flagged_version_id')
     .leftJoin('knowledge_article_versions as xv', 'xv.id', 't.fixed_version_id')
     .leftJoin('staff_members as rm', 'rm.account_id', 'r.reviewer_id')
     .leftJoin('staff_members as cm', 'cm.account_id', 't.closed_by')
     .select([
-      't.id', 't.status', 't.created_at', 't.closed_at', 't.note', 'cm.display_name as closed_by_name',
-      'a.slug as article_slug', 'a.current_version', 'cv.title_en as current_title_en', 'cv.title_es as current_title_es',
-      'fv.version as flagged_version', 'fv.title_en as flagged_title_en', 'fv.title_es as flagged_title_es', 'xv.version as fixed_version',
-      'r.comment', 'r.total', 'rm.display_name as reviewer_name', 'i.section_1367 as item_1367',
+      't.id',
+      't.status',
+      't.created_at',
+      't.closed_at',
+      't.note',
+      'cm.display_name as closed_by_name',
+      'a.slug as article_slug',
+      'a.current_version',
+      'cv.title_en as current_title_en',
+      'cv.title_es as current_title_es',
+      'fv.version as flagged_version',
+      'fv.title_en as flagged_title_en',
+      'fv.title_es as flagged_title_es',
+      'xv.version as fixed_version',
+      'r.comment',
+      'r.total',
+      'rm.display_name as reviewer_name',
+      'i.section_1367 as item_1367',
     ])
     .select(sql<boolean>`a.archived_at IS NOT NULL`.as('article_archived'))
     .select(sql<string>`i.number::text`.as('item_number'));
 }
 
-const toTask = <T extends { total: string | number }>(row: T): T & { total: number } => ({ ...row, total: Number(row.total) });
+const toTask = <T extends { total: string | number }>(row: T): T & { total: number } => ({
+  ...row,
+  total: Number(row.total),
+});
 
 export async function listTasks(db: DbHandle, p: { open: boolean; limit: number }): Promise<TaskRow[]> {
   const q = tasks(db).where('t.status', p.open ? '=' : '<>', 'open');
-  const rows = await (p.open ? q.orderBy('t.created_at').orderBy('t.id') : q.orderBy('t.closed_at', 'desc').orderBy('t.id')).limit(p.limit).execute();
+  const rows = await (
+    p.open ? q.orderBy('t.created_at').orderBy('t.id') : q.orderBy('t.closed_at', 'desc').orderBy('t.id')
+  )
+    .limit(p.limit)
+    .execute();
   return rows.map(toTask);
 }
 
@@ -198,10 +245,19 @@ export async function findTask(db: DbHandle, id: string): Promise<TaskRow | unde
 
 /** A fix task, locked for the rest of the transaction (it is about to be dismissed). */
 export async function lockTask(db: DbHandle, id: string) {
-  return db.selectFrom('article_fix_tasks').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('article_fix_tasks')
+    .select(['id', 'status'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
-export async function dismissTask(db: DbHandle, id: string, p: { by: string; at: Date; note: string }): Promise<boolean> {
+export async function dismissTask(
+  db: DbHandle,
+  id: string,
+  p: { by: string; at: Date; note: string },
+): Promise<boolean> {
   const result = await db
     .updateTable('article_fix_tasks')
     .set({ status: 'dismissed', closed_at: p.at, closed_by: p.by, note: p.note })
@@ -229,9 +285,20 @@ export interface WeeklyScoreRow {
  * excluded, when given): reviews, average total and wrong answers. For the scores page and the dashboards.
  * Reviews of items nobody owned come under a null agent.
  */
-export async function qualityScoresByWeek(db: DbHandle, since: Date, options: { timeZone?: string; until?: Date } = {}): Promise<WeeklyScoreRow[]> {
+export async function qualityScoresByWeek(
+  db: DbHandle,
+  since: Date,
+  options: { timeZone?: string; until?: Date } = {},
+): Promise<WeeklyScoreRow[]> {
   const tz = options.timeZone ?? 'UTC';
-  const result = await sql<{ week_start: string; agent_id: string | null; agent_name: string | null; reviews: string | number; average_total: string; wrong_answers: string | number }>`
+  const result = await sql<{
+    week_start: string;
+    agent_id: string | null;
+    agent_name: string | null;
+    reviews: string | number;
+    average_total: string;
+    wrong_answers: string | number;
+  }>`
     SELECT to_char(date_trunc('week', r.created_at AT TIME ZONE ${tz}), 'YYYY-MM-DD') AS week_start,
            r.agent_id, max(m.display_name) AS agent_name, count(*) AS reviews,
            round(avg(r.total), 2) AS average_total, count(*) FILTER (WHERE r.wrong_answer) AS wrong_answers
@@ -260,19 +327,41 @@ export interface ScoreSummaryRow {
 
 /** Per agent over the whole period, by name. */
 export async function scoresByAgent(db: DbHandle, since: Date): Promise<ScoreSummaryRow[]> {
-  const result = await sql<{ agent_id: string | null; agent_name: string | null; reviews: string | number; average_total: string | null; wrong_answers: string | number }>`
+  const result = await sql<{
+    agent_id: string | null;
+    agent_name: string | null;
+    reviews: string | number;
+    average_total: string | null;
+    wrong_answers: string | number;
+  }>`
     SELECT r.agent_id, max(m.display_name) AS agent_name, count(*) AS reviews, round(avg(r.total), 2) AS average_total,
            count(*) FILTER (WHERE r.wrong_answer) AS wrong_answers
     FROM quality_reviews r LEFT JOIN staff_members m ON m.account_id = r.agent_id
     WHERE r.created_at >= ${since}
     GROUP BY r.agent_id
     ORDER BY agent_name NULLS LAST, r.agent_id NULLS LAST`.execute(db);
-  return result.rows.map((r) => ({ key: r.agent_id, label: r.agent_name, reviews: Number(r.reviews), averageTotal: r.average_total === null ? null : Number(r.average_total), wrongAnswers: Number(r.wrong_answers) }));
+  return result.rows.map((r) => ({
+    key: r.agent_id,
+    label: r.agent_name,
+    reviews: Number(r.reviews),
+    averageTotal: r.average_total === null ? null : Number(r.average_total),
+    wrongAnswers: Number(r.wrong_answers),
+  }));
 }
 
 /** Per week, every one of the `weeks` weeks listed (empty ones too), oldest first. */
-export async function scoresByWeek(db: DbHandle, since: Date, weeks: number, timeZone: string): Promise<ScoreSummaryRow[]> {
-  const result = await sql<{ week_start: string; reviews: string | number; average_total: string | null; wrong_answers: string | number }>`
+export async function scoresByWeek(
+  db: DbHandle,
+  since: Date,
+  weeks: number,
+  timeZone: string,
+): Promise<ScoreSummaryRow[]> {
+  const result = await sql<{
+    week_start: string;
+    reviews: string | number;
+    average_total: string | null;
+    wrong_answers: string | number;
+  }>`
     WITH w AS (
       SELECT generate_series(date_trunc('week', ${since}::timestamptz AT TIME ZONE ${timeZone}), date_trunc('week', ${since}::timestamptz AT TIME ZONE ${timeZone}) + ${`${weeks - 1} weeks`}::interval, interval '1 week') AS week
     ),
@@ -282,12 +371,20 @@ export async function scoresByWeek(db: DbHandle, since: Date, weeks: number, tim
     FROM w LEFT JOIN r ON r.week = w.week
     GROUP BY w.week
     ORDER BY w.week`.execute(db);
-  return result.rows.map((r) => ({ key: r.week_start, label: r.week_start, reviews: Number(r.reviews), averageTotal: r.average_total === null ? null : Number(r.average_total), wrongAnswers: Number(r.wrong_answers) }));
+  return result.rows.map((r) => ({
+    key: r.week_start,
+    label: r.week_start,
+    reviews: Number(r.reviews),
+    averageTotal: r.average_total === null ? null : Number(r.average_total),
+    wrongAnswers: Number(r.wrong_answers),
+  }));
 }
 
 /** The start of the ISO week `weeksBack` weeks before the one `now` falls in, by the clock of the time zone. */
 export async function weekStartBefore(db: DbHandle, now: Date, weeksBack: number, timeZone: string): Promise<Date> {
   const result = await sql<{ since: Date }>`
-    SELECT (date_trunc('week', ${now}::timestamptz AT TIME ZONE ${timeZone}) - ${`${weeksBack} weeks`}::interval) AT TIME ZONE ${timeZone} AS since`.execute(db);
+    SELECT (date_trunc('week', ${now}::timestamptz AT TIME ZONE ${timeZone}) - ${`${weeksBack} weeks`}::interval) AT TIME ZONE ${timeZone} AS since`.execute(
+    db,
+  );
   return new Date(result.rows[0]!.since);
 }

@@ -19,7 +19,15 @@ export const PERIOD_DEFAULT_DAYS = 7;
 export const PERIOD_MAX_DAYS = 93;
 export const SEED_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export const CHANNELS: readonly ServiceItemChannel[] = ['phone', 'chat', 'e_request', 'secure_message', 'appointment_request', 'voice_assistant', 'technical_help_form'];
+export const CHANNELS: readonly ServiceItemChannel[] = [
+  'phone',
+  'chat',
+  'e_request',
+  'secure_message',
+  'appointment_request',
+  'voice_assistant',
+  'technical_help_form',
+];
 
 /** The total as a percentage of the rubric's maximum, two decimals (what numeric(5,2) keeps). */
 export function totalOf(scores: Scores): number {
@@ -32,7 +40,9 @@ const field = (max = 10_000) =>
   z
     .unknown()
     .optional()
-    .transform((value): string => (value === undefined ? '' : typeof value === 'string' ? value.slice(0, max) : '\u0000'));
+    .transform((value): string =>
+      value === undefined ? '' : typeof value === 'string' ? value.slice(0, max) : '\u0000',
+    );
 
 // ---- The review form -------------------------------------------------------------------------------------------
 
@@ -101,7 +111,9 @@ export function reviewFormValues(body: unknown): ReviewFormValues {
 }
 
 /** Reads a posted review: every criterion scored 0-4, wrong answer yes or no, the article only for a wrong answer. */
-export function readReview(values: ReviewFormValues): { ok: true; input: ReviewInput } | { ok: false; problems: ReviewProblem[] } {
+export function readReview(
+  values: ReviewFormValues,
+): { ok: true; input: ReviewInput } | { ok: false; problems: ReviewProblem[] } {
   const problems: ReviewProblem[] = [];
   const scores = {} as Scores;
   for (const c of CRITERIA) {
@@ -116,7 +128,8 @@ export function readReview(values: ReviewFormValues): { ok: true; input: ReviewI
   const versionText = values.article_version.trim();
   let version: number | null = null;
   if (article && wrong === false) problems.push({ field: 'article', code: 'article_without_wrong_answer' });
-  if (article && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(article)) problems.push({ field: 'article', code: 'article_unknown' });
+  if (article && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(article))
+    problems.push({ field: 'article', code: 'article_unknown' });
   if (versionText) {
     if (!/^[1-9]\d{0,5}$/.test(versionText)) problems.push({ field: 'article_version', code: 'version_invalid' });
     else if (!article) problems.push({ field: 'article_version', code: 'version_without_article' });
@@ -158,7 +171,8 @@ export type SampleProblem =
   | { field: 'n'; code: 'size_invalid' }
   | { field: 'seed'; code: 'seed_invalid' };
 
-const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
+const dayNumber = (iso: string): number =>
+  Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
 export const fromDayNumber = (n: number): string => new Date(n * 86_400_000).toISOString().slice(0, 10);
 export const addDays = (iso: string, days: number): string => fromDayNumber(dayNumber(iso) + days);
 
@@ -168,7 +182,9 @@ export function parseDay(input: string): string | undefined {
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
   if (!iso && !us) return undefined;
-  const [year, month, day] = iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : [Number(us![3]), Number(us![1]), Number(us![2])];
+  const [year, month, day] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : [Number(us![3]), Number(us![1]), Number(us![2])];
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   if (year < 1900 || year > 2999 || !monthDays || day < 1 || day > monthDays) return undefined;
@@ -178,7 +194,14 @@ export function parseDay(input: string): string | undefined {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The sample's query string as the route declares it (ADR 15), read by `readSampleFilters`. */
-export const sampleFilterQuery = fields({ from: field(40), to: field(40), channel: field(40), agent: field(40), n: field(10), seed: field(80) });
+export const sampleFilterQuery = fields({
+  from: field(40),
+  to: field(40),
+  channel: field(40),
+  agent: field(40),
+  n: field(10),
+  seed: field(80),
+});
 
 /**
  * Reads the sample filters from a query string (any shape, or as `sampleFilterQuery` read it: reading is the same). Without dates: the last 7 days, today included. An
@@ -188,9 +211,13 @@ export function readSampleFilters(
   query: unknown,
   today: string,
   agents: readonly string[],
-): { ok: true; filters: SampleFilters; values: SampleFilterValues } | { ok: false; problems: SampleProblem[]; values: SampleFilterValues } {
+):
+  | { ok: true; filters: SampleFilters; values: SampleFilterValues }
+  | { ok: false; problems: SampleProblem[]; values: SampleFilterValues } {
   const values: SampleFilterValues = sampleFilterQuery.parse(query);
-  const shown = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replace(/\u0000/g, '')])) as unknown as SampleFilterValues;
+  const shown = Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, v.replace(/\u0000/g, '')]),
+  ) as unknown as SampleFilterValues;
   const problems: SampleProblem[] = [];
   const day = (name: 'from' | 'to'): string | null | undefined => {
     if (!values[name].trim()) return null;
@@ -206,18 +233,29 @@ export function readSampleFilters(
     to = toInput ?? today;
     from = fromInput ?? addDays(to, -(PERIOD_DEFAULT_DAYS - 1));
     if (dayNumber(from) > dayNumber(to)) problems.push({ field: 'from', code: 'range_order' });
-    else if (dayNumber(to) - dayNumber(from) + 1 > PERIOD_MAX_DAYS) problems.push({ field: 'from', code: 'range_too_long' });
+    else if (dayNumber(to) - dayNumber(from) + 1 > PERIOD_MAX_DAYS)
+      problems.push({ field: 'from', code: 'range_too_long' });
   }
-  const channel = values.channel === '' ? null : (CHANNELS as readonly string[]).includes(values.channel) ? (values.channel as ServiceItemChannel) : undefined;
+  const channel =
+    values.channel === ''
+      ? null
+      : (CHANNELS as readonly string[]).includes(values.channel)
+        ? (values.channel as ServiceItemChannel)
+        : undefined;
   if (channel === undefined) problems.push({ field: 'channel', code: 'channel_unknown' });
-  const agent = values.agent === '' ? null : UUID.test(values.agent) && agents.includes(values.agent) ? values.agent : undefined;
+  const agent =
+    values.agent === '' ? null : UUID.test(values.agent) && agents.includes(values.agent) ? values.agent : undefined;
   if (agent === undefined) problems.push({ field: 'agent', code: 'agent_unknown' });
   const n = values.n.trim() === '' ? SAMPLE_DEFAULT : /^\d{1,3}$/.test(values.n.trim()) ? Number(values.n.trim()) : NaN;
   if (!(n >= 1 && n <= SAMPLE_MAX)) problems.push({ field: 'n', code: 'size_invalid' });
   const seed = values.seed.trim();
   if (seed && !SEED_PATTERN.test(seed)) problems.push({ field: 'seed', code: 'seed_invalid' });
   if (problems.length) return { ok: false, problems, values: shown };
-  return { ok: true, filters: { from, to, channel: channel!, agentId: agent!, size: n, seed }, values: { ...shown, from, to, n: String(n), seed } };
+  return {
+    ok: true,
+    filters: { from, to, channel: channel!, agentId: agent!, size: n, seed },
+    values: { ...shown, from, to, n: String(n), seed },
+  };
 }
 
 /** The query string of a sample (what the address holds: reproducible by anyone who opens it). */

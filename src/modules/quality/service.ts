@@ -9,7 +9,15 @@ import { articleVersionForFlag, type ArticleSummary, type KnowledgeService } fro
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
 import { displayNameOf, listWorkingAgents, type StaffRole } from '../staff/index.js';
 import * as repo from './repository.js';
-import { NOTE_MAX, readReview, readSampleFilters, totalOf, type ReviewFormValues, type ReviewProblem, type SampleFilters } from './rubric.js';
+import {
+  NOTE_MAX,
+  readReview,
+  readSampleFilters,
+  totalOf,
+  type ReviewFormValues,
+  type ReviewProblem,
+  type SampleFilters,
+} from './rubric.js';
 
 /**
  * Quality review (CC-14): reviewers sample resolved interactions, score them on the rubric and flag wrong answers; a
@@ -50,7 +58,10 @@ export type SaveReviewResult =
   | { ok: false; problem: 'not_found' | ItemBlock }
   | { ok: false; problems: ReviewProblem[] };
 
-export type DismissResult = { ok: true } | { ok: false; problem: 'not_found' | 'closed' } | { ok: false; problems: { field: 'note'; code: 'note_missing' | 'note_too_long' }[] };
+export type DismissResult =
+  | { ok: true }
+  | { ok: false; problem: 'not_found' | 'closed' }
+  | { ok: false; problems: { field: 'note'; code: 'note_missing' | 'note_too_long' }[] };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Weeks on the scores page, the current one included. */
@@ -59,7 +70,8 @@ const TASKS_LIMIT = 200;
 const CLOSED_TASKS_LIMIT = 50;
 
 /** Section 1367 items only for the roles the case policy lets see them (CC-6): quality assurance alone may not. */
-const maySee1367 = (roles: readonly StaffRole[]): boolean => maySeeCase({ section1367: true }, { kind: 'staff', roles });
+const maySee1367 = (roles: readonly StaffRole[]): boolean =>
+  maySeeCase({ section1367: true }, { kind: 'staff', roles });
 
 export class QualityService {
   constructor(private readonly deps: QualityDeps) {}
@@ -81,20 +93,40 @@ export class QualityService {
 
   async readSampleFilters(query: unknown) {
     const agents = await this.agents();
-    return { agents, read: readSampleFilters(query, localDate(this.deps.clock.now(), this.deps.timeZone), agents.map((a) => a.account_id)) };
+    return {
+      agents,
+      read: readSampleFilters(
+        query,
+        localDate(this.deps.clock.now(), this.deps.timeZone),
+        agents.map((a) => a.account_id),
+      ),
+    };
   }
 
   /** A new seed for a draw: 8 URL-safe characters. */
   newSeed(): string {
-    return this.deps.random.token(6).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 16) || 'seed';
+    return (
+      this.deps.random
+        .token(6)
+        .replace(/[^A-Za-z0-9_-]/g, '')
+        .slice(0, 16) || 'seed'
+    );
   }
 
   /** Draws the sample (reproducible by its seed) and writes the draw to the audit log with the items shown. */
   async sample(reviewer: Reviewer, filters: SampleFilters) {
     const include1367 = maySee1367(reviewer.roles);
-    const drawn = await repo.drawSample(this.deps.db, { ...filters, reviewerId: reviewer.actor.accountId, include1367, timeZone: this.deps.timeZone });
+    const drawn = await repo.drawSample(this.deps.db, {
+      ...filters,
+      reviewerId: reviewer.actor.accountId,
+      include1367,
+      timeZone: this.deps.timeZone,
+    });
     await auditStaffAction(this.deps.db, this.deps.clock, reviewer.actor, 'quality.sample_drawn', undefined, {
-      filters, eligible: drawn.eligible, withheld1367: drawn.withheld, items: drawn.items.map((i) => i.number),
+      filters,
+      eligible: drawn.eligible,
+      withheld1367: drawn.withheld,
+      items: drawn.items.map((i) => i.number),
     });
     return drawn;
   }
@@ -119,7 +151,14 @@ export class QualityService {
     const { db, clock } = this.deps;
     const item = await this.#item(reviewer, number);
     if (!item) return undefined;
-    await auditStaffAction(db, clock, reviewer.actor, 'quality.item_viewed', { type: 'service_item', id: item.id }, { number: String(item.number) });
+    await auditStaffAction(
+      db,
+      clock,
+      reviewer.actor,
+      'quality.item_viewed',
+      { type: 'service_item', id: item.id },
+      { number: String(item.number) },
+    );
     const timeline = await this.deps.serviceItems.timeline(item.id);
     const agentName = await displayNameOf(db, item.owner_id);
     const review = await repo.findReview(db, item.id, reviewer.actor.accountId);
@@ -127,7 +166,10 @@ export class QualityService {
   }
 
   /** The articles a wrong answer can be traced to: every article (archived ones too), or those a search finds. */
-  async articleChoices(lang: Language, query: string): Promise<{ ok: true; articles: ArticleSummary[] } | { ok: false }> {
+  async articleChoices(
+    lang: Language,
+    query: string,
+  ): Promise<{ ok: true; articles: ArticleSummary[] } | { ok: false }> {
     if (query.trim()) {
       const found = await this.deps.knowledge.search(query, lang, 'agents');
       return found.ok ? { ok: true, articles: found.results } : { ok: false };
@@ -155,7 +197,8 @@ export class QualityService {
       return await inTransaction(db, async (trx): Promise<SaveReviewResult> => {
         const flagged = input.article ? await articleVersionForFlag(trx, input.article, input.version) : undefined;
         if (flagged === 'no_article') return { ok: false, problems: [{ field: 'article', code: 'article_unknown' }] };
-        if (flagged === 'no_version') return { ok: false, problems: [{ field: 'article_version', code: 'version_unknown' }] };
+        if (flagged === 'no_version')
+          return { ok: false, problems: [{ field: 'article_version', code: 'version_unknown' }] };
         const now = clock.now();
         const reviewId = random.uuid();
         const total = totalOf(input.scores);
@@ -175,19 +218,44 @@ export class QualityService {
         if (flagged) {
           taskId = random.uuid();
           await repo.insertTask(trx, {
-            id: taskId, review_id: reviewId, article_id: flagged.article_id, flagged_version_id: flagged.version_id, created_at: now, status: 'open',
-            closed_at: null, closed_by: null, fixed_version_id: null, note: null, opened_at_version: flagged.current_version,
+            id: taskId,
+            review_id: reviewId,
+            article_id: flagged.article_id,
+            flagged_version_id: flagged.version_id,
+            created_at: now,
+            status: 'open',
+            closed_at: null,
+            closed_by: null,
+            fixed_version_id: null,
+            note: null,
+            opened_at_version: flagged.current_version,
           });
         }
-        await auditStaffAction(trx, clock, reviewer.actor, 'quality.review_saved', { type: 'service_item', id: item.id }, {
-          reviewId, number: String(item.number), agentId: item.owner_id, scores: input.scores, total, wrongAnswer: input.wrongAnswer,
-          articleVersionId: flagged?.version_id ?? null, article: input.article, version: flagged?.version ?? null, taskId,
-        });
+        await auditStaffAction(
+          trx,
+          clock,
+          reviewer.actor,
+          'quality.review_saved',
+          { type: 'service_item', id: item.id },
+          {
+            reviewId,
+            number: String(item.number),
+            agentId: item.owner_id,
+            scores: input.scores,
+            total,
+            wrongAnswer: input.wrongAnswer,
+            articleVersionId: flagged?.version_id ?? null,
+            article: input.article,
+            version: flagged?.version ?? null,
+            taskId,
+          },
+        );
         return { ok: true, reviewId, taskId };
       });
     } catch (error) {
       // The same reviewer saving twice at once (two tabs): the second is told it is done.
-      if ((error as { constraint?: string }).constraint === 'quality_reviews_item_reviewer_key') return { ok: false, problem: 'already_reviewed' };
+      if ((error as { constraint?: string }).constraint === 'quality_reviews_item_reviewer_key')
+        return { ok: false, problem: 'already_reviewed' };
       throw error;
     }
   }
@@ -200,7 +268,13 @@ export class QualityService {
     return inTransaction(db, async (trx) => {
       const closed = await repo.closeFixedTasks(trx, onlyTask);
       for (const task of closed) {
-        await recordAudit(trx, clock, { actorType: 'system', action: 'quality.fix_task_done', subjectType: 'article_fix_task', subjectId: task.id, details: { articleId: task.article_id, fixedVersionId: task.fixed_version_id } });
+        await recordAudit(trx, clock, {
+          actorType: 'system',
+          action: 'quality.fix_task_done',
+          subjectType: 'article_fix_task',
+          subjectId: task.id,
+          details: { articleId: task.article_id, fixedVersionId: task.fixed_version_id },
+        });
       }
       return closed.length;
     });
@@ -230,8 +304,16 @@ export class QualityService {
     return inTransaction(db, async (trx): Promise<DismissResult> => {
       const task = await repo.lockTask(trx, id);
       if (!task) return { ok: false, problem: 'not_found' };
-      if (!(await repo.dismissTask(trx, id, { by: actor.accountId, at: clock.now(), note }))) return { ok: false, problem: 'closed' };
-      await auditStaffAction(trx, clock, actor, 'quality.fix_task_dismissed', { type: 'article_fix_task', id }, { note });
+      if (!(await repo.dismissTask(trx, id, { by: actor.accountId, at: clock.now(), note })))
+        return { ok: false, problem: 'closed' };
+      await auditStaffAction(
+        trx,
+        clock,
+        actor,
+        'quality.fix_task_dismissed',
+        { type: 'article_fix_task', id },
+        { note },
+      );
       return { ok: true };
     });
   }

@@ -1,4 +1,16 @@
-import { alert, breadcrumb, button, csrfField, errorFor, radioGroup, select, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import {
+  alert,
+  breadcrumb,
+  button,
+  csrfField,
+  errorFor,
+  radioGroup,
+  select,
+  table,
+  textArea,
+  textInput,
+  type FieldError,
+} from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formatCalendarDate, LOCALES } from '../../platform/format.js';
@@ -6,7 +18,18 @@ import type { Language } from '../../platform/i18n/index.js';
 import type { StaffRole } from '../../platform/db/tables.js';
 import type { ArticleSummary } from '../knowledge/index.js';
 import type { ScoreSummaryRow, SampledItem, TaskRow } from './repository.js';
-import { CHANNELS, COMMENT_MAX, CRITERIA, LEVELS, NOTE_MAX, PERIOD_MAX_DAYS, SAMPLE_MAX, type ReviewFormValues, type SampleFilters, type SampleFilterValues } from './rubric.js';
+import {
+  CHANNELS,
+  COMMENT_MAX,
+  CRITERIA,
+  LEVELS,
+  NOTE_MAX,
+  PERIOD_MAX_DAYS,
+  SAMPLE_MAX,
+  type ReviewFormValues,
+  type SampleFilters,
+  type SampleFilterValues,
+} from './rubric.js';
 import type { ReviewPageData } from './service.js';
 
 /** Pages of quality review (CC-14): the sample, the review of one interaction, the article fix tasks, the scores. */
@@ -15,16 +38,22 @@ export const QUALITY_ROLES: readonly StaffRole[] = ['quality_assurance', 'admini
 
 const locale = (lang: Language): string => LOCALES[lang];
 /** A label from the catalog, or the stored code itself for a value the catalog does not know yet. */
-const label = (ctx: StaffPageContext, group: string, code: string | null | undefined): string => (code ? ctx.t(`quality:${group}.${code}`, { defaultValue: code.replace(/_/g, ' ') }) : '—');
+const label = (ctx: StaffPageContext, group: string, code: string | null | undefined): string =>
+  code ? ctx.t(`quality:${group}.${code}`, { defaultValue: code.replace(/_/g, ' ') }) : '—';
 
 /** A calendar day 'YYYY-MM-DD' as people read it. */
 const calendarDay = (iso: string, lang: Language): string => formatCalendarDate(iso, lang);
 
 /** Plain text with its line breaks kept (escaped: no HTML from staff or customers). */
-const lines = (text: string): SafeHtml => html`${text.split(/\r\n|\r|\n/).map((line, i) => (i ? html`<br>${line}` : line))}`;
+const lines = (text: string): SafeHtml =>
+  html`${text.split(/\r\n|\r|\n/).map((line, i) => (i ? html`<br>${line}` : line))}`;
 
 type Section = 'sample' | 'tasks' | 'scores';
-const SECTIONS: [Section, string][] = [['sample', '/staff/quality'], ['tasks', '/staff/quality/tasks'], ['scores', '/staff/quality/scores']];
+const SECTIONS: [Section, string][] = [
+  ['sample', '/staff/quality'],
+  ['tasks', '/staff/quality/tasks'],
+  ['scores', '/staff/quality/scores'],
+];
 
 function sections(ctx: StaffPageContext, current: Section | null): SafeHtml {
   const { t } = ctx;
@@ -72,7 +101,11 @@ function sampleForm(ctx: StaffPageContext, p: SampleView, errors: FieldError[]):
 </form>`;
 }
 
-function sampleResults(ctx: StaffPageContext, p: NonNullable<SampleView['sample']>, when: (d: Date) => string): SafeHtml {
+function sampleResults(
+  ctx: StaffPageContext,
+  p: NonNullable<SampleView['sample']>,
+  when: (d: Date) => string,
+): SafeHtml {
   const { t, lang } = ctx;
   const f = p.filters;
   const newDraw = new URLSearchParams(p.query);
@@ -82,20 +115,28 @@ function sampleResults(ctx: StaffPageContext, p: NonNullable<SampleView['sample'
 <p id="sample-seed">${t('quality:sample.seed_shown')} <code>${f.seed}</code>. ${t('quality:sample.seed_explained')}</p>
 <p role="status" id="sample-count">${t('quality:sample.count', { count: p.items.length, eligible: p.eligible })}</p>
 ${p.withheld ? alert({ type: 'info', slim: true, body: html`<span id="sample-withheld">${t('quality:sample.withheld', { count: p.withheld })}</span>` }) : ''}
-${p.items.length
-  ? table({
-      caption: t('quality:sample.caption'),
-      headers: [t('quality:sample.number'), t('quality:sample.channel'), t('quality:sample.type'), t('quality:sample.resolved'), t('quality:sample.agent')],
-      rows: p.items.map((i) => [
-        html`<a class="usa-link" href="/staff/quality/items/${i.number}?sample=${encodeURIComponent(p.query)}">${t('quality:sample.review_link', { number: i.number })}</a>`,
-        label(ctx, 'channels', i.channel),
-        label(ctx, 'types', i.type),
-        i.resolved_at ? when(i.resolved_at) : '—',
-        i.agent_name ?? t('quality:sample.no_agent'),
-      ]),
-      stacked: true,
-    })
-  : alert({ type: 'info', slim: true, body: t('quality:sample.none') })}
+${
+  p.items.length
+    ? table({
+        caption: t('quality:sample.caption'),
+        headers: [
+          t('quality:sample.number'),
+          t('quality:sample.channel'),
+          t('quality:sample.type'),
+          t('quality:sample.resolved'),
+          t('quality:sample.agent'),
+        ],
+        rows: p.items.map((i) => [
+          html`<a class="usa-link" href="/staff/quality/items/${i.number}?sample=${encodeURIComponent(p.query)}">${t('quality:sample.review_link', { number: i.number })}</a>`,
+          label(ctx, 'channels', i.channel),
+          label(ctx, 'types', i.type),
+          i.resolved_at ? when(i.resolved_at) : '—',
+          i.agent_name ?? t('quality:sample.no_agent'),
+        ]),
+        stacked: true,
+      })
+    : alert({ type: 'info', slim: true, body: t('quality:sample.none') })
+}
 <p><a class="usa-link" href="/staff/quality?${newDraw.toString()}">${t('quality:sample.redraw')}</a></p>`;
 }
 
@@ -206,7 +247,10 @@ function reviewForm(ctx: StaffPageContext, p: ReviewView, errors: FieldError[]):
   const v = p.values ?? {};
   const articleOptions: [string, string][] = [
     ['', t('quality:review.article_none')],
-    ...p.articles.map((a): [string, string] => [a.slug, `${a.title} (${t('quality:review.version_n', { n: a.version })})${a.archived ? ` – ${t('quality:review.archived')}` : ''}`]),
+    ...p.articles.map((a): [string, string] => [
+      a.slug,
+      `${a.title} (${t('quality:review.version_n', { n: a.version })})${a.archived ? ` – ${t('quality:review.archived')}` : ''}`,
+    ]),
   ];
   // A slug posted back that the list (a search, say) does not hold stays selectable, so nothing typed is lost.
   if (v.article && !articleOptions.some(([slug]) => slug === v.article)) articleOptions.push([v.article, v.article]);
@@ -221,7 +265,11 @@ function reviewForm(ctx: StaffPageContext, p: ReviewView, errors: FieldError[]):
       legend: t('quality:review.score_legend', { criterion: t(`quality:criteria.${c}.name`) }),
       value: v[c],
       error: errorFor(errors, c),
-      options: LEVELS.map((level) => ({ value: String(level), label: `${level} – ${t(`quality:levels.${level}`)}`, hint: t(`quality:criteria.${c}.levels.${level}`) })),
+      options: LEVELS.map((level) => ({
+        value: String(level),
+        label: `${level} – ${t(`quality:levels.${level}`)}`,
+        hint: t(`quality:criteria.${c}.levels.${level}`),
+      })),
     }),
   )}
   ${radioGroup({
@@ -251,7 +299,8 @@ export function reviewPage(ctx: StaffPageContext, p: ReviewView): SafeHtml {
   const d = p.data;
   const heading = t('quality:review.title', { number: String(d.item.number) });
   const back = `/staff/quality${p.sample ? `?${p.sample}` : ''}`;
-  const blockedText = d.blocked && d.blocked !== 'already_reviewed' ? t(`quality:review.blocked.${d.blocked}`) : undefined;
+  const blockedText =
+    d.blocked && d.blocked !== 'already_reviewed' ? t(`quality:review.blocked.${d.blocked}`) : undefined;
   return staffPage(ctx, {
     title: heading,
     current: '/staff/quality',
@@ -282,7 +331,8 @@ function flaggedCell(ctx: StaffPageContext, task: TaskRow): SafeHtml {
 }
 
 /** A comment on a Section 1367 interaction is shown only to those who may see the interaction. */
-const commentOf = (ctx: StaffPageContext, task: TaskRow, canSee1367: boolean): SafeHtml | string => (task.item_1367 && !canSee1367 ? ctx.t('quality:tasks.withheld_1367') : task.comment ? lines(task.comment) : '—');
+const commentOf = (ctx: StaffPageContext, task: TaskRow, canSee1367: boolean): SafeHtml | string =>
+  task.item_1367 && !canSee1367 ? ctx.t('quality:tasks.withheld_1367') : task.comment ? lines(task.comment) : '—';
 
 export interface TasksView {
   signedIn: SignedIn;
@@ -304,35 +354,51 @@ ${sections(ctx, 'tasks')}
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 <p class="usa-intro">${t('quality:tasks.intro')}</p>
 <h2 id="open-heading">${t('quality:tasks.open_heading')}</h2>
-${p.open.length
-  ? table({
-      caption: t('quality:tasks.open_caption', { count: p.open.length }),
-      headers: [t('quality:tasks.article'), t('quality:tasks.flagged'), t('quality:tasks.comment'), t('quality:tasks.opened'), t('quality:tasks.actions')],
-      rows: p.open.map((task) => [
-        articleCell(ctx, task),
-        flaggedCell(ctx, task),
-        commentOf(ctx, task, p.canSee1367),
-        html`${p.when(task.created_at)}<br>${task.reviewer_name ?? '—'}`,
-        html`<a class="usa-link" href="/staff/knowledge/${task.article_slug}/edit">${t('quality:tasks.edit_article')}</a><br><a class="usa-link" href="/staff/quality/tasks/${task.id}">${t('quality:tasks.view_task')}</a>`,
-      ]),
-      stacked: true,
-    })
-  : alert({ type: 'info', slim: true, body: t('quality:tasks.none_open') })}
+${
+  p.open.length
+    ? table({
+        caption: t('quality:tasks.open_caption', { count: p.open.length }),
+        headers: [
+          t('quality:tasks.article'),
+          t('quality:tasks.flagged'),
+          t('quality:tasks.comment'),
+          t('quality:tasks.opened'),
+          t('quality:tasks.actions'),
+        ],
+        rows: p.open.map((task) => [
+          articleCell(ctx, task),
+          flaggedCell(ctx, task),
+          commentOf(ctx, task, p.canSee1367),
+          html`${p.when(task.created_at)}<br>${task.reviewer_name ?? '—'}`,
+          html`<a class="usa-link" href="/staff/knowledge/${task.article_slug}/edit">${t('quality:tasks.edit_article')}</a><br><a class="usa-link" href="/staff/quality/tasks/${task.id}">${t('quality:tasks.view_task')}</a>`,
+        ]),
+        stacked: true,
+      })
+    : alert({ type: 'info', slim: true, body: t('quality:tasks.none_open') })
+}
 <h2 id="closed-heading">${t('quality:tasks.closed_heading')}</h2>
-${p.closed.length
-  ? table({
-      caption: t('quality:tasks.closed_caption'),
-      headers: [t('quality:tasks.article'), t('quality:tasks.flagged'), t('quality:tasks.status'), t('quality:tasks.closed'), t('quality:tasks.actions')],
-      rows: p.closed.map((task) => [
-        articleCell(ctx, task),
-        flaggedCell(ctx, task),
-        statusText(ctx, task),
-        html`${task.closed_at ? p.when(task.closed_at) : '—'}<br>${task.closed_by_name ?? (task.status === 'done' ? t('quality:tasks.by_edit') : '—')}`,
-        html`<a class="usa-link" href="/staff/quality/tasks/${task.id}">${t('quality:tasks.view_task')}</a>`,
-      ]),
-      stacked: true,
-    })
-  : html`<p>${t('quality:tasks.none_closed')}</p>`}`,
+${
+  p.closed.length
+    ? table({
+        caption: t('quality:tasks.closed_caption'),
+        headers: [
+          t('quality:tasks.article'),
+          t('quality:tasks.flagged'),
+          t('quality:tasks.status'),
+          t('quality:tasks.closed'),
+          t('quality:tasks.actions'),
+        ],
+        rows: p.closed.map((task) => [
+          articleCell(ctx, task),
+          flaggedCell(ctx, task),
+          statusText(ctx, task),
+          html`${task.closed_at ? p.when(task.closed_at) : '—'}<br>${task.closed_by_name ?? (task.status === 'done' ? t('quality:tasks.by_edit') : '—')}`,
+          html`<a class="usa-link" href="/staff/quality/tasks/${task.id}">${t('quality:tasks.view_task')}</a>`,
+        ]),
+        stacked: true,
+      })
+    : html`<p>${t('quality:tasks.none_closed')}</p>`
+}`,
   });
 }
 
@@ -364,13 +430,25 @@ export function taskPage(ctx: StaffPageContext, p: TaskView): SafeHtml {
     [t('quality:tasks.status'), statusText(ctx, task)],
     [t('quality:tasks.article'), articleCell(ctx, task)],
     [t('quality:tasks.flagged'), flaggedCell(ctx, task)],
-    [t('quality:tasks.current'), html`<a class="usa-link" href="/staff/knowledge/${task.article_slug}">${t('quality:review.version_n', { n: task.current_version })}</a>`],
+    [
+      t('quality:tasks.current'),
+      html`<a class="usa-link" href="/staff/knowledge/${task.article_slug}">${t('quality:review.version_n', { n: task.current_version })}</a>`,
+    ],
     [t('quality:tasks.opened'), p.when(task.created_at)],
     [t('quality:tasks.reviewer'), task.reviewer_name ?? '—'],
-    [t('quality:tasks.item'), task.item_1367 && !p.canSee1367 ? t('quality:tasks.withheld_1367') : html`<a class="usa-link" href="/staff/quality/items/${task.item_number}">${t('quality:sample.review_link', { number: task.item_number })}</a>`],
+    [
+      t('quality:tasks.item'),
+      task.item_1367 && !p.canSee1367
+        ? t('quality:tasks.withheld_1367')
+        : html`<a class="usa-link" href="/staff/quality/items/${task.item_number}">${t('quality:sample.review_link', { number: task.item_number })}</a>`,
+    ],
     [t('quality:tasks.comment'), commentOf(ctx, task, p.canSee1367)],
   ];
-  if (task.status !== 'open') rows.push([t('quality:tasks.closed'), html`${task.closed_at ? p.when(task.closed_at) : '—'}, ${task.closed_by_name ?? (task.status === 'done' ? t('quality:tasks.by_edit') : '—')}`]);
+  if (task.status !== 'open')
+    rows.push([
+      t('quality:tasks.closed'),
+      html`${task.closed_at ? p.when(task.closed_at) : '—'}, ${task.closed_by_name ?? (task.status === 'done' ? t('quality:tasks.by_edit') : '—')}`,
+    ]);
   if (task.note) rows.push([t('quality:tasks.note'), lines(task.note)]);
   return staffPage(ctx, {
     title: heading,
@@ -382,8 +460,9 @@ export function taskPage(ctx: StaffPageContext, p: TaskView): SafeHtml {
 ${p.refused ? alert({ type: 'warning', slim: true, live: true, body: p.refused }) : ''}
 ${table({ caption: t('quality:tasks.facts_caption'), headers: [t('quality:review.field'), t('quality:review.value')], rows })}
 <p><a class="usa-link" href="/staff/knowledge/${task.article_slug}">${t('quality:tasks.history_link')}</a></p>
-${task.status === 'open'
-  ? html`<p><a class="usa-button" href="/staff/knowledge/${task.article_slug}/edit">${t('quality:tasks.edit_article')}</a></p>
+${
+  task.status === 'open'
+    ? html`<p><a class="usa-button" href="/staff/knowledge/${task.article_slug}/edit">${t('quality:tasks.edit_article')}</a></p>
 <p>${t('quality:tasks.auto_close')}</p>
 <h2 id="dismiss-heading">${t('quality:tasks.dismiss_heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="/staff/quality/tasks/${task.id}/dismiss" novalidate aria-labelledby="dismiss-heading">
@@ -391,7 +470,8 @@ ${task.status === 'open'
   ${textArea({ name: 'note', label: t('quality:tasks.note_label'), hint: t('quality:tasks.note_hint', { max: NOTE_MAX }), value: p.note, error: errorFor(errors, 'note'), maxlength: NOTE_MAX })}
   ${button(t('quality:tasks.dismiss'), { secondary: true })}
 </form>`
-  : ''}`,
+    : ''
+}`,
   });
 }
 
@@ -420,19 +500,41 @@ ${sections(ctx, 'scores')}
 <p><a class="usa-link" href="/staff/quality/scores.csv" download>${t('quality:scores.download')}</a></p>
 <p class="usa-hint">${t('quality:scores.download_hint')}</p>
 <h2 id="agents-heading">${t('quality:scores.by_agent_heading')}</h2>
-${p.byAgent.length
-  ? table({
-      caption: t('quality:scores.by_agent_caption'),
-      headers: [t('quality:scores.agent'), t('quality:scores.reviews'), t('quality:scores.average'), t('quality:scores.wrong')],
-      rows: p.byAgent.map((r) => [r.label ?? t('quality:sample.no_agent'), count.format(r.reviews), average(r.averageTotal), count.format(r.wrongAnswers)]),
-      stacked: true,
-    })
-  : alert({ type: 'info', slim: true, body: t('quality:scores.none') })}
+${
+  p.byAgent.length
+    ? table({
+        caption: t('quality:scores.by_agent_caption'),
+        headers: [
+          t('quality:scores.agent'),
+          t('quality:scores.reviews'),
+          t('quality:scores.average'),
+          t('quality:scores.wrong'),
+        ],
+        rows: p.byAgent.map((r) => [
+          r.label ?? t('quality:sample.no_agent'),
+          count.format(r.reviews),
+          average(r.averageTotal),
+          count.format(r.wrongAnswers),
+        ]),
+        stacked: true,
+      })
+    : alert({ type: 'info', slim: true, body: t('quality:scores.none') })
+}
 <h2 id="weeks-heading">${t('quality:scores.by_week_heading')}</h2>
 ${table({
   caption: t('quality:scores.by_week_caption'),
-  headers: [t('quality:scores.week'), t('quality:scores.reviews'), t('quality:scores.average'), t('quality:scores.wrong')],
-  rows: p.byWeek.map((r) => [t('quality:scores.week_of', { date: calendarDay(r.key!, lang) }), count.format(r.reviews), average(r.averageTotal), count.format(r.wrongAnswers)]),
+  headers: [
+    t('quality:scores.week'),
+    t('quality:scores.reviews'),
+    t('quality:scores.average'),
+    t('quality:scores.wrong'),
+  ],
+  rows: p.byWeek.map((r) => [
+    t('quality:scores.week_of', { date: calendarDay(r.key!, lang) }),
+    count.format(r.reviews),
+    average(r.averageTotal),
+    count.format(r.wrongAnswers),
+  ]),
   stacked: true,
 })}`,
   });

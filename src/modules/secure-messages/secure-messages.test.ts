@@ -13,14 +13,40 @@ beforeAll(async () => {
   t = await createTestApp();
   ana = await signUpApplicant(t, 'ana.messages@example.com', '10.13.0.1');
   ben = await signUpApplicant(t, 'ben.messages@example.com', '10.13.0.2');
-  const oan = (await t.deps.database.db.selectFrom('accounts').select('online_account_number').where('id', '=', ana.accountId).executeTakeFirstOrThrow()).online_account_number;
+  const oan = (
+    await t.deps.database.db
+      .selectFrom('accounts')
+      .select('online_account_number')
+      .where('id', '=', ana.accountId)
+      .executeTakeFirstOrThrow()
+  ).online_account_number;
   const { token } = await apiToken(t, ['case_events:write']);
   const res = await t.app.inject({
-    method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}` },
     payload: [
-      { id: 'sm-1', receiptNumber: ONLINE, type: 'case_received', occurredAt: '2026-09-01T15:00:00Z', payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan } },
-      { id: 'sm-2', receiptNumber: PROTECTED, type: 'case_received', occurredAt: '2026-09-01T15:00:00Z', payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan } },
-      { id: 'sm-3', receiptNumber: PROTECTED, type: 'protection_updated', occurredAt: '2026-09-02T15:00:00Z', payload: { section1367: true } },
+      {
+        id: 'sm-1',
+        receiptNumber: ONLINE,
+        type: 'case_received',
+        occurredAt: '2026-09-01T15:00:00Z',
+        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan },
+      },
+      {
+        id: 'sm-2',
+        receiptNumber: PROTECTED,
+        type: 'case_received',
+        occurredAt: '2026-09-01T15:00:00Z',
+        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan },
+      },
+      {
+        id: 'sm-3',
+        receiptNumber: PROTECTED,
+        type: 'protection_updated',
+        occurredAt: '2026-09-02T15:00:00Z',
+        payload: { section1367: true },
+      },
     ],
   });
   expect(res.statusCode).toBe(200);
@@ -38,11 +64,21 @@ describe('secure messages (issue 5 item 5, CASE-3)', () => {
     let res = await ana.agent.post(`/account/cases/${ONLINE}/messages`, { subject: '', message: 'x' });
     expect(res.statusCode).toBe(400);
     expect(ana.agent.$('#subject').attr('aria-invalid')).toBe('true');
-    res = await ana.agent.post(`/account/cases/${ONLINE}/messages`, { subject: 'My new address', message: 'I moved to 1 Main St.', _csrf: ana.agent.$('input[name=_csrf]').first().val() as string });
+    res = await ana.agent.post(`/account/cases/${ONLINE}/messages`, {
+      subject: 'My new address',
+      message: 'I moved to 1 Main St.',
+      _csrf: ana.agent.$('input[name=_csrf]').first().val() as string,
+    });
     expect(res.statusCode).toBe(303);
     const number = (res.headers.location as string).match(/\/account\/messages\/(\d+)\?sent=1/)![1]!;
     const item = await itemOf(number);
-    expect(item).toMatchObject({ channel: 'secure_message', queue: 'tier1', account_id: ana.accountId, receipt_number: ONLINE, sla_policy: 'non_urgent' });
+    expect(item).toMatchObject({
+      channel: 'secure_message',
+      queue: 'tier1',
+      account_id: ana.accountId,
+      receipt_number: ONLINE,
+      sla_policy: 'non_urgent',
+    });
     await ana.agent.get('/account/messages');
     expect(ana.agent.$('main table').text()).toContain('My new address');
     expect(ana.agent.$('main table').text()).toContain('Waiting for our answer');
@@ -59,7 +95,12 @@ describe('secure messages (issue 5 item 5, CASE-3)', () => {
     await t.services.serviceItems.reply(item.id, worker, 'Please confirm your apartment number.');
     await t.services.serviceItems.pauseClock(item.id, worker, 'Waiting for the apartment number');
     // The email says there is an answer and links the thread; the answer itself stays behind sign-in.
-    const mail = await t.deps.database.db.selectFrom('notification_messages').select(['template', 'body']).where('recipient', '=', 'ana.messages@example.com').where('template', 'like', 'service_item_reply%').executeTakeFirstOrThrow();
+    const mail = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select(['template', 'body'])
+      .where('recipient', '=', 'ana.messages@example.com')
+      .where('template', 'like', 'service_item_reply%')
+      .executeTakeFirstOrThrow();
     expect(mail.template).toBe('service_item_reply_notice');
     expect(mail.body).toContain(`/account/messages/${number}`);
     expect(mail.body).not.toContain('apartment number');
@@ -93,7 +134,10 @@ describe('secure messages (issue 5 item 5, CASE-3)', () => {
   });
 
   it('sends threads about a Section 1367 case to Tier 3 only, and speaks Spanish', async () => {
-    const result = await t.services.secureMessages.start(ana.accountId, PROTECTED, { subject: 'Mi caso', message: 'Una pregunta.' });
+    const result = await t.services.secureMessages.start(ana.accountId, PROTECTED, {
+      subject: 'Mi caso',
+      message: 'Una pregunta.',
+    });
     expect(result.ok).toBe(true);
     const item = await itemOf((result as { number: string }).number);
     expect(item).toMatchObject({ queue: 'tier3', section_1367: true });

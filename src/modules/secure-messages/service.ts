@@ -3,7 +3,12 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { AccountService } from '../accounts/index.js';
 import type { AccountCaseService } from '../account-cases/index.js';
-import { lockItemOrThrow, secureMessageThreadsOf, type ServiceItemRow, type ServiceItemService } from '../service-items/index.js';
+import {
+  lockItemOrThrow,
+  secureMessageThreadsOf,
+  type ServiceItemRow,
+  type ServiceItemService,
+} from '../service-items/index.js';
 
 /**
  * Secure messages (issue 5 item 5; CASE-3): a person writes to the agency about a case whose capability allows it
@@ -36,7 +41,15 @@ export interface ThreadMessage {
 export type MessageProblem = 'subject' | 'message' | 'closed';
 
 export class SecureMessageService {
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; items: ServiceItemService; cases: AccountCaseService; accounts: AccountService }) {}
+  constructor(
+    private readonly deps: {
+      db: DbHandle;
+      clock: Clock;
+      items: ServiceItemService;
+      cases: AccountCaseService;
+      accounts: AccountService;
+    },
+  ) {}
 
   /** The case, when this account may write about it (linked, visible, and the capability allows messages). */
   async #writableCase(accountId: string, receipt: string): Promise<{ id: number; receiptNumber: string } | undefined> {
@@ -61,18 +74,40 @@ export class SecureMessageService {
     const visible = await this.#linkedReceipts(accountId);
     return rows
       .filter((r) => !r.receipt_number || visible.has(r.receipt_number))
-      .map((r) => ({ number: String(r.number), subject: r.subject, receiptNumber: r.receipt_number, status: r.status, createdAt: r.created_at, lastAt: (r.last_at) ?? r.created_at, answered: r.last_kind === 'reply' }))
+      .map((r) => ({
+        number: String(r.number),
+        subject: r.subject,
+        receiptNumber: r.receipt_number,
+        status: r.status,
+        createdAt: r.created_at,
+        lastAt: r.last_at ?? r.created_at,
+        answered: r.last_kind === 'reply',
+      }))
       .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime());
   }
 
   /** A new thread about a case: a routed service item whose description is the first message. */
-  async start(accountId: string, receipt: string, input: { subject: string; message: string }, submission?: string): Promise<{ ok: true; number: string } | { ok: false; problem: MessageProblem | 'not_found' }> {
+  async start(
+    accountId: string,
+    receipt: string,
+    input: { subject: string; message: string },
+    submission?: string,
+  ): Promise<{ ok: true; number: string } | { ok: false; problem: MessageProblem | 'not_found' }> {
     // A second post of the form's one-time token answers the thread the first one started (platform/submissions.ts).
-    const once = await submitOnce(this.deps.db, { token: submission, form: `account/messages/${accountId}`, now: this.deps.clock.now() }, (record) => this.#start(accountId, receipt, input, record));
+    const once = await submitOnce(
+      this.deps.db,
+      { token: submission, form: `account/messages/${accountId}`, now: this.deps.clock.now() },
+      (record) => this.#start(accountId, receipt, input, record),
+    );
     return 'repeated' in once ? { ok: true, number: once.repeated } : once;
   }
 
-  async #start(accountId: string, receipt: string, input: { subject: string; message: string }, record: RecordSubmission): Promise<{ ok: true; number: string } | { ok: false; problem: MessageProblem | 'not_found' }> {
+  async #start(
+    accountId: string,
+    receipt: string,
+    input: { subject: string; message: string },
+    record: RecordSubmission,
+  ): Promise<{ ok: true; number: string } | { ok: false; problem: MessageProblem | 'not_found' }> {
     const c = await this.#writableCase(accountId, receipt);
     if (!c) return { ok: false, problem: 'not_found' };
     const subject = input.subject.trim();
@@ -82,10 +117,20 @@ export class SecureMessageService {
     const account = (await this.deps.accounts.findAccount(accountId))!;
     const name = [account.given_name, account.family_name].filter(Boolean).join(' ') || account.email;
     const item = await inTransaction(this.deps.db, async (trx) => {
-      const { item: made } = await this.deps.items.createRouted({
-        channel: 'secure_message', type: 'secure_message', accountId, contact: { name, email: account.email }, language: account.language,
-        subject, description: message, caseId: c.id, receiptNumber: c.receiptNumber,
-      }, trx);
+      const { item: made } = await this.deps.items.createRouted(
+        {
+          channel: 'secure_message',
+          type: 'secure_message',
+          accountId,
+          contact: { name, email: account.email },
+          language: account.language,
+          subject,
+          description: message,
+          caseId: c.id,
+          receiptNumber: c.receiptNumber,
+        },
+        trx,
+      );
       await record(trx, String(made.number));
       return made;
     });
@@ -93,19 +138,32 @@ export class SecureMessageService {
   }
 
   /** A thread of this account: its subject, case and the visible messages, oldest first. */
-  async thread(accountId: string, number: string): Promise<{ item: ServiceItemRow; messages: ThreadMessage[]; open: boolean } | undefined> {
+  async thread(
+    accountId: string,
+    number: string,
+  ): Promise<{ item: ServiceItemRow; messages: ThreadMessage[]; open: boolean } | undefined> {
     const item = await this.deps.items.byNumber(number);
     if (!item || item.account_id !== accountId || item.channel !== 'secure_message') return undefined;
     // A thread about a case is read only while the case is the account's (a link suspended for a Section 1367 review
     // gives nothing, docs/section-1367.md).
     if (item.receipt_number && !(await this.#linkedReceipts(accountId)).has(item.receipt_number)) return undefined;
-    const events = (await this.deps.items.timeline(item.id)).filter((e) => e.customer_visible && ['created', 'reply', 'customer_message'].includes(e.kind));
-    const messages: ThreadMessage[] = events.map((e) => ({ from: e.kind === 'reply' ? 'agency' : 'customer', at: e.occurred_at, body: e.kind === 'created' ? item.description : (e.body ?? '') }));
+    const events = (await this.deps.items.timeline(item.id)).filter(
+      (e) => e.customer_visible && ['created', 'reply', 'customer_message'].includes(e.kind),
+    );
+    const messages: ThreadMessage[] = events.map((e) => ({
+      from: e.kind === 'reply' ? 'agency' : 'customer',
+      at: e.occurred_at,
+      body: e.kind === 'created' ? item.description : (e.body ?? ''),
+    }));
     return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed' };
   }
 
   /** The person answers in a thread; a clock paused while waiting on them starts again. */
-  async reply(accountId: string, number: string, message: string): Promise<{ ok: true } | { ok: false; problem: MessageProblem | 'not_found' }> {
+  async reply(
+    accountId: string,
+    number: string,
+    message: string,
+  ): Promise<{ ok: true } | { ok: false; problem: MessageProblem | 'not_found' }> {
     const found = await this.thread(accountId, number);
     if (!found) return { ok: false, problem: 'not_found' };
     const text = message.trim();
@@ -115,7 +173,14 @@ export class SecureMessageService {
       const item = await lockItemOrThrow(trx, found.item.id);
       if (item.status === 'resolved' || item.status === 'closed') return { ok: false, problem: 'closed' } as const;
       if (item.sla_paused_at) await this.deps.items.resumeClock(item.id, null, trx);
-      await this.deps.items.record(item.id, { kind: 'customer_message', actorId: accountId, body: text, customerVisible: true }, item.status === 'waiting_on_customer' && !item.sla_paused_at ? { status: item.owner_id ? 'in_progress' : 'open' } : {}, trx);
+      await this.deps.items.record(
+        item.id,
+        { kind: 'customer_message', actorId: accountId, body: text, customerVisible: true },
+        item.status === 'waiting_on_customer' && !item.sla_paused_at
+          ? { status: item.owner_id ? 'in_progress' : 'open' }
+          : {},
+        trx,
+      );
       return { ok: true } as const;
     });
   }

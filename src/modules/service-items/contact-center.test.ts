@@ -12,7 +12,18 @@ const officer: StaffWorker = { accountId: '', roles: ['officer'] };
 /** Staff accounts to own items (the foreign keys want real accounts). */
 async function staffAccount(email: string): Promise<string> {
   const id = t.deps.random.uuid();
-  await t.deps.database.db.insertInto('accounts').values({ id, kind: 'staff', email, language: 'en', online_account_number: String(700000000000 + Math.floor(Math.random() * 99_999_999_999)), created_at: new Date(), activated_at: new Date() } as never).execute();
+  await t.deps.database.db
+    .insertInto('accounts')
+    .values({
+      id,
+      kind: 'staff',
+      email,
+      language: 'en',
+      online_account_number: String(700000000000 + Math.floor(Math.random() * 99_999_999_999)),
+      created_at: new Date(),
+      activated_at: new Date(),
+    } as never)
+    .execute();
   return id;
 }
 
@@ -24,20 +35,53 @@ beforeAll(async () => {
   officer.accountId = await staffAccount('of@agency.example');
   const { token } = await apiToken(t, ['case_events:write']);
   const res = await t.app.inject({
-    method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` },
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${token}` },
     payload: [
-      { id: 'cc-1', receiptNumber: 'EAC0911100001', type: 'case_received', occurredAt: '2026-01-05T15:00:00Z', payload: { formCode: 'I-130' } },
-      { id: 'cc-2', receiptNumber: 'IOE0911100002', type: 'case_received', occurredAt: '2026-02-05T15:00:00Z', payload: { formCode: 'I-765', officeCode: 'FO-MIA' } },
-      { id: 'cc-3', receiptNumber: 'IOE0911100003', type: 'case_received', occurredAt: '2026-02-05T15:00:00Z', payload: { formCode: 'I-485' } },
+      {
+        id: 'cc-1',
+        receiptNumber: 'EAC0911100001',
+        type: 'case_received',
+        occurredAt: '2026-01-05T15:00:00Z',
+        payload: { formCode: 'I-130' },
+      },
+      {
+        id: 'cc-2',
+        receiptNumber: 'IOE0911100002',
+        type: 'case_received',
+        occurredAt: '2026-02-05T15:00:00Z',
+        payload: { formCode: 'I-765', officeCode: 'FO-MIA' },
+      },
+      {
+        id: 'cc-3',
+        receiptNumber: 'IOE0911100003',
+        type: 'case_received',
+        occurredAt: '2026-02-05T15:00:00Z',
+        payload: { formCode: 'I-485' },
+      },
     ],
   });
   expect(res.statusCode).toBe(200);
 });
 afterAll(async () => t?.close());
 
-const caseId = async (receipt: string) => (await t.deps.database.db.selectFrom('cases').select('id').where('receipt_number', '=', receipt).executeTakeFirstOrThrow()).id;
+const caseId = async (receipt: string) =>
+  (
+    await t.deps.database.db
+      .selectFrom('cases')
+      .select('id')
+      .where('receipt_number', '=', receipt)
+      .executeTakeFirstOrThrow()
+  ).id;
 const item = (over: Partial<RoutedItemInput> = {}): RoutedItemInput => ({
-  channel: 'phone', type: 'case_inquiry', contact: { name: 'Ana Caller', email: 'ana.caller@example.com' }, language: 'en', subject: 'Where is my case?', description: 'It has been a while.', ...over,
+  channel: 'phone',
+  type: 'case_inquiry',
+  contact: { name: 'Ana Caller', email: 'ana.caller@example.com' },
+  language: 'en',
+  subject: 'Where is my case?',
+  description: 'It has been a while.',
+  ...over,
 });
 const timeline = async (id: string) => (await t.services.serviceItems.timeline(id)).map((e) => e.kind);
 
@@ -61,14 +105,27 @@ describe('routing rules as data (issue 5 item 2)', () => {
       [{ channel: 'appointment_request', type: 'emergency_appointment' }, 'tier1', 'non_urgent'],
     ];
     for (const [over, queue, sla] of cases) {
-      const route = routeItem(rules, { channel: 'e_request', type: 'case_inquiry', urgent: false, section1367: false, ...over });
+      const route = routeItem(rules, {
+        channel: 'e_request',
+        type: 'case_inquiry',
+        urgent: false,
+        section1367: false,
+        ...over,
+      });
       expect([over, route.queue, route.slaPolicy]).toEqual([over, queue, sla]);
     }
   });
 
   it('routes by the linked case: its owning office, and its Section 1367 protection over everything else', async () => {
-    const expedite = await t.services.serviceItems.createRouted(item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('IOE0911100002') }));
-    expect(expedite.item).toMatchObject({ queue: 'office:FO-MIA', office_code: 'FO-MIA', sla_policy: 'office_service_request', receipt_number: 'IOE0911100002' });
+    const expedite = await t.services.serviceItems.createRouted(
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('IOE0911100002') }),
+    );
+    expect(expedite.item).toMatchObject({
+      queue: 'office:FO-MIA',
+      office_code: 'FO-MIA',
+      sla_policy: 'office_service_request',
+      receipt_number: 'IOE0911100002',
+    });
     // 30 calendar days (CC-7) from 2026-11-23: 2026-12-23, end of the day in New York.
     expect(expedite.expectation.dueAt.toISOString()).toBe('2026-12-24T04:59:59.999Z');
     const declared = await t.services.serviceItems.createRouted(item({ section1367: true }));
@@ -87,20 +144,49 @@ describe('claiming the next item', () => {
     t.clock.advance(60_000);
     const protectedOne = await t.services.serviceItems.createRouted(item({ subject: 'vawa', section1367: true }));
     // A case protected after its item was made: the item moves to Tier 3.
-    const later = await t.services.serviceItems.createRouted(item({ subject: 'later protected', caseId: await caseId('IOE0911100003') }));
+    const later = await t.services.serviceItems.createRouted(
+      item({ subject: 'later protected', caseId: await caseId('IOE0911100003') }),
+    );
     expect(later.item.queue).toBe('tier1');
     const { token } = await apiToken(t, ['case_events:write']);
-    await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: [{ id: 'cc-protect', receiptNumber: 'IOE0911100003', type: 'protection_updated', occurredAt: '2026-11-23T15:05:00Z', payload: { section1367: true } }] });
-    expect(await db.selectFrom('service_items').select(['queue', 'section_1367']).where('id', '=', later.item.id).executeTakeFirst()).toEqual({ queue: 'tier3', section_1367: true });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/case-events',
+      headers: { authorization: `Bearer ${token}` },
+      payload: [
+        {
+          id: 'cc-protect',
+          receiptNumber: 'IOE0911100003',
+          type: 'protection_updated',
+          occurredAt: '2026-11-23T15:05:00Z',
+          payload: { section1367: true },
+        },
+      ],
+    });
+    expect(
+      await db
+        .selectFrom('service_items')
+        .select(['queue', 'section_1367'])
+        .where('id', '=', later.item.id)
+        .executeTakeFirst(),
+    ).toEqual({ queue: 'tier3', section_1367: true });
 
     expect((await t.services.serviceItems.claimNext(tier1))?.id).toBe(urgent.item.id);
     expect((await t.services.serviceItems.claimNext(tier1))?.id).toBe(old.item.id);
     expect(await t.services.serviceItems.claimNext(tier1)).toBeUndefined();
     expect(await t.services.serviceItems.claimNext({ ...tier2, roles: ['tier1', 'tier2'] })).toBeUndefined();
     expect(await t.services.serviceItems.maySee(tier1, protectedOne.item)).toBe(false);
-    expect(await t.services.serviceItems.maySee({ accountId: tier1.accountId, roles: ['tier1', 'tier2'] }, { ...protectedOne.item, queue: 'tier1' })).toBe(false);
+    expect(
+      await t.services.serviceItems.maySee(
+        { accountId: tier1.accountId, roles: ['tier1', 'tier2'] },
+        { ...protectedOne.item, queue: 'tier1' },
+      ),
+    ).toBe(false);
     expect(await t.services.serviceItems.maySee(tier3, protectedOne.item)).toBe(true);
-    const claimed = [(await t.services.serviceItems.claimNext(tier3))?.id, (await t.services.serviceItems.claimNext(tier3))?.id];
+    const claimed = [
+      (await t.services.serviceItems.claimNext(tier3))?.id,
+      (await t.services.serviceItems.claimNext(tier3))?.id,
+    ];
     expect(claimed.sort()).toEqual([protectedOne.item.id, later.item.id].sort());
     expect(await timeline(old.item.id)).toEqual(['created', 'claimed']);
   });
@@ -109,9 +195,14 @@ describe('claiming the next item', () => {
     const db = t.deps.database.db;
     await db.updateTable('service_items').set({ status: 'closed' }).where('status', '!=', 'closed').execute();
     const made = [];
-    for (let i = 0; i < 30; i++) made.push((await t.services.serviceItems.createRouted(item({ subject: `item ${i}` }))).item.id);
+    for (let i = 0; i < 30; i++)
+      made.push((await t.services.serviceItems.createRouted(item({ subject: `item ${i}` }))).item.id);
     const agents = await Promise.all(Array.from({ length: 12 }, (_, i) => staffAccount(`agent${i}@agency.example`)));
-    const claims = await Promise.all(agents.flatMap((accountId) => Array.from({ length: 4 }, () => t.services.serviceItems.claimNext({ accountId, roles: ['tier1'] }))));
+    const claims = await Promise.all(
+      agents.flatMap((accountId) =>
+        Array.from({ length: 4 }, () => t.services.serviceItems.claimNext({ accountId, roles: ['tier1'] })),
+      ),
+    );
     const ids = claims.filter(Boolean).map((c) => c!.id);
     expect(ids).toHaveLength(30);
     expect(new Set(ids).size).toBe(30);
@@ -143,22 +234,38 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     const newDue = await t.services.serviceItems.resumeClock(created.id, tier1);
     expect((newDue.getTime() - due.getTime()) / 86_400_000).toBeGreaterThanOrEqual(3);
     await expect(t.services.serviceItems.resumeClock(created.id, tier1)).rejects.toThrow('not_paused');
-    const pauses = await t.deps.database.db.selectFrom('service_item_sla_pauses').selectAll().where('item_id', '=', created.id).execute();
+    const pauses = await t.deps.database.db
+      .selectFrom('service_item_sla_pauses')
+      .selectAll()
+      .where('item_id', '=', created.id)
+      .execute();
     expect(pauses).toHaveLength(1);
-    expect(pauses[0]).toMatchObject({ reason: 'Asked for the A-Number', paused_by: tier1.accountId, resumed_by: tier1.accountId });
+    expect(pauses[0]).toMatchObject({
+      reason: 'Asked for the A-Number',
+      paused_by: tier1.accountId,
+      resumed_by: tier1.accountId,
+    });
     expect(await timeline(created.id)).toEqual(['created', 'sla_paused', 'sla_resumed']);
   });
 
   it('escalates an urgent item unanswered after 72 hours to Tier 2 and emails the customer', async () => {
     t.clock.set('2026-12-04T21:00:00Z'); // Friday afternoon: the urgent clock runs through the weekend
-    const { item: urgent, expectation } = await t.services.serviceItems.createRouted(item({ urgent: true, contact: { name: 'Uma', email: 'uma.urgent@example.com' } }));
+    const { item: urgent, expectation } = await t.services.serviceItems.createRouted(
+      item({ urgent: true, contact: { name: 'Uma', email: 'uma.urgent@example.com' } }),
+    );
     expect(expectation.dueAt.toISOString()).toBe('2026-12-07T21:00:00.000Z');
     t.clock.set('2026-12-07T20:59:59Z');
     expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('not_due');
     t.clock.set('2026-12-07T21:00:01Z');
     expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('breached');
     const after = await t.services.serviceItems.byId(urgent.id);
-    expect(after).toMatchObject({ queue: 'tier2', status: 'escalated', priority: 1, owner_id: null, sla_policy: 'urgent' });
+    expect(after).toMatchObject({
+      queue: 'tier2',
+      status: 'escalated',
+      priority: 1,
+      owner_id: null,
+      sla_policy: 'urgent',
+    });
     expect(after!.breached_at).not.toBeNull();
     // Escalated, it is answered within 24-72 hours as the customer is told: a new urgent clock, watched again.
     expect(after!.due_at.toISOString()).toBe('2026-12-10T21:00:01.000Z');
@@ -167,36 +274,58 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('breached');
     expect(await t.services.serviceItems.checkSla(urgent.id)).toBe('ignored'); // once per clock
     expect((await t.services.serviceItems.byId(urgent.id))!.queue).toBe('tier2');
-    const mail = await t.deps.database.db.selectFrom('notification_messages').select(['template', 'body']).where('recipient', '=', 'uma.urgent@example.com').execute();
+    const mail = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select(['template', 'body'])
+      .where('recipient', '=', 'uma.urgent@example.com')
+      .execute();
     expect(mail.map((m) => m.template)).toEqual(['service_item_escalated']);
     expect(mail[0]!.body).toContain(String(urgent.number));
   });
 
   it('follows an unanswered office service request with a secondary, then a tertiary request, 30 calendar days apart', async () => {
     t.clock.set('2026-12-01T15:00:00Z');
-    const { item: primary } = await t.services.serviceItems.createRouted(item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }));
+    const { item: primary } = await t.services.serviceItems.createRouted(
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }),
+    );
     expect(primary.queue).toBe('office:VSC');
     t.clock.set('2026-12-31T15:00:00Z');
     expect(await t.services.serviceItems.checkSla(primary.id)).toBe('not_due');
     t.clock.set('2027-01-01T06:00:00Z');
     expect(await t.services.serviceItems.checkSla(primary.id)).toBe('follow_up');
     const db = t.deps.database.db;
-    const secondary = await db.selectFrom('service_items').selectAll().where('parent_item_id', '=', primary.id).executeTakeFirstOrThrow();
+    const secondary = await db
+      .selectFrom('service_items')
+      .selectAll()
+      .where('parent_item_id', '=', primary.id)
+      .executeTakeFirstOrThrow();
     expect(secondary).toMatchObject({ follow_up_level: 'secondary', queue: 'office:VSC', priority: 1 });
     t.clock.set('2027-02-01T06:00:00Z');
     expect(await t.services.serviceItems.checkSla(secondary.id)).toBe('follow_up');
-    const tertiary = await db.selectFrom('service_items').selectAll().where('parent_item_id', '=', secondary.id).executeTakeFirstOrThrow();
+    const tertiary = await db
+      .selectFrom('service_items')
+      .selectAll()
+      .where('parent_item_id', '=', secondary.id)
+      .executeTakeFirstOrThrow();
     expect(tertiary.follow_up_level).toBe('tertiary');
     t.clock.set('2027-03-05T06:00:00Z');
     expect(await t.services.serviceItems.checkSla(tertiary.id)).toBe('breached');
-    expect(await db.selectFrom('service_items').select('id').where('parent_item_id', '=', tertiary.id).execute()).toHaveLength(0);
+    expect(
+      await db.selectFrom('service_items').select('id').where('parent_item_id', '=', tertiary.id).execute(),
+    ).toHaveLength(0);
 
     // An office that answers the primary answers its follow-ups: none of them goes on (CC-7).
     t.clock.set('2027-04-01T15:00:00Z');
-    const { item: again } = await t.services.serviceItems.createRouted(item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }));
+    const { item: again } = await t.services.serviceItems.createRouted(
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }),
+    );
     t.clock.set('2027-05-02T15:00:00Z');
     expect(await t.services.serviceItems.checkSla(again.id)).toBe('follow_up');
-    const followUp = await db.selectFrom('service_items').selectAll().where('parent_item_id', '=', again.id).executeTakeFirstOrThrow();
+    const followUp = await db
+      .selectFrom('service_items')
+      .selectAll()
+      .where('parent_item_id', '=', again.id)
+      .executeTakeFirstOrThrow();
     await t.services.serviceItems.resolve(again.id, officer, 'sent_to_office', 'Decided');
     expect((await t.services.serviceItems.byId(followUp.id))!.status).toBe('resolved');
     t.clock.set('2027-06-05T15:00:00Z');
@@ -205,12 +334,20 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
 
   it('ends a pause when the item goes to an office, and keeps a protected item in Tier 3 when an agent escalates it', async () => {
     t.clock.set('2027-01-04T15:00:00Z');
-    const { item: paused } = await t.services.serviceItems.createRouted(item({ caseId: await caseId('IOE0911100002') }));
+    const { item: paused } = await t.services.serviceItems.createRouted(
+      item({ caseId: await caseId('IOE0911100002') }),
+    );
     await t.services.serviceItems.pauseClock(paused.id, tier1, 'Asked for a document');
     await t.services.serviceItems.routeToOffice(paused.id, tier1, 'FO-MIA', 'Office decides');
     const routed = await t.services.serviceItems.byId(paused.id);
     expect(routed!.sla_paused_at).toBeNull();
-    expect(await t.deps.database.db.selectFrom('service_item_sla_pauses').select('resumed_at').where('item_id', '=', paused.id).executeTakeFirstOrThrow()).toMatchObject({ resumed_at: expect.any(Date) });
+    expect(
+      await t.deps.database.db
+        .selectFrom('service_item_sla_pauses')
+        .select('resumed_at')
+        .where('item_id', '=', paused.id)
+        .executeTakeFirstOrThrow(),
+    ).toMatchObject({ resumed_at: expect.any(Date) });
     t.clock.set('2027-02-10T15:00:00Z');
     expect(await t.services.serviceItems.checkSla(paused.id)).toBe('follow_up'); // watched again
 
@@ -222,24 +359,72 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('protects the answered items of a case that becomes protected, and moves its open help desk items to Tier 3', async () => {
     const db = t.deps.database.db;
     const { token } = await apiToken(t, ['case_events:write']);
-    await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: [{ id: 'cc-late-1', receiptNumber: 'IOE0911100009', type: 'case_received', occurredAt: '2026-02-05T15:00:00Z', payload: { formCode: 'I-485' } }] });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/case-events',
+      headers: { authorization: `Bearer ${token}` },
+      payload: [
+        {
+          id: 'cc-late-1',
+          receiptNumber: 'IOE0911100009',
+          type: 'case_received',
+          occurredAt: '2026-02-05T15:00:00Z',
+          payload: { formCode: 'I-485' },
+        },
+      ],
+    });
     const id = await caseId('IOE0911100009');
-    const { item: answered } = await t.services.serviceItems.createRouted(item({ caseId: id, subject: 'answered long ago' }));
+    const { item: answered } = await t.services.serviceItems.createRouted(
+      item({ caseId: id, subject: 'answered long ago' }),
+    );
     await t.services.serviceItems.resolve(answered.id, tier1, 'answered', '');
-    const { item: technical } = await t.services.serviceItems.createRouted(item({ caseId: id, type: 'technical_problem' }));
+    const { item: technical } = await t.services.serviceItems.createRouted(
+      item({ caseId: id, type: 'technical_problem' }),
+    );
     expect(technical.queue).toBe('help_desk');
-    await t.app.inject({ method: 'POST', url: '/api/v1/case-events', headers: { authorization: `Bearer ${token}` }, payload: [{ id: 'cc-late-2', receiptNumber: 'IOE0911100009', type: 'protection_updated', occurredAt: '2026-03-01T15:00:00Z', payload: { section1367: true } }] });
-    expect(await db.selectFrom('service_items').select(['status', 'section_1367']).where('id', '=', answered.id).executeTakeFirst()).toEqual({ status: 'resolved', section_1367: true });
-    expect(await db.selectFrom('service_items').select(['queue', 'section_1367']).where('id', '=', technical.id).executeTakeFirst()).toEqual({ queue: 'tier3', section_1367: true });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/case-events',
+      headers: { authorization: `Bearer ${token}` },
+      payload: [
+        {
+          id: 'cc-late-2',
+          receiptNumber: 'IOE0911100009',
+          type: 'protection_updated',
+          occurredAt: '2026-03-01T15:00:00Z',
+          payload: { section1367: true },
+        },
+      ],
+    });
+    expect(
+      await db
+        .selectFrom('service_items')
+        .select(['status', 'section_1367'])
+        .where('id', '=', answered.id)
+        .executeTakeFirst(),
+    ).toEqual({ status: 'resolved', section_1367: true });
+    expect(
+      await db
+        .selectFrom('service_items')
+        .select(['queue', 'section_1367'])
+        .where('id', '=', technical.id)
+        .executeTakeFirst(),
+    ).toEqual({ queue: 'tier3', section_1367: true });
   });
 
   it('lets an agent answer, note, escalate with a reason, send to an office and resolve with a code', async () => {
     t.clock.set('2026-12-01T15:00:00Z');
-    const { item: it1 } = await t.services.serviceItems.createRouted(item({ contact: { name: 'Rita', email: 'rita@example.com' }, caseId: await caseId('IOE0911100002') }));
+    const { item: it1 } = await t.services.serviceItems.createRouted(
+      item({ contact: { name: 'Rita', email: 'rita@example.com' }, caseId: await caseId('IOE0911100002') }),
+    );
     await t.services.serviceItems.note(it1.id, tier1, 'Caller verified');
     await t.services.serviceItems.reply(it1.id, tier1, 'Your case is being processed.');
     await t.services.serviceItems.escalate(it1.id, tier1, 'Needs a Tier 2 specialist');
-    expect(await t.services.serviceItems.byId(it1.id)).toMatchObject({ queue: 'tier2', sla_policy: 'urgent', priority: 1 });
+    expect(await t.services.serviceItems.byId(it1.id)).toMatchObject({
+      queue: 'tier2',
+      sla_policy: 'urgent',
+      priority: 1,
+    });
     await t.services.serviceItems.routeToOffice(it1.id, tier2, 'FO-MIA', 'Interview reschedule');
     await expect(t.services.serviceItems.routeToOffice(it1.id, tier2, 'NOWHERE', 'x')).rejects.toThrow('no_office');
     await t.services.serviceItems.resolve(it1.id, officer, 'sent_to_office', 'Office will answer');
@@ -248,7 +433,12 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     const after = await t.services.serviceItems.byId(it1.id);
     expect(after).toMatchObject({ status: 'resolved', resolution: 'sent_to_office', queue: 'office:FO-MIA' });
     expect(after!.first_response_at?.toISOString()).toBe('2026-12-01T15:00:00.000Z');
-    const mail = await t.deps.database.db.selectFrom('notification_messages').select('template').where('recipient', '=', 'rita@example.com').orderBy('created_at').execute();
+    const mail = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select('template')
+      .where('recipient', '=', 'rita@example.com')
+      .orderBy('created_at')
+      .execute();
     expect(mail.map((m) => m.template).sort()).toEqual(['service_item_escalated', 'service_item_reply']);
   });
 });

@@ -1,5 +1,30 @@
-export { ServiceItemService, ServiceItemActionError, mayWorkProtected, slaCheckJob, RESOLUTION_CODES, expectationText, urgencyText, type StaffWorker, type ResolutionCode } from './service.js';
-export type { ServiceItemRow, ServiceItemEventRow, QueueKind, ServiceItemChannel, ServiceItemStatus, SlaPolicyName } from './tables.js';
+export {
+  ServiceItemService,
+  ServiceItemActionError,
+  mayWorkProtected,
+  slaCheckJob,
+  RESOLUTION_CODES,
+  expectationText,
+  urgencyText,
+  type StaffWorker,
+  type ResolutionCode,
+} from './service.js';
+export type {
+  ServiceItemRow,
+  ServiceItemEventRow,
+  QueueKind,
+  ServiceItemChannel,
+  ServiceItemStatus,
+  SlaPolicyName,
+} from './tables.js';
 export { expectation, type SlaExpectation } from './sla.js';
-export { protectItemsOfCase, lockItemOrThrow, openItemsOwnedBy, searchItems, secureMessageThreadsOf, takeItem, waitingByQueue } from './repository.js';
+export {
+  protectItemsOfCase,
+  lockItemOrThrow,
+  openItemsOwnedBy,
+  searchItems,
+  secureMessageThreadsOf,
+  takeItem,
+  waitingByQueue,
+} from './repository.js';
 export type { RoutedItemInput } from './service.js';

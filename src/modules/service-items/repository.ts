@@ -21,12 +21,21 @@ export async function findItemById(db: DbHandle, id: string): Promise<ServiceIte
   return db.selectFrom('service_items').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function updateItem(db: DbHandle, id: string, changes: Partial<Omit<ServiceItemRow, 'id' | 'number'>>): Promise<void> {
+export async function updateItem(
+  db: DbHandle,
+  id: string,
+  changes: Partial<Omit<ServiceItemRow, 'id' | 'number'>>,
+): Promise<void> {
   await db.updateTable('service_items').set(changes).where('id', '=', id).execute();
 }
 
 /** Open items of the queues, the most urgent and oldest first (the order agents work them). */
-export async function listOpenItems(db: DbHandle, queues: string[], include1367: boolean, limit = 200): Promise<ServiceItemRow[]> {
+export async function listOpenItems(
+  db: DbHandle,
+  queues: string[],
+  include1367: boolean,
+  limit = 200,
+): Promise<ServiceItemRow[]> {
   if (!queues.length) return [];
   return db
     .selectFrom('service_items')
@@ -41,7 +50,10 @@ export async function listOpenItems(db: DbHandle, queues: string[], include1367:
     .execute();
 }
 
-export async function listEvents(db: DbHandle, itemId: string): Promise<(ServiceItemEventRow & { actor_name: string | null })[]> {
+export async function listEvents(
+  db: DbHandle,
+  itemId: string,
+): Promise<(ServiceItemEventRow & { actor_name: string | null })[]> {
   return db
     .selectFrom('service_item_events as e')
     .leftJoin('staff_members as m', 'm.account_id', 'e.actor_id')
@@ -54,9 +66,14 @@ export async function listEvents(db: DbHandle, itemId: string): Promise<(Service
 }
 
 export async function itemsOfAccount(db: DbHandle, accountId: string, include1367: boolean): Promise<ServiceItemRow[]> {
-  return db.selectFrom('service_items').selectAll().where('account_id', '=', accountId)
+  return db
+    .selectFrom('service_items')
+    .selectAll()
+    .where('account_id', '=', accountId)
     .$if(!include1367, (q) => q.where('section_1367', '=', false))
-    .orderBy('created_at', 'desc').limit(50).execute();
+    .orderBy('created_at', 'desc')
+    .limit(50)
+    .execute();
 }
 
 // ---- Contact Center: routing rules, queues, claims, SLA pauses (migration 0023) ----------------------------------
@@ -75,7 +92,10 @@ export async function queues(db: DbHandle) {
  * makes concurrent claims take different items (a row being claimed is skipped, not waited for), and the update
  * checks again that the item is still unclaimed, so two agents never get the same item.
  */
-export async function claimNext(db: DbHandle, p: { queues: string[]; agentId: string; now: Date; include1367: boolean }): Promise<ServiceItemRow | undefined> {
+export async function claimNext(
+  db: DbHandle,
+  p: { queues: string[]; agentId: string; now: Date; include1367: boolean },
+): Promise<ServiceItemRow | undefined> {
   if (!p.queues.length) return undefined;
   const result = await sql<ServiceItemRow>`
     WITH claimed AS (
@@ -97,11 +117,21 @@ export async function claimNext(db: DbHandle, p: { queues: string[]; agentId: st
 }
 
 export async function openPause(db: DbHandle, itemId: string) {
-  return db.selectFrom('service_item_sla_pauses').selectAll().where('item_id', '=', itemId).where('resumed_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('service_item_sla_pauses')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .where('resumed_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export async function pausesOf(db: DbHandle, itemId: string) {
-  return db.selectFrom('service_item_sla_pauses').selectAll().where('item_id', '=', itemId).orderBy('paused_at').execute();
+  return db
+    .selectFrom('service_item_sla_pauses')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .orderBy('paused_at')
+    .execute();
 }
 
 /**
@@ -139,33 +169,68 @@ export async function statusOfItem(db: DbHandle, id: string): Promise<Pick<Servi
 
 /** The follow-up requests of an item that are not answered yet. */
 export async function openFollowUpsOf(db: DbHandle, parentId: string): Promise<{ id: string }[]> {
-  return db.selectFrom('service_items').select('id').where('parent_item_id', '=', parentId).where('status', 'not in', ['resolved', 'closed']).execute();
+  return db
+    .selectFrom('service_items')
+    .select('id')
+    .where('parent_item_id', '=', parentId)
+    .where('status', 'not in', ['resolved', 'closed'])
+    .execute();
 }
 
-export async function insertPause(db: DbHandle, p: { itemId: string; at: Date; by: string; reason: string }): Promise<void> {
-  await db.insertInto('service_item_sla_pauses').values({ item_id: p.itemId, paused_at: p.at, paused_by: p.by, reason: p.reason, resumed_at: null, resumed_by: null }).execute();
+export async function insertPause(
+  db: DbHandle,
+  p: { itemId: string; at: Date; by: string; reason: string },
+): Promise<void> {
+  await db
+    .insertInto('service_item_sla_pauses')
+    .values({
+      item_id: p.itemId,
+      paused_at: p.at,
+      paused_by: p.by,
+      reason: p.reason,
+      resumed_at: null,
+      resumed_by: null,
+    })
+    .execute();
 }
 
 export async function endPause(db: DbHandle, pauseId: number, p: { at: Date; by: string | null }): Promise<void> {
-  await db.updateTable('service_item_sla_pauses').set({ resumed_at: p.at, resumed_by: p.by }).where('id', '=', pauseId).execute();
+  await db
+    .updateTable('service_item_sla_pauses')
+    .set({ resumed_at: p.at, resumed_by: p.by })
+    .where('id', '=', pauseId)
+    .execute();
 }
 
 /** The queue of an office (service requests to the owning office, CC-7). */
 export async function officeQueue(db: DbHandle, officeCode: string): Promise<{ code: string } | undefined> {
-  return db.selectFrom('service_queues').select('code').where('kind', '=', 'office').where('office_code', '=', officeCode).executeTakeFirst();
+  return db
+    .selectFrom('service_queues')
+    .select('code')
+    .where('kind', '=', 'office')
+    .where('office_code', '=', officeCode)
+    .executeTakeFirst();
 }
 
 // ---- What the agent console asks (agent-console module) ---------------------------------------------------------
 
 /** An agent's own open items, the highest priority and soonest due first (100 at most). */
 export async function openItemsOwnedBy(db: DbHandle, ownerId: string, include1367: boolean): Promise<ServiceItemRow[]> {
-  let mine = db.selectFrom('service_items').selectAll().where('owner_id', '=', ownerId).where('status', 'not in', ['resolved', 'closed']);
+  let mine = db
+    .selectFrom('service_items')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .where('status', 'not in', ['resolved', 'closed']);
   if (!include1367) mine = mine.where('section_1367', '=', false);
   return mine.orderBy('priority').orderBy('due_at').limit(100).execute();
 }
 
 /** How many items nobody owns wait in each of these queues (open or escalated). */
-export async function waitingByQueue(db: DbHandle, queues: string[], include1367: boolean): Promise<{ queue: string; count: number }[]> {
+export async function waitingByQueue(
+  db: DbHandle,
+  queues: string[],
+  include1367: boolean,
+): Promise<{ queue: string; count: number }[]> {
   if (!queues.length) return [];
   return db
     .selectFrom('service_items')
@@ -180,7 +245,11 @@ export async function waitingByQueue(db: DbHandle, queues: string[], include1367
 
 /** The agent who logged a contact keeps its item (it landed in one of their queues). */
 export async function takeItem(db: DbHandle, itemId: string, ownerId: string, now: Date): Promise<void> {
-  await db.updateTable('service_items').set({ owner_id: ownerId, status: 'in_progress', claimed_at: now }).where('id', '=', itemId).execute();
+  await db
+    .updateTable('service_items')
+    .set({ owner_id: ownerId, status: 'in_progress', claimed_at: now })
+    .where('id', '=', itemId)
+    .execute();
 }
 
 /**
@@ -190,7 +259,11 @@ export async function takeItem(db: DbHandle, itemId: string, ownerId: string, no
 export async function searchItems(
   db: DbHandle,
   /** A case's items; an account's (its id, found by the accounts module; none when no account matched); one item; by email (the contact email, or the account holding it). */
-  by: { receiptNumber: string } | { accountId: string | undefined } | { number: number } | { email: string; accountId: string | undefined },
+  by:
+    | { receiptNumber: string }
+    | { accountId: string | undefined }
+    | { number: number }
+    | { email: string; accountId: string | undefined },
   include1367: boolean,
 ): Promise<ServiceItemRow[]> {
   let items = db.selectFrom('service_items').selectAll();
@@ -198,7 +271,9 @@ export async function searchItems(
   else if ('number' in by) items = items.where('number', '=', by.number);
   else if ('email' in by) {
     const { email, accountId } = by;
-    items = items.where(({ fn, eb, or }) => or([eb(fn('lower', ['contact_email']), '=', email), ...(accountId ? [eb('account_id', '=', accountId)] : [])]));
+    items = items.where(({ fn, eb, or }) =>
+      or([eb(fn('lower', ['contact_email']), '=', email), ...(accountId ? [eb('account_id', '=', accountId)] : [])]),
+    );
   } else if (by.accountId) items = items.where('account_id', '=', by.accountId);
   else return [];
   if (!include1367) items = items.where('section_1367', '=', false);
@@ -216,8 +291,22 @@ export async function secureMessageThreadsOf(db: DbHandle, accountId: string, re
     .selectFrom('service_items as i')
     .select(['i.number', 'i.subject', 'i.receipt_number', 'i.status', 'i.created_at'])
     .select((eb) => [
-      eb.selectFrom('service_item_events as e').select((e) => e.fn.max('e.occurred_at').as('m')).whereRef('e.item_id', '=', 'i.id').where('e.customer_visible', '=', true).as('last_at'),
-      eb.selectFrom('service_item_events as e').select('e.kind').whereRef('e.item_id', '=', 'i.id').where('e.customer_visible', '=', true).where('e.kind', 'in', ['created', 'reply', 'customer_message']).orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(1).as('last_kind'),
+      eb
+        .selectFrom('service_item_events as e')
+        .select((e) => e.fn.max('e.occurred_at').as('m'))
+        .whereRef('e.item_id', '=', 'i.id')
+        .where('e.customer_visible', '=', true)
+        .as('last_at'),
+      eb
+        .selectFrom('service_item_events as e')
+        .select('e.kind')
+        .whereRef('e.item_id', '=', 'i.id')
+        .where('e.customer_visible', '=', true)
+        .where('e.kind', 'in', ['created', 'reply', 'customer_message'])
+        .orderBy('e.occurred_at', 'desc')
+        .orderBy('e.id', 'desc')
+        .limit(1)
+        .as('last_kind'),
     ])
     .where('i.account_id', '=', accountId)
     .where('i.channel', '=', 'secure_message');

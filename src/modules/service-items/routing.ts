@@ -6,7 +6,10 @@ import type { RoutingRulesTable, SlaPolicyName } from './tables.js';
  * the table of rules and the tests that check it say everything about where an item goes.
  */
 
-export type RoutingRule = Pick<RoutingRulesTable, 'position' | 'section_1367' | 'channel' | 'type' | 'urgent' | 'target' | 'sla_policy' | 'note'>;
+export type RoutingRule = Pick<
+  RoutingRulesTable,
+  'position' | 'section_1367' | 'channel' | 'type' | 'urgent' | 'target' | 'sla_policy' | 'note'
+>;
 
 export interface RoutingInput {
   channel: string;

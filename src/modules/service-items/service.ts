@@ -10,11 +10,34 @@ import { caseForRoutingForShare, maySeeCase } from '../cases/index.js';
 import { longDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
-  claimNext, endPause, findItemById, findItemByNumber, insertEvent, insertItem, insertPause, itemsOfAccount, listEvents, listOpenItems, lockItem, officeQueue, openFollowUpsOf, openPause, pausesOf,
-  queues as listQueues, routingRules, statusOfItem, updateItem,
+  claimNext,
+  endPause,
+  findItemById,
+  findItemByNumber,
+  insertEvent,
+  insertItem,
+  insertPause,
+  itemsOfAccount,
+  listEvents,
+  listOpenItems,
+  lockItem,
+  officeQueue,
+  openFollowUpsOf,
+  openPause,
+  pausesOf,
+  queues as listQueues,
+  routingRules,
+  statusOfItem,
+  updateItem,
 } from './repository.js';
 import { queueKindsOf, routeItem, type Route } from './routing.js';
-import { dueAt as slaDueAt, expectation as slaExpectation, nextFollowUp, type FollowUpLevel, type SlaExpectation } from './sla.js';
+import {
+  dueAt as slaDueAt,
+  expectation as slaExpectation,
+  nextFollowUp,
+  type FollowUpLevel,
+  type SlaExpectation,
+} from './sla.js';
 
 /** "Your request is urgent." / "Your request is not urgent." (CC-4: the customer is told which). */
 export function urgencyText(t: Translate, urgent: boolean): string {
@@ -22,7 +45,12 @@ export function urgencyText(t: Translate, urgent: boolean): string {
 }
 
 /** What the customer is told to expect (CC-5, CC-7): urgent 24-72 hours; non-urgent by a date; office requests 30 days. */
-export function expectationText(t: Translate, lang: Language, p: { kind: SlaPolicyName | null; dueAt: Date }, timeZone: string): string {
+export function expectationText(
+  t: Translate,
+  lang: Language,
+  p: { kind: SlaPolicyName | null; dueAt: Date },
+  timeZone: string,
+): string {
   const date = longDate(p.dueAt, lang, timeZone);
   if (p.kind === 'urgent') return t('service_items:expectation.urgent');
   if (p.kind === 'office_service_request') return t('service_items:expectation.office', { date });
@@ -30,10 +58,21 @@ export function expectationText(t: Translate, lang: Language, p: { kind: SlaPoli
 }
 
 /** Watches an item's SLA clock: runs at the due moment (again if a pause moved it), and escalates on a breach. */
-export const slaCheckJob = defineJob({ name: 'service-item-sla-check', payload: z.object({ itemId: z.string().uuid() }) });
+export const slaCheckJob = defineJob({
+  name: 'service-item-sla-check',
+  payload: z.object({ itemId: z.string().uuid() }),
+});
 
 /** How an item is closed (the agent picks one; dashboards count them). */
-export const RESOLUTION_CODES = ['answered', 'case_status_given', 'sent_to_office', 'appointment_made', 'no_action_needed', 'duplicate', 'no_response'] as const;
+export const RESOLUTION_CODES = [
+  'answered',
+  'case_status_given',
+  'sent_to_office',
+  'appointment_made',
+  'no_action_needed',
+  'duplicate',
+  'no_response',
+] as const;
 export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
 /** An inquiry to route by the rules (Contact Center channels). */
@@ -142,7 +181,15 @@ export class ServiceItemService {
       resolved_at: null,
       resolution: null,
     });
-    await insertEvent(db, { item_id: item.id, kind: 'created', actor_id: null, occurred_at: now, body: null, customer_visible: true, details: JSON.stringify({ channel: input.channel, queue: input.queue }) });
+    await insertEvent(db, {
+      item_id: item.id,
+      kind: 'created',
+      actor_id: null,
+      occurred_at: now,
+      body: null,
+      customer_visible: true,
+      details: JSON.stringify({ channel: input.channel, queue: input.queue }),
+    });
     return item;
   }
 
@@ -164,7 +211,11 @@ export class ServiceItemService {
   }
 
   /** An item by number for a staff member: undefined when it does not exist or they may not see it (CC-6). */
-  async forStaff(viewer: Pick<StaffWorker, 'roles'>, number: string, db: DbHandle = this.deps.db): Promise<ServiceItemRow | undefined> {
+  async forStaff(
+    viewer: Pick<StaffWorker, 'roles'>,
+    number: string,
+    db: DbHandle = this.deps.db,
+  ): Promise<ServiceItemRow | undefined> {
     const item = await this.byNumber(number, db);
     return item && maySeeItem(viewer, item) ? item : undefined;
   }
@@ -178,7 +229,12 @@ export class ServiceItemService {
   }
 
   /** Adds a timeline entry and applies the changes that go with it (status, queue, owner, resolution). */
-  async record(itemId: string, entry: TimelineEntry, changes: { status?: ServiceItemStatus; queue?: string; ownerId?: string | null; resolution?: string } = {}, db: DbHandle = this.deps.db): Promise<void> {
+  async record(
+    itemId: string,
+    entry: TimelineEntry,
+    changes: { status?: ServiceItemStatus; queue?: string; ownerId?: string | null; resolution?: string } = {},
+    db: DbHandle = this.deps.db,
+  ): Promise<void> {
     const now = this.deps.clock.now();
     const work = async (trx: DbHandle) => {
       await insertEvent(trx, {
@@ -212,14 +268,21 @@ export class ServiceItemService {
    * the rest to Tier 1), with its SLA clock started and watched. Answers the item, the route and what the customer
    * is told to expect.
    */
-  async createRouted(input: RoutedItemInput, db: DbHandle = this.deps.db): Promise<{ item: ServiceItemRow; route: Route; expectation: SlaExpectation }> {
+  async createRouted(
+    input: RoutedItemInput,
+    db: DbHandle = this.deps.db,
+  ): Promise<{ item: ServiceItemRow; route: Route; expectation: SlaExpectation }> {
     const work = async (trx: DbHandle) => {
-      const c = input.caseId
-        ? await caseForRoutingForShare(trx, input.caseId)
-        : undefined;
+      const c = input.caseId ? await caseForRoutingForShare(trx, input.caseId) : undefined;
       const section1367 = Boolean(input.section1367) || Boolean(c?.section_1367);
       const urgent = Boolean(input.urgent);
-      const route = routeItem(await routingRules(trx), { channel: input.channel, type: input.type, urgent, section1367, officeCode: c?.office_code });
+      const route = routeItem(await routingRules(trx), {
+        channel: input.channel,
+        type: input.type,
+        urgent,
+        section1367,
+        officeCode: c?.office_code,
+      });
       // A rule without a policy keeps the urgency's (CC-5).
       const policy: SlaPolicyName = route.slaPolicy ?? (urgent ? 'urgent' : 'non_urgent');
       const now = this.deps.clock.now();
@@ -253,8 +316,20 @@ export class ServiceItemService {
         details: JSON.stringify(input.details ?? {}),
       });
       await insertEvent(trx, {
-        item_id: item.id, kind: 'created', actor_id: null, occurred_at: now, body: null, customer_visible: true,
-        details: JSON.stringify({ channel: input.channel, queue: route.queue, rule: route.rule, why: route.note, sla: policy, dueAt: expected.dueAt.toISOString() }),
+        item_id: item.id,
+        kind: 'created',
+        actor_id: null,
+        occurred_at: now,
+        body: null,
+        customer_visible: true,
+        details: JSON.stringify({
+          channel: input.channel,
+          queue: route.queue,
+          rule: route.rule,
+          why: route.note,
+          sla: policy,
+          dueAt: expected.dueAt.toISOString(),
+        }),
       });
       await this.deps.jobs.send(trx, slaCheckJob, { itemId: item.id }, { startAfter: expected.dueAt });
       return { item, route, expectation: expected };
@@ -282,7 +357,10 @@ export class ServiceItemService {
   }
 
   /** Whether a staff member may see an item: its queue is theirs or they own it, and Section 1367 items only per the case policy (CC-6). */
-  async maySee(worker: StaffWorker, item: Pick<ServiceItemRow, 'queue' | 'owner_id' | 'section_1367'>): Promise<boolean> {
+  async maySee(
+    worker: StaffWorker,
+    item: Pick<ServiceItemRow, 'queue' | 'owner_id' | 'section_1367'>,
+  ): Promise<boolean> {
     if (!maySeeItem(worker, item)) return false;
     if (item.owner_id === worker.accountId) return true;
     return (await this.queuesOf(worker)).includes(item.queue);
@@ -291,7 +369,12 @@ export class ServiceItemService {
   /** The next item for this agent (urgent first, then the oldest), now theirs; two agents never get the same one. */
   async claimNext(worker: StaffWorker): Promise<ServiceItemRow | undefined> {
     const include1367 = mayWorkProtected(worker);
-    return claimNext(this.deps.db, { queues: await this.queuesOf(worker), agentId: worker.accountId, now: this.deps.clock.now(), include1367 });
+    return claimNext(this.deps.db, {
+      queues: await this.queuesOf(worker),
+      agentId: worker.accountId,
+      now: this.deps.clock.now(),
+      include1367,
+    });
   }
 
   /** Loads an item for an action, locked, refusing closed ones. */
@@ -309,8 +392,20 @@ export class ServiceItemService {
       if (await openPause(trx, itemId)) throw new ServiceItemActionError('already_paused');
       const now = this.deps.clock.now();
       await insertPause(trx, { itemId, at: now, by: worker.accountId, reason });
-      await updateItem(trx, itemId, { sla_paused_at: now, status: 'waiting_on_customer', owner_id: item.owner_id ?? worker.accountId });
-      await insertEvent(trx, { item_id: itemId, kind: 'sla_paused', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: false, details: '{}' });
+      await updateItem(trx, itemId, {
+        sla_paused_at: now,
+        status: 'waiting_on_customer',
+        owner_id: item.owner_id ?? worker.accountId,
+      });
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'sla_paused',
+        actor_id: worker.accountId,
+        occurred_at: now,
+        body: reason,
+        customer_visible: false,
+        details: '{}',
+      });
     });
   }
 
@@ -323,8 +418,20 @@ export class ServiceItemService {
       const now = this.deps.clock.now();
       await endPause(trx, pause.id, { at: now, by: worker?.accountId ?? null });
       const due = this.#dueOf(item, await pausesOf(trx, itemId));
-      await updateItem(trx, itemId, { sla_paused_at: null, due_at: due, status: item.owner_id ? 'in_progress' : 'open' });
-      await insertEvent(trx, { item_id: itemId, kind: 'sla_resumed', actor_id: worker?.accountId ?? null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ dueAt: due.toISOString() }) });
+      await updateItem(trx, itemId, {
+        sla_paused_at: null,
+        due_at: due,
+        status: item.owner_id ? 'in_progress' : 'open',
+      });
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'sla_resumed',
+        actor_id: worker?.accountId ?? null,
+        occurred_at: now,
+        body: null,
+        customer_visible: false,
+        details: JSON.stringify({ dueAt: due.toISOString() }),
+      });
       await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: due });
       return due;
     };
@@ -335,7 +442,11 @@ export class ServiceItemService {
     if (!item.sla_policy) return item.due_at;
     const startedAt = item.sla_started_at ?? item.created_at;
     // Pauses from before the clock (re)started (e.g. before the item went to an office) do not move it.
-    const state = { startedAt, policy: item.sla_policy, pauses: pauses.filter((p) => p.paused_at >= startedAt).map((p) => ({ from: p.paused_at, to: p.resumed_at })) };
+    const state = {
+      startedAt,
+      policy: item.sla_policy,
+      pauses: pauses.filter((p) => p.paused_at >= startedAt).map((p) => ({ from: p.paused_at, to: p.resumed_at })),
+    };
     return slaDueAt(state, this.deps.timeZone) ?? item.due_at;
   }
 
@@ -348,7 +459,14 @@ export class ServiceItemService {
     return inTransaction(this.deps.db, async (trx) => {
       const item = await lockItem(trx, itemId);
       // A breach is recorded once per clock: an escalation restarts the clock after it (a due moment after the breach).
-      if (!item || item.status === 'resolved' || item.status === 'closed' || item.sla_paused_at || (item.breached_at && item.breached_at >= item.due_at)) return 'ignored';
+      if (
+        !item ||
+        item.status === 'resolved' ||
+        item.status === 'closed' ||
+        item.sla_paused_at ||
+        (item.breached_at && item.breached_at >= item.due_at)
+      )
+        return 'ignored';
       // A follow-up request whose primary was answered has nothing left to follow (CC-7).
       if (item.parent_item_id) {
         const parent = await statusOfItem(trx, item.parent_item_id);
@@ -364,38 +482,112 @@ export class ServiceItemService {
         const next = nextFollowUp(item.created_at, item.follow_up_level, this.deps.timeZone);
         if (next) {
           const followUp = await this.#createFollowUp(trx, item, next.level, now);
-          await insertEvent(trx, { item_id: itemId, kind: 'follow_up_created', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ level: next.level, number: String(followUp.number) }) });
+          await insertEvent(trx, {
+            item_id: itemId,
+            kind: 'follow_up_created',
+            actor_id: null,
+            occurred_at: now,
+            body: null,
+            customer_visible: false,
+            details: JSON.stringify({ level: next.level, number: String(followUp.number) }),
+          });
           return 'follow_up';
         }
         await updateItem(trx, itemId, { escalated_at: now, priority: 1 });
-        await insertEvent(trx, { item_id: itemId, kind: 'sla_breached', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ level: item.follow_up_level }) });
+        await insertEvent(trx, {
+          item_id: itemId,
+          kind: 'sla_breached',
+          actor_id: null,
+          occurred_at: now,
+          body: null,
+          customer_visible: false,
+          details: JSON.stringify({ level: item.follow_up_level }),
+        });
         return 'breached';
       }
       const to = item.queue === 'tier1' && !item.section_1367 ? 'tier2' : item.queue;
       // A breach of the urgent clock an escalation started is recorded once; the item stays escalated where it is.
       if (item.escalated_at && item.sla_policy === 'urgent') {
         await updateItem(trx, itemId, { breached_at: now });
-        await insertEvent(trx, { item_id: itemId, kind: 'sla_breached', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ from: item.queue, to: item.queue }) });
+        await insertEvent(trx, {
+          item_id: itemId,
+          kind: 'sla_breached',
+          actor_id: null,
+          occurred_at: now,
+          body: null,
+          customer_visible: false,
+          details: JSON.stringify({ from: item.queue, to: item.queue }),
+        });
         return 'breached';
       }
-      await updateItem(trx, itemId, { breached_at: now, escalated_at: now, queue: to, status: 'escalated', owner_id: to === item.queue ? item.owner_id : null });
+      await updateItem(trx, itemId, {
+        breached_at: now,
+        escalated_at: now,
+        queue: to,
+        status: 'escalated',
+        owner_id: to === item.queue ? item.owner_id : null,
+      });
       await this.#urgentClock(trx, itemId, now);
-      await insertEvent(trx, { item_id: itemId, kind: 'sla_breached', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ from: item.queue, to }) });
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'sla_breached',
+        actor_id: null,
+        occurred_at: now,
+        body: null,
+        customer_visible: false,
+        details: JSON.stringify({ from: item.queue, to }),
+      });
       await this.#tellEscalated(trx, item);
       return 'breached';
     });
   }
 
-  async #createFollowUp(trx: DbHandle, parent: ServiceItemRow, level: FollowUpLevel, now: Date): Promise<ServiceItemRow> {
+  async #createFollowUp(
+    trx: DbHandle,
+    parent: ServiceItemRow,
+    level: FollowUpLevel,
+    now: Date,
+  ): Promise<ServiceItemRow> {
     const expected = slaExpectation('office_service_request', now, this.deps.timeZone);
     const item = await insertItem(trx, {
-      id: this.deps.random.uuid(), channel: parent.channel, type: parent.type, queue: parent.queue, status: 'open', account_id: parent.account_id,
-      contact_name: parent.contact_name, contact_email: parent.contact_email, contact_phone: parent.contact_phone, language: parent.language,
-      urgent: parent.urgent, priority: 1, subject: parent.subject, description: parent.description, owner_id: null, created_at: now, due_at: expected.dueAt,
-      resolved_at: null, resolution: null, case_id: parent.case_id, receipt_number: parent.receipt_number, section_1367: parent.section_1367,
-      office_code: parent.office_code, sla_policy: 'office_service_request', sla_started_at: now, follow_up_level: level, parent_item_id: parent.id, details: JSON.stringify(parent.details ?? {}),
+      id: this.deps.random.uuid(),
+      channel: parent.channel,
+      type: parent.type,
+      queue: parent.queue,
+      status: 'open',
+      account_id: parent.account_id,
+      contact_name: parent.contact_name,
+      contact_email: parent.contact_email,
+      contact_phone: parent.contact_phone,
+      language: parent.language,
+      urgent: parent.urgent,
+      priority: 1,
+      subject: parent.subject,
+      description: parent.description,
+      owner_id: null,
+      created_at: now,
+      due_at: expected.dueAt,
+      resolved_at: null,
+      resolution: null,
+      case_id: parent.case_id,
+      receipt_number: parent.receipt_number,
+      section_1367: parent.section_1367,
+      office_code: parent.office_code,
+      sla_policy: 'office_service_request',
+      sla_started_at: now,
+      follow_up_level: level,
+      parent_item_id: parent.id,
+      details: JSON.stringify(parent.details ?? {}),
     });
-    await insertEvent(trx, { item_id: item.id, kind: 'created', actor_id: null, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ followUpOf: String(parent.number), level }) });
+    await insertEvent(trx, {
+      item_id: item.id,
+      kind: 'created',
+      actor_id: null,
+      occurred_at: now,
+      body: null,
+      customer_visible: false,
+      details: JSON.stringify({ followUpOf: String(parent.number), level }),
+    });
     await this.deps.jobs.send(trx, slaCheckJob, { itemId: item.id }, { startAfter: expected.dueAt });
     return item;
   }
@@ -404,7 +596,9 @@ export class ServiceItemService {
     const expected = slaExpectation('urgent', this.deps.clock.now(), this.deps.timeZone);
     const hours = `${Math.round((expected.respondFrom!.getTime() - this.deps.clock.now().getTime()) / 3_600_000)}-${Math.round((expected.dueAt.getTime() - this.deps.clock.now().getTime()) / 3_600_000)}`;
     await this.deps.notifications.queueEmail(trx, {
-      to: item.contact_email, template: 'service_item_escalated', language: item.language,
+      to: item.contact_email,
+      template: 'service_item_escalated',
+      language: item.language,
       params: { number: String(item.number), hours, link: `${this.deps.publicUrl}/e-request/status` },
     });
   }
@@ -421,7 +615,14 @@ export class ServiceItemService {
    */
   async #urgentClock(trx: DbHandle, itemId: string, now: Date): Promise<Date> {
     const expected = slaExpectation('urgent', now, this.deps.timeZone);
-    await updateItem(trx, itemId, { sla_policy: 'urgent', sla_started_at: now, due_at: expected.dueAt, sla_paused_at: null, urgent: true, priority: 1 });
+    await updateItem(trx, itemId, {
+      sla_policy: 'urgent',
+      sla_started_at: now,
+      due_at: expected.dueAt,
+      sla_paused_at: null,
+      urgent: true,
+      priority: 1,
+    });
     await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: expected.dueAt });
     return expected.dueAt;
   }
@@ -430,7 +631,12 @@ export class ServiceItemService {
    * An agent sends the item up a tier (Tier 1 to Tier 2 by default) with a reason; the customer is told by email (CC-4).
    * A Section 1367 item stays with Tier 3, the only tier that may see it (CC-6).
    */
-  async escalate(itemId: string, worker: StaffWorker, reason: string, asked: 'tier2' | 'tier3' = 'tier2'): Promise<void> {
+  async escalate(
+    itemId: string,
+    worker: StaffWorker,
+    reason: string,
+    asked: 'tier2' | 'tier3' = 'tier2',
+  ): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
       const to = item.section_1367 ? 'tier3' : asked;
@@ -438,7 +644,15 @@ export class ServiceItemService {
       await this.#endPause(trx, itemId, now, worker.accountId);
       await updateItem(trx, itemId, { queue: to, status: 'escalated', owner_id: null, escalated_at: now });
       await this.#urgentClock(trx, itemId, now);
-      await insertEvent(trx, { item_id: itemId, kind: 'escalated', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: false, details: JSON.stringify({ from: item.queue, to }) });
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'escalated',
+        actor_id: worker.accountId,
+        occurred_at: now,
+        body: reason,
+        customer_visible: false,
+        details: JSON.stringify({ from: item.queue, to }),
+      });
       await this.#tellEscalated(trx, item);
     });
   }
@@ -452,8 +666,25 @@ export class ServiceItemService {
       const now = this.deps.clock.now();
       const expected = slaExpectation('office_service_request', now, this.deps.timeZone);
       await this.#endPause(trx, itemId, now, worker.accountId);
-      await updateItem(trx, itemId, { queue: queue.code, office_code: officeCode, status: 'open', owner_id: null, sla_policy: 'office_service_request', sla_started_at: now, sla_paused_at: null, due_at: expected.dueAt });
-      await insertEvent(trx, { item_id: itemId, kind: 'routed_to_office', actor_id: worker.accountId, occurred_at: now, body: reason, customer_visible: true, details: JSON.stringify({ office: officeCode, dueAt: expected.dueAt.toISOString() }) });
+      await updateItem(trx, itemId, {
+        queue: queue.code,
+        office_code: officeCode,
+        status: 'open',
+        owner_id: null,
+        sla_policy: 'office_service_request',
+        sla_started_at: now,
+        sla_paused_at: null,
+        due_at: expected.dueAt,
+      });
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'routed_to_office',
+        actor_id: worker.accountId,
+        occurred_at: now,
+        body: reason,
+        customer_visible: true,
+        details: JSON.stringify({ office: officeCode, dueAt: expected.dueAt.toISOString() }),
+      });
       await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: expected.dueAt });
     });
   }
@@ -463,14 +694,35 @@ export class ServiceItemService {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
       const now = this.deps.clock.now();
-      await updateItem(trx, itemId, { first_response_at: item.first_response_at ?? now, owner_id: item.owner_id ?? worker.accountId, status: item.status === 'open' || item.status === 'escalated' ? 'in_progress' : item.status });
-      await insertEvent(trx, { item_id: itemId, kind: 'reply', actor_id: worker.accountId, occurred_at: now, body: message, customer_visible: true, details: '{}' });
+      await updateItem(trx, itemId, {
+        first_response_at: item.first_response_at ?? now,
+        owner_id: item.owner_id ?? worker.accountId,
+        status: item.status === 'open' || item.status === 'escalated' ? 'in_progress' : item.status,
+      });
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'reply',
+        actor_id: worker.accountId,
+        occurred_at: now,
+        body: message,
+        customer_visible: true,
+        details: '{}',
+      });
       // Answers in the account, and any answer about a Section 1367 matter, stay behind sign-in or the status page: the
       // email only says there is one (a mailbox may be read by someone the person must be protected from).
       const privateAnswer = item.channel === 'secure_message' || item.section_1367;
       await this.deps.notifications.queueEmail(trx, {
-        to: item.contact_email, template: privateAnswer ? 'service_item_reply_notice' : 'service_item_reply', language: item.language,
-        params: { number: String(item.number), message, link: item.channel === 'secure_message' ? `${this.deps.publicUrl}/account/messages/${String(item.number)}` : `${this.deps.publicUrl}/e-request/status` },
+        to: item.contact_email,
+        template: privateAnswer ? 'service_item_reply_notice' : 'service_item_reply',
+        language: item.language,
+        params: {
+          number: String(item.number),
+          message,
+          link:
+            item.channel === 'secure_message'
+              ? `${this.deps.publicUrl}/account/messages/${String(item.number)}`
+              : `${this.deps.publicUrl}/e-request/status`,
+        },
       });
     });
   }
@@ -478,7 +730,15 @@ export class ServiceItemService {
   async note(itemId: string, worker: StaffWorker, text: string): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
-      await insertEvent(trx, { item_id: itemId, kind: 'note', actor_id: worker.accountId, occurred_at: this.deps.clock.now(), body: text, customer_visible: false, details: '{}' });
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'note',
+        actor_id: worker.accountId,
+        occurred_at: this.deps.clock.now(),
+        body: text,
+        customer_visible: false,
+        details: '{}',
+      });
       if (!item.owner_id) await updateItem(trx, itemId, { owner_id: worker.accountId, status: 'in_progress' });
     });
   }
@@ -488,13 +748,36 @@ export class ServiceItemService {
       const item = await this.#forAction(trx, itemId);
       const now = this.deps.clock.now();
       await this.#endPause(trx, itemId, now, worker.accountId);
-      await updateItem(trx, itemId, { status: 'resolved', resolution: code, resolved_at: now, sla_paused_at: null, owner_id: item.owner_id ?? worker.accountId, first_response_at: item.first_response_at ?? now });
-      await insertEvent(trx, { item_id: itemId, kind: 'resolved', actor_id: worker.accountId, occurred_at: now, body: note || null, customer_visible: true, details: JSON.stringify({ code }) });
+      await updateItem(trx, itemId, {
+        status: 'resolved',
+        resolution: code,
+        resolved_at: now,
+        sla_paused_at: null,
+        owner_id: item.owner_id ?? worker.accountId,
+        first_response_at: item.first_response_at ?? now,
+      });
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'resolved',
+        actor_id: worker.accountId,
+        occurred_at: now,
+        body: note || null,
+        customer_visible: true,
+        details: JSON.stringify({ code }),
+      });
       // The follow-up requests of an answered office request are answered with it (CC-7).
       const followUps = await openFollowUpsOf(trx, itemId);
       for (const f of followUps) {
         await updateItem(trx, f.id, { status: 'resolved', resolution: code, resolved_at: now, sla_paused_at: null });
-        await insertEvent(trx, { item_id: f.id, kind: 'resolved', actor_id: worker.accountId, occurred_at: now, body: null, customer_visible: false, details: JSON.stringify({ code, with: String(item.number) }) });
+        await insertEvent(trx, {
+          item_id: f.id,
+          kind: 'resolved',
+          actor_id: worker.accountId,
+          occurred_at: now,
+          body: null,
+          customer_visible: false,
+          details: JSON.stringify({ code, with: String(item.number) }),
+        });
       }
     });
   }

@@ -26,7 +26,16 @@ const HOUR = 3_600_000;
 
 /** Local wall-clock reading of an instant, 'YYYY-MM-DD HH:mm:ss' in a zone. */
 const wall = (at: Date, tz = AGENCY_TIME_ZONE) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
 
 const caught = (f: () => unknown): SlaClockError => {
   try {
@@ -57,8 +66,17 @@ describe('federal holidays from date-holidays', () => {
   });
 
   it("observed days: Juneteenth/July 4/Christmas 2027, New Year's 2028 on Friday 2027-12-31, Veterans Day 2028 (a 'bank' entry)", () => {
-    const observed = (y: number) => cal.holidays(y).filter((h) => h.observed).map((h) => `${h.date} ${h.name}`);
-    expect(observed(2027)).toEqual(['2027-06-18 Juneteenth', '2027-07-05 Independence Day', '2027-12-24 Christmas Day', "2027-12-31 New Year's Day"]);
+    const observed = (y: number) =>
+      cal
+        .holidays(y)
+        .filter((h) => h.observed)
+        .map((h) => `${h.date} ${h.name}`);
+    expect(observed(2027)).toEqual([
+      '2027-06-18 Juneteenth',
+      '2027-07-05 Independence Day',
+      '2027-12-24 Christmas Day',
+      "2027-12-31 New Year's Day",
+    ]);
     expect(observed(2028)).toEqual(['2028-11-10 Veterans Day']);
     expect(cal.holidays(2028).some((h) => h.date === '2027-12-31')).toBe(false);
     expect(cal.isBusinessDay('2027-12-31')).toBe(false);
@@ -154,7 +172,13 @@ describe('BusinessCalendar', () => {
       fc.property(
         fc.date({ min: d('2021-01-01T00:00:00Z'), max: d('2060-12-31T00:00:00Z'), noInvalidDate: true }),
         fc.integer({ min: 0, max: 70 }),
-        fc.constantFrom('America/New_York', 'America/Los_Angeles', 'America/Chicago', 'Pacific/Honolulu', 'America/Puerto_Rico'),
+        fc.constantFrom(
+          'America/New_York',
+          'America/Los_Angeles',
+          'America/Chicago',
+          'Pacific/Honolulu',
+          'America/Puerto_Rico',
+        ),
         (start, n, tz) => {
           const c = BusinessCalendar.for(tz);
           const due = c.addBusinessDays(start, n);
@@ -175,7 +199,12 @@ describe('policies and follow-ups (CC-5, CC-7)', () => {
   it('the policy table says what domain.md says', () => {
     expect(SLA_POLICIES.urgent).toMatchObject({ rule: 'CC-5', measure: 'elapsed_hours', respondFrom: 24, target: 72 });
     expect(SLA_POLICIES.non_urgent).toMatchObject({ rule: 'CC-5', measure: 'business_days', target: 30 });
-    expect(SLA_POLICIES.office_service_request).toMatchObject({ rule: 'CC-7', measure: 'calendar_days', target: 30, followUps: ['secondary', 'tertiary'] });
+    expect(SLA_POLICIES.office_service_request).toMatchObject({
+      rule: 'CC-7',
+      measure: 'calendar_days',
+      target: 30,
+      followUps: ['secondary', 'tertiary'],
+    });
   });
 
   it('office request: 30 calendar days (weekends and holidays count), then secondary, then tertiary, then none', () => {
@@ -192,7 +221,14 @@ describe('policies and follow-ups (CC-5, CC-7)', () => {
   it('expectation: urgent answer from 24 h, due at 72 elapsed hours (across DST the wall time shifts)', () => {
     const start = d('2026-10-31T14:00:00Z'); // Saturday 10:00 EDT; DST ends Sunday Nov 1
     const e = expectation('urgent', start);
-    expect(e).toMatchObject({ kind: 'urgent', rule: 'CC-5', target: 72, measure: 'elapsed_hours', followUp: null, textKey: 'sla.expectation.urgent' });
+    expect(e).toMatchObject({
+      kind: 'urgent',
+      rule: 'CC-5',
+      target: 72,
+      measure: 'elapsed_hours',
+      followUp: null,
+      textKey: 'sla.expectation.urgent',
+    });
     expect(e.respondFrom).toEqual(d('2026-11-01T14:00:00Z'));
     expect(e.dueAt).toEqual(d('2026-11-03T14:00:00Z'));
     expect(wall(e.dueAt)).toBe('2026-11-03 09:00:00');
@@ -201,9 +237,20 @@ describe('policies and follow-ups (CC-5, CC-7)', () => {
 
   it('expectation: non-urgent and office requests', () => {
     const n = expectation('non_urgent', d('2026-10-20T14:00:00Z'));
-    expect(n).toMatchObject({ kind: 'non_urgent', respondFrom: null, dueLocalDate: '2026-12-03', timeZone: 'America/New_York', followUp: null });
+    expect(n).toMatchObject({
+      kind: 'non_urgent',
+      respondFrom: null,
+      dueLocalDate: '2026-12-03',
+      timeZone: 'America/New_York',
+      followUp: null,
+    });
     const o = expectation('office_service_request', d('2026-11-23T15:00:00Z'), 'America/Los_Angeles');
-    expect(o).toMatchObject({ kind: 'office_service_request', dueLocalDate: '2026-12-23', followUp: 'secondary', answeredBy: ['owning_office'] });
+    expect(o).toMatchObject({
+      kind: 'office_service_request',
+      dueLocalDate: '2026-12-23',
+      followUp: 'secondary',
+      answeredBy: ['owning_office'],
+    });
     expect(o.dueAt).toEqual(d('2026-12-24T07:59:59.999Z'));
   });
 });
@@ -227,9 +274,13 @@ describe('SLA clock with pauses', () => {
   });
 
   it('a pause within one business day moves one; on the start day nothing; ending at midnight does not touch the next day', () => {
-    expect(cal.businessDaysBetween(baseDue, dueAt(cycle(base, '2026-11-03T15:00:00Z', '2026-11-03T20:00:00Z'))!)).toBe(1);
+    expect(cal.businessDaysBetween(baseDue, dueAt(cycle(base, '2026-11-03T15:00:00Z', '2026-11-03T20:00:00Z'))!)).toBe(
+      1,
+    );
     expect(dueAt(cycle(base, '2026-11-02T16:00:00Z', '2026-11-02T20:00:00Z'))).toEqual(baseDue);
-    expect(cal.businessDaysBetween(baseDue, dueAt(cycle(base, '2026-11-03T15:00:00Z', '2026-11-04T05:00:00Z'))!)).toBe(1); // to 00:00 Wed
+    expect(cal.businessDaysBetween(baseDue, dueAt(cycle(base, '2026-11-03T15:00:00Z', '2026-11-04T05:00:00Z'))!)).toBe(
+      1,
+    ); // to 00:00 Wed
   });
 
   it('urgent: the due moment moves by exactly the paused time, weekends included', () => {
@@ -270,7 +321,14 @@ describe('SLA clock with pauses', () => {
     expect(base.pauses).toHaveLength(0);
     expect(p.pauses).toEqual([{ from: d('2026-11-03T15:00:00Z'), to: null }]);
     expect(Object.isFrozen(r) && Object.isFrozen(r.pauses)).toBe(true);
-    const bad: SlaClock = { startedAt: monday, policy: 'non_urgent', pauses: [{ from: d('2026-11-03T15:00:00Z'), to: null }, { from: d('2026-11-04T15:00:00Z'), to: null }] };
+    const bad: SlaClock = {
+      startedAt: monday,
+      policy: 'non_urgent',
+      pauses: [
+        { from: d('2026-11-03T15:00:00Z'), to: null },
+        { from: d('2026-11-04T15:00:00Z'), to: null },
+      ],
+    };
     expect(caught(() => dueAt(bad)).code).toBe('invalid_state');
   });
 
@@ -288,7 +346,10 @@ describe('SLA clock with pauses', () => {
   });
 
   it('property: pausing never makes the due date earlier, and each added pause keeps it monotone', () => {
-    const pauseArb = fc.record({ gap: fc.integer({ min: 0, max: 20 * 24 * HOUR }), length: fc.integer({ min: 0, max: 6 * 24 * HOUR }) });
+    const pauseArb = fc.record({
+      gap: fc.integer({ min: 0, max: 20 * 24 * HOUR }),
+      length: fc.integer({ min: 0, max: 6 * 24 * HOUR }),
+    });
     fc.assert(
       fc.property(
         fc.constantFrom<SlaPolicyKind>('urgent', 'non_urgent', 'office_service_request'),

@@ -186,7 +186,8 @@ function holidaysOfYear(year: number): { list: readonly FederalHoliday[]; days: 
   for (const y of [year - 1, year, year + 1]) {
     for (const h of holidaySource.getHolidays(y, 'en-us')) {
       const substitute = h.substitute === true;
-      const name = substitute && h.name.endsWith(SUBSTITUTE_SUFFIX) ? h.name.slice(0, -SUBSTITUTE_SUFFIX.length) : h.name;
+      const name =
+        substitute && h.name.endsWith(SUBSTITUTE_SUFFIX) ? h.name.slice(0, -SUBSTITUTE_SUFFIX.length) : h.name;
       if (!FEDERAL_NAMES.has(name)) continue;
       if (!(h.type === 'public' || (substitute && h.type === 'bank'))) continue;
       const date = h.date.slice(0, 10);
@@ -196,7 +197,10 @@ function holidaysOfYear(year: number): { list: readonly FederalHoliday[]; days: 
     }
   }
   list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : Number(a.observed) - Number(b.observed)));
-  const entry = { list: Object.freeze(list.map((h) => Object.freeze(h))), days: new Set(list.map((h) => parseIsoDate(h.date))) };
+  const entry = {
+    list: Object.freeze(list.map((h) => Object.freeze(h))),
+    days: new Set(list.map((h) => parseIsoDate(h.date))),
+  };
   holidayCache.set(year, entry);
   return entry;
 }
@@ -286,7 +290,7 @@ export class BusinessCalendar {
   addBusinessDays(start: Date, n: number): Date {
     checkCount(n);
     let day = this.#day(start);
-    for (let left = n; left > 0; ) if (isBusinessDayNumber(++day)) left--;
+    for (let left = n; left > 0;) if (isBusinessDayNumber(++day)) left--;
     return new Date(endOfLocalDay(day, this.timeZone));
   }
 
@@ -386,7 +390,9 @@ function targetFrom(policy: SlaPolicy, start: number, tz: string): number {
   if (policy.measure === 'elapsed_hours') return start + policy.target * HOUR_MS;
   const cal = BusinessCalendar.for(tz);
   const s = new Date(start);
-  return (policy.measure === 'business_days' ? cal.addBusinessDays(s, policy.target) : cal.addCalendarDays(s, policy.target)).getTime();
+  return (
+    policy.measure === 'business_days' ? cal.addBusinessDays(s, policy.target) : cal.addCalendarDays(s, policy.target)
+  ).getTime();
 }
 
 /**
@@ -405,7 +411,10 @@ export function nextFollowUp(
   if (i < 0) throw new RangeError(`Unknown follow-up level: ${String(level)}`);
   const next = FOLLOW_UP_LEVELS[i + 1];
   if (!next || next === 'primary') return null;
-  return { level: next, dueAt: new Date(targetFrom(SLA_POLICIES.office_service_request, instantOf(createdAt, 'createdAt'), tz)) };
+  return {
+    level: next,
+    dueAt: new Date(targetFrom(SLA_POLICIES.office_service_request, instantOf(createdAt, 'createdAt'), tz)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -439,11 +448,17 @@ export class SlaClockError extends Error {
   }
 }
 
-function freezeClock(startedAt: number, policy: SlaPolicyKind, pauses: readonly { from: number; to: number | null }[]): SlaClock {
+function freezeClock(
+  startedAt: number,
+  policy: SlaPolicyKind,
+  pauses: readonly { from: number; to: number | null }[],
+): SlaClock {
   return Object.freeze({
     startedAt: new Date(startedAt),
     policy,
-    pauses: Object.freeze(pauses.map((p) => Object.freeze({ from: new Date(p.from), to: p.to === null ? null : new Date(p.to) }))),
+    pauses: Object.freeze(
+      pauses.map((p) => Object.freeze({ from: new Date(p.from), to: p.to === null ? null : new Date(p.to) })),
+    ),
   });
 }
 
@@ -461,9 +476,11 @@ function readClock(state: SlaClock): { policy: SlaPolicy; start: number; spans: 
   state.pauses.forEach((p, i) => {
     const from = instantOf(p.from, 'pause start');
     const to = p.to === null ? null : instantOf(p.to, 'pause end');
-    if (from < last) throw new SlaClockError('invalid_state', `Pause ${i} starts before the start or the previous pause's end`);
+    if (from < last)
+      throw new SlaClockError('invalid_state', `Pause ${i} starts before the start or the previous pause's end`);
     if (to !== null && to < from) throw new SlaClockError('invalid_state', `Pause ${i} ends before it starts`);
-    if (to === null && i !== state.pauses.length - 1) throw new SlaClockError('invalid_state', `Pause ${i} is open but not the last`);
+    if (to === null && i !== state.pauses.length - 1)
+      throw new SlaClockError('invalid_state', `Pause ${i} is open but not the last`);
     spans.push({ from, to });
     last = to ?? from;
   });
@@ -541,12 +558,15 @@ function computeDue(state: SlaClock, tz: string, openEnd: number | null): number
   // Local days touched by each pause: [day(from), day(to - 1 ms)]; an empty pause touches none; open → forever.
   const touched = spans.map((p) => {
     const to = p.to ?? (openEnd === null ? null : Math.max(openEnd, p.from));
-    return { first: localDay(p.from, tz), last: to === null ? Number.POSITIVE_INFINITY : to > p.from ? localDay(to - 1, tz) : Number.NEGATIVE_INFINITY };
+    return {
+      first: localDay(p.from, tz),
+      last: to === null ? Number.POSITIVE_INFINITY : to > p.from ? localDay(to - 1, tz) : Number.NEGATIVE_INFINITY,
+    };
   });
   const counts = policy.measure === 'business_days' ? isBusinessDayNumber : () => true;
   let day = localDay(start, tz);
   let i = 0;
-  for (let left = policy.target; left > 0; ) {
+  for (let left = policy.target; left > 0;) {
     day++;
     while (i < touched.length && touched[i]!.last < day) i++;
     let paused = false;
@@ -609,7 +629,12 @@ export function remaining(state: SlaClock, now: Date, tz: string = AGENCY_TIME_Z
     breached: t > due.getTime(),
     dueAt: due,
     ms: due.getTime() - t,
-    days: measure === 'elapsed_hours' ? null : measure === 'business_days' ? businessDaysBetweenDays(today, dueDay) : dueDay - today,
+    days:
+      measure === 'elapsed_hours'
+        ? null
+        : measure === 'business_days'
+          ? businessDaysBetweenDays(today, dueDay)
+          : dueDay - today,
   };
 }
 
@@ -644,7 +669,8 @@ export function expectation(policy: SlaPolicyKind, startedAt: Date, tz: string =
     rule: p.rule,
     measure: p.measure,
     target: p.target,
-    respondFrom: p.respondFrom === null ? null : p.measure === 'elapsed_hours' ? new Date(start + p.respondFrom * HOUR_MS) : null,
+    respondFrom:
+      p.respondFrom === null ? null : p.measure === 'elapsed_hours' ? new Date(start + p.respondFrom * HOUR_MS) : null,
     dueAt: new Date(due),
     dueLocalDate: isoOf(localDay(due, tz)),
     timeZone: tz,

@@ -21,32 +21,46 @@ const memberColumns = (db: DbHandle) =>
   db
     .selectFrom('staff_members as m')
     .select(['m.account_id', 'm.display_name'])
-    .select(sql<StaffRole[]>`coalesce((select array_agg(r.role order by r.role) from staff_roles r where r.account_id = m.account_id), '{}')`.as('roles'));
+    .select(
+      sql<
+        StaffRole[]
+      >`coalesce((select array_agg(r.role order by r.role) from staff_roles r where r.account_id = m.account_id), '{}')`.as(
+        'roles',
+      ),
+    );
 
 type MemberRow = Selectable<StaffMembersTable> & { roles: StaffRole[] | string };
 
 /** The members whose account is a staff account, in the order given. */
 async function withAccounts(db: DbHandle, rows: MemberRow[]): Promise<StaffMember[]> {
-  const accounts = await staffAccounts(db, rows.map((r) => r.account_id));
+  const accounts = await staffAccounts(
+    db,
+    rows.map((r) => r.account_id),
+  );
   return rows.flatMap((row) => {
     const account = accounts.get(row.account_id);
     if (!account) return [];
-    return [{
-      accountId: account.id,
-      email: account.email,
-      displayName: row.display_name,
-      roles: parseRoles(row.roles),
-      activatedAt: account.activated_at,
-      disabledAt: account.disabled_at,
-      createdAt: account.created_at,
-    }];
+    return [
+      {
+        accountId: account.id,
+        email: account.email,
+        displayName: row.display_name,
+        roles: parseRoles(row.roles),
+        activatedAt: account.activated_at,
+        disabledAt: account.disabled_at,
+        createdAt: account.created_at,
+      },
+    ];
   });
 }
 
 /** text[] arrives as an array from pg and PGlite alike; older drivers give '{a,b}'. */
 function parseRoles(value: StaffRole[] | string): StaffRole[] {
   if (Array.isArray(value)) return value;
-  return value.replace(/^\{|\}$/g, '').split(',').filter(Boolean) as StaffRole[];
+  return value
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .filter(Boolean) as StaffRole[];
 }
 
 export async function listStaff(db: DbHandle): Promise<StaffMember[]> {
@@ -62,21 +76,40 @@ export async function insertStaffMember(db: DbHandle, accountId: string, display
   await db.insertInto('staff_members').values({ account_id: accountId, display_name: displayName }).execute();
 }
 
-export async function replaceRoles(db: DbHandle, accountId: string, roles: StaffRole[], grantedBy: string | null, at: Date): Promise<void> {
+export async function replaceRoles(
+  db: DbHandle,
+  accountId: string,
+  roles: StaffRole[],
+  grantedBy: string | null,
+  at: Date,
+): Promise<void> {
   await db.deleteFrom('staff_roles').where('account_id', '=', accountId).execute();
   if (roles.length) {
-    await db.insertInto('staff_roles').values(roles.map((role) => ({ account_id: accountId, role, granted_at: at, granted_by: grantedBy }))).execute();
+    await db
+      .insertInto('staff_roles')
+      .values(roles.map((role) => ({ account_id: accountId, role, granted_at: at, granted_by: grantedBy })))
+      .execute();
   }
 }
 
 /** Active administrators (activated, not disabled), to keep at least one. */
 export async function countActiveAdministrators(db: DbHandle): Promise<number> {
-  const administrators = await db.selectFrom('staff_roles').select('account_id').where('role', '=', 'administrator').execute();
-  return countActiveAccounts(db, administrators.map((r) => r.account_id));
+  const administrators = await db
+    .selectFrom('staff_roles')
+    .select('account_id')
+    .where('role', '=', 'administrator')
+    .execute();
+  return countActiveAccounts(
+    db,
+    administrators.map((r) => r.account_id),
+  );
 }
 
 export async function insertInvitation(db: DbHandle, invitation: StaffInvitationsTable): Promise<void> {
-  await db.insertInto('staff_invitations').values({ ...invitation, roles: sql`${`{${invitation.roles.join(',')}}`}::text[]` as unknown as StaffRole[] }).execute();
+  await db
+    .insertInto('staff_invitations')
+    .values({ ...invitation, roles: sql`${`{${invitation.roles.join(',')}}`}::text[]` as unknown as StaffRole[] })
+    .execute();
 }
 
 export async function findUsableInvitation(db: DbHandle, tokenHash: string, now: Date) {
@@ -119,7 +152,13 @@ export async function listPendingInvitations(db: DbHandle, now: Date) {
 
 /** Revokes the pending invitations of an address (a new invitation replaces them). */
 export async function revokeInvitationsFor(db: DbHandle, email: string, now: Date): Promise<void> {
-  await db.updateTable('staff_invitations').set({ revoked_at: now }).where('email', '=', email).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('staff_invitations')
+    .set({ revoked_at: now })
+    .where('email', '=', email)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function setDisabled(db: DbHandle, accountId: string, at: Date | null): Promise<void> {
@@ -139,7 +178,15 @@ export async function listWorkingAgents(db: DbHandle): Promise<{ account_id: str
   return db
     .selectFrom('staff_members as m')
     .select(['m.account_id', 'm.display_name'])
-    .where((eb) => eb.exists(eb.selectFrom('staff_roles as r').select('r.role').whereRef('r.account_id', '=', 'm.account_id').where('r.role', 'in', ['tier1', 'tier2', 'tier3', 'help_desk'])))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('staff_roles as r')
+          .select('r.role')
+          .whereRef('r.account_id', '=', 'm.account_id')
+          .where('r.role', 'in', ['tier1', 'tier2', 'tier3', 'help_desk']),
+      ),
+    )
     .orderBy('m.display_name')
     .orderBy('m.account_id')
     .limit(1000)
@@ -149,6 +196,10 @@ export async function listWorkingAgents(db: DbHandle): Promise<{ account_id: str
 /** A staff member's display name (null for none, or not staff). */
 export async function displayNameOf(db: DbHandle, accountId: string | null): Promise<string | null> {
   if (!accountId) return null;
-  const row = await db.selectFrom('staff_members').select('display_name').where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db
+    .selectFrom('staff_members')
+    .select('display_name')
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
   return row?.display_name ?? null;
 }

@@ -3,13 +3,30 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { Random } from '../../platform/random.js';
-import { emailSchema, type AccountService, deleteSessionsOf, findAccountByEmail, insertAccount, recordSecurityEvent } from '../accounts/index.js';
+import {
+  emailSchema,
+  type AccountService,
+  deleteSessionsOf,
+  findAccountByEmail,
+  insertAccount,
+  recordSecurityEvent,
+} from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { sha256 } from '../../platform/hashing.js';
 import {
-  acceptInvitation, countActiveAdministrators, findStaff, findUsableInvitation, insertInvitation, insertStaffMember, listPendingInvitations, listStaff,
-  replaceRoles, revokeInvitationsFor, setDisabled, type StaffMember,
+  acceptInvitation,
+  countActiveAdministrators,
+  findStaff,
+  findUsableInvitation,
+  insertInvitation,
+  insertStaffMember,
+  listPendingInvitations,
+  listStaff,
+  replaceRoles,
+  revokeInvitationsFor,
+  setDisabled,
+  type StaffMember,
 } from './repository.js';
 import { isStaffRole, rolesProblem, type StaffRole } from './roles.js';
 
@@ -31,10 +48,14 @@ export const invitationSchema = z.object({
 });
 
 export type InviteResult =
-  | { ok: true; link: string }
-  | { ok: false; problems: { field: 'email' | 'displayName' | 'roles'; code: string }[] };
+  { ok: true; link: string } | { ok: false; problems: { field: 'email' | 'displayName' | 'roles'; code: string }[] };
 
-export type StaffChangeResult = { ok: true } | { ok: false; problem: 'not_found' | 'last_administrator' | 'self' | 'roles_required' | 'designation_needs_officer' };
+export type StaffChangeResult =
+  | { ok: true }
+  | {
+      ok: false;
+      problem: 'not_found' | 'last_administrator' | 'self' | 'roles_required' | 'designation_needs_officer';
+    };
 
 export interface StaffDeps {
   db: DbHandle;
@@ -54,10 +75,19 @@ export class StaffService {
    * Invites a person (a new invitation replaces the address's pending ones). `actor` is null for the CLI's first
    * administrator. Answers the link too, which only the CLI prints (the web page never shows it).
    */
-  async invite(actor: StaffActor | null, input: { email: string; displayName: string; roles: string[]; language?: Language }): Promise<InviteResult> {
+  async invite(
+    actor: StaffActor | null,
+    input: { email: string; displayName: string; roles: string[]; language?: Language },
+  ): Promise<InviteResult> {
     const parsed = invitationSchema.safeParse(input);
     if (!parsed.success) {
-      return { ok: false, problems: parsed.error.issues.map((i) => ({ field: (i.path[0] === 'email' ? 'email' : i.path[0] === 'roles' ? 'roles' : 'displayName'), code: i.path[0] === 'email' ? 'email_invalid' : i.message })) };
+      return {
+        ok: false,
+        problems: parsed.error.issues.map((i) => ({
+          field: i.path[0] === 'email' ? 'email' : i.path[0] === 'roles' ? 'roles' : 'displayName',
+          code: i.path[0] === 'email' ? 'email_invalid' : i.message,
+        })),
+      };
     }
     const { email, displayName } = parsed.data;
     const roles = [...new Set(parsed.data.roles)] as StaffRole[];
@@ -67,22 +97,42 @@ export class StaffService {
     return inTransaction(db, async (trx) => {
       const existing = await findAccountByEmail(trx, email);
       // Staff accounts are separate from any public account of the same person (use the agency address).
-      if (existing) return { ok: false, problems: [{ field: 'email', code: existing.kind === 'staff' ? 'already_staff' : 'email_in_use' }] } as const;
+      if (existing)
+        return {
+          ok: false,
+          problems: [{ field: 'email', code: existing.kind === 'staff' ? 'already_staff' : 'email_in_use' }],
+        } as const;
       await revokeInvitationsFor(trx, email, now);
       const token = random.token(32);
       await insertInvitation(trx, {
-        token_hash: sha256(token), email, display_name: displayName, roles, invited_by: actor?.accountId ?? null,
-        created_at: now, expires_at: new Date(now.getTime() + INVITATION_TTL_MS), accepted_at: null, revoked_at: null,
+        token_hash: sha256(token),
+        email,
+        display_name: displayName,
+        roles,
+        invited_by: actor?.accountId ?? null,
+        created_at: now,
+        expires_at: new Date(now.getTime() + INVITATION_TTL_MS),
+        accepted_at: null,
+        revoked_at: null,
       });
       const link = `${this.deps.publicUrl}/staff/invitation?token=${encodeURIComponent(token)}`;
-      const inviter = actor ? (await findStaff(trx, actor.accountId))?.displayName ?? '' : this.deps.roleLabel('administrator', language);
+      const inviter = actor
+        ? ((await findStaff(trx, actor.accountId))?.displayName ?? '')
+        : this.deps.roleLabel('administrator', language);
       await notifications.queueEmail(trx, {
         to: email,
         template: 'staff_invitation',
         language,
         params: { link, inviter, roles: roles.map((r) => this.deps.roleLabel(r, language)).join(', ') },
       });
-      await auditStaffAction(trx, clock, actor, 'staff.invited', { type: 'staff_invitation', id: email }, { roles, displayName });
+      await auditStaffAction(
+        trx,
+        clock,
+        actor,
+        'staff.invited',
+        { type: 'staff_invitation', id: email },
+        { roles, displayName },
+      );
       return { ok: true, link } as const;
     });
   }
@@ -105,13 +155,27 @@ export class StaffService {
       if (await findAccountByEmail(trx, invitation.email)) return undefined;
       const accountId = random.uuid();
       await insertAccount(trx, {
-        id: accountId, kind: 'staff', email: invitation.email, email_verified_at: now, password_hash: null,
-        online_account_number: await this.deps.accounts.newOnlineAccountNumber(trx), language: 'en', created_at: now, activated_at: null,
+        id: accountId,
+        kind: 'staff',
+        email: invitation.email,
+        email_verified_at: now,
+        password_hash: null,
+        online_account_number: await this.deps.accounts.newOnlineAccountNumber(trx),
+        language: 'en',
+        created_at: now,
+        activated_at: null,
       });
       await insertStaffMember(trx, accountId, invitation.display_name);
       await replaceRoles(trx, accountId, invitation.roles, invitation.invited_by, now);
       await recordSecurityEvent(trx, { accountId, kind: 'staff_invitation_accepted', at: now, ip });
-      await auditStaffAction(trx, clock, null, 'staff.invitation_accepted', { type: 'account', id: accountId }, { roles: invitation.roles });
+      await auditStaffAction(
+        trx,
+        clock,
+        null,
+        'staff.invitation_accepted',
+        { type: 'account', id: accountId },
+        { roles: invitation.roles },
+      );
       return accountId;
     });
   }
@@ -139,10 +203,23 @@ export class StaffService {
       const member = await findStaff(trx, accountId);
       if (!member) return { ok: false, problem: 'not_found' } as const;
       const losesAdmin = member.roles.includes('administrator') && !roles.includes('administrator');
-      if (losesAdmin && member.activatedAt && !member.disabledAt && (await countActiveAdministrators(trx)) <= 1) return { ok: false, problem: 'last_administrator' } as const;
+      if (losesAdmin && member.activatedAt && !member.disabledAt && (await countActiveAdministrators(trx)) <= 1)
+        return { ok: false, problem: 'last_administrator' } as const;
       await replaceRoles(trx, accountId, roles, actor.accountId, clock.now());
-      await recordSecurityEvent(trx, { accountId, kind: 'staff_roles_changed', at: clock.now(), details: { from: member.roles, to: roles } });
-      await auditStaffAction(trx, clock, actor, 'staff.roles_changed', { type: 'account', id: accountId }, { from: member.roles, to: roles });
+      await recordSecurityEvent(trx, {
+        accountId,
+        kind: 'staff_roles_changed',
+        at: clock.now(),
+        details: { from: member.roles, to: roles },
+      });
+      await auditStaffAction(
+        trx,
+        clock,
+        actor,
+        'staff.roles_changed',
+        { type: 'account', id: accountId },
+        { from: member.roles, to: roles },
+      );
       return { ok: true } as const;
     });
   }
@@ -154,13 +231,31 @@ export class StaffService {
     return inTransaction(db, async (trx) => {
       const member = await findStaff(trx, accountId);
       if (!member) return { ok: false, problem: 'not_found' } as const;
-      if (!enabled && member.roles.includes('administrator') && member.activatedAt && !member.disabledAt && (await countActiveAdministrators(trx)) <= 1) {
+      if (
+        !enabled &&
+        member.roles.includes('administrator') &&
+        member.activatedAt &&
+        !member.disabledAt &&
+        (await countActiveAdministrators(trx)) <= 1
+      ) {
         return { ok: false, problem: 'last_administrator' } as const;
       }
       await setDisabled(trx, accountId, enabled ? null : clock.now());
       if (!enabled) await deleteSessionsOf(trx, accountId);
-      await recordSecurityEvent(trx, { accountId, kind: enabled ? 'staff_access_restored' : 'staff_access_withdrawn', at: clock.now() });
-      await auditStaffAction(trx, clock, actor, enabled ? 'staff.access_restored' : 'staff.access_withdrawn', { type: 'account', id: accountId }, undefined, reason || undefined);
+      await recordSecurityEvent(trx, {
+        accountId,
+        kind: enabled ? 'staff_access_restored' : 'staff_access_withdrawn',
+        at: clock.now(),
+      });
+      await auditStaffAction(
+        trx,
+        clock,
+        actor,
+        enabled ? 'staff.access_restored' : 'staff.access_withdrawn',
+        { type: 'account', id: accountId },
+        undefined,
+        reason || undefined,
+      );
       return { ok: true } as const;
     });
   }

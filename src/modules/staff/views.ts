@@ -1,4 +1,15 @@
-import { alert, breadcrumb, button, checkboxGroup, csrfField, errorFor, table, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import {
+  alert,
+  breadcrumb,
+  button,
+  checkboxGroup,
+  csrfField,
+  errorFor,
+  table,
+  textArea,
+  textInput,
+  type FieldError,
+} from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
 import { staffPage, toolsFor, type SignedIn, type StaffPageContext } from '../../platform/views/frame.js';
@@ -7,8 +18,10 @@ import { STAFF_ROLES, type StaffRole } from './roles.js';
 
 /** Staff pages: the workspace home, staff administration and the invitation landing page. */
 
-const roleOptions = (ctx: PageContext) => STAFF_ROLES.map((r) => ({ value: r, label: ctx.t(`staff:roles.${r}`), hint: ctx.t(`staff:role_hints.${r}`) }));
-const roleList = (ctx: PageContext, roles: readonly StaffRole[]) => roles.map((r) => ctx.t(`staff:roles.${r}`)).join(', ');
+const roleOptions = (ctx: PageContext) =>
+  STAFF_ROLES.map((r) => ({ value: r, label: ctx.t(`staff:roles.${r}`), hint: ctx.t(`staff:role_hints.${r}`) }));
+const roleList = (ctx: PageContext, roles: readonly StaffRole[]) =>
+  roles.map((r) => ctx.t(`staff:roles.${r}`)).join(', ');
 
 export function staffHomePage(ctx: StaffPageContext, p: { signedIn: SignedIn; name: string }): SafeHtml {
   const { t } = ctx;
@@ -20,9 +33,11 @@ export function staffHomePage(ctx: StaffPageContext, p: { signedIn: SignedIn; na
     body: html`<h1>${t('staff:home.title')}</h1>
 <p class="usa-intro">${t('staff:home.greeting', { name: p.name })}</p>
 <p>${t('staff:home.your_roles')} <strong>${roleList(ctx, ctx.roles)}</strong></p>
-${tools.length
-  ? html`<ul class="usa-card-group">${tools.map((tool) => html`<li class="usa-card tablet:grid-col-6"><div class="usa-card__container"><div class="usa-card__header"><h2 class="usa-card__heading">${t(tool.labelKey)}</h2></div><div class="usa-card__body"><p>${t(`${tool.labelKey}_intro`)}</p></div><div class="usa-card__footer"><a class="usa-button" href="${tool.href}">${t('staff:home.open')}<span class="usa-sr-only"> ${t(tool.labelKey)}</span></a></div></div></li>`)}</ul>`
-  : alert({ type: 'info', body: t('staff:home.no_tools') })}`,
+${
+  tools.length
+    ? html`<ul class="usa-card-group">${tools.map((tool) => html`<li class="usa-card tablet:grid-col-6"><div class="usa-card__container"><div class="usa-card__header"><h2 class="usa-card__heading">${t(tool.labelKey)}</h2></div><div class="usa-card__body"><p>${t(`${tool.labelKey}_intro`)}</p></div><div class="usa-card__footer"><a class="usa-button" href="${tool.href}">${t('staff:home.open')}<span class="usa-sr-only"> ${t(tool.labelKey)}</span></a></div></div></li>`)}</ul>`
+    : alert({ type: 'info', body: t('staff:home.no_tools') })
+}`,
   });
 }
 
@@ -39,7 +54,12 @@ export interface StaffAdminView {
 export function staffAdminPage(ctx: StaffPageContext, p: StaffAdminView): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  const status = (m: StaffMember) => (m.disabledAt ? t('staff:admin.status_disabled') : m.activatedAt ? t('staff:admin.status_active') : t('staff:admin.status_setting_up'));
+  const status = (m: StaffMember) =>
+    m.disabledAt
+      ? t('staff:admin.status_disabled')
+      : m.activatedAt
+        ? t('staff:admin.status_active')
+        : t('staff:admin.status_setting_up');
   return staffPage(ctx, {
     title: t('staff:admin.title'),
     current: '/staff/admin/staff',
@@ -50,17 +70,24 @@ ${p.notice ? alert({ type: 'success', body: p.notice, slim: true, live: true }) 
 ${table({
   caption: t('staff:admin.members_caption'),
   headers: [t('staff:admin.name'), t('staff:admin.email'), t('staff:admin.roles'), t('staff:admin.status')],
-  rows: p.members.map((m) => [html`<a class="usa-link" href="/staff/admin/staff/${m.accountId}">${m.displayName}</a>`, m.email, roleList(ctx, m.roles), status(m)]),
+  rows: p.members.map((m) => [
+    html`<a class="usa-link" href="/staff/admin/staff/${m.accountId}">${m.displayName}</a>`,
+    m.email,
+    roleList(ctx, m.roles),
+    status(m),
+  ]),
   stacked: true,
 })}
-${p.invitations.length
-  ? table({
-      caption: t('staff:admin.invitations_caption'),
-      headers: [t('staff:admin.name'), t('staff:admin.email'), t('staff:admin.roles'), t('staff:admin.expires')],
-      rows: p.invitations.map((i) => [i.display_name, i.email, roleList(ctx, i.roles), p.when(i.expires_at)]),
-      stacked: true,
-    })
-  : ''}
+${
+  p.invitations.length
+    ? table({
+        caption: t('staff:admin.invitations_caption'),
+        headers: [t('staff:admin.name'), t('staff:admin.email'), t('staff:admin.roles'), t('staff:admin.expires')],
+        rows: p.invitations.map((i) => [i.display_name, i.email, roleList(ctx, i.roles), p.when(i.expires_at)]),
+        stacked: true,
+      })
+    : ''
+}
 <h2 id="invite-heading">${t('staff:admin.invite_heading')}</h2>
 <p>${t('staff:admin.invite_intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/staff/admin/staff/invite" novalidate aria-labelledby="invite-heading">
@@ -73,7 +100,17 @@ ${p.invitations.length
   });
 }
 
-export function staffMemberPage(ctx: StaffPageContext, p: { signedIn: SignedIn; member: StaffMember; self: boolean; errors?: FieldError[]; notice?: string; when(d: Date): string }): SafeHtml {
+export function staffMemberPage(
+  ctx: StaffPageContext,
+  p: {
+    signedIn: SignedIn;
+    member: StaffMember;
+    self: boolean;
+    errors?: FieldError[];
+    notice?: string;
+    when(d: Date): string;
+  },
+): SafeHtml {
   const { t } = ctx;
   const m = p.member;
   const errors = p.errors ?? [];
@@ -96,15 +133,17 @@ ${p.notice ? alert({ type: 'success', body: p.notice, slim: true, live: true }) 
   ${checkboxGroup({ name: 'roles', legend: t('staff:admin.roles_legend', { name: m.displayName }), options: roleOptions(ctx), values: m.roles, error: errorFor(errors, 'roles') })}
   ${button(t('staff:admin.save_roles'))}
 </form>
-${p.self
-  ? ''
-  : html`<h2 id="access-heading">${t('staff:admin.access_heading')}</h2>
+${
+  p.self
+    ? ''
+    : html`<h2 id="access-heading">${t('staff:admin.access_heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="/staff/admin/staff/${m.accountId}/access" novalidate aria-labelledby="access-heading">
   ${csrfField(p.signedIn.csrf)}
   <input type="hidden" name="enabled" value="${m.disabledAt ? 'true' : 'false'}">
   ${textArea({ name: 'reason', label: t('staff:admin.access_reason'), hint: t('staff:admin.access_reason_hint'), error: errorFor(errors, 'reason'), maxlength: 500 })}
   ${button(m.disabledAt ? t('staff:admin.restore_access') : t('staff:admin.withdraw_access'), { secondary: !m.disabledAt })}
-</form>`}`,
+</form>`
+}`,
   });
 }
 

@@ -79,7 +79,10 @@ export interface PeriodRow {
  */
 export async function ratingsOverTime(db: DbHandle, q: SurveyQuery, unit: 'day' | 'week'): Promise<PeriodRow[]> {
   const trunc = sql.lit(unit);
-  const responses = filtered(db, q).select([sql`date_trunc(${trunc}, created_at at time zone ${q.timeZone})`.as('bucket'), 'rating']);
+  const responses = filtered(db, q).select([
+    sql`date_trunc(${trunc}, created_at at time zone ${q.timeZone})`.as('bucket'),
+    'rating',
+  ]);
   const result = await sql<{ first_day: string; last_day: string; responses: number; average: string | null }>`
     with r as (${responses}),
     p as (
@@ -92,7 +95,12 @@ export async function ratingsOverTime(db: DbHandle, q: SurveyQuery, unit: 'day' 
     from p left join r on r.bucket = p.bucket
     group by p.bucket
     order by p.bucket`.execute(db);
-  return result.rows.map((r) => ({ start: r.first_day, end: r.last_day, responses: Number(r.responses), average: toAverage(r.average) }));
+  return result.rows.map((r) => ({
+    start: r.first_day,
+    end: r.last_day,
+    responses: Number(r.responses),
+    average: toAverage(r.average),
+  }));
 }
 
 export interface CommentRow {
@@ -107,12 +115,19 @@ export interface CommentRow {
 }
 
 export async function countComments(db: DbHandle, q: SurveyQuery): Promise<number> {
-  const row = await filtered(db, q).where('comment', 'is not', null).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await filtered(db, q)
+    .where('comment', 'is not', null)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** One page of the responses that have a comment, newest first. */
-export async function listComments(db: DbHandle, q: SurveyQuery, page: { limit: number; offset: number }): Promise<CommentRow[]> {
+export async function listComments(
+  db: DbHandle,
+  q: SurveyQuery,
+  page: { limit: number; offset: number },
+): Promise<CommentRow[]> {
   const rows = await filtered(db, q)
     .where('comment', 'is not', null)
     .select(['id', 'survey', 'rating', 'comment', 'about_form', 'about_page', 'language', 'created_at'])
@@ -133,8 +148,22 @@ export type ExportRow = Selectable<SurveyResponsesTable>;
  * Cursor values are the Dates read back from the table; responses are written from JavaScript Dates (millisecond
  * precision), so they compare exactly.
  */
-export async function responsesAfter(db: DbHandle, q: SurveyQuery, after: { createdAt: Date; id: number } | null, limit: number): Promise<ExportRow[]> {
-  let query = filtered(db, q).select(['id', 'survey', 'rating', 'comment', 'about_form', 'about_page', 'language', 'created_at']);
+export async function responsesAfter(
+  db: DbHandle,
+  q: SurveyQuery,
+  after: { createdAt: Date; id: number } | null,
+  limit: number,
+): Promise<ExportRow[]> {
+  let query = filtered(db, q).select([
+    'id',
+    'survey',
+    'rating',
+    'comment',
+    'about_form',
+    'about_page',
+    'language',
+    'created_at',
+  ]);
   if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));
   return query.orderBy('created_at').orderBy('id').limit(limit).execute();
 }

@@ -16,10 +16,19 @@ const filter = () =>
   z
     .unknown()
     .optional()
-    .transform((value): string => (value === undefined ? '' : typeof value === 'string' ? value.slice(0, 100) : '\u0000'));
+    .transform((value): string =>
+      value === undefined ? '' : typeof value === 'string' ? value.slice(0, 100) : '\u0000',
+    );
 
 /** The filters both routes read (ADR 15); their problems are answered in the page (400 with an error summary). */
-const filters = fields({ survey: filter(), from: filter(), to: filter(), about_form: filter(), language: filter(), page: filter() });
+const filters = fields({
+  survey: filter(),
+  from: filter(),
+  to: filter(),
+  about_form: filter(),
+  language: filter(),
+  page: filter(),
+});
 
 /**
  * The staff view of survey responses (ACC-9): quality assurance and administrators. Both routes read the same
@@ -29,7 +38,12 @@ export function registerSurveyStaffRoutes(app: App, deps: { surveys: SurveyServi
   const { surveys, timeZone } = deps;
   const config = { policy: 'staff', roles: ['quality_assurance', 'administrator'] } as const;
 
-  const refused = (request: FastifyRequest, reply: FastifyReply, values: SurveyFilterValues, problems: SurveyFilterProblem[]) =>
+  const refused = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: SurveyFilterValues,
+    problems: SurveyFilterProblem[],
+  ) =>
     reply.html(
       surveysStaffPage(staffContext(request), {
         signedIn: signedInOf(reply),
@@ -46,7 +60,13 @@ export function registerSurveyStaffRoutes(app: App, deps: { surveys: SurveyServi
     if (!read.ok) return refused(request, reply, read.values, read.problems);
     const report = await surveys.staffReport(actorOf(request), read.filters, read.page);
     return reply.html(
-      surveysStaffPage(staffContext(request), { signedIn: signedInOf(reply), values: read.values, timeZone, report, when: dateTimeFormatter(request.lang, timeZone) }),
+      surveysStaffPage(staffContext(request), {
+        signedIn: signedInOf(reply),
+        values: read.values,
+        timeZone,
+        report,
+        when: dateTimeFormatter(request.lang, timeZone),
+      }),
     );
   });
 

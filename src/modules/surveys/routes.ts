@@ -28,16 +28,25 @@ export function registerSurveyRoutes(app: App, deps: { surveys: SurveyService })
     const input = readInput(request.body);
     const result = await deps.surveys.submit('exit', input, request.lang);
     if (!result.ok) {
-      const errors: FieldError[] = result.problems.map((p) => ({ field: p.field, message: request.t(`surveys:errors.${p.code}`) }));
+      const errors: FieldError[] = result.problems.map((p) => ({
+        field: p.field,
+        message: request.t(`surveys:errors.${p.code}`),
+      }));
       return reply.html(exitSurveyPage(request.page(), { csrf: reply.generateCsrf(), values: input, errors }), 400);
     }
     return reply.redirect('/survey/thanks', 303);
   });
 
-  app.post('/survey/account-created', { config: { policy: 'account' }, schema: { body: surveyForm } }, async (request, reply) => {
-    const result = await deps.surveys.submit('account_created', readInput(request.body), request.lang);
-    return reply.redirect(result.ok ? '/survey/thanks' : '/account?welcome=1&survey=incomplete', 303);
-  });
+  app.post(
+    '/survey/account-created',
+    { config: { policy: 'account' }, schema: { body: surveyForm } },
+    async (request, reply) => {
+      const result = await deps.surveys.submit('account_created', readInput(request.body), request.lang);
+      return reply.redirect(result.ok ? '/survey/thanks' : '/account?welcome=1&survey=incomplete', 303);
+    },
+  );
 
-  app.get('/survey/thanks', { config: { policy: 'public' } }, async (request, reply) => reply.html(thanksPage(request.page())));
+  app.get('/survey/thanks', { config: { policy: 'public' } }, async (request, reply) =>
+    reply.html(thanksPage(request.page())),
+  );
 }

@@ -30,7 +30,10 @@ export interface SurveyInput {
 
 export type { CommentRow, ExportRow, PeriodRow, RatingSummary };
 
-export type SurveyProblem = { field: 'rating' | 'comment' | 'about_page'; code: 'empty' | 'comment_too_long' | 'page_too_long' };
+export type SurveyProblem = {
+  field: 'rating' | 'comment' | 'about_page';
+  code: 'empty' | 'comment_too_long' | 'page_too_long';
+};
 
 export const ABOUT_FORM_CHOICES = ['', 'account', ...FORMS.map((f) => f.code)];
 
@@ -38,7 +41,11 @@ export class SurveyService {
   constructor(private readonly deps: { db: DbHandle; clock: Clock }) {}
 
   /** Saves a response; answers the problems instead when the input is not acceptable (nothing is written then). */
-  async submit(survey: SurveyKind, input: SurveyInput, language: Language): Promise<{ ok: true } | { ok: false; problems: SurveyProblem[] }> {
+  async submit(
+    survey: SurveyKind,
+    input: SurveyInput,
+    language: Language,
+  ): Promise<{ ok: true } | { ok: false; problems: SurveyProblem[] }> {
     const rating = /^[1-5]$/.test(input.rating ?? '') ? Number(input.rating) : null;
     const comment = (input.comment ?? '').trim();
     const aboutPage = (input.aboutPage ?? '').trim();
@@ -48,7 +55,15 @@ export class SurveyService {
     if ([...comment].length > 2000) problems.push({ field: 'comment', code: 'comment_too_long' });
     if ([...aboutPage].length > 200) problems.push({ field: 'about_page', code: 'page_too_long' });
     if (problems.length) return { ok: false, problems };
-    await insertResponse(this.deps.db, { survey, rating, comment: comment || null, about_form: aboutForm, about_page: aboutPage || null, language, created_at: this.deps.clock.now() });
+    await insertResponse(this.deps.db, {
+      survey,
+      rating,
+      comment: comment || null,
+      about_form: aboutForm,
+      about_page: aboutPage || null,
+      language,
+      created_at: this.deps.clock.now(),
+    });
     return { ok: true };
   }
 
@@ -74,7 +89,19 @@ export class SurveyService {
     const periods = await ratingsOverTime(db, filters, unit);
     const total = await countComments(db, filters);
     const rows = await listComments(db, filters, { limit: COMMENTS_PER_PAGE, offset: (page - 1) * COMMENTS_PER_PAGE });
-    return { filters, summary, unit, periods, comments: { rows, total, page, pages: Math.max(1, Math.ceil(total / COMMENTS_PER_PAGE)), perPage: COMMENTS_PER_PAGE } };
+    return {
+      filters,
+      summary,
+      unit,
+      periods,
+      comments: {
+        rows,
+        total,
+        page,
+        pages: Math.max(1, Math.ceil(total / COMMENTS_PER_PAGE)),
+        perPage: COMMENTS_PER_PAGE,
+      },
+    };
   }
 
   /**
@@ -133,7 +160,8 @@ export const DAILY_UP_TO_DAYS = 31;
 export const COMMENTS_PER_PAGE = 50;
 const EXPORT_BATCH = 1000;
 
-const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
+const dayNumber = (iso: string): number =>
+  Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
 const fromDayNumber = (n: number): string => new Date(n * 86_400_000).toISOString().slice(0, 10);
 
 /** Days from `from` to `to`, both included. */
@@ -145,15 +173,20 @@ export function daysInRange(from: string, to: string): number {
  * A date typed by a person: 'YYYY-MM-DD' (what the hint shows) or the U.S. 'MM/DD/YYYY'. Answers the ISO form,
  * or why not: not in either format, or not a real day (2026-02-30). Years 1900-2999 only.
  */
-export function parseCalendarDate(input: string): { ok: true; date: string } | { ok: false; code: 'date_format' | 'date_invalid' } {
+export function parseCalendarDate(
+  input: string,
+): { ok: true; date: string } | { ok: false; code: 'date_format' | 'date_invalid' } {
   const text = input.trim();
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
   if (!iso && !us) return { ok: false, code: 'date_format' };
-  const [year, month, day] = iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : [Number(us![3]), Number(us![1]), Number(us![2])];
+  const [year, month, day] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : [Number(us![3]), Number(us![1]), Number(us![2])];
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  if (year < 1900 || year > 2999 || !monthDays || day < 1 || day > monthDays) return { ok: false, code: 'date_invalid' };
+  if (year < 1900 || year > 2999 || !monthDays || day < 1 || day > monthDays)
+    return { ok: false, code: 'date_invalid' };
   return { ok: true, date: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` };
 }
 
@@ -168,15 +201,28 @@ export function readSurveyFilters(
   query: SurveyFilterQuery,
   today: string,
   timeZone: string,
-): { ok: true; filters: SurveyFilters; page: number; values: SurveyFilterValues } | { ok: false; problems: SurveyFilterProblem[]; values: SurveyFilterValues } {
+):
+  | { ok: true; filters: SurveyFilters; page: number; values: SurveyFilterValues }
+  | { ok: false; problems: SurveyFilterProblem[]; values: SurveyFilterValues } {
   // A repeated parameter was read as a value nobody could have chosen (a NUL: routes.staff.ts), so it is refused below.
   const text = (name: keyof SurveyFilterQuery): string => (query[name] ?? '').slice(0, 100);
-  const values: SurveyFilterValues = { survey: text('survey'), from: text('from'), to: text('to'), about_form: text('about_form'), language: text('language') };
+  const values: SurveyFilterValues = {
+    survey: text('survey'),
+    from: text('from'),
+    to: text('to'),
+    about_form: text('about_form'),
+    language: text('language'),
+  };
   const shown = { ...values };
   for (const key of Object.keys(shown) as (keyof SurveyFilterValues)[]) shown[key] = shown[key].replace(/\u0000/g, '');
   const problems: SurveyFilterProblem[] = [];
 
-  const survey = values.survey === '' || values.survey === 'all' ? null : values.survey === 'exit' || values.survey === 'account_created' ? values.survey : undefined;
+  const survey =
+    values.survey === '' || values.survey === 'all'
+      ? null
+      : values.survey === 'exit' || values.survey === 'account_created'
+        ? values.survey
+        : undefined;
   if (survey === undefined) problems.push({ field: 'survey', code: 'unknown_survey' });
 
   const readDate = (field: 'from' | 'to'): string | null | undefined => {
@@ -197,9 +243,11 @@ export function readSurveyFilters(
     else if (daysInRange(from, to) > MAX_RANGE_DAYS) problems.push({ field: 'from', code: 'range_too_long' });
   }
 
-  const aboutForm = values.about_form === '' ? null : ABOUT_FORM_CHOICES.includes(values.about_form) ? values.about_form : undefined;
+  const aboutForm =
+    values.about_form === '' ? null : ABOUT_FORM_CHOICES.includes(values.about_form) ? values.about_form : undefined;
   if (aboutForm === undefined) problems.push({ field: 'about_form', code: 'unknown_form' });
-  const language = values.language === '' ? null : values.language === 'en' || values.language === 'es' ? values.language : undefined;
+  const language =
+    values.language === '' ? null : values.language === 'en' || values.language === 'es' ? values.language : undefined;
   if (language === undefined) problems.push({ field: 'language', code: 'unknown_language' });
 
   const pageText = text('page');

@@ -17,30 +17,75 @@ const NOW = '2026-11-23T15:00:00Z';
 let t: TestApp;
 let qa: StaffPerson;
 
-async function respond(at: string, survey: SurveyKind, input: { rating?: number; comment?: string; form?: string; page?: string }, lang: 'en' | 'es' = 'en') {
+async function respond(
+  at: string,
+  survey: SurveyKind,
+  input: { rating?: number; comment?: string; form?: string; page?: string },
+  lang: 'en' | 'es' = 'en',
+) {
   t.clock.set(at);
-  const result = await t.services.surveys.submit(survey, { rating: input.rating ? String(input.rating) : undefined, comment: input.comment, aboutForm: input.form, aboutPage: input.page }, lang);
+  const result = await t.services.surveys.submit(
+    survey,
+    {
+      rating: input.rating ? String(input.rating) : undefined,
+      comment: input.comment,
+      aboutForm: input.form,
+      aboutPage: input.page,
+    },
+    lang,
+  );
   expect(result.ok).toBe(true);
 }
 
 beforeAll(async () => {
   t = await createTestApp();
   // The last 90 days by the agency's clock are 2026-08-26 to 2026-11-23 (EDT until 1 November, EST after).
-  await respond('2026-08-26T03:59:00Z', 'exit', { rating: 1, comment: 'Just before the range (25 August, 23:59 in New York)' });
+  await respond('2026-08-26T03:59:00Z', 'exit', {
+    rating: 1,
+    comment: 'Just before the range (25 August, 23:59 in New York)',
+  });
   await respond('2026-08-26T04:00:00Z', 'exit', { rating: 2 }); // 26 August, 00:00 in New York: inside
-  await respond('2026-11-02T15:00:00Z', 'exit', { rating: 5, comment: 'Great, "quick" service', form: 'I-765', page: 'Part 2' });
+  await respond('2026-11-02T15:00:00Z', 'exit', {
+    rating: 5,
+    comment: 'Great, "quick" service',
+    form: 'I-765',
+    page: 'Part 2',
+  });
   await respond('2026-11-03T15:00:00Z', 'exit', { rating: 4 });
-  await respond('2026-11-10T15:00:00Z', 'account_created', { rating: 2, comment: '=HYPERLINK("http://evil.example","click")' }, 'es');
+  await respond(
+    '2026-11-10T15:00:00Z',
+    'account_created',
+    { rating: 2, comment: '=HYPERLINK("http://evil.example","click")' },
+    'es',
+  );
   // 04:30 UTC on Monday 16 November is still Sunday 15 November in New York: the week of 9 November.
-  await respond('2026-11-16T04:30:00Z', 'exit', { rating: 3, comment: 'Line one\nLine two, with comma', form: 'account', page: '@SUM(1+1)' }, 'es');
-  await respond('2026-11-17T15:00:00Z', 'exit', { comment: '-2+3 Muy difícil encontrar el formulario, señora', form: 'I-130' }, 'es');
+  await respond(
+    '2026-11-16T04:30:00Z',
+    'exit',
+    { rating: 3, comment: 'Line one\nLine two, with comma', form: 'account', page: '@SUM(1+1)' },
+    'es',
+  );
+  await respond(
+    '2026-11-17T15:00:00Z',
+    'exit',
+    { comment: '-2+3 Muy difícil encontrar el formulario, señora', form: 'I-130' },
+    'es',
+  );
   await respond('2026-11-23T14:00:00Z', 'account_created', { rating: 5, comment: '<script>alert(1)</script>' });
   // June: 55 comments, two a day (08:00 and 20:00 in New York), for the pages of comments and the daily table.
   for (let i = 0; i < 55; i++) {
-    await respond(new Date(Date.parse('2026-06-01T12:00:00Z') + i * 12 * 3_600_000).toISOString(), 'exit', { rating: (i % 5) + 1, comment: `June comment ${i + 1}` });
+    await respond(new Date(Date.parse('2026-06-01T12:00:00Z') + i * 12 * 3_600_000).toISOString(), 'exit', {
+      rating: (i % 5) + 1,
+      comment: `June comment ${i + 1}`,
+    });
   }
   t.clock.set(NOW);
-  qa = await createStaffMember(t, { email: 'quinn.qa@agency.example', name: 'Quinn Quality', roles: ['quality_assurance'], ip: '10.8.0.1' });
+  qa = await createStaffMember(t, {
+    email: 'quinn.qa@agency.example',
+    name: 'Quinn Quality',
+    roles: ['quality_assurance'],
+    ip: '10.8.0.1',
+  });
 });
 afterAll(async () => t?.close());
 
@@ -49,11 +94,23 @@ const cells = (agent: TestAgent, caption: string) =>
     .$('table')
     .filter((_, el) => agent.$(el).find('caption').text() === caption)
     .find('tbody tr')
-    .map((_, tr) => [agent.$(tr).find('th, td').map((__, c) => agent.$(c).text().trim()).get()])
+    .map((_, tr) => [
+      agent
+        .$(tr)
+        .find('th, td')
+        .map((__, c) => agent.$(c).text().trim())
+        .get(),
+    ])
     .get() as string[][];
 
 const audits = async (action: string) =>
-  t.deps.database.db.selectFrom('audit_log').select(['actor_id', 'actor_type', 'details']).where('action', '=', action).where('actor_id', '=', qa.accountId).orderBy('id').execute();
+  t.deps.database.db
+    .selectFrom('audit_log')
+    .select(['actor_id', 'actor_type', 'details'])
+    .where('action', '=', action)
+    .where('actor_id', '=', qa.accountId)
+    .orderBy('id')
+    .execute();
 
 describe('survey responses for staff (ACC-9)', () => {
   it('shows the last 90 days by default: count, average, distribution and weekly averages in the agency time zone', async () => {
@@ -109,8 +166,15 @@ describe('survey responses for staff (ACC-9)', () => {
     expect(qa.agent.last!.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect($(items[2]).find('.usa-collection__description').html()).toBe('Line one<br>Line two, with comma');
     expect($(items[0]).find('h3').text().replace(/\s/g, ' ')).toBe('Nov 23, 2026, 9:00 AM, After account creation');
-    expect($(items[2]).find('h3').text().replace(/\s/g, ' ')).toBe('Nov 15, 2026, 11:30 PM, Exit survey (after sign-out)');
-    expect($(items[2]).find('.usa-collection__meta-item').map((_, li) => $(li).text()).get()).toEqual([
+    expect($(items[2]).find('h3').text().replace(/\s/g, ' ')).toBe(
+      'Nov 15, 2026, 11:30 PM, Exit survey (after sign-out)',
+    );
+    expect(
+      $(items[2])
+        .find('.usa-collection__meta-item')
+        .map((_, li) => $(li).text())
+        .get(),
+    ).toEqual([
       'Rating: 3 – Neither satisfied nor dissatisfied',
       'About: Account pages; page or step: @SUM(1+1)',
       'Language: Spanish',
@@ -127,7 +191,11 @@ describe('survey responses for staff (ACC-9)', () => {
     expect(qa.agent.$('select[name=survey] option[selected]').val()).toBe('account_created');
 
     await qa.agent.get('/staff/surveys?language=es');
-    expect([qa.agent.$('#summary-total').text(), qa.agent.$('#summary-rated').text(), qa.agent.$('#summary-average').text()]).toEqual(['3', '2', '2.5 out of 5']);
+    expect([
+      qa.agent.$('#summary-total').text(),
+      qa.agent.$('#summary-rated').text(),
+      qa.agent.$('#summary-average').text(),
+    ]).toEqual(['3', '2', '2.5 out of 5']);
 
     await qa.agent.get('/staff/surveys?about_form=I-765&survey=exit');
     expect(qa.agent.$('#summary-total').text()).toBe('1');
@@ -168,7 +236,10 @@ describe('survey responses for staff (ACC-9)', () => {
     const next = $('.usa-pagination a[rel=next]').attr('href')!;
     expect(next).toBe('/staff/surveys?from=2026-06-01&to=2026-06-30&language=en&page=2#comments-heading');
     await qa.agent.get(next.replace(/#.*/, ''));
-    const second = qa.agent.$('#comments > li .usa-collection__description').map((_, p) => qa.agent.$(p).text()).get();
+    const second = qa.agent
+      .$('#comments > li .usa-collection__description')
+      .map((_, p) => qa.agent.$(p).text())
+      .get();
     expect(second).toEqual(['June comment 5', 'June comment 4', 'June comment 3', 'June comment 2', 'June comment 1']);
     expect(qa.agent.$('.usa-pagination a[aria-current=page]').text()).toBe('2');
     expect(qa.agent.$('#summary-total').text()).toBe('55'); // the filters are kept
@@ -199,7 +270,9 @@ describe('survey responses for staff (ACC-9)', () => {
         '2026-11-23T14:00:00.000Z,account_created,5,,,en,<script>alert(1)</script>\r\n',
     );
     const filtered = await qa.agent.get('/staff/surveys.csv?survey=account_created&language=es');
-    expect(filtered.body.split('\r\n').slice(1, -1)).toEqual([`2026-11-10T15:00:00.000Z,account_created,2,,,es,"'=HYPERLINK(""http://evil.example"",""click"")"`]);
+    expect(filtered.body.split('\r\n').slice(1, -1)).toEqual([
+      `2026-11-10T15:00:00.000Z,account_created,2,,,es,"'=HYPERLINK(""http://evil.example"",""click"")"`,
+    ]);
   });
 
   it('exports in batches: thousands of responses, with equal times across batch boundaries, each exactly once, oldest first', async () => {
@@ -221,7 +294,11 @@ describe('survey responses for staff (ACC-9)', () => {
 
   it('does not record a HEAD request as an export', async () => {
     const before = (await audits('surveys.exported')).length;
-    const head = await t.app.inject({ method: 'HEAD', url: '/staff/surveys.csv', headers: { cookie: qa.agent.cookieHeader } });
+    const head = await t.app.inject({
+      method: 'HEAD',
+      url: '/staff/surveys.csv',
+      headers: { cookie: qa.agent.cookieHeader },
+    });
     expect(head.statusCode).toBe(200);
     expect((await audits('surveys.exported')).length).toBe(before);
   });
@@ -231,7 +308,17 @@ describe('survey responses for staff (ACC-9)', () => {
     expect(viewed.length).toBeGreaterThanOrEqual(8);
     expect(viewed[0]).toMatchObject({
       actor_type: 'staff',
-      details: { filters: { survey: null, from: '2026-08-26', to: '2026-11-23', aboutForm: null, language: null, timeZone: 'America/New_York' }, page: 1 },
+      details: {
+        filters: {
+          survey: null,
+          from: '2026-08-26',
+          to: '2026-11-23',
+          aboutForm: null,
+          language: null,
+          timeZone: 'America/New_York',
+        },
+        page: 1,
+      },
     });
     const exported = await audits('surveys.exported');
     expect(exported.map((e) => (e.details as { filters: object }).filters)).toContainEqual({
@@ -248,10 +335,16 @@ describe('survey responses for staff (ACC-9)', () => {
     const before = (await audits('surveys.viewed')).length + (await audits('surveys.exported')).length;
     const cases: [string, string[]][] = [
       ['from=2026-02-30', ['Enter a real date, for example 2026-11-23.']],
-      ['from=yesterday&to=2026-13-01', ['Enter the date as year-month-day, for example 2026-11-23.', 'Enter a real date, for example 2026-11-23.']],
+      [
+        'from=yesterday&to=2026-13-01',
+        ['Enter the date as year-month-day, for example 2026-11-23.', 'Enter a real date, for example 2026-11-23.'],
+      ],
       ['from=2026-11-20&to=2026-11-01', ['The start date must be on or before the end date.']],
       ['from=2001-01-01&to=2026-11-01', ['Choose a period of at most 5 years.']],
-      ['survey=everything&language=fr&about_form=X-1', ['Choose a survey from the list.', 'Choose a form from the list.', 'Choose a language from the list.']],
+      [
+        'survey=everything&language=fr&about_form=X-1',
+        ['Choose a survey from the list.', 'Choose a form from the list.', 'Choose a language from the list.'],
+      ],
       ['survey=exit&survey=account_created', ['Choose a survey from the list.']],
       ['page=0', ['That page of comments does not exist. Choose the responses again to start from the first page.']],
       ['page=abc', ['That page of comments does not exist. Choose the responses again to start from the first page.']],
@@ -284,10 +377,29 @@ describe('survey responses for staff (ACC-9)', () => {
     const key = fc.constantFrom('survey', 'from', 'to', 'about_form', 'language', 'page', 'other');
     const value = fc.oneof(
       fc.string({ maxLength: 30, unit: 'binary' }),
-      fc.constantFrom('exit', 'account_created', 'all', 'en', 'es', 'I-765', 'account', '2026-11-01', '0000-01-01', '9999-12-31', '1/1/1900', '02/29/2028', '-1', '99999999999'),
-      fc.date({ min: new Date('1800-01-01'), max: new Date('3100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      fc.constantFrom(
+        'exit',
+        'account_created',
+        'all',
+        'en',
+        'es',
+        'I-765',
+        'account',
+        '2026-11-01',
+        '0000-01-01',
+        '9999-12-31',
+        '1/1/1900',
+        '02/29/2028',
+        '-1',
+        '99999999999',
+      ),
+      fc
+        .date({ min: new Date('1800-01-01'), max: new Date('3100-01-01'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10)),
     );
-    const encoded = fc.array(fc.tuple(key, value), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
+    const encoded = fc
+      .array(fc.tuple(key, value), { maxLength: 6 })
+      .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
     const rawText = fc.string({ maxLength: 40, unit: fc.constantFrom(...'%&=+;?/#[]abc019-'.split('')) });
     await fc.assert(
       fc.asyncProperty(fc.oneof(encoded, rawText), fc.boolean(), async (query, csv) => {
@@ -299,12 +411,22 @@ describe('survey responses for staff (ACC-9)', () => {
   });
 
   it('is for quality assurance and administrators: a Tier 1 agent and an applicant get 403, a visitor the sign-in page', async () => {
-    const admin = await createStaffMember(t, { email: 'ada.admin@agency.example', name: 'Ada Admin', roles: ['administrator'], ip: '10.8.0.2' });
+    const admin = await createStaffMember(t, {
+      email: 'ada.admin@agency.example',
+      name: 'Ada Admin',
+      roles: ['administrator'],
+      ip: '10.8.0.2',
+    });
     expect((await admin.agent.get('/staff/surveys')).statusCode).toBe(200);
     expect((await admin.agent.get('/staff')).statusCode).toBe(200);
     expect(admin.agent.$('a[href="/staff/surveys"]').length).toBeGreaterThan(0);
 
-    const tier1 = await createStaffMember(t, { email: 'tim.tier1@agency.example', name: 'Tim Tier', roles: ['tier1'], ip: '10.8.0.3' });
+    const tier1 = await createStaffMember(t, {
+      email: 'tim.tier1@agency.example',
+      name: 'Tim Tier',
+      roles: ['tier1'],
+      ip: '10.8.0.3',
+    });
     expect((await tier1.agent.get('/staff/surveys')).statusCode).toBe(403);
     expect(tier1.agent.$('h1').text()).toBe('You do not have access to this page');
     expect((await tier1.agent.get('/staff/surveys.csv')).statusCode).toBe(403);
@@ -323,7 +445,12 @@ describe('survey responses for staff (ACC-9)', () => {
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe('/account/sign-in');
     }
-    const strangers = await t.deps.database.db.selectFrom('audit_log').select('id').where('action', 'like', 'surveys.%').where('actor_id', 'in', [tier1.accountId]).execute();
+    const strangers = await t.deps.database.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', 'like', 'surveys.%')
+      .where('actor_id', 'in', [tier1.accountId])
+      .execute();
     expect(strangers).toEqual([]);
   });
 
@@ -348,13 +475,22 @@ async function signUpApplicant(email: string, ip: string): Promise<TestAgent> {
   const agent = new TestAgent(t.app, ip);
   await agent.get('/account/sign-up');
   expect((await agent.post('/account/sign-up', { email, kind: 'applicant' })).statusCode).toBe(303);
-  const message = await t.deps.database.db.selectFrom('notification_messages').select('body').where('recipient', '=', email).where('template', '=', 'verify_email').executeTakeFirstOrThrow();
+  const message = await t.deps.database.db
+    .selectFrom('notification_messages')
+    .select('body')
+    .where('recipient', '=', email)
+    .where('template', '=', 'verify_email')
+    .executeTakeFirstOrThrow();
   const path = /https?:\/\/\S+(\/account\/sign-up\/confirm\?token=\S+)/.exec(message.body)![1]!;
   await agent.get(path);
-  expect((await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string })).statusCode).toBe(303);
+  expect(
+    (await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string })).statusCode,
+  ).toBe(303);
   await agent.get('/account/sign-up/password');
   const password = 'correct horse battery staple 42';
-  expect((await agent.post('/account/sign-up/password', { password, password_confirmation: password })).statusCode).toBe(303);
+  expect(
+    (await agent.post('/account/sign-up/password', { password, password_confirmation: password })).statusCode,
+  ).toBe(303);
   await agent.get('/account/sign-up/authenticator');
   const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
   expect((await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) })).statusCode).toBe(200);
@@ -378,7 +514,10 @@ describe('survey filters and CSV fields (pure)', () => {
     expect(read.ok && read.filters).toMatchObject({ from: '2025-12-02', to: '2026-03-01' });
     const ending = readSurveyFilters({ to: '2024-03-31' }, '2026-03-01', 'America/New_York');
     expect(ending.ok && ending.filters).toMatchObject({ from: '2024-01-02', to: '2024-03-31' });
-    expect(readSurveyFilters({ from: '2026-03-02' }, '2026-03-01', 'UTC')).toMatchObject({ ok: false, problems: [{ field: 'from', code: 'range_order' }] });
+    expect(readSurveyFilters({ from: '2026-03-02' }, '2026-03-01', 'UTC')).toMatchObject({
+      ok: false,
+      problems: [{ field: 'from', code: 'range_order' }],
+    });
   });
 
   it('links the first, the last and the pages around the current one', () => {
@@ -410,11 +549,17 @@ describe('survey filters and CSV fields (pure)', () => {
 
   it('gives back every text, formulas prefixed, when the file is read by an RFC 4180 reader (fast-check)', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'ñ', ',', '"', '\r', '\n', '\t', '=', '+', '-', '@', ' ', "'") }), { minLength: 1, maxLength: 5 }), (fields) => {
-        const parsed = parseCsv(csvRecord(fields) + csvRecord(fields));
-        const expected = fields.map((f) => (/^[=+\-@\t\r]/.test(f) ? `'${f}` : f));
-        expect(parsed).toEqual([expected, expected]);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: fc.constantFrom('a', 'ñ', ',', '"', '\r', '\n', '\t', '=', '+', '-', '@', ' ', "'") }),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (fields) => {
+          const parsed = parseCsv(csvRecord(fields) + csvRecord(fields));
+          const expected = fields.map((f) => (/^[=+\-@\t\r]/.test(f) ? `'${f}` : f));
+          expect(parsed).toEqual([expected, expected]);
+        },
+      ),
     );
   });
 });

@@ -22,7 +22,12 @@ export function filterQuery(values: SurveyFilterValues, extra: Record<string, st
   return text ? `?${text}` : '';
 }
 
-function filterForm(ctx: StaffPageContext, values: SurveyFilterValues, errors: FieldError[], timeZone: string): SafeHtml {
+function filterForm(
+  ctx: StaffPageContext,
+  values: SurveyFilterValues,
+  errors: FieldError[],
+  timeZone: string,
+): SafeHtml {
   const { t, lang } = ctx;
   const error = (field: string) => errors.find((e) => e.field === field)?.message;
   return html`<form id="filters" class="usa-form usa-form--large" method="get" action="/staff/surveys" aria-labelledby="filters-heading" novalidate>
@@ -32,7 +37,11 @@ function filterForm(ctx: StaffPageContext, values: SurveyFilterValues, errors: F
     error: error('survey'),
     label: t('surveys:staff.survey_label'),
     value: values.survey === 'all' ? '' : values.survey,
-    options: [['', t('surveys:staff.survey_all')], ['exit', t('surveys:staff.surveys.exit')], ['account_created', t('surveys:staff.surveys.account_created')]],
+    options: [
+      ['', t('surveys:staff.survey_all')],
+      ['exit', t('surveys:staff.surveys.exit')],
+      ['account_created', t('surveys:staff.surveys.account_created')],
+    ],
   })}
   <fieldset class="usa-fieldset">
     <legend class="usa-legend">${t('surveys:staff.dates_legend')}</legend>
@@ -45,21 +54,30 @@ function filterForm(ctx: StaffPageContext, values: SurveyFilterValues, errors: F
     error: error('about_form'),
     label: t('surveys:staff.form_label'),
     value: values.about_form,
-    options: [['', t('surveys:staff.form_all')], ['account', t('surveys:staff.about_account')], ...FORMS.map((f): [string, string] => [f.code, `${f.code}, ${lang === 'es' ? f.nameEs : f.nameEn}`])],
+    options: [
+      ['', t('surveys:staff.form_all')],
+      ['account', t('surveys:staff.about_account')],
+      ...FORMS.map((f): [string, string] => [f.code, `${f.code}, ${lang === 'es' ? f.nameEs : f.nameEn}`]),
+    ],
   })}
   ${select({
     name: 'language',
     error: error('language'),
     label: t('surveys:staff.language_label'),
     value: values.language,
-    options: [['', t('surveys:staff.language_all')], ['en', t('surveys:staff.languages.en')], ['es', t('surveys:staff.languages.es')]],
+    options: [
+      ['', t('surveys:staff.language_all')],
+      ['en', t('surveys:staff.languages.en')],
+      ['es', t('surveys:staff.languages.es')],
+    ],
   })}
   ${button(t('surveys:staff.apply'))}
 </form>`;
 }
 
 /** A bar for sighted readers; the number beside it is what screen readers read (so the bar is hidden from them). */
-const bar = (value: number, min: number, max: number) => html`<meter class="margin-left-1" min="${min}" max="${max}" value="${value}" aria-hidden="true"></meter>`;
+const bar = (value: number, min: number, max: number) =>
+  html`<meter class="margin-left-1" min="${min}" max="${max}" value="${value}" aria-hidden="true"></meter>`;
 
 function summarySection(ctx: StaffPageContext, report: SurveyReport): SafeHtml {
   const { t, lang } = ctx;
@@ -82,7 +100,11 @@ ${table({
     ...[5, 4, 3, 2, 1].map((rating) => {
       const n = s.byRating[rating - 1]!;
       const share = s.rated ? n / s.rated : 0;
-      return [`${rating} – ${t(`surveys:ratings.${rating}`)}`, count.format(n), html`${percent.format(share)}${bar(share, 0, 1)}`];
+      return [
+        `${rating} – ${t(`surveys:ratings.${rating}`)}`,
+        count.format(n),
+        html`${percent.format(share)}${bar(share, 0, 1)}`,
+      ];
     }),
     [t('surveys:staff.unrated'), count.format(s.total - s.rated), '–'],
   ],
@@ -98,11 +120,19 @@ function overTimeSection(ctx: StaffPageContext, report: SurveyReport): SafeHtml 
   return html`<h2 id="over-time-heading">${t('surveys:staff.over_time_heading')}</h2>
 ${table({
   caption: t(daily ? 'surveys:staff.by_day_caption' : 'surveys:staff.by_week_caption'),
-  headers: [t(daily ? 'surveys:staff.day' : 'surveys:staff.week'), t('surveys:staff.responses'), t('surveys:staff.average')],
+  headers: [
+    t(daily ? 'surveys:staff.day' : 'surveys:staff.week'),
+    t('surveys:staff.responses'),
+    t('surveys:staff.average'),
+  ],
   rows: report.periods.map((p) => [
-    daily || p.start === p.end ? calendarDate(p.start, lang) : t('surveys:staff.week_range', { start: calendarDate(p.start, lang), end: calendarDate(p.end, lang) }),
+    daily || p.start === p.end
+      ? calendarDate(p.start, lang)
+      : t('surveys:staff.week_range', { start: calendarDate(p.start, lang), end: calendarDate(p.end, lang) }),
     count.format(p.responses),
-    p.average === null ? t('surveys:staff.no_rating_value') : html`${oneDecimal.format(p.average)}${bar(p.average, 0, 5)}`,
+    p.average === null
+      ? t('surveys:staff.no_rating_value')
+      : html`${oneDecimal.format(p.average)}${bar(p.average, 0, 5)}`,
   ]),
   stacked: true,
 })}`;
@@ -111,12 +141,16 @@ ${table({
 /** What a response is about: the form (or the account pages) and the page or step the person named. */
 function aboutText(ctx: StaffPageContext, row: { about_form: string | null; about_page: string | null }): string {
   const { t } = ctx;
-  const form = row.about_form === 'account' ? t('surveys:staff.about_account') : row.about_form ?? t('surveys:staff.not_about_form');
+  const form =
+    row.about_form === 'account'
+      ? t('surveys:staff.about_account')
+      : (row.about_form ?? t('surveys:staff.not_about_form'));
   return row.about_page ? `${form}; ${t('surveys:staff.page_label', { page: row.about_page })}` : form;
 }
 
 /** A comment is untrusted text: escaped by `html`, its line breaks kept as <br>. */
-const commentText = (comment: string): SafeHtml => html`${comment.split(/\r\n|\r|\n/).map((line, i) => (i ? html`<br>${line}` : line))}`;
+const commentText = (comment: string): SafeHtml =>
+  html`${comment.split(/\r\n|\r|\n/).map((line, i) => (i ? html`<br>${line}` : line))}`;
 
 function commentItem(ctx: StaffPageContext, row: CommentRow, when: (d: Date) => string): SafeHtml {
   const { t } = ctx;
@@ -135,7 +169,9 @@ function commentItem(ctx: StaffPageContext, row: CommentRow, when: (d: Date) => 
 
 /** The page numbers to link: the first, the last, and two on each side of the current one; null marks a gap. */
 export function pageWindow(page: number, pages: number): (number | null)[] {
-  const shown = [...new Set([1, pages, ...[-2, -1, 0, 1, 2].map((d) => page + d)])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const shown = [...new Set([1, pages, ...[-2, -1, 0, 1, 2].map((d) => page + d)])]
+    .filter((n) => n >= 1 && n <= pages)
+    .sort((a, b) => a - b);
   const out: (number | null)[] = [];
   shown.forEach((n, i) => {
     if (i > 0 && n - shown[i - 1]! > 1) out.push(null);
@@ -161,7 +197,12 @@ function pagination(ctx: StaffPageContext, values: SurveyFilterValues, page: num
 </nav>`;
 }
 
-function commentsSection(ctx: StaffPageContext, report: SurveyReport, values: SurveyFilterValues, when: (d: Date) => string): SafeHtml {
+function commentsSection(
+  ctx: StaffPageContext,
+  report: SurveyReport,
+  values: SurveyFilterValues,
+  when: (d: Date) => string,
+): SafeHtml {
   const { t } = ctx;
   const c = report.comments;
   const list: HtmlValue = c.rows.length
@@ -194,22 +235,40 @@ export function surveysStaffPage(ctx: StaffPageContext, p: SurveysStaffView): Sa
     body: html`<h1>${t('surveys:staff.title')}</h1>
 <p class="usa-intro">${t('surveys:staff.intro')}</p>
 ${filterForm(ctx, p.values, errors, p.timeZone)}
-${p.report
-  ? html`<p class="margin-top-4"><a class="usa-link" href="/staff/surveys.csv${filterQuery(p.values)}" download>${t('surveys:staff.download')}</a></p>
+${
+  p.report
+    ? html`<p class="margin-top-4"><a class="usa-link" href="/staff/surveys.csv${filterQuery(p.values)}" download>${t('surveys:staff.download')}</a></p>
 <p class="usa-hint">${t('surveys:staff.download_hint')}</p>
 ${summarySection(ctx, p.report)}
 ${overTimeSection(ctx, p.report)}
 ${commentsSection(ctx, p.report, p.values, p.when)}`
-  : ''}`,
+    : ''
+}`,
   });
 }
 
 // --- CSV export ------------------------------------------------------------------------------------------------
 
-export const CSV_HEADER = ['created_at', 'survey', 'rating', 'about_form', 'about_page', 'language', 'comment'] as const;
+export const CSV_HEADER = [
+  'created_at',
+  'survey',
+  'rating',
+  'about_form',
+  'about_page',
+  'language',
+  'comment',
+] as const;
 /** A response as a CSV record; created_at is ISO 8601 in UTC. */
 export function csvResponse(row: ExportRow): string {
-  return csvRecord([row.created_at.toISOString(), row.survey, row.rating, row.about_form, row.about_page, row.language, row.comment]);
+  return csvRecord([
+    row.created_at.toISOString(),
+    row.survey,
+    row.rating,
+    row.about_form,
+    row.about_page,
+    row.language,
+    row.comment,
+  ]);
 }
 
 /** The whole file as text chunks: BOM and header, then one chunk per batch of responses. */

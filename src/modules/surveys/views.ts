@@ -1,11 +1,24 @@
 import { FORMS } from '../cases/index.js';
-import { alert, button, csrfField, errorSummary, radioGroup, select, textArea, textInput, type FieldError } from '../../platform/views/components.js';
+import {
+  alert,
+  button,
+  csrfField,
+  errorSummary,
+  radioGroup,
+  select,
+  textArea,
+  textInput,
+  type FieldError,
+} from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
 import type { SurveyInput } from './service.js';
 
 /** The survey's fields (shared by the exit survey page and the in-session survey on the account home). */
-export function surveyFields(ctx: PageContext, p: { values?: SurveyInput; errors?: FieldError[]; withAbout: boolean }): SafeHtml {
+export function surveyFields(
+  ctx: PageContext,
+  p: { values?: SurveyInput; errors?: FieldError[]; withAbout: boolean },
+): SafeHtml {
   const { t, lang } = ctx;
   const v = p.values ?? {};
   const error = (field: string) => p.errors?.find((e) => e.field === field)?.message;
@@ -16,24 +29,35 @@ export function surveyFields(ctx: PageContext, p: { values?: SurveyInput; errors
     error: error('rating'),
     options: ['5', '4', '3', '2', '1'].map((value) => ({ value, label: t(`surveys:ratings.${value}`) })),
   })}
-${p.withAbout
-  ? html`${select({
-      name: 'about_form',
-      label: t('surveys:about_form_label'),
-      value: v.aboutForm,
-      options: [['', t('surveys:about_form_none')], ['account', t('surveys:about_form_account')], ...FORMS.map((f): [string, string] => [f.code, `${f.code}, ${lang === 'es' ? f.nameEs : f.nameEn}`])],
-    })}
+${
+  p.withAbout
+    ? html`${select({
+        name: 'about_form',
+        label: t('surveys:about_form_label'),
+        value: v.aboutForm,
+        options: [
+          ['', t('surveys:about_form_none')],
+          ['account', t('surveys:about_form_account')],
+          ...FORMS.map((f): [string, string] => [f.code, `${f.code}, ${lang === 'es' ? f.nameEs : f.nameEn}`]),
+        ],
+      })}
 ${textInput({ name: 'about_page', label: t('surveys:about_page_label'), hint: t('surveys:about_page_hint'), value: v.aboutPage, error: error('about_page'), maxlength: 200 })}`
-  : ''}
+    : ''
+}
 ${textArea({ name: 'comment', label: t('surveys:comment_label'), hint: t('surveys:comment_hint'), value: v.comment, error: error('comment'), maxlength: 2000 })}
 ${button(t('surveys:submit'))}`;
 }
 
-export function exitSurveyPage(ctx: PageContext, p: { csrf: string; values?: SurveyInput; errors?: FieldError[] }): SafeHtml {
+export function exitSurveyPage(
+  ctx: PageContext,
+  p: { csrf: string; values?: SurveyInput; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   return layout(ctx, {
-    title: errors.length ? `${t('common:errors.summary_heading')}: ${t('surveys:exit.title')}` : t('surveys:exit.title'),
+    title: errors.length
+      ? `${t('common:errors.summary_heading')}: ${t('surveys:exit.title')}`
+      : t('surveys:exit.title'),
     main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8">
 ${errorSummary(t('common:errors.summary_heading'), errors)}
 <h1>${t('surveys:exit.title')}</h1>

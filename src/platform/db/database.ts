@@ -2,7 +2,17 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { CompiledQuery, Kysely, PostgresDialect, sql, type Compilable, type PostgresPool, type PostgresPoolClient, type RawBuilder, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  sql,
+  type Compilable,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type RawBuilder,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import type { Tables } from './tables.js';
@@ -58,7 +68,9 @@ class Argument {
  * - Name every column rather than `*`: a prepared statement fails if a migration changes the columns of its
  *   result while a connection holds it.
  */
-export function preparedQuery<A extends unknown[], O>(build: (db: DbHandle, ...args: A) => Compilable<O>): (db: DbHandle, ...args: A) => Promise<O[]> {
+export function preparedQuery<A extends unknown[], O>(
+  build: (db: DbHandle, ...args: A) => Compilable<O>,
+): (db: DbHandle, ...args: A) => Promise<O[]> {
   let text: string | undefined;
   let slots: readonly unknown[] = [];
   return async (db, ...args) => {
@@ -141,7 +153,8 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
         update: 10_000,
         retries: 0,
         realpath: false,
-        onCompromised: (error) => process.emitWarning(`Lock on the embedded data directory could not be refreshed: ${error.message}`),
+        onCompromised: (error) =>
+          process.emitWarning(`Lock on the embedded data directory could not be refreshed: ${error.message}`),
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(options.dataDir);
@@ -158,13 +171,20 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
   }
   // PGlite is one database session: exactly one connection, shared by Kysely and pg-boss.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-  return wrap('pglite', pool, async () => {
-    await pglite.close();
-    await release?.();
-  }, pglite);
+  return wrap(
+    'pglite',
+    pool,
+    async () => {
+      await pglite.close();
+      await release?.();
+    },
+    pglite,
+  );
 }
 
-export async function openDatabase(config: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string }): Promise<Database> {
+export async function openDatabase(
+  config: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string },
+): Promise<Database> {
   return config.kind === 'postgres' ? openPostgres(config.url) : openPglite({ dataDir: config.dataDir });
 }
 
@@ -178,6 +198,10 @@ export function inTransaction<T>(db: DbHandle, work: (trx: Transaction<Tables>) 
  * `column = ANY($1::type[])`: a list of any length as one parameter. For batch work: Kysely's `in` sends one
  * parameter per value, and a list of thousands is thousands of parameters for PostgreSQL to parse and plan.
  */
-export function isAnyOf(column: string, values: readonly (string | number)[], type: 'int' | 'text'): RawBuilder<boolean> {
+export function isAnyOf(
+  column: string,
+  values: readonly (string | number)[],
+  type: 'int' | 'text',
+): RawBuilder<boolean> {
   return sql<boolean>`${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`;
 }

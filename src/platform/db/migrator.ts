@@ -27,7 +27,10 @@ class SqlFileMigrationProvider implements MigrationProvider {
 
 /** Migration files not yet applied (a cheap query; Kysely's Migrator inspects the whole catalog). */
 export async function pendingMigrations(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort().map((f) => f.replace(/\.sql$/, ''));
+  const files = (await readdir(dir))
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => f.replace(/\.sql$/, ''));
   const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`
     .execute(db)
     .then((r) => new Set(r.rows.map((row) => row.name)))
@@ -41,7 +44,9 @@ export async function migrateToLatest(db: Db, dir = MIGRATIONS_DIR): Promise<str
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -6,7 +6,11 @@ import type { ColumnType, Generated } from 'kysely';
  * src/modules/<module>/tables.ts with `declare module '../../platform/db/tables.js' { interface Tables { ... } }`
  * (declaration merging), so `Kysely<Tables>` sees them all. The owners are checked by test/table-ownership.test.ts.
  */
-export type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>, string | Record<string, unknown>>;
+export type Json = ColumnType<
+  Record<string, unknown>,
+  string | Record<string, unknown>,
+  string | Record<string, unknown>
+>;
 
 export interface AuditLogTable {
   id: Generated<number>;
@@ -23,7 +27,8 @@ export interface AuditLogTable {
 }
 
 /** `protected_cases` is a designation rather than a job: officers who hold it see Section 1367 cases (0029). */
-export type StaffRole = 'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'officer' | 'quality_assurance' | 'administrator' | 'protected_cases';
+export type StaffRole =
+  'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'officer' | 'quality_assurance' | 'administrator' | 'protected_cases';
 
 export interface Tables {
   form_submissions: FormSubmissionsTable;

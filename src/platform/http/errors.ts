@@ -25,13 +25,23 @@ export const AGENCY_MESSAGES: Record<number, string> = {
 };
 
 export function sendAgencyError(reply: FastifyReply, status: number, message?: string): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ code: status, message: message ?? AGENCY_MESSAGES[status] ?? AGENCY_MESSAGES[500] }, null, 2));
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send(
+      JSON.stringify({ code: status, message: message ?? AGENCY_MESSAGES[status] ?? AGENCY_MESSAGES[500] }, null, 2),
+    );
 }
 
 function wantsAgencyJson(request: FastifyRequest): boolean {
   if (request.routeOptions.config?.api === 'agency') return true;
   const path = request.url.split('?')[0] ?? '';
-  return path.startsWith('/oauth/') || path.startsWith('/api/') || path.startsWith('/hooks/') || (path.startsWith('/case-status/') && Boolean(request.headers.authorization));
+  return (
+    path.startsWith('/oauth/') ||
+    path.startsWith('/api/') ||
+    path.startsWith('/hooks/') ||
+    (path.startsWith('/case-status/') && Boolean(request.headers.authorization))
+  );
 }
 
 export function statusOf(error: unknown): number {
@@ -46,15 +56,27 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: (error as FastifyError).code ?? (error as DomainError).code, status }, 'request refused');
+    else
+      request.log.info(
+        { code: (error as FastifyError).code ?? (error as DomainError).code, status },
+        'request refused',
+      );
     if (status === 429) {
       const retry = error instanceof TooManyRequests ? String(error.retryAfterSeconds) : reply.getHeader('retry-after');
       reply.header('retry-after', retry || '60');
     }
     if (status === 503) reply.header('retry-after', '30');
     // An error may carry a message meant for API clients (e.g. which line of a batch is not JSON).
-    if (wantsAgencyJson(request)) return sendAgencyError(reply, status, status < 500 ? (error as { publicMessage?: string }).publicMessage : undefined);
-    const fields = error instanceof InvalidInput ? [...new Set(error.problems.map((p) => p.where.split('.').slice(1).join('.') || p.where))] : [];
+    if (wantsAgencyJson(request))
+      return sendAgencyError(
+        reply,
+        status,
+        status < 500 ? (error as { publicMessage?: string }).publicMessage : undefined,
+      );
+    const fields =
+      error instanceof InvalidInput
+        ? [...new Set(error.problems.map((p) => p.where.split('.').slice(1).join('.') || p.where))]
+        : [];
     return reply.html(errorPage(request.page(), status, request.id, fields), status);
   });
 

@@ -41,9 +41,12 @@ export function installLanguage(app: FastifyInstance, i18n: I18n, cookie: { secu
   app.decorateRequest('lang', 'en');
   app.decorateRequest('t', null as unknown as Translate);
   app.decorateRequest('staffViewer', false);
-  app.decorateRequest('page', function (this: { lang: Language; t: Translate; url: string; staffViewer?: boolean }): PageContext {
-    return { lang: this.lang, t: this.t, url: this.url, ...(this.staffViewer ? { staffViewer: true } : {}) };
-  });
+  app.decorateRequest(
+    'page',
+    function (this: { lang: Language; t: Translate; url: string; staffViewer?: boolean }): PageContext {
+      return { lang: this.lang, t: this.t, url: this.url, ...(this.staffViewer ? { staffViewer: true } : {}) };
+    },
+  );
   app.decorateReply('html', function (this: FastifyReply, page: SafeHtml, status = 200) {
     return this.code(status).type('text/html; charset=utf-8').send(page.value);
   });
@@ -53,10 +56,16 @@ export function installLanguage(app: FastifyInstance, i18n: I18n, cookie: { secu
     if (isLanguage(asked)) {
       lang = asked;
       if (request.cookies[LANGUAGE_COOKIE] !== asked) {
-        reply.setCookie(LANGUAGE_COOKIE, asked, { path: '/', httpOnly: true, sameSite: 'lax', secure: cookie.secure, maxAge: 365 * 86_400 });
+        reply.setCookie(LANGUAGE_COOKIE, asked, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: cookie.secure,
+          maxAge: 365 * 86_400,
+        });
       }
     }
-    lang ??= isLanguage(request.cookies[LANGUAGE_COOKIE]) ? (request.cookies[LANGUAGE_COOKIE]) : undefined;
+    lang ??= isLanguage(request.cookies[LANGUAGE_COOKIE]) ? request.cookies[LANGUAGE_COOKIE] : undefined;
     lang ??= fromAcceptLanguage(request.headers['accept-language']);
     request.lang = lang ?? 'en';
     request.t = i18n.t(request.lang);

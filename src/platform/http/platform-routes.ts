@@ -29,7 +29,10 @@ export interface PlatformRoutesDeps {
 /** Liveness, readiness, metrics and the API description. */
 export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoutesDeps): void {
   const openapi = readFileSync(OPENAPI_PATH, 'utf8');
-  const spec = JSON.parse(openapi) as { info: { title: string; description?: string }; paths: Record<string, Record<string, { summary?: string }>> };
+  const spec = JSON.parse(openapi) as {
+    info: { title: string; description?: string };
+    paths: Record<string, Record<string, { summary?: string }>>;
+  };
 
   app.get('/healthz', { config: { policy: 'platform', rateLimit: false } }, async (_request, reply) =>
     reply.header('cache-control', 'no-store').send({ status: 'ok' }),
@@ -41,7 +44,10 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
       return reply.header('cache-control', 'no-store').send({ status: 'ready', database: 'ok' });
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable', database: 'unreachable' });
+      return reply
+        .code(503)
+        .header('cache-control', 'no-store')
+        .send({ status: 'unavailable', database: 'unreachable' });
     }
   });
 
@@ -51,10 +57,17 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     reply.header('cache-control', 'no-store');
     if (deps.metricsToken) {
       if (!hasBearer(request.headers.authorization, deps.metricsToken)) {
-        return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').type('text/plain; charset=utf-8').send('A bearer token is required.');
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .type('text/plain; charset=utf-8')
+          .send('A bearer token is required.');
       }
     } else if (deps.production) {
-      return reply.code(403).type('text/plain; charset=utf-8').send('Metrics are served only with CASEDESK_METRICS_TOKEN set.');
+      return reply
+        .code(403)
+        .type('text/plain; charset=utf-8')
+        .send('Metrics are served only with CASEDESK_METRICS_TOKEN set.');
     }
     return reply.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
@@ -72,7 +85,9 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
 <p><a class="usa-link" href="/api/openapi.json">OpenAPI 3.1 (JSON)</a></p>
 <ul class="usa-list">
 ${Object.entries(spec.paths).flatMap(([path, methods]) =>
-  Object.entries(methods).map(([method, op]) => html`<li><code>${method.toUpperCase()} ${path}</code>: ${op.summary ?? ''}</li>`),
+  Object.entries(methods).map(
+    ([method, op]) => html`<li><code>${method.toUpperCase()} ${path}</code>: ${op.summary ?? ''}</li>`,
+  ),
 )}
 </ul>`,
       }),

@@ -1,4 +1,10 @@
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+  RouteOptions,
+} from 'fastify';
 import type { StaffRole } from '../db/tables.js';
 import { TooManyRequests } from './http-errors.js';
 
@@ -17,7 +23,17 @@ import { TooManyRequests } from './http-errors.js';
  * - staff:      a signed-in staff member whose access is active and who holds one of the route's `roles`
  *               (every staff role when the route names none)
  */
-export const POLICIES = ['public', 'platform', 'api-client', 'webhook', 'dev-only', 'account-setup', 'account-pending', 'account', 'staff'] as const;
+export const POLICIES = [
+  'public',
+  'platform',
+  'api-client',
+  'webhook',
+  'dev-only',
+  'account-setup',
+  'account-pending',
+  'account',
+  'staff',
+] as const;
 export type RoutePolicy = (typeof POLICIES)[number];
 
 /** Policies whose non-GET routes are forms and therefore need a CSRF token. */
@@ -79,7 +95,8 @@ function noStore(sessionCookie: string | undefined): onRequestHookHandler {
   const marker = sessionCookie ? `${sessionCookie}=` : undefined;
   return (request, reply, done) => {
     const policy = request.routeOptions.config?.policy;
-    if ((policy && PRIVATE.has(policy)) || (marker && request.headers.cookie?.includes(marker))) reply.header('cache-control', 'no-store');
+    if ((policy && PRIVATE.has(policy)) || (marker && request.headers.cookie?.includes(marker)))
+      reply.header('cache-control', 'no-store');
     done();
   };
 }
@@ -90,7 +107,11 @@ function noStore(sessionCookie: string | undefined): onRequestHookHandler {
  * who may make it, and only then by what it sent.
  */
 function prepend(route: RouteOptions, handler: preHandlerHookHandler): void {
-  const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : [];
+  const existing = route.preValidation
+    ? Array.isArray(route.preValidation)
+      ? route.preValidation
+      : [route.preValidation]
+    : [];
   route.preValidation = [handler, ...existing];
 }
 
@@ -114,7 +135,8 @@ export function installRoutePolicies(app: FastifyInstance, options: PolicyOption
     const csrf = Boolean(policy && changes && !CSRF_EXEMPT.has(policy) && !route.config?.csrfExempt);
     // Fastify's automatic HEAD twin of a GET route (made from the GET route's options as given, before this hook
     // added anything) is not listed, but gets the same guard: HEAD answers exactly as GET, without the body.
-    if (!methods.every((m) => m === 'HEAD')) app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
+    if (!methods.every((m) => m === 'HEAD'))
+      app.routeRecords.push({ method: methods.join(','), url: route.url, policy, csrf, roles: route.config?.roles });
     if (!policy || !(POLICIES as readonly string[]).includes(policy)) {
       prepend(route, denyUndeclared);
       return;

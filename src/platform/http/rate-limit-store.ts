@@ -56,7 +56,10 @@ export async function openRateLimitStore(config: RateLimitStoreConfig, log: Logg
   const failed = (error: NodeJS.ErrnoException) => {
     if (down) return;
     down = true;
-    log.warn({ redis: where, error: error.code ?? error.message }, 'Redis for rate limits does not answer: requests are let through uncounted until it does');
+    log.warn(
+      { redis: where, error: error.code ?? error.message },
+      'Redis for rate limits does not answer: requests are let through uncounted until it does',
+    );
   };
   const answered = () => {
     if (!down) return;

@@ -106,7 +106,8 @@ function stripNul<T>(value: T): T {
     else {
       const ctor = (v as { constructor?: unknown }).constructor;
       copy = ctor === undefined ? (Object.create(null) as Record<string, unknown>) : {};
-      for (const [k, child] of Object.entries(v)) Object.defineProperty(copy, strip(k), { value: child, enumerable: true, writable: true, configurable: true });
+      for (const [k, child] of Object.entries(v))
+        Object.defineProperty(copy, strip(k), { value: child, enumerable: true, writable: true, configurable: true });
     }
     pending.push(copy);
     return copy;
@@ -115,7 +116,9 @@ function stripNul<T>(value: T): T {
   while (pending.length > 0) {
     const copy = pending.pop()!;
     if (Array.isArray(copy)) for (let i = 0; i < copy.length; i++) copy[i] = shallow(copy[i]);
-    else for (const [k, child] of Object.entries(copy)) Object.defineProperty(copy, k, { value: shallow(child), enumerable: true, writable: true, configurable: true });
+    else
+      for (const [k, child] of Object.entries(copy))
+        Object.defineProperty(copy, k, { value: shallow(child), enumerable: true, writable: true, configurable: true });
   }
   return root as T;
 }
@@ -130,14 +133,24 @@ function cleanInput(request: FastifyRequest): void {
     const value = request[part];
     if (value === undefined || value === null) continue;
     const found = inspect(value, MAX_BODY_DEPTH);
-    if (found.tooDeep) throw inputError(400, `The body is nested too deeply (at most ${MAX_BODY_DEPTH} levels of arrays and objects).`);
-    if (found.loneSurrogate) throw inputError(422, 'A text value is not valid Unicode: it holds a lone UTF-16 surrogate (\\ud800-\\udfff without its pair).');
+    if (found.tooDeep)
+      throw inputError(400, `The body is nested too deeply (at most ${MAX_BODY_DEPTH} levels of arrays and objects).`);
+    if (found.loneSurrogate)
+      throw inputError(
+        422,
+        'A text value is not valid Unicode: it holds a lone UTF-16 surrogate (\\ud800-\\udfff without its pair).',
+      );
     if (found.nul) request[part] = stripNul(value);
   }
 }
 
 function inputError(statusCode: 400 | 422, publicMessage: string): HttpError {
-  return new HttpError(statusCode, publicMessage, publicMessage, statusCode === 400 ? 'CASEDESK_BODY_TOO_DEEP' : 'CASEDESK_NOT_UNICODE');
+  return new HttpError(
+    statusCode,
+    publicMessage,
+    publicMessage,
+    statusCode === 400 ? 'CASEDESK_BODY_TOO_DEEP' : 'CASEDESK_NOT_UNICODE',
+  );
 }
 
 declare module 'fastify' {
@@ -214,7 +227,10 @@ export function securityHeaders(): Record<string, string> {
   return headers;
 }
 
-export async function installSecurity(app: FastifyInstance, options: { cookieSecret: string; globalRateLimitPerMinute: number; rateLimits: RateLimitStore }): Promise<void> {
+export async function installSecurity(
+  app: FastifyInstance,
+  options: { cookieSecret: string; globalRateLimitPerMinute: number; rateLimits: RateLimitStore },
+): Promise<void> {
   acceptJsonOnlyWhereTaken(app);
   app.addHook('preValidation', (request, _reply, done) => {
     try {
@@ -251,7 +267,8 @@ export async function installSecurity(app: FastifyInstance, options: { cookieSec
     max: options.globalRateLimitPerMinute,
     timeWindow: 60_000,
     // Health checks and assets are not counted.
-    allowList: (request) => request.url.startsWith('/assets/') || request.url === '/healthz' || request.url === '/readyz',
+    allowList: (request) =>
+      request.url.startsWith('/assets/') || request.url === '/healthz' || request.url === '/readyz',
   });
   await app.register(fastifyStatic, {
     root: path.join(ROOT, 'node_modules/@uswds/uswds/dist'),

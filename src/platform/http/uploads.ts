@@ -47,7 +47,9 @@ export interface UploadedPart {
  * The whole form, its files in memory (cut at the scope's `maxFileBytes`): only for a route whose guard and CSRF
  * check have passed, with a small file limit (the officer's single document).
  */
-export async function readWholeForm(request: FastifyRequest): Promise<{ fields: Record<string, string>; files: UploadedPart[] }> {
+export async function readWholeForm(
+  request: FastifyRequest,
+): Promise<{ fields: Record<string, string>; files: UploadedPart[] }> {
   const form = await uploadForm(request);
   const files: UploadedPart[] = [];
   for await (const f of form.files()) {
@@ -60,7 +62,12 @@ export async function readWholeForm(request: FastifyRequest): Promise<{ fields: 
       files.push({ fieldname: f.fieldname, filename: f.filename, data: Buffer.alloc(0), truncated: true });
       return { fields: form.fields, files }; // the rest of the body is not read
     }
-    files.push({ fieldname: f.fieldname, filename: f.filename, data: Buffer.concat(chunks), truncated: Boolean(f.stream.truncated) });
+    files.push({
+      fieldname: f.fieldname,
+      filename: f.filename,
+      data: Buffer.concat(chunks),
+      truncated: Boolean(f.stream.truncated),
+    });
   }
   return { fields: form.fields, files };
 }
@@ -87,11 +94,20 @@ interface FormState {
 
 const states = new WeakMap<FastifyRequest, FormState>();
 
-export async function acceptUploads(scope: FastifyInstance, limits: { maxFileBytes: number; maxFiles: number; maxFields: number }): Promise<void> {
+export async function acceptUploads(
+  scope: FastifyInstance,
+  limits: { maxFileBytes: number; maxFiles: number; maxFields: number },
+): Promise<void> {
   await scope.register(fastifyMultipart, {
     // Parts are read on demand by uploadForm(), never by a hook before the guards.
     throwFileSizeLimit: false,
-    limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles + 1, fields: limits.maxFields, parts: limits.maxFiles + limits.maxFields + 1, fieldSize: 4096 },
+    limits: {
+      fileSize: limits.maxFileBytes,
+      files: limits.maxFiles + 1,
+      fields: limits.maxFields,
+      parts: limits.maxFiles + limits.maxFields + 1,
+      fieldSize: 4096,
+    },
   });
   // A multipart body not read to its end (refused by a guard or the CSRF check, or a file over a limit): the rest
   // is neither read into memory nor waited for; the connection closes after the answer.
@@ -203,7 +219,8 @@ async function readLeadingFields(request: FastifyRequest, state: FormState): Pro
  */
 export function csrfForUploads(check: preHandlerHookHandler): preHandlerHookHandler {
   return function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
-    if (!isUpload(request) || request.headers['x-csrf-token'] !== undefined) return check.call(this, request, reply, done);
+    if (!isUpload(request) || request.headers['x-csrf-token'] !== undefined)
+      return check.call(this, request, reply, done);
     uploadForm(request).then(
       () => check.call(this, request, reply, done),
       (error: unknown) => done(error as Error),

@@ -60,7 +60,8 @@ export function createI18n(): I18n {
           const text = template ? fill(template, options) : undefined;
           if (text !== undefined) return text;
         }
-        if (options !== undefined || typeof key !== 'string') return (t as (k: unknown, o?: unknown) => string)(key, options);
+        if (options !== undefined || typeof key !== 'string')
+          return (t as (k: unknown, o?: unknown) => string)(key, options);
         let text = cache.get(key);
         if (text === undefined) {
           text = t(key);
@@ -80,7 +81,10 @@ type Template = string[];
 /** The catalog's own text for a key ("namespace:path.to.key", or a key of the common namespace), if it is a string. */
 function rawText(instance: ReturnType<typeof i18next.createInstance>, lang: Language, key: string): string | undefined {
   const colon = key.indexOf(':');
-  const value: unknown = colon < 0 ? instance.getResource(lang, 'common', key) : instance.getResource(lang, key.slice(0, colon), key.slice(colon + 1));
+  const value: unknown =
+    colon < 0
+      ? instance.getResource(lang, 'common', key)
+      : instance.getResource(lang, key.slice(0, colon), key.slice(colon + 1));
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -96,11 +100,32 @@ export function compileTemplate(text: string | undefined): Template | null {
 }
 
 /** Options that change what i18next looks up or how: with any of them, i18next does the work. */
-const I18NEXT_OPTIONS = new Set(['count', 'context', 'lng', 'lngs', 'ns', 'defaultValue', 'returnObjects', 'returnDetails', 'joinArrays', 'postProcess', 'interpolation', 'keyPrefix', 'ordinal', 'replace', 'skipInterpolation', 'fallbackLng', 'nsSeparator', 'keySeparator']);
+const I18NEXT_OPTIONS = new Set([
+  'count',
+  'context',
+  'lng',
+  'lngs',
+  'ns',
+  'defaultValue',
+  'returnObjects',
+  'returnDetails',
+  'joinArrays',
+  'postProcess',
+  'interpolation',
+  'keyPrefix',
+  'ordinal',
+  'replace',
+  'skipInterpolation',
+  'fallbackLng',
+  'nsSeparator',
+  'keySeparator',
+]);
 
 function isPlainValues(options: unknown): options is Record<string, unknown> {
-  if (options === null || typeof options !== 'object' || Object.getPrototypeOf(options) !== Object.prototype) return false;
-  for (const name of Object.keys(options)) if (I18NEXT_OPTIONS.has(name) || name.startsWith('defaultValue')) return false;
+  if (options === null || typeof options !== 'object' || Object.getPrototypeOf(options) !== Object.prototype)
+    return false;
+  for (const name of Object.keys(options))
+    if (I18NEXT_OPTIONS.has(name) || name.startsWith('defaultValue')) return false;
   return true;
 }
 
@@ -118,5 +143,7 @@ function fill(template: Template, values: Record<string, unknown>): string | und
 /** Flattens a catalog into dotted keys, for the test that English and Spanish have the same keys. */
 export function flattenKeys(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object') return [prefix];
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flattenKeys(v, prefix ? `${prefix}.${k}` : k));
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+    flattenKeys(v, prefix ? `${prefix}.${k}` : k),
+  );
 }

@@ -25,7 +25,9 @@ export interface JobType<P> {
   repeatEverySeconds?: number;
 }
 
-export function defineJob<P>(def: Omit<JobType<P>, 'retryLimit' | 'retryDelaySeconds' | 'retryBackoff' | 'expireInSeconds'> & Partial<JobType<P>>): JobType<P> {
+export function defineJob<P>(
+  def: Omit<JobType<P>, 'retryLimit' | 'retryDelaySeconds' | 'retryBackoff' | 'expireInSeconds'> & Partial<JobType<P>>,
+): JobType<P> {
   return { retryLimit: 10, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 15 * 60, ...def };
 }
 
@@ -97,7 +99,11 @@ export class JobQueue {
     await this.#boss.start();
     await this.#createFetchIndex();
     for (const { type } of this.#types.values()) {
-      const queue = { name: type.name, ...(type.repeatEverySeconds ? { policy: 'stately' as const } : {}), ...this.#retryPolicy(type) };
+      const queue = {
+        name: type.name,
+        ...(type.repeatEverySeconds ? { policy: 'stately' as const } : {}),
+        ...this.#retryPolicy(type),
+      };
       if (await this.#boss.getQueue(type.name)) await this.#boss.updateQueue(type.name, queue);
       else await this.#boss.createQueue(type.name, queue);
     }
@@ -112,7 +118,12 @@ export class JobQueue {
    */
   async #createFetchIndex(): Promise<void> {
     try {
-      await this.#boss.getDb().executeSql(`CREATE INDEX IF NOT EXISTS job_fetch_order ON pgboss.job (name, priority DESC, created_on, id) WHERE state < 'active'`, []);
+      await this.#boss
+        .getDb()
+        .executeSql(
+          `CREATE INDEX IF NOT EXISTS job_fetch_order ON pgboss.job (name, priority DESC, created_on, id) WHERE state < 'active'`,
+          [],
+        );
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code !== '42P07' && code !== '23505') throw error;
@@ -132,7 +143,11 @@ export class JobQueue {
       workerId = await this.#boss.work(
         type.name,
         // includeMetadata: without it pg-boss hands over no retryCount, and a handler could never tell its last try.
-        { pollingIntervalSeconds: work.pollingIntervalSeconds ?? this.options.pollingIntervalSeconds ?? 2, batchSize, includeMetadata: true },
+        {
+          pollingIntervalSeconds: work.pollingIntervalSeconds ?? this.options.pollingIntervalSeconds ?? 2,
+          batchSize,
+          includeMetadata: true,
+        },
         async (jobs) => {
           await this.#runBatch(type, handler, jobs, concurrency);
           // A full batch: more jobs are probably waiting, so fetch again at once instead of sleeping a polling interval.
@@ -150,7 +165,12 @@ export class JobQueue {
    * batch: say, a mail server that does not answer), are handed back untouched, their retry count unchanged, so
    * the batch ends well within the time limit after which pg-boss would fail all of it.
    */
-  async #runBatch(type: JobType<unknown>, handler: Handler<unknown>, jobs: PgBoss.JobWithMetadata<unknown>[], concurrency: number): Promise<void> {
+  async #runBatch(
+    type: JobType<unknown>,
+    handler: Handler<unknown>,
+    jobs: PgBoss.JobWithMetadata<unknown>[],
+    concurrency: number,
+  ): Promise<void> {
     const startBy = Date.now() + (type.expireInSeconds * 1000) / 4;
     const failed: { id: string; error: unknown }[] = [];
     let next = 0;
@@ -166,11 +186,16 @@ export class JobQueue {
         }
         const job = jobs[next++]!;
         try {
-          await handler(type.payload.parse(job.data), { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
+          await handler(type.payload.parse(job.data), {
+            jobId: job.id,
+            retryCount: job.retryCount,
+            retryLimit: job.retryLimit,
+          });
         } catch (error) {
           failed.push({ id: job.id, error });
           // A repeating job's last try failed: its next run is still queued (retries come before).
-          if (type.repeatEverySeconds && job.retryCount >= job.retryLimit) await this.#repeat(type, job.data, type.repeatEverySeconds);
+          if (type.repeatEverySeconds && job.retryCount >= job.retryLimit)
+            await this.#repeat(type, job.data, type.repeatEverySeconds);
           continue;
         }
         if (type.repeatEverySeconds) await this.#repeat(type, job.data, type.repeatEverySeconds);
@@ -201,7 +226,12 @@ export class JobQueue {
   }
 
   /** Enqueues a job inside the given transaction (or on its own when given the database). */
-  async send<P>(db: DbHandle, type: JobType<P>, payload: P, options: { startAfter?: Date; singletonKey?: string } = {}): Promise<string | null> {
+  async send<P>(
+    db: DbHandle,
+    type: JobType<P>,
+    payload: P,
+    options: { startAfter?: Date; singletonKey?: string } = {},
+  ): Promise<string | null> {
     if (!this.#types.has(type.name)) throw new Error(`Job type ${type.name} is not registered`);
     const data = type.payload.parse(payload);
     const id = await this.#boss.send(type.name, data as object, {
@@ -245,7 +275,11 @@ export class JobQueue {
 
   /** Queues the next run of a repeating job (skipped by its stately queue when one is already waiting). */
   async #repeat(type: JobType<unknown>, data: unknown, afterSeconds: number): Promise<void> {
-    await this.#boss.send(type.name, data as object, { ...this.#retryPolicy(type), singletonKey: type.name, ...(afterSeconds ? { startAfter: afterSeconds } : {}) });
+    await this.#boss.send(type.name, data as object, {
+      ...this.#retryPolicy(type),
+      singletonKey: type.name,
+      ...(afterSeconds ? { startAfter: afterSeconds } : {}),
+    });
   }
 
   #retryPolicy(type: JobType<unknown>) {
@@ -259,10 +293,9 @@ export class JobQueue {
 
   /** Jobs of a type in each state (for tests, metrics and operators). */
   async countByState(name: string): Promise<Record<string, number>> {
-    const result = await this.#boss.getDb().executeSql(
-      `SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state`,
-      [name],
-    );
+    const result = await this.#boss
+      .getDb()
+      .executeSql(`SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state`, [name]);
     return Object.fromEntries(result.rows.map((r: { state: string; n: number }) => [r.state, r.n]));
   }
 

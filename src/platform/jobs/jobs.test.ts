@@ -18,20 +18,36 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
 
 async function jobRows(t: TestApp, name: string) {
   const result = await sql<{ state: string; retry_count: number; retry_limit: number; retry_delay: number }>`
-    SELECT state, retry_count, retry_limit, retry_delay FROM pgboss.job WHERE name = ${name} ORDER BY created_on`.execute(t.deps.database.db);
+    SELECT state, retry_count, retry_limit, retry_delay FROM pgboss.job WHERE name = ${name} ORDER BY created_on`.execute(
+    t.deps.database.db,
+  );
   return result.rows;
 }
 
 describe('JobQueue', () => {
   let t: TestApp;
-  const flaky = defineJob({ name: 'test.flaky', payload: z.object({ n: z.number() }), retryLimit: 2, retryBackoff: false, retryDelaySeconds: 30 });
+  const flaky = defineJob({
+    name: 'test.flaky',
+    payload: z.object({ n: z.number() }),
+    retryLimit: 2,
+    retryBackoff: false,
+    retryDelaySeconds: 30,
+  });
   const flakyCalls: JobContext[] = [];
-  const orphan = defineJob({ name: 'test.orphan', payload: z.object({ n: z.number() }), retryLimit: 3, retryBackoff: false, expireInSeconds: 60 });
+  const orphan = defineJob({
+    name: 'test.orphan',
+    payload: z.object({ n: z.number() }),
+    retryLimit: 3,
+    retryBackoff: false,
+    expireInSeconds: 60,
+  });
   const orphanCalls: JobContext[] = [];
   const unstarted = defineJob({ name: 'test.never_started', payload: z.object({}) });
 
   beforeAll(async () => {
-    t = await createTestApp({ jobOptions: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 } });
+    t = await createTestApp({
+      jobOptions: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 },
+    });
     t.deps.jobs.register(flaky, async (_payload, ctx) => {
       flakyCalls.push(ctx);
       throw new Error(`try ${ctx.retryCount} failed`);
@@ -55,7 +71,9 @@ describe('JobQueue', () => {
 
   it('validates the payload before storing it', async () => {
     await t.deps.jobs.start();
-    await expect(t.deps.jobs.send(t.deps.database.db, flaky, { n: 'one' } as unknown as { n: number })).rejects.toThrow();
+    await expect(
+      t.deps.jobs.send(t.deps.database.db, flaky, { n: 'one' } as unknown as { n: number }),
+    ).rejects.toThrow();
     expect(await jobRows(t, flaky.name)).toEqual([]);
   });
 
@@ -76,7 +94,9 @@ describe('JobQueue', () => {
     const id = await t.deps.jobs.send(t.deps.database.db, flaky, { n: 1 });
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     // The test override (1 s) wins over the type's 30 s; the limit is the type's.
-    expect(await jobRows(t, flaky.name)).toEqual([{ state: 'created', retry_count: 0, retry_limit: 2, retry_delay: 1 }]);
+    expect(await jobRows(t, flaky.name)).toEqual([
+      { state: 'created', retry_count: 0, retry_limit: 2, retry_delay: 1 },
+    ]);
     await t.deps.jobs.work();
     await waitFor('the job to fail for good', async () => (await jobRows(t, flaky.name))[0]?.state === 'failed');
     expect(flakyCalls.map((c) => [c.retryCount, c.retryLimit])).toEqual([
@@ -91,9 +111,14 @@ describe('JobQueue', () => {
     // What a process that died in the middle of a job leaves behind: the job active, started long ago.
     // (Sent for later, so that the running workers cannot take it before it is made to look like that.)
     await t.deps.jobs.send(t.deps.database.db, orphan, { n: 7 }, { startAfter: new Date(Date.now() + 3_600_000) });
-    await sql`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 hour' WHERE name = ${orphan.name}`.execute(t.deps.database.db);
+    await sql`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 hour' WHERE name = ${orphan.name}`.execute(
+      t.deps.database.db,
+    );
     expect(orphanCalls).toEqual([]);
-    await waitFor('the orphaned job to run again', async () => orphanCalls.length > 0 && (await jobRows(t, orphan.name))[0]?.state === 'completed');
+    await waitFor(
+      'the orphaned job to run again',
+      async () => orphanCalls.length > 0 && (await jobRows(t, orphan.name))[0]?.state === 'completed',
+    );
     expect(orphanCalls.map((c) => c.retryCount)).toEqual([1]);
   });
 });
@@ -113,9 +138,14 @@ describe('a repeating job (issue 13 point 12: the evidence sweep)', () => {
 
   it('runs when the workers start, then queues its next run an interval later; never more than one waits', async () => {
     await t.deps.jobs.work();
-    await waitFor('the first run and the next one queued', async () => calls.length === 1 && (await t.deps.jobs.countByState(repeating.name)).created === 1);
+    await waitFor(
+      'the first run and the next one queued',
+      async () => calls.length === 1 && (await t.deps.jobs.countByState(repeating.name)).created === 1,
+    );
     const waiting = await sql<{ later: boolean }>`
-      SELECT start_after > now() + interval '50 minutes' AS later FROM pgboss.job WHERE name = ${repeating.name} AND state = 'created'`.execute(t.deps.database.db);
+      SELECT start_after > now() + interval '50 minutes' AS later FROM pgboss.job WHERE name = ${repeating.name} AND state = 'created'`.execute(
+      t.deps.database.db,
+    );
     expect(waiting.rows).toEqual([{ later: true }]);
     // Another process starting queues its first run the same way: skipped, one run is already waiting.
     expect(await t.deps.jobs.send(t.deps.database.db, repeating, {}, { singletonKey: repeating.name })).toBeNull();
@@ -126,13 +156,26 @@ describe('a repeating job (issue 13 point 12: the evidence sweep)', () => {
 
 describe('JobQueue batches (WorkOptions)', () => {
   let t: TestApp;
-  const batchy = defineJob({ name: 'test.batchy', payload: z.object({ n: z.number() }), retryLimit: 2, retryBackoff: false });
+  const batchy = defineJob({
+    name: 'test.batchy',
+    payload: z.object({ n: z.number() }),
+    retryLimit: 2,
+    retryBackoff: false,
+  });
   const batchyCalls: { n: number; retryCount: number }[] = [];
-  const slow = defineJob({ name: 'test.slow', payload: z.object({ n: z.number() }), retryLimit: 2, retryBackoff: false, expireInSeconds: 4 });
+  const slow = defineJob({
+    name: 'test.slow',
+    payload: z.object({ n: z.number() }),
+    retryLimit: 2,
+    retryBackoff: false,
+    expireInSeconds: 4,
+  });
   const slowCalls: { n: number; retryCount: number }[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ jobOptions: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 } });
+    t = await createTestApp({
+      jobOptions: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 },
+    });
     t.deps.jobs.register(
       batchy,
       async ({ n }, ctx) => {
@@ -158,7 +201,11 @@ describe('JobQueue batches (WorkOptions)', () => {
     t.deps.jobs.register(waiting);
     await t.deps.jobs.stop();
     await t.deps.jobs.start();
-    await t.deps.jobs.sendMany(t.deps.database.db, waiting, Array.from({ length: 5000 }, (_, n) => ({ n })));
+    await t.deps.jobs.sendMany(
+      t.deps.database.db,
+      waiting,
+      Array.from({ length: 5000 }, (_, n) => ({ n })),
+    );
     await sql`ANALYZE pgboss.job`.execute(t.deps.database.db); // and its partitions, as autovacuum would soon
     // pg-boss 10's fetch (plans.js fetchNextJob), for a batch of 100.
     const plan = await sql<{ 'QUERY PLAN': string }>`
@@ -174,7 +221,12 @@ describe('JobQueue batches (WorkOptions)', () => {
     await t.deps.jobs.work();
     await waitFor('all five jobs completed', async () => (await t.deps.jobs.countByState(batchy.name)).completed === 5);
     // One fetch took all five; job 3 alone was tried again (pg-boss would fail the whole batch for one error).
-    expect(batchyCalls.filter((c) => c.retryCount === 0).map((c) => c.n).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      batchyCalls
+        .filter((c) => c.retryCount === 0)
+        .map((c) => c.n)
+        .sort(),
+    ).toEqual([1, 2, 3, 4, 5]);
     expect(batchyCalls.filter((c) => c.retryCount > 0)).toEqual([{ n: 3, retryCount: 1 }]);
     expect((await jobRows(t, batchy.name)).map((r) => r.retry_count).sort()).toEqual([0, 0, 0, 0, 1]);
   });
@@ -183,7 +235,11 @@ describe('JobQueue batches (WorkOptions)', () => {
     // Six jobs of 1.5 s, two at a time: 4.5 s as one batch, past the 4 s limit after which pg-boss fails the whole
     // batch. Handed back after 1 s instead, each job runs once, on its first try, in a later batch.
     for (let n = 1; n <= 6; n++) await t.deps.jobs.send(t.deps.database.db, slow, { n });
-    await waitFor('all six jobs completed', async () => (await t.deps.jobs.countByState(slow.name)).completed === 6, 30_000);
+    await waitFor(
+      'all six jobs completed',
+      async () => (await t.deps.jobs.countByState(slow.name)).completed === 6,
+      30_000,
+    );
     expect(slowCalls.map((c) => c.n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(slowCalls.every((c) => c.retryCount === 0)).toBe(true);
     expect((await jobRows(t, slow.name)).every((r) => r.retry_count === 0)).toBe(true);

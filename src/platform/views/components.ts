@@ -44,7 +44,10 @@ export interface TextInputProps {
 }
 
 /** The ids a field's hint and error get, and the aria-describedby that names them (undefined when neither is shown). */
-function fieldIds(id: string, p: { hint?: string; error?: string }): { hintId?: string; errorId?: string; describedBy?: string } {
+function fieldIds(
+  id: string,
+  p: { hint?: string; error?: string },
+): { hintId?: string; errorId?: string; describedBy?: string } {
   const hintId = p.hint ? `${id}-hint` : undefined;
   const errorId = p.error ? `${id}-error` : undefined;
   return { hintId, errorId, describedBy: [hintId, errorId].filter(Boolean).join(' ') || undefined };
@@ -149,7 +152,10 @@ export function stepIndicator(p: StepIndicatorProps): SafeHtml {
 </div>`;
 }
 
-export function button(label: string, opts: { type?: 'submit' | 'button'; secondary?: boolean; name?: string; value?: string } = {}): SafeHtml {
+export function button(
+  label: string,
+  opts: { type?: 'submit' | 'button'; secondary?: boolean; name?: string; value?: string } = {},
+): SafeHtml {
   return html`<button class="${classes('usa-button', opts.secondary && 'usa-button--outline')}" type="${opts.type ?? 'submit'}"${opts.name ? html` name="${opts.name}"` : ''}${opts.value ? html` value="${opts.value}"` : ''}>${label}</button>`;
 }
 
@@ -170,7 +176,14 @@ export interface RadioOption {
 }
 
 /** A fieldset of USWDS tile radio buttons; the first option carries the id the error summary links to. */
-export function radioGroup(p: { name: string; legend: string; options: RadioOption[]; value?: string; error?: string; /** Base of the ids when one page has several groups of the same name. */ id?: string }): SafeHtml {
+export function radioGroup(p: {
+  name: string;
+  legend: string;
+  options: RadioOption[];
+  value?: string;
+  error?: string;
+  /** Base of the ids when one page has several groups of the same name. */ id?: string;
+}): SafeHtml {
   const base = p.id ?? p.name;
   const errorId = p.error ? `${base}-error` : undefined;
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
@@ -189,7 +202,14 @@ export function radioGroup(p: { name: string; legend: string; options: RadioOpti
 }
 
 /** A USWDS textarea with label, hint and error. */
-export function textArea(p: { name: string; label: string; hint?: string; value?: string; error?: string; maxlength?: number }): SafeHtml {
+export function textArea(p: {
+  name: string;
+  label: string;
+  hint?: string;
+  value?: string;
+  error?: string;
+  maxlength?: number;
+}): SafeHtml {
   const { hintId, errorId, describedBy } = fieldIds(p.name, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
   <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
@@ -203,7 +223,15 @@ export function textArea(p: { name: string; label: string; hint?: string; value?
 export const UPLOAD_ACCEPT = '.pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/jpeg,image/png,image/tiff';
 
 /** A USWDS file input with label, hint and error; `id` (default: the name) is what the error summary links to. */
-export function fileInput(p: { name: string; id?: string; label: string; hint?: string; error?: string; multiple?: boolean; accept?: string }): SafeHtml {
+export function fileInput(p: {
+  name: string;
+  id?: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  multiple?: boolean;
+  accept?: string;
+}): SafeHtml {
   const id = p.id ?? p.name;
   const { hintId, errorId, describedBy } = fieldIds(id, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
@@ -215,7 +243,15 @@ export function fileInput(p: { name: string; id?: string; label: string; hint?: 
 }
 
 /** A USWDS select with label, hint and error; `options` are [value, label] pairs, the first one usually "- Select -". */
-export function select(p: { name: string; label: string; hint?: string; value?: string; error?: string; autocomplete?: string; options: readonly (readonly [string, string])[] }): SafeHtml {
+export function select(p: {
+  name: string;
+  label: string;
+  hint?: string;
+  value?: string;
+  error?: string;
+  autocomplete?: string;
+  options: readonly (readonly [string, string])[];
+}): SafeHtml {
   const { hintId, errorId, describedBy } = fieldIds(p.name, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
   <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
@@ -228,9 +264,22 @@ export function select(p: { name: string; label: string; hint?: string; value?: 
 }
 
 /** USWDS memorable date: month, day and year boxes in a fieldset; the month box carries the id errors link to. */
-export function memorableDate(p: { name: string; legend: string; hint: string; labels: { month: string; day: string; year: string }; month?: string; day?: string; year?: string; error?: string }): SafeHtml {
+export function memorableDate(p: {
+  name: string;
+  legend: string;
+  hint: string;
+  labels: { month: string; day: string; year: string };
+  month?: string;
+  day?: string;
+  year?: string;
+  error?: string;
+}): SafeHtml {
   const errorId = p.error ? `${p.name}-error` : undefined;
-  const box = (part: 'month' | 'day' | 'year', value: string | undefined, maxlength: number) => html`<div class="${classes('usa-form-group', `usa-form-group--${part}`)}">
+  const box = (
+    part: 'month' | 'day' | 'year',
+    value: string | undefined,
+    maxlength: number,
+  ) => html`<div class="${classes('usa-form-group', `usa-form-group--${part}`)}">
       <label class="usa-label" for="${p.name}_${part}">${p.labels[part]}</label>
       <input class="${classes('usa-input', p.error && 'usa-input--error')}" id="${p.name}_${part}" name="${p.name}_${part}" type="text" inputmode="numeric" maxlength="${maxlength}" value="${value ?? ''}"${p.error ? html` aria-invalid="true"` : ''}>
     </div>`;
@@ -249,7 +298,14 @@ export function memorableDate(p: { name: string; legend: string; hint: string; l
 }
 
 /** A fieldset of USWDS checkboxes; the first option carries the id the error summary links to. */
-export function checkboxGroup(p: { name: string; legend: string; options: RadioOption[]; values?: readonly string[]; error?: string; hint?: string }): SafeHtml {
+export function checkboxGroup(p: {
+  name: string;
+  legend: string;
+  options: RadioOption[];
+  values?: readonly string[];
+  error?: string;
+  hint?: string;
+}): SafeHtml {
   const { hintId, errorId, describedBy } = fieldIds(p.name, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
 <fieldset class="usa-fieldset"${attr('aria-describedby', describedBy)}>

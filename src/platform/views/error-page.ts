@@ -5,20 +5,40 @@ import { layout, type PageContext } from './layout.js';
  * 401, 403, 404, 429, other 4xx (bad request), 500 and 503 pages, in the visitor's language, without technical detail.
  * A request whose input does not fit its route's declared schema (400) lists the fields that could not be read.
  */
-export function errorPage(ctx: PageContext, status: number, requestId?: string, fields: readonly string[] = []): SafeHtml {
+export function errorPage(
+  ctx: PageContext,
+  status: number,
+  requestId?: string,
+  fields: readonly string[] = [],
+): SafeHtml {
   const { t } = ctx;
-  const kind = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 401 ? 'unauthorized' : status === 429 ? 'too_many' : status === 503 ? 'unavailable' : status >= 400 && status < 500 ? 'bad_request' : 'server';
+  const kind =
+    status === 404
+      ? 'not_found'
+      : status === 403
+        ? 'forbidden'
+        : status === 401
+          ? 'unauthorized'
+          : status === 429
+            ? 'too_many'
+            : status === 503
+              ? 'unavailable'
+              : status >= 400 && status < 500
+                ? 'bad_request'
+                : 'server';
   return layout(ctx, {
     title: t(`common:error_pages.${kind}.title`),
     main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8">
   <h1>${t(`common:error_pages.${kind}.title`)}</h1>
   <p class="usa-intro">${t(`common:error_pages.${kind}.body`)}</p>
-  ${fields.length
-    ? html`<div class="usa-alert usa-alert--error usa-alert--slim casedesk-error-summary" id="error-summary" tabindex="-1" aria-labelledby="error-summary-heading"><div class="usa-alert__body">
+  ${
+    fields.length
+      ? html`<div class="usa-alert usa-alert--error usa-alert--slim casedesk-error-summary" id="error-summary" tabindex="-1" aria-labelledby="error-summary-heading"><div class="usa-alert__body">
     <h2 class="usa-alert__heading" id="error-summary-heading">${t('common:error_pages.bad_request.summary')}</h2>
     <ul class="usa-list">${fields.map((field) => html`<li>${t('common:error_pages.bad_request.field', { field })}</li>`)}</ul>
   </div></div>`
-    : ''}
+      : ''
+  }
   <ul class="usa-list">
     <li><a class="usa-link" href="/">${t('common:error_pages.home')}</a></li>
     <li><a class="usa-link" href="/case-status">${t('common:error_pages.case_status')}</a></li>

@@ -89,9 +89,11 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
         <button type="button" class="usa-nav__close"><img src="/assets/uswds/img/usa-icons/close.svg" role="img" alt="${t('common:layout.close')}"></button>
         <ul class="usa-nav__primary usa-accordion">
           <li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'case-status' ? ' usa-current' : ''}" href="/case-status"${p.nav === 'case-status' ? html` aria-current="${sectionCurrent(ctx.url, '/case-status')}"` : ''}><span>${t('common:nav.case_status')}</span></a></li>
-          ${p.nav === 'staff'
-            ? html`<li class="usa-nav__primary-item"><a class="usa-nav-link usa-current" href="/staff" aria-current="${sectionCurrent(ctx.url, '/staff')}"><span>${t('common:nav.staff')}</span></a></li>`
-            : html`<li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'account' ? ' usa-current' : ''}" href="/account"${p.nav === 'account' ? html` aria-current="${sectionCurrent(ctx.url, '/account')}"` : ''}><span>${t('common:nav.account')}</span></a></li>`}
+          ${
+            p.nav === 'staff'
+              ? html`<li class="usa-nav__primary-item"><a class="usa-nav-link usa-current" href="/staff" aria-current="${sectionCurrent(ctx.url, '/staff')}"><span>${t('common:nav.staff')}</span></a></li>`
+              : html`<li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'account' ? ' usa-current' : ''}" href="/account"${p.nav === 'account' ? html` aria-current="${sectionCurrent(ctx.url, '/account')}"` : ''}><span>${t('common:nav.account')}</span></a></li>`
+          }
           <li class="usa-nav__primary-item"><a class="usa-nav-link" href="${languageSwitchHref(ctx.url, other)}" lang="${other}" hreflang="${other}"><span>${t(`common:layout.switch_to_${other}`)}</span></a></li>
         </ul>
       </nav>

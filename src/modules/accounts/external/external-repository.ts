@@ -14,7 +14,11 @@ export async function insertExternalRequest(db: DbHandle, row: Insertable<Extern
  * Uses a pending request once: marks it used and answers it, if it exists, is unused and has not expired.
  * A second call with the same id finds nothing (the row stays, used, so that a replay can be recognized).
  */
-export async function consumeExternalRequest(db: DbHandle, idHash: string, now: Date): Promise<ExternalSignInRequestRow | undefined> {
+export async function consumeExternalRequest(
+  db: DbHandle,
+  idHash: string,
+  now: Date,
+): Promise<ExternalSignInRequestRow | undefined> {
   return db
     .updateTable('external_sign_in_requests')
     .set({ used_at: now })
@@ -32,7 +36,11 @@ export async function findExternalRequest(db: DbHandle, idHash: string): Promise
 
 /** Notes which account a used request signed in (a replay of its callback is then recorded on that account). */
 export async function setExternalRequestAccount(db: DbHandle, idHash: string, accountId: string): Promise<void> {
-  await db.updateTable('external_sign_in_requests').set({ account_id: accountId }).where('id_hash', '=', idHash).execute();
+  await db
+    .updateTable('external_sign_in_requests')
+    .set({ account_id: accountId })
+    .where('id_hash', '=', idHash)
+    .execute();
 }
 
 /** Removes requests that expired before the given time (kept a while after expiry to recognize replays). */
@@ -50,14 +58,27 @@ export async function findLinkedAccountId(db: DbHandle, issuer: string, subject:
   return row?.account_id;
 }
 
-export async function insertExternalIdentity(db: DbHandle, link: { issuer: string; subject: string; accountId: string; at: Date }): Promise<void> {
+export async function insertExternalIdentity(
+  db: DbHandle,
+  link: { issuer: string; subject: string; accountId: string; at: Date },
+): Promise<void> {
   await db
     .insertInto('account_external_identities')
-    .values({ issuer: link.issuer, subject: link.subject, account_id: link.accountId, created_at: link.at, last_used_at: link.at })
+    .values({
+      issuer: link.issuer,
+      subject: link.subject,
+      account_id: link.accountId,
+      created_at: link.at,
+      last_used_at: link.at,
+    })
     .execute();
 }
 
 export async function touchExternalIdentity(db: DbHandle, issuer: string, subject: string, at: Date): Promise<void> {
-  await db.updateTable('account_external_identities').set({ last_used_at: at }).where('issuer', '=', issuer).where('subject', '=', subject).execute();
+  await db
+    .updateTable('account_external_identities')
+    .set({ last_used_at: at })
+    .where('issuer', '=', issuer)
+    .where('subject', '=', subject)
+    .execute();
 }
-

@@ -50,7 +50,12 @@ interface LocalProvider {
 
 interface ProviderApi {
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
-  interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options: { mergeWithLastSubmission: boolean }): Promise<void>;
+  interactionFinished(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: Record<string, unknown>,
+    options: { mergeWithLastSubmission: boolean },
+  ): Promise<void>;
 }
 
 function keyPair() {
@@ -75,15 +80,17 @@ async function startProvider(): Promise<LocalProvider> {
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
   const ttl = { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 600, Grant: 600 };
   const provider: ProviderApi = new OidcProvider(issuer, {
-    clients: [{
-      client_id: CLIENT_ID,
-      token_endpoint_auth_method: 'private_key_jwt',
-      token_endpoint_auth_signing_alg: 'RS256',
-      jwks: { keys: [clientKeys.publicJwk] },
-      redirect_uris: [`${PUBLIC_URL}${EXTERNAL_CALLBACK_PATH}`],
-      response_types: ['code'],
-      grant_types: ['authorization_code'],
-    }],
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'RS256',
+        jwks: { keys: [clientKeys.publicJwk] },
+        redirect_uris: [`${PUBLIC_URL}${EXTERNAL_CALLBACK_PATH}`],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ],
     jwks: { keys: [keyPair().privateJwk] },
     pkce: { required: () => true, methods: ['S256'] },
     acrValues: [AUTH_ONLY, VERIFIED],
@@ -97,8 +104,17 @@ async function startProvider(): Promise<LocalProvider> {
       return user && { accountId: id, claims: async () => ({ ...user }) };
     },
     // Consent is part of the agency's agreement with the provider: every sign-in gets a grant for openid email.
-    loadExistingGrant: async (ctx: { oidc: { provider: { Grant: new (init: object) => { addOIDCScope(s: string): void; save(): Promise<string> } }; client: { clientId: string }; session: { accountId: string } } }) => {
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+    loadExistingGrant: async (ctx: {
+      oidc: {
+        provider: { Grant: new (init: object) => { addOIDCScope(s: string): void; save(): Promise<string> } };
+        client: { clientId: string };
+        session: { accountId: string };
+      };
+    }) => {
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client.clientId,
+        accountId: ctx.oidc.session.accountId,
+      });
       grant.addOIDCScope('openid email');
       await grant.save();
       return grant;
@@ -108,18 +124,23 @@ async function startProvider(): Promise<LocalProvider> {
     issuer,
     users,
     next: { cancel: true },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const handle = provider.callback();
   server.on('request', (req, res) => {
     if (!req.url?.startsWith('/interaction/')) return handle(req, res);
     const next = local.next;
-    const result = 'cancel' in next
-      ? { error: 'access_denied', error_description: 'End-User aborted interaction' }
-      : { select_account: {}, login: { accountId: next.user, ...(next.acr === null ? {} : { acr: next.acr ?? AUTH_ONLY }) } };
+    const result =
+      'cancel' in next
+        ? { error: 'access_denied', error_description: 'End-User aborted interaction' }
+        : {
+            select_account: {},
+            login: { accountId: next.user, ...(next.acr === null ? {} : { acr: next.acr ?? AUTH_ONLY }) },
+          };
     provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false }).catch(() => {
       res.statusCode = 500;
       res.end();
@@ -152,7 +173,10 @@ class Browser {
   readonly providerCookies = new Map<string, string>();
   authorizationUrl?: URL;
 
-  constructor(readonly app: TestApp, ip: string) {
+  constructor(
+    readonly app: TestApp,
+    ip: string,
+  ) {
     this.agent = new TestAgent(app.app, ip);
   }
 
@@ -164,14 +188,18 @@ class Browser {
     this.authorizationUrl = new URL(next);
     for (let hops = 0; hops < 10; hops++) {
       if (next.startsWith(PUBLIC_URL)) return next.slice(PUBLIC_URL.length);
-      const res = await fetch(next, { redirect: 'manual', headers: { cookie: [...this.providerCookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const res = await fetch(next, {
+        redirect: 'manual',
+        headers: { cookie: [...this.providerCookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       for (const c of res.headers.getSetCookie()) {
         const [pair] = c.split(';');
         const eq = pair!.indexOf('=');
         this.providerCookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
       }
       const location = res.headers.get('location');
-      if (!location) throw new Error(`the provider answered ${res.status} without a redirect: ${(await res.text()).slice(0, 300)}`);
+      if (!location)
+        throw new Error(`the provider answered ${res.status} without a redirect: ${(await res.text()).slice(0, 300)}`);
       next = new URL(location, next).href;
     }
     throw new Error('too many redirects');
@@ -192,9 +220,18 @@ const browser = (app: TestApp = t) => new Browser(app, `10.88.0.${++ipCounter}`)
 beforeAll(async () => {
   provider = await startProvider();
   // Everything the app logs at info level and above, to check that no token reaches the logs.
-  const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
   // The provider checks ID token times against the real clock: the app's clock starts at the real time.
-  t = await createTestApp({ env: oidcEnv(provider.issuer), clock: new FakeClock(new Date()), log: createLogger('info', sink) });
+  t = await createTestApp({
+    env: oidcEnv(provider.issuer),
+    clock: new FakeClock(new Date()),
+    log: createLogger('info', sink),
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -202,25 +239,36 @@ afterAll(async () => {
 });
 
 const db = () => t.deps.database.db;
-const accountsWithEmail = (email: string) => db().selectFrom('accounts').selectAll().where('email', '=', email).execute();
-const linksOf = (accountId: string) => db().selectFrom('account_external_identities').selectAll().where('account_id', '=', accountId).execute();
+const accountsWithEmail = (email: string) =>
+  db().selectFrom('accounts').selectAll().where('email', '=', email).execute();
+const linksOf = (accountId: string) =>
+  db().selectFrom('account_external_identities').selectAll().where('account_id', '=', accountId).execute();
 const eventsOf = (accountId: string, kind: string) =>
-  db().selectFrom('account_security_events').selectAll().where('account_id', '=', accountId).where('kind', '=', kind).orderBy('id').execute();
+  db()
+    .selectFrom('account_security_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .orderBy('id')
+    .execute();
 
 async function existingAccount(email: string, changes: { activated?: boolean; kind?: 'applicant' | 'staff' } = {}) {
   const id = randomUUID();
   const now = t.clock.now();
-  await db().insertInto('accounts').values({
-    id,
-    kind: changes.kind ?? 'applicant',
-    email,
-    email_verified_at: now,
-    password_hash: null,
-    online_account_number: await t.services.accounts.newOnlineAccountNumber(db()),
-    language: 'en',
-    created_at: now,
-    activated_at: changes.activated === false ? null : now,
-  }).execute();
+  await db()
+    .insertInto('accounts')
+    .values({
+      id,
+      kind: changes.kind ?? 'applicant',
+      email,
+      email_verified_at: now,
+      password_hash: null,
+      online_account_number: await t.services.accounts.newOnlineAccountNumber(db()),
+      language: 'en',
+      created_at: now,
+      activated_at: changes.activated === false ? null : now,
+    })
+    .execute();
   return id;
 }
 
@@ -233,7 +281,13 @@ function providerUser(user: ProviderUser): string {
 async function sessionStage(agent: TestAgent) {
   const id = agent.cookies.get(SESSION_COOKIE);
   if (!id) return undefined;
-  return (await db().selectFrom('account_sessions').select(['stage', 'account_id']).where('id_hash', '=', sha256(id)).executeTakeFirst()) ?? undefined;
+  return (
+    (await db()
+      .selectFrom('account_sessions')
+      .select(['stage', 'account_id'])
+      .where('id_hash', '=', sha256(id))
+      .executeTakeFirst()) ?? undefined
+  );
 }
 
 describe('external sign-in: the request sent to the provider', () => {
@@ -260,7 +314,11 @@ describe('external sign-in: the request sent to the provider', () => {
     expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const start = b.agent.last!.cookies.find((c) => c.name === EXTERNAL_REQUEST_COOKIE)!;
     expect(start).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/', maxAge: 600 });
-    const row = await db().selectFrom('external_sign_in_requests').selectAll().where('state', '=', q.get('state')!).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('external_sign_in_requests')
+      .selectAll()
+      .where('state', '=', q.get('state')!)
+      .executeTakeFirstOrThrow();
     expect(row.code_verifier).not.toBe(q.get('code_challenge'));
     expect(url.href).not.toContain(row.code_verifier);
     expect(row.expires_at.getTime() - row.created_at.getTime()).toBe(10 * 60_000);
@@ -285,7 +343,10 @@ describe('external sign-in: linking and creating accounts', () => {
     expect(account!.online_account_number).toMatch(/^[1-9]\d{11}$/);
     expect(await linksOf(account!.id)).toMatchObject([{ issuer: provider.issuer, subject: 'new-1' }]);
     expect(await eventsOf(account!.id, 'external_identity_linked')).toHaveLength(1);
-    expect((await eventsOf(account!.id, 'external_sign_in'))[0]!.details).toMatchObject({ issuer: provider.issuer, acr: AUTH_ONLY });
+    expect((await eventsOf(account!.id, 'external_sign_in'))[0]!.details).toMatchObject({
+      issuer: provider.issuer,
+      acr: AUTH_ONLY,
+    });
     expect(await eventsOf(account!.id, 'device_seen')).toHaveLength(1);
 
     const home = await b.agent.get('/account?welcome=1');
@@ -310,13 +371,20 @@ describe('external sign-in: linking and creating accounts', () => {
     const res = await b.signIn();
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/account');
-    expect((await sessionStage(b.agent))).toEqual({ stage: 'full', account_id: accountId });
+    expect(await sessionStage(b.agent)).toEqual({ stage: 'full', account_id: accountId });
     expect(await accountsWithEmail('ana.existing@example.com')).toHaveLength(1);
     expect(await linksOf(accountId)).toMatchObject([{ subject: 'existing-1' }]);
-    expect((await eventsOf(accountId, 'external_identity_linked'))[0]!.details).toMatchObject({ via: 'verified_email' });
+    expect((await eventsOf(accountId, 'external_identity_linked'))[0]!.details).toMatchObject({
+      via: 'verified_email',
+    });
     expect((await b.agent.get('/account')).statusCode).toBe(200);
     // The account holder is told that the provider now opens the account.
-    const notice = await t.deps.database.db.selectFrom('notification_messages').select(['subject', 'body']).where('recipient', '=', 'ana.existing@example.com').where('template', '=', 'external_identity_linked').executeTakeFirstOrThrow();
+    const notice = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select(['subject', 'body'])
+      .where('recipient', '=', 'ana.existing@example.com')
+      .where('template', '=', 'external_identity_linked')
+      .executeTakeFirstOrThrow();
     expect(notice.subject).toBe('Login.gov can now be used to sign in to your account');
   });
 
@@ -346,7 +414,9 @@ describe('external sign-in: linking and creating accounts', () => {
     expect(b.agent.$('a[href="/account/sign-in"]').text()).toBe('Sign in with your email and password');
     expect(b.agent.cookies.has(SESSION_COOKIE)).toBe(false);
     expect(await linksOf(accountId)).toHaveLength(0);
-    expect((await eventsOf(accountId, 'external_sign_in_refused'))[0]!.details).toMatchObject({ reason: 'email_unverified' });
+    expect((await eventsOf(accountId, 'external_sign_in_refused'))[0]!.details).toMatchObject({
+      reason: 'email_unverified',
+    });
   });
 
   it('does not create an account for an unverified email either (same page: no hint whether an account exists)', async () => {
@@ -388,7 +458,9 @@ describe('external sign-in: linking and creating accounts', () => {
     expect(res.statusCode).toBe(403);
     expect(b.agent.cookies.has(SESSION_COOKIE)).toBe(false);
     expect(await linksOf(accountId)).toHaveLength(0);
-    expect((await eventsOf(accountId, 'external_sign_in_refused'))[0]!.details).toMatchObject({ reason: 'account_unavailable' });
+    expect((await eventsOf(accountId, 'external_sign_in_refused'))[0]!.details).toMatchObject({
+      reason: 'account_unavailable',
+    });
   });
 });
 
@@ -438,7 +510,9 @@ describe('external sign-in: refusals', () => {
     expect(res.statusCode).toBe(400);
     expect(replayer.agent.$('h1').text()).toBe('This sign-in has expired');
     expect(replayer.agent.cookies.has(SESSION_COOKIE)).toBe(false);
-    expect((await eventsOf(account!.id, 'external_sign_in_refused')).map((e) => e.details)).toMatchObject([{ reason: 'replayed' }]);
+    expect((await eventsOf(account!.id, 'external_sign_in_refused')).map((e) => e.details)).toMatchObject([
+      { reason: 'replayed' },
+    ]);
     expect(await eventsOf(account!.id, 'external_sign_in')).toHaveLength(1);
   });
 
@@ -471,7 +545,10 @@ describe('external sign-in: refusals', () => {
       expect(b.agent.$('h1').text()).toBe('This sign-in is not strong enough');
       expect(b.agent.cookies.has(SESSION_COOKIE)).toBe(false);
     }
-    expect((await eventsOf(account!.id, 'external_sign_in_refused')).map((e) => e.details.reason)).toEqual(['acr', 'acr']);
+    expect((await eventsOf(account!.id, 'external_sign_in_refused')).map((e) => e.details.reason)).toEqual([
+      'acr',
+      'acr',
+    ]);
   });
 
   it('shows a clear page when the person cancels at the provider, in their language', async () => {
@@ -486,7 +563,11 @@ describe('external sign-in: refusals', () => {
   });
 
   it('never answers 5xx to a forged callback, with or without a pending request', async () => {
-    const junk = fc.dictionary(fc.constantFrom('code', 'state', 'iss', 'error', 'error_description', 'x'), fc.string({ maxLength: 60 }), { maxKeys: 5 });
+    const junk = fc.dictionary(
+      fc.constantFrom('code', 'state', 'iss', 'error', 'error_description', 'x'),
+      fc.string({ maxLength: 60 }),
+      { maxKeys: 5 },
+    );
     await fc.assert(
       fc.asyncProperty(junk, fc.boolean(), async (params, pending) => {
         const b = browser();
@@ -574,23 +655,62 @@ describe('external sign-in: provider down, feature off, configuration', () => {
   });
 
   it('reads the settings: key as JSON or a file, acr values, and refuses incomplete or unsafe ones', () => {
-    const base = { NODE_ENV: 'test', CASEDESK_OIDC_ISSUER: 'https://idp.int.identitysandbox.gov/', CASEDESK_OIDC_CLIENT_ID: CLIENT_ID };
-    const json = loadConfig({ ...base, CASEDESK_OIDC_PRIVATE_KEY_JWK: JSON.stringify(clientKeys.privateJwk), CASEDESK_OIDC_ACR_VALUES: `${AUTH_ONLY} ${VERIFIED}` });
+    const base = {
+      NODE_ENV: 'test',
+      CASEDESK_OIDC_ISSUER: 'https://idp.int.identitysandbox.gov/',
+      CASEDESK_OIDC_CLIENT_ID: CLIENT_ID,
+    };
+    const json = loadConfig({
+      ...base,
+      CASEDESK_OIDC_PRIVATE_KEY_JWK: JSON.stringify(clientKeys.privateJwk),
+      CASEDESK_OIDC_ACR_VALUES: `${AUTH_ONLY} ${VERIFIED}`,
+    });
     expect(json.oidc).toMatchObject({ clientId: CLIENT_ID, acrValues: [AUTH_ONLY, VERIFIED], name: 'Login.gov' });
     expect(json.oidc!.privateKeyJwk.d).toBe(clientKeys.privateJwk.d);
-    const file = loadConfig({ NODE_ENV: 'test', ...oidcEnv('https://idp.int.identitysandbox.gov/', { CASEDESK_OIDC_NAME: 'Login.gov sandbox' }) });
+    const file = loadConfig({
+      NODE_ENV: 'test',
+      ...oidcEnv('https://idp.int.identitysandbox.gov/', { CASEDESK_OIDC_NAME: 'Login.gov sandbox' }),
+    });
     expect(file.oidc).toMatchObject({ acrValues: [AUTH_ONLY], name: 'Login.gov sandbox' });
     expect(loadConfig({ NODE_ENV: 'test' }).oidc).toBeUndefined();
 
     expect(() => loadConfig({ ...base })).toThrow(/CASEDESK_OIDC_PRIVATE_KEY_JWK is required/);
-    expect(() => loadConfig({ ...base, CASEDESK_OIDC_PRIVATE_KEY_JWK: JSON.stringify(clientKeys.publicJwk) })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...base, CASEDESK_OIDC_PRIVATE_KEY_JWK: '/nonexistent/key.json' })).toThrow(/neither a JSON private JWK nor the path/);
+    expect(() => loadConfig({ ...base, CASEDESK_OIDC_PRIVATE_KEY_JWK: JSON.stringify(clientKeys.publicJwk) })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig({ ...base, CASEDESK_OIDC_PRIVATE_KEY_JWK: '/nonexistent/key.json' })).toThrow(
+      /neither a JSON private JWK nor the path/,
+    );
     const production = {
-      NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', CASEDESK_PUBLIC_URL: 'https://casedesk.example.gov',
-      CASEDESK_COOKIE_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://127.0.0.1:25', SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'a', TWILIO_AUTH_TOKEN: 'b', TWILIO_FROM: '+15555550100',
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      CASEDESK_PUBLIC_URL: 'https://casedesk.example.gov',
+      CASEDESK_COOKIE_SECRET: 'x'.repeat(40),
+      SMTP_URL: 'smtp://127.0.0.1:25',
+      SMS_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'a',
+      TWILIO_AUTH_TOKEN: 'b',
+      TWILIO_FROM: '+15555550100',
     };
-    expect(() => loadConfig({ ...production, ...base, NODE_ENV: 'production' })).toThrow(/CASEDESK_OIDC_PRIVATE_KEY_JWK is required/);
-    expect(() => loadConfig({ ...production, ...base, NODE_ENV: 'production', CASEDESK_OIDC_ISSUER: 'http://idp.example.gov', CASEDESK_OIDC_PRIVATE_KEY_JWK: JSON.stringify(clientKeys.privateJwk) })).toThrow(/https:\/\/ address in production/);
-    expect(loadConfig({ ...production, ...base, NODE_ENV: 'production', CASEDESK_OIDC_PRIVATE_KEY_JWK: JSON.stringify(clientKeys.privateJwk) }).oidc?.issuer).toBe(base.CASEDESK_OIDC_ISSUER);
+    expect(() => loadConfig({ ...production, ...base, NODE_ENV: 'production' })).toThrow(
+      /CASEDESK_OIDC_PRIVATE_KEY_JWK is required/,
+    );
+    expect(() =>
+      loadConfig({
+        ...production,
+        ...base,
+        NODE_ENV: 'production',
+        CASEDESK_OIDC_ISSUER: 'http://idp.example.gov',
+        CASEDESK_OIDC_PRIVATE_KEY_JWK: JSON.stringify(clientKeys.privateJwk),
+      }),
+    ).toThrow(/https:\/\/ address in production/);
+    expect(
+      loadConfig({
+        ...production,
+        ...base,
+        NODE_ENV: 'production',
+        CASEDESK_OIDC_PRIVATE_KEY_JWK: JSON.stringify(clientKeys.privateJwk),
+      }).oidc?.issuer,
+    ).toBe(base.CASEDESK_OIDC_ISSUER);
   });
 });

@@ -8,11 +8,25 @@ import type { Logger } from '../../../platform/logging.js';
 import type { Random } from '../../../platform/random.js';
 import { sha256 } from '../../../platform/hashing.js';
 import {
-  consumeExternalRequest, deleteExternalRequestsExpiredBefore, findExternalRequest, findLinkedAccountId, insertExternalIdentity, insertExternalRequest,
-  setExternalRequestAccount, touchExternalIdentity, type ExternalSignInRequestRow,
+  consumeExternalRequest,
+  deleteExternalRequestsExpiredBefore,
+  findExternalRequest,
+  findLinkedAccountId,
+  insertExternalIdentity,
+  insertExternalRequest,
+  setExternalRequestAccount,
+  touchExternalIdentity,
+  type ExternalSignInRequestRow,
 } from './external-repository.js';
 import type { NotificationService } from '../../notifications/index.js';
-import { deleteSessionsOf, findAccountByEmail, findAccountById, insertAccount, recordSecurityEvent, updateAccount } from '../repository.js';
+import {
+  deleteSessionsOf,
+  findAccountByEmail,
+  findAccountById,
+  insertAccount,
+  recordSecurityEvent,
+  updateAccount,
+} from '../repository.js';
 import { emailSchema, type AccountService } from '../service.js';
 
 /**
@@ -58,8 +72,7 @@ export type ExternalRefusal =
 
 export type ExternalSignInResult =
   /** returning: a linked identity; linked: an existing account just linked; created: a new (or just finished) account. */
-  | { ok: true; accountId: string; outcome: 'returning' | 'linked' | 'created' }
-  | { ok: false; reason: ExternalRefusal };
+  { ok: true; accountId: string; outcome: 'returning' | 'linked' | 'created' } | { ok: false; reason: ExternalRefusal };
 
 export interface ExternalSignInDeps {
   db: DbHandle;
@@ -91,28 +104,53 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 /** What went wrong in a call to the provider, as a refusal. Network failures and 5xx answers mean "unavailable". */
 export function classifyProviderError(error: unknown): ExternalRefusal {
   if (error instanceof oidc.AuthorizationResponseError) {
     if (error.error === 'access_denied') return 'cancelled';
-    return error.error === 'temporarily_unavailable' || error.error === 'server_error' ? 'unavailable' : 'provider_error';
+    return error.error === 'temporarily_unavailable' || error.error === 'server_error'
+      ? 'unavailable'
+      : 'provider_error';
   }
   if (error instanceof oidc.ResponseBodyError) return error.status >= 500 ? 'unavailable' : 'invalid_response';
   const e = error as { name?: string; code?: string; cause?: unknown; message?: string } | undefined;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'unavailable';
   const cause = e?.cause as { code?: string; status?: number } | undefined;
-  if (e instanceof TypeError && (/fetch failed/i.test(e.message ?? '') || (cause?.code && NETWORK_CODES.has(cause.code)))) return 'unavailable';
+  if (
+    e instanceof TypeError &&
+    (/fetch failed/i.test(e.message ?? '') || (cause?.code && NETWORK_CODES.has(cause.code)))
+  )
+    return 'unavailable';
   // An answer that is not the expected one (e.g. an HTML error page with status 502): the cause is the Response.
-  if (e?.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && typeof cause?.status === 'number' && cause.status >= 500) return 'unavailable';
+  if (e?.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && typeof cause?.status === 'number' && cause.status >= 500)
+    return 'unavailable';
   return 'invalid_response';
 }
 
 /** Enough about an error to diagnose it, and nothing more: no tokens, no claims, no response bodies. */
 function describe(error: unknown): Record<string, unknown> {
-  const e = error as { name?: string; code?: string; message?: string; error?: string; status?: number; cause?: { code?: string } } | undefined;
-  return { name: e?.name, code: e?.code ?? e?.cause?.code, oauthError: e?.error, status: e?.status, message: e?.message?.slice(0, 200) };
+  const e = error as
+    | { name?: string; code?: string; message?: string; error?: string; status?: number; cause?: { code?: string } }
+    | undefined;
+  return {
+    name: e?.name,
+    code: e?.code ?? e?.cause?.code,
+    oauthError: e?.error,
+    status: e?.status,
+    message: e?.message?.slice(0, 200),
+  };
 }
 
 export class ExternalSignInService {
@@ -135,11 +173,23 @@ export class ExternalSignInService {
     if (this.#configuration && now - this.#configuration.at < DISCOVERY_TTL_MS) return this.#configuration.value;
     const { config, allowInsecureRequests, timeoutSeconds } = this.deps;
     const value = (async () => {
-      const key = await webcrypto.subtle.importKey('jwk', config.privateKeyJwk, signingAlgorithm(config.privateKeyJwk), false, ['sign']);
-      return oidc.discovery(new URL(config.issuer), config.clientId, { token_endpoint_auth_method: 'private_key_jwt' }, oidc.PrivateKeyJwt({ key, kid: config.privateKeyJwk.kid }), {
-        execute: allowInsecureRequests ? [oidc.allowInsecureRequests] : [],
-        timeout: timeoutSeconds ?? 10,
-      });
+      const key = await webcrypto.subtle.importKey(
+        'jwk',
+        config.privateKeyJwk,
+        signingAlgorithm(config.privateKeyJwk),
+        false,
+        ['sign'],
+      );
+      return oidc.discovery(
+        new URL(config.issuer),
+        config.clientId,
+        { token_endpoint_auth_method: 'private_key_jwt' },
+        oidc.PrivateKeyJwt({ key, kid: config.privateKeyJwk.kid }),
+        {
+          execute: allowInsecureRequests ? [oidc.allowInsecureRequests] : [],
+          timeout: timeoutSeconds ?? 10,
+        },
+      );
     })();
     const entry = { at: now, value };
     this.#configuration = entry;
@@ -153,7 +203,9 @@ export class ExternalSignInService {
    * Starts a sign-in: a pending request (state, nonce, PKCE verifier) stored under a random id that the browser
    * keeps in a cookie, and the provider's authorization URL to send the browser to.
    */
-  async begin(language: Language): Promise<{ ok: true; requestId: string; url: string } | { ok: false; reason: 'unavailable' }> {
+  async begin(
+    language: Language,
+  ): Promise<{ ok: true; requestId: string; url: string } | { ok: false; reason: 'unavailable' }> {
     const { db, clock, random, config, log } = this.deps;
     let client: oidc.Configuration;
     try {
@@ -201,7 +253,11 @@ export class ExternalSignInService {
    * The provider's answer (the callback's query) for the request whose id the browser's cookie holds. The pending
    * request is used up first, whatever follows, so a callback can never be used twice.
    */
-  async complete(input: { requestId: string | undefined; query: URLSearchParams; ip?: string }): Promise<ExternalSignInResult> {
+  async complete(input: {
+    requestId: string | undefined;
+    query: URLSearchParams;
+    ip?: string;
+  }): Promise<ExternalSignInResult> {
     const { db, clock, log } = this.deps;
     const now = clock.now();
     const refuse = (reason: ExternalRefusal, error?: unknown): ExternalSignInResult => {
@@ -215,7 +271,13 @@ export class ExternalSignInService {
       // Used before: a replayed callback. If that first use signed an account in, the account holder should know.
       const earlier = await findExternalRequest(db, idHash);
       if (earlier?.used_at && earlier.account_id) {
-        await recordSecurityEvent(db, { accountId: earlier.account_id, kind: 'external_sign_in_refused', at: now, ip: input.ip, details: { issuer: earlier.issuer, reason: 'replayed' } });
+        await recordSecurityEvent(db, {
+          accountId: earlier.account_id,
+          kind: 'external_sign_in_refused',
+          at: now,
+          ip: input.ip,
+          details: { issuer: earlier.issuer, reason: 'replayed' },
+        });
       }
       return refuse('expired');
     }
@@ -246,7 +308,14 @@ export class ExternalSignInService {
     const linkedId = await findLinkedAccountId(db, issuer, subject);
     const requested = pending.acr_values.split(' ');
     if (typeof claims.acr !== 'string' || !requested.includes(claims.acr)) {
-      if (linkedId) await recordSecurityEvent(db, { accountId: linkedId, kind: 'external_sign_in_refused', at: now, ip: input.ip, details: { issuer, reason: 'acr', acr: String(claims.acr ?? '') } });
+      if (linkedId)
+        await recordSecurityEvent(db, {
+          accountId: linkedId,
+          kind: 'external_sign_in_refused',
+          at: now,
+          ip: input.ip,
+          details: { issuer, reason: 'acr', acr: String(claims.acr ?? '') },
+        });
       return refuse('acr');
     }
 
@@ -289,8 +358,13 @@ export class ExternalSignInService {
     now: Date;
   }): Promise<ExternalSignInResult> {
     const { issuer, subject, ip, now } = p;
-    const event = (trx: DbHandle, accountId: string, kind: string, details: Record<string, unknown>) => recordSecurityEvent(trx, { accountId, kind, at: now, ip, details: { issuer, ...details } });
-    const refused = async (trx: DbHandle, accountId: string | undefined, reason: ExternalRefusal): Promise<ExternalSignInResult> => {
+    const event = (trx: DbHandle, accountId: string, kind: string, details: Record<string, unknown>) =>
+      recordSecurityEvent(trx, { accountId, kind, at: now, ip, details: { issuer, ...details } });
+    const refused = async (
+      trx: DbHandle,
+      accountId: string | undefined,
+      reason: ExternalRefusal,
+    ): Promise<ExternalSignInResult> => {
       if (accountId) await event(trx, accountId, 'external_sign_in_refused', { reason });
       this.deps.log.info({ external: { reason } }, 'external sign-in refused');
       return { ok: false, reason };
@@ -300,7 +374,8 @@ export class ExternalSignInService {
       let accountId = await findLinkedAccountId(trx, issuer, subject);
       if (accountId) {
         const account = await findAccountById(trx, accountId);
-        if (!account?.activated_at || account.disabled_at || account.kind === 'staff') return refused(trx, account?.id, 'account_unavailable');
+        if (!account?.activated_at || account.disabled_at || account.kind === 'staff')
+          return refused(trx, account?.id, 'account_unavailable');
         await touchExternalIdentity(trx, issuer, subject, now);
         outcome = 'returning';
       } else {
@@ -311,14 +386,18 @@ export class ExternalSignInService {
         if (!p.email.verified) return refused(trx, existing?.id, 'email_unverified');
         if (existing) {
           // Staff sign in with their own two-step verification only; disabled accounts not at all.
-          if (existing.disabled_at || existing.kind === 'staff') return refused(trx, existing.id, 'account_unavailable');
+          if (existing.disabled_at || existing.kind === 'staff')
+            return refused(trx, existing.id, 'account_unavailable');
           accountId = existing.id;
           if (existing.activated_at) {
             outcome = 'linked';
           } else {
             // A sign-up left unfinished with this email: finished now (ADR 8). Anything it had set was set by
             // whoever opened the verification link sent to this address, which the provider has just verified.
-            await updateAccount(trx, existing.id, { activated_at: now, email_verified_at: existing.email_verified_at ?? now });
+            await updateAccount(trx, existing.id, {
+              activated_at: now,
+              email_verified_at: existing.email_verified_at ?? now,
+            });
             await deleteSessionsOf(trx, existing.id);
             await event(trx, existing.id, 'account_activated', { via: 'external' });
             outcome = 'created';

@@ -1,6 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../platform/http/inputs.js';
-import { EXTERNAL_CALLBACK_PATH, EXTERNAL_REQUEST_TTL_MS, EXTERNAL_START_PATH, type ExternalRefusal, type ExternalSignInService } from './external-sign-in.js';
+import {
+  EXTERNAL_CALLBACK_PATH,
+  EXTERNAL_REQUEST_TTL_MS,
+  EXTERNAL_START_PATH,
+  type ExternalRefusal,
+  type ExternalSignInService,
+} from './external-sign-in.js';
 import type { AccountService } from '../service.js';
 import { startFullSignIn } from '../sign-in/guards.js';
 import { goTo } from '../sign-in/journey.js';
@@ -37,7 +43,12 @@ const STATUS: Record<ExternalRefusal, number> = {
 };
 
 export function registerExternalSignInRoutes(app: App, deps: ExternalRoutesDeps): void {
-  const problem = (request: FastifyRequest, reply: FastifyReply, external: ExternalSignInService, reason: ExternalRefusal) => {
+  const problem = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    external: ExternalSignInService,
+    reason: ExternalRefusal,
+  ) => {
     if (reason === 'unavailable') reply.header('retry-after', '30');
     return reply.html(externalProblemPage(request.page(), { reason, name: external.name }), STATUS[reason]);
   };
@@ -47,7 +58,10 @@ export function registerExternalSignInRoutes(app: App, deps: ExternalRoutesDeps)
     if (!external) return reply.callNotFound();
     const started = await external.begin(request.lang);
     if (!started.ok) return problem(request, reply, external, started.reason);
-    reply.setCookie(EXTERNAL_REQUEST_COOKIE, started.requestId, { ...COOKIE_OPTIONS, maxAge: EXTERNAL_REQUEST_TTL_MS / 1000 });
+    reply.setCookie(EXTERNAL_REQUEST_COOKIE, started.requestId, {
+      ...COOKIE_OPTIONS,
+      maxAge: EXTERNAL_REQUEST_TTL_MS / 1000,
+    });
     return reply.redirect(started.url, 303);
   });
 
@@ -63,6 +77,9 @@ export function registerExternalSignInRoutes(app: App, deps: ExternalRoutesDeps)
     const result = await external.complete({ requestId, query, ip: request.ip });
     if (!result.ok) return problem(request, reply, external, result.reason);
     await startFullSignIn(deps, request, reply, result.accountId);
-    return reply.redirect(goTo('signed_out', result.outcome === 'created' ? 'external_account_created' : 'external_ok'), 303);
+    return reply.redirect(
+      goTo('signed_out', result.outcome === 'created' ? 'external_account_created' : 'external_ok'),
+      303,
+    );
   });
 }

@@ -1,6 +1,11 @@
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../../platform/db/database.js';
-import type { AccountPhoneRow, AccountTokensTable, RepresentativeProfileRow, RepresentativeProfilesTable } from '../tables.js';
+import type {
+  AccountPhoneRow,
+  AccountTokensTable,
+  RepresentativeProfileRow,
+  RepresentativeProfilesTable,
+} from '../tables.js';
 
 /**
  * SQL of profile and settings: the representative profile, the links that verify a new address, and the
@@ -8,12 +13,18 @@ import type { AccountPhoneRow, AccountTokensTable, RepresentativeProfileRow, Rep
  * row itself is read and changed with repository.ts.
  */
 
-export async function findRepresentativeProfile(db: DbHandle, accountId: string): Promise<RepresentativeProfileRow | undefined> {
+export async function findRepresentativeProfile(
+  db: DbHandle,
+  accountId: string,
+): Promise<RepresentativeProfileRow | undefined> {
   return db.selectFrom('representative_profiles').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
 /** Creates or replaces the profile (created_at of an existing one is kept). */
-export async function saveRepresentativeProfile(db: DbHandle, profile: Insertable<RepresentativeProfilesTable>): Promise<void> {
+export async function saveRepresentativeProfile(
+  db: DbHandle,
+  profile: Insertable<RepresentativeProfilesTable>,
+): Promise<void> {
   const { account_id: _id, created_at: _created, ...changes } = profile;
   await db
     .insertInto('representative_profiles')
@@ -37,7 +48,12 @@ export async function listVerifiedPhones(db: DbHandle, accountId: string): Promi
 type AddressPurpose = Extract<AccountTokensTable['purpose'], 'change_email' | 'add_recovery_email'>;
 
 /** The address a usable link would set (shown on the page the link opens), or undefined. */
-export async function findUsableAddressToken(db: DbHandle, tokenHash: string, purpose: AddressPurpose, now: Date): Promise<{ account_id: string; address: string } | undefined> {
+export async function findUsableAddressToken(
+  db: DbHandle,
+  tokenHash: string,
+  purpose: AddressPurpose,
+  now: Date,
+): Promise<{ account_id: string; address: string } | undefined> {
   const row = await db
     .selectFrom('account_tokens')
     .select(['account_id', 'address'])
@@ -50,7 +66,12 @@ export async function findUsableAddressToken(db: DbHandle, tokenHash: string, pu
 }
 
 /** Spends an unused, unexpired link and answers its account and address; a second use finds nothing. */
-export async function consumeAddressToken(db: DbHandle, tokenHash: string, purpose: AddressPurpose, now: Date): Promise<{ account_id: string; address: string } | undefined> {
+export async function consumeAddressToken(
+  db: DbHandle,
+  tokenHash: string,
+  purpose: AddressPurpose,
+  now: Date,
+): Promise<{ account_id: string; address: string } | undefined> {
   const row = await db
     .updateTable('account_tokens')
     .set({ used_at: now })
@@ -75,7 +96,16 @@ export async function voidTokens(db: DbHandle, accountId: string, purpose: Addre
 }
 
 /** Whether any account other than `exceptAccountId` uses the address as its email (finished or not). */
-export async function emailUsedByAnotherAccount(db: DbHandle, email: string, exceptAccountId: string): Promise<boolean> {
-  const row = await db.selectFrom('accounts').select('id').where('email', '=', email).where('id', '!=', exceptAccountId).executeTakeFirst();
+export async function emailUsedByAnotherAccount(
+  db: DbHandle,
+  email: string,
+  exceptAccountId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where('email', '=', email)
+    .where('id', '!=', exceptAccountId)
+    .executeTakeFirst();
   return Boolean(row);
 }

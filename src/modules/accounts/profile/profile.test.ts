@@ -21,7 +21,13 @@ const START = '2026-11-23T15:00:00Z';
 const db = () => t.deps.database.db;
 
 async function messages(to: string, template: string) {
-  return db().selectFrom('notification_messages').selectAll().where('recipient', '=', to).where('template', '=', template).orderBy('created_at', 'desc').execute();
+  return db()
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('recipient', '=', to)
+    .where('template', '=', template)
+    .orderBy('created_at', 'desc')
+    .execute();
 }
 
 async function accountRow(email: string) {
@@ -29,7 +35,12 @@ async function accountRow(email: string) {
 }
 
 async function events(accountId: string, kind: string) {
-  return db().selectFrom('account_security_events').selectAll().where('account_id', '=', accountId).where('kind', '=', kind).execute();
+  return db()
+    .selectFrom('account_security_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .execute();
 }
 
 /** The path of the link in the latest message of a template sent to an address. */
@@ -48,7 +59,11 @@ interface Person {
 
 let ipCounter = 0;
 /** Signs up through the pages (email link, password, authenticator app, backup codes): the agent ends signed in. */
-async function signUp(email: string, kind: 'applicant' | 'representative' = 'applicant', lang: 'en' | 'es' = 'en'): Promise<Person> {
+async function signUp(
+  email: string,
+  kind: 'applicant' | 'representative' = 'applicant',
+  lang: 'en' | 'es' = 'en',
+): Promise<Person> {
   const agent = new TestAgent(t.app, `10.9.${Math.floor(ipCounter / 200)}.${ipCounter++ % 200}`);
   await agent.get(`/account/sign-up?lang=${lang}`);
   expect((await agent.post('/account/sign-up', { email, kind })).statusCode).toBe(303);
@@ -58,7 +73,9 @@ async function signUp(email: string, kind: 'applicant' | 'representative' = 'app
   await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: PASSWORD });
   await agent.get('/account/sign-up/authenticator');
   const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  await agent.post('/account/sign-up/authenticator', { code: authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret) });
+  await agent.post('/account/sign-up/authenticator', {
+    code: authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret),
+  });
   expect((await agent.post('/account/sign-up/backup-codes', {})).headers.location).toBe('/account?welcome=1');
   const row = await accountRow(email);
   return { agent, email, id: row!.id, secret };
@@ -87,12 +104,34 @@ const REPRESENTATIVE: RepresentativeForm = {
 describe('account menu (ACC-8)', () => {
   it('shows Home, My cases, Profile, Settings and the account actions on every signed-in page, with the current one marked', async () => {
     const person = await signUp('menu@example.com');
-    for (const [path, current] of [['/account', 'Home'], ['/account/cases', 'My cases'], ['/account/profile', 'Profile'], ['/account/settings', 'Settings'], ['/account/cases/add', 'Add a case'], ['/account/sessions', 'Sessions and devices']] as const) {
+    for (const [path, current] of [
+      ['/account', 'Home'],
+      ['/account/cases', 'My cases'],
+      ['/account/profile', 'Profile'],
+      ['/account/settings', 'Settings'],
+      ['/account/cases/add', 'Add a case'],
+      ['/account/sessions', 'Sessions and devices'],
+    ] as const) {
       await person.agent.get(path);
       const $ = person.agent.$;
       const nav = $('nav[aria-label="Account menu"]');
       expect(nav.length, path).toBe(1);
-      expect(nav.find('a').map((_, a) => $(a).text()).get()).toEqual(['Home', 'My cases', 'Messages', 'Profile', 'Settings', 'Add a case', 'Verify your identity', 'Sessions and devices', 'Two-step verification']);
+      expect(
+        nav
+          .find('a')
+          .map((_, a) => $(a).text())
+          .get(),
+      ).toEqual([
+        'Home',
+        'My cases',
+        'Messages',
+        'Profile',
+        'Settings',
+        'Add a case',
+        'Verify your identity',
+        'Sessions and devices',
+        'Two-step verification',
+      ]);
       expect(nav.find('a[aria-current="page"]').text()).toBe(current);
       expect(nav.find('a[aria-current]').length, path).toBe(1);
       expect(nav.find('a[href="/account/two-step"]').length).toBe(1);
@@ -122,16 +161,34 @@ describe('profile', () => {
     expect(person.agent.$('.casedesk-receipt').text().replace(/\s/g, '')).toBe(oan);
 
     await person.agent.get('/account/profile/name');
-    let res = await person.agent.post('/account/profile/name', { given_name: '  José  ', middle_name: '', family_name: '' });
+    let res = await person.agent.post('/account/profile/name', {
+      given_name: '  José  ',
+      middle_name: '',
+      family_name: '',
+    });
     expect(res.statusCode).toBe(400);
     expect(person.agent.errorSummary()).toEqual(['Enter your last or family name.']);
     expect(person.agent.$('#given_name').val()).toBe('  José  ');
     expect((await accountRow(person.email))!.given_name).toBeNull();
-    res = await person.agent.post('/account/profile/name', { given_name: 'José', middle_name: '3', family_name: "O'Brien" });
-    expect(person.agent.errorSummary()).toEqual(['Your middle name can only have letters, spaces, hyphens, apostrophes and periods.']);
-    res = await person.agent.post('/account/profile/name', { given_name: '  José  ', middle_name: 'María', family_name: "O'Brien  Ruiz" });
+    res = await person.agent.post('/account/profile/name', {
+      given_name: 'José',
+      middle_name: '3',
+      family_name: "O'Brien",
+    });
+    expect(person.agent.errorSummary()).toEqual([
+      'Your middle name can only have letters, spaces, hyphens, apostrophes and periods.',
+    ]);
+    res = await person.agent.post('/account/profile/name', {
+      given_name: '  José  ',
+      middle_name: 'María',
+      family_name: "O'Brien  Ruiz",
+    });
     expect(res.headers.location).toBe('/account/profile?saved=name');
-    expect(await accountRow(person.email)).toMatchObject({ given_name: 'José', middle_name: 'María', family_name: "O'Brien Ruiz" });
+    expect(await accountRow(person.email)).toMatchObject({
+      given_name: 'José',
+      middle_name: 'María',
+      family_name: "O'Brien Ruiz",
+    });
     await person.agent.get(res.headers.location as string);
     expect(person.agent.$('main dl').text()).toContain("José María O'Brien Ruiz");
     expect(await events(person.id, 'name_changed')).toHaveLength(1);
@@ -145,7 +202,7 @@ describe('profile', () => {
     expect(person.agent.errorSummary()).toEqual(['Escriba su nombre de pila.']);
   });
 
-  it("shows each person only their own profile, and changes only their own (no account id in any request)", async () => {
+  it('shows each person only their own profile, and changes only their own (no account id in any request)', async () => {
     const ana = await signUp('ana-own@example.com');
     const ben = await signUp('ben-own@example.com');
     await ana.agent.get('/account/profile/name');
@@ -156,7 +213,13 @@ describe('profile', () => {
     expect(ben.agent.$('main').text()).not.toContain('ana-own@example.com');
     // Whatever Ben's form says, it changes Ben's account only.
     await ben.agent.get('/account/profile/name');
-    await ben.agent.post('/account/profile/name', { given_name: 'Ben', middle_name: '', family_name: 'Stone', account_id: ana.id, id: ana.id });
+    await ben.agent.post('/account/profile/name', {
+      given_name: 'Ben',
+      middle_name: '',
+      family_name: 'Stone',
+      account_id: ana.id,
+      id: ana.id,
+    });
     expect(await accountRow(ana.email)).toMatchObject({ given_name: 'Ana', family_name: 'Silva' });
     expect(await accountRow(ben.email)).toMatchObject({ given_name: 'Ben', family_name: 'Stone' });
     // Without a session: sent to sign in, and posts are refused.
@@ -164,15 +227,28 @@ describe('profile', () => {
     expect((await stranger.get('/account/profile')).headers.location).toBe('/account/sign-in');
     expect((await stranger.get('/account/settings')).headers.location).toBe('/account/sign-in');
     await stranger.get('/account/sign-in');
-    expect((await stranger.post('/account/profile/name', { given_name: 'X', middle_name: '', family_name: 'Y' })).statusCode).toBe(401);
+    expect(
+      (await stranger.post('/account/profile/name', { given_name: 'X', middle_name: '', family_name: 'Y' })).statusCode,
+    ).toBe(401);
     expect((await stranger.post('/account/settings/language', { language: 'es' })).statusCode).toBe(401);
   });
 
   it('refuses forms without the CSRF token', async () => {
     const person = await signUp('csrf-profile@example.com');
     await person.agent.get('/account/profile/name');
-    expect((await person.agent.post('/account/profile/name', { given_name: 'A', middle_name: '', family_name: 'B', _csrf: null })).statusCode).toBe(403);
-    expect((await person.agent.post('/account/settings/notifications', { notify: 'email', _csrf: 'forged' })).statusCode).toBe(403);
+    expect(
+      (
+        await person.agent.post('/account/profile/name', {
+          given_name: 'A',
+          middle_name: '',
+          family_name: 'B',
+          _csrf: null,
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await person.agent.post('/account/settings/notifications', { notify: 'email', _csrf: 'forged' })).statusCode,
+    ).toBe(403);
     expect((await accountRow(person.email))!.given_name).toBeNull();
   });
 });
@@ -189,9 +265,25 @@ describe('representative profile (issue 3 item 1)', () => {
     expect(rep.agent.$('select#bar_state option')).toHaveLength(57); // "- Select -", 50 states, DC and 5 territories
     res = await rep.agent.post('/account/profile/representative', REPRESENTATIVE);
     expect(res.headers.location).toBe('/account/profile?saved=representative');
-    const saved = await db().selectFrom('representative_profiles').selectAll().where('account_id', '=', rep.id).executeTakeFirstOrThrow();
-    expect(saved).toMatchObject({ role: 'attorney', bar_state: 'NY', bar_number: '4512877', recognized_organization: null, zip: '10007', phone_e164: '+12125550188', firm_name: 'Díaz Immigration Law PLLC' });
-    expect(await accountRow(rep.email)).toMatchObject({ given_name: 'Rosa', family_name: 'Díaz-Ortega', middle_name: null });
+    const saved = await db()
+      .selectFrom('representative_profiles')
+      .selectAll()
+      .where('account_id', '=', rep.id)
+      .executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({
+      role: 'attorney',
+      bar_state: 'NY',
+      bar_number: '4512877',
+      recognized_organization: null,
+      zip: '10007',
+      phone_e164: '+12125550188',
+      firm_name: 'Díaz Immigration Law PLLC',
+    });
+    expect(await accountRow(rep.email)).toMatchObject({
+      given_name: 'Rosa',
+      family_name: 'Díaz-Ortega',
+      middle_name: null,
+    });
     expect((await rep.agent.get('/account')).statusCode).toBe(200);
     await rep.agent.get('/account/profile');
     const text = rep.agent.$('main').text();
@@ -212,46 +304,125 @@ describe('representative profile (issue 3 item 1)', () => {
     expect((await applicant.agent.get('/account/profile/representative')).statusCode).toBe(404);
     await applicant.agent.get('/account/profile');
     expect((await applicant.agent.post('/account/profile/representative', REPRESENTATIVE)).statusCode).toBe(404);
-    expect(await db().selectFrom('representative_profiles').select('account_id').where('account_id', '=', applicant.id).executeTakeFirst()).toBeUndefined();
+    expect(
+      await db()
+        .selectFrom('representative_profiles')
+        .select('account_id')
+        .where('account_id', '=', applicant.id)
+        .executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it('checks every field and says what is wrong with each, writing nothing', async () => {
     const rep = await signUp('rep-errors@example.com', 'representative');
     await rep.agent.get('/account/profile/representative');
-    let res = await rep.agent.post('/account/profile/representative', { ...REPRESENTATIVE, bar_number: '', zip: '1234', phone: '555-555-5555' });
+    let res = await rep.agent.post('/account/profile/representative', {
+      ...REPRESENTATIVE,
+      bar_number: '',
+      zip: '1234',
+      phone: '555-555-5555',
+    });
     expect(res.statusCode).toBe(400);
-    expect(rep.agent.errorSummary()).toEqual(['Enter your bar number.', 'Enter a ZIP code with 5 digits, or 9 digits like 20529-2000.', 'Enter a phone number that exists, like (202) 555-0143, or start with + and the country code.']);
-    expect(rep.agent.$('#error-summary a').map((_, a) => rep.agent.$(a).attr('href')).get()).toEqual(['#bar_number', '#zip', '#phone']);
+    expect(rep.agent.errorSummary()).toEqual([
+      'Enter your bar number.',
+      'Enter a ZIP code with 5 digits, or 9 digits like 20529-2000.',
+      'Enter a phone number that exists, like (202) 555-0143, or start with + and the country code.',
+    ]);
+    expect(
+      rep.agent
+        .$('#error-summary a')
+        .map((_, a) => rep.agent.$(a).attr('href'))
+        .get(),
+    ).toEqual(['#bar_number', '#zip', '#phone']);
     expect(rep.agent.$('#zip').attr('aria-invalid')).toBe('true');
     expect(rep.agent.$('#zip').val()).toBe('1234');
 
     // An accredited representative: the accreditation must expire in the future (the agency's today is the 23rd).
-    const accredited = { ...REPRESENTATIVE, role: 'accredited_representative', bar_state: '', bar_number: '', recognized_organization: 'Catholic Charities of Example', accreditation_expires_month: '11', accreditation_expires_day: '23', accreditation_expires_year: '2026' };
+    const accredited = {
+      ...REPRESENTATIVE,
+      role: 'accredited_representative',
+      bar_state: '',
+      bar_number: '',
+      recognized_organization: 'Catholic Charities of Example',
+      accreditation_expires_month: '11',
+      accreditation_expires_day: '23',
+      accreditation_expires_year: '2026',
+    };
     res = await rep.agent.post('/account/profile/representative', accredited);
-    expect(rep.agent.errorSummary()).toEqual(['The date your accreditation expires must be in the future. If your accreditation has expired, renew it before using this account.']);
+    expect(rep.agent.errorSummary()).toEqual([
+      'The date your accreditation expires must be in the future. If your accreditation has expired, renew it before using this account.',
+    ]);
     expect(rep.agent.$('#error-summary a').attr('href')).toBe('#accreditation_expires_month');
-    res = await rep.agent.post('/account/profile/representative', { ...accredited, accreditation_expires_month: '2', accreditation_expires_day: '30', accreditation_expires_year: '2027' });
-    expect(rep.agent.errorSummary()).toEqual(['Enter the date your accreditation expires as a real date, like 4 28 2027.']);
-    res = await rep.agent.post('/account/profile/representative', { ...accredited, role: '', state: 'XX', phone: '+1 212 555 0188 ext. 12' });
-    expect(rep.agent.errorSummary()).toEqual(['Choose whether you are an attorney or an accredited representative.', 'Choose the state, territory or district of your business.', 'Enter the phone number without an extension.']);
-    expect(await db().selectFrom('representative_profiles').select('account_id').where('account_id', '=', rep.id).executeTakeFirst()).toBeUndefined();
+    res = await rep.agent.post('/account/profile/representative', {
+      ...accredited,
+      accreditation_expires_month: '2',
+      accreditation_expires_day: '30',
+      accreditation_expires_year: '2027',
+    });
+    expect(rep.agent.errorSummary()).toEqual([
+      'Enter the date your accreditation expires as a real date, like 4 28 2027.',
+    ]);
+    res = await rep.agent.post('/account/profile/representative', {
+      ...accredited,
+      role: '',
+      state: 'XX',
+      phone: '+1 212 555 0188 ext. 12',
+    });
+    expect(rep.agent.errorSummary()).toEqual([
+      'Choose whether you are an attorney or an accredited representative.',
+      'Choose the state, territory or district of your business.',
+      'Enter the phone number without an extension.',
+    ]);
+    expect(
+      await db()
+        .selectFrom('representative_profiles')
+        .select('account_id')
+        .where('account_id', '=', rep.id)
+        .executeTakeFirst(),
+    ).toBeUndefined();
 
     await rep.agent.get('/account/profile/representative?lang=es');
     await rep.agent.post('/account/profile/representative', { ...REPRESENTATIVE, zip: 'ABCDE' });
-    expect(rep.agent.errorSummary()).toEqual(['Escriba un código postal de 5 dígitos, o de 9 dígitos como 20529-2000.']);
+    expect(rep.agent.errorSummary()).toEqual([
+      'Escriba un código postal de 5 dígitos, o de 9 dígitos como 20529-2000.',
+    ]);
 
-    res = await rep.agent.post('/account/profile/representative', { ...accredited, accreditation_expires_month: '11', accreditation_expires_day: '24', accreditation_expires_year: '2026', zip: '20529-2000', phone: '+44 20 7946 0958' });
+    res = await rep.agent.post('/account/profile/representative', {
+      ...accredited,
+      accreditation_expires_month: '11',
+      accreditation_expires_day: '24',
+      accreditation_expires_year: '2026',
+      zip: '20529-2000',
+      phone: '+44 20 7946 0958',
+    });
     expect(res.headers.location).toBe('/account/profile?saved=representative');
-    const saved = await db().selectFrom('representative_profiles').selectAll().where('account_id', '=', rep.id).executeTakeFirstOrThrow();
-    expect(saved).toMatchObject({ role: 'accredited_representative', bar_state: null, bar_number: null, accreditation_expires_on: '2026-11-24', zip: '20529-2000', phone_e164: '+442079460958' });
+    const saved = await db()
+      .selectFrom('representative_profiles')
+      .selectAll()
+      .where('account_id', '=', rep.id)
+      .executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({
+      role: 'accredited_representative',
+      bar_state: null,
+      bar_number: null,
+      accreditation_expires_on: '2026-11-24',
+      zip: '20529-2000',
+      phone_e164: '+442079460958',
+    });
   });
 
   it('sends the representative back to the profile when the accreditation has expired', async () => {
     const rep = await signUp('rep-expiry@example.com', 'representative');
     await rep.agent.get('/account/profile/representative');
     await rep.agent.post('/account/profile/representative', {
-      ...REPRESENTATIVE, role: 'accredited_representative', bar_state: '', bar_number: '', recognized_organization: 'Example Legal Aid',
-      accreditation_expires_month: '11', accreditation_expires_day: '25', accreditation_expires_year: '2026',
+      ...REPRESENTATIVE,
+      role: 'accredited_representative',
+      bar_state: '',
+      bar_number: '',
+      recognized_organization: 'Example Legal Aid',
+      accreditation_expires_month: '11',
+      accreditation_expires_day: '25',
+      accreditation_expires_year: '2026',
     });
     expect((await rep.agent.get('/account')).statusCode).toBe(200);
     // Two days later the date has passed in the agency's time zone: at the next sign-in, back to the profile.
@@ -260,7 +431,13 @@ describe('representative profile (issue 3 item 1)', () => {
     await agent.get('/account/sign-in');
     await agent.post('/account/sign-in', { email: rep.email, password: PASSWORD });
     await agent.get('/account/sign-in/code');
-    expect((await agent.post('/account/sign-in/code', { code: authenticator.clone({ epoch: t.clock.now().getTime() }).generate(rep.secret) })).headers.location).toBe('/account');
+    expect(
+      (
+        await agent.post('/account/sign-in/code', {
+          code: authenticator.clone({ epoch: t.clock.now().getTime() }).generate(rep.secret),
+        })
+      ).headers.location,
+    ).toBe('/account');
     const res = await agent.get('/account');
     expect(res.headers.location).toBe('/account/profile/representative?required=expired');
     await agent.get(res.headers.location as string);
@@ -272,10 +449,29 @@ describe('representative profile (issue 3 item 1)', () => {
     const today = calendarDay(new Date('2026-11-24T03:00:00Z'), 'America/New_York');
     expect(today).toBe('2026-11-23');
     const ok = parseRepresentativeProfile({ ...REPRESENTATIVE, phone: '202 555 0143', bar_number: 'ab-12.3' }, today);
-    expect(ok).toMatchObject({ ok: true, value: { phoneE164: '+12025550143', barNumber: 'AB-12.3', street2: 'Suite 800' } });
+    expect(ok).toMatchObject({
+      ok: true,
+      value: { phoneE164: '+12025550143', barNumber: 'AB-12.3', street2: 'Suite 800' },
+    });
     const bad = parseRepresentativeProfile({ ...REPRESENTATIVE, bar_state: 'ZZ', zip: '100071' }, today);
-    expect(bad).toEqual({ ok: false, problems: [{ field: 'bar_state', code: 'required' }, { field: 'zip', code: 'invalid' }] });
-    const far = parseRepresentativeProfile({ ...REPRESENTATIVE, role: 'accredited_representative', recognized_organization: 'Org', accreditation_expires_month: '1', accreditation_expires_day: '1', accreditation_expires_year: '2040' }, today);
+    expect(bad).toEqual({
+      ok: false,
+      problems: [
+        { field: 'bar_state', code: 'required' },
+        { field: 'zip', code: 'invalid' },
+      ],
+    });
+    const far = parseRepresentativeProfile(
+      {
+        ...REPRESENTATIVE,
+        role: 'accredited_representative',
+        recognized_organization: 'Org',
+        accreditation_expires_month: '1',
+        accreditation_expires_day: '1',
+        accreditation_expires_year: '2040',
+      },
+      today,
+    );
     expect(far).toEqual({ ok: false, problems: [{ field: 'accreditation_expires_month', code: 'too_far' }] });
   });
 });
@@ -347,12 +543,19 @@ describe('email change (verification of the new address)', () => {
     expect(taken.headers.location).toBe('/account/settings/email/sent?email=owner-of-address%40example.com');
     await person.agent.get(taken.headers.location as string);
     await free.agent.get(untaken.headers.location as string);
-    expect(person.agent.$('main').text().replace('owner-of-address', 'X')).toBe(free.agent.$('main').text().replace('nobody-yet', 'X'));
+    expect(person.agent.$('main').text().replace('owner-of-address', 'X')).toBe(
+      free.agent.$('main').text().replace('nobody-yet', 'X'),
+    );
     expect(await messages('owner-of-address@example.com', 'confirm_new_email')).toHaveLength(0);
     const [notice] = await messages('owner-of-address@example.com', 'email_in_use');
     expect(notice?.body).toContain('/account/sign-in');
     expect(notice?.body).not.toMatch(/token=/);
-    const tokens = await db().selectFrom('account_tokens').selectAll().where('account_id', '=', person.id).where('purpose', '=', 'change_email').execute();
+    const tokens = await db()
+      .selectFrom('account_tokens')
+      .selectAll()
+      .where('account_id', '=', person.id)
+      .where('purpose', '=', 'change_email')
+      .execute();
     expect(tokens).toHaveLength(0);
     expect((await accountRow('wants-taken@example.com'))?.id).toBe(person.id);
   });
@@ -364,7 +567,10 @@ describe('email change (verification of the new address)', () => {
     await ana.agent.post('/account/settings/email', { email: 'ana-new@example.com' });
     const link = await linkIn('ana-new@example.com', 'confirm_new_email');
     await ben.agent.get(link);
-    await ben.agent.post('/account/settings/email/confirm', { token: ben.agent.$('input[name=token]').val() as string, account_id: ben.id });
+    await ben.agent.post('/account/settings/email/confirm', {
+      token: ben.agent.$('input[name=token]').val() as string,
+      account_id: ben.id,
+    });
     expect((await accountRow('ben-link@example.com'))?.id).toBe(ben.id);
     expect((await accountRow('ana-new@example.com'))?.id).toBe(ana.id);
     // A made-up token changes nothing.
@@ -380,7 +586,9 @@ describe('email change (verification of the new address)', () => {
     await person.agent.get('/account/settings/email');
     await person.agent.post('/account/settings/email', { email: 'second-choice@example.com' });
     expect((await person.agent.get(first)).statusCode).toBe(410);
-    expect((await person.agent.get(await linkIn('second-choice@example.com', 'confirm_new_email'))).statusCode).toBe(200);
+    expect((await person.agent.get(await linkIn('second-choice@example.com', 'confirm_new_email'))).statusCode).toBe(
+      200,
+    );
   });
 
   it('needs a recent authentication to ask for a change (page and form)', async () => {
@@ -413,25 +621,38 @@ describe('email change (verification of the new address)', () => {
     await person.agent.get('/account/settings');
     expect(person.agent.$('a[href="/account/settings/password"]')).toHaveLength(1);
     await person.agent.get('/account/settings/password');
-    let res = await person.agent.post('/account/settings/password', { password: 'a new long passphrase 77', password_confirmation: 'a new long passphrase 78' });
+    let res = await person.agent.post('/account/settings/password', {
+      password: 'a new long passphrase 77',
+      password_confirmation: 'a new long passphrase 78',
+    });
     expect(res.statusCode).toBe(400);
     expect(person.agent.errorSummary()).toEqual(['The two passwords are not the same.']);
     res = await person.agent.post('/account/settings/password', { password: 'short', password_confirmation: 'short' });
     expect(res.statusCode).toBe(400);
-    res = await person.agent.post('/account/settings/password', { password: 'a new long passphrase 77', password_confirmation: 'a new long passphrase 77' });
+    res = await person.agent.post('/account/settings/password', {
+      password: 'a new long passphrase 77',
+      password_confirmation: 'a new long passphrase 77',
+    });
     expect(res.headers.location).toBe('/account/settings?saved=password');
     expect((await person.agent.get('/account/settings')).statusCode).toBe(200);
     expect((await laptop.get('/account')).headers.location).toBe('/account/sign-in');
     expect(await messages(person.email, 'password_changed')).toHaveLength(1);
     expect(await events(person.id, 'password_changed')).toHaveLength(1);
-    expect((await signIn(t, new TestAgent(t.app, '10.9.250.2'), person.email, person.secret, PASSWORD)).statusCode).toBe(400);
-    expect((await signIn(t, new TestAgent(t.app, '10.9.250.3'), person.email, person.secret, 'a new long passphrase 77')).headers.location).toBe('/account');
+    expect(
+      (await signIn(t, new TestAgent(t.app, '10.9.250.2'), person.email, person.secret, PASSWORD)).statusCode,
+    ).toBe(400);
+    expect(
+      (await signIn(t, new TestAgent(t.app, '10.9.250.3'), person.email, person.secret, 'a new long passphrase 77'))
+        .headers.location,
+    ).toBe('/account');
     // Later than 15 minutes after the last sign-in, the password is asked again first.
     for (let i = 0; i < 4; i++) {
       t.clock.advance(4 * 60_000);
       await person.agent.get('/account/settings');
     }
-    expect((await person.agent.get('/account/settings/password')).headers.location).toBe('/account/reauthenticate?next=%2Faccount%2Fsettings%2Fpassword');
+    expect((await person.agent.get('/account/settings/password')).headers.location).toBe(
+      '/account/reauthenticate?next=%2Faccount%2Fsettings%2Fpassword',
+    );
     t.clock.set(START);
   });
 
@@ -439,11 +660,15 @@ describe('email change (verification of the new address)', () => {
     const person = await signUp('many-links@example.com');
     for (let i = 0; i < 5; i++) {
       await person.agent.get('/account/settings/email');
-      expect((await person.agent.post('/account/settings/email', { email: `try-${i}@example.com` })).statusCode).toBe(303);
+      expect((await person.agent.post('/account/settings/email', { email: `try-${i}@example.com` })).statusCode).toBe(
+        303,
+      );
     }
     await person.agent.get('/account/settings/email');
     expect((await person.agent.post('/account/settings/email', { email: 'try-5@example.com' })).statusCode).toBe(400);
-    expect(person.agent.errorSummary()).toEqual(['You asked for too many links in the last hour. Wait an hour and try again.']);
+    expect(person.agent.errorSummary()).toEqual([
+      'You asked for too many links in the last hour. Wait an hour and try again.',
+    ]);
     expect(await messages('try-5@example.com', 'confirm_new_email')).toHaveLength(0);
   });
 });
@@ -458,14 +683,20 @@ describe('recovery email (ACC-5)', () => {
   it('is verified by a link, then receives the password reset link with the primary address (one link, usable once)', async () => {
     const person = await signUp('has-recovery@example.com');
     await person.agent.get('/account/settings/recovery-email');
-    let res = await person.agent.post('/account/settings/recovery-email', { recovery_email: 'has-recovery@example.com' });
-    expect(person.agent.errorSummary()).toEqual(['Your recovery email must be different from the email address you sign in with.']);
+    let res = await person.agent.post('/account/settings/recovery-email', {
+      recovery_email: 'has-recovery@example.com',
+    });
+    expect(person.agent.errorSummary()).toEqual([
+      'Your recovery email must be different from the email address you sign in with.',
+    ]);
     res = await person.agent.post('/account/settings/recovery-email', { recovery_email: 'Backup.Me@Example.org' });
     expect(res.headers.location).toBe('/account/settings/recovery-email/sent?email=backup.me%40example.org');
     const link = await linkIn('backup.me@example.org', 'confirm_recovery_email');
     const other = new TestAgent(t.app, '10.8.2.250');
     await other.get(link);
-    res = await other.post('/account/settings/recovery-email/confirm', { token: other.$('input[name=token]').val() as string });
+    res = await other.post('/account/settings/recovery-email/confirm', {
+      token: other.$('input[name=token]').val() as string,
+    });
     expect(res.headers.location).toBe('/account/settings/recovery-email/added');
     expect(await accountRow(person.email)).toMatchObject({ recovery_email: 'backup.me@example.org' });
     expect((await messages(person.email, 'recovery_email_added'))[0]?.body).toContain('b•••@example.org');
@@ -483,7 +714,11 @@ describe('recovery email (ACC-5)', () => {
     const agent = new TestAgent(t.app, '10.8.2.251');
     await agent.get(primaryLink);
     const NEW = 'a brand new long passphrase 77';
-    res = await agent.post('/account/reset-password', { token: agent.$('input[name=token]').val() as string, password: NEW, password_confirmation: NEW });
+    res = await agent.post('/account/reset-password', {
+      token: agent.$('input[name=token]').val() as string,
+      password: NEW,
+      password_confirmation: NEW,
+    });
     expect(res.headers.location).toBe('/account/sign-in?reset=1');
     expect((await agent.get(primaryLink)).statusCode).toBe(410);
   });
@@ -499,7 +734,9 @@ describe('recovery email (ACC-5)', () => {
 
     const link = await linkIn('not-yet@example.org', 'confirm_recovery_email');
     await person.agent.get(link);
-    await person.agent.post('/account/settings/recovery-email/confirm', { token: person.agent.$('input[name=token]').val() as string });
+    await person.agent.post('/account/settings/recovery-email/confirm', {
+      token: person.agent.$('input[name=token]').val() as string,
+    });
     await person.agent.get('/account/settings');
     const res = await person.agent.post('/account/settings/recovery-email/remove', {});
     expect(res.headers.location).toBe('/account/settings?saved=recovery_removed');
@@ -558,20 +795,45 @@ describe('language and notification settings', () => {
     expect(res.statusCode).toBe(400);
     expect(person.agent.errorSummary()).toEqual(['To get text messages, first add and verify a phone number.']);
     res = await person.agent.post('/account/settings/notifications', {});
-    expect(person.agent.errorSummary()).toEqual(['Choose how we should notify you: by email, by text message, or both.']);
+    expect(person.agent.errorSummary()).toEqual([
+      'Choose how we should notify you: by email, by text message, or both.',
+    ]);
     expect(await accountRow(person.email)).toMatchObject({ notify_by_email: true, notify_by_text: false });
 
     // An unverified phone does not count; a verified one does.
-    await db().insertInto('account_phones').values({ id: t.deps.random.uuid(), account_id: person.id, e164: '+12025550143', label: null, verified_at: null, created_at: t.clock.now() }).execute();
+    await db()
+      .insertInto('account_phones')
+      .values({
+        id: t.deps.random.uuid(),
+        account_id: person.id,
+        e164: '+12025550143',
+        label: null,
+        verified_at: null,
+        created_at: t.clock.now(),
+      })
+      .execute();
     await person.agent.get('/account/settings');
     expect(person.agent.$('#notify-text').attr('disabled')).toBeDefined();
-    await db().updateTable('account_phones').set({ verified_at: t.clock.now() }).where('account_id', '=', person.id).execute();
+    await db()
+      .updateTable('account_phones')
+      .set({ verified_at: t.clock.now() })
+      .where('account_id', '=', person.id)
+      .execute();
     await person.agent.get('/account/settings');
     expect(person.agent.$('#notify-text').attr('disabled')).toBeUndefined();
     expect(person.agent.$('main ul.usa-list').text()).toContain('(202) 555-0143');
     // Two checkboxes of the same name arrive as a list.
-    const form = new URLSearchParams([['_csrf', person.agent.$('input[name=_csrf]').first().val() as string], ['notify', 'email'], ['notify', 'text']]);
-    res = await t.app.inject({ method: 'POST', url: '/account/settings/notifications', headers: { cookie: person.agent.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+    const form = new URLSearchParams([
+      ['_csrf', person.agent.$('input[name=_csrf]').first().val() as string],
+      ['notify', 'email'],
+      ['notify', 'text'],
+    ]);
+    res = await t.app.inject({
+      method: 'POST',
+      url: '/account/settings/notifications',
+      headers: { cookie: person.agent.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form.toString(),
+    });
     expect(res.headers.location).toBe('/account/settings?saved=notifications');
     expect(await accountRow(person.email)).toMatchObject({ notify_by_email: true, notify_by_text: true });
     await person.agent.get('/account/settings');

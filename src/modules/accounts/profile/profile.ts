@@ -6,11 +6,28 @@ import type { Random } from '../../../platform/random.js';
 import { sha256 } from '../../../platform/hashing.js';
 import type { NotificationService } from '../../notifications/index.js';
 import {
-  consumeAddressToken, emailUsedByAnotherAccount, findRepresentativeProfile, findUsableAddressToken, listVerifiedPhones, saveRepresentativeProfile,
+  consumeAddressToken,
+  emailUsedByAnotherAccount,
+  findRepresentativeProfile,
+  findUsableAddressToken,
+  listVerifiedPhones,
+  saveRepresentativeProfile,
   voidTokens,
 } from './profile-repository.js';
-import { countSecurityEventsSince, findAccountById, insertToken, recordSecurityEvent, updateAccount } from '../repository.js';
-import { calendarDay, nameSchema, parseRepresentativeProfile, type Problem, type RepresentativeForm } from './representatives.js';
+import {
+  countSecurityEventsSince,
+  findAccountById,
+  insertToken,
+  recordSecurityEvent,
+  updateAccount,
+} from '../repository.js';
+import {
+  calendarDay,
+  nameSchema,
+  parseRepresentativeProfile,
+  type Problem,
+  type RepresentativeForm,
+} from './representatives.js';
 import { EMAIL_LINK_TTL_MS, emailSchema } from '../service.js';
 
 /**
@@ -84,9 +101,14 @@ export class ProfileService {
     return 'complete';
   }
 
-  async updateName(accountId: string, form: { given_name: string; middle_name: string; family_name: string }, ip?: string): Promise<ChangeResult> {
+  async updateName(
+    accountId: string,
+    form: { given_name: string; middle_name: string; family_name: string },
+    ip?: string,
+  ): Promise<ChangeResult> {
     const parsed = nameSchema.safeParse(form);
-    if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ field: String(i.path[0]), code: i.message })) };
+    if (!parsed.success)
+      return { ok: false, problems: parsed.error.issues.map((i) => ({ field: String(i.path[0]), code: i.message })) };
     const { given_name, middle_name, family_name } = parsed.data;
     await inTransaction(this.deps.db, async (trx) => {
       await updateAccount(trx, accountId, { given_name, middle_name: middle_name || null, family_name });
@@ -103,8 +125,13 @@ export class ProfileService {
     const now = this.deps.clock.now();
     return inTransaction(this.deps.db, async (trx) => {
       const account = await findAccountById(trx, accountId);
-      if (account?.kind !== 'representative') return { ok: false, problems: [{ field: 'role', code: 'not_representative' }] };
-      await updateAccount(trx, accountId, { given_name: v.name.given_name, middle_name: v.name.middle_name || null, family_name: v.name.family_name });
+      if (account?.kind !== 'representative')
+        return { ok: false, problems: [{ field: 'role', code: 'not_representative' }] };
+      await updateAccount(trx, accountId, {
+        given_name: v.name.given_name,
+        middle_name: v.name.middle_name || null,
+        family_name: v.name.family_name,
+      });
       await saveRepresentativeProfile(trx, {
         account_id: accountId,
         role: v.role,
@@ -122,7 +149,13 @@ export class ProfileService {
         created_at: now,
         updated_at: now,
       });
-      await recordSecurityEvent(trx, { accountId, kind: 'representative_profile_saved', at: now, ip, details: { role: v.role } });
+      await recordSecurityEvent(trx, {
+        accountId,
+        kind: 'representative_profile_saved',
+        at: now,
+        ip,
+        details: { role: v.role },
+      });
       return { ok: true } as const;
     });
   }
@@ -141,16 +174,35 @@ export class ProfileService {
       const account = await findAccountById(trx, accountId);
       if (!account) return { ok: false, problems: [{ field: 'email', code: 'invalid' }] };
       if (email.data === account.email) return { ok: false, problems: [{ field: 'email', code: 'same' }] };
-      const recent = await countSecurityEventsSince(trx, accountId, 'email_change_requested', new Date(now.getTime() - 3600_000));
-      if (recent.count >= ADDRESS_LINKS_PER_HOUR) return { ok: false, problems: [{ field: 'email', code: 'too_many' }] };
+      const recent = await countSecurityEventsSince(
+        trx,
+        accountId,
+        'email_change_requested',
+        new Date(now.getTime() - 3600_000),
+      );
+      if (recent.count >= ADDRESS_LINKS_PER_HOUR)
+        return { ok: false, problems: [{ field: 'email', code: 'too_many' }] };
       await voidTokens(trx, accountId, 'change_email', now);
       await recordSecurityEvent(trx, { accountId, kind: 'email_change_requested', at: now, ip });
       if (await emailUsedByAnotherAccount(trx, email.data, accountId)) {
-        await notifications.queueEmail(trx, { to: email.data, template: 'email_in_use', language: account.language, params: { link: `${publicUrl}/account/sign-in` } });
+        await notifications.queueEmail(trx, {
+          to: email.data,
+          template: 'email_in_use',
+          language: account.language,
+          params: { link: `${publicUrl}/account/sign-in` },
+        });
         return { ok: true } as const;
       }
       const token = random.token(32);
-      await insertToken(trx, { token_hash: sha256(token), account_id: accountId, purpose: 'change_email', address: email.data, created_at: now, expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS), used_at: null });
+      await insertToken(trx, {
+        token_hash: sha256(token),
+        account_id: accountId,
+        purpose: 'change_email',
+        address: email.data,
+        created_at: now,
+        expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS),
+        used_at: null,
+      });
       await notifications.queueEmail(trx, {
         to: email.data,
         template: 'confirm_new_email',
@@ -181,7 +233,8 @@ export class ProfileService {
       if (!account) return 'invalid' as const;
       if (await emailUsedByAnotherAccount(trx, used.address, account.id)) return 'taken' as const;
       // A recovery email equal to the new primary one would add nothing: it is dropped.
-      const recovery = account.recovery_email === used.address ? { recovery_email: null, recovery_email_verified_at: null } : {};
+      const recovery =
+        account.recovery_email === used.address ? { recovery_email: null, recovery_email_verified_at: null } : {};
       await updateAccount(trx, account.id, { email: used.address, email_verified_at: now, ...recovery });
       await voidTokens(trx, account.id, 'change_email', now);
       await recordSecurityEvent(trx, { accountId: account.id, kind: 'email_changed', at: now, ip });
@@ -207,19 +260,36 @@ export class ProfileService {
   async requestRecoveryEmail(accountId: string, raw: string, ip?: string): Promise<ChangeResult> {
     const { db, clock, random, notifications, publicUrl } = this.deps;
     const email = emailSchema.safeParse(raw);
-    if (!email.success) return { ok: false, problems: [{ field: 'recovery_email', code: raw.trim() ? 'invalid' : 'required' }] };
+    if (!email.success)
+      return { ok: false, problems: [{ field: 'recovery_email', code: raw.trim() ? 'invalid' : 'required' }] };
     const now = clock.now();
     return inTransaction(db, async (trx) => {
       const account = await findAccountById(trx, accountId);
       if (!account) return { ok: false, problems: [{ field: 'recovery_email', code: 'invalid' }] };
-      if (email.data === account.email) return { ok: false, problems: [{ field: 'recovery_email', code: 'same_as_primary' }] };
-      if (email.data === account.recovery_email) return { ok: false, problems: [{ field: 'recovery_email', code: 'same' }] };
-      const recent = await countSecurityEventsSince(trx, accountId, 'recovery_email_requested', new Date(now.getTime() - 3600_000));
-      if (recent.count >= ADDRESS_LINKS_PER_HOUR) return { ok: false, problems: [{ field: 'recovery_email', code: 'too_many' }] };
+      if (email.data === account.email)
+        return { ok: false, problems: [{ field: 'recovery_email', code: 'same_as_primary' }] };
+      if (email.data === account.recovery_email)
+        return { ok: false, problems: [{ field: 'recovery_email', code: 'same' }] };
+      const recent = await countSecurityEventsSince(
+        trx,
+        accountId,
+        'recovery_email_requested',
+        new Date(now.getTime() - 3600_000),
+      );
+      if (recent.count >= ADDRESS_LINKS_PER_HOUR)
+        return { ok: false, problems: [{ field: 'recovery_email', code: 'too_many' }] };
       await voidTokens(trx, accountId, 'add_recovery_email', now);
       await recordSecurityEvent(trx, { accountId, kind: 'recovery_email_requested', at: now, ip });
       const token = random.token(32);
-      await insertToken(trx, { token_hash: sha256(token), account_id: accountId, purpose: 'add_recovery_email', address: email.data, created_at: now, expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS), used_at: null });
+      await insertToken(trx, {
+        token_hash: sha256(token),
+        account_id: accountId,
+        purpose: 'add_recovery_email',
+        address: email.data,
+        created_at: now,
+        expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS),
+        used_at: null,
+      });
       await notifications.queueEmail(trx, {
         to: email.data,
         template: 'confirm_recovery_email',
@@ -231,7 +301,8 @@ export class ProfileService {
   }
 
   async recoveryEmailLink(token: string): Promise<string | undefined> {
-    return (await findUsableAddressToken(this.deps.db, sha256(token), 'add_recovery_email', this.deps.clock.now()))?.address;
+    return (await findUsableAddressToken(this.deps.db, sha256(token), 'add_recovery_email', this.deps.clock.now()))
+      ?.address;
   }
 
   /** Uses a recovery-email link (once): the address becomes the verified recovery email; the primary is told. */
@@ -246,7 +317,12 @@ export class ProfileService {
       if (!account || account.email === used.address) return 'invalid';
       await updateAccount(trx, account.id, { recovery_email: used.address, recovery_email_verified_at: now });
       await voidTokens(trx, account.id, 'add_recovery_email', now);
-      await recordSecurityEvent(trx, { accountId: account.id, kind: account.recovery_email ? 'recovery_email_changed' : 'recovery_email_added', at: now, ip });
+      await recordSecurityEvent(trx, {
+        accountId: account.id,
+        kind: account.recovery_email ? 'recovery_email_changed' : 'recovery_email_added',
+        at: now,
+        ip,
+      });
       await notifications.queueEmail(trx, {
         to: account.email,
         template: 'recovery_email_added',
@@ -266,7 +342,12 @@ export class ProfileService {
       await updateAccount(trx, accountId, { recovery_email: null, recovery_email_verified_at: null });
       await voidTokens(trx, accountId, 'add_recovery_email', now);
       await recordSecurityEvent(trx, { accountId, kind: 'recovery_email_removed', at: now, ip });
-      await notifications.queueEmail(trx, { to: account.email, template: 'recovery_email_removed', language: account.language, params: { link: `${publicUrl}/account/settings` } });
+      await notifications.queueEmail(trx, {
+        to: account.email,
+        template: 'recovery_email_removed',
+        language: account.language,
+        params: { link: `${publicUrl}/account/settings` },
+      });
     });
   }
 
@@ -274,7 +355,13 @@ export class ProfileService {
   async setLanguage(accountId: string, language: Language, ip?: string): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       await updateAccount(trx, accountId, { language });
-      await recordSecurityEvent(trx, { accountId, kind: 'language_changed', at: this.deps.clock.now(), ip, details: { language } });
+      await recordSecurityEvent(trx, {
+        accountId,
+        kind: 'language_changed',
+        at: this.deps.clock.now(),
+        ip,
+        details: { language },
+      });
     });
   }
 
@@ -282,12 +369,23 @@ export class ProfileService {
    * How the person wants to be notified: by email, by text, or both (at least one). Text needs a verified phone
    * number (texts go to the account's verified numbers).
    */
-  async setNotificationPreferences(accountId: string, choice: { email: boolean; text: boolean }, ip?: string): Promise<ChangeResult> {
+  async setNotificationPreferences(
+    accountId: string,
+    choice: { email: boolean; text: boolean },
+    ip?: string,
+  ): Promise<ChangeResult> {
     if (!choice.email && !choice.text) return { ok: false, problems: [{ field: 'notify', code: 'none' }] };
     return inTransaction(this.deps.db, async (trx) => {
-      if (choice.text && (await listVerifiedPhones(trx, accountId)).length === 0) return { ok: false, problems: [{ field: 'notify', code: 'no_phone' }] };
+      if (choice.text && (await listVerifiedPhones(trx, accountId)).length === 0)
+        return { ok: false, problems: [{ field: 'notify', code: 'no_phone' }] };
       await updateAccount(trx, accountId, { notify_by_email: choice.email, notify_by_text: choice.text });
-      await recordSecurityEvent(trx, { accountId, kind: 'notification_preferences_changed', at: this.deps.clock.now(), ip, details: choice });
+      await recordSecurityEvent(trx, {
+        accountId,
+        kind: 'notification_preferences_changed',
+        at: this.deps.clock.now(),
+        ip,
+        details: choice,
+      });
       return { ok: true } as const;
     });
   }

@@ -10,16 +10,62 @@ import { z } from 'zod';
 
 /** USPS codes of the states, the District of Columbia and the territories (bar admission and business address). */
 export const US_STATES: readonly (readonly [code: string, name: string])[] = [
-  ['AL', 'Alabama'], ['AK', 'Alaska'], ['AS', 'American Samoa'], ['AZ', 'Arizona'], ['AR', 'Arkansas'], ['CA', 'California'],
-  ['CO', 'Colorado'], ['CT', 'Connecticut'], ['DE', 'Delaware'], ['DC', 'District of Columbia'], ['FL', 'Florida'], ['GA', 'Georgia'],
-  ['GU', 'Guam'], ['HI', 'Hawaii'], ['ID', 'Idaho'], ['IL', 'Illinois'], ['IN', 'Indiana'], ['IA', 'Iowa'], ['KS', 'Kansas'],
-  ['KY', 'Kentucky'], ['LA', 'Louisiana'], ['ME', 'Maine'], ['MD', 'Maryland'], ['MA', 'Massachusetts'], ['MI', 'Michigan'],
-  ['MN', 'Minnesota'], ['MS', 'Mississippi'], ['MO', 'Missouri'], ['MT', 'Montana'], ['NE', 'Nebraska'], ['NV', 'Nevada'],
-  ['NH', 'New Hampshire'], ['NJ', 'New Jersey'], ['NM', 'New Mexico'], ['NY', 'New York'], ['NC', 'North Carolina'],
-  ['ND', 'North Dakota'], ['MP', 'Northern Mariana Islands'], ['OH', 'Ohio'], ['OK', 'Oklahoma'], ['OR', 'Oregon'],
-  ['PA', 'Pennsylvania'], ['PR', 'Puerto Rico'], ['RI', 'Rhode Island'], ['SC', 'South Carolina'], ['SD', 'South Dakota'],
-  ['TN', 'Tennessee'], ['TX', 'Texas'], ['VI', 'U.S. Virgin Islands'], ['UT', 'Utah'], ['VT', 'Vermont'], ['VA', 'Virginia'],
-  ['WA', 'Washington'], ['WV', 'West Virginia'], ['WI', 'Wisconsin'], ['WY', 'Wyoming'],
+  ['AL', 'Alabama'],
+  ['AK', 'Alaska'],
+  ['AS', 'American Samoa'],
+  ['AZ', 'Arizona'],
+  ['AR', 'Arkansas'],
+  ['CA', 'California'],
+  ['CO', 'Colorado'],
+  ['CT', 'Connecticut'],
+  ['DE', 'Delaware'],
+  ['DC', 'District of Columbia'],
+  ['FL', 'Florida'],
+  ['GA', 'Georgia'],
+  ['GU', 'Guam'],
+  ['HI', 'Hawaii'],
+  ['ID', 'Idaho'],
+  ['IL', 'Illinois'],
+  ['IN', 'Indiana'],
+  ['IA', 'Iowa'],
+  ['KS', 'Kansas'],
+  ['KY', 'Kentucky'],
+  ['LA', 'Louisiana'],
+  ['ME', 'Maine'],
+  ['MD', 'Maryland'],
+  ['MA', 'Massachusetts'],
+  ['MI', 'Michigan'],
+  ['MN', 'Minnesota'],
+  ['MS', 'Mississippi'],
+  ['MO', 'Missouri'],
+  ['MT', 'Montana'],
+  ['NE', 'Nebraska'],
+  ['NV', 'Nevada'],
+  ['NH', 'New Hampshire'],
+  ['NJ', 'New Jersey'],
+  ['NM', 'New Mexico'],
+  ['NY', 'New York'],
+  ['NC', 'North Carolina'],
+  ['ND', 'North Dakota'],
+  ['MP', 'Northern Mariana Islands'],
+  ['OH', 'Ohio'],
+  ['OK', 'Oklahoma'],
+  ['OR', 'Oregon'],
+  ['PA', 'Pennsylvania'],
+  ['PR', 'Puerto Rico'],
+  ['RI', 'Rhode Island'],
+  ['SC', 'South Carolina'],
+  ['SD', 'South Dakota'],
+  ['TN', 'Tennessee'],
+  ['TX', 'Texas'],
+  ['VI', 'U.S. Virgin Islands'],
+  ['UT', 'Utah'],
+  ['VT', 'Vermont'],
+  ['VA', 'Virginia'],
+  ['WA', 'Washington'],
+  ['WV', 'West Virginia'],
+  ['WI', 'Wisconsin'],
+  ['WY', 'Wyoming'],
 ];
 const STATE_CODES = new Set(US_STATES.map(([code]) => code));
 
@@ -49,7 +95,10 @@ const nameField = (optional: boolean) =>
     .transform((s) => s.normalize('NFC').trim().replace(/\s+/g, ' '))
     .pipe(
       optional
-        ? z.string().max(100, 'too_long').refine((s) => s === '' || NAME_PATTERN.test(s), 'invalid')
+        ? z
+            .string()
+            .max(100, 'too_long')
+            .refine((s) => s === '' || NAME_PATTERN.test(s), 'invalid')
         : z.string().min(1, { error: 'required', abort: true }).max(100, 'too_long').regex(NAME_PATTERN, 'invalid'),
     );
 
@@ -65,10 +114,16 @@ const line = (max: number, required: boolean) =>
   z
     .string()
     .transform((s) => s.trim().replace(/\s+/g, ' '))
-    .pipe(required ? z.string().min(1, { error: 'required', abort: true }).max(max, 'too_long') : z.string().max(max, 'too_long'));
+    .pipe(
+      required
+        ? z.string().min(1, { error: 'required', abort: true }).max(max, 'too_long')
+        : z.string().max(max, 'too_long'),
+    );
 
 /** A business phone: any number libphonenumber-js accepts as valid (United States unless it starts with +), as E.164. */
-export function parseBusinessPhone(input: string): { ok: true; e164: string } | { ok: false; code: 'required' | 'invalid' | 'extension' } {
+export function parseBusinessPhone(
+  input: string,
+): { ok: true; e164: string } | { ok: false; code: 'required' | 'invalid' | 'extension' } {
   const text = input.trim();
   if (!text) return { ok: false, code: 'required' };
   if (text.length > 40) return { ok: false, code: 'invalid' };
@@ -90,21 +145,40 @@ export function formatPhone(e164: string): string {
 export const calendarDay = localDate;
 
 /** A date typed as month, day and year (USWDS memorable date) as 'YYYY-MM-DD', or the problem with it. */
-export function parseMemorableDate(month: string, day: string, year: string): { ok: true; date: string } | { ok: false; code: 'required' | 'invalid' } {
+export function parseMemorableDate(
+  month: string,
+  day: string,
+  year: string,
+): { ok: true; date: string } | { ok: false; code: 'required' | 'invalid' } {
   const [m, d, y] = [month.trim(), day.trim(), year.trim()];
   if (!m && !d && !y) return { ok: false, code: 'required' };
   if (!/^\d{1,2}$/.test(m) || !/^\d{1,2}$/.test(d) || !/^\d{4}$/.test(y)) return { ok: false, code: 'invalid' };
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
   // Date.UTC rolls 31 April into 1 May: a real date reads back the same.
-  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) return { ok: false, code: 'invalid' };
+  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d))
+    return { ok: false, code: 'invalid' };
   return { ok: true, date: date.toISOString().slice(0, 10) };
 }
 
 /** The raw form, every field a string (missing fields are empty). */
 export const REPRESENTATIVE_FIELDS = [
-  'given_name', 'middle_name', 'family_name', 'role', 'bar_state', 'bar_number', 'recognized_organization',
-  'accreditation_expires_month', 'accreditation_expires_day', 'accreditation_expires_year',
-  'firm_name', 'street1', 'street2', 'city', 'state', 'zip', 'phone',
+  'given_name',
+  'middle_name',
+  'family_name',
+  'role',
+  'bar_state',
+  'bar_number',
+  'recognized_organization',
+  'accreditation_expires_month',
+  'accreditation_expires_day',
+  'accreditation_expires_year',
+  'firm_name',
+  'street1',
+  'street2',
+  'city',
+  'state',
+  'zip',
+  'phone',
 ] as const;
 export type RepresentativeForm = Record<(typeof REPRESENTATIVE_FIELDS)[number], string>;
 
@@ -130,17 +204,29 @@ const addressSchema = z.object({
   street2: line(200, false),
   city: line(100, true),
   state: z.string().refine((s) => STATE_CODES.has(s), 'required'),
-  zip: z.string().transform((s) => s.trim()).pipe(z.string().min(1, { error: 'required', abort: true }).regex(/^\d{5}(-\d{4})?$/, 'invalid')),
+  zip: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, { error: 'required', abort: true })
+        .regex(/^\d{5}(-\d{4})?$/, 'invalid'),
+    ),
 });
 
 /**
  * Validates the representative form. `today` is the agency's calendar day ('YYYY-MM-DD'): an accreditation must
  * expire after it. Problems are listed in the order of the form's fields.
  */
-export function parseRepresentativeProfile(form: RepresentativeForm, today: string): { ok: true; value: RepresentativeProfileInput } | { ok: false; problems: Problem[] } {
+export function parseRepresentativeProfile(
+  form: RepresentativeForm,
+  today: string,
+): { ok: true; value: RepresentativeProfileInput } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   const issues = (result: z.ZodSafeParseResult<unknown>) => {
-    if (!result.success) for (const i of result.error.issues) problems.push({ field: String(i.path[0]), code: i.message });
+    if (!result.success)
+      for (const i of result.error.issues) problems.push({ field: String(i.path[0]), code: i.message });
   };
   const name = nameSchema.safeParse(form);
   issues(name);
@@ -162,7 +248,11 @@ export function parseRepresentativeProfile(form: RepresentativeForm, today: stri
     const organization = line(200, true).safeParse(form.recognized_organization);
     if (organization.success) recognizedOrganization = organization.data;
     else problems.push({ field: 'recognized_organization', code: organization.error.issues[0]!.message });
-    const date = parseMemorableDate(form.accreditation_expires_month, form.accreditation_expires_day, form.accreditation_expires_year);
+    const date = parseMemorableDate(
+      form.accreditation_expires_month,
+      form.accreditation_expires_day,
+      form.accreditation_expires_year,
+    );
     const latest = `${Number(today.slice(0, 4)) + ACCREDITATION_MAX_YEARS}${today.slice(4)}`;
     // The error summary links to the first of the three boxes.
     if (!date.ok) problems.push({ field: 'accreditation_expires_month', code: date.code });

@@ -19,7 +19,13 @@ const PASSWORD = 'correct horse battery staple 42';
 let n = 0;
 
 async function lastMessage(to: string, template: string) {
-  return t.deps.database.db.selectFrom('notification_messages').selectAll().where('recipient', '=', to).where('template', '=', template).orderBy('created_at', 'desc').executeTakeFirst();
+  return t.deps.database.db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('recipient', '=', to)
+    .where('template', '=', template)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
 }
 const totpNow = (secret: string) => authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret);
 
@@ -52,9 +58,26 @@ describe('safeAccountNext', () => {
     expect(safeAccountNext('/account/two-step')).toBe('/account/two-step');
     expect(safeAccountNext('/account/settings/email?from=profile')).toBe('/account/settings/email?from=profile');
     for (const bad of [
-      'https://evil.example/account/x', '//evil.example/account/', '/\\evil.example', '/account/../admin', '/account/./x', '/account//evil.example',
-      '/account\\@evil.example', 'javascript:alert(1)', '/staff', '/account', '/accountx/y', '/account/reauthenticate', '/account/reauthenticate/code',
-      '/account/x?next=<script>', '/account/%2F%2Fevil', ' /account/x', '/account/x\n', 42, undefined, `/account/${'a'.repeat(600)}`,
+      'https://evil.example/account/x',
+      '//evil.example/account/',
+      '/\\evil.example',
+      '/account/../admin',
+      '/account/./x',
+      '/account//evil.example',
+      '/account\\@evil.example',
+      'javascript:alert(1)',
+      '/staff',
+      '/account',
+      '/accountx/y',
+      '/account/reauthenticate',
+      '/account/reauthenticate/code',
+      '/account/x?next=<script>',
+      '/account/%2F%2Fevil',
+      ' /account/x',
+      '/account/x\n',
+      42,
+      undefined,
+      `/account/${'a'.repeat(600)}`,
     ]) {
       expect(safeAccountNext(bad), String(bad)).toBeUndefined();
     }
@@ -76,9 +99,14 @@ describe('re-authentication', () => {
     expect(p.agent.$('h1').text()).toBe('Confirm it is you');
     expect(p.agent.$('.usa-alert--warning').length).toBe(0);
     // The second step is not reachable before the password.
-    expect((await p.agent.get('/account/reauthenticate/code?next=%2Faccount%2Ftwo-step%2Fphone')).headers.location).toBe('/account/reauthenticate?next=%2Faccount%2Ftwo-step%2Fphone');
+    expect(
+      (await p.agent.get('/account/reauthenticate/code?next=%2Faccount%2Ftwo-step%2Fphone')).headers.location,
+    ).toBe('/account/reauthenticate?next=%2Faccount%2Ftwo-step%2Fphone');
     await p.agent.get('/account/reauthenticate?next=%2Faccount%2Ftwo-step%2Fphone');
-    res = await p.agent.post('/account/reauthenticate', { password: 'wrong password entirely', next: '/account/two-step/phone' });
+    res = await p.agent.post('/account/reauthenticate', {
+      password: 'wrong password entirely',
+      next: '/account/two-step/phone',
+    });
     expect(res.statusCode).toBe(400);
     expect(p.agent.errorSummary()[0]).toBe('The email address or password is not correct.');
     res = await p.agent.post('/account/reauthenticate', { password: PASSWORD, next: '/account/two-step/phone' });
@@ -87,7 +115,11 @@ describe('re-authentication', () => {
     expect(p.agent.$('h1').text()).toBe('Confirm it is you');
     expect(p.agent.$('input[name=next]').val()).toBe('/account/two-step/phone');
     t.clock.advance(30_000);
-    res = await p.agent.post('/account/reauthenticate/code', { method: 'totp', code: totpNow(p.secret), next: '/account/two-step/phone' });
+    res = await p.agent.post('/account/reauthenticate/code', {
+      method: 'totp',
+      code: totpNow(p.secret),
+      next: '/account/two-step/phone',
+    });
     expect(res.headers.location).toBe('/account/two-step/phone');
     expect((await p.agent.get('/account/two-step/phone')).statusCode).toBe(200);
   });
@@ -112,7 +144,11 @@ describe('re-authentication', () => {
       expect(res.headers.location, next).toBe('/account/reauthenticate/code?next=%2Faccount');
       await p.agent.get('/account/reauthenticate/code');
       t.clock.advance(30_000);
-      const done = await p.agent.post('/account/reauthenticate/code', { method: 'totp', code: totpNow(p.secret), next });
+      const done = await p.agent.post('/account/reauthenticate/code', {
+        method: 'totp',
+        code: totpNow(p.secret),
+        next,
+      });
       expect(done.headers.location, next).toBe('/account');
       await stayActive(p.agent, 16 * 60_000);
     }
@@ -124,9 +160,19 @@ describe('re-authentication', () => {
     for (let i = 0; i < 8; i++) {
       const stranger = new TestAgent(t.app, `10.89.0.${i}`);
       await stranger.get('/account/sign-in');
-      await stranger.post('/account/sign-in', { email: 'reauth.victim@example.com', password: `a stranger guessing ${i}` });
+      await stranger.post('/account/sign-in', {
+        email: 'reauth.victim@example.com',
+        password: `a stranger guessing ${i}`,
+      });
     }
-    expect((await new TestAgent(t.app, '10.89.1.1').submit('/account/sign-in', { email: 'reauth.victim@example.com', password: PASSWORD })).statusCode).toBe(429);
+    expect(
+      (
+        await new TestAgent(t.app, '10.89.1.1').submit('/account/sign-in', {
+          email: 'reauth.victim@example.com',
+          password: PASSWORD,
+        })
+      ).statusCode,
+    ).toBe(429);
     await p.agent.get('/account/reauthenticate');
     const res = await p.agent.post('/account/reauthenticate', { password: PASSWORD, next: '/account/two-step' });
     expect(res.statusCode).toBe(303);
@@ -137,7 +183,11 @@ describe('re-authentication', () => {
     await stayActive(p.agent, 16 * 60_000);
     await p.agent.get('/account/reauthenticate');
     let res;
-    for (let i = 0; i < 6; i++) res = await p.agent.post('/account/reauthenticate', { password: `wrong ${i} password guess`, next: '/account/two-step' });
+    for (let i = 0; i < 6; i++)
+      res = await p.agent.post('/account/reauthenticate', {
+        password: `wrong ${i} password guess`,
+        next: '/account/two-step',
+      });
     expect(res!.statusCode).toBe(429);
     expect(p.agent.errorSummary()[0]).toMatch(/Too many attempts/);
     t.clock.advance(3 * 60_000);
@@ -145,7 +195,12 @@ describe('re-authentication', () => {
     res = await p.agent.post('/account/reauthenticate', { password: PASSWORD, next: '/account/two-step' });
     expect(res.statusCode).toBe(303);
     await p.agent.get('/account/reauthenticate/code');
-    for (let i = 0; i < 10; i++) res = await p.agent.post('/account/reauthenticate/code', { method: 'totp', code: String(200000 + i), next: '/account/two-step' });
+    for (let i = 0; i < 10; i++)
+      res = await p.agent.post('/account/reauthenticate/code', {
+        method: 'totp',
+        code: String(200000 + i),
+        next: '/account/two-step',
+      });
     expect(res!.statusCode).toBe(429);
     expect(p.agent.errorSummary()[0]).toMatch(/locked until/);
     // Still not recent: the change stays behind re-authentication.
@@ -165,6 +220,8 @@ describe('re-authentication', () => {
   it('is only for signed-in people', async () => {
     const anonymous = new TestAgent(t.app, '10.88.1.1');
     expect((await anonymous.get('/account/reauthenticate')).headers.location).toBe('/account/sign-in');
-    expect((await anonymous.post('/account/reauthenticate', { password: PASSWORD, _csrf: null })).statusCode).toBeGreaterThanOrEqual(400);
+    expect(
+      (await anonymous.post('/account/reauthenticate', { password: PASSWORD, _csrf: null })).statusCode,
+    ).toBeGreaterThanOrEqual(400);
   });
 });

@@ -6,7 +6,14 @@ import { SESSION_IDLE_MS } from '../../../platform/http/page-context.js';
 import type { Random } from '../../../platform/random.js';
 import { sha256 } from '../../../platform/hashing.js';
 import { stateOf, type JourneyState } from './journey.js';
-import { deleteSession, deleteSessionsOf, findSession, insertSession, setSessionAuthTimes, touchSession } from '../repository.js';
+import {
+  deleteSession,
+  deleteSessionsOf,
+  findSession,
+  insertSession,
+  setSessionAuthTimes,
+  touchSession,
+} from '../repository.js';
 
 /**
  * Server-side sessions (shared by every web process through the database). The cookie holds a random id; the
@@ -29,7 +36,12 @@ export class SessionStore {
   constructor(private readonly deps: { db: DbHandle; clock: Clock; random: Random }) {}
 
   /** Starts a session (after deleting the one the request had), and sets the cookie. */
-  async start(request: FastifyRequest, reply: FastifyReply, accountId: string, stage: SessionStage): Promise<SessionRow> {
+  async start(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    accountId: string,
+    stage: SessionStage,
+  ): Promise<SessionRow> {
     await this.end(request, reply);
     const id = this.deps.random.token(32);
     const now = this.deps.clock.now();
@@ -84,7 +96,10 @@ export class SessionStore {
     await this.#setAuthTimes(request, { authenticated_at: this.deps.clock.now(), reauth_password_at: null });
   }
 
-  async #setAuthTimes(request: FastifyRequest, times: Pick<SessionRow, 'reauth_password_at'> | Pick<SessionRow, 'authenticated_at' | 'reauth_password_at'>): Promise<void> {
+  async #setAuthTimes(
+    request: FastifyRequest,
+    times: Pick<SessionRow, 'reauth_password_at'> | Pick<SessionRow, 'authenticated_at' | 'reauth_password_at'>,
+  ): Promise<void> {
     const session = request.session;
     if (!session) return;
     await setSessionAuthTimes(this.deps.db, session.id_hash, times);

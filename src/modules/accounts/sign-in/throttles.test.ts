@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastMessage, linkIn, PASSWORD, signIn, signUpApplicant, totpAt, type Applicant } from '../../../../test/accounts-support.js';
+import {
+  lastMessage,
+  linkIn,
+  PASSWORD,
+  signIn,
+  signUpApplicant,
+  totpAt,
+  type Applicant,
+} from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { ADDRESS_FREE_FAILURES, SIGN_IN_FREE_FAILURES, UNLOCK_LINK_TTL_MS } from '../service.js';
@@ -21,7 +29,10 @@ afterAll(async () => t?.close());
 async function failFrom(agent: TestAgent, times: number, prefix: string) {
   await agent.get('/account/sign-in');
   for (let i = 0; i < times; i++) {
-    const res = await agent.post('/account/sign-in', { email: `${prefix}-${i}@example.com`, password: 'guessing passwords here' });
+    const res = await agent.post('/account/sign-in', {
+      email: `${prefix}-${i}@example.com`,
+      password: 'guessing passwords here',
+    });
     expect(res.statusCode).toBe(400);
   }
 }
@@ -31,11 +42,18 @@ describe('sign-in throttling per address', () => {
     const sprayer = new TestAgent(t.app, '10.44.1.1');
     await failFrom(sprayer, ADDRESS_FREE_FAILURES, 'spray');
     // The next try waits, even with the right password of a real account: the answer says until when.
-    let res = await sprayer.post('/account/sign-in', { email: person.email, password: 'correct horse battery staple 42' });
+    let res = await sprayer.post('/account/sign-in', {
+      email: person.email,
+      password: 'correct horse battery staple 42',
+    });
     expect(res.statusCode).toBe(429);
-    expect(sprayer.errorSummary()[0]).toMatch(/^Too many attempts to sign in\. For your security, wait until \d{1,2}:\d{2}/);
+    expect(sprayer.errorSummary()[0]).toMatch(
+      /^Too many attempts to sign in\. For your security, wait until \d{1,2}:\d{2}/,
+    );
     // Another address is not affected.
-    expect((await signIn(t, new TestAgent(t.app, '10.44.1.2'), person.email, person.secret)).headers.location).toBe('/account');
+    expect((await signIn(t, new TestAgent(t.app, '10.44.1.2'), person.email, person.secret)).headers.location).toBe(
+      '/account',
+    );
     // A minute later the address may try once more; one more failure doubles the wait.
     t.clock.advance(61_000);
     res = await sprayer.post('/account/sign-in', { email: 'spray-x@example.com', password: 'guessing passwords here' });
@@ -64,7 +82,12 @@ describe('brute force of reset links', () => {
       await guesser.get('/account/forgot-password');
       const statuses: number[] = [];
       for (let i = 0; i < 25; i++) {
-        const res = await guesser.post('/account/reset-password', { token: `guess-${i}-${'x'.repeat(30)}`, password: 'a new long passphrase 2026', password_confirmation: 'a new long passphrase 2026', _csrf: (guesser.$('input[name=_csrf]').val() as string) || null });
+        const res = await guesser.post('/account/reset-password', {
+          token: `guess-${i}-${'x'.repeat(30)}`,
+          password: 'a new long passphrase 2026',
+          password_confirmation: 'a new long passphrase 2026',
+          _csrf: (guesser.$('input[name=_csrf]').val() as string) || null,
+        });
         statuses.push(res.statusCode);
         if (res.statusCode === 410 || res.statusCode === 429) await guesser.get('/account/forgot-password');
       }
@@ -85,14 +108,22 @@ async function attempt(email: string, password: string) {
   const agent = fresh();
   await agent.get('/account/sign-in');
   const res = await agent.post('/account/sign-in', { email, password });
-  return { agent, status: res.statusCode, summary: agent.errorSummary(), main: agent.$('main').text().replaceAll(email, 'EMAIL').replace(/\s+/g, ' ') };
+  return {
+    agent,
+    status: res.statusCode,
+    summary: agent.errorSummary(),
+    main: agent.$('main').text().replaceAll(email, 'EMAIL').replace(/\s+/g, ' '),
+  };
 }
 
 /** Asks for an unlock link from the throttled sign-in page's own form; answers the page it lands on. */
 async function askForUnlockLink(agent: TestAgent) {
   const form = agent.$('form[action="/account/sign-in/unlock"]');
   expect(form).toHaveLength(1);
-  const res = await agent.post('/account/sign-in/unlock', { email: form.find('input[name=email]').val() as string, _csrf: form.find('input[name=_csrf]').val() as string });
+  const res = await agent.post('/account/sign-in/unlock', {
+    email: form.find('input[name=email]').val() as string,
+    _csrf: form.find('input[name=_csrf]').val() as string,
+  });
   expect(res.statusCode).toBe(303);
   await agent.get(res.headers.location as string);
   return { status: agent.last!.statusCode, main: agent.$('main').text().replace(/\s+/g, ' ') };
@@ -116,7 +147,9 @@ describe('sign-in throttling per email, whether or not it has an account (issue 
     expect(right.status).toBe(429);
     expect(other.status).toBe(429);
     expect(other.main).toBe(right.main);
-    expect(right.summary[0]).toMatch(/^Too many attempts to sign in\. For your security, wait until \d{1,2}:\d{2}.* If this is your account, we can email you a link/);
+    expect(right.summary[0]).toMatch(
+      /^Too many attempts to sign in\. For your security, wait until \d{1,2}:\d{2}.* If this is your account, we can email you a link/,
+    );
     // Failures are counted per normalised email: case and spaces do not make a new one.
     expect((await attempt('  Nobody.THROTTLE@example.com ', 'another wrong password')).status).toBe(429);
     // Both pages offer the emailed link, and asking for it answers the same whether or not an account exists.
@@ -138,7 +171,10 @@ describe('sign-in throttling per email, whether or not it has an account (issue 
     expect((await browser.post('/account/sign-in', { email: holder.email, password: PASSWORD })).statusCode).toBe(429);
     await askForUnlockLink(browser);
     expect(browser.$('h1').text()).toBe('Check your email');
-    const link = linkIn((await lastMessage(t, holder.email, 'sign_in_unlock'))!.body, '/account/sign-in/unlock/link?token=');
+    const link = linkIn(
+      (await lastMessage(t, holder.email, 'sign_in_unlock'))!.body,
+      '/account/sign-in/unlock/link?token=',
+    );
     // Opening the link shows a form (a mail scanner that opens it spends nothing).
     expect((await browser.get(link)).statusCode).toBe(200);
     expect(browser.$('main').text()).toContain(holder.email);
@@ -170,9 +206,19 @@ describe('sign-in throttling per email, whether or not it has an account (issue 
     const browser = fresh();
     await browser.get('/account/forgot-password');
     await browser.post('/account/forgot-password', { email: holder.email });
-    await browser.get(linkIn((await lastMessage(t, holder.email, 'reset_password'))!.body, '/account/reset-password?token='));
+    await browser.get(
+      linkIn((await lastMessage(t, holder.email, 'reset_password'))!.body, '/account/reset-password?token='),
+    );
     const fresher = 'a brand new passphrase for 2027';
-    expect((await browser.post('/account/reset-password', { token: browser.$('input[name=token]').val() as string, password: fresher, password_confirmation: fresher })).statusCode).toBe(303);
+    expect(
+      (
+        await browser.post('/account/reset-password', {
+          token: browser.$('input[name=token]').val() as string,
+          password: fresher,
+          password_confirmation: fresher,
+        })
+      ).statusCode,
+    ).toBe(303);
     expect((await signIn(t, fresh(), holder.email, holder.secret, fresher)).headers.location).toBe('/account');
     t.clock.advance(2 * 3600_000);
   });
@@ -183,28 +229,44 @@ describe('sign-in throttling per email, whether or not it has an account (issue 
       const agent = fresh();
       await agent.get('/account/sign-in/unlock');
       expect((await agent.post('/account/sign-in/unlock', { email: holder.email })).statusCode).toBe(303);
-      const link = linkIn((await lastMessage(t, holder.email, 'sign_in_unlock'))!.body, '/account/sign-in/unlock/link?token=');
+      const link = linkIn(
+        (await lastMessage(t, holder.email, 'sign_in_unlock'))!.body,
+        '/account/sign-in/unlock/link?token=',
+      );
       await agent.get(link);
       return { agent, link, token: agent.$('input[name=token]').val() as string };
     };
     // Used once: the link is spent.
     const first = await newLink();
-    expect((await first.agent.post('/account/sign-in/unlock/link', { token: first.token, password: PASSWORD })).headers.location).toBe('/account/sign-in/code');
+    expect(
+      (await first.agent.post('/account/sign-in/unlock/link', { token: first.token, password: PASSWORD })).headers
+        .location,
+    ).toBe('/account/sign-in/code');
     const again = fresh();
     expect((await again.get(first.link)).statusCode).toBe(410);
     await again.get('/account/sign-in');
-    expect((await again.post('/account/sign-in/unlock/link', { token: first.token, password: PASSWORD })).statusCode).toBe(410);
+    expect(
+      (await again.post('/account/sign-in/unlock/link', { token: first.token, password: PASSWORD })).statusCode,
+    ).toBe(410);
     // Expired after its time.
     t.clock.advance(1000);
     const second = await newLink();
     t.clock.advance(UNLOCK_LINK_TTL_MS + 1000);
-    expect((await second.agent.post('/account/sign-in/unlock/link', { token: second.token, password: PASSWORD })).statusCode).toBe(410);
+    expect(
+      (await second.agent.post('/account/sign-in/unlock/link', { token: second.token, password: PASSWORD })).statusCode,
+    ).toBe(410);
     expect((await fresh().get(second.link)).statusCode).toBe(410);
     // Three wrong passwords spend it (the third answers that the link cannot be used any more).
     const third = await newLink();
-    for (let i = 0; i < 3; i++) expect((await third.agent.post('/account/sign-in/unlock/link', { token: third.token, password: `wrong again ${i}` })).statusCode).toBe(i < 2 ? 400 : 410);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await third.agent.post('/account/sign-in/unlock/link', { token: third.token, password: `wrong again ${i}` }))
+          .statusCode,
+      ).toBe(i < 2 ? 400 : 410);
     expect(third.agent.$('main').text()).toContain('a wrong password was entered too many times');
     await third.agent.get('/account/sign-in');
-    expect((await third.agent.post('/account/sign-in/unlock/link', { token: third.token, password: PASSWORD })).statusCode).toBe(410);
+    expect(
+      (await third.agent.post('/account/sign-in/unlock/link', { token: third.token, password: PASSWORD })).statusCode,
+    ).toBe(410);
   });
 });

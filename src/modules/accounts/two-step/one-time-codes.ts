@@ -39,7 +39,10 @@ export function hashOneTimeCode(accountId: string, code: string): string {
  */
 export function nextCodeAllowedAt(sentTimes: Date[], now: Date): Date | undefined {
   const hourAgo = now.getTime() - 3600_000;
-  const recent = sentTimes.filter((t) => t.getTime() > hourAgo).map((t) => t.getTime()).sort((a, b) => a - b);
+  const recent = sentTimes
+    .filter((t) => t.getTime() > hourAgo)
+    .map((t) => t.getTime())
+    .sort((a, b) => a - b);
   let allowed = -Infinity;
   if (recent.length) allowed = recent[recent.length - 1]! + CODE_RESEND_INTERVAL_MS;
   // The hourly limit frees up when the oldest of the last CODES_PER_HOUR sends is an hour old.

@@ -1,5 +1,8 @@
 import type {
-  AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON,
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Clock } from '../../../platform/clock.js';
 import type { DbHandle } from '../../../platform/db/database.js';
@@ -7,7 +10,14 @@ import type { AccountPasskeyRow, AccountRow } from '../tables.js';
 import type { Random } from '../../../platform/random.js';
 import { recordSecurityEvent } from '../repository.js';
 import { otpLockedUntil, recordOtpFailure } from '../service.js';
-import { findPasskeyByCredentialId, insertPasskey, listPasskeys, storeChallenge, takeChallenge, usePasskey } from './two-step-repository.js';
+import {
+  findPasskeyByCredentialId,
+  insertPasskey,
+  listPasskeys,
+  storeChallenge,
+  takeChallenge,
+  usePasskey,
+} from './two-step-repository.js';
 
 /**
  * Passkeys (WebAuthn, @simplewebauthn/server): the strongest two-step method. The relying party is the configured
@@ -33,7 +43,10 @@ export type PasskeyCheck =
 
 /** @simplewebauthn/server, loaded on first use: it takes almost half a second to load, a third of a start. */
 async function webauthn() {
-  const [server, { isoBase64URL }] = await Promise.all([import('@simplewebauthn/server'), import('@simplewebauthn/server/helpers')]);
+  const [server, { isoBase64URL }] = await Promise.all([
+    import('@simplewebauthn/server'),
+    import('@simplewebauthn/server/helpers'),
+  ]);
   return { ...server, isoBase64URL };
 }
 
@@ -42,7 +55,14 @@ function parseCredential<T extends RegistrationResponseJSON | AuthenticationResp
   if (!json || json.length > 20_000) return undefined;
   try {
     const value = JSON.parse(json) as Record<string, unknown>;
-    if (!value || typeof value !== 'object' || typeof value.id !== 'string' || typeof value.rawId !== 'string' || value.type !== 'public-key') return undefined;
+    if (
+      !value ||
+      typeof value !== 'object' ||
+      typeof value.id !== 'string' ||
+      typeof value.rawId !== 'string' ||
+      value.type !== 'public-key'
+    )
+      return undefined;
     if (!value.response || typeof value.response !== 'object') return undefined;
     if (!/^[A-Za-z0-9_-]{1,1400}$/.test(value.id)) return undefined;
     return value as unknown as T;
@@ -70,7 +90,10 @@ export class PasskeyService {
   }
 
   /** Options for navigator.credentials.create(); the challenge is kept for this session. */
-  async registrationOptions(sessionIdHash: string, account: AccountRow): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  async registrationOptions(
+    sessionIdHash: string,
+    account: AccountRow,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const existing = await listPasskeys(this.deps.db, account.id);
     const { generateRegistrationOptions } = await webauthn();
     const options = await generateRegistrationOptions({
@@ -84,12 +107,23 @@ export class PasskeyService {
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
       timeout: CHALLENGE_TTL_MS,
     });
-    await storeChallenge(this.deps.db, { session_id_hash: sessionIdHash, ceremony: 'register', challenge: options.challenge, expires_at: this.#expiry() });
+    await storeChallenge(this.deps.db, {
+      session_id_hash: sessionIdHash,
+      ceremony: 'register',
+      challenge: options.challenge,
+      expires_at: this.#expiry(),
+    });
     return options;
   }
 
   /** Verifies a new credential against this session's challenge (used up either way) and stores it. */
-  async register(sessionIdHash: string, accountId: string, responseJson: string, name: string, ip?: string): Promise<{ ok: true; passkey: AccountPasskeyRow } | { ok: false; reason: 'invalid' | 'expired' }> {
+  async register(
+    sessionIdHash: string,
+    accountId: string,
+    responseJson: string,
+    name: string,
+    ip?: string,
+  ): Promise<{ ok: true; passkey: AccountPasskeyRow } | { ok: false; reason: 'invalid' | 'expired' }> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const response = parseCredential<RegistrationResponseJSON>(responseJson);
@@ -129,7 +163,10 @@ export class PasskeyService {
   }
 
   /** Options for navigator.credentials.get(), listing the account's passkeys; the challenge is kept for this session. */
-  async authenticationOptions(sessionIdHash: string, accountId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  async authenticationOptions(
+    sessionIdHash: string,
+    accountId: string,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const passkeys = await listPasskeys(this.deps.db, accountId);
     const { generateAuthenticationOptions } = await webauthn();
     const options = await generateAuthenticationOptions({
@@ -138,7 +175,12 @@ export class PasskeyService {
       userVerification: 'preferred',
       timeout: CHALLENGE_TTL_MS,
     });
-    await storeChallenge(this.deps.db, { session_id_hash: sessionIdHash, ceremony: 'authenticate', challenge: options.challenge, expires_at: this.#expiry() });
+    await storeChallenge(this.deps.db, {
+      session_id_hash: sessionIdHash,
+      ceremony: 'authenticate',
+      challenge: options.challenge,
+      expires_at: this.#expiry(),
+    });
     return options;
   }
 
@@ -147,7 +189,12 @@ export class PasskeyService {
    * account's passkeys (never another's), a valid signature and a signature counter that moved forward. A failed
    * check counts toward the shared two-step lockout.
    */
-  async authenticate(sessionIdHash: string, accountId: string, responseJson: string, ip?: string): Promise<PasskeyCheck> {
+  async authenticate(
+    sessionIdHash: string,
+    accountId: string,
+    responseJson: string,
+    ip?: string,
+  ): Promise<PasskeyCheck> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const lockedUntil = await otpLockedUntil(db, accountId, now);
@@ -156,7 +203,8 @@ export class PasskeyService {
     if (!challenge) return { ok: false, reason: 'expired' };
     const response = parseCredential<AuthenticationResponseJSON>(responseJson);
     const passkey = response ? await findPasskeyByCredentialId(db, response.id) : undefined;
-    if (!response || !passkey || passkey.account_id !== accountId) return recordOtpFailure(db, accountId, now, ip, { method: 'passkey' });
+    if (!response || !passkey || passkey.account_id !== accountId)
+      return recordOtpFailure(db, accountId, now, ip, { method: 'passkey' });
     const { verifyAuthenticationResponse, isoBase64URL } = await webauthn();
     let verified = false;
     let newCounter = passkey.counter;
@@ -166,7 +214,12 @@ export class PasskeyService {
         expectedChallenge: challenge,
         expectedOrigin: this.origin,
         expectedRPID: this.rpID,
-        credential: { id: passkey.credential_id, publicKey: isoBase64URL.toBuffer(passkey.public_key), counter: passkey.counter, transports: passkey.transports },
+        credential: {
+          id: passkey.credential_id,
+          publicKey: isoBase64URL.toBuffer(passkey.public_key),
+          counter: passkey.counter,
+          transports: passkey.transports,
+        },
         requireUserVerification: false,
       });
       verified = result.verified;
@@ -174,8 +227,15 @@ export class PasskeyService {
     } catch {
       verified = false; // bad signature, wrong origin, a counter that went back (a cloned authenticator)...
     }
-    if (!verified || !(await usePasskey(db, passkey.id, newCounter, passkey.counter, now))) return recordOtpFailure(db, accountId, now, ip, { method: 'passkey' });
-    await recordSecurityEvent(db, { accountId, kind: 'signed_in', at: now, ip, details: { method: 'passkey', passkey: passkey.id } });
+    if (!verified || !(await usePasskey(db, passkey.id, newCounter, passkey.counter, now)))
+      return recordOtpFailure(db, accountId, now, ip, { method: 'passkey' });
+    await recordSecurityEvent(db, {
+      accountId,
+      kind: 'signed_in',
+      at: now,
+      ip,
+      details: { method: 'passkey', passkey: passkey.id },
+    });
     return { ok: true, passkey: { ...passkey, counter: newCounter, last_used_at: now } };
   }
 }

@@ -1,39 +1,88 @@
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../../platform/db/database.js';
-import type { AccountOneTimeCodesTable, AccountPasskeyRow, AccountPasskeysTable, AccountPhoneRow, AccountPhonesTable, AccountWebauthnChallengesTable } from '../tables.js';
+import type {
+  AccountOneTimeCodesTable,
+  AccountPasskeyRow,
+  AccountPasskeysTable,
+  AccountPhoneRow,
+  AccountPhonesTable,
+  AccountWebauthnChallengesTable,
+} from '../tables.js';
 
 /** SQL of the two-step verification methods beyond the authenticator app: phones, email codes, one-time codes, passkeys. */
 
 // Phones ------------------------------------------------------------------------------------------------------
 
 export async function listPhones(db: DbHandle, accountId: string): Promise<AccountPhoneRow[]> {
-  return db.selectFrom('account_phones').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
+  return db
+    .selectFrom('account_phones')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .execute();
 }
 
-export async function findPhone(db: DbHandle, accountId: string, phoneId: string): Promise<AccountPhoneRow | undefined> {
-  return db.selectFrom('account_phones').selectAll().where('account_id', '=', accountId).where('id', '=', phoneId).executeTakeFirst();
+export async function findPhone(
+  db: DbHandle,
+  accountId: string,
+  phoneId: string,
+): Promise<AccountPhoneRow | undefined> {
+  return db
+    .selectFrom('account_phones')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', phoneId)
+    .executeTakeFirst();
 }
 
-export async function findPhoneByNumber(db: DbHandle, accountId: string, e164: string): Promise<AccountPhoneRow | undefined> {
-  return db.selectFrom('account_phones').selectAll().where('account_id', '=', accountId).where('e164', '=', e164).executeTakeFirst();
+export async function findPhoneByNumber(
+  db: DbHandle,
+  accountId: string,
+  e164: string,
+): Promise<AccountPhoneRow | undefined> {
+  return db
+    .selectFrom('account_phones')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('e164', '=', e164)
+    .executeTakeFirst();
 }
 
 export async function insertPhone(db: DbHandle, phone: Insertable<AccountPhonesTable>): Promise<void> {
   await db.insertInto('account_phones').values(phone).execute();
 }
 
-export async function updatePhone(db: DbHandle, accountId: string, phoneId: string, changes: Partial<Pick<AccountPhoneRow, 'label' | 'verified_at'>>): Promise<void> {
-  await db.updateTable('account_phones').set(changes).where('account_id', '=', accountId).where('id', '=', phoneId).execute();
+export async function updatePhone(
+  db: DbHandle,
+  accountId: string,
+  phoneId: string,
+  changes: Partial<Pick<AccountPhoneRow, 'label' | 'verified_at'>>,
+): Promise<void> {
+  await db
+    .updateTable('account_phones')
+    .set(changes)
+    .where('account_id', '=', accountId)
+    .where('id', '=', phoneId)
+    .execute();
 }
 
 export async function deletePhone(db: DbHandle, accountId: string, phoneId: string): Promise<boolean> {
-  const result = await db.deleteFrom('account_phones').where('account_id', '=', accountId).where('id', '=', phoneId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('account_phones')
+    .where('account_id', '=', accountId)
+    .where('id', '=', phoneId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
 /** Numbers added but never verified, older than `before` (an abandoned verification leaves nothing behind). */
 export async function deleteUnverifiedPhonesBefore(db: DbHandle, accountId: string, before: Date): Promise<void> {
-  await db.deleteFrom('account_phones').where('account_id', '=', accountId).where('verified_at', 'is', null).where('created_at', '<', before).execute();
+  await db
+    .deleteFrom('account_phones')
+    .where('account_id', '=', accountId)
+    .where('verified_at', 'is', null)
+    .where('created_at', '<', before)
+    .execute();
 }
 
 // Email codes as a method ---------------------------------------------------------------------------------------
@@ -43,7 +92,11 @@ export async function findEmailOtp(db: DbHandle, accountId: string): Promise<{ e
 }
 
 export async function enableEmailOtp(db: DbHandle, accountId: string, at: Date): Promise<void> {
-  await db.insertInto('account_email_otp').values({ account_id: accountId, enabled_at: at }).onConflict((oc) => oc.column('account_id').doNothing()).execute();
+  await db
+    .insertInto('account_email_otp')
+    .values({ account_id: accountId, enabled_at: at })
+    .onConflict((oc) => oc.column('account_id').doNothing())
+    .execute();
 }
 
 export async function disableEmailOtp(db: DbHandle, accountId: string): Promise<boolean> {
@@ -52,7 +105,11 @@ export async function disableEmailOtp(db: DbHandle, accountId: string): Promise<
 }
 
 export async function deleteTotp(db: DbHandle, accountId: string): Promise<boolean> {
-  const result = await db.deleteFrom('account_totp').where('account_id', '=', accountId).where('confirmed_at', 'is not', null).executeTakeFirst();
+  const result = await db
+    .deleteFrom('account_totp')
+    .where('account_id', '=', accountId)
+    .where('confirmed_at', 'is not', null)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -95,7 +152,12 @@ export async function findLiveOneTimeCode(db: DbHandle, accountId: string, now: 
 export async function useOneTimeCode(
   db: DbHandle,
   accountId: string,
-  match: { purpose: AccountOneTimeCodesTable['purpose']; channel: AccountOneTimeCodesTable['channel']; codeHash: string; phoneId?: string },
+  match: {
+    purpose: AccountOneTimeCodesTable['purpose'];
+    channel: AccountOneTimeCodesTable['channel'];
+    codeHash: string;
+    phoneId?: string;
+  },
   now: Date,
 ) {
   let query = db
@@ -127,10 +189,18 @@ export async function codeSendTimesSince(db: DbHandle, accountId: string, since:
 // Passkeys ------------------------------------------------------------------------------------------------------
 
 export async function listPasskeys(db: DbHandle, accountId: string): Promise<AccountPasskeyRow[]> {
-  return db.selectFrom('account_passkeys').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
+  return db
+    .selectFrom('account_passkeys')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .execute();
 }
 
-export async function findPasskeyByCredentialId(db: DbHandle, credentialId: string): Promise<AccountPasskeyRow | undefined> {
+export async function findPasskeyByCredentialId(
+  db: DbHandle,
+  credentialId: string,
+): Promise<AccountPasskeyRow | undefined> {
   return db.selectFrom('account_passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
 }
 
@@ -139,7 +209,13 @@ export async function insertPasskey(db: DbHandle, passkey: Insertable<AccountPas
 }
 
 /** Records a use: the new signature counter, but only forward (a replayed or cloned authenticator fails). */
-export async function usePasskey(db: DbHandle, id: string, counter: number, previous: number, at: Date): Promise<boolean> {
+export async function usePasskey(
+  db: DbHandle,
+  id: string,
+  counter: number,
+  previous: number,
+  at: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('account_passkeys')
     .set({ counter, last_used_at: at })
@@ -150,12 +226,21 @@ export async function usePasskey(db: DbHandle, id: string, counter: number, prev
 }
 
 export async function renamePasskey(db: DbHandle, accountId: string, id: string, name: string): Promise<boolean> {
-  const result = await db.updateTable('account_passkeys').set({ name }).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  const result = await db
+    .updateTable('account_passkeys')
+    .set({ name })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
 export async function deletePasskey(db: DbHandle, accountId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('account_passkeys').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  const result = await db
+    .deleteFrom('account_passkeys')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -165,12 +250,19 @@ export async function storeChallenge(db: DbHandle, row: AccountWebauthnChallenge
   await db
     .insertInto('account_webauthn_challenges')
     .values(row)
-    .onConflict((oc) => oc.columns(['session_id_hash', 'ceremony']).doUpdateSet({ challenge: row.challenge, expires_at: row.expires_at }))
+    .onConflict((oc) =>
+      oc.columns(['session_id_hash', 'ceremony']).doUpdateSet({ challenge: row.challenge, expires_at: row.expires_at }),
+    )
     .execute();
 }
 
 /** Takes (deletes) the session's challenge for a ceremony: answers it if it had not expired. Single use. */
-export async function takeChallenge(db: DbHandle, sessionIdHash: string, ceremony: AccountWebauthnChallengesTable['ceremony'], now: Date): Promise<string | undefined> {
+export async function takeChallenge(
+  db: DbHandle,
+  sessionIdHash: string,
+  ceremony: AccountWebauthnChallengesTable['ceremony'],
+  now: Date,
+): Promise<string | undefined> {
   const row = await db
     .deleteFrom('account_webauthn_challenges')
     .where('session_id_hash', '=', sessionIdHash)

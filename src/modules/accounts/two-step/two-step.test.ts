@@ -24,17 +24,33 @@ let ipCounter = 0;
 const nextIp = () => `10.77.${Math.floor(++ipCounter / 200)}.${ipCounter % 200}`;
 
 async function lastMessage(to: string, template: string) {
-  return t.deps.database.db.selectFrom('notification_messages').selectAll().where('recipient', '=', to).where('template', '=', template).orderBy('created_at', 'desc').executeTakeFirst();
+  return t.deps.database.db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('recipient', '=', to)
+    .where('template', '=', template)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
 }
 
 /** Every message of a template to an address, as text (several can share a fake-clock instant). */
 async function allBodies(to: string, template: string): Promise<string> {
-  const rows = await t.deps.database.db.selectFrom('notification_messages').select('body').where('recipient', '=', to).where('template', '=', template).execute();
+  const rows = await t.deps.database.db
+    .selectFrom('notification_messages')
+    .select('body')
+    .where('recipient', '=', to)
+    .where('template', '=', template)
+    .execute();
   return rows.map((r) => r.body).join('\n---\n');
 }
 
 async function countMessages(to: string, template: string): Promise<number> {
-  const rows = await t.deps.database.db.selectFrom('notification_messages').select('id').where('recipient', '=', to).where('template', '=', template).execute();
+  const rows = await t.deps.database.db
+    .selectFrom('notification_messages')
+    .select('id')
+    .where('recipient', '=', to)
+    .where('template', '=', template)
+    .execute();
   return rows.length;
 }
 
@@ -61,7 +77,10 @@ async function startSignUp(email: string): Promise<TestAgent> {
 }
 
 async function finishSignUp(agent: TestAgent): Promise<string[]> {
-  const codes = agent.$('.casedesk-codes code').map((_, c) => agent.$(c).text()).get();
+  const codes = agent
+    .$('.casedesk-codes code')
+    .map((_, c) => agent.$(c).text())
+    .get();
   expect(codes).toHaveLength(10);
   const res = await agent.post('/account/sign-up/backup-codes', {});
   expect(res.headers.location).toBe('/account?welcome=1');
@@ -82,7 +101,11 @@ async function signUpWithApp(email: string): Promise<Person> {
   const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
   await agent.post('/account/sign-up/authenticator', { code: totpNow(secret) });
   const backupCodes = await finishSignUp(agent);
-  const { id } = await t.deps.database.db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  const { id } = await t.deps.database.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
   t.clock.advance(30_000); // the next TOTP step (a step is never accepted twice)
   return { agent, email, secret, backupCodes, id };
 }
@@ -94,10 +117,17 @@ async function signUpWithPhone(email: string, phone: string): Promise<Person & {
   expect(res.statusCode).toBe(303);
   await agent.get(res.headers.location as string);
   const e164 = parsePhone(phone).ok ? (parsePhone(phone) as { e164: string }).e164 : '';
-  const confirm = await agent.post('/account/sign-up/phone/confirm', { phone: agent.$('input[name=phone]').val() as string, code: await codeSentTo(e164) });
+  const confirm = await agent.post('/account/sign-up/phone/confirm', {
+    phone: agent.$('input[name=phone]').val() as string,
+    code: await codeSentTo(e164),
+  });
   expect(confirm.statusCode).toBe(200);
   const backupCodes = await finishSignUp(agent);
-  const { id } = await t.deps.database.db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  const { id } = await t.deps.database.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
   t.clock.advance(30_000); // past the resend interval of the sign-up's code
   return { agent, email, secret: '', backupCodes, id, e164 };
 }
@@ -120,7 +150,8 @@ describe('phone numbers', () => {
     expect(parsePhone('(202) 555-0143')).toEqual({ ok: true, e164: '+12025550143' });
     expect(parsePhone('+52 55 1234 5678')).toEqual({ ok: true, e164: '+525512345678' });
     expect(parsePhone('')).toEqual({ ok: false, problem: 'required' });
-    for (const bad of ['123', '555-1234', '+1 555', 'call me', '202-555-0143 ext', '١٢٣٤٥٦٧٨٩٠', '+'.padEnd(60, '9')]) expect(parsePhone(bad).ok, bad).toBe(false);
+    for (const bad of ['123', '555-1234', '+1 555', 'call me', '202-555-0143 ext', '١٢٣٤٥٦٧٨٩٠', '+'.padEnd(60, '9')])
+      expect(parsePhone(bad).ok, bad).toBe(false);
   });
 
   it('answers a bad number with a clear error (never 5xx) and stores nothing', async () => {
@@ -131,7 +162,12 @@ describe('phone numbers', () => {
       expect(res.statusCode, phone).toBe(400);
       expect(agent.errorSummary()[0], phone).toMatch(/Enter a phone number/);
     }
-    const rows = await t.deps.database.db.selectFrom('account_phones').innerJoin('accounts', 'accounts.id', 'account_phones.account_id').select('e164').where('email', '=', 'badphone@example.com').execute();
+    const rows = await t.deps.database.db
+      .selectFrom('account_phones')
+      .innerJoin('accounts', 'accounts.id', 'account_phones.account_id')
+      .select('e164')
+      .where('email', '=', 'badphone@example.com')
+      .execute();
     expect(rows).toEqual([]);
   });
 });
@@ -139,10 +175,18 @@ describe('phone numbers', () => {
 describe('text-message codes', () => {
   it('sets up a phone at sign-up and signs in with a texted code; the number is stored verified in E.164', async () => {
     const person = await signUpWithPhone('texter@example.com', '(202) 555-0143');
-    const phone = await t.deps.database.db.selectFrom('account_phones').selectAll().where('account_id', '=', person.id).executeTakeFirstOrThrow();
+    const phone = await t.deps.database.db
+      .selectFrom('account_phones')
+      .selectAll()
+      .where('account_id', '=', person.id)
+      .executeTakeFirstOrThrow();
     expect(phone).toMatchObject({ e164: '+12025550143', label: 'Cell' });
     expect(phone.verified_at).not.toBeNull();
-    const codeRow = await t.deps.database.db.selectFrom('account_one_time_codes').selectAll().where('account_id', '=', person.id).executeTakeFirstOrThrow();
+    const codeRow = await t.deps.database.db
+      .selectFrom('account_one_time_codes')
+      .selectAll()
+      .where('account_id', '=', person.id)
+      .executeTakeFirstOrThrow();
     expect(codeRow.code_hash).toMatch(/^[0-9a-f]{64}$/); // only a hash is stored
 
     const agent = new TestAgent(t.app, nextIp());
@@ -185,7 +229,9 @@ describe('text-message codes', () => {
       expect((await agent.post('/account/sign-in/code', { method: 'sms', code: second })).statusCode).toBe(400);
     }
     await agent.get('/account/sign-in/code?method=sms');
-    expect((await agent.post('/account/sign-in/code', { method: 'sms', code: third })).headers.location).toBe('/account');
+    expect((await agent.post('/account/sign-in/code', { method: 'sms', code: third })).headers.location).toBe(
+      '/account',
+    );
 
     // Single use: the same code in another sign-in is refused.
     const other = new TestAgent(t.app, nextIp());
@@ -230,9 +276,12 @@ describe('text-message codes', () => {
     const codeOfA = await codeSentTo(a.e164);
     const codeOfB = await codeSentTo(b.e164);
     await agentB.get('/account/sign-in/code?method=sms');
-    if (codeOfA !== codeOfB) expect((await agentB.post('/account/sign-in/code', { method: 'sms', code: codeOfA })).statusCode).toBe(400);
+    if (codeOfA !== codeOfB)
+      expect((await agentB.post('/account/sign-in/code', { method: 'sms', code: codeOfA })).statusCode).toBe(400);
     await agentA.get('/account/sign-in/code?method=sms');
-    expect((await agentA.post('/account/sign-in/code', { method: 'sms', code: codeOfA })).headers.location).toBe('/account');
+    expect((await agentA.post('/account/sign-in/code', { method: 'sms', code: codeOfA })).headers.location).toBe(
+      '/account',
+    );
   });
 });
 
@@ -244,7 +293,10 @@ describe('the shared lockout', () => {
     const added = await person.agent.post('/account/two-step/phone', { phone: '202-555-0148', label: '' });
     expect(added.statusCode).toBe(303);
     await person.agent.get(added.headers.location as string);
-    await person.agent.post('/account/two-step/phone/confirm', { phone: person.agent.$('input[name=phone]').val() as string, code: await codeSentTo('+12025550148') });
+    await person.agent.post('/account/two-step/phone/confirm', {
+      phone: person.agent.$('input[name=phone]').val() as string,
+      code: await codeSentTo('+12025550148'),
+    });
     t.clock.advance(60_000);
 
     const agent = new TestAgent(t.app, nextIp());
@@ -308,7 +360,11 @@ describe('email codes', () => {
     await agent.get('/account/sign-up/authenticator');
     const res = await agent.post('/account/sign-up/backup-codes', {});
     expect(res.headers.location).toBe('/account/sign-up/authenticator');
-    const row = await t.deps.database.db.selectFrom('accounts').select('activated_at').where('email', '=', 'skipper@example.com').executeTakeFirstOrThrow();
+    const row = await t.deps.database.db
+      .selectFrom('accounts')
+      .select('activated_at')
+      .where('email', '=', 'skipper@example.com')
+      .executeTakeFirstOrThrow();
     expect(row.activated_at).toBeNull();
   });
 });
@@ -323,7 +379,13 @@ describe('managing methods (/account/two-step)', () => {
     let res = await person.agent.post('/account/two-step/remove', { method: 'totp' });
     expect(res.statusCode).toBe(409);
     expect(person.agent.errorSummary()[0]).toMatch(/only method/);
-    expect(await t.deps.database.db.selectFrom('account_totp').select('confirmed_at').where('account_id', '=', person.id).executeTakeFirst()).toBeTruthy();
+    expect(
+      await t.deps.database.db
+        .selectFrom('account_totp')
+        .select('confirmed_at')
+        .where('account_id', '=', person.id)
+        .executeTakeFirst(),
+    ).toBeTruthy();
 
     await person.agent.get('/account/two-step/email');
     await person.agent.post('/account/two-step/email', {});
@@ -337,7 +399,12 @@ describe('managing methods (/account/two-step)', () => {
     res = await person.agent.post('/account/two-step/remove', { method: 'totp' });
     expect(res.headers.location).toBe('/account/two-step?done=removed');
     expect(await allBodies(person.email, 'two_step_changed')).toContain('The authentication app was removed.');
-    const events = await t.deps.database.db.selectFrom('account_security_events').select('kind').where('account_id', '=', person.id).where('kind', '=', 'two_step_method_removed').execute();
+    const events = await t.deps.database.db
+      .selectFrom('account_security_events')
+      .select('kind')
+      .where('account_id', '=', person.id)
+      .where('kind', '=', 'two_step_method_removed')
+      .execute();
     expect(events).toHaveLength(1);
     // Now email codes are the only method: they stay.
     await person.agent.get('/account/two-step');
@@ -351,7 +418,10 @@ describe('managing methods (/account/two-step)', () => {
     const res = await person.agent.post('/account/two-step/backup-codes', {});
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    const fresh = person.agent.$('.casedesk-codes code').map((_, c) => person.agent.$(c).text()).get();
+    const fresh = person.agent
+      .$('.casedesk-codes code')
+      .map((_, c) => person.agent.$(c).text())
+      .get();
     expect(fresh).toHaveLength(10);
     expect(fresh).not.toContain(person.backupCodes[0]);
     expect(await allBodies(person.email, 'two_step_changed')).toContain('new set of backup codes');
@@ -359,7 +429,9 @@ describe('managing methods (/account/two-step)', () => {
     const agent = new TestAgent(t.app, nextIp());
     await signIn(agent, person.email);
     await agent.get('/account/sign-in/code?method=backup');
-    expect((await agent.post('/account/sign-in/code', { method: 'backup', code: person.backupCodes[0]! })).statusCode).toBe(400);
+    expect(
+      (await agent.post('/account/sign-in/code', { method: 'backup', code: person.backupCodes[0]! })).statusCode,
+    ).toBe(400);
     const ok = await agent.post('/account/sign-in/code', { method: 'backup', code: fresh[0]! });
     expect(ok.headers.location).toBe('/account?backup_codes_left=9');
   });
@@ -374,7 +446,9 @@ describe('managing methods (/account/two-step)', () => {
     const res = await person.agent.post('/account/two-step/backup-codes', {});
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/account/reauthenticate?next=%2Faccount%2Ftwo-step%2Fbackup-codes&again=1');
-    expect((await person.agent.get('/account/two-step/phone')).headers.location).toBe('/account/reauthenticate?next=%2Faccount%2Ftwo-step%2Fphone');
+    expect((await person.agent.get('/account/two-step/phone')).headers.location).toBe(
+      '/account/reauthenticate?next=%2Faccount%2Ftwo-step%2Fphone',
+    );
     await person.agent.get('/account/two-step');
     expect((await person.agent.post('/account/two-step/backup-codes', { _csrf: null })).statusCode).toBe(403);
   });
@@ -384,11 +458,21 @@ describe('managing methods (/account/two-step)', () => {
     expect((await anonymous.get('/account/two-step')).headers.location).toBe('/account/sign-in');
     const a = await signUpWithApp('keeper-a@example.com');
     const b = await signUpWithPhone('keeper-b@example.com', '202-555-0149');
-    const phoneOfB = await t.deps.database.db.selectFrom('account_phones').select('id').where('account_id', '=', b.id).executeTakeFirstOrThrow();
+    const phoneOfB = await t.deps.database.db
+      .selectFrom('account_phones')
+      .select('id')
+      .where('account_id', '=', b.id)
+      .executeTakeFirstOrThrow();
     await a.agent.get('/account/two-step');
     const res = await a.agent.post('/account/two-step/remove', { method: 'sms', id: phoneOfB.id });
     expect(res.statusCode).toBe(400);
-    expect(await t.deps.database.db.selectFrom('account_phones').select('id').where('id', '=', phoneOfB.id).executeTakeFirst()).toBeTruthy();
+    expect(
+      await t.deps.database.db
+        .selectFrom('account_phones')
+        .select('id')
+        .where('id', '=', phoneOfB.id)
+        .executeTakeFirst(),
+    ).toBeTruthy();
   });
 });
 
@@ -402,12 +486,19 @@ class SoftAuthenticator {
   readonly credentialId = randomBytes(16);
   readonly keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   counter = 0;
-  constructor(readonly origin: string, readonly rpId: string) {}
+  constructor(
+    readonly origin: string,
+    readonly rpId: string,
+  ) {}
 
   #authData(flags: number, attested?: Uint8Array): Buffer {
     const counter = Buffer.alloc(4);
     counter.writeUInt32BE(this.counter);
-    const parts: Uint8Array[] = [new Uint8Array(createHash('sha256').update(this.rpId).digest()), Uint8Array.from([flags]), new Uint8Array(counter)];
+    const parts: Uint8Array[] = [
+      new Uint8Array(createHash('sha256').update(this.rpId).digest()),
+      Uint8Array.from([flags]),
+      new Uint8Array(counter),
+    ];
     if (attested) parts.push(new Uint8Array(attested));
     return Buffer.concat(parts);
   }
@@ -417,17 +508,38 @@ class SoftAuthenticator {
   }
 
   register(options: { challenge: string }, origin?: string): string {
-    const jwk = (this.keys.publicKey).export({ format: 'jwk' });
-    const cose = isoCBOR.encode(new Map<number, number | Uint8Array>([[1, 2], [3, -7], [-1, 1], [-2, isoBase64URL.toBuffer(jwk.x!)], [-3, isoBase64URL.toBuffer(jwk.y!)]]));
+    const jwk = this.keys.publicKey.export({ format: 'jwk' });
+    const cose = isoCBOR.encode(
+      new Map<number, number | Uint8Array>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, isoBase64URL.toBuffer(jwk.x!)],
+        [-3, isoBase64URL.toBuffer(jwk.y!)],
+      ]),
+    );
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(this.credentialId.length);
     const attested = Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, Buffer.from(cose)]);
     const authData = this.#authData(0x45, attested); // user present, user verified, attested credential data
-    const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', new Uint8Array(authData)]]) as never);
+    const attestationObject = isoCBOR.encode(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', new Uint8Array(authData)],
+      ]) as never,
+    );
     const id = b64url(this.credentialId);
     return JSON.stringify({
-      id, rawId: id, type: 'public-key', clientExtensionResults: {},
-      response: { clientDataJSON: b64url(this.#clientData('webauthn.create', options.challenge, origin)), attestationObject: isoBase64URL.fromBuffer(attestationObject), transports: ['internal'] },
+      id,
+      rawId: id,
+      type: 'public-key',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: b64url(this.#clientData('webauthn.create', options.challenge, origin)),
+        attestationObject: isoBase64URL.fromBuffer(attestationObject),
+        transports: ['internal'],
+      },
     });
   }
 
@@ -435,18 +547,32 @@ class SoftAuthenticator {
     this.counter += opts.counterStep ?? 1;
     const authData = this.#authData(0x05);
     const clientData = this.#clientData('webauthn.get', options.challenge);
-    const signature = createSign('SHA256').update(Buffer.concat([authData, createHash('sha256').update(clientData).digest()])).sign(this.keys.privateKey);
+    const signature = createSign('SHA256')
+      .update(Buffer.concat([authData, createHash('sha256').update(clientData).digest()]))
+      .sign(this.keys.privateKey);
     const id = b64url(this.credentialId);
     return JSON.stringify({
-      id, rawId: id, type: 'public-key', clientExtensionResults: {},
-      response: { clientDataJSON: b64url(clientData), authenticatorData: b64url(authData), signature: b64url(signature) },
+      id,
+      rawId: id,
+      type: 'public-key',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: b64url(clientData),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
+      },
     });
   }
 }
 
 async function postJson(agent: TestAgent, url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const token = agent.$('input[name=_csrf]').first().val() as string;
-  const res = await t.app.inject({ method: 'POST', url, headers: { cookie: agent.cookieHeader, 'x-csrf-token': token }, remoteAddress: '10.77.250.1' });
+  const res = await t.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: agent.cookieHeader, 'x-csrf-token': token },
+    remoteAddress: '10.77.250.1',
+  });
   return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
 }
 
@@ -461,8 +587,13 @@ describe('passkeys (WebAuthn)', () => {
     const options = await postJson(agent, '/account/sign-up/passkey/options');
     expect(options.status).toBe(200);
     expect(options.body.rp).toEqual({ name: 'Casedesk', id: rp().hostname });
-    expect(options.body.authenticatorSelection).toMatchObject({ residentKey: 'preferred', userVerification: 'preferred' });
-    const res = await agent.post('/account/sign-up/passkey', { response: key.register(options.body as { challenge: string }) });
+    expect(options.body.authenticatorSelection).toMatchObject({
+      residentKey: 'preferred',
+      userVerification: 'preferred',
+    });
+    const res = await agent.post('/account/sign-up/passkey', {
+      response: key.register(options.body as { challenge: string }),
+    });
     expect(res.statusCode).toBe(200);
     await finishSignUp(agent);
     return { agent, key };
@@ -470,7 +601,12 @@ describe('passkeys (WebAuthn)', () => {
 
   it('registers a passkey at sign-up and signs in with it, offered first; a replayed or stale assertion fails', async () => {
     const { key } = await signUpWithPasskey('passkey@example.com');
-    const stored = await t.deps.database.db.selectFrom('account_passkeys').innerJoin('accounts', 'accounts.id', 'account_passkeys.account_id').selectAll('account_passkeys').where('email', '=', 'passkey@example.com').executeTakeFirstOrThrow();
+    const stored = await t.deps.database.db
+      .selectFrom('account_passkeys')
+      .innerJoin('accounts', 'accounts.id', 'account_passkeys.account_id')
+      .selectAll('account_passkeys')
+      .where('email', '=', 'passkey@example.com')
+      .executeTakeFirstOrThrow();
     expect(stored.credential_id).toBe(b64url(key.credentialId));
     expect(stored.transports).toEqual(['internal']);
 
@@ -485,7 +621,11 @@ describe('passkeys (WebAuthn)', () => {
     const assertion = key.assert(options.body as { challenge: string });
     const res = await agent.post('/account/sign-in/passkey', { response: assertion });
     expect(res.headers.location).toBe('/account');
-    const used = await t.deps.database.db.selectFrom('account_passkeys').select(['counter', 'last_used_at']).where('id', '=', stored.id).executeTakeFirstOrThrow();
+    const used = await t.deps.database.db
+      .selectFrom('account_passkeys')
+      .select(['counter', 'last_used_at'])
+      .where('id', '=', stored.id)
+      .executeTakeFirstOrThrow();
     expect(used.counter).toBe(1);
     expect(used.last_used_at).not.toBeNull();
 
@@ -499,7 +639,10 @@ describe('passkeys (WebAuthn)', () => {
     const late = await postJson(replay, '/account/sign-in/passkey/options');
     t.clock.advance(5 * 60_000 + 1000);
     await replay.get('/account/sign-in/code');
-    expect((await replay.post('/account/sign-in/passkey', { response: key.assert(late.body as { challenge: string }) })).statusCode).toBe(400);
+    expect(
+      (await replay.post('/account/sign-in/passkey', { response: key.assert(late.body as { challenge: string }) }))
+        .statusCode,
+    ).toBe(400);
     expect(replay.errorSummary()[0]).toMatch(/took too long/);
   });
 
@@ -510,8 +653,18 @@ describe('passkeys (WebAuthn)', () => {
     await signIn(agent, 'passkey-b@example.com');
     await agent.get('/account/sign-in/code');
     let options = await postJson(agent, '/account/sign-in/passkey/options');
-    expect((await agent.post('/account/sign-in/passkey', { response: keyOfA.assert(options.body as { challenge: string }) })).statusCode).toBe(400);
-    for (const garbage of ['', 'null', '{"id":"x"}', '{', '[]', JSON.stringify({ id: 'a', rawId: 'a', type: 'public-key', response: {} })]) {
+    expect(
+      (await agent.post('/account/sign-in/passkey', { response: keyOfA.assert(options.body as { challenge: string }) }))
+        .statusCode,
+    ).toBe(400);
+    for (const garbage of [
+      '',
+      'null',
+      '{"id":"x"}',
+      '{',
+      '[]',
+      JSON.stringify({ id: 'a', rawId: 'a', type: 'public-key', response: {} }),
+    ]) {
       options = await postJson(agent, '/account/sign-in/passkey/options');
       expect((await agent.post('/account/sign-in/passkey', { response: garbage })).statusCode, garbage).toBe(400);
     }
@@ -520,7 +673,13 @@ describe('passkeys (WebAuthn)', () => {
     const setup = await startSignUp('passkey-evil@example.com');
     await setup.get('/account/sign-up/authenticator');
     const reg = await postJson(setup, '/account/sign-up/passkey/options');
-    expect((await setup.post('/account/sign-up/passkey', { response: evil.register(reg.body as { challenge: string }, 'https://evil.example') })).statusCode).toBe(400);
+    expect(
+      (
+        await setup.post('/account/sign-up/passkey', {
+          response: evil.register(reg.body as { challenge: string }, 'https://evil.example'),
+        })
+      ).statusCode,
+    ).toBe(400);
     expect(b.key.counter).toBe(0);
   });
 
@@ -529,13 +688,21 @@ describe('passkeys (WebAuthn)', () => {
     const key = new SoftAuthenticator(rp().origin, rp().hostname);
     await person.agent.get('/account/two-step');
     const options = await postJson(person.agent, '/account/two-step/passkey/options');
-    let res = await person.agent.post('/account/two-step/passkey', { response: key.register(options.body as { challenge: string }) });
+    let res = await person.agent.post('/account/two-step/passkey', {
+      response: key.register(options.body as { challenge: string }),
+    });
     expect(res.headers.location).toBe('/account/two-step?done=added');
     expect(await allBodies(person.email, 'two_step_changed')).toContain('A passkey was added');
-    const { id } = await t.deps.database.db.selectFrom('account_passkeys').select('id').where('account_id', '=', person.id).executeTakeFirstOrThrow();
+    const { id } = await t.deps.database.db
+      .selectFrom('account_passkeys')
+      .select('id')
+      .where('account_id', '=', person.id)
+      .executeTakeFirstOrThrow();
     await person.agent.get(`/account/two-step/passkeys/${id}/rename`);
     expect((await person.agent.post(`/account/two-step/passkeys/${id}/rename`, { name: ' ' })).statusCode).toBe(400);
-    expect((await person.agent.post(`/account/two-step/passkeys/${id}/rename`, { name: 'x'.repeat(61) })).statusCode).toBe(400);
+    expect(
+      (await person.agent.post(`/account/two-step/passkeys/${id}/rename`, { name: 'x'.repeat(61) })).statusCode,
+    ).toBe(400);
     res = await person.agent.post(`/account/two-step/passkeys/${id}/rename`, { name: 'My laptop' });
     expect(res.headers.location).toBe('/account/two-step?done=renamed');
     await person.agent.get('/account/two-step');

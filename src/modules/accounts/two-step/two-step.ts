@@ -6,15 +6,39 @@ import type { I18n } from '../../../platform/i18n/index.js';
 import type { Random } from '../../../platform/random.js';
 import type { NotificationService } from '../../notifications/index.js';
 import {
-  hashOneTimeCode, maskEmail, maskPhone, newOneTimeCode, nextCodeAllowedAt, ONE_TIME_CODE_TTL_MS, type CodeChannel, type CodePurpose, type SendCodeResult,
+  hashOneTimeCode,
+  maskEmail,
+  maskPhone,
+  newOneTimeCode,
+  nextCodeAllowedAt,
+  ONE_TIME_CODE_TTL_MS,
+  type CodeChannel,
+  type CodePurpose,
+  type SendCodeResult,
 } from './one-time-codes.js';
 import type { PasskeyService } from './passkeys.js';
 import { PASSKEY_NAME_MAX } from './passkeys.js';
 import { countUnusedBackupCodes, findAccountById, findTotp, recordSecurityEvent } from '../repository.js';
 import { otpLockedUntil, recordOtpFailure, type AccountService } from '../service.js';
 import {
-  codeSendTimesSince, deletePasskey, findLiveOneTimeCode, deletePhone, deleteTotp, deleteUnverifiedPhonesBefore, disableEmailOtp, enableEmailOtp, findEmailOtp, findPhone,
-  findPhoneByNumber, insertPhone, listPasskeys, listPhones, renamePasskey, replaceOneTimeCode, updatePhone, useOneTimeCode,
+  codeSendTimesSince,
+  deletePasskey,
+  findLiveOneTimeCode,
+  deletePhone,
+  deleteTotp,
+  deleteUnverifiedPhonesBefore,
+  disableEmailOtp,
+  enableEmailOtp,
+  findEmailOtp,
+  findPhone,
+  findPhoneByNumber,
+  insertPhone,
+  listPasskeys,
+  listPhones,
+  renamePasskey,
+  replaceOneTimeCode,
+  updatePhone,
+  useOneTimeCode,
 } from './two-step-repository.js';
 
 /**
@@ -70,7 +94,8 @@ export function parsePhone(raw: string): { ok: true; e164: string } | { ok: fals
   return { ok: true, e164: parsed.number };
 }
 
-export type CodeCheck = { ok: true } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAt: Date };
+export type CodeCheck =
+  { ok: true } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAt: Date };
 
 export class TwoStepService {
   constructor(private readonly deps: TwoStepDeps) {}
@@ -113,7 +138,11 @@ export class TwoStepService {
    * Sends a code (replacing any live one) by text to one of the account's numbers or by email to the account's
    * address, within the resend limits and unless two-step verification is locked.
    */
-  async sendCode(accountId: string, target: { purpose: CodePurpose; channel: CodeChannel; phoneId?: string }, ip?: string): Promise<SendCodeResult | { ok: false; reason: 'unknown' }> {
+  async sendCode(
+    accountId: string,
+    target: { purpose: CodePurpose; channel: CodeChannel; phoneId?: string },
+    ip?: string,
+  ): Promise<SendCodeResult | { ok: false; reason: 'unknown' }> {
     const { db, clock, notifications } = this.deps;
     const now = clock.now();
     const account = await findAccountById(db, accountId);
@@ -122,7 +151,12 @@ export class TwoStepService {
     if (target.channel === 'sms') {
       phone = target.phoneId ? await findPhone(db, accountId, target.phoneId) : undefined;
       // Sign-in codes go to verified numbers only; a verification code to the number being added.
-      if (!phone || (target.purpose === 'authenticate') !== Boolean(phone.verified_at) || target.purpose === 'verify_email') return { ok: false, reason: 'unknown' };
+      if (
+        !phone ||
+        (target.purpose === 'authenticate') !== Boolean(phone.verified_at) ||
+        target.purpose === 'verify_email'
+      )
+        return { ok: false, reason: 'unknown' };
     } else if (target.purpose === 'verify_phone') {
       return { ok: false, reason: 'unknown' };
     } else if (target.purpose === 'authenticate' && !(await findEmailOtp(db, accountId))) {
@@ -145,26 +179,58 @@ export class TwoStepService {
         expires_at: expiresAt,
         used_at: null,
       });
-      await recordSecurityEvent(trx, { accountId, kind: 'otp_sent', at: now, ip, details: { channel: target.channel, purpose: target.purpose } });
+      await recordSecurityEvent(trx, {
+        accountId,
+        kind: 'otp_sent',
+        at: now,
+        ip,
+        details: { channel: target.channel, purpose: target.purpose },
+      });
       const params = { code, minutes: String(ONE_TIME_CODE_TTL_MS / 60_000) };
-      if (phone) await notifications.queueSms(trx, { to: phone.e164, template: 'one_time_code', language: account.language, params });
-      else await notifications.queueEmail(trx, { to: account.email, template: 'one_time_code', language: account.language, params });
+      if (phone)
+        await notifications.queueSms(trx, {
+          to: phone.e164,
+          template: 'one_time_code',
+          language: account.language,
+          params,
+        });
+      else
+        await notifications.queueEmail(trx, {
+          to: account.email,
+          template: 'one_time_code',
+          language: account.language,
+          params,
+        });
     });
     return { ok: true, expiresAt };
   }
 
   /** Checks a code sent to confirm a method being added; a wrong one counts toward the shared lockout. */
-  async #useSetupCode(accountId: string, match: { purpose: 'verify_phone' | 'verify_email'; channel: CodeChannel; phoneId?: string }, code: string, ip?: string): Promise<CodeCheck> {
+  async #useSetupCode(
+    accountId: string,
+    match: { purpose: 'verify_phone' | 'verify_email'; channel: CodeChannel; phoneId?: string },
+    code: string,
+    ip?: string,
+  ): Promise<CodeCheck> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const lockedUntil = await otpLockedUntil(db, accountId, now);
     if (lockedUntil) return { ok: false, reason: 'locked', retryAt: lockedUntil };
-    if (await useOneTimeCode(db, accountId, { ...match, codeHash: hashOneTimeCode(accountId, code) }, now)) return { ok: true };
+    if (await useOneTimeCode(db, accountId, { ...match, codeHash: hashOneTimeCode(accountId, code) }, now))
+      return { ok: true };
     return recordOtpFailure(db, accountId, now, ip, { method: match.channel, purpose: match.purpose });
   }
 
   /** Adds a number (not yet verified) and texts it a code. An unverified number typed again gets a new code. */
-  async addPhone(accountId: string, raw: string, label: string, ip?: string): Promise<{ ok: false; problem: PhoneProblem } | { ok: true; phoneId: string; sent: SendCodeResult | { ok: false; reason: 'unknown' } }> {
+  async addPhone(
+    accountId: string,
+    raw: string,
+    label: string,
+    ip?: string,
+  ): Promise<
+    | { ok: false; problem: PhoneProblem }
+    | { ok: true; phoneId: string; sent: SendCodeResult | { ok: false; reason: 'unknown' } }
+  > {
     const { db, clock, random } = this.deps;
     const parsed = parsePhone(raw);
     if (!parsed.ok) return parsed;
@@ -175,12 +241,23 @@ export class TwoStepService {
     let phone = await findPhoneByNumber(db, accountId, parsed.e164);
     if (phone?.verified_at) return { ok: false, problem: 'duplicate' };
     if (!phone) {
-      phone = { id: random.uuid(), account_id: accountId, e164: parsed.e164, label: cleanLabel || null, verified_at: null, created_at: now };
+      phone = {
+        id: random.uuid(),
+        account_id: accountId,
+        e164: parsed.e164,
+        label: cleanLabel || null,
+        verified_at: null,
+        created_at: now,
+      };
       await insertPhone(db, phone);
     } else if (cleanLabel) {
       await updatePhone(db, accountId, phone.id, { label: cleanLabel });
     }
-    return { ok: true, phoneId: phone.id, sent: await this.sendCode(accountId, { purpose: 'verify_phone', channel: 'sms', phoneId: phone.id }, ip) };
+    return {
+      ok: true,
+      phoneId: phone.id,
+      sent: await this.sendCode(accountId, { purpose: 'verify_phone', channel: 'sms', phoneId: phone.id }, ip),
+    };
   }
 
   async findPhone(accountId: string, phoneId: string): Promise<AccountPhoneRow | undefined> {
@@ -195,7 +272,13 @@ export class TwoStepService {
     if (!check.ok) return check;
     const now = this.deps.clock.now();
     await updatePhone(this.deps.db, accountId, phoneId, { verified_at: now });
-    await this.#changed(accountId, 'phone_added', { phone: phoneId }, { key: 'added_phone', params: { phone: maskPhone(phone.e164) } }, ip);
+    await this.#changed(
+      accountId,
+      'phone_added',
+      { phone: phoneId },
+      { key: 'added_phone', params: { phone: maskPhone(phone.e164) } },
+      ip,
+    );
     return check;
   }
 
@@ -209,7 +292,9 @@ export class TwoStepService {
   }
 
   /** The account's live one-time code, if any (which channel and number; never the code). */
-  async liveCode(accountId: string): Promise<{ purpose: CodePurpose; channel: CodeChannel; phoneId: string | null } | undefined> {
+  async liveCode(
+    accountId: string,
+  ): Promise<{ purpose: CodePurpose; channel: CodeChannel; phoneId: string | null } | undefined> {
     const row = await findLiveOneTimeCode(this.deps.db, accountId, this.deps.clock.now());
     return row ? { purpose: row.purpose, channel: row.channel, phoneId: row.phone_id } : undefined;
   }
@@ -221,7 +306,14 @@ export class TwoStepService {
   /** A passkey registered through the browser (see PasskeyService.register), with its notice. */
   async registerPasskey(sessionIdHash: string, accountId: string, responseJson: string, name: string, ip?: string) {
     const result = await this.deps.passkeys.register(sessionIdHash, accountId, responseJson, name, ip);
-    if (result.ok) await this.#changed(accountId, undefined, {}, { key: 'added_passkey', params: { name: result.passkey.name } }, ip);
+    if (result.ok)
+      await this.#changed(
+        accountId,
+        undefined,
+        {},
+        { key: 'added_passkey', params: { name: result.passkey.name } },
+        ip,
+      );
     return result;
   }
 
@@ -231,14 +323,25 @@ export class TwoStepService {
   }
 
   /** Removes one method, never the last one (backup codes alone are not enough to sign in safely). */
-  async remove(accountId: string, method: MethodKind, id: string | undefined, ip?: string): Promise<{ ok: true } | { ok: false; reason: 'last' | 'unknown' }> {
+  async remove(
+    accountId: string,
+    method: MethodKind,
+    id: string | undefined,
+    ip?: string,
+  ): Promise<{ ok: true } | { ok: false; reason: 'last' | 'unknown' }> {
     const { db } = this.deps;
     return inTransaction(db, async (trx) => {
       // Lock the account row so two removals at once cannot both pass the "not the last" check.
       await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
       const o = await this.#overviewIn(trx, accountId);
       const exists =
-        method === 'passkey' ? o.passkeys.some((p) => p.id === id) : method === 'sms' ? o.phones.some((p) => p.id === id) : method === 'totp' ? Boolean(o.totp) : Boolean(o.email);
+        method === 'passkey'
+          ? o.passkeys.some((p) => p.id === id)
+          : method === 'sms'
+            ? o.phones.some((p) => p.id === id)
+            : method === 'totp'
+              ? Boolean(o.totp)
+              : Boolean(o.email);
       if (!exists) return { ok: false, reason: 'unknown' } as const;
       if (o.count <= 1) return { ok: false, reason: 'last' } as const;
       let removed = false;
@@ -260,7 +363,12 @@ export class TwoStepService {
   }
 
   async #overviewIn(db: DbHandle, accountId: string): Promise<MethodsOverview> {
-    const [passkeys, totp, phones, emailOtp] = await Promise.all([listPasskeys(db, accountId), findTotp(db, accountId), listPhones(db, accountId), findEmailOtp(db, accountId)]);
+    const [passkeys, totp, phones, emailOtp] = await Promise.all([
+      listPasskeys(db, accountId),
+      findTotp(db, accountId),
+      listPhones(db, accountId),
+      findEmailOtp(db, accountId),
+    ]);
     const verified = phones.filter((p) => p.verified_at);
     const count = passkeys.length + (totp?.confirmed_at ? 1 : 0) + verified.length + (emailOtp ? 1 : 0);
     return {
@@ -273,13 +381,25 @@ export class TwoStepService {
     };
   }
 
-  async renamePasskey(accountId: string, passkeyId: string, rawName: string, ip?: string): Promise<{ ok: true } | { ok: false; problem: 'required' | 'too_long' | 'unknown' }> {
+  async renamePasskey(
+    accountId: string,
+    passkeyId: string,
+    rawName: string,
+    ip?: string,
+  ): Promise<{ ok: true } | { ok: false; problem: 'required' | 'too_long' | 'unknown' }> {
     const name = rawName.trim().replace(/\s+/g, ' ');
     if (!name) return { ok: false, problem: 'required' };
     if (name.length > PASSKEY_NAME_MAX) return { ok: false, problem: 'too_long' };
     const passkey = (await listPasskeys(this.deps.db, accountId)).find((p) => p.id === passkeyId);
-    if (!passkey || !(await renamePasskey(this.deps.db, accountId, passkeyId, name))) return { ok: false, problem: 'unknown' };
-    await this.#changed(accountId, 'passkey_renamed', { passkey: passkeyId }, { key: 'renamed_passkey', params: { old: passkey.name, name } }, ip);
+    if (!passkey || !(await renamePasskey(this.deps.db, accountId, passkeyId, name)))
+      return { ok: false, problem: 'unknown' };
+    await this.#changed(
+      accountId,
+      'passkey_renamed',
+      { passkey: passkeyId },
+      { key: 'renamed_passkey', params: { old: passkey.name, name } },
+      ip,
+    );
     return { ok: true };
   }
 
@@ -296,7 +416,14 @@ export class TwoStepService {
    * A change to the account's verification methods: a security event, and (for an activated account, so not
    * during sign-up) an email to the account telling what changed.
    */
-  async #changed(accountId: string, event: string | undefined, details: Record<string, unknown>, notice: { key: string; params?: Record<string, string> }, ip?: string, db: DbHandle = this.deps.db): Promise<void> {
+  async #changed(
+    accountId: string,
+    event: string | undefined,
+    details: Record<string, unknown>,
+    notice: { key: string; params?: Record<string, string> },
+    ip?: string,
+    db: DbHandle = this.deps.db,
+  ): Promise<void> {
     const now = this.deps.clock.now();
     if (event) await recordSecurityEvent(db, { accountId, kind: event, at: now, ip, details });
     const account: AccountRow | undefined = await findAccountById(db, accountId);
@@ -306,7 +433,10 @@ export class TwoStepService {
       to: account.email,
       template: 'two_step_changed',
       language: account.language,
-      params: { change: t(`two_step:notice.${notice.key}`, notice.params ?? {}), link: `${this.deps.publicUrl}/account/two-step` },
+      params: {
+        change: t(`two_step:notice.${notice.key}`, notice.params ?? {}),
+        link: `${this.deps.publicUrl}/account/two-step`,
+      },
     });
   }
 }

@@ -1,4 +1,14 @@
-import { alert, button, csrfField, errorFor, radioGroup, stepIndicator, table, textInput, type FieldError } from '../../../platform/views/components.js';
+import {
+  alert,
+  button,
+  csrfField,
+  errorFor,
+  radioGroup,
+  stepIndicator,
+  table,
+  textInput,
+  type FieldError,
+} from '../../../platform/views/components.js';
 import { html, type SafeHtml } from '../../../platform/views/html.js';
 import { page } from '../../../platform/views/frame.js';
 import type { PageContext } from '../../../platform/views/layout.js';
@@ -10,17 +20,32 @@ import type { ExternalRefusal } from '../external/external-sign-in.js';
 export function signUpSteps(ctx: PageContext, current: number): SafeHtml {
   const { t } = ctx;
   return stepIndicator({
-    steps: [t('accounts:sign_up.steps.email'), t('accounts:sign_up.steps.password'), t('accounts:sign_up.steps.authenticator'), t('accounts:sign_up.steps.backup')],
+    steps: [
+      t('accounts:sign_up.steps.email'),
+      t('accounts:sign_up.steps.password'),
+      t('accounts:sign_up.steps.authenticator'),
+      t('accounts:sign_up.steps.backup'),
+    ],
     current,
-    words: { step: t('common:components.step'), of: t('common:components.of'), completed: t('common:components.completed'), notCompleted: t('common:components.not_completed') },
+    words: {
+      step: t('common:components.step'),
+      of: t('common:components.of'),
+      completed: t('common:components.completed'),
+      notCompleted: t('common:components.not_completed'),
+    },
   });
 }
 
-
-export function signUpPage(ctx: PageContext, p: { csrf: string; email?: string; kind?: string; errors?: FieldError[] }): SafeHtml {
+export function signUpPage(
+  ctx: PageContext,
+  p: { csrf: string; email?: string; kind?: string; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('accounts:sign_up.title'), html`${signUpSteps(ctx, 0)}
+  return page(
+    ctx,
+    t('accounts:sign_up.title'),
+    html`${signUpSteps(ctx, 0)}
 <h1>${t('accounts:sign_up.title')}</h1>
 <p>${t('accounts:sign_up.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/sign-up" novalidate>
@@ -32,46 +57,69 @@ export function signUpPage(ctx: PageContext, p: { csrf: string; email?: string; 
     value: p.kind ?? 'applicant',
     error: errorFor(errors, 'kind'),
     options: [
-      { value: 'applicant', label: t('accounts:sign_up.kind_applicant'), hint: t('accounts:sign_up.kind_applicant_hint') },
-      { value: 'representative', label: t('accounts:sign_up.kind_representative'), hint: t('accounts:sign_up.kind_representative_hint') },
+      {
+        value: 'applicant',
+        label: t('accounts:sign_up.kind_applicant'),
+        hint: t('accounts:sign_up.kind_applicant_hint'),
+      },
+      {
+        value: 'representative',
+        label: t('accounts:sign_up.kind_representative'),
+        hint: t('accounts:sign_up.kind_representative_hint'),
+      },
     ],
   })}
   ${button(t('accounts:sign_up.submit'))}
 </form>
-<p>${t('accounts:sign_up.have_account')} <a class="usa-link" href="/account/sign-in">${t('accounts:nav.sign_in')}</a></p>`, errors);
+<p>${t('accounts:sign_up.have_account')} <a class="usa-link" href="/account/sign-in">${t('accounts:nav.sign_in')}</a></p>`,
+    errors,
+  );
 }
 
 export function checkEmailPage(ctx: PageContext, email: string): SafeHtml {
   const { t } = ctx;
-  return page(ctx, t('accounts:sign_up.check_email_title'), html`${signUpSteps(ctx, 0)}
+  return page(
+    ctx,
+    t('accounts:sign_up.check_email_title'),
+    html`${signUpSteps(ctx, 0)}
 <h1>${t('accounts:sign_up.check_email_title')}</h1>
 <p class="usa-intro">${t('accounts:sign_up.check_email_body', { email })}</p>
-<p>${t('accounts:sign_up.check_email_spam')} <a class="usa-link" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`);
+<p>${t('accounts:sign_up.check_email_spam')} <a class="usa-link" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`,
+  );
 }
 
 export function confirmEmailPage(ctx: PageContext, p: { csrf: string; token: string }): SafeHtml {
   const { t } = ctx;
-  return page(ctx, t('accounts:sign_up.confirm_title'), html`${signUpSteps(ctx, 0)}
+  return page(
+    ctx,
+    t('accounts:sign_up.confirm_title'),
+    html`${signUpSteps(ctx, 0)}
 <h1>${t('accounts:sign_up.confirm_title')}</h1>
 <p>${t('accounts:sign_up.confirm_body')}</p>
 <form method="post" action="/account/sign-up/confirm">
   ${csrfField(p.csrf)}
   <input type="hidden" name="token" value="${p.token}">
   ${button(t('accounts:sign_up.confirm_submit'))}
-</form>`);
+</form>`,
+  );
 }
 
 export function passwordPage(ctx: PageContext, p: { csrf: string; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('accounts:password.title'), html`${signUpSteps(ctx, 1)}
+  return page(
+    ctx,
+    t('accounts:password.title'),
+    html`${signUpSteps(ctx, 1)}
 <h1>${t('accounts:password.title')}</h1>
 <form class="usa-form usa-form--large" method="post" action="/account/sign-up/password" novalidate>
   ${csrfField(p.csrf)}
   ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
   ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
   ${button(t('accounts:password.submit'))}
-</form>`, errors);
+</form>`,
+    errors,
+  );
 }
 
 /**
@@ -93,20 +141,37 @@ export function backupCodesList(ctx: PageContext, codes: string[]): SafeHtml {
 
 export function backupCodesPage(ctx: PageContext, p: { csrf: string; codes: string[] }): SafeHtml {
   const { t } = ctx;
-  return page(ctx, t('accounts:backup.title'), html`${signUpSteps(ctx, 3)}
+  return page(
+    ctx,
+    t('accounts:backup.title'),
+    html`${signUpSteps(ctx, 3)}
 <h1>${t('accounts:backup.title')}</h1>
 ${alert({ type: 'warning', body: t('accounts:backup.intro'), slim: true })}
 ${backupCodesList(ctx, p.codes)}
 <form method="post" action="/account/sign-up/backup-codes">
   ${csrfField(p.csrf)}
   ${button(t('accounts:backup.saved'))}
-</form>`);
+</form>`,
+  );
 }
 
-export function signInPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[]; notice?: string; external?: { name: string }; unlockOffer?: boolean }): SafeHtml {
+export function signInPage(
+  ctx: PageContext,
+  p: {
+    csrf: string;
+    email?: string;
+    errors?: FieldError[];
+    notice?: string;
+    external?: { name: string };
+    unlockOffer?: boolean;
+  },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('accounts:sign_in.title'), html`<h1>${t('accounts:sign_in.title')}</h1>
+  return page(
+    ctx,
+    t('accounts:sign_in.title'),
+    html`<h1>${t('accounts:sign_in.title')}</h1>
 ${p.notice ? alert({ type: 'info', body: p.notice, slim: true }) : ''}
 ${p.unlockOffer ? unlockOffer(ctx, p.csrf, p.email ?? '') : ''}
 <form class="usa-form usa-form--large" method="post" action="/account/sign-in" novalidate>
@@ -117,7 +182,9 @@ ${p.unlockOffer ? unlockOffer(ctx, p.csrf, p.email ?? '') : ''}
 </form>
 <p><a class="usa-link" href="/account/forgot-password">${t('accounts:sign_in.forgot')}</a></p>
 <p>${t('accounts:sign_in.no_account')} <a class="usa-link" href="/account/sign-up">${t('accounts:nav.sign_up')}</a></p>
-${p.external ? externalSignInButton(ctx, p.external.name) : ''}`, errors);
+${p.external ? externalSignInButton(ctx, p.external.name) : ''}`,
+    errors,
+  );
 }
 
 /**
@@ -142,31 +209,49 @@ function unlockOffer(ctx: PageContext, csrf: string, email: string): SafeHtml {
 }
 
 /** "Email me a link to sign in", asked for directly (the throttled sign-in page posts here too). */
-export function unlockRequestPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[] }): SafeHtml {
+export function unlockRequestPage(
+  ctx: PageContext,
+  p: { csrf: string; email?: string; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('accounts:unlock.title'), html`<h1>${t('accounts:unlock.title')}</h1>
+  return page(
+    ctx,
+    t('accounts:unlock.title'),
+    html`<h1>${t('accounts:unlock.title')}</h1>
 <p>${t('accounts:unlock.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/sign-in/unlock" novalidate>
   ${csrfField(p.csrf)}
   ${textInput({ name: 'email', label: t('accounts:sign_in.email_label'), type: 'email', autocomplete: 'email', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
   ${button(t('accounts:unlock.offer_submit'))}
-</form>`, errors);
+</form>`,
+    errors,
+  );
 }
 
 export function unlockSentPage(ctx: PageContext, email: string): SafeHtml {
   const { t } = ctx;
-  return page(ctx, t('accounts:unlock.sent_title'), html`<h1>${t('accounts:unlock.sent_title')}</h1>
+  return page(
+    ctx,
+    t('accounts:unlock.sent_title'),
+    html`<h1>${t('accounts:unlock.sent_title')}</h1>
 <p class="usa-intro">${t('accounts:unlock.sent_body', { email })}</p>
 <p>${t('accounts:unlock.sent_limit')}</p>
-<p><a class="usa-link" href="/account/sign-in">${t('accounts:unlock.back_to_sign_in')}</a></p>`);
+<p><a class="usa-link" href="/account/sign-in">${t('accounts:unlock.back_to_sign_in')}</a></p>`,
+  );
 }
 
 /** The page the emailed link opens: the password for the email it names (the second step follows). */
-export function unlockLinkPage(ctx: PageContext, p: { csrf: string; token: string; email: string; errors?: FieldError[] }): SafeHtml {
+export function unlockLinkPage(
+  ctx: PageContext,
+  p: { csrf: string; token: string; email: string; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('accounts:unlock.link_title'), html`<h1>${t('accounts:unlock.link_title')}</h1>
+  return page(
+    ctx,
+    t('accounts:unlock.link_title'),
+    html`<h1>${t('accounts:unlock.link_title')}</h1>
 <p>${t('accounts:unlock.link_intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/sign-in/unlock/link" novalidate>
   ${csrfField(p.csrf)}
@@ -175,40 +260,61 @@ export function unlockLinkPage(ctx: PageContext, p: { csrf: string; token: strin
   <p><strong>${t('accounts:sign_in.email_label')}:</strong> ${p.email}</p>
   ${textInput({ name: 'password', label: t('accounts:sign_in.password_label'), type: 'password', autocomplete: 'current-password', error: errorFor(errors, 'password'), maxlength: 200 })}
   ${button(t('accounts:sign_in.submit'))}
-</form>`, errors);
+</form>`,
+    errors,
+  );
 }
 
 /** An unlock link that is spent, expired, or took too many wrong passwords. */
 export function unlockLinkInvalidPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
-  return page(ctx, t('accounts:sign_up.link_invalid_title'), html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
+  return page(
+    ctx,
+    t('accounts:sign_up.link_invalid_title'),
+    html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
 <p>${t('accounts:unlock.link_invalid_body')}</p>
-<p><a class="usa-button" href="/account/sign-in/unlock">${t('accounts:unlock.ask_again')}</a></p>`);
+<p><a class="usa-button" href="/account/sign-in/unlock">${t('accounts:unlock.ask_again')}</a></p>`,
+  );
 }
 
-export function forgotPasswordPage(ctx: PageContext, p: { csrf: string; email?: string; errors?: FieldError[] }): SafeHtml {
+export function forgotPasswordPage(
+  ctx: PageContext,
+  p: { csrf: string; email?: string; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('accounts:reset.title'), html`<h1>${t('accounts:reset.title')}</h1>
+  return page(
+    ctx,
+    t('accounts:reset.title'),
+    html`<h1>${t('accounts:reset.title')}</h1>
 <p>${t('accounts:reset.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/forgot-password" novalidate>
   ${csrfField(p.csrf)}
   ${textInput({ name: 'email', label: t('accounts:reset.email_label'), type: 'email', autocomplete: 'email', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
   ${button(t('accounts:reset.submit'))}
-</form>`, errors);
+</form>`,
+    errors,
+  );
 }
 
 export function resetSentPage(ctx: PageContext, email: string): SafeHtml {
   const { t } = ctx;
-  return page(ctx, t('accounts:reset.sent_title'), html`<h1>${t('accounts:reset.sent_title')}</h1>
+  return page(
+    ctx,
+    t('accounts:reset.sent_title'),
+    html`<h1>${t('accounts:reset.sent_title')}</h1>
 <p class="usa-intro">${t('accounts:reset.sent_body', { email })}</p>
-<p>${t('accounts:reset.sent_limit')}</p>`);
+<p>${t('accounts:reset.sent_limit')}</p>`,
+  );
 }
 
 export function newPasswordPage(ctx: PageContext, p: { csrf: string; token: string; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('accounts:reset.new_title'), html`<h1>${t('accounts:reset.new_title')}</h1>
+  return page(
+    ctx,
+    t('accounts:reset.new_title'),
+    html`<h1>${t('accounts:reset.new_title')}</h1>
 <p>${t('accounts:reset.new_intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/reset-password" novalidate>
   ${csrfField(p.csrf)}
@@ -216,36 +322,57 @@ export function newPasswordPage(ctx: PageContext, p: { csrf: string; token: stri
   ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
   ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
   ${button(t('accounts:reset.new_submit'))}
-</form>`, errors);
+</form>`,
+    errors,
+  );
 }
 
-export function accountHomePage(ctx: PageContext, p: { csrf: string; idleSeconds: number; email: string; onlineAccountNumber: string; backupCodesRemaining?: number; welcomeSurvey?: boolean }): SafeHtml {
+export function accountHomePage(
+  ctx: PageContext,
+  p: {
+    csrf: string;
+    idleSeconds: number;
+    email: string;
+    onlineAccountNumber: string;
+    backupCodesRemaining?: number;
+    welcomeSurvey?: boolean;
+  },
+): SafeHtml {
   const { t } = ctx;
   const oan = p.onlineAccountNumber.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
-  return page(ctx, t('accounts:home.title'), html`<h1>${t('accounts:home.title')}</h1>
-${p.backupCodesRemaining !== undefined
-  ? alert({
-      type: 'warning',
-      live: true,
-      body: html`<p class="margin-0">${t('accounts:home.backup_used', { remaining: p.backupCodesRemaining })}</p>
+  return page(
+    ctx,
+    t('accounts:home.title'),
+    html`<h1>${t('accounts:home.title')}</h1>
+${
+  p.backupCodesRemaining !== undefined
+    ? alert({
+        type: 'warning',
+        live: true,
+        body: html`<p class="margin-0">${t('accounts:home.backup_used', { remaining: p.backupCodesRemaining })}</p>
 <ul class="usa-list"><li><a class="usa-link" href="/account/two-step">${t('accounts:home.backup_update_methods')}</a></li><li><a class="usa-link" href="/account/settings/email">${t('accounts:home.backup_update_email')}</a></li></ul>`,
-    })
-  : ''}
+      })
+    : ''
+}
 <p class="usa-intro">${t('accounts:home.welcome')}, ${p.email}</p>
 <h2>${t('accounts:home.online_account_number')}</h2>
 <p class="font-mono-lg casedesk-receipt">${oan}</p>
 <p class="usa-hint">${t('accounts:home.online_account_number_hint')}</p>
 <p><a class="usa-link" href="/account/cases">${t('cases_account:home_link')}</a></p>
 <p><a class="usa-link" href="/account/profile">${t('profile:home_link')}</a></p>
-${p.welcomeSurvey
-  ? html`<section class="margin-y-4 padding-3 border-1px border-base-lighter radius-md" aria-labelledby="survey-heading"><div>
+${
+  p.welcomeSurvey
+    ? html`<section class="margin-y-4 padding-3 border-1px border-base-lighter radius-md" aria-labelledby="survey-heading"><div>
   <h2 class="margin-top-0" id="survey-heading">${t('surveys:account_created.heading')}</h2>
   <p>${t('surveys:account_created.intro')}</p>
   <form class="usa-form" method="post" action="/survey/account-created">${csrfField(p.csrf)}${surveyFields(ctx, { withAbout: false })}</form>
 </div></section>`
-  : ''}`, [], p);
+    : ''
+}`,
+    [],
+    p,
+  );
 }
-
 
 export interface SessionLine {
   current: boolean;
@@ -254,22 +381,37 @@ export interface SessionLine {
   lastActive: string;
 }
 
-export function sessionsPage(ctx: PageContext, p: { csrf: string; idleSeconds: number; sessions: SessionLine[]; done?: boolean }): SafeHtml {
+export function sessionsPage(
+  ctx: PageContext,
+  p: { csrf: string; idleSeconds: number; sessions: SessionLine[]; done?: boolean },
+): SafeHtml {
   const { t } = ctx;
   const others = p.sessions.filter((s) => !s.current).length;
-  return page(ctx, t('accounts:sessions.title'), html`<h1>${t('accounts:sessions.title')}</h1>
+  return page(
+    ctx,
+    t('accounts:sessions.title'),
+    html`<h1>${t('accounts:sessions.title')}</h1>
 ${p.done ? alert({ type: 'success', body: t('accounts:sessions.signed_out_others'), slim: true, live: true }) : ''}
 <p>${t('accounts:sessions.intro')}</p>
 ${table({
   caption: t('accounts:sessions.caption'),
   headers: [t('accounts:sessions.device'), t('accounts:sessions.signed_in'), t('accounts:sessions.last_active')],
-  rows: p.sessions.map((s) => [html`${s.device}${s.current ? html` <span class="usa-tag">${t('accounts:sessions.this_device')}</span>` : ''}`, s.signedIn, s.lastActive]),
+  rows: p.sessions.map((s) => [
+    html`${s.device}${s.current ? html` <span class="usa-tag">${t('accounts:sessions.this_device')}</span>` : ''}`,
+    s.signedIn,
+    s.lastActive,
+  ]),
   stacked: true,
 })}
-${others > 0
-  ? html`<form method="post" action="/account/sessions/sign-out-others">${csrfField(p.csrf)}${button(t('accounts:sessions.sign_out_others'))}</form>`
-  : html`<p>${t('accounts:sessions.none_other')}</p>`}
-<p><a class="usa-link" href="/account">${t('accounts:home.title')}</a></p>`, [], p);
+${
+  others > 0
+    ? html`<form method="post" action="/account/sessions/sign-out-others">${csrfField(p.csrf)}${button(t('accounts:sessions.sign_out_others'))}</form>`
+    : html`<p>${t('accounts:sessions.none_other')}</p>`
+}
+<p><a class="usa-link" href="/account">${t('accounts:home.title')}</a></p>`,
+    [],
+    p,
+  );
 }
 
 /** External sign-in (ADR 8): the way to the provider, offered on the sign-in page when one is configured. */
@@ -288,11 +430,15 @@ export function externalProblemPage(ctx: PageContext, p: { reason: ExternalRefus
   const name = p.name;
   const title = t(`external:problem.${p.reason}.title`, { name });
   const retry = p.reason !== 'account_unavailable';
-  return page(ctx, title, html`<h1>${title}</h1>
+  return page(
+    ctx,
+    title,
+    html`<h1>${title}</h1>
 <p class="usa-intro">${t(`external:problem.${p.reason}.body`, { name })}</p>
 <ul class="usa-button-group">
   ${retry ? html`<li class="usa-button-group__item"><a class="usa-button" href="/account/sign-in/external">${t('external:try_again', { name })}</a></li>` : ''}
   <li class="usa-button-group__item"><a class="${retry ? 'usa-button usa-button--outline' : 'usa-button'}" href="/account/sign-in">${t('external:use_password')}</a></li>
 </ul>
-<p>${t('common:error_pages.contact')}</p>`);
+<p>${t('common:error_pages.contact')}</p>`,
+  );
 }

@@ -1,4 +1,12 @@
-import { alert, button, csrfField, errorFor, table, textInput, type FieldError } from '../../../platform/views/components.js';
+import {
+  alert,
+  button,
+  csrfField,
+  errorFor,
+  table,
+  textInput,
+  type FieldError,
+} from '../../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../../platform/views/html.js';
 import type { PageContext } from '../../../platform/views/layout.js';
 import { page, type SignedIn } from '../../../platform/views/frame.js';
@@ -11,7 +19,6 @@ import { backupCodesList } from './pages.js';
  * bundle): they stay hidden without it, and every other method works without it.
  */
 
-
 /** The scripts of a page with a passkey button (no inline script: CSP). */
 const passkeyScripts = html`<script src="/assets/webauthn/index.umd.min.js"></script>
 <script src="/assets/passkeys.js"></script>`;
@@ -20,7 +27,18 @@ const passkeyScripts = html`<script src="/assets/webauthn/index.umd.min.js"></sc
  * A passkey ceremony: a form posting the browser's answer (`response`) to `action`, driven by passkeys.js, which
  * first fetches the options from `optionsUrl`. Hidden until the script finds WebAuthn available.
  */
-function passkeyForm(ctx: PageContext, p: { csrf: string; ceremony: 'register' | 'authenticate'; action: string; optionsUrl: string; label: string; hidden?: Record<string, string>; secondary?: boolean }): SafeHtml {
+function passkeyForm(
+  ctx: PageContext,
+  p: {
+    csrf: string;
+    ceremony: 'register' | 'authenticate';
+    action: string;
+    optionsUrl: string;
+    label: string;
+    hidden?: Record<string, string>;
+    secondary?: boolean;
+  },
+): SafeHtml {
   const { t } = ctx;
   return html`<form method="post" action="${p.action}" id="passkey" data-passkey="${p.ceremony}" data-options-url="${p.optionsUrl}" data-failed-message="${t('two_step:passkey.failed')}" hidden>
   ${csrfField(p.csrf)}
@@ -69,10 +87,16 @@ function authenticatorForm(ctx: PageContext, p: { csrf: string; action: string; 
  * authenticator app set up right here (the most common choice, without another click), then text message and
  * email codes on their own pages.
  */
-export function chooseMethodPage(ctx: PageContext, p: { csrf: string; steps: SafeHtml; authenticator: AuthenticatorSetup; errors?: FieldError[]; strongOnly?: boolean }): SafeHtml {
+export function chooseMethodPage(
+  ctx: PageContext,
+  p: { csrf: string; steps: SafeHtml; authenticator: AuthenticatorSetup; errors?: FieldError[]; strongOnly?: boolean },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('accounts:authenticator.title'), html`${p.steps}
+  return page(
+    ctx,
+    t('accounts:authenticator.title'),
+    html`${p.steps}
 <h1>${t('accounts:authenticator.title')}</h1>
 <p>${t('two_step:setup.intro')}</p>
 <section data-passkey-section hidden aria-labelledby="passkey-heading">
@@ -85,16 +109,20 @@ export function chooseMethodPage(ctx: PageContext, p: { csrf: string; steps: Saf
   ${authenticatorSteps(ctx, p.authenticator)}
   ${authenticatorForm(ctx, { csrf: p.csrf, action: '/account/sign-up/authenticator', errors })}
 </section>
-${p.strongOnly
-  ? html`<p class="usa-hint">${t('two_step:setup.staff_strong_only')}</p>`
-  : html`<section aria-labelledby="other-heading">
+${
+  p.strongOnly
+    ? html`<p class="usa-hint">${t('two_step:setup.staff_strong_only')}</p>`
+    : html`<section aria-labelledby="other-heading">
   <h2 id="other-heading">${t('two_step:setup.other_heading')}</h2>
   <ul class="usa-list">
     <li><a class="usa-link" href="/account/sign-up/phone">${t('two_step:setup.use_sms')}</a></li>
     <li><a class="usa-link" href="/account/sign-up/email">${t('two_step:setup.use_email')}</a> <span class="usa-hint">${t('two_step:setup.email_weakest')}</span></li>
   </ul>
-</section>`}
-${passkeyScripts}`, errors);
+</section>`
+}
+${passkeyScripts}`,
+    errors,
+  );
 }
 
 // Adding a phone or email codes (sign-up and the account's settings alike) ---------------------------------------------
@@ -107,10 +135,17 @@ export interface SetupFrame {
   signedIn?: SignedIn;
 }
 
-export function phoneFormPage(ctx: PageContext, f: SetupFrame, p: { csrf: string; phone?: string; label?: string; errors?: FieldError[] }): SafeHtml {
+export function phoneFormPage(
+  ctx: PageContext,
+  f: SetupFrame,
+  p: { csrf: string; phone?: string; label?: string; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('two_step:phone.title'), html`${f.steps ?? ''}
+  return page(
+    ctx,
+    t('two_step:phone.title'),
+    html`${f.steps ?? ''}
 <h1>${t('two_step:phone.title')}</h1>
 <p>${t('two_step:phone.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="${f.base}/phone" novalidate>
@@ -119,29 +154,61 @@ export function phoneFormPage(ctx: PageContext, f: SetupFrame, p: { csrf: string
   ${textInput({ name: 'label', label: t('two_step:phone.name_label'), hint: t('two_step:phone.name_hint'), value: p.label, error: errorFor(errors, 'label'), maxlength: 60 })}
   ${button(t('two_step:phone.submit'))}
 </form>
-<p><a class="usa-link" href="${f.base === '/account/sign-up' ? '/account/sign-up/authenticator' : f.base}">${t('two_step:manage.back')}</a></p>`, errors, f.signedIn);
+<p><a class="usa-link" href="${f.base === '/account/sign-up' ? '/account/sign-up/authenticator' : f.base}">${t('two_step:manage.back')}</a></p>`,
+    errors,
+    f.signedIn,
+  );
 }
 
-export function emailMethodPage(ctx: PageContext, f: SetupFrame, p: { csrf: string; email: string; errors?: FieldError[] }): SafeHtml {
+export function emailMethodPage(
+  ctx: PageContext,
+  f: SetupFrame,
+  p: { csrf: string; email: string; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('two_step:email_method.title'), html`${f.steps ?? ''}
+  return page(
+    ctx,
+    t('two_step:email_method.title'),
+    html`${f.steps ?? ''}
 <h1>${t('two_step:email_method.title')}</h1>
 <p>${t('two_step:email_method.intro', { email: p.email })}</p>
 ${alert({ type: 'warning', body: t('two_step:setup.email_weakest'), slim: true })}
 <form method="post" action="${f.base}/email" novalidate id="send">
   ${csrfField(p.csrf)}
   ${button(t('two_step:email_method.submit'))}
-</form>`, errors, f.signedIn);
+</form>`,
+    errors,
+    f.signedIn,
+  );
 }
 
 /** "Enter the code we sent": to a phone being added, or to the email being turned on. */
-export function setupCodePage(ctx: PageContext, f: SetupFrame, p: { csrf: string; action: string; resendAction: string; sentTo: { phone: string } | { email: string }; hidden?: Record<string, string>; errors?: FieldError[] }): SafeHtml {
+export function setupCodePage(
+  ctx: PageContext,
+  f: SetupFrame,
+  p: {
+    csrf: string;
+    action: string;
+    resendAction: string;
+    sentTo: { phone: string } | { email: string };
+    hidden?: Record<string, string>;
+    errors?: FieldError[];
+  },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  const sent = 'phone' in p.sentTo ? t('two_step:code.sent_sms', { phone: p.sentTo.phone }) : t('two_step:code.sent_email', { email: p.sentTo.email });
-  const hidden = Object.entries(p.hidden ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
-  return page(ctx, t('two_step:code.title'), html`${f.steps ?? ''}
+  const sent =
+    'phone' in p.sentTo
+      ? t('two_step:code.sent_sms', { phone: p.sentTo.phone })
+      : t('two_step:code.sent_email', { email: p.sentTo.email });
+  const hidden = Object.entries(p.hidden ?? {}).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
+  );
+  return page(
+    ctx,
+    t('two_step:code.title'),
+    html`${f.steps ?? ''}
 <h1>${t('two_step:code.title')}</h1>
 <p>${sent}</p>
 <form class="usa-form" method="post" action="${p.action}" novalidate>
@@ -155,7 +222,10 @@ export function setupCodePage(ctx: PageContext, f: SetupFrame, p: { csrf: string
   ${hidden}
   <p class="usa-hint">${t('two_step:code.resend_hint')}</p>
   ${button(t('two_step:code.resend'), { secondary: true })}
-</form>`, errors, f.signedIn);
+</form>`,
+    errors,
+    f.signedIn,
+  );
 }
 
 // The second step: sign-in and re-authentication -------------------------------------------------------------------
@@ -195,11 +265,16 @@ function stepHref(base: string, link: StepLink, next?: string): string {
 function stepLinkText(ctx: PageContext, link: StepLink): string {
   const { t } = ctx;
   switch (link.method) {
-    case 'passkey': return t('two_step:sign_in.use_passkey');
-    case 'totp': return t('two_step:sign_in.use_totp');
-    case 'sms': return t('two_step:sign_in.use_sms', { phone: link.masked });
-    case 'email': return t('two_step:sign_in.use_email', { email: link.masked });
-    default: return t('two_step:sign_in.use_backup');
+    case 'passkey':
+      return t('two_step:sign_in.use_passkey');
+    case 'totp':
+      return t('two_step:sign_in.use_totp');
+    case 'sms':
+      return t('two_step:sign_in.use_sms', { phone: link.masked });
+    case 'email':
+      return t('two_step:sign_in.use_email', { email: link.masked });
+    default:
+      return t('two_step:sign_in.use_backup');
   }
 }
 
@@ -207,14 +282,20 @@ export function secondStepPage(ctx: PageContext, p: SecondStepView): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   const nextField = p.next ? html`<input type="hidden" name="next" value="${p.next}">` : '';
-  const codeForm = (label: string, hint: string) => html`<form class="usa-form" method="post" action="${p.base}/code" novalidate>
+  const codeForm = (
+    label: string,
+    hint: string,
+  ) => html`<form class="usa-form" method="post" action="${p.base}/code" novalidate>
   ${csrfField(p.csrf)}
   <input type="hidden" name="method" value="${p.method}">
   ${nextField}
   ${textInput({ name: 'code', label, hint, autocomplete: 'one-time-code', width: 'md', maxlength: 20, spellcheck: false, error: errorFor(errors, 'code') })}
   ${button(t('accounts:sign_in.code_submit'))}
 </form>`;
-  const sendForm = (label: string, secondary: boolean) => html`<form method="post" action="${p.base}/code/send" id="send" class="margin-top-3">
+  const sendForm = (
+    label: string,
+    secondary: boolean,
+  ) => html`<form method="post" action="${p.base}/code/send" id="send" class="margin-top-3">
   ${csrfField(p.csrf)}
   <input type="hidden" name="method" value="${p.method}">
   ${p.target?.phoneId ? html`<input type="hidden" name="phone" value="${p.target.phoneId}">` : ''}
@@ -252,22 +333,36 @@ ${sendForm(t('two_step:sign_in.send'), false)}`;
       body = html`<p>${t('accounts:sign_in.code_intro')}</p>${codeForm(t('accounts:sign_in.code_label'), t('accounts:sign_in.code_hint'))}`;
   }
   const heading = p.heading ?? title;
-  return page(ctx, heading, html`<h1>${heading}</h1>
+  return page(
+    ctx,
+    heading,
+    html`<h1>${heading}</h1>
 ${p.intro ? html`<p class="usa-intro">${p.intro}</p>${p.heading ? html`<h2>${title}</h2>` : ''}` : ''}
 ${body}
-${p.others.length
-  ? html`<h2>${t('two_step:sign_in.other_ways')}</h2>
+${
+  p.others.length
+    ? html`<h2>${t('two_step:sign_in.other_ways')}</h2>
 <ul class="usa-list">${p.others.map((o) => html`<li><a class="usa-link" href="${stepHref(p.base, o, p.next)}">${stepLinkText(ctx, o)}</a></li>`)}</ul>`
-  : ''}
-${p.method === 'passkey' ? passkeyScripts : ''}`, errors, p.signedIn);
+    : ''
+}
+${p.method === 'passkey' ? passkeyScripts : ''}`,
+    errors,
+    p.signedIn,
+  );
 }
 
 // Re-authentication: the password ---------------------------------------------------------------------------------
 
-export function reauthPasswordPage(ctx: PageContext, p: { csrf: string; signedIn: SignedIn; next: string; again: boolean; errors?: FieldError[] }): SafeHtml {
+export function reauthPasswordPage(
+  ctx: PageContext,
+  p: { csrf: string; signedIn: SignedIn; next: string; again: boolean; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('two_step:reauth.title'), html`<h1>${t('two_step:reauth.title')}</h1>
+  return page(
+    ctx,
+    t('two_step:reauth.title'),
+    html`<h1>${t('two_step:reauth.title')}</h1>
 ${p.again ? alert({ type: 'warning', body: t('two_step:reauth.again'), slim: true }) : ''}
 <p>${t('two_step:reauth.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/reauthenticate" novalidate>
@@ -275,7 +370,10 @@ ${p.again ? alert({ type: 'warning', body: t('two_step:reauth.again'), slim: tru
   <input type="hidden" name="next" value="${p.next}">
   ${textInput({ name: 'password', label: t('two_step:reauth.password_label'), type: 'password', autocomplete: 'current-password', error: errorFor(errors, 'password'), maxlength: 200 })}
   ${button(t('two_step:reauth.submit'))}
-</form>`, errors, p.signedIn);
+</form>`,
+    errors,
+    p.signedIn,
+  );
 }
 
 // The account's methods ------------------------------------------------------------------------------------------
@@ -289,32 +387,52 @@ export interface MethodLine {
   lastUsed?: string;
 }
 
-export function manageTwoStepPage(ctx: PageContext, p: {
-  csrf: string;
-  signedIn: SignedIn;
-  lines: MethodLine[];
-  /** `phone` is false for staff, who use only an authenticator app or a passkey. */
-  canAdd: { totp: boolean; email: boolean; phone: boolean };
-  backupCodesLeft: number;
-  done?: 'added' | 'removed' | 'renamed';
-  errors?: FieldError[];
-}): SafeHtml {
+export function manageTwoStepPage(
+  ctx: PageContext,
+  p: {
+    csrf: string;
+    signedIn: SignedIn;
+    lines: MethodLine[];
+    /** `phone` is false for staff, who use only an authenticator app or a passkey. */
+    canAdd: { totp: boolean; email: boolean; phone: boolean };
+    backupCodesLeft: number;
+    done?: 'added' | 'removed' | 'renamed';
+    errors?: FieldError[];
+  },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   const removable = p.lines.length > 1;
   const actions = (line: MethodLine) => html`<ul class="usa-button-group">
   ${line.method === 'passkey' ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--unstyled" href="/account/two-step/passkeys/${line.id}/rename" aria-label="${t('two_step:manage.rename_named', { name: line.name })}">${t('two_step:manage.rename')}</a></li>` : ''}
-  ${removable
-    ? html`<li class="usa-button-group__item"><form method="post" action="/account/two-step/remove">${csrfField(p.csrf)}<input type="hidden" name="method" value="${line.method}">${line.id ? html`<input type="hidden" name="id" value="${line.id}">` : ''}<button type="submit" class="usa-button usa-button--unstyled" aria-label="${t('two_step:manage.remove_named', { name: line.name })}">${t('two_step:manage.remove')}</button></form></li>`
-    : ''}
+  ${
+    removable
+      ? html`<li class="usa-button-group__item"><form method="post" action="/account/two-step/remove">${csrfField(p.csrf)}<input type="hidden" name="method" value="${line.method}">${line.id ? html`<input type="hidden" name="id" value="${line.id}">` : ''}<button type="submit" class="usa-button usa-button--unstyled" aria-label="${t('two_step:manage.remove_named', { name: line.name })}">${t('two_step:manage.remove')}</button></form></li>`
+      : ''
+  }
 </ul>`;
-  return page(ctx, t('two_step:manage.title'), html`<h1 id="methods">${t('two_step:manage.title')}</h1>
+  return page(
+    ctx,
+    t('two_step:manage.title'),
+    html`<h1 id="methods">${t('two_step:manage.title')}</h1>
 ${p.done ? alert({ type: 'success', body: t(`two_step:manage.done.${p.done}`), slim: true, live: true }) : ''}
 <p>${t('two_step:manage.intro')}</p>
 ${table({
   caption: t('two_step:manage.caption'),
-  headers: [t('two_step:manage.method'), t('two_step:manage.details'), t('two_step:manage.added'), t('two_step:manage.last_used'), t('two_step:manage.actions')],
-  rows: p.lines.map((line) => [line.name, line.details, line.added, line.lastUsed ?? t('two_step:manage.never'), actions(line)]),
+  headers: [
+    t('two_step:manage.method'),
+    t('two_step:manage.details'),
+    t('two_step:manage.added'),
+    t('two_step:manage.last_used'),
+    t('two_step:manage.actions'),
+  ],
+  rows: p.lines.map((line) => [
+    line.name,
+    line.details,
+    line.added,
+    line.lastUsed ?? t('two_step:manage.never'),
+    actions(line),
+  ]),
   stacked: true,
 })}
 ${removable ? '' : html`<p class="usa-hint">${t('two_step:manage.only_one')}</p>`}
@@ -334,35 +452,62 @@ ${passkeyForm(ctx, { csrf: p.csrf, ceremony: 'register', action: '/account/two-s
   ${csrfField(p.csrf)}
   ${button(t('two_step:manage.backup_new'), { secondary: true })}
 </form>
-${passkeyScripts}`, errors, p.signedIn);
+${passkeyScripts}`,
+    errors,
+    p.signedIn,
+  );
 }
 
-export function manageAuthenticatorPage(ctx: PageContext, p: { csrf: string; signedIn: SignedIn; authenticator: AuthenticatorSetup; errors?: FieldError[] }): SafeHtml {
+export function manageAuthenticatorPage(
+  ctx: PageContext,
+  p: { csrf: string; signedIn: SignedIn; authenticator: AuthenticatorSetup; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('two_step:manage.totp_title'), html`<h1>${t('two_step:manage.totp_title')}</h1>
+  return page(
+    ctx,
+    t('two_step:manage.totp_title'),
+    html`<h1>${t('two_step:manage.totp_title')}</h1>
 ${authenticatorSteps(ctx, p.authenticator)}
 ${authenticatorForm(ctx, { csrf: p.csrf, action: '/account/two-step/authenticator', errors })}
-<p><a class="usa-link" href="/account/two-step">${t('two_step:manage.back')}</a></p>`, errors, p.signedIn);
+<p><a class="usa-link" href="/account/two-step">${t('two_step:manage.back')}</a></p>`,
+    errors,
+    p.signedIn,
+  );
 }
 
-export function renamePasskeyPage(ctx: PageContext, p: { csrf: string; signedIn: SignedIn; id: string; name: string; errors?: FieldError[] }): SafeHtml {
+export function renamePasskeyPage(
+  ctx: PageContext,
+  p: { csrf: string; signedIn: SignedIn; id: string; name: string; errors?: FieldError[] },
+): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return page(ctx, t('two_step:manage.rename_title'), html`<h1>${t('two_step:manage.rename_title')}</h1>
+  return page(
+    ctx,
+    t('two_step:manage.rename_title'),
+    html`<h1>${t('two_step:manage.rename_title')}</h1>
 <form class="usa-form usa-form--large" method="post" action="/account/two-step/passkeys/${p.id}/rename" novalidate>
   ${csrfField(p.csrf)}
   ${textInput({ name: 'name', label: t('two_step:manage.rename_label'), hint: t('two_step:manage.rename_hint'), value: p.name, error: errorFor(errors, 'name'), maxlength: 80 })}
   ${button(t('two_step:manage.rename_submit'))}
 </form>
-<p><a class="usa-link" href="/account/two-step">${t('two_step:manage.back')}</a></p>`, errors, p.signedIn);
+<p><a class="usa-link" href="/account/two-step">${t('two_step:manage.back')}</a></p>`,
+    errors,
+    p.signedIn,
+  );
 }
 
 /** A new set of backup codes from the account's settings, shown once. */
 export function newBackupCodesPage(ctx: PageContext, p: { signedIn: SignedIn; codes: string[] }): SafeHtml {
   const { t } = ctx;
-  return page(ctx, t('two_step:manage.backup_title'), html`<h1>${t('two_step:manage.backup_title')}</h1>
+  return page(
+    ctx,
+    t('two_step:manage.backup_title'),
+    html`<h1>${t('two_step:manage.backup_title')}</h1>
 ${alert({ type: 'warning', body: t('accounts:backup.intro'), slim: true })}
 ${backupCodesList(ctx, p.codes)}
-<p><a class="usa-button" href="/account/two-step">${t('two_step:manage.backup_saved')}</a></p>`, [], p.signedIn);
+<p><a class="usa-button" href="/account/two-step">${t('two_step:manage.backup_saved')}</a></p>`,
+    [],
+    p.signedIn,
+  );
 }

@@ -17,7 +17,11 @@ export interface CaseStatusPageProps {
 export function caseStatusPage(ctx: PageContext, p: CaseStatusPageProps): SafeHtml {
   const { t, lang } = ctx;
   const r = p.result;
-  const title = r ? `${r.current.title[lang]} | ${t('cases:status.title')}` : p.error ? `${t('common:errors.summary_heading')}: ${t('cases:status.title')}` : t('cases:status.title');
+  const title = r
+    ? `${r.current.title[lang]} | ${t('cases:status.title')}`
+    : p.error
+      ? `${t('common:errors.summary_heading')}: ${t('cases:status.title')}`
+      : t('cases:status.title');
   const form = html`<form class="usa-form usa-form--large" method="get" action="/case-status" novalidate>
   ${textInput({
     name: 'receipt_number',
@@ -52,8 +56,20 @@ function resultSection(ctx: PageContext, r: CaseStatusView, timeZone: string): S
   <p class="casedesk-status-description font-sans-md line-height-sans-5 measure-5">${r.current.description[lang]}</p>
   ${table({
     caption: t('cases:status.details_caption'),
-    headers: [t('cases:status.receipt_number'), t('cases:status.form'), t('cases:status.submitted'), t('cases:status.last_updated')],
-    rows: [[html`<span class="casedesk-receipt">${r.receiptNumber}</span>`, formLongName(r.formCode, lang), longDate(r.submittedAt, lang, timeZone), longDate(r.modifiedAt, lang, timeZone)]],
+    headers: [
+      t('cases:status.receipt_number'),
+      t('cases:status.form'),
+      t('cases:status.submitted'),
+      t('cases:status.last_updated'),
+    ],
+    rows: [
+      [
+        html`<span class="casedesk-receipt">${r.receiptNumber}</span>`,
+        formLongName(r.formCode, lang),
+        longDate(r.submittedAt, lang, timeZone),
+        longDate(r.modifiedAt, lang, timeZone),
+      ],
+    ],
     stacked: true,
     borderless: true,
   })}
