@@ -7,14 +7,7 @@ import type { ArticleRow, KnowledgeArticlesTable, KnowledgeArticleVersionsTable,
 export type SearchLanguage = 'en' | 'es';
 
 /** An article with the text of one of its versions (the current one unless asked otherwise). */
-export interface ArticleWithVersion {
-  id: string;
-  slug: string;
-  audience: KnowledgeAudience;
-  current_version: number;
-  created_at: Date;
-  updated_at: Date;
-  archived_at: Date | null;
+export interface ArticleWithVersion extends ArticleRow {
   version_id: string;
   version: number;
   version_audience: KnowledgeAudience;
