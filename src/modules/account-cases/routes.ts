@@ -20,18 +20,29 @@ function dateFrom(month: string, day: string, year: string): string {
   return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
 }
 
+/** The values a form shows back: the date boxes as they were always shown (4, 4 and 6 characters). */
+function shownBack<T extends Record<string, string>>(body: T, prefix: 'dob' | 'rdob'): T {
+  return {
+    ...body,
+    [`${prefix}_month`]: (body[`${prefix}_month`] ?? '').slice(0, 4),
+    [`${prefix}_day`]: (body[`${prefix}_day`] ?? '').slice(0, 4),
+    [`${prefix}_year`]: (body[`${prefix}_year`] ?? '').slice(0, 6),
+  };
+}
+
 /** What each form of these pages sends (ADR 15: declared inputs). */
 const inputs = {
   receipt: params({ receipt: text(200) }),
   document: params({ receipt: text(200), id: text(200) }),
   list: fields({ added: text(20) }),
-  accessCode: fields({ code: text(40), dob_month: text(4), dob_day: text(4), dob_year: text(6) }),
+  // The date boxes are read to 10 characters and trimmed for the date (dateFrom); the form shows back 4, 4 and 6.
+  accessCode: fields({ code: text(40), dob_month: text(10), dob_day: text(10), dob_year: text(10) }),
   receiptNumber: fields({
     receipt_number: text(40),
     family_name: text(100),
-    rdob_month: text(4),
-    rdob_day: text(4),
-    rdob_year: text(6),
+    rdob_month: text(10),
+    rdob_day: text(10),
+    rdob_year: text(10),
   }),
   identity: fields({ form: text(20), a_number: text(10), zip: text(10) }),
 };
@@ -205,7 +216,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
     '/account/cases/add/access-code',
     { ...limited, schema: { body: inputs.accessCode } },
     async (request, reply) => {
-      const values: AddValues = request.body;
+      const values: AddValues = shownBack(request.body, 'dob');
       const result = await deps.cases.addWithAccessCode(
         await me(request),
         {
@@ -222,7 +233,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
     '/account/cases/add/receipt-number',
     { ...limited, schema: { body: inputs.receiptNumber } },
     async (request, reply) => {
-      const values: AddValues = request.body;
+      const values: AddValues = shownBack(request.body, 'rdob');
       const result = await deps.cases.addByReceiptNumber(
         await me(request),
         {
@@ -241,7 +252,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
     '/account/cases/add/new-code',
     { ...limited, schema: { body: inputs.accessCode } },
     async (request, reply) => {
-      const values: AddValues = request.body;
+      const values: AddValues = shownBack(request.body, 'dob');
       const result = await deps.cases.requestNewAccessCode(
         await me(request),
         {
