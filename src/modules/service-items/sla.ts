@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type Holidays from 'date-holidays';
+import { numericDateTimeFormat } from '../../platform/format.js';
 
 /**
  * SLA clock arithmetic for Contact Center service items (CC-4, CC-5, CC-7). Pure: no database, no I/O, no real
@@ -73,17 +74,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
-    // Throws RangeError for an unknown time zone.
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    f = numericDateTimeFormat(tz); // throws RangeError for an unknown time zone
     formatters.set(tz, f);
   }
   return f;
