@@ -30,9 +30,8 @@ export function historyOf(alias: string): RawBuilder<unknown> {
 /** Newest first; at the same moment an event before a data row, a greater event id first (the current status is first). */
 export const HISTORY_ORDER = sql`x.occurred_at DESC, x.event_id DESC NULLS LAST, x.id DESC`;
 
-/** Every column of a case, named (a prepared statement must not select `*`). */
-const CASE_COLUMNS = [
-  'c.id',
+/** The columns a case's status is described from (describeCase). */
+const DESCRIBED_COLUMNS = [
   'c.receipt_number',
   'c.form_code',
   'c.office_code',
@@ -40,6 +39,12 @@ const CASE_COLUMNS = [
   'c.status_key',
   'c.status_at',
   'c.status_params',
+] as const satisfies readonly `c.${keyof CaseRow}`[];
+
+/** Every column of a case, named (a prepared statement must not select `*`). */
+const CASE_COLUMNS = [
+  'c.id',
+  ...DESCRIBED_COLUMNS,
   'c.from_events',
   'c.filing_channel',
   'c.section_1367',
@@ -47,17 +52,8 @@ const CASE_COLUMNS = [
   'c.updated_at',
 ] as const satisfies readonly `c.${keyof CaseRow}`[];
 
-/** The columns a case's status is described from (describeCase), and whether the public may see it (Section 1367). */
-const STATUS_COLUMNS = [
-  'c.receipt_number',
-  'c.form_code',
-  'c.office_code',
-  'c.received_at',
-  'c.status_key',
-  'c.status_at',
-  'c.status_params',
-  'c.section_1367',
-] as const satisfies readonly `c.${keyof CaseRow}`[];
+/** What Case Status Online reads: the described columns, and whether the public may see the case (Section 1367). */
+const STATUS_COLUMNS = [...DESCRIBED_COLUMNS, 'c.section_1367'] as const;
 
 type StatusColumn = (typeof STATUS_COLUMNS)[number] extends `c.${infer K}` ? K : never;
 
