@@ -23,32 +23,32 @@ interface Zone {
 
 const zones = new Map<string, Zone>();
 
-/**
- * Intl's numeric year-to-second reading of a moment in a time zone, on a 24-hour clock: to take apart with
- * `formatToParts`. Throws RangeError for an unknown time zone.
- */
-export function numericDateTimeFormat(timeZone: string, more: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    ...more,
-  });
-}
-
 function zone(timeZone: string): Zone {
   let z = zones.get(timeZone);
   if (!z) {
-    const parts = numericDateTimeFormat(timeZone, { era: 'short' });
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      era: 'short',
+    });
     z = { parts, days: new Map(), quarters: new Map(), longDates: new Map() };
     zones.set(timeZone, z);
   }
   return z;
+}
+
+/**
+ * Intl's numeric reading of a moment in a time zone (year to second on a 24-hour clock, and the era), made once per
+ * zone: to take apart with `formatToParts`. Throws RangeError for an unknown time zone.
+ */
+export function numericDateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  return zone(timeZone).parts;
 }
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): V {

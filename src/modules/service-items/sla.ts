@@ -69,17 +69,6 @@ function instantOf(at: Date, what = 'date'): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Time zones, with Intl only
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = numericDateTimeFormat(tz); // throws RangeError for an unknown time zone
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
 interface WallClock {
   day: DayNumber;
   /** Milliseconds since local midnight (whole seconds; the instant's own milliseconds are not included). */
@@ -88,7 +77,8 @@ interface WallClock {
 
 function wallClock(ms: number, tz: string): WallClock {
   const parts: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  for (const p of numericDateTimeFormat(tz).formatToParts(new Date(ms)))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const day = dayNumberOf(parts.year!, parts.month!, parts.day!);
   return { day, msOfDay: ((parts.hour! % 24) * 60 + parts.minute!) * 60_000 + parts.second! * 1000 };
 }
@@ -240,7 +230,7 @@ export class BusinessCalendar {
 
   /** @throws RangeError for a time zone Intl does not know. */
   constructor(readonly timeZone: string = AGENCY_TIME_ZONE) {
-    formatter(timeZone);
+    numericDateTimeFormat(timeZone);
   }
 
   #day(date: Date | string): DayNumber {
