@@ -6,13 +6,7 @@ import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
 import { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
-import {
-  changeStatus,
-  claimForSending,
-  findByProviderId,
-  findMessage,
-  insertMessages,
-} from './repository.js';
+import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessages } from './repository.js';
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
