@@ -43,6 +43,14 @@ function zone(timeZone: string): Zone {
   return z;
 }
 
+/**
+ * Intl's numeric reading of a moment in a time zone (year to second on a 24-hour clock, and the era), made once per
+ * zone: to take apart with `formatToParts`. Throws RangeError for an unknown time zone.
+ */
+export function numericDateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  return zone(timeZone).parts;
+}
+
 function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
   if (map.size >= CACHE_LIMIT) map.clear();
   map.set(key, value);

@@ -211,19 +211,9 @@ export class S3Storage implements FileStorage {
 
   #load(): Promise<Sdk> {
     this.#sdk ??= import('@aws-sdk/client-s3').then(
-      ({
-        S3Client,
-        GetObjectCommand,
-        PutObjectCommand,
-        DeleteObjectCommand,
-        ListObjectsV2Command,
-        CreateMultipartUploadCommand,
-        UploadPartCommand,
-        CompleteMultipartUploadCommand,
-        AbortMultipartUploadCommand,
-      }) => {
+      (s3) => {
         const { region, endpoint, forcePathStyle = false } = this.options;
-        const client = new S3Client({
+        const client = new s3.S3Client({
           region,
           endpoint,
           forcePathStyle,
@@ -236,17 +226,7 @@ export class S3Storage implements FileStorage {
             : {}),
           ...this.options.client,
         });
-        return {
-          client,
-          GetObjectCommand,
-          PutObjectCommand,
-          DeleteObjectCommand,
-          ListObjectsV2Command,
-          CreateMultipartUploadCommand,
-          UploadPartCommand,
-          CompleteMultipartUploadCommand,
-          AbortMultipartUploadCommand,
-        };
+        return { ...s3, client };
       },
       (error: unknown) => {
         this.#sdk = undefined;

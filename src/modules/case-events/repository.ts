@@ -6,9 +6,27 @@ import type { CaseEventsPendingTable } from './tables.js';
 /** All SQL of case events (the event log and the events waiting for their case; what they change in cases is in cases/events-repository.ts). Batch statements: a batch of events costs a handful of round trips, not one per event. */
 
 /**
+ * The SELECT of events to store, each with the status it gives its case, sent by `clientId` and received `now`. One
+ * array per column (unnest): a batch of thousands of rows is a handful of parameters, not tens of thousands.
+ */
+function eventRows(events: CaseEvent[], clientId: string | null, now: Date) {
+  const statusKeys = events.map((e) => statusOfEvent(e) ?? null);
+  const statusParams = events.map((e, i) => (statusKeys[i] ? JSON.stringify(statusParamsOfEvent(e)) : '{}'));
+  return sql`SELECT e.event_id, e.receipt_number, e.type, e.occurred_at, e.payload, e.status_key, e.status_params, ${clientId}, ${now}
+    FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.receiptNumber)}::text[], ${events.map((e) => e.type)}::text[],
+                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[],
+                ${statusKeys}::text[], ${statusParams}::jsonb[])
+      AS e (event_id, receipt_number, type, occurred_at, payload, status_key, status_params)`;
+}
+
+/** A payload as the driver gives it: parsed JSON, or the text of it. */
+function payloadOf(value: unknown): Record<string, unknown> {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+}
+
+/**
  * Stores the events not seen before (by id), each with the status it gives its case, and answers their ids; a
- * repeated id is left as it was. One array per column (unnest): a batch of thousands of rows is a handful of
- * parameters, not tens of thousands. A status-bearing event is a row of its case's history (see historyOf).
+ * repeated id is left as it was. A status-bearing event is a row of its case's history (see historyOf).
  */
 export async function insertNewEvents(
   db: DbHandle,
@@ -17,15 +35,9 @@ export async function insertNewEvents(
   now: Date,
 ): Promise<Set<string>> {
   if (!events.length) return new Set();
-  const statusKeys = events.map((e) => statusOfEvent(e) ?? null);
-  const statusParams = events.map((e, i) => (statusKeys[i] ? JSON.stringify(statusParamsOfEvent(e)) : '{}'));
   const result = await sql<{ event_id: string }>`
     INSERT INTO case_events (event_id, receipt_number, type, occurred_at, payload, status_key, status_params, client_id, received_at)
-    SELECT e.event_id, e.receipt_number, e.type, e.occurred_at, e.payload, e.status_key, e.status_params, ${clientId}, ${now}
-    FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.receiptNumber)}::text[], ${events.map((e) => e.type)}::text[],
-                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[],
-                ${statusKeys}::text[], ${statusParams}::jsonb[])
-      AS e (event_id, receipt_number, type, occurred_at, payload, status_key, status_params)
+    ${eventRows(events, clientId, now)}
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id`.execute(db);
   return new Set(result.rows.map((r) => r.event_id));
@@ -46,7 +58,7 @@ export async function eventsOf(
     .execute();
   return rows.map((r) => ({
     ...r,
-    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+    payload: payloadOf(r.payload),
   }));
 }
 
@@ -62,7 +74,7 @@ export async function rfeEventsOf(db: DbHandle, receiptNumber: string) {
     id: r.event_id,
     type: r.type,
     occurredAt: r.occurred_at,
-    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+    payload: payloadOf(r.payload),
   }));
 }
 
@@ -106,7 +118,7 @@ export async function takePending(db: DbHandle, receipts: string[], since: Date)
   return result.rows.map((r) => ({
     ...r,
     occurred_at: new Date(r.occurred_at),
-    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+    payload: payloadOf(r.payload),
   }));
 }
 
@@ -123,15 +135,9 @@ export async function storePending(
   expired: Date,
 ): Promise<Set<string>> {
   if (!events.length) return new Set();
-  const statusKeys = events.map((e) => statusOfEvent(e) ?? null);
-  const statusParams = events.map((e, i) => (statusKeys[i] ? JSON.stringify(statusParamsOfEvent(e)) : '{}'));
   const result = await sql<{ event_id: string }>`
     INSERT INTO case_events_pending AS p (event_id, receipt_number, type, occurred_at, payload, status_key, status_params, client_id, received_at)
-    SELECT e.event_id, e.receipt_number, e.type, e.occurred_at, e.payload, e.status_key, e.status_params, ${clientId}, ${now}
-    FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.receiptNumber)}::text[], ${events.map((e) => e.type)}::text[],
-                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[],
-                ${statusKeys}::text[], ${statusParams}::jsonb[])
-      AS e (event_id, receipt_number, type, occurred_at, payload, status_key, status_params)
+    ${eventRows(events, clientId, now)}
     WHERE NOT EXISTS (SELECT 1 FROM case_events c WHERE c.event_id = e.event_id)
     ON CONFLICT (event_id) DO UPDATE SET
       receipt_number = excluded.receipt_number, type = excluded.type, occurred_at = excluded.occurred_at, payload = excluded.payload,

@@ -12,13 +12,18 @@ import { findStatus } from './statuses.js';
 
 const DAY = 86_400_000;
 
+/** How most paths begin: received, a biometrics appointment, fingerprints taken. */
+const FINGERPRINTED = [
+  'case-was-received',
+  'biometrics-appointment-was-scheduled',
+  'case-was-updated-to-show-fingerprints-were-taken',
+];
+
 /** Lifecycle paths: each case follows one and has progressed some way along it. */
 const PATHS: Record<string, string[][]> = {
   card: [
     [
-      'case-was-received',
-      'biometrics-appointment-was-scheduled',
-      'case-was-updated-to-show-fingerprints-were-taken',
+      ...FINGERPRINTED,
       'case-was-approved',
       'new-card-is-being-produced',
       'card-was-mailed-to-me',
@@ -26,28 +31,18 @@ const PATHS: Record<string, string[][]> = {
       'card-was-delivered-to-me-by-the-post-office',
     ],
     [
-      'case-was-received',
-      'biometrics-appointment-was-scheduled',
-      'case-was-updated-to-show-fingerprints-were-taken',
+      ...FINGERPRINTED,
       'request-for-additional-evidence-was-sent',
       'response-to-uscis-request-for-evidence-was-received',
       'case-was-approved',
       'new-card-is-being-produced',
       'card-was-mailed-to-me',
     ],
-    [
-      'case-was-received',
-      'biometrics-appointment-was-scheduled',
-      'case-was-updated-to-show-fingerprints-were-taken',
-      'request-for-additional-evidence-was-sent',
-      'case-was-denied',
-    ],
+    [...FINGERPRINTED, 'request-for-additional-evidence-was-sent', 'case-was-denied'],
   ],
   interview: [
     [
-      'case-was-received',
-      'biometrics-appointment-was-scheduled',
-      'case-was-updated-to-show-fingerprints-were-taken',
+      ...FINGERPRINTED,
       'case-is-ready-to-be-scheduled-for-an-interview',
       'interview-was-scheduled',
       'interview-was-completed-and-my-case-must-be-reviewed',
@@ -56,9 +51,7 @@ const PATHS: Record<string, string[][]> = {
       'card-was-mailed-to-me',
     ],
     [
-      'case-was-received',
-      'biometrics-appointment-was-scheduled',
-      'case-was-updated-to-show-fingerprints-were-taken',
+      ...FINGERPRINTED,
       'case-was-transferred-to-schedule-an-interview',
       'interview-was-scheduled',
       'interview-was-rescheduled',
@@ -68,9 +61,7 @@ const PATHS: Record<string, string[][]> = {
   ],
   naturalization: [
     [
-      'case-was-received',
-      'biometrics-appointment-was-scheduled',
-      'case-was-updated-to-show-fingerprints-were-taken',
+      ...FINGERPRINTED,
       'case-is-ready-to-be-scheduled-for-an-interview',
       'interview-was-scheduled',
       'interview-was-completed-and-my-case-must-be-reviewed',
@@ -94,13 +85,7 @@ const PATHS: Record<string, string[][]> = {
     ['case-was-received', 'request-for-additional-evidence-was-sent', 'case-was-denied'],
   ],
   travel: [
-    [
-      'case-was-received',
-      'biometrics-appointment-was-scheduled',
-      'case-was-updated-to-show-fingerprints-were-taken',
-      'case-was-approved',
-      'travel-document-was-mailed',
-    ],
+    [...FINGERPRINTED, 'case-was-approved', 'travel-document-was-mailed'],
     [
       'case-was-received',
       'expedite-request-received',

@@ -30,9 +30,8 @@ export function historyOf(alias: string): RawBuilder<unknown> {
 /** Newest first; at the same moment an event before a data row, a greater event id first (the current status is first). */
 export const HISTORY_ORDER = sql`x.occurred_at DESC, x.event_id DESC NULLS LAST, x.id DESC`;
 
-/** Every column of a case, named (a prepared statement must not select `*`). */
-const CASE_COLUMNS = [
-  'c.id',
+/** The columns a case's status is described from (describeCase). */
+const DESCRIBED_COLUMNS = [
   'c.receipt_number',
   'c.form_code',
   'c.office_code',
@@ -40,6 +39,12 @@ const CASE_COLUMNS = [
   'c.status_key',
   'c.status_at',
   'c.status_params',
+] as const satisfies readonly `c.${keyof CaseRow}`[];
+
+/** Every column of a case, named (a prepared statement must not select `*`). */
+const CASE_COLUMNS = [
+  'c.id',
+  ...DESCRIBED_COLUMNS,
   'c.from_events',
   'c.filing_channel',
   'c.section_1367',
@@ -47,17 +52,8 @@ const CASE_COLUMNS = [
   'c.updated_at',
 ] as const satisfies readonly `c.${keyof CaseRow}`[];
 
-/** The columns a case's status is described from (describeCase), and whether the public may see it (Section 1367). */
-const STATUS_COLUMNS = [
-  'c.receipt_number',
-  'c.form_code',
-  'c.office_code',
-  'c.received_at',
-  'c.status_key',
-  'c.status_at',
-  'c.status_params',
-  'c.section_1367',
-] as const satisfies readonly `c.${keyof CaseRow}`[];
+/** What Case Status Online reads: the described columns, and whether the public may see the case (Section 1367). */
+const STATUS_COLUMNS = [...DESCRIBED_COLUMNS, 'c.section_1367'] as const;
 
 type StatusColumn = (typeof STATUS_COLUMNS)[number] extends `c.${infer K}` ? K : never;
 
@@ -79,34 +75,32 @@ function withHistory<R extends { history_json: { s: string; t: string }[] | null
   return { ...rest, history: (history_json ?? []).map((h) => ({ statusKey: h.s, occurredAt: new Date(h.t) })) };
 }
 
-/** A whole case and its history, for the account pages (which need its id and flags). A prepared query. */
-const findWithHistory = preparedQuery((db: DbHandle, receiptNumber: string) =>
-  db.selectFrom('cases as c').select(CASE_COLUMNS).select(HISTORY_JSON).where('c.receipt_number', '=', receiptNumber),
-);
+/**
+ * A prepared lookup of a case by receipt number: these columns of it and its history, in one round trip (a lookup by
+ * the unique receipt number has one plan whatever the value).
+ */
+function lookupWithHistory<C extends `c.${keyof CaseRow}`>(columns: readonly C[]) {
+  const find = preparedQuery((db: DbHandle, receiptNumber: string) =>
+    db.selectFrom('cases as c').select(columns).select(HISTORY_JSON).where('c.receipt_number', '=', receiptNumber),
+  );
+  return async (db: DbHandle, receiptNumber: string) => {
+    const [row] = await find(db, receiptNumber);
+    return row && withHistory(row);
+  };
+}
 
-export async function findWithHistoryByReceiptNumber(
+/** A whole case and its history, for the account pages (which need its id and flags). */
+export const findWithHistoryByReceiptNumber: (
   db: DbHandle,
   receiptNumber: string,
-): Promise<CaseWithHistory | undefined> {
-  const [row] = await findWithHistory(db, receiptNumber);
-  return row && withHistory(row);
-}
+) => Promise<CaseWithHistory | undefined> = lookupWithHistory(CASE_COLUMNS);
 
 /**
  * The hottest query of the public API (Case Status Online): only the columns it needs, each of which pg decodes on
- * every call, and a prepared query (a lookup by the unique receipt number has one plan whatever the value).
+ * every call.
  */
-const findStatus = preparedQuery((db: DbHandle, receiptNumber: string) =>
-  db.selectFrom('cases as c').select(STATUS_COLUMNS).select(HISTORY_JSON).where('c.receipt_number', '=', receiptNumber),
-);
-
-export async function findStatusByReceiptNumber(
-  db: DbHandle,
-  receiptNumber: string,
-): Promise<CaseStatusRow | undefined> {
-  const [row] = await findStatus(db, receiptNumber);
-  return row && withHistory(row);
-}
+export const findStatusByReceiptNumber: (db: DbHandle, receiptNumber: string) => Promise<CaseStatusRow | undefined> =
+  lookupWithHistory(STATUS_COLUMNS);
 
 export interface NewCaseWithHistory {
   receiptNumber: string;
@@ -254,6 +248,11 @@ export async function applicantOfCase(db: DbHandle, caseId: number): Promise<Cas
   return db.selectFrom('case_applicants').selectAll().where('case_id', '=', caseId).executeTakeFirst();
 }
 
+/** Cases, each with its applicant's details on the agency's records (null columns where there are none). */
+function withApplicant(db: DbHandle) {
+  return db.selectFrom('cases as c').leftJoin('case_applicants as a', 'a.case_id', 'c.id');
+}
+
 /** A case an e-Request names, with the applicant's date of birth the agency has (to match it). */
 export interface RequestCase {
   id: number;
@@ -266,9 +265,7 @@ export interface RequestCase {
 }
 
 export async function findCaseForRequest(db: DbHandle, receiptNumber: string): Promise<RequestCase | undefined> {
-  return db
-    .selectFrom('cases as c')
-    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
+  return withApplicant(db)
     .select([
       'c.id',
       'c.receipt_number',
@@ -284,9 +281,7 @@ export async function findCaseForRequest(db: DbHandle, receiptNumber: string): P
 
 /** A case someone adds to an account by receipt number, with the applicant's details to match. */
 export async function findCaseForAdding(db: DbHandle, receiptNumber: string) {
-  return db
-    .selectFrom('cases as c')
-    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
+  return withApplicant(db)
     .select(['c.id', 'c.receipt_number', 'c.section_1367', 'a.date_of_birth', 'a.family_name'])
     .where('c.receipt_number', '=', receiptNumber)
     .executeTakeFirst();
@@ -294,10 +289,5 @@ export async function findCaseForAdding(db: DbHandle, receiptNumber: string) {
 
 /** The form of a case and the applicant's email on record (where a new Online Access Code is sent). */
 export async function caseForNewCode(db: DbHandle, caseId: number) {
-  return db
-    .selectFrom('cases as c')
-    .leftJoin('case_applicants as a', 'a.case_id', 'c.id')
-    .select(['c.form_code', 'a.email'])
-    .where('c.id', '=', caseId)
-    .executeTakeFirstOrThrow();
+  return withApplicant(db).select(['c.form_code', 'a.email']).where('c.id', '=', caseId).executeTakeFirstOrThrow();
 }

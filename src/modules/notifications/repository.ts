@@ -4,14 +4,6 @@ import type { Insertable } from 'kysely';
 
 /** All SQL of the notifications module. */
 
-export async function insertMessage(db: DbHandle, message: Insertable<NotificationMessagesTable>): Promise<void> {
-  await db.insertInto('notification_messages').values(message).execute();
-  await db
-    .insertInto('notification_status_events')
-    .values({ message_id: message.id, status: message.status, reason: null, occurred_at: message.created_at })
-    .execute();
-}
-
 /** Many messages (and their first status) in two statements. */
 export async function insertMessages(db: DbHandle, messages: Insertable<NotificationMessagesTable>[]): Promise<void> {
   if (!messages.length) return;

@@ -6,14 +6,7 @@ import type { JobContext, JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
 import { deliverMessageJob, deliverUrgentMessageJob } from './jobs.js';
-import {
-  changeStatus,
-  claimForSending,
-  findByProviderId,
-  findMessage,
-  insertMessage,
-  insertMessages,
-} from './repository.js';
+import { changeStatus, claimForSending, findByProviderId, findMessage, insertMessages } from './repository.js';
 import { PermanentDeliveryError, type Mailer, type SmsProvider } from './transports.js';
 
 /** Templates live in locales/<lang>/notifications.json under `templates.<name>`: email subject and body, sms. */
@@ -159,27 +152,11 @@ export class NotificationService {
   constructor(private readonly deps: NotificationDeps) {}
 
   async queueEmail(db: DbHandle, request: EmailRequest): Promise<string> {
-    const t = this.deps.i18n.t(request.language);
-    return this.#queue(db, {
-      channel: 'email',
-      to: request.to,
-      template: request.template,
-      language: request.language,
-      subject: t(`notifications:templates.${request.template}.subject`, request.params),
-      body: t(`notifications:templates.${request.template}.body`, request.params),
-    });
+    return this.#queue(db, 'email', request);
   }
 
   async queueSms(db: DbHandle, request: SmsRequest): Promise<string> {
-    const t = this.deps.i18n.t(request.language);
-    return this.#queue(db, {
-      channel: 'sms',
-      to: request.to,
-      template: request.template,
-      language: request.language,
-      subject: null,
-      body: t(`notifications:templates.${request.template}.sms`, request.params),
-    });
+    return this.#queue(db, 'sms', request);
   }
 
   /**
@@ -189,22 +166,7 @@ export class NotificationService {
   async queueMany(db: DbHandle, requests: (EmailRequest & { channel: 'email' | 'sms' })[]): Promise<number> {
     if (!requests.length) return 0;
     const now = this.deps.clock.now();
-    const messages = requests.map((r) => {
-      const t = this.deps.i18n.t(r.language);
-      return {
-        transport: (r.channel === 'email' ? this.deps.mailer : this.deps.sms).transport,
-        id: this.deps.random.uuid(),
-        channel: r.channel,
-        recipient: r.to,
-        template: r.template,
-        language: r.language,
-        subject: r.channel === 'email' ? t(`notifications:templates.${r.template}.subject`, r.params) : null,
-        body: t(`notifications:templates.${r.template}.${r.channel === 'email' ? 'body' : 'sms'}`, r.params),
-        status: 'queued' as const,
-        created_at: now,
-        updated_at: now,
-      };
-    });
+    const messages = requests.map((r) => this.#message(r.channel, r, now));
     await insertMessages(db, messages);
     for (const job of [deliverUrgentMessageJob, deliverMessageJob]) {
       const ids = messages.filter((m) => deliveryJobFor(m.template) === job).map((m) => ({ messageId: m.id }));
@@ -213,35 +175,30 @@ export class NotificationService {
     return messages.length;
   }
 
-  async #queue(
-    db: DbHandle,
-    m: {
-      channel: 'email' | 'sms';
-      to: string;
-      template: TemplateName;
-      language: Language;
-      subject: string | null;
-      body: string;
-    },
-  ): Promise<string> {
-    const id = this.deps.random.uuid();
-    const now = this.deps.clock.now();
-    await insertMessage(db, {
+  async #queue(db: DbHandle, channel: 'email' | 'sms', request: EmailRequest): Promise<string> {
+    const message = this.#message(channel, request, this.deps.clock.now());
+    await insertMessages(db, [message]);
+    await this.deps.jobs.send(db, deliveryJobFor(message.template), { messageId: message.id });
+    return message.id;
+  }
+
+  /** The stored message of a request, rendered now in its language (what is sent is what was stored). */
+  #message(channel: 'email' | 'sms', r: EmailRequest, now: Date) {
+    const t = this.deps.i18n.t(r.language);
+    return {
       // The transport it is meant for (set again when it is sent): /dev/outbox lists outbox messages still queued.
-      transport: (m.channel === 'email' ? this.deps.mailer : this.deps.sms).transport,
-      id,
-      channel: m.channel,
-      recipient: m.to,
-      template: m.template,
-      language: m.language,
-      subject: m.subject,
-      body: m.body,
-      status: 'queued',
+      transport: (channel === 'email' ? this.deps.mailer : this.deps.sms).transport,
+      id: this.deps.random.uuid(),
+      channel,
+      recipient: r.to,
+      template: r.template,
+      language: r.language,
+      subject: channel === 'email' ? t(`notifications:templates.${r.template}.subject`, r.params) : null,
+      body: t(`notifications:templates.${r.template}.${channel === 'email' ? 'body' : 'sms'}`, r.params),
+      status: 'queued' as const,
       created_at: now,
       updated_at: now,
-    });
-    await this.deps.jobs.send(db, deliveryJobFor(m.template), { messageId: id });
-    return id;
+    };
   }
 
   /**

@@ -15,27 +15,17 @@ import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/
 import { formLongName, OFFICES, officeName } from '../cases/index.js';
 import { longDate } from '../../platform/format.js';
 import { CASE_NOTICE_KINDS, documentLabel } from '../notices/index.js';
+import { CASE_EVENT_TYPES, type CaseEventType } from '../case-events/index.js';
 import type { OfficerCase } from './service.js';
 
 /** The officer workspace pages: find a case; the case with its history, documents and lifecycle actions. */
 
-export const OFFICER_ACTIONS = [
-  'case_received',
-  'biometrics_scheduled',
-  'fingerprints_taken',
-  'rfe_sent',
-  'rfe_response_received',
-  'interview_scheduled',
-  'interview_completed',
-  'approved',
-  'denied',
-  'card_being_produced',
-  'card_mailed',
-  'card_delivered',
-  'transferred',
-  'notice_issued',
-  'case_closed',
-] as const;
+/**
+ * The event types of the case page's event form: all but a bare status update (only the agency's systems send one)
+ * and the acceptance notice and protection, which have actions of their own.
+ */
+const NOT_BY_HAND: readonly CaseEventType[] = ['status_updated', 'account_acceptance_notice', 'protection_updated'];
+export const OFFICER_ACTIONS = CASE_EVENT_TYPES.filter((type) => !NOT_BY_HAND.includes(type));
 
 export function officerHomePage(
   ctx: StaffPageContext & { timeZone: string },

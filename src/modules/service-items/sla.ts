@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type Holidays from 'date-holidays';
+import { numericDateTimeFormat } from '../../platform/format.js';
 
 /**
  * SLA clock arithmetic for Contact Center service items (CC-4, CC-5, CC-7). Pure: no database, no I/O, no real
@@ -68,27 +69,6 @@ function instantOf(at: Date, what = 'date'): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Time zones, with Intl only
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    // Throws RangeError for an unknown time zone.
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
 interface WallClock {
   day: DayNumber;
   /** Milliseconds since local midnight (whole seconds; the instant's own milliseconds are not included). */
@@ -97,7 +77,8 @@ interface WallClock {
 
 function wallClock(ms: number, tz: string): WallClock {
   const parts: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  for (const p of numericDateTimeFormat(tz).formatToParts(new Date(ms)))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const day = dayNumberOf(parts.year!, parts.month!, parts.day!);
   return { day, msOfDay: ((parts.hour! % 24) * 60 + parts.minute!) * 60_000 + parts.second! * 1000 };
 }
@@ -249,7 +230,7 @@ export class BusinessCalendar {
 
   /** @throws RangeError for a time zone Intl does not know. */
   constructor(readonly timeZone: string = AGENCY_TIME_ZONE) {
-    formatter(timeZone);
+    numericDateTimeFormat(timeZone);
   }
 
   #day(date: Date | string): DayNumber {

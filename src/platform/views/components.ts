@@ -53,13 +53,28 @@ function fieldIds(
   return { hintId, errorId, describedBy: [hintId, errorId].filter(Boolean).join(' ') || undefined };
 }
 
+/**
+ * What stands above a field's control in its USWDS form group: the label, the hint (a span for a file input, as
+ * USWDS has it) and the error message; and the aria-describedby the control gets.
+ */
+function fieldHead(id: string, p: { label: string; hint?: string; error?: string }, hintTag: 'div' | 'span' = 'div') {
+  const { hintId, errorId, describedBy } = fieldIds(id, p);
+  const hint = !p.hint
+    ? ''
+    : hintTag === 'div'
+      ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>`
+      : html`<span class="usa-hint" id="${hintId}">${p.hint}</span>`;
+  const head = html`<label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${id}">${p.label}</label>
+  ${hint}
+  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}`;
+  return { head, describedBy };
+}
+
 export function textInput(p: TextInputProps): SafeHtml {
   const id = p.id ?? p.name;
-  const { hintId, errorId, describedBy } = fieldIds(id, p);
+  const { head, describedBy } = fieldHead(id, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
-  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${id}">${p.label}</label>
-  ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
-  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  ${head}
   <input class="${classes('usa-input', p.error && 'usa-input--error', p.width && `usa-input--${p.width}`)}" id="${id}" name="${p.name}" type="${p.type ?? 'text'}"${attr('value', p.value)}${attr('autocomplete', p.autocomplete)}${attr('inputmode', p.inputmode)}${attr('aria-describedby', describedBy)}${attr('maxlength', p.maxlength)}${attr('autocapitalize', p.autocapitalize)}${p.spellcheck === false ? html` spellcheck="false"` : ''}${p.required ? html` required aria-required="true"` : ''}${p.error ? html` aria-invalid="true"` : ''}>
 </div>`;
 }
@@ -210,11 +225,9 @@ export function textArea(p: {
   error?: string;
   maxlength?: number;
 }): SafeHtml {
-  const { hintId, errorId, describedBy } = fieldIds(p.name, p);
+  const { head, describedBy } = fieldHead(p.name, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
-  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
-  ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
-  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  ${head}
   <textarea class="${classes('usa-textarea', p.error && 'usa-input--error')}" id="${p.name}" name="${p.name}"${attr('maxlength', p.maxlength)}${attr('aria-describedby', describedBy)}${p.error ? html` aria-invalid="true"` : ''}>${p.value ?? ''}</textarea>
 </div>`;
 }
@@ -233,11 +246,9 @@ export function fileInput(p: {
   accept?: string;
 }): SafeHtml {
   const id = p.id ?? p.name;
-  const { hintId, errorId, describedBy } = fieldIds(id, p);
+  const { head, describedBy } = fieldHead(id, p, 'span');
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
-  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${id}">${p.label}</label>
-  ${p.hint ? html`<span class="usa-hint" id="${hintId}">${p.hint}</span>` : ''}
-  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  ${head}
   <input class="usa-file-input" id="${id}" name="${p.name}" type="file"${p.multiple ? html` multiple` : ''} accept="${p.accept ?? UPLOAD_ACCEPT}"${attr('aria-describedby', describedBy)}${p.error ? html` aria-invalid="true"` : ''}>
 </div>`;
 }
@@ -252,11 +263,9 @@ export function select(p: {
   autocomplete?: string;
   options: readonly (readonly [string, string])[];
 }): SafeHtml {
-  const { hintId, errorId, describedBy } = fieldIds(p.name, p);
+  const { head, describedBy } = fieldHead(p.name, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
-  <label class="${classes('usa-label', p.error && 'usa-label--error')}" for="${p.name}">${p.label}</label>
-  ${p.hint ? html`<div class="usa-hint" id="${hintId}">${p.hint}</div>` : ''}
-  ${p.error ? html`<span class="usa-error-message" id="${errorId}" role="alert">${p.error}</span>` : ''}
+  ${head}
   <select class="${classes('usa-select', p.error && 'usa-input--error')}" id="${p.name}" name="${p.name}"${attr('aria-describedby', describedBy)}${attr('autocomplete', p.autocomplete)}${p.error ? html` aria-invalid="true"` : ''}>
     ${p.options.map(([value, label]) => html`<option value="${value}"${p.value === value ? html` selected` : ''}>${label}</option>`)}
   </select>
