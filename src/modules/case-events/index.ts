@@ -2,4 +2,5 @@ export { CaseEventService, type IngestResult } from './service.js';
 export { registerCaseEventRoutes } from './routes.js';
 // Online Access Codes are kept by the cases of accounts; the officer's workspace and the tests name them here too.
 export { ACCESS_CODE_TTL_MS, generateOnlineAccessCode } from '../account-cases/index.js';
-export { eventById } from './repository.js';
+export { eventById, eventsOfCase } from './repository.js';
+export { upcomingAppointments, type CaseAppointment } from './types.js';
