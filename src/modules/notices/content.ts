@@ -1,4 +1,6 @@
-import type { CaseNoticeKind } from './service.js';
+import type { NoticeKind } from './tables.js';
+
+type CaseNoticeKind = Exclude<NoticeKind, 'account_acceptance_notice'>;
 
 /**
  * What a notice says, from its own `notice_issued` event and the case's events up to it (issue 15 point 3): a notice
@@ -59,8 +61,7 @@ export function noticeContent(kind: CaseNoticeKind, notice: NoticeEvent, caseEve
   const latest = (has: (e: NoticeEvent) => boolean) => lastOf(upTo, has);
   const source = latest((e) => e.type === SOURCE[kind]);
   const fromNoticeOrSource = (field: string) => str(notice.payload[field]) ?? str(source?.payload[field]);
-  const list = (v: unknown) =>
-    Array.isArray(v) && v.every((i) => typeof i === 'string') ? (v as string[]) : undefined;
+  const list = (v: unknown) => (Array.isArray(v) && v.every((i): i is string => typeof i === 'string') ? v : undefined);
   const appointmentAt =
     kind === 'biometrics_notice' || kind === 'interview_notice'
       ? (str(notice.payload.appointmentAt) ??
