@@ -177,11 +177,13 @@ export async function renderNoticeOfAction(n: NoticeOfAction): Promise<Buffer> {
           .fontSize(7)
           .text(box.label, x + 4, y + 3, { width: w - 8, lineBreak: false });
         if (box.label === n.pageBoxLabel) pageBox = { x: x + 4, y: y + 14, w: w - 8 };
-        else
-          doc
-            .font('Helvetica-Bold')
-            .fontSize(10)
-            .text(box.value, x + 4, y + 14, { width: w - 8, height: rowHeight - 15, ellipsis: true });
+        else {
+          // One line: a long value (a form's name) is set smaller until it fits.
+          doc.font('Helvetica-Bold').fontSize(10);
+          let size = 10;
+          while (size > 6 && doc.widthOfString(box.value) > w - 8) doc.fontSize((size -= 0.5));
+          doc.text(box.value, x + 4, y + 14, { width: w - 8, height: rowHeight - 15, ellipsis: true });
+        }
         x += w;
       }
       y += rowHeight;

@@ -233,7 +233,7 @@ export class NoticeService {
         [
           { label: t('notices:notice.type'), value: t(`notices:kinds.${p.kind}`) },
           { label: t('notices:notice.receipt'), value: p.receiptNumber },
-          { label: t('notices:notice.case_type'), value: `${p.formCode}, ${formLongName(p.formCode, lang)}`, span: 2 },
+          { label: t('notices:notice.case_type'), value: formLongName(p.formCode, lang), span: 2 },
         ],
         [
           { label: t('notices:notice.received'), value: date(p.receivedAt) },
