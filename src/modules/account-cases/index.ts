@@ -1,4 +1,4 @@
-export { AccountCaseService, type UpcomingAppointment } from './service.js';
+export { AccountCaseService } from './service.js';
 export { registerAccountCaseRoutes } from './routes.js';
 export { IdentityVerificationService } from './identity.js';
 export { suspendedLinksOf, confirmLink, removeSuspendedLink, type SuspendedLinkRow } from './repository.js';
