@@ -235,7 +235,7 @@ describe('notices built from their own events (issue 15 point 3)', () => {
       ],
     });
     expect(res.statusCode).toBe(422);
-    const problems = (res.json() as { errors: { field: string; message: string }[] }).errors;
+    const problems = res.json<{ errors: { field: string; message: string }[] }>().errors;
     expect(problems.map((p) => p.field)).toEqual([
       'payload.evidenceRequested',
       'payload.applicant.mailingAddress.city',
