@@ -53,9 +53,10 @@ const byOccurrence = (a: NoticeEvent, b: NoticeEvent) =>
   a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function noticeContent(kind: CaseNoticeKind, notice: NoticeEvent, caseEvents: NoticeEvent[]): NoticeContent {
-  // The events up to the notice (the notice itself included, last among its equals).
+  // The events up to the notice, those of the same moment included (an officer's RFE and its notice share one), and
+  // the notice itself last.
   const upTo = caseEvents
-    .filter((e) => e.id !== notice.id && byOccurrence(e, notice) <= 0)
+    .filter((e) => e.id !== notice.id && e.occurredAt.getTime() <= notice.occurredAt.getTime())
     .sort(byOccurrence)
     .concat([notice]);
   const latest = (has: (e: NoticeEvent) => boolean) => lastOf(upTo, has);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
 import { pdfText } from '../../../test/pdf-text.js';
+import { noticeContent } from './content.js';
 
 /** Issue 15 points 3 and 4: notices built from their own events, laid out as notices of action; appointments. */
 
@@ -409,5 +410,42 @@ describe('appointments on the case card (issue 15 point 4)', () => {
     await holder.agent.get(`/account/cases/${RECEIPT}?lang=en`);
     const page = await t.app.inject(`/case-status?receipt_number=${RECEIPT}`);
     expect(page.body).toContain('<a class="usa-link" href="/e-request">our e-Request page</a>');
+  });
+});
+
+describe('what a notice says, from its events (content.ts)', () => {
+  const at = (iso: string) => new Date(iso);
+  const ev = (id: string, type: string, occurredAt: string, payload: Record<string, unknown> = {}) => ({
+    id,
+    type,
+    occurredAt: at(occurredAt),
+    payload,
+  });
+
+  it('takes the RFE of the same moment (an officer sends both at once), never a later one', () => {
+    const notice = ev('z-notice', 'notice_issued', '2026-11-20T15:00:00Z', { noticeType: 'rfe_notice' });
+    const events = [
+      ev('a-rfe', 'rfe_sent', '2026-11-01T15:00:00Z', { responseDue: '2027-01-01' }),
+      ev('zz-rfe', 'rfe_sent', '2026-11-20T15:00:00Z', { responseDue: '2027-02-12', evidenceRequested: ['Photos'] }),
+      ev('b-rfe', 'rfe_sent', '2026-12-01T15:00:00Z', { responseDue: '2027-03-01', evidenceRequested: ['Later'] }),
+      notice,
+    ];
+    expect(noticeContent('rfe_notice', notice, events)).toMatchObject({
+      noticeDate: at('2026-11-20T15:00:00Z'),
+      responseDue: '2027-02-12',
+      evidenceRequested: ['Photos'],
+    });
+  });
+
+  it("reports the applicant of the latest event up to the notice, or else the case's latest", () => {
+    const notice = ev('n', 'notice_issued', '2026-10-02T15:00:00Z', { noticeType: 'receipt_notice' });
+    const before = ev('r', 'case_received', '2026-10-01T15:00:00Z', { applicant: { familyName: 'Before' } });
+    const after = ev('u', 'status_updated', '2026-11-01T15:00:00Z', { applicant: { familyName: 'After' } });
+    expect(noticeContent('receipt_notice', notice, [before, after, notice]).applicant.familyName).toBe('Before');
+    expect(noticeContent('receipt_notice', notice, [after, notice]).applicant.familyName).toBe('After');
+    expect(noticeContent('receipt_notice', notice, [notice])).toEqual({
+      noticeDate: at('2026-10-02T15:00:00Z'),
+      applicant: {},
+    });
   });
 });
