@@ -19,7 +19,7 @@ import { ERequestService } from './modules/e-request/index.js';
 import { AgentConsoleService } from './modules/agent-console/index.js';
 import { SecureMessageService } from './modules/secure-messages/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
-import { CaseEventService, eventById } from './modules/case-events/index.js';
+import { CaseEventService, eventById, eventsOfCase } from './modules/case-events/index.js';
 import { NoticeService, renderNoticeJob } from './modules/notices/index.js';
 import { OfficerService } from './modules/officer/index.js';
 import { checkFileJob, EvidenceService, sweepOrphansJob } from './modules/evidence/index.js';
@@ -130,6 +130,8 @@ export function createServices(deps: Deps): Services {
     i18n: deps.i18n,
     timeZone: deps.config.agencyTimeZone,
     eventOf: eventById,
+    eventsOfCase: (db, receiptNumber) => eventsOfCase(db, receiptNumber),
+    publicUrl: deps.config.publicUrl,
   });
   const serviceItems = new ServiceItemService({
     db,

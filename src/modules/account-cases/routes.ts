@@ -103,6 +103,7 @@ function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
           tab,
           filingChannel: found.filingChannel,
           openRfe: found.openRfe,
+          appointments: found.appointments,
           documents: found.documents,
           evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'),
           messages: found.features.has('secure_messages'),

@@ -65,9 +65,20 @@ export type NewCodeResult =
   | { ok: false; problem: 'no_match' | 'not_expired' }
   | { ok: false; problem: 'locked'; until: Date };
 
-/** What the cases of an account ask of case events (`CaseEventService`, given at start): a case's open Request for Evidence. */
+/** An appointment of a case still to come: biometrics or an interview, its time and the place the agency gave. */
+export interface UpcomingAppointment {
+  kind: 'biometrics' | 'interview';
+  at: Date;
+  locationName?: string;
+}
+
+/**
+ * What the cases of an account ask of case events (`CaseEventService`, given at start): a case's open Request for
+ * Evidence, and its appointments still to come (soonest first).
+ */
 export interface OpenRfeOfCase {
   openRfe(receiptNumber: string): Promise<{ sentAt: Date; responseDue: string } | undefined>;
+  upcomingAppointments(receiptNumber: string): Promise<UpcomingAppointment[]>;
 }
 
 export interface CaseCard {
@@ -77,6 +88,8 @@ export interface CaseCard {
   openRfe?: { sentAt: Date; responseDue: string; overdue: boolean };
   /** The notices of the case as documents (only when its notices are online: CASE-3, CASE-4). */
   documents: CaseDocument[];
+  /** Its biometrics and interview appointments still to come, soonest first. */
+  appointments: UpcomingAppointment[];
   features: ReadonlySet<CaseFeature>;
   filingChannel: 'online' | 'paper';
 }
@@ -187,10 +200,27 @@ export class AccountCaseService {
       caseId: found.id,
       view: describeCase(found, this.deps.timeZone),
       openRfe: await this.#openRfe(found.receipt_number),
-      documents: features.has('notices') ? await this.deps.notices.documentsOf(found.id, 'holder') : [],
+      documents: features.has('notices')
+        ? onlineNotices(await this.deps.notices.documentsOf(found.id, 'holder'), features)
+        : [],
+      appointments: await this.deps.caseEvents.upcomingAppointments(found.receipt_number),
       features,
       filingChannel: found.filing_channel,
     };
+  }
+
+  /**
+   * The next appointment (biometrics or interview) of a case in the account, with its time and place; undefined when
+   * none is to come or the case is not the account's. For the account home's "Action needed".
+   */
+  async upcomingAppointment(accountId: string, receiptInput: string): Promise<UpcomingAppointment | undefined> {
+    const parsed = parseReceiptNumber(receiptInput);
+    if (!parsed.ok) return undefined;
+    const found = await findWithHistoryByReceiptNumber(this.deps.db, parsed.value);
+    if (!found) return undefined;
+    const linked = await repo.isLinked(this.deps.db, accountId, found.id);
+    if (!maySeeCase({ section1367: found.section_1367 }, { kind: 'account', linked })) return undefined;
+    return (await this.deps.caseEvents.upcomingAppointments(found.receipt_number))[0];
   }
 
   /** A document's PDF for the account the case is linked to (anyone else: undefined). */
@@ -325,4 +355,9 @@ export class AccountCaseService {
     });
     return { ok: true, receiptNumber: receipt.value };
   }
+}
+
+/** CASE-4: a paper case's receipt notice stays on paper unless the case has it online (paper I-90s). */
+function onlineNotices(documents: CaseDocument[], features: ReadonlySet<CaseFeature>): CaseDocument[] {
+  return features.has('receipt_notice') ? documents : documents.filter((d) => d.kind !== 'receipt_notice');
 }

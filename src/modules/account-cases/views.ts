@@ -12,11 +12,12 @@ import {
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../../platform/views/frame.js';
-import { formLongName, type CaseStatusView } from '../cases/index.js';
+import { formLongName, statusDescriptionHtml, type CaseStatusView } from '../cases/index.js';
 import { formatterOf, longCalendarDate, longDate } from '../../platform/format.js';
 import { documentLabel, type CaseDocument } from '../notices/index.js';
 import type { IdentityQuestion } from './identity.js';
 import type { LinkedCaseRow } from './repository.js';
+import type { UpcomingAppointment } from './service.js';
 
 /** The account's cases: the list, the case card with its tabs (CASE-9), and adding a paper case (CASE-4, CASE-6). */
 
@@ -65,6 +66,7 @@ export function caseCardPage(
     tab: CardTab;
     filingChannel: 'online' | 'paper';
     openRfe?: { sentAt: Date; responseDue: string; overdue: boolean };
+    appointments?: UpcomingAppointment[];
     documents: CaseDocument[];
     evidence: boolean;
     messages?: boolean;
@@ -101,9 +103,9 @@ ${
                   }),
             })
           : ''
-      }
+      }${appointmentsBlock(ctx, p.appointments ?? [])}
 <h2>${v.current.title[lang]}</h2>
-<p>${v.current.description[lang]}</p>`
+<p>${statusDescriptionHtml(v.current.description[lang], t)}</p>`
     : p.tab === 'documents'
       ? html`<h2>${t('cases_account:card.tabs.documents')}</h2>
 <ul class="usa-list">
@@ -117,6 +119,28 @@ ${
     [],
     p,
   );
+}
+
+/** The biometrics and interview appointments still to come: when and where (the place the agency gave). */
+function appointmentsBlock(
+  ctx: PageContext & { timeZone: string },
+  appointments: UpcomingAppointment[],
+): SafeHtml | '' {
+  if (!appointments.length) return '';
+  const { t, lang } = ctx;
+  const time = formatterOf(lang, ctx.timeZone, 'time');
+  return html`<section class="casedesk-appointments usa-summary-box margin-y-2" aria-labelledby="appointments-heading">
+<div class="usa-summary-box__body">
+<h2 class="usa-summary-box__heading" id="appointments-heading">${t('cases_account:card.appointments.heading')}</h2>
+<ul class="usa-list usa-list--unstyled">
+  ${appointments.map(
+    (a) => html`<li class="margin-bottom-1"><strong>${t(`cases_account:card.appointments.${a.kind}`)}</strong><br>
+<time datetime="${a.at.toISOString()}">${t('cases_account:card.appointments.when', { date: longDate(a.at, lang, ctx.timeZone), time: time(a.at) })}</time><br>
+${a.locationName ? t('cases_account:card.appointments.where', { place: a.locationName }) : t('cases_account:card.appointments.where_unknown')}</li>`,
+  )}
+</ul>
+</div>
+</section>`;
 }
 
 export interface AddValues {

@@ -3,4 +3,4 @@ export { CASE_EVENT_TYPES, type CaseEventType } from './types.js';
 export { registerCaseEventRoutes } from './routes.js';
 // Online Access Codes are kept by the cases of accounts; the officer's workspace and the tests name them here too.
 export { ACCESS_CODE_TTL_MS, generateOnlineAccessCode } from '../account-cases/index.js';
-export { eventById } from './repository.js';
+export { eventById, eventsOfCase } from './repository.js';

@@ -78,6 +78,26 @@ export async function rfeEventsOf(db: DbHandle, receiptNumber: string) {
   }));
 }
 
+/** The events of one case, of the given types (all types when none are given), in no particular order. */
+export async function eventsOfCase(
+  db: DbHandle,
+  receiptNumber: string,
+  types?: readonly string[],
+): Promise<{ id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[]> {
+  let query = db
+    .selectFrom('case_events')
+    .select(['event_id', 'type', 'occurred_at', 'payload'])
+    .where('receipt_number', '=', receiptNumber);
+  if (types) query = query.where('type', 'in', [...types]);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.event_id,
+    type: r.type,
+    occurredAt: r.occurred_at,
+    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+  }));
+}
+
 /*
  * Events of receipt numbers that are not cases yet (ADR 13, "Events of a case not known yet"). They wait in
  * case_events_pending until a batch gives the form of their receipt number, which moves them into the log.

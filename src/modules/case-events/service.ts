@@ -33,6 +33,8 @@ import * as repo from './repository.js';
 import {
   openRequestForEvidence,
   parseEvent,
+  upcomingAppointments,
+  type CaseAppointment,
   statusOfEvent,
   statusParamsOfEvent,
   type CaseEvent,
@@ -50,6 +52,9 @@ import {
  */
 
 export const MAX_BATCH = 10_000;
+
+/** The events that schedule an appointment or show it kept. */
+const APPOINTMENT_EVENTS = ['biometrics_scheduled', 'fingerprints_taken', 'interview_scheduled', 'interview_completed'];
 
 export type IngestResult =
   | {
@@ -410,6 +415,12 @@ export class CaseEventService {
   /** The case's Request for Evidence still waiting for an answer, with its deadline (CASE-10). */
   async openRfe(receiptNumber: string) {
     return openRequestForEvidence(await repo.rfeEventsOf(this.deps.db, receiptNumber));
+  }
+
+  /** The case's biometrics and interview appointments still to come, soonest first, with their place. */
+  async upcomingAppointments(receiptNumber: string): Promise<CaseAppointment[]> {
+    const events = await repo.eventsOfCase(this.deps.db, receiptNumber, APPOINTMENT_EVENTS);
+    return upcomingAppointments(events, this.deps.clock.now());
   }
 
   async ingest(rawEvents: unknown[], clientId: string | null): Promise<IngestResult> {

@@ -83,6 +83,28 @@ const catalogStatus = text('a status key of the official catalog, e.g. case-was-
   (k) => Boolean(findStatus(k)),
   'a status key of the official catalog, e.g. case-was-approved',
 );
+const addressLine = (what: string) => text(what).trim().min(1, `${what} (not empty)`).max(100);
+/** Where the agency mails the applicant's notices (a windowed envelope shows it). */
+const mailingAddress = z.object(
+  {
+    inCareOf: addressLine('a name in care of whom mail goes').optional(),
+    street: addressLine('a street address'),
+    unit: addressLine('an apartment, suite or unit').optional(),
+    city: addressLine('a city'),
+    state: addressLine('a state or province').optional(),
+    zip: addressLine('a ZIP or postal code').optional(),
+    country: addressLine('a country').optional(),
+  },
+  { message: 'an object of the mailing address (street, city, state, zip; inCareOf, unit, country optional)' },
+);
+/** The evidence a Request for Evidence asks for: one item a line. */
+const evidenceRequested = z
+  .array(text('a piece of evidence requested').trim().min(1, 'a piece of evidence requested (not empty)').max(500), {
+    message: 'a list of the evidence requested',
+  })
+  .min(1, 'a list of at least one piece of evidence')
+  .max(50, 'a list of at most 50 pieces of evidence');
+
 /** The applicant as the agency's records know them (what a person must match to add the case, CASE-4 and CASE-6). */
 const applicant = z.object(
   {
@@ -96,8 +118,14 @@ const applicant = z.object(
       .optional(),
     /** I-134 / I-134A beneficiaries: the address the supporter gave, where their Online Access Code is emailed. */
     email: text('an email address').trim().toLowerCase().max(254).email().optional(),
+    /** The name and mailing address notices are addressed to (issue 15 point 3). */
+    givenName: text('a given name').trim().min(1, 'a given name (not empty)').max(100).optional(),
+    mailingAddress: mailingAddress.optional(),
   },
-  { message: "an object of the applicant's details (dateOfBirth, familyName, aNumber, zip, email)" },
+  {
+    message:
+      "an object of the applicant's details (dateOfBirth, familyName, givenName, aNumber, zip, email, mailingAddress)",
+  },
 );
 const onlineAccessCode = text('an Online Access Code: 5-4-5 letters and digits, e.g. ABCDE-1234-ABC12').refine(
   (c) => Boolean(normalizeOnlineAccessCode(c)),
@@ -121,7 +149,7 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
     locationName: text('a place name').max(200).optional(),
   }),
   fingerprints_taken: z.looseObject({ ...common }),
-  rfe_sent: z.looseObject({ ...common, responseDue: isoDate }),
+  rfe_sent: z.looseObject({ ...common, responseDue: isoDate, evidenceRequested: evidenceRequested.optional() }),
   rfe_response_received: z.looseObject({ ...common }),
   interview_scheduled: z.looseObject({
     ...common,
@@ -142,10 +170,17 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
   transferred: z.looseObject({ ...common, officeCode }),
   // A noticeType among the case notice kinds (receipt_notice, biometrics_notice, rfe_notice, interview_notice,
   // approval_notice, denial_notice) is also rendered to PDF as a document of the case, in `language` (default en).
+  // What the notice says comes from this event: an RFE notice's evidence and deadline, an appointment notice's time
+  // and place, the priority date; what it does not carry, from the case's latest event of that kind up to it.
   notice_issued: z.looseObject({
     ...common,
     noticeType: text('a notice type, e.g. receipt_notice').min(1, 'a notice type, e.g. receipt_notice').max(100),
     language: z.enum(['en', 'es']).optional(),
+    responseDue: isoDate.optional(),
+    evidenceRequested: evidenceRequested.optional(),
+    appointmentAt: instant.optional(),
+    locationName: text('a place name').max(200).optional(),
+    priorityDate: isoDate.optional(),
   }),
   case_closed: z.looseObject({ ...common, statusKey: catalogStatus.optional() }),
   status_updated: z.looseObject({ ...common, statusKey: catalogStatus }),
@@ -398,4 +433,44 @@ export function openRequestForEvidence(
     if (e.type === 'rfe_response_received') open = undefined;
   }
   return open;
+}
+
+/** An appointment a case's events scheduled: biometrics at an Application Support Center, or an interview. */
+export interface CaseAppointment {
+  kind: 'biometrics' | 'interview';
+  at: Date;
+  /** The place the event names, if it names one. */
+  locationName?: string;
+}
+
+/**
+ * The appointments a case's events scheduled and that are still to come at `now`, soonest first: the latest
+ * `biometrics_scheduled` (its `appointmentAt`) unless fingerprints were taken after it, and the latest
+ * `interview_scheduled` (its `interviewAt`) unless the interview was completed after it. A later scheduling of the
+ * same kind replaces an earlier one (a reschedule).
+ */
+export function upcomingAppointments(
+  events: { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[],
+  now: Date,
+): CaseAppointment[] {
+  const ordered = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : 1));
+  const latest: Partial<Record<CaseAppointment['kind'], CaseAppointment>> = {};
+  for (const e of ordered) {
+    const place = typeof e.payload.locationName === 'string' ? { locationName: e.payload.locationName } : {};
+    if (e.type === 'biometrics_scheduled')
+      latest.biometrics =
+        typeof e.payload.appointmentAt === 'string'
+          ? { kind: 'biometrics', at: new Date(e.payload.appointmentAt), ...place }
+          : undefined;
+    if (e.type === 'interview_scheduled')
+      latest.interview =
+        typeof e.payload.interviewAt === 'string'
+          ? { kind: 'interview', at: new Date(e.payload.interviewAt), ...place }
+          : undefined;
+    if (e.type === 'fingerprints_taken') latest.biometrics = undefined;
+    if (e.type === 'interview_completed') latest.interview = undefined;
+  }
+  return [latest.biometrics, latest.interview]
+    .filter((a): a is CaseAppointment => a !== undefined && a.at.getTime() > now.getTime())
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
 }

@@ -16,6 +16,7 @@ export {
   type CaseStatusView,
 } from './service.js';
 export { SANDBOX_RECEIPTS } from './demo-data.js';
+export { statusDescriptionHtml } from './views/status-text.js';
 export { countCases, findWithHistoryByReceiptNumber, sampleReceiptNumbers } from './repository.js';
 export {
   applicantOfCase,

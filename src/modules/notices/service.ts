@@ -6,10 +6,11 @@ import type { I18n, Language } from '../../platform/i18n/index.js';
 import { defineJob } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
 import type { FileStorage } from '../../platform/storage.js';
-import { describeCase, findWithHistoryByReceiptNumber, formLongName, type CaseStatusView } from '../cases/index.js';
-import { localDate, longCalendarDate, longDate } from '../../platform/format.js';
+import { findWithHistoryByReceiptNumber, formLongName } from '../cases/index.js';
+import { formatDate, localDate, longCalendarDate, longDate } from '../../platform/format.js';
 import { sha256 } from '../../platform/hashing.js';
-import { renderAccountAcceptanceNotice, renderCaseNotice } from './pdf.js';
+import { noticeContent, type NoticeContent, type NoticeEvent } from './content.js';
+import { renderAccountAcceptanceNotice, renderNoticeOfAction, type NoticeSection } from './pdf.js';
 import * as repo from './repository.js';
 import type { CaseDocument } from './repository.js';
 
@@ -72,6 +73,10 @@ export interface NoticeDeps {
     db: DbHandle,
     eventId: string,
   ) => Promise<{ receipt_number: string; type: string; occurred_at: Date; payload: unknown } | undefined>;
+  /** The events of a case (a notice is built from its own event and those before it). */
+  eventsOfCase: (db: DbHandle, receiptNumber: string) => Promise<NoticeEvent[]>;
+  /** The service's address, for the links a notice prints (e-Request). */
+  publicUrl: string;
 }
 
 export class NoticeService {
@@ -105,37 +110,11 @@ export class NoticeService {
   }
 
   /**
-   * A notice about the case's current situation (receipt, biometrics, RFE with its deadline, interview, approval,
-   * denial), its text the official status description filled in for the case, in English or Spanish.
-   */
-  async #renderCaseNotice(p: {
-    kind: CaseNoticeKind;
-    view: CaseStatusView;
-    language: Language;
-    issuedAt: Date;
-  }): Promise<Buffer> {
-    const { clock, i18n, timeZone } = this.deps;
-    const t = i18n.t(p.language);
-    const now = clock.now();
-    return renderCaseNotice({
-      agency: t('common:site.agency'),
-      title: t(`notices:kinds.${p.kind}`),
-      issuedOn: t('notices:acceptance.issued', { date: longDate(p.issuedAt, p.language, timeZone) }),
-      facts: [
-        [t('notices:acceptance.receipt'), p.view.receiptNumber],
-        [t('notices:acceptance.form'), formLongName(p.view.formCode, p.language)],
-        [t('notices:status'), p.view.current.title[p.language]],
-      ],
-      paragraphs: [p.view.current.description[p.language], t('notices:acceptance.help')],
-      createdAt: now,
-    });
-  }
-
-  /**
    * The job of a `notice_issued` event: the notice it names, rendered in its language (English unless it says
-   * Spanish) and dated by the event, as a document of the case. Answers the document's id; undefined when the event
-   * names no notice kind we render (it stays in the history only) or is unknown. Running it again answers the same
-   * document: the file goes under a key made from the event id, and the row is tied to the event.
+   * Spanish), built from that event and the case's events up to it (never from the case's later situation), as a
+   * document of the case. Answers the document's id; undefined when the event names no notice kind we render (it
+   * stays in the history only) or is unknown. Running it again answers the same document: the file goes under a key
+   * made from the event id, and the row is tied to the event.
    */
   async issueFromEvent(eventId: string, db: DbHandle = this.deps.db): Promise<string | undefined> {
     const existing = await repo.documentIdOfEvent(db, eventId);
@@ -150,11 +129,18 @@ export class NoticeService {
     const found = await findWithHistoryByReceiptNumber(db, event.receipt_number);
     if (!found) return undefined;
     const language: Language = payload.language === 'es' ? 'es' : 'en';
-    const pdf = await this.#renderCaseNotice({
+    const content = noticeContent(
+      payload.noticeType,
+      { id: eventId, type: event.type, occurredAt: event.occurred_at, payload },
+      await this.deps.eventsOfCase(db, event.receipt_number),
+    );
+    const pdf = await this.#renderNotice({
       kind: payload.noticeType,
-      view: describeCase(found, this.deps.timeZone),
+      content,
+      receiptNumber: found.receipt_number,
+      formCode: found.form_code,
+      receivedAt: found.received_at,
       language,
-      issuedAt: event.occurred_at,
     });
     const key = `notices/events/${sha256(eventId).slice(0, 40)}.pdf`;
     await this.deps.storage.put(key, pdf);
@@ -170,6 +156,104 @@ export class NoticeService {
       event_id: eventId,
     });
     return inserted ?? (await repo.documentIdOfEventOrThrow(db, eventId));
+  }
+
+  /** A notice of action (I-797 layout) of the given kind, its text in the notice's language. */
+  async #renderNotice(p: {
+    kind: CaseNoticeKind;
+    content: NoticeContent;
+    receiptNumber: string;
+    formCode: string;
+    receivedAt: Date;
+    language: Language;
+  }): Promise<Buffer> {
+    const { clock, i18n, timeZone } = this.deps;
+    const lang = p.language;
+    const t = i18n.t(lang);
+    const c = p.content;
+    const date = (d: Date) => longDate(d, lang, timeZone);
+    const a = c.applicant;
+    const name = [a.givenName, a.familyName].filter(Boolean).join(' ').toUpperCase();
+    const address = a.mailingAddress;
+    const addressee = [
+      name,
+      ...(address
+        ? [
+            address.inCareOf ? `C/O ${address.inCareOf}` : '',
+            [address.street, address.unit].filter(Boolean).join(' '),
+            [address.city, [address.state, address.zip].filter(Boolean).join(' ')].filter(Boolean).join(', '),
+            address.country ?? '',
+          ]
+        : []),
+    ].filter(Boolean);
+    const appointment: [string, string][] = c.appointmentAt
+      ? [
+          [
+            t('notices:notice.appointment_at'),
+            `${date(c.appointmentAt)}, ${formatDate(c.appointmentAt, lang, timeZone, 'time')}`,
+          ],
+          [t('notices:notice.appointment_place'), c.locationName ?? t('notices:notice.place_to_follow')],
+        ]
+      : [[t('notices:notice.appointment_at'), t('notices:notice.time_to_follow')]];
+    const body: NoticeSection[] = [{ paragraphs: [t(`notices:notice.body.${p.kind}`)] }];
+    if (p.kind === 'rfe_notice') {
+      body.push({
+        heading: t('notices:notice.evidence_heading'),
+        ...(c.evidenceRequested?.length
+          ? { list: c.evidenceRequested }
+          : { paragraphs: [t('notices:notice.evidence_unlisted')] }),
+      });
+      body.push({
+        heading: t('notices:notice.deadline_heading'),
+        paragraphs: [
+          c.responseDue
+            ? t('notices:notice.deadline', { date: longCalendarDate(c.responseDue, lang) })
+            : t('notices:notice.deadline_unknown'),
+          t('notices:notice.respond'),
+        ],
+      });
+    }
+    if (p.kind === 'biometrics_notice' || p.kind === 'interview_notice')
+      body.push({
+        heading: t('notices:notice.appointment_heading'),
+        facts: appointment,
+        paragraphs: [t(`notices:notice.bring.${p.kind}`)],
+      });
+    body.push({
+      paragraphs: [
+        t('notices:notice.e_request', { url: `${this.deps.publicUrl}/e-request` }),
+        t('notices:acceptance.help'),
+      ],
+    });
+    return renderNoticeOfAction({
+      agency: t('common:site.agency'),
+      heading: t('notices:notice.heading'),
+      title: t(`notices:kinds.${p.kind}`),
+      boxes: [
+        [
+          { label: t('notices:notice.type'), value: t(`notices:kinds.${p.kind}`) },
+          { label: t('notices:notice.receipt'), value: p.receiptNumber },
+          { label: t('notices:notice.case_type'), value: formLongName(p.formCode, lang), span: 2 },
+        ],
+        [
+          { label: t('notices:notice.received'), value: date(p.receivedAt) },
+          { label: t('notices:notice.priority'), value: c.priorityDate ? longCalendarDate(c.priorityDate, lang) : '' },
+          { label: t('notices:notice.date'), value: date(c.noticeDate) },
+          { label: t('notices:notice.page'), value: '' },
+        ],
+      ],
+      pageBoxLabel: t('notices:notice.page'),
+      pageOf: (page, pages) => t('notices:notice.page_of', { page, pages }),
+      footerPage: (page, pages) => t('notices:notice.footer_page', { page, pages }),
+      footer: `${t(`notices:kinds.${p.kind}`)} · ${p.receiptNumber}`,
+      addressee,
+      side: [
+        [t('notices:notice.a_number'), a.aNumber ?? t('notices:notice.none')],
+        ...(name ? [[t('notices:notice.applicant'), name] as [string, string]] : []),
+      ],
+      sections: body,
+      createdAt: clock.now(),
+    });
   }
 
   /**

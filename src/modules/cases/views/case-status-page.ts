@@ -4,6 +4,7 @@ import { layout, type PageContext } from '../../../platform/views/layout.js';
 import { longDate } from '../../../platform/format.js';
 import { formLongName } from '../forms.js';
 import type { CaseStatusView } from '../service.js';
+import { statusDescriptionHtml } from './status-text.js';
 
 export interface CaseStatusPageProps {
   value?: string;
@@ -53,7 +54,7 @@ function resultSection(ctx: PageContext, r: CaseStatusView, timeZone: string): S
   return html`<section aria-labelledby="status-title">
   <p class="margin-bottom-05 text-base-dark">${t('cases:status.result_label', { receipt: r.receiptNumber })}</p>
   <h1 id="status-title" class="casedesk-status-title">${r.current.title[lang]}</h1>
-  <p class="casedesk-status-description font-sans-md line-height-sans-5 measure-5">${r.current.description[lang]}</p>
+  <p class="casedesk-status-description font-sans-md line-height-sans-5 measure-5">${statusDescriptionHtml(r.current.description[lang], t)}</p>
   ${table({
     caption: t('cases:status.details_caption'),
     headers: [
