@@ -37,10 +37,28 @@ function today(): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 
-async function withDeps<T>(work: (deps: Deps, config: Config) => Promise<T>): Promise<T> {
+/**
+ * Runs a command on the database the configuration names. The embedded database is migrated first, as `serve` does
+ * (a command run on a fresh data directory then works instead of failing on missing tables); PostgreSQL must have
+ * been migrated by `casedesk migrate` (run once per release), and a command says so rather than failing half-way.
+ */
+async function withDeps<T>(
+  work: (deps: Deps, config: Config) => Promise<T>,
+  options: { migrates?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const deps = await createDeps(config);
   try {
+    if (!options.migrates) {
+      if (config.database.kind === 'pglite') await migrateToLatest(deps.database.db);
+      else {
+        const pending = await pendingMigrations(deps.database.db);
+        if (pending.length > 0)
+          throw new Error(
+            `The database is not migrated (${pending.join(', ')} pending). Run \`casedesk migrate\` first.`,
+          );
+      }
+    }
     return await work(deps, config);
   } finally {
     await deps.jobs.stop().catch(() => undefined);
@@ -196,10 +214,13 @@ export function buildCli(): Command {
     .command('migrate')
     .description('Apply database migrations and set up the job queues')
     .action(() =>
-      withDeps(async (deps) => {
-        const applied = await migrateAll(deps);
-        process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n');
-      }),
+      withDeps(
+        async (deps) => {
+          const applied = await migrateAll(deps);
+          process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n');
+        },
+        { migrates: true },
+      ),
     );
 
   program
@@ -210,22 +231,25 @@ export function buildCli(): Command {
     .option('--as-of <date>', 'histories end on this date', date)
     .option('--bulk', 'fast bulk load for millions of cases (COPY on PostgreSQL)')
     .action((opts: { count: number; seed: number; asOf?: Date; bulk?: boolean }) =>
-      withDeps(async (deps) => {
-        await migrateAll(deps);
-        const bar = await progressBar(opts.bulk ? 'Bulk loading' : 'Seeding');
-        const started = performance.now();
-        const options = { seed: opts.seed, count: opts.count, asOf: opts.asOf ?? today() };
-        const result = opts.bulk
-          ? await bulkLoadDemoCases(deps.database, { ...options, withoutSandbox: false }, bar.update)
-          : await seedDemoData(deps.database.db, options, bar.update);
-        bar.stop();
-        const seconds = (performance.now() - started) / 1000;
-        process.stdout.write(
-          `Inserted ${result.inserted.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${result.total.toLocaleString('en-US')} in all.\n`,
-        );
-        const articles = await seedKnowledgeArticles(deps.database.db, deps);
-        if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
-      }),
+      withDeps(
+        async (deps) => {
+          await migrateAll(deps);
+          const bar = await progressBar(opts.bulk ? 'Bulk loading' : 'Seeding');
+          const started = performance.now();
+          const options = { seed: opts.seed, count: opts.count, asOf: opts.asOf ?? today() };
+          const result = opts.bulk
+            ? await bulkLoadDemoCases(deps.database, { ...options, withoutSandbox: false }, bar.update)
+            : await seedDemoData(deps.database.db, options, bar.update);
+          bar.stop();
+          const seconds = (performance.now() - started) / 1000;
+          process.stdout.write(
+            `Inserted ${result.inserted.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${result.total.toLocaleString('en-US')} in all.\n`,
+          );
+          const articles = await seedKnowledgeArticles(deps.database.db, deps);
+          if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
+        },
+        { migrates: true },
+      ),
     );
 
   const apiClient = program.command('api-client').description('Manage clients of the case status API');
@@ -283,14 +307,19 @@ export function buildCli(): Command {
     )
     .requiredOption('--name <name>', 'full name of the administrator')
     .action((email: string, opts: { name: string }) =>
-      withDeps(async (deps) => {
-        await migrateAll(deps);
-        const services = createServices(deps);
-        await deps.jobs.start();
-        const result = await services.staff.invite(null, { email, displayName: opts.name, roles: ['administrator'] });
-        if (!result.ok) throw new Error(`cannot invite ${email}: ${result.problems.map((p) => p.code).join(', ')}`);
-        process.stdout.write(`${JSON.stringify({ email: email.trim().toLowerCase(), invitation_url: result.link })}\n`);
-      }),
+      withDeps(
+        async (deps) => {
+          await migrateAll(deps);
+          const services = createServices(deps);
+          await deps.jobs.start();
+          const result = await services.staff.invite(null, { email, displayName: opts.name, roles: ['administrator'] });
+          if (!result.ok) throw new Error(`cannot invite ${email}: ${result.problems.map((p) => p.code).join(', ')}`);
+          process.stdout.write(
+            `${JSON.stringify({ email: email.trim().toLowerCase(), invitation_url: result.link })}\n`,
+          );
+        },
+        { migrates: true },
+      ),
     );
 
   const mail = program
