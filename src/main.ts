@@ -8,6 +8,7 @@ import { API_SCOPES } from './modules/api-clients/index.js';
 import {
   bulkLoadDemoCases,
   countCases,
+  sampleCaseToAddByReceiptNumber,
   sampleReceiptNumbers,
   seedDemoData,
   SANDBOX_RECEIPTS,
@@ -109,6 +110,14 @@ async function progressBar(
   };
 }
 
+/** A seeded legacy case to try "add a case by receipt number" with, as lines to print (none without one). */
+async function addCaseTip(deps: Deps): Promise<string> {
+  const c = await sampleCaseToAddByReceiptNumber(deps.database.db);
+  if (!c) return '';
+  const [year, month, day] = c.dateOfBirth.split('-');
+  return `To try "Add a case" by receipt number (signed in, at /account/cases/add):\n  receipt number ${c.receiptNumber}, family name ${c.familyName}, date of birth ${month}/${day}/${year}\n`;
+}
+
 async function serve(options: { seed: boolean }): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
@@ -123,7 +132,7 @@ async function serve(options: { seed: boolean }): Promise<void> {
         await seedDemoData(deps.database.db, { seed: config.seed.seed, count: config.seed.cases, asOf: today() });
         const samples = await sampleReceiptNumbers(deps.database.db, 9);
         process.stdout.write(
-          `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n\n`,
+          `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n${await addCaseTip(deps)}\n`,
         );
       }
       // Demo knowledge articles: added when missing (also to a database seeded before they existed).
@@ -247,6 +256,7 @@ export function buildCli(): Command {
           );
           const articles = await seedKnowledgeArticles(deps.database.db, deps);
           if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
+          process.stdout.write(await addCaseTip(deps));
         },
         { migrates: true },
       ),

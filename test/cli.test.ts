@@ -76,6 +76,11 @@ describe('the casedesk command', () => {
     }
   }, 180_000);
 
+  it('prints a seeded legacy case to try "add a case by receipt number" with (issue 15 point 14)', async () => {
+    const { stdout } = await casedesk(dataDir, 'seed', '--count', '20', '--seed', '5', '--as-of', '2026-11-01');
+    expect(stdout).toMatch(/receipt number [A-Z]{3}\d{10}, family name [A-Za-z]+, date of birth \d{2}\/\d{2}\/\d{4}/);
+  }, 180_000);
+
   it('invites the first administrator, printing one line of JSON with the link, and refuses a bad address', async () => {
     const { stdout } = await casedesk(
       dataDir,

@@ -16,7 +16,12 @@ export {
   type CaseStatusView,
 } from './service.js';
 export { SANDBOX_RECEIPTS } from './demo-data.js';
-export { countCases, findWithHistoryByReceiptNumber, sampleReceiptNumbers } from './repository.js';
+export {
+  countCases,
+  findWithHistoryByReceiptNumber,
+  sampleCaseToAddByReceiptNumber,
+  sampleReceiptNumbers,
+} from './repository.js';
 export {
   applicantOfCase,
   caseForNewCode,
