@@ -7,6 +7,7 @@ import { createDeps, type Deps } from './deps.js';
 import { API_SCOPES } from './modules/api-clients/index.js';
 import {
   bulkLoadDemoCases,
+  casesForDemoItems,
   countCases,
   sampleCaseToAddByReceiptNumber,
   sampleReceiptNumbers,
@@ -18,6 +19,8 @@ import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
 import { createServices } from './services.js';
 import { preparePasswordChecks } from './modules/accounts/index.js';
 import { seedKnowledgeArticles } from './modules/knowledge/index.js';
+import { seedContactCenterDemo } from './modules/service-items/index.js';
+import { seedSurveyDemo } from './modules/surveys/index.js';
 
 /** The `casedesk` command: serve, worker, migrate, seed, api-client, case-events, staff, mail-batch, notify. */
 
@@ -110,6 +113,23 @@ async function progressBar(
   };
 }
 
+/**
+ * Four weeks of Contact Center items and survey responses up to now, so the queues, dashboards and survey results
+ * are not empty (each added only where there are none yet).
+ */
+async function seedDemoHistory(deps: Deps, seed: number): Promise<{ items: number; responses: number }> {
+  const db = deps.database.db;
+  const asOf = new Date();
+  const items = await seedContactCenterDemo(db, {
+    seed,
+    asOf,
+    timeZone: deps.config.agencyTimeZone,
+    cases: await casesForDemoItems(db, 500),
+  });
+  const responses = await seedSurveyDemo(db, { seed, asOf });
+  return { items, responses };
+}
+
 /** A seeded legacy case to try "add a case by receipt number" with, as lines to print (none without one). */
 async function addCaseTip(deps: Deps): Promise<string> {
   const c = await sampleCaseToAddByReceiptNumber(deps.database.db);
@@ -130,6 +150,7 @@ async function serve(options: { seed: boolean }): Promise<void> {
       if (options.seed && (await countCases(deps.database.db)) === 0) {
         log.info({ cases: config.seed.cases }, 'first start: seeding demo data');
         await seedDemoData(deps.database.db, { seed: config.seed.seed, count: config.seed.cases, asOf: today() });
+        await seedDemoHistory(deps, config.seed.seed);
         const samples = await sampleReceiptNumbers(deps.database.db, 9);
         process.stdout.write(
           `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n${await addCaseTip(deps)}\n`,
@@ -256,6 +277,11 @@ export function buildCli(): Command {
           );
           const articles = await seedKnowledgeArticles(deps.database.db, deps);
           if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
+          const history = await seedDemoHistory(deps, opts.seed);
+          if (history.items)
+            process.stdout.write(
+              `Added ${history.items} Contact Center items and ${history.responses} survey responses of the last four weeks.\n`,
+            );
           process.stdout.write(await addCaseTip(deps));
         },
         { migrates: true },

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCases, SANDBOX_RECEIPTS } from '../src/modules/cases/demo-data.js';
-import { bulkLoadDemoCases, sampleCaseToAddByReceiptNumber } from '../src/modules/cases/index.js';
+import { bulkLoadDemoCases, casesForDemoItems, sampleCaseToAddByReceiptNumber } from '../src/modules/cases/index.js';
+import { seedContactCenterDemo } from '../src/modules/service-items/index.js';
+import { seedSurveyDemo } from '../src/modules/surveys/index.js';
 import { signUpApplicant } from './accounts-support.js';
 import { createTestApp, type TestApp } from './harness.js';
+import { createStaffMember } from './staff-support.js';
 
 /** Issue 15 point 14: the demo data lets a newcomer try every walkthrough of the README. */
 
@@ -97,5 +100,79 @@ describe('the case the first start prints to add by receipt number', () => {
       zip: one.applicant!.zip,
       a_number: one.applicant!.aNumber,
     });
+  });
+});
+
+describe('the demo Contact Center history', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('fills four weeks of items across channels, queues and tiers, resolved and open, and survey responses', async () => {
+    const db = t.deps.database.db;
+    const options = {
+      seed: 5,
+      asOf: t.clock.now(),
+      timeZone: t.config.agencyTimeZone,
+      cases: await casesForDemoItems(db, 500),
+    };
+    const added = await seedContactCenterDemo(db, options);
+    expect(added).toBeGreaterThan(150);
+    // Only once: a database with items gets no more.
+    expect(await seedContactCenterDemo(db, options)).toBe(0);
+    const items = await db.selectFrom('service_items').selectAll().execute();
+    expect(items).toHaveLength(added);
+    const kinds = (pick: (i: (typeof items)[number]) => string) => new Set(items.map(pick));
+    expect(kinds((i) => i.channel)).toEqual(
+      new Set(['phone', 'chat', 'e_request', 'technical_help_form', 'secure_message', 'appointment_request']),
+    );
+    const queues = kinds((i) => i.queue);
+    for (const q of ['tier1', 'tier2', 'help_desk']) expect(queues).toContain(q);
+    expect([...queues].some((q) => q.startsWith('office:'))).toBe(true);
+    const statuses = kinds((i) => i.status);
+    for (const s of ['open', 'escalated', 'resolved']) expect(statuses).toContain(s);
+    expect(kinds((i) => i.language)).toEqual(new Set(['en', 'es']));
+    const oldest = Math.min(...items.map((i) => i.created_at.getTime()));
+    expect(t.clock.now().getTime() - oldest).toBeGreaterThan(21 * 86_400_000);
+    expect(items.every((i) => i.created_at <= t.clock.now())).toBe(true);
+    expect(items.some((i) => i.breached_at)).toBe(true);
+    for (const i of items.filter((x) => x.status === 'resolved')) {
+      expect(i.resolution).not.toBeNull();
+      expect(i.first_response_at!.getTime()).toBeLessThanOrEqual(i.resolved_at!.getTime());
+    }
+    // Every item has its timeline, starting with its creation.
+    const created = await db
+      .selectFrom('service_item_events')
+      .select('item_id')
+      .where('kind', '=', 'created')
+      .execute();
+    expect(created).toHaveLength(added);
+    expect(await seedSurveyDemo(db, { seed: 5, asOf: t.clock.now() })).toBeGreaterThan(100);
+
+    // What a supervisor and an agent see: dashboards with numbers, queues with items, survey results.
+    const staff = await createStaffMember(t, {
+      email: 'demo.supervisor@agency.example',
+      name: 'Demo Supervisor',
+      roles: ['tier1', 'tier2', 'administrator'],
+      ip: '10.93.1.1',
+    });
+    const dashboards = await staff.agent.get('/staff/dashboards');
+    expect(dashboards.statusCode).toBe(200);
+    const volume = await staff.agent.get('/staff/dashboards/channels.csv');
+    const rows = volume.body.trim().split('\n').slice(1);
+    expect(rows.length).toBeGreaterThan(3);
+    const agent = await staff.agent.get('/agent');
+    expect(agent.statusCode).toBe(200);
+    // "My queues": each queue with the items waiting in it.
+    const waiting = staff.agent
+      .$('main table td')
+      .map((_, td) => Number(staff.agent.$(td).text().trim()))
+      .get()
+      .filter((n: number) => Number.isInteger(n));
+    expect(waiting.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThan(10);
+    const surveys = await staff.agent.get('/staff/surveys');
+    expect(surveys.statusCode).toBe(200);
   });
 });

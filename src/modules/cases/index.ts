@@ -17,6 +17,7 @@ export {
 } from './service.js';
 export { SANDBOX_RECEIPTS } from './demo-data.js';
 export {
+  casesForDemoItems,
   countCases,
   findWithHistoryByReceiptNumber,
   sampleCaseToAddByReceiptNumber,

@@ -227,6 +227,20 @@ export async function sampleReceiptNumbers(db: DbHandle, limit: number): Promise
   return rows.map((r) => r.receipt_number);
 }
 
+/** Cases (not Section 1367 ones) for the demo Contact Center history to be about. */
+export async function casesForDemoItems(
+  db: DbHandle,
+  limit: number,
+): Promise<{ id: number; receipt_number: string; office_code: string }[]> {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'receipt_number', 'office_code'])
+    .where('section_1367', '=', false)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 /**
  * A legacy paper case whose applicant the records know (family name in plain letters, date of birth), not protected:
  * the first start prints it to try "add a case by receipt number" (CASE-6).
