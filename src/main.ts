@@ -7,7 +7,9 @@ import { createDeps, type Deps } from './deps.js';
 import { API_SCOPES } from './modules/api-clients/index.js';
 import {
   bulkLoadDemoCases,
+  casesForDemoItems,
   countCases,
+  sampleCaseToAddByReceiptNumber,
   sampleReceiptNumbers,
   seedDemoData,
   SANDBOX_RECEIPTS,
@@ -17,6 +19,8 @@ import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
 import { createServices } from './services.js';
 import { preparePasswordChecks } from './modules/accounts/index.js';
 import { seedKnowledgeArticles } from './modules/knowledge/index.js';
+import { seedContactCenterDemo } from './modules/service-items/index.js';
+import { seedSurveyDemo } from './modules/surveys/index.js';
 
 /** The `casedesk` command: serve, worker, migrate, seed, api-client, case-events, staff, mail-batch, notify. */
 
@@ -37,10 +41,28 @@ function today(): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 
-async function withDeps<T>(work: (deps: Deps, config: Config) => Promise<T>): Promise<T> {
+/**
+ * Runs a command on the database the configuration names. The embedded database is migrated first, as `serve` does
+ * (a command run on a fresh data directory then works instead of failing on missing tables); PostgreSQL must have
+ * been migrated by `casedesk migrate` (run once per release), and a command says so rather than failing half-way.
+ */
+async function withDeps<T>(
+  work: (deps: Deps, config: Config) => Promise<T>,
+  options: { migrates?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const deps = await createDeps(config);
   try {
+    if (!options.migrates) {
+      if (config.database.kind === 'pglite') await migrateToLatest(deps.database.db);
+      else {
+        const pending = await pendingMigrations(deps.database.db);
+        if (pending.length > 0)
+          throw new Error(
+            `The database is not migrated (${pending.join(', ')} pending). Run \`casedesk migrate\` first.`,
+          );
+      }
+    }
     return await work(deps, config);
   } finally {
     await deps.jobs.stop().catch(() => undefined);
@@ -91,6 +113,31 @@ async function progressBar(
   };
 }
 
+/**
+ * Four weeks of Contact Center items and survey responses up to now, so the queues, dashboards and survey results
+ * are not empty (each added only where there are none yet).
+ */
+async function seedDemoHistory(deps: Deps, seed: number): Promise<{ items: number; responses: number }> {
+  const db = deps.database.db;
+  const asOf = new Date();
+  const items = await seedContactCenterDemo(db, {
+    seed,
+    asOf,
+    timeZone: deps.config.agencyTimeZone,
+    cases: await casesForDemoItems(db, 500),
+  });
+  const responses = await seedSurveyDemo(db, { seed, asOf });
+  return { items, responses };
+}
+
+/** A seeded legacy case to try "add a case by receipt number" with, as lines to print (none without one). */
+async function addCaseTip(deps: Deps): Promise<string> {
+  const c = await sampleCaseToAddByReceiptNumber(deps.database.db);
+  if (!c) return '';
+  const [year, month, day] = c.dateOfBirth.split('-');
+  return `To try "Add a case" by receipt number (signed in, at /account/cases/add):\n  receipt number ${c.receiptNumber}, family name ${c.familyName}, date of birth ${month}/${day}/${year}\n`;
+}
+
 async function serve(options: { seed: boolean }): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
@@ -103,9 +150,10 @@ async function serve(options: { seed: boolean }): Promise<void> {
       if (options.seed && (await countCases(deps.database.db)) === 0) {
         log.info({ cases: config.seed.cases }, 'first start: seeding demo data');
         await seedDemoData(deps.database.db, { seed: config.seed.seed, count: config.seed.cases, asOf: today() });
+        await seedDemoHistory(deps, config.seed.seed);
         const samples = await sampleReceiptNumbers(deps.database.db, 9);
         process.stdout.write(
-          `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n\n`,
+          `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n${await addCaseTip(deps)}\n`,
         );
       }
       // Demo knowledge articles: added when missing (also to a database seeded before they existed).
@@ -196,10 +244,13 @@ export function buildCli(): Command {
     .command('migrate')
     .description('Apply database migrations and set up the job queues')
     .action(() =>
-      withDeps(async (deps) => {
-        const applied = await migrateAll(deps);
-        process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n');
-      }),
+      withDeps(
+        async (deps) => {
+          const applied = await migrateAll(deps);
+          process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n');
+        },
+        { migrates: true },
+      ),
     );
 
   program
@@ -210,22 +261,31 @@ export function buildCli(): Command {
     .option('--as-of <date>', 'histories end on this date', date)
     .option('--bulk', 'fast bulk load for millions of cases (COPY on PostgreSQL)')
     .action((opts: { count: number; seed: number; asOf?: Date; bulk?: boolean }) =>
-      withDeps(async (deps) => {
-        await migrateAll(deps);
-        const bar = await progressBar(opts.bulk ? 'Bulk loading' : 'Seeding');
-        const started = performance.now();
-        const options = { seed: opts.seed, count: opts.count, asOf: opts.asOf ?? today() };
-        const result = opts.bulk
-          ? await bulkLoadDemoCases(deps.database, { ...options, withoutSandbox: false }, bar.update)
-          : await seedDemoData(deps.database.db, options, bar.update);
-        bar.stop();
-        const seconds = (performance.now() - started) / 1000;
-        process.stdout.write(
-          `Inserted ${result.inserted.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${result.total.toLocaleString('en-US')} in all.\n`,
-        );
-        const articles = await seedKnowledgeArticles(deps.database.db, deps);
-        if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
-      }),
+      withDeps(
+        async (deps) => {
+          await migrateAll(deps);
+          const bar = await progressBar(opts.bulk ? 'Bulk loading' : 'Seeding');
+          const started = performance.now();
+          const options = { seed: opts.seed, count: opts.count, asOf: opts.asOf ?? today() };
+          const result = opts.bulk
+            ? await bulkLoadDemoCases(deps.database, { ...options, withoutSandbox: false }, bar.update)
+            : await seedDemoData(deps.database.db, options, bar.update);
+          bar.stop();
+          const seconds = (performance.now() - started) / 1000;
+          process.stdout.write(
+            `Inserted ${result.inserted.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${result.total.toLocaleString('en-US')} in all.\n`,
+          );
+          const articles = await seedKnowledgeArticles(deps.database.db, deps);
+          if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
+          const history = await seedDemoHistory(deps, opts.seed);
+          if (history.items)
+            process.stdout.write(
+              `Added ${history.items} Contact Center items and ${history.responses} survey responses of the last four weeks.\n`,
+            );
+          process.stdout.write(await addCaseTip(deps));
+        },
+        { migrates: true },
+      ),
     );
 
   const apiClient = program.command('api-client').description('Manage clients of the case status API');
@@ -283,14 +343,19 @@ export function buildCli(): Command {
     )
     .requiredOption('--name <name>', 'full name of the administrator')
     .action((email: string, opts: { name: string }) =>
-      withDeps(async (deps) => {
-        await migrateAll(deps);
-        const services = createServices(deps);
-        await deps.jobs.start();
-        const result = await services.staff.invite(null, { email, displayName: opts.name, roles: ['administrator'] });
-        if (!result.ok) throw new Error(`cannot invite ${email}: ${result.problems.map((p) => p.code).join(', ')}`);
-        process.stdout.write(`${JSON.stringify({ email: email.trim().toLowerCase(), invitation_url: result.link })}\n`);
-      }),
+      withDeps(
+        async (deps) => {
+          await migrateAll(deps);
+          const services = createServices(deps);
+          await deps.jobs.start();
+          const result = await services.staff.invite(null, { email, displayName: opts.name, roles: ['administrator'] });
+          if (!result.ok) throw new Error(`cannot invite ${email}: ${result.problems.map((p) => p.code).join(', ')}`);
+          process.stdout.write(
+            `${JSON.stringify({ email: email.trim().toLowerCase(), invitation_url: result.link })}\n`,
+          );
+        },
+        { migrates: true },
+      ),
     );
 
   const mail = program

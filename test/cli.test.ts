@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openPglite } from '../src/platform/db/database.js';
+import { pendingMigrations } from '../src/platform/db/migrator.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/casedesk.js');
@@ -54,6 +55,30 @@ describe('the casedesk command', () => {
     } finally {
       await db.close();
     }
+  }, 180_000);
+
+  it('creates an API client on a fresh data directory, migrating it first (issue 15 point 14)', async () => {
+    const fresh = path.join(mkdtempSync(path.join(tmpdir(), 'casedesk-cli-fresh-')), 'data');
+    const { stdout } = await casedesk(fresh, 'api-client', 'create', 'Case system', '--scope', 'case_events:write');
+    const created = JSON.parse(stdout.trim());
+    expect(Object.keys(created)).toEqual(['client_id', 'client_secret']);
+    const db = await openPglite({ dataDir: fresh });
+    try {
+      const row = await db.db
+        .selectFrom('api_clients')
+        .selectAll()
+        .where('id', '=', created.client_id)
+        .executeTakeFirstOrThrow();
+      expect(row.name).toBe('Case system');
+      expect(await pendingMigrations(db.db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 180_000);
+
+  it('prints a seeded legacy case to try "add a case by receipt number" with (issue 15 point 14)', async () => {
+    const { stdout } = await casedesk(dataDir, 'seed', '--count', '20', '--seed', '5', '--as-of', '2026-11-01');
+    expect(stdout).toMatch(/receipt number [A-Z]{3}\d{10}, family name [A-Za-z]+, date of birth \d{2}\/\d{2}\/\d{4}/);
   }, 180_000);
 
   it('invites the first administrator, printing one line of JSON with the link, and refuses a bad address', async () => {

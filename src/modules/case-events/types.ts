@@ -188,6 +188,11 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
   protection_updated: z.looseObject({ ...common, section1367: z.boolean({ message: 'true or false' }) }),
 };
 
+/** The payload fields a type reads (the OpenAPI description documents each: test/openapi-fields.test.ts). */
+export function payloadFieldsOf(type: CaseEventType): string[] {
+  return Object.keys((PAYLOADS[type] as z.ZodObject).shape);
+}
+
 const EVENT_ID = 'an event id: 1 to 100 letters, digits and . _ : -';
 const RECEIPT_SHAPE = 'a receipt number: three letters and ten digits, e.g. EAC9999103403';
 

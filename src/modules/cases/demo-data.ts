@@ -297,8 +297,66 @@ export function* generateDemoCases(options: DemoDataOptions): Generator<NewCaseW
     const current = history[history.length - 1]!.statusKey;
     const statusParams: Record<string, string> = {};
     if (CARD_TRACKING_STATUSES.has(current)) statusParams.tracking_number = `EJ${pad(Math.floor(rand() * 1e9), 9)}US`;
-    yield { receiptNumber, formCode, officeCode, receivedAt, statusParams, history };
+    const applicant = PAPER_PREFIXES.includes(prefix)
+      ? demoApplicant(options.seed, receiptNumber, receivedAt)
+      : undefined;
+    yield {
+      receiptNumber,
+      formCode,
+      officeCode,
+      receivedAt,
+      statusParams,
+      history,
+      ...(applicant ? { applicant } : {}),
+    };
   }
+}
+
+/** Family names of the demo applicants: some with accents, as the agency's records write them. */
+const FAMILY_NAMES = [
+  'Garcia',
+  'Nguyen',
+  'Smith',
+  'Hernández',
+  'Kim',
+  'Patel',
+  'Okafor',
+  'López',
+  'Chen',
+  'Rodriguez',
+  'Núñez García',
+  'Johnson',
+  'Singh',
+  'Martinez',
+  'Haddad',
+  'Kowalski',
+];
+const ZIPS = ['10001', '11368', '33125', '60629', '77036', '90011', '94110', '98104', '20011', '85009'];
+
+/** A number from a text (FNV-1a), so each case's applicant depends on its receipt number only. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The applicant of a generated legacy paper case, as the agency's records know them: what "add a case by receipt
+ * number" asks (family name and date of birth, CASE-6) and what an agent may ask a caller. Drawn from its own random
+ * numbers, so adding it changed none of the generated cases.
+ */
+export function demoApplicant(
+  seed: number,
+  receiptNumber: string,
+  receivedAt: Date,
+): { familyName: string; dateOfBirth: string; zip: string; aNumber: string } {
+  const rand = seededRandom(hashOf(`${seed}:${receiptNumber}`));
+  const familyName = FAMILY_NAMES[Math.floor(rand() * FAMILY_NAMES.length)]!;
+  const age = 18 + Math.floor(rand() * 60);
+  const born = new Date(receivedAt.getTime() - age * 365.25 * DAY - Math.floor(rand() * 365) * DAY);
+  const zip = ZIPS[Math.floor(rand() * ZIPS.length)]!;
+  const aNumber = `A${pad(Math.floor(rand() * 1e9), 9)}`;
+  return { familyName, dateOfBirth: born.toISOString().slice(0, 10), zip, aNumber };
 }
 
 /** Every status key used by the generator exists in the official catalog (checked by a test). */

@@ -17,7 +17,13 @@ export {
 } from './service.js';
 export { SANDBOX_RECEIPTS } from './demo-data.js';
 export { statusDescriptionHtml } from './views/status-text.js';
-export { countCases, findWithHistoryByReceiptNumber, sampleReceiptNumbers } from './repository.js';
+export {
+  casesForDemoItems,
+  countCases,
+  findWithHistoryByReceiptNumber,
+  sampleCaseToAddByReceiptNumber,
+  sampleReceiptNumbers,
+} from './repository.js';
 export {
   applicantOfCase,
   caseForNewCode,

@@ -110,6 +110,15 @@ export interface NewCaseWithHistory {
   statusParams: Record<string, string>;
   /** Oldest first; the last one is the current status. */
   history: HistoryEntry[];
+  /** The applicant as the agency's records know them (`case_applicants`): what adding the case to an account asks. */
+  applicant?: NewCaseApplicant;
+}
+
+export interface NewCaseApplicant {
+  familyName: string;
+  dateOfBirth: string;
+  zip?: string;
+  aNumber?: string;
 }
 
 /** Inserts cases with their histories in a few statements (a batch of hundreds at a time). */
@@ -147,6 +156,26 @@ export async function insertCases(db: DbHandle, cases: NewCaseWithHistory[]): Pr
       .values(history.slice(i, i + 5000))
       .execute();
   }
+  const applicants = cases.flatMap((c) => {
+    const id = ids.get(c.receiptNumber);
+    return id === undefined || !c.applicant ? [] : [{ case_id: id, ...applicantColumns(c.applicant) }];
+  });
+  if (applicants.length)
+    await db
+      .insertInto('case_applicants')
+      .values(applicants)
+      .onConflict((oc) => oc.column('case_id').doNothing())
+      .execute();
+}
+
+/** A new case's applicant as the columns of `case_applicants`. */
+export function applicantColumns(a: NewCaseApplicant): {
+  family_name: string;
+  date_of_birth: string;
+  zip: string | null;
+  a_number: string | null;
+} {
+  return { family_name: a.familyName, date_of_birth: a.dateOfBirth, zip: a.zip ?? null, a_number: a.aNumber ?? null };
 }
 
 export async function countCases(db: DbHandle): Promise<number> {
@@ -190,6 +219,43 @@ export async function analyzeCaseTables(db: DbHandle): Promise<void> {
 export async function sampleReceiptNumbers(db: DbHandle, limit: number): Promise<string[]> {
   const rows = await db.selectFrom('cases').select('receipt_number').orderBy('id').limit(limit).execute();
   return rows.map((r) => r.receipt_number);
+}
+
+/** Cases (not Section 1367 ones) for the demo Contact Center history to be about. */
+export async function casesForDemoItems(
+  db: DbHandle,
+  limit: number,
+): Promise<{ id: number; receipt_number: string; office_code: string }[]> {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'receipt_number', 'office_code'])
+    .where('section_1367', '=', false)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * A legacy paper case whose applicant the records know (family name in plain letters, date of birth), not protected:
+ * the first start prints it to try "add a case by receipt number" (CASE-6).
+ */
+export async function sampleCaseToAddByReceiptNumber(
+  db: DbHandle,
+): Promise<{ receiptNumber: string; familyName: string; dateOfBirth: string } | undefined> {
+  const row = await db
+    .selectFrom('cases as c')
+    .innerJoin('case_applicants as a', 'a.case_id', 'c.id')
+    .select(['c.receipt_number', 'a.family_name', 'a.date_of_birth'])
+    .where('c.receipt_number', 'not like', 'IOE%')
+    .where('c.section_1367', '=', false)
+    .where('a.date_of_birth', 'is not', null)
+    .where(sql<boolean>`a.family_name ~ '^[A-Za-z]+$'`)
+    .orderBy('c.id')
+    .limit(1)
+    .executeTakeFirst();
+  return row
+    ? { receiptNumber: row.receipt_number, familyName: row.family_name!, dateOfBirth: row.date_of_birth! }
+    : undefined;
 }
 
 /*

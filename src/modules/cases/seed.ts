@@ -6,6 +6,7 @@ import type { Database, DbHandle } from '../../platform/db/database.js';
 import { generateDemoCases, type DemoDataOptions } from './demo-data.js';
 import {
   allReceiptNumbers,
+  applicantColumns,
   analyzeCaseTables,
   countCases,
   insertCases,
@@ -69,6 +70,7 @@ export async function bulkLoadDemoCases(
   try {
     let cases: string[] = [];
     let history: string[] = [];
+    let applicants: string[] = [];
     const flush = async () => {
       if (cases.length === 0) return;
       await client.query('BEGIN');
@@ -78,10 +80,17 @@ export async function bulkLoadDemoCases(
         cases,
       );
       await copyRows(client, 'COPY case_status_history (case_id, status_key, occurred_at) FROM STDIN', history);
+      if (applicants.length)
+        await copyRows(
+          client,
+          'COPY case_applicants (case_id, family_name, date_of_birth, zip, a_number) FROM STDIN',
+          applicants,
+        );
       await client.query('COMMIT');
       done += cases.length;
       cases = [];
       history = [];
+      applicants = [];
       onProgress?.(done, total);
     };
     for (const c of generateDemoCases(generate)) {
@@ -91,6 +100,12 @@ export async function bulkLoadDemoCases(
         `${id}\t${c.receiptNumber}\t${c.formCode}\t${c.officeCode}\t${c.receivedAt.toISOString()}\t${current.statusKey}\t${current.occurredAt.toISOString()}\t${copyText(JSON.stringify(c.statusParams))}\n`,
       );
       for (const h of c.history) history.push(`${id}\t${h.statusKey}\t${h.occurredAt.toISOString()}\n`);
+      if (c.applicant) {
+        const a = applicantColumns(c.applicant);
+        applicants.push(
+          `${id}\t${copyText(a.family_name)}\t${a.date_of_birth}\t${a.zip ?? '\\N'}\t${a.a_number ?? '\\N'}\n`,
+        );
+      }
       if (cases.length === 50_000) await flush();
     }
     await flush();

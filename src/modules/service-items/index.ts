@@ -28,3 +28,4 @@ export {
   waitingByQueue,
 } from './repository.js';
 export type { RoutedItemInput } from './service.js';
+export { seedContactCenterDemo } from './demo.js';

@@ -3,3 +3,4 @@ export { SurveyService } from './service.js';
 export { registerSurveyRoutes } from './routes.js';
 export { registerSurveyStaffRoutes } from './routes.staff.js';
 export { surveyFields } from './views.js';
+export { seedSurveyDemo } from './demo.js';
