@@ -1,5 +1,4 @@
-import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fields, params, text, type App } from '../../platform/http/inputs.js';
 import type { RouteLimit } from '../../platform/http/policies.js';
 import type { FieldError } from '../../platform/views/components.js';
