@@ -271,33 +271,33 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
     field,
     message: request.t(key),
   });
+  /** An action whose form's `field` must not be empty (else the message under `key`); `call` gets its text. */
+  const textAction = <F extends string>(
+    done: string,
+    field: F,
+    key: string,
+    call: (itemId: string, by: ReturnType<typeof worker>, text: string) => Promise<unknown>,
+  ) =>
+    action<Record<F, string>>(done, async (request, id) => {
+      const text = request.body[field];
+      if (!text) return problemOf(request, field, key);
+      await call(id, worker(request), text);
+    });
 
   app.post(
     '/agent/items/:number/reply',
     { config, schema: { params: inputs.item, body: inputs.reply } },
-    action('reply', async (request, id) => {
-      const { message } = request.body;
-      if (!message) return problemOf(request, 'message', 'agent:errors.message');
-      await deps.items.reply(id, worker(request), message);
-    }),
+    textAction('reply', 'message', 'agent:errors.message', (id, by, message) => deps.items.reply(id, by, message)),
   );
   app.post(
     '/agent/items/:number/note',
     { config, schema: { params: inputs.item, body: inputs.note } },
-    action('note', async (request, id) => {
-      const { note } = request.body;
-      if (!note) return problemOf(request, 'note', 'agent:errors.note');
-      await deps.items.note(id, worker(request), note);
-    }),
+    textAction('note', 'note', 'agent:errors.note', (id, by, note) => deps.items.note(id, by, note)),
   );
   app.post(
     '/agent/items/:number/pause',
     { config, schema: { params: inputs.item, body: inputs.pause } },
-    action('pause', async (request, id) => {
-      const { reason } = request.body;
-      if (!reason) return problemOf(request, 'reason', 'agent:errors.reason');
-      await deps.items.pauseClock(id, worker(request), reason);
-    }),
+    textAction('pause', 'reason', 'agent:errors.reason', (id, by, reason) => deps.items.pauseClock(id, by, reason)),
   );
   app.post(
     '/agent/items/:number/resume',
