@@ -1,7 +1,7 @@
 import { button, select, table, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import type { ServiceItemChannel } from '../service-items/index.js';
-import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { type SignedIn, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { dateTimeFormatter, formatCalendarDate, LOCALES } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { barChart, columnChart, lineChart } from './charts.js';
@@ -420,13 +420,10 @@ export function dashboardsPage(ctx: StaffPageContext, p: DashboardsView): SafeHt
     ['first-response', t('dashboards:first_response.heading')],
     ['quality', t('dashboards:quality.heading')],
   ];
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('dashboards:title'),
     current: '/staff/dashboards',
-    signedIn: p.signedIn,
-    errors,
-    body: html`<h1>${t('dashboards:title')}</h1>
-<p class="usa-intro">${t('dashboards:intro')}</p>
+    body: html`<p class="usa-intro">${t('dashboards:intro')}</p>
 ${filterForm(ctx, p.values, errors)}
 ${
   r
