@@ -236,119 +236,122 @@ function registerItemRoutes(app: App, deps: AgentConsoleRouteDeps): void {
   );
 }
 
+/** A request about an item, with its form (`B`). */
+type ItemRequest<B> = FastifyRequest & { params: { number: string }; body: B };
+
 /** The actions on an item: reply, note, pause and resume the clock, escalate, route to an office, resolve, verify the caller. */
 function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
   const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
 
-  /** An action on an item the agent may work: checks, runs it, and answers the page again or a redirect. */
-  const act = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    number: string,
-    name: string,
-    run: (itemId: string) => Promise<FieldError | undefined | void>,
-  ) => {
-    const view = await deps.agent.item(agentOf(request), number);
-    if (!view) return reply.callNotFound();
-    if (!view.mayWork) return reply.html(agentItemPage(ctx(request), { signedIn: signedInOf(reply), view }), 403);
-    try {
-      const problem = await run(view.item.id);
-      if (problem) return showItem(request, reply, deps, number, { errors: [problem] });
-    } catch (error) {
-      if (error instanceof ServiceItemActionError)
-        return showItem(request, reply, deps, number, {
-          errors: [{ field: 'message', message: request.t(`agent:errors.${error.code}`) }],
-        });
-      throw error;
-    }
-    return reply.redirect(`/agent/items/${String(view.item.number)}?done=${name}`, 303);
-  };
+  /**
+   * An action on an item the agent may work (404 when it may not see it, 403 when it may not work it): `run` answers
+   * a problem to show on the item's page, or nothing, and then the item's page says `done`.
+   */
+  const action =
+    <B>(done: string, run: (request: ItemRequest<B>, itemId: string) => Promise<FieldError | void>) =>
+    async (request: ItemRequest<B>, reply: FastifyReply) => {
+      const { number } = request.params;
+      const view = await deps.agent.item(agentOf(request), number);
+      if (!view) return reply.callNotFound();
+      if (!view.mayWork) return reply.html(agentItemPage(ctx(request), { signedIn: signedInOf(reply), view }), 403);
+      try {
+        const problem = await run(request, view.item.id);
+        if (problem) return showItem(request, reply, deps, number, { errors: [problem] });
+      } catch (error) {
+        if (error instanceof ServiceItemActionError)
+          return showItem(request, reply, deps, number, {
+            errors: [{ field: 'message', message: request.t(`agent:errors.${error.code}`) }],
+          });
+        throw error;
+      }
+      return reply.redirect(`/agent/items/${String(view.item.number)}?done=${done}`, 303);
+    };
+  /** A problem with a field of the form, with the message under `key`. */
+  const problemOf = (request: FastifyRequest, field: string, key: string): FieldError => ({
+    field,
+    message: request.t(key),
+  });
+  /** An action whose form's `field` must not be empty (else the message under `key`); `call` gets its text. */
+  const textAction = <F extends string>(
+    done: string,
+    field: F,
+    key: string,
+    call: (itemId: string, by: ReturnType<typeof worker>, text: string) => Promise<unknown>,
+  ) =>
+    action<Record<F, string>>(done, async (request, id) => {
+      const text = request.body[field];
+      if (!text) return problemOf(request, field, key);
+      await call(id, worker(request), text);
+    });
 
   app.post(
     '/agent/items/:number/reply',
     { config, schema: { params: inputs.item, body: inputs.reply } },
-    async (request, reply) =>
-      act(request, reply, request.params.number, 'reply', async (id) => {
-        const { message } = request.body;
-        if (!message) return { field: 'message', message: request.t('agent:errors.message') };
-        await deps.items.reply(id, worker(request), message);
-      }),
+    textAction('reply', 'message', 'agent:errors.message', (id, by, message) => deps.items.reply(id, by, message)),
   );
   app.post(
     '/agent/items/:number/note',
     { config, schema: { params: inputs.item, body: inputs.note } },
-    async (request, reply) =>
-      act(request, reply, request.params.number, 'note', async (id) => {
-        const { note } = request.body;
-        if (!note) return { field: 'note', message: request.t('agent:errors.note') };
-        await deps.items.note(id, worker(request), note);
-      }),
+    textAction('note', 'note', 'agent:errors.note', (id, by, note) => deps.items.note(id, by, note)),
   );
   app.post(
     '/agent/items/:number/pause',
     { config, schema: { params: inputs.item, body: inputs.pause } },
-    async (request, reply) =>
-      act(request, reply, request.params.number, 'pause', async (id) => {
-        const { reason } = request.body;
-        if (!reason) return { field: 'reason', message: request.t('agent:errors.reason') };
-        await deps.items.pauseClock(id, worker(request), reason);
-      }),
+    textAction('pause', 'reason', 'agent:errors.reason', (id, by, reason) => deps.items.pauseClock(id, by, reason)),
   );
-  app.post('/agent/items/:number/resume', { config, schema: { params: inputs.item } }, async (request, reply) =>
-    act(request, reply, request.params.number, 'resume', async (id) => {
+  app.post(
+    '/agent/items/:number/resume',
+    { config, schema: { params: inputs.item } },
+    action('resume', async (request, id) => {
       await deps.items.resumeClock(id, worker(request));
     }),
   );
   app.post(
     '/agent/items/:number/escalate',
     { config, schema: { params: inputs.item, body: inputs.escalate } },
-    async (request, reply) =>
-      act(request, reply, request.params.number, 'escalate', async (id) => {
-        const reason = request.body.escalate_reason;
-        if (!reason) return { field: 'escalate_reason', message: request.t('agent:errors.reason') };
-        await deps.items.escalate(id, worker(request), reason, request.body.to === 'tier3' ? 'tier3' : 'tier2');
-      }),
+    action('escalate', async (request, id) => {
+      const reason = request.body.escalate_reason;
+      if (!reason) return problemOf(request, 'escalate_reason', 'agent:errors.reason');
+      await deps.items.escalate(id, worker(request), reason, request.body.to === 'tier3' ? 'tier3' : 'tier2');
+    }),
   );
   app.post(
     '/agent/items/:number/route',
     { config, schema: { params: inputs.item, body: inputs.route } },
-    async (request, reply) =>
-      act(request, reply, request.params.number, 'route', async (id) => {
-        const { office, route_reason: reason } = request.body;
-        if (!findOffice(office)) return { field: 'office', message: request.t('agent:errors.office') };
-        if (!reason) return { field: 'route_reason', message: request.t('agent:errors.reason') };
-        await deps.items.routeToOffice(id, worker(request), office, reason);
-      }),
+    action('route', async (request, id) => {
+      const { office, route_reason: reason } = request.body;
+      if (!findOffice(office)) return problemOf(request, 'office', 'agent:errors.office');
+      if (!reason) return problemOf(request, 'route_reason', 'agent:errors.reason');
+      await deps.items.routeToOffice(id, worker(request), office, reason);
+    }),
   );
   app.post(
     '/agent/items/:number/resolve',
     { config, schema: { params: inputs.item, body: inputs.resolve } },
-    async (request, reply) =>
-      act(request, reply, request.params.number, 'resolve', async (id) => {
-        const { code } = request.body;
-        if (!(RESOLUTION_CODES as readonly string[]).includes(code))
-          return { field: 'code', message: request.t('agent:errors.code') };
-        await deps.items.resolve(id, worker(request), code as ResolutionCode, request.body.resolution_note);
-      }),
+    action('resolve', async (request, id) => {
+      const { code } = request.body;
+      if (!(RESOLUTION_CODES as readonly string[]).includes(code))
+        return problemOf(request, 'code', 'agent:errors.code');
+      await deps.items.resolve(id, worker(request), code as ResolutionCode, request.body.resolution_note);
+    }),
   );
   app.post(
     '/agent/items/:number/verify',
     { config, schema: { params: inputs.item, body: inputs.verify } },
-    async (request, reply) =>
-      act(request, reply, request.params.number, 'verify', async () => {
-        const role = request.body.caller_role;
-        const callerRole: CallerRole =
-          role === 'representative' || role === 'interpreter_with_applicant' ? role : 'applicant';
-        const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [q, request.body[`answer_${q}`]]));
-        const result = await deps.agent.verifyCaller(agentOf(request), request.params.number, { callerRole, answers });
-        if (!result.ok) return { field: 'caller_role', message: request.t('agent:errors.not_found') };
-        if (result.outcome === 'failed') {
-          const asked = VERIFICATION_QUESTIONS.find((q) => answers[q]) ?? result.questions[0];
-          return {
-            field: asked ? `answer_${asked}` : 'caller_role',
-            message: request.t(`agent:verify.failed.${result.reason}`),
-          };
-        }
-      }),
+    action('verify', async (request) => {
+      const role = request.body.caller_role;
+      const callerRole: CallerRole =
+        role === 'representative' || role === 'interpreter_with_applicant' ? role : 'applicant';
+      const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [q, request.body[`answer_${q}`]]));
+      const result = await deps.agent.verifyCaller(agentOf(request), request.params.number, { callerRole, answers });
+      if (!result.ok) return { field: 'caller_role', message: request.t('agent:errors.not_found') };
+      if (result.outcome === 'failed') {
+        const asked = VERIFICATION_QUESTIONS.find((q) => answers[q]) ?? result.questions[0];
+        return {
+          field: asked ? `answer_${asked}` : 'caller_role',
+          message: request.t(`agent:verify.failed.${result.reason}`),
+        };
+      }
+    }),
   );
 }

@@ -14,7 +14,7 @@ import {
   type FieldError,
 } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { type SignedIn, staffPage, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formLongName, officeName, OFFICES } from '../cases/index.js';
 import { expectationText, RESOLUTION_CODES, urgencyText, type ServiceItemRow } from '../service-items/index.js';
 import { CONTACT_CHANNELS, CONTACT_TYPES, type ItemView, type VerificationQuestion } from './service.js';
@@ -58,12 +58,10 @@ export function agentHomePage(
   },
 ): SafeHtml {
   const { t, lang } = ctx;
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('agent:home.title'),
     current: '/agent',
-    signedIn: p.signedIn,
-    body: html`<h1>${t('agent:home.title')}</h1>
-${p.notice ? alert({ type: 'info', slim: true, live: true, body: p.notice }) : ''}
+    body: html`${p.notice ? alert({ type: 'info', slim: true, live: true, body: p.notice }) : ''}
 <form method="post" action="/agent/claim" class="margin-y-2">${csrfField(p.signedIn.csrf)}${button(t('agent:home.claim'))}</form>
 <p><a class="usa-link" href="/agent/new">${t('agent:home.log_contact')}</a></p>
 <form class="usa-search usa-search--small margin-y-2" method="get" action="/agent/search" role="search">
@@ -93,13 +91,10 @@ export function logContactPage(
   const { t } = ctx;
   const v = p.values ?? {};
   const e = p.errors;
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('agent:new.title'),
     current: '/agent',
-    signedIn: p.signedIn,
-    errors: e,
-    body: html`<h1>${t('agent:new.title')}</h1>
-<p>${t('agent:new.intro')}</p>
+    body: html`<p>${t('agent:new.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/agent/new" novalidate>
   ${csrfField(p.signedIn.csrf)}${submissionField(p.submission)}
   ${select({ name: 'channel', label: t('agent:item.channel'), value: v.channel, error: errorFor(e, 'channel'), options: CONTACT_CHANNELS.map((c): [string, string] => [c, t(`agent:channels.${c}`)]) })}
@@ -144,12 +139,10 @@ export function searchPage(
   },
 ): SafeHtml {
   const { t, lang } = ctx;
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('agent:search.title'),
     current: '/agent',
-    signedIn: p.signedIn,
-    body: html`<h1>${t('agent:search.title')}</h1>
-<form class="usa-form" method="get" action="/agent/search" role="search">
+    body: html`<form class="usa-form" method="get" action="/agent/search" role="search">
   ${textInput({ name: 'q', label: t('agent:search.label'), hint: t('agent:search.hint'), value: p.query, type: 'search', maxlength: 200 })}
   ${button(t('agent:search.submit'))}
 </form>

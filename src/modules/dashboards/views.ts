@@ -1,7 +1,7 @@
 import { button, select, table, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import type { ServiceItemChannel } from '../service-items/index.js';
-import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { type SignedIn, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { dateTimeFormatter, formatCalendarDate, LOCALES } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { barChart, columnChart, lineChart } from './charts.js';
@@ -248,24 +248,26 @@ ${columnChart({
   xAxisLabel: t('dashboards:week_axis'),
   yAxisLabel: t('dashboards:sla.breaches_axis'),
 })}
-${table({
-  caption: t('dashboards:sla.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
-  headers: [
-    t('dashboards:week'),
-    t('dashboards:sla.due'),
-    t('dashboards:sla.met'),
-    t('dashboards:sla.compliance'),
-    t('dashboards:sla.breaches'),
-  ],
-  rows: s.weeks.map((w) => [
-    weekLabel(ctx, f, w.week),
-    f.count(w.due),
-    f.count(w.met),
-    w.compliance === null ? t('dashboards:no_value') : f.percent(w.compliance),
-    f.count(w.breaches),
-  ]),
-  stacked: true,
-})}`,
+${weeksTable(ctx, f, r, 'sla.caption', [t('dashboards:sla.due'), t('dashboards:sla.met'), t('dashboards:sla.compliance'), t('dashboards:sla.breaches')], s.weeks, (w) => [f.count(w.due), f.count(w.met), w.compliance === null ? t('dashboards:no_value') : f.percent(w.compliance), f.count(w.breaches)])}`,
+  });
+}
+
+/** The table of a chart by week: a row a week, its label first; the caption (`captionKey`) gives the period. */
+function weeksTable<W extends { week: Week }>(
+  ctx: StaffPageContext,
+  f: Formats,
+  r: DashboardReport,
+  captionKey: string,
+  headers: string[],
+  weeks: readonly W[],
+  cells: (w: W) => HtmlValue[],
+): SafeHtml {
+  const { t } = ctx;
+  return table({
+    caption: t(`dashboards:${captionKey}`, { from: f.date(r.period.from), to: f.date(r.period.to) }),
+    headers: [t('dashboards:week'), ...headers],
+    rows: weeks.map((w) => [weekLabel(ctx, f, w.week), ...cells(w)]),
+    stacked: true,
   });
 }
 
@@ -299,24 +301,7 @@ function firstResponseSection(ctx: StaffPageContext, f: Formats, r: DashboardRep
       xAxisLabel: t('dashboards:week_axis'),
       yAxisLabel: t('dashboards:first_response.axis'),
     })}
-${table({
-  caption: t('dashboards:first_response.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
-  headers: [
-    t('dashboards:week'),
-    t('dashboards:first_response.created'),
-    t('dashboards:first_response.responded'),
-    t('dashboards:first_response.median'),
-    t('dashboards:first_response.p90'),
-  ],
-  rows: d.weeks.map((w) => [
-    weekLabel(ctx, f, w.week),
-    f.count(w.items),
-    f.count(w.responded),
-    hours(w.medianHours),
-    hours(w.p90Hours),
-  ]),
-  stacked: true,
-})}
+${weeksTable(ctx, f, r, 'first_response.caption', [t('dashboards:first_response.created'), t('dashboards:first_response.responded'), t('dashboards:first_response.median'), t('dashboards:first_response.p90')], d.weeks, (w) => [f.count(w.items), f.count(w.responded), hours(w.medianHours), hours(w.p90Hours)])}
 ${table({
   caption: t('dashboards:first_response.channel_caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
   headers: [
@@ -371,22 +356,7 @@ function qualitySection(ctx: StaffPageContext, f: Formats, r: DashboardReport, q
       xAxisLabel: t('dashboards:week_axis'),
       yAxisLabel: t('dashboards:quality.axis'),
     })}
-${table({
-  caption: t('dashboards:quality.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
-  headers: [
-    t('dashboards:week'),
-    t('dashboards:quality.reviews'),
-    t('dashboards:quality.average'),
-    ...(withWrong ? [t('dashboards:quality.wrong_answers')] : []),
-  ],
-  rows: q.weeks.map((w) => [
-    weekLabel(ctx, f, w.week),
-    f.count(w.reviews),
-    w.average === null ? t('dashboards:no_value') : f.decimal(w.average),
-    ...(withWrong ? [f.count(w.wrongAnswers ?? 0)] : []),
-  ]),
-  stacked: true,
-})}`,
+${weeksTable(ctx, f, r, 'quality.caption', [t('dashboards:quality.reviews'), t('dashboards:quality.average'), ...(withWrong ? [t('dashboards:quality.wrong_answers')] : [])], q.weeks, (w) => [f.count(w.reviews), w.average === null ? t('dashboards:no_value') : f.decimal(w.average), ...(withWrong ? [f.count(w.wrongAnswers ?? 0)] : [])])}`,
   });
 }
 
@@ -420,13 +390,10 @@ export function dashboardsPage(ctx: StaffPageContext, p: DashboardsView): SafeHt
     ['first-response', t('dashboards:first_response.heading')],
     ['quality', t('dashboards:quality.heading')],
   ];
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('dashboards:title'),
     current: '/staff/dashboards',
-    signedIn: p.signedIn,
-    errors,
-    body: html`<h1>${t('dashboards:title')}</h1>
-<p class="usa-intro">${t('dashboards:intro')}</p>
+    body: html`<p class="usa-intro">${t('dashboards:intro')}</p>
 ${filterForm(ctx, p.values, errors)}
 ${
   r

@@ -130,6 +130,18 @@ function registerRequestFormRoutes(app: App, deps: ERequestRoutesDeps): void {
         ip: request.ip,
         submission: submissionTokenOf(request.body),
       });
+      /** The form again with what was typed, the same submission token and the `errors`. */
+      const formAgain = (errors: FieldError[], status: number) =>
+        reply.html(
+          requestFormPage(request.page(), {
+            form,
+            csrf: reply.generateCsrf(),
+            submission: submissionTokenFor(request.body),
+            values: raw,
+            errors,
+          }),
+          status,
+        );
       if (!result.ok) {
         if ('refusal' in result) return reply.html(refusalPage(request.page(), result.refusal));
         if ('wait' in result) {
@@ -140,28 +152,12 @@ function registerRequestFormRoutes(app: App, deps: ERequestRoutesDeps): void {
             'retry-after',
             String(Math.max(1, Math.ceil((result.wait.retryAt.getTime() - eRequest.now().getTime()) / 1000))),
           );
-          const errors = [{ field: 'receipt_number', message: request.t('e_request:errors.case_wait', { time }) }];
-          return reply.html(
-            requestFormPage(request.page(), {
-              form,
-              csrf: reply.generateCsrf(),
-              submission: submissionTokenFor(request.body),
-              values: raw,
-              errors,
-            }),
+          return formAgain(
+            [{ field: 'receipt_number', message: request.t('e_request:errors.case_wait', { time }) }],
             429,
           );
         }
-        return reply.html(
-          requestFormPage(request.page(), {
-            form,
-            csrf: reply.generateCsrf(),
-            submission: submissionTokenFor(request.body),
-            values: raw,
-            errors: messages(request, result.problems),
-          }),
-          400,
-        );
+        return formAgain(messages(request, result.problems), 400);
       }
       // A second post of the same form (same one-time token) lands on the first one's confirmation.
       reply.setCookie(SENT_COOKIE, 'repeated' in result ? result.repeated : String(result.item.number), {

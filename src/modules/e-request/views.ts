@@ -17,7 +17,7 @@ import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.j
 import {
   publicPage as framePublicPage,
   type SignedIn,
-  staffPage,
+  titledStaffPage,
   type StaffPageContext,
 } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
@@ -379,13 +379,10 @@ export function inquiryDatesPage(
   const { t, lang } = ctx;
   const v = p.values ?? {};
   const errors = p.errors ?? [];
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('e_request:staff.title'),
     current: '/staff/inquiry-dates',
-    signedIn: p.signedIn,
-    errors,
-    body: html`<h1>${t('e_request:staff.title')}</h1>
-<p class="usa-intro">${t('e_request:staff.intro')}</p>
+    body: html`<p class="usa-intro">${t('e_request:staff.intro')}</p>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${
   p.rows.length

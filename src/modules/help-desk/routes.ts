@@ -75,6 +75,20 @@ function queuesOf(roles: readonly StaffRole[]): string[] {
 
 const desk = { policy: 'staff', roles: ['help_desk'] } as const;
 const items = { policy: 'staff', roles: ['help_desk', 'tier2'] } as const;
+/** What a change to an account came to, and where its page shows a problem (with the form's values). */
+interface ChangeOutcome {
+  result: AccountChange | { ok: false; problem: string };
+  field: string;
+  values?: Record<string, string>;
+}
+
+/** What an item's form hands its action: the number in the path, the item, the required text trimmed, the form. */
+interface ItemForm<B> {
+  number: string;
+  item: NonNullable<Awaited<ReturnType<HelpDeskService['item']>>>['item'];
+  text: string;
+  body: B;
+}
 const whenOf = (request: FastifyRequest, timeZone: string) => dateTimeFormatter(request.lang, timeZone);
 
 /** The help desk: the public technical-help form, the staff queues, accounts and service items, the recovery links. */
@@ -199,22 +213,23 @@ function registerAccountHelpRoutes(app: App, deps: HelpDeskRoutesDeps): void {
       extra.errors?.length ? 400 : 200,
     );
   };
-  const afterChange = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    result: AccountChange | { ok: false; problem: string },
-    done: string,
-    field: string,
-    values?: Record<string, string>,
-  ) => {
-    if (result.ok) return reply.redirect(`/staff/help-desk/accounts/${id}?done=${done}`, 303);
-    if (result.problem === 'not_found') return reply.callNotFound();
-    return showAccount(request, reply, id, {
-      errors: [{ field, message: request.t(`help_desk:staff.errors.${result.problem}`) }],
-      values,
-    });
-  };
+  /**
+   * A change to the account from its page: 404 for what is no account id; then the account again on success, or its
+   * page with the problem at `field` (and the form's `values`).
+   */
+  const accountChange =
+    <B>(done: string, change: (request: FastifyRequest & { body: B }, id: string) => Promise<ChangeOutcome>) =>
+    async (request: FastifyRequest & { params: { id: string }; body: B }, reply: FastifyReply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return reply.callNotFound();
+      const { result, field, values } = await change(request, id);
+      if (result.ok) return reply.redirect(`/staff/help-desk/accounts/${id}?done=${done}`, 303);
+      if (result.problem === 'not_found') return reply.callNotFound();
+      return showAccount(request, reply, id, {
+        errors: [{ field, message: request.t(`help_desk:staff.errors.${result.problem}`) }],
+        values,
+      });
+    };
 
   app.get(
     '/staff/help-desk/accounts/:id',
@@ -231,45 +246,25 @@ function registerAccountHelpRoutes(app: App, deps: HelpDeskRoutesDeps): void {
   app.post(
     '/staff/help-desk/accounts/:id/unlock',
     { config: desk, schema: { params: inputs.account, body: inputs.unlock } },
-    async (request, reply) => {
-      const { id } = request.params;
-      if (!UUID.test(id)) return reply.callNotFound();
+    accountChange('unlocked', async (request, id) => {
       const { reason } = request.body;
-      return afterChange(
-        request,
-        reply,
-        id,
-        await helpDesk.unlock(actorOf(request), id, reason),
-        'unlocked',
-        'reason',
-        { reason },
-      );
-    },
+      return { result: await helpDesk.unlock(actorOf(request), id, reason), field: 'reason', values: { reason } };
+    }),
   );
 
   app.post(
     '/staff/help-desk/accounts/:id/reset-link',
     { config: desk, schema: { params: inputs.account } },
-    async (request, reply) => {
-      const { id } = request.params;
-      if (!UUID.test(id)) return reply.callNotFound();
-      return afterChange(
-        request,
-        reply,
-        id,
-        await helpDesk.sendResetLink(actorOf(request), id),
-        'reset_sent',
-        'reason',
-      );
-    },
+    accountChange('reset_sent', async (request, id) => ({
+      result: await helpDesk.sendResetLink(actorOf(request), id),
+      field: 'reason',
+    })),
   );
 
   app.post(
     '/staff/help-desk/accounts/:id/recovery',
     { config: desk, schema: { params: inputs.account, body: inputs.recovery } },
-    async (request, reply) => {
-      const { id } = request.params;
-      if (!UUID.test(id)) return reply.callNotFound();
+    accountChange('recovery_started', async (request, id) => {
       const values = request.body;
       const result = await helpDesk.startRecovery(actorOf(request), id, {
         identityChecks: values.identity_checks,
@@ -280,25 +275,17 @@ function registerAccountHelpRoutes(app: App, deps: HelpDeskRoutesDeps): void {
         !result.ok && (result.problem === 'email_invalid' || result.problem === 'email_in_use')
           ? 'deliver_to'
           : 'identity_checks';
-      return afterChange(request, reply, id, result, 'recovery_started', field, values);
-    },
+      return { result, field, values };
+    }),
   );
 
   app.post(
     '/staff/help-desk/accounts/:id/recovery/cancel',
     { config: desk, schema: { params: inputs.account } },
-    async (request, reply) => {
-      const { id } = request.params;
-      if (!UUID.test(id)) return reply.callNotFound();
-      return afterChange(
-        request,
-        reply,
-        id,
-        await helpDesk.cancelRecovery({ actor: actorOf(request), accountId: id }),
-        'recovery_cancelled',
-        'identity_checks',
-      );
-    },
+    accountChange('recovery_cancelled', async (request, id) => ({
+      result: await helpDesk.cancelRecovery({ actor: actorOf(request), accountId: id }),
+      field: 'identity_checks',
+    })),
   );
 }
 
@@ -334,6 +321,23 @@ function registerItemRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     showItem(request, reply, number, {
       errors: [{ field, message: request.t(`help_desk:staff.errors.${field}_required`) }],
     });
+  /**
+   * A form on the item whose `field` must not be empty: 404 for an item out of reach, the page again without the
+   * text, else `act` with the text trimmed.
+   */
+  const itemForm =
+    <F extends string, B extends Record<F, string>>(
+      field: F,
+      act: (request: FastifyRequest, reply: FastifyReply, form: ItemForm<B>) => unknown,
+    ) =>
+    async (request: FastifyRequest & { params: { number: string }; body: B }, reply: FastifyReply) => {
+      const { number } = request.params;
+      const found = await loadItem(request, number);
+      if (!found) return reply.callNotFound();
+      const text = request.body[field].trim();
+      if (!text) return required(request, reply, number, field);
+      return act(request, reply, { number, item: found.item, text, body: request.body });
+    };
 
   app.get(
     '/staff/help-desk/items/:number',
@@ -351,47 +355,32 @@ function registerItemRoutes(app: App, deps: HelpDeskRoutesDeps): void {
   app.post(
     '/staff/help-desk/items/:number/note',
     { config: items, schema: { params: inputs.item, body: inputs.note } },
-    async (request, reply) => {
-      const { number } = request.params;
-      const found = await loadItem(request, number);
-      if (!found) return reply.callNotFound();
-      const note = request.body.note.trim();
-      if (!note) return required(request, reply, number, 'note');
-      await helpDesk.addNote(actorOf(request), found.item, note);
+    itemForm('note', async (request, reply, { number, item, text }) => {
+      await helpDesk.addNote(actorOf(request), item, text);
       return backToItem(reply, number, 'note');
-    },
+    }),
   );
 
   app.post(
     '/staff/help-desk/items/:number/reply',
     { config: items, schema: { params: inputs.item, body: inputs.reply } },
-    async (request, reply) => {
-      const { number } = request.params;
-      const found = await loadItem(request, number);
-      if (!found) return reply.callNotFound();
-      const message = request.body.message.trim();
-      if (!message) return required(request, reply, number, 'message');
-      await helpDesk.reply(actorOf(request), found.item, message, request.body.resolve === '1');
+    itemForm('message', async (request, reply, { number, item, text, body }) => {
+      await helpDesk.reply(actorOf(request), item, text, body.resolve === '1');
       return backToItem(reply, number, 'reply');
-    },
+    }),
   );
 
   app.post(
     '/staff/help-desk/items/:number/escalate',
     { config: desk, schema: { params: inputs.item, body: inputs.escalate } },
-    async (request, reply) => {
-      const { number } = request.params;
-      const found = await loadItem(request, number);
-      if (!found) return reply.callNotFound();
-      const reason = request.body.reason.trim();
-      if (!reason) return required(request, reply, number, 'reason');
-      const result = await helpDesk.escalateToTier2(actorOf(request), found.item, reason);
+    itemForm('reason', async (request, reply, { number, item, text }) => {
+      const result = await helpDesk.escalateToTier2(actorOf(request), item, text);
       if (!result.ok)
         return showItem(request, reply, number, {
           errors: [{ field: 'reason', message: request.t(`help_desk:staff.errors.${result.problem}`) }],
         });
       return reply.redirect('/staff/help-desk?escalated=1', 303);
-    },
+    }),
   );
 
   app.post(
@@ -416,15 +405,10 @@ function registerItemRoutes(app: App, deps: HelpDeskRoutesDeps): void {
   app.post(
     '/staff/help-desk/items/:number/resolve',
     { config: items, schema: { params: inputs.item, body: inputs.resolve } },
-    async (request, reply) => {
-      const { number } = request.params;
-      const found = await loadItem(request, number);
-      if (!found) return reply.callNotFound();
-      const resolution = request.body.resolution.trim();
-      if (!resolution) return required(request, reply, number, 'resolution');
-      await helpDesk.resolve(actorOf(request), found.item, resolution);
+    itemForm('resolution', async (request, reply, { number, item, text }) => {
+      await helpDesk.resolve(actorOf(request), item, text);
       return backToItem(reply, number, 'resolved');
-    },
+    }),
   );
 }
 

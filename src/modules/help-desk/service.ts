@@ -103,8 +103,20 @@ export type AccountChange =
         | 'not_activated';
     };
 
+/** What an audit entry is about: a service item, an account. */
+const itemSubject = (item: { id: string }) => ({ type: 'service_item', id: item.id });
+const accountSubject = (id: string) => ({ type: 'account', id });
+
+/** What auditStaffAction takes after the database, the clock and the actor (action, subject, details, reason). */
+type AuditEntry = Parameters<typeof auditStaffAction> extends [unknown, unknown, unknown, ...infer Rest] ? Rest : never;
+
 export class HelpDeskService {
   constructor(private readonly deps: HelpDeskDeps) {}
+
+  /** Audits an action of this staff member (`db`: the transaction it belongs to). */
+  #audit(db: DbHandle, actor: StaffActor | null, ...entry: AuditEntry): Promise<void> {
+    return auditStaffAction(db, this.deps.clock, actor, ...entry);
+  }
 
   // ---- The technical-help form (public and in the account) -------------------------------------------------------
 
@@ -191,10 +203,7 @@ export class HelpDeskService {
   async item(actor: StaffActor, number: string) {
     const item = await this.deps.items.forStaff(actor, number);
     if (!item) return undefined;
-    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'help_desk.item_viewed', {
-      type: 'service_item',
-      id: item.id,
-    });
+    await this.#audit(this.deps.db, actor, 'help_desk.item_viewed', itemSubject(item));
     return { item, timeline: await this.deps.items.timeline(item.id) };
   }
 
@@ -206,7 +215,7 @@ export class HelpDeskService {
         { status: item.status === 'open' ? 'in_progress' : undefined, ownerId: item.owner_id ?? actor.accountId },
         trx,
       );
-      await auditStaffAction(trx, this.deps.clock, actor, 'help_desk.item_note', { type: 'service_item', id: item.id });
+      await this.#audit(trx, actor, 'help_desk.item_note', itemSubject(item));
     });
   }
 
@@ -227,12 +236,11 @@ export class HelpDeskService {
           : { status: 'waiting_on_customer', ownerId: item.owner_id ?? actor.accountId },
         trx,
       );
-      await auditStaffAction(
+      await this.#audit(
         trx,
-        this.deps.clock,
         actor,
         resolve ? 'help_desk.item_answered_and_resolved' : 'help_desk.item_answered',
-        { type: 'service_item', id: item.id },
+        itemSubject(item),
       );
     });
   }
@@ -258,15 +266,7 @@ export class HelpDeskService {
         language: item.language,
         params: { number: String(item.number), callback: CALLBACK_NUMBER },
       });
-      await auditStaffAction(
-        trx,
-        this.deps.clock,
-        actor,
-        'help_desk.item_escalated',
-        { type: 'service_item', id: item.id },
-        undefined,
-        reason,
-      );
+      await this.#audit(trx, actor, 'help_desk.item_escalated', itemSubject(item), undefined, reason);
     });
     return { ok: true };
   }
@@ -303,14 +303,7 @@ export class HelpDeskService {
           params: { number: String(item.number), link: `${this.deps.publicUrl}/help/technical` },
         });
       }
-      await auditStaffAction(
-        trx,
-        this.deps.clock,
-        actor,
-        'help_desk.call_attempt',
-        { type: 'service_item', id: item.id },
-        { answered },
-      );
+      await this.#audit(trx, actor, 'help_desk.call_attempt', itemSubject(item), { answered });
       return { closed: close };
     });
   }
@@ -323,10 +316,7 @@ export class HelpDeskService {
         { status: 'resolved', resolution },
         trx,
       );
-      await auditStaffAction(trx, this.deps.clock, actor, 'help_desk.item_resolved', {
-        type: 'service_item',
-        id: item.id,
-      });
+      await this.#audit(trx, actor, 'help_desk.item_resolved', itemSubject(item));
     });
   }
 
@@ -346,7 +336,7 @@ export class HelpDeskService {
       if (!email.success) return { ok: false, problem: 'query_invalid' };
       accounts = await accountsByAnyEmail(this.deps.db, email.data);
     }
-    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'help_desk.account_search', undefined, {
+    await this.#audit(this.deps.db, actor, 'help_desk.account_search', undefined, {
       by: /^\d{12}$/.test(digits) ? 'online_account_number' : 'email',
       found: accounts.map((a) => a.id),
     });
@@ -355,7 +345,7 @@ export class HelpDeskService {
 
   /** Everything the help desk needs about an account's security (no case data). The view is audited. */
   async accountOverview(actor: StaffActor, accountId: string) {
-    const { db, clock } = this.deps;
+    const { db } = this.deps;
     const account = await findAccountById(db, accountId);
     if (!account || account.kind === 'staff') return undefined;
     const [methods, events, locks, recovery, items, sessions] = await Promise.all([
@@ -366,7 +356,7 @@ export class HelpDeskService {
       this.deps.items.ofAccount(accountId, actor),
       this.deps.accounts.activeSessions(accountId),
     ]);
-    await auditStaffAction(db, clock, actor, 'help_desk.account_viewed', { type: 'account', id: accountId });
+    await this.#audit(db, actor, 'help_desk.account_viewed', accountSubject(accountId));
     return { account, methods, events, locks, recovery, items, sessionCount: sessions.length };
   }
 
@@ -392,15 +382,7 @@ export class HelpDeskService {
           reset: `${this.deps.publicUrl}/account/forgot-password`,
         },
       });
-      await auditStaffAction(
-        trx,
-        clock,
-        actor,
-        'help_desk.account_unlocked',
-        { type: 'account', id: accountId },
-        undefined,
-        reason.trim(),
-      );
+      await this.#audit(trx, actor, 'help_desk.account_unlocked', accountSubject(accountId), undefined, reason.trim());
       return { ok: true } as const;
     });
   }
@@ -418,10 +400,12 @@ export class HelpDeskService {
     const before = (await countSecurityEventsSince(db, accountId, 'reset_requested', since)).count;
     await this.deps.accounts.requestPasswordReset(account.email);
     const sent = (await countSecurityEventsSince(db, accountId, 'reset_requested', since)).count > before;
-    await auditStaffAction(db, clock, actor, sent ? 'help_desk.reset_link_sent' : 'help_desk.reset_link_refused', {
-      type: 'account',
-      id: accountId,
-    });
+    await this.#audit(
+      db,
+      actor,
+      sent ? 'help_desk.reset_link_sent' : 'help_desk.reset_link_refused',
+      accountSubject(accountId),
+    );
     return sent ? { ok: true } : { ok: false, problem: 'limit_reached' };
   }
 
@@ -501,12 +485,11 @@ export class HelpDeskService {
           { status: 'in_progress' },
           trx,
         );
-      await auditStaffAction(
+      await this.#audit(
         trx,
-        clock,
         actor,
         'help_desk.recovery_started',
-        { type: 'account', id: accountId },
+        accountSubject(accountId),
         { deliverTo: deliverTo.data, recoveryId: id },
         checks.slice(0, 500),
       );
@@ -548,10 +531,7 @@ export class HelpDeskService {
           });
       }
       if ('actor' in by)
-        await auditStaffAction(trx, clock, by.actor, 'help_desk.recovery_cancelled', {
-          type: 'account',
-          id: recovery.account_id,
-        });
+        await this.#audit(trx, by.actor, 'help_desk.recovery_cancelled', accountSubject(recovery.account_id));
       return { ok: true } as const;
     });
   }

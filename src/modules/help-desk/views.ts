@@ -12,7 +12,13 @@ import {
   type FieldError,
 } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import { publicPage, type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import {
+  publicPage,
+  type SignedIn,
+  staffPage,
+  titledStaffPage,
+  type StaffPageContext,
+} from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { ServiceItemEventRow, ServiceItemRow } from '../service-items/index.js';
 import { CALLBACK_NUMBER, HELP_TOPICS, TARGET_DAYS, type HelpTopic } from './service.js';
@@ -128,15 +134,12 @@ export function helpDeskHomePage(ctx: StaffPageContext, p: HomeView): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
   const canSearch = ctx.roles.includes('help_desk');
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('help_desk:staff.title'),
     current: '/staff/help-desk',
-    signedIn: p.signedIn,
-    errors,
-    body: html`<h1>${t('help_desk:staff.title')}</h1>
-${
-  canSearch
-    ? html`<section aria-labelledby="find-heading">
+    body: html`${
+      canSearch
+        ? html`<section aria-labelledby="find-heading">
 <h2 id="find-heading">${t('help_desk:staff.find_heading')}</h2>
 <form class="usa-search usa-search--small" role="search" method="get" action="/staff/help-desk">
   ${textInput({ name: 'q', label: t('help_desk:staff.find_label'), hint: t('help_desk:staff.find_hint'), value: p.query, error: errorFor(errors, 'q'), spellcheck: false, maxlength: 254, autocomplete: 'off' })}
@@ -158,8 +161,8 @@ ${
     : ''
 }
 </section>`
-    : ''
-}
+        : ''
+    }
 ${p.queues.map((q) => html`<section aria-labelledby="queue-${q.queue}"><h2 id="queue-${q.queue}">${t(`help_desk:queues.${q.queue}`)}</h2>${itemsTable(ctx, t(`help_desk:queues.${q.queue}`), q.items, p.when, p.now)}</section>`)}`,
   });
 }

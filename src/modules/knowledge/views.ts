@@ -15,6 +15,7 @@ import {
   publicPage as framePublicPage,
   type SignedIn,
   staffPage,
+  titledStaffPage,
   type StaffPageContext,
 } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
@@ -173,13 +174,10 @@ export interface StaffListView {
 export function staffListPage(ctx: StaffPageContext, p: StaffListView): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('knowledge:staff.title'),
     current: '/staff/knowledge',
-    signedIn: p.signedIn,
-    errors,
-    body: html`<h1>${t('knowledge:staff.title')}</h1>
-${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
+    body: html`${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 <p>${t('knowledge:staff.intro')}</p>
 ${canEdit(ctx) ? html`<p><a class="usa-button" href="/staff/knowledge/new">${t('knowledge:staff.new')}</a></p>` : ''}
 ${searchForm(ctx, { action: '/staff/knowledge', query: p.query, error: errorFor(errors, 'q'), label: t('knowledge:staff.search_label'), hint: t('knowledge:staff.search_hint') })}

@@ -110,126 +110,105 @@ function registerFindCaseRoutes(app: App, deps: OfficerRouteDeps): void {
   );
 }
 
+/** What an action's form shows back when refused: the errors, and the values sent; or 404 ('not_found'). */
+type Refusal = { errors: FieldError[]; values?: Record<string, string> } | 'not_found';
+type FoundCase = NonNullable<Awaited<ReturnType<OfficerService['find']>>>;
+
+/** A refusal of one field, with the message under `key`. */
+const refused = (request: FastifyRequest, field: string, key: string, values?: Record<string, string>): Refusal => ({
+  errors: [{ field, message: request.t(key) }],
+  values,
+});
+
+/**
+ * An action on a case from its page: 404 for a case the officer cannot find; then `act`, which answers a refusal
+ * (the case's page again with its errors) or nothing, and then the case's page says `done`.
+ */
+const caseAction =
+  <P extends { receipt: string }, B>(
+    deps: OfficerRouteDeps,
+    done: string,
+    act: (request: FastifyRequest & { params: P; body: B }, c: FoundCase) => Promise<Refusal | undefined>,
+  ) =>
+  async (request: FastifyRequest & { params: P; body: B }, reply: FastifyReply) => {
+    const { receipt } = request.params;
+    const c = await deps.officer.find(actor(request), receipt);
+    if (!c) return reply.callNotFound();
+    const refusal = await act(request, c);
+    if (refusal === 'not_found') return reply.callNotFound();
+    if (refusal) return showCase(request, reply, deps, receipt, refusal);
+    return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=${done}`, 303);
+  };
+
 /** The actions on a case: an event, a notice, the acceptance notice, Section 1367 protection, reviewing an account's link. */
 function registerCaseActionRoutes(app: App, deps: OfficerRouteDeps): void {
   app.post(
     '/officer/cases/:receipt/events',
     { config, schema: { params: inputs.case, body: inputs.event } },
-    async (request, reply) => {
-      const { receipt } = request.params;
-      const c = await deps.officer.find(actor(request), receipt);
-      if (!c) return reply.callNotFound();
+    caseAction(deps, 'event', async (request, c) => {
       const values = { ...request.body };
       if (!(OFFICER_ACTIONS as readonly string[]).includes(values.type))
-        return showCase(request, reply, deps, receipt, {
-          values,
-          errors: [{ field: 'type', message: request.t('officer:errors.type') }],
-        });
+        return refused(request, 'type', 'officer:errors.type', values);
       const payload: Record<string, unknown> = {};
       if (values.response_due) payload.responseDue = values.response_due;
       if (values.office_code) payload.officeCode = values.office_code;
       if (values.tracking_number) payload.trackingNumber = values.tracking_number.toUpperCase();
       if (values.notice_type) payload.noticeType = values.notice_type;
       const result = await deps.officer.act(actor(request), c.view.receiptNumber, values.type, payload);
-      if (!result.ok) {
-        const errors = result.problems.map((p) => ({
-          field: FIELD[p.field] ?? 'type',
-          message: request.t('officer:errors.field', { field: p.field, problem: p.message }),
-        }));
-        return showCase(request, reply, deps, receipt, { values, errors });
-      }
-      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=event`, 303);
-    },
+      if (result.ok) return undefined;
+      const errors = result.problems.map((p) => ({
+        field: FIELD[p.field] ?? 'type',
+        message: request.t('officer:errors.field', { field: p.field, problem: p.message }),
+      }));
+      return { values, errors };
+    }),
   );
 
   app.post(
     '/officer/cases/:receipt/notices',
     { config, schema: { params: inputs.case, body: inputs.notice } },
-    async (request, reply) => {
-      const { receipt } = request.params;
-      const c = await deps.officer.find(actor(request), receipt);
-      if (!c) return reply.callNotFound();
+    caseAction(deps, 'notice', async (request, c) => {
       const { kind } = request.body;
-      if (!isCaseNoticeKind(kind))
-        return showCase(request, reply, deps, receipt, {
-          errors: [{ field: 'kind', message: request.t('officer:errors.kind') }],
-        });
-      const issued = await deps.officer.issueNotice(
-        actor(request),
-        c,
-        kind,
-        request.body.notice_language === 'es' ? 'es' : 'en',
-      );
-      if (!issued)
-        return showCase(request, reply, deps, receipt, {
-          errors: [{ field: 'kind', message: request.t('officer:errors.notice') }],
-        });
-      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=notice`, 303);
-    },
+      if (!isCaseNoticeKind(kind)) return refused(request, 'kind', 'officer:errors.kind');
+      const language = request.body.notice_language === 'es' ? 'es' : 'en';
+      const issued = await deps.officer.issueNotice(actor(request), c, kind, language);
+      return issued ? undefined : refused(request, 'kind', 'officer:errors.notice');
+    }),
   );
 
   app.post(
     '/officer/cases/:receipt/acceptance-notice',
     { config, schema: { params: inputs.case, body: inputs.acceptance } },
-    async (request, reply) => {
-      const { receipt } = request.params;
-      const c = await deps.officer.find(actor(request), receipt);
-      if (!c) return reply.callNotFound();
-      const result = await deps.officer.issueAcceptanceNotice(
-        actor(request),
-        c,
-        request.body.language === 'es' ? 'es' : 'en',
-      );
-      if (!result.ok)
-        return showCase(request, reply, deps, receipt, {
-          errors: [{ field: 'type', message: request.t('officer:errors.acceptance') }],
-        });
-      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=acceptance`, 303);
-    },
+    caseAction(deps, 'acceptance', async (request, c) => {
+      const language = request.body.language === 'es' ? 'es' : 'en';
+      const result = await deps.officer.issueAcceptanceNotice(actor(request), c, language);
+      return result.ok ? undefined : refused(request, 'type', 'officer:errors.acceptance');
+    }),
   );
 
   app.post(
     '/officer/cases/:receipt/protection',
     { config, schema: { params: inputs.case, body: inputs.protection } },
-    async (request, reply) => {
-      const { receipt } = request.params;
-      const c = await deps.officer.find(actor(request), receipt);
-      if (!c) return reply.callNotFound();
+    caseAction(deps, 'protection', async (request, c) => {
       const { reason } = request.body;
-      if (!reason)
-        return showCase(request, reply, deps, receipt, {
-          errors: [{ field: 'reason', message: request.t('officer:errors.reason') }],
-        });
-      await deps.officer.act(
-        actor(request),
-        c.view.receiptNumber,
-        'protection_updated',
-        { section1367: request.body.section1367 === 'yes' },
-        reason,
-      );
-      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=protection`, 303);
-    },
+      if (!reason) return refused(request, 'reason', 'officer:errors.reason');
+      const section1367 = request.body.section1367 === 'yes';
+      await deps.officer.act(actor(request), c.view.receiptNumber, 'protection_updated', { section1367 }, reason);
+      return undefined;
+    }),
   );
 
   app.post(
     '/officer/cases/:receipt/links/:account',
     { config, schema: { params: inputs.link, body: inputs.linkReview } },
-    async (request, reply) => {
-      const { receipt, account } = request.params;
-      const c = await deps.officer.find(actor(request), receipt);
-      if (!c) return reply.callNotFound();
+    caseAction(deps, 'link', async (request, c) => {
+      const { account } = request.params;
       const { decision, reason } = request.body;
       if (decision !== 'confirm' && decision !== 'remove')
-        return showCase(request, reply, deps, receipt, {
-          errors: [{ field: `decision-${account}`, message: request.t('officer:errors.link_decision') }],
-        });
-      if (!reason)
-        return showCase(request, reply, deps, receipt, {
-          errors: [{ field: `link-reason-${account}`, message: request.t('officer:errors.reason') }],
-        });
-      if (!(await deps.officer.reviewLink(actor(request), c, account, decision, reason))) return reply.callNotFound();
-      return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=link`, 303);
-    },
+        return refused(request, `decision-${account}`, 'officer:errors.link_decision');
+      if (!reason) return refused(request, `link-reason-${account}`, 'officer:errors.reason');
+      return (await deps.officer.reviewLink(actor(request), c, account, decision, reason)) ? undefined : 'not_found';
+    }),
   );
 }
 
@@ -255,10 +234,7 @@ function registerDocumentRoutes(app: App, deps: OfficerRouteDeps): void {
     scope.post(
       '/officer/cases/:receipt/documents',
       { config, schema: { params: inputs.case } },
-      async (request, reply) => {
-        const { receipt } = request.params;
-        const c = await deps.officer.find(actor(request), receipt);
-        if (!c) return reply.callNotFound();
+      caseAction(deps, 'document', async (request, c) => {
         // A multipart form: its text fields come from the upload form (uploads.ts), not from a schema.
         const form = isUpload(request) ? await readWholeForm(request) : undefined;
         const field = (name: string, max: number): string => (form?.fields[name] ?? '').slice(0, max).trim();
@@ -273,15 +249,10 @@ function registerDocumentRoutes(app: App, deps: OfficerRouteDeps): void {
           shared: values.shared === 'yes',
           file: form?.files.find((f) => f.fieldname === 'document_file'),
         });
-        if (!result.ok) {
-          const field = result.problem === 'title' ? 'document_title' : 'document_file';
-          return showCase(request, reply, deps, receipt, {
-            values,
-            errors: [{ field, message: request.t(`officer:document.errors.${result.problem}`) }],
-          });
-        }
-        return reply.redirect(`/officer/cases/${c.view.receiptNumber}?done=document`, 303);
-      },
+        if (result.ok) return undefined;
+        const problemField = result.problem === 'title' ? 'document_title' : 'document_file';
+        return refused(request, problemField, `officer:document.errors.${result.problem}`, values);
+      }),
     );
   });
 }

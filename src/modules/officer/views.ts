@@ -11,7 +11,7 @@ import {
   type FieldError,
 } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
-import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { type SignedIn, staffPage, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formLongName, OFFICES, officeName } from '../cases/index.js';
 import { longDate } from '../../platform/format.js';
 import { CASE_NOTICE_KINDS, documentLabel } from '../notices/index.js';
@@ -32,13 +32,10 @@ export function officerHomePage(
   p: { signedIn: SignedIn; value?: string; errors?: FieldError[] },
 ): SafeHtml {
   const { t } = ctx;
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('officer:home.title'),
     current: '/officer',
-    signedIn: p.signedIn,
-    errors: p.errors,
-    body: html`<h1>${t('officer:home.title')}</h1>
-<form class="usa-form" method="get" action="/officer/find" role="search">
+    body: html`<form class="usa-form" method="get" action="/officer/find" role="search">
   ${textInput({ name: 'receipt_number', label: t('officer:home.receipt'), value: p.value, error: errorFor(p.errors ?? [], 'receipt_number'), autocomplete: 'off', spellcheck: false, maxlength: 40, width: 'md' })}
   ${button(t('officer:home.find'))}
 </form>`,

@@ -12,7 +12,7 @@ import {
   type FieldError,
 } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { type SignedIn, staffPage, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formatCalendarDate, LOCALES } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import type { StaffRole } from '../../platform/db/tables.js';
@@ -143,13 +143,10 @@ ${
 export function samplePage(ctx: StaffPageContext, p: SampleView): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('quality:sample.title'),
     current: '/staff/quality',
-    signedIn: p.signedIn,
-    errors,
-    body: html`<h1>${t('quality:sample.title')}</h1>
-${sections(ctx, 'sample')}
+    body: html`${sections(ctx, 'sample')}
 <p class="usa-intro">${t('quality:sample.intro')}</p>
 ${sampleForm(ctx, p, errors)}
 ${p.sample ? sampleResults(ctx, p.sample, p.when) : ''}`,
@@ -345,12 +342,10 @@ export interface TasksView {
 
 export function tasksPage(ctx: StaffPageContext, p: TasksView): SafeHtml {
   const { t } = ctx;
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('quality:tasks.title'),
     current: '/staff/quality',
-    signedIn: p.signedIn,
-    body: html`<h1>${t('quality:tasks.title')}</h1>
-${sections(ctx, 'tasks')}
+    body: html`${sections(ctx, 'tasks')}
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 <p class="usa-intro">${t('quality:tasks.intro')}</p>
 <h2 id="open-heading">${t('quality:tasks.open_heading')}</h2>
@@ -489,12 +484,10 @@ export function scoresPage(ctx: StaffPageContext, p: ScoresView): SafeHtml {
   const count = new Intl.NumberFormat(locale(lang));
   const pct = new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const average = (v: number | null) => (v === null ? t('quality:scores.no_reviews') : `${pct.format(v)} %`);
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('quality:scores.title'),
     current: '/staff/quality',
-    signedIn: p.signedIn,
-    body: html`<h1>${t('quality:scores.title')}</h1>
-${sections(ctx, 'scores')}
+    body: html`${sections(ctx, 'scores')}
 <p class="usa-intro">${t('quality:scores.intro')}</p>
 <p>${t('quality:scores.period', { since: calendarDay(p.since, lang) })}</p>
 <p><a class="usa-link" href="/staff/quality/scores.csv" download>${t('quality:scores.download')}</a></p>

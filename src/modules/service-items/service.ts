@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { StaffRole } from '../../platform/db/tables.js';
-import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName, ServiceItemRow } from './tables.js';
+import type { Insertable } from 'kysely';
+import type {
+  ServiceItemChannel,
+  ServiceItemStatus,
+  ServiceItemsTable,
+  SlaPolicyName,
+  ServiceItemRow,
+} from './tables.js';
 import type { Language, Translate } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
@@ -155,42 +162,49 @@ export interface ServiceItemDeps {
   publicUrl: string;
 }
 
+/** The columns of a new item that come from the contact as given (who, how, in which language, about what). */
+const fromContact = (input: NewServiceItem | RoutedItemInput) => ({
+  channel: input.channel,
+  type: input.type,
+  account_id: input.accountId ?? null,
+  contact_name: input.contact.name,
+  contact_email: input.contact.email,
+  contact_phone: input.contact.phone ?? null,
+  language: input.language,
+  subject: input.subject,
+  description: input.description,
+});
+
+/** Adds an entry to an item's timeline: without text, for staff only and with no details unless `entry` says. */
+async function addEntry(db: DbHandle, itemId: string, at: Date, entry: TimelineEntry): Promise<void> {
+  await insertEvent(db, {
+    item_id: itemId,
+    kind: entry.kind,
+    actor_id: entry.actorId ?? null,
+    occurred_at: at,
+    body: entry.body ?? null,
+    customer_visible: entry.customerVisible ?? false,
+    details: JSON.stringify(entry.details ?? {}),
+  });
+}
+
 export class ServiceItemService {
   constructor(private readonly deps: ServiceItemDeps) {}
 
   /** Creates the item and its first timeline entry, in the caller's transaction when given one. */
   async create(input: NewServiceItem, db: DbHandle = this.deps.db): Promise<ServiceItemRow> {
     const now = this.deps.clock.now();
-    const item = await insertItem(db, {
-      id: this.deps.random.uuid(),
-      channel: input.channel,
-      type: input.type,
-      queue: input.queue,
-      status: 'open',
-      account_id: input.accountId ?? null,
-      contact_name: input.contact.name,
-      contact_email: input.contact.email,
-      contact_phone: input.contact.phone ?? null,
-      language: input.language,
-      urgent: input.urgent ?? false,
-      subject: input.subject,
-      description: input.description,
-      owner_id: null,
-      created_at: now,
-      due_at: new Date(now.getTime() + input.dueInMs),
-      resolved_at: null,
-      resolution: null,
-    });
-    await insertEvent(db, {
-      item_id: item.id,
-      kind: 'created',
-      actor_id: null,
-      occurred_at: now,
-      body: null,
-      customer_visible: true,
-      details: JSON.stringify({ channel: input.channel, queue: input.queue }),
-    });
-    return item;
+    return this.#insertOpen(
+      db,
+      now,
+      {
+        ...fromContact(input),
+        queue: input.queue,
+        urgent: input.urgent ?? false,
+        due_at: new Date(now.getTime() + input.dueInMs),
+      },
+      { customerVisible: true, details: { channel: input.channel, queue: input.queue } },
+    );
   }
 
   async byNumber(number: string, db: DbHandle = this.deps.db): Promise<ServiceItemRow | undefined> {
@@ -237,15 +251,7 @@ export class ServiceItemService {
   ): Promise<void> {
     const now = this.deps.clock.now();
     const work = async (trx: DbHandle) => {
-      await insertEvent(trx, {
-        item_id: itemId,
-        kind: entry.kind,
-        actor_id: entry.actorId ?? null,
-        occurred_at: now,
-        body: entry.body ?? null,
-        customer_visible: entry.customerVisible ?? false,
-        details: JSON.stringify(entry.details ?? {}),
-      });
+      await addEntry(trx, itemId, now, entry);
       const set: Parameters<typeof updateItem>[2] = {};
       if (changes.status) set.status = changes.status;
       if (changes.queue) set.queue = changes.queue;
@@ -287,50 +293,35 @@ export class ServiceItemService {
       const policy: SlaPolicyName = route.slaPolicy ?? (urgent ? 'urgent' : 'non_urgent');
       const now = this.deps.clock.now();
       const expected = slaExpectation(policy, now, this.deps.timeZone);
-      const item = await insertItem(trx, {
-        id: this.deps.random.uuid(),
-        channel: input.channel,
-        type: input.type,
-        queue: route.queue,
-        status: 'open',
-        account_id: input.accountId ?? null,
-        contact_name: input.contact.name,
-        contact_email: input.contact.email,
-        contact_phone: input.contact.phone ?? null,
-        language: input.language,
-        urgent,
-        priority: urgent ? 1 : 2,
-        subject: input.subject,
-        description: input.description,
-        owner_id: null,
-        created_at: now,
-        due_at: expected.dueAt,
-        resolved_at: null,
-        resolution: null,
-        case_id: c?.id ?? null,
-        receipt_number: c?.receipt_number ?? input.receiptNumber ?? null,
-        section_1367: section1367,
-        office_code: c?.office_code ?? null,
-        sla_policy: policy,
-        sla_started_at: now,
-        details: JSON.stringify(input.details ?? {}),
-      });
-      await insertEvent(trx, {
-        item_id: item.id,
-        kind: 'created',
-        actor_id: null,
-        occurred_at: now,
-        body: null,
-        customer_visible: true,
-        details: JSON.stringify({
-          channel: input.channel,
+      const item = await this.#insertOpen(
+        trx,
+        now,
+        {
+          ...fromContact(input),
           queue: route.queue,
-          rule: route.rule,
-          why: route.note,
-          sla: policy,
-          dueAt: expected.dueAt.toISOString(),
-        }),
-      });
+          urgent,
+          priority: urgent ? 1 : 2,
+          due_at: expected.dueAt,
+          case_id: c?.id ?? null,
+          receipt_number: c?.receipt_number ?? input.receiptNumber ?? null,
+          section_1367: section1367,
+          office_code: c?.office_code ?? null,
+          sla_policy: policy,
+          sla_started_at: now,
+          details: JSON.stringify(input.details ?? {}),
+        },
+        {
+          customerVisible: true,
+          details: {
+            channel: input.channel,
+            queue: route.queue,
+            rule: route.rule,
+            why: route.note,
+            sla: policy,
+            dueAt: expected.dueAt.toISOString(),
+          },
+        },
+      );
       await this.deps.jobs.send(trx, slaCheckJob, { itemId: item.id }, { startAfter: expected.dueAt });
       return { item, route, expectation: expected };
     };
@@ -397,15 +388,7 @@ export class ServiceItemService {
         status: 'waiting_on_customer',
         owner_id: item.owner_id ?? worker.accountId,
       });
-      await insertEvent(trx, {
-        item_id: itemId,
-        kind: 'sla_paused',
-        actor_id: worker.accountId,
-        occurred_at: now,
-        body: reason,
-        customer_visible: false,
-        details: '{}',
-      });
+      await addEntry(trx, itemId, now, { kind: 'sla_paused', actorId: worker.accountId, body: reason });
     });
   }
 
@@ -423,14 +406,10 @@ export class ServiceItemService {
         due_at: due,
         status: item.owner_id ? 'in_progress' : 'open',
       });
-      await insertEvent(trx, {
-        item_id: itemId,
+      await addEntry(trx, itemId, now, {
         kind: 'sla_resumed',
-        actor_id: worker?.accountId ?? null,
-        occurred_at: now,
-        body: null,
-        customer_visible: false,
-        details: JSON.stringify({ dueAt: due.toISOString() }),
+        actorId: worker?.accountId,
+        details: { dueAt: due.toISOString() },
       });
       await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: due });
       return due;
@@ -482,42 +461,21 @@ export class ServiceItemService {
         const next = nextFollowUp(item.created_at, item.follow_up_level, this.deps.timeZone);
         if (next) {
           const followUp = await this.#createFollowUp(trx, item, next.level, now);
-          await insertEvent(trx, {
-            item_id: itemId,
+          await addEntry(trx, itemId, now, {
             kind: 'follow_up_created',
-            actor_id: null,
-            occurred_at: now,
-            body: null,
-            customer_visible: false,
-            details: JSON.stringify({ level: next.level, number: String(followUp.number) }),
+            details: { level: next.level, number: String(followUp.number) },
           });
           return 'follow_up';
         }
         await updateItem(trx, itemId, { escalated_at: now, priority: 1 });
-        await insertEvent(trx, {
-          item_id: itemId,
-          kind: 'sla_breached',
-          actor_id: null,
-          occurred_at: now,
-          body: null,
-          customer_visible: false,
-          details: JSON.stringify({ level: item.follow_up_level }),
-        });
+        await addEntry(trx, itemId, now, { kind: 'sla_breached', details: { level: item.follow_up_level } });
         return 'breached';
       }
       const to = item.queue === 'tier1' && !item.section_1367 ? 'tier2' : item.queue;
       // A breach of the urgent clock an escalation started is recorded once; the item stays escalated where it is.
       if (item.escalated_at && item.sla_policy === 'urgent') {
         await updateItem(trx, itemId, { breached_at: now });
-        await insertEvent(trx, {
-          item_id: itemId,
-          kind: 'sla_breached',
-          actor_id: null,
-          occurred_at: now,
-          body: null,
-          customer_visible: false,
-          details: JSON.stringify({ from: item.queue, to: item.queue }),
-        });
+        await addEntry(trx, itemId, now, { kind: 'sla_breached', details: { from: item.queue, to: item.queue } });
         return 'breached';
       }
       await updateItem(trx, itemId, {
@@ -528,18 +486,33 @@ export class ServiceItemService {
         owner_id: to === item.queue ? item.owner_id : null,
       });
       await this.#urgentClock(trx, itemId, now);
-      await insertEvent(trx, {
-        item_id: itemId,
-        kind: 'sla_breached',
-        actor_id: null,
-        occurred_at: now,
-        body: null,
-        customer_visible: false,
-        details: JSON.stringify({ from: item.queue, to }),
-      });
+      await addEntry(trx, itemId, now, { kind: 'sla_breached', details: { from: item.queue, to } });
       await this.#tellEscalated(trx, item);
       return 'breached';
     });
+  }
+
+  /** Inserts an open item that nobody owns yet, created `now`, and the first entry of its timeline. */
+  async #insertOpen(
+    db: DbHandle,
+    now: Date,
+    item: Omit<
+      Insertable<ServiceItemsTable>,
+      'id' | 'status' | 'owner_id' | 'created_at' | 'resolved_at' | 'resolution'
+    >,
+    created: { customerVisible: boolean; details: Record<string, unknown> },
+  ): Promise<ServiceItemRow> {
+    const row = await insertItem(db, {
+      id: this.deps.random.uuid(),
+      status: 'open',
+      owner_id: null,
+      created_at: now,
+      resolved_at: null,
+      resolution: null,
+      ...item,
+    });
+    await addEntry(db, row.id, now, { kind: 'created', ...created });
+    return row;
   }
 
   async #createFollowUp(
@@ -549,45 +522,35 @@ export class ServiceItemService {
     now: Date,
   ): Promise<ServiceItemRow> {
     const expected = slaExpectation('office_service_request', now, this.deps.timeZone);
-    const item = await insertItem(trx, {
-      id: this.deps.random.uuid(),
-      channel: parent.channel,
-      type: parent.type,
-      queue: parent.queue,
-      status: 'open',
-      account_id: parent.account_id,
-      contact_name: parent.contact_name,
-      contact_email: parent.contact_email,
-      contact_phone: parent.contact_phone,
-      language: parent.language,
-      urgent: parent.urgent,
-      priority: 1,
-      subject: parent.subject,
-      description: parent.description,
-      owner_id: null,
-      created_at: now,
-      due_at: expected.dueAt,
-      resolved_at: null,
-      resolution: null,
-      case_id: parent.case_id,
-      receipt_number: parent.receipt_number,
-      section_1367: parent.section_1367,
-      office_code: parent.office_code,
-      sla_policy: 'office_service_request',
-      sla_started_at: now,
-      follow_up_level: level,
-      parent_item_id: parent.id,
-      details: JSON.stringify(parent.details ?? {}),
-    });
-    await insertEvent(trx, {
-      item_id: item.id,
-      kind: 'created',
-      actor_id: null,
-      occurred_at: now,
-      body: null,
-      customer_visible: false,
-      details: JSON.stringify({ followUpOf: String(parent.number), level }),
-    });
+    const item = await this.#insertOpen(
+      trx,
+      now,
+      {
+        channel: parent.channel,
+        type: parent.type,
+        queue: parent.queue,
+        account_id: parent.account_id,
+        contact_name: parent.contact_name,
+        contact_email: parent.contact_email,
+        contact_phone: parent.contact_phone,
+        language: parent.language,
+        urgent: parent.urgent,
+        priority: 1,
+        subject: parent.subject,
+        description: parent.description,
+        due_at: expected.dueAt,
+        case_id: parent.case_id,
+        receipt_number: parent.receipt_number,
+        section_1367: parent.section_1367,
+        office_code: parent.office_code,
+        sla_policy: 'office_service_request',
+        sla_started_at: now,
+        follow_up_level: level,
+        parent_item_id: parent.id,
+        details: JSON.stringify(parent.details ?? {}),
+      },
+      { customerVisible: false, details: { followUpOf: String(parent.number), level } },
+    );
     await this.deps.jobs.send(trx, slaCheckJob, { itemId: item.id }, { startAfter: expected.dueAt });
     return item;
   }
@@ -644,14 +607,11 @@ export class ServiceItemService {
       await this.#endPause(trx, itemId, now, worker.accountId);
       await updateItem(trx, itemId, { queue: to, status: 'escalated', owner_id: null, escalated_at: now });
       await this.#urgentClock(trx, itemId, now);
-      await insertEvent(trx, {
-        item_id: itemId,
+      await addEntry(trx, itemId, now, {
         kind: 'escalated',
-        actor_id: worker.accountId,
-        occurred_at: now,
+        actorId: worker.accountId,
         body: reason,
-        customer_visible: false,
-        details: JSON.stringify({ from: item.queue, to }),
+        details: { from: item.queue, to },
       });
       await this.#tellEscalated(trx, item);
     });
@@ -676,14 +636,12 @@ export class ServiceItemService {
         sla_paused_at: null,
         due_at: expected.dueAt,
       });
-      await insertEvent(trx, {
-        item_id: itemId,
+      await addEntry(trx, itemId, now, {
         kind: 'routed_to_office',
-        actor_id: worker.accountId,
-        occurred_at: now,
+        actorId: worker.accountId,
         body: reason,
-        customer_visible: true,
-        details: JSON.stringify({ office: officeCode, dueAt: expected.dueAt.toISOString() }),
+        customerVisible: true,
+        details: { office: officeCode, dueAt: expected.dueAt.toISOString() },
       });
       await this.deps.jobs.send(trx, slaCheckJob, { itemId }, { startAfter: expected.dueAt });
     });
@@ -699,14 +657,11 @@ export class ServiceItemService {
         owner_id: item.owner_id ?? worker.accountId,
         status: item.status === 'open' || item.status === 'escalated' ? 'in_progress' : item.status,
       });
-      await insertEvent(trx, {
-        item_id: itemId,
+      await addEntry(trx, itemId, now, {
         kind: 'reply',
-        actor_id: worker.accountId,
-        occurred_at: now,
+        actorId: worker.accountId,
         body: message,
-        customer_visible: true,
-        details: '{}',
+        customerVisible: true,
       });
       // Answers in the account, and any answer about a Section 1367 matter, stay behind sign-in or the status page: the
       // email only says there is one (a mailbox may be read by someone the person must be protected from).
@@ -730,15 +685,7 @@ export class ServiceItemService {
   async note(itemId: string, worker: StaffWorker, text: string): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
-      await insertEvent(trx, {
-        item_id: itemId,
-        kind: 'note',
-        actor_id: worker.accountId,
-        occurred_at: this.deps.clock.now(),
-        body: text,
-        customer_visible: false,
-        details: '{}',
-      });
+      await addEntry(trx, itemId, this.deps.clock.now(), { kind: 'note', actorId: worker.accountId, body: text });
       if (!item.owner_id) await updateItem(trx, itemId, { owner_id: worker.accountId, status: 'in_progress' });
     });
   }
@@ -756,27 +703,21 @@ export class ServiceItemService {
         owner_id: item.owner_id ?? worker.accountId,
         first_response_at: item.first_response_at ?? now,
       });
-      await insertEvent(trx, {
-        item_id: itemId,
+      await addEntry(trx, itemId, now, {
         kind: 'resolved',
-        actor_id: worker.accountId,
-        occurred_at: now,
+        actorId: worker.accountId,
         body: note || null,
-        customer_visible: true,
-        details: JSON.stringify({ code }),
+        customerVisible: true,
+        details: { code },
       });
       // The follow-up requests of an answered office request are answered with it (CC-7).
       const followUps = await openFollowUpsOf(trx, itemId);
       for (const f of followUps) {
         await updateItem(trx, f.id, { status: 'resolved', resolution: code, resolved_at: now, sla_paused_at: null });
-        await insertEvent(trx, {
-          item_id: f.id,
+        await addEntry(trx, f.id, now, {
           kind: 'resolved',
-          actor_id: worker.accountId,
-          occurred_at: now,
-          body: null,
-          customer_visible: false,
-          details: JSON.stringify({ code, with: String(item.number) }),
+          actorId: worker.accountId,
+          details: { code, with: String(item.number) },
         });
       }
     });

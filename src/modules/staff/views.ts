@@ -12,7 +12,13 @@ import {
 } from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { layout, type PageContext } from '../../platform/views/layout.js';
-import { staffPage, toolsFor, type SignedIn, type StaffPageContext } from '../../platform/views/frame.js';
+import {
+  staffPage,
+  titledStaffPage,
+  toolsFor,
+  type SignedIn,
+  type StaffPageContext,
+} from '../../platform/views/frame.js';
 import type { StaffMember } from './repository.js';
 import { STAFF_ROLES, type StaffRole } from './roles.js';
 
@@ -26,12 +32,10 @@ const roleList = (ctx: PageContext, roles: readonly StaffRole[]) =>
 export function staffHomePage(ctx: StaffPageContext, p: { signedIn: SignedIn; name: string }): SafeHtml {
   const { t } = ctx;
   const tools = toolsFor(ctx.roles);
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('staff:home.title'),
     current: '/staff',
-    signedIn: p.signedIn,
-    body: html`<h1>${t('staff:home.title')}</h1>
-<p class="usa-intro">${t('staff:home.greeting', { name: p.name })}</p>
+    body: html`<p class="usa-intro">${t('staff:home.greeting', { name: p.name })}</p>
 <p>${t('staff:home.your_roles')} <strong>${roleList(ctx, ctx.roles)}</strong></p>
 ${
   tools.length
@@ -60,13 +64,10 @@ export function staffAdminPage(ctx: StaffPageContext, p: StaffAdminView): SafeHt
       : m.activatedAt
         ? t('staff:admin.status_active')
         : t('staff:admin.status_setting_up');
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('staff:admin.title'),
     current: '/staff/admin/staff',
-    signedIn: p.signedIn,
-    errors,
-    body: html`<h1>${t('staff:admin.title')}</h1>
-${p.notice ? alert({ type: 'success', body: p.notice, slim: true, live: true }) : ''}
+    body: html`${p.notice ? alert({ type: 'success', body: p.notice, slim: true, live: true }) : ''}
 ${table({
   caption: t('staff:admin.members_caption'),
   headers: [t('staff:admin.name'), t('staff:admin.email'), t('staff:admin.roles'), t('staff:admin.status')],

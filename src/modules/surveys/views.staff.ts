@@ -1,6 +1,6 @@
 import { CSV_BOM, csvRecord } from '../../platform/csv.js';
 import { FORMS } from '../cases/index.js';
-import { type SignedIn, staffPage, type StaffPageContext } from '../../platform/views/frame.js';
+import { type SignedIn, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { button, select, table, textInput, type FieldError } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
 import { formatCalendarDate, LOCALES } from '../../platform/format.js';
@@ -227,13 +227,10 @@ export interface SurveysStaffView {
 export function surveysStaffPage(ctx: StaffPageContext, p: SurveysStaffView): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
-  return staffPage(ctx, {
+  return titledStaffPage(ctx, p, {
     title: t('surveys:staff.title'),
     current: '/staff/surveys',
-    signedIn: p.signedIn,
-    errors,
-    body: html`<h1>${t('surveys:staff.title')}</h1>
-<p class="usa-intro">${t('surveys:staff.intro')}</p>
+    body: html`<p class="usa-intro">${t('surveys:staff.intro')}</p>
 ${filterForm(ctx, p.values, errors, p.timeZone)}
 ${
   p.report

@@ -232,3 +232,21 @@ ${p.body}
 </div>`,
   });
 }
+
+/**
+ * A staff page that opens with its title as heading, `body` after it; `form` brings who is signed in and the errors of
+ * the page's form (shown in the error summary).
+ */
+export function titledStaffPage(
+  ctx: StaffPageContext,
+  form: { signedIn: SignedIn; errors?: FieldError[] },
+  p: { title: string; current: string; body: HtmlValue },
+): SafeHtml {
+  return staffPage(ctx, {
+    ...p,
+    signedIn: form.signedIn,
+    errors: form.errors,
+    body: html`<h1>${p.title}</h1>
+${p.body}`,
+  });
+}
