@@ -1,10 +1,9 @@
 import { fields, text, type App } from '../../../platform/http/inputs.js';
-import { withMinimumDuration } from '../../../platform/http/timing.js';
-import { linkToken, whole, type AddressLimit } from '../route-support.js';
-import { emailSchema, type AccountService } from '../service.js';
+import { linkToken, registerLinkRequestRoutes, type AddressLimit } from '../route-support.js';
+import type { AccountService } from '../service.js';
 import { goTo } from '../sign-in/journey.js';
 import type { SessionStore } from '../sign-in/sessions.js';
-import { unlockLinkInvalidPage, unlockLinkPage, unlockRequestPage, unlockSentPage } from '../views/pages.js';
+import { unlockLinkInvalidPage, unlockLinkPage } from '../views/pages.js';
 
 export interface RecoveryRoutesDeps {
   accounts: AccountService;
@@ -17,8 +16,6 @@ export interface RecoveryRoutesDeps {
 
 /** What the unlock pages read (ADR 15). */
 const inputs = {
-  email: fields({ email: text(300) }),
-  sent: fields({ email: whole() }),
   link: fields({ token: text(200), password: text(1000) }),
 };
 
@@ -30,38 +27,12 @@ export function registerUnlockRoutes(app: App, deps: RecoveryRoutesDeps): void {
   const { accounts, sessions } = deps;
   const limited = { policy: 'public' as const, limit: deps.limit };
 
-  app.get('/account/sign-in/unlock', { config: { policy: 'public' } }, async (request, reply) =>
-    reply.html(unlockRequestPage(request.page(), { csrf: reply.generateCsrf() })),
-  );
-
-  app.post('/account/sign-in/unlock', { config: limited, schema: { body: inputs.email } }, async (request, reply) => {
-    const typed = request.body.email;
-    const email = emailSchema.safeParse(typed);
-    if (!email.success) {
-      const message = request.t(
-        typed.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required',
-      );
-      return reply.html(
-        unlockRequestPage(request.page(), {
-          csrf: reply.generateCsrf(),
-          email: typed,
-          errors: [{ field: 'email', message }],
-        }),
-        400,
-      );
-    }
-    await withMinimumDuration(deps.minimumMs, () => accounts.requestSignInUnlock(email.data, request.ip));
-    return reply.redirect(`/account/sign-in/unlock/sent?email=${encodeURIComponent(email.data)}`, 303);
+  registerLinkRequestRoutes(app, 'unlock', {
+    path: '/account/sign-in/unlock',
+    limit: deps.limit,
+    minimumMs: deps.minimumMs,
+    send: (email, ip) => accounts.requestSignInUnlock(email, ip),
   });
-
-  app.get(
-    '/account/sign-in/unlock/sent',
-    { config: { policy: 'public' }, schema: { querystring: inputs.sent } },
-    async (request, reply) => {
-      const email = emailSchema.safeParse(request.query.email);
-      return reply.html(unlockSentPage(request.page(), email.success ? email.data : ''));
-    },
-  );
 
   // Opening the link shows the form (mail scanners that open links spend nothing); only its POST uses the link.
   app.get(

@@ -2,7 +2,7 @@ import { fields, text, type App } from '../../../platform/http/inputs.js';
 import { withMinimumDuration } from '../../../platform/http/timing.js';
 import type { FieldError } from '../../../platform/views/components.js';
 import { linkInvalidPage } from '../../../platform/views/frame.js';
-import { linkLanding, linkToken, whole, type AddressLimit } from '../route-support.js';
+import { emailProblem, linkLanding, linkToken, registerSentPage, whole, type AddressLimit } from '../route-support.js';
 import { emailSchema, type AccountService } from '../service.js';
 import { goTo, SIGN_UP_PATH } from '../sign-in/journey.js';
 import type { SessionStore } from '../sign-in/sessions.js';
@@ -20,7 +20,6 @@ export interface SignUpRoutesDeps {
 /** What the sign-up pages read (ADR 15). */
 const inputs = {
   start: fields({ email: text(300), kind: text(20) }),
-  sent: fields({ email: whole() }),
   password: fields({ password: whole(), password_confirmation: whole() }),
 };
 
@@ -41,13 +40,7 @@ export function registerSignUpRoutes(app: App, deps: SignUpRoutesDeps): void {
     const kind = request.body.kind;
     const email = emailSchema.safeParse(rawEmail);
     const errors: FieldError[] = [];
-    if (!email.success)
-      errors.push({
-        field: 'email',
-        message: request.t(
-          rawEmail.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required',
-        ),
-      });
+    if (!email.success) errors.push({ field: 'email', message: emailProblem(request, rawEmail) });
     if (kind !== 'applicant' && kind !== 'representative')
       errors.push({ field: 'kind', message: request.t('accounts:sign_up.errors.kind_required') });
     if (errors.length || !email.success)
@@ -63,14 +56,7 @@ export function registerSignUpRoutes(app: App, deps: SignUpRoutesDeps): void {
     return reply.redirect(`/account/sign-up/check-email?email=${encodeURIComponent(email.data)}`, 303);
   });
 
-  app.get(
-    '/account/sign-up/check-email',
-    { config: { policy: 'public' }, schema: { querystring: inputs.sent } },
-    async (request, reply) => {
-      const email = emailSchema.safeParse(request.query.email);
-      return reply.html(checkEmailPage(request.page(), email.success ? email.data : ''));
-    },
-  );
+  registerSentPage(app, '/account/sign-up/check-email', checkEmailPage);
 
   app.get(
     '/account/sign-up/confirm',
