@@ -20,6 +20,11 @@ function dateFrom(month: string, day: string, year: string): string {
   return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
 }
 
+/** An Online Access Code form as the service reads it: the code, and the date of birth from its boxes. */
+function accessCodeOf(body: { code: string; dob_month: string; dob_day: string; dob_year: string }) {
+  return { code: body.code, dateOfBirth: dateFrom(body.dob_month, body.dob_day, body.dob_year) };
+}
+
 /** The values a form shows back: the date boxes as they were always shown (4, 4 and 6 characters). */
 function shownBack<T extends Record<string, string>>(body: T, prefix: 'dob' | 'rdob'): T {
   return {
@@ -217,14 +222,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
     { ...limited, schema: { body: inputs.accessCode } },
     async (request, reply) => {
       const values: AddValues = shownBack(request.body, 'dob');
-      const result = await deps.cases.addWithAccessCode(
-        await me(request),
-        {
-          code: values.code!,
-          dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year),
-        },
-        request.ip,
-      );
+      const result = await deps.cases.addWithAccessCode(await me(request), accessCodeOf(request.body), request.ip);
       return answer(request, reply, result, values, { code: 'code', dob: 'dob_month' });
     },
   );
@@ -253,14 +251,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
     { ...limited, schema: { body: inputs.accessCode } },
     async (request, reply) => {
       const values: AddValues = shownBack(request.body, 'dob');
-      const result = await deps.cases.requestNewAccessCode(
-        await me(request),
-        {
-          code: values.code!,
-          dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year),
-        },
-        request.ip,
-      );
+      const result = await deps.cases.requestNewAccessCode(await me(request), accessCodeOf(request.body), request.ip);
       const t = request.t;
       if (!result.ok) {
         if (result.problem === 'locked')

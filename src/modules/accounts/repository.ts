@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import { sha256 } from '../../platform/hashing.js';
 import type { AccountRow, AccountsTable, AccountTokensTable, SessionRow, SessionStage } from './tables.js';
 
 /** All SQL of the accounts module. */
@@ -27,8 +28,19 @@ export async function updateAccount(db: DbHandle, id: string, changes: Partial<O
   await db.updateTable('accounts').set(changes).where('id', '=', id).execute();
 }
 
-export async function insertToken(db: DbHandle, token: Insertable<AccountTokensTable>): Promise<void> {
-  await db.insertInto('account_tokens').values(token).execute();
+/** Stores a new single-use link's token (its hash), usable for `ttlMs` from `now`. */
+export async function insertToken(
+  db: DbHandle,
+  token: string,
+  link: Pick<Insertable<AccountTokensTable>, 'account_id' | 'purpose' | 'address'>,
+  now: Date,
+  ttlMs: number,
+): Promise<void> {
+  const times = { created_at: now, expires_at: new Date(now.getTime() + ttlMs), used_at: null };
+  await db
+    .insertInto('account_tokens')
+    .values({ token_hash: sha256(token), ...link, ...times })
+    .execute();
 }
 
 /** Marks an unused, unexpired token used and answers its account; a second use finds nothing. */
@@ -206,6 +218,20 @@ export async function countSecurityEventsSince(
     )
     .executeTakeFirstOrThrow();
   return { count: Number(row.n), last: row.last ? new Date(row.last) : undefined };
+}
+
+/**
+ * A lockout's end: once `max` events of a kind fall within `windowMs` before `now`, `windowMs` after the last of
+ * them; undefined while fewer.
+ */
+export async function lockedUntil(
+  db: DbHandle,
+  accountId: string,
+  rule: { kind: string; max: number; windowMs: number },
+  now: Date,
+): Promise<Date | undefined> {
+  const failures = await countSecurityEventsSince(db, accountId, rule.kind, new Date(now.getTime() - rule.windowMs));
+  return failures.count >= rule.max && failures.last ? new Date(failures.last.getTime() + rule.windowMs) : undefined;
 }
 
 export async function listSessionsOf(db: DbHandle, accountId: string, now: Date): Promise<SessionRow[]> {

@@ -45,7 +45,7 @@ export async function listVerifiedPhones(db: DbHandle, accountId: string): Promi
     .execute();
 }
 
-type AddressPurpose = Extract<AccountTokensTable['purpose'], 'change_email' | 'add_recovery_email'>;
+export type AddressPurpose = Extract<AccountTokensTable['purpose'], 'change_email' | 'add_recovery_email'>;
 
 /** The address a usable link would set (shown on the page the link opens), or undefined. */
 export async function findUsableAddressToken(
