@@ -158,6 +158,15 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
 
   app.get('/account/cases/add', account, async (request, reply) => addPage(request, reply));
 
+  /** Too many wrong attempts: adding a case (and asking for a new code) waits until `until`. */
+  const locked = (request: FastifyRequest, until: Date) =>
+    alert({
+      type: 'error',
+      live: true,
+      heading: request.t('cases_account:add.locked_title'),
+      body: request.t('cases_account:add.locked', { time: timeOf(until, request.lang, deps.timeZone) }),
+    });
+
   /** The answer to an attempt: to the list with a notice, or the form again with what to do. */
   const answer = async (
     request: FastifyRequest,
@@ -168,20 +177,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
   ) => {
     if (result.ok) return reply.redirect(`/account/cases?added=${result.receiptNumber}`, 303);
     const t = request.t;
-    if (result.problem === 'locked') {
-      return addPage(
-        request,
-        reply,
-        values,
-        [],
-        alert({
-          type: 'error',
-          live: true,
-          heading: t('cases_account:add.locked_title'),
-          body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }),
-        }),
-      );
-    }
+    if (result.problem === 'locked') return addPage(request, reply, values, [], locked(request, result.until));
     if (result.problem === 'expired') {
       // CASE-5: the agency's message, and the way to a new code (the same code and date of birth ask for it).
       return addPage(
@@ -254,19 +250,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
       const result = await deps.cases.requestNewAccessCode(await me(request), accessCodeOf(request.body), request.ip);
       const t = request.t;
       if (!result.ok) {
-        if (result.problem === 'locked')
-          return addPage(
-            request,
-            reply,
-            values,
-            [],
-            alert({
-              type: 'error',
-              live: true,
-              heading: t('cases_account:add.locked_title'),
-              body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }),
-            }),
-          );
+        if (result.problem === 'locked') return addPage(request, reply, values, [], locked(request, result.until));
         return addPage(request, reply, values, [
           {
             field: 'code',

@@ -9,7 +9,8 @@ import type { SignedIn } from '../../platform/views/frame.js';
 import { linkInvalidPage } from '../../platform/views/frame.js';
 import type { SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { emailSchema } from './service.js';
+import { emailSchema, type AccountService } from './service.js';
+import type { SessionStore } from './sign-in/sessions.js';
 import { linkRequestPage, linkSentPage, type LinkRequest } from './views/pages.js';
 
 /** What the route files of every accounts journey share: field kinds, the address limit, link pages. */
@@ -34,6 +35,16 @@ export const uuidOrUndefined = (value: string) => (UUID.test(value) ? value : un
 
 /** A per-address limiter (a route's `config.limit`): seconds to wait when over the limit. */
 export type AddressLimit = RouteLimit;
+
+/** What the journeys before a full sign-in need (sign-up, recovery). */
+export interface PublicRoutesDeps {
+  accounts: AccountService;
+  sessions: SessionStore;
+  /** Per-address limiter for their posts: seconds to wait when over the limit. */
+  limit: AddressLimit;
+  /** Sign-up and asking for a link take at least this long, account or not (timing.ts). */
+  minimumMs: number;
+}
 
 export function timeOf(date: Date, lang: 'en' | 'es', timeZone: string): string {
   return formatDate(date, lang, timeZone, 'time');
@@ -78,18 +89,19 @@ export function registerSentPage(app: App, path: string, render: (ctx: PageConte
  */
 export function registerLinkRequestRoutes(
   app: App,
-  kind: LinkRequest,
-  p: { path: string; limit: AddressLimit; minimumMs: number; send: (email: string, ip: string) => Promise<unknown> },
+  deps: Pick<PublicRoutesDeps, 'limit' | 'minimumMs'>,
+  link: { kind: LinkRequest; path: string; send: (email: string, ip: string) => Promise<unknown> },
 ): void {
-  app.get(p.path, { config: { policy: 'public' } }, async (request, reply) =>
+  const { kind, path, send } = link;
+  app.get(path, { config: { policy: 'public' } }, async (request, reply) =>
     reply.html(linkRequestPage(request.page(), kind, { csrf: reply.generateCsrf() })),
   );
 
   const post = {
-    config: { policy: 'public' as const, limit: p.limit },
+    config: { policy: 'public' as const, limit: deps.limit },
     schema: { body: fields({ email: text(300) }) },
   };
-  app.post(p.path, post, async (request, reply) => {
+  app.post(path, post, async (request, reply) => {
     const typed = request.body.email;
     const email = emailSchema.safeParse(typed);
     if (!email.success) {
@@ -99,9 +111,9 @@ export function registerLinkRequestRoutes(
         400,
       );
     }
-    await withMinimumDuration(p.minimumMs, () => p.send(email.data, request.ip));
-    return reply.redirect(`${p.path}/sent?email=${encodeURIComponent(email.data)}`, 303);
+    await withMinimumDuration(deps.minimumMs, () => send(email.data, request.ip));
+    return reply.redirect(`${path}/sent?email=${encodeURIComponent(email.data)}`, 303);
   });
 
-  registerSentPage(app, `${p.path}/sent`, (ctx, email) => linkSentPage(ctx, kind, email));
+  registerSentPage(app, `${path}/sent`, (ctx, email) => linkSentPage(ctx, kind, email));
 }

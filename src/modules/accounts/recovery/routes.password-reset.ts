@@ -1,10 +1,9 @@
 import type { FieldError } from '../../../platform/views/components.js';
 import { linkInvalidPage } from '../../../platform/views/frame.js';
 import { fields, text, type App } from '../../../platform/http/inputs.js';
-import { linkLanding, linkToken, registerLinkRequestRoutes, whole } from '../route-support.js';
+import { linkLanding, linkToken, registerLinkRequestRoutes, whole, type PublicRoutesDeps } from '../route-support.js';
 import { goTo } from '../sign-in/journey.js';
 import { newPasswordPage } from '../views/pages.js';
-import type { RecoveryRoutesDeps } from './routes.unlock.js';
 
 /** What the forgotten-password pages read (ADR 15). */
 const inputs = {
@@ -12,16 +11,12 @@ const inputs = {
 };
 
 /** A forgotten password (ACC-5): a link by email, then a new password; every session of the account ends. */
-export function registerPasswordResetRoutes(app: App, deps: RecoveryRoutesDeps): void {
+export function registerPasswordResetRoutes(app: App, deps: PublicRoutesDeps): void {
   const { accounts, sessions } = deps;
   const limited = { policy: 'public' as const, limit: deps.limit };
 
-  registerLinkRequestRoutes(app, 'reset', {
-    path: '/account/forgot-password',
-    limit: deps.limit,
-    minimumMs: deps.minimumMs,
-    send: (email, ip) => accounts.requestPasswordReset(email, ip),
-  });
+  const send = (email: string, ip: string) => accounts.requestPasswordReset(email, ip);
+  registerLinkRequestRoutes(app, deps, { kind: 'reset', path: '/account/forgot-password', send });
 
   app.get(
     '/account/reset-password',

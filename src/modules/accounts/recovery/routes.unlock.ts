@@ -1,18 +1,7 @@
 import { fields, text, type App } from '../../../platform/http/inputs.js';
-import { linkToken, registerLinkRequestRoutes, type AddressLimit } from '../route-support.js';
-import type { AccountService } from '../service.js';
+import { linkToken, registerLinkRequestRoutes, type PublicRoutesDeps } from '../route-support.js';
 import { goTo } from '../sign-in/journey.js';
-import type { SessionStore } from '../sign-in/sessions.js';
 import { unlockLinkInvalidPage, unlockLinkPage } from '../views/pages.js';
-
-export interface RecoveryRoutesDeps {
-  accounts: AccountService;
-  sessions: SessionStore;
-  /** Per-address limiter for the recovery posts: seconds to wait when over the limit. */
-  limit: AddressLimit;
-  /** Asking for a link takes at least this long, account or not (timing.ts). */
-  minimumMs: number;
-}
 
 /** What the unlock pages read (ADR 15). */
 const inputs = {
@@ -23,16 +12,12 @@ const inputs = {
  * Signing in while the email is throttled (the journey's `locked` state): a link by email takes the password,
  * then the second step follows as at every sign-in.
  */
-export function registerUnlockRoutes(app: App, deps: RecoveryRoutesDeps): void {
+export function registerUnlockRoutes(app: App, deps: PublicRoutesDeps): void {
   const { accounts, sessions } = deps;
   const limited = { policy: 'public' as const, limit: deps.limit };
 
-  registerLinkRequestRoutes(app, 'unlock', {
-    path: '/account/sign-in/unlock',
-    limit: deps.limit,
-    minimumMs: deps.minimumMs,
-    send: (email, ip) => accounts.requestSignInUnlock(email, ip),
-  });
+  const send = (email: string, ip: string) => accounts.requestSignInUnlock(email, ip);
+  registerLinkRequestRoutes(app, deps, { kind: 'unlock', path: '/account/sign-in/unlock', send });
 
   // Opening the link shows the form (mail scanners that open links spend nothing); only its POST uses the link.
   app.get(
