@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { Insertable } from 'kysely';
+import type { ExpressionBuilder, Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import type { Tables } from '../../platform/db/tables.js';
 import { sha256 } from '../../platform/hashing.js';
 import type { AccountRow, AccountsTable, AccountTokensTable, SessionRow, SessionStage } from './tables.js';
 
@@ -43,25 +44,36 @@ export async function insertToken(
     .execute();
 }
 
-/** Marks an unused, unexpired token used and answers its account; a second use finds nothing. */
+/** The token with this hash, when it is of this purpose, unused and unexpired. */
+const usableToken =
+  (tokenHash: string, purpose: AccountTokensTable['purpose'], now: Date) =>
+  (eb: ExpressionBuilder<Tables, 'account_tokens'>) =>
+    eb.and([
+      eb('token_hash', '=', tokenHash),
+      eb('purpose', '=', purpose),
+      eb('used_at', 'is', null),
+      eb('expires_at', '>', now),
+    ]);
+
+/**
+ * Marks an unused, unexpired token used and answers its account (and the address it sets, for the settings'
+ * address links); a second use finds nothing.
+ */
 export async function consumeToken(
   db: DbHandle,
   tokenHash: string,
   purpose: AccountTokensTable['purpose'],
   now: Date,
-): Promise<string | undefined> {
-  const row = await db
+): Promise<{ account_id: string; address: string | null } | undefined> {
+  return db
     .updateTable('account_tokens')
     .set({ used_at: now })
-    .where('token_hash', '=', tokenHash)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .returning('account_id')
+    .where(usableToken(tokenHash, purpose, now))
+    .returning(['account_id', 'address'])
     .executeTakeFirst();
-  return row?.account_id;
 }
 
+/** A token that can still be used, without using it (the page a link opens). */
 export async function findUsableToken(
   db: DbHandle,
   tokenHash: string,
@@ -70,11 +82,8 @@ export async function findUsableToken(
 ) {
   return db
     .selectFrom('account_tokens')
-    .select(['account_id', 'created_at', 'expires_at'])
-    .where('token_hash', '=', tokenHash)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
+    .select(['account_id', 'address', 'created_at', 'expires_at'])
+    .where(usableToken(tokenHash, purpose, now))
     .executeTakeFirst();
 }
 

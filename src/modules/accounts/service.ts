@@ -232,7 +232,7 @@ export class AccountService {
   async confirmEmail(token: string): Promise<AccountRow | undefined> {
     const now = this.deps.clock.now();
     return inTransaction(this.deps.db, async (trx) => {
-      const accountId = await consumeToken(trx, sha256(token), 'verify_email', now);
+      const accountId = (await consumeToken(trx, sha256(token), 'verify_email', now))?.account_id;
       if (!accountId) return undefined;
       const account = await findAccountById(trx, accountId);
       if (!account || account.activated_at) return undefined;

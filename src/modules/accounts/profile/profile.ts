@@ -6,18 +6,18 @@ import type { Random } from '../../../platform/random.js';
 import { sha256 } from '../../../platform/hashing.js';
 import type { NotificationService } from '../../notifications/index.js';
 import {
-  consumeAddressToken,
   emailUsedByAnotherAccount,
   findRepresentativeProfile,
-  findUsableAddressToken,
   listVerifiedPhones,
   saveRepresentativeProfile,
   voidTokens,
   type AddressPurpose,
 } from './profile-repository.js';
 import {
+  consumeToken,
   countSecurityEventsSince,
   findAccountById,
+  findUsableToken,
   insertToken,
   recordSecurityEvent,
   updateAccount,
@@ -231,7 +231,8 @@ export class ProfileService {
 
   /** The address a change-of-email link would set, while the link is usable. */
   async emailChangeLink(token: string): Promise<string | undefined> {
-    return (await findUsableAddressToken(this.deps.db, sha256(token), 'change_email', this.deps.clock.now()))?.address;
+    const link = await findUsableToken(this.deps.db, sha256(token), 'change_email', this.deps.clock.now());
+    return link?.address ?? undefined;
   }
 
   /**
@@ -243,8 +244,8 @@ export class ProfileService {
     const { db, clock, notifications } = this.deps;
     const now = clock.now();
     const change = inTransaction(db, async (trx) => {
-      const used = await consumeAddressToken(trx, sha256(token), 'change_email', now);
-      if (!used) return 'invalid' as const;
+      const used = await consumeToken(trx, sha256(token), 'change_email', now);
+      if (!used?.address) return 'invalid' as const;
       const account = await findAccountById(trx, used.account_id);
       if (!account) return 'invalid' as const;
       if (await emailUsedByAnotherAccount(trx, used.address, account.id)) return 'taken' as const;
@@ -295,8 +296,8 @@ export class ProfileService {
   }
 
   async recoveryEmailLink(token: string): Promise<string | undefined> {
-    return (await findUsableAddressToken(this.deps.db, sha256(token), 'add_recovery_email', this.deps.clock.now()))
-      ?.address;
+    const link = await findUsableToken(this.deps.db, sha256(token), 'add_recovery_email', this.deps.clock.now());
+    return link?.address ?? undefined;
   }
 
   /** Uses a recovery-email link (once): the address becomes the verified recovery email; the primary is told. */
@@ -304,8 +305,8 @@ export class ProfileService {
     const { db, clock, notifications, publicUrl } = this.deps;
     const now = clock.now();
     return inTransaction(db, async (trx) => {
-      const used = await consumeAddressToken(trx, sha256(token), 'add_recovery_email', now);
-      if (!used) return 'invalid';
+      const used = await consumeToken(trx, sha256(token), 'add_recovery_email', now);
+      if (!used?.address) return 'invalid';
       const account = await findAccountById(trx, used.account_id);
       // The primary email changed to this very address since the link was sent: nothing to add.
       if (!account || account.email === used.address) return 'invalid';
