@@ -15,6 +15,7 @@ import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../t
 import { formatPhone, stateName, US_STATES, type RepresentativeForm } from './representatives.js';
 import { page, type SignedIn } from '../../../platform/views/frame.js';
 import { formatCalendarDate } from '../../../platform/format.js';
+import { newPasswordFields } from '../views/pages.js';
 
 /**
  * Profile and settings pages (ACC-8): the profile with the legal name and the representative details, the
@@ -469,8 +470,7 @@ export function changePasswordPage(ctx: PageContext, p: SignedIn & { errors?: Fi
 <p>${t('profile:password.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/settings/password" novalidate>
   ${csrfField(p.csrf)}
-  ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
-  ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
+  ${newPasswordFields(ctx, errors)}
   ${button(t('profile:password.submit'))}
 </form>
 <p><a class="usa-link" href="/account/settings">${t('profile:password.cancel')}</a></p>`,

@@ -104,8 +104,8 @@ export function confirmEmailPage(ctx: PageContext, p: { csrf: string; token: str
   );
 }
 
-/** A new password, typed twice (sign-up and a password reset). */
-function newPasswordFields(ctx: PageContext, errors: FieldError[]): SafeHtml {
+/** A new password, typed twice (sign-up, a password reset, and the settings' password change). */
+export function newPasswordFields(ctx: PageContext, errors: FieldError[]): SafeHtml {
   const { t } = ctx;
   return html`${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
   ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}`;
