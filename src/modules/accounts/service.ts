@@ -416,24 +416,10 @@ export class AccountService {
     const now = clock.now();
     const retryAt = await this.#reauthThrottle(accountId, now);
     if (retryAt) return { ok: false, reason: 'throttled', retryAt };
-    if (!(await verifyPassword(account.password_hash, password))) {
-      await recordSecurityEvent(db, {
-        accountId,
-        kind: 'reauth_failed',
-        at: now,
-        ip,
-        details: { reauthentication: true },
-      });
-      return { ok: false, reason: 'invalid' };
-    }
-    await recordSecurityEvent(db, {
-      accountId,
-      kind: 'password_verified',
-      at: now,
-      ip,
-      details: { reauthentication: true },
-    });
-    return { ok: true, account };
+    const verified = await verifyPassword(account.password_hash, password);
+    const kind = verified ? 'password_verified' : 'reauth_failed';
+    await recordSecurityEvent(db, { accountId, kind, at: now, ip, details: { reauthentication: true } });
+    return verified ? { ok: true, account } : { ok: false, reason: 'invalid' };
   }
 
   /**

@@ -288,16 +288,31 @@ export function unlockLinkPage(
   );
 }
 
+/** A page that says one thing and offers one way on: a button, or a plain link when `link`. */
+export function oneWayPage(
+  ctx: PageContext,
+  p: { title: string; body: string; href: string; action: string; link?: boolean },
+): SafeHtml {
+  return page(
+    ctx,
+    p.title,
+    html`<h1>${p.title}</h1>
+<p>${p.body}</p>
+<p><a class="${p.link ? 'usa-link' : 'usa-button'}" href="${p.href}">${p.action}</a></p>`,
+  );
+}
+
 /** An unlock link that is spent, expired, or took too many wrong passwords. */
 export function unlockLinkInvalidPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
-  return page(
-    ctx,
-    t('accounts:sign_up.link_invalid_title'),
-    html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
-<p>${t('accounts:unlock.link_invalid_body')}</p>
-<p><a class="usa-button" href="/account/sign-in/unlock">${t('accounts:unlock.ask_again')}</a></p>`,
-  );
+  const title = t('accounts:sign_up.link_invalid_title');
+  const action = t('accounts:unlock.ask_again');
+  return oneWayPage(ctx, {
+    title,
+    body: t('accounts:unlock.link_invalid_body'),
+    href: '/account/sign-in/unlock',
+    action,
+  });
 }
 
 export function newPasswordPage(ctx: PageContext, p: { csrf: string; token: string; errors?: FieldError[] }): SafeHtml {
