@@ -1,12 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import { sha256 } from '../../platform/hashing.js';
-import {
-  countSecurityEventsSince,
-  identityVerifiedAt,
-  markIdentityVerified,
-  recordSecurityEvent,
-} from '../accounts/index.js';
+import { identityVerifiedAt, lockedUntil, markIdentityVerified, recordSecurityEvent } from '../accounts/index.js';
 import { FORMS } from '../cases/index.js';
 import { identityFactsOf } from './repository.js';
 
@@ -81,16 +76,8 @@ export class IdentityVerificationService {
   }
 
   async #lockedUntil(accountId: string): Promise<Date | undefined> {
-    const now = this.deps.clock.now();
-    const failures = await countSecurityEventsSince(
-      this.deps.db,
-      accountId,
-      FAILED,
-      new Date(now.getTime() - IDENTITY_WINDOW_MS),
-    );
-    return failures.count >= IDENTITY_MAX_FAILURES && failures.last
-      ? new Date(failures.last.getTime() + IDENTITY_WINDOW_MS)
-      : undefined;
+    const rule = { kind: FAILED, max: IDENTITY_MAX_FAILURES, windowMs: IDENTITY_WINDOW_MS };
+    return lockedUntil(this.deps.db, accountId, rule, this.deps.clock.now());
   }
 
   /** Checks the answers; all must match. A wrong set counts toward the daily limit; which one was wrong is not said. */

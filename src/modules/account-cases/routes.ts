@@ -20,6 +20,11 @@ function dateFrom(month: string, day: string, year: string): string {
   return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
 }
 
+/** An Online Access Code form as the service reads it: the code, and the date of birth from its boxes. */
+function accessCodeOf(body: { code: string; dob_month: string; dob_day: string; dob_year: string }) {
+  return { code: body.code, dateOfBirth: dateFrom(body.dob_month, body.dob_day, body.dob_year) };
+}
+
 /** The values a form shows back: the date boxes as they were always shown (4, 4 and 6 characters). */
 function shownBack<T extends Record<string, string>>(body: T, prefix: 'dob' | 'rdob'): T {
   return {
@@ -154,6 +159,15 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
 
   app.get('/account/cases/add', account, async (request, reply) => addPage(request, reply));
 
+  /** Too many wrong attempts: adding a case (and asking for a new code) waits until `until`. */
+  const locked = (request: FastifyRequest, until: Date) =>
+    alert({
+      type: 'error',
+      live: true,
+      heading: request.t('cases_account:add.locked_title'),
+      body: request.t('cases_account:add.locked', { time: timeOf(until, request.lang, deps.timeZone) }),
+    });
+
   /** The answer to an attempt: to the list with a notice, or the form again with what to do. */
   const answer = async (
     request: FastifyRequest,
@@ -164,20 +178,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
   ) => {
     if (result.ok) return reply.redirect(`/account/cases?added=${result.receiptNumber}`, 303);
     const t = request.t;
-    if (result.problem === 'locked') {
-      return addPage(
-        request,
-        reply,
-        values,
-        [],
-        alert({
-          type: 'error',
-          live: true,
-          heading: t('cases_account:add.locked_title'),
-          body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }),
-        }),
-      );
-    }
+    if (result.problem === 'locked') return addPage(request, reply, values, [], locked(request, result.until));
     if (result.problem === 'expired') {
       // CASE-5: the agency's message, and the way to a new code (the same code and date of birth ask for it).
       return addPage(
@@ -218,14 +219,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
     { ...limited, schema: { body: inputs.accessCode } },
     async (request, reply) => {
       const values: AddValues = shownBack(request.body, 'dob');
-      const result = await deps.cases.addWithAccessCode(
-        await me(request),
-        {
-          code: values.code!,
-          dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year),
-        },
-        request.ip,
-      );
+      const result = await deps.cases.addWithAccessCode(await me(request), accessCodeOf(request.body), request.ip);
       return answer(request, reply, result, values, { code: 'code', dob: 'dob_month' });
     },
   );
@@ -254,29 +248,10 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
     { ...limited, schema: { body: inputs.accessCode } },
     async (request, reply) => {
       const values: AddValues = shownBack(request.body, 'dob');
-      const result = await deps.cases.requestNewAccessCode(
-        await me(request),
-        {
-          code: values.code!,
-          dateOfBirth: dateFrom(request.body.dob_month, request.body.dob_day, request.body.dob_year),
-        },
-        request.ip,
-      );
+      const result = await deps.cases.requestNewAccessCode(await me(request), accessCodeOf(request.body), request.ip);
       const t = request.t;
       if (!result.ok) {
-        if (result.problem === 'locked')
-          return addPage(
-            request,
-            reply,
-            values,
-            [],
-            alert({
-              type: 'error',
-              live: true,
-              heading: t('cases_account:add.locked_title'),
-              body: t('cases_account:add.locked', { time: timeOf(result.until, request.lang, deps.timeZone) }),
-            }),
-          );
+        if (result.problem === 'locked') return addPage(request, reply, values, [], locked(request, result.until));
         return addPage(request, reply, values, [
           {
             field: 'code',

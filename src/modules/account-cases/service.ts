@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import { countSecurityEventsSince, recordSecurityEvent, type AccountRow } from '../accounts/index.js';
+import { lockedUntil, recordSecurityEvent, type AccountRow } from '../accounts/index.js';
 import type { Random } from '../../platform/random.js';
 import { localDate } from '../../platform/format.js';
 import {
@@ -240,15 +240,7 @@ export class AccountCaseService {
   }
 
   async #lockedUntil(accountId: string, now: Date): Promise<Date | undefined> {
-    const failures = await countSecurityEventsSince(
-      this.deps.db,
-      accountId,
-      FAILED,
-      new Date(now.getTime() - OAC_LOCK_MS),
-    );
-    return failures.count >= OAC_MAX_FAILURES && failures.last
-      ? new Date(failures.last.getTime() + OAC_LOCK_MS)
-      : undefined;
+    return lockedUntil(this.deps.db, accountId, { kind: FAILED, max: OAC_MAX_FAILURES, windowMs: OAC_LOCK_MS }, now);
   }
 
   async #fail(

@@ -17,6 +17,7 @@ export {
   findAccountByEmail,
   findAccountById,
   insertAccount,
+  lockedUntil,
   recordSecurityEvent,
   UNLOCKED_EVENT,
 } from './repository.js';

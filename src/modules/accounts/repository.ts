@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
-import type { Insertable } from 'kysely';
+import type { ExpressionBuilder, Insertable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import type { Tables } from '../../platform/db/tables.js';
+import { sha256 } from '../../platform/hashing.js';
 import type { AccountRow, AccountsTable, AccountTokensTable, SessionRow, SessionStage } from './tables.js';
 
 /** All SQL of the accounts module. */
@@ -27,29 +29,51 @@ export async function updateAccount(db: DbHandle, id: string, changes: Partial<O
   await db.updateTable('accounts').set(changes).where('id', '=', id).execute();
 }
 
-export async function insertToken(db: DbHandle, token: Insertable<AccountTokensTable>): Promise<void> {
-  await db.insertInto('account_tokens').values(token).execute();
+/** Stores a new single-use link's token (its hash), usable for `ttlMs` from `now`. */
+export async function insertToken(
+  db: DbHandle,
+  token: string,
+  link: Pick<Insertable<AccountTokensTable>, 'account_id' | 'purpose' | 'address'>,
+  now: Date,
+  ttlMs: number,
+): Promise<void> {
+  const times = { created_at: now, expires_at: new Date(now.getTime() + ttlMs), used_at: null };
+  await db
+    .insertInto('account_tokens')
+    .values({ token_hash: sha256(token), ...link, ...times })
+    .execute();
 }
 
-/** Marks an unused, unexpired token used and answers its account; a second use finds nothing. */
+/** The token with this hash, when it is of this purpose, unused and unexpired. */
+const usableToken =
+  (tokenHash: string, purpose: AccountTokensTable['purpose'], now: Date) =>
+  (eb: ExpressionBuilder<Tables, 'account_tokens'>) =>
+    eb.and([
+      eb('token_hash', '=', tokenHash),
+      eb('purpose', '=', purpose),
+      eb('used_at', 'is', null),
+      eb('expires_at', '>', now),
+    ]);
+
+/**
+ * Marks an unused, unexpired token used and answers its account (and the address it sets, for the settings'
+ * address links); a second use finds nothing.
+ */
 export async function consumeToken(
   db: DbHandle,
   tokenHash: string,
   purpose: AccountTokensTable['purpose'],
   now: Date,
-): Promise<string | undefined> {
-  const row = await db
+): Promise<{ account_id: string; address: string | null } | undefined> {
+  return db
     .updateTable('account_tokens')
     .set({ used_at: now })
-    .where('token_hash', '=', tokenHash)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .returning('account_id')
+    .where(usableToken(tokenHash, purpose, now))
+    .returning(['account_id', 'address'])
     .executeTakeFirst();
-  return row?.account_id;
 }
 
+/** A token that can still be used, without using it (the page a link opens). */
 export async function findUsableToken(
   db: DbHandle,
   tokenHash: string,
@@ -58,11 +82,8 @@ export async function findUsableToken(
 ) {
   return db
     .selectFrom('account_tokens')
-    .select(['account_id', 'created_at', 'expires_at'])
-    .where('token_hash', '=', tokenHash)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
+    .select(['account_id', 'address', 'created_at', 'expires_at'])
+    .where(usableToken(tokenHash, purpose, now))
     .executeTakeFirst();
 }
 
@@ -206,6 +227,20 @@ export async function countSecurityEventsSince(
     )
     .executeTakeFirstOrThrow();
   return { count: Number(row.n), last: row.last ? new Date(row.last) : undefined };
+}
+
+/**
+ * A lockout's end: once `max` events of a kind fall within `windowMs` before `now`, `windowMs` after the last of
+ * them; undefined while fewer.
+ */
+export async function lockedUntil(
+  db: DbHandle,
+  accountId: string,
+  rule: { kind: string; max: number; windowMs: number },
+  now: Date,
+): Promise<Date | undefined> {
+  const failures = await countSecurityEventsSince(db, accountId, rule.kind, new Date(now.getTime() - rule.windowMs));
+  return failures.count >= rule.max && failures.last ? new Date(failures.last.getTime() + rule.windowMs) : undefined;
 }
 
 export async function listSessionsOf(db: DbHandle, accountId: string, now: Date): Promise<SessionRow[]> {

@@ -26,6 +26,7 @@ import {
   findUsableToken,
   insertAccount,
   insertToken,
+  lockedUntil,
   onlineAccountNumberTaken,
   recordSecurityEvent,
   replaceBackupCodes,
@@ -78,15 +79,7 @@ export const emailSchema = z.string().trim().toLowerCase().max(254).email();
  * passkey checks) within OTP_LOCKOUT_MS, no method is accepted until OTP_LOCKOUT_MS after the last one.
  */
 export async function otpLockedUntil(db: DbHandle, accountId: string, now: Date): Promise<Date | undefined> {
-  const failures = await countSecurityEventsSince(
-    db,
-    accountId,
-    'otp_failed',
-    new Date(now.getTime() - OTP_LOCKOUT_MS),
-  );
-  return failures.count >= OTP_MAX_FAILURES && failures.last
-    ? new Date(failures.last.getTime() + OTP_LOCKOUT_MS)
-    : undefined;
+  return lockedUntil(db, accountId, { kind: 'otp_failed', max: OTP_MAX_FAILURES, windowMs: OTP_LOCKOUT_MS }, now);
 }
 
 /** Records a wrong code (event `otp_failed`) and answers whether it locked two-step verification. */
@@ -212,14 +205,7 @@ export class AccountService {
         });
       }
       const token = random.token(32);
-      await insertToken(trx, {
-        token_hash: sha256(token),
-        account_id: accountId,
-        purpose: 'verify_email',
-        created_at: now,
-        expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS),
-        used_at: null,
-      });
+      await insertToken(trx, token, { account_id: accountId, purpose: 'verify_email' }, now, EMAIL_LINK_TTL_MS);
       await notifications.queueEmail(trx, {
         to: input.email,
         template: 'verify_email',
@@ -246,7 +232,7 @@ export class AccountService {
   async confirmEmail(token: string): Promise<AccountRow | undefined> {
     const now = this.deps.clock.now();
     return inTransaction(this.deps.db, async (trx) => {
-      const accountId = await consumeToken(trx, sha256(token), 'verify_email', now);
+      const accountId = (await consumeToken(trx, sha256(token), 'verify_email', now))?.account_id;
       if (!accountId) return undefined;
       const account = await findAccountById(trx, accountId);
       if (!account || account.activated_at) return undefined;
@@ -430,24 +416,10 @@ export class AccountService {
     const now = clock.now();
     const retryAt = await this.#reauthThrottle(accountId, now);
     if (retryAt) return { ok: false, reason: 'throttled', retryAt };
-    if (!(await verifyPassword(account.password_hash, password))) {
-      await recordSecurityEvent(db, {
-        accountId,
-        kind: 'reauth_failed',
-        at: now,
-        ip,
-        details: { reauthentication: true },
-      });
-      return { ok: false, reason: 'invalid' };
-    }
-    await recordSecurityEvent(db, {
-      accountId,
-      kind: 'password_verified',
-      at: now,
-      ip,
-      details: { reauthentication: true },
-    });
-    return { ok: true, account };
+    const verified = await verifyPassword(account.password_hash, password);
+    const kind = verified ? 'password_verified' : 'reauth_failed';
+    await recordSecurityEvent(db, { accountId, kind, at: now, ip, details: { reauthentication: true } });
+    return verified ? { ok: true, account } : { ok: false, reason: 'invalid' };
   }
 
   /**
@@ -501,14 +473,7 @@ export class AccountService {
       const recent = await countSecurityEventsSince(trx, account.id, spec.event, new Date(now.getTime() - 3600_000));
       if (recent.count >= spec.perHour) return;
       const token = random.token(32);
-      await insertToken(trx, {
-        token_hash: sha256(token),
-        account_id: account.id,
-        purpose: spec.purpose,
-        created_at: now,
-        expires_at: new Date(now.getTime() + spec.ttlMs),
-        used_at: null,
-      });
+      await insertToken(trx, token, { account_id: account.id, purpose: spec.purpose }, now, spec.ttlMs);
       await recordSecurityEvent(trx, { accountId: account.id, kind: spec.event, at: now, ip });
       await spec.send(trx, account, token);
     });
@@ -654,25 +619,35 @@ export class AccountService {
    * account's email is told.
    */
   async changePassword(accountId: string, password: string, keepSessionIdHash: string, ip?: string) {
-    const { db, clock, notifications } = this.deps;
+    const { db, clock } = this.deps;
     const account = await findAccountById(db, accountId);
     if (!account) throw new Error('account not found');
     const check = checkPassword(password, { email: account.email });
     if (!check.ok) return check;
     const hash = await hashPassword(password);
     const now = clock.now();
-    await inTransaction(db, async (trx) => {
-      await updateAccount(trx, accountId, { password_hash: hash });
-      await deleteSessionsOf(trx, accountId, keepSessionIdHash);
-      await recordSecurityEvent(trx, { accountId, kind: 'password_changed', at: now, ip });
-      await notifications.queueEmail(trx, {
-        to: account.email,
-        template: 'password_changed',
-        language: account.language,
-        params: {},
-      });
-    });
+    await inTransaction(db, (trx) =>
+      this.#replacePassword(trx, account, hash, { kind: 'password_changed', at: now, ip, keepSessionIdHash }),
+    );
     return check;
+  }
+
+  /** A new password in place: every session ends (but the one kept), and the account's email is told. */
+  async #replacePassword(
+    trx: DbHandle,
+    account: AccountRow,
+    hash: string,
+    event: { kind: 'password_changed' | 'password_reset'; at: Date; ip?: string; keepSessionIdHash?: string },
+  ): Promise<void> {
+    await updateAccount(trx, account.id, { password_hash: hash });
+    await deleteSessionsOf(trx, account.id, event.keepSessionIdHash);
+    await recordSecurityEvent(trx, { accountId: account.id, kind: event.kind, at: event.at, ip: event.ip });
+    await this.deps.notifications.queueEmail(trx, {
+      to: account.email,
+      template: 'password_changed',
+      language: account.language,
+      params: {},
+    });
   }
 
   async resetLinkUsable(token: string): Promise<boolean> {
@@ -684,7 +659,7 @@ export class AccountService {
    * every session and tells the person by email. Answers undefined when the link is not usable.
    */
   async resetPassword(token: string, password: string, ip?: string) {
-    const { db, clock, notifications } = this.deps;
+    const { db, clock } = this.deps;
     const now = clock.now();
     const usable = await findUsableToken(db, sha256(token), 'reset_password', now);
     if (!usable) return undefined;
@@ -695,15 +670,7 @@ export class AccountService {
     const hash = await hashPassword(password);
     return inTransaction(db, async (trx) => {
       if (!(await consumeToken(trx, sha256(token), 'reset_password', now))) return undefined;
-      await updateAccount(trx, account.id, { password_hash: hash });
-      await deleteSessionsOf(trx, account.id);
-      await recordSecurityEvent(trx, { accountId: account.id, kind: 'password_reset', at: now, ip });
-      await notifications.queueEmail(trx, {
-        to: account.email,
-        template: 'password_changed',
-        language: account.language,
-        params: {},
-      });
+      await this.#replacePassword(trx, account, hash, { kind: 'password_reset', at: now, ip });
       return check;
     });
   }

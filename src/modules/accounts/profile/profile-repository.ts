@@ -45,44 +45,7 @@ export async function listVerifiedPhones(db: DbHandle, accountId: string): Promi
     .execute();
 }
 
-type AddressPurpose = Extract<AccountTokensTable['purpose'], 'change_email' | 'add_recovery_email'>;
-
-/** The address a usable link would set (shown on the page the link opens), or undefined. */
-export async function findUsableAddressToken(
-  db: DbHandle,
-  tokenHash: string,
-  purpose: AddressPurpose,
-  now: Date,
-): Promise<{ account_id: string; address: string } | undefined> {
-  const row = await db
-    .selectFrom('account_tokens')
-    .select(['account_id', 'address'])
-    .where('token_hash', '=', tokenHash)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  return row?.address ? { account_id: row.account_id, address: row.address } : undefined;
-}
-
-/** Spends an unused, unexpired link and answers its account and address; a second use finds nothing. */
-export async function consumeAddressToken(
-  db: DbHandle,
-  tokenHash: string,
-  purpose: AddressPurpose,
-  now: Date,
-): Promise<{ account_id: string; address: string } | undefined> {
-  const row = await db
-    .updateTable('account_tokens')
-    .set({ used_at: now })
-    .where('token_hash', '=', tokenHash)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .returning(['account_id', 'address'])
-    .executeTakeFirst();
-  return row?.address ? { account_id: row.account_id, address: row.address } : undefined;
-}
+export type AddressPurpose = Extract<AccountTokensTable['purpose'], 'change_email' | 'add_recovery_email'>;
 
 /** Makes the account's unused links of a purpose unusable (a newer request, or the change was made). */
 export async function voidTokens(db: DbHandle, accountId: string, purpose: AddressPurpose, now: Date): Promise<void> {

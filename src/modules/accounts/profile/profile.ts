@@ -6,17 +6,18 @@ import type { Random } from '../../../platform/random.js';
 import { sha256 } from '../../../platform/hashing.js';
 import type { NotificationService } from '../../notifications/index.js';
 import {
-  consumeAddressToken,
   emailUsedByAnotherAccount,
   findRepresentativeProfile,
-  findUsableAddressToken,
   listVerifiedPhones,
   saveRepresentativeProfile,
   voidTokens,
+  type AddressPurpose,
 } from './profile-repository.js';
 import {
+  consumeToken,
   countSecurityEventsSince,
   findAccountById,
+  findUsableToken,
   insertToken,
   recordSecurityEvent,
   updateAccount,
@@ -41,6 +42,12 @@ import { EMAIL_LINK_TTL_MS, emailSchema } from '../service.js';
 
 /** At most this many address-verification links per account and kind an hour (each one emails someone). */
 export const ADDRESS_LINKS_PER_HOUR = 5;
+
+/** The email each address link goes out with, and the page it opens. */
+const ADDRESS_LINKS = {
+  change_email: { template: 'confirm_new_email', path: '/account/settings/email/confirm' },
+  add_recovery_email: { template: 'confirm_recovery_email', path: '/account/settings/recovery-email/confirm' },
+} as const;
 
 export interface ProfileDeps {
   db: DbHandle;
@@ -166,7 +173,7 @@ export class ProfileService {
    * the answer here is the same, so the page never tells whether an address has an account.
    */
   async requestEmailChange(accountId: string, raw: string, ip?: string): Promise<ChangeResult> {
-    const { db, clock, random, notifications, publicUrl } = this.deps;
+    const { db, clock, notifications, publicUrl } = this.deps;
     const email = emailSchema.safeParse(raw);
     if (!email.success) return { ok: false, problems: [{ field: 'email', code: raw.trim() ? 'invalid' : 'required' }] };
     const now = clock.now();
@@ -174,16 +181,9 @@ export class ProfileService {
       const account = await findAccountById(trx, accountId);
       if (!account) return { ok: false, problems: [{ field: 'email', code: 'invalid' }] };
       if (email.data === account.email) return { ok: false, problems: [{ field: 'email', code: 'same' }] };
-      const recent = await countSecurityEventsSince(
-        trx,
-        accountId,
-        'email_change_requested',
-        new Date(now.getTime() - 3600_000),
-      );
-      if (recent.count >= ADDRESS_LINKS_PER_HOUR)
+      const ask = { event: 'email_change_requested', purpose: 'change_email' } as const;
+      if (!(await this.#mayAskForLink(trx, accountId, ask, now, ip)))
         return { ok: false, problems: [{ field: 'email', code: 'too_many' }] };
-      await voidTokens(trx, accountId, 'change_email', now);
-      await recordSecurityEvent(trx, { accountId, kind: 'email_change_requested', at: now, ip });
       if (await emailUsedByAnotherAccount(trx, email.data, accountId)) {
         await notifications.queueEmail(trx, {
           to: email.data,
@@ -193,29 +193,46 @@ export class ProfileService {
         });
         return { ok: true } as const;
       }
-      const token = random.token(32);
-      await insertToken(trx, {
-        token_hash: sha256(token),
-        account_id: accountId,
-        purpose: 'change_email',
-        address: email.data,
-        created_at: now,
-        expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS),
-        used_at: null,
-      });
-      await notifications.queueEmail(trx, {
-        to: email.data,
-        template: 'confirm_new_email',
-        language: account.language,
-        params: { link: `${publicUrl}/account/settings/email/confirm?token=${encodeURIComponent(token)}` },
-      });
+      await this.#sendAddressLink(trx, account, 'change_email', email.data, now);
       return { ok: true } as const;
+    });
+  }
+
+  /**
+   * Whether the account may have another link of this kind sent (ADDRESS_LINKS_PER_HOUR): if so, the request is
+   * recorded and the links sent before stop working.
+   */
+  async #mayAskForLink(
+    trx: DbHandle,
+    accountId: string,
+    ask: { event: 'email_change_requested' | 'recovery_email_requested'; purpose: AddressPurpose },
+    now: Date,
+    ip: string | undefined,
+  ): Promise<boolean> {
+    const recent = await countSecurityEventsSince(trx, accountId, ask.event, new Date(now.getTime() - 3600_000));
+    if (recent.count >= ADDRESS_LINKS_PER_HOUR) return false;
+    await voidTokens(trx, accountId, ask.purpose, now);
+    await recordSecurityEvent(trx, { accountId, kind: ask.event, at: now, ip });
+    return true;
+  }
+
+  /** A link (24 hours, single use) to the address it confirms, from the settings page that asked for it. */
+  async #sendAddressLink(trx: DbHandle, account: AccountRow, purpose: AddressPurpose, address: string, now: Date) {
+    const { template, path } = ADDRESS_LINKS[purpose];
+    const token = this.deps.random.token(32);
+    await insertToken(trx, token, { account_id: account.id, purpose, address }, now, EMAIL_LINK_TTL_MS);
+    await this.deps.notifications.queueEmail(trx, {
+      to: address,
+      template,
+      language: account.language,
+      params: { link: `${this.deps.publicUrl}${path}?token=${encodeURIComponent(token)}` },
     });
   }
 
   /** The address a change-of-email link would set, while the link is usable. */
   async emailChangeLink(token: string): Promise<string | undefined> {
-    return (await findUsableAddressToken(this.deps.db, sha256(token), 'change_email', this.deps.clock.now()))?.address;
+    const link = await findUsableToken(this.deps.db, sha256(token), 'change_email', this.deps.clock.now());
+    return link?.address ?? undefined;
   }
 
   /**
@@ -224,11 +241,11 @@ export class ProfileService {
    * link controls that address, so saying so reveals nothing to a stranger).
    */
   async confirmEmailChange(token: string, ip?: string): Promise<'changed' | 'invalid' | 'taken'> {
-    const { db, clock, notifications, publicUrl } = this.deps;
+    const { db, clock, notifications } = this.deps;
     const now = clock.now();
     const change = inTransaction(db, async (trx) => {
-      const used = await consumeAddressToken(trx, sha256(token), 'change_email', now);
-      if (!used) return 'invalid' as const;
+      const used = await consumeToken(trx, sha256(token), 'change_email', now);
+      if (!used?.address) return 'invalid' as const;
       const account = await findAccountById(trx, used.account_id);
       if (!account) return 'invalid' as const;
       if (await emailUsedByAnotherAccount(trx, used.address, account.id)) return 'taken' as const;
@@ -258,7 +275,7 @@ export class ProfileService {
    * password resets only once verified.
    */
   async requestRecoveryEmail(accountId: string, raw: string, ip?: string): Promise<ChangeResult> {
-    const { db, clock, random, notifications, publicUrl } = this.deps;
+    const { db, clock } = this.deps;
     const email = emailSchema.safeParse(raw);
     if (!email.success)
       return { ok: false, problems: [{ field: 'recovery_email', code: raw.trim() ? 'invalid' : 'required' }] };
@@ -270,39 +287,17 @@ export class ProfileService {
         return { ok: false, problems: [{ field: 'recovery_email', code: 'same_as_primary' }] };
       if (email.data === account.recovery_email)
         return { ok: false, problems: [{ field: 'recovery_email', code: 'same' }] };
-      const recent = await countSecurityEventsSince(
-        trx,
-        accountId,
-        'recovery_email_requested',
-        new Date(now.getTime() - 3600_000),
-      );
-      if (recent.count >= ADDRESS_LINKS_PER_HOUR)
+      const ask = { event: 'recovery_email_requested', purpose: 'add_recovery_email' } as const;
+      if (!(await this.#mayAskForLink(trx, accountId, ask, now, ip)))
         return { ok: false, problems: [{ field: 'recovery_email', code: 'too_many' }] };
-      await voidTokens(trx, accountId, 'add_recovery_email', now);
-      await recordSecurityEvent(trx, { accountId, kind: 'recovery_email_requested', at: now, ip });
-      const token = random.token(32);
-      await insertToken(trx, {
-        token_hash: sha256(token),
-        account_id: accountId,
-        purpose: 'add_recovery_email',
-        address: email.data,
-        created_at: now,
-        expires_at: new Date(now.getTime() + EMAIL_LINK_TTL_MS),
-        used_at: null,
-      });
-      await notifications.queueEmail(trx, {
-        to: email.data,
-        template: 'confirm_recovery_email',
-        language: account.language,
-        params: { link: `${publicUrl}/account/settings/recovery-email/confirm?token=${encodeURIComponent(token)}` },
-      });
+      await this.#sendAddressLink(trx, account, 'add_recovery_email', email.data, now);
       return { ok: true } as const;
     });
   }
 
   async recoveryEmailLink(token: string): Promise<string | undefined> {
-    return (await findUsableAddressToken(this.deps.db, sha256(token), 'add_recovery_email', this.deps.clock.now()))
-      ?.address;
+    const link = await findUsableToken(this.deps.db, sha256(token), 'add_recovery_email', this.deps.clock.now());
+    return link?.address ?? undefined;
   }
 
   /** Uses a recovery-email link (once): the address becomes the verified recovery email; the primary is told. */
@@ -310,8 +305,8 @@ export class ProfileService {
     const { db, clock, notifications, publicUrl } = this.deps;
     const now = clock.now();
     return inTransaction(db, async (trx) => {
-      const used = await consumeAddressToken(trx, sha256(token), 'add_recovery_email', now);
-      if (!used) return 'invalid';
+      const used = await consumeToken(trx, sha256(token), 'add_recovery_email', now);
+      if (!used?.address) return 'invalid';
       const account = await findAccountById(trx, used.account_id);
       // The primary email changed to this very address since the link was sent: nothing to add.
       if (!account || account.email === used.address) return 'invalid';

@@ -15,6 +15,7 @@ import type { AccountPhoneRow, AccountRow, RepresentativeProfileRow } from '../t
 import { formatPhone, stateName, US_STATES, type RepresentativeForm } from './representatives.js';
 import { page, type SignedIn } from '../../../platform/views/frame.js';
 import { formatCalendarDate } from '../../../platform/format.js';
+import { newPasswordFields, oneWayPage } from '../views/pages.js';
 
 /**
  * Profile and settings pages (ACC-8): the profile with the legal name and the representative details, the
@@ -437,25 +438,23 @@ ${alert({ type: 'success', body: t(`${key}.done_body`), live: true })}
 /** The address of a change-of-email link was taken by another account since the link was sent. */
 export function emailTakenPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
-  return page(
-    ctx,
+  const [title, body, action] = [
     t('profile:change_email.taken_title'),
-    html`<h1>${t('profile:change_email.taken_title')}</h1>
-<p>${t('profile:change_email.taken_body')}</p>
-<p><a class="usa-link" href="/account/settings">${t('profile:go_to_settings')}</a></p>`,
-  );
+    t('profile:change_email.taken_body'),
+    t('profile:go_to_settings'),
+  ];
+  return oneWayPage(ctx, { title, body, href: '/account/settings', action, link: true });
 }
 
 /** A settings link that expired or was used: ask again from the settings (not from sign-up). */
 export function settingsLinkInvalidPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
-  return page(
-    ctx,
+  const [title, body, action] = [
     t('profile:link_invalid.title'),
-    html`<h1>${t('profile:link_invalid.title')}</h1>
-<p>${t('profile:link_invalid.body')}</p>
-<p><a class="usa-button" href="/account/settings">${t('profile:go_to_settings')}</a></p>`,
-  );
+    t('profile:link_invalid.body'),
+    t('profile:go_to_settings'),
+  ];
+  return oneWayPage(ctx, { title, body, href: '/account/settings', action });
 }
 
 /** Changing the password while signed in (after re-authentication); other devices are signed out. */
@@ -469,8 +468,7 @@ export function changePasswordPage(ctx: PageContext, p: SignedIn & { errors?: Fi
 <p>${t('profile:password.intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/account/settings/password" novalidate>
   ${csrfField(p.csrf)}
-  ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
-  ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
+  ${newPasswordFields(ctx, errors)}
   ${button(t('profile:password.submit'))}
 </form>
 <p><a class="usa-link" href="/account/settings">${t('profile:password.cancel')}</a></p>`,

@@ -1,57 +1,22 @@
 import type { FieldError } from '../../../platform/views/components.js';
 import { linkInvalidPage } from '../../../platform/views/frame.js';
 import { fields, text, type App } from '../../../platform/http/inputs.js';
-import { withMinimumDuration } from '../../../platform/http/timing.js';
-import { linkLanding, linkToken, whole } from '../route-support.js';
-import { emailSchema } from '../service.js';
+import { linkLanding, linkToken, registerLinkRequestRoutes, whole, type PublicRoutesDeps } from '../route-support.js';
 import { goTo } from '../sign-in/journey.js';
-import { forgotPasswordPage, newPasswordPage, resetSentPage } from '../views/pages.js';
-import type { RecoveryRoutesDeps } from './routes.unlock.js';
+import { newPasswordPage } from '../views/pages.js';
 
 /** What the forgotten-password pages read (ADR 15). */
 const inputs = {
-  email: fields({ email: text(300) }),
-  sent: fields({ email: whole() }),
   reset: fields({ token: text(200), password: whole(), password_confirmation: whole() }),
 };
 
 /** A forgotten password (ACC-5): a link by email, then a new password; every session of the account ends. */
-export function registerPasswordResetRoutes(app: App, deps: RecoveryRoutesDeps): void {
+export function registerPasswordResetRoutes(app: App, deps: PublicRoutesDeps): void {
   const { accounts, sessions } = deps;
   const limited = { policy: 'public' as const, limit: deps.limit };
 
-  app.get('/account/forgot-password', { config: { policy: 'public' } }, async (request, reply) =>
-    reply.html(forgotPasswordPage(request.page(), { csrf: reply.generateCsrf() })),
-  );
-
-  app.post('/account/forgot-password', { config: limited, schema: { body: inputs.email } }, async (request, reply) => {
-    const typed = request.body.email;
-    const email = emailSchema.safeParse(typed);
-    if (!email.success) {
-      const message = request.t(
-        typed.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required',
-      );
-      return reply.html(
-        forgotPasswordPage(request.page(), {
-          csrf: reply.generateCsrf(),
-          email: typed,
-          errors: [{ field: 'email', message }],
-        }),
-        400,
-      );
-    }
-    await withMinimumDuration(deps.minimumMs, () => accounts.requestPasswordReset(email.data, request.ip));
-    return reply.redirect(`/account/forgot-password/sent?email=${encodeURIComponent(email.data)}`, 303);
-  });
-
-  app.get(
-    '/account/forgot-password/sent',
-    { config: { policy: 'public' }, schema: { querystring: inputs.sent } },
-    async (request, reply) => {
-      const email = emailSchema.safeParse(request.query.email);
-      return reply.html(resetSentPage(request.page(), email.success ? email.data : ''));
-    },
-  );
+  const send = (email: string, ip: string) => accounts.requestPasswordReset(email, ip);
+  registerLinkRequestRoutes(app, deps, { kind: 'reset', path: '/account/forgot-password', send });
 
   app.get(
     '/account/reset-password',

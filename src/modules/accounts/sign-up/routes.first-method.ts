@@ -1,13 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fields, text, type App } from '../../../platform/http/inputs.js';
 import type { FieldError } from '../../../platform/views/components.js';
-import { describeUserAgent, type AccountService } from '../service.js';
+import type { AccountService } from '../service.js';
 import { startFullSignIn } from '../sign-in/guards.js';
 import { goTo } from '../sign-in/journey.js';
 import type { SessionStore } from '../sign-in/sessions.js';
 import type { PasskeyService } from '../two-step/passkeys.js';
 import {
+  addPasskey,
   authenticatorSetup,
+  passkeyInput,
   registerEmailSetupRoutes,
   registerPhoneSetupRoutes,
   type SetupFlow,
@@ -27,7 +29,6 @@ export interface FirstMethodRoutesDeps {
 /** What the forms of the first method send (ADR 15). */
 const inputs = {
   code: fields({ code: text(20) }),
-  passkey: fields({ response: text(20_000) }),
 };
 
 /** Sign-up's last step: the backup codes, issued with the first method and shown once. */
@@ -96,23 +97,11 @@ export function registerFirstMethodRoutes(app: App, deps: FirstMethodRoutesDeps)
       .send(await passkeys.registrationOptions(request.session!.id_hash, account));
   });
 
-  app.post('/account/sign-up/passkey', { config: setup, schema: { body: inputs.passkey } }, async (request, reply) => {
+  app.post('/account/sign-up/passkey', { config: setup, schema: { body: passkeyInput } }, async (request, reply) => {
     const account = await accounts.findAccount(request.session!.account_id);
     if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
-    const result = await twoStep.registerPasskey(
-      request.session!.id_hash,
-      account.id,
-      request.body.response,
-      describeUserAgent(request.headers['user-agent']),
-      request.ip,
-    );
-    if (!result.ok)
-      return signUpMethodsPage(
-        request,
-        reply,
-        [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }],
-        400,
-      );
+    const errors = await addPasskey(twoStep, request, account.id, request.body.response);
+    if (errors.length) return signUpMethodsPage(request, reply, errors, 400);
     return signUpBackupCodes(request, reply);
   });
 }

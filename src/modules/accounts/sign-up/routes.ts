@@ -2,25 +2,21 @@ import { fields, text, type App } from '../../../platform/http/inputs.js';
 import { withMinimumDuration } from '../../../platform/http/timing.js';
 import type { FieldError } from '../../../platform/views/components.js';
 import { linkInvalidPage } from '../../../platform/views/frame.js';
-import { linkLanding, linkToken, whole, type AddressLimit } from '../route-support.js';
-import { emailSchema, type AccountService } from '../service.js';
+import {
+  emailProblem,
+  linkLanding,
+  linkToken,
+  registerSentPage,
+  whole,
+  type PublicRoutesDeps,
+} from '../route-support.js';
+import { emailSchema } from '../service.js';
 import { goTo, SIGN_UP_PATH } from '../sign-in/journey.js';
-import type { SessionStore } from '../sign-in/sessions.js';
 import { checkEmailPage, confirmEmailPage, passwordPage, signUpPage } from '../views/pages.js';
-
-export interface SignUpRoutesDeps {
-  accounts: AccountService;
-  sessions: SessionStore;
-  /** Per-address limiter for sign-up posts: seconds to wait when over the limit. */
-  limit: AddressLimit;
-  /** Sign-up takes at least this long, account or not (timing.ts). */
-  minimumMs: number;
-}
 
 /** What the sign-up pages read (ADR 15). */
 const inputs = {
   start: fields({ email: text(300), kind: text(20) }),
-  sent: fields({ email: whole() }),
   password: fields({ password: whole(), password_confirmation: whole() }),
 };
 
@@ -28,7 +24,7 @@ const inputs = {
  * Sign-up's first steps: the email (and the kind of account), the link that confirms it and opens a session at
  * the stage 'setup', then the password. The first two-step method and the backup codes: routes.first-method.ts.
  */
-export function registerSignUpRoutes(app: App, deps: SignUpRoutesDeps): void {
+export function registerSignUpRoutes(app: App, deps: PublicRoutesDeps): void {
   const { accounts, sessions } = deps;
 
   app.get(SIGN_UP_PATH, { config: { policy: 'public' } }, async (request, reply) =>
@@ -41,13 +37,7 @@ export function registerSignUpRoutes(app: App, deps: SignUpRoutesDeps): void {
     const kind = request.body.kind;
     const email = emailSchema.safeParse(rawEmail);
     const errors: FieldError[] = [];
-    if (!email.success)
-      errors.push({
-        field: 'email',
-        message: request.t(
-          rawEmail.trim() ? 'accounts:sign_up.errors.email_invalid' : 'accounts:sign_up.errors.email_required',
-        ),
-      });
+    if (!email.success) errors.push({ field: 'email', message: emailProblem(request, rawEmail) });
     if (kind !== 'applicant' && kind !== 'representative')
       errors.push({ field: 'kind', message: request.t('accounts:sign_up.errors.kind_required') });
     if (errors.length || !email.success)
@@ -63,14 +53,7 @@ export function registerSignUpRoutes(app: App, deps: SignUpRoutesDeps): void {
     return reply.redirect(`/account/sign-up/check-email?email=${encodeURIComponent(email.data)}`, 303);
   });
 
-  app.get(
-    '/account/sign-up/check-email',
-    { config: { policy: 'public' }, schema: { querystring: inputs.sent } },
-    async (request, reply) => {
-      const email = emailSchema.safeParse(request.query.email);
-      return reply.html(checkEmailPage(request.page(), email.success ? email.data : ''));
-    },
-  );
+  registerSentPage(app, '/account/sign-up/check-email', checkEmailPage);
 
   app.get(
     '/account/sign-up/confirm',
@@ -91,7 +74,7 @@ export function registerSignUpRoutes(app: App, deps: SignUpRoutesDeps): void {
 }
 
 /** Sign-up's password (session stage 'setup'), chosen twice. */
-export function registerSignUpPasswordRoutes(app: App, deps: SignUpRoutesDeps): void {
+export function registerSignUpPasswordRoutes(app: App, deps: PublicRoutesDeps): void {
   const { accounts } = deps;
 
   app.get('/account/sign-up/password', { config: { policy: 'account-setup' } }, async (request, reply) =>

@@ -81,8 +81,10 @@ export class PasskeyService {
     this.origin = url.origin;
   }
 
-  #expiry(): Date {
-    return new Date(this.deps.clock.now().getTime() + CHALLENGE_TTL_MS);
+  /** Keeps a ceremony's challenge for this session: CHALLENGE_TTL_MS, single use (takeChallenge). */
+  async #keepChallenge(sessionIdHash: string, ceremony: 'register' | 'authenticate', challenge: string) {
+    const expires_at = new Date(this.deps.clock.now().getTime() + CHALLENGE_TTL_MS);
+    await storeChallenge(this.deps.db, { session_id_hash: sessionIdHash, ceremony, challenge, expires_at });
   }
 
   async list(accountId: string): Promise<AccountPasskeyRow[]> {
@@ -107,12 +109,7 @@ export class PasskeyService {
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
       timeout: CHALLENGE_TTL_MS,
     });
-    await storeChallenge(this.deps.db, {
-      session_id_hash: sessionIdHash,
-      ceremony: 'register',
-      challenge: options.challenge,
-      expires_at: this.#expiry(),
-    });
+    await this.#keepChallenge(sessionIdHash, 'register', options.challenge);
     return options;
   }
 
@@ -175,12 +172,7 @@ export class PasskeyService {
       userVerification: 'preferred',
       timeout: CHALLENGE_TTL_MS,
     });
-    await storeChallenge(this.deps.db, {
-      session_id_hash: sessionIdHash,
-      ceremony: 'authenticate',
-      challenge: options.challenge,
-      expires_at: this.#expiry(),
-    });
+    await this.#keepChallenge(sessionIdHash, 'authenticate', options.challenge);
     return options;
   }
 

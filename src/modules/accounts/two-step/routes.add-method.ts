@@ -2,15 +2,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fields, text, type App } from '../../../platform/http/inputs.js';
 import type { FieldError } from '../../../platform/views/components.js';
 import { signedInView } from '../route-support.js';
-import { describeUserAgent } from '../service.js';
 import { manageAuthenticatorPage } from '../views/two-step.js';
 import { manageInputs, managePageOf, type ManageRoutesDeps } from './routes.manage.js';
-import { authenticatorSetup, registerEmailSetupRoutes, registerPhoneSetupRoutes } from './routes.method-setup.js';
+import {
+  addPasskey,
+  authenticatorSetup,
+  passkeyInput,
+  registerEmailSetupRoutes,
+  registerPhoneSetupRoutes,
+} from './routes.method-setup.js';
 
 /** What the forms that add a method send (ADR 15). */
 const inputs = {
   code: fields({ code: text(20) }),
-  passkey: fields({ response: text(20_000) }),
 };
 
 /** The page that adds an authenticator app (back to the methods page when the account has one). */
@@ -67,23 +71,10 @@ export function registerAddMethodRoutes(app: App, deps: ManageRoutesDeps): void 
 
   app.post(
     '/account/two-step/passkey',
-    { ...change, schema: { querystring: manageInputs.done, body: inputs.passkey } },
+    { ...change, schema: { querystring: manageInputs.done, body: passkeyInput } },
     async (request, reply) => {
-      const result = await twoStep.registerPasskey(
-        request.session!.id_hash,
-        request.session!.account_id,
-        request.body.response,
-        describeUserAgent(request.headers['user-agent']),
-        request.ip,
-      );
-      if (!result.ok)
-        return managePage(
-          request,
-          reply,
-          request.query.done,
-          [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }],
-          400,
-        );
+      const errors = await addPasskey(twoStep, request, request.session!.account_id, request.body.response);
+      if (errors.length) return managePage(request, reply, request.query.done, errors, 400);
       return reply.redirect('/account/two-step?done=added', 303);
     },
   );

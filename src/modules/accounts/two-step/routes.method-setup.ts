@@ -4,7 +4,7 @@ import { fields, text, type App } from '../../../platform/http/inputs.js';
 import type { RoutePolicy } from '../../../platform/http/policies.js';
 import type { FieldError } from '../../../platform/views/components.js';
 import { timeOf, uuidOrUndefined } from '../route-support.js';
-import type { AccountService } from '../service.js';
+import { describeUserAgent, type AccountService } from '../service.js';
 import { codeError } from '../sign-in/routes.second-step.js';
 import { emailMethodPage, phoneFormPage, setupCodePage, type SetupFrame } from '../views/two-step.js';
 import { maskEmail, maskPhone } from './one-time-codes.js';
@@ -47,6 +47,21 @@ export const authenticatorSetup = async (accounts: AccountService, accountId: st
     ).default.toString(otpauthUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
   };
 };
+
+/** What the form that adds a passkey sends: the browser's answer (sign-up and the methods page). */
+export const passkeyInput = fields({ response: text(20_000) });
+
+/** Registers the passkey the browser created (its `response`) for the account; answers the errors to show, if any. */
+export async function addPasskey(
+  twoStep: TwoStepService,
+  request: FastifyRequest,
+  accountId: string,
+  response: string,
+): Promise<FieldError[]> {
+  const device = describeUserAgent(request.headers['user-agent']);
+  const result = await twoStep.registerPasskey(request.session!.id_hash, accountId, response, device, request.ip);
+  return result.ok ? [] : [{ field: 'passkey', message: request.t(`two_step:passkey.${result.reason}`) }];
+}
 
 const sendError = (
   request: FastifyRequest,

@@ -22,30 +22,14 @@ export async function listPhones(db: DbHandle, accountId: string): Promise<Accou
     .execute();
 }
 
+/** One of the account's phones, by its id or by its number. */
 export async function findPhone(
   db: DbHandle,
   accountId: string,
-  phoneId: string,
+  by: { id: string } | { e164: string },
 ): Promise<AccountPhoneRow | undefined> {
-  return db
-    .selectFrom('account_phones')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', phoneId)
-    .executeTakeFirst();
-}
-
-export async function findPhoneByNumber(
-  db: DbHandle,
-  accountId: string,
-  e164: string,
-): Promise<AccountPhoneRow | undefined> {
-  return db
-    .selectFrom('account_phones')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('e164', '=', e164)
-    .executeTakeFirst();
+  const phones = db.selectFrom('account_phones').selectAll().where('account_id', '=', accountId);
+  return ('id' in by ? phones.where('id', '=', by.id) : phones.where('e164', '=', by.e164)).executeTakeFirst();
 }
 
 export async function insertPhone(db: DbHandle, phone: Insertable<AccountPhonesTable>): Promise<void> {

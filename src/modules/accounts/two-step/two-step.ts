@@ -31,7 +31,6 @@ import {
   enableEmailOtp,
   findEmailOtp,
   findPhone,
-  findPhoneByNumber,
   insertPhone,
   listPasskeys,
   listPhones,
@@ -149,7 +148,7 @@ export class TwoStepService {
     if (!account) return { ok: false, reason: 'unknown' };
     let phone: AccountPhoneRow | undefined;
     if (target.channel === 'sms') {
-      phone = target.phoneId ? await findPhone(db, accountId, target.phoneId) : undefined;
+      phone = target.phoneId ? await findPhone(db, accountId, { id: target.phoneId }) : undefined;
       // Sign-in codes go to verified numbers only; a verification code to the number being added.
       if (
         !phone ||
@@ -238,7 +237,7 @@ export class TwoStepService {
     if (cleanLabel.length > PHONE_LABEL_MAX) return { ok: false, problem: 'label_too_long' };
     const now = clock.now();
     await deleteUnverifiedPhonesBefore(db, accountId, new Date(now.getTime() - UNVERIFIED_PHONE_TTL_MS));
-    let phone = await findPhoneByNumber(db, accountId, parsed.e164);
+    let phone = await findPhone(db, accountId, { e164: parsed.e164 });
     if (phone?.verified_at) return { ok: false, problem: 'duplicate' };
     if (!phone) {
       phone = {
@@ -261,12 +260,12 @@ export class TwoStepService {
   }
 
   async findPhone(accountId: string, phoneId: string): Promise<AccountPhoneRow | undefined> {
-    return findPhone(this.deps.db, accountId, phoneId);
+    return findPhone(this.deps.db, accountId, { id: phoneId });
   }
 
   /** Confirms a number with the code texted to it: it becomes a text-message method. */
   async confirmPhone(accountId: string, phoneId: string, code: string, ip?: string): Promise<CodeCheck> {
-    const phone = await findPhone(this.deps.db, accountId, phoneId);
+    const phone = await findPhone(this.deps.db, accountId, { id: phoneId });
     if (!phone || phone.verified_at) return { ok: false, reason: 'invalid' };
     const check = await this.#useSetupCode(accountId, { purpose: 'verify_phone', channel: 'sms', phoneId }, code, ip);
     if (!check.ok) return check;

@@ -104,6 +104,13 @@ export function confirmEmailPage(ctx: PageContext, p: { csrf: string; token: str
   );
 }
 
+/** A new password, typed twice (sign-up, a password reset, and the settings' password change). */
+export function newPasswordFields(ctx: PageContext, errors: FieldError[]): SafeHtml {
+  const { t } = ctx;
+  return html`${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
+  ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}`;
+}
+
 export function passwordPage(ctx: PageContext, p: { csrf: string; errors?: FieldError[] }): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
@@ -114,8 +121,7 @@ export function passwordPage(ctx: PageContext, p: { csrf: string; errors?: Field
 <h1>${t('accounts:password.title')}</h1>
 <form class="usa-form usa-form--large" method="post" action="/account/sign-up/password" novalidate>
   ${csrfField(p.csrf)}
-  ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
-  ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
+  ${newPasswordFields(ctx, errors)}
   ${button(t('accounts:password.submit'))}
 </form>`,
     errors,
@@ -208,36 +214,53 @@ function unlockOffer(ctx: PageContext, csrf: string, email: string): SafeHtml {
 </div>`;
 }
 
-/** "Email me a link to sign in", asked for directly (the throttled sign-in page posts here too). */
-export function unlockRequestPage(
+/**
+ * The two "email me a link" journeys: signing in while the email is throttled (the throttled sign-in page posts
+ * here too), and a forgotten password. Their texts are under `accounts:unlock.` and `accounts:reset.`.
+ */
+const linkRequests = {
+  unlock: { action: '/account/sign-in/unlock', emailLabel: 'sign_in.email_label', submit: 'unlock.offer_submit' },
+  reset: { action: '/account/forgot-password', emailLabel: 'reset.email_label', submit: 'reset.submit' },
+} as const;
+export type LinkRequest = keyof typeof linkRequests;
+
+/** The form that asks for the email to send the link to. */
+export function linkRequestPage(
   ctx: PageContext,
+  kind: LinkRequest,
   p: { csrf: string; email?: string; errors?: FieldError[] },
 ): SafeHtml {
   const { t } = ctx;
   const errors = p.errors ?? [];
+  const { action, emailLabel, submit } = linkRequests[kind];
   return page(
     ctx,
-    t('accounts:unlock.title'),
-    html`<h1>${t('accounts:unlock.title')}</h1>
-<p>${t('accounts:unlock.intro')}</p>
-<form class="usa-form usa-form--large" method="post" action="/account/sign-in/unlock" novalidate>
+    t(`accounts:${kind}.title`),
+    html`<h1>${t(`accounts:${kind}.title`)}</h1>
+<p>${t(`accounts:${kind}.intro`)}</p>
+<form class="usa-form usa-form--large" method="post" action="${action}" novalidate>
   ${csrfField(p.csrf)}
-  ${textInput({ name: 'email', label: t('accounts:sign_in.email_label'), type: 'email', autocomplete: 'email', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
-  ${button(t('accounts:unlock.offer_submit'))}
+  ${textInput({ name: 'email', label: t(`accounts:${emailLabel}`), type: 'email', autocomplete: 'email', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
+  ${button(t(`accounts:${submit}`))}
 </form>`,
     errors,
   );
 }
 
-export function unlockSentPage(ctx: PageContext, email: string): SafeHtml {
+/** "Check your email" after the form (the same page whether the email has an account or not). */
+export function linkSentPage(ctx: PageContext, kind: LinkRequest, email: string): SafeHtml {
   const { t } = ctx;
   return page(
     ctx,
-    t('accounts:unlock.sent_title'),
-    html`<h1>${t('accounts:unlock.sent_title')}</h1>
-<p class="usa-intro">${t('accounts:unlock.sent_body', { email })}</p>
-<p>${t('accounts:unlock.sent_limit')}</p>
-<p><a class="usa-link" href="/account/sign-in">${t('accounts:unlock.back_to_sign_in')}</a></p>`,
+    t(`accounts:${kind}.sent_title`),
+    html`<h1>${t(`accounts:${kind}.sent_title`)}</h1>
+<p class="usa-intro">${t(`accounts:${kind}.sent_body`, { email })}</p>
+<p>${t(`accounts:${kind}.sent_limit`)}</p>${
+      kind === 'unlock'
+        ? html`
+<p><a class="usa-link" href="/account/sign-in">${t('accounts:unlock.back_to_sign_in')}</a></p>`
+        : ''
+    }`,
   );
 }
 
@@ -265,47 +288,31 @@ export function unlockLinkPage(
   );
 }
 
+/** A page that says one thing and offers one way on: a button, or a plain link when `link`. */
+export function oneWayPage(
+  ctx: PageContext,
+  p: { title: string; body: string; href: string; action: string; link?: boolean },
+): SafeHtml {
+  return page(
+    ctx,
+    p.title,
+    html`<h1>${p.title}</h1>
+<p>${p.body}</p>
+<p><a class="${p.link ? 'usa-link' : 'usa-button'}" href="${p.href}">${p.action}</a></p>`,
+  );
+}
+
 /** An unlock link that is spent, expired, or took too many wrong passwords. */
 export function unlockLinkInvalidPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
-  return page(
-    ctx,
-    t('accounts:sign_up.link_invalid_title'),
-    html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
-<p>${t('accounts:unlock.link_invalid_body')}</p>
-<p><a class="usa-button" href="/account/sign-in/unlock">${t('accounts:unlock.ask_again')}</a></p>`,
-  );
-}
-
-export function forgotPasswordPage(
-  ctx: PageContext,
-  p: { csrf: string; email?: string; errors?: FieldError[] },
-): SafeHtml {
-  const { t } = ctx;
-  const errors = p.errors ?? [];
-  return page(
-    ctx,
-    t('accounts:reset.title'),
-    html`<h1>${t('accounts:reset.title')}</h1>
-<p>${t('accounts:reset.intro')}</p>
-<form class="usa-form usa-form--large" method="post" action="/account/forgot-password" novalidate>
-  ${csrfField(p.csrf)}
-  ${textInput({ name: 'email', label: t('accounts:reset.email_label'), type: 'email', autocomplete: 'email', value: p.email, error: errorFor(errors, 'email'), spellcheck: false, maxlength: 254 })}
-  ${button(t('accounts:reset.submit'))}
-</form>`,
-    errors,
-  );
-}
-
-export function resetSentPage(ctx: PageContext, email: string): SafeHtml {
-  const { t } = ctx;
-  return page(
-    ctx,
-    t('accounts:reset.sent_title'),
-    html`<h1>${t('accounts:reset.sent_title')}</h1>
-<p class="usa-intro">${t('accounts:reset.sent_body', { email })}</p>
-<p>${t('accounts:reset.sent_limit')}</p>`,
-  );
+  const title = t('accounts:sign_up.link_invalid_title');
+  const action = t('accounts:unlock.ask_again');
+  return oneWayPage(ctx, {
+    title,
+    body: t('accounts:unlock.link_invalid_body'),
+    href: '/account/sign-in/unlock',
+    action,
+  });
 }
 
 export function newPasswordPage(ctx: PageContext, p: { csrf: string; token: string; errors?: FieldError[] }): SafeHtml {
@@ -319,8 +326,7 @@ export function newPasswordPage(ctx: PageContext, p: { csrf: string; token: stri
 <form class="usa-form usa-form--large" method="post" action="/account/reset-password" novalidate>
   ${csrfField(p.csrf)}
   <input type="hidden" name="token" value="${p.token}">
-  ${textInput({ name: 'password', label: t('accounts:password.label'), hint: t('accounts:password.hint'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password'), maxlength: 200 })}
-  ${textInput({ name: 'password_confirmation', label: t('accounts:password.confirm_label'), type: 'password', autocomplete: 'new-password', error: errorFor(errors, 'password_confirmation'), maxlength: 200 })}
+  ${newPasswordFields(ctx, errors)}
   ${button(t('accounts:reset.new_submit'))}
 </form>`,
     errors,
