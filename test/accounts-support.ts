@@ -93,6 +93,16 @@ export async function signUpApplicant(
   return { agent, email, accountId: account.id, secret, backupCodes };
 }
 
+/** The Online Account Number of an account, as the agency's systems quote it. */
+export async function onlineAccountNumber(t: TestApp, accountId: string): Promise<string> {
+  const account = await t.deps.database.db
+    .selectFrom('accounts')
+    .select('online_account_number')
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return account.online_account_number;
+}
+
 /** Password then authenticator code (30 s later, so the code is new); answers the final response. */
 export async function signIn(t: TestApp, agent: TestAgent, email: string, secret: string, password = PASSWORD) {
   await agent.get('/account/sign-in');

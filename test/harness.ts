@@ -106,3 +106,14 @@ export async function apiToken(
   const issued = await t.services.apiClients.issueToken(clientId, clientSecret);
   return { clientId, clientSecret, token: issued.accessToken };
 }
+
+/** Posts a batch of events to the case events API, with `token` or else a new `case_events:write` one. */
+export async function postCaseEvents(t: TestApp, events: unknown[], token?: string) {
+  const bearer = token ?? (await apiToken(t, ['case_events:write'])).token;
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${bearer}` },
+    payload: events,
+  });
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { onlineAccountNumber, signIn, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { apiToken, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { OAC_LOCK_MS, OAC_MAX_FAILURES } from './service.js';
 
 let t: TestApp;
@@ -24,22 +24,9 @@ const lastMessageTo = async (to: string, template: string) =>
     .where('template', '=', template)
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
-const oanOf = async (accountId: string) =>
-  (
-    await t.deps.database.db
-      .selectFrom('accounts')
-      .select('online_account_number')
-      .where('id', '=', accountId)
-      .executeTakeFirstOrThrow()
-  ).online_account_number;
 
 async function send(events: unknown[]) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: events,
-  });
+  const res = await postCaseEvents(t, events, token);
   expect(res.statusCode, res.body).toBe(200);
 }
 
@@ -59,7 +46,11 @@ describe("the account's cases (issue 4 items 3-5)", () => {
         receiptNumber: 'IOE0911111111',
         type: 'case_received',
         occurredAt: at('2026-09-01'),
-        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: await oanOf(ana.accountId) },
+        payload: {
+          formCode: 'I-765',
+          channel: 'online',
+          onlineAccountNumber: await onlineAccountNumber(t, ana.accountId),
+        },
       },
       {
         id: 'online-2',
@@ -161,7 +152,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
   });
 
   it('shows an open Request for Evidence with its deadline on the card, until the response is received (CASE-10)', async () => {
-    const oan = await oanOf(ben.accountId);
+    const oan = await onlineAccountNumber(t, ben.accountId);
     await send([
       {
         id: 'rfe-a1',
@@ -227,7 +218,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
         payload: {
           formCode: 'I-131',
           channel: 'online',
-          onlineAccountNumber: await oanOf(vera.accountId),
+          onlineAccountNumber: await onlineAccountNumber(t, vera.accountId),
           applicant: { aNumber: 'A012345678', zip: '33101' },
         },
       },
@@ -263,7 +254,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
         payload: {
           formCode: 'I-765',
           channel: 'online',
-          onlineAccountNumber: await oanOf(wes.accountId),
+          onlineAccountNumber: await onlineAccountNumber(t, wes.accountId),
           applicant: { aNumber: 'A987654321', zip: '10001' },
         },
       },
@@ -557,7 +548,11 @@ describe("the account's cases (issue 4 items 3-5)", () => {
         receiptNumber: 'IOE0966666666',
         type: 'case_received',
         occurredAt: at('2026-07-01'),
-        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: await oanOf(ben.accountId) },
+        payload: {
+          formCode: 'I-485',
+          channel: 'online',
+          onlineAccountNumber: await onlineAccountNumber(t, ben.accountId),
+        },
       },
       {
         id: 'vawa-2',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpApplicant } from '../../../test/accounts-support.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-support.js';
+import { apiToken, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { seedKnowledgeArticles } from '../knowledge/index.js';
 
@@ -12,13 +12,7 @@ let token: string;
 const RECEIPT = 'IOE0922200001';
 const PROTECTED = 'IOE0922200002';
 
-const events = (payload: unknown[]) =>
-  t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: payload as object[],
-  });
+const events = (payload: unknown[]) => postCaseEvents(t, payload, token);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -246,13 +240,7 @@ describe('the agent console (issue 5 item 6)', () => {
 
   it('finds people by email or Online Account Number, with their items', async () => {
     const person = await signUpApplicant(t, 'pablo@example.com', '10.12.0.8');
-    const oan = (
-      await t.deps.database.db
-        .selectFrom('accounts')
-        .select('online_account_number')
-        .where('id', '=', person.accountId)
-        .executeTakeFirstOrThrow()
-    ).online_account_number;
+    const oan = await onlineAccountNumber(t, person.accountId);
     for (const q of ['Pablo@Example.com', oan]) {
       await tier1.agent.get(`/agent/search?q=${encodeURIComponent(q)}`);
       expect(tier1.agent.$('main table').first().text()).toContain('pablo@example.com');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
-import { signUpApplicant } from '../../../test/accounts-support.js';
+import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-support.js';
 import { findWithHistoryByReceiptNumber } from '../cases/index.js';
 import { factsFromEvents } from './service.js';
 import { openRequestForEvidence, unknownStatusTitles } from './types.js';
@@ -242,13 +242,7 @@ describe('case events API (issue 4 item 1)', () => {
   it('gives the same new case whatever the order and batching of its events, when only one gives the form (fast-check)', async () => {
     // An account the cases are filed online from, so every status change is also a notification to check.
     const holder = await signUpApplicant(t, `pending-holder-${serial}@example.com`, '203.0.113.77');
-    const oan = (
-      await t.deps.database.db
-        .selectFrom('accounts')
-        .select('online_account_number')
-        .where('id', '=', holder.accountId)
-        .executeTakeFirstOrThrow()
-    ).online_account_number;
+    const oan = await onlineAccountNumber(t, holder.accountId);
     // Only case_received gives the form (and files the case online); an applicant detail and the protection come later.
     const events = (receipt: string, tag: string) => {
       const list: {

@@ -2,8 +2,8 @@ import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { onlineAccountNumber, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { apiToken, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { JPEG_SMALL, multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { renderCaseNotice } from '../notices/index.js';
 import { cleanFileName, MAX_FILE_BYTES } from './index.js';
@@ -29,18 +29,10 @@ beforeAll(async () => {
     paragraphs: ['My new address.'],
     createdAt: new Date('2026-11-01T00:00:00Z'),
   });
-  const oan = (
-    await t.deps.database.db
-      .selectFrom('accounts')
-      .select('online_account_number')
-      .where('id', '=', person.accountId)
-      .executeTakeFirstOrThrow()
-  ).online_account_number;
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: [
+  const oan = await onlineAccountNumber(t, person.accountId);
+  const res = await postCaseEvents(
+    t,
+    [
       {
         id: 'ev-1',
         receiptNumber: 'IOE0966600001',
@@ -56,7 +48,8 @@ beforeAll(async () => {
         payload: { responseDue: '2027-01-31' },
       },
     ],
-  });
+    token,
+  );
   expect(res.statusCode).toBe(200);
 });
 afterAll(async () => t?.close());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { onlineAccountNumber, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { apiToken, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { renderCaseNotice } from '../notices/index.js';
@@ -175,13 +175,7 @@ describe('documents of a case: notices from agency systems and agency documents 
   const RECEIPT = 'IOE0988800001';
   let holder: Applicant;
   let token: string;
-  const events = (payload: unknown) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/v1/case-events',
-      headers: { authorization: `Bearer ${token}` },
-      payload: payload as object,
-    });
+  const events = (payload: unknown[]) => postCaseEvents(t, payload, token);
   const documents = async () => {
     const c = await caseRow(RECEIPT);
     return t.deps.database.db
@@ -195,13 +189,7 @@ describe('documents of a case: notices from agency systems and agency documents 
   beforeAll(async () => {
     token = (await apiToken(t, ['case_events:write'])).token;
     holder = await signUpApplicant(t, 'dora.docs@example.com', '10.11.0.9');
-    const oan = (
-      await t.deps.database.db
-        .selectFrom('accounts')
-        .select('online_account_number')
-        .where('id', '=', holder.accountId)
-        .executeTakeFirstOrThrow()
-    ).online_account_number;
+    const oan = await onlineAccountNumber(t, holder.accountId);
     const res = await events([
       {
         id: 'docs-1',

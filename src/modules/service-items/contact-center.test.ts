@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { apiToken, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { routeItem, type RoutingInput } from './routing.js';
 import type { RoutedItemInput, StaffWorker } from './service.js';
 
@@ -33,35 +33,29 @@ beforeAll(async () => {
   tier2.accountId = await staffAccount('t2@agency.example');
   tier3.accountId = await staffAccount('t3@agency.example');
   officer.accountId = await staffAccount('of@agency.example');
-  const { token } = await apiToken(t, ['case_events:write']);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: [
-      {
-        id: 'cc-1',
-        receiptNumber: 'EAC0911100001',
-        type: 'case_received',
-        occurredAt: '2026-01-05T15:00:00Z',
-        payload: { formCode: 'I-130' },
-      },
-      {
-        id: 'cc-2',
-        receiptNumber: 'IOE0911100002',
-        type: 'case_received',
-        occurredAt: '2026-02-05T15:00:00Z',
-        payload: { formCode: 'I-765', officeCode: 'FO-MIA' },
-      },
-      {
-        id: 'cc-3',
-        receiptNumber: 'IOE0911100003',
-        type: 'case_received',
-        occurredAt: '2026-02-05T15:00:00Z',
-        payload: { formCode: 'I-485' },
-      },
-    ],
-  });
+  const res = await postCaseEvents(t, [
+    {
+      id: 'cc-1',
+      receiptNumber: 'EAC0911100001',
+      type: 'case_received',
+      occurredAt: '2026-01-05T15:00:00Z',
+      payload: { formCode: 'I-130' },
+    },
+    {
+      id: 'cc-2',
+      receiptNumber: 'IOE0911100002',
+      type: 'case_received',
+      occurredAt: '2026-02-05T15:00:00Z',
+      payload: { formCode: 'I-765', officeCode: 'FO-MIA' },
+    },
+    {
+      id: 'cc-3',
+      receiptNumber: 'IOE0911100003',
+      type: 'case_received',
+      occurredAt: '2026-02-05T15:00:00Z',
+      payload: { formCode: 'I-485' },
+    },
+  ]);
   expect(res.statusCode).toBe(200);
 });
 afterAll(async () => t?.close());
@@ -148,21 +142,15 @@ describe('claiming the next item', () => {
       item({ subject: 'later protected', caseId: await caseId('IOE0911100003') }),
     );
     expect(later.item.queue).toBe('tier1');
-    const { token } = await apiToken(t, ['case_events:write']);
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/case-events',
-      headers: { authorization: `Bearer ${token}` },
-      payload: [
-        {
-          id: 'cc-protect',
-          receiptNumber: 'IOE0911100003',
-          type: 'protection_updated',
-          occurredAt: '2026-11-23T15:05:00Z',
-          payload: { section1367: true },
-        },
-      ],
-    });
+    await postCaseEvents(t, [
+      {
+        id: 'cc-protect',
+        receiptNumber: 'IOE0911100003',
+        type: 'protection_updated',
+        occurredAt: '2026-11-23T15:05:00Z',
+        payload: { section1367: true },
+      },
+    ]);
     expect(
       await db
         .selectFrom('service_items')
@@ -359,11 +347,9 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('protects the answered items of a case that becomes protected, and moves its open help desk items to Tier 3', async () => {
     const db = t.deps.database.db;
     const { token } = await apiToken(t, ['case_events:write']);
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/case-events',
-      headers: { authorization: `Bearer ${token}` },
-      payload: [
+    await postCaseEvents(
+      t,
+      [
         {
           id: 'cc-late-1',
           receiptNumber: 'IOE0911100009',
@@ -372,7 +358,8 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
           payload: { formCode: 'I-485' },
         },
       ],
-    });
+      token,
+    );
     const id = await caseId('IOE0911100009');
     const { item: answered } = await t.services.serviceItems.createRouted(
       item({ caseId: id, subject: 'answered long ago' }),
@@ -382,11 +369,9 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
       item({ caseId: id, type: 'technical_problem' }),
     );
     expect(technical.queue).toBe('help_desk');
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/case-events',
-      headers: { authorization: `Bearer ${token}` },
-      payload: [
+    await postCaseEvents(
+      t,
+      [
         {
           id: 'cc-late-2',
           receiptNumber: 'IOE0911100009',
@@ -395,7 +380,8 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
           payload: { section1367: true },
         },
       ],
-    });
+      token,
+    );
     expect(
       await db
         .selectFrom('service_items')
