@@ -117,3 +117,22 @@ export async function postCaseEvents(t: TestApp, events: unknown[], token?: stri
     payload: events,
   });
 }
+
+export interface CaseEventInput {
+  id: string;
+  receiptNumber: string;
+  type: string;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+/** One event as the case events API takes it: `caseEvent('ev-1', 'IOE0900000001', 'approved', '2026-11-01T15:00:00Z')`. */
+export function caseEvent(
+  id: string,
+  receiptNumber: string,
+  type: string,
+  occurredAt: string,
+  payload: Record<string, unknown> = {},
+): CaseEventInput {
+  return { id, receiptNumber, type, occurredAt, payload };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-support.js';
-import { apiToken, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { seedKnowledgeArticles } from '../knowledge/index.js';
 
@@ -38,34 +38,10 @@ beforeAll(async () => {
   token = (await apiToken(t, ['case_events:write'])).token;
   const applicant = { dateOfBirth: '1985-04-12', familyName: 'Peña', aNumber: 'A012345678', zip: '33101' };
   const res = await events([
-    {
-      id: 'ag-1',
-      receiptNumber: RECEIPT,
-      type: 'case_received',
-      occurredAt: '2026-06-01T15:00:00Z',
-      payload: { formCode: 'I-485', applicant },
-    },
-    {
-      id: 'ag-2',
-      receiptNumber: RECEIPT,
-      type: 'biometrics_scheduled',
-      occurredAt: '2026-07-01T15:00:00Z',
-      payload: {},
-    },
-    {
-      id: 'ag-3',
-      receiptNumber: PROTECTED,
-      type: 'case_received',
-      occurredAt: '2026-06-01T15:00:00Z',
-      payload: { formCode: 'I-485', applicant },
-    },
-    {
-      id: 'ag-4',
-      receiptNumber: PROTECTED,
-      type: 'protection_updated',
-      occurredAt: '2026-06-02T15:00:00Z',
-      payload: { section1367: true },
-    },
+    caseEvent('ag-1', RECEIPT, 'case_received', '2026-06-01T15:00:00Z', { formCode: 'I-485', applicant }),
+    caseEvent('ag-2', RECEIPT, 'biometrics_scheduled', '2026-07-01T15:00:00Z'),
+    caseEvent('ag-3', PROTECTED, 'case_received', '2026-06-01T15:00:00Z', { formCode: 'I-485', applicant }),
+    caseEvent('ag-4', PROTECTED, 'protection_updated', '2026-06-02T15:00:00Z', { section1367: true }),
   ]);
   expect(res.statusCode).toBe(200);
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { apiToken, caseEvent, createTestApp, type TestApp } from '../../../test/harness.js';
 import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-support.js';
 import { findWithHistoryByReceiptNumber } from '../cases/index.js';
 import { factsFromEvents } from './service.js';
@@ -82,51 +82,18 @@ async function stateOf(receipt: string) {
 function lifecycle(receipt: string, tag: string) {
   const day = (n: number) => new Date(Date.UTC(2026, 0, 5 + n, 14)).toISOString();
   return [
-    {
-      id: `${tag}-1`,
-      receiptNumber: receipt,
-      type: 'case_received',
-      occurredAt: day(0),
-      payload: { formCode: 'I-485' },
-    },
-    {
-      id: `${tag}-2`,
-      receiptNumber: receipt,
-      type: 'biometrics_scheduled',
-      occurredAt: day(10),
-      payload: { appointmentAt: '2026-02-01T09:00:00-05:00', locationName: 'Boston ASC' },
-    },
-    { id: `${tag}-3`, receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: day(27), payload: {} },
-    {
-      id: `${tag}-4`,
-      receiptNumber: receipt,
-      type: 'rfe_sent',
-      occurredAt: day(60),
-      payload: { responseDue: '2026-05-10' },
-    },
-    { id: `${tag}-5`, receiptNumber: receipt, type: 'rfe_response_received', occurredAt: day(90), payload: {} },
-    {
-      id: `${tag}-6`,
-      receiptNumber: receipt,
-      type: 'transferred',
-      occurredAt: day(100),
-      payload: { officeCode: 'NBC' },
-    },
-    {
-      id: `${tag}-7`,
-      receiptNumber: receipt,
-      type: 'notice_issued',
-      occurredAt: day(100),
-      payload: { noticeType: 'transfer' },
-    },
-    { id: `${tag}-8`, receiptNumber: receipt, type: 'approved', occurredAt: day(150), payload: {} },
-    {
-      id: `${tag}-9`,
-      receiptNumber: receipt,
-      type: 'card_mailed',
-      occurredAt: day(160),
-      payload: { trackingNumber: 'EJ123456789US' },
-    },
+    caseEvent(`${tag}-1`, receipt, 'case_received', day(0), { formCode: 'I-485' }),
+    caseEvent(`${tag}-2`, receipt, 'biometrics_scheduled', day(10), {
+      appointmentAt: '2026-02-01T09:00:00-05:00',
+      locationName: 'Boston ASC',
+    }),
+    caseEvent(`${tag}-3`, receipt, 'fingerprints_taken', day(27)),
+    caseEvent(`${tag}-4`, receipt, 'rfe_sent', day(60), { responseDue: '2026-05-10' }),
+    caseEvent(`${tag}-5`, receipt, 'rfe_response_received', day(90)),
+    caseEvent(`${tag}-6`, receipt, 'transferred', day(100), { officeCode: 'NBC' }),
+    caseEvent(`${tag}-7`, receipt, 'notice_issued', day(100), { noticeType: 'transfer' }),
+    caseEvent(`${tag}-8`, receipt, 'approved', day(150)),
+    caseEvent(`${tag}-9`, receipt, 'card_mailed', day(160), { trackingNumber: 'EJ123456789US' }),
   ];
 }
 
@@ -366,20 +333,8 @@ describe('case events API (issue 4 item 1)', () => {
     const res = await post([
       good,
       { id: 'bad 2', receiptNumber: 'ABC12', type: 'teleported', occurredAt: 'yesterday' },
-      {
-        id: 'bad-3',
-        receiptNumber: receipt,
-        type: 'rfe_sent',
-        occurredAt: '2026-03-01T00:00:00Z',
-        payload: { responseDue: '2026-02-30' },
-      },
-      {
-        id: 'bad-4',
-        receiptNumber: receipt,
-        type: 'transferred',
-        occurredAt: '2026-03-01T00:00:00Z',
-        payload: { officeCode: 'MARS' },
-      },
+      caseEvent('bad-3', receipt, 'rfe_sent', '2026-03-01T00:00:00Z', { responseDue: '2026-02-30' }),
+      caseEvent('bad-4', receipt, 'transferred', '2026-03-01T00:00:00Z', { officeCode: 'MARS' }),
     ]);
     expect(res.statusCode).toBe(422);
     const body = res.json();
@@ -704,13 +659,7 @@ describe('case events API (issue 4 item 1)', () => {
     expect((await stateOf(receipt))!.status).toBe(before!.status);
     expect((await stateOf(receipt))!.received).toBe(before!.received);
     const newer = await post([
-      {
-        id: 'sandbox-new',
-        receiptNumber: receipt,
-        type: 'transferred',
-        occurredAt: '2026-11-20T00:00:00Z',
-        payload: { officeCode: 'NBC' },
-      },
+      caseEvent('sandbox-new', receipt, 'transferred', '2026-11-20T00:00:00Z', { officeCode: 'NBC' }),
     ]);
     expect(newer.json()).toMatchObject({ accepted: 1, statusChanged: 1 });
     expect(await stateOf(receipt)).toMatchObject({
@@ -730,8 +679,8 @@ describe('case events API (issue 4 item 1)', () => {
         occurredAt: '2026-01-05T12:00:00Z',
         payload: { formCode: 'I-485' },
       },
-      approved: { id: `${tag}-tie-b`, receiptNumber: receipt, type: 'approved', occurredAt: at, payload: {} },
-      denied: { id: `${tag}-tie-a`, receiptNumber: receipt, type: 'denied', occurredAt: at, payload: {} },
+      approved: caseEvent(`${tag}-tie-b`, receipt, 'approved', at),
+      denied: caseEvent(`${tag}-tie-a`, receipt, 'denied', at),
     });
     // A new case whose first batch holds the tie.
     const fresh = freshReceipt();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlineAccountNumber, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
-import { createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 
 let t: TestApp;
 let ana: Applicant;
@@ -15,27 +15,17 @@ beforeAll(async () => {
   ben = await signUpApplicant(t, 'ben.messages@example.com', '10.13.0.2');
   const oan = await onlineAccountNumber(t, ana.accountId);
   const res = await postCaseEvents(t, [
-    {
-      id: 'sm-1',
-      receiptNumber: ONLINE,
-      type: 'case_received',
-      occurredAt: '2026-09-01T15:00:00Z',
-      payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan },
-    },
-    {
-      id: 'sm-2',
-      receiptNumber: PROTECTED,
-      type: 'case_received',
-      occurredAt: '2026-09-01T15:00:00Z',
-      payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan },
-    },
-    {
-      id: 'sm-3',
-      receiptNumber: PROTECTED,
-      type: 'protection_updated',
-      occurredAt: '2026-09-02T15:00:00Z',
-      payload: { section1367: true },
-    },
+    caseEvent('sm-1', ONLINE, 'case_received', '2026-09-01T15:00:00Z', {
+      formCode: 'I-765',
+      channel: 'online',
+      onlineAccountNumber: oan,
+    }),
+    caseEvent('sm-2', PROTECTED, 'case_received', '2026-09-01T15:00:00Z', {
+      formCode: 'I-485',
+      channel: 'online',
+      onlineAccountNumber: oan,
+    }),
+    caseEvent('sm-3', PROTECTED, 'protection_updated', '2026-09-02T15:00:00Z', { section1367: true }),
   ]);
   expect(res.statusCode).toBe(200);
   worker.accountId = ana.accountId; // any account id will do for the agent's actions in these tests

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { routeItem, type RoutingInput } from './routing.js';
 import type { RoutedItemInput, StaffWorker } from './service.js';
 
@@ -34,27 +34,12 @@ beforeAll(async () => {
   tier3.accountId = await staffAccount('t3@agency.example');
   officer.accountId = await staffAccount('of@agency.example');
   const res = await postCaseEvents(t, [
-    {
-      id: 'cc-1',
-      receiptNumber: 'EAC0911100001',
-      type: 'case_received',
-      occurredAt: '2026-01-05T15:00:00Z',
-      payload: { formCode: 'I-130' },
-    },
-    {
-      id: 'cc-2',
-      receiptNumber: 'IOE0911100002',
-      type: 'case_received',
-      occurredAt: '2026-02-05T15:00:00Z',
-      payload: { formCode: 'I-765', officeCode: 'FO-MIA' },
-    },
-    {
-      id: 'cc-3',
-      receiptNumber: 'IOE0911100003',
-      type: 'case_received',
-      occurredAt: '2026-02-05T15:00:00Z',
-      payload: { formCode: 'I-485' },
-    },
+    caseEvent('cc-1', 'EAC0911100001', 'case_received', '2026-01-05T15:00:00Z', { formCode: 'I-130' }),
+    caseEvent('cc-2', 'IOE0911100002', 'case_received', '2026-02-05T15:00:00Z', {
+      formCode: 'I-765',
+      officeCode: 'FO-MIA',
+    }),
+    caseEvent('cc-3', 'IOE0911100003', 'case_received', '2026-02-05T15:00:00Z', { formCode: 'I-485' }),
   ]);
   expect(res.statusCode).toBe(200);
 });
@@ -143,13 +128,7 @@ describe('claiming the next item', () => {
     );
     expect(later.item.queue).toBe('tier1');
     await postCaseEvents(t, [
-      {
-        id: 'cc-protect',
-        receiptNumber: 'IOE0911100003',
-        type: 'protection_updated',
-        occurredAt: '2026-11-23T15:05:00Z',
-        payload: { section1367: true },
-      },
+      caseEvent('cc-protect', 'IOE0911100003', 'protection_updated', '2026-11-23T15:05:00Z', { section1367: true }),
     ]);
     expect(
       await db
@@ -349,15 +328,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     const { token } = await apiToken(t, ['case_events:write']);
     await postCaseEvents(
       t,
-      [
-        {
-          id: 'cc-late-1',
-          receiptNumber: 'IOE0911100009',
-          type: 'case_received',
-          occurredAt: '2026-02-05T15:00:00Z',
-          payload: { formCode: 'I-485' },
-        },
-      ],
+      [caseEvent('cc-late-1', 'IOE0911100009', 'case_received', '2026-02-05T15:00:00Z', { formCode: 'I-485' })],
       token,
     );
     const id = await caseId('IOE0911100009');
@@ -371,15 +342,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     expect(technical.queue).toBe('help_desk');
     await postCaseEvents(
       t,
-      [
-        {
-          id: 'cc-late-2',
-          receiptNumber: 'IOE0911100009',
-          type: 'protection_updated',
-          occurredAt: '2026-03-01T15:00:00Z',
-          payload: { section1367: true },
-        },
-      ],
+      [caseEvent('cc-late-2', 'IOE0911100009', 'protection_updated', '2026-03-01T15:00:00Z', { section1367: true })],
       token,
     );
     expect(
