@@ -57,3 +57,28 @@ export async function signInStaff(t: TestApp, person: StaffPerson, ip = '10.9.0.
   expect(res.statusCode).toBe(303);
   return agent;
 }
+
+/**
+ * A staff account row with no person behind it (no password, no sign-in), for tests of services whose foreign keys
+ * want a real account. Answers its id.
+ */
+export async function insertStaffAccount(
+  t: TestApp,
+  email: string,
+  onlineAccountNumber = String(700000000000 + Math.floor(Math.random() * 99_999_999_999)),
+): Promise<string> {
+  const id = t.deps.random.uuid();
+  await t.deps.database.db
+    .insertInto('accounts')
+    .values({
+      id,
+      kind: 'staff',
+      email,
+      language: 'en',
+      online_account_number: onlineAccountNumber,
+      created_at: new Date(),
+      activated_at: new Date(),
+    })
+    .execute();
+  return id;
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { insertStaffAccount } from '../../../test/staff-support.js';
 import { routeItem, type RoutingInput } from './routing.js';
 import type { RoutedItemInput, StaffWorker } from './service.js';
 
@@ -10,22 +11,7 @@ const tier3: StaffWorker = { accountId: '', roles: ['tier3'] };
 const officer: StaffWorker = { accountId: '', roles: ['officer'] };
 
 /** Staff accounts to own items (the foreign keys want real accounts). */
-async function staffAccount(email: string): Promise<string> {
-  const id = t.deps.random.uuid();
-  await t.deps.database.db
-    .insertInto('accounts')
-    .values({
-      id,
-      kind: 'staff',
-      email,
-      language: 'en',
-      online_account_number: String(700000000000 + Math.floor(Math.random() * 99_999_999_999)),
-      created_at: new Date(),
-      activated_at: new Date(),
-    } as never)
-    .execute();
-  return id;
-}
+const staffAccount = (email: string) => insertStaffAccount(t, email);
 
 beforeAll(async () => {
   t = await createTestApp();
