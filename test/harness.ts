@@ -118,6 +118,16 @@ export async function postCaseEvents(t: TestApp, events: unknown[], token?: stri
   });
 }
 
+/** The id of the case with this receipt number (it must exist). */
+export async function caseIdOf(t: TestApp, receiptNumber: string): Promise<string> {
+  const row = await t.deps.database.db
+    .selectFrom('cases')
+    .select('id')
+    .where('receipt_number', '=', receiptNumber)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 export interface CaseEventInput {
   id: string;
   receiptNumber: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlineAccountNumber, signIn, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
-import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { apiToken, caseEvent, caseIdOf, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { OAC_LOCK_MS, OAC_MAX_FAILURES } from './service.js';
 
 let t: TestApp;
@@ -36,6 +36,11 @@ const at = (d: string) => `${d}T15:00:00Z`;
 async function addWithCode(agent: TestAgent, code: string, dob: [string, string, string]) {
   await agent.get('/account/cases/add');
   return agent.post('/account/cases/add/access-code', { code, dob_month: dob[0], dob_day: dob[1], dob_year: dob[2] });
+}
+
+/** Asks for a new Online Access Code from the page the agent is on (it posts that page's form). */
+function postNewCode(agent: TestAgent, code: string, dob: [string, string, string]) {
+  return agent.post('/account/cases/add/new-code', { code, dob_month: dob[0], dob_day: dob[1], dob_year: dob[2] });
 }
 
 describe("the account's cases (issue 4 items 3-5)", () => {
@@ -218,19 +223,12 @@ describe("the account's cases (issue 4 items 3-5)", () => {
         onlineAccessCode: 'RENEW-0002-BBBBB',
       }),
     ]);
-    const caseId = (
-      await db.selectFrom('cases').select('id').where('receipt_number', '=', 'IOE0977700001').executeTakeFirstOrThrow()
-    ).id;
+    const caseId = await caseIdOf(t, 'IOE0977700001');
     await addWithCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
     expect(ben.agent.$('form[action="/account/cases/add/new-code"] button').text()).toBe(
       'Request a new Online Access Code',
     );
-    let res = await ben.agent.post('/account/cases/add/new-code', {
-      code: 'RENEW-0001-AAAAA',
-      dob_month: '7',
-      dob_day: '4',
-      dob_year: '1985',
-    });
+    let res = await postNewCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
     expect(res.statusCode).toBe(200);
     expect(ben.agent.$('.usa-alert--success').text()).toContain('Expect it by December 23, 2026');
     const docs = await db.selectFrom('case_documents').selectAll().where('case_id', '=', caseId).execute();
@@ -247,21 +245,11 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     ).toHaveLength(1);
     // Asking again within 30 days: the same expectation, no second letter; a wrong date of birth gets nothing.
     await addWithCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
-    await ben.agent.post('/account/cases/add/new-code', {
-      code: 'RENEW-0001-AAAAA',
-      dob_month: '7',
-      dob_day: '4',
-      dob_year: '1985',
-    });
+    await postNewCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
     expect(ben.agent.$('.usa-alert--success').text()).toContain('December 23, 2026');
     expect(await db.selectFrom('case_documents').select('id').where('case_id', '=', caseId).execute()).toHaveLength(1);
     await ben.agent.get('/account/cases/add');
-    await ben.agent.post('/account/cases/add/new-code', {
-      code: 'RENEW-0001-AAAAA',
-      dob_month: '7',
-      dob_day: '5',
-      dob_year: '1985',
-    });
+    await postNewCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '5', '1985']);
     expect(ben.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
     // The print shop's batch takes the letter once.
     const batch = await t.services.notices.closeBatch();
@@ -270,12 +258,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
     // I-134A: the new code goes by email to the address on record, and it adds the case.
     await addWithCode(ana.agent, 'RENEW-0002-BBBBB', ['2', '3', '2001']);
-    await ana.agent.post('/account/cases/add/new-code', {
-      code: 'RENEW-0002-BBBBB',
-      dob_month: '2',
-      dob_day: '3',
-      dob_year: '2001',
-    });
+    await postNewCode(ana.agent, 'RENEW-0002-BBBBB', ['2', '3', '2001']);
     expect(ana.agent.$('.usa-alert--success').text()).toContain('We emailed a new code');
     const email = await lastMessageTo('beneficiary@example.com', 'online_access_code');
     const newCode = /[A-Z0-9]{5}-[A-Z0-9]{4}-[A-Z0-9]{5}/.exec(email!.body)![0];
@@ -293,13 +276,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
         onlineAccessCode: 'DOCSS-0003-CCCCC',
       }),
     ]);
-    const caseId = (
-      await t.deps.database.db
-        .selectFrom('cases')
-        .select('id')
-        .where('receipt_number', '=', 'IOE0977700003')
-        .executeTakeFirstOrThrow()
-    ).id;
+    const caseId = await caseIdOf(t, 'IOE0977700003');
     const documentId = await t.deps.database.db.transaction().execute((trx) =>
       t.services.notices.issueAccountAcceptance(trx, {
         caseId,
@@ -396,13 +373,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     await ben.agent.get('/account/cases/LIN0955555555');
     expect(ben.agent.$('main').text()).toContain('Case Was Received');
     // Its notices stay on paper (CASE-6): no Documents tab, even if the agency issued one.
-    const linId = (
-      await t.deps.database.db
-        .selectFrom('cases')
-        .select('id')
-        .where('receipt_number', '=', 'LIN0955555555')
-        .executeTakeFirstOrThrow()
-    ).id;
+    const linId = await caseIdOf(t, 'LIN0955555555');
     await t.deps.database.db.transaction().execute((trx) =>
       t.services.notices.issueAccountAcceptance(trx, {
         caseId: linId,

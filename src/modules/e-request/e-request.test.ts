@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastMessage } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
-import { caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { caseEvent, caseIdOf, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { parseDateParts, parseRequest, normalizeANumber, REQUEST_FORMS, type RequestForm } from './schema.js';
 
@@ -369,13 +369,7 @@ describe('each request, end to end', () => {
       ...person('ana.protected@example.com'),
       section_1367: '1',
     });
-    const caseId = (
-      await db()
-        .selectFrom('cases')
-        .select('id')
-        .where('receipt_number', '=', PROTECTED_DOB_CASE)
-        .executeTakeFirstOrThrow()
-    ).id;
+    const caseId = await caseIdOf(t, PROTECTED_DOB_CASE);
     expect(known.item).toMatchObject({ queue: 'tier3', section_1367: true, case_id: caseId });
     expect(unknown.item).toMatchObject({ queue: 'tier3', section_1367: true, case_id: null });
     for (const main of [known.main, unknown.main]) expect(main).not.toMatch(/I-765|March 1, 2025|Tier/);

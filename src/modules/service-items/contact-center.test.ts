@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { apiToken, caseEvent, caseIdOf, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { insertStaffAccount } from '../../../test/staff-support.js';
 import { routeItem, type RoutingInput } from './routing.js';
 import type { RoutedItemInput, StaffWorker } from './service.js';
@@ -31,14 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const caseId = async (receipt: string) =>
-  (
-    await t.deps.database.db
-      .selectFrom('cases')
-      .select('id')
-      .where('receipt_number', '=', receipt)
-      .executeTakeFirstOrThrow()
-  ).id;
 const item = (over: Partial<RoutedItemInput> = {}): RoutedItemInput => ({
   channel: 'phone',
   type: 'case_inquiry',
@@ -83,7 +75,7 @@ describe('routing rules as data (issue 5 item 2)', () => {
 
   it('routes by the linked case: its owning office, and its Section 1367 protection over everything else', async () => {
     const expedite = await t.services.serviceItems.createRouted(
-      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('IOE0911100002') }),
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseIdOf(t, 'IOE0911100002') }),
     );
     expect(expedite.item).toMatchObject({
       queue: 'office:FO-MIA',
@@ -110,7 +102,7 @@ describe('claiming the next item', () => {
     const protectedOne = await t.services.serviceItems.createRouted(item({ subject: 'vawa', section1367: true }));
     // A case protected after its item was made: the item moves to Tier 3.
     const later = await t.services.serviceItems.createRouted(
-      item({ subject: 'later protected', caseId: await caseId('IOE0911100003') }),
+      item({ subject: 'later protected', caseId: await caseIdOf(t, 'IOE0911100003') }),
     );
     expect(later.item.queue).toBe('tier1');
     await postCaseEvents(t, [
@@ -239,7 +231,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('follows an unanswered office service request with a secondary, then a tertiary request, 30 calendar days apart', async () => {
     t.clock.set('2026-12-01T15:00:00Z');
     const { item: primary } = await t.services.serviceItems.createRouted(
-      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }),
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseIdOf(t, 'EAC0911100001') }),
     );
     expect(primary.queue).toBe('office:VSC');
     t.clock.set('2026-12-31T15:00:00Z');
@@ -270,7 +262,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     // An office that answers the primary answers its follow-ups: none of them goes on (CC-7).
     t.clock.set('2027-04-01T15:00:00Z');
     const { item: again } = await t.services.serviceItems.createRouted(
-      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }),
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseIdOf(t, 'EAC0911100001') }),
     );
     t.clock.set('2027-05-02T15:00:00Z');
     expect(await t.services.serviceItems.checkSla(again.id)).toBe('follow_up');
@@ -288,7 +280,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('ends a pause when the item goes to an office, and keeps a protected item in Tier 3 when an agent escalates it', async () => {
     t.clock.set('2027-01-04T15:00:00Z');
     const { item: paused } = await t.services.serviceItems.createRouted(
-      item({ caseId: await caseId('IOE0911100002') }),
+      item({ caseId: await caseIdOf(t, 'IOE0911100002') }),
     );
     await t.services.serviceItems.pauseClock(paused.id, tier1, 'Asked for a document');
     await t.services.serviceItems.routeToOffice(paused.id, tier1, 'FO-MIA', 'Office decides');
@@ -317,7 +309,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
       [caseEvent('cc-late-1', 'IOE0911100009', 'case_received', '2026-02-05T15:00:00Z', { formCode: 'I-485' })],
       token,
     );
-    const id = await caseId('IOE0911100009');
+    const id = await caseIdOf(t, 'IOE0911100009');
     const { item: answered } = await t.services.serviceItems.createRouted(
       item({ caseId: id, subject: 'answered long ago' }),
     );
@@ -350,7 +342,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('lets an agent answer, note, escalate with a reason, send to an office and resolve with a code', async () => {
     t.clock.set('2026-12-01T15:00:00Z');
     const { item: it1 } = await t.services.serviceItems.createRouted(
-      item({ contact: { name: 'Rita', email: 'rita@example.com' }, caseId: await caseId('IOE0911100002') }),
+      item({ contact: { name: 'Rita', email: 'rita@example.com' }, caseId: await caseIdOf(t, 'IOE0911100002') }),
     );
     await t.services.serviceItems.note(it1.id, tier1, 'Caller verified');
     await t.services.serviceItems.reply(it1.id, tier1, 'Your case is being processed.');
