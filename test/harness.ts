@@ -146,3 +146,8 @@ export function caseEvent(
 ): CaseEventInput {
   return { id, receiptNumber, type, occurredAt, payload };
 }
+
+/** A GET of an API route with a bearer token. */
+export function apiGet(t: TestApp, url: string, token: string) {
+  return t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+}

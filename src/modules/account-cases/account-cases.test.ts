@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlineAccountNumber, signIn, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
-import { apiToken, caseEvent, caseIdOf, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import {
+  apiGet,
+  apiToken,
+  caseEvent,
+  caseIdOf,
+  createTestApp,
+  postCaseEvents,
+  type TestApp,
+} from '../../../test/harness.js';
 import { OAC_LOCK_MS, OAC_MAX_FAILURES } from './service.js';
 
 let t: TestApp;
@@ -418,25 +426,13 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     ]);
     expect((await ben.agent.get('/account/cases/IOE0966666666')).statusCode).toBe(200);
     expect((await ana.agent.get('/account/cases/IOE0966666666')).statusCode).toBe(404);
-    const api = await t.app.inject({
-      method: 'GET',
-      url: '/case-status/IOE0966666666',
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const api = await apiGet(t, '/case-status/IOE0966666666', token);
     expect(api.statusCode).toBe(404);
     const page = await t.app.inject({ method: 'GET', url: '/case-status?receipt_number=IOE0966666666' });
     expect(page.statusCode).toBe(404);
     // An older event cannot lift the protection; a newer one can.
     await send([caseEvent('vawa-0', 'IOE0966666666', 'protection_updated', at('2026-07-01'), { section1367: false })]);
-    expect(
-      (
-        await t.app.inject({
-          method: 'GET',
-          url: '/case-status/IOE0966666666',
-          headers: { authorization: `Bearer ${token}` },
-        })
-      ).statusCode,
-    ).toBe(404);
+    expect((await apiGet(t, '/case-status/IOE0966666666', token)).statusCode).toBe(404);
   });
 
   it('the pages exist in Spanish', async () => {

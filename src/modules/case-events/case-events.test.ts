@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiToken, caseEvent, createTestApp, type TestApp } from '../../../test/harness.js';
+import { apiGet, apiToken, caseEvent, createTestApp, type TestApp } from '../../../test/harness.js';
 import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-support.js';
 import { findWithHistoryByReceiptNumber } from '../cases/index.js';
 import { factsFromEvents } from './service.js';
@@ -42,11 +42,7 @@ const freshReceipt = () => `IOE${String(8_100_000_000 + serial++).padStart(10, '
 
 /** The pending report of an API client. */
 async function pendingOf(token: string, query = '') {
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/case-events/pending${query}`,
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const res = await apiGet(t, `/api/v1/case-events/pending${query}`, token);
   expect(res.statusCode).toBe(200);
   return res.json();
 }
@@ -109,15 +105,7 @@ describe('case events API (issue 4 item 1)', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ code: 403, message: 'Access to this resource is not allowed.' });
     // And the other way round: an events client cannot read case status.
-    expect(
-      (
-        await t.app.inject({
-          method: 'GET',
-          url: '/case-status/EAC9999103403',
-          headers: { authorization: `Bearer ${writer}` },
-        })
-      ).statusCode,
-    ).toBe(403);
+    expect((await apiGet(t, '/case-status/EAC9999103403', writer)).statusCode).toBe(403);
   });
 
   it('creates an unknown case from its events, with its history, status and facts, and the status API shows it', async () => {
@@ -144,11 +132,7 @@ describe('case events API (issue 4 item 1)', () => {
       params: { tracking_number: 'EJ123456789US' },
     });
     expect(state!.history).toHaveLength(8); // notice_issued records no status
-    const api = await t.app.inject({
-      method: 'GET',
-      url: `/case-status/${receipt}`,
-      headers: { authorization: `Bearer ${reader}` },
-    });
+    const api = await apiGet(t, `/case-status/${receipt}`, reader);
     expect(api.statusCode).toBe(200);
     expect(api.json().case_status.current_case_status_text_en).toBe('Card Was Mailed To Me');
     expect(api.json().case_status.current_case_status_desc_en).toContain('June 14, 2026');
@@ -619,20 +603,8 @@ describe('case events API (issue 4 item 1)', () => {
     const all = await t.services.caseEvents.pendingReport();
     expect(all.events.filter((e) => e.id.startsWith(tag))).toHaveLength(3);
     expect(all.events.find((e) => e.id === `${tag}-1`)!.clientId).toEqual(expect.any(String));
-    expect(
-      (
-        await t.app.inject({
-          method: 'GET',
-          url: '/api/v1/case-events/pending',
-          headers: { authorization: `Bearer ${reader}` },
-        })
-      ).statusCode,
-    ).toBe(403);
-    const bad = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/case-events/pending?limit=0',
-      headers: { authorization: `Bearer ${writer}` },
-    });
+    expect((await apiGet(t, '/api/v1/case-events/pending', reader)).statusCode).toBe(403);
+    const bad = await apiGet(t, '/api/v1/case-events/pending?limit=0', writer);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('limit');
   });
