@@ -1,5 +1,6 @@
 import { authenticator } from 'otplib';
 import { expect } from 'vitest';
+import { findAccountById } from '../src/modules/accounts/index.js';
 import { TestAgent } from './agent.js';
 import type { TestApp } from './harness.js';
 
@@ -95,11 +96,8 @@ export async function signUpApplicant(
 
 /** The Online Account Number of an account, as the agency's systems quote it. */
 export async function onlineAccountNumber(t: TestApp, accountId: string): Promise<string> {
-  const account = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('online_account_number')
-    .where('id', '=', accountId)
-    .executeTakeFirstOrThrow();
+  const account = await findAccountById(t.deps.database.db, accountId);
+  if (!account) throw new Error(`no account ${accountId}`);
   return account.online_account_number;
 }
 

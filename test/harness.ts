@@ -119,7 +119,7 @@ export async function postCaseEvents(t: TestApp, events: unknown[], token?: stri
 }
 
 /** The id of the case with this receipt number (it must exist). */
-export async function caseIdOf(t: TestApp, receiptNumber: string): Promise<string> {
+export async function caseIdOf(t: TestApp, receiptNumber: string): Promise<number> {
   const row = await t.deps.database.db
     .selectFrom('cases')
     .select('id')

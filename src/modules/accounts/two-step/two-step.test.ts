@@ -22,26 +22,20 @@ afterAll(async () => t?.close());
 let ipCounter = 0;
 const nextIp = () => `10.77.${Math.floor(++ipCounter / 200)}.${ipCounter % 200}`;
 
-/** Every message of a template to an address, as text (several can share a fake-clock instant). */
-async function allBodies(to: string, template: string): Promise<string> {
+/** The bodies of every message of a template to an address. */
+async function bodiesOf(to: string, template: string): Promise<string[]> {
   const rows = await t.deps.database.db
     .selectFrom('notification_messages')
     .select('body')
     .where('recipient', '=', to)
     .where('template', '=', template)
     .execute();
-  return rows.map((r) => r.body).join('\n---\n');
+  return rows.map((r) => r.body);
 }
 
-async function countMessages(to: string, template: string): Promise<number> {
-  const rows = await t.deps.database.db
-    .selectFrom('notification_messages')
-    .select('id')
-    .where('recipient', '=', to)
-    .where('template', '=', template)
-    .execute();
-  return rows.length;
-}
+/** Every message of a template to an address, as text (several can share a fake-clock instant). */
+const allBodies = async (to: string, template: string) => (await bodiesOf(to, template)).join('\n---\n');
+const countMessages = async (to: string, template: string) => (await bodiesOf(to, template)).length;
 
 /** The 6-digit code of the latest one-time-code message to an address or number. */
 async function codeSentTo(to: string): Promise<string> {
