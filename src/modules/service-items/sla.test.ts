@@ -26,7 +26,12 @@ const HOUR = 3_600_000;
 
 /** Local wall-clock reading of an instant, 'YYYY-MM-DD HH:mm:ss' in a zone (Swedish short date, medium time). */
 function wall(at: Date, tz = AGENCY_TIME_ZONE): string {
-  const options: Intl.DateTimeFormatOptions = { timeZone: tz, dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' };
+  const options: Intl.DateTimeFormatOptions = {
+    timeZone: tz,
+    dateStyle: 'short',
+    timeStyle: 'medium',
+    hourCycle: 'h23',
+  };
   return new Intl.DateTimeFormat('sv-SE', options).format(at);
 }
 
