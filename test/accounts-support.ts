@@ -1,6 +1,6 @@
 import { authenticator } from 'otplib';
 import { expect } from 'vitest';
-import { findAccountById } from '../src/modules/accounts/index.js';
+import { findAccountByEmail, findAccountById } from '../src/modules/accounts/index.js';
 import { TestAgent } from './agent.js';
 import type { TestApp } from './harness.js';
 
@@ -86,12 +86,14 @@ export async function signUpApplicant(
     (await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string })).statusCode,
   ).toBe(303);
   const { secret, backupCodes } = await finishSetup(t, agent);
-  const account = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  return { agent, email, accountId: account.id, secret, backupCodes };
+  return { agent, email, accountId: await accountIdOf(t, email), secret, backupCodes };
+}
+
+/** The id of the account with this email (it must exist). */
+export async function accountIdOf(t: TestApp, email: string): Promise<string> {
+  const account = await findAccountByEmail(t.deps.database.db, email);
+  if (!account) throw new Error(`no account for ${email}`);
+  return account.id;
 }
 
 /** The Online Account Number of an account, as the agency's systems quote it. */

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { StaffRole } from '../src/modules/staff/index.js';
-import { finishSetup, lastMessage, linkIn, signIn } from './accounts-support.js';
+import { accountIdOf, finishSetup, lastMessage, linkIn, signIn } from './accounts-support.js';
 import { TestAgent } from './agent.js';
 import type { TestApp } from './harness.js';
 
@@ -42,12 +42,7 @@ export async function createStaffMember(
   const res = await agent.post('/staff/invitation', { token: agent.$('input[name=token]').val() as string });
   expect(res.headers.location).toBe('/account/sign-up/password');
   const { secret } = await finishSetup(t, agent, STAFF_PASSWORD);
-  const account = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', p.email)
-    .executeTakeFirstOrThrow();
-  return { agent, email: p.email, accountId: account.id, secret };
+  return { agent, email: p.email, accountId: await accountIdOf(t, p.email), secret };
 }
 
 /** Signs a staff member in again (password, then a fresh authenticator code). */

@@ -1,7 +1,7 @@
 import { createHash, createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastMessage, PASSWORD, totpAt } from '../../../../test/accounts-support.js';
+import { accountIdOf, lastMessage, PASSWORD, totpAt } from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { nextCodeAllowedAt } from './one-time-codes.js';
@@ -82,11 +82,7 @@ async function signUpWithApp(email: string): Promise<Person> {
   const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
   await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
   const backupCodes = await finishSignUp(agent);
-  const { id } = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
+  const id = await accountIdOf(t, email);
   t.clock.advance(30_000); // the next TOTP step (a step is never accepted twice)
   return { agent, email, secret, backupCodes, id };
 }
@@ -104,11 +100,7 @@ async function signUpWithPhone(email: string, phone: string): Promise<Person & {
   });
   expect(confirm.statusCode).toBe(200);
   const backupCodes = await finishSignUp(agent);
-  const { id } = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
+  const id = await accountIdOf(t, email);
   t.clock.advance(30_000); // past the resend interval of the sign-up's code
   return { agent, email, secret: '', backupCodes, id, e164 };
 }
