@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountIdOf, PASSWORD, totpAt } from '../../../../test/accounts-support.js';
+import { accountIdOf, choosePasswordAndApp } from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { REPRESENTATIVE_FIELDS } from './representatives.js';
@@ -34,11 +34,7 @@ async function signUp(
     .executeTakeFirstOrThrow();
   await agent.get(/\/account\/sign-up\/confirm\?token=\S+/.exec(message.body)![0]);
   await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
-  await agent.get('/account/sign-up/password');
-  await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: PASSWORD });
-  await agent.get('/account/sign-up/authenticator');
-  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
+  const secret = await choosePasswordAndApp(t, agent);
   expect((await agent.post('/account/sign-up/backup-codes', {})).statusCode).toBe(303);
   return { agent, id: await accountIdOf(t, email) };
 }

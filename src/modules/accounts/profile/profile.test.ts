@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, signIn, totpAt } from '../../../../test/accounts-support.js';
+import { choosePasswordAndApp, PASSWORD, signIn, totpAt } from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { calendarDay, parseRepresentativeProfile, type RepresentativeForm } from './representatives.js';
@@ -67,11 +67,7 @@ async function signUp(
   expect((await agent.post('/account/sign-up', { email, kind })).statusCode).toBe(303);
   await agent.get(await linkIn(email, 'verify_email'));
   await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
-  await agent.get('/account/sign-up/password');
-  await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: PASSWORD });
-  await agent.get('/account/sign-up/authenticator');
-  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
+  const secret = await choosePasswordAndApp(t, agent);
   expect((await agent.post('/account/sign-up/backup-codes', {})).headers.location).toBe('/account?welcome=1');
   const row = await accountRow(email);
   return { agent, email, id: row!.id, secret };

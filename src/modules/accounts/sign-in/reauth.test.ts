@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastMessage, PASSWORD, totpAt } from '../../../../test/accounts-support.js';
+import { choosePasswordAndApp, lastMessage, PASSWORD, totpAt } from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { REAUTH_MAX_AGE_MS, safeAccountNext } from './reauth.js';
@@ -26,11 +26,7 @@ async function person(email: string) {
     /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage(t, email, 'verify_email'))!.body)![0],
   );
   await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
-  await agent.get('/account/sign-up/password');
-  await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: PASSWORD });
-  await agent.get('/account/sign-up/authenticator');
-  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
+  const secret = await choosePasswordAndApp(t, agent);
   await agent.post('/account/sign-up/backup-codes', {});
   return { agent, secret };
 }
