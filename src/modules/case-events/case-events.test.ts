@@ -40,6 +40,20 @@ let serial = 0;
 /** A receipt number nobody used yet (IOE: electronic cases). */
 const freshReceipt = () => `IOE${String(8_100_000_000 + serial++).padStart(10, '0')}`;
 
+const NO_COUNTS = {
+  received: 0,
+  accepted: 0,
+  duplicates: 0,
+  pending: 0,
+  pendingApplied: 0,
+  pendingDropped: 0,
+  casesCreated: 0,
+  statusChanged: 0,
+  notifications: 0,
+};
+/** A batch's whole answer: the counts given, every other count 0. */
+const batchAnswer = (counts: Partial<typeof NO_COUNTS>) => ({ ...NO_COUNTS, ...counts });
+
 /** The pending report of an API client. */
 async function pendingOf(token: string, query = '') {
   const res = await apiGet(t, `/api/v1/case-events/pending${query}`, token);
@@ -112,17 +126,7 @@ describe('case events API (issue 4 item 1)', () => {
     const receipt = freshReceipt();
     const res = await post(lifecycle(receipt, 'a'));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({
-      received: 9,
-      accepted: 9,
-      duplicates: 0,
-      pending: 0,
-      pendingApplied: 0,
-      pendingDropped: 0,
-      casesCreated: 1,
-      statusChanged: 1,
-      notifications: 0,
-    });
+    expect(res.json()).toEqual(batchAnswer({ received: 9, accepted: 9, casesCreated: 1, statusChanged: 1 }));
     const state = await stateOf(receipt);
     expect(state).toMatchObject({
       form: 'I-485',
@@ -144,17 +148,7 @@ describe('case events API (issue 4 item 1)', () => {
     await post(events);
     const before = await stateOf(receipt);
     const again = await post([...events, events[0]]);
-    expect(again.json()).toEqual({
-      received: 10,
-      accepted: 0,
-      duplicates: 10,
-      pending: 0,
-      pendingApplied: 0,
-      pendingDropped: 0,
-      casesCreated: 0,
-      statusChanged: 0,
-      notifications: 0,
-    });
+    expect(again.json()).toEqual(batchAnswer({ received: 10, duplicates: 10 }));
     // Even with other content under the same id: the first version stays.
     const altered = await post([{ ...events[7], type: 'denied' }]);
     expect(altered.json()).toMatchObject({ accepted: 0, duplicates: 1 });
@@ -442,26 +436,12 @@ describe('case events API (issue 4 item 1)', () => {
       type: 'card_delivered',
       occurredAt: '2026-03-01T00:00:00Z',
     };
-    const protectedLater = {
-      id: `${tag}-2`,
-      receiptNumber: receipt,
-      type: 'protection_updated',
-      occurredAt: '2026-02-01T00:00:00Z',
-      payload: { section1367: false },
-    };
+    const protectedLater = caseEvent(`${tag}-2`, receipt, 'protection_updated', '2026-02-01T00:00:00Z', {
+      section1367: false,
+    });
     const first = await post([delivered, protectedLater]);
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({
-      received: 2,
-      accepted: 0,
-      duplicates: 0,
-      pending: 2,
-      pendingApplied: 0,
-      pendingDropped: 0,
-      casesCreated: 0,
-      statusChanged: 0,
-      notifications: 0,
-    });
+    expect(first.json()).toEqual(batchAnswer({ received: 2, pending: 2 }));
     expect(await stateOf(receipt)).toBeUndefined();
     // The report names them, as waiting until the limit (30 days by default).
     const report = await pendingOf(writer);
@@ -481,25 +461,11 @@ describe('case events API (issue 4 item 1)', () => {
     // Sent again while waiting: nothing new.
     expect((await post([delivered])).json()).toMatchObject({ accepted: 0, duplicates: 1, pending: 0 });
     // The event giving the form arrives (with the waiting one sent again): the case follows all of them, each applied once.
-    const received = {
-      id: `${tag}-0`,
-      receiptNumber: receipt,
-      type: 'case_received',
-      occurredAt: '2026-01-05T00:00:00Z',
-      payload: { formCode: 'I-765' },
-    };
+    const received = caseEvent(`${tag}-0`, receipt, 'case_received', '2026-01-05T00:00:00Z', { formCode: 'I-765' });
     const created = await post([received, delivered]);
-    expect(created.json()).toEqual({
-      received: 2,
-      accepted: 1,
-      duplicates: 1,
-      pending: 0,
-      pendingApplied: 2,
-      pendingDropped: 0,
-      casesCreated: 1,
-      statusChanged: 1,
-      notifications: 0,
-    });
+    expect(created.json()).toEqual(
+      batchAnswer({ received: 2, accepted: 1, duplicates: 1, pendingApplied: 2, casesCreated: 1, statusChanged: 1 }),
+    );
     const state = (await stateOf(receipt))!;
     expect(state).toMatchObject({
       form: 'I-765',
@@ -538,13 +504,7 @@ describe('case events API (issue 4 item 1)', () => {
     expect(report.events.find((e: { id: string }) => e.id === approved.id)).toMatchObject({ state: 'dropped' });
     expect(report.dropped).toBeGreaterThanOrEqual(1);
     // The case comes too late for it: created without it, and the answer says one waiting event was dropped.
-    const received = {
-      id: `${tag}-0`,
-      receiptNumber: receipt,
-      type: 'case_received',
-      occurredAt: '2026-01-05T00:00:00Z',
-      payload: { formCode: 'I-765' },
-    };
+    const received = caseEvent(`${tag}-0`, receipt, 'case_received', '2026-01-05T00:00:00Z', { formCode: 'I-765' });
     expect((await post([received])).json()).toMatchObject({
       accepted: 1,
       pendingApplied: 0,
