@@ -1,5 +1,6 @@
 import { authenticator } from 'otplib';
 import { expect } from 'vitest';
+import { findAccountByEmail, findAccountById } from '../src/modules/accounts/index.js';
 import { TestAgent } from './agent.js';
 import type { TestApp } from './harness.js';
 
@@ -61,6 +62,19 @@ export async function finishSetup(
   return { secret, backupCodes };
 }
 
+/**
+ * From a sign-up session (stage 'setup'): the password and the authenticator app, as `finishSetup` does but without
+ * its checks, for tests that only need the account. Answers the authenticator secret.
+ */
+export async function choosePasswordAndApp(t: TestApp, agent: TestAgent, password = PASSWORD): Promise<string> {
+  await agent.get('/account/sign-up/password');
+  await agent.post('/account/sign-up/password', { password, password_confirmation: password });
+  await agent.get('/account/sign-up/authenticator');
+  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
+  await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
+  return secret;
+}
+
 export interface Applicant {
   agent: TestAgent;
   email: string;
@@ -85,12 +99,21 @@ export async function signUpApplicant(
     (await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string })).statusCode,
   ).toBe(303);
   const { secret, backupCodes } = await finishSetup(t, agent);
-  const account = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  return { agent, email, accountId: account.id, secret, backupCodes };
+  return { agent, email, accountId: await accountIdOf(t, email), secret, backupCodes };
+}
+
+/** The id of the account with this email (it must exist). */
+export async function accountIdOf(t: TestApp, email: string): Promise<string> {
+  const account = await findAccountByEmail(t.deps.database.db, email);
+  if (!account) throw new Error(`no account for ${email}`);
+  return account.id;
+}
+
+/** The Online Account Number of an account, as the agency's systems quote it. */
+export async function onlineAccountNumber(t: TestApp, accountId: string): Promise<string> {
+  const account = await findAccountById(t.deps.database.db, accountId);
+  if (!account) throw new Error(`no account ${accountId}`);
+  return account.online_account_number;
 }
 
 /** Password then authenticator code (30 s later, so the code is new); answers the final response. */

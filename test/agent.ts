@@ -84,6 +84,20 @@ export class TestAgent {
     return this.post(action, fields);
   }
 
+  /** The text of every cell, row by row, in the bodies of the tables whose caption passes `captioned`. */
+  tableRows(captioned: (caption: string) => boolean): string[][] {
+    return this.$('table')
+      .filter((_, el) => captioned(this.$(el).find('caption').text()))
+      .find('tbody tr')
+      .map((_, tr) => [
+        this.$(tr)
+          .find('th, td')
+          .map((__, c) => this.$(c).text().trim())
+          .get(),
+      ])
+      .get() as string[][];
+  }
+
   errorSummary(): string[] {
     return this.$('#error-summary a')
       .map((_, a) => this.$(a).text())

@@ -106,3 +106,48 @@ export async function apiToken(
   const issued = await t.services.apiClients.issueToken(clientId, clientSecret);
   return { clientId, clientSecret, token: issued.accessToken };
 }
+
+/** Posts a batch of events to the case events API, with `token` or else a new `case_events:write` one. */
+export async function postCaseEvents(t: TestApp, events: unknown[], token?: string) {
+  const bearer = token ?? (await apiToken(t, ['case_events:write'])).token;
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/case-events',
+    headers: { authorization: `Bearer ${bearer}` },
+    payload: events,
+  });
+}
+
+/** The id of the case with this receipt number (it must exist). */
+export async function caseIdOf(t: TestApp, receiptNumber: string): Promise<number> {
+  const row = await t.deps.database.db
+    .selectFrom('cases')
+    .select('id')
+    .where('receipt_number', '=', receiptNumber)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export interface CaseEventInput {
+  id: string;
+  receiptNumber: string;
+  type: string;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+/** One event as the case events API takes it: `caseEvent('ev-1', 'IOE0900000001', 'approved', '2026-11-01T15:00:00Z')`. */
+export function caseEvent(
+  id: string,
+  receiptNumber: string,
+  type: string,
+  occurredAt: string,
+  payload: Record<string, unknown> = {},
+): CaseEventInput {
+  return { id, receiptNumber, type, occurredAt, payload };
+}
+
+/** A GET of an API route with a bearer token. */
+export function apiGet(t: TestApp, url: string, token: string) {
+  return t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+}

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { StaffRole } from '../src/modules/staff/index.js';
-import { finishSetup, lastMessage, linkIn, signIn } from './accounts-support.js';
+import { accountIdOf, finishSetup, lastMessage, linkIn, signIn } from './accounts-support.js';
 import { TestAgent } from './agent.js';
 import type { TestApp } from './harness.js';
 
@@ -42,12 +42,7 @@ export async function createStaffMember(
   const res = await agent.post('/staff/invitation', { token: agent.$('input[name=token]').val() as string });
   expect(res.headers.location).toBe('/account/sign-up/password');
   const { secret } = await finishSetup(t, agent, STAFF_PASSWORD);
-  const account = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', p.email)
-    .executeTakeFirstOrThrow();
-  return { agent, email: p.email, accountId: account.id, secret };
+  return { agent, email: p.email, accountId: await accountIdOf(t, p.email), secret };
 }
 
 /** Signs a staff member in again (password, then a fresh authenticator code). */
@@ -56,4 +51,29 @@ export async function signInStaff(t: TestApp, person: StaffPerson, ip = '10.9.0.
   const res = await signIn(t, agent, person.email, person.secret, STAFF_PASSWORD);
   expect(res.statusCode).toBe(303);
   return agent;
+}
+
+/**
+ * A staff account row with no person behind it (no password, no sign-in), for tests of services whose foreign keys
+ * want a real account. Answers its id.
+ */
+export async function insertStaffAccount(
+  t: TestApp,
+  email: string,
+  onlineAccountNumber = String(700000000000 + Math.floor(Math.random() * 99_999_999_999)),
+): Promise<string> {
+  const id = t.deps.random.uuid();
+  await t.deps.database.db
+    .insertInto('accounts')
+    .values({
+      id,
+      kind: 'staff',
+      email,
+      language: 'en',
+      online_account_number: onlineAccountNumber,
+      created_at: new Date(),
+      activated_at: new Date(),
+    })
+    .execute();
+  return id;
 }

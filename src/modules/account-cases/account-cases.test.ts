@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { onlineAccountNumber, signIn, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import {
+  apiGet,
+  apiToken,
+  caseEvent,
+  caseIdOf,
+  createTestApp,
+  postCaseEvents,
+  type TestApp,
+} from '../../../test/harness.js';
 import { OAC_LOCK_MS, OAC_MAX_FAILURES } from './service.js';
 
 let t: TestApp;
@@ -24,22 +32,9 @@ const lastMessageTo = async (to: string, template: string) =>
     .where('template', '=', template)
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
-const oanOf = async (accountId: string) =>
-  (
-    await t.deps.database.db
-      .selectFrom('accounts')
-      .select('online_account_number')
-      .where('id', '=', accountId)
-      .executeTakeFirstOrThrow()
-  ).online_account_number;
 
 async function send(events: unknown[]) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: events,
-  });
+  const res = await postCaseEvents(t, events, token);
   expect(res.statusCode, res.body).toBe(200);
 }
 
@@ -51,23 +46,20 @@ async function addWithCode(agent: TestAgent, code: string, dob: [string, string,
   return agent.post('/account/cases/add/access-code', { code, dob_month: dob[0], dob_day: dob[1], dob_year: dob[2] });
 }
 
+/** Asks for a new Online Access Code from the page the agent is on (it posts that page's form). */
+function postNewCode(agent: TestAgent, code: string, dob: [string, string, string]) {
+  return agent.post('/account/cases/add/new-code', { code, dob_month: dob[0], dob_day: dob[1], dob_year: dob[2] });
+}
+
 describe("the account's cases (issue 4 items 3-5)", () => {
   it('an online filing appears by itself, with its card: status and history tabs', async () => {
     await send([
-      {
-        id: 'online-1',
-        receiptNumber: 'IOE0911111111',
-        type: 'case_received',
-        occurredAt: at('2026-09-01'),
-        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: await oanOf(ana.accountId) },
-      },
-      {
-        id: 'online-2',
-        receiptNumber: 'IOE0911111111',
-        type: 'biometrics_scheduled',
-        occurredAt: at('2026-09-20'),
-        payload: {},
-      },
+      caseEvent('online-1', 'IOE0911111111', 'case_received', at('2026-09-01'), {
+        formCode: 'I-765',
+        channel: 'online',
+        onlineAccountNumber: await onlineAccountNumber(t, ana.accountId),
+      }),
+      caseEvent('online-2', 'IOE0911111111', 'biometrics_scheduled', at('2026-09-20')),
     ]);
     await ana.agent.get('/account/cases');
     expect(ana.agent.$('a[href="/account/cases/IOE0911111111"]')).toHaveLength(1);
@@ -97,9 +89,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
           .where('template', '=', 'case_status_changed')
           .execute()
       ).filter((m) => !earlier.has(m.id));
-    await send([
-      { id: 'notify-1', receiptNumber: 'IOE0911111111', type: 'approved', occurredAt: at('2026-11-10'), payload: {} },
-    ]);
+    await send([caseEvent('notify-1', 'IOE0911111111', 'approved', at('2026-11-10'))]);
     const mail = await messages(ana.email);
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({
@@ -109,18 +99,8 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     });
     expect(mail[0]!.body).toContain('/account/cases/IOE0911111111');
     // The same event again, or an older one: no status change, no message.
-    await send([
-      { id: 'notify-1', receiptNumber: 'IOE0911111111', type: 'approved', occurredAt: at('2026-11-10'), payload: {} },
-    ]);
-    await send([
-      {
-        id: 'notify-0',
-        receiptNumber: 'IOE0911111111',
-        type: 'fingerprints_taken',
-        occurredAt: at('2026-09-25'),
-        payload: {},
-      },
-    ]);
+    await send([caseEvent('notify-1', 'IOE0911111111', 'approved', at('2026-11-10'))]);
+    await send([caseEvent('notify-0', 'IOE0911111111', 'fingerprints_taken', at('2026-09-25'))]);
     expect(await messages(ana.email)).toHaveLength(1);
     // Spanish, by text to a verified phone only.
     await db
@@ -139,15 +119,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
         created_at: new Date(),
       })
       .execute();
-    await send([
-      {
-        id: 'notify-2',
-        receiptNumber: 'IOE0911111111',
-        type: 'card_mailed',
-        occurredAt: at('2026-11-15'),
-        payload: {},
-      },
-    ]);
+    await send([caseEvent('notify-2', 'IOE0911111111', 'card_mailed', at('2026-11-15'))]);
     expect(await messages(ana.email)).toHaveLength(1);
     const texts = await messages('+12025550111');
     expect(texts).toHaveLength(1);
@@ -161,36 +133,20 @@ describe("the account's cases (issue 4 items 3-5)", () => {
   });
 
   it('shows an open Request for Evidence with its deadline on the card, until the response is received (CASE-10)', async () => {
-    const oan = await oanOf(ben.accountId);
+    const oan = await onlineAccountNumber(t, ben.accountId);
     await send([
-      {
-        id: 'rfe-a1',
-        receiptNumber: 'IOE0988888881',
-        type: 'case_received',
-        occurredAt: at('2026-08-01'),
-        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan },
-      },
-      {
-        id: 'rfe-a2',
-        receiptNumber: 'IOE0988888881',
-        type: 'rfe_sent',
-        occurredAt: at('2026-11-02'),
-        payload: { responseDue: '2027-01-30' },
-      },
-      {
-        id: 'rfe-b1',
-        receiptNumber: 'IOE0988888882',
-        type: 'case_received',
-        occurredAt: at('2026-05-01'),
-        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan },
-      },
-      {
-        id: 'rfe-b2',
-        receiptNumber: 'IOE0988888882',
-        type: 'rfe_sent',
-        occurredAt: at('2026-08-01'),
-        payload: { responseDue: '2026-10-30' },
-      },
+      caseEvent('rfe-a1', 'IOE0988888881', 'case_received', at('2026-08-01'), {
+        formCode: 'I-485',
+        channel: 'online',
+        onlineAccountNumber: oan,
+      }),
+      caseEvent('rfe-a2', 'IOE0988888881', 'rfe_sent', at('2026-11-02'), { responseDue: '2027-01-30' }),
+      caseEvent('rfe-b1', 'IOE0988888882', 'case_received', at('2026-05-01'), {
+        formCode: 'I-765',
+        channel: 'online',
+        onlineAccountNumber: oan,
+      }),
+      caseEvent('rfe-b2', 'IOE0988888882', 'rfe_sent', at('2026-08-01'), { responseDue: '2026-10-30' }),
     ]);
     await ben.agent.get('/account/cases/IOE0988888881');
     expect(ben.agent.$('.usa-alert--warning').text()).toContain('Send your response by January 30, 2027');
@@ -198,15 +154,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     expect(ben.agent.$('.usa-alert--error').text()).toContain(
       'The deadline to respond to our Request for Evidence was October 30, 2026',
     );
-    await send([
-      {
-        id: 'rfe-a3',
-        receiptNumber: 'IOE0988888881',
-        type: 'rfe_response_received',
-        occurredAt: at('2026-11-20'),
-        payload: {},
-      },
-    ]);
+    await send([caseEvent('rfe-a3', 'IOE0988888881', 'rfe_response_received', at('2026-11-20'))]);
     await ben.agent.get('/account/cases/IOE0988888881');
     expect(ben.agent.$('.usa-alert--warning, .usa-alert--error')).toHaveLength(0);
     await ben.agent.get('/account/cases/IOE0988888881?lang=es');
@@ -219,18 +167,12 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     await vera.agent.get('/account/verify-identity');
     expect(vera.agent.$('.usa-alert--info').text()).toContain('cannot ask you questions online yet');
     await send([
-      {
-        id: 'idv-1',
-        receiptNumber: 'IOE0999900001',
-        type: 'case_received',
-        occurredAt: at('2026-03-10'),
-        payload: {
-          formCode: 'I-131',
-          channel: 'online',
-          onlineAccountNumber: await oanOf(vera.accountId),
-          applicant: { aNumber: 'A012345678', zip: '33101' },
-        },
-      },
+      caseEvent('idv-1', 'IOE0999900001', 'case_received', at('2026-03-10'), {
+        formCode: 'I-131',
+        channel: 'online',
+        onlineAccountNumber: await onlineAccountNumber(t, vera.accountId),
+        applicant: { aNumber: 'A012345678', zip: '33101' },
+      }),
     ]);
     await vera.agent.get('/account/verify-identity');
     expect(vera.agent.$('legend').text()).toBe('Which form did you file in March 2026?');
@@ -255,18 +197,12 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     // Another person, three wrong sets: locked for a day.
     const wes = await signUpApplicant(t, 'wes.identity@example.com', '10.33.0.21');
     await send([
-      {
-        id: 'idv-2',
-        receiptNumber: 'IOE0999900002',
-        type: 'case_received',
-        occurredAt: at('2026-04-10'),
-        payload: {
-          formCode: 'I-765',
-          channel: 'online',
-          onlineAccountNumber: await oanOf(wes.accountId),
-          applicant: { aNumber: 'A987654321', zip: '10001' },
-        },
-      },
+      caseEvent('idv-2', 'IOE0999900002', 'case_received', at('2026-04-10'), {
+        formCode: 'I-765',
+        channel: 'online',
+        onlineAccountNumber: await onlineAccountNumber(t, wes.accountId),
+        applicant: { aNumber: 'A987654321', zip: '10001' },
+      }),
     ]);
     for (let i = 0; i < 3; i++) {
       await wes.agent.get('/account/verify-identity');
@@ -280,48 +216,27 @@ describe("the account's cases (issue 4 items 3-5)", () => {
   it('requests a new Online Access Code for an expired one: a notice in the mail batch, or an email for I-134A (CASE-5)', async () => {
     const db = t.deps.database.db;
     await send([
-      {
-        id: 'renew-1',
-        receiptNumber: 'IOE0977700001',
-        type: 'case_received',
-        occurredAt: at('2026-01-05'),
-        payload: { formCode: 'I-765', applicant: { dateOfBirth: '1985-07-04' } },
-      },
-      {
-        id: 'renew-2',
-        receiptNumber: 'IOE0977700001',
-        type: 'account_acceptance_notice',
-        occurredAt: at('2026-02-01'),
-        payload: { onlineAccessCode: 'RENEW-0001-AAAAA' },
-      },
-      {
-        id: 'renew-3',
-        receiptNumber: 'IOE0977700002',
-        type: 'case_received',
-        occurredAt: at('2026-01-05'),
-        payload: { formCode: 'I-134A', applicant: { dateOfBirth: '2001-02-03', email: 'Beneficiary@Example.com' } },
-      },
-      {
-        id: 'renew-4',
-        receiptNumber: 'IOE0977700002',
-        type: 'account_acceptance_notice',
-        occurredAt: at('2026-02-01'),
-        payload: { onlineAccessCode: 'RENEW-0002-BBBBB' },
-      },
+      caseEvent('renew-1', 'IOE0977700001', 'case_received', at('2026-01-05'), {
+        formCode: 'I-765',
+        applicant: { dateOfBirth: '1985-07-04' },
+      }),
+      caseEvent('renew-2', 'IOE0977700001', 'account_acceptance_notice', at('2026-02-01'), {
+        onlineAccessCode: 'RENEW-0001-AAAAA',
+      }),
+      caseEvent('renew-3', 'IOE0977700002', 'case_received', at('2026-01-05'), {
+        formCode: 'I-134A',
+        applicant: { dateOfBirth: '2001-02-03', email: 'Beneficiary@Example.com' },
+      }),
+      caseEvent('renew-4', 'IOE0977700002', 'account_acceptance_notice', at('2026-02-01'), {
+        onlineAccessCode: 'RENEW-0002-BBBBB',
+      }),
     ]);
-    const caseId = (
-      await db.selectFrom('cases').select('id').where('receipt_number', '=', 'IOE0977700001').executeTakeFirstOrThrow()
-    ).id;
+    const caseId = await caseIdOf(t, 'IOE0977700001');
     await addWithCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
     expect(ben.agent.$('form[action="/account/cases/add/new-code"] button').text()).toBe(
       'Request a new Online Access Code',
     );
-    let res = await ben.agent.post('/account/cases/add/new-code', {
-      code: 'RENEW-0001-AAAAA',
-      dob_month: '7',
-      dob_day: '4',
-      dob_year: '1985',
-    });
+    let res = await postNewCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
     expect(res.statusCode).toBe(200);
     expect(ben.agent.$('.usa-alert--success').text()).toContain('Expect it by December 23, 2026');
     const docs = await db.selectFrom('case_documents').selectAll().where('case_id', '=', caseId).execute();
@@ -338,21 +253,11 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     ).toHaveLength(1);
     // Asking again within 30 days: the same expectation, no second letter; a wrong date of birth gets nothing.
     await addWithCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
-    await ben.agent.post('/account/cases/add/new-code', {
-      code: 'RENEW-0001-AAAAA',
-      dob_month: '7',
-      dob_day: '4',
-      dob_year: '1985',
-    });
+    await postNewCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '4', '1985']);
     expect(ben.agent.$('.usa-alert--success').text()).toContain('December 23, 2026');
     expect(await db.selectFrom('case_documents').select('id').where('case_id', '=', caseId).execute()).toHaveLength(1);
     await ben.agent.get('/account/cases/add');
-    await ben.agent.post('/account/cases/add/new-code', {
-      code: 'RENEW-0001-AAAAA',
-      dob_month: '7',
-      dob_day: '5',
-      dob_year: '1985',
-    });
+    await postNewCode(ben.agent, 'RENEW-0001-AAAAA', ['7', '5', '1985']);
     expect(ben.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
     // The print shop's batch takes the letter once.
     const batch = await t.services.notices.closeBatch();
@@ -361,12 +266,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
     // I-134A: the new code goes by email to the address on record, and it adds the case.
     await addWithCode(ana.agent, 'RENEW-0002-BBBBB', ['2', '3', '2001']);
-    await ana.agent.post('/account/cases/add/new-code', {
-      code: 'RENEW-0002-BBBBB',
-      dob_month: '2',
-      dob_day: '3',
-      dob_year: '2001',
-    });
+    await postNewCode(ana.agent, 'RENEW-0002-BBBBB', ['2', '3', '2001']);
     expect(ana.agent.$('.usa-alert--success').text()).toContain('We emailed a new code');
     const email = await lastMessageTo('beneficiary@example.com', 'online_access_code');
     const newCode = /[A-Z0-9]{5}-[A-Z0-9]{4}-[A-Z0-9]{5}/.exec(email!.body)![0];
@@ -376,28 +276,15 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
   it('shows the notices of a case in its Documents tab, as PDF, to its holder only', async () => {
     await send([
-      {
-        id: 'docs-1',
-        receiptNumber: 'IOE0977700003',
-        type: 'case_received',
-        occurredAt: at('2026-10-05'),
-        payload: { formCode: 'I-765', applicant: { dateOfBirth: '1970-01-01' } },
-      },
-      {
-        id: 'docs-2',
-        receiptNumber: 'IOE0977700003',
-        type: 'account_acceptance_notice',
-        occurredAt: at('2026-10-06'),
-        payload: { onlineAccessCode: 'DOCSS-0003-CCCCC' },
-      },
+      caseEvent('docs-1', 'IOE0977700003', 'case_received', at('2026-10-05'), {
+        formCode: 'I-765',
+        applicant: { dateOfBirth: '1970-01-01' },
+      }),
+      caseEvent('docs-2', 'IOE0977700003', 'account_acceptance_notice', at('2026-10-06'), {
+        onlineAccessCode: 'DOCSS-0003-CCCCC',
+      }),
     ]);
-    const caseId = (
-      await t.deps.database.db
-        .selectFrom('cases')
-        .select('id')
-        .where('receipt_number', '=', 'IOE0977700003')
-        .executeTakeFirstOrThrow()
-    ).id;
+    const caseId = await caseIdOf(t, 'IOE0977700003');
     const documentId = await t.deps.database.db.transaction().execute((trx) =>
       t.services.notices.issueAccountAcceptance(trx, {
         caseId,
@@ -423,20 +310,14 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
   it('adds an IOE paper case with its Online Access Code and date of birth, once (CASE-4, CASE-5)', async () => {
     await send([
-      {
-        id: 'oac-1',
-        receiptNumber: 'IOE0922222222',
-        type: 'case_received',
-        occurredAt: at('2026-10-01'),
-        payload: { formCode: 'I-131', channel: 'paper', applicant: { dateOfBirth: '1986-04-28', familyName: 'López' } },
-      },
-      {
-        id: 'oac-2',
-        receiptNumber: 'IOE0922222222',
-        type: 'account_acceptance_notice',
-        occurredAt: at('2026-10-02'),
-        payload: { onlineAccessCode: 'ABCDE-1234-ABC12' },
-      },
+      caseEvent('oac-1', 'IOE0922222222', 'case_received', at('2026-10-01'), {
+        formCode: 'I-131',
+        channel: 'paper',
+        applicant: { dateOfBirth: '1986-04-28', familyName: 'López' },
+      }),
+      caseEvent('oac-2', 'IOE0922222222', 'account_acceptance_notice', at('2026-10-02'), {
+        onlineAccessCode: 'ABCDE-1234-ABC12',
+      }),
     ]);
     let res = await addWithCode(ana.agent, 'ABCDE-1234-ABC12', ['4', '29', '1986']);
     expect(res.statusCode).toBe(400);
@@ -458,20 +339,13 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
   it('an Online Access Code expires after 90 days, with the agency message and what to do', async () => {
     await send([
-      {
-        id: 'old-1',
-        receiptNumber: 'IOE0933333333',
-        type: 'case_received',
-        occurredAt: at('2026-05-01'),
-        payload: { formCode: 'I-821', applicant: { dateOfBirth: '1990-01-15' } },
-      },
-      {
-        id: 'old-2',
-        receiptNumber: 'IOE0933333333',
-        type: 'account_acceptance_notice',
-        occurredAt: at('2026-08-01'),
-        payload: { onlineAccessCode: 'OLDCD-0000-XYZ99' },
-      },
+      caseEvent('old-1', 'IOE0933333333', 'case_received', at('2026-05-01'), {
+        formCode: 'I-821',
+        applicant: { dateOfBirth: '1990-01-15' },
+      }),
+      caseEvent('old-2', 'IOE0933333333', 'account_acceptance_notice', at('2026-08-01'), {
+        onlineAccessCode: 'OLDCD-0000-XYZ99',
+      }),
     ]);
     // Issued 2026-08-01; the fake clock is 2026-11-23: 114 days later.
     const res = await addWithCode(ben.agent, 'OLDCD-0000-XYZ99', ['1', '15', '1990']);
@@ -482,13 +356,10 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
   it('adds a legacy paper case by receipt number when date of birth and family name match (CASE-6)', async () => {
     await send([
-      {
-        id: 'lin-1',
-        receiptNumber: 'LIN0955555555',
-        type: 'case_received',
-        occurredAt: at('2026-06-01'),
-        payload: { formCode: 'I-130', applicant: { dateOfBirth: '1975-12-02', familyName: 'Núñez García' } },
-      },
+      caseEvent('lin-1', 'LIN0955555555', 'case_received', at('2026-06-01'), {
+        formCode: 'I-130',
+        applicant: { dateOfBirth: '1975-12-02', familyName: 'Núñez García' },
+      }),
     ]);
     await ben.agent.get('/account/cases/add');
     let res = await ben.agent.post('/account/cases/add/receipt-number', {
@@ -510,13 +381,7 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     await ben.agent.get('/account/cases/LIN0955555555');
     expect(ben.agent.$('main').text()).toContain('Case Was Received');
     // Its notices stay on paper (CASE-6): no Documents tab, even if the agency issued one.
-    const linId = (
-      await t.deps.database.db
-        .selectFrom('cases')
-        .select('id')
-        .where('receipt_number', '=', 'LIN0955555555')
-        .executeTakeFirstOrThrow()
-    ).id;
+    const linId = await caseIdOf(t, 'LIN0955555555');
     await t.deps.database.db.transaction().execute((trx) =>
       t.services.notices.issueAccountAcceptance(trx, {
         caseId: linId,
@@ -552,50 +417,22 @@ describe("the account's cases (issue 4 items 3-5)", () => {
 
   it('Section 1367 cases: the owner sees them; Case Status Online and its API answer as for an unknown case', async () => {
     await send([
-      {
-        id: 'vawa-1',
-        receiptNumber: 'IOE0966666666',
-        type: 'case_received',
-        occurredAt: at('2026-07-01'),
-        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: await oanOf(ben.accountId) },
-      },
-      {
-        id: 'vawa-2',
-        receiptNumber: 'IOE0966666666',
-        type: 'protection_updated',
-        occurredAt: at('2026-07-02'),
-        payload: { section1367: true },
-      },
+      caseEvent('vawa-1', 'IOE0966666666', 'case_received', at('2026-07-01'), {
+        formCode: 'I-485',
+        channel: 'online',
+        onlineAccountNumber: await onlineAccountNumber(t, ben.accountId),
+      }),
+      caseEvent('vawa-2', 'IOE0966666666', 'protection_updated', at('2026-07-02'), { section1367: true }),
     ]);
     expect((await ben.agent.get('/account/cases/IOE0966666666')).statusCode).toBe(200);
     expect((await ana.agent.get('/account/cases/IOE0966666666')).statusCode).toBe(404);
-    const api = await t.app.inject({
-      method: 'GET',
-      url: '/case-status/IOE0966666666',
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const api = await apiGet(t, '/case-status/IOE0966666666', token);
     expect(api.statusCode).toBe(404);
     const page = await t.app.inject({ method: 'GET', url: '/case-status?receipt_number=IOE0966666666' });
     expect(page.statusCode).toBe(404);
     // An older event cannot lift the protection; a newer one can.
-    await send([
-      {
-        id: 'vawa-0',
-        receiptNumber: 'IOE0966666666',
-        type: 'protection_updated',
-        occurredAt: at('2026-07-01'),
-        payload: { section1367: false },
-      },
-    ]);
-    expect(
-      (
-        await t.app.inject({
-          method: 'GET',
-          url: '/case-status/IOE0966666666',
-          headers: { authorization: `Bearer ${token}` },
-        })
-      ).statusCode,
-    ).toBe(404);
+    await send([caseEvent('vawa-0', 'IOE0966666666', 'protection_updated', at('2026-07-01'), { section1367: false })]);
+    expect((await apiGet(t, '/case-status/IOE0966666666', token)).statusCode).toBe(404);
   });
 
   it('the pages exist in Spanish', async () => {
@@ -615,20 +452,13 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     expect(eve.agent.$('.usa-alert--error .usa-alert__heading').text()).toBe('Adding cases is paused');
     // Even the right code and date wait now.
     await send([
-      {
-        id: 'eve-1',
-        receiptNumber: 'IOE0944444444',
-        type: 'case_received',
-        occurredAt: at('2026-11-01'),
-        payload: { formCode: 'I-765', applicant: { dateOfBirth: '1980-01-01' } },
-      },
-      {
-        id: 'eve-2',
-        receiptNumber: 'IOE0944444444',
-        type: 'account_acceptance_notice',
-        occurredAt: at('2026-11-02'),
-        payload: { onlineAccessCode: 'EVEEE-1111-RIGHT' },
-      },
+      caseEvent('eve-1', 'IOE0944444444', 'case_received', at('2026-11-01'), {
+        formCode: 'I-765',
+        applicant: { dateOfBirth: '1980-01-01' },
+      }),
+      caseEvent('eve-2', 'IOE0944444444', 'account_acceptance_notice', at('2026-11-02'), {
+        onlineAccessCode: 'EVEEE-1111-RIGHT',
+      }),
     ]);
     await addWithCode(eve.agent, 'EVEEE-1111-RIGHT', ['1', '1', '1980']);
     expect(eve.agent.$('.usa-alert--error .usa-alert__heading').text()).toBe('Adding cases is paused');

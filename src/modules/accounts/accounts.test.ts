@@ -1,5 +1,5 @@
-import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastMessage, PASSWORD, totpAt } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { SESSION_COOKIE } from './index.js';
@@ -11,23 +11,6 @@ beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(async () => t?.close());
-
-const PASSWORD = 'correct horse battery staple 42';
-
-/** The latest message of a template sent to an address. */
-async function lastMessage(to: string, template: string) {
-  return t.deps.database.db
-    .selectFrom('notification_messages')
-    .selectAll()
-    .where('recipient', '=', to)
-    .where('template', '=', template)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-}
-
-function totpNow(secret: string): string {
-  return authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret);
-}
 
 interface Person {
   agent: TestAgent;
@@ -42,7 +25,7 @@ async function signUp(email: string, ip: string, lang: 'en' | 'es' = 'en'): Prom
   await agent.get(`/account/sign-up?lang=${lang}`);
   let res = await agent.post('/account/sign-up', { email, kind: 'applicant' });
   expect(res.statusCode).toBe(303);
-  const message = await lastMessage(email.toLowerCase(), 'verify_email');
+  const message = await lastMessage(t, email.toLowerCase(), 'verify_email');
   expect(message?.language).toBe(lang);
   const link = /https?:\/\/\S+\/account\/sign-up\/confirm\?token=\S+/.exec(message!.body)![0];
   const path = link.replace(/^https?:\/\/[^/]+/, '');
@@ -58,7 +41,7 @@ async function signUp(email: string, ip: string, lang: 'en' | 'es' = 'en'): Prom
   expect(res.statusCode).toBe(200);
   const secret = (agent.$('.casedesk-secret').text() as string).replace(/\s/g, '');
   expect(agent.$('img.casedesk-qr').attr('src')).toMatch(/^data:image\/svg\+xml;base64,/);
-  res = await agent.post('/account/sign-up/authenticator', { code: totpNow(secret) });
+  res = await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
   expect(res.statusCode).toBe(200);
   const backupCodes = agent
     .$('.casedesk-codes code')
@@ -107,7 +90,7 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     const res = await agent.post('/account/sign-up', { email: 'taken@example.com', kind: 'applicant' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/account/sign-up/check-email?email=taken%40example.com');
-    expect(await lastMessage('taken@example.com', 'account_exists')).toBeDefined();
+    expect(await lastMessage(t, 'taken@example.com', 'account_exists')).toBeDefined();
   });
 
   it('explains bad input with an error summary and changes nothing', async () => {
@@ -134,7 +117,7 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     await agent.get('/account/sign-up');
     await agent.post('/account/sign-up', { email: 'weak@example.com', kind: 'applicant' });
     const link = /\/account\/sign-up\/confirm\?token=\S+/.exec(
-      (await lastMessage('weak@example.com', 'verify_email'))!.body,
+      (await lastMessage(t, 'weak@example.com', 'verify_email'))!.body,
     )![0];
     await agent.get(link);
     await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
@@ -156,7 +139,7 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     await agent.get('/account/sign-up');
     await agent.post('/account/sign-up', { email: 'once@example.com', kind: 'representative' });
     const link = /\/account\/sign-up\/confirm\?token=\S+/.exec(
-      (await lastMessage('once@example.com', 'verify_email'))!.body,
+      (await lastMessage(t, 'once@example.com', 'verify_email'))!.body,
     )![0];
     const token = decodeURIComponent(link.split('token=')[1]!);
     await agent.get(link);
@@ -169,7 +152,7 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     await agent.get('/account/sign-up');
     await agent.post('/account/sign-up', { email: 'late@example.com', kind: 'applicant' });
     const late = /\/account\/sign-up\/confirm\?token=\S+/.exec(
-      (await lastMessage('late@example.com', 'verify_email'))!.body,
+      (await lastMessage(t, 'late@example.com', 'verify_email'))!.body,
     )![0];
     t.clock.advance(24 * 3600_000 + 1000);
     expect((await agent.get(late)).statusCode).toBe(410);
@@ -191,7 +174,7 @@ describe('sign-in with two steps', () => {
     expect((await agent.get('/account')).statusCode).toBe(303);
     await agent.get('/account/sign-in/code');
     t.clock.advanceSeconds(30);
-    res = await agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    res = await agent.post('/account/sign-in/code', { code: totpAt(t, person.secret) });
     expect(res.headers.location).toBe('/account');
     expect(agent.cookies.get(SESSION_COOKIE)).not.toBe(partial);
     expect((await agent.get('/account')).statusCode).toBe(200);
@@ -216,7 +199,7 @@ describe('sign-in with two steps', () => {
 
   it('refuses a code used twice', async () => {
     t.clock.advanceSeconds(60);
-    const code = totpNow(person.secret);
+    const code = totpAt(t, person.secret);
     const first = new TestAgent(t.app, '10.1.0.4');
     await signIn(first, person.email);
     await first.get('/account/sign-in/code');
@@ -235,7 +218,7 @@ describe('sign-in with two steps', () => {
     expect(res.headers.location).toBe('/account?backup_codes_left=9');
     await agent.get(res.headers.location as string);
     expect(agent.$('.usa-alert--warning').text()).toContain('9 codes remain');
-    expect(await lastMessage(person.email, 'backup_code_used')).toBeDefined();
+    expect(await lastMessage(t, person.email, 'backup_code_used')).toBeDefined();
     const again = new TestAgent(t.app, '10.1.0.7');
     await signIn(again, person.email);
     await again.get('/account/sign-in/code');
@@ -252,13 +235,13 @@ describe('sign-in with two steps', () => {
     expect(res!.statusCode).toBe(429);
     expect(attacker.errorSummary()[0]).toContain('locked until');
     t.clock.advanceSeconds(30);
-    res = await attacker.post('/account/sign-in/code', { code: totpNow(victim.secret) });
+    res = await attacker.post('/account/sign-in/code', { code: totpAt(t, victim.secret) });
     expect(res.statusCode).toBe(429);
     t.clock.advance(OTP_LOCKOUT_MS);
     const owner = new TestAgent(t.app, '10.1.0.10');
     await signIn(owner, victim.email);
     await owner.get('/account/sign-in/code');
-    expect((await owner.post('/account/sign-in/code', { code: totpNow(victim.secret) })).headers.location).toBe(
+    expect((await owner.post('/account/sign-in/code', { code: totpAt(t, victim.secret) })).headers.location).toBe(
       '/account',
     );
   });
@@ -282,7 +265,7 @@ describe('sign-in with two steps', () => {
     await signIn(agent, person.email);
     await agent.get('/account/sign-in/code');
     t.clock.advanceSeconds(90);
-    await agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    await agent.post('/account/sign-in/code', { code: totpAt(t, person.secret) });
     expect((await agent.get('/account')).statusCode).toBe(200);
     t.clock.advance(SESSION_IDLE_MS + 1000);
     expect((await agent.get('/account')).headers.location).toBe('/account/sign-in');
@@ -290,7 +273,7 @@ describe('sign-in with two steps', () => {
     await signIn(agent, person.email);
     await agent.get('/account/sign-in/code');
     t.clock.advanceSeconds(30);
-    await agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    await agent.post('/account/sign-in/code', { code: totpAt(t, person.secret) });
     await agent.get('/account');
     const res = await agent.post('/account/sign-out', {});
     expect(res.headers.location).toBe('/survey/exit');
@@ -327,7 +310,7 @@ describe('forgot password (ACC-5)', () => {
     await signIn(device, person.email);
     await device.get('/account/sign-in/code');
     t.clock.advanceSeconds(30);
-    await device.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    await device.post('/account/sign-in/code', { code: totpAt(t, person.secret) });
     expect((await device.get('/account')).statusCode).toBe(200);
 
     const agent = new TestAgent(t.app, '10.4.0.3');
@@ -337,7 +320,7 @@ describe('forgot password (ACC-5)', () => {
     let res = await agent.post('/account/forgot-password', { email: 'RESET@example.com' });
     expect(res.headers.location).toBe('/account/forgot-password/sent?email=reset%40example.com');
     const link = /\/account\/reset-password\?token=\S+/.exec(
-      (await lastMessage(person.email, 'reset_password'))!.body,
+      (await lastMessage(t, person.email, 'reset_password'))!.body,
     )![0];
     expect((await agent.get(link)).statusCode).toBe(200);
     const token = agent.$('input[name=token]').val() as string;
@@ -350,7 +333,7 @@ describe('forgot password (ACC-5)', () => {
     const NEW = 'a brand new long passphrase 77';
     res = await agent.post('/account/reset-password', { token, password: NEW, password_confirmation: NEW });
     expect(res.headers.location).toBe('/account/sign-in?reset=1');
-    expect(await lastMessage(person.email, 'password_changed')).toBeDefined();
+    expect(await lastMessage(t, person.email, 'password_changed')).toBeDefined();
     // Every device is signed out, the link is spent, and only the new password works.
     expect((await device.get('/account')).statusCode).toBe(303);
     expect((await agent.get(link)).statusCode).toBe(410);
@@ -384,7 +367,7 @@ describe('forgot password (ACC-5)', () => {
     }
     expect(await count(person.email)).toBe(3);
     const link = /\/account\/reset-password\?token=\S+/.exec(
-      (await lastMessage(person.email, 'reset_password'))!.body,
+      (await lastMessage(t, person.email, 'reset_password'))!.body,
     )![0];
     t.clock.advance(3600_000 + 1000);
     expect((await agent.get(link)).statusCode).toBe(410);
@@ -411,7 +394,7 @@ describe('devices and sessions (ACC sessions)', () => {
     await signIn(agent, person.email);
     await agent.get('/account/sign-in/code');
     t.clock.advanceSeconds(30);
-    return agent.post('/account/sign-in/code', { code: totpNow(person.secret) });
+    return agent.post('/account/sign-in/code', { code: totpAt(t, person.secret) });
   }
 
   it('emails the owner at the first sign-in from a new device, once', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpApplicant } from '../../../test/accounts-support.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-support.js';
+import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { seedKnowledgeArticles } from '../knowledge/index.js';
 
@@ -12,13 +12,7 @@ let token: string;
 const RECEIPT = 'IOE0922200001';
 const PROTECTED = 'IOE0922200002';
 
-const events = (payload: unknown[]) =>
-  t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: payload as object[],
-  });
+const events = (payload: unknown[]) => postCaseEvents(t, payload, token);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -44,34 +38,10 @@ beforeAll(async () => {
   token = (await apiToken(t, ['case_events:write'])).token;
   const applicant = { dateOfBirth: '1985-04-12', familyName: 'Peña', aNumber: 'A012345678', zip: '33101' };
   const res = await events([
-    {
-      id: 'ag-1',
-      receiptNumber: RECEIPT,
-      type: 'case_received',
-      occurredAt: '2026-06-01T15:00:00Z',
-      payload: { formCode: 'I-485', applicant },
-    },
-    {
-      id: 'ag-2',
-      receiptNumber: RECEIPT,
-      type: 'biometrics_scheduled',
-      occurredAt: '2026-07-01T15:00:00Z',
-      payload: {},
-    },
-    {
-      id: 'ag-3',
-      receiptNumber: PROTECTED,
-      type: 'case_received',
-      occurredAt: '2026-06-01T15:00:00Z',
-      payload: { formCode: 'I-485', applicant },
-    },
-    {
-      id: 'ag-4',
-      receiptNumber: PROTECTED,
-      type: 'protection_updated',
-      occurredAt: '2026-06-02T15:00:00Z',
-      payload: { section1367: true },
-    },
+    caseEvent('ag-1', RECEIPT, 'case_received', '2026-06-01T15:00:00Z', { formCode: 'I-485', applicant }),
+    caseEvent('ag-2', RECEIPT, 'biometrics_scheduled', '2026-07-01T15:00:00Z'),
+    caseEvent('ag-3', PROTECTED, 'case_received', '2026-06-01T15:00:00Z', { formCode: 'I-485', applicant }),
+    caseEvent('ag-4', PROTECTED, 'protection_updated', '2026-06-02T15:00:00Z', { section1367: true }),
   ]);
   expect(res.statusCode).toBe(200);
 });
@@ -246,13 +216,7 @@ describe('the agent console (issue 5 item 6)', () => {
 
   it('finds people by email or Online Account Number, with their items', async () => {
     const person = await signUpApplicant(t, 'pablo@example.com', '10.12.0.8');
-    const oan = (
-      await t.deps.database.db
-        .selectFrom('accounts')
-        .select('online_account_number')
-        .where('id', '=', person.accountId)
-        .executeTakeFirstOrThrow()
-    ).online_account_number;
+    const oan = await onlineAccountNumber(t, person.accountId);
     for (const q of ['Pablo@Example.com', oan]) {
       await tier1.agent.get(`/agent/search?q=${encodeURIComponent(q)}`);
       expect(tier1.agent.$('main table').first().text()).toContain('pablo@example.com');

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
-import { signUpApplicant } from '../../../test/accounts-support.js';
+import { apiGet, apiToken, caseEvent, createTestApp, type TestApp } from '../../../test/harness.js';
+import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-support.js';
 import { findWithHistoryByReceiptNumber } from '../cases/index.js';
 import { factsFromEvents } from './service.js';
 import { openRequestForEvidence, unknownStatusTitles } from './types.js';
@@ -40,13 +40,23 @@ let serial = 0;
 /** A receipt number nobody used yet (IOE: electronic cases). */
 const freshReceipt = () => `IOE${String(8_100_000_000 + serial++).padStart(10, '0')}`;
 
+const NO_COUNTS = {
+  received: 0,
+  accepted: 0,
+  duplicates: 0,
+  pending: 0,
+  pendingApplied: 0,
+  pendingDropped: 0,
+  casesCreated: 0,
+  statusChanged: 0,
+  notifications: 0,
+};
+/** A batch's whole answer: the counts given, every other count 0. */
+const batchAnswer = (counts: Partial<typeof NO_COUNTS>) => ({ ...NO_COUNTS, ...counts });
+
 /** The pending report of an API client. */
 async function pendingOf(token: string, query = '') {
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/case-events/pending${query}`,
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const res = await apiGet(t, `/api/v1/case-events/pending${query}`, token);
   expect(res.statusCode).toBe(200);
   return res.json();
 }
@@ -82,51 +92,18 @@ async function stateOf(receipt: string) {
 function lifecycle(receipt: string, tag: string) {
   const day = (n: number) => new Date(Date.UTC(2026, 0, 5 + n, 14)).toISOString();
   return [
-    {
-      id: `${tag}-1`,
-      receiptNumber: receipt,
-      type: 'case_received',
-      occurredAt: day(0),
-      payload: { formCode: 'I-485' },
-    },
-    {
-      id: `${tag}-2`,
-      receiptNumber: receipt,
-      type: 'biometrics_scheduled',
-      occurredAt: day(10),
-      payload: { appointmentAt: '2026-02-01T09:00:00-05:00', locationName: 'Boston ASC' },
-    },
-    { id: `${tag}-3`, receiptNumber: receipt, type: 'fingerprints_taken', occurredAt: day(27), payload: {} },
-    {
-      id: `${tag}-4`,
-      receiptNumber: receipt,
-      type: 'rfe_sent',
-      occurredAt: day(60),
-      payload: { responseDue: '2026-05-10' },
-    },
-    { id: `${tag}-5`, receiptNumber: receipt, type: 'rfe_response_received', occurredAt: day(90), payload: {} },
-    {
-      id: `${tag}-6`,
-      receiptNumber: receipt,
-      type: 'transferred',
-      occurredAt: day(100),
-      payload: { officeCode: 'NBC' },
-    },
-    {
-      id: `${tag}-7`,
-      receiptNumber: receipt,
-      type: 'notice_issued',
-      occurredAt: day(100),
-      payload: { noticeType: 'transfer' },
-    },
-    { id: `${tag}-8`, receiptNumber: receipt, type: 'approved', occurredAt: day(150), payload: {} },
-    {
-      id: `${tag}-9`,
-      receiptNumber: receipt,
-      type: 'card_mailed',
-      occurredAt: day(160),
-      payload: { trackingNumber: 'EJ123456789US' },
-    },
+    caseEvent(`${tag}-1`, receipt, 'case_received', day(0), { formCode: 'I-485' }),
+    caseEvent(`${tag}-2`, receipt, 'biometrics_scheduled', day(10), {
+      appointmentAt: '2026-02-01T09:00:00-05:00',
+      locationName: 'Boston ASC',
+    }),
+    caseEvent(`${tag}-3`, receipt, 'fingerprints_taken', day(27)),
+    caseEvent(`${tag}-4`, receipt, 'rfe_sent', day(60), { responseDue: '2026-05-10' }),
+    caseEvent(`${tag}-5`, receipt, 'rfe_response_received', day(90)),
+    caseEvent(`${tag}-6`, receipt, 'transferred', day(100), { officeCode: 'NBC' }),
+    caseEvent(`${tag}-7`, receipt, 'notice_issued', day(100), { noticeType: 'transfer' }),
+    caseEvent(`${tag}-8`, receipt, 'approved', day(150)),
+    caseEvent(`${tag}-9`, receipt, 'card_mailed', day(160), { trackingNumber: 'EJ123456789US' }),
   ];
 }
 
@@ -142,32 +119,14 @@ describe('case events API (issue 4 item 1)', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ code: 403, message: 'Access to this resource is not allowed.' });
     // And the other way round: an events client cannot read case status.
-    expect(
-      (
-        await t.app.inject({
-          method: 'GET',
-          url: '/case-status/EAC9999103403',
-          headers: { authorization: `Bearer ${writer}` },
-        })
-      ).statusCode,
-    ).toBe(403);
+    expect((await apiGet(t, '/case-status/EAC9999103403', writer)).statusCode).toBe(403);
   });
 
   it('creates an unknown case from its events, with its history, status and facts, and the status API shows it', async () => {
     const receipt = freshReceipt();
     const res = await post(lifecycle(receipt, 'a'));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({
-      received: 9,
-      accepted: 9,
-      duplicates: 0,
-      pending: 0,
-      pendingApplied: 0,
-      pendingDropped: 0,
-      casesCreated: 1,
-      statusChanged: 1,
-      notifications: 0,
-    });
+    expect(res.json()).toEqual(batchAnswer({ received: 9, accepted: 9, casesCreated: 1, statusChanged: 1 }));
     const state = await stateOf(receipt);
     expect(state).toMatchObject({
       form: 'I-485',
@@ -177,11 +136,7 @@ describe('case events API (issue 4 item 1)', () => {
       params: { tracking_number: 'EJ123456789US' },
     });
     expect(state!.history).toHaveLength(8); // notice_issued records no status
-    const api = await t.app.inject({
-      method: 'GET',
-      url: `/case-status/${receipt}`,
-      headers: { authorization: `Bearer ${reader}` },
-    });
+    const api = await apiGet(t, `/case-status/${receipt}`, reader);
     expect(api.statusCode).toBe(200);
     expect(api.json().case_status.current_case_status_text_en).toBe('Card Was Mailed To Me');
     expect(api.json().case_status.current_case_status_desc_en).toContain('June 14, 2026');
@@ -193,17 +148,7 @@ describe('case events API (issue 4 item 1)', () => {
     await post(events);
     const before = await stateOf(receipt);
     const again = await post([...events, events[0]]);
-    expect(again.json()).toEqual({
-      received: 10,
-      accepted: 0,
-      duplicates: 10,
-      pending: 0,
-      pendingApplied: 0,
-      pendingDropped: 0,
-      casesCreated: 0,
-      statusChanged: 0,
-      notifications: 0,
-    });
+    expect(again.json()).toEqual(batchAnswer({ received: 10, duplicates: 10 }));
     // Even with other content under the same id: the first version stays.
     const altered = await post([{ ...events[7], type: 'denied' }]);
     expect(altered.json()).toMatchObject({ accepted: 0, duplicates: 1 });
@@ -242,13 +187,7 @@ describe('case events API (issue 4 item 1)', () => {
   it('gives the same new case whatever the order and batching of its events, when only one gives the form (fast-check)', async () => {
     // An account the cases are filed online from, so every status change is also a notification to check.
     const holder = await signUpApplicant(t, `pending-holder-${serial}@example.com`, '203.0.113.77');
-    const oan = (
-      await t.deps.database.db
-        .selectFrom('accounts')
-        .select('online_account_number')
-        .where('id', '=', holder.accountId)
-        .executeTakeFirstOrThrow()
-    ).online_account_number;
+    const oan = await onlineAccountNumber(t, holder.accountId);
     // Only case_received gives the form (and files the case online); an applicant detail and the protection come later.
     const events = (receipt: string, tag: string) => {
       const list: {
@@ -372,20 +311,8 @@ describe('case events API (issue 4 item 1)', () => {
     const res = await post([
       good,
       { id: 'bad 2', receiptNumber: 'ABC12', type: 'teleported', occurredAt: 'yesterday' },
-      {
-        id: 'bad-3',
-        receiptNumber: receipt,
-        type: 'rfe_sent',
-        occurredAt: '2026-03-01T00:00:00Z',
-        payload: { responseDue: '2026-02-30' },
-      },
-      {
-        id: 'bad-4',
-        receiptNumber: receipt,
-        type: 'transferred',
-        occurredAt: '2026-03-01T00:00:00Z',
-        payload: { officeCode: 'MARS' },
-      },
+      caseEvent('bad-3', receipt, 'rfe_sent', '2026-03-01T00:00:00Z', { responseDue: '2026-02-30' }),
+      caseEvent('bad-4', receipt, 'transferred', '2026-03-01T00:00:00Z', { officeCode: 'MARS' }),
     ]);
     expect(res.statusCode).toBe(422);
     const body = res.json();
@@ -509,26 +436,12 @@ describe('case events API (issue 4 item 1)', () => {
       type: 'card_delivered',
       occurredAt: '2026-03-01T00:00:00Z',
     };
-    const protectedLater = {
-      id: `${tag}-2`,
-      receiptNumber: receipt,
-      type: 'protection_updated',
-      occurredAt: '2026-02-01T00:00:00Z',
-      payload: { section1367: false },
-    };
+    const protectedLater = caseEvent(`${tag}-2`, receipt, 'protection_updated', '2026-02-01T00:00:00Z', {
+      section1367: false,
+    });
     const first = await post([delivered, protectedLater]);
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({
-      received: 2,
-      accepted: 0,
-      duplicates: 0,
-      pending: 2,
-      pendingApplied: 0,
-      pendingDropped: 0,
-      casesCreated: 0,
-      statusChanged: 0,
-      notifications: 0,
-    });
+    expect(first.json()).toEqual(batchAnswer({ received: 2, pending: 2 }));
     expect(await stateOf(receipt)).toBeUndefined();
     // The report names them, as waiting until the limit (30 days by default).
     const report = await pendingOf(writer);
@@ -548,25 +461,11 @@ describe('case events API (issue 4 item 1)', () => {
     // Sent again while waiting: nothing new.
     expect((await post([delivered])).json()).toMatchObject({ accepted: 0, duplicates: 1, pending: 0 });
     // The event giving the form arrives (with the waiting one sent again): the case follows all of them, each applied once.
-    const received = {
-      id: `${tag}-0`,
-      receiptNumber: receipt,
-      type: 'case_received',
-      occurredAt: '2026-01-05T00:00:00Z',
-      payload: { formCode: 'I-765' },
-    };
+    const received = caseEvent(`${tag}-0`, receipt, 'case_received', '2026-01-05T00:00:00Z', { formCode: 'I-765' });
     const created = await post([received, delivered]);
-    expect(created.json()).toEqual({
-      received: 2,
-      accepted: 1,
-      duplicates: 1,
-      pending: 0,
-      pendingApplied: 2,
-      pendingDropped: 0,
-      casesCreated: 1,
-      statusChanged: 1,
-      notifications: 0,
-    });
+    expect(created.json()).toEqual(
+      batchAnswer({ received: 2, accepted: 1, duplicates: 1, pendingApplied: 2, casesCreated: 1, statusChanged: 1 }),
+    );
     const state = (await stateOf(receipt))!;
     expect(state).toMatchObject({
       form: 'I-765',
@@ -605,13 +504,7 @@ describe('case events API (issue 4 item 1)', () => {
     expect(report.events.find((e: { id: string }) => e.id === approved.id)).toMatchObject({ state: 'dropped' });
     expect(report.dropped).toBeGreaterThanOrEqual(1);
     // The case comes too late for it: created without it, and the answer says one waiting event was dropped.
-    const received = {
-      id: `${tag}-0`,
-      receiptNumber: receipt,
-      type: 'case_received',
-      occurredAt: '2026-01-05T00:00:00Z',
-      payload: { formCode: 'I-765' },
-    };
+    const received = caseEvent(`${tag}-0`, receipt, 'case_received', '2026-01-05T00:00:00Z', { formCode: 'I-765' });
     expect((await post([received])).json()).toMatchObject({
       accepted: 1,
       pendingApplied: 0,
@@ -670,20 +563,8 @@ describe('case events API (issue 4 item 1)', () => {
     const all = await t.services.caseEvents.pendingReport();
     expect(all.events.filter((e) => e.id.startsWith(tag))).toHaveLength(3);
     expect(all.events.find((e) => e.id === `${tag}-1`)!.clientId).toEqual(expect.any(String));
-    expect(
-      (
-        await t.app.inject({
-          method: 'GET',
-          url: '/api/v1/case-events/pending',
-          headers: { authorization: `Bearer ${reader}` },
-        })
-      ).statusCode,
-    ).toBe(403);
-    const bad = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/case-events/pending?limit=0',
-      headers: { authorization: `Bearer ${writer}` },
-    });
+    expect((await apiGet(t, '/api/v1/case-events/pending', reader)).statusCode).toBe(403);
+    const bad = await apiGet(t, '/api/v1/case-events/pending?limit=0', writer);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('limit');
   });
@@ -710,13 +591,7 @@ describe('case events API (issue 4 item 1)', () => {
     expect((await stateOf(receipt))!.status).toBe(before!.status);
     expect((await stateOf(receipt))!.received).toBe(before!.received);
     const newer = await post([
-      {
-        id: 'sandbox-new',
-        receiptNumber: receipt,
-        type: 'transferred',
-        occurredAt: '2026-11-20T00:00:00Z',
-        payload: { officeCode: 'NBC' },
-      },
+      caseEvent('sandbox-new', receipt, 'transferred', '2026-11-20T00:00:00Z', { officeCode: 'NBC' }),
     ]);
     expect(newer.json()).toMatchObject({ accepted: 1, statusChanged: 1 });
     expect(await stateOf(receipt)).toMatchObject({
@@ -736,8 +611,8 @@ describe('case events API (issue 4 item 1)', () => {
         occurredAt: '2026-01-05T12:00:00Z',
         payload: { formCode: 'I-485' },
       },
-      approved: { id: `${tag}-tie-b`, receiptNumber: receipt, type: 'approved', occurredAt: at, payload: {} },
-      denied: { id: `${tag}-tie-a`, receiptNumber: receipt, type: 'denied', occurredAt: at, payload: {} },
+      approved: caseEvent(`${tag}-tie-b`, receipt, 'approved', at),
+      denied: caseEvent(`${tag}-tie-a`, receipt, 'denied', at),
     });
     // A new case whose first batch holds the tie.
     const fresh = freshReceipt();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastMessage, linkIn } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { apiToken, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { twilioSignature } from '../notifications/index.js';
 import { CONFIRM_TTL_MS } from './service.js';
 
@@ -36,12 +36,11 @@ const count = async (table: 'case_subscriptions' | 'notification_messages') =>
   );
 let serial = 0;
 async function event(receiptNumber: string, type: string, day: string, payload: Record<string, unknown> = {}) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: [{ id: `sub-${serial++}`, receiptNumber, type, occurredAt: `${day}T15:00:00Z`, payload }],
-  });
+  const res = await postCaseEvents(
+    t,
+    [{ id: `sub-${serial++}`, receiptNumber, type, occurredAt: `${day}T15:00:00Z`, payload }],
+    token,
+  );
   expect(res.statusCode, res.body).toBe(200);
 }
 async function subscribe(agent: TestAgent, fields: Record<string, string>) {

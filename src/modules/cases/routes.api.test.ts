@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { apiGet, apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
 
 let t: TestApp;
 let token: string;
@@ -218,11 +218,7 @@ describe('GET /case-status/{receiptNumber} (agency-compatible)', () => {
     const other = await apiToken(t);
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 50, unit: 'binary' }), async (input) => {
-        const res = await t.app.inject({
-          method: 'GET',
-          url: `/case-status/${encodeURIComponent(input)}`,
-          headers: { authorization: `Bearer ${other.token}` },
-        });
+        const res = await apiGet(t, `/case-status/${encodeURIComponent(input)}`, other.token);
         expect([200, 404, 422, 429]).toContain(res.statusCode);
       }),
       { numRuns: 30 },
@@ -253,21 +249,9 @@ describe('when the database is down', () => {
     const down = await createTestApp();
     const { token: tok } = await apiToken(down);
     // Warm the token cache so the request reaches the case lookup.
-    expect(
-      (
-        await down.app.inject({
-          method: 'GET',
-          url: '/case-status/EAC9999103403',
-          headers: { authorization: `Bearer ${tok}` },
-        })
-      ).statusCode,
-    ).toBe(200);
+    expect((await apiGet(down, '/case-status/EAC9999103403', tok)).statusCode).toBe(200);
     await down.deps.database.pool.end().catch(() => undefined);
-    const res = await down.app.inject({
-      method: 'GET',
-      url: '/case-status/EAC9999103403',
-      headers: { authorization: `Bearer ${tok}` },
-    });
+    const res = await apiGet(down, '/case-status/EAC9999103403', tok);
     expect(res.statusCode).toBe(503);
     expect(res.json().code).toBe(503);
     expect(res.headers['retry-after']).toBeDefined();

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
+import { createStaffMember, insertStaffAccount, type StaffPerson } from '../../../test/staff-support.js';
 import type { StaffWorker } from '../service-items/index.js';
 import type { RoutedItemInput } from '../service-items/index.js';
 import { barChart, columnChart, lineChart, niceScale } from './charts.js';
@@ -24,22 +24,7 @@ let qa: StaffPerson;
 const worker: StaffWorker = { accountId: '', roles: ['tier1'] };
 const ids: Record<string, string> = {};
 
-async function staffAccount(email: string): Promise<string> {
-  const id = t.deps.random.uuid();
-  await t.deps.database.db
-    .insertInto('accounts')
-    .values({
-      id,
-      kind: 'staff',
-      email,
-      language: 'en',
-      online_account_number: '700000000123',
-      created_at: new Date(),
-      activated_at: new Date(),
-    } as never)
-    .execute();
-  return id;
-}
+const staffAccount = (email: string) => insertStaffAccount(t, email, '700000000123');
 
 async function create(name: string, at: string, over: Partial<RoutedItemInput> = {}): Promise<string> {
   t.clock.set(at);
@@ -125,19 +110,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const cells = (agent: TestAgent, caption: string) =>
-  agent
-    .$('table')
-    .filter((_, el) => agent.$(el).find('caption').text().startsWith(caption))
-    .find('tbody tr')
-    .map((_, tr) => [
-      agent
-        .$(tr)
-        .find('th, td')
-        .map((__, c) => agent.$(c).text().trim())
-        .get(),
-    ])
-    .get() as string[][];
+const cells = (agent: TestAgent, caption: string) => agent.tableRows((text) => text.startsWith(caption));
 
 const audits = async (action: string) =>
   t.deps.database.db

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastMessage } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { caseEvent, caseIdOf, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { parseDateParts, parseRequest, normalizeANumber, REQUEST_FORMS, type RequestForm } from './schema.js';
 
@@ -33,63 +33,25 @@ beforeAll(async () => {
     roles: ['tier1'],
     ip: '10.31.0.2',
   });
-  const { token } = await apiToken(t, ['case_events:write']);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: [
-      {
-        id: 'erq-1',
-        receiptNumber: VSC_CASE,
-        type: 'case_received',
-        occurredAt: '2025-01-10T15:00:00Z',
-        payload: { formCode: 'I-130', applicant: { dateOfBirth: '1986-04-28' } },
-      },
-      {
-        id: 'erq-2',
-        receiptNumber: MIA_CASE,
-        type: 'case_received',
-        occurredAt: '2026-02-05T15:00:00Z',
-        payload: { formCode: 'N-400', officeCode: 'FO-MIA', applicant: { dateOfBirth: '1990-07-14' } },
-      },
-      {
-        id: 'erq-3',
-        receiptNumber: NEW_CASE,
-        type: 'case_received',
-        occurredAt: '2026-10-01T15:00:00Z',
-        payload: { formCode: 'I-765' },
-      },
-      {
-        id: 'erq-4',
-        receiptNumber: PROTECTED_CASE,
-        type: 'case_received',
-        occurredAt: '2025-03-01T15:00:00Z',
-        payload: { formCode: 'I-765' },
-      },
-      {
-        id: 'erq-5',
-        receiptNumber: PROTECTED_CASE,
-        type: 'protection_updated',
-        occurredAt: '2025-03-02T15:00:00Z',
-        payload: { section1367: true },
-      },
-      {
-        id: 'erq-6',
-        receiptNumber: PROTECTED_DOB_CASE,
-        type: 'case_received',
-        occurredAt: '2025-03-01T15:00:00Z',
-        payload: { formCode: 'I-765', applicant: { dateOfBirth: '1979-03-09' } },
-      },
-      {
-        id: 'erq-7',
-        receiptNumber: PROTECTED_DOB_CASE,
-        type: 'protection_updated',
-        occurredAt: '2025-03-02T15:00:00Z',
-        payload: { section1367: true },
-      },
-    ],
-  });
+  const res = await postCaseEvents(t, [
+    caseEvent('erq-1', VSC_CASE, 'case_received', '2025-01-10T15:00:00Z', {
+      formCode: 'I-130',
+      applicant: { dateOfBirth: '1986-04-28' },
+    }),
+    caseEvent('erq-2', MIA_CASE, 'case_received', '2026-02-05T15:00:00Z', {
+      formCode: 'N-400',
+      officeCode: 'FO-MIA',
+      applicant: { dateOfBirth: '1990-07-14' },
+    }),
+    caseEvent('erq-3', NEW_CASE, 'case_received', '2026-10-01T15:00:00Z', { formCode: 'I-765' }),
+    caseEvent('erq-4', PROTECTED_CASE, 'case_received', '2025-03-01T15:00:00Z', { formCode: 'I-765' }),
+    caseEvent('erq-5', PROTECTED_CASE, 'protection_updated', '2025-03-02T15:00:00Z', { section1367: true }),
+    caseEvent('erq-6', PROTECTED_DOB_CASE, 'case_received', '2025-03-01T15:00:00Z', {
+      formCode: 'I-765',
+      applicant: { dateOfBirth: '1979-03-09' },
+    }),
+    caseEvent('erq-7', PROTECTED_DOB_CASE, 'protection_updated', '2025-03-02T15:00:00Z', { section1367: true }),
+  ]);
   expect(res.statusCode).toBe(200);
 });
 afterAll(async () => t?.close());
@@ -407,13 +369,7 @@ describe('each request, end to end', () => {
       ...person('ana.protected@example.com'),
       section_1367: '1',
     });
-    const caseId = (
-      await db()
-        .selectFrom('cases')
-        .select('id')
-        .where('receipt_number', '=', PROTECTED_DOB_CASE)
-        .executeTakeFirstOrThrow()
-    ).id;
+    const caseId = await caseIdOf(t, PROTECTED_DOB_CASE);
     expect(known.item).toMatchObject({ queue: 'tier3', section_1367: true, case_id: caseId });
     expect(unknown.item).toMatchObject({ queue: 'tier3', section_1367: true, case_id: null });
     for (const main of [known.main, unknown.main]) expect(main).not.toMatch(/I-765|March 1, 2025|Tier/);

@@ -2,8 +2,8 @@ import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { onlineAccountNumber, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { JPEG_SMALL, multipart, PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { renderCaseNotice } from '../notices/index.js';
 import { cleanFileName, MAX_FILE_BYTES } from './index.js';
@@ -29,34 +29,19 @@ beforeAll(async () => {
     paragraphs: ['My new address.'],
     createdAt: new Date('2026-11-01T00:00:00Z'),
   });
-  const oan = (
-    await t.deps.database.db
-      .selectFrom('accounts')
-      .select('online_account_number')
-      .where('id', '=', person.accountId)
-      .executeTakeFirstOrThrow()
-  ).online_account_number;
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: [
-      {
-        id: 'ev-1',
-        receiptNumber: 'IOE0966600001',
-        type: 'case_received',
-        occurredAt: '2026-09-01T15:00:00Z',
-        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan },
-      },
-      {
-        id: 'ev-2',
-        receiptNumber: 'IOE0966600001',
-        type: 'rfe_sent',
-        occurredAt: '2026-11-10T15:00:00Z',
-        payload: { responseDue: '2027-01-31' },
-      },
+  const oan = await onlineAccountNumber(t, person.accountId);
+  const res = await postCaseEvents(
+    t,
+    [
+      caseEvent('ev-1', 'IOE0966600001', 'case_received', '2026-09-01T15:00:00Z', {
+        formCode: 'I-485',
+        channel: 'online',
+        onlineAccountNumber: oan,
+      }),
+      caseEvent('ev-2', 'IOE0966600001', 'rfe_sent', '2026-11-10T15:00:00Z', { responseDue: '2027-01-31' }),
     ],
-  });
+    token,
+  );
   expect(res.statusCode).toBe(200);
 });
 afterAll(async () => t?.close());

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   lastMessage,
   linkIn,
+  onlineAccountNumber,
   PASSWORD,
   signIn,
   signUpApplicant,
@@ -199,13 +200,7 @@ describe('the Technical Help Desk (ACC-6)', () => {
   it('finds an account by email or by Online Account Number, and audits the search and the view', async () => {
     await desk.agent.get('/staff/help-desk?q=LOCKED.LINA@example.com');
     expect(desk.agent.$(`a[href="/staff/help-desk/accounts/${locked.accountId}"]`)).toHaveLength(1);
-    const oan = (
-      await t.deps.database.db
-        .selectFrom('accounts')
-        .select('online_account_number')
-        .where('id', '=', locked.accountId)
-        .executeTakeFirstOrThrow()
-    ).online_account_number;
+    const oan = await onlineAccountNumber(t, locked.accountId);
     await desk.agent.get(`/staff/help-desk?q=${oan.slice(0, 4)}-${oan.slice(4, 8)}-${oan.slice(8)}`);
     expect(desk.agent.$(`a[href="/staff/help-desk/accounts/${locked.accountId}"]`)).toHaveLength(1);
     expect((await desk.agent.get('/staff/help-desk?q=hello')).statusCode).toBe(400);

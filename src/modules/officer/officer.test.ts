@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { onlineAccountNumber, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { PNG_1PX, PROGRAM } from '../../../test/multipart.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { renderCaseNotice } from '../notices/index.js';
@@ -175,13 +175,7 @@ describe('documents of a case: notices from agency systems and agency documents 
   const RECEIPT = 'IOE0988800001';
   let holder: Applicant;
   let token: string;
-  const events = (payload: unknown) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/v1/case-events',
-      headers: { authorization: `Bearer ${token}` },
-      payload: payload as object,
-    });
+  const events = (payload: unknown[]) => postCaseEvents(t, payload, token);
   const documents = async () => {
     const c = await caseRow(RECEIPT);
     return t.deps.database.db
@@ -195,21 +189,13 @@ describe('documents of a case: notices from agency systems and agency documents 
   beforeAll(async () => {
     token = (await apiToken(t, ['case_events:write'])).token;
     holder = await signUpApplicant(t, 'dora.docs@example.com', '10.11.0.9');
-    const oan = (
-      await t.deps.database.db
-        .selectFrom('accounts')
-        .select('online_account_number')
-        .where('id', '=', holder.accountId)
-        .executeTakeFirstOrThrow()
-    ).online_account_number;
+    const oan = await onlineAccountNumber(t, holder.accountId);
     const res = await events([
-      {
-        id: 'docs-1',
-        receiptNumber: RECEIPT,
-        type: 'case_received',
-        occurredAt: '2026-10-01T15:00:00Z',
-        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan },
-      },
+      caseEvent('docs-1', RECEIPT, 'case_received', '2026-10-01T15:00:00Z', {
+        formCode: 'I-765',
+        channel: 'online',
+        onlineAccountNumber: oan,
+      }),
     ]);
     expect(res.statusCode).toBe(200);
   });
@@ -219,20 +205,13 @@ describe('documents of a case: notices from agency systems and agency documents 
       Object.values(await t.deps.jobs.countByState('notices-render-event')).reduce((a, b) => a + b, 0);
     const before = await jobs();
     let res = await events([
-      {
-        id: 'docs-notice-1',
-        receiptNumber: RECEIPT,
-        type: 'notice_issued',
-        occurredAt: '2026-11-02T15:00:00Z',
-        payload: { noticeType: 'approval_notice', language: 'es' },
-      },
-      {
-        id: 'docs-notice-2',
-        receiptNumber: RECEIPT,
-        type: 'notice_issued',
-        occurredAt: '2026-11-02T16:00:00Z',
-        payload: { noticeType: 'I-797C printed locally' },
-      },
+      caseEvent('docs-notice-1', RECEIPT, 'notice_issued', '2026-11-02T15:00:00Z', {
+        noticeType: 'approval_notice',
+        language: 'es',
+      }),
+      caseEvent('docs-notice-2', RECEIPT, 'notice_issued', '2026-11-02T16:00:00Z', {
+        noticeType: 'I-797C printed locally',
+      }),
     ]);
     expect(res.statusCode).toBe(200);
     expect(await jobs()).toBe(before + 1); // only the notice kind we render
@@ -245,13 +224,10 @@ describe('documents of a case: notices from agency systems and agency documents 
     expect(docs.map((d) => [d.kind, d.language, d.event_id])).toEqual([['approval_notice', 'es', 'docs-notice-1']]);
     // The same event again changes nothing and enqueues nothing.
     res = await events([
-      {
-        id: 'docs-notice-1',
-        receiptNumber: RECEIPT,
-        type: 'notice_issued',
-        occurredAt: '2026-11-02T15:00:00Z',
-        payload: { noticeType: 'approval_notice', language: 'es' },
-      },
+      caseEvent('docs-notice-1', RECEIPT, 'notice_issued', '2026-11-02T15:00:00Z', {
+        noticeType: 'approval_notice',
+        language: 'es',
+      }),
     ]);
     expect(res.json()).toMatchObject({ accepted: 0, duplicates: 1 });
     expect(await jobs()).toBe(before + 1);

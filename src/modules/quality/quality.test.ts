@@ -20,6 +20,18 @@ let one: StaffWorker;
 let three: StaffWorker;
 
 const db = () => t.deps.database.db;
+/** The fields of the review form. */
+const REVIEW_FORM_FIELDS = [
+  'greeting',
+  'verification',
+  'accuracy',
+  'resolution',
+  'courtesy',
+  'wrong_answer',
+  'article',
+  'article_version',
+  'comment',
+];
 const inquiry = (over: Partial<RoutedItemInput> = {}): RoutedItemInput => ({
   channel: 'phone',
   type: 'case_inquiry',
@@ -199,17 +211,7 @@ describe('rules', () => {
     fc.assert(
       fc.property(
         fc.dictionary(
-          fc.constantFrom(
-            'greeting',
-            'verification',
-            'accuracy',
-            'resolution',
-            'courtesy',
-            'wrong_answer',
-            'article',
-            'article_version',
-            'comment',
-          ),
+          fc.constantFrom(...REVIEW_FORM_FIELDS),
           fc.oneof(fc.string(), fc.constantFrom('0', '4', '5', '-1', '2.5', 'yes', 'no'), fc.array(fc.string())),
         ),
         (body) => {
@@ -699,18 +701,7 @@ describe('arbitrary review posts', () => {
       fc.constantFrom('0', '4', '5', 'yes', 'no', 'lost-card', '1', '99', '<b>', '\u0000'),
       fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }),
     );
-    const keys = fc.constantFrom(
-      'greeting',
-      'verification',
-      'accuracy',
-      'resolution',
-      'courtesy',
-      'wrong_answer',
-      'article',
-      'article_version',
-      'comment',
-      'sample',
-    );
+    const keys = fc.constantFrom(...REVIEW_FORM_FIELDS, 'sample');
     await fc.assert(
       fc.asyncProperty(fc.dictionary(keys, value, { maxKeys: 10 }), async (fields) => {
         await admin.agent.get(`/staff/quality/items/${item.number}`);

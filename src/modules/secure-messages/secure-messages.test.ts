@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { onlineAccountNumber, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 
 let t: TestApp;
 let ana: Applicant;
@@ -13,42 +13,20 @@ beforeAll(async () => {
   t = await createTestApp();
   ana = await signUpApplicant(t, 'ana.messages@example.com', '10.13.0.1');
   ben = await signUpApplicant(t, 'ben.messages@example.com', '10.13.0.2');
-  const oan = (
-    await t.deps.database.db
-      .selectFrom('accounts')
-      .select('online_account_number')
-      .where('id', '=', ana.accountId)
-      .executeTakeFirstOrThrow()
-  ).online_account_number;
-  const { token } = await apiToken(t, ['case_events:write']);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: [
-      {
-        id: 'sm-1',
-        receiptNumber: ONLINE,
-        type: 'case_received',
-        occurredAt: '2026-09-01T15:00:00Z',
-        payload: { formCode: 'I-765', channel: 'online', onlineAccountNumber: oan },
-      },
-      {
-        id: 'sm-2',
-        receiptNumber: PROTECTED,
-        type: 'case_received',
-        occurredAt: '2026-09-01T15:00:00Z',
-        payload: { formCode: 'I-485', channel: 'online', onlineAccountNumber: oan },
-      },
-      {
-        id: 'sm-3',
-        receiptNumber: PROTECTED,
-        type: 'protection_updated',
-        occurredAt: '2026-09-02T15:00:00Z',
-        payload: { section1367: true },
-      },
-    ],
-  });
+  const oan = await onlineAccountNumber(t, ana.accountId);
+  const res = await postCaseEvents(t, [
+    caseEvent('sm-1', ONLINE, 'case_received', '2026-09-01T15:00:00Z', {
+      formCode: 'I-765',
+      channel: 'online',
+      onlineAccountNumber: oan,
+    }),
+    caseEvent('sm-2', PROTECTED, 'case_received', '2026-09-01T15:00:00Z', {
+      formCode: 'I-485',
+      channel: 'online',
+      onlineAccountNumber: oan,
+    }),
+    caseEvent('sm-3', PROTECTED, 'protection_updated', '2026-09-02T15:00:00Z', { section1367: true }),
+  ]);
   expect(res.statusCode).toBe(200);
   worker.accountId = ana.accountId; // any account id will do for the agent's actions in these tests
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { apiToken, caseEvent, caseIdOf, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { insertStaffAccount } from '../../../test/staff-support.js';
 import { routeItem, type RoutingInput } from './routing.js';
 import type { RoutedItemInput, StaffWorker } from './service.js';
 
@@ -10,22 +11,7 @@ const tier3: StaffWorker = { accountId: '', roles: ['tier3'] };
 const officer: StaffWorker = { accountId: '', roles: ['officer'] };
 
 /** Staff accounts to own items (the foreign keys want real accounts). */
-async function staffAccount(email: string): Promise<string> {
-  const id = t.deps.random.uuid();
-  await t.deps.database.db
-    .insertInto('accounts')
-    .values({
-      id,
-      kind: 'staff',
-      email,
-      language: 'en',
-      online_account_number: String(700000000000 + Math.floor(Math.random() * 99_999_999_999)),
-      created_at: new Date(),
-      activated_at: new Date(),
-    } as never)
-    .execute();
-  return id;
-}
+const staffAccount = (email: string) => insertStaffAccount(t, email);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -33,47 +19,18 @@ beforeAll(async () => {
   tier2.accountId = await staffAccount('t2@agency.example');
   tier3.accountId = await staffAccount('t3@agency.example');
   officer.accountId = await staffAccount('of@agency.example');
-  const { token } = await apiToken(t, ['case_events:write']);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/case-events',
-    headers: { authorization: `Bearer ${token}` },
-    payload: [
-      {
-        id: 'cc-1',
-        receiptNumber: 'EAC0911100001',
-        type: 'case_received',
-        occurredAt: '2026-01-05T15:00:00Z',
-        payload: { formCode: 'I-130' },
-      },
-      {
-        id: 'cc-2',
-        receiptNumber: 'IOE0911100002',
-        type: 'case_received',
-        occurredAt: '2026-02-05T15:00:00Z',
-        payload: { formCode: 'I-765', officeCode: 'FO-MIA' },
-      },
-      {
-        id: 'cc-3',
-        receiptNumber: 'IOE0911100003',
-        type: 'case_received',
-        occurredAt: '2026-02-05T15:00:00Z',
-        payload: { formCode: 'I-485' },
-      },
-    ],
-  });
+  const res = await postCaseEvents(t, [
+    caseEvent('cc-1', 'EAC0911100001', 'case_received', '2026-01-05T15:00:00Z', { formCode: 'I-130' }),
+    caseEvent('cc-2', 'IOE0911100002', 'case_received', '2026-02-05T15:00:00Z', {
+      formCode: 'I-765',
+      officeCode: 'FO-MIA',
+    }),
+    caseEvent('cc-3', 'IOE0911100003', 'case_received', '2026-02-05T15:00:00Z', { formCode: 'I-485' }),
+  ]);
   expect(res.statusCode).toBe(200);
 });
 afterAll(async () => t?.close());
 
-const caseId = async (receipt: string) =>
-  (
-    await t.deps.database.db
-      .selectFrom('cases')
-      .select('id')
-      .where('receipt_number', '=', receipt)
-      .executeTakeFirstOrThrow()
-  ).id;
 const item = (over: Partial<RoutedItemInput> = {}): RoutedItemInput => ({
   channel: 'phone',
   type: 'case_inquiry',
@@ -118,7 +75,7 @@ describe('routing rules as data (issue 5 item 2)', () => {
 
   it('routes by the linked case: its owning office, and its Section 1367 protection over everything else', async () => {
     const expedite = await t.services.serviceItems.createRouted(
-      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('IOE0911100002') }),
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseIdOf(t, 'IOE0911100002') }),
     );
     expect(expedite.item).toMatchObject({
       queue: 'office:FO-MIA',
@@ -145,24 +102,12 @@ describe('claiming the next item', () => {
     const protectedOne = await t.services.serviceItems.createRouted(item({ subject: 'vawa', section1367: true }));
     // A case protected after its item was made: the item moves to Tier 3.
     const later = await t.services.serviceItems.createRouted(
-      item({ subject: 'later protected', caseId: await caseId('IOE0911100003') }),
+      item({ subject: 'later protected', caseId: await caseIdOf(t, 'IOE0911100003') }),
     );
     expect(later.item.queue).toBe('tier1');
-    const { token } = await apiToken(t, ['case_events:write']);
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/case-events',
-      headers: { authorization: `Bearer ${token}` },
-      payload: [
-        {
-          id: 'cc-protect',
-          receiptNumber: 'IOE0911100003',
-          type: 'protection_updated',
-          occurredAt: '2026-11-23T15:05:00Z',
-          payload: { section1367: true },
-        },
-      ],
-    });
+    await postCaseEvents(t, [
+      caseEvent('cc-protect', 'IOE0911100003', 'protection_updated', '2026-11-23T15:05:00Z', { section1367: true }),
+    ]);
     expect(
       await db
         .selectFrom('service_items')
@@ -286,7 +231,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('follows an unanswered office service request with a secondary, then a tertiary request, 30 calendar days apart', async () => {
     t.clock.set('2026-12-01T15:00:00Z');
     const { item: primary } = await t.services.serviceItems.createRouted(
-      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }),
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseIdOf(t, 'EAC0911100001') }),
     );
     expect(primary.queue).toBe('office:VSC');
     t.clock.set('2026-12-31T15:00:00Z');
@@ -317,7 +262,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     // An office that answers the primary answers its follow-ups: none of them goes on (CC-7).
     t.clock.set('2027-04-01T15:00:00Z');
     const { item: again } = await t.services.serviceItems.createRouted(
-      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseId('EAC0911100001') }),
+      item({ channel: 'e_request', type: 'expedite_request', caseId: await caseIdOf(t, 'EAC0911100001') }),
     );
     t.clock.set('2027-05-02T15:00:00Z');
     expect(await t.services.serviceItems.checkSla(again.id)).toBe('follow_up');
@@ -335,7 +280,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('ends a pause when the item goes to an office, and keeps a protected item in Tier 3 when an agent escalates it', async () => {
     t.clock.set('2027-01-04T15:00:00Z');
     const { item: paused } = await t.services.serviceItems.createRouted(
-      item({ caseId: await caseId('IOE0911100002') }),
+      item({ caseId: await caseIdOf(t, 'IOE0911100002') }),
     );
     await t.services.serviceItems.pauseClock(paused.id, tier1, 'Asked for a document');
     await t.services.serviceItems.routeToOffice(paused.id, tier1, 'FO-MIA', 'Office decides');
@@ -359,21 +304,12 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('protects the answered items of a case that becomes protected, and moves its open help desk items to Tier 3', async () => {
     const db = t.deps.database.db;
     const { token } = await apiToken(t, ['case_events:write']);
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/case-events',
-      headers: { authorization: `Bearer ${token}` },
-      payload: [
-        {
-          id: 'cc-late-1',
-          receiptNumber: 'IOE0911100009',
-          type: 'case_received',
-          occurredAt: '2026-02-05T15:00:00Z',
-          payload: { formCode: 'I-485' },
-        },
-      ],
-    });
-    const id = await caseId('IOE0911100009');
+    await postCaseEvents(
+      t,
+      [caseEvent('cc-late-1', 'IOE0911100009', 'case_received', '2026-02-05T15:00:00Z', { formCode: 'I-485' })],
+      token,
+    );
+    const id = await caseIdOf(t, 'IOE0911100009');
     const { item: answered } = await t.services.serviceItems.createRouted(
       item({ caseId: id, subject: 'answered long ago' }),
     );
@@ -382,20 +318,11 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
       item({ caseId: id, type: 'technical_problem' }),
     );
     expect(technical.queue).toBe('help_desk');
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/case-events',
-      headers: { authorization: `Bearer ${token}` },
-      payload: [
-        {
-          id: 'cc-late-2',
-          receiptNumber: 'IOE0911100009',
-          type: 'protection_updated',
-          occurredAt: '2026-03-01T15:00:00Z',
-          payload: { section1367: true },
-        },
-      ],
-    });
+    await postCaseEvents(
+      t,
+      [caseEvent('cc-late-2', 'IOE0911100009', 'protection_updated', '2026-03-01T15:00:00Z', { section1367: true })],
+      token,
+    );
     expect(
       await db
         .selectFrom('service_items')
@@ -415,7 +342,7 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
   it('lets an agent answer, note, escalate with a reason, send to an office and resolve with a code', async () => {
     t.clock.set('2026-12-01T15:00:00Z');
     const { item: it1 } = await t.services.serviceItems.createRouted(
-      item({ contact: { name: 'Rita', email: 'rita@example.com' }, caseId: await caseId('IOE0911100002') }),
+      item({ contact: { name: 'Rita', email: 'rita@example.com' }, caseId: await caseIdOf(t, 'IOE0911100002') }),
     );
     await t.services.serviceItems.note(it1.id, tier1, 'Caller verified');
     await t.services.serviceItems.reply(it1.id, tier1, 'Your case is being processed.');

@@ -24,18 +24,16 @@ const cal = BusinessCalendar.for();
 const d = (s: string) => new Date(s);
 const HOUR = 3_600_000;
 
-/** Local wall-clock reading of an instant, 'YYYY-MM-DD HH:mm:ss' in a zone. */
-const wall = (at: Date, tz = AGENCY_TIME_ZONE) =>
-  new Intl.DateTimeFormat('sv-SE', {
+/** Local wall-clock reading of an instant, 'YYYY-MM-DD HH:mm:ss' in a zone (Swedish short date, medium time). */
+function wall(at: Date, tz = AGENCY_TIME_ZONE): string {
+  const options: Intl.DateTimeFormatOptions = {
     timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
+    dateStyle: 'short',
+    timeStyle: 'medium',
     hourCycle: 'h23',
-  }).format(at);
+  };
+  return new Intl.DateTimeFormat('sv-SE', options).format(at);
+}
 
 const caught = (f: () => unknown): SlaClockError => {
   try {

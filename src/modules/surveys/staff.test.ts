@@ -89,19 +89,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const cells = (agent: TestAgent, caption: string) =>
-  agent
-    .$('table')
-    .filter((_, el) => agent.$(el).find('caption').text() === caption)
-    .find('tbody tr')
-    .map((_, tr) => [
-      agent
-        .$(tr)
-        .find('th, td')
-        .map((__, c) => agent.$(c).text().trim())
-        .get(),
-    ])
-    .get() as string[][];
+const cells = (agent: TestAgent, caption: string) => agent.tableRows((text) => text === caption);
 
 const audits = async (action: string) =>
   t.deps.database.db

@@ -144,22 +144,19 @@ describe('declared route inputs', () => {
   });
 
   it('applies the rate limit a route declares before reading its input, with Retry-After', async () => {
+    const postPageZero = () =>
+      app.inject({
+        method: 'POST',
+        url: '/limited',
+        payload: 'page=zero',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     waits = [17];
-    const limited = await app.inject({
-      method: 'POST',
-      url: '/limited',
-      payload: 'page=zero',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const limited = await postPageZero();
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBe('17');
     waits = [undefined];
-    const bad = await app.inject({
-      method: 'POST',
-      url: '/limited',
-      payload: 'page=zero',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const bad = await postPageZero();
     expect(bad.statusCode).toBe(400);
   });
 

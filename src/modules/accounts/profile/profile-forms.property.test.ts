@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountIdOf, choosePasswordAndApp } from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { REPRESENTATIVE_FIELDS } from './representatives.js';
@@ -16,7 +16,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const PASSWORD = 'correct horse battery staple 42';
 const db = () => t.deps.database.db;
 
 async function signUp(
@@ -35,16 +34,9 @@ async function signUp(
     .executeTakeFirstOrThrow();
   await agent.get(/\/account\/sign-up\/confirm\?token=\S+/.exec(message.body)![0]);
   await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
-  await agent.get('/account/sign-up/password');
-  await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: PASSWORD });
-  await agent.get('/account/sign-up/authenticator');
-  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  await agent.post('/account/sign-up/authenticator', {
-    code: authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret),
-  });
+  const secret = await choosePasswordAndApp(t, agent);
   expect((await agent.post('/account/sign-up/backup-codes', {})).statusCode).toBe(303);
-  const { id } = await db().selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-  return { agent, id };
+  return { agent, id: await accountIdOf(t, email) };
 }
 
 /** Everything a profile or settings form could write. */

@@ -1,6 +1,5 @@
-import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../../../../test/accounts-support.js';
+import { choosePasswordAndApp, PASSWORD, signIn, totpAt } from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { calendarDay, parseRepresentativeProfile, type RepresentativeForm } from './representatives.js';
@@ -16,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const PASSWORD = 'correct horse battery staple 42';
 const START = '2026-11-23T15:00:00Z';
 const db = () => t.deps.database.db;
 
@@ -69,13 +67,7 @@ async function signUp(
   expect((await agent.post('/account/sign-up', { email, kind })).statusCode).toBe(303);
   await agent.get(await linkIn(email, 'verify_email'));
   await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
-  await agent.get('/account/sign-up/password');
-  await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: PASSWORD });
-  await agent.get('/account/sign-up/authenticator');
-  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  await agent.post('/account/sign-up/authenticator', {
-    code: authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret),
-  });
+  const secret = await choosePasswordAndApp(t, agent);
   expect((await agent.post('/account/sign-up/backup-codes', {})).headers.location).toBe('/account?welcome=1');
   const row = await accountRow(email);
   return { agent, email, id: row!.id, secret };
@@ -434,7 +426,7 @@ describe('representative profile (issue 3 item 1)', () => {
     expect(
       (
         await agent.post('/account/sign-in/code', {
-          code: authenticator.clone({ epoch: t.clock.now().getTime() }).generate(rep.secret),
+          code: totpAt(t, rep.secret),
         })
       ).headers.location,
     ).toBe('/account');

@@ -1,5 +1,5 @@
-import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { choosePasswordAndApp, lastMessage, PASSWORD, totpAt } from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { REAUTH_MAX_AGE_MS, safeAccountNext } from './reauth.js';
@@ -15,32 +15,18 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const PASSWORD = 'correct horse battery staple 42';
 let n = 0;
-
-async function lastMessage(to: string, template: string) {
-  return t.deps.database.db
-    .selectFrom('notification_messages')
-    .selectAll()
-    .where('recipient', '=', to)
-    .where('template', '=', template)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-}
-const totpNow = (secret: string) => authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret);
 
 /** A signed-in person (sign-up with an authenticator app). */
 async function person(email: string) {
   const agent = new TestAgent(t.app, `10.88.0.${++n}`);
   await agent.get('/account/sign-up');
   await agent.post('/account/sign-up', { email, kind: 'applicant' });
-  await agent.get(/\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage(email, 'verify_email'))!.body)![0]);
+  await agent.get(
+    /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage(t, email, 'verify_email'))!.body)![0],
+  );
   await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
-  await agent.get('/account/sign-up/password');
-  await agent.post('/account/sign-up/password', { password: PASSWORD, password_confirmation: PASSWORD });
-  await agent.get('/account/sign-up/authenticator');
-  const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  await agent.post('/account/sign-up/authenticator', { code: totpNow(secret) });
+  const secret = await choosePasswordAndApp(t, agent);
   await agent.post('/account/sign-up/backup-codes', {});
   return { agent, secret };
 }
@@ -117,7 +103,7 @@ describe('re-authentication', () => {
     t.clock.advance(30_000);
     res = await p.agent.post('/account/reauthenticate/code', {
       method: 'totp',
-      code: totpNow(p.secret),
+      code: totpAt(t, p.secret),
       next: '/account/two-step/phone',
     });
     expect(res.headers.location).toBe('/account/two-step/phone');
@@ -146,7 +132,7 @@ describe('re-authentication', () => {
       t.clock.advance(30_000);
       const done = await p.agent.post('/account/reauthenticate/code', {
         method: 'totp',
-        code: totpNow(p.secret),
+        code: totpAt(t, p.secret),
         next,
       });
       expect(done.headers.location, next).toBe('/account');

@@ -1,7 +1,7 @@
 import { createHash, createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
-import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountIdOf, lastMessage, PASSWORD, totpAt } from '../../../../test/accounts-support.js';
 import { TestAgent } from '../../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
 import { nextCodeAllowedAt } from './one-time-codes.js';
@@ -19,55 +19,36 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const PASSWORD = 'correct horse battery staple 42';
 let ipCounter = 0;
 const nextIp = () => `10.77.${Math.floor(++ipCounter / 200)}.${ipCounter % 200}`;
 
-async function lastMessage(to: string, template: string) {
-  return t.deps.database.db
-    .selectFrom('notification_messages')
-    .selectAll()
-    .where('recipient', '=', to)
-    .where('template', '=', template)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-}
-
-/** Every message of a template to an address, as text (several can share a fake-clock instant). */
-async function allBodies(to: string, template: string): Promise<string> {
+/** The bodies of every message of a template to an address. */
+async function bodiesOf(to: string, template: string): Promise<string[]> {
   const rows = await t.deps.database.db
     .selectFrom('notification_messages')
     .select('body')
     .where('recipient', '=', to)
     .where('template', '=', template)
     .execute();
-  return rows.map((r) => r.body).join('\n---\n');
+  return rows.map((r) => r.body);
 }
 
-async function countMessages(to: string, template: string): Promise<number> {
-  const rows = await t.deps.database.db
-    .selectFrom('notification_messages')
-    .select('id')
-    .where('recipient', '=', to)
-    .where('template', '=', template)
-    .execute();
-  return rows.length;
-}
+/** Every message of a template to an address, as text (several can share a fake-clock instant). */
+const allBodies = async (to: string, template: string) => (await bodiesOf(to, template)).join('\n---\n');
+const countMessages = async (to: string, template: string) => (await bodiesOf(to, template)).length;
 
 /** The 6-digit code of the latest one-time-code message to an address or number. */
 async function codeSentTo(to: string): Promise<string> {
-  const message = await lastMessage(to, 'one_time_code');
+  const message = await lastMessage(t, to, 'one_time_code');
   return /\b(\d{6})\b/.exec(message!.body)![1]!;
 }
-
-const totpNow = (secret: string) => authenticator.clone({ epoch: t.clock.now().getTime() }).generate(secret);
 
 /** Email verified and password set: the agent is at "Set up two-step verification". */
 async function startSignUp(email: string): Promise<TestAgent> {
   const agent = new TestAgent(t.app, nextIp());
   await agent.get('/account/sign-up');
   await agent.post('/account/sign-up', { email, kind: 'applicant' });
-  const link = /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage(email, 'verify_email'))!.body)![0];
+  const link = /\/account\/sign-up\/confirm\?token=\S+/.exec((await lastMessage(t, email, 'verify_email'))!.body)![0];
   await agent.get(link);
   await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
   await agent.get('/account/sign-up/password');
@@ -99,13 +80,9 @@ async function signUpWithApp(email: string): Promise<Person> {
   const agent = await startSignUp(email);
   await agent.get('/account/sign-up/authenticator');
   const secret = agent.$('.casedesk-secret').text().replace(/\s/g, '');
-  await agent.post('/account/sign-up/authenticator', { code: totpNow(secret) });
+  await agent.post('/account/sign-up/authenticator', { code: totpAt(t, secret) });
   const backupCodes = await finishSignUp(agent);
-  const { id } = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
+  const id = await accountIdOf(t, email);
   t.clock.advance(30_000); // the next TOTP step (a step is never accepted twice)
   return { agent, email, secret, backupCodes, id };
 }
@@ -123,11 +100,7 @@ async function signUpWithPhone(email: string, phone: string): Promise<Person & {
   });
   expect(confirm.statusCode).toBe(200);
   const backupCodes = await finishSignUp(agent);
-  const { id } = await t.deps.database.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
+  const id = await accountIdOf(t, email);
   t.clock.advance(30_000); // past the resend interval of the sign-up's code
   return { agent, email, secret: '', backupCodes, id, e164 };
 }
@@ -322,7 +295,7 @@ describe('the shared lockout', () => {
     t.clock.advance(10 * 60_000);
     await signIn(agent, person.email);
     await agent.get('/account/sign-in/code?method=totp');
-    res = await agent.post('/account/sign-in/code', { method: 'totp', code: totpNow(person.secret) });
+    res = await agent.post('/account/sign-in/code', { method: 'totp', code: totpAt(t, person.secret) });
     expect(res.headers.location).toBe('/account');
   });
 });
