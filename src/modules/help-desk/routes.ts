@@ -105,6 +105,7 @@ function registerHelpFormRoutes(app: App, deps: HelpDeskRoutesDeps): void {
         submission: newSubmissionToken(),
         signedIn: Boolean(account),
         values: { email: account?.email },
+        promises: await helpDesk.topicPromises(),
       }),
     );
   });
@@ -133,6 +134,7 @@ function registerHelpFormRoutes(app: App, deps: HelpDeskRoutesDeps): void {
             signedIn: Boolean(account),
             values,
             errors,
+            promises: await helpDesk.topicPromises(),
           }),
           400,
         );
@@ -148,7 +150,7 @@ function registerHelpFormRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     async (request, reply) => {
       const { number, topic } = request.query;
       if (!/^\d{1,12}$/.test(number) || !isHelpTopic(topic)) return reply.callNotFound();
-      return reply.html(helpSentPage(request.page(), { number, topic }));
+      return reply.html(helpSentPage(request.page(), { number, promise: (await helpDesk.topicPromises())[topic] }));
     },
   );
 }

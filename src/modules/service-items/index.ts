@@ -17,7 +17,7 @@ export type {
   ServiceItemStatus,
   SlaPolicyName,
 } from './tables.js';
-export { expectation, type SlaExpectation } from './sla.js';
+export { expectation, promisedDays, type SlaExpectation } from './sla.js';
 export {
   protectItemsOfCase,
   lockItemOrThrow,

@@ -35,6 +35,7 @@ import {
   dueAt as slaDueAt,
   expectation as slaExpectation,
   nextFollowUp,
+  promisedDays,
   type FollowUpLevel,
   type SlaExpectation,
 } from './sla.js';
@@ -53,6 +54,11 @@ export function expectationText(
 ): string {
   const date = longDate(p.dueAt, lang, timeZone);
   if (p.kind === 'urgent') return t('service_items:expectation.urgent');
+  const days = p.kind ? promisedDays(p.kind) : null;
+  if (days)
+    return days.min === days.max
+      ? t('service_items:expectation.technical_day', { count: days.max, date })
+      : t('service_items:expectation.technical_range', { min: days.min, max: days.max, date });
   if (p.kind === 'office_service_request') return t('service_items:expectation.office', { date });
   return t('service_items:expectation.non_urgent', { date });
 }
@@ -335,6 +341,20 @@ export class ServiceItemService {
       return { item, route, expectation: expected };
     };
     return db === this.deps.db ? inTransaction(db, work) : work(db);
+  }
+
+  /**
+   * The SLA policy the routing rules give an inquiry of this channel and type (ACC-6: what the technical-help form
+   * promises for each topic, before anything is sent). Section 1367 and office routes are not considered.
+   */
+  async policiesFor(channel: ServiceItemChannel, types: readonly string[]): Promise<Record<string, SlaPolicyName>> {
+    const rules = await routingRules(this.deps.db);
+    return Object.fromEntries(
+      types.map((type) => {
+        const route = routeItem(rules, { channel, type, urgent: false, section1367: false });
+        return [type, route.slaPolicy ?? 'non_urgent'];
+      }),
+    );
   }
 
   /** The queue codes a staff member works (office queues: every office's, for officers). */
