@@ -109,6 +109,9 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   service_item_escalated: 'bulk',
   service_item_reply: 'bulk',
   service_item_reply_notice: 'bulk',
+  service_item_question: 'bulk',
+  service_item_question_notice: 'bulk',
+  service_item_resolved: 'bulk',
 };
 
 /** The delivery job (queue) of a template's messages. */

@@ -3,12 +3,7 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { AccountService } from '../accounts/index.js';
 import type { AccountCaseService } from '../account-cases/index.js';
-import {
-  lockItemOrThrow,
-  secureMessageThreadsOf,
-  type ServiceItemRow,
-  type ServiceItemService,
-} from '../service-items/index.js';
+import { secureMessageThreadsOf, type ServiceItemRow, type ServiceItemService } from '../service-items/index.js';
 
 /**
  * Secure messages (issue 5 item 5; CASE-3): a person writes to the agency about a case whose capability allows it
@@ -148,10 +143,11 @@ export class SecureMessageService {
     // gives nothing, docs/section-1367.md).
     if (item.receipt_number && !(await this.#linkedReceipts(accountId)).has(item.receipt_number)) return undefined;
     const events = (await this.deps.items.timeline(item.id)).filter(
-      (e) => e.customer_visible && ['created', 'reply', 'customer_message'].includes(e.kind),
+      (e) => e.customer_visible && ['created', 'reply', 'sla_paused', 'customer_message'].includes(e.kind),
     );
+    // sla_paused: a question the agency asked, waiting on the person's answer (issue 15 point 10).
     const messages: ThreadMessage[] = events.map((e) => ({
-      from: e.kind === 'reply' ? 'agency' : 'customer',
+      from: e.kind === 'reply' || e.kind === 'sla_paused' ? 'agency' : 'customer',
       at: e.occurred_at,
       body: e.kind === 'created' ? item.description : (e.body ?? ''),
     }));
@@ -170,18 +166,8 @@ export class SecureMessageService {
     if (!text || text.length > MAX_MESSAGE) return { ok: false, problem: 'message' };
     // Read again, locked, inside the transaction: an agent may have resolved the thread or restarted its clock since.
     return inTransaction(this.deps.db, async (trx) => {
-      const item = await lockItemOrThrow(trx, found.item.id);
-      if (item.status === 'resolved' || item.status === 'closed') return { ok: false, problem: 'closed' } as const;
-      if (item.sla_paused_at) await this.deps.items.resumeClock(item.id, null, trx);
-      await this.deps.items.record(
-        item.id,
-        { kind: 'customer_message', actorId: accountId, body: text, customerVisible: true },
-        item.status === 'waiting_on_customer' && !item.sla_paused_at
-          ? { status: item.owner_id ? 'in_progress' : 'open' }
-          : {},
-        trx,
-      );
-      return { ok: true } as const;
+      const done = await this.deps.items.customerAnswer(found.item.id, { accountId, body: text }, trx);
+      return done === 'ok' ? ({ ok: true } as const) : ({ ok: false, problem: 'closed' } as const);
     });
   }
 }

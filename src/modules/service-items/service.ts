@@ -114,6 +114,14 @@ export function maySeeItem(viewer: Pick<StaffWorker, 'roles'>, item: Pick<Servic
   return !item.section_1367 || mayWorkProtected(viewer);
 }
 
+/**
+ * Answers in the account, and anything about a Section 1367 matter, stay behind sign-in or the status page: the email
+ * only says there is something to read (a mailbox may be read by someone the person must be protected from).
+ */
+function isPrivate(item: Pick<ServiceItemRow, 'channel' | 'section_1367'>): boolean {
+  return item.channel === 'secure_message' || item.section_1367;
+}
+
 /** Refusals of item actions, each with a message on the agent's page. */
 export class ServiceItemActionError extends Error {
   constructor(readonly code: 'not_found' | 'closed' | 'already_paused' | 'not_paused' | 'no_office' | 'not_owner') {
@@ -417,16 +425,58 @@ export class ServiceItemService {
         status: 'waiting_on_customer',
         owner_id: item.owner_id ?? worker.accountId,
       });
+      // The reason is what the agent asks the customer (issue 15 point 10): they read it where they answer it (the
+      // e-Request status page, or their account's thread) and get an email saying so, with the link.
       await insertEvent(trx, {
         item_id: itemId,
         kind: 'sla_paused',
         actor_id: worker.accountId,
         occurred_at: now,
         body: reason,
-        customer_visible: false,
+        customer_visible: true,
         details: '{}',
       });
+      await this.deps.notifications.queueEmail(trx, {
+        to: item.contact_email,
+        template: isPrivate(item) ? 'service_item_question_notice' : 'service_item_question',
+        language: item.language,
+        params: { number: String(item.number), question: reason, link: this.#customerLink(item) },
+      });
     });
+  }
+
+  /** Where the customer reads and answers an item: their account's thread, or the e-Request status page. */
+  #customerLink(item: Pick<ServiceItemRow, 'channel' | 'number'>): string {
+    return item.channel === 'secure_message'
+      ? `${this.deps.publicUrl}/account/messages/${String(item.number)}`
+      : `${this.deps.publicUrl}/e-request/status`;
+  }
+
+  /**
+   * The customer answers (from the e-Request status page or their account's thread): the answer joins the timeline,
+   * and a clock paused while waiting on them starts again (CC-5). 'closed' when the item was closed meanwhile.
+   */
+  async customerAnswer(
+    itemId: string,
+    answer: { accountId: string | null; body: string },
+    db: DbHandle = this.deps.db,
+  ): Promise<'ok' | 'closed'> {
+    const work = async (trx: DbHandle): Promise<'ok' | 'closed'> => {
+      const item = await lockItem(trx, itemId);
+      if (!item) throw new ServiceItemActionError('not_found');
+      if (item.status === 'resolved' || item.status === 'closed') return 'closed';
+      if (item.sla_paused_at) await this.resumeClock(item.id, null, trx);
+      await this.record(
+        item.id,
+        { kind: 'customer_message', actorId: answer.accountId, body: answer.body, customerVisible: true },
+        item.status === 'waiting_on_customer' && !item.sla_paused_at
+          ? { status: item.owner_id ? 'in_progress' : 'open' }
+          : {},
+        trx,
+      );
+      return 'ok';
+    };
+    return db === this.deps.db ? inTransaction(db, work) : work(db);
   }
 
   /** Restarts the clock: the due moment moves by the paused time (sla.ts), and the watch job follows it. */
@@ -619,7 +669,8 @@ export class ServiceItemService {
       to: item.contact_email,
       template: 'service_item_escalated',
       language: item.language,
-      params: { number: String(item.number), hours, link: `${this.deps.publicUrl}/e-request/status` },
+      // A secure message's customer reads it in their account's thread (the status page does not show threads).
+      params: { number: String(item.number), hours, link: this.#customerLink(item) },
     });
   }
 
@@ -730,19 +781,11 @@ export class ServiceItemService {
       });
       // Answers in the account, and any answer about a Section 1367 matter, stay behind sign-in or the status page: the
       // email only says there is one (a mailbox may be read by someone the person must be protected from).
-      const privateAnswer = item.channel === 'secure_message' || item.section_1367;
       await this.deps.notifications.queueEmail(trx, {
         to: item.contact_email,
-        template: privateAnswer ? 'service_item_reply_notice' : 'service_item_reply',
+        template: isPrivate(item) ? 'service_item_reply_notice' : 'service_item_reply',
         language: item.language,
-        params: {
-          number: String(item.number),
-          message,
-          link:
-            item.channel === 'secure_message'
-              ? `${this.deps.publicUrl}/account/messages/${String(item.number)}`
-              : `${this.deps.publicUrl}/e-request/status`,
-        },
+        params: { number: String(item.number), message, link: this.#customerLink(item) },
       });
     });
   }

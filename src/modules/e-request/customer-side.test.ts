@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastMessage } from '../../../test/accounts-support.js';
+import { TestAgent } from '../../../test/agent.js';
+import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
+
+/** The customer's side of an item (issue 15 point 10): the question by email, the answer on the status page. */
+
+let t: TestApp;
+let tier1: StaffPerson;
+beforeAll(async () => {
+  t = await createTestApp();
+  tier1 = await createStaffMember(t, {
+    email: 'cora.tier1@agency.example',
+    name: 'Cora One',
+    roles: ['tier1'],
+    ip: '10.15.0.1',
+  });
+});
+afterAll(async () => t?.close());
+
+const worker = () => ({ accountId: tier1.accountId, roles: ['tier1'] as const });
+
+async function newItem(
+  email: string,
+  channel: 'e_request' | 'secure_message' = 'e_request',
+  language: 'en' | 'es' = 'en',
+) {
+  const { item } = await t.services.serviceItems.createRouted({
+    channel,
+    type: 'case_inquiry',
+    contact: { name: 'Marta Cliente', email },
+    language,
+    subject: 'Where is my card?',
+    description: 'It has been a while.',
+  });
+  return item;
+}
+
+async function statusPage(agent: TestAgent, number: number, email: string, lang = '') {
+  await agent.get(`/e-request/status${lang}`);
+  const res = await agent.post('/e-request/status', { number: String(number), email });
+  expect(res.statusCode).toBe(200);
+  return agent.$('main').text();
+}
+
+const row = async (id: string) =>
+  t.deps.database.db.selectFrom('service_items').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+describe('the customer side of an item (issue 15 point 10)', () => {
+  it('pausing sends the question by email; the status page shows it and takes the answer, which resumes the clock', async () => {
+    const item = await newItem('marta@example.com');
+    const dueBefore = item.due_at;
+    await t.services.serviceItems.pauseClock(item.id, worker(), 'Which mailing address did you give on your form?');
+    const email = await lastMessage(t, 'marta@example.com', 'service_item_question');
+    expect(email!.body).toContain('Which mailing address did you give on your form?');
+    expect(email!.body).toContain('/e-request/status');
+    expect(email!.body).toContain(String(item.number));
+
+    const agent = new TestAgent(t.app, '10.15.1.1');
+    const page = await statusPage(agent, item.number, 'marta@example.com');
+    expect(page).toContain('We need information from you');
+    expect(page).toContain('Which mailing address did you give on your form?');
+    expect(agent.$('form[action="/e-request/status/answer"] textarea[name="message"]').length).toBe(1);
+
+    // Empty answers are refused, with the form kept.
+    const empty = await agent.post('/e-request/status/answer', {
+      number: String(item.number),
+      email: 'marta@example.com',
+      message: '  ',
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(agent.errorSummary()).toEqual(['Write your answer']);
+
+    // Three business days later the customer answers: the clock starts again and the due date moves.
+    t.clock.advance(3 * 86_400_000);
+    const res = await agent.post('/e-request/status/answer', {
+      number: String(item.number),
+      email: 'marta@example.com',
+      message: '123 Main St, Springfield',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(agent.$('main').text()).toContain('We received your answer and will continue with your request.');
+    expect(agent.$('main').text()).toContain('123 Main St, Springfield');
+    const after = await row(item.id);
+    expect(after.sla_paused_at).toBeNull();
+    expect(after.status).toBe('in_progress');
+    expect(after.due_at.getTime()).toBeGreaterThan(dueBefore.getTime());
+    const kinds = (await t.services.serviceItems.timeline(item.id)).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['sla_paused', 'sla_resumed', 'customer_message']));
+
+    // A wrong email answers nothing, as the status lookup.
+    const wrong = await agent.post('/e-request/status/answer', {
+      number: String(item.number),
+      email: 'someone@example.com',
+      message: 'Let me in',
+    });
+    expect(wrong.statusCode).toBe(404);
+  });
+
+  it('says "Answered" once an answer was sent, and the Spanish page says it too', async () => {
+    const item = await newItem('pablo@example.com', 'e_request', 'es');
+    await t.services.serviceItems.reply(item.id, worker(), 'Your card was mailed on Monday.');
+    const agent = new TestAgent(t.app, '10.15.1.2');
+    const page = await statusPage(agent, item.number, 'pablo@example.com');
+    expect(agent.$('td strong, main strong').first().text()).toBe('Answered');
+    expect(page).toContain('Your card was mailed on Monday.');
+    const es = await statusPage(agent, item.number, 'pablo@example.com', '?lang=es');
+    expect(es).toContain('Respondida');
+  });
+
+  it("an escalated secure message's email links to its thread, not to the e-Request status page", async () => {
+    const item = await newItem('ines@example.com', 'secure_message');
+    await t.services.serviceItems.escalate(item.id, worker(), 'Needs an officer');
+    const email = await lastMessage(t, 'ines@example.com', 'service_item_escalated');
+    expect(email!.body).toContain(`/account/messages/${item.number}`);
+    expect(email!.body).not.toContain('/e-request/status');
+  });
+
+  it("a secure message's question stays behind sign-in: the email only links to the thread", async () => {
+    const item = await newItem('olga@example.com', 'secure_message');
+    await t.services.serviceItems.pauseClock(item.id, worker(), 'Your A-Number, please');
+    const email = await lastMessage(t, 'olga@example.com', 'service_item_question_notice');
+    expect(email!.body).toContain(`/account/messages/${item.number}`);
+    expect(email!.body).not.toContain('A-Number');
+  });
+});
