@@ -54,6 +54,9 @@ export const TEMPLATES = [
   'service_item_escalated',
   'service_item_reply',
   'service_item_reply_notice',
+  'service_item_question',
+  'service_item_question_notice',
+  'service_item_resolved',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 

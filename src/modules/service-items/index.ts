@@ -21,6 +21,7 @@ export { expectation, promisedDays, type SlaExpectation } from './sla.js';
 export {
   protectItemsOfCase,
   lockItemOrThrow,
+  messagesOfCase,
   openItemsOwnedBy,
   searchItems,
   secureMessageThreadsOf,
