@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastMessage } from '../../../test/accounts-support.js';
+import { lastMessage, linkIn } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
@@ -123,5 +123,38 @@ describe('the customer side of an item (issue 15 point 10)', () => {
     const email = await lastMessage(t, 'olga@example.com', 'service_item_question_notice');
     expect(email!.body).toContain(`/account/messages/${item.number}`);
     expect(email!.body).not.toContain('A-Number');
+  });
+
+  it('a resolved item emails a one-question satisfaction survey, answered once', async () => {
+    const item = await newItem('sara@example.com');
+    await t.services.serviceItems.resolve(item.id, worker(), 'answered', 'Told her the status.');
+    const email = await lastMessage(t, 'sara@example.com', 'service_item_resolved');
+    expect(email!.body).toContain(String(item.number));
+    const link = linkIn(email!.body, '/survey/service-item?token=');
+    const visitor = new TestAgent(t.app, '10.15.1.3');
+    expect((await visitor.get(link)).statusCode).toBe(200);
+    expect(visitor.$('legend').text()).toContain(
+      `How satisfied are you with how we handled your request #${item.number}?`,
+    );
+    expect(visitor.$('input[name="rating"]').length).toBe(5);
+    const token = new URL(link, 'http://x').searchParams.get('token')!;
+    let res = await visitor.post('/survey/service-item', { token });
+    expect(res.statusCode).toBe(400);
+    expect(visitor.errorSummary()).toEqual(['Choose how satisfied you are']);
+    res = await visitor.post('/survey/service-item', { token, rating: '4' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/survey/thanks');
+    const response = await t.deps.database.db
+      .selectFrom('survey_responses')
+      .selectAll()
+      .where('survey', '=', 'service_item')
+      .executeTakeFirstOrThrow();
+    expect(response.rating).toBe(4);
+    expect(Number(response.service_item_number)).toBe(item.number);
+    // The link works once.
+    expect((await visitor.get(link)).statusCode).toBe(404);
+    expect(visitor.$('h1').text()).toBe('This survey link no longer works');
+    await visitor.get(`${link.replace('token=', 'lang=es&token=')}`);
+    expect(visitor.$('h1').text()).toBe('Este enlace de encuesta ya no funciona');
   });
 });

@@ -9,6 +9,7 @@ import type { Random } from '../../platform/random.js';
 import { caseForRoutingForShare, maySeeCase } from '../cases/index.js';
 import { longDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
+import { inviteToItemSurvey } from '../surveys/index.js';
 import {
   claimNext,
   endPause,
@@ -269,6 +270,10 @@ export class ServiceItemService {
         set.resolution = changes.resolution ?? null;
       }
       if (Object.keys(set).length) await updateItem(trx, itemId, set);
+      if (changes.status === 'resolved') {
+        const item = await findItemById(trx, itemId);
+        if (item) await this.#tellResolved(trx, item);
+      }
     };
     if (db === this.deps.db) await inTransaction(db, work);
     else await work(db);
@@ -674,6 +679,25 @@ export class ServiceItemService {
     });
   }
 
+  /**
+   * The customer is told their item is closed, with the one-question satisfaction survey (issue 15 point 10, ACC-9):
+   * a single-use link, valid 30 days. Sent in the transaction that resolves the item.
+   */
+  async #tellResolved(trx: DbHandle, item: ServiceItemRow): Promise<void> {
+    const path = await inviteToItemSurvey(trx, {
+      token: this.deps.random.token(32),
+      itemNumber: item.number,
+      language: item.language,
+      now: this.deps.clock.now(),
+    });
+    await this.deps.notifications.queueEmail(trx, {
+      to: item.contact_email,
+      template: 'service_item_resolved',
+      language: item.language,
+      params: { number: String(item.number), link: this.#customerLink(item), survey: `${this.deps.publicUrl}${path}` },
+    });
+  }
+
   /** Ends a pause the item is in (an action that hands it on, or closes it, ends the wait on the customer). */
   async #endPause(trx: DbHandle, itemId: string, now: Date, by: string | null): Promise<void> {
     const pause = await openPause(trx, itemId);
@@ -828,6 +852,7 @@ export class ServiceItemService {
         customer_visible: true,
         details: JSON.stringify({ code }),
       });
+      await this.#tellResolved(trx, item);
       // The follow-up requests of an answered office request are answered with it (CC-7).
       const followUps = await openFollowUpsOf(trx, itemId);
       for (const f of followUps) {
