@@ -139,7 +139,8 @@ export async function listComments(
   return rows.map((r) => ({ ...r, comment: r.comment ?? '' }));
 }
 
-export type ExportRow = Selectable<SurveyResponsesTable>;
+/** A response as the CSV export writes it (its columns as before the service item's number was kept). */
+export type ExportRow = Omit<Selectable<SurveyResponsesTable>, 'service_item_number'>;
 
 /**
  * The next batch of responses for the CSV export, oldest first, after the last one of the previous batch
