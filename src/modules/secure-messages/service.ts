@@ -136,22 +136,24 @@ export class SecureMessageService {
   async thread(
     accountId: string,
     number: string,
-  ): Promise<{ item: ServiceItemRow; messages: ThreadMessage[]; open: boolean } | undefined> {
+  ): Promise<
+    { item: ServiceItemRow; messages: ThreadMessage[]; open: boolean; question: string | null } | undefined
+  > {
     const item = await this.deps.items.byNumber(number);
     if (!item || item.account_id !== accountId || item.channel !== 'secure_message') return undefined;
     // A thread about a case is read only while the case is the account's (a link suspended for a Section 1367 review
     // gives nothing, docs/section-1367.md).
     if (item.receipt_number && !(await this.#linkedReceipts(accountId)).has(item.receipt_number)) return undefined;
-    const events = (await this.deps.items.timeline(item.id)).filter(
-      (e) => e.customer_visible && ['created', 'reply', 'sla_paused', 'customer_message'].includes(e.kind),
-    );
-    // sla_paused: a question the agency asked, waiting on the person's answer (issue 15 point 10).
+    const visible = (await this.deps.items.timeline(item.id)).filter((e) => e.customer_visible);
+    const events = visible.filter((e) => ['created', 'reply', 'customer_message'].includes(e.kind));
     const messages: ThreadMessage[] = events.map((e) => ({
-      from: e.kind === 'reply' || e.kind === 'sla_paused' ? 'agency' : 'customer',
+      from: e.kind === 'reply' ? 'agency' : 'customer',
       at: e.occurred_at,
       body: e.kind === 'created' ? item.description : (e.body ?? ''),
     }));
-    return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed' };
+    // While the clock waits on the person, what the agency asked them (issue 15 point 10), shown above the answer form.
+    const question = item.sla_paused_at ? (visible.filter((e) => e.kind === 'sla_paused').at(-1)?.body ?? null) : null;
+    return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed', question };
   }
 
   /** The person answers in a thread; a clock paused while waiting on them starts again. */
