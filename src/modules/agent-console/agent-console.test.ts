@@ -211,10 +211,8 @@ describe('the agent console (issue 5 item 6)', () => {
       .select('template')
       .where('recipient', '=', 'walter@example.com')
       .execute();
-    // Pausing sent the customer the question (issue 15 point 10).
     expect(mail.map((m) => m.template).sort()).toEqual([
       'service_item_escalated',
-      'service_item_question',
       'service_item_received',
       'service_item_reply',
     ]);

@@ -58,7 +58,7 @@ const inputs = {
   itemQuery: fields({ done: line(20) }),
   reply: fields({ message: line() }),
   note: fields({ note: line() }),
-  pause: fields({ reason: line(500) }),
+  pause: fields({ reason: line(500), question: line(5000) }),
   escalate: fields({ escalate_reason: line(2000), to: line(10) }),
   route: fields({ office: line(20), route_reason: line(2000) }),
   resolve: fields({ code: line(40), resolution_note: line(2000) }),
@@ -291,7 +291,7 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
       act(request, reply, request.params.number, 'pause', async (id) => {
         const { reason } = request.body;
         if (!reason) return { field: 'reason', message: request.t('agent:errors.reason') };
-        await deps.items.pauseClock(id, worker(request), reason);
+        await deps.items.pauseClock(id, worker(request), reason, request.body.question);
       }),
   );
   app.post('/agent/items/:number/resume', { config, schema: { params: inputs.item } }, async (request, reply) =>

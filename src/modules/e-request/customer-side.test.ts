@@ -51,7 +51,12 @@ describe('the customer side of an item (issue 15 point 10)', () => {
   it('pausing sends the question by email; the status page shows it and takes the answer, which resumes the clock', async () => {
     const item = await newItem('marta@example.com');
     const dueBefore = item.due_at;
-    await t.services.serviceItems.pauseClock(item.id, worker(), 'Which mailing address did you give on your form?');
+    await t.services.serviceItems.pauseClock(
+      item.id,
+      worker(),
+      'INTERNAL: address mismatch',
+      'Which mailing address did you give on your form?',
+    );
     const email = await lastMessage(t, 'marta@example.com', 'service_item_question');
     expect(email!.body).toContain('Which mailing address did you give on your form?');
     expect(email!.body).toContain('/e-request/status');
@@ -61,6 +66,7 @@ describe('the customer side of an item (issue 15 point 10)', () => {
     const page = await statusPage(agent, item.number, 'marta@example.com');
     expect(page).toContain('We need information from you');
     expect(page).toContain('Which mailing address did you give on your form?');
+    expect(page).not.toContain('INTERNAL');
     expect(agent.$('form[action="/e-request/status/answer"] textarea[name="message"]').length).toBe(1);
 
     // Empty answers are refused, with the form kept.
@@ -87,7 +93,7 @@ describe('the customer side of an item (issue 15 point 10)', () => {
     expect(after.status).toBe('in_progress');
     expect(after.due_at.getTime()).toBeGreaterThan(dueBefore.getTime());
     const kinds = (await t.services.serviceItems.timeline(item.id)).map((e) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['sla_paused', 'sla_resumed', 'customer_message']));
+    expect(kinds).toEqual(expect.arrayContaining(['sla_paused', 'question', 'sla_resumed', 'customer_message']));
 
     // A wrong email answers nothing, as the status lookup.
     const wrong = await agent.post('/e-request/status/answer', {
@@ -103,10 +109,18 @@ describe('the customer side of an item (issue 15 point 10)', () => {
     await t.services.serviceItems.reply(item.id, worker(), 'Your card was mailed on Monday.');
     const agent = new TestAgent(t.app, '10.15.1.2');
     const page = await statusPage(agent, item.number, 'pablo@example.com');
-    expect(agent.$('td strong, main strong').first().text()).toBe('Answered');
+    expect(agent.$('.casedesk-answered').text()).toBe('Answered');
     expect(page).toContain('Your card was mailed on Monday.');
     const es = await statusPage(agent, item.number, 'pablo@example.com', '?lang=es');
     expect(es).toContain('Respondida');
+  });
+
+  it('a pause without a question is internal: no email, nothing new on the status page', async () => {
+    const item = await newItem('nora@example.com');
+    await t.services.serviceItems.pauseClock(item.id, worker(), 'Waiting for the records unit');
+    expect(await lastMessage(t, 'nora@example.com', 'service_item_question')).toBeUndefined();
+    const page = await statusPage(new TestAgent(t.app, '10.15.1.4'), item.number, 'nora@example.com');
+    expect(page).not.toContain('Waiting for the records unit');
   });
 
   it("an escalated secure message's email links to its thread, not to the e-Request status page", async () => {
@@ -119,7 +133,7 @@ describe('the customer side of an item (issue 15 point 10)', () => {
 
   it("a secure message's question stays behind sign-in: the email only links to the thread", async () => {
     const item = await newItem('olga@example.com', 'secure_message');
-    await t.services.serviceItems.pauseClock(item.id, worker(), 'Your A-Number, please');
+    await t.services.serviceItems.pauseClock(item.id, worker(), 'Needs the A-Number', 'Your A-Number, please');
     const email = await lastMessage(t, 'olga@example.com', 'service_item_question_notice');
     expect(email!.body).toContain(`/account/messages/${item.number}`);
     expect(email!.body).not.toContain('A-Number');

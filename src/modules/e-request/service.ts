@@ -66,22 +66,17 @@ export type SubmitResult =
   /** Too many failed matches for this receipt number by this requester: it may try again at `retryAt`. */
   | { ok: false; wait: { retryAt: Date } };
 
-/**
- * What the customer sees of an item's status (internal statuses and queues are never shown): closed; answered when
- * the last word of the conversation is the agency's answer (issue 15 point 10); waiting for their information; or
- * being worked on. `lastWord`: the kind of the latest customer-visible conversation entry, if any.
- */
-export type CustomerStatus = 'working' | 'answered' | 'need_information' | 'closed';
+/** What the customer sees of an item's status (internal statuses and queues are never shown). */
+export type CustomerStatus = 'working' | 'need_information' | 'closed';
 
-export function customerStatus(status: ServiceItemStatus, lastWord?: string): CustomerStatus {
-  if (status === 'resolved' || status === 'closed') return 'closed';
-  if (lastWord === 'reply') return 'answered';
+export function customerStatus(status: ServiceItemStatus): CustomerStatus {
   if (status === 'waiting_on_customer') return 'need_information';
+  if (status === 'resolved' || status === 'closed') return 'closed';
   return 'working';
 }
 
 /** Conversation entries: the request, the agency's answers and questions, the customer's answers. */
-const CONVERSATION_KINDS = new Set(['created', 'reply', 'sla_paused', 'customer_message']);
+const CONVERSATION_KINDS = new Set(['created', 'reply', 'question', 'customer_message']);
 
 /** The longest answer the status page takes (as a secure message). */
 export const MAX_ANSWER = 5000;
@@ -91,6 +86,8 @@ export interface StatusView {
   type: string;
   subject: string;
   status: CustomerStatus;
+  /** An open item whose last word is the agency's answer (issue 15 point 10: the customer sees "Answered"). */
+  answered: boolean;
   sentAt: Date;
   dueAt: Date;
   slaPolicy: SlaPolicyName | null;
@@ -103,7 +100,7 @@ export interface StatusView {
  * Entries whose text the customer reads (an agent's reply, a question asked of them, their own answer, the closing
  * note); others show their kind only.
  */
-const TEXT_KINDS = new Set(['reply', 'resolved', 'sla_paused', 'customer_message']);
+const TEXT_KINDS = new Set(['reply', 'resolved', 'question', 'customer_message']);
 
 /**
  * Guessing a date of birth (issue 13 item 15): failed case matches are counted per receipt number and requester
@@ -305,7 +302,8 @@ export class ERequestService {
       number: String(item.number),
       type: item.type,
       subject: item.subject,
-      status: customerStatus(item.status, lastWord),
+      status: customerStatus(item.status),
+      answered: lastWord === 'reply' && customerStatus(item.status) !== 'closed',
       sentAt: item.created_at,
       dueAt: item.due_at,
       slaPolicy: item.sla_policy,

@@ -331,7 +331,7 @@ ${table({
     [
       t(`e_request:types.${r.type}`, { defaultValue: r.subject }),
       when(r.sentAt),
-      html`<strong>${t(`e_request:status.states.${r.status}`)}</strong>`,
+      html`<strong>${t(`e_request:status.states.${r.status}`)}</strong>${r.answered ? html` <span class="usa-tag casedesk-answered">${t('e_request:status.answered')}</span>` : ''}`,
       r.status === 'working'
         ? expectationText(t, lang, { kind: r.slaPolicy, dueAt: r.dueAt }, ctx.timeZone)
         : t(`e_request:status.expected_${r.status}`),
@@ -346,7 +346,7 @@ ${r.status === 'need_information' ? alert({ type: 'warning', slim: true, body: t
   ${r.timeline.map((entry) => html`<li class="usa-process-list__item"><p class="usa-process-list__heading font-sans-sm">${t(`e_request:status.events.${entry.kind}`, { defaultValue: t('e_request:status.events.other') })}</p><p class="margin-top-05"><time datetime="${entry.at.toISOString()}">${when(entry.at)}</time></p>${entry.body ? html`<p class="casedesk-pre">${entry.body}</p>` : ''}</li>`)}
 </ol>
 ${
-  r.status === 'need_information' || r.status === 'answered'
+  r.status === 'need_information' || r.answered
     ? html`<h3 id="answer-heading">${t(r.status === 'need_information' ? 'e_request:status.answer_heading' : 'e_request:status.follow_up_heading')}</h3>
 <form class="usa-form usa-form--large" method="post" action="/e-request/status/answer" aria-labelledby="answer-heading" novalidate>
   ${csrfField(p.csrf)}

@@ -136,23 +136,24 @@ export class SecureMessageService {
   async thread(
     accountId: string,
     number: string,
-  ): Promise<
-    { item: ServiceItemRow; messages: ThreadMessage[]; open: boolean; question: string | null } | undefined
-  > {
+  ): Promise<{ item: ServiceItemRow; messages: ThreadMessage[]; open: boolean; question: string | null } | undefined> {
     const item = await this.deps.items.byNumber(number);
     if (!item || item.account_id !== accountId || item.channel !== 'secure_message') return undefined;
     // A thread about a case is read only while the case is the account's (a link suspended for a Section 1367 review
     // gives nothing, docs/section-1367.md).
     if (item.receipt_number && !(await this.#linkedReceipts(accountId)).has(item.receipt_number)) return undefined;
-    const visible = (await this.deps.items.timeline(item.id)).filter((e) => e.customer_visible);
-    const events = visible.filter((e) => ['created', 'reply', 'customer_message'].includes(e.kind));
+    const events = (await this.deps.items.timeline(item.id)).filter(
+      (e) => e.customer_visible && ['created', 'reply', 'question', 'customer_message'].includes(e.kind),
+    );
+    // question: what the agency asked while its clock waits on the person (issue 15 point 10).
     const messages: ThreadMessage[] = events.map((e) => ({
-      from: e.kind === 'reply' ? 'agency' : 'customer',
+      from: e.kind === 'reply' || e.kind === 'question' ? 'agency' : 'customer',
       at: e.occurred_at,
       body: e.kind === 'created' ? item.description : (e.body ?? ''),
     }));
-    // While the clock waits on the person, what the agency asked them (issue 15 point 10), shown above the answer form.
-    const question = item.sla_paused_at ? (visible.filter((e) => e.kind === 'sla_paused').at(-1)?.body ?? null) : null;
+    // While the clock waits on the person, the question is also shown above the answer form.
+    const last = events.at(-1);
+    const question = item.sla_paused_at && last?.kind === 'question' ? last.body : null;
     return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed', question };
   }
 

@@ -418,8 +418,12 @@ export class ServiceItemService {
     return item;
   }
 
-  /** The SLA clock stops while the agency waits on the customer (CC-5); each pause is kept with its reason. */
-  async pauseClock(itemId: string, worker: StaffWorker, reason: string): Promise<void> {
+  /**
+   * The SLA clock stops while the agency waits on the customer (CC-5); each pause is kept with its reason (internal).
+   * With a question (issue 15 point 10), the customer is sent it by email with where to answer, and reads it there
+   * (the e-Request status page, or their account's thread); their answer starts the clock again (`customerAnswer`).
+   */
+  async pauseClock(itemId: string, worker: StaffWorker, reason: string, question = ''): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
       if (await openPause(trx, itemId)) throw new ServiceItemActionError('already_paused');
@@ -430,14 +434,23 @@ export class ServiceItemService {
         status: 'waiting_on_customer',
         owner_id: item.owner_id ?? worker.accountId,
       });
-      // The reason is what the agent asks the customer (issue 15 point 10): they read it where they answer it (the
-      // e-Request status page, or their account's thread) and get an email saying so, with the link.
       await insertEvent(trx, {
         item_id: itemId,
         kind: 'sla_paused',
         actor_id: worker.accountId,
         occurred_at: now,
         body: reason,
+        customer_visible: false,
+        details: '{}',
+      });
+      const asked = question.trim();
+      if (!asked) return;
+      await insertEvent(trx, {
+        item_id: itemId,
+        kind: 'question',
+        actor_id: worker.accountId,
+        occurred_at: now,
+        body: asked,
         customer_visible: true,
         details: '{}',
       });
@@ -445,7 +458,7 @@ export class ServiceItemService {
         to: item.contact_email,
         template: isPrivate(item) ? 'service_item_question_notice' : 'service_item_question',
         language: item.language,
-        params: { number: String(item.number), question: reason, link: this.#customerLink(item) },
+        params: { number: String(item.number), question: asked, link: this.#customerLink(item) },
       });
     });
   }
