@@ -115,6 +115,21 @@ describe('the customer side of an item (issue 15 point 10)', () => {
     expect(es).toContain('Respondida');
   });
 
+  it("the agent console's pause form takes the question for the customer", async () => {
+    const item = await newItem('teo@example.com');
+    const path = `/agent/items/${item.number}`;
+    await tier1.agent.get(path);
+    expect(tier1.agent.$(`form[action="${path}/pause"] textarea[name="question"]`).length).toBe(1);
+    const res = await tier1.agent.post(`${path}/pause`, {
+      reason: 'Needs the date of the notice',
+      question: 'What date is printed on your notice?',
+    });
+    expect(res.statusCode).toBe(303);
+    const email = await lastMessage(t, 'teo@example.com', 'service_item_question');
+    expect(email!.body).toContain('What date is printed on your notice?');
+    expect(email!.body).not.toContain('Needs the date');
+  });
+
   it('a pause without a question is internal: no email, nothing new on the status page', async () => {
     const item = await newItem('nora@example.com');
     await t.services.serviceItems.pauseClock(item.id, worker(), 'Waiting for the records unit');
