@@ -83,6 +83,7 @@ const OWNERS: Record<string, string> = {
   staff_invitations: 'staff',
   // surveys
   survey_responses: 'surveys',
+  service_item_survey_invitations: 'surveys',
   // platform (src/platform): the audit log, one-time form tokens
   audit_log: 'platform',
   form_submissions: 'platform',

@@ -196,3 +196,28 @@ export function addDays(isoDate: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * A time of day as people type it: `14:30`, `2:30 pm`, `2 PM`, `9.15 a.m.`; answers 'HH:mm' (24 hours) or undefined.
+ */
+export function parseTimeOfDay(input: string): string | undefined {
+  const m = /^(\d{1,2})(?:[:.h](\d{2}))?\s*(?:([ap])\.?\s*m\.?)?$/.exec(input.trim().toLowerCase());
+  if (!m) return undefined;
+  let hour = Number(m[1]);
+  const minute = m[2] === undefined ? 0 : Number(m[2]);
+  if (minute > 59) return undefined;
+  if (m[3]) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (m[3] === 'p' ? 12 : 0);
+  } else if (m[2] === undefined || hour > 23) return undefined; // "9" alone says neither minutes nor half of day
+  return `${two(hour)}:${two(minute)}`;
+}
+
+/** The moment the clock of `timeZone` reads `isoDate` at `time` ('HH:mm'), e.g. an appointment at an office. */
+export function instantAtLocalTime(isoDate: string, time: string, timeZone: string): Date {
+  const wall = Date.parse(`${isoDate}T${time}:00Z`);
+  const offset = (ms: number) => offsetAt(new Date(ms), timeZone);
+  const first = wall - offset(wall);
+  const second = wall - offset(first);
+  return new Date(offset(second) === offset(first) ? second : first);
+}

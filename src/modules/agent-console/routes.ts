@@ -58,7 +58,7 @@ const inputs = {
   itemQuery: fields({ done: line(20) }),
   reply: fields({ message: line() }),
   note: fields({ note: line() }),
-  pause: fields({ reason: line(500) }),
+  pause: fields({ reason: line(500), question: line(5000) }),
   escalate: fields({ escalate_reason: line(2000), to: line(10) }),
   route: fields({ office: line(20), route_reason: line(2000) }),
   resolve: fields({ code: line(40), resolution_note: line(2000) }),
@@ -297,7 +297,11 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
   app.post(
     '/agent/items/:number/pause',
     { config, schema: { params: inputs.item, body: inputs.pause } },
-    textAction('pause', 'reason', 'agent:errors.reason', (id, by, reason) => deps.items.pauseClock(id, by, reason)),
+    action<{ reason: string; question: string }>('pause', async (request, id) => {
+      const { reason, question } = request.body;
+      if (!reason) return problemOf(request, 'reason', 'agent:errors.reason');
+      await deps.items.pauseClock(id, worker(request), reason, question);
+    }),
   );
   app.post(
     '/agent/items/:number/resume',

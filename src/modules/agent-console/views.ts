@@ -291,12 +291,12 @@ ${
     : form(
         'pause',
         t('agent:actions.pause'),
-        textInput({
+        html`${textInput({
           name: 'reason',
           label: t('agent:actions.pause_reason'),
           error: errorFor(e, 'reason'),
           maxlength: 500,
-        }),
+        })}${textArea({ name: 'question', label: t('agent:actions.pause_question'), hint: t('agent:actions.pause_question_hint'), maxlength: 5000 })}`,
         t('agent:actions.pause_submit'),
       )
 }

@@ -17,7 +17,7 @@ import {
   type FieldProblem,
   type RawForm,
 } from './schema.js';
-import type { ERequestService } from './service.js';
+import { MAX_ANSWER, type ERequestService } from './service.js';
 import {
   inquiryDatesPage,
   refusalPage,
@@ -59,6 +59,7 @@ const inputs = {
   start: fields({ chosen: text(2), type: text(60) }),
   request: requestFormFields,
   status: fields({ number: text(40), email: text(LIMITS.email + 100) }),
+  answer: fields({ number: text(40), email: text(LIMITS.email + 100), message: text(MAX_ANSWER + 100) }),
   datesQuery: fields({ done: text(20), form: text(20), office: text(20) }),
   dates: fields({
     form_code: text(20),
@@ -214,6 +215,39 @@ function registerStatusRoutes(app: App, deps: ERequestRoutesDeps): void {
         404,
       );
     return reply.html(statusPage(page(request), { csrf: reply.generateCsrf(), values, result }));
+  });
+
+  // The customer's answer to a question about their request (issue 15 point 10): it resumes a paused clock.
+  app.post('/e-request/status/answer', { config: limited, schema: { body: inputs.answer } }, async (request, reply) => {
+    const { number: typed, email, message } = request.body;
+    const number = typed.replace(/[\s#]/g, '');
+    const values = { number, email };
+    const answered = /^\d{1,12}$/.test(number) ? await eRequest.answer(number, email, message) : undefined;
+    if (!answered)
+      return reply.html(
+        statusPage(page(request), {
+          csrf: reply.generateCsrf(),
+          values,
+          errors: [{ field: 'number', message: request.t('e_request:status.errors.not_found') }],
+        }),
+        404,
+      );
+    if (!answered.ok) {
+      const key =
+        answered.problem === 'closed' ? 'closed' : answered.problem === 'empty' ? 'answer_empty' : 'answer_long';
+      return reply.html(
+        statusPage(page(request), {
+          csrf: reply.generateCsrf(),
+          values: { ...values, message },
+          result: answered.view,
+          errors: [{ field: 'message', message: request.t(`e_request:status.errors.${key}`) }],
+        }),
+        answered.problem === 'closed' ? 409 : 400,
+      );
+    }
+    return reply.html(
+      statusPage(page(request), { csrf: reply.generateCsrf(), values, result: answered.view, answered: true }),
+    );
   });
 }
 

@@ -75,11 +75,19 @@ export function customerStatus(status: ServiceItemStatus): CustomerStatus {
   return 'working';
 }
 
+/** Conversation entries: the request, the agency's answers and questions, the customer's answers. */
+const CONVERSATION_KINDS = new Set(['created', 'reply', 'question', 'customer_message']);
+
+/** The longest answer the status page takes (as a secure message). */
+export const MAX_ANSWER = 5000;
+
 export interface StatusView {
   number: string;
   type: string;
   subject: string;
   status: CustomerStatus;
+  /** An open item whose last word is the agency's answer (issue 15 point 10: the customer sees "Answered"). */
+  answered: boolean;
   sentAt: Date;
   dueAt: Date;
   slaPolicy: SlaPolicyName | null;
@@ -88,8 +96,11 @@ export interface StatusView {
   timeline: { kind: string; at: Date; body: string | null }[];
 }
 
-/** Entries whose text the customer reads (an agent's reply, the closing note); others show their kind only. */
-const TEXT_KINDS = new Set(['reply', 'resolved']);
+/**
+ * Entries whose text the customer reads (an agent's reply, a question asked of them, their own answer, the closing
+ * note); others show their kind only.
+ */
+const TEXT_KINDS = new Set(['reply', 'resolved', 'question', 'customer_message']);
 
 /**
  * Guessing a date of birth (issue 13 item 15): failed case matches are counted per receipt number and requester
@@ -266,8 +277,8 @@ export class ERequestService {
     return lines.join('\n');
   }
 
-  /** The item a service item number plus its email address name, as the customer sees it; undefined for any mismatch. */
-  async status(number: string, email: string): Promise<StatusView | undefined> {
+  /** The item a service item number plus its email address name, if the status page may show it. */
+  async #itemFor(number: string, email: string): Promise<ServiceItemRow | undefined> {
     const item = await this.deps.items.byNumber(number);
     if (!item || item.contact_email.toLowerCase() !== email.trim().toLowerCase()) return undefined;
     // Threads of an online account are read there, behind sign-in and two-step verification: not by number and email.
@@ -275,20 +286,53 @@ export class ERequestService {
     // An item that became Section 1367 protected through its case (not one its sender marked so) is unknown here: the
     // sender may be anyone who knew the receipt number and date of birth (CC-6).
     if (item.section_1367 && !senderMarked1367(item)) return undefined;
-    const events = await this.deps.items.timeline(item.id);
+    return item;
+  }
+
+  /** The item a service item number plus its email address name, as the customer sees it; undefined for any mismatch. */
+  async status(number: string, email: string): Promise<StatusView | undefined> {
+    const item = await this.#itemFor(number, email);
+    return item ? this.#view(item) : undefined;
+  }
+
+  async #view(item: ServiceItemRow): Promise<StatusView> {
+    const events = (await this.deps.items.timeline(item.id)).filter((e) => e.customer_visible);
+    const lastWord = events.filter((e) => CONVERSATION_KINDS.has(e.kind)).at(-1)?.kind;
     return {
       number: String(item.number),
       type: item.type,
       subject: item.subject,
       status: customerStatus(item.status),
+      answered: lastWord === 'reply' && customerStatus(item.status) !== 'closed',
       sentAt: item.created_at,
       dueAt: item.due_at,
       slaPolicy: item.sla_policy,
       urgent: item.urgent,
-      timeline: events
-        .filter((e) => e.customer_visible)
-        .map((e) => ({ kind: e.kind, at: e.occurred_at, body: TEXT_KINDS.has(e.kind) ? e.body : null })),
+      timeline: events.map((e) => ({ kind: e.kind, at: e.occurred_at, body: TEXT_KINDS.has(e.kind) ? e.body : null })),
     };
+  }
+
+  /**
+   * The customer answers from the status page (issue 15 point 10): the answer joins the item and a clock paused while
+   * waiting on them starts again. Undefined for a number and email that do not match (as `status`).
+   */
+  async answer(
+    number: string,
+    email: string,
+    message: string,
+  ): Promise<
+    | { ok: true; view: StatusView }
+    | { ok: false; problem: 'empty' | 'too_long' | 'closed'; view: StatusView }
+    | undefined
+  > {
+    const item = await this.#itemFor(number, email);
+    if (!item) return undefined;
+    const text = message.trim();
+    const problem = !text ? 'empty' : [...text].length > MAX_ANSWER ? 'too_long' : undefined;
+    if (problem) return { ok: false, problem, view: await this.#view(item) };
+    const done = await this.deps.items.customerAnswer(item.id, { accountId: null, body: text });
+    const view = await this.#view((await this.deps.items.byId(item.id))!);
+    return done === 'ok' ? { ok: true, view } : { ok: false, problem: 'closed', view };
   }
 
   /** The item behind a confirmation page (the browser that filed it carries its number in a signed cookie). */

@@ -38,7 +38,7 @@ import {
   RESCHEDULE_KINDS,
   type RequestForm,
 } from './schema.js';
-import type { InquiryRefusal, StatusView } from './service.js';
+import { MAX_ANSWER, type InquiryRefusal, type StatusView } from './service.js';
 
 /** Pages of e-Request: the start page, one form per request, the answers, the status page, and the staff page of inquiry dates. */
 
@@ -309,7 +309,7 @@ ${i.type === 'interview_reschedule' || i.type === 'oath_reschedule' ? html`<p><s
 
 export function statusPage(
   ctx: PageContext & { timeZone: string },
-  p: { csrf: string; values?: Values; errors?: FieldError[]; result?: StatusView },
+  p: { csrf: string; values?: Values; errors?: FieldError[]; result?: StatusView; answered?: boolean },
 ): SafeHtml {
   const { t, lang } = ctx;
   const v = p.values ?? {};
@@ -331,7 +331,7 @@ ${table({
     [
       t(`e_request:types.${r.type}`, { defaultValue: r.subject }),
       when(r.sentAt),
-      html`<strong>${t(`e_request:status.states.${r.status}`)}</strong>`,
+      html`<strong>${t(`e_request:status.states.${r.status}`)}</strong>${r.answered ? html` <span class="usa-tag casedesk-answered">${t('e_request:status.answered')}</span>` : ''}`,
       r.status === 'working'
         ? expectationText(t, lang, { kind: r.slaPolicy, dueAt: r.dueAt }, ctx.timeZone)
         : t(`e_request:status.expected_${r.status}`),
@@ -339,11 +339,24 @@ ${table({
   ],
   stacked: true,
 })}
+${p.answered ? alert({ type: 'success', slim: true, live: true, body: t('e_request:status.answer_sent') }) : ''}
 ${r.status === 'need_information' ? alert({ type: 'warning', slim: true, body: t('e_request:status.need_information') }) : ''}
 <h3>${t('e_request:status.updates')}</h3>
 <ol class="usa-process-list">
   ${r.timeline.map((entry) => html`<li class="usa-process-list__item"><p class="usa-process-list__heading font-sans-sm">${t(`e_request:status.events.${entry.kind}`, { defaultValue: t('e_request:status.events.other') })}</p><p class="margin-top-05"><time datetime="${entry.at.toISOString()}">${when(entry.at)}</time></p>${entry.body ? html`<p class="casedesk-pre">${entry.body}</p>` : ''}</li>`)}
 </ol>
+${
+  r.status === 'need_information' || r.answered
+    ? html`<h3 id="answer-heading">${t(r.status === 'need_information' ? 'e_request:status.answer_heading' : 'e_request:status.follow_up_heading')}</h3>
+<form class="usa-form usa-form--large" method="post" action="/e-request/status/answer" aria-labelledby="answer-heading" novalidate>
+  ${csrfField(p.csrf)}
+  <input type="hidden" name="number" value="${r.number}">
+  <input type="hidden" name="email" value="${one(v, 'email')}">
+  ${textArea({ name: 'message', label: t('e_request:status.answer_label'), hint: t('e_request:status.answer_hint'), value: one(v, 'message'), error: errorFor(errors, 'message'), maxlength: MAX_ANSWER })}
+  ${button(t('e_request:status.answer_submit'))}
+</form>`
+    : ''
+}
 </section>`
     : '';
   return publicPage(

@@ -18,6 +18,27 @@ export async function submissionsOf(db: DbHandle, caseId: number, accountId: str
     .execute();
 }
 
+/** Everything sent for a case, by every account, newest first, with its files (the officer's case page). */
+export async function evidenceOfCase(
+  db: DbHandle,
+  caseId: number,
+): Promise<(CaseSubmissionRow & { files: CaseFileRow[] })[]> {
+  const submissions = await db
+    .selectFrom('case_submissions')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+  const files = submissions.length
+    ? await filesOf(
+        db,
+        submissions.map((s) => s.id),
+      )
+    : [];
+  return submissions.map((s) => ({ ...s, files: files.filter((f) => f.submission_id === s.id) }));
+}
+
 /** The files of these submissions, oldest first. */
 export async function filesOf(db: DbHandle, submissionIds: string[]): Promise<CaseFileRow[]> {
   return db

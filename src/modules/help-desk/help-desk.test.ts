@@ -115,6 +115,50 @@ describe('the technical-help form (ACC-7)', () => {
     expect(email!.language).toBe('es');
   });
 
+  it('follows the routing table and starts an SLA clock the status page tells (ACC-6, issue 15 point 11)', async () => {
+    // Clock at Monday 2026-11-23 15:00 UTC (10:00 in New York): resets in 24 hours, the rest in 2 to 3 days.
+    const visitor = new TestAgent(t.app, '10.8.1.9');
+    const filed: Record<string, { number: number; created: Date }> = {};
+    for (const [topic, email] of [
+      ['password_reset', 'reset.sla@example.com'],
+      ['email_or_phone', 'other.sla@example.com'],
+    ] as const) {
+      const res = await submitHelp(visitor, {
+        topic,
+        description: 'Please help me with my account.',
+        name: 'Ines Sla',
+        email,
+      });
+      expect(res.statusCode).toBe(303);
+      const item = await t.deps.database.db
+        .selectFrom('service_items')
+        .selectAll()
+        .where('contact_email', '=', email)
+        .executeTakeFirstOrThrow();
+      filed[topic] = { number: item.number, created: item.created_at };
+      const policy = topic === 'password_reset' ? 'technical_reset' : 'technical_other';
+      const hours = topic === 'password_reset' ? 24 : 72;
+      expect(item).toMatchObject({ queue: 'help_desk', sla_policy: policy, sla_started_at: t.clock.now() });
+      expect(item.due_at.getTime() - item.created_at.getTime()).toBe(hours * 3_600_000);
+      const created = (await t.services.serviceItems.timeline(item.id)).find((e) => e.kind === 'created');
+      expect(created?.details).toMatchObject({ rule: topic === 'password_reset' ? 11 : 14, sla: policy });
+    }
+    const check = async (number: number, email: string) => {
+      const agent = new TestAgent(t.app, '10.8.1.10');
+      await agent.get('/e-request/status');
+      const res = await agent.post('/e-request/status', { number: String(number), email });
+      expect(res.statusCode).toBe(200);
+      return agent.$('main').text();
+    };
+    const reset = await check(filed.password_reset!.number, 'reset.sla@example.com');
+    expect(reset).toContain('We usually answer by email within 1 day: by November 24, 2026.');
+    expect(reset).not.toContain('30 business days');
+    const other = await check(filed.email_or_phone!.number, 'other.sla@example.com');
+    expect(other).toContain('We usually answer by email within 2 to 3 days: by November 26, 2026.');
+    const email = await lastMessage(t, 'other.sla@example.com', 'help_request_received');
+    expect(email!.body).toContain('within 2-3 day(s)');
+  });
+
   it('shows precise errors and files nothing on bad input', async () => {
     const before = await countItems();
     const visitor = new TestAgent(t.app, '10.8.1.3');

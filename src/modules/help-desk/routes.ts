@@ -119,6 +119,7 @@ function registerHelpFormRoutes(app: App, deps: HelpDeskRoutesDeps): void {
         submission: newSubmissionToken(),
         signedIn: Boolean(account),
         values: { email: account?.email },
+        promises: await helpDesk.topicPromises(),
       }),
     );
   });
@@ -147,6 +148,7 @@ function registerHelpFormRoutes(app: App, deps: HelpDeskRoutesDeps): void {
             signedIn: Boolean(account),
             values,
             errors,
+            promises: await helpDesk.topicPromises(),
           }),
           400,
         );
@@ -162,7 +164,7 @@ function registerHelpFormRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     async (request, reply) => {
       const { number, topic } = request.query;
       if (!/^\d{1,12}$/.test(number) || !isHelpTopic(topic)) return reply.callNotFound();
-      return reply.html(helpSentPage(request.page(), { number, topic }));
+      return reply.html(helpSentPage(request.page(), { number, promise: (await helpDesk.topicPromises())[topic] }));
     },
   );
 }

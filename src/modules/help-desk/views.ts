@@ -21,12 +21,11 @@ import {
 } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { ServiceItemEventRow, ServiceItemRow } from '../service-items/index.js';
-import { CALLBACK_NUMBER, HELP_TOPICS, TARGET_DAYS, type HelpTopic } from './service.js';
+import { CALLBACK_NUMBER, HELP_TOPICS, type HelpTopic, type PromisedDays } from './service.js';
 
 /** Pages of the Technical Help Desk: the public technical-help form, the staff workspace pages, recovery links. */
 
-export function targetText(ctx: PageContext, topic: HelpTopic): string {
-  const d = TARGET_DAYS[topic];
+export function targetText(ctx: PageContext, d: PromisedDays): string {
   return d.min === d.max
     ? ctx.t('help_desk:target_day', { count: d.max })
     : ctx.t('help_desk:target_range', { min: d.min, max: d.max });
@@ -40,6 +39,8 @@ export function helpFormPage(
     values?: Record<string, string | undefined>;
     errors?: FieldError[];
     signedIn: boolean;
+    /** What each topic promises (the routing rules' SLA policy, ACC-6). */
+    promises: Record<HelpTopic, PromisedDays>;
   },
 ): SafeHtml {
   const { t } = ctx;
@@ -62,7 +63,7 @@ ${alert({ type: 'info', slim: true, body: html`${t('help_desk:form.self_service'
     options: HELP_TOPICS.map((topic) => ({
       value: topic,
       label: t(`help_desk:topics.${topic}`),
-      hint: targetText(ctx, topic),
+      hint: targetText(ctx, p.promises[topic]),
     })),
   })}
   ${textArea({ name: 'description', label: t('help_desk:form.description'), hint: t('help_desk:form.description_hint'), value: v.description, error: errorFor(errors, 'description'), maxlength: 2000 })}
@@ -75,14 +76,14 @@ ${alert({ type: 'info', slim: true, body: html`${t('help_desk:form.self_service'
   );
 }
 
-export function helpSentPage(ctx: PageContext, p: { number: string; topic: HelpTopic }): SafeHtml {
+export function helpSentPage(ctx: PageContext, p: { number: string; promise: PromisedDays }): SafeHtml {
   const { t } = ctx;
   return publicPage(
     ctx,
     t('help_desk:sent.title'),
     html`<h1>${t('help_desk:sent.title')}</h1>
 ${alert({ type: 'success', body: html`<p class="margin-0">${t('help_desk:sent.number')} <strong class="casedesk-receipt">${p.number}</strong></p>` })}
-<p>${t('help_desk:sent.next', { target: targetText(ctx, p.topic) })}</p>
+<p>${t('help_desk:sent.next', { target: targetText(ctx, p.promise) })}</p>
 <p>${t('help_desk:sent.keep')}</p>`,
   );
 }

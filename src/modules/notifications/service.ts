@@ -47,6 +47,9 @@ export const TEMPLATES = [
   'service_item_escalated',
   'service_item_reply',
   'service_item_reply_notice',
+  'service_item_question',
+  'service_item_question_notice',
+  'service_item_resolved',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -102,6 +105,9 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   service_item_escalated: 'bulk',
   service_item_reply: 'bulk',
   service_item_reply_notice: 'bulk',
+  service_item_question: 'bulk',
+  service_item_question_notice: 'bulk',
+  service_item_resolved: 'bulk',
 };
 
 /** The delivery job (queue) of a template's messages. */

@@ -6,7 +6,7 @@ import { MAX_FILE_BYTES } from '../evidence/index.js';
 import { isCaseNoticeKind, sendDocument } from '../notices/index.js';
 import { actorOf } from '../../platform/audit.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
-import type { OfficerService } from './service.js';
+import { appointmentPayload, type OfficerService } from './service.js';
 import { OFFICER_ACTIONS, officerCasePage, officerHomePage } from './views.js';
 
 /** A field as these pages have always read it: cut to `max` characters, then trimmed. */
@@ -23,6 +23,9 @@ const inputs = {
     office_code: line(10),
     tracking_number: line(40),
     notice_type: line(100),
+    appointment_date: line(40),
+    appointment_time: line(20),
+    location_name: line(200),
   }),
   notice: fields({ kind: line(40), notice_language: line(2) }),
   acceptance: fields({ language: line(2) }),
@@ -38,6 +41,9 @@ const FIELD: Record<string, string> = {
   'payload.officeCode': 'office_code',
   'payload.trackingNumber': 'tracking_number',
   'payload.noticeType': 'notice_type',
+  'payload.interviewAt': 'appointment_date',
+  'payload.appointmentAt': 'appointment_date',
+  'payload.locationName': 'location_name',
 };
 
 export interface OfficerRouteDeps {
@@ -149,7 +155,17 @@ function registerCaseActionRoutes(app: App, deps: OfficerRouteDeps): void {
       const values = { ...request.body };
       if (!(OFFICER_ACTIONS as readonly string[]).includes(values.type))
         return refused(request, 'type', 'officer:errors.type', values);
-      const payload: Record<string, unknown> = {};
+      const appointment = appointmentPayload(
+        values.type,
+        { date: values.appointment_date, time: values.appointment_time, place: values.location_name },
+        deps.timeZone,
+      );
+      if (!appointment.ok)
+        return {
+          values,
+          errors: appointment.problems.map((p) => ({ field: p.field, message: request.t(`officer:errors.${p.code}`) })),
+        };
+      const payload: Record<string, unknown> = { ...appointment.payload };
       if (values.response_due) payload.responseDue = values.response_due;
       if (values.office_code) payload.officeCode = values.office_code;
       if (values.tracking_number) payload.trackingNumber = values.tracking_number.toUpperCase();

@@ -16,7 +16,19 @@ import {
   parseReceiptNumber,
   type CaseStatusView,
 } from '../cases/index.js';
-import { checkContent, cleanFileName, detectType, MAX_FILE_BYTES, type ContentProblem } from '../evidence/index.js';
+import {
+  checkContent,
+  cleanFileName,
+  detectType,
+  evidenceOfCase,
+  MAX_FILE_BYTES,
+  type CaseFileRow,
+  type CaseSubmissionRow,
+  type ContentProblem,
+} from '../evidence/index.js';
+import { messagesOfCase, mayWorkProtected } from '../service-items/index.js';
+import { instantAtLocalTime, parseTimeOfDay } from '../../platform/format.js';
+import { parseDate } from '../../platform/personal-details.js';
 import type { CaseDocument, CaseNoticeKind, DocumentFile, NoticeService } from '../notices/index.js';
 import type { StaffRole } from '../staff/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
@@ -36,6 +48,47 @@ export interface OfficerCase {
   documents: CaseDocument[];
   /** Accounts that added the case by receipt number before it was protected, waiting for the agency's review. */
   suspendedLinks: SuspendedLinkRow[];
+  /** Evidence and RFE responses sent for the case, newest first, with their files and the check of each. */
+  evidence: (CaseSubmissionRow & { files: CaseFileRow[] })[];
+  /** The case's secure message threads with what each side wrote (issue 15 point 12). */
+  messages: Awaited<ReturnType<typeof messagesOfCase>>;
+}
+
+/** The appointment fields of the event form: a date, a time and a place (issue 15 point 12). */
+export interface AppointmentInput {
+  date: string;
+  time: string;
+  place: string;
+}
+
+export type AppointmentProblem = { field: 'appointment_date' | 'appointment_time' | 'location_name'; code: string };
+
+/**
+ * The payload an interview (or a biometrics appointment) takes from the form: the moment, read in the agency's time
+ * zone from a date and a time as people type them, and the place. An interview needs all three; a biometrics
+ * appointment takes what is given. Answers the problems instead, each on its field.
+ */
+export function appointmentPayload(
+  type: string,
+  input: AppointmentInput,
+  timeZone: string,
+): { ok: true; payload: Record<string, string> } | { ok: false; problems: AppointmentProblem[] } {
+  const required = type === 'interview_scheduled';
+  const key = type === 'interview_scheduled' ? 'interviewAt' : type === 'biometrics_scheduled' ? 'appointmentAt' : null;
+  if (!key) return { ok: true, payload: {} };
+  const problems: AppointmentProblem[] = [];
+  const date = input.date ? parseDate(input.date) : undefined;
+  const time = input.time ? parseTimeOfDay(input.time) : undefined;
+  if (input.date && !date) problems.push({ field: 'appointment_date', code: 'date_invalid' });
+  else if (!input.date && (required || input.time)) problems.push({ field: 'appointment_date', code: 'date_required' });
+  if (input.time && !time) problems.push({ field: 'appointment_time', code: 'time_invalid' });
+  else if (!input.time && (required || input.date)) problems.push({ field: 'appointment_time', code: 'time_required' });
+  if (required && !input.place) problems.push({ field: 'location_name', code: 'place_required' });
+  if (problems.length) return { ok: false, problems };
+  const payload: Record<string, string> = {};
+  if (date && time) payload[key] = instantAtLocalTime(date, time, timeZone).toISOString();
+  if (input.place) payload.locationName = input.place;
+  return { ok: true, payload };
 }
 
 /** Why an attached document was refused (each has a message on the page). */
@@ -75,6 +128,8 @@ export class OfficerService {
       section1367: found.section_1367,
       documents: await this.deps.notices.documentsOf(found.id),
       suspendedLinks: found.section_1367 ? await suspendedLinksOf(this.deps.db, found.id) : [],
+      evidence: await evidenceOfCase(this.deps.db, found.id),
+      messages: await messagesOfCase(this.deps.db, found.id, mayWorkProtected(actor)),
     };
   }
 

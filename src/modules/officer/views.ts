@@ -107,6 +107,30 @@ ${
     ? html`<ul class="usa-list">${p.c.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${documentLabel(t, d)}</a> (${d.language.toUpperCase()}, ${longDate(d.created_at, lang, ctx.timeZone)})${d.shared_with_holder ? '' : html` <span class="usa-tag">${t('officer:document.internal')}</span>`}</li>`)}</ul>`
     : html`<p>${t('officer:case.no_documents')}</p>`
 }
+<h2 id="evidence-heading">${t('officer:case.evidence')}</h2>
+${
+  p.c.evidence.length
+    ? table({
+        caption: t('officer:case.evidence_caption'),
+        headers: [t('officer:case.evidence_sent'), t('officer:case.evidence_kind'), t('officer:case.evidence_files')],
+        rows: p.c.evidence.map((s) => [
+          longDate(s.created_at, lang, ctx.timeZone),
+          t(`officer:case.evidence_kinds.${s.kind}`),
+          html`<ul class="usa-list usa-list--unstyled">${s.files.map((f) => html`<li>${f.file_name} (${t(`officer:case.file_states.${f.state}`)}${f.reason ? html`: ${f.reason}` : ''})</li>`)}</ul>`,
+        ]),
+        stacked: true,
+      })
+    : html`<p>${t('officer:case.no_evidence')}</p>`
+}
+<h2 id="messages-heading">${t('officer:case.messages')}</h2>
+${
+  p.c.messages.length
+    ? p.c.messages.map(
+        (th) => html`<h3>${t('officer:case.thread', { number: th.number, subject: th.subject })}</h3>
+<ol class="usa-list usa-list--unstyled">${th.messages.map((m) => html`<li class="margin-bottom-2"><p class="margin-0 text-bold">${t(m.from === 'agency' ? 'officer:case.from_agency' : 'officer:case.from_customer')}, <time datetime="${m.at.toISOString()}">${longDate(m.at, lang, ctx.timeZone)}</time></p><p class="casedesk-pre margin-top-05">${m.body}</p></li>`)}</ol>`,
+      )
+    : html`<p>${t('officer:case.no_messages')}</p>`
+}
 <h2 id="document-heading">${t('officer:document.heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="${base}/documents" enctype="multipart/form-data" aria-labelledby="document-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
@@ -139,6 +163,13 @@ ${
   ${textInput({ name: 'response_due', label: t('officer:action.response_due'), hint: t('officer:action.response_due_hint'), value: p.values?.response_due, error: errorFor(errors, 'response_due'), width: 'md', maxlength: 10 })}
   ${select({ name: 'office_code', label: t('officer:action.office'), hint: t('officer:action.office_hint'), value: p.values?.office_code, error: errorFor(errors, 'office_code'), options: [['', t('officer:action.choose')], ...OFFICES.map((o): [string, string] => [o.code, officeName(o.code, lang)])] })}
   ${textInput({ name: 'tracking_number', label: t('officer:action.tracking'), hint: t('officer:action.tracking_hint'), value: p.values?.tracking_number, error: errorFor(errors, 'tracking_number'), width: 'lg', maxlength: 40 })}
+  <fieldset class="usa-fieldset">
+    <legend class="usa-legend">${t('officer:action.appointment_legend')}</legend>
+    <p class="usa-hint">${t('officer:action.appointment_intro', { zone: ctx.timeZone })}</p>
+    ${textInput({ name: 'appointment_date', label: t('officer:action.appointment_date'), hint: t('officer:action.appointment_date_hint'), value: p.values?.appointment_date, error: errorFor(errors, 'appointment_date'), width: 'md', maxlength: 40, autocomplete: 'off' })}
+    ${textInput({ name: 'appointment_time', label: t('officer:action.appointment_time'), hint: t('officer:action.appointment_time_hint'), value: p.values?.appointment_time, error: errorFor(errors, 'appointment_time'), width: 'md', maxlength: 20, autocomplete: 'off' })}
+    ${textInput({ name: 'location_name', label: t('officer:action.location_name'), hint: t('officer:action.location_name_hint'), value: p.values?.location_name, error: errorFor(errors, 'location_name'), maxlength: 200 })}
+  </fieldset>
   ${textInput({ name: 'notice_type', label: t('officer:action.notice_type'), hint: t('officer:action.notice_type_hint'), value: p.values?.notice_type, error: errorFor(errors, 'notice_type'), maxlength: 100 })}
   ${button(t('officer:action.submit'))}
 </form>

@@ -116,6 +116,7 @@ function registerThreadRoutes(app: App, deps: SecureMessageRouteDeps): void {
         status: found.item.status,
         messages: found.messages,
         open: found.open,
+        question: found.question,
         ...extra,
       }),
       extra.errors?.length ? 400 : 200,

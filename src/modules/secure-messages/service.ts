@@ -3,12 +3,7 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { AccountService } from '../accounts/index.js';
 import type { AccountCaseService } from '../account-cases/index.js';
-import {
-  lockItemOrThrow,
-  secureMessageThreadsOf,
-  type ServiceItemRow,
-  type ServiceItemService,
-} from '../service-items/index.js';
+import { secureMessageThreadsOf, type ServiceItemRow, type ServiceItemService } from '../service-items/index.js';
 
 /**
  * Secure messages (issue 5 item 5; CASE-3): a person writes to the agency about a case whose capability allows it
@@ -141,21 +136,25 @@ export class SecureMessageService {
   async thread(
     accountId: string,
     number: string,
-  ): Promise<{ item: ServiceItemRow; messages: ThreadMessage[]; open: boolean } | undefined> {
+  ): Promise<{ item: ServiceItemRow; messages: ThreadMessage[]; open: boolean; question: string | null } | undefined> {
     const item = await this.deps.items.byNumber(number);
     if (!item || item.account_id !== accountId || item.channel !== 'secure_message') return undefined;
     // A thread about a case is read only while the case is the account's (a link suspended for a Section 1367 review
     // gives nothing, docs/section-1367.md).
     if (item.receipt_number && !(await this.#linkedReceipts(accountId)).has(item.receipt_number)) return undefined;
     const events = (await this.deps.items.timeline(item.id)).filter(
-      (e) => e.customer_visible && ['created', 'reply', 'customer_message'].includes(e.kind),
+      (e) => e.customer_visible && ['created', 'reply', 'question', 'customer_message'].includes(e.kind),
     );
+    // question: what the agency asked while its clock waits on the person (issue 15 point 10).
     const messages: ThreadMessage[] = events.map((e) => ({
-      from: e.kind === 'reply' ? 'agency' : 'customer',
+      from: e.kind === 'reply' || e.kind === 'question' ? 'agency' : 'customer',
       at: e.occurred_at,
       body: e.kind === 'created' ? item.description : (e.body ?? ''),
     }));
-    return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed' };
+    // While the clock waits on the person, the question is also shown above the answer form.
+    const last = events.at(-1);
+    const question = item.sla_paused_at && last?.kind === 'question' ? last.body : null;
+    return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed', question };
   }
 
   /** The person answers in a thread; a clock paused while waiting on them starts again. */
@@ -170,18 +169,8 @@ export class SecureMessageService {
     if (!text || text.length > MAX_MESSAGE) return { ok: false, problem: 'message' };
     // Read again, locked, inside the transaction: an agent may have resolved the thread or restarted its clock since.
     return inTransaction(this.deps.db, async (trx) => {
-      const item = await lockItemOrThrow(trx, found.item.id);
-      if (item.status === 'resolved' || item.status === 'closed') return { ok: false, problem: 'closed' } as const;
-      if (item.sla_paused_at) await this.deps.items.resumeClock(item.id, null, trx);
-      await this.deps.items.record(
-        item.id,
-        { kind: 'customer_message', actorId: accountId, body: text, customerVisible: true },
-        item.status === 'waiting_on_customer' && !item.sla_paused_at
-          ? { status: item.owner_id ? 'in_progress' : 'open' }
-          : {},
-        trx,
-      );
-      return { ok: true } as const;
+      const done = await this.deps.items.customerAnswer(found.item.id, { accountId, body: text }, trx);
+      return done === 'ok' ? ({ ok: true } as const) : ({ ok: false, problem: 'closed' } as const);
     });
   }
 }

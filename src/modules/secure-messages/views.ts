@@ -90,6 +90,8 @@ export function threadPage(
     status: ThreadSummary['status'];
     messages: ThreadMessage[];
     open: boolean;
+    /** What the agency asked and waits for, if anything. */
+    question?: string | null;
     sent?: boolean;
     errors?: FieldError[];
     value?: string;
@@ -109,7 +111,8 @@ ${p.sent ? alert({ type: 'success', slim: true, live: true, body: t('messages:th
 </ol>
 ${
   p.open
-    ? html`<h2 id="reply-heading">${t('messages:thread.reply')}</h2>
+    ? html`${p.question ? alert({ type: 'warning', heading: t('messages:thread.question'), body: html`<span class="casedesk-pre">${p.question}</span>` }) : ''}
+<h2 id="reply-heading">${t('messages:thread.reply')}</h2>
 <form class="usa-form usa-form--large" method="post" action="/account/messages/${p.number}" aria-labelledby="reply-heading" novalidate>
   ${csrfField(p.csrf)}
   ${textArea({ name: 'message', label: t('messages:new.message'), value: p.value, error: errorFor(p.errors, 'message'), maxlength: MAX_MESSAGE })}

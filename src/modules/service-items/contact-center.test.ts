@@ -366,6 +366,11 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
       .where('recipient', '=', 'rita@example.com')
       .orderBy('created_at')
       .execute();
-    expect(mail.map((m) => m.template).sort()).toEqual(['service_item_escalated', 'service_item_reply']);
+    // Resolving also tells the customer, with the satisfaction survey (issue 15 point 10).
+    expect(mail.map((m) => m.template).sort()).toEqual([
+      'service_item_escalated',
+      'service_item_reply',
+      'service_item_resolved',
+    ]);
   });
 });

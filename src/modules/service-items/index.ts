@@ -17,10 +17,11 @@ export type {
   ServiceItemStatus,
   SlaPolicyName,
 } from './tables.js';
-export { expectation, type SlaExpectation } from './sla.js';
+export { expectation, promisedDays, type SlaExpectation } from './sla.js';
 export {
   protectItemsOfCase,
   lockItemOrThrow,
+  messagesOfCase,
   openItemsOwnedBy,
   searchItems,
   secureMessageThreadsOf,

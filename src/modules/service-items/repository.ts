@@ -313,3 +313,47 @@ export async function secureMessageThreadsOf(db: DbHandle, accountId: string, re
   if (receiptNumber) query = query.where('i.receipt_number', '=', receiptNumber);
   return query.orderBy('i.created_at', 'desc').limit(200).execute();
 }
+
+/**
+ * The secure message threads of a case with their conversation (what the person and the agency wrote, and the
+ * agency's questions), oldest message first, for the officer's case page. Section 1367 items only when asked.
+ */
+export async function messagesOfCase(db: DbHandle, caseId: number, include1367: boolean) {
+  let query = db
+    .selectFrom('service_items')
+    .select(['id', 'number', 'subject', 'status', 'created_at', 'description'])
+    .where('case_id', '=', caseId)
+    .where('channel', '=', 'secure_message');
+  if (!include1367) query = query.where('section_1367', '=', false);
+  const threads = await query.orderBy('created_at', 'desc').limit(50).execute();
+  const events = threads.length
+    ? await db
+        .selectFrom('service_item_events')
+        .select(['item_id', 'kind', 'occurred_at', 'body'])
+        .where(
+          'item_id',
+          'in',
+          threads.map((t) => t.id),
+        )
+        .where('customer_visible', '=', true)
+        .where('kind', 'in', ['reply', 'sla_paused', 'customer_message'])
+        .orderBy('occurred_at')
+        .orderBy('id')
+        .execute()
+    : [];
+  return threads.map((t) => ({
+    number: t.number,
+    subject: t.subject,
+    status: t.status,
+    messages: [
+      { from: 'customer' as const, at: t.created_at, body: t.description },
+      ...events
+        .filter((e) => e.item_id === t.id)
+        .map((e) => ({
+          from: e.kind === 'customer_message' ? ('customer' as const) : ('agency' as const),
+          at: e.occurred_at,
+          body: e.body ?? '',
+        })),
+    ],
+  }));
+}

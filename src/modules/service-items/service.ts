@@ -16,6 +16,7 @@ import type { Random } from '../../platform/random.js';
 import { caseForRoutingForShare, maySeeCase } from '../cases/index.js';
 import { longDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
+import { inviteToItemSurvey } from '../surveys/index.js';
 import {
   claimNext,
   endPause,
@@ -42,6 +43,7 @@ import {
   dueAt as slaDueAt,
   expectation as slaExpectation,
   nextFollowUp,
+  promisedDays,
   type FollowUpLevel,
   type SlaExpectation,
 } from './sla.js';
@@ -60,6 +62,11 @@ export function expectationText(
 ): string {
   const date = longDate(p.dueAt, lang, timeZone);
   if (p.kind === 'urgent') return t('service_items:expectation.urgent');
+  const days = p.kind ? promisedDays(p.kind) : null;
+  if (days)
+    return days.min === days.max
+      ? t('service_items:expectation.technical_day', { count: days.max, date })
+      : t('service_items:expectation.technical_range', { min: days.min, max: days.max, date });
   if (p.kind === 'office_service_request') return t('service_items:expectation.office', { date });
   return t('service_items:expectation.non_urgent', { date });
 }
@@ -113,6 +120,14 @@ export function mayWorkProtected(viewer: Pick<StaffWorker, 'roles'>): boolean {
 /** The one visibility rule of items for staff: every staff page that lists or opens items asks it (CC-6). */
 export function maySeeItem(viewer: Pick<StaffWorker, 'roles'>, item: Pick<ServiceItemRow, 'section_1367'>): boolean {
   return !item.section_1367 || mayWorkProtected(viewer);
+}
+
+/**
+ * Answers in the account, and anything about a Section 1367 matter, stay behind sign-in or the status page: the email
+ * only says there is something to read (a mailbox may be read by someone the person must be protected from).
+ */
+function isPrivate(item: Pick<ServiceItemRow, 'channel' | 'section_1367'>): boolean {
+  return item.channel === 'secure_message' || item.section_1367;
 }
 
 /** Refusals of item actions, each with a message on the agent's page. */
@@ -261,6 +276,10 @@ export class ServiceItemService {
         set.resolution = changes.resolution ?? null;
       }
       if (Object.keys(set).length) await updateItem(trx, itemId, set);
+      if (changes.status === 'resolved') {
+        const item = await findItemById(trx, itemId);
+        if (item) await this.#tellResolved(trx, item);
+      }
     };
     if (db === this.deps.db) await inTransaction(db, work);
     else await work(db);
@@ -328,6 +347,20 @@ export class ServiceItemService {
     return db === this.deps.db ? inTransaction(db, work) : work(db);
   }
 
+  /**
+   * The SLA policy the routing rules give an inquiry of this channel and type (ACC-6: what the technical-help form
+   * promises for each topic, before anything is sent). Section 1367 and office routes are not considered.
+   */
+  async policiesFor(channel: ServiceItemChannel, types: readonly string[]): Promise<Record<string, SlaPolicyName>> {
+    const rules = await routingRules(this.deps.db);
+    return Object.fromEntries(
+      types.map((type) => {
+        const route = routeItem(rules, { channel, type, urgent: false, section1367: false });
+        return [type, route.slaPolicy ?? 'non_urgent'];
+      }),
+    );
+  }
+
   /** The queue codes a staff member works (office queues: every office's, for officers). */
   async queuesOf(worker: StaffWorker): Promise<string[]> {
     const kinds = queueKindsOf(worker.roles);
@@ -376,8 +409,12 @@ export class ServiceItemService {
     return item;
   }
 
-  /** The SLA clock stops while the agency waits on the customer (CC-5); each pause is kept with its reason. */
-  async pauseClock(itemId: string, worker: StaffWorker, reason: string): Promise<void> {
+  /**
+   * The SLA clock stops while the agency waits on the customer (CC-5); each pause is kept with its reason (internal).
+   * With a question (issue 15 point 10), the customer is sent it by email with where to answer, and reads it there
+   * (the e-Request status page, or their account's thread); their answer starts the clock again (`customerAnswer`).
+   */
+  async pauseClock(itemId: string, worker: StaffWorker, reason: string, question = ''): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
       if (await openPause(trx, itemId)) throw new ServiceItemActionError('already_paused');
@@ -389,7 +426,55 @@ export class ServiceItemService {
         owner_id: item.owner_id ?? worker.accountId,
       });
       await addEntry(trx, itemId, now, { kind: 'sla_paused', actorId: worker.accountId, body: reason });
+      const asked = question.trim();
+      if (!asked) return;
+      await addEntry(trx, itemId, now, {
+        kind: 'question',
+        actorId: worker.accountId,
+        body: asked,
+        customerVisible: true,
+      });
+      await this.deps.notifications.queueEmail(trx, {
+        to: item.contact_email,
+        template: isPrivate(item) ? 'service_item_question_notice' : 'service_item_question',
+        language: item.language,
+        params: { number: String(item.number), question: asked, link: this.#customerLink(item) },
+      });
     });
+  }
+
+  /** Where the customer reads and answers an item: their account's thread, or the e-Request status page. */
+  #customerLink(item: Pick<ServiceItemRow, 'channel' | 'number'>): string {
+    return item.channel === 'secure_message'
+      ? `${this.deps.publicUrl}/account/messages/${String(item.number)}`
+      : `${this.deps.publicUrl}/e-request/status`;
+  }
+
+  /**
+   * The customer answers (from the e-Request status page or their account's thread): the answer joins the timeline,
+   * and a clock paused while waiting on them starts again (CC-5). 'closed' when the item was closed meanwhile.
+   */
+  async customerAnswer(
+    itemId: string,
+    answer: { accountId: string | null; body: string },
+    db: DbHandle = this.deps.db,
+  ): Promise<'ok' | 'closed'> {
+    const work = async (trx: DbHandle): Promise<'ok' | 'closed'> => {
+      const item = await lockItem(trx, itemId);
+      if (!item) throw new ServiceItemActionError('not_found');
+      if (item.status === 'resolved' || item.status === 'closed') return 'closed';
+      if (item.sla_paused_at) await this.resumeClock(item.id, null, trx);
+      await this.record(
+        item.id,
+        { kind: 'customer_message', actorId: answer.accountId, body: answer.body, customerVisible: true },
+        item.status === 'waiting_on_customer' && !item.sla_paused_at
+          ? { status: item.owner_id ? 'in_progress' : 'open' }
+          : {},
+        trx,
+      );
+      return 'ok';
+    };
+    return db === this.deps.db ? inTransaction(db, work) : work(db);
   }
 
   /** Restarts the clock: the due moment moves by the paused time (sla.ts), and the watch job follows it. */
@@ -562,7 +647,27 @@ export class ServiceItemService {
       to: item.contact_email,
       template: 'service_item_escalated',
       language: item.language,
-      params: { number: String(item.number), hours, link: `${this.deps.publicUrl}/e-request/status` },
+      // A secure message's customer reads it in their account's thread (the status page does not show threads).
+      params: { number: String(item.number), hours, link: this.#customerLink(item) },
+    });
+  }
+
+  /**
+   * The customer is told their item is closed, with the one-question satisfaction survey (issue 15 point 10, ACC-9):
+   * a single-use link, valid 30 days. Sent in the transaction that resolves the item.
+   */
+  async #tellResolved(trx: DbHandle, item: ServiceItemRow): Promise<void> {
+    const path = await inviteToItemSurvey(trx, {
+      token: this.deps.random.token(32),
+      itemNumber: item.number,
+      language: item.language,
+      now: this.deps.clock.now(),
+    });
+    await this.deps.notifications.queueEmail(trx, {
+      to: item.contact_email,
+      template: 'service_item_resolved',
+      language: item.language,
+      params: { number: String(item.number), link: this.#customerLink(item), survey: `${this.deps.publicUrl}${path}` },
     });
   }
 
@@ -665,19 +770,11 @@ export class ServiceItemService {
       });
       // Answers in the account, and any answer about a Section 1367 matter, stay behind sign-in or the status page: the
       // email only says there is one (a mailbox may be read by someone the person must be protected from).
-      const privateAnswer = item.channel === 'secure_message' || item.section_1367;
       await this.deps.notifications.queueEmail(trx, {
         to: item.contact_email,
-        template: privateAnswer ? 'service_item_reply_notice' : 'service_item_reply',
+        template: isPrivate(item) ? 'service_item_reply_notice' : 'service_item_reply',
         language: item.language,
-        params: {
-          number: String(item.number),
-          message,
-          link:
-            item.channel === 'secure_message'
-              ? `${this.deps.publicUrl}/account/messages/${String(item.number)}`
-              : `${this.deps.publicUrl}/e-request/status`,
-        },
+        params: { number: String(item.number), message, link: this.#customerLink(item) },
       });
     });
   }
@@ -710,6 +807,7 @@ export class ServiceItemService {
         customerVisible: true,
         details: { code },
       });
+      await this.#tellResolved(trx, item);
       // The follow-up requests of an answered office request are answered with it (CC-7).
       const followUps = await openFollowUpsOf(trx, itemId);
       for (const f of followUps) {

@@ -293,7 +293,7 @@ export class BusinessCalendar {
 // ---------------------------------------------------------------------------------------------------------------
 // Policies (CC-4, CC-5, CC-7)
 
-export type SlaPolicyKind = 'urgent' | 'non_urgent' | 'office_service_request';
+export type SlaPolicyKind = 'urgent' | 'non_urgent' | 'office_service_request' | 'technical_reset' | 'technical_other';
 
 /** How a target is measured: elapsed real hours, business days, or calendar days (see the file comment). */
 export type SlaMeasure = 'elapsed_hours' | 'business_days' | 'calendar_days';
@@ -305,13 +305,13 @@ export type FollowUpLevel = (typeof FOLLOW_UP_LEVELS)[number];
 export interface SlaPolicy {
   readonly kind: SlaPolicyKind;
   /** The domain rule the numbers come from (../shared/domain.md). */
-  readonly rule: 'CC-5' | 'CC-7';
+  readonly rule: 'CC-5' | 'CC-7' | 'ACC-6';
   readonly measure: SlaMeasure;
   /** From the start to the due moment, in `measure` units. */
   readonly target: number;
   /** Start of the answer window, in `measure` units (urgent: "within 24-72 hours" → from 24); null when none. */
   readonly respondFrom: number | null;
-  /** Who answers and how (CC-5: email or return call; CC-7: the owning office). */
+  /** Who answers and how (CC-5: email or return call; CC-7: the owning office; ACC-6: the help desk by email). */
   readonly answeredBy: readonly ('email' | 'return_call' | 'owning_office')[];
   /** Follow-up requests the Contact Center can create, in order, each after the previous one's target (CC-7). */
   readonly followUps: readonly Exclude<FollowUpLevel, 'primary'>[];
@@ -326,6 +326,12 @@ export interface SlaPolicy {
  * - non_urgent (CC-5): within 30 business days.
  * - office_service_request (CC-7): what the Contact Center cannot resolve goes to the owning office; if unanswered
  *   after 30 calendar days the Contact Center can create a secondary request, and after 30 more a tertiary one.
+ * - technical_reset (ACC-6): password resets and lockouts are handled within one day → due 24 elapsed hours after
+ *   the start (a locked-out person waits nights and weekends too).
+ * - technical_other (ACC-6): other technical inquiries in two to three days → due 72 elapsed hours after the start,
+ *   an answer expected from 48 hours on.
+ * The technical-help form's items get these by the routing rules (migration 0035); every surface that tells a
+ * customer or an agent how long a technical request takes asks these numbers (`expectation`, `promisedDays`).
  */
 export const SLA_POLICIES = {
   urgent: {
@@ -358,12 +364,43 @@ export const SLA_POLICIES = {
     followUps: ['secondary', 'tertiary'],
     textKey: 'sla.expectation.office_service_request',
   },
+  technical_reset: {
+    kind: 'technical_reset',
+    rule: 'ACC-6',
+    measure: 'elapsed_hours',
+    target: 24,
+    respondFrom: null,
+    answeredBy: ['email'],
+    followUps: [],
+    textKey: 'sla.expectation.technical_reset',
+  },
+  technical_other: {
+    kind: 'technical_other',
+    rule: 'ACC-6',
+    measure: 'elapsed_hours',
+    target: 72,
+    respondFrom: 48,
+    answeredBy: ['email'],
+    followUps: [],
+    textKey: 'sla.expectation.technical_other',
+  },
 } as const satisfies Record<SlaPolicyKind, SlaPolicy>;
 
 function policyOf(kind: SlaPolicyKind): SlaPolicy {
   const p: SlaPolicy | undefined = (SLA_POLICIES as Record<string, SlaPolicy>)[kind];
   if (!p) throw new RangeError(`Unknown SLA policy: ${String(kind)}`);
   return p;
+}
+
+/**
+ * The promise of an hour-based policy in whole days ("within 1 day", "within 2 to 3 days"), for the words a customer
+ * reads; null for day-based policies (their promise is a date) and for urgent items (told in hours, CC-5).
+ */
+export function promisedDays(kind: SlaPolicyKind): { min: number; max: number } | null {
+  const p = policyOf(kind);
+  if (p.rule !== 'ACC-6' || p.measure !== 'elapsed_hours') return null;
+  const max = p.target / 24;
+  return { min: p.respondFrom === null ? max : p.respondFrom / 24, max };
 }
 
 /** Due moment of a target measured from `start` with no pauses. */

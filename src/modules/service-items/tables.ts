@@ -47,7 +47,7 @@ export interface ServiceItemsTable {
   details: Generated<unknown>;
 }
 
-export type SlaPolicyName = 'urgent' | 'non_urgent' | 'office_service_request';
+export type SlaPolicyName = 'urgent' | 'non_urgent' | 'office_service_request' | 'technical_reset' | 'technical_other';
 
 export type QueueKind = 'tier1' | 'tier2' | 'tier3' | 'help_desk' | 'office';
 

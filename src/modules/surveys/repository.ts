@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { SurveyResponsesTable } from './tables.js';
+import type { ServiceItemSurveyInvitationsTable, SurveyResponsesTable } from './tables.js';
 
 /** All SQL of the surveys module. */
 export async function insertResponse(db: DbHandle, response: Insertable<SurveyResponsesTable>): Promise<void> {
@@ -12,7 +12,7 @@ export async function insertResponse(db: DbHandle, response: Insertable<SurveyRe
  * `timeZone` (the agency's): a response belongs to a day by the agency's clock, not by UTC. Null means "any".
  */
 export interface SurveyQuery {
-  survey: 'exit' | 'account_created' | null;
+  survey: 'exit' | 'account_created' | 'service_item' | null;
   from: string;
   to: string;
   aboutForm: string | null;
@@ -105,7 +105,7 @@ export async function ratingsOverTime(db: DbHandle, q: SurveyQuery, unit: 'day' 
 
 export interface CommentRow {
   id: number;
-  survey: 'exit' | 'account_created';
+  survey: 'exit' | 'account_created' | 'service_item';
   rating: number | null;
   comment: string;
   about_form: string | null;
@@ -139,7 +139,8 @@ export async function listComments(
   return rows.map((r) => ({ ...r, comment: r.comment ?? '' }));
 }
 
-export type ExportRow = Selectable<SurveyResponsesTable>;
+/** A response as the CSV export writes it (its columns as before the service item's number was kept). */
+export type ExportRow = Omit<Selectable<SurveyResponsesTable>, 'service_item_number'>;
 
 /**
  * The next batch of responses for the CSV export, oldest first, after the last one of the previous batch
@@ -166,4 +167,34 @@ export async function responsesAfter(
   ]);
   if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));
   return query.orderBy('created_at').orderBy('id').limit(limit).execute();
+}
+
+export async function insertItemSurveyInvitation(
+  db: DbHandle,
+  row: Insertable<ServiceItemSurveyInvitationsTable>,
+): Promise<void> {
+  await db.insertInto('service_item_survey_invitations').values(row).execute();
+}
+
+/** An invitation not yet answered nor expired, by its token's hash. */
+export async function usableItemSurveyInvitation(db: DbHandle, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('service_item_survey_invitations')
+    .select(['service_item_number', 'language'])
+    .where('token_hash', '=', tokenHash)
+    .where('answered_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/** Marks an invitation answered, once: undefined when it was answered (or expired) meanwhile. */
+export async function answerItemSurveyInvitation(db: DbHandle, tokenHash: string, now: Date) {
+  return db
+    .updateTable('service_item_survey_invitations')
+    .set({ answered_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('answered_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning(['service_item_number', 'language'])
+    .executeTakeFirst();
 }

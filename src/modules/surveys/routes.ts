@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { fields, type App } from '../../platform/http/inputs.js';
+import { fields, text, type App } from '../../platform/http/inputs.js';
 import type { FieldError } from '../../platform/views/components.js';
 import type { SurveyInput, SurveyService } from './service.js';
-import { exitSurveyPage, thanksPage } from './views.js';
+import { exitSurveyPage, itemSurveyPage, surveyLinkUnusablePage, thanksPage } from './views.js';
 
 /** A survey answer: the text sent, cut to 5,000 characters; undefined when not sent as one text. */
 const answer = () =>
@@ -13,6 +13,9 @@ const answer = () =>
 
 /** What both survey forms send (ADR 15). */
 const surveyForm = fields({ rating: answer(), comment: answer(), about_form: answer(), about_page: answer() });
+/** The link of a resolved service item's survey, and its one question (issue 15 point 10). */
+const itemSurveyLink = fields({ token: text(200) });
+const itemSurveyForm = fields({ token: text(200), rating: text(10) });
 
 function readInput(body: z.output<typeof surveyForm>): SurveyInput {
   return { rating: body.rating, comment: body.comment, aboutForm: body.about_form, aboutPage: body.about_page };
@@ -43,6 +46,44 @@ export function registerSurveyRoutes(app: App, deps: { surveys: SurveyService })
     async (request, reply) => {
       const result = await deps.surveys.submit('account_created', readInput(request.body), request.lang);
       return reply.redirect(result.ok ? '/survey/thanks' : '/account?welcome=1&survey=incomplete', 303);
+    },
+  );
+
+  // The one-question survey of a resolved service item, from the link in the email that says it is closed.
+  app.get(
+    '/survey/service-item',
+    { config: { policy: 'public' }, schema: { querystring: itemSurveyLink } },
+    async (request, reply) => {
+      const survey = await deps.surveys.itemSurvey(request.query.token);
+      if (!survey) return reply.html(surveyLinkUnusablePage(request.page()), 404);
+      return reply.html(
+        itemSurveyPage(request.page(), {
+          csrf: reply.generateCsrf(),
+          token: request.query.token,
+          number: survey.itemNumber,
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/survey/service-item',
+    { config: { policy: 'public' }, schema: { body: itemSurveyForm } },
+    async (request, reply) => {
+      const { token, rating } = request.body;
+      const result = await deps.surveys.answerItemSurvey(token, rating, request.lang);
+      if (result.ok) return reply.redirect('/survey/thanks', 303);
+      const survey = result.problem === 'rating' ? await deps.surveys.itemSurvey(token) : undefined;
+      if (!survey) return reply.html(surveyLinkUnusablePage(request.page()), 404);
+      return reply.html(
+        itemSurveyPage(request.page(), {
+          csrf: reply.generateCsrf(),
+          token,
+          number: survey.itemNumber,
+          errors: [{ field: 'rating', message: request.t('surveys:service_item.rating_required') }],
+        }),
+        400,
+      );
     },
   );
 

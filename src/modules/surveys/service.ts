@@ -1,10 +1,14 @@
 import type { Clock } from '../../platform/clock.js';
-import type { DbHandle } from '../../platform/db/database.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import { sha256 } from '../../platform/hashing.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { FORMS } from '../cases/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { localDate } from '../../platform/format.js';
 import {
+  answerItemSurveyInvitation,
+  insertItemSurveyInvitation,
+  usableItemSurveyInvitation,
   countComments,
   insertResponse,
   listComments,
@@ -20,6 +24,28 @@ import {
 
 /** Surveys (ACC-9): anonymous responses with the form and page they are about. */
 export type SurveyKind = 'exit' | 'account_created';
+
+/** How long the survey link of a resolved service item works. */
+export const ITEM_SURVEY_TTL_MS = 30 * 86_400_000;
+
+/**
+ * The one-question survey of a resolved service item (issue 15 point 10): records a single-use invitation, in the
+ * caller's transaction (the one that resolves the item), and answers the path of its link for the email.
+ */
+export async function inviteToItemSurvey(
+  db: DbHandle,
+  p: { token: string; itemNumber: number; language: Language; now: Date },
+): Promise<string> {
+  await insertItemSurveyInvitation(db, {
+    token_hash: sha256(p.token),
+    service_item_number: p.itemNumber,
+    language: p.language,
+    created_at: p.now,
+    expires_at: new Date(p.now.getTime() + ITEM_SURVEY_TTL_MS),
+    answered_at: null,
+  });
+  return `/survey/service-item?token=${encodeURIComponent(p.token)}`;
+}
 
 export interface SurveyInput {
   rating?: string;
@@ -65,6 +91,39 @@ export class SurveyService {
       created_at: this.deps.clock.now(),
     });
     return { ok: true };
+  }
+
+  /** The service item a usable survey link is about (undefined: unknown, used or expired). */
+  async itemSurvey(token: string): Promise<{ itemNumber: number } | undefined> {
+    if (!token || token.length > 100) return undefined;
+    const row = await usableItemSurveyInvitation(this.deps.db, sha256(token), this.deps.clock.now());
+    return row ? { itemNumber: Number(row.service_item_number) } : undefined;
+  }
+
+  /** The answer to the one question (a rating 1-5), once per link. */
+  async answerItemSurvey(
+    token: string,
+    rating: string | undefined,
+    language: Language,
+  ): Promise<{ ok: true } | { ok: false; problem: 'rating' | 'link' }> {
+    if (!/^[1-5]$/.test(rating ?? '')) return { ok: false, problem: 'rating' };
+    if (!token || token.length > 100) return { ok: false, problem: 'link' };
+    const now = this.deps.clock.now();
+    return inTransaction(this.deps.db, async (trx) => {
+      const invitation = await answerItemSurveyInvitation(trx, sha256(token), now);
+      if (!invitation) return { ok: false, problem: 'link' } as const;
+      await insertResponse(trx, {
+        survey: 'service_item',
+        rating: Number(rating),
+        comment: null,
+        about_form: null,
+        about_page: null,
+        language,
+        created_at: now,
+        service_item_number: Number(invitation.service_item_number),
+      });
+      return { ok: true } as const;
+    });
   }
 
   // The staff side (ACC-9: every response is reviewed). Every view and every export is audited with its filters.
@@ -220,7 +279,7 @@ export function readSurveyFilters(
   const survey =
     values.survey === '' || values.survey === 'all'
       ? null
-      : values.survey === 'exit' || values.survey === 'account_created'
+      : values.survey === 'exit' || values.survey === 'account_created' || values.survey === 'service_item'
         ? values.survey
         : undefined;
   if (survey === undefined) problems.push({ field: 'survey', code: 'unknown_survey' });

@@ -41,6 +41,7 @@ function filterForm(
       ['', t('surveys:staff.survey_all')],
       ['exit', t('surveys:staff.surveys.exit')],
       ['account_created', t('surveys:staff.surveys.account_created')],
+      ['service_item', t('surveys:staff.surveys.service_item')],
     ],
   })}
   <fieldset class="usa-fieldset">

@@ -71,6 +71,46 @@ ${errorSummary(t('common:errors.summary_heading'), errors)}
   });
 }
 
+/** The one question about a resolved service item (issue 15 point 10). */
+export function itemSurveyPage(
+  ctx: PageContext,
+  p: { csrf: string; token: string; number: number; errors?: FieldError[] },
+): SafeHtml {
+  const { t } = ctx;
+  const errors = p.errors ?? [];
+  const title = t('surveys:service_item.title');
+  return layout(ctx, {
+    title: errors.length ? `${t('common:errors.summary_heading')}: ${title}` : title,
+    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8">
+${errorSummary(t('common:errors.summary_heading'), errors)}
+<h1>${title}</h1>
+<p>${t('surveys:service_item.intro')}</p>
+<form class="usa-form usa-form--large" method="post" action="/survey/service-item" novalidate>
+  ${csrfField(p.csrf)}
+  <input type="hidden" name="token" value="${p.token}">
+  ${radioGroup({
+    name: 'rating',
+    legend: t('surveys:service_item.question', { number: p.number }),
+    error: errors.find((e) => e.field === 'rating')?.message,
+    options: ['5', '4', '3', '2', '1'].map((value) => ({ value, label: t(`surveys:ratings.${value}`) })),
+  })}
+  ${button(t('surveys:submit'))}
+</form>
+</div></div>`,
+  });
+}
+
+/** A survey link that was used already, has expired, or never existed. */
+export function surveyLinkUnusablePage(ctx: PageContext): SafeHtml {
+  const { t } = ctx;
+  return layout(ctx, {
+    title: t('surveys:service_item.unusable_title'),
+    main: html`<h1>${t('surveys:service_item.unusable_title')}</h1>
+<p>${t('surveys:service_item.unusable_body')}</p>
+<p><a class="usa-link" href="/">${t('common:error_pages.home')}</a></p>`,
+  });
+}
+
 export function thanksPage(ctx: PageContext): SafeHtml {
   const { t } = ctx;
   return layout(ctx, {
