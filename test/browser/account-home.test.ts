@@ -10,7 +10,8 @@ import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type 
  * The account home as a dashboard and phones first (issue 15 items 1 and 2), in a real browser at a phone's width
  * (390 px) and a desktop's (1280 px), in English and in Spanish, with axe: the greeting by name, "Action needed"
  * first, the cases; the account menu collapsed on the phone and beside the content on the desktop; the case card's
- * tabs on one line on the phone; the phone header's Menu and the "Here's how you know" banner without JavaScript.
+ * tabs on one line on the phone; the phone header's Menu and the "Here's how you know" banner without JavaScript
+ * (axe runs in the journeys with JavaScript: it cannot run in a page without it).
  *
  * With CASEDESK_SCREENSHOTS=1 the English phone journey writes docs/screenshots/account-home-phone.png and
  * case-card-phone.png (the README shows them).
@@ -171,7 +172,7 @@ browserSuite('The account home and phones first (issue 15 items 1 and 2)', (rig)
           // The Request for Evidence's case, from "Action needed".
           await Promise.all([
             page.waitForURL(`**/account/cases/${withRfe}`),
-            page.locator('#action-needed').getByRole('link', { name: withRfe }).click(),
+            page.locator('#action-needed').getByRole('link', { name: withRfe, exact: true }).click(),
           ]);
           await expect(page.locator('h1').textContent()).resolves.toContain(withRfe);
           expect(await tabLines(page)).toBe(1);
@@ -194,6 +195,7 @@ browserSuite('The account home and phones first (issue 15 items 1 and 2)', (rig)
       const text = TEXT[lang];
       const person = await personFor(rig(), lang);
       const { context, page, problems } = await openPage(rig(), { javaScriptEnabled: false });
+      page.setDefaultTimeout(10_000);
       try {
         await page.setViewportSize(PHONE);
         await page.goto(`/case-status?lang=${lang}`);
@@ -207,7 +209,6 @@ browserSuite('The account home and phones first (issue 15 items 1 and 2)', (rig)
         await expect(primary.getByRole('link', { name: text.caseStatus }).isVisible()).resolves.toBe(false);
         await page.getByRole('link', { name: text.menuButton, exact: true }).click();
         await expect(primary.getByRole('link', { name: text.caseStatus }).isVisible()).resolves.toBe(true);
-        await expectNoAxeViolations(page, 'the phone menu open without JavaScript');
         await page.getByRole('link', { name: text.close }).click();
         await expect(primary.getByRole('link', { name: text.caseStatus }).isVisible()).resolves.toBe(false);
 
@@ -222,7 +223,6 @@ browserSuite('The account home and phones first (issue 15 items 1 and 2)', (rig)
         await expect(page.getByRole('link', { name: text.menuButton, exact: true }).isVisible()).resolves.toBe(false);
         await expect(primary.getByRole('link', { name: text.caseStatus }).isVisible()).resolves.toBe(true);
         await expect(menu.getByRole('link', { name: text.myCases, exact: true }).isVisible()).resolves.toBe(true);
-        await expectNoAxeViolations(page, 'account home without JavaScript at 1280 px');
         expect(problems).toEqual([]);
       } finally {
         await context.close();
