@@ -52,6 +52,8 @@ export interface AnsweredThread {
 export interface AccountHome {
   /** The person's given name (or full legal name) when the profile has one; never the email address. */
   name?: string;
+  /** The account's email address: shown with the account's details, never as the greeting. */
+  email: string;
   onlineAccountNumber: string;
   cases: HomeCase[];
   /** Threads whose last entry is an answer from the agency, still open. */
@@ -90,6 +92,7 @@ export class AccountHomeService {
     const usesTwoStep = twoStep.authenticator || twoStep.phones > 0 || twoStep.passkeys > 0;
     return {
       ...(name ? { name } : {}),
+      email: account.email,
       onlineAccountNumber: account.online_account_number,
       cases,
       answered: threads

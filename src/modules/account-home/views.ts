@@ -117,6 +117,7 @@ ${home.cases.map(
   <h2 id="oan-heading">${t('accounts:home.online_account_number')}</h2>
   <p class="font-mono-lg casedesk-receipt">${oan}</p>
   <p class="usa-hint">${t('accounts:home.online_account_number_hint')}</p>
+  <p id="account-email">${t('account_home:email', { email: home.email })}</p>
 </section>
 <section aria-labelledby="account-actions-home-heading">
   <h2 id="account-actions-home-heading">${t('account_home:actions.heading')}</h2>
