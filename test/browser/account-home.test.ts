@@ -4,7 +4,15 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { signUpApplicant, totpAt, PASSWORD, type Applicant } from '../accounts-support.js';
 import { apiToken } from '../harness.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type BrowserRig } from './support.js';
+import { createStaffMember } from '../staff-support.js';
+import {
+  browserSuite,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  openPage,
+  signInStaffInBrowser,
+  type BrowserRig,
+} from './support.js';
 
 /**
  * The account home as a dashboard and phones first (issue 15 items 1 and 2), in a real browser at a phone's width
@@ -229,4 +237,40 @@ browserSuite('The account home and phones first (issue 15 items 1 and 2)', (rig)
       }
     });
   }
+
+  it('on a phone the dashboards show their tables for the charts and the staff menu is one closed line, in both languages', async () => {
+    const { t } = rig();
+    const lead = await createStaffMember(t, {
+      email: 'phone.lead@agency.example',
+      name: 'Pat Phone',
+      roles: ['tier2'],
+      ip: '10.89.0.9',
+    });
+    const { context, page, problems } = await openPage(rig());
+    try {
+      await page.setViewportSize(PHONE);
+      await signInStaffInBrowser(page, t, lead);
+      for (const lang of ['en', 'es'] as const) {
+        await page.goto(`/staff/dashboards?lang=${lang}`);
+        const staffMenu = page.getByRole('navigation', {
+          name: lang === 'en' ? 'Staff workspace' : 'Espacio de trabajo del personal',
+        });
+        await expect(staffMenu.getByRole('link').first().isVisible()).resolves.toBe(false);
+        await expect(page.locator('.casedesk-sidenav__toggle').isVisible()).resolves.toBe(true);
+        // Charts scaled to a phone would have unreadable text: their tables (the same numbers) stand in.
+        const charts = page.locator('svg.casedesk-chart');
+        expect(await charts.count()).toBeGreaterThan(0);
+        for (const chart of await charts.all()) await expect(chart.isVisible()).resolves.toBe(false);
+        await expect(page.locator('#channels-heading ~ table').isVisible()).resolves.toBe(true);
+        await expectNoAxeViolations(page, `dashboards at ${PHONE.width} px (${lang})`);
+        await page.setViewportSize(DESKTOP);
+        for (const chart of await charts.all()) await expect(chart.isVisible()).resolves.toBe(true);
+        await expect(staffMenu.getByRole('link').first().isVisible()).resolves.toBe(true);
+        await page.setViewportSize(PHONE);
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
