@@ -13,6 +13,7 @@ import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
 import { registerAccountCaseRoutes } from './modules/account-cases/index.js';
+import { registerAccountHomeRoutes } from './modules/account-home/index.js';
 import { registerCaseEventRoutes } from './modules/case-events/index.js';
 import { registerCaseSubscriptionRoutes } from './modules/case-subscriptions/index.js';
 import { registerHelpDeskRoutes } from './modules/help-desk/index.js';
@@ -146,7 +147,6 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerSurveyRoutes(routes, { surveys: services.surveys });
   registerSurveyStaffRoutes(routes, { surveys: services.surveys, timeZone: config.agencyTimeZone });
   registerAccountRoutes(routes, {
-    representativeStatus: (accountId) => services.profiles.representativeStatus(accountId),
     accounts: services.accounts,
     sessions: services.sessions,
     timeZone: config.agencyTimeZone,
@@ -199,6 +199,12 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     accounts: services.accounts,
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,
+  });
+  registerAccountHomeRoutes(routes, {
+    home: services.accountHome,
+    accounts: services.accounts,
+    timeZone: config.agencyTimeZone,
+    representativeStatus: (accountId) => services.profiles.representativeStatus(accountId),
   });
   registerProfileRoutes(routes, {
     profiles: services.profiles,

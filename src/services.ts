@@ -27,6 +27,7 @@ import { CaseSubscriptionService, isOptedOut } from './modules/case-subscription
 import { ServiceItemService, slaCheckJob } from './modules/service-items/index.js';
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
+import { AccountHomeService } from './modules/account-home/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -72,6 +73,8 @@ export interface Services {
   passkeys: PasskeyService;
   /** Profile, representative profile and settings (ACC-8). */
   profiles: ProfileService;
+  /** The account home: what needs doing, the cases, the account actions (ACC-8). */
+  accountHome: AccountHomeService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -152,7 +155,7 @@ export function createServices(deps: Deps): Services {
     notifications,
     random: deps.random,
   });
-  const services: Services = {
+  const modules: Omit<Services, 'accountHome'> = {
     twoStep: new TwoStepService({
       db,
       clock: deps.clock,
@@ -261,6 +264,16 @@ export function createServices(deps: Deps): Services {
       items: serviceItems,
       publicUrl: deps.config.publicUrl,
       topicLabel: (topic, lang) => deps.i18n.t(lang)(`help_desk:topics.${topic}`),
+    }),
+  };
+  // The account home sits above the modules it asks (accounts, cases of accounts, secure messages).
+  const services: Services = {
+    ...modules,
+    accountHome: new AccountHomeService({
+      db,
+      accounts: modules.accounts,
+      cases: accountCases,
+      messages: modules.secureMessages,
     }),
   };
   if (deps.config.oidc) {

@@ -87,7 +87,7 @@ export function caseCardPage(
   <div><dt class="display-inline text-bold">${t('cases_account:card.submitted')}:</dt> <dd class="display-inline margin-left-0">${longDate(v.submittedAt, lang, ctx.timeZone)}</dd></div>
   <div><dt class="display-inline text-bold">${t('cases_account:card.filed')}:</dt> <dd class="display-inline margin-left-0">${t(`cases_account:card.channel.${p.filingChannel}`)}</dd></div>
 </dl>
-<nav aria-label="${t('cases_account:card.tabs_label')}"><ul class="usa-button-group">${tab('status', base)}${tab('history', `${base}/history`)}${p.documents.length ? tab('documents', `${base}/documents`) : ''}${p.evidence ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="${base}/evidence">${t('cases_account:card.tabs.evidence')}</a></li>` : ''}${p.messages ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="${base}/messages">${t('cases_account:card.tabs.messages')}</a></li>` : ''}</ul></nav>
+<nav aria-label="${t('cases_account:card.tabs_label')}"><ul class="usa-button-group casedesk-tabs">${tab('status', base)}${tab('history', `${base}/history`)}${p.documents.length ? tab('documents', `${base}/documents`) : ''}${p.evidence ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="${base}/evidence">${t('cases_account:card.tabs.evidence')}</a></li>` : ''}${p.messages ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="${base}/messages">${t('cases_account:card.tabs.messages')}</a></li>` : ''}</ul></nav>
 ${
   p.tab === 'status'
     ? html`${

@@ -1,6 +1,5 @@
 import type { App } from '../../platform/http/inputs.js';
 import type { Clock } from '../../platform/clock.js';
-import type { RepresentativeStatus } from './profile/profile.js';
 import { registerPasswordResetRoutes } from './recovery/routes.password-reset.js';
 import { registerUnlockRoutes } from './recovery/routes.unlock.js';
 import type { AddressLimit } from './route-support.js';
@@ -23,7 +22,8 @@ import type { TwoStepService } from './two-step/two-step.js';
  * transitions: sign-in/journey.ts):
  *
  * - sign-up/:   the email and its link, the password, the first two-step method and the backup codes
- * - sign-in/:   the password, the second step, re-authentication, the account home, devices, signing out
+ * - sign-in/:   the password, the second step, re-authentication, devices, signing out (the account home:
+ *               the account-home module)
  * - recovery/:  a forgotten password, and signing in by a link while the email is throttled
  * - two-step/:  the account's two-step methods (adding, removing, renaming, new backup codes)
  * - profile/:   the profile and the settings, with the email changes (registerProfileRoutes)
@@ -35,15 +35,13 @@ export interface AccountRoutesDeps {
   timeZone: string;
   /** Per-address limiter for sign-in and sign-up posts: seconds to wait when over the limit. */
   limit: AddressLimit;
-  /** Whether a representative account must first complete its profile (ProfileService, profile/). */
-  representativeStatus(accountId: string): Promise<RepresentativeStatus>;
   /** External sign-in's provider (a "Sign in with Login.gov" button on the sign-in page); absent when not configured. */
   externalSignIn?: { name: string };
   /** Sign-in, sign-up and forgot-password take at least this long, account or not (timing.ts). */
   minimumMs: number;
 }
 
-/** Sign-up (its first steps), sign-in's password step, recovery, the account home and its sessions. */
+/** Sign-up (its first steps), sign-in's password step, recovery and the account's sessions. */
 export function registerAccountRoutes(app: App, deps: AccountRoutesDeps): void {
   registerSignUpRoutes(app, deps);
   registerSignUpPasswordRoutes(app, deps);

@@ -117,15 +117,20 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
     );
   const signOut = html`<li class="usa-sidenav__item"><form method="post" action="/account/sign-out">${csrfField(s.csrf)}<button type="submit" class="usa-button usa-button--unstyled padding-x-2 padding-y-1">${t('accounts:home.sign_out')}</button></form></li>`;
   if (ctx.staffViewer) {
-    return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
+    return sideMenu(
+      t('accounts:home.menu'),
+      html`<nav aria-label="${t('accounts:home.menu')}">
   <ul class="usa-sidenav">
     <li class="usa-sidenav__item"><a href="/staff">${t('staff:tools.home')}</a></li>
     ${links(STAFF_ACCOUNT_MENU)}
     ${signOut}
   </ul>
-</nav>`;
+</nav>`,
+    );
   }
-  return html`<nav class="margin-bottom-4" aria-label="${t('accounts:home.menu')}">
+  return sideMenu(
+    t('accounts:home.menu'),
+    html`<nav aria-label="${t('accounts:home.menu')}">
   <ul class="usa-sidenav">
     ${links(ACCOUNT_MENU.resources)}
   </ul>
@@ -134,7 +139,21 @@ function accountMenu(ctx: PageContext, s: SignedIn): SafeHtml {
     ${links(ACCOUNT_MENU.actions)}
     ${signOut}
   </ul>
-</nav>`;
+</nav>`,
+  );
+}
+
+/**
+ * A side menu (the account menu, the staff menu): on phones a disclosure named by the menu, closed, so the page
+ * starts on the first screen (issue 15 item 2; USWDS side navigation); from tablet width up (40em) the side
+ * navigation beside the content, open. Without JavaScript too: casedesk.css shows the content of the closed
+ * disclosure from tablet width up (`::details-content`), and where a browser cannot, the disclosure stays usable.
+ */
+export function sideMenu(label: string, nav: SafeHtml): SafeHtml {
+  return html`<details class="casedesk-sidenav margin-bottom-4">
+  <summary class="casedesk-sidenav__toggle">${label}</summary>
+  ${nav}
+</details>`;
 }
 
 /**
@@ -154,7 +173,7 @@ export function page(
     ...sessionTimeout(ctx, signedIn),
     nav: 'account',
     title: titleOf(ctx, title, errors),
-    main: html`<div class="grid-row grid-gap-lg"><div class="grid-col-12 tablet:grid-col-4 desktop:grid-col-3 padding-top-4">${accountMenu(ctx, signedIn)}</div><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
+    main: html`<div class="grid-row grid-gap-lg"><div class="grid-col-12 tablet:grid-col-4 desktop:grid-col-3 padding-top-2 tablet:padding-top-4">${accountMenu(ctx, signedIn)}</div><div class="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
 ${errorSummary(t('common:errors.summary_heading'), errors)}
 ${body}
 </div></div>`,
@@ -218,13 +237,16 @@ export function staffPage(
     nav: 'staff',
     title: titleOf(ctx, p.title, errors),
     main: html`<div class="grid-row grid-gap">
-  <nav class="tablet:grid-col-3 padding-bottom-4" aria-label="${t('staff:menu_label')}">
+  <div class="tablet:grid-col-3 padding-top-2 tablet:padding-top-0">${sideMenu(
+    t('staff:menu_label'),
+    html`<nav aria-label="${t('staff:menu_label')}">
     <ul class="usa-sidenav">
       <li class="usa-sidenav__item"><a href="/staff"${p.current === '/staff' ? html` class="usa-current" aria-current="page"` : ''}>${t('staff:tools.home')}</a></li>
       ${tools.map((tool) => html`<li class="usa-sidenav__item"><a href="${tool.href}"${p.current === tool.href ? html` class="usa-current" aria-current="page"` : ''}>${t(tool.labelKey)}</a></li>`)}
       <li class="usa-sidenav__item"><form method="post" action="/account/sign-out" class="padding-y-1 padding-x-2">${csrfField(p.signedIn.csrf)}<button type="submit" class="usa-button usa-button--unstyled">${t('staff:sign_out')}</button></form></li>
     </ul>
-  </nav>
+  </nav>`,
+  )}</div>
   <div class="tablet:grid-col-9">
 ${errorSummary(t('common:errors.summary_heading'), errors)}
 ${p.body}

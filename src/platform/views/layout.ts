@@ -47,6 +47,7 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
   <link rel="icon" href="/assets/uswds/img/favicons/favicon.ico">
   <script src="/assets/uswds/js/uswds-init.min.js"></script>
   ${p.head ?? ''}
+  <noscript><link rel="stylesheet" href="/assets/casedesk-nojs.css"></noscript>
 </head>
 <body>
   <a class="usa-skipnav" href="#main-content">${t('common:layout.skip')}</a>
@@ -62,6 +63,7 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
           <button type="button" class="usa-accordion__button usa-banner__button" aria-expanded="false" aria-controls="gov-banner">
             <span class="usa-banner__button-text">${t('common:banner.how')}</span>
           </button>
+          <noscript><a class="usa-banner__button casedesk-nojs-banner" href="#gov-banner"><span class="usa-banner__button-text">${t('common:banner.how')}</span></a></noscript>
         </div>
       </header>
       <div class="usa-banner__content usa-accordion__content" id="gov-banner">
@@ -84,9 +86,11 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
       <div class="usa-navbar">
         <div class="usa-logo"><em class="usa-logo__text"><a href="/" title="${t('common:site.name')}">${t('common:site.name')}</a></em></div>
         <button type="button" class="usa-menu-btn">${t('common:layout.menu')}</button>
+        <noscript><a class="usa-menu-btn casedesk-nojs-menu" href="#primary-nav">${t('common:layout.menu')}</a></noscript>
       </div>
-      <nav aria-label="${t('common:layout.primary_nav')}" class="usa-nav">
+      <nav aria-label="${t('common:layout.primary_nav')}" class="usa-nav" id="primary-nav">
         <button type="button" class="usa-nav__close"><img src="/assets/uswds/img/usa-icons/close.svg" role="img" alt="${t('common:layout.close')}"></button>
+        <noscript><a class="usa-nav__close casedesk-nojs-close" href="#main-content"><img src="/assets/uswds/img/usa-icons/close.svg" role="img" alt="${t('common:layout.close')}"></a></noscript>
         <ul class="usa-nav__primary usa-accordion">
           <li class="usa-nav__primary-item"><a class="usa-nav-link${p.nav === 'case-status' ? ' usa-current' : ''}" href="/case-status"${p.nav === 'case-status' ? html` aria-current="${sectionCurrent(ctx.url, '/case-status')}"` : ''}><span>${t('common:nav.case_status')}</span></a></li>
           ${

@@ -1,9 +1,7 @@
 import { dateTimeFormatter } from '../../../platform/format.js';
-import type { RepresentativeStatus } from '../profile/profile.js';
 import { fields, text, type App } from '../../../platform/http/inputs.js';
-import { asSent } from '../route-support.js';
 import { describeUserAgent, type AccountService } from '../service.js';
-import { accountHomePage, sessionsPage } from '../views/pages.js';
+import { sessionsPage } from '../views/pages.js';
 import { goTo } from './journey.js';
 import { SESSION_IDLE_MS, type SessionStore } from './sessions.js';
 
@@ -11,46 +9,16 @@ export interface SessionRoutesDeps {
   accounts: AccountService;
   sessions: SessionStore;
   timeZone: string;
-  /** Whether a representative account must first complete its profile (ProfileService, profile/). */
-  representativeStatus(accountId: string): Promise<RepresentativeStatus>;
 }
 
-/** What the account home and the devices page read (ADR 15). */
+/** What the devices page reads (ADR 15). */
 const inputs = {
-  // The backup codes left after a sign-in with one (read with Number(): none sent, none shown).
-  home: fields({ backup_codes_left: asSent(), welcome: text(20) }),
   sessions: fields({ done: text(20) }),
 };
 
-/** Signed in: the account home, the devices signed in, staying signed in, and signing out. */
+/** Signed in: the devices signed in, staying signed in, and signing out. */
 export function registerSessionRoutes(app: App, deps: SessionRoutesDeps): void {
   const { accounts, sessions } = deps;
-
-  app.get(
-    '/account',
-    { config: { policy: 'account' }, schema: { querystring: inputs.home } },
-    async (request, reply) => {
-      const account = await accounts.findAccount(request.session!.account_id);
-      if (!account) return reply.redirect('/account/sign-in', 303);
-      // A representative completes its profile first (issue 3 item 1; REP-3 matches paper G-28s against it).
-      const representative = await deps.representativeStatus(account.id);
-      if (representative === 'missing' || representative === 'expired')
-        return reply.redirect(`/account/profile/representative?required=${representative}`, 303);
-      // Staff accounts have no public account home: their home is the staff workspace.
-      if (account.kind === 'staff') return reply.redirect('/staff', 303);
-      const left = Number(request.query.backup_codes_left);
-      return reply.html(
-        accountHomePage(request.page(), {
-          csrf: reply.generateCsrf(),
-          idleSeconds: SESSION_IDLE_MS / 1000,
-          email: account.email,
-          onlineAccountNumber: account.online_account_number,
-          backupCodesRemaining: Number.isInteger(left) && left >= 0 && left <= 10 ? left : undefined,
-          welcomeSurvey: request.query.welcome === '1',
-        }),
-      );
-    },
-  );
 
   app.get(
     '/account/sessions',

@@ -12,10 +12,9 @@ import {
 import { html, type SafeHtml } from '../../../platform/views/html.js';
 import { page } from '../../../platform/views/frame.js';
 import type { PageContext } from '../../../platform/views/layout.js';
-import { surveyFields } from '../../surveys/index.js';
 import type { ExternalRefusal } from '../external/external-sign-in.js';
 
-/** The account pages: sign-up steps, sign-in with its second step, and the account home. */
+/** The account pages: sign-up steps, sign-in with its second step, and the devices signed in (the account home: account-home). */
 
 export function signUpSteps(ctx: PageContext, current: number): SafeHtml {
   const { t } = ctx;
@@ -330,53 +329,6 @@ export function newPasswordPage(ctx: PageContext, p: { csrf: string; token: stri
   ${button(t('accounts:reset.new_submit'))}
 </form>`,
     errors,
-  );
-}
-
-export function accountHomePage(
-  ctx: PageContext,
-  p: {
-    csrf: string;
-    idleSeconds: number;
-    email: string;
-    onlineAccountNumber: string;
-    backupCodesRemaining?: number;
-    welcomeSurvey?: boolean;
-  },
-): SafeHtml {
-  const { t } = ctx;
-  const oan = p.onlineAccountNumber.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
-  return page(
-    ctx,
-    t('accounts:home.title'),
-    html`<h1>${t('accounts:home.title')}</h1>
-${
-  p.backupCodesRemaining !== undefined
-    ? alert({
-        type: 'warning',
-        live: true,
-        body: html`<p class="margin-0">${t('accounts:home.backup_used', { remaining: p.backupCodesRemaining })}</p>
-<ul class="usa-list"><li><a class="usa-link" href="/account/two-step">${t('accounts:home.backup_update_methods')}</a></li><li><a class="usa-link" href="/account/settings/email">${t('accounts:home.backup_update_email')}</a></li></ul>`,
-      })
-    : ''
-}
-<p class="usa-intro">${t('accounts:home.welcome')}, ${p.email}</p>
-<h2>${t('accounts:home.online_account_number')}</h2>
-<p class="font-mono-lg casedesk-receipt">${oan}</p>
-<p class="usa-hint">${t('accounts:home.online_account_number_hint')}</p>
-<p><a class="usa-link" href="/account/cases">${t('cases_account:home_link')}</a></p>
-<p><a class="usa-link" href="/account/profile">${t('profile:home_link')}</a></p>
-${
-  p.welcomeSurvey
-    ? html`<section class="margin-y-4 padding-3 border-1px border-base-lighter radius-md" aria-labelledby="survey-heading"><div>
-  <h2 class="margin-top-0" id="survey-heading">${t('surveys:account_created.heading')}</h2>
-  <p>${t('surveys:account_created.intro')}</p>
-  <form class="usa-form" method="post" action="/survey/account-created">${csrfField(p.csrf)}${surveyFields(ctx, { withAbout: false })}</form>
-</div></section>`
-    : ''
-}`,
-    [],
-    p,
   );
 }
 
