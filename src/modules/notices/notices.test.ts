@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
@@ -37,6 +41,10 @@ async function send(events: unknown[]) {
 
 /** The text of the document rendered for a notice_issued event, line by line. */
 async function noticeText(eventId: string): Promise<string[]> {
+  return pdfText(await noticePdf(eventId));
+}
+
+async function noticePdf(eventId: string): Promise<Buffer> {
   const id = await t.services.notices.issueFromEvent(eventId);
   expect(id).toBeDefined();
   const row = await t.deps.database.db
@@ -44,7 +52,31 @@ async function noticeText(eventId: string): Promise<string[]> {
     .select('storage_key')
     .where('id', '=', id!)
     .executeTakeFirstOrThrow();
-  return pdfText((await t.deps.storage.get(row.storage_key))!);
+  return (await t.deps.storage.get(row.storage_key))!;
+}
+
+/**
+ * With CASEDESK_SCREENSHOTS=1 (and pdftoppm from Debian's poppler-utils), the RFE notice's first page is written to
+ * docs/screenshots/notice-rfe.png for the README.
+ */
+function screenshot(pdf: Buffer): void {
+  if (process.env.CASEDESK_SCREENSHOTS !== '1') return;
+  const dir = mkdtempSync(join(tmpdir(), 'casedesk-notice-'));
+  writeFileSync(join(dir, 'notice.pdf'), pdf);
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '60',
+    '-f',
+    '1',
+    '-l',
+    '1',
+    '-singlefile',
+    join(dir, 'notice.pdf'),
+    join(dir, 'page'),
+  ]);
+  copyFileSync(join(dir, 'page.png'), 'docs/screenshots/notice-rfe.png');
+  rmSync(dir, { recursive: true });
 }
 
 const APPLICANT = {
@@ -145,7 +177,9 @@ describe('notices built from their own events (issue 15 point 3)', () => {
   });
 
   it('an RFE notice lists the evidence requested and the deadline, not the transfer before it', async () => {
-    const lines = await noticeText('n15-rfe-notice');
+    const pdf = await noticePdf('n15-rfe-notice');
+    screenshot(pdf);
+    const lines = await pdfText(pdf);
     const text = lines.join('\n');
     expect(lines).toContain('Request for Evidence');
     expect(lines).toContain('November 20, 2026'); // the notice date
