@@ -179,7 +179,7 @@ describe('notices built from their own events (issue 15 point 3)', () => {
   it('an RFE notice lists the evidence requested and the deadline, not the transfer before it', async () => {
     const pdf = await noticePdf('n15-rfe-notice');
     screenshot(pdf);
-    const lines = await pdfText(pdf);
+    const lines = pdfText(pdf);
     const text = lines.join('\n');
     expect(lines).toContain('Request for Evidence');
     expect(lines).toContain('November 20, 2026'); // the notice date
