@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant } from '../../../test/accounts-support.js';
 import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
+import { TestAgent } from '../../../test/agent.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { seedKnowledgeArticles } from '../knowledge/index.js';
 
@@ -281,5 +282,104 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(tier1.agent.$('h1').text()).toMatch(/^Artículo de servicio n\.º \d+$/);
     expect(tier1.agent.$('main').text()).toContain('Resuelto');
     await tier1.agent.get('/agent?lang=en');
+  });
+});
+
+describe('the item page as a workspace (issue 15 point 8)', () => {
+  it('shows the queue, owner and time left, a toolbar with one form open at a time, and no rule codes', async () => {
+    const res = await logCall(tier1, { receipt_number: '', type: 'general_question', email: 'wanda@example.com' });
+    const path = res.headers.location as string;
+    await tier1.agent.get(path);
+    const $ = tier1.agent.$;
+    const summary = $('main table').first().text();
+    expect(summary).toContain('Tier 1');
+    expect(summary).toContain('Tina Tier1');
+    expect(summary).toMatch(/\d+ days?( \d+ hours?)? left/);
+    // The answer is open by default; the toolbar links open one other form each, without JavaScript.
+    expect($('main form[action$="/reply"]')).toHaveLength(1);
+    expect($('main form[action$="/note"], main form[action$="/resolve"], main form[action$="/escalate"]')).toHaveLength(
+      0,
+    );
+    expect(
+      $('#actions a')
+        .map((_, a) => $(a).attr('href'))
+        .get(),
+    ).toEqual(['reply', 'note', 'pause', 'escalate', 'route', 'resolve'].map((a) => `${path}?action=${a}#actions`));
+    expect($('#actions a[aria-current="true"]').text()).toBe('Answer');
+    await tier1.agent.get(`${path}?action=note`);
+    expect(tier1.agent.$('main form[action$="/note"]')).toHaveLength(1);
+    expect(tier1.agent.$('main form[action$="/reply"]')).toHaveLength(0);
+    // A form answered with an error opens again, with what was typed.
+    await tier1.agent.get(`${path}?action=route`);
+    expect((await tier1.agent.post(`${path}/route`, { office: '', route_reason: 'Needs the office' })).statusCode).toBe(
+      400,
+    );
+    expect(tier1.agent.$('main form[action$="/route"] #route_reason').text()).toBe('Needs the office');
+    // The conversation: the customer's words first.
+    expect(tier1.agent.$('.casedesk-conversation li').first().text()).toContain('Wants to know about biometrics.');
+    for (const url of [path, `${path}?lang=es`]) {
+      await tier1.agent.get(url);
+      expect(tier1.agent.$('main').text()).not.toMatch(/\((CC|REP|ACC)-\d+/);
+    }
+    await tier1.agent.get(`${path}?lang=en`);
+  });
+
+  it('reads out the promise of the item type: a lockout is not told 30 business days', async () => {
+    const desk = await createStaffMember(t, {
+      email: 'hal.desk@agency.example',
+      name: 'Hal Desk',
+      roles: ['help_desk'],
+      ip: '10.12.0.4',
+    });
+    const visitor = new TestAgent(t.app, '10.12.0.5');
+    await visitor.get('/help/technical');
+    const sent = await visitor.post('/help/technical', {
+      topic: 'locked_out',
+      description: 'Locked out after too many codes.',
+      name: 'Rosa Díaz',
+      email: 'rosa.lock@example.com',
+      phone: '',
+    });
+    const number = new URL(sent.headers.location as string, 'http://x').searchParams.get('number')!;
+    await desk.agent.get(`/agent/items/${number}`);
+    const script = desk.agent.$('.usa-intro').text();
+    expect(script).toContain(`service item number is ${number}`);
+    expect(script).not.toContain('30 business days');
+    expect(script).toMatch(/by \w+ \d+, \d{4}/);
+    // A Contact Center question keeps the urgency and the 30 business days it is under (CC-5).
+    const call = await logCall(tier1, { receipt_number: '', type: 'general_question', email: 'gq@example.com' });
+    await tier1.agent.get(call.headers.location as string);
+    expect(tier1.agent.$('.usa-intro').text()).toContain('not urgent');
+    expect(tier1.agent.$('.usa-intro').text()).toContain('30 business days');
+  });
+
+  it('verifies a caller who gives the date in another format and the name without accents', async () => {
+    const res = await logCall(tier1, { email: 'pena.formats@example.com' });
+    const path = `/agent/items/${(res.headers.location as string).split('=')[1]!}`;
+    await tier1.agent.get(path);
+    expect(tier1.agent.$('main').text()).toContain('The caller is not verified yet');
+    const before = await t.deps.database.db.selectFrom('caller_verifications').select('seq').execute();
+    // A date that is no date is a typing slip: said at the field, not counted as a failed attempt.
+    let post = await tier1.agent.post(`${path}/verify`, {
+      caller_role: 'applicant',
+      answer_date_of_birth: 'the twelfth',
+      answer_family_name: 'Pena',
+    });
+    expect(post.statusCode).toBe(400);
+    expect(tier1.agent.$('#answer_date_of_birth').attr('aria-invalid')).toBe('true');
+    expect(await t.deps.database.db.selectFrom('caller_verifications').select('seq').execute()).toHaveLength(
+      before.length,
+    );
+    for (const date of ['04/12/1985', 'April 12, 1985']) {
+      await tier1.agent.get(path);
+      post = await tier1.agent.post(`${path}/verify`, {
+        caller_role: 'applicant',
+        answer_date_of_birth: date,
+        answer_family_name: 'pena',
+      });
+      expect(post.headers.location).toBe(`${path}?done=verify`);
+    }
+    await tier1.agent.get(`${path}?done=verify`);
+    expect(tier1.agent.$('main').text()).toContain('The caller was verified');
   });
 });

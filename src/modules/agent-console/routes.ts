@@ -27,7 +27,7 @@ import {
   type ContactType,
   type VerificationQuestion,
 } from './service.js';
-import { agentHomePage, agentItemPage, logContactPage, searchPage } from './views.js';
+import { agentHomePage, agentItemPage, isItemAction, logContactPage, searchPage, type ItemAction } from './views.js';
 
 /** A field as these pages have always read it: cut to `max` characters, then trimmed. */
 const line = (max = 5000) => text(max).transform((value) => value.trim());
@@ -55,7 +55,7 @@ const inputs = {
   }),
   search: fields({ q: line(200) }),
   item: params({ number: text(200) }),
-  itemQuery: fields({ done: line(20) }),
+  itemQuery: fields({ done: line(20), action: line(20) }),
   reply: fields({ message: line() }),
   note: fields({ note: line() }),
   pause: fields({ reason: line(500) }),
@@ -96,7 +96,7 @@ async function showItem(
   reply: FastifyReply,
   deps: AgentConsoleRouteDeps,
   number: string,
-  extra: { notice?: string; errors?: FieldError[] } = {},
+  extra: { notice?: string; errors?: FieldError[]; action?: ItemAction; values?: Record<string, string> } = {},
 ) {
   const view = await deps.agent.item(agentOf(request), number);
   if (!view) return reply.callNotFound();
@@ -228,13 +228,34 @@ function registerItemRoutes(app: App, deps: AgentConsoleRouteDeps): void {
     '/agent/items/:number',
     { config, schema: { params: inputs.item, querystring: inputs.itemQuery } },
     async (request, reply) => {
-      const { done } = request.query;
+      const { done, action } = request.query;
       return showItem(request, reply, deps, request.params.number, {
         notice: /^[a-z]+$/.test(done) ? request.t(`agent:done.${done}`, { defaultValue: '' }) || undefined : undefined,
+        action: isItemAction(action) ? action : undefined,
       });
     },
   );
 }
+
+/** The field of each action's form that a refusal of the action is shown at (its form opens again with it). */
+const FIELD_OF_ACTION: Record<string, string> = {
+  reply: 'message',
+  note: 'note',
+  pause: 'reason',
+  resume: 'resume',
+  escalate: 'escalate_reason',
+  route: 'office',
+  resolve: 'code',
+  verify: 'caller_role',
+};
+
+/** The text fields of a form as typed, to fill the form again (never the CSRF token). */
+const typed = (body: unknown): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(body ?? {}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== '_csrf',
+    ),
+  );
 
 /** A request about an item, with its form (`B`). */
 type ItemRequest<B> = FastifyRequest & { params: { number: string }; body: B };
@@ -256,11 +277,12 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
       if (!view.mayWork) return reply.html(agentItemPage(ctx(request), { signedIn: signedInOf(reply), view }), 403);
       try {
         const problem = await run(request, view.item.id);
-        if (problem) return showItem(request, reply, deps, number, { errors: [problem] });
+        // The form opens again with its error and what was typed (text fields only; the token is never sent back).
+        if (problem) return showItem(request, reply, deps, number, { errors: [problem], values: typed(request.body) });
       } catch (error) {
         if (error instanceof ServiceItemActionError)
           return showItem(request, reply, deps, number, {
-            errors: [{ field: 'message', message: request.t(`agent:errors.${error.code}`) }],
+            errors: [{ field: FIELD_OF_ACTION[done] ?? 'message', message: request.t(`agent:errors.${error.code}`) }],
           });
         throw error;
       }
@@ -344,7 +366,10 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
         role === 'representative' || role === 'interpreter_with_applicant' ? role : 'applicant';
       const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [q, request.body[`answer_${q}`]]));
       const result = await deps.agent.verifyCaller(agentOf(request), request.params.number, { callerRole, answers });
-      if (!result.ok) return { field: 'caller_role', message: request.t('agent:errors.not_found') };
+      if (!result.ok)
+        return result.problem === 'date_unreadable'
+          ? { field: 'answer_date_of_birth', message: request.t('agent:verify.date_unreadable') }
+          : { field: 'caller_role', message: request.t('agent:errors.not_found') };
       if (result.outcome === 'failed') {
         const asked = VERIFICATION_QUESTIONS.find((q) => answers[q]) ?? result.questions[0];
         return {

@@ -31,9 +31,10 @@ import {
   type StaffWorker,
   type ServiceItemChannel,
 } from '../service-items/index.js';
-import type { StaffRole } from '../staff/index.js';
+import { displayNameOf, type StaffRole } from '../staff/index.js';
 import { accountIdBy, peopleBy } from '../accounts/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { parseDate, sameName } from '../../platform/personal-details.js';
 import * as repo from './repository.js';
 
 /**
@@ -98,6 +99,9 @@ export interface ItemView {
   /** The questions the records allow, for the verification form. */
   questions: VerificationQuestion[];
   verification?: { outcome: 'verified' | 'failed'; callerRole: CallerRole; at: Date };
+  /** The queue the item is in (its names in both languages), and who holds it, if anyone. */
+  queue?: { code: string; name_en: string; name_es: string };
+  ownerName: string | null;
   /** Knowledge articles for the item (shown to Tier 1 beside the item, CC-4). */
   suggestions: ArticleSummary[];
   mayWork: boolean;
@@ -120,21 +124,27 @@ export interface AgentDeps {
   hasActiveG28?: (caseId: number) => Promise<boolean>;
 }
 
-const normalize = {
-  date_of_birth: (v: string) => v.trim(),
-  family_name: (v: string) =>
-    v
-      .normalize('NFD')
-      .replace(/\p{M}/gu, '')
-      .replace(/[^\p{L}]/gu, '')
-      .toLowerCase(),
-  zip: (v: string) => v.replace(/\D/g, '').slice(0, 5),
-  a_number: (v: string) =>
-    v
-      .toUpperCase()
-      .replace(/[^0-9]/g, '')
-      .replace(/^0+/, ''),
-} satisfies Record<VerificationQuestion, (v: string) => string>;
+/**
+ * How each answer is compared with the records (CC-2): names and dates of birth as every surface compares them
+ * (platform/personal-details.ts: accents, case and punctuation ignored; dates in any common format), ZIP codes by
+ * their first five digits, A-Numbers by their digits. An empty answer never matches.
+ */
+const digits = (v: string) => v.replace(/\D/g, '');
+const matches = {
+  date_of_birth: (typed: string, recorded: string) => {
+    const date = parseDate(typed);
+    return date !== undefined && date === parseDate(recorded);
+  },
+  family_name: (typed: string, recorded: string) => sameName(typed, recorded),
+  zip: (typed: string, recorded: string) => {
+    const zip = digits(typed).slice(0, 5);
+    return zip !== '' && zip === digits(recorded).slice(0, 5);
+  },
+  a_number: (typed: string, recorded: string) => {
+    const number = digits(typed).replace(/^0+/, '');
+    return number !== '' && number === digits(recorded).replace(/^0+/, '');
+  },
+} satisfies Record<VerificationQuestion, (typed: string, recorded: string) => boolean>;
 
 export class AgentConsoleService {
   constructor(private readonly deps: AgentDeps) {}
@@ -255,6 +265,8 @@ export class AgentConsoleService {
     const view: ItemView = {
       item,
       timeline: await this.deps.items.timeline(item.id),
+      queue: (await this.deps.items.allQueues()).find((q) => q.code === item.queue),
+      ownerName: await displayNameOf(this.deps.db, item.owner_id),
       questions: [],
       suggestions: agent.roles.includes('tier1')
         ? await this.deps.knowledge.suggestFor(`${item.subject} ${item.description}`, item.language, 3)
@@ -319,7 +331,7 @@ export class AgentConsoleService {
         reason?: 'too_few' | 'mismatch' | 'no_g28';
         questions: VerificationQuestion[];
       }
-    | { ok: false }
+    | { ok: false; problem: 'not_found' | 'date_unreadable' }
   > {
     const item = await this.deps.items.forStaff(agent, number);
     if (
@@ -328,17 +340,16 @@ export class AgentConsoleService {
       item.status === 'closed' ||
       !(await this.deps.items.maySee(this.#worker(agent), item))
     )
-      return { ok: false };
+      return { ok: false, problem: 'not_found' };
     const section1367 = await section1367OfCase(this.deps.db, item.case_id);
     if (section1367 === undefined || !maySeeCase({ section1367 }, { kind: 'staff', roles: agent.roles }))
-      return { ok: false };
+      return { ok: false, problem: 'not_found' };
     const records = await applicantOfCase(this.deps.db, item.case_id);
     const asked = VERIFICATION_QUESTIONS.filter((q) => (input.answers[q] ?? '').trim() !== '' && records?.[q]);
-    const results = asked.map((q) => ({
-      question: q,
-      correct:
-        normalize[q](input.answers[q]!) === normalize[q](String(records![q])) && normalize[q](input.answers[q]!) !== '',
-    }));
+    // A date of birth that is no date is a typing slip to correct, not a wrong answer: nothing is recorded.
+    if (asked.includes('date_of_birth') && parseDate(input.answers.date_of_birth!) === undefined)
+      return { ok: false, problem: 'date_unreadable' };
+    const results = asked.map((q) => ({ question: q, correct: matches[q](input.answers[q]!, String(records![q])) }));
     let reason: 'too_few' | 'mismatch' | 'no_g28' | undefined;
     if (results.length < 2) reason = 'too_few';
     else if (results.some((r) => !r.correct)) reason = 'mismatch';

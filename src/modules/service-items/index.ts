@@ -6,6 +6,9 @@ export {
   RESOLUTION_CODES,
   expectationText,
   urgencyText,
+  promiseOfItem,
+  clockOf,
+  timeLeftText,
   type StaffWorker,
   type ResolutionCode,
 } from './service.js';
