@@ -117,6 +117,14 @@ browserSuite('Agent console in a browser', (rig) => {
         await expectNoAxeViolations(page, 'item workspace at 1280 px');
         if (process.env.CASEDESK_SCREENSHOTS && lang === 'en')
           await page.screenshot({ path: 'docs/screenshots/agent-item.png' });
+        const itemUrl = page.url();
+        // Release or reassign (issue 15 point 9), and the queue's list with time left.
+        await page.goto(`/agent/items/${number}?action=reassign`);
+        await expectNoAxeViolations(page, 'release or reassign form');
+        await page.goto('/agent/queues/tier1?sort=received');
+        await expectNoAxeViolations(page, 'queue list');
+        await expectReflowAt320(page, 'queue list');
+        await page.goto(itemUrl);
 
         await page
           .locator('#message')

@@ -16,7 +16,14 @@ import {
 import { classes, html, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { formLongName, officeName, OFFICES } from '../cases/index.js';
-import { clockOf, promiseOfItem, RESOLUTION_CODES, timeLeftText, type ServiceItemRow } from '../service-items/index.js';
+import {
+  clockOf,
+  durationText,
+  promiseOfItem,
+  RESOLUTION_CODES,
+  timeLeftText,
+  type ServiceItemRow,
+} from '../service-items/index.js';
 import { CONTACT_CHANNELS, CONTACT_TYPES, type ItemView, type VerificationQuestion } from './service.js';
 
 /** The agent console pages (/agent): home with queues and claim, log a contact, search, and the item. */
@@ -33,20 +40,30 @@ function itemRows(ctx: Ctx, items: ServiceItemRow[], caption: string): SafeHtml 
       t('agent:item.type'),
       t('agent:item.channel'),
       t('agent:item.status'),
+      t('agent:item.time_left'),
       t('agent:item.due'),
     ],
     rows: items.map((i) => [
-      html`<a class="usa-link" href="/agent/items/${String(i.number)}">#${String(i.number)}</a>${i.priority === 1 ? html` <span class="usa-tag bg-secondary-dark">${t('agent:item.urgent')}</span>` : ''}`,
+      itemLink(ctx, i),
       t(`agent:types.${i.type}`, { defaultValue: i.type }),
       t(`agent:channels.${i.channel}`),
       t(`agent:statuses.${i.status}`),
-      i.due_at < ctx.now
-        ? html`<span class="usa-tag bg-secondary-dark">${t('agent:item.overdue')}</span> ${ctx.when(i.due_at)}`
-        : ctx.when(i.due_at),
+      timeLeftCell(ctx, i),
+      ctx.when(i.due_at),
     ]),
     stacked: true,
   });
 }
+
+/** A link to an item, with its urgency. */
+const itemLink = (ctx: Ctx, i: ServiceItemRow) =>
+  html`<a class="usa-link" href="/agent/items/${String(i.number)}">#${String(i.number)}</a>${i.priority === 1 ? html` <span class="usa-tag bg-secondary-dark">${ctx.t('agent:item.urgent')}</span>` : ''}`;
+
+/** Time left on an item's clock, with the overdue tag. */
+const timeLeftCell = (ctx: Ctx, i: ServiceItemRow) => {
+  const clock = clockOf(i, ctx.now);
+  return html`${clock.overdue && !clock.stopped ? html`<span class="usa-tag bg-secondary-dark">${ctx.t('agent:item.overdue')}</span> ` : ''}${timeLeftText(ctx.t, clock)}`;
+};
 
 export function agentHomePage(
   ctx: Ctx,
@@ -64,6 +81,7 @@ export function agentHomePage(
     body: html`${p.notice ? alert({ type: 'info', slim: true, live: true, body: p.notice }) : ''}
 <form method="post" action="/agent/claim" class="margin-y-2">${csrfField(p.signedIn.csrf)}${button(t('agent:home.claim'))}</form>
 <p><a class="usa-link" href="/agent/new">${t('agent:home.log_contact')}</a></p>
+${ctx.roles.some((r) => r === 'tier2' || r === 'tier3') ? html`<p><a class="usa-link" href="/agent/supervisor">${t('agent:supervisor.title')}</a></p>` : ''}
 <form class="usa-search usa-search--small margin-y-2" method="get" action="/agent/search" role="search">
   <label class="usa-sr-only" for="q">${t('agent:search.label')}</label>
   <input class="usa-input" id="q" type="search" name="q" maxlength="200">
@@ -77,9 +95,133 @@ ${
     ? table({
         caption: t('agent:home.queues'),
         headers: [t('agent:home.queue'), t('agent:home.waiting')],
-        rows: p.queues.map((q) => [lang === 'es' ? q.queue.name_es : q.queue.name_en, String(q.waiting)]),
+        rows: p.queues.map((q) => [
+          html`<a class="usa-link" href="/agent/queues/${encodeURIComponent(q.code)}">${lang === 'es' ? q.queue.name_es : q.queue.name_en}</a>`,
+          String(q.waiting),
+        ]),
       })
     : html`<p>${t('agent:home.no_queues')}</p>`
+}`,
+  });
+}
+
+/** How a queue's list can be ordered: by time left (soonest due first), by arrival (oldest first), urgent first. */
+export const QUEUE_SORTS = ['due', 'received', 'urgent'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+const SORTERS: Record<QueueSort, (a: ServiceItemRow, b: ServiceItemRow) => number> = {
+  due: (a, b) => a.due_at.getTime() - b.due_at.getTime() || a.number - b.number,
+  received: (a, b) => a.created_at.getTime() - b.created_at.getTime() || a.number - b.number,
+  urgent: (a, b) => a.priority - b.priority || SORTERS.due(a, b),
+};
+
+/** A queue's open items with the time left on each clock, sortable by links in the headers (issue 15 point 9). */
+export function queuePage(
+  ctx: Ctx,
+  p: {
+    signedIn: SignedIn;
+    queue: { code: string; name_en: string; name_es: string };
+    items: ServiceItemRow[];
+    names: Map<string, string>;
+    sort: QueueSort;
+  },
+): SafeHtml {
+  const { t, lang } = ctx;
+  const name = lang === 'es' ? p.queue.name_es : p.queue.name_en;
+  const items = [...p.items].sort(SORTERS[p.sort]);
+  const base = `/agent/queues/${encodeURIComponent(p.queue.code)}`;
+  const sortable = (sort: QueueSort, label: string) =>
+    html`<th scope="col"${p.sort === sort ? html` aria-sort="ascending"` : ''}><a class="${classes('usa-link', p.sort === sort && 'text-ink')}" href="${base}?sort=${sort}">${label}</a></th>`;
+  return titledStaffPage(ctx, p, {
+    title: t('agent:queue.title', { queue: name }),
+    current: '/agent',
+    body: html`${breadcrumb(t('staff:breadcrumb'), [{ href: '/agent', label: t('agent:home.title') }, { label: name }])}
+<p>${t('agent:queue.intro', { count: items.length })} ${t(`agent:queue.sorted.${p.sort}`)}</p>
+${
+  items.length
+    ? html`<table class="usa-table usa-table--stacked">
+  <caption>${t('agent:queue.caption', { queue: name })}</caption>
+  <thead><tr>
+    ${sortable('urgent', t('agent:item.number'))}
+    <th scope="col">${t('agent:item.type')}</th>
+    <th scope="col">${t('agent:item.status')}</th>
+    <th scope="col">${t('agent:item.owner')}</th>
+    ${sortable('due', t('agent:item.time_left'))}
+    ${sortable('received', t('agent:item.received'))}
+  </tr></thead>
+  <tbody>
+    ${items.map(
+      (i) => html`<tr>
+      <th scope="row" data-label="${t('agent:item.number')}">${itemLink(ctx, i)}</th>
+      <td data-label="${t('agent:item.type')}">${t(`agent:types.${i.type}`, { defaultValue: i.type })}</td>
+      <td data-label="${t('agent:item.status')}">${t(`agent:statuses.${i.status}`)}</td>
+      <td data-label="${t('agent:item.owner')}">${i.owner_id ? (p.names.get(i.owner_id) ?? t('agent:item.someone')) : t('agent:item.no_owner')}</td>
+      <td data-label="${t('agent:item.time_left')}">${timeLeftCell(ctx, i)}</td>
+      <td data-label="${t('agent:item.received')}">${ctx.when(i.created_at)}</td>
+    </tr>`,
+    )}
+  </tbody>
+</table>`
+    : html`<p>${t('agent:home.none')}</p>`
+}`,
+  });
+}
+
+/** Who holds which open item and for how long (issue 15 point 9): each agent with their count, then every item. */
+export function supervisorPage(
+  ctx: Ctx,
+  p: {
+    signedIn: SignedIn;
+    items: ServiceItemRow[];
+    names: Map<string, string>;
+    queues: { code: string; name_en: string; name_es: string }[];
+  },
+): SafeHtml {
+  const { t, lang } = ctx;
+  const queueName = (code: string) => {
+    const q = p.queues.find((x) => x.code === code);
+    return q ? (lang === 'es' ? q.name_es : q.name_en) : code;
+  };
+  const heldSince = (i: ServiceItemRow) => i.claimed_at ?? i.created_at;
+  const byOwner = new Map<string, ServiceItemRow[]>();
+  for (const i of p.items) byOwner.set(i.owner_id!, [...(byOwner.get(i.owner_id!) ?? []), i]);
+  const nameOf = (id: string) => p.names.get(id) ?? t('agent:item.someone');
+  const owners = [...byOwner].sort((a, b) => heldSince(a[1][0]!).getTime() - heldSince(b[1][0]!).getTime());
+  return titledStaffPage(ctx, p, {
+    title: t('agent:supervisor.title'),
+    current: '/agent',
+    body: html`${breadcrumb(t('staff:breadcrumb'), [{ href: '/agent', label: t('agent:home.title') }, { label: t('agent:supervisor.title') }])}
+<p>${t('agent:supervisor.intro')}</p>
+${
+  owners.length
+    ? html`${table({
+        caption: t('agent:supervisor.by_agent'),
+        headers: [t('agent:supervisor.agent'), t('agent:supervisor.count'), t('agent:supervisor.longest')],
+        rows: owners.map(([id, items]) => [
+          nameOf(id),
+          String(items.length),
+          durationText(t, ctx.now.getTime() - heldSince(items[0]!).getTime()),
+        ]),
+        stacked: true,
+      })}
+${table({
+  caption: t('agent:supervisor.items'),
+  headers: [
+    t('agent:item.number'),
+    t('agent:supervisor.agent'),
+    t('agent:item.queue'),
+    t('agent:supervisor.held_for'),
+    t('agent:item.time_left'),
+  ],
+  rows: p.items.map((i) => [
+    itemLink(ctx, i),
+    nameOf(i.owner_id!),
+    queueName(i.queue),
+    durationText(t, ctx.now.getTime() - heldSince(i).getTime()),
+    timeLeftCell(ctx, i),
+  ]),
+  stacked: true,
+})}`
+    : html`<p>${t('agent:supervisor.none')}</p>`
 }`,
   });
 }
@@ -168,7 +310,7 @@ const QUESTION_INPUT: Record<VerificationQuestion, { width: 'md' | 'lg'; max: nu
 };
 
 /** The actions of the item's toolbar, one form open at a time (`?action=`); the answer is open by default. */
-export const ITEM_ACTIONS = ['reply', 'note', 'pause', 'escalate', 'route', 'resolve'] as const;
+export const ITEM_ACTIONS = ['reply', 'note', 'pause', 'escalate', 'route', 'reassign', 'resolve'] as const;
 export type ItemAction = (typeof ITEM_ACTIONS)[number];
 /** The form each field belongs to: a form answered with errors opens again with them (and what was typed). */
 const ACTION_OF_FIELD: Record<string, ItemAction> = {
@@ -182,6 +324,8 @@ const ACTION_OF_FIELD: Record<string, ItemAction> = {
   route_reason: 'route',
   code: 'resolve',
   resolution_note: 'resolve',
+  reassign_to: 'reassign',
+  reassign_note: 'reassign',
 };
 export const isItemAction = (value: string): value is ItemAction => (ITEM_ACTIONS as readonly string[]).includes(value);
 
@@ -232,7 +376,12 @@ export function agentItemPage(
   const panels: Record<ItemAction, () => { heading: string; body: SafeHtml }> = {
     reply: () => ({
       heading: t('agent:actions.reply'),
-      body: form(
+      body: html`${
+        p.view.suggestions.length
+          ? html`<p class="margin-top-0">${t('agent:actions.saved_replies')}</p>
+<ul class="usa-list">${p.view.suggestions.map((a) => html`<li><a class="usa-link" href="${base}?action=reply&amp;saved=${a.slug}#actions">${a.title}</a></li>`)}</ul>`
+          : ''
+      }${form(
         'reply',
         textArea({
           name: 'message',
@@ -243,6 +392,32 @@ export function agentItemPage(
           maxlength: 5000,
         }),
         t('agent:actions.reply_submit'),
+      )}`,
+    }),
+    reassign: () => ({
+      heading: t('agent:actions.reassign'),
+      body: form(
+        'reassign',
+        html`${select({
+          name: 'reassign_to',
+          label: t('agent:actions.reassign_to'),
+          value: v.reassign_to,
+          error: errorFor(e, 'reassign_to'),
+          options: [
+            ['', t('agent:choose')],
+            ...(p.view.targets?.queues ?? []).map((q): [string, string] => [
+              `queue:${q.code}`,
+              t(q.code === i.queue ? 'agent:actions.release_to' : 'agent:actions.to_queue', {
+                queue: lang === 'es' ? q.name_es : q.name_en,
+              }),
+            ]),
+            ...(p.view.targets?.colleagues ?? []).map((c): [string, string] => [
+              `person:${c.account_id}`,
+              t('agent:actions.to_person', { name: c.display_name }),
+            ]),
+          ],
+        })}${textArea({ name: 'reassign_note', label: t('agent:actions.reassign_note'), value: v.reassign_note, error: errorFor(e, 'reassign_note'), maxlength: 2000 })}`,
+        t('agent:actions.reassign_submit'),
       ),
     }),
     note: () => ({

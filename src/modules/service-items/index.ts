@@ -9,6 +9,7 @@ export {
   promiseOfItem,
   clockOf,
   timeLeftText,
+  durationText,
   type StaffWorker,
   type ResolutionCode,
 } from './service.js';
@@ -25,6 +26,8 @@ export {
   protectItemsOfCase,
   lockItemOrThrow,
   openItemsOwnedBy,
+  heldItems,
+  listOpenItems,
   searchItems,
   secureMessageThreadsOf,
   takeItem,

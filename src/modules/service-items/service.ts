@@ -180,7 +180,9 @@ export function maySeeItem(viewer: Pick<StaffWorker, 'roles'>, item: Pick<Servic
 
 /** Refusals of item actions, each with a message on the agent's page. */
 export class ServiceItemActionError extends Error {
-  constructor(readonly code: 'not_found' | 'closed' | 'already_paused' | 'not_paused' | 'no_office' | 'not_owner') {
+  constructor(
+    readonly code: 'not_found' | 'closed' | 'already_paused' | 'not_paused' | 'no_office' | 'not_owner' | 'no_queue',
+  ) {
     super(code);
   }
 }
@@ -678,6 +680,54 @@ export class ServiceItemService {
       });
       await this.#tellEscalated(trx, item);
     });
+  }
+
+  /**
+   * Releases an item to a queue (its own, or another; nobody holds it then) or hands it to a named colleague, with a
+   * note on the timeline (issue 15 point 9). A Section 1367 item goes only to a queue that may hold it (CC-6). The clock
+   * runs on as it was: a release is no answer and no escalation.
+   */
+  async reassign(
+    itemId: string,
+    worker: StaffWorker,
+    to: { queue: string } | { ownerId: string },
+    note: string,
+    db: DbHandle = this.deps.db,
+  ): Promise<ServiceItemRow> {
+    const queues = await this.allQueues();
+    const work = async (trx: DbHandle) => {
+      const item = await this.#forAction(trx, itemId);
+      const now = this.deps.clock.now();
+      const waiting = item.sla_paused_at !== null;
+      if ('queue' in to) {
+        const queue = queues.find((q) => q.code === to.queue);
+        if (!queue || (item.section_1367 && !queue.holds_1367)) throw new ServiceItemActionError('no_queue');
+        await updateItem(trx, itemId, {
+          queue: queue.code,
+          owner_id: null,
+          claimed_at: null,
+          status: waiting ? 'waiting_on_customer' : item.status === 'escalated' ? 'escalated' : 'open',
+        });
+      } else {
+        await updateItem(trx, itemId, {
+          owner_id: to.ownerId,
+          claimed_at: now,
+          status: waiting ? 'waiting_on_customer' : 'in_progress',
+        });
+      }
+      await addEntry(trx, itemId, now, {
+        kind: 'queue' in to ? 'released' : 'reassigned',
+        actorId: worker.accountId,
+        body: note,
+        details: {
+          fromQueue: item.queue,
+          fromOwner: item.owner_id,
+          ...('queue' in to ? { toQueue: to.queue } : { toOwner: to.ownerId }),
+        },
+      });
+      return (await findItemById(trx, itemId))!;
+    };
+    return db === this.deps.db ? inTransaction(db, work) : work(db);
   }
 
   /** What the Contact Center cannot resolve goes to the owning office as a service request, 30 calendar days (CC-7). */
