@@ -5,6 +5,8 @@ import { createStaffMember } from '../staff-support.js';
 import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, signInStaffInBrowser } from './support.js';
 
 /**
+ * With CASEDESK_SCREENSHOTS=1 the English journey saves the agent's item page to docs/screenshots/agent-item.png.
+ *
  * A Tier 1 agent takes a phone call in a real browser, in English and in Spanish (CC-2, CC-3): log the call about a
  * case, see the case details held back, verify the caller with questions from the records, see the case, answer and
  * resolve the item with a resolution code. axe at every step; no console errors.
@@ -20,6 +22,7 @@ const TEXT = {
     verified: 'The caller is verified',
     answer: 'Send the answer',
     resolve: 'Resolve the item',
+    resolveTool: 'Resolve',
     resolved: 'Item resolved.',
     status: 'Resolved',
   },
@@ -32,6 +35,7 @@ const TEXT = {
     verified: 'Quien llama está verificado',
     answer: 'Enviar la respuesta',
     resolve: 'Resolver el artículo',
+    resolveTool: 'Resolver',
     resolved: 'Artículo resuelto.',
     status: 'Resuelto',
   },
@@ -105,6 +109,22 @@ browserSuite('Agent console in a browser', (rig) => {
         await expect(page.locator('.usa-alert--success').textContent()).resolves.toContain(text.verified);
         await expect(page.locator('.casedesk-history li').count()).resolves.toBeGreaterThan(0);
         await expectNoAxeViolations(page, 'item after verification');
+        // The workspace (issue 15 point 8) on a phone and on a desktop: axe at 390 px and 1280 px.
+        await page.setViewportSize({ width: 390, height: 844 });
+        await expectNoAxeViolations(page, 'item workspace at 390 px');
+        await expectReflowAt320(page, 'item workspace');
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await expectNoAxeViolations(page, 'item workspace at 1280 px');
+        if (process.env.CASEDESK_SCREENSHOTS && lang === 'en')
+          await page.screenshot({ path: 'docs/screenshots/agent-item.png' });
+        const itemUrl = page.url();
+        // Release or reassign (issue 15 point 9), and the queue's list with time left.
+        await page.goto(`/agent/items/${number}?action=reassign`);
+        await expectNoAxeViolations(page, 'release or reassign form');
+        await page.goto('/agent/queues/tier1?sort=received');
+        await expectNoAxeViolations(page, 'queue list');
+        await expectReflowAt320(page, 'queue list');
+        await page.goto(itemUrl);
 
         await page
           .locator('#message')
@@ -114,6 +134,12 @@ browserSuite('Agent console in a browser', (rig) => {
               : 'Recibimos su caso; le diremos el siguiente paso.',
           );
         await submit(page, text.answer);
+        // One form at a time: the toolbar opens the resolution form (a link: no JavaScript needed).
+        await Promise.all([
+          page.waitForURL('**action=resolve*'),
+          page.locator('#actions').getByRole('link', { name: text.resolveTool, exact: true }).click(),
+        ]);
+        await expectNoAxeViolations(page, 'resolution form');
         await page.locator('#code').selectOption('case_status_given');
         await submit(page, text.resolve);
         await expect(page.locator('.usa-alert--success').textContent()).resolves.toContain(text.resolved);

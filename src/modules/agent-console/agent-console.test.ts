@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-support.js';
 import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
+import { TestAgent } from '../../../test/agent.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { seedKnowledgeArticles } from '../knowledge/index.js';
 
@@ -245,5 +246,236 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(tier1.agent.$('h1').text()).toMatch(/^Artículo de servicio n\.º \d+$/);
     expect(tier1.agent.$('main').text()).toContain('Resuelto');
     await tier1.agent.get('/agent?lang=en');
+  });
+});
+
+describe('the item page as a workspace (issue 15 point 8)', () => {
+  it('shows the queue, owner and time left, a toolbar with one form open at a time, and no rule codes', async () => {
+    const res = await logCall(tier1, { receipt_number: '', type: 'general_question', email: 'wanda@example.com' });
+    const path = res.headers.location as string;
+    await tier1.agent.get(path);
+    const $ = tier1.agent.$;
+    const summary = $('main table').first().text();
+    expect(summary).toContain('Tier 1');
+    expect(summary).toContain('Tina Tier1');
+    expect(summary).toMatch(/\d+ days?( \d+ hours?)? left/);
+    // The answer is open by default; the toolbar links open one other form each, without JavaScript.
+    expect($('main form[action$="/reply"]')).toHaveLength(1);
+    expect($('main form[action$="/note"], main form[action$="/resolve"], main form[action$="/escalate"]')).toHaveLength(
+      0,
+    );
+    expect(
+      $('#actions a')
+        .map((_, a) => $(a).attr('href'))
+        .get(),
+    ).toEqual(
+      ['reply', 'note', 'pause', 'escalate', 'route', 'reassign', 'resolve'].map((a) => `${path}?action=${a}#actions`),
+    );
+    expect($('#actions a[aria-current="true"]').text()).toBe('Answer');
+    await tier1.agent.get(`${path}?action=note`);
+    expect(tier1.agent.$('main form[action$="/note"]')).toHaveLength(1);
+    expect(tier1.agent.$('main form[action$="/reply"]')).toHaveLength(0);
+    // A form answered with an error opens again, with what was typed.
+    await tier1.agent.get(`${path}?action=route`);
+    expect((await tier1.agent.post(`${path}/route`, { office: '', route_reason: 'Needs the office' })).statusCode).toBe(
+      400,
+    );
+    expect(tier1.agent.$('main form[action$="/route"] #route_reason').text()).toBe('Needs the office');
+    // The conversation: the customer's words first.
+    expect(tier1.agent.$('.casedesk-conversation li').first().text()).toContain('Wants to know about biometrics.');
+    for (const url of [path, `${path}?lang=es`]) {
+      await tier1.agent.get(url);
+      expect(tier1.agent.$('main').text()).not.toMatch(/\((CC|REP|ACC)-\d+/);
+    }
+    await tier1.agent.get(`${path}?lang=en`);
+  });
+
+  it('reads out the promise of the item type: a lockout is not told 30 business days', async () => {
+    const desk = await createStaffMember(t, {
+      email: 'hal.desk@agency.example',
+      name: 'Hal Desk',
+      roles: ['help_desk'],
+      ip: '10.12.0.4',
+    });
+    const visitor = new TestAgent(t.app, '10.12.0.5');
+    await visitor.get('/help/technical');
+    const sent = await visitor.post('/help/technical', {
+      topic: 'locked_out',
+      description: 'Locked out after too many codes.',
+      name: 'Rosa Díaz',
+      email: 'rosa.lock@example.com',
+      phone: '',
+    });
+    const number = new URL(sent.headers.location as string, 'http://x').searchParams.get('number')!;
+    await desk.agent.get(`/agent/items/${number}`);
+    const script = desk.agent.$('.usa-intro').text();
+    expect(script).toContain(`service item number is ${number}`);
+    expect(script).not.toContain('30 business days');
+    expect(script).toMatch(/by \w+ \d+, \d{4}/);
+    // A Contact Center question keeps the urgency and the 30 business days it is under (CC-5).
+    const call = await logCall(tier1, { receipt_number: '', type: 'general_question', email: 'gq@example.com' });
+    await tier1.agent.get(call.headers.location as string);
+    expect(tier1.agent.$('.usa-intro').text()).toContain('not urgent');
+    expect(tier1.agent.$('.usa-intro').text()).toContain('30 business days');
+  });
+
+  it('verifies a caller who gives the date in another format and the name without accents', async () => {
+    const res = await logCall(tier1, { email: 'pena.formats@example.com' });
+    const path = `/agent/items/${(res.headers.location as string).split('=')[1]!}`;
+    await tier1.agent.get(path);
+    expect(tier1.agent.$('main').text()).toContain('The caller is not verified yet');
+    const before = await t.deps.database.db.selectFrom('caller_verifications').select('seq').execute();
+    // A date that is no date is a typing slip: said at the field, not counted as a failed attempt.
+    let post = await tier1.agent.post(`${path}/verify`, {
+      caller_role: 'applicant',
+      answer_date_of_birth: 'the twelfth',
+      answer_family_name: 'Pena',
+    });
+    expect(post.statusCode).toBe(400);
+    expect(tier1.agent.$('#answer_date_of_birth').attr('aria-invalid')).toBe('true');
+    expect(await t.deps.database.db.selectFrom('caller_verifications').select('seq').execute()).toHaveLength(
+      before.length,
+    );
+    for (const date of ['04/12/1985', 'April 12, 1985']) {
+      await tier1.agent.get(path);
+      post = await tier1.agent.post(`${path}/verify`, {
+        caller_role: 'applicant',
+        answer_date_of_birth: date,
+        answer_family_name: 'pena',
+      });
+      expect(post.headers.location).toBe(`${path}?done=verify`);
+    }
+    await tier1.agent.get(`${path}?done=verify`);
+    expect(tier1.agent.$('main').text()).toContain('The caller was verified');
+  });
+});
+
+describe('queues and supervisors (issue 15 point 9)', () => {
+  let tier1b: StaffPerson;
+  let tier2: StaffPerson;
+  beforeAll(async () => {
+    tier1b = await createStaffMember(t, {
+      email: 'tom.tier1@agency.example',
+      name: 'Tom Tier1',
+      roles: ['tier1'],
+      ip: '10.12.0.6',
+    });
+    tier2 = await createStaffMember(t, {
+      email: 'sue.tier2@agency.example',
+      name: 'Sue Supervisor',
+      roles: ['tier2'],
+      ip: '10.12.0.7',
+    });
+  });
+
+  it("lists a queue's items with the time left, sortable, for those who work the queue", async () => {
+    const first = await logCall(tier1, { receipt_number: '', type: 'general_question', email: 'q1@example.com' });
+    const numberOf = (location: string) => location.split('/').at(-1)!;
+    const n1 = numberOf(first.headers.location as string);
+    await tier1.agent.get(first.headers.location as string);
+    await tier1.agent.post(`${first.headers.location as string}/reassign`, {
+      reassign_to: 'queue:tier1',
+      reassign_note: 'Back to the queue',
+    });
+    t.clock.advance(60_000);
+    const urgent = await logCall(tier1, {
+      receipt_number: '',
+      type: 'general_question',
+      email: 'q2@example.com',
+      flags: ['urgent'],
+    });
+    const n2 = numberOf(urgent.headers.location as string);
+    await tier1.agent.get('/agent');
+    expect(tier1.agent.$('main a[href="/agent/queues/tier1"]')).toHaveLength(1);
+    const order = async (sort: string) => {
+      await tier1.agent.get(`/agent/queues/tier1?sort=${sort}`);
+      return tier1.agent
+        .$('main tbody th a')
+        .map((_, a) => tier1.agent.$(a).text().slice(1))
+        .get()
+        .filter((n) => n === n1 || n === n2);
+    };
+    expect(await order('received')).toEqual([n1, n2]);
+    expect(await order('urgent')).toEqual([n2, n1]); // urgent: due within 72 hours, and first
+    expect(await order('due')).toEqual([n2, n1]);
+    expect(tier1.agent.$('th[aria-sort="ascending"] a').attr('href')).toBe('/agent/queues/tier1?sort=due');
+    expect(tier1.agent.$('main tbody').text()).toMatch(/left/);
+    expect((await tier1.agent.get('/agent/queues/tier2')).statusCode).toBe(404);
+  });
+
+  it('releases or hands an item to a colleague with a note, audited; refuses what is not on offer', async () => {
+    const res = await logCall(tier1, { receipt_number: '', type: 'general_question', email: 'hand@example.com' });
+    const path = res.headers.location as string;
+    await tier1.agent.get(`${path}?action=reassign`);
+    const options = tier1.agent
+      .$('#reassign_to option')
+      .map((_, o) => tier1.agent.$(o).text())
+      .get();
+    expect(options).toContain('Release to its queue: Tier 1');
+    expect(options).toContain('Colleague: Tom Tier1');
+    expect(
+      (await tier1.agent.post(`${path}/reassign`, { reassign_to: 'queue:tier2', reassign_note: '' })).statusCode,
+    ).toBe(400);
+    expect(tier1.agent.$('main form[action$="/reassign"]')).toHaveLength(1);
+    await tier1.agent.get(path);
+    expect(
+      (await tier1.agent.post(`${path}/reassign`, { reassign_to: 'person:not-a-colleague', reassign_note: 'x' }))
+        .statusCode,
+    ).toBe(400);
+    await tier1.agent.get(path);
+    const handed = await tier1.agent.post(`${path}/reassign`, {
+      reassign_to: `person:${tier1b.accountId}`,
+      reassign_note: 'Tom knows this case',
+    });
+    expect(handed.headers.location).toBe(`${path}?done=reassign`);
+    await tier1b.agent.get(path);
+    expect(tier1b.agent.$('main table').first().text()).toContain('Tom Tier1');
+    expect(tier1b.agent.$('.casedesk-conversation').text()).toContain('Tom knows this case');
+    const audit = await t.deps.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'subject_id', 'details'])
+      .where('action', '=', 'agent.item_reassigned')
+      .where('subject_id', '=', path.split('/').at(-1)!)
+      .executeTakeFirstOrThrow();
+    expect(audit.actor_id).toBe(tier1.accountId);
+    expect(JSON.stringify(audit.details)).toContain(tier1b.accountId);
+    // Tom releases it to the queue: nobody holds it then.
+    await tier1b.agent.post(`${path}/reassign`, { reassign_to: 'queue:tier1', reassign_note: 'Next agent please' });
+    await tier1b.agent.get(path);
+    expect(tier1b.agent.$('main table').first().text()).toContain('Nobody yet');
+  });
+
+  it('fills the answer with a saved reply from a knowledge article, and suggests articles to every tier', async () => {
+    const res = await logCall(tier1, { receipt_number: '', type: 'case_status', email: 'saved@example.com' });
+    const path = res.headers.location as string;
+    await tier1.agent.get(path);
+    const saved = tier1.agent.$('main a[href*="saved="]').first().attr('href');
+    expect(saved).toBeDefined();
+    await tier1.agent.get(saved!);
+    expect(tier1.agent.$('#message').text().length).toBeGreaterThan(20);
+    // Tier 2 gets the articles too (they were Tier 1's only).
+    await tier1.agent.post(`${path}/escalate`, { to: 'tier2', escalate_reason: 'Needs Tier 2' });
+    await tier2.agent.get(path);
+    expect(tier2.agent.$('aside h2').text()).toBe('Knowledge articles');
+  });
+
+  it('shows supervisors who holds what and for how long', async () => {
+    const res = await logCall(tier1, { receipt_number: '', type: 'general_question', email: 'held@example.com' });
+    const number = (res.headers.location as string).split('/').at(-1)!;
+    // Taken two hours ago (moving the clock that far would end the agents' sessions).
+    await t.deps.database.db
+      .updateTable('service_items')
+      .set({ claimed_at: new Date(t.clock.now().getTime() - 2 * 3_600_000 - 60_000) })
+      .where('number', '=', Number(number))
+      .execute();
+    expect((await tier1.agent.get('/agent/supervisor')).statusCode).toBe(403);
+    await tier2.agent.get('/agent');
+    expect(tier2.agent.$('main a[href="/agent/supervisor"]')).toHaveLength(1);
+    await tier2.agent.get('/agent/supervisor');
+    const byAgent = tier2.agent.$('main table').first().text();
+    expect(byAgent).toContain('Tina Tier1');
+    const row = tier2.agent.$(`main a[href="/agent/items/${number}"]`).closest('tr').text();
+    expect(row).toContain('Tina Tier1');
+    expect(row).toMatch(/2 hours/);
   });
 });

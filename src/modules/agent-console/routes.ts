@@ -27,7 +27,18 @@ import {
   type ContactType,
   type VerificationQuestion,
 } from './service.js';
-import { agentHomePage, agentItemPage, logContactPage, searchPage } from './views.js';
+import {
+  agentHomePage,
+  agentItemPage,
+  isItemAction,
+  logContactPage,
+  queuePage,
+  QUEUE_SORTS,
+  searchPage,
+  supervisorPage,
+  type ItemAction,
+  type QueueSort,
+} from './views.js';
 
 /** A field as these pages have always read it: cut to `max` characters, then trimmed. */
 const line = (max = 5000) => text(max).transform((value) => value.trim());
@@ -55,7 +66,10 @@ const inputs = {
   }),
   search: fields({ q: line(200) }),
   item: params({ number: text(200) }),
-  itemQuery: fields({ done: line(20) }),
+  itemQuery: fields({ done: line(20), action: line(20), saved: line(200) }),
+  queue: params({ code: text(40) }),
+  queueQuery: fields({ sort: line(20) }),
+  reassign: fields({ reassign_to: line(100), reassign_note: line(2000) }),
   reply: fields({ message: line() }),
   note: fields({ note: line() }),
   pause: fields({ reason: line(500), question: line(5000) }),
@@ -73,11 +87,14 @@ export interface AgentConsoleRouteDeps {
 }
 
 const config = { policy: 'staff', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'officer'] } as const;
+/** Who sees who holds what: the senior tiers (there is no separate supervisor role). */
+const supervisors = { policy: 'staff', roles: ['tier2', 'tier3'] } as const;
 const agentOf = (request: FastifyRequest) => ({ ...actorOf(request), roles: request.staff!.roles });
-const ctxOf = (request: FastifyRequest, timeZone: string) => ({
+const ctxOf = (request: FastifyRequest, { timeZone, agent }: AgentConsoleRouteDeps) => ({
   ...staffContext(request),
   when: dateTimeFormatter(request.lang, timeZone),
-  now: new Date(),
+  // The service's clock: time left and "held for" are counted on the clock the items' due moments are set by.
+  now: agent.now(),
   timeZone,
 });
 const worker = (request: FastifyRequest) => ({ accountId: request.staff!.accountId, roles: request.staff!.roles });
@@ -96,19 +113,19 @@ async function showItem(
   reply: FastifyReply,
   deps: AgentConsoleRouteDeps,
   number: string,
-  extra: { notice?: string; errors?: FieldError[] } = {},
+  extra: { notice?: string; errors?: FieldError[]; action?: ItemAction; values?: Record<string, string> } = {},
 ) {
   const view = await deps.agent.item(agentOf(request), number);
   if (!view) return reply.callNotFound();
   return reply.html(
-    agentItemPage(ctxOf(request, deps.timeZone), { signedIn: signedInOf(reply), view, ...extra }),
+    agentItemPage(ctxOf(request, deps), { signedIn: signedInOf(reply), view, ...extra }),
     extra.errors?.length ? 400 : 200,
   );
 }
 
 /** The agent's home (the queues) and claiming the next item. */
 function registerHomeRoutes(app: App, deps: AgentConsoleRouteDeps): void {
-  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps);
 
   app.get('/agent', { config, schema: { querystring: inputs.home } }, async (request, reply) => {
     const home = await deps.agent.home(agentOf(request));
@@ -130,7 +147,7 @@ function registerHomeRoutes(app: App, deps: AgentConsoleRouteDeps): void {
 
 /** Logging a contact that came in by another channel as a new service item. */
 function registerLogContactRoutes(app: App, deps: AgentConsoleRouteDeps): void {
-  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps);
 
   app.get('/agent/new', { config }, async (request, reply) =>
     reply.html(logContactPage(ctx(request), { signedIn: signedInOf(reply), submission: newSubmissionToken() })),
@@ -216,7 +233,7 @@ function registerLogContactRoutes(app: App, deps: AgentConsoleRouteDeps): void {
 
 /** Searching for items, and one item's page. */
 function registerItemRoutes(app: App, deps: AgentConsoleRouteDeps): void {
-  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps);
 
   app.get('/agent/search', { config, schema: { querystring: inputs.search } }, async (request, reply) => {
     const query = request.query.q;
@@ -225,23 +242,71 @@ function registerItemRoutes(app: App, deps: AgentConsoleRouteDeps): void {
   });
 
   app.get(
+    '/agent/queues/:code',
+    { config, schema: { params: inputs.queue, querystring: inputs.queueQuery } },
+    async (request, reply) => {
+      const found = await deps.agent.queue(agentOf(request), request.params.code);
+      if (!found) return reply.callNotFound();
+      const { sort } = request.query;
+      return reply.html(
+        queuePage(ctx(request), {
+          signedIn: signedInOf(reply),
+          ...found,
+          sort: (QUEUE_SORTS as readonly string[]).includes(sort) ? (sort as QueueSort) : 'due',
+        }),
+      );
+    },
+  );
+
+  app.get('/agent/supervisor', { config: supervisors }, async (request, reply) =>
+    reply.html(
+      supervisorPage(ctx(request), { signedIn: signedInOf(reply), ...(await deps.agent.holders(agentOf(request))) }),
+    ),
+  );
+
+  app.get(
     '/agent/items/:number',
     { config, schema: { params: inputs.item, querystring: inputs.itemQuery } },
     async (request, reply) => {
-      const { done } = request.query;
+      const { done, action, saved } = request.query;
+      // A saved reply (a knowledge article's text) fills the answer, for the agent to adapt before sending.
+      const message = saved ? await deps.agent.savedReply(agentOf(request), request.params.number, saved) : undefined;
       return showItem(request, reply, deps, request.params.number, {
         notice: /^[a-z]+$/.test(done) ? request.t(`agent:done.${done}`, { defaultValue: '' }) || undefined : undefined,
+        action: message !== undefined ? 'reply' : isItemAction(action) ? action : undefined,
+        values: message !== undefined ? { message } : undefined,
       });
     },
   );
 }
+
+/** The field of each action's form that a refusal of the action is shown at (its form opens again with it). */
+const FIELD_OF_ACTION: Record<string, string> = {
+  reply: 'message',
+  note: 'note',
+  pause: 'reason',
+  resume: 'resume',
+  escalate: 'escalate_reason',
+  route: 'office',
+  resolve: 'code',
+  reassign: 'reassign_to',
+  verify: 'caller_role',
+};
+
+/** The text fields of a form as typed, to fill the form again (never the CSRF token). */
+const typed = (body: unknown): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(body ?? {}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== '_csrf',
+    ),
+  );
 
 /** A request about an item, with its form (`B`). */
 type ItemRequest<B> = FastifyRequest & { params: { number: string }; body: B };
 
 /** The actions on an item: reply, note, pause and resume the clock, escalate, route to an office, resolve, verify the caller. */
 function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
-  const ctx = (request: FastifyRequest) => ctxOf(request, deps.timeZone);
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps);
 
   /**
    * An action on an item the agent may work (404 when it may not see it, 403 when it may not work it): `run` answers
@@ -256,11 +321,12 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
       if (!view.mayWork) return reply.html(agentItemPage(ctx(request), { signedIn: signedInOf(reply), view }), 403);
       try {
         const problem = await run(request, view.item.id);
-        if (problem) return showItem(request, reply, deps, number, { errors: [problem] });
+        // The form opens again with its error and what was typed (text fields only; the token is never sent back).
+        if (problem) return showItem(request, reply, deps, number, { errors: [problem], values: typed(request.body) });
       } catch (error) {
         if (error instanceof ServiceItemActionError)
           return showItem(request, reply, deps, number, {
-            errors: [{ field: 'message', message: request.t(`agent:errors.${error.code}`) }],
+            errors: [{ field: FIELD_OF_ACTION[done] ?? 'message', message: request.t(`agent:errors.${error.code}`) }],
           });
         throw error;
       }
@@ -340,6 +406,17 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
     }),
   );
   app.post(
+    '/agent/items/:number/reassign',
+    { config, schema: { params: inputs.item, body: inputs.reassign } },
+    action('reassign', async (request) => {
+      const { reassign_to: to, reassign_note: note } = request.body;
+      if (!to) return problemOf(request, 'reassign_to', 'agent:errors.reassign_to');
+      if (!note) return problemOf(request, 'reassign_note', 'agent:errors.note');
+      const result = await deps.agent.reassign(agentOf(request), request.params.number, to, note);
+      if (!result.ok) return problemOf(request, 'reassign_to', 'agent:errors.reassign_to');
+    }),
+  );
+  app.post(
     '/agent/items/:number/verify',
     { config, schema: { params: inputs.item, body: inputs.verify } },
     action('verify', async (request) => {
@@ -348,7 +425,10 @@ function registerItemActionRoutes(app: App, deps: AgentConsoleRouteDeps): void {
         role === 'representative' || role === 'interpreter_with_applicant' ? role : 'applicant';
       const answers = Object.fromEntries(VERIFICATION_QUESTIONS.map((q) => [q, request.body[`answer_${q}`]]));
       const result = await deps.agent.verifyCaller(agentOf(request), request.params.number, { callerRole, answers });
-      if (!result.ok) return { field: 'caller_role', message: request.t('agent:errors.not_found') };
+      if (!result.ok)
+        return result.problem === 'date_unreadable'
+          ? { field: 'answer_date_of_birth', message: request.t('agent:verify.date_unreadable') }
+          : { field: 'caller_role', message: request.t('agent:errors.not_found') };
       if (result.outcome === 'failed') {
         const asked = VERIFICATION_QUESTIONS.find((q) => answers[q]) ?? result.questions[0];
         return {

@@ -19,6 +19,8 @@ import type { ArticleSummary, KnowledgeService } from '../knowledge/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
   expectationText,
+  heldItems,
+  listOpenItems,
   mayWorkProtected,
   openItemsOwnedBy,
   searchItems,
@@ -31,9 +33,10 @@ import {
   type StaffWorker,
   type ServiceItemChannel,
 } from '../service-items/index.js';
-import type { StaffRole } from '../staff/index.js';
+import { displayNameOf, listWorkingAgents, type StaffRole } from '../staff/index.js';
 import { accountIdBy, peopleBy } from '../accounts/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { parseDate, sameName } from '../../platform/personal-details.js';
 import * as repo from './repository.js';
 
 /**
@@ -98,9 +101,19 @@ export interface ItemView {
   /** The questions the records allow, for the verification form. */
   questions: VerificationQuestion[];
   verification?: { outcome: 'verified' | 'failed'; callerRole: CallerRole; at: Date };
-  /** Knowledge articles for the item (shown to Tier 1 beside the item, CC-4). */
+  /** The queue the item is in (its names in both languages), and who holds it, if anyone. */
+  queue?: { code: string; name_en: string; name_es: string };
+  ownerName: string | null;
+  /** Where the agent may release or hand the item (when they may work it). */
+  targets?: ReassignTargets;
+  /** Knowledge articles for the item (beside the item for every tier, and the saved replies of the answer, CC-4). */
   suggestions: ArticleSummary[];
   mayWork: boolean;
+}
+
+export interface ReassignTargets {
+  queues: { code: string; name_en: string; name_es: string }[];
+  colleagues: { account_id: string; display_name: string }[];
 }
 
 export interface AgentDeps {
@@ -108,7 +121,7 @@ export interface AgentDeps {
   clock: Clock;
   random: Random;
   items: ServiceItemService;
-  knowledge: Pick<KnowledgeService, 'suggestFor'>;
+  knowledge: Pick<KnowledgeService, 'suggestFor' | 'get'>;
   notifications: NotificationService;
   i18n: I18n;
   timeZone: string;
@@ -120,24 +133,35 @@ export interface AgentDeps {
   hasActiveG28?: (caseId: number) => Promise<boolean>;
 }
 
-const normalize = {
-  date_of_birth: (v: string) => v.trim(),
-  family_name: (v: string) =>
-    v
-      .normalize('NFD')
-      .replace(/\p{M}/gu, '')
-      .replace(/[^\p{L}]/gu, '')
-      .toLowerCase(),
-  zip: (v: string) => v.replace(/\D/g, '').slice(0, 5),
-  a_number: (v: string) =>
-    v
-      .toUpperCase()
-      .replace(/[^0-9]/g, '')
-      .replace(/^0+/, ''),
-} satisfies Record<VerificationQuestion, (v: string) => string>;
+/**
+ * How each answer is compared with the records (CC-2): names and dates of birth as every surface compares them
+ * (platform/personal-details.ts: accents, case and punctuation ignored; dates in any common format), ZIP codes by
+ * their first five digits, A-Numbers by their digits. An empty answer never matches.
+ */
+const digits = (v: string) => v.replace(/\D/g, '');
+const matches = {
+  date_of_birth: (typed: string, recorded: string) => {
+    const date = parseDate(typed);
+    return date !== undefined && date === parseDate(recorded);
+  },
+  family_name: (typed: string, recorded: string) => sameName(typed, recorded),
+  zip: (typed: string, recorded: string) => {
+    const zip = digits(typed).slice(0, 5);
+    return zip !== '' && zip === digits(recorded).slice(0, 5);
+  },
+  a_number: (typed: string, recorded: string) => {
+    const number = digits(typed).replace(/^0+/, '');
+    return number !== '' && number === digits(recorded).replace(/^0+/, '');
+  },
+} satisfies Record<VerificationQuestion, (typed: string, recorded: string) => boolean>;
 
 export class AgentConsoleService {
   constructor(private readonly deps: AgentDeps) {}
+
+  /** The moment pages count time left and time held from. */
+  now(): Date {
+    return this.deps.clock.now();
+  }
 
   #worker(agent: Agent): StaffWorker {
     return { accountId: agent.accountId, roles: agent.roles };
@@ -255,15 +279,16 @@ export class AgentConsoleService {
     const view: ItemView = {
       item,
       timeline: await this.deps.items.timeline(item.id),
+      queue: (await this.deps.items.allQueues()).find((q) => q.code === item.queue),
+      ownerName: await displayNameOf(this.deps.db, item.owner_id),
       questions: [],
-      suggestions: agent.roles.includes('tier1')
-        ? await this.deps.knowledge.suggestFor(`${item.subject} ${item.description}`, item.language, 3)
-        : [],
+      suggestions: await this.deps.knowledge.suggestFor(`${item.subject} ${item.description}`, item.language, 3),
       mayWork:
         item.status !== 'resolved' &&
         item.status !== 'closed' &&
         (await this.deps.items.maySee(this.#worker(agent), item)),
     };
+    if (view.mayWork) view.targets = await this.reassignTargets(item);
     if (!item.case_id) return view;
     const c = await caseProtectionById(this.deps.db, item.case_id);
     if (!c || !maySeeCase({ section1367: c.section_1367 }, { kind: 'staff', roles: agent.roles })) return view;
@@ -319,7 +344,7 @@ export class AgentConsoleService {
         reason?: 'too_few' | 'mismatch' | 'no_g28';
         questions: VerificationQuestion[];
       }
-    | { ok: false }
+    | { ok: false; problem: 'not_found' | 'date_unreadable' }
   > {
     const item = await this.deps.items.forStaff(agent, number);
     if (
@@ -328,17 +353,16 @@ export class AgentConsoleService {
       item.status === 'closed' ||
       !(await this.deps.items.maySee(this.#worker(agent), item))
     )
-      return { ok: false };
+      return { ok: false, problem: 'not_found' };
     const section1367 = await section1367OfCase(this.deps.db, item.case_id);
     if (section1367 === undefined || !maySeeCase({ section1367 }, { kind: 'staff', roles: agent.roles }))
-      return { ok: false };
+      return { ok: false, problem: 'not_found' };
     const records = await applicantOfCase(this.deps.db, item.case_id);
     const asked = VERIFICATION_QUESTIONS.filter((q) => (input.answers[q] ?? '').trim() !== '' && records?.[q]);
-    const results = asked.map((q) => ({
-      question: q,
-      correct:
-        normalize[q](input.answers[q]!) === normalize[q](String(records![q])) && normalize[q](input.answers[q]!) !== '',
-    }));
+    // A date of birth that is no date is a typing slip to correct, not a wrong answer: nothing is recorded.
+    if (asked.includes('date_of_birth') && parseDate(input.answers.date_of_birth!) === undefined)
+      return { ok: false, problem: 'date_unreadable' };
+    const results = asked.map((q) => ({ question: q, correct: matches[q](input.answers[q]!, String(records![q])) }));
     let reason: 'too_few' | 'mismatch' | 'no_g28' | undefined;
     if (results.length < 2) reason = 'too_few';
     else if (results.some((r) => !r.correct)) reason = 'mismatch';
@@ -379,6 +403,80 @@ export class AgentConsoleService {
       );
     });
     return { ok: true, outcome, reason, questions: VERIFICATION_QUESTIONS.filter((q) => Boolean(records?.[q])) };
+  }
+
+  /**
+   * A saved reply (issue 15 point 9): the text of a knowledge article, in the item's language, for the agent to adapt
+   * and send. Undefined when the article does not exist (or is archived).
+   */
+  async savedReply(agent: Agent, number: string, slug: string): Promise<string | undefined> {
+    const item = await this.deps.items.forStaff(agent, number);
+    if (!item || !/^[a-z0-9-]{1,200}$/.test(slug)) return undefined;
+    return (await this.deps.knowledge.get(slug, item.language, 'agents'))?.body;
+  }
+
+  /** Where an item can be released or handed: queues that may hold it, and the colleagues who work items. */
+  async reassignTargets(item: Pick<ServiceItemRow, 'section_1367'>): Promise<ReassignTargets> {
+    const queues = (await this.deps.items.allQueues()).filter(
+      (q) => q.kind !== 'office' && (!item.section_1367 || q.holds_1367),
+    );
+    // CC-6: a Section 1367 item is handed only to a queue that may hold it, never to a named colleague.
+    const colleagues = item.section_1367 ? [] : await listWorkingAgents(this.deps.db);
+    return { queues, colleagues };
+  }
+
+  /**
+   * Releases the item to a queue or hands it to a colleague (`queue:<code>` or `person:<account id>`), with a note;
+   * audited. 'not_found' when the agent may not work it, 'target' for a queue or colleague not on offer.
+   */
+  async reassign(
+    agent: Agent,
+    number: string,
+    target: string,
+    note: string,
+  ): Promise<{ ok: true } | { ok: false; problem: 'not_found' | 'target' }> {
+    const item = await this.deps.items.forStaff(agent, number);
+    if (!item || !(await this.deps.items.maySee(this.#worker(agent), item))) return { ok: false, problem: 'not_found' };
+    const { queues, colleagues } = await this.reassignTargets(item);
+    const [kind, id = ''] = target.split(/:(.*)/s);
+    const to =
+      kind === 'queue' && queues.some((q) => q.code === id)
+        ? { queue: id }
+        : kind === 'person' && colleagues.some((c) => c.account_id === id)
+          ? { ownerId: id }
+          : undefined;
+    if (!to) return { ok: false, problem: 'target' };
+    await inTransaction(this.deps.db, async (trx) => {
+      await this.deps.items.reassign(item.id, this.#worker(agent), to, note, trx);
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        agent,
+        'agent.item_reassigned',
+        { type: 'service_item', id: String(item.number) },
+        { fromQueue: item.queue, fromOwner: item.owner_id, ...to },
+      );
+    });
+    return { ok: true };
+  }
+
+  /** A queue's open items, for an agent who works the queue (undefined otherwise), with who holds each. */
+  async queue(agent: Agent, code: string) {
+    const worker = this.#worker(agent);
+    if (!(await this.deps.items.queuesOf(worker)).includes(code)) return undefined;
+    const queue = (await this.deps.items.allQueues()).find((q) => q.code === code)!;
+    const items = await listOpenItems(this.deps.db, [code], mayWorkProtected(agent), 500);
+    return { queue, items, names: await this.#names() };
+  }
+
+  /** Who holds which open items and since when (the supervisors' page); Section 1367 ones only for those who may see them. */
+  async holders(agent: Agent) {
+    const items = await heldItems(this.deps.db, mayWorkProtected(agent));
+    return { items, names: await this.#names(), queues: await this.deps.items.allQueues() };
+  }
+
+  async #names(): Promise<Map<string, string>> {
+    return new Map((await listWorkingAgents(this.deps.db)).map((a) => [a.account_id, a.display_name]));
   }
 
   /** Applicants and representatives (never staff) matching a search, for the agent's list of people. */

@@ -125,7 +125,7 @@ describe('the customer side of an item (issue 15 point 10)', () => {
       roles: ['tier1'],
       ip: '10.15.0.3',
     });
-    await agentNow.agent.get(path);
+    await agentNow.agent.get(`${path}?action=pause`);
     expect(agentNow.agent.$(`form[action="${path}/pause"] textarea[name="question"]`).length).toBe(1);
     const res = await agentNow.agent.post(`${path}/pause`, {
       reason: 'Needs the date of the notice',

@@ -6,6 +6,10 @@ export {
   RESOLUTION_CODES,
   expectationText,
   urgencyText,
+  promiseOfItem,
+  clockOf,
+  timeLeftText,
+  durationText,
   type StaffWorker,
   type ResolutionCode,
 } from './service.js';
@@ -20,9 +24,10 @@ export type {
 export { expectation, promisedDays, type SlaExpectation } from './sla.js';
 export {
   protectItemsOfCase,
-  lockItemOrThrow,
   messagesOfCase,
   openItemsOwnedBy,
+  heldItems,
+  listOpenItems,
   searchItems,
   secureMessageThreadsOf,
   takeItem,

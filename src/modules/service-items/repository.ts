@@ -225,6 +225,20 @@ export async function openItemsOwnedBy(db: DbHandle, ownerId: string, include136
   return mine.orderBy('priority').orderBy('due_at').limit(100).execute();
 }
 
+/** Open items someone holds (the supervisors' page), the longest held first (500 at most). */
+export async function heldItems(db: DbHandle, include1367: boolean): Promise<ServiceItemRow[]> {
+  return db
+    .selectFrom('service_items')
+    .selectAll()
+    .where('owner_id', 'is not', null)
+    .where('status', 'not in', ['resolved', 'closed'])
+    .$if(!include1367, (q) => q.where('section_1367', '=', false))
+    .orderBy(sql`coalesce(claimed_at, created_at)`)
+    .orderBy('number')
+    .limit(500)
+    .execute();
+}
+
 /** How many items nobody owns wait in each of these queues (open or escalated). */
 export async function waitingByQueue(
   db: DbHandle,

@@ -44,6 +44,7 @@ import {
   expectation as slaExpectation,
   nextFollowUp,
   promisedDays,
+  SLA_POLICIES,
   type FollowUpLevel,
   type SlaExpectation,
 } from './sla.js';
@@ -69,6 +70,68 @@ export function expectationText(
       : t('service_items:expectation.technical_range', { min: days.min, max: days.max, date });
   if (p.kind === 'office_service_request') return t('service_items:expectation.office', { date });
   return t('service_items:expectation.non_urgent', { date });
+}
+
+/**
+ * What an agent tells the customer about an item (CC-3, CC-4), from the item's own SLA policy (sla.ts): whether it is
+ * urgent where the Contact Center's urgent/non-urgent targets apply (CC-5), and when to expect the answer as that
+ * policy words it. An item under no policy (technical-help items the help desk dates itself) is promised its due
+ * date: never the 30 business days of a policy it is not under.
+ */
+export function promiseOfItem(
+  t: Translate,
+  lang: Language,
+  item: Pick<ServiceItemRow, 'sla_policy' | 'due_at' | 'urgent'>,
+  timeZone: string,
+): string {
+  if (!item.sla_policy) return t('service_items:expectation.by_date', { date: longDate(item.due_at, lang, timeZone) });
+  const expected = expectationText(t, lang, { kind: item.sla_policy, dueAt: item.due_at }, timeZone);
+  return SLA_POLICIES[item.sla_policy].rule === 'CC-5' ? `${urgencyText(t, item.urgent)} ${expected}` : expected;
+}
+
+/** Where an item's clock stands at `now`: time left until its due moment (frozen while paused), or past it. */
+export interface ItemClock {
+  dueAt: Date;
+  /** Since when the clock waits on the customer; null while it runs. */
+  pausedAt: Date | null;
+  /** Milliseconds until the due moment (counted to the pause while paused); negative once past due. */
+  msLeft: number;
+  /** Past the due moment now (strictly, as sla.ts counts a breach). */
+  overdue: boolean;
+  /** Answered or closed: the clock no longer matters. */
+  stopped: boolean;
+}
+
+export function clockOf(item: Pick<ServiceItemRow, 'due_at' | 'sla_paused_at' | 'status'>, now: Date): ItemClock {
+  const until = item.sla_paused_at ?? now;
+  const msLeft = item.due_at.getTime() - until.getTime();
+  return {
+    dueAt: item.due_at,
+    pausedAt: item.sla_paused_at,
+    msLeft,
+    overdue: msLeft < 0,
+    stopped: item.status === 'resolved' || item.status === 'closed',
+  };
+}
+
+/** "2 days 4 hours", "3 hours 10 minutes", "12 minutes": a length of time as agents read it on a clock. */
+export function durationText(t: Translate, ms: number): string {
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  const part = (unit: 'days' | 'hours' | 'minutes', count: number) => t(`service_items:clock.${unit}`, { count });
+  if (days) return hours ? `${part('days', days)} ${part('hours', hours)}` : part('days', days);
+  if (hours) return mins ? `${part('hours', hours)} ${part('minutes', mins)}` : part('hours', hours);
+  return part('minutes', mins);
+}
+
+/** "2 days 4 hours left", "Overdue by 3 hours", "Paused, 2 days left": an item's clock in words. */
+export function timeLeftText(t: Translate, clock: ItemClock): string {
+  if (clock.stopped) return t('service_items:clock.stopped');
+  const time = durationText(t, clock.msLeft);
+  if (clock.overdue) return t('service_items:clock.overdue', { time });
+  return t(clock.pausedAt ? 'service_items:clock.paused_left' : 'service_items:clock.left', { time });
 }
 
 /** Watches an item's SLA clock: runs at the due moment (again if a pause moved it), and escalates on a breach. */
@@ -132,7 +195,9 @@ function isPrivate(item: Pick<ServiceItemRow, 'channel' | 'section_1367'>): bool
 
 /** Refusals of item actions, each with a message on the agent's page. */
 export class ServiceItemActionError extends Error {
-  constructor(readonly code: 'not_found' | 'closed' | 'already_paused' | 'not_paused' | 'no_office' | 'not_owner') {
+  constructor(
+    readonly code: 'not_found' | 'closed' | 'already_paused' | 'not_paused' | 'no_office' | 'not_owner' | 'no_queue',
+  ) {
     super(code);
   }
 }
@@ -720,6 +785,54 @@ export class ServiceItemService {
       });
       await this.#tellEscalated(trx, item);
     });
+  }
+
+  /**
+   * Releases an item to a queue (its own, or another; nobody holds it then) or hands it to a named colleague, with a
+   * note on the timeline (issue 15 point 9). A Section 1367 item goes only to a queue that may hold it (CC-6). The clock
+   * runs on as it was: a release is no answer and no escalation.
+   */
+  async reassign(
+    itemId: string,
+    worker: StaffWorker,
+    to: { queue: string } | { ownerId: string },
+    note: string,
+    db: DbHandle = this.deps.db,
+  ): Promise<ServiceItemRow> {
+    const queues = await this.allQueues();
+    const work = async (trx: DbHandle) => {
+      const item = await this.#forAction(trx, itemId);
+      const now = this.deps.clock.now();
+      const waiting = item.sla_paused_at !== null;
+      if ('queue' in to) {
+        const queue = queues.find((q) => q.code === to.queue);
+        if (!queue || (item.section_1367 && !queue.holds_1367)) throw new ServiceItemActionError('no_queue');
+        await updateItem(trx, itemId, {
+          queue: queue.code,
+          owner_id: null,
+          claimed_at: null,
+          status: waiting ? 'waiting_on_customer' : item.status === 'escalated' ? 'escalated' : 'open',
+        });
+      } else {
+        await updateItem(trx, itemId, {
+          owner_id: to.ownerId,
+          claimed_at: now,
+          status: waiting ? 'waiting_on_customer' : 'in_progress',
+        });
+      }
+      await addEntry(trx, itemId, now, {
+        kind: 'queue' in to ? 'released' : 'reassigned',
+        actorId: worker.accountId,
+        body: note,
+        details: {
+          fromQueue: item.queue,
+          fromOwner: item.owner_id,
+          ...('queue' in to ? { toQueue: to.queue } : { toOwner: to.ownerId }),
+        },
+      });
+      return (await findItemById(trx, itemId))!;
+    };
+    return db === this.deps.db ? inTransaction(db, work) : work(db);
   }
 
   /** What the Contact Center cannot resolve goes to the owning office as a service request, 30 calendar days (CC-7). */
