@@ -60,7 +60,7 @@ describe('the casedesk command', () => {
   it('creates an API client on a fresh data directory, migrating it first (issue 15 point 14)', async () => {
     const fresh = path.join(mkdtempSync(path.join(tmpdir(), 'casedesk-cli-fresh-')), 'data');
     const { stdout } = await casedesk(fresh, 'api-client', 'create', 'Case system', '--scope', 'case_events:write');
-    const created = JSON.parse(stdout.trim());
+    const created = JSON.parse(stdout.trim()) as { client_id: string; client_secret: string };
     expect(Object.keys(created)).toEqual(['client_id', 'client_secret']);
     const db = await openPglite({ dataDir: fresh });
     try {

@@ -17,21 +17,18 @@ describe('demo cases', () => {
     const legacy = cases.filter((c) => !c.receiptNumber.startsWith('IOE') && !isSandbox(c.receiptNumber));
     expect(legacy.length).toBeGreaterThan(50);
     for (const c of legacy) {
-      expect(c.applicant, c.receiptNumber).toMatchObject({
-        familyName: expect.any(String),
-        dateOfBirth: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
-        zip: expect.stringMatching(/^\d{5}$/),
-        aNumber: expect.stringMatching(/^A\d{9}$/),
-      });
+      expect(c.applicant?.familyName, c.receiptNumber).toMatch(/\S/);
+      expect(c.applicant?.dateOfBirth, c.receiptNumber).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(c.applicant?.zip, c.receiptNumber).toMatch(/^\d{5}$/);
+      expect(c.applicant?.aNumber, c.receiptNumber).toMatch(/^A\d{9}$/);
       const born = new Date(`${c.applicant!.dateOfBirth}T00:00:00Z`);
       const age = (c.receivedAt.getTime() - born.getTime()) / (365.25 * 86_400_000);
       expect(age).toBeGreaterThanOrEqual(18);
       expect(age).toBeLessThan(80);
     }
     // Online (IOE) cases are added with an Online Access Code; the sandbox cases stay as the agency publishes them.
-    expect(cases.filter((c) => c.receiptNumber.startsWith('IOE') || isSandbox(c.receiptNumber))).toSatisfy((l) =>
-      l.every((c: { applicant?: unknown }) => c.applicant === undefined),
-    );
+    const withoutApplicant = cases.filter((c) => c.receiptNumber.startsWith('IOE') || isSandbox(c.receiptNumber));
+    expect(withoutApplicant.filter((c) => c.applicant !== undefined)).toEqual([]);
     expect([...generateDemoCases({ seed: 11, count: 400, asOf })]).toEqual(cases);
   });
 });
