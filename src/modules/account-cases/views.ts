@@ -208,6 +208,8 @@ export function verifyIdentityPage(
     values?: Record<string, string>;
     errors?: FieldError[];
     justVerified?: boolean;
+    /** After answers that did not match: how many more tries before the online path stops for a day. */
+    triesLeft?: number;
   },
 ): SafeHtml {
   const { t, lang } = ctx;
@@ -235,7 +237,8 @@ export function verifyIdentityPage(
     });
   } else {
     body = html`<p>${t('cases_account:identity.intro')}</p>
-<form class="usa-form usa-form--large" method="post" action="/account/verify-identity" novalidate>
+${p.triesLeft === undefined ? '' : alert({ type: 'warning', slim: true, body: t('cases_account:identity.tries_left', { count: p.triesLeft }) })}
+<form class="usa-form usa-form--large" id="identity-form" method="post" action="/account/verify-identity" novalidate>
   ${csrfField(p.csrf)}
   ${p.questions.map((q) =>
     q.id === 'form'
