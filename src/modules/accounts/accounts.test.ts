@@ -293,6 +293,25 @@ describe('account pages are protected', () => {
     ).toBe(403);
   });
 
+  it('answers a form whose token expired with "this form has expired", the way back to it and what was typed, never a password (issue 15 item 6)', async () => {
+    const agent = new TestAgent(t.app, '10.3.0.2');
+    await agent.get('/account/sign-in?lang=en');
+    // The browser lost the form's cookie (it expired): the token on the page no longer fits.
+    agent.cookies.clear();
+    const res = await agent.post('/account/sign-in', { email: 'kept@example.com', password: 'Secret-typed-1' });
+    expect(res.statusCode).toBe(403);
+    expect(agent.$('h1').text()).toBe('This form has expired');
+    expect(agent.$('main').text()).not.toContain('ask your administrator');
+    expect(agent.$('main a.usa-button').attr('href')).toBe('/account/sign-in');
+    expect(agent.$('main').text()).toContain('kept@example.com');
+    expect(res.body).not.toContain('Secret-typed-1');
+    // In Spanish too.
+    await agent.get('/account/sign-in?lang=es');
+    agent.cookies.clear();
+    await agent.post('/account/sign-in?lang=es', { email: 'kept@example.com', password: 'x' });
+    expect(agent.$('h1').text()).toBe('Este formulario venció');
+  });
+
   it('sends people without a session to sign in, and refuses posts', async () => {
     const agent = new TestAgent(t.app, '10.3.0.2');
     expect((await agent.get('/account')).headers.location).toBe('/account/sign-in');
