@@ -191,7 +191,8 @@ function registerInvitationRoutes(app: App, deps: StaffRoutesDeps): void {
     { config: { policy: 'public' }, schema: { querystring: inputs.invitation } },
     async (request, reply) => {
       const { token } = request.query;
-      if (!token || !(await staff.invitationUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
+      if (!token || !(await staff.invitationUsable(token)))
+        return reply.html(linkInvalidPage(request.page(), 'invitation'), 410);
       reply.header('referrer-policy', 'no-referrer');
       return reply.html(invitationPage(request.page(), { csrf: reply.generateCsrf(), token }));
     },
@@ -202,7 +203,7 @@ function registerInvitationRoutes(app: App, deps: StaffRoutesDeps): void {
     { config: { policy: 'public' }, schema: { body: inputs.invitation } },
     async (request, reply) => {
       const accountId = await staff.acceptInvitation(request.body.token, request.ip);
-      if (!accountId) return reply.html(linkInvalidPage(request.page()), 410);
+      if (!accountId) return reply.html(linkInvalidPage(request.page(), 'invitation'), 410);
       // From here the staff member goes through the same steps as everyone: password, two-step verification, backup codes.
       await sessions.start(request, reply, accountId, 'setup');
       return reply.redirect('/account/sign-up/password', 303);
