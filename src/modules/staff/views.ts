@@ -83,8 +83,21 @@ ${
   p.invitations.length
     ? table({
         caption: t('staff:admin.invitations_caption'),
-        headers: [t('staff:admin.name'), t('staff:admin.email'), t('staff:admin.roles'), t('staff:admin.expires')],
-        rows: p.invitations.map((i) => [i.display_name, i.email, roleList(ctx, i.roles), p.when(i.expires_at)]),
+        headers: [
+          t('staff:admin.name'),
+          t('staff:admin.email'),
+          t('staff:admin.roles'),
+          t('staff:admin.expires'),
+          t('staff:admin.action'),
+        ],
+        // "Resend invitation": a new link, for a link that expired soon or a setup left halfway.
+        rows: p.invitations.map((i) => [
+          i.display_name,
+          i.email,
+          roleList(ctx, i.roles),
+          p.when(i.expires_at),
+          html`<form method="post" action="/staff/admin/staff/resend">${csrfField(p.signedIn.csrf)}<input type="hidden" name="email" value="${i.email}"><button class="usa-button usa-button--outline" type="submit">${t('staff:admin.resend')}<span class="usa-sr-only"> ${i.email}</span></button></form>`,
+        ]),
         stacked: true,
       })
     : ''
