@@ -156,7 +156,9 @@ function registerLogContactRoutes(app: App, deps: AgentConsoleRouteDeps): void {
     if (!(CONTACT_TYPES as readonly string[]).includes(values.type))
       errors.push({ field: 'type', message: request.t('agent:errors.type') });
     if (!values.name) errors.push({ field: 'name', message: request.t('agent:errors.name') });
-    if (!EMAIL.test(values.email)) errors.push({ field: 'email', message: request.t('agent:errors.email') });
+    // A caller on the phone may have no email address (or not want to give it): optional for a phone call.
+    if (values.email ? !EMAIL.test(values.email) : values.channel !== 'phone')
+      errors.push({ field: 'email', message: request.t('agent:errors.email') });
     if (values.receipt_number) {
       const parsed = parseReceiptNumber(values.receipt_number);
       if (!parsed.ok) {
