@@ -102,3 +102,22 @@ browserSuite('No dead ends in a browser', (rig) => {
     });
   }
 });
+
+browserSuite('Forms in a browser (issue 15 item 7)', (rig) => {
+  it('moves the focus to the error summary after a failed submit, with no inline script', async () => {
+    const { context, page, problems } = await openPage(rig());
+    try {
+      await page.goto('/account/sign-in');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.locator('form[action="/account/sign-in"]').getByRole('button').click(),
+      ]);
+      await page.waitForLoadState('load');
+      await expect(page.locator('#error-summary').count()).resolves.toBe(1);
+      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('error-summary');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -216,6 +216,19 @@ describe('sign-in with two steps', () => {
     expect(stale.statusCode).toBe(303);
   });
 
+  it('asks for the code in a field made for one-time codes, focused; error summaries get the focus (issue 15 item 7)', async () => {
+    const agent = new TestAgent(t.app, '10.1.0.9');
+    await signIn(agent, person.email);
+    await agent.get('/account/sign-in/code');
+    const code = agent.$('#code');
+    expect(code.attr('autocomplete')).toBe('one-time-code');
+    expect(code.attr('inputmode')).toBe('numeric');
+    expect(code.attr('autofocus')).toBeDefined();
+    // The focus moves to the error summary by a script file (the CSP allows no inline script).
+    expect(agent.$('script[src="/assets/error-summary.js"]')).toHaveLength(1);
+    expect((await t.app.inject('/assets/error-summary.js')).body).toContain("getElementById('error-summary')");
+  });
+
   it('gives the same answer for an unknown email and a wrong password', async () => {
     const agent = new TestAgent(t.app, '10.1.0.3');
     const wrong = await signIn(agent, person.email, 'not the right password at all');
