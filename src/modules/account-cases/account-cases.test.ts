@@ -431,6 +431,11 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     expect(nora.agent.$('#error-summary a').attr('href')).toBe('#receipt-heading');
     expect(nora.agent.$('.usa-form-group--error')).toHaveLength(0);
     expect(nora.agent.$('.usa-alert--warning').text()).toContain(`You can try ${OAC_MAX_FAILURES - 1} more times.`);
+    // A name over the limit is refused with a message (the field does not cut it: no maxlength).
+    expect(nora.agent.$('#family_name').attr('maxlength')).toBeUndefined();
+    await nora.agent.post('/account/cases/add/receipt-number', { ...wrong, family_name: 'N'.repeat(101) });
+    expect(nora.agent.errorSummary()).toEqual(['Enter a family name of 100 characters or fewer']);
+    expect(nora.agent.$('#family_name').val()).toBe('N'.repeat(101));
     const res = await nora.agent.post('/account/cases/add/receipt-number', {
       ...wrong,
       family_name: 'nunez garcia',

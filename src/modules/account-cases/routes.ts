@@ -46,7 +46,8 @@ const inputs = {
   accessCode: fields({ code: text(40), dob_month: text(10), dob_day: text(10), dob_year: text(10) }),
   receiptNumber: fields({
     receipt_number: text(40),
-    family_name: text(100),
+    // Read whole: a name over the limit is refused with a message (the service), never cut.
+    family_name: text(1000),
     rdob_month: text(10),
     rdob_day: text(10),
     rdob_year: text(10),
@@ -223,6 +224,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
       dob_format: fields.dob,
       receipt_format: 'receipt_number',
       family_name_required: 'family_name',
+      family_name_too_long: 'family_name',
       used: fields.code,
       already_added: fields.code,
       use_access_code: 'receipt_number',

@@ -36,6 +36,8 @@ import * as repo from './repository.js';
  */
 
 export const OAC_MAX_FAILURES = 5;
+/** The longest family name the form takes (as on the profile): a longer one is refused with a message, not cut. */
+export const FAMILY_NAME_MAX = 100;
 export const OAC_LOCK_MS = 3600_000;
 const FAILED = 'case_add_failed';
 
@@ -49,6 +51,7 @@ export type AddProblem =
   | 'dob_format'
   | 'receipt_format'
   | 'family_name_required'
+  | 'family_name_too_long'
   | 'no_match'
   | 'expired'
   | 'used'
@@ -331,6 +334,7 @@ export class AccountCaseService {
     const dob = dateOfBirth.safeParse(input.dateOfBirth);
     if (!dob.success) return { ok: false, problem: 'dob_format' };
     if (!input.familyName.trim()) return { ok: false, problem: 'family_name_required' };
+    if (input.familyName.trim().length > FAMILY_NAME_MAX) return { ok: false, problem: 'family_name_too_long' };
     const found = await findCaseForAdding(this.deps.db, receipt.value);
     // Names without accents, case or spacing ("nunez garcia" is "Núñez García"), as every identity check compares them.
     const matches = found && found.date_of_birth === dob.data && sameName(input.familyName, found.family_name);

@@ -188,7 +188,7 @@ ${
 <form class="usa-form usa-form--large" method="post" action="/account/cases/add/receipt-number" novalidate>
   ${csrfField(p.csrf)}
   ${textInput({ name: 'receipt_number', label: t('cases_account:add.receipt'), hint: t('cases_account:add.receipt_hint'), value: v.receipt_number, error: errorFor(errors, 'receipt_number'), autocomplete: 'off', spellcheck: false, autocapitalize: 'characters', maxlength: 40, width: 'md' })}
-  ${textInput({ name: 'family_name', label: t('cases_account:add.family_name'), hint: t('cases_account:add.family_name_hint'), value: v.family_name, error: errorFor(errors, 'family_name'), autocomplete: 'family-name', maxlength: 100 })}
+  ${textInput({ name: 'family_name', label: t('cases_account:add.family_name'), hint: t('cases_account:add.family_name_hint'), value: v.family_name, error: errorFor(errors, 'family_name'), autocomplete: 'family-name' })}
   ${memorableDate({ name: 'rdob', legend: t('cases_account:add.dob'), hint: t('cases_account:add.dob_hint'), labels, month: v.rdob_month, day: v.rdob_day, year: v.rdob_year, error: errorFor(errors, 'rdob_month') })}
   ${button(t('cases_account:add.submit'))}
 </form>`

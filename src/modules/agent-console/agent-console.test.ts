@@ -228,6 +228,10 @@ describe('the agent console (issue 5 item 6)', () => {
       .where('recipient', '=', '')
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+    // A name over the limit is refused with a message, not cut.
+    res = await logCall(tier1, { name: 'P'.repeat(201) });
+    expect(res.statusCode).toBe(400);
+    expect(tier1.agent.errorSummary()).toEqual(['Enter a name of 200 characters or fewer']);
     res = await logCall(tier1, { channel: 'chat', email: '', receipt_number: '' });
     expect(res.statusCode).toBe(400);
     expect(tier1.agent.$('#email').attr('aria-invalid')).toBe('true');

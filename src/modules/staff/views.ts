@@ -106,7 +106,7 @@ ${
 <p>${t('staff:admin.invite_intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/staff/admin/staff/invite" novalidate aria-labelledby="invite-heading">
   ${csrfField(p.signedIn.csrf)}
-  ${textInput({ name: 'display_name', label: t('staff:admin.name'), value: p.invite?.displayName, error: errorFor(errors, 'display_name'), autocomplete: 'off', maxlength: 100 })}
+  ${textInput({ name: 'display_name', label: t('staff:admin.name'), value: p.invite?.displayName, error: errorFor(errors, 'display_name'), autocomplete: 'off' })}
   ${textInput({ name: 'email', label: t('staff:admin.email'), hint: t('staff:admin.email_hint'), type: 'email', value: p.invite?.email, error: errorFor(errors, 'email'), autocomplete: 'off', spellcheck: false, maxlength: 254 })}
   ${checkboxGroup({ name: 'roles', legend: t('staff:admin.roles'), options: roleOptions(ctx), values: p.invite?.roles, error: errorFor(errors, 'roles') })}
   ${button(t('staff:admin.invite_submit'))}
