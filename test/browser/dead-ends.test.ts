@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { choosePasswordAndApp, lastMessage, linkIn } from '../accounts-support.js';
+import { TestAgent } from '../agent.js';
 import { browserSuite, expectNoAxeViolations, openPage } from './support.js';
 
 /**
@@ -17,6 +19,9 @@ const TEXT = {
     linkInvalid: 'This link cannot be used',
     newReset: 'Get a new reset link',
     administrator: 'ask your administrator',
+    setUp: 'Your account is set up',
+    newCodes: 'Show new backup codes',
+    backup: 'Save your backup codes',
   },
   es: {
     expired: 'Este formulario venció',
@@ -25,6 +30,9 @@ const TEXT = {
     linkInvalid: 'Este enlace no se puede usar',
     newReset: 'Obtener un enlace nuevo para restablecer',
     administrator: 'pida a su administrador',
+    setUp: 'Su cuenta está configurada',
+    newCodes: 'Mostrar códigos de respaldo nuevos',
+    backup: 'Guarde sus códigos de respaldo',
   },
 } as const;
 
@@ -74,6 +82,44 @@ browserSuite('No dead ends in a browser', (rig) => {
           page.getByRole('link', { name: text.again }).click(),
         ]);
         expect(await h1(page)).toBe(text.signIn);
+        expect(unexpected(problems)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`back at sign-up after the second step: no new key, new backup codes on request, in ${name}`, async () => {
+      const { t, origin } = rig();
+      // The sign-up up to the backup codes' page, in-process; then the browser carries on with its cookies.
+      const email = `left-at-codes-${lang}@example.com`;
+      const agent = new TestAgent(t.app, lang === 'en' ? '10.77.0.1' : '10.77.0.2');
+      await agent.get(`/account/sign-up?lang=${lang}`);
+      await agent.post('/account/sign-up', { email, kind: 'applicant' });
+      await agent.get(linkIn((await lastMessage(t, email, 'verify_email'))!.body, '/account/sign-up/confirm?token='));
+      await agent.post('/account/sign-up/confirm', { token: agent.$('input[name=token]').val() as string });
+      await choosePasswordAndApp(t, agent);
+      const { context, page, problems } = await openPage(rig());
+      try {
+        await context.addCookies(
+          [...agent.cookies].map(([cookie, value]) => ({
+            name: cookie,
+            value,
+            domain: new URL(origin).hostname,
+            path: '/',
+            secure: true,
+            httpOnly: true,
+            sameSite: 'Lax' as const,
+          })),
+        );
+        await page.goto('/account/sign-up/authenticator');
+        await page.waitForURL('**/account/sign-up/backup-codes');
+        expect(await h1(page)).toBe(text.setUp);
+        await expect(page.locator('.casedesk-secret').count()).resolves.toBe(0);
+        await checkAtBothWidths(page, 'account set up');
+        await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: text.newCodes }).click()]);
+        await page.waitForLoadState('load');
+        expect(await h1(page)).toBe(text.backup);
+        await expect(page.locator('.casedesk-codes code').count()).resolves.toBe(10);
         expect(unexpected(problems)).toEqual([]);
       } finally {
         await context.close();
