@@ -185,6 +185,8 @@ describe("the account's cases (issue 4 items 3-5)", () => {
     let res = await vera.agent.post('/account/verify-identity', { form: 'I-131', a_number: '5678', zip: '33102' });
     expect(res.statusCode).toBe(400);
     expect(vera.agent.errorSummary()).toEqual(['The answers do not match our records. Check them and try again.']);
+    expect(vera.agent.$('#error-summary a').attr('href')).toBe('#identity-form');
+    expect(vera.agent.$('.usa-alert--warning').text()).toContain('You can try 2 more times today.');
     res = await vera.agent.post('/account/verify-identity', { form: 'I-131', a_number: '5678', zip: '33101' });
     expect(res.statusCode).toBe(200);
     expect(vera.agent.$('.usa-alert--success .usa-alert__heading').text()).toBe('Your identity is verified');
@@ -405,6 +407,41 @@ describe("the account's cases (issue 4 items 3-5)", () => {
       rdob_year: '1986',
     });
     expect(ben.agent.errorSummary()[0]).toContain('Online Access Code');
+  });
+
+  it("compares names without accents or case and dates as people type them; a mismatch is the whole form's, with the tries left (issue 15 item 6)", async () => {
+    const nora = await signUpApplicant(t, 'nora.names@example.com', '10.33.0.30');
+    await send([
+      caseEvent('lin-n1', 'LIN0955555556', 'case_received', at('2026-06-01'), {
+        formCode: 'I-130',
+        applicant: { dateOfBirth: '1980-03-05', familyName: 'Núñez García' },
+      }),
+    ]);
+    await nora.agent.get('/account/cases/add');
+    const wrong = {
+      receipt_number: 'LIN0955555556',
+      family_name: 'Nunez',
+      rdob_month: '3',
+      rdob_day: '5',
+      rdob_year: '1980',
+    };
+    expect((await nora.agent.post('/account/cases/add/receipt-number', wrong)).statusCode).toBe(400);
+    expect(nora.agent.errorSummary()).toEqual(['The details do not match our records. Check them and try again.']);
+    // Not pinned to the receipt number: the error links to the form, and no field is marked wrong.
+    expect(nora.agent.$('#error-summary a').attr('href')).toBe('#receipt-heading');
+    expect(nora.agent.$('.usa-form-group--error')).toHaveLength(0);
+    expect(nora.agent.$('.usa-alert--warning').text()).toContain(`You can try ${OAC_MAX_FAILURES - 1} more times.`);
+    // A name over the limit is refused with a message (the field does not cut it: no maxlength).
+    expect(nora.agent.$('#family_name').attr('maxlength')).toBeUndefined();
+    await nora.agent.post('/account/cases/add/receipt-number', { ...wrong, family_name: 'N'.repeat(101) });
+    expect(nora.agent.errorSummary()).toEqual(['Enter a family name of 100 characters or fewer']);
+    expect(nora.agent.$('#family_name').val()).toBe('N'.repeat(101));
+    const res = await nora.agent.post('/account/cases/add/receipt-number', {
+      ...wrong,
+      family_name: 'nunez garcia',
+      rdob_month: 'March',
+    });
+    expect(res.headers.location).toBe('/account/cases?added=LIN0955555556');
   });
 
   it('representative accounts cannot add legacy paper cases (CASE-7)', async () => {

@@ -1,7 +1,13 @@
 import type { Clock } from '../../platform/clock.js';
 import type { DbHandle } from '../../platform/db/database.js';
 import { sha256 } from '../../platform/hashing.js';
-import { identityVerifiedAt, lockedUntil, markIdentityVerified, recordSecurityEvent } from '../accounts/index.js';
+import {
+  countSecurityEventsSince,
+  identityVerifiedAt,
+  lockedUntil,
+  markIdentityVerified,
+  recordSecurityEvent,
+} from '../accounts/index.js';
 import { FORMS } from '../cases/index.js';
 import { identityFactsOf } from './repository.js';
 
@@ -80,13 +86,21 @@ export class IdentityVerificationService {
     return lockedUntil(this.deps.db, accountId, rule, this.deps.clock.now());
   }
 
+  /** How many more wrong sets of answers are allowed before the online path stops for a day. */
+  async attemptsLeft(accountId: string): Promise<number> {
+    const since = new Date(this.deps.clock.now().getTime() - IDENTITY_WINDOW_MS);
+    const { count } = await countSecurityEventsSince(this.deps.db, accountId, FAILED, since);
+    return Math.max(0, IDENTITY_MAX_FAILURES - count);
+  }
+
   /** Checks the answers; all must match. A wrong set counts toward the daily limit; which one was wrong is not said. */
   async verify(accountId: string, answers: Record<string, string>, ip?: string): Promise<VerifyResult> {
     const until = await this.#lockedUntil(accountId);
     if (until) return { ok: false, problem: 'locked', until };
     const questions = questionsFor(await this.#facts(accountId), accountId);
     if (questions.length < 2) return { ok: false, problem: 'no_records' };
-    const given = questions.map((q) => (answers[q.id] ?? '').trim().toUpperCase());
+    // Spaces and case do not matter ("12 345" is the ZIP code 12345).
+    const given = questions.map((q) => (answers[q.id] ?? '').replace(/\s+/g, '').toUpperCase());
     if (given.some((a) => !a)) return { ok: false, problem: 'incomplete' };
     const now = this.deps.clock.now();
     if (questions.some((q, i) => given[i] !== q.answer.toUpperCase())) {

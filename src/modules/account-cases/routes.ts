@@ -6,6 +6,7 @@ import { signedInOf } from '../../platform/http/page-context.js';
 import { fields, params, text, type App } from '../../platform/http/inputs.js';
 import type { RouteLimit } from '../../platform/http/policies.js';
 import { formatDate } from '../../platform/format.js';
+import { parseDate } from '../../platform/personal-details.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { findStatus } from '../cases/index.js';
 import { sendDocument } from '../notices/index.js';
@@ -13,11 +14,12 @@ import type { IdentityVerificationService } from './identity.js';
 import type { AccountCaseService, AddResult } from './service.js';
 import { addCasePage, caseCardPage, casesListPage, verifyIdentityPage, type AddValues } from './views.js';
 
-/** Month, day and year boxes as YYYY-MM-DD (empty when a box is not a number; the service checks the date). */
+/**
+ * Month, day and year boxes as YYYY-MM-DD, read as people type dates (a month's name or its number, in English or
+ * Spanish: `parseDate`); empty when they are not a date (the service then says so).
+ */
 function dateFrom(month: string, day: string, year: string): string {
-  const [m, d, y] = [month, day, year].map((part) => part.trim());
-  if (!/^\d{1,2}$/.test(m!) || !/^\d{1,2}$/.test(d!) || !/^\d{4}$/.test(y!)) return '';
-  return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+  return parseDate([month, day, year].map((part) => part.trim()).join(' ')) ?? '';
 }
 
 /** An Online Access Code form as the service reads it: the code, and the date of birth from its boxes. */
@@ -44,7 +46,8 @@ const inputs = {
   accessCode: fields({ code: text(40), dob_month: text(10), dob_day: text(10), dob_year: text(10) }),
   receiptNumber: fields({
     receipt_number: text(40),
-    family_name: text(100),
+    // Read whole: a name over the limit is refused with a message (the service), never cut.
+    family_name: text(1000),
     rdob_month: text(10),
     rdob_day: text(10),
     rdob_year: text(10),
@@ -168,17 +171,33 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
       body: request.t('cases_account:add.locked', { time: timeOf(until, request.lang, deps.timeZone) }),
     });
 
+  /**
+   * Details that do not match: an error of the form as a whole (which detail was wrong is not told, so it links to
+   * the form's heading, not to a field), and how many attempts are left before adding cases waits an hour.
+   */
+  const noMatch = async (request: FastifyRequest, reply: FastifyReply, values: AddValues, form: string) => {
+    const left = await deps.cases.attemptsLeft(request.session!.account_id);
+    const notice = alert({
+      type: 'warning',
+      slim: true,
+      body: request.t('cases_account:add.tries_left', { count: left }),
+    });
+    const message = request.t('cases_account:add.errors.no_match');
+    return addPage(request, reply, values, [{ field: form, message }], notice);
+  };
+
   /** The answer to an attempt: to the list with a notice, or the form again with what to do. */
   const answer = async (
     request: FastifyRequest,
     reply: FastifyReply,
     result: AddResult,
     values: AddValues,
-    fields: { code: string; dob: string },
+    fields: { code: string; dob: string; form: string },
   ) => {
     if (result.ok) return reply.redirect(`/account/cases?added=${result.receiptNumber}`, 303);
     const t = request.t;
     if (result.problem === 'locked') return addPage(request, reply, values, [], locked(request, result.until));
+    if (result.problem === 'no_match') return noMatch(request, reply, values, fields.form);
     if (result.problem === 'expired') {
       // CASE-5: the agency's message, and the way to a new code (the same code and date of birth ask for it).
       return addPage(
@@ -205,7 +224,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
       dob_format: fields.dob,
       receipt_format: 'receipt_number',
       family_name_required: 'family_name',
-      no_match: fields.code,
+      family_name_too_long: 'family_name',
       used: fields.code,
       already_added: fields.code,
       use_access_code: 'receipt_number',
@@ -220,7 +239,7 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
     async (request, reply) => {
       const values: AddValues = shownBack(request.body, 'dob');
       const result = await deps.cases.addWithAccessCode(await me(request), accessCodeOf(request.body), request.ip);
-      return answer(request, reply, result, values, { code: 'code', dob: 'dob_month' });
+      return answer(request, reply, result, values, { code: 'code', dob: 'dob_month', form: 'oac-heading' });
     },
   );
 
@@ -238,7 +257,11 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
         },
         request.ip,
       );
-      return answer(request, reply, result, values, { code: 'receipt_number', dob: 'rdob_month' });
+      return answer(request, reply, result, values, {
+        code: 'receipt_number',
+        dob: 'rdob_month',
+        form: 'receipt-heading',
+      });
     },
   );
 
@@ -252,12 +275,8 @@ function registerAddCaseRoutes(app: App, deps: AccountCaseRouteDeps): void {
       const t = request.t;
       if (!result.ok) {
         if (result.problem === 'locked') return addPage(request, reply, values, [], locked(request, result.until));
-        return addPage(request, reply, values, [
-          {
-            field: 'code',
-            message: t(`cases_account:add.errors.${result.problem === 'not_expired' ? 'not_expired' : 'no_match'}`),
-          },
-        ]);
+        if (result.problem === 'no_match') return noMatch(request, reply, values, 'oac-heading');
+        return addPage(request, reply, values, [{ field: 'code', message: t('cases_account:add.errors.not_expired') }]);
       }
       const date = formatDate(result.expectedBy, request.lang, deps.timeZone, 'longDate');
       return addPage(
@@ -283,7 +302,7 @@ function registerIdentityRoutes(app: App, deps: AccountCaseRouteDeps): void {
   const identityPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean } = {},
+    extra: { values?: Record<string, string>; errors?: FieldError[]; justVerified?: boolean; triesLeft?: number } = {},
   ) => {
     const state = await deps.identity.state(request.session!.account_id);
     return reply.html(
@@ -304,9 +323,11 @@ function registerIdentityRoutes(app: App, deps: AccountCaseRouteDeps): void {
     const result = await deps.identity.verify(request.session!.account_id, values, request.ip);
     if (result.ok) return identityPage(request, reply, { justVerified: true });
     if (result.problem === 'locked' || result.problem === 'no_records') return identityPage(request, reply);
-    return identityPage(request, reply, {
-      values,
-      errors: [{ field: 'form', message: request.t(`cases_account:identity.errors.${result.problem}`) }],
-    });
+    const message = request.t(`cases_account:identity.errors.${result.problem}`);
+    if (result.problem === 'incomplete')
+      return identityPage(request, reply, { values, errors: [{ field: 'form', message }] });
+    // Wrong answers: an error of the form as a whole (which answer was wrong is not told), and the tries left.
+    const triesLeft = await deps.identity.attemptsLeft(request.session!.account_id);
+    return identityPage(request, reply, { values, errors: [{ field: 'identity-form', message }], triesLeft });
   });
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
-import { lockedUntil, recordSecurityEvent, type AccountRow } from '../accounts/index.js';
+import { countSecurityEventsSince, lockedUntil, recordSecurityEvent, type AccountRow } from '../accounts/index.js';
 import type { Random } from '../../platform/random.js';
 import { localDate } from '../../platform/format.js';
+import { parseDate, sameName } from '../../platform/personal-details.js';
 import {
   ACCESS_CODE_TTL_MS,
   accessCodeHash,
@@ -35,19 +36,22 @@ import * as repo from './repository.js';
  */
 
 export const OAC_MAX_FAILURES = 5;
+/** The longest family name the form takes (as on the profile): a longer one is refused with a message, not cut. */
+export const FAMILY_NAME_MAX = 100;
 export const OAC_LOCK_MS = 3600_000;
 const FAILED = 'case_add_failed';
 
+/** A date of birth as people type it (1980-03-05, 3/5/1980, March 5 1980, 5 de marzo de 1980 ...), as YYYY-MM-DD. */
 const dateOfBirth = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d));
+  .transform((d, ctx) => parseDate(d) ?? (ctx.addIssue({ code: 'custom', message: 'date' }), z.NEVER));
 
 export type AddProblem =
   | 'code_format'
   | 'dob_format'
   | 'receipt_format'
   | 'family_name_required'
+  | 'family_name_too_long'
   | 'no_match'
   | 'expired'
   | 'used'
@@ -123,9 +127,10 @@ export class AccountCaseService {
     const until = await this.#lockedUntil(account.id, now);
     if (until) return { ok: false, problem: 'locked', until };
     const code = normalizeOnlineAccessCode(input.code);
-    if (!code || !dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'no_match' };
+    const dob = dateOfBirth.safeParse(input.dateOfBirth);
+    if (!code || !dob.success) return { ok: false, problem: 'no_match' };
     const found = await repo.findAccessCode(this.deps.db, accessCodeHash(code));
-    if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth)
+    if (!found || !found.date_of_birth || found.date_of_birth !== dob.data)
       return this.#fail(account.id, now, ip, { via: 'new_access_code' }) as Promise<NewCodeResult>;
     if (found.used_at || found.expires_at > now) return { ok: false, problem: 'not_expired' };
     const details = await caseForNewCode(this.deps.db, found.case_id);
@@ -243,6 +248,13 @@ export class AccountCaseService {
     return lockedUntil(this.deps.db, accountId, { kind: FAILED, max: OAC_MAX_FAILURES, windowMs: OAC_LOCK_MS }, now);
   }
 
+  /** How many more attempts that do not match are allowed before adding cases waits an hour (for the form to say). */
+  async attemptsLeft(accountId: string): Promise<number> {
+    const since = new Date(this.deps.clock.now().getTime() - OAC_LOCK_MS);
+    const { count } = await countSecurityEventsSince(this.deps.db, accountId, FAILED, since);
+    return Math.max(0, OAC_MAX_FAILURES - count);
+  }
+
   async #fail(
     accountId: string,
     now: Date,
@@ -269,10 +281,11 @@ export class AccountCaseService {
     if (until) return { ok: false, problem: 'locked', until };
     const code = normalizeOnlineAccessCode(input.code);
     if (!code) return { ok: false, problem: 'code_format' };
-    if (!dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'dob_format' };
+    const dob = dateOfBirth.safeParse(input.dateOfBirth);
+    if (!dob.success) return { ok: false, problem: 'dob_format' };
     const hash = accessCodeHash(code);
     const found = await repo.findAccessCode(this.deps.db, hash);
-    if (!found || !found.date_of_birth || found.date_of_birth !== input.dateOfBirth)
+    if (!found || !found.date_of_birth || found.date_of_birth !== dob.data)
       return this.#fail(account.id, now, ip, { via: 'online_access_code' });
     if (await repo.isLinked(this.deps.db, account.id, found.case_id)) return { ok: false, problem: 'already_added' };
     if (found.used_at) return { ok: false, problem: 'used' };
@@ -318,14 +331,13 @@ export class AccountCaseService {
     const how = howToAdd(receipt.value, account.kind === 'representative' ? 'representative' : 'applicant');
     if (how === 'online_access_code') return { ok: false, problem: 'use_access_code' };
     if (how === 'not_allowed') return { ok: false, problem: 'representative_not_allowed' };
-    if (!dateOfBirth.safeParse(input.dateOfBirth).success) return { ok: false, problem: 'dob_format' };
-    const familyName = input.familyName.trim().toLocaleLowerCase('en-US');
-    if (!familyName) return { ok: false, problem: 'family_name_required' };
+    const dob = dateOfBirth.safeParse(input.dateOfBirth);
+    if (!dob.success) return { ok: false, problem: 'dob_format' };
+    if (!input.familyName.trim()) return { ok: false, problem: 'family_name_required' };
+    if (input.familyName.trim().length > FAMILY_NAME_MAX) return { ok: false, problem: 'family_name_too_long' };
     const found = await findCaseForAdding(this.deps.db, receipt.value);
-    const matches =
-      found &&
-      found.date_of_birth === input.dateOfBirth &&
-      (found.family_name ?? '').trim().toLocaleLowerCase('en-US') === familyName;
+    // Names without accents, case or spacing ("nunez garcia" is "Núñez García"), as every identity check compares them.
+    const matches = found && found.date_of_birth === dob.data && sameName(input.familyName, found.family_name);
     // A Section 1367 case is never added by details others may know: the same answer as no match, counted the same
     // way (its holder adds it with an Online Access Code, or through Tier 3).
     if (!found || !matches || !mayLinkByReceiptNumber({ section1367: found.section_1367 }))

@@ -188,7 +188,7 @@ ${
 <form class="usa-form usa-form--large" method="post" action="/account/cases/add/receipt-number" novalidate>
   ${csrfField(p.csrf)}
   ${textInput({ name: 'receipt_number', label: t('cases_account:add.receipt'), hint: t('cases_account:add.receipt_hint'), value: v.receipt_number, error: errorFor(errors, 'receipt_number'), autocomplete: 'off', spellcheck: false, autocapitalize: 'characters', maxlength: 40, width: 'md' })}
-  ${textInput({ name: 'family_name', label: t('cases_account:add.family_name'), hint: t('cases_account:add.family_name_hint'), value: v.family_name, error: errorFor(errors, 'family_name'), autocomplete: 'family-name', maxlength: 100 })}
+  ${textInput({ name: 'family_name', label: t('cases_account:add.family_name'), hint: t('cases_account:add.family_name_hint'), value: v.family_name, error: errorFor(errors, 'family_name'), autocomplete: 'family-name' })}
   ${memorableDate({ name: 'rdob', legend: t('cases_account:add.dob'), hint: t('cases_account:add.dob_hint'), labels, month: v.rdob_month, day: v.rdob_day, year: v.rdob_year, error: errorFor(errors, 'rdob_month') })}
   ${button(t('cases_account:add.submit'))}
 </form>`
@@ -208,6 +208,8 @@ export function verifyIdentityPage(
     values?: Record<string, string>;
     errors?: FieldError[];
     justVerified?: boolean;
+    /** After answers that did not match: how many more tries before the online path stops for a day. */
+    triesLeft?: number;
   },
 ): SafeHtml {
   const { t, lang } = ctx;
@@ -235,7 +237,8 @@ export function verifyIdentityPage(
     });
   } else {
     body = html`<p>${t('cases_account:identity.intro')}</p>
-<form class="usa-form usa-form--large" method="post" action="/account/verify-identity" novalidate>
+${p.triesLeft === undefined ? '' : alert({ type: 'warning', slim: true, body: t('cases_account:identity.tries_left', { count: p.triesLeft }) })}
+<form class="usa-form usa-form--large" id="identity-form" method="post" action="/account/verify-identity" novalidate>
   ${csrfField(p.csrf)}
   ${p.questions.map((q) =>
     q.id === 'form'

@@ -19,8 +19,8 @@ interface Person {
   backupCodes: string[];
 }
 
-/** Walks the whole sign-up as a person would, checking each step. */
-async function signUp(email: string, ip: string, lang: 'en' | 'es' = 'en'): Promise<Person> {
+/** Walks the whole sign-up as a person would, checking each step (`leaveAtCodes`: stops on the backup codes' page). */
+async function signUp(email: string, ip: string, lang: 'en' | 'es' = 'en', leaveAtCodes = false): Promise<Person> {
   const agent = new TestAgent(t.app, ip);
   await agent.get(`/account/sign-up?lang=${lang}`);
   let res = await agent.post('/account/sign-up', { email, kind: 'applicant' });
@@ -48,6 +48,7 @@ async function signUp(email: string, ip: string, lang: 'en' | 'es' = 'en'): Prom
     .map((_, c) => agent.$(c).text())
     .get();
   expect(backupCodes).toHaveLength(10);
+  if (leaveAtCodes) return { agent, email: email.toLowerCase(), secret, backupCodes };
   res = await agent.post('/account/sign-up/backup-codes', {});
   expect(res.headers.location).toBe('/account?welcome=1');
   return { agent, email: email.toLowerCase(), secret, backupCodes };
@@ -74,6 +75,34 @@ describe('sign-up (ACC-2, ACC-3, ACC-4)', () => {
     expect(row.online_account_number).toBe(oan);
     expect(row.password_hash).not.toContain(PASSWORD);
     expect(row.activated_at).not.toBeNull();
+  });
+
+  it('sets the account up once the second step is verified: leaving at the backup codes is no dead end (issue 15 item 6)', async () => {
+    const person = await signUp('leaver@example.com', '10.0.9.1', 'en', true);
+    // Back at sign-up: no new authenticator key, but new backup codes on request.
+    let res = await person.agent.get('/account/sign-up/authenticator');
+    expect(res.headers.location).toBe('/account/sign-up/backup-codes');
+    await person.agent.get('/account/sign-up/backup-codes');
+    expect(person.agent.$('h1').text()).toBe('Your account is set up');
+    expect(person.agent.$('.casedesk-secret')).toHaveLength(0);
+    await person.agent.post('/account/sign-up/backup-codes/new', {});
+    const again = person.agent
+      .$('.casedesk-codes code')
+      .map((_, c) => person.agent.$(c).text())
+      .get();
+    expect(again).toHaveLength(10);
+    expect(again).not.toEqual(person.backupCodes);
+    // Signing up again with the address tells its owner to sign in; signing in works.
+    await person.agent.get('/account/sign-up');
+    await person.agent.post('/account/sign-up', { email: person.email, kind: 'applicant' });
+    expect(await lastMessage(t, person.email, 'account_exists')).toBeDefined();
+    t.clock.advanceSeconds(30);
+    const other = new TestAgent(t.app, '10.0.9.2');
+    res = await signIn(other, person.email);
+    expect(res.headers.location).toBe('/account/sign-in/code');
+    await other.get('/account/sign-in/code');
+    res = await other.post('/account/sign-in/code', { code: totpAt(t, person.secret) });
+    expect(res.headers.location).toBe('/account');
   });
 
   it('works in Spanish and sends the verification email in Spanish', async () => {
@@ -187,6 +216,19 @@ describe('sign-in with two steps', () => {
     expect(stale.statusCode).toBe(303);
   });
 
+  it('asks for the code in a field made for one-time codes, focused; error summaries get the focus (issue 15 item 7)', async () => {
+    const agent = new TestAgent(t.app, '10.1.0.9');
+    await signIn(agent, person.email);
+    await agent.get('/account/sign-in/code');
+    const code = agent.$('#code');
+    expect(code.attr('autocomplete')).toBe('one-time-code');
+    expect(code.attr('inputmode')).toBe('numeric');
+    expect(code.attr('autofocus')).toBeDefined();
+    // The focus moves to the error summary by a script file (the CSP allows no inline script).
+    expect(agent.$('script[src="/assets/error-summary.js"]')).toHaveLength(1);
+    expect((await t.app.inject('/assets/error-summary.js')).body).toContain("getElementById('error-summary')");
+  });
+
   it('gives the same answer for an unknown email and a wrong password', async () => {
     const agent = new TestAgent(t.app, '10.1.0.3');
     const wrong = await signIn(agent, person.email, 'not the right password at all');
@@ -293,6 +335,25 @@ describe('account pages are protected', () => {
     ).toBe(403);
   });
 
+  it('answers a form whose token expired with "this form has expired", the way back to it and what was typed, never a password (issue 15 item 6)', async () => {
+    const agent = new TestAgent(t.app, '10.3.0.2');
+    await agent.get('/account/sign-in?lang=en');
+    // The browser lost the form's cookie (it expired): the token on the page no longer fits.
+    agent.cookies.clear();
+    const res = await agent.post('/account/sign-in', { email: 'kept@example.com', password: 'Secret-typed-1' });
+    expect(res.statusCode).toBe(403);
+    expect(agent.$('h1').text()).toBe('This form has expired');
+    expect(agent.$('main').text()).not.toContain('ask your administrator');
+    expect(agent.$('main a.usa-button').attr('href')).toBe('/account/sign-in');
+    expect(agent.$('main').text()).toContain('kept@example.com');
+    expect(res.body).not.toContain('Secret-typed-1');
+    // In Spanish too.
+    await agent.get('/account/sign-in?lang=es');
+    agent.cookies.clear();
+    await agent.post('/account/sign-in?lang=es', { email: 'kept@example.com', password: 'x' });
+    expect(agent.$('h1').text()).toBe('Este formulario venció');
+  });
+
   it('sends people without a session to sign in, and refuses posts', async () => {
     const agent = new TestAgent(t.app, '10.3.0.2');
     expect((await agent.get('/account')).headers.location).toBe('/account/sign-in');
@@ -337,6 +398,10 @@ describe('forgot password (ACC-5)', () => {
     // Every device is signed out, the link is spent, and only the new password works.
     expect((await device.get('/account')).statusCode).toBe(303);
     expect((await agent.get(link)).statusCode).toBe(410);
+    // The spent link offers the step that fits: a new reset link, or signing in (not "create an account").
+    expect(agent.$('main a.usa-button').attr('href')).toBe('/account/forgot-password');
+    expect(agent.$('main a[href="/account/sign-in"]')).toHaveLength(1);
+    expect(agent.$('main a[href="/account/sign-up"]')).toHaveLength(0);
     expect((await signIn(new TestAgent(t.app, '10.4.0.4'), person.email)).statusCode).toBe(400);
     expect((await signIn(new TestAgent(t.app, '10.4.0.5'), person.email, NEW)).headers.location).toBe(
       '/account/sign-in/code',

@@ -215,6 +215,29 @@ describe('the agent console (issue 5 item 6)', () => {
     expect((await tier3.agent.post('/agent/claim', {})).headers.location).toBe('/agent?empty=1');
   });
 
+  it("logs a phone call without the caller's email (no email is sent), but not a chat (issue 15 item 7)", async () => {
+    const before = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('recipient', '=', '')
+      .executeTakeFirstOrThrow();
+    let res = await logCall(tier1, { email: '', receipt_number: '', phone: '555-0100', name: 'Nadia Noemail' });
+    expect(res.statusCode).toBe(303);
+    const after = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('recipient', '=', '')
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    // A name over the limit is refused with a message, not cut.
+    res = await logCall(tier1, { name: 'P'.repeat(201) });
+    expect(res.statusCode).toBe(400);
+    expect(tier1.agent.errorSummary()).toEqual(['Enter a name of 200 characters or fewer']);
+    res = await logCall(tier1, { channel: 'chat', email: '', receipt_number: '' });
+    expect(res.statusCode).toBe(400);
+    expect(tier1.agent.$('#email').attr('aria-invalid')).toBe('true');
+  });
+
   it('finds people by email or Online Account Number, with their items', async () => {
     const person = await signUpApplicant(t, 'pablo@example.com', '10.12.0.8');
     const oan = await onlineAccountNumber(t, person.accountId);

@@ -54,7 +54,7 @@ const inputs = {
   contact: fields({
     channel: line(40),
     type: line(40),
-    name: line(200),
+    name: line(1000),
     email: line(254),
     phone: line(40),
     language: line(2),
@@ -79,6 +79,8 @@ const inputs = {
   verify: fields({ caller_role: line(40), ...answers }),
 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The longest caller name a logged contact takes. */
+const CALLER_NAME_MAX = 200;
 
 export interface AgentConsoleRouteDeps {
   agent: AgentConsoleService;
@@ -173,7 +175,12 @@ function registerLogContactRoutes(app: App, deps: AgentConsoleRouteDeps): void {
     if (!(CONTACT_TYPES as readonly string[]).includes(values.type))
       errors.push({ field: 'type', message: request.t('agent:errors.type') });
     if (!values.name) errors.push({ field: 'name', message: request.t('agent:errors.name') });
-    if (!EMAIL.test(values.email)) errors.push({ field: 'email', message: request.t('agent:errors.email') });
+    // Refused with a message, never cut (issue 15 item 7).
+    else if (values.name.length > CALLER_NAME_MAX)
+      errors.push({ field: 'name', message: request.t('agent:errors.name_too_long', { max: CALLER_NAME_MAX }) });
+    // A caller on the phone may have no email address (or not want to give it): optional for a phone call.
+    if (values.email ? !EMAIL.test(values.email) : values.channel !== 'phone')
+      errors.push({ field: 'email', message: request.t('agent:errors.email') });
     if (values.receipt_number) {
       const parsed = parseReceiptNumber(values.receipt_number);
       if (!parsed.ok) {

@@ -241,7 +241,7 @@ export function logContactPage(
   ${csrfField(p.signedIn.csrf)}${submissionField(p.submission)}
   ${select({ name: 'channel', label: t('agent:item.channel'), value: v.channel, error: errorFor(e, 'channel'), options: CONTACT_CHANNELS.map((c): [string, string] => [c, t(`agent:channels.${c}`)]) })}
   ${select({ name: 'type', label: t('agent:item.type'), value: v.type, error: errorFor(e, 'type'), options: [['', t('agent:choose')], ...CONTACT_TYPES.map((c): [string, string] => [c, t(`agent:types.${c}`)])] })}
-  ${textInput({ name: 'name', label: t('agent:new.name'), value: v.name, error: errorFor(e, 'name'), maxlength: 200, autocomplete: 'off' })}
+  ${textInput({ name: 'name', label: t('agent:new.name'), value: v.name, error: errorFor(e, 'name'), autocomplete: 'off' })}
   ${textInput({ name: 'email', label: t('agent:new.email'), hint: t('agent:new.email_hint'), value: v.email, error: errorFor(e, 'email'), type: 'email', maxlength: 254, autocomplete: 'off' })}
   ${textInput({ name: 'phone', label: t('agent:new.phone'), value: v.phone, error: errorFor(e, 'phone'), type: 'tel', maxlength: 40, autocomplete: 'off' })}
   ${select({

@@ -229,8 +229,8 @@ ${f === 'outside-processing-time' ? alert({ type: 'info', slim: true, body: html
   <h2>${t('e_request:form.request_heading')}</h2>
   ${specific}
   <h2>${t('e_request:form.you_heading')}</h2>
-  ${textInput({ name: 'given_name', label: t('e_request:fields.given_name'), value: one(v, 'given_name'), error: e('given_name'), autocomplete: 'given-name', maxlength: LIMITS.given_name })}
-  ${textInput({ name: 'family_name', label: t('e_request:fields.family_name'), value: one(v, 'family_name'), error: e('family_name'), autocomplete: 'family-name', maxlength: LIMITS.family_name })}
+  ${textInput({ name: 'given_name', label: t('e_request:fields.given_name'), value: one(v, 'given_name'), error: e('given_name'), autocomplete: 'given-name' })}
+  ${textInput({ name: 'family_name', label: t('e_request:fields.family_name'), value: one(v, 'family_name'), error: e('family_name'), autocomplete: 'family-name' })}
   ${radioGroup({ name: 'requester_role', legend: t('e_request:fields.requester_role'), value: one(v, 'requester_role'), error: e('requester_role'), options: REQUESTER_ROLES.map((r) => ({ value: r, label: t(`e_request:roles.${r}`) })) })}
   ${textInput({ name: 'email', label: t('e_request:fields.email'), hint: t('e_request:fields.email_hint'), type: 'email', value: one(v, 'email'), error: e('email'), autocomplete: 'email', spellcheck: false, maxlength: LIMITS.email })}
   ${textInput({ name: 'phone', label: t('e_request:fields.phone'), hint: t('e_request:fields.phone_hint'), type: 'tel', value: one(v, 'phone'), error: e('phone'), autocomplete: 'tel', maxlength: LIMITS.phone })}

@@ -100,7 +100,7 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     let files = await filesOf();
     expect(files.map((f) => [f.file_name, f.state])).toEqual(
       expect.arrayContaining([
-        ['invoice.bin', 'rejected'],
+        ['invoice.pdf', 'rejected'],
         ['letter.pdf', 'checking'],
         ['photo of ID.png', 'checking'],
       ]),
@@ -112,7 +112,7 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     expect(state).toMatchObject({
       'letter.pdf': 'accepted',
       'photo of ID.png': 'accepted',
-      'invoice.bin': 'rejected:type',
+      'invoice.pdf': 'rejected:type',
       'half.pdf': 'rejected:pdf_incomplete',
       'pass wd_.pdf': 'rejected:pdf_encrypted',
     });
@@ -358,5 +358,28 @@ describe('evidence and RFE responses (issue 4 item 6, CASE-10)', () => {
     expect(cleanFileName('C:\\Users\\ana\\Mi carta (final).PDF', 'pdf')).toBe('Mi carta_final_.pdf');
     expect(cleanFileName('...secret.png', 'png')).toBe('secret.png');
     expect(cleanFileName('', 'tif')).toBe('document.tif');
+    // Issue 15 item 5: the person's name is kept; the detected type's extension only when it has none (or another's).
+    expect(cleanFileName('carta.pdf')).toBe('carta.pdf');
+    expect(cleanFileName('foto.JPEG', 'jpg')).toBe('foto.jpeg');
+    expect(cleanFileName('escaneo', 'pdf')).toBe('escaneo.pdf');
+    expect(cleanFileName('page.html', 'pdf')).toBe('page.html.pdf');
+  });
+
+  it('shows an empty file among others rejected, with the reason (issue 15 item 5)', async () => {
+    const res = await upload('evidence', [
+      { name: 'carta de apoyo.pdf', data: validPdf },
+      { name: 'vacío.pdf', data: Buffer.alloc(0) },
+    ]);
+    expect(res.statusCode).toBe(303);
+    const files = (await filesOf()).filter((f) => ['carta de apoyo.pdf', 'vacío.pdf'].includes(f.file_name));
+    expect(files.map((f) => [f.file_name, f.state, f.reason])).toEqual(
+      expect.arrayContaining([
+        ['carta de apoyo.pdf', 'checking', null],
+        ['vacío.pdf', 'rejected', 'empty'],
+      ]),
+    );
+    expect(files).toHaveLength(2);
+    await person.agent.get('/account/cases/IOE0966600001/evidence');
+    expect(person.agent.$('main').text()).toContain('The file is empty');
   });
 });

@@ -23,12 +23,24 @@ export async function detectType(data: Buffer): Promise<{ mime: string; ext: str
   return { mime: found.mime, ext: ALLOWED_TYPES[found.mime]! };
 }
 
+/** The extensions people give each detected type's files (a name with one of them keeps it). */
+const EXTENSIONS_OF: Record<string, readonly string[]> = {
+  pdf: ['pdf'],
+  jpg: ['jpg', 'jpeg', 'jpe'],
+  png: ['png'],
+  tif: ['tif', 'tiff'],
+};
+
 /**
  * A name safe to show and store: the last path part, letters, digits, spaces, dots, dashes and underscores only
- * (accents kept), no leading dots, at most 100 characters, with the extension of the detected type.
+ * (accents kept), no leading dots, at most 100 characters. The person's name is kept with its extension (in lower
+ * case); the detected type's extension `ext` is added only when the name has none, or one of another type (so a
+ * file is never saved under an extension that is not its content's). A file of no type we take (`ext` undefined,
+ * rejected and never served) keeps its name as given: "carta.pdf" stays "carta.pdf".
  */
-export function cleanFileName(name: string, ext: string): string {
+export function cleanFileName(name: string, ext?: string): string {
   const base = path.basename(name.replace(/\\/g, '/')).normalize('NFC');
+  const given = /\.([\p{L}\p{N}]{1,5})$/u.exec(base)?.[1]?.toLowerCase();
   const stem = base
     .replace(/\.[^.]*$/, '')
     .replace(/[^\p{L}\p{N} ._-]+/gu, '_')
@@ -36,7 +48,10 @@ export function cleanFileName(name: string, ext: string): string {
     .replace(/^[.\s_-]+/, '')
     .trim()
     .slice(0, 90);
-  return `${stem || 'document'}.${ext}`;
+  const named = stem || 'document';
+  if (!ext) return given ? `${named}.${given}` : named;
+  if (given && EXTENSIONS_OF[ext]?.includes(given)) return `${named}.${given}`;
+  return given ? `${named}.${given}.${ext}` : `${named}.${ext}`;
 }
 
 export type ContentProblem =

@@ -53,6 +53,8 @@ interface Prepared {
   type: { mime: string; ext: string } | undefined;
   size: number;
   key: string | null;
+  /** Why a file without a type is refused: not one we take ('type'), or empty ('empty'). */
+  reason?: 'type' | 'empty';
 }
 
 export class EvidenceService {
@@ -159,7 +161,7 @@ export class EvidenceService {
             byte_size: p.size,
             storage_key: p.key,
             state: p.type ? ('checking' as const) : ('rejected' as const),
-            reason: p.type ? null : 'type',
+            reason: p.type ? null : (p.reason ?? 'type'),
             created_at: now,
             checked_at: p.type ? null : now,
           })),
@@ -177,7 +179,8 @@ export class EvidenceService {
 
   /**
    * One file: its first bytes decide its type; an allowed one is streamed to storage, another is read to its end
-   * (counted, not kept). Undefined for an empty file part (a form sent without choosing a file).
+   * (counted, not kept). An empty file is refused with its reason ('empty'); undefined for a file part without a
+   * name (a form sent without choosing a file).
    */
   async #receive(
     file: IncomingFile,
@@ -203,8 +206,17 @@ export class EvidenceService {
       }
       head.push(take(step.value));
     }
-    if (ended && size === 0) return undefined;
+    if (ended && size === 0 && !file.filename) return undefined;
     if (full()) return 'too_many';
+    if (ended && size === 0)
+      return {
+        id: this.deps.random.uuid(),
+        name: cleanFileName(file.filename),
+        type: undefined,
+        size,
+        key: null,
+        reason: 'empty',
+      };
     const first = Buffer.concat(head);
     async function* all() {
       yield first;
@@ -217,7 +229,7 @@ export class EvidenceService {
     const type = await detectType(first);
     if (!type) {
       for await (const chunk of all()) void chunk;
-      return { id, name: cleanFileName(file.filename, 'bin'), type: undefined, size, key: null };
+      return { id, name: cleanFileName(file.filename), type: undefined, size, key: null, reason: 'type' };
     }
     const key = `evidence/${now.toISOString().slice(0, 10)}/${id}.${type.ext}`;
     const written = await this.deps.storage.putStream(key, all());

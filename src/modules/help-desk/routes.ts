@@ -423,7 +423,8 @@ function registerRecoveryLinkRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     { config: { policy: 'public' }, schema: { querystring: inputs.token } },
     async (request, reply) => {
       const { token } = request.query;
-      if (!token || !(await helpDesk.cancelLinkUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
+      if (!token || !(await helpDesk.cancelLinkUsable(token)))
+        return reply.html(linkInvalidPage(request.page(), 'recovery'), 410);
       reply.header('referrer-policy', 'no-referrer');
       return reply.html(recoveryLinkPage(request.page(), { csrf: reply.generateCsrf(), token, kind: 'cancel' }));
     },
@@ -434,7 +435,7 @@ function registerRecoveryLinkRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     { config: { policy: 'public' }, schema: { body: inputs.token } },
     async (request, reply) => {
       const result = await helpDesk.cancelRecovery({ token: request.body.token });
-      if (!result.ok) return reply.html(linkInvalidPage(request.page()), 410);
+      if (!result.ok) return reply.html(linkInvalidPage(request.page(), 'recovery'), 410);
       return reply.html(recoveryCancelledPage(request.page()));
     },
   );
@@ -445,7 +446,7 @@ function registerRecoveryLinkRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     async (request, reply) => {
       const { token } = request.query;
       if (!token || !(await helpDesk.recoveryLinkUsable(token)))
-        return reply.html(linkInvalidPage(request.page()), 410);
+        return reply.html(linkInvalidPage(request.page(), 'recovery'), 410);
       reply.header('referrer-policy', 'no-referrer');
       return reply.html(recoveryLinkPage(request.page(), { csrf: reply.generateCsrf(), token, kind: 'recover' }));
     },
@@ -456,7 +457,7 @@ function registerRecoveryLinkRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     { config: { policy: 'public' }, schema: { body: inputs.token } },
     async (request, reply) => {
       const accountId = await helpDesk.completeRecovery(request.body.token, request.ip);
-      if (!accountId) return reply.html(linkInvalidPage(request.page()), 410);
+      if (!accountId) return reply.html(linkInvalidPage(request.page(), 'recovery'), 410);
       // The person sets the account up again through the sign-up steps: password, two-step verification, backup codes.
       await sessions.start(request, reply, accountId, 'setup');
       return reply.redirect('/account/sign-up/password', 303);

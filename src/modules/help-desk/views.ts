@@ -67,7 +67,7 @@ ${alert({ type: 'info', slim: true, body: html`${t('help_desk:form.self_service'
     })),
   })}
   ${textArea({ name: 'description', label: t('help_desk:form.description'), hint: t('help_desk:form.description_hint'), value: v.description, error: errorFor(errors, 'description'), maxlength: 2000 })}
-  ${textInput({ name: 'name', label: t('help_desk:form.name'), value: v.name, error: errorFor(errors, 'name'), autocomplete: 'name', maxlength: 100 })}
+  ${textInput({ name: 'name', label: t('help_desk:form.name'), value: v.name, error: errorFor(errors, 'name'), autocomplete: 'name' })}
   ${textInput({ name: 'email', label: t('help_desk:form.email'), hint: p.signedIn ? t('help_desk:form.email_hint_signed_in') : t('help_desk:form.email_hint'), type: 'email', value: v.email, error: errorFor(errors, 'email'), autocomplete: 'email', spellcheck: false, maxlength: 254 })}
   ${textInput({ name: 'phone', label: t('help_desk:form.phone'), hint: t('help_desk:form.phone_hint'), type: 'tel', value: v.phone, error: errorFor(errors, 'phone'), autocomplete: 'tel', maxlength: 30 })}
   ${button(t('help_desk:form.submit'))}

@@ -157,7 +157,9 @@ export const PROVIDER_STATUSES: Record<string, 'sending' | 'sent' | 'delivered' 
 export class NotificationService {
   constructor(private readonly deps: NotificationDeps) {}
 
+  /** Queues an email; none without an address (a phone caller who gave none): answers '' then. */
   async queueEmail(db: DbHandle, request: EmailRequest): Promise<string> {
+    if (!request.to.trim()) return '';
     return this.#queue(db, 'email', request);
   }
 

@@ -112,12 +112,15 @@ export async function insertInvitation(db: DbHandle, invitation: StaffInvitation
     .execute();
 }
 
-export async function findUsableInvitation(db: DbHandle, tokenHash: string, now: Date) {
+/**
+ * An invitation still open: not revoked and not expired, accepted or not (an accepted one resumes the setup until the
+ * staff account is set up; the service checks that).
+ */
+export async function findOpenInvitation(db: DbHandle, tokenHash: string, now: Date) {
   const row = await db
     .selectFrom('staff_invitations')
     .selectAll()
     .where('token_hash', '=', tokenHash)
-    .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst();
@@ -137,12 +140,11 @@ export async function acceptInvitation(db: DbHandle, tokenHash: string, now: Dat
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Pending invitations (not accepted, not revoked, not expired), newest first. */
-export async function listPendingInvitations(db: DbHandle, now: Date) {
+/** Open invitations (not revoked, not expired; accepted ones too, which the service filters), newest first. */
+export async function listOpenInvitations(db: DbHandle, now: Date) {
   const rows = await db
     .selectFrom('staff_invitations')
-    .select(['token_hash', 'email', 'display_name', 'roles', 'created_at', 'expires_at'])
-    .where('accepted_at', 'is', null)
+    .select(['token_hash', 'email', 'display_name', 'roles', 'invited_by', 'created_at', 'expires_at', 'accepted_at'])
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
     .orderBy('created_at', 'desc')
@@ -150,13 +152,12 @@ export async function listPendingInvitations(db: DbHandle, now: Date) {
   return rows.map((r) => ({ ...r, roles: parseRoles(r.roles as StaffRole[] | string) }));
 }
 
-/** Revokes the pending invitations of an address (a new invitation replaces them). */
+/** Revokes the open invitations of an address, accepted or not (a new invitation replaces them). */
 export async function revokeInvitationsFor(db: DbHandle, email: string, now: Date): Promise<void> {
   await db
     .updateTable('staff_invitations')
     .set({ revoked_at: now })
     .where('email', '=', email)
-    .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null)
     .execute();
 }

@@ -22,6 +22,7 @@ const inputs = {
   // The reason is trimmed before it is cut to 500 characters (below).
   access: fields({ reason: text(Infinity), enabled: text(10) }),
   invitation: fields({ token: text(200) }),
+  resend: fields({ email: text(300) }),
 };
 
 export interface StaffRoutesDeps {
@@ -89,6 +90,13 @@ function registerStaffListRoutes(app: App, deps: StaffRoutesDeps): void {
       return adminPage(request, reply, { notice: invited === '1' ? request.t('staff:admin.invited') : undefined });
     },
   );
+
+  // "Resend invitation" (issue 15 item 6): a new link for a pending invitation, with the same name and roles.
+  app.post('/staff/admin/staff/resend', { config: admin, schema: { body: inputs.resend } }, async (request, reply) => {
+    const result = await staff.resendInvitation(actorOf(request), request.body.email, request.lang);
+    if (!result.ok) return reply.callNotFound();
+    return reply.redirect('/staff/admin/staff?invited=1', 303);
+  });
 
   app.post('/staff/admin/staff/invite', { config: admin, schema: { body: inputs.invite } }, async (request, reply) => {
     const input = { email: request.body.email, displayName: request.body.display_name, roles: request.body.roles };
@@ -191,7 +199,8 @@ function registerInvitationRoutes(app: App, deps: StaffRoutesDeps): void {
     { config: { policy: 'public' }, schema: { querystring: inputs.invitation } },
     async (request, reply) => {
       const { token } = request.query;
-      if (!token || !(await staff.invitationUsable(token))) return reply.html(linkInvalidPage(request.page()), 410);
+      if (!token || !(await staff.invitationUsable(token)))
+        return reply.html(linkInvalidPage(request.page(), 'invitation'), 410);
       reply.header('referrer-policy', 'no-referrer');
       return reply.html(invitationPage(request.page(), { csrf: reply.generateCsrf(), token }));
     },
@@ -202,7 +211,7 @@ function registerInvitationRoutes(app: App, deps: StaffRoutesDeps): void {
     { config: { policy: 'public' }, schema: { body: inputs.invitation } },
     async (request, reply) => {
       const accountId = await staff.acceptInvitation(request.body.token, request.ip);
-      if (!accountId) return reply.html(linkInvalidPage(request.page()), 410);
+      if (!accountId) return reply.html(linkInvalidPage(request.page(), 'invitation'), 410);
       // From here the staff member goes through the same steps as everyone: password, two-step verification, backup codes.
       await sessions.start(request, reply, accountId, 'setup');
       return reply.redirect('/account/sign-up/password', 303);

@@ -18,10 +18,10 @@ import {
   acceptInvitation,
   countActiveAdministrators,
   findStaff,
-  findUsableInvitation,
+  findOpenInvitation,
   insertInvitation,
   insertStaffMember,
-  listPendingInvitations,
+  listOpenInvitations,
   listStaff,
   replaceRoles,
   revokeInvitationsFor,
@@ -46,6 +46,11 @@ export const invitationSchema = z.object({
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
 });
+
+/** A staff account whose setup (password, two-step verification) was not finished: an invitation may resume it. */
+function unfinishedStaff(account: { kind: string; activated_at: Date | null }): boolean {
+  return account.kind === 'staff' && !account.activated_at;
+}
 
 export type InviteResult =
   { ok: true; link: string } | { ok: false; problems: { field: 'email' | 'displayName' | 'roles'; code: string }[] };
@@ -96,8 +101,9 @@ export class StaffService {
     const language = input.language ?? 'en';
     return inTransaction(db, async (trx) => {
       const existing = await findAccountByEmail(trx, email);
-      // Staff accounts are separate from any public account of the same person (use the agency address).
-      if (existing)
+      // Staff accounts are separate from any public account of the same person (use the agency address). A staff
+      // account whose setup was not finished may be invited again (the new invitation resumes it).
+      if (existing && !unfinishedStaff(existing))
         return {
           ok: false,
           problems: [{ field: 'email', code: existing.kind === 'staff' ? 'already_staff' : 'email_in_use' }],
@@ -137,22 +143,41 @@ export class StaffService {
     });
   }
 
+  /**
+   * An invitation works until it is completed (its staff account is set up) or expires: a setup left at the
+   * password or two-step verification resumes from the same link.
+   */
+  async #openInvitation(db: DbHandle, token: string, now: Date) {
+    const invitation = await findOpenInvitation(db, sha256(token), now);
+    if (!invitation) return undefined;
+    const account = await findAccountByEmail(db, invitation.email);
+    if (account && !unfinishedStaff(account)) return undefined;
+    return { invitation, account };
+  }
+
   async invitationUsable(token: string): Promise<boolean> {
-    return Boolean(await findUsableInvitation(this.deps.db, sha256(token), this.deps.clock.now()));
+    return Boolean(await this.#openInvitation(this.deps.db, token, this.deps.clock.now()));
   }
 
   /**
-   * Accepts an invitation (once): creates the staff account with a verified email and its roles, not yet
-   * activated. The caller then starts a sign-up session (password, two-step verification, backup codes).
+   * Accepts an invitation: creates the staff account with a verified email and its roles, not yet activated, or
+   * resumes the unfinished one (with this invitation's roles). The caller then starts a sign-up session (password,
+   * two-step verification, backup codes).
    */
   async acceptInvitation(token: string, ip?: string): Promise<string | undefined> {
     const { db, clock, random } = this.deps;
     const now = clock.now();
     const hash = sha256(token);
     return inTransaction(db, async (trx) => {
-      const invitation = await findUsableInvitation(trx, hash, now);
-      if (!invitation || !(await acceptInvitation(trx, hash, now))) return undefined;
-      if (await findAccountByEmail(trx, invitation.email)) return undefined;
+      const open = await this.#openInvitation(trx, token, now);
+      if (!open) return undefined;
+      const { invitation, account } = open;
+      if (!invitation.accepted_at) await acceptInvitation(trx, hash, now);
+      if (account) {
+        await replaceRoles(trx, account.id, invitation.roles, invitation.invited_by, now);
+        await recordSecurityEvent(trx, { accountId: account.id, kind: 'staff_invitation_accepted', at: now, ip });
+        return account.id;
+      }
       const accountId = random.uuid();
       await insertAccount(trx, {
         id: accountId,
@@ -188,8 +213,35 @@ export class StaffService {
     return findStaff(this.deps.db, accountId);
   }
 
+  /** Invitations not yet completed: open, and their staff account not set up yet. */
   async pendingInvitations() {
-    return listPendingInvitations(this.deps.db, this.deps.clock.now());
+    const { db, clock } = this.deps;
+    const open = await listOpenInvitations(db, clock.now());
+    const pending = [];
+    for (const invitation of open) {
+      const account = await findAccountByEmail(db, invitation.email);
+      if (!account || unfinishedStaff(account)) pending.push(invitation);
+    }
+    return pending;
+  }
+
+  /**
+   * "Resend invitation": a new invitation (a new link, valid 72 hours) with the same name and roles, replacing the
+   * address's open ones. `not_found` when the address has no pending invitation.
+   */
+  async resendInvitation(
+    actor: StaffActor,
+    email: string,
+    language?: Language,
+  ): Promise<InviteResult | { ok: false; problem: 'not_found' }> {
+    const invitation = (await this.pendingInvitations()).find((i) => i.email === email.trim().toLowerCase());
+    if (!invitation) return { ok: false, problem: 'not_found' };
+    return this.invite(actor, {
+      email: invitation.email,
+      displayName: invitation.display_name,
+      roles: invitation.roles,
+      language,
+    });
   }
 
   /** Changes a staff member's roles. There is always at least one active administrator. */

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { createStaffMember, linkIn, signInStaff, type StaffPerson } from '../../../test/staff-support.js';
+import { finishSetup, lastMessage } from '../../../test/accounts-support.js';
+import {
+  createStaffMember,
+  linkIn,
+  signInStaff,
+  STAFF_PASSWORD,
+  type StaffPerson,
+} from '../../../test/staff-support.js';
 import { INVITATION_TTL_MS } from './service.js';
 
 let t: TestApp;
@@ -136,6 +143,47 @@ describe('staff accounts (issue 3 item 9)', () => {
       .where('email', 'in', ['eve@agency.example', 'applicant.person@example.com'])
       .execute();
     expect(invitations).toEqual([]);
+  });
+
+  it('an invitation resumes until its setup is finished; administrators resend it, and re-inviting works (issue 15 item 6)', async () => {
+    const email = 'paula.pause@agency.example';
+    await admin.agent.get('/staff/admin/staff');
+    await admin.agent.post('/staff/admin/staff/invite', { display_name: 'Paula Pause', email, roles: ['tier1'] });
+    const first = linkIn((await lastMessage(t, email, 'staff_invitation'))!.body, '/staff/invitation?token=');
+    const accept = async (agent: TestAgent, path: string) => {
+      expect((await agent.get(path)).statusCode).toBe(200);
+      return agent.post('/staff/invitation', { token: agent.$('input[name=token]').val() as string });
+    };
+    // Accepted, then left at the password step: the same link resumes the setup.
+    expect((await accept(new TestAgent(t.app, '10.9.5.1'), first)).headers.location).toBe('/account/sign-up/password');
+    expect((await accept(new TestAgent(t.app, '10.9.5.2'), first)).headers.location).toBe('/account/sign-up/password');
+    // Inviting the address again is no "already has a staff account"; nor is "Resend invitation".
+    await admin.agent.get('/staff/admin/staff');
+    let res = await admin.agent.post('/staff/admin/staff/invite', {
+      display_name: 'Paula Pause',
+      email,
+      roles: ['tier1'],
+    });
+    expect(res.statusCode).toBe(303);
+    await admin.agent.get('/staff/admin/staff');
+    const resend = admin.agent.$(`form[action="/staff/admin/staff/resend"] input[value="${email}"]`);
+    expect(resend).toHaveLength(1);
+    res = await admin.agent.post('/staff/admin/staff/resend', { email });
+    expect(res.headers.location).toBe('/staff/admin/staff?invited=1');
+    const latest = linkIn((await lastMessage(t, email, 'staff_invitation'))!.body, '/staff/invitation?token=');
+    expect(latest).not.toBe(first);
+    // The new link replaces the old ones; it finishes the setup, and after that it is spent.
+    expect((await new TestAgent(t.app, '10.9.5.3').get(first)).statusCode).toBe(410);
+    const paula = new TestAgent(t.app, '10.9.5.4');
+    expect((await accept(paula, latest)).headers.location).toBe('/account/sign-up/password');
+    await finishSetup(t, paula, STAFF_PASSWORD);
+    expect((await paula.get('/staff')).statusCode).toBe(200);
+    const spent = new TestAgent(t.app, '10.9.5.5');
+    expect((await spent.get(latest)).statusCode).toBe(410);
+    expect(spent.$('main').text()).toContain('ask your administrator');
+    expect(spent.$('main a[href="/account/sign-in"]')).toHaveLength(1);
+    await admin.agent.get('/staff/admin/staff');
+    expect(admin.agent.$(`form[action="/staff/admin/staff/resend"] input[value="${email}"]`)).toHaveLength(0);
   });
 
   it('an invitation expires after 72 hours; a new one replaces the old', async () => {

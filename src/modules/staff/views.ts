@@ -83,8 +83,21 @@ ${
   p.invitations.length
     ? table({
         caption: t('staff:admin.invitations_caption'),
-        headers: [t('staff:admin.name'), t('staff:admin.email'), t('staff:admin.roles'), t('staff:admin.expires')],
-        rows: p.invitations.map((i) => [i.display_name, i.email, roleList(ctx, i.roles), p.when(i.expires_at)]),
+        headers: [
+          t('staff:admin.name'),
+          t('staff:admin.email'),
+          t('staff:admin.roles'),
+          t('staff:admin.expires'),
+          t('staff:admin.action'),
+        ],
+        // "Resend invitation": a new link, for a link that expired soon or a setup left halfway.
+        rows: p.invitations.map((i) => [
+          i.display_name,
+          i.email,
+          roleList(ctx, i.roles),
+          p.when(i.expires_at),
+          html`<form method="post" action="/staff/admin/staff/resend">${csrfField(p.signedIn.csrf)}<input type="hidden" name="email" value="${i.email}"><button class="usa-button usa-button--outline" type="submit">${t('staff:admin.resend')}<span class="usa-sr-only"> ${i.email}</span></button></form>`,
+        ]),
         stacked: true,
       })
     : ''
@@ -93,7 +106,7 @@ ${
 <p>${t('staff:admin.invite_intro')}</p>
 <form class="usa-form usa-form--large" method="post" action="/staff/admin/staff/invite" novalidate aria-labelledby="invite-heading">
   ${csrfField(p.signedIn.csrf)}
-  ${textInput({ name: 'display_name', label: t('staff:admin.name'), value: p.invite?.displayName, error: errorFor(errors, 'display_name'), autocomplete: 'off', maxlength: 100 })}
+  ${textInput({ name: 'display_name', label: t('staff:admin.name'), value: p.invite?.displayName, error: errorFor(errors, 'display_name'), autocomplete: 'off' })}
   ${textInput({ name: 'email', label: t('staff:admin.email'), hint: t('staff:admin.email_hint'), type: 'email', value: p.invite?.email, error: errorFor(errors, 'email'), autocomplete: 'off', spellcheck: false, maxlength: 254 })}
   ${checkboxGroup({ name: 'roles', legend: t('staff:admin.roles'), options: roleOptions(ctx), values: p.invite?.roles, error: errorFor(errors, 'roles') })}
   ${button(t('staff:admin.invite_submit'))}

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, HTTP_STATUS, translateDatabaseError } from '../errors.js';
-import { errorPage } from '../views/error-page.js';
+import { errorPage, formExpiredPage } from '../views/error-page.js';
 import { InvalidInput, TooManyRequests } from './http-errors.js';
 
 /**
@@ -52,6 +52,41 @@ export function statusOf(error: unknown): number {
   return 500;
 }
 
+/** Fields whose values are never shown back on the "form expired" page: secrets, codes and the form's own tokens. */
+const SECRET_FIELD = /pass|code|otp|secret|token|csrf|submission|answer|recovery|^a_number$|ssn/i;
+
+/** A CSRF refusal of a page form: the token is missing or no longer fits (@fastify/csrf-protection's codes). */
+function isExpiredForm(error: unknown, request: FastifyRequest): boolean {
+  const code = (error as FastifyError)?.code ?? '';
+  return code.startsWith('FST_CSRF_') && request.method === 'POST';
+}
+
+/** Where the form can be had again: the page it was sent from (this site's only), or the address it was sent to. */
+function formAddress(request: FastifyRequest): string {
+  const referer = request.headers.referer;
+  if (referer) {
+    try {
+      const from = new URL(referer);
+      if (from.host === request.headers.host && from.pathname.startsWith('/')) return from.pathname + from.search;
+    } catch {
+      // Not an address: the form's own address below.
+    }
+  }
+  return request.url.split('?')[0] ?? '/';
+}
+
+/** What was typed in a form, for the person to copy back: text fields only, without secrets. */
+function typedValues(body: unknown): { field: string; value: string }[] {
+  if (!body || typeof body !== 'object') return [];
+  return Object.entries(body as Record<string, unknown>)
+    .filter(([field, value]) => !SECRET_FIELD.test(field) && typeof value === 'string' && value.trim() !== '')
+    .slice(0, 20)
+    .map(([field, value]) => ({
+      field: field.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+      value: (value as string).slice(0, 5000),
+    }));
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);
@@ -72,6 +107,11 @@ export function installErrorHandling(app: FastifyInstance): void {
         reply,
         status,
         status < 500 ? (error as { publicMessage?: string }).publicMessage : undefined,
+      );
+    if (isExpiredForm(error, request))
+      return reply.html(
+        formExpiredPage(request.page(), { formHref: formAddress(request), typed: typedValues(request.body) }),
+        status,
       );
     const fields =
       error instanceof InvalidInput

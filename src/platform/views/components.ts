@@ -41,6 +41,8 @@ export interface TextInputProps {
   /** USWDS input widths: 2xs, xs, sm, md, lg, xl, 2xl. */
   width?: '2xs' | 'xs' | 'sm' | 'md' | 'lg' | 'xl' | '2xl';
   autocapitalize?: 'none' | 'characters' | 'words' | 'sentences';
+  /** Focus on load (a one-time code, the only thing the page asks); an error summary takes it over (error-summary.js). */
+  autofocus?: boolean;
 }
 
 /** The ids a field's hint and error get, and the aria-describedby that names them (undefined when neither is shown). */
@@ -75,7 +77,7 @@ export function textInput(p: TextInputProps): SafeHtml {
   const { head, describedBy } = fieldHead(id, p);
   return html`<div class="${classes('usa-form-group', p.error && 'usa-form-group--error')}">
   ${head}
-  <input class="${classes('usa-input', p.error && 'usa-input--error', p.width && `usa-input--${p.width}`)}" id="${id}" name="${p.name}" type="${p.type ?? 'text'}"${attr('value', p.value)}${attr('autocomplete', p.autocomplete)}${attr('inputmode', p.inputmode)}${attr('aria-describedby', describedBy)}${attr('maxlength', p.maxlength)}${attr('autocapitalize', p.autocapitalize)}${p.spellcheck === false ? html` spellcheck="false"` : ''}${p.required ? html` required aria-required="true"` : ''}${p.error ? html` aria-invalid="true"` : ''}>
+  <input class="${classes('usa-input', p.error && 'usa-input--error', p.width && `usa-input--${p.width}`)}" id="${id}" name="${p.name}" type="${p.type ?? 'text'}"${attr('value', p.value)}${attr('autocomplete', p.autocomplete)}${attr('inputmode', p.inputmode)}${attr('aria-describedby', describedBy)}${attr('maxlength', p.maxlength)}${attr('autocapitalize', p.autocapitalize)}${p.spellcheck === false ? html` spellcheck="false"` : ''}${p.required ? html` required aria-required="true"` : ''}${p.autofocus ? html` autofocus` : ''}${p.error ? html` aria-invalid="true"` : ''}>
 </div>`;
 }
 

@@ -48,3 +48,31 @@ export function errorPage(
 </div></div>`,
   });
 }
+
+/**
+ * A form posted with a token that no longer fits (the page stayed open too long, or the browser dropped its cookie):
+ * not a question of access. Says the form expired and nothing was sent, links to the form again (a fresh copy, with a
+ * fresh token), and shows what was typed so it can be copied back; never passwords, codes or other secrets.
+ */
+export function formExpiredPage(
+  ctx: PageContext,
+  p: { formHref: string; typed: readonly { field: string; value: string }[] },
+): SafeHtml {
+  const { t } = ctx;
+  return layout(ctx, {
+    title: t('common:error_pages.form_expired.title'),
+    main: html`<div class="grid-row"><div class="grid-col-12 tablet:grid-col-8">
+  <h1>${t('common:error_pages.form_expired.title')}</h1>
+  <p class="usa-intro">${t('common:error_pages.form_expired.body')}</p>
+  <p><a class="usa-button" href="${p.formHref}">${t('common:error_pages.form_expired.again')}</a></p>
+  ${
+    p.typed.length
+      ? html`<h2>${t('common:error_pages.form_expired.typed')}</h2>
+  <p>${t('common:error_pages.form_expired.typed_hint')}</p>
+  <dl class="casedesk-typed">${p.typed.map((entry) => html`<dt class="text-bold">${entry.field}</dt><dd class="margin-left-0 margin-bottom-2 casedesk-typed__value">${entry.value}</dd>`)}</dl>`
+      : ''
+  }
+  <p>${t('common:error_pages.contact')}</p>
+</div></div>`,
+  });
+}

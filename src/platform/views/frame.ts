@@ -180,15 +180,31 @@ ${body}
   });
 }
 
-/** A single-use link that is unknown, used or expired (sign-up, reset, recovery, subscriptions, invitations). */
-export function linkInvalidPage(ctx: PageContext): SafeHtml {
+/** What a spent or expired single-use link was for: the page offers the step that fits it. */
+export type LinkKind = 'sign_up' | 'reset' | 'recovery' | 'invitation';
+
+/**
+ * A single-use link that is unknown, used or expired. It offers the step that fits what the link was for: a new
+ * sign-up link, a new password reset link, or (recovery and invitations, which only staff can start again) signing in
+ * for those who already finished, and who to ask otherwise. Signing in is offered with each.
+ */
+export function linkInvalidPage(ctx: PageContext, kind: LinkKind = 'sign_up'): SafeHtml {
   const { t } = ctx;
+  const next: Record<LinkKind, { href: string; label: string } | undefined> = {
+    sign_up: { href: '/account/sign-up', label: t('accounts:sign_up.start_again') },
+    reset: { href: '/account/forgot-password', label: t('accounts:link_invalid.reset_again') },
+    recovery: undefined,
+    invitation: undefined,
+  };
+  const step = next[kind];
+  const signIn = html`<a class="${step ? 'usa-link' : 'usa-button'}" href="/account/sign-in">${t('accounts:link_invalid.sign_in')}</a>`;
   return page(
     ctx,
     t('accounts:sign_up.link_invalid_title'),
     html`<h1>${t('accounts:sign_up.link_invalid_title')}</h1>
-<p>${t('accounts:sign_up.link_invalid_body')}</p>
-<p><a class="usa-button" href="/account/sign-up">${t('accounts:sign_up.start_again')}</a></p>`,
+<p>${kind === 'sign_up' ? t('accounts:sign_up.link_invalid_body') : t(`accounts:link_invalid.${kind}`)}</p>
+${step ? html`<p><a class="usa-button" href="${step.href}">${step.label}</a></p>` : ''}
+<p>${kind === 'sign_up' ? html`${t('accounts:link_invalid.finished')} ` : ''}${signIn}</p>`,
   );
 }
 

@@ -128,6 +128,7 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
   </footer>
   ${p.endOfBody ?? ''}
   <script src="/assets/uswds/js/uswds.min.js"></script>
+  <script src="/assets/error-summary.js"></script>
 </body>
 </html>`;
   return doc;

@@ -145,9 +145,9 @@ function nameFields(
   errors: FieldError[],
 ): SafeHtml {
   const { t } = ctx;
-  return html`${textInput({ name: 'given_name', label: t('profile:name.given'), value: v.given_name, autocomplete: 'given-name', spellcheck: false, maxlength: 100, error: errorFor(errors, 'given_name') })}
-  ${textInput({ name: 'middle_name', label: t('profile:name.middle'), hint: t('profile:name.middle_hint'), value: v.middle_name, autocomplete: 'additional-name', spellcheck: false, maxlength: 100, error: errorFor(errors, 'middle_name') })}
-  ${textInput({ name: 'family_name', label: t('profile:name.family'), value: v.family_name, autocomplete: 'family-name', spellcheck: false, maxlength: 100, error: errorFor(errors, 'family_name') })}`;
+  return html`${textInput({ name: 'given_name', label: t('profile:name.given'), value: v.given_name, autocomplete: 'given-name', spellcheck: false, error: errorFor(errors, 'given_name') })}
+  ${textInput({ name: 'middle_name', label: t('profile:name.middle'), hint: t('profile:name.middle_hint'), value: v.middle_name, autocomplete: 'additional-name', spellcheck: false, error: errorFor(errors, 'middle_name') })}
+  ${textInput({ name: 'family_name', label: t('profile:name.family'), value: v.family_name, autocomplete: 'family-name', spellcheck: false, error: errorFor(errors, 'family_name') })}`;
 }
 
 /** The representative form's values from a saved profile and the account's name. */

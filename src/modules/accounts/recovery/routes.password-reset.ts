@@ -24,6 +24,7 @@ export function registerPasswordResetRoutes(app: App, deps: PublicRoutesDeps): v
     linkLanding(
       (token) => accounts.resetLinkUsable(token),
       (ctx, p) => newPasswordPage(ctx, p),
+      (ctx) => linkInvalidPage(ctx, 'reset'),
     ),
   );
 
@@ -36,7 +37,7 @@ export function registerPasswordResetRoutes(app: App, deps: PublicRoutesDeps): v
     if (password !== request.body.password_confirmation)
       return again([{ field: 'password_confirmation', message: request.t('accounts:password.errors.mismatch') }]);
     const result = await accounts.resetPassword(token, password, request.ip);
-    if (!result) return reply.html(linkInvalidPage(request.page()), 410);
+    if (!result) return reply.html(linkInvalidPage(request.page(), 'reset'), 410);
     if (!result.ok)
       return again([{ field: 'password', message: request.t(`accounts:password.errors.${result.problem}`) }]);
     await sessions.end(request, reply);

@@ -15,7 +15,7 @@ import {
   type SetupFlow,
 } from '../two-step/routes.method-setup.js';
 import type { TwoStepService } from '../two-step/two-step.js';
-import { backupCodesPage, signUpSteps } from '../views/pages.js';
+import { backupCodesAgainPage, backupCodesPage, signUpSteps } from '../views/pages.js';
 import { chooseMethodPage } from '../views/two-step.js';
 
 export interface FirstMethodRoutesDeps {
@@ -31,12 +31,23 @@ const inputs = {
   code: fields({ code: text(20) }),
 };
 
-/** Sign-up's last step: the backup codes, issued with the first method and shown once. */
+/**
+ * Sign-up's last step: the backup codes, issued with the first method and shown once. The account is set up from
+ * here (the second step is verified): someone who leaves now signs in with the password and that method, and
+ * gets new codes from two-step verification.
+ */
 const backupCodesOf =
   (accounts: AccountService) => async (request: FastifyRequest, reply: FastifyReply, codes?: string[]) => {
-    const backupCodes = codes ?? (await accounts.issueBackupCodes(request.session!.account_id));
+    const accountId = request.session!.account_id;
+    await activateOnce(accounts, accountId);
+    const backupCodes = codes ?? (await accounts.issueBackupCodes(accountId));
     return reply.html(backupCodesPage(request.page(), { csrf: reply.generateCsrf(), codes: backupCodes }));
   };
+
+/** Marks the account set up, once (later calls keep its first activation). */
+async function activateOnce(accounts: AccountService, accountId: string): Promise<void> {
+  if (!(await accounts.findAccount(accountId))?.activated_at) await accounts.activate(accountId);
+}
 
 /** The page that offers the first method (the authenticator app's QR code first), with its errors. */
 const methodsPageOf =
@@ -67,8 +78,12 @@ export function registerFirstMethodRoutes(app: App, deps: FirstMethodRoutesDeps)
   const signUpBackupCodes = backupCodesOf(accounts);
   const signUpMethodsPage = methodsPageOf(accounts);
 
+  // Back here once a method is verified: no new authenticator key (it would replace the one in use), but the page
+  // that offers new backup codes and the way on.
   app.get('/account/sign-up/authenticator', { config: { policy: 'account-setup' } }, async (request, reply) =>
-    signUpMethodsPage(request, reply),
+    (await twoStep.overview(request.session!.account_id)).count > 0
+      ? reply.redirect('/account/sign-up/backup-codes', 303)
+      : signUpMethodsPage(request, reply),
   );
 
   const setup = { policy: 'account-setup' as const };
@@ -120,13 +135,26 @@ export function registerSignUpFinishRoutes(app: App, deps: FirstMethodRoutesDeps
   registerPhoneSetupRoutes(app, deps, flow);
   registerEmailSetupRoutes(app, deps, flow);
 
+  // The codes again, after leaving the page that showed them: a new set on request (a POST; the old set stops working).
+  app.get('/account/sign-up/backup-codes', { config: { policy: 'account-setup' } }, async (request, reply) => {
+    if ((await twoStep.overview(request.session!.account_id)).count === 0)
+      return reply.redirect('/account/sign-up/authenticator', 303);
+    return reply.html(backupCodesAgainPage(request.page(), { csrf: reply.generateCsrf() }));
+  });
+
+  app.post('/account/sign-up/backup-codes/new', { config: { policy: 'account-setup' } }, async (request, reply) => {
+    if ((await twoStep.overview(request.session!.account_id)).count === 0)
+      return reply.redirect('/account/sign-up/authenticator', 303);
+    return signUpBackupCodes(request, reply);
+  });
+
   app.post('/account/sign-up/backup-codes', { config: { policy: 'account-setup' } }, async (request, reply) => {
     const accountId = request.session!.account_id;
     const account = await accounts.findAccount(accountId);
     if (!account?.password_hash) return reply.redirect('/account/sign-up/password', 303);
     // Two-step verification is required (ACC-3): no account is finished without a confirmed method.
     if ((await twoStep.overview(accountId)).count === 0) return reply.redirect('/account/sign-up/authenticator', 303);
-    await accounts.activate(accountId);
+    await activateOnce(accounts, accountId);
     await startFullSignIn({ accounts, sessions }, request, reply, accountId);
     return reply.redirect(goTo('setup', 'sign_up_finished'), 303);
   });

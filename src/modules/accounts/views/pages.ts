@@ -160,6 +160,29 @@ ${backupCodesList(ctx, p.codes)}
   );
 }
 
+/**
+ * Back at sign-up after the second step was verified (the account is set up): no new authenticator key, but the
+ * way to a new set of backup codes (the codes shown before stop working) and on to the account.
+ */
+export function backupCodesAgainPage(ctx: PageContext, p: { csrf: string }): SafeHtml {
+  const { t } = ctx;
+  return page(
+    ctx,
+    t('accounts:backup.again_title'),
+    html`${signUpSteps(ctx, 3)}
+<h1>${t('accounts:backup.again_title')}</h1>
+<p>${t('accounts:backup.again_intro')}</p>
+<form method="post" action="/account/sign-up/backup-codes/new">
+  ${csrfField(p.csrf)}
+  ${button(t('accounts:backup.again_new'), { secondary: true })}
+</form>
+<form method="post" action="/account/sign-up/backup-codes">
+  ${csrfField(p.csrf)}
+  ${button(t('accounts:backup.again_continue'))}
+</form>`,
+  );
+}
+
 export function signInPage(
   ctx: PageContext,
   p: {

@@ -77,7 +77,7 @@ function authenticatorForm(ctx: PageContext, p: { csrf: string; action: string; 
   const { t } = ctx;
   return html`<form class="usa-form" method="post" action="${p.action}" novalidate>
   ${csrfField(p.csrf)}
-  ${textInput({ name: 'code', label: t('accounts:authenticator.code_label'), hint: t('accounts:authenticator.code_hint'), inputmode: 'numeric', autocomplete: 'one-time-code', width: 'sm', maxlength: 10, error: errorFor(p.errors, 'code') })}
+  ${textInput({ name: 'code', label: t('accounts:authenticator.code_label'), hint: t('accounts:authenticator.code_hint'), inputmode: 'numeric', autocomplete: 'one-time-code', autofocus: true, width: 'sm', maxlength: 10, error: errorFor(p.errors, 'code') })}
   ${button(t('accounts:authenticator.submit'))}
 </form>`;
 }
@@ -214,7 +214,7 @@ export function setupCodePage(
 <form class="usa-form" method="post" action="${p.action}" novalidate>
   ${csrfField(p.csrf)}
   ${hidden}
-  ${textInput({ name: 'code', label: t('two_step:code.label'), hint: t('two_step:code.setup_hint'), inputmode: 'numeric', autocomplete: 'one-time-code', width: 'sm', maxlength: 10, error: errorFor(errors, 'code') })}
+  ${textInput({ name: 'code', label: t('two_step:code.label'), hint: t('two_step:code.setup_hint'), inputmode: 'numeric', autocomplete: 'one-time-code', autofocus: true, width: 'sm', maxlength: 10, error: errorFor(errors, 'code') })}
   ${button(t('two_step:code.submit'))}
 </form>
 <form method="post" action="${p.resendAction}" class="margin-top-3" id="resend">
@@ -289,7 +289,7 @@ export function secondStepPage(ctx: PageContext, p: SecondStepView): SafeHtml {
   ${csrfField(p.csrf)}
   <input type="hidden" name="method" value="${p.method}">
   ${nextField}
-  ${textInput({ name: 'code', label, hint, autocomplete: 'one-time-code', width: 'md', maxlength: 20, spellcheck: false, error: errorFor(errors, 'code') })}
+  ${textInput({ name: 'code', label, hint, autocomplete: 'one-time-code', inputmode: p.method === 'backup' ? 'text' : 'numeric', autofocus: true, width: 'md', maxlength: 20, spellcheck: false, error: errorFor(errors, 'code') })}
   ${button(t('accounts:sign_in.code_submit'))}
 </form>`;
   const sendForm = (
