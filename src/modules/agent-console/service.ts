@@ -368,7 +368,7 @@ export class AgentConsoleService {
     else if (results.some((r) => !r.correct)) reason = 'mismatch';
     else if (
       input.callerRole === 'representative' &&
-      !(await (this.deps.hasActiveG28 ?? (async () => false))(item.case_id))
+      !(await (this.deps.hasActiveG28 ?? (() => Promise.resolve(false)))(item.case_id))
     )
       reason = 'no_g28';
     const outcome = reason ? 'failed' : 'verified';

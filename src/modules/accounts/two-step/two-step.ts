@@ -87,7 +87,7 @@ export type PhoneProblem = 'required' | 'invalid' | 'duplicate' | 'label_too_lon
 export function parsePhone(raw: string): { ok: true; e164: string } | { ok: false; problem: 'required' | 'invalid' } {
   const text = raw.trim();
   if (!text) return { ok: false, problem: 'required' };
-  if (text.length > 40 || !/^[\d\s()+.\-]+$/.test(text)) return { ok: false, problem: 'invalid' };
+  if (text.length > 40 || !/^[\d\s()+.-]+$/.test(text)) return { ok: false, problem: 'invalid' };
   const parsed = parsePhoneNumberFromString(text, { defaultCountry: 'US', extract: false });
   if (!parsed || !parsed.isValid()) return { ok: false, problem: 'invalid' };
   return { ok: true, e164: parsed.number };
