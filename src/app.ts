@@ -144,7 +144,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     publicUrl: config.publicUrl,
   });
   registerOutboxRoutes(routes, { db: deps.database.db });
-  registerSurveyRoutes(routes, { surveys: services.surveys });
+  registerSurveyRoutes(routes, { surveys: services.surveys, limit: limitAccountForms });
   registerSurveyStaffRoutes(routes, { surveys: services.surveys, timeZone: config.agencyTimeZone });
   registerAccountRoutes(routes, {
     accounts: services.accounts,

@@ -33,7 +33,7 @@ import {
   type StaffWorker,
   type ServiceItemChannel,
 } from '../service-items/index.js';
-import { displayNameOf, listWorkingAgents, type StaffRole } from '../staff/index.js';
+import { displayNameOf, listAssignableAgents, listWorkingAgents, type StaffRole } from '../staff/index.js';
 import { accountIdBy, peopleBy } from '../accounts/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { parseDate, sameName } from '../../platform/personal-details.js';
@@ -421,7 +421,7 @@ export class AgentConsoleService {
       (q) => q.kind !== 'office' && (!item.section_1367 || q.holds_1367),
     );
     // CC-6: a Section 1367 item is handed only to a queue that may hold it, never to a named colleague.
-    const colleagues = item.section_1367 ? [] : await listWorkingAgents(this.deps.db);
+    const colleagues = item.section_1367 ? [] : await listAssignableAgents(this.deps.db);
     return { queues, colleagues };
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastMessage, linkIn } from '../../../test/accounts-support.js';
+import { lastMessage, linkIn, signUpApplicant } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
@@ -192,5 +192,58 @@ describe('the customer side of an item (issue 15 point 10)', () => {
     expect(visitor.$('h1').text()).toBe('This survey link no longer works');
     await visitor.get(`${link.replace('token=', 'lang=es&token=')}`);
     expect(visitor.$('h1').text()).toBe('Este enlace de encuesta ya no funciona');
+  });
+
+  it('a request sent while signed in is answered on the status page too; an item without an email is never found', async () => {
+    const signedIn = await signUpApplicant(t, 'uma.account@example.com', '10.15.2.1');
+    const { item } = await t.services.serviceItems.createRouted({
+      channel: 'e_request',
+      type: 'case_inquiry',
+      accountId: signedIn.accountId,
+      contact: { name: 'Uma Cuenta', email: 'uma.account@example.com' },
+      language: 'en',
+      subject: 'Where is my card?',
+      description: 'Sent from my account.',
+    });
+    await t.services.serviceItems.pauseClock(item.id, worker(), 'Needs the date', 'Which date is on your notice?');
+    const email = await lastMessage(t, 'uma.account@example.com', 'service_item_question');
+    expect(email!.body).toContain('/e-request/status');
+    expect(await statusPage(new TestAgent(t.app, '10.15.2.2'), item.number, 'uma.account@example.com')).toContain(
+      'Which date is on your notice?',
+    );
+    // A call logged without an email: neither the number with no email nor with any email finds it, and the agent
+    // cannot send it a question that would go nowhere.
+    const { item: call } = await t.services.serviceItems.createRouted({
+      channel: 'phone',
+      type: 'case_inquiry',
+      contact: { name: 'Victor Voz', email: '' },
+      language: 'en',
+      subject: 'Called about a card',
+      description: 'Wanted the status.',
+    });
+    expect(await t.services.eRequest.status(String(call.number), '')).toBeUndefined();
+    const visitor = new TestAgent(t.app, '10.15.2.3');
+    await visitor.get('/e-request/status');
+    const res = await visitor.post('/e-request/status/answer', { number: String(call.number), email: '', message: '' });
+    expect(res.statusCode).toBe(404);
+    await expect(
+      t.services.serviceItems.pauseClock(call.id, worker(), 'Call back later', 'A question by email?'),
+    ).rejects.toMatchObject({ code: 'no_email' });
+  });
+
+  it('a Section 1367 item is never handed to a named colleague, whatever the caller asks (CC-6)', async () => {
+    const { item } = await t.services.serviceItems.createRouted({
+      channel: 'e_request',
+      type: 'case_inquiry',
+      section1367: true,
+      contact: { name: 'Wanda Privada', email: 'wanda@example.com' },
+      language: 'en',
+      subject: 'My case',
+      description: 'A protected matter.',
+    });
+    const tier3 = { accountId: tier1.accountId, roles: ['tier3'] as const };
+    await expect(
+      t.services.serviceItems.reassign(item.id, tier3, { ownerId: tier1.accountId }, 'Please take this one'),
+    ).rejects.toMatchObject({ code: 'no_queue' });
   });
 });

@@ -279,10 +279,14 @@ export class ERequestService {
 
   /** The item a service item number plus its email address name, if the status page may show it. */
   async #itemFor(number: string, email: string): Promise<ServiceItemRow | undefined> {
+    const typed = email.trim().toLowerCase();
     const item = await this.deps.items.byNumber(number);
-    if (!item || item.contact_email.toLowerCase() !== email.trim().toLowerCase()) return undefined;
+    // An item without an email (a phone call logged without one) is never found by number and email.
+    if (!typed || !item || !item.contact_email || item.contact_email.toLowerCase() !== typed) return undefined;
     // Threads of an online account are read there, behind sign-in and two-step verification: not by number and email.
-    if (item.channel === 'secure_message' || item.account_id) return undefined;
+    // A request sent from a form while signed in (e-Request, technical help) is read here like any other: the account
+    // has no page for it, and its questions are answered here (issue 15 point 10).
+    if (item.channel === 'secure_message') return undefined;
     // An item that became Section 1367 protected through its case (not one its sender marked so) is unknown here: the
     // sender may be anyone who knew the receipt number and date of birth (CC-6).
     if (item.section_1367 && !senderMarked1367(item)) return undefined;

@@ -350,7 +350,7 @@ export async function messagesOfCase(db: DbHandle, caseId: number, include1367: 
           threads.map((t) => t.id),
         )
         .where('customer_visible', '=', true)
-        .where('kind', 'in', ['reply', 'sla_paused', 'customer_message'])
+        .where('kind', 'in', ['reply', 'question', 'customer_message'])
         .orderBy('occurred_at')
         .orderBy('id')
         .execute()

@@ -196,7 +196,8 @@ function isPrivate(item: Pick<ServiceItemRow, 'channel' | 'section_1367'>): bool
 /** Refusals of item actions, each with a message on the agent's page. */
 export class ServiceItemActionError extends Error {
   constructor(
-    readonly code: 'not_found' | 'closed' | 'already_paused' | 'not_paused' | 'no_office' | 'not_owner' | 'no_queue',
+    readonly code:
+      'not_found' | 'closed' | 'already_paused' | 'not_paused' | 'no_office' | 'not_owner' | 'no_queue' | 'no_email',
   ) {
     super(code);
   }
@@ -483,6 +484,8 @@ export class ServiceItemService {
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.#forAction(trx, itemId);
       if (await openPause(trx, itemId)) throw new ServiceItemActionError('already_paused');
+      // A question goes to the customer by email: without an address (a call logged without one) it would go nowhere.
+      if (question.trim() && !item.contact_email) throw new ServiceItemActionError('no_email');
       const now = this.deps.clock.now();
       await insertPause(trx, { itemId, at: now, by: worker.accountId, reason });
       await updateItem(trx, itemId, {
@@ -814,6 +817,8 @@ export class ServiceItemService {
           status: waiting ? 'waiting_on_customer' : item.status === 'escalated' ? 'escalated' : 'open',
         });
       } else {
+        // CC-6: a Section 1367 item goes only to a queue that may hold it, never to a named person.
+        if (item.section_1367) throw new ServiceItemActionError('no_queue');
         await updateItem(trx, itemId, {
           owner_id: to.ownerId,
           claimed_at: now,

@@ -194,6 +194,19 @@ export async function listWorkingAgents(db: DbHandle): Promise<{ account_id: str
     .execute();
 }
 
+/** The agents an item can be handed to: staff who work items and can sign in now (set up, access not withdrawn). */
+export async function listAssignableAgents(db: DbHandle): Promise<{ account_id: string; display_name: string }[]> {
+  const rows = await listWorkingAgents(db);
+  const accounts = await staffAccounts(
+    db,
+    rows.map((r) => r.account_id),
+  );
+  return rows.filter((r) => {
+    const account = accounts.get(r.account_id);
+    return account?.activated_at && !account.disabled_at;
+  });
+}
+
 /** A staff member's display name (null for none, or not staff). */
 export async function displayNameOf(db: DbHandle, accountId: string | null): Promise<string | null> {
   if (!accountId) return null;

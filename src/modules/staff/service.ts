@@ -48,8 +48,9 @@ export const invitationSchema = z.object({
 });
 
 /** A staff account whose setup (password, two-step verification) was not finished: an invitation may resume it. */
-function unfinishedStaff(account: { kind: string; activated_at: Date | null }): boolean {
-  return account.kind === 'staff' && !account.activated_at;
+/** A staff account whose setup was never finished, and whose access was not withdrawn meanwhile. */
+function unfinishedStaff(account: { kind: string; activated_at: Date | null; disabled_at: Date | null }): boolean {
+  return account.kind === 'staff' && !account.activated_at && !account.disabled_at;
 }
 
 export type InviteResult =
@@ -161,7 +162,7 @@ export class StaffService {
 
   /**
    * Accepts an invitation: creates the staff account with a verified email and its roles, not yet activated, or
-   * resumes the unfinished one (with this invitation's roles). The caller then starts a sign-up session (password,
+   * resumes the unfinished one (with this invitation's roles the first time the invitation is used). The caller then starts a sign-up session (password,
    * two-step verification, backup codes).
    */
   async acceptInvitation(token: string, ip?: string): Promise<string | undefined> {
@@ -172,9 +173,12 @@ export class StaffService {
       const open = await this.#openInvitation(trx, token, now);
       if (!open) return undefined;
       const { invitation, account } = open;
-      if (!invitation.accepted_at) await acceptInvitation(trx, hash, now);
+      const firstUse = !invitation.accepted_at;
+      if (firstUse) await acceptInvitation(trx, hash, now);
       if (account) {
-        await replaceRoles(trx, account.id, invitation.roles, invitation.invited_by, now);
+        // A new invitation of an unfinished account gives it that invitation's roles; resuming the same one keeps the
+        // roles the account has now (an administrator may have changed them since).
+        if (firstUse) await replaceRoles(trx, account.id, invitation.roles, invitation.invited_by, now);
         await recordSecurityEvent(trx, { accountId: account.id, kind: 'staff_invitation_accepted', at: now, ip });
         return account.id;
       }
@@ -293,7 +297,11 @@ export class StaffService {
         return { ok: false, problem: 'last_administrator' } as const;
       }
       await setDisabled(trx, accountId, enabled ? null : clock.now());
-      if (!enabled) await deleteSessionsOf(trx, accountId);
+      if (!enabled) {
+        await deleteSessionsOf(trx, accountId);
+        // An invitation still open for the account cannot be used to come back in.
+        await revokeInvitationsFor(trx, member.email, clock.now());
+      }
       await recordSecurityEvent(trx, {
         accountId,
         kind: enabled ? 'staff_access_restored' : 'staff_access_withdrawn',

@@ -186,6 +186,26 @@ describe('staff accounts (issue 3 item 9)', () => {
     expect(admin.agent.$(`form[action="/staff/admin/staff/resend"] input[value="${email}"]`)).toHaveLength(0);
   });
 
+  it('a resumed invitation keeps the roles an administrator set since, and withdrawn access ends the invitation', async () => {
+    const invited = await t.services.staff.invite(null, {
+      email: 'rita.resume@agency.example',
+      displayName: 'Rita Resume',
+      roles: ['tier2'],
+    });
+    if (!invited.ok) throw new Error('invite failed');
+    const token = new URL(invited.link).searchParams.get('token')!;
+    const accountId = (await t.services.staff.acceptInvitation(token))!;
+    const actor = { accountId: admin.accountId, roles: ['administrator' as const] };
+    expect(await t.services.staff.setRoles(actor, accountId, ['tier1'])).toEqual({ ok: true });
+    // Left at the password step, resumed from the same link: the roles stay as the administrator set them.
+    expect(await t.services.staff.acceptInvitation(token)).toBe(accountId);
+    expect((await t.services.staff.find(accountId))?.roles).toEqual(['tier1']);
+    // Access withdrawn before the setup was finished: the link no longer lets anyone in.
+    expect(await t.services.staff.setAccess(actor, accountId, false, 'Did not join')).toEqual({ ok: true });
+    expect(await t.services.staff.invitationUsable(token)).toBe(false);
+    expect(await t.services.staff.acceptInvitation(token)).toBeUndefined();
+  });
+
   it('an invitation expires after 72 hours; a new one replaces the old', async () => {
     const first = await t.services.staff.invite(null, {
       email: 'late.larry@agency.example',

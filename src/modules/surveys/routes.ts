@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fields, text, type App } from '../../platform/http/inputs.js';
+import type { RouteLimit } from '../../platform/http/policies.js';
 import type { FieldError } from '../../platform/views/components.js';
 import type { SurveyInput, SurveyService } from './service.js';
 import { exitSurveyPage, itemSurveyPage, surveyLinkUnusablePage, thanksPage } from './views.js';
@@ -22,12 +23,14 @@ function readInput(body: z.output<typeof surveyForm>): SurveyInput {
 }
 
 /** The exit survey (after sign-out, public) and the in-session survey after account creation. */
-export function registerSurveyRoutes(app: App, deps: { surveys: SurveyService }): void {
+/** `limit`: the per-address limit of public forms (the survey posts take no sign-in). */
+export function registerSurveyRoutes(app: App, deps: { surveys: SurveyService; limit?: RouteLimit }): void {
+  const limited = { policy: 'public', limit: deps.limit } as const;
   app.get('/survey/exit', { config: { policy: 'public' } }, async (request, reply) =>
     reply.html(exitSurveyPage(request.page(), { csrf: reply.generateCsrf() })),
   );
 
-  app.post('/survey/exit', { config: { policy: 'public' }, schema: { body: surveyForm } }, async (request, reply) => {
+  app.post('/survey/exit', { config: limited, schema: { body: surveyForm } }, async (request, reply) => {
     const input = readInput(request.body);
     const result = await deps.surveys.submit('exit', input, request.lang);
     if (!result.ok) {
@@ -66,26 +69,22 @@ export function registerSurveyRoutes(app: App, deps: { surveys: SurveyService })
     },
   );
 
-  app.post(
-    '/survey/service-item',
-    { config: { policy: 'public' }, schema: { body: itemSurveyForm } },
-    async (request, reply) => {
-      const { token, rating } = request.body;
-      const result = await deps.surveys.answerItemSurvey(token, rating, request.lang);
-      if (result.ok) return reply.redirect('/survey/thanks', 303);
-      const survey = result.problem === 'rating' ? await deps.surveys.itemSurvey(token) : undefined;
-      if (!survey) return reply.html(surveyLinkUnusablePage(request.page()), 404);
-      return reply.html(
-        itemSurveyPage(request.page(), {
-          csrf: reply.generateCsrf(),
-          token,
-          number: survey.itemNumber,
-          errors: [{ field: 'rating', message: request.t('surveys:service_item.rating_required') }],
-        }),
-        400,
-      );
-    },
-  );
+  app.post('/survey/service-item', { config: limited, schema: { body: itemSurveyForm } }, async (request, reply) => {
+    const { token, rating } = request.body;
+    const result = await deps.surveys.answerItemSurvey(token, rating, request.lang);
+    if (result.ok) return reply.redirect('/survey/thanks', 303);
+    const survey = result.problem === 'rating' ? await deps.surveys.itemSurvey(token) : undefined;
+    if (!survey) return reply.html(surveyLinkUnusablePage(request.page()), 404);
+    return reply.html(
+      itemSurveyPage(request.page(), {
+        csrf: reply.generateCsrf(),
+        token,
+        number: survey.itemNumber,
+        errors: [{ field: 'rating', message: request.t('surveys:service_item.rating_required') }],
+      }),
+      400,
+    );
+  });
 
   app.get('/survey/thanks', { config: { policy: 'public' } }, async (request, reply) =>
     reply.html(thanksPage(request.page())),

@@ -53,7 +53,8 @@ export function statusOf(error: unknown): number {
 }
 
 /** Fields whose values are never shown back on the "form expired" page: secrets, codes and the form's own tokens. */
-const SECRET_FIELD = /pass|code|otp|secret|token|csrf|submission|answer|recovery|^a_number$|ssn/i;
+const SECRET_FIELD =
+  /pass|code|otp|secret|token|csrf|submission|answer|recovery|response|challenge|key|pin|^a_number$|ssn/i;
 
 /** A CSRF refusal of a page form: the token is missing or no longer fits (@fastify/csrf-protection's codes). */
 function isExpiredForm(error: unknown, request: FastifyRequest): boolean {
@@ -67,7 +68,9 @@ function formAddress(request: FastifyRequest): string {
   if (referer) {
     try {
       const from = new URL(referer);
-      if (from.host === request.headers.host && from.pathname.startsWith('/')) return from.pathname + from.search;
+      // A path starting with // would be read by the browser as another host's address.
+      if (from.host === request.headers.host && from.pathname.startsWith('/') && !from.pathname.startsWith('//'))
+        return from.pathname + from.search;
     } catch {
       // Not an address: the form's own address below.
     }
