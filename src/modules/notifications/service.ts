@@ -50,6 +50,7 @@ export const TEMPLATES = [
   'service_item_question',
   'service_item_question_notice',
   'service_item_resolved',
+  'text_ahead_ask',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -108,6 +109,8 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   service_item_question: 'bulk',
   service_item_question_notice: 'bulk',
   service_item_resolved: 'bulk',
+  // Text Ahead (CB-5): the customer has an hour to answer before the call, so it goes at once.
+  text_ahead_ask: 'urgent',
 };
 
 /** The delivery job (queue) of a template's messages. */
