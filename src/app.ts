@@ -21,6 +21,7 @@ import { registerKnowledgeRoutes } from './modules/knowledge/index.js';
 import { registerDashboardRoutes } from './modules/dashboards/index.js';
 import { registerERequestRoutes } from './modules/e-request/index.js';
 import { registerAgentConsoleRoutes } from './modules/agent-console/index.js';
+import { registerTextAheadRoutes } from './modules/text-ahead/index.js';
 import { registerSecureMessageRoutes } from './modules/secure-messages/index.js';
 import { registerOfficerRoutes } from './modules/officer/index.js';
 import { registerQualityRoutes } from './modules/quality/index.js';
@@ -132,6 +133,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
     publicUrl: config.publicUrl,
     i18n: deps.i18n,
+    textReplies: services.textAhead,
   });
   registerOAuthRoutes(routes, {
     apiClients: services.apiClients,
@@ -180,6 +182,11 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   });
   registerAgentConsoleRoutes(routes, {
     agent: services.agentConsole,
+    items: services.serviceItems,
+    timeZone: config.agencyTimeZone,
+  });
+  registerTextAheadRoutes(routes, {
+    textAhead: services.textAhead,
     items: services.serviceItems,
     timeZone: config.agencyTimeZone,
   });

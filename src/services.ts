@@ -28,6 +28,7 @@ import { ServiceItemService, slaCheckJob } from './modules/service-items/index.j
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
+import { askExpiryJob, TextAheadService, type CallbackControl } from './modules/text-ahead/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -75,7 +76,22 @@ export interface Services {
   profiles: ProfileService;
   /** The account home: what needs doing, the cases, the account actions (ACC-8). */
   accountHome: AccountHomeService;
+  /** Text Ahead: consent, the text before a callback, replies tied to their ask (issue 16 point 3; CB-5, CB-6). */
+  textAhead: TextAheadService;
 }
+
+/**
+ * Text Ahead's port to the callbacks module (issue 16's contract). Until the callbacks module is merged, nothing
+ * asks Text Ahead to text (only the callbacks module calls `askBeforeCall`), so no ask exists to act on; this
+ * stand-in is replaced by the callbacks module's `CallbackService` when it is wired here.
+ */
+const callbacksNotWired: CallbackControl = {
+  byId: () => Promise.resolve(undefined),
+  confirmed: () => Promise.reject(new Error('the callbacks module is not wired')),
+  declined: () => Promise.reject(new Error('the callbacks module is not wired')),
+  quit: () => Promise.reject(new Error('the callbacks module is not wired')),
+  noReply: () => Promise.reject(new Error('the callbacks module is not wired')),
+};
 
 export function createServices(deps: Deps): Services {
   const db = deps.database.db;
@@ -156,6 +172,16 @@ export function createServices(deps: Deps): Services {
     random: deps.random,
   });
   const modules: Omit<Services, 'accountHome'> = {
+    textAhead: new TextAheadService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      jobs: deps.jobs,
+      i18n: deps.i18n,
+      notifications,
+      control: callbacksNotWired,
+      isOptedOut,
+    }),
     twoStep: new TwoStepService({
       db,
       clock: deps.clock,
@@ -315,6 +341,9 @@ export function createServices(deps: Deps): Services {
   });
   deps.jobs.register(renderNoticeJob, async (payload) => {
     await services.notices.issueFromEvent(payload.eventId);
+  });
+  deps.jobs.register(askExpiryJob, async (payload) => {
+    await services.textAhead.expireAsk(payload.askId);
   });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);

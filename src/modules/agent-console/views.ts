@@ -624,6 +624,7 @@ ${conversation}
   <dt>${t('agent:item.urgency')}</dt><dd>${i.urgent ? t('agent:item.urgent') : t('agent:item.non_urgent')}</dd>
   <dt>${t('agent:item.received')}</dt><dd>${ctx.when(i.created_at)}</dd>
 </dl>
+<p><a class="usa-link" href="${base}/text-ahead">${t('text_ahead:link')}</a></p>
 </section>
 ${caseSection}
 ${
