@@ -28,8 +28,7 @@ const WORDS: Record<string, Answer> = {
 const SPANISH = new Set(['S', 'SI', 'SALIR']);
 
 export type ParsedReply =
-  | { kind: 'answer'; answer: Answer; itemNumber?: number; spanish: boolean }
-  | { kind: 'unclear'; itemNumber?: number };
+  { kind: 'answer'; answer: Answer; itemNumber?: number; spanish: boolean } | { kind: 'unclear'; itemNumber?: number };
 
 /** Upper case, accents taken off (SÍ → SI), every run of letters or digits a token; the rest (emoji too) dropped. */
 function tokens(body: string): string[] {

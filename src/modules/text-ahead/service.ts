@@ -56,13 +56,11 @@ export interface ConsentInput {
 }
 
 export type ConsentResult =
-  | { ok: true; phone: string }
-  | { ok: false; problem: 'phone_invalid' | 'opted_out' | 'already' };
+  { ok: true; phone: string } | { ok: false; problem: 'phone_invalid' | 'opted_out' | 'already' };
 
 /** How a reply was taken (tests and logs): which ask it answered, or why none. */
 export type ReplyOutcome =
-  | { kind: 'answered'; askId: string; answer: Answer }
-  | { kind: 'unclear' | 'unknown_item' | 'nothing_waiting' };
+  { kind: 'answered'; askId: string; answer: Answer } | { kind: 'unclear' | 'unknown_item' | 'nothing_waiting' };
 
 /** A phone as E.164 (US numbers may be typed without +1), or undefined when it is not a valid number. */
 export function e164(phone: string): string | undefined {

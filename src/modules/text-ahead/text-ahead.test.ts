@@ -334,7 +334,10 @@ describe('the agent console: recording the customer’s agreement', () => {
     const page = await agent.get(`/agent/items/${String(item.number)}/text-ahead`);
     expect(page.statusCode).toBe(200);
     expect(agent.$('#phone').val()).toBe('+12025550143');
-    let res = await agent.post(`/agent/items/${String(item.number)}/text-ahead`, { phone: '202-555-0199', language: 'es' });
+    let res = await agent.post(`/agent/items/${String(item.number)}/text-ahead`, {
+      phone: '202-555-0199',
+      language: 'es',
+    });
     expect(res.statusCode).toBe(400);
     expect(agent.$('#error-summary a[href="#agreed"]')).toHaveLength(1);
     res = await agent.post(`/agent/items/${String(item.number)}/text-ahead`, {
@@ -358,7 +361,9 @@ describe('the agent console: recording the customer’s agreement', () => {
       .selectAll()
       .where('item_id', '=', item.id)
       .execute();
-    expect(consents).toMatchObject([{ phone: '+12025550199', language: 'es', channel: 'agent', given_by: tier1.accountId }]);
+    expect(consents).toMatchObject([
+      { phone: '+12025550199', language: 'es', channel: 'agent', given_by: tier1.accountId },
+    ]);
     res = await agent.post(`/agent/items/${String(item.number)}/text-ahead/withdraw`, { phone: '+12025550199' });
     expect(res.statusCode).toBe(303);
     const audits = await t.deps.database.db

@@ -59,7 +59,15 @@ export function textAheadPage(
 <form class="usa-form usa-form--large" method="post" action="${base}" aria-labelledby="consent-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
   ${textInput({ name: 'phone', label: t('text_ahead:page.phone'), hint: t('text_ahead:page.phone_hint'), type: 'tel', autocomplete: 'off', value: p.values.phone, error: errorFor(e, 'phone'), maxlength: 40, width: 'md' })}
-  ${select({ name: 'language', label: t('text_ahead:page.text_language'), value: p.values.language, options: [['en', t('text_ahead:page.english')], ['es', t('text_ahead:page.spanish')]] })}
+  ${select({
+    name: 'language',
+    label: t('text_ahead:page.text_language'),
+    value: p.values.language,
+    options: [
+      ['en', t('text_ahead:page.english')],
+      ['es', t('text_ahead:page.spanish')],
+    ],
+  })}
   ${checkboxGroup({ name: 'agreed', legend: t('text_ahead:page.form_heading'), options: [{ value: 'yes', label: t('text_ahead:page.agreed') }], values: p.values.agreed ? ['yes'] : [], error: errorFor(e, 'agreed') })}
   ${button(t('text_ahead:page.submit'))}
 </form>`
