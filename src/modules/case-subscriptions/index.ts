@@ -1,3 +1,3 @@
-export { CaseSubscriptionService, type InboundTextReplies } from './service.js';
+export { CaseSubscriptionService } from './service.js';
 export { registerCaseSubscriptionRoutes } from './routes.js';
 export { isOptedOut } from './repository.js';

@@ -25,51 +25,53 @@ export interface TextAheadRouteDeps {
 /** The agent console's roles: whoever works items there records a customer's agreement. */
 const config = { policy: 'staff', roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'officer'] } as const;
 
+const worker = (request: FastifyRequest) => ({ accountId: request.staff!.accountId, roles: request.staff!.roles });
+
+/** The item if the agent may see it, and whether the agent may work it (open, and theirs or their queue's). */
+async function itemOf(deps: TextAheadRouteDeps, request: FastifyRequest, number: string) {
+  const item = await deps.items.forStaff(worker(request), number);
+  if (!item) return undefined;
+  const open = item.status !== 'resolved' && item.status !== 'closed';
+  return { item, mayWork: open && (await deps.items.maySee(worker(request), item)) };
+}
+
+/** The page of an item's agreements and texts, with a notice or the form's errors. */
+async function show(
+  deps: TextAheadRouteDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  found: { item: ServiceItemRow; mayWork: boolean },
+  extra: { notice?: string; errors?: FieldError[]; values?: { phone: string; language: string; agreed?: boolean } },
+  status = 200,
+) {
+  const { item, mayWork } = found;
+  const { consents, asks } = await deps.textAhead.ofItem(item.id);
+  const ctx = { ...staffContext(request), when: dateTimeFormatter(request.lang, deps.timeZone) };
+  return reply.html(
+    textAheadPage(ctx, {
+      signedIn: signedInOf(reply),
+      number: item.number,
+      consents,
+      asks,
+      mayWork,
+      ...extra,
+      values: extra.values ?? { phone: item.contact_phone ?? '', language: item.language },
+    }),
+    status,
+  );
+}
+
 /** Text Ahead on the agent console: `/agent/items/:number/text-ahead` (linked from the item page). */
 export function registerTextAheadRoutes(app: App, deps: TextAheadRouteDeps): void {
-  const worker = (request: FastifyRequest) => ({ accountId: request.staff!.accountId, roles: request.staff!.roles });
-
-  /** The item if the agent may see it, and whether the agent may work it (open, and theirs or their queue's). */
-  const itemOf = async (request: FastifyRequest, number: string) => {
-    const item = await deps.items.forStaff(worker(request), number);
-    if (!item) return undefined;
-    const open = item.status !== 'resolved' && item.status !== 'closed';
-    return { item, mayWork: open && (await deps.items.maySee(worker(request), item)) };
-  };
-
-  const show = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    found: { item: ServiceItemRow; mayWork: boolean },
-    extra: { notice?: string; errors?: FieldError[]; values?: { phone: string; language: string; agreed?: boolean } },
-    status = 200,
-  ) => {
-    const { item, mayWork } = found;
-    const { consents, asks } = await deps.textAhead.ofItem(item.id);
-    const ctx = { ...staffContext(request), when: dateTimeFormatter(request.lang, deps.timeZone) };
-    return reply.html(
-      textAheadPage(ctx, {
-        signedIn: signedInOf(reply),
-        number: item.number,
-        consents,
-        asks,
-        mayWork,
-        ...extra,
-        values: extra.values ?? { phone: item.contact_phone ?? '', language: item.language },
-      }),
-      status,
-    );
-  };
-
   app.get(
     '/agent/items/:number/text-ahead',
     { config, schema: { params: inputs.item, querystring: inputs.query } },
     async (request, reply) => {
-      const found = await itemOf(request, request.params.number);
+      const found = await itemOf(deps, request, request.params.number);
       if (!found) return reply.callNotFound();
       const { done } = request.query;
       const notice = done === 'consent' || done === 'withdrawn' ? request.t(`text_ahead:done.${done}`) : undefined;
-      return show(request, reply, found, { notice });
+      return show(deps, request, reply, found, { notice });
     },
   );
 
@@ -77,15 +79,15 @@ export function registerTextAheadRoutes(app: App, deps: TextAheadRouteDeps): voi
     '/agent/items/:number/text-ahead',
     { config, schema: { params: inputs.item, body: inputs.consent } },
     async (request, reply) => {
-      const found = await itemOf(request, request.params.number);
+      const found = await itemOf(deps, request, request.params.number);
       if (!found) return reply.callNotFound();
-      if (!found.mayWork) return show(request, reply, found, {}, 403);
+      if (!found.mayWork) return show(deps, request, reply, found, {}, 403);
       const { phone, agreed } = request.body;
       const language = request.body.language === 'es' ? 'es' : 'en';
       const values = { phone, language, agreed };
       if (!agreed) {
         const errors = [{ field: 'agreed', message: request.t('text_ahead:errors.agreed_required') }];
-        return show(request, reply, found, { errors, values }, 400);
+        return show(deps, request, reply, found, { errors, values }, 400);
       }
       const result = await deps.textAhead.consent(
         { itemId: found.item.id, phone, language, channel: 'agent', givenBy: request.staff!.accountId },
@@ -94,7 +96,7 @@ export function registerTextAheadRoutes(app: App, deps: TextAheadRouteDeps): voi
       );
       if (!result.ok) {
         const errors = [{ field: 'phone', message: request.t(`text_ahead:errors.${result.problem}`) }];
-        return show(request, reply, found, { errors, values }, 400);
+        return show(deps, request, reply, found, { errors, values }, 400);
       }
       return reply.redirect(`/agent/items/${String(found.item.number)}/text-ahead?done=consent`, 303);
     },
@@ -104,9 +106,9 @@ export function registerTextAheadRoutes(app: App, deps: TextAheadRouteDeps): voi
     '/agent/items/:number/text-ahead/withdraw',
     { config, schema: { params: inputs.item, body: inputs.withdraw } },
     async (request, reply) => {
-      const found = await itemOf(request, request.params.number);
+      const found = await itemOf(deps, request, request.params.number);
       if (!found) return reply.callNotFound();
-      if (!found.mayWork) return show(request, reply, found, {}, 403);
+      if (!found.mayWork) return show(deps, request, reply, found, {}, 403);
       await deps.textAhead.withdraw(found.item.id, request.body.phone, actorOf(request));
       return reply.redirect(`/agent/items/${String(found.item.number)}/text-ahead?done=withdrawn`, 303);
     },
