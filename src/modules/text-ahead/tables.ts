@@ -18,7 +18,7 @@ export interface TextAheadConsentsTable {
 /** A text sent before a callback (CB-5), waiting one hour for Y, N or Q (CB-6). */
 export interface TextAheadAsksTable {
   id: string;
-  seq: Generated<string>;
+  seq: Generated<number>;
   callback_id: string;
   item_id: string;
   item_number: number;
