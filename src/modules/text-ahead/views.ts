@@ -68,7 +68,7 @@ export function textAheadPage(
       ['es', t('text_ahead:page.spanish')],
     ],
   })}
-  ${checkboxGroup({ name: 'agreed', legend: t('text_ahead:page.form_heading'), options: [{ value: 'yes', label: t('text_ahead:page.agreed') }], values: p.values.agreed ? ['yes'] : [], error: errorFor(e, 'agreed') })}
+  ${checkboxGroup({ name: 'agreed', legend: t('text_ahead:page.agreement'), options: [{ value: 'yes', label: t('text_ahead:page.agreed') }], values: p.values.agreed ? ['yes'] : [], error: errorFor(e, 'agreed') })}
   ${button(t('text_ahead:page.submit'))}
 </form>`
     : alert({ type: 'info', slim: true, body: t('text_ahead:page.read_only') });
