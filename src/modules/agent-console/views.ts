@@ -15,7 +15,7 @@ import {
 } from '../../platform/views/components.js';
 import { classes, html, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
-import { formLongName, officeName, OFFICES } from '../cases/index.js';
+import { formLongName, officeName, OFFICES, statusDescriptionHtml } from '../cases/index.js';
 import {
   clockOf,
   durationText,
@@ -552,7 +552,7 @@ ${
           [t('agent:case.since'), ctx.when(caseView.current.at)],
         ],
       })}
-<p>${caseView.current.description[lang]}</p>
+<p>${statusDescriptionHtml(caseView.current.description[lang], t)}</p>
 <ol class="casedesk-history" reversed>${caseView.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${ctx.when(h.at)}</time> ${h.title[lang]}</li>`)}</ol>`
     : p.view.caseHidden
       ? alert({ type: 'warning', slim: true, body: t(`agent:case.hidden.${p.view.caseHidden}`) })
