@@ -10,6 +10,7 @@ export {
   clockOf,
   timeLeftText,
   durationText,
+  eventVoice,
   type StaffWorker,
   type ResolutionCode,
 } from './service.js';
