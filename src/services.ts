@@ -155,6 +155,14 @@ export function createServices(deps: Deps): Services {
     notifications,
     random: deps.random,
   });
+  const evidence = new EvidenceService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    storage: deps.storage,
+    jobs: deps.jobs,
+    cases: accountCases,
+  });
   const modules: Omit<Services, 'accountHome'> = {
     twoStep: new TwoStepService({
       db,
@@ -244,16 +252,10 @@ export function createServices(deps: Deps): Services {
       random: deps.random,
       caseEvents,
       notices,
+      evidence,
       timeZone: deps.config.agencyTimeZone,
     }),
-    evidence: new EvidenceService({
-      db,
-      clock: deps.clock,
-      random: deps.random,
-      storage: deps.storage,
-      jobs: deps.jobs,
-      cases: accountCases,
-    }),
+    evidence,
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,
