@@ -31,6 +31,7 @@ export {
   listOpenItems,
   searchItems,
   secureMessageThreadsOf,
+  markThreadRead,
   takeItem,
   waitingByQueue,
 } from './repository.js';
