@@ -115,7 +115,8 @@ async function progressBar(
 
 /**
  * Four weeks of Contact Center items and survey responses up to now, so the queues, dashboards and survey results
- * are not empty (each added only where there are none yet).
+ * are not empty (each added only where there are none yet). The open items get their SLA checks, as real items do:
+ * the job queue must be started (its types registered and queues made) before this runs.
  */
 async function seedDemoHistory(deps: Deps, seed: number): Promise<{ items: number; responses: number }> {
   const db = deps.database.db;
@@ -125,6 +126,7 @@ async function seedDemoHistory(deps: Deps, seed: number): Promise<{ items: numbe
     asOf,
     timeZone: deps.config.agencyTimeZone,
     cases: await casesForDemoItems(db, 500),
+    jobs: deps.jobs,
   });
   const responses = await seedSurveyDemo(db, { seed, asOf });
   return { items, responses };
@@ -143,6 +145,7 @@ async function serve(options: { seed: boolean }): Promise<void> {
   const config = loadConfig();
   const deps = await createDeps(config);
   const log = deps.log;
+  let firstStart = false;
   try {
     if (config.database.kind === 'pglite') {
       // Embedded mode is for one machine: migrate, and seed demo data on the first start.
@@ -150,11 +153,7 @@ async function serve(options: { seed: boolean }): Promise<void> {
       if (options.seed && (await countCases(deps.database.db)) === 0) {
         log.info({ cases: config.seed.cases }, 'first start: seeding demo data');
         await seedDemoData(deps.database.db, { seed: config.seed.seed, count: config.seed.cases, asOf: today() });
-        await seedDemoHistory(deps, config.seed.seed);
-        const samples = await sampleReceiptNumbers(deps.database.db, 9);
-        process.stdout.write(
-          `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n${await addCaseTip(deps)}\n`,
-        );
+        firstStart = true;
       }
       // Demo knowledge articles: added when missing (also to a database seeded before they existed).
       if (options.seed) await seedKnowledgeArticles(deps.database.db, deps);
@@ -167,6 +166,14 @@ async function serve(options: { seed: boolean }): Promise<void> {
     }
     const { app } = await buildApp(deps);
     await deps.jobs.start();
+    if (firstStart) {
+      // After the job queue started: the demo's open service items get their SLA checks, as real items do.
+      await seedDemoHistory(deps, config.seed.seed);
+      const samples = await sampleReceiptNumbers(deps.database.db, 9);
+      process.stdout.write(
+        `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n${await addCaseTip(deps)}\n`,
+      );
+    }
     if (config.runWorkersInProcess) await deps.jobs.work();
     let closing = false;
     const shutdown = async (signal: string) => {

@@ -171,6 +171,14 @@ export function createServices(deps: Deps): Services {
     notifications,
     random: deps.random,
   });
+  const evidence = new EvidenceService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    storage: deps.storage,
+    jobs: deps.jobs,
+    cases: accountCases,
+  });
   const modules: Omit<Services, 'accountHome'> = {
     textAhead: new TextAheadService({
       db,
@@ -270,16 +278,10 @@ export function createServices(deps: Deps): Services {
       random: deps.random,
       caseEvents,
       notices,
+      evidence,
       timeZone: deps.config.agencyTimeZone,
     }),
-    evidence: new EvidenceService({
-      db,
-      clock: deps.clock,
-      random: deps.random,
-      storage: deps.storage,
-      jobs: deps.jobs,
-      cases: accountCases,
-    }),
+    evidence,
     helpDesk: new HelpDeskService({
       db,
       clock: deps.clock,

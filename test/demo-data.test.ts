@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCases, SANDBOX_RECEIPTS } from '../src/modules/cases/demo-data.js';
 import { bulkLoadDemoCases, casesForDemoItems, sampleCaseToAddByReceiptNumber } from '../src/modules/cases/index.js';
-import { seedContactCenterDemo } from '../src/modules/service-items/index.js';
+import { sql } from 'kysely';
+import { seedContactCenterDemo, slaCheckJob } from '../src/modules/service-items/index.js';
 import { seedSurveyDemo } from '../src/modules/surveys/index.js';
 import { signUpApplicant } from './accounts-support.js';
 import { createTestApp, type TestApp } from './harness.js';
@@ -114,6 +115,7 @@ describe('the demo Contact Center history', () => {
       asOf: t.clock.now(),
       timeZone: t.config.agencyTimeZone,
       cases: await casesForDemoItems(db, 500),
+      jobs: t.deps.jobs,
     };
     const added = await seedContactCenterDemo(db, options);
     expect(added).toBeGreaterThan(150);
@@ -139,6 +141,18 @@ describe('the demo Contact Center history', () => {
       expect(i.resolution).not.toBeNull();
       expect(i.first_response_at!.getTime()).toBeLessThanOrEqual(i.resolved_at!.getTime());
     }
+    // Every item has its clock, and each open one its SLA check at its due moment, as real items get them.
+    expect(items.every((i) => i.sla_policy && i.sla_started_at)).toBe(true);
+    expect(kinds((i) => (i.channel === 'technical_help_form' ? i.sla_policy! : 'other'))).toEqual(
+      new Set(['other', 'technical_reset', 'technical_other']),
+    );
+    const checks = await sql<{ item_id: string; start_after: Date }>`
+      SELECT data->>'itemId' AS item_id, start_after FROM pgboss.job WHERE name = ${slaCheckJob.name}`.execute(db);
+    const open = items.filter((i) => i.status !== 'resolved');
+    expect(open.length).toBeGreaterThan(5);
+    expect(checks.rows.map((r) => r.item_id).sort()).toEqual(open.map((i) => i.id).sort());
+    for (const r of checks.rows)
+      expect(new Date(r.start_after).getTime()).toBe(open.find((i) => i.id === r.item_id)!.due_at.getTime());
     // Every item has its timeline, starting with its creation.
     const created = await db
       .selectFrom('service_item_events')

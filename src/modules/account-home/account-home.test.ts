@@ -213,7 +213,7 @@ describe('the account home as a dashboard (ACC-8, issue 15 item 1)', () => {
     }
   });
 
-  it("lists answers from the agency to the person's open messages", () => {
+  it("lists unread answers from the agency to the person's messages", () => {
     const data: AccountHome = {
       name: 'Ana',
       email: 'ana@example.com',
@@ -229,7 +229,7 @@ describe('the account home as a dashboard (ACC-8, issue 15 item 1)', () => {
       ],
     };
     const $ = load(render(data, 'en').toString());
-    expect($('#action-needed h3').text()).toBe('New answer to your message');
+    expect($('#action-needed h3').text()).toBe('New answer to your message Unread');
     expect($('#action-needed a').attr('href')).toBe('/account/messages/1042');
     expect($('#action-needed').text()).toContain('My work permit card (IOE0933333332), November 20, 2026');
     expect($('#home-cases a.usa-button').attr('href')).toBe('/account/cases/add');

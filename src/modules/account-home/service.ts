@@ -6,7 +6,7 @@ import type { SecureMessageService } from '../secure-messages/index.js';
 
 /**
  * The account home as a dashboard (ACC-8, issue 15 item 1): what needs the person first (an open Request for
- * Evidence, an appointment to come, answers to their messages, backup codes running out), then each case with its
+ * Evidence, an appointment to come, unread answers to their messages, backup codes running out), then each case with its
  * status and last update. Composition only: each owner module answers through its index.ts, with the same calls
  * its own pages use, so a case the person may not see (Section 1367, a suspended link, another person's case) is
  * not shown here either. No SQL here.
@@ -52,7 +52,7 @@ export interface AccountHome {
   email: string;
   onlineAccountNumber: string;
   cases: HomeCase[];
-  /** Threads whose last entry is an answer from the agency, still open. */
+  /** Threads with an answer or a question from the agency the person has not read yet (opened the thread since). */
   answered: AnsweredThread[];
   /** Unused backup codes, when so few are left that new ones are needed. */
   fewBackupCodes?: number;
@@ -91,8 +91,9 @@ export class AccountHomeService {
       email: account.email,
       onlineAccountNumber: account.online_account_number,
       cases,
+      // Only what the person has not read yet: opening the thread reads it (secure-messages).
       answered: threads
-        .filter((th) => th.answered && th.status !== 'resolved' && th.status !== 'closed')
+        .filter((th) => th.unread)
         .map((th) => ({ number: th.number, subject: th.subject, receiptNumber: th.receiptNumber, at: th.lastAt })),
       ...(usesTwoStep && twoStep.backupCodes <= FEW_BACKUP_CODES ? { fewBackupCodes: twoStep.backupCodes } : {}),
     };

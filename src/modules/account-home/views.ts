@@ -56,7 +56,7 @@ export function accountHomePage(
     ),
     ...todo.answered.map(
       (m) => html`<li class="casedesk-action">
-  <h3 class="casedesk-action__heading">${t('account_home:action.message_heading')}</h3>
+  <h3 class="casedesk-action__heading">${t('account_home:action.message_heading')} <span class="usa-tag bg-secondary-dark">${t('account_home:action.unread')}</span></h3>
   <p><a class="usa-link" href="/account/messages/${m.number}">${m.subject}</a>${m.receiptNumber ? html` (${m.receiptNumber})` : ''}, ${longDate(m.at, lang, ctx.timeZone)}</p>
 </li>`,
     ),

@@ -15,10 +15,18 @@ import {
 } from '../../platform/views/components.js';
 import { classes, html, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
-import { formLongName, officeName, OFFICES } from '../cases/index.js';
+import {
+  actionForm,
+  actionToolbar,
+  conversation,
+  openAction,
+  workspaceColumns,
+} from '../../platform/views/workspace.js';
+import { formLongName, officeName, OFFICES, statusDescriptionHtml } from '../cases/index.js';
 import {
   clockOf,
   durationText,
+  eventVoice,
   promiseOfItem,
   RESOLUTION_CODES,
   timeLeftText,
@@ -330,12 +338,6 @@ const ACTION_OF_FIELD: Record<string, ItemAction> = {
 };
 export const isItemAction = (value: string): value is ItemAction => (ITEM_ACTIONS as readonly string[]).includes(value);
 
-/** A timeline entry as the conversation shows it: the customer's words, ours to them, or ours only. */
-function voiceOf(ev: ItemView['timeline'][number]): 'customer' | 'agency' | 'internal' {
-  if (ev.kind === 'created' || ev.kind === 'customer_message') return 'customer';
-  return ev.customer_visible ? 'agency' : 'internal';
-}
-
 /**
  * An item as an agent's workspace (issue 15 point 8): its state (queue, owner, time left on its clock) on top; the
  * words to say to the caller, the toolbar of actions with one form open, and the conversation with the timeline in
@@ -360,18 +362,9 @@ export function agentItemPage(
   const v = p.values ?? {};
   const base = `/agent/items/${String(i.number)}`;
   const clock = clockOf(i, ctx.now);
-  const erred = e?.map((x) => ACTION_OF_FIELD[x.field]).find(Boolean);
-  const open: ItemAction = erred ?? p.action ?? 'reply';
-  const form = (
-    action: string,
-    fields: SafeHtml | string,
-    submit: string,
-    secondary = false,
-  ) => html`<form class="usa-form usa-form--large" method="post" action="${base}/${action}" aria-labelledby="action-heading" novalidate>
-  ${csrfField(p.signedIn.csrf)}
-  ${fields}
-  ${button(submit, { secondary })}
-</form>`;
+  const open = openAction(ITEM_ACTIONS, { errors: e, actionOfField: ACTION_OF_FIELD, requested: p.action });
+  const form = (action: string, fields: SafeHtml | string, submit: string) =>
+    actionForm({ base, action, csrf: p.signedIn.csrf, fields, submit });
   const label = (action: ItemAction) =>
     action === 'pause' && i.sla_paused_at ? t('agent:toolbar.resume') : t(`agent:toolbar.${action}`);
   const panels: Record<ItemAction, () => { heading: string; body: SafeHtml }> = {
@@ -498,17 +491,13 @@ export function agentItemPage(
       ),
     }),
   };
-  const panel = panels[open]();
-  const toolbar = html`<h2 id="actions-heading" class="margin-bottom-1">${t('agent:actions.heading')}</h2>
-<nav aria-labelledby="actions-heading" id="actions">
-  <ul class="casedesk-toolbar">
-    ${ITEM_ACTIONS.map((a) => html`<li><a class="${classes('usa-button', a !== open && 'usa-button--outline')}" href="${base}?action=${a}#actions"${a === open ? html` aria-current="true"` : ''}>${label(a)}</a></li>`)}
-  </ul>
-</nav>
-<section class="casedesk-action-panel" aria-labelledby="action-heading">
-  <h3 id="action-heading" class="margin-top-0">${panel.heading}</h3>
-  ${panel.body}
-</section>`;
+  const toolbar = actionToolbar({
+    heading: t('agent:actions.heading'),
+    base,
+    actions: ITEM_ACTIONS.map((a) => ({ name: a, label: label(a) })),
+    open,
+    panel: panels[open](),
+  });
 
   const verifyForm =
     p.view.mayWork && p.view.caseHidden && p.view.questions.length < 2
@@ -552,7 +541,7 @@ ${
           [t('agent:case.since'), ctx.when(caseView.current.at)],
         ],
       })}
-<p>${caseView.current.description[lang]}</p>
+<p>${statusDescriptionHtml(caseView.current.description[lang], t)}</p>
 <ol class="casedesk-history" reversed>${caseView.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${ctx.when(h.at)}</time> ${h.title[lang]}</li>`)}</ol>`
     : p.view.caseHidden
       ? alert({ type: 'warning', slim: true, body: t(`agent:case.hidden.${p.view.caseHidden}`) })
@@ -563,19 +552,25 @@ ${verifyForm}
 </section>`
     : '';
 
-  const conversation = html`<h2 id="conversation-heading">${t('agent:item.conversation')}</h2>
-<ol class="casedesk-conversation" aria-labelledby="conversation-heading">
-  ${timeline.map((ev) => {
-    const voice = voiceOf(ev);
-    const who = voice === 'customer' ? i.contact_name : ev.actor_name;
-    return html`<li class="casedesk-conversation__entry casedesk-conversation__entry--${voice}">
-    <h3 class="casedesk-conversation__heading">${t(`agent:timeline.${ev.kind}`, { defaultValue: ev.kind })} <span class="usa-tag${voice === 'internal' ? '' : ' bg-primary'}">${t(`agent:item.voice.${voice}`)}</span></h3>
-    <p class="casedesk-conversation__meta"><time datetime="${ev.occurred_at.toISOString()}">${ctx.when(ev.occurred_at)}</time>${who ? html` · ${who}` : ''}</p>
-    ${ev.kind === 'created' ? html`<p class="text-bold casedesk-pre">${i.subject}</p><p class="casedesk-pre">${i.description}</p>` : ''}
-    ${ev.body ? html`<p class="casedesk-pre">${ev.body}</p>` : ''}
-  </li>`;
-  })}
-</ol>`;
+  const conversationHtml = conversation(
+    t('agent:item.conversation'),
+    timeline.map((ev) => {
+      const voice = eventVoice(ev);
+      return {
+        voice,
+        heading: t(`agent:timeline.${ev.kind}`, { defaultValue: ev.kind }),
+        voiceLabel: t(`agent:item.voice.${voice}`),
+        at: ev.occurred_at,
+        when: ctx.when(ev.occurred_at),
+        who: voice === 'customer' ? i.contact_name : ev.actor_name,
+        lead:
+          ev.kind === 'created'
+            ? html`<p class="text-bold casedesk-pre">${i.subject}</p><p class="casedesk-pre">${i.description}</p>`
+            : undefined,
+        body: ev.body,
+      };
+    }),
+  );
 
   return staffPage(ctx, {
     title: t('agent:item.title', { number: String(i.number) }),
@@ -607,14 +602,11 @@ ${table({
   ],
   stacked: true,
 })}
-<div class="grid-row grid-gap">
-<div class="desktop:grid-col-7">
-${p.view.mayWork ? html`<div class="usa-summary-box margin-bottom-3"><div class="usa-summary-box__body"><p class="usa-intro font-sans-sm margin-0">${t('agent:item.tell_caller', { number: String(i.number) })} ${promiseOfItem(t, lang, i, ctx.timeZone)}</p></div></div>` : ''}
+${workspaceColumns(
+  html`${p.view.mayWork ? html`<div class="usa-summary-box margin-bottom-3"><div class="usa-summary-box__body"><p class="usa-intro font-sans-sm margin-0">${t('agent:item.tell_caller', { number: String(i.number) })} ${promiseOfItem(t, lang, i, ctx.timeZone)}</p></div></div>` : ''}
 ${p.view.mayWork ? toolbar : ''}
-${conversation}
-</div>
-<div class="desktop:grid-col-5">
-<section aria-labelledby="customer-heading">
+${conversationHtml}`,
+  html`<section aria-labelledby="customer-heading">
 <h2 id="customer-heading">${t('agent:item.customer')}</h2>
 <dl class="casedesk-facts">
   <dt>${t('agent:item.contact')}</dt><dd>${i.contact_name}<br>${i.contact_email}${i.contact_phone ? html`<br>${i.contact_phone}` : ''}</dd>
@@ -631,8 +623,7 @@ ${
   p.view.suggestions.length
     ? html`<aside aria-labelledby="articles-heading"><h2 id="articles-heading">${t('agent:articles.heading')}</h2><ul class="usa-list usa-list--unstyled">${p.view.suggestions.map((a) => html`<li class="margin-bottom-1"><a class="usa-link" href="/staff/knowledge/${a.slug}">${a.title}</a></li>`)}</ul></aside>`
     : ''
-}
-</div>
-</div>`,
+}`,
+)}`,
   });
 }

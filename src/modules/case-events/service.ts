@@ -10,6 +10,7 @@ import {
   setFilingChannel,
   setSection1367,
   setStatuses,
+  statusDescriptionText,
   updateFacts,
   upsertApplicants,
   type CaseStatusView,
@@ -271,7 +272,7 @@ export class CaseEventService {
             return {
               receipt: row.receipt_number,
               status: view.current.title[lang],
-              description: view.current.description[lang],
+              description: statusDescriptionText(view.current.description[lang], this.deps.publicUrl),
               link: `${this.deps.publicUrl}/account/cases/${row.receipt_number}`,
             };
           })();

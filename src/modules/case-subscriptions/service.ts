@@ -8,6 +8,7 @@ import { emailSchema } from '../accounts/index.js';
 import {
   CaseStatusNotFound,
   InvalidReceiptNumber,
+  statusDescriptionText,
   type CaseStatusService,
   type CaseStatusView,
 } from '../cases/index.js';
@@ -213,7 +214,7 @@ export class CaseSubscriptionService {
           params: {
             receipt: s.receipt_number,
             status: view.current.title[s.language],
-            description: view.current.description[s.language],
+            description: statusDescriptionText(view.current.description[s.language], this.deps.publicUrl),
             link: `${this.deps.publicUrl}/case-status?receipt_number=${s.receipt_number}`,
             unsubscribe: `${this.deps.publicUrl}/case-status/subscriptions/unsubscribe?token=${encodeURIComponent(s.unsubscribe_token)}`,
           },

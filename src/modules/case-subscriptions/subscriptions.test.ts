@@ -86,6 +86,9 @@ describe('case status updates without an account (CASE-8)', () => {
     await event('EAC9999103403', 'interview_completed', '2026-11-22');
     const update = await lastMessage(t, 'follower@example.com', 'case_status_public');
     expect(update!.subject).toBe('Case EAC9999103403: Interview Was Completed And My Case Must Be Reviewed');
+    // The status text sends people to this service's change of address page, not the agency's (issue 15 point 3).
+    expect(update!.body).toContain(`If you move, go to ${PUBLIC_URL}/account/address to give us`);
+    expect(update!.body).not.toContain('uscis.gov');
     const unsubscribe = linkIn(update!.body, '/case-status/subscriptions/unsubscribe?token=');
     await agent.get(unsubscribe);
     await agent.post('/case-status/subscriptions/unsubscribe', { token: agent.$('input[name=token]').val() as string });

@@ -16,7 +16,7 @@ export {
   type CaseStatusView,
 } from './service.js';
 export { SANDBOX_RECEIPTS } from './demo-data.js';
-export { statusDescriptionHtml } from './views/status-text.js';
+export { statusDescriptionHtml, statusDescriptionText } from './views/status-text.js';
 export {
   casesForDemoItems,
   countCases,

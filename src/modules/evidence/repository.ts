@@ -68,6 +68,17 @@ export async function referencedKeys(db: DbHandle, keys: string[]): Promise<Set<
   );
 }
 
+/** A file sent for this case (undefined: no such file, or one of another case). */
+export async function caseFileOf(db: DbHandle, caseId: number, fileId: string): Promise<CaseFileRow | undefined> {
+  return db
+    .selectFrom('case_files')
+    .innerJoin('case_submissions', 'case_submissions.id', 'case_files.submission_id')
+    .selectAll('case_files')
+    .where('case_submissions.case_id', '=', caseId)
+    .where('case_files.id', '=', fileId)
+    .executeTakeFirst();
+}
+
 export async function findFile(db: DbHandle, fileId: string): Promise<CaseFileRow | undefined> {
   return db.selectFrom('case_files').selectAll().where('id', '=', fileId).executeTakeFirst();
 }

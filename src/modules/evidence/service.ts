@@ -57,6 +57,13 @@ interface Prepared {
   reason?: 'type' | 'empty';
 }
 
+/** An accepted evidence file as it is read: its bytes, its checked type and the name the person gave it. */
+export interface EvidenceFile {
+  data: Buffer;
+  contentType: string;
+  fileName: string;
+}
+
 export class EvidenceService {
   constructor(
     private readonly deps: {
@@ -262,6 +269,18 @@ export class EvidenceService {
     }
     await flush();
     return { deleted };
+  }
+
+  /**
+   * A file sent for the case, to read (the officer's case page, issue 15 point 3 of the leftovers): only a file whose
+   * check accepted it; one refused or not checked yet is listed with its state and never handed out. Who may read
+   * it, and the audit, are the caller's (the officer module asks the capability policy first).
+   */
+  async caseFile(caseId: number, fileId: string): Promise<EvidenceFile | undefined> {
+    const file = await repo.caseFileOf(this.deps.db, caseId, fileId);
+    if (!file || file.state !== 'accepted' || !file.storage_key || !file.content_type) return undefined;
+    const data = await this.deps.storage.get(file.storage_key);
+    return data && { data, contentType: file.content_type, fileName: file.file_name };
   }
 
   /** The job: the deeper check of one file (safe to run twice: a checked file is left as it is). */

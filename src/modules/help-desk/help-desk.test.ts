@@ -402,6 +402,56 @@ describe('help-desk items: answer, escalate to Tier 2 for a callback (ACC-7)', (
   });
 });
 
+describe('the help-desk item page as a workspace (issue 15 point 8)', () => {
+  it('shows one form at a time from a toolbar, the conversation in the middle and the customer beside it', async () => {
+    await touchStaff();
+    const visitor = new TestAgent(t.app, '10.8.3.3');
+    const res = await submitHelp(visitor, {
+      topic: 'other',
+      description: 'The page spins forever.',
+      name: 'Rosa Toolbar',
+      email: 'rosa.toolbar@example.com',
+      phone: '202-555-0191',
+    });
+    const number = new URL(res.headers.location as string, 'http://x').searchParams.get('number')!;
+    const base = `/staff/help-desk/items/${number}`;
+    const itemForms = () => desk.agent.$(`main form[action^="${base}/"]`);
+    const toolbar = () =>
+      desk.agent
+        .$('nav#actions a')
+        .map((_, a) => desk.agent.$(a).attr('href'))
+        .get();
+
+    await desk.agent.get(base);
+    expect(itemForms()).toHaveLength(1);
+    expect(itemForms().attr('action')).toBe(`${base}/reply`);
+    expect(toolbar()).toEqual(['reply', 'note', 'escalate', 'resolve'].map((a) => `${base}?action=${a}#actions`));
+    expect(desk.agent.$('nav#actions a[aria-current="true"]').attr('href')).toBe(`${base}?action=reply#actions`);
+    expect(desk.agent.$('.casedesk-conversation__entry--customer').text()).toContain('The page spins forever.');
+    expect(desk.agent.$('#customer-heading').parent().text()).toContain('rosa.toolbar@example.com');
+
+    await desk.agent.get(`${base}?action=note`);
+    expect(itemForms()).toHaveLength(1);
+    expect(itemForms().attr('action')).toBe(`${base}/note`);
+    await desk.agent.get(`${base}?action=call`); // Tier 2's action: not on the help desk's toolbar
+    expect(itemForms().attr('action')).toBe(`${base}/reply`);
+
+    // A form answered with an error opens again, alone, with its error.
+    await desk.agent.get(`${base}?action=resolve`);
+    expect((await desk.agent.post(`${base}/resolve`, { resolution: ' ' })).statusCode).toBe(400);
+    expect(itemForms()).toHaveLength(1);
+    expect(itemForms().attr('action')).toBe(`${base}/resolve`);
+    expect(itemForms().find('.usa-error-message').text()).not.toBe('');
+
+    await desk.agent.get(`${base}?action=note`);
+    await desk.agent.post(`${base}/note`, { note: 'Asked for a screenshot' });
+    await desk.agent.get(`${base}?lang=es`);
+    expect(desk.agent.$('.casedesk-conversation__entry--internal').text()).toContain('Asked for a screenshot');
+    expect(desk.agent.$('nav#actions a').first().text()).toBe('Responder');
+    await desk.agent.get(`${base}?lang=en`);
+  });
+});
+
 describe('verified recovery for a person who lost every factor (issue 3 item 4)', () => {
   it('needs the identity checks, notifies the account, can be cancelled by the account holder, then recovers after the wait', async () => {
     await touchStaff();

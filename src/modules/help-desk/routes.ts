@@ -54,6 +54,7 @@ const inputs = {
   sent: fields({ number: text(20), topic: text(40) }),
   search: fields({ q: text(300) }),
   done: fields({ done: text(40) }),
+  itemQuery: fields({ done: text(40), action: text(20) }),
   account: params({ id: text(200) }),
   item: params({ number: text(200) }),
   unlock: fields({ reason: text(500) }),
@@ -308,12 +309,18 @@ function registerItemRoutes(app: App, deps: HelpDeskRoutesDeps): void {
     request: FastifyRequest,
     reply: FastifyReply,
     number: string,
-    extra: { notice?: string; errors?: FieldError[] } = {},
+    extra: { notice?: string; errors?: FieldError[]; action?: string } = {},
   ) => {
     const found = await loadItem(request, number);
     if (!found) return reply.callNotFound();
     return reply.html(
-      itemPage(staffContext(request), { signedIn: signedInOf(reply), ...found, when: when(request), ...extra }),
+      itemPage(staffContext(request), {
+        signedIn: signedInOf(reply),
+        ...found,
+        when: when(request),
+        now: deps.clock.now(),
+        ...extra,
+      }),
       extra.errors?.length ? 400 : 200,
     );
   };
@@ -343,10 +350,11 @@ function registerItemRoutes(app: App, deps: HelpDeskRoutesDeps): void {
 
   app.get(
     '/staff/help-desk/items/:number',
-    { config: items, schema: { params: inputs.item, querystring: inputs.done } },
+    { config: items, schema: { params: inputs.item, querystring: inputs.itemQuery } },
     async (request, reply) => {
-      const { done } = request.query;
+      const { done, action } = request.query;
       return showItem(request, reply, request.params.number, {
+        action: action || undefined,
         notice: ['note', 'reply', 'escalated', 'call', 'closed', 'resolved'].includes(done)
           ? request.t(`help_desk:staff.done.${done}`)
           : undefined,

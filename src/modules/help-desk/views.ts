@@ -20,7 +20,20 @@ import {
   type StaffPageContext,
 } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import type { ServiceItemEventRow, ServiceItemRow } from '../service-items/index.js';
+import {
+  actionForm,
+  actionToolbar,
+  conversation,
+  openAction,
+  workspaceColumns,
+} from '../../platform/views/workspace.js';
+import {
+  clockOf,
+  eventVoice,
+  timeLeftText,
+  type ServiceItemEventRow,
+  type ServiceItemRow,
+} from '../service-items/index.js';
 import { CALLBACK_NUMBER, HELP_TOPICS, type HelpTopic, type PromisedDays } from './service.js';
 
 /** Pages of the Technical Help Desk: the public technical-help form, the staff workspace pages, recovery links. */
@@ -271,6 +284,25 @@ ${table({
   });
 }
 
+/** The actions of a help-desk item's toolbar, one form open at a time (`?action=`); the answer is open by default. */
+export const HELP_ITEM_ACTIONS = ['reply', 'note', 'escalate', 'call', 'resolve'] as const;
+export type HelpItemAction = (typeof HELP_ITEM_ACTIONS)[number];
+/** The form each required field belongs to: a form answered with an error opens again with it. */
+const HELP_ACTION_OF_FIELD: Record<string, HelpItemAction> = {
+  message: 'reply',
+  note: 'note',
+  reason: 'escalate',
+  answered: 'call',
+  resolution: 'resolve',
+};
+export const isHelpItemAction = (value: string): value is HelpItemAction =>
+  (HELP_ITEM_ACTIONS as readonly string[]).includes(value);
+
+/**
+ * A help-desk item as a workspace (issue 15 point 8, as the agent's item page): its state (status, queue, time left
+ * on its clock) on top; the toolbar of actions with one form open and the conversation with the timeline in the
+ * middle; the customer and their account beside it.
+ */
 export function itemPage(
   ctx: StaffPageContext,
   p: {
@@ -278,8 +310,11 @@ export function itemPage(
     item: ServiceItemRow;
     timeline: (ServiceItemEventRow & { actor_name: string | null })[];
     when(d: Date): string;
+    now: Date;
     notice?: string;
     errors?: FieldError[];
+    /** The toolbar's open form (`?action=`); else the one with the errors, else the answer. */
+    action?: string;
   },
 ): SafeHtml {
   const { t } = ctx;
@@ -288,6 +323,108 @@ export function itemPage(
   const closed = i.status === 'resolved' || i.status === 'closed';
   const isHelpDesk = ctx.roles.includes('help_desk');
   const isTier2 = ctx.roles.includes('tier2');
+  const base = `/staff/help-desk/items/${String(i.number)}`;
+  const clock = clockOf(i, p.now);
+  // What this person may do here: escalation from the help desk's queue, callbacks from Tier 2's.
+  const actions = HELP_ITEM_ACTIONS.filter(
+    (a) =>
+      (a !== 'escalate' || (isHelpDesk && i.queue !== 'tier2')) && (a !== 'call' || (isTier2 && i.queue === 'tier2')),
+  );
+  const open = openAction(actions, { errors, actionOfField: HELP_ACTION_OF_FIELD, requested: p.action });
+  const form = (action: string, fields: SafeHtml | string, submit: string) =>
+    actionForm({ base, action, csrf: p.signedIn.csrf, fields, submit });
+  const panels: Record<HelpItemAction, () => { heading: string; body: SafeHtml }> = {
+    reply: () => ({
+      heading: t('help_desk:staff.reply_heading'),
+      body: form(
+        'reply',
+        html`${textArea({ name: 'message', label: t('help_desk:staff.message'), error: errorFor(errors, 'message'), maxlength: 5000 })}
+  <div class="usa-checkbox"><input class="usa-checkbox__input" id="resolve" type="checkbox" name="resolve" value="1"><label class="usa-checkbox__label" for="resolve">${t('help_desk:staff.resolve_with_reply')}</label></div>`,
+        t('help_desk:staff.reply_submit'),
+      ),
+    }),
+    note: () => ({
+      heading: t('help_desk:staff.note_heading'),
+      body: form(
+        'note',
+        textArea({ name: 'note', label: t('help_desk:staff.note'), error: errorFor(errors, 'note'), maxlength: 5000 }),
+        t('help_desk:staff.note_submit'),
+      ),
+    }),
+    escalate: () => ({
+      heading: t('help_desk:staff.escalate_heading'),
+      body: html`<p class="margin-top-0">${t('help_desk:staff.escalate_intro', { number: CALLBACK_NUMBER })}</p>${form(
+        'escalate',
+        textArea({
+          name: 'reason',
+          label: t('help_desk:staff.reason'),
+          error: errorFor(errors, 'reason'),
+          maxlength: 2000,
+        }),
+        t('help_desk:staff.escalate_submit'),
+      )}`,
+    }),
+    call: () => ({
+      heading: t('help_desk:staff.call_heading'),
+      body: form(
+        'call',
+        html`${radioGroup({
+          name: 'answered',
+          legend: t('help_desk:staff.call_outcome'),
+          error: errorFor(errors, 'answered'),
+          options: [
+            { value: 'yes', label: t('help_desk:staff.call_answered') },
+            { value: 'no', label: t('help_desk:staff.call_missed') },
+          ],
+        })}
+  ${textArea({ name: 'note', label: t('help_desk:staff.note'), maxlength: 5000 })}`,
+        t('help_desk:staff.call_submit'),
+      ),
+    }),
+    resolve: () => ({
+      heading: t('help_desk:staff.resolve_heading'),
+      body: form(
+        'resolve',
+        textArea({
+          name: 'resolution',
+          label: t('help_desk:staff.resolution'),
+          error: errorFor(errors, 'resolution'),
+          maxlength: 2000,
+        }),
+        t('help_desk:staff.resolve_submit'),
+      ),
+    }),
+  };
+  const toolbar = closed
+    ? ''
+    : actionToolbar({
+        heading: t('help_desk:staff.actions_heading'),
+        base,
+        actions: actions.map((a) => ({ name: a, label: t(`help_desk:staff.toolbar.${a}`) })),
+        open,
+        panel: panels[open](),
+      });
+  const description = html`<p class="casedesk-pre">${i.description}</p>`;
+  const received = p.timeline.some((e) => e.kind === 'created');
+  const entries = [
+    // An item from before the timeline had its first entry still shows what the customer wrote.
+    ...(received
+      ? []
+      : [{ kind: 'created', occurred_at: i.created_at, actor_name: null, body: null, customer_visible: false }]),
+    ...p.timeline,
+  ].map((ev) => {
+    const voice = eventVoice(ev);
+    return {
+      voice,
+      heading: t(`help_desk:timeline.${ev.kind}`, { defaultValue: ev.kind }),
+      voiceLabel: t(`help_desk:staff.voice.${voice}`),
+      at: ev.occurred_at,
+      when: p.when(ev.occurred_at),
+      who: voice === 'customer' ? i.contact_name : ev.actor_name,
+      lead: ev.kind === 'created' ? description : undefined,
+      body: ev.body,
+    };
+  });
   return staffPage(ctx, {
     title: t('help_desk:staff.item_title', { number: String(i.number) }),
     current: '/staff/help-desk',
@@ -298,85 +435,40 @@ export function itemPage(
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${table({
   caption: t('help_desk:staff.item_caption'),
-  headers: [t('help_desk:staff.field'), t('help_desk:staff.value')],
+  headers: [
+    t('help_desk:staff.status'),
+    t('help_desk:staff.queue'),
+    t('help_desk:staff.time_left'),
+    t('help_desk:staff.due'),
+  ],
   rows: [
-    [t('help_desk:staff.topic'), t(`help_desk:topics.${i.type}`, { defaultValue: i.type })],
-    [t('help_desk:staff.status'), t(`help_desk:statuses.${i.status}`)],
-    [t('help_desk:staff.queue'), t(`help_desk:queues.${i.queue}`, { defaultValue: i.queue })],
     [
-      t('help_desk:staff.contact'),
-      html`${i.contact_name}<br>${i.contact_email}${i.contact_phone ? html`<br>${i.contact_phone}` : ''}`,
-    ],
-    [t('help_desk:staff.language'), t(`help_desk:languages.${i.language}`)],
-    [t('help_desk:staff.received'), p.when(i.created_at)],
-    [t('help_desk:staff.due'), p.when(i.due_at)],
-    [
-      t('help_desk:staff.account'),
-      i.account_id && isHelpDesk
-        ? html`<a class="usa-link" href="/staff/help-desk/accounts/${i.account_id}">${t('help_desk:staff.open_account')}</a>`
-        : '—',
+      t(`help_desk:statuses.${i.status}`),
+      t(`help_desk:queues.${i.queue}`, { defaultValue: i.queue }),
+      html`${clock.overdue && !clock.stopped ? html`<span class="usa-tag bg-secondary-dark">${t('help_desk:staff.overdue')}</span> ` : ''}${timeLeftText(t, clock)}`,
+      p.when(i.due_at),
     ],
   ],
+  stacked: true,
 })}
-<h2>${t('help_desk:staff.description')}</h2>
-<p class="casedesk-pre">${i.description}</p>
-<h2>${t('help_desk:staff.timeline')}</h2>
-<ol class="usa-process-list">
-  ${p.timeline.map((e) => html`<li class="usa-process-list__item"><h3 class="usa-process-list__heading font-sans-sm">${t(`help_desk:timeline.${e.kind}`, { defaultValue: e.kind })}${e.customer_visible ? html` <span class="usa-tag">${t('help_desk:staff.customer_sees')}</span>` : ''}</h3><p class="margin-top-05">${p.when(e.occurred_at)}${e.actor_name ? html` · ${e.actor_name}` : ''}</p>${e.body ? html`<p class="casedesk-pre">${e.body}</p>` : ''}</li>`)}
-</ol>
-${
-  closed
-    ? ''
-    : html`<h2 id="reply-heading">${t('help_desk:staff.reply_heading')}</h2>
-<form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/reply" aria-labelledby="reply-heading" novalidate>
-  ${csrfField(p.signedIn.csrf)}
-  ${textArea({ name: 'message', label: t('help_desk:staff.message'), error: errorFor(errors, 'message'), maxlength: 5000 })}
-  <div class="usa-checkbox"><input class="usa-checkbox__input" id="resolve" type="checkbox" name="resolve" value="1"><label class="usa-checkbox__label" for="resolve">${t('help_desk:staff.resolve_with_reply')}</label></div>
-  ${button(t('help_desk:staff.reply_submit'))}
-</form>
-<h2 id="note-heading">${t('help_desk:staff.note_heading')}</h2>
-<form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/note" aria-labelledby="note-heading" novalidate>
-  ${csrfField(p.signedIn.csrf)}
-  ${textArea({ name: 'note', label: t('help_desk:staff.note'), error: errorFor(errors, 'note'), maxlength: 5000 })}
-  ${button(t('help_desk:staff.note_submit'), { secondary: true })}
-</form>
-${
-  isHelpDesk && i.queue !== 'tier2'
-    ? html`<h2 id="escalate-heading">${t('help_desk:staff.escalate_heading')}</h2>
-<p>${t('help_desk:staff.escalate_intro', { number: CALLBACK_NUMBER })}</p>
-<form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/escalate" aria-labelledby="escalate-heading" novalidate>
-  ${csrfField(p.signedIn.csrf)}
-  ${textArea({ name: 'reason', label: t('help_desk:staff.reason'), error: errorFor(errors, 'reason'), maxlength: 2000 })}
-  ${button(t('help_desk:staff.escalate_submit'), { secondary: true })}
-</form>`
-    : ''
-}
-${
-  isTier2 && i.queue === 'tier2'
-    ? html`<h2 id="call-heading">${t('help_desk:staff.call_heading')}</h2>
-<form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/call" aria-labelledby="call-heading" novalidate>
-  ${csrfField(p.signedIn.csrf)}
-  ${radioGroup({
-    name: 'answered',
-    legend: t('help_desk:staff.call_outcome'),
-    error: errorFor(errors, 'answered'),
-    options: [
-      { value: 'yes', label: t('help_desk:staff.call_answered') },
-      { value: 'no', label: t('help_desk:staff.call_missed') },
-    ],
-  })}
-  ${textArea({ name: 'note', label: t('help_desk:staff.note'), maxlength: 5000 })}
-  ${button(t('help_desk:staff.call_submit'), { secondary: true })}
-</form>`
-    : ''
-}
-<h2 id="resolve-heading">${t('help_desk:staff.resolve_heading')}</h2>
-<form class="usa-form usa-form--large" method="post" action="/staff/help-desk/items/${String(i.number)}/resolve" aria-labelledby="resolve-heading" novalidate>
-  ${csrfField(p.signedIn.csrf)}
-  ${textArea({ name: 'resolution', label: t('help_desk:staff.resolution'), error: errorFor(errors, 'resolution'), maxlength: 2000 })}
-  ${button(t('help_desk:staff.resolve_submit'), { secondary: true })}
-</form>`
-}`,
+${workspaceColumns(
+  html`${toolbar}
+${conversation(t('help_desk:staff.conversation'), entries)}`,
+  html`<section aria-labelledby="customer-heading">
+<h2 id="customer-heading">${t('help_desk:staff.customer')}</h2>
+<dl class="casedesk-facts">
+  <dt>${t('help_desk:staff.contact')}</dt><dd>${i.contact_name}<br>${i.contact_email}${i.contact_phone ? html`<br>${i.contact_phone}` : ''}</dd>
+  <dt>${t('help_desk:staff.language')}</dt><dd>${t(`help_desk:languages.${i.language}`)}</dd>
+  <dt>${t('help_desk:staff.topic')}</dt><dd>${t(`help_desk:topics.${i.type}`, { defaultValue: i.type })}</dd>
+  <dt>${t('help_desk:staff.received')}</dt><dd>${p.when(i.created_at)}</dd>
+  <dt>${t('help_desk:staff.account')}</dt><dd>${
+    i.account_id && isHelpDesk
+      ? html`<a class="usa-link" href="/staff/help-desk/accounts/${i.account_id}">${t('help_desk:staff.open_account')}</a>`
+      : '—'
+  }</dd>
+</dl>
+</section>`,
+)}`,
   });
 }
 

@@ -439,11 +439,34 @@ describe('appointments on the case card (issue 15 point 4)', () => {
     const description = holder.agent.$('main h2 + p');
     expect(description.find('a[href="/e-request"]').text()).toBe('our e-Request page');
     expect(description.text()).not.toContain('www.uscis.gov/e-request');
+    expect(description.find('a[href="/account/address"]').text()).toBe('our change of address page');
+    expect(description.text()).not.toContain('uscis.gov');
     await holder.agent.get(`/account/cases/${RECEIPT}?lang=es`);
     expect(holder.agent.$('main h2 + p a[href="/e-request"]').text()).toBe('nuestra página de e-Request');
+    expect(holder.agent.$('main h2 + p a[href="/account/address"]').text()).toBe(
+      'nuestra página de cambio de dirección',
+    );
     await holder.agent.get(`/account/cases/${RECEIPT}?lang=en`);
     const page = await t.app.inject(`/case-status?receipt_number=${RECEIPT}`);
     expect(page.body).toContain('<a class="usa-link" href="/e-request">our e-Request page</a>');
+    expect(page.body).toContain('<a class="usa-link" href="/account/address">our change of address page</a>');
+    // The holder's email gives this service's absolute addresses; the agency-compatible API keeps the official text.
+    const email = await t.deps.database.db
+      .selectFrom('notification_messages')
+      .select('body')
+      .where('recipient', '=', holder.email)
+      .where('template', '=', 'case_status_changed')
+      .where('subject', 'like', '%Denied%')
+      .executeTakeFirstOrThrow();
+    expect(email.body).toContain(`${t.config.publicUrl}/e-request to request a copy`);
+    expect(email.body).toContain(`${t.config.publicUrl}/account/address to give us`);
+    expect(email.body).not.toContain('uscis.gov');
+    const api = await t.app.inject({
+      url: `/case-status/${RECEIPT}`,
+      headers: { authorization: `Bearer ${(await apiToken(t, ['case_status:read'])).token}` },
+    });
+    expect(api.statusCode).toBe(200);
+    expect(api.body).toContain('go to www.uscis.gov/e-request to request');
   });
 });
 

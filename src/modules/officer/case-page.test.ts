@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { signUpApplicant } from '../../../test/accounts-support.js';
+import { apiToken, createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { instantAtLocalTime, parseTimeOfDay } from '../../platform/format.js';
 
@@ -133,5 +134,139 @@ describe("the officer's case page (issue 15 point 12)", () => {
     expect(main).toContain('Thank you, we updated it.');
     await officer.agent.get(`/officer/cases/${RECEIPT}?lang=es`);
     expect(officer.agent.$('main').text()).toContain('Evidencia enviada');
+  });
+});
+
+describe('evidence files for officers to read', () => {
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+  /** A submission with one file of `state`, its bytes in the file storage; answers the file's id. */
+  async function sendFile(receipt: string, n: number, state: 'accepted' | 'rejected', name = 'carta de empleo.pdf') {
+    const db = t.deps.database.db;
+    const { id: caseId } = await db
+      .selectFrom('cases')
+      .select('id')
+      .where('receipt_number', '=', receipt)
+      .executeTakeFirstOrThrow();
+    const submission = `1b9c6c0e-4d1f-4a57-9a57-3f0f0e1d2d${String(n).padStart(2, '0')}`;
+    const file = `1b9c6c0e-4d1f-4a57-9a57-3f0f0e1d2e${String(n).padStart(2, '0')}`;
+    const key = `evidence/officer-test-${n}.pdf`;
+    await t.deps.storage.put(key, PDF);
+    const now = t.clock.now();
+    await db
+      .insertInto('case_submissions')
+      .values({
+        id: submission,
+        case_id: caseId,
+        account_id: officer.accountId,
+        kind: 'evidence',
+        rfe_sent_at: null,
+        created_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('case_files')
+      .values({
+        id: file,
+        submission_id: submission,
+        file_name: name,
+        content_type: 'application/pdf',
+        byte_size: PDF.length,
+        storage_key: key,
+        state,
+        reason: state === 'rejected' ? 'The file is damaged' : null,
+        created_at: now,
+        checked_at: now,
+      })
+      .execute();
+    return file;
+  }
+  const downloads = async () =>
+    t.deps.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'subject_id', 'details'])
+      .where('action', '=', 'officer.evidence_downloaded')
+      .execute();
+
+  it('an officer downloads an accepted file from the case page, audited; a refused one has no link', async () => {
+    const accepted = await sendFile(RECEIPT, 1, 'accepted');
+    const rejected = await sendFile(RECEIPT, 2, 'rejected', 'broken.pdf');
+    await officer.agent.get(`/officer/cases/${RECEIPT}`);
+    const link = officer.agent.$(`a[href="/officer/cases/${RECEIPT}/evidence/${accepted}"]`);
+    expect(link.text()).toBe('carta de empleo.pdf');
+    expect(officer.agent.$(`a[href$="/evidence/${rejected}"]`)).toHaveLength(0);
+    expect(officer.agent.$('main').text()).toContain('broken.pdf (');
+
+    const res = await officer.agent.get(`/officer/cases/${RECEIPT}/evidence/${accepted}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="carta_de_empleo.pdf"/);
+    expect(res.headers['cache-control']).toContain('no-store');
+    expect(res.rawPayload.equals(PDF)).toBe(true);
+    expect(await downloads()).toEqual([
+      { actor_id: officer.accountId, subject_id: RECEIPT, details: { fileId: accepted } },
+    ]);
+
+    expect((await officer.agent.get(`/officer/cases/${RECEIPT}/evidence/${rejected}`)).statusCode).toBe(404);
+    // A file of one case is not found through another.
+    expect((await officer.agent.get(`/officer/cases/EAC9999103403/evidence/${accepted}`)).statusCode).toBe(404);
+    expect((await officer.agent.get(`/officer/cases/${RECEIPT}/evidence/not-an-id`)).statusCode).toBe(404);
+    expect(await downloads()).toHaveLength(1);
+  });
+
+  it('is refused to staff without the officer role and to applicants', async () => {
+    const accepted = await sendFile(RECEIPT, 3, 'accepted');
+    const url = `/officer/cases/${RECEIPT}/evidence/${accepted}`;
+    const agent1 = await createStaffMember(t, {
+      email: 'tina.tier1@agency.example',
+      name: 'Tina Tier',
+      roles: ['tier1'],
+      ip: '10.15.2.2',
+    });
+    expect((await agent1.agent.get(url)).statusCode).toBe(403);
+    const applicant = await signUpApplicant(t, 'ana.evidence@example.com', '10.15.2.3');
+    const res = await applicant.agent.get(url);
+    expect([302, 303, 403]).toContain(res.statusCode);
+    expect(res.body).not.toContain('%PDF');
+    expect((await t.app.inject(url)).body).not.toContain('%PDF');
+  });
+
+  it('a Section 1367 case needs the protected cases role', async () => {
+    const PROTECTED = 'IOE0915500001';
+    const token = (await apiToken(t, ['case_events:write'])).token;
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/case-events',
+      headers: { authorization: `Bearer ${token}` },
+      payload: [
+        {
+          id: 'oe-1367-received',
+          receiptNumber: PROTECTED,
+          type: 'case_received',
+          occurredAt: '2026-10-01T14:00:00Z',
+          payload: { formCode: 'I-485' },
+        },
+        {
+          id: 'oe-1367-protected',
+          receiptNumber: PROTECTED,
+          type: 'protection_updated',
+          occurredAt: '2026-10-02T14:00:00Z',
+          payload: { section1367: true },
+        },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const file = await sendFile(PROTECTED, 4, 'accepted');
+    const url = `/officer/cases/${PROTECTED}/evidence/${file}`;
+    expect((await officer.agent.get(url)).statusCode).toBe(404);
+    const protectedOfficer = await createStaffMember(t, {
+      email: 'petra.protected@agency.example',
+      name: 'Petra Protected',
+      roles: ['officer', 'protected_cases'],
+      ip: '10.15.2.4',
+    });
+    const ok = await protectedOfficer.agent.get(url);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.rawPayload.equals(PDF)).toBe(true);
+    expect((await downloads()).map((d) => d.actor_id)).toContain(protectedOfficer.accountId);
   });
 });

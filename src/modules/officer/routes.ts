@@ -228,7 +228,7 @@ function registerCaseActionRoutes(app: App, deps: OfficerRouteDeps): void {
   );
 }
 
-/** The case's documents: reading one, and attaching an agency document (a multipart form). */
+/** The case's documents: reading one, reading an evidence file, and attaching an agency document (a multipart form). */
 function registerDocumentRoutes(app: App, deps: OfficerRouteDeps): void {
   app.get(
     '/officer/cases/:receipt/documents/:id',
@@ -240,6 +240,29 @@ function registerDocumentRoutes(app: App, deps: OfficerRouteDeps): void {
         : undefined;
       if (!file) return reply.callNotFound();
       return sendDocument(reply, file);
+    },
+  );
+
+  // Evidence sent for the case: a file the check accepted, as an attachment (a person's upload is never shown inline).
+  app.get(
+    '/officer/cases/:receipt/evidence/:id',
+    { config, schema: { params: inputs.document } },
+    async (request, reply) => {
+      const { receipt, id } = request.params;
+      const file = /^[0-9a-f-]{36}$/.test(id)
+        ? await deps.officer.evidenceFile(actor(request), receipt, id)
+        : undefined;
+      if (!file) return reply.callNotFound();
+      const ascii = file.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
+      return reply
+        .type(file.contentType)
+        .header(
+          'content-disposition',
+          `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        )
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(file.data);
     },
   );
 

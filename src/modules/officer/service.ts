@@ -25,6 +25,8 @@ import {
   type CaseFileRow,
   type CaseSubmissionRow,
   type ContentProblem,
+  type EvidenceFile,
+  type EvidenceService,
 } from '../evidence/index.js';
 import { messagesOfCase, mayWorkProtected } from '../service-items/index.js';
 import { instantAtLocalTime, parseTimeOfDay } from '../../platform/format.js';
@@ -102,6 +104,8 @@ export class OfficerService {
       random: Random;
       caseEvents: CaseEventService;
       notices: NoticeService;
+      /** The files sent for a case (its storage is the evidence module's). */
+      evidence: Pick<EvidenceService, 'caseFile'>;
       timeZone: string;
     },
   ) {}
@@ -281,6 +285,31 @@ export class OfficerService {
       );
       return { ok: true, documentId } as const;
     });
+  }
+
+  /**
+   * An evidence file sent for the case, for an officer to read: the case as `find` gives it (the capability policy:
+   * a Section 1367 case needs the protected-cases role; its view audited), then the download audited with the file.
+   * Undefined: no such case for these roles, no such file on it, or a file not accepted by its check.
+   */
+  async evidenceFile(
+    actor: StaffActor & { roles: readonly StaffRole[] },
+    receipt: string,
+    fileId: string,
+  ): Promise<EvidenceFile | undefined> {
+    const c = await this.find(actor, receipt);
+    if (!c || !c.evidence.some((s) => s.files.some((f) => f.id === fileId && f.state === 'accepted'))) return undefined;
+    const file = await this.deps.evidence.caseFile(c.caseId, fileId);
+    if (!file) return undefined;
+    await auditStaffAction(
+      this.deps.db,
+      this.deps.clock,
+      actor,
+      'officer.evidence_downloaded',
+      { type: 'case', id: c.view.receiptNumber },
+      { fileId },
+    );
+    return file;
   }
 
   async documentFile(

@@ -116,7 +116,7 @@ ${
         rows: p.c.evidence.map((s) => [
           longDate(s.created_at, lang, ctx.timeZone),
           t(`officer:case.evidence_kinds.${s.kind}`),
-          html`<ul class="usa-list usa-list--unstyled">${s.files.map((f) => html`<li>${f.file_name} (${t(`officer:case.file_states.${f.state}`)}${f.reason ? html`: ${f.reason}` : ''})</li>`)}</ul>`,
+          html`<ul class="usa-list usa-list--unstyled">${s.files.map((f) => html`<li>${f.state === 'accepted' && f.storage_key ? html`<a class="usa-link" href="${base}/evidence/${f.id}" download>${f.file_name}</a>` : f.file_name} (${t(`officer:case.file_states.${f.state}`)}${f.reason ? html`: ${f.reason}` : ''})</li>`)}</ul>`,
         ]),
         stacked: true,
       })

@@ -105,7 +105,12 @@ function registerThreadRoutes(app: App, deps: SecureMessageRouteDeps): void {
     number: string,
     extra: { value?: string; errors?: { field: string; message: string }[]; sent?: boolean } = {},
   ) => {
-    const found = await deps.messages.thread(me(request), number);
+    // Showing the thread is reading it: its answers are no longer unread (the inbox, the account home). A HEAD
+    // request reads nothing.
+    const found =
+      request.method === 'HEAD'
+        ? await deps.messages.thread(me(request), number)
+        : await deps.messages.open(me(request), number);
     if (!found) return reply.callNotFound();
     return reply.html(
       threadPage(ctx(request), {

@@ -111,6 +111,61 @@ describe('secure messages (issue 5 item 5, CASE-3)', () => {
     expect((await t.services.secureMessages.reply(ana.accountId, number, 'one more thing')).ok).toBe(false);
   });
 
+  it('marks answers unread until the person opens the thread, in the inbox and on the account home', async () => {
+    const start = await t.services.secureMessages.start(ana.accountId, ONLINE, {
+      subject: 'Where is my card?',
+      message: 'It was approved a month ago.',
+    });
+    const number = (start as { number: string }).number;
+    const item = await itemOf(number);
+    const inboxRow = async (lang: 'en' | 'es' = 'en') => {
+      await ana.agent.get(`/account/messages?lang=${lang}`);
+      return ana.agent
+        .$('main table tbody tr')
+        .filter((_, tr) => ana.agent.$(tr).find(`a[href="/account/messages/${number}"]`).length > 0);
+    };
+    const homeLinks = async () => {
+      await ana.agent.get('/account?lang=en');
+      return ana.agent.$(`#action-needed a[href="/account/messages/${number}"]`);
+    };
+    // The person's own message is nothing to read.
+    expect((await inboxRow()).find('.usa-tag')).toHaveLength(0);
+    expect(await homeLinks()).toHaveLength(0);
+
+    t.clock.advance(60_000);
+    await t.services.serviceItems.reply(item.id, worker, 'We mailed it on Monday.');
+    t.clock.advance(60_000);
+    expect((await inboxRow()).find('.usa-tag').text()).toBe('Unread');
+    expect((await inboxRow('es')).find('.usa-tag').text()).toBe('Sin leer');
+    const home = await homeLinks();
+    expect(home).toHaveLength(1);
+    expect(home.closest('li').find('.usa-tag').text()).toBe('Unread');
+    expect((await t.services.secureMessages.threads(ana.accountId)).find((th) => th.number === number)?.unread).toBe(
+      true,
+    );
+
+    // Opening the thread reads it.
+    await ana.agent.get(`/account/messages/${number}`);
+    expect(ana.agent.$('main').text()).toContain('We mailed it on Monday.');
+    expect((await itemOf(number)).customer_read_at).toEqual(t.clock.now());
+    expect((await inboxRow()).find('.usa-tag')).toHaveLength(0);
+    expect(await homeLinks()).toHaveLength(0);
+    // Another person opening it reads nothing for Ana (404), and reading does not move back in time.
+    expect((await ben.agent.get(`/account/messages/${number}`)).statusCode).toBe(404);
+
+    // A later answer, or a question while the clock waits on her, is unread again; an internal note is not.
+    t.clock.advance(60_000);
+    await t.services.serviceItems.note(item.id, worker, 'INTERNAL: card returned by the post office?');
+    t.clock.advance(60_000);
+    expect(await homeLinks()).toHaveLength(0);
+    await t.services.serviceItems.pauseClock(item.id, worker, 'Address check', 'Is your address still 1 Main St.?');
+    t.clock.advance(60_000);
+    expect((await inboxRow()).find('.usa-tag').text()).toBe('Unread');
+    expect(await homeLinks()).toHaveLength(1);
+    await ana.agent.get(`/account/messages/${number}`);
+    expect(await homeLinks()).toHaveLength(0);
+  });
+
   it('sends threads about a Section 1367 case to Tier 3 only, and speaks Spanish', async () => {
     const result = await t.services.secureMessages.start(ana.accountId, PROTECTED, {
       subject: 'Mi caso',

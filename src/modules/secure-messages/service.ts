@@ -3,7 +3,12 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { AccountService } from '../accounts/index.js';
 import type { AccountCaseService } from '../account-cases/index.js';
-import { secureMessageThreadsOf, type ServiceItemRow, type ServiceItemService } from '../service-items/index.js';
+import {
+  markThreadRead,
+  secureMessageThreadsOf,
+  type ServiceItemRow,
+  type ServiceItemService,
+} from '../service-items/index.js';
 
 /**
  * Secure messages (issue 5 item 5; CASE-3): a person writes to the agency about a case whose capability allows it
@@ -25,6 +30,8 @@ export interface ThreadSummary {
   lastAt: Date;
   /** The last visible entry is an answer from the agency. */
   answered: boolean;
+  /** An answer or a question from the agency came after the person last opened the thread (or was never opened). */
+  unread: boolean;
 }
 
 export interface ThreadMessage {
@@ -77,6 +84,7 @@ export class SecureMessageService {
         createdAt: r.created_at,
         lastAt: r.last_at ?? r.created_at,
         answered: r.last_kind === 'reply',
+        unread: r.last_answer_at !== null && (r.customer_read_at === null || r.last_answer_at > r.customer_read_at),
       }))
       .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime());
   }
@@ -155,6 +163,13 @@ export class SecureMessageService {
     const last = events.at(-1);
     const question = item.sla_paused_at && last?.kind === 'question' ? last.body : null;
     return { item, messages, open: item.status !== 'resolved' && item.status !== 'closed', question };
+  }
+
+  /** The person opens a thread: what `thread` gives, and every answer in it is read from now on. */
+  async open(accountId: string, number: string): ReturnType<SecureMessageService['thread']> {
+    const found = await this.thread(accountId, number);
+    if (found) await markThreadRead(this.deps.db, found.item.id, this.deps.clock.now());
+    return found;
   }
 
   /** The person answers in a thread; a clock paused while waiting on them starts again. */

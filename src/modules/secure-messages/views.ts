@@ -29,7 +29,7 @@ function threadTable(ctx: Ctx, threads: ThreadSummary[], caption: string): SafeH
     caption,
     headers: [t('messages:subject'), t('messages:case'), t('messages:last'), t('messages:state_label')],
     rows: threads.map((th) => [
-      html`<a class="usa-link" href="/account/messages/${th.number}">${th.subject}</a>`,
+      html`<a class="usa-link" href="/account/messages/${th.number}">${th.subject}</a>${th.unread ? html` <span class="usa-tag bg-secondary-dark">${t('messages:unread')}</span>` : ''}`,
       th.receiptNumber ?? '—',
       ctx.when(th.lastAt),
       stateOf(ctx, th),

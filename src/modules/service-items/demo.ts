@@ -1,7 +1,9 @@
 import type { DbHandle } from '../../platform/db/database.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
 import { seededRandom } from '../../platform/random.js';
 import { insertEvent, insertItem, routingRules } from './repository.js';
 import { routeItem } from './routing.js';
+import { slaCheckJob } from './service.js';
 import { expectation } from './sla.js';
 import type { ServiceItemChannel, ServiceItemStatus, SlaPolicyName } from './tables.js';
 
@@ -33,6 +35,12 @@ export interface ContactCenterDemoOptions {
   timeZone: string;
   /** Cases the items may be about (not Section 1367 ones). */
   cases: readonly DemoCase[];
+  /**
+   * The job queue (its types registered and its queues made: after `casedesk migrate` or `jobs.start()`): each item
+   * still open gets its SLA check at its due moment, as `createRouted` gives a real item, so the demo's open items
+   * are breached and escalated when their time comes. Without it no check is scheduled.
+   */
+  jobs?: Pick<JobQueue, 'send'>;
 }
 
 /** What people write about, by channel: type, and a subject and description in each language. */
@@ -190,11 +198,10 @@ export async function seedContactCenterDemo(db: DbHandle, options: ContactCenter
         section1367: false,
         officeCode: c?.office_code,
       });
-      // The help desk answers by its own targets (ACC-6: a day for resets and lockouts, two to three otherwise).
-      const policy: SlaPolicyName | null = helpDesk ? null : (route.slaPolicy ?? (urgent ? 'urgent' : 'non_urgent'));
-      const dueAt = policy
-        ? expectation(policy, createdAt, options.timeZone).dueAt
-        : new Date(createdAt.getTime() + (type === 'two_step' ? 3 : 1) * DAY);
+      // The routing rules give each item its clock, as for real items: the help desk's by its own targets (ACC-6: a day
+      // for resets and lockouts, two to three otherwise; migration 0035), the others' by the agency's (CC-4, CC-5).
+      const policy: SlaPolicyName = route.slaPolicy ?? (urgent ? 'urgent' : 'non_urgent');
+      const dueAt = expectation(policy, createdAt, options.timeZone).dueAt;
       const age = asOf - createdAt.getTime();
       const given = pick(GIVEN);
       const family = pick(FAMILY);
@@ -247,8 +254,8 @@ export async function seedContactCenterDemo(db: DbHandle, options: ContactCenter
         section_1367: false,
         office_code: c?.office_code ?? null,
         sla_policy: policy,
-        sla_started_at: policy ? createdAt : null,
-        breached_at: breached && policy ? dueAt : null,
+        sla_started_at: createdAt,
+        breached_at: breached ? dueAt : null,
         escalated_at: escalatedAt,
         first_response_at: firstResponseAt,
         details: JSON.stringify({ demo: true }),
@@ -268,13 +275,17 @@ export async function seedContactCenterDemo(db: DbHandle, options: ContactCenter
         queue: route.queue,
         rule: route.rule,
         why: route.note,
-        ...(policy ? { sla: policy } : {}),
+        sla: policy,
         dueAt: dueAt.toISOString(),
       });
-      if (breached && policy) await event('sla_breached', dueAt, null, false, { from: route.queue, to: queue });
+      if (breached) await event('sla_breached', dueAt, null, false, { from: route.queue, to: queue });
       if (escalatedAt) await event('escalated', escalatedAt, null, false, { from: route.queue, to: queue });
       if (firstResponseAt) await event('reply', firstResponseAt, pick(ANSWERS[language]), true);
       if (resolved) await event('resolved', resolvedAt, null, true, { code: resolution });
+      // An open item is watched like a real one: its check runs at its due moment (one already breached is left
+      // alone by the check, as after a real breach).
+      if (!resolved && options.jobs)
+        await options.jobs.send(db, slaCheckJob, { itemId: item.id }, { startAfter: dueAt });
       added++;
     }
   }

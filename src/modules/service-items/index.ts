@@ -10,6 +10,7 @@ export {
   clockOf,
   timeLeftText,
   durationText,
+  eventVoice,
   type StaffWorker,
   type ResolutionCode,
 } from './service.js';
@@ -30,6 +31,7 @@ export {
   listOpenItems,
   searchItems,
   secureMessageThreadsOf,
+  markThreadRead,
   takeItem,
   waitingByQueue,
 } from './repository.js';

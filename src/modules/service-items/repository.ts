@@ -298,13 +298,22 @@ export async function searchItems(
 
 /**
  * The secure message threads of an account (200 at most, newest first; of one case when a receipt number is given),
- * each with the moment of its last customer-visible entry and the kind of its last message.
+ * each with the moment of its last customer-visible entry, the kind of its last message, the moment of the agency's
+ * last answer or question and when the customer last opened it (read and unread, migration 0037).
  */
 export async function secureMessageThreadsOf(db: DbHandle, accountId: string, receiptNumber?: string) {
   let query = db
     .selectFrom('service_items as i')
-    .select(['i.number', 'i.subject', 'i.receipt_number', 'i.status', 'i.created_at'])
+    .select(['i.number', 'i.subject', 'i.receipt_number', 'i.status', 'i.created_at', 'i.customer_read_at'])
     .select((eb) => [
+      // The agency's last word to the person (an answer or a question): unread when after the thread's last reading.
+      eb
+        .selectFrom('service_item_events as e')
+        .select((e) => e.fn.max('e.occurred_at').as('m'))
+        .whereRef('e.item_id', '=', 'i.id')
+        .where('e.customer_visible', '=', true)
+        .where('e.kind', 'in', ['reply', 'question'])
+        .as('last_answer_at'),
       eb
         .selectFrom('service_item_events as e')
         .select((e) => e.fn.max('e.occurred_at').as('m'))
@@ -326,6 +335,17 @@ export async function secureMessageThreadsOf(db: DbHandle, accountId: string, re
     .where('i.channel', '=', 'secure_message');
   if (receiptNumber) query = query.where('i.receipt_number', '=', receiptNumber);
   return query.orderBy('i.created_at', 'desc').limit(200).execute();
+}
+
+/** The customer opened the secure message thread at `at` (never moves back: two pages opened out of order). */
+export async function markThreadRead(db: DbHandle, itemId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('service_items')
+    .set({ customer_read_at: at })
+    .where('id', '=', itemId)
+    .where('channel', '=', 'secure_message')
+    .where((eb) => eb.or([eb('customer_read_at', 'is', null), eb('customer_read_at', '<', at)]))
+    .execute();
 }
 
 /**

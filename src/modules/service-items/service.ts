@@ -9,6 +9,7 @@ import type {
   ServiceItemsTable,
   SlaPolicyName,
   ServiceItemRow,
+  ServiceItemEventRow,
 } from './tables.js';
 import type { Language, Translate } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
@@ -132,6 +133,14 @@ export function timeLeftText(t: Translate, clock: ItemClock): string {
   const time = durationText(t, clock.msLeft);
   if (clock.overdue) return t('service_items:clock.overdue', { time });
   return t(clock.pausedAt ? 'service_items:clock.paused_left' : 'service_items:clock.left', { time });
+}
+
+/** Whose words a timeline entry is: the customer's, ours to the customer, or ours only (the workspace's conversation). */
+export function eventVoice(
+  ev: Pick<ServiceItemEventRow, 'kind' | 'customer_visible'>,
+): 'customer' | 'agency' | 'internal' {
+  if (ev.kind === 'created' || ev.kind === 'customer_message') return 'customer';
+  return ev.customer_visible ? 'agency' : 'internal';
 }
 
 /** Watches an item's SLA clock: runs at the due moment (again if a pause moved it), and escalates on a breach. */

@@ -45,6 +45,8 @@ export interface ServiceItemsTable {
   follow_up_level: Generated<'primary' | 'secondary' | 'tertiary'>;
   parent_item_id: string | null;
   details: Generated<unknown>;
+  // Secure messages (db/migrations/0037_secure_message_read.sql): when the customer last opened the thread.
+  customer_read_at: Date | null;
 }
 
 export type SlaPolicyName = 'urgent' | 'non_urgent' | 'office_service_request' | 'technical_reset' | 'technical_other';

@@ -139,8 +139,8 @@ export async function listComments(
   return rows.map((r) => ({ ...r, comment: r.comment ?? '' }));
 }
 
-/** A response as the CSV export writes it (its columns as before the service item's number was kept). */
-export type ExportRow = Omit<Selectable<SurveyResponsesTable>, 'service_item_number'>;
+/** A response as the CSV export writes it (the service item's number only on a resolved item's survey). */
+export type ExportRow = Selectable<SurveyResponsesTable>;
 
 /**
  * The next batch of responses for the CSV export, oldest first, after the last one of the previous batch
@@ -164,6 +164,7 @@ export async function responsesAfter(
     'about_page',
     'language',
     'created_at',
+    'service_item_number',
   ]);
   if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));
   return query.orderBy('created_at').orderBy('id').limit(limit).execute();

@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { createStaffMember, totpAt, type StaffPerson } from '../../../test/staff-support.js';
 import { parseCalendarDate, readSurveyFilters, type SurveyKind } from './service.js';
 import { CSV_BOM, csvField, csvRecord } from '../../platform/csv.js';
+import { inviteToItemSurvey } from './index.js';
 import { pageWindow } from './views.staff.js';
 
 /**
@@ -248,18 +249,38 @@ describe('survey responses for staff (ACC-9)', () => {
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(res.body).toBe(
       CSV_BOM +
-        'created_at,survey,rating,about_form,about_page,language,comment\r\n' +
-        '2026-08-26T04:00:00.000Z,exit,2,,,en,\r\n' +
-        '2026-11-02T15:00:00.000Z,exit,5,I-765,Part 2,en,"Great, ""quick"" service"\r\n' +
-        '2026-11-03T15:00:00.000Z,exit,4,,,en,\r\n' +
-        `2026-11-10T15:00:00.000Z,account_created,2,,,es,"'=HYPERLINK(""http://evil.example"",""click"")"\r\n` +
-        `2026-11-16T04:30:00.000Z,exit,3,account,'@SUM(1+1),es,"Line one\nLine two, with comma"\r\n` +
-        `2026-11-17T15:00:00.000Z,exit,,I-130,,es,"'-2+3 Muy difícil encontrar el formulario, señora"\r\n` +
-        '2026-11-23T14:00:00.000Z,account_created,5,,,en,<script>alert(1)</script>\r\n',
+        'created_at,survey,rating,about_form,about_page,language,comment,service_item_number\r\n' +
+        '2026-08-26T04:00:00.000Z,exit,2,,,en,,\r\n' +
+        '2026-11-02T15:00:00.000Z,exit,5,I-765,Part 2,en,"Great, ""quick"" service",\r\n' +
+        '2026-11-03T15:00:00.000Z,exit,4,,,en,,\r\n' +
+        `2026-11-10T15:00:00.000Z,account_created,2,,,es,"'=HYPERLINK(""http://evil.example"",""click"")",\r\n` +
+        `2026-11-16T04:30:00.000Z,exit,3,account,'@SUM(1+1),es,"Line one\nLine two, with comma",\r\n` +
+        `2026-11-17T15:00:00.000Z,exit,,I-130,,es,"'-2+3 Muy difícil encontrar el formulario, señora",\r\n` +
+        '2026-11-23T14:00:00.000Z,account_created,5,,,en,<script>alert(1)</script>,\r\n',
     );
     const filtered = await qa.agent.get('/staff/surveys.csv?survey=account_created&language=es');
     expect(filtered.body.split('\r\n').slice(1, -1)).toEqual([
-      `2026-11-10T15:00:00.000Z,account_created,2,,,es,"'=HYPERLINK(""http://evil.example"",""click"")"`,
+      `2026-11-10T15:00:00.000Z,account_created,2,,,es,"'=HYPERLINK(""http://evil.example"",""click"")",`,
+    ]);
+  });
+
+  it("names the service item of a resolved item's survey answer in the export (empty for the account surveys)", async () => {
+    t.clock.set('2025-03-10T15:00:00Z');
+    await inviteToItemSurvey(t.deps.database.db, {
+      token: 'item-survey-token-csv',
+      itemNumber: 4021,
+      language: 'es',
+      now: t.clock.now(),
+    });
+    expect(await t.services.surveys.answerItemSurvey('item-survey-token-csv', '4', 'es')).toEqual({ ok: true });
+    await respond('2025-03-11T15:00:00Z', 'account_created', { rating: 3 });
+    t.clock.set(NOW);
+    await qa.agent.get('/staff/surveys');
+    const res = await qa.agent.get('/staff/surveys.csv?from=2025-03-01&to=2025-03-31');
+    expect(res.body.split('\r\n').slice(0, -1)).toEqual([
+      `${CSV_BOM}created_at,survey,rating,about_form,about_page,language,comment,service_item_number`,
+      '2025-03-10T15:00:00.000Z,service_item,4,,,es,,4021',
+      '2025-03-11T15:00:00.000Z,account_created,3,,,en,,',
     ]);
   });
 

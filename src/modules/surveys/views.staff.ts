@@ -255,8 +255,12 @@ export const CSV_HEADER = [
   'about_page',
   'language',
   'comment',
+  'service_item_number',
 ] as const;
-/** A response as a CSV record; created_at is ISO 8601 in UTC. */
+/**
+ * A response as a CSV record; created_at is ISO 8601 in UTC. The service item's number closes the record (added
+ * after the first columns, so readers of the earlier file keep their columns): empty but for a resolved item's survey.
+ */
 export function csvResponse(row: ExportRow): string {
   return csvRecord([
     row.created_at.toISOString(),
@@ -266,6 +270,7 @@ export function csvResponse(row: ExportRow): string {
     row.about_page,
     row.language,
     row.comment,
+    row.service_item_number === null ? null : String(row.service_item_number),
   ]);
 }
 
