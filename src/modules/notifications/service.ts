@@ -50,6 +50,8 @@ export const TEMPLATES = [
   'service_item_question',
   'service_item_question_notice',
   'service_item_resolved',
+  'address_change_received',
+  'address_change_failed',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -108,6 +110,9 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   service_item_question: 'bulk',
   service_item_question_notice: 'bulk',
   service_item_resolved: 'bulk',
+  // A change of address: urgent, as security notices are (someone else may have changed it), and its refusal.
+  address_change_received: 'urgent',
+  address_change_failed: 'bulk',
 };
 
 /** The delivery job (queue) of a template's messages. */
