@@ -51,10 +51,15 @@ describe('ZIP codes (issue 17: ZIP 5 or ZIP+4, ZIP-to-state from the offline tab
 
   it('reads 5 digits or ZIP+4 with a hyphen, a space or nothing between; nothing else', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^\d{5}$/), fc.stringMatching(/^\d{4}$/), fc.constantFrom('-', ' ', ''), (z, p, sep) => {
-        expect(parseZip(z)).toEqual({ zip5: z });
-        expect(parseZip(`${z}${sep}${p}`)).toEqual({ zip5: z, plus4: p });
-      }),
+      fc.property(
+        fc.stringMatching(/^\d{5}$/),
+        fc.stringMatching(/^\d{4}$/),
+        fc.constantFrom('-', ' ', ''),
+        (z, p, sep) => {
+          expect(parseZip(z)).toEqual({ zip5: z });
+          expect(parseZip(`${z}${sep}${p}`)).toEqual({ zip5: z, plus4: p });
+        },
+      ),
     );
     fc.assert(
       fc.property(fc.string({ maxLength: 12 }), (s) => {
@@ -118,7 +123,9 @@ describe('addresses', () => {
       ok: false,
       errors: [{ field: 'zip', key: 'address:errors.zip_format' }],
     });
-    expect(validateAddress(us({ state: 'XX' }))).toMatchObject({ errors: [{ field: 'state', key: 'address:errors.state_unknown' }] });
+    expect(validateAddress(us({ state: 'XX' }))).toMatchObject({
+      errors: [{ field: 'state', key: 'address:errors.state_unknown' }],
+    });
     expect(validateAddress(us({ state: 'AE', zip: '09012' }))).toMatchObject({
       errors: [{ field: 'state', key: 'address:errors.state_military' }],
     });
@@ -156,29 +163,39 @@ describe('addresses', () => {
 
   it('takes APO/FPO/DPO addresses with AA, AE or AP and a ZIP code of its range', () => {
     const military = (over: Partial<AddressFields>) =>
-      validateAddress({ ...blank, kind: 'military', street: 'PSC 1234, Box 5678', city: 'apo', state: 'AE', zip: '09012', ...over }, [
-        'us',
-        'military',
-      ]);
+      validateAddress(
+        { ...blank, kind: 'military', street: 'PSC 1234, Box 5678', city: 'apo', state: 'AE', zip: '09012', ...over },
+        ['us', 'military'],
+      );
     expect(military({})).toMatchObject({ ok: true, address: { city: 'APO', state: 'AE', zip: '09012' } });
-    expect(military({ city: 'Chicago' })).toMatchObject({ errors: [{ field: 'city', key: 'address:errors.military_city' }] });
-    expect(military({ state: 'NY' })).toMatchObject({ errors: [{ field: 'state', key: 'address:errors.military_state' }] });
+    expect(military({ city: 'Chicago' })).toMatchObject({
+      errors: [{ field: 'city', key: 'address:errors.military_city' }],
+    });
+    expect(military({ state: 'NY' })).toMatchObject({
+      errors: [{ field: 'state', key: 'address:errors.military_state' }],
+    });
     expect(military({ state: 'AP' })).toMatchObject({ errors: [{ field: 'zip', key: 'address:errors.military_zip' }] });
-    expect(military({ zip: '20529' })).toMatchObject({ errors: [{ field: 'zip', key: 'address:errors.military_zip' }] });
+    expect(military({ zip: '20529' })).toMatchObject({
+      errors: [{ field: 'zip', key: 'address:errors.military_zip' }],
+    });
   });
 
   it('takes a foreign address only where allowed, with a country that is not the United States', () => {
     const foreign = (over: Partial<AddressFields>) =>
-      validateAddress({ ...blank, kind: 'foreign', street: 'Calle 5 #12', city: 'Monterrey', country: 'Mexico', ...over }, [
-        'us',
-        'foreign',
-      ]);
+      validateAddress(
+        { ...blank, kind: 'foreign', street: 'Calle 5 #12', city: 'Monterrey', country: 'Mexico', ...over },
+        ['us', 'foreign'],
+      );
     expect(foreign({ region: 'Nuevo León', postalCode: '64000' })).toMatchObject({
       ok: true,
       address: { kind: 'foreign', country: 'Mexico', region: 'Nuevo León', postalCode: '64000' },
     });
-    expect(foreign({ country: '' })).toMatchObject({ errors: [{ field: 'country', key: 'address:errors.country_required' }] });
+    expect(foreign({ country: '' })).toMatchObject({
+      errors: [{ field: 'country', key: 'address:errors.country_required' }],
+    });
     for (const country of ['USA', 'U.S.', 'United States', 'Estados Unidos', 'EE. UU.'])
-      expect(foreign({ country })).toMatchObject({ errors: [{ field: 'country', key: 'address:errors.country_is_us' }] });
+      expect(foreign({ country })).toMatchObject({
+        errors: [{ field: 'country', key: 'address:errors.country_is_us' }],
+      });
   });
 });

@@ -90,7 +90,11 @@ export const US_TERRITORIES: readonly Place[] = [
  */
 export const MILITARY_STATES: readonly (Place & { zipPrefixes: readonly string[] })[] = [
   { code: 'AA', name: 'Armed Forces Americas', zipPrefixes: ['340'] },
-  { code: 'AE', name: 'Armed Forces Europe', zipPrefixes: ['090', '091', '092', '093', '094', '095', '096', '097', '098'] },
+  {
+    code: 'AE',
+    name: 'Armed Forces Europe',
+    zipPrefixes: ['090', '091', '092', '093', '094', '095', '096', '097', '098'],
+  },
   { code: 'AP', name: 'Armed Forces Pacific', zipPrefixes: ['962', '963', '964', '965', '966'] },
 ];
 
@@ -155,9 +159,7 @@ function table(): ZipTable['codes'] {
 export function zipInfo(zip5: string): ZipInfo | undefined {
   if (!/^\d{5}$/.test(zip5)) return undefined;
   const row = table()[zip5];
-  return row
-    ? { zip5, state: row.state, city: row.city, latitude: row.latitude, longitude: row.longitude }
-    : undefined;
+  return row ? { zip5, state: row.state, city: row.city, latitude: row.latitude, longitude: row.longitude } : undefined;
 }
 
 /** Every 5-digit ZIP code the table knows, with its state (for tests and bulk checks). */
@@ -270,12 +272,13 @@ export type AddressProblem =
 export type AddressResult = { ok: true; address: Address } | { ok: false; errors: AddressFieldError[] };
 
 /** What a person may mean by the United States, which a foreign address may not name. */
-const UNITED_STATES = /^(u\.?\s*s\.?\s*a?\.?|united\s+states(\s+of\s+america)?|estados\s+unidos(\s+de\s+am[eé]rica)?|ee\.?\s*uu\.?)$/i;
+const UNITED_STATES =
+  /^(u\.?\s*s\.?\s*a?\.?|united\s+states(\s+of\s+america)?|estados\s+unidos(\s+de\s+am[eé]rica)?|ee\.?\s*uu\.?)$/i;
 
 /** Spaces collapsed and trimmed; control characters out (an address line is one line). */
 function clean(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  const oneLine = Array.from(value, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('');
+  return oneLine.replace(/\s+/g, ' ').trim();
 }
 
 /**
@@ -287,9 +290,10 @@ function clean(value: string): string {
  */
 export function validateAddress(input: AddressFields, allowed: readonly AddressKind[] = ['us']): AddressResult {
   const errors: AddressFieldError[] = [];
-  const problem = (field: keyof AddressFields, p: AddressProblem) =>
-    errors.push({ field, key: `address:errors.${p}` });
-  const v = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, clean(String(input[f] ?? ''))])) as unknown as AddressFields;
+  const problem = (field: keyof AddressFields, p: AddressProblem) => errors.push({ field, key: `address:errors.${p}` });
+  const v = Object.fromEntries(
+    ADDRESS_FIELDS.map((f) => [f, clean(String(input[f] ?? ''))]),
+  ) as unknown as AddressFields;
   const kind = (allowed.length === 1 && !v.kind ? allowed[0] : v.kind) as AddressKind;
   if (!kind) return { ok: false, errors: [{ field: 'kind', key: 'address:errors.kind_required' }] };
   if (!(ADDRESS_KINDS as readonly string[]).includes(kind) || !allowed.includes(kind))

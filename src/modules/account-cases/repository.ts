@@ -307,7 +307,13 @@ export async function casesForAddressChange(
   db: DbHandle,
   accountId: string,
 ): Promise<
-  { id: number; receipt_number: string; form_code: string; relationship: 'applicant' | 'representative'; section_1367: boolean }[]
+  {
+    id: number;
+    receipt_number: string;
+    form_code: string;
+    relationship: 'applicant' | 'representative';
+    section_1367: boolean;
+  }[]
 > {
   return db
     .selectFrom('account_cases as l')

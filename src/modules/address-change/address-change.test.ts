@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  lastMessage,
-  onlineAccountNumber,
-  signUpApplicant,
-  type Applicant,
-} from '../../../test/accounts-support.js';
+import { lastMessage, onlineAccountNumber, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { apiGet, apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 
 /** Issue 17 point 4, COA-1 to COA-3: one change of address for every case of an account, with a status per case. */
@@ -98,7 +93,9 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
     const res = await ana.agent.post('/account/address/change', form({ m_state: 'CA' }));
     expect(res.statusCode).toBe(400);
     const $ = ana.agent.$;
-    expect($('#error-summary a[href="#m_zip"]').text()).toBe('This ZIP code is not in the state you selected: check both');
+    expect($('#error-summary a[href="#m_zip"]').text()).toBe(
+      'This ZIP code is not in the state you selected: check both',
+    );
     expect($('#m_zip').attr('aria-invalid')).toBe('true');
     expect($('#m_street').val()).toBe('500 Main St');
     expect(await db().selectFrom('address_changes').select('id').execute()).toEqual([]);
@@ -106,7 +103,13 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
 
   it('refuses a military mailing address as the physical one, and a foreign physical address naming the United States', async () => {
     await ana.agent.get('/account/address/change');
-    const military = form({ m_kind: 'military', m_street: 'PSC 1234, Box 5678', m_city: 'APO', m_state: 'AE', m_zip: '09012' });
+    const military = form({
+      m_kind: 'military',
+      m_street: 'PSC 1234, Box 5678',
+      m_city: 'APO',
+      m_state: 'AE',
+      m_zip: '09012',
+    });
     expect((await ana.agent.post('/account/address/change', military)).statusCode).toBe(400);
     expect(ana.agent.$('#error-summary a[href="#same"]').length).toBe(1);
     await ana.agent.get('/account/address/change');
@@ -117,7 +120,14 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
 
   it('shows the answers to check, goes back to the form with them, then sends the change to every case', async () => {
     await ana.agent.get('/account/address/change');
-    const physical = { same: '', p_kind: 'foreign', p_street: 'Calle 5 #12', p_city: 'Monterrey', p_region: 'NL', p_country: 'Mexico' };
+    const physical = {
+      same: '',
+      p_kind: 'foreign',
+      p_street: 'Calle 5 #12',
+      p_city: 'Monterrey',
+      p_region: 'NL',
+      p_country: 'Mexico',
+    };
     let res = await ana.agent.post('/account/address/change', form(physical));
     expect(res.statusCode).toBe(200);
     let $ = ana.agent.$;
@@ -125,7 +135,11 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
     expect($('#check-mailing').text()).toContain('C/O Rosa Díaz');
     expect($('#check-mailing').text()).toContain('Buffalo, NY 14202-1234');
     expect($('#check-physical').text()).toContain('Mexico');
-    expect($('#check-cases li').map((_, li) => $(li).text()).get()).toEqual([...ANA_CASES, 'IOE0917000022']);
+    expect(
+      $('#check-cases li')
+        .map((_, li) => $(li).text())
+        .get(),
+    ).toEqual([...ANA_CASES, 'IOE0917000022']);
     // "Change": the form again, filled in.
     res = await ana.agent.post('/account/address/confirm', { ...form(physical), action: 'change' });
     expect(res.statusCode).toBe(200);
@@ -156,7 +170,10 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
     expect((await apiGet(t, '/api/v1/address-changes?after=abc', feedToken)).statusCode).toBe(400);
     const res = await apiGet(t, '/api/v1/address-changes?limit=2', feedToken);
     expect(res.statusCode, res.body).toBe(200);
-    const page = JSON.parse(res.body) as { changes: { cursor: string; id: string; receiptNumber: string }[]; next?: string };
+    const page = JSON.parse(res.body) as {
+      changes: { cursor: string; id: string; receiptNumber: string }[];
+      next?: string;
+    };
     expect(page.changes.map((c) => c.receiptNumber)).toEqual(ANA_CASES.slice(0, 2));
     expect(page.next).toBe(page.changes[1]!.cursor);
     const rest = JSON.parse((await apiGet(t, `/api/v1/address-changes?after=${page.next}`, feedToken)).body) as {
@@ -174,7 +191,15 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
     expect(rest.changes[0]).toMatchObject({
       id: changeId,
       receiptNumber: ANA_CASES[2],
-      mailingAddress: { kind: 'us', inCareOf: 'Rosa Díaz', street: '500 Main St', unit: 'Apt 2', city: 'Buffalo', state: 'NY', zip: '14202-1234' },
+      mailingAddress: {
+        kind: 'us',
+        inCareOf: 'Rosa Díaz',
+        street: '500 Main St',
+        unit: 'Apt 2',
+        city: 'Buffalo',
+        state: 'NY',
+        zip: '14202-1234',
+      },
       physicalAddress: { kind: 'foreign', city: 'Monterrey', country: 'Mexico' },
       requestedAt: t.clock.now().toISOString(),
       status: 'recorded',
@@ -185,8 +210,21 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
 
   it('sets each case confirmed or failed from the agency answer events, shown in both languages, with an email for the failure', async () => {
     const answer = (id: string, receipt: string, accepted: boolean, reason?: string) =>
-      caseEvent(id, receipt, 'address_change_recorded', at('2026-11-23'), { changeId, accepted, ...(reason ? { reason } : {}) });
-    const bad = await postCaseEvents(t, [caseEvent('coa-x', ANA_CASES[0]!, 'address_change_recorded', at('2026-11-23'), { changeId: 'nope', accepted: 'yes' })], events);
+      caseEvent(id, receipt, 'address_change_recorded', at('2026-11-23'), {
+        changeId,
+        accepted,
+        ...(reason ? { reason } : {}),
+      });
+    const bad = await postCaseEvents(
+      t,
+      [
+        caseEvent('coa-x', ANA_CASES[0]!, 'address_change_recorded', at('2026-11-23'), {
+          changeId: 'nope',
+          accepted: 'yes',
+        }),
+      ],
+      events,
+    );
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('payload.changeId');
     expect(bad.body).toContain('payload.accepted');
@@ -214,7 +252,11 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
       caseEvent('coa-r4', ANA_CASES[1]!, 'address_change_recorded', at('2026-11-20'), { changeId, accepted: true }),
       caseEvent('coa-r5', 'IOE0917000021', 'address_change_recorded', at('2026-11-23'), { changeId, accepted: true }),
     ]);
-    const rows = await db().selectFrom('address_change_cases').select(['receipt_number', 'status']).orderBy('seq').execute();
+    const rows = await db()
+      .selectFrom('address_change_cases')
+      .select(['receipt_number', 'status'])
+      .orderBy('seq')
+      .execute();
     expect(rows.map((r) => r.status)).toEqual(['confirmed', 'failed', 'confirmed', 'recorded']);
   });
 
@@ -243,18 +285,31 @@ describe('who may use it (COA-1) and what a representative changes', () => {
       expect(post.statusCode).toBe(403);
       expect(ben.agent.$('main').text()).toContain('no se puede hacer en línea');
     }
-    const rows = await db().selectFrom('address_changes').select('id').where('account_id', '=', ben.accountId).execute();
+    const rows = await db()
+      .selectFrom('address_changes')
+      .select('id')
+      .where('account_id', '=', ben.accountId)
+      .execute();
     expect(rows).toEqual([]);
   });
 
   it("changes a representative's own address only: the case held as a representative is excluded, and the page says so", async () => {
     await carla.agent.get('/account/address');
     const $ = carla.agent.$;
-    expect($('#address-cases li').map((_, li) => $(li).text()).get()).toEqual(['IOE0917000021 (I-485)']);
+    expect(
+      $('#address-cases li')
+        .map((_, li) => $(li).text())
+        .get(),
+    ).toEqual(['IOE0917000021 (I-485)']);
     expect($('#address-cases').text()).toContain('The case you hold as a representative is not changed');
     await carla.agent.get('/account/address/change');
     await carla.agent.post('/account/address/change', form({ m_in_care_of: '' }));
-    expect(carla.agent.$('#check-cases li').map((_, li) => carla.agent.$(li).text()).get()).toEqual(['IOE0917000021']);
+    expect(
+      carla.agent
+        .$('#check-cases li')
+        .map((_, li) => carla.agent.$(li).text())
+        .get(),
+    ).toEqual(['IOE0917000021']);
     const res = await carla.agent.post('/account/address/confirm', { ...form({ m_in_care_of: '' }), action: 'submit' });
     expect(res.statusCode).toBe(303);
     const rows = await db()

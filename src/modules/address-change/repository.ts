@@ -122,16 +122,20 @@ export async function markRecorded(db: DbHandle, seqs: number[], at: Date): Prom
  */
 export async function answer(
   db: DbHandle,
-  a: { changeId: string; caseId: number; status: Extract<AddressChangeStatus, 'confirmed' | 'failed'>; reason?: string; at: Date },
+  a: {
+    changeId: string;
+    caseId: number;
+    status: Extract<AddressChangeStatus, 'confirmed' | 'failed'>;
+    reason?: string;
+    at: Date;
+  },
 ): Promise<boolean> {
   const r = await db
     .updateTable('address_change_cases')
     .set({ status: a.status, status_at: a.at, reason: a.reason ?? null })
     .where('change_id', '=', a.changeId)
     .where('case_id', '=', a.caseId)
-    .where((eb) =>
-      eb.or([eb('status', 'in', ['submitted', 'recorded']), eb('status_at', '<=', a.at)]),
-    )
+    .where((eb) => eb.or([eb('status', 'in', ['submitted', 'recorded']), eb('status_at', '<=', a.at)]))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

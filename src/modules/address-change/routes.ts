@@ -84,7 +84,10 @@ function registerAddressPages(app: App, deps: AddressChangeRouteDeps): void {
     errors: { field: string; key: string }[] = [],
   ) => {
     const list: FieldError[] = errors.map((e) => ({ field: e.field, message: request.t(e.key) }));
-    return reply.html(formPage(ctx(request), { ...signedInOf(reply), values, errors: list }), errors.length ? 400 : 200);
+    return reply.html(
+      formPage(ctx(request), { ...signedInOf(reply), values, errors: list }),
+      errors.length ? 400 : 200,
+    );
   };
 
   app.get('/account/address', { ...account, schema: { querystring: inputs.overview } }, async (request, reply) =>
@@ -133,7 +136,6 @@ function registerAddressPages(app: App, deps: AddressChangeRouteDeps): void {
     if (!result.ok) return showForm(request, reply, values, result.problem === 'invalid' ? result.errors : []);
     return reply.redirect(`/account/address?sent=${result.changeId}`, 303);
   });
-
 }
 
 /** The agency's systems read the changes, each on each case, in order (COA-2): their answers come back as case events. */

@@ -48,8 +48,7 @@ export interface FormError {
 }
 
 export type CheckResult =
-  | { ok: true; mailing: Address; physical: Address; same: boolean }
-  | { ok: false; errors: FormError[] };
+  { ok: true; mailing: Address; physical: Address; same: boolean } | { ok: false; errors: FormError[] };
 
 export interface AccountCaseOfChange {
   receiptNumber: string;

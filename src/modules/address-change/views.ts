@@ -26,8 +26,8 @@ type Ctx = PageContext & { timeZone: string };
 
 /** An address as lines, one per line (a screen reader reads them in order). */
 function addressBlock(ctx: Ctx, address: Address): SafeHtml {
-  return html`<address class="casedesk-address">${addressLines(address, ctx.t('address:care_of')).map(
-    (line, i) => (i ? html`<br>${line}` : html`${line}`),
+  return html`<address class="casedesk-address">${addressLines(address, ctx.t('address:care_of')).map((line, i) =>
+    i ? html`<br>${line}` : html`${line}`,
   )}</address>`;
 }
 
@@ -64,7 +64,8 @@ function historySection(ctx: Ctx, history: ChangeHistoryEntry[]): SafeHtml {
     <caption>${t('address_change:history.caption')}</caption>
     <thead><tr><th scope="col">${t('address_change:history.receipt')}</th><th scope="col">${t('address_change:history.status')}</th><th scope="col">${t('address_change:history.updated')}</th></tr></thead>
     <tbody>${h.cases.map(
-      (c) => html`<tr data-receipt="${c.receiptNumber}"><th scope="row" data-label="${t('address_change:history.receipt')}">${c.receiptNumber}</th><td data-label="${t('address_change:history.status')}">${statusText(ctx, c)}</td><td data-label="${t('address_change:history.updated')}">${formatDate(c.at, lang, ctx.timeZone, 'dateTime')}</td></tr>`,
+      (c) =>
+        html`<tr data-receipt="${c.receiptNumber}"><th scope="row" data-label="${t('address_change:history.receipt')}">${c.receiptNumber}</th><td data-label="${t('address_change:history.status')}">${statusText(ctx, c)}</td><td data-label="${t('address_change:history.updated')}">${formatDate(c.at, lang, ctx.timeZone, 'dateTime')}</td></tr>`,
     )}</tbody>
   </table>`
       : html`<p>${t('address_change:history.no_cases')}</p>`

@@ -28,7 +28,10 @@ import { addressLines } from '../../platform/us-address.js';
 import { CONTACT_CHANNELS, CONTACT_TYPES, type ItemView, type VerificationQuestion } from './service.js';
 
 /** The case's changes of address with their status on the case (COA-3), newest first. */
-function addressHistory(ctx: StaffPageContext & { when: (d: Date) => string }, list: NonNullable<ItemView['addressHistory']>) {
+function addressHistory(
+  ctx: StaffPageContext & { when: (d: Date) => string },
+  list: NonNullable<ItemView['addressHistory']>,
+) {
   const { t } = ctx;
   return html`<h3 id="address-history-heading">${t('agent:address_history.heading')}</h3>
 ${
