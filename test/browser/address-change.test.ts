@@ -19,6 +19,7 @@ const TEXT = {
     cont: 'Continue',
     check: 'Check your answers',
     change: 'Change',
+    mailing: 'Mailing address',
     send: 'Send the change',
     zipState: 'This ZIP code is not in the state you selected: check both',
     sent: 'Your change of address was sent',
@@ -32,6 +33,7 @@ const TEXT = {
     cont: 'Continuar',
     check: 'Revise sus respuestas',
     change: 'Cambiar',
+    mailing: 'Dirección postal',
     send: 'Enviar el cambio',
     zipState: 'Este código postal no es del estado que seleccionó: revise ambos',
     sent: 'Se envió su cambio de dirección',
@@ -113,7 +115,7 @@ browserSuite('Change of address in a browser (issue 17 point 4)', (rig) => {
         await page.locator('#m_city').fill('Washington');
         await page.locator('#m_state').selectOption('VA');
         await page.locator('#m_zip').fill('20500');
-        await page.locator('#same').check();
+        await page.locator('label[for=same]').click();
         await click(page, text.cont);
         await expect(page.locator('#error-summary').textContent()).resolves.toContain(text.zipState);
         await expectNoAxeViolations(page, 'address form with an error');
@@ -125,7 +127,10 @@ browserSuite('Change of address in a browser (issue 17 point 4)', (rig) => {
         await expectReflowAt320(page, 'check your answers');
 
         // "Change" goes back to the form, filled in.
-        await click(page, text.change);
+        await Promise.all([
+          page.waitForURL('**/account/address/confirm'),
+          page.getByRole('button', { name: `${text.change} ${text.mailing}` }).click(),
+        ]);
         await expect(page.locator('#m_zip').inputValue()).resolves.toBe('20500');
         await page.locator('#m_unit').fill('Suite 1');
         await click(page, text.cont);
