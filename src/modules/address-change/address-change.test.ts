@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastMessage, onlineAccountNumber, signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
+import { createStaffMember } from '../../../test/staff-support.js';
 import { apiGet, apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 
 /** Issue 17 point 4, COA-1 to COA-3: one change of address for every case of an account, with a status per case. */
@@ -20,8 +21,14 @@ async function send(list: unknown[]) {
   return JSON.parse(res.body) as { accepted: number };
 }
 
+const applicant = { dateOfBirth: '1985-04-12', familyName: 'Pérez', aNumber: 'A012345679' };
 const filed = (id: string, receipt: string, oan: string, formCode = 'I-485') =>
-  caseEvent(id, receipt, 'case_received', at('2026-09-01'), { formCode, channel: 'online', onlineAccountNumber: oan });
+  caseEvent(id, receipt, 'case_received', at('2026-09-01'), {
+    formCode,
+    channel: 'online',
+    onlineAccountNumber: oan,
+    applicant,
+  });
 
 /** The form's fields for a U.S. mailing address, physical the same. */
 const form = (over: Record<string, string> = {}) => ({
@@ -258,6 +265,47 @@ describe('changing the address of every case at once (COA-2, COA-3)', () => {
       .orderBy('seq')
       .execute();
     expect(rows.map((r) => r.status)).toEqual(['confirmed', 'failed', 'confirmed', 'recorded']);
+  });
+
+  it("shows the case's address history with its status there in the agent console, once the caller is verified", async () => {
+    const tier1 = await createStaffMember(t, {
+      email: 'tina.coa@agency.example',
+      name: 'Tina Tier1',
+      roles: ['tier1'],
+      ip: '10.17.0.9',
+    });
+    await tier1.agent.get('/agent/new');
+    const logged = await tier1.agent.post('/agent/new', {
+      channel: 'phone',
+      type: 'case_status',
+      name: 'Ana Pérez',
+      email: 'ana.coa@example.com',
+      phone: '',
+      language: 'en',
+      receipt_number: ANA_CASES[1]!,
+      subject: 'My new address',
+      description: 'Asks why the address was not recorded.',
+    });
+    expect(logged.statusCode).toBe(303);
+    const path = `/agent/items/${String(logged.headers.location).split('=')[1]!}`;
+    await tier1.agent.get(path);
+    expect(tier1.agent.$('#address-history-heading').length).toBe(0);
+    const verified = await tier1.agent.post(`${path}/verify`, {
+      caller_role: 'applicant',
+      answer_date_of_birth: '1985-04-12',
+      answer_family_name: 'perez',
+      answer_a_number: 'A012345679',
+    });
+    expect(verified.headers.location).toBe(`${path}?done=verify`);
+    await tier1.agent.get(path);
+    const $ = tier1.agent.$;
+    expect($('#address-history-heading').text()).toBe('Address history');
+    const row = $('#address-history-heading').next('table').find('tbody tr');
+    expect(row.length).toBe(1);
+    expect(row.text()).toContain('500 Main St Apt 2');
+    expect(row.text()).toContain('Monterrey');
+    expect(row.text()).toContain('Not recorded');
+    expect(row.text()).toContain('The case is closed; file Form AR-11.');
   });
 
   it('renders the form and the check page in Spanish', async () => {
