@@ -13,6 +13,7 @@ import { apiClientGuard, registerOAuthRoutes } from './modules/api-clients/index
 import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './modules/cases/index.js';
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
 import { registerAccountCaseRoutes } from './modules/account-cases/index.js';
+import { registerAddressChangeRoutes } from './modules/address-change/index.js';
 import { registerAccountHomeRoutes } from './modules/account-home/index.js';
 import { registerCaseEventRoutes } from './modules/case-events/index.js';
 import { registerCaseSubscriptionRoutes } from './modules/case-subscriptions/index.js';
@@ -203,6 +204,12 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerAccountCaseRoutes(routes, {
     cases: services.accountCases,
     identity: services.identity,
+    accounts: services.accounts,
+    timeZone: config.agencyTimeZone,
+    limit: limitAccountForms,
+  });
+  registerAddressChangeRoutes(routes, {
+    addressChanges: services.addressChanges,
     accounts: services.accounts,
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,

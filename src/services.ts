@@ -29,6 +29,7 @@ import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
 import { askExpiryJob, TextAheadService, type CallbackControl } from './modules/text-ahead/index.js';
+import { AddressChangeService } from './modules/address-change/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -59,6 +60,8 @@ export interface Services {
   caseEvents: CaseEventService;
   /** The cases of online accounts: list, case card, adding paper cases (issue 4). */
   accountCases: AccountCaseService;
+  /** Change of address for every case of an account, and the agency's feed of changes (issue 17 point 4). */
+  addressChanges: AddressChangeService;
   /** Case status notifications without an account (CASE-8). */
   caseSubscriptions: CaseSubscriptionService;
   /** Verify your identity (ACC-8). */
@@ -271,6 +274,14 @@ export function createServices(deps: Deps): Services {
     }),
     caseEvents,
     accountCases,
+    addressChanges: new AddressChangeService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      notifications,
+      publicUrl: deps.config.publicUrl,
+      timeZone: deps.config.agencyTimeZone,
+    }),
     notices,
     officer: new OfficerService({
       db,

@@ -35,6 +35,9 @@ const OWNERS: Record<string, string> = {
   // the cases of accounts: links and Online Access Codes
   account_cases: 'account-cases',
   online_access_codes: 'account-cases',
+  // address-change
+  address_changes: 'address-change',
+  address_change_cases: 'address-change',
   // api-clients
   api_clients: 'api-clients',
   api_access_tokens: 'api-clients',

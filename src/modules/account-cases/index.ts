@@ -2,6 +2,8 @@ export { AccountCaseService } from './service.js';
 export { registerAccountCaseRoutes } from './routes.js';
 export { IdentityVerificationService } from './identity.js';
 export { suspendedLinksOf, confirmLink, removeSuspendedLink, type SuspendedLinkRow } from './repository.js';
+// The change of address applies to the cases an account holds (issue 17 point 4).
+export { casesForAddressChange } from './repository.js';
 export {
   ACCESS_CODE_TTL_MS,
   accessCodeHash,

@@ -298,3 +298,29 @@ export async function activeHoldersOf(
     .where('suspended_at', 'is', null)
     .execute();
 }
+
+/**
+ * The cases an account holds by an active link, with how it holds each (its applicant, or as a representative) and
+ * whether the case is Section 1367 protected: what the change of address asks (COA-1, issue 17 point 4).
+ */
+export async function casesForAddressChange(
+  db: DbHandle,
+  accountId: string,
+): Promise<
+  {
+    id: number;
+    receipt_number: string;
+    form_code: string;
+    relationship: 'applicant' | 'representative';
+    section_1367: boolean;
+  }[]
+> {
+  return db
+    .selectFrom('account_cases as l')
+    .innerJoin('cases as c', 'c.id', 'l.case_id')
+    .select(['c.id', 'c.receipt_number', 'c.form_code', 'l.relationship', 'c.section_1367'])
+    .where('l.account_id', '=', accountId)
+    .where('l.suspended_at', 'is', null)
+    .orderBy('c.receipt_number')
+    .execute();
+}

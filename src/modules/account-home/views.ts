@@ -20,6 +20,7 @@ const ACCOUNT_ACTIONS: readonly { href: string; labelKey: string }[] = [
   { href: '/account/cases/add', labelKey: 'account_home:actions.add_case' },
   { href: '/account/messages', labelKey: 'account_home:actions.messages' },
   { href: '/account/verify-identity', labelKey: 'account_home:actions.verify' },
+  { href: '/account/address', labelKey: 'address_change:menu' },
   { href: '/account/profile', labelKey: 'profile:home_link' },
   { href: '/account/settings', labelKey: 'account_home:actions.settings' },
   { href: '/account/two-step', labelKey: 'account_home:actions.two_step' },

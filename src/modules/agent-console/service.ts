@@ -37,6 +37,7 @@ import { displayNameOf, listAssignableAgents, listWorkingAgents, type StaffRole 
 import { accountIdBy, peopleBy } from '../accounts/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { parseDate, sameName } from '../../platform/personal-details.js';
+import { addressChangesOfCase } from '../address-change/index.js';
 import * as repo from './repository.js';
 
 /**
@@ -96,6 +97,8 @@ export interface ItemView {
   timeline: (ServiceItemEventRow & { actor_name: string | null })[];
   /** The linked case's details: only once they may be shared (verified caller, or a written channel). */
   caseView?: CaseStatusView;
+  /** The changes of address that reached the case, newest first, each with its status there (COA-3). */
+  addressHistory?: Awaited<ReturnType<typeof addressChangesOfCase>>;
   /** Why the case's details are not shown. */
   caseHidden?: 'verify_first' | 'representative_without_g28';
   /** The questions the records allow, for the verification form. */
@@ -311,6 +314,7 @@ export class AgentConsoleService {
     const found = await findWithHistoryByReceiptNumber(this.deps.db, c.receipt_number);
     if (!found) return view;
     view.caseView = describeCase(found, this.deps.timeZone);
+    view.addressHistory = await addressChangesOfCase(this.deps.db, found.id);
     await auditStaffAction(
       this.deps.db,
       this.deps.clock,

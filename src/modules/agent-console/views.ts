@@ -32,7 +32,36 @@ import {
   timeLeftText,
   type ServiceItemRow,
 } from '../service-items/index.js';
+import { addressLines } from '../../platform/us-address.js';
 import { CONTACT_CHANNELS, CONTACT_TYPES, type ItemView, type VerificationQuestion } from './service.js';
+
+/** The case's changes of address with their status on the case (COA-3), newest first. */
+function addressHistory(
+  ctx: StaffPageContext & { when: (d: Date) => string },
+  list: NonNullable<ItemView['addressHistory']>,
+) {
+  const { t } = ctx;
+  return html`<h3 id="address-history-heading">${t('agent:address_history.heading')}</h3>
+${
+  list.length
+    ? table({
+        caption: t('agent:address_history.caption'),
+        headers: [
+          t('agent:address_history.requested'),
+          t('agent:address_history.mailing'),
+          t('agent:address_history.physical'),
+          t('agent:address_history.status'),
+        ],
+        rows: list.map((c) => [
+          ctx.when(c.requested_at),
+          addressLines(c.mailing).join(', '),
+          addressLines(c.physical).join(', '),
+          html`${t(`address_change:status.${c.status}`)}${c.reason ? html`<br>${c.reason}` : ''}`,
+        ]),
+      })
+    : html`<p>${t('agent:address_history.none')}</p>`
+}`;
+}
 
 /** The agent console pages (/agent): home with queues and claim, log a contact, search, and the item. */
 
@@ -542,7 +571,8 @@ ${
         ],
       })}
 <p>${statusDescriptionHtml(caseView.current.description[lang], t)}</p>
-<ol class="casedesk-history" reversed>${caseView.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${ctx.when(h.at)}</time> ${h.title[lang]}</li>`)}</ol>`
+<ol class="casedesk-history" reversed>${caseView.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${ctx.when(h.at)}</time> ${h.title[lang]}</li>`)}</ol>
+${addressHistory(ctx, p.view.addressHistory ?? [])}`
     : p.view.caseHidden
       ? alert({ type: 'warning', slim: true, body: t(`agent:case.hidden.${p.view.caseHidden}`) })
       : html`<p>${t('agent:case.unavailable')}</p>`

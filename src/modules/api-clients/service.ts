@@ -44,7 +44,7 @@ function sameHash(a: string, b: string): boolean {
 const UNKNOWN_CLIENT_HASH = sha256('casedesk-unknown-client');
 
 /** What a client may do: read case status (the agency-compatible API), send case events (agency systems). */
-export const API_SCOPES = ['case_status:read', 'case_events:write'] as const;
+export const API_SCOPES = ['case_status:read', 'case_events:write', 'address_changes:read'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export interface AuthenticatedClient {

@@ -8,7 +8,7 @@ export interface ApiClientsTable {
   secret_hash: string;
   created_at: Date;
   disabled_at: Date | null;
-  /** What the client may do (db/migrations/0014_case_events.sql): 'case_status:read', 'case_events:write'. */
+  /** What the client may do (db/migrations/0014_case_events.sql): 'case_status:read', 'case_events:write', 'address_changes:read' (the change of address feed, 0038). */
   scopes: ColumnType<string[], string[] | undefined, string[]>;
 }
 

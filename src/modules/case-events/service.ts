@@ -30,6 +30,7 @@ import {
 import type { NotificationService } from '../notifications/index.js';
 import { isCaseNoticeKind, renderNoticeJob } from '../notices/index.js';
 import { protectItemsOfCase } from '../service-items/index.js';
+import { applyAgencyAnswers } from '../address-change/index.js';
 import * as repo from './repository.js';
 import {
   openRequestForEvidence,
@@ -378,6 +379,21 @@ export class CaseEventService {
       );
     }
     await upsertApplicants(trx, applicants);
+    // The agency's answers to changes of address (issue 17 point 4): each change's status on its case.
+    await applyAgencyAnswers(
+      trx,
+      accepted
+        .filter((e) => e.type === 'address_change_recorded')
+        .map((e) => ({
+          changeId: e.payload.changeId as string,
+          caseId: caseId.get(e.receiptNumber)!,
+          receiptNumber: e.receiptNumber,
+          accepted: e.payload.accepted === true,
+          ...(typeof e.payload.reason === 'string' ? { reason: e.payload.reason } : {}),
+          at: e.occurredAt,
+        })),
+      this.deps,
+    );
     await setFilingChannel(trx, channels.online, 'online', now);
     await setFilingChannel(trx, channels.paper, 'paper', now);
   }

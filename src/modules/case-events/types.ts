@@ -34,6 +34,7 @@ export const CASE_EVENT_TYPES = [
   'status_updated',
   'account_acceptance_notice',
   'protection_updated',
+  'address_change_recorded',
 ] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 
@@ -57,6 +58,7 @@ const STATUS_TITLE: Record<CaseEventType, string | null> = {
   status_updated: null, // the payload names the status
   account_acceptance_notice: null,
   protection_updated: null,
+  address_change_recorded: null,
 };
 
 const isoDate = z
@@ -186,6 +188,16 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
   status_updated: z.looseObject({ ...common, statusKey: catalogStatus }),
   account_acceptance_notice: z.looseObject({ ...common, onlineAccessCode }),
   protection_updated: z.looseObject({ ...common, section1367: z.boolean({ message: 'true or false' }) }),
+  // The agency's answer to a change of address read from GET /api/v1/address-changes (issue 17 point 4): recorded on
+  // the case (accepted) or not, with the reason the person is told.
+  address_change_recorded: z.looseObject({
+    ...common,
+    changeId: text('the id of a change of address, as the feed gives it (a UUID)').uuid(
+      'the id of a change of address, as the feed gives it (a UUID)',
+    ),
+    accepted: z.boolean({ message: 'true or false' }),
+    reason: text('a reason the person can read').trim().min(1, 'a reason (not empty)').max(500).optional(),
+  }),
 };
 
 /** The payload fields a type reads (the OpenAPI description documents each: test/openapi-fields.test.ts). */

@@ -62,6 +62,15 @@ export function mayLinkByReceiptNumber(c: { section1367: boolean }): boolean {
 }
 
 /**
+ * COA-1: the online change of address is for everyone with an account except the Section 1367 (VAWA, T, U)
+ * population: an account that holds a protected case is not offered it (the Contact Center's Tier 3 or the paper
+ * form serves them, so that nobody the person must be protected from learns or changes where they live).
+ */
+export function mayChangeAddressOnline(casesOfAccount: readonly { section1367: boolean }[]): boolean {
+  return !casesOfAccount.some((c) => c.section1367);
+}
+
+/**
  * Who among staff may see Section 1367 (VAWA, T, U) cases and their service items (CC-6): Tier 3, and officers who
  * hold the `protected_cases` designation (the unit that adjudicates VAWA, T and U cases, granted by administrators).
  * Never Tier 1 or 2, other officers, the help desk, quality assurance or administrators as such.

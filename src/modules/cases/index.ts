@@ -39,7 +39,14 @@ export {
 export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';
-export { caseFeatures, howToAdd, mayLinkByReceiptNumber, maySeeCase, type CaseFeature } from './capabilities.js';
+export {
+  caseFeatures,
+  howToAdd,
+  mayChangeAddressOnline,
+  mayLinkByReceiptNumber,
+  maySeeCase,
+  type CaseFeature,
+} from './capabilities.js';
 // The state case events derive into cases (only case-events calls these).
 export {
   casesByIds,

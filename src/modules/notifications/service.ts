@@ -51,6 +51,8 @@ export const TEMPLATES = [
   'service_item_question_notice',
   'service_item_resolved',
   'text_ahead_ask',
+  'address_change_received',
+  'address_change_failed',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -111,6 +113,9 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   service_item_resolved: 'bulk',
   // Text Ahead (CB-5): the customer has an hour to answer before the call, so it goes at once.
   text_ahead_ask: 'urgent',
+  // A change of address: urgent, as security notices are (someone else may have changed it), and its refusal.
+  address_change_received: 'urgent',
+  address_change_failed: 'bulk',
 };
 
 /** The delivery job (queue) of a template's messages. */

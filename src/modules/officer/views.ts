@@ -22,9 +22,15 @@ import type { OfficerCase } from './service.js';
 
 /**
  * The event types of the case page's event form: all but a bare status update (only the agency's systems send one)
- * and the acceptance notice and protection, which have actions of their own.
+ * and the acceptance notice and protection, which have actions of their own, and the agency system's answer to a change
+ * of address (it answers the feed it read, issue 17 point 4).
  */
-const NOT_BY_HAND: readonly CaseEventType[] = ['status_updated', 'account_acceptance_notice', 'protection_updated'];
+const NOT_BY_HAND: readonly CaseEventType[] = [
+  'status_updated',
+  'account_acceptance_notice',
+  'protection_updated',
+  'address_change_recorded',
+];
 export const OFFICER_ACTIONS = CASE_EVENT_TYPES.filter((type) => !NOT_BY_HAND.includes(type));
 
 export function officerHomePage(

@@ -86,6 +86,7 @@ const ACCOUNT_MENU: Record<'resources' | 'actions', readonly { href: string; lab
   actions: [
     { href: '/account/cases/add', labelKey: 'cases_account:menu.add' },
     { href: '/account/verify-identity', labelKey: 'cases_account:menu.verify' },
+    { href: '/account/address', labelKey: 'address_change:menu' },
     { href: '/account/sessions', labelKey: 'profile:menu.sessions' },
     { href: '/account/two-step', labelKey: 'profile:menu.two_step' },
   ],
