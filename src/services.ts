@@ -28,6 +28,7 @@ import { ServiceItemService, slaCheckJob } from './modules/service-items/index.j
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
+import { configuredAgents, VoiceAssistantService } from './modules/voice-assistant/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -75,6 +76,8 @@ export interface Services {
   profiles: ProfileService;
   /** The account home: what needs doing, the cases, the account actions (ACC-8). */
   accountHome: AccountHomeService;
+  /** The voice assistant (IVR) behind the voice provider's webhooks (issue 16). */
+  voiceAssistant: VoiceAssistantService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -155,6 +158,15 @@ export function createServices(deps: Deps): Services {
     notifications,
     random: deps.random,
   });
+  const eRequest = new ERequestService({
+    db,
+    clock: deps.clock,
+    items: serviceItems,
+    notifications,
+    i18n: deps.i18n,
+    timeZone: deps.config.agencyTimeZone,
+    publicUrl: deps.config.publicUrl,
+  });
   const modules: Omit<Services, 'accountHome'> = {
     twoStep: new TwoStepService({
       db,
@@ -208,14 +220,22 @@ export function createServices(deps: Deps): Services {
       serviceItems,
       timeZone: deps.config.agencyTimeZone,
     }),
-    eRequest: new ERequestService({
+    eRequest,
+    voiceAssistant: new VoiceAssistantService({
       db,
       clock: deps.clock,
-      items: serviceItems,
-      notifications,
       i18n: deps.i18n,
+      log: deps.log,
+      items: serviceItems,
+      caseStatus,
+      inquiryRule: (receiptNumber) => eRequest.inquiryRule(receiptNumber),
+      notifications,
+      // The callbacks module's CallbackService (issue 16 contract) is given here when it is merged.
+      callbacks: undefined,
+      agents: configuredAgents(db, deps.config.voice.agents),
       timeZone: deps.config.agencyTimeZone,
       publicUrl: deps.config.publicUrl,
+      hours: deps.config.voice.hours,
     }),
     secureMessages: new SecureMessageService({
       db,
