@@ -332,3 +332,15 @@ describe('the menu as data: versions, the administrator page', () => {
     expect(fresh.menu.said[0]).toBe('New main menu. For case status press 1.');
   });
 });
+
+describe('containment on the dashboards', () => {
+  it('shows the share of calls served without an agent, with a table and a CSV', async () => {
+    const agent = admin.agent;
+    expect((await agent.get('/staff/dashboards?days=7')).statusCode).toBe(200);
+    expect(agent.$('#containment-summary').text()).toMatch(/The voice assistant served \d+(\.\d+)?% of its calls without an agent \(\d+ of \d+\)\./);
+    expect(agent.$('#chart-containment')).toHaveLength(1);
+    const csv = await agent.get('/staff/dashboards/containment.csv?days=7');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('week_start,week_end,calls,contained,containment_percent');
+  });
+});
