@@ -26,7 +26,11 @@ import { registerOfficerRoutes } from './modules/officer/index.js';
 import { registerQualityRoutes } from './modules/quality/index.js';
 import { registerEvidenceRoutes } from './modules/evidence/index.js';
 import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
-import { registerDevPhoneRoutes, registerVoiceHookRoutes, registerVoiceMenuRoutes } from './modules/voice-assistant/index.js';
+import {
+  registerDevPhoneRoutes,
+  registerVoiceHookRoutes,
+  registerVoiceMenuRoutes,
+} from './modules/voice-assistant/index.js';
 import { registerSurveyRoutes, registerSurveyStaffRoutes } from './modules/surveys/index.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installLanguage } from './platform/http/language.js';

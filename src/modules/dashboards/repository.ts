@@ -231,5 +231,9 @@ export async function voiceCallsByWeek(
     select week, grouping(week) as all_weeks, count(*)::int as calls, (count(*) filter (where contained))::int as contained
     from c
     group by grouping sets ((week), ())`.execute(db);
-  return result.rows.map((r) => ({ week: Number(r.all_weeks) ? null : r.week, calls: r.calls, contained: r.contained }));
+  return result.rows.map((r) => ({
+    week: Number(r.all_weeks) ? null : r.week,
+    calls: r.calls,
+    contained: r.contained,
+  }));
 }

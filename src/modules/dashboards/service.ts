@@ -420,7 +420,12 @@ export class DashboardService {
     return {
       weeks: weeksOf(q.from, q.to).map((week) => {
         const r = rows.find((x) => x.week === week.key);
-        return { week, calls: r?.calls ?? 0, contained: r?.contained ?? 0, share: r ? share(r.calls, r.contained) : null };
+        return {
+          week,
+          calls: r?.calls ?? 0,
+          contained: r?.contained ?? 0,
+          share: r ? share(r.calls, r.contained) : null,
+        };
       }),
       calls: all?.calls ?? 0,
       contained: all?.contained ?? 0,

@@ -74,7 +74,12 @@ export class CallSimulator {
   }
 
   say(speech: string): Promise<CallAnswer> {
-    return this.#answer(GATHER_PATH, { ...this.#base(), CallStatus: 'in-progress', SpeechResult: speech, Confidence: '0.9' });
+    return this.#answer(GATHER_PATH, {
+      ...this.#base(),
+      CallStatus: 'in-progress',
+      SpeechResult: speech,
+      Confidence: '0.9',
+    });
   }
 
   /** The question timed out: the provider follows the Redirect with no input. */

@@ -46,26 +46,24 @@ const node = z.object({
   options: z.array(option).min(1, { message: 'no_options' }).max(9),
 });
 
-export const menuSchema = z
-  .object({ root: nodeId, nodes: z.array(node).min(1).max(50) })
-  .superRefine((menu, ctx) => {
-    const ids = new Set<string>();
-    menu.nodes.forEach((n, i) => {
-      if (ids.has(n.id)) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'id'], message: 'duplicate_node' });
-      ids.add(n.id);
-    });
-    if (!ids.has(menu.root)) ctx.addIssue({ code: 'custom', path: ['root'], message: 'unknown_node' });
-    menu.nodes.forEach((n, i) => {
-      const digits = new Set<string>();
-      n.options.forEach((o, j) => {
-        if (digits.has(o.digit))
-          ctx.addIssue({ code: 'custom', path: ['nodes', i, 'options', j, 'digit'], message: 'duplicate_digit' });
-        digits.add(o.digit);
-        if (o.target !== undefined && !ids.has(o.target))
-          ctx.addIssue({ code: 'custom', path: ['nodes', i, 'options', j, 'target'], message: 'unknown_node' });
-      });
+export const menuSchema = z.object({ root: nodeId, nodes: z.array(node).min(1).max(50) }).superRefine((menu, ctx) => {
+  const ids = new Set<string>();
+  menu.nodes.forEach((n, i) => {
+    if (ids.has(n.id)) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'id'], message: 'duplicate_node' });
+    ids.add(n.id);
+  });
+  if (!ids.has(menu.root)) ctx.addIssue({ code: 'custom', path: ['root'], message: 'unknown_node' });
+  menu.nodes.forEach((n, i) => {
+    const digits = new Set<string>();
+    n.options.forEach((o, j) => {
+      if (digits.has(o.digit))
+        ctx.addIssue({ code: 'custom', path: ['nodes', i, 'options', j, 'digit'], message: 'duplicate_digit' });
+      digits.add(o.digit);
+      if (o.target !== undefined && !ids.has(o.target))
+        ctx.addIssue({ code: 'custom', path: ['nodes', i, 'options', j, 'target'], message: 'unknown_node' });
     });
   });
+});
 
 export type Menu = z.infer<typeof menuSchema>;
 export type MenuNode = Menu['nodes'][number];
@@ -86,14 +84,51 @@ export const DEFAULT_MENU: Menu = {
         es: 'Menú principal. Para el estado de su caso, oprima 1 o diga estado del caso. Para cambiar su dirección, oprima 2. Para citas de datos biométricos, oprima 3. Para tiempos de procesamiento, oprima 4. Para una emergencia, como un permiso de viaje de emergencia o prueba de estatus, oprima 5. Para pedir una solicitud acelerada, oprima 6. Si su caso está fuera del tiempo normal de procesamiento, oprima 7. Si llama por un asunto de VAWA, T o U, oprima 8.',
       },
       options: [
-        { digit: '1', keywords: { en: ['status', 'case status'], es: ['estado', 'estado del caso'] }, action: 'case_status' },
-        { digit: '2', keywords: { en: ['address', 'change of address'], es: ['direccion', 'cambio de direccion'] }, action: 'info_address' },
-        { digit: '3', keywords: { en: ['biometrics', 'appointment', 'fingerprints'], es: ['biometricos', 'cita', 'huellas'] }, target: 'biometrics' },
-        { digit: '4', keywords: { en: ['processing times', 'processing time'], es: ['tiempos de procesamiento', 'tiempo de procesamiento'] }, action: 'info_processing_times' },
-        { digit: '5', keywords: { en: ['emergency', 'advance parole', 'proof of status'], es: ['emergencia', 'permiso de viaje', 'prueba de estatus'] }, action: 'live_emergency' },
+        {
+          digit: '1',
+          keywords: { en: ['status', 'case status'], es: ['estado', 'estado del caso'] },
+          action: 'case_status',
+        },
+        {
+          digit: '2',
+          keywords: { en: ['address', 'change of address'], es: ['direccion', 'cambio de direccion'] },
+          action: 'info_address',
+        },
+        {
+          digit: '3',
+          keywords: { en: ['biometrics', 'appointment', 'fingerprints'], es: ['biometricos', 'cita', 'huellas'] },
+          target: 'biometrics',
+        },
+        {
+          digit: '4',
+          keywords: {
+            en: ['processing times', 'processing time'],
+            es: ['tiempos de procesamiento', 'tiempo de procesamiento'],
+          },
+          action: 'info_processing_times',
+        },
+        {
+          digit: '5',
+          keywords: {
+            en: ['emergency', 'advance parole', 'proof of status'],
+            es: ['emergencia', 'permiso de viaje', 'prueba de estatus'],
+          },
+          action: 'live_emergency',
+        },
         { digit: '6', keywords: { en: ['expedite'], es: ['acelerada', 'acelerar'] }, action: 'live_expedite' },
-        { digit: '7', keywords: { en: ['outside normal processing time', 'taking too long', 'outside processing time'], es: ['fuera del tiempo', 'demasiado tiempo'] }, action: 'live_outside_time' },
-        { digit: '8', keywords: { en: ['vawa', 't visa', 'u visa'], es: ['vawa', 'visa t', 'visa u'] }, action: 'live_section_1367' },
+        {
+          digit: '7',
+          keywords: {
+            en: ['outside normal processing time', 'taking too long', 'outside processing time'],
+            es: ['fuera del tiempo', 'demasiado tiempo'],
+          },
+          action: 'live_outside_time',
+        },
+        {
+          digit: '8',
+          keywords: { en: ['vawa', 't visa', 'u visa'], es: ['vawa', 'visa t', 'visa u'] },
+          action: 'live_section_1367',
+        },
       ],
     },
     {
@@ -104,7 +139,11 @@ export const DEFAULT_MENU: Menu = {
       },
       options: [
         { digit: '1', keywords: { en: ['online', 'reschedule online'], es: ['en linea'] }, action: 'info_biometrics' },
-        { digit: '2', keywords: { en: ['agent', 'in advance', 'representative'], es: ['agente', 'con anticipacion'] }, action: 'live_biometrics' },
+        {
+          digit: '2',
+          keywords: { en: ['agent', 'in advance', 'representative'], es: ['agente', 'con anticipacion'] },
+          action: 'live_biometrics',
+        },
         { digit: '9', keywords: { en: ['main menu', 'back'], es: ['menu principal', 'volver'] }, target: 'main' },
       ],
     },

@@ -5,7 +5,7 @@ import { fields, text, type App } from '../../platform/http/inputs.js';
 import { recentMessages, twilioSignature } from '../notifications/index.js';
 import { INCOMING_PATH, STATUS_PATH } from './routes.js';
 import { GATHER_PATH } from './service.js';
-import { parseTwiml, type TwimlVerb } from './twiml.js';
+import { parseTwiml, spokenTexts, unescapeXml, type TwimlVerb } from './twiml.js';
 import { devPhonePage, type PhoneScreen } from './views.dev.js';
 
 export interface DevPhoneRoutesDeps {
@@ -38,10 +38,11 @@ const inputs = {
  * the server posts to the same webhooks as the provider, with a valid signature, and shows what is said. Texts in the
  * outbox can be answered (Y/N/Q, STOP...) through the inbound SMS hook, signed the same way. No JavaScript needed.
  */
-export function registerDevPhoneRoutes(app: App, deps: DevPhoneRoutesDeps): void {
+/** What the phone's routes share: signed posts to the webhooks, the outbox texts, the screen of an answer. */
+function phoneTools(deps: DevPhoneRoutesDeps) {
   const base = deps.publicUrl.replace(/\/$/, '');
-  const post = async (path: string, params: Record<string, string>) => {
-    const res = await deps.app.inject({
+  const post = (path: string, params: Record<string, string>) =>
+    deps.app.inject({
       method: 'POST',
       url: path,
       headers: {
@@ -50,80 +51,125 @@ export function registerDevPhoneRoutes(app: App, deps: DevPhoneRoutesDeps): void
       },
       payload: new URLSearchParams(params).toString(),
     });
-    return res;
-  };
   const texts = async () =>
     (await recentMessages(deps.db, { transport: 'outbox', limit: 50 })).filter((m) => m.channel === 'sms').slice(0, 10);
   const screenOf = (verbs: TwimlVerb[], call: { sid: string; from: string; started: string }): PhoneScreen => ({
     ...call,
-    said: verbs.flatMap((v) =>
-      v.verb === 'Say' ? [v.text] : v.verb === 'Gather' ? v.says.map((s) => s.text) : [],
-    ),
+    said: spokenTexts(verbs),
     ended: verbs.some((v) => v.verb === 'Hangup'),
     queue: verbs.find((v): v is TwimlVerb & { verb: 'Enqueue' } => v.verb === 'Enqueue')?.queue,
     listening: verbs.some((v) => v.verb === 'Gather'),
   });
+  /** The provider's report that a call ended, with its duration. */
+  const ended = async (call: { sid: string; from: string; started: string }) => {
+    const seconds = Math.max(1, Math.round((Date.now() - Number(call.started)) / 1000));
+    await post(STATUS_PATH, {
+      CallSid: call.sid,
+      From: call.from,
+      CallStatus: 'completed',
+      CallDuration: String(seconds),
+    });
+  };
+  return { post, texts, screenOf, ended };
+}
 
+/**
+ * /dev/phone (development only, like /dev/outbox): call the voice assistant from a browser. Each button posts here;
+ * the server posts to the same webhooks as the provider, with a valid signature, and shows what is said. Texts in the
+ * outbox can be answered (Y/N/Q, STOP...) through the inbound SMS hook, signed the same way. No JavaScript needed.
+ */
+export function registerDevPhoneRoutes(app: App, deps: DevPhoneRoutesDeps): void {
+  const tools = phoneTools(deps);
   app.get('/dev/phone', { config: { policy: 'dev-only' } }, async (request, reply) =>
-    reply.html(devPhonePage(request.page(), { csrf: reply.generateCsrf(), texts: await texts() })),
+    reply.html(devPhonePage(request.page(), { csrf: reply.generateCsrf(), texts: await tools.texts() })),
+  );
+  registerCallRoutes(app, tools);
+  registerTextRoutes(app, tools);
+}
+
+function registerCallRoutes(app: App, tools: ReturnType<typeof phoneTools>): void {
+  app.post(
+    '/dev/phone/call',
+    { config: { policy: 'dev-only' }, schema: { body: inputs.call } },
+    async (request, reply) => {
+      const from = PHONE.test(request.body.from.trim()) ? request.body.from.trim() : '+12025550123';
+      const sid = `CA${randomBytes(16).toString('hex')}`;
+      const res = await tools.post(INCOMING_PATH, {
+        CallSid: sid,
+        From: from,
+        To: DEV_AGENCY_NUMBER,
+        CallStatus: 'ringing',
+      });
+      const screen = tools.screenOf(parseTwiml(res.body), { sid, from, started: String(Date.now()) });
+      return reply.html(
+        devPhonePage(request.page(), { csrf: reply.generateCsrf(), texts: await tools.texts(), screen }),
+      );
+    },
   );
 
-  app.post('/dev/phone/call', { config: { policy: 'dev-only' }, schema: { body: inputs.call } }, async (request, reply) => {
-    const from = PHONE.test(request.body.from.trim()) ? request.body.from.trim() : '+12025550123';
-    const sid = `CA${randomBytes(16).toString('hex')}`;
-    const res = await post(INCOMING_PATH, { CallSid: sid, From: from, To: DEV_AGENCY_NUMBER, CallStatus: 'ringing' });
-    const started = String(Date.now());
-    return reply.html(
-      devPhonePage(request.page(), {
-        csrf: reply.generateCsrf(),
-        texts: await texts(),
-        screen: screenOf(parseTwiml(res.body), { sid, from, started }),
-      }),
-    );
-  });
+  app.post(
+    '/dev/phone/step',
+    { config: { policy: 'dev-only' }, schema: { body: inputs.step } },
+    async (request, reply) => {
+      const { call_sid: sid, from, started, action } = request.body;
+      if (!/^CA[0-9a-f]{32}$/.test(sid)) return reply.redirect('/dev/phone', 303);
+      const call = {
+        sid,
+        from: PHONE.test(from) ? from : '',
+        started: /^\d+$/.test(started) ? started : String(Date.now()),
+      };
+      let screen: PhoneScreen;
+      if (action === 'hangup') {
+        await tools.ended(call);
+        screen = { ...call, said: [], ended: true, listening: false, hungUp: true };
+      } else {
+        const params: Record<string, string> = {
+          CallSid: sid,
+          From: call.from,
+          To: DEV_AGENCY_NUMBER,
+          CallStatus: 'in-progress',
+        };
+        const digits = request.body.digits.replace(/[^0-9*#]/g, '');
+        if (action === 'press' && digits) params.Digits = digits;
+        if (action === 'speak' && request.body.speech.trim()) {
+          params.SpeechResult = request.body.speech.trim();
+          params.Confidence = '0.9';
+        }
+        screen = tools.screenOf(parseTwiml((await tools.post(GATHER_PATH, params)).body), call);
+        // The provider reports the end of a call the assistant hung up.
+        if (screen.ended) await tools.ended(call);
+      }
+      return reply.html(
+        devPhonePage(request.page(), { csrf: reply.generateCsrf(), texts: await tools.texts(), screen }),
+      );
+    },
+  );
+}
 
-  app.post('/dev/phone/step', { config: { policy: 'dev-only' }, schema: { body: inputs.step } }, async (request, reply) => {
-    const { call_sid: sid, from, started, action } = request.body;
-    if (!/^CA[0-9a-f]{32}$/.test(sid)) return reply.redirect('/dev/phone', 303);
-    const call = { sid, from: PHONE.test(from) ? from : '', started: /^\d+$/.test(started) ? started : String(Date.now()) };
-    if (action === 'hangup') {
-      const seconds = Math.max(1, Math.round((Date.now() - Number(call.started)) / 1000));
-      await post(STATUS_PATH, { CallSid: sid, From: call.from, CallStatus: 'completed', CallDuration: String(seconds) });
+function registerTextRoutes(app: App, tools: ReturnType<typeof phoneTools>): void {
+  app.post(
+    '/dev/phone/text',
+    { config: { policy: 'dev-only' }, schema: { body: inputs.text } },
+    async (request, reply) => {
+      const from = request.body.from.trim();
+      const body = request.body.body.trim();
+      let answer: string | undefined;
+      if (PHONE.test(from) && body) {
+        const res = await tools.post('/hooks/sms/twilio/inbound', {
+          From: from,
+          To: DEV_AGENCY_NUMBER,
+          Body: body,
+          MessageSid: `SM${randomBytes(16).toString('hex')}`,
+        });
+        answer = unescapeXml(/<Message>([\s\S]*?)<\/Message>/.exec(res.body)?.[1] ?? '');
+      }
       return reply.html(
         devPhonePage(request.page(), {
           csrf: reply.generateCsrf(),
-          texts: await texts(),
-          screen: { ...call, said: [], ended: true, listening: false, hungUp: true },
+          texts: await tools.texts(),
+          reply: { from, body, answer },
         }),
       );
-    }
-    const params: Record<string, string> = { CallSid: sid, From: call.from, To: DEV_AGENCY_NUMBER, CallStatus: 'in-progress' };
-    const digits = request.body.digits.replace(/[^0-9*#]/g, '');
-    if (action === 'press' && digits) params.Digits = digits;
-    if (action === 'speak' && request.body.speech.trim()) {
-      params.SpeechResult = request.body.speech.trim();
-      params.Confidence = '0.9';
-    }
-    const res = await post(GATHER_PATH, params);
-    const screen = screenOf(parseTwiml(res.body), call);
-    // The provider reports the end of a call the assistant hung up.
-    if (screen.ended) {
-      const seconds = Math.max(1, Math.round((Date.now() - Number(call.started)) / 1000));
-      await post(STATUS_PATH, { CallSid: sid, From: call.from, CallStatus: 'completed', CallDuration: String(seconds) });
-    }
-    return reply.html(devPhonePage(request.page(), { csrf: reply.generateCsrf(), texts: await texts(), screen }));
-  });
-
-  app.post('/dev/phone/text', { config: { policy: 'dev-only' }, schema: { body: inputs.text } }, async (request, reply) => {
-    const from = request.body.from.trim();
-    const body = request.body.body.trim();
-    let answer: string | undefined;
-    if (PHONE.test(from) && body) {
-      const res = await post('/hooks/sms/twilio/inbound', { From: from, To: DEV_AGENCY_NUMBER, Body: body, MessageSid: `SM${randomBytes(16).toString('hex')}` });
-      answer = /<Message>([\s\S]*?)<\/Message>/.exec(res.body)?.[1]?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&') ?? '';
-    }
-    return reply.html(
-      devPhonePage(request.page(), { csrf: reply.generateCsrf(), texts: await texts(), reply: { from, body, answer } }),
-    );
-  });
+    },
+  );
 }

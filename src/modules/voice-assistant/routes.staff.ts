@@ -12,20 +12,18 @@ export interface VoiceMenuRoutesDeps {
 
 const editors = { policy: 'staff', roles: ['administrator'] } as const;
 /** Node ids are data: every `node-<id>-<en|es>` field of the form, each one text cut at 2,000 characters. */
-const menuForm = z
-  .unknown()
-  .transform((body): { texts: Record<string, { en: string; es: string }>; note: string } => {
-    const texts: Record<string, { en: string; es: string }> = {};
-    const entries = Object.entries(body && typeof body === 'object' ? body : {});
-    for (const [key, value] of entries) {
-      const m = /^node-([a-z][a-z0-9_]{0,39})-(en|es)$/.exec(key);
-      if (!m || typeof value !== 'string') continue;
-      texts[m[1]!] ??= { en: '', es: '' };
-      texts[m[1]!]![m[2] as 'en' | 'es'] = value.slice(0, 2_000);
-    }
-    const note = entries.find(([k]) => k === 'note')?.[1];
-    return { texts, note: typeof note === 'string' ? note.slice(0, 500) : '' };
-  });
+const menuForm = z.unknown().transform((body): { texts: Record<string, { en: string; es: string }>; note: string } => {
+  const texts: Record<string, { en: string; es: string }> = {};
+  const entries: [string, unknown][] = Object.entries(body && typeof body === 'object' ? body : {});
+  for (const [key, value] of entries) {
+    const m = /^node-([a-z][a-z0-9_]{0,39})-(en|es)$/.exec(key);
+    if (!m || typeof value !== 'string') continue;
+    texts[m[1]!] ??= { en: '', es: '' };
+    texts[m[1]!]![m[2] as 'en' | 'es'] = value.slice(0, 2_000);
+  }
+  const note: unknown = entries.find(([k]) => k === 'note')?.[1];
+  return { texts, note: typeof note === 'string' ? note.slice(0, 500) : '' };
+});
 const inputs = { done: fields({ done: text(20) }) };
 
 /** /staff/voice-menu: administrators edit the voice assistant's node texts in both languages and publish a version. */

@@ -138,7 +138,9 @@ class Turn {
     this.path = [...((call.path as string[] | null) ?? [])];
     this.inputs = [...((call.inputs as CallInput[] | null) ?? [])];
     this.language = call.language ?? 'en';
-    this.state = (call.state as StoredState | null)?.s ? (call.state as StoredState) : { s: { step: 'language', tries: 0 } };
+    this.state = (call.state as StoredState | null)?.s
+      ? (call.state as StoredState)
+      : { s: { step: 'language', tries: 0 } };
     this.itemId = call.item_id ?? undefined;
   }
 
@@ -242,10 +244,17 @@ export class VoiceAssistantService {
         note: note.trim().slice(0, 500),
       });
       if (!inserted) return { ok: false as const, problems: [{ field: 'menu', code: 'stale' }] };
-      await auditStaffAction(trx, this.deps.clock, actor, 'voice_menu.published', {
-        type: 'voice_menu',
-        id: String(next),
-      }, { from: version, note: note.trim().slice(0, 500) });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'voice_menu.published',
+        {
+          type: 'voice_menu',
+          id: String(next),
+        },
+        { from: version, note: note.trim().slice(0, 500) },
+      );
       return { ok: true as const, version: next };
     });
   }
@@ -311,7 +320,11 @@ export class VoiceAssistantService {
       ...(turn.liveQueue ? { live_queue: turn.liveQueue } : {}),
       ...(turn.itemId ? { item_id: turn.itemId } : {}),
     });
-    if (turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue') && !call.item_id && turn.itemId === undefined)
+    if (
+      turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue') &&
+      !call.item_id &&
+      turn.itemId === undefined
+    )
       await this.#finish(sid);
     return turn.verbs;
   }
@@ -375,7 +388,7 @@ export class VoiceAssistantService {
   #retry(turn: Turn, s: Exclude<CallState, { step: 'ended' }>, again: () => void | Promise<void>) {
     const tries = s.tries + 1;
     if (tries >= MAX_TRIES) return this.#end(turn, 'say.no_choice_goodbye', turn.outcome ?? 'no_input');
-    turn.go({ ...s, tries } as CallState);
+    turn.go({ ...s, tries });
     turn.say(turn.tr('say.not_understood'));
     return again();
   }
@@ -771,11 +784,12 @@ export class VoiceAssistantService {
     const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
     const t = turn.t(turn.language);
     const info = turn.path.find((p) => p.startsWith('info:'))?.slice(5) as InfoTopic | undefined;
-    const type = turn.path.includes('status:found') || turn.path.includes('action:case_status')
-      ? 'case_status'
-      : info
-        ? INFO_TYPE[info]
-        : 'general_question';
+    const type =
+      turn.path.includes('status:found') || turn.path.includes('action:case_status')
+        ? 'case_status'
+        : info
+          ? INFO_TYPE[info]
+          : 'general_question';
     await inTransaction(this.deps.db, async (trx) => {
       const item = await this.deps.items.create(
         {
@@ -805,7 +819,7 @@ export class VoiceAssistantService {
 /** A default LiveAgents from configuration: `agents` per live queue, minus the phone calls they are working now. */
 export function configuredAgents(db: DbHandle, agents: number): LiveAgents {
   return {
-    staffed: async () => agents,
+    staffed: () => Promise.resolve(agents),
     free: async (queue) => agents - (await queueLoad(db, queue, 'phone')).inProgress,
   };
 }

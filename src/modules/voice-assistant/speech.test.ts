@@ -23,42 +23,67 @@ describe('spoken receipt numbers', () => {
   });
 
   const NATO: Record<string, string> = {
-    A: 'alpha', B: 'bravo', C: 'charlie', E: 'echo', I: 'india', L: 'lima', M: 'mike', N: 'november', O: 'oscar',
-    R: 'romeo', S: 'sierra', T: 'tango', V: 'victor', W: 'whiskey', Y: 'yankee',
+    A: 'alpha',
+    B: 'bravo',
+    C: 'charlie',
+    E: 'echo',
+    I: 'india',
+    L: 'lima',
+    M: 'mike',
+    N: 'november',
+    O: 'oscar',
+    R: 'romeo',
+    S: 'sierra',
+    T: 'tango',
+    V: 'victor',
+    W: 'whiskey',
+    Y: 'yankee',
   };
   const EN = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
   const ES = ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'];
 
   it('reads back any receipt number however its letters and digits are said (property)', () => {
     const receipt = fc
-      .tuple(fc.constantFrom(...RECEIPT_PREFIXES), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 }))
+      .tuple(
+        fc.constantFrom(...RECEIPT_PREFIXES),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 }),
+      )
       .map(([p, d]) => `${p}${d.join('')}`);
     const letterWay = fc.constantFrom('plain', 'nato', 'as_in', 'de');
     const digitWay = fc.constantFrom('digit', 'en', 'es', 'oh');
     fc.assert(
-      fc.property(receipt, fc.array(letterWay, { minLength: 3, maxLength: 3 }), fc.array(digitWay, { minLength: 10, maxLength: 10 }), fc.boolean(), (r, lw, dw, doubles) => {
-        const letters = r.slice(0, 3).split('').map((ch, i) => {
-          const way = lw[i]!;
-          if (way === 'nato') return NATO[ch]!;
-          if (way === 'as_in') return `${ch} as in ${NATO[ch]!}`;
-          if (way === 'de') return `${ch.toLowerCase()} de ${NATO[ch]!}`;
-          return ch;
-        });
-        const digits: string[] = [];
-        const ds = r.slice(3).split('');
-        for (let i = 0; i < ds.length; i++) {
-          const n = Number(ds[i]);
-          const word = (k: number) => {
-            const way = dw[i]!;
-            return way === 'en' ? EN[k]! : way === 'es' ? ES[k]! : way === 'oh' && k === 0 ? 'oh' : String(k);
-          };
-          if (doubles && ds[i] === ds[i + 1]) {
-            digits.push(dw[i] === 'es' ? 'doble' : 'double', word(n));
-            i++;
-          } else digits.push(word(n));
-        }
-        expect(normalizeSpokenReceipt([...letters, ...digits].join(' '))).toBe(r);
-      }),
+      fc.property(
+        receipt,
+        fc.array(letterWay, { minLength: 3, maxLength: 3 }),
+        fc.array(digitWay, { minLength: 10, maxLength: 10 }),
+        fc.boolean(),
+        (r, lw, dw, doubles) => {
+          const letters = r
+            .slice(0, 3)
+            .split('')
+            .map((ch, i) => {
+              const way = lw[i]!;
+              if (way === 'nato') return NATO[ch]!;
+              if (way === 'as_in') return `${ch} as in ${NATO[ch]!}`;
+              if (way === 'de') return `${ch.toLowerCase()} de ${NATO[ch]!}`;
+              return ch;
+            });
+          const digits: string[] = [];
+          const ds = r.slice(3).split('');
+          for (let i = 0; i < ds.length; i++) {
+            const n = Number(ds[i]);
+            const word = (k: number) => {
+              const way = dw[i]!;
+              return way === 'en' ? EN[k]! : way === 'es' ? ES[k]! : way === 'oh' && k === 0 ? 'oh' : String(k);
+            };
+            if (doubles && ds[i] === ds[i + 1]) {
+              digits.push(dw[i] === 'es' ? 'doble' : 'double', word(n));
+              i++;
+            } else digits.push(word(n));
+          }
+          expect(normalizeSpokenReceipt([...letters, ...digits].join(' '))).toBe(r);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -81,7 +106,14 @@ describe('TwiML', () => {
   it('escapes text and attributes and reads back what it writes', () => {
     const xml = twiml([
       { verb: 'Say', text: 'Tom & Jerry <b>"hi"</b>', language: 'en-US' },
-      { verb: 'Gather', action: '/x?a=1&b=2', language: 'es-US', hints: ['uno', 'dos'], numDigits: 1, says: [{ text: "l'été", language: 'es-US' }] },
+      {
+        verb: 'Gather',
+        action: '/x?a=1&b=2',
+        language: 'es-US',
+        hints: ['uno', 'dos'],
+        numDigits: 1,
+        says: [{ text: "l'été", language: 'es-US' }],
+      },
       { verb: 'Redirect', url: '/x' },
       { verb: 'Enqueue', queue: 'live-tier1' },
       { verb: 'Say', text: 'bye', language: 'en-US' },

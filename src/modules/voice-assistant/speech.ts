@@ -4,39 +4,157 @@
  * ("cero".."nueve", "e de Enrique", "doble"). Pure functions; parseReceiptNumber (cases) then says whether it is one.
  */
 
-const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 const DIGITS: Record<string, string> = {
-  zero: '0', oh: '0', one: '1', two: '2', to: '2', too: '2', three: '3', four: '4', for: '4', five: '5', six: '6',
-  seven: '7', eight: '8', ate: '8', nine: '9', niner: '9',
-  cero: '0', uno: '1', un: '1', una: '1', dos: '2', tres: '3', cuatro: '4', cinco: '5', seis: '6', siete: '7',
-  ocho: '8', nueve: '9',
+  zero: '0',
+  oh: '0',
+  one: '1',
+  two: '2',
+  to: '2',
+  too: '2',
+  three: '3',
+  four: '4',
+  for: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  ate: '8',
+  nine: '9',
+  niner: '9',
+  cero: '0',
+  uno: '1',
+  un: '1',
+  una: '1',
+  dos: '2',
+  tres: '3',
+  cuatro: '4',
+  cinco: '5',
+  seis: '6',
+  siete: '7',
+  ocho: '8',
+  nueve: '9',
 };
 
 const NATO: Record<string, string> = {
-  alfa: 'A', alpha: 'A', bravo: 'B', charlie: 'C', delta: 'D', echo: 'E', eco: 'E', foxtrot: 'F', golf: 'G',
-  hotel: 'H', india: 'I', juliet: 'J', juliett: 'J', kilo: 'K', lima: 'L', mike: 'M', november: 'N', oscar: 'O',
-  papa: 'P', quebec: 'Q', romeo: 'R', sierra: 'S', tango: 'T', uniform: 'U', victor: 'V', whiskey: 'W',
-  whisky: 'W', xray: 'X', yankee: 'Y', zulu: 'Z',
+  alfa: 'A',
+  alpha: 'A',
+  bravo: 'B',
+  charlie: 'C',
+  delta: 'D',
+  echo: 'E',
+  eco: 'E',
+  foxtrot: 'F',
+  golf: 'G',
+  hotel: 'H',
+  india: 'I',
+  juliet: 'J',
+  juliett: 'J',
+  kilo: 'K',
+  lima: 'L',
+  mike: 'M',
+  november: 'N',
+  oscar: 'O',
+  papa: 'P',
+  quebec: 'Q',
+  romeo: 'R',
+  sierra: 'S',
+  tango: 'T',
+  uniform: 'U',
+  victor: 'V',
+  whiskey: 'W',
+  whisky: 'W',
+  xray: 'X',
+  yankee: 'Y',
+  zulu: 'Z',
 };
 
 /** Letter names (English and Spanish) that are not also a digit word. */
 const LETTER_NAMES: Record<string, string> = {
-  bee: 'B', be: 'B', see: 'C', cee: 'C', ce: 'C', dee: 'D', ee: 'E', ef: 'F', eff: 'F', efe: 'F', gee: 'G',
-  ge: 'G', aitch: 'H', hache: 'H', eye: 'I', jay: 'J', jota: 'J', kay: 'K', ka: 'K', el: 'L', ele: 'L', em: 'M',
-  eme: 'M', en: 'N', ene: 'N', pee: 'P', pe: 'P', cue: 'Q', queue: 'Q', cu: 'Q', are: 'R', ar: 'R', erre: 'R',
-  ere: 'R', ess: 'S', es: 'S', ese: 'S', tee: 'T', te: 'T', you: 'U', vee: 'V', ve: 'V', uve: 'V', ex: 'X',
-  equis: 'X', why: 'Y', ye: 'Y', zee: 'Z', zed: 'Z', zeta: 'Z',
+  bee: 'B',
+  be: 'B',
+  see: 'C',
+  cee: 'C',
+  ce: 'C',
+  dee: 'D',
+  ee: 'E',
+  ef: 'F',
+  eff: 'F',
+  efe: 'F',
+  gee: 'G',
+  ge: 'G',
+  aitch: 'H',
+  hache: 'H',
+  eye: 'I',
+  jay: 'J',
+  jota: 'J',
+  kay: 'K',
+  ka: 'K',
+  el: 'L',
+  ele: 'L',
+  em: 'M',
+  eme: 'M',
+  en: 'N',
+  ene: 'N',
+  pee: 'P',
+  pe: 'P',
+  cue: 'Q',
+  queue: 'Q',
+  cu: 'Q',
+  are: 'R',
+  ar: 'R',
+  erre: 'R',
+  ere: 'R',
+  ess: 'S',
+  es: 'S',
+  ese: 'S',
+  tee: 'T',
+  te: 'T',
+  you: 'U',
+  vee: 'V',
+  ve: 'V',
+  uve: 'V',
+  ex: 'X',
+  equis: 'X',
+  why: 'Y',
+  ye: 'Y',
+  zee: 'Z',
+  zed: 'Z',
+  zeta: 'Z',
 };
 
 /** Words that carry nothing (what people say around the number). */
 const FILLER = new Set([
-  'my', 'the', 'receipt', 'number', 'is', 'its', 'it', 'uh', 'um', 'dash', 'hyphen', 'space', 'case', 'and', 'then',
-  'mi', 'el', 'numero', 'recibo', 'de', 'del', 'guion', 'caso', 'y', 'luego', 'letra', 'letter', 'letters', 'a',
+  'my',
+  'the',
+  'receipt',
+  'number',
+  'is',
+  'its',
+  'it',
+  'uh',
+  'um',
+  'dash',
+  'hyphen',
+  'space',
+  'case',
+  'and',
+  'then',
+  'mi',
+  'el',
+  'numero',
+  'recibo',
+  'de',
+  'del',
+  'guion',
+  'caso',
+  'y',
+  'luego',
+  'letra',
+  'letter',
+  'letters',
+  'a',
 ]);
 
 /** Words that say "the next token is repeated n times". */
@@ -90,16 +208,23 @@ export function maskReceipt(receipt: string): string {
 
 /** Any receipt-number-like run in free text (speech as recognised) masked the same way. */
 export function maskReceiptsIn(text: string): string {
-  return text.replace(/\b([A-Za-z]{3})[\s-]*((?:\d[\s-]*){6})((?:\d[\s-]*){3}\d)\b/g, (_m, p: string, _mid: string, last: string) =>
-    `${p.toUpperCase()}******${last.replace(/[\s-]/g, '')}`,
-  ).replace(/\d{5,}/g, (d) => `${'*'.repeat(Math.max(0, d.length - 4))}${d.slice(-4)}`);
+  return text
+    .replace(
+      /\b([A-Za-z]{3})[\s-]*((?:\d[\s-]*){6})((?:\d[\s-]*){3}\d)\b/g,
+      (_m, p: string, _mid: string, last: string) => `${p.toUpperCase()}******${last.replace(/[\s-]/g, '')}`,
+    )
+    .replace(/\d{5,}/g, (d) => `${'*'.repeat(Math.max(0, d.length - 4))}${d.slice(-4)}`);
 }
 
 /** Whether spoken words match one of the keywords (accents and case ignored, whole words or phrases). */
 export function matchesKeyword(speech: string, keywords: readonly string[]): boolean {
-  const said = ` ${fold(speech).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+  const said = ` ${fold(speech)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()} `;
   return keywords.some((k) => {
-    const key = fold(k).replace(/[^a-z0-9]+/g, ' ').trim();
+    const key = fold(k)
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
     return key.length > 0 && said.includes(` ${key} `);
   });
 }

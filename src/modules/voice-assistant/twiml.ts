@@ -76,7 +76,7 @@ export function twiml(verbs: readonly TwimlVerb[]): string {
 
 // ---- Parsing (the simulator and /dev/phone read answers back) ---------------------------------------------------
 
-function unescapeXml(value: string): string {
+export function unescapeXml(value: string): string {
   return value.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) =>
     e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'amp' ? '&' : e === 'quot' ? '"' : "'",
   );
@@ -101,7 +101,7 @@ export function parseTwiml(xml: string): TwimlVerb[] {
     at = m.index + m[0].length;
     const a = readAttrs(m[2]!);
     const inner = m[4] ?? '';
-    const language = (a.language === 'es-US' ? 'es-US' : 'en-US') as VoiceLanguage;
+    const language: VoiceLanguage = a.language === 'es-US' ? 'es-US' : 'en-US';
     switch (m[1]) {
       case 'Say':
         verbs.push({ verb: 'Say', text: unescapeXml(inner), language });

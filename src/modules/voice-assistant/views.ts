@@ -39,7 +39,9 @@ export function voiceMenuPage(
     return html`<fieldset class="usa-fieldset margin-top-3">
     <legend class="usa-legend usa-legend--large">${t('voice_assistant:staff.node', { id: node.id })}</legend>
     <p class="usa-hint">${t('voice_assistant:staff.options', {
-      list: node.options.map((o) => `${o.digit}: ${o.target ? `→ ${o.target}` : t(`voice_assistant:actions.${o.action}`)}`).join('; '),
+      list: node.options
+        .map((o) => `${o.digit}: ${o.target ? `→ ${o.target}` : t(`voice_assistant:actions.${o.action}`)}`)
+        .join('; '),
     })}</p>
     ${textArea({ name: `node-${node.id}-en`, label: t('voice_assistant:staff.text_en'), value: values.en, maxlength: TEXT_MAX, error: errorFor(errors, `node-${node.id}-en`) })}
     ${textArea({ name: `node-${node.id}-es`, label: t('voice_assistant:staff.text_es'), value: values.es, maxlength: TEXT_MAX, error: errorFor(errors, `node-${node.id}-es`) })}
@@ -51,7 +53,11 @@ export function voiceMenuPage(
 <h2>${t('voice_assistant:staff.versions')}</h2>
 ${table({
   caption: t('voice_assistant:staff.versions_caption'),
-  headers: [t('voice_assistant:staff.version'), t('voice_assistant:staff.published_at'), t('voice_assistant:staff.note')],
+  headers: [
+    t('voice_assistant:staff.version'),
+    t('voice_assistant:staff.published_at'),
+    t('voice_assistant:staff.note'),
+  ],
   rows: p.versions.map((v) => [String(v.version), when(v.published_at), v.note]),
   stacked: true,
 })}`,

@@ -32,19 +32,22 @@ beforeAll(async () => {
   const database = await openTestDatabase();
   const deps = await createDeps(config, { log: createLogger('silent'), database, clock });
   const services = createServices(deps);
-  const liveAgents: LiveAgents = { free: async () => agents.freeNow, staffed: async () => agents.staffedNow };
+  const liveAgents: LiveAgents = {
+    free: () => Promise.resolve(agents.freeNow),
+    staffed: () => Promise.resolve(agents.staffedNow),
+  };
   services.voiceAssistant = new VoiceAssistantService({
     ...services.voiceAssistant.deps,
     agents: liveAgents,
     callbacks: {
-      request: async (input) => {
+      request: (input) => {
         callbackRequests.push(input);
-        return {
+        return Promise.resolve({
           callbackId: `cb-${callbackRequests.length}`,
           position: 3,
           earliestAt: new Date('2026-11-30T14:00:00Z'),
           timeZone: 'America/Chicago',
-        };
+        });
       },
     },
   });
@@ -62,11 +65,27 @@ beforeAll(async () => {
     },
   };
   await database.db.updateTable('cases').set({ section_1367: true }).where('receipt_number', '=', PROTECTED).execute();
-  admin = await createStaffMember(t, { email: 'voice.admin@agency.example', name: 'Vera Admin', roles: ['administrator'] });
+  admin = await createStaffMember(t, {
+    email: 'voice.admin@agency.example',
+    name: 'Vera Admin',
+    roles: ['administrator'],
+  });
   const actor = { accountId: admin.accountId, roles: ['administrator'] as const };
   // CC-10: I-130 at VSC received before 2026-11-01 may be inquired about; I-765 at NSC only before 2024-01-01.
-  await t.services.eRequest.saveInquiryDate(actor, { formCode: 'I-130', officeCode: 'VSC', month: '11', day: '1', year: '2026' });
-  await t.services.eRequest.saveInquiryDate(actor, { formCode: 'I-765', officeCode: 'NSC', month: '1', day: '1', year: '2024' });
+  await t.services.eRequest.saveInquiryDate(actor, {
+    formCode: 'I-130',
+    officeCode: 'VSC',
+    month: '11',
+    day: '1',
+    year: '2026',
+  });
+  await t.services.eRequest.saveInquiryDate(actor, {
+    formCode: 'I-765',
+    officeCode: 'NSC',
+    month: '1',
+    day: '1',
+    year: '2024',
+  });
 });
 afterAll(async () => t?.close());
 beforeEach(() => {
@@ -77,7 +96,8 @@ beforeEach(() => {
 
 const call = (from?: string) => new CallSimulator(t.app, { authToken: AUTH_TOKEN, publicUrl: PUBLIC_URL, from });
 const db = () => t.deps.database.db;
-const callRow = (sid: string) => db().selectFrom('voice_calls').selectAll().where('call_sid', '=', sid).executeTakeFirstOrThrow();
+const callRow = (sid: string) =>
+  db().selectFrom('voice_calls').selectAll().where('call_sid', '=', sid).executeTakeFirstOrThrow();
 async function itemOf(sid: string) {
   const row = await callRow(sid);
   expect(row.item_id).toBeTruthy();
@@ -105,7 +125,9 @@ describe('voice webhooks: signatures (X-Twilio-Signature)', () => {
       const otherKey = twilioSignature('another-token', `${PUBLIC_URL}${path}`, params);
       expect((await c.post(path, params, otherKey)).statusCode).toBe(403);
     }
-    expect(await db().selectFrom('voice_calls').select('call_sid').where('call_sid', '=', c.sid).executeTakeFirst()).toBeUndefined();
+    expect(
+      await db().selectFrom('voice_calls').select('call_sid').where('call_sid', '=', c.sid).executeTakeFirst(),
+    ).toBeUndefined();
     const answer = await c.start();
     expect(answer.status).toBe(200);
     expect(answer.gather).toMatchObject({ action: '/hooks/voice/twilio/gather', input: 'dtmf speech' });
@@ -126,17 +148,34 @@ describe('self-service (CC-9, CC-13)', () => {
     const end = await c.silence();
     expect(end.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
     const item = await itemOf(c.sid);
-    expect(item).toMatchObject({ channel: 'voice_assistant', type: 'case_status', status: 'closed', language: 'en', contact_phone: c.from });
+    expect(item).toMatchObject({
+      channel: 'voice_assistant',
+      type: 'case_status',
+      status: 'closed',
+      language: 'en',
+      contact_phone: c.from,
+    });
     expect(item.receipt_number).toBeNull();
-    const everything = JSON.stringify(await callRow(c.sid)) + item.description +
+    const everything =
+      JSON.stringify(await callRow(c.sid)) +
+      item.description +
       JSON.stringify(await db().selectFrom('service_item_events').selectAll().where('item_id', '=', item.id).execute());
     expect(everything).toContain('EAC******3403');
     expect(everything).not.toContain(KNOWN);
     expect(everything).not.toContain('9999103403');
     expect(item.description).toContain('language:en > main > action:case_status > status:found');
     expect(await c.hangUp(95)).toBe(204);
-    expect(await callRow(c.sid)).toMatchObject({ duration_seconds: 95, provider_status: 'completed', outcome: 'self_served' });
-    const ended = await db().selectFrom('service_item_events').selectAll().where('item_id', '=', item.id).where('kind', '=', 'call_ended').executeTakeFirstOrThrow();
+    expect(await callRow(c.sid)).toMatchObject({
+      duration_seconds: 95,
+      provider_status: 'completed',
+      outcome: 'self_served',
+    });
+    const ended = await db()
+      .selectFrom('service_item_events')
+      .selectAll()
+      .where('item_id', '=', item.id)
+      .where('kind', '=', 'call_ended')
+      .executeTakeFirstOrThrow();
     expect(ended.details).toMatchObject({ durationSeconds: 95, status: 'completed' });
   });
 
@@ -178,7 +217,11 @@ describe('self-service (CC-9, CC-13)', () => {
       expect(info.said.join(' ')).toContain(expected);
       const sent = await c.press('1');
       expect(sent.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
-      const text = await db().selectFrom('notification_messages').selectAll().where('recipient', '=', from).executeTakeFirstOrThrow();
+      const text = await db()
+        .selectFrom('notification_messages')
+        .selectAll()
+        .where('recipient', '=', from)
+        .executeTakeFirstOrThrow();
       expect(text).toMatchObject({ channel: 'sms', template: 'voice_assistant_link', language: lang });
       expect(text.body).toContain(`${PUBLIC_URL}${link}`);
       expect(JSON.stringify((await callRow(c.sid)).inputs)).toContain('sms_consent');
@@ -323,7 +366,11 @@ describe('the menu as data: versions, the administrator page', () => {
     });
     expect(ok.statusCode).toBe(303);
     expect((await t.services.voiceAssistant.publishedMenu()).version).toBe(before + 1);
-    const audit = await db().selectFrom('audit_log').selectAll().where('action', '=', 'voice_menu.published').executeTakeFirstOrThrow();
+    const audit = await db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'voice_menu.published')
+      .executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor_id: admin.accountId, subject_id: String(before + 1) });
     // The call started before keeps the old texts; a new call hears the new ones.
     const old = await c.press('0');
@@ -337,7 +384,9 @@ describe('containment on the dashboards', () => {
   it('shows the share of calls served without an agent, with a table and a CSV', async () => {
     const agent = admin.agent;
     expect((await agent.get('/staff/dashboards?days=7')).statusCode).toBe(200);
-    expect(agent.$('#containment-summary').text()).toMatch(/The voice assistant served \d+(\.\d+)?% of its calls without an agent \(\d+ of \d+\)\./);
+    expect(agent.$('#containment-summary').text()).toMatch(
+      /The voice assistant served \d+(\.\d+)?% of its calls without an agent \(\d+ of \d+\)\./,
+    );
     expect(agent.$('#chart-containment')).toHaveLength(1);
     const csv = await agent.get('/staff/dashboards/containment.csv?days=7');
     expect(csv.statusCode).toBe(200);

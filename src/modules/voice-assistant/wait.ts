@@ -18,7 +18,11 @@ export function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function estimatedWaitMinutes(p: { handlingMinutes: readonly number[]; waiting: number; agents: number }): number {
+export function estimatedWaitMinutes(p: {
+  handlingMinutes: readonly number[];
+  waiting: number;
+  agents: number;
+}): number {
   const handling = median(p.handlingMinutes) ?? DEFAULT_HANDLING_MINUTES;
   return Math.max(1, Math.ceil((handling * (Math.max(0, p.waiting) + 1)) / Math.max(1, p.agents)));
 }
