@@ -5,6 +5,7 @@ import { createServices } from '../../services.js';
 import { FakeClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logging.js';
 import { openTestDatabase, testConfig, type TestApp } from '../../../test/harness.js';
+import { TestAgent } from '../../../test/agent.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { CallSimulator } from './call-simulator.js';
 import type { CallbackRequestInput, LiveAgents } from './ports.js';
@@ -391,5 +392,39 @@ describe('containment on the dashboards', () => {
     const csv = await agent.get('/staff/dashboards/containment.csv?days=7');
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain('week_start,week_end,calls,contained,containment_percent');
+  });
+});
+
+describe('/dev/phone', () => {
+  it('calls the assistant through the signed webhooks, shows what is said, and answers a text from the outbox', async () => {
+    const agent = new TestAgent(t.app, '10.77.0.1');
+    expect((await agent.get('/dev/phone')).statusCode).toBe(200);
+    await agent.post('/dev/phone/call', { from: '+12025550177' });
+    expect(agent.$('main').text()).toContain('For English, press 1');
+    const hidden = () => ({
+      call_sid: agent.$('input[name=call_sid]').first().val() as string,
+      from: agent.$('input[name=from]').first().val() as string,
+      started: agent.$('input[name=started]').first().val() as string,
+    });
+    await agent.post('/dev/phone/step', { ...hidden(), action: 'press', digits: '1' });
+    expect(agent.$('main').text()).toContain('Main menu.');
+    await agent.post('/dev/phone/step', { ...hidden(), action: 'speak', speech: 'change of address' });
+    expect(agent.$('main').text()).toContain('change your address online');
+    await agent.post('/dev/phone/step', { ...hidden(), action: 'press', digits: '1' });
+    expect(agent.$('main').text()).toContain('We sent the link by text message');
+    expect(agent.$('main').text()).toContain('The assistant ended the call.');
+    const sid = (
+      await db()
+        .selectFrom('voice_calls')
+        .select('call_sid')
+        .where('from_number', '=', '+12025550177')
+        .executeTakeFirstOrThrow()
+    ).call_sid;
+    expect((await callRow(sid)).provider_status).toBe('completed');
+    // The text is in the outbox list with a reply box; HELP is answered by the inbound hook.
+    expect(agent.$('main').text()).toContain('/account/address');
+    await agent.post('/dev/phone/text', { from: '+12025550177', body: 'HELP' });
+    expect(agent.$('main').text()).toContain('+12025550177 replied "HELP".');
+    expect(agent.$('main').text()).toContain('Answer:');
   });
 });
