@@ -791,19 +791,39 @@ export class VoiceAssistantService {
           ? INFO_TYPE[info]
           : 'general_question';
     await inTransaction(this.deps.db, async (trx) => {
-      const item = await this.deps.items.create(
-        {
-          channel: 'voice_assistant',
-          type,
-          queue: 'tier1',
-          contact: { name: t('voice_assistant:item.caller'), email: '', phone: call.from_number || null },
-          language: turn.language,
-          subject: t('voice_assistant:item.self_subject', { outcome: t(`voice_assistant:outcomes.${outcome}`) }),
-          description: this.#describe(turn, outcome),
-          dueInMs: 0,
-        },
-        trx,
-      );
+      const contact = { name: t('voice_assistant:item.caller'), email: '', phone: call.from_number || null };
+      const subject = t('voice_assistant:item.self_subject', { outcome: t(`voice_assistant:outcomes.${outcome}`) });
+      const description = this.#describe(turn, outcome);
+      // A call about a Section 1367 matter (said, or a protected case's receipt number) leaves a protected item:
+      // Tier 3 only, even closed (CC-6).
+      const item = turn.state.protected1367
+        ? (
+            await this.deps.items.createRouted(
+              {
+                channel: 'voice_assistant',
+                type,
+                contact,
+                language: turn.language,
+                subject,
+                description,
+                section1367: true,
+              },
+              trx,
+            )
+          ).item
+        : await this.deps.items.create(
+            {
+              channel: 'voice_assistant',
+              type,
+              queue: 'tier1',
+              contact,
+              language: turn.language,
+              subject,
+              description,
+              dueInMs: 0,
+            },
+            trx,
+          );
       await this.deps.items.record(
         item.id,
         { kind: 'voice_assistant_call', details: this.#details(turn, outcome) },

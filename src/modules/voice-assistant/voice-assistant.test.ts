@@ -205,6 +205,11 @@ describe('self-service (CC-9, CC-13)', () => {
     const unknown = await unknownCall.say('I O E 0 0 0 0 0 0 0 0 0 1');
     expect(hidden.said).toEqual(unknown.said);
     expect(hidden.said.join(' ')).toContain('We do not recognize that receipt number');
+    // The call's item is protected (Tier 3 only), the other caller's is not.
+    await protectedCall.silence();
+    await unknownCall.silence();
+    expect(await itemOf(protectedCall.sid)).toMatchObject({ section_1367: true, queue: 'tier3', status: 'closed' });
+    expect(await itemOf(unknownCall.sid)).toMatchObject({ section_1367: false, status: 'closed' });
   });
 
   for (const [lang, topicKey, link, expected] of [
