@@ -28,6 +28,11 @@ import { registerOfficerRoutes } from './modules/officer/index.js';
 import { registerQualityRoutes } from './modules/quality/index.js';
 import { registerEvidenceRoutes } from './modules/evidence/index.js';
 import { registerStaffRoutes, staffGuard } from './modules/staff/index.js';
+import {
+  registerDevPhoneRoutes,
+  registerVoiceHookRoutes,
+  registerVoiceMenuRoutes,
+} from './modules/voice-assistant/index.js';
 import { registerSurveyRoutes, registerSurveyStaffRoutes } from './modules/surveys/index.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installLanguage } from './platform/http/language.js';
@@ -131,7 +136,8 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerCaseSubscriptionRoutes(routes, {
     subscriptions: services.caseSubscriptions,
     limit: limitLookup,
-    smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
+    // Outside production without a provider, the development key (config.voice), so /dev/phone can answer texts.
+    smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : config.voice.authToken,
     publicUrl: config.publicUrl,
     i18n: deps.i18n,
     textReplies: services.textAhead,
@@ -147,6 +153,18 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     publicUrl: config.publicUrl,
   });
   registerOutboxRoutes(routes, { db: deps.database.db });
+  registerVoiceHookRoutes(routes, {
+    voice: services.voiceAssistant,
+    authToken: config.voice.authToken,
+    publicUrl: config.publicUrl,
+  });
+  registerVoiceMenuRoutes(routes, { voice: services.voiceAssistant, timeZone: config.agencyTimeZone });
+  registerDevPhoneRoutes(routes, {
+    app,
+    db: deps.database.db,
+    authToken: config.voice.authToken,
+    publicUrl: config.publicUrl,
+  });
   registerSurveyRoutes(routes, { surveys: services.surveys, limit: limitAccountForms });
   registerSurveyStaffRoutes(routes, { surveys: services.surveys, timeZone: config.agencyTimeZone });
   registerAccountRoutes(routes, {

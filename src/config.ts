@@ -85,6 +85,12 @@ const schema = z
     TWILIO_AUTH_TOKEN: z.string().optional(),
     TWILIO_FROM: z.string().optional(),
     TWILIO_BASE_URL: z.string().url().default('https://api.twilio.com'),
+    // The voice assistant (issue 16): live lines' hours (agency time zone, business days) and agents per live queue.
+    CASEDESK_VOICE_HOURS: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'must be HH:MM-HH:MM, e.g. 08:00-20:00' })
+      .default('08:00-20:00'),
+    CASEDESK_VOICE_AGENTS: z.coerce.number().int().min(0).max(100_000).default(5),
     // Sign-in through an OpenID Connect provider configured like Login.gov (docs/adr/0008-external-sign-in.md).
     CASEDESK_OIDC_ISSUER: z.string().url().optional(),
     CASEDESK_OIDC_CLIENT_ID: z.string().min(1).max(300).optional(),
@@ -190,6 +196,11 @@ export interface Config {
     pollingIntervalSeconds: number;
     urgentPollingIntervalSeconds: number;
   };
+  /**
+   * The voice assistant: the key its webhooks' signatures are checked with (TWILIO_AUTH_TOKEN; outside production a
+   * development key when none is set, so /dev/phone can sign), the live lines' hours and agents per live queue.
+   */
+  voice: { authToken: string; hours: { open: string; close: string }; agents: number };
   sms:
     | { provider: 'outbox' }
     | { provider: 'twilio'; accountSid: string; authToken: string; from: string; baseUrl: string };
@@ -250,6 +261,9 @@ export class ConfigError extends Error {
 
 /** Development-only secret: production refuses to start without its own. */
 const DEVELOPMENT_COOKIE_SECRET = 'casedesk-development-secret-do-not-use-in-production';
+
+/** Development-only key of the provider's signatures (voice webhooks, /dev/phone) when TWILIO_AUTH_TOKEN is not set. */
+export const DEVELOPMENT_TWILIO_AUTH_TOKEN = 'casedesk-development-twilio-token';
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -321,6 +335,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       concurrency: Math.min(env.CASEDESK_DELIVERY_CONCURRENCY, env.CASEDESK_DELIVERY_BATCH_SIZE),
       pollingIntervalSeconds: env.CASEDESK_DELIVERY_POLL_SECONDS,
       urgentPollingIntervalSeconds: env.CASEDESK_DELIVERY_URGENT_POLL_SECONDS,
+    },
+    voice: {
+      authToken: env.TWILIO_AUTH_TOKEN ?? (production ? '' : DEVELOPMENT_TWILIO_AUTH_TOKEN),
+      hours: { open: env.CASEDESK_VOICE_HOURS.slice(0, 5), close: env.CASEDESK_VOICE_HOURS.slice(6) },
+      agents: env.CASEDESK_VOICE_AGENTS,
     },
     sms:
       smsProvider === 'twilio'

@@ -30,6 +30,7 @@ import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
 import { askExpiryJob, TextAheadService, type CallbackControl } from './modules/text-ahead/index.js';
 import { AddressChangeService } from './modules/address-change/index.js';
+import { configuredAgents, VoiceAssistantService } from './modules/voice-assistant/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -81,6 +82,8 @@ export interface Services {
   accountHome: AccountHomeService;
   /** Text Ahead: consent, the text before a callback, replies tied to their ask (issue 16 point 3; CB-5, CB-6). */
   textAhead: TextAheadService;
+  /** The voice assistant (IVR) behind the voice provider's webhooks (issue 16). */
+  voiceAssistant: VoiceAssistantService;
 }
 
 /**
@@ -182,6 +185,15 @@ export function createServices(deps: Deps): Services {
     jobs: deps.jobs,
     cases: accountCases,
   });
+  const eRequest = new ERequestService({
+    db,
+    clock: deps.clock,
+    items: serviceItems,
+    notifications,
+    i18n: deps.i18n,
+    timeZone: deps.config.agencyTimeZone,
+    publicUrl: deps.config.publicUrl,
+  });
   const modules: Omit<Services, 'accountHome'> = {
     textAhead: new TextAheadService({
       db,
@@ -245,14 +257,22 @@ export function createServices(deps: Deps): Services {
       serviceItems,
       timeZone: deps.config.agencyTimeZone,
     }),
-    eRequest: new ERequestService({
+    eRequest,
+    voiceAssistant: new VoiceAssistantService({
       db,
       clock: deps.clock,
-      items: serviceItems,
-      notifications,
       i18n: deps.i18n,
+      log: deps.log,
+      items: serviceItems,
+      caseStatus,
+      inquiryRule: (receiptNumber) => eRequest.inquiryRule(receiptNumber),
+      notifications,
+      // The callbacks module's CallbackService (issue 16 contract) is given here when it is merged.
+      callbacks: undefined,
+      agents: configuredAgents(db, deps.config.voice.agents),
       timeZone: deps.config.agencyTimeZone,
       publicUrl: deps.config.publicUrl,
+      hours: deps.config.voice.hours,
     }),
     secureMessages: new SecureMessageService({
       db,

@@ -93,6 +93,10 @@ const OWNERS: Record<string, string> = {
   // platform (src/platform): the audit log, one-time form tokens
   audit_log: 'platform',
   form_submissions: 'platform',
+  // voice-assistant: the menu versions and the calls (issue 16)
+  voice_menu_versions: 'voice-assistant',
+  voice_calls: 'voice-assistant',
+  voice_call_statuses: 'voice-assistant',
 };
 
 /**

@@ -85,6 +85,20 @@ export function dashboardCsv<D extends Dataset>(
       );
       break;
     }
+    case 'containment': {
+      const d = data as DashboardData['containment'];
+      records.push(
+        ['week_start', 'week_end', 'calls', 'contained', 'containment_percent'],
+        ...d.weeks.map((w) => [
+          w.week.start,
+          w.week.end,
+          w.calls,
+          w.contained,
+          round(w.share === null ? null : w.share * 100, 1),
+        ]),
+      );
+      break;
+    }
   }
   return CSV_BOM + records.map(csvRecord).join('');
 }

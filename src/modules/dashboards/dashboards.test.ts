@@ -240,7 +240,7 @@ describe('Contact Center dashboards (issue 5 item 8)', () => {
     const res = await qa.agent.get('/staff/dashboards');
     const $ = qa.agent.$;
     const charts = $('svg');
-    expect(charts.length).toBe(6); // channels, weekdays, backlog, SLA line, breaches, first response (no reviews yet)
+    expect(charts.length).toBe(7); // channels, weekdays, backlog, SLA line, breaches, first response, voice assistant containment (no reviews yet)
     charts.each((_, svg) => {
       expect($(svg).attr('role')).toBe('img');
       const [titleId, descId] = $(svg).attr('aria-labelledby')!.split(' ');

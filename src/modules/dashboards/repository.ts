@@ -210,3 +210,30 @@ export async function qualityByWeek(
     wrong_answers: row.wrong_answers,
   }));
 }
+
+/**
+ * Calls of the voice assistant created in the period, per week (and in all: `week` null): every call leaves a
+ * `voice_assistant` item when it ends without an agent, or a `phone` item (details.source 'voice_assistant') when it
+ * reached a queue or booked a callback. Contained: the voice assistant served the caller (resolution 'answered').
+ */
+export async function voiceCallsByWeek(
+  db: DbHandle,
+  q: DashboardQuery,
+): Promise<{ week: string | null; calls: number; contained: number }[]> {
+  const result = await sql<{ week: string; all_weeks: number; calls: number; contained: number }>`
+    with c as (
+      select ${weekOf(sql.ref('created_at'), q)} as week,
+             (channel = 'voice_assistant' and resolution = 'answered') as contained
+      from service_items
+      where ${inPeriod(sql.ref('created_at'), q)}
+        and (channel = 'voice_assistant' or (channel = 'phone' and details->>'source' = 'voice_assistant'))
+    )
+    select week, grouping(week) as all_weeks, count(*)::int as calls, (count(*) filter (where contained))::int as contained
+    from c
+    group by grouping sets ((week), ())`.execute(db);
+  return result.rows.map((r) => ({
+    week: Number(r.all_weeks) ? null : r.week,
+    calls: r.calls,
+    contained: r.contained,
+  }));
+}

@@ -10,6 +10,7 @@ import {
   breachesByWeek,
   firstResponseTimes,
   qualityByWeek,
+  voiceCallsByWeek,
   qualityReviewColumns,
   slaDueByWeek,
   volumeByChannel,
@@ -39,7 +40,7 @@ export const CHANNELS: readonly ServiceItemChannel[] = [
 ];
 
 /** The datasets, each a section of the page and a CSV export (`/staff/dashboards/<dataset>.csv`). */
-export const DATASETS = ['channels', 'weekdays', 'backlog', 'sla', 'first-response', 'quality'] as const;
+export const DATASETS = ['channels', 'weekdays', 'backlog', 'sla', 'first-response', 'quality', 'containment'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /** The statuses that make the backlog: not resolved, not closed. */
@@ -206,6 +207,15 @@ export interface DashboardData {
     average: number | null;
     wrongAnswers: number | null;
   };
+  /** Voice assistant calls and those it served without an agent (issue 16), per week and in all. */
+  containment: { weeks: ContainmentWeek[]; calls: number; contained: number; share: number | null };
+}
+
+export interface ContainmentWeek {
+  week: Week;
+  calls: number;
+  contained: number;
+  share: number | null;
 }
 
 export type DashboardReport = { period: DashboardPeriod; weeks: Week[] } & DashboardData;
@@ -248,6 +258,7 @@ export class DashboardService {
       sla: await this.sla(q),
       'first-response': await this.firstResponse(q),
       quality: await this.quality(q),
+      containment: await this.containment(q),
     };
   }
 
@@ -270,6 +281,7 @@ export class DashboardService {
       sla: () => this.sla(q),
       'first-response': () => this.firstResponse(q),
       quality: () => this.quality(q),
+      containment: () => this.containment(q),
     };
     return { period, data: await compute[name]() };
   }
@@ -397,6 +409,27 @@ export class DashboardService {
       reviews: overall?.reviews ?? 0,
       average: overall?.average ?? null,
       wrongAnswers: overall?.wrong_answers ?? null,
+    };
+  }
+
+  /** Containment of the voice assistant: the share of its calls served without an agent, per week (not by channel). */
+  async containment(q: DashboardQuery): Promise<DashboardData['containment']> {
+    const rows = await voiceCallsByWeek(this.deps.db, q);
+    const share = (calls: number, contained: number) => (calls ? contained / calls : null);
+    const all = rows.find((r) => r.week === null);
+    return {
+      weeks: weeksOf(q.from, q.to).map((week) => {
+        const r = rows.find((x) => x.week === week.key);
+        return {
+          week,
+          calls: r?.calls ?? 0,
+          contained: r?.contained ?? 0,
+          share: r ? share(r.calls, r.contained) : null,
+        };
+      }),
+      calls: all?.calls ?? 0,
+      contained: all?.contained ?? 0,
+      share: all ? share(all.calls, all.contained) : null,
     };
   }
 

@@ -360,6 +360,46 @@ ${weeksTable(ctx, f, r, 'quality.caption', [t('dashboards:quality.reviews'), t('
   });
 }
 
+function containmentSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, query: string): SafeHtml {
+  const { t } = ctx;
+  const c = r.containment;
+  const heading = t('dashboards:containment.heading');
+  if (c.calls === 0) {
+    return html`<section class="margin-top-6" aria-labelledby="containment-heading">
+<h2 id="containment-heading">${heading}</h2>
+<p id="containment-summary">${t('dashboards:containment.none')}</p>
+</section>`;
+  }
+  const summary = t('dashboards:containment.summary', {
+    share: f.percent(c.share ?? 0),
+    contained: f.count(c.contained),
+    calls: f.count(c.calls),
+  });
+  return section(ctx, {
+    id: 'containment',
+    heading,
+    summary,
+    query,
+    body: html`${lineChart({
+      id: 'chart-containment',
+      title: t('dashboards:containment.chart_title'),
+      desc: `${summary} ${t('dashboards:table_follows')}`,
+      format: f.decimal,
+      fixedMax: 100,
+      categories: c.weeks.map((w) => f.shortDate(w.week.start)),
+      series: [
+        {
+          name: t('dashboards:containment.share'),
+          values: c.weeks.map((w) => (w.share === null ? null : Math.round(w.share * 1000) / 10)),
+        },
+      ],
+      xAxisLabel: t('dashboards:week_axis'),
+      yAxisLabel: t('dashboards:containment.axis'),
+    })}
+${weeksTable(ctx, f, r, 'containment.caption', [t('dashboards:containment.calls'), t('dashboards:containment.contained'), t('dashboards:containment.share')], c.weeks, (w) => [f.count(w.calls), f.count(w.contained), w.share === null ? t('dashboards:no_value') : f.percent(w.share)])}`,
+  });
+}
+
 export interface DashboardsView {
   signedIn: SignedIn;
   values: DashboardFilterValues;
@@ -389,6 +429,7 @@ export function dashboardsPage(ctx: StaffPageContext, p: DashboardsView): SafeHt
     ['sla', t('dashboards:sla.heading')],
     ['first-response', t('dashboards:first_response.heading')],
     ['quality', t('dashboards:quality.heading')],
+    ['containment', t('dashboards:containment.heading')],
   ];
   return titledStaffPage(ctx, p, {
     title: t('dashboards:title'),
@@ -405,7 +446,8 @@ ${weekdaysSection(ctx, f, r, query)}
 ${backlogSection(ctx, f, r, query)}
 ${slaSection(ctx, f, r, query)}
 ${firstResponseSection(ctx, f, r, query)}
-${qualitySection(ctx, f, r, query)}`
+${qualitySection(ctx, f, r, query)}
+${containmentSection(ctx, f, r, query)}`
     : ''
 }`,
   });

@@ -197,17 +197,8 @@ export class ERequestService {
       caseId = found.id;
     }
     if (v.type === 'outside_processing_time' && found) {
-      const receivedDate = localDate(found.received_at, this.deps.timeZone);
-      const row = await repo.findInquiryDate(this.deps.db, found.form_code, found.office_code);
-      const base = {
-        receiptNumber: found.receipt_number,
-        formCode: found.form_code,
-        officeCode: found.office_code,
-        receivedDate,
-      };
-      if (!row) return { ok: false, refusal: { ...base, reason: 'not_open', inquiryDate: null } };
-      if (!(receivedDate < row.inquiry_date))
-        return { ok: false, refusal: { ...base, reason: 'within_normal', inquiryDate: row.inquiry_date } };
+      const refusal = await this.#inquiryRefusal(found);
+      if (refusal) return { ok: false, refusal };
     }
     const t = this.deps.i18n.t(ctx.language);
     const topic = t(`e_request:types.${v.type}`);
@@ -343,6 +334,33 @@ export class ERequestService {
   async confirmation(number: string): Promise<ServiceItemRow | undefined> {
     const item = await this.deps.items.byNumber(number);
     return item?.channel === 'e_request' ? item : undefined;
+  }
+
+  /** CC-10: why a case inquiry about this case is not taken yet; undefined when it is outside normal processing time. */
+  async #inquiryRefusal(found: RequestCase): Promise<InquiryRefusal | undefined> {
+    const receivedDate = localDate(found.received_at, this.deps.timeZone);
+    const row = await repo.findInquiryDate(this.deps.db, found.form_code, found.office_code);
+    const base = {
+      receiptNumber: found.receipt_number,
+      formCode: found.form_code,
+      officeCode: found.office_code,
+      receivedDate,
+    };
+    if (!row) return { ...base, reason: 'not_open', inquiryDate: null };
+    if (!(receivedDate < row.inquiry_date)) return { ...base, reason: 'within_normal', inquiryDate: row.inquiry_date };
+    return undefined;
+  }
+
+  /**
+   * The inquiry date rule (CC-10) for another channel (the voice assistant): whether the case of this receipt number
+   * (already normalized) is outside normal processing time. Section 1367 cases are not looked at here: the caller's
+   * module routes them to Tier 3 (CC-6) and says nothing of them.
+   */
+  async inquiryRule(receiptNumber: string): Promise<'outside' | 'within_normal' | 'not_open' | 'not_found'> {
+    const found = await findCaseForRequest(this.deps.db, receiptNumber);
+    if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'public' })) return 'not_found';
+    const refusal = await this.#inquiryRefusal(found);
+    return refusal ? refusal.reason : 'outside';
   }
 
   // ---- Receipt dates for a case inquiry (administrators) -----------------------------------------------------------

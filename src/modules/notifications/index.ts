@@ -13,3 +13,4 @@ export { isValidTwilioSignature, twilioForm } from './signature.js';
 export { registerSmsHookRoutes } from './routes.hooks.js';
 export { registerOutboxRoutes } from './routes.dev.js';
 export { twilioSignature } from './signature.js';
+export { listRecent as recentMessages } from './repository.js';

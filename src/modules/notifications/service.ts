@@ -53,6 +53,7 @@ export const TEMPLATES = [
   'text_ahead_ask',
   'address_change_received',
   'address_change_failed',
+  'voice_assistant_link',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -96,6 +97,7 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   recovery_cancelled: 'urgent',
   recovery_completed: 'urgent',
   external_identity_linked: 'urgent',
+  voice_assistant_link: 'urgent', // the caller pressed 1 for it and expects it during or just after the call
   // Agency work, fanned out.
   case_status_changed: 'bulk',
   case_update_available: 'bulk', // a Section 1367 case's content-free status message, in place of case_status_changed

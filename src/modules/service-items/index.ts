@@ -22,11 +22,13 @@ export type {
   ServiceItemStatus,
   SlaPolicyName,
 } from './tables.js';
-export { expectation, promisedDays, type SlaExpectation } from './sla.js';
+export { BusinessCalendar, expectation, promisedDays, type SlaExpectation } from './sla.js';
 export {
   protectItemsOfCase,
   messagesOfCase,
   openItemsOwnedBy,
+  queueLoad,
+  recentHandlingMinutes,
   heldItems,
   listOpenItems,
   searchItems,

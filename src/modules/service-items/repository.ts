@@ -1,7 +1,13 @@
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { ServiceItemRow, ServiceItemEventRow, ServiceItemEventsTable, ServiceItemsTable } from './tables.js';
+import type {
+  ServiceItemChannel,
+  ServiceItemRow,
+  ServiceItemEventRow,
+  ServiceItemEventsTable,
+  ServiceItemsTable,
+} from './tables.js';
 
 /** All SQL of service items. */
 
@@ -390,4 +396,46 @@ export async function messagesOfCase(db: DbHandle, caseId: number, include1367: 
         })),
     ],
   }));
+}
+
+/**
+ * Minutes from claim to resolution of the last `limit` resolved items of a queue and channel (the voice assistant's
+ * estimated wait, issue 16), newest first.
+ */
+export async function recentHandlingMinutes(
+  db: DbHandle,
+  queue: string,
+  channel: ServiceItemChannel,
+  limit: number,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('service_items')
+    .select(['claimed_at', 'resolved_at'])
+    .where('queue', '=', queue)
+    .where('channel', '=', channel)
+    .where('resolved_at', 'is not', null)
+    .where('claimed_at', 'is not', null)
+    .orderBy('resolved_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => Math.max(0, (r.resolved_at!.getTime() - r.claimed_at!.getTime()) / 60_000));
+}
+
+/** Items of a channel in a queue: waiting (open or escalated, nobody owns them) and in progress. */
+export async function queueLoad(
+  db: DbHandle,
+  queue: string,
+  channel: ServiceItemChannel,
+): Promise<{ waiting: number; inProgress: number }> {
+  const rows = await db
+    .selectFrom('service_items')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('queue', '=', queue)
+    .where('channel', '=', channel)
+    .where('status', 'in', ['open', 'escalated', 'in_progress'])
+    .groupBy('status')
+    .execute();
+  const count = (statuses: string[]) =>
+    rows.filter((r) => statuses.includes(r.status)).reduce((sum, r) => sum + Number(r.n), 0);
+  return { waiting: count(['open', 'escalated']), inProgress: count(['in_progress']) };
 }

@@ -1,0 +1,845 @@
+import type { Clock } from '../../platform/clock.js';
+import type { DbHandle } from '../../platform/db/database.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { longDate } from '../../platform/format.js';
+import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
+import type { Logger } from '../../platform/logging.js';
+import {
+  CaseStatusNotFound,
+  InvalidReceiptNumber,
+  RECEIPT_PREFIXES,
+  caseSummaryByReceiptNumber,
+  parseReceiptNumber,
+  type CaseStatusService,
+} from '../cases/index.js';
+import type { NotificationService } from '../notifications/index.js';
+import { queueLoad, recentHandlingMinutes, type ServiceItemService } from '../service-items/index.js';
+import { DEFAULT_MENU, menuSchema, nodeOf, type Menu, type MenuAction, type MenuNode } from './menu.js';
+import type { CallbackRequester, LiveAgents } from './ports.js';
+import * as repo from './repository.js';
+import { maskReceipt, maskReceiptsIn, matchesKeyword, normalizeSpokenReceipt } from './speech.js';
+import type { CallOutcome, VoiceCallRow } from './tables.js';
+import type { TwimlVerb, VoiceLanguage } from './twiml.js';
+import { estimatedWaitMinutes, HANDLING_SAMPLE, isOpen, type LiveHours } from './wait.js';
+
+/**
+ * The voice assistant (IVR, issue 16 point 1; CC-1, CC-2, CC-6, CC-9, CC-10, CC-13): answers the voice provider's
+ * webhooks with TwiML verbs. Language first, then the published menu tree (data, menu.ts), self-service first
+ * (case status by receipt number, links by text), live routes only for what self-service cannot do, Section 1367
+ * callers to Tier 3 only, an estimated wait and a callback that keeps the place in line when no agent is free or the
+ * lines are closed. Every call leaves a service item with its path, its inputs (receipt numbers masked), its outcome
+ * and (from the status callback) its duration.
+ */
+
+export const GATHER_PATH = '/hooks/voice/twilio/gather';
+/** Tries at one question before the call ends (with a sentence that says what to do next). */
+const MAX_TRIES = 3;
+
+export type Purpose = 'status' | 'outside_time';
+export type InfoTopic = 'address' | 'biometrics' | 'processing_times';
+export type LiveReason = 'biometrics' | 'emergency' | 'expedite' | 'outside_time' | 'section_1367';
+
+export type CallState =
+  | { step: 'language'; tries: number }
+  | { step: 'menu'; node: string; tries: number }
+  | { step: 'receipt'; purpose: Purpose; tries: number }
+  | { step: 'prefix'; purpose: Purpose; page: 1 | 2; tries: number }
+  | { step: 'digits'; purpose: Purpose; prefix: string; tries: number }
+  | { step: 'after_status'; tries: number }
+  | { step: 'info'; topic: InfoTopic; tries: number }
+  | { step: 'callback_offer'; reason: LiveReason; receipt?: string; tries: number }
+  | { step: 'ended' };
+
+/** What the call knows beyond its step: the caller is (or their case is) a Section 1367 matter (CC-6). */
+interface StoredState {
+  s: CallState;
+  protected1367?: boolean;
+}
+
+interface CallInput {
+  step: string;
+  kind: 'digits' | 'speech' | 'none';
+  value: string;
+}
+
+export interface VoiceParams {
+  CallSid?: string;
+  From?: string;
+  Digits?: string;
+  SpeechResult?: string;
+  CallStatus?: string;
+  CallDuration?: string;
+}
+
+export interface VoiceAssistantDeps {
+  db: DbHandle;
+  clock: Clock;
+  i18n: I18n;
+  log: Logger;
+  items: ServiceItemService;
+  caseStatus: CaseStatusService;
+  /** CC-10, asked of the e-Request module (its ERequestService.inquiryRule). */
+  inquiryRule: (receiptNumber: string) => Promise<'outside' | 'within_normal' | 'not_open' | 'not_found'>;
+  notifications: NotificationService;
+  /** The callbacks module (wired in services.ts); absent: no callback is offered. */
+  callbacks?: CallbackRequester;
+  agents: LiveAgents;
+  timeZone: string;
+  publicUrl: string;
+  hours: LiveHours;
+}
+
+/** What the self-service links point to: this service's own pages. */
+export const INFO_LINKS: Record<InfoTopic, string> = {
+  address: '/account/address',
+  biometrics: '/account',
+  processing_times: '/processing-times',
+};
+
+const ITEM_TYPE: Record<LiveReason, string> = {
+  biometrics: 'biometrics_reschedule',
+  emergency: 'emergency',
+  expedite: 'expedite_request',
+  outside_time: 'case_inquiry',
+  section_1367: 'case_inquiry',
+};
+
+const INFO_TYPE: Record<InfoTopic, string> = {
+  address: 'address_change',
+  biometrics: 'biometrics_reschedule',
+  processing_times: 'general_question',
+};
+
+const voiceOf = (lang: Language): VoiceLanguage => (lang === 'es' ? 'es-US' : 'en-US');
+const isE164 = (phone: string) => /^\+[1-9]\d{7,14}$/.test(phone);
+
+/** The live line a caller waits in: Tier 3 for Section 1367 matters (CC-6), Tier 1 otherwise. */
+export function liveQueueFor(section1367: boolean): 'tier1' | 'tier3' {
+  return section1367 ? 'tier3' : 'tier1';
+}
+
+/** One call's turn: what it knew, what it learns, what it answers. */
+class Turn {
+  readonly path: string[];
+  readonly inputs: CallInput[];
+  language: Language;
+  state: StoredState;
+  outcome?: CallOutcome;
+  liveQueue?: string;
+  itemId?: string;
+  readonly verbs: TwimlVerb[] = [];
+
+  constructor(
+    readonly call: VoiceCallRow,
+    readonly menu: Menu,
+    readonly t: (lang: Language) => Translate,
+  ) {
+    this.path = [...((call.path as string[] | null) ?? [])];
+    this.inputs = [...((call.inputs as CallInput[] | null) ?? [])];
+    this.language = call.language ?? 'en';
+    this.state = (call.state as StoredState | null)?.s
+      ? (call.state as StoredState)
+      : { s: { step: 'language', tries: 0 } };
+    this.itemId = call.item_id ?? undefined;
+  }
+
+  tr(key: string, values?: Record<string, unknown>): string {
+    return this.t(this.language)(`voice_assistant:${key}`, values);
+  }
+
+  say(text: string): void {
+    this.verbs.push({ verb: 'Say', text, language: voiceOf(this.language) });
+  }
+
+  /** Asks, then (no answer in time) comes back to the same step with no input. */
+  ask(texts: string[], opts: { hints?: string[]; numDigits?: number; dtmfOnly?: boolean; finishOnKey?: string } = {}) {
+    this.verbs.push({
+      verb: 'Gather',
+      action: GATHER_PATH,
+      language: voiceOf(this.language),
+      input: opts.dtmfOnly ? 'dtmf' : 'dtmf speech',
+      hints: opts.hints,
+      numDigits: opts.numDigits,
+      finishOnKey: opts.finishOnKey,
+      timeout: 6,
+      says: texts.map((text) => ({ text, language: voiceOf(this.language) })),
+    });
+    this.verbs.push({ verb: 'Redirect', url: GATHER_PATH });
+  }
+
+  go(s: CallState): void {
+    this.state = { ...this.state, s };
+  }
+}
+
+export class VoiceAssistantService {
+  readonly #menus = new Map<number, Menu>();
+
+  constructor(readonly deps: VoiceAssistantDeps) {}
+
+  // ---- The menu (versions) ------------------------------------------------------------------------------------
+
+  /** The published menu (the highest version); the default tree is stored as version 1 the first time. */
+  async publishedMenu(): Promise<{ version: number; menu: Menu }> {
+    let row = await repo.latestMenuVersion(this.deps.db);
+    if (!row) {
+      await repo.insertMenuVersion(this.deps.db, {
+        version: 1,
+        tree: DEFAULT_MENU,
+        published_at: this.deps.clock.now(),
+        published_by: null,
+        note: 'default',
+      });
+      row = await repo.latestMenuVersion(this.deps.db);
+    }
+    return { version: row!.version, menu: await this.#menuOf(row!.version, row!.tree) };
+  }
+
+  async #menuOf(version: number, tree?: unknown): Promise<Menu> {
+    const cached = this.#menus.get(version);
+    if (cached) return cached;
+    const stored = tree ?? (await repo.menuVersion(this.deps.db, version))?.tree;
+    const parsed = menuSchema.safeParse(typeof stored === 'string' ? JSON.parse(stored) : stored);
+    const menu = parsed.success ? parsed.data : DEFAULT_MENU;
+    this.#menus.set(version, menu);
+    return menu;
+  }
+
+  async versions() {
+    return repo.menuVersions(this.deps.db);
+  }
+
+  /**
+   * Publishes a new version: the published tree with the node texts given (`texts[nodeId][lang]`), validated by the
+   * menu schema; answers the problems by field (`node.<id>.<lang>`) when it is not valid. Audited.
+   */
+  async publishTexts(
+    actor: StaffActor,
+    texts: Record<string, { en: string; es: string }>,
+    note: string,
+  ): Promise<{ ok: true; version: number } | { ok: false; problems: { field: string; code: string }[] }> {
+    const { version, menu } = await this.publishedMenu();
+    const tree: Menu = {
+      ...menu,
+      nodes: menu.nodes.map((n) => ({ ...n, prompt: texts[n.id] ? { ...texts[n.id]! } : n.prompt })),
+    };
+    const parsed = menuSchema.safeParse(tree);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => {
+        const [, index, key, lang] = issue.path;
+        const nodeId = typeof index === 'number' ? tree.nodes[index]?.id : undefined;
+        const field = key === 'prompt' && nodeId && typeof lang === 'string' ? `node-${nodeId}-${lang}` : 'menu';
+        return { field, code: issue.message };
+      });
+      return { ok: false, problems };
+    }
+    const next = version + 1;
+    return inTransaction(this.deps.db, async (trx) => {
+      const inserted = await repo.insertMenuVersion(trx, {
+        version: next,
+        tree: parsed.data,
+        published_at: this.deps.clock.now(),
+        published_by: actor.accountId,
+        note: note.trim().slice(0, 500),
+      });
+      if (!inserted) return { ok: false as const, problems: [{ field: 'menu', code: 'stale' }] };
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'voice_menu.published',
+        {
+          type: 'voice_menu',
+          id: String(next),
+        },
+        { from: version, note: note.trim().slice(0, 500) },
+      );
+      return { ok: true as const, version: next };
+    });
+  }
+
+  // ---- Webhooks -----------------------------------------------------------------------------------------------
+
+  /** A new call: the language question (CC-2), asked in both languages. */
+  async incoming(params: VoiceParams): Promise<TwimlVerb[]> {
+    const sid = params.CallSid ?? '';
+    const { version } = await this.publishedMenu();
+    const existing = await repo.findCall(this.deps.db, sid);
+    if (!existing)
+      await repo.insertCall(this.deps.db, {
+        call_sid: sid,
+        menu_version: version,
+        from_number: params.From ?? '',
+        started_at: this.deps.clock.now(),
+        state: { s: { step: 'language', tries: 0 } },
+      });
+    return this.#languageQuestion();
+  }
+
+  #languageQuestion(): TwimlVerb[] {
+    const en = this.deps.i18n.t('en');
+    const es = this.deps.i18n.t('es');
+    return [
+      {
+        verb: 'Gather',
+        action: GATHER_PATH,
+        language: 'en-US',
+        input: 'dtmf speech',
+        hints: ['English', 'Español', 'Spanish', 'Inglés'],
+        numDigits: 1,
+        timeout: 6,
+        says: [
+          { text: en('voice_assistant:say.welcome'), language: 'en-US' },
+          { text: es('voice_assistant:say.welcome_es'), language: 'es-US' },
+        ],
+      },
+      { verb: 'Redirect', url: GATHER_PATH },
+    ];
+  }
+
+  /** An answer to a question (keys, speech, or nothing when the question timed out). */
+  async gather(params: VoiceParams): Promise<TwimlVerb[]> {
+    const sid = params.CallSid ?? '';
+    let call = await repo.findCall(this.deps.db, sid);
+    if (!call) {
+      await this.incoming(params);
+      call = await repo.findCall(this.deps.db, sid);
+      if (!call) return this.#languageQuestion();
+    }
+    const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
+    const digits = (params.Digits ?? '').trim();
+    const speech = (params.SpeechResult ?? '').trim().slice(0, 300);
+    await this.#step(turn, digits, speech);
+    await repo.updateCall(this.deps.db, sid, {
+      language: turn.language,
+      state: turn.state,
+      path: turn.path,
+      inputs: turn.inputs,
+      ...(turn.outcome ? { outcome: turn.outcome } : {}),
+      ...(turn.liveQueue ? { live_queue: turn.liveQueue } : {}),
+      ...(turn.itemId ? { item_id: turn.itemId } : {}),
+    });
+    if (
+      turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue') &&
+      !call.item_id &&
+      turn.itemId === undefined
+    )
+      await this.#finish(sid);
+    return turn.verbs;
+  }
+
+  /** The provider's status callback: recorded; a call that ended leaves its item (with its duration). */
+  async status(params: VoiceParams): Promise<void> {
+    const sid = params.CallSid ?? '';
+    const status = (params.CallStatus ?? '').slice(0, 40);
+    const duration = /^\d{1,7}$/.test(params.CallDuration ?? '') ? Number(params.CallDuration) : null;
+    const now = this.deps.clock.now();
+    await repo.insertStatus(this.deps.db, { call_sid: sid, status, duration, received_at: now });
+    const call = await repo.findCall(this.deps.db, sid);
+    if (!call) return;
+    const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status);
+    await repo.updateCall(this.deps.db, sid, {
+      provider_status: status,
+      ...(ended ? { ended_at: now, duration_seconds: duration } : {}),
+    });
+    if (!ended) return;
+    if (!call.item_id) await this.#finish(sid, call.outcome ?? 'abandoned');
+    const after = await repo.findCall(this.deps.db, sid);
+    if (after?.item_id)
+      await this.deps.items.record(after.item_id, {
+        kind: 'call_ended',
+        details: { status, durationSeconds: duration, outcome: after.outcome },
+      });
+  }
+
+  // ---- The flow -----------------------------------------------------------------------------------------------
+
+  async #step(turn: Turn, digits: string, speech: string): Promise<void> {
+    const s = turn.state.s;
+    const kind = digits ? 'digits' : speech ? 'speech' : 'none';
+    // What the caller gave, receipt numbers masked (digits of a receipt number are masked where they are read).
+    if (s.step !== 'receipt' && s.step !== 'digits')
+      turn.inputs.push({ step: s.step, kind, value: maskReceiptsIn(digits || speech) });
+    switch (s.step) {
+      case 'language':
+        return this.#language(turn, s, digits, speech);
+      case 'menu':
+        return this.#menuStep(turn, s, digits, speech);
+      case 'receipt':
+        return this.#receiptStep(turn, s, digits, speech);
+      case 'prefix':
+        return this.#prefixStep(turn, s, digits, speech);
+      case 'digits':
+        return this.#digitsStep(turn, s, digits);
+      case 'after_status':
+        return this.#afterStatus(turn, s, digits, speech);
+      case 'info':
+        return this.#infoStep(turn, s, digits, speech);
+      case 'callback_offer':
+        return this.#callbackStep(turn, s, digits, speech);
+      case 'ended':
+        turn.say(turn.tr('say.goodbye'));
+        turn.verbs.push({ verb: 'Hangup' });
+    }
+  }
+
+  /** No usable answer: try again (the question once more), or end the call saying what to do. */
+  #retry(turn: Turn, s: Exclude<CallState, { step: 'ended' }>, again: () => void | Promise<void>) {
+    const tries = s.tries + 1;
+    if (tries >= MAX_TRIES) return this.#end(turn, 'say.no_choice_goodbye', turn.outcome ?? 'no_input');
+    turn.go({ ...s, tries });
+    turn.say(turn.tr('say.not_understood'));
+    return again();
+  }
+
+  #end(turn: Turn, key: string, outcome: CallOutcome, values?: Record<string, unknown>) {
+    turn.say(turn.tr(key, values));
+    turn.verbs.push({ verb: 'Hangup' });
+    turn.outcome = outcome;
+    turn.path.push(`end:${outcome}`);
+    turn.go({ step: 'ended' });
+  }
+
+  #language(turn: Turn, s: CallState & { step: 'language' }, digits: string, speech: string) {
+    const lang: Language | undefined =
+      digits === '1' || (!digits && matchesKeyword(speech, ['english', 'ingles']))
+        ? 'en'
+        : digits === '2' || (!digits && matchesKeyword(speech, ['spanish', 'espanol']))
+          ? 'es'
+          : undefined;
+    if (!lang) {
+      if (s.tries + 1 >= MAX_TRIES) return this.#end(turn, 'say.no_choice_goodbye', 'no_input');
+      turn.go({ ...s, tries: s.tries + 1 });
+      turn.verbs.push(...this.#languageQuestion());
+      return;
+    }
+    turn.language = lang;
+    turn.path.push(`language:${lang}`);
+    this.#openNode(turn, turn.menu.root);
+  }
+
+  #openNode(turn: Turn, id: string, tries = 0) {
+    const node = nodeOf(turn.menu, id) ?? nodeOf(turn.menu, turn.menu.root)!;
+    turn.path.push(node.id);
+    turn.go({ step: 'menu', node: node.id, tries });
+    this.#askNode(turn, node);
+  }
+
+  #askNode(turn: Turn, node: MenuNode) {
+    turn.ask([node.prompt[turn.language]], {
+      numDigits: 1,
+      hints: node.options.flatMap((o) => o.keywords[turn.language]).slice(0, 50),
+    });
+  }
+
+  async #menuStep(turn: Turn, s: CallState & { step: 'menu' }, digits: string, speech: string) {
+    const node = nodeOf(turn.menu, s.node) ?? nodeOf(turn.menu, turn.menu.root)!;
+    const option = digits
+      ? node.options.find((o) => o.digit === digits)
+      : speech
+        ? node.options.find((o) => matchesKeyword(speech, o.keywords[turn.language]))
+        : undefined;
+    if (!option) return this.#retry(turn, s, () => this.#askNode(turn, node));
+    if (option.target) return this.#openNode(turn, option.target);
+    turn.path.push(`action:${option.action}`);
+    return this.#action(turn, option.action!);
+  }
+
+  async #action(turn: Turn, action: MenuAction) {
+    switch (action) {
+      case 'case_status':
+        return this.#askReceipt(turn, 'status');
+      case 'live_outside_time':
+        return this.#askReceipt(turn, 'outside_time');
+      case 'info_address':
+        return this.#offerInfo(turn, 'address');
+      case 'info_biometrics':
+        return this.#offerInfo(turn, 'biometrics');
+      case 'info_processing_times':
+        return this.#offerInfo(turn, 'processing_times');
+      case 'live_biometrics':
+        return this.#goLive(turn, 'biometrics');
+      case 'live_emergency':
+        return this.#goLive(turn, 'emergency');
+      case 'live_expedite':
+        return this.#goLive(turn, 'expedite');
+      case 'live_section_1367':
+        // CC-6: the caller says it is a VAWA, T or U matter: Tier 3 only, for the rest of the call.
+        turn.state = { ...turn.state, protected1367: true };
+        return this.#goLive(turn, 'section_1367');
+    }
+  }
+
+  // ---- Receipt numbers (speech or keypad) ---------------------------------------------------------------------
+
+  #askReceipt(turn: Turn, purpose: Purpose, tries = 0) {
+    turn.go({ step: 'receipt', purpose, tries });
+    turn.ask([turn.tr('say.receipt_prompt')], {
+      hints: [...RECEIPT_PREFIXES, 'as in', 'double', 'oh', 'cero', 'doble'],
+    });
+  }
+
+  async #receiptStep(turn: Turn, s: CallState & { step: 'receipt' }, digits: string, speech: string) {
+    if (digits) {
+      turn.inputs.push({ step: 'receipt', kind: 'digits', value: digits.length > 4 ? maskReceiptsIn(digits) : digits });
+      return this.#askPrefix(turn, s.purpose, 1);
+    }
+    if (!speech) {
+      turn.inputs.push({ step: 'receipt', kind: 'none', value: '' });
+      return this.#retry(turn, s, () => this.#askReceiptAgain(turn));
+    }
+    const candidate = normalizeSpokenReceipt(speech);
+    const parsed = parseReceiptNumber(candidate);
+    turn.inputs.push({
+      step: 'receipt',
+      kind: 'speech',
+      value: parsed.ok ? maskReceipt(parsed.value) : maskReceiptsIn(candidate),
+    });
+    if (!parsed.ok) {
+      // Twice not understood: the keypad is easier.
+      if (s.tries + 1 >= 2) {
+        turn.say(turn.tr('say.receipt_not_understood'));
+        return this.#askPrefix(turn, s.purpose, 1);
+      }
+      turn.go({ ...s, tries: s.tries + 1 });
+      turn.say(turn.tr('say.receipt_not_understood'));
+      return this.#askReceiptAgain(turn);
+    }
+    return this.#withReceipt(turn, s.purpose, parsed.value);
+  }
+
+  #askReceiptAgain(turn: Turn) {
+    turn.ask([turn.tr('say.receipt_prompt')], { hints: [...RECEIPT_PREFIXES] });
+  }
+
+  /** The prefixes by key: the first eight on page 1 (9: more), the rest on page 2. */
+  static prefixPage(page: 1 | 2): string[] {
+    return page === 1 ? RECEIPT_PREFIXES.slice(0, 8) : RECEIPT_PREFIXES.slice(8);
+  }
+
+  #askPrefix(turn: Turn, purpose: Purpose, page: 1 | 2, tries = 0) {
+    turn.go({ step: 'prefix', purpose, page, tries });
+    const spell = (p: string) => p.split('').join(' ');
+    const list = VoiceAssistantService.prefixPage(page)
+      .map((p, i) => turn.tr('say.prefix_item', { prefix: spell(p), key: i + 1 }))
+      .join(' ');
+    turn.ask([turn.tr(page === 1 ? 'say.prefix_prompt' : 'say.prefix_prompt_more', { list })], {
+      numDigits: 1,
+      hints: VoiceAssistantService.prefixPage(page),
+    });
+  }
+
+  async #prefixStep(turn: Turn, s: CallState & { step: 'prefix' }, digits: string, speech: string) {
+    const page = VoiceAssistantService.prefixPage(s.page);
+    if (s.page === 1 && digits === '9') return this.#askPrefix(turn, s.purpose, 2);
+    let prefix = /^[1-9]$/.test(digits) ? page[Number(digits) - 1] : undefined;
+    if (!prefix && speech) {
+      const said = normalizeSpokenReceipt(speech).slice(0, 3);
+      prefix = (RECEIPT_PREFIXES as readonly string[]).includes(said) ? said : undefined;
+    }
+    if (!prefix) return this.#retry(turn, s, () => this.#askPrefix(turn, s.purpose, s.page, s.tries + 1));
+    turn.go({ step: 'digits', purpose: s.purpose, prefix, tries: 0 });
+    turn.ask([turn.tr('say.digits_prompt')], { dtmfOnly: true, numDigits: 10, finishOnKey: '#' });
+  }
+
+  async #digitsStep(turn: Turn, s: CallState & { step: 'digits' }, digits: string) {
+    const parsed = parseReceiptNumber(`${s.prefix}${digits}`);
+    turn.inputs.push({
+      step: 'digits',
+      kind: digits ? 'digits' : 'none',
+      value: parsed.ok ? maskReceipt(parsed.value) : digits.length > 4 ? maskReceiptsIn(digits) : digits,
+    });
+    if (!parsed.ok)
+      return this.#retry(turn, s, () => {
+        turn.say(turn.tr('say.digits_wrong'));
+        turn.ask([turn.tr('say.digits_prompt')], { dtmfOnly: true, numDigits: 10, finishOnKey: '#' });
+      });
+    return this.#withReceipt(turn, s.purpose, parsed.value);
+  }
+
+  /** A receipt number was given: its status (the public rules, CC-13), or the inquiry date rule (CC-10). */
+  async #withReceipt(turn: Turn, purpose: Purpose, receipt: string) {
+    const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
+    if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
+    if (purpose === 'outside_time') {
+      // A Section 1367 case goes to Tier 3 (CC-6) without a word about why.
+      if (summary?.section_1367) return this.#goLive(turn, 'outside_time', receipt);
+      const rule = await this.deps.inquiryRule(receipt);
+      turn.path.push(`inquiry:${rule}`);
+      if (rule === 'outside') return this.#goLive(turn, 'outside_time', receipt);
+      if (rule === 'not_found') return this.#notFound(turn);
+      // CC-9/CC-10: not yet outside normal processing time: no live route; the processing times instead.
+      turn.say(turn.tr('say.within_normal'));
+      return this.#offerInfo(turn, 'processing_times');
+    }
+    try {
+      const view = await this.deps.caseStatus.lookup(receipt);
+      turn.path.push('status:found');
+      turn.outcome = 'self_served';
+      turn.say(
+        turn.tr('say.status_result', {
+          title: view.current.title[turn.language],
+          date: longDate(view.current.at, turn.language, this.deps.timeZone),
+          description: view.current.description[turn.language],
+        }),
+      );
+      turn.go({ step: 'after_status', tries: 0 });
+      turn.ask([turn.tr('say.status_next')], { numDigits: 1, hints: ['another', 'menu', 'otro', 'menú'] });
+    } catch (error) {
+      // Section 1367 cases and unknown numbers get the same answer as on Case Status Online (CC-6).
+      if (error instanceof CaseStatusNotFound || error instanceof InvalidReceiptNumber) return this.#notFound(turn);
+      throw error;
+    }
+  }
+
+  #notFound(turn: Turn) {
+    turn.path.push('status:not_found');
+    turn.say(turn.tr('say.not_found'));
+    turn.go({ step: 'after_status', tries: 0 });
+    turn.ask([turn.tr('say.status_next')], { numDigits: 1 });
+  }
+
+  async #afterStatus(turn: Turn, s: CallState & { step: 'after_status' }, digits: string, speech: string) {
+    if (digits === '1' || matchesKeyword(speech, ['another', 'otro'])) return this.#askReceipt(turn, 'status');
+    if (digits === '2' || matchesKeyword(speech, ['menu'])) return this.#openNode(turn, turn.menu.root);
+    if (!digits && !speech) return this.#end(turn, 'say.goodbye_status', turn.outcome ?? 'self_served');
+    return this.#retry(turn, s, () => turn.ask([turn.tr('say.status_next')], { numDigits: 1 }));
+  }
+
+  // ---- Self-service answers with a link by text ---------------------------------------------------------------
+
+  #offerInfo(turn: Turn, topic: InfoTopic) {
+    turn.path.push(`info:${topic}`);
+    turn.outcome = 'self_served';
+    turn.go({ step: 'info', topic, tries: 0 });
+    turn.say(turn.tr(`info.${topic}`));
+    const canText = isE164(turn.call.from_number);
+    turn.ask([turn.tr(canText ? 'say.info_next' : 'say.info_next_no_text')], { numDigits: 1 });
+  }
+
+  async #infoStep(turn: Turn, s: CallState & { step: 'info' }, digits: string, speech: string) {
+    const link = `${this.deps.publicUrl.replace(/\/$/, '')}${INFO_LINKS[s.topic]}`;
+    const canText = isE164(turn.call.from_number);
+    if (canText && (digits === '1' || matchesKeyword(speech, ['text', 'texto', 'mensaje']))) {
+      // Consent: the caller pressed 1 for this text (recorded with the call); a STOP'd number gets none
+      // (notifications asks before sending).
+      turn.inputs.push({ step: 'info', kind: 'digits', value: 'sms_consent' });
+      turn.path.push(`text:${s.topic}`);
+      await this.deps.notifications.queueSms(this.deps.db, {
+        to: turn.call.from_number,
+        template: 'voice_assistant_link',
+        language: turn.language,
+        params: { topic: turn.tr(`topics.${s.topic}`), link },
+      });
+      return this.#end(turn, 'say.text_sent', 'self_served');
+    }
+    if (digits === '2' || matchesKeyword(speech, ['menu'])) return this.#openNode(turn, turn.menu.root);
+    if (!digits && !speech) return this.#end(turn, 'say.goodbye_info', 'self_served', { link });
+    return this.#retry(turn, s, () =>
+      turn.ask([turn.tr(canText ? 'say.info_next' : 'say.info_next_no_text')], { numDigits: 1 }),
+    );
+  }
+
+  // ---- Live routes (CC-9) -------------------------------------------------------------------------------------
+
+  async #goLive(turn: Turn, reason: LiveReason, receipt?: string) {
+    const protect = Boolean(turn.state.protected1367) || reason === 'section_1367';
+    const queue = liveQueueFor(protect);
+    turn.path.push(`live:${reason}`);
+    const now = this.deps.clock.now();
+    const open = isOpen(now, this.deps.timeZone, this.deps.hours);
+    const free = open ? await this.deps.agents.free(queue) : 0;
+    if (open && free > 0) {
+      const item = await this.#liveItem(turn, reason, receipt, 'queued');
+      turn.outcome = 'queued';
+      turn.liveQueue = queue;
+      turn.path.push(`queue:${queue}`);
+      turn.say(turn.tr('say.connecting', { number: item.number }));
+      turn.verbs.push({ verb: 'Enqueue', queue: `live-${queue}` });
+      turn.go({ step: 'ended' });
+      return;
+    }
+    if (open) {
+      const minutes = await this.estimatedWait(queue);
+      turn.path.push(`wait:${minutes}`);
+      turn.say(turn.tr('say.wait', { count: minutes }));
+    } else {
+      turn.path.push('closed');
+      turn.say(turn.tr('say.closed', { open: this.deps.hours.open, close: this.deps.hours.close }));
+    }
+    if (this.deps.callbacks && isE164(turn.call.from_number)) {
+      turn.go({ step: 'callback_offer', reason, receipt, tries: 0 });
+      turn.ask([turn.tr(open ? 'say.callback_offer' : 'say.callback_offer_closed')], { numDigits: 1 });
+      return;
+    }
+    if (open) {
+      // No callback possible (no number to call): the caller holds in line.
+      const item = await this.#liveItem(turn, reason, receipt, 'queued');
+      turn.outcome = 'queued';
+      turn.liveQueue = queue;
+      turn.say(turn.tr('say.holding', { number: item.number }));
+      turn.verbs.push({ verb: 'Enqueue', queue: `live-${queue}` });
+      turn.go({ step: 'ended' });
+      return;
+    }
+    return this.#end(turn, 'say.call_again', 'abandoned', {
+      open: this.deps.hours.open,
+      close: this.deps.hours.close,
+    });
+  }
+
+  /** Estimated wait of a live queue, in minutes (formula in wait.ts). */
+  async estimatedWait(queue: string): Promise<number> {
+    const [handling, load, agents] = await Promise.all([
+      recentHandlingMinutes(this.deps.db, queue, 'phone', HANDLING_SAMPLE),
+      queueLoad(this.deps.db, queue, 'phone'),
+      this.deps.agents.staffed(queue),
+    ]);
+    return estimatedWaitMinutes({ handlingMinutes: handling, waiting: load.waiting, agents });
+  }
+
+  async #callbackStep(turn: Turn, s: CallState & { step: 'callback_offer' }, digits: string, speech: string) {
+    if (digits === '1' || matchesKeyword(speech, ['callback', 'call back', 'call me', 'llamada', 'llamenme'])) {
+      const item = await this.#liveItem(turn, s.reason, s.receipt, 'callback');
+      const place = await this.deps.callbacks!.request({
+        itemId: item.id,
+        phones: [turn.call.from_number],
+        language: turn.language,
+        source: 'voice_assistant',
+      });
+      const when = new Intl.DateTimeFormat(turn.language === 'es' ? 'es-US' : 'en-US', {
+        weekday: 'long',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZone: place.timeZone,
+        timeZoneName: 'long',
+      }).format(place.earliestAt);
+      turn.path.push('callback');
+      return this.#end(turn, 'say.callback_placed', 'callback', {
+        position: place.position,
+        time: when,
+        number: item.number,
+      });
+    }
+    if (digits === '2' || matchesKeyword(speech, ['menu'])) return this.#openNode(turn, turn.menu.root);
+    if (!digits && !speech)
+      return this.#end(turn, 'say.call_again', 'abandoned', {
+        open: this.deps.hours.open,
+        close: this.deps.hours.close,
+      });
+    return this.#retry(turn, s, () => turn.ask([turn.tr('say.callback_offer')], { numDigits: 1 }));
+  }
+
+  /** The phone item of a call that reached a queue (routed by the rules; Section 1367 to Tier 3). */
+  async #liveItem(turn: Turn, reason: LiveReason, receipt: string | undefined, outcome: CallOutcome) {
+    const t = turn.t(turn.language);
+    const summary = receipt ? await caseSummaryByReceiptNumber(this.deps.db, receipt) : undefined;
+    const { item } = await this.deps.items.createRouted({
+      channel: 'phone',
+      type: ITEM_TYPE[reason],
+      urgent: reason === 'emergency',
+      contact: { name: t('voice_assistant:item.caller'), email: '', phone: turn.call.from_number || null },
+      language: turn.language,
+      subject: t('voice_assistant:item.live_subject', { reason: t(`voice_assistant:reasons.${reason}`) }),
+      description: this.#describe(turn, outcome),
+      caseId: summary?.id ?? null,
+      section1367: Boolean(turn.state.protected1367) || reason === 'section_1367',
+      details: this.#details(turn, outcome),
+    });
+    turn.itemId = item.id;
+    return item;
+  }
+
+  #describe(turn: Turn, outcome: CallOutcome): string {
+    const t = turn.t(turn.language);
+    return t('voice_assistant:item.description', {
+      path: turn.path.join(' > '),
+      inputs: turn.inputs.map((i) => `${i.step}: ${i.value || '-'}`).join('; ') || '-',
+      outcome: t(`voice_assistant:outcomes.${outcome}`),
+    });
+  }
+
+  #details(turn: Turn, outcome: CallOutcome): Record<string, unknown> {
+    return {
+      source: 'voice_assistant',
+      ivr: {
+        callSid: turn.call.call_sid,
+        menuVersion: turn.call.menu_version,
+        path: turn.path,
+        inputs: turn.inputs,
+        outcome,
+      },
+    };
+  }
+
+  /**
+   * A call that ended without reaching a queue: a resolved item of the channel `voice_assistant` (self-served, or
+   * left before anything was done), with the call's path, masked inputs and outcome.
+   */
+  async #finish(callSid: string, fallback: CallOutcome = 'abandoned'): Promise<void> {
+    const call = await repo.findCall(this.deps.db, callSid);
+    if (!call || call.item_id) return;
+    const outcome = call.outcome ?? fallback;
+    const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
+    const t = turn.t(turn.language);
+    const info = turn.path.find((p) => p.startsWith('info:'))?.slice(5) as InfoTopic | undefined;
+    const type =
+      turn.path.includes('status:found') || turn.path.includes('action:case_status')
+        ? 'case_status'
+        : info
+          ? INFO_TYPE[info]
+          : 'general_question';
+    await inTransaction(this.deps.db, async (trx) => {
+      const contact = { name: t('voice_assistant:item.caller'), email: '', phone: call.from_number || null };
+      const subject = t('voice_assistant:item.self_subject', { outcome: t(`voice_assistant:outcomes.${outcome}`) });
+      const description = this.#describe(turn, outcome);
+      // A call about a Section 1367 matter (said, or a protected case's receipt number) leaves a protected item:
+      // Tier 3 only, even closed (CC-6).
+      const item = turn.state.protected1367
+        ? (
+            await this.deps.items.createRouted(
+              {
+                channel: 'voice_assistant',
+                type,
+                contact,
+                language: turn.language,
+                subject,
+                description,
+                section1367: true,
+              },
+              trx,
+            )
+          ).item
+        : await this.deps.items.create(
+            {
+              channel: 'voice_assistant',
+              type,
+              queue: 'tier1',
+              contact,
+              language: turn.language,
+              subject,
+              description,
+              dueInMs: 0,
+            },
+            trx,
+          );
+      await this.deps.items.record(
+        item.id,
+        { kind: 'voice_assistant_call', details: this.#details(turn, outcome) },
+        { status: 'closed', resolution: outcome === 'self_served' ? 'answered' : 'no_action_needed' },
+        trx,
+      );
+      await repo.updateCall(trx, callSid, { item_id: item.id, outcome });
+    });
+    this.deps.log.info({ callSid, outcome, path: turn.path.join('>') }, 'voice assistant call ended');
+  }
+}
+
+/** A default LiveAgents from configuration: `agents` per live queue, minus the phone calls they are working now. */
+export function configuredAgents(db: DbHandle, agents: number): LiveAgents {
+  return {
+    staffed: () => Promise.resolve(agents),
+    free: async (queue) => agents - (await queueLoad(db, queue, 'phone')).inProgress,
+  };
+}

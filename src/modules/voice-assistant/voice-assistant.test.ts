@@ -1,0 +1,435 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.js';
+import { createDeps } from '../../deps.js';
+import { createServices } from '../../services.js';
+import { FakeClock } from '../../platform/clock.js';
+import { createLogger } from '../../platform/logging.js';
+import { openTestDatabase, testConfig, type TestApp } from '../../../test/harness.js';
+import { TestAgent } from '../../../test/agent.js';
+import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
+import { CallSimulator } from './call-simulator.js';
+import type { CallbackRequestInput, LiveAgents } from './ports.js';
+import { VoiceAssistantService } from './service.js';
+import { twilioSignature } from '../notifications/index.js';
+
+const AUTH_TOKEN = 'voice-test-auth-token-0123456789';
+const PUBLIC_URL = 'https://casedesk.example.gov';
+/** Monday 2026-11-23, 10:00 in New York: the live lines are open. */
+const OPEN = '2026-11-23T15:00:00Z';
+/** Saturday 2026-11-28, 10:00 in New York: closed. */
+const SATURDAY = '2026-11-28T15:00:00Z';
+const KNOWN = 'EAC9999103403'; // I-130 at VSC, approved (sandbox case)
+const WITHIN = 'LIN9999106498'; // I-765 at NSC
+const PROTECTED = 'SRC9999132694'; // made a Section 1367 case below
+
+let t: TestApp;
+let admin: StaffPerson;
+const agents = { freeNow: 1, staffedNow: 2 };
+const callbackRequests: CallbackRequestInput[] = [];
+
+beforeAll(async () => {
+  const config = testConfig({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, CASEDESK_PUBLIC_URL: PUBLIC_URL });
+  const clock = new FakeClock(OPEN);
+  const database = await openTestDatabase();
+  const deps = await createDeps(config, { log: createLogger('silent'), database, clock });
+  const services = createServices(deps);
+  const liveAgents: LiveAgents = {
+    free: () => Promise.resolve(agents.freeNow),
+    staffed: () => Promise.resolve(agents.staffedNow),
+  };
+  services.voiceAssistant = new VoiceAssistantService({
+    ...services.voiceAssistant.deps,
+    agents: liveAgents,
+    callbacks: {
+      request: (input) => {
+        callbackRequests.push(input);
+        return Promise.resolve({
+          callbackId: `cb-${callbackRequests.length}`,
+          position: 3,
+          earliestAt: new Date('2026-11-30T14:00:00Z'),
+          timeZone: 'America/Chicago',
+        });
+      },
+    },
+  });
+  const { app } = await buildApp(deps, services);
+  t = {
+    app,
+    deps,
+    services,
+    clock,
+    config,
+    async close() {
+      await app.close();
+      await deps.jobs.stop();
+      await database.close();
+    },
+  };
+  await database.db.updateTable('cases').set({ section_1367: true }).where('receipt_number', '=', PROTECTED).execute();
+  admin = await createStaffMember(t, {
+    email: 'voice.admin@agency.example',
+    name: 'Vera Admin',
+    roles: ['administrator'],
+  });
+  const actor = { accountId: admin.accountId, roles: ['administrator'] as const };
+  // CC-10: I-130 at VSC received before 2026-11-01 may be inquired about; I-765 at NSC only before 2024-01-01.
+  await t.services.eRequest.saveInquiryDate(actor, {
+    formCode: 'I-130',
+    officeCode: 'VSC',
+    month: '11',
+    day: '1',
+    year: '2026',
+  });
+  await t.services.eRequest.saveInquiryDate(actor, {
+    formCode: 'I-765',
+    officeCode: 'NSC',
+    month: '1',
+    day: '1',
+    year: '2024',
+  });
+});
+afterAll(async () => t?.close());
+beforeEach(() => {
+  t.clock.set(new Date(OPEN));
+  agents.freeNow = 1;
+  agents.staffedNow = 2;
+});
+
+const call = (from?: string) => new CallSimulator(t.app, { authToken: AUTH_TOKEN, publicUrl: PUBLIC_URL, from });
+const db = () => t.deps.database.db;
+const callRow = (sid: string) =>
+  db().selectFrom('voice_calls').selectAll().where('call_sid', '=', sid).executeTakeFirstOrThrow();
+async function itemOf(sid: string) {
+  const row = await callRow(sid);
+  expect(row.item_id).toBeTruthy();
+  return db().selectFrom('service_items').selectAll().where('id', '=', row.item_id!).executeTakeFirstOrThrow();
+}
+/** Starts a call and chooses the language (1 English, 2 Spanish). */
+async function inLanguage(lang: 'en' | 'es', from?: string) {
+  const c = call(from);
+  const first = await c.start();
+  expect(first.status).toBe(200);
+  const menu = await c.press(lang === 'en' ? '1' : '2');
+  expect(menu.gather?.language).toBe(lang === 'en' ? 'en-US' : 'es-US');
+  return { c, menu };
+}
+
+describe('voice webhooks: signatures (X-Twilio-Signature)', () => {
+  it('refuses a missing, wrong or other-URL signature on every webhook, and answers a valid one', async () => {
+    const c = call();
+    const params = { CallSid: c.sid, From: c.from, CallStatus: 'ringing' };
+    for (const path of ['/hooks/voice/twilio/incoming', '/hooks/voice/twilio/gather', '/hooks/voice/twilio/status']) {
+      expect((await c.post(path, params, '')).statusCode).toBe(403);
+      expect((await c.post(path, params, 'bm90IGEgc2lnbmF0dXJl')).statusCode).toBe(403);
+      const elsewhere = twilioSignature(AUTH_TOKEN, `https://elsewhere.example${path}`, params);
+      expect((await c.post(path, params, elsewhere)).statusCode).toBe(403);
+      const otherKey = twilioSignature('another-token', `${PUBLIC_URL}${path}`, params);
+      expect((await c.post(path, params, otherKey)).statusCode).toBe(403);
+    }
+    expect(
+      await db().selectFrom('voice_calls').select('call_sid').where('call_sid', '=', c.sid).executeTakeFirst(),
+    ).toBeUndefined();
+    const answer = await c.start();
+    expect(answer.status).toBe(200);
+    expect(answer.gather).toMatchObject({ action: '/hooks/voice/twilio/gather', input: 'dtmf speech' });
+    expect(answer.said.join(' ')).toContain('For English, press 1');
+    expect(answer.said.join(' ')).toContain('Para español, oprima 2');
+  });
+});
+
+describe('self-service (CC-9, CC-13)', () => {
+  it('English, speech: case status with "E as in Echo" and "oh", then the call ends with an item, masked inputs and its duration', async () => {
+    const { c } = await inLanguage('en');
+    const ask = await c.say('case status');
+    expect(ask.said.join(' ')).toContain('say your receipt number');
+    const status = await c.say('E as in Echo, alpha, charlie, nine nine nine nine one oh three four oh three');
+    const said = status.said.join(' ');
+    expect(said).toContain('Your case status is: Case Was Approved');
+    expect(said).toMatch(/Last updated [A-Z][a-z]+ \d{1,2}, \d{4}/);
+    const end = await c.silence();
+    expect(end.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
+    const item = await itemOf(c.sid);
+    expect(item).toMatchObject({
+      channel: 'voice_assistant',
+      type: 'case_status',
+      status: 'closed',
+      language: 'en',
+      contact_phone: c.from,
+    });
+    expect(item.receipt_number).toBeNull();
+    const everything =
+      JSON.stringify(await callRow(c.sid)) +
+      item.description +
+      JSON.stringify(await db().selectFrom('service_item_events').selectAll().where('item_id', '=', item.id).execute());
+    expect(everything).toContain('EAC******3403');
+    expect(everything).not.toContain(KNOWN);
+    expect(everything).not.toContain('9999103403');
+    expect(item.description).toContain('language:en > main > action:case_status > status:found');
+    expect(await c.hangUp(95)).toBe(204);
+    expect(await callRow(c.sid)).toMatchObject({
+      duration_seconds: 95,
+      provider_status: 'completed',
+      outcome: 'self_served',
+    });
+    const ended = await db()
+      .selectFrom('service_item_events')
+      .selectAll()
+      .where('item_id', '=', item.id)
+      .where('kind', '=', 'call_ended')
+      .executeTakeFirstOrThrow();
+    expect(ended.details).toMatchObject({ durationSeconds: 95, status: 'completed' });
+  });
+
+  it('Spanish, keypad: the prefix from the short menu, then the ten digits; the status read in Spanish', async () => {
+    const { c } = await inLanguage('es');
+    const ask = await c.press('1');
+    expect(ask.said.join(' ')).toContain('Diga su número de recibo');
+    const prefixes = await c.press('1');
+    expect(prefixes.said.join(' ')).toContain('Para E A C, oprima 2.');
+    expect(prefixes.gather?.language).toBe('es-US');
+    const digits = await c.press('2');
+    expect(digits.gather).toMatchObject({ input: 'dtmf', numDigits: 10, finishOnKey: '#' });
+    const status = await c.press('9999103403');
+    expect(status.said.join(' ')).toContain('El estado de su caso es: Se aprobó el caso. Última actualización:');
+    const inputs = JSON.stringify((await callRow(c.sid)).inputs);
+    expect(inputs).toContain('EAC******3403');
+    expect(inputs).not.toContain('9999103403');
+  });
+
+  it('a Section 1367 case gets exactly the answer of an unknown receipt number (nothing more)', async () => {
+    const protectedCall = (await inLanguage('en')).c;
+    await protectedCall.press('1');
+    const hidden = await protectedCall.say(`S R C ${PROTECTED.slice(3).split('').join(' ')}`);
+    const unknownCall = (await inLanguage('en')).c;
+    await unknownCall.press('1');
+    const unknown = await unknownCall.say('I O E 0 0 0 0 0 0 0 0 0 1');
+    expect(hidden.said).toEqual(unknown.said);
+    expect(hidden.said.join(' ')).toContain('We do not recognize that receipt number');
+    // The call's item is protected (Tier 3 only), the other caller's is not.
+    await protectedCall.silence();
+    await unknownCall.silence();
+    expect(await itemOf(protectedCall.sid)).toMatchObject({ section_1367: true, queue: 'tier3', status: 'closed' });
+    expect(await itemOf(unknownCall.sid)).toMatchObject({ section_1367: false, status: 'closed' });
+  });
+
+  for (const [lang, topicKey, link, expected] of [
+    ['en', '2', '/account/address', 'change your address online'],
+    ['es', '4', '/processing-times', 'tiempos de procesamiento'],
+  ] as const) {
+    it(`${lang}: a sentence, then the link by text (consent: the caller pressed 1)`, async () => {
+      const from = lang === 'en' ? '+12025550181' : '+12025550182';
+      const { c } = await inLanguage(lang, from);
+      const info = await c.press(topicKey);
+      expect(info.said.join(' ')).toContain(expected);
+      const sent = await c.press('1');
+      expect(sent.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
+      const text = await db()
+        .selectFrom('notification_messages')
+        .selectAll()
+        .where('recipient', '=', from)
+        .executeTakeFirstOrThrow();
+      expect(text).toMatchObject({ channel: 'sms', template: 'voice_assistant_link', language: lang });
+      expect(text.body).toContain(`${PUBLIC_URL}${link}`);
+      expect(JSON.stringify((await callRow(c.sid)).inputs)).toContain('sms_consent');
+      expect(await itemOf(c.sid)).toMatchObject({ channel: 'voice_assistant', status: 'closed' });
+    });
+  }
+
+  it('biometrics: online rescheduling is self-service (no live option before it)', async () => {
+    const { c } = await inLanguage('en');
+    const menu = await c.say('biometrics');
+    expect(menu.said.join(' ')).toContain('To reschedule online by yourself, press 1');
+    const info = await c.press('1');
+    expect(info.said.join(' ')).toContain('reschedule your biometrics appointment online');
+  });
+});
+
+describe('live routes only (CC-9), Section 1367 to Tier 3 (CC-6)', () => {
+  const routes = [
+    { name: 'emergency', keys: ['5'], type: 'emergency', queue: 'tier1', urgent: true },
+    { name: 'expedite', keys: ['6'], type: 'expedite_request', queue: 'tier1', urgent: false },
+    { name: 'biometrics in advance', keys: ['3', '2'], type: 'biometrics_reschedule', queue: 'tier1', urgent: false },
+    { name: 'VAWA, T or U caller', keys: ['8'], type: 'case_inquiry', queue: 'tier3', urgent: false },
+  ];
+  for (const lang of ['en', 'es'] as const)
+    for (const r of routes)
+      it(`${lang}: ${r.name} → Enqueue to the ${r.queue} line, a phone item`, async () => {
+        const { c } = await inLanguage(lang);
+        let answer = await c.press(r.keys[0]!);
+        for (const key of r.keys.slice(1)) answer = await c.press(key);
+        expect(answer.verbs.map((v) => v.verb)).toEqual(['Say', 'Enqueue']);
+        expect(answer.verbs[1]).toMatchObject({ queue: `live-${r.queue}` });
+        const item = await itemOf(c.sid);
+        expect(item).toMatchObject({ channel: 'phone', type: r.type, urgent: r.urgent, language: lang });
+        expect(answer.said[0]).toContain(String(item.number));
+        if (r.queue === 'tier3') expect(item).toMatchObject({ queue: 'tier3', section_1367: true });
+        else expect(item.section_1367).toBe(false);
+        expect((item.details as { ivr: { outcome: string } }).ivr.outcome).toBe('queued');
+      });
+
+  it('outside normal processing time (CC-10, asked of e-Request): an older case goes live, a newer one does not', async () => {
+    const older = (await inLanguage('en')).c;
+    await older.press('7');
+    const live = await older.say(`E A C ${KNOWN.slice(3)}`);
+    expect(live.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'live-tier1' });
+    const item = await itemOf(older.sid);
+    expect(item).toMatchObject({ channel: 'phone', type: 'case_inquiry', receipt_number: KNOWN });
+    expect(item.description).not.toContain(KNOWN);
+
+    const newer = (await inLanguage('es')).c;
+    await newer.press('7');
+    const within = await newer.say(`L I N ${WITHIN.slice(3)}`);
+    expect(within.verbs.some((v) => v.verb === 'Enqueue')).toBe(false);
+    expect(within.said.join(' ')).toContain('dentro del tiempo normal de procesamiento');
+  });
+
+  it('a receipt number of a Section 1367 case reaches Tier 3 only, without saying why', async () => {
+    const { c } = await inLanguage('en');
+    await c.press('7');
+    const live = await c.say(`S R C ${PROTECTED.slice(3)}`);
+    expect(live.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'live-tier3' });
+    expect(live.said.join(' ')).not.toMatch(/1367|VAWA|protected/i);
+    expect(await itemOf(c.sid)).toMatchObject({ queue: 'tier3', section_1367: true });
+  });
+});
+
+describe('no agent free or outside hours: estimated wait and a callback that keeps the place in line', () => {
+  it('inside hours with no agent free: the estimated wait, then a callback through the callbacks port', async () => {
+    agents.freeNow = 0;
+    const { c } = await inLanguage('en', '+13125550199');
+    const offer = await c.press('5');
+    const said = offer.said.join(' ');
+    expect(said).toMatch(/The estimated wait is about \d+ minutes?\./);
+    expect(said).toContain('To get a call back at the number you are calling from, press 1');
+    expect(offer.verbs.some((v) => v.verb === 'Enqueue')).toBe(false);
+    const before = callbackRequests.length;
+    const booked = await c.press('1');
+    expect(booked.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
+    expect(booked.said[0]).toContain('You are number 3 in line');
+    expect(booked.said[0]).toContain('Central');
+    const item = await itemOf(c.sid);
+    expect(callbackRequests.slice(before)).toEqual([
+      { itemId: item.id, phones: ['+13125550199'], language: 'en', source: 'voice_assistant' },
+    ]);
+    expect(item).toMatchObject({ channel: 'phone', type: 'emergency' });
+    expect((await callRow(c.sid)).outcome).toBe('callback');
+  });
+
+  it('outside hours (Saturday), in Spanish: says when the lines open and offers the callback', async () => {
+    t.clock.set(new Date(SATURDAY));
+    const { c } = await inLanguage('es');
+    const offer = await c.press('6');
+    expect(offer.said.join(' ')).toContain('ahora estamos cerrados');
+    expect(offer.said.join(' ')).toContain('Podemos devolverle la llamada');
+    const menu = await c.press('2');
+    expect(menu.said[0]).toContain('Menú principal');
+  });
+
+  it('the estimated wait follows the queue: median handling time x (waiting + 1) / agents', async () => {
+    agents.staffedNow = 1;
+    const one = await t.services.voiceAssistant.estimatedWait('tier1');
+    agents.staffedNow = 4;
+    const four = await t.services.voiceAssistant.estimatedWait('tier1');
+    expect(one).toBeGreaterThanOrEqual(four);
+    expect(four).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never hangs up without saying what happens next: three silences end the call with a sentence', async () => {
+    const c = call();
+    await c.start();
+    await c.silence();
+    await c.silence();
+    const end = await c.silence();
+    expect(end.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
+    expect(end.said[0]).toContain('call us again');
+    expect(await itemOf(c.sid)).toMatchObject({ channel: 'voice_assistant', status: 'closed' });
+  });
+
+  it('a caller who hangs up mid-menu leaves an item with the outcome "abandoned" and the duration', async () => {
+    const { c } = await inLanguage('en');
+    await c.press('1');
+    expect(await c.hangUp(12)).toBe(204);
+    const row = await callRow(c.sid);
+    expect(row).toMatchObject({ outcome: 'abandoned', duration_seconds: 12 });
+    expect(await itemOf(c.sid)).toMatchObject({ channel: 'voice_assistant' });
+  });
+});
+
+describe('the menu as data: versions, the administrator page', () => {
+  it('publishes the node texts as a new version (audited); a call in progress keeps its version', async () => {
+    const { c } = await inLanguage('en');
+    const agent = admin.agent;
+    expect((await agent.get('/staff/voice-menu')).statusCode).toBe(200);
+    const empty = await agent.post('/staff/voice-menu', { 'node-main-en': '', 'node-main-es': 'Menú', note: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(agent.$('#error-summary a[href="#node-main-en"]')).toHaveLength(1);
+    const before = (await t.services.voiceAssistant.publishedMenu()).version;
+    await agent.get('/staff/voice-menu');
+    const ok = await agent.post('/staff/voice-menu', {
+      'node-main-en': 'New main menu. For case status press 1.',
+      'node-main-es': 'Nuevo menú principal. Para el estado del caso oprima 1.',
+      note: 'shorter',
+    });
+    expect(ok.statusCode).toBe(303);
+    expect((await t.services.voiceAssistant.publishedMenu()).version).toBe(before + 1);
+    const audit = await db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'voice_menu.published')
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ actor_id: admin.accountId, subject_id: String(before + 1) });
+    // The call started before keeps the old texts; a new call hears the new ones.
+    const old = await c.press('0');
+    expect(old.said.join(' ')).toContain('Main menu. For the status of your case');
+    const fresh = await inLanguage('en');
+    expect(fresh.menu.said[0]).toBe('New main menu. For case status press 1.');
+  });
+});
+
+describe('containment on the dashboards', () => {
+  it('shows the share of calls served without an agent, with a table and a CSV', async () => {
+    const agent = admin.agent;
+    expect((await agent.get('/staff/dashboards?days=7')).statusCode).toBe(200);
+    expect(agent.$('#containment-summary').text()).toMatch(
+      /The voice assistant served \d+(\.\d+)?% of its calls without an agent \(\d+ of \d+\)\./,
+    );
+    expect(agent.$('#chart-containment')).toHaveLength(1);
+    const csv = await agent.get('/staff/dashboards/containment.csv?days=7');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('week_start,week_end,calls,contained,containment_percent');
+  });
+});
+
+describe('/dev/phone', () => {
+  it('calls the assistant through the signed webhooks, shows what is said, and answers a text from the outbox', async () => {
+    const agent = new TestAgent(t.app, '10.77.0.1');
+    expect((await agent.get('/dev/phone')).statusCode).toBe(200);
+    await agent.post('/dev/phone/call', { from: '+12025550177' });
+    expect(agent.$('main').text()).toContain('For English, press 1');
+    const hidden = () => ({
+      call_sid: agent.$('input[name=call_sid]').first().val() as string,
+      from: agent.$('input[name=from]').first().val() as string,
+      started: agent.$('input[name=started]').first().val() as string,
+    });
+    await agent.post('/dev/phone/step', { ...hidden(), action: 'press', digits: '1' });
+    expect(agent.$('main').text()).toMatch(/main menu/i);
+    await agent.post('/dev/phone/step', { ...hidden(), action: 'speak', speech: 'change of address' });
+    expect(agent.$('main').text()).toContain('change your address online');
+    await agent.post('/dev/phone/step', { ...hidden(), action: 'press', digits: '1' });
+    expect(agent.$('main').text()).toContain('We sent the link by text message');
+    expect(agent.$('main').text()).toContain('The assistant ended the call.');
+    const sid = (
+      await db()
+        .selectFrom('voice_calls')
+        .select('call_sid')
+        .where('from_number', '=', '+12025550177')
+        .executeTakeFirstOrThrow()
+    ).call_sid;
+    expect((await callRow(sid)).provider_status).toBe('completed');
+    // The text is in the outbox list with a reply box; HELP is answered by the inbound hook.
+    expect(agent.$('main').text()).toContain('/account/address');
+    await agent.post('/dev/phone/text', { from: '+12025550177', body: 'HELP' });
+    expect(agent.$('main').text()).toContain('+12025550177 replied "HELP".');
+    expect(agent.$('main').text()).toContain('Answer:');
+  });
+});
