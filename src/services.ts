@@ -28,6 +28,7 @@ import { ServiceItemService, slaCheckJob } from './modules/service-items/index.j
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
+import { CallbackService } from './modules/callbacks/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -75,6 +76,8 @@ export interface Services {
   profiles: ProfileService;
   /** The account home: what needs doing, the cases, the account actions (ACC-8). */
   accountHome: AccountHomeService;
+  /** Callbacks: national lines per tier, calling windows in the customer's zone, attempts (issue 16 point 2). */
+  callbacks: CallbackService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -146,6 +149,19 @@ export function createServices(deps: Deps): Services {
     publicUrl: deps.config.publicUrl,
   });
   const knowledge = new KnowledgeService({ db, clock: deps.clock, random: deps.random });
+  // Text Ahead, when merged, is handed in with callbacks.useTextAhead(textAhead) (it imports callbacks, not back).
+  const callbacks = new CallbackService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    items: serviceItems,
+    notifications,
+    timeZone: deps.config.agencyTimeZone,
+    publicUrl: deps.config.publicUrl,
+    agencyPhone: '800-375-5283',
+    voice: deps.voice,
+    callerId: deps.config.sms.provider === 'twilio' ? deps.config.sms.from : '',
+  });
   const accountCases = new AccountCaseService({
     db,
     clock: deps.clock,
@@ -156,6 +172,7 @@ export function createServices(deps: Deps): Services {
     random: deps.random,
   });
   const modules: Omit<Services, 'accountHome'> = {
+    callbacks,
     twoStep: new TwoStepService({
       db,
       clock: deps.clock,
@@ -262,6 +279,7 @@ export function createServices(deps: Deps): Services {
       accounts,
       notifications,
       items: serviceItems,
+      callbacks,
       publicUrl: deps.config.publicUrl,
       topicLabel: (topic, lang) => deps.i18n.t(lang)(`help_desk:topics.${topic}`),
     }),

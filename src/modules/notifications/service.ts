@@ -50,6 +50,7 @@ export const TEMPLATES = [
   'service_item_question',
   'service_item_question_notice',
   'service_item_resolved',
+  'callback_unreached',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -108,6 +109,7 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   service_item_question: 'bulk',
   service_item_question_notice: 'bulk',
   service_item_resolved: 'bulk',
+  callback_unreached: 'bulk', // CB-3: the agency tried twice (service item mail)
 };
 
 /** The delivery job (queue) of a template's messages. */

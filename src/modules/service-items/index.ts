@@ -21,7 +21,14 @@ export type {
   ServiceItemStatus,
   SlaPolicyName,
 } from './tables.js';
-export { expectation, promisedDays, type SlaExpectation } from './sla.js';
+export {
+  expectation,
+  promisedDays,
+  nextLocalWindow,
+  localTimeOf,
+  BusinessCalendar,
+  type SlaExpectation,
+} from './sla.js';
 export {
   protectItemsOfCase,
   messagesOfCase,
