@@ -176,13 +176,14 @@ export async function pendingZones(db: DbHandle): Promise<string[]> {
 
 export async function setWindowOfZone(
   db: DbHandle,
-  p: { timeZone: string; now: Date; start: Date; end: Date },
+  p: { timeZone: string; now: Date; first: boolean; start: Date; end: Date },
 ): Promise<void> {
   await db
     .updateTable('callbacks')
     .set({ next_attempt_at: p.start, window_end_at: p.end })
     .where('status', '=', 'pending')
     .where('time_zone', '=', p.timeZone)
+    .where('attempts', p.first ? '=' : '>', 0)
     .where('not_before', '<=', p.now)
     .execute();
 }

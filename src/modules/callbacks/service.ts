@@ -175,7 +175,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         return { row: { ...existing, phones: merged }, item, created: false };
       }
       const timeZone = await this.timeZoneOf(item, trx);
-      const window = callingWindow(now, timeZone, await repo.highVolume(trx));
+      const window = callingWindow(now, timeZone, await repo.highVolume(trx), 0);
       const row = await repo.insertCallback(trx, {
         id: this.deps.random.uuid(),
         item_id: item.id,
@@ -254,7 +254,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
   /** Y (CB-6): at the front of its tier's line, offered as soon as its window is open. */
   async confirmed(callbackId: string, at: Date): Promise<void> {
     await this.#whileWaitingText(callbackId, async (trx, c, highVolume) => {
-      const w = callingWindow(at, c.time_zone, highVolume);
+      const w = callingWindow(at, c.time_zone, highVolume, c.attempts);
       await repo.updateCallback(trx, c.id, {
         status: 'pending',
         rank: 0,
@@ -336,7 +336,8 @@ export class CallbackService implements CallbackRequester, CallbackControl {
       if (!closed.length) return;
       const highVolume = await repo.highVolume(trx);
       for (const c of closed) {
-        const w = callingWindow(new Date(Math.max(now.getTime(), c.not_before.getTime())), c.time_zone, highVolume);
+        const from = new Date(Math.max(now.getTime(), c.not_before.getTime()));
+        const w = callingWindow(from, c.time_zone, highVolume, c.attempts);
         await repo.updateCallback(trx, c.id, { next_attempt_at: w.start, window_end_at: w.end });
       }
     });
@@ -481,11 +482,13 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         to: on,
       });
       for (const zone of await repo.pendingZones(trx)) {
-        const w = callingWindow(now, zone, on);
-        await repo.setWindowOfZone(trx, { timeZone: zone, now, start: w.start, end: w.end });
+        for (const first of [true, false]) {
+          const w = callingWindow(now, zone, on, first ? 0 : 1);
+          await repo.setWindowOfZone(trx, { timeZone: zone, now, first, start: w.start, end: w.end });
+        }
       }
       for (const c of await repo.pendingNotBefore(trx, now)) {
-        const w = callingWindow(c.not_before, c.time_zone, on);
+        const w = callingWindow(c.not_before, c.time_zone, on, c.attempts);
         await repo.updateCallback(trx, c.id, { next_attempt_at: w.start, window_end_at: w.end });
       }
     });

@@ -5,6 +5,12 @@ import { localTimeOf, nextLocalWindow } from '../service-items/index.js';
  * Saturday and Sunday too while an administrator has high-volume mode on. Callbacks are placed only inside it.
  */
 export const CALLING_WINDOW = { openMinutes: 8 * 60, closeMinutes: 21 * 60 } as const;
+/**
+ * A first attempt starts no later than 90 minutes before the window closes, so that the voicemail's promise (a second
+ * attempt within 60-90 minutes, CB-3) can be kept inside the window: a callback asked for at 8:30 p.m. local waits
+ * for 8 a.m. The last attempt may use the whole window.
+ */
+export const LAST_FIRST_ATTEMPT_MINUTES = CALLING_WINDOW.closeMinutes - 90;
 const WEEKDAYS = [1, 2, 3, 4, 5] as const;
 const EVERY_DAY = [0, 1, 2, 3, 4, 5, 6] as const;
 
@@ -15,9 +21,16 @@ export interface CallingWindow {
   end: Date;
 }
 
-/** The first calling window, in `timeZone`, that is open at `from` or opens after it. */
-export function callingWindow(from: Date, timeZone: string, highVolume: boolean): CallingWindow {
-  const w = nextLocalWindow(from, timeZone, { ...CALLING_WINDOW, weekdays: highVolume ? EVERY_DAY : WEEKDAYS });
+/**
+ * The first calling window, in `timeZone`, that is open at `from` or opens after it; for a first attempt (`attempts`
+ * 0) it closes at 7:30 p.m. (LAST_FIRST_ATTEMPT_MINUTES).
+ */
+export function callingWindow(from: Date, timeZone: string, highVolume: boolean, attempts = 1): CallingWindow {
+  const w = nextLocalWindow(from, timeZone, {
+    openMinutes: CALLING_WINDOW.openMinutes,
+    closeMinutes: attempts === 0 ? LAST_FIRST_ATTEMPT_MINUTES : CALLING_WINDOW.closeMinutes,
+    weekdays: highVolume ? EVERY_DAY : WEEKDAYS,
+  });
   if (!w) throw new Error('no calling window');
   return w;
 }
