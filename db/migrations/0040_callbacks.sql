@@ -29,9 +29,12 @@ CREATE TABLE callbacks (
   closed_at         timestamptz,
   CHECK (window_end_at > next_attempt_at)
 );
--- The next due in a tier: the pending ones in line order (the pick reads this index in order and stops at the first
--- one whose window is open; see docs/architecture.md "Callbacks").
+-- The line: pending callbacks of a tier in line order (a callback's place, CallbackPlace.position).
 CREATE INDEX callbacks_line_idx ON callbacks (tier, rank, requested_at, id) WHERE status = 'pending';
+-- The next due: the line cut into groups that share a calling window (tier, zone, first or last attempt); the
+-- service asks only the groups whose window is open now, each group's head in one index descent, and takes the
+-- first head in line order (see docs/architecture.md "Callbacks").
+CREATE INDEX callbacks_group_idx ON callbacks (tier, time_zone, attempts, rank, requested_at, id) WHERE status = 'pending';
 -- Windows that closed before the callback was placed (moved to the next opening).
 CREATE INDEX callbacks_window_end_idx ON callbacks (window_end_at) WHERE status = 'pending';
 -- Text Ahead asks waiting for their hour to pass.

@@ -90,9 +90,10 @@ describe('callback requests (CB-1, CB-2)', () => {
     expect(place.earliestAt.toISOString()).toBe('2026-12-07T16:00:00.000Z');
     expect(place.position).toBe(1);
     // Without a case or office: the agency's zone (America/New_York in the tests), open now.
+    t.clock.advance(60_000);
     const other = await request((await item()).id);
     expect(other.timeZone).toBe('America/New_York');
-    expect(other.earliestAt.toISOString()).toBe('2026-12-07T14:00:00.000Z');
+    expect(other.earliestAt.toISOString()).toBe('2026-12-07T14:01:00.000Z');
     expect(other.position).toBe(2);
     // Asking again for the same item keeps its callback and place; a new number is added after the first.
     const again = await request(i.id, ['+13105550199']);

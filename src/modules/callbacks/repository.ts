@@ -66,48 +66,79 @@ export async function positionOf(db: DbHandle, c: Pick<CallbackRow, 'id' | 'tier
 }
 
 /**
- * Claims the first callback of these tiers' national lines (rank, then the order of requests) whose calling window is
- * open now, in one statement: `FOR UPDATE SKIP LOCKED` makes two agents claiming at once take different callbacks,
- * and the update checks again that it is still pending. The partial index `callbacks_line_idx` is read in line order;
- * the window test filters it.
+ * A line's group: the pending callbacks of one tier and zone for one kind of attempt (0: first; 1: the last), whose
+ * calling window is the same (the service knows in which groups it is open now and asks only those).
+ */
+export interface LineGroup {
+  tier: CallbackTier;
+  timeZone: string;
+  attempts: 0 | 1;
+}
+
+/**
+ * The head of each group (its first callback in line order that is due now; `callbacks_group_idx` gives each in one
+ * index descent), then the first of the heads in line order: the first due callback of the tiers' national lines.
+ * The window test is written as a range ([next_attempt_at, window_end_at) holds now), which no index answers: the
+ * planner then walks the group's index in line order, whatever its statistics say about window ends (stale ones made
+ * it read `callbacks_window_end_idx` and sort instead).
+ */
+function headOfGroups(groups: readonly LineGroup[], now: Date, lock: boolean) {
+  const values = sql.join(groups.map((g) => sql`(${g.tier}::text, ${g.timeZone}::text, ${g.attempts}::smallint)`));
+  return sql`
+      SELECT h.id FROM (VALUES ${values}) AS g (tier, zone, attempts)
+      CROSS JOIN LATERAL (
+        SELECT id, rank, requested_at FROM callbacks
+        WHERE tier = g.tier AND time_zone = g.zone AND attempts = g.attempts AND status = 'pending'
+          AND tstzrange(next_attempt_at, window_end_at) @> ${now}::timestamptz
+        ORDER BY rank, requested_at, id
+        LIMIT 1
+        ${lock ? sql`FOR UPDATE SKIP LOCKED` : sql``}
+      ) AS h
+      ORDER BY h.rank, h.requested_at, h.id
+      LIMIT 1`;
+}
+
+/**
+ * Claims the first due callback of these groups, in one statement: `FOR UPDATE SKIP LOCKED` on each group's head
+ * makes two agents claiming at once take different callbacks (the second skips the heads the first holds), and the
+ * update checks again that it is still pending.
  */
 export async function claimNextDue(
   db: DbHandle,
-  p: { tiers: readonly CallbackTier[]; agentId: string; now: Date },
+  p: { groups: readonly LineGroup[]; agentId: string; now: Date },
 ): Promise<CallbackRow | undefined> {
-  if (!p.tiers.length) return undefined;
+  if (!p.groups.length) return undefined;
   const result = await sql<CallbackRow>`
     UPDATE callbacks SET status = 'claimed', claimed_by = ${p.agentId}, claimed_at = ${p.now}
-    WHERE id = (
-      SELECT id FROM callbacks
-      WHERE tier IN (${sql.join(p.tiers)}) AND status = 'pending'
-        AND next_attempt_at <= ${p.now} AND window_end_at > ${p.now}
-      ORDER BY rank, requested_at, id
-      LIMIT 1
-      FOR UPDATE SKIP LOCKED
-    ) AND status = 'pending'
+    WHERE id = (${headOfGroups(p.groups, p.now, true)}) AND status = 'pending'
     RETURNING *`.execute(db);
   return result.rows[0];
 }
 
-/** The first callback due now in these tiers, without claiming it (what the agent's page shows). */
+/** The first due callback of these groups, without claiming it (what the agent's page shows). */
 export async function peekNextDue(
   db: DbHandle,
-  p: { tiers: readonly CallbackTier[]; now: Date },
+  p: { groups: readonly LineGroup[]; now: Date },
 ): Promise<CallbackRow | undefined> {
-  if (!p.tiers.length) return undefined;
-  return db
-    .selectFrom('callbacks')
-    .selectAll()
-    .where('tier', 'in', p.tiers)
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', p.now)
-    .where('window_end_at', '>', p.now)
-    .orderBy('rank')
-    .orderBy('requested_at')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+  if (!p.groups.length) return undefined;
+  const result = await sql<CallbackRow>`
+    SELECT * FROM callbacks WHERE id = (${headOfGroups(p.groups, p.now, false)})`.execute(db);
+  return result.rows[0];
+}
+
+/** The zones pending callbacks of a tier are timed for (a loose index scan of `callbacks_group_idx`). */
+export async function pendingZonesOfTier(db: DbHandle, tier: CallbackTier): Promise<string[]> {
+  const result = await sql<{ time_zone: string | null }>`
+    WITH RECURSIVE z AS (
+      (SELECT time_zone FROM callbacks WHERE tier = ${tier} AND status = 'pending' ORDER BY time_zone LIMIT 1)
+      UNION ALL
+      SELECT (SELECT c.time_zone FROM callbacks c
+              WHERE c.tier = ${tier} AND c.status = 'pending' AND c.time_zone > z.time_zone
+              ORDER BY c.time_zone LIMIT 1)
+      FROM z WHERE z.time_zone IS NOT NULL
+    )
+    SELECT time_zone FROM z WHERE time_zone IS NOT NULL`.execute(db);
+  return result.rows.map((r) => r.time_zone!);
 }
 
 /** How many wait in each tier: due now, and later (a window still closed, a second attempt's hour). */
@@ -138,18 +169,53 @@ export async function claimedBy(db: DbHandle, agentId: string): Promise<Callback
     .execute();
 }
 
-/** Pending callbacks whose window closed before anyone placed them (moved to the next opening by the service). */
-export async function pendingWithClosedWindow(db: DbHandle, now: Date, limit = 500): Promise<CallbackRow[]> {
+/** The zones (and kinds of attempt: first or last) of pending callbacks whose window closed before anyone placed them. */
+export async function closedWindowGroups(db: DbHandle, now: Date): Promise<{ time_zone: string; first: boolean }[]> {
+  const rows = await sql<{ time_zone: string; first: boolean }>`
+    SELECT DISTINCT time_zone, attempts = 0 AS first FROM callbacks
+    WHERE status = 'pending' AND window_end_at <= ${now}`.execute(db);
+  return rows.rows;
+}
+
+/** Moves those of a zone that may be placed from now on to the window given (the next opening in that zone). */
+export async function rollClosedWindows(
+  db: DbHandle,
+  p: { timeZone: string; first: boolean; now: Date; start: Date; end: Date },
+): Promise<void> {
+  await db
+    .updateTable('callbacks')
+    .set({ next_attempt_at: p.start, window_end_at: p.end })
+    .where('status', '=', 'pending')
+    .where('window_end_at', '<=', p.now)
+    .where('time_zone', '=', p.timeZone)
+    .where('attempts', p.first ? '=' : '>', 0)
+    .where('not_before', '<=', p.now)
+    .execute();
+}
+
+/** Pending callbacks whose window closed and that may not be placed before a later moment (locked). */
+export async function closedWindowsNotBefore(db: DbHandle, now: Date): Promise<CallbackRow[]> {
   return db
     .selectFrom('callbacks')
     .selectAll()
     .where('status', '=', 'pending')
     .where('window_end_at', '<=', now)
-    .orderBy('window_end_at')
-    .limit(limit)
+    .where('not_before', '>', now)
     .forUpdate()
     .skipLocked()
     .execute();
+}
+
+/** The earliest close of a pending callback's window (`callbacks_window_end_idx`). */
+export async function earliestWindowEnd(db: DbHandle): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('callbacks')
+    .select('window_end_at')
+    .where('status', '=', 'pending')
+    .orderBy('window_end_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.window_end_at;
 }
 
 /** Text Ahead asks whose hour passed without a reply. */

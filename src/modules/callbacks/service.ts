@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import type { Random } from '../../platform/random.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
-import { caseForRoutingForShare, officeTimeZone } from '../cases/index.js';
+import { caseForRoutingForShare, OFFICES, officeTimeZone } from '../cases/index.js';
 import type { NotificationService, VoiceProvider } from '../notifications/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
 import * as repo from './repository.js';
@@ -121,9 +121,20 @@ export function tiersOf(roles: readonly string[]): CallbackTier[] {
  */
 export class CallbackService implements CallbackRequester, CallbackControl {
   #textAhead: TextAheadSender | undefined;
+  /** When this process last swept for Text Ahead asks past their hour (ms of the clock). */
+  #lastSweep: number | undefined;
+  /** High-volume mode as this process last read it (each sweep, at most a minute old; at once after a change here). */
+  #highVolume = false;
+  /** The zones of the offices and the agency: every zone a callback can be timed for (CB-1). */
+  readonly #knownZones: readonly string[];
+  /** Per tier, the known zones and those found among its pending callbacks by the last sweep. */
+  #zones = new Map<CallbackTier, string[]>();
+  /** The earliest window close among pending callbacks, as this process knows it (ms; infinity: none). */
+  #nextWindowEnd = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: CallbackDeps) {
     this.#textAhead = deps.textAhead;
+    this.#knownZones = [...new Set([...OFFICES.map((o) => o.timeZone), deps.timeZone])];
   }
 
   /** Text Ahead is built after this service (it imports it): the composition root hands it in here. */
@@ -196,6 +207,8 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         text_ahead_until: null,
         closed_at: null,
       });
+      this.#noteWindowEnd(window.end);
+      this.#noteZone(row.tier, timeZone);
       await this.deps.items.record(
         item.id,
         {
@@ -263,6 +276,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         next_attempt_at: w.start,
         window_end_at: w.end,
       });
+      this.#noteWindowEnd(w.end);
       await this.#timeline(trx, c, 'callback_text_confirmed');
     });
   }
@@ -284,6 +298,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         next_attempt_at: w.start,
         window_end_at: w.end,
       });
+      this.#noteWindowEnd(w.end);
       await this.#timeline(trx, c, 'callback_text_declined');
     });
   }
@@ -321,43 +336,89 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         next_attempt_at: w.start,
         window_end_at: w.end,
       });
+      this.#noteWindowEnd(w.end);
       await this.#timeline(trx, c, 'callback_text_no_reply');
     });
   }
 
   /**
-   * Housekeeping before a pick (cheap with the partial indexes): Text Ahead asks past their hour count as no reply,
-   * and pending callbacks whose window closed move to the next window opening.
+   * Housekeeping before a pick (a pick never depends on it for correctness: the claim itself checks the window):
+   * Text Ahead asks past their hour count as no reply (at most once a minute per process), and pending callbacks
+   * whose window closed move to the next window opening, as soon as the earliest window this process knows of has
+   * closed (and at least once a minute, for other processes' callbacks): one UPDATE per zone and kind of attempt (the
+   * window from now is the same for all of them), one by one for those that may not be placed before a later moment
+   * (a second attempt's hour). So the pending callbacks with next_attempt_at <= now are the ones due now, which is
+   * what `callbacks_due_idx` finds quickly when few are.
    */
   async sweep(now: Date = this.deps.clock.now()): Promise<void> {
-    for (const { id } of await repo.textWaitsOver(this.deps.db, now)) await this.noReply(id, now);
-    await inTransaction(this.deps.db, async (trx) => {
-      const closed = await repo.pendingWithClosedWindow(trx, now);
-      if (!closed.length) return;
-      const highVolume = await repo.highVolume(trx);
-      for (const c of closed) {
-        const from = new Date(Math.max(now.getTime(), c.not_before.getTime()));
-        const w = callingWindow(from, c.time_zone, highVolume, c.attempts);
-        await repo.updateCallback(trx, c.id, { next_attempt_at: w.start, window_end_at: w.end });
+    const t = now.getTime();
+    const last = this.#lastSweep;
+    const minuteDue = last === undefined || t < last || t >= last + 60_000;
+    if (!minuteDue && t < this.#nextWindowEnd) return;
+    if (minuteDue) {
+      this.#lastSweep = t;
+      for (const { id } of await repo.textWaitsOver(this.deps.db, now)) await this.noReply(id, now);
+      this.#highVolume = await repo.highVolume(this.deps.db);
+      for (const tier of CALLBACK_TIERS) {
+        const found = await repo.pendingZonesOfTier(this.deps.db, tier);
+        this.#zones.set(tier, [...new Set([...this.#knownZones, ...found])]);
       }
-    });
+    }
+    this.#nextWindowEnd = Number.POSITIVE_INFINITY;
+    const closed = await repo.closedWindowGroups(this.deps.db, now);
+    if (closed.length)
+      await inTransaction(this.deps.db, async (trx) => {
+        const highVolume = await repo.highVolume(trx);
+        for (const g of closed) {
+          const w = callingWindow(now, g.time_zone, highVolume, g.first ? 0 : 1);
+          await repo.rollClosedWindows(trx, { timeZone: g.time_zone, first: g.first, now, start: w.start, end: w.end });
+        }
+        for (const c of await repo.closedWindowsNotBefore(trx, now)) {
+          const w = callingWindow(c.not_before, c.time_zone, highVolume, c.attempts);
+          await repo.updateCallback(trx, c.id, { next_attempt_at: w.start, window_end_at: w.end });
+        }
+      });
+    this.#noteWindowEnd(await repo.earliestWindowEnd(this.deps.db));
+  }
+
+  /** A zone a tier's callbacks are timed for, offered from now on (others' are found by the sweep). */
+  #noteZone(tier: CallbackTier, zone: string): void {
+    const zones = this.#zones.get(tier) ?? [...this.#knownZones];
+    if (!zones.includes(zone)) zones.push(zone);
+    this.#zones.set(tier, zones);
+  }
+
+  /** Remembers the earliest close of a pending callback's window (the next sweep of closed windows is due then). */
+  #noteWindowEnd(end: Date | undefined): void {
+    if (end) this.#nextWindowEnd = Math.min(this.#nextWindowEnd, end.getTime());
   }
 
   /** The next callback due in these tiers now (window open in its own zone), without taking it. */
   async nextDue(tiers: readonly CallbackTier[], now: Date = this.deps.clock.now()): Promise<CallbackRow | undefined> {
     await this.sweep(now);
-    return repo.peekNextDue(this.deps.db, { tiers, now });
+    return repo.peekNextDue(this.deps.db, { groups: this.#openGroups(tiers, now), now });
   }
 
-  /** Takes the next callback due in the agent's tiers (two agents never get the same one). */
+  /**
+   * The groups of these tiers' lines whose calling window is open now: each zone a tier's callbacks are timed for
+   * (the offices' zones, the agency's, and any other found in the table by the sweep), first and last attempts.
+   */
+  #openGroups(tiers: readonly CallbackTier[], now: Date): repo.LineGroup[] {
+    const groups: repo.LineGroup[] = [];
+    for (const tier of tiers)
+      for (const timeZone of this.#zones.get(tier) ?? this.#knownZones)
+        for (const attempts of [0, 1] as const)
+          if (callingWindow(now, timeZone, this.#highVolume, attempts).start.getTime() <= now.getTime())
+            groups.push({ tier, timeZone, attempts });
+    return groups;
+  }
+
+  /** Takes the next callback due in the agent's tiers (two agents never get the same one; SKIP LOCKED). */
   async claimNext(agent: StaffActor, tiers: readonly CallbackTier[]): Promise<CallbackRow | undefined> {
     const now = this.deps.clock.now();
     await this.sweep(now);
-    return inTransaction(this.deps.db, async (trx) => {
-      const c = await repo.claimNextDue(trx, { tiers, agentId: agent.accountId, now });
-      if (c) await auditStaffAction(trx, this.deps.clock, agent, 'callbacks.claimed', { type: 'callback', id: c.id });
-      return c;
-    });
+    // One statement, committed on its own (the callback row records who took it and when, as items' claims do).
+    return repo.claimNextDue(this.deps.db, { groups: this.#openGroups(tiers, now), agentId: agent.accountId, now });
   }
 
   async waiting(tiers: readonly CallbackTier[]) {
@@ -451,6 +512,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         next_attempt_at: w.start,
         window_end_at: w.end,
       });
+      this.#noteWindowEnd(w.end);
       return { result: 'second_attempt' as const, nextAttemptAt: w.start };
     });
   }
@@ -491,6 +553,8 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         const w = callingWindow(c.not_before, c.time_zone, on, c.attempts);
         await repo.updateCallback(trx, c.id, { next_attempt_at: w.start, window_end_at: w.end });
       }
+      this.#nextWindowEnd = Number.NEGATIVE_INFINITY; // swept again at the next pick
+      this.#highVolume = on;
     });
   }
 
