@@ -215,7 +215,7 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
-    dashboards: new DashboardService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone }),
+    dashboards: new DashboardService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, callbacks }),
     knowledge,
     quality: new QualityService({
       db,

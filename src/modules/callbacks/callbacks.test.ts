@@ -355,3 +355,26 @@ describe('the help desk’s escalation (ACC-7)', () => {
     expect(c).toMatchObject({ tier: 'tier2', source: 'help_desk', phones: ['+12025550177'], status: 'pending' });
   });
 });
+
+describe('the dashboards: callbacks that reached nobody, with and without Text Ahead (CB-4)', () => {
+  it('counts finished callbacks of the period by their text_ahead flag', async () => {
+    t.clock.set('2026-12-09T15:00:00Z');
+    const finish = async (textAhead: boolean, outcome: 'answered' | 'no_answer') => {
+      const place = await request((await item({ office: 'FO-NYC' })).id);
+      await db().updateTable('callbacks').set({ text_ahead: textAhead, attempts: 1 }).where('id', '=', place.callbackId).execute();
+      const c = (await cb().claimNext(agentB, ['tier1']))!;
+      expect(c.id).toBe(place.callbackId);
+      await cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome });
+    };
+    await finish(false, 'no_answer');
+    await finish(false, 'answered');
+    await finish(true, 'answered');
+    await finish(true, 'answered');
+    const d = await t.services.dashboards.callbacks({ from: '2026-12-09', to: '2026-12-09', timeZone: 'America/New_York' });
+    expect(d.rows).toEqual([
+      { textAhead: false, finished: 2, unreached: 1, share: 0.5 },
+      { textAhead: true, finished: 2, unreached: 0, share: 0 },
+    ]);
+    expect(d).toMatchObject({ finished: 4, unreached: 1, share: 0.25 });
+  });
+});
