@@ -88,7 +88,14 @@ async function main(): Promise<void> {
   const db = database.db;
   const clock = new FakeClock(new Date(DAY));
   const unused = (what: string) =>
-    new Proxy({}, { get: (_t, p) => { throw new Error(`${what}.${String(p)} is not expected in a pick`); } });
+    new Proxy(
+      {},
+      {
+        get: (_t, p) => {
+          throw new Error(`${what}.${String(p)} is not expected in a pick`);
+        },
+      },
+    );
   const service = new CallbackService({
     db,
     clock,
@@ -105,7 +112,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < AGENTS; i++) {
       const id = cryptoRandom.uuid();
       await sql`INSERT INTO accounts (id, kind, email, email_verified_at, online_account_number, language, created_at, activated_at)
-        VALUES (${id}, 'staff', ${`cbagent${i}@agency.example.gov`}, now(), ${String(910000000000 + i)}, 'en', now(), now())`.execute(db);
+        VALUES (${id}, 'staff', ${`cbagent${i}@agency.example.gov`}, now(), ${String(910000000000 + i)}, 'en', now(), now())`.execute(
+        db,
+      );
       agents.push(id);
     }
     // One service item per callback (the foreign key), in one INSERT ... SELECT.
@@ -115,13 +124,16 @@ async function main(): Promise<void> {
       SELECT gen_random_uuid(), 'voice_assistant', 'callback', 'tier1', 'open', 'Bench ' || i, 'bench' || i || '@example.com', 'en', 'Callback', 'Bench',
         now(), now() + interval '30 days'
       FROM generate_series(1, ${CALLBACKS}) AS i`.execute(db);
-    const itemIds = (await sql<{ id: string }>`SELECT id FROM service_items ORDER BY created_at, id`.execute(db)).rows.map(
-      (r) => r.id,
-    );
+    const itemIds = (
+      await sql<{ id: string }>`SELECT id FROM service_items ORDER BY created_at, id`.execute(db)
+    ).rows.map((r) => r.id);
     // The callbacks: requested over Monday 2026-12-07 (UTC), tier 1 (90%) and tier 2; each window worked out by the
     // app's policy from the start of Tuesday (as the sweep leaves them); 5% are second attempts.
     const start = new Date(DAY);
-    const windows = new Map<string, { first: ReturnType<typeof callingWindow>; last: ReturnType<typeof callingWindow> }>();
+    const windows = new Map<
+      string,
+      { first: ReturnType<typeof callingWindow>; last: ReturnType<typeof callingWindow> }
+    >();
     for (const [zone] of ZONES)
       windows.set(zone, { first: callingWindow(start, zone, false, 0), last: callingWindow(start, zone, false, 1) });
     const chunk = 2000; // 21 parameters a row: under the protocol's 65,535
@@ -135,7 +147,7 @@ async function main(): Promise<void> {
         rows.push({
           id: cryptoRandom.uuid(),
           item_id: itemIds[i]!,
-          tier: (i % 10 === 9 ? 'tier2' : 'tier1') as 'tier1' | 'tier2',
+          tier: i % 10 === 9 ? ('tier2' as const) : ('tier1' as const),
           phones: ['+12025550143'],
           language: 'en' as const,
           time_zone: zone,
@@ -161,10 +173,14 @@ async function main(): Promise<void> {
     }
     process.stdout.write('\n');
     // The baseline's own index (not part of the schema: the app never picks without the window).
-    await sql`CREATE INDEX bench_callbacks_requested_idx ON callbacks (tier, requested_at) WHERE status = 'pending'`.execute(db);
+    await sql`CREATE INDEX bench_callbacks_requested_idx ON callbacks (tier, requested_at) WHERE status = 'pending'`.execute(
+      db,
+    );
     await sql`VACUUM (ANALYZE) callbacks`.execute(db);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
-    console.log(`[bench] ${CALLBACKS.toLocaleString('en-US')} callbacks in ${ZONES.length} zones loaded in ${loadSeconds.toFixed(1)} s`);
+    console.log(
+      `[bench] ${CALLBACKS.toLocaleString('en-US')} callbacks in ${ZONES.length} zones loaded in ${loadSeconds.toFixed(1)} s`,
+    );
 
     const app: number[] = [];
     const base: number[] = [];
@@ -184,7 +200,9 @@ async function main(): Promise<void> {
       for (let k = 0; k < PICKS_PER_STEP; k++) {
         const t0 = performance.now();
         const row = await sql<{ id: string; time_zone: string }>`
-          SELECT id, time_zone FROM callbacks WHERE tier = 'tier1' AND status = 'pending' ORDER BY requested_at LIMIT 1`.execute(db);
+          SELECT id, time_zone FROM callbacks WHERE tier = 'tier1' AND status = 'pending' ORDER BY requested_at LIMIT 1`.execute(
+          db,
+        );
         base.push(performance.now() - t0);
         if (k === 0 && row.rows[0] && !isInsideWindow(now, row.rows[0].time_zone, false)) baselineOutside++;
       }
@@ -259,7 +277,8 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     if (KEEP_DB) console.log(`[bench] BENCH_KEEP_DB=1: database ${DB_NAME} kept`);
-    else await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
+    else
+      await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch(() => undefined);
   }
 }
 

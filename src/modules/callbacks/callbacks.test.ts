@@ -14,9 +14,9 @@ let admin: StaffActor;
 const asks: CallbackSummary[] = [];
 let textAheadOn = false;
 const fakeTextAhead: TextAheadSender = {
-  askBeforeCall: async (c) => {
+  askBeforeCall: (c) => {
     asks.push(c);
-    return textAheadOn;
+    return Promise.resolve(textAheadOn);
   },
 };
 
@@ -56,7 +56,8 @@ async function item(p: { office?: string; queue?: string; language?: 'en' | 'es'
     description: 'Needs a callback.',
     dueInMs: 86_400_000,
   });
-  if (p.office) await db().updateTable('service_items').set({ office_code: p.office }).where('id', '=', row.id).execute();
+  if (p.office)
+    await db().updateTable('service_items').set({ office_code: p.office }).where('id', '=', row.id).execute();
   return row;
 }
 
@@ -246,7 +247,10 @@ describe('two attempts, each trying the numbers in order (CB-2, CB-3)', () => {
       result: 'answered',
     });
     expect((await cb().get(c.id))!.status).toBe('answered');
-    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({ status: 'in_progress', owner_id: agentB.accountId });
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({
+      status: 'in_progress',
+      owner_id: agentB.accountId,
+    });
   });
 });
 
@@ -269,7 +273,12 @@ describe('Text Ahead control (CB-5, CB-6)', () => {
     textAheadOn = true;
     const { i, place } = await agentRequest();
     expect(asks).toEqual([
-      expect.objectContaining({ callbackId: place.callbackId, itemNumber: i.number, attempts: 0, phones: ['+12025550143'] }),
+      expect.objectContaining({
+        callbackId: place.callbackId,
+        itemNumber: i.number,
+        attempts: 0,
+        phones: ['+12025550143'],
+      }),
     ]);
     expect(await cb().byId(place.callbackId)).toMatchObject({ status: 'waiting_text' });
     expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
@@ -323,7 +332,10 @@ describe('Text Ahead control (CB-5, CB-6)', () => {
     const { i, place } = await agentRequest();
     await cb().quit(place.callbackId, t.clock.now());
     expect(await cb().byId(place.callbackId)).toMatchObject({ status: 'quit' });
-    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({ status: 'closed', resolution: 'no_action_needed' });
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({
+      status: 'closed',
+      resolution: 'no_action_needed',
+    });
   });
 
   it('no reply within the hour counts as an attempt; the next call is the last', async () => {
@@ -361,7 +373,11 @@ describe('the dashboards: callbacks that reached nobody, with and without Text A
     t.clock.set('2026-12-09T15:00:00Z');
     const finish = async (textAhead: boolean, outcome: 'answered' | 'no_answer') => {
       const place = await request((await item({ office: 'FO-NYC' })).id);
-      await db().updateTable('callbacks').set({ text_ahead: textAhead, attempts: 1 }).where('id', '=', place.callbackId).execute();
+      await db()
+        .updateTable('callbacks')
+        .set({ text_ahead: textAhead, attempts: 1 })
+        .where('id', '=', place.callbackId)
+        .execute();
       const c = (await cb().claimNext(agentB, ['tier1']))!;
       expect(c.id).toBe(place.callbackId);
       await cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome });
@@ -370,7 +386,11 @@ describe('the dashboards: callbacks that reached nobody, with and without Text A
     await finish(false, 'answered');
     await finish(true, 'answered');
     await finish(true, 'answered');
-    const d = await t.services.dashboards.callbacks({ from: '2026-12-09', to: '2026-12-09', timeZone: 'America/New_York' });
+    const d = await t.services.dashboards.callbacks({
+      from: '2026-12-09',
+      to: '2026-12-09',
+      timeZone: 'America/New_York',
+    });
     expect(d.rows).toEqual([
       { textAhead: false, finished: 2, unreached: 1, share: 0.5 },
       { textAhead: true, finished: 2, unreached: 0, share: 0 },

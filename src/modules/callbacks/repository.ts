@@ -269,12 +269,7 @@ export async function insertAttempt(db: DbHandle, row: Insertable<CallbackAttemp
 }
 
 export async function attemptsOf(db: DbHandle, callbackId: string): Promise<CallbackAttemptRow[]> {
-  return db
-    .selectFrom('callback_attempts')
-    .selectAll()
-    .where('callback_id', '=', callbackId)
-    .orderBy('id')
-    .execute();
+  return db.selectFrom('callback_attempts').selectAll().where('callback_id', '=', callbackId).orderBy('id').execute();
 }
 
 export async function highVolume(db: DbHandle): Promise<boolean> {

@@ -12,9 +12,24 @@ let qa: StaffPerson;
 beforeAll(async () => {
   // Monday 2026-12-07 16:55 UTC (sessions last while the clock stays near; 9 a.m. in Los Angeles is 17:00).
   t = await createTestApp({ clock: new FakeClock('2026-12-07T16:55:00Z') });
-  tier1 = await createStaffMember(t, { email: 'cb.tier1@agency.example', name: 'Cara Tier1', roles: ['tier1'], ip: '10.16.0.1' });
-  admin = await createStaffMember(t, { email: 'cb.admin2@agency.example', name: 'Ada Admin', roles: ['administrator'], ip: '10.16.0.2' });
-  qa = await createStaffMember(t, { email: 'cb.qa@agency.example', name: 'Quin QA', roles: ['quality_assurance'], ip: '10.16.0.3' });
+  tier1 = await createStaffMember(t, {
+    email: 'cb.tier1@agency.example',
+    name: 'Cara Tier1',
+    roles: ['tier1'],
+    ip: '10.16.0.1',
+  });
+  admin = await createStaffMember(t, {
+    email: 'cb.admin2@agency.example',
+    name: 'Ada Admin',
+    roles: ['administrator'],
+    ip: '10.16.0.2',
+  });
+  qa = await createStaffMember(t, {
+    email: 'cb.qa@agency.example',
+    name: 'Quin QA',
+    roles: ['quality_assurance'],
+    ip: '10.16.0.3',
+  });
 });
 afterAll(async () => t?.close());
 
@@ -29,7 +44,11 @@ async function newItem(language: 'en' | 'es' = 'es') {
     description: 'Please call back.',
     dueInMs: 86_400_000,
   });
-  await t.deps.database.db.updateTable('service_items').set({ office_code: 'FO-LOS' }).where('id', '=', row.id).execute();
+  await t.deps.database.db
+    .updateTable('service_items')
+    .set({ office_code: 'FO-LOS' })
+    .where('id', '=', row.id)
+    .execute();
   return row;
 }
 
@@ -49,7 +68,11 @@ describe('the agents’ callback pages', () => {
     expect(tier1.agent.$(`a[href="/agent/items/${item.number}/callbacks"]`).length).toBe(1);
     res = await tier1.agent.get(`/agent/items/${item.number}/callbacks`);
     expect(res.statusCode).toBe(200);
-    res = await tier1.agent.post(`/agent/items/${item.number}/callbacks`, { phone1: '555', phone2: '', language: 'es' });
+    res = await tier1.agent.post(`/agent/items/${item.number}/callbacks`, {
+      phone1: '555',
+      phone2: '',
+      language: 'es',
+    });
     expect(res.statusCode).toBe(400);
     expect(tier1.agent.$('#error-summary').text()).toContain('valid phone number');
     expect(tier1.agent.$('#phone1').attr('aria-invalid')).toBe('true');

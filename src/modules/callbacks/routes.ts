@@ -151,8 +151,7 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
         if (error instanceof CallbackError) return reply.callNotFound();
         throw error;
       }
-      if (result.result === 'next_number')
-        return reply.redirect(`/agent/callbacks/${request.params.id}`, 303);
+      if (result.result === 'next_number') return reply.redirect(`/agent/callbacks/${request.params.id}`, 303);
       if (result.result === 'answered') {
         const c = await callbacks.get(request.params.id);
         const item = c && (await items.byId(c.item_id));
@@ -254,8 +253,12 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
     },
   );
 
-  app.post('/staff/callbacks/settings', { config: admins, schema: { body: inputs.settings } }, async (request, reply) => {
-    await callbacks.setHighVolume(actorOf(request), request.body.high_volume === 'on');
-    return reply.redirect('/staff/callbacks/settings?saved=1', 303);
-  });
+  app.post(
+    '/staff/callbacks/settings',
+    { config: admins, schema: { body: inputs.settings } },
+    async (request, reply) => {
+      await callbacks.setHighVolume(actorOf(request), request.body.high_volume === 'on');
+      return reply.redirect('/staff/callbacks/settings?saved=1', 303);
+    },
+  );
 }

@@ -7,12 +7,7 @@ import type { NotificationService, VoiceProvider } from '../notifications/index.
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
 import * as repo from './repository.js';
 import type { AttemptOutcome, CallbackRow, CallbackSource, CallbackTier } from './tables.js';
-import {
-  callingWindow,
-  SECOND_ATTEMPT_AFTER_MS,
-  TEXT_AHEAD_WAIT_MS,
-  type CallingWindow,
-} from './windows.js';
+import { callingWindow, SECOND_ATTEMPT_AFTER_MS, TEXT_AHEAD_WAIT_MS, type CallingWindow } from './windows.js';
 
 // ---- The contract with voice-assistant and text-ahead (docs: /work/briefs/telephony-contract.md, issue 16) ---------
 
@@ -469,10 +464,17 @@ export class CallbackService implements CallbackRequester, CallbackControl {
       const now = this.deps.clock.now();
       const attempt = c.attempts + 1;
       await repo.insertAttempt(trx, attemptRow(c, attempt, p.phone, p.outcome, agent.accountId, now, p.providerCallId));
-      await auditStaffAction(trx, this.deps.clock, agent, 'callbacks.outcome', { type: 'callback', id: c.id }, {
-        outcome: p.outcome,
-        attempt,
-      });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        agent,
+        'callbacks.outcome',
+        { type: 'callback', id: c.id },
+        {
+          outcome: p.outcome,
+          attempt,
+        },
+      );
       if (p.outcome === 'answered') {
         await repo.updateCallback(trx, c.id, { status: 'answered', attempts: attempt, closed_at: now });
         await this.deps.items.record(

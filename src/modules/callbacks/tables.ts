@@ -8,14 +8,7 @@ export type CallbackStatus = 'waiting_text' | 'pending' | 'claimed' | 'answered'
 export type TextAheadState = 'asked' | 'confirmed' | 'declined' | 'quit' | 'no_reply';
 /** What one number tried gave (CB-2), or what a Text Ahead reply counted as (CB-6). */
 export type AttemptOutcome =
-  | 'answered'
-  | 'voicemail'
-  | 'no_answer'
-  | 'busy'
-  | 'wrong_number'
-  | 'failed'
-  | 'declined_by_text'
-  | 'no_text_reply';
+  'answered' | 'voicemail' | 'no_answer' | 'busy' | 'wrong_number' | 'failed' | 'declined_by_text' | 'no_text_reply';
 
 export interface CallbacksTable {
   id: string;

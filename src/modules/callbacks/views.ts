@@ -1,4 +1,13 @@
-import { alert, button, csrfField, radioGroup, select, table, textInput, type FieldError } from '../../platform/views/components.js';
+import {
+  alert,
+  button,
+  csrfField,
+  radioGroup,
+  select,
+  table,
+  textInput,
+  type FieldError,
+} from '../../platform/views/components.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import { dateTimeFormatter } from '../../platform/format.js';
@@ -175,7 +184,15 @@ ${
 <form method="post" action="/agent/items/${String(p.item.number)}/callbacks" class="usa-form" novalidate>${csrfField(p.signedIn.csrf)}
 ${textInput({ name: 'phone1', label: t('callbacks:item.phone1'), hint: t('callbacks:item.phone_hint'), value: v.phone1 ?? p.item.contact_phone ?? '', error: errorFor('phone1'), type: 'tel', autocomplete: 'tel' })}
 ${textInput({ name: 'phone2', label: t('callbacks:item.phone2'), value: v.phone2, error: errorFor('phone2'), type: 'tel' })}
-${select({ name: 'language', label: t('callbacks:fields.language'), value: v.language ?? p.item.language, options: [['en', t('callbacks:languages.en')], ['es', t('callbacks:languages.es')]] })}
+${select({
+  name: 'language',
+  label: t('callbacks:fields.language'),
+  value: v.language ?? p.item.language,
+  options: [
+    ['en', t('callbacks:languages.en')],
+    ['es', t('callbacks:languages.es')],
+  ],
+})}
 ${button(t('callbacks:item.request'))}
 </form>`
 }`,

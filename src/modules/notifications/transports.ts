@@ -234,10 +234,10 @@ export function bridgeTwiml(call: Pick<OutgoingCall, 'customer' | 'callerId'>): 
 export class OutboxVoiceProvider implements VoiceProvider {
   readonly transport = 'outbox';
   readonly calls: (OutgoingCall & { twiml: string })[] = [];
-  async call(call: OutgoingCall): Promise<{ callId: string }> {
+  call(call: OutgoingCall): Promise<{ callId: string }> {
     this.calls.push({ ...call, twiml: bridgeTwiml(call) });
     if (this.calls.length > 100) this.calls.shift();
-    return { callId: `outbox-call-${call.id}` };
+    return Promise.resolve({ callId: `outbox-call-${call.id}` });
   }
 }
 
@@ -262,6 +262,8 @@ export class TwilioVoiceProvider implements VoiceProvider {
     });
     const body = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string };
     if (response.ok && body.sid) return { callId: body.sid };
-    throw new Error(`Voice provider ${response.status}${body.code ? ` (${body.code})` : ''}: ${body.message ?? response.statusText}`);
+    throw new Error(
+      `Voice provider ${response.status}${body.code ? ` (${body.code})` : ''}: ${body.message ?? response.statusText}`,
+    );
   }
 }
