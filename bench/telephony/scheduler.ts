@@ -31,7 +31,8 @@ import { openPostgres } from '../../src/platform/db/database.js';
 import { cryptoRandom } from '../../src/platform/random.js';
 import type { NotificationService } from '../../src/modules/notifications/index.js';
 import type { ServiceItemService } from '../../src/modules/service-items/index.js';
-import { CallbackService, callingWindow, isInsideWindow } from '../../src/modules/callbacks/index.js';
+import { CallbackService } from '../../src/modules/callbacks/service.js';
+import { callingWindow, isInsideWindow } from '../../src/modules/callbacks/windows.js';
 import { admin, freshDatabase } from '../case-events/common.js';
 
 function intEnv(name: string, fallback: number, min = 0): number {

@@ -42,14 +42,58 @@ function e164(input: string): string | undefined {
   return phone?.isValid() ? phone.number : undefined;
 }
 
-/** The callbacks pages of the agent console and the administrators' high-volume setting. */
-export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void {
+/** The callbacks pages of the agent console and the administrators' high-volume setting. */ export function registerCallbackRoutes(
+  app: App,
+  deps: CallbackRouteDeps,
+): void {
+  registerLineRoutes(app, deps);
+  registerCallRoutes(app, deps);
+  registerOutcomeRoutes(app, deps);
+  registerItemCallbackRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
+}
+
+/** The page context of these pages: the staff frame, the service's clock and the agency's zone. */
+const ctxOf = (request: FastifyRequest, deps: CallbackRouteDeps) => ({
+  ...staffContext(request),
+  now: deps.callbacks.now(),
+  timeZone: deps.timeZone,
+});
+
+/** A claimed callback's page (404 unless the agent holds it), with a notice or the errors of its forms. */
+async function showCallback(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: CallbackRouteDeps,
+  id: string,
+  extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {},
+) {
   const { callbacks, items } = deps;
-  const ctx = (request: FastifyRequest) => ({
-    ...staffContext(request),
-    now: callbacks.now(),
-    timeZone: deps.timeZone,
-  });
+  const c = await callbacks.get(id);
+  if (!c || c.status !== 'claimed' || c.claimed_by !== request.staff!.accountId) return reply.callNotFound();
+  const item = await items.byId(c.item_id);
+  if (!item) return reply.callNotFound();
+  const voicemail = ([c.language, c.language === 'en' ? 'es' : 'en'] as const).map((lang) => ({
+    lang,
+    text: deps.i18n.t(lang)('callbacks:voicemail', { number: String(item.number) }),
+  }));
+  return reply.html(
+    callbackPage(ctxOf(request, deps), {
+      signedIn: signedInOf(reply),
+      callback: c,
+      item,
+      attempts: await callbacks.attempts(c.id),
+      voicemail,
+      ...extra,
+    }),
+    extra.errors?.length ? 400 : 200,
+  );
+}
+
+/** The callbacks home (the next due in my tiers, what waits, what I hold) and taking the next one. */
+function registerLineRoutes(app: App, deps: CallbackRouteDeps): void {
+  const { callbacks, items } = deps;
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps);
   const itemNumberOf = async (itemId: string) => (await items.byId(itemId))?.number ?? 0;
 
   app.get('/agent/callbacks', { config: agents, schema: { querystring: inputs.home } }, async (request, reply) => {
@@ -75,36 +119,13 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
     const c = await callbacks.claimNext(actorOf(request), tiersOf(request.staff!.roles));
     return reply.redirect(c ? `/agent/callbacks/${c.id}` : '/agent/callbacks?done=empty', 303);
   });
+}
 
-  const showCallback = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> } = {},
-  ) => {
-    const c = await callbacks.get(id);
-    if (!c || c.status !== 'claimed' || c.claimed_by !== request.staff!.accountId) return reply.callNotFound();
-    const item = await items.byId(c.item_id);
-    if (!item) return reply.callNotFound();
-    const voicemail = ([c.language, c.language === 'en' ? 'es' : 'en'] as const).map((lang) => ({
-      lang,
-      text: deps.i18n.t(lang)('callbacks:voicemail', { number: String(item.number) }),
-    }));
-    return reply.html(
-      callbackPage(ctx(request), {
-        signedIn: signedInOf(reply),
-        callback: c,
-        item,
-        attempts: await callbacks.attempts(c.id),
-        voicemail,
-        ...extra,
-      }),
-      extra.errors?.length ? 400 : 200,
-    );
-  };
-
+/** A claimed callback: its page and click-to-call. */
+function registerCallRoutes(app: App, deps: CallbackRouteDeps): void {
+  const { callbacks } = deps;
   app.get('/agent/callbacks/:id', { config: agents, schema: { params: inputs.callback } }, async (request, reply) =>
-    showCallback(request, reply, request.params.id),
+    showCallback(request, reply, deps, request.params.id),
   );
 
   app.post(
@@ -114,7 +135,7 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
       const { phone, agent_phone } = request.body;
       const agentPhone = e164(agent_phone);
       if (!agentPhone)
-        return showCallback(request, reply, request.params.id, {
+        return showCallback(request, reply, deps, request.params.id, {
           errors: [{ field: 'agent_phone', message: request.t('callbacks:errors.agent_phone') }],
           values: { phone, agent_phone },
         });
@@ -124,20 +145,24 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
         if (error instanceof CallbackError) return reply.callNotFound();
         throw error;
       }
-      return showCallback(request, reply, request.params.id, {
+      return showCallback(request, reply, deps, request.params.id, {
         notice: request.t('callbacks:notices.calling', { phone: agentPhone }),
         values: { phone, agent_phone },
       });
     },
   );
+}
 
+/** The outcome of a number tried, and handing a callback back to its line. */
+function registerOutcomeRoutes(app: App, deps: CallbackRouteDeps): void {
+  const { callbacks, items } = deps;
   app.post(
     '/agent/callbacks/:id/outcome',
     { config: agents, schema: { params: inputs.callback, body: inputs.outcome } },
     async (request, reply) => {
       const { phone, outcome } = request.body;
       if (!(CALL_OUTCOMES as readonly string[]).includes(outcome))
-        return showCallback(request, reply, request.params.id, {
+        return showCallback(request, reply, deps, request.params.id, {
           errors: [{ field: 'outcome', message: request.t('callbacks:errors.outcome') }],
           values: { phone },
         });
@@ -176,7 +201,12 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
   );
 
   // ---- An item's callbacks, and asking for one (agents; the customer's numbers in the order to try them) ---------
+}
 
+/** An item's callbacks, and asking for one (agents; the customer's numbers in the order to try them). */
+function registerItemCallbackRoutes(app: App, deps: CallbackRouteDeps): void {
+  const { callbacks, items } = deps;
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps);
   app.get(
     '/agent/items/:number/callbacks',
     { config: agents, schema: { params: inputs.item, querystring: inputs.itemQuery } },
@@ -236,7 +266,12 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
   );
 
   // ---- High-volume mode (administrators; audited) ------------------------------------------------------------------
+}
 
+/** High-volume mode (administrators; audited). */
+function registerSettingsRoutes(app: App, deps: CallbackRouteDeps): void {
+  const { callbacks } = deps;
+  const ctx = (request: FastifyRequest) => ctxOf(request, deps);
   app.get(
     '/staff/callbacks/settings',
     { config: admins, schema: { querystring: inputs.settingsQuery } },

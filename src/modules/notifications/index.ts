@@ -8,11 +8,9 @@ export {
   TwilioSmsProvider,
   OutboxVoiceProvider,
   TwilioVoiceProvider,
-  bridgeTwiml,
   type Mailer,
   type SmsProvider,
   type VoiceProvider,
-  type OutgoingCall,
 } from './transports.js';
 export { isValidTwilioSignature, twilioForm } from './signature.js';
 export { registerSmsHookRoutes } from './routes.hooks.js';

@@ -26,7 +26,6 @@ export {
   promisedDays,
   nextLocalWindow,
   localTimeOf,
-  BusinessCalendar,
   type SlaExpectation,
 } from './sla.js';
 export {
