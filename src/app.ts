@@ -22,6 +22,7 @@ import { registerDashboardRoutes } from './modules/dashboards/index.js';
 import { registerERequestRoutes } from './modules/e-request/index.js';
 import { registerAgentConsoleRoutes } from './modules/agent-console/index.js';
 import { registerCallbackRoutes } from './modules/callbacks/index.js';
+import { registerTextAheadRoutes } from './modules/text-ahead/index.js';
 import { registerSecureMessageRoutes } from './modules/secure-messages/index.js';
 import { registerOfficerRoutes } from './modules/officer/index.js';
 import { registerQualityRoutes } from './modules/quality/index.js';
@@ -133,6 +134,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     smsAuthToken: config.sms.provider === 'twilio' ? config.sms.authToken : '',
     publicUrl: config.publicUrl,
     i18n: deps.i18n,
+    textReplies: services.textAhead,
   });
   registerOAuthRoutes(routes, {
     apiClients: services.apiClients,
@@ -188,6 +190,11 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     callbacks: services.callbacks,
     items: services.serviceItems,
     i18n: deps.i18n,
+    timeZone: config.agencyTimeZone,
+  });
+  registerTextAheadRoutes(routes, {
+    textAhead: services.textAhead,
+    items: services.serviceItems,
     timeZone: config.agencyTimeZone,
   });
   registerSecureMessageRoutes(routes, { messages: services.secureMessages, timeZone: config.agencyTimeZone });

@@ -29,6 +29,7 @@ import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
 import { CallbackService } from './modules/callbacks/index.js';
+import { askExpiryJob, TextAheadService } from './modules/text-ahead/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -78,6 +79,8 @@ export interface Services {
   accountHome: AccountHomeService;
   /** Callbacks: national lines per tier, calling windows in the customer's zone, attempts (issue 16 point 2). */
   callbacks: CallbackService;
+  /** Text Ahead: consent, the text before a callback, replies tied to their ask (issue 16 point 3; CB-5, CB-6). */
+  textAhead: TextAheadService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -149,7 +152,6 @@ export function createServices(deps: Deps): Services {
     publicUrl: deps.config.publicUrl,
   });
   const knowledge = new KnowledgeService({ db, clock: deps.clock, random: deps.random });
-  // Text Ahead, when merged, is handed in with callbacks.useTextAhead(textAhead) (it imports callbacks, not back).
   const callbacks = new CallbackService({
     db,
     clock: deps.clock,
@@ -162,6 +164,19 @@ export function createServices(deps: Deps): Services {
     voice: deps.voice,
     callerId: deps.config.sms.provider === 'twilio' ? deps.config.sms.from : '',
   });
+  // Text Ahead (issue 16 point 3) acts on callbacks through the contract's CallbackControl, and callbacks ask it to
+  // text before a call through the TextAheadSender port (neither imports the other's code).
+  const textAhead = new TextAheadService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    jobs: deps.jobs,
+    i18n: deps.i18n,
+    notifications,
+    control: callbacks,
+    isOptedOut,
+  });
+  callbacks.useTextAhead(textAhead);
   const accountCases = new AccountCaseService({
     db,
     clock: deps.clock,
@@ -173,6 +188,7 @@ export function createServices(deps: Deps): Services {
   });
   const modules: Omit<Services, 'accountHome'> = {
     callbacks,
+    textAhead,
     twoStep: new TwoStepService({
       db,
       clock: deps.clock,
@@ -333,6 +349,9 @@ export function createServices(deps: Deps): Services {
   });
   deps.jobs.register(renderNoticeJob, async (payload) => {
     await services.notices.issueFromEvent(payload.eventId);
+  });
+  deps.jobs.register(askExpiryJob, async (payload) => {
+    await services.textAhead.expireAsk(payload.askId);
   });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);

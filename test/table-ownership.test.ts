@@ -50,6 +50,9 @@ const OWNERS: Record<string, string> = {
   // case-subscriptions
   case_subscriptions: 'case-subscriptions',
   sms_opt_outs: 'case-subscriptions',
+  // text-ahead: consents per item and number, the texts sent before a callback (issue 16)
+  text_ahead_consents: 'text-ahead',
+  text_ahead_asks: 'text-ahead',
   // e-request
   inquiry_dates: 'e-request',
   e_request_case_failures: 'e-request',

@@ -626,6 +626,7 @@ ${conversation}
   <dt>${t('agent:item.received')}</dt><dd>${ctx.when(i.created_at)}</dd>
 </dl>
 <p><a class="usa-link" href="${base}/callbacks">${t('callbacks:item.link')}</a></p>
+<p><a class="usa-link" href="${base}/text-ahead">${t('text_ahead:link')}</a></p>
 </section>
 ${caseSection}
 ${

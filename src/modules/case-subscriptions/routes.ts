@@ -3,7 +3,7 @@ import type { RouteLimit } from '../../platform/http/policies.js';
 import type { I18n } from '../../platform/i18n/index.js';
 import { linkInvalidPage } from '../../platform/views/frame.js';
 import { isValidTwilioSignature, twilioForm } from '../notifications/index.js';
-import type { CaseSubscriptionService } from './service.js';
+import type { CaseSubscriptionService, InboundTextReplies } from './service.js';
 import { donePage, linkPage, sentPage, subscribePage } from './views.js';
 
 /** What the pages' forms and links send (ADR 15). */
@@ -34,6 +34,8 @@ export interface CaseSubscriptionRouteDeps {
   smsAuthToken: string;
   publicUrl: string;
   i18n: I18n;
+  /** Text Ahead's answers (Y/N/Q), heard after STOP and HELP. */
+  textReplies?: InboundTextReplies;
 }
 
 /** Following a receipt number without an account (CASE-8): subscribing, the links of its messages, texts in. */
@@ -121,7 +123,7 @@ function registerLinkRoutes(app: App, { subscriptions }: CaseSubscriptionRouteDe
   }
 }
 
-/** Texts people send to our number: STOP, START and HELP (and their Spanish words), answered in TwiML. */
+/** Texts people send to our number: STOP, START and HELP (and their Spanish words), Text Ahead's answers, in TwiML. */
 function registerInboundTextRoutes(app: App, deps: CaseSubscriptionRouteDeps): void {
   const { subscriptions } = deps;
   app.post(
@@ -140,9 +142,13 @@ function registerInboundTextRoutes(app: App, deps: CaseSubscriptionRouteDeps): v
       ) {
         return reply.code(403).type('text/plain').send('Invalid signature');
       }
-      const answer = params.From && params.Body ? await subscriptions.inboundText(params.From, params.Body) : undefined;
+      const answer =
+        params.From && params.Body
+          ? await subscriptions.inboundText(params.From, params.Body, deps.textReplies)
+          : undefined;
       reply.type('text/xml; charset=utf-8');
       if (!answer) return reply.send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+      if ('text' in answer) return reply.send(twiml(answer.text));
       return reply.send(twiml(deps.i18n.t(answer.language)(`subscriptions:sms.${answer.reply}`)));
     },
   );

@@ -25,6 +25,12 @@ const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', '
 const START_WORDS = new Set(['START', 'UNSTOP', 'YES', 'SI', 'SÍ']);
 const HELP_WORDS = new Set(['HELP', 'INFO', 'AYUDA']);
 
+/** Another module's answers to texts (Text Ahead's Y/N/Q), heard after STOP and HELP (a port: no import of it). */
+export interface InboundTextReplies {
+  /** The text to answer with, or undefined when the text is not for it. `phone` is E.164. */
+  reply(phone: string, body: string): Promise<string | undefined>;
+}
+
 export type SubscribeResult =
   | { ok: true; channel: 'email' | 'sms' }
   | {
@@ -151,12 +157,15 @@ export class CaseSubscriptionService {
 
   /**
    * A text received from a phone: STOP (and its synonyms) ends every text subscription of the number and blocks
-   * texts to it; START lifts that; HELP explains. Answers the reply to send back, or undefined for other texts.
+   * texts to it; HELP explains; then, for a number that did not reply STOP, `replies` (Text Ahead's answers, given
+   * by app.ts) may take it; START lifts a STOP. Answers the reply to send back (a key of `subscriptions:sms`, or a
+   * text `replies` made), or undefined for other texts.
    */
   async inboundText(
     from: string,
     body: string,
-  ): Promise<{ reply: 'stopped' | 'started' | 'help'; language: Language } | undefined> {
+    replies?: InboundTextReplies,
+  ): Promise<{ reply: 'stopped' | 'started' | 'help'; language: Language } | { text: string } | undefined> {
     const phone = parsePhoneNumberFromString(from, 'US')?.number ?? from;
     const word = body.trim().toUpperCase().split(/\s+/)[0] ?? '';
     const language: Language = ['PARAR', 'ALTO', 'AYUDA', 'SI', 'SÍ'].includes(word) ? 'es' : 'en';
@@ -165,11 +174,16 @@ export class CaseSubscriptionService {
       await inTransaction(this.deps.db, (trx) => repo.optOut(trx, phone, now));
       return { reply: 'stopped', language };
     }
+    if (HELP_WORDS.has(word)) return { reply: 'help', language };
+    // "YES" and "SI" are START words and Text Ahead's yes: a number that did not reply STOP means the latter.
+    if (replies && !(await this.#optedOut(this.deps.db, phone))) {
+      const text = await replies.reply(phone, body);
+      if (text !== undefined) return { text };
+    }
     if (START_WORDS.has(word)) {
       await repo.optIn(this.deps.db, phone);
       return { reply: 'started', language };
     }
-    if (HELP_WORDS.has(word)) return { reply: 'help', language };
     return undefined;
   }
 

@@ -51,6 +51,7 @@ export const TEMPLATES = [
   'service_item_question_notice',
   'service_item_resolved',
   'callback_unreached',
+  'text_ahead_ask',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -110,6 +111,8 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   service_item_question_notice: 'bulk',
   service_item_resolved: 'bulk',
   callback_unreached: 'bulk', // CB-3: the agency tried twice (service item mail)
+  // Text Ahead (CB-5): the customer has an hour to answer before the call, so it goes at once.
+  text_ahead_ask: 'urgent',
 };
 
 /** The delivery job (queue) of a template's messages. */
