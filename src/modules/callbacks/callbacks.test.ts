@@ -398,3 +398,41 @@ describe('the dashboards: callbacks that reached nobody, with and without Text A
     expect(d).toMatchObject({ finished: 4, unreached: 1, share: 0.25 });
   });
 });
+
+describe('with the real Text Ahead wired (services.ts)', () => {
+  it('an agent’s request texts first; the reply Y puts the callback first in line, Q closes the item', async () => {
+    t.clock.set('2026-12-07T16:00:00Z');
+    cb().useTextAhead(t.services.textAhead);
+    const older = await request((await item({ office: 'FO-NYC' })).id);
+    const ask = async (phone: string) => {
+      const i = await item({ office: 'FO-NYC' });
+      const consent = await t.services.textAhead.consent({ itemId: i.id, phone, language: 'en', channel: 'agent' });
+      expect(consent.ok).toBe(true);
+      const place = await cb().request({
+        itemId: i.id,
+        phones: [phone],
+        language: 'en',
+        source: 'agent',
+        requestedBy: agentB.accountId,
+      });
+      return { i, place };
+    };
+    const yes = await ask('+12025550161');
+    expect(await cb().byId(yes.place.callbackId)).toMatchObject({ status: 'waiting_text' });
+    const text = await db()
+      .selectFrom('notification_messages')
+      .select('body')
+      .where('template', '=', 'text_ahead_ask')
+      .where('recipient', '=', '+12025550161')
+      .executeTakeFirstOrThrow();
+    expect(text.body).toContain(`#${yes.i.number}`);
+    expect(await t.services.textAhead.reply('+12025550161', 'y')).toContain('Thank you for confirming');
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(yes.place.callbackId);
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(older.callbackId);
+
+    const quit = await ask('+12025550162');
+    await t.services.textAhead.reply('+12025550162', 'Q.');
+    expect(await cb().byId(quit.place.callbackId)).toMatchObject({ status: 'quit' });
+    expect(await t.services.serviceItems.byId(quit.i.id)).toMatchObject({ status: 'closed' });
+  });
+});
