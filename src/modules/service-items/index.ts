@@ -21,13 +21,7 @@ export type {
   ServiceItemStatus,
   SlaPolicyName,
 } from './tables.js';
-export {
-  expectation,
-  promisedDays,
-  nextLocalWindow,
-  localTimeOf,
-  type SlaExpectation,
-} from './sla.js';
+export { expectation, promisedDays, nextLocalWindow, localTimeOf, type SlaExpectation } from './sla.js';
 export {
   protectItemsOfCase,
   messagesOfCase,
