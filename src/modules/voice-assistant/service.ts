@@ -11,6 +11,7 @@ import {
   RECEIPT_PREFIXES,
   caseSummaryByReceiptNumber,
   parseReceiptNumber,
+  statusDescriptionText,
   type CaseStatusService,
 } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
@@ -581,7 +582,8 @@ export class VoiceAssistantService {
         turn.tr('say.status_result', {
           title: view.current.title[turn.language],
           date: longDate(view.current.at, turn.language, this.deps.timeZone),
-          description: view.current.description[turn.language],
+          // The agency's addresses this service replaces (e-Request, change of address) are said as ours (issue 15).
+          description: statusDescriptionText(view.current.description[turn.language], this.deps.publicUrl),
         }),
       );
       turn.go({ step: 'after_status', tries: 0 });

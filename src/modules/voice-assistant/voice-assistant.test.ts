@@ -146,6 +146,10 @@ describe('self-service (CC-9, CC-13)', () => {
     const said = status.said.join(' ');
     expect(said).toContain('Your case status is: Case Was Approved');
     expect(said).toMatch(/Last updated [A-Z][a-z]+ \d{1,2}, \d{4}/);
+    // The official text's agency addresses this service replaces are said as this service's own (issue 15).
+    expect(said).toContain(`${PUBLIC_URL}/account/address`);
+    expect(said).toContain(`${PUBLIC_URL}/e-request`);
+    expect(said).not.toContain('uscis.gov/addresschange');
     const end = await c.silence();
     expect(end.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
     const item = await itemOf(c.sid);
