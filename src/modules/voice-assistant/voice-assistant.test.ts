@@ -297,6 +297,21 @@ describe('live routes only (CC-9), Section 1367 to Tier 3 (CC-6)', () => {
   });
 });
 
+describe('review: Section 1367 oracle through the "outside normal processing time" route', () => {
+  it('a Section 1367 receipt number gets the same answer as an unknown one on the live route too (CC-6)', async () => {
+    const protectedCall = (await inLanguage('en')).c;
+    await protectedCall.press('7');
+    const hidden = await protectedCall.say(`S R C ${PROTECTED.slice(3).split('').join(' ')}`);
+    const unknownCall = (await inLanguage('en')).c;
+    await unknownCall.press('7');
+    const unknown = await unknownCall.say('I O E 0 0 0 0 0 0 0 0 0 1');
+    // Case status (option 1) already says "We do not recognize that receipt number" for both; option 7 must not
+    // then tell them apart (today: the protected number is put through to an agent, the unknown one is not).
+    expect(hidden.verbs.map((v) => v.verb)).toEqual(unknown.verbs.map((v) => v.verb));
+    expect(hidden.said).toEqual(unknown.said);
+  });
+});
+
 describe('no agent free or outside hours: estimated wait and a callback that keeps the place in line', () => {
   it('inside hours with no agent free: the estimated wait, then a callback through the callbacks port', async () => {
     agents.freeNow = 0;
