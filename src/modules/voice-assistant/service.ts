@@ -564,8 +564,10 @@ export class VoiceAssistantService {
     const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
     if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
     if (purpose === 'outside_time') {
-      // A Section 1367 case goes to Tier 3 (CC-6) without a word about why.
-      if (summary?.section_1367) return this.#goLive(turn, 'outside_time', receipt);
+      // A Section 1367 case is answered as an unknown number is, as case status answers it: putting it through would
+      // tell a caller which numbers are protected (CC-6). Its callers reach Tier 3 by the menu's VAWA, T or U choice,
+      // and any later live route of this call waits in the Tier 3 line (`protected1367`).
+      if (summary?.section_1367) return this.#notFound(turn);
       const rule = await this.deps.inquiryRule(receipt);
       turn.path.push(`inquiry:${rule}`);
       if (rule === 'outside') return this.#goLive(turn, 'outside_time', receipt);
@@ -792,7 +794,11 @@ export class VoiceAssistantService {
         : info
           ? INFO_TYPE[info]
           : 'general_question';
-    await inTransaction(this.deps.db, async (trx) => {
+    const made = await inTransaction(this.deps.db, async (trx) => {
+      // The last step and the status callback (or a provider's retry) may both end the call: the row's lock lets
+      // only the first make its item.
+      const locked = await repo.findCall(trx, callSid, true);
+      if (!locked || locked.item_id) return false;
       const contact = { name: t('voice_assistant:item.caller'), email: '', phone: call.from_number || null };
       const subject = t('voice_assistant:item.self_subject', { outcome: t(`voice_assistant:outcomes.${outcome}`) });
       const description = this.#describe(turn, outcome);
@@ -833,8 +839,9 @@ export class VoiceAssistantService {
         trx,
       );
       await repo.updateCall(trx, callSid, { item_id: item.id, outcome });
+      return true;
     });
-    this.deps.log.info({ callSid, outcome, path: turn.path.join('>') }, 'voice assistant call ended');
+    if (made) this.deps.log.info({ callSid, outcome, path: turn.path.join('>') }, 'voice assistant call ended');
   }
 }
 

@@ -452,3 +452,21 @@ describe('/dev/phone', () => {
     expect(agent.$('main').text()).toContain('Answer:');
   });
 });
+
+describe('one item per call', () => {
+  it('the last step and the status callback arriving together leave one service item (the call row is locked)', async () => {
+    const { c } = await inLanguage('en');
+    const before = await db()
+      .selectFrom('service_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('contact_phone', '=', c.from)
+      .executeTakeFirstOrThrow();
+    await Promise.all([c.silence(), c.hangUp(30), c.hangUp(30)]);
+    const after = await db()
+      .selectFrom('service_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('contact_phone', '=', c.from)
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n) - Number(before.n)).toBe(1);
+  });
+});
