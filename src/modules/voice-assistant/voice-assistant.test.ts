@@ -287,10 +287,13 @@ describe('live routes only (CC-9), Section 1367 to Tier 3 (CC-6)', () => {
     expect(within.said.join(' ')).toContain('dentro del tiempo normal de procesamiento');
   });
 
-  it('a receipt number of a Section 1367 case reaches Tier 3 only, without saying why', async () => {
+  it('a receipt number of a Section 1367 case is answered as unknown, and a live route of the call then reaches Tier 3 only, without saying why', async () => {
     const { c } = await inLanguage('en');
     await c.press('7');
-    const live = await c.say(`S R C ${PROTECTED.slice(3)}`);
+    const answer = await c.say(`S R C ${PROTECTED.slice(3)}`);
+    expect(answer.said.join(' ')).toContain('We do not recognize that receipt number');
+    await c.press('2');
+    const live = await c.press('5');
     expect(live.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'live-tier3' });
     expect(live.said.join(' ')).not.toMatch(/1367|VAWA|protected/i);
     expect(await itemOf(c.sid)).toMatchObject({ queue: 'tier3', section_1367: true });
@@ -332,6 +335,22 @@ describe('no agent free or outside hours: estimated wait and a callback that kee
     ]);
     expect(item).toMatchObject({ channel: 'phone', type: 'emergency' });
     expect((await callRow(c.sid)).outcome).toBe('callback');
+  });
+
+  it('inside hours with no agent free: the caller may hold instead (3, or staying on the line), never sent away', async () => {
+    agents.freeNow = 0;
+    for (const choose of [
+      (c: Awaited<ReturnType<typeof inLanguage>>['c']) => c.press('3'),
+      (c: Awaited<ReturnType<typeof inLanguage>>['c']) => c.silence(),
+    ]) {
+      const { c } = await inLanguage('en', '+13125550198');
+      const offer = await c.press('5');
+      expect(offer.said.join(' ')).toContain('To stay on the line, press 3');
+      const held = await choose(c);
+      expect(held.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'live-tier1' });
+      expect(held.said.join(' ')).toContain('Please hold');
+      expect((await callRow(c.sid)).outcome).toBe('queued');
+    }
   });
 
   it('outside hours (Saturday), in Spanish: says when the lines open and offers the callback', async () => {
