@@ -390,4 +390,23 @@ describe('who may use it (COA-1) and what a representative changes', () => {
     await carla.agent.get('/account/address/change');
     expect(carla.agent.$('main form[action^="/account/address"]').length).toBeGreaterThan(0);
   });
+
+  it('sends one change when the check page is sent twice (a double click or a resend)', async () => {
+    const count = async () =>
+      (await db().selectFrom('address_changes').select('id').where('account_id', '=', carla.accountId).execute())
+        .length;
+    const before = await count();
+    await carla.agent.get('/account/address/change');
+    await carla.agent.post('/account/address/change', form({ m_in_care_of: '' }));
+    const token = carla.agent.$('main input[name="_submission"]').val() as string;
+    expect(token).toBeTruthy();
+    const csrf = carla.agent.$('main input[name="_csrf"]').val() as string;
+    const body = { ...form({ m_in_care_of: '' }), action: 'submit', _submission: token, _csrf: csrf };
+    const first = await carla.agent.post('/account/address/confirm', body);
+    const second = await carla.agent.post('/account/address/confirm', body);
+    expect(first.statusCode).toBe(303);
+    expect(second.statusCode).toBe(303);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(await count()).toBe(before + 1);
+  });
 });

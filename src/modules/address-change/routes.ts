@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { fields, text, ticked, type App } from '../../platform/http/inputs.js';
+import { newSubmissionToken, submissionTokenOf } from '../../platform/submissions.js';
 import { signedInOf } from '../../platform/http/page-context.js';
 import type { RouteLimit } from '../../platform/http/policies.js';
 import { fieldsOf, type AddressFields } from '../../platform/us-address.js';
@@ -19,7 +20,14 @@ const addressInputs = (prefix: 'm_' | 'p_') =>
 /** What the pages read (ADR 15). */
 const inputs = {
   overview: fields({ sent: text(40) }),
-  form: fields({ ...addressInputs('m_'), ...addressInputs('p_'), same: ticked(), action: text(10) }),
+  // `_submission`: the check page's one-time token (platform/submissions.ts): a double click sends one change.
+  form: fields({
+    ...addressInputs('m_'),
+    ...addressInputs('p_'),
+    same: ticked(),
+    action: text(10),
+    _submission: text(100),
+  }),
 };
 
 /** The feed's query: a cursor (the last `cursor` read) and a page size. */
@@ -119,6 +127,7 @@ function registerAddressPages(app: App, deps: AddressChangeRouteDeps): void {
         mailing: checked.mailing,
         physical: checked.physical,
         cases: o.cases.map((c) => c.receiptNumber),
+        submission: newSubmissionToken(),
       }),
     );
   });
@@ -131,7 +140,11 @@ function registerAddressPages(app: App, deps: AddressChangeRouteDeps): void {
       if (!(await deps.addressChanges.offered(me.id))) return overview(request, reply, undefined, true);
       return showForm(request, reply, values);
     }
-    const result = await deps.addressChanges.submit({ id: me.id, email: me.email, language: me.language }, values);
+    const result = await deps.addressChanges.submit(
+      { id: me.id, email: me.email, language: me.language },
+      values,
+      submissionTokenOf(request.body),
+    );
     if (!result.ok && result.problem === 'section_1367') return overview(request, reply, undefined, true);
     if (!result.ok) return showForm(request, reply, values, result.problem === 'invalid' ? result.errors : []);
     return reply.redirect(`/account/address?sent=${result.changeId}`, 303);

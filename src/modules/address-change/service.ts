@@ -1,3 +1,4 @@
+import { submitOnce } from '../../platform/submissions.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { longDate } from '../../platform/format.js';
@@ -203,6 +204,7 @@ export class AddressChangeService {
   async submit(
     account: { id: string; email: string; language: Language },
     form: AddressChangeForm,
+    submission?: string,
   ): Promise<SubmitResult> {
     const { offered, own } = await this.#cases(account.id);
     if (!offered) return { ok: false, problem: 'section_1367' };
@@ -211,28 +213,34 @@ export class AddressChangeService {
     const now = this.deps.clock.now();
     const id = this.deps.random.uuid();
     const receipts = own.map((c) => c.receipt_number);
-    await inTransaction(this.deps.db, async (trx) => {
-      await repo.insertChange(trx, {
-        id,
-        accountId: account.id,
-        mailing: checked.mailing,
-        physical: checked.physical,
-        physicalSame: checked.same,
-        requestedAt: now,
-        cases: own.map((c) => ({ caseId: c.id, receiptNumber: c.receipt_number })),
-      });
-      const none = account.language === 'es' ? 'ningún caso todavía' : 'no case yet';
-      await this.deps.notifications.queueEmail(trx, {
-        to: account.email,
-        template: 'address_change_received',
-        language: account.language,
-        params: {
-          date: longDate(now, account.language, this.deps.timeZone),
-          cases: receipts.length ? receipts.join(', ') : none,
-          link: `${this.deps.publicUrl}/account/address`,
-        },
-      });
-    });
+    // One change per check page sent (a double click or a resend shows the first change: platform/submissions.ts).
+    const once = await submitOnce(this.deps.db, { token: submission, form: 'account/address', now }, (record) =>
+      inTransaction(this.deps.db, async (trx) => {
+        await repo.insertChange(trx, {
+          id,
+          accountId: account.id,
+          mailing: checked.mailing,
+          physical: checked.physical,
+          physicalSame: checked.same,
+          requestedAt: now,
+          cases: own.map((c) => ({ caseId: c.id, receiptNumber: c.receipt_number })),
+        });
+        const none = account.language === 'es' ? 'ningún caso todavía' : 'no case yet';
+        await this.deps.notifications.queueEmail(trx, {
+          to: account.email,
+          template: 'address_change_received',
+          language: account.language,
+          params: {
+            date: longDate(now, account.language, this.deps.timeZone),
+            cases: receipts.length ? receipts.join(', ') : none,
+            link: `${this.deps.publicUrl}/account/address`,
+          },
+        });
+        await record(trx, id);
+      }),
+    );
+    if (typeof once === 'object' && once && 'repeated' in once)
+      return { ok: true, changeId: once.repeated, cases: receipts };
     return { ok: true, changeId: id, cases: receipts };
   }
 

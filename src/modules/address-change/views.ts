@@ -11,6 +11,7 @@ import {
   alert,
   button,
   csrfField,
+  submissionField,
   errorFor,
   radioGroup,
   select,
@@ -252,7 +253,7 @@ function carried(form: AddressChangeForm): SafeHtml {
 /** GOV.UK "Check your answers": both addresses as they will be sent, the cases, Change and Send. */
 export function checkPage(
   ctx: Ctx,
-  p: SignedIn & { values: AddressChangeForm; mailing: Address; physical: Address; cases: string[] },
+  p: SignedIn & { values: AddressChangeForm; mailing: Address; physical: Address; cases: string[]; submission: string },
 ): SafeHtml {
   const { t } = ctx;
   const title = t('address_change:check.title');
@@ -264,7 +265,7 @@ export function checkPage(
     html`<h1>${title}</h1>
 <p>${t('address_change:check.intro')}</p>
 <form method="post" action="/account/address/confirm">
-  ${csrfField(p.csrf)}
+  ${csrfField(p.csrf)}${submissionField(p.submission)}
   ${carried(p.values)}
   <dl class="casedesk-check-answers">
     <div class="grid-row grid-gap border-bottom-1px border-base-lighter padding-y-2">
