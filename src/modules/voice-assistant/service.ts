@@ -174,7 +174,10 @@ class Turn {
 }
 
 export class VoiceAssistantService {
+  /** Menu versions by number: a version never changes once published (a publication adds one). */
   readonly #menus = new Map<number, Menu>();
+  /** At least one menu version is stored (true once this process has seen one). */
+  #menuStored = false;
 
   constructor(readonly deps: VoiceAssistantDeps) {}
 
@@ -263,17 +266,17 @@ export class VoiceAssistantService {
 
   /** A new call: the language question (CC-2), asked in both languages. */
   async incoming(params: VoiceParams): Promise<TwimlVerb[]> {
-    const sid = params.CallSid ?? '';
-    const { version } = await this.publishedMenu();
-    const existing = await repo.findCall(this.deps.db, sid);
-    if (!existing)
-      await repo.insertCall(this.deps.db, {
-        call_sid: sid,
-        menu_version: version,
-        from_number: params.From ?? '',
-        started_at: this.deps.clock.now(),
-        state: { s: { step: 'language', tries: 0 } },
-      });
+    // The call's row takes the published version in its own statement; the default tree is stored once first.
+    if (!this.#menuStored) {
+      await this.publishedMenu();
+      this.#menuStored = true;
+    }
+    await repo.startCall(this.deps.db, {
+      call_sid: params.CallSid ?? '',
+      from_number: params.From ?? '',
+      started_at: this.deps.clock.now(),
+      state: { s: { step: 'language', tries: 0 } },
+    });
     return this.#languageQuestion();
   }
 
@@ -311,7 +314,11 @@ export class VoiceAssistantService {
     const digits = (params.Digits ?? '').trim();
     const speech = (params.SpeechResult ?? '').trim().slice(0, 300);
     await this.#step(turn, digits, speech);
-    await repo.updateCall(this.deps.db, sid, {
+    const ends = turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue');
+    // A call that ends here without an item leaves it now, with this answer's state, in one transaction.
+    if (ends && !call.item_id && turn.itemId === undefined && (await this.#finish(turn, 'abandoned', true)))
+      return turn.verbs;
+    await repo.updateTurn(this.deps.db, sid, {
       language: turn.language,
       state: turn.state,
       path: turn.path,
@@ -320,12 +327,6 @@ export class VoiceAssistantService {
       ...(turn.liveQueue ? { live_queue: turn.liveQueue } : {}),
       ...(turn.itemId ? { item_id: turn.itemId } : {}),
     });
-    if (
-      turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue') &&
-      !call.item_id &&
-      turn.itemId === undefined
-    )
-      await this.#finish(sid);
     return turn.verbs;
   }
 
@@ -334,18 +335,20 @@ export class VoiceAssistantService {
     const sid = params.CallSid ?? '';
     const status = (params.CallStatus ?? '').slice(0, 40);
     const duration = /^\d{1,7}$/.test(params.CallDuration ?? '') ? Number(params.CallDuration) : null;
-    const now = this.deps.clock.now();
-    await repo.insertStatus(this.deps.db, { call_sid: sid, status, duration, received_at: now });
-    const call = await repo.findCall(this.deps.db, sid);
-    if (!call) return;
     const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status);
-    await repo.updateCall(this.deps.db, sid, {
-      provider_status: status,
-      ...(ended ? { ended_at: now, duration_seconds: duration } : {}),
+    const call = await repo.recordStatus(this.deps.db, {
+      call_sid: sid,
+      status,
+      duration,
+      received_at: this.deps.clock.now(),
+      ended,
     });
-    if (!ended) return;
-    if (!call.item_id) await this.#finish(sid, call.outcome ?? 'abandoned');
-    const after = await repo.findCall(this.deps.db, sid);
+    if (!call || !ended) return;
+    let after: Pick<VoiceCallRow, 'item_id' | 'outcome'> | undefined = call;
+    if (!call.item_id) {
+      const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
+      after = (await this.#finish(turn, 'abandoned', false)) ?? (await repo.findCall(this.deps.db, sid));
+    }
     if (after?.item_id)
       await this.deps.items.record(after.item_id, {
         kind: 'call_ended',
@@ -560,9 +563,9 @@ export class VoiceAssistantService {
 
   /** A receipt number was given: its status (the public rules, CC-13), or the inquiry date rule (CC-10). */
   async #withReceipt(turn: Turn, purpose: Purpose, receipt: string) {
-    const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
-    if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
     if (purpose === 'outside_time') {
+      const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
+      if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
       // A Section 1367 case goes to Tier 3 (CC-6) without a word about why.
       if (summary?.section_1367) return this.#goLive(turn, 'outside_time', receipt);
       const rule = await this.deps.inquiryRule(receipt);
@@ -587,9 +590,12 @@ export class VoiceAssistantService {
       turn.go({ step: 'after_status', tries: 0 });
       turn.ask([turn.tr('say.status_next')], { numDigits: 1, hints: ['another', 'menu', 'otro', 'menú'] });
     } catch (error) {
-      // Section 1367 cases and unknown numbers get the same answer as on Case Status Online (CC-6).
-      if (error instanceof CaseStatusNotFound || error instanceof InvalidReceiptNumber) return this.#notFound(turn);
-      throw error;
+      // Section 1367 cases and unknown numbers get the same answer as on Case Status Online (CC-6); the call of a
+      // protected case is a Section 1367 matter for the rest of it (the lookup found it only when it is not one).
+      if (!(error instanceof CaseStatusNotFound || error instanceof InvalidReceiptNumber)) throw error;
+      const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
+      if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
+      return this.#notFound(turn);
     }
   }
 
@@ -775,13 +781,17 @@ export class VoiceAssistantService {
 
   /**
    * A call that ended without reaching a queue: a resolved item of the channel `voice_assistant` (self-served, or
-   * left before anything was done), with the call's path, masked inputs and outcome.
+   * left before anything was done), with the call's path, masked inputs and outcome. With `saveTurn`, the
+   * turn's state is saved with it. Made once per call: answers undefined (and changes nothing) when the call has an
+   * item already (a status callback and the last answer at the same time).
    */
-  async #finish(callSid: string, fallback: CallOutcome = 'abandoned'): Promise<void> {
-    const call = await repo.findCall(this.deps.db, callSid);
-    if (!call || call.item_id) return;
-    const outcome = call.outcome ?? fallback;
-    const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
+  async #finish(
+    turn: Turn,
+    fallback: CallOutcome,
+    saveTurn: boolean,
+  ): Promise<{ item_id: string; outcome: CallOutcome } | undefined> {
+    const call = turn.call;
+    const outcome = turn.outcome ?? call.outcome ?? fallback;
     const t = turn.t(turn.language);
     const info = turn.path.find((p) => p.startsWith('info:'))?.slice(5) as InfoTopic | undefined;
     const type =
@@ -790,7 +800,7 @@ export class VoiceAssistantService {
         : info
           ? INFO_TYPE[info]
           : 'general_question';
-    await inTransaction(this.deps.db, async (trx) => {
+    const made = await inTransaction(this.deps.db, async (trx) => {
       const contact = { name: t('voice_assistant:item.caller'), email: '', phone: call.from_number || null };
       const subject = t('voice_assistant:item.self_subject', { outcome: t(`voice_assistant:outcomes.${outcome}`) });
       const description = this.#describe(turn, outcome);
@@ -830,11 +840,36 @@ export class VoiceAssistantService {
         { status: 'closed', resolution: outcome === 'self_served' ? 'answered' : 'no_action_needed' },
         trx,
       );
-      await repo.updateCall(trx, callSid, { item_id: item.id, outcome });
+      const turnState = saveTurn
+        ? {
+            language: turn.language,
+            state: turn.state,
+            path: turn.path,
+            inputs: turn.inputs,
+            ...(turn.liveQueue ? { live_queue: turn.liveQueue } : {}),
+          }
+        : {};
+      const updated = await repo.updateCall(
+        trx,
+        call.call_sid,
+        { ...turnState, item_id: item.id, outcome },
+        { withoutItem: true },
+      );
+      // Another request made the call's item meanwhile: nothing of this one is kept.
+      if (!updated) throw new ItemMadeMeanwhile();
+      return { item_id: item.id, outcome };
+    }).catch((error: unknown) => {
+      if (error instanceof ItemMadeMeanwhile) return undefined;
+      throw error;
     });
-    this.deps.log.info({ callSid, outcome, path: turn.path.join('>') }, 'voice assistant call ended');
+    if (made)
+      this.deps.log.info({ callSid: call.call_sid, outcome, path: turn.path.join('>') }, 'voice assistant call ended');
+    return made;
   }
 }
+
+/** Rolls back the item of a call that got one from another request meanwhile. */
+class ItemMadeMeanwhile extends Error {}
 
 /** A default LiveAgents from configuration: `agents` per live queue, minus the phone calls they are working now. */
 export function configuredAgents(db: DbHandle, agents: number): LiveAgents {
