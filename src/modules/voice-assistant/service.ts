@@ -806,40 +806,42 @@ export class VoiceAssistantService {
       const description = this.#describe(turn, outcome);
       // A call about a Section 1367 matter (said, or a protected case's receipt number) leaves a protected item:
       // Tier 3 only, even closed (CC-6).
-      const item = turn.state.protected1367
-        ? (
-            await this.deps.items.createRouted(
-              {
-                channel: 'voice_assistant',
-                type,
-                contact,
-                language: turn.language,
-                subject,
-                description,
-                section1367: true,
-              },
-              trx,
-            )
-          ).item
-        : await this.deps.items.create(
-            {
-              channel: 'voice_assistant',
-              type,
-              queue: 'tier1',
-              contact,
-              language: turn.language,
-              subject,
-              description,
-              dueInMs: 0,
-            },
-            trx,
-          );
-      await this.deps.items.record(
-        item.id,
-        { kind: 'voice_assistant_call', details: this.#details(turn, outcome) },
-        { status: 'closed', resolution: outcome === 'self_served' ? 'answered' : 'no_action_needed' },
-        trx,
-      );
+      const closing = {
+        entry: { kind: 'voice_assistant_call', details: this.#details(turn, outcome) },
+        resolution: outcome === 'self_served' ? 'answered' : 'no_action_needed',
+      };
+      let item: { id: string };
+      if (turn.state.protected1367) {
+        ({ item } = await this.deps.items.createRouted(
+          {
+            channel: 'voice_assistant',
+            type,
+            contact,
+            language: turn.language,
+            subject,
+            description,
+            section1367: true,
+          },
+          trx,
+        ));
+        await this.deps.items.record(item.id, closing.entry, { status: 'closed', resolution: closing.resolution }, trx);
+      } else {
+        // Made closed as it is made: one insert of the item, one of its two entries.
+        item = await this.deps.items.create(
+          {
+            channel: 'voice_assistant',
+            type,
+            queue: 'tier1',
+            contact,
+            language: turn.language,
+            subject,
+            description,
+            dueInMs: 0,
+          },
+          trx,
+          closing,
+        );
+      }
       const turnState = saveTurn
         ? {
             language: turn.language,
