@@ -358,6 +358,8 @@ async function main() {
     ),
     '',
     `Throughput ${ratio.toFixed(2)}x the bare handler (target >= 0.5x); p99 ${v.p99.toFixed(1)} ms (target <= 50 ms); ${v.errors} wrong answers. ${met ? 'Met.' : 'Not met.'}`,
+    '',
+    `Each of the ${CALLERS} callers sends its next request as soon as it has its answer, so the mean answer time is ${CALLERS} / answers per second (${((CALLERS / Math.max(1, v.perSecond)) * 1000).toFixed(0)} ms for the app, ${((CALLERS / Math.max(1, b.perSecond)) * 1000).toFixed(0)} ms for the bare handler): a p99 of 50 ms needs well over ${Math.round((CALLERS / 50) * 1000)} answers/s on this machine.`,
     ...(voice.problems.length ? ['', 'First wrong answers:', ...voice.problems.map((p) => `- ${p}`)] : []),
   ];
   console.log(lines.join('\n'));
