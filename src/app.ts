@@ -22,6 +22,7 @@ import { registerKnowledgeRoutes } from './modules/knowledge/index.js';
 import { registerDashboardRoutes } from './modules/dashboards/index.js';
 import { registerERequestRoutes } from './modules/e-request/index.js';
 import { registerAgentConsoleRoutes } from './modules/agent-console/index.js';
+import { registerCallbackRoutes } from './modules/callbacks/index.js';
 import { registerTextAheadRoutes } from './modules/text-ahead/index.js';
 import { registerSecureMessageRoutes } from './modules/secure-messages/index.js';
 import { registerOfficerRoutes } from './modules/officer/index.js';
@@ -202,6 +203,12 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   registerAgentConsoleRoutes(routes, {
     agent: services.agentConsole,
     items: services.serviceItems,
+    timeZone: config.agencyTimeZone,
+  });
+  registerCallbackRoutes(routes, {
+    callbacks: services.callbacks,
+    items: services.serviceItems,
+    i18n: deps.i18n,
     timeZone: config.agencyTimeZone,
   });
   registerTextAheadRoutes(routes, {

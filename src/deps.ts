@@ -11,10 +11,13 @@ import { cryptoRandom, type Random } from './platform/random.js';
 import {
   OutboxMailer,
   OutboxSmsProvider,
+  OutboxVoiceProvider,
   SmtpMailer,
   TwilioSmsProvider,
+  TwilioVoiceProvider,
   type Mailer,
   type SmsProvider,
+  type VoiceProvider,
 } from './modules/notifications/index.js';
 
 /**
@@ -31,6 +34,8 @@ export interface Deps {
   jobs: JobQueue;
   mailer: Mailer;
   sms: SmsProvider;
+  /** Click-to-call (the provider's Calls API, on the SMS provider's account); the outbox in development and tests. */
+  voice: VoiceProvider;
   storage: FileStorage;
   /** Where the request rate limits count: memory (embedded), or Redis shared by every web process. */
   rateLimits: RateLimitStore;
@@ -51,6 +56,12 @@ export function createSmsProvider(config: Config): SmsProvider {
     });
   }
   return new OutboxSmsProvider();
+}
+
+/** Calls go through the same Twilio-compatible account as texts; otherwise they stay in an outbox. */
+export function createVoiceProvider(config: Config): VoiceProvider {
+  const sms = config.sms;
+  return sms.provider === 'twilio' ? new TwilioVoiceProvider(sms) : new OutboxVoiceProvider();
 }
 
 /** Local disk by default; an S3-compatible bucket with CASEDESK_FILES_STORE=s3 (the SDK loads on first use). */
@@ -76,6 +87,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     jobs: overrides.jobs ?? new JobQueue(database.pool, log, overrides.jobOptions),
     mailer: overrides.mailer ?? createMailer(config),
     sms: overrides.sms ?? createSmsProvider(config),
+    voice: overrides.voice ?? createVoiceProvider(config),
     storage: overrides.storage ?? createFileStorage(config),
     rateLimits: overrides.rateLimits ?? (await openRateLimitStore(config.rateLimitStore, log)),
   };

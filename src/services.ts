@@ -28,9 +28,10 @@ import { ServiceItemService, slaCheckJob } from './modules/service-items/index.j
 import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
-import { askExpiryJob, TextAheadService, type CallbackControl } from './modules/text-ahead/index.js';
 import { AddressChangeService } from './modules/address-change/index.js';
 import { configuredAgents, VoiceAssistantService } from './modules/voice-assistant/index.js';
+import { CallbackService } from './modules/callbacks/index.js';
+import { askExpiryJob, TextAheadService } from './modules/text-ahead/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -80,24 +81,13 @@ export interface Services {
   profiles: ProfileService;
   /** The account home: what needs doing, the cases, the account actions (ACC-8). */
   accountHome: AccountHomeService;
+  /** Callbacks: national lines per tier, calling windows in the customer's zone, attempts (issue 16 point 2). */
+  callbacks: CallbackService;
   /** Text Ahead: consent, the text before a callback, replies tied to their ask (issue 16 point 3; CB-5, CB-6). */
   textAhead: TextAheadService;
   /** The voice assistant (IVR) behind the voice provider's webhooks (issue 16). */
   voiceAssistant: VoiceAssistantService;
 }
-
-/**
- * Text Ahead's port to the callbacks module (issue 16's contract). Until the callbacks module is merged, nothing
- * asks Text Ahead to text (only the callbacks module calls `askBeforeCall`), so no ask exists to act on; this
- * stand-in is replaced by the callbacks module's `CallbackService` when it is wired here.
- */
-const callbacksNotWired: CallbackControl = {
-  byId: () => Promise.resolve(undefined),
-  confirmed: () => Promise.reject(new Error('the callbacks module is not wired')),
-  declined: () => Promise.reject(new Error('the callbacks module is not wired')),
-  quit: () => Promise.reject(new Error('the callbacks module is not wired')),
-  noReply: () => Promise.reject(new Error('the callbacks module is not wired')),
-};
 
 export function createServices(deps: Deps): Services {
   const db = deps.database.db;
@@ -168,6 +158,31 @@ export function createServices(deps: Deps): Services {
     publicUrl: deps.config.publicUrl,
   });
   const knowledge = new KnowledgeService({ db, clock: deps.clock, random: deps.random });
+  const callbacks = new CallbackService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    items: serviceItems,
+    notifications,
+    timeZone: deps.config.agencyTimeZone,
+    publicUrl: deps.config.publicUrl,
+    agencyPhone: '800-375-5283',
+    voice: deps.voice,
+    callerId: deps.config.sms.provider === 'twilio' ? deps.config.sms.from : '',
+  });
+  // Text Ahead (issue 16 point 3) acts on callbacks through the contract's CallbackControl, and callbacks ask it to
+  // text before a call through the TextAheadSender port (neither imports the other's code).
+  const textAhead = new TextAheadService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    jobs: deps.jobs,
+    i18n: deps.i18n,
+    notifications,
+    control: callbacks,
+    isOptedOut,
+  });
+  callbacks.useTextAhead(textAhead);
   const accountCases = new AccountCaseService({
     db,
     clock: deps.clock,
@@ -195,16 +210,8 @@ export function createServices(deps: Deps): Services {
     publicUrl: deps.config.publicUrl,
   });
   const modules: Omit<Services, 'accountHome'> = {
-    textAhead: new TextAheadService({
-      db,
-      clock: deps.clock,
-      random: deps.random,
-      jobs: deps.jobs,
-      i18n: deps.i18n,
-      notifications,
-      control: callbacksNotWired,
-      isOptedOut,
-    }),
+    callbacks,
+    textAhead,
     twoStep: new TwoStepService({
       db,
       clock: deps.clock,
@@ -247,7 +254,7 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
-    dashboards: new DashboardService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone }),
+    dashboards: new DashboardService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, callbacks }),
     knowledge,
     quality: new QualityService({
       db,
@@ -267,8 +274,7 @@ export function createServices(deps: Deps): Services {
       caseStatus,
       inquiryRule: (receiptNumber) => eRequest.inquiryRule(receiptNumber),
       notifications,
-      // The callbacks module's CallbackService (issue 16 contract) is given here when it is merged.
-      callbacks: undefined,
+      callbacks,
       agents: configuredAgents(db, deps.config.voice.agents),
       timeZone: deps.config.agencyTimeZone,
       publicUrl: deps.config.publicUrl,
@@ -321,6 +327,7 @@ export function createServices(deps: Deps): Services {
       accounts,
       notifications,
       items: serviceItems,
+      callbacks,
       publicUrl: deps.config.publicUrl,
       topicLabel: (topic, lang) => deps.i18n.t(lang)(`help_desk:topics.${topic}`),
     }),

@@ -64,6 +64,10 @@ const OWNERS: Record<string, string> = {
   case_files: 'evidence',
   // help-desk: verified recoveries
   account_recoveries: 'help-desk',
+  // callbacks
+  callbacks: 'callbacks',
+  callback_attempts: 'callbacks',
+  callback_settings: 'callbacks',
   // knowledge
   knowledge_articles: 'knowledge',
   knowledge_article_versions: 'knowledge',

@@ -368,4 +368,26 @@ describe('who may use it (COA-1) and what a representative changes', () => {
       .execute();
     expect(rows.map((r) => r.receipt_number)).toEqual(['IOE0917000021']);
   });
+
+  it('is offered to a representative of a Section 1367 applicant: COA-1 excludes the applicants, not those who represent them', async () => {
+    const protectedCase = await db()
+      .selectFrom('cases')
+      .select('id')
+      .where('receipt_number', '=', 'IOE0917000011')
+      .executeTakeFirstOrThrow();
+    await db()
+      .insertInto('account_cases')
+      .values({
+        account_id: carla.accountId,
+        case_id: protectedCase.id,
+        relationship: 'representative',
+        added_via: 'online_access_code',
+        added_at: t.clock.now(),
+      })
+      .execute();
+    await carla.agent.get('/account/address');
+    expect(carla.agent.$('main a[href="/account/address/change"]').length).toBe(1);
+    await carla.agent.get('/account/address/change');
+    expect(carla.agent.$('main form[action^="/account/address"]').length).toBeGreaterThan(0);
+  });
 });

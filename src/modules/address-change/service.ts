@@ -141,9 +141,11 @@ export class AddressChangeService {
 
   async #cases(accountId: string) {
     const all = await casesForAddressChange(this.deps.db, accountId);
+    const own = all.filter((c) => c.relationship === 'applicant');
     return {
-      offered: mayChangeAddressOnline(all.map((c) => ({ section1367: c.section_1367 }))),
-      own: all.filter((c) => c.relationship === 'applicant'),
+      // COA-1 excludes the Section 1367 population: the applicants of protected cases, not their representatives.
+      offered: mayChangeAddressOnline(own.map((c) => ({ section1367: c.section_1367 }))),
+      own,
       represented: all.filter((c) => c.relationship === 'representative'),
     };
   }

@@ -118,6 +118,7 @@ export function agentHomePage(
     body: html`${p.notice ? alert({ type: 'info', slim: true, live: true, body: p.notice }) : ''}
 <form method="post" action="/agent/claim" class="margin-y-2">${csrfField(p.signedIn.csrf)}${button(t('agent:home.claim'))}</form>
 <p><a class="usa-link" href="/agent/new">${t('agent:home.log_contact')}</a></p>
+${ctx.roles.some((r) => r === 'tier1' || r === 'tier2' || r === 'tier3') ? html`<p><a class="usa-link" href="/agent/callbacks">${t('callbacks:home.link')}</a></p>` : ''}
 ${ctx.roles.some((r) => r === 'tier2' || r === 'tier3') ? html`<p><a class="usa-link" href="/agent/supervisor">${t('agent:supervisor.title')}</a></p>` : ''}
 <form class="usa-search usa-search--small margin-y-2" method="get" action="/agent/search" role="search">
   <label class="usa-sr-only" for="q">${t('agent:search.label')}</label>
@@ -646,6 +647,7 @@ ${conversationHtml}`,
   <dt>${t('agent:item.urgency')}</dt><dd>${i.urgent ? t('agent:item.urgent') : t('agent:item.non_urgent')}</dd>
   <dt>${t('agent:item.received')}</dt><dd>${ctx.when(i.created_at)}</dd>
 </dl>
+<p><a class="usa-link" href="${base}/callbacks">${t('callbacks:item.link')}</a></p>
 <p><a class="usa-link" href="${base}/text-ahead">${t('text_ahead:link')}</a></p>
 </section>
 ${caseSection}

@@ -6,7 +6,7 @@ export {
   type ReceiptNumberProblem,
 } from './receipt-number.js';
 export { FORMS, findForm, formLongName } from './forms.js';
-export { OFFICES, findOffice, officeName, officeForPrefix } from './offices.js';
+export { OFFICES, findOffice, officeName, officeForPrefix, officeTimeZone } from './offices.js';
 export { findStatus, statusKey } from './statuses.js';
 export {
   CaseStatusService,

@@ -6,6 +6,8 @@ export interface OfficeInfo {
   nameEs: string;
   /** Receipt prefixes this office issues. */
   prefixes: string[];
+  /** IANA time zone of the office: callbacks about its cases are timed for it (CB-1), not for the phone's area code. */
+  timeZone: string;
 }
 
 export const OFFICES: readonly OfficeInfo[] = [
@@ -15,6 +17,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Vermont Service Center',
     nameEs: 'Centro de Servicio de Vermont',
     prefixes: ['EAC', 'ESC', 'VSC'],
+    timeZone: 'America/New_York',
   },
   {
     code: 'NSC',
@@ -22,6 +25,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Nebraska Service Center',
     nameEs: 'Centro de Servicio de Nebraska',
     prefixes: ['LIN', 'NSC'],
+    timeZone: 'America/Chicago',
   },
   {
     code: 'TSC',
@@ -29,6 +33,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Texas Service Center',
     nameEs: 'Centro de Servicio de Texas',
     prefixes: ['SRC', 'TSC'],
+    timeZone: 'America/Chicago',
   },
   {
     code: 'CSC',
@@ -36,6 +41,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'California Service Center',
     nameEs: 'Centro de Servicio de California',
     prefixes: ['WAC', 'CSC'],
+    timeZone: 'America/Los_Angeles',
   },
   {
     code: 'PSC',
@@ -43,6 +49,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Potomac Service Center',
     nameEs: 'Centro de Servicio de Potomac',
     prefixes: ['YSC'],
+    timeZone: 'America/New_York',
   },
   {
     code: 'NBC',
@@ -50,6 +57,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'National Benefits Center',
     nameEs: 'Centro Nacional de Beneficios',
     prefixes: ['MSC', 'NBC'],
+    timeZone: 'America/Chicago',
   },
   {
     code: 'ELIS',
@@ -57,6 +65,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Electronic Immigration System',
     nameEs: 'Sistema Electrónico de Inmigración',
     prefixes: ['IOE'],
+    timeZone: 'America/New_York',
   },
   {
     code: 'FO-NYC',
@@ -64,6 +73,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'New York City Field Office',
     nameEs: 'Oficina Local de Nueva York',
     prefixes: [],
+    timeZone: 'America/New_York',
   },
   {
     code: 'FO-LOS',
@@ -71,6 +81,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Los Angeles Field Office',
     nameEs: 'Oficina Local de Los Ángeles',
     prefixes: [],
+    timeZone: 'America/Los_Angeles',
   },
   {
     code: 'FO-MIA',
@@ -78,6 +89,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Miami Field Office',
     nameEs: 'Oficina Local de Miami',
     prefixes: [],
+    timeZone: 'America/New_York',
   },
   {
     code: 'FO-HOU',
@@ -85,6 +97,7 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Houston Field Office',
     nameEs: 'Oficina Local de Houston',
     prefixes: [],
+    timeZone: 'America/Chicago',
   },
   {
     code: 'FO-CHI',
@@ -92,6 +105,15 @@ export const OFFICES: readonly OfficeInfo[] = [
     nameEn: 'Chicago Field Office',
     nameEs: 'Oficina Local de Chicago',
     prefixes: [],
+    timeZone: 'America/Chicago',
+  },
+  {
+    code: 'FO-HNL',
+    kind: 'field_office',
+    nameEn: 'Honolulu Field Office',
+    nameEs: 'Oficina Local de Honolulu',
+    prefixes: [],
+    timeZone: 'Pacific/Honolulu',
   },
 ];
 
@@ -109,4 +131,9 @@ export function officeName(code: string, lang: 'en' | 'es'): string {
 /** The office whose receipt numbers start with this prefix (IOE cases are electronic). */
 export function officeForPrefix(prefix: string): OfficeInfo {
   return OFFICES.find((o) => o.prefixes.includes(prefix)) ?? BY_CODE.get('ELIS')!;
+}
+
+/** The IANA time zone of an office (undefined for a code that is no office). */
+export function officeTimeZone(code: string): string | undefined {
+  return BY_CODE.get(code)?.timeZone;
 }

@@ -99,6 +99,19 @@ export function dashboardCsv<D extends Dataset>(
       );
       break;
     }
+    case 'callbacks': {
+      const d = data as DashboardData['callbacks'];
+      records.push(
+        ['text_ahead', 'finished', 'reached_nobody', 'reached_nobody_percent'],
+        ...d.rows.map((r) => [
+          r.textAhead ? 'yes' : 'no',
+          r.finished,
+          r.unreached,
+          round(r.share === null ? null : r.share * 100, 1),
+        ]),
+      );
+      break;
+    }
   }
   return CSV_BOM + records.map(csvRecord).join('');
 }

@@ -4,7 +4,7 @@ import type { DbHandle } from '../../platform/db/database.js';
 import type { QueueKind, ServiceItemChannel } from '../service-items/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { fields } from '../../platform/http/inputs.js';
-import { localDate } from '../../platform/format.js';
+import { addDays, instantAtLocalTime, localDate } from '../../platform/format.js';
 import {
   backlogByQueue,
   breachesByWeek,
@@ -40,7 +40,7 @@ export const CHANNELS: readonly ServiceItemChannel[] = [
 ];
 
 /** The datasets, each a section of the page and a CSV export (`/staff/dashboards/<dataset>.csv`). */
-export const DATASETS = ['channels', 'weekdays', 'backlog', 'sla', 'first-response', 'quality', 'containment'] as const;
+export const DATASETS = ['channels', 'weekdays', 'backlog', 'sla', 'first-response', 'quality', 'containment', 'callbacks'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /** The statuses that make the backlog: not resolved, not closed. */
@@ -199,6 +199,11 @@ export interface DashboardData {
     cells: (ResponseTimes & { week: Week; channel: ServiceItemChannel })[];
     overall: ResponseTimes;
   };
+  /**
+   * CB-4: callbacks finished in the period (reached or not after the attempts), and the share that reached nobody,
+   * without and with Text Ahead.
+   */
+  callbacks: { rows: CallbackReach[]; finished: number; unreached: number; share: number | null };
   /** `available` is false while the quality reviews table does not exist. */
   quality: {
     available: boolean;
@@ -218,6 +223,19 @@ export interface ContainmentWeek {
   share: number | null;
 }
 
+export interface CallbackReach {
+  textAhead: boolean;
+  finished: number;
+  unreached: number;
+  /** unreached / finished, 0..1; null when none finished. */
+  share: number | null;
+}
+
+/** What the dashboards ask the callbacks module (CB-4), by instants: finished in [from, to). */
+export interface CallbackReachSource {
+  reach(p: { from: Date; to: Date }): Promise<{ textAhead: boolean; finished: number; unreached: number }[]>;
+}
+
 export type DashboardReport = { period: DashboardPeriod; weeks: Week[] } & DashboardData;
 
 const QUEUE_ORDER: (QueueKind | null)[] = ['tier1', 'tier2', 'tier3', 'help_desk', 'office', null];
@@ -227,7 +245,9 @@ export class DashboardService {
   /** Set once the quality reviews table is seen (it does not go away); looked for again while it is missing. */
   #qualityColumns: string[] | null = null;
 
-  constructor(private readonly deps: { db: DbHandle; clock: Clock; timeZone: string }) {}
+  constructor(
+    private readonly deps: { db: DbHandle; clock: Clock; timeZone: string; callbacks?: CallbackReachSource },
+  ) {}
 
   /** The period by the agency's clock: the last `days` days, today included. */
   period(filters: DashboardFilters): DashboardPeriod {
@@ -259,6 +279,7 @@ export class DashboardService {
       'first-response': await this.firstResponse(q),
       quality: await this.quality(q),
       containment: await this.containment(q),
+      callbacks: await this.callbacks(q),
     };
   }
 
@@ -282,6 +303,7 @@ export class DashboardService {
       'first-response': () => this.firstResponse(q),
       quality: () => this.quality(q),
       containment: () => this.containment(q),
+      callbacks: () => this.callbacks(q),
     };
     return { period, data: await compute[name]() };
   }
@@ -431,6 +453,22 @@ export class DashboardService {
       contained: all?.contained ?? 0,
       share: all ? share(all.calls, all.contained) : null,
     };
+  }
+
+  /** CB-4 (the 10% Text Ahead exists to cut): without and with Text Ahead, always both rows. Not by channel. */
+  async callbacks(q: Pick<DashboardQuery, 'from' | 'to' | 'timeZone'>): Promise<DashboardData['callbacks']> {
+    const from = instantAtLocalTime(q.from, '00:00', q.timeZone);
+    const to = instantAtLocalTime(addDays(q.to, 1), '00:00', q.timeZone);
+    const found = this.deps.callbacks ? await this.deps.callbacks.reach({ from, to }) : [];
+    const rows = [false, true].map((textAhead) => {
+      const r = found.find((x) => x.textAhead === textAhead);
+      const finished = r?.finished ?? 0;
+      const unreached = r?.unreached ?? 0;
+      return { textAhead, finished, unreached, share: finished ? unreached / finished : null };
+    });
+    const finished = rows.reduce((s, r) => s + r.finished, 0);
+    const unreached = rows.reduce((s, r) => s + r.unreached, 0);
+    return { rows, finished, unreached, share: finished ? unreached / finished : null };
   }
 
   async #qualityReviewColumns(): Promise<string[]> {

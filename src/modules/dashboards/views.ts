@@ -8,6 +8,7 @@ import { barChart, columnChart, lineChart } from './charts.js';
 import {
   CHANNELS,
   PERIOD_CHOICES,
+  type CallbackReach,
   type DashboardFilterValues,
   type DashboardPeriod,
   type DashboardReport,
@@ -409,6 +410,45 @@ export interface DashboardsView {
   errors?: FieldError[];
 }
 
+function callbacksSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, query: string): SafeHtml {
+  const { t } = ctx;
+  const d = r.callbacks;
+  const [without, withText] = d.rows as [CallbackReach, CallbackReach];
+  const share = (x: number | null) => (x === null ? t('dashboards:no_value') : f.percent(x));
+  const summary = !d.finished
+    ? t('dashboards:callbacks.none')
+    : t('dashboards:callbacks.summary', {
+        share: share(d.share),
+        unreached: f.count(d.unreached),
+        finished: f.count(d.finished),
+        without: share(without.share),
+        with: share(withText.share),
+      });
+  const heading = t('dashboards:callbacks.heading');
+  return section(ctx, {
+    id: 'callbacks',
+    heading,
+    summary,
+    query,
+    body: table({
+      caption: t('dashboards:callbacks.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
+      headers: [
+        t('dashboards:callbacks.kind'),
+        t('dashboards:callbacks.finished'),
+        t('dashboards:callbacks.unreached'),
+        t('dashboards:callbacks.share'),
+      ],
+      rows: d.rows.map((row) => [
+        t(row.textAhead ? 'dashboards:callbacks.with' : 'dashboards:callbacks.without'),
+        f.count(row.finished),
+        f.count(row.unreached),
+        share(row.share),
+      ]),
+      stacked: true,
+    }),
+  });
+}
+
 function periodLine(ctx: StaffPageContext, f: Formats, period: DashboardPeriod): string {
   const args = { from: f.date(period.from), to: f.date(period.to), zone: period.timeZone };
   return period.channel
@@ -430,6 +470,7 @@ export function dashboardsPage(ctx: StaffPageContext, p: DashboardsView): SafeHt
     ['first-response', t('dashboards:first_response.heading')],
     ['quality', t('dashboards:quality.heading')],
     ['containment', t('dashboards:containment.heading')],
+    ['callbacks', t('dashboards:callbacks.heading')],
   ];
   return titledStaffPage(ctx, p, {
     title: t('dashboards:title'),
@@ -447,7 +488,8 @@ ${backlogSection(ctx, f, r, query)}
 ${slaSection(ctx, f, r, query)}
 ${firstResponseSection(ctx, f, r, query)}
 ${qualitySection(ctx, f, r, query)}
-${containmentSection(ctx, f, r, query)}`
+${containmentSection(ctx, f, r, query)}
+${callbacksSection(ctx, f, r, query)}`
     : ''
 }`,
   });

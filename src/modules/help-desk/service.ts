@@ -26,6 +26,12 @@ import {
 } from '../accounts/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { promisedDays, type ServiceItemRow, type ServiceItemService } from '../service-items/index.js';
+import type { CallbackRequestInput } from '../callbacks/index.js';
+
+/** The callbacks module's request, made inside the escalation's transaction. */
+interface CallbackRequesterInTransaction {
+  request(input: CallbackRequestInput, db: DbHandle): Promise<unknown>;
+}
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { sha256 } from '../../platform/hashing.js';
 import * as repo from './repository.js';
@@ -83,6 +89,8 @@ export interface HelpDeskDeps {
   accounts: AccountService;
   notifications: NotificationService;
   items: ServiceItemService;
+  /** Tier 2's callback lines (ACC-7): an escalation asks for a callback there (issue 16; absent in older wiring). */
+  callbacks?: CallbackRequesterInTransaction;
   publicUrl: string;
   /** The email subject line of an item, in its language ("Technical help: locked out"). */
   topicLabel(topic: string, lang: Language): string;
@@ -274,6 +282,19 @@ export class HelpDeskService {
         params: { number: String(item.number), callback: CALLBACK_NUMBER },
       });
       await this.#audit(trx, actor, 'help_desk.item_escalated', itemSubject(item), undefined, reason);
+      // ACC-7: Tier 2 calls back, from the national Tier 2 callback line (the number as a US number, E.164).
+      const phone = parsePhoneNumberFromString(item.contact_phone!, 'US');
+      if (this.deps.callbacks && phone?.isValid())
+        await this.deps.callbacks.request(
+          {
+            itemId: item.id,
+            phones: [phone.number],
+            language: item.language,
+            source: 'help_desk',
+            requestedBy: actor.accountId,
+          },
+          trx,
+        );
     });
     return { ok: true };
   }

@@ -6,8 +6,11 @@ export {
   OutboxSmsProvider,
   SmtpMailer,
   TwilioSmsProvider,
+  OutboxVoiceProvider,
+  TwilioVoiceProvider,
   type Mailer,
   type SmsProvider,
+  type VoiceProvider,
 } from './transports.js';
 export { isValidTwilioSignature, twilioForm } from './signature.js';
 export { registerSmsHookRoutes } from './routes.hooks.js';

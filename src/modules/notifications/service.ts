@@ -50,6 +50,7 @@ export const TEMPLATES = [
   'service_item_question',
   'service_item_question_notice',
   'service_item_resolved',
+  'callback_unreached',
   'text_ahead_ask',
   'address_change_received',
   'address_change_failed',
@@ -113,6 +114,7 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   service_item_question: 'bulk',
   service_item_question_notice: 'bulk',
   service_item_resolved: 'bulk',
+  callback_unreached: 'bulk', // CB-3: the agency tried twice (service item mail)
   // Text Ahead (CB-5): the customer has an hour to answer before the call, so it goes at once.
   text_ahead_ask: 'urgent',
   // A change of address: urgent, as security notices are (someone else may have changed it), and its refusal.

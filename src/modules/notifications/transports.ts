@@ -204,3 +204,66 @@ export class TwilioSmsProvider implements SmsProvider {
     throw new Error(reason);
   }
 }
+
+// ---- Voice: click-to-call through the provider's Calls API (issue 16, callbacks) --------------------------------
+
+/** A bridged call: the provider rings the agent (`to`) and, when they answer, dials the customer. */
+export interface OutgoingCall {
+  id: string;
+  /** The agent's phone (E.164). */
+  to: string;
+  /** The customer's number the agent is connected to (E.164). */
+  customer: string;
+  /** The caller id shown to both (the agency's number). */
+  callerId: string;
+}
+
+export interface VoiceProvider {
+  readonly transport: string;
+  call(call: OutgoingCall): Promise<{ callId: string }>;
+}
+
+/** The TwiML the agent's leg runs when answered: dial the customer, showing the agency's number. */
+export function bridgeTwiml(call: Pick<OutgoingCall, 'customer' | 'callerId'>): string {
+  const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const callerId = call.callerId ? ` callerId="${esc(call.callerId)}"` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Dial${callerId}><Number>${esc(call.customer)}</Number></Dial></Response>`;
+}
+
+/** Keeps calls on this machine (development and tests): the calls asked for, newest last. */
+export class OutboxVoiceProvider implements VoiceProvider {
+  readonly transport = 'outbox';
+  readonly calls: (OutgoingCall & { twiml: string })[] = [];
+  call(call: OutgoingCall): Promise<{ callId: string }> {
+    this.calls.push({ ...call, twiml: bridgeTwiml(call) });
+    if (this.calls.length > 100) this.calls.shift();
+    return Promise.resolve({ callId: `outbox-call-${call.id}` });
+  }
+}
+
+/** Twilio's Calls REST API (and anything that speaks it): `POST /2010-04-01/Accounts/{sid}/Calls.json`. */
+export class TwilioVoiceProvider implements VoiceProvider {
+  readonly transport = 'twilio';
+  constructor(private readonly options: Omit<TwilioOptions, 'statusCallbackUrl'> & { statusCallbackUrl?: string }) {}
+
+  async call(call: OutgoingCall): Promise<{ callId: string }> {
+    const { accountSid, authToken, from, baseUrl } = this.options;
+    const url = `${baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Calls.json`;
+    const form = new URLSearchParams({ To: call.to, From: call.callerId || from, Twiml: bridgeTwiml(call) });
+    if (this.options.statusCallbackUrl) form.set('StatusCallback', this.options.statusCallbackUrl);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: form,
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+    });
+    const body = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string };
+    if (response.ok && body.sid) return { callId: body.sid };
+    throw new Error(
+      `Voice provider ${response.status}${body.code ? ` (${body.code})` : ''}: ${body.message ?? response.statusText}`,
+    );
+  }
+}

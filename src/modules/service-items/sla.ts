@@ -104,6 +104,34 @@ function localDay(ms: number, tz: string): DayNumber {
   return wallClock(ms, tz).day;
 }
 
+/**
+ * A daily window of local wall-clock time (e.g. calling hours 8:00-21:00) in a time zone: the first such window,
+ * on an allowed weekday, that has not closed at `from` (its start is `from` when it is already open). DST-correct:
+ * each day's opening and closing are placed by the zone's own offset that day. Answers null when no weekday is
+ * allowed. (Used by callbacks' calling windows, CB-1.)
+ */
+export function nextLocalWindow(
+  from: Date,
+  tz: string,
+  p: { openMinutes: number; closeMinutes: number; weekdays: readonly number[] },
+): { start: Date; end: Date } | null {
+  const at = instantOf(from);
+  const first = localDay(at, tz);
+  for (let day = first; day < first + 9; day++) {
+    if (!p.weekdays.includes(weekdayOf(day))) continue;
+    const open = instantAtLocal(day, p.openMinutes * 60_000, tz);
+    const close = instantAtLocal(day, p.closeMinutes * 60_000, tz);
+    if (close > at) return { start: new Date(Math.max(open, at)), end: new Date(close) };
+  }
+  return null;
+}
+
+/** The local wall clock at an instant: the date (YYYY-MM-DD), weekday (0 = Sunday) and minutes since midnight. */
+export function localTimeOf(at: Date, tz: string): { date: string; weekday: number; minutes: number } {
+  const w = wallClock(instantOf(at), tz);
+  return { date: isoOf(w.day), weekday: weekdayOf(w.day), minutes: Math.floor(w.msOfDay / 60_000) };
+}
+
 function endOfLocalDay(day: DayNumber, tz: string): number {
   return instantAtLocal(day, END_OF_DAY_MS, tz);
 }

@@ -11,6 +11,7 @@ import {
   RECEIPT_PREFIXES,
   caseSummaryByReceiptNumber,
   parseReceiptNumber,
+  statusDescriptionText,
   type CaseStatusService,
 } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
@@ -566,8 +567,10 @@ export class VoiceAssistantService {
     if (purpose === 'outside_time') {
       const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
       if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
-      // A Section 1367 case goes to Tier 3 (CC-6) without a word about why.
-      if (summary?.section_1367) return this.#goLive(turn, 'outside_time', receipt);
+      // A Section 1367 case is answered as an unknown number is, as case status answers it: putting it through would
+      // tell a caller which numbers are protected (CC-6). Its callers reach Tier 3 by the menu's VAWA, T or U choice,
+      // and any later live route of this call waits in the Tier 3 line (`protected1367`).
+      if (summary?.section_1367) return this.#notFound(turn);
       const rule = await this.deps.inquiryRule(receipt);
       turn.path.push(`inquiry:${rule}`);
       if (rule === 'outside') return this.#goLive(turn, 'outside_time', receipt);
@@ -584,7 +587,8 @@ export class VoiceAssistantService {
         turn.tr('say.status_result', {
           title: view.current.title[turn.language],
           date: longDate(view.current.at, turn.language, this.deps.timeZone),
-          description: view.current.description[turn.language],
+          // The agency's addresses this service replaces (e-Request, change of address) are said as ours (issue 15).
+          description: statusDescriptionText(view.current.description[turn.language], this.deps.publicUrl),
         }),
       );
       turn.go({ step: 'after_status', tries: 0 });
@@ -672,27 +676,40 @@ export class VoiceAssistantService {
       turn.say(turn.tr('say.wait', { count: minutes }));
     } else {
       turn.path.push('closed');
-      turn.say(turn.tr('say.closed', { open: this.deps.hours.open, close: this.deps.hours.close }));
+      turn.say(turn.tr('say.closed', this.#hoursParams(turn)));
     }
     if (this.deps.callbacks && isE164(turn.call.from_number)) {
       turn.go({ step: 'callback_offer', reason, receipt, tries: 0 });
       turn.ask([turn.tr(open ? 'say.callback_offer' : 'say.callback_offer_closed')], { numDigits: 1 });
       return;
     }
-    if (open) {
-      // No callback possible (no number to call): the caller holds in line.
-      const item = await this.#liveItem(turn, reason, receipt, 'queued');
-      turn.outcome = 'queued';
-      turn.liveQueue = queue;
-      turn.say(turn.tr('say.holding', { number: item.number }));
-      turn.verbs.push({ verb: 'Enqueue', queue: `live-${queue}` });
-      turn.go({ step: 'ended' });
-      return;
-    }
-    return this.#end(turn, 'say.call_again', 'abandoned', {
-      open: this.deps.hours.open,
-      close: this.deps.hours.close,
-    });
+    // No callback possible (no number to call): the caller holds in line.
+    if (open) return this.#hold(turn, reason, receipt);
+    return this.#end(turn, 'say.call_again', 'abandoned', this.#hoursParams(turn));
+  }
+
+  /** The caller waits in the live line of the route (Tier 3 for Section 1367). */
+  async #hold(turn: Turn, reason: LiveReason, receipt?: string) {
+    const queue = liveQueueFor(Boolean(turn.state.protected1367) || reason === 'section_1367');
+    const item = await this.#liveItem(turn, reason, receipt, 'queued');
+    turn.outcome = 'queued';
+    turn.liveQueue = queue;
+    turn.path.push(`queue:${queue}`);
+    turn.say(turn.tr('say.holding', { number: item.number }));
+    turn.verbs.push({ verb: 'Enqueue', queue: `live-${queue}` });
+    turn.go({ step: 'ended' });
+  }
+
+  /** The lines' hours and the agency's time zone by name, in the caller's language ("Eastern Time"). */
+  #hoursParams(turn: Turn) {
+    const zone =
+      new Intl.DateTimeFormat(turn.language === 'es' ? 'es-US' : 'en-US', {
+        timeZone: this.deps.timeZone,
+        timeZoneName: 'longGeneric',
+      })
+        .formatToParts(this.deps.clock.now())
+        .find((p) => p.type === 'timeZoneName')?.value ?? this.deps.timeZone;
+    return { open: this.deps.hours.open, close: this.deps.hours.close, zone };
   }
 
   /** Estimated wait of a live queue, in minutes (formula in wait.ts). */
@@ -729,12 +746,14 @@ export class VoiceAssistantService {
       });
     }
     if (digits === '2' || matchesKeyword(speech, ['menu'])) return this.#openNode(turn, turn.menu.root);
-    if (!digits && !speech)
-      return this.#end(turn, 'say.call_again', 'abandoned', {
-        open: this.deps.hours.open,
-        close: this.deps.hours.close,
-      });
-    return this.#retry(turn, s, () => turn.ask([turn.tr('say.callback_offer')], { numDigits: 1 }));
+    // While the lines are open, the caller may hold instead (3, or staying on the line): never sent away.
+    const open = isOpen(this.deps.clock.now(), this.deps.timeZone, this.deps.hours);
+    if (open && (digits === '3' || (!digits && !speech) || matchesKeyword(speech, ['hold', 'wait', 'esperar'])))
+      return this.#hold(turn, s.reason, s.receipt);
+    if (!digits && !speech) return this.#end(turn, 'say.call_again', 'abandoned', this.#hoursParams(turn));
+    return this.#retry(turn, s, () =>
+      turn.ask([turn.tr(open ? 'say.callback_offer' : 'say.callback_offer_closed')], { numDigits: 1 }),
+    );
   }
 
   /** The phone item of a call that reached a queue (routed by the rules; Section 1367 to Tier 3). */

@@ -146,6 +146,10 @@ describe('self-service (CC-9, CC-13)', () => {
     const said = status.said.join(' ');
     expect(said).toContain('Your case status is: Case Was Approved');
     expect(said).toMatch(/Last updated [A-Z][a-z]+ \d{1,2}, \d{4}/);
+    // The official text's agency addresses this service replaces are said as this service's own (issue 15).
+    expect(said).toContain(`${PUBLIC_URL}/account/address`);
+    expect(said).toContain(`${PUBLIC_URL}/e-request`);
+    expect(said).not.toContain('uscis.gov/addresschange');
     const end = await c.silence();
     expect(end.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
     const item = await itemOf(c.sid);
@@ -283,13 +287,31 @@ describe('live routes only (CC-9), Section 1367 to Tier 3 (CC-6)', () => {
     expect(within.said.join(' ')).toContain('dentro del tiempo normal de procesamiento');
   });
 
-  it('a receipt number of a Section 1367 case reaches Tier 3 only, without saying why', async () => {
+  it('a receipt number of a Section 1367 case is answered as unknown, and a live route of the call then reaches Tier 3 only, without saying why', async () => {
     const { c } = await inLanguage('en');
     await c.press('7');
-    const live = await c.say(`S R C ${PROTECTED.slice(3)}`);
+    const answer = await c.say(`S R C ${PROTECTED.slice(3)}`);
+    expect(answer.said.join(' ')).toContain('We do not recognize that receipt number');
+    await c.press('2');
+    const live = await c.press('5');
     expect(live.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'live-tier3' });
     expect(live.said.join(' ')).not.toMatch(/1367|VAWA|protected/i);
     expect(await itemOf(c.sid)).toMatchObject({ queue: 'tier3', section_1367: true });
+  });
+});
+
+describe('review: Section 1367 oracle through the "outside normal processing time" route', () => {
+  it('a Section 1367 receipt number gets the same answer as an unknown one on the live route too (CC-6)', async () => {
+    const protectedCall = (await inLanguage('en')).c;
+    await protectedCall.press('7');
+    const hidden = await protectedCall.say(`S R C ${PROTECTED.slice(3).split('').join(' ')}`);
+    const unknownCall = (await inLanguage('en')).c;
+    await unknownCall.press('7');
+    const unknown = await unknownCall.say('I O E 0 0 0 0 0 0 0 0 0 1');
+    // Case status (option 1) already says "We do not recognize that receipt number" for both; option 7 must not
+    // then tell them apart (today: the protected number is put through to an agent, the unknown one is not).
+    expect(hidden.verbs.map((v) => v.verb)).toEqual(unknown.verbs.map((v) => v.verb));
+    expect(hidden.said).toEqual(unknown.said);
   });
 });
 
@@ -313,6 +335,22 @@ describe('no agent free or outside hours: estimated wait and a callback that kee
     ]);
     expect(item).toMatchObject({ channel: 'phone', type: 'emergency' });
     expect((await callRow(c.sid)).outcome).toBe('callback');
+  });
+
+  it('inside hours with no agent free: the caller may hold instead (3, or staying on the line), never sent away', async () => {
+    agents.freeNow = 0;
+    for (const choose of [
+      (c: Awaited<ReturnType<typeof inLanguage>>['c']) => c.press('3'),
+      (c: Awaited<ReturnType<typeof inLanguage>>['c']) => c.silence(),
+    ]) {
+      const { c } = await inLanguage('en', '+13125550198');
+      const offer = await c.press('5');
+      expect(offer.said.join(' ')).toContain('To stay on the line, press 3');
+      const held = await choose(c);
+      expect(held.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'live-tier1' });
+      expect(held.said.join(' ')).toContain('Please hold');
+      expect((await callRow(c.sid)).outcome).toBe('queued');
+    }
   });
 
   it('outside hours (Saturday), in Spanish: says when the lines open and offers the callback', async () => {
@@ -431,5 +469,23 @@ describe('/dev/phone', () => {
     await agent.post('/dev/phone/text', { from: '+12025550177', body: 'HELP' });
     expect(agent.$('main').text()).toContain('+12025550177 replied "HELP".');
     expect(agent.$('main').text()).toContain('Answer:');
+  });
+});
+
+describe('one item per call', () => {
+  it('the last step and the status callback arriving together leave one service item (the call row is locked)', async () => {
+    const { c } = await inLanguage('en');
+    const before = await db()
+      .selectFrom('service_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('contact_phone', '=', c.from)
+      .executeTakeFirstOrThrow();
+    await Promise.all([c.silence(), c.hangUp(30), c.hangUp(30)]);
+    const after = await db()
+      .selectFrom('service_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('contact_phone', '=', c.from)
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n) - Number(before.n)).toBe(1);
   });
 });

@@ -236,6 +236,7 @@ export const STAFF_TOOLS: readonly StaffTool[] = [
     roles: ['tier2', 'tier3', 'quality_assurance', 'administrator'],
   },
   { href: '/staff/admin/staff', labelKey: 'staff:tools.staff_admin', roles: ['administrator'] },
+  { href: '/staff/callbacks/settings', labelKey: 'callbacks:tool', roles: ['administrator'] },
 ];
 
 export function toolsFor(roles: readonly StaffRole[]): StaffTool[] {

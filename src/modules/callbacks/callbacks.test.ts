@@ -1,0 +1,438 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { insertStaffAccount } from '../../../test/staff-support.js';
+import type { StaffActor } from '../../platform/audit.js';
+import type { CallbackSummary, TextAheadSender } from './service.js';
+import { isInsideWindow } from './windows.js';
+
+let t: TestApp;
+let agentA: StaffActor;
+let agentB: StaffActor;
+let admin: StaffActor;
+
+/** A fake Text Ahead: answers "sent" while `on`, and remembers the asks. */
+const asks: CallbackSummary[] = [];
+let textAheadOn = false;
+const fakeTextAhead: TextAheadSender = {
+  askBeforeCall: (c) => {
+    asks.push(c);
+    return Promise.resolve(textAheadOn);
+  },
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  agentA = { accountId: await insertStaffAccount(t, 'cb.agent.a@agency.example'), roles: ['tier1', 'tier2'] };
+  agentB = { accountId: await insertStaffAccount(t, 'cb.agent.b@agency.example'), roles: ['tier1'] };
+  admin = { accountId: await insertStaffAccount(t, 'cb.admin@agency.example'), roles: ['administrator'] };
+});
+afterAll(async () => t?.close());
+
+const db = () => t.deps.database.db;
+const cb = () => t.services.callbacks;
+
+/** Every open callback closed, so that each test starts with empty lines (the app and clock are shared). */
+beforeEach(async () => {
+  await db()
+    .updateTable('callbacks')
+    .set({ status: 'cancelled', closed_at: t.clock.now() })
+    .where('status', 'in', ['pending', 'waiting_text', 'claimed'])
+    .execute();
+  await db().updateTable('callback_settings').set({ high_volume: false }).execute();
+  cb().useTextAhead(undefined);
+  textAheadOn = false;
+  asks.length = 0;
+});
+
+/** A service item in a tier queue, owned by an office (its time zone times the callback), in the customer's language. */
+async function item(p: { office?: string; queue?: string; language?: 'en' | 'es'; email?: string } = {}) {
+  const row = await t.services.serviceItems.create({
+    channel: 'phone',
+    type: 'case_status',
+    queue: p.queue ?? 'tier1',
+    contact: { name: 'Customer', email: p.email ?? 'customer@example.com', phone: '+12025550143' },
+    language: p.language ?? 'en',
+    subject: 'Call me back',
+    description: 'Needs a callback.',
+    dueInMs: 86_400_000,
+  });
+  if (p.office)
+    await db().updateTable('service_items').set({ office_code: p.office }).where('id', '=', row.id).execute();
+  return row;
+}
+
+async function request(itemId: string, phones = ['+12025550143'], language: 'en' | 'es' = 'en') {
+  return cb().request({ itemId, phones, language, source: 'voice_assistant' });
+}
+
+describe('callback requests (CB-1, CB-2)', () => {
+  it('refuses a missing item and numbers that are not E.164', async () => {
+    t.clock.set('2026-12-07T14:00:00Z');
+    await expect(request('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'item_not_found' });
+    const i = await item();
+    await expect(request(i.id, ['202-555-0143'])).rejects.toMatchObject({ code: 'bad_phone' });
+    await expect(request(i.id, [])).rejects.toMatchObject({ code: 'bad_phone' });
+  });
+
+  it('times the callback for the case’s filing office, not the phone’s area code', async () => {
+    // Monday 2026-12-07 14:00 UTC: 9 a.m. in New York, 6 a.m. in Los Angeles.
+    t.clock.set('2026-12-07T14:00:00Z');
+    const csc = await db()
+      .selectFrom('cases')
+      .select('id')
+      .where('office_code', '=', 'CSC')
+      .where('section_1367', '=', false)
+      .executeTakeFirstOrThrow();
+    const i = await item();
+    await db().updateTable('service_items').set({ case_id: csc.id }).where('id', '=', i.id).execute();
+    // A New York number (212): the case is in California.
+    const place = await request(i.id, ['+12125550100']);
+    expect(place.timeZone).toBe('America/Los_Angeles');
+    expect(place.earliestAt.toISOString()).toBe('2026-12-07T16:00:00.000Z');
+    expect(place.position).toBe(1);
+    // Without a case or office: the agency's zone (America/New_York in the tests), open now.
+    t.clock.advance(60_000);
+    const other = await request((await item()).id);
+    expect(other.timeZone).toBe('America/New_York');
+    expect(other.earliestAt.toISOString()).toBe('2026-12-07T14:01:00.000Z');
+    expect(other.position).toBe(2);
+    // Asking again for the same item keeps its callback and place; a new number is added after the first.
+    const again = await request(i.id, ['+13105550199']);
+    expect(again).toEqual(place);
+    expect((await cb().byId(place.callbackId))!.phones).toEqual(['+12125550100', '+13105550199']);
+  });
+});
+
+describe('one national first-in-first-out line per tier, inside each customer’s window (CB-1)', () => {
+  it('offers the oldest callback whose window is open, across zones', async () => {
+    t.clock.set('2026-12-07T14:00:00Z'); // 9 a.m. New York, 6 a.m. Los Angeles, 4 a.m. Honolulu
+    const la = await request((await item({ office: 'FO-LOS' })).id);
+    t.clock.advance(60_000);
+    const ny = await request((await item({ office: 'FO-NYC' })).id);
+    t.clock.advance(60_000);
+    const hnl = await request((await item({ office: 'FO-HNL' })).id);
+    t.clock.advance(60_000);
+    const ny2 = await request((await item({ office: 'VSC' })).id);
+    const tier2 = await request((await item({ office: 'FO-NYC', queue: 'tier2' })).id);
+    expect([la.position, ny.position, hnl.position, ny2.position, tier2.position]).toEqual([1, 2, 3, 4, 1]);
+
+    expect((await cb().nextDue(['tier1']))!.id).toBe(ny.callbackId);
+    const picks: string[] = [];
+    for (let i = 0; i < 3; i++) picks.push((await cb().claimNext(agentB, ['tier1']))?.id ?? 'none');
+    expect(picks).toEqual([ny.callbackId, ny2.callbackId, 'none']);
+    // 8:05 a.m. in Los Angeles; Honolulu still asleep.
+    t.clock.set('2026-12-07T16:05:00Z');
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(la.callbackId);
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    t.clock.set('2026-12-07T18:00:00Z');
+    const h = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(h.id).toBe(hnl.callbackId);
+    expect(isInsideWindow(t.clock.now(), h.time_zone, false)).toBe(true);
+    // Tier 2's line is its own: only an agent of Tier 2 gets it.
+    expect((await cb().claimNext(agentA, ['tier1', 'tier2']))!.id).toBe(tier2.callbackId);
+  });
+
+  it('moves a callback whose window closed to the next opening', async () => {
+    t.clock.set('2026-12-07T22:00:00Z'); // 5 p.m. New York
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    expect(place.earliestAt.toISOString()).toBe('2026-12-07T22:00:00.000Z');
+    t.clock.set('2026-12-08T01:00:00Z'); // 8 p.m.: the first attempt's window closed at 7:30
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    const row = (await cb().get(place.callbackId))!;
+    expect(row.next_attempt_at.toISOString()).toBe('2026-12-08T13:00:00.000Z');
+    t.clock.set('2026-12-08T13:00:00Z');
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(place.callbackId);
+  });
+
+  it('waits for Monday on a weekend unless an administrator turns on high-volume mode (audited)', async () => {
+    t.clock.set('2026-12-05T15:00:00Z'); // Saturday 10 a.m. New York
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    expect(place.earliestAt.toISOString()).toBe('2026-12-07T13:00:00.000Z');
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    await cb().setHighVolume(admin, true);
+    expect((await cb().get(place.callbackId))!.next_attempt_at.toISOString()).toBe('2026-12-05T15:00:00.000Z');
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id'])
+      .where('action', '=', 'callbacks.high_volume_changed')
+      .execute();
+    expect(audit).toContainEqual({ action: 'callbacks.high_volume_changed', actor_id: admin.accountId });
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(place.callbackId);
+  });
+
+  it('never gives one callback to two agents claiming at once', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const ids = new Set<string>();
+    for (let i = 0; i < 6; i++) ids.add((await request((await item({ office: 'FO-NYC' })).id)).callbackId);
+    const agents = [agentA, agentB, agentA, agentB, agentA, agentB, agentA, agentB];
+    const claims = await Promise.all(agents.map((a) => cb().claimNext(a, ['tier1'])));
+    const got = claims.filter((c) => c !== undefined).map((c) => c.id);
+    expect(got).toHaveLength(6);
+    expect(new Set(got)).toEqual(ids);
+  });
+});
+
+describe('two attempts, each trying the numbers in order (CB-2, CB-3)', () => {
+  it('voicemail, a second attempt 60-90 minutes later, then the email and the closed item', async () => {
+    t.clock.set('2026-12-07T15:00:00Z'); // 10 a.m. New York
+    const i = await item({ office: 'FO-NYC', language: 'es', email: 'cliente@example.com' });
+    const place = await request(i.id, ['+12025550143', '+12025550199'], 'es');
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    // The first number: voicemail; the second number is still to try in this attempt.
+    expect(await cb().recordOutcome(agentB, c.id, { phone: '+12025550143', outcome: 'voicemail' })).toEqual({
+      result: 'next_number',
+    });
+    await expect(cb().recordOutcome(agentA, c.id, { phone: '+12025550199', outcome: 'busy' })).rejects.toMatchObject({
+      code: 'not_yours',
+    });
+    t.clock.advance(2 * 60_000);
+    const first = await cb().recordOutcome(agentB, c.id, { phone: '+12025550199', outcome: 'no_answer' });
+    expect(first.result).toBe('second_attempt');
+    const gap = first.nextAttemptAt!.getTime() - t.clock.now().getTime();
+    expect(gap).toBeGreaterThanOrEqual(60 * 60_000);
+    expect(gap).toBeLessThanOrEqual(90 * 60_000);
+    // Not offered before the hour; at the front of the line after it, before an older first attempt.
+    t.clock.advance(59 * 60_000);
+    const older = await request((await item({ office: 'FO-NYC' })).id);
+    expect(await cb().nextDue(['tier1'])).toMatchObject({ id: older.callbackId });
+    t.clock.advance(60_000);
+    expect((await cb().nextDue(['tier1']))!.id).toBe(c.id);
+    const second = (await cb().claimNext(agentA, ['tier1']))!;
+    expect(second.id).toBe(c.id);
+    expect(second.attempts).toBe(1);
+    await cb().recordOutcome(agentA, c.id, { phone: '+12025550143', outcome: 'no_answer' });
+    const last = await cb().recordOutcome(agentA, c.id, { phone: '+12025550199', outcome: 'wrong_number' });
+    expect(last.result).toBe('unreached');
+
+    const after = (await cb().get(c.id))!;
+    expect(after).toMatchObject({ status: 'unreached', attempts: 2 });
+    const closed = (await t.services.serviceItems.byId(i.id))!;
+    expect(closed).toMatchObject({ status: 'closed', resolution: 'no_response' });
+    const mail = await db()
+      .selectFrom('notification_messages')
+      .selectAll()
+      .where('template', '=', 'callback_unreached')
+      .where('recipient', '=', 'cliente@example.com')
+      .executeTakeFirstOrThrow();
+    expect(mail.language).toBe('es');
+    expect(mail.body).toContain(`n.º ${i.number}`);
+    expect(mail.body).toContain('/case-status');
+    expect(mail.body).toContain('800-375-5283');
+    const attempts = await cb().attempts(c.id);
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'voicemail'],
+      [1, 'no_answer'],
+      [2, 'no_answer'],
+      [2, 'wrong_number'],
+    ]);
+  });
+
+  it('a second attempt whose 60 minutes run past the window waits for the next opening', async () => {
+    t.clock.set('2026-12-08T00:20:00Z'); // 7:20 p.m. New York: a first attempt may still start
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    t.clock.set('2026-12-08T01:30:00Z'); // 8:30 p.m.
+    const r = await cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'no_answer' });
+    expect(r).toEqual({ result: 'second_attempt', nextAttemptAt: new Date('2026-12-08T13:00:00Z') });
+  });
+
+  it('answered: the callback is done and the agent keeps the item', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ office: 'FO-NYC' });
+    await request(i.id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(await cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'answered' })).toEqual({
+      result: 'answered',
+    });
+    expect((await cb().get(c.id))!.status).toBe('answered');
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({
+      status: 'in_progress',
+      owner_id: agentB.accountId,
+    });
+  });
+});
+
+describe('Text Ahead control (CB-5, CB-6)', () => {
+  async function agentRequest(office = 'FO-NYC') {
+    const i = await item({ office });
+    const place = await cb().request({
+      itemId: i.id,
+      phones: ['+12025550143'],
+      language: 'en',
+      source: 'agent',
+      requestedBy: agentB.accountId,
+    });
+    return { i, place };
+  }
+
+  it('an agent’s request asks first; while the ask waits the callback is not offered', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const { i, place } = await agentRequest();
+    expect(asks).toEqual([
+      expect.objectContaining({
+        callbackId: place.callbackId,
+        itemNumber: i.number,
+        attempts: 0,
+        phones: ['+12025550143'],
+      }),
+    ]);
+    expect(await cb().byId(place.callbackId)).toMatchObject({ status: 'waiting_text' });
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    // The voice assistant's requests are not asked (the caller is on the line).
+    await request((await item()).id);
+    expect(asks).toHaveLength(1);
+  });
+
+  it('without consent (no text sent) the callback waits in line at once', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    const { place } = await agentRequest();
+    expect(await cb().byId(place.callbackId)).toMatchObject({ status: 'pending' });
+  });
+
+  it('Y puts it at the front of the line', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const older = await request((await item({ office: 'FO-NYC' })).id);
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const { place } = await agentRequest();
+    await cb().confirmed(place.callbackId, t.clock.now());
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(place.callbackId);
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(older.callbackId);
+    // A second reply changes nothing.
+    await cb().declined(place.callbackId, t.clock.now());
+    expect(await cb().byId(place.callbackId)).toMatchObject({ status: 'claimed', attempts: 0 });
+  });
+
+  it('N counts as an attempt; one more comes later the same business day', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const { place } = await agentRequest();
+    await cb().declined(place.callbackId, t.clock.now());
+    expect(await cb().byId(place.callbackId)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    t.clock.advance(30 * 60_000);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    // That call is the last attempt.
+    expect((await cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'no_answer' })).result).toBe(
+      'unreached',
+    );
+  });
+
+  it('Q closes the callback and its item', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const { i, place } = await agentRequest();
+    await cb().quit(place.callbackId, t.clock.now());
+    expect(await cb().byId(place.callbackId)).toMatchObject({ status: 'quit' });
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({
+      status: 'closed',
+      resolution: 'no_action_needed',
+    });
+  });
+
+  it('no reply within the hour counts as an attempt; the next call is the last', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const { place } = await agentRequest();
+    await cb().noReply(place.callbackId, t.clock.now());
+    expect(await cb().byId(place.callbackId)).toMatchObject({ status: 'pending', attempts: 1 });
+    // And an ask nobody answered is swept into "no reply" after its hour by the next pick.
+    const second = await agentRequest();
+    t.clock.advance(59 * 60_000);
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(place.callbackId);
+    expect(await cb().byId(second.place.callbackId)).toMatchObject({ status: 'waiting_text' });
+    t.clock.advance(60_000);
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(second.place.callbackId);
+    expect(await cb().byId(second.place.callbackId)).toMatchObject({ attempts: 1 });
+  });
+});
+
+describe('the help desk’s escalation (ACC-7)', () => {
+  it('asks for a Tier 2 callback', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ queue: 'help_desk' });
+    await db().updateTable('service_items').set({ contact_phone: '(202) 555-0177' }).where('id', '=', i.id).execute();
+    const row = (await t.services.serviceItems.byId(i.id))!;
+    expect(await t.services.helpDesk.escalateToTier2(agentA, row, 'Needs a call')).toEqual({ ok: true });
+    const [c] = await cb().ofItem(i.id);
+    expect(c).toMatchObject({ tier: 'tier2', source: 'help_desk', phones: ['+12025550177'], status: 'pending' });
+  });
+});
+
+describe('the dashboards: callbacks that reached nobody, with and without Text Ahead (CB-4)', () => {
+  it('counts finished callbacks of the period by their text_ahead flag', async () => {
+    t.clock.set('2026-12-09T15:00:00Z');
+    const finish = async (textAhead: boolean, outcome: 'answered' | 'no_answer') => {
+      const place = await request((await item({ office: 'FO-NYC' })).id);
+      await db()
+        .updateTable('callbacks')
+        .set({ text_ahead: textAhead, attempts: 1 })
+        .where('id', '=', place.callbackId)
+        .execute();
+      const c = (await cb().claimNext(agentB, ['tier1']))!;
+      expect(c.id).toBe(place.callbackId);
+      await cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome });
+    };
+    await finish(false, 'no_answer');
+    await finish(false, 'answered');
+    await finish(true, 'answered');
+    await finish(true, 'answered');
+    const d = await t.services.dashboards.callbacks({
+      from: '2026-12-09',
+      to: '2026-12-09',
+      timeZone: 'America/New_York',
+    });
+    expect(d.rows).toEqual([
+      { textAhead: false, finished: 2, unreached: 1, share: 0.5 },
+      { textAhead: true, finished: 2, unreached: 0, share: 0 },
+    ]);
+    expect(d).toMatchObject({ finished: 4, unreached: 1, share: 0.25 });
+  });
+});
+
+describe('with the real Text Ahead wired (services.ts)', () => {
+  it('an agent’s request texts first; the reply Y puts the callback first in line, Q closes the item', async () => {
+    t.clock.set('2026-12-07T16:00:00Z');
+    cb().useTextAhead(t.services.textAhead);
+    const older = await request((await item({ office: 'FO-NYC' })).id);
+    const ask = async (phone: string) => {
+      const i = await item({ office: 'FO-NYC' });
+      const consent = await t.services.textAhead.consent({ itemId: i.id, phone, language: 'en', channel: 'agent' });
+      expect(consent.ok).toBe(true);
+      const place = await cb().request({
+        itemId: i.id,
+        phones: [phone],
+        language: 'en',
+        source: 'agent',
+        requestedBy: agentB.accountId,
+      });
+      return { i, place };
+    };
+    const yes = await ask('+12025550161');
+    expect(await cb().byId(yes.place.callbackId)).toMatchObject({ status: 'waiting_text' });
+    const text = await db()
+      .selectFrom('notification_messages')
+      .select('body')
+      .where('template', '=', 'text_ahead_ask')
+      .where('recipient', '=', '+12025550161')
+      .executeTakeFirstOrThrow();
+    expect(text.body).toContain(`#${yes.i.number}`);
+    expect(await t.services.textAhead.reply('+12025550161', 'y')).toContain('Thank you for confirming');
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(yes.place.callbackId);
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(older.callbackId);
+
+    const quit = await ask('+12025550162');
+    await t.services.textAhead.reply('+12025550162', 'Q.');
+    expect(await cb().byId(quit.place.callbackId)).toMatchObject({ status: 'quit' });
+    expect(await t.services.serviceItems.byId(quit.i.id)).toMatchObject({ status: 'closed' });
+  });
+});

@@ -1,0 +1,666 @@
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbHandle } from '../../platform/db/database.js';
+import type { Random } from '../../platform/random.js';
+import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
+import { caseForRoutingForShare, OFFICES, officeTimeZone } from '../cases/index.js';
+import type { NotificationService, VoiceProvider } from '../notifications/index.js';
+import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
+import * as repo from './repository.js';
+import type { AttemptOutcome, CallbackRow, CallbackSource, CallbackTier } from './tables.js';
+import { callingWindow, SECOND_ATTEMPT_AFTER_MS, TEXT_AHEAD_WAIT_MS, type CallingWindow } from './windows.js';
+
+// ---- The contract with voice-assistant and text-ahead (docs: /work/briefs/telephony-contract.md, issue 16) ---------
+
+export interface CallbackRequestInput {
+  /** The service item the callback belongs to (must exist). */
+  itemId: string;
+  /** E.164 numbers, tried in this order (CB-2); at least one. */
+  phones: string[];
+  language: 'en' | 'es';
+  source: CallbackSource;
+  /** Staff account id when an agent asked for it. */
+  requestedBy?: string | null;
+}
+
+export interface CallbackPlace {
+  callbackId: string;
+  /** 1-based place in its tier's national FIFO line. */
+  position: number;
+  /** First moment it may be placed (calling window of the customer's time zone). */
+  earliestAt: Date;
+  /** IANA zone used (case's filing location/owning office; agency zone if no case). */
+  timeZone: string;
+}
+
+export interface CallbackRequester {
+  request(input: CallbackRequestInput): Promise<CallbackPlace>;
+}
+
+export interface CallbackSummary {
+  callbackId: string;
+  itemId: string;
+  itemNumber: number;
+  status: string;
+  language: 'en' | 'es';
+  phones: string[];
+  attempts: number;
+}
+
+export interface CallbackControl {
+  byId(callbackId: string): Promise<CallbackSummary | undefined>;
+  /** Y: move it to the front of the agent's next half hour (CB-6). */
+  confirmed(callbackId: string, at: Date): Promise<void>;
+  /** N: one more attempt, scheduled before the end of the agency's business day (CB-6). */
+  declined(callbackId: string, at: Date): Promise<void>;
+  /** Q: the customer needs no more help: the callback and its service item close with that reason. */
+  quit(callbackId: string, at: Date): Promise<void>;
+  /** No reply within one hour: counts as one attempt (CB-6), with the attempt chain of CB-3. */
+  noReply(callbackId: string, at: Date): Promise<void>;
+}
+
+/** Text Ahead's side (implemented by text-ahead's service; absent = no Text Ahead). True when a text was sent. */
+export interface TextAheadSender {
+  askBeforeCall(c: CallbackSummary): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Outcomes an agent records for one number tried (CB-2). */
+export const CALL_OUTCOMES = ['answered', 'voicemail', 'no_answer', 'busy', 'wrong_number'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+export const CALLBACK_TIERS: readonly CallbackTier[] = ['tier1', 'tier2', 'tier3'];
+const E164 = /^\+[1-9]\d{6,14}$/;
+/** After the second unanswered attempt the item closes with this resolution (CB-3): service-items' "no response". */
+const UNREACHED_RESOLUTION = 'no_response';
+/** After a Text Ahead "Q" (CB-6): nothing more is needed. */
+const QUIT_RESOLUTION = 'no_action_needed';
+
+export class CallbackError extends Error {
+  constructor(
+    readonly code: 'item_not_found' | 'bad_phone' | 'not_found' | 'not_yours' | 'not_open' | 'no_phone' | 'closed_item',
+  ) {
+    super(code);
+  }
+}
+
+export interface CallbackDeps {
+  db: DbHandle;
+  clock: Clock;
+  random: Random;
+  items: ServiceItemService;
+  notifications: NotificationService;
+  /** The agency's zone: callbacks without a case are timed for it. */
+  timeZone: string;
+  publicUrl: string;
+  /** The agency's phone number, said in the email after the failed attempts (how to call back). */
+  agencyPhone: string;
+  /** Click-to-call through the provider's Calls API (an outbox in development and tests). */
+  voice?: VoiceProvider;
+  /** The number the provider calls from (caller id). */
+  callerId?: string;
+  /** Text Ahead (CB-5); absent = none. Wired by the composition root (text-ahead imports this module, not back). */
+  textAhead?: TextAheadSender;
+}
+
+/** The tiers whose lines a staff member works (their tier roles). */
+export function tiersOf(roles: readonly string[]): CallbackTier[] {
+  return CALLBACK_TIERS.filter((t) => roles.includes(t));
+}
+
+/**
+ * Callbacks (issue 16 point 2; CB-1 to CB-4, ACC-7): requests from the voice assistant, agents, the help desk and
+ * chat; one national first-in-first-out line per tier, each callback offered only inside the calling window of the
+ * customer's own time zone; two attempts, each trying the numbers in order; the voicemail, the second attempt 60-90
+ * minutes later, the email and the closed item after a failed second attempt; Text Ahead's replies (CB-6).
+ */
+export class CallbackService implements CallbackRequester, CallbackControl {
+  #textAhead: TextAheadSender | undefined;
+  /** When this process last swept for Text Ahead asks past their hour (ms of the clock). */
+  #lastSweep: number | undefined;
+  /** High-volume mode as this process last read it (each sweep, at most a minute old; at once after a change here). */
+  #highVolume = false;
+  /** The zones of the offices and the agency: every zone a callback can be timed for (CB-1). */
+  readonly #knownZones: readonly string[];
+  /** Per tier, the known zones and those found among its pending callbacks by the last sweep. */
+  #zones = new Map<CallbackTier, string[]>();
+  /** The earliest window close among pending callbacks, as this process knows it (ms; infinity: none). */
+  #nextWindowEnd = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly deps: CallbackDeps) {
+    this.#textAhead = deps.textAhead;
+    this.#knownZones = [...new Set([...OFFICES.map((o) => o.timeZone), deps.timeZone])];
+  }
+
+  /** Text Ahead is built after this service (it imports it): the composition root hands it in here. */
+  useTextAhead(sender: TextAheadSender | undefined): void {
+    this.#textAhead = sender;
+  }
+
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  async highVolume(db: DbHandle = this.deps.db): Promise<boolean> {
+    return repo.highVolume(db);
+  }
+
+  /** The calling window for a callback in `timeZone` from `from` (high-volume mode read as it stands). */
+  async windowFrom(from: Date, timeZone: string, db: DbHandle = this.deps.db): Promise<CallingWindow> {
+    return callingWindow(from, timeZone, await repo.highVolume(db));
+  }
+
+  /** The zone a callback about this item is timed for (CB-1): the case's office, the item's office, the agency's. */
+  async timeZoneOf(item: Pick<ServiceItemRow, 'case_id' | 'office_code'>, db: DbHandle = this.deps.db) {
+    const c = item.case_id ? await caseForRoutingForShare(db, item.case_id) : undefined;
+    const office = c?.office_code ?? item.office_code;
+    return (office && officeTimeZone(office)) || this.deps.timeZone;
+  }
+
+  /**
+   * A callback request (CallbackRequester). The item must exist; an item already waiting for a callback keeps its
+   * callback and its place in line (the numbers given are added after its own). An agent's request asks Text Ahead
+   * first when it is wired: while the ask waits (an hour at most) the callback is not offered. Given a transaction
+   * (`db`), the request is made in it.
+   */
+  async request(input: CallbackRequestInput, db?: DbHandle): Promise<CallbackPlace> {
+    const phones = [...new Set(input.phones.map((p) => p.trim()))];
+    if (!phones.length || phones.length > 5 || !phones.every((p) => E164.test(p))) throw new CallbackError('bad_phone');
+    // CB-5: when an agent decides a callback is needed (not inside another module's transaction: Text Ahead sends in
+    // its own, after this one commits).
+    const ask = Boolean(this.#textAhead) && input.source === 'agent' && !db;
+    const work = async (trx: DbHandle) => {
+      const item = await this.deps.items.byId(input.itemId, trx);
+      if (!item) throw new CallbackError('item_not_found');
+      if (item.status === 'resolved' || item.status === 'closed') throw new CallbackError('closed_item');
+      const now = this.deps.clock.now();
+      const existing = await repo.openCallbackOfItem(trx, item.id);
+      if (existing) {
+        const merged = [...new Set([...existing.phones, ...phones])].slice(0, 5);
+        if (merged.length !== existing.phones.length) await repo.updateCallback(trx, existing.id, { phones: merged });
+        return { row: { ...existing, phones: merged }, item, created: false };
+      }
+      const timeZone = await this.timeZoneOf(item, trx);
+      const window = callingWindow(now, timeZone, await repo.highVolume(trx), 0);
+      const row = await repo.insertCallback(trx, {
+        id: this.deps.random.uuid(),
+        item_id: item.id,
+        tier: item.section_1367 ? 'tier3' : tierOfQueue(item.queue, input.source),
+        phones,
+        language: input.language,
+        time_zone: timeZone,
+        source: input.source,
+        requested_by: input.requestedBy ?? null,
+        requested_at: now,
+        status: ask ? 'waiting_text' : 'pending',
+        not_before: now,
+        next_attempt_at: window.start,
+        window_end_at: window.end,
+        claimed_by: null,
+        claimed_at: null,
+        text_ahead_state: null,
+        text_ahead_until: null,
+        closed_at: null,
+      });
+      this.#noteWindowEnd(window.end);
+      this.#noteZone(row.tier, timeZone);
+      await this.deps.items.record(
+        item.id,
+        {
+          kind: 'callback_requested',
+          actorId: input.requestedBy ?? null,
+          details: { source: input.source, timeZone, earliestAt: window.start.toISOString(), phones: phones.length },
+        },
+        {},
+        trx,
+      );
+      return { row, item, created: true };
+    };
+    const { row, item, created } = db ? await work(db) : await inTransaction(this.deps.db, work);
+    // Text Ahead sends in its own transaction: after this one committed (the embedded database has one connection).
+    let final = row;
+    if (created && ask && this.#textAhead) {
+      const sent = await this.#textAhead.askBeforeCall(summaryOf(row, item.number)).catch(() => false);
+      const changes = sent
+        ? {
+            text_ahead: true,
+            text_ahead_state: 'asked' as const,
+            text_ahead_until: new Date(this.deps.clock.now().getTime() + TEXT_AHEAD_WAIT_MS),
+          }
+        : { status: 'pending' as const };
+      await repo.updateCallback(db ?? this.deps.db, row.id, changes);
+      final = { ...row, ...changes };
+    }
+    return {
+      callbackId: final.id,
+      position: await repo.positionOf(db ?? this.deps.db, final),
+      earliestAt: final.next_attempt_at,
+      timeZone: final.time_zone,
+    };
+  }
+
+  async get(callbackId: string, db: DbHandle = this.deps.db): Promise<CallbackRow | undefined> {
+    if (!UUID.test(callbackId)) return undefined;
+    return repo.findCallback(db, callbackId);
+  }
+
+  async byId(callbackId: string): Promise<CallbackSummary | undefined> {
+    const row = await this.get(callbackId);
+    if (!row) return undefined;
+    const item = await this.deps.items.byId(row.item_id);
+    return item ? summaryOf(row, item.number) : undefined;
+  }
+
+  async ofItem(itemId: string): Promise<CallbackRow[]> {
+    return repo.callbacksOfItem(this.deps.db, itemId);
+  }
+
+  async attempts(callbackId: string) {
+    return repo.attemptsOf(this.deps.db, callbackId);
+  }
+
+  /** Y (CB-6): at the front of its tier's line, offered as soon as its window is open. */
+  async confirmed(callbackId: string, at: Date): Promise<void> {
+    await this.#whileWaitingText(callbackId, async (trx, c, highVolume) => {
+      const w = callingWindow(at, c.time_zone, highVolume, c.attempts);
+      await repo.updateCallback(trx, c.id, {
+        status: 'pending',
+        rank: 0,
+        text_ahead_state: 'confirmed',
+        not_before: at,
+        next_attempt_at: w.start,
+        window_end_at: w.end,
+      });
+      this.#noteWindowEnd(w.end);
+      await this.#timeline(trx, c, 'callback_text_confirmed');
+    });
+  }
+
+  /**
+   * N (CB-6): the ask counts as the first attempt; one more comes, generally before the end of the business day: at
+   * the front of the line again half an hour on (the customer said they are not available now).
+   */
+  async declined(callbackId: string, at: Date): Promise<void> {
+    await this.#whileWaitingText(callbackId, async (trx, c, highVolume) => {
+      await repo.insertAttempt(trx, attemptRow(c, 1, null, 'declined_by_text', null, at));
+      const w = callingWindow(new Date(at.getTime() + 30 * 60_000), c.time_zone, highVolume);
+      await repo.updateCallback(trx, c.id, {
+        status: 'pending',
+        rank: 0,
+        attempts: 1,
+        text_ahead_state: 'declined',
+        not_before: w.start,
+        next_attempt_at: w.start,
+        window_end_at: w.end,
+      });
+      this.#noteWindowEnd(w.end);
+      await this.#timeline(trx, c, 'callback_text_declined');
+    });
+  }
+
+  /** Q (CB-6): the callback ends and its item closes: the customer needs no more help. */
+  async quit(callbackId: string, at: Date): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const c = await repo.lockCallback(trx, callbackId);
+      if (!c || !repo.OPEN_STATUSES.includes(c.status)) return;
+      await repo.updateCallback(trx, c.id, { status: 'quit', text_ahead_state: 'quit', closed_at: at });
+      const item = await this.deps.items.byId(c.item_id, trx);
+      if (item && item.status !== 'resolved' && item.status !== 'closed')
+        await this.deps.items.record(
+          c.item_id,
+          { kind: 'callback_quit', customerVisible: true, details: { callback: c.id } },
+          { status: 'closed', resolution: QUIT_RESOLUTION },
+          trx,
+        );
+    });
+  }
+
+  /**
+   * No reply within the hour (CB-6): that counts as the first attempt, and the callback is offered to agents in its
+   * place in line: the call that follows is the second, and last, attempt (CB-3).
+   */
+  async noReply(callbackId: string, at: Date): Promise<void> {
+    await this.#whileWaitingText(callbackId, async (trx, c, highVolume) => {
+      await repo.insertAttempt(trx, attemptRow(c, 1, null, 'no_text_reply', null, at));
+      const w = callingWindow(at, c.time_zone, highVolume);
+      await repo.updateCallback(trx, c.id, {
+        status: 'pending',
+        attempts: 1,
+        text_ahead_state: 'no_reply',
+        not_before: at,
+        next_attempt_at: w.start,
+        window_end_at: w.end,
+      });
+      this.#noteWindowEnd(w.end);
+      await this.#timeline(trx, c, 'callback_text_no_reply');
+    });
+  }
+
+  /**
+   * Housekeeping before a pick (a pick never depends on it for correctness: the claim itself checks the window):
+   * Text Ahead asks past their hour count as no reply (at most once a minute per process), and pending callbacks
+   * whose window closed move to the next window opening, as soon as the earliest window this process knows of has
+   * closed (and at least once a minute, for other processes' callbacks): one UPDATE per zone and kind of attempt (the
+   * window from now is the same for all of them), one by one for those that may not be placed before a later moment
+   * (a second attempt's hour). So the pending callbacks with next_attempt_at <= now are the ones due now, which is
+   * what `callbacks_due_idx` finds quickly when few are.
+   */
+  async sweep(now: Date = this.deps.clock.now()): Promise<void> {
+    const t = now.getTime();
+    const last = this.#lastSweep;
+    const minuteDue = last === undefined || t < last || t >= last + 60_000;
+    if (!minuteDue && t < this.#nextWindowEnd) return;
+    if (minuteDue) {
+      this.#lastSweep = t;
+      for (const { id } of await repo.textWaitsOver(this.deps.db, now)) await this.noReply(id, now);
+      this.#highVolume = await repo.highVolume(this.deps.db);
+      for (const tier of CALLBACK_TIERS) {
+        const found = await repo.pendingZonesOfTier(this.deps.db, tier);
+        this.#zones.set(tier, [...new Set([...this.#knownZones, ...found])]);
+      }
+    }
+    this.#nextWindowEnd = Number.POSITIVE_INFINITY;
+    const closed = await repo.closedWindowGroups(this.deps.db, now);
+    if (closed.length)
+      await inTransaction(this.deps.db, async (trx) => {
+        const highVolume = await repo.highVolume(trx);
+        for (const g of closed) {
+          const w = callingWindow(now, g.time_zone, highVolume, g.first ? 0 : 1);
+          await repo.rollClosedWindows(trx, { timeZone: g.time_zone, first: g.first, now, start: w.start, end: w.end });
+        }
+        for (const c of await repo.closedWindowsNotBefore(trx, now)) {
+          const w = callingWindow(c.not_before, c.time_zone, highVolume, c.attempts);
+          await repo.updateCallback(trx, c.id, { next_attempt_at: w.start, window_end_at: w.end });
+        }
+      });
+    this.#noteWindowEnd(await repo.earliestWindowEnd(this.deps.db));
+  }
+
+  /** A zone a tier's callbacks are timed for, offered from now on (others' are found by the sweep). */
+  #noteZone(tier: CallbackTier, zone: string): void {
+    const zones = this.#zones.get(tier) ?? [...this.#knownZones];
+    if (!zones.includes(zone)) zones.push(zone);
+    this.#zones.set(tier, zones);
+  }
+
+  /** Remembers the earliest close of a pending callback's window (the next sweep of closed windows is due then). */
+  #noteWindowEnd(end: Date | undefined): void {
+    if (end) this.#nextWindowEnd = Math.min(this.#nextWindowEnd, end.getTime());
+  }
+
+  /** The next callback due in these tiers now (window open in its own zone), without taking it. */
+  async nextDue(tiers: readonly CallbackTier[], now: Date = this.deps.clock.now()): Promise<CallbackRow | undefined> {
+    await this.sweep(now);
+    return repo.peekNextDue(this.deps.db, { groups: this.#openGroups(tiers, now), now });
+  }
+
+  /**
+   * The groups of these tiers' lines whose calling window is open now: each zone a tier's callbacks are timed for
+   * (the offices' zones, the agency's, and any other found in the table by the sweep), first and last attempts.
+   */
+  #openGroups(tiers: readonly CallbackTier[], now: Date): repo.LineGroup[] {
+    const groups: repo.LineGroup[] = [];
+    for (const tier of tiers)
+      for (const timeZone of this.#zones.get(tier) ?? this.#knownZones)
+        for (const attempts of [0, 1] as const)
+          if (callingWindow(now, timeZone, this.#highVolume, attempts).start.getTime() <= now.getTime())
+            groups.push({ tier, timeZone, attempts });
+    return groups;
+  }
+
+  /** Takes the next callback due in the agent's tiers (two agents never get the same one; SKIP LOCKED). */
+  async claimNext(agent: StaffActor, tiers: readonly CallbackTier[]): Promise<CallbackRow | undefined> {
+    const now = this.deps.clock.now();
+    await this.sweep(now);
+    // One statement, committed on its own (the callback row records who took it and when, as items' claims do).
+    return repo.claimNextDue(this.deps.db, { groups: this.#openGroups(tiers, now), agentId: agent.accountId, now });
+  }
+
+  async waiting(tiers: readonly CallbackTier[]) {
+    const rows = await repo.countsByTier(this.deps.db, tiers, this.deps.clock.now());
+    return rows.map((r) => ({ tier: r.tier, waiting: Number(r.waiting), due: Number(r.due) }));
+  }
+
+  async mine(agentId: string): Promise<CallbackRow[]> {
+    return repo.claimedBy(this.deps.db, agentId);
+  }
+
+  /**
+   * Click-to-call: the provider calls the agent's phone and, when the agent answers, dials the customer's number
+   * (TwiML `Dial`), bridging the two. Answers the provider's call id.
+   */
+  async placeCall(agent: StaffActor, callbackId: string, p: { agentPhone: string; phone: string }): Promise<string> {
+    const c = await this.#claimedByAgent(this.deps.db, callbackId, agent);
+    if (!c.phones.includes(p.phone)) throw new CallbackError('no_phone');
+    if (!E164.test(p.agentPhone)) throw new CallbackError('bad_phone');
+    if (!this.deps.voice) throw new CallbackError('no_phone');
+    const { callId } = await this.deps.voice.call({
+      id: this.deps.random.uuid(),
+      to: p.agentPhone,
+      customer: p.phone,
+      callerId: this.deps.callerId ?? '',
+    });
+    await auditStaffAction(this.deps.db, this.deps.clock, agent, 'callbacks.call_placed', {
+      type: 'callback',
+      id: c.id,
+    });
+    return callId;
+  }
+
+  /**
+   * The outcome of one number tried (CB-2, CB-3). Answered: the callback is done and the agent keeps the item.
+   * Otherwise the next number of this attempt is tried; when every number was tried the attempt failed: after the
+   * first, the customer was left the voicemail message and the second attempt is scheduled 60-90 minutes on (inside
+   * a window, else at the next opening); after the second, the email goes out and the item closes.
+   */
+  async recordOutcome(
+    agent: StaffActor,
+    callbackId: string,
+    p: { phone: string; outcome: CallOutcome; providerCallId?: string | null },
+  ): Promise<{ result: 'answered' | 'next_number' | 'second_attempt' | 'unreached'; nextAttemptAt?: Date }> {
+    return inTransaction(this.deps.db, async (trx) => {
+      const c = await this.#claimedByAgent(trx, callbackId, agent);
+      if (!c.phones.includes(p.phone)) throw new CallbackError('no_phone');
+      const now = this.deps.clock.now();
+      const attempt = c.attempts + 1;
+      await repo.insertAttempt(trx, attemptRow(c, attempt, p.phone, p.outcome, agent.accountId, now, p.providerCallId));
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        agent,
+        'callbacks.outcome',
+        { type: 'callback', id: c.id },
+        {
+          outcome: p.outcome,
+          attempt,
+        },
+      );
+      if (p.outcome === 'answered') {
+        await repo.updateCallback(trx, c.id, { status: 'answered', attempts: attempt, closed_at: now });
+        await this.deps.items.record(
+          c.item_id,
+          { kind: 'callback_answered', actorId: agent.accountId, details: { attempt } },
+          { status: 'in_progress', ownerId: agent.accountId },
+          trx,
+        );
+        return { result: 'answered' as const };
+      }
+      const tried = new Set(
+        (await repo.attemptsOf(trx, c.id)).filter((a) => a.attempt === attempt && a.phone).map((a) => a.phone),
+      );
+      if (c.phones.some((phone) => !tried.has(phone))) return { result: 'next_number' as const };
+      await this.deps.items.record(
+        c.item_id,
+        { kind: 'callback_attempt_failed', actorId: agent.accountId, details: { attempt } },
+        {},
+        trx,
+      );
+      if (attempt >= 2) {
+        await this.#unreached(trx, c, now);
+        return { result: 'unreached' as const };
+      }
+      // CB-3: the second attempt 60-90 minutes on, inside a calling window (else at the next window opening).
+      const earliest = new Date(now.getTime() + SECOND_ATTEMPT_AFTER_MS);
+      const w = callingWindow(earliest, c.time_zone, await repo.highVolume(trx));
+      // At the front of the line (rank 0), so that it is placed within the 60-90 minutes the message promised when
+      // the window allows (SECOND_ATTEMPT_WITHIN_MS); a window closing first moves it to the next opening.
+      await repo.updateCallback(trx, c.id, {
+        status: 'pending',
+        attempts: attempt,
+        rank: 0,
+        claimed_by: null,
+        claimed_at: null,
+        not_before: earliest,
+        next_attempt_at: w.start,
+        window_end_at: w.end,
+      });
+      this.#noteWindowEnd(w.end);
+      return { result: 'second_attempt' as const, nextAttemptAt: w.start };
+    });
+  }
+
+  /** An agent hands a claimed callback back to its line, in its place. */
+  async release(agent: StaffActor, callbackId: string): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const c = await this.#claimedByAgent(trx, callbackId, agent);
+      await repo.updateCallback(trx, c.id, { status: 'pending', claimed_by: null, claimed_at: null });
+    });
+  }
+
+  // ---- High-volume mode (administrators; audited) ----------------------------------------------------------------
+
+  async settings() {
+    return repo.settings(this.deps.db);
+  }
+
+  /**
+   * Turns high-volume mode on or off (weekend calling windows, CB-1) and moves the windows of pending callbacks to
+   * follow it: each zone's callbacks that may be placed now get that zone's window from now.
+   */
+  async setHighVolume(actor: StaffActor, on: boolean): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const now = this.deps.clock.now();
+      const before = await repo.setHighVolume(trx, { on, by: actor.accountId, at: now });
+      await auditStaffAction(trx, this.deps.clock, actor, 'callbacks.high_volume_changed', undefined, {
+        from: before,
+        to: on,
+      });
+      for (const zone of await repo.pendingZones(trx)) {
+        for (const first of [true, false]) {
+          const w = callingWindow(now, zone, on, first ? 0 : 1);
+          await repo.setWindowOfZone(trx, { timeZone: zone, now, first, start: w.start, end: w.end });
+        }
+      }
+      for (const c of await repo.pendingNotBefore(trx, now)) {
+        const w = callingWindow(c.not_before, c.time_zone, on, c.attempts);
+        await repo.updateCallback(trx, c.id, { next_attempt_at: w.start, window_end_at: w.end });
+      }
+      this.#nextWindowEnd = Number.NEGATIVE_INFINITY; // swept again at the next pick
+      this.#highVolume = on;
+    });
+  }
+
+  /** CB-4 on the dashboards: callbacks finished in a period, and how many reached nobody, with and without Text Ahead. */
+  async reach(p: { from: Date; to: Date }) {
+    return repo.reachByTextAhead(this.deps.db, p);
+  }
+
+  // ---- inside -----------------------------------------------------------------------------------------------------
+
+  async #whileWaitingText(
+    callbackId: string,
+    work: (trx: DbHandle, c: CallbackRow, highVolume: boolean) => Promise<void>,
+  ): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const c = await repo.lockCallback(trx, callbackId);
+      // A reply after the hour, or a second reply, changes nothing (the callback moved on).
+      if (!c || c.status !== 'waiting_text') return;
+      await work(trx, c, await repo.highVolume(trx));
+    });
+  }
+
+  async #claimedByAgent(db: DbHandle, callbackId: string, agent: StaffActor): Promise<CallbackRow> {
+    if (!UUID.test(callbackId)) throw new CallbackError('not_found');
+    const c = await repo.lockCallback(db, callbackId);
+    if (!c) throw new CallbackError('not_found');
+    if (c.status !== 'claimed') throw new CallbackError('not_open');
+    if (c.claimed_by !== agent.accountId) throw new CallbackError('not_yours');
+    return c;
+  }
+
+  async #timeline(trx: DbHandle, c: CallbackRow, kind: string): Promise<void> {
+    await this.deps.items.record(c.item_id, { kind, details: { callback: c.id } }, {}, trx);
+  }
+
+  /** CB-3: after the failed second attempt, the email in the customer's language and the item closed. */
+  async #unreached(trx: DbHandle, c: CallbackRow, now: Date): Promise<void> {
+    await repo.updateCallback(trx, c.id, {
+      status: 'unreached',
+      attempts: 2,
+      closed_at: now,
+      claimed_by: null,
+    });
+    const item = await this.deps.items.byId(c.item_id, trx);
+    if (!item) return;
+    const base = this.deps.publicUrl.replace(/\/$/, '');
+    await this.deps.notifications.queueEmail(trx, {
+      to: item.contact_email,
+      template: 'callback_unreached',
+      language: c.language,
+      params: {
+        number: String(item.number),
+        phone: this.deps.agencyPhone,
+        status: `${base}/case-status`,
+        help: `${base}/help/articles`,
+        request: `${base}/e-request`,
+      },
+    });
+    if (item.status !== 'resolved' && item.status !== 'closed')
+      await this.deps.items.record(
+        item.id,
+        { kind: 'callback_unreached', customerVisible: true, details: { callback: c.id } },
+        { status: 'closed', resolution: UNREACHED_RESOLUTION },
+        trx,
+      );
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The tier whose line a callback waits in: the item's tier queue; the help desk's escalations go to Tier 2 (ACC-7). */
+function tierOfQueue(queue: string, source: CallbackSource): CallbackTier {
+  if (source === 'help_desk') return 'tier2';
+  return (CALLBACK_TIERS as readonly string[]).includes(queue) ? (queue as CallbackTier) : 'tier1';
+}
+
+function summaryOf(row: CallbackRow, itemNumber: number): CallbackSummary {
+  return {
+    callbackId: row.id,
+    itemId: row.item_id,
+    itemNumber,
+    status: row.status,
+    language: row.language,
+    phones: row.phones,
+    attempts: row.attempts,
+  };
+}
+
+function attemptRow(
+  c: CallbackRow,
+  attempt: number,
+  phone: string | null,
+  outcome: AttemptOutcome,
+  agentId: string | null,
+  at: Date,
+  providerCallId?: string | null,
+) {
+  return {
+    callback_id: c.id,
+    attempt,
+    phone,
+    outcome,
+    agent_id: agentId,
+    occurred_at: at,
+    provider_call_id: providerCallId ?? null,
+  };
+}
