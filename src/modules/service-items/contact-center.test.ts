@@ -374,3 +374,31 @@ describe('SLA clocks (CC-4, CC-5, CC-7) with a fake clock', () => {
     ]);
   });
 });
+
+describe('an item made closed as it comes (a self-served call)', () => {
+  it('leaves exactly what create then record(closed) leave: status, resolution, both entries in order', async () => {
+    const input = {
+      channel: 'voice_assistant' as const,
+      type: 'case_status',
+      queue: 'tier1',
+      contact: { name: 'Caller', email: '' },
+      language: 'en' as const,
+      subject: 'Self-served',
+      description: 'status:found',
+      dueInMs: 0,
+    };
+    const entry = { kind: 'voice_assistant_call', details: { outcome: 'self_served' } };
+    const made = await t.services.serviceItems.create(input, undefined, { entry, resolution: 'answered' });
+    const open = await t.services.serviceItems.create(input);
+    await t.services.serviceItems.record(open.id, entry, { status: 'closed', resolution: 'answered' });
+    const [a, b] = await Promise.all([made.id, open.id].map((id) => t.services.serviceItems.byId(id)));
+    for (const row of [a!, b!]) {
+      expect(row).toMatchObject({ status: 'closed', resolution: 'answered', queue: 'tier1' });
+      expect(row.resolved_at).toEqual(row.created_at);
+    }
+    expect(await timeline(made.id)).toEqual(['created', 'voice_assistant_call']);
+    expect(await timeline(made.id)).toEqual(await timeline(open.id));
+    const details = (await t.services.serviceItems.timeline(made.id)).map((e) => e.details);
+    expect(details[1]).toEqual({ outcome: 'self_served' });
+  });
+});

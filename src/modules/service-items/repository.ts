@@ -15,7 +15,11 @@ export async function insertItem(db: DbHandle, item: Insertable<ServiceItemsTabl
   return db.insertInto('service_items').values(item).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function insertEvent(db: DbHandle, event: Insertable<ServiceItemEventsTable>): Promise<void> {
+/** One timeline entry, or several in one statement (in this order). */
+export async function insertEvent(
+  db: DbHandle,
+  event: Insertable<ServiceItemEventsTable> | Insertable<ServiceItemEventsTable>[],
+): Promise<void> {
   await db.insertInto('service_item_events').values(event).execute();
 }
 

@@ -265,24 +265,37 @@ const fromContact = (input: NewServiceItem | RoutedItemInput) => ({
   description: input.description,
 });
 
-/** Adds an entry to an item's timeline: without text, for staff only and with no details unless `entry` says. */
-async function addEntry(db: DbHandle, itemId: string, at: Date, entry: TimelineEntry): Promise<void> {
-  await insertEvent(db, {
-    item_id: itemId,
-    kind: entry.kind,
-    actor_id: entry.actorId ?? null,
-    occurred_at: at,
-    body: entry.body ?? null,
-    customer_visible: entry.customerVisible ?? false,
-    details: JSON.stringify(entry.details ?? {}),
-  });
+const eventRow = (itemId: string, at: Date, entry: TimelineEntry) => ({
+  item_id: itemId,
+  kind: entry.kind,
+  actor_id: entry.actorId ?? null,
+  occurred_at: at,
+  body: entry.body ?? null,
+  customer_visible: entry.customerVisible ?? false,
+  details: JSON.stringify(entry.details ?? {}),
+});
+
+/** Adds entries to an item's timeline (in this order): without text, for staff only and with no details unless said. */
+async function addEntry(db: DbHandle, itemId: string, at: Date, ...entries: TimelineEntry[]): Promise<void> {
+  await insertEvent(
+    db,
+    entries.map((entry) => eventRow(itemId, at, entry)),
+  );
 }
 
 export class ServiceItemService {
   constructor(private readonly deps: ServiceItemDeps) {}
 
-  /** Creates the item and its first timeline entry, in the caller's transaction when given one. */
-  async create(input: NewServiceItem, db: DbHandle = this.deps.db): Promise<ServiceItemRow> {
+  /**
+   * Creates the item and its first timeline entry, in the caller's transaction when given one. `closed`: an item
+   * that was handled as it came (a self-served call): made closed with that resolution and that entry after its
+   * first, as `record(..., { status: 'closed' })` right after would leave it, in the same two statements.
+   */
+  async create(
+    input: NewServiceItem,
+    db: DbHandle = this.deps.db,
+    closed?: { entry: TimelineEntry; resolution: string },
+  ): Promise<ServiceItemRow> {
     const now = this.deps.clock.now();
     return this.#insertOpen(
       db,
@@ -294,6 +307,7 @@ export class ServiceItemService {
         due_at: new Date(now.getTime() + input.dueInMs),
       },
       { customerVisible: true, details: { channel: input.channel, queue: input.queue } },
+      closed,
     );
   }
 
@@ -356,7 +370,9 @@ export class ServiceItemService {
         if (item) await this.#tellResolved(trx, item);
       }
     };
-    if (db === this.deps.db) await inTransaction(db, work);
+    // An entry alone is one statement (atomic by itself): no transaction around it.
+    const entryOnly = !changes.status && !changes.queue && changes.ownerId === undefined;
+    if (db === this.deps.db && !entryOnly) await inTransaction(db, work);
     else await work(db);
   }
 
@@ -654,7 +670,10 @@ export class ServiceItemService {
     });
   }
 
-  /** Inserts an open item that nobody owns yet, created `now`, and the first entry of its timeline. */
+  /**
+   * Inserts an open item that nobody owns yet, created `now`, and the first entry of its timeline (closed with its
+   * closing entry when `closed`).
+   */
   async #insertOpen(
     db: DbHandle,
     now: Date,
@@ -663,17 +682,18 @@ export class ServiceItemService {
       'id' | 'status' | 'owner_id' | 'created_at' | 'resolved_at' | 'resolution'
     >,
     created: { customerVisible: boolean; details: Record<string, unknown> },
+    closed?: { entry: TimelineEntry; resolution: string },
   ): Promise<ServiceItemRow> {
     const row = await insertItem(db, {
       id: this.deps.random.uuid(),
-      status: 'open',
+      status: closed ? 'closed' : 'open',
       owner_id: null,
       created_at: now,
-      resolved_at: null,
-      resolution: null,
+      resolved_at: closed ? now : null,
+      resolution: closed ? closed.resolution : null,
       ...item,
     });
-    await addEntry(db, row.id, now, { kind: 'created', ...created });
+    await addEntry(db, row.id, now, { kind: 'created', ...created }, ...(closed ? [closed.entry] : []));
     return row;
   }
 

@@ -175,7 +175,10 @@ class Turn {
 }
 
 export class VoiceAssistantService {
+  /** Menu versions by number: a version never changes once published (a publication adds one). */
   readonly #menus = new Map<number, Menu>();
+  /** At least one menu version is stored (true once this process has seen one). */
+  #menuStored = false;
 
   constructor(readonly deps: VoiceAssistantDeps) {}
 
@@ -264,17 +267,17 @@ export class VoiceAssistantService {
 
   /** A new call: the language question (CC-2), asked in both languages. */
   async incoming(params: VoiceParams): Promise<TwimlVerb[]> {
-    const sid = params.CallSid ?? '';
-    const { version } = await this.publishedMenu();
-    const existing = await repo.findCall(this.deps.db, sid);
-    if (!existing)
-      await repo.insertCall(this.deps.db, {
-        call_sid: sid,
-        menu_version: version,
-        from_number: params.From ?? '',
-        started_at: this.deps.clock.now(),
-        state: { s: { step: 'language', tries: 0 } },
-      });
+    // The call's row takes the published version in its own statement; the default tree is stored once first.
+    if (!this.#menuStored) {
+      await this.publishedMenu();
+      this.#menuStored = true;
+    }
+    await repo.startCall(this.deps.db, {
+      call_sid: params.CallSid ?? '',
+      from_number: params.From ?? '',
+      started_at: this.deps.clock.now(),
+      state: { s: { step: 'language', tries: 0 } },
+    });
     return this.#languageQuestion();
   }
 
@@ -312,7 +315,11 @@ export class VoiceAssistantService {
     const digits = (params.Digits ?? '').trim();
     const speech = (params.SpeechResult ?? '').trim().slice(0, 300);
     await this.#step(turn, digits, speech);
-    await repo.updateCall(this.deps.db, sid, {
+    const ends = turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue');
+    // A call that ends here without an item leaves it now, with this answer's state, in one transaction.
+    if (ends && !call.item_id && turn.itemId === undefined && (await this.#finish(turn, 'abandoned', true)))
+      return turn.verbs;
+    await repo.updateTurn(this.deps.db, sid, {
       language: turn.language,
       state: turn.state,
       path: turn.path,
@@ -321,12 +328,6 @@ export class VoiceAssistantService {
       ...(turn.liveQueue ? { live_queue: turn.liveQueue } : {}),
       ...(turn.itemId ? { item_id: turn.itemId } : {}),
     });
-    if (
-      turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue') &&
-      !call.item_id &&
-      turn.itemId === undefined
-    )
-      await this.#finish(sid);
     return turn.verbs;
   }
 
@@ -335,18 +336,20 @@ export class VoiceAssistantService {
     const sid = params.CallSid ?? '';
     const status = (params.CallStatus ?? '').slice(0, 40);
     const duration = /^\d{1,7}$/.test(params.CallDuration ?? '') ? Number(params.CallDuration) : null;
-    const now = this.deps.clock.now();
-    await repo.insertStatus(this.deps.db, { call_sid: sid, status, duration, received_at: now });
-    const call = await repo.findCall(this.deps.db, sid);
-    if (!call) return;
     const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status);
-    await repo.updateCall(this.deps.db, sid, {
-      provider_status: status,
-      ...(ended ? { ended_at: now, duration_seconds: duration } : {}),
+    const call = await repo.recordStatus(this.deps.db, {
+      call_sid: sid,
+      status,
+      duration,
+      received_at: this.deps.clock.now(),
+      ended,
     });
-    if (!ended) return;
-    if (!call.item_id) await this.#finish(sid, call.outcome ?? 'abandoned');
-    const after = await repo.findCall(this.deps.db, sid);
+    if (!call || !ended) return;
+    let after: Pick<VoiceCallRow, 'item_id' | 'outcome'> | undefined = call;
+    if (!call.item_id) {
+      const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
+      after = (await this.#finish(turn, 'abandoned', false)) ?? (await repo.findCall(this.deps.db, sid));
+    }
     if (after?.item_id)
       await this.deps.items.record(after.item_id, {
         kind: 'call_ended',
@@ -561,9 +564,9 @@ export class VoiceAssistantService {
 
   /** A receipt number was given: its status (the public rules, CC-13), or the inquiry date rule (CC-10). */
   async #withReceipt(turn: Turn, purpose: Purpose, receipt: string) {
-    const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
-    if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
     if (purpose === 'outside_time') {
+      const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
+      if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
       // A Section 1367 case is answered as an unknown number is, as case status answers it: putting it through would
       // tell a caller which numbers are protected (CC-6). Its callers reach Tier 3 by the menu's VAWA, T or U choice,
       // and any later live route of this call waits in the Tier 3 line (`protected1367`).
@@ -591,9 +594,12 @@ export class VoiceAssistantService {
       turn.go({ step: 'after_status', tries: 0 });
       turn.ask([turn.tr('say.status_next')], { numDigits: 1, hints: ['another', 'menu', 'otro', 'menú'] });
     } catch (error) {
-      // Section 1367 cases and unknown numbers get the same answer as on Case Status Online (CC-6).
-      if (error instanceof CaseStatusNotFound || error instanceof InvalidReceiptNumber) return this.#notFound(turn);
-      throw error;
+      // Section 1367 cases and unknown numbers get the same answer as on Case Status Online (CC-6); the call of a
+      // protected case is a Section 1367 matter for the rest of it (the lookup found it only when it is not one).
+      if (!(error instanceof CaseStatusNotFound || error instanceof InvalidReceiptNumber)) throw error;
+      const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
+      if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
+      return this.#notFound(turn);
     }
   }
 
@@ -794,13 +800,17 @@ export class VoiceAssistantService {
 
   /**
    * A call that ended without reaching a queue: a resolved item of the channel `voice_assistant` (self-served, or
-   * left before anything was done), with the call's path, masked inputs and outcome.
+   * left before anything was done), with the call's path, masked inputs and outcome. With `saveTurn`, the
+   * turn's state is saved with it. Made once per call: answers undefined (and changes nothing) when the call has an
+   * item already (a status callback and the last answer at the same time).
    */
-  async #finish(callSid: string, fallback: CallOutcome = 'abandoned'): Promise<void> {
-    const call = await repo.findCall(this.deps.db, callSid);
-    if (!call || call.item_id) return;
-    const outcome = call.outcome ?? fallback;
-    const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
+  async #finish(
+    turn: Turn,
+    fallback: CallOutcome,
+    saveTurn: boolean,
+  ): Promise<{ item_id: string; outcome: CallOutcome } | undefined> {
+    const call = turn.call;
+    const outcome = turn.outcome ?? call.outcome ?? fallback;
     const t = turn.t(turn.language);
     const info = turn.path.find((p) => p.startsWith('info:'))?.slice(5) as InfoTopic | undefined;
     const type =
@@ -810,55 +820,77 @@ export class VoiceAssistantService {
           ? INFO_TYPE[info]
           : 'general_question';
     const made = await inTransaction(this.deps.db, async (trx) => {
-      // The last step and the status callback (or a provider's retry) may both end the call: the row's lock lets
-      // only the first make its item.
-      const locked = await repo.findCall(trx, callSid, true);
-      if (!locked || locked.item_id) return false;
       const contact = { name: t('voice_assistant:item.caller'), email: '', phone: call.from_number || null };
       const subject = t('voice_assistant:item.self_subject', { outcome: t(`voice_assistant:outcomes.${outcome}`) });
       const description = this.#describe(turn, outcome);
       // A call about a Section 1367 matter (said, or a protected case's receipt number) leaves a protected item:
       // Tier 3 only, even closed (CC-6).
-      const item = turn.state.protected1367
-        ? (
-            await this.deps.items.createRouted(
-              {
-                channel: 'voice_assistant',
-                type,
-                contact,
-                language: turn.language,
-                subject,
-                description,
-                section1367: true,
-              },
-              trx,
-            )
-          ).item
-        : await this.deps.items.create(
-            {
-              channel: 'voice_assistant',
-              type,
-              queue: 'tier1',
-              contact,
-              language: turn.language,
-              subject,
-              description,
-              dueInMs: 0,
-            },
-            trx,
-          );
-      await this.deps.items.record(
-        item.id,
-        { kind: 'voice_assistant_call', details: this.#details(turn, outcome) },
-        { status: 'closed', resolution: outcome === 'self_served' ? 'answered' : 'no_action_needed' },
+      const closing = {
+        entry: { kind: 'voice_assistant_call', details: this.#details(turn, outcome) },
+        resolution: outcome === 'self_served' ? 'answered' : 'no_action_needed',
+      };
+      let item: { id: string };
+      if (turn.state.protected1367) {
+        ({ item } = await this.deps.items.createRouted(
+          {
+            channel: 'voice_assistant',
+            type,
+            contact,
+            language: turn.language,
+            subject,
+            description,
+            section1367: true,
+          },
+          trx,
+        ));
+        await this.deps.items.record(item.id, closing.entry, { status: 'closed', resolution: closing.resolution }, trx);
+      } else {
+        // Made closed as it is made: one insert of the item, one of its two entries.
+        item = await this.deps.items.create(
+          {
+            channel: 'voice_assistant',
+            type,
+            queue: 'tier1',
+            contact,
+            language: turn.language,
+            subject,
+            description,
+            dueInMs: 0,
+          },
+          trx,
+          closing,
+        );
+      }
+      const turnState = saveTurn
+        ? {
+            language: turn.language,
+            state: turn.state,
+            path: turn.path,
+            inputs: turn.inputs,
+            ...(turn.liveQueue ? { live_queue: turn.liveQueue } : {}),
+          }
+        : {};
+      const updated = await repo.updateCall(
         trx,
+        call.call_sid,
+        { ...turnState, item_id: item.id, outcome },
+        { withoutItem: true },
       );
-      await repo.updateCall(trx, callSid, { item_id: item.id, outcome });
-      return true;
+      // Another request made the call's item meanwhile: nothing of this one is kept.
+      if (!updated) throw new ItemMadeMeanwhile();
+      return { item_id: item.id, outcome };
+    }).catch((error: unknown) => {
+      if (error instanceof ItemMadeMeanwhile) return undefined;
+      throw error;
     });
-    if (made) this.deps.log.info({ callSid, outcome, path: turn.path.join('>') }, 'voice assistant call ended');
+    if (made)
+      this.deps.log.info({ callSid: call.call_sid, outcome, path: turn.path.join('>') }, 'voice assistant call ended');
+    return made;
   }
 }
+
+/** Rolls back the item of a call that got one from another request meanwhile. */
+class ItemMadeMeanwhile extends Error {}
 
 /** A default LiveAgents from configuration: `agents` per live queue, minus the phone calls they are working now. */
 export function configuredAgents(db: DbHandle, agents: number): LiveAgents {

@@ -473,7 +473,7 @@ describe('/dev/phone', () => {
 });
 
 describe('one item per call', () => {
-  it('the last step and the status callback arriving together leave one service item (the call row is locked)', async () => {
+  it('the last step and the status callback arriving together leave one service item (the call row takes an item only while it has none)', async () => {
     const { c } = await inLanguage('en');
     const before = await db()
       .selectFrom('service_items')
