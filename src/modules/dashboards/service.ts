@@ -40,7 +40,16 @@ export const CHANNELS: readonly ServiceItemChannel[] = [
 ];
 
 /** The datasets, each a section of the page and a CSV export (`/staff/dashboards/<dataset>.csv`). */
-export const DATASETS = ['channels', 'weekdays', 'backlog', 'sla', 'first-response', 'quality', 'containment', 'callbacks'] as const;
+export const DATASETS = [
+  'channels',
+  'weekdays',
+  'backlog',
+  'sla',
+  'first-response',
+  'quality',
+  'containment',
+  'callbacks',
+] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /** The statuses that make the backlog: not resolved, not closed. */

@@ -22,7 +22,14 @@ export type {
   ServiceItemStatus,
   SlaPolicyName,
 } from './tables.js';
-export { BusinessCalendar, expectation, promisedDays, nextLocalWindow, localTimeOf, type SlaExpectation } from './sla.js';
+export {
+  BusinessCalendar,
+  expectation,
+  promisedDays,
+  nextLocalWindow,
+  localTimeOf,
+  type SlaExpectation,
+} from './sla.js';
 export {
   protectItemsOfCase,
   messagesOfCase,
