@@ -159,7 +159,8 @@ async function serve(options: { seed: boolean }): Promise<void> {
       // Demo knowledge articles: added when missing (also to a database seeded before they existed).
       if (options.seed) await seedKnowledgeArticles(deps.database.db, deps);
       // Demo appointment sites (ASCs and field offices) with their templates: added when missing.
-      if (options.seed) await seedAppointmentSites(deps.database.db, { ...deps, slotDays: config.appointments.slotDays });
+      if (options.seed)
+        await seedAppointmentSites(deps.database.db, { ...deps, slotDays: config.appointments.slotDays });
     } else {
       const pending = await pendingMigrations(deps.database.db);
       if (pending.length > 0)

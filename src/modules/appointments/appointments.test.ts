@@ -47,7 +47,10 @@ describe('slots by the site clock', () => {
   it('keeps the local time across the March and November DST changes in New York', () => {
     // DST starts Sunday 2027-03-14 and ends Sunday 2027-11-07.
     const march = slotsFromTemplates(NEW_YORK, monday8, [], '2027-03-08', 14);
-    expect(march.map((s) => s.starts_at.toISOString())).toEqual(['2027-03-08T13:00:00.000Z', '2027-03-15T12:00:00.000Z']);
+    expect(march.map((s) => s.starts_at.toISOString())).toEqual([
+      '2027-03-08T13:00:00.000Z',
+      '2027-03-15T12:00:00.000Z',
+    ]);
     expect(march.map((s) => s.local_time)).toEqual(['08:00', '08:00']);
     const november = slotsFromTemplates(NEW_YORK, monday8, [], '2027-11-01', 14);
     expect(november.map((s) => s.starts_at.toISOString())).toEqual([
@@ -100,14 +103,14 @@ describe('slots by the site clock', () => {
   });
 
   it('materialises the seeded sites for the next N days, never on a holiday, never in the past', async () => {
-    const rows = await db()
-      .selectFrom('appointment_slots')
-      .select(['site_code', 'local_date', 'starts_at'])
-      .execute();
+    const rows = await db().selectFrom('appointment_slots').select(['site_code', 'local_date', 'starts_at']).execute();
     expect(rows.length).toBeGreaterThan(1000);
     expect(rows.some((r) => r.local_date === '2026-11-26')).toBe(false);
     expect(rows.every((r) => r.starts_at > new Date(NOW))).toBe(true);
-    const last = rows.map((r) => r.local_date).sort().at(-1)!;
+    const last = rows
+      .map((r) => r.local_date)
+      .sort()
+      .at(-1)!;
     expect(last <= '2027-01-21').toBe(true); // 60 days from 2026-11-23
     // Honolulu's 8:00 is 18:00 UTC; New York's Brooklyn ASC 8:00 is 13:00 UTC in winter.
     const hnl = rows.filter((r) => r.site_code === 'ASC-HNL').map((r) => r.starts_at.toISOString().slice(11, 16));
@@ -184,7 +187,10 @@ describe('booking', () => {
     const slot = await slotWith(1, 'ASC-CHI', '2027-01-15T17:00:00Z');
     const first = await appointments().book(slot, 'biometrics', { caseId: caseIds[0]! });
     expect(first.ok).toBe(true);
-    expect(await appointments().book(slot, 'biometrics', { caseId: caseIds[1]! })).toEqual({ ok: false, problem: 'full' });
+    expect(await appointments().book(slot, 'biometrics', { caseId: caseIds[1]! })).toEqual({
+      ok: false,
+      problem: 'full',
+    });
     if (!first.ok) return;
     expect(await appointments().cancel(first.booking.id)).toBe(true);
     expect(await appointments().cancel(first.booking.id)).toBe(false);
@@ -231,7 +237,10 @@ describe('booking', () => {
 
   it('refuses a passed slot, a service the site does not offer, an unknown slot, and no subject', async () => {
     const passed = await slotWith(3, 'ASC-CHI', '2026-11-23T14:00:00Z');
-    expect(await appointments().book(passed, 'biometrics', { caseId: caseIds[6]! })).toEqual({ ok: false, problem: 'passed' });
+    expect(await appointments().book(passed, 'biometrics', { caseId: caseIds[6]! })).toEqual({
+      ok: false,
+      problem: 'passed',
+    });
     const office = await slotWith(3, 'FO-CHI', '2027-01-20T15:00:00Z');
     expect(await appointments().book(office, 'biometrics', { caseId: caseIds[6]! })).toEqual({
       ok: false,
@@ -287,10 +296,18 @@ describe('site, template and closure rules', () => {
     expect(problems({ kind: 'asc', services: ['interview'] })).toEqual(['services:asc_biometrics']);
     expect(problems({ latitude: '47.5' })).toEqual(['latitude:coordinates_both']);
     expect(problems({ latitude: '95', longitude: '0' })).toEqual(['latitude:coordinate_invalid']);
-    expect(problems({ time_zone: 'Europe/Paris', code: 'a b' })).toEqual(['code:code_invalid', 'time_zone:time_zone_required']);
+    expect(problems({ time_zone: 'Europe/Paris', code: 'a b' })).toEqual([
+      'code:code_invalid',
+      'time_zone:time_zone_required',
+    ]);
     expect(problems({ services: ['biometrics', 'haircut'] })).toEqual(['services:services_required']);
     const t1 = parseTemplateForm({ weekday: '8', start_time: '25:00', duration_minutes: '1', capacity: '0' });
-    expect(t1.ok ? [] : t1.problems.map((p) => p.field)).toEqual(['weekday', 'start_time', 'duration_minutes', 'capacity']);
+    expect(t1.ok ? [] : t1.problems.map((p) => p.field)).toEqual([
+      'weekday',
+      'start_time',
+      'duration_minutes',
+      'capacity',
+    ]);
     const t2 = parseTemplateForm({ weekday: '6', start_time: '2:30 pm', duration_minutes: '45', capacity: '3' });
     expect(t2.ok && t2.template).toEqual({ weekday: 6, start_time: '14:30', duration_minutes: 45, capacity: 3 });
   });
@@ -316,7 +333,10 @@ describe('administrators edit sites at /staff/appointment-sites', () => {
     await a.get(`${PATH}/new`);
     let res = await a.post(PATH, { code: '', kind: '', zip: '123' });
     expect(res.statusCode).toBe(400);
-    const summary = a.$('#error-summary a').map((_, el) => a.$(el).attr('href')).get();
+    const summary = a
+      .$('#error-summary a')
+      .map((_, el) => a.$(el).attr('href'))
+      .get();
     expect(summary).toEqual([
       '#code',
       '#kind',
@@ -347,7 +367,18 @@ describe('administrators edit sites at /staff/appointment-sites', () => {
     expect((await audit('appointments.site_added'))[0]!.subject_id).toBe('ASC-SEA');
     await a.get(PATH);
     await a.get(`${PATH}/new`);
-    res = await a.post(PATH, { code: 'ASC-SEA', kind: 'asc', name_en: 'x', name_es: 'x', address_line1: 'x', city: 'x', state: 'WA', zip: '98134', time_zone: 'America/Los_Angeles', services: ['biometrics'] });
+    res = await a.post(PATH, {
+      code: 'ASC-SEA',
+      kind: 'asc',
+      name_en: 'x',
+      name_es: 'x',
+      address_line1: 'x',
+      city: 'x',
+      state: 'WA',
+      zip: '98134',
+      time_zone: 'America/Los_Angeles',
+      services: ['biometrics'],
+    });
     expect(res.statusCode).toBe(400);
     expect(a.$('#code-error').text()).toContain('already exists');
   });
@@ -355,13 +386,27 @@ describe('administrators edit sites at /staff/appointment-sites', () => {
   it('adds and removes weekly times, and their slots with them', async () => {
     const a = admin.agent;
     const slots = () =>
-      db().selectFrom('appointment_slots').select(['starts_at', 'local_time']).where('site_code', '=', 'ASC-SEA').execute();
+      db()
+        .selectFrom('appointment_slots')
+        .select(['starts_at', 'local_time'])
+        .where('site_code', '=', 'ASC-SEA')
+        .execute();
     expect(await slots()).toEqual([]);
     await a.get(`${PATH}/ASC-SEA`);
-    let res = await a.post(`${PATH}/ASC-SEA/templates`, { weekday: '', start_time: '9', duration_minutes: 'x', capacity: '' });
+    let res = await a.post(`${PATH}/ASC-SEA/templates`, {
+      weekday: '',
+      start_time: '9',
+      duration_minutes: 'x',
+      capacity: '',
+    });
     expect(res.statusCode).toBe(400);
     expect(a.$('#error-summary a').length).toBe(4);
-    res = await a.post(`${PATH}/ASC-SEA/templates`, { weekday: '2', start_time: '9:00 am', duration_minutes: '30', capacity: '6' });
+    res = await a.post(`${PATH}/ASC-SEA/templates`, {
+      weekday: '2',
+      start_time: '9:00 am',
+      duration_minutes: '30',
+      capacity: '6',
+    });
     expect(res.headers.location).toBe(`${PATH}/ASC-SEA?done=template_added`);
     const made = await slots();
     expect(made.length).toBeGreaterThan(6);
@@ -389,13 +434,21 @@ describe('administrators edit sites at /staff/appointment-sites', () => {
     expect(before.length).toBe(16);
     expect((await appointments().book(before[0]!.id, 'biometrics', { caseId: caseIds[8]! })).ok).toBe(true);
     await a.get(PATH);
-    let res = await a.post(`${PATH}/closures`, { site_code: 'ASC-ATL', closure_month: '13', closure_day: '1', closure_year: '2026', reason_en: '', reason_es: '' });
+    let res = await a.post(`${PATH}/closures`, {
+      site_code: 'ASC-ATL',
+      closure_month: '13',
+      closure_day: '1',
+      closure_year: '2026',
+      reason_en: '',
+      reason_es: '',
+    });
     expect(res.statusCode).toBe(400);
-    expect(a.$('#error-summary a').map((_, el) => a.$(el).attr('href')).get()).toEqual([
-      '#closure_month',
-      '#reason_en',
-      '#reason_es',
-    ]);
+    expect(
+      a
+        .$('#error-summary a')
+        .map((_, el) => a.$(el).attr('href'))
+        .get(),
+    ).toEqual(['#closure_month', '#reason_en', '#reason_es']);
     res = await a.post(`${PATH}/closures`, {
       site_code: 'ASC-ATL',
       closure_month: '12',
@@ -406,7 +459,9 @@ describe('administrators edit sites at /staff/appointment-sites', () => {
     });
     expect(res.headers.location).toBe(`${PATH}?done=closure_added`);
     expect(await daySlots()).toEqual([{ id: before[0]!.id, booked: 1, capacity: 1 }]);
-    expect((await audit('appointments.closure_added'))[0]!.details).toMatchObject({ withdrawn: { deleted: 15, kept: 1 } });
+    expect((await audit('appointments.closure_added'))[0]!.details).toMatchObject({
+      withdrawn: { deleted: 15, kept: 1 },
+    });
     await a.get(PATH);
     expect(a.tableRows((c) => c === 'Closures to come')[0]).toContain('Building maintenance');
     const id = a.$(`form[action="${PATH}/closures/remove"] input[name=id]`).val() as string;
@@ -419,7 +474,14 @@ describe('administrators edit sites at /staff/appointment-sites', () => {
     const a = admin.agent;
     await a.get(`${PATH}?lang=es`);
     expect(a.$('h1').text()).toBe('Lugares de citas');
-    const res = await a.post(`${PATH}/closures`, { site_code: 'NOPE', closure_month: '', closure_day: '', closure_year: '', reason_en: 'x', reason_es: 'x' });
+    const res = await a.post(`${PATH}/closures`, {
+      site_code: 'NOPE',
+      closure_month: '',
+      closure_day: '',
+      closure_year: '',
+      reason_en: 'x',
+      reason_es: 'x',
+    });
     expect(res.statusCode).toBe(400);
     expect(a.$('#error-summary').text()).toContain('Seleccione un lugar, o todos los lugares.');
     expect(a.$('#error-summary').text()).toContain('Ingrese la fecha.');

@@ -182,7 +182,12 @@ export async function freeSlots(db: DbHandle, siteCode: string, notBefore: Date,
     .execute();
 }
 
-export async function slotsOfSite(db: DbHandle, siteCode: string, fromDate: string, toDate: string): Promise<SlotRow[]> {
+export async function slotsOfSite(
+  db: DbHandle,
+  siteCode: string,
+  fromDate: string,
+  toDate: string,
+): Promise<SlotRow[]> {
   return db
     .selectFrom('appointment_slots')
     .selectAll()

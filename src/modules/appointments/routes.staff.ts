@@ -4,7 +4,7 @@ import { actorOf } from '../../platform/audit.js';
 import { fields, params, text, texts, ticked, type App } from '../../platform/http/inputs.js';
 import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import type { FieldError } from '../../platform/views/components.js';
-import type { FieldProblem, SiteForm } from './rules.js';
+import type { FieldProblem } from './rules.js';
 import type { AppointmentService } from './service.js';
 import { sitePage, sitesPage, type Values } from './views.js';
 
@@ -111,7 +111,7 @@ export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutes
 
   app.post(PATH, { config: admin, schema: { body: inputs.siteForm } }, async (request, reply) => {
     const body = request.body;
-    const result = await appointments.saveSite(actorOf(request), body as SiteForm);
+    const result = await appointments.saveSite(actorOf(request), body);
     if (!result.ok)
       return showSite(request, reply, undefined, {
         values: { ...body, active: body.active ? '1' : '' },
@@ -123,7 +123,8 @@ export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutes
   app.get(
     `${PATH}/:code`,
     { config: admin, schema: { params: inputs.site, querystring: inputs.done } },
-    async (request, reply) => showSite(request, reply, request.params.code, { notice: noticeOf(request, request.query.done) }),
+    async (request, reply) =>
+      showSite(request, reply, request.params.code, { notice: noticeOf(request, request.query.done) }),
   );
 
   app.post(
@@ -133,7 +134,7 @@ export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutes
       const { code } = request.params;
       if (!(await appointments.site(code))) return reply.callNotFound();
       const body = request.body;
-      const result = await appointments.saveSite(actorOf(request), body as SiteForm, code);
+      const result = await appointments.saveSite(actorOf(request), body, code);
       if (!result.ok)
         return showSite(request, reply, code, {
           values: { ...body, code, active: body.active ? '1' : '' },
@@ -172,7 +173,8 @@ export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutes
 
   app.post(`${PATH}/closures`, { config: admin, schema: { body: inputs.closure } }, async (request, reply) => {
     const result = await appointments.addClosure(actorOf(request), request.body);
-    if (!result.ok) return showSites(request, reply, { values: request.body, errors: messages(request, result.problems) });
+    if (!result.ok)
+      return showSites(request, reply, { values: request.body, errors: messages(request, result.problems) });
     return reply.redirect(`${PATH}?done=closure_added`, 303);
   });
 

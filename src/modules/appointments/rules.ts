@@ -103,7 +103,10 @@ export function parseSiteForm(
   const problems: FieldProblem[] = [];
   const code = existingCode ?? form.code.trim().toUpperCase();
   if (!existingCode && !/^[A-Z0-9][A-Z0-9-]{1,19}$/.test(code))
-    problems.push({ field: 'code', key: code ? 'appointments:errors.code_invalid' : 'appointments:errors.code_required' });
+    problems.push({
+      field: 'code',
+      key: code ? 'appointments:errors.code_invalid' : 'appointments:errors.code_required',
+    });
   if (!(SITE_KINDS as readonly string[]).includes(form.kind))
     problems.push({ field: 'kind', key: 'appointments:errors.kind_required' });
   const nameEn = required(problems, 'name_en', form.name_en, LIMITS.name);
@@ -121,14 +124,18 @@ export function parseSiteForm(
     problems.push({ field: 'zip', key: 'appointments:errors.zip_state' });
   let latitude = coordinate(problems, 'latitude', form.latitude, 90);
   let longitude = coordinate(problems, 'longitude', form.longitude, 180);
-  if ((latitude === undefined) !== (longitude === undefined) && !problems.some((p) => p.field === 'latitude' || p.field === 'longitude'))
+  if (
+    (latitude === undefined) !== (longitude === undefined) &&
+    !problems.some((p) => p.field === 'latitude' || p.field === 'longitude')
+  )
     problems.push({ field: 'latitude', key: 'appointments:errors.coordinates_both' });
   if (latitude === undefined && longitude === undefined && zip) {
     const place = zipInfo(zip.zip5);
     latitude = place?.latitude;
     longitude = place?.longitude;
   }
-  if (!isSiteTimeZone(form.time_zone)) problems.push({ field: 'time_zone', key: 'appointments:errors.time_zone_required' });
+  if (!isSiteTimeZone(form.time_zone))
+    problems.push({ field: 'time_zone', key: 'appointments:errors.time_zone_required' });
   const services = [...new Set(form.services)].filter((s): s is SiteService =>
     (SITE_SERVICES as readonly string[]).includes(s),
   );

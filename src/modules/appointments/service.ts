@@ -65,7 +65,10 @@ export type BookResult =
 
 export type RescheduleResult =
   | { ok: true; booking: BookingRow; slot: SlotRow; previous: BookingRow }
-  | { ok: false; problem: 'unknown_booking' | 'not_booked' | 'same_slot' | 'unknown_slot' | 'full' | 'passed' | 'not_offered' };
+  | {
+      ok: false;
+      problem: 'unknown_booking' | 'not_booked' | 'same_slot' | 'unknown_slot' | 'full' | 'passed' | 'not_offered';
+    };
 
 export interface NearSite {
   site: SiteRow;
@@ -152,7 +155,10 @@ export class AppointmentService {
   }
 
   /** How many slots a site has in its next `days` days (from today by its clock), and how many have a seat free. */
-  async upcoming(site: Pick<SiteRow, 'code' | 'time_zone'>, days = 14): Promise<{ slots: number; free: number; days: number }> {
+  async upcoming(
+    site: Pick<SiteRow, 'code' | 'time_zone'>,
+    days = 14,
+  ): Promise<{ slots: number; free: number; days: number }> {
     const today = localDate(this.deps.clock.now(), site.time_zone);
     const slots = await repo.slotsOfSite(this.deps.db, site.code, today, addDays(today, days - 1));
     return { slots: slots.length, free: slots.filter((s) => s.booked < s.capacity).length, days };
@@ -210,7 +216,8 @@ export class AppointmentService {
     subject: BookingSubject,
     db: DbHandle = this.deps.db,
   ): Promise<BookResult> {
-    if (subject.caseId === undefined && subject.serviceItemId === undefined) return { ok: false, problem: 'no_subject' };
+    if (subject.caseId === undefined && subject.serviceItemId === undefined)
+      return { ok: false, problem: 'no_subject' };
     const now = this.deps.clock.now();
     const booking = await repo.bookSeat(db, {
       bookingId: this.deps.random.uuid(),
@@ -314,7 +321,9 @@ export class AppointmentService {
    */
   async generateSlots(siteCode?: string, db: DbHandle = this.deps.db): Promise<number> {
     const now = this.deps.clock.now();
-    const sites = siteCode ? [await repo.findSite(db, siteCode)].filter((s) => s !== undefined) : await repo.listSites(db);
+    const sites = siteCode
+      ? [await repo.findSite(db, siteCode)].filter((s) => s !== undefined)
+      : await repo.listSites(db);
     const closures = await repo.listClosures(db, addDays(localDate(now, 'UTC'), -1));
     const templates = await repo.listTemplates(db);
     let added = 0;
@@ -355,7 +364,10 @@ export class AppointmentService {
         actor,
         existingCode ? 'appointments.site_updated' : 'appointments.site_added',
         { type: 'appointment_site', id: site.code },
-        { site: { ...site, updated_at: undefined }, previous: previous ? { ...previous, updated_at: undefined } : null },
+        {
+          site: { ...site, updated_at: undefined },
+          previous: previous ? { ...previous, updated_at: undefined } : null,
+        },
       );
       await this.generateSlots(site.code, trx);
       return { ok: true, code: site.code };
@@ -370,10 +382,17 @@ export class AppointmentService {
       const row = { id: this.deps.random.uuid(), site_code: siteCode, ...parsed.template };
       if (!(await repo.insertTemplate(trx, row)))
         return { ok: false, problems: [{ field: 'start_time', key: 'appointments:errors.template_exists' }] };
-      await auditStaffAction(trx, this.deps.clock, actor, 'appointments.template_added', {
-        type: 'appointment_site',
-        id: siteCode,
-      }, { template: row });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'appointments.template_added',
+        {
+          type: 'appointment_site',
+          id: siteCode,
+        },
+        { template: row },
+      );
       await this.generateSlots(siteCode, trx);
       return { ok: true };
     });
@@ -390,10 +409,17 @@ export class AppointmentService {
         time: removed.start_time,
         after: this.deps.clock.now(),
       });
-      await auditStaffAction(trx, this.deps.clock, actor, 'appointments.template_removed', {
-        type: 'appointment_site',
-        id: siteCode,
-      }, { template: removed, withdrawn });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'appointments.template_removed',
+        {
+          type: 'appointment_site',
+          id: siteCode,
+        },
+        { template: removed, withdrawn },
+      );
       return true;
     });
   }
@@ -401,7 +427,11 @@ export class AppointmentService {
   /** Closes one site or every site on a date: its slots are withdrawn (those with bookings keep them). */
   async addClosure(actor: StaffActor, form: ClosureForm): Promise<Saved & { kept?: number }> {
     const sites = await repo.listSites(this.deps.db);
-    const parsed = parseClosureForm(form, sites.map((s) => s.code), localDate(this.deps.clock.now(), 'UTC'));
+    const parsed = parseClosureForm(
+      form,
+      sites.map((s) => s.code),
+      localDate(this.deps.clock.now(), 'UTC'),
+    );
     if (!parsed.ok) return parsed;
     return inTransaction(this.deps.db, async (trx): Promise<Saved & { kept?: number }> => {
       const row = { id: this.deps.random.uuid(), ...parsed.closure, created_at: this.deps.clock.now() };
@@ -412,10 +442,17 @@ export class AppointmentService {
         date: row.date,
         after: this.deps.clock.now(),
       });
-      await auditStaffAction(trx, this.deps.clock, actor, 'appointments.closure_added', {
-        type: 'appointment_closure',
-        id: row.id,
-      }, { closure: { ...row, created_at: undefined }, withdrawn });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'appointments.closure_added',
+        {
+          type: 'appointment_closure',
+          id: row.id,
+        },
+        { closure: { ...row, created_at: undefined }, withdrawn },
+      );
       return { ok: true, kept: withdrawn.kept };
     });
   }
@@ -425,10 +462,17 @@ export class AppointmentService {
     return inTransaction(this.deps.db, async (trx) => {
       const removed = await repo.deleteClosure(trx, id);
       if (!removed) return false;
-      await auditStaffAction(trx, this.deps.clock, actor, 'appointments.closure_removed', {
-        type: 'appointment_closure',
-        id,
-      }, { closure: { ...removed, created_at: undefined } });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        actor,
+        'appointments.closure_removed',
+        {
+          type: 'appointment_closure',
+          id,
+        },
+        { closure: { ...removed, created_at: undefined } },
+      );
       await this.generateSlots(removed.site_code ?? undefined, trx);
       return true;
     });

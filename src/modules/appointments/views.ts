@@ -17,7 +17,14 @@ import { LOCALES } from '../../platform/format.js';
 import type { Language } from '../../platform/i18n/index.js';
 import { US_STATES, US_TERRITORIES } from '../../platform/us-address.js';
 import { ALL_SITES, LIMITS, SITE_TIME_ZONES } from './rules.js';
-import { SITE_KINDS, SITE_SERVICES, type ClosureRow, type SiteRow, type SlotRow, type SlotTemplateRow } from './tables.js';
+import {
+  SITE_KINDS,
+  SITE_SERVICES,
+  type ClosureRow,
+  type SiteRow,
+  type SlotRow,
+  type SlotTemplateRow,
+} from './tables.js';
 
 /** The staff pages of appointments (`/staff/appointment-sites`), and how a site and a slot are written for people. */
 
@@ -25,8 +32,14 @@ export function siteName(site: Pick<SiteRow, 'name_en' | 'name_es'>, lang: Langu
   return lang === 'es' ? site.name_es : site.name_en;
 }
 
-export function siteAddressLines(site: Pick<SiteRow, 'address_line1' | 'address_line2' | 'city' | 'state' | 'zip'>): string[] {
-  return [site.address_line1, ...(site.address_line2 ? [site.address_line2] : []), `${site.city}, ${site.state} ${site.zip}`];
+export function siteAddressLines(
+  site: Pick<SiteRow, 'address_line1' | 'address_line2' | 'city' | 'state' | 'zip'>,
+): string[] {
+  return [
+    site.address_line1,
+    ...(site.address_line2 ? [site.address_line2] : []),
+    `${site.city}, ${site.state} ${site.zip}`,
+  ];
 }
 
 const slotFormats = new Map<string, Intl.DateTimeFormat>();
@@ -50,12 +63,20 @@ function slotFormat(lang: Language, timeZone: string, withDate: boolean): Intl.D
  * When a slot is, by the SITE's clock and with its zone's name at that date ("Tuesday, March 10, 2026 at 8:00 AM
  * EDT"; in Honolulu "HST" all year): the person goes there, so the site's time is the one that matters.
  */
-export function slotTimeText(slot: Pick<SlotRow, 'starts_at'>, site: Pick<SiteRow, 'time_zone'>, lang: Language): string {
+export function slotTimeText(
+  slot: Pick<SlotRow, 'starts_at'>,
+  site: Pick<SiteRow, 'time_zone'>,
+  lang: Language,
+): string {
   return slotFormat(lang, site.time_zone, true).format(slot.starts_at);
 }
 
 /** The time of day alone, by the site's clock, with its zone ("8:00 AM EST"). */
-export function slotTimeOfDay(slot: Pick<SlotRow, 'starts_at'>, site: Pick<SiteRow, 'time_zone'>, lang: Language): string {
+export function slotTimeOfDay(
+  slot: Pick<SlotRow, 'starts_at'>,
+  site: Pick<SiteRow, 'time_zone'>,
+  lang: Language,
+): string {
   return slotFormat(lang, site.time_zone, false).format(slot.starts_at);
 }
 
@@ -133,9 +154,14 @@ ${
           t('appointments:staff.actions'),
         ],
         rows: p.closures.map((c) => {
-          const where = c.site_code === null ? t('appointments:staff.all_sites') : siteName(byCode.get(c.site_code) ?? { name_en: c.site_code, name_es: c.site_code }, lang);
+          const where =
+            c.site_code === null
+              ? t('appointments:staff.all_sites')
+              : siteName(byCode.get(c.site_code) ?? { name_en: c.site_code, name_es: c.site_code }, lang);
           return [
-            new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${c.date}T12:00:00Z`)),
+            new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'full', timeZone: 'UTC' }).format(
+              new Date(`${c.date}T12:00:00Z`),
+            ),
             where,
             lang === 'es' ? c.reason_es : c.reason_en,
             html`<form method="post" action="${PATH}/closures/remove">${csrfField(p.signedIn.csrf)}<input type="hidden" name="id" value="${c.id}"><button class="usa-button usa-button--unstyled" type="submit">${t('appointments:staff.remove')}<span class="usa-sr-only"> ${c.date}, ${where}</span></button></form>`,
@@ -199,10 +225,13 @@ export function sitePage(
   const action = s ? `${PATH}/${s.code}` : PATH;
   const services = Array.isArray(v.services) ? v.services : v.services ? [v.services] : [];
   const states = [...US_STATES, ...US_TERRITORIES].map((st): [string, string] => [st.code, `${st.name} (${st.code})`]);
-  return titledStaffPage(ctx, { signedIn: p.signedIn, errors: [...errors, ...terrors] }, {
-    title: s ? siteName(s, lang) : t('appointments:staff.new_site'),
-    current: PATH,
-    body: html`<p><a class="usa-link" href="${PATH}">${t('appointments:staff.back')}</a></p>
+  return titledStaffPage(
+    ctx,
+    { signedIn: p.signedIn, errors: [...errors, ...terrors] },
+    {
+      title: s ? siteName(s, lang) : t('appointments:staff.new_site'),
+      current: PATH,
+      body: html`<p><a class="usa-link" href="${PATH}">${t('appointments:staff.back')}</a></p>
 ${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
 ${s ? html`<p>${t('appointments:staff.upcoming', { days: p.upcoming.days, slots: p.upcoming.slots, free: p.upcoming.free })}</p>` : ''}
 <h2 id="site-heading">${t('appointments:staff.site_heading')}</h2>
@@ -261,5 +290,6 @@ ${
 </form>`
     : ''
 }`,
-  });
+    },
+  );
 }
