@@ -211,26 +211,59 @@ export interface SeatRequest {
 }
 
 /**
- * Takes one seat of a slot and writes the booking, in one statement: the UPDATE takes the seat only while
- * `booked < capacity` (PostgreSQL re-checks that on the row's newest version after waiting for a concurrent booker's
- * lock), the slot is still to come, and its site is active and offers the service; the INSERT writes the booking
- * only from the row the UPDATE returned. Nothing returned: no seat (full, passed, or not offered).
+ * Takes one seat of a slot and writes the booking, in one statement (one round trip, one transaction): the UPDATE
+ * takes the seat only while `booked < capacity` (PostgreSQL re-checks that on the row's newest version after waiting
+ * for a concurrent booker's lock), the slot is still to come, and its site is active and offers the service; the
+ * INSERT writes the booking only from the row the UPDATE returned. Answers the booking and the slot as it is after
+ * the booking; nothing: no seat (full, passed, or not offered).
  */
-export async function bookSeat(db: DbHandle, r: SeatRequest): Promise<BookingRow | undefined> {
-  const { rows } = await sql<BookingRow>`
+export async function bookSeat(
+  db: DbHandle,
+  r: SeatRequest,
+): Promise<{ booking: BookingRow; slot: SlotRow } | undefined> {
+  const { rows } = await sql<
+    BookingRow & {
+      s_site_code: string;
+      s_local_date: string;
+      s_local_time: string;
+      s_starts_at: Date;
+      s_ends_at: Date;
+      s_capacity: number;
+      s_booked: number;
+    }
+  >`
     WITH taken AS (
       UPDATE appointment_slots s SET booked = s.booked + 1
       FROM appointment_sites site
       WHERE s.id = ${r.slotId}::bigint AND s.booked < s.capacity AND s.starts_at > ${r.now}::timestamptz
         AND site.code = s.site_code AND site.active AND ${r.service}::text = ANY (site.services)
-      RETURNING s.id
+      RETURNING s.id, s.site_code, s.local_date, s.local_time, s.starts_at, s.ends_at, s.capacity, s.booked
+    ), booking AS (
+      INSERT INTO appointment_bookings (id, slot_id, purpose, service, case_id, service_item_id, status, created_at, status_at)
+      SELECT ${r.bookingId}::uuid, taken.id, ${r.purpose}::text, ${r.service}::text, ${r.caseId}::integer,
+        ${r.serviceItemId}::uuid, 'booked', ${r.now}::timestamptz, ${r.now}::timestamptz
+      FROM taken
+      RETURNING *
     )
-    INSERT INTO appointment_bookings (id, slot_id, purpose, service, case_id, service_item_id, status, created_at, status_at)
-    SELECT ${r.bookingId}::uuid, taken.id, ${r.purpose}::text, ${r.service}::text, ${r.caseId}::integer,
-      ${r.serviceItemId}::uuid, 'booked', ${r.now}::timestamptz, ${r.now}::timestamptz
-    FROM taken
-    RETURNING *`.execute(db);
-  return rows[0];
+    SELECT booking.*, taken.site_code AS s_site_code, taken.local_date AS s_local_date, taken.local_time AS s_local_time,
+      taken.starts_at AS s_starts_at, taken.ends_at AS s_ends_at, taken.capacity AS s_capacity, taken.booked AS s_booked
+    FROM booking JOIN taken ON taken.id = booking.slot_id`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { s_site_code, s_local_date, s_local_time, s_starts_at, s_ends_at, s_capacity, s_booked, ...booking } = row;
+  return {
+    booking,
+    slot: {
+      id: booking.slot_id,
+      site_code: s_site_code,
+      local_date: s_local_date,
+      local_time: s_local_time,
+      starts_at: s_starts_at,
+      ends_at: s_ends_at,
+      capacity: s_capacity,
+      booked: s_booked,
+    },
+  };
 }
 
 export async function findBooking(db: DbHandle, id: string, forUpdate = false): Promise<BookingRow | undefined> {

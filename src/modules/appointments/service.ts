@@ -219,7 +219,7 @@ export class AppointmentService {
     if (subject.caseId === undefined && subject.serviceItemId === undefined)
       return { ok: false, problem: 'no_subject' };
     const now = this.deps.clock.now();
-    const booking = await repo.bookSeat(db, {
+    const taken = await repo.bookSeat(db, {
       bookingId: this.deps.random.uuid(),
       slotId,
       service,
@@ -228,9 +228,8 @@ export class AppointmentService {
       serviceItemId: subject.serviceItemId ?? null,
       now,
     });
-    const slot = await repo.findSlot(db, slotId);
-    if (booking && slot) return { ok: true, booking, slot };
-    return { ok: false, problem: await this.#whyNot(db, slot, service, now) };
+    if (taken) return { ok: true, ...taken };
+    return { ok: false, problem: await this.#whyNot(db, await repo.findSlot(db, slotId), service, now) };
   }
 
   async #whyNot(
