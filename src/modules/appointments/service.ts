@@ -352,7 +352,9 @@ export class AppointmentService {
         previous = await repo.findSite(trx, existingCode);
         if (!previous) return { ok: false, problems: [{ field: 'code', key: 'appointments:errors.site_unknown' }] };
         await repo.updateSite(trx, site);
-        if (previous.active && !site.active)
+        // Closed for appointments, or moved to another time zone (its slots' instants change): the slots to come are
+        // withdrawn (those with bookings keep them), and made again below when open.
+        if ((previous.active && !site.active) || previous.time_zone !== site.time_zone)
           await repo.withdrawSlots(trx, { siteCode: site.code, after: this.deps.clock.now() });
       } else if (!(await repo.insertSite(trx, site))) {
         return { ok: false, problems: [{ field: 'code', key: 'appointments:errors.code_taken' }] };
