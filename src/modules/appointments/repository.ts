@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbHandle } from '../../platform/db/database.js';
+import { preparedQuery, type DbHandle } from '../../platform/db/database.js';
 import type {
   AppointmentSitesTable,
   BookingPurpose,
@@ -210,58 +210,110 @@ export interface SeatRequest {
   now: Date;
 }
 
+type SeatRow = BookingRow & {
+  s_site_code: string | null;
+  s_local_date: string | null;
+  s_local_time: string | null;
+  s_starts_at: Date | null;
+  s_ends_at: Date | null;
+  s_capacity: number | null;
+  s_booked: number | null;
+  /** When no seat was taken: whether the slot exists, its start, and whether its site is active and offers it. */
+  r_exists: boolean;
+  r_passed: boolean | null;
+  r_offered: boolean | null;
+};
+
+/**
+ * The booking statement, prepared once per connection (`preparedQuery`): the conditional UPDATE of the slot (joined
+ * to its site: active and offering the service), the INSERT of the booking from the row the UPDATE returned, and, for
+ * a refusal, the slot and site as the statement's snapshot saw them (to tell why: unknown, passed, not offered, else
+ * full; `booked` of that snapshot may be older than the UPDATE's, so it is not used).
+ */
+const seatStatement = preparedQuery(
+  (
+    db: DbHandle,
+    slotId: number,
+    now: Date,
+    service: string,
+    purpose: string,
+    bookingId: string,
+    caseId: number | null,
+    serviceItemId: string | null,
+  ) => {
+    const raw = sql<SeatRow>`
+    WITH taken AS (
+      UPDATE appointment_slots s SET booked = s.booked + 1
+      FROM appointment_sites site
+      WHERE s.id = ${slotId}::bigint AND s.booked < s.capacity AND s.starts_at > ${now}::timestamptz
+        AND site.code = s.site_code AND site.active AND ${service}::text = ANY (site.services)
+      RETURNING s.id, s.site_code, s.local_date, s.local_time, s.starts_at, s.ends_at, s.capacity, s.booked
+    ), booking AS (
+      INSERT INTO appointment_bookings (id, slot_id, purpose, service, case_id, service_item_id, status, created_at, status_at)
+      SELECT ${bookingId}::uuid, taken.id, ${purpose}::text, ${service}::text, ${caseId}::integer,
+        ${serviceItemId}::uuid, 'booked', ${now}::timestamptz, ${now}::timestamptz
+      FROM taken
+      RETURNING id, slot_id, purpose, service, case_id, service_item_id, status, rescheduled_to, created_at, status_at
+    )
+    SELECT booking.id, booking.slot_id, booking.purpose, booking.service, booking.case_id, booking.service_item_id,
+      booking.status, booking.rescheduled_to, booking.created_at, booking.status_at,
+      taken.site_code AS s_site_code, taken.local_date AS s_local_date, taken.local_time AS s_local_time,
+      taken.starts_at AS s_starts_at, taken.ends_at AS s_ends_at, taken.capacity AS s_capacity, taken.booked AS s_booked,
+      slot.id IS NOT NULL AS r_exists, slot.starts_at <= ${now}::timestamptz AS r_passed,
+      (site.active AND ${service}::text = ANY (site.services)) AS r_offered
+    FROM (SELECT 1) AS one
+    LEFT JOIN booking ON true
+    LEFT JOIN taken ON taken.id = booking.slot_id
+    LEFT JOIN appointment_slots slot ON booking.id IS NULL AND slot.id = ${slotId}::bigint
+    LEFT JOIN appointment_sites site ON site.code = slot.site_code`;
+    return { compile: () => raw.compile(db) };
+  },
+);
+
+export type SeatRefusal = 'unknown_slot' | 'passed' | 'not_offered' | 'full';
+
 /**
  * Takes one seat of a slot and writes the booking, in one statement (one round trip, one transaction): the UPDATE
  * takes the seat only while `booked < capacity` (PostgreSQL re-checks that on the row's newest version after waiting
  * for a concurrent booker's lock), the slot is still to come, and its site is active and offers the service; the
  * INSERT writes the booking only from the row the UPDATE returned. Answers the booking and the slot as it is after
- * the booking; nothing: no seat (full, passed, or not offered).
+ * the booking, or why no seat was taken.
  */
 export async function bookSeat(
   db: DbHandle,
   r: SeatRequest,
-): Promise<{ booking: BookingRow; slot: SlotRow } | undefined> {
-  const { rows } = await sql<
-    BookingRow & {
-      s_site_code: string;
-      s_local_date: string;
-      s_local_time: string;
-      s_starts_at: Date;
-      s_ends_at: Date;
-      s_capacity: number;
-      s_booked: number;
-    }
-  >`
-    WITH taken AS (
-      UPDATE appointment_slots s SET booked = s.booked + 1
-      FROM appointment_sites site
-      WHERE s.id = ${r.slotId}::bigint AND s.booked < s.capacity AND s.starts_at > ${r.now}::timestamptz
-        AND site.code = s.site_code AND site.active AND ${r.service}::text = ANY (site.services)
-      RETURNING s.id, s.site_code, s.local_date, s.local_time, s.starts_at, s.ends_at, s.capacity, s.booked
-    ), booking AS (
-      INSERT INTO appointment_bookings (id, slot_id, purpose, service, case_id, service_item_id, status, created_at, status_at)
-      SELECT ${r.bookingId}::uuid, taken.id, ${r.purpose}::text, ${r.service}::text, ${r.caseId}::integer,
-        ${r.serviceItemId}::uuid, 'booked', ${r.now}::timestamptz, ${r.now}::timestamptz
-      FROM taken
-      RETURNING *
-    )
-    SELECT booking.*, taken.site_code AS s_site_code, taken.local_date AS s_local_date, taken.local_time AS s_local_time,
-      taken.starts_at AS s_starts_at, taken.ends_at AS s_ends_at, taken.capacity AS s_capacity, taken.booked AS s_booked
-    FROM booking JOIN taken ON taken.id = booking.slot_id`.execute(db);
-  const row = rows[0];
-  if (!row) return undefined;
-  const { s_site_code, s_local_date, s_local_time, s_starts_at, s_ends_at, s_capacity, s_booked, ...booking } = row;
+): Promise<{ ok: true; booking: BookingRow; slot: SlotRow } | { ok: false; problem: SeatRefusal }> {
+  const [row] = await seatStatement(db, r.slotId, r.now, r.service, r.purpose, r.bookingId, r.caseId, r.serviceItemId);
+  if (!row) throw new Error('the booking statement answered no row');
+  const {
+    s_site_code,
+    s_local_date,
+    s_local_time,
+    s_starts_at,
+    s_ends_at,
+    s_capacity,
+    s_booked,
+    r_exists,
+    r_passed,
+    r_offered,
+    ...booking
+  } = row;
+  if (booking.id === null || s_site_code === null) {
+    const problem: SeatRefusal = !r_exists ? 'unknown_slot' : !r_offered ? 'not_offered' : r_passed ? 'passed' : 'full';
+    return { ok: false, problem };
+  }
   return {
+    ok: true,
     booking,
     slot: {
       id: booking.slot_id,
       site_code: s_site_code,
-      local_date: s_local_date,
-      local_time: s_local_time,
-      starts_at: s_starts_at,
-      ends_at: s_ends_at,
-      capacity: s_capacity,
-      booked: s_booked,
+      local_date: s_local_date!,
+      local_time: s_local_time!,
+      starts_at: s_starts_at!,
+      ends_at: s_ends_at!,
+      capacity: s_capacity!,
+      booked: s_booked!,
     },
   };
 }

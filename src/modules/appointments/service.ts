@@ -219,30 +219,15 @@ export class AppointmentService {
     if (subject.caseId === undefined && subject.serviceItemId === undefined)
       return { ok: false, problem: 'no_subject' };
     const now = this.deps.clock.now();
-    const taken = await repo.bookSeat(db, {
+    return repo.bookSeat(db, {
       bookingId: this.deps.random.uuid(),
       slotId,
       service,
       purpose: purposeOf(service),
       caseId: subject.caseId ?? null,
       serviceItemId: subject.serviceItemId ?? null,
-      now,
+      now: this.deps.clock.now(),
     });
-    if (taken) return { ok: true, ...taken };
-    return { ok: false, problem: await this.#whyNot(db, await repo.findSlot(db, slotId), service, now) };
-  }
-
-  async #whyNot(
-    db: DbHandle,
-    slot: SlotRow | undefined,
-    service: SiteService,
-    now: Date,
-  ): Promise<'unknown_slot' | 'full' | 'passed' | 'not_offered'> {
-    if (!slot) return 'unknown_slot';
-    const site = await repo.findSite(db, slot.site_code);
-    if (!site?.active || !site.services.includes(service)) return 'not_offered';
-    if (slot.starts_at <= now) return 'passed';
-    return 'full';
   }
 
   /**
