@@ -218,7 +218,6 @@ export class AppointmentService {
   ): Promise<BookResult> {
     if (subject.caseId === undefined && subject.serviceItemId === undefined)
       return { ok: false, problem: 'no_subject' };
-    const now = this.deps.clock.now();
     return repo.bookSeat(db, {
       bookingId: this.deps.random.uuid(),
       slotId,
