@@ -1,31 +1,10 @@
-export {
-  AppointmentService,
-  generateSlotsJob,
-  isoWeekday,
-  purposeOf,
-  slotsFromTemplates,
-  DEFAULT_SLOT_DAYS,
-  type AppointmentDeps,
-  type BookingSubject,
-  type BookResult,
-  type NearSite,
-  type RescheduleResult,
-} from './service.js';
-export { seedAppointmentSites, DEMO_SITES } from './seed.js';
-export { registerAppointmentStaffRoutes, type AppointmentRoutesDeps } from './routes.staff.js';
-export { siteName, slotTimeText, slotTimeOfDay, siteAddressLines } from './views.js';
-export type { BookingView } from './repository.js';
-export {
-  SITE_KINDS,
-  SITE_SERVICES,
-  BOOKING_PURPOSES,
-  type SiteKind,
-  type SiteService,
-  type BookingPurpose,
-  type BookingStatus,
-  type SiteRow,
-  type SlotRow,
-  type BookingRow,
-  type ClosureRow,
-  type SlotTemplateRow,
-} from './tables.js';
+/**
+ * The appointments module's entry (issue 17 point 1). What the biometrics and appointment-request features use:
+ * `AppointmentService` (nearestSites, firstFreeSlot, freeSlots, book, bookFirstFree, cancel, reschedule, booking,
+ * bookingsOf; each booking call takes an optional transaction handle). When a feature needs more (`slotTimeText` and
+ * `siteName` of views.ts to write a slot by the site's clock, the row types of tables.ts, `SITE_SERVICES`), it adds
+ * the export here with its first use (test/code-shape.test.ts keeps this file to what other modules import).
+ */
+export { AppointmentService, generateSlotsJob } from './service.js';
+export { seedAppointmentSites } from './seed.js';
+export { registerAppointmentStaffRoutes } from './routes.staff.js';

@@ -56,64 +56,77 @@ const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError
 const noticeOf = (request: FastifyRequest, done: string) =>
   (DONE as readonly string[]).includes(done) ? request.t(`appointments:staff.done.${done}`) : undefined;
 
+type SiteExtra = {
+  values?: Values;
+  errors?: FieldError[];
+  templateValues?: Values;
+  templateErrors?: FieldError[];
+  notice?: string;
+};
+
+/** The list of sites and closures, with the closure form's values and errors when it was refused. */
+async function showSites(
+  appointments: AppointmentService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  extra: { values?: Values; errors?: FieldError[]; notice?: string } = {},
+) {
+  return reply.html(
+    sitesPage(staffContext(request), {
+      signedIn: signedInOf(reply),
+      sites: await appointments.sites(),
+      closures: await appointments.closures(),
+      ...extra,
+    }),
+    extra.errors?.length ? 400 : 200,
+  );
+}
+
+/** One site's page (or the new site's form), with its weekly times. */
+async function showSite(
+  appointments: AppointmentService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: string | undefined,
+  extra: SiteExtra = {},
+) {
+  const site = code ? await appointments.site(code) : undefined;
+  if (code && !site) return reply.callNotFound();
+  const upcoming = site ? await appointments.upcoming(site) : { slots: 0, free: 0, days: 14 };
+  const failed = Boolean(extra.errors?.length || extra.templateErrors?.length);
+  return reply.html(
+    sitePage(staffContext(request), {
+      signedIn: signedInOf(reply),
+      site,
+      templates: site ? await appointments.templates(site.code) : [],
+      upcoming,
+      ...extra,
+    }),
+    failed ? 400 : 200,
+  );
+}
+
 /** Administrators edit appointment sites, their weekly templates and closures (issue 17 point 1); all audited. */
 export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutesDeps): void {
-  const { appointments } = deps;
+  registerSiteRoutes(app, deps.appointments);
+  registerTemplateRoutes(app, deps.appointments);
+  registerClosureRoutes(app, deps.appointments);
+}
 
-  const showSites = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    extra: { values?: Values; errors?: FieldError[]; notice?: string } = {},
-  ) =>
-    reply.html(
-      sitesPage(staffContext(request), {
-        signedIn: signedInOf(reply),
-        sites: await appointments.sites(),
-        closures: await appointments.closures(),
-        ...extra,
-      }),
-      extra.errors?.length ? 400 : 200,
-    );
-
-  const showSite = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    code: string | undefined,
-    extra: {
-      values?: Values;
-      errors?: FieldError[];
-      templateValues?: Values;
-      templateErrors?: FieldError[];
-      notice?: string;
-    } = {},
-  ) => {
-    const site = code ? await appointments.site(code) : undefined;
-    if (code && !site) return reply.callNotFound();
-    const upcoming = site ? await appointments.upcoming(site) : { slots: 0, free: 0, days: 14 };
-    const failed = Boolean(extra.errors?.length || extra.templateErrors?.length);
-    return reply.html(
-      sitePage(staffContext(request), {
-        signedIn: signedInOf(reply),
-        site,
-        templates: site ? await appointments.templates(site.code) : [],
-        upcoming,
-        ...extra,
-      }),
-      failed ? 400 : 200,
-    );
-  };
-
+function registerSiteRoutes(app: App, appointments: AppointmentService): void {
   app.get(PATH, { config: admin, schema: { querystring: inputs.done } }, async (request, reply) =>
-    showSites(request, reply, { notice: noticeOf(request, request.query.done) }),
+    showSites(appointments, request, reply, { notice: noticeOf(request, request.query.done) }),
   );
 
-  app.get(`${PATH}/new`, { config: admin }, async (request, reply) => showSite(request, reply, undefined));
+  app.get(`${PATH}/new`, { config: admin }, async (request, reply) =>
+    showSite(appointments, request, reply, undefined),
+  );
 
   app.post(PATH, { config: admin, schema: { body: inputs.siteForm } }, async (request, reply) => {
     const body = request.body;
     const result = await appointments.saveSite(actorOf(request), body);
     if (!result.ok)
-      return showSite(request, reply, undefined, {
+      return showSite(appointments, request, reply, undefined, {
         values: { ...body, active: body.active ? '1' : '' },
         errors: messages(request, result.problems),
       });
@@ -124,7 +137,7 @@ export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutes
     `${PATH}/:code`,
     { config: admin, schema: { params: inputs.site, querystring: inputs.done } },
     async (request, reply) =>
-      showSite(request, reply, request.params.code, { notice: noticeOf(request, request.query.done) }),
+      showSite(appointments, request, reply, request.params.code, { notice: noticeOf(request, request.query.done) }),
   );
 
   app.post(
@@ -136,14 +149,16 @@ export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutes
       const body = request.body;
       const result = await appointments.saveSite(actorOf(request), body, code);
       if (!result.ok)
-        return showSite(request, reply, code, {
+        return showSite(appointments, request, reply, code, {
           values: { ...body, code, active: body.active ? '1' : '' },
           errors: messages(request, result.problems),
         });
       return reply.redirect(`${PATH}/${code}?done=site_saved`, 303);
     },
   );
+}
 
+function registerTemplateRoutes(app: App, appointments: AppointmentService): void {
   app.post(
     `${PATH}/:code/templates`,
     { config: admin, schema: { params: inputs.site, body: inputs.template } },
@@ -152,7 +167,7 @@ export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutes
       const result = await appointments.addTemplate(actorOf(request), code, request.body);
       if (!result) return reply.callNotFound();
       if (!result.ok)
-        return showSite(request, reply, code, {
+        return showSite(appointments, request, reply, code, {
           templateValues: request.body,
           templateErrors: messages(request, result.problems),
         });
@@ -170,11 +185,16 @@ export function registerAppointmentStaffRoutes(app: App, deps: AppointmentRoutes
       return reply.redirect(`${PATH}/${code}?done=template_removed`, 303);
     },
   );
+}
 
+function registerClosureRoutes(app: App, appointments: AppointmentService): void {
   app.post(`${PATH}/closures`, { config: admin, schema: { body: inputs.closure } }, async (request, reply) => {
     const result = await appointments.addClosure(actorOf(request), request.body);
     if (!result.ok)
-      return showSites(request, reply, { values: request.body, errors: messages(request, result.problems) });
+      return showSites(appointments, request, reply, {
+        values: request.body,
+        errors: messages(request, result.problems),
+      });
     return reply.redirect(`${PATH}?done=closure_added`, 303);
   });
 
