@@ -14,6 +14,7 @@ import { registerCasesPublicRoutes, registerCaseStatusApiRoutes } from './module
 import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notifications/index.js';
 import { registerAccountCaseRoutes } from './modules/account-cases/index.js';
 import { registerAddressChangeRoutes } from './modules/address-change/index.js';
+import { registerAppointmentStaffRoutes } from './modules/appointments/index.js';
 import { registerAccountHomeRoutes } from './modules/account-home/index.js';
 import { registerCaseEventRoutes } from './modules/case-events/index.js';
 import { registerCaseSubscriptionRoutes } from './modules/case-subscriptions/index.js';
@@ -239,6 +240,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,
   });
+  registerAppointmentStaffRoutes(routes, { appointments: services.appointments });
   registerAccountHomeRoutes(routes, {
     home: services.accountHome,
     accounts: services.accounts,

@@ -67,6 +67,8 @@ const schema = z
     CASEDESK_ACCOUNT_FORM_MIN_MS: z.coerce.number().int().min(0).max(5000).default(250),
     // How long a case event of a receipt number not known yet waits for an event giving the form (ADR 13).
     CASEDESK_CASE_EVENTS_PENDING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    // How many days ahead appointment slots are materialised from the sites' weekly templates (issue 17).
+    CASEDESK_APPOINTMENT_SLOT_DAYS: z.coerce.number().int().min(1).max(366).default(60),
     CASEDESK_RUN_WORKERS: bool.optional(),
     /** `GET /metrics` answers only with `Authorization: Bearer <this>`; without it, open outside production, refused in production. */
     CASEDESK_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -173,6 +175,8 @@ export interface Config {
   lookupRateLimitPerMinute: number;
   /** Case events of a receipt number not known yet wait this many days for an event giving the form, then are dropped. */
   caseEvents: { pendingDays: number };
+  /** Appointment slots are materialised this many days ahead (CASEDESK_APPOINTMENT_SLOT_DAYS). */
+  appointments: { slotDays: number };
   globalRateLimitPerMinute: number;
   accountFormRateLimitPerMinute: number;
   /** Where every rate limiter counts: this process's memory, or one Redis for all web processes. */
@@ -309,6 +313,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     lookupRateLimitPerMinute: env.CASEDESK_LOOKUP_RATE_LIMIT_PER_MINUTE,
     caseEvents: { pendingDays: env.CASEDESK_CASE_EVENTS_PENDING_DAYS },
+    appointments: { slotDays: env.CASEDESK_APPOINTMENT_SLOT_DAYS },
     globalRateLimitPerMinute: env.CASEDESK_GLOBAL_RATE_LIMIT_PER_MINUTE,
     accountFormRateLimitPerMinute: env.CASEDESK_ACCOUNT_FORM_RATE_LIMIT_PER_MINUTE,
     rateLimitStore: env.REDIS_URL

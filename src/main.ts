@@ -19,6 +19,7 @@ import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
 import { createServices } from './services.js';
 import { preparePasswordChecks } from './modules/accounts/index.js';
 import { seedKnowledgeArticles } from './modules/knowledge/index.js';
+import { seedAppointmentSites } from './modules/appointments/index.js';
 import { seedContactCenterDemo } from './modules/service-items/index.js';
 import { seedSurveyDemo } from './modules/surveys/index.js';
 
@@ -157,6 +158,9 @@ async function serve(options: { seed: boolean }): Promise<void> {
       }
       // Demo knowledge articles: added when missing (also to a database seeded before they existed).
       if (options.seed) await seedKnowledgeArticles(deps.database.db, deps);
+      // Demo appointment sites (ASCs and field offices) with their templates: added when missing.
+      if (options.seed)
+        await seedAppointmentSites(deps.database.db, { ...deps, slotDays: config.appointments.slotDays });
     } else {
       const pending = await pendingMigrations(deps.database.db);
       if (pending.length > 0)
@@ -284,6 +288,11 @@ export function buildCli(): Command {
           );
           const articles = await seedKnowledgeArticles(deps.database.db, deps);
           if (articles) process.stdout.write(`Added ${articles} demo knowledge articles.\n`);
+          const sites = await seedAppointmentSites(deps.database.db, {
+            ...deps,
+            slotDays: deps.config.appointments.slotDays,
+          });
+          if (sites) process.stdout.write(`Added ${sites} demo appointment sites with their slots.\n`);
           const history = await seedDemoHistory(deps, opts.seed);
           if (history.items)
             process.stdout.write(

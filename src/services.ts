@@ -29,6 +29,7 @@ import { StaffService } from './modules/staff/index.js';
 import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
 import { AddressChangeService } from './modules/address-change/index.js';
+import { AppointmentService, generateSlotsJob } from './modules/appointments/index.js';
 import { configuredAgents, VoiceAssistantService } from './modules/voice-assistant/index.js';
 import { CallbackService } from './modules/callbacks/index.js';
 import { askExpiryJob, TextAheadService } from './modules/text-ahead/index.js';
@@ -64,6 +65,8 @@ export interface Services {
   accountCases: AccountCaseService;
   /** Change of address for every case of an account, and the agency's feed of changes (issue 17 point 4). */
   addressChanges: AddressChangeService;
+  /** Appointment sites, templates, closures, slots and bookings: never oversold (issue 17 point 1). */
+  appointments: AppointmentService;
   /** Case status notifications without an account (CASE-8). */
   caseSubscriptions: CaseSubscriptionService;
   /** Verify your identity (ACC-8). */
@@ -308,6 +311,12 @@ export function createServices(deps: Deps): Services {
       publicUrl: deps.config.publicUrl,
       timeZone: deps.config.agencyTimeZone,
     }),
+    appointments: new AppointmentService({
+      db,
+      clock: deps.clock,
+      random: deps.random,
+      slotDays: deps.config.appointments.slotDays,
+    }),
     notices,
     officer: new OfficerService({
       db,
@@ -384,6 +393,10 @@ export function createServices(deps: Deps): Services {
   });
   deps.jobs.register(askExpiryJob, async (payload) => {
     await services.textAhead.expireAsk(payload.askId);
+  });
+  deps.jobs.register(generateSlotsJob, async () => {
+    const added = await services.appointments.generateSlots();
+    if (added) deps.log.info({ added }, 'appointment slots materialised');
   });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);

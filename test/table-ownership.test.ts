@@ -38,6 +38,12 @@ const OWNERS: Record<string, string> = {
   // address-change
   address_changes: 'address-change',
   address_change_cases: 'address-change',
+  // appointments: sites, templates, closures, slots and bookings (issue 17)
+  appointment_sites: 'appointments',
+  appointment_slot_templates: 'appointments',
+  appointment_closures: 'appointments',
+  appointment_slots: 'appointments',
+  appointment_bookings: 'appointments',
   // api-clients
   api_clients: 'api-clients',
   api_access_tokens: 'api-clients',

@@ -229,6 +229,7 @@ export const STAFF_TOOLS: readonly StaffTool[] = [
   },
   { href: '/staff/quality', labelKey: 'staff:tools.quality', roles: ['quality_assurance', 'administrator'] },
   { href: '/staff/inquiry-dates', labelKey: 'e_request:staff.tool', roles: ['administrator'] },
+  { href: '/staff/appointment-sites', labelKey: 'appointments:staff.tool', roles: ['administrator'] },
   { href: '/staff/voice-menu', labelKey: 'voice_assistant:staff.tool', roles: ['administrator'] },
   {
     href: '/staff/dashboards',

@@ -1,0 +1,10 @@
+/**
+ * The appointments module's entry (issue 17 point 1). What the biometrics and appointment-request features use:
+ * `AppointmentService` (nearestSites, firstFreeSlot, freeSlots, book, bookFirstFree, cancel, reschedule, booking,
+ * bookingsOf; each booking call takes an optional transaction handle). When a feature needs more (`slotTimeText` and
+ * `siteName` of views.ts to write a slot by the site's clock, the row types of tables.ts, `SITE_SERVICES`), it adds
+ * the export here with its first use (test/code-shape.test.ts keeps this file to what other modules import).
+ */
+export { AppointmentService, generateSlotsJob } from './service.js';
+export { seedAppointmentSites } from './seed.js';
+export { registerAppointmentStaffRoutes } from './routes.staff.js';
