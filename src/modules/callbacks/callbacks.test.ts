@@ -436,3 +436,25 @@ describe('with the real Text Ahead wired (services.ts)', () => {
     expect(await t.services.serviceItems.byId(quit.i.id)).toMatchObject({ status: 'closed' });
   });
 });
+
+describe('review: a callback follows its item into Tier 3 when the case becomes Section 1367 (CC-6)', () => {
+  it('is no longer offered to a Tier 1 agent once the item is protected', async () => {
+    t.clock.set('2026-12-07T15:00:00Z'); // Monday 10 a.m. New York
+    const c = await db()
+      .selectFrom('cases')
+      .select(['id', 'receipt_number'])
+      .where('section_1367', '=', false)
+      .executeTakeFirstOrThrow();
+    const i = await item();
+    await db().updateTable('service_items').set({ case_id: c.id }).where('id', '=', i.id).execute();
+    await request(i.id);
+    // The case becomes protected (a protection_updated event): case-events moves its open items to Tier 3.
+    const { protectItemsOfCase } = await import('../service-items/index.js');
+    await protectItemsOfCase(db(), c.id, c.receipt_number);
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({ section_1367: true, queue: 'tier3' });
+    // agentB holds only tier1: the protected item's callback (and its page with the customer's name) must not reach them.
+    const claimed = await cb().claimNext(agentB, ['tier1']);
+    expect(claimed?.item_id).not.toBe(i.id);
+    await db().updateTable('cases').set({ section_1367: false }).where('id', '=', c.id).execute();
+  });
+});
