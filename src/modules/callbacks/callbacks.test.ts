@@ -458,3 +458,16 @@ describe('review: a callback follows its item into Tier 3 when the case becomes 
     await db().updateTable('cases').set({ section_1367: false }).where('id', '=', c.id).execute();
   });
 });
+
+describe('review: the Text Ahead text (CB-5: "within the next 30 minutes") is not sent while the window is closed', () => {
+  it('an agent asking on a Saturday (high-volume mode off) does not text the customer until the window opens', async () => {
+    t.clock.set('2026-12-05T15:00:00Z'); // Saturday 10 a.m. New York: no calling window until Monday 8 a.m.
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const i = await item();
+    const place = await cb().request({ itemId: i.id, phones: ['+12025550143'], language: 'en', source: 'agent' });
+    expect(place.earliestAt.toISOString()).toBe('2026-12-07T13:00:00.000Z'); // Monday 8 a.m.
+    // Texting now promises a call within 30 minutes that cannot come, and the unanswered hour burns attempt 1.
+    expect(asks).toHaveLength(0);
+  });
+});
