@@ -471,3 +471,18 @@ describe('review: the Text Ahead text (CB-5: "within the next 30 minutes") is no
     expect(asks).toHaveLength(0);
   });
 });
+
+describe('review: a callback ends with its item', () => {
+  it('is not offered after its service item was resolved by other means', async () => {
+    t.clock.set('2026-12-07T15:00:00Z'); // Monday 10 a.m. New York
+    const i = await item();
+    await request(i.id);
+    await t.services.serviceItems.record(
+      i.id,
+      { kind: 'resolved', actorId: agentA.accountId },
+      { status: 'resolved', resolution: 'answered' },
+    );
+    const claimed = await cb().claimNext(agentB, ['tier1']);
+    expect(claimed?.item_id).not.toBe(i.id);
+  });
+});
