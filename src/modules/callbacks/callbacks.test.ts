@@ -16,7 +16,7 @@ let textAheadOn = false;
 const fakeTextAhead: TextAheadSender = {
   askBeforeCall: (c) => {
     asks.push(c);
-    return Promise.resolve(textAheadOn);
+    return Promise.resolve(textAheadOn ? new Date(t.clock.now().getTime() + 3600_000) : undefined);
   },
 };
 
@@ -120,10 +120,13 @@ describe('one national first-in-first-out line per tier, inside each customer’
     const picks: string[] = [];
     for (let i = 0; i < 3; i++) picks.push((await cb().claimNext(agentB, ['tier1']))?.id ?? 'none');
     expect(picks).toEqual([ny.callbackId, ny2.callbackId, 'none']);
+    const answer = (id: string) => cb().recordOutcome(agentB, id, { phone: '+12025550143', outcome: 'answered' });
+    for (const id of [ny.callbackId, ny2.callbackId]) await answer(id);
     // 8:05 a.m. in Los Angeles; Honolulu still asleep.
     t.clock.set('2026-12-07T16:05:00Z');
     expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(la.callbackId);
     expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    await answer(la.callbackId);
     t.clock.set('2026-12-07T18:00:00Z');
     const h = (await cb().claimNext(agentB, ['tier1']))!;
     expect(h.id).toBe(hnl.callbackId);
