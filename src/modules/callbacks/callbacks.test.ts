@@ -489,3 +489,174 @@ describe('review: a callback ends with its item', () => {
     expect(claimed?.item_id).not.toBe(i.id);
   });
 });
+
+describe('callbacks follow their items (issue 16 review, points 2 and 3)', () => {
+  it('the sweep moves a protected item’s callback to Tier 3’s line, where a Tier 3 agent gets it', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item();
+    const place = await request(i.id);
+    await db()
+      .updateTable('service_items')
+      .set({ section_1367: true, queue: 'tier3' })
+      .where('id', '=', i.id)
+      .execute();
+    expect(await cb().claimNext(agentA, ['tier1', 'tier2'])).toBeUndefined();
+    t.clock.advance(61_000); // the next minute's sweep
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    expect(await cb().get(place.callbackId)).toMatchObject({ tier: 'tier3', status: 'pending' });
+    const tier3: StaffActor = { accountId: agentA.accountId, roles: ['tier3'] };
+    expect((await cb().claimNext(tier3, ['tier3']))!.id).toBe(place.callbackId);
+  });
+
+  it('is cancelled once its item is closed: by the sweep, or when the agent holding it records an outcome', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item();
+    const place = await request(i.id);
+    const held = await item();
+    t.clock.advance(1000);
+    const heldPlace = await request(held.id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    const c2 = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c2.id).toBe(heldPlace.callbackId);
+    for (const id of [i.id, held.id])
+      await t.services.serviceItems.record(id, { kind: 'resolved' }, { status: 'resolved', resolution: 'answered' });
+    await expect(cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'answered' })).rejects.toMatchObject({
+      code: 'closed_item',
+    });
+    expect(await cb().get(c.id)).toMatchObject({ status: 'cancelled' });
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({ status: 'resolved' });
+    t.clock.advance(61_000);
+    await cb().claimNext(agentA, ['tier1']);
+    expect(await cb().get(c2.id)).toMatchObject({ status: 'cancelled' });
+  });
+});
+
+describe('calls only inside the window; stale claims go back to the line (point 6)', () => {
+  it('refuses to place a call or record an outcome after 9 p.m. local, and releases the claim', async () => {
+    t.clock.set('2026-12-08T00:20:00Z'); // 7:20 p.m. New York
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    t.clock.set('2026-12-08T02:01:00Z'); // 9:01 p.m.
+    await expect(
+      cb().placeCall(agentB, c.id, { agentPhone: '+12025550100', phone: c.phones[0]! }),
+    ).rejects.toMatchObject({ code: 'outside_window' });
+    await expect(cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'no_answer' })).rejects.toMatchObject(
+      { code: 'outside_window' },
+    );
+    expect(await cb().attempts(c.id)).toEqual([]);
+    await cb().sweep();
+    expect(await cb().get(c.id)).toMatchObject({ status: 'pending', claimed_by: null });
+    expect((await cb().get(c.id))!.next_attempt_at.toISOString()).toBe('2026-12-08T13:00:00.000Z');
+  });
+
+  it('hands a claim nobody worked for 15 minutes back, in its place', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    t.clock.advance(10 * 60_000);
+    await cb().placeCall(agentB, c.id, { agentPhone: '+12025550100', phone: c.phones[0]! }); // worked
+    t.clock.advance(10 * 60_000);
+    expect(await cb().claimNext(agentA, ['tier1'])).toBeUndefined();
+    t.clock.advance(6 * 60_000);
+    expect((await cb().claimNext(agentA, ['tier1']))!.id).toBe(place.callbackId);
+  });
+});
+
+describe('the unreached message without an email (point 5)', () => {
+  it('texts the first number that did not reply STOP', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ email: '' });
+    await db()
+      .insertInto('sms_opt_outs')
+      .values({ phone: '+12025550171', opted_out_at: t.clock.now() })
+      .onConflict((oc) => oc.column('phone').doNothing())
+      .execute();
+    await request(i.id, ['+12025550171', '+12025550172']);
+    await db().updateTable('callbacks').set({ attempts: 1 }).where('item_id', '=', i.id).execute();
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.item_id).toBe(i.id);
+    await cb().recordOutcome(agentB, c.id, { phone: '+12025550171', outcome: 'no_answer' });
+    expect((await cb().recordOutcome(agentB, c.id, { phone: '+12025550172', outcome: 'busy' })).result).toBe(
+      'unreached',
+    );
+    const texts = await db()
+      .selectFrom('notification_messages')
+      .select(['recipient', 'channel', 'body'])
+      .where('template', '=', 'callback_unreached')
+      .where('recipient', 'in', ['+12025550171', '+12025550172'])
+      .execute();
+    expect(texts).toEqual([expect.objectContaining({ recipient: '+12025550172', channel: 'sms' })]);
+    expect(texts[0]!.body).toContain(`#${i.number}`);
+  });
+});
+
+describe('Text Ahead only when someone can call (point 4) and never for Section 1367 items', () => {
+  it('the Saturday request is texted on Monday once its window opens near the head of the line', async () => {
+    t.clock.set('2026-12-05T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const i = await item({ office: 'FO-NYC' });
+    const place = await cb().request({ itemId: i.id, phones: ['+12025550143'], language: 'en', source: 'agent' });
+    expect(asks).toHaveLength(0);
+    expect(await cb().get(place.callbackId)).toMatchObject({ status: 'waiting_text', text_ahead_until: null });
+    t.clock.set('2026-12-07T13:00:00Z'); // Monday 8 a.m.
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    expect(asks.map((a) => a.callbackId)).toEqual([place.callbackId]);
+    // The ask's own hour is the callback's (one clock).
+    expect((await cb().get(place.callbackId))!.text_ahead_until!.toISOString()).toBe('2026-12-07T14:00:00.000Z');
+  });
+
+  it('after a "Y" the whole window applies, not the first attempt’s 7:30 p.m. limit', async () => {
+    t.clock.set('2026-12-08T00:10:00Z'); // 7:10 p.m. New York
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const place = await cb().request({
+      itemId: (await item({ office: 'FO-NYC' })).id,
+      phones: ['+12025550143'],
+      language: 'en',
+      source: 'agent',
+    });
+    expect(asks).toHaveLength(1);
+    t.clock.set('2026-12-08T00:40:00Z'); // 7:40 p.m.
+    expect(await cb().confirmed(place.callbackId, t.clock.now())).toBe(true);
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(place.callbackId);
+  });
+
+  it('a Section 1367 item’s callback is not texted: it waits in Tier 3’s line at once', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const i = await item();
+    await db()
+      .updateTable('service_items')
+      .set({ section_1367: true, queue: 'tier3' })
+      .where('id', '=', i.id)
+      .execute();
+    const place = await cb().request({ itemId: i.id, phones: ['+12025550143'], language: 'en', source: 'agent' });
+    expect(asks).toHaveLength(0);
+    expect(await cb().get(place.callbackId)).toMatchObject({ status: 'pending', tier: 'tier3' });
+  });
+});
+
+describe('a late "Y" is answered truthfully (point 8)', () => {
+  it('after the hour counted as no reply, the customer hears that the next attempt is the call', async () => {
+    t.clock.set('2026-12-07T16:00:00Z');
+    cb().useTextAhead(t.services.textAhead);
+    const i = await item({ office: 'FO-NYC' });
+    const phone = '+12025550163';
+    expect((await t.services.textAhead.consent({ itemId: i.id, phone, language: 'en', channel: 'agent' })).ok).toBe(
+      true,
+    );
+    const place = await cb().request({ itemId: i.id, phones: [phone], language: 'en', source: 'agent' });
+    expect(await cb().get(place.callbackId)).toMatchObject({ status: 'waiting_text' });
+    t.clock.advance(60 * 60_000);
+    await cb().sweep();
+    expect(await cb().get(place.callbackId)).toMatchObject({ status: 'pending', attempts: 1 });
+    const answer = await t.services.textAhead.reply(phone, 'Y');
+    expect(answer).not.toContain('Thank you for confirming');
+    expect(answer).toContain('next attempt');
+  });
+});

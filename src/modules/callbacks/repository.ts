@@ -409,3 +409,13 @@ export async function itemNumberOf(db: DbHandle, itemId: string): Promise<number
   const row = await sql<{ number: string | number }>`SELECT number FROM service_items WHERE id = ${itemId}`.execute(db);
   return row.rows[0] ? Number(row.rows[0].number) : undefined;
 }
+
+/** Ends a claimed callback whose item was resolved or closed meanwhile. */
+export async function cancelClaimed(db: DbHandle, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('callbacks')
+    .set({ status: 'cancelled', claimed_by: null, closed_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'claimed')
+    .execute();
+}

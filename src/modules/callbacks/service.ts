@@ -483,7 +483,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
    * (TwiML `Dial`), bridging the two. Answers the provider's call id.
    */
   async placeCall(agent: StaffActor, callbackId: string, p: { agentPhone: string; phone: string }): Promise<string> {
-    const c = await this.#claimedByAgent(this.deps.db, callbackId, agent);
+    const c = await this.#endedWithItem(callbackId, () => this.#claimedByAgent(this.deps.db, callbackId, agent));
     if (!c.phones.includes(p.phone)) throw new CallbackError('no_phone');
     if (!E164.test(p.agentPhone)) throw new CallbackError('bad_phone');
     if (!this.deps.voice) throw new CallbackError('no_phone');
@@ -510,6 +510,25 @@ export class CallbackService implements CallbackRequester, CallbackControl {
    * a window, else at the next opening); after the second, the email goes out and the item closes.
    */
   async recordOutcome(
+    agent: StaffActor,
+    callbackId: string,
+    p: { phone: string; outcome: CallOutcome; providerCallId?: string | null },
+  ): Promise<{ result: 'answered' | 'next_number' | 'second_attempt' | 'unreached'; nextAttemptAt?: Date }> {
+    return this.#endedWithItem(callbackId, () => this.#recordOutcome(agent, callbackId, p));
+  }
+
+  /** A callback whose item was resolved or closed meanwhile ends (cancelled) when its agent acts on it. */
+  async #endedWithItem<T>(callbackId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof CallbackError && error.code === 'closed_item')
+        await repo.cancelClaimed(this.deps.db, callbackId, this.deps.clock.now());
+      throw error;
+    }
+  }
+
+  async #recordOutcome(
     agent: StaffActor,
     callbackId: string,
     p: { phone: string; outcome: CallOutcome; providerCallId?: string | null },
@@ -665,9 +684,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
       await repo.updateCallback(
         trx,
         c.id,
-        until
-          ? { text_ahead: true, text_ahead_state: 'asked', text_ahead_until: until }
-          : { status: 'pending' },
+        until ? { text_ahead: true, text_ahead_state: 'asked', text_ahead_until: until } : { status: 'pending' },
       );
     });
   }
@@ -680,10 +697,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     if (c.claimed_by !== agent.accountId) throw new CallbackError('not_yours');
     // A callback outlives no item: resolved or closed by other means, it ends here (the sweep ends the others).
     const item = await repo.itemStateOf(db, c.item_id);
-    if (!item || item.status === 'resolved' || item.status === 'closed') {
-      await repo.updateCallback(db, c.id, { status: 'cancelled', claimed_by: null, closed_at: this.deps.clock.now() });
-      throw new CallbackError('closed_item');
-    }
+    if (!item || item.status === 'resolved' || item.status === 'closed') throw new CallbackError('closed_item');
     return c;
   }
 
@@ -719,7 +733,8 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         request: `${base}/e-request`,
       },
     };
-    if (item.contact_email?.trim()) await this.deps.notifications.queueEmail(trx, { to: item.contact_email, ...message });
+    if (item.contact_email?.trim())
+      await this.deps.notifications.queueEmail(trx, { to: item.contact_email, ...message });
     else {
       // Callbacks from the phone have no email: the text version, to the first number that did not reply STOP.
       for (const phone of c.phones) {

@@ -224,7 +224,10 @@ export class TextAheadService implements TextAheadSender {
     }
     if (taken === 'moved_on') {
       // The callback no longer waits for this answer (its item closed, or it was counted already): say so.
-      return { text: this.deps.i18n.t(ask.language)('text_ahead:sms.nothing_waiting'), outcome: { kind: 'nothing_waiting' } };
+      return {
+        text: this.deps.i18n.t(ask.language)('text_ahead:sms.nothing_waiting'),
+        outcome: { kind: 'nothing_waiting' },
+      };
     }
     const at = this.deps.i18n.t(ask.language);
     const text =
@@ -282,7 +285,10 @@ export class TextAheadService implements TextAheadSender {
         outcome: { kind: 'nothing_waiting' },
       };
     }
-    return { text: at('text_ahead:sms.late', { number: String(recent.item_number) }), outcome: { kind: 'nothing_waiting' } };
+    return {
+      text: at('text_ahead:sms.late', { number: String(recent.item_number) }),
+      outcome: { kind: 'nothing_waiting' },
+    };
   }
 
   /**
