@@ -369,6 +369,29 @@ describe('the help desk’s escalation (ACC-7)', () => {
     const [c] = await cb().ofItem(i.id);
     expect(c).toMatchObject({ tier: 'tier2', source: 'help_desk', phones: ['+12025550177'], status: 'pending' });
   });
+
+  it('Tier 2’s attempts recorded on the help desk page are the callback’s attempts (one place)', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ queue: 'help_desk' });
+    await db().updateTable('service_items').set({ contact_phone: '(202) 555-0178' }).where('id', '=', i.id).execute();
+    expect(
+      await t.services.helpDesk.escalateToTier2(agentA, (await t.services.serviceItems.byId(i.id))!, 'Call'),
+    ).toEqual({
+      ok: true,
+    });
+    const row = () => t.services.serviceItems.byId(i.id).then((r) => r!);
+    expect(await t.services.helpDesk.recordCallAttempt(agentA, await row(), false, 'Voicemail')).toEqual({
+      closed: false,
+    });
+    const [c] = await cb().ofItem(i.id);
+    expect(c).toMatchObject({ status: 'pending', attempts: 1, rank: 0 });
+    expect(await t.services.helpDesk.recordCallAttempt(agentA, await row(), false, '')).toEqual({ closed: true });
+    expect(await cb().get(c!.id)).toMatchObject({ status: 'unreached', attempts: 2 });
+    expect((await cb().attempts(c!.id)).map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'no_answer'],
+      [2, 'no_answer'],
+    ]);
+  });
 });
 
 describe('the dashboards: callbacks that reached nobody, with and without Text Ahead (CB-4)', () => {

@@ -598,6 +598,46 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     });
   }
 
+  /**
+   * Tier 2's call attempt recorded from the help desk's item page (ACC-7): on the item's open callback, so that
+   * attempts live in one place (`callback_attempts`). Answered ends the callback; the last missed attempt ends it as
+   * unreached (the help desk closes the item and sends its own email); otherwise it counts as an attempt made.
+   */
+  async recordItemAttempt(
+    p: { itemId: string; agentId: string; answered: boolean; last: boolean },
+    db: DbHandle = this.deps.db,
+  ): Promise<void> {
+    await inTransaction(db, async (trx) => {
+      const c = await repo.openCallbackOfItem(trx, p.itemId);
+      if (!c) return;
+      const now = this.deps.clock.now();
+      const attempt = Math.min(c.attempts + 1, 2);
+      await repo.insertAttempt(
+        trx,
+        attemptRow(c, attempt, c.phones[0] ?? null, p.answered ? 'answered' : 'no_answer', p.agentId, now),
+      );
+      if (p.answered || p.last || attempt >= 2) {
+        const status = p.answered ? 'answered' : 'unreached';
+        await repo.updateCallback(trx, c.id, { status, attempts: attempt, closed_at: now, claimed_by: null });
+        return;
+      }
+      // CB-3: the next attempt 60 minutes on, first in line, inside a window (as after recordOutcome's first).
+      const earliest = new Date(now.getTime() + SECOND_ATTEMPT_AFTER_MS);
+      const w = callingWindow(earliest, c.time_zone, await repo.highVolume(trx));
+      await repo.updateCallback(trx, c.id, {
+        status: 'pending',
+        attempts: attempt,
+        rank: 0,
+        claimed_by: null,
+        claimed_at: null,
+        not_before: earliest,
+        next_attempt_at: w.start,
+        window_end_at: w.end,
+      });
+      this.#noteWindowEnd(w.end);
+    });
+  }
+
   /** An agent hands a claimed callback back to its line, in its place. */
   async release(agent: StaffActor, callbackId: string): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
