@@ -384,4 +384,32 @@ describe('the agent console: recording the customer’s agreement', () => {
     await agent.get(`/agent/items/${String(item.number)}/text-ahead?lang=en`);
     expect((await agent.get('/agent/items/999999999/text-ahead')).statusCode).toBe(404);
   });
+
+  it('offers no Text Ahead for a Section 1367 item and says why (Tier 3; both languages); the POST saves nothing', async () => {
+    const item = await phoneItem(t, { section1367: true });
+    const tier3 = await createStaffMember(t, {
+      email: 'tre.textahead@agency.example',
+      name: 'Tre Tier3',
+      roles: ['tier3'],
+      ip: '10.16.0.4',
+    });
+    const agent = await signInStaff(t, tier3, '10.16.0.4');
+    await agent.get(`/agent/items/${String(item.number)}/text-ahead`);
+    expect(agent.$('form[action$="/text-ahead"]')).toHaveLength(0);
+    expect(agent.$('.usa-alert--info').text()).toContain('Section 1367');
+    await agent.get(`/agent/items/${String(item.number)}/text-ahead?lang=es`);
+    expect(agent.$('.usa-alert--info').text()).toContain('Sección 1367');
+    const res = await agent.post(`/agent/items/${String(item.number)}/text-ahead`, {
+      phone: '202-555-0198',
+      language: 'en',
+      agreed: 'yes',
+    });
+    expect(res.statusCode).toBe(403);
+    const rows = await t.deps.database.db
+      .selectFrom('text_ahead_consents')
+      .select('id')
+      .where('item_id', '=', item.id)
+      .execute();
+    expect(rows).toEqual([]);
+  });
 });
