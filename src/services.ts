@@ -172,6 +172,7 @@ export function createServices(deps: Deps): Services {
     agencyPhone: '800-375-5283',
     voice: deps.voice,
     callerId: deps.config.sms.provider === 'twilio' ? deps.config.sms.from : '',
+    isOptedOut,
   });
   // Text Ahead (issue 16 point 3) acts on callbacks through the contract's CallbackControl, and callbacks ask it to
   // text before a call through the TextAheadSender port (neither imports the other's code).

@@ -16,7 +16,7 @@ let textAheadOn = false;
 const fakeTextAhead: TextAheadSender = {
   askBeforeCall: (c) => {
     asks.push(c);
-    return Promise.resolve(textAheadOn);
+    return Promise.resolve(textAheadOn ? new Date(t.clock.now().getTime() + 3600_000) : undefined);
   },
 };
 
@@ -120,10 +120,13 @@ describe('one national first-in-first-out line per tier, inside each customer’
     const picks: string[] = [];
     for (let i = 0; i < 3; i++) picks.push((await cb().claimNext(agentB, ['tier1']))?.id ?? 'none');
     expect(picks).toEqual([ny.callbackId, ny2.callbackId, 'none']);
+    const answer = (id: string) => cb().recordOutcome(agentB, id, { phone: '+12025550143', outcome: 'answered' });
+    for (const id of [ny.callbackId, ny2.callbackId]) await answer(id);
     // 8:05 a.m. in Los Angeles; Honolulu still asleep.
     t.clock.set('2026-12-07T16:05:00Z');
     expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(la.callbackId);
     expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    await answer(la.callbackId);
     t.clock.set('2026-12-07T18:00:00Z');
     const h = (await cb().claimNext(agentB, ['tier1']))!;
     expect(h.id).toBe(hnl.callbackId);
@@ -366,6 +369,29 @@ describe('the help desk’s escalation (ACC-7)', () => {
     const [c] = await cb().ofItem(i.id);
     expect(c).toMatchObject({ tier: 'tier2', source: 'help_desk', phones: ['+12025550177'], status: 'pending' });
   });
+
+  it('Tier 2’s attempts recorded on the help desk page are the callback’s attempts (one place)', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ queue: 'help_desk' });
+    await db().updateTable('service_items').set({ contact_phone: '(202) 555-0178' }).where('id', '=', i.id).execute();
+    expect(
+      await t.services.helpDesk.escalateToTier2(agentA, (await t.services.serviceItems.byId(i.id))!, 'Call'),
+    ).toEqual({
+      ok: true,
+    });
+    const row = () => t.services.serviceItems.byId(i.id).then((r) => r!);
+    expect(await t.services.helpDesk.recordCallAttempt(agentA, await row(), false, 'Voicemail')).toEqual({
+      closed: false,
+    });
+    const [c] = await cb().ofItem(i.id);
+    expect(c).toMatchObject({ status: 'pending', attempts: 1, rank: 0 });
+    expect(await t.services.helpDesk.recordCallAttempt(agentA, await row(), false, '')).toEqual({ closed: true });
+    expect(await cb().get(c!.id)).toMatchObject({ status: 'unreached', attempts: 2 });
+    expect((await cb().attempts(c!.id)).map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'no_answer'],
+      [2, 'no_answer'],
+    ]);
+  });
 });
 
 describe('the dashboards: callbacks that reached nobody, with and without Text Ahead (CB-4)', () => {
@@ -434,5 +460,226 @@ describe('with the real Text Ahead wired (services.ts)', () => {
     await t.services.textAhead.reply('+12025550162', 'Q.');
     expect(await cb().byId(quit.place.callbackId)).toMatchObject({ status: 'quit' });
     expect(await t.services.serviceItems.byId(quit.i.id)).toMatchObject({ status: 'closed' });
+  });
+});
+
+describe('review: a callback follows its item into Tier 3 when the case becomes Section 1367 (CC-6)', () => {
+  it('is no longer offered to a Tier 1 agent once the item is protected', async () => {
+    t.clock.set('2026-12-07T15:00:00Z'); // Monday 10 a.m. New York
+    const c = await db()
+      .selectFrom('cases')
+      .select(['id', 'receipt_number'])
+      .where('section_1367', '=', false)
+      .executeTakeFirstOrThrow();
+    const i = await item();
+    await db().updateTable('service_items').set({ case_id: c.id }).where('id', '=', i.id).execute();
+    await request(i.id);
+    // The case becomes protected (a protection_updated event): case-events moves its open items to Tier 3.
+    const { protectItemsOfCase } = await import('../service-items/index.js');
+    await protectItemsOfCase(db(), c.id, c.receipt_number);
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({ section_1367: true, queue: 'tier3' });
+    // agentB holds only tier1: the protected item's callback (and its page with the customer's name) must not reach them.
+    const claimed = await cb().claimNext(agentB, ['tier1']);
+    expect(claimed?.item_id).not.toBe(i.id);
+    await db().updateTable('cases').set({ section_1367: false }).where('id', '=', c.id).execute();
+  });
+});
+
+describe('review: the Text Ahead text (CB-5: "within the next 30 minutes") is not sent while the window is closed', () => {
+  it('an agent asking on a Saturday (high-volume mode off) does not text the customer until the window opens', async () => {
+    t.clock.set('2026-12-05T15:00:00Z'); // Saturday 10 a.m. New York: no calling window until Monday 8 a.m.
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const i = await item();
+    const place = await cb().request({ itemId: i.id, phones: ['+12025550143'], language: 'en', source: 'agent' });
+    expect(place.earliestAt.toISOString()).toBe('2026-12-07T13:00:00.000Z'); // Monday 8 a.m.
+    // Texting now promises a call within 30 minutes that cannot come, and the unanswered hour burns attempt 1.
+    expect(asks).toHaveLength(0);
+  });
+});
+
+describe('review: a callback ends with its item', () => {
+  it('is not offered after its service item was resolved by other means', async () => {
+    t.clock.set('2026-12-07T15:00:00Z'); // Monday 10 a.m. New York
+    const i = await item();
+    await request(i.id);
+    await t.services.serviceItems.record(
+      i.id,
+      { kind: 'resolved', actorId: agentA.accountId },
+      { status: 'resolved', resolution: 'answered' },
+    );
+    const claimed = await cb().claimNext(agentB, ['tier1']);
+    expect(claimed?.item_id).not.toBe(i.id);
+  });
+});
+
+describe('callbacks follow their items (issue 16 review, points 2 and 3)', () => {
+  it('the sweep moves a protected item’s callback to Tier 3’s line, where a Tier 3 agent gets it', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item();
+    const place = await request(i.id);
+    await db()
+      .updateTable('service_items')
+      .set({ section_1367: true, queue: 'tier3' })
+      .where('id', '=', i.id)
+      .execute();
+    expect(await cb().claimNext(agentA, ['tier1', 'tier2'])).toBeUndefined();
+    t.clock.advance(61_000); // the next minute's sweep
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    expect(await cb().get(place.callbackId)).toMatchObject({ tier: 'tier3', status: 'pending' });
+    const tier3: StaffActor = { accountId: agentA.accountId, roles: ['tier3'] };
+    expect((await cb().claimNext(tier3, ['tier3']))!.id).toBe(place.callbackId);
+  });
+
+  it('is cancelled once its item is closed: by the sweep, or when the agent holding it records an outcome', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item();
+    const place = await request(i.id);
+    const held = await item();
+    t.clock.advance(1000);
+    const heldPlace = await request(held.id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    const c2 = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c2.id).toBe(heldPlace.callbackId);
+    for (const id of [i.id, held.id])
+      await t.services.serviceItems.record(id, { kind: 'resolved' }, { status: 'resolved', resolution: 'answered' });
+    await expect(cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'answered' })).rejects.toMatchObject({
+      code: 'closed_item',
+    });
+    expect(await cb().get(c.id)).toMatchObject({ status: 'cancelled' });
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({ status: 'resolved' });
+    t.clock.advance(61_000);
+    await cb().claimNext(agentA, ['tier1']);
+    expect(await cb().get(c2.id)).toMatchObject({ status: 'cancelled' });
+  });
+});
+
+describe('calls only inside the window; stale claims go back to the line (point 6)', () => {
+  it('refuses to place a call or record an outcome after 9 p.m. local, and releases the claim', async () => {
+    t.clock.set('2026-12-08T00:20:00Z'); // 7:20 p.m. New York
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    t.clock.set('2026-12-08T02:01:00Z'); // 9:01 p.m.
+    await expect(
+      cb().placeCall(agentB, c.id, { agentPhone: '+12025550100', phone: c.phones[0]! }),
+    ).rejects.toMatchObject({ code: 'outside_window' });
+    await expect(cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'no_answer' })).rejects.toMatchObject(
+      { code: 'outside_window' },
+    );
+    expect(await cb().attempts(c.id)).toEqual([]);
+    await cb().sweep();
+    expect(await cb().get(c.id)).toMatchObject({ status: 'pending', claimed_by: null });
+    expect((await cb().get(c.id))!.next_attempt_at.toISOString()).toBe('2026-12-08T13:00:00.000Z');
+  });
+
+  it('hands a claim nobody worked for 15 minutes back, in its place', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    t.clock.advance(10 * 60_000);
+    await cb().placeCall(agentB, c.id, { agentPhone: '+12025550100', phone: c.phones[0]! }); // worked
+    t.clock.advance(10 * 60_000);
+    expect(await cb().claimNext(agentA, ['tier1'])).toBeUndefined();
+    t.clock.advance(6 * 60_000);
+    expect((await cb().claimNext(agentA, ['tier1']))!.id).toBe(place.callbackId);
+  });
+});
+
+describe('the unreached message without an email (point 5)', () => {
+  it('texts the first number that did not reply STOP', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ email: '' });
+    await db()
+      .insertInto('sms_opt_outs')
+      .values({ phone: '+12025550171', opted_out_at: t.clock.now() })
+      .onConflict((oc) => oc.column('phone').doNothing())
+      .execute();
+    await request(i.id, ['+12025550171', '+12025550172']);
+    await db().updateTable('callbacks').set({ attempts: 1 }).where('item_id', '=', i.id).execute();
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.item_id).toBe(i.id);
+    await cb().recordOutcome(agentB, c.id, { phone: '+12025550171', outcome: 'no_answer' });
+    expect((await cb().recordOutcome(agentB, c.id, { phone: '+12025550172', outcome: 'busy' })).result).toBe(
+      'unreached',
+    );
+    const texts = await db()
+      .selectFrom('notification_messages')
+      .select(['recipient', 'channel', 'body'])
+      .where('template', '=', 'callback_unreached')
+      .where('recipient', 'in', ['+12025550171', '+12025550172'])
+      .execute();
+    expect(texts).toEqual([expect.objectContaining({ recipient: '+12025550172', channel: 'sms' })]);
+    expect(texts[0]!.body).toContain(`#${i.number}`);
+  });
+});
+
+describe('Text Ahead only when someone can call (point 4) and never for Section 1367 items', () => {
+  it('the Saturday request is texted on Monday once its window opens near the head of the line', async () => {
+    t.clock.set('2026-12-05T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const i = await item({ office: 'FO-NYC' });
+    const place = await cb().request({ itemId: i.id, phones: ['+12025550143'], language: 'en', source: 'agent' });
+    expect(asks).toHaveLength(0);
+    expect(await cb().get(place.callbackId)).toMatchObject({ status: 'waiting_text', text_ahead_until: null });
+    t.clock.set('2026-12-07T13:00:00Z'); // Monday 8 a.m.
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    expect(asks.map((a) => a.callbackId)).toEqual([place.callbackId]);
+    // The ask's own hour is the callback's (one clock).
+    expect((await cb().get(place.callbackId))!.text_ahead_until!.toISOString()).toBe('2026-12-07T14:00:00.000Z');
+  });
+
+  it('after a "Y" the whole window applies, not the first attempt’s 7:30 p.m. limit', async () => {
+    t.clock.set('2026-12-08T00:10:00Z'); // 7:10 p.m. New York
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const place = await cb().request({
+      itemId: (await item({ office: 'FO-NYC' })).id,
+      phones: ['+12025550143'],
+      language: 'en',
+      source: 'agent',
+    });
+    expect(asks).toHaveLength(1);
+    t.clock.set('2026-12-08T00:40:00Z'); // 7:40 p.m.
+    expect(await cb().confirmed(place.callbackId, t.clock.now())).toBe(true);
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(place.callbackId);
+  });
+
+  it('a Section 1367 item’s callback is not texted: it waits in Tier 3’s line at once', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    cb().useTextAhead(fakeTextAhead);
+    textAheadOn = true;
+    const i = await item();
+    await db()
+      .updateTable('service_items')
+      .set({ section_1367: true, queue: 'tier3' })
+      .where('id', '=', i.id)
+      .execute();
+    const place = await cb().request({ itemId: i.id, phones: ['+12025550143'], language: 'en', source: 'agent' });
+    expect(asks).toHaveLength(0);
+    expect(await cb().get(place.callbackId)).toMatchObject({ status: 'pending', tier: 'tier3' });
+  });
+});
+
+describe('a late "Y" is answered truthfully (point 8)', () => {
+  it('after the hour counted as no reply, the customer hears that the next attempt is the call', async () => {
+    t.clock.set('2026-12-07T16:00:00Z');
+    cb().useTextAhead(t.services.textAhead);
+    const i = await item({ office: 'FO-NYC' });
+    const phone = '+12025550163';
+    expect((await t.services.textAhead.consent({ itemId: i.id, phone, language: 'en', channel: 'agent' })).ok).toBe(
+      true,
+    );
+    const place = await cb().request({ itemId: i.id, phones: [phone], language: 'en', source: 'agent' });
+    expect(await cb().get(place.callbackId)).toMatchObject({ status: 'waiting_text' });
+    t.clock.advance(60 * 60_000);
+    await cb().sweep();
+    expect(await cb().get(place.callbackId)).toMatchObject({ status: 'pending', attempts: 1 });
+    const answer = await t.services.textAhead.reply(phone, 'Y');
+    expect(answer).not.toContain('Thank you for confirming');
+    expect(answer).toContain('next attempt');
   });
 });

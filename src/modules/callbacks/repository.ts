@@ -73,26 +73,43 @@ export interface LineGroup {
   tier: CallbackTier;
   timeZone: string;
   attempts: 0 | 1;
+  /** Only the callbacks a Text Ahead "Y" put first (rank 0): a first attempt's group after 7:30 p.m. local. */
+  confirmedOnly?: boolean;
 }
+
+/**
+ * The tier a callback's item belongs to now (CC-6): Section 1367 items are Tier 3's whatever their queue; an item in
+ * a tier queue is that tier's; otherwise (the help desk's escalation) the callback's own tier. Read from
+ * `service_items` at the moment of the pick, so a callback follows its item when it moves (protection, escalation).
+ */
+const currentTier = sql`(CASE WHEN si.section_1367 THEN 'tier3' WHEN si.queue IN ('tier1', 'tier2', 'tier3') THEN si.queue ELSE c.tier END)`;
 
 /**
  * The head of each group (its first callback in line order that is due now; `callbacks_group_idx` gives each in one
  * index descent), then the first of the heads in line order: the first due callback of the tiers' national lines.
+ * The item is read in the same statement: a callback whose item was resolved or closed is never offered, and one
+ * whose item moved to another tier (Section 1367: Tier 3) is offered only to that tier (`currentTier`).
  * The window test is written as a range ([next_attempt_at, window_end_at) holds now), which no index answers: the
  * planner then walks the group's index in line order, whatever its statistics say about window ends (stale ones made
  * it read `callbacks_window_end_idx` and sort instead).
  */
 function headOfGroups(groups: readonly LineGroup[], now: Date, lock: boolean) {
-  const values = sql.join(groups.map((g) => sql`(${g.tier}::text, ${g.timeZone}::text, ${g.attempts}::smallint)`));
+  const values = sql.join(
+    groups.map(
+      (g) => sql`(${g.tier}::text, ${g.timeZone}::text, ${g.attempts}::smallint, ${Boolean(g.confirmedOnly)}::boolean)`,
+    ),
+  );
   return sql`
-      SELECT h.id FROM (VALUES ${values}) AS g (tier, zone, attempts)
+      SELECT h.id FROM (VALUES ${values}) AS g (tier, zone, attempts, confirmed_only)
       CROSS JOIN LATERAL (
-        SELECT id, rank, requested_at FROM callbacks
-        WHERE tier = g.tier AND time_zone = g.zone AND attempts = g.attempts AND status = 'pending'
-          AND tstzrange(next_attempt_at, window_end_at) @> ${now}::timestamptz
-        ORDER BY rank, requested_at, id
+        SELECT c.id, c.rank, c.requested_at FROM callbacks c JOIN service_items si ON si.id = c.item_id
+        WHERE c.tier = g.tier AND c.time_zone = g.zone AND c.attempts = g.attempts AND c.status = 'pending'
+          AND (NOT g.confirmed_only OR c.rank = 0)
+          AND tstzrange(c.next_attempt_at, c.window_end_at) @> ${now}::timestamptz
+          AND si.status NOT IN ('resolved', 'closed') AND ${currentTier} = g.tier
+        ORDER BY c.rank, c.requested_at, c.id
         LIMIT 1
-        ${lock ? sql`FOR UPDATE SKIP LOCKED` : sql``}
+        ${lock ? sql`FOR UPDATE OF c SKIP LOCKED` : sql``}
       ) AS h
       ORDER BY h.rank, h.requested_at, h.id
       LIMIT 1`;
@@ -314,4 +331,91 @@ export async function reachByTextAhead(db: DbHandle, p: { from: Date; to: Date }
     .groupBy('text_ahead')
     .execute();
   return rows.map((r) => ({ textAhead: r.text_ahead, finished: Number(r.finished), unreached: Number(r.unreached) }));
+}
+
+/**
+ * Keeps open callbacks with their items (the pick already ignores the others; this makes the rows say so): those
+ * whose item was resolved or closed are cancelled; those whose item moved to another tier move to that tier's line.
+ * Answers the ids cancelled.
+ */
+export async function followItems(db: DbHandle, now: Date): Promise<string[]> {
+  const cancelled = await sql<{ id: string }>`
+    UPDATE callbacks c SET status = 'cancelled', closed_at = ${now}, claimed_by = NULL
+    FROM service_items si
+    WHERE si.id = c.item_id AND c.status IN ('waiting_text', 'pending', 'claimed')
+      AND si.status IN ('resolved', 'closed')
+    RETURNING c.id`.execute(db);
+  await sql`
+    UPDATE callbacks c SET tier = ${currentTier}
+    FROM service_items si
+    WHERE si.id = c.item_id AND c.status IN ('waiting_text', 'pending', 'claimed') AND c.tier <> ${currentTier}`.execute(
+    db,
+  );
+  return cancelled.rows.map((r) => r.id);
+}
+
+/** The status of a callback's item and whether it is Section 1367 now (read with the callback, in its transaction). */
+export async function itemStateOf(
+  db: DbHandle,
+  itemId: string,
+): Promise<{ status: string; section_1367: boolean } | undefined> {
+  const row = await sql<{ status: string; section_1367: boolean }>`
+    SELECT status, section_1367 FROM service_items WHERE id = ${itemId}`.execute(db);
+  return row.rows[0];
+}
+
+/** Claimed callbacks (few: one or two per agent at work), locked, for the sweep that hands stale claims back. */
+export async function claimedCallbacks(db: DbHandle): Promise<CallbackRow[]> {
+  return db.selectFrom('callbacks').selectAll().where('status', '=', 'claimed').forUpdate().skipLocked().execute();
+}
+
+/** Agent-requested callbacks waiting for their Text Ahead ask to be sent (their window open at `now`), oldest first. */
+export async function asksToSend(db: DbHandle, now: Date, limit = 50): Promise<CallbackRow[]> {
+  return db
+    .selectFrom('callbacks')
+    .selectAll()
+    .where('status', '=', 'waiting_text')
+    .where('text_ahead_until', 'is', null)
+    .where('next_attempt_at', '<=', now)
+    .orderBy('requested_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** How many callbacks of a tier are due now ahead of one in line order (how near it is to the head). */
+export async function dueAhead(db: DbHandle, c: Pick<CallbackRow, 'id' | 'tier' | 'rank' | 'requested_at'>, now: Date) {
+  const row = await sql<{ ahead: string | number }>`
+    SELECT count(*) AS ahead FROM callbacks
+    WHERE tier = ${c.tier} AND status = 'pending' AND next_attempt_at <= ${now} AND window_end_at > ${now}
+      AND (rank, requested_at, id) < (${c.rank}, ${c.requested_at}, ${c.id}::uuid)`.execute(db);
+  return Number(row.rows[0]?.ahead ?? 0);
+}
+
+/** Agents' callbacks whose Text Ahead ask is still to send and whose window closed (moved to the next opening). */
+export async function asksWindowClosed(db: DbHandle, now: Date): Promise<CallbackRow[]> {
+  return db
+    .selectFrom('callbacks')
+    .selectAll()
+    .where('status', '=', 'waiting_text')
+    .where('text_ahead_until', 'is', null)
+    .where('window_end_at', '<=', now)
+    .limit(500)
+    .execute();
+}
+
+/** The number of a callback's item. */
+export async function itemNumberOf(db: DbHandle, itemId: string): Promise<number | undefined> {
+  const row = await sql<{ number: string | number }>`SELECT number FROM service_items WHERE id = ${itemId}`.execute(db);
+  return row.rows[0] ? Number(row.rows[0].number) : undefined;
+}
+
+/** Ends a claimed callback whose item was resolved or closed meanwhile. */
+export async function cancelClaimed(db: DbHandle, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('callbacks')
+    .set({ status: 'cancelled', claimed_by: null, closed_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'claimed')
+    .execute();
 }

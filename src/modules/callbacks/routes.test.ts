@@ -134,6 +134,45 @@ describe('the agents’ callback pages', () => {
     expect((await t.services.callbacks.settings()).high_volume).toBe(false);
   });
 
+  it('a callback whose item became Section 1367 is not shown to Tier 1; Tier 3’s voicemail names no agency', async () => {
+    t.clock.set('2026-12-07T17:05:00Z');
+    const item = await newItem('en');
+    const place = await t.services.callbacks.request({
+      itemId: item.id,
+      phones: ['+12025550143'],
+      language: 'en',
+      source: 'voice_assistant',
+    });
+    await tier1.agent.get('/agent/callbacks');
+    let res = await tier1.agent.post('/agent/callbacks/claim', {});
+    expect(res.headers.location).toBe(`/agent/callbacks/${place.callbackId}`);
+    await t.deps.database.db
+      .updateTable('service_items')
+      .set({ section_1367: true })
+      .where('id', '=', item.id)
+      .execute();
+    expect((await tier1.agent.get(`/agent/callbacks/${place.callbackId}`)).statusCode).toBe(404);
+    const tier3 = await createStaffMember(t, {
+      email: 'cb.tier3@agency.example',
+      name: 'Tess Tier3',
+      roles: ['tier3'],
+      ip: '10.16.0.5',
+    });
+    await t.deps.database.db
+      .updateTable('callbacks')
+      .set({ status: 'pending', claimed_by: null, claimed_at: null, tier: 'tier3' })
+      .where('id', '=', place.callbackId)
+      .execute();
+    await tier3.agent.get('/agent/callbacks');
+    res = await tier3.agent.post('/agent/callbacks/claim', {});
+    expect(res.headers.location).toBe(`/agent/callbacks/${place.callbackId}`);
+    await tier3.agent.get(res.headers.location as string);
+    const messages = tier3.agent.$('.usa-summary-box[lang]');
+    expect(messages.first().text()).toContain(`request number ${item.number}`);
+    expect(messages.text()).not.toContain('Citizenship');
+    expect(messages.text()).not.toContain('Ciudadanía');
+  });
+
   it('pages in Spanish', async () => {
     await tier1.agent.get('/agent/callbacks?lang=es');
     expect(tier1.agent.$('h1').text()).toBe('Devoluciones de llamada');

@@ -71,11 +71,15 @@ async function showCallback(
   const { callbacks, items } = deps;
   const c = await callbacks.get(id);
   if (!c || c.status !== 'claimed' || c.claimed_by !== request.staff!.accountId) return reply.callNotFound();
-  const item = await items.byId(c.item_id);
+  // The viewer-aware read (CC-6): a callback whose item became Section 1367 shows nothing to Tier 1 or 2.
+  const number = await callbacks.itemNumberOf(c.item_id);
+  const item = number === undefined ? undefined : await items.forStaff(request.staff!, String(number));
   if (!item) return reply.callNotFound();
+  // Tier 3 (Section 1367) callbacks leave a neutral message: whoever hears the voicemail learns nothing of the agency.
+  const key = c.tier === 'tier3' || item.section_1367 ? 'callbacks:voicemail_neutral' : 'callbacks:voicemail';
   const voicemail = ([c.language, c.language === 'en' ? 'es' : 'en'] as const).map((lang) => ({
     lang,
-    text: deps.i18n.t(lang)('callbacks:voicemail', { number: String(item.number) }),
+    text: deps.i18n.t(lang)(key, { number: String(item.number) }),
   }));
   return reply.html(
     callbackPage(ctxOf(request, deps), {
@@ -101,7 +105,7 @@ function registerLineRoutes(app: App, deps: CallbackRouteDeps): void {
     const next = await callbacks.nextDue(tiers);
     const mine = await callbacks.mine(request.staff!.accountId);
     const done = request.query.done;
-    const notice = ['empty', 'answered', 'second_attempt', 'unreached', 'released'].includes(done)
+    const notice = ['empty', 'answered', 'second_attempt', 'unreached', 'released', 'closed_item'].includes(done)
       ? request.t(`callbacks:notices.${done}`)
       : undefined;
     return reply.html(
@@ -142,6 +146,13 @@ function registerCallRoutes(app: App, deps: CallbackRouteDeps): void {
       try {
         await callbacks.placeCall(actorOf(request), request.params.id, { agentPhone, phone });
       } catch (error) {
+        if (error instanceof CallbackError && error.code === 'outside_window')
+          return showCallback(request, reply, deps, request.params.id, {
+            errors: [{ field: 'phone', message: request.t('callbacks:errors.outside_window') }],
+            values: { phone, agent_phone },
+          });
+        if (error instanceof CallbackError && error.code === 'closed_item')
+          return reply.redirect('/agent/callbacks?done=closed_item', 303);
         if (error instanceof CallbackError) return reply.callNotFound();
         throw error;
       }
@@ -173,6 +184,13 @@ function registerOutcomeRoutes(app: App, deps: CallbackRouteDeps): void {
           outcome: outcome as CallOutcome,
         });
       } catch (error) {
+        if (error instanceof CallbackError && error.code === 'outside_window')
+          return showCallback(request, reply, deps, request.params.id, {
+            errors: [{ field: 'outcome', message: request.t('callbacks:errors.outside_window') }],
+            values: { phone },
+          });
+        if (error instanceof CallbackError && error.code === 'closed_item')
+          return reply.redirect('/agent/callbacks?done=closed_item', 303);
         if (error instanceof CallbackError) return reply.callNotFound();
         throw error;
       }

@@ -7,7 +7,7 @@ import type { NotificationService, VoiceProvider } from '../notifications/index.
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
 import * as repo from './repository.js';
 import type { AttemptOutcome, CallbackRow, CallbackSource, CallbackTier } from './tables.js';
-import { callingWindow, SECOND_ATTEMPT_AFTER_MS, TEXT_AHEAD_WAIT_MS, type CallingWindow } from './windows.js';
+import { callingWindow, isInsideWindow, SECOND_ATTEMPT_AFTER_MS, type CallingWindow } from './windows.js';
 
 // ---- The contract with voice-assistant and text-ahead (docs: /work/briefs/telephony-contract.md, issue 16) ---------
 
@@ -46,21 +46,28 @@ export interface CallbackSummary {
   attempts: number;
 }
 
+/**
+ * Text Ahead's replies. Each acts in the transaction given (the reply and the callback change commit together) and
+ * answers false when it changed nothing (the callback moved on: answered, cancelled, its hour counted as no reply).
+ */
 export interface CallbackControl {
   byId(callbackId: string): Promise<CallbackSummary | undefined>;
   /** Y: move it to the front of the agent's next half hour (CB-6). */
-  confirmed(callbackId: string, at: Date): Promise<void>;
+  confirmed(callbackId: string, at: Date, db?: DbHandle): Promise<boolean>;
   /** N: one more attempt, scheduled before the end of the agency's business day (CB-6). */
-  declined(callbackId: string, at: Date): Promise<void>;
+  declined(callbackId: string, at: Date, db?: DbHandle): Promise<boolean>;
   /** Q: the customer needs no more help: the callback and its service item close with that reason. */
-  quit(callbackId: string, at: Date): Promise<void>;
+  quit(callbackId: string, at: Date, db?: DbHandle): Promise<boolean>;
   /** No reply within one hour: counts as one attempt (CB-6), with the attempt chain of CB-3. */
-  noReply(callbackId: string, at: Date): Promise<void>;
+  noReply(callbackId: string, at: Date, db?: DbHandle): Promise<boolean>;
 }
 
-/** Text Ahead's side (implemented by text-ahead's service; absent = no Text Ahead). True when a text was sent. */
+/**
+ * Text Ahead's side (implemented by text-ahead's service; absent = no Text Ahead): sends the CB-5 text in the
+ * transaction given and answers when the ask's hour ends (the one expiry clock), or undefined when no text went out.
+ */
 export interface TextAheadSender {
-  askBeforeCall(c: CallbackSummary): Promise<boolean>;
+  askBeforeCall(c: CallbackSummary, db?: DbHandle): Promise<Date | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -78,7 +85,15 @@ const QUIT_RESOLUTION = 'no_action_needed';
 
 export class CallbackError extends Error {
   constructor(
-    readonly code: 'item_not_found' | 'bad_phone' | 'not_found' | 'not_yours' | 'not_open' | 'no_phone' | 'closed_item',
+    readonly code:
+      | 'item_not_found'
+      | 'bad_phone'
+      | 'not_found'
+      | 'not_yours'
+      | 'not_open'
+      | 'no_phone'
+      | 'closed_item'
+      | 'outside_window',
   ) {
     super(code);
   }
@@ -101,7 +116,14 @@ export interface CallbackDeps {
   callerId?: string;
   /** Text Ahead (CB-5); absent = none. Wired by the composition root (text-ahead imports this module, not back). */
   textAhead?: TextAheadSender;
+  /** Whether a number replied STOP (case-subscriptions' `isOptedOut`): the unreached text skips such numbers. */
+  isOptedOut?: (db: DbHandle, phone: string) => Promise<boolean>;
 }
+
+/** A claimed callback not worked (no call placed, no outcome recorded) for this long goes back to its line. */
+export const STALE_CLAIM_MS = 15 * 60_000;
+/** The Text Ahead ask goes out when at most this many due callbacks of its tier are ahead of it (near the head). */
+export const TEXT_AHEAD_NEAR_HEAD = 3;
 
 /** The tiers whose lines a staff member works (their tier roles). */
 export function tiersOf(roles: readonly string[]): CallbackTier[] {
@@ -166,13 +188,14 @@ export class CallbackService implements CallbackRequester, CallbackControl {
   async request(input: CallbackRequestInput, db?: DbHandle): Promise<CallbackPlace> {
     const phones = [...new Set(input.phones.map((p) => p.trim()))];
     if (!phones.length || phones.length > 5 || !phones.every((p) => E164.test(p))) throw new CallbackError('bad_phone');
-    // CB-5: when an agent decides a callback is needed (not inside another module's transaction: Text Ahead sends in
-    // its own, after this one commits).
-    const ask = Boolean(this.#textAhead) && input.source === 'agent' && !db;
+    // CB-5: when an agent decides a callback is needed (not inside another module's transaction: the ask is sent in
+    // a transaction of its own). Never for a Section 1367 item: an agent cannot take the protected customer's consent
+    // to texts about it (the number may be an abuser's), so it is simply called by Tier 3.
     const work = async (trx: DbHandle) => {
       const item = await this.deps.items.byId(input.itemId, trx);
       if (!item) throw new CallbackError('item_not_found');
       if (item.status === 'resolved' || item.status === 'closed') throw new CallbackError('closed_item');
+      const ask = Boolean(this.#textAhead) && input.source === 'agent' && !db && !item.section_1367;
       const now = this.deps.clock.now();
       const existing = await repo.openCallbackOfItem(trx, item.id);
       if (existing) {
@@ -192,6 +215,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         source: input.source,
         requested_by: input.requestedBy ?? null,
         requested_at: now,
+        // waiting_text with no text_ahead_until: the ask is still to send (the sweep sends it, see #askIfNear).
         status: ask ? 'waiting_text' : 'pending',
         not_before: now,
         next_attempt_at: window.start,
@@ -216,20 +240,13 @@ export class CallbackService implements CallbackRequester, CallbackControl {
       );
       return { row, item, created: true };
     };
-    const { row, item, created } = db ? await work(db) : await inTransaction(this.deps.db, work);
-    // Text Ahead sends in its own transaction: after this one committed (the embedded database has one connection).
+    const { row, created } = db ? await work(db) : await inTransaction(this.deps.db, work);
+    // CB-5 promises a call "within the next 30 minutes": the text goes out only when the customer's window is open
+    // and the callback is near the head of its line; otherwise the sweep sends it when that is so.
     let final = row;
-    if (created && ask && this.#textAhead) {
-      const sent = await this.#textAhead.askBeforeCall(summaryOf(row, item.number)).catch(() => false);
-      const changes = sent
-        ? {
-            text_ahead: true,
-            text_ahead_state: 'asked' as const,
-            text_ahead_until: new Date(this.deps.clock.now().getTime() + TEXT_AHEAD_WAIT_MS),
-          }
-        : { status: 'pending' as const };
-      await repo.updateCallback(db ?? this.deps.db, row.id, changes);
-      final = { ...row, ...changes };
+    if (created && row.status === 'waiting_text') {
+      await this.#askIfNear(row, this.deps.clock.now()).catch(() => undefined);
+      final = (await repo.findCallback(this.deps.db, row.id)) ?? row;
     }
     return {
       callbackId: final.id,
@@ -251,6 +268,11 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     return item ? summaryOf(row, item.number) : undefined;
   }
 
+  /** The number of a callback's item (the pages then read the item with the viewer-aware `forStaff`). */
+  async itemNumberOf(itemId: string): Promise<number | undefined> {
+    return repo.itemNumberOf(this.deps.db, itemId);
+  }
+
   async ofItem(itemId: string): Promise<CallbackRow[]> {
     return repo.callbacksOfItem(this.deps.db, itemId);
   }
@@ -259,10 +281,13 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     return repo.attemptsOf(this.deps.db, callbackId);
   }
 
-  /** Y (CB-6): at the front of its tier's line, offered as soon as its window is open. */
-  async confirmed(callbackId: string, at: Date): Promise<void> {
-    await this.#whileWaitingText(callbackId, async (trx, c, highVolume) => {
-      const w = callingWindow(at, c.time_zone, highVolume, c.attempts);
+  /**
+   * Y (CB-6): at the front of its tier's line, offered as soon as its window is open, in the whole window (the 7:30
+   * p.m. limit of a first attempt is for the voicemail's promise; the customer just said they are available).
+   */
+  async confirmed(callbackId: string, at: Date, db?: DbHandle): Promise<boolean> {
+    return this.#whileWaitingText(db, callbackId, async (trx, c, highVolume) => {
+      const w = callingWindow(at, c.time_zone, highVolume, 1);
       await repo.updateCallback(trx, c.id, {
         status: 'pending',
         rank: 0,
@@ -280,8 +305,8 @@ export class CallbackService implements CallbackRequester, CallbackControl {
    * N (CB-6): the ask counts as the first attempt; one more comes, generally before the end of the business day: at
    * the front of the line again half an hour on (the customer said they are not available now).
    */
-  async declined(callbackId: string, at: Date): Promise<void> {
-    await this.#whileWaitingText(callbackId, async (trx, c, highVolume) => {
+  async declined(callbackId: string, at: Date, db?: DbHandle): Promise<boolean> {
+    return this.#whileWaitingText(db, callbackId, async (trx, c, highVolume) => {
       await repo.insertAttempt(trx, attemptRow(c, 1, null, 'declined_by_text', null, at));
       const w = callingWindow(new Date(at.getTime() + 30 * 60_000), c.time_zone, highVolume);
       await repo.updateCallback(trx, c.id, {
@@ -299,10 +324,10 @@ export class CallbackService implements CallbackRequester, CallbackControl {
   }
 
   /** Q (CB-6): the callback ends and its item closes: the customer needs no more help. */
-  async quit(callbackId: string, at: Date): Promise<void> {
-    await inTransaction(this.deps.db, async (trx) => {
+  async quit(callbackId: string, at: Date, db: DbHandle = this.deps.db): Promise<boolean> {
+    return inTransaction(db, async (trx) => {
       const c = await repo.lockCallback(trx, callbackId);
-      if (!c || !repo.OPEN_STATUSES.includes(c.status)) return;
+      if (!c || !repo.OPEN_STATUSES.includes(c.status)) return false;
       await repo.updateCallback(trx, c.id, { status: 'quit', text_ahead_state: 'quit', closed_at: at });
       const item = await this.deps.items.byId(c.item_id, trx);
       if (item && item.status !== 'resolved' && item.status !== 'closed')
@@ -312,6 +337,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
           { status: 'closed', resolution: QUIT_RESOLUTION },
           trx,
         );
+      return true;
     });
   }
 
@@ -319,8 +345,8 @@ export class CallbackService implements CallbackRequester, CallbackControl {
    * No reply within the hour (CB-6): that counts as the first attempt, and the callback is offered to agents in its
    * place in line: the call that follows is the second, and last, attempt (CB-3).
    */
-  async noReply(callbackId: string, at: Date): Promise<void> {
-    await this.#whileWaitingText(callbackId, async (trx, c, highVolume) => {
+  async noReply(callbackId: string, at: Date, db?: DbHandle): Promise<boolean> {
+    return this.#whileWaitingText(db, callbackId, async (trx, c, highVolume) => {
       await repo.insertAttempt(trx, attemptRow(c, 1, null, 'no_text_reply', null, at));
       const w = callingWindow(at, c.time_zone, highVolume);
       await repo.updateCallback(trx, c.id, {
@@ -352,7 +378,10 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     if (!minuteDue && t < this.#nextWindowEnd) return;
     if (minuteDue) {
       this.#lastSweep = t;
+      await repo.followItems(this.deps.db, now);
+      await this.#releaseStaleClaims(now);
       for (const { id } of await repo.textWaitsOver(this.deps.db, now)) await this.noReply(id, now);
+      for (const c of await repo.asksToSend(this.deps.db, now)) await this.#askIfNear(c, now).catch(() => undefined);
       this.#highVolume = await repo.highVolume(this.deps.db);
       for (const tier of CALLBACK_TIERS) {
         const found = await repo.pendingZonesOfTier(this.deps.db, tier);
@@ -373,7 +402,27 @@ export class CallbackService implements CallbackRequester, CallbackControl {
           await repo.updateCallback(trx, c.id, { next_attempt_at: w.start, window_end_at: w.end });
         }
       });
+    // Agents' callbacks whose ask is still to send and whose window closed wait for the next opening.
+    for (const c of await repo.asksWindowClosed(this.deps.db, now)) {
+      const w = callingWindow(now, c.time_zone, this.#highVolume, 0);
+      await repo.updateCallback(this.deps.db, c.id, { next_attempt_at: w.start, window_end_at: w.end });
+    }
     this.#noteWindowEnd(await repo.earliestWindowEnd(this.deps.db));
+  }
+
+  /**
+   * Hands claims back to their line (in their place) that nobody worked for STALE_CLAIM_MS (no call placed, no
+   * outcome recorded: `claimed_at` is moved by both), or whose calling window closed: a call is never placed outside it.
+   */
+  async #releaseStaleClaims(now: Date): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const highVolume = await repo.highVolume(trx);
+      for (const c of await repo.claimedCallbacks(trx)) {
+        const stale = !c.claimed_at || now.getTime() - c.claimed_at.getTime() >= STALE_CLAIM_MS;
+        if (stale || !isInsideWindow(now, c.time_zone, highVolume))
+          await repo.updateCallback(trx, c.id, { status: 'pending', claimed_by: null, claimed_at: null });
+      }
+    });
   }
 
   /** A zone a tier's callbacks are timed for, offered from now on (others' are found by the sweep). */
@@ -402,9 +451,13 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     const groups: repo.LineGroup[] = [];
     for (const tier of tiers)
       for (const timeZone of this.#zones.get(tier) ?? this.#knownZones)
-        for (const attempts of [0, 1] as const)
+        for (const attempts of [0, 1] as const) {
           if (callingWindow(now, timeZone, this.#highVolume, attempts).start.getTime() <= now.getTime())
             groups.push({ tier, timeZone, attempts });
+          // After 7:30 p.m. a first attempt is offered only when the customer said "Y" (whole window; CB-6).
+          else if (attempts === 0 && callingWindow(now, timeZone, this.#highVolume, 1).start.getTime() <= now.getTime())
+            groups.push({ tier, timeZone, attempts, confirmedOnly: true });
+        }
     return groups;
   }
 
@@ -430,10 +483,13 @@ export class CallbackService implements CallbackRequester, CallbackControl {
    * (TwiML `Dial`), bridging the two. Answers the provider's call id.
    */
   async placeCall(agent: StaffActor, callbackId: string, p: { agentPhone: string; phone: string }): Promise<string> {
-    const c = await this.#claimedByAgent(this.deps.db, callbackId, agent);
+    const c = await this.#endedWithItem(callbackId, () => this.#claimedByAgent(this.deps.db, callbackId, agent));
     if (!c.phones.includes(p.phone)) throw new CallbackError('no_phone');
     if (!E164.test(p.agentPhone)) throw new CallbackError('bad_phone');
     if (!this.deps.voice) throw new CallbackError('no_phone');
+    await this.#insideWindow(this.deps.db, c);
+    // Worked: the claim is not stale (STALE_CLAIM_MS counts from here).
+    await repo.updateCallback(this.deps.db, c.id, { claimed_at: this.deps.clock.now() });
     const { callId } = await this.deps.voice.call({
       id: this.deps.random.uuid(),
       to: p.agentPhone,
@@ -458,9 +514,29 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     callbackId: string,
     p: { phone: string; outcome: CallOutcome; providerCallId?: string | null },
   ): Promise<{ result: 'answered' | 'next_number' | 'second_attempt' | 'unreached'; nextAttemptAt?: Date }> {
+    return this.#endedWithItem(callbackId, () => this.#recordOutcome(agent, callbackId, p));
+  }
+
+  /** A callback whose item was resolved or closed meanwhile ends (cancelled) when its agent acts on it. */
+  async #endedWithItem<T>(callbackId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof CallbackError && error.code === 'closed_item')
+        await repo.cancelClaimed(this.deps.db, callbackId, this.deps.clock.now());
+      throw error;
+    }
+  }
+
+  async #recordOutcome(
+    agent: StaffActor,
+    callbackId: string,
+    p: { phone: string; outcome: CallOutcome; providerCallId?: string | null },
+  ): Promise<{ result: 'answered' | 'next_number' | 'second_attempt' | 'unreached'; nextAttemptAt?: Date }> {
     return inTransaction(this.deps.db, async (trx) => {
       const c = await this.#claimedByAgent(trx, callbackId, agent);
       if (!c.phones.includes(p.phone)) throw new CallbackError('no_phone');
+      await this.#insideWindow(trx, c);
       const now = this.deps.clock.now();
       const attempt = c.attempts + 1;
       await repo.insertAttempt(trx, attemptRow(c, attempt, p.phone, p.outcome, agent.accountId, now, p.providerCallId));
@@ -488,7 +564,10 @@ export class CallbackService implements CallbackRequester, CallbackControl {
       const tried = new Set(
         (await repo.attemptsOf(trx, c.id)).filter((a) => a.attempt === attempt && a.phone).map((a) => a.phone),
       );
-      if (c.phones.some((phone) => !tried.has(phone))) return { result: 'next_number' as const };
+      if (c.phones.some((phone) => !tried.has(phone))) {
+        await repo.updateCallback(trx, c.id, { claimed_at: now }); // worked: not stale
+        return { result: 'next_number' as const };
+      }
       await this.deps.items.record(
         c.item_id,
         { kind: 'callback_attempt_failed', actorId: agent.accountId, details: { attempt } },
@@ -516,6 +595,46 @@ export class CallbackService implements CallbackRequester, CallbackControl {
       });
       this.#noteWindowEnd(w.end);
       return { result: 'second_attempt' as const, nextAttemptAt: w.start };
+    });
+  }
+
+  /**
+   * Tier 2's call attempt recorded from the help desk's item page (ACC-7): on the item's open callback, so that
+   * attempts live in one place (`callback_attempts`). Answered ends the callback; the last missed attempt ends it as
+   * unreached (the help desk closes the item and sends its own email); otherwise it counts as an attempt made.
+   */
+  async recordItemAttempt(
+    p: { itemId: string; agentId: string; answered: boolean; last: boolean },
+    db: DbHandle = this.deps.db,
+  ): Promise<void> {
+    await inTransaction(db, async (trx) => {
+      const c = await repo.openCallbackOfItem(trx, p.itemId);
+      if (!c) return;
+      const now = this.deps.clock.now();
+      const attempt = Math.min(c.attempts + 1, 2);
+      await repo.insertAttempt(
+        trx,
+        attemptRow(c, attempt, c.phones[0] ?? null, p.answered ? 'answered' : 'no_answer', p.agentId, now),
+      );
+      if (p.answered || p.last || attempt >= 2) {
+        const status = p.answered ? 'answered' : 'unreached';
+        await repo.updateCallback(trx, c.id, { status, attempts: attempt, closed_at: now, claimed_by: null });
+        return;
+      }
+      // CB-3: the next attempt 60 minutes on, first in line, inside a window (as after recordOutcome's first).
+      const earliest = new Date(now.getTime() + SECOND_ATTEMPT_AFTER_MS);
+      const w = callingWindow(earliest, c.time_zone, await repo.highVolume(trx));
+      await repo.updateCallback(trx, c.id, {
+        status: 'pending',
+        attempts: attempt,
+        rank: 0,
+        claimed_by: null,
+        claimed_at: null,
+        not_before: earliest,
+        next_attempt_at: w.start,
+        window_end_at: w.end,
+      });
+      this.#noteWindowEnd(w.end);
     });
   }
 
@@ -568,14 +687,45 @@ export class CallbackService implements CallbackRequester, CallbackControl {
   // ---- inside -----------------------------------------------------------------------------------------------------
 
   async #whileWaitingText(
+    db: DbHandle | undefined,
     callbackId: string,
     work: (trx: DbHandle, c: CallbackRow, highVolume: boolean) => Promise<void>,
-  ): Promise<void> {
-    await inTransaction(this.deps.db, async (trx) => {
+  ): Promise<boolean> {
+    return inTransaction(db ?? this.deps.db, async (trx) => {
       const c = await repo.lockCallback(trx, callbackId);
-      // A reply after the hour, or a second reply, changes nothing (the callback moved on).
-      if (!c || c.status !== 'waiting_text') return;
+      // A reply after the hour, or a second reply, changes nothing (the callback moved on): answers false.
+      if (!c || c.status !== 'waiting_text' || !c.text_ahead_until) return false;
       await work(trx, c, await repo.highVolume(trx));
+      return true;
+    });
+  }
+
+  /**
+   * Sends the Text Ahead ask of an agent's callback (CB-5) when the customer's calling window is open now and the
+   * callback is near the head of its line (TEXT_AHEAD_NEAR_HEAD due ahead at most), so that "within the next 30
+   * minutes" is true. The text and the callback's `text_ahead_until` (the ask's own hour, the one expiry clock)
+   * commit together; without a usable consent the callback waits in line at once.
+   */
+  async #askIfNear(row: CallbackRow, now: Date): Promise<void> {
+    const sender = this.#textAhead;
+    await inTransaction(this.deps.db, async (trx) => {
+      const c = await repo.lockCallback(trx, row.id);
+      if (!c || c.status !== 'waiting_text' || c.text_ahead_until) return;
+      const item = await repo.itemStateOf(trx, c.item_id);
+      if (!item || item.status === 'resolved' || item.status === 'closed') return;
+      if (!sender || item.section_1367) {
+        await repo.updateCallback(trx, c.id, { status: 'pending' });
+        return;
+      }
+      if (c.next_attempt_at > now || c.window_end_at <= now) return;
+      if ((await repo.dueAhead(trx, c, now)) > TEXT_AHEAD_NEAR_HEAD) return;
+      const number = (await this.deps.items.byId(c.item_id, trx))?.number ?? 0;
+      const until = await sender.askBeforeCall(summaryOf(c, number), trx);
+      await repo.updateCallback(
+        trx,
+        c.id,
+        until ? { text_ahead: true, text_ahead_state: 'asked', text_ahead_until: until } : { status: 'pending' },
+      );
     });
   }
 
@@ -585,7 +735,16 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     if (!c) throw new CallbackError('not_found');
     if (c.status !== 'claimed') throw new CallbackError('not_open');
     if (c.claimed_by !== agent.accountId) throw new CallbackError('not_yours');
+    // A callback outlives no item: resolved or closed by other means, it ends here (the sweep ends the others).
+    const item = await repo.itemStateOf(db, c.item_id);
+    if (!item || item.status === 'resolved' || item.status === 'closed') throw new CallbackError('closed_item');
     return c;
+  }
+
+  /** Calls are placed (and their outcomes recorded) only inside the customer's calling window (CB-1). */
+  async #insideWindow(db: DbHandle, c: CallbackRow): Promise<void> {
+    if (!isInsideWindow(this.deps.clock.now(), c.time_zone, await repo.highVolume(db)))
+      throw new CallbackError('outside_window');
   }
 
   async #timeline(trx: DbHandle, c: CallbackRow, kind: string): Promise<void> {
@@ -603,9 +762,8 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     const item = await this.deps.items.byId(c.item_id, trx);
     if (!item) return;
     const base = this.deps.publicUrl.replace(/\/$/, '');
-    await this.deps.notifications.queueEmail(trx, {
-      to: item.contact_email,
-      template: 'callback_unreached',
+    const message = {
+      template: 'callback_unreached' as const,
       language: c.language,
       params: {
         number: String(item.number),
@@ -614,7 +772,17 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         help: `${base}/help/articles`,
         request: `${base}/e-request`,
       },
-    });
+    };
+    if (item.contact_email?.trim())
+      await this.deps.notifications.queueEmail(trx, { to: item.contact_email, ...message });
+    else {
+      // Callbacks from the phone have no email: the text version, to the first number that did not reply STOP.
+      for (const phone of c.phones) {
+        if (this.deps.isOptedOut && (await this.deps.isOptedOut(trx, phone))) continue;
+        await this.deps.notifications.queueSms(trx, { to: phone, ...message });
+        break;
+      }
+    }
     if (item.status !== 'resolved' && item.status !== 'closed')
       await this.deps.items.record(
         item.id,

@@ -28,9 +28,16 @@ import type { NotificationService } from '../notifications/index.js';
 import { promisedDays, type ServiceItemRow, type ServiceItemService } from '../service-items/index.js';
 import type { CallbackRequestInput } from '../callbacks/index.js';
 
-/** The callbacks module's request, made inside the escalation's transaction. */
+/**
+ * The callbacks module's request, made inside the escalation's transaction, and Tier 2's call attempts recorded on
+ * the item's callback (one place for attempts, issue 16 review), in the same transaction as the item's change.
+ */
 interface CallbackRequesterInTransaction {
   request(input: CallbackRequestInput, db: DbHandle): Promise<unknown>;
+  recordItemAttempt?(
+    p: { itemId: string; agentId: string; answered: boolean; last: boolean },
+    db: DbHandle,
+  ): Promise<unknown>;
 }
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { sha256 } from '../../platform/hashing.js';
@@ -315,6 +322,10 @@ export class HelpDeskService {
         timeline.filter((e) => e.kind === 'call_attempt' && (e.details as { answered?: boolean }).answered === false)
           .length + (answered ? 0 : 1);
       const close = !answered && missed >= CALLBACK_ATTEMPTS;
+      await this.deps.callbacks?.recordItemAttempt?.(
+        { itemId: item.id, agentId: actor.accountId, answered, last: close },
+        trx,
+      );
       await this.deps.items.record(
         item.id,
         { kind: 'call_attempt', actorId: actor.accountId, body: note || null, details: { answered, attempt: missed } },

@@ -54,6 +54,7 @@ async function show(
       consents,
       asks,
       mayWork,
+      protected1367: item.section_1367,
       ...extra,
       values: extra.values ?? { phone: item.contact_phone ?? '', language: item.language },
     }),
@@ -81,7 +82,8 @@ export function registerTextAheadRoutes(app: App, deps: TextAheadRouteDeps): voi
     async (request, reply) => {
       const found = await itemOf(deps, request, request.params.number);
       if (!found) return reply.callNotFound();
-      if (!found.mayWork) return show(deps, request, reply, found, {}, 403);
+      // No Text Ahead for Section 1367 items: an agent cannot take a protected customer's consent to texts.
+      if (!found.mayWork || found.item.section_1367) return show(deps, request, reply, found, {}, 403);
       const { phone, agreed } = request.body;
       const language = request.body.language === 'es' ? 'es' : 'en';
       const values = { phone, language, agreed };

@@ -130,15 +130,17 @@ export class TextAheadService implements TextAheadSender {
   /**
    * Before a callback (the callbacks module's `TextAheadSender` port): texts CB-5 to the first number of the
    * callback that the customer agreed to for its item (then any other agreed number of the item), skipping numbers
-   * that replied STOP. Answers true when a text is on its way or one is already waiting for its answer (then the
-   * callbacks module waits for the reply, or the hour); false when there is no usable agreement.
+   * that replied STOP. Answers when the ask's hour ends (the one expiry clock: the callbacks module waits for the
+   * reply until then) when a text is on its way or one is already waiting for its answer; undefined when there is no
+   * usable agreement. In the caller's transaction when given one (the callback records the ask in the same one).
    */
-  async askBeforeCall(c: CallbackSummary): Promise<boolean> {
-    const { db, clock } = this.deps;
+  async askBeforeCall(c: CallbackSummary, db: DbHandle = this.deps.db): Promise<Date | undefined> {
+    const { clock } = this.deps;
     const now = clock.now();
-    if (await repo.openAskOfCallback(db, c.callbackId, now)) return true;
+    const open = await repo.openAskOfCallback(db, c.callbackId, now);
+    if (open) return open.expires_at;
     const consents = (await repo.consentsOfItem(db, c.itemId)).filter((k) => !k.withdrawn_at);
-    if (!consents.length) return false;
+    if (!consents.length) return undefined;
     const listed = c.phones.map((p) => e164(p) ?? p);
     const ordered = [
       ...listed.filter((p) => consents.some((k) => k.phone === p)),
@@ -151,11 +153,11 @@ export class TextAheadService implements TextAheadSender {
         break;
       }
     }
-    if (!phone) return false;
+    if (!phone) return undefined;
     const to = phone;
+    const expiresAt = new Date(now.getTime() + ASK_TTL_MS);
     await inTransaction(db, async (trx) => {
       const id = this.deps.random.uuid();
-      const expiresAt = new Date(now.getTime() + ASK_TTL_MS);
       const messageId = await this.deps.notifications.queueSms(trx, {
         to,
         template: 'text_ahead_ask',
@@ -178,7 +180,7 @@ export class TextAheadService implements TextAheadSender {
       });
       await this.deps.jobs.send(trx, askExpiryJob, { askId: id }, { startAfter: expiresAt });
     });
-    return true;
+    return expiresAt;
   }
 
   /**
@@ -203,9 +205,7 @@ export class TextAheadService implements TextAheadSender {
     const t = this.deps.i18n.t(lang);
     const listOf = (asks: repo.AskRow[]) => asks.map((a) => `#${String(a.item_number)}`).join(', ');
     const example = open[0] ? String(open[0].item_number) : '';
-    if (!open.length) {
-      return { text: t('text_ahead:sms.nothing_waiting'), outcome: { kind: 'nothing_waiting' } };
-    }
+    if (!open.length) return this.#late(recent, parsed, now, t);
     if (parsed.kind !== 'answer') {
       return { text: t('text_ahead:sms.unclear', { numbers: listOf(open), example }), outcome: { kind: 'unclear' } };
     }
@@ -218,9 +218,16 @@ export class TextAheadService implements TextAheadSender {
       };
     }
     const taken = await this.#answer(ask, parsed.answer, now);
-    if (!taken) {
+    if (taken === 'gone') {
       // Answered or expired a moment ago by another request or the expiry job: read the number's state again.
       return this.handleReply(phone, body);
+    }
+    if (taken === 'moved_on') {
+      // The callback no longer waits for this answer (its item closed, or it was counted already): say so.
+      return {
+        text: this.deps.i18n.t(ask.language)('text_ahead:sms.nothing_waiting'),
+        outcome: { kind: 'nothing_waiting' },
+      };
     }
     const at = this.deps.i18n.t(ask.language);
     const text =
@@ -237,21 +244,51 @@ export class TextAheadService implements TextAheadSender {
   }
 
   /**
-   * Takes the answer (only while the ask is open), then tells the callbacks module. Should the callbacks module
-   * fail, the answer is given back so that a resent reply, or the expiry, still counts.
+   * Takes the answer (only while the ask is open) and tells the callbacks module, in ONE transaction: should the
+   * callbacks module fail, nothing is taken, so a resent reply, or the expiry, still counts. 'gone': the ask was not
+   * open any more; 'moved_on': the callback no longer waited for it (the answer is kept, the customer is told).
    */
-  async #answer(ask: repo.AskRow, answer: Answer, now: Date): Promise<boolean> {
-    if (!(await repo.answerAsk(this.deps.db, ask.id, answer, now))) return false;
-    try {
+  async #answer(ask: repo.AskRow, answer: Answer, now: Date): Promise<'taken' | 'gone' | 'moved_on'> {
+    return inTransaction(this.deps.db, async (trx) => {
+      if (!(await repo.answerAsk(trx, ask.id, answer, now))) return 'gone';
       const control = this.deps.control;
-      if (answer === 'Y') await control.confirmed(ask.callback_id, now);
-      else if (answer === 'N') await control.declined(ask.callback_id, now);
-      else await control.quit(ask.callback_id, now);
-    } catch (error) {
-      await repo.unanswerAsk(this.deps.db, ask.id);
-      throw error;
+      const acted =
+        answer === 'Y'
+          ? await control.confirmed(ask.callback_id, now, trx)
+          : answer === 'N'
+            ? await control.declined(ask.callback_id, now, trx)
+            : await control.quit(ask.callback_id, now, trx);
+      return acted === false ? 'moved_on' : 'taken';
+    });
+  }
+
+  /**
+   * An answer after its ask's hour (the one expiry clock: by then the callbacks module counted no reply, or will at
+   * its next sweep): told truthfully. Y or N while the callback is still open: the next attempt is the call that
+   * comes; Q still closes the item (the customer needs no more help); otherwise nothing is waiting.
+   */
+  async #late(
+    recent: repo.AskRow | undefined,
+    parsed: ReturnType<typeof parseReply>,
+    now: Date,
+    t: ReturnType<I18n['t']>,
+  ): Promise<{ text: string; outcome: ReplyOutcome }> {
+    const nothing = { text: t('text_ahead:sms.nothing_waiting'), outcome: { kind: 'nothing_waiting' as const } };
+    if (!recent || recent.answered_at || parsed.kind !== 'answer') return nothing;
+    const c = await this.deps.control.byId(recent.callback_id);
+    if (!c || !['waiting_text', 'pending', 'claimed'].includes(c.status)) return nothing;
+    const at = this.deps.i18n.t(recent.language);
+    if (parsed.answer === 'Q') {
+      if ((await this.deps.control.quit(recent.callback_id, now)) === false) return nothing;
+      return {
+        text: at('text_ahead:sms.quit', { number: String(recent.item_number) }),
+        outcome: { kind: 'nothing_waiting' },
+      };
     }
-    return true;
+    return {
+      text: at('text_ahead:sms.late', { number: String(recent.item_number) }),
+      outcome: { kind: 'nothing_waiting' },
+    };
   }
 
   /**
@@ -267,13 +304,11 @@ export class TextAheadService implements TextAheadSender {
       await this.deps.jobs.send(db, askExpiryJob, { askId }, { startAfter: ask.expires_at });
       return 'not_due';
     }
-    if (!(await repo.expireAsk(db, askId, now))) return 'ignored';
-    try {
-      await this.deps.control.noReply(ask.callback_id, now);
-    } catch (error) {
-      await repo.unexpireAsk(db, askId);
-      throw error;
-    }
-    return 'expired';
+    // The mark and the callback's attempt commit together (or neither, and the job runs again).
+    return inTransaction(db, async (trx) => {
+      if (!(await repo.expireAsk(trx, askId, now))) return 'ignored' as const;
+      await this.deps.control.noReply(ask.callback_id, now, trx);
+      return 'expired' as const;
+    });
   }
 }

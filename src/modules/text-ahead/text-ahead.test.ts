@@ -97,7 +97,7 @@ describe('Text Ahead: the text before a callback (CB-5)', () => {
   it('texts the exact CB-5 text with the item number to the consented number, in English or Spanish', async () => {
     const phone = newPhone();
     const item = await consentedItem(phone);
-    expect(await ta.askBeforeCall(callbackOf(item, [phone]))).toBe(true);
+    expect(await ta.askBeforeCall(callbackOf(item, [phone]))).toBeInstanceOf(Date);
     const [ask] = await askRows(item.id);
     expect(ask?.phone).toBe(phone);
     expect(await messageBody(ask!.message_id)).toBe(CB5_EN(Number(item.number)));
@@ -105,7 +105,7 @@ describe('Text Ahead: the text before a callback (CB-5)', () => {
 
     const spanishPhone = newPhone();
     const spanish = await consentedItem(spanishPhone, 'es');
-    expect(await ta.askBeforeCall(callbackOf(spanish, [spanishPhone], 'es'))).toBe(true);
+    expect(await ta.askBeforeCall(callbackOf(spanish, [spanishPhone], 'es'))).toBeInstanceOf(Date);
     const [esAsk] = await askRows(spanish.id);
     expect(await messageBody(esAsk!.message_id)).toBe(CB5_ES(Number(spanish.number)));
   });
@@ -113,19 +113,19 @@ describe('Text Ahead: the text before a callback (CB-5)', () => {
   it('sends nothing without consent for that item and number, or after the consent is withdrawn', async () => {
     const phone = newPhone();
     const item = await phoneItem(t);
-    expect(await ta.askBeforeCall(callbackOf(item, [phone]))).toBe(false);
+    expect(await ta.askBeforeCall(callbackOf(item, [phone]))).toBeUndefined();
     // Consent is per item: another item's consent at the same number does not count.
     await consentedItem(phone);
-    expect(await ta.askBeforeCall(callbackOf(item, [phone]))).toBe(false);
+    expect(await ta.askBeforeCall(callbackOf(item, [phone]))).toBeUndefined();
     // Consent is per number: the callback's first number without consent is skipped for the agreed one.
     const other = newPhone();
     expect((await ta.consent({ itemId: item.id, phone: other, language: 'en', channel: 'agent' })).ok).toBe(true);
-    expect(await ta.askBeforeCall(callbackOf(item, [phone, other]))).toBe(true);
+    expect(await ta.askBeforeCall(callbackOf(item, [phone, other]))).toBeInstanceOf(Date);
     expect((await askRows(item.id))[0]?.phone).toBe(other);
     const second = await phoneItem(t);
     await ta.consent({ itemId: second.id, phone: other, language: 'en', channel: 'agent' });
     expect(await ta.withdraw(second.id, other, null)).toBe(true);
-    expect(await ta.askBeforeCall(callbackOf(second, [other]))).toBe(false);
+    expect(await ta.askBeforeCall(callbackOf(second, [other]))).toBeUndefined();
   });
 
   it('refuses a bad number and a second standing consent, and answers true while a callback already waits', async () => {
@@ -143,8 +143,8 @@ describe('Text Ahead: the text before a callback (CB-5)', () => {
     });
     expect((await ta.consent({ itemId: item.id, phone, language: 'en', channel: 'agent' })).ok).toBe(false);
     const cb = callbackOf(item, [phone]);
-    expect(await ta.askBeforeCall(cb)).toBe(true);
-    expect(await ta.askBeforeCall(cb)).toBe(true);
+    expect(await ta.askBeforeCall(cb)).toBeInstanceOf(Date);
+    expect(await ta.askBeforeCall(cb)).toBeInstanceOf(Date);
     expect(await askRows(item.id)).toHaveLength(1);
   });
 });
@@ -245,13 +245,13 @@ describe('Text Ahead: replies (CB-6), through the inbound SMS hook', () => {
         withdrawn_by: null,
       })
       .execute();
-    expect(await ta.askBeforeCall(callbackOf(next, [phone]))).toBe(false);
+    expect(await ta.askBeforeCall(callbackOf(next, [phone]))).toBeUndefined();
     expect((await ta.consent({ itemId: next.id, phone, language: 'en', channel: 'agent' })).ok).toBe(false);
     // "YES" from a number that replied STOP is START (as before), not an answer.
     expect(await inbound(phone, 'YES')).toMatch(/again/i);
     expect(control.calls).toEqual([]);
     // Once started again, a waiting ask takes YES as Y.
-    expect(await ta.askBeforeCall(callbackOf(next, [phone]))).toBe(true);
+    expect(await ta.askBeforeCall(callbackOf(next, [phone]))).toBeInstanceOf(Date);
     expect(await inbound(phone, 'Yes')).toContain(CB6_Y);
     expect(control.calls.map((c) => c.method)).toEqual(['confirmed']);
     // A number that never got an ask: START and other texts answer as before.
@@ -373,7 +373,7 @@ describe('the agent console: recording the customer’s agreement', () => {
       .where('action', 'like', 'text_ahead.%')
       .execute();
     expect(audits.map((a) => a.action).sort()).toEqual(['text_ahead.consent_recorded', 'text_ahead.consent_withdrawn']);
-    expect(await ta.askBeforeCall(callbackOf(item, ['+12025550199']))).toBe(false);
+    expect(await ta.askBeforeCall(callbackOf(item, ['+12025550199']))).toBeUndefined();
   });
 
   it('shows the page in Spanish and answers 404 for an item that does not exist', async () => {
@@ -383,5 +383,33 @@ describe('the agent console: recording the customer’s agreement', () => {
     expect(agent.$('h1').text()).toContain('Text Ahead del artículo de servicio');
     await agent.get(`/agent/items/${String(item.number)}/text-ahead?lang=en`);
     expect((await agent.get('/agent/items/999999999/text-ahead')).statusCode).toBe(404);
+  });
+
+  it('offers no Text Ahead for a Section 1367 item and says why (Tier 3; both languages); the POST saves nothing', async () => {
+    const item = await phoneItem(t, { section1367: true });
+    const tier3 = await createStaffMember(t, {
+      email: 'tre.textahead@agency.example',
+      name: 'Tre Tier3',
+      roles: ['tier3'],
+      ip: '10.16.0.4',
+    });
+    const agent = await signInStaff(t, tier3, '10.16.0.4');
+    await agent.get(`/agent/items/${String(item.number)}/text-ahead`);
+    expect(agent.$('form[action$="/text-ahead"]')).toHaveLength(0);
+    expect(agent.$('.usa-alert--info').text()).toContain('Section 1367');
+    await agent.get(`/agent/items/${String(item.number)}/text-ahead?lang=es`);
+    expect(agent.$('.usa-alert--info').text()).toContain('Sección 1367');
+    const res = await agent.post(`/agent/items/${String(item.number)}/text-ahead`, {
+      phone: '202-555-0198',
+      language: 'en',
+      agreed: 'yes',
+    });
+    expect(res.statusCode).toBe(403);
+    const rows = await t.deps.database.db
+      .selectFrom('text_ahead_consents')
+      .select('id')
+      .where('item_id', '=', item.id)
+      .execute();
+    expect(rows).toEqual([]);
   });
 });

@@ -33,6 +33,8 @@ export function textAheadPage(
     consents: ConsentRow[];
     asks: AskRow[];
     mayWork: boolean;
+    /** A Section 1367 item: no Text Ahead (the page says why). */
+    protected1367?: boolean;
     notice?: string;
     errors?: FieldError[];
     values: { phone: string; language: string; agreed?: boolean };
@@ -54,8 +56,10 @@ export function textAheadPage(
         : t('text_ahead:page.standing'),
   ]);
   const askRows = p.asks.map((a) => [ctx.when(a.sent_at), a.phone, ctx.when(a.expires_at), askState(ctx, a)]);
-  const form = p.mayWork
-    ? html`<h2 id="consent-heading">${t('text_ahead:page.form_heading')}</h2>
+  const form = p.protected1367
+    ? alert({ type: 'info', slim: true, body: t('text_ahead:page.section_1367') })
+    : p.mayWork
+      ? html`<h2 id="consent-heading">${t('text_ahead:page.form_heading')}</h2>
 <form class="usa-form usa-form--large" method="post" action="${base}" aria-labelledby="consent-heading" novalidate>
   ${csrfField(p.signedIn.csrf)}
   ${textInput({ name: 'phone', label: t('text_ahead:page.phone'), hint: t('text_ahead:page.phone_hint'), type: 'tel', autocomplete: 'off', value: p.values.phone, error: errorFor(e, 'phone'), maxlength: 40, width: 'md' })}
@@ -71,7 +75,7 @@ export function textAheadPage(
   ${checkboxGroup({ name: 'agreed', legend: t('text_ahead:page.agreement'), options: [{ value: 'yes', label: t('text_ahead:page.agreed') }], values: p.values.agreed ? ['yes'] : [], error: errorFor(e, 'agreed') })}
   ${button(t('text_ahead:page.submit'))}
 </form>`
-    : alert({ type: 'info', slim: true, body: t('text_ahead:page.read_only') });
+      : alert({ type: 'info', slim: true, body: t('text_ahead:page.read_only') });
   return titledStaffPage(
     ctx,
     { signedIn: p.signedIn, errors: e },
