@@ -121,6 +121,7 @@ describe('account menu (ACC-8)', () => {
         'Settings',
         'Add a case',
         'Verify your identity',
+        'Change your address',
         'Sessions and devices',
         'Two-step verification',
       ]);
