@@ -578,22 +578,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         await this.#unreached(trx, c, now);
         return { result: 'unreached' as const };
       }
-      // CB-3: the second attempt 60-90 minutes on, inside a calling window (else at the next window opening).
-      const earliest = new Date(now.getTime() + SECOND_ATTEMPT_AFTER_MS);
-      const w = callingWindow(earliest, c.time_zone, await repo.highVolume(trx));
-      // At the front of the line (rank 0), so that it is placed within the 60-90 minutes the message promised when
-      // the window allows (SECOND_ATTEMPT_WITHIN_MS); a window closing first moves it to the next opening.
-      await repo.updateCallback(trx, c.id, {
-        status: 'pending',
-        attempts: attempt,
-        rank: 0,
-        claimed_by: null,
-        claimed_at: null,
-        not_before: earliest,
-        next_attempt_at: w.start,
-        window_end_at: w.end,
-      });
-      this.#noteWindowEnd(w.end);
+      const w = await this.#scheduleNextAttempt(trx, c, attempt, now);
       return { result: 'second_attempt' as const, nextAttemptAt: w.start };
     });
   }
@@ -622,20 +607,30 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         return;
       }
       // CB-3: the next attempt 60 minutes on, first in line, inside a window (as after recordOutcome's first).
-      const earliest = new Date(now.getTime() + SECOND_ATTEMPT_AFTER_MS);
-      const w = callingWindow(earliest, c.time_zone, await repo.highVolume(trx));
-      await repo.updateCallback(trx, c.id, {
-        status: 'pending',
-        attempts: attempt,
-        rank: 0,
-        claimed_by: null,
-        claimed_at: null,
-        not_before: earliest,
-        next_attempt_at: w.start,
-        window_end_at: w.end,
-      });
-      this.#noteWindowEnd(w.end);
+      await this.#scheduleNextAttempt(trx, c, attempt, now);
     });
+  }
+
+  /**
+   * CB-3: the second attempt 60-90 minutes on, inside a calling window (else at the next window opening), at the
+   * front of the line (rank 0), so that it is placed within the 60-90 minutes the message promised when the window
+   * allows (SECOND_ATTEMPT_WITHIN_MS); a window closing first moves it to the next opening.
+   */
+  async #scheduleNextAttempt(trx: DbHandle, c: CallbackRow, attempt: number, now: Date) {
+    const earliest = new Date(now.getTime() + SECOND_ATTEMPT_AFTER_MS);
+    const w = callingWindow(earliest, c.time_zone, await repo.highVolume(trx));
+    await repo.updateCallback(trx, c.id, {
+      status: 'pending',
+      attempts: attempt,
+      rank: 0,
+      claimed_by: null,
+      claimed_at: null,
+      not_before: earliest,
+      next_attempt_at: w.start,
+      window_end_at: w.end,
+    });
+    this.#noteWindowEnd(w.end);
+    return w;
   }
 
   /** An agent hands a claimed callback back to its line, in its place. */
