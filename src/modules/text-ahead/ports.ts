@@ -1,20 +1,14 @@
 import type { DbHandle } from '../../platform/db/database.js';
+import type { CallbackSummary } from '../callbacks/index.js';
 
 /**
- * What Text Ahead needs from the callbacks module, declared here (issue 16's contract between the telephony
- * modules): text-ahead may not import callbacks' code while both are built, so `src/services.ts` hands the real
- * `CallbackService` in as `CallbackControl`, and the tests use a fake. Shapes as the contract gives them.
+ * What Text Ahead needs from the callbacks module (issue 16's contract between the telephony modules). The summary
+ * and the `TextAheadSender` port Text Ahead implements are the callbacks module's own types; `CallbackControl` is
+ * declared here so that the tests' fake may answer nothing, and `src/services.ts` hands the real `CallbackService`
+ * in as it.
  */
 
-export interface CallbackSummary {
-  callbackId: string;
-  itemId: string;
-  itemNumber: number;
-  status: string;
-  language: 'en' | 'es';
-  phones: string[];
-  attempts: number;
-}
+export type { CallbackSummary, TextAheadSender } from '../callbacks/index.js';
 
 /**
  * Each acts in the transaction given (the reply and the callback change commit together) and answers false when it
@@ -30,12 +24,4 @@ export interface CallbackControl {
   quit(callbackId: string, at: Date, db?: DbHandle): Promise<boolean | void>;
   /** No reply within one hour: counts as one attempt (CB-6), with the attempt chain of CB-3. */
   noReply(callbackId: string, at: Date, db?: DbHandle): Promise<boolean | void>;
-}
-
-/**
- * What the callbacks module asks of Text Ahead (its `TextAheadSender` port): implemented by `TextAheadService`. The
- * text is sent in the transaction given; the answer is the end of the ask's hour (undefined: no text went out).
- */
-export interface TextAheadSender {
-  askBeforeCall(c: CallbackSummary, db?: DbHandle): Promise<Date | undefined>;
 }
