@@ -279,6 +279,7 @@ export function createServices(deps: Deps): Services {
       inquiryRule: (receiptNumber) => eRequest.inquiryRule(receiptNumber),
       notifications,
       callbacks,
+      textAhead,
       agents: configuredAgents(db, deps.config.voice.agents),
       timeZone: deps.config.agencyTimeZone,
       publicUrl: deps.config.publicUrl,

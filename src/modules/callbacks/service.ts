@@ -20,6 +20,11 @@ export interface CallbackRequestInput {
   source: CallbackSource;
   /** Staff account id when an agent asked for it. */
   requestedBy?: string | null;
+  /**
+   * The caller agreed to a text before the call (the voice assistant recorded the consent for this item and number,
+   * CB-5): the callback waits for the Text Ahead ask as an agent's does.
+   */
+  textAhead?: boolean;
 }
 
 export interface CallbackPlace {
@@ -188,14 +193,16 @@ export class CallbackService implements CallbackRequester, CallbackControl {
   async request(input: CallbackRequestInput, db?: DbHandle): Promise<CallbackPlace> {
     const phones = [...new Set(input.phones.map((p) => p.trim()))];
     if (!phones.length || phones.length > 5 || !phones.every((p) => E164.test(p))) throw new CallbackError('bad_phone');
-    // CB-5: when an agent decides a callback is needed (not inside another module's transaction: the ask is sent in
-    // a transaction of its own). Never for a Section 1367 item: an agent cannot take the protected customer's consent
-    // to texts about it (the number may be an abuser's), so it is simply called by Tier 3.
+    // CB-5: when an agent decides a callback is needed, or a voice assistant caller agreed to a text first (not inside
+    // another module's transaction: the ask is sent in a transaction of its own). Never for a Section 1367 item: an
+    // agent cannot take the protected customer's consent to texts about it (the number may be an abuser's), so it is
+    // simply called by Tier 3.
     const work = async (trx: DbHandle) => {
       const item = await this.deps.items.byId(input.itemId, trx);
       if (!item) throw new CallbackError('item_not_found');
       if (item.status === 'resolved' || item.status === 'closed') throw new CallbackError('closed_item');
-      const ask = Boolean(this.#textAhead) && input.source === 'agent' && !db && !item.section_1367;
+      const ask =
+        Boolean(this.#textAhead) && (input.source === 'agent' || input.textAhead === true) && !db && !item.section_1367;
       const now = this.deps.clock.now();
       const existing = await repo.openCallbackOfItem(trx, item.id);
       if (existing) {

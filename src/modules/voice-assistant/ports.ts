@@ -12,6 +12,11 @@ export interface CallbackRequestInput {
   source: 'voice_assistant' | 'agent' | 'help_desk' | 'chat';
   /** Staff account id when an agent asked for it. */
   requestedBy?: string | null;
+  /**
+   * The caller agreed to a text before the call (CB-5; its consent recorded for this item and number): the callback
+   * waits for the Text Ahead ask as an agent's does.
+   */
+  textAhead?: boolean;
 }
 
 export interface CallbackPlace {
@@ -33,4 +38,17 @@ export interface LiveAgents {
   free(queue: string): Promise<number>;
   /** Agents working the queue now (for the estimated wait). */
   staffed(queue: string): Promise<number>;
+}
+
+/**
+ * Text Ahead's consent (the text-ahead module's `TextAheadService.consent`, wired in services.ts): the caller's
+ * agreement to a text before the callback, recorded for the item and the number (CB-5).
+ */
+export interface TextAheadConsents {
+  consent(input: {
+    itemId: string;
+    phone: string;
+    language: 'en' | 'es';
+    channel: 'voice_assistant';
+  }): Promise<{ ok: true; phone: string } | { ok: false; problem: 'phone_invalid' | 'opted_out' | 'already' }>;
 }

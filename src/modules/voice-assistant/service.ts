@@ -17,9 +17,9 @@ import {
 import type { NotificationService } from '../notifications/index.js';
 import { queueLoad, recentHandlingMinutes, type ServiceItemService } from '../service-items/index.js';
 import { DEFAULT_MENU, menuSchema, nodeOf, type Menu, type MenuAction, type MenuNode } from './menu.js';
-import type { CallbackRequester, LiveAgents } from './ports.js';
+import type { CallbackRequester, LiveAgents, TextAheadConsents } from './ports.js';
 import * as repo from './repository.js';
-import { maskReceipt, maskReceiptsIn, matchesKeyword, normalizeSpokenReceipt } from './speech.js';
+import { maskReceipt, maskReceiptsIn, matchesKeyword, normalizeSpokenReceipt, spokenYesNo } from './speech.js';
 import type { CallOutcome, VoiceCallRow } from './tables.js';
 import type { TwimlVerb, VoiceLanguage } from './twiml.js';
 import { estimatedWaitMinutes, HANDLING_SAMPLE, isOpen, type LiveHours } from './wait.js';
@@ -50,6 +50,7 @@ export type CallState =
   | { step: 'after_status'; tries: number }
   | { step: 'info'; topic: InfoTopic; tries: number }
   | { step: 'callback_offer'; reason: LiveReason; receipt?: string; tries: number }
+  | { step: 'text_ahead_offer'; reason: LiveReason; receipt?: string; tries: number }
   | { step: 'ended' };
 
 /** What the call knows beyond its step: the caller is (or their case is) a Section 1367 matter (CC-6). */
@@ -85,6 +86,8 @@ export interface VoiceAssistantDeps {
   notifications: NotificationService;
   /** The callbacks module (wired in services.ts); absent: no callback is offered. */
   callbacks?: CallbackRequester;
+  /** Text Ahead's consent (CB-5; wired in services.ts); absent: no text is offered with a callback. */
+  textAhead?: TextAheadConsents;
   agents: LiveAgents;
   timeZone: string;
   publicUrl: string;
@@ -348,13 +351,33 @@ export class VoiceAssistantService {
     let after: Pick<VoiceCallRow, 'item_id' | 'outcome'> | undefined = call;
     if (!call.item_id) {
       const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
-      after = (await this.#finish(turn, 'abandoned', false)) ?? (await repo.findCall(this.deps.db, sid));
+      after =
+        (await this.#bookOnHangUp(turn)) ??
+        (await this.#finish(turn, 'abandoned', false)) ??
+        (await repo.findCall(this.deps.db, sid));
     }
     if (after?.item_id)
       await this.deps.items.record(after.item_id, {
         kind: 'call_ended',
         details: { status, durationSeconds: duration, outcome: after.outcome },
       });
+  }
+
+  /**
+   * A caller who asked for a callback and hung up at the question about a text first: the callback is booked (without
+   * a text: no consent was given), as asked. Undefined when the call was elsewhere.
+   */
+  async #bookOnHangUp(turn: Turn): Promise<{ item_id: string; outcome: CallOutcome } | undefined> {
+    const s = turn.state.s;
+    if (s.step !== 'text_ahead_offer' || !this.deps.callbacks) return undefined;
+    turn.inputs.push({ step: s.step, kind: 'none', value: 'hung_up' });
+    await this.#bookCallback(turn, s.reason, s.receipt, false);
+    const set = { state: turn.state, path: turn.path, inputs: turn.inputs, item_id: turn.itemId!, outcome: 'callback' };
+    if (
+      !(await repo.updateCall(this.deps.db, turn.call.call_sid, { ...set, outcome: 'callback' }, { withoutItem: true }))
+    )
+      return undefined;
+    return { item_id: turn.itemId!, outcome: 'callback' };
   }
 
   // ---- The flow -----------------------------------------------------------------------------------------------
@@ -382,6 +405,8 @@ export class VoiceAssistantService {
         return this.#infoStep(turn, s, digits, speech);
       case 'callback_offer':
         return this.#callbackStep(turn, s, digits, speech);
+      case 'text_ahead_offer':
+        return this.#textAheadStep(turn, s, digits, speech);
       case 'ended':
         turn.say(turn.tr('say.goodbye'));
         turn.verbs.push({ verb: 'Hangup' });
@@ -724,26 +749,14 @@ export class VoiceAssistantService {
 
   async #callbackStep(turn: Turn, s: CallState & { step: 'callback_offer' }, digits: string, speech: string) {
     if (digits === '1' || matchesKeyword(speech, ['callback', 'call back', 'call me', 'llamada', 'llamenme'])) {
-      const item = await this.#liveItem(turn, s.reason, s.receipt, 'callback');
-      const place = await this.deps.callbacks!.request({
-        itemId: item.id,
-        phones: [turn.call.from_number],
-        language: turn.language,
-        source: 'voice_assistant',
-      });
-      const when = new Intl.DateTimeFormat(turn.language === 'es' ? 'es-US' : 'en-US', {
-        weekday: 'long',
-        hour: 'numeric',
-        minute: '2-digit',
-        timeZone: place.timeZone,
-        timeZoneName: 'long',
-      }).format(place.earliestAt);
-      turn.path.push('callback');
-      return this.#end(turn, 'say.callback_placed', 'callback', {
-        position: place.position,
-        time: when,
-        number: item.number,
-      });
+      // CB-5: a text before the call, if the caller agrees (never for a Section 1367 matter: the number may not be
+      // the protected person's alone, and the callbacks module never texts about such items).
+      if (this.deps.textAhead && !(turn.state.protected1367 || s.reason === 'section_1367')) {
+        turn.go({ step: 'text_ahead_offer', reason: s.reason, receipt: s.receipt, tries: 0 });
+        turn.ask([turn.tr('say.text_ahead_offer')], { numDigits: 1, hints: ['yes', 'no', 'sí'] });
+        return;
+      }
+      return this.#bookCallback(turn, s.reason, s.receipt, false);
     }
     if (digits === '2' || matchesKeyword(speech, ['menu'])) return this.#openNode(turn, turn.menu.root);
     // While the lines are open, the caller may hold instead (3, or staying on the line): never sent away.
@@ -754,6 +767,64 @@ export class VoiceAssistantService {
     return this.#retry(turn, s, () =>
       turn.ask([turn.tr(open ? 'say.callback_offer' : 'say.callback_offer_closed')], { numDigits: 1 }),
     );
+  }
+
+  /**
+   * The answer to "a text before we call?" (CB-5): 1 or yes records the consent for the item and the number, 2 or no
+   * does not; not understood, it is asked again, and the third time the callback is booked without a text (the caller
+   * asked for it already).
+   */
+  async #textAheadStep(turn: Turn, s: CallState & { step: 'text_ahead_offer' }, digits: string, speech: string) {
+    const answer = digits === '1' ? 'yes' : digits === '2' ? 'no' : digits ? undefined : spokenYesNo(speech);
+    if (answer) return this.#bookCallback(turn, s.reason, s.receipt, answer === 'yes');
+    if (s.tries + 1 >= MAX_TRIES) return this.#bookCallback(turn, s.reason, s.receipt, false);
+    turn.go({ ...s, tries: s.tries + 1 });
+    turn.say(turn.tr('say.not_understood'));
+    turn.ask([turn.tr('say.text_ahead_offer')], { numDigits: 1, hints: ['yes', 'no', 'sí'] });
+  }
+
+  /**
+   * Books the callback of a live route (its item made now), with the caller's consent to a text first when
+   * `wantsText` (recorded by Text Ahead for this item and number before the request, so that the callbacks module
+   * finds it when the callback nears the head of its line); says when, the place in line and what comes next.
+   */
+  async #bookCallback(turn: Turn, reason: LiveReason, receipt: string | undefined, wantsText: boolean) {
+    const item = await this.#liveItem(turn, reason, receipt, 'callback');
+    let text: 'agreed' | 'declined' | 'opted_out' | 'not_textable' | undefined;
+    if (turn.state.s.step === 'text_ahead_offer') text = 'declined';
+    if (wantsText && this.deps.textAhead) {
+      const consent = await this.deps.textAhead.consent({
+        itemId: item.id,
+        phone: turn.call.from_number,
+        language: turn.language,
+        channel: 'voice_assistant',
+      });
+      text =
+        consent.ok || consent.problem === 'already'
+          ? 'agreed'
+          : consent.problem === 'opted_out'
+            ? 'opted_out'
+            : 'not_textable';
+    }
+    if (text) turn.path.push(`text_ahead:${text}`);
+    const place = await this.deps.callbacks!.request({
+      itemId: item.id,
+      phones: [turn.call.from_number],
+      language: turn.language,
+      source: 'voice_assistant',
+      textAhead: text === 'agreed',
+    });
+    const when = new Intl.DateTimeFormat(turn.language === 'es' ? 'es-US' : 'en-US', {
+      weekday: 'long',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone: place.timeZone,
+      timeZoneName: 'long',
+    }).format(place.earliestAt);
+    turn.path.push('callback');
+    turn.say(turn.tr('say.callback_placed', { position: place.position, time: when, number: item.number }));
+    if (text) turn.say(turn.tr(`say.text_ahead_${text}`));
+    return this.#end(turn, 'say.callback_goodbye', 'callback');
   }
 
   /** The phone item of a call that reached a queue (routed by the rules; Section 1367 to Tier 3). */

@@ -228,3 +228,16 @@ export function matchesKeyword(speech: string, keywords: readonly string[]): boo
     return key.length > 0 && said.includes(` ${key} `);
   });
 }
+
+const YES = ['yes', 'yeah', 'yep', 'sure', 'okay', 'ok', 'please', 'si', 'claro', 'de acuerdo', 'por favor', 'vale'];
+const NO = ['no', 'nope', 'no thanks', 'no thank you', 'no gracias', 'nada'];
+
+/**
+ * A spoken yes or no, in either language ("yes please", "sí, por favor", "no thanks", "no gracias"); undefined when
+ * neither, or both ("yes ... no"), were said: the question is asked again instead of guessing.
+ */
+export function spokenYesNo(speech: string): 'yes' | 'no' | undefined {
+  const yes = matchesKeyword(speech, YES);
+  const no = matchesKeyword(speech, NO);
+  return yes === no ? undefined : yes ? 'yes' : 'no';
+}

@@ -325,13 +325,16 @@ describe('no agent free or outside hours: estimated wait and a callback that kee
     expect(said).toContain('To get a call back at the number you are calling from, press 1');
     expect(offer.verbs.some((v) => v.verb === 'Enqueue')).toBe(false);
     const before = callbackRequests.length;
-    const booked = await c.press('1');
-    expect(booked.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
+    const question = await c.press('1');
+    expect(question.gather?.says[0]?.text).toContain('Would you like a text message');
+    const booked = await c.press('2');
+    expect(booked.verbs.map((v) => v.verb)).toEqual(['Say', 'Say', 'Say', 'Hangup']);
     expect(booked.said[0]).toContain('You are number 3 in line');
     expect(booked.said[0]).toContain('Central');
+    expect(booked.said[1]).toBe('We will not send a text before we call.');
     const item = await itemOf(c.sid);
     expect(callbackRequests.slice(before)).toEqual([
-      { itemId: item.id, phones: ['+13125550199'], language: 'en', source: 'voice_assistant' },
+      { itemId: item.id, phones: ['+13125550199'], language: 'en', source: 'voice_assistant', textAhead: false },
     ]);
     expect(item).toMatchObject({ channel: 'phone', type: 'emergency' });
     expect((await callRow(c.sid)).outcome).toBe('callback');
