@@ -175,6 +175,34 @@ describe('one national first-in-first-out line per tier, inside each customer’
   });
 });
 
+describe('federal holidays close the calling windows (CB-1, BusinessCalendar)', () => {
+  it('a callback asked for the evening before Thanksgiving is placed on the next business day, not on the holiday', async () => {
+    // Wednesday 2026-11-25 at 8 p.m. in New York.
+    t.clock.set('2026-11-26T01:00:00Z');
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    expect(place.earliestAt.toISOString()).toBe('2026-11-27T13:00:00.000Z');
+    // Thanksgiving Day, 10 a.m.: nobody is offered it.
+    t.clock.set('2026-11-26T15:00:00Z');
+    expect(await cb().nextDue(['tier1'])).toBeUndefined();
+    expect(await cb().claimNext(agentA, ['tier1'])).toBeUndefined();
+    // Friday 8 a.m. EST: it is due, and claimed inside its window.
+    t.clock.set('2026-11-27T13:00:00Z');
+    const claimed = await cb().claimNext(agentA, ['tier1']);
+    expect(claimed!.id).toBe(place.callbackId);
+    expect(isInsideWindow(t.clock.now(), claimed!.time_zone, false)).toBe(true);
+  });
+
+  it('in high-volume mode the holiday has its window (the administrator’s switch opens weekends and holidays)', async () => {
+    t.clock.set('2026-11-26T01:00:00Z');
+    await cb().setHighVolume(admin, true);
+    const place = await request((await item({ office: 'FO-NYC' })).id);
+    expect(place.earliestAt.toISOString()).toBe('2026-11-26T13:00:00.000Z');
+    t.clock.set('2026-11-26T15:00:00Z');
+    expect((await cb().claimNext(agentA, ['tier1']))!.id).toBe(place.callbackId);
+    await cb().setHighVolume(admin, false);
+  });
+});
+
 describe('two attempts, each trying the numbers in order (CB-2, CB-3)', () => {
   it('voicemail, a second attempt 60-90 minutes later, then the email and the closed item', async () => {
     t.clock.set('2026-12-07T15:00:00Z'); // 10 a.m. New York

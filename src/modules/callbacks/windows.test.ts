@@ -73,4 +73,37 @@ describe('calling windows in the customer’s own time zone (CB-1)', () => {
       end: '2026-11-02T02:00:00.000Z',
     });
   });
+
+  it('has no window on a federal holiday (the customer’s local date) unless high-volume mode is on', () => {
+    // Wednesday 2026-11-25 at 8 p.m. in New York (01:00 UTC on Thanksgiving): the first attempt's window closed at
+    // 7:30 p.m.; Thanksgiving Day has none; Friday 2026-11-27 (a business day) opens at 8 a.m. EST = 13:00 UTC.
+    const evening = '2026-11-26T01:00:00.000Z';
+    expect(w(evening, 'America/New_York')).toEqual({
+      start: '2026-11-27T13:00:00.000Z',
+      end: '2026-11-28T00:30:00.000Z',
+    });
+    expect(w(evening, 'America/New_York', false, 1).start).toBe(evening);
+    expect(w(evening, 'America/Los_Angeles').start).toBe('2026-11-26T01:00:00.000Z');
+    expect(w('2026-11-26T04:00:00.000Z', 'America/Los_Angeles').start).toBe('2026-11-27T16:00:00.000Z');
+    // Thanksgiving at noon: closed; high-volume mode opens holidays as it opens weekends (the decision in windows.ts).
+    expect(isInsideWindow(at('2026-11-26T17:00:00.000Z'), 'America/New_York', false)).toBe(false);
+    expect(isInsideWindow(at('2026-11-26T17:00:00.000Z'), 'America/New_York', true)).toBe(true);
+    expect(w(evening, 'America/New_York', true).start).toBe('2026-11-26T13:00:00.000Z');
+    // The local date decides: 06:30 UTC on Friday is still Thanksgiving evening (8:30 p.m.) in Honolulu: closed there,
+    // while the same hour a week before was open; Honolulu's next window is Friday 8 a.m. HST = 18:00 UTC.
+    expect(isInsideWindow(at('2026-11-27T06:30:00.000Z'), 'Pacific/Honolulu', false)).toBe(false);
+    expect(isInsideWindow(at('2026-11-20T06:30:00.000Z'), 'Pacific/Honolulu', false)).toBe(true);
+    expect(w('2026-11-27T06:30:00.000Z', 'Pacific/Honolulu', false, 1).start).toBe('2026-11-27T18:00:00.000Z');
+  });
+
+  it('skips an observed holiday and the weekend after it, in daylight saving time (Independence Day 2026)', () => {
+    // July 4, 2026 is a Saturday, observed on Friday July 3. Thursday July 2 at 8 p.m. EDT (00:00 UTC): the next
+    // window is Monday July 6 at 8 a.m. EDT = 12:00 UTC (not 13:00: summer time).
+    expect(w('2026-07-03T00:00:00.000Z', 'America/New_York').start).toBe('2026-07-06T12:00:00.000Z');
+    expect(w('2026-07-03T00:00:00.000Z', 'America/Chicago', false, 1).start).toBe('2026-07-03T00:00:00.000Z');
+    expect(w('2026-07-03T02:00:00.000Z', 'America/Chicago', false, 1).start).toBe('2026-07-06T13:00:00.000Z');
+    expect(isInsideWindow(at('2026-07-03T15:00:00.000Z'), 'America/New_York', false)).toBe(false);
+    // New Year's Day 2028 (a Saturday) is observed on Friday 2027-12-31.
+    expect(w('2027-12-31T15:00:00.000Z', 'America/New_York').start).toBe('2028-01-03T13:00:00.000Z');
+  });
 });
