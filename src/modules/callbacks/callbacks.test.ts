@@ -419,6 +419,56 @@ describe('the help desk’s escalation (ACC-7)', () => {
       [1, 'no_answer'],
       [2, 'no_answer'],
     ]);
+    expect(await row()).toMatchObject({ status: 'closed', resolution: 'no_response' });
+  });
+
+  it('one CB-3 chain: a miss on the callbacks console and one on the help desk page are the two attempts, either way round', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const escalated = async (email: string, phone: string) => {
+      const i = await item({ queue: 'help_desk', email });
+      await db().updateTable('service_items').set({ contact_phone: phone }).where('id', '=', i.id).execute();
+      await t.services.helpDesk.escalateToTier2(agentA, (await t.services.serviceItems.byId(i.id))!, 'Call');
+      const [c] = await cb().ofItem(i.id);
+      return { i, c: c!, row: () => t.services.serviceItems.byId(i.id).then((r) => r!) };
+    };
+    const noAnswerMails = (to: string) =>
+      db()
+        .selectFrom('notification_messages')
+        .select(['template', 'body'])
+        .where('recipient', '=', to)
+        .where('template', 'in', ['help_request_no_answer', 'callback_unreached'])
+        .execute();
+
+    // The console first (voicemail: the second attempt 60-90 minutes on), then the help desk page: closed.
+    const a = await escalated('hd.first.console@example.com', '+12025550191');
+    expect((await cb().claimNext(agentA, ['tier2']))!.id).toBe(a.c.id);
+    expect(await cb().recordOutcome(agentA, a.c.id, { phone: '+12025550191', outcome: 'voicemail' })).toMatchObject({
+      result: 'second_attempt',
+    });
+    t.clock.advance(65 * 60_000);
+    expect(await t.services.helpDesk.recordCallAttempt(agentA, await a.row(), false, 'No answer again')).toEqual({
+      closed: true,
+    });
+    expect(await cb().get(a.c.id)).toMatchObject({ status: 'unreached', attempts: 2 });
+    expect(await a.row()).toMatchObject({ status: 'closed', resolution: 'no_response' });
+    const mailsA = await noAnswerMails('hd.first.console@example.com');
+    expect(mailsA.map((m) => m.template)).toEqual(['help_request_no_answer']);
+    expect(mailsA[0]!.body).toContain('/help/technical');
+
+    // The help desk page first, then the console: the console's second miss ends the same chain.
+    const b = await escalated('hd.first.page@example.com', '+12025550192');
+    expect(await t.services.helpDesk.recordCallAttempt(agentA, await b.row(), false, 'Voicemail')).toEqual({
+      closed: false,
+    });
+    t.clock.advance(65 * 60_000);
+    expect((await cb().claimNext(agentA, ['tier2']))!.id).toBe(b.c.id);
+    expect(await cb().recordOutcome(agentA, b.c.id, { phone: '+12025550192', outcome: 'no_answer' })).toEqual({
+      result: 'unreached',
+    });
+    expect(await b.row()).toMatchObject({ status: 'closed', resolution: 'no_response' });
+    expect((await noAnswerMails('hd.first.page@example.com')).map((m) => m.template)).toEqual([
+      'help_request_no_answer',
+    ]);
   });
 });
 

@@ -77,6 +77,14 @@ export interface TextAheadSender {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Where Tier 2's attempt recorded on the help desk's page left the CB-3 chain. */
+export interface ItemAttemptResult {
+  result: 'answered' | 'second_attempt' | 'unreached';
+  /** 1 or 2. */
+  attempt: number;
+  nextAttemptAt?: Date;
+}
+
 /** Outcomes an agent records for one number tried (CB-2). */
 export const CALL_OUTCOMES = ['answered', 'voicemail', 'no_answer', 'busy', 'wrong_number'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
@@ -591,30 +599,52 @@ export class CallbackService implements CallbackRequester, CallbackControl {
   }
 
   /**
-   * Tier 2's call attempt recorded from the help desk's item page (ACC-7): on the item's open callback, so that
-   * attempts live in one place (`callback_attempts`). Answered ends the callback; the last missed attempt ends it as
-   * unreached (the help desk closes the item and sends its own email); otherwise it counts as an attempt made.
+   * Tier 2's call attempt recorded from the help desk's item page (ACC-7), in the one CB-3 chain that an outcome
+   * recorded on the callbacks console follows: on the item's open callback, so that attempts live in one place
+   * (`callback_attempts`) and are counted once, whichever page recorded them. Answered ends the callback (the item in
+   * progress, the agent's); a first miss schedules the second attempt 60-90 minutes on (the voicemail said so); the
+   * second miss sends the email and closes the item (`#unreached`). Undefined when the item has no open callback.
    */
   async recordItemAttempt(
-    p: { itemId: string; agentId: string; answered: boolean; last: boolean },
+    p: { itemId: string; agentId: string; answered: boolean },
     db: DbHandle = this.deps.db,
-  ): Promise<void> {
-    await inTransaction(db, async (trx) => {
+  ): Promise<ItemAttemptResult | undefined> {
+    return inTransaction(db, async (trx) => {
       const c = await repo.openCallbackOfItem(trx, p.itemId);
-      if (!c) return;
+      if (!c) return undefined;
       const now = this.deps.clock.now();
-      const attempt = Math.min(c.attempts + 1, 2);
+      const attempt = c.attempts + 1;
       await repo.insertAttempt(
         trx,
         attemptRow(c, attempt, c.phones[0] ?? null, p.answered ? 'answered' : 'no_answer', p.agentId, now),
       );
-      if (p.answered || p.last || attempt >= 2) {
-        const status = p.answered ? 'answered' : 'unreached';
-        await repo.updateCallback(trx, c.id, { status, attempts: attempt, closed_at: now, claimed_by: null });
-        return;
+      if (p.answered) {
+        await repo.updateCallback(trx, c.id, {
+          status: 'answered',
+          attempts: attempt,
+          closed_at: now,
+          claimed_by: null,
+        });
+        await this.deps.items.record(
+          c.item_id,
+          { kind: 'callback_answered', actorId: p.agentId, details: { attempt } },
+          { status: 'in_progress', ownerId: p.agentId },
+          trx,
+        );
+        return { result: 'answered' as const, attempt };
       }
-      // CB-3: the next attempt 60 minutes on, first in line, inside a window (as after recordOutcome's first).
-      await this.#scheduleNextAttempt(trx, c, attempt, now);
+      await this.deps.items.record(
+        c.item_id,
+        { kind: 'callback_attempt_failed', actorId: p.agentId, details: { attempt } },
+        {},
+        trx,
+      );
+      if (attempt >= 2) {
+        await this.#unreached(trx, c, now);
+        return { result: 'unreached' as const, attempt };
+      }
+      const w = await this.#scheduleNextAttempt(trx, c, attempt, now);
+      return { result: 'second_attempt' as const, attempt, nextAttemptAt: w.start };
     });
   }
 
@@ -764,17 +794,30 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     const item = await this.deps.items.byId(c.item_id, trx);
     if (!item) return;
     const base = this.deps.publicUrl.replace(/\/$/, '');
-    const message = {
-      template: 'callback_unreached' as const,
-      language: c.language,
-      params: {
-        number: String(item.number),
-        phone: this.deps.agencyPhone,
-        status: `${base}/case-status`,
-        help: `${base}/help/articles`,
-        request: `${base}/e-request`,
-      },
-    };
+    // A help desk escalation's customer starts over with a new technical help request (ACC-7); others are told how to
+    // call back and which self-service tools there are.
+    const message: {
+      template: 'help_request_no_answer' | 'callback_unreached';
+      language: 'en' | 'es';
+      params: Record<string, string>;
+    } =
+      c.source === 'help_desk'
+        ? {
+            template: 'help_request_no_answer' as const,
+            language: c.language,
+            params: { number: String(item.number), link: `${base}/help/technical` },
+          }
+        : {
+            template: 'callback_unreached' as const,
+            language: c.language,
+            params: {
+              number: String(item.number),
+              phone: this.deps.agencyPhone,
+              status: `${base}/case-status`,
+              help: `${base}/help/articles`,
+              request: `${base}/e-request`,
+            },
+          };
     if (item.contact_email?.trim())
       await this.deps.notifications.queueEmail(trx, { to: item.contact_email, ...message });
     else {

@@ -377,7 +377,7 @@ describe('help-desk items: answer, escalate to Tier 2 for a callback (ACC-7)', (
       .selectAll()
       .where('number', '=', Number(number))
       .executeTakeFirstOrThrow();
-    expect(item).toMatchObject({ status: 'closed', resolution: 'no_answer', queue: 'tier2' });
+    expect(item).toMatchObject({ status: 'closed', resolution: 'no_response', queue: 'tier2' });
     expect(await lastMessage(t, 'omar@example.com', 'help_request_no_answer')).toBeDefined();
     // The help desk only calls through Tier 2: its agents cannot record calls.
     await desk.agent.get(`/staff/help-desk/items/${number}`);

@@ -35,9 +35,9 @@ import type { CallbackRequestInput } from '../callbacks/index.js';
 interface CallbackRequesterInTransaction {
   request(input: CallbackRequestInput, db: DbHandle): Promise<unknown>;
   recordItemAttempt?(
-    p: { itemId: string; agentId: string; answered: boolean; last: boolean },
+    p: { itemId: string; agentId: string; answered: boolean },
     db: DbHandle,
-  ): Promise<unknown>;
+  ): Promise<{ result: 'answered' | 'second_attempt' | 'unreached'; attempt: number } | undefined>;
 }
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { sha256 } from '../../platform/hashing.js';
@@ -62,9 +62,11 @@ export interface PromisedDays {
 }
 export const HELP_DESK_QUEUE = 'help_desk';
 export const TIER2_QUEUE = 'tier2';
-/** ACC-7: Tier 2 calls back from this number, twice at most; then the customer must start over. */
+/**
+ * ACC-7: Tier 2 calls back from this number, twice at most (the callbacks module's CB-3 chain counts the attempts);
+ * then the customer must start over.
+ */
 export const CALLBACK_NUMBER = '202-838-2104';
-export const CALLBACK_ATTEMPTS = 2;
 /** Verified recovery: the wait between the help desk's start and the recovery link, during which anyone with the email or phone can cancel. */
 export const RECOVERY_WAIT_MS = 72 * 3600_000;
 export const RECOVERY_LINK_TTL_MS = 24 * 3600_000;
@@ -307,8 +309,10 @@ export class HelpDeskService {
   }
 
   /**
-   * Tier 2's callback attempt. Answered: noted. Not answered: after CALLBACK_ATTEMPTS the item is closed and the
-   * customer is told to start over (ACC-7).
+   * Tier 2's callback attempt, counted by the callbacks module's CB-3 chain (one count, with the attempts recorded on
+   * the callbacks console): answered, the callback is done; a first miss brings the second attempt 60-90 minutes on;
+   * the second miss closes the item and the customer is emailed to start over (ACC-7). The agent's note stays on the
+   * item's timeline. An item without an open callback (escalated before callbacks existed) only gets the note.
    */
   async recordCallAttempt(
     actor: StaffActor,
@@ -317,33 +321,24 @@ export class HelpDeskService {
     note: string,
   ): Promise<{ closed: boolean }> {
     return inTransaction(this.deps.db, async (trx) => {
-      const timeline = await this.deps.items.timeline(item.id, trx);
-      const missed =
-        timeline.filter((e) => e.kind === 'call_attempt' && (e.details as { answered?: boolean }).answered === false)
-          .length + (answered ? 0 : 1);
-      const close = !answered && missed >= CALLBACK_ATTEMPTS;
-      await this.deps.callbacks?.recordItemAttempt?.(
-        { itemId: item.id, agentId: actor.accountId, answered, last: close },
+      const chain = await this.deps.callbacks?.recordItemAttempt?.(
+        { itemId: item.id, agentId: actor.accountId, answered },
         trx,
       );
+      const closed = chain?.result === 'unreached';
       await this.deps.items.record(
         item.id,
-        { kind: 'call_attempt', actorId: actor.accountId, body: note || null, details: { answered, attempt: missed } },
-        close
-          ? { status: 'closed', resolution: 'no_answer' }
-          : { status: 'in_progress', ownerId: item.owner_id ?? actor.accountId },
+        {
+          kind: 'call_attempt',
+          actorId: actor.accountId,
+          body: note || null,
+          details: { answered, attempt: chain?.attempt ?? null },
+        },
+        closed ? {} : { status: 'in_progress', ownerId: item.owner_id ?? actor.accountId },
         trx,
       );
-      if (close) {
-        await this.deps.notifications.queueEmail(trx, {
-          to: item.contact_email,
-          template: 'help_request_no_answer',
-          language: item.language,
-          params: { number: String(item.number), link: `${this.deps.publicUrl}/help/technical` },
-        });
-      }
       await this.#audit(trx, actor, 'help_desk.call_attempt', itemSubject(item), { answered });
-      return { closed: close };
+      return { closed };
     });
   }
 
