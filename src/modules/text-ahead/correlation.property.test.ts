@@ -16,10 +16,11 @@ import { ASK_TTL_MS, type TextAheadService } from './service.js';
 
 const PHONES = ['+12025550601', '+12025550602'];
 const WORDS: Record<Answer | 'junk', string[]> = {
-  Y: ['y', 'yes', 'si', 'sí', 's'],
-  N: ['n', 'no'],
-  Q: ['q', 'salir'],
-  junk: ['maybe', 'call me later', '?', 'hello', 'y n', 'ok', '👍', 'yes no'],
+  Y: ['y', 'yes', 'si', 'sí', 's', 'yes please', 'yes!', 'yeah', 'sí, por favor', 'y, thank you'],
+  N: ['n', 'no', 'no thanks', 'no gracias', 'no, thank you', 'nope'],
+  // "quit" alone is the carriers' opt-out at the inbound hook; here (the service, after the hook) it is Q.
+  Q: ['q', 'salir', 'quit', 'q gracias'],
+  junk: ['maybe', 'call me later', '?', 'hello', 'y n', 'ok', '👍', 'yes no', 'please', 'thanks', 'no, yes please'],
 };
 const METHOD = { Y: 'confirmed', N: 'declined', Q: 'quit' } as const;
 const YES = { en: 'Thank you for confirming.', es: 'Gracias por confirmar.' };

@@ -318,8 +318,52 @@ describe('reading replies', () => {
     expect(parseReply('¡SÍ!')).toMatchObject({ kind: 'answer', answer: 'Y', spanish: true });
     expect(parseReply('salir')).toMatchObject({ kind: 'answer', answer: 'Q', spanish: true });
     expect(parseReply('y y')).toMatchObject({ kind: 'answer', answer: 'Y' });
-    for (const unclear of ['', '👍', 'yes but later', 'Y N', 'Y 1 2', 'quit', 'okay'])
+    for (const unclear of ['', '👍', 'yes but later', 'Y N', 'Y 1 2', 'okay', 'please', 'thank you', 'yes please no'])
       expect(parseReply(unclear).kind).toBe('unclear');
+  });
+
+  it('reads the replies people really send: courtesy words, punctuation, any case (CB-6)', () => {
+    const cases: [string, 'Y' | 'N' | 'Q', boolean][] = [
+      ['Yes please', 'Y', false],
+      ['yes!', 'Y', false],
+      ['YES PLEASE!!', 'Y', false],
+      ['Yeah', 'Y', false],
+      ['Sí, por favor', 'Y', true],
+      ['si por favor 👍', 'Y', true],
+      ['No thanks', 'N', false],
+      ['no thank you.', 'N', false],
+      ['no gracias', 'N', true],
+      ['NO, GRACIAS', 'N', true],
+      ['Nope', 'N', false],
+      ['quit.', 'Q', false],
+      ['please quit', 'Q', false],
+      ['Q, gracias', 'Q', true],
+    ];
+    for (const [body, answer, spanish] of cases)
+      expect(parseReply(body), body).toMatchObject({ kind: 'answer', answer, spanish });
+    expect(parseReply('Yes please #27775186')).toMatchObject({ kind: 'answer', answer: 'Y', itemNumber: 27775186 });
+  });
+
+  it('QUIT alone stays the carriers’ opt-out (STOP, heard first by the inbound hook); a QUIT it lets through is Q', async () => {
+    for (const body of ['QUIT', 'quit', ' Quit ', 'quit please']) {
+      const phone = newPhone();
+      const item = await consentedItem(phone);
+      await ta.askBeforeCall(callbackOf(item, [phone]));
+      const before = control.calls.length;
+      expect(await inbound(phone, body)).toMatch(/stop|no more/i);
+      expect(control.calls.length, body).toBe(before);
+      expect((await askRows(item.id))[0]?.answered_at, body).toBeNull();
+      expect(
+        await t.deps.database.db.selectFrom('sms_opt_outs').select('phone').where('phone', '=', phone).execute(),
+      ).toHaveLength(1);
+    }
+    const phone = newPhone();
+    const item = await consentedItem(phone);
+    const cb = callbackOf(item, [phone]);
+    await ta.askBeforeCall(cb);
+    expect(await inbound(phone, 'Quit.')).toContain(String(item.number));
+    expect(control.calls.map((c) => [c.method, c.callbackId])).toContainEqual(['quit', cb.callbackId]);
+    expect((await askRows(item.id))[0]?.answer).toBe('Q');
   });
 });
 
