@@ -22,6 +22,49 @@ describe('spoken receipt numbers', () => {
     expect(parseReceiptNumber(normalizeSpokenReceipt(said)).ok).toBe(true);
   });
 
+  it.each([
+    // English: digits in pairs and groups as numbers.
+    ['I O E ninety eight', 'IOE98'],
+    ['I O E ninety-eight', 'IOE98'],
+    ['I O E nineteen', 'IOE19'],
+    ['I O E twelve', 'IOE12'],
+    ['I O E ninety', 'IOE90'],
+    ['I O E two thousand', 'IOE2000'],
+    ['I O E two thousand nineteen', 'IOE2019'],
+    ['I O E one hundred five', 'IOE105'],
+    ['I O E one hundred and five', 'IOE105'],
+    ['I O E five hundred', 'IOE500'],
+    ['I O E twenty oh five', 'IOE2005'],
+    ['I O E 90 8', 'IOE908'],
+    ['I O E ninety, eight', 'IOE908'],
+    ['E A C nineteen ninety eight, double five, oh, twelve, three', 'EAC1998550123'],
+    ['E A C twenty twenty, one two three, forty-five, six', 'EAC2020123456'],
+    ['L I N ninety nine ninety nine one oh six four ninety eight', 'LIN9999106498'],
+    // Spanish.
+    ['I O E noventa y ocho', 'IOE98'],
+    ['I O E doce', 'IOE12'],
+    ['I O E diecinueve', 'IOE19'],
+    ['I O E veintidós', 'IOE22'],
+    ['I O E dos mil diecinueve', 'IOE2019'],
+    ['I O E ciento cinco', 'IOE105'],
+    ['I O E quinientos', 'IOE500'],
+    ['e de eco, a de alfa, c de Carlos, veintiuno, noventa, cero cero, cuarenta y nueve, doble cinco', 'EAC2190004955'],
+    ['ele i ene noventa y nueve noventa y nueve diez sesenta y cuatro noventa y ocho', 'LIN9999106498'],
+  ])('numbers said in words: %s → %s', (said, expected) => {
+    expect(normalizeSpokenReceipt(said)).toBe(expected);
+  });
+
+  it('a receipt number read in pairs, in English or Spanish, is found by a call (the whole number parses)', () => {
+    for (const said of [
+      'E A C twenty-one ninety, oh oh oh oh, forty nine',
+      'E A C veintiuno noventa cero cero cero cero cuarenta y nueve',
+    ]) {
+      const normalized = normalizeSpokenReceipt(said);
+      expect(normalized).toBe('EAC2190000049');
+      expect(parseReceiptNumber(normalized).ok).toBe(true);
+    }
+  });
+
   const NATO: Record<string, string> = {
     A: 'alpha',
     B: 'bravo',

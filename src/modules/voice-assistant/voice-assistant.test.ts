@@ -138,6 +138,23 @@ describe('voice webhooks: signatures (X-Twilio-Signature)', () => {
 });
 
 describe('self-service (CC-9, CC-13)', () => {
+  it('a receipt number read in pairs as numbers, in English and in Spanish, finds the case', async () => {
+    for (const [lang, words, heard] of [
+      ['en', 'E A C, ninety nine ninety nine, ten, thirty-four, oh three', 'Your case status is: Case Was Approved'],
+      [
+        'es',
+        'e de eco, a, c, noventa y nueve noventa y nueve diez treinta y cuatro cero tres',
+        'El estado de su caso es:',
+      ],
+    ] as const) {
+      const { c } = await inLanguage(lang);
+      await c.press('1');
+      const status = await c.say(words);
+      expect(status.said.join(' '), lang).toContain(heard);
+      expect(JSON.stringify((await callRow(c.sid)).inputs)).toContain('EAC******3403');
+    }
+  });
+
   it('English, speech: case status with "E as in Echo" and "oh", then the call ends with an item, masked inputs and its duration', async () => {
     const { c } = await inLanguage('en');
     const ask = await c.say('case status');
