@@ -120,11 +120,6 @@ const STILL_SHARED: [module: string, table: string, reason: string][] = [
     'identity facts: the newest applicant case with an A-Number or ZIP, chosen by the join (LIMIT 1)',
   ],
   ['account-cases', 'cases', 'the case list and access codes order and filter by case columns in one statement'],
-  [
-    'callbacks',
-    'service_items',
-    "the pick reads its item's status and current tier in the SKIP LOCKED claim, so a callback follows its item (CC-6)",
-  ],
   ['cases', 'case_events', 'the history of a case (historyOf, ADR 13) reads the event log in the hot status statement'],
   ['dashboards', 'quality_reviews', 'report: scores per week aggregated in the database'],
   ['dashboards', 'service_items', 'report: volumes, SLA and response times aggregated in the database (GROUPING SETS)'],

@@ -761,3 +761,51 @@ describe('a late "Y" is answered truthfully (point 8)', () => {
     expect(answer).toContain('next attempt');
   });
 });
+
+describe('the pick asks service-items where the item stands (issue 16 benchmark point 2: no join in the claim)', () => {
+  it('the agent’s page skips a resolved item’s callback (cancelled) and a protected one (to Tier 3, in its place)', async () => {
+    t.clock.set('2026-12-07T15:00:00Z'); // Monday 10 a.m. New York
+    const resolved = await item();
+    const first = await request(resolved.id);
+    t.clock.advance(1000);
+    const moved = await item();
+    const second = await request(moved.id);
+    t.clock.advance(1000);
+    const third = await request((await item()).id);
+    await t.services.serviceItems.record(
+      resolved.id,
+      { kind: 'resolved' },
+      { status: 'resolved', resolution: 'answered' },
+    );
+    await db()
+      .updateTable('service_items')
+      .set({ section_1367: true, queue: 'tier3' })
+      .where('id', '=', moved.id)
+      .execute();
+    // Within the sweep's minute: only the pick itself sees that the first two no longer belong to Tier 1's line.
+    expect((await cb().nextDue(['tier1']))!.id).toBe(third.callbackId);
+    expect(await cb().get(first.callbackId)).toMatchObject({ status: 'cancelled', claimed_by: null });
+    const movedRow = (await cb().get(second.callbackId))!;
+    expect(movedRow).toMatchObject({ status: 'pending', tier: 'tier3', claimed_by: null });
+    // Its place by requested_at is kept: ahead of a Tier 3 callback requested after it.
+    t.clock.advance(1000);
+    const later = await request((await item({ queue: 'tier3' })).id);
+    expect((await cb().get(later.callbackId))!.tier).toBe('tier3');
+    const tier3: StaffActor = { accountId: agentA.accountId, roles: ['tier3'] };
+    expect((await cb().claimNext(tier3, ['tier3']))!.id).toBe(second.callbackId);
+    expect((await cb().claimNext(agentB, ['tier1']))!.id).toBe(third.callbackId);
+  });
+
+  it('a claim that meets an item moved to Tier 2 hands it to Tier 2’s line and claims the next', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item();
+    const first = await request(i.id);
+    t.clock.advance(1000);
+    const next = await request((await item()).id);
+    await db().updateTable('service_items').set({ queue: 'tier2' }).where('id', '=', i.id).execute();
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(next.callbackId);
+    expect(await cb().get(first.callbackId)).toMatchObject({ status: 'pending', tier: 'tier2', claimed_by: null });
+    expect((await cb().claimNext(agentA, ['tier2']))!.id).toBe(first.callbackId);
+  });
+});

@@ -35,6 +35,16 @@ export async function updateCallback(
   await db.updateTable('callbacks').set(changes).where('id', '=', id).execute();
 }
 
+/** Changes a callback only while it is still in the status it was read in (a claim or the sweep may move it on). */
+export async function updateCallbackIf(
+  db: DbHandle,
+  id: string,
+  status: CallbackStatus,
+  changes: Partial<Omit<CallbackRow, 'id' | 'item_id'>>,
+): Promise<void> {
+  await db.updateTable('callbacks').set(changes).where('id', '=', id).where('status', '=', status).execute();
+}
+
 /** The open callback of an item, if any (one at a time: a second request keeps the first one's place). */
 export async function openCallbackOfItem(db: DbHandle, itemId: string): Promise<CallbackRow | undefined> {
   return db
@@ -78,17 +88,10 @@ export interface LineGroup {
 }
 
 /**
- * The tier a callback's item belongs to now (CC-6): Section 1367 items are Tier 3's whatever their queue; an item in
- * a tier queue is that tier's; otherwise (the help desk's escalation) the callback's own tier. Read from
- * `service_items` at the moment of the pick, so a callback follows its item when it moves (protection, escalation).
- */
-const currentTier = sql`(CASE WHEN si.section_1367 THEN 'tier3' WHEN si.queue IN ('tier1', 'tier2', 'tier3') THEN si.queue ELSE c.tier END)`;
-
-/**
  * The head of each group (its first callback in line order that is due now; `callbacks_group_idx` gives each in one
  * index descent), then the first of the heads in line order: the first due callback of the tiers' national lines.
- * The item is read in the same statement: a callback whose item was resolved or closed is never offered, and one
- * whose item moved to another tier (Section 1367: Tier 3) is offered only to that tier (`currentTier`).
+ * Only callbacks' own columns: whether the callback still follows its item (not resolved or closed, still in this
+ * tier, CC-6) is asked of service-items for the one callback chosen (the service's pick), not read here.
  * The window test is written as a range ([next_attempt_at, window_end_at) holds now), which no index answers: the
  * planner then walks the group's index in line order, whatever its statistics say about window ends (stale ones made
  * it read `callbacks_window_end_idx` and sort instead).
@@ -102,14 +105,13 @@ function headOfGroups(groups: readonly LineGroup[], now: Date, lock: boolean) {
   return sql`
       SELECT h.id FROM (VALUES ${values}) AS g (tier, zone, attempts, confirmed_only)
       CROSS JOIN LATERAL (
-        SELECT c.id, c.rank, c.requested_at FROM callbacks c JOIN service_items si ON si.id = c.item_id
+        SELECT c.id, c.rank, c.requested_at FROM callbacks c
         WHERE c.tier = g.tier AND c.time_zone = g.zone AND c.attempts = g.attempts AND c.status = 'pending'
           AND (NOT g.confirmed_only OR c.rank = 0)
           AND tstzrange(c.next_attempt_at, c.window_end_at) @> ${now}::timestamptz
-          AND si.status NOT IN ('resolved', 'closed') AND ${currentTier} = g.tier
         ORDER BY c.rank, c.requested_at, c.id
         LIMIT 1
-        ${lock ? sql`FOR UPDATE OF c SKIP LOCKED` : sql``}
+        ${lock ? sql`FOR UPDATE SKIP LOCKED` : sql``}
       ) AS h
       ORDER BY h.rank, h.requested_at, h.id
       LIMIT 1`;
@@ -333,37 +335,6 @@ export async function reachByTextAhead(db: DbHandle, p: { from: Date; to: Date }
   return rows.map((r) => ({ textAhead: r.text_ahead, finished: Number(r.finished), unreached: Number(r.unreached) }));
 }
 
-/**
- * Keeps open callbacks with their items (the pick already ignores the others; this makes the rows say so): those
- * whose item was resolved or closed are cancelled; those whose item moved to another tier move to that tier's line.
- * Answers the ids cancelled.
- */
-export async function followItems(db: DbHandle, now: Date): Promise<string[]> {
-  const cancelled = await sql<{ id: string }>`
-    UPDATE callbacks c SET status = 'cancelled', closed_at = ${now}, claimed_by = NULL
-    FROM service_items si
-    WHERE si.id = c.item_id AND c.status IN ('waiting_text', 'pending', 'claimed')
-      AND si.status IN ('resolved', 'closed')
-    RETURNING c.id`.execute(db);
-  await sql`
-    UPDATE callbacks c SET tier = ${currentTier}
-    FROM service_items si
-    WHERE si.id = c.item_id AND c.status IN ('waiting_text', 'pending', 'claimed') AND c.tier <> ${currentTier}`.execute(
-    db,
-  );
-  return cancelled.rows.map((r) => r.id);
-}
-
-/** The status of a callback's item and whether it is Section 1367 now (read with the callback, in its transaction). */
-export async function itemStateOf(
-  db: DbHandle,
-  itemId: string,
-): Promise<{ status: string; section_1367: boolean } | undefined> {
-  const row = await sql<{ status: string; section_1367: boolean }>`
-    SELECT status, section_1367 FROM service_items WHERE id = ${itemId}`.execute(db);
-  return row.rows[0];
-}
-
 /** Claimed callbacks (few: one or two per agent at work), locked, for the sweep that hands stale claims back. */
 export async function claimedCallbacks(db: DbHandle): Promise<CallbackRow[]> {
   return db.selectFrom('callbacks').selectAll().where('status', '=', 'claimed').forUpdate().skipLocked().execute();
@@ -402,12 +373,6 @@ export async function asksWindowClosed(db: DbHandle, now: Date): Promise<Callbac
     .where('window_end_at', '<=', now)
     .limit(500)
     .execute();
-}
-
-/** The number of a callback's item. */
-export async function itemNumberOf(db: DbHandle, itemId: string): Promise<number | undefined> {
-  const row = await sql<{ number: string | number }>`SELECT number FROM service_items WHERE id = ${itemId}`.execute(db);
-  return row.rows[0] ? Number(row.rows[0].number) : undefined;
 }
 
 /** Ends a claimed callback whose item was resolved or closed meanwhile. */

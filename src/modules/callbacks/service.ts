@@ -137,6 +137,11 @@ export interface CallbackDeps {
 export const STALE_CLAIM_MS = 15 * 60_000;
 /** The Text Ahead ask goes out when at most this many due callbacks of its tier are ahead of it (near the head). */
 export const TEXT_AHEAD_NEAR_HEAD = 3;
+/**
+ * A pick looks at most this many heads in a row whose item was resolved, closed or moved to another tier (each is put
+ * right for good as it is seen), then answers that nothing is due; the next pick goes on.
+ */
+const FOLLOW_TRIES = 20;
 
 /** The tiers whose lines a staff member works (their tier roles). */
 export function tiersOf(roles: readonly string[]): CallbackTier[] {
@@ -285,7 +290,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
 
   /** The number of a callback's item (the pages then read the item with the viewer-aware `forStaff`). */
   async itemNumberOf(itemId: string): Promise<number | undefined> {
-    return repo.itemNumberOf(this.deps.db, itemId);
+    return (await this.deps.items.byId(itemId))?.number;
   }
 
   async ofItem(itemId: string): Promise<CallbackRow[]> {
@@ -393,7 +398,6 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     if (!minuteDue && t < this.#nextWindowEnd) return;
     if (minuteDue) {
       this.#lastSweep = t;
-      await repo.followItems(this.deps.db, now);
       await this.#releaseStaleClaims(now);
       for (const { id } of await repo.textWaitsOver(this.deps.db, now)) await this.noReply(id, now);
       for (const c of await repo.asksToSend(this.deps.db, now)) await this.#askIfNear(c, now).catch(() => undefined);
@@ -428,11 +432,28 @@ export class CallbackService implements CallbackRequester, CallbackControl {
   /**
    * Hands claims back to their line (in their place) that nobody worked for STALE_CLAIM_MS (no call placed, no
    * outcome recorded: `claimed_at` is moved by both), or whose calling window closed: a call is never placed outside it.
+   * Claims follow their items (asked of service-items): one whose item was resolved or closed is cancelled; one whose
+   * item moved to another tier is that tier's from now on (its agent keeps it).
    */
   async #releaseStaleClaims(now: Date): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const highVolume = await repo.highVolume(trx);
-      for (const c of await repo.claimedCallbacks(trx)) {
+      const claimed = await repo.claimedCallbacks(trx);
+      const items = await this.deps.items.statesOf(
+        claimed.map((c) => c.item_id),
+        trx,
+      );
+      for (const c of claimed) {
+        const item = items.get(c.item_id);
+        if (!item || item.status === 'resolved' || item.status === 'closed') {
+          await repo.updateCallback(trx, c.id, { status: 'cancelled', closed_at: now, claimed_by: null });
+          continue;
+        }
+        const tier = tierOfItem(item, c.tier);
+        if (tier !== c.tier) {
+          await repo.updateCallback(trx, c.id, { tier });
+          this.#noteZone(tier, c.time_zone);
+        }
         const stale = !c.claimed_at || now.getTime() - c.claimed_at.getTime() >= STALE_CLAIM_MS;
         if (stale || !isInsideWindow(now, c.time_zone, highVolume))
           await repo.updateCallback(trx, c.id, { status: 'pending', claimed_by: null, claimed_at: null });
@@ -452,10 +473,45 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     if (end) this.#nextWindowEnd = Math.min(this.#nextWindowEnd, end.getTime());
   }
 
-  /** The next callback due in these tiers now (window open in its own zone), without taking it. */
+  /**
+   * The next callback due in these tiers now (window open in its own zone), without taking it. A head whose item was
+   * resolved, closed or moved to another tier is put right (#followsItem) and the next one looked at.
+   */
   async nextDue(tiers: readonly CallbackTier[], now: Date = this.deps.clock.now()): Promise<CallbackRow | undefined> {
     await this.sweep(now);
-    return repo.peekNextDue(this.deps.db, { groups: this.#openGroups(tiers, now), now });
+    for (let i = 0; i < FOLLOW_TRIES; i++) {
+      const c = await repo.peekNextDue(this.deps.db, { groups: this.#openGroups(tiers, now), now });
+      if (!c || (await this.#followsItem(c, now))) return c;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether a callback just chosen (pending, or claimed by this pick) still follows its item, asked of service-items
+   * (CC-6): if the item was resolved or closed, the callback is cancelled; if it moved to another tier (Section 1367:
+   * Tier 3), the callback moves to that tier's line, in its place there (rank and requested_at kept), unclaimed.
+   * Either way it is not offered here (false), and the pick looks again.
+   */
+  async #followsItem(c: CallbackRow, now: Date): Promise<boolean> {
+    const item = (await this.deps.items.statesOf([c.item_id])).get(c.item_id);
+    if (!item || item.status === 'resolved' || item.status === 'closed') {
+      await repo.updateCallbackIf(this.deps.db, c.id, c.status, {
+        status: 'cancelled',
+        closed_at: now,
+        claimed_by: null,
+      });
+      return false;
+    }
+    const tier = tierOfItem(item, c.tier);
+    if (tier === c.tier) return true;
+    await repo.updateCallbackIf(this.deps.db, c.id, c.status, {
+      tier,
+      status: 'pending',
+      claimed_by: null,
+      claimed_at: null,
+    });
+    this.#noteZone(tier, c.time_zone);
+    return false;
   }
 
   /**
@@ -476,12 +532,25 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     return groups;
   }
 
-  /** Takes the next callback due in the agent's tiers (two agents never get the same one; SKIP LOCKED). */
+  /**
+   * Takes the next callback due in the agent's tiers (two agents never get the same one; SKIP LOCKED). The claim is
+   * one statement on callbacks alone, committed on its own (the callback row records who took it and when, as items'
+   * claims do); then service-items is asked where its item stands (#followsItem): a callback whose item was resolved
+   * or closed is cancelled, one whose item moved to another tier goes to that tier's line, and the next is claimed
+   * (FOLLOW_TRIES at most: each such turn puts one callback right for good).
+   */
   async claimNext(agent: StaffActor, tiers: readonly CallbackTier[]): Promise<CallbackRow | undefined> {
     const now = this.deps.clock.now();
     await this.sweep(now);
-    // One statement, committed on its own (the callback row records who took it and when, as items' claims do).
-    return repo.claimNextDue(this.deps.db, { groups: this.#openGroups(tiers, now), agentId: agent.accountId, now });
+    for (let i = 0; i < FOLLOW_TRIES; i++) {
+      const c = await repo.claimNextDue(this.deps.db, {
+        groups: this.#openGroups(tiers, now),
+        agentId: agent.accountId,
+        now,
+      });
+      if (!c || (await this.#followsItem(c, now))) return c;
+    }
+    return undefined;
   }
 
   async waiting(tiers: readonly CallbackTier[]) {
@@ -727,6 +796,12 @@ export class CallbackService implements CallbackRequester, CallbackControl {
       const c = await repo.lockCallback(trx, callbackId);
       // A reply after the hour, or a second reply, changes nothing (the callback moved on): answers false.
       if (!c || c.status !== 'waiting_text' || !c.text_ahead_until) return false;
+      // Nor does one about an item resolved or closed meanwhile: its callback ends there.
+      const item = (await this.deps.items.statesOf([c.item_id], trx)).get(c.item_id);
+      if (!item || item.status === 'resolved' || item.status === 'closed') {
+        await repo.updateCallback(trx, c.id, { status: 'cancelled', closed_at: this.deps.clock.now() });
+        return false;
+      }
       await work(trx, c, await repo.highVolume(trx));
       return true;
     });
@@ -743,10 +818,13 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     await inTransaction(this.deps.db, async (trx) => {
       const c = await repo.lockCallback(trx, row.id);
       if (!c || c.status !== 'waiting_text' || c.text_ahead_until) return;
-      const item = await repo.itemStateOf(trx, c.item_id);
-      if (!item || item.status === 'resolved' || item.status === 'closed') return;
+      const item = (await this.deps.items.statesOf([c.item_id], trx)).get(c.item_id);
+      if (!item || item.status === 'resolved' || item.status === 'closed') {
+        await repo.updateCallback(trx, c.id, { status: 'cancelled', closed_at: now });
+        return;
+      }
       if (!sender || item.section_1367) {
-        await repo.updateCallback(trx, c.id, { status: 'pending' });
+        await repo.updateCallback(trx, c.id, { status: 'pending', tier: tierOfItem(item, c.tier) });
         return;
       }
       if (c.next_attempt_at > now || c.window_end_at <= now) return;
@@ -768,7 +846,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     if (c.status !== 'claimed') throw new CallbackError('not_open');
     if (c.claimed_by !== agent.accountId) throw new CallbackError('not_yours');
     // A callback outlives no item: resolved or closed by other means, it ends here (the sweep ends the others).
-    const item = await repo.itemStateOf(db, c.item_id);
+    const item = (await this.deps.items.statesOf([c.item_id], db)).get(c.item_id);
     if (!item || item.status === 'resolved' || item.status === 'closed') throw new CallbackError('closed_item');
     return c;
   }
@@ -839,6 +917,15 @@ export class CallbackService implements CallbackRequester, CallbackControl {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The tier a callback's item belongs to now (CC-6): Section 1367 items are Tier 3's whatever their queue; an item in
+ * a tier queue is that tier's; otherwise (the help desk's escalation) the callback's own tier.
+ */
+function tierOfItem(item: Pick<ServiceItemRow, 'queue' | 'section_1367'>, own: CallbackTier): CallbackTier {
+  if (item.section_1367) return 'tier3';
+  return (CALLBACK_TIERS as readonly string[]).includes(item.queue) ? (item.queue as CallbackTier) : own;
+}
 
 /** The tier whose line a callback waits in: the item's tier queue; the help desk's escalations go to Tier 2 (ACC-7). */
 function tierOfQueue(queue: string, source: CallbackSource): CallbackTier {

@@ -31,6 +31,19 @@ export async function findItemById(db: DbHandle, id: string): Promise<ServiceIte
   return db.selectFrom('service_items').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The status, queue and Section 1367 flag of these items (what other modules' records about an item follow). */
+export async function itemStates(
+  db: DbHandle,
+  ids: readonly string[],
+): Promise<Pick<ServiceItemRow, 'id' | 'status' | 'queue' | 'section_1367'>[]> {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('service_items')
+    .select(['id', 'status', 'queue', 'section_1367'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+}
+
 export async function updateItem(
   db: DbHandle,
   id: string,

@@ -26,6 +26,7 @@ import {
   insertEvent,
   insertItem,
   insertPause,
+  itemStates,
   itemsOfAccount,
   listEvents,
   listOpenItems,
@@ -318,6 +319,18 @@ export class ServiceItemService {
 
   async byId(id: string, db: DbHandle = this.deps.db): Promise<ServiceItemRow | undefined> {
     return findItemById(db, id);
+  }
+
+  /**
+   * Where these items stand now (status, queue, Section 1367), by id; an id not found is left out. For records of
+   * other modules that follow their item (a callback's line, CC-6), without reading this module's tables.
+   */
+  async statesOf(
+    ids: readonly string[],
+    db: DbHandle = this.deps.db,
+  ): Promise<Map<string, Pick<ServiceItemRow, 'status' | 'queue' | 'section_1367'>>> {
+    const rows = await itemStates(db, ids);
+    return new Map(rows.map((r) => [r.id, { status: r.status, queue: r.queue, section_1367: r.section_1367 }]));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { localDate } from '../../../platform/format.js';
 import { z } from 'zod';
+import { US_STATES as PLACES, US_TERRITORIES } from '../../../platform/us-address.js';
 
 /**
  * The representative profile (issue 3 item 1; REP-3 matches paper G-28s against it): what an attorney or an
@@ -8,65 +9,17 @@ import { z } from 'zod';
  * no SQL, no HTTP. Problems come back as `{ field, code }`; pages translate `profile:errors.<field>.<code>`.
  */
 
-/** USPS codes of the states, the District of Columbia and the territories (bar admission and business address). */
+/**
+ * Bar admission and business address: the states, the District of Columbia and the five inhabited territories (not
+ * the freely associated states), by name. The places themselves are platform/us-address.ts's, the one list of them.
+ */
+const FREELY_ASSOCIATED = new Set(['FM', 'MH', 'PW']);
 export const US_STATES: readonly (readonly [code: string, name: string])[] = [
-  ['AL', 'Alabama'],
-  ['AK', 'Alaska'],
-  ['AS', 'American Samoa'],
-  ['AZ', 'Arizona'],
-  ['AR', 'Arkansas'],
-  ['CA', 'California'],
-  ['CO', 'Colorado'],
-  ['CT', 'Connecticut'],
-  ['DE', 'Delaware'],
-  ['DC', 'District of Columbia'],
-  ['FL', 'Florida'],
-  ['GA', 'Georgia'],
-  ['GU', 'Guam'],
-  ['HI', 'Hawaii'],
-  ['ID', 'Idaho'],
-  ['IL', 'Illinois'],
-  ['IN', 'Indiana'],
-  ['IA', 'Iowa'],
-  ['KS', 'Kansas'],
-  ['KY', 'Kentucky'],
-  ['LA', 'Louisiana'],
-  ['ME', 'Maine'],
-  ['MD', 'Maryland'],
-  ['MA', 'Massachusetts'],
-  ['MI', 'Michigan'],
-  ['MN', 'Minnesota'],
-  ['MS', 'Mississippi'],
-  ['MO', 'Missouri'],
-  ['MT', 'Montana'],
-  ['NE', 'Nebraska'],
-  ['NV', 'Nevada'],
-  ['NH', 'New Hampshire'],
-  ['NJ', 'New Jersey'],
-  ['NM', 'New Mexico'],
-  ['NY', 'New York'],
-  ['NC', 'North Carolina'],
-  ['ND', 'North Dakota'],
-  ['MP', 'Northern Mariana Islands'],
-  ['OH', 'Ohio'],
-  ['OK', 'Oklahoma'],
-  ['OR', 'Oregon'],
-  ['PA', 'Pennsylvania'],
-  ['PR', 'Puerto Rico'],
-  ['RI', 'Rhode Island'],
-  ['SC', 'South Carolina'],
-  ['SD', 'South Dakota'],
-  ['TN', 'Tennessee'],
-  ['TX', 'Texas'],
-  ['VI', 'U.S. Virgin Islands'],
-  ['UT', 'Utah'],
-  ['VT', 'Vermont'],
-  ['VA', 'Virginia'],
-  ['WA', 'Washington'],
-  ['WV', 'West Virginia'],
-  ['WI', 'Wisconsin'],
-  ['WY', 'Wyoming'],
-];
+  ...PLACES,
+  ...US_TERRITORIES.filter((t) => !FREELY_ASSOCIATED.has(t.code)),
+]
+  .sort((a, b) => a.name.localeCompare(b.name, 'en'))
+  .map((p) => [p.code, p.name] as const);
 const STATE_CODES = new Set(US_STATES.map(([code]) => code));
 
 export function stateName(code: string | null | undefined): string {
