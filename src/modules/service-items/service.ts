@@ -177,6 +177,8 @@ export interface RoutedItemInput {
   /** The person says it is a VAWA, T or U matter (CC-6), whatever the case says. */
   section1367?: boolean;
   details?: Record<string, unknown>;
+  /** The item's id, when the caller chose it beforehand (a row of its own that points to the item is written first). */
+  id?: string;
 }
 
 export interface StaffWorker {
@@ -231,6 +233,8 @@ export interface NewServiceItem {
   description: string;
   /** How long the agency has to answer (the target shown to the customer). */
   dueInMs: number;
+  /** The item's id, when the caller chose it beforehand (a row of its own that points to the item is written first). */
+  id?: string;
 }
 
 export interface TimelineEntry {
@@ -302,6 +306,7 @@ export class ServiceItemService {
       now,
       {
         ...fromContact(input),
+        id: input.id,
         queue: input.queue,
         urgent: input.urgent ?? false,
         due_at: new Date(now.getTime() + input.dueInMs),
@@ -408,6 +413,7 @@ export class ServiceItemService {
         now,
         {
           ...fromContact(input),
+          id: input.id,
           queue: route.queue,
           urgent,
           priority: urgent ? 1 : 2,
@@ -677,15 +683,15 @@ export class ServiceItemService {
   async #insertOpen(
     db: DbHandle,
     now: Date,
-    item: Omit<
+    { id, ...item }: Omit<
       Insertable<ServiceItemsTable>,
       'id' | 'status' | 'owner_id' | 'created_at' | 'resolved_at' | 'resolution'
-    >,
+    > & { id?: string | undefined },
     created: { customerVisible: boolean; details: Record<string, unknown> },
     closed?: { entry: TimelineEntry; resolution: string },
   ): Promise<ServiceItemRow> {
     const row = await insertItem(db, {
-      id: this.deps.random.uuid(),
+      id: id ?? this.deps.random.uuid(),
       status: closed ? 'closed' : 'open',
       owner_id: null,
       created_at: now,
