@@ -24,7 +24,7 @@ import {
   findItemById,
   findItemByNumber,
   insertEvent,
-  insertItem,
+  insertItemWithEvents,
   insertPause,
   itemsOfAccount,
   listEvents,
@@ -683,24 +683,31 @@ export class ServiceItemService {
   async #insertOpen(
     db: DbHandle,
     now: Date,
-    { id, ...item }: Omit<
+    {
+      id,
+      ...item
+    }: Omit<
       Insertable<ServiceItemsTable>,
       'id' | 'status' | 'owner_id' | 'created_at' | 'resolved_at' | 'resolution'
     > & { id?: string | undefined },
     created: { customerVisible: boolean; details: Record<string, unknown> },
     closed?: { entry: TimelineEntry; resolution: string },
   ): Promise<ServiceItemRow> {
-    const row = await insertItem(db, {
-      id: id ?? this.deps.random.uuid(),
-      status: closed ? 'closed' : 'open',
-      owner_id: null,
-      created_at: now,
-      resolved_at: closed ? now : null,
-      resolution: closed ? closed.resolution : null,
-      ...item,
-    });
-    await addEntry(db, row.id, now, { kind: 'created', ...created }, ...(closed ? [closed.entry] : []));
-    return row;
+    const itemId = id ?? this.deps.random.uuid();
+    // The item and its first entries in one statement.
+    return insertItemWithEvents(
+      db,
+      {
+        id: itemId,
+        status: closed ? 'closed' : 'open',
+        owner_id: null,
+        created_at: now,
+        resolved_at: closed ? now : null,
+        resolution: closed ? closed.resolution : null,
+        ...item,
+      },
+      [{ kind: 'created', ...created }, ...(closed ? [closed.entry] : [])].map((entry) => eventRow(itemId, now, entry)),
+    );
   }
 
   async #createFollowUp(

@@ -7,8 +7,6 @@ import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/random.js';
 import {
-  CaseStatusNotFound,
-  InvalidReceiptNumber,
   RECEIPT_PREFIXES,
   caseSummaryByReceiptNumber,
   parseReceiptNumber,
@@ -662,28 +660,26 @@ export class VoiceAssistantService {
       turn.say(turn.tr('say.within_normal'));
       return this.#offerInfo(turn, 'processing_times');
     }
-    try {
-      const view = await this.deps.caseStatus.lookup(receipt);
-      turn.path.push('status:found');
-      turn.outcome = 'self_served';
-      turn.say(
-        turn.tr('say.status_result', {
-          title: view.current.title[turn.language],
-          date: longDate(view.current.at, turn.language, this.deps.timeZone),
-          // The agency's addresses this service replaces (e-Request, change of address) are said as ours (issue 15).
-          description: statusDescriptionText(view.current.description[turn.language], this.deps.publicUrl),
-        }),
-      );
-      turn.go({ step: 'after_status', tries: 0 });
-      turn.ask([turn.tr('say.status_next')], { numDigits: 1, hints: ['another', 'menu', 'otro', 'menú'] });
-    } catch (error) {
-      // Section 1367 cases and unknown numbers get the same answer as on Case Status Online (CC-6); the call of a
-      // protected case is a Section 1367 matter for the rest of it (the lookup found it only when it is not one).
-      if (!(error instanceof CaseStatusNotFound || error instanceof InvalidReceiptNumber)) throw error;
-      const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
-      if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
+    // One query: the public answer, and whether the number is a protected case (CC-6: answered as unknown, and the
+    // call is a Section 1367 matter for the rest of it).
+    const found = await this.deps.caseStatus.lookupForCall(receipt);
+    const view = found.view;
+    if (!view) {
+      if (found.section1367) turn.state = { ...turn.state, protected1367: true };
       return this.#notFound(turn);
     }
+    turn.path.push('status:found');
+    turn.outcome = 'self_served';
+    turn.say(
+      turn.tr('say.status_result', {
+        title: view.current.title[turn.language],
+        date: longDate(view.current.at, turn.language, this.deps.timeZone),
+        // The agency's addresses this service replaces (e-Request, change of address) are said as ours (issue 15).
+        description: statusDescriptionText(view.current.description[turn.language], this.deps.publicUrl),
+      }),
+    );
+    turn.go({ step: 'after_status', tries: 0 });
+    turn.ask([turn.tr('say.status_next')], { numDigits: 1, hints: ['another', 'menu', 'otro', 'menú'] });
   }
 
   #notFound(turn: Turn) {
@@ -975,7 +971,10 @@ export class VoiceAssistantService {
       throw error;
     });
     if (made)
-      this.deps.log.info({ callSid: sid, outcome: made.outcome, path: made.path.join('>') }, 'voice assistant call ended');
+      this.deps.log.info(
+        { callSid: sid, outcome: made.outcome, path: made.path.join('>') },
+        'voice assistant call ended',
+      );
     return made;
   }
 }
