@@ -41,11 +41,12 @@
  * BENCH_KEEP_DB=1 (keep the database afterwards and reuse it next time when it holds enough cases),
  * BENCH_SERVER_NODE_ARGS (extra node options for the app's process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  * The database is casedesk_bench_voice (migrated with `casedesk migrate`, cases bulk loaded with `casedesk seed
- * --bulk`). Results go to bench/results/telephony-<date>.md. Only talks to 127.0.0.1.
+ * --bulk`). Results go to bench/results/telephony-<date>.md (-2, -3... for later runs of the day). Only talks to
+ * 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -467,11 +468,14 @@ async function main() {
       : []),
   ];
   console.log(lines.join('\n'));
-  if (process.env.BENCH_NO_WRITE !== '1')
-    writeFileSync(
-      path.join(ROOT, `bench/results/telephony-${new Date().toISOString().slice(0, 10)}.md`),
-      `${lines.join('\n')}\n`,
-    );
+  if (process.env.BENCH_NO_WRITE !== '1') {
+    // A later run of the same day gets the next free name (telephony-<date>-2.md, ...): earlier results stay.
+    const day = new Date().toISOString().slice(0, 10);
+    let file = path.join(ROOT, `bench/results/telephony-${day}.md`);
+    for (let n = 2; existsSync(file); n++) file = path.join(ROOT, `bench/results/telephony-${day}-${n}.md`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    console.log(`Written to ${path.relative(ROOT, file)}`);
+  }
   if (process.env.BENCH_KEEP_DB !== '1')
     await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
 }

@@ -324,8 +324,13 @@ export class VoiceAssistantService {
     return this.#carry(this.#languageQuestion(), sid, { version, language: null, state });
   }
 
-  /** The answer's Gather and Redirect URLs carry the call's state after it (call-state.ts). */
+  /**
+   * The answer's Gather and Redirect URLs carry the call's state after it (call-state.ts), unless that state holds a
+   * receipt number (a callback offer on the outside-time route): URLs end up in logs, receipt numbers must not (the
+   * next answer reads the row instead).
+   */
   #carry(verbs: TwimlVerb[], sid: string, carried: { version: number; language: Language | null; state: StoredState }) {
+    if ('receipt' in carried.state.s && carried.state.s.receipt !== undefined) return verbs;
     let url: string | undefined;
     const next = () => (url ??= this.#states.url(GATHER_PATH, sid, carried));
     for (const v of verbs) {

@@ -212,6 +212,21 @@ describe('the call state carried in the answers (call-state.ts)', () => {
     expect(carried.row).toMatchObject({ outcome: 'self_served', language: 'en' });
   });
 
+  it('a state that holds a receipt number is not carried (URLs end up in logs): the callback offer reads the row', async () => {
+    agents.freeNow = 0;
+    const { c } = await inLanguage('en');
+    const asked = await c.press('7');
+    expect(asked.gather?.action).toMatch(/\?state=/);
+    const offer = await c.say(`E A C ${KNOWN.slice(3)}`);
+    expect(offer.said.join(' ')).toContain('call you back');
+    expect(offer.gather?.action).toBe('/hooks/voice/twilio/gather');
+    expect(offer.verbs.find((v) => v.verb === 'Redirect')).toMatchObject({ url: '/hooks/voice/twilio/gather' });
+    const placed = await c.press('1');
+    expect(placed.verbs.at(-1)?.verb).toBe('Hangup');
+    expect(callbackRequests.at(-1)).toMatchObject({ phones: [c.from] });
+    expect(await itemOf(c.sid)).toMatchObject({ channel: 'phone', receipt_number: KNOWN });
+  });
+
   it('a caller who hangs up mid-menu (state carried, no status callback yet) has the path so far on the row', async () => {
     const { c } = await inLanguage('es');
     await c.press('9');
