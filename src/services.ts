@@ -272,6 +272,8 @@ export function createServices(deps: Deps): Services {
     voiceAssistant: new VoiceAssistantService({
       db,
       clock: deps.clock,
+      random: deps.random,
+      stateSecret: deps.config.cookieSecret,
       i18n: deps.i18n,
       log: deps.log,
       items: serviceItems,

@@ -109,4 +109,20 @@ export class CaseStatusService {
       throw new CaseStatusNotFound(parsed.value);
     return describeCase(found, this.options.timeZone);
   }
+
+  /**
+   * The same lookup, in one query, for a caller of the voice assistant: the public answer (`view`; none for an
+   * unknown or a Section 1367 number, CC-6), and apart whether the number is a Section 1367 case, which only sends
+   * the rest of the call to Tier 3 and is never said to the caller.
+   * @throws InvalidReceiptNumber
+   */
+  async lookupForCall(input: string): Promise<{ view?: CaseStatusView; section1367: boolean }> {
+    const parsed = parseReceiptNumber(input);
+    if (!parsed.ok) throw new InvalidReceiptNumber(parsed);
+    const found = await findStatusByReceiptNumber(this.db, parsed.value);
+    if (!found) return { section1367: false };
+    if (!maySeeCase({ section1367: found.section_1367 }, { kind: 'public' }))
+      return { section1367: found.section_1367 };
+    return { view: describeCase(found, this.options.timeZone), section1367: found.section_1367 };
+  }
 }

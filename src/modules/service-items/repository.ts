@@ -15,6 +15,23 @@ export async function insertItem(db: DbHandle, item: Insertable<ServiceItemsTabl
   return db.insertInto('service_items').values(item).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * An item with its first timeline entries (in this order), in one statement: the entries' insert is a data-modifying
+ * CTE of the item's (their foreign key is checked at the end of the statement, when the item is there).
+ */
+export async function insertItemWithEvents(
+  db: DbHandle,
+  item: Insertable<ServiceItemsTable> & { id: string },
+  events: Insertable<ServiceItemEventsTable>[],
+): Promise<ServiceItemRow> {
+  return db
+    .with('events', (qc) => qc.insertInto('service_item_events').values(events))
+    .insertInto('service_items')
+    .values(item)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** One timeline entry, or several in one statement (in this order). */
 export async function insertEvent(
   db: DbHandle,

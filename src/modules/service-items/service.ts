@@ -24,7 +24,7 @@ import {
   findItemById,
   findItemByNumber,
   insertEvent,
-  insertItem,
+  insertItemWithEvents,
   insertPause,
   itemStates,
   itemsOfAccount,
@@ -178,6 +178,8 @@ export interface RoutedItemInput {
   /** The person says it is a VAWA, T or U matter (CC-6), whatever the case says. */
   section1367?: boolean;
   details?: Record<string, unknown>;
+  /** The item's id, when the caller chose it beforehand (a row of its own that points to the item is written first). */
+  id?: string;
 }
 
 export interface StaffWorker {
@@ -232,6 +234,8 @@ export interface NewServiceItem {
   description: string;
   /** How long the agency has to answer (the target shown to the customer). */
   dueInMs: number;
+  /** The item's id, when the caller chose it beforehand (a row of its own that points to the item is written first). */
+  id?: string;
 }
 
 export interface TimelineEntry {
@@ -303,6 +307,7 @@ export class ServiceItemService {
       now,
       {
         ...fromContact(input),
+        id: input.id,
         queue: input.queue,
         urgent: input.urgent ?? false,
         due_at: new Date(now.getTime() + input.dueInMs),
@@ -421,6 +426,7 @@ export class ServiceItemService {
         now,
         {
           ...fromContact(input),
+          id: input.id,
           queue: route.queue,
           urgent,
           priority: urgent ? 1 : 2,
@@ -690,24 +696,31 @@ export class ServiceItemService {
   async #insertOpen(
     db: DbHandle,
     now: Date,
-    item: Omit<
+    {
+      id,
+      ...item
+    }: Omit<
       Insertable<ServiceItemsTable>,
       'id' | 'status' | 'owner_id' | 'created_at' | 'resolved_at' | 'resolution'
-    >,
+    > & { id?: string | undefined },
     created: { customerVisible: boolean; details: Record<string, unknown> },
     closed?: { entry: TimelineEntry; resolution: string },
   ): Promise<ServiceItemRow> {
-    const row = await insertItem(db, {
-      id: this.deps.random.uuid(),
-      status: closed ? 'closed' : 'open',
-      owner_id: null,
-      created_at: now,
-      resolved_at: closed ? now : null,
-      resolution: closed ? closed.resolution : null,
-      ...item,
-    });
-    await addEntry(db, row.id, now, { kind: 'created', ...created }, ...(closed ? [closed.entry] : []));
-    return row;
+    const itemId = id ?? this.deps.random.uuid();
+    // The item and its first entries in one statement.
+    return insertItemWithEvents(
+      db,
+      {
+        id: itemId,
+        status: closed ? 'closed' : 'open',
+        owner_id: null,
+        created_at: now,
+        resolved_at: closed ? now : null,
+        resolution: closed ? closed.resolution : null,
+        ...item,
+      },
+      [{ kind: 'created', ...created }, ...(closed ? [closed.entry] : [])].map((entry) => eventRow(itemId, now, entry)),
+    );
   }
 
   async #createFollowUp(

@@ -17,11 +17,17 @@ export interface CallAnswer {
 
 /**
  * A call simulator (tests, benchmarks): plays a call through the real webhooks as the voice provider would, each
- * request signed with the auth token for the public URL; reads the TwiML answers back. Every answer is checked:
- * a Hangup is always preceded by a Say (the caller is told what happens next).
+ * request signed with the auth token for the public URL (query included); reads the TwiML answers back and, as the
+ * provider does, posts the caller's next answer to the last Gather's `action` URL and a silence to the Redirect's
+ * URL (they carry the call's state: call-state.ts). Every answer is checked: a Hangup is always preceded by a Say
+ * (the caller is told what happens next).
  */
 export class CallSimulator {
   readonly sid = `CA${randomBytes(16).toString('hex')}`;
+  /** Where the provider posts the next answer (keys or speech) and a timed-out question. */
+  #next = { answer: GATHER_PATH, silence: GATHER_PATH };
+  /** Post to the bare gather URL (no carried state), as an old or replayed request would. */
+  withoutState = false;
 
   constructor(
     private readonly app: Pick<FastifyInstance, 'inject'>,
@@ -57,11 +63,17 @@ export class CallSimulator {
       if (v.verb === 'Hangup' && (i === 0 || verbs[i - 1]!.verb !== 'Say'))
         throw new Error(`a Hangup without a Say before it: ${res.body}`);
     });
+    const gather = verbs.find((v): v is TwimlVerb & { verb: 'Gather' } => v.verb === 'Gather');
+    const redirect = verbs.find((v): v is TwimlVerb & { verb: 'Redirect' } => v.verb === 'Redirect');
+    this.#next = {
+      answer: gather?.action ?? GATHER_PATH,
+      silence: redirect?.url ?? gather?.action ?? GATHER_PATH,
+    };
     return {
       status: res.statusCode,
       verbs,
       said: spokenTexts(verbs),
-      gather: verbs.find((v): v is TwimlVerb & { verb: 'Gather' } => v.verb === 'Gather'),
+      gather,
     };
   }
 
@@ -69,12 +81,16 @@ export class CallSimulator {
     return this.#answer(INCOMING_PATH, { ...this.#base(), CallStatus: 'ringing' });
   }
 
+  #url(kind: 'answer' | 'silence'): string {
+    return this.withoutState ? GATHER_PATH : this.#next[kind];
+  }
+
   press(digits: string): Promise<CallAnswer> {
-    return this.#answer(GATHER_PATH, { ...this.#base(), CallStatus: 'in-progress', Digits: digits });
+    return this.#answer(this.#url('answer'), { ...this.#base(), CallStatus: 'in-progress', Digits: digits });
   }
 
   say(speech: string): Promise<CallAnswer> {
-    return this.#answer(GATHER_PATH, {
+    return this.#answer(this.#url('answer'), {
       ...this.#base(),
       CallStatus: 'in-progress',
       SpeechResult: speech,
@@ -84,7 +100,7 @@ export class CallSimulator {
 
   /** The question timed out: the provider follows the Redirect with no input. */
   silence(): Promise<CallAnswer> {
-    return this.#answer(GATHER_PATH, { ...this.#base(), CallStatus: 'in-progress' });
+    return this.#answer(this.#url('silence'), { ...this.#base(), CallStatus: 'in-progress' });
   }
 
   async hangUp(durationSeconds: number, status = 'completed'): Promise<number> {

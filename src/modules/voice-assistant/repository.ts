@@ -4,8 +4,9 @@ import type { CallOutcome, VoiceCallRow, VoiceMenuVersionRow } from './tables.js
 
 /**
  * All SQL of the voice assistant, on its own tables (voice_menu_versions, voice_calls, voice_call_statuses). The
- * statements every webhook runs are prepared queries (ADR 14: named statements, built once): a call's row by its
- * SID, its update after each answer, its start and its status callbacks.
+ * statements every webhook runs are prepared queries (ADR 14: named statements, built once): a call's start, the
+ * append of each answer (no read: the call's state comes with the request, call-state.ts), the claim of the row for
+ * the call's item, a call's row by its SID, and its status callbacks.
  */
 
 /** Every column of voice_calls, named (a prepared query never selects `*`). */
@@ -76,21 +77,36 @@ const startCallQuery = preparedQuery(
         inputs: '[]',
         language: null,
       })
-      .onConflict((oc) => oc.column('call_sid').doNothing()),
+      .onConflict((oc) => oc.column('call_sid').doNothing())
+      .returning('menu_version'),
 );
 
 /**
- * A new call, on the published menu version (at least one version must exist); nothing when a call with that SID
- * exists already (the provider retried the webhook).
+ * A new call, on the published menu version (at least one version must exist), in one statement; answers its menu
+ * version, or undefined when a call with that SID exists already (the provider retried the webhook).
  */
 export async function startCall(
   db: DbHandle,
   row: { call_sid: string; from_number: string; started_at: Date; state: unknown },
-): Promise<void> {
-  await startCallQuery(db, row.call_sid, row.from_number, row.started_at, JSON.stringify(row.state));
+): Promise<number | undefined> {
+  const [started] = await startCallQuery(db, row.call_sid, row.from_number, row.started_at, JSON.stringify(row.state));
+  return started?.menu_version;
 }
 
-const updateTurnQuery = preparedQuery(
+/** What one answer of a call adds: its state after it, and the path steps and inputs of this answer only. */
+export interface TurnWrite {
+  language: 'en' | 'es';
+  state: unknown;
+  /** Appended to the call's path. */
+  path: readonly string[];
+  /** Appended to the call's inputs. */
+  inputs: readonly unknown[];
+  outcome?: CallOutcome;
+  live_queue?: string;
+  item_id?: string;
+}
+
+const appendTurnQuery = preparedQuery(
   (
     db: DbHandle,
     callSid: string,
@@ -107,8 +123,8 @@ const updateTurnQuery = preparedQuery(
       .set({
         language: language as 'en' | 'es',
         state,
-        path,
-        inputs,
+        path: sql`path || ${path}::jsonb`,
+        inputs: sql`inputs || ${inputs}::jsonb`,
         outcome: sql<CallOutcome | null>`coalesce(${outcome}, outcome)`,
         live_queue: sql<string | null>`coalesce(${liveQueue}, live_queue)`,
         item_id: sql<string | null>`coalesce(${itemId}::uuid, item_id)`,
@@ -116,64 +132,96 @@ const updateTurnQuery = preparedQuery(
       .where('call_sid', '=', callSid),
 );
 
-/** What a call learnt in one answer (outcome, live queue and item kept when not given). */
-export async function updateTurn(
-  db: DbHandle,
-  callSid: string,
-  set: {
-    language: 'en' | 'es';
-    state: unknown;
-    path: unknown;
-    inputs: unknown;
-    outcome?: CallOutcome;
-    live_queue?: string;
-    item_id?: string;
-  },
-): Promise<void> {
-  await updateTurnQuery(
+/**
+ * What a call learnt in one answer, in one statement and without reading the row: its state, and this answer's
+ * path steps and inputs appended (outcome, live queue and item kept when not given).
+ */
+export async function appendTurn(db: DbHandle, callSid: string, turn: TurnWrite): Promise<void> {
+  await appendTurnQuery(
     db,
     callSid,
-    set.language,
-    JSON.stringify(set.state),
-    JSON.stringify(set.path),
-    JSON.stringify(set.inputs),
-    set.outcome ?? null,
-    set.live_queue ?? null,
-    set.item_id ?? null,
+    turn.language,
+    JSON.stringify(turn.state),
+    JSON.stringify(turn.path),
+    JSON.stringify(turn.inputs),
+    turn.outcome ?? null,
+    turn.live_queue ?? null,
+    turn.item_id ?? null,
   );
 }
 
+const claimForItemQuery = preparedQuery(
+  (
+    db: DbHandle,
+    callSid: string,
+    itemId: string,
+    outcome: CallOutcome | null,
+    fallback: CallOutcome,
+    language: string | null,
+    state: string | null,
+    path: string,
+    inputs: string,
+    liveQueue: string | null,
+  ) =>
+    db
+      .updateTable('voice_calls')
+      .set({
+        item_id: sql<string>`${itemId}::uuid`,
+        outcome: sql<CallOutcome>`coalesce(${outcome}, outcome, ${fallback})`,
+        language: sql<'en' | 'es' | null>`coalesce(${language}, language)`,
+        state: sql`coalesce(${state}::jsonb, state)`,
+        path: sql`path || ${path}::jsonb`,
+        inputs: sql`inputs || ${inputs}::jsonb`,
+        live_queue: sql<string | null>`coalesce(${liveQueue}, live_queue)`,
+      })
+      .where('call_sid', '=', callSid)
+      .where('item_id', 'is', null)
+      .returning(CALL_COLUMNS),
+);
+
 /**
- * Changes a call's row; with `withoutItem`, only while it has no item yet (the call's item is made once). Answers
- * whether the row was changed.
+ * The first statement of the transaction that makes a call's item (its id chosen beforehand): sets the item and
+ * the outcome on the call's row, with this answer's state, path steps and inputs when given, only while the call has
+ * no item (the call's item is made once; the row stays locked until the transaction ends). Answers the row after
+ * it (the whole path and inputs, for the item), or undefined when the call has an item already or is not known.
  */
-export async function updateCall(
+export async function claimCallForItem(
   db: DbHandle,
   callSid: string,
-  set: {
-    language?: 'en' | 'es';
-    state?: unknown;
-    path?: unknown;
-    inputs?: unknown;
-    outcome?: CallOutcome;
-    live_queue?: string | null;
-    item_id?: string;
-    ended_at?: Date;
-    provider_status?: string;
-    duration_seconds?: number | null;
+  claim: {
+    itemId: string;
+    /** This answer's outcome; else the one stored, else `fallback`. */
+    outcome: CallOutcome | null;
+    fallback: CallOutcome;
+    turn?: Omit<TurnWrite, 'outcome' | 'item_id'> | undefined;
   },
-  options: { withoutItem?: boolean } = {},
-): Promise<boolean> {
-  const values: Record<string, unknown> = { ...set };
-  for (const key of ['state', 'path', 'inputs'] as const)
-    if (set[key] !== undefined) values[key] = JSON.stringify(set[key]);
-  const result = await db
-    .updateTable('voice_calls')
-    .set(values)
-    .where('call_sid', '=', callSid)
-    .$if(Boolean(options.withoutItem), (q) => q.where('item_id', 'is', null))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+): Promise<VoiceCallRow | undefined> {
+  const [row] = await claimForItemQuery(
+    db,
+    callSid,
+    claim.itemId,
+    claim.outcome,
+    claim.fallback,
+    claim.turn?.language ?? null,
+    claim.turn ? JSON.stringify(claim.turn.state) : null,
+    JSON.stringify(claim.turn?.path ?? []),
+    JSON.stringify(claim.turn?.inputs ?? []),
+    claim.turn?.live_queue ?? null,
+  );
+  return row;
+}
+
+const historyQuery = preparedQuery((db: DbHandle, callSid: string) =>
+  db.selectFrom('voice_calls').select(['path', 'inputs']).where('call_sid', '=', callSid),
+);
+
+/** The path and inputs a call stored so far. */
+export async function callHistory(
+  db: DbHandle,
+  callSid: string,
+): Promise<{ path: unknown; inputs: unknown } | undefined> {
+  const [row] = await historyQuery(db, callSid);
+  return row;
 }
 
 const recordStatusQuery = preparedQuery(

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../platform/http/inputs.js';
+import { inputField, type App } from '../../platform/http/inputs.js';
 import { isValidTwilioSignature, twilioForm } from '../notifications/index.js';
+import { STATE_PARAM } from './call-state.js';
 import { GATHER_PATH, type VoiceAssistantService } from './service.js';
 import { twiml } from './twiml.js';
 
@@ -15,7 +16,8 @@ export const STATUS_PATH = '/hooks/voice/twilio/status';
 
 /**
  * The voice provider's webhooks (Twilio-compatible): a new call, each answer to a question, and the call's status
- * reports. Every request must carry a valid `X-Twilio-Signature` of the public URL it was sent to (403 otherwise).
+ * reports. Every request must carry a valid `X-Twilio-Signature` of the public URL it was sent to, query included
+ * (403 otherwise).
  */
 export function registerVoiceHookRoutes(app: App, deps: VoiceHookRoutesDeps): void {
   const signed = (request: FastifyRequest, reply: FastifyReply, params: Record<string, string>): boolean => {
@@ -40,7 +42,8 @@ export function registerVoiceHookRoutes(app: App, deps: VoiceHookRoutesDeps): vo
   app.post(GATHER_PATH, { config, schema }, async (request, reply) => {
     if (!signed(request, reply, request.body)) return reply;
     if (!request.body.CallSid) return reply.code(400).type('text/plain').send('CallSid is required');
-    const verbs = await deps.voice.gather(request.body);
+    // The state the previous answer gave the call, in the URL the provider signed (call-state.ts).
+    const verbs = await deps.voice.gather(request.body, inputField(request.query, STATE_PARAM));
     return reply.type('text/xml; charset=utf-8').send(twiml(verbs));
   });
 

@@ -5,9 +5,8 @@ import { inTransaction } from '../../platform/db/database.js';
 import { longDate } from '../../platform/format.js';
 import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
 import type { Logger } from '../../platform/logging.js';
+import type { Random } from '../../platform/random.js';
 import {
-  CaseStatusNotFound,
-  InvalidReceiptNumber,
   RECEIPT_PREFIXES,
   caseSummaryByReceiptNumber,
   parseReceiptNumber,
@@ -16,6 +15,7 @@ import {
 } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { queueLoad, recentHandlingMinutes, type ServiceItemService } from '../service-items/index.js';
+import { CallStateCodec } from './call-state.js';
 import { DEFAULT_MENU, menuSchema, nodeOf, type Menu, type MenuAction, type MenuNode } from './menu.js';
 import type { CallbackRequester, LiveAgents, TextAheadConsents } from './ports.js';
 import * as repo from './repository.js';
@@ -77,6 +77,9 @@ export interface VoiceParams {
 export interface VoiceAssistantDeps {
   db: DbHandle;
   clock: Clock;
+  random: Random;
+  /** The server's secret: the key of the call state carried in the answers' URLs (call-state.ts) derives from it. */
+  stateSecret: string;
   i18n: I18n;
   log: Logger;
   items: ServiceItemService;
@@ -123,29 +126,62 @@ export function liveQueueFor(section1367: boolean): 'tier1' | 'tier3' {
   return section1367 ? 'tier3' : 'tier1';
 }
 
+/** What an answer needs to know of its call (from the carried state and the request, or from the call's row). */
+interface CallContext {
+  call_sid: string;
+  menu_version: number;
+  from_number: string;
+  /** The call's item, when known to exist (from the row). */
+  item_id: string | null;
+  /** The outcome stored on the row, when the row was read. */
+  outcome: CallOutcome | null;
+}
+
+/** A call's path and inputs: what the item records. */
+interface History {
+  path: string[];
+  inputs: CallInput[];
+}
+
+const initialState = (): StoredState => ({ s: { step: 'language', tries: 0 } });
+
 /** One call's turn: what it knew, what it learns, what it answers. */
 class Turn {
-  readonly path: string[];
-  readonly inputs: CallInput[];
-  language: Language;
-  state: StoredState;
+  /** The path steps of this answer (appended to the call's). */
+  readonly path: string[] = [];
+  /** The inputs of this answer (appended to the call's). */
+  readonly inputs: CallInput[] = [];
   outcome?: CallOutcome;
   liveQueue?: string;
   itemId?: string;
   readonly verbs: TwimlVerb[] = [];
 
   constructor(
-    readonly call: VoiceCallRow,
+    readonly call: CallContext,
     readonly menu: Menu,
     readonly t: (lang: Language) => Translate,
-  ) {
-    this.path = [...((call.path as string[] | null) ?? [])];
-    this.inputs = [...((call.inputs as CallInput[] | null) ?? [])];
-    this.language = call.language ?? 'en';
-    this.state = (call.state as StoredState | null)?.s
-      ? (call.state as StoredState)
-      : { s: { step: 'language', tries: 0 } };
-    this.itemId = call.item_id ?? undefined;
+    public language: Language,
+    public state: StoredState,
+    /** The path and inputs stored before this answer, when the row was read (else read when needed). */
+    readonly before?: History,
+  ) {}
+
+  static fromRow(call: VoiceCallRow, menu: Menu, t: (lang: Language) => Translate): Turn {
+    const stored = call.state as StoredState | null;
+    return new Turn(
+      {
+        call_sid: call.call_sid,
+        menu_version: call.menu_version,
+        from_number: call.from_number,
+        item_id: call.item_id,
+        outcome: call.outcome,
+      },
+      menu,
+      t,
+      call.language ?? 'en',
+      stored?.s ? stored : initialState(),
+      { path: (call.path as string[] | null) ?? [], inputs: (call.inputs as CallInput[] | null) ?? [] },
+    );
   }
 
   tr(key: string, values?: Record<string, unknown>): string {
@@ -182,8 +218,11 @@ export class VoiceAssistantService {
   readonly #menus = new Map<number, Menu>();
   /** At least one menu version is stored (true once this process has seen one). */
   #menuStored = false;
+  readonly #states: CallStateCodec;
 
-  constructor(readonly deps: VoiceAssistantDeps) {}
+  constructor(readonly deps: VoiceAssistantDeps) {
+    this.#states = new CallStateCodec(deps.stateSecret);
+  }
 
   // ---- The menu (versions) ------------------------------------------------------------------------------------
 
@@ -275,13 +314,42 @@ export class VoiceAssistantService {
       await this.publishedMenu();
       this.#menuStored = true;
     }
-    await repo.startCall(this.deps.db, {
-      call_sid: params.CallSid ?? '',
+    const sid = params.CallSid ?? '';
+    const state = initialState();
+    const version = await repo.startCall(this.deps.db, {
+      call_sid: sid,
       from_number: params.From ?? '',
       started_at: this.deps.clock.now(),
-      state: { s: { step: 'language', tries: 0 } },
+      state,
     });
-    return this.#languageQuestion();
+    // A retried webhook (the call exists): its next answer reads the row.
+    if (version === undefined) return this.#languageQuestion();
+    return this.#carry(this.#languageQuestion(), sid, { version, language: null, state });
+  }
+
+  /**
+   * The answer's Gather and Redirect URLs carry the call's state after it (call-state.ts), unless that state holds a
+   * receipt number (a callback offer on the outside-time route): URLs end up in logs, receipt numbers must not (the
+   * next answer reads the row instead).
+   */
+  #carry(verbs: TwimlVerb[], sid: string, carried: { version: number; language: Language | null; state: StoredState }) {
+    if ('receipt' in carried.state.s && carried.state.s.receipt !== undefined) return verbs;
+    let url: string | undefined;
+    const next = () => (url ??= this.#states.url(GATHER_PATH, sid, carried));
+    for (const v of verbs) {
+      if (v.verb === 'Gather' && v.action === GATHER_PATH) v.action = next();
+      if (v.verb === 'Redirect' && v.url === GATHER_PATH) v.url = next();
+    }
+    return verbs;
+  }
+
+  /** The call's whole path and inputs so far, this answer's included (the row is read when it was not). */
+  async #history(turn: Turn): Promise<History> {
+    const before = turn.before ?? (await repo.callHistory(this.deps.db, turn.call.call_sid));
+    return {
+      path: [...((before?.path as string[] | null) ?? []), ...turn.path],
+      inputs: [...((before?.inputs as CallInput[] | null) ?? []), ...turn.inputs],
+    };
   }
 
   #languageQuestion(): TwimlVerb[] {
@@ -305,24 +373,42 @@ export class VoiceAssistantService {
     ];
   }
 
-  /** An answer to a question (keys, speech, or nothing when the question timed out). */
-  async gather(params: VoiceParams): Promise<TwimlVerb[]> {
+  /**
+   * An answer to a question (keys, speech, or nothing when the question timed out). `stateToken` is the state the
+   * previous answer gave the call (its URL's `state`): with a valid one the call's row is not read; without, it is.
+   */
+  async gather(params: VoiceParams, stateToken?: unknown): Promise<TwimlVerb[]> {
     const sid = params.CallSid ?? '';
-    let call = await repo.findCall(this.deps.db, sid);
-    if (!call) {
-      await this.incoming(params);
-      call = await repo.findCall(this.deps.db, sid);
-      if (!call) return this.#languageQuestion();
+    const t = (lang: Language) => this.deps.i18n.t(lang);
+    const carried = this.#states.decode<StoredState>(sid, stateToken);
+    let turn: Turn;
+    if (carried?.state.s) {
+      const context = {
+        call_sid: sid,
+        menu_version: carried.version,
+        from_number: params.From ?? '',
+        item_id: null,
+        outcome: null,
+      };
+      turn = new Turn(context, await this.#menuOf(carried.version), t, carried.language ?? 'en', carried.state);
+    } else {
+      let call = await repo.findCall(this.deps.db, sid);
+      if (!call) {
+        await this.incoming(params);
+        call = await repo.findCall(this.deps.db, sid);
+        if (!call) return this.#languageQuestion();
+      }
+      turn = Turn.fromRow(call, await this.#menuOf(call.menu_version), t);
     }
-    const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
     const digits = (params.Digits ?? '').trim();
     const speech = (params.SpeechResult ?? '').trim().slice(0, 300);
     await this.#step(turn, digits, speech);
+    this.#carry(turn.verbs, sid, { version: turn.call.menu_version, language: turn.language, state: turn.state });
     const ends = turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue');
     // A call that ends here without an item leaves it now, with this answer's state, in one transaction.
-    if (ends && !call.item_id && turn.itemId === undefined && (await this.#finish(turn, 'abandoned', true)))
+    if (ends && !turn.call.item_id && turn.itemId === undefined && (await this.#finish(turn, 'abandoned', true)))
       return turn.verbs;
-    await repo.updateTurn(this.deps.db, sid, {
+    await repo.appendTurn(this.deps.db, sid, {
       language: turn.language,
       state: turn.state,
       path: turn.path,
@@ -350,7 +436,7 @@ export class VoiceAssistantService {
     if (!call || !ended) return;
     let after: Pick<VoiceCallRow, 'item_id' | 'outcome'> | undefined = call;
     if (!call.item_id) {
-      const turn = new Turn(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
+      const turn = Turn.fromRow(call, await this.#menuOf(call.menu_version), (lang) => this.deps.i18n.t(lang));
       after =
         (await this.#bookOnHangUp(turn)) ??
         (await this.#finish(turn, 'abandoned', false)) ??
@@ -372,11 +458,14 @@ export class VoiceAssistantService {
     if (s.step !== 'text_ahead_offer' || !this.deps.callbacks) return undefined;
     turn.inputs.push({ step: s.step, kind: 'none', value: 'hung_up' });
     await this.#bookCallback(turn, s.reason, s.receipt, false);
-    const set = { state: turn.state, path: turn.path, inputs: turn.inputs, item_id: turn.itemId!, outcome: 'callback' };
-    if (
-      !(await repo.updateCall(this.deps.db, turn.call.call_sid, { ...set, outcome: 'callback' }, { withoutItem: true }))
-    )
-      return undefined;
+    await repo.appendTurn(this.deps.db, turn.call.call_sid, {
+      language: turn.language,
+      state: turn.state,
+      path: turn.path,
+      inputs: turn.inputs,
+      outcome: 'callback',
+      item_id: turn.itemId!,
+    });
     return { item_id: turn.itemId!, outcome: 'callback' };
   }
 
@@ -604,28 +693,26 @@ export class VoiceAssistantService {
       turn.say(turn.tr('say.within_normal'));
       return this.#offerInfo(turn, 'processing_times');
     }
-    try {
-      const view = await this.deps.caseStatus.lookup(receipt);
-      turn.path.push('status:found');
-      turn.outcome = 'self_served';
-      turn.say(
-        turn.tr('say.status_result', {
-          title: view.current.title[turn.language],
-          date: longDate(view.current.at, turn.language, this.deps.timeZone),
-          // The agency's addresses this service replaces (e-Request, change of address) are said as ours (issue 15).
-          description: statusDescriptionText(view.current.description[turn.language], this.deps.publicUrl),
-        }),
-      );
-      turn.go({ step: 'after_status', tries: 0 });
-      turn.ask([turn.tr('say.status_next')], { numDigits: 1, hints: ['another', 'menu', 'otro', 'menú'] });
-    } catch (error) {
-      // Section 1367 cases and unknown numbers get the same answer as on Case Status Online (CC-6); the call of a
-      // protected case is a Section 1367 matter for the rest of it (the lookup found it only when it is not one).
-      if (!(error instanceof CaseStatusNotFound || error instanceof InvalidReceiptNumber)) throw error;
-      const summary = await caseSummaryByReceiptNumber(this.deps.db, receipt);
-      if (summary?.section_1367) turn.state = { ...turn.state, protected1367: true };
+    // One query: the public answer, and whether the number is a protected case (CC-6: answered as unknown, and the
+    // call is a Section 1367 matter for the rest of it).
+    const found = await this.deps.caseStatus.lookupForCall(receipt);
+    const view = found.view;
+    if (!view) {
+      if (found.section1367) turn.state = { ...turn.state, protected1367: true };
       return this.#notFound(turn);
     }
+    turn.path.push('status:found');
+    turn.outcome = 'self_served';
+    turn.say(
+      turn.tr('say.status_result', {
+        title: view.current.title[turn.language],
+        date: longDate(view.current.at, turn.language, this.deps.timeZone),
+        // The agency's addresses this service replaces (e-Request, change of address) are said as ours (issue 15).
+        description: statusDescriptionText(view.current.description[turn.language], this.deps.publicUrl),
+      }),
+    );
+    turn.go({ step: 'after_status', tries: 0 });
+    turn.ask([turn.tr('say.status_next')], { numDigits: 1, hints: ['another', 'menu', 'otro', 'menú'] });
   }
 
   #notFound(turn: Turn) {
@@ -831,6 +918,7 @@ export class VoiceAssistantService {
   async #liveItem(turn: Turn, reason: LiveReason, receipt: string | undefined, outcome: CallOutcome) {
     const t = turn.t(turn.language);
     const summary = receipt ? await caseSummaryByReceiptNumber(this.deps.db, receipt) : undefined;
+    const history = await this.#history(turn);
     const { item } = await this.deps.items.createRouted({
       channel: 'phone',
       type: ITEM_TYPE[reason],
@@ -838,32 +926,32 @@ export class VoiceAssistantService {
       contact: { name: t('voice_assistant:item.caller'), email: '', phone: turn.call.from_number || null },
       language: turn.language,
       subject: t('voice_assistant:item.live_subject', { reason: t(`voice_assistant:reasons.${reason}`) }),
-      description: this.#describe(turn, outcome),
+      description: this.#describe(turn, history, outcome),
       caseId: summary?.id ?? null,
       section1367: Boolean(turn.state.protected1367) || reason === 'section_1367',
-      details: this.#details(turn, outcome),
+      details: this.#details(turn, history, outcome),
     });
     turn.itemId = item.id;
     return item;
   }
 
-  #describe(turn: Turn, outcome: CallOutcome): string {
+  #describe(turn: Turn, history: History, outcome: CallOutcome): string {
     const t = turn.t(turn.language);
     return t('voice_assistant:item.description', {
-      path: turn.path.join(' > '),
-      inputs: turn.inputs.map((i) => `${i.step}: ${i.value || '-'}`).join('; ') || '-',
+      path: history.path.join(' > '),
+      inputs: history.inputs.map((i) => `${i.step}: ${i.value || '-'}`).join('; ') || '-',
       outcome: t(`voice_assistant:outcomes.${outcome}`),
     });
   }
 
-  #details(turn: Turn, outcome: CallOutcome): Record<string, unknown> {
+  #details(turn: Turn, history: History, outcome: CallOutcome): Record<string, unknown> {
     return {
       source: 'voice_assistant',
       ivr: {
         callSid: turn.call.call_sid,
         menuVersion: turn.call.menu_version,
-        path: turn.path,
-        inputs: turn.inputs,
+        path: history.path,
+        inputs: history.inputs,
         outcome,
       },
     };
@@ -871,39 +959,62 @@ export class VoiceAssistantService {
 
   /**
    * A call that ended without reaching a queue: a resolved item of the channel `voice_assistant` (self-served, or
-   * left before anything was done), with the call's path, masked inputs and outcome. With `saveTurn`, the
-   * turn's state is saved with it. Made once per call: answers undefined (and changes nothing) when the call has an
-   * item already (a status callback and the last answer at the same time).
+   * left before anything was done), with the call's path, masked inputs and outcome. With `saveTurn`, the turn's
+   * state, path steps and inputs are saved with it. Made once per call: answers undefined (and changes nothing) when
+   * the call has an item already (a status callback and the last answer at the same time).
+   *
+   * The transaction first claims the call's row for an item whose id is chosen here (the guarded update that also
+   * appends this answer and answers the whole path: no read of the row before), then inserts the item.
    */
   async #finish(
     turn: Turn,
     fallback: CallOutcome,
     saveTurn: boolean,
-  ): Promise<{ item_id: string; outcome: CallOutcome } | undefined> {
-    const call = turn.call;
-    const outcome = turn.outcome ?? call.outcome ?? fallback;
+  ): Promise<{ item_id: string; outcome: CallOutcome; path: string[] } | undefined> {
+    const sid = turn.call.call_sid;
     const t = turn.t(turn.language);
-    const info = turn.path.find((p) => p.startsWith('info:'))?.slice(5) as InfoTopic | undefined;
-    const type =
-      turn.path.includes('status:found') || turn.path.includes('action:case_status')
-        ? 'case_status'
-        : info
-          ? INFO_TYPE[info]
-          : 'general_question';
     const made = await inTransaction(this.deps.db, async (trx) => {
-      const contact = { name: t('voice_assistant:item.caller'), email: '', phone: call.from_number || null };
+      const claimed = await repo.claimCallForItem(trx, sid, {
+        itemId: this.deps.random.uuid(),
+        outcome: turn.outcome ?? null,
+        fallback,
+        turn: saveTurn
+          ? {
+              language: turn.language,
+              state: turn.state,
+              path: turn.path,
+              inputs: turn.inputs,
+              ...(turn.liveQueue ? { live_queue: turn.liveQueue } : {}),
+            }
+          : undefined,
+      });
+      // The call has its item already (another request made it), or is not known: nothing is made.
+      if (!claimed?.item_id || !claimed.outcome) throw new ItemMadeMeanwhile();
+      const outcome = claimed.outcome;
+      const history: History = {
+        path: (claimed.path as string[] | null) ?? [],
+        inputs: (claimed.inputs as CallInput[] | null) ?? [],
+      };
+      const info = history.path.find((p) => p.startsWith('info:'))?.slice(5) as InfoTopic | undefined;
+      const type =
+        history.path.includes('status:found') || history.path.includes('action:case_status')
+          ? 'case_status'
+          : info
+            ? INFO_TYPE[info]
+            : 'general_question';
+      const contact = { name: t('voice_assistant:item.caller'), email: '', phone: claimed.from_number || null };
       const subject = t('voice_assistant:item.self_subject', { outcome: t(`voice_assistant:outcomes.${outcome}`) });
-      const description = this.#describe(turn, outcome);
-      // A call about a Section 1367 matter (said, or a protected case's receipt number) leaves a protected item:
-      // Tier 3 only, even closed (CC-6).
+      const description = this.#describe(turn, history, outcome);
       const closing = {
-        entry: { kind: 'voice_assistant_call', details: this.#details(turn, outcome) },
+        entry: { kind: 'voice_assistant_call', details: this.#details(turn, history, outcome) },
         resolution: outcome === 'self_served' ? 'answered' : 'no_action_needed',
       };
-      let item: { id: string };
+      // A call about a Section 1367 matter (said, or a protected case's receipt number) leaves a protected item:
+      // Tier 3 only, even closed (CC-6).
       if (turn.state.protected1367) {
-        ({ item } = await this.deps.items.createRouted(
+        const { item } = await this.deps.items.createRouted(
           {
+            id: claimed.item_id,
             channel: 'voice_assistant',
             type,
             contact,
@@ -913,12 +1024,13 @@ export class VoiceAssistantService {
             section1367: true,
           },
           trx,
-        ));
+        );
         await this.deps.items.record(item.id, closing.entry, { status: 'closed', resolution: closing.resolution }, trx);
       } else {
         // Made closed as it is made: one insert of the item, one of its two entries.
-        item = await this.deps.items.create(
+        await this.deps.items.create(
           {
+            id: claimed.item_id,
             channel: 'voice_assistant',
             type,
             queue: 'tier1',
@@ -932,30 +1044,16 @@ export class VoiceAssistantService {
           closing,
         );
       }
-      const turnState = saveTurn
-        ? {
-            language: turn.language,
-            state: turn.state,
-            path: turn.path,
-            inputs: turn.inputs,
-            ...(turn.liveQueue ? { live_queue: turn.liveQueue } : {}),
-          }
-        : {};
-      const updated = await repo.updateCall(
-        trx,
-        call.call_sid,
-        { ...turnState, item_id: item.id, outcome },
-        { withoutItem: true },
-      );
-      // Another request made the call's item meanwhile: nothing of this one is kept.
-      if (!updated) throw new ItemMadeMeanwhile();
-      return { item_id: item.id, outcome };
+      return { item_id: claimed.item_id, outcome, path: history.path };
     }).catch((error: unknown) => {
       if (error instanceof ItemMadeMeanwhile) return undefined;
       throw error;
     });
     if (made)
-      this.deps.log.info({ callSid: call.call_sid, outcome, path: turn.path.join('>') }, 'voice assistant call ended');
+      this.deps.log.info(
+        { callSid: sid, outcome: made.outcome, path: made.path.join('>') },
+        'voice assistant call ended',
+      );
     return made;
   }
 }

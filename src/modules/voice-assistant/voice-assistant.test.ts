@@ -131,9 +131,118 @@ describe('voice webhooks: signatures (X-Twilio-Signature)', () => {
     ).toBeUndefined();
     const answer = await c.start();
     expect(answer.status).toBe(200);
-    expect(answer.gather).toMatchObject({ action: '/hooks/voice/twilio/gather', input: 'dtmf speech' });
+    expect(answer.gather).toMatchObject({ input: 'dtmf speech' });
+    expect(answer.gather?.action).toMatch(/^\/hooks\/voice\/twilio\/gather\?state=[\w-]+\.[\w-]+$/);
     expect(answer.said.join(' ')).toContain('For English, press 1');
     expect(answer.said.join(' ')).toContain('Para español, oprima 2');
+  });
+
+  it('the signature covers the carried state: a changed state in a signed URL is refused', async () => {
+    const c = call();
+    const first = await c.start();
+    const action = first.gather!.action;
+    const params = { CallSid: c.sid, From: c.from, CallStatus: 'in-progress', Digits: '1' };
+    const signedForOther = twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}${action}`, params);
+    expect((await c.post(`${action}x`, params, signedForOther)).statusCode).toBe(403);
+  });
+});
+
+describe('the call state carried in the answers (call-state.ts)', () => {
+  /** The IVR details the call's closing timeline entry records. */
+  const ivrOf = async (itemId: string) => {
+    const entry = await db()
+      .selectFrom('service_item_events')
+      .select('details')
+      .where('item_id', '=', itemId)
+      .where('kind', '=', 'voice_assistant_call')
+      .executeTakeFirstOrThrow();
+    return entry.details as { ivr: { path: string[]; inputs: unknown[] } };
+  };
+  const stateOf = (url: string) => new URL(url, PUBLIC_URL).searchParams.get('state')!;
+
+  it("another call's state, or a forged one, is ignored: the answer follows the call's own row", async () => {
+    // Call A is at the main menu; call B has only been asked its language.
+    const { menu } = await inLanguage('en');
+    const b = call();
+    await b.start();
+    const params = { CallSid: b.sid, From: b.from, CallStatus: 'in-progress', Digits: '2' };
+    for (const token of [
+      stateOf(menu.gather!.action), // A's (valid for A only)
+      `${Buffer.from(JSON.stringify({ v: 1, l: 'en', s: { s: { step: 'menu', node: 'main', tries: 0 } } })).toString('base64url')}.AAAAAAAAAAAAAAAAAAAAAA`,
+      'not-a-token',
+    ]) {
+      const url = `/hooks/voice/twilio/gather?state=${token}`;
+      const res = await b.post(url, params, twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}${url}`, params));
+      expect(res.statusCode).toBe(200);
+      // B's row says "language": 2 chooses Spanish (A's state would have taken option 2 of the English main menu).
+      expect(res.body).toContain('language="es-US"');
+      await db()
+        .updateTable('voice_calls')
+        .set({ language: null, state: JSON.stringify({ s: { step: 'language', tries: 0 } }) })
+        .where('call_sid', '=', b.sid)
+        .execute();
+    }
+  });
+
+  it('a call answered with and without the carried state records the same path and inputs, step by step', async () => {
+    const play = async (withoutState: boolean) => {
+      const c = call();
+      c.withoutState = withoutState;
+      await c.start();
+      await c.press('1');
+      const afterMenu = await callRow(c.sid);
+      expect(afterMenu.path).toEqual(['language:en', 'main']);
+      await c.press('1');
+      await c.say('E as in Echo, alpha, charlie, nine nine nine nine one oh three four oh three');
+      const end = await c.silence();
+      expect(end.verbs.at(-1)?.verb).toBe('Hangup');
+      const row = await callRow(c.sid);
+      const item = await itemOf(c.sid);
+      return { row, details: await ivrOf(item.id), item };
+    };
+    const carried = await play(false);
+    const read = await play(true);
+    expect(carried.row.path).toEqual(read.row.path);
+    expect(carried.row.inputs).toEqual(read.row.inputs);
+    expect(carried.row.path).toEqual(['language:en', 'main', 'action:case_status', 'status:found', 'end:self_served']);
+    expect(carried.details.ivr.path).toEqual(carried.row.path);
+    expect(carried.details.ivr.inputs).toEqual(carried.row.inputs);
+    expect(JSON.stringify(carried.row.inputs)).not.toContain('9999103403');
+    expect(carried.item).toMatchObject({ type: 'case_status', status: 'closed', channel: 'voice_assistant' });
+    expect(carried.row).toMatchObject({ outcome: 'self_served', language: 'en' });
+  });
+
+  it('a state that holds a receipt number is not carried (URLs end up in logs): the callback offer reads the row', async () => {
+    agents.freeNow = 0;
+    const { c } = await inLanguage('en');
+    const asked = await c.press('7');
+    expect(asked.gather?.action).toMatch(/\?state=/);
+    const offer = await c.say(`E A C ${KNOWN.slice(3)}`);
+    expect(offer.said.join(' ')).toContain('call you back');
+    expect(offer.gather?.action).toBe('/hooks/voice/twilio/gather');
+    expect(offer.verbs.find((v) => v.verb === 'Redirect')).toMatchObject({ url: '/hooks/voice/twilio/gather' });
+    // The question about a text first (CB-5) still holds the receipt number: not carried either.
+    const textFirst = await c.press('1');
+    expect(textFirst.gather?.action).toBe('/hooks/voice/twilio/gather');
+    const placed = await c.press('2');
+    expect(placed.verbs.at(-1)?.verb).toBe('Hangup');
+    expect(callbackRequests.at(-1)).toMatchObject({ phones: [c.from] });
+    expect(await itemOf(c.sid)).toMatchObject({ channel: 'phone', receipt_number: KNOWN });
+  });
+
+  it('a caller who hangs up mid-menu (state carried, no status callback yet) has the path so far on the row', async () => {
+    const { c } = await inLanguage('es');
+    await c.press('9');
+    const row = await callRow(c.sid);
+    expect(row.path).toEqual(['language:es', 'main']);
+    expect(row.inputs).toEqual([
+      { step: 'language', kind: 'digits', value: '2' },
+      { step: 'menu', kind: 'digits', value: '9' },
+    ]);
+    expect(row.item_id).toBeNull();
+    expect(await c.hangUp(7)).toBe(204);
+    const details = await ivrOf((await itemOf(c.sid)).id);
+    expect(details.ivr.path).toEqual(['language:es', 'main']);
   });
 });
 
