@@ -94,9 +94,7 @@ function registerRequestRoutes(app: App, deps: AppointmentRequestRoutesDeps): vo
 
   for (const reason of REQUEST_REASONS) {
     app.get(`/appointments/request/${reason}`, { config: { policy: 'public' } }, async (request, reply) =>
-      reply.html(
-        formPage(request.page(), { reason, csrf: reply.generateCsrf(), submission: newSubmissionToken() }),
-      ),
+      reply.html(formPage(request.page(), { reason, csrf: reply.generateCsrf(), submission: newSubmissionToken() })),
     );
 
     app.post(
@@ -157,8 +155,7 @@ function registerViewRoutes(app: App, deps: AppointmentRequestRoutesDeps): void 
         return reply.redirect('/appointments/view', 303);
       }
       const row = await viewed(request, deps);
-      const notice =
-        request.query.done === 'cancelled' ? request.t('appointment_requests:view.cancelled') : undefined;
+      const notice = request.query.done === 'cancelled' ? request.t('appointment_requests:view.cancelled') : undefined;
       return reply.html(
         viewPage(page(request), {
           csrf: reply.generateCsrf(),

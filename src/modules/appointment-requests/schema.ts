@@ -161,7 +161,8 @@ export function requestSchema(today: string, pageLanguage: 'en' | 'es') {
       else if (!phone?.isValid()) problem('phone', 'phone.invalid');
 
       // APPT-2: an A-Number or a receipt number (either, or both).
-      const aNumber = raw.a_number && raw.a_number.length <= LIMITS.a_number ? normalizeANumber(raw.a_number) : undefined;
+      const aNumber =
+        raw.a_number && raw.a_number.length <= LIMITS.a_number ? normalizeANumber(raw.a_number) : undefined;
       if (raw.a_number && !aNumber) problem('a_number', 'a_number.invalid');
       let receiptNumber: string | undefined;
       if (raw.receipt_number) {
@@ -214,7 +215,11 @@ export function parseAppointmentRequest(
     ok: false,
     problems: result.error.issues.map((issue) => {
       const params = (issue as { params?: Record<string, string | number> }).params;
-      return { field: String(issue.path[0] ?? 'first_name'), key: issue.message, ...(params ? { values: params } : {}) };
+      return {
+        field: String(issue.path[0] ?? 'first_name'),
+        key: issue.message,
+        ...(params ? { values: params } : {}),
+      };
     }),
   };
 }

@@ -8,7 +8,14 @@ import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
 import { defineJob, type JobQueue } from '../../platform/jobs/index.js';
 import type { Random } from '../../platform/random.js';
 import { submitOnce } from '../../platform/submissions.js';
-import { AppointmentService, siteAddressLines, siteName, slotTimeText, type SiteRow, type SlotRow } from '../appointments/index.js';
+import {
+  AppointmentService,
+  siteAddressLines,
+  siteName,
+  slotTimeText,
+  type SiteRow,
+  type SlotRow,
+} from '../appointments/index.js';
 import { renderCaseNotice } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
@@ -57,9 +64,7 @@ export interface AppointmentRequestDeps {
 }
 
 export type SubmitResult =
-  | { ok: true; number: number }
-  | { ok: true; repeated: string }
-  | { ok: false; problems: FieldProblem[] };
+  { ok: true; number: number } | { ok: true; repeated: string } | { ok: false; problems: FieldProblem[] };
 
 /** The booked appointment as the person and the agent read it. */
 export interface AppointmentView {
@@ -85,7 +90,21 @@ export interface SiteOption {
   slots: { slot: SlotRow; when: string; fits: boolean }[];
 }
 
-export type DecisionResult = { ok: true } | { ok: false; problem: 'not_requested' | 'closed' | 'empty' | 'too_long' | 'full' | 'unknown_slot' | 'passed' | 'not_offered' | 'no_subject' };
+export type DecisionResult =
+  | { ok: true }
+  | {
+      ok: false;
+      problem:
+        | 'not_requested'
+        | 'closed'
+        | 'empty'
+        | 'too_long'
+        | 'full'
+        | 'unknown_slot'
+        | 'passed'
+        | 'not_offered'
+        | 'no_subject';
+    };
 
 export type CancelResult = 'cancelled' | 'not_booked' | 'passed';
 
@@ -297,7 +316,9 @@ export class AppointmentRequestService {
         [t('appointment_requests:letter.when'), a.when],
         [t('appointment_requests:letter.where'), siteName(a.site, lang)],
         [t('appointment_requests:letter.address'), siteAddressLines(a.site).join(', ')],
-        ...(request.a_number ? [[t('appointment_requests:letter.a_number'), request.a_number] as [string, string]] : []),
+        ...(request.a_number
+          ? [[t('appointment_requests:letter.a_number'), request.a_number] as [string, string]]
+          : []),
         ...(request.receipt_number
           ? [[t('appointment_requests:letter.receipt_number'), request.receipt_number] as [string, string]]
           : []),
