@@ -213,6 +213,18 @@ export function createServices(deps: Deps): Services {
     random: deps.random,
     slotDays: deps.config.appointments.slotDays,
   });
+  const appointmentRequests = new AppointmentRequestService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    jobs: deps.jobs,
+    i18n: deps.i18n,
+    items: serviceItems,
+    appointments,
+    notifications,
+    timeZone: deps.config.agencyTimeZone,
+    publicUrl: deps.config.publicUrl,
+  });
   const eRequest = new ERequestService({
     db,
     clock: deps.clock,
@@ -267,7 +279,13 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
-    dashboards: new DashboardService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, callbacks }),
+    dashboards: new DashboardService({
+      db,
+      clock: deps.clock,
+      timeZone: deps.config.agencyTimeZone,
+      callbacks,
+      appointments: appointmentRequests,
+    }),
     knowledge,
     quality: new QualityService({
       db,
@@ -322,18 +340,7 @@ export function createServices(deps: Deps): Services {
       timeZone: deps.config.agencyTimeZone,
     }),
     appointments,
-    appointmentRequests: new AppointmentRequestService({
-      db,
-      clock: deps.clock,
-      random: deps.random,
-      jobs: deps.jobs,
-      i18n: deps.i18n,
-      items: serviceItems,
-      appointments,
-      notifications,
-      timeZone: deps.config.agencyTimeZone,
-      publicUrl: deps.config.publicUrl,
-    }),
+    appointmentRequests,
     notices,
     officer: new OfficerService({
       db,
