@@ -356,6 +356,9 @@ describe('the agent decides (APPT-3)', () => {
     const page = await tier2.agent.get(`/agent/items/${String(number)}/appointment`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Tuesday, Thursday; Morning');
+    // The item's page in the agent console leads there.
+    await tier2.agent.get(`/agent/items/${String(number)}`);
+    expect(tier2.agent.$(`a[href="/agent/items/${String(number)}/appointment"]`).length).toBe(1);
   });
 
   it("resolves without an appointment: the answer by email in the person's language, the item resolved", async () => {
@@ -613,5 +616,21 @@ describe('CC-8: appointments within two weeks', () => {
     const after = await service().leadTimes({ from, to });
     expect(after.booked - before.booked).toBe(2);
     expect(after.within - before.within).toBe(1);
+    // The dashboards show the share (CC-8), on the page and as a CSV.
+    const today = TODAY;
+    const shown = await t.services.dashboards.appointments({ from: today, to: today, timeZone: 'America/New_York' });
+    expect(shown.booked).toBe(after.booked);
+    expect(shown.share).toBeCloseTo(after.within / after.booked);
+    const supervisor = await createStaffMember(t, {
+      email: 'ar.supervisor@agency.example',
+      name: 'Sue Supervisor',
+      roles: ['tier2'],
+      ip: '10.45.0.3',
+    });
+    const page = await supervisor.agent.get('/staff/dashboards');
+    expect(page.statusCode).toBe(200);
+    expect(supervisor.agent.$('#appointments-heading').text()).toBe('Field office appointments within two weeks');
+    const csv = await supervisor.agent.get('/staff/dashboards/appointments.csv');
+    expect(csv.body).toContain('booked,within_two_weeks,within_two_weeks_percent');
   });
 });
