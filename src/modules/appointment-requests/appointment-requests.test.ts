@@ -361,6 +361,22 @@ describe('the agent decides (APPT-3)', () => {
     expect(tier2.agent.$(`a[href="/agent/items/${String(number)}/appointment"]`).length).toBe(1);
   });
 
+  it('says so for an appointment-request item without an online form (logged from a call)', async () => {
+    const { item } = await t.services.serviceItems.createRouted({
+      channel: 'appointment_request',
+      type: 'appointment_request',
+      urgent: true,
+      contact: { name: 'Phone Caller', email: '' },
+      language: 'en',
+      subject: 'Appointment by phone',
+      description: 'Logged from a call',
+    });
+    const page = await tier2.agent.get(`/agent/items/${String(item.number)}/appointment`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('No online request form is attached');
+    expect((await tier2.agent.get('/agent/items/99999999/appointment')).statusCode).toBe(404);
+  });
+
   it("resolves without an appointment: the answer by email in the person's language, the item resolved", async () => {
     const { number } = await request({ email: 'answer.me@example.com', language: 'es' });
     await tier2.agent.get(`/agent/items/${String(number)}/appointment`);

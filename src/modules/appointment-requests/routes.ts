@@ -10,7 +10,7 @@ import type { ServiceItemService } from '../service-items/index.js';
 import { isRequestReason, LIMITS, TEXT_FIELDS, type FieldProblem, type RawRequest, type TextField } from './schema.js';
 import { MAX_ANSWER, type AppointmentRequestService } from './service.js';
 import { REQUEST_REASONS } from './tables.js';
-import { agentPage, formPage, otherPage, sentPage, startPage, viewPage } from './views.js';
+import { agentPage, formPage, noRequestPage, otherPage, sentPage, startPage, viewPage } from './views.js';
 
 /** The confirmation page's request: its number, in a signed cookie of the browser that sent it, for an hour. */
 const SENT_COOKIE = 'appointment_request_sent';
@@ -308,7 +308,13 @@ function registerAgentRoutes(app: App, deps: AppointmentRequestRoutesDeps): void
     { config: deciders, schema: { params: inputs.item, querystring: inputs.itemQuery } },
     async (request, reply) => {
       const found = await load(request, request.params.number);
-      if (!found) return reply.callNotFound();
+      if (!found) {
+        // An appointment-request item logged from a call (or the demo data) has no online form behind it.
+        const item = await items.forStaff(request.staff!, request.params.number);
+        if (item?.channel === 'appointment_request')
+          return reply.html(noRequestPage(staffContext(request), { signedIn: signedInOf(reply), item }));
+        return reply.callNotFound();
+      }
       const done = request.query.done;
       const notice =
         done === 'booked' || done === 'answered' ? request.t(`appointment_requests:agent.done.${done}`) : undefined;

@@ -277,6 +277,18 @@ ${body}`,
 
 // ---- The agent's page (APPT-3) ---------------------------------------------------------------------------------------
 
+/** An appointment-request item without an online form behind it (logged from a call, or from the demo data). */
+export function noRequestPage(ctx: StaffPageContext, p: { signedIn: SignedIn; item: ServiceItemRow }): SafeHtml {
+  const { t } = ctx;
+  const number = String(p.item.number);
+  return titledStaffPage(ctx, p, {
+    title: t(`${T}:agent.title`, { number }),
+    current: '/agent',
+    body: html`<p>${t(`${T}:agent.no_request`)}</p>
+<p><a class="usa-link" href="/agent/items/${number}">${t(`${T}:agent.back`, { number })}</a></p>`,
+  });
+}
+
 export function agentPage(
   ctx: StaffPageContext,
   p: {
