@@ -3,7 +3,7 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastMessage } from '../../../test/accounts-support.js';
 import { TestAgent } from '../../../test/agent.js';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { pdfText } from '../../../test/pdf-text.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { seedAppointmentSites } from '../appointments/index.js';
@@ -321,6 +321,20 @@ describe('the public request (APPT-1, APPT-3)', () => {
     expect(mail?.body).toContain('https://casedesk.example.gov/appointments/view');
   });
 
+  it('a receipt number of a Section 1367 case makes a Tier 3 item that Tier 2 does not see (CC-6)', async () => {
+    const res = await postCaseEvents(t, [
+      caseEvent('ar-1367-1', 'IOE2390000044', 'case_received', '2025-03-01T15:00:00Z', { formCode: 'I-765' }),
+      caseEvent('ar-1367-2', 'IOE2390000044', 'protection_updated', '2025-03-02T15:00:00Z', { section1367: true }),
+    ]);
+    expect(res.statusCode).toBe(200);
+    const { number, agent } = await request({ email: 'protected.person@example.com', receipt_number: 'IOE2390000044' });
+    // The person is told nothing about the case: the same reference number page.
+    expect(agent.$('h1').text()).toBe('We received your appointment request');
+    const item = await t.services.serviceItems.byNumber(String(number));
+    expect(item).toMatchObject({ section_1367: true, queue: 'tier3' });
+    expect((await tier2.agent.get(`/agent/items/${String(number)}/appointment`)).statusCode).toBe(404);
+  });
+
   it('takes a double submit once (one-time token)', async () => {
     const agent = visitor();
     await agent.get('/appointments/request/adit_stamp');
@@ -356,6 +370,12 @@ describe('the agent decides (APPT-3)', () => {
     const page = await tier2.agent.get(`/agent/items/${String(number)}/appointment`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Tuesday, Thursday; Morning');
+    const reads = await db()
+      .selectFrom('audit_log' as never)
+      .selectAll()
+      .where('action' as never, '=', 'appointment_requests.viewed' as never)
+      .execute();
+    expect(reads.length).toBeGreaterThan(0);
     // The item's page in the agent console leads there.
     await tier2.agent.get(`/agent/items/${String(number)}`);
     expect(tier2.agent.$(`a[href="/agent/items/${String(number)}/appointment"]`).length).toBe(1);

@@ -315,6 +315,7 @@ function registerAgentRoutes(app: App, deps: AppointmentRequestRoutesDeps): void
           return reply.html(noRequestPage(staffContext(request), { signedIn: signedInOf(reply), item }));
         return reply.callNotFound();
       }
+      await requests.auditRead(actorOf(request), found.row);
       const done = request.query.done;
       const notice =
         done === 'booked' || done === 'answered' ? request.t(`appointment_requests:agent.done.${done}`) : undefined;

@@ -16,6 +16,7 @@ import {
   type SiteRow,
   type SlotRow,
 } from '../appointments/index.js';
+import { findCaseForRequest } from '../cases/index.js';
 import { renderCaseNotice } from '../notices/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
@@ -163,6 +164,9 @@ export class AppointmentRequestService {
           const t = this.#t(v.language);
           const topic = t(`appointment_requests:reasons.${reason}`);
           const fullName = [v.firstName, v.middleName, v.lastName].filter(Boolean).join(' ');
+          // The case of the receipt number, when there is one: its Section 1367 protection follows the item (CC-6:
+          // routed to Tier 3 only, whatever the person wrote). Nothing about the case is told to the person.
+          const found = v.receiptNumber ? await findCaseForRequest(trx, v.receiptNumber) : undefined;
           const { item } = await this.deps.items.createRouted(
             {
               channel: 'appointment_request',
@@ -173,6 +177,7 @@ export class AppointmentRequestService {
               subject: topic,
               description: this.#describe(t, reason, v),
               receiptNumber: v.receiptNumber,
+              caseId: found?.id ?? null,
               details: {
                 reason,
                 first_name: v.firstName,
@@ -538,6 +543,14 @@ export class AppointmentRequestService {
         { site: site.code, slot: slotId, booking: booked.booking.id },
       );
       return { ok: true };
+    });
+  }
+
+  /** Staff read a person's request (name, date of birth, A-Number): written to the audit log. */
+  async auditRead(actor: StaffActor, request: AppointmentRequestRow): Promise<void> {
+    await auditStaffAction(this.deps.db, this.deps.clock, actor, 'appointment_requests.viewed', {
+      type: 'service_item',
+      id: String(request.item_number),
     });
   }
 
