@@ -15,6 +15,7 @@ import { registerOutboxRoutes, registerSmsHookRoutes } from './modules/notificat
 import { registerAccountCaseRoutes } from './modules/account-cases/index.js';
 import { registerAddressChangeRoutes } from './modules/address-change/index.js';
 import { registerAppointmentStaffRoutes } from './modules/appointments/index.js';
+import { registerAppointmentRequestRoutes } from './modules/appointment-requests/index.js';
 import { registerAccountHomeRoutes } from './modules/account-home/index.js';
 import { registerCaseEventRoutes } from './modules/case-events/index.js';
 import { registerCaseSubscriptionRoutes } from './modules/case-subscriptions/index.js';
@@ -241,6 +242,13 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     limit: limitAccountForms,
   });
   registerAppointmentStaffRoutes(routes, { appointments: services.appointments });
+  registerAppointmentRequestRoutes(routes, {
+    requests: services.appointmentRequests,
+    items: services.serviceItems,
+    timeZone: config.agencyTimeZone,
+    limit: limitAccountForms,
+    limitLookup,
+  });
   registerAccountHomeRoutes(routes, {
     home: services.accountHome,
     accounts: services.accounts,

@@ -30,6 +30,7 @@ import { SurveyService } from './modules/surveys/index.js';
 import { AccountHomeService } from './modules/account-home/index.js';
 import { AddressChangeService } from './modules/address-change/index.js';
 import { AppointmentService, generateSlotsJob } from './modules/appointments/index.js';
+import { AppointmentRequestService, appointmentReminderJob } from './modules/appointment-requests/index.js';
 import { configuredAgents, VoiceAssistantService } from './modules/voice-assistant/index.js';
 import { CallbackService } from './modules/callbacks/index.js';
 import { askExpiryJob, TextAheadService } from './modules/text-ahead/index.js';
@@ -67,6 +68,8 @@ export interface Services {
   addressChanges: AddressChangeService;
   /** Appointment sites, templates, closures, slots and bookings: never oversold (issue 17 point 1). */
   appointments: AppointmentService;
+  /** The online appointment request, its agent's decision, "View your appointment" and reminders (issue 17 point 3). */
+  appointmentRequests: AppointmentRequestService;
   /** Case status notifications without an account (CASE-8). */
   caseSubscriptions: CaseSubscriptionService;
   /** Verify your identity (ACC-8). */
@@ -204,6 +207,24 @@ export function createServices(deps: Deps): Services {
     jobs: deps.jobs,
     cases: accountCases,
   });
+  const appointments = new AppointmentService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    slotDays: deps.config.appointments.slotDays,
+  });
+  const appointmentRequests = new AppointmentRequestService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    jobs: deps.jobs,
+    i18n: deps.i18n,
+    items: serviceItems,
+    appointments,
+    notifications,
+    timeZone: deps.config.agencyTimeZone,
+    publicUrl: deps.config.publicUrl,
+  });
   const eRequest = new ERequestService({
     db,
     clock: deps.clock,
@@ -258,7 +279,13 @@ export function createServices(deps: Deps): Services {
       roleLabel: (role, lang) => deps.i18n.t(lang)(`staff:roles.${role}`),
     }),
     serviceItems,
-    dashboards: new DashboardService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone, callbacks }),
+    dashboards: new DashboardService({
+      db,
+      clock: deps.clock,
+      timeZone: deps.config.agencyTimeZone,
+      callbacks,
+      appointments: appointmentRequests,
+    }),
     knowledge,
     quality: new QualityService({
       db,
@@ -315,12 +342,8 @@ export function createServices(deps: Deps): Services {
       publicUrl: deps.config.publicUrl,
       timeZone: deps.config.agencyTimeZone,
     }),
-    appointments: new AppointmentService({
-      db,
-      clock: deps.clock,
-      random: deps.random,
-      slotDays: deps.config.appointments.slotDays,
-    }),
+    appointments,
+    appointmentRequests,
     notices,
     officer: new OfficerService({
       db,
@@ -401,6 +424,9 @@ export function createServices(deps: Deps): Services {
   deps.jobs.register(generateSlotsJob, async () => {
     const added = await services.appointments.generateSlots();
     if (added) deps.log.info({ added }, 'appointment slots materialised');
+  });
+  deps.jobs.register(appointmentReminderJob, async (payload) => {
+    await services.appointmentRequests.remind(payload.requestId, payload.bookingId);
   });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);

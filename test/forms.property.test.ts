@@ -130,6 +130,16 @@ const FIELDS = [
   'route_reason',
   'code',
   'resolution_note',
+  // the online appointment request, "View your appointment" and the agent's decision
+  'first_name',
+  'last_name',
+  'country_of_birth',
+  'weekdays',
+  'time_of_day',
+  'text_reminder',
+  'reference',
+  'confirm',
+  'slot',
 ];
 const value = fc.oneof(
   fc.string({ maxLength: 40 }),

@@ -44,6 +44,7 @@ const OWNERS: Record<string, string> = {
   appointment_closures: 'appointments',
   appointment_slots: 'appointments',
   appointment_bookings: 'appointments',
+  appointment_requests: 'appointment-requests',
   // api-clients
   api_clients: 'api-clients',
   api_access_tokens: 'api-clients',

@@ -70,3 +70,16 @@ export function parseDate(input: string): string | undefined {
   if (m && MONTHS[m[2]!]) return isoDate(Number(m[3]), MONTHS[m[2]!]!, Number(m[1]));
   return undefined;
 }
+
+/**
+ * An A-Number typed with or without the A, spaces or dashes: 'A' and nine digits (eight digits get a leading zero),
+ * or undefined. Every form that takes an A-Number (e-Request, the appointment request) reads it with this.
+ */
+export function normalizeANumber(input: string): string | undefined {
+  const value = input
+    .normalize('NFKC')
+    .replace(/[\s\-–—.]/g, '')
+    .toUpperCase();
+  const m = /^A?(\d{8,9})$/.exec(value);
+  return m ? `A${m[1]!.padStart(9, '0')}` : undefined;
+}

@@ -647,6 +647,7 @@ ${conversationHtml}`,
   <dt>${t('agent:item.urgency')}</dt><dd>${i.urgent ? t('agent:item.urgent') : t('agent:item.non_urgent')}</dd>
   <dt>${t('agent:item.received')}</dt><dd>${ctx.when(i.created_at)}</dd>
 </dl>
+${i.channel === 'appointment_request' ? html`<p><a class="usa-link" href="${base}/appointment">${t('appointment_requests:agent.link')}</a></p>` : ''}
 <p><a class="usa-link" href="${base}/callbacks">${t('callbacks:item.link')}</a></p>
 <p><a class="usa-link" href="${base}/text-ahead">${t('text_ahead:link')}</a></p>
 </section>

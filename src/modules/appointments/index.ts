@@ -8,3 +8,6 @@
 export { AppointmentService, generateSlotsJob } from './service.js';
 export { seedAppointmentSites } from './seed.js';
 export { registerAppointmentStaffRoutes } from './routes.staff.js';
+// The appointment-request feature writes a slot by its site's clock and names the site (letters, pages, emails).
+export { siteAddressLines, siteName, slotTimeText } from './views.js';
+export type { SiteRow, SlotRow } from './tables.js';

@@ -136,8 +136,8 @@ export class AppointmentService {
     return repo.listSites(this.deps.db);
   }
 
-  site(code: string): Promise<SiteRow | undefined> {
-    return repo.findSite(this.deps.db, code);
+  site(code: string, db: DbHandle = this.deps.db): Promise<SiteRow | undefined> {
+    return repo.findSite(db, code);
   }
 
   templates(siteCode: string): Promise<SlotTemplateRow[]> {
@@ -164,12 +164,12 @@ export class AppointmentService {
     return { slots: slots.length, free: slots.filter((s) => s.booked < s.capacity).length, days };
   }
 
-  slot(id: number): Promise<SlotRow | undefined> {
-    return repo.findSlot(this.deps.db, id);
+  slot(id: number, db: DbHandle = this.deps.db): Promise<SlotRow | undefined> {
+    return repo.findSlot(db, id);
   }
 
-  booking(id: string): Promise<repo.BookingView | undefined> {
-    return repo.bookingView(this.deps.db, id);
+  booking(id: string, db: DbHandle = this.deps.db): Promise<repo.BookingView | undefined> {
+    return repo.bookingView(db, id);
   }
 
   bookingsOf(subject: BookingSubject): Promise<repo.BookingView[]> {

@@ -112,6 +112,14 @@ export function dashboardCsv<D extends Dataset>(
       );
       break;
     }
+    case 'appointments': {
+      const d = data as DashboardData['appointments'];
+      records.push(
+        ['booked', 'within_two_weeks', 'within_two_weeks_percent'],
+        [d.booked, d.within, round(d.share === null ? null : d.share * 100, 1)],
+      );
+      break;
+    }
   }
   return CSV_BOM + records.map(csvRecord).join('');
 }

@@ -49,6 +49,7 @@ export const DATASETS = [
   'quality',
   'containment',
   'callbacks',
+  'appointments',
 ] as const;
 export type Dataset = (typeof DATASETS)[number];
 
@@ -221,6 +222,11 @@ export interface DashboardData {
     average: number | null;
     wrongAnswers: number | null;
   };
+  /**
+   * CC-8: field office appointments booked in the period for online appointment requests, and the share whose
+   * appointment is within two weeks of the request.
+   */
+  appointments: { booked: number; within: number; share: number | null };
   /** Voice assistant calls and those it served without an agent (issue 16), per week and in all. */
   containment: { weeks: ContainmentWeek[]; calls: number; contained: number; share: number | null };
 }
@@ -245,6 +251,11 @@ export interface CallbackReachSource {
   reach(p: { from: Date; to: Date }): Promise<{ textAhead: boolean; finished: number; unreached: number }[]>;
 }
 
+/** What the dashboards ask the appointment-requests module (CC-8), by instants: booked in [from, to). */
+export interface AppointmentLeadSource {
+  leadTimes(p: { from: Date; to: Date }): Promise<{ booked: number; within: number }>;
+}
+
 export type DashboardReport = { period: DashboardPeriod; weeks: Week[] } & DashboardData;
 
 const QUEUE_ORDER: (QueueKind | null)[] = ['tier1', 'tier2', 'tier3', 'help_desk', 'office', null];
@@ -255,7 +266,13 @@ export class DashboardService {
   #qualityColumns: string[] | null = null;
 
   constructor(
-    private readonly deps: { db: DbHandle; clock: Clock; timeZone: string; callbacks?: CallbackReachSource },
+    private readonly deps: {
+      db: DbHandle;
+      clock: Clock;
+      timeZone: string;
+      callbacks?: CallbackReachSource;
+      appointments?: AppointmentLeadSource;
+    },
   ) {}
 
   /** The period by the agency's clock: the last `days` days, today included. */
@@ -289,6 +306,7 @@ export class DashboardService {
       quality: await this.quality(q),
       containment: await this.containment(q),
       callbacks: await this.callbacks(q),
+      appointments: await this.appointments(q),
     };
   }
 
@@ -313,6 +331,7 @@ export class DashboardService {
       quality: () => this.quality(q),
       containment: () => this.containment(q),
       callbacks: () => this.callbacks(q),
+      appointments: () => this.appointments(q),
     };
     return { period, data: await compute[name]() };
   }
@@ -478,6 +497,16 @@ export class DashboardService {
     const finished = rows.reduce((s, r) => s + r.finished, 0);
     const unreached = rows.reduce((s, r) => s + r.unreached, 0);
     return { rows, finished, unreached, share: finished ? unreached / finished : null };
+  }
+
+  /** CC-8: appointments booked in the period and the share within two weeks of their request. Not by channel. */
+  async appointments(q: Pick<DashboardQuery, 'from' | 'to' | 'timeZone'>): Promise<DashboardData['appointments']> {
+    const from = instantAtLocalTime(q.from, '00:00', q.timeZone);
+    const to = instantAtLocalTime(addDays(q.to, 1), '00:00', q.timeZone);
+    const found = this.deps.appointments ? await this.deps.appointments.leadTimes({ from, to }) : undefined;
+    const booked = found?.booked ?? 0;
+    const within = found?.within ?? 0;
+    return { booked, within, share: booked ? within / booked : null };
   }
 
   async #qualityReviewColumns(): Promise<string[]> {

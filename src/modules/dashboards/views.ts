@@ -449,6 +449,30 @@ function callbacksSection(ctx: StaffPageContext, f: Formats, r: DashboardReport,
   });
 }
 
+function appointmentsSection(ctx: StaffPageContext, f: Formats, r: DashboardReport, query: string): SafeHtml {
+  const { t } = ctx;
+  const d = r.appointments;
+  const share = d.share === null ? t('dashboards:no_value') : f.percent(d.share);
+  return section(ctx, {
+    id: 'appointments',
+    heading: t('dashboards:appointments.heading'),
+    summary: d.booked
+      ? t('dashboards:appointments.summary', { share, within: f.count(d.within), booked: f.count(d.booked) })
+      : t('dashboards:appointments.none'),
+    query,
+    body: table({
+      caption: t('dashboards:appointments.caption', { from: f.date(r.period.from), to: f.date(r.period.to) }),
+      headers: [
+        t('dashboards:appointments.booked'),
+        t('dashboards:appointments.within'),
+        t('dashboards:appointments.share'),
+      ],
+      rows: [[f.count(d.booked), f.count(d.within), share]],
+      stacked: true,
+    }),
+  });
+}
+
 function periodLine(ctx: StaffPageContext, f: Formats, period: DashboardPeriod): string {
   const args = { from: f.date(period.from), to: f.date(period.to), zone: period.timeZone };
   return period.channel
@@ -471,6 +495,7 @@ export function dashboardsPage(ctx: StaffPageContext, p: DashboardsView): SafeHt
     ['quality', t('dashboards:quality.heading')],
     ['containment', t('dashboards:containment.heading')],
     ['callbacks', t('dashboards:callbacks.heading')],
+    ['appointments', t('dashboards:appointments.heading')],
   ];
   return titledStaffPage(ctx, p, {
     title: t('dashboards:title'),
@@ -489,7 +514,8 @@ ${slaSection(ctx, f, r, query)}
 ${firstResponseSection(ctx, f, r, query)}
 ${qualitySection(ctx, f, r, query)}
 ${containmentSection(ctx, f, r, query)}
-${callbacksSection(ctx, f, r, query)}`
+${callbacksSection(ctx, f, r, query)}
+${appointmentsSection(ctx, f, r, query)}`
     : ''
 }`,
   });

@@ -1,6 +1,9 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { emailSchema } from '../accounts/index.js';
 import { findForm, parseReceiptNumber, receiptProblemMessage } from '../cases/index.js';
+import { normalizeANumber } from '../../platform/personal-details.js';
+
+export { normalizeANumber };
 
 /**
  * e-Request forms (issue 5 item 4; CC-1, CC-8, CC-10, CC-12, CC-16, CASE-10): which forms exist, the request types
@@ -160,16 +163,6 @@ export function parseDateParts(
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso || Number(y) < 1900 || Number(y) > 2100)
     return { kind: 'invalid' };
   return { kind: 'ok', iso };
-}
-
-/** An A-Number typed with or without the A, spaces or dashes: 'A' and nine digits. */
-export function normalizeANumber(input: string): string | undefined {
-  const value = input
-    .normalize('NFKC')
-    .replace(/[\s\-–—.]/g, '')
-    .toUpperCase();
-  const m = /^A?(\d{8,9})$/.exec(value);
-  return m ? `A${m[1]!.padStart(9, '0')}` : undefined;
 }
 
 const E = (field: string, code: string, values?: Record<string, string | number>): FieldProblem => ({

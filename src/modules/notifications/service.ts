@@ -55,6 +55,10 @@ export const TEMPLATES = [
   'address_change_received',
   'address_change_failed',
   'voice_assistant_link',
+  'appointment_request_received',
+  'appointment_booked',
+  'appointment_cancelled',
+  'appointment_reminder',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -120,6 +124,12 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   // A change of address: urgent, as security notices are (someone else may have changed it), and its refusal.
   address_change_received: 'urgent',
   address_change_failed: 'bulk',
+  // The online appointment request (issue 17 point 3): its receipt and a cancellation confirm what the person just
+  // did; the booking and the reminder a day before are agency work.
+  appointment_request_received: 'urgent',
+  appointment_cancelled: 'urgent',
+  appointment_booked: 'bulk',
+  appointment_reminder: 'bulk',
 };
 
 /** The delivery job (queue) of a template's messages. */

@@ -120,6 +120,7 @@ export function layout(ctx: PageContext, p: LayoutProps): SafeHtml {
               <div class="usa-footer__contact-info">${t('common:footer.tty')} <a href="tel:1-800-767-1833">800-767-1833</a></div>
               <div class="usa-footer__contact-info"><a href="/help/technical">${t('common:footer.technical_help')}</a></div>
               <div class="usa-footer__contact-info"><a href="/e-request">${t('common:footer.e_request')}</a></div>
+              <div class="usa-footer__contact-info"><a href="/appointments/request">${t('common:footer.appointment')}</a></div>
             </address>
           </div>
         </div>
