@@ -33,6 +33,7 @@ import { AppointmentService, generateSlotsJob } from './modules/appointments/ind
 import { configuredAgents, VoiceAssistantService } from './modules/voice-assistant/index.js';
 import { CallbackService } from './modules/callbacks/index.js';
 import { askExpiryJob, TextAheadService } from './modules/text-ahead/index.js';
+import { BiometricsService, recordBiometricsJob, scheduleBiometricsJob } from './modules/biometrics/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -90,6 +91,8 @@ export interface Services {
   textAhead: TextAheadService;
   /** The voice assistant (IVR) behind the voice provider's webhooks (issue 16). */
   voiceAssistant: VoiceAssistantService;
+  /** Biometrics appointments: scheduled from case events, rescheduled online and by agents (issue 17 point 2). */
+  biometrics: BiometricsService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -140,6 +143,27 @@ export function createServices(deps: Deps): Services {
     pendingDays: deps.config.caseEvents.pendingDays,
     followers: caseSubscriptions,
   });
+  const appointments = new AppointmentService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    slotDays: deps.config.appointments.slotDays,
+  });
+  // Biometrics listens to the case events that ask for biometrics (the BiometricsListener port) and records its
+  // bookings as case events (case-events never imports biometrics).
+  const biometrics = new BiometricsService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    jobs: deps.jobs,
+    notifications,
+    appointments,
+    caseEvents,
+    publicUrl: deps.config.publicUrl,
+    agencyPhone: '800-375-5283',
+    log: deps.log,
+  });
+  caseEvents.useBiometrics(biometrics);
   const notices = new NoticeService({
     db,
     clock: deps.clock,
@@ -312,12 +336,8 @@ export function createServices(deps: Deps): Services {
       publicUrl: deps.config.publicUrl,
       timeZone: deps.config.agencyTimeZone,
     }),
-    appointments: new AppointmentService({
-      db,
-      clock: deps.clock,
-      random: deps.random,
-      slotDays: deps.config.appointments.slotDays,
-    }),
+    appointments,
+    biometrics,
     notices,
     officer: new OfficerService({
       db,
@@ -398,6 +418,12 @@ export function createServices(deps: Deps): Services {
   deps.jobs.register(generateSlotsJob, async () => {
     const added = await services.appointments.generateSlots();
     if (added) deps.log.info({ added }, 'appointment slots materialised');
+  });
+  deps.jobs.register(scheduleBiometricsJob, async (payload) => {
+    await services.biometrics.schedule(payload.requestId);
+  });
+  deps.jobs.register(recordBiometricsJob, async (payload) => {
+    await services.biometrics.record(payload.requestId, payload.bookingId);
   });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);

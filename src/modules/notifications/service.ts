@@ -55,6 +55,8 @@ export const TEMPLATES = [
   'address_change_received',
   'address_change_failed',
   'voice_assistant_link',
+  'biometrics_scheduled',
+  'biometrics_rescheduled',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -120,6 +122,9 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   // A change of address: urgent, as security notices are (someone else may have changed it), and its refusal.
   address_change_received: 'urgent',
   address_change_failed: 'bulk',
+  // Biometrics (issue 17 point 2): scheduled from a case event (agency work); rescheduled by the person or an agent.
+  biometrics_scheduled: 'bulk',
+  biometrics_rescheduled: 'urgent',
 };
 
 /** The delivery job (queue) of a template's messages. */
