@@ -649,6 +649,7 @@ ${conversationHtml}`,
 </dl>
 <p><a class="usa-link" href="${base}/callbacks">${t('callbacks:item.link')}</a></p>
 <p><a class="usa-link" href="${base}/text-ahead">${t('text_ahead:link')}</a></p>
+${i.case_id && !ctx.roles.every((r) => r === 'help_desk' || r === 'officer') ? html`<p><a class="usa-link" href="${base}/biometrics">${t('biometrics:agent.link')}</a></p>` : ''}
 </section>
 ${caseSection}
 ${
