@@ -135,7 +135,9 @@ function registerAccountRoutes(app: App, deps: BiometricsRouteDeps): void {
         choice: choice!,
       });
       if (outcome.ok) return reply.redirect(`/account/cases/${receipt}/biometrics?done=1`, 303);
-      return answerRefusal(request, reply, outcome, (extra, status) => show(request, reply, receipt, { values, ...extra }, status));
+      return answerRefusal(request, reply, outcome, (extra, status) =>
+        show(request, reply, receipt, { values, ...extra }, status),
+      );
     },
   );
 }
@@ -170,7 +172,12 @@ function registerAgentRoutes(app: App, deps: BiometricsRouteDeps): void {
     request: FastifyRequest,
     reply: FastifyReply,
     number: string,
-    extra: { notice?: string; refused?: string; values?: FormValues & { site?: string; expedite_text?: string }; errors?: FieldError[] } = {},
+    extra: {
+      notice?: string;
+      refused?: string;
+      values?: FormValues & { site?: string; expedite_text?: string };
+      errors?: FieldError[];
+    } = {},
     status = 200,
   ) => {
     const found = await caseOfItem(request, number);
@@ -193,10 +200,18 @@ function registerAgentRoutes(app: App, deps: BiometricsRouteDeps): void {
     );
   };
 
-  app.get('/agent/items/:number/biometrics', { config: agents, schema: { params: inputs.item, querystring: inputs.query } }, async (request, reply) =>
-    show(request, reply, request.params.number, {
-      notice: request.query.done === '1' ? request.t('biometrics:agent.done') : request.query.done === '2' ? request.t('biometrics:agent.expedited') : undefined,
-    }),
+  app.get(
+    '/agent/items/:number/biometrics',
+    { config: agents, schema: { params: inputs.item, querystring: inputs.query } },
+    async (request, reply) =>
+      show(request, reply, request.params.number, {
+        notice:
+          request.query.done === '1'
+            ? request.t('biometrics:agent.done')
+            : request.query.done === '2'
+              ? request.t('biometrics:agent.expedited')
+              : undefined,
+      }),
   );
 
   app.post(
@@ -248,21 +263,42 @@ function registerAgentRoutes(app: App, deps: BiometricsRouteDeps): void {
 
 function registerSettingsRoutes(app: App, deps: BiometricsRouteDeps): void {
   const ctx = (request: FastifyRequest) => ({ ...staffContext(request), timeZone: deps.timeZone });
-  const show = async (request: FastifyRequest, reply: FastifyReply, extra: { saved?: boolean; value?: string; errors?: FieldError[] } = {}, status = 200) => {
+  const show = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { saved?: boolean; value?: string; errors?: FieldError[] } = {},
+    status = 200,
+  ) => {
     const s = await deps.biometrics.settings();
     return reply.html(
-      settingsPage(ctx(request), { signedIn: signedInOf(reply), leadDays: s.lead_days, updatedAt: s.updated_at, ...extra }),
+      settingsPage(ctx(request), {
+        signedIn: signedInOf(reply),
+        leadDays: s.lead_days,
+        updatedAt: s.updated_at,
+        ...extra,
+      }),
       status,
     );
   };
-  app.get('/staff/biometrics/settings', { config: admins, schema: { querystring: inputs.query } }, async (request, reply) =>
-    show(request, reply, { saved: request.query.done === '1' }),
+  app.get(
+    '/staff/biometrics/settings',
+    { config: admins, schema: { querystring: inputs.query } },
+    async (request, reply) => show(request, reply, { saved: request.query.done === '1' }),
   );
-  app.post('/staff/biometrics/settings', { config: admins, schema: { body: inputs.settings } }, async (request, reply) => {
-    const value = request.body.lead_days.trim();
-    const days = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-    if (!(await deps.biometrics.setLeadDays(actorOf(request), days)))
-      return show(request, reply, { value, errors: [{ field: 'lead_days', message: request.t('biometrics:errors.lead_days') }] }, 400);
-    return reply.redirect('/staff/biometrics/settings?done=1', 303);
-  });
+  app.post(
+    '/staff/biometrics/settings',
+    { config: admins, schema: { body: inputs.settings } },
+    async (request, reply) => {
+      const value = request.body.lead_days.trim();
+      const days = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+      if (!(await deps.biometrics.setLeadDays(actorOf(request), days)))
+        return show(
+          request,
+          reply,
+          { value, errors: [{ field: 'lead_days', message: request.t('biometrics:errors.lead_days') }] },
+          400,
+        );
+      return reply.redirect('/staff/biometrics/settings?done=1', 303);
+    },
+  );
 }

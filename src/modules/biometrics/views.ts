@@ -16,7 +16,7 @@ import { page, titledStaffPage, type SignedIn, type StaffPageContext } from '../
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { siteAddressLines, siteName, slotTimeText, type SiteRow, type SlotRow } from '../appointments/index.js';
-import { GOOD_CAUSES, REASON_TEXT_MAX, type Refusal } from './rules.js';
+import { GOOD_CAUSES, REASON_TEXT_MAX } from './rules.js';
 import type { BiometricsView } from './service.js';
 import type { RescheduleRow } from './tables.js';
 
@@ -68,7 +68,7 @@ function rulesBlock(ctx: Ctx, phone: string): SafeHtml {
 }
 
 /** Why a rule refuses, and what to do instead (the Contact Center's live route, CC-9). */
-export function refusalText(t: PageContext['t'], refusal: Refusal | string, phone: string): string {
+export function refusalText(t: PageContext['t'], refusal: string, phone: string): string {
   return `${t(`biometrics:refusal.${refusal}`)} ${t('biometrics:refusal.instead', { phone })}`;
 }
 
@@ -167,7 +167,7 @@ export function accountBiometricsPage(
     phone: string;
     reused: boolean;
     done?: boolean;
-    refused?: Refusal | string;
+    refused?: string;
     values?: FormValues;
     errors?: FieldError[];
   },
