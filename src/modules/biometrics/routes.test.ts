@@ -110,6 +110,7 @@ describe('online reschedule (BIO-2, BIO-3, BIO-4)', () => {
 
   it('reschedules to a chosen slot or the first available, the new seat before the old, a new notice replacing the old', async () => {
     const first = await current(RECEIPT);
+    t.clock.advance(60_000);
     await ben.agent.get(path);
     const slot = ben.agent.$('input[name=slot]').not('[value^=first]').first().val() as string;
     let res = await ben.agent.post(path, { reason: 'medical', reason_text: '', slot });
@@ -134,6 +135,7 @@ describe('online reschedule (BIO-2, BIO-3, BIO-4)', () => {
     expect(ben.agent.$('[data-replaced]').length).toBe(1);
 
     // "Other" with words, first available at another nearby center: the second online reschedule.
+    t.clock.advance(60_000);
     await ben.agent.get(path);
     const otherSite = ben.agent.$('input[value^="first:"]').not('[value="first:ASC-NYC"]').first().val() as string;
     res = await ben.agent.post(path, { reason: 'other', reason_text: 'My car broke down', slot: otherSite });
@@ -192,6 +194,7 @@ describe('agents (CC-11) and Tier 2 expedite (BIO-4)', () => {
 
   it('reschedules for a verified caller, past the online limit, with a reason and a note (audited)', async () => {
     const path = await itemFor(RECEIPT);
+    t.clock.advance(60_000);
     await tier1.agent.get(path);
     expect(tier1.agent.$(`a[href="${path}/biometrics"]`).length).toBe(1);
     await tier1.agent.get(`${path}/biometrics`);
