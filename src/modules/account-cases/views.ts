@@ -154,7 +154,8 @@ function appointmentsBlock(
 <time datetime="${a.at.toISOString()}">${t('cases_account:card.appointments.when', { date: longDate(a.at, lang, ctx.timeZone), time: time(a.at) })}</time><br>
 ${a.locationName ? t('cases_account:card.appointments.where', { place: a.locationName }) : t('cases_account:card.appointments.where_unknown')}${
       a.kind === 'biometrics'
-        ? html`<br><a class="usa-link" href="${base}/biometrics">${t('cases_account:card.appointments.reschedule')}</a>`
+        ? html`
+<br><a class="usa-link" href="${base}/biometrics">${t('cases_account:card.appointments.reschedule')}</a>`
         : ''
     }</li>`,
   )}

@@ -71,7 +71,7 @@ describe('scheduling from a case event (BIO-1)', () => {
     expect(appointments.map((a) => [a.kind, a.at.toISOString()])).toEqual([
       ['biometrics', booking!.starts_at.toISOString()],
     ]);
-    expect(appointments[0]!.locationName).toContain('Brooklyn Application Support Center');
+    expect(appointments[0]!.locationName).toContain('Centro de Apoyo a Solicitantes de Brooklyn'); // the holder's language;
     const documentId = await t.services.notices.issueFromEvent(`casedesk-biometrics:${booking!.id}:notice`);
     const file = await t.services.notices.file(await caseIdOf(t, receipt), documentId!);
     expect(file!.data.subarray(0, 5).toString()).toBe('%PDF-');
@@ -165,5 +165,28 @@ describe('scheduling from a case event (BIO-1)', () => {
     const second = (await requestsOf(receipt))[1]!;
     expect(await t.services.biometrics.schedule(second.id)).toMatchObject({ status: 'joined', booking_id: null });
     expect(await t.services.appointments.bookingsOf({ caseId })).toHaveLength(1);
+  });
+
+  it('moves an appointment once when two reschedules of it race (the request row serializes them)', async () => {
+    const receipt = 'IOE0917200006';
+    await send([filed('bio-13', receipt, '02203'), caseEvent('bio-14', receipt, 'biometrics_required', NOW)]);
+    const [request] = await requestsOf(receipt);
+    await t.services.biometrics.schedule(request!.id);
+    t.clock.advance(60_000);
+    const view = (await t.services.biometrics.view(receipt))!;
+    const [{ slots }] = await t.services.biometrics.choices(view);
+    const outcomes = await Promise.all(
+      slots.slice(0, 2).map((s) =>
+        t.services.biometrics.rescheduleOnline(ana.accountId, receipt, {
+          reason: 'medical',
+          reasonText: '',
+          choice: { slotId: s.id },
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    const bookings = await t.services.appointments.bookingsOf({ caseId: await caseIdOf(t, receipt) });
+    expect(bookings.filter((b) => b.status === 'booked')).toHaveLength(1);
+    expect((await t.services.biometrics.view(receipt))!.onlineReschedules).toBe(1);
   });
 });

@@ -162,6 +162,19 @@ describe('online reschedule (BIO-2, BIO-3, BIO-4)', () => {
     expect(mail).toHaveLength(2);
   });
 
+  it('shows an appointment the agency scheduled itself, and sends its reschedule to the Contact Center', async () => {
+    await send([
+      caseEvent('r-6', NONE, 'biometrics_scheduled', '2026-11-22T15:00:00Z', {
+        appointmentAt: '2026-12-15T15:00:00Z',
+        locationName: 'Agency ASC, 1 Main St',
+      }),
+    ]);
+    await ben.agent.get(`/account/cases/${NONE}/biometrics`);
+    expect(ben.agent.$('#appointment').text()).toContain('Agency ASC, 1 Main St');
+    expect(ben.agent.$('main .usa-alert--info').text()).toContain('800-375-5283');
+    expect(ben.agent.$('form[action$="/biometrics"]').length).toBe(0);
+  });
+
   it('refuses I-600A cases online (BIO-2), saying to call', async () => {
     await ben.agent.get(`/account/cases/${ADOPTION}/biometrics`);
     expect(ben.agent.$('form[action$="/biometrics"]').length).toBe(0);

@@ -86,6 +86,8 @@ function registerAccountRoutes(app: App, deps: BiometricsRouteDeps): void {
         choices: view.appointment && !view.refusal ? await biometrics.choices(view) : [],
         phone: deps.phone,
         reused: await deps.caseEvents.biometricsReused(view.receiptNumber),
+        // An appointment the agency's systems scheduled themselves (no booking here): shown, rescheduled by phone.
+        agencyAppointment: view.appointment ? undefined : card.appointments.find((a) => a.kind === 'biometrics'),
         ...extra,
       }),
       status,

@@ -166,6 +166,7 @@ export function accountBiometricsPage(
     choices: Choices;
     phone: string;
     reused: boolean;
+    agencyAppointment?: { at: Date; locationName?: string };
     done?: boolean;
     refused?: string;
     values?: FormValues;
@@ -199,7 +200,20 @@ export function accountBiometricsPage(
 <h1>${title}</h1>
 ${p.done ? alert({ type: 'success', live: true, heading: t('biometrics:done.heading'), body: t('biometrics:done.body') }) : ''}
 ${p.reused ? alert({ type: 'info', slim: true, body: t('biometrics:reused') }) : ''}
-${appointmentBlock(ctx, v, v.appointment ? `${base}/documents` : undefined)}
+${
+  p.agencyAppointment
+    ? html`<div class="usa-summary-box margin-y-2" id="appointment" role="region" aria-labelledby="appointment-heading">
+<div class="usa-summary-box__body">
+<h2 class="usa-summary-box__heading" id="appointment-heading">${t('biometrics:appointment.heading')}</h2>
+<dl class="casedesk-facts">
+  <dt>${t('biometrics:appointment.when')}</dt><dd><time datetime="${p.agencyAppointment.at.toISOString()}">${formatDate(p.agencyAppointment.at, ctx.lang, ctx.timeZone, 'dateTime')}</time></dd>
+  <dt>${t('biometrics:appointment.where')}</dt><dd>${p.agencyAppointment.locationName ?? t('cases_account:card.appointments.where_unknown')}</dd>
+</dl>
+</div>
+</div>
+${alert({ type: 'info', body: t('biometrics:agency_scheduled', { phone: p.phone }) })}`
+    : appointmentBlock(ctx, v, v.appointment ? `${base}/documents` : undefined)
+}
 ${v.appointment || v.reschedules.length ? html`${rulesBlock(ctx, p.phone)}${v.appointment ? form : ''}` : ''}
 ${requestsTable(ctx, v.reschedules)}`,
     p.errors ?? [],
