@@ -174,7 +174,7 @@ describe('scheduling from a case event (BIO-1)', () => {
     await t.services.biometrics.schedule(request!.id);
     t.clock.advance(60_000);
     const view = (await t.services.biometrics.view(receipt))!;
-    const [{ slots }] = await t.services.biometrics.choices(view);
+    const slots = (await t.services.biometrics.choices(view))[0]!.slots;
     const outcomes = await Promise.all(
       slots.slice(0, 2).map((s) =>
         t.services.biometrics.rescheduleOnline(ana.accountId, receipt, {
