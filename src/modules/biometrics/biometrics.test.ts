@@ -189,4 +189,30 @@ describe('scheduling from a case event (BIO-1)', () => {
     expect(bookings.filter((b) => b.status === 'booked')).toHaveLength(1);
     expect((await t.services.biometrics.view(receipt))!.onlineReschedules).toBe(1);
   });
+
+  it('schedules a Section 1367 case too, telling the holder only that there is an update (CC-6)', async () => {
+    const receipt = 'IOE0917200007';
+    await send([
+      filed('bio-15', receipt, '11201'),
+      caseEvent('bio-16', receipt, 'protection_updated', '2026-10-01T15:00:00Z', { section1367: true }),
+      caseEvent('bio-17', receipt, 'biometrics_required', NOW),
+    ]);
+    const [request] = await requestsOf(receipt);
+    const before = await db()
+      .selectFrom('notification_messages')
+      .select('id')
+      .where('recipient', '=', ana.email)
+      .execute();
+    expect(await t.services.biometrics.schedule(request!.id)).toMatchObject({ status: 'scheduled' });
+    const sent = await db()
+      .selectFrom('notification_messages')
+      .select(['template', 'subject', 'body'])
+      .where('recipient', '=', ana.email)
+      .where('id', 'not in', before.length ? before.map((m) => m.id) : [''])
+      .execute();
+    expect(sent.map((m) => m.template)).not.toContain('biometrics_scheduled');
+    expect(sent.map((m) => m.template)).toContain('case_update_available');
+    expect(JSON.stringify(sent)).not.toContain(receipt);
+    expect(JSON.stringify(sent)).not.toContain('Livingston');
+  });
 });
