@@ -26,6 +26,7 @@ import { registerERequestRoutes } from './modules/e-request/index.js';
 import { registerAgentConsoleRoutes } from './modules/agent-console/index.js';
 import { registerCallbackRoutes } from './modules/callbacks/index.js';
 import { registerTextAheadRoutes } from './modules/text-ahead/index.js';
+import { registerBiometricsRoutes } from './modules/biometrics/index.js';
 import { registerSecureMessageRoutes } from './modules/secure-messages/index.js';
 import { registerOfficerRoutes } from './modules/officer/index.js';
 import { registerQualityRoutes } from './modules/quality/index.js';
@@ -217,6 +218,15 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     textAhead: services.textAhead,
     items: services.serviceItems,
     timeZone: config.agencyTimeZone,
+  });
+  registerBiometricsRoutes(routes, {
+    biometrics: services.biometrics,
+    accountCases: services.accountCases,
+    agentConsole: services.agentConsole,
+    caseEvents: services.caseEvents,
+    timeZone: config.agencyTimeZone,
+    phone: '800-375-5283',
+    limit: limitAccountForms,
   });
   registerSecureMessageRoutes(routes, { messages: services.secureMessages, timeZone: config.agencyTimeZone });
   registerOfficerRoutes(routes, { officer: services.officer, timeZone: config.agencyTimeZone });

@@ -34,6 +34,7 @@ import { AppointmentRequestService, appointmentReminderJob } from './modules/app
 import { configuredAgents, VoiceAssistantService } from './modules/voice-assistant/index.js';
 import { CallbackService } from './modules/callbacks/index.js';
 import { askExpiryJob, TextAheadService } from './modules/text-ahead/index.js';
+import { BiometricsService, recordBiometricsJob, scheduleBiometricsJob } from './modules/biometrics/index.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -93,6 +94,8 @@ export interface Services {
   textAhead: TextAheadService;
   /** The voice assistant (IVR) behind the voice provider's webhooks (issue 16). */
   voiceAssistant: VoiceAssistantService;
+  /** Biometrics appointments: scheduled from case events, rescheduled online and by agents (issue 17 point 2). */
+  biometrics: BiometricsService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -143,6 +146,27 @@ export function createServices(deps: Deps): Services {
     pendingDays: deps.config.caseEvents.pendingDays,
     followers: caseSubscriptions,
   });
+  const appointments = new AppointmentService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    slotDays: deps.config.appointments.slotDays,
+  });
+  // Biometrics listens to the case events that ask for biometrics (the BiometricsListener port) and records its
+  // bookings as case events (case-events never imports biometrics).
+  const biometrics = new BiometricsService({
+    db,
+    clock: deps.clock,
+    random: deps.random,
+    jobs: deps.jobs,
+    notifications,
+    appointments,
+    caseEvents,
+    publicUrl: deps.config.publicUrl,
+    agencyPhone: '800-375-5283',
+    log: deps.log,
+  });
+  caseEvents.useBiometrics(biometrics);
   const notices = new NoticeService({
     db,
     clock: deps.clock,
@@ -206,12 +230,6 @@ export function createServices(deps: Deps): Services {
     storage: deps.storage,
     jobs: deps.jobs,
     cases: accountCases,
-  });
-  const appointments = new AppointmentService({
-    db,
-    clock: deps.clock,
-    random: deps.random,
-    slotDays: deps.config.appointments.slotDays,
   });
   const appointmentRequests = new AppointmentRequestService({
     db,
@@ -344,6 +362,7 @@ export function createServices(deps: Deps): Services {
     }),
     appointments,
     appointmentRequests,
+    biometrics,
     notices,
     officer: new OfficerService({
       db,
@@ -427,6 +446,12 @@ export function createServices(deps: Deps): Services {
   });
   deps.jobs.register(appointmentReminderJob, async (payload) => {
     await services.appointmentRequests.remind(payload.requestId, payload.bookingId);
+  });
+  deps.jobs.register(scheduleBiometricsJob, async (payload) => {
+    await services.biometrics.schedule(payload.requestId);
+  });
+  deps.jobs.register(recordBiometricsJob, async (payload) => {
+    await services.biometrics.record(payload.requestId, payload.bookingId);
   });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);

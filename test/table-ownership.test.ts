@@ -45,6 +45,10 @@ const OWNERS: Record<string, string> = {
   appointment_slots: 'appointments',
   appointment_bookings: 'appointments',
   appointment_requests: 'appointment-requests',
+  // biometrics: the lead time, the requests of case events and the reschedules asked (issue 17 point 2)
+  biometrics_settings: 'biometrics',
+  biometrics_requests: 'biometrics',
+  biometrics_reschedules: 'biometrics',
   // api-clients
   api_clients: 'api-clients',
   api_access_tokens: 'api-clients',

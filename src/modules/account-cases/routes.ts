@@ -112,6 +112,7 @@ function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
           filingChannel: found.filingChannel,
           openRfe: found.openRfe,
           appointments: found.appointments,
+          biometricsReused: found.biometricsReused,
           documents: found.documents,
           evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'),
           messages: found.features.has('secure_messages'),

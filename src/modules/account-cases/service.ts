@@ -83,6 +83,8 @@ export interface UpcomingAppointment {
 export interface OpenRfeOfCase {
   openRfe(receiptNumber: string): Promise<{ sentAt: Date; responseDue: string } | undefined>;
   upcomingAppointments(receiptNumber: string): Promise<UpcomingAppointment[]>;
+  /** Whether the case's biometrics are reused (issue 17 point 2: nothing is scheduled, the card says so). */
+  biometricsReused(receiptNumber: string): Promise<boolean>;
 }
 
 export interface CaseCard {
@@ -94,6 +96,8 @@ export interface CaseCard {
   documents: CaseDocument[];
   /** Its biometrics and interview appointments still to come, soonest first. */
   appointments: UpcomingAppointment[];
+  /** The biometrics taken before are reused (BIO-1). */
+  biometricsReused: boolean;
   features: ReadonlySet<CaseFeature>;
   filingChannel: 'online' | 'paper';
 }
@@ -209,6 +213,7 @@ export class AccountCaseService {
         ? onlineNotices(await this.deps.notices.documentsOf(found.id, 'holder'), features)
         : [],
       appointments: await this.deps.caseEvents.upcomingAppointments(found.receipt_number),
+      biometricsReused: await this.deps.caseEvents.biometricsReused(found.receipt_number),
       features,
       filingChannel: found.filing_channel,
     };

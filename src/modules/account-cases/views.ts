@@ -67,6 +67,7 @@ export function caseCardPage(
     filingChannel: 'online' | 'paper';
     openRfe?: { sentAt: Date; responseDue: string; overdue: boolean };
     appointments?: UpcomingAppointment[];
+    biometricsReused?: boolean;
     documents: CaseDocument[];
     evidence: boolean;
     messages?: boolean;
@@ -75,6 +76,16 @@ export function caseCardPage(
   const { t, lang } = ctx;
   const v = p.view;
   const base = `/account/cases/${v.receiptNumber}`;
+  // An appointment notice replaces the earlier ones of its kind (a reschedule): only the newest is current.
+  const replaced = new Set(
+    (['biometrics_notice', 'interview_notice'] as const).flatMap((kind) =>
+      [...p.documents]
+        .filter((d) => d.kind === kind)
+        .sort((a, b) => b.created_at.getTime() - a.created_at.getTime())
+        .slice(1)
+        .map((d) => d.id),
+    ),
+  );
   const tab = (key: CardTab, href: string) =>
     html`<li class="usa-button-group__item"><a class="usa-button${p.tab === key ? '' : ' usa-button--outline'}" href="${href}"${p.tab === key ? html` aria-current="page"` : ''}>${t(`cases_account:card.tabs.${key}`)}</a></li>`;
   return page(
@@ -103,13 +114,17 @@ ${
                   }),
             })
           : ''
-      }${appointmentsBlock(ctx, p.appointments ?? [])}
+      }${appointmentsBlock(ctx, p.appointments ?? [], base)}${
+        p.biometricsReused
+          ? alert({ type: 'info', slim: true, body: t('cases_account:card.appointments.biometrics_reused') })
+          : ''
+      }
 <h2>${v.current.title[lang]}</h2>
 <p>${statusDescriptionHtml(v.current.description[lang], t)}</p>`
     : p.tab === 'documents'
       ? html`<h2>${t('cases_account:card.tabs.documents')}</h2>
 <ul class="usa-list">
-  ${p.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${documentLabel(t, d)}</a>, ${longDate(d.created_at, lang, ctx.timeZone)}</li>`)}
+  ${p.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${documentLabel(t, d)}</a>, ${longDate(d.created_at, lang, ctx.timeZone)}${replaced.has(d.id) ? html` <span class="usa-tag" data-replaced="true">${t('cases_account:card.replaced')}</span>` : ''}</li>`)}
 </ul>`
       : html`<h2>${t('cases_account:card.tabs.history')}</h2>
 <ol class="casedesk-history" reversed>
@@ -125,6 +140,7 @@ ${
 function appointmentsBlock(
   ctx: PageContext & { timeZone: string },
   appointments: UpcomingAppointment[],
+  base: string,
 ): SafeHtml | '' {
   if (!appointments.length) return '';
   const { t, lang } = ctx;
@@ -136,7 +152,12 @@ function appointmentsBlock(
   ${appointments.map(
     (a) => html`<li class="margin-bottom-1"><strong>${t(`cases_account:card.appointments.${a.kind}`)}</strong><br>
 <time datetime="${a.at.toISOString()}">${t('cases_account:card.appointments.when', { date: longDate(a.at, lang, ctx.timeZone), time: time(a.at) })}</time><br>
-${a.locationName ? t('cases_account:card.appointments.where', { place: a.locationName }) : t('cases_account:card.appointments.where_unknown')}</li>`,
+${a.locationName ? t('cases_account:card.appointments.where', { place: a.locationName }) : t('cases_account:card.appointments.where_unknown')}${
+      a.kind === 'biometrics'
+        ? html`
+<br><a class="usa-link" href="${base}/biometrics">${t('cases_account:card.appointments.reschedule')}</a>`
+        : ''
+    }</li>`,
   )}
 </ul>
 </div>

@@ -650,6 +650,7 @@ ${conversationHtml}`,
 ${i.channel === 'appointment_request' ? html`<p><a class="usa-link" href="${base}/appointment">${t('appointment_requests:agent.link')}</a></p>` : ''}
 <p><a class="usa-link" href="${base}/callbacks">${t('callbacks:item.link')}</a></p>
 <p><a class="usa-link" href="${base}/text-ahead">${t('text_ahead:link')}</a></p>
+${i.case_id && !ctx.roles.every((r) => r === 'help_desk' || r === 'officer') ? html`<p><a class="usa-link" href="${base}/biometrics">${t('biometrics:agent.link')}</a></p>` : ''}
 </section>
 ${caseSection}
 ${

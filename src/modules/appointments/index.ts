@@ -8,6 +8,7 @@
 export { AppointmentService, generateSlotsJob } from './service.js';
 export { seedAppointmentSites } from './seed.js';
 export { registerAppointmentStaffRoutes } from './routes.staff.js';
-// The appointment-request feature writes a slot by its site's clock and names the site (letters, pages, emails).
+// Biometrics (issue 17 point 2): a slot's time and a site's name and address as the person reads them, and the rows.
 export { siteAddressLines, siteName, slotTimeText } from './views.js';
+export type { BookingView } from './repository.js';
 export type { SiteRow, SlotRow } from './tables.js';

@@ -1,4 +1,4 @@
-export { CaseEventService, type IngestResult } from './service.js';
+export { CaseEventService, type BiometricsListener, type BiometricsRequest, type IngestResult } from './service.js';
 export { CASE_EVENT_TYPES, type CaseEventType } from './types.js';
 export { registerCaseEventRoutes } from './routes.js';
 // Online Access Codes are kept by the cases of accounts; the officer's workspace and the tests name them here too.

@@ -33,6 +33,8 @@ import { protectItemsOfCase } from '../service-items/index.js';
 import { applyAgencyAnswers } from '../address-change/index.js';
 import * as repo from './repository.js';
 import {
+  biometricsRequestOf,
+  biometricsReused,
   openRequestForEvidence,
   parseEvent,
   upcomingAppointments,
@@ -57,6 +59,26 @@ export const MAX_BATCH = 10_000;
 
 /** The events that schedule an appointment or show it kept. */
 const APPOINTMENT_EVENTS = ['biometrics_scheduled', 'fingerprints_taken', 'interview_scheduled', 'interview_completed'];
+/** The events that say whether a case's biometrics are reused. */
+const BIOMETRICS_EVENTS = ['biometrics_required', 'biometrics_scheduled', 'fingerprints_taken'];
+
+/** A case event that asks for biometrics (BIO-1), as the biometrics module is told of it. */
+export interface BiometricsRequest {
+  caseId: number;
+  receiptNumber: string;
+  eventId: string;
+  occurredAt: Date;
+  reuse: boolean;
+}
+
+/**
+ * The port biometrics scheduling listens on (wired in src/services.ts; case-events never imports biometrics): told of
+ * the events of a batch that ask for biometrics, inside the batch's transaction, so a request is never lost (it is
+ * kept, and its scheduling job enqueued, with the events) and never told twice (only events stored now are told).
+ */
+export interface BiometricsListener {
+  requested(trx: DbHandle, requests: BiometricsRequest[]): Promise<void>;
+}
 
 export type IngestResult =
   | {
@@ -184,7 +206,14 @@ const DAY_MS = 86_400_000;
 const givesForm = (e: CaseEvent) => typeof e.payload.formCode === 'string';
 
 export class CaseEventService {
+  #biometrics: BiometricsListener | undefined;
+
   constructor(private readonly deps: CaseEventDeps) {}
+
+  /** Biometrics scheduling (issue 17 point 2) listens to the events that ask for biometrics. */
+  useBiometrics(listener: BiometricsListener): void {
+    this.#biometrics = listener;
+  }
 
   get pendingDays(): number {
     return this.deps.pendingDays ?? DEFAULT_PENDING_DAYS;
@@ -440,6 +469,11 @@ export class CaseEventService {
     return upcomingAppointments(events, this.deps.clock.now());
   }
 
+  /** Whether the case's biometrics are reused (a `biometrics_required` event with `reuse: true`, not followed by a scheduling). */
+  async biometricsReused(receiptNumber: string): Promise<boolean> {
+    return biometricsReused(await repo.eventsOfCase(this.deps.db, receiptNumber, BIOMETRICS_EVENTS));
+  }
+
   async ingest(rawEvents: unknown[], clientId: string | null): Promise<IngestResult> {
     if (rawEvents.length > MAX_BATCH)
       return {
@@ -616,6 +650,23 @@ export class CaseEventService {
       await updateFacts(trx, factChanges, now);
 
       await this.#applyRecords(trx, byReceipt, accepted, acceptedByReceipt, caseId, now);
+      if (this.#biometrics) {
+        const requests = accepted.flatMap((e) => {
+          const asked = biometricsRequestOf(e);
+          return asked
+            ? [
+                {
+                  caseId: caseId.get(e.receiptNumber)!,
+                  receiptNumber: e.receiptNumber,
+                  eventId: e.id,
+                  occurredAt: e.occurredAt,
+                  ...asked,
+                },
+              ]
+            : [];
+        });
+        if (requests.length) await this.#biometrics.requested(trx, requests);
+      }
       await this.deps.jobs.sendMany(
         trx,
         renderNoticeJob,

@@ -35,6 +35,7 @@ export const CASE_EVENT_TYPES = [
   'account_acceptance_notice',
   'protection_updated',
   'address_change_recorded',
+  'biometrics_required',
 ] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 
@@ -59,6 +60,7 @@ const STATUS_TITLE: Record<CaseEventType, string | null> = {
   account_acceptance_notice: null,
   protection_updated: null,
   address_change_recorded: null,
+  biometrics_required: null, // no status until the appointment is scheduled (biometrics_scheduled with its time)
 };
 
 const isoDate = z
@@ -198,6 +200,9 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
     accepted: z.boolean({ message: 'true or false' }),
     reason: text('a reason the person can read').trim().min(1, 'a reason (not empty)').max(500).optional(),
   }),
+  // The case needs biometrics (BIO-1, issue 17 point 2): Casedesk schedules them at the Application Support Center
+  // nearest the applicant, or, with `reuse: true`, schedules nothing (the biometrics taken before are reused).
+  biometrics_required: z.looseObject({ ...common, reuse: z.boolean({ message: 'true or false' }).optional() }),
 };
 
 /** The payload fields a type reads (the OpenAPI description documents each: test/openapi-fields.test.ts). */
@@ -450,6 +455,33 @@ export function openRequestForEvidence(
     if (e.type === 'rfe_response_received') open = undefined;
   }
   return open;
+}
+
+/**
+ * Whether an event asks Casedesk to schedule biometrics (BIO-1): `biometrics_required`, and `biometrics_scheduled`
+ * without `appointmentAt` (the agency asked for the appointment and left its time to us). `reuse`: the event says the
+ * biometrics taken before are reused, so nothing is scheduled.
+ */
+export function biometricsRequestOf(event: Pick<CaseEvent, 'type' | 'payload'>): { reuse: boolean } | undefined {
+  if (event.type === 'biometrics_required') return { reuse: event.payload.reuse === true };
+  if (event.type === 'biometrics_scheduled' && typeof event.payload.appointmentAt !== 'string') return { reuse: false };
+  return undefined;
+}
+
+/**
+ * Whether the case's biometrics are reused: its latest biometrics event (by occurrence) is a `biometrics_required`
+ * with `reuse: true` (a later scheduling, or fingerprints taken, ends it).
+ */
+export function biometricsReused(
+  events: { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[],
+): boolean {
+  const ordered = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : 1));
+  let reused = false;
+  for (const e of ordered) {
+    if (e.type === 'biometrics_required') reused = e.payload.reuse === true;
+    if (e.type === 'biometrics_scheduled' || e.type === 'fingerprints_taken') reused = false;
+  }
+  return reused;
 }
 
 /** An appointment a case's events scheduled: biometrics at an Application Support Center, or an interview. */

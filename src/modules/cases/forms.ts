@@ -68,6 +68,19 @@ export const FORMS: readonly FormInfo[] = [
     nameEs: 'Solicitud para Extender/Cambiar el Estatus de No Inmigrante',
     onlineFiling: true,
   },
+  // Intercountry adoption (BIO-2: their biometrics appointments are not rescheduled online).
+  {
+    code: 'I-600',
+    nameEn: 'Petition to Classify Orphan as an Immediate Relative',
+    nameEs: 'Petición para Clasificar a un Huérfano como Familiar Inmediato',
+    onlineFiling: false,
+  },
+  {
+    code: 'I-600A',
+    nameEn: 'Application for Advance Processing of an Orphan Petition',
+    nameEs: 'Solicitud de Trámite por Adelantado de una Petición de Huérfano',
+    onlineFiling: false,
+  },
   {
     code: 'I-751',
     nameEn: 'Petition to Remove Conditions on Residence',
@@ -79,6 +92,18 @@ export const FORMS: readonly FormInfo[] = [
     nameEn: 'Application for Employment Authorization',
     nameEs: 'Solicitud de Autorización de Empleo',
     onlineFiling: true,
+  },
+  {
+    code: 'I-800',
+    nameEn: 'Petition to Classify Convention Adoptee as an Immediate Relative',
+    nameEs: 'Petición para Clasificar a un Adoptado de un País del Convenio como Familiar Inmediato',
+    onlineFiling: false,
+  },
+  {
+    code: 'I-800A',
+    nameEn: 'Application for Determination of Suitability to Adopt a Child from a Convention Country',
+    nameEs: 'Solicitud para Determinar la Idoneidad para Adoptar a un Niño de un País del Convenio',
+    onlineFiling: false,
   },
   {
     code: 'I-821',

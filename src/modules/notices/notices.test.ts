@@ -393,7 +393,7 @@ describe('appointments on the case card (issue 15 point 4)', () => {
     expect(holder.agent.$('.casedesk-appointments h2').text()).toBe('Your appointments');
     expect(items).toHaveLength(2);
     expect(items[0]).toMatch(
-      /^Biometrics appointment December 10, 2026 at 9:30\sAM E[SD]T Place: Springfield ASC, 100 Elm St$/,
+      /^Biometrics appointment December 10, 2026 at 9:30\sAM E[SD]T Place: Springfield ASC, 100 Elm St Your appointment notice, the rules and how to reschedule$/,
     );
     expect(items[1]).toMatch(/^Interview January 14, 2027 at 10:00\sAM E[SD]T Place: Chicago Field Office$/);
     expect(holder.agent.$('.casedesk-appointments time').first().attr('datetime')).toBe('2026-12-10T14:30:00.000Z');

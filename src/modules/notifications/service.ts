@@ -59,6 +59,8 @@ export const TEMPLATES = [
   'appointment_booked',
   'appointment_cancelled',
   'appointment_reminder',
+  'biometrics_scheduled',
+  'biometrics_rescheduled',
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -130,6 +132,9 @@ export const DELIVERY_CLASS: Record<TemplateName, DeliveryClass> = {
   appointment_cancelled: 'urgent',
   appointment_booked: 'bulk',
   appointment_reminder: 'bulk',
+  // Biometrics (issue 17 point 2): scheduled from a case event (agency work); rescheduled by the person or an agent.
+  biometrics_scheduled: 'bulk',
+  biometrics_rescheduled: 'urgent',
 };
 
 /** The delivery job (queue) of a template's messages. */

@@ -30,6 +30,8 @@ const NOT_BY_HAND: readonly CaseEventType[] = [
   'account_acceptance_notice',
   'protection_updated',
   'address_change_recorded',
+  // Agency systems ask for biometrics; Casedesk schedules them (issue 17 point 2).
+  'biometrics_required',
 ];
 export const OFFICER_ACTIONS = CASE_EVENT_TYPES.filter((type) => !NOT_BY_HAND.includes(type));
 

@@ -238,6 +238,7 @@ export const STAFF_TOOLS: readonly StaffTool[] = [
   },
   { href: '/staff/admin/staff', labelKey: 'staff:tools.staff_admin', roles: ['administrator'] },
   { href: '/staff/callbacks/settings', labelKey: 'callbacks:tool', roles: ['administrator'] },
+  { href: '/staff/biometrics/settings', labelKey: 'biometrics:settings.tool', roles: ['administrator'] },
 ];
 
 export function toolsFor(roles: readonly StaffRole[]): StaffTool[] {
