@@ -74,6 +74,8 @@ export interface UpcomingAppointment {
   kind: 'biometrics' | 'interview';
   at: Date;
   locationName?: string;
+  /** The place's IANA time zone, when known: the time is shown by its clock, with the zone's name. */
+  timeZone?: string;
 }
 
 /**

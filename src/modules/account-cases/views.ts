@@ -13,7 +13,7 @@ import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { page, type SignedIn } from '../../platform/views/frame.js';
 import { formLongName, statusDescriptionHtml, type CaseStatusView } from '../cases/index.js';
-import { formatterOf, longCalendarDate, longDate } from '../../platform/format.js';
+import { formatDate, formatterOf, longCalendarDate, longDate } from '../../platform/format.js';
 import { documentLabel, type CaseDocument } from '../notices/index.js';
 import type { IdentityQuestion } from './identity.js';
 import type { LinkedCaseRow } from './repository.js';
@@ -151,7 +151,7 @@ function appointmentsBlock(
 <ul class="usa-list usa-list--unstyled">
   ${appointments.map(
     (a) => html`<li class="margin-bottom-1"><strong>${t(`cases_account:card.appointments.${a.kind}`)}</strong><br>
-<time datetime="${a.at.toISOString()}">${t('cases_account:card.appointments.when', { date: longDate(a.at, lang, ctx.timeZone), time: time(a.at) })}</time><br>
+<time datetime="${a.at.toISOString()}">${t('cases_account:card.appointments.when', { date: longDate(a.at, lang, a.timeZone ?? ctx.timeZone), time: a.timeZone ? formatDate(a.at, lang, a.timeZone, 'time') : time(a.at) })}</time><br>
 ${a.locationName ? t('cases_account:card.appointments.where', { place: a.locationName }) : t('cases_account:card.appointments.where_unknown')}${
       a.kind === 'biometrics'
         ? html`

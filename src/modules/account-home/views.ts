@@ -1,4 +1,4 @@
-import { dateTimeFormatter, longCalendarDate, longDate } from '../../platform/format.js';
+import { dateTimeFormatter, formatDate, longCalendarDate, longDate } from '../../platform/format.js';
 import { alert, csrfField } from '../../platform/views/components.js';
 import { page, type SignedIn } from '../../platform/views/frame.js';
 import { html, type SafeHtml } from '../../platform/views/html.js';
@@ -51,7 +51,7 @@ export function accountHomePage(
     ...todo.appointments.map(
       (c) => html`<li class="casedesk-action">
   <h3 class="casedesk-action__heading">${t(`account_home:action.appointment_${c.appointment!.kind}`)}</h3>
-  <p>${caseLink(c.receiptNumber)}: <strong>${when(c.appointment!.at)}</strong>${c.appointment!.locationName ? html`, ${c.appointment!.locationName}` : ''}</p>
+  <p>${caseLink(c.receiptNumber)}: <strong>${c.appointment!.timeZone ? `${formatDate(c.appointment!.at, lang, c.appointment!.timeZone, 'date')}, ${formatDate(c.appointment!.at, lang, c.appointment!.timeZone, 'time')}` : when(c.appointment!.at)}</strong>${c.appointment!.locationName ? html`, ${c.appointment!.locationName}` : ''}</p>
   <p>${t('account_home:action.appointment_bring')}</p>
 </li>`,
     ),

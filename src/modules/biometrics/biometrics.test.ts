@@ -3,6 +3,7 @@ import { lastMessage, onlineAccountNumber, signUpApplicant, type Applicant } fro
 import { apiToken, caseEvent, caseIdOf, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { pdfText } from '../../../test/pdf-text.js';
 import { seedAppointmentSites } from '../appointments/index.js';
+import { formatDate } from '../../platform/format.js';
 
 /** Issue 17 point 2 (BIO-1): biometrics scheduled from a case event, at the nearest ASC, N days out, once per event. */
 
@@ -92,6 +93,28 @@ describe('scheduling from a case event (BIO-1)', () => {
     });
     expect(await requestsOf(receipt)).toHaveLength(1);
     expect(await t.services.appointments.bookingsOf({ caseId: await caseIdOf(t, receipt) })).toHaveLength(1);
+  });
+
+  it("prints the time by the ASC's own clock on the notice and the card (Los Angeles, not the agency's zone)", async () => {
+    const receipt = 'IOE0917200091';
+    await send([
+      filed('bio-la-1', receipt, '90012'),
+      caseEvent('bio-la-2', receipt, 'biometrics_required', '2026-11-20T15:00:00Z'),
+    ]);
+    const [request] = await requestsOf(receipt);
+    const after = await t.services.biometrics.schedule(request!.id);
+    const booking = await t.services.appointments.booking(after!.booking_id!);
+    expect(booking).toMatchObject({ site_code: 'ASC-LOS' });
+    const [appointment] = await t.services.caseEvents.upcomingAppointments(receipt);
+    expect(appointment).toMatchObject({ kind: 'biometrics', timeZone: 'America/Los_Angeles' });
+    const documentId = await t.services.notices.issueFromEvent(`casedesk-biometrics:${booking!.id}:notice`);
+    const file = await t.services.notices.file(await caseIdOf(t, receipt), documentId!);
+    const text = pdfText(file!.data).join('\n');
+    const pacific = formatDate(booking!.starts_at, 'es', 'America/Los_Angeles', 'time');
+    const eastern = formatDate(booking!.starts_at, 'es', 'America/New_York', 'time');
+    expect(pacific).not.toBe(eastern);
+    expect(text).toContain(pacific);
+    expect(text).not.toContain(eastern);
   });
 
   it('takes the lead time from the settings (data administrators change)', async () => {

@@ -75,6 +75,17 @@ const instant = z
   .datetime({ offset: true, message: 'a date and time with its offset, e.g. 2026-11-23T15:04:05Z' });
 /** Text whose every problem (not text, or not right) says what it must be. */
 const text = (expected: string) => z.string({ message: expected });
+/** The IANA time zone of an appointment's place (its notice and the card show the time by that clock). */
+const placeTimeZone = text('an IANA time zone, e.g. America/Chicago')
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return zone.includes('/') || zone === 'UTC';
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone, e.g. America/Chicago');
 const formCode = text('a form of the forms catalog, e.g. I-485').refine(
   (c) => Boolean(findForm(c)),
   'a form of the forms catalog, e.g. I-485',
@@ -151,6 +162,7 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
     ...common,
     appointmentAt: instant.optional(),
     locationName: text('a place name').max(200).optional(),
+    timeZone: placeTimeZone.optional(),
   }),
   fingerprints_taken: z.looseObject({ ...common }),
   rfe_sent: z.looseObject({ ...common, responseDue: isoDate, evidenceRequested: evidenceRequested.optional() }),
@@ -159,6 +171,7 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
     ...common,
     interviewAt: instant.optional(),
     locationName: text('a place name').max(200).optional(),
+    timeZone: placeTimeZone.optional(),
   }),
   interview_completed: z.looseObject({ ...common }),
   approved: z.looseObject({ ...common }),
@@ -184,6 +197,7 @@ const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
     evidenceRequested: evidenceRequested.optional(),
     appointmentAt: instant.optional(),
     locationName: text('a place name').max(200).optional(),
+    timeZone: placeTimeZone.optional(),
     priorityDate: isoDate.optional(),
   }),
   case_closed: z.looseObject({ ...common, statusKey: catalogStatus.optional() }),
@@ -490,6 +504,8 @@ export interface CaseAppointment {
   at: Date;
   /** The place the event names, if it names one. */
   locationName?: string;
+  /** The place's IANA time zone, if the event gives it (the time is shown by the place's clock). */
+  timeZone?: string;
 }
 
 /**
@@ -505,7 +521,10 @@ export function upcomingAppointments(
   const ordered = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : 1));
   const latest: Partial<Record<CaseAppointment['kind'], CaseAppointment>> = {};
   for (const e of ordered) {
-    const place = typeof e.payload.locationName === 'string' ? { locationName: e.payload.locationName } : {};
+    const place = {
+      ...(typeof e.payload.locationName === 'string' ? { locationName: e.payload.locationName } : {}),
+      ...(typeof e.payload.timeZone === 'string' ? { timeZone: e.payload.timeZone } : {}),
+    };
     if (e.type === 'biometrics_scheduled')
       latest.biometrics =
         typeof e.payload.appointmentAt === 'string'

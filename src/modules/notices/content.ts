@@ -33,6 +33,8 @@ export interface NoticeContent {
   evidenceRequested?: string[];
   appointmentAt?: Date;
   locationName?: string;
+  /** The appointment place's IANA time zone, when the events give it (else the agency's). */
+  timeZone?: string;
   applicant: { givenName?: string; familyName?: string; aNumber?: string; mailingAddress?: MailingAddress };
 }
 
@@ -85,7 +87,11 @@ export function noticeContent(kind: CaseNoticeKind, notice: NoticeEvent, caseEve
         }
       : {}),
     ...(appointmentAt
-      ? { appointmentAt: new Date(appointmentAt), locationName: fromNoticeOrSource('locationName') }
+      ? {
+          appointmentAt: new Date(appointmentAt),
+          locationName: fromNoticeOrSource('locationName'),
+          timeZone: fromNoticeOrSource('timeZone'),
+        }
       : {}),
     applicant: {
       givenName: str(applicant.givenName),

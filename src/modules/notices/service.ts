@@ -190,7 +190,8 @@ export class NoticeService {
       ? [
           [
             t('notices:notice.appointment_at'),
-            `${date(c.appointmentAt)}, ${formatDate(c.appointmentAt, lang, timeZone, 'time')}`,
+            // By the place's clock when the events name its zone (an ASC booked by Casedesk), else the agency's.
+            `${longDate(c.appointmentAt, lang, c.timeZone ?? timeZone)}, ${formatDate(c.appointmentAt, lang, c.timeZone ?? timeZone, 'time')}`,
           ],
           [t('notices:notice.appointment_place'), c.locationName ?? t('notices:notice.place_to_follow')],
         ]
