@@ -443,6 +443,9 @@ export function createServices(deps: Deps): Services {
   deps.jobs.register(generateSlotsJob, async () => {
     const added = await services.appointments.generateSlots();
     if (added) deps.log.info({ added }, 'appointment slots materialised');
+    // Biometrics requests left without an appointment (no free slot, no ZIP code) are asked again with the new slots.
+    const scheduled = await services.biometrics.retryUnscheduled();
+    if (scheduled) deps.log.info({ scheduled }, 'biometrics requests scheduled on retry');
   });
   deps.jobs.register(appointmentReminderJob, async (payload) => {
     await services.appointmentRequests.remind(payload.requestId, payload.bookingId);

@@ -25,6 +25,8 @@ CREATE TABLE biometrics_requests (
   CHECK ((status = 'scheduled') = (booking_id IS NOT NULL))
 );
 CREATE INDEX biometrics_requests_case_idx ON biometrics_requests (case_id, created_at);
+-- Those left without an appointment (no ZIP code, no free slot), asked again each day after new slots are made.
+CREATE INDEX biometrics_requests_unscheduled_idx ON biometrics_requests (status_at) WHERE status IN ('no_zip', 'no_slot');
 
 CREATE TABLE biometrics_reschedules (
   id             uuid PRIMARY KEY,

@@ -117,6 +117,30 @@ describe('scheduling from a case event (BIO-1)', () => {
     expect(text).not.toContain(eastern);
   });
 
+  it('asks again for a request left without an appointment once the case gives a ZIP code of a known place', async () => {
+    const receipt = 'IOE0917200092';
+    await send([
+      filed('bio-nz-1', receipt, '00000'),
+      caseEvent('bio-nz-2', receipt, 'biometrics_required', '2026-11-20T15:00:00Z'),
+    ]);
+    const [request] = await requestsOf(receipt);
+    expect(await t.services.biometrics.schedule(request!.id)).toMatchObject({ status: 'no_zip', booking_id: null });
+    // Nothing changed: asked again, still without one.
+    expect(await t.services.biometrics.retryUnscheduled()).toBe(0);
+    expect((await requestsOf(receipt))[0]).toMatchObject({ status: 'no_zip' });
+    // The agency's records now give a ZIP code in Chicago: the next retry books there.
+    await send([
+      caseEvent('bio-nz-3', receipt, 'notice_issued', '2026-11-21T15:00:00Z', {
+        noticeType: 'address_notice',
+        applicant: { dateOfBirth: '1985-04-12', familyName: 'Pérez', zip: '60601' },
+      }),
+    ]);
+    expect(await t.services.biometrics.retryUnscheduled()).toBeGreaterThanOrEqual(1);
+    const [after] = await requestsOf(receipt);
+    expect(after).toMatchObject({ status: 'scheduled', zip: '60601' });
+    expect(await t.services.appointments.booking(after!.booking_id!)).toMatchObject({ site_code: 'ASC-CHI' });
+  });
+
   it('takes the lead time from the settings (data administrators change)', async () => {
     await db().updateTable('biometrics_settings').set({ lead_days: 30 }).execute();
     try {

@@ -97,6 +97,29 @@ export async function setRequestStatus(
     .execute();
 }
 
+/** Requests left without an appointment (no ZIP code, no free slot), longest waiting first. */
+export async function unscheduledRequestIds(db: DbHandle, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('biometrics_requests')
+    .select('id')
+    .where('status', 'in', ['no_zip', 'no_slot'])
+    .orderBy('status_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Puts a request left without an appointment back to `waiting` (only from `no_zip`/`no_slot`). */
+export async function reopenRequest(db: DbHandle, id: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('biometrics_requests')
+    .set({ status: 'waiting', status_at: at })
+    .where('id', '=', id)
+    .where('status', 'in', ['no_zip', 'no_slot'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** Moves a request to its new booking (a reschedule). */
 export async function moveRequest(db: DbHandle, id: string, bookingId: string, at: Date): Promise<void> {
   await db

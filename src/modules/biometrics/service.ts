@@ -235,6 +235,27 @@ export class BiometricsService implements BiometricsListener {
     return repo.findRequest(db, requestId);
   }
 
+  /**
+   * Asks again for the requests left without an appointment (`no_zip`: the person may have given an address since;
+   * `no_slot`: new slots may have been made), longest waiting first; run after each day's slots are made. Answers how
+   * many got an appointment. A request still without one keeps its status, with a new `status_at`.
+   */
+  async retryUnscheduled(limit = 500): Promise<number> {
+    let scheduled = 0;
+    for (const id of await repo.unscheduledRequestIds(this.deps.db, limit)) {
+      const before = await repo.findRequest(this.deps.db, id);
+      if (!before || !(await repo.reopenRequest(this.deps.db, id, this.deps.clock.now()))) continue;
+      try {
+        if ((await this.schedule(id))?.status === 'scheduled') scheduled++;
+      } catch (error) {
+        // Not left `waiting` without a job: back to what it was, for the next day's run.
+        await repo.setRequestStatus(this.deps.db, id, { status: before.status, at: this.deps.clock.now() });
+        this.deps.log?.warn({ err: error, requestId: id }, 'biometrics request not scheduled on retry');
+      }
+    }
+    return scheduled;
+  }
+
   /** Records now what the record job would (it stays queued as the safety net: both are idempotent). */
   async #recordNow(requestId: string, bookingId: string): Promise<void> {
     try {
