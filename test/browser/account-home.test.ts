@@ -2,16 +2,17 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { signUpApplicant, totpAt, PASSWORD, type Applicant } from '../accounts-support.js';
+import { signUpApplicant, type Applicant } from '../accounts-support.js';
 import { apiToken } from '../harness.js';
 import { createStaffMember } from '../staff-support.js';
 import {
+  type BrowserRig,
   browserSuite,
   expectNoAxeViolations,
   expectReflowAt320,
   openPage,
+  signInApplicantInBrowser,
   signInStaffInBrowser,
-  type BrowserRig,
 } from './support.js';
 
 /**
@@ -116,20 +117,6 @@ async function personFor(rig: BrowserRig, lang: 'en' | 'es'): Promise<Applicant>
   return person;
 }
 
-async function signIn(page: Page, rig: BrowserRig, person: Applicant, lang: 'en' | 'es'): Promise<void> {
-  await page.goto(`/account/sign-in?lang=${lang}`);
-  await page.locator('#email').fill(person.email);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-  await page.waitForURL('**/account/sign-in/code**');
-  rig.t.clock.advance(31_000);
-  await page.locator('#code').fill(totpAt(rig.t, person.secret));
-  await Promise.all([
-    page.waitForURL(/\/account$/),
-    page.getByRole('button', { name: TEXT[lang].verify, exact: true }).click(),
-  ]);
-}
-
 /** The distinct top edges of the case card's tabs: one line is one value. */
 async function tabLines(page: Page): Promise<number> {
   const tops = await page
@@ -149,7 +136,7 @@ browserSuite('The account home and phones first (issue 15 items 1 and 2)', (rig)
         const { context, page, problems } = await openPage(rig());
         try {
           await page.setViewportSize(viewport);
-          await signIn(page, rig(), person, lang);
+          await signInApplicantInBrowser(page, rig().t, person, lang);
           await expect(page.locator('h1').textContent()).resolves.toBe(text.home);
           await expect(page.locator('#greeting').textContent()).resolves.toBe(text.greeting);
           await expect(page.locator('main h2').first().textContent()).resolves.toBe(text.action);
@@ -221,7 +208,7 @@ browserSuite('The account home and phones first (issue 15 items 1 and 2)', (rig)
         await expect(primary.getByRole('link', { name: text.caseStatus }).isVisible()).resolves.toBe(false);
 
         // Signed in: the account menu is a disclosure on the phone and the side navigation on the desktop.
-        await signIn(page, rig(), person, lang);
+        await signInApplicantInBrowser(page, rig().t, person, lang);
         const menu = page.getByRole('navigation', { name: text.menu });
         await expect(menu.getByRole('link', { name: text.myCases, exact: true }).isVisible()).resolves.toBe(false);
         await page.locator('.casedesk-sidenav__toggle').click();

@@ -1,7 +1,14 @@
 import { authenticator } from 'otplib';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type BrowserRig } from './support.js';
+import {
+  type BrowserRig,
+  browserSuite,
+  clickAndLoad,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  openPage,
+} from './support.js';
 
 /**
  * Creating an account and signing in, in a real browser, in English and in Spanish: sign-up with an
@@ -54,11 +61,6 @@ async function h1(page: Page): Promise<string> {
   return (await page.locator('h1').textContent())?.trim() ?? '';
 }
 
-async function click(page: Page, name: string): Promise<void> {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name, exact: true }).click()]);
-  await page.waitForLoadState('load');
-}
-
 /** The path of the link in the latest email of a template (the developer outbox keeps them). */
 async function linkIn(rig: BrowserRig, email: string, template: 'verify_email' | 'reset_password'): Promise<string> {
   const message = await rig.t.deps.database.db
@@ -82,22 +84,22 @@ browserSuite('Accounts in a browser', (rig) => {
         expect(await h1(page)).toBe(text.signUp);
         await expectNoAxeViolations(page, 'sign-up');
         await page.getByLabel(lang === 'en' ? 'Email address' : 'Correo electrónico').fill(email);
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         expect(await h1(page)).toBe(text.checkEmail);
         await expectNoAxeViolations(page, 'check your email');
 
         await page.goto(await linkIn(rig(), email, 'verify_email'));
-        await click(page, text.confirm);
+        await clickAndLoad(page, text.confirm);
         expect(await h1(page)).toBe(text.password);
         await expectNoAxeViolations(page, 'password');
         await page.locator('#password').fill(PASSWORD);
         await page.locator('#password_confirmation').fill(`${PASSWORD}!`);
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         await expect(page.locator('#error-summary a').textContent()).resolves.toBe(text.mismatch);
         await expectNoAxeViolations(page, 'password with an error');
         await page.locator('#password').fill(PASSWORD);
         await page.locator('#password_confirmation').fill(PASSWORD);
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
 
         expect(await h1(page)).toBe(text.authenticator);
         await expectNoAxeViolations(page, 'authenticator');
@@ -105,20 +107,20 @@ browserSuite('Accounts in a browser', (rig) => {
         const secret = ((await page.locator('.casedesk-secret').textContent()) ?? '').replace(/\s/g, '');
         const code = authenticator.clone({ epoch: rig().t.clock.now().getTime() }).generate(secret);
         await page.locator('#code').fill(code);
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
 
         expect(await h1(page)).toBe(text.backup);
         await expectNoAxeViolations(page, 'backup codes');
         const backupCodes = await page.locator('.casedesk-codes code').allTextContents();
         expect(backupCodes).toHaveLength(10);
         if (lang === 'es') await page.screenshot({ path: '/tmp/accounts-backup-es.png', fullPage: true });
-        await click(page, text.saved);
+        await clickAndLoad(page, text.saved);
 
         expect(await h1(page)).toBe(text.home);
         // The in-session survey after account creation is offered on the first visit.
         await expect(page.locator('#survey-heading').count()).resolves.toBe(1);
         await expectNoAxeViolations(page, 'account home with the welcome survey');
-        await click(page, text.signOut);
+        await clickAndLoad(page, text.signOut);
         expect(await h1(page)).toBe(text.signedOut);
         await expectNoAxeViolations(page, 'exit survey');
         await page.getByRole('link', { name: text.skipSurvey }).click();
@@ -133,7 +135,7 @@ browserSuite('Accounts in a browser', (rig) => {
         expect(await h1(page)).toBe(text.code);
         await expectNoAxeViolations(page, 'verification code');
         await page.locator('#code').fill(backupCodes[0]!);
-        await click(page, text.verify);
+        await clickAndLoad(page, text.verify);
         expect(await h1(page)).toBe(text.home);
         await expect(page.locator('.usa-alert--warning').count()).resolves.toBe(1);
         await expectNoAxeViolations(page, 'account home after a backup code');
@@ -191,14 +193,14 @@ browserSuite('Accounts in a browser', (rig) => {
         expect(await h1(page)).toBe(text.title);
         await expectNoAxeViolations(page, 'forgot password');
         await page.locator('#email').fill(email);
-        await click(page, text.send);
+        await clickAndLoad(page, text.send);
         expect(await h1(page)).toBe(text.check);
         await page.goto(await linkIn(rig(), email, 'reset_password'));
         expect(await h1(page)).toBe(text.newTitle);
         await expectNoAxeViolations(page, 'new password');
         await page.locator('#password').fill(text.password);
         await page.locator('#password_confirmation').fill(text.password);
-        await click(page, text.change);
+        await clickAndLoad(page, text.change);
         expect(await h1(page)).toBe(text.signIn);
         await expect(page.locator('.usa-alert--info').textContent()).resolves.toContain(text.done);
         await expectNoAxeViolations(page, 'sign-in after a reset');

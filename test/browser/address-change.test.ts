@@ -1,8 +1,15 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { PASSWORD, signUpApplicant, totpAt, type Applicant } from '../accounts-support.js';
+import { signUpApplicant, type Applicant } from '../accounts-support.js';
 import { apiToken } from '../harness.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type BrowserRig } from './support.js';
+import {
+  type BrowserRig,
+  browserSuite,
+  clickAndLoad,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  openPage,
+  signInApplicantInBrowser,
+} from './support.js';
 
 /**
  * Change of address in a real browser (issue 17 point 4), in English and in Spanish, with axe at every step: from
@@ -69,25 +76,6 @@ async function personFor(rig: BrowserRig, lang: 'en' | 'es'): Promise<Applicant>
   return person;
 }
 
-async function signIn(page: Page, rig: BrowserRig, person: Applicant, lang: 'en' | 'es'): Promise<void> {
-  await page.goto(`/account/sign-in?lang=${lang}`);
-  await page.locator('#email').fill(person.email);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-  await page.waitForURL('**/account/sign-in/code**');
-  rig.t.clock.advance(31_000);
-  await page.locator('#code').fill(totpAt(rig.t, person.secret));
-  await Promise.all([
-    page.waitForURL(/\/account$/),
-    page.getByRole('button', { name: TEXT[lang].verify, exact: true }).click(),
-  ]);
-}
-
-async function click(page: Page, name: string): Promise<void> {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name, exact: true }).first().click()]);
-  await page.waitForLoadState('load');
-}
-
 browserSuite('Change of address in a browser (issue 17 point 4)', (rig) => {
   for (const lang of ['en', 'es'] as const) {
     it(`changes an address end to end, in ${lang === 'en' ? 'English' : 'Spanish'}`, async () => {
@@ -95,7 +83,7 @@ browserSuite('Change of address in a browser (issue 17 point 4)', (rig) => {
       const person = await personFor(rig(), lang);
       const { context, page, problems } = await openPage(rig());
       try {
-        await signIn(page, rig(), person, lang);
+        await signInApplicantInBrowser(page, rig().t, person, lang);
         await Promise.all([
           page.waitForURL('**/account/address'),
           page.locator('main').getByRole('link', { name: text.menu, exact: true }).first().click(),
@@ -116,11 +104,11 @@ browserSuite('Change of address in a browser (issue 17 point 4)', (rig) => {
         await page.locator('#m_state').selectOption('VA');
         await page.locator('#m_zip').fill('20500');
         await page.locator('label[for=same]').click();
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         await expect(page.locator('#error-summary').textContent()).resolves.toContain(text.zipState);
         await expectNoAxeViolations(page, 'address form with an error');
         await page.locator('#m_state').selectOption('DC');
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         await expect(page.locator('h1').textContent()).resolves.toBe(text.check);
         await expect(page.locator('#check-mailing').textContent()).resolves.toContain('Washington, DC 20500');
         await expectNoAxeViolations(page, 'check your answers');
@@ -133,9 +121,9 @@ browserSuite('Change of address in a browser (issue 17 point 4)', (rig) => {
         ]);
         await expect(page.locator('#m_zip').inputValue()).resolves.toBe('20500');
         await page.locator('#m_unit').fill('Suite 1');
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         await expect(page.locator('#check-mailing').textContent()).resolves.toContain('Suite 1');
-        await click(page, text.send);
+        await clickAndLoad(page, text.send);
         await page.waitForURL('**/account/address?sent=*');
         await expect(page.locator('.usa-alert--success').textContent()).resolves.toContain(text.sent);
         for (const receipt of receiptsOf(lang))

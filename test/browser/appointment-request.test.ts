@@ -2,7 +2,14 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { seedAppointmentSites } from '../../src/modules/appointments/index.js';
 import { createStaffMember } from '../staff-support.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type BrowserRig } from './support.js';
+import {
+  type BrowserRig,
+  browserSuite,
+  clickAndLoad,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  openPage,
+} from './support.js';
 
 /**
  * The online appointment request in a real browser (issue 17 point 3), in English and in Spanish, with axe and
@@ -41,11 +48,6 @@ const TEXT = {
     letter: 'Descargar su carta de confirmación (PDF)',
   },
 } as const;
-
-async function click(page: Page, name: string): Promise<void> {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name, exact: true }).first().click()]);
-  await page.waitForLoadState('load');
-}
 
 async function check(page: Page, step: string): Promise<void> {
   await expectNoAxeViolations(page, step);
@@ -93,7 +95,7 @@ browserSuite('Online appointment request in a browser (issue 17 point 3)', (rig)
 
         // "Other" takes no request.
         await page.locator('label[for="reason-other"]').click();
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         await expect(page.locator('h1').textContent()).resolves.toBe(text.otherTitle);
         await expect(page.locator('main').textContent()).resolves.toContain('800-375-5283');
         await check(page, 'other: the Contact Center');
@@ -103,7 +105,7 @@ browserSuite('Online appointment request in a browser (issue 17 point 3)', (rig)
         await expect(page.locator('label[for="reason-emergency_advance_parole"]').textContent()).resolves.toContain(
           text.reason,
         );
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         await page.waitForURL('**/appointments/request/emergency_advance_parole');
         await check(page, 'the form');
         await page.locator('#first_name').fill('Ana "Anita"');
@@ -117,13 +119,13 @@ browserSuite('Online appointment request in a browser (issue 17 point 3)', (rig)
         await page.locator('#phone').fill('202-555-0111');
         await page.locator('#a_number').fill('A123456789');
         await page.locator('label[for="weekdays-2"]').click();
-        await click(page, text.send);
+        await clickAndLoad(page, text.send);
         await expect(page.locator('#error-summary').textContent()).resolves.toContain(text.nickname);
         await check(page, 'the form with an error');
         await page.locator('#error-summary a[href="#first_name"]').click();
         await expect(page.locator('#first_name:focus').count()).resolves.toBe(1);
         await page.locator('#first_name').fill('Ana');
-        await click(page, text.send);
+        await clickAndLoad(page, text.send);
         await page.waitForURL('**/appointments/request/sent');
         await expect(page.locator('h1').textContent()).resolves.toBe(text.sent);
         const number = Number((await page.locator('[data-reference]').textContent())?.trim());
@@ -139,7 +141,7 @@ browserSuite('Online appointment request in a browser (issue 17 point 3)', (rig)
         await page.locator('#dob_month').fill('03');
         await page.locator('#dob_day').fill('05');
         await page.locator('#dob_year').fill('1980');
-        await click(page, text.view);
+        await clickAndLoad(page, text.view);
         await expect(page.locator('main table').textContent()).resolves.toContain(text.booked);
         await expect(page.getByRole('link', { name: text.letter }).count()).resolves.toBe(1);
         await check(page, 'view: the appointment');

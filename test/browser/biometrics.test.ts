@@ -1,9 +1,16 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { PASSWORD, signUpApplicant, totpAt, type Applicant } from '../accounts-support.js';
+import { signUpApplicant, type Applicant } from '../accounts-support.js';
 import { apiToken } from '../harness.js';
 import { seedAppointmentSites } from '../../src/modules/appointments/index.js';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type BrowserRig } from './support.js';
+import {
+  type BrowserRig,
+  browserSuite,
+  clickAndLoad,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  openPage,
+  signInApplicantInBrowser,
+} from './support.js';
 
 /**
  * Reschedule a biometrics appointment in a real browser (issue 17 point 2), in English and in Spanish, with axe at
@@ -84,25 +91,6 @@ async function personFor(rig: BrowserRig, lang: 'en' | 'es'): Promise<Applicant>
   return person;
 }
 
-async function signIn(page: Page, rig: BrowserRig, person: Applicant, lang: 'en' | 'es'): Promise<void> {
-  await page.goto(`/account/sign-in?lang=${lang}`);
-  await page.locator('#email').fill(person.email);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-  await page.waitForURL('**/account/sign-in/code**');
-  rig.t.clock.advance(31_000);
-  await page.locator('#code').fill(totpAt(rig.t, person.secret));
-  await Promise.all([
-    page.waitForURL(/\/account$/),
-    page.getByRole('button', { name: TEXT[lang].verify, exact: true }).click(),
-  ]);
-}
-
-async function click(page: Page, name: string): Promise<void> {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name, exact: true }).first().click()]);
-  await page.waitForLoadState('load');
-}
-
 browserSuite('Reschedule biometrics in a browser (issue 17 point 2)', (rig) => {
   for (const lang of ['en', 'es'] as const) {
     it(`reschedules a biometrics appointment end to end, in ${lang === 'en' ? 'English' : 'Spanish'}`, async () => {
@@ -111,7 +99,7 @@ browserSuite('Reschedule biometrics in a browser (issue 17 point 2)', (rig) => {
       const receipt = receiptOf(lang);
       const { context, page, problems } = await openPage(rig());
       try {
-        await signIn(page, rig(), person, lang);
+        await signInApplicantInBrowser(page, rig().t, person, lang);
         await page.goto(`/account/cases/${receipt}`);
         await Promise.all([
           page.waitForURL(`**/account/cases/${receipt}/biometrics`),
@@ -123,13 +111,13 @@ browserSuite('Reschedule biometrics in a browser (issue 17 point 2)', (rig) => {
         await expectNoAxeViolations(page, 'biometrics page');
         await expectReflowAt320(page, 'biometrics page');
 
-        await click(page, text.submit);
+        await clickAndLoad(page, text.submit);
         await expect(page.locator('#error-summary').textContent()).resolves.toContain(text.reasonError);
         await expectNoAxeViolations(page, 'biometrics form with errors');
 
         await page.getByText(text.reason, { exact: true }).click();
         await page.locator('label[for=slot]').click();
-        await click(page, text.submit);
+        await clickAndLoad(page, text.submit);
         await page.waitForURL('**/biometrics?done=1');
         await expect(page.locator('.usa-alert--success').textContent()).resolves.toContain(text.done);
         await expect(page.locator('#appointment time').getAttribute('datetime')).resolves.not.toBe(before);

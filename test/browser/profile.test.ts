@@ -1,7 +1,14 @@
 import { authenticator } from 'otplib';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { browserSuite, expectNoAxeViolations, expectReflowAt320, openPage, type BrowserRig } from './support.js';
+import {
+  type BrowserRig,
+  browserSuite,
+  clickAndLoad,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  openPage,
+} from './support.js';
 
 /**
  * Profile and settings in a real browser, in English and in Spanish: a representative signs up, is sent to complete
@@ -60,11 +67,6 @@ async function h1(page: Page): Promise<string> {
   return (await page.locator('h1').textContent())?.trim() ?? '';
 }
 
-async function click(page: Page, name: string): Promise<void> {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name, exact: true }).click()]);
-  await page.waitForLoadState('load');
-}
-
 /** The path of the link in the latest email of a template to an address. */
 async function linkIn(rig: BrowserRig, email: string, template: string): Promise<string> {
   const message = await rig.t.deps.database.db
@@ -89,18 +91,18 @@ browserSuite('Profile and settings in a browser', (rig) => {
         await page.goto(`/account/sign-up?lang=${lang}`);
         await page.locator('#email').fill(email);
         await page.locator('label[for="kind-representative"]').click();
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         await page.goto(await linkIn(rig(), email, 'verify_email'));
-        await click(page, text.confirm);
+        await clickAndLoad(page, text.confirm);
         await page.locator('#password').fill(PASSWORD);
         await page.locator('#password_confirmation').fill(PASSWORD);
-        await click(page, text.cont);
+        await clickAndLoad(page, text.cont);
         const secret = ((await page.locator('.casedesk-secret').textContent()) ?? '').replace(/\s/g, '');
         await page
           .locator('#code')
           .fill(authenticator.clone({ epoch: rig().t.clock.now().getTime() }).generate(secret));
-        await click(page, text.cont);
-        await click(page, text.saved);
+        await clickAndLoad(page, text.cont);
+        await clickAndLoad(page, text.saved);
 
         // The account home sends a representative without a profile to complete it.
         await page.waitForURL(/\/account\/profile\/representative\?required=missing$/);
@@ -124,7 +126,7 @@ browserSuite('Profile and settings in a browser', (rig) => {
         await page.locator('#state').selectOption('DC');
         await page.locator('#zip').fill('2052');
         await page.locator('#phone').fill('(202) 555-0143');
-        await click(page, text.save);
+        await clickAndLoad(page, text.save);
         await expect(page.locator('#error-summary a').allTextContents()).resolves.toEqual([text.zipError]);
         await expectNoAxeViolations(page, 'representative profile with an error');
         if (lang === 'en') await page.screenshot({ path: '/tmp/profile-representative-en.png', fullPage: true });
@@ -132,7 +134,7 @@ browserSuite('Profile and settings in a browser', (rig) => {
         await page.locator('#error-summary a').click();
         await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('zip');
         await page.locator('#zip').fill('20529-2000');
-        await click(page, text.save);
+        await clickAndLoad(page, text.save);
 
         expect(await h1(page)).toBe(text.profile);
         await expect(page.locator('.usa-alert--success').count()).resolves.toBe(1);
@@ -159,14 +161,14 @@ browserSuite('Profile and settings in a browser', (rig) => {
         expect(await h1(page)).toBe(text.changeEmail);
         await expectNoAxeViolations(page, 'change email');
         await page.locator('#email').fill(newEmail);
-        await click(page, text.send);
+        await clickAndLoad(page, text.send);
         expect(await h1(page)).toBe(text.checkEmail);
         await expectNoAxeViolations(page, 'check the new address');
 
         await page.goto(await linkIn(rig(), newEmail, 'confirm_new_email'));
         expect(await h1(page)).toBe(text.confirmTitle);
         await expectNoAxeViolations(page, 'confirm the new address');
-        await click(page, text.confirmNew);
+        await clickAndLoad(page, text.confirmNew);
         expect(await h1(page)).toBe(text.changed);
         await expectNoAxeViolations(page, 'email changed');
 

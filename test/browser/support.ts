@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpAt } from '../accounts-support.js';
+import { PASSWORD, totpAt } from '../accounts-support.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../harness.js';
 import { STAFF_PASSWORD } from '../staff-support.js';
 
@@ -155,24 +155,51 @@ export async function expectReflowAt320(page: Page, step: string): Promise<void>
 }
 
 /**
- * Signs a staff member in through the pages (email and password, then a fresh authenticator code) and waits for
- * the staff workspace. The fake clock moves to a new time step first: authenticator codes are single use.
+ * Signs a person in through the pages (email and password, then a fresh authenticator code) and waits for the page
+ * their sign-in lands on. The fake clock moves to a new time step first: authenticator codes are single use.
  */
+async function signInThroughPages(
+  page: Page,
+  t: TestApp,
+  person: { email: string; secret: string; password: string },
+  lang: 'en' | 'es',
+  landing: string | RegExp,
+): Promise<void> {
+  await page.goto(`/account/sign-in?lang=${lang}`);
+  await page.locator('#email').fill(person.email);
+  await page.locator('#password').fill(person.password);
+  await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
+  await page.waitForURL('**/account/sign-in/code**');
+  t.clock.advance(31_000);
+  await page.locator('#code').fill(totpAt(t, person.secret));
+  await Promise.all([
+    page.waitForURL(landing),
+    page.getByRole('button', { name: lang === 'es' ? 'Verificar' : 'Verify', exact: true }).click(),
+  ]);
+}
+
+/** Signs a staff member in through the pages and waits for the staff workspace. */
 export async function signInStaffInBrowser(
   page: Page,
   t: TestApp,
   person: { email: string; secret: string },
   lang: 'en' | 'es' = 'en',
 ): Promise<void> {
-  await page.goto(`/account/sign-in?lang=${lang}`);
-  await page.locator('#email').fill(person.email);
-  await page.locator('#password').fill(STAFF_PASSWORD);
-  await page.locator('form[action="/account/sign-in"]').getByRole('button').click();
-  await page.waitForURL('**/account/sign-in/code**');
-  t.clock.advance(31_000);
-  await page.locator('#code').fill(totpAt(t, person.secret));
-  await Promise.all([
-    page.waitForURL('**/staff'),
-    page.getByRole('button', { name: lang === 'es' ? 'Verificar' : 'Verify', exact: true }).click(),
-  ]);
+  await signInThroughPages(page, t, { ...person, password: STAFF_PASSWORD }, lang, '**/staff');
+}
+
+/** Signs an applicant (made with the test password) in through the pages and waits for the account home. */
+export async function signInApplicantInBrowser(
+  page: Page,
+  t: TestApp,
+  person: { email: string; secret: string },
+  lang: 'en' | 'es',
+): Promise<void> {
+  await signInThroughPages(page, t, { ...person, password: PASSWORD }, lang, /\/account$/);
+}
+
+/** Presses the (first) button of that exact name and waits for the page it loads. */
+export async function clickAndLoad(page: Page, name: string): Promise<void> {
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name, exact: true }).first().click()]);
+  await page.waitForLoadState('load');
 }
