@@ -187,5 +187,6 @@ describe('profile and settings forms with random input', () => {
     }
     // The random input is overwhelmingly bad: the assertion above ran many times.
     expect(refused).toBeGreaterThan(150);
-  });
+    // Two sign-ups (password hashing) and a few hundred posts: more than the default 30 s on a busy shared machine.
+  }, 120_000);
 });
