@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { insertStaffAccount } from '../../../test/staff-support.js';
 import type { StaffActor } from '../../platform/audit.js';
+import type { OutboxVoiceProvider } from '../notifications/index.js';
 import type { CallbackSummary, TextAheadSender } from './service.js';
 import { isInsideWindow } from './windows.js';
 
@@ -807,5 +808,107 @@ describe('the pick asks service-items where the item stands (issue 16 benchmark 
     expect(c.id).toBe(next.callbackId);
     expect(await cb().get(first.callbackId)).toMatchObject({ status: 'pending', tier: 'tier2', claimed_by: null });
     expect((await cb().claimNext(agentA, ['tier2']))!.id).toBe(first.callbackId);
+  });
+});
+
+describe('review: a claimed callback whose item left the agent’s tiers is no longer theirs to call (CC-6)', () => {
+  const tier3: () => StaffActor = () => ({ accountId: agentA.accountId, roles: ['tier3'] });
+
+  it('the item becomes Section 1367: the call and the outcome are refused, the callback goes to Tier 3’s line', async () => {
+    t.clock.set('2026-12-07T15:00:00Z'); // Monday 10 a.m. New York
+    const i = await item({ office: 'FO-NYC' });
+    const place = await request(i.id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.id).toBe(place.callbackId);
+    await db()
+      .updateTable('service_items')
+      .set({ section_1367: true, queue: 'tier3' })
+      .where('id', '=', i.id)
+      .execute();
+    const voice = t.deps.voice as OutboxVoiceProvider;
+    const lastCall = voice.calls.at(-1);
+    await expect(
+      cb().placeCall(agentB, c.id, { agentPhone: '+12025550100', phone: c.phones[0]! }),
+    ).rejects.toMatchObject({ code: 'not_yours' });
+    expect(voice.calls.at(-1)).toBe(lastCall); // no call placed
+    expect(await cb().get(c.id)).toMatchObject({
+      status: 'pending',
+      tier: 'tier3',
+      claimed_by: null,
+      claimed_at: null,
+    });
+    expect(await cb().mine(agentB.accountId)).toEqual([]);
+    await expect(cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'answered' })).rejects.toMatchObject({
+      code: 'not_open',
+    });
+    expect(await cb().attempts(c.id)).toEqual([]);
+    // In its place in Tier 3's line, where a Tier 3 agent takes it and works it.
+    expect(await cb().claimNext(agentB, ['tier1'])).toBeUndefined();
+    expect((await cb().claimNext(tier3(), ['tier3']))!.id).toBe(c.id);
+    expect(await cb().recordOutcome(tier3(), c.id, { phone: c.phones[0]!, outcome: 'answered' })).toEqual({
+      result: 'answered',
+    });
+  });
+
+  it('an outcome recorded after the item became Section 1367 is refused and changes nothing else', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ office: 'FO-NYC' });
+    await request(i.id);
+    // An agent of Tier 1 and 2 (not 3): the callback held stays theirs only while the item is not protected.
+    const c = (await cb().claimNext(agentA, ['tier1', 'tier2']))!;
+    expect(c.item_id).toBe(i.id);
+    await db().updateTable('service_items').set({ section_1367: true }).where('id', '=', i.id).execute();
+    await expect(cb().recordOutcome(agentA, c.id, { phone: c.phones[0]!, outcome: 'no_answer' })).rejects.toMatchObject(
+      { code: 'not_yours' },
+    );
+    expect(await cb().get(c.id)).toMatchObject({ status: 'pending', tier: 'tier3', attempts: 0, claimed_by: null });
+    expect(await cb().attempts(c.id)).toEqual([]);
+    expect(await t.services.serviceItems.byId(i.id)).toMatchObject({ status: 'open' });
+  });
+
+  it('the item moves to a tier the agent does not work: refused, and the callback waits in that tier’s line', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ office: 'FO-NYC' });
+    await request(i.id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.item_id).toBe(i.id);
+    await db().updateTable('service_items').set({ queue: 'tier2' }).where('id', '=', i.id).execute();
+    await expect(cb().recordOutcome(agentB, c.id, { phone: c.phones[0]!, outcome: 'answered' })).rejects.toMatchObject({
+      code: 'not_yours',
+    });
+    expect(await cb().get(c.id)).toMatchObject({ status: 'pending', tier: 'tier2', claimed_by: null });
+    expect((await cb().claimNext(agentA, ['tier2']))!.id).toBe(c.id);
+    // An agent who works the new tier keeps working it.
+    expect(await cb().recordOutcome(agentA, c.id, { phone: c.phones[0]!, outcome: 'answered' })).toEqual({
+      result: 'answered',
+    });
+  });
+
+  it('handing it back still works: it goes to the line of its item’s tier', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ office: 'FO-NYC' });
+    await request(i.id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    await db().updateTable('service_items').set({ section_1367: true }).where('id', '=', i.id).execute();
+    await cb().release(agentB, c.id);
+    expect(await cb().get(c.id)).toMatchObject({ status: 'pending', tier: 'tier3', claimed_by: null });
+  });
+
+  it('the sweep unclaims a claimed callback whose item changed tier (the agent does not keep it)', async () => {
+    t.clock.set('2026-12-07T15:00:00Z');
+    const i = await item({ office: 'FO-NYC' });
+    await request(i.id);
+    const c = (await cb().claimNext(agentB, ['tier1']))!;
+    expect(c.item_id).toBe(i.id);
+    await db()
+      .updateTable('service_items')
+      .set({ section_1367: true, queue: 'tier3' })
+      .where('id', '=', i.id)
+      .execute();
+    t.clock.advance(61_000); // the next minute's sweep, long before the claim is stale
+    await cb().sweep();
+    expect(await cb().get(c.id)).toMatchObject({ status: 'pending', tier: 'tier3', claimed_by: null });
+    expect(await cb().mine(agentB.accountId)).toEqual([]);
+    expect((await cb().claimNext(tier3(), ['tier3']))!.id).toBe(c.id);
   });
 });

@@ -152,17 +152,27 @@ describe('the agents’ callback pages', () => {
       .where('id', '=', item.id)
       .execute();
     expect((await tier1.agent.get(`/agent/callbacks/${place.callbackId}`)).statusCode).toBe(404);
+    // Nor can Tier 1 still place the call it claimed: refused (not found), no call, the callback to Tier 3's line.
+    const voice = t.deps.voice as OutboxVoiceProvider;
+    const lastCall = voice.calls.at(-1);
+    await tier1.agent.get('/agent/callbacks');
+    res = await tier1.agent.post(`/agent/callbacks/${place.callbackId}/call`, {
+      phone: '+12025550143',
+      agent_phone: '(202) 555-0100',
+    });
+    expect(res.statusCode).toBe(404);
+    expect(voice.calls.at(-1)).toBe(lastCall);
+    expect(await t.services.callbacks.get(place.callbackId)).toMatchObject({
+      status: 'pending',
+      tier: 'tier3',
+      claimed_by: null,
+    });
     const tier3 = await createStaffMember(t, {
       email: 'cb.tier3@agency.example',
       name: 'Tess Tier3',
       roles: ['tier3'],
       ip: '10.16.0.5',
     });
-    await t.deps.database.db
-      .updateTable('callbacks')
-      .set({ status: 'pending', claimed_by: null, claimed_at: null, tier: 'tier3' })
-      .where('id', '=', place.callbackId)
-      .execute();
     await tier3.agent.get('/agent/callbacks');
     res = await tier3.agent.post('/agent/callbacks/claim', {});
     expect(res.headers.location).toBe(`/agent/callbacks/${place.callbackId}`);

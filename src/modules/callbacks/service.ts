@@ -4,7 +4,7 @@ import type { Random } from '../../platform/random.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { caseForRoutingForShare, OFFICES, officeTimeZone } from '../cases/index.js';
 import type { NotificationService, VoiceProvider } from '../notifications/index.js';
-import type { ServiceItemRow, ServiceItemService } from '../service-items/index.js';
+import { mayWorkProtected, type ServiceItemRow, type ServiceItemService } from '../service-items/index.js';
 import * as repo from './repository.js';
 import type { AttemptOutcome, CallbackRow, CallbackSource, CallbackTier } from './tables.js';
 import { callingWindow, isInsideWindow, SECOND_ATTEMPT_AFTER_MS, type CallingWindow } from './windows.js';
@@ -109,6 +109,16 @@ export class CallbackError extends Error {
       | 'outside_window',
   ) {
     super(code);
+  }
+}
+
+/**
+ * The agent holding a claimed callback may no longer work it (CC-6): its item became Section 1367 or moved to a tier
+ * that is not theirs. Answered as "not yours" (the pages say not found); the callback goes back to its item's line.
+ */
+class LeftAgentsTiers extends CallbackError {
+  constructor() {
+    super('not_yours');
   }
 }
 
@@ -433,7 +443,8 @@ export class CallbackService implements CallbackRequester, CallbackControl {
    * Hands claims back to their line (in their place) that nobody worked for STALE_CLAIM_MS (no call placed, no
    * outcome recorded: `claimed_at` is moved by both), or whose calling window closed: a call is never placed outside it.
    * Claims follow their items (asked of service-items): one whose item was resolved or closed is cancelled; one whose
-   * item moved to another tier is that tier's from now on (its agent keeps it).
+   * item moved to another tier (Section 1367: Tier 3) goes to that tier's line, in its place, unclaimed: its agent may
+   * not work that tier (CC-6), and the agent's own actions on it are refused (#claimedByAgent).
    */
   async #releaseStaleClaims(now: Date): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
@@ -451,8 +462,9 @@ export class CallbackService implements CallbackRequester, CallbackControl {
         }
         const tier = tierOfItem(item, c.tier);
         if (tier !== c.tier) {
-          await repo.updateCallback(trx, c.id, { tier });
+          await repo.updateCallback(trx, c.id, { tier, status: 'pending', claimed_by: null, claimed_at: null });
           this.#noteZone(tier, c.time_zone);
+          continue;
         }
         const stale = !c.claimed_at || now.getTime() - c.claimed_at.getTime() >= STALE_CLAIM_MS;
         if (stale || !isInsideWindow(now, c.time_zone, highVolume))
@@ -567,7 +579,7 @@ export class CallbackService implements CallbackRequester, CallbackControl {
    * (TwiML `Dial`), bridging the two. Answers the provider's call id.
    */
   async placeCall(agent: StaffActor, callbackId: string, p: { agentPhone: string; phone: string }): Promise<string> {
-    const c = await this.#endedWithItem(callbackId, () => this.#claimedByAgent(this.deps.db, callbackId, agent));
+    const c = await this.#endedWithItem(callbackId, agent, () => this.#claimedByAgent(this.deps.db, callbackId, agent));
     if (!c.phones.includes(p.phone)) throw new CallbackError('no_phone');
     if (!E164.test(p.agentPhone)) throw new CallbackError('bad_phone');
     if (!this.deps.voice) throw new CallbackError('no_phone');
@@ -598,18 +610,42 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     callbackId: string,
     p: { phone: string; outcome: CallOutcome; providerCallId?: string | null },
   ): Promise<{ result: 'answered' | 'next_number' | 'second_attempt' | 'unreached'; nextAttemptAt?: Date }> {
-    return this.#endedWithItem(callbackId, () => this.#recordOutcome(agent, callbackId, p));
+    return this.#endedWithItem(callbackId, agent, () => this.#recordOutcome(agent, callbackId, p));
   }
 
-  /** A callback whose item was resolved or closed meanwhile ends (cancelled) when its agent acts on it. */
-  async #endedWithItem<T>(callbackId: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * A callback whose item was resolved or closed meanwhile ends (cancelled) when its agent acts on it; one whose item
+   * left the agent's tiers (CC-6) goes back to its item's line (#returnToItsLine). Both after the refused action's
+   * transaction, which changed nothing.
+   */
+  async #endedWithItem<T>(callbackId: string, agent: StaffActor, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (error instanceof CallbackError && error.code === 'closed_item')
         await repo.cancelClaimed(this.deps.db, callbackId, this.deps.clock.now());
+      if (error instanceof LeftAgentsTiers) await this.#returnToItsLine(callbackId, agent);
       throw error;
     }
+  }
+
+  /**
+   * A claimed callback its agent may no longer work goes back, unclaimed, to the line of its item's tier now (Section
+   * 1367: Tier 3), in its place there (rank and requested_at kept); cancelled if the item closed meanwhile.
+   */
+  async #returnToItsLine(callbackId: string, agent: StaffActor): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const c = await repo.lockCallback(trx, callbackId);
+      if (!c || c.status !== 'claimed' || c.claimed_by !== agent.accountId) return;
+      const item = (await this.deps.items.statesOf([c.item_id], trx)).get(c.item_id);
+      if (!item || item.status === 'resolved' || item.status === 'closed') {
+        await repo.cancelClaimed(trx, c.id, this.deps.clock.now());
+        return;
+      }
+      const tier = tierOfItem(item, c.tier);
+      await repo.updateCallback(trx, c.id, { tier, status: 'pending', claimed_by: null, claimed_at: null });
+      this.#noteZone(tier, c.time_zone);
+    });
   }
 
   async #recordOutcome(
@@ -739,12 +775,21 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     return w;
   }
 
-  /** An agent hands a claimed callback back to its line, in its place. */
+  /**
+   * An agent hands a claimed callback back to its line, in its place (the line of its item's tier now, when the item
+   * left the agent's tiers: handed back all the same).
+   */
   async release(agent: StaffActor, callbackId: string): Promise<void> {
-    await inTransaction(this.deps.db, async (trx) => {
-      const c = await this.#claimedByAgent(trx, callbackId, agent);
-      await repo.updateCallback(trx, c.id, { status: 'pending', claimed_by: null, claimed_at: null });
-    });
+    try {
+      await this.#endedWithItem(callbackId, agent, () =>
+        inTransaction(this.deps.db, async (trx) => {
+          const c = await this.#claimedByAgent(trx, callbackId, agent);
+          await repo.updateCallback(trx, c.id, { status: 'pending', claimed_by: null, claimed_at: null });
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof LeftAgentsTiers)) throw error;
+    }
   }
 
   // ---- High-volume mode (administrators; audited) ----------------------------------------------------------------
@@ -848,6 +893,9 @@ export class CallbackService implements CallbackRequester, CallbackControl {
     // A callback outlives no item: resolved or closed by other means, it ends here (the sweep ends the others).
     const item = (await this.deps.items.statesOf([c.item_id], db)).get(c.item_id);
     if (!item || item.status === 'resolved' || item.status === 'closed') throw new CallbackError('closed_item');
+    // Nor the agent's tiers (CC-6): an item that became Section 1367 (Tier 3's) or moved to a tier they do not work is
+    // no longer theirs to call, whatever the sweep has done yet (#endedWithItem hands it to its item's line).
+    if (!mayWorkCallbackOf(agent, item, c.tier)) throw new LeftAgentsTiers();
     return c;
   }
 
@@ -925,6 +973,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function tierOfItem(item: Pick<ServiceItemRow, 'queue' | 'section_1367'>, own: CallbackTier): CallbackTier {
   if (item.section_1367) return 'tier3';
   return (CALLBACK_TIERS as readonly string[]).includes(item.queue) ? (item.queue as CallbackTier) : own;
+}
+
+/** Whether an agent may work a callback about this item now: its tier is one of theirs; Section 1367 under CC-6. */
+function mayWorkCallbackOf(
+  agent: Pick<StaffActor, 'roles'>,
+  item: Pick<ServiceItemRow, 'queue' | 'section_1367'>,
+  own: CallbackTier,
+): boolean {
+  if (item.section_1367 && !mayWorkProtected(agent)) return false;
+  return tiersOf(agent.roles).includes(tierOfItem(item, own));
 }
 
 /** The tier whose line a callback waits in: the item's tier queue; the help desk's escalations go to Tier 2 (ACC-7). */

@@ -385,6 +385,46 @@ describe('help-desk items: answer, escalate to Tier 2 for a callback (ACC-7)', (
     expect((await desk.agent.post(`/staff/help-desk/items/${number}/call`, { answered: 'yes' })).statusCode).toBe(403);
   });
 
+  it('an escalated item without a callback (its number not valid for one) still closes after two unanswered calls', async () => {
+    await touchStaff();
+    const visitor = new TestAgent(t.app, '10.8.3.3');
+    const res = await submitHelp(visitor, {
+      topic: 'other',
+      description: 'The upload page never finishes.',
+      name: 'Ines Invalid',
+      email: 'ines@example.com',
+      phone: '202-555-0191',
+    });
+    const number = new URL(res.headers.location as string, 'http://x').searchParams.get('number')!;
+    // A number no callback can be asked for (not a valid US number): the escalation still goes to Tier 2.
+    await t.deps.database.db
+      .updateTable('service_items')
+      .set({ contact_phone: '555-01' })
+      .where('number', '=', Number(number))
+      .execute();
+    await desk.agent.get(`/staff/help-desk/items/${number}`);
+    expect(
+      (await desk.agent.post(`/staff/help-desk/items/${number}/escalate`, { reason: 'Needs a call' })).statusCode,
+    ).toBe(303);
+    const row = () =>
+      t.deps.database.db
+        .selectFrom('service_items')
+        .selectAll()
+        .where('number', '=', Number(number))
+        .executeTakeFirstOrThrow();
+    expect(await t.services.callbacks.ofItem((await row()).id)).toEqual([]);
+    await tier2.agent.get(`/staff/help-desk/items/${number}`);
+    let call = await tier2.agent.post(`/staff/help-desk/items/${number}/call`, { answered: 'no', note: 'Voicemail' });
+    expect(call.headers.location).toContain('done=call');
+    expect(await row()).toMatchObject({ status: 'in_progress' });
+    expect(await lastMessage(t, 'ines@example.com', 'help_request_no_answer')).toBeUndefined();
+    await tier2.agent.get(`/staff/help-desk/items/${number}`);
+    call = await tier2.agent.post(`/staff/help-desk/items/${number}/call`, { answered: 'no', note: '' });
+    expect(call.headers.location).toContain('done=closed');
+    expect(await row()).toMatchObject({ status: 'closed', resolution: 'no_response', queue: 'tier2' });
+    expect((await lastMessage(t, 'ines@example.com', 'help_request_no_answer'))!.body).toContain('/help/technical');
+  });
+
   it('cannot escalate a request without a phone number', async () => {
     const visitor = new TestAgent(t.app, '10.8.3.2');
     const res = await submitHelp(visitor, {

@@ -67,6 +67,10 @@ export const TIER2_QUEUE = 'tier2';
  * then the customer must start over.
  */
 export const CALLBACK_NUMBER = '202-838-2104';
+/** ACC-7: the missed calls after which an item without a callback (e.g. no valid number for one) closes. */
+const CALLBACK_ATTEMPTS = 2;
+/** The resolution of an item closed after the missed calls (the one the callbacks module's chain gives). */
+const NO_ANSWER_RESOLUTION = 'no_response';
 /** Verified recovery: the wait between the help desk's start and the recovery link, during which anyone with the email or phone can cancel. */
 export const RECOVERY_WAIT_MS = 72 * 3600_000;
 export const RECOVERY_LINK_TTL_MS = 24 * 3600_000;
@@ -312,7 +316,8 @@ export class HelpDeskService {
    * Tier 2's callback attempt, counted by the callbacks module's CB-3 chain (one count, with the attempts recorded on
    * the callbacks console): answered, the callback is done; a first miss brings the second attempt 60-90 minutes on;
    * the second miss closes the item and the customer is emailed to start over (ACC-7). The agent's note stays on the
-   * item's timeline. An item without an open callback (escalated before callbacks existed) only gets the note.
+   * item's timeline. An item without an open callback (escalated with a number no callback could be asked for, or
+   * before callbacks existed) counts the misses recorded on its timeline: the second closes it with the same email.
    */
   async recordCallAttempt(
     actor: StaffActor,
@@ -325,18 +330,36 @@ export class HelpDeskService {
         { itemId: item.id, agentId: actor.accountId, answered },
         trx,
       );
-      const closed = chain?.result === 'unreached';
+      // No callback to count them: the misses recorded here count (ACC-7: two, then the customer starts over).
+      const missed = chain
+        ? undefined
+        : (await this.deps.items.timeline(item.id, trx)).filter(
+            (e) => e.kind === 'call_attempt' && (e.details as { answered?: boolean } | null)?.answered === false,
+          ).length + (answered ? 0 : 1);
+      const closeHere = !answered && missed !== undefined && missed >= CALLBACK_ATTEMPTS;
+      const closed = chain?.result === 'unreached' || closeHere;
       await this.deps.items.record(
         item.id,
         {
           kind: 'call_attempt',
           actorId: actor.accountId,
           body: note || null,
-          details: { answered, attempt: chain?.attempt ?? null },
+          details: { answered, attempt: chain?.attempt ?? missed ?? null },
         },
-        closed ? {} : { status: 'in_progress', ownerId: item.owner_id ?? actor.accountId },
+        closeHere
+          ? { status: 'closed', resolution: NO_ANSWER_RESOLUTION }
+          : chain?.result === 'unreached'
+            ? {} // closed by the callbacks module's chain
+            : { status: 'in_progress', ownerId: item.owner_id ?? actor.accountId },
         trx,
       );
+      if (closeHere)
+        await this.deps.notifications.queueEmail(trx, {
+          to: item.contact_email,
+          template: 'help_request_no_answer',
+          language: item.language,
+          params: { number: String(item.number), link: `${this.deps.publicUrl}/help/technical` },
+        });
       await this.#audit(trx, actor, 'help_desk.call_attempt', itemSubject(item), { answered });
       return { closed };
     });
