@@ -464,9 +464,9 @@ export class VoiceAssistantService {
       path: turn.path,
       inputs: turn.inputs,
       outcome: 'callback',
-      item_id: turn.itemId!,
+      item_id: turn.itemId,
     });
-    return { item_id: turn.itemId!, outcome: 'callback' };
+    return { item_id: turn.itemId, outcome: 'callback' };
   }
 
   // ---- The flow -----------------------------------------------------------------------------------------------
