@@ -211,19 +211,6 @@ export async function claimCallForItem(
   return row;
 }
 
-const historyQuery = preparedQuery((db: DbHandle, callSid: string) =>
-  db.selectFrom('voice_calls').select(['path', 'inputs']).where('call_sid', '=', callSid),
-);
-
-/** The path and inputs a call stored so far. */
-export async function callHistory(
-  db: DbHandle,
-  callSid: string,
-): Promise<{ path: unknown; inputs: unknown } | undefined> {
-  const [row] = await historyQuery(db, callSid);
-  return row;
-}
-
 const recordStatusQuery = preparedQuery(
   (db: DbHandle, callSid: string, status: string, duration: number | null, receivedAt: Date, ended: boolean) =>
     db

@@ -154,6 +154,11 @@ class Turn {
   outcome?: CallOutcome;
   liveQueue?: string;
   itemId?: string;
+  /**
+   * The call had its item already when this answer wanted to make one (a provider's retry of an answer, or the status
+   * callback at the same time): this answer changes nothing on the row.
+   */
+  itemMadeBefore = false;
   readonly verbs: TwimlVerb[] = [];
 
   constructor(
@@ -162,8 +167,6 @@ class Turn {
     readonly t: (lang: Language) => Translate,
     public language: Language,
     public state: StoredState,
-    /** The path and inputs stored before this answer, when the row was read (else read when needed). */
-    readonly before?: History,
   ) {}
 
   static fromRow(call: VoiceCallRow, menu: Menu, t: (lang: Language) => Translate): Turn {
@@ -180,7 +183,6 @@ class Turn {
       t,
       call.language ?? 'en',
       stored?.s ? stored : initialState(),
-      { path: (call.path as string[] | null) ?? [], inputs: (call.inputs as CallInput[] | null) ?? [] },
     );
   }
 
@@ -329,11 +331,14 @@ export class VoiceAssistantService {
 
   /**
    * The answer's Gather and Redirect URLs carry the call's state after it (call-state.ts), unless that state holds a
-   * receipt number (a callback offer on the outside-time route): URLs end up in logs, receipt numbers must not (the
-   * next answer reads the row instead).
+   * receipt number (a callback offer on the outside-time route) or says the call is a Section 1367 matter (the call
+   * is protected, or its live route is the VAWA, T or U one): the token is signed, not encrypted, URLs end up in the
+   * provider's logs, and neither may (CC-6). The next answer reads the row instead.
    */
   #carry(verbs: TwimlVerb[], sid: string, carried: { version: number; language: Language | null; state: StoredState }) {
-    if ('receipt' in carried.state.s && carried.state.s.receipt !== undefined) return verbs;
+    const s = carried.state.s;
+    if ('receipt' in s && s.receipt !== undefined) return verbs;
+    if (carried.state.protected1367 || ('reason' in s && s.reason === 'section_1367')) return verbs;
     let url: string | undefined;
     const next = () => (url ??= this.#states.url(GATHER_PATH, sid, carried));
     for (const v of verbs) {
@@ -341,15 +346,6 @@ export class VoiceAssistantService {
       if (v.verb === 'Redirect' && v.url === GATHER_PATH) v.url = next();
     }
     return verbs;
-  }
-
-  /** The call's whole path and inputs so far, this answer's included (the row is read when it was not). */
-  async #history(turn: Turn): Promise<History> {
-    const before = turn.before ?? (await repo.callHistory(this.deps.db, turn.call.call_sid));
-    return {
-      path: [...((before?.path as string[] | null) ?? []), ...turn.path],
-      inputs: [...((before?.inputs as CallInput[] | null) ?? []), ...turn.inputs],
-    };
   }
 
   #languageQuestion(): TwimlVerb[] {
@@ -404,6 +400,8 @@ export class VoiceAssistantService {
     const speech = (params.SpeechResult ?? '').trim().slice(0, 300);
     await this.#step(turn, digits, speech);
     this.#carry(turn.verbs, sid, { version: turn.call.menu_version, language: turn.language, state: turn.state });
+    // A replayed answer (or one behind the status callback): the call's item and its row are as the other one left them.
+    if (turn.itemMadeBefore) return turn.verbs;
     const ends = turn.verbs.some((v) => v.verb === 'Hangup' || v.verb === 'Enqueue');
     // A call that ends here without an item leaves it now, with this answer's state, in one transaction.
     if (ends && !turn.call.item_id && turn.itemId === undefined && (await this.#finish(turn, 'abandoned', true)))
@@ -458,15 +456,17 @@ export class VoiceAssistantService {
     if (s.step !== 'text_ahead_offer' || !this.deps.callbacks) return undefined;
     turn.inputs.push({ step: s.step, kind: 'none', value: 'hung_up' });
     await this.#bookCallback(turn, s.reason, s.receipt, false);
+    // The last answer booked it meanwhile (the call's row had its item): nothing more.
+    if (turn.itemId === undefined) return undefined;
     await repo.appendTurn(this.deps.db, turn.call.call_sid, {
       language: turn.language,
       state: turn.state,
       path: turn.path,
       inputs: turn.inputs,
       outcome: 'callback',
-      item_id: turn.itemId!,
+      item_id: turn.itemId,
     });
-    return { item_id: turn.itemId!, outcome: 'callback' };
+    return { item_id: turn.itemId, outcome: 'callback' };
   }
 
   // ---- The flow -----------------------------------------------------------------------------------------------
@@ -774,6 +774,7 @@ export class VoiceAssistantService {
     const free = open ? await this.deps.agents.free(queue) : 0;
     if (open && free > 0) {
       const item = await this.#liveItem(turn, reason, receipt, 'queued');
+      if (!item) return this.#itemMadeBefore(turn, queue);
       turn.outcome = 'queued';
       turn.liveQueue = queue;
       turn.path.push(`queue:${queue}`);
@@ -804,6 +805,7 @@ export class VoiceAssistantService {
   async #hold(turn: Turn, reason: LiveReason, receipt?: string) {
     const queue = liveQueueFor(Boolean(turn.state.protected1367) || reason === 'section_1367');
     const item = await this.#liveItem(turn, reason, receipt, 'queued');
+    if (!item) return this.#itemMadeBefore(turn, queue);
     turn.outcome = 'queued';
     turn.liveQueue = queue;
     turn.path.push(`queue:${queue}`);
@@ -877,6 +879,8 @@ export class VoiceAssistantService {
    */
   async #bookCallback(turn: Turn, reason: LiveReason, receipt: string | undefined, wantsText: boolean) {
     const item = await this.#liveItem(turn, reason, receipt, 'callback');
+    const queue = liveQueueFor(Boolean(turn.state.protected1367) || reason === 'section_1367');
+    if (!item) return this.#itemMadeBefore(turn, queue);
     let text: 'agreed' | 'declined' | 'opted_out' | 'not_textable' | undefined;
     if (turn.state.s.step === 'text_ahead_offer') text = 'declined';
     if (wantsText && this.deps.textAhead) {
@@ -914,25 +918,74 @@ export class VoiceAssistantService {
     return this.#end(turn, 'say.callback_goodbye', 'callback');
   }
 
-  /** The phone item of a call that reached a queue (routed by the rules; Section 1367 to Tier 3). */
+  /**
+   * The phone item of a call that reached a queue (routed by the rules; Section 1367 to Tier 3). As #finish does, the
+   * transaction first claims the call's row for the item (only while the call has none; the row stays locked until
+   * the item is in), so the same answer posted twice (a provider's retry), or the status callback of a hang-up at the
+   * same time, makes one item and one callback: the request that does not get the row answers undefined.
+   */
   async #liveItem(turn: Turn, reason: LiveReason, receipt: string | undefined, outcome: CallOutcome) {
     const t = turn.t(turn.language);
     const summary = receipt ? await caseSummaryByReceiptNumber(this.deps.db, receipt) : undefined;
-    const history = await this.#history(turn);
-    const { item } = await this.deps.items.createRouted({
-      channel: 'phone',
-      type: ITEM_TYPE[reason],
-      urgent: reason === 'emergency',
-      contact: { name: t('voice_assistant:item.caller'), email: '', phone: turn.call.from_number || null },
-      language: turn.language,
-      subject: t('voice_assistant:item.live_subject', { reason: t(`voice_assistant:reasons.${reason}`) }),
-      description: this.#describe(turn, history, outcome),
-      caseId: summary?.id ?? null,
-      section1367: Boolean(turn.state.protected1367) || reason === 'section_1367',
-      details: this.#details(turn, history, outcome),
+    const item = await inTransaction(this.deps.db, async (trx) => {
+      const claimed = await repo.claimCallForItem(trx, turn.call.call_sid, {
+        itemId: this.deps.random.uuid(),
+        outcome,
+        fallback: outcome,
+      });
+      if (!claimed?.item_id) throw new ItemMadeMeanwhile();
+      const history: History = {
+        path: [...((claimed.path as string[] | null) ?? []), ...turn.path],
+        inputs: [...((claimed.inputs as CallInput[] | null) ?? []), ...turn.inputs],
+      };
+      const routed = await this.deps.items.createRouted(
+        {
+          id: claimed.item_id,
+          channel: 'phone',
+          type: ITEM_TYPE[reason],
+          urgent: reason === 'emergency',
+          contact: { name: t('voice_assistant:item.caller'), email: '', phone: turn.call.from_number || null },
+          language: turn.language,
+          subject: t('voice_assistant:item.live_subject', { reason: t(`voice_assistant:reasons.${reason}`) }),
+          description: this.#describe(turn, history, outcome),
+          caseId: summary?.id ?? null,
+          section1367: Boolean(turn.state.protected1367) || reason === 'section_1367',
+          details: this.#details(turn, history, outcome),
+        },
+        trx,
+      );
+      return routed.item;
+    }).catch((error: unknown) => {
+      if (error instanceof ItemMadeMeanwhile) return undefined;
+      throw error;
     });
+    if (!item) {
+      turn.itemMadeBefore = true;
+      return undefined;
+    }
     turn.itemId = item.id;
     return item;
+  }
+
+  /**
+   * The answer of a request that found the call's item made by another (the same answer posted again by the provider,
+   * or the hang-up's status callback first): what the call has, said again, and what happens next; never a second
+   * item or callback. A call put through to an agent waits in its line again (the same call).
+   */
+  async #itemMadeBefore(turn: Turn, queue: 'tier1' | 'tier3') {
+    const call = await repo.findCall(this.deps.db, turn.call.call_sid);
+    const item = call?.item_id ? await this.deps.items.byId(call.item_id) : undefined;
+    turn.go({ step: 'ended' });
+    if (item && call?.outcome === 'queued') {
+      turn.say(turn.tr('say.holding', { number: item.number }));
+      turn.verbs.push({ verb: 'Enqueue', queue: `live-${call.live_queue ?? queue}` });
+      return;
+    }
+    if (item && call?.outcome === 'callback') {
+      turn.say(turn.tr('say.callback_already', { number: item.number }));
+      turn.say(turn.tr('say.callback_goodbye'));
+    } else turn.say(turn.tr('say.goodbye'));
+    turn.verbs.push({ verb: 'Hangup' });
   }
 
   #describe(turn: Turn, history: History, outcome: CallOutcome): string {

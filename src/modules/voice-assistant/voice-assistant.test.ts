@@ -7,7 +7,7 @@ import { createLogger } from '../../platform/logging.js';
 import { openTestDatabase, testConfig, type TestApp } from '../../../test/harness.js';
 import { TestAgent } from '../../../test/agent.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
-import { CallSimulator } from './call-simulator.js';
+import { CallSimulator, type CallAnswer } from './call-simulator.js';
 import type { CallbackRequestInput, LiveAgents } from './ports.js';
 import { VoiceAssistantService } from './service.js';
 import { twilioSignature } from '../notifications/index.js';
@@ -26,6 +26,8 @@ let t: TestApp;
 let admin: StaffPerson;
 const agents = { freeNow: 1, staffedNow: 2 };
 const callbackRequests: CallbackRequestInput[] = [];
+/** When set, the next callback request waits for it (taken once): `reached` resolves as the request arrives. */
+let callbackGate: { reached: () => void; release: Promise<void> } | undefined;
 
 beforeAll(async () => {
   const config = testConfig({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, CASEDESK_PUBLIC_URL: PUBLIC_URL });
@@ -41,7 +43,13 @@ beforeAll(async () => {
     ...services.voiceAssistant.deps,
     agents: liveAgents,
     callbacks: {
-      request: (input) => {
+      request: async (input) => {
+        const gate = callbackGate;
+        callbackGate = undefined;
+        if (gate) {
+          gate.reached();
+          await gate.release;
+        }
         callbackRequests.push(input);
         return Promise.resolve({
           callbackId: `cb-${callbackRequests.length}`,
@@ -616,5 +624,153 @@ describe('one item per call', () => {
       .where('contact_phone', '=', c.from)
       .executeTakeFirstOrThrow();
     expect(Number(after.n) - Number(before.n)).toBe(1);
+  });
+});
+
+describe('review: one item and one callback per call, whatever the provider posts twice', () => {
+  const phoneItems = async (from: string) =>
+    db().selectFrom('service_items').select(['id', 'number']).where('contact_phone', '=', from).execute();
+  /** A call at the question about a text first (the callback asked for); answers the URL the next answer goes to. */
+  async function atTextQuestion(from: string) {
+    agents.freeNow = 0;
+    const { c } = await inLanguage('en', from);
+    await c.press('5');
+    const question = await c.press('1');
+    expect(question.gather?.says[0]?.text).toContain('Would you like a text message');
+    return { c, url: question.gather!.action };
+  }
+  const answer2 = (c: CallSimulator) => ({
+    CallSid: c.sid,
+    From: c.from,
+    To: '+18003755283',
+    AccountSid: 'AC0000',
+    CallStatus: 'in-progress',
+    Digits: '2',
+  });
+
+  it('the same signed answer posted twice (a provider retry) books one item and one callback, and the retry says what happens next', async () => {
+    const { c, url } = await atTextQuestion('+13125550161');
+    expect(url).toMatch(/\?state=/);
+    const params = answer2(c);
+    const first = await c.post(url, params);
+    const again = await c.post(url, params);
+    expect(first.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    const items = await phoneItems(c.from);
+    expect(items).toHaveLength(1);
+    expect(callbackRequests.filter((r) => r.itemId === items[0]!.id)).toHaveLength(1);
+    expect((await callRow(c.sid)).item_id).toBe(items[0]!.id);
+    expect(first.body).toContain('Your call back is booked');
+    // Not a dead end: the retry tells the caller the booking and its item number, then says goodbye.
+    expect(again.body).toContain(`Your call back is already booked. Your service item number is ${items[0]!.number}.`);
+    expect(again.body).toMatch(/You can hang up now\. Goodbye\.<\/Say>\s*<Hangup/);
+    // The row records the answer once.
+    expect((await callRow(c.sid)).path).toEqual([
+      'language:en',
+      'main',
+      'action:live_emergency',
+      'live:emergency',
+      expect.stringMatching(/^wait:/),
+      'text_ahead:declined',
+      'callback',
+      'end:callback',
+    ]);
+  });
+
+  it('the same signed answer posted twice at once: one item, one callback', async () => {
+    const { c, url } = await atTextQuestion('+13125550162');
+    const params = answer2(c);
+    const answers = await Promise.all([c.post(url, params), c.post(url, params), c.post(url, params)]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    const items = await phoneItems(c.from);
+    expect(items).toHaveLength(1);
+    expect(callbackRequests.filter((r) => r.itemId === items[0]!.id)).toHaveLength(1);
+  });
+
+  it('a queued live route posted twice: one item, and the retry holds in the same line', async () => {
+    const { c, menu } = await inLanguage('en', '+13125550163');
+    const params = { ...answer2(c), Digits: '5' };
+    const first = await c.post(menu.gather!.action, params);
+    const again = await c.post(menu.gather!.action, params);
+    const items = await phoneItems(c.from);
+    expect(items).toHaveLength(1);
+    expect(first.body).toContain('<Enqueue>live-tier1</Enqueue>');
+    expect(again.body).toContain('<Enqueue>live-tier1</Enqueue>');
+    expect(again.body).toContain(`Your service item number is ${items[0]!.number}.`);
+  });
+
+  it('the hang-up status callback while the booking answer is being made: one item, one callback', async () => {
+    const { c, url } = await atTextQuestion('+13125550164');
+    let reached!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((resolve) => (reached = resolve));
+    callbackGate = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+    // The booking answer reaches the callbacks module; the caller hangs up before its answer is saved.
+    const booking = c.post(url, answer2(c));
+    await arrived;
+    expect(await c.hangUp(40)).toBe(204);
+    release();
+    expect((await booking).statusCode).toBe(200);
+    const items = await phoneItems(c.from);
+    expect(items).toHaveLength(1);
+    expect(callbackRequests.filter((r) => r.itemId === items[0]!.id)).toHaveLength(1);
+    const row = await callRow(c.sid);
+    expect(row).toMatchObject({ item_id: items[0]!.id, outcome: 'callback', duration_seconds: 40 });
+    const ended = await db()
+      .selectFrom('service_item_events')
+      .select('details')
+      .where('item_id', '=', items[0]!.id)
+      .where('kind', '=', 'call_ended')
+      .execute();
+    expect(ended).toHaveLength(1);
+  });
+
+  it('a hang-up at the text question after the booking answer: one item', async () => {
+    const { c, url } = await atTextQuestion('+13125550165');
+    await c.post(url, answer2(c));
+    expect(await c.hangUp(41)).toBe(204);
+    const items = await phoneItems(c.from);
+    expect(items).toHaveLength(1);
+    expect(callbackRequests.filter((r) => r.itemId === items[0]!.id)).toHaveLength(1);
+  });
+});
+
+describe('review: the Section 1367 flag never travels in a URL (CC-6)', () => {
+  /** Every action and redirect URL of an answer, and what the state token in it says (base64url JSON). */
+  const carriedStates = (a: CallAnswer) =>
+    a.verbs
+      .flatMap((v) => (v.verb === 'Gather' ? [v.action] : v.verb === 'Redirect' ? [v.url] : []))
+      .map((url) => new URL(url, PUBLIC_URL).searchParams.get('state'))
+      .filter((token): token is string => token !== null)
+      .map((token) => Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8'));
+
+  it("the VAWA, T or U choice (callback offer, text question, hold) and a protected case's receipt number carry no state", async () => {
+    agents.freeNow = 0;
+    const answers: CallAnswer[] = [];
+    const vawa = (await inLanguage('en')).c;
+    answers.push(await vawa.press('8'));
+    expect(answers.at(-1)!.said.join(' ')).toContain('call you back');
+    answers.push(await vawa.press('9')); // not understood: asked again
+    answers.push(await vawa.silence());
+    expect(answers.at(-1)!.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'live-tier3' });
+
+    agents.freeNow = 1;
+    const hidden = (await inLanguage('es')).c;
+    await hidden.press('1');
+    answers.push(await hidden.say(`S R C ${PROTECTED.slice(3)}`));
+    answers.push(await hidden.press('7')); // not understood
+    answers.push(await hidden.press('2')); // the main menu: still a Section 1367 call
+    answers.push(await hidden.press('4')); // processing times (self-service)
+    answers.push(await hidden.press('2')); // the main menu again
+    const live = await hidden.press('5');
+    expect(live.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'live-tier3' });
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      for (const state of carriedStates(a)) expect(state).not.toMatch(/protected1367|section_1367/);
+    }
+    // Carried states are read the same way elsewhere (this check would see them).
+    const plain = (await inLanguage('en')).menu;
+    expect(carriedStates(plain)).toHaveLength(2);
+    for (const state of carriedStates(plain)) expect(state).toContain('"step":"menu"');
   });
 });
