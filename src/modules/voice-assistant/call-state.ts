@@ -1,9 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * A call's state carried by the voice provider from one answer to the next (issue 16 benchmark): every `Gather`
- * action and `Redirect` URL of an answer ends in `?state=<token>`, the state after that answer, so the next webhook
- * knows where the call is without reading its row. The provider posts to that URL exactly (and signs it, query
+ * A call's state carried by the voice provider from one answer to the next (issue 16 benchmark): the `Gather`
+ * action and `Redirect` URLs of an answer end in `?state=<token>`, the state after that answer, so the next webhook
+ * knows where the call is without reading its row. The token is signed, not encrypted, and providers log URLs: a
+ * state that holds a receipt number or says the call is a Section 1367 matter is never carried (the service's
+ * `#carry` leaves those URLs plain, and the next answer reads the row). The provider posts to that URL exactly (and signs it, query
  * included: X-Twilio-Signature); the token is also HMAC'd with the server's own key, bound to the call's SID, so a
  * token made for one call is worthless for another, and one made with another key (a rotated secret) is only ignored.
  * A request without a valid token is answered from the call's row, as before.
