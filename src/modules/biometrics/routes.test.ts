@@ -12,6 +12,7 @@ let ben: Applicant;
 let other: Applicant;
 let tier1: StaffPerson;
 let tier2: StaffPerson;
+let tier3: StaffPerson;
 const NOW = '2026-11-23T15:00:00Z';
 const DAY = 86_400_000;
 const db = () => t.deps.database.db;
@@ -56,6 +57,13 @@ beforeAll(async () => {
     name: 'Teo Two',
     roles: ['tier1', 'tier2'],
     ip: '10.19.0.4',
+  });
+  tier3 = await createStaffMember(t, {
+    email: 'bio.t3@agency.example',
+    name: 'Tom Three',
+    // Tier 3 working the Tier 1 queue too (where this item is); Tier 1 alone may not expedite (tested above).
+    roles: ['tier1', 'tier3'],
+    ip: '10.19.0.6',
   });
   const oan = await onlineAccountNumber(t, ben.accountId);
   const filed = (id: string, receipt: string, formCode: string) =>
@@ -285,6 +293,29 @@ describe('agents (CC-11) and Tier 2 expedite (BIO-4)', () => {
     expect(
       await db().selectFrom('audit_log').select('reason').where('action', '=', 'biometrics.expedited').execute(),
     ).toEqual([{ reason: 'Urgent travel' }]);
+  });
+
+  it('lets Tier 3 (who alone serves Section 1367 callers, CC-6) grant an expedited appointment too', async () => {
+    const path = await itemFor(RECEIPT);
+    const before = await current(RECEIPT);
+    await tier3.agent.get(`${path}/biometrics`);
+    expect(tier3.agent.$(`form[action="${path}/biometrics/expedite"]`).length).toBe(1);
+    expect(tier3.agent.$('main').text()).not.toContain('Only Tier 2');
+    const res = await tier3.agent.post(`${path}/biometrics/expedite`, {
+      site: 'ASC-NYC',
+      expedite_text: 'Safety: must move soon',
+    });
+    expect(res.statusCode, tier3.agent.$('main .usa-alert').text()).toBe(303);
+    const after = await current(RECEIPT);
+    expect(after.booking.id).not.toBe(before.booking.id);
+    expect(after.booking.starts_at.getTime()).toBeLessThan(before.booking.starts_at.getTime());
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['reason', 'actor_id'])
+      .where('action', '=', 'biometrics.expedited')
+      .where('reason', '=', 'Safety: must move soon')
+      .execute();
+    expect(audit).toEqual([{ reason: 'Safety: must move soon', actor_id: tier3.accountId }]);
   });
 
   it('lets administrators change the lead time (audited), and no one else', async () => {

@@ -7,7 +7,7 @@ import type { FieldError } from '../../platform/views/components.js';
 import type { AccountCaseService } from '../account-cases/index.js';
 import type { AgentConsoleService } from '../agent-console/index.js';
 import type { CaseEventService } from '../case-events/index.js';
-import { GOOD_CAUSES, REASON_TEXT_MAX, type Refusal } from './rules.js';
+import { GOOD_CAUSES, REASON_TEXT_MAX, mayExpedite as mayExpediteOf, type Refusal } from './rules.js';
 import type { BiometricsService, RescheduleOutcome, SlotChoice } from './service.js';
 import { accountBiometricsPage, agentBiometricsPage, settingsPage, type FormValues } from './views.js';
 
@@ -57,7 +57,7 @@ const FIELD_OF: Partial<Record<Refusal | 'full' | 'no_slot' | 'site' | 'no_earli
 /**
  * Biometrics pages (issue 17 point 2): the account's `/account/cases/:receipt/biometrics` (the appointment, the rules
  * before trying, the reschedule form, the requests with their state), the agent's `/agent/items/:number/biometrics`
- * (reschedule for a verified caller, Tier 2's expedite), and the administrators' lead time.
+ * (reschedule for a verified caller, Tier 2's or Tier 3's expedite), and the administrators' lead time.
  */
 export function registerBiometricsRoutes(app: App, deps: BiometricsRouteDeps): void {
   registerAccountRoutes(app, deps);
@@ -185,7 +185,7 @@ function registerAgentRoutes(app: App, deps: BiometricsRouteDeps): void {
     const found = await caseOfItem(request, number);
     if (!found) return reply.callNotFound();
     const view = found.receipt ? await biometrics.view(found.receipt) : undefined;
-    const mayExpedite = request.staff!.roles.includes('tier2');
+    const mayExpedite = mayExpediteOf(request.staff!.roles);
     return reply.html(
       agentBiometricsPage(ctx(request), {
         signedIn: signedInOf(reply),

@@ -45,10 +45,14 @@ describe('the reschedule rules (BIO-2, BIO-3, CC-11)', () => {
     expect(rescheduleRefusal({ ...facts, ...f }, { ...agent, ...a })).toBe(expected);
   });
 
-  it('an expedite is Tier 2’s, with a reason, for an appointment to come (BIO-4)', () => {
-    const ok = { tier2: true, reasonText: 'Travel for a medical emergency' };
+  it('an expedite is Tier 2’s or Tier 3’s, with a reason, for an appointment to come (BIO-4, CC-6)', () => {
+    const ok = { roles: ['tier1', 'tier2'] as const, reasonText: 'Travel for a medical emergency' };
     expect(expediteRefusal(facts, ok)).toBeUndefined();
-    expect(expediteRefusal(facts, { ...ok, tier2: false })).toBe('not_tier2');
+    // Tier 3, who alone serves Section 1367 callers (CC-6), expedites their appointments too.
+    expect(expediteRefusal(facts, { ...ok, roles: ['tier3'] })).toBeUndefined();
+    expect(expediteRefusal(facts, { ...ok, roles: ['tier1'] })).toBe('not_tier2');
+    expect(expediteRefusal(facts, { ...ok, roles: ['officer', 'protected_cases'] })).toBe('not_tier2');
+    expect(expediteRefusal(facts, { ...ok, roles: [] })).toBe('not_tier2');
     expect(expediteRefusal({ ...facts, appointmentAt: undefined }, ok)).toBe('no_appointment');
     expect(expediteRefusal({ ...facts, appointmentAt: now }, ok)).toBe('passed');
     expect(expediteRefusal(facts, { ...ok, reasonText: ' ' })).toBe('reason_text');

@@ -46,7 +46,7 @@ import type { RequestRow, RescheduleRow } from './tables.js';
  * an email or text in their language (a neutral one for a Section 1367 case).
  *
  * Reschedules (BIO-2 to BIO-4, CC-11): online by the person (the rules of rules.ts), by an agent for a verified
- * caller (no online count, any form, a reason and a note), and an expedite by Tier 2 (the first free slot from now,
+ * caller (no online count, any form, a reason and a note), and an expedite by Tier 2 or Tier 3 (the first free slot from now,
  * sooner than the lead time). The new seat is taken before the old one is freed (AppointmentService.reschedule), a
  * new notice replaces the old one, and every request is kept with its state (BIO-4).
  */
@@ -381,7 +381,7 @@ export class BiometricsService implements BiometricsListener {
     return this.#reschedule(receiptNumber, { channel: 'agent', agent, itemNumber, ...ask });
   }
 
-  /** Tier 2 grants an expedited appointment (BIO-4): the first free slot from now at the chosen site, earlier than the current one. */
+  /** Tier 2 or Tier 3 grants an expedited appointment (BIO-4): the first free slot from now at the chosen site, earlier than the current one. */
   async expedite(
     agent: StaffActor,
     itemNumber: number,
@@ -417,7 +417,7 @@ export class BiometricsService implements BiometricsListener {
     const facts = this.#facts(view.formCode, view.appointment, view.onlineReschedules);
     const refusal =
       p.channel === 'expedite'
-        ? expediteRefusal(facts, { tier2: p.agent?.roles.includes('tier2') ?? false, reasonText: p.reasonText })
+        ? expediteRefusal(facts, { roles: p.agent?.roles ?? [], reasonText: p.reasonText })
         : rescheduleRefusal(facts, { channel: p.channel, reason: p.reason, reasonText: p.reasonText });
     const base = {
       case_id: view.caseId,

@@ -221,7 +221,7 @@ ${requestsTable(ctx, v.reschedules)}`,
   );
 }
 
-/** `/agent/items/:number/biometrics`: reschedule for a verified caller (CC-11), and Tier 2's expedite (BIO-4). */
+/** `/agent/items/:number/biometrics`: reschedule for a verified caller (CC-11), and Tier 2's or Tier 3's expedite (BIO-4). */
 export function agentBiometricsPage(
   ctx: StaffCtx,
   p: {
