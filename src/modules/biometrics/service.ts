@@ -51,7 +51,7 @@ import type { RequestRow, RescheduleRow } from './tables.js';
  * new notice replaces the old one, and every request is kept with its state (BIO-4).
  */
 
-/** Schedules one request (safe to run twice: a request is scheduled once, under its row lock). */
+/** Schedules one request (safe to run twice: a request is scheduled once, under its case's lock). */
 export const scheduleBiometricsJob = defineJob({
   name: 'biometrics-schedule',
   payload: z.object({ requestId: z.string().uuid() }),
@@ -193,14 +193,17 @@ export class BiometricsService implements BiometricsListener {
     const c = await this.#caseOf(request.case_id);
     if (!c) return request;
     const now = clock.now();
-    const current = await this.#appointmentOf(request.case_id);
     const zip = await this.zipOf(c.id, c.receipt_number);
     const sites = zip ? ((await appointments.nearestSites(zip.zip, 'biometrics', NEARBY_SITES)) ?? []) : [];
     const lead = await repo.leadDays(db);
     const notBefore = new Date(now.getTime() + lead * DAY_MS);
     const booked = await inTransaction(db, async (trx) => {
-      const r = await repo.findRequest(trx, requestId, true);
+      // The case's lock, then its appointment as it is under it: two requests of one case (or a request and a
+      // reschedule) decide one after the other, and the second sees what the first booked.
+      await repo.lockRequestsOfCase(trx, request.case_id);
+      const r = await repo.findRequest(trx, requestId);
       if (!r || r.status !== 'waiting') return undefined;
+      const { appointment: current } = await this.#scheduledOf(r.case_id, trx);
       if (current && current.booking.starts_at > now) {
         await repo.setRequestStatus(trx, r.id, { status: 'joined', at: now });
         return undefined;
@@ -316,8 +319,7 @@ export class BiometricsService implements BiometricsListener {
     const c = await caseSummaryByReceiptNumber(this.deps.db, receiptNumber);
     if (!c) return undefined;
     const requests = await repo.requestsOfCase(this.deps.db, c.id);
-    const request = requests.find((r) => r.status === 'scheduled');
-    const appointment = await this.#appointmentOf(c.id);
+    const { request, appointment } = await this.#scheduledOf(c.id);
     const onlineReschedules = request ? await repo.onlineReschedulesDone(this.deps.db, request.id) : 0;
     const facts = this.#facts(c.form_code, appointment, onlineReschedules);
     return {
@@ -327,7 +329,7 @@ export class BiometricsService implements BiometricsListener {
       section1367: c.section_1367,
       ...(request ? { request } : {}),
       ...(appointment ? { appointment } : {}),
-      ...(requests[0] && requests[0] !== request ? { latest: requests[0] } : {}),
+      ...(requests[0] && requests[0].id !== request?.id ? { latest: requests[0] } : {}),
       reschedules: await repo.reschedulesOfCase(this.deps.db, c.id),
       onlineReschedules,
       refusal: standingRefusal(facts, 'online'),
@@ -482,9 +484,11 @@ export class BiometricsService implements BiometricsListener {
     const site = choices.find((c) => c.site.code === slot.site_code)!.site;
     const c = await this.#caseOf(view.caseId);
     const outcome = await inTransaction(db, async (trx): Promise<RescheduleOutcome> => {
-      // The request's row lock serializes reschedules of one case (two tabs, a double click).
-      const locked = await repo.findRequest(trx, request.id, true);
-      if (!locked || locked.booking_id !== old.booking.id) return { ok: false, refusal: 'full' };
+      // The case's lock serializes reschedules and scheduling of one case (two tabs, a double click, a new request):
+      // under it, the request must still hold the appointment the person chose to move.
+      await repo.lockRequestsOfCase(trx, view.caseId);
+      const locked = await repo.scheduledRequestOfCase(trx, view.caseId);
+      if (locked?.id !== request.id || locked.booking_id !== old.booking.id) return { ok: false, refusal: 'full' };
       const moved = await appointments.reschedule(old.booking.id, slot.id, trx);
       if (!moved.ok) return { ok: false, refusal: moved.problem === 'full' ? 'full' : 'no_slot' };
       await repo.moveRequest(trx, request.id, moved.booking.id, now);
@@ -542,14 +546,20 @@ export class BiometricsService implements BiometricsListener {
     return p && caseSummaryByReceiptNumber(this.deps.db, p.receipt_number);
   }
 
-  /** The case's appointment to show: its scheduled request's booking, while booked. */
-  async #appointmentOf(caseId: number): Promise<BiometricsView['appointment']> {
-    const r = await repo.scheduledRequestOfCase(this.deps.db, caseId);
-    if (!r?.booking_id) return undefined;
-    const booking = await this.deps.appointments.booking(r.booking_id);
-    if (booking?.status !== 'booked') return undefined;
-    const site = await this.deps.appointments.site(booking.site_code);
-    return site && { booking, site };
+  /**
+   * The case's scheduled request (repo.scheduledRequestOfCase: the one answer to "which") and the appointment it
+   * holds, while booked. `db`: the transaction that holds the case's lock, when asked under it.
+   */
+  async #scheduledOf(
+    caseId: number,
+    db: DbHandle = this.deps.db,
+  ): Promise<{ request?: RequestRow; appointment?: BiometricsView['appointment'] }> {
+    const request = await repo.scheduledRequestOfCase(db, caseId);
+    if (!request?.booking_id) return request ? { request } : {};
+    const booking = await this.deps.appointments.booking(request.booking_id, db);
+    if (booking?.status !== 'booked') return { request };
+    const site = await this.deps.appointments.site(booking.site_code, db);
+    return site ? { request, appointment: { booking, site } } : { request };
   }
 
   async #languageOf(caseId: number): Promise<Language> {
