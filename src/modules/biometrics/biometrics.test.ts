@@ -242,13 +242,16 @@ describe('scheduling from a case event (BIO-1)', () => {
     const view = (await t.services.biometrics.view(receipt))!;
     const slots = (await t.services.biometrics.choices(view))[0]!.slots;
     const outcomes = await Promise.all(
-      slots.slice(0, 2).map((s) =>
-        t.services.biometrics.rescheduleOnline(ana.accountId, receipt, {
-          reason: 'medical',
-          reasonText: '',
-          choice: { slotId: s.id },
-        }),
-      ),
+      slots
+        .slice(0, 2)
+        .map((s) =>
+          t.services.biometrics.rescheduleOnline(
+            ana.accountId,
+            receipt,
+            { reason: 'medical', reasonText: '', choice: { slotId: s.id } },
+            new Set(['biometrics_reschedule'] as const),
+          ),
+        ),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     const bookings = await t.services.appointments.bookingsOf({ caseId: await caseIdOf(t, receipt) });

@@ -183,6 +183,49 @@ describe('online reschedule (BIO-2, BIO-3, BIO-4)', () => {
     expect(ben.agent.$('form[action$="/biometrics"]').length).toBe(0);
   });
 
+  it('shows a paper case added by receipt number (CASE-6) its appointment and the Contact Center, no form', async () => {
+    const paper = 'LIN0917300004';
+    await send([
+      caseEvent('r-7', paper, 'case_received', '2026-09-01T15:00:00Z', {
+        formCode: 'I-130',
+        applicant: { ...applicant, familyName: 'Núñez' },
+      }),
+      caseEvent('r-8', paper, 'biometrics_required', NOW),
+    ]);
+    await scheduleAll(paper);
+    const before = await current(paper);
+    await ben.agent.get('/account/cases/add');
+    const added = await ben.agent.post('/account/cases/add/receipt-number', {
+      receipt_number: paper,
+      family_name: 'Nunez',
+      rdob_month: '4',
+      rdob_day: '12',
+      rdob_year: '1985',
+    });
+    expect(added.headers.location).toBe(`/account/cases?added=${paper}`);
+    const path = `/account/cases/${paper}/biometrics`;
+    expect((await ben.agent.get(path)).statusCode).toBe(200);
+    expect(ben.agent.$('#appointment time').attr('datetime')).toBe(before.booking.starts_at.toISOString());
+    expect(ben.agent.$('form[action$="/biometrics"]').length).toBe(0);
+    expect(ben.agent.$('input[name=slot]').length).toBe(0);
+    expect(ben.agent.$('#appointment a[href$="/documents"]').length).toBe(0); // its notices stay on paper
+    const warning = ben.agent.$('main .usa-alert--warning').text();
+    expect(warning).toContain('added to your account by receipt number');
+    expect(warning).toContain('800-375-5283');
+    // Posting anyway is refused by the rule, and nothing moves.
+    await ben.agent.get(`/account/cases/${RECEIPT}/biometrics`);
+    const res = await ben.agent.post(path, { reason: 'medical', reason_text: '', slot: `first:${before.site.code}` });
+    expect(res.statusCode).toBe(403);
+    expect(ben.agent.$('main .usa-alert--error').text()).toContain('800-375-5283');
+    expect((await current(paper)).booking.id).toBe(before.booking.id);
+    const rows = await db()
+      .selectFrom('biometrics_reschedules')
+      .select(['state', 'refusal'])
+      .where('case_id', '=', await caseIdOf(t, paper))
+      .execute();
+    expect(rows).toEqual([{ state: 'refused', refusal: 'paper_case' }]);
+  });
+
   it('refuses I-600A cases online (BIO-2), saying to call', async () => {
     await ben.agent.get(`/account/cases/${ADOPTION}/biometrics`);
     expect(ben.agent.$('form[action$="/biometrics"]').length).toBe(0);

@@ -5,7 +5,13 @@ import { expediteRefusal, rescheduleRefusal, type RescheduleAsk, type Reschedule
 
 const now = new Date('2026-11-23T15:00:00Z');
 const soon = new Date('2026-12-10T14:00:00Z');
-const facts: RescheduleFacts = { appointmentAt: soon, formCode: 'I-485', onlineReschedules: 0, now };
+const facts: RescheduleFacts = {
+  appointmentAt: soon,
+  formCode: 'I-485',
+  onlineReschedules: 0,
+  offeredOnline: true,
+  now,
+};
 const online: RescheduleAsk = { channel: 'online', reason: 'medical', reasonText: '' };
 const agent: RescheduleAsk = { channel: 'agent', reason: 'work_or_care', reasonText: 'Caller works nights that week' };
 
@@ -22,6 +28,7 @@ describe('the reschedule rules (BIO-2, BIO-3, CC-11)', () => {
     ['an I-600A case', { formCode: 'I-600A' }, {}, 'form'],
     ['an I-800 case', { formCode: 'I-800' }, {}, 'form'],
     ['an I-800A case', { formCode: 'I-800A' }, {}, 'form'],
+    ['a CASE-6 paper case (status, history, notifications only)', { offeredOnline: false }, {}, 'paper_case'],
     ['no good cause', {}, { reason: '' }, 'good_cause'],
     ['a reason not of BIO-3', {}, { reason: 'bored' }, 'good_cause'],
     ['"other" without words', {}, { reason: 'other', reasonText: '   ' }, 'other_text'],
@@ -36,6 +43,7 @@ describe('the reschedule rules (BIO-2, BIO-3, CC-11)', () => {
       ['an appointment to come, a reason and a note: allowed', {}, {}, undefined],
       ['rescheduled online twice: an agent may still', { onlineReschedules: 5 }, {}, undefined],
       ['an I-800 case: an agent may', { formCode: 'I-800' }, {}, undefined],
+      ['a CASE-6 paper case: an agent may (CC-9)', { offeredOnline: false }, {}, undefined],
       ['never a first appointment (CC-11)', { appointmentAt: undefined }, {}, 'no_appointment'],
       ['not a passed one', { appointmentAt: new Date(now.getTime() - 60_000) }, {}, 'passed'],
       ['a note is required', {}, { reasonText: '' }, 'reason_text'],

@@ -19,7 +19,7 @@ import {
   type SlotRow,
 } from '../appointments/index.js';
 import { eventsOfCase, type BiometricsListener, type BiometricsRequest } from '../case-events/index.js';
-import { applicantOfCase, caseProtectionById, caseSummaryByReceiptNumber } from '../cases/index.js';
+import { applicantOfCase, caseProtectionById, caseSummaryByReceiptNumber, type CaseFeature } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import * as repo from './repository.js';
 import {
@@ -314,14 +314,18 @@ export class BiometricsService implements BiometricsListener {
 
   // ---- Reading ----------------------------------------------------------------------------------------------------
 
-  /** A case's biometrics: its appointment, its requests, its reschedules, and what refuses a reschedule online. */
-  async view(receiptNumber: string): Promise<BiometricsView | undefined> {
+  /**
+   * A case's biometrics: its appointment, its requests, its reschedules, and what refuses a reschedule online.
+   * `features`: the case's features in the account asking (its card's); without them the online reschedule is not
+   * offered (`paper_case`).
+   */
+  async view(receiptNumber: string, features?: ReadonlySet<CaseFeature>): Promise<BiometricsView | undefined> {
     const c = await caseSummaryByReceiptNumber(this.deps.db, receiptNumber);
     if (!c) return undefined;
     const requests = await repo.requestsOfCase(this.deps.db, c.id);
     const { request, appointment } = await this.#scheduledOf(c.id);
     const onlineReschedules = request ? await repo.onlineReschedulesDone(this.deps.db, request.id) : 0;
-    const facts = this.#facts(c.form_code, appointment, onlineReschedules);
+    const facts = this.#facts(c.form_code, appointment, onlineReschedules, features);
     return {
       caseId: c.id,
       receiptNumber: c.receipt_number,
@@ -358,14 +362,19 @@ export class BiometricsService implements BiometricsListener {
 
   // ---- Reschedules ------------------------------------------------------------------------------------------------
 
-  /** An online reschedule by the person (BIO-2, BIO-3): the rules, then the new seat before the old is freed. */
+  /**
+   * An online reschedule by the person (BIO-2, BIO-3): the rules, then the new seat before the old is freed.
+   * `features`: the case's features in the person's account (its card's: a CASE-6 paper case is refused).
+   */
   async rescheduleOnline(
     accountId: string,
     receiptNumber: string,
     ask: { reason: string; reasonText: string; choice: SlotChoice },
+    features: ReadonlySet<CaseFeature>,
   ): Promise<RescheduleOutcome> {
     return this.#reschedule(receiptNumber, {
       channel: 'online',
+      features,
       accountId,
       reason: ask.reason,
       reasonText: ask.reasonText,
@@ -404,6 +413,7 @@ export class BiometricsService implements BiometricsListener {
     receiptNumber: string,
     p: {
       channel: 'online' | 'agent' | 'expedite';
+      features?: ReadonlySet<CaseFeature>;
       accountId?: string;
       agent?: StaffActor;
       itemNumber?: number;
@@ -413,10 +423,10 @@ export class BiometricsService implements BiometricsListener {
     },
   ): Promise<RescheduleOutcome> {
     const { db, clock, appointments } = this.deps;
-    const view = await this.view(receiptNumber);
+    const view = await this.view(receiptNumber, p.features);
     if (!view) return { ok: false, refusal: 'no_appointment' };
     const now = clock.now();
-    const facts = this.#facts(view.formCode, view.appointment, view.onlineReschedules);
+    const facts = this.#facts(view.formCode, view.appointment, view.onlineReschedules, p.features);
     const refusal =
       p.channel === 'expedite'
         ? expediteRefusal(facts, { roles: p.agent?.roles ?? [], reasonText: p.reasonText })
@@ -532,10 +542,16 @@ export class BiometricsService implements BiometricsListener {
 
   // ---- Helpers ----------------------------------------------------------------------------------------------------
 
-  #facts(formCode: string, appointment: BiometricsView['appointment'], onlineReschedules: number): RescheduleFacts {
+  #facts(
+    formCode: string,
+    appointment: BiometricsView['appointment'],
+    onlineReschedules: number,
+    features: ReadonlySet<CaseFeature> | undefined,
+  ): RescheduleFacts {
     return {
       formCode,
       onlineReschedules,
+      offeredOnline: features?.has('biometrics_reschedule') ?? false,
       now: this.deps.clock.now(),
       ...(appointment ? { appointmentAt: appointment.booking.starts_at } : {}),
     };
