@@ -214,6 +214,25 @@ describe('scheduling from a case event (BIO-1)', () => {
     expect(await t.services.appointments.bookingsOf({ caseId })).toHaveLength(1);
   });
 
+  it('books one appointment when two requests of one case are scheduled at once (the case is locked)', async () => {
+    const receipt = 'IOE0917200008';
+    await send([
+      filed('bio-18', receipt, '11201'),
+      caseEvent('bio-19', receipt, 'biometrics_required', NOW),
+      caseEvent('bio-20', receipt, 'biometrics_required', '2026-11-23T15:30:00Z'),
+    ]);
+    const requests = await requestsOf(receipt);
+    expect(requests.map((r) => r.status)).toEqual(['waiting', 'waiting']);
+    const after = await Promise.all(requests.map((r) => t.services.biometrics.schedule(r.id)));
+    expect(after.map((r) => r!.status).sort()).toEqual(['joined', 'scheduled']);
+    const bookings = await t.services.appointments.bookingsOf({ caseId: await caseIdOf(t, receipt) });
+    expect(bookings).toHaveLength(1);
+    // The page's scheduled request is the one holding that booking.
+    const view = (await t.services.biometrics.view(receipt))!;
+    expect(view.request!.booking_id).toBe(bookings[0]!.id);
+    expect(view.appointment!.booking.id).toBe(bookings[0]!.id);
+  });
+
   it('moves an appointment once when two reschedules of it race (the request row serializes them)', async () => {
     const receipt = 'IOE0917200006';
     await send([filed('bio-13', receipt, '02203'), caseEvent('bio-14', receipt, 'biometrics_required', NOW)]);
@@ -223,13 +242,16 @@ describe('scheduling from a case event (BIO-1)', () => {
     const view = (await t.services.biometrics.view(receipt))!;
     const slots = (await t.services.biometrics.choices(view))[0]!.slots;
     const outcomes = await Promise.all(
-      slots.slice(0, 2).map((s) =>
-        t.services.biometrics.rescheduleOnline(ana.accountId, receipt, {
-          reason: 'medical',
-          reasonText: '',
-          choice: { slotId: s.id },
-        }),
-      ),
+      slots
+        .slice(0, 2)
+        .map((s) =>
+          t.services.biometrics.rescheduleOnline(
+            ana.accountId,
+            receipt,
+            { reason: 'medical', reasonText: '', choice: { slotId: s.id } },
+            new Set(['biometrics_reschedule'] as const),
+          ),
+        ),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     const bookings = await t.services.appointments.bookingsOf({ caseId: await caseIdOf(t, receipt) });

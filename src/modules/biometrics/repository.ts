@@ -36,10 +36,8 @@ export async function insertRequests(
     .execute();
 }
 
-export async function findRequest(db: DbHandle, id: string, forUpdate = false): Promise<RequestRow | undefined> {
-  let q = db.selectFrom('biometrics_requests').selectAll().where('id', '=', id);
-  if (forUpdate) q = q.forUpdate();
-  return q.executeTakeFirst();
+export async function findRequest(db: DbHandle, id: string): Promise<RequestRow | undefined> {
+  return db.selectFrom('biometrics_requests').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function requestByEvent(db: DbHandle, eventId: string): Promise<RequestRow | undefined> {
@@ -57,21 +55,36 @@ export async function requestsOfCase(db: DbHandle, caseId: number): Promise<Requ
     .execute();
 }
 
-/** The case's request holding its appointment (the latest scheduled one), locked when asked. */
-export async function scheduledRequestOfCase(
-  db: DbHandle,
-  caseId: number,
-  forUpdate = false,
-): Promise<RequestRow | undefined> {
-  let q = db
+/**
+ * The case's request holding its appointment: the latest scheduled one (the one place that says which: the page,
+ * the scheduling job and the reschedules all ask here).
+ */
+export async function scheduledRequestOfCase(db: DbHandle, caseId: number): Promise<RequestRow | undefined> {
+  return db
     .selectFrom('biometrics_requests')
     .selectAll()
     .where('case_id', '=', caseId)
     .where('status', '=', 'scheduled')
     .orderBy('status_at', 'desc')
-    .limit(1);
-  if (forUpdate) q = q.forUpdate();
-  return q.executeTakeFirst();
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * Locks every request of a case until the transaction ends (in id order, so two lockers never deadlock): the
+ * per-case lock under which the case's appointment is read and booked or moved, so that two requests (or a request
+ * and a reschedule) of one case never both book a seat. Row locks, which PGlite (one session) grants at once.
+ */
+export async function lockRequestsOfCase(db: DbHandle, caseId: number): Promise<void> {
+  await db
+    .selectFrom('biometrics_requests')
+    .select('id')
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 export async function setRequestStatus(

@@ -12,6 +12,7 @@ let ben: Applicant;
 let other: Applicant;
 let tier1: StaffPerson;
 let tier2: StaffPerson;
+let tier3: StaffPerson;
 const NOW = '2026-11-23T15:00:00Z';
 const DAY = 86_400_000;
 const db = () => t.deps.database.db;
@@ -56,6 +57,13 @@ beforeAll(async () => {
     name: 'Teo Two',
     roles: ['tier1', 'tier2'],
     ip: '10.19.0.4',
+  });
+  tier3 = await createStaffMember(t, {
+    email: 'bio.t3@agency.example',
+    name: 'Tom Three',
+    // Tier 3 working the Tier 1 queue too (where this item is); Tier 1 alone may not expedite (tested above).
+    roles: ['tier1', 'tier3'],
+    ip: '10.19.0.6',
   });
   const oan = await onlineAccountNumber(t, ben.accountId);
   const filed = (id: string, receipt: string, formCode: string) =>
@@ -175,6 +183,49 @@ describe('online reschedule (BIO-2, BIO-3, BIO-4)', () => {
     expect(ben.agent.$('form[action$="/biometrics"]').length).toBe(0);
   });
 
+  it('shows a paper case added by receipt number (CASE-6) its appointment and the Contact Center, no form', async () => {
+    const paper = 'LIN0917300004';
+    await send([
+      caseEvent('r-7', paper, 'case_received', '2026-09-01T15:00:00Z', {
+        formCode: 'I-130',
+        applicant: { ...applicant, familyName: 'Núñez' },
+      }),
+      caseEvent('r-8', paper, 'biometrics_required', NOW),
+    ]);
+    await scheduleAll(paper);
+    const before = await current(paper);
+    await ben.agent.get('/account/cases/add');
+    const added = await ben.agent.post('/account/cases/add/receipt-number', {
+      receipt_number: paper,
+      family_name: 'Nunez',
+      rdob_month: '4',
+      rdob_day: '12',
+      rdob_year: '1985',
+    });
+    expect(added.headers.location).toBe(`/account/cases?added=${paper}`);
+    const path = `/account/cases/${paper}/biometrics`;
+    expect((await ben.agent.get(path)).statusCode).toBe(200);
+    expect(ben.agent.$('#appointment time').attr('datetime')).toBe(before.booking.starts_at.toISOString());
+    expect(ben.agent.$('form[action$="/biometrics"]').length).toBe(0);
+    expect(ben.agent.$('input[name=slot]').length).toBe(0);
+    expect(ben.agent.$('#appointment a[href$="/documents"]').length).toBe(0); // its notices stay on paper
+    const warning = ben.agent.$('main .usa-alert--warning').text();
+    expect(warning).toContain('added to your account by receipt number');
+    expect(warning).toContain('800-375-5283');
+    // Posting anyway is refused by the rule, and nothing moves.
+    await ben.agent.get(`/account/cases/${RECEIPT}/biometrics`);
+    const res = await ben.agent.post(path, { reason: 'medical', reason_text: '', slot: `first:${before.site.code}` });
+    expect(res.statusCode).toBe(403);
+    expect(ben.agent.$('main .usa-alert--error').text()).toContain('800-375-5283');
+    expect((await current(paper)).booking.id).toBe(before.booking.id);
+    const rows = await db()
+      .selectFrom('biometrics_reschedules')
+      .select(['state', 'refusal'])
+      .where('case_id', '=', await caseIdOf(t, paper))
+      .execute();
+    expect(rows).toEqual([{ state: 'refused', refusal: 'paper_case' }]);
+  });
+
   it('refuses I-600A cases online (BIO-2), saying to call', async () => {
     await ben.agent.get(`/account/cases/${ADOPTION}/biometrics`);
     expect(ben.agent.$('form[action$="/biometrics"]').length).toBe(0);
@@ -285,6 +336,29 @@ describe('agents (CC-11) and Tier 2 expedite (BIO-4)', () => {
     expect(
       await db().selectFrom('audit_log').select('reason').where('action', '=', 'biometrics.expedited').execute(),
     ).toEqual([{ reason: 'Urgent travel' }]);
+  });
+
+  it('lets Tier 3 (who alone serves Section 1367 callers, CC-6) grant an expedited appointment too', async () => {
+    const path = await itemFor(RECEIPT);
+    const before = await current(RECEIPT);
+    await tier3.agent.get(`${path}/biometrics`);
+    expect(tier3.agent.$(`form[action="${path}/biometrics/expedite"]`).length).toBe(1);
+    expect(tier3.agent.$('main').text()).not.toContain('Only Tier 2');
+    const res = await tier3.agent.post(`${path}/biometrics/expedite`, {
+      site: 'ASC-NYC',
+      expedite_text: 'Safety: must move soon',
+    });
+    expect(res.statusCode, tier3.agent.$('main .usa-alert').text()).toBe(303);
+    const after = await current(RECEIPT);
+    expect(after.booking.id).not.toBe(before.booking.id);
+    expect(after.booking.starts_at.getTime()).toBeLessThan(before.booking.starts_at.getTime());
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['reason', 'actor_id'])
+      .where('action', '=', 'biometrics.expedited')
+      .where('reason', '=', 'Safety: must move soon')
+      .execute();
+    expect(audit).toEqual([{ reason: 'Safety: must move soon', actor_id: tier3.accountId }]);
   });
 
   it('lets administrators change the lead time (audited), and no one else', async () => {

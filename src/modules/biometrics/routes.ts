@@ -7,7 +7,7 @@ import type { FieldError } from '../../platform/views/components.js';
 import type { AccountCaseService } from '../account-cases/index.js';
 import type { AgentConsoleService } from '../agent-console/index.js';
 import type { CaseEventService } from '../case-events/index.js';
-import { GOOD_CAUSES, REASON_TEXT_MAX, type Refusal } from './rules.js';
+import { GOOD_CAUSES, REASON_TEXT_MAX, mayExpedite as mayExpediteOf, type Refusal } from './rules.js';
 import type { BiometricsService, RescheduleOutcome, SlotChoice } from './service.js';
 import { accountBiometricsPage, agentBiometricsPage, settingsPage, type FormValues } from './views.js';
 
@@ -57,7 +57,7 @@ const FIELD_OF: Partial<Record<Refusal | 'full' | 'no_slot' | 'site' | 'no_earli
 /**
  * Biometrics pages (issue 17 point 2): the account's `/account/cases/:receipt/biometrics` (the appointment, the rules
  * before trying, the reschedule form, the requests with their state), the agent's `/agent/items/:number/biometrics`
- * (reschedule for a verified caller, Tier 2's expedite), and the administrators' lead time.
+ * (reschedule for a verified caller, Tier 2's or Tier 3's expedite), and the administrators' lead time.
  */
 export function registerBiometricsRoutes(app: App, deps: BiometricsRouteDeps): void {
   registerAccountRoutes(app, deps);
@@ -77,12 +77,14 @@ function registerAccountRoutes(app: App, deps: BiometricsRouteDeps): void {
   ) => {
     // Only a case of the account, as its card shows it (the Section 1367 policy included): anything else is unknown.
     const card = await deps.accountCases.card(request.session!.account_id, receipt);
-    const view = card && (await biometrics.view(card.view.receiptNumber));
+    // Its features decide whether the reschedule is offered online (a CASE-6 paper case: by phone, CC-9).
+    const view = card && (await biometrics.view(card.view.receiptNumber, card.features));
     if (!card || !view) return reply.callNotFound();
     return reply.html(
       accountBiometricsPage(ctx(request), {
         ...signedInOf(reply),
         view,
+        documents: card.features.has('notices'),
         choices: view.appointment && !view.refusal ? await biometrics.choices(view) : [],
         phone: deps.phone,
         reused: await deps.caseEvents.biometricsReused(view.receiptNumber),
@@ -120,22 +122,32 @@ function registerAccountRoutes(app: App, deps: BiometricsRouteDeps): void {
       if (values.reason_text.trim().length > REASON_TEXT_MAX)
         errors.push({ field: 'reason_text', message: request.t('biometrics:errors.too_long') });
       if (!choice) errors.push({ field: 'slot', message: request.t('biometrics:errors.slot') });
-      const view = await biometrics.view(receipt);
+      const view = await biometrics.view(receipt, card.features);
       // A rule that refuses before any answer (passed, twice, the form, nothing booked) is said as the rule.
       if (view?.refusal) {
-        const outcome = await biometrics.rescheduleOnline(request.session!.account_id, receipt, {
-          reason: values.reason,
-          reasonText: values.reason_text,
-          choice: choice ?? { firstAt: '' },
-        });
+        const outcome = await biometrics.rescheduleOnline(
+          request.session!.account_id,
+          receipt,
+          {
+            reason: values.reason,
+            reasonText: values.reason_text,
+            choice: choice ?? { firstAt: '' },
+          },
+          card.features,
+        );
         return show(request, reply, receipt, { refused: outcome.ok ? undefined : outcome.refusal }, 403);
       }
       if (errors.length) return show(request, reply, receipt, { values, errors }, 400);
-      const outcome = await biometrics.rescheduleOnline(request.session!.account_id, receipt, {
-        reason: values.reason,
-        reasonText: values.reason_text,
-        choice: choice!,
-      });
+      const outcome = await biometrics.rescheduleOnline(
+        request.session!.account_id,
+        receipt,
+        {
+          reason: values.reason,
+          reasonText: values.reason_text,
+          choice: choice!,
+        },
+        card.features,
+      );
       if (outcome.ok) return reply.redirect(`/account/cases/${receipt}/biometrics?done=1`, 303);
       return answerRefusal(request, reply, outcome, (extra, status) =>
         show(request, reply, receipt, { values, ...extra }, status),
@@ -185,7 +197,7 @@ function registerAgentRoutes(app: App, deps: BiometricsRouteDeps): void {
     const found = await caseOfItem(request, number);
     if (!found) return reply.callNotFound();
     const view = found.receipt ? await biometrics.view(found.receipt) : undefined;
-    const mayExpedite = request.staff!.roles.includes('tier2');
+    const mayExpedite = mayExpediteOf(request.staff!.roles);
     return reply.html(
       agentBiometricsPage(ctx(request), {
         signedIn: signedInOf(reply),

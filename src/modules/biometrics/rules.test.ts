@@ -5,7 +5,13 @@ import { expediteRefusal, rescheduleRefusal, type RescheduleAsk, type Reschedule
 
 const now = new Date('2026-11-23T15:00:00Z');
 const soon = new Date('2026-12-10T14:00:00Z');
-const facts: RescheduleFacts = { appointmentAt: soon, formCode: 'I-485', onlineReschedules: 0, now };
+const facts: RescheduleFacts = {
+  appointmentAt: soon,
+  formCode: 'I-485',
+  onlineReschedules: 0,
+  offeredOnline: true,
+  now,
+};
 const online: RescheduleAsk = { channel: 'online', reason: 'medical', reasonText: '' };
 const agent: RescheduleAsk = { channel: 'agent', reason: 'work_or_care', reasonText: 'Caller works nights that week' };
 
@@ -22,6 +28,7 @@ describe('the reschedule rules (BIO-2, BIO-3, CC-11)', () => {
     ['an I-600A case', { formCode: 'I-600A' }, {}, 'form'],
     ['an I-800 case', { formCode: 'I-800' }, {}, 'form'],
     ['an I-800A case', { formCode: 'I-800A' }, {}, 'form'],
+    ['a CASE-6 paper case (status, history, notifications only)', { offeredOnline: false }, {}, 'paper_case'],
     ['no good cause', {}, { reason: '' }, 'good_cause'],
     ['a reason not of BIO-3', {}, { reason: 'bored' }, 'good_cause'],
     ['"other" without words', {}, { reason: 'other', reasonText: '   ' }, 'other_text'],
@@ -36,6 +43,7 @@ describe('the reschedule rules (BIO-2, BIO-3, CC-11)', () => {
       ['an appointment to come, a reason and a note: allowed', {}, {}, undefined],
       ['rescheduled online twice: an agent may still', { onlineReschedules: 5 }, {}, undefined],
       ['an I-800 case: an agent may', { formCode: 'I-800' }, {}, undefined],
+      ['a CASE-6 paper case: an agent may (CC-9)', { offeredOnline: false }, {}, undefined],
       ['never a first appointment (CC-11)', { appointmentAt: undefined }, {}, 'no_appointment'],
       ['not a passed one', { appointmentAt: new Date(now.getTime() - 60_000) }, {}, 'passed'],
       ['a note is required', {}, { reasonText: '' }, 'reason_text'],
@@ -45,10 +53,14 @@ describe('the reschedule rules (BIO-2, BIO-3, CC-11)', () => {
     expect(rescheduleRefusal({ ...facts, ...f }, { ...agent, ...a })).toBe(expected);
   });
 
-  it('an expedite is Tier 2’s, with a reason, for an appointment to come (BIO-4)', () => {
-    const ok = { tier2: true, reasonText: 'Travel for a medical emergency' };
+  it('an expedite is Tier 2’s or Tier 3’s, with a reason, for an appointment to come (BIO-4, CC-6)', () => {
+    const ok = { roles: ['tier1', 'tier2'] as const, reasonText: 'Travel for a medical emergency' };
     expect(expediteRefusal(facts, ok)).toBeUndefined();
-    expect(expediteRefusal(facts, { ...ok, tier2: false })).toBe('not_tier2');
+    // Tier 3, who alone serves Section 1367 callers (CC-6), expedites their appointments too.
+    expect(expediteRefusal(facts, { ...ok, roles: ['tier3'] })).toBeUndefined();
+    expect(expediteRefusal(facts, { ...ok, roles: ['tier1'] })).toBe('not_tier2');
+    expect(expediteRefusal(facts, { ...ok, roles: ['officer', 'protected_cases'] })).toBe('not_tier2');
+    expect(expediteRefusal(facts, { ...ok, roles: [] })).toBe('not_tier2');
     expect(expediteRefusal({ ...facts, appointmentAt: undefined }, ok)).toBe('no_appointment');
     expect(expediteRefusal({ ...facts, appointmentAt: now }, ok)).toBe('passed');
     expect(expediteRefusal(facts, { ...ok, reasonText: ' ' })).toBe('reason_text');

@@ -19,7 +19,7 @@ import {
   type SlotRow,
 } from '../appointments/index.js';
 import { eventsOfCase, type BiometricsListener, type BiometricsRequest } from '../case-events/index.js';
-import { applicantOfCase, caseProtectionById, caseSummaryByReceiptNumber } from '../cases/index.js';
+import { applicantOfCase, caseProtectionById, caseSummaryByReceiptNumber, type CaseFeature } from '../cases/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import * as repo from './repository.js';
 import {
@@ -46,12 +46,12 @@ import type { RequestRow, RescheduleRow } from './tables.js';
  * an email or text in their language (a neutral one for a Section 1367 case).
  *
  * Reschedules (BIO-2 to BIO-4, CC-11): online by the person (the rules of rules.ts), by an agent for a verified
- * caller (no online count, any form, a reason and a note), and an expedite by Tier 2 (the first free slot from now,
+ * caller (no online count, any form, a reason and a note), and an expedite by Tier 2 or Tier 3 (the first free slot from now,
  * sooner than the lead time). The new seat is taken before the old one is freed (AppointmentService.reschedule), a
  * new notice replaces the old one, and every request is kept with its state (BIO-4).
  */
 
-/** Schedules one request (safe to run twice: a request is scheduled once, under its row lock). */
+/** Schedules one request (safe to run twice: a request is scheduled once, under its case's lock). */
 export const scheduleBiometricsJob = defineJob({
   name: 'biometrics-schedule',
   payload: z.object({ requestId: z.string().uuid() }),
@@ -193,14 +193,17 @@ export class BiometricsService implements BiometricsListener {
     const c = await this.#caseOf(request.case_id);
     if (!c) return request;
     const now = clock.now();
-    const current = await this.#appointmentOf(request.case_id);
     const zip = await this.zipOf(c.id, c.receipt_number);
     const sites = zip ? ((await appointments.nearestSites(zip.zip, 'biometrics', NEARBY_SITES)) ?? []) : [];
     const lead = await repo.leadDays(db);
     const notBefore = new Date(now.getTime() + lead * DAY_MS);
     const booked = await inTransaction(db, async (trx) => {
-      const r = await repo.findRequest(trx, requestId, true);
+      // The case's lock, then its appointment as it is under it: two requests of one case (or a request and a
+      // reschedule) decide one after the other, and the second sees what the first booked.
+      await repo.lockRequestsOfCase(trx, request.case_id);
+      const r = await repo.findRequest(trx, requestId);
       if (!r || r.status !== 'waiting') return undefined;
+      const { appointment: current } = await this.#scheduledOf(r.case_id, trx);
       if (current && current.booking.starts_at > now) {
         await repo.setRequestStatus(trx, r.id, { status: 'joined', at: now });
         return undefined;
@@ -311,15 +314,18 @@ export class BiometricsService implements BiometricsListener {
 
   // ---- Reading ----------------------------------------------------------------------------------------------------
 
-  /** A case's biometrics: its appointment, its requests, its reschedules, and what refuses a reschedule online. */
-  async view(receiptNumber: string): Promise<BiometricsView | undefined> {
+  /**
+   * A case's biometrics: its appointment, its requests, its reschedules, and what refuses a reschedule online.
+   * `features`: the case's features in the account asking (its card's); without them the online reschedule is not
+   * offered (`paper_case`).
+   */
+  async view(receiptNumber: string, features?: ReadonlySet<CaseFeature>): Promise<BiometricsView | undefined> {
     const c = await caseSummaryByReceiptNumber(this.deps.db, receiptNumber);
     if (!c) return undefined;
     const requests = await repo.requestsOfCase(this.deps.db, c.id);
-    const request = requests.find((r) => r.status === 'scheduled');
-    const appointment = await this.#appointmentOf(c.id);
+    const { request, appointment } = await this.#scheduledOf(c.id);
     const onlineReschedules = request ? await repo.onlineReschedulesDone(this.deps.db, request.id) : 0;
-    const facts = this.#facts(c.form_code, appointment, onlineReschedules);
+    const facts = this.#facts(c.form_code, appointment, onlineReschedules, features);
     return {
       caseId: c.id,
       receiptNumber: c.receipt_number,
@@ -327,7 +333,7 @@ export class BiometricsService implements BiometricsListener {
       section1367: c.section_1367,
       ...(request ? { request } : {}),
       ...(appointment ? { appointment } : {}),
-      ...(requests[0] && requests[0] !== request ? { latest: requests[0] } : {}),
+      ...(requests[0] && requests[0].id !== request?.id ? { latest: requests[0] } : {}),
       reschedules: await repo.reschedulesOfCase(this.deps.db, c.id),
       onlineReschedules,
       refusal: standingRefusal(facts, 'online'),
@@ -356,14 +362,19 @@ export class BiometricsService implements BiometricsListener {
 
   // ---- Reschedules ------------------------------------------------------------------------------------------------
 
-  /** An online reschedule by the person (BIO-2, BIO-3): the rules, then the new seat before the old is freed. */
+  /**
+   * An online reschedule by the person (BIO-2, BIO-3): the rules, then the new seat before the old is freed.
+   * `features`: the case's features in the person's account (its card's: a CASE-6 paper case is refused).
+   */
   async rescheduleOnline(
     accountId: string,
     receiptNumber: string,
     ask: { reason: string; reasonText: string; choice: SlotChoice },
+    features: ReadonlySet<CaseFeature>,
   ): Promise<RescheduleOutcome> {
     return this.#reschedule(receiptNumber, {
       channel: 'online',
+      features,
       accountId,
       reason: ask.reason,
       reasonText: ask.reasonText,
@@ -381,7 +392,7 @@ export class BiometricsService implements BiometricsListener {
     return this.#reschedule(receiptNumber, { channel: 'agent', agent, itemNumber, ...ask });
   }
 
-  /** Tier 2 grants an expedited appointment (BIO-4): the first free slot from now at the chosen site, earlier than the current one. */
+  /** Tier 2 or Tier 3 grants an expedited appointment (BIO-4): the first free slot from now at the chosen site, earlier than the current one. */
   async expedite(
     agent: StaffActor,
     itemNumber: number,
@@ -402,6 +413,7 @@ export class BiometricsService implements BiometricsListener {
     receiptNumber: string,
     p: {
       channel: 'online' | 'agent' | 'expedite';
+      features?: ReadonlySet<CaseFeature>;
       accountId?: string;
       agent?: StaffActor;
       itemNumber?: number;
@@ -411,13 +423,13 @@ export class BiometricsService implements BiometricsListener {
     },
   ): Promise<RescheduleOutcome> {
     const { db, clock, appointments } = this.deps;
-    const view = await this.view(receiptNumber);
+    const view = await this.view(receiptNumber, p.features);
     if (!view) return { ok: false, refusal: 'no_appointment' };
     const now = clock.now();
-    const facts = this.#facts(view.formCode, view.appointment, view.onlineReschedules);
+    const facts = this.#facts(view.formCode, view.appointment, view.onlineReschedules, p.features);
     const refusal =
       p.channel === 'expedite'
-        ? expediteRefusal(facts, { tier2: p.agent?.roles.includes('tier2') ?? false, reasonText: p.reasonText })
+        ? expediteRefusal(facts, { roles: p.agent?.roles ?? [], reasonText: p.reasonText })
         : rescheduleRefusal(facts, { channel: p.channel, reason: p.reason, reasonText: p.reasonText });
     const base = {
       case_id: view.caseId,
@@ -482,9 +494,11 @@ export class BiometricsService implements BiometricsListener {
     const site = choices.find((c) => c.site.code === slot.site_code)!.site;
     const c = await this.#caseOf(view.caseId);
     const outcome = await inTransaction(db, async (trx): Promise<RescheduleOutcome> => {
-      // The request's row lock serializes reschedules of one case (two tabs, a double click).
-      const locked = await repo.findRequest(trx, request.id, true);
-      if (!locked || locked.booking_id !== old.booking.id) return { ok: false, refusal: 'full' };
+      // The case's lock serializes reschedules and scheduling of one case (two tabs, a double click, a new request):
+      // under it, the request must still hold the appointment the person chose to move.
+      await repo.lockRequestsOfCase(trx, view.caseId);
+      const locked = await repo.scheduledRequestOfCase(trx, view.caseId);
+      if (locked?.id !== request.id || locked.booking_id !== old.booking.id) return { ok: false, refusal: 'full' };
       const moved = await appointments.reschedule(old.booking.id, slot.id, trx);
       if (!moved.ok) return { ok: false, refusal: moved.problem === 'full' ? 'full' : 'no_slot' };
       await repo.moveRequest(trx, request.id, moved.booking.id, now);
@@ -528,10 +542,16 @@ export class BiometricsService implements BiometricsListener {
 
   // ---- Helpers ----------------------------------------------------------------------------------------------------
 
-  #facts(formCode: string, appointment: BiometricsView['appointment'], onlineReschedules: number): RescheduleFacts {
+  #facts(
+    formCode: string,
+    appointment: BiometricsView['appointment'],
+    onlineReschedules: number,
+    features: ReadonlySet<CaseFeature> | undefined,
+  ): RescheduleFacts {
     return {
       formCode,
       onlineReschedules,
+      offeredOnline: features?.has('biometrics_reschedule') ?? false,
       now: this.deps.clock.now(),
       ...(appointment ? { appointmentAt: appointment.booking.starts_at } : {}),
     };
@@ -542,14 +562,20 @@ export class BiometricsService implements BiometricsListener {
     return p && caseSummaryByReceiptNumber(this.deps.db, p.receipt_number);
   }
 
-  /** The case's appointment to show: its scheduled request's booking, while booked. */
-  async #appointmentOf(caseId: number): Promise<BiometricsView['appointment']> {
-    const r = await repo.scheduledRequestOfCase(this.deps.db, caseId);
-    if (!r?.booking_id) return undefined;
-    const booking = await this.deps.appointments.booking(r.booking_id);
-    if (booking?.status !== 'booked') return undefined;
-    const site = await this.deps.appointments.site(booking.site_code);
-    return site && { booking, site };
+  /**
+   * The case's scheduled request (repo.scheduledRequestOfCase: the one answer to "which") and the appointment it
+   * holds, while booked. `db`: the transaction that holds the case's lock, when asked under it.
+   */
+  async #scheduledOf(
+    caseId: number,
+    db: DbHandle = this.deps.db,
+  ): Promise<{ request?: RequestRow; appointment?: BiometricsView['appointment'] }> {
+    const request = await repo.scheduledRequestOfCase(db, caseId);
+    if (!request?.booking_id) return request ? { request } : {};
+    const booking = await this.deps.appointments.booking(request.booking_id, db);
+    if (booking?.status !== 'booked') return { request };
+    const site = await this.deps.appointments.site(booking.site_code, db);
+    return site ? { request, appointment: { booking, site } } : { request };
   }
 
   async #languageOf(caseId: number): Promise<Language> {

@@ -59,6 +59,7 @@ function rulesBlock(ctx: Ctx, phone: string): SafeHtml {
 <p>${t('biometrics:rules.intro')}</p>
 <ul class="usa-list">
   <li>${t('biometrics:rules.list.not_passed')}</li>
+  <li>${t('biometrics:rules.list.online_case')}</li>
   <li>${t('biometrics:rules.list.twice')}</li>
   <li>${t('biometrics:rules.list.good_cause')}</li>
   <li>${t('biometrics:rules.list.form')}</li>
@@ -163,6 +164,8 @@ export function accountBiometricsPage(
   ctx: Ctx,
   p: SignedIn & {
     view: BiometricsView;
+    /** The case's notices are online (its features): the appointment links to its Documents. */
+    documents: boolean;
     choices: Choices;
     phone: string;
     reused: boolean;
@@ -212,7 +215,7 @@ ${
 </div>
 </div>
 ${alert({ type: 'info', body: t('biometrics:agency_scheduled', { phone: p.phone }) })}`
-    : appointmentBlock(ctx, v, v.appointment ? `${base}/documents` : undefined)
+    : appointmentBlock(ctx, v, v.appointment && p.documents ? `${base}/documents` : undefined)
 }
 ${v.appointment || v.reschedules.length ? html`${rulesBlock(ctx, p.phone)}${v.appointment ? form : ''}` : ''}
 ${requestsTable(ctx, v.reschedules)}`,
@@ -221,7 +224,7 @@ ${requestsTable(ctx, v.reschedules)}`,
   );
 }
 
-/** `/agent/items/:number/biometrics`: reschedule for a verified caller (CC-11), and Tier 2's expedite (BIO-4). */
+/** `/agent/items/:number/biometrics`: reschedule for a verified caller (CC-11), and Tier 2's or Tier 3's expedite (BIO-4). */
 export function agentBiometricsPage(
   ctx: StaffCtx,
   p: {

@@ -15,6 +15,8 @@ export const CASE_FEATURES = [
   'rfe_response',
   'secure_messages',
   'estimates',
+  // Rescheduling a biometrics appointment online (BIO-2): a case processed electronically; CASE-6 cases by phone.
+  'biometrics_reschedule',
 ] as const;
 export type CaseFeature = (typeof CASE_FEATURES)[number];
 
@@ -34,7 +36,8 @@ export function isIoe(receiptNumber: string): boolean {
  * - filed online: every feature (CASE-3);
  * - a paper case with an IOE receipt number (linked with an Online Access Code): every feature but the receipt
  *   notice, which only paper I-90s have online (CASE-4);
- * - a paper case with a legacy receipt number: status, history and notifications only (CASE-6).
+ * - a paper case with a legacy receipt number: status, history and notifications only (CASE-6): nothing done online,
+ *   not even a biometrics reschedule (the Contact Center's live route, CC-9).
  */
 export function caseFeatures(c: CaseForCapabilities): ReadonlySet<CaseFeature> {
   if (c.filingChannel === 'online') return new Set(CASE_FEATURES);
