@@ -335,6 +335,45 @@ describe('the public request (APPT-1, APPT-3)', () => {
     expect((await tier2.agent.get(`/agent/items/${String(number)}/appointment`)).statusCode).toBe(404);
   });
 
+  it("someone else's receipt number with a wrong date of birth: the agent sees no case until the caller is verified", async () => {
+    const applicant = { dateOfBirth: '1986-04-28', familyName: 'Núñez', aNumber: 'A012345678', zip: '10001' };
+    const res = await postCaseEvents(t, [
+      caseEvent('ar-dob-1', 'EAC2190000072', 'case_received', '2025-03-01T15:00:00Z', { formCode: 'I-765', applicant }),
+    ]);
+    expect(res.statusCode).toBe(200);
+    const page = async (number: number) => {
+      const r = await tier2.agent.get(`/agent/items/${String(number)}`);
+      expect(r.statusCode).toBe(200);
+      return tier2.agent;
+    };
+    // A stranger who knows the receipt number but not the date of birth on record.
+    const stranger = await request({
+      email: 'stranger@example.com',
+      receipt_number: 'EAC2190000072',
+      dob_month: '1',
+      dob_day: '2',
+      dob_year: '1990',
+    });
+    const item = await t.services.serviceItems.byNumber(String(stranger.number));
+    expect(item?.case_id).toBeTruthy();
+    let a = await page(stranger.number);
+    expect(a.$('.casedesk-history').length).toBe(0);
+    expect(a.$('#case-heading').parent().text()).not.toContain('Application for Employment Authorization');
+    expect(a.$('#case-heading').parent().text()).toContain('Verify the caller before sharing anything about the case');
+    expect(a.$('form[action$="/verify"]').length).toBe(1);
+    // Nor through the biometrics page of the item (no case, nothing to reschedule).
+    const bio = await tier2.agent.get(`/agent/items/${String(stranger.number)}/biometrics`);
+    expect(bio.statusCode).toBe(200);
+    expect(tier2.agent.$('form[action$="/reschedule"]').length).toBe(0);
+    // The applicant, with the date of birth on record: the agent sees the case.
+    const applicantRequest = await request({ email: 'owner@example.com', receipt_number: 'EAC2190000072' });
+    a = await page(applicantRequest.number);
+    expect(a.$('.casedesk-history').length).toBe(1);
+    expect(a.$('#case-heading').parent().text()).not.toContain('Verify the caller before sharing');
+    const details = typeof item!.details === 'string' ? JSON.parse(item!.details) : item!.details;
+    expect(details).toMatchObject({ dob_matched: false });
+  });
+
   it('takes a double submit once (one-time token)', async () => {
     const agent = visitor();
     await agent.get('/appointments/request/adit_stamp');

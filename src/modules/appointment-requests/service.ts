@@ -165,7 +165,9 @@ export class AppointmentRequestService {
           const topic = t(`appointment_requests:reasons.${reason}`);
           const fullName = [v.firstName, v.middleName, v.lastName].filter(Boolean).join(' ');
           // The case of the receipt number, when there is one: its Section 1367 protection follows the item (CC-6:
-          // routed to Tier 3 only, whatever the person wrote). Nothing about the case is told to the person.
+          // routed to Tier 3 only, whatever the person wrote). Nothing about the case is told to the person. Anyone
+          // may type anyone's receipt number: the agent sees the case only when the date of birth matched the
+          // agency's records (`dob_matched`), and otherwise verifies the person first, as for a call (CC-2).
           const found = v.receiptNumber ? await findCaseForRequest(trx, v.receiptNumber) : undefined;
           const { item } = await this.deps.items.createRouted(
             {
@@ -184,6 +186,8 @@ export class AppointmentRequestService {
                 ...(v.middleName ? { middle_name: v.middleName } : {}),
                 last_name: v.lastName,
                 date_of_birth: v.dateOfBirth,
+                // Whether the date of birth matched the case's applicant on record (not just any case without one).
+                dob_matched: Boolean(found?.date_of_birth && found.date_of_birth === v.dateOfBirth),
                 zip: v.zip,
                 country_of_birth: v.countryOfBirth,
                 ...(v.aNumber ? { a_number: v.aNumber } : {}),
