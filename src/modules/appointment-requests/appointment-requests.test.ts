@@ -8,7 +8,13 @@ import { pdfText } from '../../../test/pdf-text.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { seedAppointmentSites } from '../appointments/index.js';
 import { nameProblem, parseAppointmentRequest, type RawRequest } from './schema.js';
-import { fitsPreferences, REMINDER_BEFORE_MS, type AppointmentRequestService } from './service.js';
+import {
+  fitsPreferences,
+  REMINDER_BEFORE_MS,
+  VIEW_LOCK_MS,
+  VIEW_MAX_FAILURES,
+  type AppointmentRequestService,
+} from './service.js';
 
 /** The online appointment request (issue 17 point 3; APPT-1 to APPT-4, CC-8). */
 
@@ -549,6 +555,54 @@ describe('view your appointment (APPT-4)', () => {
     // Without a view, no letter, no calendar, no cancel.
     expect((await a.get('/appointments/view/letter.pdf')).headers.location).toBe('/appointments/view');
     expect((await a.get('/appointments/view/appointment.ics')).headers.location).toBe('/appointments/view');
+  });
+
+  it('locks a reference after five failed tries from any address, a reference nobody has alike, for an hour', async () => {
+    const { number } = await booked('view.locked@example.com');
+    const wrong = { dob_month: '4', dob_day: '29', dob_year: '1986' };
+    const answer = async (reference: number, dob?: typeof wrong) => {
+      const a = visitor(); // a new address each time: the per-address limit does not come into it
+      const res = await viewAs(a, reference, dob);
+      return {
+        status: res.statusCode,
+        error: a.$('#error-summary').text().trim(),
+        viewing: a.cookies.has('appointment_view'),
+      };
+    };
+    const nobodys = number + 200000;
+    const refused = await answer(nobodys);
+    expect(refused.status).toBe(404);
+    for (let i = 0; i < VIEW_MAX_FAILURES - 1; i++) expect(await answer(number, wrong)).toEqual(refused);
+    // Four failures: the right date of birth still opens it.
+    expect((await answer(number)).viewing).toBe(true);
+    expect(await answer(number, wrong)).toEqual(refused);
+    // Five: locked, answered exactly as a wrong match, even with the right date of birth.
+    expect(await answer(number)).toEqual(refused);
+    // A reference nobody has, tried as often, answers the same way: a lock tells nothing about which exist.
+    for (let i = 0; i < VIEW_MAX_FAILURES + 1; i++) expect(await answer(nobodys)).toEqual(refused);
+    // The lock holds from any address until the hour has passed; then the right date of birth opens it again.
+    const before = t.clock.now();
+    try {
+      t.clock.advance(VIEW_LOCK_MS - 60_000);
+      expect(await answer(number)).toEqual(refused);
+      t.clock.advance(120_000);
+      expect((await answer(number)).viewing).toBe(true);
+    } finally {
+      t.clock.set(before);
+    }
+  });
+
+  it('counts simultaneous failed tries of one reference one after another (no lost count)', async () => {
+    const { number } = await booked('view.race@example.com');
+    const tries = await Promise.all(Array.from({ length: 12 }, () => service().lookup(String(number), '1986-04-29')));
+    expect(tries.every((r) => r === undefined)).toBe(true);
+    const row = await db()
+      .selectFrom('appointment_view_tries')
+      .select('failures')
+      .where('reference', '=', String(number))
+      .executeTakeFirstOrThrow();
+    expect(row.failures).toBe(VIEW_MAX_FAILURES);
+    expect(await service().lookup(String(number), '1986-04-28')).toBeUndefined();
   });
 
   it('shows the appointment, its letter as a real PDF and its .ics, parsed back', async () => {
