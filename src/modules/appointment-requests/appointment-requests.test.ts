@@ -599,7 +599,7 @@ describe('view your appointment (APPT-4)', () => {
     const row = await db()
       .selectFrom('appointment_view_tries')
       .select('failures')
-      .where('reference', '=', String(number))
+      .where('reference', '=', number)
       .executeTakeFirstOrThrow();
     expect(row.failures).toBe(VIEW_MAX_FAILURES);
     expect(await service().lookup(String(number), '1986-04-28')).toBeUndefined();

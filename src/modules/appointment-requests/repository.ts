@@ -44,8 +44,8 @@ export async function updateRequest(
 
 /**
  * The tries of a reference number, locked until the transaction ends (made when there is none): every try of one
- * reference waits for the one before it, so simultaneous tries cannot pass the limit. Rows whose period ended long
- * ago (before `staleBefore`) are removed as tries come.
+ * reference waits for the one before it, so simultaneous tries cannot pass the limit. Rows whose period has ended
+ * (before `staleBefore`) are removed as tries come.
  */
 export async function lockViewTries(
   db: DbHandle,
@@ -61,7 +61,7 @@ export async function lockViewTries(
         .selectFrom('appointment_view_tries')
         .select('reference')
         .where('since', '<', staleBefore)
-        .where('reference', '!=', String(reference))
+        .where('reference', '!=', reference)
         .orderBy('reference')
         .limit(100)
         .forUpdate()
@@ -82,7 +82,7 @@ export async function lockViewTries(
 }
 
 export async function setViewTries(db: DbHandle, reference: number, set: { failures: number; since: Date }) {
-  await db.updateTable('appointment_view_tries').set(set).where('reference', '=', String(reference)).execute();
+  await db.updateTable('appointment_view_tries').set(set).where('reference', '=', reference).execute();
 }
 
 /**

@@ -48,8 +48,8 @@ export type AppointmentRequestRow = Selectable<AppointmentRequestsTable>;
 
 /** "View your appointment": the failed tries of a reference number (existing or not) in the current period. */
 export interface AppointmentViewTriesTable {
-  /** The reference number tried (bigint: read back as a string). */
-  reference: ColumnType<string, number, number>;
+  /** The reference number tried. */
+  reference: number;
   failures: number;
   /** When the period of these failures started. */
   since: Date;
