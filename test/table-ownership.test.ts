@@ -45,6 +45,7 @@ const OWNERS: Record<string, string> = {
   appointment_slots: 'appointments',
   appointment_bookings: 'appointments',
   appointment_requests: 'appointment-requests',
+  appointment_view_tries: 'appointment-requests',
   // biometrics: the lead time, the requests of case events and the reschedules asked (issue 17 point 2)
   biometrics_settings: 'biometrics',
   biometrics_requests: 'biometrics',

@@ -34,3 +34,13 @@ CREATE TABLE appointment_requests (
   CHECK ((booking_id IS NULL) = (appointment_at IS NULL))
 );
 CREATE INDEX appointment_requests_booked_idx ON appointment_requests (booked_at) WHERE booked_at IS NOT NULL;
+
+-- "View your appointment" (APPT-4): the failed tries of each reference number, whatever the address they came from.
+-- After a few within a period the reference is locked until the period ends, answered exactly as a wrong match; a
+-- reference nobody has is counted the same way, so a lock tells nothing about which references exist.
+CREATE TABLE appointment_view_tries (
+  reference   bigint PRIMARY KEY,
+  failures    integer NOT NULL DEFAULT 0 CHECK (failures >= 0),
+  since       timestamptz NOT NULL                            -- when the period of these failures started
+);
+CREATE INDEX appointment_view_tries_since_idx ON appointment_view_tries (since);

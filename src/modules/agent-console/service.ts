@@ -298,14 +298,18 @@ export class AgentConsoleService {
     view.questions = await this.#questionsFor(item.case_id);
     const last = await repo.lastVerificationOf(this.deps.db, item.id);
     if (last) view.verification = { outcome: last.outcome, callerRole: last.caller_role, at: last.created_at };
-    // A written e-Request counts as verified only when the applicant gave the date of birth on the agency's records.
+    // A written e-Request or online appointment request counts as verified only when the applicant gave the date of
+    // birth on the agency's records (anyone may type anyone's receipt number); otherwise the agent verifies first.
     const details = (typeof item.details === 'string' ? JSON.parse(item.details) : (item.details ?? {})) as Record<
       string,
       unknown
     >;
+    const writtenRequest = item.channel === 'e_request' || item.channel === 'appointment_request';
     const verifiedRequest =
-      item.channel === 'e_request' && details.requester_role === 'applicant' && details.dob_matched === true;
-    if (LIVE_CHANNELS.includes(item.channel) || (item.channel === 'e_request' && !verifiedRequest)) {
+      details.dob_matched === true &&
+      ((item.channel === 'e_request' && details.requester_role === 'applicant') ||
+        item.channel === 'appointment_request');
+    if (LIVE_CHANNELS.includes(item.channel) || (writtenRequest && !verifiedRequest)) {
       if (last?.outcome !== 'verified') {
         view.caseHidden = last?.caller_role === 'representative' ? 'representative_without_g28' : 'verify_first';
         return view;

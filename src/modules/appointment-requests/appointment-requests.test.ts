@@ -8,7 +8,13 @@ import { pdfText } from '../../../test/pdf-text.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { seedAppointmentSites } from '../appointments/index.js';
 import { nameProblem, parseAppointmentRequest, type RawRequest } from './schema.js';
-import { fitsPreferences, REMINDER_BEFORE_MS, type AppointmentRequestService } from './service.js';
+import {
+  fitsPreferences,
+  REMINDER_BEFORE_MS,
+  VIEW_LOCK_MS,
+  VIEW_MAX_FAILURES,
+  type AppointmentRequestService,
+} from './service.js';
 
 /** The online appointment request (issue 17 point 3; APPT-1 to APPT-4, CC-8). */
 
@@ -335,6 +341,45 @@ describe('the public request (APPT-1, APPT-3)', () => {
     expect((await tier2.agent.get(`/agent/items/${String(number)}/appointment`)).statusCode).toBe(404);
   });
 
+  it("someone else's receipt number with a wrong date of birth: the agent sees no case until the caller is verified", async () => {
+    const applicant = { dateOfBirth: '1986-04-28', familyName: 'Núñez', aNumber: 'A012345678', zip: '10001' };
+    const res = await postCaseEvents(t, [
+      caseEvent('ar-dob-1', 'EAC2190000072', 'case_received', '2025-03-01T15:00:00Z', { formCode: 'I-765', applicant }),
+    ]);
+    expect(res.statusCode).toBe(200);
+    const page = async (number: number) => {
+      const r = await tier2.agent.get(`/agent/items/${String(number)}`);
+      expect(r.statusCode).toBe(200);
+      return tier2.agent;
+    };
+    // A stranger who knows the receipt number but not the date of birth on record.
+    const stranger = await request({
+      email: 'stranger@example.com',
+      receipt_number: 'EAC2190000072',
+      dob_month: '1',
+      dob_day: '2',
+      dob_year: '1990',
+    });
+    const item = await t.services.serviceItems.byNumber(String(stranger.number));
+    expect(item?.case_id).toBeTruthy();
+    let a = await page(stranger.number);
+    expect(a.$('.casedesk-history').length).toBe(0);
+    expect(a.$('#case-heading').parent().text()).not.toContain('Application for Employment Authorization');
+    expect(a.$('#case-heading').parent().text()).toContain('Verify the caller before sharing anything about the case');
+    expect(a.$('form[action$="/verify"]').length).toBe(1);
+    // Nor through the biometrics page of the item (no case, nothing to reschedule).
+    const bio = await tier2.agent.get(`/agent/items/${String(stranger.number)}/biometrics`);
+    expect(bio.statusCode).toBe(200);
+    expect(tier2.agent.$('form[action$="/reschedule"]').length).toBe(0);
+    // The applicant, with the date of birth on record: the agent sees the case.
+    const applicantRequest = await request({ email: 'owner@example.com', receipt_number: 'EAC2190000072' });
+    a = await page(applicantRequest.number);
+    expect(a.$('.casedesk-history').length).toBe(1);
+    expect(a.$('#case-heading').parent().text()).not.toContain('Verify the caller before sharing');
+    const details = typeof item!.details === 'string' ? JSON.parse(item!.details) : item!.details;
+    expect(details).toMatchObject({ dob_matched: false });
+  });
+
   it('takes a double submit once (one-time token)', async () => {
     const agent = visitor();
     await agent.get('/appointments/request/adit_stamp');
@@ -510,6 +555,54 @@ describe('view your appointment (APPT-4)', () => {
     // Without a view, no letter, no calendar, no cancel.
     expect((await a.get('/appointments/view/letter.pdf')).headers.location).toBe('/appointments/view');
     expect((await a.get('/appointments/view/appointment.ics')).headers.location).toBe('/appointments/view');
+  });
+
+  it('locks a reference after five failed tries from any address, a reference nobody has alike, for an hour', async () => {
+    const { number } = await booked('view.locked@example.com');
+    const wrong = { dob_month: '4', dob_day: '29', dob_year: '1986' };
+    const answer = async (reference: number, dob?: typeof wrong) => {
+      const a = visitor(); // a new address each time: the per-address limit does not come into it
+      const res = await viewAs(a, reference, dob);
+      return {
+        status: res.statusCode,
+        error: a.$('#error-summary').text().trim(),
+        viewing: a.cookies.has('appointment_view'),
+      };
+    };
+    const nobodys = number + 200000;
+    const refused = await answer(nobodys);
+    expect(refused.status).toBe(404);
+    for (let i = 0; i < VIEW_MAX_FAILURES - 1; i++) expect(await answer(number, wrong)).toEqual(refused);
+    // Four failures: the right date of birth still opens it.
+    expect((await answer(number)).viewing).toBe(true);
+    expect(await answer(number, wrong)).toEqual(refused);
+    // Five: locked, answered exactly as a wrong match, even with the right date of birth.
+    expect(await answer(number)).toEqual(refused);
+    // A reference nobody has, tried as often, answers the same way: a lock tells nothing about which exist.
+    for (let i = 0; i < VIEW_MAX_FAILURES + 1; i++) expect(await answer(nobodys)).toEqual(refused);
+    // The lock holds from any address until the hour has passed; then the right date of birth opens it again.
+    const before = t.clock.now();
+    try {
+      t.clock.advance(VIEW_LOCK_MS - 60_000);
+      expect(await answer(number)).toEqual(refused);
+      t.clock.advance(120_000);
+      expect((await answer(number)).viewing).toBe(true);
+    } finally {
+      t.clock.set(before);
+    }
+  });
+
+  it('counts simultaneous failed tries of one reference one after another (no lost count)', async () => {
+    const { number } = await booked('view.race@example.com');
+    const tries = await Promise.all(Array.from({ length: 12 }, () => service().lookup(String(number), '1986-04-29')));
+    expect(tries.every((r) => r === undefined)).toBe(true);
+    const row = await db()
+      .selectFrom('appointment_view_tries')
+      .select('failures')
+      .where('reference', '=', number)
+      .executeTakeFirstOrThrow();
+    expect(row.failures).toBe(VIEW_MAX_FAILURES);
+    expect(await service().lookup(String(number), '1986-04-28')).toBeUndefined();
   });
 
   it('shows the appointment, its letter as a real PDF and its .ics, parsed back', async () => {

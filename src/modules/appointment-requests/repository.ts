@@ -43,6 +43,49 @@ export async function updateRequest(
 }
 
 /**
+ * The tries of a reference number, locked until the transaction ends (made when there is none): every try of one
+ * reference waits for the one before it, so simultaneous tries cannot pass the limit. Rows whose period has ended
+ * (before `staleBefore`) are removed as tries come.
+ */
+export async function lockViewTries(
+  db: DbHandle,
+  reference: number,
+  now: Date,
+  staleBefore: Date,
+): Promise<{ failures: number; since: Date }> {
+  // A few rows whose period has ended, skipping any another try holds: never waits, so never deadlocks.
+  await db
+    .deleteFrom('appointment_view_tries')
+    .where('reference', 'in', (eb) =>
+      eb
+        .selectFrom('appointment_view_tries')
+        .select('reference')
+        .where('since', '<', staleBefore)
+        .where('reference', '!=', reference)
+        .orderBy('reference')
+        .limit(100)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .execute();
+  return (
+    db
+      .insertInto('appointment_view_tries')
+      .values({ reference, failures: 0, since: now })
+      // A no-op update rather than DO NOTHING: the row is returned and locked whether it was made or found.
+      .onConflict((oc) =>
+        oc.column('reference').doUpdateSet((eb) => ({ failures: eb.ref('appointment_view_tries.failures') })),
+      )
+      .returning(['failures', 'since'])
+      .executeTakeFirstOrThrow()
+  );
+}
+
+export async function setViewTries(db: DbHandle, reference: number, set: { failures: number; since: Date }) {
+  await db.updateTable('appointment_view_tries').set(set).where('reference', '=', reference).execute();
+}
+
+/**
  * CC-8: of the requests booked at a field office in [from, to), how many have their appointment within `withinDays`
  * days of the request (cancelled ones count: they were given).
  */

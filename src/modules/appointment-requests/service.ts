@@ -42,6 +42,9 @@ export const REMINDER_BEFORE_MS = 24 * 3600_000;
 /** How many field offices, and how many free slots of each, the agent is offered. */
 const SITES_OFFERED = 3;
 const SLOTS_OFFERED = 12;
+/** "View your appointment": this many failed tries of one reference number within VIEW_LOCK_MS lock it (APPT-4). */
+export const VIEW_MAX_FAILURES = 5;
+export const VIEW_LOCK_MS = 3600_000;
 /** The longest answer an agent sends. */
 export const MAX_ANSWER = 5000;
 
@@ -165,7 +168,9 @@ export class AppointmentRequestService {
           const topic = t(`appointment_requests:reasons.${reason}`);
           const fullName = [v.firstName, v.middleName, v.lastName].filter(Boolean).join(' ');
           // The case of the receipt number, when there is one: its Section 1367 protection follows the item (CC-6:
-          // routed to Tier 3 only, whatever the person wrote). Nothing about the case is told to the person.
+          // routed to Tier 3 only, whatever the person wrote). Nothing about the case is told to the person. Anyone
+          // may type anyone's receipt number: the agent sees the case only when the date of birth matched the
+          // agency's records (`dob_matched`), and otherwise verifies the person first, as for a call (CC-2).
           const found = v.receiptNumber ? await findCaseForRequest(trx, v.receiptNumber) : undefined;
           const { item } = await this.deps.items.createRouted(
             {
@@ -184,6 +189,8 @@ export class AppointmentRequestService {
                 ...(v.middleName ? { middle_name: v.middleName } : {}),
                 last_name: v.lastName,
                 date_of_birth: v.dateOfBirth,
+                // Whether the date of birth matched the case's applicant on record (not just any case without one).
+                dob_matched: Boolean(found?.date_of_birth && found.date_of_birth === v.dateOfBirth),
                 zip: v.zip,
                 country_of_birth: v.countryOfBirth,
                 ...(v.aNumber ? { a_number: v.aNumber } : {}),
@@ -269,13 +276,28 @@ export class AppointmentRequestService {
 
   /**
    * The request a reference number and a date of birth name; undefined for a wrong number, a wrong date of birth,
-   * or both alike (the same query either way: nothing tells which one was wrong).
+   * or both alike (the same queries either way: nothing tells which one was wrong). Reference numbers follow one
+   * another, so besides the per-address limit of the route a reference is locked after VIEW_MAX_FAILURES failed
+   * tries within VIEW_LOCK_MS, from any address: until the period ends it is answered as a wrong match, even with
+   * the right date of birth. Tries of a reference nobody has are counted and locked alike, so a lock tells nothing
+   * about which references exist.
    */
   async lookup(reference: string, dateOfBirth: string): Promise<AppointmentRequestRow | undefined> {
     const number = reference.replace(/[\s#-]/g, '');
     if (!/^\d{1,12}$/.test(number)) return undefined;
-    const row = await repo.findByItemNumber(this.deps.db, Number(number));
-    return row && row.date_of_birth === dateOfBirth ? row : undefined;
+    const ref = Number(number);
+    return inTransaction(this.deps.db, async (trx) => {
+      const now = this.deps.clock.now();
+      const periodStart = new Date(now.getTime() - VIEW_LOCK_MS);
+      const tries = await repo.lockViewTries(trx, ref, now, periodStart);
+      const current = tries.since > periodStart;
+      const failures = current ? tries.failures : 0;
+      const row = await repo.findByItemNumber(trx, ref);
+      const found = row && row.date_of_birth === dateOfBirth ? row : undefined;
+      if (failures >= VIEW_MAX_FAILURES) return undefined;
+      if (!found) await repo.setViewTries(trx, ref, { failures: failures + 1, since: current ? tries.since : now });
+      return found;
+    });
   }
 
   async byId(id: string): Promise<AppointmentRequestRow | undefined> {

@@ -1,6 +1,6 @@
 import type { ColumnType, Selectable } from 'kysely';
 
-/** The table of the `appointment-requests` module (db/migrations/0044_appointment_requests.sql), declared here, once. */
+/** The tables of the `appointment-requests` module (db/migrations/0044_appointment_requests.sql), declared here, once. */
 
 /** APPT-1: the reasons that take a request ("other" takes none: the Contact Center serves it). */
 export const REQUEST_REASONS = ['adit_stamp', 'emergency_advance_parole', 'immigration_judge_grant'] as const;
@@ -46,8 +46,18 @@ export interface AppointmentRequestsTable {
 
 export type AppointmentRequestRow = Selectable<AppointmentRequestsTable>;
 
+/** "View your appointment": the failed tries of a reference number (existing or not) in the current period. */
+export interface AppointmentViewTriesTable {
+  /** The reference number tried. */
+  reference: number;
+  failures: number;
+  /** When the period of these failures started. */
+  since: Date;
+}
+
 declare module '../../platform/db/tables.js' {
   interface Tables {
     appointment_requests: AppointmentRequestsTable;
+    appointment_view_tries: AppointmentViewTriesTable;
   }
 }
