@@ -308,7 +308,7 @@ describe('the public request (APPT-1, APPT-3)', () => {
     });
     expect(item!.subject).toBe('Emergency advance parole (urgent travel)');
     expect(item!.description).toContain('Preferences (considered, not guaranteed): Tuesday, Thursday; Morning');
-    const details = typeof item!.details === 'string' ? JSON.parse(item!.details) : item!.details;
+    const details: unknown = typeof item!.details === 'string' ? JSON.parse(item!.details) : item!.details;
     expect(details).toMatchObject({
       reason: 'emergency_advance_parole',
       zip: '10001',
@@ -376,7 +376,7 @@ describe('the public request (APPT-1, APPT-3)', () => {
     a = await page(applicantRequest.number);
     expect(a.$('.casedesk-history').length).toBe(1);
     expect(a.$('#case-heading').parent().text()).not.toContain('Verify the caller before sharing');
-    const details = typeof item!.details === 'string' ? JSON.parse(item!.details) : item!.details;
+    const details: unknown = typeof item!.details === 'string' ? JSON.parse(item!.details) : item!.details;
     expect(details).toMatchObject({ dob_matched: false });
   });
 
@@ -625,7 +625,7 @@ describe('view your appointment (APPT-4)', () => {
 
     const ics = await agent.get('/appointments/view/appointment.ics');
     expect(ics.headers['content-type']).toContain('text/calendar');
-    const cal = new ICAL.Component(ICAL.parse(ics.body));
+    const cal = new ICAL.Component(ICAL.parse(ics.body) as unknown[]);
     const event = new ICAL.Event(cal.getFirstSubcomponent('vevent')!);
     expect(event.startDate.toJSDate().getTime()).toBe(slot.starts_at.getTime());
     expect(event.endDate.toJSDate().getTime()).toBe(slot.ends_at.getTime());
