@@ -215,24 +215,14 @@ function registerViewRoutes(app: App, deps: AppointmentRequestRoutesDeps): void 
     const row = await viewed(request, deps);
     const pdf = row && (await requests.letter(row, request.lang));
     if (!row || !pdf) return reply.redirect('/appointments/view', 303);
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="appointment-${String(row.item_number)}.pdf"`)
-      .header('cache-control', 'private, no-store')
-      .header('x-content-type-options', 'nosniff')
-      .send(pdf);
+    return sendDownload(reply, 'application/pdf', `appointment-${String(row.item_number)}.pdf`, pdf);
   });
 
   app.get('/appointments/view/appointment.ics', { config: { policy: 'public' } }, async (request, reply) => {
     const row = await viewed(request, deps);
     const ics = row && (await requests.calendar(row, request.lang));
     if (!row || !ics) return reply.redirect('/appointments/view', 303);
-    return reply
-      .type('text/calendar; charset=utf-8')
-      .header('content-disposition', `attachment; filename="appointment-${String(row.item_number)}.ics"`)
-      .header('cache-control', 'private, no-store')
-      .header('x-content-type-options', 'nosniff')
-      .send(ics);
+    return sendDownload(reply, 'text/calendar; charset=utf-8', `appointment-${String(row.item_number)}.ics`, ics);
   });
 
   app.post(
@@ -376,4 +366,14 @@ function registerAgentRoutes(app: App, deps: AppointmentRequestRoutesDeps): void
       return reply.redirect(`/agent/items/${String(found.item.number)}/appointment?done=answered`, 303);
     },
   );
+}
+
+/** A file of the person's appointment as a download: never cached, never sniffed into another type. */
+function sendDownload(reply: FastifyReply, type: string, fileName: string, body: Buffer | string) {
+  return reply
+    .type(type)
+    .header('content-disposition', `attachment; filename="${fileName}"`)
+    .header('cache-control', 'private, no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(body);
 }

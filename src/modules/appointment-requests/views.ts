@@ -31,6 +31,20 @@ const one = (v: Values | undefined, name: string): string | undefined => {
 };
 const T = 'appointment_requests';
 
+/** The date of birth, asked the same way on the request and on "View your appointment". */
+function dateOfBirthField(t: PageContext['t'], v: Values | undefined, error: string | undefined): SafeHtml {
+  return memorableDate({
+    name: 'dob',
+    legend: t(`${T}:form.dob.legend`),
+    hint: t(`${T}:form.dob.hint`),
+    labels: { month: t(`${T}:date.month`), day: t(`${T}:date.day`), year: t(`${T}:date.year`) },
+    month: one(v, 'dob_month'),
+    day: one(v, 'dob_day'),
+    year: one(v, 'dob_year'),
+    error,
+  });
+}
+
 /** The Contact Center's numbers and hours (CC-1), said wherever the online request cannot help. */
 function contactCenter(ctx: PageContext): SafeHtml {
   const { t } = ctx;
@@ -110,16 +124,7 @@ ${csrfField(p.csrf)}${submissionField(p.submission)}
   ${textInput({ name: 'middle_name', label: L('middle_name'), value: one(v, 'middle_name'), error: e('middle_name'), autocomplete: 'additional-name', maxlength: LIMITS.middle_name, spellcheck: false })}
   ${textInput({ name: 'last_name', label: L('last_name'), value: one(v, 'last_name'), error: e('last_name'), autocomplete: 'family-name', required: true, maxlength: LIMITS.last_name, spellcheck: false })}
 </fieldset>
-${memorableDate({
-  name: 'dob',
-  legend: t(`${T}:form.dob.legend`),
-  hint: t(`${T}:form.dob.hint`),
-  labels: { month: t(`${T}:date.month`), day: t(`${T}:date.day`), year: t(`${T}:date.year`) },
-  month: one(v, 'dob_month'),
-  day: one(v, 'dob_day'),
-  year: one(v, 'dob_year'),
-  error: e('dob_month'),
-})}
+${dateOfBirthField(t, v, e('dob_month'))}
 ${textInput({ name: 'country_of_birth', label: L('country_of_birth'), value: one(v, 'country_of_birth'), error: e('country_of_birth'), autocomplete: 'country-name', required: true, maxlength: LIMITS.country_of_birth })}
 ${textInput({ name: 'zip', label: L('zip'), hint: H('zip'), value: one(v, 'zip'), error: e('zip'), autocomplete: 'postal-code', inputmode: 'numeric', required: true, maxlength: LIMITS.zip, width: 'sm' })}
 ${textInput({ name: 'email', label: L('email'), value: one(v, 'email'), error: e('email'), type: 'email', autocomplete: 'email', required: true, maxlength: LIMITS.email, spellcheck: false })}
@@ -252,16 +257,7 @@ ${button(t(`${T}:view.cancel_button`), { secondary: true })}
     : html`<p class="usa-intro">${t(`${T}:view.intro`)}</p>
 <form class="usa-form usa-form--large" method="post" action="/appointments/view" novalidate>${csrfField(p.csrf)}
 ${textInput({ name: 'reference', label: t(`${T}:view.reference`), hint: t(`${T}:view.reference_hint`), value: one(v, 'reference'), error: e('reference'), inputmode: 'numeric', maxlength: 20, width: 'md', autocomplete: 'off' })}
-${memorableDate({
-  name: 'dob',
-  legend: t(`${T}:form.dob.legend`),
-  hint: t(`${T}:form.dob.hint`),
-  labels: { month: t(`${T}:date.month`), day: t(`${T}:date.day`), year: t(`${T}:date.year`) },
-  month: one(v, 'dob_month'),
-  day: one(v, 'dob_day'),
-  year: one(v, 'dob_year'),
-  error: e('dob_month'),
-})}
+${dateOfBirthField(t, v, e('dob_month'))}
 ${button(t(`${T}:view.submit`))}
 </form>
 <p class="margin-top-4"><a class="usa-link" href="/appointments/request">${t(`${T}:view.request_link`)}</a></p>`;
