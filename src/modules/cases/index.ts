@@ -6,6 +6,14 @@ export {
   type ReceiptNumberProblem,
 } from './receipt-number.js';
 export { FORMS, findForm, formLongName } from './forms.js';
+export {
+  FORM_CATEGORIES,
+  MY_PROGRESS_FORMS,
+  categoriesOf,
+  effectiveCategory,
+  findFormCategory,
+  type FormCategoryInfo,
+} from './form-categories.js';
 export { OFFICES, findOffice, officeName, officeForPrefix, officeTimeZone } from './offices.js';
 export { findStatus, statusKey } from './statuses.js';
 export {

@@ -48,6 +48,7 @@ const CASE_COLUMNS = [
   'c.from_events',
   'c.filing_channel',
   'c.section_1367',
+  'c.form_category',
   'c.created_at',
   'c.updated_at',
 ] as const satisfies readonly `c.${keyof CaseRow}`[];

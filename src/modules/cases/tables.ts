@@ -19,6 +19,8 @@ export interface CasesTable {
   /** db/migrations/0015_account_cases.sql */
   filing_channel: Generated<'online' | 'paper'>;
   section_1367: Generated<boolean>;
+  /** db/migrations/0045_form_categories.sql: the form category (subtype), a code of form-categories.ts; null: none. */
+  form_category: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
