@@ -44,6 +44,14 @@ export {
   section1367OfCase,
   type RequestCase,
 } from './repository.js';
+export {
+  caseTimelines,
+  MILESTONES,
+  MILESTONE_STATUSES,
+  type CaseTimeline,
+  type Milestone,
+  type TimelineFilter,
+} from './timelines.js';
 export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';
