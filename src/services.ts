@@ -16,6 +16,7 @@ import { KnowledgeService } from './modules/knowledge/index.js';
 import { QualityService } from './modules/quality/index.js';
 import { DashboardService } from './modules/dashboards/index.js';
 import { ERequestService } from './modules/e-request/index.js';
+import { ProcessingTimesService } from './modules/processing-times/index.js';
 import { AgentConsoleService } from './modules/agent-console/index.js';
 import { SecureMessageService } from './modules/secure-messages/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
@@ -57,6 +58,8 @@ export interface Services {
   dashboards: DashboardService;
   /** e-Request: public requests as routed service items, their status page, inquiry dates (issue 5 item 4). */
   eRequest: ERequestService;
+  /** Processing times: published figures per form, category and office, and the inquiry dates (issue 18). */
+  processingTimes: ProcessingTimesService;
   /** The Contact Center agent console (issue 5 item 6). */
   agentConsole: AgentConsoleService;
   /** Secure messages about a case (issue 5 item 5; CASE-3). */
@@ -243,6 +246,7 @@ export function createServices(deps: Deps): Services {
     timeZone: deps.config.agencyTimeZone,
     publicUrl: deps.config.publicUrl,
   });
+  const processingTimes = new ProcessingTimesService({ db, clock: deps.clock, timeZone: deps.config.agencyTimeZone });
   const eRequest = new ERequestService({
     db,
     clock: deps.clock,
@@ -314,6 +318,7 @@ export function createServices(deps: Deps): Services {
       timeZone: deps.config.agencyTimeZone,
     }),
     eRequest,
+    processingTimes,
     voiceAssistant: new VoiceAssistantService({
       db,
       clock: deps.clock,

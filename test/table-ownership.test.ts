@@ -50,6 +50,10 @@ const OWNERS: Record<string, string> = {
   biometrics_settings: 'biometrics',
   biometrics_requests: 'biometrics',
   biometrics_reschedules: 'biometrics',
+  // processing times: runs, their figures, and the administrators' inquiry date overrides (issue 18)
+  processing_time_runs: 'processing-times',
+  processing_time_figures: 'processing-times',
+  inquiry_date_overrides: 'processing-times',
   // api-clients
   api_clients: 'api-clients',
   api_access_tokens: 'api-clients',
