@@ -44,7 +44,6 @@
  * --bulk`). Results go to bench/results/telephony-<date>.md (-2, -3... for later runs of the day). Only talks to
  * 127.0.0.1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -55,6 +54,7 @@ import { DEFAULT_MENU } from '../../src/modules/voice-assistant/menu.js';
 import { parseTwiml, spokenTexts, type TwimlVerb } from '../../src/modules/voice-assistant/twiml.js';
 import { backgroundLoad, cpuSeconds, machineCpu, postgresBackends, postgresCpuBetween } from '../proc.js';
 import { admin, casedesk, freshDatabase, localDbUrl, ROOT } from '../case-events/common.js';
+import { startServer } from '../child-server.js';
 
 function intEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -84,44 +84,6 @@ const GATHER = '/hooks/voice/twilio/gather';
 const STATUS = '/hooks/voice/twilio/status';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// ---- Child processes (each in its own process group, stopped on exit) ----------------------------------------
-
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of children) if (c.pid) process.kill(-c.pid, 'SIGKILL');
-});
-
-async function startServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []) {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(proc);
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const m = /listening (\d+)/.exec(output);
-      if (m) resolve(Number(m[1]));
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`${script} exited (${code}):\n${output}`)));
-  });
-  const stop = async () => {
-    if (proc.exitCode === null) {
-      process.kill(-proc.pid!, 'SIGTERM');
-      await Promise.race([exited, sleep(20_000)]);
-      if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGKILL');
-    }
-    children.delete(proc);
-  };
-  return { port, pid: proc.pid!, stop };
-}
 
 // ---- The load ------------------------------------------------------------------------------------------------
 
