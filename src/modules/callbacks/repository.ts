@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
-import type { DbHandle } from '../../platform/db/database.js';
+import { preparedQuery, type DbHandle } from '../../platform/db/database.js';
 import type {
   CallbackAttemptRow,
   CallbackAttemptsTable,
@@ -87,6 +87,41 @@ export interface LineGroup {
   confirmedOnly?: boolean;
 }
 
+/** Every column of a callback, named (a prepared statement must not use `*`: see preparedQuery). */
+const CALLBACK_COLUMNS = [
+  'id',
+  'item_id',
+  'tier',
+  'phones',
+  'language',
+  'time_zone',
+  'source',
+  'requested_by',
+  'requested_at',
+  'status',
+  'rank',
+  'attempts',
+  'not_before',
+  'next_attempt_at',
+  'window_end_at',
+  'claimed_by',
+  'claimed_at',
+  'text_ahead',
+  'text_ahead_state',
+  'text_ahead_until',
+  'closed_at',
+] as const satisfies readonly (keyof CallbacksTable)[];
+
+/** The groups as four parallel arrays: the statement's text is the same however many groups are open. */
+function groupArrays(groups: readonly LineGroup[]) {
+  return [
+    groups.map((g) => g.tier),
+    groups.map((g) => g.timeZone),
+    groups.map((g) => g.attempts),
+    groups.map((g) => Boolean(g.confirmedOnly)),
+  ] as const;
+}
+
 /**
  * The head of each group (its first callback in line order that is due now; `callbacks_group_idx` gives each in one
  * index descent), then the first of the heads in line order: the first due callback of the tiers' national lines.
@@ -95,15 +130,20 @@ export interface LineGroup {
  * The window test is written as a range ([next_attempt_at, window_end_at) holds now), which no index answers: the
  * planner then walks the group's index in line order, whatever its statistics say about window ends (stale ones made
  * it read `callbacks_window_end_idx` and sort instead).
+ * The groups come as arrays (unnest), so the text is constant and runs as a prepared statement: PostgreSQL plans it
+ * once per connection instead of on every pick (planning took several times the execution).
  */
-function headOfGroups(groups: readonly LineGroup[], now: Date, lock: boolean) {
-  const values = sql.join(
-    groups.map(
-      (g) => sql`(${g.tier}::text, ${g.timeZone}::text, ${g.attempts}::smallint, ${Boolean(g.confirmedOnly)}::boolean)`,
-    ),
-  );
-  return sql`
-      SELECT h.id FROM (VALUES ${values}) AS g (tier, zone, attempts, confirmed_only)
+function headOfGroups(
+  tiers: readonly string[],
+  zones: readonly string[],
+  attempts: readonly number[],
+  confirmedOnly: readonly boolean[],
+  now: Date,
+  lock: boolean,
+) {
+  return sql<string>`(
+      SELECT h.id FROM unnest(${tiers}::text[], ${zones}::text[], ${attempts}::smallint[], ${confirmedOnly}::boolean[])
+        AS g (tier, zone, attempts, confirmed_only)
       CROSS JOIN LATERAL (
         SELECT c.id, c.rank, c.requested_at FROM callbacks c
         WHERE c.tier = g.tier AND c.time_zone = g.zone AND c.attempts = g.attempts AND c.status = 'pending'
@@ -114,8 +154,41 @@ function headOfGroups(groups: readonly LineGroup[], now: Date, lock: boolean) {
         ${lock ? sql`FOR UPDATE SKIP LOCKED` : sql``}
       ) AS h
       ORDER BY h.rank, h.requested_at, h.id
-      LIMIT 1`;
+      LIMIT 1)`;
 }
+
+const claimStatement = preparedQuery(
+  (
+    db: DbHandle,
+    agentId: string,
+    now: Date,
+    tiers: readonly string[],
+    zones: readonly string[],
+    attempts: readonly number[],
+    confirmedOnly: readonly boolean[],
+  ) =>
+    db
+      .updateTable('callbacks')
+      .set({ status: 'claimed', claimed_by: agentId, claimed_at: now })
+      .where('id', '=', headOfGroups(tiers, zones, attempts, confirmedOnly, now, true))
+      .where('status', '=', 'pending')
+      .returning(CALLBACK_COLUMNS),
+);
+
+const peekStatement = preparedQuery(
+  (
+    db: DbHandle,
+    now: Date,
+    tiers: readonly string[],
+    zones: readonly string[],
+    attempts: readonly number[],
+    confirmedOnly: readonly boolean[],
+  ) =>
+    db
+      .selectFrom('callbacks')
+      .select(CALLBACK_COLUMNS)
+      .where('id', '=', headOfGroups(tiers, zones, attempts, confirmedOnly, now, false)),
+);
 
 /**
  * Claims the first due callback of these groups, in one statement: `FOR UPDATE SKIP LOCKED` on each group's head
@@ -127,11 +200,8 @@ export async function claimNextDue(
   p: { groups: readonly LineGroup[]; agentId: string; now: Date },
 ): Promise<CallbackRow | undefined> {
   if (!p.groups.length) return undefined;
-  const result = await sql<CallbackRow>`
-    UPDATE callbacks SET status = 'claimed', claimed_by = ${p.agentId}, claimed_at = ${p.now}
-    WHERE id = (${headOfGroups(p.groups, p.now, true)}) AND status = 'pending'
-    RETURNING *`.execute(db);
-  return result.rows[0];
+  const [row] = await claimStatement(db, p.agentId, p.now, ...groupArrays(p.groups));
+  return row;
 }
 
 /** The first due callback of these groups, without claiming it (what the agent's page shows). */
@@ -140,9 +210,8 @@ export async function peekNextDue(
   p: { groups: readonly LineGroup[]; now: Date },
 ): Promise<CallbackRow | undefined> {
   if (!p.groups.length) return undefined;
-  const result = await sql<CallbackRow>`
-    SELECT * FROM callbacks WHERE id = (${headOfGroups(p.groups, p.now, false)})`.execute(db);
-  return result.rows[0];
+  const [row] = await peekStatement(db, p.now, ...groupArrays(p.groups));
+  return row;
 }
 
 /** The zones pending callbacks of a tier are timed for (a loose index scan of `callbacks_group_idx`). */
