@@ -3,6 +3,7 @@ import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import {
   casesByIds,
   describeCase,
+  effectiveCategory,
   findCases,
   insertEventCases,
   officeForPrefix,
@@ -35,6 +36,7 @@ import * as repo from './repository.js';
 import {
   biometricsRequestOf,
   biometricsReused,
+  formCategoryProblem,
   openRequestForEvidence,
   parseEvent,
   upcomingAppointments,
@@ -123,11 +125,14 @@ export interface PendingReport {
   next?: string;
 }
 
-/** What a case's events say about it, in order of occurrence (then id): form, office, received date. */
+/**
+ * What a case's events say about it, in order of occurrence (then id): form, office, received date, and the category
+ * the latest event giving one gives (as sent: the case stores `effectiveCategory` of it).
+ */
 export function factsFromEvents(
   events: { id: string; type: string; occurredAt: Date; payload: Record<string, unknown> }[],
   receiptPrefix: string,
-): { formCode?: string; officeCode: string; receivedAt: Date } {
+): { formCode?: string; formCategory?: string; officeCode: string; receivedAt: Date } {
   const ordered = [...events].sort(
     (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
@@ -138,8 +143,12 @@ export function factsFromEvents(
     str(transfers.at(-1)?.payload.officeCode) ??
     ordered.map((e) => str(e.payload.officeCode)).find(Boolean) ??
     officeForPrefix(receiptPrefix).code;
+  const formCategory = ordered
+    .map((e) => str(e.payload.formCategory))
+    .filter(Boolean)
+    .at(-1);
   const received = ordered.find((e) => e.type === 'case_received') ?? ordered[0]!;
-  return { formCode, officeCode, receivedAt: received.occurredAt };
+  return { formCode, ...(formCategory ? { formCategory } : {}), officeCode, receivedAt: received.occurredAt };
 }
 
 export interface CaseEventDeps {
@@ -474,6 +483,33 @@ export class CaseEventService {
     return biometricsReused(await repo.eventsOfCase(this.deps.db, receiptNumber, BIOMETRICS_EVENTS));
   }
 
+  /**
+   * A `formCategory` must be one of the case's form (an event giving both was checked by parseEvent): the form is
+   * the stored case's, else the one an event of the batch gives; events of a receipt number whose form is not known
+   * yet were checked against the whole catalog only (their case stores the form's fallback if the code is not its).
+   */
+  async #categoryProblems(events: CaseEvent[], indexOf: Map<CaseEvent, number>): Promise<EventProblem[]> {
+    const asking = events.filter(
+      (e) => typeof e.payload.formCategory === 'string' && typeof e.payload.formCode !== 'string',
+    );
+    if (!asking.length) return [];
+    const formOf = new Map(
+      (await findCases(this.deps.db, [...new Set(asking.map((e) => e.receiptNumber))])).map((c) => [
+        c.receipt_number,
+        c.form_code,
+      ]),
+    );
+    const batchForm = (receipt: string) =>
+      events
+        .filter((e) => e.receiptNumber === receipt && typeof e.payload.formCode === 'string')
+        .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())[0]?.payload.formCode as string | undefined;
+    return asking.flatMap((e) => {
+      const form = formOf.get(e.receiptNumber) ?? batchForm(e.receiptNumber);
+      const message = form ? formCategoryProblem(form, e.payload.formCategory as string) : undefined;
+      return message ? [{ index: indexOf.get(e)!, id: e.id, field: 'payload.formCategory', message }] : [];
+    });
+  }
+
   async ingest(rawEvents: unknown[], clientId: string | null): Promise<IngestResult> {
     if (rawEvents.length > MAX_BATCH)
       return {
@@ -482,6 +518,7 @@ export class CaseEventService {
       };
     const problems: EventProblem[] = [];
     const events: CaseEvent[] = [];
+    const indexOf = new Map<CaseEvent, number>();
     const seen = new Set<string>();
     let repeatedInBatch = 0;
     rawEvents.forEach((raw, index) => {
@@ -492,8 +529,10 @@ export class CaseEventService {
       else {
         seen.add(parsed.event.id);
         events.push(parsed.event);
+        indexOf.set(parsed.event, index);
       }
     });
+    if (!problems.length) problems.push(...(await this.#categoryProblems(events, indexOf)));
     if (problems.length) return { ok: false, problems };
     const now = this.deps.clock.now();
 
@@ -579,6 +618,7 @@ export class CaseEventService {
               (e) =>
                 ['case_received', 'transferred', 'protection_updated'].includes(e.type) ||
                 'formCode' in e.payload ||
+                'formCategory' in e.payload ||
                 'officeCode' in e.payload ||
                 'applicant' in e.payload ||
                 (current.from_events && e.occurredAt < current.received_at),
@@ -608,6 +648,7 @@ export class CaseEventService {
           return {
             receiptNumber,
             formCode: facts.formCode!,
+            formCategory: effectiveCategory(facts.formCode!, facts.formCategory),
             officeCode: facts.officeCode,
             receivedAt: facts.receivedAt,
             ...(status && !status.tied
@@ -621,8 +662,9 @@ export class CaseEventService {
         ...created.map((c) => [c.receipt_number, c.id] as [string, number]),
       ]);
 
-      // Known cases: cases from events follow all their events; demo or migrated cases only a transfer or a received event.
-      const factChanges: { id: number; formCode: string; officeCode: string; receivedAt: Date }[] = [];
+      // Known cases: cases from events follow all their events; demo or migrated cases only a transfer, a received
+      // event or a category. The category stored is the one the case counts under (effectiveCategory).
+      const factChanges: Parameters<typeof updateFacts>[1] = [];
       for (const receipt of full) {
         const current = known.get(receipt);
         if (!current) continue;
@@ -639,12 +681,14 @@ export class CaseEventService {
               officeCode: list.some((e) => e.type === 'transferred') ? facts.officeCode : current.office_code,
               receivedAt: list.some((e) => e.type === 'case_received') ? facts.receivedAt : current.received_at,
             };
+        const formCategory = effectiveCategory(next.formCode, facts.formCategory ?? current.form_category);
         if (
           next.formCode !== current.form_code ||
+          formCategory !== current.form_category ||
           next.officeCode !== current.office_code ||
           next.receivedAt.getTime() !== current.received_at.getTime()
         ) {
-          factChanges.push({ id: current.id, ...next });
+          factChanges.push({ id: current.id, ...next, formCategory });
         }
       }
       await updateFacts(trx, factChanges, now);

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { normalizeOnlineAccessCode } from '../account-cases/index.js';
 import {
+  categoriesOf,
+  FORM_CATEGORIES,
   findForm,
+  findFormCategory,
   findOffice,
   findStatus,
   parseReceiptNumber,
@@ -94,6 +97,9 @@ const officeCode = text('an office of the offices catalog, e.g. NBC').refine(
   (c) => Boolean(findOffice(c)),
   'an office of the offices catalog, e.g. NBC',
 );
+const CATEGORY = 'a category of the form, e.g. employment';
+/** A category code of the catalog (of some form: `formCategoryProblem` checks it against the case's form). */
+const formCategory = text(CATEGORY).refine((c) => FORM_CATEGORIES.some((f) => f.code === c), CATEGORY);
 const catalogStatus = text('a status key of the official catalog, e.g. case-was-approved').refine(
   (k) => Boolean(findStatus(k)),
   'a status key of the official catalog, e.g. case-was-approved',
@@ -148,7 +154,12 @@ const onlineAccessCode = text('an Online Access Code: 5-4-5 letters and digits, 
 );
 
 /** Payload fields each type accepts (others are kept as sent, unread). */
-const common = { formCode: formCode.optional(), officeCode: officeCode.optional(), applicant: applicant.optional() };
+const common = {
+  formCode: formCode.optional(),
+  formCategory: formCategory.optional(),
+  officeCode: officeCode.optional(),
+  applicant: applicant.optional(),
+};
 const PAYLOADS: Record<CaseEventType, z.ZodType<Record<string, unknown>>> = {
   // channel: how it was filed (online cases have every feature, CASE-3); onlineAccountNumber: the account that filed it online.
   case_received: z.looseObject({
@@ -400,6 +411,11 @@ export function parseEvent(
       }),
     };
   }
+  const category = payload.data.formCategory;
+  if (typeof category === 'string' && typeof payload.data.formCode === 'string') {
+    const message = formCategoryProblem(payload.data.formCode, category);
+    if (message) return { ok: false, problems: [{ index, id, field: 'payload.formCategory', message }] };
+  }
   const size = JSON.stringify(payload.data).length;
   if (size > 10_000)
     return {
@@ -423,6 +439,18 @@ export function parseEvent(
       payload: payload.data,
     },
   };
+}
+
+/**
+ * What is wrong with an event's `formCategory` for the case's form, in words, or undefined when the form has it. Only
+ * the codes of the form's own categories are accepted (a form published per form has none).
+ */
+export function formCategoryProblem(formCode: string, category: string): string | undefined {
+  if (findFormCategory(formCode, category)) return undefined;
+  const codes = categoriesOf(formCode).map((c) => c.code);
+  return `payload.formCategory: ${shownValue(category)} is not ${CATEGORY} (${
+    codes.length ? `the categories of ${formCode} are ${codes.join(', ')}` : `${formCode} has no categories`
+  })`;
 }
 
 /** The status an event gives its case (a catalog key), or undefined when it gives none. */

@@ -12,7 +12,7 @@ import type { CaseRow } from './tables.js';
 /** `status_at`: when the current status happened: no history row of the case is later (every writer keeps it so). */
 export type StoredCase = Pick<
   CaseRow,
-  'id' | 'receipt_number' | 'from_events' | 'form_code' | 'office_code' | 'received_at' | 'status_at'
+  'id' | 'receipt_number' | 'from_events' | 'form_code' | 'form_category' | 'office_code' | 'received_at' | 'status_at'
 >;
 
 export async function findCases(db: DbHandle, receipts: string[]): Promise<StoredCase[]> {
@@ -20,7 +20,7 @@ export async function findCases(db: DbHandle, receipts: string[]): Promise<Store
   // Times as milliseconds since the epoch: a number is much cheaper to read than a timestamp's text, for thousands of rows.
   const rows = await db
     .selectFrom('cases')
-    .select(['id', 'receipt_number', 'from_events', 'form_code', 'office_code'])
+    .select(['id', 'receipt_number', 'from_events', 'form_code', 'form_category', 'office_code'])
     .select([
       sql<number>`(extract(epoch from received_at) * 1000)::float8`.as('received_ms'),
       sql<number>`(extract(epoch from status_at) * 1000)::float8`.as('status_ms'),
@@ -37,6 +37,8 @@ export async function findCases(db: DbHandle, receipts: string[]): Promise<Store
 export interface NewEventCase {
   receiptNumber: string;
   formCode: string;
+  /** The category the case counts under (`effectiveCategory`): null for a form published per form. */
+  formCategory: string | null;
   officeCode: string;
   receivedAt: Date;
   statusKey: string;
@@ -56,6 +58,7 @@ export async function insertEventCases(
       cases.map((c) => ({
         receipt_number: c.receiptNumber,
         form_code: c.formCode,
+        form_category: c.formCategory,
         office_code: c.officeCode,
         received_at: c.receivedAt,
         status_key: c.statusKey,
@@ -112,17 +115,19 @@ export async function setStatuses(
   return result.rows.map((r) => r.id);
 }
 
-/** Sets the form, office and received date of cases whose events changed them (callers pass only changes). */
+/** Sets the form, category, office and received date of cases whose events changed them (callers pass only changes). */
 export async function updateFacts(
   db: DbHandle,
-  rows: { id: number; formCode: string; officeCode: string; receivedAt: Date }[],
+  rows: { id: number; formCode: string; formCategory: string | null; officeCode: string; receivedAt: Date }[],
   now: Date,
 ): Promise<void> {
   if (!rows.length) return;
   await sql`
-    UPDATE cases c SET form_code = f.form_code, office_code = f.office_code, received_at = f.received_at, updated_at = ${now}
-    FROM unnest(${rows.map((r) => r.id)}::int[], ${rows.map((r) => r.formCode)}::text[], ${rows.map((r) => r.officeCode)}::text[],
-                ${rows.map((r) => r.receivedAt.toISOString())}::timestamptz[]) AS f (id, form_code, office_code, received_at)
+    UPDATE cases c SET form_code = f.form_code, form_category = f.form_category, office_code = f.office_code,
+      received_at = f.received_at, updated_at = ${now}
+    FROM unnest(${rows.map((r) => r.id)}::int[], ${rows.map((r) => r.formCode)}::text[], ${rows.map((r) => r.formCategory)}::text[],
+                ${rows.map((r) => r.officeCode)}::text[], ${rows.map((r) => r.receivedAt.toISOString())}::timestamptz[])
+      AS f (id, form_code, form_category, office_code, received_at)
     WHERE c.id = f.id`.execute(db);
 }
 

@@ -106,6 +106,8 @@ export const findStatusByReceiptNumber: (db: DbHandle, receiptNumber: string) =>
 export interface NewCaseWithHistory {
   receiptNumber: string;
   formCode: string;
+  /** The category the case counts under (`effectiveCategory`): null for a form published per form. */
+  formCategory: string | null;
   officeCode: string;
   receivedAt: Date;
   statusParams: Record<string, string>;
@@ -133,6 +135,7 @@ export async function insertCases(db: DbHandle, cases: NewCaseWithHistory[]): Pr
         return {
           receipt_number: c.receiptNumber,
           form_code: c.formCode,
+          form_category: c.formCategory,
           office_code: c.officeCode,
           received_at: c.receivedAt,
           status_key: current.statusKey,

@@ -76,7 +76,7 @@ export async function bulkLoadDemoCases(
       await client.query('BEGIN');
       await copyRows(
         client,
-        'COPY cases (id, receipt_number, form_code, office_code, received_at, status_key, status_at, status_params) FROM STDIN',
+        'COPY cases (id, receipt_number, form_code, form_category, office_code, received_at, status_key, status_at, status_params) FROM STDIN',
         cases,
       );
       await copyRows(client, 'COPY case_status_history (case_id, status_key, occurred_at) FROM STDIN', history);
@@ -97,7 +97,7 @@ export async function bulkLoadDemoCases(
       const id = nextId++;
       const current = c.history[c.history.length - 1]!;
       cases.push(
-        `${id}\t${c.receiptNumber}\t${c.formCode}\t${c.officeCode}\t${c.receivedAt.toISOString()}\t${current.statusKey}\t${current.occurredAt.toISOString()}\t${copyText(JSON.stringify(c.statusParams))}\n`,
+        `${id}\t${c.receiptNumber}\t${c.formCode}\t${c.formCategory ?? '\\N'}\t${c.officeCode}\t${c.receivedAt.toISOString()}\t${current.statusKey}\t${current.occurredAt.toISOString()}\t${copyText(JSON.stringify(c.statusParams))}\n`,
       );
       for (const h of c.history) history.push(`${id}\t${h.statusKey}\t${h.occurredAt.toISOString()}\n`);
       if (c.applicant) {
