@@ -744,6 +744,126 @@ describe('case events API (issue 4 item 1)', () => {
     }
   });
 
+  it("stores the category the case counts under: the latest event giving one, else the form's fallback; refuses a code the form does not have; a replay changes nothing", async () => {
+    const db = t.deps.database.db;
+    const categoryOf = async (receipt: string) =>
+      (
+        await db
+          .selectFrom('cases')
+          .select('form_category')
+          .where('receipt_number', '=', receipt)
+          .executeTakeFirstOrThrow()
+      ).form_category;
+    const day = (n: number) => new Date(Date.UTC(2026, 2, 2 + n, 14)).toISOString();
+
+    // Given with the form: stored as given. Later events giving another category win, older ones do not.
+    const a = freshReceipt();
+    const first = [
+      caseEvent('cat-a-1', a, 'case_received', day(0), { formCode: 'I-485', formCategory: 'employment' }),
+      caseEvent('cat-a-2', a, 'fingerprints_taken', day(20)),
+    ];
+    expect((await post(first)).json()).toEqual(
+      batchAnswer({ received: 2, accepted: 2, casesCreated: 1, statusChanged: 1 }),
+    );
+    expect(await categoryOf(a)).toBe('employment');
+    await post([caseEvent('cat-a-4', a, 'interview_scheduled', day(40), { formCategory: 'family' })]);
+    expect(await categoryOf(a)).toBe('family');
+    await post([
+      caseEvent('cat-a-3', a, 'rfe_sent', day(30), { responseDue: '2026-05-01', formCategory: 'asylee-refugee' }),
+    ]);
+    expect(await categoryOf(a)).toBe('family');
+
+    // Sent again (even with another category under the same ids): nothing changes.
+    const before = { state: await stateOf(a), category: await categoryOf(a) };
+    const replay = await post([
+      ...first,
+      caseEvent('cat-a-4', a, 'interview_scheduled', day(40), { formCategory: 'other' }),
+    ]);
+    expect(replay.json()).toEqual(batchAnswer({ received: 3, duplicates: 3 }));
+    expect({ state: await stateOf(a), category: await categoryOf(a) }).toEqual(before);
+
+    // Without a category: the form's fallback; a form published per form: none.
+    const b = freshReceipt();
+    const c = freshReceipt();
+    await post([
+      caseEvent('cat-b-1', b, 'case_received', day(0), { formCode: 'I-130' }),
+      caseEvent('cat-c-1', c, 'case_received', day(0), { formCode: 'N-400' }),
+    ]);
+    expect([await categoryOf(b), await categoryOf(c)]).toEqual(['lpr', null]);
+
+    // Waiting for the form with a code of another form: the case counts under its own form's fallback.
+    const w = freshReceipt();
+    expect((await post([caseEvent('cat-w-2', w, 'approved', day(9), { formCategory: 'c09' })])).json()).toMatchObject({
+      pending: 1,
+    });
+    await post([caseEvent('cat-w-1', w, 'case_received', day(0), { formCode: 'I-131' })]);
+    expect(await categoryOf(w)).toBe('advance-parole');
+
+    // A demo case (not made by events) counts under its form's fallback until an event gives its category.
+    const demo = 'LIN9999106498'; // a sandbox I-765
+    expect(await categoryOf(demo)).toBe('other');
+    await post([
+      caseEvent('cat-demo-1', demo, 'status_updated', '2026-11-20T00:00:00Z', {
+        statusKey: 'case-was-updated-to-show-fingerprints-were-taken',
+        formCategory: 'c08',
+      }),
+    ]);
+    expect(await categoryOf(demo)).toBe('c08');
+
+    // A code the case's form does not have is a problem like any other: nothing of the batch is applied.
+    const d = freshReceipt();
+    const wrong = await post([
+      caseEvent('cat-d-1', d, 'case_received', day(0), { formCode: 'I-130', formCategory: 'employment' }),
+      caseEvent('cat-a-5', a, 'approved', day(50), { formCategory: 'c09' }),
+      caseEvent('cat-c-2', c, 'approved', day(50), { formCategory: 'employment' }),
+      caseEvent('cat-e-1', freshReceipt(), 'approved', day(50), { formCategory: 'nonsense' }),
+      caseEvent('cat-b-2', b, 'approved', day(50), { formCategory: 'usc-other' }),
+    ]);
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().errors).toEqual([
+      {
+        index: 0,
+        id: 'cat-d-1',
+        field: 'payload.formCategory',
+        message:
+          'payload.formCategory: "employment" is not a category of the form, e.g. employment (the categories of I-130 are usc-immediate, usc-other, lpr)',
+      },
+      {
+        index: 3,
+        id: 'cat-e-1',
+        field: 'payload.formCategory',
+        message: 'payload.formCategory: "nonsense" is not a category of the form, e.g. employment',
+      },
+    ]);
+    // Once every event is right on its own, those without the form are checked against their case's form.
+    const problems = await post([
+      caseEvent('cat-d-1', d, 'case_received', day(0), { formCode: 'I-130' }),
+      caseEvent('cat-a-5', a, 'approved', day(50), { formCategory: 'c09' }),
+      caseEvent('cat-c-2', c, 'approved', day(50), { formCategory: 'employment' }),
+      caseEvent('cat-d-2', d, 'approved', day(50), { formCategory: 'c08' }),
+      caseEvent('cat-b-2', b, 'approved', day(50), { formCategory: 'usc-other' }),
+    ]);
+    expect(problems.statusCode).toBe(422);
+    expect(problems.json().errors.map((e: { index: number; message: string }) => `${e.index}: ${e.message}`)).toEqual([
+      '1: payload.formCategory: "c09" is not a category of the form, e.g. employment (the categories of I-485 are employment, family, asylee-refugee, other)',
+      '2: payload.formCategory: "employment" is not a category of the form, e.g. employment (N-400 has no categories)',
+      '3: payload.formCategory: "c08" is not a category of the form, e.g. employment (the categories of I-130 are usc-immediate, usc-other, lpr)',
+    ]);
+    expect(await stateOf(d)).toBeUndefined();
+    expect([await categoryOf(a), await categoryOf(b), await categoryOf(c)]).toEqual(['family', 'lpr', null]);
+    // The right ones alone are applied.
+    expect(
+      (
+        await post([
+          caseEvent('cat-d-1', d, 'case_received', day(0), { formCode: 'I-130' }),
+          caseEvent('cat-d-2', d, 'approved', day(50), { formCategory: 'usc-other' }),
+          caseEvent('cat-b-2', b, 'approved', day(50), { formCategory: 'usc-immediate' }),
+        ])
+      ).statusCode,
+    ).toBe(200);
+    expect([await categoryOf(d), await categoryOf(b)]).toEqual(['usc-other', 'usc-immediate']);
+  });
+
   it('refuses empty and oversized batches', async () => {
     expect((await post([])).statusCode).toBe(400);
     expect((await post({ nope: true })).statusCode).toBe(400);
@@ -758,7 +878,7 @@ describe('case events API (issue 4 item 1)', () => {
 });
 
 describe('facts from events', () => {
-  it('takes the form from the first event naming it, the office from the last transfer, the received date from the received event', () => {
+  it('takes the form from the first event naming it, the office from the last transfer, the received date from the received event, the category from the latest', () => {
     const at = (d: string) => new Date(`${d}T00:00:00Z`);
     const facts = factsFromEvents(
       [
@@ -769,6 +889,15 @@ describe('facts from events', () => {
       'IOE',
     );
     expect(facts).toEqual({ formCode: 'I-765', officeCode: 'NBC', receivedAt: at('2026-01-15') });
+    const categorised = factsFromEvents(
+      [
+        { id: 'b', type: 'approved', occurredAt: at('2026-03-01'), payload: { formCategory: 'family' } },
+        { id: 'a', type: 'case_received', occurredAt: at('2026-01-01'), payload: { formCategory: 'employment' } },
+        { id: 'c', type: 'rfe_sent', occurredAt: at('2026-02-01'), payload: { formCategory: 'other' } },
+      ],
+      'IOE',
+    );
+    expect(categorised.formCategory).toBe('family'); // the latest event giving one, whatever the order
     expect(
       factsFromEvents([{ id: 'x', type: 'approved', occurredAt: at('2026-01-01'), payload: {} }], 'LIN').officeCode,
     ).toBe('NSC');

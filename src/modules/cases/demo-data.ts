@@ -569,10 +569,7 @@ export function demoApplicant(
 /** Every status key used by the generator exists in the official catalog (checked by a test). */
 export function demoStatusKeys(): string[] {
   return [
-    ...new Set([
-      ...Object.values(STEP),
-      ...sandboxCases(new Date()).flatMap((c) => c.history.map((h) => h.statusKey)),
-    ]),
+    ...new Set([...Object.values(STEP), ...sandboxCases(new Date()).flatMap((c) => c.history.map((h) => h.statusKey))]),
   ];
 }
 
