@@ -64,7 +64,7 @@ describe('the case the first start prints to add by receipt number', () => {
     expect((await applicant.agent.get('/account/cases')).body).toContain(receiptNumber);
   });
 
-  it('the bulk loader (COPY on PostgreSQL) stores the applicants of the cases it loads', async () => {
+  it('the bulk loader (COPY on PostgreSQL) stores the applicants and categories of the cases it loads', async () => {
     const db = t.deps.database.db;
     const applicants = async () =>
       Number(
@@ -76,14 +76,29 @@ describe('the case the first start prints to add by receipt number', () => {
         ).n,
       );
     const before = await applicants();
+    const categories = async () =>
+      new Map(
+        (await db.selectFrom('cases').select(['receipt_number', 'form_category']).execute()).map((r) => [
+          r.receipt_number,
+          r.form_category,
+        ]),
+      );
     const existing = new Set(
       (await db.selectFrom('cases').select('receipt_number').execute()).map((r) => r.receipt_number),
     );
     const options = { seed: 77, count: 60, asOf, withoutSandbox: true };
-    const expected = [...generateDemoCases({ ...options, exclude: new Set(existing) })].filter((c) => c.applicant);
+    const generated = [...generateDemoCases({ ...options, exclude: new Set(existing) })];
+    const expected = generated.filter((c) => c.applicant);
     expect(expected.length).toBeGreaterThan(5);
     expect((await bulkLoadDemoCases(t.deps.database, options)).inserted).toBe(60);
     expect((await applicants()) - before).toBe(expected.length);
+    // Each case's category (null for forms published per form) is stored as generated.
+    const stored = await categories();
+    expect(generated.map((c) => [c.receiptNumber, stored.get(c.receiptNumber)])).toEqual(
+      generated.map((c) => [c.receiptNumber, c.formCategory]),
+    );
+    expect(generated.some((c) => c.formCategory === null)).toBe(true);
+    expect(generated.some((c) => c.formCategory !== null)).toBe(true);
     const one = expected[0]!;
     expect(
       await db

@@ -820,7 +820,7 @@ describe('case events API (issue 4 item 1)', () => {
       caseEvent('cat-b-2', b, 'approved', day(50), { formCategory: 'usc-other' }),
     ]);
     expect(wrong.statusCode).toBe(422);
-    expect(wrong.json().errors).toEqual([
+    expect(wrong.json<{ errors: unknown[] }>().errors).toEqual([
       {
         index: 0,
         id: 'cat-d-1',
@@ -844,7 +844,9 @@ describe('case events API (issue 4 item 1)', () => {
       caseEvent('cat-b-2', b, 'approved', day(50), { formCategory: 'usc-other' }),
     ]);
     expect(problems.statusCode).toBe(422);
-    expect(problems.json().errors.map((e: { index: number; message: string }) => `${e.index}: ${e.message}`)).toEqual([
+    expect(
+      problems.json<{ errors: { index: number; message: string }[] }>().errors.map((e) => `${e.index}: ${e.message}`),
+    ).toEqual([
       '1: payload.formCategory: "c09" is not a category of the form, e.g. employment (the categories of I-485 are employment, family, asylee-refugee, other)',
       '2: payload.formCategory: "employment" is not a category of the form, e.g. employment (N-400 has no categories)',
       '3: payload.formCategory: "c08" is not a category of the form, e.g. employment (the categories of I-130 are usc-immediate, usc-other, lpr)',
