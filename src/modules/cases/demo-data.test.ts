@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_DECISION_KEYS, demoOfficeFactor, generateDemoCases } from './demo-data.js';
+import { demoOfficeFactor, generateDemoCases } from './demo-data.js';
 import { categoriesOf, effectiveCategory, MY_PROGRESS_FORMS } from './form-categories.js';
 import type { NewCaseWithHistory } from './repository.js';
+import { MILESTONE_STATUSES } from './timelines.js';
 
 /**
  * Issue 18 point 7: the demo cases behave like real ones, so processing times and myProgress computed from them mean
@@ -12,7 +13,8 @@ const asOf = new Date('2026-11-01T00:00:00Z');
 const MONTH = 30.44 * 86_400_000;
 const cases = [...generateDemoCases({ seed: 424242, count: 20_000, asOf, withoutSandbox: true })];
 
-const decisionOf = (c: NewCaseWithHistory) => c.history.find((h) => DEMO_DECISION_KEYS.includes(h.statusKey));
+/** A case's decision as processing times count it (the timelines' `decided` milestone). */
+const decisionOf = (c: NewCaseWithHistory) => c.history.find((h) => MILESTONE_STATUSES.decided.includes(h.statusKey));
 const byForm = (form: string) => cases.filter((c) => c.formCode === form);
 
 /**

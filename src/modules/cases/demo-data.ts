@@ -46,14 +46,6 @@ const STEP = {
   documentMailed: 'document-was-mailed-to-me',
 } as const;
 
-/** The statuses that decide a case (its processing time ends there; PT-1). */
-export const DEMO_DECISION_KEYS: readonly string[] = [
-  STEP.approved,
-  STEP.approvedEmailed,
-  STEP.denied,
-  STEP.rejectedUnsigned,
-];
-
 /**
  * How a form's cases go, roughly as the agency's do: `path` the kind of timeline; `months` the median time from
  * receipt to decision at an average office in an average month; `spread` the log-normal's sigma (how right-skewed);
