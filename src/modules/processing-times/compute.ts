@@ -1,4 +1,4 @@
-import type { CaseTimeline } from '../cases/index.js';
+import { effectiveCategory, type CaseTimeline } from '../cases/index.js';
 import type { ProcessingTimeFigure } from './published.js';
 
 /**
@@ -80,13 +80,23 @@ export class FigureAccumulator {
     this.#end = window.end.getTime();
   }
 
+  readonly #categories = new Map<string, string>();
+
+  /** The category a case counts under (its own, else its form's fallback; '' for a form published per form). */
+  #category(formCode: string, own: string | null): string {
+    const k = `${formCode}${SEP}${own ?? ''}`;
+    let category = this.#categories.get(k);
+    if (category === undefined) this.#categories.set(k, (category = effectiveCategory(formCode, own) ?? ''));
+    return category;
+  }
+
   add(timelines: readonly CaseTimeline[]): void {
     for (const t of timelines) {
       this.casesRead++;
       const decided = t.at.decided?.getTime();
       // Open cases (no decision yet, or decided after the window) and cases completed before it do not count.
       if (decided === undefined || decided < this.#start || decided >= this.#end) continue;
-      const key = keyOf(t.formCode, t.formCategory ?? '', t.officeCode);
+      const key = keyOf(t.formCode, this.#category(t.formCode, t.formCategory), t.officeCode);
       let days = this.#groups.get(key);
       if (!days) this.#groups.set(key, (days = []));
       // A decision dated before the receipt (bad data) counts as done the same day.
