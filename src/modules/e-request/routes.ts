@@ -18,14 +18,7 @@ import {
   type RawForm,
 } from './schema.js';
 import { MAX_ANSWER, type ERequestService } from './service.js';
-import {
-  refusalPage,
-  requestFormPage,
-  sentPage,
-  startPage,
-  statusPage,
-  type Values,
-} from './views.js';
+import { refusalPage, requestFormPage, sentPage, startPage, statusPage, type Values } from './views.js';
 
 /** The confirmation page's item: its number, in a signed cookie of the browser that sent it, for an hour. */
 const SENT_COOKIE = 'e_request_sent';

@@ -131,8 +131,7 @@ export class FigureAccumulator {
       });
     }
     return out.sort(
-      (a, b) =>
-        cmp(a.formCode, b.formCode) || cmp(a.categoryCode, b.categoryCode) || cmp(a.officeCode, b.officeCode),
+      (a, b) => cmp(a.formCode, b.formCode) || cmp(a.categoryCode, b.categoryCode) || cmp(a.officeCode, b.officeCode),
     );
   }
 }

@@ -253,7 +253,15 @@ export async function listOverrides(db: DbHandle): Promise<OverrideRow[]> {
 /** Adds or changes an override; answers the date it had before (undefined for a new one). Locked while it changes. */
 export async function saveOverride(
   db: DbHandle,
-  row: { formCode: string; categoryCode: string; officeCode: string; date: string; reason: string; at: Date; by: string },
+  row: {
+    formCode: string;
+    categoryCode: string;
+    officeCode: string;
+    date: string;
+    reason: string;
+    at: Date;
+    by: string;
+  },
 ): Promise<string | undefined> {
   const before = await db
     .selectFrom('inquiry_date_overrides')

@@ -306,9 +306,11 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
     },
   ): Promise<{ ok: true } | { ok: false; problems: OverrideProblem[] }> {
     const problems: OverrideProblem[] = [];
-    const E = (field: string, code: string) => problems.push({ field, key: `processing_times:overrides.errors.${code}` });
+    const E = (field: string, code: string) =>
+      problems.push({ field, key: `processing_times:overrides.errors.${code}` });
     if (!findForm(input.formCode)) E('form_code', 'form_required');
-    else if (input.categoryCode && !findFormCategory(input.formCode, input.categoryCode)) E('category_code', 'category');
+    else if (input.categoryCode && !findFormCategory(input.formCode, input.categoryCode))
+      E('category_code', 'category');
     if (!findOffice(input.officeCode)) E('office_code', 'office_required');
     const date = parseDateParts(input.month, input.day, input.year);
     if (date.kind === 'empty') E('inquiry_month', 'date_required');
@@ -348,7 +350,12 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
   }
 
   /** Removes an override (the date counted from the publication applies again); audited. False when there was none. */
-  async removeOverride(actor: StaffActor, formCode: string, categoryCode: string, officeCode: string): Promise<boolean> {
+  async removeOverride(
+    actor: StaffActor,
+    formCode: string,
+    categoryCode: string,
+    officeCode: string,
+  ): Promise<boolean> {
     if (!findForm(formCode) || !findOffice(officeCode)) return false;
     return inTransaction(this.deps.db, async (trx) => {
       const previous = await repo.deleteOverride(trx, formCode, categoryCode, officeCode);
