@@ -23,6 +23,7 @@ import { registerHelpDeskRoutes } from './modules/help-desk/index.js';
 import { registerKnowledgeRoutes } from './modules/knowledge/index.js';
 import { registerDashboardRoutes } from './modules/dashboards/index.js';
 import { registerERequestRoutes } from './modules/e-request/index.js';
+import { registerProcessingTimesStaffRoutes } from './modules/processing-times/index.js';
 import { registerAgentConsoleRoutes } from './modules/agent-console/index.js';
 import { registerCallbackRoutes } from './modules/callbacks/index.js';
 import { registerTextAheadRoutes } from './modules/text-ahead/index.js';
@@ -202,6 +203,10 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     eRequest: services.eRequest,
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,
+  });
+  registerProcessingTimesStaffRoutes(routes, {
+    processingTimes: services.processingTimes,
+    timeZone: config.agencyTimeZone,
   });
   registerAgentConsoleRoutes(routes, {
     agent: services.agentConsole,

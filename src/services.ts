@@ -16,7 +16,7 @@ import { KnowledgeService } from './modules/knowledge/index.js';
 import { QualityService } from './modules/quality/index.js';
 import { DashboardService } from './modules/dashboards/index.js';
 import { ERequestService } from './modules/e-request/index.js';
-import { ProcessingTimesService } from './modules/processing-times/index.js';
+import { ProcessingTimesService, recomputeProcessingTimesJob } from './modules/processing-times/index.js';
 import { AgentConsoleService } from './modules/agent-console/index.js';
 import { SecureMessageService } from './modules/secure-messages/index.js';
 import { AccountCaseService, IdentityVerificationService } from './modules/account-cases/index.js';
@@ -255,6 +255,7 @@ export function createServices(deps: Deps): Services {
     i18n: deps.i18n,
     timeZone: deps.config.agencyTimeZone,
     publicUrl: deps.config.publicUrl,
+    processingTimes,
   });
   const modules: Omit<Services, 'accountHome'> = {
     callbacks,
@@ -460,6 +461,10 @@ export function createServices(deps: Deps): Services {
   });
   deps.jobs.register(recordBiometricsJob, async (payload) => {
     await services.biometrics.record(payload.requestId, payload.bookingId);
+  });
+  deps.jobs.register(recomputeProcessingTimesJob, async () => {
+    const run = await services.processingTimes.recomputeIfDue();
+    if (run) deps.log.info(run, 'processing times computed, awaiting review');
   });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);

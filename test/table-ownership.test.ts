@@ -73,7 +73,6 @@ const OWNERS: Record<string, string> = {
   text_ahead_consents: 'text-ahead',
   text_ahead_asks: 'text-ahead',
   // e-request
-  inquiry_dates: 'e-request',
   e_request_case_failures: 'e-request',
   // evidence
   case_submissions: 'evidence',

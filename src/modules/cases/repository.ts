@@ -328,6 +328,8 @@ export interface RequestCase {
   id: number;
   receipt_number: string;
   form_code: string;
+  /** The case's own category (cases.form_category); processing times work out the one it counts under. */
+  form_category: string | null;
   office_code: string;
   received_at: Date;
   section_1367: boolean;
@@ -340,6 +342,7 @@ export async function findCaseForRequest(db: DbHandle, receiptNumber: string): P
       'c.id',
       'c.receipt_number',
       'c.form_code',
+      'c.form_category',
       'c.office_code',
       'c.received_at',
       'c.section_1367',

@@ -6,7 +6,7 @@ import { caseEvent, caseIdOf, createTestApp, postCaseEvents, type TestApp } from
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
 import { parseDateParts, parseRequest, normalizeANumber, REQUEST_FORMS, type RequestForm } from './schema.js';
 
-/** e-Request (issue 5 item 4): every form end to end, CC-10, no oracle on the date of birth, the status page, inquiry dates. */
+/** e-Request (issue 5 item 4): every form end to end, CC-10 (from processing times), no oracle on the date of birth, the status page. */
 
 let t: TestApp;
 let admin: StaffPerson;
@@ -435,14 +435,36 @@ describe('CC-10: case inquiries only outside normal processing time', () => {
   });
 
   it('refuses a case within normal processing time, saying from which receipt date people may ask; accepts an older case', async () => {
-    await t.services.eRequest.saveInquiryDate(
-      { accountId: admin.accountId, roles: ['administrator'] },
-      { formCode: 'I-765', officeCode: 'ELIS', month: '6', day: '1', year: '2025' },
-    );
-    await t.services.eRequest.saveInquiryDate(
-      { accountId: admin.accountId, roles: ['administrator'] },
-      { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '11', year: '2025' },
-    );
+    const actor = { accountId: admin.accountId, roles: ['administrator'] as const };
+    // I-765 at ELIS: an administrator's override (nothing is published for it).
+    expect(
+      await t.services.processingTimes.saveOverride(actor, {
+        formCode: 'I-765',
+        categoryCode: '',
+        officeCode: 'ELIS',
+        month: '6',
+        day: '1',
+        year: '2025',
+        reason: 'Backlog at ELIS',
+      }),
+    ).toEqual({ ok: true });
+    // I-130 at VSC: computed from the case history (cases decided in the six months before now), then approved.
+    const history = [1, 2, 3].flatMap((n) => [
+      caseEvent(`erq-h${n}a`, `EAC239000010${n}`, 'case_received', '2025-06-01T15:00:00Z', { formCode: 'I-130' }),
+      caseEvent(`erq-h${n}b`, `EAC239000010${n}`, 'approved', `2026-09-0${n}T15:00:00Z`),
+    ]);
+    expect((await postCaseEvents(t, history)).statusCode).toBe(200);
+    const { runId } = await t.services.processingTimes.recompute({ requestedBy: admin.accountId });
+    expect(await t.services.processingTimes.approve(runId, actor)).toBe('ok');
+    const published = (await t.services.processingTimes.current())!.figures.find(
+      (f) => f.formCode === 'I-130' && f.categoryCode === 'lpr' && f.officeCode === 'VSC',
+    )!;
+    expect(published.completedCount).toBeGreaterThanOrEqual(3);
+    const inquiry = (await t.services.processingTimes.inquiryDate('I-130', null, 'VSC'))!;
+    // Today (the fake clock: November 23, 2026 in New York) minus the published 80th percentile, in whole days.
+    const expected = new Date(Date.UTC(2026, 10, 23) - Math.ceil(published.p80Days) * 86_400_000);
+    expect(inquiry).toEqual({ date: expected.toISOString().slice(0, 10), source: 'published' });
+
     const before = await countItems();
     const agent = visitor();
     await send(agent, 'outside-processing-time', {
@@ -458,30 +480,68 @@ describe('CC-10: case inquiries only outside normal processing time', () => {
     expect(text).toContain('was received on October 1, 2026');
     expect(await countItems()).toBe(before);
 
-    // Received 2025-01-10, before 2025-01-11: outside normal processing time.
+    // Two I-130 cases at VSC: one received the day before the inquiry date (taken), one on it (refused).
+    const dayBefore = new Date(expected.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const onIt = expected.toISOString().slice(0, 10);
+    expect(
+      (
+        await postCaseEvents(t, [
+          caseEvent('erq-c1', 'EAC2390000111', 'case_received', `${dayBefore}T15:00:00Z`, { formCode: 'I-130' }),
+          caseEvent('erq-c2', 'EAC2390000112', 'case_received', `${onIt}T15:00:00Z`, { formCode: 'I-130' }),
+        ])
+      ).statusCode,
+    ).toBe(200);
     const { item } = await sendOk('outside-processing-time', {
-      receipt_number: VSC_CASE,
+      receipt_number: 'EAC2390000111',
       ...dob('1986-04-28'),
-      description: 'No news for almost two years.',
+      description: 'No news for a long time.',
       ...person('ana.inquiry@example.com'),
     });
-    expect(item).toMatchObject({ type: 'outside_processing_time', queue: 'tier1', receipt_number: VSC_CASE });
+    expect(item).toMatchObject({ type: 'outside_processing_time', queue: 'tier1', receipt_number: 'EAC2390000111' });
     // On the inquiry date itself: not before it, so within normal processing time.
-    await t.services.eRequest.saveInquiryDate(
-      { accountId: admin.accountId, roles: ['administrator'] },
-      { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '10', year: '2025' },
-    );
     const again = visitor();
     await send(again, 'outside-processing-time', {
-      receipt_number: VSC_CASE,
+      receipt_number: 'EAC2390000112',
       ...dob('1986-04-28'),
       ...person('ana.inquiry@example.com'),
     });
     expect(again.$('h1').text()).toBe('Your case is within normal processing time');
-    await t.services.eRequest.saveInquiryDate(
-      { accountId: admin.accountId, roles: ['administrator'] },
-      { formCode: 'I-130', officeCode: 'VSC', month: '1', day: '11', year: '2025' },
-    );
+
+    // An override for the form wins over the published date: now the case received on the old date is taken, the
+    // one received the day before is refused.
+    const [y, m, d] = onIt.split('-');
+    await t.services.processingTimes.saveOverride(actor, {
+      formCode: 'I-130',
+      categoryCode: '',
+      officeCode: 'VSC',
+      month: m!,
+      day: d!,
+      year: y!,
+      reason: 'Testing the override',
+    });
+    expect(await t.services.processingTimes.inquiryDate('I-130', null, 'VSC')).toEqual({
+      date: onIt,
+      source: 'override',
+    });
+    await t.services.processingTimes.saveOverride(actor, {
+      formCode: 'I-130',
+      categoryCode: 'lpr',
+      officeCode: 'VSC',
+      month: '1',
+      day: '1',
+      year: '2020',
+      reason: 'A category override wins over the whole form',
+    });
+    const third = visitor();
+    await send(third, 'outside-processing-time', {
+      receipt_number: 'EAC2390000112',
+      ...dob('1986-04-28'),
+      ...person('ana.inquiry@example.com'),
+    });
+    expect(third.$('h1').text()).toBe('Your case is within normal processing time');
+    expect(third.$('main').text()).toContain('January 1, 2020');
+    expect(await t.services.processingTimes.removeOverride(actor, 'I-130', 'lpr', 'VSC')).toBe(true);
+    expect(await t.services.processingTimes.removeOverride(actor, 'I-130', '', 'VSC')).toBe(true);
   });
 
   it('is in Spanish too', async () => {
@@ -865,103 +925,6 @@ describe('the status page', () => {
     const { text } = await check({ number: protectedNumber, email: 'ana.private@example.com' });
     expect(text).toContain('Accommodation request');
     expect(text).toContain('We are working on it');
-  });
-});
-
-describe('receipt dates for a case inquiry (administrators)', () => {
-  it('is refused to other staff and to visitors', async () => {
-    expect((await agentOne.agent.get('/staff/inquiry-dates')).statusCode).toBe(403);
-    await agentOne.agent.get('/staff');
-    expect(
-      (
-        await agentOne.agent.post('/staff/inquiry-dates', {
-          form_code: 'I-90',
-          office_code: 'NBC',
-          inquiry_month: '1',
-          inquiry_day: '1',
-          inquiry_year: '2025',
-        })
-      ).statusCode,
-    ).toBe(403);
-    expect((await visitor().get('/staff/inquiry-dates')).headers.location).toBe('/account/sign-in');
-  });
-
-  it('lists, adds, changes and removes dates, each change audited', async () => {
-    const a = admin.agent;
-    expect((await a.get('/staff/inquiry-dates')).statusCode).toBe(200);
-    expect(a.$('nav a[href="/staff/inquiry-dates"]').attr('aria-current')).toBe('page');
-    let res = await a.post('/staff/inquiry-dates', {
-      form_code: 'N-400',
-      office_code: 'FO-MIA',
-      inquiry_month: '3',
-      inquiry_day: '1',
-      inquiry_year: '2026',
-    });
-    expect(res.headers.location).toBe('/staff/inquiry-dates?done=saved');
-    await a.get(res.headers.location as string);
-    expect(a.$('.usa-alert--success').text()).toContain('The date is saved.');
-    expect(a.$('table').text()).toContain('Form N-400, Application for Naturalization');
-    expect(a.$('table').text()).toContain('March 1, 2026');
-    const saved = (await audit('e_request.inquiry_date_saved'))[0]!;
-    expect(saved).toMatchObject({
-      actor_id: admin.accountId,
-      subject_type: 'inquiry_date',
-      subject_id: 'N-400/FO-MIA',
-    });
-    expect(saved.details).toMatchObject({ date: '2026-03-01', previous: null });
-
-    // Change: the link fills the form.
-    await a.get('/staff/inquiry-dates?form=N-400&office=FO-MIA');
-    expect(a.$('#form_code').val()).toBe('N-400');
-    expect(a.$('#inquiry_year').val()).toBe('2026');
-    res = await a.post('/staff/inquiry-dates', {
-      form_code: 'N-400',
-      office_code: 'FO-MIA',
-      inquiry_month: '4',
-      inquiry_day: '15',
-      inquiry_year: '2026',
-    });
-    expect(res.statusCode).toBe(303);
-    expect((await audit('e_request.inquiry_date_saved'))[0]!.details).toMatchObject({
-      date: '2026-04-15',
-      previous: '2026-03-01',
-    });
-    expect(
-      await db()
-        .selectFrom('inquiry_dates')
-        .select(['inquiry_date', 'updated_by'])
-        .where('form_code', '=', 'N-400')
-        .where('office_code', '=', 'FO-MIA')
-        .executeTakeFirst(),
-    ).toEqual({ inquiry_date: '2026-04-15', updated_by: admin.accountId });
-
-    await a.get('/staff/inquiry-dates');
-    res = await a.post('/staff/inquiry-dates/remove', { form_code: 'N-400', office_code: 'FO-MIA' });
-    expect(res.headers.location).toBe('/staff/inquiry-dates?done=removed');
-    expect((await audit('e_request.inquiry_date_removed'))[0]).toMatchObject({ subject_id: 'N-400/FO-MIA' });
-    await a.get('/staff/inquiry-dates');
-    expect(
-      (await a.post('/staff/inquiry-dates/remove', { form_code: 'N-400', office_code: 'FO-MIA' })).statusCode,
-    ).toBe(404);
-  });
-
-  it('checks its fields', async () => {
-    const a = admin.agent;
-    await a.get('/staff/inquiry-dates?lang=es');
-    const res = await a.post('/staff/inquiry-dates', {
-      form_code: 'X',
-      office_code: '',
-      inquiry_month: '1',
-      inquiry_day: '1',
-      inquiry_year: '2030',
-    });
-    expect(res.statusCode).toBe(400);
-    expect(a.errorSummary()).toEqual([
-      'Elija un formulario',
-      'Elija una oficina',
-      'Escriba una fecha de hoy o anterior',
-    ]);
-    await a.get('/staff/inquiry-dates?lang=en');
   });
 });
 

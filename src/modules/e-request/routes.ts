@@ -18,15 +18,7 @@ import {
   type RawForm,
 } from './schema.js';
 import { MAX_ANSWER, type ERequestService } from './service.js';
-import {
-  inquiryDatesPage,
-  refusalPage,
-  requestFormPage,
-  sentPage,
-  startPage,
-  statusPage,
-  type Values,
-} from './views.js';
+import { refusalPage, requestFormPage, sentPage, startPage, statusPage, type Values } from './views.js';
 
 /** The confirmation page's item: its number, in a signed cookie of the browser that sent it, for an hour. */
 const SENT_COOKIE = 'e_request_sent';
@@ -60,15 +52,6 @@ const inputs = {
   request: requestFormFields,
   status: fields({ number: text(40), email: text(LIMITS.email + 100) }),
   answer: fields({ number: text(40), email: text(LIMITS.email + 100), message: text(MAX_ANSWER + 100) }),
-  datesQuery: fields({ done: text(20), form: text(20), office: text(20) }),
-  dates: fields({
-    form_code: text(20),
-    office_code: text(20),
-    inquiry_month: text(4),
-    inquiry_day: text(4),
-    inquiry_year: text(6),
-  }),
-  removeDate: fields({ form_code: text(20), office_code: text(20) }),
 };
 
 /** The form as the service reads it: the text fields sent (not empty), and the checkbox group. */
@@ -87,11 +70,10 @@ const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError
   problems.map((p) => ({ field: p.field, message: request.t(p.key, p.values) }));
 const pageWithZone = (request: FastifyRequest, timeZone: string) => ({ ...request.page(), timeZone });
 
-/** E-Request: the public request forms and their confirmation, the status of a request, and the staff's inquiry dates. */
+/** E-Request: the public request forms and their confirmation, and the status of a request. */
 export function registerERequestRoutes(app: App, deps: ERequestRoutesDeps): void {
   registerRequestFormRoutes(app, deps);
   registerStatusRoutes(app, deps);
-  registerInquiryDateRoutes(app, deps);
 }
 
 /** Choosing a request, one form per request, and the confirmation page. */
@@ -249,72 +231,4 @@ function registerStatusRoutes(app: App, deps: ERequestRoutesDeps): void {
       statusPage(page(request), { csrf: reply.generateCsrf(), values, result: answered.view, answered: true }),
     );
   });
-}
-
-/** Staff: receipt dates for a case inquiry (CC-10, PT-2), administrators. */
-function registerInquiryDateRoutes(app: App, deps: ERequestRoutesDeps): void {
-  const { eRequest } = deps;
-
-  const showDates = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    extra: { values?: Values; errors?: FieldError[]; notice?: string } = {},
-  ) =>
-    reply.html(
-      inquiryDatesPage(staffContext(request), {
-        signedIn: signedInOf(reply),
-        rows: await eRequest.inquiryDates(),
-        when: dateTimeFormatter(request.lang, deps.timeZone),
-        ...extra,
-      }),
-      extra.errors?.length ? 400 : 200,
-    );
-
-  app.get(
-    '/staff/inquiry-dates',
-    { config: admin, schema: { querystring: inputs.datesQuery } },
-    async (request, reply) => {
-      const { done } = request.query;
-      const notice = done === 'saved' || done === 'removed' ? request.t(`e_request:staff.done.${done}`) : undefined;
-      // "Change" links fill the form with the row's form, office and date.
-      const existing = await eRequest.inquiryDate(request.query.form, request.query.office);
-      const values: Values | undefined = existing
-        ? {
-            form_code: existing.form_code,
-            office_code: existing.office_code,
-            inquiry_year: existing.inquiry_date.slice(0, 4),
-            inquiry_month: existing.inquiry_date.slice(5, 7),
-            inquiry_day: existing.inquiry_date.slice(8, 10),
-          }
-        : undefined;
-      return showDates(request, reply, { notice, values });
-    },
-  );
-
-  app.post('/staff/inquiry-dates', { config: admin, schema: { body: inputs.dates } }, async (request, reply) => {
-    const values = request.body;
-    const result = await eRequest.saveInquiryDate(actorOf(request), {
-      formCode: values.form_code,
-      officeCode: values.office_code,
-      month: values.inquiry_month,
-      day: values.inquiry_day,
-      year: values.inquiry_year,
-    });
-    if (!result.ok) return showDates(request, reply, { values, errors: messages(request, result.problems) });
-    return reply.redirect('/staff/inquiry-dates?done=saved', 303);
-  });
-
-  app.post(
-    '/staff/inquiry-dates/remove',
-    { config: admin, schema: { body: inputs.removeDate } },
-    async (request, reply) => {
-      const removed = await eRequest.removeInquiryDate(
-        actorOf(request),
-        request.body.form_code,
-        request.body.office_code,
-      );
-      if (!removed) return reply.callNotFound();
-      return reply.redirect('/staff/inquiry-dates?done=removed', 303);
-    },
-  );
 }

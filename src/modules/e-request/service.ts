@@ -2,7 +2,8 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbHandle } from '../../platform/db/database.js';
 import { submitOnce, type RecordSubmission } from '../../platform/submissions.js';
 import type { I18n, Language, Translate } from '../../platform/i18n/index.js';
-import { findCaseForRequest, findForm, findOffice, maySeeCase, type RequestCase } from '../cases/index.js';
+import { findCaseForRequest, maySeeCase, type RequestCase } from '../cases/index.js';
+import type { PublishedProcessingTimes } from '../processing-times/index.js';
 import { localDate } from '../../platform/format.js';
 import type { NotificationService } from '../notifications/index.js';
 import {
@@ -14,11 +15,9 @@ import {
   type ServiceItemStatus,
   type SlaPolicyName,
 } from '../service-items/index.js';
-import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { sha256 } from '../../platform/hashing.js';
 import * as repo from './repository.js';
 import {
-  parseDateParts,
   parseRequest,
   type FieldProblem,
   type ParsedRequest,
@@ -30,8 +29,9 @@ import {
 /**
  * e-Request (issue 5 item 4): public requests about a case or for a service, each filed as a routed service item
  * (CC-3) with its SLA clock and a confirmation email, and the status page by service item number plus email.
- * CC-10: a case inquiry is taken only for a case received before its form and office's receipt date for a case
- * inquiry (PT-2), kept in `inquiry_dates` until processing times exist; administrators edit it here (audited).
+ * CC-10: a case inquiry is taken only for a case received before the receipt date for a case inquiry (PT-2) of its
+ * form, category and office, which the processing times module gives (from the published figures, or an
+ * administrator's override).
  */
 
 export interface ERequestDeps {
@@ -43,6 +43,8 @@ export interface ERequestDeps {
   /** The agency's time zone: dates of receipt, birth and answers are its calendar dates. */
   timeZone: string;
   publicUrl: string;
+  /** The receipt date for a case inquiry of a form, category and office (PT-2). */
+  processingTimes: Pick<PublishedProcessingTimes, 'inquiryDate'>;
 }
 
 /** CC-10: why a case inquiry is not taken (no item is created). */
@@ -53,7 +55,7 @@ export interface InquiryRefusal {
   officeCode: string;
   /** The case's received date, 'YYYY-MM-DD' in the agency's time zone. */
   receivedDate: string;
-  /** Cases received before this date may be inquired about; null when none is set for the form and office. */
+  /** Cases received before this date may be inquired about; null when none is published for its form and office. */
   inquiryDate: string | null;
 }
 
@@ -339,15 +341,19 @@ export class ERequestService {
   /** CC-10: why a case inquiry about this case is not taken yet; undefined when it is outside normal processing time. */
   async #inquiryRefusal(found: RequestCase): Promise<InquiryRefusal | undefined> {
     const receivedDate = localDate(found.received_at, this.deps.timeZone);
-    const row = await repo.findInquiryDate(this.deps.db, found.form_code, found.office_code);
+    const inquiry = await this.deps.processingTimes.inquiryDate(
+      found.form_code,
+      found.form_category,
+      found.office_code,
+    );
     const base = {
       receiptNumber: found.receipt_number,
       formCode: found.form_code,
       officeCode: found.office_code,
       receivedDate,
     };
-    if (!row) return { ...base, reason: 'not_open', inquiryDate: null };
-    if (!(receivedDate < row.inquiry_date)) return { ...base, reason: 'within_normal', inquiryDate: row.inquiry_date };
+    if (!inquiry) return { ...base, reason: 'not_open', inquiryDate: null };
+    if (!(receivedDate < inquiry.date)) return { ...base, reason: 'within_normal', inquiryDate: inquiry.date };
     return undefined;
   }
 
@@ -361,70 +367,6 @@ export class ERequestService {
     if (!found || !maySeeCase({ section1367: found.section_1367 }, { kind: 'public' })) return 'not_found';
     const refusal = await this.#inquiryRefusal(found);
     return refusal ? refusal.reason : 'outside';
-  }
-
-  // ---- Receipt dates for a case inquiry (administrators) -----------------------------------------------------------
-
-  async inquiryDates(): Promise<repo.InquiryDateRow[]> {
-    return repo.listInquiryDates(this.deps.db);
-  }
-
-  async inquiryDate(formCode: string, officeCode: string): Promise<repo.InquiryDateRow | undefined> {
-    if (!findForm(formCode) || !findOffice(officeCode)) return undefined;
-    return repo.findInquiryDate(this.deps.db, formCode, officeCode);
-  }
-
-  /** Adds or changes the date of a form and office; audited with the date before. */
-  async saveInquiryDate(
-    actor: StaffActor,
-    input: { formCode: string; officeCode: string; month: string; day: string; year: string },
-  ): Promise<{ ok: true } | { ok: false; problems: FieldProblem[] }> {
-    const problems: FieldProblem[] = [];
-    if (!findForm(input.formCode)) problems.push({ field: 'form_code', key: 'e_request:staff.errors.form_required' });
-    if (!findOffice(input.officeCode))
-      problems.push({ field: 'office_code', key: 'e_request:staff.errors.office_required' });
-    const date = parseDateParts(input.month, input.day, input.year);
-    if (date.kind === 'empty') problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_required' });
-    else if (date.kind === 'invalid')
-      problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_invalid' });
-    else if (date.iso > this.today())
-      problems.push({ field: 'inquiry_month', key: 'e_request:staff.errors.date_future' });
-    if (problems.length || date.kind !== 'ok') return { ok: false, problems };
-    await inTransaction(this.deps.db, async (trx) => {
-      const previous = await repo.saveInquiryDate(trx, {
-        formCode: input.formCode,
-        officeCode: input.officeCode,
-        date: date.iso,
-        at: this.deps.clock.now(),
-        by: actor.accountId,
-      });
-      await auditStaffAction(
-        trx,
-        this.deps.clock,
-        actor,
-        'e_request.inquiry_date_saved',
-        { type: 'inquiry_date', id: `${input.formCode}/${input.officeCode}` },
-        { form: input.formCode, office: input.officeCode, date: date.iso, previous: previous ?? null },
-      );
-    });
-    return { ok: true };
-  }
-
-  async removeInquiryDate(actor: StaffActor, formCode: string, officeCode: string): Promise<boolean> {
-    if (!findForm(formCode) || !findOffice(officeCode)) return false;
-    return inTransaction(this.deps.db, async (trx) => {
-      const previous = await repo.deleteInquiryDate(trx, formCode, officeCode);
-      if (previous === undefined) return false;
-      await auditStaffAction(
-        trx,
-        this.deps.clock,
-        actor,
-        'e_request.inquiry_date_removed',
-        { type: 'inquiry_date', id: `${formCode}/${officeCode}` },
-        { form: formCode, office: officeCode, previous },
-      );
-      return true;
-    });
   }
 }
 

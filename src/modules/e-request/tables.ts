@@ -2,14 +2,6 @@ import type { Generated } from 'kysely';
 
 /** The tables of the `e-request` module and their row types, declared here, once; added to `Tables` below. */
 
-export interface InquiryDatesTable {
-  form_code: string;
-  office_code: string;
-  inquiry_date: string;
-  updated_at: Date;
-  updated_by: string | null;
-}
-
 export interface ERequestCaseFailuresTable {
   id: Generated<number>;
   receipt_number: string;
@@ -21,7 +13,6 @@ export interface ERequestCaseFailuresTable {
 
 declare module '../../platform/db/tables.js' {
   interface Tables {
-    inquiry_dates: InquiryDatesTable;
     e_request_case_failures: ERequestCaseFailuresTable;
   }
 }

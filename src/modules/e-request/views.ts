@@ -24,7 +24,6 @@ import type { PageContext } from '../../platform/views/layout.js';
 import { FORMS, formLongName, OFFICES, officeName } from '../cases/index.js';
 import { longCalendarDate, longDate } from '../../platform/format.js';
 import { type ServiceItemRow, expectationText, urgencyText } from '../service-items/index.js';
-import type { InquiryDateRow } from './repository.js';
 import {
   ACCOMMODATION_KINDS,
   APPOINTMENT_KINDS,
@@ -40,7 +39,7 @@ import {
 } from './schema.js';
 import { MAX_ANSWER, type InquiryRefusal, type StatusView } from './service.js';
 
-/** Pages of e-Request: the start page, one form per request, the answers, the status page, and the staff page of inquiry dates. */
+/** Pages of e-Request: the start page, one form per request, the answers and the status page. */
 
 export type Values = Record<string, string | string[] | undefined>;
 const one = (v: Values, name: string): string | undefined => {
@@ -374,60 +373,4 @@ ${result}
 <p class="margin-top-4">${t('e_request:status.new_request')} <a class="usa-link" href="/e-request">${t('e_request:status.new_request_link')}</a>.</p>`,
     errors,
   );
-}
-
-// ---- Staff: receipt dates for a case inquiry -----------------------------------------------------------------------------
-
-export function inquiryDatesPage(
-  ctx: StaffPageContext,
-  p: {
-    signedIn: SignedIn;
-    rows: InquiryDateRow[];
-    values?: Values;
-    errors?: FieldError[];
-    notice?: string;
-    when(d: Date): string;
-  },
-): SafeHtml {
-  const { t, lang } = ctx;
-  const v = p.values ?? {};
-  const errors = p.errors ?? [];
-  return titledStaffPage(ctx, p, {
-    title: t('e_request:staff.title'),
-    current: '/staff/inquiry-dates',
-    body: html`<p class="usa-intro">${t('e_request:staff.intro')}</p>
-${p.notice ? alert({ type: 'success', slim: true, live: true, body: p.notice }) : ''}
-${
-  p.rows.length
-    ? table({
-        caption: t('e_request:staff.caption'),
-        headers: [
-          t('e_request:staff.form'),
-          t('e_request:staff.office'),
-          t('e_request:staff.date'),
-          t('e_request:staff.updated'),
-          t('e_request:staff.actions'),
-        ],
-        rows: p.rows.map((row) => [
-          formLongName(row.form_code, lang),
-          officeName(row.office_code, lang),
-          longCalendarDate(row.inquiry_date, lang),
-          p.when(row.updated_at),
-          html`<a class="usa-link" href="/staff/inquiry-dates?form=${row.form_code}&amp;office=${row.office_code}#form_code">${t('e_request:staff.change')}<span class="usa-sr-only"> ${row.form_code}, ${officeName(row.office_code, lang)}</span></a>
-<form method="post" action="/staff/inquiry-dates/remove" class="display-inline margin-left-2">${csrfField(p.signedIn.csrf)}<input type="hidden" name="form_code" value="${row.form_code}"><input type="hidden" name="office_code" value="${row.office_code}"><button class="usa-button usa-button--unstyled" type="submit">${t('e_request:staff.remove')}<span class="usa-sr-only"> ${row.form_code}, ${officeName(row.office_code, lang)}</span></button></form>`,
-        ]),
-        stacked: true,
-      })
-    : html`<p>${t('e_request:staff.none')}</p>`
-}
-<h2 id="save-heading">${t('e_request:staff.save_heading')}</h2>
-<p>${t('e_request:staff.save_intro')}</p>
-<form class="usa-form usa-form--large" method="post" action="/staff/inquiry-dates" aria-labelledby="save-heading" novalidate>
-  ${csrfField(p.signedIn.csrf)}
-  ${select({ name: 'form_code', label: t('e_request:staff.form'), value: one(v, 'form_code'), error: errorFor(errors, 'form_code'), options: [['', t('e_request:fields.select')], ...FORMS.map((f): [string, string] => [f.code, formLongName(f.code, lang)])] })}
-  ${select({ name: 'office_code', label: t('e_request:staff.office'), value: one(v, 'office_code'), error: errorFor(errors, 'office_code'), options: [['', t('e_request:fields.select')], ...OFFICES.map((o): [string, string] => [o.code, officeName(o.code, lang)])] })}
-  ${memorableDate({ name: 'inquiry', legend: t('e_request:staff.date'), hint: t('e_request:staff.date_hint'), labels: dateLabels(ctx), month: one(v, 'inquiry_month'), day: one(v, 'inquiry_day'), year: one(v, 'inquiry_year'), error: errorFor(errors, 'inquiry_month') })}
-  ${button(t('e_request:staff.save'))}
-</form>`,
-  });
 }

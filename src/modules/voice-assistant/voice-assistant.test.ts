@@ -81,19 +81,23 @@ beforeAll(async () => {
   });
   const actor = { accountId: admin.accountId, roles: ['administrator'] as const };
   // CC-10: I-130 at VSC received before 2026-11-01 may be inquired about; I-765 at NSC only before 2024-01-01.
-  await t.services.eRequest.saveInquiryDate(actor, {
+  await t.services.processingTimes.saveOverride(actor, {
     formCode: 'I-130',
+    categoryCode: '',
     officeCode: 'VSC',
     month: '11',
     day: '1',
     year: '2026',
+    reason: 'Voice assistant tests',
   });
-  await t.services.eRequest.saveInquiryDate(actor, {
+  await t.services.processingTimes.saveOverride(actor, {
     formCode: 'I-765',
+    categoryCode: '',
     officeCode: 'NSC',
     month: '1',
     day: '1',
     year: '2024',
+    reason: 'Voice assistant tests',
   });
 });
 afterAll(async () => t?.close());

@@ -228,7 +228,8 @@ export const STAFF_TOOLS: readonly StaffTool[] = [
     roles: ['tier1', 'tier2', 'tier3', 'help_desk', 'quality_assurance', 'administrator'],
   },
   { href: '/staff/quality', labelKey: 'staff:tools.quality', roles: ['quality_assurance', 'administrator'] },
-  { href: '/staff/inquiry-dates', labelKey: 'e_request:staff.tool', roles: ['administrator'] },
+  { href: '/staff/processing-times', labelKey: 'processing_times:staff.tool', roles: ['administrator'] },
+  { href: '/staff/inquiry-dates', labelKey: 'processing_times:overrides.tool', roles: ['administrator'] },
   { href: '/staff/appointment-sites', labelKey: 'appointments:staff.tool', roles: ['administrator'] },
   { href: '/staff/voice-menu', labelKey: 'voice_assistant:staff.tool', roles: ['administrator'] },
   {
