@@ -140,10 +140,7 @@ export function registerProcessingTimesApiRoutes(
       );
       if (entry) return send(request, reply, entry);
       const knownForm = publication?.figures.some((f) => f.formCode === form);
-      return notFound(
-        reply,
-        knownForm ? API_MESSAGES.unknownOffice(form, office) : API_MESSAGES.unknownForm(form),
-      );
+      return notFound(reply, knownForm ? API_MESSAGES.unknownOffice(form, office) : API_MESSAGES.unknownForm(form));
     },
   );
 }

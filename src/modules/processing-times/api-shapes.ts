@@ -157,7 +157,12 @@ export function serviceRequestDateEs(isoDate: string): string {
 }
 
 function apiBound(b: RangeBound): ApiRange[number] {
-  return { value: b.value, unit: b.unit, unit_en: b.unitEn as ApiRange[number]['unit_en'], unit_es: b.unitEs as ApiRange[number]['unit_es'] };
+  return {
+    value: b.value,
+    unit: b.unit,
+    unit_en: b.unitEn as ApiRange[number]['unit_en'],
+    unit_es: b.unitEs as ApiRange[number]['unit_es'],
+  };
 }
 
 /** A range as the API lists it: the upper bound first. */

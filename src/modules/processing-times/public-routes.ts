@@ -86,7 +86,8 @@ export function registerProcessingTimesPublicRoutes(app: App, deps: ProcessingTi
       if (!publication) return reply.html(processingTimesPage(request.page(), props));
       const errors: FieldError[] = [];
       const choice: Choice = {};
-      const error = (field: string, key: string) => errors.push({ field, message: t(`processing_times_public:${key}`) });
+      const error = (field: string, key: string) =>
+        errors.push({ field, message: t(`processing_times_public:${key}`) });
 
       if (q.form !== undefined) {
         const form = q.form.toUpperCase();

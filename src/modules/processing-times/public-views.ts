@@ -63,11 +63,15 @@ function choiceForm(ctx: PageContext, p: ProcessingTimesPageProps, publication: 
   const selectOption = ['', t(`${T}:choose.select`)] as const;
   const forms = publishedForms(publication);
   const categories = form
-    ? categoriesOf(form).filter((c) => publication.figures.some((f) => f.formCode === form && f.categoryCode === c.code))
+    ? categoriesOf(form).filter((c) =>
+        publication.figures.some((f) => f.formCode === form && f.categoryCode === c.code),
+      )
     : [];
   const offices = form
     ? publishedOffices(
-        category ? { ...publication, figures: publication.figures.filter((f) => f.categoryCode === category) } : publication,
+        category
+          ? { ...publication, figures: publication.figures.filter((f) => f.categoryCode === category) }
+          : publication,
         form,
       )
     : [];
