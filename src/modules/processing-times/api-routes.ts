@@ -40,12 +40,7 @@ export class ProcessingTimesApiCache {
   /** How many answers were built (not served from the map): for tests and the benchmark. */
   builds = 0;
 
-  async get(
-    generation: string,
-    key: string,
-    now: number,
-    build: () => Promise<unknown | undefined>,
-  ): Promise<Cached | undefined> {
+  async get(generation: string, key: string, now: number, build: () => Promise<unknown>): Promise<Cached | undefined> {
     if (generation !== this.#generation) {
       this.#generation = generation;
       this.#entries = new Map();
@@ -111,7 +106,7 @@ export function registerProcessingTimesApiRoutes(
 
   app.get('/processing-times/api/forms', { config }, async (request, reply) => {
     const { publication, generation, now } = await context();
-    const entry = await cache.get(generation, 'forms', now, async () => buildFormsBody(publication));
+    const entry = await cache.get(generation, 'forms', now, () => Promise.resolve(buildFormsBody(publication)));
     return send(request, reply, entry!);
   });
 
@@ -121,8 +116,8 @@ export function registerProcessingTimesApiRoutes(
     async (request, reply) => {
       const form = request.params.form.toUpperCase();
       const { publication, generation, now } = await context();
-      const entry = await cache.get(generation, `offices ${form}`, now, async () =>
-        buildFormOfficesBody(publication, form),
+      const entry = await cache.get(generation, `offices ${form}`, now, () =>
+        Promise.resolve(buildFormOfficesBody(publication, form)),
       );
       return entry ? send(request, reply, entry) : notFound(reply, API_MESSAGES.unknownForm(form));
     },

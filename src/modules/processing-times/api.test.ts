@@ -42,13 +42,9 @@ describe('GET /processing-times/api/formoffices/{form}', () => {
     const res = await get('/processing-times/api/formoffices/N-400');
     expect(res.statusCode).toBe(200);
     const body = formOfficesBody.parse(res.json());
-    expect(body.data.form_offices.offices).toEqual([
-      {
-        office_code: 'FO-NYC',
-        office_description: 'New York City Field Office',
-        office_description_es: expect.any(String),
-      },
-      { office_code: 'FO-MIA', office_description: 'Miami Field Office', office_description_es: expect.any(String) },
+    expect(body.data.form_offices.offices.map((o) => [o.office_code, o.office_description])).toEqual([
+      ['FO-NYC', 'New York City Field Office'],
+      ['FO-MIA', 'Miami Field Office'],
     ]);
     expect(body.data.form_offices.offices[0]!.office_description_es).not.toBe('');
   });
