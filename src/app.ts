@@ -39,6 +39,10 @@ import {
   registerVoiceMenuRoutes,
 } from './modules/voice-assistant/index.js';
 import { registerSurveyRoutes, registerSurveyStaffRoutes } from './modules/surveys/index.js';
+import {
+  registerProcessingTimesApiRoutes,
+  registerProcessingTimesPublicRoutes,
+} from './modules/processing-times/index.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installLanguage } from './platform/http/language.js';
 import { zodCompiler, type App, type ZodInputs } from './platform/http/inputs.js';
@@ -137,6 +141,13 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   });
   registerCasesPublicRoutes(routes, { caseStatus: services.caseStatus, timeZone: config.agencyTimeZone, limitLookup });
   registerCaseStatusApiRoutes(routes, { caseStatus: services.caseStatus });
+  const processingTimes = {
+    processingTimes: services.processingTimes,
+    clock: deps.clock,
+    timeZone: config.agencyTimeZone,
+  };
+  registerProcessingTimesPublicRoutes(routes, processingTimes);
+  registerProcessingTimesApiRoutes(routes, processingTimes);
   registerCaseEventRoutes(routes, { caseEvents: services.caseEvents });
   registerCaseSubscriptionRoutes(routes, {
     subscriptions: services.caseSubscriptions,

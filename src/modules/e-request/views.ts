@@ -215,7 +215,7 @@ export function requestFormPage(
 <p>${t(`e_request:forms.${f}.next`)}</p>
 ${f === 'interview-oath-reschedule' ? alert({ type: 'warning', heading: t('e_request:forms.interview-oath-reschedule.attend_heading'), headingLevel: 2, body: t('e_request:forms.interview-oath-reschedule.attend') }) : ''}
 ${f === 'expedite-request' ? alert({ type: 'info', slim: true, body: t('e_request:forms.expedite-request.no_documents') }) : ''}
-${f === 'outside-processing-time' ? alert({ type: 'info', slim: true, body: html`${t('e_request:forms.outside-processing-time.rule')} <a class="usa-link" href="/case-status">${t('e_request:start.status_link')}</a>.` }) : ''}
+${f === 'outside-processing-time' ? alert({ type: 'info', slim: true, body: html`${t('e_request:forms.outside-processing-time.rule')} <a class="usa-link" href="/case-status">${t('e_request:start.status_link')}</a>. <a class="usa-link" href="/processing-times">${t('processing_times_public:links.e_request')}</a>` }) : ''}
 <p>${t('e_request:form.required_note')}</p>
 <form class="usa-form usa-form--large" method="post" action="/e-request/${f}" novalidate>
   ${csrfField(p.csrf)}${submissionField(p.submission)}

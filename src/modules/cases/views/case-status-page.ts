@@ -44,6 +44,7 @@ export function caseStatusPage(ctx: PageContext, p: CaseStatusPageProps): SafeHt
   ${p.notFound ? alert({ type: 'warning', heading: t('cases:status.not_found_heading'), body: t('cases:status.not_found'), live: true }) : ''}
   ${r ? resultSection(ctx, r, p.timeZone) : form}
   ${r ? html`<h2>${t('cases:status.check_another')}</h2>${form}` : ''}
+  <p>${t('processing_times_public:links.case_status_intro')} <a class="usa-link" href="/processing-times">${t('processing_times_public:links.case_status')}</a></p>
   <p class="text-base">${t('cases:status.privacy')}</p>
 </div></div>`;
   return layout(ctx, { title, main, nav: 'case-status' });

@@ -17,6 +17,7 @@ export function homePage(ctx: PageContext): SafeHtml {
 <p class="usa-intro">${t('common:home.intro')}</p>
 <ul class="usa-card-group">
   ${card('case_status', '/case-status', 'usa-button')}
+  ${card('processing_times', '/processing-times', 'usa-button usa-button--outline')}
   ${card('appointment', '/appointments/request', 'usa-button usa-button--outline')}
   ${card('api', '/api/docs', 'usa-button usa-button--outline')}
 </ul>`,
