@@ -50,6 +50,9 @@ const OWNERS: Record<string, string> = {
   biometrics_settings: 'biometrics',
   biometrics_requests: 'biometrics',
   biometrics_reschedules: 'biometrics',
+  // my-progress: training runs and the precomputed estimates of the myProgress tab (issue 18 point 5)
+  progress_models: 'my-progress',
+  progress_estimates: 'my-progress',
   // api-clients
   api_clients: 'api-clients',
   api_access_tokens: 'api-clients',
