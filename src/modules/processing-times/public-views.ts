@@ -75,7 +75,6 @@ function choiceForm(ctx: PageContext, p: ProcessingTimesPageProps, publication: 
         form,
       )
     : [];
-  const complete = Boolean(form && (categories.length === 0 || category) && p.choice.office);
   return html`<form class="usa-form usa-form--large" method="get" action="/processing-times" novalidate>
   <h2>${t(`${T}:choose.heading`)}</h2>
   ${select({
@@ -111,7 +110,7 @@ function choiceForm(ctx: PageContext, p: ProcessingTimesPageProps, publication: 
       : ''
   }
   ${button(t(form ? `${T}:choose.show` : `${T}:choose.continue`))}
-  ${form || complete ? html`<p><a class="usa-link" href="/processing-times">${t(`${T}:choose.start_over`)}</a></p>` : ''}
+  ${form ? html`<p><a class="usa-link" href="/processing-times">${t(`${T}:choose.start_over`)}</a></p>` : ''}
 </form>`;
 }
 
