@@ -22,7 +22,8 @@ export interface ProcessingTimesApiDeps {
 }
 
 interface Cached {
-  body: string;
+  /** The JSON, encoded once (sent as is on every hit). */
+  body: Buffer;
   etag: string;
   /** When it was built (ms): an administrator's inquiry date override shows within API_CACHE_SECONDS. */
   at: number;
@@ -50,7 +51,7 @@ export class ProcessingTimesApiCache {
     const value = await build();
     this.builds++;
     if (value === undefined) return undefined;
-    const body = JSON.stringify(value);
+    const body = Buffer.from(JSON.stringify(value));
     const entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, at: now };
     // A generation may have changed while building: keep the entry only in the generation it was built for.
     if (generation === this.#generation) this.#entries.set(key, entry);

@@ -2,17 +2,14 @@
 export { ProcessingTimesService, recomputeProcessingTimesJob } from './service.js';
 export { registerProcessingTimesStaffRoutes } from './staff-routes.js';
 export type { InquiryDate, ProcessingTimeFigure, Publication, PublishedProcessingTimes } from './published.js';
+/** How a published figure is stated (median to 80th percentile, weeks or months), for the page, the API, myProgress. */
 export {
-  DAYS_PER_MONTH,
-  WEEKS_BELOW_DAYS,
   boundText,
   publishedRange,
-  rangeBound,
   rangeText,
-  rangeUnit,
   type PublishedRange,
   type RangeBound,
   type RangeUnit,
 } from './ranges.js';
-export { registerProcessingTimesApiRoutes, ProcessingTimesApiCache, API_CACHE_SECONDS } from './api-routes.js';
+export { registerProcessingTimesApiRoutes } from './api-routes.js';
 export { registerProcessingTimesPublicRoutes } from './public-routes.js';

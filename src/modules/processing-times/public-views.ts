@@ -75,7 +75,6 @@ function choiceForm(ctx: PageContext, p: ProcessingTimesPageProps, publication: 
         form,
       )
     : [];
-  const complete = Boolean(form && (categories.length === 0 || category) && p.choice.office);
   return html`<form class="usa-form usa-form--large" method="get" action="/processing-times" novalidate>
   <h2>${t(`${T}:choose.heading`)}</h2>
   ${select({
@@ -111,7 +110,7 @@ function choiceForm(ctx: PageContext, p: ProcessingTimesPageProps, publication: 
       : ''
   }
   ${button(t(form ? `${T}:choose.show` : `${T}:choose.continue`))}
-  ${form || complete ? html`<p><a class="usa-link" href="/processing-times">${t(`${T}:choose.start_over`)}</a></p>` : ''}
+  ${form ? html`<p><a class="usa-link" href="/processing-times">${t(`${T}:choose.start_over`)}</a></p>` : ''}
 </form>`;
 }
 
@@ -140,7 +139,7 @@ function resultSection(
       <p class="usa-summary-box__heading" id="range-label">${t(`${T}:result.range_label`)}</p>
       <p class="font-sans-xl text-bold margin-y-1" id="range">${rangeText(range, lang)}</p>
       <p>${t(`${T}:result.meaning`, { published, upper: boundText(range.upper, lang), lower: boundText(range.lower, lang) })}</p>
-      <p class="text-base">${t(`${T}:result.published`, { date: published })} ${t(`${T}:result.based_on`, { count: figure.completedCount })}</p>
+      <p class="text-base-darker">${t(`${T}:result.published`, { date: published })} ${t(`${T}:result.based_on`, { count: figure.completedCount })}</p>
     </div>
   </div>
   ${
@@ -180,7 +179,7 @@ function checkSection(ctx: PageContext, p: ProcessingTimesPageProps, inquiry: In
         });
   return html`<h3 id="check-heading">${t(`${T}:check.heading`)}</h3>
   ${answer}
-  <form class="usa-form usa-form--large" method="get" action="/processing-times#check-heading" novalidate>
+  <form class="usa-form usa-form--large" method="get" action="/processing-times" novalidate>
     <input type="hidden" name="form" value="${p.choice.form ?? ''}">
     ${p.choice.category ? html`<input type="hidden" name="category" value="${p.choice.category}">` : ''}
     <input type="hidden" name="office" value="${p.choice.office ?? ''}">
