@@ -1,12 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCases, SANDBOX_RECEIPTS } from '../src/modules/cases/demo-data.js';
-import { bulkLoadDemoCases, casesForDemoItems, sampleCaseToAddByReceiptNumber } from '../src/modules/cases/index.js';
+import {
+  bulkLoadDemoCases,
+  caseTimelines,
+  casesForDemoItems,
+  MILESTONE_STATUSES,
+  MY_PROGRESS_FORMS,
+  sampleCaseToAddByReceiptNumber,
+} from '../src/modules/cases/index.js';
 import { sql } from 'kysely';
 import { seedContactCenterDemo, slaCheckJob } from '../src/modules/service-items/index.js';
 import { seedSurveyDemo } from '../src/modules/surveys/index.js';
 import { signUpApplicant } from './accounts-support.js';
 import { createTestApp, type TestApp } from './harness.js';
 import { createStaffMember } from './staff-support.js';
+import { TEST_AS_OF, TEST_SEED, TEST_SEED_COUNT } from './constants.js';
 
 /** Issue 15 point 14: the demo data lets a newcomer try every walkthrough of the README. */
 
@@ -113,6 +121,47 @@ describe('the case the first start prints to add by receipt number', () => {
       zip: one.applicant!.zip,
       a_number: one.applicant!.aNumber,
     });
+  });
+});
+
+describe('the seeded demo cases, as processing times and myProgress read them (issue 18 point 7)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it("give each case's timeline (category, decision) as generated, with decided and open cases of the myProgress forms", async () => {
+    const generated = new Map(
+      [...generateDemoCases({ seed: TEST_SEED, count: TEST_SEED_COUNT, asOf: new Date(TEST_AS_OF) })].map((c) => [
+        c.receiptNumber,
+        c,
+      ]),
+    );
+    const receiptOf = new Map(
+      (await t.deps.database.db.selectFrom('cases').select(['id', 'receipt_number']).execute()).map((r) => [
+        r.id,
+        r.receipt_number,
+      ]),
+    );
+    const seen = { decided: new Set<string>(), open: new Set<string>() };
+    let checked = 0;
+    for await (const batch of caseTimelines(t.deps.database.db)) {
+      for (const timeline of batch) {
+        const c = generated.get(receiptOf.get(timeline.caseId)!);
+        if (!c) continue; // a case a test of another file made (every file starts from the seeded data alone)
+        checked++;
+        const decision = c.history.find((h) => MILESTONE_STATUSES.decided.includes(h.statusKey));
+        expect(timeline.formCategory, c.receiptNumber).toBe(c.formCategory);
+        expect(timeline.at.decided?.getTime(), c.receiptNumber).toBe(decision?.occurredAt.getTime());
+        (decision ? seen.decided : seen.open).add(c.formCode);
+      }
+    }
+    expect(checked).toBe(generated.size);
+    for (const form of MY_PROGRESS_FORMS) {
+      expect(seen.decided, form).toContain(form);
+      expect(seen.open, form).toContain(form);
+    }
   });
 });
 
