@@ -64,7 +64,10 @@ export interface InquiryDateLine {
   override?: { date: string; reason: string; updatedAt: Date };
 }
 
-export type ReviewResult = 'ok' | 'not_found' | 'not_pending';
+/** `forbidden`: the actor is not an administrator (the routes refuse them before; this is the service's own check). */
+export type ReviewResult = 'ok' | 'not_found' | 'not_pending' | 'forbidden';
+
+const isAdministrator = (actor: StaffActor) => actor.roles.includes('administrator');
 
 export interface OverrideProblem {
   field: string;
@@ -213,6 +216,7 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
    * approval (double submit) waits on the run's lock, then finds it published and is refused.
    */
   async approve(runId: number, actor: StaffActor, note?: string | null): Promise<ReviewResult> {
+    if (!isAdministrator(actor)) return 'forbidden';
     const text = note?.trim().slice(0, MAX_NOTE) || null;
     const result = await inTransaction(this.deps.db, async (trx): Promise<ReviewResult> => {
       const run = await repo.lockRun(trx, runId);
@@ -236,6 +240,7 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
 
   /** Rejects a run awaiting review, with the reason (required); audited. Nothing public changes. */
   async reject(runId: number, actor: StaffActor, note: string): Promise<ReviewResult | 'note_required'> {
+    if (!isAdministrator(actor)) return 'forbidden';
     const text = note.trim().slice(0, MAX_NOTE);
     if (!text) return 'note_required';
     return inTransaction(this.deps.db, async (trx): Promise<ReviewResult> => {

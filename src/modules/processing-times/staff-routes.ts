@@ -119,6 +119,7 @@ function registerRunRoutes(app: App, deps: ProcessingTimesStaffRoutesDeps): void
         });
       const result = runId === undefined ? 'not_found' : await processingTimes.approve(runId, actorOf(request), note);
       if (result === 'not_found') return reply.callNotFound();
+      if (result === 'forbidden') return reply.code(403).send();
       if (result === 'not_pending')
         return showRun(request, reply, runId, {
           errors: [{ field: 'approve_note', message: request.t('processing_times:staff.errors.not_pending') }],
@@ -142,6 +143,7 @@ function registerRunRoutes(app: App, deps: ProcessingTimesStaffRoutesDeps): void
         });
       const result = runId === undefined ? 'not_found' : await processingTimes.reject(runId, actorOf(request), note);
       if (result === 'not_found') return reply.callNotFound();
+      if (result === 'forbidden') return reply.code(403).send();
       if (result !== 'ok')
         return showRun(request, reply, runId, {
           errors: [{ field: 'reject_note', message: request.t('processing_times:staff.errors.not_pending') }],
