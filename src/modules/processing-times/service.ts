@@ -4,16 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { addDays, agencyDate } from '../../platform/format.js';
 import { defineJob } from '../../platform/jobs/index.js';
-import {
-  FORMS,
-  OFFICES,
-  caseTimelines,
-  categoriesOf,
-  effectiveCategory,
-  findForm,
-  findFormCategory,
-  findOffice,
-} from '../cases/index.js';
+import { caseTimelines, effectiveCategory, findForm, findFormCategory, findOffice } from '../cases/index.js';
 import { computeFigures, windowEndingAt, type ComputedFigure } from './compute.js';
 import type { InquiryDate, ProcessingTimeFigure, Publication, PublishedProcessingTimes } from './published.js';
 import * as repo from './repository.js';
@@ -375,15 +366,6 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
       );
       return true;
     });
-  }
-
-  /** The choices of the overrides form: forms, their categories, offices. */
-  choices() {
-    return {
-      forms: FORMS.map((f) => f.code),
-      categories: FORMS.flatMap((f) => categoriesOf(f.code).map((c) => ({ formCode: f.code, code: c.code }))),
-      offices: OFFICES.map((o) => o.code),
-    };
   }
 
   async inquiryDate(formCode: string, categoryCode: string | null, officeCode: string): Promise<InquiryDate | null> {
