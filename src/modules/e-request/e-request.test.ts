@@ -68,8 +68,6 @@ const countItems = async () =>
   );
 const itemByNumber = (number: string) =>
   db().selectFrom('service_items').selectAll().where('number', '=', Number(number)).executeTakeFirstOrThrow();
-const audit = (action: string) =>
-  db().selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').execute();
 
 let ipCounter = 0;
 /** A visitor at an address of its own (the per-address limit on forms stays out of the way). */

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { fields, text, texts, type App } from '../../platform/http/inputs.js';
 import type { RouteLimit } from '../../platform/http/policies.js';
 import { COOKIE_DEFAULTS } from '../../platform/http/security.js';
@@ -6,8 +6,6 @@ import { newSubmissionToken, submissionTokenFor, submissionTokenOf } from '../..
 import type { FieldError } from '../../platform/views/components.js';
 import { emailSchema } from '../accounts/index.js';
 import { dateTimeFormatter } from '../../platform/format.js';
-import { actorOf } from '../../platform/audit.js';
-import { signedInOf, staffContext } from '../../platform/http/page-context.js';
 import {
   isRequestForm,
   LIMITS,
@@ -18,7 +16,7 @@ import {
   type RawForm,
 } from './schema.js';
 import { MAX_ANSWER, type ERequestService } from './service.js';
-import { refusalPage, requestFormPage, sentPage, startPage, statusPage, type Values } from './views.js';
+import { refusalPage, requestFormPage, sentPage, startPage, statusPage } from './views.js';
 
 /** The confirmation page's item: its number, in a signed cookie of the browser that sent it, for an hour. */
 const SENT_COOKIE = 'e_request_sent';
@@ -65,7 +63,6 @@ function rawForm(body: Record<TextField, string> & Record<ListField, string[]>):
   return raw;
 }
 
-const admin = { policy: 'staff', roles: ['administrator'] } as const;
 const messages = (request: FastifyRequest, problems: FieldProblem[]): FieldError[] =>
   problems.map((p) => ({ field: p.field, message: request.t(p.key, p.values) }));
 const pageWithZone = (request: FastifyRequest, timeZone: string) => ({ ...request.page(), timeZone });

@@ -14,14 +14,9 @@ import {
   type FieldError,
 } from '../../platform/views/components.js';
 import { html, type HtmlValue, type SafeHtml } from '../../platform/views/html.js';
-import {
-  publicPage as framePublicPage,
-  type SignedIn,
-  titledStaffPage,
-  type StaffPageContext,
-} from '../../platform/views/frame.js';
+import { publicPage as framePublicPage } from '../../platform/views/frame.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { FORMS, formLongName, OFFICES, officeName } from '../cases/index.js';
+import { FORMS, formLongName, officeName } from '../cases/index.js';
 import { longCalendarDate, longDate } from '../../platform/format.js';
 import { type ServiceItemRow, expectationText, urgencyText } from '../service-items/index.js';
 import {

@@ -119,11 +119,8 @@ describe('figures from case timelines', () => {
   });
 
   it('streams batches', async () => {
-    async function* batches() {
-      yield [timeline({ days: 1 }), timeline({ days: 2 })];
-      yield [timeline({ days: 3 })];
-    }
-    const { figures, casesRead } = await computeFigures(batches(), WINDOW, null);
+    const batches = [[timeline({ days: 1 }), timeline({ days: 2 })], [timeline({ days: 3 })]];
+    const { figures, casesRead } = await computeFigures(batches, WINDOW, null);
     expect(casesRead).toBe(3);
     expect(figures[0]).toMatchObject({ completedCount: 3, medianDays: 2, p80Days: 3 });
   });

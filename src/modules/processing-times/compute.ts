@@ -154,7 +154,7 @@ export const flagsFromColumn = (value: string | null): FigureFlag[] =>
 
 /** Computes the figures of a stream of timeline batches in one pass. */
 export async function computeFigures(
-  batches: AsyncIterable<readonly CaseTimeline[]>,
+  batches: AsyncIterable<readonly CaseTimeline[]> | Iterable<readonly CaseTimeline[]>,
   window: Window,
   previous: readonly ProcessingTimeFigure[] | null,
 ): Promise<{ figures: ComputedFigure[]; casesRead: number }> {

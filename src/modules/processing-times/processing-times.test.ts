@@ -110,6 +110,9 @@ describe('runs: computed, approved, published', () => {
     expect(await t.services.processingTimes.approve(firstRun, actor())).toBe('not_pending');
     expect(await t.services.processingTimes.reject(firstRun, actor(), 'too late')).toBe('not_pending');
     expect(await t.services.processingTimes.approve(999_999, actor())).toBe('not_found');
+    const notAdmin = { accountId: tier1.accountId, roles: ['tier1'] as const };
+    expect(await t.services.processingTimes.approve(firstRun, notAdmin)).toBe('forbidden');
+    expect(await t.services.processingTimes.reject(firstRun, notAdmin, 'no')).toBe('forbidden');
     expect(await audit('processing_times.run_approved')).toHaveLength(1);
   });
 

@@ -4,16 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { addDays, agencyDate } from '../../platform/format.js';
 import { defineJob } from '../../platform/jobs/index.js';
-import {
-  FORMS,
-  OFFICES,
-  caseTimelines,
-  categoriesOf,
-  effectiveCategory,
-  findForm,
-  findFormCategory,
-  findOffice,
-} from '../cases/index.js';
+import { caseTimelines, effectiveCategory, findForm, findFormCategory, findOffice } from '../cases/index.js';
 import { computeFigures, windowEndingAt, type ComputedFigure } from './compute.js';
 import type { InquiryDate, ProcessingTimeFigure, Publication, PublishedProcessingTimes } from './published.js';
 import * as repo from './repository.js';
@@ -64,7 +55,10 @@ export interface InquiryDateLine {
   override?: { date: string; reason: string; updatedAt: Date };
 }
 
-export type ReviewResult = 'ok' | 'not_found' | 'not_pending';
+/** `forbidden`: the actor is not an administrator (the routes refuse them before; this is the service's own check). */
+export type ReviewResult = 'ok' | 'not_found' | 'not_pending' | 'forbidden';
+
+const isAdministrator = (actor: StaffActor) => actor.roles.includes('administrator');
 
 export interface OverrideProblem {
   field: string;
@@ -213,6 +207,7 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
    * approval (double submit) waits on the run's lock, then finds it published and is refused.
    */
   async approve(runId: number, actor: StaffActor, note?: string | null): Promise<ReviewResult> {
+    if (!isAdministrator(actor)) return 'forbidden';
     const text = note?.trim().slice(0, MAX_NOTE) || null;
     const result = await inTransaction(this.deps.db, async (trx): Promise<ReviewResult> => {
       const run = await repo.lockRun(trx, runId);
@@ -236,6 +231,7 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
 
   /** Rejects a run awaiting review, with the reason (required); audited. Nothing public changes. */
   async reject(runId: number, actor: StaffActor, note: string): Promise<ReviewResult | 'note_required'> {
+    if (!isAdministrator(actor)) return 'forbidden';
     const text = note.trim().slice(0, MAX_NOTE);
     if (!text) return 'note_required';
     return inTransaction(this.deps.db, async (trx): Promise<ReviewResult> => {
@@ -370,15 +366,6 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
       );
       return true;
     });
-  }
-
-  /** The choices of the overrides form: forms, their categories, offices. */
-  choices() {
-    return {
-      forms: FORMS.map((f) => f.code),
-      categories: FORMS.flatMap((f) => categoriesOf(f.code).map((c) => ({ formCode: f.code, code: c.code }))),
-      offices: OFFICES.map((o) => o.code),
-    };
   }
 
   async inquiryDate(formCode: string, categoryCode: string | null, officeCode: string): Promise<InquiryDate | null> {

@@ -41,6 +41,12 @@ const runIdOf = (raw: string): number | undefined => (/^\d{1,9}$/.test(raw) ? Nu
  * the inquiry date overrides (`/staff/inquiry-dates`, the URL of the hand-edited dates they replace).
  */
 export function registerProcessingTimesStaffRoutes(app: App, deps: ProcessingTimesStaffRoutesDeps): void {
+  registerRunRoutes(app, deps);
+  registerOverrideRoutes(app, deps);
+}
+
+/** The runs, a run's review, approve and reject. */
+function registerRunRoutes(app: App, deps: ProcessingTimesStaffRoutesDeps): void {
   const { processingTimes } = deps;
   const when = (request: FastifyRequest) => dateTimeFormatter(request.lang, deps.timeZone);
 
@@ -113,6 +119,7 @@ export function registerProcessingTimesStaffRoutes(app: App, deps: ProcessingTim
         });
       const result = runId === undefined ? 'not_found' : await processingTimes.approve(runId, actorOf(request), note);
       if (result === 'not_found') return reply.callNotFound();
+      if (result === 'forbidden') return reply.code(403).send();
       if (result === 'not_pending')
         return showRun(request, reply, runId, {
           errors: [{ field: 'approve_note', message: request.t('processing_times:staff.errors.not_pending') }],
@@ -136,6 +143,7 @@ export function registerProcessingTimesStaffRoutes(app: App, deps: ProcessingTim
         });
       const result = runId === undefined ? 'not_found' : await processingTimes.reject(runId, actorOf(request), note);
       if (result === 'not_found') return reply.callNotFound();
+      if (result === 'forbidden') return reply.code(403).send();
       if (result !== 'ok')
         return showRun(request, reply, runId, {
           errors: [{ field: 'reject_note', message: request.t('processing_times:staff.errors.not_pending') }],
@@ -144,8 +152,12 @@ export function registerProcessingTimesStaffRoutes(app: App, deps: ProcessingTim
       return reply.redirect('/staff/processing-times?done=rejected', 303);
     },
   );
+}
 
-  // ---- Inquiry date overrides (PT-2, CC-10) -----------------------------------------------------------------------
+/** Inquiry date overrides (PT-2, CC-10): the computed date of each form/category/office and its override. */
+function registerOverrideRoutes(app: App, deps: ProcessingTimesStaffRoutesDeps): void {
+  const { processingTimes } = deps;
+  const when = (request: FastifyRequest) => dateTimeFormatter(request.lang, deps.timeZone);
 
   const showOverrides = async (
     request: FastifyRequest,

@@ -35,7 +35,7 @@ const number = (ctx: Ctx, n: number) => n.toLocaleString(ctx.lang === 'es' ? 'es
 const range = (ctx: Ctx, f: { medianDays: number; p80Days: number } | undefined): HtmlValue =>
   f
     ? ctx.t('processing_times:staff.range', { median: number(ctx, f.medianDays), p80: number(ctx, f.p80Days) })
-    : html`<span class="text-base">${ctx.t('processing_times:staff.none_published')}</span>`;
+    : ctx.t('processing_times:staff.none_published');
 
 const stateTag = (ctx: Ctx, state: RunRow['state']): SafeHtml =>
   html`<span class="usa-tag${state === 'pending_review' ? ' bg-gold text-ink' : state === 'published' ? ' bg-green' : ''}">${ctx.t(`processing_times:states.${state}`)}</span>`;
@@ -138,7 +138,7 @@ export function reviewPage(
 ${
   p.lines.length
     ? html`<div class="usa-table-container--scrollable" tabindex="0">
-<table class="usa-table usa-table--striped usa-table--compact">
+<table class="usa-table usa-table--compact">
   <caption>${t('processing_times:staff.review_caption', { id: run.id })}</caption>
   <thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
   <tbody>
@@ -231,9 +231,7 @@ ${
           officeName(l.officeCode, lang),
           l.computedDate ? longCalendarDate(l.computedDate, lang) : t('processing_times:overrides.not_published'),
           l.override ? longCalendarDate(l.override.date, lang) : '—',
-          l.override
-            ? html`${l.override.reason} <span class="text-base">(${p.when(l.override.updatedAt)})</span>`
-            : '—',
+          l.override ? html`${l.override.reason} (${p.when(l.override.updatedAt)})` : '—',
           html`<a class="usa-link" href="/staff/inquiry-dates?form=${l.formCode}&amp;category=${l.categoryCode}&amp;office=${l.officeCode}#form_code">${t(l.override ? 'processing_times:overrides.change' : 'processing_times:overrides.add')}${who(l)}</a>
 ${l.override ? html`<form method="post" action="/staff/inquiry-dates/remove" class="display-inline margin-left-2">${csrfField(p.signedIn.csrf)}${hidden(l)}<button class="usa-button usa-button--unstyled" type="submit">${t('processing_times:overrides.remove')}${who(l)}</button></form>` : ''}`,
         ]),
