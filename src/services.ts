@@ -368,6 +368,7 @@ export function createServices(deps: Deps): Services {
       i18n: deps.i18n,
       timeZone: deps.config.agencyTimeZone,
       publicUrl: deps.config.publicUrl,
+      processingTimes,
     }),
     caseEvents,
     accountCases,

@@ -3,6 +3,7 @@ import { onlineAccountNumber, signUpApplicant } from '../../../test/accounts-sup
 import { apiToken, caseEvent, createTestApp, postCaseEvents, type TestApp } from '../../../test/harness.js';
 import { TestAgent } from '../../../test/agent.js';
 import { createStaffMember, type StaffPerson } from '../../../test/staff-support.js';
+import { publishFigures } from '../../../test/processing-times-support.js';
 import { seedKnowledgeArticles } from '../knowledge/index.js';
 
 let t: TestApp;
@@ -45,6 +46,14 @@ beforeAll(async () => {
     caseEvent('ag-4', PROTECTED, 'protection_updated', '2026-06-02T15:00:00Z', { section1367: true }),
   ]);
   expect(res.statusCode).toBe(200);
+  // CC-10 beside the case (issue 18): a published processing time for its form, category and office, before any
+  // page reads the publication (the service keeps it a while).
+  const { office_code } = await t.deps.database.db
+    .selectFrom('cases')
+    .select('office_code')
+    .where('receipt_number', '=', RECEIPT)
+    .executeTakeFirstOrThrow();
+  await publishFigures(t, [{ form: 'I-485', category: 'other', office: office_code, median: 60, p80: 100 }]);
 });
 afterAll(async () => t?.close());
 
@@ -131,6 +140,8 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(res.headers.location).toBe(`${path}?done=verify`);
     await tier1.agent.get(res.headers.location as string);
     expect(page()).toContain('The caller was verified');
+    // Received 2026-06-01, more than 100 days (the published 80%) ago: outside normal processing time (CC-10).
+    expect(page()).toContain('from the published processing time): outside normal processing time');
     expect(tier1.agent.$('.casedesk-history li').length).toBeGreaterThan(0);
     const attempts = await t.deps.database.db
       .selectFrom('caller_verifications')
@@ -152,6 +163,26 @@ describe('the agent console (issue 5 item 6)', () => {
     expect(viewed).toEqual([{ action: 'agent.case_viewed', subject_id: RECEIPT }]);
     // Knowledge articles beside the item, for Tier 1.
     expect(tier1.agent.$('aside h2').text()).toBe('Knowledge articles');
+    // An administrator's override wins over the published time.
+    const { office_code } = await t.deps.database.db
+      .selectFrom('cases')
+      .select('office_code')
+      .where('receipt_number', '=', RECEIPT)
+      .executeTakeFirstOrThrow();
+    await t.deps.database.db
+      .insertInto('inquiry_date_overrides')
+      .values({
+        form_code: 'I-485',
+        office_code,
+        inquiry_date: '2026-05-01',
+        reason: 'Backlog at this office',
+        updated_at: new Date(),
+      })
+      .execute();
+    await tier1.agent.get(path);
+    expect(page()).toContain(
+      'Not received before May 1, 2026 (set by an administrator): within normal processing time',
+    );
   });
 
   it('works an item: answer, note, pause and restart the clock, escalate, and refuses actions once it left the agent', async () => {

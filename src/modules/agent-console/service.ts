@@ -38,6 +38,8 @@ import { accountIdBy, peopleBy } from '../accounts/index.js';
 import { auditStaffAction, type StaffActor } from '../../platform/audit.js';
 import { parseDate, sameName } from '../../platform/personal-details.js';
 import { addressChangesOfCase } from '../address-change/index.js';
+import type { InquiryDate, PublishedProcessingTimes } from '../processing-times/index.js';
+import { agencyDate } from '../../platform/format.js';
 import * as repo from './repository.js';
 
 /**
@@ -99,6 +101,11 @@ export interface ItemView {
   caseView?: CaseStatusView;
   /** The changes of address that reached the case, newest first, each with its status there (COA-3). */
   addressHistory?: Awaited<ReturnType<typeof addressChangesOfCase>>;
+  /**
+   * CC-10 for the agent: the case's receipt date for a case inquiry and whether the case was received before it
+   * (outside normal processing time); null when nothing is published for its form, category and office.
+   */
+  inquiry?: { date: string; source: InquiryDate['source']; outside: boolean } | null;
   /** Why the case's details are not shown. */
   caseHidden?: 'verify_first' | 'representative_without_g28';
   /** The questions the records allow, for the verification form. */
@@ -134,6 +141,8 @@ export interface AgentDeps {
    * issue; until then the check exists and answers no, so representatives get no case details.
    */
   hasActiveG28?: (caseId: number) => Promise<boolean>;
+  /** The receipt date for a case inquiry (PT-2, CC-10), from the published processing times or an override. */
+  processingTimes: Pick<PublishedProcessingTimes, 'inquiryDate'>;
 }
 
 /**
@@ -318,6 +327,15 @@ export class AgentConsoleService {
     const found = await findWithHistoryByReceiptNumber(this.deps.db, c.receipt_number);
     if (!found) return view;
     view.caseView = describeCase(found, this.deps.timeZone);
+    const inquiry = await this.deps.processingTimes.inquiryDate(
+      found.form_code,
+      found.form_category,
+      found.office_code,
+    );
+    view.inquiry = inquiry && {
+      ...inquiry,
+      outside: agencyDate(found.received_at, this.deps.timeZone) < inquiry.date,
+    };
     view.addressHistory = await addressChangesOfCase(this.deps.db, found.id);
     await auditStaffAction(
       this.deps.db,

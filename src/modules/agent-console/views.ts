@@ -13,6 +13,7 @@ import {
   textInput,
   type FieldError,
 } from '../../platform/views/components.js';
+import { formatCalendarDate } from '../../platform/format.js';
 import { classes, html, type SafeHtml } from '../../platform/views/html.js';
 import { type SignedIn, staffPage, titledStaffPage, type StaffPageContext } from '../../platform/views/frame.js';
 import {
@@ -569,6 +570,15 @@ ${
           [t('agent:case.form'), formLongName(caseView.formCode, lang)],
           [t('agent:case.status'), caseView.current.title[lang]],
           [t('agent:case.since'), ctx.when(caseView.current.at)],
+          [
+            t('agent:case.inquiry.label'),
+            p.view.inquiry
+              ? t(`agent:case.inquiry.${p.view.inquiry.outside ? 'outside' : 'within'}`, {
+                  date: formatCalendarDate(p.view.inquiry.date, lang),
+                  source: t(`agent:case.inquiry.source.${p.view.inquiry.source}`),
+                })
+              : t('agent:case.inquiry.none'),
+          ],
         ],
       })}
 <p>${statusDescriptionHtml(caseView.current.description[lang], t)}</p>
