@@ -54,6 +54,9 @@ const OWNERS: Record<string, string> = {
   processing_time_runs: 'processing-times',
   processing_time_figures: 'processing-times',
   inquiry_date_overrides: 'processing-times',
+  // my-progress: training runs and the precomputed estimates of the myProgress tab (issue 18 point 5)
+  progress_models: 'my-progress',
+  progress_estimates: 'my-progress',
   // api-clients
   api_clients: 'api-clients',
   api_access_tokens: 'api-clients',

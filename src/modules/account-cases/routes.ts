@@ -12,6 +12,7 @@ import { findStatus } from '../cases/index.js';
 import { sendDocument } from '../notices/index.js';
 import type { IdentityVerificationService } from './identity.js';
 import type { AccountCaseService, AddResult } from './service.js';
+import type { MyProgressService } from '../my-progress/index.js';
 import { addCasePage, caseCardPage, casesListPage, verifyIdentityPage, type AddValues } from './views.js';
 
 /**
@@ -63,6 +64,8 @@ export interface AccountCaseRouteDeps {
   accounts: AccountService;
   timeZone: string;
   limit: RouteLimit;
+  /** myProgress (CASE-9, PT-3): the card's myProgress tab, when given. */
+  progress?: MyProgressService;
 }
 
 const account = { config: { policy: 'account' as const } };
@@ -97,13 +100,18 @@ function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
   });
 
   const card =
-    (tab: 'status' | 'history' | 'documents') =>
+    (tab: 'status' | 'progress' | 'history' | 'documents') =>
     async (request: FastifyRequest<{ Params: { receipt: string } }>, reply: FastifyReply) => {
       const found = await deps.cases.card(request.session!.account_id, request.params.receipt);
       // Someone else's case, a Section 1367 case of another person, or no case at all: the same "not found".
       if (!found) return reply.callNotFound();
       // The Documents tab exists for cases whose notices are online (CASE-3, CASE-4) once there is a document.
       if (tab === 'documents' && !found.documents.length) return reply.callNotFound();
+      const progress =
+        tab === 'progress' && deps.progress
+          ? await deps.progress.forCase(found.view.receiptNumber, found.view.history)
+          : undefined;
+      if (tab === 'progress' && !progress) return reply.callNotFound();
       return reply.html(
         caseCardPage(ctx(request), {
           ...signedInOf(reply),
@@ -116,10 +124,13 @@ function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
           documents: found.documents,
           evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'),
           messages: found.features.has('secure_messages'),
+          progressTab: Boolean(deps.progress),
+          progress,
         }),
       );
     };
   app.get('/account/cases/:receipt', { ...account, schema: { params: inputs.receipt } }, card('status'));
+  app.get('/account/cases/:receipt/progress', { ...account, schema: { params: inputs.receipt } }, card('progress'));
   app.get('/account/cases/:receipt/history', { ...account, schema: { params: inputs.receipt } }, card('history'));
   app.get('/account/cases/:receipt/documents', { ...account, schema: { params: inputs.receipt } }, card('documents'));
 

@@ -18,6 +18,7 @@ import { documentLabel, type CaseDocument } from '../notices/index.js';
 import type { IdentityQuestion } from './identity.js';
 import type { LinkedCaseRow } from './repository.js';
 import type { UpcomingAppointment } from './service.js';
+import { myProgressTab, type CaseProgress } from '../my-progress/index.js';
 
 /** The account's cases: the list, the case card with its tabs (CASE-9), and adding a paper case (CASE-4, CASE-6). */
 
@@ -57,7 +58,7 @@ ${
   );
 }
 
-export type CardTab = 'status' | 'history' | 'documents';
+export type CardTab = 'status' | 'progress' | 'history' | 'documents';
 
 export function caseCardPage(
   ctx: PageContext & { timeZone: string },
@@ -71,6 +72,9 @@ export function caseCardPage(
     documents: CaseDocument[];
     evidence: boolean;
     messages?: boolean;
+    /** The myProgress tab is offered (CASE-9); on that tab, what it shows. */
+    progressTab?: boolean;
+    progress?: CaseProgress;
   },
 ): SafeHtml {
   const { t, lang } = ctx;
@@ -98,7 +102,7 @@ export function caseCardPage(
   <div><dt class="display-inline text-bold">${t('cases_account:card.submitted')}:</dt> <dd class="display-inline margin-left-0">${longDate(v.submittedAt, lang, ctx.timeZone)}</dd></div>
   <div><dt class="display-inline text-bold">${t('cases_account:card.filed')}:</dt> <dd class="display-inline margin-left-0">${t(`cases_account:card.channel.${p.filingChannel}`)}</dd></div>
 </dl>
-<nav aria-label="${t('cases_account:card.tabs_label')}"><ul class="usa-button-group casedesk-tabs">${tab('status', base)}${tab('history', `${base}/history`)}${p.documents.length ? tab('documents', `${base}/documents`) : ''}${p.evidence ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="${base}/evidence">${t('cases_account:card.tabs.evidence')}</a></li>` : ''}${p.messages ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="${base}/messages">${t('cases_account:card.tabs.messages')}</a></li>` : ''}</ul></nav>
+<nav aria-label="${t('cases_account:card.tabs_label')}"><ul class="usa-button-group casedesk-tabs">${tab('status', base)}${p.progressTab ? tab('progress', `${base}/progress`) : ''}${tab('history', `${base}/history`)}${p.documents.length ? tab('documents', `${base}/documents`) : ''}${p.evidence ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="${base}/evidence">${t('cases_account:card.tabs.evidence')}</a></li>` : ''}${p.messages ? html`<li class="usa-button-group__item"><a class="usa-button usa-button--outline" href="${base}/messages">${t('cases_account:card.tabs.messages')}</a></li>` : ''}</ul></nav>
 ${
   p.tab === 'status'
     ? html`${
@@ -121,12 +125,14 @@ ${
       }
 <h2>${v.current.title[lang]}</h2>
 <p>${statusDescriptionHtml(v.current.description[lang], t)}</p>`
-    : p.tab === 'documents'
-      ? html`<h2>${t('cases_account:card.tabs.documents')}</h2>
+    : p.tab === 'progress' && p.progress
+      ? myProgressTab(ctx, p.progress, v.formCode)
+      : p.tab === 'documents'
+        ? html`<h2>${t('cases_account:card.tabs.documents')}</h2>
 <ul class="usa-list">
   ${p.documents.map((d) => html`<li><a class="usa-link" href="${base}/documents/${d.id}">${documentLabel(t, d)}</a>, ${longDate(d.created_at, lang, ctx.timeZone)}${replaced.has(d.id) ? html` <span class="usa-tag" data-replaced="true">${t('cases_account:card.replaced')}</span>` : ''}</li>`)}
 </ul>`
-      : html`<h2>${t('cases_account:card.tabs.history')}</h2>
+        : html`<h2>${t('cases_account:card.tabs.history')}</h2>
 <ol class="casedesk-history" reversed>
   ${v.history.map((h) => html`<li><time datetime="${h.at.toISOString()}">${longDate(h.at, lang, ctx.timeZone)}</time>${h.title[lang]}</li>`)}
 </ol>`

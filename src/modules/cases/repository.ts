@@ -283,14 +283,16 @@ export async function section1367OfCase(db: DbHandle, caseId: number): Promise<b
     ?.section_1367;
 }
 
-/** What a case search shows (receipt number, form, office) and its protection, by receipt number. */
+/** What a case search shows (receipt number, form and its category, office) and its protection, by receipt number. */
 export async function caseSummaryByReceiptNumber(
   db: DbHandle,
   receiptNumber: string,
-): Promise<Pick<CaseRow, 'id' | 'receipt_number' | 'form_code' | 'office_code' | 'section_1367'> | undefined> {
+): Promise<
+  Pick<CaseRow, 'id' | 'receipt_number' | 'form_code' | 'form_category' | 'office_code' | 'section_1367'> | undefined
+> {
   return db
     .selectFrom('cases')
-    .select(['id', 'receipt_number', 'form_code', 'office_code', 'section_1367'])
+    .select(['id', 'receipt_number', 'form_code', 'form_category', 'office_code', 'section_1367'])
     .where('receipt_number', '=', receiptNumber)
     .executeTakeFirst();
 }
