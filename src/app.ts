@@ -244,6 +244,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     accounts: services.accounts,
     timeZone: config.agencyTimeZone,
     limit: limitAccountForms,
+    progress: services.myProgress,
   });
   registerAddressChangeRoutes(routes, {
     addressChanges: services.addressChanges,

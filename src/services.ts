@@ -36,6 +36,8 @@ import { configuredAgents, VoiceAssistantService } from './modules/voice-assista
 import { CallbackService } from './modules/callbacks/index.js';
 import { askExpiryJob, TextAheadService } from './modules/text-ahead/index.js';
 import { BiometricsService, recordBiometricsJob, scheduleBiometricsJob } from './modules/biometrics/index.js';
+import { MyProgressService, trainProgressJob } from './modules/my-progress/index.js';
+import type { PublishedProcessingTimes } from './modules/processing-times/published.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -99,7 +101,18 @@ export interface Services {
   voiceAssistant: VoiceAssistantService;
   /** Biometrics appointments: scheduled from case events, rescheduled online and by agents (issue 17 point 2). */
   biometrics: BiometricsService;
+  /** myProgress: estimates of the decision and the next step on the case card, retrained daily (issue 18 point 5). */
+  myProgress: MyProgressService;
 }
+
+/**
+ * Until the processing-times service (issue 18 points 1-2) is wired here: nothing is published yet, which is what
+ * myProgress then says. Replace with that service (it implements PublishedProcessingTimes).
+ */
+const nothingPublishedYet: PublishedProcessingTimes = {
+  current: () => Promise.resolve(null),
+  inquiryDate: () => Promise.resolve(null),
+};
 
 export function createServices(deps: Deps): Services {
   const db = deps.database.db;
@@ -368,6 +381,7 @@ export function createServices(deps: Deps): Services {
     appointments,
     appointmentRequests,
     biometrics,
+    myProgress: new MyProgressService({ db, clock: deps.clock, jobs: deps.jobs, published: nothingPublishedYet }),
     notices,
     officer: new OfficerService({
       db,
@@ -460,6 +474,10 @@ export function createServices(deps: Deps): Services {
   });
   deps.jobs.register(recordBiometricsJob, async (payload) => {
     await services.biometrics.record(payload.requestId, payload.bookingId);
+  });
+  deps.jobs.register(trainProgressJob, async () => {
+    const run = await services.myProgress.train();
+    deps.log.info(run, 'myProgress retrained');
   });
   deps.jobs.register(recoveryReadyJob, async (payload) => {
     await services.helpDesk.sendRecoveryLink(payload.recoveryId);

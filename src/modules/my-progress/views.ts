@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { alert } from '../../platform/views/components.js';
-import { longDate } from '../../platform/format.js';
+import { LOCALES, longDate } from '../../platform/format.js';
 import { MY_PROGRESS_FORMS } from '../cases/index.js';
 import type { ProcessingTimeFigure } from '../processing-times/published.js';
 import type { CaseProgress, DateRange } from './service.js';
@@ -88,6 +88,6 @@ function duration(ctx: Ctx, days: number): string {
   const months = Math.round((days / 30.44) * 10) / 10;
   return t('my_progress:units.months', {
     count: months,
-    value: new Intl.NumberFormat(ctx.lang === 'es' ? 'es-US' : 'en-US').format(months),
+    value: new Intl.NumberFormat(LOCALES[ctx.lang]).format(months),
   });
 }
