@@ -16,7 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import { caseTimelines, countCases, seedDemoData } from '../../src/modules/cases/index.js';
-import { backtest, type BacktestResult, type FormResult, type ProgressCase } from '../../src/modules/my-progress/index.js';
+import {
+  backtest,
+  type BacktestResult,
+  type FormResult,
+  type ProgressCase,
+} from '../../src/modules/my-progress/index.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrator.js';
 import { parseHistoriesCsv } from './histories-csv.js';
@@ -53,7 +58,9 @@ async function fromDatabase(): Promise<{ cases: ProgressCase[]; source: string }
     const cases: ProgressCase[] = [];
     for await (const batch of caseTimelines(database.db)) cases.push(...batch);
     const source =
-      config.database.kind === 'pglite' ? `embedded database (${config.database.dataDir})` : 'PostgreSQL (DATABASE_URL)';
+      config.database.kind === 'pglite'
+        ? `embedded database (${config.database.dataDir})`
+        : 'PostgreSQL (DATABASE_URL)';
     return { cases, source };
   } finally {
     await database.close();

@@ -186,7 +186,10 @@ export function parseHistoriesCsv(text: string): { cases: HistoryCase[]; problem
   const cases: HistoryCase[] = [];
   for (const { c, line } of byReceipt.values()) {
     if (!c.receivedAt) {
-      problems.push({ line, message: `${c.receiptNumber} has no receipt event (case_received or "Case Was Received")` });
+      problems.push({
+        line,
+        message: `${c.receiptNumber} has no receipt event (case_received or "Case Was Received")`,
+      });
       continue;
     }
     cases.push({ ...c, receivedAt: c.receivedAt });
