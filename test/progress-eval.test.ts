@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvRecords, parseHistoriesCsv } from '../bench/progress/histories-csv.js';
-import { backtest, publishedAt } from '../src/modules/my-progress/index.js';
+import { backtest, publishedAt } from '../src/modules/my-progress/backtest.js';
 
 /** The myProgress backtest (issue 18 point 6): the CSV of histories, the scores, and the command on a file. */
 

@@ -16,12 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import { caseTimelines, countCases, seedDemoData } from '../../src/modules/cases/index.js';
-import {
-  backtest,
-  type BacktestResult,
-  type FormResult,
-  type ProgressCase,
-} from '../../src/modules/my-progress/index.js';
+import { backtest, type BacktestResult, type FormResult } from '../../src/modules/my-progress/backtest.js';
+import type { ProgressCase } from '../../src/modules/my-progress/estimator.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrator.js';
 import { parseHistoriesCsv } from './histories-csv.js';

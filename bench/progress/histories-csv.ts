@@ -1,4 +1,4 @@
-import { CASE_EVENT_TYPES, statusOfEvent, type CaseEventType } from '../../src/modules/case-events/index.js';
+import { CASE_EVENT_TYPES, statusOfEvent, type CaseEventType } from '../../src/modules/case-events/types.js';
 import {
   MILESTONE_STATUSES,
   effectiveCategory,
@@ -10,7 +10,7 @@ import {
   statusKey,
   type Milestone,
 } from '../../src/modules/cases/index.js';
-import type { ProgressCase } from '../../src/modules/my-progress/index.js';
+import type { ProgressCase } from '../../src/modules/my-progress/estimator.js';
 
 /**
  * Case histories from a CSV file, for the myProgress backtest (docs/my-progress.md, "The CSV of histories").

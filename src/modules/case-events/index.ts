@@ -1,5 +1,5 @@
 export { CaseEventService, type BiometricsListener, type BiometricsRequest, type IngestResult } from './service.js';
-export { CASE_EVENT_TYPES, statusOfEvent, type CaseEventType } from './types.js';
+export { CASE_EVENT_TYPES, type CaseEventType } from './types.js';
 export { registerCaseEventRoutes } from './routes.js';
 // Online Access Codes are kept by the cases of accounts; the officer's workspace and the tests name them here too.
 export { ACCESS_CODE_TTL_MS, generateOnlineAccessCode } from '../account-cases/index.js';

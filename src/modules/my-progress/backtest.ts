@@ -68,7 +68,10 @@ function percentile(sorted: number[], p: number): number {
  * median and 80th percentile of the completion times of cases completed in the six months before it; per form and
  * category across offices as well (used where an office has none).
  */
-export function publishedAt(histories: readonly ProgressCase[], cutoff: Date): Map<string, { median: number; p80: number }> {
+export function publishedAt(
+  histories: readonly ProgressCase[],
+  cutoff: Date,
+): Map<string, { median: number; p80: number }> {
   const from = new Date(cutoff);
   from.setUTCMonth(from.getUTCMonth() - 6);
   const durations = new Map<string, number[]>();
@@ -76,7 +79,10 @@ export function publishedAt(histories: readonly ProgressCase[], cutoff: Date): M
     const d = c.at.decided;
     if (!d || d > cutoff || d < from) continue;
     const days = (d.getTime() - c.receivedAt.getTime()) / DAY_MS;
-    for (const key of [stratumKey(c.formCode, c.formCategory, c.officeCode), stratumKey(c.formCode, c.formCategory, null)]) {
+    for (const key of [
+      stratumKey(c.formCode, c.formCategory, c.officeCode),
+      stratumKey(c.formCode, c.formCategory, null),
+    ]) {
       let list = durations.get(key);
       if (!list) durations.set(key, (list = []));
       list.push(days);
@@ -141,7 +147,10 @@ export function backtest(histories: readonly ProgressCase[], options: BacktestOp
   est.build();
   const published = publishedAt(histories, cutoff);
   const endDays = (dataEnd.getTime() - cutoff.getTime()) / DAY_MS;
-  const forms = new Map<string, { ours: Tally; naive: Tally; open: number; undecided: number; tooFew: number; atLeast: number }>();
+  const forms = new Map<
+    string,
+    { ours: Tally; naive: Tally; open: number; undecided: number; tooFew: number; atLeast: number }
+  >();
   const total = { ours: new Tally(), naive: new Tally(), open: 0, undecided: 0, tooFew: 0, atLeast: 0 };
   let noNaive = 0;
   for (const c of open) {
@@ -171,9 +180,14 @@ export function backtest(histories: readonly ProgressCase[], options: BacktestOp
       tooFew = 1;
       ours = naive;
     }
-    const decided = c.at.decided && c.at.decided <= dataEnd ? (c.at.decided.getTime() - cutoff.getTime()) / DAY_MS : null;
+    const decided =
+      c.at.decided && c.at.decided <= dataEnd ? (c.at.decided.getTime() - cutoff.getTime()) / DAY_MS : null;
     let f = forms.get(c.formCode);
-    if (!f) forms.set(c.formCode, (f = { ours: new Tally(), naive: new Tally(), open: 0, undecided: 0, tooFew: 0, atLeast: 0 }));
+    if (!f)
+      forms.set(
+        c.formCode,
+        (f = { ours: new Tally(), naive: new Tally(), open: 0, undecided: 0, tooFew: 0, atLeast: 0 }),
+      );
     for (const g of [f, total]) {
       g.ours.add(ours, decided, endDays);
       g.naive.add(naive, decided, endDays);
