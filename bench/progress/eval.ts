@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.js';
-import { caseTimelines, countCases, seedDemoData } from '../../src/modules/cases/index.js';
+import { MY_PROGRESS_FORMS, caseTimelines, countCases, seedDemoData } from '../../src/modules/cases/index.js';
 import { backtest, type BacktestResult, type FormResult } from '../../src/modules/my-progress/backtest.js';
 import type { ProgressCase } from '../../src/modules/my-progress/estimator.js';
 import { openDatabase } from '../../src/platform/db/database.js';
@@ -123,7 +123,8 @@ function markdown(result: BacktestResult, source: string, windowMonths: number, 
   return `# myProgress backtest, ${d(new Date())}
 
 Source: ${source}. Cut-off ${d(result.cutoff)}, data end ${d(result.dataEnd)}; the estimator learnt from
-${result.trainedCases} cases received in the ${windowMonths} months before the cut-off.
+${result.trainedCases} cases received in the ${windowMonths} months before the cut-off. Scored: the cases of the forms
+myProgress covers (${MY_PROGRESS_FORMS.join(', ')}) open at the cut-off.
 ${result.noNaive ? `${result.noNaive} cases open at the cut-off had no published figure (no completion in the six months before it at their office or any office) and are left out of both scores.\n` : ''}
 | ${HEADERS.join(' | ')} |
 | ${HEADERS.map(() => '---').join(' | ')} |
@@ -165,7 +166,8 @@ async function main(): Promise<void> {
     cutoff.setUTCMonth(cutoff.getUTCMonth() - 12);
   }
   if (cutoff >= dataEnd) fail(`the cut-off ${values.cutoff} is not before the latest event (${dataEnd.toISOString()})`);
-  const result = backtest(cases, { cutoff, dataEnd, estimator: { windowMonths } });
+  // The forms myProgress covers (PT-3); the naive figures and the curves use every case of those forms.
+  const result = backtest(cases, { cutoff, dataEnd, estimator: { windowMonths }, forms: MY_PROGRESS_FORMS });
   console.table([...result.byForm, result.total].map((r) => Object.fromEntries(HEADERS.map((h, i) => [h, row(r)[i]]))));
   const out =
     values.out ?? path.join(ROOT, 'bench/results', `progress-eval-${new Date().toISOString().slice(0, 10)}.md`);

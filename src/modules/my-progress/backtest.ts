@@ -14,6 +14,8 @@ export interface BacktestOptions {
   /** The end of the data: cases still undecided then are censored. */
   dataEnd: Date;
   estimator?: Partial<EstimatorOptions>;
+  /** Only the open cases of these forms are predicted and scored (default: all); every case is learnt from. */
+  forms?: readonly string[];
 }
 
 /** One method's score on one form (or all forms). */
@@ -142,7 +144,7 @@ export function backtest(histories: readonly ProgressCase[], options: BacktestOp
     if (c.receivedAt > cutoff) continue;
     const seen = asOf(c, cutoff);
     est.add(seen);
-    if (!seen.at.decided) open.push(c);
+    if (!seen.at.decided && (!options.forms || options.forms.includes(c.formCode))) open.push(c);
   }
   est.build();
   const published = publishedAt(histories, cutoff);
