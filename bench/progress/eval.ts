@@ -1,7 +1,7 @@
 /**
  * The myProgress backtest (issue 18 point 6; docs/my-progress.md).
  *
- *   npm run eval:progress -- [--cutoff YYYY-MM-DD] [--csv FILE] [--window-months N] [--out FILE]
+ *   npm run eval:progress -- [--cutoff YYYY-MM-DD] [--csv FILE] [--window-months N] [--half-life-months N] [--out FILE]
  *
  * Reads case histories from a CSV file (--csv, format in docs/my-progress.md) or from the database of DATABASE_URL,
  * else the embedded one (CASEDESK_DATA_DIR, migrated and seeded with demo data on first use, as `casedesk serve`
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     cutoff: { type: 'string' },
     csv: { type: 'string' },
     'window-months': { type: 'string' },
+    'half-life-months': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -113,7 +114,13 @@ function row(r: FormResult): string[] {
   ];
 }
 
-function markdown(result: BacktestResult, source: string, windowMonths: number, problems: string[]): string {
+function markdown(
+  result: BacktestResult,
+  source: string,
+  windowMonths: number,
+  halfLifeMonths: number,
+  problems: string[],
+): string {
   const d = (x: Date) => x.toISOString().slice(0, 10);
   const rows = [...result.byForm, result.total].map(row);
   const t = result.total;
@@ -123,7 +130,7 @@ function markdown(result: BacktestResult, source: string, windowMonths: number, 
   return `# myProgress backtest, ${d(new Date())}
 
 Source: ${source}. Cut-off ${d(result.cutoff)}, data end ${d(result.dataEnd)}; the estimator learnt from
-${result.trainedCases} cases received in the ${windowMonths} months before the cut-off. Scored: the cases of the forms
+${result.trainedCases} cases received in the ${windowMonths} months before the cut-off${halfLifeMonths ? ` (weights halving every ${halfLifeMonths} months of receipt age)` : ''}. Scored: the cases of the forms
 myProgress covers (${MY_PROGRESS_FORMS.join(', ')}) open at the cut-off.
 ${result.noNaive ? `${result.noNaive} cases open at the cut-off had no published figure (no completion in the six months before it at their office or any office) and are left out of both scores.\n` : ''}
 | ${HEADERS.join(' | ')} |
@@ -147,6 +154,8 @@ async function main(): Promise<void> {
   const windowMonths = values['window-months'] ? Number(values['window-months']) : 24;
   if (!Number.isInteger(windowMonths) || windowMonths < 1 || windowMonths > 120)
     fail('--window-months must be a whole number from 1 to 120');
+  const halfLifeMonths = values['half-life-months'] ? Number(values['half-life-months']) : 0;
+  if (!Number.isFinite(halfLifeMonths) || halfLifeMonths < 0) fail('--half-life-months must be a number, 0 or more');
   const loaded = values.csv ? fromCsv(values.csv) : { ...(await fromDatabase()), problems: [] };
   const { cases, source } = loaded;
   if (!cases.length) fail(`${source}: no cases`);
@@ -167,12 +176,17 @@ async function main(): Promise<void> {
   }
   if (cutoff >= dataEnd) fail(`the cut-off ${values.cutoff} is not before the latest event (${dataEnd.toISOString()})`);
   // The forms myProgress covers (PT-3); the naive figures and the curves use every case of those forms.
-  const result = backtest(cases, { cutoff, dataEnd, estimator: { windowMonths }, forms: MY_PROGRESS_FORMS });
+  const result = backtest(cases, {
+    cutoff,
+    dataEnd,
+    estimator: { windowMonths, halfLifeMonths },
+    forms: MY_PROGRESS_FORMS,
+  });
   console.table([...result.byForm, result.total].map((r) => Object.fromEntries(HEADERS.map((h, i) => [h, row(r)[i]]))));
   const out =
     values.out ?? path.join(ROOT, 'bench/results', `progress-eval-${new Date().toISOString().slice(0, 10)}.md`);
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, markdown(result, source, windowMonths, loaded.problems));
+  writeFileSync(out, markdown(result, source, windowMonths, halfLifeMonths, loaded.problems));
   console.log(`written ${path.relative(process.cwd(), out)}`);
 }
 
