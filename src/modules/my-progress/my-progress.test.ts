@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { insertHistories, spreadOfCases, type HistoryCase } from '../../../test/progress-support.js';
-import { MyProgressService, type PublishedTimes } from './service.js';
+import type { PublishedProcessingTimes } from '../processing-times/index.js';
+import { MyProgressService } from './service.js';
 import { myProgressTab } from './views.js';
 
 /** Issue 18 point 5: the training job writes each open case's estimate; the card's myProgress tab reads it. */
@@ -134,9 +135,11 @@ describe('the myProgress tab (CASE-9)', () => {
 
   it('shows the published processing time when there are too few cases (a published figure)', async () => {
     const receipt = openOf(i821).receipt;
-    const published: PublishedTimes = {
+    const published: PublishedProcessingTimes = {
       current: () =>
         Promise.resolve({
+          id: 1,
+          publishedAt: t.clock.now(),
           figures: [
             {
               formCode: 'I-821',
@@ -148,6 +151,7 @@ describe('the myProgress tab (CASE-9)', () => {
             },
           ],
         }),
+      inquiryDate: () => Promise.resolve(null),
     };
     const service = new MyProgressService({ db: db(), clock: t.clock, published });
     const progress = await service.forCase(receipt, []);

@@ -12,6 +12,7 @@ import {
   type Milestone,
 } from '../cases/index.js';
 import { DAY_MS, ProgressEstimator, type EstimatorOptions, type RemainingTime } from './estimator.js';
+import type { ProcessingTimeFigure, PublishedProcessingTimes } from '../processing-times/index.js';
 import * as repo from './repository.js';
 import type { ProgressModelRow } from './tables.js';
 
@@ -24,28 +25,11 @@ export const trainProgressJob = defineJob({
   expireInSeconds: 30 * 60,
 });
 
-/** One published figure, as myProgress reads it (processing-times' PublishedFigure has these fields). */
-export interface PublishedFigure {
-  formCode: string;
-  categoryCode: string | null;
-  officeCode: string;
-  medianDays: number;
-  p80Days: number;
-}
-
-/**
- * What myProgress needs of the published processing times: processing-times' `PublishedProcessingTimes` fits (declared
- * here by shape, as processing-times has no index.ts to import it through yet).
- */
-export interface PublishedTimes {
-  current(): Promise<{ figures: readonly PublishedFigure[] } | null>;
-}
-
 export interface MyProgressDeps {
   db: DbHandle;
   clock: Clock;
   /** The published processing times (shown when there are too few cases, or for forms myProgress does not cover). */
-  published: PublishedTimes;
+  published: PublishedProcessingTimes;
   /** For `retrainSoon` (on-demand training). */
   jobs?: JobQueue;
   options?: Partial<EstimatorOptions>;
@@ -62,11 +46,11 @@ export interface DateRange {
 }
 
 export type CaseProgress =
-  | { kind: 'not_covered'; published: PublishedFigure | null }
+  | { kind: 'not_covered'; published: ProcessingTimeFigure | null }
   | { kind: 'decided' }
   /** A covered open case the last training run did not see (received since, or no run yet). */
-  | { kind: 'pending'; published: PublishedFigure | null }
-  | { kind: 'too_few'; basisCount: number; published: PublishedFigure | null }
+  | { kind: 'pending'; published: ProcessingTimeFigure | null }
+  | { kind: 'too_few'; basisCount: number; published: ProcessingTimeFigure | null }
   | {
       kind: 'estimated';
       basisLevel: 'office' | 'all_offices';
@@ -246,7 +230,7 @@ export class MyProgressService {
     formCode: string,
     category: string | null,
     officeCode: string,
-  ): Promise<PublishedFigure | null> {
+  ): Promise<ProcessingTimeFigure | null> {
     const publication = await this.deps.published.current();
     return (
       publication?.figures.find(

@@ -3,7 +3,8 @@ import type { PageContext } from '../../platform/views/layout.js';
 import { alert } from '../../platform/views/components.js';
 import { LOCALES, longDate } from '../../platform/format.js';
 import { MY_PROGRESS_FORMS } from '../cases/index.js';
-import type { CaseProgress, DateRange, PublishedFigure } from './service.js';
+import type { ProcessingTimeFigure } from '../processing-times/index.js';
+import type { CaseProgress, DateRange } from './service.js';
 
 type Ctx = PageContext & { timeZone: string };
 
@@ -71,7 +72,7 @@ function rangeSentence(ctx: Ctx, r: DateRange, what: 'decision' | 'next'): strin
 }
 
 /** The published processing time of the case's form, category and office (PT-1), or that there is none yet. */
-function publishedBlock(ctx: Ctx, figure: PublishedFigure | null): SafeHtml {
+function publishedBlock(ctx: Ctx, figure: ProcessingTimeFigure | null): SafeHtml {
   const { t } = ctx;
   if (!figure) return html`<p>${t('my_progress:published.none')}</p>`;
   return html`<p data-progress="published">${t('my_progress:published.figure', {
