@@ -37,7 +37,6 @@ import { CallbackService } from './modules/callbacks/index.js';
 import { askExpiryJob, TextAheadService } from './modules/text-ahead/index.js';
 import { BiometricsService, recordBiometricsJob, scheduleBiometricsJob } from './modules/biometrics/index.js';
 import { MyProgressService, trainProgressJob } from './modules/my-progress/index.js';
-import type { PublishedProcessingTimes } from './modules/processing-times/published.js';
 
 /** The application's services, built once from the deps, shared by the web app, the workers and the CLI. */
 export interface Services {
@@ -104,15 +103,6 @@ export interface Services {
   /** myProgress: estimates of the decision and the next step on the case card, retrained daily (issue 18 point 5). */
   myProgress: MyProgressService;
 }
-
-/**
- * Until the processing-times service (issue 18 points 1-2) is wired here: nothing is published yet, which is what
- * myProgress then says. Replace with that service (it implements PublishedProcessingTimes).
- */
-const nothingPublishedYet: PublishedProcessingTimes = {
-  current: () => Promise.resolve(null),
-  inquiryDate: () => Promise.resolve(null),
-};
 
 export function createServices(deps: Deps): Services {
   const db = deps.database.db;
@@ -383,7 +373,7 @@ export function createServices(deps: Deps): Services {
     appointments,
     appointmentRequests,
     biometrics,
-    myProgress: new MyProgressService({ db, clock: deps.clock, jobs: deps.jobs, published: nothingPublishedYet }),
+    myProgress: new MyProgressService({ db, clock: deps.clock, jobs: deps.jobs, published: processingTimes }),
     notices,
     officer: new OfficerService({
       db,

@@ -40,4 +40,3 @@ CREATE TABLE progress_estimates (
   next_high timestamptz,
   next_horizon timestamptz
 );
-CREATE INDEX progress_estimates_model_idx ON progress_estimates (model_id);

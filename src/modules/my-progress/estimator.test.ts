@@ -44,6 +44,15 @@ describe('Kaplan-Meier (hand-computed, ties and censoring)', () => {
     expect(conditionalQuantile(curve, 4.5, 0.1)).toBeUndefined();
   });
 
+  it('weighs cases: a weight of 2 counts as the case twice', () => {
+    const weighted = kaplanMeier([1, 2, 3, 4], [1, 0, 1, 1], [2, 1, 1, 1]);
+    const doubled = kaplanMeier([1, 1, 2, 3, 4], [1, 1, 0, 1, 1]);
+    expect([...weighted.times]).toEqual([...doubled.times]);
+    [...weighted.surv].forEach((s, i) => expect(s).toBeCloseTo(doubled.surv[i]!, 12));
+    // events and total still count cases
+    expect(weighted).toMatchObject({ events: 3, total: 4 });
+  });
+
   it('handles an empty history and a history of censored cases only', () => {
     const empty = kaplanMeier([], []);
     expect(empty).toMatchObject({ events: 0, total: 0, horizon: 0 });

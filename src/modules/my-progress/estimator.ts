@@ -37,6 +37,11 @@ export interface EstimatorOptions {
   minDecided: number;
   /** A step is "next" only when at least this share of the stratum's decided cases reached it (default 0.5). */
   minStepShare: number;
+  /**
+   * Recent receipts count more: a case's weight halves every this many months of receipt age (a weighted
+   * Kaplan-Meier; backlogs change). 0: every case counts the same (default).
+   */
+  halfLifeMonths: number;
   /** The range: these quantiles of the remaining time (default 0.1 and 0.9: an 80% range). */
   low: number;
   high: number;
@@ -46,6 +51,7 @@ export const DEFAULT_OPTIONS: EstimatorOptions = {
   windowMonths: 24,
   minDecided: 30,
   minStepShare: 0.5,
+  halfLifeMonths: 0,
   low: 0.1,
   high: 0.9,
 };
@@ -75,12 +81,14 @@ export type Prediction =
 class StratumData {
   decision: number[] = [];
   decisionObserved: number[] = [];
+  weight: number[] = [];
   /** Per step: duration to it (observed) or to decision / training date (censored). */
   steps = new Map<Milestone, { d: number[]; o: number[]; reachedByDecided: number }>();
   decided = 0;
 
-  add(c: ProgressCase, asOfMs: number, steps: readonly Milestone[]): void {
+  add(c: ProgressCase, asOfMs: number, steps: readonly Milestone[], weight: number): void {
     const r = c.receivedAt.getTime();
+    this.weight.push(weight);
     const decidedAt = c.at.decided?.getTime();
     const end = decidedAt ?? asOfMs;
     this.decision.push((end - r) / DAY_MS);
@@ -139,13 +147,15 @@ export class ProgressEstimator {
     const r = c.receivedAt.getTime();
     if (r < this.windowStart.getTime() || r > this.asOf.getTime()) return;
     const steps = STEP_ORDER[c.formCode] ?? [];
+    const half = this.options.halfLifeMonths;
+    const weight = half > 0 ? 0.5 ** ((this.asOf.getTime() - r) / DAY_MS / (half * 30.44)) : 1;
     for (const key of [
       stratumKey(c.formCode, c.formCategory, c.officeCode),
       stratumKey(c.formCode, c.formCategory, null),
     ]) {
       let d = this.#data.get(key);
       if (!d) this.#data.set(key, (d = new StratumData()));
-      d.add(c, this.asOf.getTime(), steps);
+      d.add(c, this.asOf.getTime(), steps, weight);
     }
     this.#trainedCases++;
   }
@@ -156,9 +166,16 @@ export class ProgressEstimator {
     for (const [key, d] of this.#data) {
       const steps = new Map<Milestone, { curve: SurvivalCurve; share: number }>();
       for (const [s, acc] of d.steps) {
-        steps.set(s, { curve: kaplanMeier(acc.d, acc.o), share: d.decided ? acc.reachedByDecided / d.decided : 0 });
+        steps.set(s, {
+          curve: kaplanMeier(acc.d, acc.o, d.weight),
+          share: d.decided ? acc.reachedByDecided / d.decided : 0,
+        });
       }
-      this.#strata.set(key, { decided: d.decided, decision: kaplanMeier(d.decision, d.decisionObserved), steps });
+      this.#strata.set(key, {
+        decided: d.decided,
+        decision: kaplanMeier(d.decision, d.decisionObserved, d.weight),
+        steps,
+      });
     }
     this.#data.clear();
     this.#built = true;

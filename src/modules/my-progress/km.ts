@@ -20,9 +20,14 @@ export interface SurvivalCurve {
 /**
  * Builds the curve. `durations[i]` is case i's time (days, >= 0); `observed[i]` is 1 when it reached the milestone
  * then, 0 when it was censored then. Ties: all events at a time count together (d events among the n at risk);
- * a case censored at the same time as events is still at risk for them (the usual convention).
+ * a case censored at the same time as events is still at risk for them (the usual convention). With `weights`, each
+ * case counts with its weight in d and n (a weighted Kaplan-Meier); `events` and `total` still count cases.
  */
-export function kaplanMeier(durations: ArrayLike<number>, observed: ArrayLike<number>): SurvivalCurve {
+export function kaplanMeier(
+  durations: ArrayLike<number>,
+  observed: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): SurvivalCurve {
   const n = durations.length;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -30,25 +35,33 @@ export function kaplanMeier(durations: ArrayLike<number>, observed: ArrayLike<nu
   order.sort((a, b) => durations[a]! - durations[b]! || observed[b]! - observed[a]!);
   const times: number[] = [];
   const surv: number[] = [];
-  let atRisk = n;
+  // Weighted (recent receipts count more): d and n are sums of weights; unweighted, every weight is 1.
+  const w = (i: number) => (weights ? weights[i]! : 1);
+  let atRisk = 0;
+  for (let i = 0; i < n; i++) atRisk += w(i);
   let s = 1;
   let events = 0;
+  let d = 0;
+  let c = 0;
   let horizon = 0;
   let i = 0;
   while (i < n) {
     const t = durations[order[i]!]!;
-    let d = 0;
-    let c = 0;
+    d = 0;
+    c = 0;
+    let count = 0;
     while (i < n && durations[order[i]!] === t) {
-      if (observed[order[i]!]) d++;
-      else c++;
+      if (observed[order[i]!]) {
+        d += w(order[i]!);
+        count++;
+      } else c += w(order[i]!);
       i++;
     }
-    if (d > 0) {
-      s *= 1 - d / atRisk;
+    if (count > 0) {
+      s *= atRisk > 0 ? Math.max(0, 1 - d / atRisk) : 0;
       times.push(t);
       surv.push(s);
-      events += d;
+      events += count;
     }
     atRisk -= d + c;
     horizon = t;

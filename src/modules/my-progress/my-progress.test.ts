@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpApplicant, type Applicant } from '../../../test/accounts-support.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { insertHistories, spreadOfCases, type HistoryCase } from '../../../test/progress-support.js';
-import type { PublishedProcessingTimes } from '../processing-times/published.js';
+import type { PublishedProcessingTimes } from '../processing-times/index.js';
 import { MyProgressService } from './service.js';
 import { myProgressTab } from './views.js';
 

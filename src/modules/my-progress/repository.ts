@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import type { ProgressEstimateRow, ProgressModelRow, ProgressModelsTable } from './tables.js';
 
-/** The estimates of one training run, column by column (one entry per case), as the bulk insert sends them. */
+/**
+ * The estimates of one training run, column by column (one entry per case), as the bulk insert sends them; moments
+ * as milliseconds since the epoch (numbers travel and parse faster than timestamps as text).
+ */
 export interface EstimateColumns {
   caseId: number[];
   kind: string[];
@@ -11,15 +14,15 @@ export interface EstimateColumns {
   officeCode: string[];
   basisLevel: (string | null)[];
   basisCount: number[];
-  decisionLow: (string | null)[];
-  decisionLikely: (string | null)[];
-  decisionHigh: (string | null)[];
-  decisionHorizon: (string | null)[];
+  decisionLow: (number | null)[];
+  decisionLikely: (number | null)[];
+  decisionHigh: (number | null)[];
+  decisionHorizon: (number | null)[];
   nextStep: (string | null)[];
-  nextLow: (string | null)[];
-  nextLikely: (string | null)[];
-  nextHigh: (string | null)[];
-  nextHorizon: (string | null)[];
+  nextLow: (number | null)[];
+  nextLikely: (number | null)[];
+  nextHigh: (number | null)[];
+  nextHorizon: (number | null)[];
 }
 
 export function emptyColumns(): EstimateColumns {
@@ -53,7 +56,11 @@ export async function deleteEstimatesBefore(db: DbHandle, modelId: number): Prom
   await db.deleteFrom('progress_estimates').where('model_id', '<', modelId).execute();
 }
 
-/** One multi-row insert of a chunk: each column one array parameter (unnest), so 16 parameters whatever the size. */
+/**
+ * One multi-row insert of a chunk: each column one array parameter (unnest), so 16 parameters whatever the size.
+ * The run's transaction deleted the earlier rows first; a run racing another fails on the primary key and rolls
+ * back (the job queue runs one at a time and retries).
+ */
 export async function insertEstimates(db: DbHandle, modelId: number, c: EstimateColumns): Promise<void> {
   if (!c.caseId.length) return;
   await sql`
@@ -61,21 +68,15 @@ export async function insertEstimates(db: DbHandle, modelId: number, c: Estimate
       basis_count, decision_low, decision_likely, decision_high, decision_horizon, next_step, next_low, next_likely,
       next_high, next_horizon)
     SELECT u.case_id, ${modelId}, u.kind, u.form_code, u.form_category, u.office_code, u.basis_level, u.basis_count,
-      u.decision_low, u.decision_likely, u.decision_high, u.decision_horizon, u.next_step, u.next_low, u.next_likely,
-      u.next_high, u.next_horizon
+      to_timestamp(u.decision_low / 1000.0), to_timestamp(u.decision_likely / 1000.0), to_timestamp(u.decision_high / 1000.0), to_timestamp(u.decision_horizon / 1000.0), u.next_step, to_timestamp(u.next_low / 1000.0), to_timestamp(u.next_likely / 1000.0),
+      to_timestamp(u.next_high / 1000.0), to_timestamp(u.next_horizon / 1000.0)
     FROM unnest(${c.caseId}::int[], ${c.kind}::text[], ${c.formCode}::text[], ${c.formCategory}::text[],
-      ${c.officeCode}::text[], ${c.basisLevel}::text[], ${c.basisCount}::int[], ${c.decisionLow}::timestamptz[],
-      ${c.decisionLikely}::timestamptz[], ${c.decisionHigh}::timestamptz[], ${c.decisionHorizon}::timestamptz[],
-      ${c.nextStep}::text[], ${c.nextLow}::timestamptz[], ${c.nextLikely}::timestamptz[], ${c.nextHigh}::timestamptz[],
-      ${c.nextHorizon}::timestamptz[])
+      ${c.officeCode}::text[], ${c.basisLevel}::text[], ${c.basisCount}::int[], ${c.decisionLow}::float8[],
+      ${c.decisionLikely}::float8[], ${c.decisionHigh}::float8[], ${c.decisionHorizon}::float8[],
+      ${c.nextStep}::text[], ${c.nextLow}::float8[], ${c.nextLikely}::float8[], ${c.nextHigh}::float8[],
+      ${c.nextHorizon}::float8[])
       AS u (case_id, kind, form_code, form_category, office_code, basis_level, basis_count, decision_low,
-        decision_likely, decision_high, decision_horizon, next_step, next_low, next_likely, next_high, next_horizon)
-    ON CONFLICT (case_id) DO UPDATE SET model_id = excluded.model_id, kind = excluded.kind,
-      form_code = excluded.form_code, form_category = excluded.form_category, office_code = excluded.office_code,
-      basis_level = excluded.basis_level, basis_count = excluded.basis_count, decision_low = excluded.decision_low,
-      decision_likely = excluded.decision_likely, decision_high = excluded.decision_high,
-      decision_horizon = excluded.decision_horizon, next_step = excluded.next_step, next_low = excluded.next_low,
-      next_likely = excluded.next_likely, next_high = excluded.next_high, next_horizon = excluded.next_horizon`.execute(
+        decision_likely, decision_high, decision_horizon, next_step, next_low, next_likely, next_high, next_horizon)`.execute(
     db,
   );
 }

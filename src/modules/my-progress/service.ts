@@ -11,8 +11,8 @@ import {
   type CaseTimeline,
   type Milestone,
 } from '../cases/index.js';
-import type { ProcessingTimeFigure, PublishedProcessingTimes } from '../processing-times/published.js';
 import { DAY_MS, ProgressEstimator, type EstimatorOptions, type RemainingTime } from './estimator.js';
+import type { ProcessingTimeFigure, PublishedProcessingTimes } from '../processing-times/index.js';
 import * as repo from './repository.js';
 import type { ProgressModelRow } from './tables.js';
 
@@ -68,6 +68,10 @@ export interface TrainingRun {
   estimated: number;
   tooFew: number;
   durationMs: number;
+  /** The phases: reading the timelines and learning, building the curves, predicting and writing. */
+  readMs: number;
+  buildMs: number;
+  writeMs: number;
 }
 
 const DECIDED = new Set(MILESTONE_STATUSES.decided);
@@ -111,10 +115,11 @@ export class MyProgressService {
         } else open.push(row);
       }
     }
+    const readMs = Date.now() - started;
     est.build();
+    const buildMs = Date.now() - started - readMs;
     const chunk = this.deps.batchSize ?? 20_000;
-    const iso = (days: number | null) =>
-      days === null ? null : new Date(asOf.getTime() + days * DAY_MS).toISOString();
+    const at = (days: number | null) => (days === null ? null : asOf.getTime() + days * DAY_MS);
     let estimated = 0;
     let tooFew = 0;
     const modelId = await inTransaction(this.deps.db, async (trx) => {
@@ -147,15 +152,15 @@ export class MyProgressService {
           if (p.kind === 'estimated') estimated++;
           else tooFew++;
           cols.basisLevel.push(p.kind === 'estimated' ? p.level : null);
-          cols.decisionLow.push(d ? iso(d.lowDays) : null);
-          cols.decisionLikely.push(d ? iso(d.likelyDays) : null);
-          cols.decisionHigh.push(d ? iso(d.highDays) : null);
-          cols.decisionHorizon.push(d ? iso(d.horizonDays) : null);
+          cols.decisionLow.push(d ? at(d.lowDays) : null);
+          cols.decisionLikely.push(d ? at(d.likelyDays) : null);
+          cols.decisionHigh.push(d ? at(d.highDays) : null);
+          cols.decisionHorizon.push(d ? at(d.horizonDays) : null);
           cols.nextStep.push(n?.step ?? null);
-          cols.nextLow.push(n ? iso(n.time.lowDays) : null);
-          cols.nextLikely.push(n ? iso(n.time.likelyDays) : null);
-          cols.nextHigh.push(n ? iso(n.time.highDays) : null);
-          cols.nextHorizon.push(n ? iso(n.time.horizonDays) : null);
+          cols.nextLow.push(n ? at(n.time.lowDays) : null);
+          cols.nextLikely.push(n ? at(n.time.likelyDays) : null);
+          cols.nextHigh.push(n ? at(n.time.highDays) : null);
+          cols.nextHorizon.push(n ? at(n.time.horizonDays) : null);
         }
         await repo.insertEstimates(trx, id, cols);
       }
@@ -174,6 +179,9 @@ export class MyProgressService {
       estimated,
       tooFew,
       durationMs: Date.now() - started,
+      readMs,
+      buildMs,
+      writeMs: Date.now() - started - readMs - buildMs,
     };
   }
 

@@ -3,7 +3,7 @@ import type { PageContext } from '../../platform/views/layout.js';
 import { alert } from '../../platform/views/components.js';
 import { LOCALES, longDate } from '../../platform/format.js';
 import { MY_PROGRESS_FORMS } from '../cases/index.js';
-import type { ProcessingTimeFigure } from '../processing-times/published.js';
+import type { ProcessingTimeFigure } from '../processing-times/index.js';
 import type { CaseProgress, DateRange } from './service.js';
 
 type Ctx = PageContext & { timeZone: string };
