@@ -12,7 +12,6 @@ export {
   categoriesOf,
   effectiveCategory,
   findFormCategory,
-  type FormCategoryInfo,
 } from './form-categories.js';
 export { OFFICES, findOffice, officeName, officeForPrefix, officeTimeZone } from './offices.js';
 export { findStatus, statusKey } from './statuses.js';
@@ -44,14 +43,7 @@ export {
   section1367OfCase,
   type RequestCase,
 } from './repository.js';
-export {
-  caseTimelines,
-  MILESTONES,
-  MILESTONE_STATUSES,
-  type CaseTimeline,
-  type Milestone,
-  type TimelineFilter,
-} from './timelines.js';
+export { caseTimelines, MILESTONE_STATUSES, type CaseTimeline, type Milestone } from './timelines.js';
 export { registerCasesPublicRoutes } from './routes.public.js';
 export { registerCaseStatusApiRoutes } from './routes.api.js';
 export { seedDemoData, bulkLoadDemoCases } from './seed.js';

@@ -157,8 +157,8 @@ describe('the myProgress tab (CASE-9)', () => {
     const progress = await service.forCase(receipt, []);
     expect(progress).toMatchObject({ kind: 'too_few', published: { p80Days: 183 } });
     for (const [lang, text] of [
-      ['en', 'half of the cases were completed within 3.9 months and 80% within 6 months'],
-      ['es', 'la mitad de los casos se completaron en 3.9 meses y el 80 % en 6 meses'],
+      ['en', 'half of the cases were completed within 4 months and 80% within 6.1 months'],
+      ['es', 'la mitad de los casos se completaron en 4 meses y el 80 % en 6.1 meses'],
     ] as const) {
       const body = myProgressTab(
         { lang, t: t.deps.i18n.t(lang), url: '/', timeZone: 'America/New_York' },

@@ -1,9 +1,9 @@
 import { html, type SafeHtml } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { alert } from '../../platform/views/components.js';
-import { LOCALES, longDate } from '../../platform/format.js';
+import { longDate } from '../../platform/format.js';
 import { MY_PROGRESS_FORMS } from '../cases/index.js';
-import type { ProcessingTimeFigure } from '../processing-times/index.js';
+import { boundText, publishedRange, type ProcessingTimeFigure } from '../processing-times/index.js';
 import type { CaseProgress, DateRange } from './service.js';
 
 type Ctx = PageContext & { timeZone: string };
@@ -75,19 +75,10 @@ function rangeSentence(ctx: Ctx, r: DateRange, what: 'decision' | 'next'): strin
 function publishedBlock(ctx: Ctx, figure: ProcessingTimeFigure | null): SafeHtml {
   const { t } = ctx;
   if (!figure) return html`<p>${t('my_progress:published.none')}</p>`;
+  // The same units and rounding as the processing times page and API (one way to say a published time).
+  const range = publishedRange(figure);
   return html`<p data-progress="published">${t('my_progress:published.figure', {
-    median: duration(ctx, figure.medianDays),
-    p80: duration(ctx, figure.p80Days),
+    median: boundText(range.lower, ctx.lang),
+    p80: boundText(range.upper, ctx.lang),
   })}</p>`;
-}
-
-/** Days as the agency publishes times: weeks under two months, else months (one decimal). */
-function duration(ctx: Ctx, days: number): string {
-  const { t } = ctx;
-  if (days < 61) return t('my_progress:units.weeks', { count: Math.max(1, Math.round(days / 7)) });
-  const months = Math.round((days / 30.44) * 10) / 10;
-  return t('my_progress:units.months', {
-    count: months,
-    value: new Intl.NumberFormat(LOCALES[ctx.lang]).format(months),
-  });
 }
