@@ -16,7 +16,7 @@ import {
 } from './modules/cases/index.js';
 import { DataDirLockedError } from './platform/db/database.js';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrator.js';
-import { createServices } from './services.js';
+import { createServices, type Services } from './services.js';
 import { preparePasswordChecks } from './modules/accounts/index.js';
 import { seedKnowledgeArticles } from './modules/knowledge/index.js';
 import { seedAppointmentSites } from './modules/appointments/index.js';
@@ -119,7 +119,11 @@ async function progressBar(
  * are not empty (each added only where there are none yet). The open items get their SLA checks, as real items do:
  * the job queue must be started (its types registered and queues made) before this runs.
  */
-async function seedDemoHistory(deps: Deps, seed: number): Promise<{ items: number; responses: number }> {
+async function seedDemoHistory(
+  deps: Deps,
+  services: Services,
+  seed: number,
+): Promise<{ items: number; responses: number; published: boolean }> {
   const db = deps.database.db;
   const asOf = new Date();
   const items = await seedContactCenterDemo(db, {
@@ -130,7 +134,10 @@ async function seedDemoHistory(deps: Deps, seed: number): Promise<{ items: numbe
     jobs: deps.jobs,
   });
   const responses = await seedSurveyDemo(db, { seed, asOf });
-  return { items, responses };
+  // Processing times computed from the demo cases and published (issue 18), and myProgress trained on them.
+  const published = Boolean(await services.processingTimes.publishDemo());
+  if (published) await services.myProgress.train();
+  return { items, responses, published };
 }
 
 /** A seeded legacy case to try "add a case by receipt number" with, as lines to print (none without one). */
@@ -168,11 +175,12 @@ async function serve(options: { seed: boolean }): Promise<void> {
           `The database is not migrated (${pending.join(', ')} pending). Run \`casedesk migrate\` first.`,
         );
     }
-    const { app } = await buildApp(deps);
+    const services = createServices(deps);
+    const { app } = await buildApp(deps, services);
     await deps.jobs.start();
     if (firstStart) {
       // After the job queue started: the demo's open service items get their SLA checks, as real items do.
-      await seedDemoHistory(deps, config.seed.seed);
+      await seedDemoHistory(deps, services, config.seed.seed);
       const samples = await sampleReceiptNumbers(deps.database.db, 9);
       process.stdout.write(
         `\nDemo data is ready. Receipt numbers to try at /case-status:\n  ${[...SANDBOX_RECEIPTS.withHistory, ...SANDBOX_RECEIPTS.withoutHistory.slice(0, 1), ...samples.slice(6, 9)].join('\n  ')}\n${await addCaseTip(deps)}\n`,
@@ -293,7 +301,9 @@ export function buildCli(): Command {
             slotDays: deps.config.appointments.slotDays,
           });
           if (sites) process.stdout.write(`Added ${sites} demo appointment sites with their slots.\n`);
-          const history = await seedDemoHistory(deps, opts.seed);
+          const history = await seedDemoHistory(deps, createServices(deps), opts.seed);
+          if (history.published)
+            process.stdout.write('Published processing times computed from the demo cases and trained myProgress.\n');
           if (history.items)
             process.stdout.write(
               `Added ${history.items} Contact Center items and ${history.responses} survey responses of the last four weeks.\n`,

@@ -195,7 +195,7 @@ export async function storedFigures(db: DbHandle, runId: number): Promise<Comput
 export async function publishRun(
   db: DbHandle,
   runId: number,
-  review: { at: Date; by: string; note: string | null },
+  review: { at: Date; by: string | null; note: string | null },
 ): Promise<number | undefined> {
   const previous = await db
     .updateTable('processing_time_runs')

@@ -229,6 +229,31 @@ export class ProcessingTimesService implements PublishedProcessingTimes {
     return result;
   }
 
+  /**
+   * The demo's first publication (the embedded default's first start and `casedesk seed`): when nothing was ever
+   * published, computes a run and publishes it at once, so the public page, the API and myProgress show the demo
+   * cases' times. No one reviewed it: the seeding stands in for the administrator, and the audit row says so.
+   */
+  async publishDemo(): Promise<RunSummary | undefined> {
+    if (await repo.latestPublication(this.deps.db)) return undefined;
+    const summary = await this.recompute({ requestedBy: null });
+    const note = 'Demo data: published when the demo cases were seeded';
+    await inTransaction(this.deps.db, async (trx) => {
+      await repo.lockRun(trx, summary.runId);
+      const previous = await repo.publishRun(trx, summary.runId, { at: this.deps.clock.now(), by: null, note });
+      await auditStaffAction(
+        trx,
+        this.deps.clock,
+        null,
+        'processing_times.run_approved',
+        { type: 'processing_time_run', id: String(summary.runId) },
+        { note, superseded: previous ?? null },
+      );
+    });
+    this.forgetPublication();
+    return summary;
+  }
+
   /** Rejects a run awaiting review, with the reason (required); audited. Nothing public changes. */
   async reject(runId: number, actor: StaffActor, note: string): Promise<ReviewResult | 'note_required'> {
     if (!isAdministrator(actor)) return 'forbidden';
