@@ -134,9 +134,10 @@ async function seedDemoHistory(
     jobs: deps.jobs,
   });
   const responses = await seedSurveyDemo(db, { seed, asOf });
-  // Processing times computed from the demo cases and published (issue 18), and myProgress trained on them.
+  // Processing times computed from the demo cases and published (issue 18), and myProgress trained on them by its
+  // job (queued: one training at a time, whichever process works the queue).
   const published = Boolean(await services.processingTimes.publishDemo());
-  if (published) await services.myProgress.train();
+  if (published) await services.myProgress.retrainSoon();
   return { items, responses, published };
 }
 
@@ -303,7 +304,7 @@ export function buildCli(): Command {
           if (sites) process.stdout.write(`Added ${sites} demo appointment sites with their slots.\n`);
           const history = await seedDemoHistory(deps, createServices(deps), opts.seed);
           if (history.published)
-            process.stdout.write('Published processing times computed from the demo cases and trained myProgress.\n');
+            process.stdout.write('Published processing times computed from the demo cases; myProgress training queued.\n');
           if (history.items)
             process.stdout.write(
               `Added ${history.items} Contact Center items and ${history.responses} survey responses of the last four weeks.\n`,

@@ -107,6 +107,8 @@ function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
       if (!found) return reply.callNotFound();
       // The Documents tab exists for cases whose notices are online (CASE-3, CASE-4) once there is a document.
       if (tab === 'documents' && !found.documents.length) return reply.callNotFound();
+      // myProgress is an estimate of a case processed electronically: not for legacy paper cases (CASE-6).
+      if (tab === 'progress' && !found.features.has('estimates')) return reply.callNotFound();
       const progress =
         tab === 'progress' && deps.progress
           ? await deps.progress.forCase(found.view.receiptNumber, found.view.history)
@@ -124,7 +126,7 @@ function registerCaseCardRoutes(app: App, deps: AccountCaseRouteDeps): void {
           documents: found.documents,
           evidence: found.features.has('evidence_upload') || found.features.has('rfe_response'),
           messages: found.features.has('secure_messages'),
-          progressTab: Boolean(deps.progress),
+          progressTab: Boolean(deps.progress) && found.features.has('estimates'),
           progress,
         }),
       );

@@ -768,6 +768,13 @@ describe('case events API (issue 4 item 1)', () => {
     expect(await categoryOf(a)).toBe('employment');
     await post([caseEvent('cat-a-4', a, 'interview_scheduled', day(40), { formCategory: 'family' })]);
     expect(await categoryOf(a)).toBe('family');
+    // Written another way (capitals, spaces) or null: the same code, or nothing said.
+    const e = freshReceipt();
+    await post([
+      caseEvent('cat-e-1', e, 'case_received', day(0), { formCode: 'I-485', formCategory: ' Employment ' }),
+      caseEvent('cat-e-2', e, 'fingerprints_taken', day(20), { formCategory: null }),
+    ]);
+    expect(await categoryOf(e)).toBe('employment');
     await post([
       caseEvent('cat-a-3', a, 'rfe_sent', day(30), { responseDue: '2026-05-01', formCategory: 'asylee-refugee' }),
     ]);
@@ -789,7 +796,7 @@ describe('case events API (issue 4 item 1)', () => {
       caseEvent('cat-b-1', b, 'case_received', day(0), { formCode: 'I-130' }),
       caseEvent('cat-c-1', c, 'case_received', day(0), { formCode: 'N-400' }),
     ]);
-    expect([await categoryOf(b), await categoryOf(c)]).toEqual(['lpr', null]);
+    expect([await categoryOf(b), await categoryOf(c)]).toEqual(['usc-immediate', null]);
 
     // Waiting for the form with a code of another form: the case counts under its own form's fallback.
     const w = freshReceipt();
@@ -852,7 +859,7 @@ describe('case events API (issue 4 item 1)', () => {
       '3: payload.formCategory: "c08" is not a category of the form, e.g. employment (the categories of I-130 are usc-immediate, usc-other, lpr)',
     ]);
     expect(await stateOf(d)).toBeUndefined();
-    expect([await categoryOf(a), await categoryOf(b), await categoryOf(c)]).toEqual(['family', 'lpr', null]);
+    expect([await categoryOf(a), await categoryOf(b), await categoryOf(c)]).toEqual(['family', 'usc-immediate', null]);
     // The right ones alone are applied.
     expect(
       (

@@ -98,8 +98,15 @@ const officeCode = text('an office of the offices catalog, e.g. NBC').refine(
   'an office of the offices catalog, e.g. NBC',
 );
 const CATEGORY = 'a category of the form, e.g. employment';
-/** A category code of the catalog (of some form: `formCategoryProblem` checks it against the case's form). */
-const formCategory = text(CATEGORY).refine((c) => FORM_CATEGORIES.some((f) => f.code === c), CATEGORY);
+/**
+ * A category code of the catalog (of some form: `formCategoryProblem` checks it against the case's form), in any case
+ * and spacing ("Employment" is employment); null is the same as absent.
+ */
+const formCategory = text(CATEGORY)
+  .trim()
+  .toLowerCase()
+  .refine((c) => FORM_CATEGORIES.some((f) => f.code === c), CATEGORY)
+  .nullish();
 const catalogStatus = text('a status key of the official catalog, e.g. case-was-approved').refine(
   (k) => Boolean(findStatus(k)),
   'a status key of the official catalog, e.g. case-was-approved',
@@ -156,7 +163,7 @@ const onlineAccessCode = text('an Online Access Code: 5-4-5 letters and digits, 
 /** Payload fields each type accepts (others are kept as sent, unread). */
 const common = {
   formCode: formCode.optional(),
-  formCategory: formCategory.optional(),
+  formCategory,
   officeCode: officeCode.optional(),
   applicant: applicant.optional(),
 };

@@ -26,6 +26,8 @@ export const FORM_CATEGORIES: readonly FormCategoryInfo[] = [
     formType: 'I-130 U.S. citizen immediate relative',
     infoEn: 'U.S. citizen filing for a spouse, parent, or child under 21',
     infoEs: 'Ciudadano estadounidense que presenta para su cónyuge, padre o madre, o hijo menor de 21 años',
+    // Most I-130s: a case that does not say its category counts here.
+    fallback: true,
   },
   {
     formCode: 'I-130',
@@ -40,7 +42,6 @@ export const FORM_CATEGORIES: readonly FormCategoryInfo[] = [
     formType: 'I-130 Permanent resident',
     infoEn: 'Permanent resident filing for a spouse, a child under 21, or an unmarried son or daughter over 21',
     infoEs: 'Residente permanente que presenta para su cónyuge, un hijo menor de 21 años o un hijo soltero mayor de 21',
-    fallback: true,
   },
   {
     formCode: 'I-131',

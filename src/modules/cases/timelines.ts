@@ -12,6 +12,8 @@ export const MILESTONES = [
   'biometrics_taken',
   'interview_scheduled',
   'interview_completed',
+  'rfe_sent',
+  'rfe_answered',
   'decided',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
@@ -25,6 +27,8 @@ export const MILESTONE_STATUSES: Record<Milestone, readonly string[]> = {
   biometrics_taken: ['case-was-updated-to-show-fingerprints-were-taken'],
   interview_scheduled: ['interview-was-scheduled'],
   interview_completed: ['interview-was-completed-and-my-case-must-be-reviewed'],
+  rfe_sent: ['request-for-additional-evidence-was-sent', 'request-for-initial-evidence-was-sent'],
+  rfe_answered: ['response-to-uscis-request-for-evidence-was-received'],
   // A completed case, as the agency counts completions: approved, denied, administratively closed or withdrawn.
   // Rejections at intake are not completions (the case was never accepted for processing).
   decided: [
@@ -35,6 +39,16 @@ export const MILESTONE_STATUSES: Record<Milestone, readonly string[]> = {
     'case-was-denied-and-my-decision-notice-mailed',
     'case-closed-benefit-received-by-other-means',
     'withdrawal-acknowledgement-notice-was-sent',
+    // What only follows an approval: a history replayed without its "approved" still completes at the first of them.
+    'new-card-is-being-produced',
+    'card-was-mailed-to-me',
+    'card-was-picked-up-by-the-united-states-postal-service',
+    'card-was-delivered-to-me-by-the-post-office',
+    'request-for-a-duplicate-card-was-approved',
+    'advance-parole-document-was-produced',
+    'reentry-permit-was-produced',
+    'refugee-travel-document-was-produced',
+    'travel-document-was-mailed',
   ],
 };
 
@@ -73,6 +87,8 @@ interface TimelineRow {
   biometrics_taken: Date | string | null;
   interview_scheduled: Date | string | null;
   interview_completed: Date | string | null;
+  rfe_sent: Date | string | null;
+  rfe_answered: Date | string | null;
   decided: Date | string | null;
 }
 
@@ -94,13 +110,16 @@ export async function* caseTimelines(db: DbHandle, filter: TimelineFilter = {}):
   for (;;) {
     const { rows } = await sql<TimelineRow>`
       SELECT c.id, c.form_code, c.form_category, c.office_code, c.received_at,
-        m.biometrics_scheduled, m.biometrics_taken, m.interview_scheduled, m.interview_completed, m.decided
+        m.biometrics_scheduled, m.biometrics_taken, m.interview_scheduled, m.interview_completed, m.rfe_sent,
+        m.rfe_answered, m.decided
       FROM cases c
       CROSS JOIN LATERAL (
         SELECT ${firstOf('biometrics_scheduled')} AS biometrics_scheduled,
                ${firstOf('biometrics_taken')} AS biometrics_taken,
                ${firstOf('interview_scheduled')} AS interview_scheduled,
                ${firstOf('interview_completed')} AS interview_completed,
+               ${firstOf('rfe_sent')} AS rfe_sent,
+               ${firstOf('rfe_answered')} AS rfe_answered,
                ${firstOf('decided')} AS decided
         FROM (${historyOf('c')}) x
       ) m

@@ -455,7 +455,7 @@ describe('CC-10: case inquiries only outside normal processing time', () => {
     const { runId } = await t.services.processingTimes.recompute({ requestedBy: admin.accountId });
     expect(await t.services.processingTimes.approve(runId, actor)).toBe('ok');
     const published = (await t.services.processingTimes.current())!.figures.find(
-      (f) => f.formCode === 'I-130' && f.categoryCode === 'lpr' && f.officeCode === 'VSC',
+      (f) => f.formCode === 'I-130' && f.categoryCode === 'usc-immediate' && f.officeCode === 'VSC',
     )!;
     expect(published.completedCount).toBeGreaterThanOrEqual(3);
     const inquiry = (await t.services.processingTimes.inquiryDate('I-130', null, 'VSC'))!;
@@ -523,7 +523,7 @@ describe('CC-10: case inquiries only outside normal processing time', () => {
     });
     await t.services.processingTimes.saveOverride(actor, {
       formCode: 'I-130',
-      categoryCode: 'lpr',
+      categoryCode: 'usc-immediate',
       officeCode: 'VSC',
       month: '1',
       day: '1',
@@ -538,7 +538,7 @@ describe('CC-10: case inquiries only outside normal processing time', () => {
     });
     expect(third.$('h1').text()).toBe('Your case is within normal processing time');
     expect(third.$('main').text()).toContain('January 1, 2020');
-    expect(await t.services.processingTimes.removeOverride(actor, 'I-130', 'lpr', 'VSC')).toBe(true);
+    expect(await t.services.processingTimes.removeOverride(actor, 'I-130', 'usc-immediate', 'VSC')).toBe(true);
     expect(await t.services.processingTimes.removeOverride(actor, 'I-130', '', 'VSC')).toBe(true);
   });
 

@@ -77,11 +77,33 @@ export type Prediction =
       next: { step: Milestone; time: RemainingTime } | null;
     };
 
+/**
+ * Steps after which the decision follows its own clock: a case past its interview (scheduled or held) or a Request
+ * for Evidence (sent or answered) waits on that step's date more than on its receipt date. For such a case the
+ * remaining time is read from the time from that step to the decision (cases of the stratum that reached it, open
+ * ones censored), when enough decided cases did. The step the case reached last counts.
+ */
+export const ANCHOR_STEPS: readonly Milestone[] = [
+  'interview_completed',
+  'interview_scheduled',
+  'rfe_answered',
+  'rfe_sent',
+];
+
+/** Durations from a step to the decision (observed) or to the training date (censored), with their weights. */
+interface FromStep {
+  d: number[];
+  o: number[];
+  w: number[];
+  decided: number;
+}
+
 /** Accumulated durations of one stratum, before the curves are built. */
 class StratumData {
   decision: number[] = [];
   decisionObserved: number[] = [];
   weight: number[] = [];
+  fromStep = new Map<Milestone, FromStep>();
   /** Per step: duration to it (observed) or to decision / training date (censored). */
   steps = new Map<Milestone, { d: number[]; o: number[]; reachedByDecided: number }>();
   decided = 0;
@@ -103,6 +125,16 @@ class StratumData {
       acc.o.push(at !== undefined ? 1 : 0);
       if (decidedAt !== undefined && at !== undefined) acc.reachedByDecided++;
     }
+    for (const s of ANCHOR_STEPS) {
+      const at = c.at[s]?.getTime();
+      if (at === undefined || at > end) continue;
+      let acc = this.fromStep.get(s);
+      if (!acc) this.fromStep.set(s, (acc = { d: [], o: [], w: [], decided: 0 }));
+      acc.d.push((end - at) / DAY_MS);
+      acc.o.push(decidedAt !== undefined ? 1 : 0);
+      acc.w.push(weight);
+      if (decidedAt !== undefined) acc.decided++;
+    }
   }
 }
 
@@ -110,6 +142,8 @@ interface Stratum {
   decided: number;
   decision: SurvivalCurve;
   steps: Map<Milestone, { curve: SurvivalCurve; share: number }>;
+  /** From each anchor step to the decision, with the decided cases behind the curve. */
+  fromStep: Map<Milestone, { curve: SurvivalCurve; decided: number }>;
 }
 
 export const stratumKey = (formCode: string, category: string | null, officeCode: string | null): string =>
@@ -171,10 +205,14 @@ export class ProgressEstimator {
           share: d.decided ? acc.reachedByDecided / d.decided : 0,
         });
       }
+      const fromStep = new Map<Milestone, { curve: SurvivalCurve; decided: number }>();
+      for (const [s, acc] of d.fromStep)
+        fromStep.set(s, { curve: kaplanMeier(acc.d, acc.o, acc.w), decided: acc.decided });
       this.#strata.set(key, {
         decided: d.decided,
         decision: kaplanMeier(d.decision, d.decisionObserved, d.weight),
         steps,
+        fromStep,
       });
     }
     this.#data.clear();
@@ -206,9 +244,25 @@ export class ProgressEstimator {
       kind: 'estimated',
       level,
       decidedCount: stratum.decided,
-      decision: this.#remaining(stratum.decision, age),
+      decision: this.#decision(stratum, c, age),
       next: this.#nextStep(stratum, c, age),
     };
+  }
+
+  /**
+   * The remaining time to the decision: from the latest anchor step the case reached (ANCHOR_STEPS) when the stratum
+   * has enough decided cases that reached it, else from the receipt. Either way in days from the training date.
+   */
+  #decision(stratum: Stratum, c: ProgressCase, age: number): RemainingTime {
+    let best: { at: number; curve: SurvivalCurve } | undefined;
+    for (const s of ANCHOR_STEPS) {
+      const at = c.at[s]?.getTime();
+      const from = stratum.fromStep.get(s);
+      if (at === undefined || at > this.asOf.getTime() || !from || from.decided < this.options.minDecided) continue;
+      if (!best || at > best.at) best = { at, curve: from.curve };
+    }
+    if (best) return this.#remaining(best.curve, (this.asOf.getTime() - best.at) / DAY_MS);
+    return this.#remaining(stratum.decision, age);
   }
 
   #remaining(curve: SurvivalCurve, age: number): RemainingTime {

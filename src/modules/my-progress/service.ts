@@ -205,6 +205,13 @@ export class MyProgressService {
     if (!row) return { kind: 'pending', published: await published() };
     if (row.kind === 'too_few' || !row.basis_level)
       return { kind: 'too_few', basisCount: row.basis_count, published: await published() };
+    // Stale since the training (the job has not run since, and the case moved on or time passed): a most likely date
+    // already gone is no estimate; say what is published instead, until the next training.
+    const now = this.deps.clock.now();
+    if (row.decision_likely && row.decision_likely.getTime() < now.getTime())
+      return { kind: 'pending', published: await published() };
+    const reached = (step: string) =>
+      history.some((h) => (MILESTONE_STATUSES[step as Milestone] ?? []).includes(h.key));
     const range = (low: Date | null, likely: Date | null, high: Date | null, horizon: Date | null): DateRange => ({
       low,
       likely,
@@ -217,12 +224,13 @@ export class MyProgressService {
       basisCount: row.basis_count,
       trainedAt: row.trained_at,
       decision: range(row.decision_low, row.decision_likely, row.decision_high, row.decision_horizon),
-      next: row.next_step
-        ? {
-            step: row.next_step as Milestone,
-            range: range(row.next_low, row.next_likely, row.next_high, row.next_horizon),
-          }
-        : null,
+      next:
+        row.next_step && !reached(row.next_step)
+          ? {
+              step: row.next_step as Milestone,
+              range: range(row.next_low, row.next_likely, row.next_high, row.next_horizon),
+            }
+          : null,
     };
   }
 
