@@ -34,14 +34,7 @@ import { openPostgres, type Database } from '../../src/platform/db/database.js';
 import { cryptoRandom } from '../../src/platform/random.js';
 import { AppointmentService } from '../../src/modules/appointments/index.js';
 import { admin, freshDatabase, ROOT } from '../case-events/common.js';
-
-function intEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number >= ${min}`);
-  return n;
-}
+import { intEnv } from '../env.js';
 
 const ATTEMPTS = intEnv('BENCH_ATTEMPTS', 10_000);
 const CLIENTS = intEnv('BENCH_CLIENTS', 100);

@@ -31,15 +31,8 @@ import { createLogger } from '../../src/platform/logging.js';
 import { createServices } from '../../src/services.js';
 import { admin, casedesk, freshDatabase, localDbUrl, ROOT } from '../case-events/common.js';
 import { startServer } from '../child-server.js';
+import { intEnv } from '../env.js';
 import { backgroundLoad, cpuSeconds, postgresBackends, postgresCpuBetween } from '../proc.js';
-
-function intEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number >= ${min}`);
-  return n;
-}
 
 const CASES = intEnv('BENCH_CASES', 1_000_000);
 const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50);

@@ -55,14 +55,7 @@ import { parseTwiml, spokenTexts, type TwimlVerb } from '../../src/modules/voice
 import { backgroundLoad, cpuSeconds, machineCpu, postgresBackends, postgresCpuBetween } from '../proc.js';
 import { admin, casedesk, freshDatabase, localDbUrl, ROOT } from '../case-events/common.js';
 import { startServer } from '../child-server.js';
-
-function intEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number >= ${min}`);
-  return n;
-}
+import { intEnv } from '../env.js';
 
 const CASES = intEnv('BENCH_CASES', 1_000_000);
 const CALLERS = intEnv('BENCH_CALLERS', 200);

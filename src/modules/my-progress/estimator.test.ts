@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, ProgressEstimator, type ProgressCase } from './estimator.js';
 import { conditionalQuantile, kaplanMeier, survivalAt } from './km.js';
+import { seededRandom } from '../../platform/random.js';
 
-/** A seeded generator (mulberry32), so the synthetic histories are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
@@ -73,7 +63,7 @@ const day = (n: number) => new Date(AS_OF.getTime() + n * DAY_MS);
  * decision; `seen` is the case as it stood at AS_OF (later milestones left out).
  */
 function synthetic(count: number, seed: number, office = 'FO-MIA', median = 180) {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const out: { seen: ProgressCase; decidedAt: Date }[] = [];
   for (let i = 0; i < count; i++) {
     const receivedAt = day(-730 * rand());
