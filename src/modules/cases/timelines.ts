@@ -15,6 +15,7 @@ export const MILESTONES = [
   'rfe_sent',
   'rfe_answered',
   'decided',
+  'rejected',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
@@ -49,6 +50,20 @@ export const MILESTONE_STATUSES: Record<Milestone, readonly string[]> = {
     'reentry-permit-was-produced',
     'refugee-travel-document-was-produced',
     'travel-document-was-mailed',
+  ],
+  // Closed without a decision: rejected at intake (not a completion; nothing left to estimate either).
+  rejected: [
+    'case-rejected-because-i-sent-an-incorrect-fee',
+    'case-rejected-because-the-version-of-the-form-i-sent-is-no-longer-accepted',
+    'case-rejected-for-form-not-signed-and-incorrect-form-version',
+    'case-rejected-for-incorrect-fee-and-form-not-signed',
+    'case-rejected-for-incorrect-fee-and-incorrect-form-version',
+    'case-rejected-for-incorrect-fee-and-payment-not-signed',
+    'case-rejected-for-incorrect-fee-payment-not-signed-and-incorrect-form-version',
+    'case-was-rejected-because-i-did-not-sign-my-form',
+    'case-was-rejected-because-it-was-improperly-filed',
+    'case-was-rejected-because-my-check-or-money-order-is-not-signed',
+    'petition-application-was-rejected-for-insufficient-funds',
   ],
 };
 
@@ -90,6 +105,7 @@ interface TimelineRow {
   rfe_sent: Date | string | null;
   rfe_answered: Date | string | null;
   decided: Date | string | null;
+  rejected: Date | string | null;
 }
 
 const asDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
@@ -111,7 +127,7 @@ export async function* caseTimelines(db: DbHandle, filter: TimelineFilter = {}):
     const { rows } = await sql<TimelineRow>`
       SELECT c.id, c.form_code, c.form_category, c.office_code, c.received_at,
         m.biometrics_scheduled, m.biometrics_taken, m.interview_scheduled, m.interview_completed, m.rfe_sent,
-        m.rfe_answered, m.decided
+        m.rfe_answered, m.decided, m.rejected
       FROM cases c
       CROSS JOIN LATERAL (
         SELECT ${firstOf('biometrics_scheduled')} AS biometrics_scheduled,
@@ -120,7 +136,8 @@ export async function* caseTimelines(db: DbHandle, filter: TimelineFilter = {}):
                ${firstOf('interview_completed')} AS interview_completed,
                ${firstOf('rfe_sent')} AS rfe_sent,
                ${firstOf('rfe_answered')} AS rfe_answered,
-               ${firstOf('decided')} AS decided
+               ${firstOf('decided')} AS decided,
+               ${firstOf('rejected')} AS rejected
         FROM (${historyOf('c')}) x
       ) m
       WHERE c.id > ${after}

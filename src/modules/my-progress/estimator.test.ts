@@ -136,6 +136,33 @@ describe('estimates on synthetic histories with known distributions', () => {
     });
   });
 
+  it('learns nothing from a case rejected at intake, and has nothing to estimate for one', () => {
+    const cases = synthetic(400, 3, 'FO-MIA').map((c) => c.seen);
+    const plain = new ProgressEstimator(AS_OF);
+    for (const c of cases) plain.add(c);
+    const withRejected = new ProgressEstimator(AS_OF);
+    for (const c of cases) withRejected.add(c);
+    // Many rejected cases, open forever in the log: were they learnt as censored, the curve's tail would stretch.
+    for (let i = 0; i < 300; i++)
+      withRejected.add({
+        formCode: 'I-765',
+        formCategory: 'c09',
+        officeCode: 'FO-MIA',
+        receivedAt: day(-700 + i),
+        at: { rejected: day(-690 + i) },
+      });
+    const open: ProgressCase = {
+      formCode: 'I-765',
+      formCategory: 'c09',
+      officeCode: 'FO-MIA',
+      receivedAt: day(-20),
+      at: {},
+    };
+    expect(withRejected.predict(open)).toEqual(plain.predict(open));
+    expect(withRejected.trainedCases).toBe(plain.trainedCases);
+    expect(plain.predict({ ...open, at: { rejected: day(-5) } })).toEqual({ kind: 'decided' });
+  });
+
   it('falls back to the form and category across offices, then says too few', () => {
     const est = new ProgressEstimator(AS_OF);
     for (const c of synthetic(400, 3, 'FO-MIA')) est.add(c.seen);

@@ -180,6 +180,8 @@ export class ProgressEstimator {
     if (this.#built) throw new Error('the estimator is already built');
     const r = c.receivedAt.getTime();
     if (r < this.windowStart.getTime() || r > this.asOf.getTime()) return;
+    // A case rejected at intake was never going to be decided: it says nothing about how long decisions take.
+    if (c.at.rejected && !c.at.decided) return;
     const steps = STEP_ORDER[c.formCode] ?? [];
     const half = this.options.halfLifeMonths;
     const weight = half > 0 ? 0.5 ** ((this.asOf.getTime() - r) / DAY_MS / (half * 30.44)) : 1;
@@ -229,6 +231,7 @@ export class ProgressEstimator {
   predict(c: ProgressCase): Prediction {
     if (!this.#built) this.build();
     if (c.at.decided && c.at.decided.getTime() <= this.asOf.getTime()) return { kind: 'decided' };
+    if (c.at.rejected && c.at.rejected.getTime() <= this.asOf.getTime()) return { kind: 'decided' };
     const office = this.#strata.get(stratumKey(c.formCode, c.formCategory, c.officeCode));
     const across = this.#strata.get(stratumKey(c.formCode, c.formCategory, null));
     const min = this.options.minDecided;

@@ -128,6 +128,23 @@ describe('the myProgress tab (CASE-9)', () => {
     expect(ana.agent.$('main').text()).toContain('Se decidieron muy pocos casos de este formulario');
   });
 
+  it('says when a case was closed without a decision (rejected at intake), in both languages', async () => {
+    const rejected = [{ key: 'case-was-received' }, { key: 'case-was-rejected-because-i-did-not-sign-my-form' }];
+    const progress = await t.services.myProgress.forCase(openOf(i765).receipt, rejected);
+    expect(progress).toEqual({ kind: 'closed' });
+    for (const [lang, text] of [
+      ['en', 'This case was closed without a decision'],
+      ['es', 'Este caso se cerró sin una decisión'],
+    ] as const) {
+      const body = myProgressTab(
+        { lang, t: t.deps.i18n.t(lang), url: '/', timeZone: 'America/New_York' },
+        progress!,
+        'I-765',
+      );
+      expect(String(body)).toContain(text);
+    }
+  });
+
   it('is not there for a case the account does not hold', async () => {
     const notHers = i765.filter((c) => !c.history.some((h) => h.key === 'case-was-approved'))[1]!.receipt;
     expect((await ana.agent.get(`/account/cases/${notHers}/progress`)).statusCode).toBe(404);

@@ -48,6 +48,8 @@ export interface DateRange {
 export type CaseProgress =
   | { kind: 'not_covered'; published: ProcessingTimeFigure | null }
   | { kind: 'decided' }
+  /** Closed without a decision (rejected at intake): nothing to estimate. */
+  | { kind: 'closed' }
   /** A covered open case the last training run did not see (received since, or no run yet). */
   | { kind: 'pending'; published: ProcessingTimeFigure | null }
   | { kind: 'too_few'; basisCount: number; published: ProcessingTimeFigure | null }
@@ -75,6 +77,7 @@ export interface TrainingRun {
 }
 
 const DECIDED = new Set(MILESTONE_STATUSES.decided);
+const REJECTED = new Set(MILESTONE_STATUSES.rejected);
 
 /**
  * myProgress (issue 18 point 5; PT-3, CASE-9): trains the estimator on the event log (via cases' timelines, ADR 0016)
@@ -201,6 +204,7 @@ export class MyProgressService {
     const published = () => this.#publishedFigure(c.form_code, category, c.office_code);
     if (!MY_PROGRESS_FORMS.includes(c.form_code)) return { kind: 'not_covered', published: await published() };
     if (history.some((h) => DECIDED.has(h.key))) return { kind: 'decided' };
+    if (history.some((h) => REJECTED.has(h.key))) return { kind: 'closed' };
     const row = await repo.estimateOf(this.deps.db, c.id);
     if (!row) return { kind: 'pending', published: await published() };
     if (row.kind === 'too_few' || !row.basis_level)

@@ -18,6 +18,8 @@ export function myProgressTab(ctx: Ctx, p: CaseProgress, formCode: string): Safe
   switch (p.kind) {
     case 'decided':
       return html`${heading}<p>${t('my_progress:decided')}</p>`;
+    case 'closed':
+      return html`${heading}<p>${t('my_progress:closed')}</p>`;
     case 'not_covered':
       return html`${heading}<p>${t('my_progress:not_covered', { form: formCode, forms: MY_PROGRESS_FORMS.join(', ') })}</p>
 ${publishedBlock(ctx, p.published)}`;
