@@ -265,3 +265,19 @@ describe('the OpenAPI description', () => {
       expect(documented(path, '404')).toEqual(ours(notFoundBody));
   });
 });
+
+describe('when the database is down', () => {
+  it('answers 503 in the agency format, naming the processing-times API, with Retry-After', async () => {
+    const down = await createTestApp();
+    await down.deps.database.pool.end().catch(() => undefined);
+    const res = await down.app.inject('/processing-times/api/processingtime/I-485/NBC');
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({
+      code: 503,
+      message: 'The Processing Times API is unavailable at this time. Please retry your API request later.',
+    });
+    expect(res.headers['retry-after']).toBeDefined();
+    await down.app.close();
+    await down.deps.database.close().catch(() => undefined);
+  });
+});

@@ -24,6 +24,10 @@ export const AGENCY_MESSAGES: Record<number, string> = {
   503: 'The Case Status API is unavailable at this time. Please retry your API request later.',
 };
 
+/** A 503 of the processing-times API names that API (the case status API's text names its own). */
+const PROCESSING_TIMES_UNAVAILABLE =
+  'The Processing Times API is unavailable at this time. Please retry your API request later.';
+
 export function sendAgencyError(reply: FastifyReply, status: number, message?: string): FastifyReply {
   return reply
     .code(status)
@@ -109,7 +113,11 @@ export function installErrorHandling(app: FastifyInstance): void {
       return sendAgencyError(
         reply,
         status,
-        status < 500 ? (error as { publicMessage?: string }).publicMessage : undefined,
+        status < 500
+          ? (error as { publicMessage?: string }).publicMessage
+          : status === 503 && request.url.startsWith('/processing-times/api/')
+            ? PROCESSING_TIMES_UNAVAILABLE
+            : undefined,
       );
     if (isExpiredForm(error, request))
       return reply.html(
