@@ -304,7 +304,9 @@ export function buildCli(): Command {
           if (sites) process.stdout.write(`Added ${sites} demo appointment sites with their slots.\n`);
           const history = await seedDemoHistory(deps, createServices(deps), opts.seed);
           if (history.published)
-            process.stdout.write('Published processing times computed from the demo cases; myProgress training queued.\n');
+            process.stdout.write(
+              'Published processing times computed from the demo cases; myProgress training queued.\n',
+            );
           if (history.items)
             process.stdout.write(
               `Added ${history.items} Contact Center items and ${history.responses} survey responses of the last four weeks.\n`,
