@@ -21,7 +21,7 @@
  * (keep the database casedesk_bench_pt and reuse it next time when it holds enough cases). Results go to
  * bench/results/processing-times-<date>.md (-2, -3... for later runs of the day). Only talks to 127.0.0.1.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -29,8 +29,9 @@ import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/platform/logging.js';
 import { createServices } from '../../src/services.js';
-import { admin, casedesk, freshDatabase, localDbUrl, ROOT } from '../case-events/common.js';
+import { admin, casedesk, freshDatabase, localDbUrl } from '../case-events/common.js';
 import { startServer } from '../child-server.js';
+import { writeResults } from '../results-file.js';
 import { intEnv } from '../env.js';
 import { backgroundLoad, cpuSeconds, postgresBackends, postgresCpuBetween } from '../proc.js';
 
@@ -222,13 +223,7 @@ async function main(): Promise<void> {
     'The bare handler serves the very bodies the app answered, from a map in memory: the ratio is what the app adds (routing, the publication lookup and its cache, headers, rate limiting) to serving a precomputed answer. Load generator, servers and PostgreSQL share the machine.',
   ];
   console.log(lines.join('\n'));
-  if (process.env.BENCH_NO_WRITE !== '1') {
-    const day = new Date().toISOString().slice(0, 10);
-    let file = path.join(ROOT, `bench/results/processing-times-${day}.md`);
-    for (let n = 2; existsSync(file); n++) file = path.join(ROOT, `bench/results/processing-times-${day}-${n}.md`);
-    writeFileSync(file, `${lines.join('\n')}\n`);
-    console.log(`Written to ${path.relative(ROOT, file)}`);
-  }
+  writeResults('processing-times', lines);
   if (process.env.BENCH_KEEP_DB !== '1')
     await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
 }

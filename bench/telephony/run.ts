@@ -45,7 +45,7 @@
  * 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,7 @@ import { parseTwiml, spokenTexts, type TwimlVerb } from '../../src/modules/voice
 import { backgroundLoad, cpuSeconds, machineCpu, postgresBackends, postgresCpuBetween } from '../proc.js';
 import { admin, casedesk, freshDatabase, localDbUrl, ROOT } from '../case-events/common.js';
 import { startServer } from '../child-server.js';
+import { writeResults } from '../results-file.js';
 import { intEnv } from '../env.js';
 
 const CASES = intEnv('BENCH_CASES', 1_000_000);
@@ -423,14 +424,7 @@ async function main() {
       : []),
   ];
   console.log(lines.join('\n'));
-  if (process.env.BENCH_NO_WRITE !== '1') {
-    // A later run of the same day gets the next free name (telephony-<date>-2.md, ...): earlier results stay.
-    const day = new Date().toISOString().slice(0, 10);
-    let file = path.join(ROOT, `bench/results/telephony-${day}.md`);
-    for (let n = 2; existsSync(file); n++) file = path.join(ROOT, `bench/results/telephony-${day}-${n}.md`);
-    writeFileSync(file, `${lines.join('\n')}\n`);
-    console.log(`Written to ${path.relative(ROOT, file)}`);
-  }
+  writeResults('telephony', lines);
   if (process.env.BENCH_KEEP_DB !== '1')
     await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
 }
